@@ -1,0 +1,30 @@
+/**
+ * Every Action.Execute verb and Action.Submit `verb` the product's cards carry. Templates reference these
+ * through their data (`${verbs.x}`) and handlers register with the same constants; a test checks both agree.
+ */
+export const Verbs = {
+  // Policy questions (issue 2)
+  readSection: 'policy.readSection',
+  feedback: 'policy.feedback',
+  showContents: 'policy.contents',
+  showHelp: 'policy.help',
+  // Acknowledgement (issue 3)
+  acknowledge: 'ack.acknowledge',
+  readPolicy: 'ack.readPolicy',
+  askQuestion: 'ack.askQuestion',
+  campaignStart: 'ack.campaignStart',
+  campaignStatus: 'ack.campaignStatus',
+  campaignRemind: 'ack.campaignRemind',
+  campaignExport: 'ack.campaignExport',
+  // Concerns (issue 4)
+  concernStart: 'concern.start',
+  concernSubmit: 'concern.submit',
+  concernAcknowledge: 'concern.acknowledge',
+  concernAssign: 'concern.assign',
+  concernAddNote: 'concern.addNote',
+  concernRecordAction: 'concern.recordAction',
+  concernClose: 'concern.close',
+  concernOpen: 'concern.open',
+} as const;
+
+export type Verb = (typeof Verbs)[keyof typeof Verbs];

@@ -1,0 +1,111 @@
+import path from 'node:path';
+import { AppMode, Env, FragmentResult, readList, readPort, readVar } from './settingsFragment';
+
+/** Settings every part of the product needs: mode, HTTP, bot identity, policy documents, storage. */
+export interface CoreSettings {
+  mode: AppMode;
+  host: string;
+  port: number;
+  logLevel: string;
+  bot: {
+    /** Entra app (client) id of the bot; unset only in local mode. */
+    id?: string;
+    password?: string;
+    tenantId?: string;
+    /** MultiTenant, SingleTenant or UserAssignedMSI, as Bot Framework names them. */
+    appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+  };
+  /** Policy documents to ingest (.txt, .md, .docx); the first is the primary policy. */
+  policyFiles: string[];
+  storage: {
+    kind: 'sqlite' | 'azure';
+    sqlitePath: string;
+    azureConnectionString?: string;
+    azureAccountUrl?: string;
+  };
+  /** Azure OpenAI settings; when all present the answer may be phrased by a grounded planner. */
+  openAI?: { endpoint: string; apiKey: string; deployment: string; timeoutMs: number };
+  /** AAD object ids of policy owners (headteacher, HR, SLT). */
+  policyOwners: string[];
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** The bundled sample policy used by local mode when no POLICY_FILES is given. */
+export const DEFAULT_POLICY_FILE = path.join('samples', 'policies', 'liverpool-model.txt');
+
+/** Parses the core settings, collecting every problem rather than stopping at the first. */
+export function parseCoreSettings(env: Env): FragmentResult<CoreSettings> {
+  const errors: string[] = [];
+  const rawMode = readVar(env, 'APP_MODE') ?? 'production';
+  let mode: AppMode = 'production';
+  if (rawMode === 'local' || rawMode === 'production') mode = rawMode;
+  else errors.push(`APP_MODE must be "local" or "production" (got "${rawMode}")`);
+
+  const host = readVar(env, 'HOST') ?? (mode === 'local' ? '127.0.0.1' : '0.0.0.0');
+  const port = readPort(env, 'PORT', 3978, errors);
+  const botId = readVar(env, 'BOT_ID');
+  const rawType = readVar(env, 'BOT_TYPE') ?? 'MultiTenant';
+  let appType: CoreSettings['bot']['appType'] = 'MultiTenant';
+  if (rawType === 'MultiTenant' || rawType === 'SingleTenant' || rawType === 'UserAssignedMSI') appType = rawType;
+  else errors.push(`BOT_TYPE must be MultiTenant, SingleTenant or UserAssignedMSI (got "${rawType}")`);
+
+  const bot: CoreSettings['bot'] = {
+    id: botId,
+    password: readVar(env, 'BOT_PASSWORD'),
+    tenantId: readVar(env, 'BOT_TENANT_ID'),
+    appType,
+  };
+
+  if (mode === 'production') {
+    if (!bot.id) errors.push('BOT_ID is required in production (the bot\'s Entra app id); set APP_MODE=local to run without credentials');
+    if (appType !== 'UserAssignedMSI' && !bot.password) errors.push('BOT_PASSWORD is required in production unless BOT_TYPE=UserAssignedMSI');
+    if (appType !== 'MultiTenant' && !bot.tenantId) errors.push(`BOT_TENANT_ID is required when BOT_TYPE=${appType}`);
+  } else if (bot.id && !LOOPBACK.has(host)) {
+    // Local mode accepts unauthenticated requests: never let it face a network with a real bot identity.
+    errors.push(`APP_MODE=local refuses to run with BOT_ID set on a non-loopback HOST (${host}); use production mode`);
+  }
+
+  const policyFiles = readList(env, 'POLICY_FILES');
+  if (policyFiles.length === 0) {
+    if (mode === 'local') policyFiles.push(DEFAULT_POLICY_FILE);
+    else errors.push('POLICY_FILES is required in production (comma-separated paths to .txt, .md or .docx policies)');
+  }
+
+  const rawStorage = readVar(env, 'STORAGE') ?? 'sqlite';
+  let kind: CoreSettings['storage']['kind'] = 'sqlite';
+  if (rawStorage === 'sqlite' || rawStorage === 'azure') kind = rawStorage;
+  else errors.push(`STORAGE must be "sqlite" or "azure" (got "${rawStorage}")`);
+  const storage: CoreSettings['storage'] = {
+    kind,
+    sqlitePath: readVar(env, 'SQLITE_PATH') ?? path.join('data', 'policy-bot.sqlite'),
+    azureConnectionString: readVar(env, 'AZURE_STORAGE_CONNECTION_STRING'),
+    azureAccountUrl: readVar(env, 'AZURE_STORAGE_ACCOUNT_URL'),
+  };
+  if (kind === 'azure' && !storage.azureConnectionString && !storage.azureAccountUrl) {
+    errors.push('STORAGE=azure needs AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_URL');
+  }
+
+  const openAIVars = ['AZURE_OPENAI_ENDPOINT', 'AZURE_OPENAI_API_KEY', 'AZURE_OPENAI_DEPLOYMENT'] as const;
+  const present = openAIVars.filter((v) => readVar(env, v) !== undefined);
+  let openAI: CoreSettings['openAI'];
+  if (present.length === openAIVars.length) {
+    openAI = {
+      endpoint: readVar(env, 'AZURE_OPENAI_ENDPOINT')!,
+      apiKey: readVar(env, 'AZURE_OPENAI_API_KEY')!,
+      deployment: readVar(env, 'AZURE_OPENAI_DEPLOYMENT')!,
+      timeoutMs: Number(readVar(env, 'AZURE_OPENAI_TIMEOUT_MS') ?? 4000),
+    };
+  } else if (present.length > 0) {
+    const missing = openAIVars.filter((v) => !present.includes(v));
+    errors.push(`Azure OpenAI is partly configured: also set ${missing.join(', ')} (or unset all three)`);
+  }
+
+  return {
+    value: {
+      mode, host, port, logLevel: readVar(env, 'LOG_LEVEL') ?? 'info', bot, policyFiles, storage, openAI,
+      policyOwners: readList(env, 'POLICY_OWNERS'),
+    },
+    errors,
+  };
+}

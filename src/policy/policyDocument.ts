@@ -1,0 +1,50 @@
+/** One section of a policy, as the school's document numbers and titles it. */
+export interface PolicySection {
+  /** Stable id within the document: its position in reading order, starting at 1. */
+  ordinal: number;
+  /** The document's own number ("5", "3.1") or null for unnumbered headings. */
+  number: string | null;
+  title: string;
+  /** 1 for top-level sections, 2 for their subsections, and so on. */
+  level: number;
+  /** Ordinal of the parent section, or null at top level. */
+  parent: number | null;
+  /** Cleaned text: paragraphs separated by blank lines, bullets as "- " lines in their original order. */
+  text: string;
+}
+
+/** What the document says about itself, where it says it. */
+export interface PolicyMetadata {
+  title: string;
+  organisation?: string;
+  version?: string;
+  lastReviewed?: string;
+  /** Next review date as written ("September 2026") and, where parseable, as an ISO date. */
+  nextReview?: string;
+  nextReviewDate?: string;
+  /** sha256 of the cleaned section content: identifies this version of the policy. */
+  contentHash: string;
+}
+
+/** A problem the policy owner should fix in the source document. */
+export interface PolicyWarning {
+  code: 'PLACEHOLDER' | 'REVIEW_OVERDUE' | 'NO_SECTIONS';
+  message: string;
+}
+
+/** A policy document after ingestion. */
+export interface PolicyDocument {
+  /** Short id derived from the file name, e.g. "liverpool-model". */
+  id: string;
+  /** The file name the school supplied. */
+  source: string;
+  title: string;
+  metadata: PolicyMetadata;
+  sections: PolicySection[];
+  warnings: PolicyWarning[];
+}
+
+/** A human citation for a section: "5. Acceptable use" or "3.4 (Background)". */
+export function formatSectionLabel(section: PolicySection): string {
+  return section.number ? `${section.number}. ${section.title}` : section.title;
+}

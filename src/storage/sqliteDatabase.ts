@@ -1,0 +1,45 @@
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** An open better-sqlite3 database. */
+export type SqliteDatabase = Database.Database;
+
+/** One schema step; steps are applied in order, once, inside a transaction. */
+export interface Migration {
+  version: number;
+  sql: string;
+}
+
+/** Opens (creating if needed) the embedded database in WAL mode with sane durability settings. */
+export function openSqliteDatabase(filePath: string): SqliteDatabase {
+  if (filePath !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(filePath)), { recursive: true });
+  const db = new Database(filePath);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    component TEXT NOT NULL, version INTEGER NOT NULL, applied_at TEXT NOT NULL,
+    PRIMARY KEY (component, version))`);
+  return db;
+}
+
+/**
+ * Applies the migrations a component has not yet applied. Each component (feedback, acknowledgement,
+ * concerns...) owns its tables and its own version numbers, so parts of the product evolve independently.
+ */
+export function migrate(db: SqliteDatabase, component: string, migrations: readonly Migration[]): void {
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_migrations WHERE component = ?').all(component) as { version: number }[])
+      .map((r) => r.version),
+  );
+  const record = db.prepare('INSERT INTO schema_migrations (component, version, applied_at) VALUES (?, ?, ?)');
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      record.run(component, m.version, new Date().toISOString());
+    })();
+  }
+}
