@@ -41,8 +41,16 @@ export interface PolicyDocument {
   title: string;
   metadata: PolicyMetadata;
   sections: PolicySection[];
+  /**
+   * What the title page and status tables say ("Last reviewed: December 2025", "Key staff: ..."), one line
+   * each. Not a section of the policy, but staff ask about it, so answers can cite it as the front page.
+   */
+  frontPage: string[];
   warnings: PolicyWarning[];
 }
+
+/** The pseudo-section under which front-page facts are cited. */
+export const FRONT_PAGE_TITLE = 'Front page';
 
 /** A human citation for a section: "5. Acceptable use" or "3.4 (Background)". */
 export function formatSectionLabel(section: PolicySection): string {

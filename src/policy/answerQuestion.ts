@@ -1,0 +1,74 @@
+import { PolicyDocument, PolicySection } from './policyDocument';
+import { Passage, PolicyIndex, SectionMatch } from './policyIndex';
+
+/** One cited section in an answer. */
+export interface AnswerMatch {
+  doc: PolicyDocument;
+  section: PolicySection;
+  score: number;
+  /** The one to three sentences of this section that answer the question. */
+  quote: string;
+}
+
+/** What the bot says to a question: a quoted, cited answer, or an honest "not covered". */
+export type Answer =
+  | { answered: true; question: string; best: AnswerMatch; secondary: AnswerMatch | null; matches: AnswerMatch[] }
+  | { answered: false; question: string; reason: 'NOT_COVERED' | 'EMPTY_QUESTION'; matches: [] };
+
+/** The thresholds that decide when the policy answers a question; see bench/eval for how they were set. */
+export interface AnswerThresholds {
+  /** Share of the question's ideas the best passage must cover. */
+  minCoverage: number;
+  /** A second section is offered when it scores at least this share of the first. */
+  secondaryRatio: number;
+}
+
+export const DEFAULT_THRESHOLDS: AnswerThresholds = { minCoverage: 0.5, secondaryRatio: 0.75 };
+
+const MAX_QUOTE_PASSAGES = 3;
+const MAX_QUESTION_LENGTH = 500;
+
+/** Answers a staff question from the indexed policies, or says plainly that they do not cover it. */
+export function answerQuestion(index: PolicyIndex, question: string, thresholds: AnswerThresholds = DEFAULT_THRESHOLDS): Answer {
+  const q = question.trim().slice(0, MAX_QUESTION_LENGTH);
+  if (q === '') return { answered: false, question: q, reason: 'EMPTY_QUESTION', matches: [] };
+  const { matches } = index.search(q, 5);
+  const top = matches[0];
+  if (!top || top.coverage < thresholds.minCoverage) return { answered: false, question: q, reason: 'NOT_COVERED', matches: [] };
+  const cited = matches.map(toAnswerMatch);
+  const second = matches[1];
+  const secondary = second && second.score >= thresholds.secondaryRatio * top.score && second.coverage >= thresholds.minCoverage
+    ? cited[1] : null;
+  return { answered: true, question: q, best: cited[0], secondary, matches: cited };
+}
+
+function toAnswerMatch(m: SectionMatch): AnswerMatch {
+  return { doc: m.doc, section: m.section, score: round(m.score), quote: composeQuote(m) };
+}
+
+/**
+ * The quote is the best passage, plus up to two more from the same section that matched nearly as well,
+ * kept in reading order so the quote reads as the policy does.
+ */
+function composeQuote(m: SectionMatch): string {
+  const best = m.passages[0];
+  const chosen: Passage[] = [best.passage];
+  for (const p of m.passages.slice(1)) {
+    if (chosen.length >= MAX_QUOTE_PASSAGES) break;
+    const adjacent = chosen.some((c) => Math.abs(c.position - p.passage.position) === 1);
+    if (p.score >= 0.8 * best.score || (adjacent && p.score >= 0.6 * best.score)) chosen.push(p.passage);
+  }
+  chosen.sort((a, b) => a.position - b.position);
+  const parts: string[] = [];
+  let lastLeadIn: string | null = null;
+  for (const p of chosen) {
+    if (p.leadIn && p.leadIn !== lastLeadIn) parts.push(`${p.leadIn} ${p.text}`);
+    else parts.push(p.text);
+    lastLeadIn = p.leadIn;
+  }
+  return parts.join(' … ');
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}

@@ -1,0 +1,223 @@
+import { Block, SplitBlocks } from './policyBlocks';
+import {
+  bulletDepth, collapseSpaces, isAllCaps, isBulletLine, normaliseCharacters, stripBulletMarker,
+} from './textCleaning';
+
+/** A line of the table of contents: the heading text as the document lists it. */
+export interface TocEntry {
+  number: string | null;
+  title: string;
+}
+
+/** What the text reader found: blocks split into front matter and body, and the contents list. */
+export interface TextReadResult extends SplitBlocks {
+  toc: TocEntry[];
+}
+
+interface Line {
+  text: string;
+  bullet: boolean;
+  depth: number;
+  table: string[] | null;
+  /** Blank lines (or removed running headers) between this line and the previous one. */
+  gap: number;
+}
+
+const TOC_HEADING_RE = /^(table of )?contents?:?$/i;
+const TOC_ENTRY_RE = /^(.*?\S)\s*(?:\.{2,}|\t)[\s.]*(\d{1,3})$/;
+const NUMBERED_RE = /^(\d{1,2}(?:\.\d{1,2})*)(\.?)\s+(\S.*)$/;
+const META_LINE_RE = /^(adopted|approved(?: by [a-z ]+)?|review(?:ed)?|next review(?: date)?|review date|last review(?:ed)?|date of review|version|to be reviewed)\s*:\s*(.{2,60})$/i;
+const TERMINAL_RE = /[.!?:;]["')\]]*$|[.!?]\)$/;
+
+/** Reads a policy exported as plain text (as schools' PDFs and Word files come out of text extraction). */
+export function readTextPolicy(raw: string): TextReadResult {
+  const rawLines = normaliseCharacters(raw).split('\n').map((l) => l.replace(/\s+$/, ''));
+  const headers = findRunningHeaders(rawLines);
+  const { lines: withoutToc, toc } = extractToc(toLines(rawLines, headers));
+  const joined = joinBrokenSentences(withoutToc);
+  const blocks = classify(joined, toc);
+  return { ...splitFrontMatter(blocks), toc };
+}
+
+/**
+ * Running page headers and footers repeat on every page of the source; a line seen three or more times
+ * (or twice, each time straight after a page break) is page furniture, not content.
+ */
+function findRunningHeaders(lines: string[]): Set<string> {
+  const counts = new Map<string, { n: number; afterBreak: number }>();
+  let blanks = 0;
+  for (const line of lines) {
+    const key = collapseSpaces(line);
+    if (key === '') { blanks++; continue; }
+    const entry = counts.get(key) ?? { n: 0, afterBreak: 0 };
+    entry.n++;
+    if (blanks >= 2) entry.afterBreak++;
+    counts.set(key, entry);
+    blanks = 0;
+  }
+  const headers = new Set<string>();
+  for (const [key, { n, afterBreak }] of counts) {
+    if (key.length > 120 || isBulletLine(key) || TOC_ENTRY_RE.test(key)) continue;
+    if (n >= 3 || (n === 2 && afterBreak === 2)) headers.add(key);
+  }
+  return headers;
+}
+
+function toLines(rawLines: string[], headers: Set<string>): Line[] {
+  const out: Line[] = [];
+  let gap = 0;
+  for (const raw of rawLines) {
+    const text = collapseSpaces(raw);
+    if (text === '' || headers.has(text)) { gap++; continue; }
+    const bullet = isBulletLine(raw);
+    // Tabs separate the cells of tables (document status, review dates); a trailing tab still marks a row.
+    const table = /\t/.test(raw.trim()) || /\t$/.test(raw) ? raw.split('\t').map(collapseSpaces).filter((c) => c !== '') : null;
+    const meta = META_LINE_RE.exec(text);
+    out.push({
+      text: bullet ? stripBulletMarker(raw) : text,
+      bullet,
+      depth: bullet ? bulletDepth(raw) : 0,
+      table: table && table.length > 0 && !bullet ? table : meta ? [meta[1], meta[2]] : null,
+      gap,
+    });
+    gap = 0;
+  }
+  return out;
+}
+
+/** Removes the table of contents, keeping its entries: they name the document's real headings. */
+function extractToc(lines: Line[]): { lines: Line[]; toc: TocEntry[] } {
+  const toc: TocEntry[] = [];
+  const keep: Line[] = [];
+  let inToc = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const rawText = line.table ? line.table.join('\t') : line.text;
+    if (TOC_HEADING_RE.test(line.text)) { inToc = true; continue; }
+    const entry = TOC_ENTRY_RE.exec(rawText.replace(/\t+/g, '\t'));
+    const runOfEntries = entry && [lines[i + 1], lines[i + 2]].every((l) => l && TOC_ENTRY_RE.test(l.table ? l.table.join('\t') : l.text));
+    if (entry && (inToc || runOfEntries)) {
+      inToc = true;
+      const title = collapseSpaces(entry[1].replace(/\.+$/, ''));
+      const num = NUMBERED_RE.exec(title);
+      toc.push(num ? { number: num[1], title: num[3] } : { number: null, title });
+      continue;
+    }
+    inToc = false;
+    keep.push(line);
+  }
+  return { lines: keep, toc };
+}
+
+/**
+ * Text extracted from paged documents breaks sentences at page ends ("...unless" / "they are family
+ * members."). A line that does not end a sentence, followed by one starting in lower case, is one sentence.
+ */
+function joinBrokenSentences(lines: Line[]): Line[] {
+  const out: Line[] = [];
+  for (const line of lines) {
+    const prev = out[out.length - 1];
+    const continues = prev && !prev.table && !line.table && !line.bullet && !TERMINAL_RE.test(prev.text)
+      && (/^[a-z(]/.test(line.text) || (line.gap === 0 && !prev.bullet && prev.text.length >= 60 && !isAllCaps(line.text)));
+    if (continues) prev.text = `${prev.text} ${line.text}`;
+    else out.push({ ...line });
+  }
+  return out;
+}
+
+type Classified = Block & { candidateStart?: boolean };
+
+function classify(lines: Line[], toc: TocEntry[]): Classified[] {
+  const tocTitles = new Set(toc.map((e) => normaliseHeading(e.title)));
+  const numbered = acceptNumberedHeadings(lines);
+  const blocks: Classified[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (line.table) { blocks.push({ kind: 'table', cells: line.table }); continue; }
+    if (line.bullet) { blocks.push({ kind: 'bullet', text: line.text, depth: line.depth }); continue; }
+    const num = numbered.get(i);
+    if (num) {
+      if (num.clause) {
+        // "3.4 Difficulties arise when..." is a numbered clause: a citable subsection whose text is the clause.
+        blocks.push({ kind: 'heading', text: '', number: num.number, level: num.number.split('.').length });
+        blocks.push({ kind: 'paragraph', text: num.rest });
+      } else {
+        blocks.push({ kind: 'heading', text: num.rest, number: num.number, level: num.number.split('.').length });
+      }
+      continue;
+    }
+    const prevBlock = blocks[blocks.length - 1];
+    if (tocTitles.has(normaliseHeading(line.text)) || isUnnumberedHeading(line, lines[i + 1], prevBlock)) {
+      blocks.push({ kind: 'heading', text: line.text.replace(/[:\-\s]+$/, ''), number: null, level: null });
+      continue;
+    }
+    blocks.push({ kind: 'paragraph', text: line.text });
+  }
+  return blocks;
+}
+
+interface NumberedHeading { number: string; rest: string; clause: boolean }
+
+/**
+ * A numbered line is a heading only where it continues the document's own sequence (1, 2, 2.1, 2.2, 3...).
+ * This keeps quoted guidance with its own numbering ("12. Communication with children") inside its section.
+ */
+function acceptNumberedHeadings(lines: Line[]): Map<number, NumberedHeading> {
+  const accepted = new Map<number, NumberedHeading>();
+  let last: number[] = [];
+  lines.forEach((line, i) => {
+    if (line.bullet || line.table) return;
+    const m = NUMBERED_RE.exec(line.text);
+    if (!m) return;
+    const parts = m[1].split('.').map(Number);
+    const rest = m[3].trim();
+    if (parts.length === 1 && m[2] !== '.' && !(isAllCaps(rest) || rest.length <= 60)) return;
+    if (!continuesSequence(last, parts)) return;
+    const clause = rest.length > 90 || /[.:;,\-]$/.test(rest);
+    if (parts.length === 1 && clause) return;
+    last = parts;
+    accepted.set(i, { number: parts.join('.'), rest, clause });
+  });
+  return accepted;
+}
+
+function continuesSequence(last: number[], next: number[]): boolean {
+  const k = next.length;
+  if (k === 1) return next[0] === (last[0] ?? 0) + 1;
+  if (last.length < k - 1) return false;
+  for (let j = 0; j < k - 1; j++) if (last[j] !== next[j]) return false;
+  return next[k - 1] === (last.length >= k ? last[k - 1] : 0) + 1;
+}
+
+function isUnnumberedHeading(line: Line, next: Line | undefined, prev: Block | undefined): boolean {
+  const text = line.text;
+  if (!next || next.table) return false;
+  if (!/^[A-Z]/.test(text) || /^\d/.test(text) || /https?:|www\.|@/.test(text)) return false;
+  if (isAllCaps(text) && text.length <= 100 && !/[.;,]$/.test(text)) return true;
+  if (text.length > 70 || text.split(/\s+/).length > 10) return false;
+  if (/[.,;!?"']$/.test(text)) return false;
+  // A lead-in ending in a colon is a heading only directly under another heading ("Appendix" / "Managing ...:").
+  if (/:-?$/.test(text)) return prev?.kind === 'heading' && text.split(/\s+/).length <= 8;
+  return true;
+}
+
+function normaliseHeading(text: string): string {
+  return text.toLowerCase().replace(/[.:\-\s]+$/, '').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * The body starts at section 1 when the document numbers its sections; otherwise at the first heading
+ * followed by prose. What comes before (title page, status tables, contents) is front matter.
+ */
+function splitFrontMatter(blocks: Classified[]): SplitBlocks {
+  let start = blocks.findIndex((b) => b.kind === 'heading' && b.number === '1');
+  if (start < 0) {
+    start = blocks.findIndex((b, i) => {
+      if (b.kind !== 'heading') return false;
+      const next = blocks[i + 1];
+      return next !== undefined && (next.kind === 'bullet' || (next.kind === 'paragraph' && next.text.length >= 80));
+    });
+  }
+  if (start < 0) start = 0;
+  return { frontMatter: blocks.slice(0, start), body: blocks.slice(start) };
+}
