@@ -18,9 +18,16 @@ export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adapti
  * available to templates as `${verbs.name}` so no template spells a verb by hand.
  */
 export function expandCardTemplate(template: object, data: object): AdaptiveCardJson {
-  const expanded = new ACData.Template(template).expand({ $root: { ...data, verbs: Verbs } });
-  return expanded as AdaptiveCardJson;
+  let compiled = compiledTemplates.get(template);
+  if (!compiled) {
+    compiled = new ACData.Template(template);
+    compiledTemplates.set(template, compiled);
+  }
+  return compiled.expand({ $root: { ...data, verbs: Verbs } }) as AdaptiveCardJson;
 }
+
+// Templates are parsed once; answering a question only binds data.
+const compiledTemplates = new WeakMap<object, ACData.Template>();
 
 /** Wraps a card as a Bot Framework attachment. */
 export function toAttachment(card: AdaptiveCardJson): { contentType: string; content: AdaptiveCardJson } {

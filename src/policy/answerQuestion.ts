@@ -59,12 +59,15 @@ function composeQuote(m: SectionMatch): string {
     if (p.score >= 0.8 * best.score || (adjacent && p.score >= 0.6 * best.score)) chosen.push(p.passage);
   }
   chosen.sort((a, b) => a.position - b.position);
+  // A lead-in (the line a bullet completes, or the sentence a "such ..." sentence refers to) is quoted once.
   const parts: string[] = [];
-  let lastLeadIn: string | null = null;
+  const quoted = new Set<string>();
   for (const p of chosen) {
-    if (p.leadIn && p.leadIn !== lastLeadIn) parts.push(`${p.leadIn} ${p.text}`);
-    else parts.push(p.text);
-    lastLeadIn = p.leadIn;
+    if (p.leadIn && !quoted.has(p.leadIn)) {
+      parts.push(`${p.leadIn} ${p.text}`);
+      quoted.add(p.leadIn);
+    } else parts.push(p.text);
+    quoted.add(p.text);
   }
   return parts.join(' … ');
 }

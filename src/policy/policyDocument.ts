@@ -54,5 +54,6 @@ export const FRONT_PAGE_TITLE = 'Front page';
 
 /** A human citation for a section: "5. Acceptable use" or "3.4 (Background)". */
 export function formatSectionLabel(section: PolicySection): string {
-  return section.number ? `${section.number}. ${section.title}` : section.title;
+  if (!section.number) return section.title;
+  return section.number.includes('.') ? `${section.number} ${section.title}` : `${section.number}. ${section.title}`;
 }

@@ -1,7 +1,7 @@
 import MiniSearch from 'minisearch';
-import { ExpandedTerm, expandQuestion } from './lexicon';
+import { ALTERNATIVE_WEIGHT, WORD_CONCEPT, ExpandedTerm, expandQuestion, indexTerms, PHRASE_JOINER } from './lexicon';
 import { FRONT_PAGE_TITLE, PolicyDocument, PolicySection } from './policyDocument';
-import { analyze, tokenize } from './textAnalysis';
+import { isFramingWord } from './textAnalysis';
 
 /** The smallest quotable piece of a policy: a sentence, or a bullet with the line that introduces it. */
 export interface Passage {
@@ -28,7 +28,22 @@ export interface SectionMatch {
 /** Search results for one question. */
 export interface SearchResult {
   terms: ExpandedTerm[];
+  /** The question's ideas: how much each matters, and whether the policy uses any form of it. */
+  ideas: QuestionIdea[];
   matches: SectionMatch[];
+}
+
+/** One idea of a question, as the index sees it. */
+export interface QuestionIdea {
+  concept: string;
+  /** The question's own word(s) for it. */
+  words: string[];
+  /** Inverse frequency of passages holding any form of the idea (the maximum when none does). */
+  importance: number;
+  /** Whether any passage holds a form of the idea. */
+  known: boolean;
+  /** Whether the question's words for it only frame the question ("ask", "count", "stuff"). */
+  framing: boolean;
 }
 
 /** A searchable index over one or more policy documents. */
@@ -40,9 +55,17 @@ export interface PolicyIndex {
 
 interface IndexedPassage { id: number; text: string; title: string }
 
-const SECOND_PASSAGE_WEIGHT = 0.3;
-const TITLE_BOOST = 1;
-const CONCEPT_SCORE_CAP = 12;
+/** BM25 saturation and length normalisation, applied per idea rather than per word (see search). */
+const BM25_K1 = 1.2;
+const BM25_B = Number(process.env.RB ?? 0.75);
+/** An idea found only in the section title (or its parents' titles) counts this much of a match in the text. */
+const TITLE_MATCH = Number(process.env.RT ?? 0.5);
+/** Ideas the best passage misses but another passage of its section has add this share of their weight. */
+const SECTION_CONTEXT = Number(process.env.RS ?? 0.3);
+/** Stems at least this long that the policy never uses are matched to policy words they extend or shorten. */
+const MIN_VARIANT_PREFIX = 5;
+/** How much a framing word the policy does use counts, relative to a topic word as rare. */
+const FRAMING_WEIGHT = Number(process.env.RF ?? 0.5);
 
 /** Builds the index: every section split into passages, indexed with BM25 over text and section title. */
 export function createPolicyIndex(documents: readonly PolicyDocument[]): PolicyIndex {
@@ -56,56 +79,72 @@ export function createPolicyIndex(documents: readonly PolicyDocument[]): PolicyI
   }
   const mini = new MiniSearch<IndexedPassage>({
     fields: ['text', 'title'],
-    tokenize: (text) => tokenize(text),
-    processTerm: (term) => {
-      const a = analyze(term);
-      return a.length > 0 ? a[0] : null;
-    },
+    tokenize: (text) => indexTerms(text),
+    processTerm: (term) => term,
     searchOptions: { tokenize: (q) => q.split(' ').filter(Boolean), processTerm: (t) => t },
   });
-  mini.addAll(passages.map((p) => ({
+  const indexed = passages.map((p) => ({
     id: p.id,
     text: p.leadIn ? `${p.leadIn} ${p.text}` : p.text,
-    title: sectionTitleChain(p.doc, p.section),
-  })));
+    title: p.section.ordinal === 0 ? '' : sectionTitleChain(p.doc, p.section),
+  }));
+  mini.addAll(indexed);
+  const lengths = indexed.map((d) => indexTerms(d.text).length);
+  const avgLength = lengths.reduce((a, b) => a + b, 0) / Math.max(1, lengths.length);
+  /** BM25 term-frequency factor for one occurrence in a passage of this length: shorter passages say it more directly. */
+  const lengthFactor = lengths.map((len) => (BM25_K1 + 1) / (1 + BM25_K1 * (1 - BM25_B + (BM25_B * len) / avgLength)));
 
   const df = documentFrequencies(passages);
+  const vocabulary = [...df.keys()].filter((t) => !t.includes(PHRASE_JOINER));
   const n = passages.length;
-  const idf = (term: string): number => {
-    const d = df.get(term) ?? 0;
-    return Math.log(1 + (n - d + 0.5) / (d + 0.5));
-  };
+  const idfOf = (d: number): number => Math.log(1 + (n - d + 0.5) / (d + 0.5));
 
   return {
     documents,
     passageCount: passages.length,
     search(question: string, limit = 5): SearchResult {
-      const terms = expandQuestion(question);
-      if (terms.length === 0) return { terms, matches: [] };
+      const terms = addVariants(expandQuestion(question), df, vocabulary);
+      if (terms.length === 0) return { terms, ideas: [], matches: [] };
       const weightOf = new Map(terms.map((t) => [t.term, t.weight]));
-      const conceptOf = new Map(terms.map((t) => [t.term, t.concept]));
-      const importance = conceptImportance(terms, df, idf);
-      const totalImportance = [...importance.values()].reduce((a, b) => a + b, 0);
-
-      // One BM25 query per idea: a passage earns each idea once, through its best-matching form, so a
-      // passage full of synonyms for one idea cannot outrank one that answers the whole question.
       const byConcept = new Map<string, string[]>();
       for (const t of terms) byConcept.set(t.concept, [...(byConcept.get(t.concept) ?? []), t.term]);
-      const passageHits = new Map<number, { score: number; concepts: Set<string> }>();
+
+      // Scoring is BM25 with the idea, not the word, as the unit: MiniSearch finds the passages holding any
+      // form of an idea; the idea's weight is the inverse frequency of passages holding any of its forms, and a
+      // passage earns it once, through its best form (the question's own word 1, a lexicon alternative less).
+      // So a passage full of synonyms for one idea cannot outrank one that answers the whole question.
+      const importance = new Map<string, number>();
+      const ideas: QuestionIdea[] = [];
+      const passageHits = new Map<number, Map<string, number>>();
       for (const [concept, conceptTerms] of byConcept) {
-        const hits = mini.search(conceptTerms.join(' '), {
-          boost: { title: TITLE_BOOST },
-          boostTerm: (term) => weightOf.get(term) ?? 1,
-        });
+        const hits = mini.search(conceptTerms.join(' '));
+        const words = terms.filter((t) => t.concept === concept && t.weight >= 1).map((t) => t.term);
+        const framing = concept.startsWith(WORD_CONCEPT) && words.length > 0 && words.every(isFramingWord);
+        // A topic the policy never mentions weighs as much as its rarest word; a framing word it never uses
+        // weighs nothing (see isFramingWord), and one it does use weighs less than a topic would.
+        const weight = framing ? (hits.length > 0 ? FRAMING_WEIGHT * idfOf(hits.length) : 0) : idfOf(hits.length);
+        importance.set(concept, weight);
+        ideas.push({ concept, words, importance: weight, known: hits.length > 0, framing });
         for (const hit of hits) {
-          const entry = passageHits.get(hit.id as number) ?? { score: 0, concepts: new Set<string>() };
-          entry.score += Math.min(hit.score, CONCEPT_SCORE_CAP);
-          entry.concepts.add(concept);
-          passageHits.set(hit.id as number, entry);
+          let text = 0;
+          let title = 0;
+          for (const [term, fields] of Object.entries(hit.match)) {
+            const w = weightOf.get(term) ?? 0;
+            if (fields.includes('text')) text = Math.max(text, w);
+            if (fields.includes('title')) title = Math.max(title, w);
+          }
+          const id = hit.id as number;
+          const strength = process.env.RADD ? text * lengthFactor[id] + title * TITLE_MATCH : Math.max(text * lengthFactor[id], title * TITLE_MATCH);
+          if (strength <= 0) continue;
+          const entry = passageHits.get(id) ?? new Map<string, number>();
+          entry.set(concept, strength);
+          passageHits.set(id, entry);
         }
       }
+      const totalImportance = [...importance.values()].reduce((a, b) => a + b, 0);
+
       const bySection = new Map<string, SectionMatch>();
-      for (const [id, hit] of passageHits) {
+      for (const [id, strengths] of passageHits) {
         const passage = passages[id];
         const key = `${passage.doc.id}#${passage.section.ordinal}`;
         let m = bySection.get(key);
@@ -113,45 +152,48 @@ export function createPolicyIndex(documents: readonly PolicyDocument[]): PolicyI
           m = { doc: passage.doc, section: passage.section, score: 0, coverage: 0, passages: [] };
           bySection.set(key, m);
         }
-        let covered = 0;
-        for (const c of hit.concepts) covered += importance.get(c) ?? 0;
-        const coverage = totalImportance > 0 ? covered / totalImportance : 0;
-        m.passages.push({ passage, score: hit.score * (1 + coverage), concepts: hit.concepts });
+        let score = 0;
+        for (const [c, st] of strengths) score += (importance.get(c) ?? 0) * st;
+        m.passages.push({ passage, score, concepts: new Set(strengths.keys()) });
       }
       const matches = [...bySection.values()];
       for (const m of matches) {
         m.passages.sort((a, b) => b.score - a.score);
-        m.score = m.passages[0].score + SECOND_PASSAGE_WEIGHT * (m.passages[1]?.score ?? 0);
-        const covered = m.passages[0].concepts;
+        const best = m.passages[0];
+        // Ideas the section answers elsewhere than its best passage support it, at a discount.
+        const elsewhere = new Set<string>();
+        for (const p of m.passages.slice(1)) for (const c of p.concepts) if (!best.concepts.has(c)) elsewhere.add(c);
+        let extra = 0;
+        for (const c of elsewhere) extra += (importance.get(c) ?? 0) * SECTION_CONTEXT;
+        m.score = best.score + extra;
         let sum = 0;
-        for (const c of covered) sum += importance.get(c) ?? 0;
+        for (const c of best.concepts) sum += importance.get(c) ?? 0;
         m.coverage = totalImportance > 0 ? sum / totalImportance : 0;
       }
       matches.sort((a, b) => b.score - a.score);
-      return { terms, matches: matches.slice(0, limit) };
+      return { terms, ideas, matches: matches.slice(0, limit) };
     },
   };
 }
 
 /**
- * How much each idea in the question matters: the inverse document frequency of its commonest form in
- * the policy, or the maximum for ideas the policy never mentions (so a question about parking, which no
- * passage mentions, cannot be answered by a passage that merely mentions staff).
+ * Words the policy never uses are often a different form of one it does ("discriminatory" against
+ * "discrimination", whose stems differ): such a word also searches, as an alternative, the policy words that
+ * share its first MIN_VARIANT_PREFIX letters and of which it is an extension or a shortening.
  */
-function conceptImportance(terms: ExpandedTerm[], df: Map<string, number>, idf: (t: string) => number): Map<string, number> {
-  const byConcept = new Map<string, number[]>();
+function addVariants(terms: ExpandedTerm[], df: Map<string, number>, vocabulary: string[]): ExpandedTerm[] {
+  const out = [...terms];
+  const seen = new Set(terms.map((t) => t.term));
+  const known = new Set(terms.filter((t) => df.has(t.term)).map((t) => t.concept));
   for (const t of terms) {
-    if (!df.has(t.term)) continue;
-    const list = byConcept.get(t.concept) ?? [];
-    list.push(idf(t.term));
-    byConcept.set(t.concept, list);
-  }
-  const maxIdf = idf('\u0000never-seen');
-  const out = new Map<string, number>();
-  for (const t of terms) {
-    if (out.has(t.concept)) continue;
-    const present = byConcept.get(t.concept);
-    out.set(t.concept, present ? Math.min(...present) : maxIdf);
+    if (known.has(t.concept) || t.weight < 1 || t.term.length < MIN_VARIANT_PREFIX || t.term.includes(PHRASE_JOINER)) continue;
+    for (const v of vocabulary) {
+      if (v.length < MIN_VARIANT_PREFIX || seen.has(v)) continue;
+      if (v.startsWith(t.term) || t.term.startsWith(v)) {
+        out.push({ term: v, concept: t.concept, weight: ALTERNATIVE_WEIGHT });
+        seen.add(v);
+      }
+    }
   }
   return out;
 }
@@ -164,7 +206,7 @@ export function frontPageSection(doc: PolicyDocument): PolicySection {
 function documentFrequencies(passages: Passage[]): Map<string, number> {
   const df = new Map<string, number>();
   for (const p of passages) {
-    const terms = new Set(analyze(`${p.leadIn ?? ''} ${p.text} ${p.section.title}`));
+    const terms = new Set(indexTerms(`${p.leadIn ?? ''} ${p.text} ${p.section.title}`));
     for (const t of terms) df.set(t, (df.get(t) ?? 0) + 1);
   }
   return df;
@@ -181,6 +223,9 @@ function sectionTitleChain(doc: PolicyDocument, section: PolicySection): string 
   }
   return titles.join(' ');
 }
+
+/** Openings of a sentence that only makes sense with the sentence before it. */
+const REFERS_BACK = /^(this|these|those|such|they|in (these|this|such) cases?|as such|therefore|however)\b/i;
 
 const ABBREVIATIONS = /\b(e\.g|i\.e|etc|ie|eg|mr|mrs|ms|dr|no|vs|cf)\.$/i;
 
@@ -202,7 +247,8 @@ export function splitPassages(text: string): { text: string; leadIn: string | nu
     }
     parents.length = 0;
     const sentences = splitSentences(rawLine.trim());
-    for (const s of sentences) out.push({ text: s, leadIn: null });
+    // A sentence that refers back ("In these cases ...", "Such contact ...") is read with the one before it.
+    sentences.forEach((s, i) => out.push({ text: s, leadIn: i > 0 && REFERS_BACK.test(s) ? sentences[i - 1] : null }));
     // A line ending in a colon introduces the bullets that follow it.
     leadIn = /[:\-]$/.test(rawLine.trim()) ? sentences[sentences.length - 1] ?? null : null;
   }

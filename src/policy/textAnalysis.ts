@@ -16,7 +16,35 @@ yourself yourselves ok okay allowed allow alright fine really actually just like
 gonna need needs please thanks thank hi hello hey someone anyone something anything thing things still ever even
 much many lot lots bit quite pretty whether else etc e.g i.e eg ie may might must shall will say says said tell
 know think mean happen happens happened yes yeah guess sure okay-ish
+who's how's where's when's why's what'll it'd it'll i'll we'll you'll they'll we've you've they've we'd you'd they'd
+she's he's here's ain't y'all u ur im ive id dont cant wont isnt doesnt didnt wouldnt shouldnt couldnt aint
+wanna gonna gotta kinda sorta lol omg tbh btw idk imo pls plz cos coz tho though basically literally honestly
+totally definitely probably maybe perhaps anyway anyways stuff right around across along away back
 `.trim().split(/\s+/));
+
+/**
+ * Words that frame a question rather than name its topic: everyday verbs of asking, telling and doing, and
+ * vague nouns for people and situations ("who do I ask", "is that a problem", "does X count"). They are still
+ * searched, since a policy may use them, but a policy that never uses one is not thereby failing to answer
+ * the question, as it is when the question names a topic the policy never mentions ("pension", "parking").
+ */
+const FRAMING_WORDS = new Set(`
+ask asks asked asking tell tells telling told let lets letting put puts putting give gives gave given giving
+go goes went gone come comes came coming make makes made making take takes took taken taking see sees saw seen
+seeing look looks looked looking find finds found finding keep keeps kept keeping want wants wish hope try tries
+tried trying help helps helped helping feel feels felt seem seems start starts started starting stop stops
+stopped turn turns turned call calls called care cares cared check checks checked checking decide decides decided deciding mention mentions mentioned count counts counted matter matters
+mattered bother bothered send sends sent sending stay stays stayed write writes wrote written writing read
+reads reading happen thing stuff problem problems issue issues situation situations question questions
+way ways kind kinds sort sorts type types part parts point bit case cases rule rules idea ideas example
+someone somebody anyone anybody everyone everybody nobody people folk folks guy guys one ones
+well also again already yet soon never always sometimes anymore whole
+`.trim().split(/\s+/));
+
+/** Whether a token (or its stem) only frames a question; see FRAMING_WORDS. Numbers (ages, years) count too. */
+export function isFramingWord(token: string): boolean {
+  return FRAMING_WORDS.has(token) || FRAMING_STEMS.has(token) || /^\d+$/.test(token);
+}
 
 /** Lower-cases and splits text into word tokens, keeping internal apostrophes and hyphens. */
 export function tokenize(text: string): string[] {
@@ -44,3 +72,5 @@ export function stemToken(token: string): string {
 export function analyze(text: string): string[] {
   return tokenize(text).filter((t) => !isStopword(t)).map(stemToken).filter((t) => t.length > 1 || /\d/.test(t));
 }
+
+const FRAMING_STEMS = new Set([...FRAMING_WORDS].map(stemToken));

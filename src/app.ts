@@ -1,0 +1,47 @@
+import restify from 'restify';
+import { createAdapter } from './bot/createAdapter';
+import { createBotApp } from './bot/createBotApp';
+import { createServer, listen } from './bot/server';
+import { AppConfig } from './config';
+import { AppLogger } from './logger';
+import { loadPolicyFiles } from './policy/loadPolicyFile';
+import { createPolicyLibrary, PolicyLibrary } from './policy/policyLibrary';
+import { openSqliteDatabase, SqliteDatabase } from './storage/sqliteDatabase';
+import { createSqliteQuestionLog } from './storage/sqliteFeedbackStore';
+
+/** A running bot: its HTTP server, bound port, policy library and a way to stop it cleanly. */
+export interface RunningApp {
+  server: restify.Server;
+  port: number;
+  library: PolicyLibrary;
+  db: SqliteDatabase;
+  close(): Promise<void>;
+}
+
+/**
+ * Dependency order: configuration -> policy documents -> storage -> bot adapter -> application (with its
+ * features) -> HTTP server. Each step fails with a named error before anything listens.
+ */
+export async function startApp(config: AppConfig, logger: AppLogger): Promise<RunningApp> {
+  const documents = await loadPolicyFiles(config.policyFiles);
+  const library = createPolicyLibrary(documents);
+  for (const doc of documents) {
+    logger.info({ event: 'policy.loaded', document: doc.id, sections: doc.sections.length, hash: doc.metadata.contentHash.slice(0, 12) }, 'policy indexed');
+    for (const w of doc.warnings) logger.warn({ event: 'policy.warning', document: doc.id, code: w.code }, w.message);
+  }
+  const db = openSqliteDatabase(config.storage.sqlitePath);
+  const questions = createSqliteQuestionLog(db);
+  const adapter = createAdapter(config);
+  const app = createBotApp({
+    adapter, library, questions, logger, policyOwners: config.policyOwners, botAppId: config.bot.id, features: [],
+  });
+  const server = createServer({ adapter, app, logger });
+  const port = await listen(server, config.port, config.host);
+  return {
+    server, port, library, db,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,129 @@
+import { ActivityTypes, MemoryStorage, TurnContext } from 'botbuilder';
+import { AdaptiveCardsOptions, Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
+import { renderAnswerCard } from '../cards/answerCard';
+import { toAttachment } from '../cards/cardTemplate';
+import { renderContentsCard } from '../cards/contentsCard';
+import { renderHelpCard } from '../cards/helpCard';
+import { renderNotCoveredCard } from '../cards/notCoveredCard';
+import { renderSectionCard } from '../cards/sectionCard';
+import { renderWelcomeCard } from '../cards/welcomeCard';
+import { Verbs } from '../cards/verbs';
+import { AppLogger } from '../logger';
+import { Answer, answerQuestion } from '../policy/answerQuestion';
+import { findSection, PolicyLibrary } from '../policy/policyLibrary';
+import { QuestionLog } from '../policy/questionLog';
+import { BotApp, BotFeature } from './botFeature';
+
+/** What the bot needs: the indexed policy, the question log, who owns the policy, and feature plug-ins. */
+export interface BotAppDeps {
+  adapter: TeamsAdapter;
+  library: PolicyLibrary;
+  questions: QuestionLog;
+  policyOwners: readonly string[];
+  logger: AppLogger;
+  features?: readonly BotFeature[];
+  /** Bot's app id, needed for proactive messages in production. */
+  botAppId?: string;
+  now?: () => Date;
+}
+
+const MAX_QUESTION_CHARS = 500;
+
+/** Builds the teams-ai application: features first, then policy commands, then question answering. */
+export function createBotApp(deps: BotAppDeps): BotApp {
+  const { library, questions, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const adaptiveCards: AdaptiveCardsOptions = {};
+  const app = new Application<TurnState>({
+    adapter: deps.adapter,
+    botAppId: deps.botAppId,
+    storage: new MemoryStorage(),
+    adaptiveCards,
+    removeRecipientMention: true,
+    startTypingTimer: false,
+  });
+  const isOwner = (ctx: TurnContext): boolean => deps.policyOwners.includes(ctx.activity.from?.aadObjectId ?? '');
+  const title = library.primary.title;
+
+  for (const feature of deps.features ?? []) feature.register(app);
+
+  app.conversationUpdate('membersAdded', async (ctx) => {
+    const added = ctx.activity.membersAdded ?? [];
+    const botAdded = added.some((m) => m.id === ctx.activity.recipient?.id);
+    const personal = ctx.activity.conversation?.conversationType === 'personal';
+    if (botAdded || (personal && added.length > 0)) {
+      await ctx.sendActivity({ attachments: [toAttachment(renderWelcomeCard(title))] });
+    }
+  });
+
+  app.message(/^\s*help\s*$/i, async (ctx) => {
+    await ctx.sendActivity({ attachments: [toAttachment(renderHelpCard(title, isOwner(ctx), library.primary.warnings))] });
+  });
+
+  app.message(/^\s*(contents|table of contents|sections)\s*$/i, async (ctx) => {
+    for (const doc of library.documents) await ctx.sendActivity({ attachments: [toAttachment(renderContentsCard(doc))] });
+  });
+
+  app.message(/^\s*section\s+\S+/i, async (ctx) => {
+    const key = (ctx.activity.text ?? '').trim().replace(/^section\s+/i, '');
+    const found = findSection(library, key);
+    if (!found) {
+      await ctx.sendActivity(`There is no section "${key.slice(0, 40)}" in ${title}. Type **contents** to see the section list.`);
+      return;
+    }
+    await ctx.sendActivity({ attachments: [toAttachment(renderSectionCard(found.doc, found.section))] });
+  });
+
+  app.message(/^\s*unanswered\s*$/i, async (ctx) => {
+    if (!isOwner(ctx)) {
+      await ctx.sendActivity('Only the policy owners can see the questions the policy could not answer.');
+      return;
+    }
+    const failed = questions.listFailed(20);
+    const lines = failed.map((q) => `- ${q.askedAt.slice(0, 10)} ${q.answered ? '(marked not helpful)' : '(not covered)'}: ${q.question}`);
+    await ctx.sendActivity(failed.length === 0
+      ? 'No unanswered questions so far.'
+      : `Questions the policy did not answer well (newest first):\n\n${lines.join('\n')}`);
+  });
+
+  app.adaptiveCards.actionExecute(Verbs.showContents, async () => renderContentsCard(library.primary));
+
+  app.adaptiveCards.actionExecute<{ questionId?: unknown; helpful?: unknown }>(Verbs.feedback, async (_ctx, _state, data) => {
+    const id = typeof data?.questionId === 'string' ? data.questionId : '';
+    const helpful = data?.helpful === true || data?.helpful === 'true';
+    const asked = id ? questions.getQuestion(id) : null;
+    if (!asked || !questions.recordFeedback(id, helpful, now().toISOString())) {
+      return 'Sorry, I could not find that question any more. Please ask it again.';
+    }
+    logger.info({ event: 'answer.feedback', helpful }, 'feedback recorded');
+    const answer = answerQuestion(library.index, asked.question);
+    if (!answer.answered) return renderNotCoveredCard(asked.question, title);
+    return renderAnswerCard(answer, id, { given: true, helpful });
+  });
+
+  app.activity(ActivityTypes.Message, async (ctx) => {
+    const text = (ctx.activity.text ?? '').trim();
+    if (text === '') {
+      if (ctx.activity.value === undefined) await ctx.sendActivity('Ask me a question about the policy, or type **help**.');
+      return;
+    }
+    const question = text.slice(0, MAX_QUESTION_CHARS);
+    const answer: Answer = answerQuestion(library.index, question);
+    const id = questions.recordQuestion({
+      question,
+      answered: answer.answered,
+      citedSection: answer.answered ? `${answer.best.doc.id}#${answer.best.section.ordinal}` : null,
+      askedAt: now().toISOString(),
+    });
+    logger.info({ event: 'question.answered', answered: answer.answered, questionId: id }, 'question handled');
+    const card = answer.answered ? renderAnswerCard(answer, id) : renderNotCoveredCard(question, title);
+    await ctx.sendActivity({ attachments: [toAttachment(card)] });
+  });
+
+  app.error(async (ctx, err) => {
+    logger.error({ event: 'turn.error', code: (err as { code?: string }).code, name: (err as Error).name }, 'turn failed');
+    await ctx.sendActivity('Sorry, something went wrong on my side. Please try again in a moment.');
+  });
+
+  return app;
+}

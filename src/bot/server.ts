@@ -1,0 +1,64 @@
+import restify from 'restify';
+import { TeamsAdapter } from '@microsoft/teams-ai';
+import { AppLogger } from '../logger';
+import { BotApp } from './botFeature';
+
+/** Largest request body accepted: Teams activities are far smaller; anything bigger is refused with 413. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+/** Extra routes a feature needs on the bot's HTTP server (for example a signed export download). */
+export type RouteInstaller = (server: restify.Server) => void;
+
+/** Everything the HTTP layer needs. */
+export interface ServerDeps {
+  adapter: TeamsAdapter;
+  app: BotApp;
+  logger: AppLogger;
+  routes?: readonly RouteInstaller[];
+}
+
+/** The one place HTTP lives: /api/messages hands each activity to the bot; /healthz says only "ok". */
+export function createServer(deps: ServerDeps): restify.Server {
+  const server = restify.createServer({ name: 'school-policy-bot', handleUncaughtExceptions: false });
+  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
+
+  server.post('/api/messages', async (req, res) => {
+    const body = req.body as unknown;
+    if (!body || typeof body !== 'object' || Array.isArray(body) || typeof (body as { type?: unknown }).type !== 'string') {
+      res.send(400, { error: 'Expected a Bot Framework activity (a JSON object with a "type").' });
+      return;
+    }
+    try {
+      await deps.adapter.process(req, res, async (context) => {
+        await deps.app.run(context);
+      });
+    } catch (err) {
+      deps.logger.error({ event: 'http.messages.error', name: (err as Error).name }, 'activity processing failed');
+      if (!res.headersSent) res.send(500, { error: 'The bot could not process this activity.' });
+    }
+  });
+
+  server.get('/healthz', (_req, res, next) => {
+    res.send(200, { status: 'ok' });
+    return next();
+  });
+
+  for (const install of deps.routes ?? []) install(server);
+
+  server.on('restifyError', (req, res, err, callback) => {
+    deps.logger.warn({ event: 'http.error', status: (err as { statusCode?: number }).statusCode, path: req.getPath?.() }, 'request refused');
+    return callback();
+  });
+  return server;
+}
+
+/** Starts listening and resolves with the bound port (0 picks a free one). */
+export function listen(server: restify.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}

@@ -1,0 +1,18 @@
+import { formatSectionLabel, PolicyDocument, PolicySection } from '../policy/policyDocument';
+
+/** Adaptive Card TextBlocks are capped so a long section never pushes a message over the Teams size limit. */
+export const MAX_CARD_TEXT_CHARS = 12_000;
+
+/** "Section 5. Acceptable use, Social Media Policy (liverpool-model.txt)": how every answer cites its source. */
+export function citationFor(doc: PolicyDocument, section: PolicySection): string {
+  const where = section.ordinal === 0 ? 'Front page' : `Section ${formatSectionLabel(section)}`;
+  return `${where} · ${doc.title} (${doc.source})`;
+}
+
+/** Cuts text at a line or sentence boundary under the limit. */
+export function truncateForCard(text: string, limit = MAX_CARD_TEXT_CHARS): { text: string; truncated: boolean } {
+  if (text.length <= limit) return { text, truncated: false };
+  const cut = text.slice(0, limit);
+  const at = Math.max(cut.lastIndexOf('\n'), cut.lastIndexOf('. '));
+  return { text: `${cut.slice(0, at > 0 ? at + 1 : limit).trimEnd()} …`, truncated: true };
+}

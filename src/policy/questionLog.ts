@@ -1,0 +1,43 @@
+/** A question someone asked, as kept for the policy owner (never logged to the application log). */
+export interface AskedQuestion {
+  id: string;
+  question: string;
+  answered: boolean;
+  /** "liverpool-model#7" for the cited section, or null when not covered. */
+  citedSection: string | null;
+  askedAt: string;
+  helpful: boolean | null;
+}
+
+/** Port: where questions and "Was this helpful?" replies are kept. */
+export interface QuestionLog {
+  /** Records a question and the outcome; returns its id for the feedback buttons. */
+  recordQuestion(entry: Omit<AskedQuestion, 'id' | 'helpful'>): string;
+  /** Looks a question up by id. */
+  getQuestion(id: string): AskedQuestion | null;
+  /** Records whether the answer helped; the latest reply counts. Returns false for an unknown id. */
+  recordFeedback(id: string, helpful: boolean, at: string): boolean;
+  /** Questions the policy failed: not covered, or answered but marked unhelpful. Newest first. */
+  listFailed(limit: number): AskedQuestion[];
+}
+
+/** In-memory question log, for tests and the CLI. */
+export function createInMemoryQuestionLog(): QuestionLog {
+  const rows = new Map<string, AskedQuestion>();
+  let next = 1;
+  return {
+    recordQuestion(entry) {
+      const id = `q${next++}`;
+      rows.set(id, { ...entry, id, helpful: null });
+      return id;
+    },
+    getQuestion: (id) => rows.get(id) ?? null,
+    recordFeedback(id, helpful) {
+      const row = rows.get(id);
+      if (!row) return false;
+      row.helpful = helpful;
+      return true;
+    },
+    listFailed: (limit) => [...rows.values()].filter((r) => !r.answered || r.helpful === false).reverse().slice(0, limit),
+  };
+}
