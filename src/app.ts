@@ -40,7 +40,11 @@ export async function startApp(config: AppConfig, logger: AppLogger): Promise<Ru
   return {
     server, port, library, db,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive connections (the connector, the Playground) would otherwise hold close() open forever.
+        server.server.closeAllConnections();
+      });
       db.close();
     },
   };

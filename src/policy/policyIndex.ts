@@ -1,5 +1,5 @@
 import MiniSearch from 'minisearch';
-import { ALTERNATIVE_WEIGHT, WORD_CONCEPT, ExpandedTerm, expandQuestion, indexTerms, PHRASE_JOINER } from './lexicon';
+import { ExpandedTerm, expandQuestion, indexTerms, WORD_CONCEPT } from './lexicon';
 import { FRONT_PAGE_TITLE, PolicyDocument, PolicySection } from './policyDocument';
 import { isFramingWord } from './textAnalysis';
 
@@ -11,7 +11,10 @@ export interface Passage {
   /** Position of the passage within its section, for quoting neighbours in reading order. */
   position: number;
   text: string;
-  /** The lead-in a bullet completes ("Individuals should not upload any content ... that:"). */
+  /**
+   * The lead-in a bullet completes ("Individuals should not upload any content ... that:"), or the sentence
+   * a sentence refers back to ("In these cases ..."); indexed and quoted with the passage.
+   */
   leadIn: string | null;
 }
 
@@ -20,7 +23,10 @@ export interface SectionMatch {
   doc: PolicyDocument;
   section: PolicySection;
   score: number;
-  /** Share (0..1) of the question's ideas that the best passage and the section title cover. */
+  /**
+   * Share (0..1) of the question's weight covered by the ideas of the best passage (its text, lead-in and
+   * section title): each idea weighs its importance (see QuestionIdea), unknown topics included.
+   */
   coverage: number;
   passages: { passage: Passage; score: number; concepts: Set<string> }[];
 }
@@ -57,15 +63,11 @@ interface IndexedPassage { id: number; text: string; title: string }
 
 /** BM25 saturation and length normalisation, applied per idea rather than per word (see search). */
 const BM25_K1 = 1.2;
-const BM25_B = Number(process.env.RB ?? 0.75);
-/** An idea found only in the section title (or its parents' titles) counts this much of a match in the text. */
-const TITLE_MATCH = Number(process.env.RT ?? 0.5);
+const BM25_B = 0.3;
+/** An idea in the section title (or its parents' titles) adds this much to a match in the text. */
+const TITLE_MATCH = 0.5;
 /** Ideas the best passage misses but another passage of its section has add this share of their weight. */
-const SECTION_CONTEXT = Number(process.env.RS ?? 0.3);
-/** Stems at least this long that the policy never uses are matched to policy words they extend or shorten. */
-const MIN_VARIANT_PREFIX = 5;
-/** How much a framing word the policy does use counts, relative to a topic word as rare. */
-const FRAMING_WEIGHT = Number(process.env.RF ?? 0.5);
+const SECTION_CONTEXT = 0.3;
 
 /** Builds the index: every section split into passages, indexed with BM25 over text and section title. */
 export function createPolicyIndex(documents: readonly PolicyDocument[]): PolicyIndex {
@@ -89,13 +91,17 @@ export function createPolicyIndex(documents: readonly PolicyDocument[]): PolicyI
     title: p.section.ordinal === 0 ? '' : sectionTitleChain(p.doc, p.section),
   }));
   mini.addAll(indexed);
-  const lengths = indexed.map((d) => indexTerms(d.text).length);
+  const vocabulary = new Set<string>();
+  const lengths = indexed.map((d) => {
+    const terms = indexTerms(d.text);
+    for (const t of terms) vocabulary.add(t);
+    for (const t of indexTerms(d.title)) vocabulary.add(t);
+    return terms.length;
+  });
   const avgLength = lengths.reduce((a, b) => a + b, 0) / Math.max(1, lengths.length);
   /** BM25 term-frequency factor for one occurrence in a passage of this length: shorter passages say it more directly. */
   const lengthFactor = lengths.map((len) => (BM25_K1 + 1) / (1 + BM25_K1 * (1 - BM25_B + (BM25_B * len) / avgLength)));
 
-  const df = documentFrequencies(passages);
-  const vocabulary = [...df.keys()].filter((t) => !t.includes(PHRASE_JOINER));
   const n = passages.length;
   const idfOf = (d: number): number => Math.log(1 + (n - d + 0.5) / (d + 0.5));
 
@@ -103,11 +109,17 @@ export function createPolicyIndex(documents: readonly PolicyDocument[]): PolicyI
     documents,
     passageCount: passages.length,
     search(question: string, limit = 5): SearchResult {
-      const terms = addVariants(expandQuestion(question), df, vocabulary);
+      const terms = expandQuestion(question);
       if (terms.length === 0) return { terms, ideas: [], matches: [] };
       const weightOf = new Map(terms.map((t) => [t.term, t.weight]));
       const byConcept = new Map<string, string[]>();
-      for (const t of terms) byConcept.set(t.concept, [...(byConcept.get(t.concept) ?? []), t.term]);
+      const ownWords = new Map<string, string[]>();
+      for (const t of terms) {
+        const list = byConcept.get(t.concept);
+        if (list) list.push(t.term);
+        else byConcept.set(t.concept, [t.term]);
+        if (t.weight >= 1) ownWords.set(t.concept, [...(ownWords.get(t.concept) ?? []), t.term]);
+      }
 
       // Scoring is BM25 with the idea, not the word, as the unit: MiniSearch finds the passages holding any
       // form of an idea; the idea's weight is the inverse frequency of passages holding any of its forms, and a
@@ -117,12 +129,18 @@ export function createPolicyIndex(documents: readonly PolicyDocument[]): PolicyI
       const ideas: QuestionIdea[] = [];
       const passageHits = new Map<number, Map<string, number>>();
       for (const [concept, conceptTerms] of byConcept) {
-        const hits = mini.search(conceptTerms.join(' '));
-        const words = terms.filter((t) => t.concept === concept && t.weight >= 1).map((t) => t.term);
+        const words = ownWords.get(concept) ?? [];
         const framing = concept.startsWith(WORD_CONCEPT) && words.length > 0 && words.every(isFramingWord);
-        // A topic the policy never mentions weighs as much as its rarest word; a framing word it never uses
-        // weighs nothing (see isFramingWord), and one it does use weighs less than a topic would.
-        const weight = framing ? (hits.length > 0 ? FRAMING_WEIGHT * idfOf(hits.length) : 0) : idfOf(hits.length);
+        // A framing word ("ask", "count", "policy") weighs nothing: it says how the question is put, not what
+        // it is about (see isFramingWord), so it is not searched. A topic the policy never mentions weighs as
+        // much as its rarest word would: the question is about something the policy does not say.
+        if (framing) {
+          importance.set(concept, 0);
+          ideas.push({ concept, words, importance: 0, known: conceptTerms.some((t) => vocabulary.has(t)), framing });
+          continue;
+        }
+        const hits = mini.search(conceptTerms.join(' '));
+        const weight = idfOf(hits.length);
         importance.set(concept, weight);
         ideas.push({ concept, words, importance: weight, known: hits.length > 0, framing });
         for (const hit of hits) {
@@ -134,7 +152,7 @@ export function createPolicyIndex(documents: readonly PolicyDocument[]): PolicyI
             if (fields.includes('title')) title = Math.max(title, w);
           }
           const id = hit.id as number;
-          const strength = process.env.RADD ? text * lengthFactor[id] + title * TITLE_MATCH : Math.max(text * lengthFactor[id], title * TITLE_MATCH);
+          const strength = text * lengthFactor[id] + title * TITLE_MATCH;
           if (strength <= 0) continue;
           const entry = passageHits.get(id) ?? new Map<string, number>();
           entry.set(concept, strength);
@@ -152,8 +170,15 @@ export function createPolicyIndex(documents: readonly PolicyDocument[]): PolicyI
           m = { doc: passage.doc, section: passage.section, score: 0, coverage: 0, passages: [] };
           bySection.set(key, m);
         }
+        // A passage that answers more of the question is worth more than the sum of its matches: its score
+        // is scaled by (1 + the share of the question's weight it covers).
         let score = 0;
-        for (const [c, st] of strengths) score += (importance.get(c) ?? 0) * st;
+        let covered = 0;
+        for (const [c, st] of strengths) {
+          score += (importance.get(c) ?? 0) * st;
+          covered += importance.get(c) ?? 0;
+        }
+        if (totalImportance > 0) score *= 1 + covered / totalImportance;
         m.passages.push({ passage, score, concepts: new Set(strengths.keys()) });
       }
       const matches = [...bySection.values()];
@@ -176,40 +201,9 @@ export function createPolicyIndex(documents: readonly PolicyDocument[]): PolicyI
   };
 }
 
-/**
- * Words the policy never uses are often a different form of one it does ("discriminatory" against
- * "discrimination", whose stems differ): such a word also searches, as an alternative, the policy words that
- * share its first MIN_VARIANT_PREFIX letters and of which it is an extension or a shortening.
- */
-function addVariants(terms: ExpandedTerm[], df: Map<string, number>, vocabulary: string[]): ExpandedTerm[] {
-  const out = [...terms];
-  const seen = new Set(terms.map((t) => t.term));
-  const known = new Set(terms.filter((t) => df.has(t.term)).map((t) => t.concept));
-  for (const t of terms) {
-    if (known.has(t.concept) || t.weight < 1 || t.term.length < MIN_VARIANT_PREFIX || t.term.includes(PHRASE_JOINER)) continue;
-    for (const v of vocabulary) {
-      if (v.length < MIN_VARIANT_PREFIX || seen.has(v)) continue;
-      if (v.startsWith(t.term) || t.term.startsWith(v)) {
-        out.push({ term: v, concept: t.concept, weight: ALTERNATIVE_WEIGHT });
-        seen.add(v);
-      }
-    }
-  }
-  return out;
-}
-
 /** Front-page facts (review dates, owners, version) are searchable, cited as the document's front page. */
 export function frontPageSection(doc: PolicyDocument): PolicySection {
   return { ordinal: 0, number: null, title: FRONT_PAGE_TITLE, level: 1, parent: null, text: doc.frontPage.join('\n\n') };
-}
-
-function documentFrequencies(passages: Passage[]): Map<string, number> {
-  const df = new Map<string, number>();
-  for (const p of passages) {
-    const terms = new Set(indexTerms(`${p.leadIn ?? ''} ${p.text} ${p.section.title}`));
-    for (const t of terms) df.set(t, (df.get(t) ?? 0) + 1);
-  }
-  return df;
 }
 
 function sectionTitleChain(doc: PolicyDocument, section: PolicySection): string {
@@ -234,7 +228,7 @@ export function splitPassages(text: string): { text: string; leadIn: string | nu
   const out: { text: string; leadIn: string | null }[] = [];
   let leadIn: string | null = null;
   const parents: string[] = [];
-  for (const rawLine of text.split('\n')) {
+  for (const rawLine of joinBrokenParagraphs(text.split('\n'))) {
     if (rawLine.trim() === '') continue;
     const bullet = /^(\s*)- (.*)$/.exec(rawLine);
     if (bullet) {
@@ -251,6 +245,23 @@ export function splitPassages(text: string): { text: string; leadIn: string | nu
     sentences.forEach((s, i) => out.push({ text: s, leadIn: i > 0 && REFERS_BACK.test(s) ? sentences[i - 1] : null }));
     // A line ending in a colon introduces the bullets that follow it.
     leadIn = /[:\-]$/.test(rawLine.trim()) ? sentences[sentences.length - 1] ?? null : null;
+  }
+  return out;
+}
+
+/**
+ * Rejoins a paragraph that a page or line break split in the source ("... In addition" / "there are some
+ * cases ..."): a line that ends without punctuation, followed by one that starts in lower case.
+ */
+function joinBrokenParagraphs(lines: string[]): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    if (line.trim() === '') continue;
+    const prev = out[out.length - 1];
+    const isBullet = /^\s*- /.test(line);
+    if (prev !== undefined && !isBullet && !/^\s*- /.test(prev) && !/[.!?:;,)"'\u2019\u201d*]\s*$/.test(prev) && /^[a-z]/.test(line.trim())) {
+      out[out.length - 1] = `${prev.trimEnd()} ${line.trim()}`;
+    } else out.push(line);
   }
   return out;
 }

@@ -19,26 +19,32 @@ know think mean happen happens happened yes yeah guess sure okay-ish
 who's how's where's when's why's what'll it'd it'll i'll we'll you'll they'll we've you've they've we'd you'd they'd
 she's he's here's ain't y'all u ur im ive id dont cant wont isnt doesnt didnt wouldnt shouldnt couldnt aint
 wanna gonna gotta kinda sorta lol omg tbh btw idk imo pls plz cos coz tho though basically literally honestly
-totally definitely probably maybe perhaps anyway anyways stuff right around across along away back
+totally definitely probably maybe perhaps anyway anyways stuff right around across along away back rather instead
+wonder wondering wondered curious
 `.trim().split(/\s+/));
 
 /**
- * Words that frame a question rather than name its topic: everyday verbs of asking, telling and doing, and
- * vague nouns for people and situations ("who do I ask", "is that a problem", "does X count"). They are still
- * searched, since a policy may use them, but a policy that never uses one is not thereby failing to answer
- * the question, as it is when the question names a topic the policy never mentions ("pension", "parking").
+ * Words that frame a question rather than name its topic: everyday verbs of asking, telling and doing; vague
+ * nouns for people and situations ("who do I ask", "is that a problem", "does X count"); generic adjectives
+ * ("new", "separate"); and the policy itself ("does this policy cover ...": every passage is part of it).
+ * The index gives them no weight (see policyIndex): a policy that never uses one is not thereby failing to
+ * answer the question, as it is when the question names a topic the policy never mentions ("pension").
  */
 const FRAMING_WORDS = new Set(`
 ask asks asked asking tell tells telling told let lets letting put puts putting give gives gave given giving
 go goes went gone come comes came coming make makes made making take takes took taken taking see sees saw seen
 seeing look looks looked looking find finds found finding keep keeps kept keeping want wants wish hope try tries
 tried trying help helps helped helping feel feels felt seem seems start starts started starting stop stops
-stopped turn turns turned call calls called care cares cared check checks checked checking decide decides decided deciding mention mentions mentioned count counts counted matter matters
-mattered bother bothered send sends sent sending stay stays stayed write writes wrote written writing read
-reads reading happen thing stuff problem problems issue issues situation situations question questions
-way ways kind kinds sort sorts type types part parts point bit case cases rule rules idea ideas example
+stopped turn turns turned call calls called care cares cared check checks checked checking decide decides
+decided deciding mention mentions mentioned count counts counted matter matters mattered bother bothered send
+sends sent sending stay stays stayed write writes wrote written writing read reads reading happen face faces
+faced facing live lives living lived spend spends spending spent use uses used using
+thing stuff problem problems issue issues situation situations question questions way ways kind kinds sort sorts
+type types part parts point bit case cases rule rules idea ideas example
 someone somebody anyone anybody everyone everybody nobody people folk folks guy guys one ones
-well also again already yet soon never always sometimes anymore whole
+well also again already yet soon never always sometimes anymore whole due based
+new old different separate other same local
+policy policies procedure document
 `.trim().split(/\s+/));
 
 /** Whether a token (or its stem) only frames a question; see FRAMING_WORDS. Numbers (ages, years) count too. */

@@ -1,0 +1,49 @@
+import { startApp } from '../src/app';
+import { ConfigError, loadConfig } from '../src/config';
+import { createLogger } from '../src/logger';
+import { startPlayground } from './playground';
+
+/**
+ * `npm run local`: the bot on the embedded defaults (bundled sample policy, SQLite file) plus the
+ * Microsoft 365 Agents Playground, so anyone can chat with it in a browser without a Teams tenant.
+ */
+async function main(): Promise<void> {
+  const env: Record<string, string | undefined> = { APP_MODE: 'local', ...process.env };
+  let config;
+  try {
+    config = loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) { console.error(err.message); process.exit(78); }
+    throw err;
+  }
+  const logger = createLogger(env.LOG_LEVEL ?? 'warn');
+  const running = await startApp(config, logger);
+  const playground = await startPlayground({
+    botEndpoint: `http://127.0.0.1:${running.port}/api/messages`,
+    port: Number(env.PLAYGROUND_PORT ?? 56150),
+    workDir: process.cwd(),
+  });
+  const docs = running.library.documents.map((d) => `${d.title} (${d.source}, ${d.sections.length} sections)`).join('; ');
+  console.log([
+    '',
+    '  School Policy Bot is running in LOCAL MODE (no authentication, loopback only).',
+    `  Policy:      ${docs}`,
+    `  Bot:         http://127.0.0.1:${running.port}/api/messages`,
+    `  Chat here:   ${playground.url}   (Microsoft 365 Agents Playground)`,
+    '  Try asking:  "Can I accept a friend request from a parent?"  or type "help".',
+    '  Stop with Ctrl+C.',
+    '',
+  ].join('\n'));
+  const stop = async (): Promise<void> => {
+    await playground.stop();
+    await running.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch((err: Error) => {
+  console.error(`Failed to start: ${err.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,113 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+/** The people and places the local Teams stand-in knows; ids are stable so rosters and tests can use them. */
+export const PLAYGROUND_TENANT = '00000000-0000-0000-0000-0000000000001';
+export const PLAYGROUND_BOT_ID = '00000000-0000-0000-0000-00000000000011';
+export const PLAYGROUND_TEAM_ID = 'team-id';
+export const PLAYGROUND_SAFEGUARDING_CHANNEL_ID = 'channel-safeguarding-id';
+
+/** Playground users: `user-id-0` is the person at the keyboard. */
+export const PLAYGROUND_USERS = [
+  { id: 'user-id-0', name: 'Alex Wilber', upn: 'alexw@example.com', aadObjectId: '00000000-0000-0000-0000-0000000000020' },
+  { id: 'user-id-1', name: 'Megan Bowen', upn: 'meganb@example.com', aadObjectId: '00000000-0000-0000-0000-0000000000021' },
+  { id: 'user-id-2', name: 'Adele Vance', upn: 'adelev@example.com', aadObjectId: '00000000-0000-0000-0000-0000000000022' },
+  { id: 'user-id-3', name: 'Isaiah Langer', upn: 'isaiahl@example.com', aadObjectId: '00000000-0000-0000-0000-0000000000023' },
+  { id: 'user-id-4', name: 'Patti Fernandez', upn: 'pattif@example.com', aadObjectId: '00000000-0000-0000-0000-0000000000024' },
+  { id: 'user-id-5', name: 'Lynne Robbins', upn: 'lynner@example.com', aadObjectId: '00000000-0000-0000-0000-0000000000025' },
+] as const;
+
+/** The Playground configuration (schema 0.1.1): a school team with a private Safeguarding channel. */
+export function playgroundConfigYaml(): string {
+  const [current, ...others] = PLAYGROUND_USERS;
+  const user = (u: (typeof PLAYGROUND_USERS)[number], indent: string): string => [
+    `${indent}id: ${u.id}`, `${indent}name: ${u.name}`, `${indent}userPrincipleName: ${u.upn}`,
+    `${indent}aadObjectId: ${u.aadObjectId}`, `${indent}givenName: ${u.name.split(' ')[0]}`,
+    `${indent}surname: ${u.name.split(' ').slice(1).join(' ')}`, `${indent}email: ${u.upn}`,
+  ].join('\n');
+  return [
+    'version: "0.1.1"',
+    `tenantId: ${PLAYGROUND_TENANT}`,
+    'bot:', `  id: ${PLAYGROUND_BOT_ID}`, '  name: School Policy Bot',
+    'currentUser:', user(current, '  '),
+    'users:', ...others.map((u) => user(u, '    ').replace(/^ {4}/, '  - ')),
+    'personalChat:', '  id: personal-chat-id',
+    'groupChat:', '  id: group-chat-id', '  name: Staffroom',
+    'team:', `  id: ${PLAYGROUND_TEAM_ID}`, '  name: Oakfield Primary Staff', '  aadGroupId: 00000000-0000-0000-0000-000000000031',
+    '  channels:', `    - id: ${PLAYGROUND_SAFEGUARDING_CHANNEL_ID}`, '      name: Safeguarding', '',
+  ].join('\n');
+}
+
+/** A running Playground process and where to reach it. */
+export interface RunningPlayground {
+  port: number;
+  url: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts the Microsoft 365 Agents Playground against a bot endpoint, without opening a browser. */
+export async function startPlayground(options: { botEndpoint: string; port?: number; workDir?: string }): Promise<RunningPlayground> {
+  const port = options.port ?? (await freePort());
+  const workDir = options.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'playground-'));
+  const configPath = path.join(workDir, '.m365agentsplayground.yml');
+  fs.writeFileSync(configPath, playgroundConfigYaml());
+  const cli = require.resolve('@microsoft/m365agentsplayground/cli.js');
+  const child = spawn(process.execPath, [cli, '-e', options.botEndpoint, '-c', 'msteams', '--dt', '-p', String(port)], {
+    cwd: workDir,
+    env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none', M365_AGENTS_PLAYGROUND_CONFIG_PATH: configPath },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d) => { output += String(d); });
+  child.stderr?.on('data', (d) => { output += String(d); });
+  try {
+    await waitForPort(port, 20_000, () => child.exitCode !== null);
+  } catch (err) {
+    child.kill('SIGKILL');
+    const log = path.join(workDir, 'devTools', 'm365agentsplayground.log');
+    const detail = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').slice(-2000) : output.slice(-2000);
+    throw new Error(`Agents Playground did not start: ${(err as Error).message}\n${detail}`);
+  }
+  return {
+    port,
+    url: `http://localhost:${port}`,
+    process: child,
+    stop: () => new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+    }),
+  };
+}
+
+/** Asks the OS for a free TCP port on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, timeoutMs: number, failed: () => boolean): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (failed()) throw new Error('the process exited');
+    const ok = await new Promise<boolean>((resolve) => {
+      const sock = net.connect(port, '127.0.0.1');
+      sock.once('connect', () => { sock.destroy(); resolve(true); });
+      sock.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`port ${port} did not open within ${timeoutMs} ms`);
+}

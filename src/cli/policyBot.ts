@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+import fs from 'node:fs';
+import readline from 'node:readline';
+import { Answer, answerQuestion } from '../policy/answerQuestion';
+import { loadPolicyFile, loadPolicyFiles } from '../policy/loadPolicyFile';
+import { formatSectionLabel, PolicyDocument } from '../policy/policyDocument';
+import { createPolicyLibrary, PolicyLibrary } from '../policy/policyLibrary';
+import { openSqliteDatabase } from '../storage/sqliteDatabase';
+import { createSqliteQuestionLog } from '../storage/sqliteFeedbackStore';
+
+const USAGE = `policy-bot: tools for the policy owner
+
+  policy-bot ingest FILE [--json]
+      Parse a policy (.txt, .md or .docx) and show its sections, metadata and warnings.
+  policy-bot ask --policy FILE [--policy FILE2 ...] [--json] [QUESTION]
+      Answer one question, or with no QUESTION read one per line from stdin and print one JSON object per line.
+  policy-bot unanswered [--db FILE] [--limit N]
+      List questions the policy could not answer or that staff marked unhelpful (default db: data/policy-bot.sqlite).
+`;
+
+/** Thrown for bad command lines: printed with the usage and exit code 2. */
+class UsageError extends Error {}
+
+interface Parsed { positional: string[]; flags: Map<string, string[]>; bools: Set<string> }
+
+function parseArgs(argv: string[], valued: string[]): Parsed {
+  const out: Parsed = { positional: [], flags: new Map(), bools: new Set() };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a.startsWith('--')) {
+      const name = a.slice(2);
+      if (valued.includes(name)) {
+        const v = argv[++i];
+        if (v === undefined) throw new UsageError(`--${name} needs a value`);
+        out.flags.set(name, [...(out.flags.get(name) ?? []), v]);
+      } else out.bools.add(name);
+    } else out.positional.push(a);
+  }
+  return out;
+}
+
+/** The `ingest --json` shape: what the parser made of the document. */
+function documentJson(doc: PolicyDocument): object {
+  return {
+    title: doc.title,
+    metadata: doc.metadata,
+    sections: doc.sections.map((s) => ({ number: s.number, title: s.title, level: s.level, text: s.text })),
+    warnings: doc.warnings,
+  };
+}
+
+/** The `ask` JSON line: answered, the quoted answer with its citation, and ranked matches best first. */
+export function answerJson(answer: Answer): { answered: boolean; answer: string; matches: { number: string | null; title: string; text: string; score: number; document: string }[] } {
+  if (!answer.answered) {
+    return { answered: false, answer: "The policy doesn't cover that. Ask your line manager, or report a concern if you are worried about someone's safety.", matches: [] };
+  }
+  const where = answer.best.section.ordinal === 0 ? 'Front page' : `Section ${formatSectionLabel(answer.best.section)}`;
+  return {
+    answered: true,
+    answer: `"${answer.best.quote}" (${where}, ${answer.best.doc.source})`,
+    matches: answer.matches.map((m) => ({ number: m.section.number, title: m.section.title, text: m.section.text, score: m.score, document: m.doc.source })),
+  };
+}
+
+async function ingest(args: string[]): Promise<void> {
+  const p = parseArgs(args, []);
+  const file = p.positional[0];
+  if (!file) throw new UsageError('ingest needs a FILE');
+  const doc = await loadPolicyFile(file);
+  if (p.bools.has('json')) {
+    process.stdout.write(`${JSON.stringify(documentJson(doc))}\n`);
+    return;
+  }
+  const m = doc.metadata;
+  console.log(`${doc.title}${m.organisation ? ` (${m.organisation})` : ''}`);
+  console.log(`version ${m.version ?? '-'} · last reviewed ${m.lastReviewed ?? '-'} · next review ${m.nextReview ?? '-'} · hash ${m.contentHash.slice(0, 12)}`);
+  for (const s of doc.sections) console.log(`${'  '.repeat(s.level - 1)}${formatSectionLabel(s)}  (${s.text.length} chars)`);
+  for (const w of doc.warnings) console.log(`warning [${w.code}] ${w.message}`);
+}
+
+async function ask(args: string[]): Promise<void> {
+  const p = parseArgs(args, ['policy']);
+  const files = p.flags.get('policy') ?? [];
+  if (files.length === 0) throw new UsageError('ask needs --policy FILE');
+  const library: PolicyLibrary = createPolicyLibrary(await loadPolicyFiles(files));
+  const question = p.positional.join(' ').trim();
+  if (question) {
+    const result = answerJson(answerQuestion(library.index, question));
+    if (p.bools.has('json')) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else {
+      console.log(result.answer);
+      for (const m of result.matches.slice(1, 3)) console.log(`  also: ${m.number ? `${m.number} ` : ''}${m.title} (score ${m.score})`);
+    }
+    return;
+  }
+  const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of rl) {
+    if (line.trim() === '') continue;
+    process.stdout.write(`${JSON.stringify(answerJson(answerQuestion(library.index, line)))}\n`);
+  }
+}
+
+async function unanswered(args: string[]): Promise<void> {
+  const p = parseArgs(args, ['db', 'limit']);
+  const file = p.flags.get('db')?.[0] ?? 'data/policy-bot.sqlite';
+  if (!fs.existsSync(file)) throw new UsageError(`no database at ${file} (has the bot run yet?)`);
+  const limit = Number(p.flags.get('limit')?.[0] ?? 50);
+  const db = openSqliteDatabase(file);
+  try {
+    const rows = createSqliteQuestionLog(db).listFailed(Number.isFinite(limit) && limit > 0 ? limit : 50);
+    if (rows.length === 0) console.log('No unanswered questions.');
+    for (const r of rows) console.log(`${r.askedAt}\t${r.answered ? 'not helpful' : 'not covered'}\t${r.question}`);
+  } finally {
+    db.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === 'ingest') await ingest(rest);
+    else if (command === 'ask') await ask(rest);
+    else if (command === 'unanswered') await unanswered(rest);
+    else if (!command || command === '--help' || command === 'help') { process.stdout.write(USAGE); return command ? 0 : 2; }
+    else throw new UsageError(`unknown command "${command}"`);
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) { process.stderr.write(`policy-bot: ${err.message}\n\n${USAGE}`); return 2; }
+    const e = err as Error & { code?: string };
+    process.stderr.write(`policy-bot: ${e.code ? `[${e.code}] ` : ''}${e.message}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+}
