@@ -1,5 +1,5 @@
 import { Answer } from '../policy/answerQuestion';
-import { formatSectionLabel } from '../policy/policyDocument';
+import { formatCitationLabel } from '../policy/policyDocument';
 import { AdaptiveCardJson, expandCardTemplate } from './cardTemplate';
 import { citationFor, truncateForCard } from './policyCardData';
 import template from './templates/answerCard.json';
@@ -21,7 +21,7 @@ export function renderAnswerCard(answer: Extract<Answer, { answered: true }>, qu
     hasSecondary: secondary !== null,
     secondaryCitation: secondary ? citationFor(secondary.doc, secondary.section) : '',
     secondaryQuote: secondary ? secondary.quote : '',
-    sectionHeading: best.section.ordinal === 0 ? 'Front page' : formatSectionLabel(best.section),
+    sectionHeading: formatCitationLabel(best.doc, best.section),
     sectionText: full.text,
     questionId,
     feedbackGiven: feedback.given,

@@ -1,11 +1,11 @@
-import { formatSectionLabel, PolicyDocument, PolicySection } from '../policy/policyDocument';
+import { formatCitationLabel, PolicyDocument, PolicySection } from '../policy/policyDocument';
 
 /** Adaptive Card TextBlocks are capped so a long section never pushes a message over the Teams size limit. */
 export const MAX_CARD_TEXT_CHARS = 12_000;
 
 /** "Section 5. Acceptable use, Social Media Policy (liverpool-model.txt)": how every answer cites its source. */
 export function citationFor(doc: PolicyDocument, section: PolicySection): string {
-  const where = section.ordinal === 0 ? 'Front page' : `Section ${formatSectionLabel(section)}`;
+  const where = section.ordinal === 0 ? formatCitationLabel(doc, section) : `Section ${formatCitationLabel(doc, section)}`;
   return `${where} · ${doc.title} (${doc.source})`;
 }
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import readline from 'node:readline';
 import { Answer, answerQuestion } from '../policy/answerQuestion';
 import { loadPolicyFile, loadPolicyFiles } from '../policy/loadPolicyFile';
-import { formatSectionLabel, PolicyDocument } from '../policy/policyDocument';
+import { formatCitationLabel, formatSectionLabel, PolicyDocument } from '../policy/policyDocument';
 import { createPolicyLibrary, PolicyLibrary } from '../policy/policyLibrary';
 import { openSqliteDatabase } from '../storage/sqliteDatabase';
 import { createSqliteQuestionLog } from '../storage/sqliteFeedbackStore';
@@ -54,7 +54,8 @@ export function answerJson(answer: Answer): { answered: boolean; answer: string;
   if (!answer.answered) {
     return { answered: false, answer: "The policy doesn't cover that. Ask your line manager, or report a concern if you are worried about someone's safety.", matches: [] };
   }
-  const where = answer.best.section.ordinal === 0 ? 'Front page' : `Section ${formatSectionLabel(answer.best.section)}`;
+  const label = formatCitationLabel(answer.best.doc, answer.best.section);
+  const where = answer.best.section.ordinal === 0 ? label : `Section ${label}`;
   return {
     answered: true,
     answer: `"${answer.best.quote}" (${where}, ${answer.best.doc.source})`,

@@ -57,3 +57,13 @@ export function formatSectionLabel(section: PolicySection): string {
   if (!section.number) return section.title;
   return section.number.includes('.') ? `${section.number} ${section.title}` : `${section.number}. ${section.title}`;
 }
+
+/**
+ * The label an answer cites: an unnumbered subsection is named under its parent so staff can find it
+ * ("3. Roles, responsibilities and procedure › Individuals should").
+ */
+export function formatCitationLabel(doc: PolicyDocument, section: PolicySection): string {
+  if (section.ordinal === 0) return FRONT_PAGE_TITLE;
+  const parent = section.number === null && section.parent !== null ? doc.sections.find((s) => s.ordinal === section.parent) : undefined;
+  return parent ? `${formatSectionLabel(parent)} › ${section.title}` : formatSectionLabel(section);
+}
