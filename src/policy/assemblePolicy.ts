@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { Block, SplitBlocks } from './policyBlocks';
 import { PolicyDocument, PolicyMetadata, PolicySection, PolicyWarning } from './policyDocument';
-import { displayTitle } from './textCleaning';
+import { displayDocumentTitle, displayTitle } from './textCleaning';
 
 /** Options for assembling a document: its source name and the date used to judge review status. */
 export interface AssembleOptions {
@@ -145,10 +145,12 @@ function extractMetadata(front: Block[], tables: Extract<Block, { kind: 'table' 
   const hash = crypto.createHash('sha256');
   for (const s of sections) hash.update(`${s.number ?? ''}\u0000${s.title}\u0000${s.text}\u0001`);
   const nextReviewDate = found.nextReview ? parseMonthYear(found.nextReview) : undefined;
+  // Model policies often date their version only in the title: "... SOCIAL MEDIA (JUNE 2024)".
+  const titleDate = /\(((?:january|february|march|april|may|june|july|august|september|october|november|december)\s+20\d{2})\)/i.exec(title);
   return {
     title,
     organisation,
-    version: found.version,
+    version: found.version ?? (titleDate ? titleDate[1] : undefined),
     lastReviewed: found.lastReviewed ?? found.adopted,
     nextReview: found.nextReview,
     nextReviewDate,
@@ -158,8 +160,10 @@ function extractMetadata(front: Block[], tables: Extract<Block, { kind: 'table' 
 
 function findTitle(lines: string[]): string | undefined {
   const candidates = lines.filter((l) => /\bpolicy\b/i.test(l) && l.length <= 140 && !/consult|agreed|adopted|reviewed/i.test(l));
-  const best = candidates.find((l) => /social|media|network/i.test(l)) ?? candidates[0];
-  return best ? displayTitle(best.replace(/\s+\|.*$/, '')) : undefined;
+  // A document that never calls itself a policy (a code of conduct) is titled by its first short line.
+  const best = candidates.find((l) => /social|media|network/i.test(l)) ?? candidates[0]
+    ?? lines.find((l) => l.length <= 100 && /[A-Za-z]{3}/.test(l) && !/^(version|date|tel|www\.)/i.test(l));
+  return best ? displayDocumentTitle(best.replace(/\s+\|.*$/, '')) : undefined;
 }
 
 function findOrganisation(lines: string[]): string | undefined {

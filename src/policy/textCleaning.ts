@@ -62,3 +62,11 @@ export function isAllCaps(text: string): boolean {
   const letters = text.replace(/[^A-Za-z]/g, '');
   return letters.length >= 4 && letters === letters.toUpperCase();
 }
+
+const SMALL_WORDS = new Set(['a', 'an', 'and', 'as', 'at', 'by', 'for', 'in', 'of', 'on', 'or', 'the', 'to', 'with']);
+
+/** Title case for an ALL-CAPS document title ("SOCIAL MEDIA POLICY" -> "Social Media Policy"). */
+export function displayDocumentTitle(title: string): string {
+  if (!isAllCaps(title)) return title;
+  return title.toLowerCase().split(/(\s+|\()/).map((w, i) => (i > 0 && SMALL_WORDS.has(w) ? w : w.charAt(0).toUpperCase() + w.slice(1))).join('');
+}
