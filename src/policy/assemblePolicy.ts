@@ -88,7 +88,8 @@ function assignHeadingLevels(body: Block[]): Map<number, number> {
   let inPart = false;
   body.forEach((b, i) => {
     if (b.kind !== 'heading') return;
-    if (b.level !== null && (b.number !== null || !numberedDoc)) {
+    // A level the source states (numbering, or Markdown/Word heading styles) is the author's own nesting.
+    if (b.level !== null) {
       levels.set(i, b.level);
       if (b.number !== null) lastNumberedLevel = b.level;
       return;

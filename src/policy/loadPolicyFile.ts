@@ -5,6 +5,7 @@ import { assemblePolicy } from './assemblePolicy';
 import { readMarkdownPolicy } from './markdownPolicyReader';
 import { PolicyDocument } from './policyDocument';
 import { readTextPolicy } from './textPolicyReader';
+import { wordHtmlToMarkdown } from './wordHtmlToMarkdown';
 
 /** Raised when a policy file cannot be read or is of a kind the product does not ingest. */
 export class PolicyLoadError extends Error {
@@ -45,19 +46,15 @@ export async function loadPolicyFiles(filePaths: readonly string[], today?: Date
   return docs;
 }
 
-/** mammoth's Markdown converter exists at runtime in 1.x but is missing from its type declarations. */
-interface MammothMarkdown {
-  convertToMarkdown(input: { buffer: Buffer }): Promise<{ value: string }>;
-}
-
 /**
- * Word documents: when the author used heading styles, mammoth's Markdown keeps them as `#` headings;
+ * Word documents: when the author used heading styles, mammoth's HTML keeps them as headings (read as Markdown);
  * otherwise the raw text goes through the same heading detection as a text export.
  */
 async function readDocx(buffer: Buffer, filePath: string) {
   try {
-    const md = await (mammoth as unknown as MammothMarkdown).convertToMarkdown({ buffer });
-    if (/^#{1,6}\s/m.test(md.value)) return readMarkdownPolicy(md.value);
+    const html = await mammoth.convertToHtml({ buffer });
+    const md = wordHtmlToMarkdown(html.value);
+    if (/^#{1,6}\s/m.test(md)) return readMarkdownPolicy(md);
     const raw = await mammoth.extractRawText({ buffer });
     return readTextPolicy(raw.value);
   } catch (err) {

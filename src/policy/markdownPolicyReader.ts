@@ -1,5 +1,5 @@
 import { Block, SplitBlocks } from './policyBlocks';
-import { readTextPolicy } from './textPolicyReader';
+import { META_LINE_RE, readTextPolicy } from './textPolicyReader';
 import { collapseSpaces, normaliseCharacters } from './textCleaning';
 
 const HEADING_RE = /^(#{1,6})\s+(.*?)\s*#*\s*$/;
@@ -17,7 +17,11 @@ export function readMarkdownPolicy(raw: string): SplitBlocks {
   const blocks: Block[] = [];
   let paragraph: string[] = [];
   const flush = (): void => {
-    if (paragraph.length > 0) blocks.push({ kind: 'paragraph', text: collapseSpaces(paragraph.join(' ')) });
+    if (paragraph.length > 0) {
+      const text = collapseSpaces(paragraph.join(' '));
+      const meta = META_LINE_RE.exec(text);
+      blocks.push(meta ? { kind: 'table', cells: [meta[1], meta[2]] } : { kind: 'paragraph', text });
+    }
     paragraph = [];
   };
   const headingLevels: number[] = [];

@@ -26,7 +26,8 @@ interface Line {
 const TOC_HEADING_RE = /^(table of )?contents?:?$/i;
 const TOC_ENTRY_RE = /^(.*?\S)\s*(?:\.{2,}|\t)[\s.]*(\d{1,3})$/;
 const NUMBERED_RE = /^(\d{1,2}(?:\.\d{1,2})*)(\.?)\s+(\S.*)$/;
-const META_LINE_RE = /^(adopted|approved(?: by [a-z ]+)?|review(?:ed)?|next review(?: date)?|review date|last review(?:ed)?|date of review|version|to be reviewed)\s*:\s*(.{2,60})$/i;
+/** A front-page fact on a line of its own: "Review: September 2027". */
+export const META_LINE_RE = /^(adopted|approved(?: by [a-z ]+)?|review(?:ed)?|next review(?: date)?|review date|last review(?:ed)?|date of review|version|to be reviewed)\s*:\s*(.{2,60})$/i;
 const TERMINAL_RE = /[.!?:;]["')\]]*$|[.!?]\)$/;
 
 /** Reads a policy exported as plain text (as schools' PDFs and Word files come out of text extraction). */

@@ -296,48 +296,49 @@ describe('parsing the five sample policies', () => {
 });
 
 describe('loading other formats', () => {
-  it('when a Markdown policy has headings, bullets and a review table, then it parses to those sections and that review date', async () => {
+  const markdownPolicy = [
+    '# Oakfield Primary School Social Media Policy',
+    '',
+    '| Item | Date |',
+    '|------|------|',
+    '| Last reviewed | March 2026 |',
+    '| Next review | March 2027 |',
+    '',
+    '## 1. Introduction',
+    '',
+    'This policy explains how staff at Oakfield Primary School',
+    'use social media, at work and at home.',
+    '',
+    '## 2. Acceptable use',
+    '',
+    'Staff must not:',
+    '',
+    '- accept friend requests from pupils',
+    '- post photographs of pupils on personal accounts',
+    '- share confidential information about the school',
+    '',
+    '### 2.1 Personal accounts',
+    '',
+    'Set personal accounts to private.',
+    '',
+    '## Reporting concerns',
+    '',
+    'Tell the designated safeguarding lead the same day.',
+    '',
+  ].join('\n');
+  const loadMarkdown = async (): Promise<PolicyDocument> => {
     const file = path.join(tempDir, 'oakfield-social-media.md');
-    fs.writeFileSync(file, [
-      '# Oakfield Primary School Social Media Policy',
-      '',
-      '| Item | Date |',
-      '|------|------|',
-      '| Last reviewed | March 2026 |',
-      '| Next review | March 2027 |',
-      '',
-      '## 1. Introduction',
-      '',
-      'This policy explains how staff at Oakfield Primary School',
-      'use social media, at work and at home.',
-      '',
-      '## 2. Acceptable use',
-      '',
-      'Staff must not:',
-      '',
-      '- accept friend requests from pupils',
-      '- post photographs of pupils on personal accounts',
-      '- share confidential information about the school',
-      '',
-      '### 2.1 Personal accounts',
-      '',
-      'Set personal accounts to private.',
-      '',
-      '## Reporting concerns',
-      '',
-      'Tell the designated safeguarding lead the same day.',
-      '',
-    ].join('\n'));
+    fs.writeFileSync(file, markdownPolicy);
+    return loadPolicyFile(file, new Date('2026-06-01T00:00:00Z'));
+  };
 
-    const doc = await loadPolicyFile(file, new Date('2026-06-01T00:00:00Z'));
+  it('when a Markdown policy has numbered headings, bullets and a review table, then it parses to those sections and that review date', async () => {
+    const doc = await loadMarkdown();
 
-    expect(doc.sections.map((s) => [s.number, s.title, s.level])).toEqual([
-      ['1', 'Introduction', 1],
-      ['2', 'Acceptable use', 1],
-      ['2.1', 'Personal accounts', 2],
-      [null, 'Reporting concerns', 1],
-    ]);
+    expect(doc.sections.map((s) => s.title)).toEqual(['Introduction', 'Acceptable use', 'Personal accounts', 'Reporting concerns']);
+    expect(doc.sections.slice(0, 3).map((s) => [s.number, s.level])).toEqual([['1', 1], ['2', 1], ['2.1', 2]]);
     expect(doc.sections[2].parent).toBe(doc.sections[1].ordinal);
+    expect(doc.sections[3].number).toBeNull();
     expect(doc.sections[0].text).toBe('This policy explains how staff at Oakfield Primary School use social media, at work and at home.');
     expect(doc.sections[1].text).toBe([
       'Staff must not:',
@@ -345,12 +346,20 @@ describe('loading other formats', () => {
       '- post photographs of pupils on personal accounts',
       '- share confidential information about the school',
     ].join('\n'));
+    expect(doc.sections[3].text).toBe('Tell the designated safeguarding lead the same day.');
     expect(doc.metadata.nextReview).toBe('March 2027');
     expect(doc.metadata.nextReviewDate).toBe('2027-03-31');
     expect(doc.metadata.lastReviewed).toBe('March 2026');
     expect(doc.title).toBe('Oakfield Primary School Social Media Policy');
     expect(allText(doc)).not.toContain('Next review');
     expect(doc.warnings).toEqual([]);
+  });
+
+
+  it('when a Markdown "##" heading without a number follows numbered "##" headings, then it is top-level, not inside 2.1', async () => {
+    const doc = await loadMarkdown();
+    const reporting = doc.sections.find((s) => s.title === 'Reporting concerns')!;
+    expect([reporting.level, reporting.parent]).toEqual([1, null]);
   });
 
   it('when a Word document uses Heading 1 and Heading 2 styles, then its sections are those headings', async () => {
@@ -381,6 +390,39 @@ describe('loading other formats', () => {
     expect(doc.source).toBe('oakfield-social-media.docx');
   });
 
+
+  it('when a Word document has a front-page table "Next review | March 2027", then the review date is read and checked', async () => {
+    const file = path.join(tempDir, 'oakfield-with-status-table.docx');
+    fs.writeFileSync(file, minimalDocx([
+      ['Title', 'Oakfield Primary School Social Media Policy'],
+      ['Heading1', 'Introduction'],
+      [null, 'This policy explains how staff use social media at work and at home, and applies to everyone employed by the school.'],
+      ['Heading1', 'Acceptable use'],
+      [null, 'Staff must not accept friend requests from pupils or their parents on personal accounts.'],
+    ], [['Last reviewed', 'March 2026'], ['Next review', 'March 2027']]));
+
+    const doc = await loadPolicyFile(file, new Date('2027-06-01T00:00:00Z'));
+
+    expect(doc.sections.map((s) => s.title)).toEqual(['Introduction', 'Acceptable use']);
+    expect(doc.metadata.nextReview).toBe('March 2027');
+    expect(doc.warnings.map((w) => w.code)).toContain('REVIEW_OVERDUE');
+  });
+
+
+  it('when a Markdown policy says "Next review: March 2027" on its own line, then the review date is read', async () => {
+    const file = path.join(tempDir, 'oakfield-review-line.md');
+    fs.writeFileSync(file, [
+      '# Social Media Policy', '', 'Next review: March 2027', '',
+      '## 1. Introduction', '', 'This policy applies to all staff.', '',
+      '## 2. Photographs', '', 'Only post photographs of pupils on the school account.', '',
+    ].join('\n'));
+
+    const doc = await loadPolicyFile(file, new Date('2027-06-01T00:00:00Z'));
+
+    expect(doc.metadata.nextReview).toBe('March 2027');
+    expect(doc.warnings.map((w) => w.code)).toContain('REVIEW_OVERDUE');
+  });
+
   it('when the file is a PDF, then loading fails with POLICY_UNSUPPORTED_FORMAT', async () => {
     const file = path.join(tempDir, 'policy.pdf');
     fs.writeFileSync(file, '%PDF-1.4\n');
@@ -398,11 +440,14 @@ describe('loading other formats', () => {
 });
 
 /** Builds the smallest Word document mammoth reads: paragraphs, optionally styled as headings defined in styles.xml. */
-function minimalDocx(paragraphs: [style: string | null, text: string][]): Buffer {
+function minimalDocx(paragraphs: [style: string | null, text: string][], frontPageTable: string[][] = []): Buffer {
   const W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
   const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  const body = paragraphs.map(([style, text]) =>
-    `<w:p>${style ? `<w:pPr><w:pStyle w:val="${style}"/></w:pPr>` : ''}<w:r><w:t xml:space="preserve">${escape(text)}</w:t></w:r></w:p>`).join('');
+  const para = (style: string | null, text: string) =>
+    `<w:p>${style ? `<w:pPr><w:pStyle w:val="${style}"/></w:pPr>` : ''}<w:r><w:t xml:space="preserve">${escape(text)}</w:t></w:r></w:p>`;
+  const table = frontPageTable.length === 0 ? ''
+    : `<w:tbl>${frontPageTable.map((cells) => `<w:tr>${cells.map((c) => `<w:tc>${para(null, c)}</w:tc>`).join('')}</w:tr>`).join('')}</w:tbl>`;
+  const body = table + paragraphs.map(([style, text]) => para(style, text)).join('');
   const zip = new AdmZip();
   zip.addFile('[Content_Types].xml', Buffer.from(
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -427,6 +472,7 @@ function minimalDocx(paragraphs: [style: string | null, text: string][]): Buffer
     + '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style>'
     + '<w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/></w:style>'
     + '<w:style w:type="paragraph" w:styleId="Heading2"><w:name w:val="heading 2"/><w:basedOn w:val="Normal"/></w:style>'
+    + '<w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/></w:style>'
     + '</w:styles>'));
   zip.addFile('word/document.xml', Buffer.from(
     `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="${W}"><w:body>${body}</w:body></w:document>`));
