@@ -1,0 +1,77 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { stringify } from 'csv-stringify/sync';
+
+/** The columns an inspector reads, in order; the last is the row's integrity hash. */
+export const EXPORT_COLUMNS = ['name', 'upn', 'department', 'policy_version_hash', 'acknowledged_at', 'channel', 'integrity'] as const;
+
+/** One person's line in the export; acknowledgedAt and channel are empty for those outstanding. */
+export interface ExportRow {
+  name: string;
+  upn: string;
+  department: string;
+  versionHash: string;
+  acknowledgedAt: string;
+  channel: string;
+}
+
+/** A spreadsheet would run a cell starting with = + - @ as a formula: quote it as text. */
+function safeCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/**
+ * The integrity hash of a row's cells as written: HMAC-SHA256 with the school's export secret, so an edited
+ * row no longer verifies; without a secret a plain sha256, which catches accidental edits only.
+ */
+export function rowIntegrity(cells: readonly string[], campaignId: string, secret?: string): string {
+  const payload = JSON.stringify([campaignId, ...cells]);
+  return secret
+    ? `hmac-sha256:${createHmac('sha256', secret).update(payload).digest('hex')}`
+    : `sha256:${createHash('sha256').update(payload).digest('hex')}`;
+}
+
+/** Writes the export as CSV with a header and an integrity hash on every row. */
+export function toAcknowledgementCsv(rows: readonly ExportRow[], campaignId: string, secret?: string): string {
+  const records = rows.map((r) => {
+    const cells = [r.name, r.upn, r.department, r.versionHash, r.acknowledgedAt, r.channel].map(safeCell);
+    return [...cells, rowIntegrity(cells, campaignId, secret)];
+  });
+  return stringify([[...EXPORT_COLUMNS], ...records], { record_delimiter: '\r\n' });
+}
+
+/** Which data rows (1 = first after the header) of an export fail their integrity check. */
+export function verifyAcknowledgementCsv(csv: string, campaignId: string, secret?: string): number[] {
+  const [header, ...records] = parseCsv(csv);
+  if (!header || header.join(',') !== EXPORT_COLUMNS.join(',')) return [0];
+  const bad: number[] = [];
+  records.forEach((record, i) => {
+    if (record.length !== EXPORT_COLUMNS.length) return bad.push(i + 1);
+    const expected = Buffer.from(rowIntegrity(record.slice(0, -1), campaignId, secret));
+    const actual = Buffer.from(record[record.length - 1]);
+    if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) bad.push(i + 1);
+  });
+  return bad;
+}
+
+/** A small RFC 4180 reader: quoted fields, doubled quotes, CRLF or LF. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; }
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') { row.push(field); field = ''; }
+    else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      row.push(field); rows.push(row); row = []; field = '';
+    } else field += ch;
+  }
+  if (field !== '' || row.length > 0) { row.push(field); rows.push(row); }
+  return rows;
+}

@@ -1,0 +1,140 @@
+import {
+  Acknowledgement, AuditEntry, Campaign, Delivery, DeliveryState, PolicyVersion, StaffMember,
+  StoredConversationReference,
+} from './acknowledgementTypes';
+
+/** What a sender asks for when it takes work: up to `limit` deliveries, held for `leaseMs`. */
+export interface ClaimRequest {
+  campaignId: string;
+  /** A stable id of this sender instance (host + pid + start time). */
+  workerId: string;
+  limit: number;
+  leaseMs: number;
+  now: string;
+}
+
+/** The outcome a sender records for a delivery it holds. */
+export interface DeliveryOutcome {
+  state: 'sent' | 'blocked' | 'installFailed' | 'failed';
+  reason?: string;
+  activityId?: string;
+  conversationId?: string;
+}
+
+/** The result of appending an acknowledgement: the one on record, and whether this call recorded it. */
+export interface AppendAcknowledgementResult {
+  recorded: boolean;
+  acknowledgement: Acknowledgement;
+}
+
+/** Counts of deliveries by state. */
+export type DeliveryCounts = Record<DeliveryState, number>;
+
+/**
+ * The storage port of the acknowledgement domain. Two adapters implement it and pass the same contract
+ * suite (tests/storage/acknowledgementStoreContract.ts): SQLite (embedded default) and Azure Table Storage
+ * (scale-out). Every method is safe to call from several processes sharing one store.
+ */
+export interface AcknowledgementStore {
+  /** Records a policy version; saving the same (policyId, versionHash) again changes nothing. */
+  savePolicyVersion(version: PolicyVersion): Promise<void>;
+  /** One version of a policy, if known. */
+  getPolicyVersion(policyId: string, versionHash: string): Promise<PolicyVersion | undefined>;
+  /** The most recently published version of a policy. */
+  getLatestPolicyVersion(policyId: string): Promise<PolicyVersion | undefined>;
+
+  /** Inserts or replaces staff records (by userId). */
+  upsertStaff(members: readonly StaffMember[]): Promise<void>;
+  /** One member of staff. */
+  getStaff(userId: string): Promise<StaffMember | undefined>;
+  /** Every member of staff the store knows, active or not. */
+  listStaff(): Promise<StaffMember[]>;
+  /** A small named value kept between runs (the Graph delta link, the last yearly check). */
+  getSyncState(key: string): Promise<string | undefined>;
+  /** Sets a sync-state value. */
+  setSyncState(key: string, value: string): Promise<void>;
+
+  /** Saves (replacing) how to reach a person. */
+  saveConversationReference(ref: StoredConversationReference): Promise<void>;
+  /** How to reach a person, if the bot has ever been installed for them. */
+  getConversationReference(userId: string): Promise<StoredConversationReference | undefined>;
+
+  /** Creates a campaign; fails with STORE_CONFLICT when the id exists. */
+  createCampaign(campaign: Campaign): Promise<void>;
+  /** Replaces a campaign's mutable fields (status, nextRoundAt, closedAt, dueDate). */
+  updateCampaign(campaign: Campaign): Promise<void>;
+  /** One campaign. */
+  getCampaign(id: string): Promise<Campaign | undefined>;
+  /** Campaigns, optionally only those in one status, newest first. */
+  listCampaigns(status?: Campaign['status']): Promise<Campaign[]>;
+
+  /** Adds pending deliveries for recipients that have none in this campaign; returns how many were added. */
+  addDeliveries(campaignId: string, userIds: readonly string[], now: string): Promise<number>;
+  /**
+   * Takes up to `limit` deliveries that are pending (and due) or whose holder's lease has expired, marking
+   * them claimed by this worker. No delivery is held by two workers at once.
+   */
+  claimDeliveries(request: ClaimRequest): Promise<Delivery[]>;
+  /** Records the final outcome of a held delivery; returns false when the worker no longer holds it. */
+  completeDelivery(campaignId: string, userId: string, workerId: string, outcome: DeliveryOutcome, now: string): Promise<boolean>;
+  /** Puts a held delivery back to pending, not to be claimed before `notBefore`; false when not held. */
+  deferDelivery(campaignId: string, userId: string, workerId: string, notBefore: string, reason: string, now: string): Promise<boolean>;
+  /**
+   * Puts a finished delivery that did not reach the person (blocked, installFailed, failed) back to pending, e.g.
+   * when they install the app later; returns whether it did. Sent and in-flight deliveries are left alone.
+   */
+  requeueDelivery(campaignId: string, userId: string, now: string): Promise<boolean>;
+  /** One delivery. */
+  getDelivery(campaignId: string, userId: string): Promise<Delivery | undefined>;
+  /** Every delivery of a campaign. */
+  listDeliveries(campaignId: string): Promise<Delivery[]>;
+  /** How many deliveries of a campaign are in each state. */
+  countDeliveries(campaignId: string): Promise<DeliveryCounts>;
+  /**
+   * Marks a reminder as sent, only when the last one was at least `minIntervalMs` ago (or never); returns
+   * whether it marked. Atomic, so two instances never both remind the same person inside the interval.
+   */
+  markReminded(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean>;
+
+  /**
+   * Appends an acknowledgement unless one exists for (policyId, versionHash, userId, campaignId); the first one
+   * stays. The campaign is part of the key so an unchanged policy is acknowledged afresh each year.
+   */
+  appendAcknowledgement(ack: Acknowledgement): Promise<AppendAcknowledgementResult>;
+  /** A person's most recent acknowledgement of one version (any campaign). */
+  getAcknowledgement(policyId: string, versionHash: string, userId: string): Promise<Acknowledgement | undefined>;
+  /** Every acknowledgement of one version, oldest first. */
+  listAcknowledgements(policyId: string, versionHash: string): Promise<Acknowledgement[]>;
+
+  /** Appends a line to the audit trail. */
+  appendAudit(entry: AuditEntry): Promise<void>;
+  /** Audit lines about one subject (or all, newest last), at most `limit`. */
+  listAudit(subject?: string, limit?: number): Promise<AuditEntry[]>;
+
+  /**
+   * Records that a sender instance is alive until now + ttlMs and returns how many senders are alive, so
+   * instances sharing a campaign can split the tenant's rate limit between them.
+   */
+  heartbeat(workerId: string, now: string, ttlMs: number): Promise<number>;
+  /** Forgets a sender instance (on orderly shutdown). */
+  removeWorker(workerId: string): Promise<void>;
+
+  /** Releases connections and file handles. */
+  close(): Promise<void>;
+}
+
+/** Stable codes of storage failures. */
+export type StoreErrorCode = 'STORE_CONFLICT' | 'STORE_NOT_FOUND' | 'STORE_UNAVAILABLE';
+
+/** A storage failure with a stable code. */
+export class StoreError extends Error {
+  constructor(readonly code: StoreErrorCode, message: string) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
+
+/** Delivery counts with every state at zero. */
+export function emptyDeliveryCounts(): DeliveryCounts {
+  return { pending: 0, claimed: 0, sent: 0, blocked: 0, installFailed: 0, failed: 0 };
+}

@@ -1,0 +1,132 @@
+/**
+ * The records of the annual acknowledgement: policy versions, staff, how to reach them, campaigns, one
+ * delivery per recipient, acknowledgements (append-only) and the audit trail. Times are ISO 8601 UTC strings.
+ */
+
+/** One published version of a policy, identified by the hash of its content. */
+export interface PolicyVersion {
+  policyId: string;
+  /** sha256 of the cleaned policy content (PolicyMetadata.contentHash). */
+  versionHash: string;
+  title: string;
+  /** The document's own version label, where it has one ("v3", "2025"). */
+  versionLabel?: string;
+  /** Next review date as the document writes it. */
+  reviewDate?: string;
+  /** Short points drawn from the policy for the card. */
+  keyPoints: string[];
+  /** Where staff can read the whole policy (a link, or a deep link into the bot). */
+  readUrl?: string;
+  /** True when the wording changed from the previous version (not only dates or layout): a fresh round is due. */
+  material: boolean;
+  /** sha256 of the wording alone (letters, lower case, dates and numbers removed), to tell material changes. */
+  wordingHash?: string;
+  publishedAt: string;
+}
+
+/** A member of staff as the directory (Graph or a roster file) knows them. */
+export interface StaffMember {
+  /** Entra object id (or a roster id in local mode). */
+  userId: string;
+  userPrincipalName: string;
+  displayName: string;
+  department?: string;
+  school?: string;
+  /** False once the person left the audience or the directory (never deleted: proof refers to them). */
+  active: boolean;
+  source: 'graph' | 'roster';
+  updatedAt: string;
+}
+
+/** How the bot reaches a person proactively: a Bot Framework conversation reference kept as plain JSON. */
+export interface StoredConversationReference {
+  userId: string;
+  conversationId: string;
+  serviceUrl: string;
+  /** The whole ConversationReference as JSON; the domain never looks inside. */
+  reference: Record<string, unknown>;
+  updatedAt: string;
+}
+
+/** Who a campaign is for. Values match StaffMember.department / school, case-insensitively. */
+export type CampaignAudience =
+  | { kind: 'all' }
+  | { kind: 'department'; values: string[] }
+  | { kind: 'school'; values: string[] };
+
+/** An acknowledgement campaign for one policy version. */
+export interface Campaign {
+  id: string;
+  policyId: string;
+  versionHash: string;
+  audience: CampaignAudience;
+  /** Date (YYYY-MM-DD) by which staff should acknowledge. */
+  dueDate: string;
+  startedAt: string;
+  /** Entra object id of the owner who started it, or "schedule" for the yearly repeat. */
+  startedBy: string;
+  /** 1 for the first round of a series, 2 for the next year's, and so on. */
+  round: number;
+  /** The series this round belongs to: the first round's id. */
+  seriesId: string;
+  status: 'active' | 'closed';
+  /** When the next yearly round starts on its own (ISO); absent when the series does not repeat. */
+  nextRoundAt?: string;
+  closedAt?: string;
+}
+
+/** Where one recipient's delivery stands. `claimed` means a sender holds it (in flight) until leaseUntil. */
+export type DeliveryState = 'pending' | 'claimed' | 'sent' | 'blocked' | 'installFailed' | 'failed';
+
+/** Final states in which the card did not reach the person: worth sending again if they install the app later. */
+export const UNREACHED_DELIVERY_STATES: readonly DeliveryState[] = ['blocked', 'installFailed', 'failed'];
+
+/** One recipient of one campaign. */
+export interface Delivery {
+  campaignId: string;
+  userId: string;
+  state: DeliveryState;
+  /** How many times a sender has claimed it (a claim after a crash counts again). */
+  attempts: number;
+  claimedBy?: string;
+  leaseUntil?: string;
+  /** Not to be claimed before this time (a deferral after 429/5xx). */
+  notBefore?: string;
+  /** Why it failed, as a short code or message (never personal data). */
+  reason?: string;
+  sentAt?: string;
+  /** The activity id of the card sent, so it can be updated in place. */
+  activityId?: string;
+  conversationId?: string;
+  lastRemindedAt?: string;
+  remindCount: number;
+  updatedAt: string;
+}
+
+/** How an acknowledgement arrived. */
+export type AcknowledgementChannel = 'teams' | 'playground' | 'import';
+
+/** The proof: who acknowledged which version when, through which channel. Never updated or deleted. */
+export interface Acknowledgement {
+  policyId: string;
+  versionHash: string;
+  userId: string;
+  userPrincipalName: string;
+  displayName: string;
+  department?: string;
+  school?: string;
+  campaignId?: string;
+  acknowledgedAt: string;
+  channel: AcknowledgementChannel;
+}
+
+/** One line of the audit trail (ids and codes only: no free text from users). */
+export interface AuditEntry {
+  at: string;
+  /** Entra object id of who did it, or "system". */
+  actor: string;
+  action: string;
+  /** What it was done to: a campaign id, policy version, user id. */
+  subject: string;
+  details?: Record<string, string | number | boolean>;
+}

@@ -1,0 +1,53 @@
+import { AppMode, Env, FragmentResult, readPositiveNumber, readVar } from './settingsFragment';
+
+/** Settings of the annual acknowledgement campaigns and their storage. */
+export interface AcknowledgementSettings {
+  /** Nobody is reminded more often than this many days. */
+  reminderIntervalDays: number;
+  /** Days from start to due date when the owner gives none. */
+  defaultDueDays: number;
+  /** Whether each campaign starts again a year after it started. */
+  repeatYearly: boolean;
+  /** Key of the HMAC sealing each exported CSV row; without it rows carry a plain sha256. */
+  exportSecret?: string;
+  /** Where staff read the whole policy (intranet, SharePoint); without it the card lists the sections in chat. */
+  policyUrl?: string;
+  /** How often the yearly repeat and new joiners are checked, in minutes. */
+  scheduleMinutes: number;
+  /** Letters and digits prefixed to every Azure table name. */
+  azureTablePrefix: string;
+}
+
+/** Parses the acknowledgement settings, collecting every problem rather than stopping at the first. */
+export function parseAcknowledgementSettings(env: Env, _mode: AppMode): FragmentResult<AcknowledgementSettings> {
+  const errors: string[] = [];
+  const rawRepeat = readVar(env, 'ACK_REPEAT_YEARLY') ?? 'true';
+  let repeatYearly = true;
+  if (/^(true|1|yes)$/i.test(rawRepeat)) repeatYearly = true;
+  else if (/^(false|0|no)$/i.test(rawRepeat)) repeatYearly = false;
+  else errors.push(`ACK_REPEAT_YEARLY must be true or false (got "${rawRepeat}")`);
+
+  const policyUrl = readVar(env, 'ACK_POLICY_URL');
+  if (policyUrl !== undefined && !/^https:\/\/\S+$/.test(policyUrl)) errors.push(`ACK_POLICY_URL must be an https URL (got "${policyUrl}")`);
+
+  const exportSecret = readVar(env, 'ACK_EXPORT_SECRET');
+  if (exportSecret !== undefined && exportSecret.length < 16) errors.push('ACK_EXPORT_SECRET must be at least 16 characters');
+
+  const azureTablePrefix = readVar(env, 'AZURE_TABLE_PREFIX') ?? 'policybot';
+  if (!/^[A-Za-z][A-Za-z0-9]{0,40}$/.test(azureTablePrefix)) {
+    errors.push(`AZURE_TABLE_PREFIX must be letters and digits, starting with a letter (got "${azureTablePrefix}")`);
+  }
+
+  return {
+    value: {
+      reminderIntervalDays: readPositiveNumber(env, 'ACK_REMINDER_INTERVAL_DAYS', 7, errors),
+      defaultDueDays: readPositiveNumber(env, 'ACK_DEFAULT_DUE_DAYS', 30, errors),
+      repeatYearly,
+      ...(exportSecret ? { exportSecret } : {}),
+      ...(policyUrl ? { policyUrl } : {}),
+      scheduleMinutes: readPositiveNumber(env, 'ACK_SCHEDULE_MINUTES', 15, errors),
+      azureTablePrefix,
+    },
+    errors,
+  };
+}

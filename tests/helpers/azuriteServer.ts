@@ -1,0 +1,67 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+
+/** Azurite's well-known development account key (public, documented by Microsoft). */
+const DEV_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+/** A running Azurite Table service the test started and must stop. */
+export interface AzuriteTables {
+  port: number;
+  connectionString: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function startOnce(port: number): Promise<ChildProcess> {
+  const bin = path.join(process.cwd(), 'node_modules', '.bin', 'azurite-table');
+  const child = spawn(bin, ['--tableHost', '127.0.0.1', '--tablePort', String(port), '--inMemoryPersistence',
+    '--disableTelemetry'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`Azurite did not start: ${out}`)), 20000);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      if (/successfully (started|listens)/.test(out)) { clearTimeout(timer); resolve(); }
+      if (/EADDRINUSE|error/i.test(out)) { clearTimeout(timer); reject(new Error(out)); }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`Azurite exited ${code}: ${out}`)); });
+  });
+  return child;
+}
+
+/** Starts an in-memory Azurite Table service on a free loopback port. */
+export async function startAzuriteTables(): Promise<AzuriteTables> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    try {
+      const child = await startOnce(port);
+      return {
+        port,
+        connectionString: `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${DEV_KEY};` +
+          `TableEndpoint=http://127.0.0.1:${port}/devstoreaccount1;`,
+        stop: () => new Promise<void>((resolve) => {
+          if (child.exitCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+        }),
+      };
+    } catch (err) {
+      lastError = err;
+    }
+  }
+  throw lastError;
+}
