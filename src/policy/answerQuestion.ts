@@ -21,7 +21,8 @@ export interface AnswerThresholds {
    * Share of the question's weight that the best passage of some candidate section must cover (see
    * SectionMatch.coverage). Each idea weighs its inverse passage frequency: rare ideas matter more than
    * "school" or "social media". A topic the policy never mentions ("pension", "parking") weighs as much as
-   * the rarest idea it does mention, so a question mostly about it is declined; words that only frame the
+   * the rarest idea it does mention, so a question mostly about it is declined (a verb or adverb the policy
+   * never uses weighs much less: it says how the question is put, see WordRole); words that only frame the
    * question ("who do I ask", "does X count", "this policy") weigh nothing, so staff phrasing is not taken
    * for an uncovered topic. Set on the sample and staff-voice evaluation sets (scripts/evalReport.ts).
    */
@@ -33,6 +34,13 @@ export interface AnswerThresholds {
 export const DEFAULT_THRESHOLDS: AnswerThresholds = { minCoverage: 0.45, secondaryRatio: 0.75 };
 
 const MAX_QUOTE_PASSAGES = 3;
+/**
+ * A passage of the cited section joins the quote when it scores this share of the best one, or, next to a
+ * passage already quoted, QUOTE_ADJACENT_RATIO: the sentence that answers a question is not always the one
+ * that names most of its words, and a quote of two or three sentences costs staff little to read.
+ */
+const QUOTE_RATIO = 0.5;
+const QUOTE_ADJACENT_RATIO = 0.4;
 const MAX_QUESTION_LENGTH = 500;
 
 /** Answers a staff question from the indexed policies, or says plainly that they do not cover it. */
@@ -56,8 +64,8 @@ function toAnswerMatch(m: SectionMatch): AnswerMatch {
 }
 
 /**
- * The quote is the best passage, plus up to two more from the same section that matched nearly as well (or,
- * next to a chosen one, fairly well), kept in reading order so the quote reads as the policy does.
+ * The quote is the best passage, plus up to two more from the same section that matched well (see
+ * QUOTE_RATIO), kept in reading order so the quote reads as the policy does.
  */
 function composeQuote(m: SectionMatch): string {
   const best = m.passages[0];
@@ -65,7 +73,7 @@ function composeQuote(m: SectionMatch): string {
   for (const p of m.passages.slice(1)) {
     if (chosen.length >= MAX_QUOTE_PASSAGES) break;
     const adjacent = chosen.some((c) => Math.abs(c.position - p.passage.position) === 1);
-    if (p.score >= 0.7 * best.score || (adjacent && p.score >= 0.45 * best.score)) chosen.push(p.passage);
+    if (p.score >= QUOTE_RATIO * best.score || (adjacent && p.score >= QUOTE_ADJACENT_RATIO * best.score)) chosen.push(p.passage);
   }
   chosen.sort((a, b) => a.position - b.position);
   // A lead-in (the line a bullet completes, or the sentence a "such ..." sentence refers to) is quoted once.

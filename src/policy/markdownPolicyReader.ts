@@ -20,7 +20,7 @@ export function readMarkdownPolicy(raw: string): SplitBlocks {
     if (paragraph.length > 0) {
       const text = collapseSpaces(paragraph.join(' '));
       const meta = META_LINE_RE.exec(text);
-      blocks.push(meta ? { kind: 'table', cells: [meta[1], meta[2]] } : { kind: 'paragraph', text });
+      blocks.push(meta ? { kind: 'table', cells: [`${meta[1]}:`, meta[2]] } : { kind: 'paragraph', text });
     }
     paragraph = [];
   };

@@ -2,6 +2,7 @@ import MiniSearch from 'minisearch';
 import { ExpandedTerm, expandQuestion, indexTerms, WORD_CONCEPT } from './lexicon';
 import { FRONT_PAGE_TITLE, PolicyDocument, PolicySection } from './policyDocument';
 import { isFramingWord } from './textAnalysis';
+import { WordRole, wordRoles } from './questionAnalysis';
 
 /** The smallest quotable piece of a policy: a sentence, or a bullet with the line that introduces it. */
 export interface Passage {
@@ -50,6 +51,8 @@ export interface QuestionIdea {
   known: boolean;
   /** Whether the question's words for it only frame the question ("ask", "count", "stuff"). */
   framing: boolean;
+  /** For a word in no lexicon group, its role in the question (see WordRole); null for lexicon ideas. */
+  role: WordRole | null;
 }
 
 /** A searchable index over one or more policy documents. */
@@ -68,6 +71,15 @@ const BM25_B = 0.3;
 const TITLE_MATCH = 0.5;
 /** Ideas the best passage misses but another passage of its section has add this share of their weight. */
 const SECTION_CONTEXT = 0.3;
+/**
+ * Share of its inverse frequency that a word in no lexicon group weighs, by its role in the question (see
+ * WordRole): nouns and adjectives name the topic; verbs and adverbs mostly say how the question is put; a
+ * setting ("from sports day") says where or when. For a word the policy never uses (UNKNOWN_ROLE_WEIGHT)
+ * this decides whether its absence means the policy does not cover the question; for one it uses
+ * (KNOWN_ROLE_WEIGHT), how much matching it counts towards ranking. Set on the sample and staff-voice sets.
+ */
+const UNKNOWN_ROLE_WEIGHT: Record<WordRole, number> = { noun: 1, setting: 0.5, adjective: 1, verb: 0.4, adverb: 0.2, other: 0.2 };
+const KNOWN_ROLE_WEIGHT: Record<WordRole, number> = { noun: 1, setting: 0.3, adjective: 1, verb: 0.7, adverb: 0.5, other: 0.5 };
 
 /** Builds the index: every section split into passages, indexed with BM25 over text and section title. */
 export function createPolicyIndex(documents: readonly PolicyDocument[]): PolicyIndex {
@@ -127,6 +139,13 @@ export function createPolicyIndex(documents: readonly PolicyDocument[]): PolicyI
       // So a passage full of synonyms for one idea cannot outrank one that answers the whole question.
       const importance = new Map<string, number>();
       const ideas: QuestionIdea[] = [];
+      // Roles are only needed for words in no lexicon group; most questions have one, but not all.
+      let roles: Map<string, WordRole> | null = null;
+      const roleOf = (concept: string): WordRole | null => {
+        if (!concept.startsWith(WORD_CONCEPT)) return null;
+        roles ??= wordRoles(question);
+        return roles.get(concept.slice(WORD_CONCEPT.length)) ?? 'noun';
+      };
       const passageHits = new Map<number, Map<string, number>>();
       for (const [concept, conceptTerms] of byConcept) {
         const words = ownWords.get(concept) ?? [];
@@ -136,13 +155,14 @@ export function createPolicyIndex(documents: readonly PolicyDocument[]): PolicyI
         // much as its rarest word would: the question is about something the policy does not say.
         if (framing) {
           importance.set(concept, 0);
-          ideas.push({ concept, words, importance: 0, known: conceptTerms.some((t) => vocabulary.has(t)), framing });
+          ideas.push({ concept, words, importance: 0, known: conceptTerms.some((t) => vocabulary.has(t)), framing, role: null });
           continue;
         }
         const hits = mini.search(conceptTerms.join(' '));
-        const weight = idfOf(hits.length);
+        const role = roleOf(concept);
+        const weight = idfOf(hits.length) * (role === null ? 1 : (hits.length > 0 ? KNOWN_ROLE_WEIGHT : UNKNOWN_ROLE_WEIGHT)[role]);
         importance.set(concept, weight);
-        ideas.push({ concept, words, importance: weight, known: hits.length > 0, framing });
+        ideas.push({ concept, words, importance: weight, known: hits.length > 0, framing, role });
         for (const hit of hits) {
           let text = 0;
           let title = 0;
@@ -219,7 +239,7 @@ function sectionTitleChain(doc: PolicyDocument, section: PolicySection): string 
 }
 
 /** Openings of a sentence that only makes sense with the sentence before it. */
-const REFERS_BACK = /^(this|these|those|such|they|in (these|this|such) cases?|as such|therefore|however)\b/i;
+const REFERS_BACK = /^(this|these|those|such|they|it|in (these|this|such) cases?|as such|therefore|however)\b/i;
 
 const ABBREVIATIONS = /\b(e\.g|i\.e|etc|ie|eg|mr|mrs|ms|dr|no|vs|cf)\.$/i;
 

@@ -78,7 +78,7 @@ function toLines(rawLines: string[], headers: Set<string>): Line[] {
       text: bullet ? stripBulletMarker(raw) : text,
       bullet,
       depth: bullet ? bulletDepth(raw) : 0,
-      table: table && table.length > 0 && !bullet ? table : meta ? [meta[1], meta[2]] : null,
+      table: table && table.length > 0 && !bullet ? table : meta ? [`${meta[1]}:`, meta[2]] : null,
       gap,
     });
     gap = 0;

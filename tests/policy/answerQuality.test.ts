@@ -76,6 +76,9 @@ describe('answer quality on questions in staff voice', () => {
   });
 });
 
-/** Reached at the default thresholds when last tuned, rounded down. */
-const SAMPLE_FLOORS = { top1: 1, top3: 1, quoted: 0.95 };
-const STAFF_FLOORS = { top1: 0.81, top3: 0.9, quoted: 0.74, abstained: 0.97 };
+/**
+ * Reached at the default thresholds when last tuned (qa-staff: 133, 146 and 123 of 160 answerable, 39 of 40
+ * declined), rounded down to three places: one question fewer fails.
+ */
+const SAMPLE_FLOORS = { top1: 1, top3: 1, quoted: 1 };
+const STAFF_FLOORS = { top1: 0.831, top3: 0.912, quoted: 0.768, abstained: 0.975 };

@@ -1,4 +1,6 @@
 import { ALTERNATIVE_WEIGHT, expandQuestion, indexTerms, PHRASE_JOINER } from '../../src/policy/lexicon';
+import { wordRoles } from '../../src/policy/questionAnalysis';
+import { stemToken } from '../../src/policy/textAnalysis';
 
 const termsOf = (q: string) => new Map(expandQuestion(q).map((t) => [t.term, t]));
 
@@ -42,5 +44,26 @@ describe('indexTerms', () => {
     const terms = indexTerms('That they should not access these sites for personal use during working hours;');
     expect(terms).toContain(`work${PHRASE_JOINER}hour`);
     expect(terms).toContain('hour');
+  });
+});
+
+describe('wordRoles', () => {
+  const roleOf = (q: string, word: string) => wordRoles(q).get(stemToken(word));
+
+  it('when a question names an unknown thing, then it is read as a noun (the likely topic)', () => {
+    expect(roleOf('who do I speak to about my teachers\' pension?', 'pension')).toBe('noun');
+    expect(roleOf('where can I park my car?', 'car')).toBe('noun');
+    // The tagger reads "contract" alone as a verb; after "my" it heads a noun phrase.
+    expect(roleOf('is this policy part of my employment contract?', 'contract')).toBe('noun');
+  });
+
+  it('when a word says how the question is put, then it is read as a verb or adverb', () => {
+    expect(roleOf('am I banned from having facebook altogether?', 'altogether')).toBe('adverb');
+    expect(roleOf('when does this policy get looked at again?', 'looked')).toBe('verb');
+  });
+
+  it('when a noun only says where or when, then it is read as the setting', () => {
+    expect(roleOf('can I put pics from sports day on my own facebook?', 'day')).toBe('setting');
+    expect(roleOf('can I put pics from sports day on my own facebook?', 'pics')).toBe('noun');
   });
 });
