@@ -1,0 +1,57 @@
+import { DEFAULT_ROSTER_FILE, parseDeliverySettings } from '../../src/config/deliverySettings';
+
+const productionBase = {
+  GRAPH_TENANT_ID: 'tenant-1', GRAPH_CLIENT_ID: 'client-1', GRAPH_CLIENT_SECRET: 'secret-1', TEAMS_APP_ID: 'manifest-1',
+};
+
+describe('delivery settings', () => {
+  it('when local mode has no Graph settings, then staff come from the sample roster and the Teams limits are the defaults', () => {
+    const { value, errors } = parseDeliverySettings({}, 'local');
+
+    expect(errors).toEqual([]);
+    expect(value.directory).toEqual({ kind: 'roster', rosterFile: DEFAULT_ROSTER_FILE });
+    expect(value.graph).toBeUndefined();
+    expect(value.sendRatePerSecond).toBe(50);
+    expect(value.installRatePerSecond).toBe(30);
+  });
+
+  it('when production has a client secret and a staff group, then Graph reads that group on the configured base URL', () => {
+    const { value, errors } = parseDeliverySettings({
+      ...productionBase, STAFF_GROUP_ID: 'group-1', GRAPH_BASE_URL: 'https://127.0.0.1:8443/v1.0/', SEND_RATE_PER_SECOND: '40',
+    }, 'production');
+
+    expect(errors).toEqual([]);
+    expect(value.directory).toEqual({ kind: 'graph', groupId: 'group-1' });
+    expect(value.graph).toMatchObject({ baseUrl: 'https://127.0.0.1:8443', tenantId: 'tenant-1', useManagedIdentity: false });
+    expect(value.teamsApp).toEqual({ catalogId: undefined, manifestId: 'manifest-1' });
+    expect(value.sendRatePerSecond).toBe(40);
+  });
+
+  it('when production has nothing, then every missing Graph and app setting is named at once', () => {
+    const { errors } = parseDeliverySettings({}, 'production');
+
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toContain('GRAPH_TENANT_ID, GRAPH_CLIENT_ID, GRAPH_CLIENT_SECRET');
+    expect(errors[1]).toContain('TEAMS_APP_CATALOG_ID or TEAMS_APP_ID');
+  });
+
+  it('when managed identity is chosen, then no secret is needed', () => {
+    const { value, errors } = parseDeliverySettings({ GRAPH_USE_MANAGED_IDENTITY: 'true', TEAMS_APP_CATALOG_ID: 'cat-1' }, 'production');
+
+    expect(errors).toEqual([]);
+    expect(value.graph?.useManagedIdentity).toBe(true);
+    expect(value.directory).toEqual({ kind: 'graph', groupId: undefined });
+  });
+
+  it('when rates, the Graph URL or flags are malformed, then each is reported by name', () => {
+    const { errors } = parseDeliverySettings({
+      ...productionBase, SEND_RATE_PER_SECOND: 'fast', GRAPH_INSTALL_RATE_PER_SECOND: '-1', GRAPH_BASE_URL: 'http://graph.local',
+      GRAPH_USE_MANAGED_IDENTITY: 'maybe',
+    }, 'production');
+
+    expect(errors.join('\n')).toMatch(/SEND_RATE_PER_SECOND/);
+    expect(errors.join('\n')).toMatch(/GRAPH_INSTALL_RATE_PER_SECOND/);
+    expect(errors.join('\n')).toMatch(/GRAPH_BASE_URL must be an https URL/);
+    expect(errors.join('\n')).toMatch(/GRAPH_USE_MANAGED_IDENTITY/);
+  });
+});
