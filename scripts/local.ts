@@ -1,14 +1,31 @@
 import { startApp } from '../src/app';
 import { ConfigError, loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
-import { startPlayground } from './playground';
+import { PLAYGROUND_SAFEGUARDING_CHANNEL_ID, PLAYGROUND_USERS, startPlayground } from './playground';
+
+const [alex, megan, , , , lynne] = PLAYGROUND_USERS;
+
+/**
+ * Who is who in the Playground's pretend school, so every feature can be tried from the browser:
+ * Alex (the person at the keyboard) owns the policy and leads safeguarding, Megan is deputy DSL and
+ * senior manager, Lynne chairs the governors. Any of these can be overridden from the environment.
+ */
+export const LOCAL_ROLE_DEFAULTS: Record<string, string> = {
+  POLICY_OWNERS: alex.aadObjectId,
+  SAFEGUARDING_TEAM: `${alex.aadObjectId}=${alex.name},${megan.aadObjectId}=${megan.name}`,
+  CONCERN_DSL_CHANNEL_ID: PLAYGROUND_SAFEGUARDING_CHANNEL_ID,
+  CONCERN_DEPUTY_DSL: megan.aadObjectId,
+  CONCERN_SENIOR_MANAGER: megan.aadObjectId,
+  CONCERN_HEADTEACHER: alex.aadObjectId,
+  CONCERN_CHAIR_OF_GOVERNORS: lynne.aadObjectId,
+};
 
 /**
  * `npm run local`: the bot on the embedded defaults (bundled sample policy, SQLite file) plus the
  * Microsoft 365 Agents Playground, so anyone can chat with it in a browser without a Teams tenant.
  */
 async function main(): Promise<void> {
-  const env: Record<string, string | undefined> = { APP_MODE: 'local', ...process.env };
+  const env: Record<string, string | undefined> = { APP_MODE: 'local', ...LOCAL_ROLE_DEFAULTS, ...process.env };
   let config;
   try {
     config = loadConfig(env);

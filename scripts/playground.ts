@@ -66,6 +66,8 @@ export async function startPlayground(options: { botEndpoint: string; port?: num
   child.stderr?.on('data', (d) => { output += String(d); });
   try {
     await waitForPort(port, 20_000, () => child.exitCode !== null);
+    // The port opens before the HTTP API serves; wait until it answers.
+    await waitForHttp(`http://127.0.0.1:${port}/_internal/v1/config`, 20_000, () => child.exitCode !== null);
   } catch (err) {
     child.kill('SIGKILL');
     const log = path.join(workDir, 'devTools', 'm365agentsplayground.log');
@@ -95,6 +97,19 @@ export function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+async function waitForHttp(url: string, timeoutMs: number, failed: () => boolean): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (failed()) throw new Error('the process exited');
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch { /* not serving yet */ }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
 async function waitForPort(port: number, timeoutMs: number, failed: () => boolean): Promise<void> {

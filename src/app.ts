@@ -8,6 +8,9 @@ import { loadPolicyFiles } from './policy/loadPolicyFile';
 import { createPolicyLibrary, PolicyLibrary } from './policy/policyLibrary';
 import { openSqliteDatabase, SqliteDatabase } from './storage/sqliteDatabase';
 import { createSqliteQuestionLog } from './storage/sqliteFeedbackStore';
+import { createConcernFeature } from './bot/concernFeature';
+import { createFieldCipher } from './storage/fieldEncryption';
+import { createSqliteConcernStore } from './storage/sqliteConcernStore';
 
 /** A running bot: its HTTP server, bound port, policy library and a way to stop it cleanly. */
 export interface RunningApp {
@@ -32,14 +35,28 @@ export async function startApp(config: AppConfig, logger: AppLogger): Promise<Ru
   const db = openSqliteDatabase(config.storage.sqlitePath);
   const questions = createSqliteQuestionLog(db);
   const adapter = createAdapter(config);
+  if (config.concerns.encryptionKeySource === 'localDevelopmentKey') {
+    logger.warn({ event: 'concerns.devKey' }, 'concern reports are encrypted with the public local development key (local mode only)');
+  }
+  const concerns = createConcernFeature({
+    settings: config.concerns,
+    store: createSqliteConcernStore(db, createFieldCipher(config.concerns.encryptionKey)),
+    adapter,
+    botAppId: config.bot.id ?? '',
+    logger,
+  });
   const app = createBotApp({
-    adapter, library, questions, logger, policyOwners: config.policyOwners, botAppId: config.bot.id, features: [],
+    adapter, library, questions, logger, policyOwners: config.policyOwners, botAppId: config.bot.id, features: [concerns],
   });
   const server = createServer({ adapter, app, logger });
   const port = await listen(server, config.port, config.host);
+  // Reports stored before a restart but not yet delivered go out now, then on a timer.
+  await concerns.processOutbox();
+  const stopOutbox = concerns.startOutboxTimer(60_000);
   return {
     server, port, library, db,
     async close() {
+      stopOutbox();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Keep-alive connections (the connector, the Playground) would otherwise hold close() open forever.

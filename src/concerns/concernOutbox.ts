@@ -1,0 +1,146 @@
+import { ConcernDelivery, ConcernLog, ConcernStore, OutboxEntry, OutboxTask, ReporterNotifier } from './concernPorts';
+import { ConcernRoutingTable } from './concernRouting';
+import { ConcernCase, ConcernError, DestinationRole, NewConcernEvent } from './concernTypes';
+
+/** What the outbox needs. */
+export interface ConcernOutboxDeps {
+  store: ConcernStore;
+  delivery: ConcernDelivery;
+  notifier: ReporterNotifier;
+  routing: ConcernRoutingTable;
+  log: ConcernLog;
+  now?: () => Date;
+  /** Attempts per destination before moving on (default 3). */
+  attemptsPerDestination?: number;
+  /** Waits between attempts; tests pass one that does not wait. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Backoff between attempts within one run, in ms (default 250, doubled each time). */
+  retryDelayMs?: number;
+  /** When every route failed, the next run tries again after this long (default 60 s). */
+  redeliverAfterMs?: number;
+}
+
+/** Delivers stored work exactly as recorded: reports to their destinations, notices to reporters. */
+export interface ConcernOutbox {
+  /** Processes every due entry once; safe to call at start, after each change and on a timer. */
+  processDue(): Promise<void>;
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function errorCode(err: unknown): string {
+  const e = err as { code?: unknown; statusCode?: unknown };
+  if (typeof e?.statusCode === 'number') return `HTTP_${e.statusCode}`;
+  if (typeof e?.code === 'string' && e.code) return e.code;
+  return 'DELIVERY_ERROR';
+}
+
+/**
+ * Creates the outbox processor. Each entry is claimed (committed as in flight) before anything is sent, and
+ * completed with its events in one transaction after, so a restart re-sends only what may not have arrived,
+ * marked as a possible repeat, and never what was recorded as delivered.
+ */
+export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
+  const now = deps.now ?? (() => new Date());
+  const attempts = deps.attemptsPerDestination ?? 3;
+  const sleep = deps.sleep ?? realSleep;
+  const retryDelay = deps.retryDelayMs ?? 250;
+  const redeliverAfter = deps.redeliverAfterMs ?? 60_000;
+  let running: Promise<void> | undefined;
+  let again = false;
+
+  async function tryDestination(role: DestinationRole, concern: ConcernCase, possibleDuplicate: boolean): Promise<
+    { ok: true; messageId?: string; recipientId?: string } | { ok: false; code: string }
+  > {
+    const address = deps.routing.destinations[role];
+    if (!address) return { ok: false, code: 'CONCERN_DESTINATION_UNCONFIGURED' };
+    let code = 'DELIVERY_ERROR';
+    for (let i = 0; i < attempts; i++) {
+      if (i > 0) await sleep(retryDelay * 2 ** (i - 1));
+      try {
+        const { messageId } = await deps.delivery.deliver(role, address, concern, { possibleDuplicate });
+        return { ok: true, messageId, recipientId: address.kind === 'person' ? address.aadObjectId : undefined };
+      } catch (err) {
+        code = errorCode(err);
+        deps.log.warn({ reference: concern.report.reference, role, attempt: i + 1, code }, 'concern delivery attempt failed');
+      }
+    }
+    return { ok: false, code };
+  }
+
+  async function route(entry: OutboxEntry, task: Extract<OutboxTask, { kind: 'route' }>, concern: ConcernCase) {
+    const possibleDuplicate = entry.state === 'inFlight';
+    const events: NewConcernEvent[] = [];
+    for (const [stage, role] of [['primary', task.primary], ['fallback', task.fallback]] as const) {
+      const result = await tryDestination(role, concern, possibleDuplicate);
+      const at = now().toISOString();
+      if (result.ok) {
+        events.push({
+          type: 'routed', at,
+          data: {
+            role, stage, messageId: result.messageId ?? '', recipientId: result.recipientId ?? '',
+            possibleDuplicate: String(possibleDuplicate),
+          },
+        });
+        await deps.store.completeOutbox(entry.id, concern.report.id, events);
+        deps.log.info({ reference: concern.report.reference, role, stage }, 'concern delivered');
+        return;
+      }
+      events.push({ type: 'routeFailed', at, data: { role, stage, code: result.code, attempts: String(attempts) } });
+      deps.log.error({ reference: concern.report.reference, role, stage, code: result.code }, 'concern destination failed');
+    }
+    const next = new Date(now().getTime() + redeliverAfter).toISOString();
+    await deps.store.rescheduleOutbox(entry.id, concern.report.id, next, events);
+    deps.log.error({ reference: concern.report.reference, code: 'CONCERN_DELIVERY_FAILED' }, 'every route failed; will retry');
+  }
+
+  async function notify(entry: OutboxEntry, task: Extract<OutboxTask, { kind: 'notifyReporter' }>, concern: ConcernCase) {
+    try {
+      await deps.notifier.notify(concern.report, task.notice, concern.deliveredTo);
+      await deps.store.completeOutbox(entry.id, concern.report.id, [
+        { type: 'reporterNotified', at: now().toISOString(), data: { notice: task.notice } },
+      ]);
+    } catch (err) {
+      const code = errorCode(err);
+      const giveUp = entry.attempts >= 10 || code === 'HTTP_403';
+      deps.log.warn({ reference: concern.report.reference, notice: task.notice, code, giveUp }, 'reporter notice failed');
+      const events: NewConcernEvent[] = [
+        { type: 'routeFailed', at: now().toISOString(), data: { role: 'reporter', notice: task.notice, code } },
+      ];
+      if (giveUp) await deps.store.completeOutbox(entry.id, concern.report.id, events);
+      else await deps.store.rescheduleOutbox(entry.id, concern.report.id, new Date(now().getTime() + redeliverAfter).toISOString(), events);
+    }
+  }
+
+  async function runOnce(): Promise<void> {
+    const due = await deps.store.dueOutbox(now().toISOString());
+    for (const entry of due) {
+      const concern = await deps.store.getCaseById(entry.concernId);
+      if (!concern) throw new ConcernError('CONCERN_NOT_FOUND', `outbox entry ${entry.id} names a missing concern`);
+      await deps.store.claimOutbox(entry.id, now().toISOString());
+      if (entry.task.kind === 'route') await route(entry, entry.task, concern);
+      else await notify(entry, entry.task, concern);
+    }
+  }
+
+  return {
+    async processDue() {
+      // One runner per process: a second call while running asks for one more pass instead of racing.
+      if (running) {
+        again = true;
+        return running;
+      }
+      running = (async () => {
+        try {
+          do {
+            again = false;
+            await runOnce();
+          } while (again);
+        } finally {
+          running = undefined;
+        }
+      })();
+      return running;
+    },
+  };
+}

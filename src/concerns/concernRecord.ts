@@ -1,0 +1,79 @@
+import {
+  CONCERN_ACTION_LABELS, CONCERN_KIND_LABELS, ConcernActionType, ConcernCase, ConcernEvent, DESTINATION_ROLE_LABELS,
+  DestinationRole,
+} from './concernTypes';
+
+/** One line of the chronology as people read it: when, who, what. */
+export interface ChronologyLine {
+  at: string;
+  who: string;
+  what: string;
+}
+
+const roleLabel = (role: string | undefined) =>
+  role && role in DESTINATION_ROLE_LABELS ? DESTINATION_ROLE_LABELS[role as DestinationRole] : role ?? 'unknown';
+
+/** Describes one event for the chronology; `detailed` includes notes, actions and outcome text. */
+export function describeConcernEvent(e: ConcernEvent, detailed: boolean): string {
+  switch (e.type) {
+    case 'submitted': return `Reported${e.data.urgent === 'true' ? ' as URGENT (immediate danger)' : ''}`;
+    case 'routed':
+      return `Delivered to ${roleLabel(e.data.role)}${e.data.stage === 'fallback' ? ' (fallback route)' : ''}`
+        + (e.data.possibleDuplicate === 'true' ? ' (re-sent after a restart)' : '');
+    case 'routeFailed':
+      return e.data.role === 'reporter'
+        ? `Could not notify the reporter (${e.data.code})`
+        : `Delivery to ${roleLabel(e.data.role)} failed (${e.data.code})`;
+    case 'acknowledged': return 'Acknowledged';
+    case 'assigned': return `Assigned to ${e.data.assigneeName}`;
+    case 'noteAdded': return detailed ? `Note: ${e.data.note}` : 'Note added';
+    case 'actionRecorded': {
+      const label = CONCERN_ACTION_LABELS[e.data.actionType as ConcernActionType] ?? e.data.actionType;
+      return detailed ? `${label}: ${e.data.detail}` : label;
+    }
+    case 'closed': return detailed ? `Closed. Outcome: ${e.data.outcome}` : 'Closed';
+    case 'viewed': return 'Viewed the record';
+    case 'exported': return 'Exported the record';
+    case 'listed': return 'Listed open concerns';
+    case 'accessRefused': return `Refused access (${e.data.operation})`;
+    case 'reporterNotified': return `Reporter told it was ${e.data.notice}`;
+    default: return e.type;
+  }
+}
+
+/** Events that record who looked, not what was done; the export keeps them, the card leaves them out. */
+const AUDIT_ONLY = new Set(['viewed', 'exported', 'listed', 'accessRefused']);
+
+/** The chronology of a case, oldest first; `includeAudit` adds views, exports and refusals. */
+export function concernChronology(c: ConcernCase, detailed: boolean, includeAudit = false): ChronologyLine[] {
+  return c.events.filter((e) => includeAudit || !AUDIT_ONLY.has(e.type)).map((e) => ({
+    at: e.at,
+    who: e.actorName ?? (e.actorId ? e.actorId : 'School Policy Bot'),
+    what: describeConcernEvent(e, detailed),
+  }));
+}
+
+/** The full record of one case as plain text, for the safeguarding team's export. */
+export function formatConcernRecord(c: ConcernCase): string {
+  const r = c.report;
+  const d = r.details;
+  const lines = [
+    `SAFEGUARDING RECORD ${r.reference} (confidential: safeguarding team only)`,
+    `Kind: ${CONCERN_KIND_LABELS[r.kind]}`,
+    `Urgent (immediate danger): ${r.immediateDanger ? 'yes' : 'no'}`,
+    `About the headteacher: ${r.aboutHeadteacher ? 'yes' : 'no'}`,
+    `Reported: ${r.submittedAt} by ${r.reporter.name} (${r.reporter.aadObjectId})`,
+    `Status: ${c.status}${c.assignee ? `, assigned to ${c.assignee.name}` : ''}`,
+    '',
+    'WHAT HAPPENED', d.whatHappened, '',
+    'WHEN', d.whenHappened, '',
+    'WHERE', d.where || '(not given)', d.link ? `Link: ${d.link}` : '', '',
+    'WHO IS INVOLVED', d.peopleInvolved || '(not given)', '',
+    'EVIDENCE', d.evidence ?? '(none given)', '',
+  ];
+  if (d.attachedMessage) lines.push('THE MESSAGE REPORTED', d.attachedMessage, '');
+  lines.push('CHRONOLOGY');
+  for (const l of concernChronology(c, true, true)) lines.push(`${l.at}  ${l.who}: ${l.what}`);
+  if (c.outcome) lines.push('', 'OUTCOME', c.outcome);
+  return lines.join('\n');
+}

@@ -1,0 +1,50 @@
+import { ConcernDraft, ConcernKind, DestinationRole } from './concernTypes';
+
+/** Where a role is reached: the DSL team's channel, or one person's 1:1 chat with the bot. */
+export type DestinationAddress =
+  | { kind: 'channel'; conversationId: string }
+  | { kind: 'person'; aadObjectId: string };
+
+/** The routing table: which role receives each kind, who fills each role, and the fallback route. */
+export interface ConcernRoutingTable {
+  routes: Readonly<Record<ConcernKind, DestinationRole>>;
+  /** Who each role is; a role left out cannot receive reports (routing then falls back). */
+  destinations: Readonly<Partial<Record<DestinationRole, DestinationAddress>>>;
+  /** Used when the primary destination fails (or is not configured); for example the deputy DSL. */
+  fallback: DestinationRole;
+}
+
+/**
+ * The routes Keeping Children Safe in Education and the school policies describe: child safety to the DSL
+ * team; online abuse of staff to a senior manager; a colleague's conduct and allegations about adults to the
+ * headteacher (the chair of governors when it is about the headteacher); anything else to the DSL team.
+ */
+export const DEFAULT_CONCERN_ROUTES: Readonly<Record<ConcernKind, DestinationRole>> = {
+  childSafety: 'dslChannel',
+  onlineAbuse: 'seniorManager',
+  colleagueConduct: 'headteacher',
+  allegation: 'headteacher',
+  other: 'dslChannel',
+};
+
+/** The route a report takes: its primary role and the role used if that fails. */
+export interface ConcernRoute {
+  primary: DestinationRole;
+  fallback: DestinationRole;
+}
+
+/**
+ * Chooses the route for a report: the table's role for its kind; anything about the headteacher goes to the
+ * chair of governors (Keeping Children Safe in Education), and never falls back to the headteacher or to the
+ * DSL channel, where the headteacher may be a member.
+ */
+export function resolveConcernRoute(draft: Pick<ConcernDraft, 'kind' | 'aboutHeadteacher'>, table: ConcernRoutingTable): ConcernRoute {
+  if (draft.aboutHeadteacher) {
+    const unsafe: DestinationRole[] = ['chairOfGovernors', 'headteacher', 'dslChannel'];
+    return { primary: 'chairOfGovernors', fallback: unsafe.includes(table.fallback) ? 'deputyDsl' : table.fallback };
+  }
+  const primary = table.routes[draft.kind];
+  // Never fall back to the route that just failed.
+  const fallback = table.fallback !== primary ? table.fallback : primary === 'dslChannel' ? 'deputyDsl' : 'dslChannel';
+  return { primary, fallback };
+}

@@ -1,0 +1,190 @@
+/**
+ * The records of a safeguarding concern: the report as submitted (never changed), an append-only chronology
+ * of events, and the case state derived from them. Times are ISO 8601 UTC strings.
+ */
+
+/** The kinds of concern the form offers, in the order it offers them. */
+export const CONCERN_KINDS = ['childSafety', 'onlineAbuse', 'colleagueConduct', 'allegation', 'other'] as const;
+
+/** One kind of concern. */
+export type ConcernKind = (typeof CONCERN_KINDS)[number];
+
+/** What staff see for each kind. */
+export const CONCERN_KIND_LABELS: Readonly<Record<ConcernKind, string>> = {
+  childSafety: "A child's safety",
+  onlineAbuse: 'Online abuse or harassment of me or a colleague',
+  colleagueConduct: "A colleague's conduct online",
+  allegation: 'An allegation that an adult has harmed or may harm a child',
+  other: 'Something else',
+};
+
+/** Where a report can be sent: a role, never a named person, so the reporter can be told where it went. */
+export const DESTINATION_ROLES = ['dslChannel', 'deputyDsl', 'seniorManager', 'headteacher', 'chairOfGovernors'] as const;
+
+/** One destination role. */
+export type DestinationRole = (typeof DESTINATION_ROLES)[number];
+
+/** How the reporter is told where the report went. */
+export const DESTINATION_ROLE_LABELS: Readonly<Record<DestinationRole, string>> = {
+  dslChannel: 'the Designated Safeguarding Lead team',
+  deputyDsl: 'the Deputy Designated Safeguarding Lead',
+  seniorManager: 'a senior manager',
+  headteacher: 'the headteacher',
+  chairOfGovernors: 'the chair of governors',
+};
+
+/** The referrals and actions a triager can record. */
+export const CONCERN_ACTION_TYPES = ['childrensSocialCare', 'police', 'lado', 'earlyHelp', 'other'] as const;
+
+/** One recorded action type. */
+export type ConcernActionType = (typeof CONCERN_ACTION_TYPES)[number];
+
+/** Labels for recorded actions. */
+export const CONCERN_ACTION_LABELS: Readonly<Record<ConcernActionType, string>> = {
+  childrensSocialCare: "Referral to children's social care",
+  police: 'Referral to the police',
+  lado: 'Referral to the LADO',
+  earlyHelp: 'Early help',
+  other: 'Other action',
+};
+
+/** What the reporter wrote. This is the most sensitive data the product holds: never log it. */
+export interface ConcernDetails {
+  whatHappened: string;
+  whenHappened: string;
+  where: string;
+  link?: string;
+  peopleInvolved: string;
+  evidence?: string;
+  /** The text of the Teams message the report was started from (message action). */
+  attachedMessage?: string;
+}
+
+/** Where the report was submitted from: enough for the bot to reach Teams again after a restart. */
+export interface ConcernOrigin {
+  serviceUrl: string;
+  tenantId?: string;
+  channelId: string;
+  source: 'chat' | 'messageAction';
+}
+
+/** The person who reported. `address` is an opaque conversation reference the notifier understands. */
+export interface ConcernReporter {
+  aadObjectId: string;
+  name: string;
+  address: Record<string, unknown>;
+}
+
+/** A validated report ready to be stored. */
+export interface ConcernDraft {
+  kind: ConcernKind;
+  immediateDanger: boolean;
+  aboutHeadteacher: boolean;
+  details: ConcernDetails;
+}
+
+/** A stored report as submitted; never changed afterwards. */
+export interface ConcernReport extends ConcernDraft {
+  id: number;
+  /** The reference staff quote, for example SG-2026-0007. */
+  reference: string;
+  reporter: ConcernReporter;
+  origin: ConcernOrigin;
+  submittedAt: string;
+}
+
+/** Everything that can happen to a concern (and refusals, which may not name a concern). */
+export type ConcernEventType =
+  | 'submitted'
+  | 'routed'
+  | 'routeFailed'
+  | 'acknowledged'
+  | 'assigned'
+  | 'noteAdded'
+  | 'actionRecorded'
+  | 'closed'
+  | 'viewed'
+  | 'exported'
+  | 'listed'
+  | 'accessRefused'
+  | 'reporterNotified';
+
+/** One entry in the append-only chronology. `data` is encrypted at rest. */
+export interface ConcernEvent {
+  seq: number;
+  concernId: number | null;
+  type: ConcernEventType;
+  at: string;
+  actorId?: string;
+  actorName?: string;
+  data: Record<string, string>;
+}
+
+/** An event about to be appended. */
+export type NewConcernEvent = Omit<ConcernEvent, 'seq' | 'concernId'>;
+
+/** The state of a case, derived from its events. */
+export type ConcernStatus = 'new' | 'acknowledged' | 'closed';
+
+/** A report with its chronology and derived state. */
+export interface ConcernCase {
+  report: ConcernReport;
+  events: ConcernEvent[];
+  status: ConcernStatus;
+  urgent: boolean;
+  /** The role it reached, once delivered. */
+  deliveredTo?: DestinationRole;
+  /** AAD object id of the person the report reached, when it went to a person. */
+  recipientId?: string;
+  assignee?: { id: string; name: string };
+  outcome?: string;
+}
+
+/** Who is acting: identity from the Teams activity (`from.aadObjectId`), never from card data. */
+export interface ConcernActor {
+  aadObjectId: string;
+  name: string;
+}
+
+/** A stable code for every failure a caller may have to explain. */
+export type ConcernErrorCode =
+  | 'CONCERN_ACCESS_DENIED'
+  | 'CONCERN_NOT_FOUND'
+  | 'CONCERN_CLOSED'
+  | 'CONCERN_INVALID_COMMAND'
+  | 'CONCERN_DELIVERY_FAILED'
+  | 'CONCERN_DESTINATION_UNCONFIGURED';
+
+/** A failure in the concerns domain; the message never contains report contents. */
+export class ConcernError extends Error {
+  constructor(readonly code: ConcernErrorCode, message: string) {
+    super(message);
+    this.name = 'ConcernError';
+  }
+}
+
+/** Derives a case's state from its report and events. */
+export function deriveConcernCase(report: ConcernReport, events: ConcernEvent[]): ConcernCase {
+  const result: ConcernCase = { report, events, status: 'new', urgent: report.immediateDanger };
+  for (const e of events) {
+    switch (e.type) {
+      case 'routed':
+        result.deliveredTo = e.data.role as DestinationRole;
+        result.recipientId = e.data.recipientId || undefined;
+        break;
+      case 'acknowledged':
+        if (result.status === 'new') result.status = 'acknowledged';
+        break;
+      case 'assigned':
+        result.assignee = { id: e.data.assigneeId, name: e.data.assigneeName };
+        break;
+      case 'closed':
+        result.status = 'closed';
+        result.outcome = e.data.outcome;
+        break;
+      default:
+        break;
+    }
+  }
+  return result;
+}

@@ -1,0 +1,84 @@
+import crypto from 'node:crypto';
+import { LOCAL_DEVELOPMENT_CONCERN_KEY, parseConcernSettings } from '../../src/config/concernSettings';
+
+/** What loadConfig does to the whole configuration: freezing must not throw (a Buffer would). */
+function deepFreeze(v: unknown): void {
+  if (v && typeof v === 'object') {
+    Object.values(v).forEach(deepFreeze);
+    Object.freeze(v);
+  }
+}
+
+const KEY = crypto.randomBytes(32).toString('base64');
+const PRODUCTION = {
+  CONCERN_ENCRYPTION_KEY: KEY,
+  SAFEGUARDING_TEAM: 'aad-dsl=Dana DSL, aad-deputy',
+  CONCERN_DSL_CHANNEL_ID: '19:safeguarding@thread.tacv2',
+  CONCERN_DEPUTY_DSL: 'aad-deputy',
+  CONCERN_SENIOR_MANAGER: 'aad-sm',
+  CONCERN_HEADTEACHER: 'aad-head',
+  CONCERN_CHAIR_OF_GOVERNORS: 'aad-chair',
+};
+
+describe('parseConcernSettings', () => {
+  test('when production has everything, then the settings are complete and the key is the configured one', () => {
+    const { value, errors } = parseConcernSettings(PRODUCTION, 'production');
+    expect(errors).toEqual([]);
+    expect(value.encryptionKey).toBe(KEY);
+    expect(() => deepFreeze(value)).not.toThrow();
+    expect(value.encryptionKeySource).toBe('configured');
+    expect(value.team).toEqual([{ aadObjectId: 'aad-dsl', name: 'Dana DSL' }, { aadObjectId: 'aad-deputy', name: undefined }]);
+    expect(value.routing.destinations.dslChannel).toEqual({ kind: 'channel', conversationId: '19:safeguarding@thread.tacv2' });
+    expect(value.routing.destinations.chairOfGovernors).toEqual({ kind: 'person', aadObjectId: 'aad-chair' });
+    expect(value.routing.routes.onlineAbuse).toBe('seniorManager');
+    expect(value.routing.fallback).toBe('deputyDsl');
+    expect(value.referencePrefix).toBe('SG');
+  });
+
+  test('when production has no key, team or channel, then it refuses and names every missing variable at once', () => {
+    const { errors } = parseConcernSettings({}, 'production');
+    const text = errors.join('\n');
+    for (const name of ['CONCERN_ENCRYPTION_KEY', 'SAFEGUARDING_TEAM', 'CONCERN_DSL_CHANNEL_ID', 'CONCERN_SENIOR_MANAGER', 'CONCERN_HEADTEACHER', 'CONCERN_CHAIR_OF_GOVERNORS', 'CONCERN_DEPUTY_DSL']) {
+      expect(text).toContain(name);
+    }
+  });
+
+  test('when the chair of governors is not configured, then production refuses even if no kind routes to the headteacher', () => {
+    const routes = 'colleagueConduct=dslChannel,allegation=dslChannel';
+    const { errors } = parseConcernSettings({ ...PRODUCTION, CONCERN_ROUTES: routes, CONCERN_HEADTEACHER: undefined, CONCERN_CHAIR_OF_GOVERNORS: undefined }, 'production');
+    expect(errors).toEqual([expect.stringContaining('CONCERN_CHAIR_OF_GOVERNORS')]);
+  });
+
+  test('when the key is not 32 bytes of base64, then it is named as wrong without echoing it', () => {
+    const { errors } = parseConcernSettings({ ...PRODUCTION, CONCERN_ENCRYPTION_KEY: 'c2hvcnQ=' }, 'production');
+    expect(errors).toEqual([expect.stringContaining('CONCERN_ENCRYPTION_KEY must be 32 bytes')]);
+    expect(errors.join('')).not.toContain('c2hvcnQ=');
+  });
+
+  test('when production is given the public development key, then it refuses', () => {
+    const { errors } = parseConcernSettings({ ...PRODUCTION, CONCERN_ENCRYPTION_KEY: LOCAL_DEVELOPMENT_CONCERN_KEY.toString('base64') }, 'production');
+    expect(errors).toEqual([expect.stringContaining('public local development key')]);
+  });
+
+  test('when local mode has no key, then it uses the clearly labelled development key and no errors', () => {
+    const { value, errors } = parseConcernSettings({}, 'local');
+    expect(errors).toEqual([]);
+    expect(value.encryptionKeySource).toBe('localDevelopmentKey');
+    expect(value.encryptionKey).toBe(LOCAL_DEVELOPMENT_CONCERN_KEY.toString('base64'));
+  });
+
+  test('when the routing table is overridden, then the new route is used; a bad entry is named', () => {
+    const ok = parseConcernSettings({ ...PRODUCTION, CONCERN_ROUTES: 'onlineAbuse=dslChannel', CONCERN_FALLBACK_ROUTE: 'dslChannel' }, 'production');
+    expect(ok.errors).toEqual([]);
+    expect(ok.value.routing.routes.onlineAbuse).toBe('dslChannel');
+    expect(ok.value.routing.fallback).toBe('dslChannel');
+    const bad = parseConcernSettings({ ...PRODUCTION, CONCERN_ROUTES: 'gossip=dslChannel,childSafety=nobody' }, 'production');
+    expect(bad.errors).toHaveLength(2);
+    expect(bad.errors[0]).toContain('CONCERN_ROUTES');
+  });
+
+  test('when the reference prefix or attempts are wrong, then each is named', () => {
+    const { errors } = parseConcernSettings({ ...PRODUCTION, CONCERN_REFERENCE_PREFIX: 'S-G', CONCERN_DELIVERY_ATTEMPTS: '0' }, 'production');
+    expect(errors.map((e) => e.split(' ')[0])).toEqual(['CONCERN_REFERENCE_PREFIX', 'CONCERN_DELIVERY_ATTEMPTS']);
+  });
+});
