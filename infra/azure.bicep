@@ -1,0 +1,449 @@
+// School Policy Bot: the Azure resources one school's deployment needs.
+//
+//   user-assigned managed identity  -> is the bot's app identity (Azure Bot, msaAppType UserAssignedMSI),
+//                                      reads Key Vault secrets, reads/writes Storage tables and queues and
+//                                      calls Microsoft Graph (after an admin grants it Graph app roles:
+//                                      see docs/deployment.md)
+//   App Service (Linux, Node 20)    -> runs `npm start`; every app setting below is a variable src/config reads
+//   Azure Bot + Teams channel       -> https://<app>/api/messages
+//   Storage account                 -> tables and queues, no shared keys (managed identity only)
+//   Key Vault (RBAC)                -> secrets; app settings hold Key Vault references, never the values
+//   Log Analytics + App Insights    -> logs and requests
+//
+// Teams Toolkit (arm/deploy in teamsapp.yml) fills the parameters from infra/azure.parameters.json, whose
+// ${{VAR}} placeholders come from env/.env.<env> and env/.env.<env>.user, and writes the outputs at the
+// bottom back into env/.env.<env> under the same names.
+
+@maxLength(20)
+@minLength(4)
+@description('Used to name every resource; letters and digits (e.g. policybotdev).')
+param resourceBaseName string
+
+@description('Azure region for everything except the Azure Bot (which is global).')
+param location string = resourceGroup().location
+
+@description('App Service plan SKU. B1 is enough for a school; P0v3 or above for Always On with many staff.')
+param webAppSku string = 'B1'
+
+@description('Azure Bot SKU: F0 (free, standard channels) or S1.')
+@allowed(['F0', 'S1'])
+param botServiceSku string = 'F0'
+
+@maxLength(42)
+@description('Name shown for the Azure Bot resource.')
+param botDisplayName string
+
+// ---- App settings the school chooses (env/.env.<env>) ----
+
+@description('The Teams app manifest id (TEAMS_APP_ID); the app looks its catalog id up to install itself for staff.')
+param teamsAppId string
+
+@description('The catalog id of the published app, when known (TEAMS_APP_CATALOG_ID); empty = look it up from teamsAppId.')
+param teamsAppCatalogId string = ''
+
+@description('Comma-separated policy files shipped with the deployment, relative to the app folder (POLICY_FILES).')
+param policyFiles string
+
+@description('Comma-separated Entra object ids of the policy owners: headteacher, HR, SLT (POLICY_OWNERS).')
+param policyOwners string
+
+@description('Entra group whose transitive members are staff (STAFF_GROUP_ID); empty = every enabled member user.')
+param staffGroupId string = ''
+
+@allowed(['azure', 'sqlite'])
+@description('Where records live (STORAGE): azure = the Storage account below; sqlite = a file on the App Service /home share.')
+param storageKind string = 'azure'
+
+@description('Log level (LOG_LEVEL): fatal, error, warn, info, debug.')
+param logLevel string = 'info'
+
+@description('Azure OpenAI endpoint (AZURE_OPENAI_ENDPOINT); empty = answers are composed from the policy text only.')
+param azureOpenAIEndpoint string = ''
+
+@description('Azure OpenAI deployment name (AZURE_OPENAI_DEPLOYMENT).')
+param azureOpenAIDeployment string = ''
+
+@description('Milliseconds to wait for Azure OpenAI before answering without it (AZURE_OPENAI_TIMEOUT_MS).')
+param azureOpenAITimeoutMs string = '4000'
+
+@description('Microsoft Graph base URL (GRAPH_BASE_URL); change only for a national cloud.')
+param graphBaseUrl string = 'https://graph.microsoft.com'
+
+@description('Bot Connector service URL for chats the app creates (BOT_SERVICE_URL).')
+param botServiceUrl string = 'https://smba.trafficmanager.net/teams/'
+
+@description('Tenant-wide bot sends per second (SEND_RATE_PER_SECOND); Teams allows 50 per app per tenant.')
+param sendRatePerSecond string = '50'
+
+@description('Tenant-wide Graph app installs per second (GRAPH_INSTALL_RATE_PER_SECOND); Graph allows 30.')
+param graphInstallRatePerSecond string = '30'
+
+@description('Seconds a sender holds a claimed delivery (DELIVERY_LEASE_SECONDS).')
+param deliveryLeaseSeconds string = '60'
+
+@description('Delivery attempts per recipient before it is recorded as failed (DELIVERY_MAX_ATTEMPTS).')
+param deliveryMaxAttempts string = '5'
+
+@description('Conversation id of the DSL team\'s private channel, 19:...@thread.tacv2 (CONCERN_DSL_CHANNEL_ID).')
+param concernDslChannelId string
+
+@description('The DSL and deputies: comma-separated Entra object ids, optionally id=Name (SAFEGUARDING_TEAM).')
+param safeguardingTeam string
+
+@description('Entra object id of the deputy DSL, who receives reports when the channel cannot (CONCERN_DEPUTY_DSL).')
+param concernDeputyDsl string
+
+@description('Entra object id of the senior manager who receives online-abuse reports (CONCERN_SENIOR_MANAGER).')
+param concernSeniorManager string
+
+@description('Entra object id of the headteacher, case manager for allegations (CONCERN_HEADTEACHER).')
+param concernHeadteacher string
+
+@description('Entra object id of the chair of governors, for reports about the headteacher (CONCERN_CHAIR_OF_GOVERNORS).')
+param concernChairOfGovernors string
+
+@description('Overrides of the routing table as kind=role pairs (CONCERN_ROUTES); empty = the built-in routes.')
+param concernRoutes string = ''
+
+@description('Role used when a report cannot reach its primary destination (CONCERN_FALLBACK_ROUTE).')
+param concernFallbackRoute string = 'deputyDsl'
+
+@description('Letters that start each concern reference, e.g. SG-2026-0007 (CONCERN_REFERENCE_PREFIX).')
+param concernReferencePrefix string = 'SG'
+
+@description('Delivery attempts per destination before the fallback route (CONCERN_DELIVERY_ATTEMPTS).')
+param concernDeliveryAttempts string = '3'
+
+@description('Where staff read the whole policy, an https intranet or SharePoint page (ACK_POLICY_URL); empty = sections listed in chat.')
+param ackPolicyUrl string = ''
+
+@description('Whether each acknowledgement campaign starts again a year after it started (ACK_REPEAT_YEARLY).')
+param ackRepeatYearly string = 'true'
+
+@description('Nobody is reminded more often than this many days (ACK_REMINDER_INTERVAL_DAYS).')
+param ackReminderIntervalDays string = '7'
+
+@description('Days from start to due date when the owner gives none (ACK_DEFAULT_DUE_DAYS).')
+param ackDefaultDueDays string = '30'
+
+@description('Minutes between checks for yearly repeats and new joiners (ACK_SCHEDULE_MINUTES).')
+param ackScheduleMinutes string = '15'
+
+@description('Letters and digits prefixed to every table name (AZURE_TABLE_PREFIX).')
+param azureTablePrefix string = 'policybot'
+
+@description('Tables to create up front, without the prefix (the app also creates any that are missing).')
+param tables array = [
+  'Versions'
+  'Staff'
+  'Sync'
+  'Refs'
+  'Campaigns'
+  'Deliveries'
+  'Acks'
+  'Audit'
+  'Workers'
+]
+
+@description('Queues to create up front.')
+param queueNames array = []
+
+@description('CanNotDelete locks on the Storage account and Key Vault, which hold safeguarding records and their key.')
+param protectRecords bool = true
+
+// ---- Secrets (env/.env.<env>.user as SECRET_*); stored in Key Vault only ----
+
+@secure()
+@minLength(44)
+@description('AES-256 key for concern reports at rest, 32 bytes in base64 (SECRET_CONCERN_ENCRYPTION_KEY): openssl rand -base64 32.')
+param concernEncryptionKey string
+
+@secure()
+@minLength(16)
+@description('Key of the HMAC that seals each row of an acknowledgement export (SECRET_ACK_EXPORT_SECRET): openssl rand -base64 32.')
+param ackExportSecret string
+
+@secure()
+@description('Azure OpenAI API key (SECRET_AZURE_OPENAI_API_KEY); empty when Azure OpenAI is not used.')
+param azureOpenAIApiKey string = ''
+
+var suffix = uniqueString(resourceGroup().id, resourceBaseName)
+var storageAccountName = toLower(take('${resourceBaseName}${suffix}', 24))
+var keyVaultName = take('${resourceBaseName}-${suffix}', 24)
+var roles = {
+  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+  storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
+}
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: resourceBaseName
+  location: location
+}
+
+// ---- Storage: tables and queues, reachable only with Entra tokens ----
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: storageAccountName
+  location: location
+  kind: 'StorageV2'
+  sku: { name: 'Standard_ZRS' }
+  properties: {
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    allowBlobPublicAccess: false
+    allowSharedKeyAccess: false
+    defaultToOAuthAuthentication: true
+  }
+}
+
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource storageTables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for name in tables: {
+  parent: tableService
+  name: '${azureTablePrefix}${name}'
+}]
+
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for name in queueNames: {
+  parent: queueService
+  name: name
+}]
+
+resource tableRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: storage
+  name: guid(storage.id, identity.id, roles.storageTableDataContributor)
+  properties: {
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+  }
+}
+
+resource queueRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: storage
+  name: guid(storage.id, identity.id, roles.storageQueueDataContributor)
+  properties: {
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor)
+  }
+}
+
+// Safeguarding records are kept for years and never deleted early: deleting the account needs the lock removed first.
+resource storageLock 'Microsoft.Authorization/locks@2020-05-01' = if (protectRecords) {
+  name: 'keep-safeguarding-records'
+  scope: storage
+  properties: {
+    level: 'CanNotDelete'
+    notes: 'Holds safeguarding and acknowledgement records; see docs/operations.md before removing.'
+  }
+}
+
+// ---- Key Vault: secrets the app reads through Key Vault references ----
+
+resource keyVault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: keyVaultName
+  location: location
+  properties: {
+    tenantId: tenant().tenantId
+    sku: { family: 'A', name: 'standard' }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 90
+    // Losing the concern encryption key would make safeguarding records unreadable: never allow a purge.
+    enablePurgeProtection: true
+  }
+}
+
+resource secretsRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: keyVault
+  name: guid(keyVault.id, identity.id, roles.keyVaultSecretsUser)
+  properties: {
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
+  }
+}
+
+resource keyVaultLock 'Microsoft.Authorization/locks@2020-05-01' = if (protectRecords) {
+  name: 'keep-concern-key'
+  scope: keyVault
+  properties: {
+    level: 'CanNotDelete'
+    notes: 'Holds the key that decrypts safeguarding records; see docs/operations.md before removing.'
+  }
+}
+
+resource concernKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: keyVault
+  name: 'concern-encryption-key'
+  properties: { value: concernEncryptionKey, contentType: 'base64 AES-256 key' }
+}
+
+resource ackExportSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: keyVault
+  name: 'ack-export-secret'
+  properties: { value: ackExportSecret }
+}
+
+resource openAIKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(azureOpenAIApiKey)) {
+  parent: keyVault
+  name: 'azure-openai-api-key'
+  properties: { value: azureOpenAIApiKey }
+}
+
+// App settings refer to secrets by name; App Service resolves them with the identity (keyVaultReferenceIdentity).
+var keyVaultRefPrefix = '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName='
+
+// ---- Monitoring ----
+
+resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+  name: resourceBaseName
+  location: location
+  properties: {
+    sku: { name: 'PerGB2018' }
+    retentionInDays: 30
+  }
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
+  name: resourceBaseName
+  location: location
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: logs.id
+  }
+}
+
+// ---- App Service ----
+
+resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
+  name: resourceBaseName
+  location: location
+  kind: 'linux'
+  sku: { name: webAppSku }
+  properties: { reserved: true }
+}
+
+resource webApp 'Microsoft.Web/sites@2023-12-01' = {
+  name: resourceBaseName
+  location: location
+  kind: 'app,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identity.id}': {} }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    keyVaultReferenceIdentity: identity.id
+    siteConfig: {
+      linuxFxVersion: 'NODE|20-lts'
+      appCommandLine: 'npm start'
+      alwaysOn: webAppSku != 'F1' && webAppSku != 'D1'
+      ftpsState: 'Disabled'
+      minTlsVersion: '1.2'
+      http20Enabled: true
+      appSettings: [
+        // Platform: build on deploy (better-sqlite3 is native), monitoring agent.
+        { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'true' }
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
+        { name: 'ApplicationInsightsAgent_EXTENSION_VERSION', value: '~3' }
+        // Used by @azure/identity to pick the user-assigned identity.
+        { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
+        // The product's own settings: each name is read by src/config.
+        { name: 'APP_MODE', value: 'production' }
+        { name: 'HOST', value: '0.0.0.0' }
+        { name: 'LOG_LEVEL', value: logLevel }
+        { name: 'BOT_ID', value: identity.properties.clientId }
+        { name: 'BOT_TYPE', value: 'UserAssignedMSI' }
+        { name: 'BOT_TENANT_ID', value: identity.properties.tenantId }
+        { name: 'BOT_SERVICE_URL', value: botServiceUrl }
+        { name: 'TEAMS_APP_ID', value: teamsAppId }
+        { name: 'TEAMS_APP_CATALOG_ID', value: teamsAppCatalogId }
+        { name: 'POLICY_FILES', value: policyFiles }
+        { name: 'POLICY_OWNERS', value: policyOwners }
+        { name: 'STORAGE', value: storageKind }
+        { name: 'SQLITE_PATH', value: '/home/data/policy-bot.sqlite' }
+        { name: 'AZURE_STORAGE_ACCOUNT_URL', value: storage.properties.primaryEndpoints.table }
+        { name: 'GRAPH_BASE_URL', value: graphBaseUrl }
+        { name: 'GRAPH_USE_MANAGED_IDENTITY', value: 'true' }
+        { name: 'GRAPH_CLIENT_ID', value: identity.properties.clientId }
+        { name: 'GRAPH_TENANT_ID', value: identity.properties.tenantId }
+        { name: 'STAFF_GROUP_ID', value: staffGroupId }
+        { name: 'SEND_RATE_PER_SECOND', value: sendRatePerSecond }
+        { name: 'GRAPH_INSTALL_RATE_PER_SECOND', value: graphInstallRatePerSecond }
+        { name: 'DELIVERY_LEASE_SECONDS', value: deliveryLeaseSeconds }
+        { name: 'DELIVERY_MAX_ATTEMPTS', value: deliveryMaxAttempts }
+        { name: 'CONCERN_ENCRYPTION_KEY', value: '${keyVaultRefPrefix}${concernKeySecret.name})' }
+        { name: 'SAFEGUARDING_TEAM', value: safeguardingTeam }
+        { name: 'CONCERN_DSL_CHANNEL_ID', value: concernDslChannelId }
+        { name: 'CONCERN_DEPUTY_DSL', value: concernDeputyDsl }
+        { name: 'CONCERN_SENIOR_MANAGER', value: concernSeniorManager }
+        { name: 'CONCERN_HEADTEACHER', value: concernHeadteacher }
+        { name: 'CONCERN_CHAIR_OF_GOVERNORS', value: concernChairOfGovernors }
+        { name: 'CONCERN_ROUTES', value: concernRoutes }
+        { name: 'CONCERN_FALLBACK_ROUTE', value: concernFallbackRoute }
+        { name: 'CONCERN_REFERENCE_PREFIX', value: concernReferencePrefix }
+        { name: 'CONCERN_DELIVERY_ATTEMPTS', value: concernDeliveryAttempts }
+        { name: 'ACK_POLICY_URL', value: ackPolicyUrl }
+        { name: 'ACK_REPEAT_YEARLY', value: ackRepeatYearly }
+        { name: 'ACK_REMINDER_INTERVAL_DAYS', value: ackReminderIntervalDays }
+        { name: 'ACK_DEFAULT_DUE_DAYS', value: ackDefaultDueDays }
+        { name: 'ACK_SCHEDULE_MINUTES', value: ackScheduleMinutes }
+        { name: 'ACK_EXPORT_SECRET', value: '${keyVaultRefPrefix}${ackExportSecretSecret.name})' }
+        { name: 'AZURE_TABLE_PREFIX', value: azureTablePrefix }
+        { name: 'AZURE_OPENAI_ENDPOINT', value: azureOpenAIEndpoint }
+        { name: 'AZURE_OPENAI_DEPLOYMENT', value: azureOpenAIDeployment }
+        { name: 'AZURE_OPENAI_TIMEOUT_MS', value: azureOpenAITimeoutMs }
+        { name: 'AZURE_OPENAI_API_KEY', value: empty(azureOpenAIApiKey) ? '' : '${keyVaultRefPrefix}azure-openai-api-key)' }
+      ]
+    }
+  }
+  dependsOn: [secretsRole, tableRole, queueRole]
+}
+
+// ---- Azure Bot, with the managed identity as its app, and the Teams channel ----
+
+resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
+  name: resourceBaseName
+  location: 'global'
+  kind: 'azurebot'
+  sku: { name: botServiceSku }
+  properties: {
+    displayName: botDisplayName
+    endpoint: 'https://${webApp.properties.defaultHostName}/api/messages'
+    msaAppId: identity.properties.clientId
+    msaAppMSIResourceId: identity.id
+    msaAppTenantId: identity.properties.tenantId
+    msaAppType: 'UserAssignedMSI'
+  }
+}
+
+resource teamsChannel 'Microsoft.BotService/botServices/channels@2022-09-15' = {
+  parent: bot
+  name: 'MsTeamsChannel'
+  location: 'global'
+  properties: {
+    channelName: 'MsTeamsChannel'
+  }
+}
+
+// ---- Outputs: written to env/.env.<env> by the Toolkit under these names ----
+
+output BOT_AZURE_APP_SERVICE_RESOURCE_ID string = webApp.id
+output BOT_DOMAIN string = webApp.properties.defaultHostName
+output BOT_ID string = identity.properties.clientId
+output BOT_TENANT_ID string = identity.properties.tenantId
+output MANAGED_IDENTITY_PRINCIPAL_ID string = identity.properties.principalId
+output KEY_VAULT_NAME string = keyVault.name
+output STORAGE_ACCOUNT_NAME string = storage.name

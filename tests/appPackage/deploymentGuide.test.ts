@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT, readText } from './projectFiles';
+
+const guide = readText('docs/deployment.md');
+const operations = readText('docs/operations.md');
+
+/** Every TypeScript source under src/, joined (to find which Graph calls the app makes). */
+function allSources(dir = path.join(ROOT, 'src')): string {
+  return fs.readdirSync(dir, { withFileTypes: true })
+    .map((e) => (e.isDirectory() ? allSources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? fs.readFileSync(path.join(dir, e.name), 'utf8') : ''))
+    .join('\n');
+}
+
+/** The least-privileged Graph application permission behind each kind of call the app may make. */
+const PERMISSION_FOR_CALL: { call: RegExp; permission: string }[] = [
+  { call: /\/users\/delta/, permission: 'User.Read.All' },
+  { call: /\/transitiveMembers/, permission: 'GroupMember.Read.All' },
+  { call: /teamwork\/installedApps/, permission: 'TeamsAppInstallation.ReadWriteSelfForUser.All' },
+  { call: /\/appCatalogs\/teamsApps/, permission: 'AppCatalog.Read.All' },
+  { call: /sendActivityNotification/, permission: 'TeamsActivity.Send' },
+];
+
+/** The permissions granted by the guide's `for ROLE in ...` command. */
+function grantedByCommand(): string[] {
+  const m = /for ROLE in ([^;]+);/.exec(guide);
+  return m ? m[1].trim().split(/\s+/) : [];
+}
+
+describe('docs/deployment.md', () => {
+  const sources = allSources();
+  const needed = PERMISSION_FOR_CALL.filter((p) => p.call.test(sources)).map((p) => p.permission);
+
+  it('finds the Graph calls the app makes (the scan works)', () => {
+    expect(needed).toEqual(expect.arrayContaining(['TeamsAppInstallation.ReadWriteSelfForUser.All']));
+  });
+
+  it('explains, and the admin-consent command grants, every Graph permission the app\'s calls need', () => {
+    const granted = grantedByCommand();
+    for (const permission of needed) {
+      expect({ permission, explained: guide.includes(`| \`${permission}\` |`), granted: granted.includes(permission) })
+        .toEqual({ permission, explained: true, granted: true });
+    }
+  });
+
+  it('grants nothing the app does not call, and says so for activity-feed notifications when unused', () => {
+    const known = new Set(PERMISSION_FOR_CALL.map((p) => p.permission));
+    expect(grantedByCommand().filter((p) => !known.has(p) || !needed.includes(p))).toEqual([]);
+    if (!needed.includes('TeamsActivity.Send')) expect(guide).toMatch(/`TeamsActivity\.Send` is \*\*not\*\* needed/);
+  });
+
+  it('says where the DSL channel, the safeguarding team and the policy owners are configured', () => {
+    for (const name of ['CONCERN_DSL_CHANNEL_ID', 'SAFEGUARDING_TEAM', 'POLICY_OWNERS', 'STAFF_GROUP_ID']) {
+      expect(guide).toContain(`| ${'`'}${name}${'`'} |`);
+    }
+    expect(guide).toMatch(/admin consent/i);
+  });
+
+  it('docs/operations.md covers backup, moving storage, rotating each secret and retention', () => {
+    for (const heading of ['## Backing up the SQLite file', '## Moving from SQLite to Azure storage', '## Rotating secrets', '## Retention of records']) {
+      expect(operations).toContain(heading);
+    }
+    for (const secret of ['BOT_PASSWORD', 'CONCERN_ENCRYPTION_KEY', 'ACK_EXPORT_SECRET', 'AZURE_OPENAI_API_KEY']) {
+      expect(operations).toContain(`(\`${secret}\``);
+    }
+    expect(operations).toContain(".backup '");
+    expect(operations).toMatch(/25th birthday/);
+  });
+});
