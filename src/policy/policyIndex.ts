@@ -1,8 +1,9 @@
 import MiniSearch from 'minisearch';
-import { ExpandedTerm, expandQuestion, indexTerms, WORD_CONCEPT } from './lexicon';
+import { ALTERNATIVE_WEIGHT, ExpandedTerm, expandQuestion, indexTerms, WORD_CONCEPT } from './lexicon';
 import { FRONT_PAGE_TITLE, PolicyDocument, PolicySection } from './policyDocument';
 import { isFramingWord } from './textAnalysis';
 import { WordRole, wordRoles } from './questionAnalysis';
+import { warmWordNet, wordNetAlternatives } from './wordnetSynonyms';
 
 /** The smallest quotable piece of a policy: a sentence, or a bullet with the line that introduces it. */
 export interface Passage {
@@ -26,7 +27,8 @@ export interface SectionMatch {
   score: number;
   /**
    * Share (0..1) of the question's weight covered by the ideas of the best passage (its text, lead-in and
-   * section title): each idea weighs its importance (see QuestionIdea), unknown topics included.
+   * section title): each idea weighs its importance (see QuestionIdea), unknown topics included; an idea the
+   * passage matches only through a WordNet alternative counts in part (see coverageCredit).
    */
   coverage: number;
   passages: { passage: Passage; score: number; concepts: Set<string> }[];
@@ -81,8 +83,21 @@ const SECTION_CONTEXT = 0.3;
 const UNKNOWN_ROLE_WEIGHT: Record<WordRole, number> = { noun: 1, setting: 0.5, adjective: 1, verb: 0.4, adverb: 0.2, other: 0.2 };
 const KNOWN_ROLE_WEIGHT: Record<WordRole, number> = { noun: 1, setting: 0.3, adjective: 1, verb: 0.7, adverb: 0.5, other: 0.5 };
 
+/**
+ * The share of an idea a passage covers when its best form there weighs this much: all of it through the
+ * question's own word or a lexicon alternative; through a WordNet alternative (which weighs less, see
+ * WORDNET_RELATION_WEIGHT), only that weight's share. WordNet knows every sense of a word, so a synonym is
+ * weaker evidence that the policy covers a topic it never names than a lexicon alternative is: a question
+ * about "a staff parking permit" must not pass for covered because WordNet relates "park" to "set".
+ */
+function coverageCredit(weight: number): number {
+  return weight >= ALTERNATIVE_WEIGHT ? 1 : weight;
+}
+
 /** Builds the index: every section split into passages, indexed with BM25 over text and section title. */
 export function createPolicyIndex(documents: readonly PolicyDocument[]): PolicyIndex {
+  // WordNet (see wordNetAlternatives) is loaded once a process, here rather than on the first question.
+  warmWordNet();
   const passages: Passage[] = [];
   for (const doc of documents) {
     for (const section of [...doc.sections, frontPageSection(doc)]) {
@@ -123,6 +138,10 @@ export function createPolicyIndex(documents: readonly PolicyDocument[]): PolicyI
     search(question: string, limit = 5): SearchResult {
       const terms = expandQuestion(question);
       if (terms.length === 0) return { terms, ideas: [], matches: [] };
+      // A word in no lexicon group (or whose lexicon idea the policy never uses) may be something the policy
+      // says in other words ("isn't true" / "false"): WordNet's words for it that the policy uses join its
+      // idea, at a low weight, and cover only that share of it (see wordNetAlternatives, coverageCredit).
+      terms.push(...wordNetAlternatives(question, terms, vocabulary));
       const weightOf = new Map(terms.map((t) => [t.term, t.weight]));
       const byConcept = new Map<string, string[]>();
       const ownWords = new Map<string, string[]>();
@@ -147,6 +166,9 @@ export function createPolicyIndex(documents: readonly PolicyDocument[]): PolicyI
         return roles.get(concept.slice(WORD_CONCEPT.length)) ?? 'noun';
       };
       const passageHits = new Map<number, Map<string, number>>();
+      /** Ideas a passage matches only through a WordNet alternative: the share of each it covers (see coverageCredit). */
+      const passageCredit = new Map<number, Map<string, number>>();
+      const creditOf = (id: number, concept: string): number => passageCredit.get(id)?.get(concept) ?? 1;
       for (const [concept, conceptTerms] of byConcept) {
         const words = ownWords.get(concept) ?? [];
         const framing = concept.startsWith(WORD_CONCEPT) && words.length > 0 && words.every(isFramingWord);
@@ -177,6 +199,12 @@ export function createPolicyIndex(documents: readonly PolicyDocument[]): PolicyI
           const entry = passageHits.get(id) ?? new Map<string, number>();
           entry.set(concept, strength);
           passageHits.set(id, entry);
+          const credit = coverageCredit(Math.max(text, title));
+          if (credit < 1) {
+            const c = passageCredit.get(id) ?? new Map<string, number>();
+            c.set(concept, credit);
+            passageCredit.set(id, c);
+          }
         }
       }
       const totalImportance = [...importance.values()].reduce((a, b) => a + b, 0);
@@ -196,7 +224,7 @@ export function createPolicyIndex(documents: readonly PolicyDocument[]): PolicyI
         let covered = 0;
         for (const [c, st] of strengths) {
           score += (importance.get(c) ?? 0) * st;
-          covered += importance.get(c) ?? 0;
+          covered += (importance.get(c) ?? 0) * creditOf(id, c);
         }
         if (totalImportance > 0) score *= 1 + covered / totalImportance;
         m.passages.push({ passage, score, concepts: new Set(strengths.keys()) });
@@ -212,7 +240,7 @@ export function createPolicyIndex(documents: readonly PolicyDocument[]): PolicyI
         for (const c of elsewhere) extra += (importance.get(c) ?? 0) * SECTION_CONTEXT;
         m.score = best.score + extra;
         let sum = 0;
-        for (const c of best.concepts) sum += importance.get(c) ?? 0;
+        for (const c of best.concepts) sum += (importance.get(c) ?? 0) * creditOf(best.passage.id, c);
         m.coverage = totalImportance > 0 ? sum / totalImportance : 0;
       }
       matches.sort((a, b) => b.score - a.score);

@@ -77,8 +77,8 @@ describe('answer quality on questions in staff voice', () => {
 });
 
 /**
- * Reached at the default thresholds when last tuned (qa-staff: 133, 146 and 123 of 160 answerable, 39 of 40
+ * Reached at the default thresholds when last tuned (qa-staff: 135, 148 and 126 of 160 answerable, 39 of 40
  * declined), rounded down to three places: one question fewer fails.
  */
 const SAMPLE_FLOORS = { top1: 1, top3: 1, quoted: 1 };
-const STAFF_FLOORS = { top1: 0.831, top3: 0.912, quoted: 0.768, abstained: 0.975 };
+const STAFF_FLOORS = { top1: 0.843, top3: 0.925, quoted: 0.787, abstained: 0.975 };
