@@ -11,6 +11,7 @@ import { createSqliteQuestionLog } from './storage/sqliteFeedbackStore';
 import { createConcernFeature } from './bot/concernFeature';
 import { createFieldCipher } from './storage/fieldEncryption';
 import { createSqliteConcernStore } from './storage/sqliteConcernStore';
+import { createAcknowledgementWiring } from './acknowledgementWiring';
 
 /** A running bot: its HTTP server, bound port, policy library and a way to stop it cleanly. */
 export interface RunningApp {
@@ -45,18 +46,22 @@ export async function startApp(config: AppConfig, logger: AppLogger): Promise<Ru
     botAppId: config.bot.id ?? '',
     logger,
   });
+  const acknowledgement = await createAcknowledgementWiring(config, db, library, logger);
   const app = createBotApp({
-    adapter, library, questions, logger, policyOwners: config.policyOwners, botAppId: config.bot.id, features: [concerns],
+    adapter, library, questions, logger, policyOwners: config.policyOwners, botAppId: config.bot.id,
+    features: [acknowledgement.feature, concerns],
   });
   const server = createServer({ adapter, app, logger });
   const port = await listen(server, config.port, config.host);
   // Reports stored before a restart but not yet delivered go out now, then on a timer.
   await concerns.processOutbox();
   const stopOutbox = concerns.startOutboxTimer(60_000);
+  const stopAcknowledgement = await acknowledgement.start();
   return {
     server, port, library, db,
     async close() {
       stopOutbox();
+      await stopAcknowledgement();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Keep-alive connections (the connector, the Playground) would otherwise hold close() open forever.
