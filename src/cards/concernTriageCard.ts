@@ -40,7 +40,8 @@ export function renderConcernTriageCard(input: ConcernTriageCardInput): Adaptive
   const summary = d.whatHappened.length > TRIAGE_SUMMARY_CHARS
     ? `${d.whatHappened.slice(0, TRIAGE_SUMMARY_CHARS - 1)}…`
     : d.whatHappened;
-  const dash = (v: string | undefined) => (v && v.trim() ? v : '-');
+  // A lone "-" renders as an empty bullet in Adaptive Card markdown, so empty fields say so in words.
+  const dash = (v: string | undefined, empty = 'Not given') => (v && v.trim() ? v : empty);
   return expandCardTemplate(template, {
     reference: r.reference,
     kindLabel: CONCERN_KIND_LABELS[r.kind],
@@ -50,7 +51,7 @@ export function renderConcernTriageCard(input: ConcernTriageCardInput): Adaptive
     statusLabel: STATUS_LABELS[c.status],
     submittedAt: formatTime(r.submittedAt),
     reporterName: dash(r.reporter.name),
-    assigneeName: dash(c.assignee?.name),
+    assigneeName: dash(c.assignee?.name, 'Not assigned yet'),
     summary,
     details: {
       whatHappened: d.whatHappened,

@@ -1,0 +1,97 @@
+import { E2eStack, startE2eStack } from './support/e2eStack';
+import { createPlaygroundPage, expectToShow, PlaygroundPage } from './support/playgroundPage';
+
+/**
+ * A member of staff uses the School Policy Bot through the Microsoft 365 Agents Playground in a real (headless)
+ * browser: Alex Wilber, the person at the keyboard, is a policy owner and on the safeguarding team. The steps run
+ * in order against one bot and one browser; screenshots land in test-artifacts/e2e/.
+ */
+describe('School Policy Bot in the Agents Playground (headless chromium)', () => {
+  let stack: E2eStack;
+  let ui: PlaygroundPage;
+
+  beforeAll(async () => {
+    stack = await startE2eStack();
+    ui = createPlaygroundPage(stack.page);
+  }, 60_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  /** A step that leaves a screenshot of the page as it was when it failed. */
+  function step(name: string, shot: string, run: () => Promise<void>): void {
+    it(name, async () => {
+      try {
+        await run();
+      } catch (err) {
+        if (ui) await ui.screenshot(`FAILED-${shot}`).catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  step('when a member of staff asks a question in chat, then the answer card quotes the policy and cites the section', 'question', async () => {
+    await ui.say('Can I accept a friend request from a parent?');
+    const answer = await ui.card('Section 5. Acceptable use');
+    await expectToShow(answer, "should not therefore accept or invite 'friend' requests from pupils");
+    await expectToShow(answer, 'Was this helpful?');
+    expect(await answer.getByRole('button', { name: 'Read the full section' }).isVisible()).toBe(true);
+    await ui.screenshot('01-cited-answer');
+  });
+
+  step('when a policy owner starts a campaign, then the acknowledgement card arrives; when it is acknowledged, then it says so', 'acknowledgement', async () => {
+    await ui.say('campaign start');
+    await expectToShow(ui.page.getByText(/^Campaign .+ started for/).last(), 'people will get the card');
+    const card = await ui.card('I have read and understood');
+    await expectToShow(card, 'Please acknowledge by');
+    await ui.screenshot('02-acknowledgement-card');
+
+    await card.getByRole('button', { name: 'I have read and understood' }).click();
+    const acknowledged = await ui.card('Acknowledged on');
+    await expectToShow(acknowledged, /Acknowledged on \d{1,2} \w+ \d{4}, version [0-9a-f]{8}/);
+    expect(await acknowledged.getByRole('button', { name: 'I have read and understood' }).count()).toBe(0);
+    await ui.screenshot('03-acknowledged');
+  });
+
+  let reference = '';
+
+  step('when a member of staff reports a concern through the form, then they get a reference and it arrives in the Safeguarding channel', 'concern-report', async () => {
+    await ui.say('report a concern');
+    const form = await ui.card('Report a concern', 'What happened');
+    await form.getByRole('radio', { name: "A child's safety" }).check();
+    await form.getByLabel('What happened').fill('A pupil in Year 6 told me an adult online asked them to send photos and keep it secret.');
+    await form.getByLabel('When').fill('Today, 08:40, before registration');
+    await form.getByLabel('Where (platform or place)').fill('Instagram direct messages');
+    await form.getByLabel('Who is involved').fill('A Year 6 pupil; the adult is not known');
+    await ui.screenshot('04-concern-form');
+    await form.getByRole('button', { name: 'Send report' }).click();
+
+    const receipt = await ui.card('Your report is recorded');
+    reference = /\b[A-Z]{1,6}-\d{4}-\d+\b/.exec(await receipt.innerText())?.[0] ?? '';
+    expect(reference).not.toBe('');
+    await expectToShow(receipt, 'It has reached the Designated Safeguarding Lead team');
+    await ui.screenshot('05-concern-receipt');
+
+    await ui.openConversation('Safeguarding');
+    const alert = await ui.card(reference, "A child's safety");
+    await expectToShow(alert, 'New (not yet acknowledged)');
+    await expectToShow(alert, 'A pupil in Year 6 told me an adult online asked them to send photos');
+    await ui.screenshot('06-concern-in-safeguarding-channel');
+  });
+
+  step('when a safeguarding team member acknowledges the concern in the channel, then it shows as open and the reporter is told', 'concern-acknowledge', async () => {
+    expect(reference).not.toBe('');
+    const alert = await ui.card(reference, "A child's safety");
+    await alert.getByRole('button', { name: 'Acknowledge', exact: true }).click();
+    // The card is replaced in place: its chronology gains the acknowledgement and the status becomes Open.
+    const updated = await ui.card(reference, 'Alex Wilber: Acknowledged');
+    await expectToShow(updated, /Status\s*Open/);
+    expect(await updated.getByRole('button', { name: 'Acknowledge', exact: true }).count()).toBe(0);
+    await ui.screenshot('07-concern-acknowledged');
+
+    await ui.openConversation('Personal Chat');
+    await expectToShow(ui.page.getByText(`Your report ${reference} has been read`).last(), 'by the Designated Safeguarding Lead team');
+    await ui.screenshot('08-reporter-told');
+  });
+});
