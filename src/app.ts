@@ -51,7 +51,7 @@ export async function startApp(config: AppConfig, logger: AppLogger): Promise<Ru
     adapter, library, questions, logger, policyOwners: config.policyOwners, botAppId: config.bot.id,
     features: [acknowledgement.feature, concerns],
   });
-  const server = createServer({ adapter, app, logger });
+  const server = createServer({ adapter, app, logger, requireAuthorizationHeader: config.mode === 'production' });
   const port = await listen(server, config.port, config.host);
   // Reports stored before a restart but not yet delivered go out now, then on a timer.
   await concerns.processOutbox();

@@ -14,7 +14,7 @@ export function createLogger(level: string = 'info', destination?: pino.Destinat
     redact: {
       paths: [
         '*.text', '*.description', '*.details', '*.whatHappened', '*.who', '*.evidence', '*.note',
-        '*.email', '*.displayName', '*.userPrincipalName', '*.question', 'text', 'question',
+        '*.email', '*.displayName', '*.name', '*.givenName', '*.surname', '*.userPrincipalName', '*.question', 'text', 'question',
         'authorization', 'headers.authorization', '*.headers.authorization',
       ],
       censor: '[redacted]',

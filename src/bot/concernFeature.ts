@@ -100,11 +100,15 @@ function errorCode(err: unknown): string {
   return 'UNEXPECTED';
 }
 
+/** A Teams message is at most ~28 KB of text; anything longer attached to a report is cut. */
+const MAX_ATTACHED_MESSAGE_CHARS = 32_000;
+
 function htmlToText(html: string): string {
   return html
     .replace(/<br\s*\/?>/gi, '\n')
     .replace(/<\/(p|div|li)>/gi, '\n')
-    .replace(/<[^>]+>/g, '')
+    // [^<>]* keeps this linear on hostile input such as '<<<<...' (no backtracking across '<').
+    .replace(/<[^<>]*>/g, '')
     .replace(/&nbsp;/g, ' ')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
@@ -440,7 +444,9 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
         const payload = (context.activity.value as {
           messagePayload?: { body?: { content?: string; contentType?: string }; from?: { user?: { displayName?: string } }; createdDateTime?: string; linkToMessage?: string };
         })?.messagePayload;
-        const body = payload?.body?.content ?? '';
+        const rawBody = payload?.body?.content;
+        // The message action carries someone else's message: bounded, and only ever treated as text.
+        const body = typeof rawBody === 'string' ? rawBody.slice(0, MAX_ATTACHED_MESSAGE_CHARS) : '';
         const text = payload?.body?.contentType === 'html' ? htmlToText(body) : body.trim();
         const author = payload?.from?.user?.displayName;
         const attached = text ? `${author ? `From ${author}` : 'Message'}${payload?.createdDateTime ? ` at ${payload.createdDateTime}` : ''}:\n${text}` : '';

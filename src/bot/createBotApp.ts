@@ -1,4 +1,4 @@
-import { ActivityTypes, MemoryStorage, TurnContext } from 'botbuilder';
+import { Activity, ActivityTypes, MemoryStorage, TurnContext } from 'botbuilder';
 import { AdaptiveCardsOptions, Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import { renderAnswerCard } from '../cards/answerCard';
 import { toAttachment } from '../cards/cardTemplate';
@@ -28,6 +28,16 @@ export interface BotAppDeps {
 }
 
 const MAX_QUESTION_CHARS = 500;
+
+/** An invoke response carrying a plain message, in the shape each kind of invoke expects. */
+function invokeMessage(name: string | undefined, message: string): Partial<Activity> {
+  let body: unknown;
+  if (name === 'adaptiveCard/action') body = { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: message };
+  else if (name === 'composeExtension/query') body = { composeExtension: { type: 'message', text: message } };
+  else if (name && /fetchTask|submitAction|^task\//.test(name)) body = { task: { type: 'message', value: message } };
+  else body = { message };
+  return { type: ActivityTypes.InvokeResponse, value: { status: 200, body } };
+}
 
 /** Builds the teams-ai application: features first, then policy commands, then question answering. */
 export function createBotApp(deps: BotAppDeps): BotApp {
@@ -88,9 +98,18 @@ export function createBotApp(deps: BotAppDeps): BotApp {
 
   app.adaptiveCards.actionExecute(Verbs.showContents, async () => renderContentsCard(library.primary));
 
+  app.adaptiveCards.actionExecute(Verbs.showHelp, async (ctx) => renderHelpCard(title, isOwner(ctx), library.primary.warnings));
+
+  app.adaptiveCards.actionExecute<{ section?: unknown }>(Verbs.readSection, async (_ctx, _state, data) => {
+    const key = typeof data?.section === 'string' || typeof data?.section === 'number' ? String(data.section).slice(0, 20) : '';
+    const found = key ? findSection(library, key) : null;
+    return found ? renderSectionCard(found.doc, found.section) : 'That section could not be found. Type **contents** to see the section list.';
+  });
+
   app.adaptiveCards.actionExecute<{ questionId?: unknown; helpful?: unknown }>(Verbs.feedback, async (_ctx, _state, data) => {
-    const id = typeof data?.questionId === 'string' ? data.questionId : '';
-    const helpful = data?.helpful === true || data?.helpful === 'true';
+    const id = typeof data?.questionId === 'string' ? data.questionId.slice(0, 64) : '';
+    const helpful = data?.helpful === true || data?.helpful === 'true' ? true : data?.helpful === false || data?.helpful === 'false' ? false : undefined;
+    if (helpful === undefined) return 'Sorry, I could not read that answer. Please press Yes or No on the card.';
     const asked = id ? questions.getQuestion(id) : null;
     if (!asked || !questions.recordFeedback(id, helpful, now().toISOString())) {
       return 'Sorry, I could not find that question any more. Please ask it again.';
@@ -120,9 +139,16 @@ export function createBotApp(deps: BotAppDeps): BotApp {
     await ctx.sendActivity({ attachments: [toAttachment(card)] });
   });
 
+  // Any invoke no feature claimed (an unknown or retired verb, a stale card) still gets a clear answer.
+  app.activity(ActivityTypes.Invoke, async (ctx) => {
+    await ctx.sendActivity(invokeMessage(ctx.activity.name, 'That button or action is not available any more. Type **help** to see what I can do.'));
+  });
+
   app.error(async (ctx, err) => {
     logger.error({ event: 'turn.error', code: (err as { code?: string }).code, name: (err as Error).name }, 'turn failed');
-    await ctx.sendActivity('Sorry, something went wrong on my side. Please try again in a moment.');
+    const sorry = 'Sorry, something went wrong on my side. Please try again in a moment.';
+    if (ctx.activity.type === ActivityTypes.Invoke) await ctx.sendActivity(invokeMessage(ctx.activity.name, sorry));
+    else await ctx.sendActivity(sorry);
   });
 
   return app;

@@ -1,6 +1,7 @@
 import restify from 'restify';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { AppLogger } from '../logger';
+import { activityShapeProblem } from './activityShape';
 import { BotApp } from './botFeature';
 
 /** Largest request body accepted: Teams activities are far smaller; anything bigger is refused with 413. */
@@ -14,18 +15,35 @@ export interface ServerDeps {
   adapter: TeamsAdapter;
   app: BotApp;
   logger: AppLogger;
+  /** In production every request must carry a Bearer token; checked before the body is even read. */
+  requireAuthorizationHeader?: boolean;
   routes?: readonly RouteInstaller[];
 }
 
 /** The one place HTTP lives: /api/messages hands each activity to the bot; /healthz says only "ok". */
 export function createServer(deps: ServerDeps): restify.Server {
   const server = restify.createServer({ name: 'school-policy-bot', handleUncaughtExceptions: false });
+  // Teams never compresses requests. restify would inflate a compressed body unbounded (past the size
+  // limit) and an invalid one crashes the process (restify#1975), so refuse encodings before parsing.
+  server.pre((req, res, next) => {
+    const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    if (encoding !== 'identity' && encoding !== '') {
+      res.send(415, { error: 'Compressed request bodies are not accepted.' });
+      return next(false);
+    }
+    if (deps.requireAuthorizationHeader && req.method === 'POST' && req.getPath() === '/api/messages'
+      && !/^Bearer\s+\S+/i.test(String(req.headers.authorization ?? ''))) {
+      res.send(401, { error: 'Unauthorized' });
+      return next(false);
+    }
+    return next();
+  });
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
 
   server.post('/api/messages', async (req, res) => {
-    const body = req.body as unknown;
-    if (!body || typeof body !== 'object' || Array.isArray(body) || typeof (body as { type?: unknown }).type !== 'string') {
-      res.send(400, { error: 'Expected a Bot Framework activity (a JSON object with a "type").' });
+    const problem = activityShapeProblem(req.body as unknown);
+    if (problem) {
+      res.send(400, { error: problem });
       return;
     }
     try {
@@ -35,6 +53,7 @@ export function createServer(deps: ServerDeps): restify.Server {
     } catch (err) {
       deps.logger.error({ event: 'http.messages.error', name: (err as Error).name }, 'activity processing failed');
       if (!res.headersSent) res.send(500, { error: 'The bot could not process this activity.' });
+      // Never echo internal error text to the caller.
     }
   });
 

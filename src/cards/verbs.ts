@@ -12,7 +12,6 @@ export const Verbs = {
   acknowledge: 'ack.acknowledge',
   readPolicy: 'ack.readPolicy',
   askQuestion: 'ack.askQuestion',
-  campaignStart: 'ack.campaignStart',
   campaignStatus: 'ack.campaignStatus',
   campaignRemind: 'ack.campaignRemind',
   campaignExport: 'ack.campaignExport',
