@@ -159,6 +159,20 @@ describe('campaign sender', () => {
     expect(summary.sent).toBeLessThan(200);
   });
 
+  it('when the same campaign is started twice in one process, then the second call joins the first run', async () => {
+    connector = await startFakeConnector({ ratePerSecond: 0 });
+    store = createSqliteAcknowledgementStore(':memory:');
+    await rememberChats(store, ids(30), connector.serviceUrl);
+    await store.addDeliveries(CAMPAIGN, ids(30), new Date().toISOString());
+    const sender = senderFor(store, connector, 'w1', 200);
+
+    const [first, second] = await Promise.all([sender.run(CAMPAIGN), sender.run(CAMPAIGN)]);
+
+    expect(second).toBe(first);
+    expect(first.sent).toBe(30);
+    expect(connector.duplicates()).toBe(0);
+  });
+
   it('when two instances share a campaign, then nobody gets the card twice and together they stay under the tenant limit', async () => {
     const limit = 20;
     connector = await startFakeConnector({ ratePerSecond: limit, enforcement: 'slidingWindow' });
