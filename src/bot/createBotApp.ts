@@ -100,9 +100,10 @@ export function createBotApp(deps: BotAppDeps): BotApp {
 
   app.adaptiveCards.actionExecute(Verbs.showHelp, async (ctx) => renderHelpCard(title, isOwner(ctx), library.primary.warnings));
 
-  app.adaptiveCards.actionExecute<{ section?: unknown }>(Verbs.readSection, async (_ctx, _state, data) => {
+  app.adaptiveCards.actionExecute<{ section?: unknown; document?: unknown }>(Verbs.readSection, async (_ctx, _state, data) => {
     const key = typeof data?.section === 'string' || typeof data?.section === 'number' ? String(data.section).slice(0, 20) : '';
-    const found = key ? findSection(library, key) : null;
+    const documentId = typeof data?.document === 'string' ? data.document.slice(0, 100) : undefined;
+    const found = key ? findSection(library, key, documentId) : null;
     return found ? renderSectionCard(found.doc, found.section) : 'That section could not be found. Type **contents** to see the section list.';
   });
 

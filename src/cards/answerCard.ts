@@ -1,7 +1,7 @@
 import { Answer } from '../policy/answerQuestion';
-import { formatCitationLabel } from '../policy/policyDocument';
 import { AdaptiveCardJson, expandCardTemplate } from './cardTemplate';
-import { citationFor, truncateForCard } from './policyCardData';
+import { sectionKey } from './contentsCard';
+import { citationFor } from './policyCardData';
 import template from './templates/answerCard.json';
 
 /** Feedback state shown on an answer card once the person has said whether it helped. */
@@ -13,7 +13,6 @@ export interface AnswerFeedbackState {
 /** Renders a quoted, cited answer with "Read the full section", a close second match and "Was this helpful?". */
 export function renderAnswerCard(answer: Extract<Answer, { answered: true }>, questionId: string, feedback: AnswerFeedbackState = { given: false }): AdaptiveCardJson {
   const { best, secondary } = answer;
-  const full = truncateForCard(best.section.text || best.quote);
   return expandCardTemplate(template, {
     documentTitle: best.doc.title,
     quote: best.quote,
@@ -21,8 +20,10 @@ export function renderAnswerCard(answer: Extract<Answer, { answered: true }>, qu
     hasSecondary: secondary !== null,
     secondaryCitation: secondary ? citationFor(secondary.doc, secondary.section) : '',
     secondaryQuote: secondary ? secondary.quote : '',
-    sectionHeading: formatCitationLabel(best.doc, best.section),
-    sectionText: full.text,
+    // The full section is fetched when asked for (policy.readSection), keeping every answer small.
+    hasSection: best.section.ordinal !== 0,
+    documentId: best.doc.id,
+    sectionKey: sectionKey(best.section),
     questionId,
     feedbackGiven: feedback.given,
     feedbackMessage: feedback.helpful === false

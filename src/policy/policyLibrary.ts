@@ -26,9 +26,10 @@ export function createPolicyLibrary(documents: readonly PolicyDocument[]): Polic
  * Finds a section by what staff type after "section": the document's own number ("5", "3.1", "5."),
  * or "#7" for the seventh section of a document without numbers. Searches the primary document first.
  */
-export function findSection(library: PolicyLibrary, key: string): { doc: PolicyDocument; section: PolicySection } | null {
+export function findSection(library: PolicyLibrary, key: string, documentId?: string): { doc: PolicyDocument; section: PolicySection } | null {
   const wanted = key.trim().replace(/^section\s+/i, '').replace(/\.$/, '');
-  for (const doc of library.documents) {
+  const docs = documentId === undefined ? library.documents : library.documents.filter((d) => d.id === documentId);
+  for (const doc of docs) {
     const byNumber = doc.sections.find((s) => s.number === wanted);
     if (byNumber) return { doc, section: byNumber };
     const ord = /^#?(\d{1,3})$/.exec(wanted);

@@ -79,7 +79,7 @@ describe('answer card', () => {
     expect(text).toContain('Was this helpful?');
     expect(text).toContain('Read the full section');
     expect(text).not.toContain('Also relevant');
-    expect(cardVerbs(card)).toEqual([Verbs.feedback, Verbs.feedback]);
+    expect(cardVerbs(card)).toEqual([Verbs.feedback, Verbs.feedback, Verbs.readSection]);
     expect(JSON.stringify(card)).toContain('"questionId":"q-1"');
   });
 
@@ -107,7 +107,7 @@ describe('answer card', () => {
     const text = shownText(card);
     expect(text).not.toContain('Was this helpful?');
     expect(text).toContain('Thanks for your feedback.');
-    expect(cardVerbs(card)).toEqual([]);
+    expect(cardVerbs(card)).toEqual([Verbs.readSection]);
   });
 
   it('when the person said the answer did not help, then the card points them to their line manager', () => {
