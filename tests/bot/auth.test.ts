@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../../scripts/playground';
 import { RunningApp, startApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
@@ -13,16 +13,7 @@ const POLICY = path.join(REPO, 'samples', 'policies', 'liverpool-model.txt');
 const BOT_ID = '11111111-1111-1111-1111-111111111111';
 
 /** A loopback port nothing listens on, so any outbound call the bot makes fails fast and stays on this machine. */
-async function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+const closedPort = freePort;
 
 /** A Teams message activity as the Bot Framework Connector would post it. */
 function messageActivity(serviceUrl: string): Record<string, unknown> {

@@ -12,7 +12,7 @@ import { Answer, answerQuestion } from '../../src/policy/answerQuestion';
 import { parsePolicyText } from '../../src/policy/parsePolicy';
 import { PolicyDocument } from '../../src/policy/policyDocument';
 import { createPolicyIndex } from '../../src/policy/policyIndex';
-import { cardProblems, cardVerbs, TEAMS_CARD_BYTES_LIMIT } from '../helpers/cardAssertions';
+import { cardProblems, cardVerbs, shownText, TEAMS_CARD_BYTES_LIMIT } from '../helpers/cardAssertions';
 
 const SAMPLES = path.resolve(__dirname, '../../samples/policies');
 const TEMPLATES = path.resolve(__dirname, '../../src/cards/templates');
@@ -32,18 +32,6 @@ const answered = (question: string): Answered => {
 };
 
 const bytes = (card: unknown): number => Buffer.byteLength(JSON.stringify(card), 'utf8');
-const shownText = (card: unknown): string => {
-  const out: string[] = [];
-  const walk = (n: unknown): void => {
-    if (Array.isArray(n)) return n.forEach(walk);
-    if (!n || typeof n !== 'object') return;
-    const o = n as Record<string, unknown>;
-    for (const k of ['text', 'title', 'value']) if (typeof o[k] === 'string') out.push(o[k] as string);
-    Object.values(o).forEach(walk);
-  };
-  walk(card);
-  return out.join('\n');
-};
 
 /** One of every policy card, in each state a person can see it, for the verb check. */
 function renderEveryPolicyCard(): { name: string; card: AdaptiveCardJson }[] {

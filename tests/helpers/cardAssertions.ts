@@ -38,3 +38,17 @@ export function cardVerbs(card: unknown): string[] {
   walk(card);
   return verbs;
 }
+
+/** All the text an Adaptive Card shows (text, titles, values), in order: what a person would read. */
+export function shownText(card: unknown): string {
+  const out: string[] = [];
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) return n.forEach(walk);
+    if (!n || typeof n !== 'object') return;
+    const o = n as Record<string, unknown>;
+    for (const k of ['text', 'title', 'value']) if (typeof o[k] === 'string') out.push(o[k] as string);
+    Object.values(o).forEach(walk);
+  };
+  walk(card);
+  return out.join('\n');
+}

@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { shownText } from './cardAssertions';
 import { PLAYGROUND_USERS, RunningPlayground, startPlayground } from '../../scripts/playground';
 
 export { PLAYGROUND_USERS, PLAYGROUND_SAFEGUARDING_CHANNEL_ID, PLAYGROUND_TEAM_ID } from '../../scripts/playground';
@@ -110,14 +111,5 @@ export async function startPlaygroundClient(botEndpoint: string): Promise<Playgr
 
 /** All the text an Adaptive Card shows, for assertions about what a person would read. */
 export function cardText(m: BotMessage | { attachments?: { content: unknown }[] }): string {
-  const out: string[] = [];
-  const walk = (n: unknown): void => {
-    if (Array.isArray(n)) return n.forEach(walk);
-    if (!n || typeof n !== 'object') return;
-    const o = n as Record<string, unknown>;
-    for (const k of ['text', 'title', 'value']) if (typeof o[k] === 'string') out.push(o[k] as string);
-    Object.values(o).forEach(walk);
-  };
-  for (const a of m.attachments ?? []) walk(a.content);
-  return out.join('\n');
+  return (m.attachments ?? []).map((a) => shownText(a.content)).join('\n');
 }
