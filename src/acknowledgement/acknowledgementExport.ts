@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 
@@ -53,25 +54,7 @@ export function verifyAcknowledgementCsv(csv: string, campaignId: string, secret
   return bad;
 }
 
-/** A small RFC 4180 reader: quoted fields, doubled quotes, CRLF or LF. */
+/** RFC 4180 rows; ragged or badly quoted rows are kept (and judged by the caller), never thrown on. */
 function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; }
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(field); field = ''; }
-    else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(field); rows.push(row); row = []; field = '';
-    } else field += ch;
-  }
-  if (field !== '' || row.length > 0) { row.push(field); rows.push(row); }
-  return rows;
+  return parse(text, { relax_column_count: true, relax_quotes: true, bom: true }) as string[][];
 }

@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import fs from 'node:fs/promises';
 import { DeliveryError, DirectoryPerson, StaffDirectorySource, StaffSnapshot } from '../delivery/ports';
 
@@ -52,34 +53,7 @@ export function parseRoster(text: string): DirectoryPerson[] {
   return people;
 }
 
+/** RFC 4180 rows; ragged or badly quoted rows are kept (and judged by the caller), never thrown on. */
 function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += ch;
-  }
-  if (cell !== '' || row.length > 0) {
-    row.push(cell);
-    rows.push(row);
-  }
-  return rows;
+  return parse(text, { relax_column_count: true, relax_quotes: true, bom: true }) as string[][];
 }
