@@ -65,7 +65,10 @@ export function createServer(deps: ServerDeps): restify.Server {
   for (const install of deps.routes ?? []) install(server);
 
   server.on('restifyError', (req, res, err, callback) => {
-    deps.logger.warn({ event: 'http.error', status: (err as { statusCode?: number }).statusCode, path: req.getPath?.() }, 'request refused');
+    const status = (err as { statusCode?: number }).statusCode;
+    // 404/405 are probes and typos (the Playground checks the endpoint with a GET); other refusals matter.
+    const level = status === 404 || status === 405 ? 'debug' : 'warn';
+    deps.logger[level]({ event: 'http.error', status, path: req.getPath?.() }, 'request refused');
     return callback();
   });
   return server;
