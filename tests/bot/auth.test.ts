@@ -7,6 +7,7 @@ import { RunningApp, startApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startFakeConnector } from '../fakes/fakeConnector';
+import { productionEnv } from '../helpers/productionEnv';
 
 const REPO = path.resolve(__dirname, '../..');
 const POLICY = path.join(REPO, 'samples', 'policies', 'liverpool-model.txt');
@@ -66,29 +67,18 @@ describe('HTTP authentication of /api/messages', () => {
     let base: string;
 
     beforeAll(async () => {
-      const config = loadConfig({
-        APP_MODE: 'production',
+      // Everything production requires, with outbound addresses on a closed local port so nothing leaves this machine.
+      const config = loadConfig(productionEnv({
         BOT_ID,
         BOT_PASSWORD: 'x',
         POLICY_FILES: POLICY,
         PORT: '0',
         HOST: '127.0.0.1',
         SQLITE_PATH: path.join(dir, 'production.sqlite'),
-        // Everything else production requires, pointed at this machine so nothing reaches the internet.
-        CONCERN_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
-        SAFEGUARDING_TEAM: '22222222-2222-2222-2222-222222222222=Designated Lead',
-        CONCERN_DSL_CHANNEL_ID: '19:dsl-channel@thread.tacv2',
-        CONCERN_DEPUTY_DSL: '33333333-3333-3333-3333-333333333333',
-        CONCERN_SENIOR_MANAGER: '44444444-4444-4444-4444-444444444444',
-        CONCERN_HEADTEACHER: '55555555-5555-5555-5555-555555555555',
-        CONCERN_CHAIR_OF_GOVERNORS: '66666666-6666-6666-6666-666666666666',
-        GRAPH_TENANT_ID: '77777777-7777-7777-7777-777777777777',
         GRAPH_CLIENT_ID: BOT_ID,
-        GRAPH_CLIENT_SECRET: 'not-a-real-graph-secret',
         GRAPH_BASE_URL: `https://127.0.0.1:${deadPort}`,
-        TEAMS_APP_ID: '88888888-8888-8888-8888-888888888888',
         BOT_SERVICE_URL: `http://127.0.0.1:${deadPort}/`,
-      });
+      }));
       app = await startApp(config, createLogger('silent'));
       base = `http://127.0.0.1:${app.port}`;
     });
