@@ -1,32 +1,22 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { startApp, RunningApp } from '../../src/app';
-import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
-import { cardText, PlaygroundClient, PLAYGROUND_USERS, startPlaygroundClient } from '../helpers/playground';
+import { cardText, PlaygroundClient, PLAYGROUND_USERS, startBotInPlayground, BotInPlayground } from '../helpers/playground';
 
 /** The whole acknowledgement loop in the fully wired app, through the Agents Playground over HTTP. */
 describe('annual acknowledgement in Teams chat (Agents Playground)', () => {
-  let bot: RunningApp;
+  let stack: BotInPlayground;
   let pg: PlaygroundClient;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ack-chat-'));
   const owner = PLAYGROUND_USERS[0];
 
   beforeAll(async () => {
-    const config = loadConfig({
-      APP_MODE: 'local', PORT: '0', SQLITE_PATH: path.join(dir, 'bot.sqlite'),
-      POLICY_FILES: path.resolve(__dirname, '../../samples/policies/liverpool-model.txt'),
+    stack = await startBotInPlayground({
       ROSTER_FILE: path.resolve(__dirname, '../../samples/roster.csv'),
       POLICY_OWNERS: owner.aadObjectId,
     });
-    bot = await startApp(config, createLogger('silent'));
-    pg = await startPlaygroundClient(`http://127.0.0.1:${bot.port}/api/messages`);
+    pg = stack.pg;
   }, 60_000);
 
   afterAll(async () => {
-    await pg?.close();
-    await bot?.close();
+    await stack?.close();
   });
 
   it('when the owner starts a campaign, then their card arrives, acknowledging updates it, and a second click records nothing new', async () => {

@@ -1,30 +1,17 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { startApp, RunningApp } from '../../src/app';
-import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
-import { cardText, PlaygroundClient, startPlaygroundClient } from '../helpers/playground';
+import { cardText, PlaygroundClient, startBotInPlayground, BotInPlayground } from '../helpers/playground';
 
 /** Chats with the running bot over real HTTP through the Microsoft 365 Agents Playground. */
 describe('policy questions in Teams chat (Agents Playground)', () => {
-  let bot: RunningApp;
+  let stack: BotInPlayground;
   let pg: PlaygroundClient;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'policy-chat-'));
 
   beforeAll(async () => {
-    const config = loadConfig({
-      APP_MODE: 'local', PORT: '0', SQLITE_PATH: path.join(dir, 'bot.sqlite'),
-      POLICY_FILES: path.resolve(__dirname, '../../samples/policies/liverpool-model.txt'),
-      POLICY_OWNERS: '00000000-0000-0000-0000-0000000000020',
-    });
-    bot = await startApp(config, createLogger('silent'));
-    pg = await startPlaygroundClient(`http://127.0.0.1:${bot.port}/api/messages`);
+    stack = await startBotInPlayground({ POLICY_OWNERS: '00000000-0000-0000-0000-0000000000020' });
+    pg = stack.pg;
   }, 60_000);
 
   afterAll(async () => {
-    await pg?.close();
-    await bot?.close();
+    await stack?.close();
   });
 
   it('when a member of staff asks a question, then the answer quotes the policy and cites the section', async () => {

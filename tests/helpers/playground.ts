@@ -1,4 +1,10 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import WebSocket from 'ws';
+import { RunningApp, startApp } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
 import { shownText } from './cardAssertions';
 import { PLAYGROUND_USERS, RunningPlayground, startPlayground } from '../../scripts/playground';
 
@@ -112,4 +118,41 @@ export async function startPlaygroundClient(botEndpoint: string): Promise<Playgr
 /** All the text an Adaptive Card shows, for assertions about what a person would read. */
 export function cardText(m: BotMessage | { attachments?: { content: unknown }[] }): string {
   return (m.attachments ?? []).map((a) => shownText(a.content)).join('\n');
+}
+
+/** The fully wired bot and the Playground in front of it, stopped together. */
+export interface BotInPlayground {
+  bot: RunningApp;
+  pg: PlaygroundClient;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the real app in local mode (temp SQLite file, the bundled Liverpool sample policy unless
+ * overridden) and the Playground pointed at it; stops both, and removes the temp folder, on close.
+ */
+export async function startBotInPlayground(env: Record<string, string | undefined> = {}): Promise<BotInPlayground> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bot-in-playground-'));
+  const config = loadConfig({
+    APP_MODE: 'local', PORT: '0', SQLITE_PATH: path.join(dir, 'bot.sqlite'),
+    POLICY_FILES: path.resolve(__dirname, '../../samples/policies/liverpool-model.txt'),
+    ...env,
+  });
+  const bot = await startApp(config, createLogger('silent'));
+  let pg: PlaygroundClient;
+  try {
+    pg = await startPlaygroundClient(`http://127.0.0.1:${bot.port}/api/messages`);
+  } catch (err) {
+    await bot.close();
+    throw err;
+  }
+  return {
+    bot,
+    pg,
+    async close() {
+      await pg.close();
+      await bot.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
