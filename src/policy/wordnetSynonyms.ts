@@ -57,6 +57,8 @@ const DATA_POS: Record<string, Pos> = { n: 'noun', v: 'verb', a: 'adj', s: 'adj'
 
 interface WordNetFiles {
   index: Record<Pos, Buffer>;
+  /** index.sense: one line a sense key ("plan%1:09:00::"), sorted, with its SemCor tag count last. */
+  senses: Buffer | null;
   data: Record<Pos, number>;
 }
 
@@ -81,6 +83,7 @@ function load(): WordNetFiles | null {
   try {
     files = dir === null ? null : {
       index: { noun: read(dir, 'index.noun'), verb: read(dir, 'index.verb'), adj: read(dir, 'index.adj'), adv: read(dir, 'index.adv') },
+      senses: fs.existsSync(path.join(dir, 'index.sense')) ? read(dir, 'index.sense') : null,
       data: { noun: open(dir, 'data.noun'), verb: open(dir, 'data.verb'), adj: open(dir, 'data.adj'), adv: open(dir, 'data.adv') },
     };
   } catch {
@@ -209,6 +212,55 @@ export function baseForms(word: string, pos: Pos): string[] {
     if (w.endsWith(ending) && w.length > ending.length + 1) consider(w.slice(0, w.length - ending.length) + replacement);
   }
   return out;
+}
+
+const frequencyCache = new Map<string, number>();
+
+/**
+ * How often a word's lemma occurs in WordNet's sense-tagged corpus (SemCor, about 200,000 words of general
+ * English), over every part of speech and base form: a rough measure of how common the word is ("life" 256,
+ * "plan" 169, "pension" 4, "mileage" 1). 0 when the word is unknown or WordNet is unavailable.
+ */
+export function lemmaFrequency(word: string): number {
+  const cached = frequencyCache.get(word);
+  if (cached !== undefined) return cached;
+  const f = load();
+  let total = 0;
+  if (f?.senses) {
+    const lemmas = new Set<string>();
+    for (const pos of POS) for (const b of baseForms(word, pos)) lemmas.add(b);
+    for (const lemma of lemmas) total += senseTagCount(f.senses, lemma);
+  }
+  if (frequencyCache.size > RELATED_CACHE_SIZE) frequencyCache.clear();
+  frequencyCache.set(word, total);
+  return total;
+}
+
+/** Sum of the tag counts of every sense key of a lemma in index.sense (binary search for "lemma%"). */
+function senseTagCount(buf: Buffer, lemma: string): number {
+  const key = Buffer.from(`${lemma}%`, 'latin1');
+  let lo = 0;
+  let hi = buf.length;
+  // The first line whose key is >= "lemma%".
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    let start = mid;
+    while (start > 0 && buf[start - 1] !== NEWLINE) start--;
+    const end = buf.indexOf(NEWLINE, start);
+    const line = buf.subarray(start, end < 0 ? buf.length : end);
+    if (Buffer.compare(line.subarray(0, key.length), key) < 0) lo = (end < 0 ? buf.length : end) + 1;
+    else hi = start;
+  }
+  let total = 0;
+  for (let start = lo; start < buf.length;) {
+    let end = buf.indexOf(NEWLINE, start);
+    if (end < 0) end = buf.length;
+    if (Buffer.compare(buf.subarray(start, start + key.length), key) !== 0) break;
+    const line = buf.toString('latin1', start, end);
+    total += Number(line.slice(line.lastIndexOf(' ') + 1)) || 0;
+    start = end + 1;
+  }
+  return total;
 }
 
 const relatedCache = new Map<string, RelatedWord[]>();

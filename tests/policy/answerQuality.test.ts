@@ -59,26 +59,36 @@ describe('answer quality on the sample questions', () => {
   });
 });
 
-describe('answer quality on questions in staff voice', () => {
-  const file = path.join(repoRoot, 'eval', 'qa-staff.jsonl');
-  const cases = loadCases(file);
-  const report = evaluateAnswers(cases, indexFor, DEFAULT_THRESHOLDS);
-  console.log(summary('qa-staff', report));
+/**
+ * Our own sets, all written the way staff talk (see eval/README.md): qa-staff was written to tune on;
+ * qa-holdout was written apart by a second author and has been tuned against since; qa-blind was written
+ * apart and its failures are never read, so its figures are the fairest guess at questions nobody has seen.
+ * Floors are the counts reached at the default thresholds when last changed, as shares rounded down to three
+ * places: one question fewer fails.
+ */
+const OWN_SETS: { file: string; floors: { top1: number; top3: number; quoted: number; abstained: number } }[] = [
+  // 139, 152 and 130 of 160 answerable; 39 of 40 declined.
+  { file: 'qa-staff.jsonl', floors: { top1: 0.868, top3: 0.95, quoted: 0.812, abstained: 0.975 } },
+  // 82, 93 and 74 of 110; 28 of 30.
+  { file: 'qa-holdout.jsonl', floors: { top1: 0.745, top3: 0.845, quoted: 0.672, abstained: 0.933 } },
+  // 32, 37 and 32 of 60; 11 of 15.
+  { file: 'qa-blind.jsonl', floors: { top1: 0.533, top3: 0.616, quoted: 0.533, abstained: 0.733 } },
+];
 
-  it('when staff ask in their own words, then the right section is usually first and nearly always in the top three', () => {
-    expect(report.top1 / report.answerable).toBeGreaterThanOrEqual(STAFF_FLOORS.top1);
-    expect(report.top3 / report.answerable).toBeGreaterThanOrEqual(STAFF_FLOORS.top3);
-    expect(report.quoted / report.answerable).toBeGreaterThanOrEqual(STAFF_FLOORS.quoted);
+describe.each(OWN_SETS)('answer quality on questions in staff voice ($file)', ({ file, floors }) => {
+  const cases = loadCases(path.join(repoRoot, 'eval', file));
+  const report = evaluateAnswers(cases, indexFor, DEFAULT_THRESHOLDS);
+  console.log(summary(file, report));
+
+  it('when staff ask in their own words, then the right section comes first and in the top three at least as often as before', () => {
+    expect(report.top1 / report.answerable).toBeGreaterThanOrEqual(floors.top1);
+    expect(report.top3 / report.answerable).toBeGreaterThanOrEqual(floors.top3);
+    expect(report.quoted / report.answerable).toBeGreaterThanOrEqual(floors.quoted);
   });
 
-  it('when staff ask about something the policy does not cover, then the bot almost always declines', () => {
-    expect(report.abstained / report.notCovered).toBeGreaterThanOrEqual(STAFF_FLOORS.abstained);
+  it('when staff ask about something the policy does not cover, then the bot declines at least as often as before', () => {
+    expect(report.abstained / report.notCovered).toBeGreaterThanOrEqual(floors.abstained);
   });
 });
 
-/**
- * Reached at the default thresholds when last tuned (qa-staff: 135, 148 and 126 of 160 answerable, 39 of 40
- * declined), rounded down to three places: one question fewer fails.
- */
 const SAMPLE_FLOORS = { top1: 1, top3: 1, quoted: 1 };
-const STAFF_FLOORS = { top1: 0.843, top3: 0.925, quoted: 0.787, abstained: 0.975 };

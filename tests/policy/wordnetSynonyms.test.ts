@@ -4,7 +4,7 @@ import { expandQuestion } from '../../src/policy/lexicon';
 import { answerQuestion } from '../../src/policy/answerQuestion';
 import { parsePolicyText } from '../../src/policy/parsePolicy';
 import { createPolicyIndex } from '../../src/policy/policyIndex';
-import { baseForms, relatedWords, warmWordNet, wordNetAlternatives, wordNetLoadStats, WORDNET_RELATION_WEIGHT } from '../../src/policy/wordnetSynonyms';
+import { baseForms, lemmaFrequency, relatedWords, warmWordNet, wordNetAlternatives, wordNetLoadStats, WORDNET_RELATION_WEIGHT } from '../../src/policy/wordnetSynonyms';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const policy = (name: string) => createPolicyIndex([parsePolicyText(fs.readFileSync(path.join(repoRoot, 'samples', 'policies', name), 'utf8'), name)]);
@@ -79,5 +79,18 @@ describe('WordNet in answers', () => {
     expect(answerQuestion(policy('lancashire-model.txt'), 'where do I park when the staff car park is full?').answered).toBe(false);
     expect(answerQuestion(policy('north-star-trust.txt'), 'how much staff discount do we get in the canteen?').answered).toBe(false);
     expect(answerQuestion(policy('lowerhouse-junior.txt'), 'is this social media policy part of my employment contract?').answered).toBe(false);
+  });
+});
+
+describe('lemmaFrequency', () => {
+  it('when a word is common in general English, then it counts far more than a specialist word', () => {
+    expect(lemmaFrequency('family')).toBeGreaterThan(100);
+    expect(lemmaFrequency('families')).toBe(lemmaFrequency('family'));
+    expect(lemmaFrequency('pension')).toBeLessThan(10);
+    expect(lemmaFrequency('pension')).toBeGreaterThan(0);
+  });
+
+  it('when a word is not in WordNet, then its frequency is 0', () => {
+    expect(lemmaFrequency('chatgpt')).toBe(0);
   });
 });
