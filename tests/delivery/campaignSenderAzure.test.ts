@@ -51,8 +51,8 @@ describe('campaign sender on Azure Table Storage', () => {
     expect(connector.duplicates()).toBe(0);
     expect(connector.recipients().size).toBe(60);
     // Each took half the budget (one instance alone would have sent at the full limit, together twice it).
-    // One request of slack: a first request's connection set-up can delay its arrival past the next.
-    expect(connector.stats().maxArrivalsPerSecond).toBeLessThanOrEqual(limit + 1);
+    // The slack is arrival jitter on a busy machine (see campaignSender.test.ts), far below twice the limit.
+    expect(connector.stats().maxArrivalsPerSecond).toBeLessThanOrEqual(limit + Math.ceil(limit * 0.15));
     expect(await two.countDeliveries('annual')).toMatchObject({ pending: 0, claimed: 0, sent: 60 });
   });
 });
