@@ -1,4 +1,5 @@
 import restify from 'restify';
+import { createActionPlannerPhraser } from './bot/actionPlannerPhraser';
 import { createAdapter } from './bot/createAdapter';
 import { createBotApp } from './bot/createBotApp';
 import { createServer, listen } from './bot/server';
@@ -22,11 +23,18 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
+/** Test-only seams of startApp. */
+export interface StartAppOptions {
+  /** Extra CA certificate (PEM) for a local https stand-in of Azure OpenAI. */
+  openAITrustedCa?: string;
+}
+
 /**
  * Dependency order: configuration -> policy documents -> storage -> bot adapter -> application (with its
- * features) -> HTTP server. Each step fails with a named error before anything listens.
+ * features and, when Azure OpenAI is configured, answer phrasing) -> HTTP server. Each step fails with a
+ * named error before anything listens.
  */
-export async function startApp(config: AppConfig, logger: AppLogger): Promise<RunningApp> {
+export async function startApp(config: AppConfig, logger: AppLogger, options: StartAppOptions = {}): Promise<RunningApp> {
   const documents = await loadPolicyFiles(config.policyFiles);
   const library = createPolicyLibrary(documents);
   for (const doc of documents) {
@@ -47,9 +55,13 @@ export async function startApp(config: AppConfig, logger: AppLogger): Promise<Ru
     logger,
   });
   const acknowledgement = await createAcknowledgementWiring(config, db, library, logger);
+  const phraser = config.openAI
+    ? createActionPlannerPhraser({ settings: config.openAI, trustedCa: options.openAITrustedCa })
+    : undefined;
+  if (phraser) logger.info({ event: 'answers.phrasingEnabled', timeoutMs: config.openAI!.timeoutMs }, 'answers may be phrased by Azure OpenAI, grounded in the cited section');
   const app = createBotApp({
     adapter, library, questions, logger, policyOwners: config.policyOwners, botAppId: config.bot.id,
-    features: [acknowledgement.feature, concerns],
+    features: [acknowledgement.feature, concerns], phraser,
   });
   const server = createServer({ adapter, app, logger, requireAuthorizationHeader: config.mode === 'production' });
   const port = await listen(server, config.port, config.host);

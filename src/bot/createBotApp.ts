@@ -1,6 +1,6 @@
 import { Activity, ActivityTypes, MemoryStorage, TurnContext } from 'botbuilder';
 import { AdaptiveCardsOptions, Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
-import { renderAnswerCard } from '../cards/answerCard';
+import { AnswerCardPhrasing, renderAnswerCard } from '../cards/answerCard';
 import { toAttachment } from '../cards/cardTemplate';
 import { renderContentsCard } from '../cards/contentsCard';
 import { renderHelpCard } from '../cards/helpCard';
@@ -9,6 +9,7 @@ import { renderSectionCard } from '../cards/sectionCard';
 import { renderWelcomeCard } from '../cards/welcomeCard';
 import { Verbs } from '../cards/verbs';
 import { AppLogger } from '../logger';
+import { AnswerPhraser, phraseAnswer } from '../policy/answerPhrasing';
 import { Answer, answerQuestion } from '../policy/answerQuestion';
 import { findSection, PolicyLibrary } from '../policy/policyLibrary';
 import { QuestionLog } from '../policy/questionLog';
@@ -22,6 +23,8 @@ export interface BotAppDeps {
   policyOwners: readonly string[];
   logger: AppLogger;
   features?: readonly BotFeature[];
+  /** Optional AI phrasing of answers (Azure OpenAI); without it answers are extractive only. */
+  phraser?: AnswerPhraser;
   /** Bot's app id, needed for proactive messages in production. */
   botAppId?: string;
   now?: () => Date;
@@ -136,7 +139,19 @@ export function createBotApp(deps: BotAppDeps): BotApp {
       askedAt: now().toISOString(),
     });
     logger.info({ event: 'question.answered', answered: answer.answered, questionId: id }, 'question handled');
-    const card = answer.answered ? renderAnswerCard(answer, id) : renderNotCoveredCard(question, title);
+    let phrasing: AnswerCardPhrasing | undefined;
+    if (answer.answered && deps.phraser) {
+      // The model may take seconds; show that the bot is on it.
+      await ctx.sendActivity({ type: ActivityTypes.Typing });
+      const outcome = await phraseAnswer(answer, deps.phraser);
+      if (outcome.phrased) {
+        phrasing = { text: outcome.answer.text, cited: outcome.cited };
+        logger.info({ event: 'answer.phrased', questionId: id }, 'answer phrased from the cited section');
+      } else {
+        logger.info({ event: 'answer.phrasingFallback', reason: outcome.reason, questionId: id }, 'extractive answer kept');
+      }
+    }
+    const card = answer.answered ? renderAnswerCard(answer, id, undefined, phrasing) : renderNotCoveredCard(question, title);
     await ctx.sendActivity({ attachments: [toAttachment(card)] });
   });
 

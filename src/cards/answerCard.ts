@@ -1,4 +1,5 @@
-import { Answer } from '../policy/answerQuestion';
+import { Answer, AnswerMatch } from '../policy/answerQuestion';
+import { formatCitationLabel } from '../policy/policyDocument';
 import { AdaptiveCardJson, expandCardTemplate } from './cardTemplate';
 import { sectionKey } from './contentsCard';
 import { citationFor } from './policyCardData';
@@ -10,11 +11,27 @@ export interface AnswerFeedbackState {
   helpful?: boolean;
 }
 
-/** Renders a quoted, cited answer with "Read the full section", a close second match and "Was this helpful?". */
-export function renderAnswerCard(answer: Extract<Answer, { answered: true }>, questionId: string, feedback: AnswerFeedbackState = { given: false }): AdaptiveCardJson {
+/** An answer phrased by AI from one of the answer's sections, shown above the policy's own words. */
+export interface AnswerCardPhrasing {
+  text: string;
+  /** The section the phrasing cites (the answer's best match or its close second). */
+  cited: AnswerMatch;
+}
+
+/**
+ * Renders a quoted, cited answer with "Read the full section", a close second match and "Was this helpful?";
+ * when phrased by AI, the phrasing comes first with a note, and the quote and citation stay as they are.
+ */
+export function renderAnswerCard(
+  answer: Extract<Answer, { answered: true }>, questionId: string, feedback: AnswerFeedbackState = { given: false },
+  phrasing?: AnswerCardPhrasing,
+): AdaptiveCardJson {
   const { best, secondary } = answer;
   return expandCardTemplate(template, {
     documentTitle: best.doc.title,
+    hasPhrasing: phrasing !== undefined,
+    phrasedText: phrasing?.text ?? '',
+    phrasingNote: phrasing ? `Phrased by AI from ${phrasedFrom(phrasing.cited)}; check the quote.` : '',
     quote: best.quote,
     citation: citationFor(best.doc, best.section),
     hasSecondary: secondary !== null,
@@ -30,4 +47,8 @@ export function renderAnswerCard(answer: Extract<Answer, { answered: true }>, qu
       ? 'Thanks: I have noted that this did not help, so the policy owner can improve it. Your line manager can help in the meantime.'
       : 'Thanks for your feedback.',
   });
+}
+
+function phrasedFrom(cited: AnswerMatch): string {
+  return cited.section.ordinal === 0 ? 'the front page' : `section ${formatCitationLabel(cited.doc, cited.section)}`;
 }

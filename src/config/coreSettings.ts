@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { AppMode, Env, FragmentResult, readList, readPort, readVar } from './settingsFragment';
+import { AppMode, Env, FragmentResult, readList, readPort, readPositiveNumber, readVar } from './settingsFragment';
 
 /** Settings every part of the product needs: mode, HTTP, bot identity, policy documents, storage. */
 export interface CoreSettings {
@@ -94,8 +94,10 @@ export function parseCoreSettings(env: Env): FragmentResult<CoreSettings> {
       endpoint: readVar(env, 'AZURE_OPENAI_ENDPOINT')!,
       apiKey: readVar(env, 'AZURE_OPENAI_API_KEY')!,
       deployment: readVar(env, 'AZURE_OPENAI_DEPLOYMENT')!,
-      timeoutMs: Number(readVar(env, 'AZURE_OPENAI_TIMEOUT_MS') ?? 4000),
+      timeoutMs: readPositiveNumber(env, 'AZURE_OPENAI_TIMEOUT_MS', 4000, errors),
     };
+    // teams-ai refuses a non-https Azure endpoint when the model is built; say so with the other settings.
+    if (!/^https:\/\//.test(openAI.endpoint)) errors.push(`AZURE_OPENAI_ENDPOINT must be an https URL (got "${openAI.endpoint}")`);
   } else if (present.length > 0) {
     const missing = openAIVars.filter((v) => !present.includes(v));
     errors.push(`Azure OpenAI is partly configured: also set ${missing.join(', ')} (or unset all three)`);

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
-import { RunningApp, startApp } from '../../src/app';
+import { RunningApp, startApp, StartAppOptions } from '../../src/app';
 import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
+import { AppLogger, createLogger } from '../../src/logger';
 import { shownText } from './cardAssertions';
 import { PLAYGROUND_USERS, RunningPlayground, startPlayground } from '../../scripts/playground';
 
@@ -131,14 +131,17 @@ export interface BotInPlayground {
  * Starts the real app in local mode (temp SQLite file, the bundled Liverpool sample policy unless
  * overridden) and the Playground pointed at it; stops both, and removes the temp folder, on close.
  */
-export async function startBotInPlayground(env: Record<string, string | undefined> = {}): Promise<BotInPlayground> {
+export async function startBotInPlayground(
+  env: Record<string, string | undefined> = {},
+  options: { app?: StartAppOptions; logger?: AppLogger } = {},
+): Promise<BotInPlayground> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bot-in-playground-'));
   const config = loadConfig({
     APP_MODE: 'local', PORT: '0', SQLITE_PATH: path.join(dir, 'bot.sqlite'),
     POLICY_FILES: path.resolve(__dirname, '../../samples/policies/liverpool-model.txt'),
     ...env,
   });
-  const bot = await startApp(config, createLogger('silent'));
+  const bot = await startApp(config, options.logger ?? createLogger('silent'), options.app);
   let pg: PlaygroundClient;
   try {
     pg = await startPlaygroundClient(`http://127.0.0.1:${bot.port}/api/messages`);

@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { renderAnswerCard } from '../../src/cards/answerCard';
+import { Answer, answerQuestion } from '../../src/policy/answerQuestion';
+import { parsePolicyText } from '../../src/policy/parsePolicy';
+import { createPolicyIndex } from '../../src/policy/policyIndex';
+import { cardProblems, cardVerbs, shownText } from '../helpers/cardAssertions';
+
+const liverpool = parsePolicyText(
+  fs.readFileSync(path.resolve(__dirname, '../../samples/policies/liverpool-model.txt'), 'utf8'), 'liverpool-model.txt', new Date('2026-01-15T12:00:00Z'),
+);
+const index = createPolicyIndex([liverpool]);
+const answered = (question: string): Extract<Answer, { answered: true }> => {
+  const a = answerQuestion(index, question);
+  if (!a.answered) throw new Error(`Expected the policy to answer "${question}"`);
+  return a;
+};
+
+describe('answer card phrased by AI', () => {
+  const answer = answered('Can I accept a friend request from a parent?');
+  const phrasing = { text: 'No. Keep to the school\'s accounts for parents, unless they are family.', cited: answer.best };
+
+  it('when an answer is phrased, then the card shows the phrasing, the note, and still the policy quote and citation', () => {
+    const card = renderAnswerCard(answer, 'q-1', undefined, phrasing);
+
+    expect(cardProblems(card)).toEqual([]);
+    const lines = shownText(card).split('\n');
+    expect(lines).toContain(phrasing.text);
+    expect(lines).toContain(`Phrased by AI from section 5. Acceptable use; check the quote.`);
+    expect(lines).toContain(`"${answer.best.quote}"`);
+    expect(lines.some((l) => l.startsWith('Section 5. Acceptable use · '))).toBe(true);
+    expect(lines.indexOf(phrasing.text)).toBeLessThan(lines.indexOf(`"${answer.best.quote}"`));
+    expect(cardVerbs(card)).toEqual(cardVerbs(renderAnswerCard(answer, 'q-1')));
+  });
+
+  it('when an answer is not phrased, then the card has no AI text or note', () => {
+    const text = shownText(renderAnswerCard(answer, 'q-2'));
+
+    expect(text).not.toContain('Phrased by AI');
+    expect(text).not.toContain(phrasing.text);
+  });
+
+  it('when the phrasing contains template syntax or quotes, then it is shown as written', () => {
+    const card = renderAnswerCard(answer, 'q-3', undefined, { ...phrasing, text: 'Say "no" ${verbs.feedback} \\ {{x}}' });
+
+    // cardProblems would flag the literal "${...}" the model wrote as an unexpanded binding; it is text here.
+    expect(shownText(card)).toContain('Say "no" ${verbs.feedback} \\ {{x}}');
+  });
+});
