@@ -32,6 +32,11 @@ export interface BotAppDeps {
 
 const MAX_QUESTION_CHARS = 500;
 
+/** The question log's key for a cited section: "liverpool-model#7". */
+function sectionKey(match: { doc: { id: string }; section: { ordinal: number } }): string {
+  return `${match.doc.id}#${match.section.ordinal}`;
+}
+
 /** An invoke response carrying a plain message, in the shape each kind of invoke expects. */
 function invokeMessage(name: string | undefined, message: string): Partial<Activity> {
   let body: unknown;
@@ -121,7 +126,10 @@ export function createBotApp(deps: BotAppDeps): BotApp {
     logger.info({ event: 'answer.feedback', helpful }, 'feedback recorded');
     const answer = answerQuestion(library.index, asked.question);
     if (!answer.answered) return renderNotCoveredCard(asked.question, title);
-    return renderAnswerCard(answer, id, { given: true, helpful });
+    // The card is redrawn as it was sent: with its AI phrasing, while the section it cited is still matched.
+    const cited = asked.phrasing ? answer.matches.find((m) => sectionKey(m) === asked.phrasing?.section) : undefined;
+    const phrasing = asked.phrasing && cited ? { text: asked.phrasing.text, cited } : undefined;
+    return renderAnswerCard(answer, id, { given: true, helpful }, phrasing);
   });
 
   app.activity(ActivityTypes.Message, async (ctx) => {
@@ -132,25 +140,25 @@ export function createBotApp(deps: BotAppDeps): BotApp {
     }
     const question = text.slice(0, MAX_QUESTION_CHARS);
     const answer: Answer = answerQuestion(library.index, question);
-    const id = questions.recordQuestion({
-      question,
-      answered: answer.answered,
-      citedSection: answer.answered ? `${answer.best.doc.id}#${answer.best.section.ordinal}` : null,
-      askedAt: now().toISOString(),
-    });
-    logger.info({ event: 'question.answered', answered: answer.answered, questionId: id }, 'question handled');
     let phrasing: AnswerCardPhrasing | undefined;
+    let fallback: string | undefined;
     if (answer.answered && deps.phraser) {
       // The model may take seconds; show that the bot is on it.
       await ctx.sendActivity({ type: ActivityTypes.Typing });
       const outcome = await phraseAnswer(answer, deps.phraser);
-      if (outcome.phrased) {
-        phrasing = { text: outcome.answer.text, cited: outcome.cited };
-        logger.info({ event: 'answer.phrased', questionId: id }, 'answer phrased from the cited section');
-      } else {
-        logger.info({ event: 'answer.phrasingFallback', reason: outcome.reason, questionId: id }, 'extractive answer kept');
-      }
+      if (outcome.phrased) phrasing = { text: outcome.answer.text, cited: outcome.cited };
+      else fallback = outcome.reason;
     }
+    const id = questions.recordQuestion({
+      question,
+      answered: answer.answered,
+      citedSection: answer.answered ? sectionKey(answer.best) : null,
+      askedAt: now().toISOString(),
+      phrasing: phrasing ? { text: phrasing.text, section: sectionKey(phrasing.cited) } : null,
+    });
+    logger.info({ event: 'question.answered', answered: answer.answered, questionId: id }, 'question handled');
+    if (phrasing) logger.info({ event: 'answer.phrased', questionId: id }, 'answer phrased from the cited section');
+    if (fallback) logger.info({ event: 'answer.phrasingFallback', reason: fallback, questionId: id }, 'extractive answer kept');
     const card = answer.answered ? renderAnswerCard(answer, id, undefined, phrasing) : renderNotCoveredCard(question, title);
     await ctx.sendActivity({ attachments: [toAttachment(card)] });
   });

@@ -7,12 +7,17 @@ export interface AskedQuestion {
   citedSection: string | null;
   askedAt: string;
   helpful: boolean | null;
+  /**
+   * The AI phrasing the answer card showed, with the key of the section it cited ("liverpool-model#7"), so
+   * the card can be redrawn as it was; null when the answer was extractive only.
+   */
+  phrasing: { text: string; section: string } | null;
 }
 
 /** Port: where questions and "Was this helpful?" replies are kept. */
 export interface QuestionLog {
   /** Records a question and the outcome; returns its id for the feedback buttons. */
-  recordQuestion(entry: Omit<AskedQuestion, 'id' | 'helpful'>): string;
+  recordQuestion(entry: Omit<AskedQuestion, 'id' | 'helpful' | 'phrasing'> & { phrasing?: AskedQuestion['phrasing'] }): string;
   /** Looks a question up by id. */
   getQuestion(id: string): AskedQuestion | null;
   /** Records whether the answer helped; the latest reply counts. Returns false for an unknown id. */
@@ -28,7 +33,7 @@ export function createInMemoryQuestionLog(): QuestionLog {
   return {
     recordQuestion(entry) {
       const id = `q${next++}`;
-      rows.set(id, { ...entry, id, helpful: null });
+      rows.set(id, { ...entry, phrasing: entry.phrasing ?? null, id, helpful: null });
       return id;
     },
     getQuestion: (id) => rows.get(id) ?? null,

@@ -12,14 +12,24 @@ const MIGRATIONS = [
       question_id TEXT NOT NULL REFERENCES policy_questions(id), helpful INTEGER NOT NULL, at TEXT NOT NULL);
     CREATE INDEX policy_questions_asked ON policy_questions(asked_at);`,
   },
+  {
+    // The AI phrasing an answer card showed, so pressing "Was this helpful?" redraws the same card.
+    version: 2,
+    sql: `ALTER TABLE policy_questions ADD COLUMN phrased_text TEXT;
+    ALTER TABLE policy_questions ADD COLUMN phrased_section TEXT;`,
+  },
 ];
 
-interface Row { id: string; question: string; answered: number; cited_section: string | null; asked_at: string; helpful: number | null }
+interface Row {
+  id: string; question: string; answered: number; cited_section: string | null; asked_at: string; helpful: number | null;
+  phrased_text: string | null; phrased_section: string | null;
+}
 
 /** The question log in the embedded SQLite database; feedback rows are appended, the latest counts. */
 export function createSqliteQuestionLog(db: SqliteDatabase): QuestionLog {
   migrate(db, 'policy-questions', MIGRATIONS);
-  const insert = db.prepare('INSERT INTO policy_questions (id, question, answered, cited_section, asked_at) VALUES (?, ?, ?, ?, ?)');
+  const insert = db.prepare(`INSERT INTO policy_questions (id, question, answered, cited_section, asked_at, phrased_text, phrased_section)
+    VALUES (?, ?, ?, ?, ?, ?, ?)`);
   const latestHelpful = `(SELECT helpful FROM policy_feedback f WHERE f.question_id = q.id ORDER BY f.rowid DESC LIMIT 1)`;
   const get = db.prepare(`SELECT q.*, ${latestHelpful} AS helpful FROM policy_questions q WHERE q.id = ?`);
   const feedback = db.prepare('INSERT INTO policy_feedback (question_id, helpful, at) VALUES (?, ?, ?)');
@@ -28,11 +38,12 @@ export function createSqliteQuestionLog(db: SqliteDatabase): QuestionLog {
   const toQuestion = (r: Row): AskedQuestion => ({
     id: r.id, question: r.question, answered: r.answered === 1, citedSection: r.cited_section, askedAt: r.asked_at,
     helpful: r.helpful === null ? null : r.helpful === 1,
+    phrasing: r.phrased_text !== null && r.phrased_section !== null ? { text: r.phrased_text, section: r.phrased_section } : null,
   });
   return {
     recordQuestion(entry) {
       const id = crypto.randomUUID();
-      insert.run(id, entry.question, entry.answered ? 1 : 0, entry.citedSection, entry.askedAt);
+      insert.run(id, entry.question, entry.answered ? 1 : 0, entry.citedSection, entry.askedAt, entry.phrasing?.text ?? null, entry.phrasing?.section ?? null);
       return id;
     },
     getQuestion(id) {

@@ -90,6 +90,21 @@ describe('answers phrased by Azure OpenAI through teams-ai (fake Azure OpenAI, A
     expect(logs.lines()).toContain('"event":"answer.phrased"');
   });
 
+  it('when someone presses "Was this helpful?" on a phrased answer, then the card keeps its phrasing', async () => {
+    fake.respondWith({ content: GROUNDED_REPLY });
+    const reply = await ask(phrased, QUESTION);
+    const id = questionIdOf(cardOf(reply));
+
+    const res = await phrased.pg.execute('policy.feedback', { questionId: id, helpful: true }, { replyToId: reply.messageId });
+
+    expect(res.status).toBe(200);
+    const redrawn = JSON.stringify(res.body);
+    expect(redrawn).toContain(PHRASED);
+    expect(redrawn).toContain('Phrased by AI from section 5. Acceptable use; check the quote.');
+    expect(redrawn).toContain(POLICY_WORDS);
+    expect(redrawn).toContain('Thanks for your feedback.');
+  });
+
   it('when the model cites no section, then the answer is exactly the extractive one', async () => {
     fake.respondWith({ content: JSON.stringify({ answer: PHRASED, quotes: ["accept or invite 'friend' requests from pupils"] }) });
 
