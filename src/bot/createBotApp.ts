@@ -33,7 +33,7 @@ export interface BotAppDeps {
 const MAX_QUESTION_CHARS = 500;
 
 /** The question log's key for a cited section: "liverpool-model#7". */
-function sectionKey(match: { doc: { id: string }; section: { ordinal: number } }): string {
+function citedSectionKey(match: { doc: { id: string }; section: { ordinal: number } }): string {
   return `${match.doc.id}#${match.section.ordinal}`;
 }
 
@@ -127,7 +127,8 @@ export function createBotApp(deps: BotAppDeps): BotApp {
     const answer = answerQuestion(library.index, asked.question);
     if (!answer.answered) return renderNotCoveredCard(asked.question, title);
     // The card is redrawn as it was sent: with its AI phrasing, while the section it cited is still matched.
-    const cited = asked.phrasing ? answer.matches.find((m) => sectionKey(m) === asked.phrasing?.section) : undefined;
+    const shown = answer.secondary ? [answer.best, answer.secondary] : [answer.best];
+    const cited = asked.phrasing ? shown.find((m) => citedSectionKey(m) === asked.phrasing?.section) : undefined;
     const phrasing = asked.phrasing && cited ? { text: asked.phrasing.text, cited } : undefined;
     return renderAnswerCard(answer, id, { given: true, helpful }, phrasing);
   });
@@ -144,7 +145,8 @@ export function createBotApp(deps: BotAppDeps): BotApp {
     let fallback: string | undefined;
     if (answer.answered && deps.phraser) {
       // The model may take seconds; show that the bot is on it.
-      await ctx.sendActivity({ type: ActivityTypes.Typing });
+      // Best effort: a typing indicator Teams refuses must not cost the answer.
+      await ctx.sendActivity({ type: ActivityTypes.Typing }).catch(() => undefined);
       const outcome = await phraseAnswer(answer, deps.phraser);
       if (outcome.phrased) phrasing = { text: outcome.answer.text, cited: outcome.cited };
       else fallback = outcome.reason;
@@ -152,9 +154,9 @@ export function createBotApp(deps: BotAppDeps): BotApp {
     const id = questions.recordQuestion({
       question,
       answered: answer.answered,
-      citedSection: answer.answered ? sectionKey(answer.best) : null,
+      citedSection: answer.answered ? citedSectionKey(answer.best) : null,
       askedAt: now().toISOString(),
-      phrasing: phrasing ? { text: phrasing.text, section: sectionKey(phrasing.cited) } : null,
+      phrasing: phrasing ? { text: phrasing.text, section: citedSectionKey(phrasing.cited) } : null,
     });
     logger.info({ event: 'question.answered', answered: answer.answered, questionId: id }, 'question handled');
     if (phrasing) logger.info({ event: 'answer.phrased', questionId: id }, 'answer phrased from the cited section');

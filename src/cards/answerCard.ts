@@ -26,7 +26,11 @@ export function renderAnswerCard(
   answer: Extract<Answer, { answered: true }>, questionId: string, feedback: AnswerFeedbackState = { given: false },
   phrasing?: AnswerCardPhrasing,
 ): AdaptiveCardJson {
-  const { best, secondary } = answer;
+  // A phrasing is shown over the quote and citation of the section it cites; when that is the close second,
+  // the two swap places, so "check the quote" points at the quote the phrasing rests on.
+  const citesSecond = phrasing !== undefined && answer.secondary !== null && phrasing.cited === answer.secondary;
+  const best = citesSecond ? answer.secondary! : answer.best;
+  const secondary = citesSecond ? answer.best : answer.secondary;
   return expandCardTemplate(template, {
     documentTitle: best.doc.title,
     hasPhrasing: phrasing !== undefined,

@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { AppMode, Env, FragmentResult, readList, readPort, readPositiveNumber, readVar } from './settingsFragment';
 
+/** Longest wait for Azure OpenAI before the extractive answer is sent. */
+const MAX_OPENAI_TIMEOUT_MS = 60_000;
+
 /** Settings every part of the product needs: mode, HTTP, bot identity, policy documents, storage. */
 export interface CoreSettings {
   mode: AppMode;
@@ -96,6 +99,8 @@ export function parseCoreSettings(env: Env): FragmentResult<CoreSettings> {
       deployment: readVar(env, 'AZURE_OPENAI_DEPLOYMENT')!,
       timeoutMs: readPositiveNumber(env, 'AZURE_OPENAI_TIMEOUT_MS', 4000, errors),
     };
+    // Past a minute staff have given up on the answer; past 2^31 ms Node fires a timer at once.
+    if (openAI.timeoutMs > MAX_OPENAI_TIMEOUT_MS) errors.push(`AZURE_OPENAI_TIMEOUT_MS must be at most ${MAX_OPENAI_TIMEOUT_MS} (got "${openAI.timeoutMs}")`);
     // teams-ai refuses a non-https Azure endpoint when the model is built; say so with the other settings.
     if (!/^https:\/\//.test(openAI.endpoint)) errors.push(`AZURE_OPENAI_ENDPOINT must be an https URL (got "${openAI.endpoint}")`);
   } else if (present.length > 0) {

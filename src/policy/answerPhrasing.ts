@@ -1,5 +1,6 @@
 import { Answer, AnswerMatch } from './answerQuestion';
 import { formatCitationLabel } from './policyDocument';
+import { analyze, isFramingWord } from './textAnalysis';
 
 /**
  * Optional phrasing of an answer by a language model, grounded only in the sections the extractive answer
@@ -34,7 +35,8 @@ export interface AnswerPhraser {
 
 /** Why a model reply was not used. */
 export type GroundingRejection =
-  | 'EMPTY' | 'TOO_LONG' | 'MALFORMED' | 'UNCITED' | 'SECTION_NOT_RETRIEVED' | 'NO_QUOTE' | 'QUOTE_TOO_SHORT' | 'QUOTE_NOT_IN_SECTION';
+  | 'EMPTY' | 'TOO_LONG' | 'MALFORMED' | 'MARKUP' | 'UNCITED' | 'SECTION_NOT_RETRIEVED' | 'NO_QUOTE' | 'QUOTE_TOO_SHORT' | 'QUOTE_NOT_IN_SECTION'
+  | 'UNSUPPORTED';
 
 /** Why a phraser call failed before any reply could be checked. */
 export type PhrasingErrorCode = 'TIMEOUT' | 'MODEL_ERROR' | 'PROMPT_TOO_LONG';
@@ -62,8 +64,19 @@ export class PhrasingError extends Error {
 export const MAX_REPLY_CHARS = 4000;
 /** Longest phrased answer shown; the card is a quick answer, the quote and section carry the detail. */
 export const MAX_PHRASED_ANSWER_CHARS = 700;
-/** Shortest quote accepted: a few words, so a quote cannot be a trivially matching fragment. */
-export const MIN_QUOTE_CHARS = 12;
+/** Fewest words in each part of a quote: a clause, so a quote cannot be a fragment that matches anything ("social media"). */
+export const MIN_QUOTE_WORDS = 5;
+/**
+ * Most of the answer's content words (stemmed, less stopwords) that may come from neither the cited section
+ * nor the question: a phrasing restates the section in plain words, so nearly all of what it says is there.
+ * A claim the section does not make brings words of its own and is refused.
+ */
+export const MAX_UNSUPPORTED_SHARE = 0.2;
+/**
+ * Markup a phrasing may not carry: links, URLs, HTML and Adaptive Card markdown. The card renders TextBlock
+ * markdown, and a question in a group chat must not be able to make the bot post a link "phrased from the policy".
+ */
+const MARKUP = /\]\(|https?:|www\.|<[a-z/!]|\[[^\]]*\]|\*\*|__|^\s*[-*+#>]|`/im;
 /** Most section text sent per section; the check is against exactly what was sent. */
 export const MAX_SECTION_CHARS = 6000;
 
@@ -91,14 +104,14 @@ export async function phraseAnswer(answer: Answered, phraser: AnswerPhraser): Pr
   } catch (err) {
     return { phrased: false, reason: err instanceof PhrasingError ? err.code : 'MODEL_ERROR' };
   }
-  const check = checkGrounding(reply, retrieved.map((r) => r.section));
+  const check = checkGrounding(reply, retrieved.map((r) => r.section), answer.question);
   if (!check.ok) return { phrased: false, reason: check.reason };
   const cited = retrieved.find((r) => r.section.id === check.answer.sectionId)!.match;
   return { phrased: true, answer: check.answer, cited };
 }
 
 /** Checks a model reply against the retrieved sections: strict JSON, one retrieved section cited, every quote verbatim in it. */
-export function checkGrounding(reply: string, sections: readonly RetrievedSection[]): GroundingCheck {
+export function checkGrounding(reply: string, sections: readonly RetrievedSection[], question = ''): GroundingCheck {
   const raw = reply.trim();
   if (raw === '') return { ok: false, reason: 'EMPTY' };
   if (raw.length > MAX_REPLY_CHARS) return { ok: false, reason: 'TOO_LONG' };
@@ -117,9 +130,10 @@ export function checkGrounding(reply: string, sections: readonly RetrievedSectio
   if (quotes !== undefined && quotes !== null && !(Array.isArray(quotes) && quotes.every((q) => typeof q === 'string'))) {
     return { ok: false, reason: 'MALFORMED' };
   }
-  const text = answer.trim();
+  const text = answer.trim().replace(/\s+/g, ' ');
   if (text === '') return { ok: false, reason: 'EMPTY' };
   if (text.length > MAX_PHRASED_ANSWER_CHARS) return { ok: false, reason: 'TOO_LONG' };
+  if (MARKUP.test(answer)) return { ok: false, reason: 'MARKUP' };
   const sectionId = typeof section === 'string' ? section.trim().replace(/^\[(.*)\]$/, '$1') : '';
   if (sectionId === '') return { ok: false, reason: 'UNCITED' };
   const cited = sections.find((s) => s.id.toLowerCase() === sectionId.toLowerCase());
@@ -129,7 +143,7 @@ export function checkGrounding(reply: string, sections: readonly RetrievedSectio
   const source = normaliseSection(cited.text);
   for (const q of quoted) {
     const fragments = quoteFragments(q);
-    if (fragments.length === 0 || fragments.some((f) => f.length < MIN_QUOTE_CHARS)) return { ok: false, reason: 'QUOTE_TOO_SHORT' };
+    if (fragments.length === 0 || fragments.some((f) => f.split(' ').length < MIN_QUOTE_WORDS)) return { ok: false, reason: 'QUOTE_TOO_SHORT' };
     if (!fragments.every((f) => source.includes(f))) return { ok: false, reason: 'QUOTE_NOT_IN_SECTION' };
   }
   // Words the answer itself puts in double quotes claim to be the policy's words, so they are held to the same rule.
@@ -137,7 +151,16 @@ export function checkGrounding(reply: string, sections: readonly RetrievedSectio
     const fragments = quoteFragments(span);
     if (!fragments.every((f) => source.includes(f))) return { ok: false, reason: 'QUOTE_NOT_IN_SECTION' };
   }
+  if (unsupportedShare(text, cited.text, question) > MAX_UNSUPPORTED_SHARE) return { ok: false, reason: 'UNSUPPORTED' };
   return { ok: true, answer: { text, sectionId: cited.id, quotes: quoted.map((q) => q.trim()) } };
+}
+
+/** Share of the answer's content words found in neither the section nor the question (see MAX_UNSUPPORTED_SHARE). */
+function unsupportedShare(answer: string, section: string, question: string): number {
+  const known = new Set([...analyze(section), ...analyze(question)]);
+  const words = analyze(answer).filter((w) => !isFramingWord(w));
+  if (words.length === 0) return 0;
+  return words.filter((w) => !known.has(w)).length / words.length;
 }
 
 /** Case, Unicode quote and dash forms, ellipses and whitespace do not change what a quote says. */

@@ -174,7 +174,8 @@ export function createPolicyIndex(documents: readonly PolicyDocument[]): PolicyI
         const framing = concept.startsWith(WORD_CONCEPT) && words.length > 0 && words.every(isFramingWord);
         // A framing word ("ask", "count", "policy") weighs nothing: it says how the question is put, not what
         // it is about (see isFramingWord), so it is not searched. A topic the policy never mentions weighs as
-        // much as its rarest word would: the question is about something the policy does not say.
+        // much as its rarest word would (less for a word common in general English, see unknownWordShare):
+        // the question is about something the policy does not say.
         if (framing) {
           importance.set(concept, 0);
           ideas.push({ concept, words, importance: 0, known: conceptTerms.some((t) => vocabulary.has(t)), framing, role: null });

@@ -33,6 +33,21 @@ describe('answer card phrased by AI', () => {
     expect(cardVerbs(card)).toEqual(cardVerbs(renderAnswerCard(answer, 'q-1')));
   });
 
+  it('when the phrasing cites the close second match, then that section quote and citation lead and the first becomes the second', () => {
+    const withSecond = { ...answer, secondary: answer.matches[1] };
+    const card = renderAnswerCard(withSecond, 'q-4', undefined, { text: phrasing.text, cited: withSecond.secondary });
+
+    const lines = shownText(card).split('\n');
+    const note = lines.findIndex((l) => l.startsWith('Phrased by AI from '));
+    const ledBy = lines.indexOf(`"${withSecond.secondary.quote}"`);
+    expect(note).toBeGreaterThanOrEqual(0);
+    expect(lines[note]).toContain(withSecond.secondary.section.title);
+    expect(ledBy).toBeGreaterThan(note);
+    // The first match is still offered, after the quote the phrasing rests on.
+    expect(shownText(card)).toContain(withSecond.best.section.title);
+    expect(lines.findIndex((l) => l.includes(withSecond.best.quote.slice(0, 40)))).toBeGreaterThan(ledBy);
+  });
+
   it('when an answer is not phrased, then the card has no AI text or note', () => {
     const text = shownText(renderAnswerCard(answer, 'q-2'));
 

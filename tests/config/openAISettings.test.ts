@@ -22,6 +22,11 @@ describe('Azure OpenAI settings', () => {
     expect(problemsFor({ ...OPENAI, AZURE_OPENAI_TIMEOUT_MS: '0' }).some((p) => p.startsWith('AZURE_OPENAI_TIMEOUT_MS'))).toBe(true);
   });
 
+  it('when the timeout is longer than a minute (or than a Node timer can hold), then startup names it', () => {
+    expect(problemsFor({ ...OPENAI, AZURE_OPENAI_TIMEOUT_MS: '3000000000' }).some((p) => p.startsWith('AZURE_OPENAI_TIMEOUT_MS must be at most 60000'))).toBe(true);
+    expect(loadConfig({ APP_MODE: 'local', ...OPENAI, AZURE_OPENAI_TIMEOUT_MS: '60000' }).openAI?.timeoutMs).toBe(60000);
+  });
+
   it('when the endpoint is not https, then startup says so instead of failing later in teams-ai', () => {
     expect(problemsFor({ ...OPENAI, AZURE_OPENAI_ENDPOINT: 'http://school.openai.azure.com' }).some((p) => p.startsWith('AZURE_OPENAI_ENDPOINT must be an https URL'))).toBe(true);
   });

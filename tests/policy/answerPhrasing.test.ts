@@ -86,6 +86,29 @@ describe('grounding check of a phrased answer', () => {
     expect(checkGrounding(reply({ ...GROUNDED, quotes: ['friend'] }), SECTIONS)).toEqual({ ok: false, reason: 'QUOTE_TOO_SHORT' });
   });
 
+  it('when a quote is a common fragment that matches almost anything, or ellipses join such fragments, then it is too short', () => {
+    expect(checkGrounding(reply({ ...GROUNDED, quotes: ['social media'] }), SECTIONS)).toEqual({ ok: false, reason: 'QUOTE_TOO_SHORT' });
+    expect(checkGrounding(reply({ ...GROUNDED, quotes: ['should not ... from parents'] }), SECTIONS)).toEqual({ ok: false, reason: 'QUOTE_TOO_SHORT' });
+  });
+
+  it('when the answer says things the cited section does not, then it is rejected even with a genuine quote', () => {
+    const invented = { ...GROUNDED, answer: 'Yes. Governors approve friend requests after a safeguarding interview and a DBS renewal each autumn.' };
+
+    expect(checkGrounding(reply(invented), SECTIONS, 'Can I accept a friend request from a parent?')).toEqual({ ok: false, reason: 'UNSUPPORTED' });
+  });
+
+  it('when the answer carries a link, a URL, HTML or markdown, then it is rejected so the card cannot post it', () => {
+    for (const answer of [
+      'No. [Read the guidance here](https://example.com/policy) before you accept friend requests from parents.',
+      'No. See www.example.com about friend requests from parents.',
+      'No. <a href="x">friend requests</a> from parents are not accepted.',
+      '**No.** Do not accept friend requests from parents.',
+      '- No\n- Do not accept friend requests from parents',
+    ]) {
+      expect({ answer, check: checkGrounding(reply({ ...GROUNDED, answer }), SECTIONS) }).toEqual({ answer, check: { ok: false, reason: 'MARKUP' } });
+    }
+  });
+
   it('when the reply is not the JSON shape asked for, then it is rejected as malformed', () => {
     for (const bad of ['No, you should not accept it [S1].', '{"answer": "No", "section": "S1", ', '["S1"]', reply({ ...GROUNDED, quotes: 'accept or invite' }), reply({ ...GROUNDED, answer: 42 })]) {
       expect(checkGrounding(bad, SECTIONS)).toEqual({ ok: false, reason: 'MALFORMED' });
