@@ -114,12 +114,13 @@ export function wordNetLoadStats(): { loaded: boolean; available: boolean; loadM
   return { loaded: files !== undefined, available: !!files, loadMs };
 }
 
-const SPACE = 0x20;
 const NEWLINE = 0x0a;
 
-/** The index line for a lemma (underscores for spaces), by binary search over the sorted file, or null. */
-function indexLine(buf: Buffer, lemma: string): string | null {
-  const key = Buffer.from(lemma, 'latin1');
+/**
+ * Binary search over a sorted dictionary file (one entry a line): the start of the first line whose opening
+ * bytes are not less than key, or buf.length when there is none.
+ */
+function lowerBoundLine(buf: Buffer, key: Buffer): number {
   let lo = 0;
   let hi = buf.length;
   while (lo < hi) {
@@ -128,14 +129,25 @@ function indexLine(buf: Buffer, lemma: string): string | null {
     while (start > 0 && buf[start - 1] !== NEWLINE) start--;
     let end = buf.indexOf(NEWLINE, start);
     if (end < 0) end = buf.length;
-    let keyEnd = buf.indexOf(SPACE, start);
-    if (keyEnd < 0 || keyEnd > end) keyEnd = end;
-    const cmp = Buffer.compare(buf.subarray(start, keyEnd), key);
-    if (cmp === 0) return buf.toString('latin1', start, end);
-    if (cmp < 0) lo = end + 1;
+    if (Buffer.compare(buf.subarray(start, Math.min(start + key.length, end)), key) < 0) lo = end + 1;
     else hi = start;
   }
-  return null;
+  return lo;
+}
+
+/** The line at a line start, without its newline. */
+function lineAt(buf: Buffer, start: number): string {
+  const end = buf.indexOf(NEWLINE, start);
+  return buf.toString('latin1', start, end < 0 ? buf.length : end);
+}
+
+/** The index line for a lemma (underscores for spaces), or null. */
+function indexLine(buf: Buffer, lemma: string): string | null {
+  const key = `${lemma} `;
+  const start = lowerBoundLine(buf, Buffer.from(key, 'latin1'));
+  if (start >= buf.length) return null;
+  const line = lineAt(buf, start);
+  return line.startsWith(key) ? line : null;
 }
 
 /** Synset offsets of a lemma in one part of speech, most frequent sense first. */
@@ -236,29 +248,15 @@ export function lemmaFrequency(word: string): number {
   return total;
 }
 
-/** Sum of the tag counts of every sense key of a lemma in index.sense (binary search for "lemma%"). */
+/** Sum of the tag counts of every sense key of a lemma in index.sense (its lines start "lemma%"). */
 function senseTagCount(buf: Buffer, lemma: string): number {
-  const key = Buffer.from(`${lemma}%`, 'latin1');
-  let lo = 0;
-  let hi = buf.length;
-  // The first line whose key is >= "lemma%".
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    let start = mid;
-    while (start > 0 && buf[start - 1] !== NEWLINE) start--;
-    const end = buf.indexOf(NEWLINE, start);
-    const line = buf.subarray(start, end < 0 ? buf.length : end);
-    if (Buffer.compare(line.subarray(0, key.length), key) < 0) lo = (end < 0 ? buf.length : end) + 1;
-    else hi = start;
-  }
+  const key = `${lemma}%`;
   let total = 0;
-  for (let start = lo; start < buf.length;) {
-    let end = buf.indexOf(NEWLINE, start);
-    if (end < 0) end = buf.length;
-    if (Buffer.compare(buf.subarray(start, start + key.length), key) !== 0) break;
-    const line = buf.toString('latin1', start, end);
+  for (let start = lowerBoundLine(buf, Buffer.from(key, 'latin1')); start < buf.length;) {
+    const line = lineAt(buf, start);
+    if (!line.startsWith(key)) break;
     total += Number(line.slice(line.lastIndexOf(' ') + 1)) || 0;
-    start = end + 1;
+    start += line.length + 1;
   }
   return total;
 }
