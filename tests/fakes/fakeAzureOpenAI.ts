@@ -5,7 +5,7 @@
  * answers each call with whatever the test scripted: a reply text, an error status, or a slow reply.
  */
 import https from 'node:https';
-import { generate } from 'selfsigned';
+import { loopbackCertificate } from './loopbackCertificate';
 import { freePort } from '../../scripts/playground';
 
 /** One chat message as the client sent it. */
@@ -40,14 +40,7 @@ export interface FakeAzureOpenAI {
 
 /** Starts the fake on 127.0.0.1 on a free port; `apiKey` is the key it accepts. */
 export async function startFakeAzureOpenAI(apiKey: string): Promise<FakeAzureOpenAI> {
-  const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
-    keyType: 'ec',
-    curve: 'P-256',
-    extensions: [
-      { name: 'basicConstraints', cA: true },
-      { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] },
-    ],
-  });
+  const pems = await loopbackCertificate();
   const requests: FakeCompletionRequest[] = [];
   let behave: (request: FakeCompletionRequest) => FakeCompletionBehaviour = () => ({ content: '{}' });
   const timers = new Set<NodeJS.Timeout>();

@@ -7,7 +7,7 @@
  */
 import https from 'node:https';
 import { AddressInfo } from 'node:net';
-import { generate } from 'selfsigned';
+import { loopbackCertificate } from './loopbackCertificate';
 import { personalChatId } from './fakeConnector';
 
 /** A directory user as Graph describes one. */
@@ -74,14 +74,7 @@ interface UserState extends FakeGraphUser {
 
 /** Starts the fake Graph on 127.0.0.1 on a free port. */
 export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<FakeGraph> {
-  const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
-    keyType: 'ec',
-    curve: 'P-256',
-    extensions: [
-      { name: 'basicConstraints', cA: true },
-      { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] },
-    ],
-  });
+  const pems = await loopbackCertificate();
   const pageSize = options.pageSize ?? 100;
   let version = 0;
   const users = new Map<string, UserState>();
