@@ -55,6 +55,20 @@ export const ACKNOWLEDGEMENT_MIGRATIONS: readonly Migration[] = [
     CREATE TABLE ack_workers (worker_id TEXT PRIMARY KEY, alive_until TEXT NOT NULL);
     `,
   },
+  {
+    // INSERT OR REPLACE / REPLACE INTO delete the row they replace without firing the delete triggers: an insert
+    // that would collide with a stored acknowledgement or audit entry is refused, so neither can be overwritten.
+    version: 2,
+    sql: `
+    CREATE TRIGGER ack_acknowledgements_no_replace BEFORE INSERT ON ack_acknowledgements
+      WHEN EXISTS (SELECT 1 FROM ack_acknowledgements WHERE seq = NEW.seq OR (policy_id = NEW.policy_id
+        AND version_hash = NEW.version_hash AND user_id = NEW.user_id AND campaign_id = NEW.campaign_id))
+      BEGIN SELECT RAISE(ABORT, 'acknowledgements are append-only'); END;
+    CREATE TRIGGER ack_audit_no_replace BEFORE INSERT ON ack_audit
+      WHEN EXISTS (SELECT 1 FROM ack_audit WHERE seq = NEW.seq)
+      BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    `,
+  },
 ];
 
 type Row = Record<string, unknown>;
@@ -90,8 +104,7 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
     const p = (sql: string) => db.prepare(sql) as Statement<unknown[]>;
     this.stmt = {
       insertAck: p(`INSERT INTO ack_acknowledgements (policy_id, version_hash, user_id, upn, display_name, department,
-        school, campaign_id, acknowledged_at, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (policy_id, version_hash, user_id, campaign_id) DO NOTHING`),
+        school, campaign_id, acknowledged_at, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       getAck: p(`SELECT * FROM ack_acknowledgements WHERE policy_id = ? AND version_hash = ? AND user_id = ?
         ORDER BY acknowledged_at DESC, seq DESC LIMIT 1`),
       getAckIn: p(`SELECT * FROM ack_acknowledgements WHERE policy_id = ? AND version_hash = ? AND user_id = ?
@@ -280,11 +293,13 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
   }
 
   async appendAcknowledgement(a: Acknowledgement): Promise<AppendAcknowledgementResult> {
-    const info = this.stmt.insertAck.run(a.policyId, a.versionHash, a.userId, a.userPrincipalName, a.displayName,
+    // The first acknowledgement stands: a second click finds it and records nothing (the table refuses a
+    // colliding insert outright, so the check comes first; better-sqlite3 runs both without interleaving).
+    const existing = this.stmt.getAckIn.get(a.policyId, a.versionHash, a.userId, a.campaignId ?? '') as Row | undefined;
+    if (existing) return { recorded: false, acknowledgement: toAcknowledgement(existing) };
+    this.stmt.insertAck.run(a.policyId, a.versionHash, a.userId, a.userPrincipalName, a.displayName,
       a.department ?? null, a.school ?? null, a.campaignId ?? '', a.acknowledgedAt, a.channel);
-    if (info.changes > 0) return { recorded: true, acknowledgement: { ...a } };
-    const existing = this.stmt.getAckIn.get(a.policyId, a.versionHash, a.userId, a.campaignId ?? '') as Row;
-    return { recorded: false, acknowledgement: toAcknowledgement(existing) };
+    return { recorded: true, acknowledgement: { ...a } };
   }
 
   async getAcknowledgement(policyId: string, versionHash: string, userId: string): Promise<Acknowledgement | undefined> {

@@ -62,6 +62,19 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX concern_outbox_due ON concern_outbox (state, next_attempt_at);
     `,
   },
+  {
+    // INSERT OR REPLACE / REPLACE INTO delete the row they replace without firing the delete triggers, so a
+    // report or its events could be overwritten: an insert that would collide with a stored row is refused.
+    version: 2,
+    sql: `
+      CREATE TRIGGER concerns_no_replace BEFORE INSERT ON concerns
+        WHEN EXISTS (SELECT 1 FROM concerns WHERE id = NEW.id OR reference = NEW.reference COLLATE NOCASE)
+        BEGIN SELECT RAISE(ABORT, 'CONCERN_APPEND_ONLY: reports are never replaced'); END;
+      CREATE TRIGGER concern_events_no_replace BEFORE INSERT ON concern_events
+        WHEN EXISTS (SELECT 1 FROM concern_events WHERE seq = NEW.seq)
+        BEGIN SELECT RAISE(ABORT, 'CONCERN_APPEND_ONLY: events are never replaced'); END;
+    `,
+  },
 ];
 
 interface ConcernRow {
