@@ -15,9 +15,16 @@ export interface ExportRow {
   channel: string;
 }
 
-/** A spreadsheet would run a cell starting with = + - @ as a formula: quote it as text. */
-function safeCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+/**
+ * Characters that make a spreadsheet read a cell as a formula when it starts with one (OWASP's CSV injection
+ * list: = + - @, tab, carriage return and line feed), with the full-width forms some spreadsheets fold to them.
+ */
+const FORMULA_START = /^[\s\u3000]*[=+\-@\t\r\n\uFF1D\uFF0B\uFF0D\uFF20\u2212]/;
+
+/** A cell a spreadsheet shows as text: NUL characters removed, and a formula-like start quoted with an apostrophe. */
+export function safeCell(value: string): string {
+  const clean = value.replace(/\u0000/g, '');
+  return FORMULA_START.test(clean) ? `'${clean}` : clean;
 }
 
 /**
