@@ -3,6 +3,7 @@ import { createActionPlannerPhraser } from './bot/actionPlannerPhraser';
 import { createAdapter } from './bot/createAdapter';
 import { createBotApp } from './bot/createBotApp';
 import { createServer, listen } from './bot/server';
+import { createBotFrameworkAuthenticator } from './bot/requestAuthentication';
 import { AppConfig } from './config';
 import { AppLogger } from './logger';
 import { loadPolicyFiles } from './policy/loadPolicyFile';
@@ -63,7 +64,8 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
     adapter, library, questions, logger, policyOwners: config.policyOwners, botAppId: config.bot.id,
     features: [acknowledgement.feature, concerns], phraser,
   });
-  const server = createServer({ adapter, app, logger, requireAuthorizationHeader: config.mode === 'production' });
+  const authenticator = config.mode === 'production' && config.bot.id ? createBotFrameworkAuthenticator(config.bot.id, config.bot.openIdMetadataUrl) : undefined;
+  const server = createServer({ adapter, app, logger, authenticator });
   const port = await listen(server, config.port, config.host);
   // Reports stored before a restart but not yet delivered go out now, then on a timer.
   await concerns.processOutbox();

@@ -10,9 +10,20 @@ export function activityShapeProblem(body: unknown): string | null {
   for (const field of ['id', 'channelId', 'serviceUrl', 'locale', 'text', 'name', 'replyToId', 'textFormat']) {
     if (a[field] !== undefined && a[field] !== null && typeof a[field] !== 'string') return `"${field}" must be a string.`;
   }
+  // Every reply goes to serviceUrl: without a usable one the SDK would try a DNS lookup of nothing and hang.
+  if (typeof a.serviceUrl !== 'string' || !isHttpUrl(a.serviceUrl)) return '"serviceUrl" must be an http(s) URL.';
   const conversation = a.conversation as Record<string, unknown> | undefined;
   if (!conversation || typeof conversation !== 'object' || Array.isArray(conversation) || typeof conversation.id !== 'string' || conversation.id === '') {
     return '"conversation" must be an object with a string "id".';
+  }
+  for (const f of ['conversationType', 'tenantId', 'name']) {
+    if (conversation[f] !== undefined && conversation[f] !== null && typeof conversation[f] !== 'string') return `"conversation.${f}" must be a string.`;
+  }
+  for (const f of ['channelData', 'value', 'entities', 'attachments', 'membersAdded', 'membersRemoved']) {
+    const v = a[f];
+    const wantArray = f === 'entities' || f === 'attachments' || f === 'membersAdded' || f === 'membersRemoved';
+    if (v !== undefined && v !== null && wantArray && !Array.isArray(v)) return `"${f}" must be an array.`;
+    if (v !== undefined && v !== null && f === 'channelData' && (typeof v !== 'object' || Array.isArray(v))) return '"channelData" must be an object.';
   }
   for (const party of ['from', 'recipient']) {
     const p = a[party] as Record<string, unknown> | undefined;
@@ -24,4 +35,25 @@ export function activityShapeProblem(body: unknown): string | null {
   }
   if (a.type === 'invoke' && (a.from === undefined || a.from === null)) return 'An invoke must say who it is "from".';
   return null;
+}
+
+/** Whether a string is an absolute http: or https: URL with a host. */
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/** Whether a service URL points at this machine (local mode replies only to the Playground on loopback). */
+export function isLoopbackUrl(value: string): boolean {
+  try {
+    return LOOPBACK_HOSTS.has(new URL(value).hostname);
+  } catch {
+    return false;
+  }
 }

@@ -1,4 +1,5 @@
-import { ConfigurationServiceClientCredentialFactory } from 'botbuilder';
+import { CallerIdConstants, ConfigurationServiceClientCredentialFactory } from 'botbuilder';
+import { AuthenticationConstants } from 'botframework-connector';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { AppConfig } from '../config';
 
@@ -17,5 +18,18 @@ export function createAdapter(config: AppConfig): TeamsAdapter {
     MicrosoftAppType: config.bot.appType,
     MicrosoftAppTenantId: config.bot.tenantId,
   };
-  return new TeamsAdapter(settings, new ConfigurationServiceClientCredentialFactory(settings));
+  // The public cloud's settings, named so that the signing-key metadata is the one the HTTP layer checks tokens
+  // against before reading a body (config.bot.openIdMetadataUrl; see requestAuthentication.ts).
+  const authentication = {
+    ...settings,
+    ValidateAuthority: true,
+    ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+    ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+    ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
+    OAuthUrl: AuthenticationConstants.OAuthUrl,
+    ToBotFromChannelOpenIdMetadataUrl: config.bot.openIdMetadataUrl,
+    ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+    CallerId: CallerIdConstants.PublicAzureChannel,
+  };
+  return new TeamsAdapter(authentication, new ConfigurationServiceClientCredentialFactory(settings));
 }

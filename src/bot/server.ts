@@ -1,8 +1,9 @@
 import restify from 'restify';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { AppLogger } from '../logger';
-import { activityShapeProblem } from './activityShape';
+import { activityShapeProblem, isLoopbackUrl } from './activityShape';
 import { BotApp } from './botFeature';
+import { RequestAuthenticator } from './requestAuthentication';
 
 /** Largest request body accepted: Teams activities are far smaller; anything bigger is refused with 413. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -15,9 +16,20 @@ export interface ServerDeps {
   adapter: TeamsAdapter;
   app: BotApp;
   logger: AppLogger;
-  /** In production every request must carry a Bearer token; checked before the body is even read. */
-  requireAuthorizationHeader?: boolean;
+  /**
+   * Production: every request's Bot Framework token is checked before its body is read (401 otherwise), and the
+   * activity's serviceUrl must be the one the token was issued for. Without it (local mode, loopback only) the
+   * bot replies only to a serviceUrl on this machine: the Agents Playground.
+   */
+  authenticator?: RequestAuthenticator;
   routes?: readonly RouteInstaller[];
+}
+
+const MESSAGES_PATH = '/api/messages';
+
+/** Whether a request's body is JSON: the only kind the messaging endpoint reads. */
+function isJson(contentType: string | undefined): boolean {
+  return /^application\/json\s*(;|$)/i.test(String(contentType ?? '').trim());
 }
 
 /** The one place HTTP lives: /api/messages hands each activity to the bot; /healthz says only "ok". */
@@ -31,19 +43,52 @@ export function createServer(deps: ServerDeps): restify.Server {
       res.send(415, { error: 'Compressed request bodies are not accepted.' });
       return next(false);
     }
-    if (deps.requireAuthorizationHeader && req.method === 'POST' && req.getPath() === '/api/messages'
-      && !/^Bearer\s+\S+/i.test(String(req.headers.authorization ?? ''))) {
+    if (req.method !== 'POST' || req.getPath() !== MESSAGES_PATH) return next();
+    // A web page can post a form or a file to a local port without any CORS check; only JSON is read, so
+    // nothing else is ever parsed, written to disk or acted on.
+    if (!isJson(req.headers['content-type'])) {
+      res.send(415, { error: 'Only application/json is accepted.' });
+      return next(false);
+    }
+    if (!deps.authenticator) return next();
+    const header = String(req.headers.authorization ?? '');
+    if (!/^Bearer\s+\S+/i.test(header)) {
       res.send(401, { error: 'Unauthorized' });
       return next(false);
     }
-    return next();
+    // The token is checked before a byte of the body is read; every failure is the same 401, with no detail.
+    deps.authenticator.authenticate(header).then(
+      (identity) => {
+        (req as unknown as { botIdentity?: unknown }).botIdentity = identity;
+        next();
+      },
+      () => {
+        res.send(401, { error: 'Unauthorized' });
+        next(false);
+      },
+    );
+    return undefined;
   });
-  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
+  server.use(restify.plugins.bodyReader({ maxBodySize: MAX_BODY_BYTES }));
+  server.use(restify.plugins.jsonBodyParser({ mapParams: false, bodyReader: true }));
 
-  server.post('/api/messages', async (req, res) => {
+  server.post(MESSAGES_PATH, async (req, res) => {
     const problem = activityShapeProblem(req.body as unknown);
     if (problem) {
       res.send(400, { error: problem });
+      return;
+    }
+    const serviceUrl = (req.body as { serviceUrl: string }).serviceUrl;
+    if (deps.authenticator) {
+      const identity = (req as unknown as { botIdentity?: Parameters<RequestAuthenticator['serviceUrlMatches']>[0] }).botIdentity;
+      if (!identity || !deps.authenticator.serviceUrlMatches(identity, serviceUrl)) {
+        res.send(401, { error: 'Unauthorized' });
+        return;
+      }
+    } else if (!isLoopbackUrl(serviceUrl)) {
+      // Local mode has no authentication: it replies only to the Playground on this machine, never to an address
+      // a forged request names.
+      res.send(400, { error: 'In local mode the bot replies only to a serviceUrl on this machine.' });
       return;
     }
     try {
@@ -51,15 +96,20 @@ export function createServer(deps: ServerDeps): restify.Server {
         await deps.app.run(context);
       });
     } catch (err) {
+      const authFailure = (err as { statusCode?: number }).statusCode === 401 || /AuthenticationError|Unauthorized/i.test((err as Error).name ?? '');
       deps.logger.error({ event: 'http.messages.error', name: (err as Error).name }, 'activity processing failed');
-      if (!res.headersSent) res.send(500, { error: 'The bot could not process this activity.' });
       // Never echo internal error text to the caller.
+      if (!res.headersSent) res.send(authFailure ? 401 : 500, authFailure ? { error: 'Unauthorized' } : { error: 'The bot could not process this activity.' });
     }
   });
 
-  server.get('/healthz', (_req, res, next) => {
+  server.get('/healthz', async (_req, res) => {
+    // A bot that cannot fetch the Bot Connector's signing keys refuses every message: say so rather than "ok".
+    if (deps.authenticator && !(await deps.authenticator.signingKeysReachable())) {
+      res.send(503, { status: 'cannot authenticate: the Bot Connector signing keys could not be fetched' });
+      return;
+    }
     res.send(200, { status: 'ok' });
-    return next();
   });
 
   for (const install of deps.routes ?? []) install(server);

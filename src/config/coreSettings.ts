@@ -17,6 +17,11 @@ export interface CoreSettings {
     tenantId?: string;
     /** MultiTenant, SingleTenant or UserAssignedMSI, as Bot Framework names them. */
     appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+    /**
+     * Where the Bot Connector publishes the keys its tokens are signed with (BOT_OPENID_METADATA_URL): the public
+     * cloud's by default; https, or http on loopback for a local stand-in in tests.
+     */
+    openIdMetadataUrl: string;
   };
   /** Policy documents to ingest (.txt, .md, .docx); the first is the primary policy. */
   policyFiles: string[];
@@ -33,6 +38,17 @@ export interface CoreSettings {
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+/** The public cloud's Bot Connector signing-key metadata (botframework-connector's ToBotFromChannelOpenIdMetadataUrl). */
+const PUBLIC_OPENID_METADATA_URL = 'https://login.botframework.com/v1/.well-known/openidconfiguration';
+
+function isTrustedMetadataUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname.replace(/^\[|\]$/g, '')));
+  } catch {
+    return false;
+  }
+}
 
 /** The bundled sample policy used by local mode when no POLICY_FILES is given. */
 export const DEFAULT_POLICY_FILE = path.join('samples', 'policies', 'liverpool-model.txt');
@@ -58,15 +74,19 @@ export function parseCoreSettings(env: Env): FragmentResult<CoreSettings> {
     password: readVar(env, 'BOT_PASSWORD'),
     tenantId: readVar(env, 'BOT_TENANT_ID'),
     appType,
+    openIdMetadataUrl: readVar(env, 'BOT_OPENID_METADATA_URL') ?? PUBLIC_OPENID_METADATA_URL,
   };
+  if (!isTrustedMetadataUrl(bot.openIdMetadataUrl)) {
+    errors.push('BOT_OPENID_METADATA_URL must be an https URL (or http on loopback for a local stand-in)');
+  }
 
   if (mode === 'production') {
     if (!bot.id) errors.push('BOT_ID is required in production (the bot\'s Entra app id); set APP_MODE=local to run without credentials');
     if (appType !== 'UserAssignedMSI' && !bot.password) errors.push('BOT_PASSWORD is required in production unless BOT_TYPE=UserAssignedMSI');
     if (appType !== 'MultiTenant' && !bot.tenantId) errors.push(`BOT_TENANT_ID is required when BOT_TYPE=${appType}`);
-  } else if (bot.id && !LOOPBACK.has(host)) {
-    // Local mode accepts unauthenticated requests: never let it face a network with a real bot identity.
-    errors.push(`APP_MODE=local refuses to run with BOT_ID set on a non-loopback HOST (${host}); use production mode`);
+  } else if (!LOOPBACK.has(host)) {
+    // Local mode accepts unauthenticated requests: it never faces a network, with or without a bot identity.
+    errors.push(`APP_MODE=local listens on loopback only (127.0.0.1, localhost or ::1), not HOST=${host}; use production mode to listen on a network`);
   }
 
   const policyFiles = readList(env, 'POLICY_FILES');

@@ -54,6 +54,11 @@ describe('loadConfig', () => {
     expect(config.bot.id).toBeUndefined();
   });
 
+  it('when local mode is given HOST=0.0.0.0 without a BOT_ID, then it refuses to start too', () => {
+    const error = configErrorFor({ APP_MODE: 'local', HOST: '0.0.0.0' });
+    expect(error.problems.some((p) => p.includes('loopback') && p.includes('0.0.0.0'))).toBe(true);
+  });
+
   it('when local mode is given a BOT_ID and HOST=0.0.0.0, then it refuses to start', () => {
     const error = configErrorFor({ APP_MODE: 'local', BOT_ID: '11111111-1111-1111-1111-111111111111', HOST: '0.0.0.0' });
 

@@ -37,7 +37,7 @@ describe('delivery module', () => {
     }, 'production');
     expect(errors).toEqual([]);
     const delivery = createDeliveryModule({
-      settings, bot: { appType: 'MultiTenant' }, store, renderActivity: render, graphCredential: staticCredential, graphTrustedCa: graph.ca,
+      settings, bot: { appType: 'MultiTenant', openIdMetadataUrl: 'https://login.botframework.com/v1/.well-known/openidconfiguration' }, store, renderActivity: render, graphCredential: staticCredential, graphTrustedCa: graph.ca,
     });
 
     const sync = await delivery.syncStaff(new Date('2026-09-01T07:00:00Z'));
@@ -54,7 +54,7 @@ describe('delivery module', () => {
 
   it('when local mode uses the roster, then only people with a stored chat are reached and the rest are recorded as not installable', async () => {
     const { value: settings } = parseDeliverySettings({}, 'local');
-    const delivery = createDeliveryModule({ settings, bot: { appType: 'MultiTenant' }, store, renderActivity: render });
+    const delivery = createDeliveryModule({ settings, bot: { appType: 'MultiTenant', openIdMetadataUrl: 'https://login.botframework.com/v1/.well-known/openidconfiguration' }, store, renderActivity: render });
 
     const sync = await delivery.syncStaff();
     const [withChat, ...without] = sync.joinedIds;

@@ -1,0 +1,200 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from '../../scripts/playground';
+import { RunningApp, startApp } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { productionEnv } from '../helpers/productionEnv';
+
+/**
+ * Attacks on /api/messages as an outside tester sent them: forged and expired tokens, bodies the bot must never
+ * parse before the token is valid, and local mode driven by a web page. The Bot Connector's signing keys come
+ * from a fake OpenID service on loopback, so a token the fake signs is valid and every other one is forged.
+ */
+const BOT_ID = '11111111-1111-1111-1111-111111111111';
+const POLICY = path.resolve(__dirname, '..', '..', 'samples', 'policies', 'liverpool-model.txt');
+const b64 = (v: unknown): string => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
+
+interface KeyService { url: string; close(): Promise<void>; sign(claims: Record<string, unknown>, opts?: { kid?: string; key?: crypto.KeyObject; alg?: string }): string }
+
+/** A fake of the Bot Connector's OpenID metadata and signing keys (endorsed for msteams). */
+async function startKeyService(): Promise<KeyService> {
+  const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = publicKey.export({ format: 'jwk' }) as { n: string; e: string };
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = http.createServer((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    if (req.url === '/.well-known/openidconfiguration') {
+      res.end(JSON.stringify({ issuer: 'https://api.botframework.com', jwks_uri: `${base}/keys`, id_token_signing_alg_values_supported: ['RS256'] }));
+    } else if (req.url === '/keys') {
+      res.end(JSON.stringify({ keys: [{ kty: 'RSA', use: 'sig', kid: 'good-key', n: jwk.n, e: jwk.e, endorsements: ['msteams'] }] }));
+    } else {
+      res.statusCode = 404;
+      res.end('{}');
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    url: `${base}/.well-known/openidconfiguration`,
+    close: () => new Promise((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
+    sign(claims, opts = {}) {
+      const header = { alg: opts.alg ?? 'RS256', typ: 'JWT', kid: opts.kid ?? 'good-key' };
+      const unsigned = `${b64(header)}.${b64(claims)}`;
+      if (header.alg === 'none') return `${unsigned}.`;
+      return `${unsigned}.${crypto.sign('RSA-SHA256', Buffer.from(unsigned), opts.key ?? privateKey).toString('base64url')}`;
+    },
+  };
+}
+
+function activity(serviceUrl: unknown, text = 'Can I accept a friend request from a parent?'): Record<string, unknown> {
+  return {
+    type: 'message', id: `a-${crypto.randomUUID()}`, channelId: 'msteams', serviceUrl, text, textFormat: 'plain',
+    from: { id: '29:staff', name: 'A Teacher', aadObjectId: '99999999-9999-9999-9999-999999999999' },
+    recipient: { id: `28:${BOT_ID}`, name: 'School Policy Bot' },
+    conversation: { id: 'a:personal-chat', conversationType: 'personal', tenantId: 'tenant-1' },
+    channelData: { tenant: { id: 'tenant-1' } },
+  };
+}
+
+const now = (): number => Math.floor(Date.now() / 1000);
+
+describe('HTTP authentication as an attacker tries it', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'http-auth-'));
+  let keys: KeyService;
+  let app: RunningApp;
+  let base: string;
+  let serviceUrl: string;
+
+  beforeAll(async () => {
+    keys = await startKeyService();
+    const dead = await freePort();
+    serviceUrl = `http://127.0.0.1:${dead}/`;
+    app = await startApp(loadConfig(productionEnv({
+      BOT_ID, POLICY_FILES: POLICY, PORT: '0', HOST: '127.0.0.1', SQLITE_PATH: path.join(dir, 'p.sqlite'),
+      GRAPH_BASE_URL: `https://127.0.0.1:${dead}`, BOT_SERVICE_URL: serviceUrl, BOT_OPENID_METADATA_URL: keys.url,
+    })), createLogger('silent'));
+    base = `http://127.0.0.1:${app.port}`;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await keys?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const valid = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+    iss: 'https://api.botframework.com', aud: BOT_ID, iat: now() - 10, nbf: now() - 10, exp: now() + 600, serviceurl: serviceUrl, ...overrides,
+  });
+  const post = async (body: string | Buffer | FormData, headers: Record<string, string>): Promise<{ status: number; text: string }> => {
+    const res = await fetch(`${base}/api/messages`, { method: 'POST', headers, body });
+    return { status: res.status, text: await res.text() };
+  };
+  const asked = (): string[] => (app.db.prepare('SELECT question FROM policy_questions').all() as { question: string }[]).map((r) => r.question);
+
+  const forged: [string, () => string][] = [
+    ['alg=none', () => keys.sign(valid(), { alg: 'none' })],
+    ['a self-signed key the service never published', () => keys.sign(valid(), { kid: 'attacker-key', key: crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey })],
+    ['the published key id but another key', () => keys.sign(valid(), { key: crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey })],
+    ['an expired token', () => keys.sign(valid({ iat: now() - 7200, nbf: now() - 7200, exp: now() - 3600 }))],
+    ['a token for another bot', () => keys.sign(valid({ aud: '99999999-0000-0000-0000-000000000000' }))],
+    ['another issuer', () => keys.sign(valid({ iss: 'https://evil.example' }))],
+    ['a bare "x"', () => 'x'],
+  ];
+
+  it.each(forged)('when the token is %s, then the answer is 401 with no detail, and the bot never saw the question', async (name, token) => {
+    const marker = `forged ${name} ${crypto.randomUUID()}`;
+    const res = await post(JSON.stringify(activity(serviceUrl, marker)), { 'content-type': 'application/json', authorization: `Bearer ${token()}` });
+    expect(res.status).toBe(401);
+    expect(JSON.parse(res.text)).toEqual({ error: 'Unauthorized' });
+    expect(asked()).not.toContain(marker);
+  });
+
+  it('when a badly shaped JSON body comes with a forged token, then it is 401 before the body is looked at (no 400 with details)', async () => {
+    const res = await post(JSON.stringify({ nonsense: true }), { 'content-type': 'application/json', authorization: 'Bearer x' });
+    expect(res.status).toBe(401);
+  });
+
+  it('when a multipart file comes with any bearer header, then it is refused at once and nothing is written to the temp folder', async () => {
+    const before = new Set(fs.readdirSync(os.tmpdir()));
+    const form = new FormData();
+    form.append('f', new Blob([crypto.randomBytes(2 * 1024 * 1024)]), 'big.bin');
+    const res = await post(form, { authorization: 'Bearer x' });
+    expect(res.status).toBe(415);
+    const added = fs.readdirSync(os.tmpdir()).filter((f) => !before.has(f) && /^upload_|^[0-9a-f]{32}$/.test(f));
+    expect(added).toEqual([]);
+  });
+
+  it('when a valid token names another serviceUrl than the activity, then it is 401', async () => {
+    const res = await post(JSON.stringify(activity('https://attacker.example/')), { 'content-type': 'application/json', authorization: `Bearer ${keys.sign(valid())}` });
+    expect(res.status).toBe(401);
+  });
+
+  it('when the token is valid, then the bot receives the question', async () => {
+    const marker = `genuine question ${crypto.randomUUID()}`;
+    const res = await post(JSON.stringify(activity(serviceUrl, marker)), { 'content-type': 'application/json', authorization: `Bearer ${keys.sign(valid())}` });
+    expect([401, 403, 415]).not.toContain(res.status);
+    expect(asked()).toContain(marker);
+  });
+
+  it('when the signing keys can be fetched, then /healthz says ok; when they cannot, it says the bot cannot authenticate', async () => {
+    const ok = await fetch(`${base}/healthz`);
+    expect(ok.status).toBe(200);
+    // A second bot whose key service is down (nothing listens at its metadata address).
+    const dead = await freePort();
+    const second = await startApp(loadConfig(productionEnv({
+      BOT_ID, POLICY_FILES: POLICY, PORT: '0', HOST: '127.0.0.1', SQLITE_PATH: path.join(dir, 'q.sqlite'),
+      GRAPH_BASE_URL: `https://127.0.0.1:${dead}`, BOT_SERVICE_URL: `http://127.0.0.1:${dead}/`,
+      BOT_OPENID_METADATA_URL: `http://127.0.0.1:${dead}/.well-known/openidconfiguration`,
+    })), createLogger('silent'));
+    try {
+      const res = await fetch(`http://127.0.0.1:${second.port}/healthz`);
+      expect(res.status).toBe(503);
+      expect((await res.json() as { status: string }).status).toMatch(/cannot authenticate/);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('local mode as a web page in the developer\'s browser tries to drive it', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-attack-'));
+  let app: RunningApp;
+  let base: string;
+
+  beforeAll(async () => {
+    app = await startApp(loadConfig({ APP_MODE: 'local', POLICY_FILES: POLICY, PORT: '0', HOST: '127.0.0.1', SQLITE_PATH: path.join(dir, 'l.sqlite') }), createLogger('silent'));
+    base = `http://127.0.0.1:${app.port}`;
+  });
+  afterAll(async () => {
+    await app?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('when a form is posted (no CORS check applies to it), then it is refused with 415', async () => {
+    const body = new URLSearchParams({ type: 'message', text: 'concern export SG-2026-0001' });
+    const res = await fetch(`${base}/api/messages`, { method: 'POST', body });
+    expect(res.status).toBe(415);
+  });
+
+  it('when the activity names a serviceUrl off this machine, then it is refused and nothing is sent there', async () => {
+    const res = await fetch(`${base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity('https://attacker.example/')) });
+    expect(res.status).toBe(400);
+  });
+
+  it.each([
+    ['a null serviceUrl', { ...activity(null) }],
+    ['a serviceUrl that is not a URL', { ...activity('not a url') }],
+    ['a conversationType that is an array', { ...activity('http://127.0.0.1:9/'), conversation: { id: 'a:x', conversationType: ['personal'] } }],
+    ['channelData that is a string', { ...activity('http://127.0.0.1:9/'), channelData: 'x' }],
+    ['entities that are an object', { ...activity('http://127.0.0.1:9/'), entities: { a: 1 } }],
+  ])('when the activity has %s, then it is 400 at once', async (_what, body) => {
+    const started = Date.now();
+    const res = await fetch(`${base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(res.status).toBe(400);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
