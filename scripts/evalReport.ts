@@ -3,15 +3,22 @@ import path from 'node:path';
 import { EvalCase, evaluateAnswers } from '../src/policy/evaluateAnswers';
 import { parsePolicyText } from '../src/policy/parsePolicy';
 import { createPolicyIndex, PolicyIndex } from '../src/policy/policyIndex';
+import { DEFAULT_MODEL_DIR } from '../src/policy/learnedModel';
 
-/** Prints answer-quality figures for each evaluation set in eval/ (the shared sample and our own). */
+/**
+ * Prints answer-quality figures for each evaluation set in eval/ (the shared sample and our own), answered
+ * as the bot answers (the learned model over the lexical index), or by the lexical index alone with
+ * --lexical (the design before the model, for comparison). Then the leave-one-kind-out figures that
+ * training measured on the corpus.
+ */
+const lexicalOnly = process.argv.includes('--lexical');
 const root = path.resolve(__dirname, '..', '..');
 const indexes = new Map<string, PolicyIndex>();
 const indexFor = (policy: string): PolicyIndex => {
   let idx = indexes.get(policy);
   if (!idx) {
     const file = path.join(root, 'samples', 'policies', policy);
-    idx = createPolicyIndex([parsePolicyText(fs.readFileSync(file, 'utf8'), policy)]);
+    idx = createPolicyIndex([parsePolicyText(fs.readFileSync(file, 'utf8'), policy)], lexicalOnly ? { model: null } : {});
     indexes.set(policy, idx);
   }
   return idx;
@@ -28,4 +35,12 @@ for (const set of ['qa-sample.jsonl', 'qa-staff.jsonl', 'qa-holdout.jsonl', 'qa-
   console.log(JSON.stringify({ set, answerable: r.answerable, top1: pct(r.top1, r.answerable), top3: pct(r.top3, r.answerable), quoted: pct(r.quoted, r.answerable), notCovered: r.notCovered, abstained: pct(r.abstained, r.notCovered) }));
   // The blind set's failures are not printed: reading them would make it one more set to tune on.
   if (verbose && set !== 'qa-blind.jsonl') for (const f of r.failures) console.log(`  ${f.kind.padEnd(18)} ${f.policy.padEnd(22)} ${f.q}  ->  ${f.got}`);
+}
+
+if (!lexicalOnly) {
+  const record = JSON.parse(fs.readFileSync(path.join(DEFAULT_MODEL_DIR, 'training-record.json'), 'utf8')) as { leave_one_kind_out?: Record<string, { answerable: number; top1: number; top3: number; uncovered: number; declined: number }> };
+  for (const [kind, r] of Object.entries(record.leave_one_kind_out ?? {})) {
+    const pct = (a: number, b: number): string => (b === 0 ? 'n/a' : `${((100 * a) / b).toFixed(1)}%`);
+    console.log(JSON.stringify({ set: `corpus, ${kind} left out of training`, answerable: r.answerable, top1: pct(r.top1, r.answerable), top3: pct(r.top3, r.answerable), notCovered: r.uncovered, abstained: pct(r.declined, r.uncovered) }));
+  }
 }

@@ -58,7 +58,7 @@ export function answerJson(answer: Answer): { answered: boolean; answer: string;
   const where = answer.best.section.ordinal === 0 ? label : `Section ${label}`;
   return {
     answered: true,
-    answer: `"${answer.best.quote}" (${where}, ${answer.best.doc.source})`,
+    answer: `"${answer.best.quote}" (${where}, ${answer.best.doc.title})`,
     matches: answer.matches.map((m) => ({ number: m.section.number, title: m.section.title, text: m.section.text, score: m.score, document: m.doc.source })),
   };
 }

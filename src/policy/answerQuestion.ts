@@ -1,5 +1,6 @@
 import { PolicyDocument, PolicySection } from './policyDocument';
 import { Passage, PolicyIndex, SectionMatch } from './policyIndex';
+import { LearnedRanking, passageText, RankedSection } from './learnedRanking';
 
 /** One cited section in an answer. */
 export interface AnswerMatch {
@@ -47,6 +48,8 @@ const MAX_QUESTION_LENGTH = 500;
 export function answerQuestion(index: PolicyIndex, question: string, thresholds: AnswerThresholds = DEFAULT_THRESHOLDS): Answer {
   const q = question.trim().slice(0, MAX_QUESTION_LENGTH);
   if (q === '') return { answered: false, question: q, reason: 'EMPTY_QUESTION', matches: [] };
+  const ranking = index.rank(q);
+  if (ranking) return answerFromRanking(q, ranking);
   const { matches } = index.search(q, 5);
   const top = matches[0];
   // Declined when no candidate section has a passage that covers enough of the question: a question the
@@ -57,6 +60,42 @@ export function answerQuestion(index: PolicyIndex, question: string, thresholds:
   const secondary = second && second.score >= thresholds.secondaryRatio * top.score && second.coverage >= thresholds.minCoverage
     ? cited[1] : null;
   return { answered: true, question: q, best: cited[0], secondary, matches: cited };
+}
+
+/** How many sections an answer lists (best first): the cited one, the close second, and the rest for `ask --json`. */
+const LISTED_MATCHES = 5;
+/**
+ * A second section is offered when the model gives it at least this share of the best one's probability
+ * (logits within about 0.9): close enough that staff should see both.
+ */
+const SECONDARY_SHARE = 0.4;
+/** A neighbouring passage joins the quote only when the model finds it this close to the chosen one's similarity: it makes the same point. */
+const QUOTE_NEIGHBOUR_MARGIN = 0.02;
+
+/** The answer the learned model gives: declined when its classifier says the policy does not answer the question. */
+function answerFromRanking(q: string, ranking: LearnedRanking): Answer {
+  if (!ranking.answered || ranking.ranked.length === 0) return { answered: false, question: q, reason: 'NOT_COVERED', matches: [] };
+  const listed = ranking.ranked.slice(0, LISTED_MATCHES);
+  const top = listed[0].score;
+  const shares = listed.map((r) => Math.exp(r.score - top));
+  const total = ranking.ranked.reduce((sum, r) => sum + Math.exp(r.score - top), 0);
+  const cited = listed.map((r, i) => ({ doc: r.doc, section: r.section, score: round(shares[i] / total), quote: quoteFromRanked(r) }));
+  const secondary = cited.length > 1 && shares[1] >= SECONDARY_SHARE ? cited[1] : null;
+  return { answered: true, question: q, best: cited[0], secondary, matches: cited };
+}
+
+/**
+ * The quote is the one passage (a sentence, or a bullet with its lead-in) the model finds closest to the
+ * question; a neighbour joins it only when it is as close (the policy making the same point over two
+ * sentences), so passages about different points are never stitched together.
+ */
+function quoteFromRanked(r: RankedSection): string {
+  const best = r.passages[0];
+  const neighbour = r.passages.find((p) => Math.abs(p.passage.position - best.passage.position) === 1 && p.passage.leadIn === best.passage.leadIn
+    && p.score >= best.score - QUOTE_NEIGHBOUR_MARGIN);
+  if (!neighbour) return passageText(best.passage);
+  const [first, second] = [best.passage, neighbour.passage].sort((a, b) => a.position - b.position);
+  return first.leadIn && first.leadIn === second.leadIn ? `${first.leadIn} ${first.text} ${second.text}` : `${passageText(first)} ${second.text}`;
 }
 
 function toAnswerMatch(m: SectionMatch): AnswerMatch {

@@ -4,6 +4,8 @@ import { FRONT_PAGE_TITLE, PolicyDocument, PolicySection } from './policyDocumen
 import { isFramingWord, stemToken, tokenize } from './textAnalysis';
 import { WordRole, wordRoles } from './questionAnalysis';
 import { lemmaFrequency, warmWordNet, wordNetAlternatives } from './wordnetSynonyms';
+import { LearnedModel, loadLearnedModel } from './learnedModel';
+import { createLearnedRanker, LEXICAL_CANDIDATES, LearnedRanking } from './learnedRanking';
 
 /** The smallest quotable piece of a policy: a sentence, or a bullet with the line that introduces it. */
 export interface Passage {
@@ -61,7 +63,17 @@ export interface QuestionIdea {
 export interface PolicyIndex {
   readonly documents: readonly PolicyDocument[];
   readonly passageCount: number;
+  readonly passages: readonly Passage[];
+  /** Lexical search: BM25 over ideas, with the lexicon and WordNet. */
   search(question: string, limit?: number): SearchResult;
+  /** The learned model's ranking over the lexical candidates and every section; null without a model. */
+  rank(question: string): LearnedRanking | null;
+}
+
+/** How an index is built: by default with the shipped learned model (see learnedModel.ts). */
+export interface PolicyIndexOptions {
+  /** null: lexical search only (as training's export uses it, so the model never ranks its own features). */
+  model?: LearnedModel | null;
 }
 
 interface IndexedPassage { id: number; text: string; title: string }
@@ -95,7 +107,7 @@ function coverageCredit(weight: number): number {
 }
 
 /** Builds the index: every section split into passages, indexed with BM25 over text and section title. */
-export function createPolicyIndex(documents: readonly PolicyDocument[]): PolicyIndex {
+export function createPolicyIndex(documents: readonly PolicyDocument[], options: PolicyIndexOptions = {}): PolicyIndex {
   // WordNet (see wordNetAlternatives) is loaded once a process, here rather than on the first question.
   warmWordNet();
   const passages: Passage[] = [];
@@ -132,9 +144,16 @@ export function createPolicyIndex(documents: readonly PolicyDocument[]): PolicyI
   const n = passages.length;
   const idfOf = (d: number): number => Math.log(1 + (n - d + 0.5) / (d + 0.5));
 
-  return {
+  const model = options.model === undefined ? loadLearnedModel() : options.model;
+  const learned = model ? createLearnedRanker(model, passages) : null;
+
+  const index: PolicyIndex = {
     documents,
     passageCount: passages.length,
+    passages,
+    rank(question: string): LearnedRanking | null {
+      return learned ? learned(question, index.search(question, LEXICAL_CANDIDATES).matches) : null;
+    },
     search(question: string, limit = 5): SearchResult {
       const terms = expandQuestion(question);
       if (terms.length === 0) return { terms, ideas: [], matches: [] };
@@ -249,6 +268,7 @@ export function createPolicyIndex(documents: readonly PolicyDocument[]): PolicyI
       return { terms, ideas, matches: matches.slice(0, limit) };
     },
   };
+  return index;
 }
 
 /**

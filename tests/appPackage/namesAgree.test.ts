@@ -40,6 +40,7 @@ const NOT_SET_IN_AZURE: Record<string, string> = {
   AZURE_STORAGE_CONNECTION_STRING: 'the storage account refuses shared keys; the managed identity is used',
   ROSTER_FILE: 'a roster CSV would replace the Graph staff list; production reads staff from Graph',
   WORKER_ID: 'must differ per instance; the default (host name, process id) does',
+  BOT_OPENID_METADATA_URL: "the public cloud's Bot Connector signing keys are the default; a local stand-in is for tests only",
 };
 
 /** Toolkit built-ins a project may reference without defining. */

@@ -1,0 +1,700 @@
+"""Trains the policy question model from the corpus the team wrote (corpus/), and writes the shipped files.
+
+Three parts, all small enough to run in plain TypeScript at answer time (src/policy/learnedModel.ts):
+  1. a dual encoder: a question and a passage (or a section heading) each become the weighted mean of their
+     word vectors (GloVe 100d plus a learned correction per word and a fastText-style character n-gram part
+     for typos and slang), projected by a learned matrix; similarity is the cosine;
+  2. a re-ranker: a linear score per candidate section over the dual encoder's similarities and the lexical
+     index's score and coverage (features in `section_features`);
+  3. a decline classifier: logistic regression over the best candidate's features, trained with the corpus's
+     uncovered questions, deciding whether the policy answers the question at all.
+
+The re-ranker and the decline classifier learn from out-of-fold scores: the dual encoder is trained six
+times, each time leaving one kind of school out, and scores the left-out kind. Those runs also give the
+leave-one-kind-out figures. The shipped dual encoder is then trained on the whole corpus.
+
+Nothing here reads the five real policies or their questions: they are test data (scripts/evalReport.ts).
+
+Usage: python3 training/train.py --data training/data/corpus.json --glove <wink json> --out models/policy-model
+"""
+import argparse
+import hashlib
+import json
+import math
+import os
+import random
+import struct
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+DIM = 100
+NGRAM_BUCKETS = 20000
+NGRAM_MIN, NGRAM_MAX = 3, 4
+TOP_GLOVE = 60000
+FORMAT_VERSION = 1
+
+
+def fnv1a(text):
+    """32-bit FNV-1a over UTF-8 bytes; src/policy/learnedModel.ts computes the same."""
+    h = 0x811C9DC5
+    for b in text.encode('utf-8'):
+        h ^= b
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def ngrams(word):
+    w = '<' + word + '>'
+    out = []
+    for n in range(NGRAM_MIN, NGRAM_MAX + 1):
+        for i in range(0, len(w) - n + 1):
+            out.append(fnv1a(w[i:i + n]) % NGRAM_BUCKETS)
+    return out
+
+
+class Vocab:
+    """Every word the model may meet: the corpus's words and the most frequent GloVe words."""
+
+    def __init__(self, glove, corpus_words):
+        self.words = []
+        self.index = {}
+        for w in corpus_words:
+            self.add(w)
+        for w in glove['words'][:TOP_GLOVE]:
+            if w.isalnum() and w.lower() == w:
+                self.add(w)
+        n = len(self.words)
+        self.unknown_logrank = math.log(len(glove['words']) + 2)
+        self.base = np.zeros((n, DIM), dtype=np.float32)
+        self.logrank = np.zeros(n, dtype=np.float32)
+        self.known = np.zeros(n, dtype=np.float32)
+        vecs = glove['vectors']
+        for i, w in enumerate(self.words):
+            v = vecs.get(w)
+            if v is not None:
+                self.base[i] = np.asarray(v[:DIM], dtype=np.float32)
+                self.logrank[i] = math.log(v[DIM + 1] + 2)
+                self.known[i] = 1
+            else:
+                self.logrank[i] = self.unknown_logrank
+        grams = [ngrams(w) for w in self.words]
+        self.max_grams = max(len(g) for g in grams)
+        self.grams = np.full((n, self.max_grams), -1, dtype=np.int64)
+        for i, g in enumerate(grams):
+            self.grams[i, :len(g)] = g
+
+    def add(self, w):
+        if w not in self.index:
+            self.index[w] = len(self.words)
+            self.words.append(w)
+
+    def ids(self, tokens):
+        return [self.index[t] for t in tokens if t in self.index]
+
+
+class Encoder(torch.nn.Module):
+    def __init__(self, vocab, trainable_words):
+        super().__init__()
+        n = len(vocab.words)
+        self.base = torch.nn.Parameter(torch.from_numpy(vocab.base), requires_grad=False)
+        self.logrank = torch.nn.Parameter(torch.from_numpy(vocab.logrank), requires_grad=False)
+        self.known = torch.nn.Parameter(torch.from_numpy(vocab.known), requires_grad=False)
+        grams = torch.from_numpy(vocab.grams)
+        self.gram_mask = torch.nn.Parameter((grams >= 0).float(), requires_grad=False)
+        self.grams = torch.nn.Parameter(grams.clamp(min=0), requires_grad=False)
+        # Corrections are learnt only for the corpus's words: row t of delta belongs to the t-th of them, and
+        # every other word points at the last row, which is kept at zero.
+        t = len(trainable_words)
+        slot = torch.full((n,), t, dtype=torch.long)
+        slot[trainable_words] = torch.arange(t)
+        self.slot = torch.nn.Parameter(slot, requires_grad=False)
+        self.delta = torch.nn.Parameter(torch.zeros(t + 1, DIM))
+        self.delta_weight = torch.nn.Parameter(torch.zeros(t + 1))
+        keep = torch.ones(t + 1)
+        keep[t] = 0
+        self.keep = torch.nn.Parameter(keep, requires_grad=False)
+        self.gram_table = torch.nn.Parameter(torch.zeros(NGRAM_BUCKETS, DIM))
+        self.weight_coef = torch.nn.Parameter(torch.tensor([0.0, 0.3, -0.5]))  # bias, log rank, unknown to GloVe
+        self.wq = torch.nn.Parameter(torch.eye(DIM) + 0.01 * torch.randn(DIM, DIM))
+        self.wp = torch.nn.Parameter(torch.eye(DIM) + 0.01 * torch.randn(DIM, DIM))
+        self.unknown_logrank = vocab.unknown_logrank
+        self.heading_mix = torch.nn.Parameter(torch.tensor(0.5))
+        self.scale = torch.nn.Parameter(torch.tensor(10.0))
+        self.null = torch.nn.Parameter(torch.tensor(0.5))
+
+    def gram_part(self, ids):
+        g = self.gram_table[self.grams[ids]]  # [..., G, D]
+        m = self.gram_mask[ids].unsqueeze(-1)
+        return (g * m).sum(-2) / m.sum(-2).clamp(min=1)
+
+    def word_vectors(self, ids):
+        slot = self.slot[ids]
+        return self.base[ids] + (self.keep[slot].unsqueeze(-1) * self.delta[slot]) + self.gram_part(ids)
+
+    def unseen_weight(self):
+        c = self.weight_coef
+        return F.softplus(c[0] + c[1] * self.unknown_logrank + c[2])
+
+    def word_weights(self, ids):
+        c = self.weight_coef
+        slot = self.slot[ids]
+        a = c[0] + c[1] * self.logrank[ids] + c[2] * (1 - self.known[ids]) + self.keep[slot] * self.delta_weight[slot]
+        return F.softplus(a)
+
+    def embed(self, ids, mask, proj, unseen=None):
+        """Weighted mean of word vectors, projected and normalised. Each distinct word is computed once;
+        where `unseen` is 1, a word reads as one the model never met: its character n-grams only."""
+        uniq, inverse = torch.unique(ids, return_inverse=True)
+        v = self.word_vectors(uniq)[inverse]
+        w = self.word_weights(uniq)[inverse]
+        if unseen is not None:
+            u = unseen.unsqueeze(-1)
+            v = (1 - u) * v + u * self.gram_part(uniq)[inverse]
+            w = (1 - unseen) * w + unseen * self.unseen_weight()
+        w = w * mask
+        x = (v * w.unsqueeze(-1)).sum(-2) / w.sum(-1, keepdim=True).clamp(min=1e-6)
+        return F.normalize(x @ proj.T, dim=-1)
+
+
+def pad(seqs, min_len=1):
+    length = max(min_len, max((len(s) for s in seqs), default=1))
+    ids = torch.zeros((len(seqs), length), dtype=torch.long)
+    mask = torch.zeros((len(seqs), length))
+    for i, s in enumerate(seqs):
+        if s:
+            ids[i, :len(s)] = torch.tensor(s)
+            mask[i, :len(s)] = 1
+    return ids, mask
+
+
+class PolicyTensors:
+    """One policy's passages and headings as padded id tensors, and which section each passage is in."""
+
+    def __init__(self, policy, vocab):
+        self.id = policy['id']
+        self.kind = policy['kind']
+        self.sections = [s['ordinal'] for s in policy['sections']]
+        self.section_pos = {o: i for i, o in enumerate(self.sections)}
+        passages, owner, first = [], [], {}
+        for si, s in enumerate(policy['sections']):
+            for pi, p in enumerate(s['passages']):
+                first.setdefault((s['ordinal'], pi), len(passages))
+                passages.append(vocab.ids(p['tokens']))
+                owner.append(si)
+        self.passage_index = first
+        self.p_ids, self.p_mask = pad(passages)
+        self.h_ids, self.h_mask = pad([vocab.ids(s['heading']) for s in policy['sections']])
+        self.owner = torch.tensor(owner)
+        self.n_sections = len(self.sections)
+
+
+def encode_policy(model, pt):
+    p = model.embed(pt.p_ids, pt.p_mask, model.wp)
+    h = model.embed(pt.h_ids, pt.h_mask, model.wp)
+    return p, h
+
+
+def dual_scores(model, pt, q_ids, q_mask, q_unseen=None):
+    """Per question: passage similarities [Q, P], heading similarities [Q, S], and section scores [Q, S]."""
+    p, h = encode_policy(model, pt)
+    q = model.embed(q_ids, q_mask, model.wq, q_unseen)
+    ps = q @ p.T
+    hs = q @ h.T
+    sec = torch.full((q.shape[0], pt.n_sections), -2.0)
+    sec = sec.scatter_reduce(1, pt.owner.unsqueeze(0).expand_as(ps), ps, reduce='amax', include_self=True)
+    return ps, hs, sec
+
+
+def train_dual(policies, questions, vocab, trainable, epochs, seed, log=None):
+    torch.manual_seed(seed)
+    random.seed(seed)
+    model = Encoder(vocab, trainable)
+    opt = torch.optim.Adam([
+        {'params': [model.delta, model.gram_table], 'lr': 0.01},
+        {'params': [model.delta_weight, model.weight_coef], 'lr': 0.02},
+        {'params': [model.wq, model.wp, model.heading_mix, model.scale, model.null], 'lr': 0.005},
+    ])
+    by_policy = {}
+    for q in questions:
+        by_policy.setdefault(q['policy'], []).append(q)
+    batches = []
+    for pid, qs in by_policy.items():
+        for i in range(0, len(qs), 64):
+            batches.append((pid, qs[i:i + 64]))
+    for epoch in range(epochs):
+        random.shuffle(batches)
+        total = 0.0
+        for pid, qs in batches:
+            pt = policies[pid]
+            q_tokens = []
+            for q in qs:
+                ids = vocab.ids(q['tokens'])
+                # word dropout: staff leave words out, and it keeps the model from leaning on any one word
+                kept = [i for i in ids if random.random() > 0.1] or ids
+                q_tokens.append(kept)
+            q_ids, q_mask = pad(q_tokens)
+            # some words read as never seen, so the n-grams learn to stand for words on their own (typos)
+            unseen = (torch.rand(q_ids.shape) < 0.15).float()
+            ps, hs, sec = dual_scores(model, pt, q_ids, q_mask, unseen)
+            scale = model.scale
+            null = model.null * scale
+            sec_logits = scale * (sec + model.heading_mix * hs)
+            pas_logits = scale * (ps + model.heading_mix * hs[:, pt.owner])
+            sec_logits = torch.cat([sec_logits, null.expand(len(qs), 1)], 1)
+            pas_logits = torch.cat([pas_logits, null.expand(len(qs), 1)], 1)
+            sec_target = torch.tensor([pt.section_pos[q['section']] if q['section'] is not None else pt.n_sections for q in qs])
+            pas_target = torch.tensor([pt.passage_index.get((q['section'], max(q['passage'], 0)), -100) if q['section'] is not None else ps.shape[1] for q in qs])
+            loss = F.cross_entropy(sec_logits, sec_target) + 0.5 * F.cross_entropy(pas_logits, pas_target, ignore_index=-100)
+            reg = 1e-4 * (model.delta.pow(2).sum() / max(1, len(trainable))) + 1e-5 * model.gram_table.pow(2).sum() / 100
+            opt.zero_grad()
+            (loss + reg).backward()
+            opt.step()
+            total += loss.item() * len(qs)
+        if log:
+            log(f'  epoch {epoch + 1}: loss {total / max(1, len(questions)):.3f}')
+    return model
+
+
+def soft_match(model, pt, q_ids):
+    """Per question and passage: the weighted share of the question's words that some word of the passage means,
+    each question word counting its best cosine with a passage word (word vectors as the model learnt them)."""
+    p_ids, p_mask = pt.p_ids, pt.p_mask
+    uniq, inverse = torch.unique(p_ids, return_inverse=True)
+    pv = F.normalize(model.word_vectors(uniq), dim=-1)  # [U, D]
+    out, whole = [], []
+    for ids in q_ids:
+        if not ids:
+            out.append(torch.zeros(p_ids.shape[0]))
+            whole.append([0.0, 1.0])
+            continue
+        t = torch.tensor(sorted(set(ids)))
+        qv = F.normalize(model.word_vectors(t), dim=-1)
+        w = model.word_weights(t)
+        sims = qv @ pv.T  # [T, U]
+        per_token = sims[:, inverse]  # [T, P, L]
+        per_token = per_token.masked_fill(p_mask.unsqueeze(0) == 0, -1.0).amax(-1)  # [T, P]
+        out.append((w.unsqueeze(-1) * per_token.clamp(min=0)).sum(0) / w.sum())
+        # Over the whole policy: how much of the question some word of the policy means, and how much of it
+        # (by weight) no word of the policy comes near: a topic the policy never mentions.
+        best = sims.amax(1).clamp(min=0)
+        whole.append([float((w * best).sum() / w.sum()), float((w * (best < UNMATCHED_SIMILARITY).float()).sum() / w.sum())])
+    return torch.stack(out), np.array(whole, dtype=np.float32)
+
+
+UNMATCHED_SIMILARITY = 0.5
+
+
+def section_features(ps, hs, sec, lexical, pt, heading_mix, soft):
+    """Features of every candidate section for one question: see FEATURES."""
+    n = pt.n_sections
+    soft_sec = np.full(n, 0.0, dtype=np.float32)
+    np.maximum.at(soft_sec, pt.owner.numpy(), soft)
+    lex_score = np.zeros(n, dtype=np.float32)
+    lex_cov = np.zeros(n, dtype=np.float32)
+    lex_rank = np.zeros(n, dtype=np.float32)
+    top_lex = max([m['score'] for m in lexical] + [1e-9])
+    for r, m in enumerate(lexical):
+        i = pt.section_pos.get(m['section'])
+        if i is None:
+            continue
+        lex_score[i] = m['score'] / top_lex
+        lex_cov[i] = m['coverage']
+        lex_rank[i] = 1.0 / (r + 1)
+    dual = sec + heading_mix * hs
+    order = np.argsort(-dual)
+    dual_rank = np.zeros(n, dtype=np.float32)
+    dual_rank[order] = 1.0 / (np.arange(n) + 1)
+    feats = np.stack([dual, sec, hs, dual - dual.max(), dual_rank, lex_score, lex_cov, lex_rank, (lex_score > 0).astype(np.float32), soft_sec, soft_sec - soft_sec.max()], 1)
+    return feats
+
+
+FEATURES = ['dual', 'passage', 'heading', 'dual_gap', 'dual_rank', 'lex_score', 'lex_coverage', 'lex_rank', 'lex_present', 'soft', 'soft_gap']
+
+
+def question_features(feats, scores, lexical, whole):
+    """Features deciding whether the policy answers at all, from the best candidate and the runner-up, and from
+    how much of the question the policy's words mean at all (`whole`: soft coverage, unmatched share)."""
+    order = np.argsort(-scores)
+    best, second = order[0], order[1] if len(order) > 1 else order[0]
+    top_cov = max([m['coverage'] for m in lexical] + [0.0])
+    return np.array([
+        scores[best], scores[best] - scores[second], feats[best, 0], feats[best, 1], feats[best, 2],
+        feats[best, 6], top_cov, feats[best, 5], 1.0 if lexical else 0.0, feats[best, 9], feats[:, 9].max(),
+        whole[0], whole[1],
+    ], dtype=np.float32)
+
+
+DECLINE_FEATURES = ['rank_score', 'rank_margin', 'dual', 'passage', 'heading', 'lex_coverage_best', 'lex_coverage_top', 'lex_score_best', 'lex_any', 'soft_best', 'soft_top', 'policy_soft', 'policy_unmatched']
+
+
+def score_questions(model, policies, vocab, questions):
+    """Dual-encoder similarities for each question against its policy, as numpy arrays."""
+    out = []
+    with torch.no_grad():
+        by_policy = {}
+        for q in questions:
+            by_policy.setdefault(q['policy'], []).append(q)
+        hm = model.heading_mix.item()
+        for pid, qs in by_policy.items():
+            pt = policies[pid]
+            id_lists = [vocab.ids(q['tokens']) for q in qs]
+            q_ids, q_mask = pad(id_lists)
+            ps, hs, sec = dual_scores(model, pt, q_ids, q_mask)
+            soft, whole = soft_match(model, pt, id_lists)
+            soft = soft.numpy()
+            for i, q in enumerate(qs):
+                if q['section'] is not None:
+                    owner = pt.owner.numpy()
+                    gold_rows = np.nonzero(owner == pt.section_pos[q['section']])[0]
+                    PASSAGE_SIMS[id(q)] = ps[i].numpy()[gold_rows]
+                WHOLE_POLICY[id(q)] = whole[i]
+                out.append((q, section_features(ps[i].numpy(), hs[i].numpy(), sec[i].numpy(), q['lexical'], pt, hm, soft[i])))
+    return out
+
+
+PASSAGE_SIMS = {}
+WHOLE_POLICY = {}
+
+
+def quote_accuracy(scored, weight):
+    """Share of answerable questions whose chosen quote (within the right section) is the labelled passage:
+    the model's passage similarity plus `weight` times the lexical passage score (0..1 within the section)."""
+    hits = n = 0
+    for q, _ in scored:
+        sims = PASSAGE_SIMS.get(id(q))
+        if sims is None or q['passage'] is None or q['passage'] < 0:
+            continue
+        lex = np.zeros(len(sims), dtype=np.float32)
+        for m in q['lexical']:
+            if m['section'] == q['section']:
+                top = max([sc for _, sc in m['passages']] + [1e-9])
+                for pos, sc in m['passages']:
+                    if pos < len(lex):
+                        lex[pos] = sc / top
+        n += 1
+        hits += 1 if int(np.argmax(sims + weight * lex)) == q['passage'] else 0
+    return hits / max(1, n)
+
+
+def fit_ranker(scored, policies, epochs=300, l2=1e-3):
+    """Linear softmax re-ranker over candidate sections (answerable questions only), fitted on all at once."""
+    rows = [(f, policies[q['policy']].section_pos[q['section']]) for q, f in scored if q['section'] is not None]
+    width = max(f.shape[0] for f, _ in rows)
+    feats = torch.zeros((len(rows), width, len(FEATURES)))
+    valid = torch.zeros((len(rows), width), dtype=torch.bool)
+    for i, (f, _) in enumerate(rows):
+        feats[i, :f.shape[0]] = torch.from_numpy(f)
+        valid[i, :f.shape[0]] = True
+    targets = torch.tensor([t for _, t in rows])
+    w = torch.zeros(len(FEATURES), requires_grad=True)
+    with torch.no_grad():
+        w[0] = 5.0
+    opt = torch.optim.Adam([w], lr=0.05)
+    for _ in range(epochs):
+        logits = (feats @ w).masked_fill(~valid, -1e9)
+        loss = F.cross_entropy(logits, targets) + l2 * w.pow(2).sum()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return w.detach().numpy()
+
+
+DECLINE_KIND = 'logistic'
+DECLINE_HIDDEN = 16
+
+
+def fit_decline(scored, w_rank):
+    """Whether the policy answers the question: logistic regression, or with --decline mlp one hidden tanh layer;
+    both weigh the two classes equally (the corpus has about four answerable questions to one uncovered)."""
+    x, y = [], []
+    for q, f in scored:
+        x.append(question_features(f, f @ w_rank, q['lexical'], WHOLE_POLICY[id(q)]))
+        y.append(0 if q['section'] is None else 1)
+    x = np.array(x)
+    mean, std = x.mean(0), x.std(0) + 1e-6
+    if DECLINE_KIND == 'logistic':
+        from sklearn.linear_model import LogisticRegression
+        clf = LogisticRegression(C=1.0, max_iter=2000, class_weight='balanced').fit((x - mean) / std, y)
+        return {'mean': mean, 'std': std, 'coef': clf.coef_[0], 'bias': float(clf.intercept_[0]), 'hidden': None}
+    torch.manual_seed(11)
+    xt = torch.from_numpy(((x - mean) / std).astype(np.float32))
+    yt = torch.tensor(y, dtype=torch.float32)
+    pos = yt.mean()
+    sample_w = torch.where(yt > 0, 0.5 / pos, 0.5 / (1 - pos))
+    w1 = torch.nn.Parameter(0.3 * torch.randn(DECLINE_HIDDEN, x.shape[1]))
+    b1 = torch.nn.Parameter(torch.zeros(DECLINE_HIDDEN))
+    w2 = torch.nn.Parameter(0.3 * torch.randn(DECLINE_HIDDEN))
+    b2 = torch.nn.Parameter(torch.zeros(()))
+    opt = torch.optim.Adam([w1, b1, w2, b2], lr=0.02, weight_decay=1e-3)
+    for _ in range(600):
+        z = torch.tanh(xt @ w1.T + b1) @ w2 + b2
+        loss = (F.binary_cross_entropy_with_logits(z, yt, reduction='none') * sample_w).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return {'mean': mean, 'std': std, 'coef': w2.detach().numpy(), 'bias': float(b2.item()),
+            'hidden': {'weights': w1.detach().numpy(), 'bias': b1.detach().numpy()}}
+
+
+def decline_probability(d, x):
+    v = (x - d['mean']) / d['std']
+    if d['hidden'] is not None:
+        v = np.tanh(d['hidden']['weights'] @ v + d['hidden']['bias'])
+    z = float(v @ d['coef'] + d['bias'])
+    return 1 / (1 + math.exp(-z))
+
+
+def evaluate(scored, policies, w_rank, decline, threshold):
+    """Right section first / in the top three (answerable), declined (uncovered), as the product would do it."""
+    r = {'answerable': 0, 'top1': 0, 'top3': 0, 'uncovered': 0, 'declined': 0, 'answered_wrongly_declined': 0}
+    for q, f in scored:
+        s = f @ w_rank
+        order = list(np.argsort(-s))
+        answered = decline_probability(decline, question_features(f, s, q['lexical'], WHOLE_POLICY[id(q)])) >= threshold
+        pt = policies[q['policy']]
+        if q['section'] is None:
+            r['uncovered'] += 1
+            r['declined'] += 0 if answered else 1
+            continue
+        r['answerable'] += 1
+        gold = pt.section_pos[q['section']]
+        if not answered:
+            r['answered_wrongly_declined'] += 1
+            continue
+        r['top1'] += 1 if order[0] == gold else 0
+        r['top3'] += 1 if gold in order[:3] else 0
+    return r
+
+
+def unit(i):
+    w = np.zeros(len(FEATURES), dtype=np.float32)
+    w[i] = 1
+    return w
+
+
+def ranking_top1(scored, policies, w):
+    """Share of answerable questions whose section ranks first, with no declining: how each design ranks."""
+    hits = n = 0
+    for q, f in scored:
+        if q['section'] is None:
+            continue
+        n += 1
+        hits += 1 if int(np.argmax(f @ w)) == policies[q['policy']].section_pos[q['section']] else 0
+    return f'{100 * hits / max(1, n):.1f}%'
+
+
+def fmt(r):
+    a, u = max(1, r['answerable']), max(1, r['uncovered'])
+    return f"top1 {100 * r['top1'] / a:.1f}% top3 {100 * r['top3'] / a:.1f}% declined {r['declined']}/{r['uncovered']} ({100 * r['declined'] / u:.1f}%) covered-but-declined {r['answered_wrongly_declined']}"
+
+
+def quantise(matrix):
+    """Row-wise int8: each row's largest magnitude maps to 127; the scale is kept per row."""
+    scale = np.abs(matrix).max(1) / 127.0
+    scale[scale == 0] = 1.0
+    q = np.clip(np.round(matrix / scale[:, None]), -127, 127).astype(np.int8)
+    return q, scale.astype(np.float32)
+
+
+PROBES = ['can i add a parent on facebook', 'Staff must not accept friend requests from pupils.', 'phtoes of the kidz on insta??']
+
+
+def probe_vectors(model, vocab, text, proj, tokens_of):
+    """What the trained model makes of a text, for tests/policy/learnedModel.test.ts to compare with the shipped files."""
+    tokens = tokens_of(text)
+    ids = [vocab.index.get(t, -1) for t in tokens]
+    with torch.no_grad():
+        vecs, weights = [], []
+        for t, i in zip(tokens, ids):
+            if i >= 0:
+                vecs.append(model.word_vectors(torch.tensor([i]))[0])
+                weights.append(model.word_weights(torch.tensor([i]))[0])
+            else:
+                grams = torch.tensor(ngrams(t))
+                vecs.append(model.gram_table[grams].mean(0))
+                weights.append(model.unseen_weight())
+        w = torch.stack(weights)
+        x = (torch.stack(vecs) * w.unsqueeze(-1)).sum(0) / w.sum()
+        return F.normalize(x @ proj.T, dim=-1).numpy().round(5).tolist()
+
+
+def model_tokens(text):
+    """training's copy of src/policy/modelText.ts, used only for the probes (the export tokenises everything else)."""
+    import re
+    t = text.lower().replace('\u2018', "'").replace('\u2019', "'")
+    t = re.sub(r"'s\b", '', t).replace("'", '')
+    return re.findall(r'[a-z0-9]+', t)
+
+
+def question_pairs(model, vocab, questions):
+    """Similarities of pairs of questions of one policy: those answered by the same section, and the others."""
+    with torch.no_grad():
+        by_policy = {}
+        for q in questions:
+            if q['section'] is not None:
+                by_policy.setdefault(q['policy'], []).append(q)
+        same, other = [], []
+        for qs in by_policy.values():
+            ids, mask = pad([vocab.ids(q['tokens']) for q in qs])
+            v = model.embed(ids, mask, model.wq)
+            sims = (v @ v.T).numpy()
+            sec = np.array([q['section'] for q in qs])
+            iu = np.triu_indices(len(qs), 1)
+            match = sec[iu[0]] == sec[iu[1]]
+            same.append(sims[iu][match])
+            other.append(sims[iu][~match])
+        return np.concatenate(same), np.concatenate(other)
+
+
+def rewording_similarity(same, other, false_share=0.005):
+    """The similarity above which at most `false_share` of pairs answered by different sections fall (measured
+    out of fold): an owner's taught question then catches its rewordings without catching other questions."""
+    t = float(np.quantile(other, 1 - false_share))
+    return t, float((same >= t).mean())
+
+
+def write_model(out_dir, model, vocab, w_rank, decline, threshold, record, rewording, quote_weight):
+    os.makedirs(out_dir, exist_ok=True)
+    record['probes'] = [{'text': t, 'question': probe_vectors(model, vocab, t, model.wq, model_tokens), 'policy': probe_vectors(model, vocab, t, model.wp, model_tokens)} for t in PROBES]
+    with torch.no_grad():
+        ids = torch.arange(len(vocab.words))
+        vectors = torch.cat([model.word_vectors(ids[i:i + 4096]) for i in range(0, len(ids), 4096)]).numpy()
+        weights = model.word_weights(ids).numpy()
+        oov_weight = float(model.unseen_weight().item())
+        grams = model.gram_table.numpy()
+    qv, sv = quantise(vectors)
+    qg, sg = quantise(grams)
+    blob_path = os.path.join(out_dir, 'vectors.bin')
+    with open(blob_path, 'wb') as f:
+        f.write(qv.tobytes())
+        f.write(sv.tobytes())
+        f.write(qg.tobytes())
+        f.write(sg.tobytes())
+        f.write(weights.astype(np.float32).tobytes())
+    with open(blob_path, 'rb') as f:
+        blob_sha = hashlib.sha256(f.read()).hexdigest()
+    meta = {
+        'format': FORMAT_VERSION,
+        'dim': DIM,
+        'ngram': {'buckets': NGRAM_BUCKETS, 'min': NGRAM_MIN, 'max': NGRAM_MAX},
+        'words': vocab.words,
+        'oovWeight': oov_weight,
+        'wq': model.wq.detach().numpy().round(6).tolist(),
+        'wp': model.wp.detach().numpy().round(6).tolist(),
+        'headingMix': float(model.heading_mix.item()),
+        'rewordingSimilarity': rewording,
+        'quoteLexicalWeight': quote_weight,
+        'ranker': {'features': FEATURES, 'weights': [float(x) for x in w_rank]},
+        'decline': {'features': DECLINE_FEATURES, 'mean': decline['mean'].tolist(), 'std': decline['std'].tolist(), 'coef': decline['coef'].tolist(), 'bias': decline['bias'], 'threshold': threshold,
+                    'hidden': None if decline['hidden'] is None else {'weights': decline['hidden']['weights'].tolist(), 'bias': decline['hidden']['bias'].tolist()}},
+        'unmatchedSimilarity': UNMATCHED_SIMILARITY,
+        'vectorsSha256': blob_sha,
+    }
+    with open(os.path.join(out_dir, 'model.json'), 'w') as f:
+        json.dump(meta, f)
+    with open(os.path.join(out_dir, 'training-record.json'), 'w') as f:
+        json.dump(record, f, indent=2)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--data', required=True)
+    ap.add_argument('--glove', required=True)
+    ap.add_argument('--out', required=True)
+    ap.add_argument('--epochs', type=int, default=12)
+    ap.add_argument('--seed', type=int, default=7)
+    ap.add_argument('--folds', default='kind', choices=['kind', 'none'])
+    ap.add_argument('--decline', default='logistic', choices=['logistic', 'mlp'])
+    args = ap.parse_args()
+    global DECLINE_KIND
+    DECLINE_KIND = args.decline
+    torch.set_num_threads(max(1, os.cpu_count() or 1))
+    t0 = time.time()
+    log = lambda m: print(m, flush=True)
+
+    with open(args.data) as f:
+        data = json.load(f)
+    with open(args.glove) as f:
+        glove = json.load(f)
+    corpus_words = sorted({t for p in data['policies'] for s in p['sections'] for x in [s['heading']] + [pp['tokens'] for pp in s['passages']] for t in x}
+                          | {t for q in data['questions'] for t in q['tokens']})
+    vocab = Vocab(glove, corpus_words)
+    del glove
+    trainable = torch.tensor([vocab.index[w] for w in corpus_words])
+    policies = {p['id']: PolicyTensors(p, vocab) for p in data['policies']}
+    questions = [q for q in data['questions'] if q['policy'] in policies]
+    kinds = sorted({p.kind for p in policies.values()})
+    log(f'vocabulary {len(vocab.words)} words ({len(corpus_words)} from the corpus); {len(policies)} policies of {len(kinds)} kinds; {len(questions)} questions')
+
+    # Out-of-fold dual-encoder scores, leaving one kind of school out each time.
+    scored = []
+    fold_of = {}
+    pairs_same, pairs_other = [], []
+    if args.folds == 'kind' and len(kinds) > 1:
+        for kind in kinds:
+            train_q = [q for q in questions if policies[q['policy']].kind != kind]
+            test_q = [q for q in questions if policies[q['policy']].kind == kind]
+            log(f'fold: leave out {kind} ({len(test_q)} questions)')
+            m = train_dual(policies, train_q, vocab, trainable, args.epochs, args.seed)
+            same, other = question_pairs(m, vocab, test_q)
+            pairs_same.append(same)
+            pairs_other.append(other)
+            for item in score_questions(m, policies, vocab, test_q):
+                scored.append(item)
+                fold_of[id(item[0])] = kind
+    else:
+        m = train_dual(policies, questions, vocab, trainable, args.epochs, args.seed)
+        scored = score_questions(m, policies, vocab, questions)
+        same, other = question_pairs(m, vocab, questions)
+        pairs_same.append(same)
+        pairs_other.append(other)
+
+    # Leave-one-kind-out figures for the whole pipeline: re-ranker and decline fitted without that kind.
+    loko = {}
+    if fold_of:
+        for kind in kinds:
+            train_s = [s for s in scored if fold_of[id(s[0])] != kind]
+            test_s = [s for s in scored if fold_of[id(s[0])] == kind]
+            w = fit_ranker(train_s, policies)
+            d = fit_decline(train_s, w)
+            dual_only = np.zeros(len(FEATURES), dtype=np.float32)
+            dual_only[0] = 1
+            loko[kind] = {'pipeline': evaluate(test_s, policies, w, d, 0.5)}
+            log(f'left out {kind}: {fmt(loko[kind]["pipeline"])}')
+            log(f'    ranking only (no declining): model {ranking_top1(test_s, policies, w)}, dual encoder alone {ranking_top1(test_s, policies, unit(0))}, lexical alone {ranking_top1(test_s, policies, unit(5))}, soft match alone {ranking_top1(test_s, policies, unit(9))}')
+
+    w_rank = fit_ranker(scored, policies)
+    decline = fit_decline(scored, w_rank)
+    quote_options = {w: quote_accuracy(scored, w) for w in (0.0, 0.1, 0.2, 0.3, 0.5, 1.0)}
+    quote_weight = max(quote_options, key=lambda w: quote_options[w])
+    log('quote chosen right (out of fold), by lexical weight: ' + ', '.join(f'{w}: {100 * a:.1f}%' for w, a in quote_options.items()))
+    threshold = 0.5
+    log(f'ranker weights {dict(zip(FEATURES, np.round(w_rank, 3).tolist()))}')
+    log(f'in-sample (out-of-fold dual scores): {fmt(evaluate(scored, policies, w_rank, decline, threshold))}')
+
+    log('final dual encoder on the whole corpus')
+    final = train_dual(policies, questions, vocab, trainable, args.epochs, args.seed)
+    with open(args.data, 'rb') as f:
+        data_sha = hashlib.sha256(f.read()).hexdigest()
+    record = {
+        'command': 'npm run train',
+        'data': {'file': os.path.basename(args.data), 'sha256': data_sha, 'corpus_sha256': data.get('corpusSha256'), 'policies': len(policies), 'questions': len(questions),
+                 'answerable': sum(1 for q in questions if q['section'] is not None), 'uncovered': sum(1 for q in questions if q['section'] is None)},
+        'settings': {'decline': args.decline, 'epochs': args.epochs, 'seed': args.seed, 'dim': DIM, 'ngram_buckets': NGRAM_BUCKETS, 'top_glove_words': TOP_GLOVE, 'word_dropout': 0.1},
+        'leave_one_kind_out': {k: v['pipeline'] for k, v in loko.items()},
+        'seconds': round(time.time() - t0, 1),
+    }
+    rewording, caught = rewording_similarity(np.concatenate(pairs_same), np.concatenate(pairs_other))
+    record['quote'] = {'lexical_weight': quote_weight, 'accuracy_by_weight': quote_options}
+    record['rewording'] = {'similarity': rewording, 'same_section_pairs_caught': caught}
+    log(f'rewording similarity {rewording:.3f}: catches {100 * caught:.1f}% of pairs answered by the same section')
+    write_model(args.out, final, vocab, w_rank, decline, threshold, record, rewording, quote_weight)
+    log(f'wrote {args.out} in {time.time() - t0:.0f} s')
+
+
+if __name__ == '__main__':
+    main()
