@@ -14,6 +14,7 @@ import { createConcernFeature } from './bot/concernFeature';
 import { createFieldCipher } from './storage/fieldEncryption';
 import { createSqliteConcernStore } from './storage/sqliteConcernStore';
 import { createAcknowledgementWiring } from './acknowledgementWiring';
+import { createTeachingLinkStore } from './storage/teachingLinkStoreFactory';
 
 /** A running bot: its HTTP server, bound port, policy library and a way to stop it cleanly. */
 export interface RunningApp {
@@ -60,9 +61,10 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
     ? createActionPlannerPhraser({ settings: config.openAI, trustedCa: options.openAITrustedCa })
     : undefined;
   if (phraser) logger.info({ event: 'answers.phrasingEnabled', timeoutMs: config.openAI!.timeoutMs }, 'answers may be phrased by Azure OpenAI, grounded in the cited section');
+  const teaching = await createTeachingLinkStore(config.storage, config.acknowledgement.azureTablePrefix, db);
   const app = createBotApp({
     adapter, library, questions, logger, policyOwners: config.policyOwners, botAppId: config.bot.id,
-    features: [acknowledgement.feature, concerns], phraser,
+    features: [acknowledgement.feature, concerns], phraser, teaching,
   });
   const authenticator = config.mode === 'production' && config.bot.id ? createBotFrameworkAuthenticator(config.bot.id, config.bot.openIdMetadataUrl) : undefined;
   const server = createServer({ adapter, app, logger, authenticator });

@@ -10,9 +10,13 @@ import { renderWelcomeCard } from '../cards/welcomeCard';
 import { Verbs } from '../cards/verbs';
 import { AppLogger } from '../logger';
 import { AnswerPhraser, phraseAnswer } from '../policy/answerPhrasing';
-import { Answer, answerQuestion } from '../policy/answerQuestion';
+import { Answer, AnswerOptions, answerQuestion, DEFAULT_THRESHOLDS, TAUGHT_NOT_COVERED } from '../policy/answerQuestion';
+import { loadLearnedModel } from '../policy/learnedModel';
+import { formatCitationLabel } from '../policy/policyDocument';
 import { findSection, PolicyLibrary } from '../policy/policyLibrary';
-import { QuestionLog } from '../policy/questionLog';
+import { AskedQuestion, QuestionLog } from '../policy/questionLog';
+import { createTaughtMatcher, TeachingLink, TeachingLinkStore } from '../policy/teachingLinks';
+import { renderTaughtCard, renderUnansweredCard, UnansweredItem } from '../cards/teachingCards';
 import { BotApp, BotFeature } from './botFeature';
 
 /** What the bot needs: the indexed policy, the question log, who owns the policy, and feature plug-ins. */
@@ -27,8 +31,15 @@ export interface BotAppDeps {
   phraser?: AnswerPhraser;
   /** Bot's app id, needed for proactive messages in production. */
   botAppId?: string;
+  /** Where owners' teaching links are kept; without it `unanswered` lists questions but nothing can be taught. */
+  teaching?: TeachingLinkStore;
   now?: () => Date;
 }
+
+/** How long an instance answers from the teaching links it last read before reading them again (another instance may have changed them). */
+const TAUGHT_TTL_MS = 60_000;
+/** The most questions one `unanswered` card lists (the card must stay well under the Teams size limit). */
+const UNANSWERED_SHOWN = 8;
 
 const MAX_QUESTION_CHARS = 500;
 
@@ -62,6 +73,55 @@ export function createBotApp(deps: BotAppDeps): BotApp {
   });
   const isOwner = (ctx: TurnContext): boolean => deps.policyOwners.includes(ctx.activity.from?.aadObjectId ?? '');
   const title = library.primary.title;
+
+  // Owners' teaching links, matched question to question by the model; re-read after each change and a minute after the last read.
+  let taught: AnswerOptions['taught'];
+  let taughtReadAt = 0;
+  const readTaught = async (): Promise<TeachingLink[]> => {
+    const links = deps.teaching ? await deps.teaching.list() : [];
+    taught = createTaughtMatcher(loadLearnedModel(), links);
+    taughtReadAt = Date.now();
+    return links;
+  };
+  const answerOptions = (): AnswerOptions => {
+    if (deps.teaching && Date.now() - taughtReadAt > TAUGHT_TTL_MS) {
+      taughtReadAt = Date.now();
+      readTaught().catch((err: Error) => logger.warn({ event: 'teaching.readFailed', name: err.name }, 'teaching links could not be read'));
+    }
+    return { taught };
+  };
+  const answer = (question: string): Answer => answerQuestion(library.index, question, DEFAULT_THRESHOLDS, answerOptions());
+  const sectionLabel = (key: string): string | null => {
+    if (key === TAUGHT_NOT_COVERED) return 'not covered by the policy';
+    const [docId, ordinal] = [key.slice(0, key.lastIndexOf('#')), Number(key.slice(key.lastIndexOf('#') + 1))];
+    const doc = library.documents.find((d) => d.id === docId);
+    const section = doc?.sections.find((s) => s.ordinal === ordinal) ?? (doc && ordinal === 0 ? { ordinal: 0, number: null, title: 'Front page', level: 1, parent: null, text: '' } : undefined);
+    if (!doc || !section) return null;
+    const label = formatCitationLabel(doc, section);
+    return library.documents.length > 1 ? `${label} (${doc.title})` : label;
+  };
+  const day = (iso: string): string => new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'Europe/London' });
+  const unansweredItems = async (): Promise<UnansweredItem[]> => {
+    const links = await readTaught();
+    const linked = new Set(links.map((l) => l.question.trim().toLowerCase()));
+    return questions.listFailed(50)
+      .filter((q) => !linked.has(q.question.trim().toLowerCase()))
+      .slice(0, UNANSWERED_SHOWN)
+      .map((q: AskedQuestion) => ({
+        questionId: q.id,
+        question: q.question,
+        status: `${q.answered ? 'Marked not helpful' : 'Not covered'}, ${day(q.askedAt)}`,
+        candidates: (library.index.rank(q.question)?.ranked ?? []).slice(0, 3).map((r) => ({
+          title: sectionLabel(`${r.doc.id}#${r.section.ordinal}`) ?? r.section.title,
+          section: `${r.doc.id}#${r.section.ordinal}`,
+        })),
+      }));
+  };
+  const taughtItems = async (): Promise<Parameters<typeof renderTaughtCard>[0]> => (await readTaught()).map((l) => ({
+    linkId: l.id,
+    question: l.question,
+    answer: `\u2192 ${sectionLabel(l.section) ?? 'a section this version of the policy no longer has'}, taught ${day(l.taughtAt)}`,
+  }));
 
   for (const feature of deps.features ?? []) feature.register(app);
 
@@ -97,11 +157,37 @@ export function createBotApp(deps: BotAppDeps): BotApp {
       await ctx.sendActivity('Only the policy owners can see the questions the policy could not answer.');
       return;
     }
-    const failed = questions.listFailed(20);
-    const lines = failed.map((q) => `- ${q.askedAt.slice(0, 10)} ${q.answered ? '(marked not helpful)' : '(not covered)'}: ${q.question}`);
-    await ctx.sendActivity(failed.length === 0
-      ? 'No unanswered questions so far.'
-      : `Questions the policy did not answer well (newest first):\n\n${lines.join('\n')}`);
+    await ctx.sendActivity({ attachments: [toAttachment(renderUnansweredCard(await unansweredItems()))] });
+  });
+
+  app.message(/^\s*taught\s*$/i, async (ctx) => {
+    if (!isOwner(ctx)) {
+      await ctx.sendActivity('Only the policy owners can see and change what the bot has been taught.');
+      return;
+    }
+    await ctx.sendActivity({ attachments: [toAttachment(renderTaughtCard(await taughtItems()))] });
+  });
+
+  app.adaptiveCards.actionExecute<{ questionId?: unknown; section?: unknown }>(Verbs.teachAnswer, async (ctx, _state, data) => {
+    if (!isOwner(ctx)) return 'Only the policy owners can teach the bot.';
+    if (!deps.teaching) return 'Teaching is not available: no store is configured.';
+    const id = typeof data?.questionId === 'string' ? data.questionId.slice(0, 64) : '';
+    const section = typeof data?.section === 'string' ? data.section.slice(0, 200) : '';
+    const asked = id ? questions.getQuestion(id) : null;
+    const label = section ? sectionLabel(section) : null;
+    if (!asked || !label) return 'Sorry, that question or section could not be found any more. Type **unanswered** to see the list again.';
+    await deps.teaching.add({ question: asked.question, section, taughtBy: ctx.activity.from?.aadObjectId ?? '', taughtAt: now().toISOString() });
+    logger.info({ event: 'teaching.linked', questionId: id, notCovered: section === TAUGHT_NOT_COVERED }, 'owner linked a question');
+    return renderUnansweredCard(await unansweredItems(), `Linked: that question and close rewordings of it now get ${label === 'not covered by the policy' ? '"the policy doesn\'t cover that"' : label}.`);
+  });
+
+  app.adaptiveCards.actionExecute<{ linkId?: unknown }>(Verbs.removeTeaching, async (ctx, _state, data) => {
+    if (!isOwner(ctx)) return 'Only the policy owners can change what the bot has been taught.';
+    if (!deps.teaching) return 'Teaching is not available: no store is configured.';
+    const linkId = typeof data?.linkId === 'string' ? data.linkId.slice(0, 100) : '';
+    const removed = linkId ? await deps.teaching.remove(linkId, ctx.activity.from?.aadObjectId ?? '', now().toISOString()) : false;
+    logger.info({ event: 'teaching.removed', removed }, 'owner removed a teaching link');
+    return renderTaughtCard(await taughtItems(), removed ? 'Removed. That question is answered by the model again.' : 'That link had already been removed.');
   });
 
   app.adaptiveCards.actionExecute(Verbs.showContents, async () => renderContentsCard(library.primary));
@@ -124,13 +210,13 @@ export function createBotApp(deps: BotAppDeps): BotApp {
       return 'Sorry, I could not find that question any more. Please ask it again.';
     }
     logger.info({ event: 'answer.feedback', helpful }, 'feedback recorded');
-    const answer = answerQuestion(library.index, asked.question);
-    if (!answer.answered) return renderNotCoveredCard(asked.question, title);
+    const redrawn = answer(asked.question);
+    if (!redrawn.answered) return renderNotCoveredCard(asked.question, title);
     // The card is redrawn as it was sent: with its AI phrasing, while the section it cited is still matched.
-    const shown = answer.secondary ? [answer.best, answer.secondary] : [answer.best];
+    const shown = redrawn.secondary ? [redrawn.best, redrawn.secondary] : [redrawn.best];
     const cited = asked.phrasing ? shown.find((m) => citedSectionKey(m) === asked.phrasing?.section) : undefined;
     const phrasing = asked.phrasing && cited ? { text: asked.phrasing.text, cited } : undefined;
-    return renderAnswerCard(answer, id, { given: true, helpful }, phrasing);
+    return renderAnswerCard(redrawn, id, { given: true, helpful }, phrasing);
   });
 
   app.activity(ActivityTypes.Message, async (ctx) => {
@@ -140,28 +226,28 @@ export function createBotApp(deps: BotAppDeps): BotApp {
       return;
     }
     const question = text.slice(0, MAX_QUESTION_CHARS);
-    const answer: Answer = answerQuestion(library.index, question);
+    const reply: Answer = answer(question);
     let phrasing: AnswerCardPhrasing | undefined;
     let fallback: string | undefined;
-    if (answer.answered && deps.phraser) {
+    if (reply.answered && deps.phraser) {
       // The model may take seconds; show that the bot is on it.
       // Best effort: a typing indicator Teams refuses must not cost the answer.
       await ctx.sendActivity({ type: ActivityTypes.Typing }).catch(() => undefined);
-      const outcome = await phraseAnswer(answer, deps.phraser);
+      const outcome = await phraseAnswer(reply, deps.phraser);
       if (outcome.phrased) phrasing = { text: outcome.answer.text, cited: outcome.cited };
       else fallback = outcome.reason;
     }
     const id = questions.recordQuestion({
       question,
-      answered: answer.answered,
-      citedSection: answer.answered ? citedSectionKey(answer.best) : null,
+      answered: reply.answered,
+      citedSection: reply.answered ? citedSectionKey(reply.best) : null,
       askedAt: now().toISOString(),
       phrasing: phrasing ? { text: phrasing.text, section: citedSectionKey(phrasing.cited) } : null,
     });
-    logger.info({ event: 'question.answered', answered: answer.answered, questionId: id }, 'question handled');
+    logger.info({ event: 'question.answered', answered: reply.answered, questionId: id }, 'question handled');
     if (phrasing) logger.info({ event: 'answer.phrased', questionId: id }, 'answer phrased from the cited section');
     if (fallback) logger.info({ event: 'answer.phrasingFallback', reason: fallback, questionId: id }, 'extractive answer kept');
-    const card = answer.answered ? renderAnswerCard(answer, id, undefined, phrasing) : renderNotCoveredCard(question, title);
+    const card = reply.answered ? renderAnswerCard(reply, id, undefined, phrasing) : renderNotCoveredCard(question, title);
     await ctx.sendActivity({ attachments: [toAttachment(card)] });
   });
 

@@ -3,10 +3,10 @@ import { formatCitationLabel, PolicyDocument, PolicySection } from '../policy/po
 /** Adaptive Card TextBlocks are capped so a long section never pushes a message over the Teams size limit. */
 export const MAX_CARD_TEXT_CHARS = 12_000;
 
-/** "Section 5. Acceptable use, Social Media Policy (liverpool-model.txt)": how every answer cites its source. */
+/** "Section 5. Acceptable use · Social Media Policy for Schools": how every answer cites its source (the title, never a file name). */
 export function citationFor(doc: PolicyDocument, section: PolicySection): string {
   const where = section.ordinal === 0 ? formatCitationLabel(doc, section) : `Section ${formatCitationLabel(doc, section)}`;
-  return `${where} · ${doc.title} (${doc.source})`;
+  return `${where} · ${doc.title}`;
 }
 
 /** Cuts text at a line or sentence boundary under the limit. */

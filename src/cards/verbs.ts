@@ -8,6 +8,8 @@ export const Verbs = {
   feedback: 'policy.feedback',
   showContents: 'policy.contents',
   showHelp: 'policy.help',
+  teachAnswer: 'policy.teach',
+  removeTeaching: 'policy.unteach',
   // Acknowledgement (issue 3)
   acknowledge: 'ack.acknowledge',
   readPolicy: 'ack.readPolicy',

@@ -1,6 +1,15 @@
 import { PolicyDocument, PolicySection } from './policyDocument';
 import { Passage, PolicyIndex, SectionMatch } from './policyIndex';
 import { LearnedRanking, passageText, RankedSection } from './learnedRanking';
+import { TaughtMatch } from './teachingLinks';
+
+/** What owners have taught (see teachingLinks.ts): a taught question and its close rewordings get the owner's answer. */
+export interface AnswerOptions {
+  taught?: (question: string) => TaughtMatch | null;
+}
+
+/** The section key a teaching link names for "the policy does not answer this". */
+export const TAUGHT_NOT_COVERED = 'none';
 
 /** One cited section in an answer. */
 export interface AnswerMatch {
@@ -45,11 +54,11 @@ const QUOTE_ADJACENT_RATIO = 0.4;
 const MAX_QUESTION_LENGTH = 500;
 
 /** Answers a staff question from the indexed policies, or says plainly that they do not cover it. */
-export function answerQuestion(index: PolicyIndex, question: string, thresholds: AnswerThresholds = DEFAULT_THRESHOLDS): Answer {
+export function answerQuestion(index: PolicyIndex, question: string, thresholds: AnswerThresholds = DEFAULT_THRESHOLDS, options: AnswerOptions = {}): Answer {
   const q = question.trim().slice(0, MAX_QUESTION_LENGTH);
   if (q === '') return { answered: false, question: q, reason: 'EMPTY_QUESTION', matches: [] };
   const ranking = index.rank(q);
-  if (ranking) return answerFromRanking(q, ranking);
+  if (ranking) return answerFromRanking(q, applyTeaching(ranking, options.taught?.(q) ?? null));
   const { matches } = index.search(q, 5);
   const top = matches[0];
   // Declined when no candidate section has a passage that covers enough of the question: a question the
@@ -96,6 +105,20 @@ function quoteFromRanked(r: RankedSection): string {
   if (!neighbour) return passageText(best.passage);
   const [first, second] = [best.passage, neighbour.passage].sort((a, b) => a.position - b.position);
   return first.leadIn && first.leadIn === second.leadIn ? `${first.leadIn} ${first.text} ${second.text}` : `${passageText(first)} ${second.text}`;
+}
+
+/**
+ * An owner's link outranks the model: "none of these" declines; a section puts that section first and answers.
+ * A link to a section the current policy no longer has is ignored.
+ */
+function applyTeaching(ranking: LearnedRanking, match: TaughtMatch | null): LearnedRanking {
+  if (!match) return ranking;
+  if (match.link.section === TAUGHT_NOT_COVERED) return { ...ranking, answered: false };
+  const i = ranking.ranked.findIndex((r) => `${r.doc.id}#${r.section.ordinal}` === match.link.section);
+  if (i < 0) return ranking;
+  const top = ranking.ranked[0].score;
+  const taught = { ...ranking.ranked[i], score: top + 1 };
+  return { ...ranking, answered: true, ranked: [taught, ...ranking.ranked.filter((_, k) => k !== i)] };
 }
 
 function toAnswerMatch(m: SectionMatch): AnswerMatch {

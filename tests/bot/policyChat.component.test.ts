@@ -61,8 +61,8 @@ describe('policy questions in Teams chat (Agents Playground)', () => {
     expect(JSON.stringify(res.body)).toContain('did not help');
     const before = pg.messages.length;
     await pg.say('unanswered');
-    const list = await pg.waitFor((m) => typeof m.text === 'string' && m.text.includes('did not answer'), { from: before });
-    expect(list.text).toContain('Can pupils add me as a friend on Facebook?');
+    const list = await pg.waitFor((m) => cardText(m).includes('did not answer well'), { from: before });
+    expect(cardText(list)).toContain('Can pupils add me as a friend on Facebook?');
   });
 
   it('when someone who is not a policy owner asks for unanswered questions, then it is refused', async () => {

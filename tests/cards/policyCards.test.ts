@@ -63,7 +63,8 @@ describe('answer card', () => {
     const text = shownText(card);
     expect(text).toContain(answer.best.quote);
     expect(text).toContain('Section 5. Acceptable use');
-    expect(text).toContain('liverpool-model.txt');
+    expect(text).toContain('Social Media Policy for Schools');
+    expect(text).not.toContain('liverpool-model.txt');
     expect(text).toContain('Was this helpful?');
     expect(text).toContain('Read the full section');
     expect(text).not.toContain('Also relevant');
@@ -83,7 +84,7 @@ describe('answer card', () => {
     const text = shownText(card);
     const alsoRelevant = text.split('\n').find((l) => l.startsWith('Also relevant: Section '));
     expect(alsoRelevant).toContain(answer!.secondary!.section.title);
-    expect(alsoRelevant).toContain(answer!.secondary!.doc.source);
+    expect(alsoRelevant).toContain(answer!.secondary!.doc.title);
     expect(text).toContain(answer!.secondary!.quote);
     expect(text).toContain(answer!.best.quote);
   });
@@ -146,7 +147,9 @@ describe('not-covered, welcome and help cards', () => {
 
     // The helper reports any "${" left in a card; here it is the person's own text, so that report is expected.
     expect(cardProblems(card).filter((p) => !p.startsWith('unexpanded bindings'))).toEqual([]);
-    expect(shownText(card)).toContain(`"${question}"`);
+    // Shown as typed, in a TextRun (plain text, never read as markdown).
+    expect(shownText(card)).toContain(question);
+    expect(JSON.stringify(card)).toContain(`"type":"TextRun","text":${JSON.stringify(question)}`);
     expect(JSON.stringify(card)).not.toContain(Verbs.feedback);
   });
 
