@@ -93,7 +93,9 @@ export function parseDeliverySettings(env: Env, mode: AppMode): FragmentResult<D
       installRatePerSecond: readPositiveNumber(env, 'GRAPH_INSTALL_RATE_PER_SECOND', 30, errors),
       leaseSeconds: readPositiveNumber(env, 'DELIVERY_LEASE_SECONDS', 60, errors),
       maxAttempts,
-      workerId: readVar(env, 'WORKER_ID') ?? `${os.hostname()}-${process.pid}-${Date.now().toString(36)}`,
+      // Stable across restarts, so a restarted instance takes back the deliveries it had claimed at once instead
+      // of waiting out their lease: App Service's per-instance id, else the host name (docs/operations.md).
+      workerId: readVar(env, 'WORKER_ID') ?? readVar(env, 'WEBSITE_INSTANCE_ID') ?? os.hostname(),
     },
     errors,
   };

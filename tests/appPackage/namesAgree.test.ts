@@ -39,7 +39,8 @@ const NOT_SET_IN_AZURE: Record<string, string> = {
   GRAPH_CLIENT_SECRET: 'Graph is called as the managed identity (GRAPH_USE_MANAGED_IDENTITY=true)',
   AZURE_STORAGE_CONNECTION_STRING: 'the storage account refuses shared keys; the managed identity is used',
   ROSTER_FILE: 'a roster CSV would replace the Graph staff list; production reads staff from Graph',
-  WORKER_ID: 'must differ per instance; the default (host name, process id) does',
+  WORKER_ID: "must differ per instance and stay the same across its restarts; App Service's WEBSITE_INSTANCE_ID does",
+  WEBSITE_INSTANCE_ID: 'App Service sets it for each instance; the app only reads it',
   BOT_OPENID_METADATA_URL: "the public cloud's Bot Connector signing keys are the default; a local stand-in is for tests only",
 };
 

@@ -5,6 +5,14 @@ const productionBase = {
 };
 
 describe('delivery settings', () => {
+  it('when the process restarts, then it keeps its worker id, so it takes back its own claims at once', async () => {
+    const first = parseDeliverySettings({}, 'local').value.workerId;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(parseDeliverySettings({}, 'local').value.workerId).toBe(first);
+    expect(parseDeliverySettings({ WEBSITE_INSTANCE_ID: 'instance-a1' }, 'local').value.workerId).toBe('instance-a1');
+    expect(parseDeliverySettings({ WEBSITE_INSTANCE_ID: 'instance-a1', WORKER_ID: 'chosen' }, 'local').value.workerId).toBe('chosen');
+  });
+
   it('when local mode has no Graph settings, then staff come from the sample roster and the Teams limits are the defaults', () => {
     const { value, errors } = parseDeliverySettings({}, 'local');
 
