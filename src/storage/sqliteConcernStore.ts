@@ -145,12 +145,19 @@ export function createSqliteConcernStore(db: SqliteDatabase, cipher: FieldCipher
   const complete = db.prepare(`UPDATE concern_outbox SET state = 'done', updated_at = ? WHERE id = ?`);
   const reschedule = db.prepare(`UPDATE concern_outbox SET state = 'pending', next_attempt_at = ?, updated_at = ? WHERE id = ?`);
 
+  // Who acted is encrypted with the rest of the event: with the kind and about_headteacher in clear, a plain
+  // actor id on a "submitted" row would say who made an allegation about the head to anyone with the file.
   const appendEvents = (concernId: number | null, events: NewConcernEvent[]) => {
     for (const e of events) {
-      const payload = JSON.stringify({ actorName: e.actorName, data: e.data });
-      insertEvent.run(concernId, e.type, e.at, e.actorId ?? null, cipher.encrypt(payload, eventContext(concernId, e.type, e.at)));
+      const payload = JSON.stringify({ actorId: e.actorId, actorName: e.actorName, data: e.data });
+      insertEvent.run(concernId, e.type, e.at, null, cipher.encrypt(payload, eventContext(concernId, e.type, e.at)));
     }
   };
+  encryptStoredActorIds(db, (row) => {
+    const context = eventContext(row.concern_id, row.type, row.at);
+    const payload = JSON.parse(cipher.decrypt(row.data_enc, context)) as Record<string, unknown>;
+    return cipher.encrypt(JSON.stringify({ actorId: row.actor_id, ...payload }), context);
+  });
   const queueTasks = (concernId: number, tasks: OutboxTask[], now: string) => {
     for (const t of tasks) insertTask.run(concernId, JSON.stringify(t), now, now, now);
   };
@@ -180,11 +187,11 @@ export function createSqliteConcernStore(db: SqliteDatabase, cipher: FieldCipher
   };
   const toEvent = (row: EventRow): ConcernEvent => {
     const payload = JSON.parse(cipher.decrypt(row.data_enc, eventContext(row.concern_id, row.type, row.at))) as {
-      actorName?: string; data: Record<string, string>;
+      actorId?: string; actorName?: string; data: Record<string, string>;
     };
     return {
       seq: row.seq, concernId: row.concern_id, type: row.type as ConcernEventType, at: row.at,
-      actorId: row.actor_id ?? undefined, actorName: payload.actorName, data: payload.data ?? {},
+      actorId: payload.actorId ?? row.actor_id ?? undefined, actorName: payload.actorName, data: payload.data ?? {},
     };
   };
   const toCase = (row: ConcernRow): ConcernCase =>
@@ -268,4 +275,21 @@ export function createSqliteConcernStore(db: SqliteDatabase, cipher: FieldCipher
       rescheduleTx.immediate(id, concernId, nextAttemptAt, events);
     },
   };
+}
+
+/**
+ * Moves actor ids stored in clear (databases written before they were encrypted) into each event's encrypted
+ * payload. The events table refuses updates, so the guard is lifted for this one rewrite and restored in the
+ * same transaction; nothing else about an event changes.
+ */
+function encryptStoredActorIds(db: SqliteDatabase, reencrypt: (row: EventRow) => string): void {
+  const plain = db.prepare('SELECT * FROM concern_events WHERE actor_id IS NOT NULL').all() as EventRow[];
+  if (plain.length === 0) return;
+  const guard = (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'concern_events_no_update'").get() as { sql: string }).sql;
+  const rewrite = db.prepare('UPDATE concern_events SET actor_id = NULL, data_enc = ? WHERE seq = ?');
+  db.transaction(() => {
+    db.exec('DROP TRIGGER concern_events_no_update');
+    for (const row of plain) rewrite.run(reencrypt(row), row.seq);
+    db.exec(guard);
+  })();
 }

@@ -66,8 +66,10 @@ describe('triage by the safeguarding team', () => {
     const refused = c!.events.filter((e) => e.type === 'accessRefused');
     expect(refused.map((e) => e.data.operation)).toEqual(['open', 'export', 'acknowledge', 'assign', 'addNote', 'recordAction', 'close']);
     expect(refused.every((e) => e.actorId === PEOPLE.outsider)).toBe(true);
-    const audit = h.db.prepare("SELECT actor_id FROM concern_events WHERE concern_id IS NULL AND type = 'accessRefused'").all();
-    expect(audit).toEqual([{ actor_id: PEOPLE.outsider }]);
+    // The refused listing is recorded too; who tried is inside the encrypted payload, as on every event.
+    const audit = h.db.prepare("SELECT actor_id, data_enc FROM concern_events WHERE concern_id IS NULL AND type = 'accessRefused'").all() as { actor_id: string | null; data_enc: string }[];
+    expect(audit.map((r) => r.actor_id)).toEqual([null]);
+    expect(audit[0].data_enc).not.toContain(PEOPLE.outsider);
     expect(h.notifier.notices).toEqual([]);
   });
 
