@@ -76,17 +76,22 @@ describe('School Policy Bot in the Agents Playground (headless chromium)', () =>
     await ui.openConversation('Safeguarding');
     const alert = await ui.card(reference, "A child's safety");
     await expectToShow(alert, 'New (not yet acknowledged)');
-    await expectToShow(alert, 'A pupil in Year 6 told me an adult online asked them to send photos');
+    // Everyone in the channel sees the alert only; the details open for a member of the safeguarding team.
+    expect(await alert.innerText()).not.toContain('A pupil in Year 6 told me');
     await ui.screenshot('06-concern-in-safeguarding-channel');
+    await alert.getByRole('button', { name: 'Open', exact: true }).click();
+    const opened = await ui.card(reference, 'A pupil in Year 6 told me an adult online asked them to send photos');
+    await expectToShow(opened, 'New (not yet acknowledged)');
+    await ui.screenshot('06b-concern-opened-by-dsl');
   });
 
   step('when a safeguarding team member acknowledges the concern in the channel, then it shows as open and the reporter is told', 'concern-acknowledge', async () => {
     expect(reference).not.toBe('');
-    const alert = await ui.card(reference, "A child's safety");
-    await alert.getByRole('button', { name: 'Acknowledge', exact: true }).click();
-    // The card is replaced in place: its chronology gains the acknowledgement and the status becomes Open.
+    const opened = await ui.card(reference, 'A pupil in Year 6 told me');
+    await opened.getByRole('button', { name: 'Acknowledge', exact: true }).click();
+    // The person who acknowledged sees the case with its chronology; the alert everyone else sees is updated
+    // without details (checked over the wire in tests/bot/concernFeature.test.ts).
     const updated = await ui.card(reference, 'Alex Wilber: Acknowledged');
-    await expectToShow(updated, /Status\s*Open/);
     expect(await updated.getByRole('button', { name: 'Acknowledge', exact: true }).count()).toBe(0);
     await ui.screenshot('07-concern-acknowledged');
 

@@ -5,6 +5,7 @@ import { renderConcernFormCard } from '../cards/concernFormCard';
 import { renderConcernListCard } from '../cards/concernListCard';
 import { renderConcernReceiptCard } from '../cards/concernReceiptCard';
 import { renderConcernTriageCard } from '../cards/concernTriageCard';
+import { renderConcernAlertCard } from '../cards/concernAlertCard';
 import { AdaptiveCardJson } from '../cards/cardTemplate';
 import { Verbs } from '../cards/verbs';
 import { ConcernOutbox, createConcernOutbox } from '../concerns/concernOutbox';
@@ -148,7 +149,7 @@ function destinationCard(
 ): AdaptiveCardJson {
   const head = settings.routing.destinations.headteacher;
   const headId = head?.kind === 'person' ? head.aadObjectId : undefined;
-  return renderConcernTriageCard({
+  const card = renderConcernTriageCard({
     concern,
     // A report about the headteacher is never offered for assignment to the headteacher.
     team: concern.report.aboutHeadteacher ? settings.team.filter((m) => m.aadObjectId !== headId) : settings.team,
@@ -159,6 +160,10 @@ function destinationCard(
     canAssign: inDslChannel,
     ...extra,
   });
+  // In the channel the details go to the person who opened the case only: a card without `refresh` is the invoke
+  // response for them, where one with `refresh` would replace the channel's message for everyone.
+  if (inDslChannel) delete card.refresh;
+  return card;
 }
 
 /** Posts reports through Bot Framework proactive messaging: the DSL channel, or a person's 1:1 chat. */
@@ -166,7 +171,10 @@ export function createTeamsConcernDelivery(adapter: ProactiveAdapter, botAppId: 
   return {
     async deliver(_role, address, concern, options) {
       const origin = concern.report.origin;
-      const card = destinationCard(settings, concern, address.kind === 'channel', { possibleDuplicate: options.possibleDuplicate });
+      // The channel gets the alert without details; a person gets the whole report in their own 1:1 chat.
+      const card = address.kind === 'channel'
+        ? renderConcernAlertCard(concern, { possibleDuplicate: options.possibleDuplicate })
+        : destinationCard(settings, concern, false, { possibleDuplicate: options.possibleDuplicate });
       const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
       activity.summary = `Safeguarding concern ${concern.report.reference}`;
       let messageId: string | undefined;
@@ -328,6 +336,7 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
     context: TurnContext,
     data: { reference?: unknown },
     step: (actor: ConcernActor, reference: string) => Promise<ConcernCase>,
+    options: { updatesAlert?: boolean } = {},
   ): Promise<AdaptiveCardJson | string> {
     const actor = actorOf(context);
     const reference = typeof data.reference === 'string' ? data.reference : '';
@@ -335,7 +344,15 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
     if (!privatePlace(context.activity)) return (await refusedOutsidePrivatePlace(actor, reference)) ? CONCERN_REFUSAL : PRIVATE_PLACE_ONLY;
     try {
       const updated = await step(actor, reference);
-      return destinationCard(settings, updated, inDslChannel(context.activity));
+      const channel = inDslChannel(context.activity);
+      if (channel && options.updatesAlert && context.activity.replyToId) {
+        // Everyone in the channel sees the new status, still without details.
+        await context.updateActivity({
+          type: 'message', id: context.activity.replyToId, conversation: context.activity.conversation,
+          attachments: [CardFactory.adaptiveCard(renderConcernAlertCard(updated))],
+        });
+      }
+      return destinationCard(settings, updated, channel);
     } catch (err) {
       if (err instanceof ConcernError) {
         if (err.code === 'CONCERN_ACCESS_DENIED') return CONCERN_REFUSAL;
@@ -397,14 +414,20 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
           return;
         }
         try {
-          if (exportWord) {
+          if (exportWord && inDslChannel(context.activity)) {
+            // The whole record in a channel message would be read by everyone in the channel.
+            await context.sendActivity('Exports come only in your 1:1 chat with me: type the same command there.');
+          } else if (exportWord) {
             const record = formatConcernRecord(await triage.exportCase(actor, reference));
             for (let i = 0; i < record.length; i += EXPORT_CHUNK_CHARS) {
               await context.sendActivity({ type: 'message', text: record.slice(i, i + EXPORT_CHUNK_CHARS), textFormat: 'plain' });
             }
           } else {
             const c = await triage.openCase(actor, reference);
-            await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(destinationCard(settings, c, inDslChannel(context.activity)))));
+            // A reply in the channel is seen by everyone there: the alert, whose Open button shows the details
+            // to the person who presses it; in a 1:1 chat the whole case.
+            const card = inDslChannel(context.activity) ? renderConcernAlertCard(c) : destinationCard(settings, c, false);
+            await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
           }
         } catch (err) {
           const code = err instanceof ConcernError ? err.code : errorCode(err);
@@ -476,8 +499,10 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
 
       app.adaptiveCards.actionExecute(Verbs.concernOpen, async (context, _state, data: { reference?: unknown; refresh?: unknown; fromList?: unknown }) => {
         const automatic = data.refresh === true || (context.activity.value as { trigger?: string })?.trigger === 'automatic';
-        if (data.fromList === true) {
-          // Opened from the list: send the case as its own message and leave the list as it was.
+        if (data.fromList === true && !inDslChannel(context.activity)) {
+          // Opened from the list in a 1:1 chat: send the case as its own message and leave the list as it was.
+          // (In the channel a message would show the details to everyone, so the case replaces the list for the
+          // person who opened it only.)
           const result = await triageStep(context, data, (actor, reference) => triage.openCase(actor, reference));
           if (typeof result === 'string') return result;
           await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(result)));
@@ -486,15 +511,15 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
         return triageStep(context, data, (actor, reference) => triage.openCase(actor, reference, !automatic));
       });
       app.adaptiveCards.actionExecute(Verbs.concernAcknowledge, async (context, _state, data: { reference?: unknown }) =>
-        triageStep(context, data, (actor, reference) => triage.acknowledge(actor, reference)));
+        triageStep(context, data, (actor, reference) => triage.acknowledge(actor, reference), { updatesAlert: true }));
       app.adaptiveCards.actionExecute(Verbs.concernAssign, async (context, _state, data: { reference?: unknown; assigneeId?: unknown }) =>
-        triageStep(context, data, (actor, reference) => triage.assign(actor, reference, String(data.assigneeId ?? ''))));
+        triageStep(context, data, (actor, reference) => triage.assign(actor, reference, String(data.assigneeId ?? '')), { updatesAlert: true }));
       app.adaptiveCards.actionExecute(Verbs.concernAddNote, async (context, _state, data: { reference?: unknown; note?: unknown }) =>
         triageStep(context, data, (actor, reference) => triage.addNote(actor, reference, String(data.note ?? ''))));
       app.adaptiveCards.actionExecute(Verbs.concernRecordAction, async (context, _state, data: { reference?: unknown; actionType?: unknown; actionDetail?: unknown }) =>
         triageStep(context, data, (actor, reference) => triage.recordAction(actor, reference, String(data.actionType ?? ''), String(data.actionDetail ?? ''))));
       app.adaptiveCards.actionExecute(Verbs.concernClose, async (context, _state, data: { reference?: unknown; outcome?: unknown }) =>
-        triageStep(context, data, (actor, reference) => triage.close(actor, reference, String(data.outcome ?? ''))));
+        triageStep(context, data, (actor, reference) => triage.close(actor, reference, String(data.outcome ?? '')), { updatesAlert: true }));
     },
   };
 }
