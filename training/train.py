@@ -608,7 +608,7 @@ def main():
     ap.add_argument('--epochs', type=int, default=12)
     ap.add_argument('--seed', type=int, default=7)
     ap.add_argument('--folds', default='kind', choices=['kind', 'none'])
-    ap.add_argument('--decline', default='logistic', choices=['logistic', 'mlp'])
+    ap.add_argument('--decline', default='mlp', choices=['logistic', 'mlp'])
     args = ap.parse_args()
     global DECLINE_KIND
     DECLINE_KIND = args.decline
