@@ -138,4 +138,22 @@ describe('concern cards', () => {
       for (const v of verbs) expect(Object.keys(Verbs)).toContain(v.replace(/^\$\{(\$root\.)?verbs\./, '').replace('}', ''));
     }
   });
+
+  test('when a report carries markdown or a link, then the triage card shows it as text: only in TextRuns, never in a TextBlock or a fact', () => {
+    const typed = '[verify your account](http://evil.example) **now** _x_';
+    const card = renderConcernTriageCard({ concern: sampleCase({}, { whatHappened: typed, where: typed, peopleInvolved: typed }), team, refreshUserIds: [], canAssign: true });
+    expect(cardProblems(card)).toEqual([]);
+    const markdownCarriers: string[] = [];
+    const walk = (n: unknown): void => {
+      if (Array.isArray(n)) return n.forEach(walk);
+      if (!n || typeof n !== 'object') return;
+      const o = n as Record<string, unknown>;
+      if (o.type === 'TextBlock' && typeof o.text === 'string') markdownCarriers.push(o.text);
+      if (o.type === 'FactSet') markdownCarriers.push(JSON.stringify(o.facts));
+      Object.values(o).forEach(walk);
+    };
+    walk(card);
+    expect(markdownCarriers.join('\n')).not.toContain('evil.example');
+    expect(JSON.stringify(card)).toContain(`"type":"TextRun","text":${JSON.stringify(typed)}`);
+  });
 });

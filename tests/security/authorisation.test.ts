@@ -3,6 +3,8 @@
  * signed it), never from data a card sends back. Runs the whole bot (startApp, local mode) over real HTTP.
  */
 import { Verbs } from '../../src/cards/verbs';
+import { createFieldCipher } from '../../src/storage/fieldEncryption';
+import { createSqliteConcernStore } from '../../src/storage/sqliteConcernStore';
 import {
   PEOPLE, Person, SecurityBot, concernForm, dslConversation, personalConversation, readableText, startSecurityBot,
 } from './securityHarness';
@@ -31,8 +33,11 @@ function count(bot: SecurityBot, table: string, where = '1 = 1', ...params: unkn
 
 interface EventRow { type: string; actor_id: string | null }
 
-function eventsOf(bot: SecurityBot, concernId: number): EventRow[] {
-  return bot.app.db.prepare('SELECT type, actor_id FROM concern_events WHERE concern_id = ? ORDER BY seq').all(concernId) as EventRow[];
+/** A concern's events as recorded, read through the store with the bot's key (who acted is encrypted). */
+async function eventsOf(bot: SecurityBot, concernId: number): Promise<EventRow[]> {
+  const { reference } = bot.app.db.prepare('SELECT reference FROM concerns WHERE id = ?').get(concernId) as { reference: string };
+  const store = createSqliteConcernStore(bot.app.db, createFieldCipher(bot.concernKey));
+  return ((await store.getCase(reference))?.events ?? []).map((e) => ({ type: e.type, actor_id: e.actorId ?? null }));
 }
 
 /** Everything a person would read in the bot's answers to one request: the invoke body and any messages sent. */
@@ -124,7 +129,7 @@ describe('authorisation of owner and safeguarding actions', () => {
 
     it.each(cases)('when %s is invoked by %s (not on the team) from %s with a real reference, then it is refused, recorded, and the concern is unchanged',
       async (verb, _name, _where, who, conversation) => {
-        const before = eventsOf(bot, concernId);
+        const before = await eventsOf(bot, concernId);
         const reporterMessages = bot.connector.deliveriesTo(PEOPLE.reporter.aadObjectId).length;
         const data = {
           reference, assigneeId: who.aadObjectId, note: 'forged note', outcome: 'forged outcome', actionType: 'police', actionDetail: 'forged referral',
@@ -135,7 +140,7 @@ describe('authorisation of owner and safeguarding actions', () => {
         expect(answer.status).toBe(200);
         expect(answer.text).toMatch(CONCERN_REFUSAL);
         expect(answer.text).not.toContain('A pupil said something worrying');
-        const after = eventsOf(bot, concernId);
+        const after = await eventsOf(bot, concernId);
         expect(after.slice(0, before.length)).toEqual(before);
         expect(after.slice(before.length)).toEqual([{ type: 'accessRefused', actor_id: who.aadObjectId }]);
         expect(bot.app.db.prepare('SELECT * FROM concerns WHERE id = ?').get(concernId)).toEqual(concernRow);
@@ -144,13 +149,13 @@ describe('authorisation of owner and safeguarding actions', () => {
 
     it.each(TRIAGE_VERBS)('when an outsider sends %s with card data claiming to be the DSL (aadObjectId, userId, isOwner), then nothing is granted',
       async (verb) => {
-        const before = eventsOf(bot, concernId);
+        const before = await eventsOf(bot, concernId);
         const data = { reference, assigneeId: PEOPLE.outsider.aadObjectId, note: 'n', outcome: 'o', actionType: 'police', actionDetail: 'd', ...FORGED_IDENTITY };
 
         const answer = await answerTo(bot, () => bot.execute(PEOPLE.outsider, verb, data, dslConversation()));
 
         expect(answer.text).toMatch(CONCERN_REFUSAL);
-        const added = eventsOf(bot, concernId).slice(before.length);
+        const added = (await eventsOf(bot, concernId)).slice(before.length);
         expect(added).toEqual([{ type: 'accessRefused', actor_id: PEOPLE.outsider.aadObjectId }]);
         expect(bot.app.db.prepare('SELECT * FROM concerns WHERE id = ?').get(concernId)).toEqual(concernRow);
       });
@@ -160,20 +165,21 @@ describe('authorisation of owner and safeguarding actions', () => {
       ['concern REF', true],
       ['concern export REF', true],
     ] as const)('when an outsider types "%s", then it is refused and the refusal is recorded', async (command, aboutTheCase) => {
-      const refusals = count(bot, 'concern_events', 'type = ? AND actor_id = ?', 'accessRefused', PEOPLE.outsider.aadObjectId);
+      // One more refusal is recorded; who tried is inside the encrypted event (checked through the store below).
+      const refusals = count(bot, 'concern_events', 'type = ?', 'accessRefused');
       const answer = await answerTo(bot, () => bot.message(PEOPLE.outsider, command.replace('REF', reference)));
 
       expect(answer.status).toBeLessThan(300);
       expect(answer.text).toMatch(CONCERN_REFUSAL);
       expect(answer.text).not.toContain('A pupil said something worrying');
-      expect(count(bot, 'concern_events', 'type = ? AND actor_id = ?', 'accessRefused', PEOPLE.outsider.aadObjectId)).toBe(refusals + 1);
-      if (aboutTheCase) expect(eventsOf(bot, concernId).at(-1)).toEqual({ type: 'accessRefused', actor_id: PEOPLE.outsider.aadObjectId });
+      expect(count(bot, 'concern_events', 'type = ?', 'accessRefused')).toBe(refusals + 1);
+      if (aboutTheCase) expect((await eventsOf(bot, concernId)).at(-1)).toEqual({ type: 'accessRefused', actor_id: PEOPLE.outsider.aadObjectId });
     });
 
     it('when the DSL sends the same acknowledge request, then it is accepted (the refusals above come from who acts, not from the data)', async () => {
-      const before = eventsOf(bot, concernId).length;
+      const before = (await eventsOf(bot, concernId)).length;
       await bot.execute(PEOPLE.dsl, Verbs.concernAcknowledge, { reference }, dslConversation());
-      expect(eventsOf(bot, concernId).slice(before)).toContainEqual({ type: 'acknowledged', actor_id: PEOPLE.dsl.aadObjectId });
+      expect((await eventsOf(bot, concernId)).slice(before)).toContainEqual({ type: 'acknowledged', actor_id: PEOPLE.dsl.aadObjectId });
     });
   });
 

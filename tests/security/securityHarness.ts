@@ -55,6 +55,8 @@ export interface PostResult {
 /** A running bot with its fake connector. */
 export interface SecurityBot {
   app: RunningApp;
+  /** The concern encryption key the bot runs with, so a test can read what it recorded (who acted is encrypted). */
+  concernKey: string;
   base: string;
   connector: FakeConnector;
   /** Posts a raw body (already a string) to /api/messages, as JSON unless the headers say otherwise. */
@@ -134,7 +136,7 @@ export async function startSecurityBot(options: { logger?: AppLogger; env?: Reco
   }));
 
   return {
-    app, base, connector, postRaw, post,
+    app, base, connector, postRaw, post, concernKey: config.concerns.encryptionKey,
     message: (person, text, conversation = personalConversation(person)) =>
       post({ type: 'message', text, textFormat: 'plain', from: person, conversation }),
     execute: (person, verb, data, conversation = personalConversation(person)) => post({
