@@ -209,6 +209,9 @@ export function createTeamsConcernDelivery(adapter: ProactiveAdapter, botAppId: 
 /** The words a reporter is told; the reference and the role, never details. */
 export function reporterNoticeText(report: ConcernReport, notice: ReporterNoticeKind, deliveredTo: DestinationRole | undefined): string {
   const who = deliveredTo ? DESTINATION_ROLE_LABELS[deliveredTo] : 'the person dealing with it';
+  if (notice === 'received') {
+    return `Your report ${report.reference} is safely recorded and has gone to ${who}. If sending it showed an error, nothing was lost: there is no need to report it again.`;
+  }
   return notice === 'acknowledged'
     ? `Your report ${report.reference} has been read by ${who}. Thank you for raising it.`
     : `Your report ${report.reference} has been closed by ${who}. Thank you. If you have a new worry, report it again.`;

@@ -84,6 +84,9 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
         });
         await deps.store.completeOutbox(entry.id, concern.report.id, events);
         deps.log.info({ reference: concern.report.reference, role, stage }, 'concern delivered');
+        // The process stopped while this report was being delivered, so the reporter's own request most likely
+        // failed before they saw their reference: tell them now, in their 1:1 chat.
+        if (possibleDuplicate) await tellReporterReceived(concern, role);
         return;
       }
       events.push({ type: 'routeFailed', at, data: { role, stage, code: result.code, attempts: String(attempts) } });
@@ -92,6 +95,20 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
     const next = new Date(now().getTime() + redeliverAfter).toISOString();
     await deps.store.rescheduleOutbox(entry.id, concern.report.id, next, events);
     deps.log.error({ reference: concern.report.reference, code: 'CONCERN_DELIVERY_FAILED' }, 'every route failed; will retry');
+  }
+
+  /** Tells the reporter their reference and where it went; if that fails, the outbox tries again later. */
+  async function tellReporterReceived(concern: ConcernCase, role: DestinationRole) {
+    const at = now().toISOString();
+    try {
+      await deps.notifier.notify(concern.report, 'received', role);
+      await deps.store.append(concern.report.id, [{ type: 'reporterNotified', at, data: { notice: 'received' } }]);
+    } catch (err) {
+      const code = errorCode(err);
+      deps.log.warn({ reference: concern.report.reference, notice: 'received', code }, 'reporter notice failed');
+      await deps.store.append(concern.report.id, [{ type: 'routeFailed', at, data: { role: 'reporter', notice: 'received', code } }],
+        [{ kind: 'notifyReporter', notice: 'received' }]);
+    }
   }
 
   async function notify(entry: OutboxEntry, task: Extract<OutboxTask, { kind: 'notifyReporter' }>, concern: ConcernCase) {

@@ -9,7 +9,8 @@ export type OutboxTask =
   | { kind: 'notifyReporter'; notice: ReporterNoticeKind };
 
 /** The changes a reporter is told about (never with details). */
-export type ReporterNoticeKind = 'acknowledged' | 'closed';
+/** What a reporter is told later: read, closed, or (after a restart cut their request short) received and where it went. */
+export type ReporterNoticeKind = 'acknowledged' | 'closed' | 'received';
 
 /** One outbox row. `inFlight` found at start means a previous run may have delivered it already. */
 export interface OutboxEntry {

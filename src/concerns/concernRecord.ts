@@ -36,7 +36,7 @@ export function describeConcernEvent(e: ConcernEvent, detailed: boolean): string
     case 'exported': return 'Exported the record';
     case 'listed': return 'Listed open concerns';
     case 'accessRefused': return `Refused access (${e.data.operation})`;
-    case 'reporterNotified': return `Reporter told it was ${e.data.notice}`;
+    case 'reporterNotified': return e.data.notice === 'received' ? 'Reporter told the reference and where it went (after a restart)' : `Reporter told it was ${e.data.notice}`;
     default: return e.type;
   }
 }

@@ -127,7 +127,18 @@ describe('reporting and routing a concern', () => {
     expect(second.delivery.posts).toEqual([expect.objectContaining({ reference: claimed.reference, possibleDuplicate: true })]);
     const c = await second.store.getCase(claimed.reference);
     expect(c?.events.filter((e) => e.type === 'routed')).toHaveLength(1);
+    // The reporter's own request died with the process, so they are told the reference and where it went.
+    expect(second.notifier.notices).toEqual([expect.objectContaining({ reference: claimed.reference, notice: 'received', deliveredTo: 'dslChannel' })]);
+    expect(c?.events.some((e) => e.type === 'reporterNotified' && e.data.notice === 'received')).toBe(true);
     second.db.close();
+  });
+
+  test('when a report is delivered without a restart, then the reporter is not sent the reference again', async () => {
+    const h = concernHarness();
+    const result = await h.reporting.submitConcern(REPORTER, ORIGIN, formFor('childSafety'));
+    expect(result.ok).toBe(true);
+    await h.outbox.processDue();
+    expect(h.notifier.notices).toEqual([]);
   });
 
   test('when two runs are asked for at once, then each report is still posted once', async () => {
