@@ -385,6 +385,28 @@ function otherEncodings(serviceUrl: string): FuzzCase[] {
   ];
 }
 
+/** Shapes an outside probe found the SDK tripping on (issue 9): service URLs and conversation fields of the wrong kind. */
+function sdkTrippingShapes(serviceUrl: string): FuzzCase[] {
+  const base = { type: 'message', text: 'help', channelId: 'msteams', serviceUrl, from: PEOPLE.outsider, recipient: { id: '28:school-policy-bot' }, conversation: personalConversation(PEOPLE.outsider) };
+  const serviceUrls: unknown[] = [null, 42, '', 'not a url', 'ftp://127.0.0.1/', 'https://attacker.example/', 'http://169.254.169.254/', ['http://127.0.0.1/'], { href: serviceUrl }];
+  const conversations: unknown[] = [
+    { id: 'a:x', conversationType: ['personal'] }, { id: 'a:x', conversationType: { personal: true } }, { id: 'a:x', conversationType: 7 },
+    { id: 'a:x', tenantId: ['t'] }, { id: ['a:x'] }, { id: 'a:x', name: { n: 1 } },
+  ];
+  const fields: [string, unknown][] = [['channelData', 'tenant'], ['channelData', [1]], ['entities', { type: 'mention' }], ['attachments', 'card'], ['membersAdded', { id: 'x' }]];
+  return [
+    ...serviceUrls.map((v) => ({ label: `serviceUrl ${show(v)}`, raw: JSON.stringify({ ...base, serviceUrl: v }), person: false })),
+    ...conversations.map((c) => ({ label: `conversation ${show(c)}`, raw: JSON.stringify({ ...base, conversation: c }), person: false })),
+    ...fields.map(([f, v]) => ({ label: `${f} ${show(v)}`, raw: JSON.stringify({ ...base, [f]: v }), person: false })),
+    {
+      label: 'form-urlencoded concern export naming an outside serviceUrl',
+      raw: `type=message&text=concern+export+SG-2026-0001&serviceUrl=${encodeURIComponent('https://attacker.example/')}&from[aadObjectId]=${PEOPLE.dsl.aadObjectId}&conversation[id]=a:x`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' }, person: false,
+    },
+    { label: 'multipart file with a bearer header', raw: `--b\r\nContent-Disposition: form-data; name="f"; filename="x.bin"\r\n\r\n${'x'.repeat(4096)}\r\n--b--\r\n`, headers: { 'content-type': 'multipart/form-data; boundary=b', authorization: 'Bearer x' }, person: false },
+  ];
+}
+
 /** The whole corpus, grouped by what it attacks. */
 function buildFuzzCorpus(seed: number, ctx: FuzzContext): Record<string, FuzzCase[]> {
   const rng = seededRandom(seed);
@@ -397,6 +419,7 @@ function buildFuzzCorpus(seed: number, ctx: FuzzContext): Record<string, FuzzCas
     'conversation updates, other activity types and unknown invokes': otherActivities(rng),
     'deeply nested bodies': deepBodies(ctx.serviceUrl),
     'bodies in other encodings and content types': otherEncodings(ctx.serviceUrl),
+    'service URLs and conversation fields the SDK trips on': sdkTrippingShapes(ctx.serviceUrl),
   };
 }
 
