@@ -13,6 +13,7 @@ import { AnswerPhraser, phraseAnswer } from '../policy/answerPhrasing';
 import { Answer, AnswerOptions, answerQuestion, DEFAULT_THRESHOLDS, TAUGHT_NOT_COVERED } from '../policy/answerQuestion';
 import { loadLearnedModel } from '../policy/learnedModel';
 import { formatCitationLabel } from '../policy/policyDocument';
+import { frontPageSection } from '../policy/policyIndex';
 import { findSection, PolicyLibrary } from '../policy/policyLibrary';
 import { AskedQuestion, QuestionLog } from '../policy/questionLog';
 import { createTaughtMatcher, TeachingLink, TeachingLinkStore } from '../policy/teachingLinks';
@@ -95,7 +96,7 @@ export function createBotApp(deps: BotAppDeps): BotApp {
     if (key === TAUGHT_NOT_COVERED) return 'not covered by the policy';
     const [docId, ordinal] = [key.slice(0, key.lastIndexOf('#')), Number(key.slice(key.lastIndexOf('#') + 1))];
     const doc = library.documents.find((d) => d.id === docId);
-    const section = doc?.sections.find((s) => s.ordinal === ordinal) ?? (doc && ordinal === 0 ? { ordinal: 0, number: null, title: 'Front page', level: 1, parent: null, text: '' } : undefined);
+    const section = doc && ordinal === 0 ? frontPageSection(doc) : doc?.sections.find((s) => s.ordinal === ordinal);
     if (!doc || !section) return null;
     const label = formatCitationLabel(doc, section);
     return library.documents.length > 1 ? `${label} (${doc.title})` : label;

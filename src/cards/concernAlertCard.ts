@@ -1,5 +1,6 @@
 import { CONCERN_KIND_LABELS, ConcernCase } from '../concerns/concernTypes';
 import { AdaptiveCardJson, expandCardTemplate } from './cardTemplate';
+import { formatConcernTime } from './concernTriageCard';
 import template from './templates/concernAlert.json';
 
 const STATUS_LABELS = { new: 'New (not yet acknowledged)', acknowledged: 'Acknowledged, being dealt with', closed: 'Closed' } as const;
@@ -17,7 +18,7 @@ export function renderConcernAlertCard(concern: ConcernCase, options: { possible
     urgent: concern.urgent,
     urgencyLabel: concern.urgent ? 'URGENT: immediate danger' : 'Not marked urgent',
     possibleDuplicate: options.possibleDuplicate === true,
-    submittedAt: `${r.submittedAt.slice(0, 10)} ${r.submittedAt.slice(11, 16)} UTC`,
+    submittedAt: formatConcernTime(r.submittedAt),
     statusLabel: STATUS_LABELS[concern.status],
   });
 }

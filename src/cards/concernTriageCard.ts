@@ -28,7 +28,8 @@ export interface ConcernTriageCardInput {
 
 const STATUS_LABELS = { new: 'New (not yet acknowledged)', acknowledged: 'Open', closed: 'Closed' } as const;
 
-function formatTime(iso: string): string {
+/** How a concern card shows a time: "2026-03-02 09:00 UTC". */
+export function formatConcernTime(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
@@ -49,7 +50,7 @@ export function renderConcernTriageCard(input: ConcernTriageCardInput): Adaptive
     urgencyLabel: c.urgent ? 'URGENT: immediate danger' : 'Not marked urgent',
     possibleDuplicate: input.possibleDuplicate === true,
     statusLabel: STATUS_LABELS[c.status],
-    submittedAt: formatTime(r.submittedAt),
+    submittedAt: formatConcernTime(r.submittedAt),
     reporterName: dash(r.reporter.name),
     assigneeName: dash(c.assignee?.name, 'Not assigned yet'),
     summary,
@@ -64,7 +65,7 @@ export function renderConcernTriageCard(input: ConcernTriageCardInput): Adaptive
       aboutHeadteacher: r.aboutHeadteacher ? 'Yes' : 'No',
     },
     hasAttachedMessage: Boolean(d.attachedMessage),
-    chronology: concernChronology(c, true).map((l) => ({ ...l, at: formatTime(l.at) })),
+    chronology: concernChronology(c, true).map((l) => ({ ...l, at: formatConcernTime(l.at) })),
     isNew: c.status === 'new',
     isOpen: c.status !== 'closed',
     canAssign: input.canAssign && c.status !== 'closed' && input.team.length > 0,
