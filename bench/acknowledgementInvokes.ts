@@ -20,13 +20,13 @@ import { AddressInfo } from 'node:net';
 import restify from 'restify';
 import { ConfigurationServiceClientCredentialFactory, MemoryStorage } from 'botbuilder';
 import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
-import { AcknowledgementStore } from '../src/acknowledgement/acknowledgementStore';
-import { StaffMember } from '../src/acknowledgement/acknowledgementTypes';
-import { createAcknowledgementModule } from '../src/bot/acknowledgementFeature';
-import { Verbs } from '../src/cards/verbs';
+import { AcknowledgementStore } from '../src/features/acknowledgement/domain/acknowledgementStore';
+import { StaffMember } from '../src/features/acknowledgement/domain/acknowledgementTypes';
+import { createAcknowledgementModule } from '../src/features/acknowledgement/teams/acknowledgementFeature';
+import { Verbs } from '../src/teams/verbs';
 import { parseAcknowledgementSettings } from '../src/config/acknowledgementSettings';
-import { createAzureTableAcknowledgementStore } from '../src/storage/azureTableAcknowledgementStore';
-import { createSqliteAcknowledgementStore } from '../src/storage/sqliteAcknowledgementStore';
+import { createAzureTableAcknowledgementStore } from '../src/adapters/azureTables/azureTableAcknowledgementStore';
+import { createSqliteAcknowledgementStore } from '../src/adapters/sqlite/sqliteAcknowledgementStore';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

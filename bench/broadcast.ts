@@ -8,7 +8,7 @@
  *        [--concurrency 16] [--lease-ms 10000] [--install-fraction 0] [--strict-window] [--latency-ms 0]
  *
  * The sender runs in a child process (dist/tests/delivery/support/senderWorker.js) on the SQLite store
- * (src/storage/sqliteAcknowledgementStore.ts). With --kill-midway it is SIGKILLed when half the staff
+ * (src/adapters/sqlite/sqliteAcknowledgementStore.ts). With --kill-midway it is SIGKILLed when half the staff
  * have their card, then restarted under the same worker id (a host restarting), which takes its orphaned
  * claims back at once; with --new-worker-id the restart is another instance, which must wait for the dead
  * one's leases to lapse. The connector enforces the limit as a token bucket (burst a tenth of the rate),
@@ -20,9 +20,9 @@ import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createSqliteAcknowledgementStore } from '../src/storage/sqliteAcknowledgementStore';
-import { startFakeConnector } from '../tests/fakes/fakeConnector';
-import { FakeGraph, FakeGraphUser, startFakeGraph } from '../tests/fakes/fakeGraph';
+import { createSqliteAcknowledgementStore } from '../src/adapters/sqlite/sqliteAcknowledgementStore';
+import { startFakeConnector } from '../tests/support/fakeConnector';
+import { FakeGraph, FakeGraphUser, startFakeGraph } from '../tests/support/fakeGraph';
 
 interface BenchArgs {
   users: number;
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   }
   await store.addDeliveries(campaignId, userIds, now);
 
-  const workerScript = path.join(__dirname, '..', 'tests', 'delivery', 'support', 'senderWorker.js');
+  const workerScript = path.join(__dirname, '..', 'tests', 'features', 'acknowledgement', 'sending', 'support', 'senderWorker.js');
   const startWorker = (workerId: string): ChildProcess => {
     const argv = [
       workerScript, '--db', dbFile, '--campaign', campaignId, '--connector', connector.serviceUrl, '--worker-id', workerId,

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { answerQuestion } from '../src/policy/answerQuestion';
-import { parsePolicyText } from '../src/policy/parsePolicy';
-import { createPolicyIndex, PolicyIndex } from '../src/policy/policyIndex';
+import { answerQuestion } from '../src/features/policy/answer/answerQuestion';
+import { parsePolicyText } from '../src/features/policy/ingest/parsePolicy';
+import { createPolicyIndex, PolicyIndex } from '../src/features/policy/answer/policyIndex';
 
 /**
  * Ingest benchmark: parses and indexes the five sample policies 20 times and prints one JSON line with the

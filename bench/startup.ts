@@ -1,5 +1,5 @@
 /**
- * Start-up to the first answer: spawns the bot as a new process (`node dist/src/index.js`, local mode, the
+ * Start-up to the first answer: spawns the bot as a new process (`node dist/src/main.js`, local mode, the
  * bundled sample policy, a temporary SQLite file), posts one question as soon as it listens, and times the
  * moment the answer card reaches a fake Bot Connector on loopback. The baseline, measured in the same run,
  * is a bare `node -e` process that listens and answers at once: the difference is the bot's own start-up
@@ -63,7 +63,7 @@ async function once(kind: 'bot' | 'baseline'): Promise<number> {
   const env = { ...process.env, APP_MODE: 'local', HOST: '127.0.0.1', PORT: String(port), SQLITE_PATH: path.join(dir, 'b.sqlite'), LOG_LEVEL: 'silent', REPLY_URL: `${serviceUrl}v3/conversations/a/activities/m1` };
   const started = performance.now();
   const child: ChildProcess = kind === 'bot'
-    ? spawn(process.execPath, [path.join(root, 'dist', 'src', 'index.js')], { env, cwd: root, stdio: 'ignore' })
+    ? spawn(process.execPath, [path.join(root, 'dist', 'src', 'main.js')], { env, cwd: root, stdio: 'ignore' })
     : spawn(process.execPath, ['-e', BASELINE], { env, stdio: 'ignore' });
   try {
     await postWhenListening(port, serviceUrl, started);

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { parsePolicyText } from '../src/policy/parsePolicy';
+import { parsePolicyText } from '../src/features/policy/ingest/parsePolicy';
 const file = process.argv[2];
 const doc = parsePolicyText(fs.readFileSync(file, 'utf8'), file);
 console.log(JSON.stringify({ title: doc.title, metadata: doc.metadata, warnings: doc.warnings }, null, 1));

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { EvalCase, evaluateAnswers } from '../src/policy/evaluateAnswers';
-import { parsePolicyText } from '../src/policy/parsePolicy';
-import { createPolicyIndex, PolicyIndex } from '../src/policy/policyIndex';
-import { DEFAULT_MODEL_DIR } from '../src/policy/learnedModel';
+import { EvalCase, evaluateAnswers } from '../src/features/policy/answer/evaluateAnswers';
+import { parsePolicyText } from '../src/features/policy/ingest/parsePolicy';
+import { createPolicyIndex, PolicyIndex } from '../src/features/policy/answer/policyIndex';
+import { DEFAULT_MODEL_DIR } from '../src/features/policy/answer/learnedModel';
 
 /**
  * Prints answer-quality figures for each evaluation set in eval/ (the shared sample and our own), answered

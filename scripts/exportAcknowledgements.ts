@@ -9,12 +9,12 @@
  * AZURE_STORAGE_ACCOUNT_URL, AZURE_TABLE_PREFIX, ACK_EXPORT_SECRET. The export is audited as "server-cli".
  */
 import fs from 'node:fs';
-import { verifyAcknowledgementCsv } from '../src/acknowledgement/acknowledgementExport';
-import { DEFAULT_CAMPAIGN_RULES } from '../src/acknowledgement/campaignRules';
-import { createCampaignService } from '../src/acknowledgement/campaignService';
+import { verifyAcknowledgementCsv } from '../src/features/acknowledgement/domain/acknowledgementExport';
+import { DEFAULT_CAMPAIGN_RULES } from '../src/features/acknowledgement/domain/campaignPorts';
+import { createCampaignService } from '../src/features/acknowledgement/domain/campaignService';
 import { parseAcknowledgementSettings } from '../src/config/acknowledgementSettings';
 import { parseCoreSettings } from '../src/config/coreSettings';
-import { createAcknowledgementStore } from '../src/storage/acknowledgementStoreFactory';
+import { createAcknowledgementStore } from '../src/compose/acknowledgementStoreFactory';
 
 const CLI_ACTOR = 'server-cli';
 

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parsePolicyText } from '../src/policy/parsePolicy';
-import { createPolicyIndex, frontPageSection, splitPassages } from '../src/policy/policyIndex';
-import { PolicyDocument } from '../src/policy/policyDocument';
-import { modelTokens } from '../src/policy/modelText';
-import { LEXICAL_CANDIDATES, passageText, rankableSections, sectionHeadingText } from '../src/policy/learnedRanking';
-import { normaliseForMatch } from '../src/policy/evaluateAnswers';
-import { corpusFingerprint } from '../src/policy/learnedModel';
+import { parsePolicyText } from '../src/features/policy/ingest/parsePolicy';
+import { createPolicyIndex, frontPageSection, splitPassages } from '../src/features/policy/answer/policyIndex';
+import { PolicyDocument } from '../src/features/policy/policyDocument';
+import { modelTokens } from '../src/features/policy/answer/modelText';
+import { LEXICAL_CANDIDATES, passageText, rankableSections, sectionHeadingText } from '../src/features/policy/answer/learnedRanking';
+import { normaliseForMatch } from '../src/features/policy/answer/evaluateAnswers';
+import { corpusFingerprint } from '../src/features/policy/answer/learnedModel';
 
 /**
  * Writes what `training/train.py` learns from: the corpus policies as the product parses them (sections,

@@ -1,4 +1,4 @@
-import { startApp } from '../src/app';
+import { startApp } from '../src/compose/startApp';
 import { ConfigError, loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { PLAYGROUND_SAFEGUARDING_CHANNEL_ID, PLAYGROUND_USERS, startPlayground } from './playground';

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Verb, Verbs } from '../src/cards/verbs';
+import { Verb, Verbs } from '../src/teams/verbs';
 import { findRepoRoot } from './makeIcons';
 
 /** A bot command as the manifest lists it, with every scope it is listed for. */

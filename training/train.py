@@ -1,6 +1,6 @@
 """Trains the policy question model from the corpus the team wrote (corpus/), and writes the shipped files.
 
-Three parts, all small enough to run in plain TypeScript at answer time (src/policy/learnedModel.ts):
+Three parts, all small enough to run in plain TypeScript at answer time (src/features/policy/answer/learnedModel.ts):
   1. a dual encoder: a question and a passage (or a section heading) each become the weighted mean of their
      word vectors (GloVe 100d plus a learned correction per word and a fastText-style character n-gram part
      for typos and slang), projected by a learned matrix; similarity is the cosine;
@@ -39,7 +39,7 @@ FORMAT_VERSION = 1
 
 
 def fnv1a(text):
-    """32-bit FNV-1a over UTF-8 bytes; src/policy/learnedModel.ts computes the same."""
+    """32-bit FNV-1a over UTF-8 bytes; src/features/policy/answer/learnedModel.ts computes the same."""
     h = 0x811C9DC5
     for b in text.encode('utf-8'):
         h ^= b
@@ -523,7 +523,7 @@ def probe_vectors(model, vocab, text, proj, tokens_of):
 
 
 def model_tokens(text):
-    """training's copy of src/policy/modelText.ts, used only for the probes (the export tokenises everything else)."""
+    """training's copy of src/features/policy/answer/modelText.ts, used only for the probes (the export tokenises everything else)."""
     import re
     t = text.lower().replace('\u2018', "'").replace('\u2019', "'")
     t = re.sub(r"'s\b", '', t).replace("'", '')

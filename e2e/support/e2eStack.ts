@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { BrowserContext, chromium, Page } from 'playwright-core';
-import { RunningApp, startApp } from '../../src/app';
+import { RunningApp, startApp } from '../../src/compose/startApp';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import {

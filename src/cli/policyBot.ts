@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 import fs from 'node:fs';
 import readline from 'node:readline';
-import { Answer, answerQuestion } from '../policy/answerQuestion';
-import { loadPolicyFile, loadPolicyFiles } from '../policy/loadPolicyFile';
-import { formatCitationLabel, formatSectionLabel, PolicyDocument } from '../policy/policyDocument';
-import { createPolicyLibrary, PolicyLibrary } from '../policy/policyLibrary';
-import { openSqliteDatabase } from '../storage/sqliteDatabase';
-import { createSqliteQuestionLog } from '../storage/sqliteFeedbackStore';
+import { Answer, answerQuestion } from '../features/policy/answer/answerQuestion';
+import { loadPolicyFile, loadPolicyFiles } from '../features/policy/ingest/loadPolicyFile';
+import { formatCitationLabel, formatSectionLabel, PolicyDocument } from '../features/policy/policyDocument';
+import { createPolicyLibrary, PolicyLibrary } from '../features/policy/policyLibrary';
+import { openSqliteDatabase } from '../adapters/sqlite/sqliteDatabase';
+import { createSqliteQuestionLog } from '../adapters/sqlite/sqliteQuestionLog';
 
 const USAGE = `policy-bot: tools for the policy owner
 

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
-import { SafeguardingMember } from '../concerns/concernPorts';
-import { ConcernRoutingTable, DEFAULT_CONCERN_ROUTES, DestinationAddress } from '../concerns/concernRouting';
-import { CONCERN_KINDS, ConcernKind, DESTINATION_ROLES, DestinationRole } from '../concerns/concernTypes';
+import { SafeguardingMember } from '../features/concerns/domain/concernPorts';
+import { ConcernRoutingTable, DEFAULT_CONCERN_ROUTES, DestinationAddress } from '../features/concerns/domain/concernRouting';
+import { CONCERN_KINDS, ConcernKind, DESTINATION_ROLES, DestinationRole } from '../features/concerns/domain/concernTypes';
 import { AppMode, Env, FragmentResult, readList, readVar } from './settingsFragment';
 
 /** Settings for reporting and triaging concerns. */

@@ -1,7 +1,7 @@
 /**
  * Each part of the product parses its own settings from the environment through a fragment, so that
  * `loadConfig` can report every missing or bad variable at once. Only `src/config` reads variables;
- * `src/index.ts` hands it `process.env`.
+ * `src/main.ts` hands it `process.env`.
  */
 export type AppMode = 'local' | 'production';
 

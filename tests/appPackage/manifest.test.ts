@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Verbs } from '../../src/cards/verbs';
+import { Verbs } from '../../src/teams/verbs';
 import {
   BotCommandTitles, ManifestCommandVerbs, MessageExtensionCommandIds, readManifestCommands,
 } from '../../scripts/manifestCommands';

@@ -6,8 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { EnvVars, parseEnvFile, placeholdersIn } from '../../scripts/packageApp';
+import { REPO_ROOT } from '../support/repoRoot';
 
-export const ROOT = path.resolve(__dirname, '..', '..');
+export const ROOT = REPO_ROOT;
 
 export const readText = (rel: string): string => fs.readFileSync(path.join(ROOT, rel), 'utf8');
 

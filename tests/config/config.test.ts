@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppConfig, ConfigError, loadConfig } from '../../src/config';
-import { productionEnv } from '../helpers/productionEnv';
+import { productionEnv } from '../support/productionEnv';
+import { REPO_ROOT } from '../support/repoRoot';
 
-const REPO = path.resolve(__dirname, '../..');
+const REPO = REPO_ROOT;
 
 
 /** The ConfigError loadConfig throws for this environment (fails the test if it does not throw one). */

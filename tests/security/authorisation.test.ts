@@ -2,9 +2,9 @@
  * Owner and safeguarding actions are authorised server-side from the acting user's AAD object id (as the channel
  * signed it), never from data a card sends back. Runs the whole bot (startApp, local mode) over real HTTP.
  */
-import { Verbs } from '../../src/cards/verbs';
-import { createFieldCipher } from '../../src/storage/fieldEncryption';
-import { createSqliteConcernStore } from '../../src/storage/sqliteConcernStore';
+import { Verbs } from '../../src/teams/verbs';
+import { createFieldCipher } from '../../src/adapters/fieldEncryption';
+import { createSqliteConcernStore } from '../../src/adapters/sqlite/sqliteConcernStore';
 import {
   PEOPLE, Person, SecurityBot, concernForm, dslConversation, personalConversation, readableText, startSecurityBot,
 } from './securityHarness';

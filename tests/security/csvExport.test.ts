@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { toAcknowledgementCsv, verifyAcknowledgementCsv } from '../../src/acknowledgement/acknowledgementExport';
+import { toAcknowledgementCsv, verifyAcknowledgementCsv } from '../../src/features/acknowledgement/domain/acknowledgementExport';
 
 /** Names as a hostile directory entry could carry them (OWASP's CSV injection list, and full-width forms). */
 const HOSTILE_NAMES = [

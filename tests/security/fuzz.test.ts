@@ -4,7 +4,7 @@
  * or in anything a person reads; after the corpus the process still serves; forged requests change no data.
  */
 import zlib from 'node:zlib';
-import { Verbs } from '../../src/cards/verbs';
+import { Verbs } from '../../src/teams/verbs';
 import {
   PEOPLE, Person, PostResult, SecurityBot, TENANT, concernForm, dslConversation, leakIn, personalConversation,
   readableText, startSecurityBot,

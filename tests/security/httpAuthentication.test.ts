@@ -4,10 +4,11 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../scripts/playground';
-import { RunningApp, startApp } from '../../src/app';
+import { RunningApp, startApp } from '../../src/compose/startApp';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
-import { productionEnv } from '../helpers/productionEnv';
+import { productionEnv } from '../support/productionEnv';
+import { REPO_ROOT } from '../support/repoRoot';
 
 /**
  * Attacks on /api/messages as an outside tester sent them: forged and expired tokens, bodies the bot must never
@@ -15,7 +16,7 @@ import { productionEnv } from '../helpers/productionEnv';
  * from a fake OpenID service on loopback, so a token the fake signs is valid and every other one is forged.
  */
 const BOT_ID = '11111111-1111-1111-1111-111111111111';
-const POLICY = path.resolve(__dirname, '..', '..', 'samples', 'policies', 'liverpool-model.txt');
+const POLICY = path.resolve(REPO_ROOT, 'samples', 'policies', 'liverpool-model.txt');
 const b64 = (v: unknown): string => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
 
 interface KeyService { url: string; close(): Promise<void>; sign(claims: Record<string, unknown>, opts?: { kid?: string; key?: crypto.KeyObject; alg?: string }): string }

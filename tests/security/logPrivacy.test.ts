@@ -3,7 +3,7 @@
  * logger whose every line is kept, while a concern, a question and an acknowledgement go through it; none of the
  * words people typed, nor the reporter's name or e-mail, may appear in any line.
  */
-import { Verbs } from '../../src/cards/verbs';
+import { Verbs } from '../../src/teams/verbs';
 import { createLogger } from '../../src/logger';
 import {
   PEOPLE, REPORTER_EMAIL, SecurityBot, captureLines, concernForm, dslConversation, personalConversation, startSecurityBot,

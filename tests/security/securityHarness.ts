@@ -8,12 +8,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { RunningApp, startApp } from '../../src/app';
+import { RunningApp, startApp } from '../../src/compose/startApp';
 import { loadConfig } from '../../src/config';
 import { AppLogger, createLogger } from '../../src/logger';
-import { FakeConnector, startFakeConnector } from '../fakes/fakeConnector';
+import { FakeConnector, startFakeConnector } from '../support/fakeConnector';
+import { REPO_ROOT } from '../support/repoRoot';
 
-const REPO = path.resolve(__dirname, '../..');
+const REPO = REPO_ROOT;
 /** The bundled sample policy. */
 export const POLICY = path.join(REPO, 'samples', 'policies', 'liverpool-model.txt');
 /** The made-up DSL private channel. */

@@ -2,12 +2,12 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { validateConcernForm } from '../../src/concerns/concernValidation';
-import { createFieldCipher } from '../../src/storage/fieldEncryption';
-import { createSqliteAcknowledgementStore } from '../../src/storage/sqliteAcknowledgementStore';
-import { createSqliteConcernStore } from '../../src/storage/sqliteConcernStore';
-import { openSqliteDatabase } from '../../src/storage/sqliteDatabase';
-import { formFor, ORIGIN, REPORTER, testKey } from '../concerns/concernFakes';
+import { validateConcernForm } from '../../src/features/concerns/domain/concernValidation';
+import { createFieldCipher } from '../../src/adapters/fieldEncryption';
+import { createSqliteAcknowledgementStore } from '../../src/adapters/sqlite/sqliteAcknowledgementStore';
+import { createSqliteConcernStore } from '../../src/adapters/sqlite/sqliteConcernStore';
+import { openSqliteDatabase } from '../../src/adapters/sqlite/sqliteDatabase';
+import { formFor, ORIGIN, REPORTER, testKey } from '../features/concerns/domain/concernFakes';
 
 /**
  * An attacker (or a careless script) with the database file in hand tries to overwrite stored records with the

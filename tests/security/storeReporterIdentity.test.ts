@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { validateConcernForm } from '../../src/concerns/concernValidation';
-import { createFieldCipher } from '../../src/storage/fieldEncryption';
-import { createSqliteConcernStore } from '../../src/storage/sqliteConcernStore';
-import { openSqliteDatabase } from '../../src/storage/sqliteDatabase';
-import { formFor, ORIGIN, REPORTER, testKey } from '../concerns/concernFakes';
+import { validateConcernForm } from '../../src/features/concerns/domain/concernValidation';
+import { createFieldCipher } from '../../src/adapters/fieldEncryption';
+import { createSqliteConcernStore } from '../../src/adapters/sqlite/sqliteConcernStore';
+import { openSqliteDatabase } from '../../src/adapters/sqlite/sqliteDatabase';
+import { formFor, ORIGIN, REPORTER, testKey } from '../features/concerns/domain/concernFakes';
 
 /** Someone with the database file but not the key must not learn who reported what. */
 describe('who reported a concern is not readable without the key', () => {

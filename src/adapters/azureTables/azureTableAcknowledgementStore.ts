@@ -1,0 +1,520 @@
+import { TableClient, TableEntityResult, TransactionAction, odata } from '@azure/data-tables';
+import type { TokenCredential } from '@azure/core-auth';
+import { randomInt, randomUUID } from 'node:crypto';
+import {
+  AcknowledgementStore, AppendAcknowledgementResult, ClaimRequest, DeliveryCounts, DeliveryOutcome, StoreError,
+  emptyDeliveryCounts,
+} from '../../features/acknowledgement/domain/acknowledgementStore';
+import {
+  Acknowledgement, AuditEntry, Campaign, Delivery, DeliveryState, PolicyVersion, StaffMember,
+  StoredConversationReference, UNREACHED_DELIVERY_STATES,
+} from '../../features/acknowledgement/domain/acknowledgementTypes';
+
+/** How to reach the storage account: a connection string (Azurite, keys) or an account URL and a credential. */
+export interface AzureTableStoreOptions {
+  connectionString?: string;
+  accountUrl?: string;
+  /** Managed identity or client secret credential from @azure/identity, used with accountUrl. */
+  credential?: TokenCredential;
+  /** Letters only; prefixes every table name so several products can share an account. Default "policybot". */
+  tablePrefix?: string;
+  /** Allows http endpoints (Azurite on loopback only). */
+  allowInsecureConnection?: boolean;
+}
+
+/** Deliveries are spread over this many shards so concurrent senders rarely contend for the same rows. */
+const DELIVERY_SHARDS = 16;
+/** Up to this many recipients are added one by one; more are diffed against the campaign in batches. */
+const SMALL_ADD = 20;
+/** Entity group transactions take at most 100 operations. */
+const BATCH = 100;
+const TABLES = ['Versions', 'Staff', 'Sync', 'Refs', 'Campaigns', 'Deliveries', 'Acks', 'Audit', 'Workers'] as const;
+type TableName = (typeof TABLES)[number];
+type Entity = TableEntityResult<Record<string, unknown>> & { partitionKey: string; rowKey: string };
+
+/** Creates the Azure Table Storage acknowledgement store, creating its tables when missing. */
+export async function createAzureTableAcknowledgementStore(options: AzureTableStoreOptions): Promise<AcknowledgementStore> {
+  const prefix = options.tablePrefix ?? 'policybot';
+  if (!/^[A-Za-z][A-Za-z0-9]{0,40}$/.test(prefix)) {
+    throw new StoreError('STORE_UNAVAILABLE', 'The table prefix must be letters and digits, starting with a letter');
+  }
+  const clientOptions = { allowInsecureConnection: options.allowInsecureConnection ?? false };
+  const make = (name: TableName): TableClient => {
+    const table = `${prefix}${name}`;
+    if (options.connectionString) return TableClient.fromConnectionString(options.connectionString, table, clientOptions);
+    if (options.accountUrl && options.credential) return new TableClient(options.accountUrl, table, options.credential, clientOptions);
+    throw new StoreError('STORE_UNAVAILABLE', 'Azure Table storage needs a connection string, or an account URL and a credential');
+  };
+  const clients = Object.fromEntries(TABLES.map((t) => [t, make(t)])) as Record<TableName, TableClient>;
+  for (const client of Object.values(clients)) {
+    try {
+      await client.createTable();
+    } catch (err) {
+      if (statusOf(err) !== 409) throw unavailable(err);
+    }
+  }
+  return new AzureTableAcknowledgementStore(clients);
+}
+
+/** Row and partition keys may not contain / \ # ? or control characters. */
+const key = (s: string): string => encodeURIComponent(s);
+const unkey = (s: string): string => decodeURIComponent(s);
+const statusOf = (err: unknown): number | undefined => (err as { statusCode?: number }).statusCode;
+const unavailable = (err: unknown): StoreError =>
+  new StoreError('STORE_UNAVAILABLE', `Azure Table storage failed: ${(err as Error).message?.split('\n')[0] ?? 'unknown'}`);
+const opt = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** Etags of deliveries this instance claimed, so completing one takes one conditional write, not a read first. */
+const HELD_ETAG_LIMIT = 20_000;
+
+class AzureTableAcknowledgementStore implements AcknowledgementStore {
+  private readonly heldEtags = new Map<string, { etag: string; workerId: string }>();
+
+  constructor(private readonly t: Record<TableName, TableClient>) {}
+
+  private async get(table: TableName, pk: string, rk: string): Promise<Entity | undefined> {
+    try {
+      return (await this.t[table].getEntity<Record<string, unknown>>(pk, rk)) as Entity;
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  private async list(table: TableName, filter?: string, select?: string[]): Promise<Entity[]> {
+    const out: Entity[] = [];
+    const iter = this.t[table].listEntities<Record<string, unknown>>({ queryOptions: { filter, select } });
+    for await (const e of iter) out.push(e as Entity);
+    return out;
+  }
+
+  private async upsertMany(table: TableName, entities: Record<string, unknown>[]): Promise<void> {
+    const byPartition = new Map<string, Record<string, unknown>[]>();
+    for (const e of entities) {
+      const pk = String(e.partitionKey);
+      byPartition.set(pk, [...(byPartition.get(pk) ?? []), e]);
+    }
+    for (const group of byPartition.values()) {
+      for (let i = 0; i < group.length; i += BATCH) {
+        const actions: TransactionAction[] = group.slice(i, i + BATCH)
+          .map((e) => ['upsert', e as { partitionKey: string; rowKey: string }, 'Replace']);
+        await this.t[table].submitTransaction(actions);
+      }
+    }
+  }
+
+  async savePolicyVersion(v: PolicyVersion): Promise<void> {
+    try {
+      await this.t.Versions.createEntity({
+        partitionKey: key(v.policyId), rowKey: key(v.versionHash), title: v.title,
+        versionLabel: v.versionLabel ?? '', reviewDate: v.reviewDate ?? '', keyPoints: JSON.stringify(v.keyPoints),
+        readUrl: v.readUrl ?? '', material: v.material, wordingHash: v.wordingHash ?? '', publishedAt: v.publishedAt,
+      });
+    } catch (err) {
+      if (statusOf(err) !== 409) throw err;
+    }
+  }
+
+  async getPolicyVersion(policyId: string, versionHash: string): Promise<PolicyVersion | undefined> {
+    const e = await this.get('Versions', key(policyId), key(versionHash));
+    return e ? toPolicyVersion(e) : undefined;
+  }
+
+  async getLatestPolicyVersion(policyId: string): Promise<PolicyVersion | undefined> {
+    const all = (await this.list('Versions', odata`PartitionKey eq ${key(policyId)}`)).map(toPolicyVersion);
+    all.sort((a, b) => b.publishedAt.localeCompare(a.publishedAt));
+    return all[0];
+  }
+
+  async upsertStaff(members: readonly StaffMember[]): Promise<void> {
+    await this.upsertMany('Staff', members.map((m) => ({
+      partitionKey: 'staff', rowKey: key(m.userId), upn: m.userPrincipalName, displayName: m.displayName,
+      department: m.department ?? '', school: m.school ?? '', active: m.active, source: m.source, updatedAt: m.updatedAt,
+    })));
+  }
+
+  async getStaff(userId: string): Promise<StaffMember | undefined> {
+    const e = await this.get('Staff', 'staff', key(userId));
+    return e ? toStaff(e) : undefined;
+  }
+
+  async listStaff(): Promise<StaffMember[]> {
+    return (await this.list('Staff', odata`PartitionKey eq ${'staff'}`)).map(toStaff)
+      .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+  }
+
+  async getSyncState(name: string): Promise<string | undefined> {
+    return opt((await this.get('Sync', 'sync', key(name)))?.value);
+  }
+
+  async setSyncState(name: string, value: string): Promise<void> {
+    await this.t.Sync.upsertEntity({ partitionKey: 'sync', rowKey: key(name), value }, 'Replace');
+  }
+
+  async saveConversationReference(ref: StoredConversationReference): Promise<void> {
+    await this.t.Refs.upsertEntity({
+      partitionKey: 'ref', rowKey: key(ref.userId), conversationId: ref.conversationId, serviceUrl: ref.serviceUrl,
+      reference: JSON.stringify(ref.reference), updatedAt: ref.updatedAt,
+    }, 'Replace');
+  }
+
+  async getConversationReference(userId: string): Promise<StoredConversationReference | undefined> {
+    const e = await this.get('Refs', 'ref', key(userId));
+    if (!e) return undefined;
+    return {
+      userId, conversationId: String(e.conversationId), serviceUrl: String(e.serviceUrl),
+      reference: JSON.parse(String(e.reference)) as Record<string, unknown>, updatedAt: String(e.updatedAt),
+    };
+  }
+
+  async createCampaign(c: Campaign): Promise<void> {
+    try {
+      await this.t.Campaigns.createEntity(campaignEntity(c));
+    } catch (err) {
+      if (statusOf(err) === 409) throw new StoreError('STORE_CONFLICT', `campaign ${c.id} already exists`);
+      throw err;
+    }
+  }
+
+  async updateCampaign(c: Campaign): Promise<void> {
+    const existing = await this.get('Campaigns', 'campaign', key(c.id));
+    if (!existing) throw new StoreError('STORE_NOT_FOUND', `campaign ${c.id} does not exist`);
+    await this.t.Campaigns.updateEntity({
+      partitionKey: 'campaign', rowKey: key(c.id), status: c.status, nextRoundAt: c.nextRoundAt ?? '',
+      closedAt: c.closedAt ?? '', dueDate: c.dueDate,
+    }, 'Merge');
+  }
+
+  async getCampaign(id: string): Promise<Campaign | undefined> {
+    const e = await this.get('Campaigns', 'campaign', key(id));
+    return e ? toCampaign(e) : undefined;
+  }
+
+  async listCampaigns(status?: Campaign['status']): Promise<Campaign[]> {
+    const filter = status
+      ? odata`PartitionKey eq ${'campaign'} and status eq ${status}`
+      : odata`PartitionKey eq ${'campaign'}`;
+    return (await this.list('Campaigns', filter)).map(toCampaign).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  }
+
+  async addDeliveries(campaignId: string, userIds: readonly string[], now: string): Promise<number> {
+    const pk = key(campaignId);
+    if (userIds.length <= SMALL_ADD) {
+      // A joiner or two: insert directly rather than listing the whole campaign.
+      const created = await Promise.all([...new Set(userIds.map(key))].map(async (rk) => {
+        try {
+          await this.t.Deliveries.createEntity(newDeliveryEntity(pk, rk, now));
+          return 1;
+        } catch (err) {
+          if (statusOf(err) === 409) return 0;
+          throw err;
+        }
+      }));
+      return created.reduce<number>((a, b) => a + b, 0);
+    }
+    const existing = new Set((await this.list('Deliveries', odata`PartitionKey eq ${pk}`, ['RowKey'])).map((e) => e.rowKey));
+    const fresh = [...new Set(userIds.map(key))].filter((rk) => !existing.has(rk));
+    let added = 0;
+    for (let i = 0; i < fresh.length; i += BATCH) {
+      const entities = fresh.slice(i, i + BATCH).map((rk) => newDeliveryEntity(pk, rk, now));
+      try {
+        await this.t.Deliveries.submitTransaction(entities.map((e) => ['create', e]));
+        added += entities.length;
+      } catch (err) {
+        // Another instance added some of these meanwhile: fall back to one by one, keeping theirs.
+        if (statusOf(err) !== 409) throw err;
+        for (const e of entities) {
+          try {
+            await this.t.Deliveries.createEntity(e);
+            added += 1;
+          } catch (inner) {
+            if (statusOf(inner) !== 409) throw inner;
+          }
+        }
+      }
+    }
+    return added;
+  }
+
+  async claimDeliveries(r: ClaimRequest): Promise<Delivery[]> {
+    if (r.limit <= 0) return [];
+    const pk = key(r.campaignId);
+    const lease = new Date(Date.parse(r.now) + r.leaseMs).toISOString();
+    const claimed: Delivery[] = [];
+    const start = randomInt(DELIVERY_SHARDS);
+    for (let i = 0; i < DELIVERY_SHARDS && claimed.length < r.limit; i++) {
+      const shard = (start + i) % DELIVERY_SHARDS;
+      const want = r.limit - claimed.length;
+      const candidates = await this.claimable(pk, shard, r.now, want);
+      const results = await Promise.all(candidates.map(async (e) => {
+        try {
+          const attempts = Number(e.attempts ?? 0) + 1;
+          const res = await this.t.Deliveries.updateEntity({
+            partitionKey: pk, rowKey: String(e.rowKey), state: 'claimed', claimedBy: r.workerId, leaseUntil: lease,
+            attempts, updatedAt: r.now,
+          }, 'Merge', { etag: e.etag });
+          if (res.etag) this.holdEtag(`${pk}\n${e.rowKey}`, res.etag, r.workerId);
+          return toDelivery({ ...e, state: 'claimed', claimedBy: r.workerId, leaseUntil: lease, attempts, updatedAt: r.now });
+        } catch (err) {
+          // 412: another sender claimed it first; it is theirs.
+          if (statusOf(err) === 412 || statusOf(err) === 404) return undefined;
+          throw err;
+        }
+      }));
+      for (const d of results) if (d && claimed.length < r.limit) claimed.push(d);
+    }
+    return claimed;
+  }
+
+  private async claimable(pk: string, shard: number, now: string, want: number): Promise<Entity[]> {
+    const filter = odata`PartitionKey eq ${pk} and shard eq ${shard} and ((state eq ${'pending'} and notBefore le ${now}) or (state eq ${'claimed'} and leaseUntil le ${now}))`;
+    const out: Entity[] = [];
+    const pages = this.t.Deliveries.listEntities<Record<string, unknown>>({ queryOptions: { filter } }).byPage({ maxPageSize: Math.min(1000, want) });
+    for await (const page of pages) {
+      out.push(...(page as Entity[]));
+      if (out.length >= want) break;
+    }
+    return out.slice(0, want);
+  }
+
+  private holdEtag(id: string, etag: string, workerId: string): void {
+    if (this.heldEtags.size >= HELD_ETAG_LIMIT) this.heldEtags.delete(this.heldEtags.keys().next().value as string);
+    this.heldEtags.set(id, { etag, workerId });
+  }
+
+  /** Applies a change to a delivery this worker holds, retrying on concurrent writes; false when not held. */
+  private async changeHeld(campaignId: string, userId: string, workerId: string, change: Record<string, unknown>): Promise<boolean> {
+    const pk = key(campaignId);
+    const rk = key(userId);
+    const held = this.heldEtags.get(`${pk}\n${rk}`);
+    this.heldEtags.delete(`${pk}\n${rk}`);
+    if (held && held.workerId === workerId) {
+      // Unchanged since this worker claimed it (the etag matches), so it still holds it: one write suffices.
+      try {
+        await this.t.Deliveries.updateEntity({ partitionKey: pk, rowKey: rk, ...change }, 'Merge', { etag: held.etag });
+        return true;
+      } catch (err) {
+        if (statusOf(err) !== 412 && statusOf(err) !== 404) throw err;
+      }
+    }
+    for (let tries = 0; tries < 5; tries++) {
+      const e = await this.get('Deliveries', pk, rk);
+      if (!e || e.state !== 'claimed' || e.claimedBy !== workerId) return false;
+      try {
+        await this.t.Deliveries.updateEntity({ partitionKey: pk, rowKey: rk, ...change }, 'Merge', { etag: e.etag });
+        return true;
+      } catch (err) {
+        if (statusOf(err) !== 412) throw err;
+      }
+    }
+    return false;
+  }
+
+  async completeDelivery(campaignId: string, userId: string, workerId: string, o: DeliveryOutcome, now: string): Promise<boolean> {
+    return this.changeHeld(campaignId, userId, workerId, {
+      state: o.state, reason: o.reason ?? '', activityId: o.activityId ?? '', conversationId: o.conversationId ?? '',
+      claimedBy: '', leaseUntil: '', updatedAt: now, ...(o.state === 'sent' ? { sentAt: now } : {}),
+    });
+  }
+
+  async deferDelivery(campaignId: string, userId: string, workerId: string, notBefore: string, reason: string, now: string): Promise<boolean> {
+    return this.changeHeld(campaignId, userId, workerId, {
+      state: 'pending', notBefore, reason, claimedBy: '', leaseUntil: '', updatedAt: now,
+    });
+  }
+
+  async requeueDelivery(campaignId: string, userId: string, now: string): Promise<boolean> {
+    const pk = key(campaignId);
+    const rk = key(userId);
+    for (let tries = 0; tries < 5; tries++) {
+      const e = await this.get('Deliveries', pk, rk);
+      if (!e || !UNREACHED_DELIVERY_STATES.includes(e.state as DeliveryState)) return false;
+      try {
+        await this.t.Deliveries.updateEntity({ partitionKey: pk, rowKey: rk, state: 'pending', notBefore: '', updatedAt: now },
+          'Merge', { etag: e.etag });
+        return true;
+      } catch (err) {
+        if (statusOf(err) !== 412) throw err;
+      }
+    }
+    return false;
+  }
+
+  async getDelivery(campaignId: string, userId: string): Promise<Delivery | undefined> {
+    const e = await this.get('Deliveries', key(campaignId), key(userId));
+    return e ? toDelivery(e) : undefined;
+  }
+
+  async listDeliveries(campaignId: string): Promise<Delivery[]> {
+    return (await this.list('Deliveries', odata`PartitionKey eq ${key(campaignId)}`)).map(toDelivery)
+      .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+  }
+
+  async countDeliveries(campaignId: string): Promise<DeliveryCounts> {
+    const counts = emptyDeliveryCounts();
+    for (const e of await this.list('Deliveries', odata`PartitionKey eq ${key(campaignId)}`, ['state'])) {
+      counts[e.state as DeliveryState] += 1;
+    }
+    return counts;
+  }
+
+  async markReminded(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean> {
+    const pk = key(campaignId);
+    const rk = key(userId);
+    const threshold = new Date(Date.parse(now) - minIntervalMs).toISOString();
+    for (let tries = 0; tries < 5; tries++) {
+      const e = await this.get('Deliveries', pk, rk);
+      if (!e) return false;
+      const last = opt(e.lastRemindedAt);
+      if (last !== undefined && last > threshold) return false;
+      try {
+        await this.t.Deliveries.updateEntity({
+          partitionKey: pk, rowKey: rk, lastRemindedAt: now, remindCount: Number(e.remindCount ?? 0) + 1, updatedAt: now,
+        }, 'Merge', { etag: e.etag });
+        return true;
+      } catch (err) {
+        if (statusOf(err) !== 412) throw err;
+      }
+    }
+    return false;
+  }
+
+  async appendAcknowledgement(a: Acknowledgement): Promise<AppendAcknowledgementResult> {
+    const pk = ackPartition(a.policyId, a.versionHash);
+    const rk = `${key(a.userId)}|${key(a.campaignId ?? '')}`;
+    try {
+      await this.t.Acks.createEntity({
+        partitionKey: pk, rowKey: rk, policyId: a.policyId, versionHash: a.versionHash, userId: a.userId,
+        upn: a.userPrincipalName, displayName: a.displayName, department: a.department ?? '', school: a.school ?? '',
+        campaignId: a.campaignId ?? '', acknowledgedAt: a.acknowledgedAt, channel: a.channel,
+      });
+      return { recorded: true, acknowledgement: { ...a } };
+    } catch (err) {
+      if (statusOf(err) !== 409) throw err;
+      const existing = await this.get('Acks', pk, rk);
+      return { recorded: false, acknowledgement: toAcknowledgement(existing!) };
+    }
+  }
+
+  async getAcknowledgement(policyId: string, versionHash: string, userId: string): Promise<Acknowledgement | undefined> {
+    const prefix = `${key(userId)}|`;
+    // '|' + 1 is '}': every row key of this user sorts between the two bounds.
+    const mine = await this.list('Acks', odata`PartitionKey eq ${ackPartition(policyId, versionHash)} and RowKey ge ${prefix} and RowKey lt ${`${key(userId)}}`}`);
+    mine.sort((a, b) => String(a.acknowledgedAt).localeCompare(String(b.acknowledgedAt)));
+    const last = mine[mine.length - 1];
+    return last ? toAcknowledgement(last) : undefined;
+  }
+
+  async listAcknowledgements(policyId: string, versionHash: string): Promise<Acknowledgement[]> {
+    return (await this.list('Acks', odata`PartitionKey eq ${ackPartition(policyId, versionHash)}`)).map(toAcknowledgement)
+      .sort((a, b) => a.acknowledgedAt.localeCompare(b.acknowledgedAt));
+  }
+
+  async appendAudit(e: AuditEntry): Promise<void> {
+    // Row keys sort by time then a random tail, so lines never collide and read back in order.
+    await this.t.Audit.createEntity({
+      partitionKey: key(e.subject), rowKey: `${e.at}_${randomUUID()}`, at: e.at, actor: e.actor, action: e.action,
+      subject: e.subject, details: e.details ? JSON.stringify(e.details) : '',
+    });
+  }
+
+  async listAudit(subject?: string, limit = 1000): Promise<AuditEntry[]> {
+    const entities = await this.list('Audit', subject ? odata`PartitionKey eq ${key(subject)}` : undefined);
+    entities.sort((a, b) => String(a.rowKey).localeCompare(String(b.rowKey)));
+    return entities.slice(-limit).map((r) => ({
+      at: String(r.at), actor: String(r.actor), action: String(r.action), subject: String(r.subject),
+      ...(opt(r.details) ? { details: JSON.parse(String(r.details)) as AuditEntry['details'] } : {}),
+    }));
+  }
+
+  async heartbeat(workerId: string, now: string, ttlMs: number): Promise<number> {
+    const until = new Date(Date.parse(now) + ttlMs).toISOString();
+    await this.t.Workers.upsertEntity({ partitionKey: 'worker', rowKey: key(workerId), aliveUntil: until }, 'Replace');
+    return (await this.list('Workers', odata`PartitionKey eq ${'worker'} and aliveUntil gt ${now}`, ['RowKey'])).length;
+  }
+
+  async removeWorker(workerId: string): Promise<void> {
+    try {
+      await this.t.Workers.deleteEntity('worker', key(workerId));
+    } catch (err) {
+      if (statusOf(err) !== 404) throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    // The table clients hold no sockets open between requests.
+  }
+}
+
+function ackPartition(policyId: string, versionHash: string): string {
+  return `${key(policyId)}|${key(versionHash)}`;
+}
+
+function newDeliveryEntity(pk: string, rk: string, now: string): { partitionKey: string; rowKey: string } & Record<string, unknown> {
+  return {
+    partitionKey: pk, rowKey: rk, shard: randomInt(DELIVERY_SHARDS), state: 'pending', attempts: 0, claimedBy: '',
+    leaseUntil: '', notBefore: '', reason: '', sentAt: '', activityId: '', conversationId: '', lastRemindedAt: '',
+    remindCount: 0, updatedAt: now,
+  };
+}
+
+function campaignEntity(c: Campaign): { partitionKey: string; rowKey: string } & Record<string, unknown> {
+  return {
+    partitionKey: 'campaign', rowKey: key(c.id), policyId: c.policyId, versionHash: c.versionHash,
+    audience: JSON.stringify(c.audience), dueDate: c.dueDate, startedAt: c.startedAt, startedBy: c.startedBy,
+    round: c.round, seriesId: c.seriesId, status: c.status, nextRoundAt: c.nextRoundAt ?? '', closedAt: c.closedAt ?? '',
+  };
+}
+
+function toPolicyVersion(e: Entity): PolicyVersion {
+  return {
+    policyId: unkey(e.partitionKey), versionHash: unkey(e.rowKey), title: String(e.title),
+    ...(opt(e.versionLabel) ? { versionLabel: String(e.versionLabel) } : {}),
+    ...(opt(e.reviewDate) ? { reviewDate: String(e.reviewDate) } : {}),
+    keyPoints: JSON.parse(String(e.keyPoints)) as string[],
+    ...(opt(e.readUrl) ? { readUrl: String(e.readUrl) } : {}),
+    material: e.material === true, ...(opt(e.wordingHash) ? { wordingHash: String(e.wordingHash) } : {}),
+    publishedAt: String(e.publishedAt),
+  };
+}
+
+function toStaff(e: Entity): StaffMember {
+  return {
+    userId: unkey(e.rowKey), userPrincipalName: String(e.upn), displayName: String(e.displayName),
+    ...(opt(e.department) ? { department: String(e.department) } : {}),
+    ...(opt(e.school) ? { school: String(e.school) } : {}),
+    active: e.active === true, source: e.source as StaffMember['source'], updatedAt: String(e.updatedAt),
+  };
+}
+
+function toCampaign(e: Entity): Campaign {
+  return {
+    id: unkey(e.rowKey), policyId: String(e.policyId), versionHash: String(e.versionHash),
+    audience: JSON.parse(String(e.audience)) as Campaign['audience'], dueDate: String(e.dueDate),
+    startedAt: String(e.startedAt), startedBy: String(e.startedBy), round: Number(e.round), seriesId: String(e.seriesId),
+    status: e.status as Campaign['status'],
+    ...(opt(e.nextRoundAt) ? { nextRoundAt: String(e.nextRoundAt) } : {}),
+    ...(opt(e.closedAt) ? { closedAt: String(e.closedAt) } : {}),
+  };
+}
+
+function toDelivery(e: Record<string, unknown> & { partitionKey?: string; rowKey?: string }): Delivery {
+  const o = (name: string) => (opt(e[name]) ? { [name]: String(e[name]) } : {});
+  return {
+    campaignId: unkey(String(e.partitionKey)), userId: unkey(String(e.rowKey)), state: e.state as DeliveryState,
+    attempts: Number(e.attempts ?? 0), remindCount: Number(e.remindCount ?? 0), updatedAt: String(e.updatedAt),
+    ...o('claimedBy'), ...o('leaseUntil'), ...o('notBefore'), ...o('reason'), ...o('sentAt'), ...o('activityId'),
+    ...o('conversationId'), ...o('lastRemindedAt'),
+  };
+}
+
+function toAcknowledgement(e: Entity): Acknowledgement {
+  return {
+    policyId: String(e.policyId), versionHash: String(e.versionHash), userId: String(e.userId),
+    userPrincipalName: String(e.upn), displayName: String(e.displayName),
+    ...(opt(e.department) ? { department: String(e.department) } : {}),
+    ...(opt(e.school) ? { school: String(e.school) } : {}),
+    ...(opt(e.campaignId) ? { campaignId: String(e.campaignId) } : {}),
+    acknowledgedAt: String(e.acknowledgedAt), channel: e.channel as Acknowledgement['channel'],
+  };
+}

@@ -1,0 +1,93 @@
+import { Client, PageCollection, PageIterator } from '@microsoft/microsoft-graph-client';
+import { DirectoryPerson, StaffDirectorySource, StaffSnapshot } from '../../features/acknowledgement/sending/sendingPorts';
+import { toDeliveryError } from './graphErrors';
+
+/** Options of the Graph staff directory. */
+export interface GraphStaffDirectoryOptions {
+  /** An Entra group whose transitive user members are the staff; absent: every user, by delta query. */
+  groupId?: string;
+  /** Page size asked of Graph (default 999, Graph's maximum for users). */
+  pageSize?: number;
+}
+
+/** A user as Graph returns it with our $select. */
+interface GraphUser {
+  id: string;
+  displayName?: string | null;
+  userPrincipalName?: string | null;
+  department?: string | null;
+  companyName?: string | null;
+  officeLocation?: string | null;
+  userType?: string | null;
+  accountEnabled?: boolean | null;
+  '@removed'?: unknown;
+}
+
+// $select lowers the directory's resource-unit cost and keeps personal data we do not need out of memory.
+const SELECT = 'id,displayName,userPrincipalName,department,companyName,officeLocation,userType,accountEnabled';
+
+/**
+ * Staff from Microsoft Graph: the transitive user members of a group (a full read every time), or every
+ * user through `/users/delta` (a full read, then only changes from the kept delta link). Guests and
+ * disabled accounts are skipped (and, in a delta, reported as departed). Paging follows
+ * `@odata.nextLink`; throttling is retried by the client honouring Retry-After.
+ */
+export function createGraphStaffDirectory(client: Client, options: GraphStaffDirectoryOptions = {}): StaffDirectorySource {
+  const top = options.pageSize ?? 999;
+
+  async function readAll(first: PageCollection, onUser: (u: GraphUser) => void): Promise<string | undefined> {
+    const iterator = new PageIterator(client, first, (item: GraphUser) => {
+      onUser(item);
+      return true;
+    });
+    await iterator.iterate();
+    return iterator.getDeltaLink();
+  }
+
+  return {
+    kind: 'graph',
+    async readStaff(syncToken?: string): Promise<StaffSnapshot> {
+      const members: DirectoryPerson[] = [];
+      const departedIds: string[] = [];
+      try {
+        if (options.groupId) {
+          const first = (await client
+            .api(`/groups/${encodeURIComponent(options.groupId)}/transitiveMembers/microsoft.graph.user`)
+            .select(SELECT)
+            .top(top)
+            .get()) as PageCollection;
+          await readAll(first, (u) => {
+            if (isStaff(u)) members.push(toPerson(u));
+          });
+          return { members, departedIds, complete: true };
+        }
+        const incremental = syncToken !== undefined;
+        const first = (await (incremental
+          ? client.api(syncToken).get()
+          : client.api('/users/delta').select(SELECT).top(top).get())) as PageCollection;
+        const deltaLink = await readAll(first, (u) => {
+          if (u['@removed'] !== undefined || u.accountEnabled === false || u.userType === 'Guest') departedIds.push(u.id);
+          else if (incremental || isStaff(u)) members.push(toPerson(u));
+        });
+        return { members, departedIds: incremental ? departedIds : [], complete: !incremental, nextSyncToken: deltaLink };
+      } catch (err) {
+        throw toDeliveryError(err, 'DIRECTORY_FAILED', 'Reading staff from Graph');
+      }
+    },
+  };
+}
+
+function isStaff(u: GraphUser): boolean {
+  return u.userType !== 'Guest' && u.accountEnabled !== false;
+}
+
+function toPerson(u: GraphUser): DirectoryPerson {
+  const person: DirectoryPerson = { userId: u.id };
+  if (u.displayName) person.displayName = u.displayName;
+  if (u.userPrincipalName) person.userPrincipalName = u.userPrincipalName;
+  if (u.department) person.department = u.department;
+  // Trusts usually record the school in companyName; single schools sometimes use officeLocation.
+  const school = u.companyName ?? u.officeLocation;
+  if (school) person.school = school;
+  return person;
+}

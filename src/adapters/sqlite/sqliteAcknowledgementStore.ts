@@ -1,0 +1,400 @@
+import {
+  AcknowledgementStore, AppendAcknowledgementResult, ClaimRequest, DeliveryCounts, DeliveryOutcome, StoreError,
+  emptyDeliveryCounts,
+} from '../../features/acknowledgement/domain/acknowledgementStore';
+import {
+  Acknowledgement, AuditEntry, Campaign, Delivery, DeliveryState, PolicyVersion, StaffMember,
+  StoredConversationReference, UNREACHED_DELIVERY_STATES,
+} from '../../features/acknowledgement/domain/acknowledgementTypes';
+import type { Statement } from 'better-sqlite3';
+import { Migration, SqliteDatabase, migrate, openSqliteDatabase } from './sqliteDatabase';
+
+/** The acknowledgement component's schema; each step runs once per database. */
+export const ACKNOWLEDGEMENT_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+    CREATE TABLE ack_policy_versions (
+      policy_id TEXT NOT NULL, version_hash TEXT NOT NULL, title TEXT NOT NULL, version_label TEXT,
+      review_date TEXT, key_points TEXT NOT NULL, read_url TEXT, material INTEGER NOT NULL, wording_hash TEXT,
+      published_at TEXT NOT NULL, PRIMARY KEY (policy_id, version_hash));
+    CREATE TABLE ack_staff (
+      user_id TEXT PRIMARY KEY, upn TEXT NOT NULL, display_name TEXT NOT NULL, department TEXT, school TEXT,
+      active INTEGER NOT NULL, source TEXT NOT NULL, updated_at TEXT NOT NULL);
+    CREATE TABLE ack_sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE ack_conversation_refs (
+      user_id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, service_url TEXT NOT NULL,
+      reference TEXT NOT NULL, updated_at TEXT NOT NULL);
+    CREATE TABLE ack_campaigns (
+      id TEXT PRIMARY KEY, policy_id TEXT NOT NULL, version_hash TEXT NOT NULL, audience TEXT NOT NULL,
+      due_date TEXT NOT NULL, started_at TEXT NOT NULL, started_by TEXT NOT NULL, round INTEGER NOT NULL,
+      series_id TEXT NOT NULL, status TEXT NOT NULL, next_round_at TEXT, closed_at TEXT);
+    CREATE TABLE ack_deliveries (
+      campaign_id TEXT NOT NULL, user_id TEXT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+      claimed_by TEXT, lease_until TEXT, not_before TEXT, reason TEXT, sent_at TEXT, activity_id TEXT,
+      conversation_id TEXT, last_reminded_at TEXT, remind_count INTEGER NOT NULL DEFAULT 0,
+      updated_at TEXT NOT NULL, PRIMARY KEY (campaign_id, user_id));
+    CREATE INDEX ack_deliveries_by_state ON ack_deliveries (campaign_id, state);
+    CREATE TABLE ack_acknowledgements (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT, policy_id TEXT NOT NULL, version_hash TEXT NOT NULL,
+      user_id TEXT NOT NULL, upn TEXT NOT NULL, display_name TEXT NOT NULL, department TEXT, school TEXT,
+      campaign_id TEXT NOT NULL, acknowledged_at TEXT NOT NULL, channel TEXT NOT NULL,
+      UNIQUE (policy_id, version_hash, user_id, campaign_id));
+    CREATE TRIGGER ack_acknowledgements_no_update BEFORE UPDATE ON ack_acknowledgements
+      BEGIN SELECT RAISE(ABORT, 'acknowledgements are append-only'); END;
+    CREATE TRIGGER ack_acknowledgements_no_delete BEFORE DELETE ON ack_acknowledgements
+      BEGIN SELECT RAISE(ABORT, 'acknowledgements are append-only'); END;
+    CREATE TABLE ack_audit (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+      subject TEXT NOT NULL, details TEXT);
+    CREATE INDEX ack_audit_by_subject ON ack_audit (subject, seq);
+    CREATE TRIGGER ack_audit_no_update BEFORE UPDATE ON ack_audit
+      BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    CREATE TRIGGER ack_audit_no_delete BEFORE DELETE ON ack_audit
+      BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    CREATE TABLE ack_workers (worker_id TEXT PRIMARY KEY, alive_until TEXT NOT NULL);
+    `,
+  },
+  {
+    // INSERT OR REPLACE / REPLACE INTO delete the row they replace without firing the delete triggers: an insert
+    // that would collide with a stored acknowledgement or audit entry is refused, so neither can be overwritten.
+    version: 2,
+    sql: `
+    CREATE TRIGGER ack_acknowledgements_no_replace BEFORE INSERT ON ack_acknowledgements
+      WHEN EXISTS (SELECT 1 FROM ack_acknowledgements WHERE seq = NEW.seq OR (policy_id = NEW.policy_id
+        AND version_hash = NEW.version_hash AND user_id = NEW.user_id AND campaign_id = NEW.campaign_id))
+      BEGIN SELECT RAISE(ABORT, 'acknowledgements are append-only'); END;
+    CREATE TRIGGER ack_audit_no_replace BEFORE INSERT ON ack_audit
+      WHEN EXISTS (SELECT 1 FROM ack_audit WHERE seq = NEW.seq)
+      BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    `,
+  },
+];
+
+type Row = Record<string, unknown>;
+const str = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
+
+/** Opens the SQLite acknowledgement store at a path (":memory:" for tests), applying migrations. */
+export function createSqliteAcknowledgementStore(filePath: string): AcknowledgementStore {
+  return new SqliteAcknowledgementStore(openSqliteDatabase(filePath), true);
+}
+
+/** Builds the SQLite acknowledgement store on an already open database (shared with other components). */
+export function createSqliteAcknowledgementStoreOn(db: SqliteDatabase): AcknowledgementStore {
+  return new SqliteAcknowledgementStore(db, false);
+}
+
+class SqliteAcknowledgementStore implements AcknowledgementStore {
+  private readonly stmt: Record<string, Statement<unknown[]>>;
+
+  private readonly cache = new Map<string, Statement<unknown[]>>();
+
+  /** Prepares a statement once and reuses it: preparing costs more than running on the hot paths. */
+  private q(sql: string): Statement<unknown[]> {
+    let stmt = this.cache.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql) as Statement<unknown[]>;
+      this.cache.set(sql, stmt);
+    }
+    return stmt;
+  }
+
+  constructor(private readonly db: SqliteDatabase, private readonly ownsDb: boolean) {
+    migrate(db, 'acknowledgement', ACKNOWLEDGEMENT_MIGRATIONS);
+    const p = (sql: string) => db.prepare(sql) as Statement<unknown[]>;
+    this.stmt = {
+      insertAck: p(`INSERT INTO ack_acknowledgements (policy_id, version_hash, user_id, upn, display_name, department,
+        school, campaign_id, acknowledged_at, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      getAck: p(`SELECT * FROM ack_acknowledgements WHERE policy_id = ? AND version_hash = ? AND user_id = ?
+        ORDER BY acknowledged_at DESC, seq DESC LIMIT 1`),
+      getAckIn: p(`SELECT * FROM ack_acknowledgements WHERE policy_id = ? AND version_hash = ? AND user_id = ?
+        AND campaign_id = ?`),
+      claim: p(`UPDATE ack_deliveries SET state = 'claimed', claimed_by = @worker, lease_until = @lease,
+        attempts = attempts + 1, updated_at = @now
+        WHERE campaign_id = @campaign AND user_id IN (
+          SELECT user_id FROM ack_deliveries WHERE campaign_id = @campaign AND (
+            (state = 'pending' AND (not_before IS NULL OR not_before <= @now))
+            OR (state = 'claimed' AND lease_until <= @now))
+          LIMIT @limit)
+        RETURNING *`),
+      complete: p(`UPDATE ack_deliveries SET state = @state, reason = @reason, activity_id = @activityId,
+        conversation_id = @conversationId, sent_at = CASE WHEN @state = 'sent' THEN @now ELSE sent_at END,
+        claimed_by = NULL, lease_until = NULL, updated_at = @now
+        WHERE campaign_id = @campaign AND user_id = @user AND state = 'claimed' AND claimed_by = @worker`),
+      defer: p(`UPDATE ack_deliveries SET state = 'pending', not_before = @notBefore, reason = @reason,
+        claimed_by = NULL, lease_until = NULL, updated_at = @now
+        WHERE campaign_id = @campaign AND user_id = @user AND state = 'claimed' AND claimed_by = @worker`),
+      addDelivery: p(`INSERT INTO ack_deliveries (campaign_id, user_id, state, updated_at) VALUES (?, ?, 'pending', ?)
+        ON CONFLICT (campaign_id, user_id) DO NOTHING`),
+      remind: p(`UPDATE ack_deliveries SET last_reminded_at = @now, remind_count = remind_count + 1, updated_at = @now
+        WHERE campaign_id = @campaign AND user_id = @user AND (last_reminded_at IS NULL OR last_reminded_at <= @threshold)`),
+      upsertStaff: p(`INSERT INTO ack_staff (user_id, upn, display_name, department, school, active, source, updated_at)
+        VALUES (@userId, @userPrincipalName, @displayName, @department, @school, @active, @source, @updatedAt)
+        ON CONFLICT (user_id) DO UPDATE SET upn = excluded.upn, display_name = excluded.display_name,
+        department = excluded.department, school = excluded.school, active = excluded.active,
+        source = excluded.source, updated_at = excluded.updated_at`),
+      audit: p('INSERT INTO ack_audit (at, actor, action, subject, details) VALUES (?, ?, ?, ?, ?)'),
+    };
+  }
+
+  async savePolicyVersion(v: PolicyVersion): Promise<void> {
+    this.q(`INSERT INTO ack_policy_versions (policy_id, version_hash, title, version_label, review_date,
+      key_points, read_url, material, wording_hash, published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (policy_id, version_hash) DO NOTHING`)
+      .run(v.policyId, v.versionHash, v.title, v.versionLabel ?? null, v.reviewDate ?? null,
+        JSON.stringify(v.keyPoints), v.readUrl ?? null, v.material ? 1 : 0, v.wordingHash ?? null, v.publishedAt);
+  }
+
+  async getPolicyVersion(policyId: string, versionHash: string): Promise<PolicyVersion | undefined> {
+    const row = this.q('SELECT * FROM ack_policy_versions WHERE policy_id = ? AND version_hash = ?')
+      .get(policyId, versionHash) as Row | undefined;
+    return row ? toPolicyVersion(row) : undefined;
+  }
+
+  async getLatestPolicyVersion(policyId: string): Promise<PolicyVersion | undefined> {
+    const row = this.q(`SELECT * FROM ack_policy_versions WHERE policy_id = ?
+      ORDER BY published_at DESC, rowid DESC LIMIT 1`).get(policyId) as Row | undefined;
+    return row ? toPolicyVersion(row) : undefined;
+  }
+
+  async upsertStaff(members: readonly StaffMember[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const m of members) {
+        this.stmt.upsertStaff.run({
+          ...m, department: m.department ?? null, school: m.school ?? null, active: m.active ? 1 : 0,
+        });
+      }
+    })();
+  }
+
+  async getStaff(userId: string): Promise<StaffMember | undefined> {
+    const row = this.q('SELECT * FROM ack_staff WHERE user_id = ?').get(userId) as Row | undefined;
+    return row ? toStaff(row) : undefined;
+  }
+
+  async listStaff(): Promise<StaffMember[]> {
+    return (this.q('SELECT * FROM ack_staff ORDER BY user_id').all() as Row[]).map(toStaff);
+  }
+
+  async getSyncState(key: string): Promise<string | undefined> {
+    const row = this.q('SELECT value FROM ack_sync_state WHERE key = ?').get(key) as Row | undefined;
+    return str(row?.value);
+  }
+
+  async setSyncState(key: string, value: string): Promise<void> {
+    this.q(`INSERT INTO ack_sync_state (key, value) VALUES (?, ?)
+      ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(key, value);
+  }
+
+  async saveConversationReference(ref: StoredConversationReference): Promise<void> {
+    this.q(`INSERT INTO ack_conversation_refs (user_id, conversation_id, service_url, reference, updated_at)
+      VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET conversation_id = excluded.conversation_id,
+      service_url = excluded.service_url, reference = excluded.reference, updated_at = excluded.updated_at`)
+      .run(ref.userId, ref.conversationId, ref.serviceUrl, JSON.stringify(ref.reference), ref.updatedAt);
+  }
+
+  async getConversationReference(userId: string): Promise<StoredConversationReference | undefined> {
+    const row = this.q('SELECT * FROM ack_conversation_refs WHERE user_id = ?').get(userId) as Row | undefined;
+    if (!row) return undefined;
+    return {
+      userId: String(row.user_id), conversationId: String(row.conversation_id), serviceUrl: String(row.service_url),
+      reference: JSON.parse(String(row.reference)) as Record<string, unknown>, updatedAt: String(row.updated_at),
+    };
+  }
+
+  async createCampaign(c: Campaign): Promise<void> {
+    try {
+      this.q(`INSERT INTO ack_campaigns (id, policy_id, version_hash, audience, due_date, started_at,
+        started_by, round, series_id, status, next_round_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        .run(c.id, c.policyId, c.versionHash, JSON.stringify(c.audience), c.dueDate, c.startedAt, c.startedBy,
+          c.round, c.seriesId, c.status, c.nextRoundAt ?? null, c.closedAt ?? null);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+        throw new StoreError('STORE_CONFLICT', `campaign ${c.id} already exists`);
+      }
+      throw err;
+    }
+  }
+
+  async updateCampaign(c: Campaign): Promise<void> {
+    const info = this.q(`UPDATE ack_campaigns SET status = ?, next_round_at = ?, closed_at = ?, due_date = ?
+      WHERE id = ?`).run(c.status, c.nextRoundAt ?? null, c.closedAt ?? null, c.dueDate, c.id);
+    if (info.changes === 0) throw new StoreError('STORE_NOT_FOUND', `campaign ${c.id} does not exist`);
+  }
+
+  async getCampaign(id: string): Promise<Campaign | undefined> {
+    const row = this.q('SELECT * FROM ack_campaigns WHERE id = ?').get(id) as Row | undefined;
+    return row ? toCampaign(row) : undefined;
+  }
+
+  async listCampaigns(status?: Campaign['status']): Promise<Campaign[]> {
+    const rows = (status
+      ? this.q('SELECT * FROM ack_campaigns WHERE status = ? ORDER BY started_at DESC, rowid DESC').all(status)
+      : this.q('SELECT * FROM ack_campaigns ORDER BY started_at DESC, rowid DESC').all()) as Row[];
+    return rows.map(toCampaign);
+  }
+
+  async addDeliveries(campaignId: string, userIds: readonly string[], now: string): Promise<number> {
+    return this.db.transaction(() => {
+      let added = 0;
+      for (const id of userIds) added += this.stmt.addDelivery.run(campaignId, id, now).changes;
+      return added;
+    })();
+  }
+
+  async claimDeliveries(r: ClaimRequest): Promise<Delivery[]> {
+    if (r.limit <= 0) return [];
+    const lease = new Date(Date.parse(r.now) + r.leaseMs).toISOString();
+    const rows = this.stmt.claim.all({ worker: r.workerId, lease, now: r.now, campaign: r.campaignId, limit: r.limit }) as Row[];
+    return rows.map(toDelivery);
+  }
+
+  async completeDelivery(campaignId: string, userId: string, workerId: string, o: DeliveryOutcome, now: string): Promise<boolean> {
+    const info = this.stmt.complete.run({
+      state: o.state, reason: o.reason ?? null, activityId: o.activityId ?? null,
+      conversationId: o.conversationId ?? null, now, campaign: campaignId, user: userId, worker: workerId,
+    });
+    return info.changes > 0;
+  }
+
+  async deferDelivery(campaignId: string, userId: string, workerId: string, notBefore: string, reason: string, now: string): Promise<boolean> {
+    const info = this.stmt.defer.run({ notBefore, reason, now, campaign: campaignId, user: userId, worker: workerId });
+    return info.changes > 0;
+  }
+
+  async requeueDelivery(campaignId: string, userId: string, now: string): Promise<boolean> {
+    return this.q(`UPDATE ack_deliveries SET state = 'pending', not_before = NULL, updated_at = ?
+      WHERE campaign_id = ? AND user_id = ? AND state IN (${UNREACHED_DELIVERY_STATES.map((st) => `'${st}'`).join(', ')})`)
+      .run(now, campaignId, userId).changes > 0;
+  }
+
+  async getDelivery(campaignId: string, userId: string): Promise<Delivery | undefined> {
+    const row = this.q('SELECT * FROM ack_deliveries WHERE campaign_id = ? AND user_id = ?')
+      .get(campaignId, userId) as Row | undefined;
+    return row ? toDelivery(row) : undefined;
+  }
+
+  async listDeliveries(campaignId: string): Promise<Delivery[]> {
+    return (this.q('SELECT * FROM ack_deliveries WHERE campaign_id = ? ORDER BY user_id').all(campaignId) as Row[])
+      .map(toDelivery);
+  }
+
+  async countDeliveries(campaignId: string): Promise<DeliveryCounts> {
+    const counts = emptyDeliveryCounts();
+    const rows = this.q('SELECT state, COUNT(*) AS n FROM ack_deliveries WHERE campaign_id = ? GROUP BY state')
+      .all(campaignId) as { state: DeliveryState; n: number }[];
+    for (const r of rows) counts[r.state] = r.n;
+    return counts;
+  }
+
+  async markReminded(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean> {
+    const threshold = new Date(Date.parse(now) - minIntervalMs).toISOString();
+    return this.stmt.remind.run({ now, threshold, campaign: campaignId, user: userId }).changes > 0;
+  }
+
+  async appendAcknowledgement(a: Acknowledgement): Promise<AppendAcknowledgementResult> {
+    // The first acknowledgement stands: a second click finds it and records nothing (the table refuses a
+    // colliding insert outright, so the check comes first; better-sqlite3 runs both without interleaving).
+    const existing = this.stmt.getAckIn.get(a.policyId, a.versionHash, a.userId, a.campaignId ?? '') as Row | undefined;
+    if (existing) return { recorded: false, acknowledgement: toAcknowledgement(existing) };
+    this.stmt.insertAck.run(a.policyId, a.versionHash, a.userId, a.userPrincipalName, a.displayName,
+      a.department ?? null, a.school ?? null, a.campaignId ?? '', a.acknowledgedAt, a.channel);
+    return { recorded: true, acknowledgement: { ...a } };
+  }
+
+  async getAcknowledgement(policyId: string, versionHash: string, userId: string): Promise<Acknowledgement | undefined> {
+    const row = this.stmt.getAck.get(policyId, versionHash, userId) as Row | undefined;
+    return row ? toAcknowledgement(row) : undefined;
+  }
+
+  async listAcknowledgements(policyId: string, versionHash: string): Promise<Acknowledgement[]> {
+    return (this.q('SELECT * FROM ack_acknowledgements WHERE policy_id = ? AND version_hash = ? ORDER BY acknowledged_at, seq')
+      .all(policyId, versionHash) as Row[]).map(toAcknowledgement);
+  }
+
+  async appendAudit(e: AuditEntry): Promise<void> {
+    this.stmt.audit.run(e.at, e.actor, e.action, e.subject, e.details ? JSON.stringify(e.details) : null);
+  }
+
+  async listAudit(subject?: string, limit = 1000): Promise<AuditEntry[]> {
+    const rows = (subject
+      ? this.q('SELECT * FROM (SELECT * FROM ack_audit WHERE subject = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq').all(subject, limit)
+      : this.q('SELECT * FROM (SELECT * FROM ack_audit ORDER BY seq DESC LIMIT ?) ORDER BY seq').all(limit)) as Row[];
+    return rows.map((r) => ({
+      at: String(r.at), actor: String(r.actor), action: String(r.action), subject: String(r.subject),
+      ...(r.details ? { details: JSON.parse(String(r.details)) as AuditEntry['details'] } : {}),
+    }));
+  }
+
+  async heartbeat(workerId: string, now: string, ttlMs: number): Promise<number> {
+    const until = new Date(Date.parse(now) + ttlMs).toISOString();
+    return this.db.transaction(() => {
+      this.q(`INSERT INTO ack_workers (worker_id, alive_until) VALUES (?, ?)
+        ON CONFLICT (worker_id) DO UPDATE SET alive_until = excluded.alive_until`).run(workerId, until);
+      const row = this.q('SELECT COUNT(*) AS n FROM ack_workers WHERE alive_until > ?').get(now) as { n: number };
+      return row.n;
+    })();
+  }
+
+  async removeWorker(workerId: string): Promise<void> {
+    this.q('DELETE FROM ack_workers WHERE worker_id = ?').run(workerId);
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDb && this.db.open) this.db.close();
+  }
+}
+
+function toPolicyVersion(r: Row): PolicyVersion {
+  return {
+    policyId: String(r.policy_id), versionHash: String(r.version_hash), title: String(r.title),
+    ...(r.version_label != null ? { versionLabel: String(r.version_label) } : {}),
+    ...(r.review_date != null ? { reviewDate: String(r.review_date) } : {}),
+    keyPoints: JSON.parse(String(r.key_points)) as string[],
+    ...(r.read_url != null ? { readUrl: String(r.read_url) } : {}),
+    material: r.material === 1, ...(r.wording_hash != null ? { wordingHash: String(r.wording_hash) } : {}),
+    publishedAt: String(r.published_at),
+  };
+}
+
+function toStaff(r: Row): StaffMember {
+  return {
+    userId: String(r.user_id), userPrincipalName: String(r.upn), displayName: String(r.display_name),
+    ...(r.department != null ? { department: String(r.department) } : {}),
+    ...(r.school != null ? { school: String(r.school) } : {}),
+    active: r.active === 1, source: r.source as StaffMember['source'], updatedAt: String(r.updated_at),
+  };
+}
+
+function toCampaign(r: Row): Campaign {
+  return {
+    id: String(r.id), policyId: String(r.policy_id), versionHash: String(r.version_hash),
+    audience: JSON.parse(String(r.audience)) as Campaign['audience'], dueDate: String(r.due_date),
+    startedAt: String(r.started_at), startedBy: String(r.started_by), round: Number(r.round),
+    seriesId: String(r.series_id), status: r.status as Campaign['status'],
+    ...(r.next_round_at != null ? { nextRoundAt: String(r.next_round_at) } : {}),
+    ...(r.closed_at != null ? { closedAt: String(r.closed_at) } : {}),
+  };
+}
+
+function toDelivery(r: Row): Delivery {
+  const opt = (key: string, col: string) => (r[col] != null ? { [key]: String(r[col]) } : {});
+  return {
+    campaignId: String(r.campaign_id), userId: String(r.user_id), state: r.state as DeliveryState,
+    attempts: Number(r.attempts), remindCount: Number(r.remind_count), updatedAt: String(r.updated_at),
+    ...opt('claimedBy', 'claimed_by'), ...opt('leaseUntil', 'lease_until'), ...opt('notBefore', 'not_before'),
+    ...opt('reason', 'reason'), ...opt('sentAt', 'sent_at'), ...opt('activityId', 'activity_id'),
+    ...opt('conversationId', 'conversation_id'), ...opt('lastRemindedAt', 'last_reminded_at'),
+  };
+}
+
+function toAcknowledgement(r: Row): Acknowledgement {
+  return {
+    policyId: String(r.policy_id), versionHash: String(r.version_hash), userId: String(r.user_id),
+    userPrincipalName: String(r.upn), displayName: String(r.display_name),
+    ...(r.department != null ? { department: String(r.department) } : {}),
+    ...(r.school != null ? { school: String(r.school) } : {}),
+    ...(r.campaign_id ? { campaignId: String(r.campaign_id) } : {}),
+    acknowledgedAt: String(r.acknowledged_at), channel: r.channel as Acknowledgement['channel'],
+  };
+}

@@ -1,0 +1,69 @@
+import { registerPolicyVersion } from '../features/acknowledgement/domain/policyVersions';
+import { AcknowledgementStore } from '../features/acknowledgement/domain/acknowledgementStore';
+import { createAcknowledgementActivityRenderer, createCampaignMessenger } from '../features/acknowledgement/teams/acknowledgementMessaging';
+import { AcknowledgementFeature, createAcknowledgementModule } from '../features/acknowledgement/teams/acknowledgementFeature';
+import { AppConfig } from '../config';
+import { createDeliveryModule } from './acknowledgementSending';
+import { AppLogger } from '../logger';
+import { formatSectionLabel } from '../features/policy/policyDocument';
+import { PolicyLibrary } from '../features/policy/policyLibrary';
+import { createAcknowledgementStore } from './acknowledgementStoreFactory';
+import { SqliteDatabase } from '../adapters/sqlite/sqliteDatabase';
+
+/** The acknowledgement capability, assembled: its bot feature and what must run and stop with the app. */
+export interface AcknowledgementWiring {
+  feature: AcknowledgementFeature;
+  store: AcknowledgementStore;
+  /** Starts staff sync, background sending and the yearly/joiner scheduler; returns how to stop them. */
+  start(): Promise<() => Promise<void>>;
+}
+
+/**
+ * Dependency order: store -> delivery (directory, installer, rate budgets, sender) -> messenger ->
+ * campaign use cases and bot feature -> the loaded policy versions registered (a material change
+ * starts a fresh round).
+ */
+export async function createAcknowledgementWiring(config: AppConfig, db: SqliteDatabase, library: PolicyLibrary, logger: AppLogger): Promise<AcknowledgementWiring> {
+  const settings = config.acknowledgement;
+  const store = await createAcknowledgementStore({ storage: config.storage, azureTablePrefix: settings.azureTablePrefix, sqliteDb: db });
+  const delivery = createDeliveryModule({
+    settings: config.delivery, bot: config.bot, store, renderActivity: createAcknowledgementActivityRenderer({ store }), logger,
+  });
+  const messenger = createCampaignMessenger({ store, runner: delivery.sender, reacher: delivery.reacher, logger });
+  const ack = createAcknowledgementModule({
+    store, settings, owners: config.policyOwners, primaryPolicyId: library.primary.id,
+    channel: config.mode === 'local' ? 'playground' : 'teams',
+    policySections: (id) => (library.documents.find((d) => d.id === id)?.sections ?? []).filter((s) => s.level === 1).map(formatSectionLabel),
+    logger, messenger,
+  });
+  return {
+    feature: ack.feature,
+    store,
+    async start() {
+      const now = new Date();
+      for (const doc of library.documents) {
+        await ack.campaigns.onPolicyVersionRegistered(await registerPolicyVersion(store, doc, { now, readUrl: settings.policyUrl }));
+      }
+      try {
+        const synced = await delivery.syncStaff(now);
+        logger.info({ event: 'staff.synced', ...summarise(synced) }, 'staff directory synced');
+      } catch (err) {
+        // A directory outage must not stop questions being answered; the scheduler retries.
+        logger.warn({ event: 'staff.syncFailed', code: (err as { code?: string }).code ?? (err as Error).name }, 'staff directory sync failed');
+      }
+      const sending = delivery.startBackgroundSending();
+      const stopScheduler = ack.feature.startScheduler(settings.scheduleMinutes * 60_000);
+      return async () => {
+        stopScheduler();
+        await sending.stop();
+        await messenger.idle();
+      };
+    },
+  };
+}
+
+function summarise(result: unknown): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (result && typeof result === 'object') for (const [k, v] of Object.entries(result)) if (typeof v === 'number') out[k] = v;
+  return out;
+}

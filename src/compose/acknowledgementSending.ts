@@ -1,0 +1,135 @@
+import { TokenCredential } from '@azure/identity';
+import { Delivery } from '../features/acknowledgement/domain/acknowledgementTypes';
+import { AcknowledgementStore } from '../features/acknowledgement/domain/acknowledgementStore';
+import { CoreSettings } from '../config/coreSettings';
+import { DeliverySettings } from '../config/deliverySettings';
+import { createGraphClient, createGraphCredential } from '../adapters/graph/graphClient';
+import { createGraphStaffDirectory } from '../adapters/graph/graphDirectory';
+import { createRosterStaffDirectory } from '../adapters/roster/rosterDirectory';
+import { createGraphAppInstaller } from '../adapters/graph/teamsAppInstaller';
+import { createBotConnectorSender, createBotConnectorTokenProvider } from '../adapters/botConnector/botConnectorSender';
+import { CampaignSender, createCampaignSender, SenderLogger, SendRunSummary } from '../features/acknowledgement/sending/campaignSender';
+import { AppInstaller, StaffDirectorySource } from '../features/acknowledgement/sending/sendingPorts';
+import { createRateLimiter, RateLimiter } from '../features/acknowledgement/sending/rateLimiter';
+import { createRecipientReacher, RecipientReacher } from '../features/acknowledgement/sending/recipientReacher';
+import { StaffSyncResult, syncStaffDirectory } from '../features/acknowledgement/sending/staffSync';
+
+/** Campaign delivery, assembled: directory, installer, rate budgets, reacher and the sending engine. */
+export interface DeliveryModule {
+  directory: StaffDirectorySource;
+  /** Absent when Graph is not configured (local mode): only people with a stored reference are reached. */
+  installer?: AppInstaller;
+  sendLimiter: RateLimiter;
+  reacher: RecipientReacher;
+  sender: CampaignSender;
+  /** Brings the store's staff list up to date from the directory. */
+  syncStaff(now?: Date): Promise<StaffSyncResult>;
+  /** Sends every active campaign that has outstanding deliveries, one after another. */
+  sendActiveCampaigns(signal?: AbortSignal): Promise<Record<string, SendRunSummary>>;
+  /** Runs sendActiveCampaigns every `intervalMs` until the returned stop() is called. */
+  startBackgroundSending(intervalMs?: number): { stop(): Promise<void> };
+}
+
+/** What the module needs from the composition root. */
+export interface DeliveryModuleDeps {
+  settings: DeliverySettings;
+  /** The bot identity (CoreSettings.bot) that signs connector calls; without an id, calls go unsigned (local mode). */
+  bot: CoreSettings['bot'];
+  store: AcknowledgementStore;
+  /** Builds the acknowledgement card activity for one delivery. */
+  renderActivity(delivery: Delivery): Promise<Record<string, unknown>> | Record<string, unknown>;
+  logger?: SenderLogger;
+  /** Replaces the Graph credential built from settings (tests against the fake Graph). */
+  graphCredential?: TokenCredential;
+  /** Extra CA (PEM) the Graph client trusts (a local https fake). */
+  graphTrustedCa?: string;
+}
+
+/**
+ * Builds campaign delivery from parsed settings. Called once by src/compose/acknowledgement.ts; nothing here reads the
+ * environment. The Graph client is shared by the directory and the installer, and Graph 429s slow the
+ * install budget down.
+ */
+export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
+  const { settings, store } = deps;
+  const installLimiter = createRateLimiter({ ratePerSecond: settings.installRatePerSecond });
+  const sendLimiter = createRateLimiter({ ratePerSecond: settings.sendRatePerSecond });
+
+  let directory: StaffDirectorySource | undefined;
+  let installer: AppInstaller | undefined;
+  if (settings.graph) {
+    const client = createGraphClient({
+      baseUrl: settings.graph.baseUrl,
+      credential: deps.graphCredential ?? createGraphCredential(settings.graph),
+      trustedCa: deps.graphTrustedCa,
+      onThrottled: (ms) => installLimiter.throttled(ms),
+    });
+    if (settings.directory.kind === 'graph') directory = createGraphStaffDirectory(client, { groupId: settings.directory.groupId });
+    if (settings.teamsApp.catalogId || settings.teamsApp.manifestId) {
+      installer = createGraphAppInstaller(client, {
+        baseUrl: settings.graph.baseUrl, catalogId: settings.teamsApp.catalogId, manifestId: settings.teamsApp.manifestId, limiter: installLimiter,
+      });
+    }
+  }
+  if (settings.directory.kind === 'roster') directory = createRosterStaffDirectory(settings.directory.rosterFile);
+  if (!directory) throw new Error('No staff directory: configure Graph or a roster file');
+
+  const getToken = deps.bot.id
+    ? createBotConnectorTokenProvider({ appId: deps.bot.id, password: deps.bot.password, tenantId: deps.bot.tenantId, appType: deps.bot.appType })
+    : undefined;
+  const reacher = createRecipientReacher({
+    references: store, sender: createBotConnectorSender({ getToken }), sendLimiter, installer, serviceUrl: settings.botServiceUrl,
+  });
+  const sender = createCampaignSender({
+    store, reacher, sendLimiter, sharedLimiters: [installLimiter], renderActivity: deps.renderActivity, workerId: settings.workerId,
+    leaseMs: settings.leaseSeconds * 1000, maxAttempts: settings.maxAttempts, logger: deps.logger,
+  });
+  const staffDirectory = directory;
+
+  const sendActiveCampaigns = async (signal?: AbortSignal): Promise<Record<string, SendRunSummary>> => {
+    const results: Record<string, SendRunSummary> = {};
+    for (const campaign of await store.listCampaigns('active')) {
+      if (signal?.aborted) break;
+      const counts = await store.countDeliveries(campaign.id);
+      if (counts.pending + counts.claimed === 0) continue;
+      results[campaign.id] = await sender.run(campaign.id, { signal });
+    }
+    return results;
+  };
+
+  return {
+    directory: staffDirectory,
+    installer,
+    sendLimiter,
+    reacher,
+    sender,
+    syncStaff: (now = new Date()) => syncStaffDirectory(staffDirectory, store, now.toISOString()),
+    sendActiveCampaigns,
+    startBackgroundSending(intervalMs = 30_000) {
+      const controller = new AbortController();
+      let running: Promise<void> | undefined;
+      // One pass at a time: a long campaign simply delays the next look.
+      const tick = (): void => {
+        if (running || controller.signal.aborted) return;
+        running = sendActiveCampaigns(controller.signal)
+          .then(() => undefined)
+          .catch((err: unknown) => {
+            deps.logger?.warn({ code: (err as { code?: string })?.code ?? 'send_failed' }, 'background campaign sending failed');
+          })
+          .finally(() => {
+            running = undefined;
+          });
+      };
+      const timer = setInterval(tick, intervalMs);
+      timer.unref?.();
+      tick();
+      return {
+        async stop() {
+          clearInterval(timer);
+          controller.abort();
+          await running;
+        },
+      };
+    },
+  };
+}

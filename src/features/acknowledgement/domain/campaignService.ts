@@ -1,0 +1,375 @@
+import { randomBytes } from 'node:crypto';
+import { AcknowledgementError } from './acknowledgementErrors';
+import { ExportRow, toAcknowledgementCsv } from './acknowledgementExport';
+import { AcknowledgementStore, DeliveryCounts, StoreError, emptyDeliveryCounts } from './acknowledgementStore';
+import {
+  Campaign, CampaignAudience, Delivery, PolicyVersion, StaffMember, StoredConversationReference, UNREACHED_DELIVERY_STATES,
+} from './acknowledgementTypes';
+import { describeAudience, isInAudience } from './campaignAudience';
+import { CampaignMessenger, CampaignRules, PolicyOwners } from './campaignPorts';
+import { RegisteredVersion } from './policyVersions';
+
+const DAY_MS = 24 * 3600 * 1000;
+/** Store calls made at once when a command touches many recipients (reminders on Azure Tables). */
+const CONCURRENCY = 16;
+
+/** What the campaign use cases need. */
+export interface CampaignServiceDeps {
+  store: AcknowledgementStore;
+  clock: () => Date;
+  rules: CampaignRules;
+  owners: PolicyOwners;
+  /** The policy campaigns are about when the owner names none (the primary policy's id). */
+  primaryPolicyId: string;
+  messenger?: CampaignMessenger;
+}
+
+/** One row of the status breakdown. */
+export interface GroupStatus {
+  name: string;
+  total: number;
+  acknowledged: number;
+  percent: number;
+}
+
+/** A campaign's progress, as the owner's status card shows it. */
+export interface CampaignStatus {
+  campaign: Campaign;
+  version: PolicyVersion;
+  total: number;
+  acknowledged: number;
+  outstanding: number;
+  percent: number;
+  deliveries: DeliveryCounts;
+  /** "Department" or "School" where the directory has them; groups are then listed least complete first. */
+  groupLabel?: 'Department' | 'School';
+  groups: GroupStatus[];
+}
+
+/** What a reminder command did. */
+export interface RemindResult {
+  campaign: Campaign;
+  reminded: number;
+  /** Outstanding, but reminded within the interval: left alone. */
+  recentlyReminded: number;
+  /** Outstanding and not yet sent the card (still queued): the card itself will reach them. */
+  awaitingCard: number;
+  /** Outstanding and unreachable (blocked the bot, install failed). */
+  unreachable: number;
+}
+
+/** The CSV export of a campaign. */
+export interface CampaignExport {
+  campaign: Campaign;
+  fileName: string;
+  csv: string;
+  rows: number;
+}
+
+/** What the periodic run did. */
+export interface ScheduledWorkResult {
+  roundsStarted: string[];
+  joinersAdded: number;
+}
+
+/** Refuses anyone who is not a configured policy owner. */
+export function assertPolicyOwner(owners: PolicyOwners, userId: string | undefined): void {
+  if (!userId || !owners.includes(userId)) {
+    throw new AcknowledgementError('NOT_POLICY_OWNER', 'Only the policy owners (headteacher, HR, SLT) can run campaign commands.');
+  }
+}
+
+/** Creates the campaign use cases: start, status, remind, export, the yearly repeat and late joiners. */
+export function createCampaignService(deps: CampaignServiceDeps) {
+  const { store, rules } = deps;
+  const now = () => deps.clock();
+
+  async function requireCampaign(campaignId?: string): Promise<Campaign> {
+    if (campaignId) {
+      const found = await store.getCampaign(campaignId);
+      if (!found) throw new AcknowledgementError('NO_CAMPAIGN', `There is no campaign "${campaignId}".`);
+      return found;
+    }
+    const [newest] = await store.listCampaigns('active');
+    if (!newest) throw new AcknowledgementError('NO_CAMPAIGN', 'No campaign is running. Start one with "campaign start".');
+    return newest;
+  }
+
+  async function requireVersion(c: Campaign): Promise<PolicyVersion> {
+    const v = await store.getPolicyVersion(c.policyId, c.versionHash);
+    if (!v) throw new AcknowledgementError('UNKNOWN_VERSION', `The policy version of campaign ${c.id} is missing.`);
+    return v;
+  }
+
+  async function audienceOf(audience: CampaignAudience): Promise<StaffMember[]> {
+    return (await store.listStaff()).filter((m) => isInAudience(m, audience));
+  }
+
+  /** userId -> time of their acknowledgement counting for this campaign (this round, this version). */
+  async function acknowledgedIn(c: Campaign): Promise<Map<string, string>> {
+    const acks = await store.listAcknowledgements(c.policyId, c.versionHash);
+    const map = new Map<string, string>();
+    for (const a of acks) if (a.campaignId === c.id || a.acknowledgedAt >= c.startedAt) map.set(a.userId, a.acknowledgedAt);
+    return map;
+  }
+
+  async function openRound(input: {
+    version: PolicyVersion; audience: CampaignAudience; dueDate: string; actor: string; id: string; round: number; seriesId?: string;
+  }): Promise<{ campaign: Campaign; recipients: number; created: boolean }> {
+    const startedAt = now().toISOString();
+    const campaign: Campaign = {
+      id: input.id, policyId: input.version.policyId, versionHash: input.version.versionHash, audience: input.audience,
+      dueDate: input.dueDate, startedAt, startedBy: input.actor, round: input.round, seriesId: input.seriesId ?? input.id,
+      status: 'active',
+      ...(rules.repeatYearly ? { nextRoundAt: addYears(now(), 1).toISOString() } : {}),
+    };
+    try {
+      await store.createCampaign(campaign);
+    } catch (err) {
+      // Another instance opened this round first (the ids of later rounds are deterministic).
+      if (err instanceof StoreError && err.code === 'STORE_CONFLICT') {
+        return { campaign: (await store.getCampaign(input.id))!, recipients: 0, created: false };
+      }
+      throw err;
+    }
+    const members = await audienceOf(input.audience);
+    const recipients = await store.addDeliveries(campaign.id, members.map((m) => m.userId), startedAt);
+    await store.appendAudit({
+      at: startedAt, actor: input.actor, action: 'campaign.started', subject: campaign.id,
+      details: { round: campaign.round, recipients, versionHash: campaign.versionHash, audience: describeAudience(input.audience) },
+    });
+    deps.messenger?.deliver(campaign.id);
+    return { campaign, recipients, created: true };
+  }
+
+  async function nextRound(previous: Campaign, actor: string, version: PolicyVersion): Promise<Campaign> {
+    const span = Math.max(1, Math.round((Date.parse(`${previous.dueDate}T00:00:00Z`) - Date.parse(previous.startedAt)) / DAY_MS));
+    const { campaign } = await openRound({
+      version, audience: previous.audience, dueDate: isoDate(new Date(now().getTime() + span * DAY_MS)), actor,
+      id: `${previous.seriesId}-r${previous.round + 1}`, round: previous.round + 1, seriesId: previous.seriesId,
+    });
+    const latest = await store.getCampaign(previous.id);
+    if (latest && latest.status === 'active') {
+      const { nextRoundAt: _dropped, ...rest } = latest;
+      await store.updateCampaign({ ...rest, status: 'closed', closedAt: now().toISOString() });
+      await store.appendAudit({ at: now().toISOString(), actor, action: 'campaign.closed', subject: previous.id, details: { nextRound: campaign.id } });
+    }
+    return campaign;
+  }
+
+  return {
+    /** Starts a campaign for an audience, due on a date (YYYY-MM-DD); owners only. */
+    async startCampaign(input: { actorId: string; audience: CampaignAudience; dueDate?: string; policyId?: string }) {
+      assertPolicyOwner(deps.owners, input.actorId);
+      const policyId = input.policyId ?? deps.primaryPolicyId;
+      const version = await store.getLatestPolicyVersion(policyId);
+      if (!version) throw new AcknowledgementError('UNKNOWN_POLICY', `The policy "${policyId}" has not been loaded yet.`);
+      const dueDate = checkDueDate(input.dueDate, now(), rules.defaultDueDays);
+      const members = await audienceOf(input.audience);
+      if (members.length === 0) {
+        const known = [...new Set((await store.listStaff()).map((m) => (input.audience.kind === 'school' ? m.school : m.department)).filter(Boolean))];
+        throw new AcknowledgementError('EMPTY_AUDIENCE', `Nobody active matches ${describeAudience(input.audience)}.` +
+          (known.length ? ` Known: ${known.slice(0, 20).join(', ')}.` : ' The staff directory is empty: has it been synchronised?'));
+      }
+      const id = `ack-${isoDate(now()).replace(/-/g, '')}-${randomBytes(3).toString('hex')}`;
+      return openRound({ version, audience: input.audience, dueDate, actor: input.actorId, id, round: 1 });
+    },
+
+    /** Counts and percentages of a campaign (the newest active one by default); owners only. */
+    async campaignStatus(input: { actorId: string; campaignId?: string }): Promise<CampaignStatus> {
+      assertPolicyOwner(deps.owners, input.actorId);
+      const campaign = await requireCampaign(input.campaignId);
+      const version = await requireVersion(campaign);
+      const [deliveries, staff, acked] = await Promise.all([
+        store.listDeliveries(campaign.id), store.listStaff(), acknowledgedIn(campaign),
+      ]);
+      return summarise(campaign, version, deliveries, new Map(staff.map((s) => [s.userId, s])), acked);
+    },
+
+    /** Reminds those who have the card but have not acknowledged, at most once per interval each; owners only. */
+    async remindOutstanding(input: { actorId: string; campaignId?: string }): Promise<RemindResult> {
+      assertPolicyOwner(deps.owners, input.actorId);
+      const campaign = await requireCampaign(input.campaignId);
+      const [deliveries, acked] = await Promise.all([store.listDeliveries(campaign.id), acknowledgedIn(campaign)]);
+      const at = now().toISOString();
+      const result: RemindResult = { campaign, reminded: 0, recentlyReminded: 0, awaitingCard: 0, unreachable: 0 };
+      const toRemind: string[] = [];
+      const reachable: Delivery[] = [];
+      for (const d of deliveries) {
+        if (acked.has(d.userId)) continue;
+        if (d.state === 'sent') reachable.push(d);
+        else if (d.state === 'pending' || d.state === 'claimed') result.awaitingCard += 1;
+        else result.unreachable += 1;
+      }
+      await forEachLimited(reachable, CONCURRENCY, async (d) => {
+        if (await store.markReminded(campaign.id, d.userId, at, rules.reminderIntervalMs)) toRemind.push(d.userId);
+        else result.recentlyReminded += 1;
+      });
+      result.reminded = toRemind.length;
+      if (toRemind.length > 0 && deps.messenger) await deps.messenger.remind(campaign, toRemind);
+      await store.appendAudit({
+        at, actor: input.actorId, action: 'campaign.reminded', subject: campaign.id,
+        details: { reminded: result.reminded, recentlyReminded: result.recentlyReminded, unreachable: result.unreachable },
+      });
+      return result;
+    },
+
+    /** The CSV an inspector reads: everyone in the campaign, with their acknowledgement if any; owners only. */
+    async exportCampaign(input: { actorId: string; campaignId?: string }): Promise<CampaignExport> {
+      assertPolicyOwner(deps.owners, input.actorId);
+      const campaign = await requireCampaign(input.campaignId);
+      const [deliveries, staff, acks] = await Promise.all([
+        store.listDeliveries(campaign.id), store.listStaff(), store.listAcknowledgements(campaign.policyId, campaign.versionHash),
+      ]);
+      const byUser = new Map(staff.map((s) => [s.userId, s]));
+      const ackOf = new Map<string, (typeof acks)[number]>();
+      for (const a of acks) if (a.campaignId === campaign.id || (a.acknowledgedAt >= campaign.startedAt && !ackOf.has(a.userId))) ackOf.set(a.userId, a);
+      const rows: ExportRow[] = deliveries.map((d) => {
+        const person = byUser.get(d.userId);
+        const a = ackOf.get(d.userId);
+        return {
+          name: person?.displayName ?? a?.displayName ?? d.userId,
+          upn: person?.userPrincipalName ?? a?.userPrincipalName ?? '',
+          department: person?.department ?? a?.department ?? '',
+          versionHash: campaign.versionHash,
+          acknowledgedAt: a?.acknowledgedAt ?? '',
+          channel: a?.channel ?? '',
+        };
+      }).sort((x, y) => x.name.localeCompare(y.name));
+      await store.appendAudit({ at: now().toISOString(), actor: input.actorId, action: 'campaign.exported', subject: campaign.id, details: { rows: rows.length } });
+      return {
+        campaign, rows: rows.length, fileName: `acknowledgements-${campaign.id}.csv`,
+        csv: toAcknowledgementCsv(rows, campaign.id, rules.exportSecret),
+      };
+    },
+
+    /**
+     * The periodic work (run it every few minutes on every instance; it is idempotent): starts next year's
+     * round when due, and adds people who joined the audience since.
+     */
+    async runScheduledWork(): Promise<ScheduledWorkResult> {
+      const result: ScheduledWorkResult = { roundsStarted: [], joinersAdded: 0 };
+      const at = now().toISOString();
+      for (const c of await store.listCampaigns('active')) {
+        if (c.nextRoundAt && c.nextRoundAt <= at) {
+          const version = (await store.getLatestPolicyVersion(c.policyId)) ?? (await requireVersion(c));
+          result.roundsStarted.push((await nextRound(c, 'schedule', version)).id);
+        }
+      }
+      const staff = await store.listStaff();
+      for (const c of await store.listCampaigns('active')) {
+        const members = staff.filter((m) => isInAudience(m, c.audience)).map((m) => m.userId);
+        const added = await store.addDeliveries(c.id, members, at);
+        if (added > 0) {
+          result.joinersAdded += added;
+          await store.appendAudit({ at, actor: 'system', action: 'campaign.joinersAdded', subject: c.id, details: { added } });
+          deps.messenger?.deliver(c.id);
+        }
+      }
+      return result;
+    },
+
+    /** After a new policy version is registered: a material change starts a fresh round of every active campaign. */
+    async onPolicyVersionRegistered(registered: RegisteredVersion): Promise<Campaign[]> {
+      const { version } = registered;
+      if (!registered.isNew || !version.material || !registered.previous) return [];
+      const started: Campaign[] = [];
+      for (const c of await store.listCampaigns('active')) {
+        if (c.policyId === version.policyId && c.versionHash !== version.versionHash) started.push(await nextRound(c, 'policyChange', version));
+      }
+      return started;
+    },
+
+    /**
+     * The bot was installed for someone (or they messaged it): keep how to reach them, and give them the card of
+     * every active campaign they belong to but could not be reached for.
+     */
+    async onInstalled(ref: StoredConversationReference): Promise<string[]> {
+      await store.saveConversationReference(ref);
+      const member = await store.getStaff(ref.userId);
+      const woken: string[] = [];
+      for (const c of await store.listCampaigns('active')) {
+        const existing = await store.getDelivery(c.id, ref.userId);
+        const unreached = existing && UNREACHED_DELIVERY_STATES.includes(existing.state);
+        const requeued = unreached ? await store.requeueDelivery(c.id, ref.userId, ref.updatedAt) : false;
+        const added = !existing && member && isInAudience(member, c.audience) ? await store.addDeliveries(c.id, [ref.userId], ref.updatedAt) : 0;
+        if (requeued || added > 0) {
+          woken.push(c.id);
+          deps.messenger?.deliver(c.id);
+        }
+      }
+      return woken;
+    },
+  };
+}
+
+/** The campaign use cases. */
+export type CampaignService = ReturnType<typeof createCampaignService>;
+
+function summarise(
+  campaign: Campaign, version: PolicyVersion, deliveries: Delivery[], staff: Map<string, StaffMember>, acked: Map<string, string>,
+): CampaignStatus {
+  const counts = emptyDeliveryCounts();
+  for (const d of deliveries) counts[d.state] += 1;
+  const people = deliveries.map((d) => staff.get(d.userId));
+  const schools = new Set(people.map((p) => p?.school).filter(Boolean));
+  const departments = new Set(people.map((p) => p?.department).filter(Boolean));
+  const groupLabel = schools.size > 1 ? 'School' : departments.size > 0 ? 'Department' : undefined;
+  const groups = new Map<string, GroupStatus>();
+  let acknowledged = 0;
+  deliveries.forEach((d, i) => {
+    const done = acked.has(d.userId);
+    if (done) acknowledged += 1;
+    if (!groupLabel) return;
+    const name = (groupLabel === 'School' ? people[i]?.school : people[i]?.department) ?? 'Not recorded';
+    const g = groups.get(name) ?? { name, total: 0, acknowledged: 0, percent: 0 };
+    g.total += 1;
+    if (done) g.acknowledged += 1;
+    groups.set(name, g);
+  });
+  for (const g of groups.values()) g.percent = percent(g.acknowledged, g.total);
+  const total = deliveries.length;
+  return {
+    campaign, version, total, acknowledged, outstanding: total - acknowledged, percent: percent(acknowledged, total),
+    deliveries: counts, ...(groupLabel ? { groupLabel } : {}),
+    groups: [...groups.values()].sort((a, b) => a.percent - b.percent || a.name.localeCompare(b.name)),
+  };
+}
+
+/** A whole-number percentage that only shows 100 when everyone is done. */
+function percent(part: number, whole: number): number {
+  if (whole === 0) return 0;
+  const p = Math.round((100 * part) / whole);
+  return p === 100 && part < whole ? 99 : p;
+}
+
+function isoDate(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+function addYears(d: Date, years: number): Date {
+  const out = new Date(d.getTime());
+  out.setUTCFullYear(out.getUTCFullYear() + years);
+  return out;
+}
+
+/** Checks an owner's due date: a real date, after today, within a year. */
+function checkDueDate(raw: string | undefined, today: Date, defaultDays: number): string {
+  if (raw === undefined) return isoDate(new Date(today.getTime() + defaultDays * DAY_MS));
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw.trim());
+  const parsed = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
+  if (!m || !parsed || isoDate(parsed) !== raw.trim()) {
+    throw new AcknowledgementError('BAD_DUE_DATE', `"${raw}" is not a date; write it as YYYY-MM-DD, e.g. ${isoDate(new Date(today.getTime() + 30 * DAY_MS))}.`);
+  }
+  if (isoDate(parsed) <= isoDate(today)) throw new AcknowledgementError('BAD_DUE_DATE', 'The due date must be after today.');
+  if (parsed.getTime() > addYears(today, 1).getTime()) throw new AcknowledgementError('BAD_DUE_DATE', 'The due date must be within a year.');
+  return isoDate(parsed);
+}
+
+async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]);
+  });
+  await Promise.all(workers);
+}

@@ -1,0 +1,332 @@
+import { TurnContext } from 'botbuilder';
+import { AcknowledgementError } from '../domain/acknowledgementErrors';
+import { AcknowledgementStore } from '../domain/acknowledgementStore';
+import { AcknowledgementChannel } from '../domain/acknowledgementTypes';
+import {
+  AcknowledgePolicy, AcknowledgementView, ViewAcknowledgement, createAcknowledgePolicy, createAcknowledgementView,
+} from '../domain/acknowledgePolicy';
+import { CampaignMessenger, PolicyOwners } from '../domain/campaignPorts';
+import { CampaignService, createCampaignService } from '../domain/campaignService';
+import { AcknowledgementSettings } from '../../../config/acknowledgementSettings';
+import { describeAudience } from '../domain/campaignAudience';
+import { OWNER_COMMAND_HELP, isOwnerCommand, parseOwnerCommand } from '../domain/ownerCommands';
+import { renderAcknowledgementCard } from './cards/acknowledgementCard';
+import { renderCampaignStatusCard } from './cards/campaignStatusCard';
+import { AdaptiveCardJson, toAttachment } from '../../../teams/cards';
+import { Verbs } from '../../../teams/verbs';
+import { BotApp, BotFeature } from '../../../teams/botFeature';
+
+/** Logs ids and codes only. */
+export interface AcknowledgementLog {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
+/** What the acknowledgement feature needs from the composition root. */
+export interface AcknowledgementFeatureDeps {
+  store: AcknowledgementStore;
+  campaigns: CampaignService;
+  acknowledge: AcknowledgePolicy;
+  view: ViewAcknowledgement;
+  /** "teams" in production, "playground" in local mode: recorded with each acknowledgement. */
+  channel: AcknowledgementChannel;
+  /** Section titles of a policy for "Read the policy" in the chat ("5. Acceptable use"). */
+  policySections(policyId: string): string[];
+  logger: AcknowledgementLog;
+  now?: () => Date;
+}
+
+/** The acknowledgement feature: the card's verbs, owner commands, and remembering how to reach each person. */
+export interface AcknowledgementFeature extends BotFeature {
+  /** Runs the yearly repeat and joiners check every `intervalMs`; returns a function that stops the timer. */
+  startScheduler(intervalMs: number): () => void;
+}
+
+/** CSV exports larger than this go to the server-side export script instead of the chat. */
+export const CHAT_EXPORT_LIMIT_BYTES = 60 * 1024;
+
+interface CardData {
+  policyId?: unknown;
+  versionHash?: unknown;
+  campaignId?: unknown;
+}
+
+/** The user as Teams signed them: the Entra object id, or the channel id where there is none (Playground). */
+function userOf(context: TurnContext, channel: AcknowledgementChannel): { userId: string; displayName?: string } | undefined {
+  const from = context.activity.from;
+  const userId = from?.aadObjectId ?? (channel === 'playground' ? from?.id : undefined);
+  return userId ? { userId, ...(from?.name ? { displayName: from.name } : {}) } : undefined;
+}
+
+function str(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+function errorCode(err: unknown): string {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' ? code : 'UNEXPECTED';
+}
+
+/** Creates the acknowledgement feature. */
+export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): AcknowledgementFeature {
+  const now = deps.now ?? (() => new Date());
+  /** userId -> 1:1 conversation id this instance has already recorded, so most turns skip the store. */
+  const recorded = new Map<string, string>();
+  const RECORDED_LIMIT = 50_000;
+
+  function cardFor(view: AcknowledgementView, extra: { notice?: string; sections?: string[] } = {}): AdaptiveCardJson {
+    const campaign = view.campaign;
+    return renderAcknowledgementCard({
+      state: view.state,
+      version: view.version,
+      ...(campaign ? { campaignId: campaign.id, dueDate: campaign.dueDate } : {}),
+      ...(view.state === 'acknowledged' ? { acknowledgedAt: view.acknowledgement.acknowledgedAt } : {}),
+      ...(view.state === 'superseded' ? { replacedHash: view.replacedHash } : {}),
+      ...extra,
+    });
+  }
+
+  /** Turns a failure into words for the person; unexpected ones are logged by code only. */
+  function explain(err: unknown, where: string): string {
+    if (err instanceof AcknowledgementError) return err.message;
+    deps.logger.warn({ where, code: errorCode(err) }, 'acknowledgement request failed');
+    return 'Sorry, that did not work. Please try again in a minute.';
+  }
+
+  async function refuseIfNotOwner(err: unknown, actor: string | undefined, what: string): Promise<void> {
+    if (err instanceof AcknowledgementError && err.code === 'NOT_POLICY_OWNER') {
+      await deps.store.appendAudit({ at: now().toISOString(), actor: actor ?? 'unknown', action: 'owner.refused', subject: what });
+      deps.logger.info({ code: err.code, what }, 'owner command refused');
+    }
+  }
+
+  async function sendExport(context: TurnContext, actorId: string, campaignId?: string): Promise<void> {
+    const exp = await deps.campaigns.exportCampaign({ actorId, campaignId });
+    const bytes = Buffer.byteLength(exp.csv, 'utf8');
+    if (bytes > CHAT_EXPORT_LIMIT_BYTES) {
+      await context.sendActivity(`The export of ${exp.campaign.id} has ${exp.rows} rows (${Math.round(bytes / 1024)} KB), too large for chat. ` +
+        `Ask IT to run \`node dist/scripts/exportAcknowledgements.js ${exp.campaign.id}\` on the server.`);
+      return;
+    }
+    await context.sendActivity({
+      type: 'message',
+      text: `Export of ${exp.campaign.id}: ${exp.rows} rows, each with an integrity hash.`,
+      attachments: [{ contentType: 'text/csv', name: exp.fileName, contentUrl: `data:text/csv;base64,${Buffer.from(exp.csv).toString('base64')}` }],
+    });
+  }
+
+  async function runOwnerCommand(context: TurnContext): Promise<void> {
+    const actor = context.activity.from?.aadObjectId;
+    try {
+      const command = parseOwnerCommand(context.activity.text ?? '');
+      switch (command.kind) {
+        case 'help':
+          await context.sendActivity(`Campaign commands (policy owners only):\n\n${OWNER_COMMAND_HELP}`);
+          return;
+        case 'start': {
+          const { campaign, recipients } = await deps.campaigns.startCampaign({
+            actorId: actor ?? '', audience: command.audience, ...(command.dueDate ? { dueDate: command.dueDate } : {}),
+          });
+          await context.sendActivity(`Campaign ${campaign.id} started for ${describeAudience(campaign.audience)}: ` +
+            `${recipients} people will get the card, due ${campaign.dueDate}.`);
+          return;
+        }
+        case 'status': {
+          const status = await deps.campaigns.campaignStatus({ actorId: actor ?? '', campaignId: command.campaignId });
+          await context.sendActivity({ type: 'message', attachments: [toAttachment(renderCampaignStatusCard(status))] });
+          return;
+        }
+        case 'remind': {
+          const r = await deps.campaigns.remindOutstanding({ actorId: actor ?? '', campaignId: command.campaignId });
+          await context.sendActivity(remindSummary(r));
+          return;
+        }
+        case 'export':
+          await sendExport(context, actor ?? '', command.campaignId);
+          return;
+      }
+    } catch (err) {
+      await refuseIfNotOwner(err, actor, 'campaign command');
+      await context.sendActivity(explain(err, 'ownerCommand'));
+    }
+  }
+
+  /** Owner buttons on the status card: answer with the refreshed card. */
+  async function ownerAction(context: TurnContext, data: CardData, action: 'status' | 'remind' | 'export'): Promise<AdaptiveCardJson | string> {
+    const actor = context.activity.from?.aadObjectId;
+    const campaignId = str(data?.campaignId) || undefined;
+    try {
+      if (action === 'remind') {
+        const r = await deps.campaigns.remindOutstanding({ actorId: actor ?? '', campaignId });
+        await context.sendActivity(remindSummary(r));
+      }
+      if (action === 'export') await sendExport(context, actor ?? '', campaignId);
+      return renderCampaignStatusCard(await deps.campaigns.campaignStatus({ actorId: actor ?? '', campaignId }));
+    } catch (err) {
+      await refuseIfNotOwner(err, actor, `campaign ${action}`);
+      return explain(err, `owner.${action}`);
+    }
+  }
+
+  /** Remembers how to reach a person; a new or changed 1:1 chat gives them any card they are owed. */
+  async function rememberConversation(context: TurnContext): Promise<void> {
+    const a = context.activity;
+    if (a.conversation?.conversationType !== 'personal') return;
+    const user = userOf(context, deps.channel);
+    if (!user || !a.serviceUrl || !a.conversation.id) return;
+    const installing = a.type === 'installationUpdate' || (a.type === 'conversationUpdate' && (a.membersAdded?.length ?? 0) > 0);
+    if (!installing) {
+      if (recorded.get(user.userId) === a.conversation.id) return;
+      const known = await deps.store.getConversationReference(user.userId);
+      if (known && known.conversationId === a.conversation.id) {
+        remember(user.userId, a.conversation.id);
+        return;
+      }
+    }
+    const woken = await deps.campaigns.onInstalled({
+      userId: user.userId, conversationId: a.conversation.id, serviceUrl: a.serviceUrl,
+      reference: TurnContext.getConversationReference(a) as unknown as Record<string, unknown>, updatedAt: now().toISOString(),
+    });
+    remember(user.userId, a.conversation.id);
+    if (woken.length > 0) deps.logger.info({ campaigns: woken.length }, 'conversation recorded; cards queued');
+  }
+
+  function remember(userId: string, conversationId: string): void {
+    if (recorded.size >= RECORDED_LIMIT) recorded.delete(recorded.keys().next().value as string);
+    recorded.set(userId, conversationId);
+  }
+
+  return {
+    name: 'acknowledgement',
+
+    register(app: BotApp): void {
+      app.turn('beforeTurn', async (context) => {
+        try {
+          await rememberConversation(context);
+        } catch (err) {
+          // Never block a person's turn because the reference could not be saved; the next turn tries again.
+          deps.logger.warn({ code: errorCode(err) }, 'could not record conversation reference');
+        }
+        return true;
+      });
+
+      app.message((context) => Promise.resolve(isOwnerCommand(context.activity.text)), async (context) => runOwnerCommand(context));
+
+      app.adaptiveCards.actionExecute<CardData>(Verbs.acknowledge, async (context, _state, data) => {
+        const user = userOf(context, deps.channel);
+        if (!user) return 'Your account could not be identified, so nothing was recorded. Please use Teams signed in with your school account.';
+        try {
+          const outcome = await deps.acknowledge({
+            user, policyId: str(data?.policyId), versionHash: str(data?.versionHash),
+            ...(str(data?.campaignId) ? { campaignId: str(data?.campaignId) } : {}), channel: deps.channel,
+          });
+          if (outcome.kind === 'superseded') {
+            return cardFor({ state: 'superseded', version: outcome.current, replacedHash: outcome.replaced.versionHash, ...(outcome.campaign ? { campaign: outcome.campaign } : {}) });
+          }
+          return cardFor(
+            { state: 'acknowledged', version: outcome.version, acknowledgement: outcome.acknowledgement, ...(outcome.campaign ? { campaign: outcome.campaign } : {}) },
+            outcome.kind === 'alreadyRecorded' ? { notice: 'You had already acknowledged this version; nothing new was recorded.' } : {},
+          );
+        } catch (err) {
+          return explain(err, 'acknowledge');
+        }
+      });
+
+      app.adaptiveCards.actionExecute<CardData>(Verbs.readPolicy, async (context, _state, data) => {
+        const user = userOf(context, deps.channel);
+        if (!user) return 'Your account could not be identified.';
+        try {
+          const view = await deps.view({ userId: user.userId, policyId: str(data?.policyId), versionHash: str(data?.versionHash) });
+          return cardFor(view, {
+            sections: deps.policySections(view.version.policyId),
+            notice: 'Ask me about any section by name in this chat, for example "What does the policy say about contacting pupils?"',
+          });
+        } catch (err) {
+          return explain(err, 'readPolicy');
+        }
+      });
+
+      app.adaptiveCards.actionExecute<CardData>(Verbs.askQuestion, async (context, _state, data) => {
+        const user = userOf(context, deps.channel);
+        if (!user) return 'Your account could not be identified.';
+        try {
+          const view = await deps.view({ userId: user.userId, policyId: str(data?.policyId), versionHash: str(data?.versionHash) });
+          return cardFor(view, { notice: 'Type your question in this chat and I will answer from the policy, quoting the section.' });
+        } catch (err) {
+          return explain(err, 'askQuestion');
+        }
+      });
+
+      app.adaptiveCards.actionExecute<CardData>(Verbs.campaignStatus, async (context, _s, data) => ownerAction(context, data, 'status'));
+      app.adaptiveCards.actionExecute<CardData>(Verbs.campaignRemind, async (context, _s, data) => ownerAction(context, data, 'remind'));
+      app.adaptiveCards.actionExecute<CardData>(Verbs.campaignExport, async (context, _s, data) => ownerAction(context, data, 'export'));
+    },
+
+    startScheduler(intervalMs: number): () => void {
+      let running = false;
+      const timer = setInterval(() => {
+        if (running) return;
+        running = true;
+        deps.campaigns.runScheduledWork()
+          .then((r) => {
+            if (r.roundsStarted.length || r.joinersAdded) deps.logger.info({ rounds: r.roundsStarted.length, joiners: r.joinersAdded }, 'campaign schedule ran');
+          })
+          .catch((err) => deps.logger.warn({ code: errorCode(err) }, 'campaign schedule failed'))
+          .finally(() => { running = false; });
+      }, intervalMs);
+      timer.unref();
+      return () => clearInterval(timer);
+    },
+  };
+}
+
+function remindSummary(r: { campaign: { id: string }; reminded: number; recentlyReminded: number; awaitingCard: number; unreachable: number }): string {
+  return `Reminders for ${r.campaign.id}: ${r.reminded} sent; ${r.recentlyReminded} skipped (reminded recently); ` +
+    `${r.awaitingCard} still waiting for their first card; ${r.unreachable} unreachable (blocked the bot or could not install).`;
+}
+
+/** What the composition root hands over to build the whole acknowledgement module. */
+export interface AcknowledgementModuleDeps {
+  store: AcknowledgementStore;
+  settings: AcknowledgementSettings;
+  /** POLICY_OWNERS: Entra object ids allowed to run campaign commands. */
+  owners: PolicyOwners;
+  /** The primary policy's id (PolicyDocument.id of the first POLICY_FILES entry). */
+  primaryPolicyId: string;
+  channel: AcknowledgementChannel;
+  policySections(policyId: string): string[];
+  logger: AcknowledgementLog;
+  /** The sending engine; without it campaigns are recorded but nobody is messaged. */
+  messenger?: CampaignMessenger;
+  now?: () => Date;
+}
+
+/** The acknowledgement module: the use cases (for the sender, the CLI, the scheduler) and the bot feature. */
+export interface AcknowledgementModule {
+  campaigns: CampaignService;
+  acknowledge: AcknowledgePolicy;
+  view: ViewAcknowledgement;
+  feature: AcknowledgementFeature;
+}
+
+/** Builds the acknowledgement use cases and their bot feature from a store and the settings. */
+export function createAcknowledgementModule(deps: AcknowledgementModuleDeps): AcknowledgementModule {
+  const clock = deps.now ?? (() => new Date());
+  const campaigns = createCampaignService({
+    store: deps.store, clock, owners: deps.owners, primaryPolicyId: deps.primaryPolicyId,
+    rules: {
+      reminderIntervalMs: deps.settings.reminderIntervalDays * 24 * 3600 * 1000,
+      defaultDueDays: deps.settings.defaultDueDays,
+      repeatYearly: deps.settings.repeatYearly,
+      ...(deps.settings.exportSecret ? { exportSecret: deps.settings.exportSecret } : {}),
+    },
+    ...(deps.messenger ? { messenger: deps.messenger } : {}),
+  });
+  const acknowledge = createAcknowledgePolicy({ store: deps.store, clock });
+  const view = createAcknowledgementView({ store: deps.store });
+  const feature = createAcknowledgementFeature({
+    store: deps.store, campaigns, acknowledge, view, channel: deps.channel, policySections: deps.policySections,
+    logger: deps.logger, now: clock,
+  });
+  return { campaigns, acknowledge, view, feature };
+}

@@ -1,0 +1,120 @@
+import { AcknowledgementStore } from '../domain/acknowledgementStore';
+import { Campaign, Delivery, PolicyVersion } from '../domain/acknowledgementTypes';
+import { createAcknowledgementView } from '../domain/acknowledgePolicy';
+import { CampaignMessenger } from '../domain/campaignPorts';
+import { renderAcknowledgementCard, formatDate } from './cards/acknowledgementCard';
+import { toAttachment } from '../../../teams/cards';
+import { AcknowledgementLog } from './acknowledgementFeature';
+
+/** A message activity carrying one card. */
+export type CardActivity = Record<string, unknown>;
+
+/** Reaches one person with one activity, under the tenant's send budget (DELIVERY's RecipientReacher fits). */
+export interface ReminderReacher {
+  reach(userId: string, activity: CardActivity): Promise<unknown>;
+}
+
+/** Sends a campaign's outstanding deliveries (DELIVERY's CampaignSender fits). */
+export interface CampaignRunner {
+  run(campaignId: string): Promise<unknown>;
+}
+
+/**
+ * Builds the activity the sending engine posts for one delivery: the acknowledgement card for the campaign's
+ * version, already showing "Acknowledged on" if the person acknowledged through another card meanwhile.
+ */
+export function createAcknowledgementActivityRenderer(deps: { store: AcknowledgementStore }) {
+  const view = createAcknowledgementView(deps);
+  const campaigns = new Map<string, Campaign>();
+  return async function renderActivity(delivery: Delivery): Promise<CardActivity> {
+    let campaign = campaigns.get(delivery.campaignId);
+    if (!campaign) {
+      campaign = await deps.store.getCampaign(delivery.campaignId);
+      if (!campaign) throw new Error(`campaign ${delivery.campaignId} not found`);
+      campaigns.set(campaign.id, campaign);
+    }
+    const v = await view({ userId: delivery.userId, policyId: campaign.policyId, versionHash: campaign.versionHash });
+    const card = renderAcknowledgementCard({
+      state: v.state,
+      version: v.version,
+      campaignId: v.campaign?.id ?? campaign.id,
+      dueDate: v.campaign?.dueDate ?? campaign.dueDate,
+      ...(v.state === 'acknowledged' ? { acknowledgedAt: v.acknowledgement.acknowledgedAt } : {}),
+      ...(v.state === 'superseded' ? { replacedHash: v.replacedHash } : {}),
+    });
+    return { type: 'message', summary: `Please read and acknowledge: ${v.version.title}`, attachments: [toAttachment(card)] };
+  };
+}
+
+/** The reminder: the same card, saying it is a reminder and when it is due. */
+export function renderReminderActivity(campaign: Campaign, version: PolicyVersion): CardActivity {
+  const card = renderAcknowledgementCard({
+    state: 'pending', version, campaignId: campaign.id, dueDate: campaign.dueDate,
+    notice: `Reminder: please read the policy and acknowledge it by ${formatDate(campaign.dueDate)}.`,
+  });
+  return { type: 'message', summary: `Reminder: ${version.title}`, attachments: [toAttachment(card)] };
+}
+
+/**
+ * The campaign messenger over the sending engine: `deliver` runs the campaign's sender in the background (one
+ * run per campaign at a time, re-run if asked again meanwhile); `remind` posts reminder cards in the background
+ * through the reacher, which paces them under the same tenant budget.
+ */
+export function createCampaignMessenger(deps: {
+  store: AcknowledgementStore; runner: CampaignRunner; reacher: ReminderReacher; logger: AcknowledgementLog; concurrency?: number;
+}): CampaignMessenger & { idle(): Promise<void> } {
+  const running = new Map<string, Promise<void>>();
+  const again = new Set<string>();
+  const background = new Set<Promise<void>>();
+
+  const track = (p: Promise<void>): void => {
+    background.add(p);
+    void p.finally(() => background.delete(p));
+  };
+
+  function deliver(campaignId: string): void {
+    if (running.has(campaignId)) {
+      again.add(campaignId);
+      return;
+    }
+    const run = deps.runner.run(campaignId)
+      .then(() => undefined)
+      .catch((err: unknown) => deps.logger.warn({ code: (err as { code?: string })?.code ?? 'SEND_FAILED' }, 'campaign send failed'))
+      .finally(() => {
+        running.delete(campaignId);
+        if (again.delete(campaignId)) deliver(campaignId);
+      });
+    running.set(campaignId, run);
+    track(run);
+  }
+
+  async function remind(campaign: Campaign, userIds: readonly string[]): Promise<void> {
+    const version = await deps.store.getPolicyVersion(campaign.policyId, campaign.versionHash);
+    if (!version) return;
+    const activity = renderReminderActivity(campaign, version);
+    const queue = [...userIds];
+    let failed = 0;
+    const worker = async (): Promise<void> => {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+        try {
+          const result = (await deps.reacher.reach(id, activity)) as { kind?: string; outcome?: { state?: string } };
+          if (result?.kind !== 'final' || result.outcome?.state !== 'sent') failed += 1;
+        } catch {
+          failed += 1;
+        }
+      }
+    };
+    const job = Promise.all(Array.from({ length: Math.min(deps.concurrency ?? 8, queue.length) }, worker))
+      .then(() => deps.logger.info({ campaignId: campaign.id, reminders: userIds.length, failed }, 'reminders sent'));
+    track(job);
+  }
+
+  return {
+    deliver,
+    remind,
+    /** Resolves when every background send and reminder started so far has finished (for tests and shutdown). */
+    async idle(): Promise<void> {
+      while (background.size > 0) await Promise.all([...background]);
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import { CONCERN_KIND_LABELS, ConcernCase } from '../../domain/concernTypes';
+import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
+import template from './templates/concernList.json';
+
+/** The most cases one list card shows (the card must stay under the Teams size limit). */
+export const CONCERN_LIST_LIMIT = 50;
+
+const STATUS_LABELS = { new: 'New', acknowledged: 'Open', closed: 'Closed' } as const;
+
+/** Renders the open concerns for the safeguarding team: reference, kind, status and urgency only, no details. */
+export function renderConcernListCard(cases: readonly ConcernCase[]): AdaptiveCardJson {
+  const shown = cases.slice(0, CONCERN_LIST_LIMIT);
+  return expandCardTemplate(template, {
+    count: cases.length,
+    items: shown.map((c) => ({
+      reference: c.report.reference,
+      kindLabel: CONCERN_KIND_LABELS[c.report.kind],
+      statusLabel: STATUS_LABELS[c.status],
+      urgencyLabel: c.urgent ? 'URGENT' : 'not urgent',
+      color: c.urgent ? 'Attention' : 'Default',
+      submittedAt: `${c.report.submittedAt.slice(0, 10)} ${c.report.submittedAt.slice(11, 16)} UTC`,
+      assigneeText: c.assignee ? `assigned to ${c.assignee.name}` : 'unassigned',
+    })),
+  });
+}

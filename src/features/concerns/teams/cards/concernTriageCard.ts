@@ -1,0 +1,79 @@
+import { concernChronology } from '../../domain/concernRecord';
+import { SafeguardingMember } from '../../domain/concernPorts';
+import { TRIAGE_TEXT_LIMIT } from '../../domain/concernTriage';
+import { CONCERN_ACTION_LABELS, CONCERN_ACTION_TYPES, CONCERN_KIND_LABELS, ConcernCase } from '../../domain/concernTypes';
+import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
+import template from './templates/concernTriage.json';
+
+/** Teams refreshes a card automatically for at most 60 listed users. */
+export const REFRESH_USER_LIMIT = 60;
+
+/** The summary on the card is the start of "what happened"; the full report is one click away. */
+export const TRIAGE_SUMMARY_CHARS = 300;
+
+/** What the triage card needs. Only ever sent to the report's destination (the DSL channel or the recipient's 1:1). */
+export interface ConcernTriageCardInput {
+  concern: ConcernCase;
+  /** The safeguarding team, offered by Assign. */
+  team: readonly SafeguardingMember[];
+  /** Teams user MRIs (29:...) whose view refreshes automatically; capped at 60. Empty: "Refresh card" on demand. */
+  refreshUserIds: readonly string[];
+  /** True when the Assign action makes sense (the DSL channel). */
+  canAssign: boolean;
+  /** Shown when this alert may repeat an earlier one (re-sent after a restart). */
+  possibleDuplicate?: boolean;
+  /** A problem with the last action, shown on the card (for example "The outcome is needed."). */
+  problem?: string;
+}
+
+const STATUS_LABELS = { new: 'New (not yet acknowledged)', acknowledged: 'Open', closed: 'Closed' } as const;
+
+/** How a concern card shows a time: "2026-03-02 09:00 UTC". */
+export function formatConcernTime(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/** Renders the triage card: reference, kind, urgency, time, reporter, summary, chronology and the actions. */
+export function renderConcernTriageCard(input: ConcernTriageCardInput): AdaptiveCardJson {
+  const c = input.concern;
+  const r = c.report;
+  const d = r.details;
+  const summary = d.whatHappened.length > TRIAGE_SUMMARY_CHARS
+    ? `${d.whatHappened.slice(0, TRIAGE_SUMMARY_CHARS - 1)}…`
+    : d.whatHappened;
+  // A lone "-" renders as an empty bullet in Adaptive Card markdown, so empty fields say so in words.
+  const dash = (v: string | undefined, empty = 'Not given') => (v && v.trim() ? v : empty);
+  return expandCardTemplate(template, {
+    reference: r.reference,
+    kindLabel: CONCERN_KIND_LABELS[r.kind],
+    urgent: c.urgent,
+    urgencyLabel: c.urgent ? 'URGENT: immediate danger' : 'Not marked urgent',
+    possibleDuplicate: input.possibleDuplicate === true,
+    statusLabel: STATUS_LABELS[c.status],
+    submittedAt: formatConcernTime(r.submittedAt),
+    reporterName: dash(r.reporter.name),
+    assigneeName: dash(c.assignee?.name, 'Not assigned yet'),
+    summary,
+    details: {
+      whatHappened: d.whatHappened,
+      whenHappened: dash(d.whenHappened),
+      where: dash(d.where),
+      link: dash(d.link),
+      peopleInvolved: dash(d.peopleInvolved),
+      evidence: dash(d.evidence),
+      attachedMessage: d.attachedMessage ?? '',
+      aboutHeadteacher: r.aboutHeadteacher ? 'Yes' : 'No',
+    },
+    hasAttachedMessage: Boolean(d.attachedMessage),
+    chronology: concernChronology(c, true).map((l) => ({ ...l, at: formatConcernTime(l.at) })),
+    isNew: c.status === 'new',
+    isOpen: c.status !== 'closed',
+    canAssign: input.canAssign && c.status !== 'closed' && input.team.length > 0,
+    teamChoices: input.team.map((m) => ({ title: m.name ?? m.aadObjectId, value: m.aadObjectId })),
+    actionChoices: CONCERN_ACTION_TYPES.map((a) => ({ title: CONCERN_ACTION_LABELS[a], value: a })),
+    textLimit: TRIAGE_TEXT_LIMIT,
+    refreshUserIds: input.refreshUserIds.slice(0, REFRESH_USER_LIMIT),
+    hasProblem: Boolean(input.problem),
+    problem: input.problem ?? '',
+  });
+}

@@ -1,0 +1,251 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { modelTokens } from './modelText';
+
+/**
+ * The model `npm run train` learns from the team's corpus (training/train.py says how): word vectors with a
+ * character n-gram part for words it has never seen, two projections (questions, policy text), a linear
+ * re-ranker over candidate sections and a logistic decline classifier. Plain arithmetic, no runtime
+ * dependency, nothing downloaded: the files ship in models/policy-model/.
+ */
+export interface LearnedModel {
+  readonly dim: number;
+  /** A question as a unit vector in the shared space. */
+  encodeQuestion(text: string): Float32Array;
+  /** Policy text (a passage, a heading) as a unit vector in the shared space. */
+  encodePolicyText(text: string): Float32Array;
+  /** One word as the model knows it: its unit word vector (before projection) and how much it weighs in a text. */
+  word(token: string): { vector: Float32Array; weight: number };
+  readonly headingMix: number;
+  readonly rankerWeights: readonly number[];
+  /** Probability that the policy answers the question, from the decline features (see DECLINE_FEATURES). */
+  answerProbability(features: readonly number[]): number;
+  readonly answerThreshold: number;
+  /** Two questions at least this similar are rewordings of each other (see teachingLinks.ts). */
+  readonly rewordingSimilarity: number;
+  /** Weight of the lexical passage score beside the model's similarity when choosing the quote (set by training). */
+  readonly quoteLexicalWeight: number;
+  /** A question word whose best cosine with every policy word is below this counts as a topic the policy never names. */
+  readonly unmatchedSimilarity: number;
+}
+
+/** The order of the re-ranker's features; training/train.py's FEATURES, checked when the model loads. */
+export const RANKER_FEATURES = ['dual', 'passage', 'heading', 'dual_gap', 'dual_rank', 'lex_score', 'lex_coverage', 'lex_rank', 'lex_present', 'soft', 'soft_gap'] as const;
+/** The order of the decline classifier's features; training/train.py's DECLINE_FEATURES. */
+export const DECLINE_FEATURES = ['rank_score', 'rank_margin', 'dual', 'passage', 'heading', 'lex_coverage_best', 'lex_coverage_top', 'lex_score_best', 'lex_any', 'soft_best', 'soft_top', 'policy_soft', 'policy_unmatched'] as const;
+
+/** Where the shipped model lives, from the repository root (src/ and dist/src/ alike). */
+export const DEFAULT_MODEL_DIR = path.join(packageRoot(__dirname), 'models', 'policy-model');
+
+/** The folder holding package.json above `from` (the same from src/ under ts-jest and from dist/ when built). */
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return process.cwd();
+  }
+}
+
+interface ModelFile {
+  format: number;
+  dim: number;
+  ngram: { buckets: number; min: number; max: number };
+  words: string[];
+  oovWeight: number;
+  wq: number[][];
+  wp: number[][];
+  headingMix: number;
+  rewordingSimilarity: number;
+  quoteLexicalWeight: number;
+  unmatchedSimilarity: number;
+  ranker: { features: string[]; weights: number[] };
+  decline: {
+    features: string[]; mean: number[]; std: number[]; coef: number[]; bias: number; threshold: number;
+    /** A hidden tanh layer before the output, when training chose one (`--decline mlp`). */
+    hidden: { weights: number[][]; bias: number[] } | null;
+  };
+  vectorsSha256: string;
+}
+
+/** A model file that cannot be used: missing, from another format, or not the features this code computes. */
+export class ModelLoadError extends Error {
+  readonly code = 'MODEL_LOAD_FAILED';
+}
+
+/** 32-bit FNV-1a over UTF-8 bytes: training/train.py hashes character n-grams the same way. */
+export function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (const b of Buffer.from(text, 'utf8')) {
+    h ^= b;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+/**
+ * sha256 over the corpus's policies and questions (file names and contents, in name order): training records
+ * it, so a test can tell that the shipped model was trained on the corpus in the repository.
+ */
+export function corpusFingerprint(corpusDir: string): string {
+  const hash = crypto.createHash('sha256');
+  for (const folder of ['policies', 'questions']) {
+    for (const name of fs.readdirSync(path.join(corpusDir, folder)).sort()) {
+      hash.update(`${folder}/${name}\n`);
+      hash.update(fs.readFileSync(path.join(corpusDir, folder, name)));
+    }
+  }
+  return hash.digest('hex');
+}
+
+let cached: { dir: string; model: LearnedModel } | null = null;
+
+/** Loads the shipped model once a process (later calls reuse it). */
+export function loadLearnedModel(dir: string = DEFAULT_MODEL_DIR): LearnedModel {
+  if (cached && cached.dir === dir) return cached.model;
+  const model = readModel(dir);
+  cached = { dir, model };
+  return model;
+}
+
+function readModel(dir: string): LearnedModel {
+  const metaPath = path.join(dir, 'model.json');
+  if (!fs.existsSync(metaPath)) throw new ModelLoadError(`No model at ${metaPath}: run npm run train`);
+  const meta = JSON.parse(fs.readFileSync(metaPath, 'utf8')) as ModelFile;
+  if (meta.format !== 1) throw new ModelLoadError(`Model format ${meta.format} is not supported`);
+  if (meta.ranker.features.join() !== RANKER_FEATURES.join() || meta.decline.features.join() !== DECLINE_FEATURES.join()) {
+    throw new ModelLoadError('The model was trained with other features than this code computes');
+  }
+  const dim = meta.dim;
+  const n = meta.words.length;
+  const buckets = meta.ngram.buckets;
+  const blob = fs.readFileSync(path.join(dir, 'vectors.bin'));
+  let offset = 0;
+  const int8 = (count: number): Int8Array => {
+    const a = new Int8Array(count);
+    a.set(new Int8Array(blob.buffer, blob.byteOffset + offset, count));
+    offset += count;
+    return a;
+  };
+  const float32 = (count: number): Float32Array => {
+    const a = new Float32Array(count);
+    new Uint8Array(a.buffer).set(blob.subarray(offset, offset + count * 4));
+    offset += count * 4;
+    return a;
+  };
+  const wordQ = int8(n * dim);
+  const wordScale = float32(n);
+  const gramQ = int8(buckets * dim);
+  const gramScale = float32(buckets);
+  const weights = float32(n);
+  if (offset !== blob.length) throw new ModelLoadError('vectors.bin does not match model.json');
+
+  const wordVectors = dequantise(wordQ, wordScale, dim);
+  const gramVectors = dequantise(gramQ, gramScale, dim);
+  const index = new Map<string, number>();
+  meta.words.forEach((w, i) => index.set(w, i));
+  const wq = flatten(meta.wq);
+  const wp = flatten(meta.wp);
+
+  const gramsOf = (word: string): number[] => {
+    const w = `<${word}>`;
+    const out: number[] = [];
+    for (let len = meta.ngram.min; len <= meta.ngram.max; len++) {
+      for (let i = 0; i + len <= w.length; i++) out.push(fnv1a(w.slice(i, i + len)) % buckets);
+    }
+    return out;
+  };
+
+  /** Adds `share` times a word's vector into `into`: its own row, or for a word never seen, its n-grams' mean. */
+  const addWord = (token: string, into: Float32Array, share: number): number => {
+    const i = index.get(token);
+    if (i !== undefined) {
+      const base = i * dim;
+      for (let d = 0; d < dim; d++) into[d] += share * weights[i] * wordVectors[base + d];
+      return weights[i];
+    }
+    // A word the model has never seen (a typo, a new name): its character n-grams stand for it.
+    const grams = gramsOf(token);
+    const each = (share * meta.oovWeight) / grams.length;
+    for (const g of grams) {
+      const base = g * dim;
+      for (let d = 0; d < dim; d++) into[d] += each * gramVectors[base + d];
+    }
+    return meta.oovWeight;
+  };
+
+  const encode = (text: string, projection: Float32Array): Float32Array => {
+    const sum = new Float32Array(dim);
+    let total = 0;
+    for (const token of modelTokens(text)) total += addWord(token, sum, 1);
+    const out = new Float32Array(dim);
+    if (total === 0) return out;
+    let norm = 0;
+    for (let r = 0; r < dim; r++) {
+      let acc = 0;
+      const row = r * dim;
+      for (let c = 0; c < dim; c++) acc += projection[row + c] * sum[c];
+      out[r] = acc / total;
+      norm += out[r] * out[r];
+    }
+    return normalise(out, Math.sqrt(norm));
+  };
+
+  const word = (token: string): { vector: Float32Array; weight: number } => {
+    const v = new Float32Array(dim);
+    const weight = addWord(token, v, 1);
+    // addWord scaled the vector by the word's weight; a unit vector does not care.
+    let norm = 0;
+    for (let d = 0; d < dim; d++) norm += v[d] * v[d];
+    return { vector: normalise(v, Math.sqrt(norm)), weight };
+  };
+
+  const dec = meta.decline;
+  return {
+    dim,
+    headingMix: meta.headingMix,
+    rankerWeights: meta.ranker.weights,
+    answerThreshold: dec.threshold,
+    rewordingSimilarity: meta.rewordingSimilarity,
+    quoteLexicalWeight: meta.quoteLexicalWeight,
+    unmatchedSimilarity: meta.unmatchedSimilarity,
+    encodeQuestion: (text) => encode(text, wq),
+    encodePolicyText: (text) => encode(text, wp),
+    word,
+    answerProbability(features) {
+      let v = features.map((x, i) => (x - dec.mean[i]) / dec.std[i]);
+      if (dec.hidden) {
+        const { weights: hw, bias: hb } = dec.hidden;
+        v = hw.map((row, h) => Math.tanh(row.reduce((sum, w, i) => sum + w * v[i], hb[h])));
+      }
+      const z = v.reduce((sum, x, i) => sum + x * dec.coef[i], dec.bias);
+      return 1 / (1 + Math.exp(-z));
+    },
+  };
+}
+
+function normalise(v: Float32Array, norm: number): Float32Array {
+  if (norm > 0) for (let i = 0; i < v.length; i++) v[i] /= norm;
+  return v;
+}
+
+function dequantise(q: Int8Array, scale: Float32Array, dim: number): Float32Array {
+  const out = new Float32Array(q.length);
+  for (let r = 0; r < scale.length; r++) {
+    const s = scale[r];
+    for (let d = 0; d < dim; d++) out[r * dim + d] = q[r * dim + d] * s;
+  }
+  return out;
+}
+
+function flatten(m: number[][]): Float32Array {
+  const out = new Float32Array(m.length * m[0].length);
+  m.forEach((row, r) => row.forEach((v, c) => (out[r * row.length + c] = v)));
+  return out;
+}
+
+/** Cosine of two unit vectors. */
+export function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}

@@ -1,0 +1,202 @@
+import { dot, LearnedModel } from './learnedModel';
+import { modelTokens } from './modelText';
+import { PolicyDocument, PolicySection } from '../policyDocument';
+import { frontPageSection, Passage, SectionMatch, splitPassages } from './policyIndex';
+
+/** How many lexical candidates the re-ranker sees, as in training (scripts/exportTrainingData.ts). */
+export const LEXICAL_CANDIDATES = 10;
+
+/** What the learned model reads for a section's heading: its title and its parents' titles. */
+export function sectionHeadingText(doc: PolicyDocument, section: PolicySection): string {
+  // The front page has no heading of its own: these words say what staff ask of it.
+  if (section.ordinal === 0) return 'front page document title version review date approved owner';
+  const titles: string[] = [];
+  let s: PolicySection | undefined = section;
+  while (s) {
+    titles.push(s.title);
+    const parent: number | null = s.parent;
+    s = parent === null ? undefined : doc.sections.find((x) => x.ordinal === parent);
+  }
+  return titles.join(' ');
+}
+
+/** The text a passage is read as: with the lead-in it completes. */
+export function passageText(p: { text: string; leadIn: string | null }): string {
+  return p.leadIn ? `${p.leadIn} ${p.text}` : p.text;
+}
+
+/** The sections of a document the model ranks: every section with text, and the front page. */
+export function rankableSections(doc: PolicyDocument): PolicySection[] {
+  return [...doc.sections, frontPageSection(doc)].filter((s) => splitPassages(s.text).length > 0);
+}
+
+/** One section as the re-ranker scored it. */
+export interface RankedSection {
+  doc: PolicyDocument;
+  section: PolicySection;
+  /** The re-ranker's score (a logit: higher is better; only differences matter). */
+  score: number;
+  /**
+   * The section's passages, best quote first: the model's similarity to the question plus the lexical index's
+   * passage score (0..1 within the section) at the weight training chose (LearnedModel.quoteLexicalWeight).
+   */
+  passages: { passage: Passage; similarity: number; lexical: number; score: number }[];
+}
+
+/** The ranking of a question over the whole policy, with the probability that the policy answers it. */
+export interface LearnedRanking {
+  ranked: RankedSection[];
+  answerProbability: number;
+  answered: boolean;
+}
+
+interface SectionEntry {
+  doc: PolicyDocument;
+  section: PolicySection;
+  heading: Float32Array;
+  passages: { passage: Passage; vector: Float32Array; words: Int32Array }[];
+}
+
+/**
+ * The words of a policy as unit word vectors, for soft matching: how much of a question's meaning some word of a
+ * passage carries ("mum" finds "parent", "insta" finds "Instagram"), each question word counting its best cosine.
+ */
+interface PolicyWords { vectors: Float32Array; count: number; idOf: Map<string, number> }
+
+/** Encodes every passage and heading once, when the policy is loaded; ranking a question then costs one encode. */
+export function createLearnedRanker(model: LearnedModel, passages: readonly Passage[]): (question: string, lexical: readonly SectionMatch[]) => LearnedRanking {
+  const entries: SectionEntry[] = [];
+  const byKey = new Map<string, SectionEntry>();
+  const vectors = passages.map((p) => model.encodePolicyText(passageText(p)));
+  const words: PolicyWords = { vectors: new Float32Array(0), count: 0, idOf: new Map() };
+  const wordVectors: Float32Array[] = [];
+  const passageWords = passages.map((p) => Int32Array.from(modelTokens(passageText(p)).map((t) => {
+    let id = words.idOf.get(t);
+    if (id === undefined) {
+      id = wordVectors.length;
+      words.idOf.set(t, id);
+      wordVectors.push(model.word(t).vector);
+    }
+    return id;
+  })));
+  words.count = wordVectors.length;
+  words.vectors = new Float32Array(words.count * model.dim);
+  wordVectors.forEach((v, i) => words.vectors.set(v, i * model.dim));
+  passages.forEach((p, i) => {
+    const key = sectionKey(p.doc, p.section);
+    let e = byKey.get(key);
+    if (!e) {
+      e = { doc: p.doc, section: p.section, heading: model.encodePolicyText(sectionHeadingText(p.doc, p.section)), passages: [] };
+      byKey.set(key, e);
+      entries.push(e);
+    }
+    e.passages.push({ passage: p, vector: vectors[i], words: passageWords[i] });
+  });
+  const w = model.rankerWeights;
+
+  return (question, lexical) => {
+    const q = model.encodeQuestion(question);
+    const n = entries.length;
+    const passageSims = entries.map((e) => e.passages.map((p) => dot(q, p.vector)));
+    const matched = softMatch(model, words, question, entries);
+    const soft = matched.sections;
+    const topSoft = Math.max(...soft);
+    const best = passageSims.map((sims) => Math.max(...sims));
+    const heading = entries.map((e) => dot(q, e.heading));
+    const dual = best.map((b, i) => b + model.headingMix * heading[i]);
+    const topDual = Math.max(...dual);
+    const dualRank = rankShares(dual);
+    const lexScore = new Array<number>(n).fill(0);
+    const lexCoverage = new Array<number>(n).fill(0);
+    const lexRank = new Array<number>(n).fill(0);
+    const lexPassages = new Map<number, Map<number, number>>();
+    const topLex = Math.max(1e-9, ...lexical.map((m) => m.score));
+    lexical.slice(0, LEXICAL_CANDIDATES).forEach((m, r) => {
+      const i = entries.findIndex((e) => e.doc === m.doc && e.section.ordinal === m.section.ordinal);
+      if (i < 0) return;
+      lexScore[i] = m.score / topLex;
+      lexCoverage[i] = m.coverage;
+      lexRank[i] = 1 / (r + 1);
+      const topPassage = Math.max(1e-9, ...m.passages.map((p) => p.score));
+      lexPassages.set(i, new Map(m.passages.map((p) => [p.passage.id, p.score / topPassage])));
+    });
+    const features = entries.map((_, i) => [dual[i], best[i], heading[i], dual[i] - topDual, dualRank[i], lexScore[i], lexCoverage[i], lexRank[i], lexScore[i] > 0 ? 1 : 0, soft[i], soft[i] - topSoft]);
+    const scores = features.map((f) => f.reduce((s, x, k) => s + x * w[k], 0));
+    const order = scores.map((_, i) => i).sort((a, b) => scores[b] - scores[a]);
+    const top = order[0];
+    const second = order[1] ?? top;
+    const topCoverage = Math.max(0, ...lexical.map((m) => m.coverage));
+    const f = features[top];
+    const answerProbability = model.answerProbability([scores[top], scores[top] - scores[second], f[0], f[1], f[2], f[6], topCoverage, f[5], lexical.length > 0 ? 1 : 0, f[9], topSoft, matched.policySoft, matched.unmatched]);
+    const ranked = order.map((i) => ({
+      doc: entries[i].doc,
+      section: entries[i].section,
+      score: scores[i],
+      passages: entries[i].passages
+        .map((p, k) => {
+          const lexicalShare = lexPassages.get(i)?.get(p.passage.id) ?? 0;
+          return { passage: p.passage, similarity: passageSims[i][k], lexical: lexicalShare, score: passageSims[i][k] + model.quoteLexicalWeight * lexicalShare };
+        })
+        .sort((a, b) => b.score - a.score),
+    }));
+    return { ranked, answerProbability, answered: answerProbability >= model.answerThreshold };
+  };
+}
+
+/**
+ * Soft matching (training/train.py soft_match): per section, the best passage's weighted share of the question's
+ * words that some word of the passage means; over the whole policy, that share, and the share (by weight) of
+ * question words no policy word comes near (a topic the policy never mentions).
+ */
+function softMatch(model: LearnedModel, words: PolicyWords, question: string, entries: SectionEntry[]): { sections: number[]; policySoft: number; unmatched: number } {
+  const dim = model.dim;
+  const asked = [...new Set(modelTokens(question))].map((t) => model.word(t));
+  const total = asked.reduce((sum, w) => sum + w.weight, 0);
+  if (asked.length === 0 || total === 0) return { sections: entries.map(() => 0), policySoft: 0, unmatched: 1 };
+  // Cosine of each question word with each policy word, once per question.
+  const sims = asked.map((a) => {
+    const row = new Float32Array(words.count);
+    for (let u = 0; u < words.count; u++) {
+      let acc = 0;
+      const base = u * dim;
+      for (let d = 0; d < dim; d++) acc += a.vector[d] * words.vectors[base + d];
+      row[u] = acc;
+    }
+    return row;
+  });
+  let policySoft = 0;
+  let unmatched = 0;
+  asked.forEach((a, t) => {
+    const best = Math.max(0, ...sims[t]);
+    policySoft += a.weight * best;
+    if (best < model.unmatchedSimilarity) unmatched += a.weight;
+  });
+  const sections = entries.map((e) => {
+    let bestPassage = 0;
+    for (const p of e.passages) {
+      if (p.words.length === 0) continue;
+      let sum = 0;
+      asked.forEach((a, t) => {
+        let max = 0;
+        const row = sims[t];
+        for (const u of p.words) if (row[u] > max) max = row[u];
+        sum += a.weight * max;
+      });
+      bestPassage = Math.max(bestPassage, sum / total);
+    }
+    return bestPassage;
+  });
+  return { sections, policySoft: policySoft / total, unmatched: unmatched / total };
+}
+
+function sectionKey(doc: PolicyDocument, section: PolicySection): string {
+  return `${doc.id}#${section.ordinal}`;
+}
+
+/** 1 for the highest value, 1/2 for the next, and so on (training/train.py's dual_rank). */
+function rankShares(values: number[]): number[] {
+  const order = values.map((_, i) => i).sort((a, b) => values[b] - values[a]);
+  const out = new Array<number>(values.length).fill(0);
+  order.forEach((i, r) => (out[i] = 1 / (r + 1)));
+  return out;
+}

@@ -1,0 +1,233 @@
+import crypto from 'node:crypto';
+import { Block, SplitBlocks } from './policyBlocks';
+import { PolicyDocument, PolicyMetadata, PolicySection, PolicyWarning } from '../policyDocument';
+import { displayDocumentTitle, displayTitle } from './textCleaning';
+
+/** Options for assembling a document: its source name and the date used to judge review status. */
+export interface AssembleOptions {
+  source: string;
+  today?: Date;
+}
+
+/** Builds sections (with nesting), metadata and warnings from the blocks a reader produced. */
+export function assemblePolicy(split: SplitBlocks, options: AssembleOptions): PolicyDocument {
+  const sections = buildSections(split.body);
+  const tables = [...split.frontMatter, ...split.body].filter((b): b is Extract<Block, { kind: 'table' }> => b.kind === 'table');
+  const metadata = extractMetadata(split.frontMatter, tables, sections, options.source);
+  const warnings = collectWarnings(split, sections, metadata, options.today ?? new Date());
+  const id = options.source.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '').toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  const frontPage = [
+    ...split.frontMatter.map((b) => (b.kind === 'table' ? b.cells.join(' ') : b.text)),
+    ...split.body.filter((b): b is Extract<Block, { kind: 'table' }> => b.kind === 'table' && isMetadataRow(b.cells)).map((b) => b.cells.join(' ')),
+  ].filter((line) => line.trim() !== '');
+  return { id, source: options.source.replace(/^.*[\\/]/, ''), title: metadata.title, metadata, sections, frontPage, warnings };
+}
+
+interface Draft {
+  number: string | null;
+  title: string;
+  level: number;
+  parts: { kind: 'paragraph' | 'bullet'; text: string; depth: number }[];
+}
+
+function buildSections(body: Block[]): PolicySection[] {
+  const drafts: Draft[] = [];
+  const levels = assignHeadingLevels(body);
+  let current: Draft | null = null;
+  body.forEach((block, i) => {
+    if (block.kind === 'heading') {
+      const level = levels.get(i) ?? 1;
+      let title = displayTitle(block.text);
+      if (!title && block.number) title = inheritedTitle(drafts, level);
+      current = { number: block.number, title, level, parts: [] };
+      drafts.push(current);
+      return;
+    }
+    if (!current) {
+      current = { number: null, title: 'Introduction', level: 1, parts: [] };
+      drafts.push(current);
+    }
+    if (block.kind === 'paragraph') current.parts.push({ kind: 'paragraph', text: block.text, depth: 0 });
+    else if (block.kind === 'bullet') current.parts.push({ kind: 'bullet', text: block.text, depth: block.depth });
+    else if (!isMetadataRow(block.cells)) current.parts.push({ kind: 'paragraph', text: block.cells.join(' | '), depth: 0 });
+  });
+
+  const sections: PolicySection[] = [];
+  const stack: PolicySection[] = [];
+  drafts.forEach((d, idx) => {
+    while (stack.length > 0 && stack[stack.length - 1].level >= d.level) stack.pop();
+    const section: PolicySection = {
+      ordinal: idx + 1,
+      number: d.number,
+      title: d.title,
+      level: d.level,
+      parent: stack.length > 0 ? stack[stack.length - 1].ordinal : null,
+      text: renderParts(d.parts),
+    };
+    sections.push(section);
+    stack.push(section);
+  });
+  return sections;
+}
+
+/** A numbered clause ("3.4 Difficulties arise...") takes the title of the section it belongs to. */
+function inheritedTitle(drafts: Draft[], level: number): string {
+  for (let i = drafts.length - 1; i >= 0; i--) if (drafts[i].level < level) return drafts[i].title;
+  return 'Untitled';
+}
+
+/**
+ * Numbered headings nest by their numbers. Unnumbered headings in a numbered document are subsections of
+ * the numbered section they follow. In an unnumbered document, a heading directly followed by another
+ * heading introduces a part: the headings after it are its subsections until the next part begins.
+ */
+function assignHeadingLevels(body: Block[]): Map<number, number> {
+  const levels = new Map<number, number>();
+  const numberedDoc = body.some((b) => b.kind === 'heading' && b.number !== null);
+  let lastNumberedLevel = 0;
+  let inPart = false;
+  body.forEach((b, i) => {
+    if (b.kind !== 'heading') return;
+    // A level the source states (numbering, or Markdown/Word heading styles) is the author's own nesting.
+    if (b.level !== null) {
+      levels.set(i, b.level);
+      if (b.number !== null) lastNumberedLevel = b.level;
+      return;
+    }
+    if (numberedDoc) { levels.set(i, lastNumberedLevel + 1); return; }
+    const prev = body[i - 1];
+    const next = body[i + 1];
+    if (prev?.kind === 'heading' && levels.has(i - 1)) { levels.set(i, levels.get(i - 1)! + 1); return; }
+    if (next?.kind === 'heading') { inPart = true; levels.set(i, 1); return; }
+    levels.set(i, inPart ? 2 : 1);
+  });
+  return levels;
+}
+
+/** Paragraphs are separated by blank lines; a bullet list follows its lead-in line directly. */
+function renderParts(parts: Draft['parts']): string {
+  let out = '';
+  parts.forEach((p, i) => {
+    const line = p.kind === 'bullet' ? `${'  '.repeat(p.depth)}- ${p.text}` : p.text;
+    if (i === 0) { out = line; return; }
+    const prev = parts[i - 1];
+    const tight = p.kind === 'bullet' && (prev.kind === 'bullet' || /[:\-]$/.test(prev.text));
+    out += (tight ? '\n' : '\n\n') + line;
+  });
+  return out;
+}
+
+const META_KEYS: { key: keyof PolicyMetadata | 'adopted'; re: RegExp }[] = [
+  { key: 'nextReview', re: /^(next review( date)?|to be reviewed|review date|date of review|review due|review)\b/i },
+  { key: 'lastReviewed', re: /^(last review(ed)?|reviewed|date reviewed)\b/i },
+  { key: 'adopted', re: /^(adopted|approved( by [a-z ]+)?|date( approved)?)\b/i },
+];
+
+function isMetadataRow(cells: string[]): boolean {
+  return cells.some((c) => META_KEYS.some((k) => k.re.test(c.replace(/:$/, ''))) || /^version\b/i.test(c));
+}
+
+function extractMetadata(front: Block[], tables: Extract<Block, { kind: 'table' }>[], sections: PolicySection[], source: string): PolicyMetadata {
+  const found: Partial<Record<string, string>> = {};
+  for (const { cells } of tables) {
+    for (let c = 0; c < cells.length - 1; c++) {
+      const label = cells[c].replace(/:$/, '').trim();
+      for (const k of META_KEYS) {
+        if (k.re.test(label) && found[k.key] === undefined && /\d{4}|\[/.test(cells[c + 1])) found[k.key] = cells[c + 1];
+      }
+    }
+    // Version history tables: the last "Version N" row is the current version.
+    const v = /^version\s*(\S+)/i.exec(cells[0]);
+    if (v && /\d/.test(v[1])) found.version = `${v[1]}${cells[1] ? ` (${cells[1]})` : ''}`;
+  }
+  const frontText = front.flatMap((b) => (b.kind === 'table' ? [b.cells.join(' ')] : 'text' in b ? [b.text] : []));
+  const title = findTitle(frontText) ?? source.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '');
+  const organisation = findOrganisation(frontText);
+  const hash = crypto.createHash('sha256');
+  for (const s of sections) hash.update(`${s.number ?? ''}\u0000${s.title}\u0000${s.text}\u0001`);
+  const nextReviewDate = found.nextReview ? parseMonthYear(found.nextReview) : undefined;
+  // Model policies often date their version only in the title: "... SOCIAL MEDIA (JUNE 2024)".
+  const titleDate = /\(((?:january|february|march|april|may|june|july|august|september|october|november|december)\s+20\d{2})\)/i.exec(title);
+  return {
+    title,
+    organisation,
+    version: found.version ?? (titleDate ? titleDate[1] : undefined),
+    lastReviewed: found.lastReviewed ?? found.adopted,
+    nextReview: found.nextReview,
+    nextReviewDate,
+    contentHash: hash.digest('hex'),
+  };
+}
+
+function findTitle(lines: string[]): string | undefined {
+  const candidates = lines.filter((l) => /\bpolicy\b/i.test(l) && l.length <= 140 && !/consult|agreed|adopted|reviewed/i.test(l));
+  // A document that never calls itself a policy (a code of conduct) is titled by its first short line.
+  const best = candidates.find((l) => /social|media|network/i.test(l)) ?? candidates[0]
+    ?? lines.find((l) => l.length <= 100 && /[A-Za-z]{3}/.test(l) && !/^(version|date|tel|www\.)/i.test(l));
+  return best ? displayDocumentTitle(best.replace(/\s+\|.*$/, '')) : undefined;
+}
+
+function findOrganisation(lines: string[]): string | undefined {
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    if (l.length > 80 || /\bpolicy\b/i.test(l) || /produced by|consulted|tel:/i.test(l)) continue;
+    if (!/\b(school|council|trust|academy|college|federation|diocese)\b/i.test(l)) continue;
+    // "Liverpool" / "City Council" on two lines of a title page is one name.
+    const prev = lines[i - 1];
+    const name = (prev && prev.length <= 30 && /^[A-Z][A-Za-z]+$/.test(prev) ? `${prev} ${l}` : l).replace(/,.*$/, '').trim();
+    return name === name.toUpperCase() ? titleCaseWords(name) : name;
+  }
+  return undefined;
+}
+
+function titleCaseWords(s: string): string {
+  return s.toLowerCase().replace(/\b[a-z]/g, (c) => c.toUpperCase());
+}
+
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+
+/** "September 2026" or "09 2026" or "2026-09-01" -> the last day of that month, as an ISO date. */
+export function parseMonthYear(text: string): string | undefined {
+  const iso = /(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  if (iso) return `${iso[1]}-${iso[2]}-${iso[3]}`;
+  const lower = text.toLowerCase();
+  const year = /\b(20\d{2})\b/.exec(lower);
+  if (!year) return undefined;
+  let month = MONTHS.findIndex((m) => lower.includes(m) || lower.includes(m.slice(0, 3) + ' '));
+  if (month < 0) {
+    const mm = /\b(\d{1,2})[\s/.-]+20\d{2}\b/.exec(lower);
+    month = mm ? Number(mm[1]) - 1 : 11;
+  }
+  if (month < 0 || month > 11) return undefined;
+  const last = new Date(Date.UTC(Number(year[1]), month + 1, 0));
+  return last.toISOString().slice(0, 10);
+}
+
+const PLACEHOLDER_RE = /\[([^\]\n]{2,60})\]/g;
+
+function collectWarnings(split: SplitBlocks, sections: PolicySection[], meta: PolicyMetadata, today: Date): PolicyWarning[] {
+  const warnings: PolicyWarning[] = [];
+  if (sections.length === 0) warnings.push({ code: 'NO_SECTIONS', message: 'No sections were found in the document.' });
+  const texts: { where: string; text: string }[] = [
+    ...split.frontMatter.map((b) => ({ where: 'front page', text: b.kind === 'table' ? b.cells.join(' ') : b.text })),
+    ...sections.map((s) => ({ where: s.number ? `section ${s.number}` : `"${s.title}"`, text: `${s.title}\n${s.text}` })),
+  ];
+  const seen = new Map<string, Set<string>>();
+  for (const { where, text } of texts) {
+    for (const m of text.matchAll(PLACEHOLDER_RE)) {
+      const inner = m[1].trim();
+      // Placeholders are template blanks such as [establishment name] or [date]: lower-case words, no digits.
+      if (!/^[a-z][a-z /'-]*$/i.test(inner) || /^(link|sic)$/i.test(inner) || inner !== inner.toLowerCase()) continue;
+      const places = seen.get(m[0]) ?? new Set<string>();
+      places.add(where);
+      seen.set(m[0], places);
+    }
+  }
+  for (const [ph, places] of seen) {
+    warnings.push({ code: 'PLACEHOLDER', message: `Placeholder ${ph} has not been filled in (${[...places].join(', ')}).` });
+  }
+  if (meta.nextReviewDate && meta.nextReviewDate < today.toISOString().slice(0, 10)) {
+    warnings.push({ code: 'REVIEW_OVERDUE', message: `The policy was due for review by ${meta.nextReview}; it is past its review date.` });
+  }
+  return warnings;
+}

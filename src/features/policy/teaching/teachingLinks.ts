@@ -1,0 +1,69 @@
+import { dot, LearnedModel } from '../answer/learnedModel';
+
+/**
+ * An owner's answer to a question the bot could not answer well: "this question is answered by that section"
+ * (`unanswered` offers the three best candidates and "none of these"). From then on the question and close
+ * rewordings of it get that section.
+ */
+export interface TeachingLink {
+  id: string;
+  question: string;
+  /** "<document id>#<section ordinal>", the key answers cite sections by. */
+  section: string;
+  taughtBy: string;
+  taughtAt: string;
+}
+
+/** Port: where teaching links are kept (SQLite beside the question log, or Azure Tables). */
+export interface TeachingLinkStore {
+  /** Adds a link and returns it with its id. */
+  add(link: Omit<TeachingLink, 'id'>): Promise<TeachingLink>;
+  /** Removes a link (kept in the record as removed, by whom and when); false when there is no such live link. */
+  remove(id: string, removedBy: string, removedAt: string): Promise<boolean>;
+  /** The live links, oldest first. */
+  list(): Promise<TeachingLink[]>;
+}
+
+/** In-memory store, for tests and the CLI. */
+export function createInMemoryTeachingLinkStore(): TeachingLinkStore {
+  const links = new Map<string, TeachingLink>();
+  let next = 1;
+  return {
+    async add(link) {
+      const saved = { ...link, id: `t${next++}` };
+      links.set(saved.id, saved);
+      return saved;
+    },
+    async remove(id) {
+      return links.delete(id);
+    },
+    async list() {
+      return [...links.values()];
+    },
+  };
+}
+
+/** A taught section for a question, with how close the question is to the one the owner taught. */
+export interface TaughtMatch {
+  link: TeachingLink;
+  similarity: number;
+}
+
+/**
+ * Finds the taught link whose question is the asked one or a close rewording of it: the model's similarity
+ * of the two questions is at least the model's `rewordingSimilarity`, set by training on the corpus (the
+ * similarity above which two questions almost always share their answer; see training/train.py).
+ */
+export function createTaughtMatcher(model: LearnedModel, links: readonly TeachingLink[]): (question: string) => TaughtMatch | null {
+  const vectors = links.map((l) => model.encodeQuestion(l.question));
+  return (question) => {
+    if (links.length === 0) return null;
+    const q = model.encodeQuestion(question);
+    let best: TaughtMatch | null = null;
+    links.forEach((link, i) => {
+      const similarity = dot(q, vectors[i]);
+      if (similarity >= model.rewordingSimilarity && (!best || similarity > best.similarity)) best = { link, similarity };
+    });
+    return best;
+  };
+}

@@ -1,0 +1,58 @@
+import { Answer, AnswerMatch } from '../../answer/answerQuestion';
+import { formatCitationLabel } from '../../policyDocument';
+import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
+import { sectionKey } from './contentsCard';
+import { citationFor } from './policyCardData';
+import template from './templates/answerCard.json';
+
+/** Feedback state shown on an answer card once the person has said whether it helped. */
+export interface AnswerFeedbackState {
+  given: boolean;
+  helpful?: boolean;
+}
+
+/** An answer phrased by AI from one of the answer's sections, shown above the policy's own words. */
+export interface AnswerCardPhrasing {
+  text: string;
+  /** The section the phrasing cites (the answer's best match or its close second). */
+  cited: AnswerMatch;
+}
+
+/**
+ * Renders a quoted, cited answer with "Read the full section", a close second match and "Was this helpful?";
+ * when phrased by AI, the phrasing comes first with a note, and the quote and citation stay as they are.
+ */
+export function renderAnswerCard(
+  answer: Extract<Answer, { answered: true }>, questionId: string, feedback: AnswerFeedbackState = { given: false },
+  phrasing?: AnswerCardPhrasing,
+): AdaptiveCardJson {
+  // A phrasing is shown over the quote and citation of the section it cites; when that is the close second,
+  // the two swap places, so "check the quote" points at the quote the phrasing rests on.
+  const citesSecond = phrasing !== undefined && answer.secondary !== null && phrasing.cited === answer.secondary;
+  const best = citesSecond ? answer.secondary! : answer.best;
+  const secondary = citesSecond ? answer.best : answer.secondary;
+  return expandCardTemplate(template, {
+    documentTitle: best.doc.title,
+    hasPhrasing: phrasing !== undefined,
+    phrasedText: phrasing?.text ?? '',
+    phrasingNote: phrasing ? `Phrased by AI from ${phrasedFrom(phrasing.cited)}; check the quote.` : '',
+    quote: best.quote,
+    citation: citationFor(best.doc, best.section),
+    hasSecondary: secondary !== null,
+    secondaryCitation: secondary ? citationFor(secondary.doc, secondary.section) : '',
+    secondaryQuote: secondary ? secondary.quote : '',
+    // The full section is fetched when asked for (policy.readSection), keeping every answer small.
+    hasSection: best.section.ordinal !== 0,
+    documentId: best.doc.id,
+    sectionKey: sectionKey(best.section),
+    questionId,
+    feedbackGiven: feedback.given,
+    feedbackMessage: feedback.helpful === false
+      ? 'Thanks: I have noted that this did not help, so the policy owner can improve it. Your line manager can help in the meantime.'
+      : 'Thanks for your feedback.',
+  });
+}
+
+function phrasedFrom(cited: AnswerMatch): string {
+  return cited.section.ordinal === 0 ? 'the front page' : `section ${formatCitationLabel(cited.doc, cited.section)}`;
+}

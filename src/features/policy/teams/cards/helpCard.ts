@@ -1,0 +1,14 @@
+import { PolicyWarning } from '../../policyDocument';
+import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
+import template from './templates/helpCard.json';
+
+/** Renders help; policy owners also see their commands and what needs fixing in the document. */
+export function renderHelpCard(documentTitle: string, isOwner: boolean, warnings: readonly PolicyWarning[]): AdaptiveCardJson {
+  const shown = isOwner ? warnings : [];
+  return expandCardTemplate(template, {
+    documentTitle,
+    isOwner,
+    hasWarnings: shown.length > 0,
+    warnings: shown.map((w) => w.message).join(' '),
+  });
+}

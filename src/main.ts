@@ -1,0 +1,33 @@
+import { startApp } from './compose/startApp';
+import { ConfigError, loadConfig } from './config';
+import { createLogger } from './logger';
+
+/** Composition root: the only place that reads process.env. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  if (config.mode === 'local') {
+    logger.warn({ event: 'mode.local', host: config.host }, 'LOCAL MODE: requests are NOT authenticated. Never expose this to a network.');
+  }
+  const running = await startApp(config, logger);
+  logger.info({ event: 'server.listening', port: running.port, mode: config.mode }, `listening on http://${config.host}:${running.port}/api/messages`);
+  const stop = (): void => {
+    running.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: Error & { code?: string }) => {
+  console.error(`Failed to start: ${err.code ? `[${err.code}] ` : ''}${err.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,208 @@
+import { createAcknowledgePolicy } from '../../../../src/features/acknowledgement/domain/acknowledgePolicy';
+import { verifyAcknowledgementCsv } from '../../../../src/features/acknowledgement/domain/acknowledgementExport';
+import { CampaignRules, DEFAULT_CAMPAIGN_RULES } from '../../../../src/features/acknowledgement/domain/campaignPorts';
+import { createCampaignService } from '../../../../src/features/acknowledgement/domain/campaignService';
+import { manualClock, memoryStore, person, policyVersion, recordingMessenger } from './ackTestKit';
+
+const OWNER = 'owner-aad';
+
+async function setUp(rules: Partial<CampaignRules> = {}) {
+  const store = memoryStore();
+  const clock = manualClock('2026-09-01T08:00:00.000Z');
+  const messenger = recordingMessenger();
+  await store.savePolicyVersion(policyVersion('hash-v1', '2026-08-01T00:00:00.000Z'));
+  await store.upsertStaff([
+    ...Array.from({ length: 9 }, (_, i) => person(i + 1)),
+    person(10, { active: false }),
+    person(11, { department: undefined }),
+  ]);
+  const service = createCampaignService({
+    store, clock: clock.now, rules: { ...DEFAULT_CAMPAIGN_RULES, exportSecret: 'test-secret', ...rules }, owners: [OWNER],
+    primaryPolicyId: 'social-media', messenger,
+  });
+  const acknowledge = createAcknowledgePolicy({ store, clock: clock.now });
+  const ack = (userId: string, campaignId: string) =>
+    acknowledge({ user: { userId }, policyId: 'social-media', versionHash: 'hash-v1', campaignId, channel: 'teams' });
+  /** Stands in for the sending engine: marks every pending delivery as sent. */
+  const sendAll = async (campaignId: string) => {
+    const claimed = await store.claimDeliveries({ campaignId, workerId: 'w', limit: 1000, leaseMs: 60000, now: clock.now().toISOString() });
+    for (const d of claimed) await store.completeDelivery(campaignId, d.userId, 'w', { state: 'sent' }, clock.now().toISOString());
+  };
+  return { store, clock, messenger, service, ack, sendAll };
+}
+
+describe('campaigns', () => {
+  it('when an owner starts a campaign for all staff, then every active member gets a delivery and the sender is woken', async () => {
+    const { store, service, messenger } = await setUp();
+    const { campaign, recipients } = await service.startCampaign({ actorId: OWNER, audience: { kind: 'all' }, dueDate: '2026-09-30' });
+    expect(recipients).toBe(10);
+    expect(campaign).toMatchObject({ versionHash: 'hash-v1', dueDate: '2026-09-30', round: 1, status: 'active', nextRoundAt: '2027-09-01T08:00:00.000Z' });
+    expect((await store.listDeliveries(campaign.id)).map((d) => d.userId)).not.toContain('aad-10');
+    expect(messenger.delivered).toEqual([campaign.id]);
+    expect(await store.listAudit(campaign.id)).toEqual([expect.objectContaining({ actor: OWNER, action: 'campaign.started' })]);
+  });
+
+  it('when the audience is a department, then only its active members are included, matched case-insensitively', async () => {
+    const { store, service } = await setUp();
+    const { campaign } = await service.startCampaign({ actorId: OWNER, audience: { kind: 'department', values: ['maths'] } });
+    expect((await store.listDeliveries(campaign.id)).map((d) => d.userId).sort()).toEqual(['aad-3', 'aad-6', 'aad-9']);
+  });
+
+  it('when someone who is not an owner runs any command, then it is refused and nothing changes', async () => {
+    const { store, service } = await setUp();
+    await expect(service.startCampaign({ actorId: 'aad-1', audience: { kind: 'all' } })).rejects.toMatchObject({ code: 'NOT_POLICY_OWNER' });
+    expect(await store.listCampaigns()).toEqual([]);
+    const { campaign } = await service.startCampaign({ actorId: OWNER, audience: { kind: 'all' } });
+    for (const call of [service.campaignStatus, service.remindOutstanding, service.exportCampaign]) {
+      await expect(call({ actorId: 'aad-1', campaignId: campaign.id })).rejects.toMatchObject({ code: 'NOT_POLICY_OWNER' });
+      await expect(call({ actorId: '', campaignId: campaign.id })).rejects.toMatchObject({ code: 'NOT_POLICY_OWNER' });
+    }
+    expect((await store.listDeliveries(campaign.id)).every((d) => d.remindCount === 0)).toBe(true);
+  });
+
+  it('when the due date is wrong or the audience empty, then the owner is told why and nothing starts', async () => {
+    const { store, service } = await setUp();
+    await expect(service.startCampaign({ actorId: OWNER, audience: { kind: 'all' }, dueDate: '2026-02-30' })).rejects.toMatchObject({ code: 'BAD_DUE_DATE' });
+    await expect(service.startCampaign({ actorId: OWNER, audience: { kind: 'all' }, dueDate: '2026-08-01' })).rejects.toMatchObject({ code: 'BAD_DUE_DATE' });
+    await expect(service.startCampaign({ actorId: OWNER, audience: { kind: 'all' }, dueDate: '2028-01-01' })).rejects.toMatchObject({ code: 'BAD_DUE_DATE' });
+    await expect(service.startCampaign({ actorId: OWNER, audience: { kind: 'department', values: ['Drama'] } }))
+      .rejects.toThrow(/Nobody active matches department Drama\. Known: .*Maths/);
+    await expect(service.startCampaign({ actorId: OWNER, audience: { kind: 'all' }, policyId: 'other' })).rejects.toMatchObject({ code: 'UNKNOWN_POLICY' });
+    expect(await store.listCampaigns()).toEqual([]);
+  });
+
+  it('when some have acknowledged, then status gives counts, percentages and departments least complete first', async () => {
+    const { service, ack, sendAll } = await setUp();
+    const { campaign } = await service.startCampaign({ actorId: OWNER, audience: { kind: 'all' } });
+    await sendAll(campaign.id);
+    for (const id of ['aad-3', 'aad-6', 'aad-9', 'aad-1']) await ack(id, campaign.id);
+    const status = await service.campaignStatus({ actorId: OWNER });
+    expect(status).toMatchObject({ total: 10, acknowledged: 4, outstanding: 6, percent: 40, groupLabel: 'Department' });
+    expect(status.deliveries).toMatchObject({ sent: 10, pending: 0 });
+    expect(status.groups).toEqual([
+      { name: 'Not recorded', total: 1, acknowledged: 0, percent: 0 },
+      { name: 'Science', total: 3, acknowledged: 0, percent: 0 },
+      { name: 'English', total: 3, acknowledged: 1, percent: 33 },
+      { name: 'Maths', total: 3, acknowledged: 3, percent: 100 },
+    ]);
+  });
+
+  it('when 199 of 200 have acknowledged, then the percentage does not round up to 100', async () => {
+    const { store, service, ack } = await setUp();
+    await store.upsertStaff(Array.from({ length: 189 }, (_, i) => person(100 + i)));
+    const { campaign } = await service.startCampaign({ actorId: OWNER, audience: { kind: 'all' } });
+    const ids = (await store.listDeliveries(campaign.id)).map((d) => d.userId);
+    expect(ids).toHaveLength(199);
+    await store.upsertStaff([person(999)]);
+    await service.runScheduledWork();
+    for (const id of ids) await ack(id, campaign.id);
+    expect((await service.campaignStatus({ actorId: OWNER })).percent).toBe(99);
+  });
+
+  it('when reminding, then only those with the card and not acknowledged are reminded, never twice within the interval', async () => {
+    const { store, service, ack, sendAll, clock, messenger } = await setUp();
+    const { campaign } = await service.startCampaign({ actorId: OWNER, audience: { kind: 'all' } });
+    await sendAll(campaign.id);
+    await ack('aad-1', campaign.id);
+    await store.upsertStaff([person(50)]);
+    await service.runScheduledWork();
+    const first = await service.remindOutstanding({ actorId: OWNER });
+    expect(first).toMatchObject({ reminded: 9, recentlyReminded: 0, awaitingCard: 1, unreachable: 0 });
+    expect(messenger.reminded[0].userIds).not.toContain('aad-1');
+    clock.advanceDays(3);
+    const again = await service.remindOutstanding({ actorId: OWNER, campaignId: campaign.id });
+    expect(again).toMatchObject({ reminded: 0, recentlyReminded: 9 });
+    expect(messenger.reminded).toHaveLength(1);
+    clock.advanceDays(4);
+    expect((await service.remindOutstanding({ actorId: OWNER })).reminded).toBe(9);
+  });
+
+  it('when exported, then every recipient has a row with an integrity hash that exposes an edited row', async () => {
+    const { service, ack, clock } = await setUp();
+    const { campaign } = await service.startCampaign({ actorId: OWNER, audience: { kind: 'all' } });
+    clock.advanceDays(1);
+    await ack('aad-2', campaign.id);
+    const exp = await service.exportCampaign({ actorId: OWNER });
+    expect(exp.rows).toBe(10);
+    expect(exp.fileName).toBe(`acknowledgements-${campaign.id}.csv`);
+    const lines = exp.csv.trim().split('\r\n');
+    expect(lines[0]).toBe('name,upn,department,policy_version_hash,acknowledged_at,channel,integrity');
+    expect(lines.find((l) => l.startsWith('Person 2,'))).toMatch(/^Person 2,person2@school\.example,Science,hash-v1,2026-09-02T08:00:00\.000Z,teams,hmac-sha256:[0-9a-f]{64}$/);
+    expect(lines.find((l) => l.startsWith('Person 3,'))).toMatch(/^Person 3,person3@school\.example,Maths,hash-v1,,,hmac-sha256:/);
+    expect(verifyAcknowledgementCsv(exp.csv, campaign.id, 'test-secret')).toEqual([]);
+    const forged = exp.csv.replace('Person 3,person3@school.example,Maths,hash-v1,,', 'Person 3,person3@school.example,Maths,hash-v1,2026-09-02T09:00:00.000Z,teams');
+    const badRow = lines.findIndex((l) => l.startsWith('Person 3,'));
+    expect(verifyAcknowledgementCsv(forged, campaign.id, 'test-secret')).toEqual([badRow]);
+    expect(verifyAcknowledgementCsv(exp.csv, campaign.id, 'wrong-secret')).toHaveLength(10);
+  });
+
+  it('when a year has passed, then the next round starts on its own for the same audience and the old one closes', async () => {
+    const { store, service, clock, messenger } = await setUp();
+    const { campaign } = await service.startCampaign({ actorId: OWNER, audience: { kind: 'all' }, dueDate: '2026-09-29' });
+    clock.advanceDays(300);
+    expect((await service.runScheduledWork()).roundsStarted).toEqual([]);
+    clock.advanceDays(66);
+    const { roundsStarted } = await service.runScheduledWork();
+    expect(roundsStarted).toEqual([`${campaign.id}-r2`]);
+    const next = await store.getCampaign(`${campaign.id}-r2`);
+    expect(next).toMatchObject({ round: 2, seriesId: campaign.id, startedBy: 'schedule', status: 'active', audience: { kind: 'all' }, dueDate: '2027-09-30' });
+    expect(await store.getCampaign(campaign.id)).toMatchObject({ status: 'closed' });
+    expect((await store.listDeliveries(next!.id))).toHaveLength(10);
+    expect(messenger.delivered).toContain(next!.id);
+    expect((await service.runScheduledWork()).roundsStarted).toEqual([]);
+  });
+
+  it('when two instances run the yearly check at once, then only one next round exists', async () => {
+    const { store, service, clock } = await setUp();
+    const { campaign } = await service.startCampaign({ actorId: OWNER, audience: { kind: 'all' } });
+    clock.advanceDays(366);
+    await Promise.all([service.runScheduledWork(), service.runScheduledWork()]);
+    expect((await store.listCampaigns()).map((c) => c.id).sort()).toEqual([campaign.id, `${campaign.id}-r2`]);
+  });
+
+  it('when someone joins the audience later, then the periodic run gives them the card', async () => {
+    const { store, service, messenger } = await setUp();
+    const { campaign } = await service.startCampaign({ actorId: OWNER, audience: { kind: 'department', values: ['Maths'] } });
+    await store.upsertStaff([person(12), person(13, { department: 'English' })]);
+    const result = await service.runScheduledWork();
+    expect(result.joinersAdded).toBe(1);
+    expect(await store.getDelivery(campaign.id, 'aad-12')).toMatchObject({ state: 'pending' });
+    expect(await store.getDelivery(campaign.id, 'aad-13')).toBeUndefined();
+    expect(messenger.delivered.filter((id) => id === campaign.id)).toHaveLength(2);
+  });
+
+  it('when someone the app could not be installed for installs it later, then their card is queued again', async () => {
+    const { store, service, clock } = await setUp();
+    const { campaign } = await service.startCampaign({ actorId: OWNER, audience: { kind: 'all' } });
+    const now = clock.now().toISOString();
+    await store.claimDeliveries({ campaignId: campaign.id, workerId: 'w', limit: 100, leaseMs: 60000, now });
+    await store.completeDelivery(campaign.id, 'aad-4', 'w', { state: 'installFailed', reason: 'GRAPH_403' }, now);
+    await store.completeDelivery(campaign.id, 'aad-5', 'w', { state: 'sent' }, now);
+    const ref = (userId: string) => ({ userId, conversationId: `a:${userId}`, serviceUrl: 'https://smba.example/', reference: {}, updatedAt: now });
+    expect(await service.onInstalled(ref('aad-4'))).toEqual([campaign.id]);
+    expect(await store.getDelivery(campaign.id, 'aad-4')).toMatchObject({ state: 'pending' });
+    expect(await service.onInstalled(ref('aad-5'))).toEqual([]);
+    expect(await store.getConversationReference('aad-5')).toMatchObject({ conversationId: 'a:aad-5' });
+  });
+
+  it('when a policy version with material changes is registered, then a fresh round starts and a non-material one starts none', async () => {
+    const { store, service, clock } = await setUp();
+    const { campaign } = await service.startCampaign({ actorId: OWNER, audience: { kind: 'all' } });
+    const v1 = (await store.getPolicyVersion('social-media', 'hash-v1'))!;
+    clock.advanceDays(5);
+    const minor = policyVersion('hash-v1b', clock.now().toISOString(), { material: false });
+    expect(await service.onPolicyVersionRegistered({ version: minor, previous: v1, isNew: true })).toEqual([]);
+    const major = policyVersion('hash-v2', clock.now().toISOString());
+    await store.savePolicyVersion(major);
+    const [fresh] = await service.onPolicyVersionRegistered({ version: major, previous: v1, isNew: true });
+    expect(fresh).toMatchObject({ versionHash: 'hash-v2', round: 2, seriesId: campaign.id, startedBy: 'policyChange' });
+    expect(await store.getCampaign(campaign.id)).toMatchObject({ status: 'closed' });
+    expect((await service.campaignStatus({ actorId: OWNER })).campaign.id).toBe(fresh.id);
+  });
+
+  it('when there is no campaign, then status explains how to start one', async () => {
+    const { service } = await setUp();
+    await expect(service.campaignStatus({ actorId: OWNER })).rejects.toThrow(/campaign start/);
+    await expect(service.campaignStatus({ actorId: OWNER, campaignId: 'nope' })).rejects.toMatchObject({ code: 'NO_CAMPAIGN' });
+  });
+});

@@ -1,0 +1,56 @@
+import { drawKeyPoints, registerPolicyVersion, wordingHash } from '../../../../src/features/acknowledgement/domain/policyVersions';
+import { PolicyDocument, PolicySection } from '../../../../src/features/policy/policyDocument';
+import { memoryStore } from './ackTestKit';
+
+const section = (ordinal: number, title: string, text: string, parent: number | null = null): PolicySection => ({
+  ordinal, number: String(ordinal), title, level: parent ? 2 : 1, parent, text,
+});
+
+const doc = (hash: string, sections: PolicySection[], nextReview = 'September 2027'): PolicyDocument => ({
+  id: 'social-media', source: 'social-media.txt', title: 'Social Media Policy',
+  metadata: { title: 'Social Media Policy', version: '3', nextReview, contentHash: hash }, sections, frontPage: [], warnings: [],
+});
+
+const SECTIONS = [
+  section(1, 'Introduction', 'This policy applies to all staff. It sets out what is expected of staff when using social media.'),
+  section(2, 'Contact with pupils', 'Staff must not accept pupils as friends on personal social media accounts. Staff may use school accounts.'),
+  section(3, 'Personal use', 'Personal use during working hours is not permitted.\n- Do not post images of pupils on personal accounts.'),
+  section(4, 'Reporting', 'Any concern about a child must be reported to the DSL immediately. See section 7 for details.', null),
+  section(5, 'Cyberbullying', '(i) Staff should never respond to abusive posts about themselves or colleagues online.', 4),
+];
+
+describe('policy versions', () => {
+  it('when key points are drawn, then they are short rules, one per top-level section, in document order', () => {
+    const points = drawKeyPoints(doc('h', SECTIONS));
+    expect(points).toEqual([
+      'Staff must not accept pupils as friends on personal social media accounts.',
+      'Personal use during working hours is not permitted.',
+      'Staff should never respond to abusive posts about themselves or colleagues online.',
+    ]);
+  });
+
+  it('when only dates or numbering change, then the wording hash stays the same; a changed rule changes it', () => {
+    const base = wordingHash(doc('a', SECTIONS));
+    const dated = (when: string) => SECTIONS.map((s) => (s.ordinal === 1 ? { ...s, text: `${s.text} Reviewed ${when}.` } : s));
+    expect(wordingHash(doc('b', dated('1 March 2026')))).toBe(wordingHash(doc('b2', dated('14 October 2027'), 'October 2028')));
+    const renumbered = SECTIONS.map((s) => ({ ...s, text: s.text.replace('section 7', 'section 9') }));
+    expect(wordingHash(doc('c', renumbered))).toBe(base);
+    const changed = SECTIONS.map((s) => (s.ordinal === 2 ? { ...s, text: s.text.replace('must not', 'may') } : s));
+    expect(wordingHash(doc('d', changed))).not.toBe(base);
+  });
+
+  it('when versions are registered, then the first is material, a date-only change is not, and a new rule is', async () => {
+    const store = memoryStore();
+    const now = new Date('2026-09-01T08:00:00.000Z');
+    const first = await registerPolicyVersion(store, doc('h1', SECTIONS), { now });
+    expect(first).toMatchObject({ isNew: true, version: { versionHash: 'h1', material: true, versionLabel: '3', reviewDate: 'September 2027' } });
+    expect((await registerPolicyVersion(store, doc('h1', SECTIONS), { now })).isNew).toBe(false);
+    const later = new Date('2026-10-01T08:00:00.000Z');
+    const redated = await registerPolicyVersion(store, doc('h2', SECTIONS.map((s) => ({ ...s, text: s.text.replace('section 7', 'section 8') }))), { now: later });
+    expect(redated).toMatchObject({ isNew: true, version: { material: false }, previous: { versionHash: 'h1' } });
+    const changed = SECTIONS.map((s) => (s.ordinal === 3 ? { ...s, text: `${s.text}\n- Never share your password.` } : s));
+    const material = await registerPolicyVersion(store, doc('h3', changed), { now: new Date('2026-11-01T08:00:00.000Z'), readUrl: 'https://x/p.pdf' });
+    expect(material).toMatchObject({ version: { material: true, readUrl: 'https://x/p.pdf' }, previous: { versionHash: 'h2' } });
+    expect((await store.getLatestPolicyVersion('social-media'))?.versionHash).toBe('h3');
+  });
+});

@@ -1,0 +1,230 @@
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import restify from 'restify';
+import { ConfigurationServiceClientCredentialFactory, MemoryStorage } from 'botbuilder';
+import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
+import { verifyAcknowledgementCsv } from '../../../../src/features/acknowledgement/domain/acknowledgementExport';
+import { AcknowledgementStore } from '../../../../src/features/acknowledgement/domain/acknowledgementStore';
+import { AcknowledgementModule, createAcknowledgementModule } from '../../../../src/features/acknowledgement/teams/acknowledgementFeature';
+import { Verbs } from '../../../../src/teams/verbs';
+import { parseAcknowledgementSettings } from '../../../../src/config/acknowledgementSettings';
+import { createSqliteAcknowledgementStore } from '../../../../src/adapters/sqlite/sqliteAcknowledgementStore';
+import { cardProblems, cardVerbs } from '../../../support/cardAssertions';
+import { person, policyVersion } from '../domain/ackTestKit';
+
+/**
+ * Component test over real HTTP: the real TeamsAdapter and teams-ai Application serve /api/messages on a free
+ * loopback port; replies go to a small fake connector on loopback that records them.
+ */
+
+interface ConnectorCall { path: string; body: Record<string, unknown> }
+
+async function startFakeConnector() {
+  const calls: ConnectorCall[] = [];
+  let n = 0;
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c) => { raw += c; });
+    req.on('end', () => {
+      calls.push({ path: decodeURIComponent(req.url ?? ''), body: raw ? JSON.parse(raw) : {} });
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ id: `activity-${++n}` }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, calls,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+const OWNER = { id: '29:owner', aadObjectId: 'aad-owner', name: 'Hana Head' };
+const STAFF = { id: '29:staff1', aadObjectId: 'aad-1', name: 'Person 1' };
+const OUTSIDER = { id: '29:staff2', aadObjectId: 'aad-2', name: 'Person 2' };
+const SECRET = 'a-long-export-secret-for-tests';
+
+async function startBot(store: AcknowledgementStore, connectorUrl: string) {
+  const { value: settings, errors } = parseAcknowledgementSettings({ ACK_EXPORT_SECRET: SECRET }, 'local');
+  if (errors.length) throw new Error(errors.join('; '));
+  const logLines: string[] = [];
+  const mod = createAcknowledgementModule({
+    store, settings, owners: [OWNER.aadObjectId], primaryPolicyId: 'social-media', channel: 'teams',
+    policySections: () => ['1. Introduction', '2. Contact with pupils'],
+    logger: { info: (o, m) => logLines.push(JSON.stringify({ ...o, m })), warn: (o, m) => logLines.push(JSON.stringify({ ...o, m })) },
+  });
+  const adapter = new TeamsAdapter({}, new ConfigurationServiceClientCredentialFactory({}));
+  const app = new Application<TurnState>({ adapter, storage: new MemoryStorage(), startTypingTimer: false });
+  mod.feature.register(app);
+  const server = restify.createServer();
+  server.use(restify.plugins.bodyParser());
+  server.post('/api/messages', async (req, res) => {
+    await adapter.process(req, res, (context) => app.run(context).then(() => undefined));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const botUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`;
+  let seq = 0;
+  async function send(activity: Record<string, unknown>): Promise<{ status: number; body: { type?: string; value?: unknown } }> {
+    const res = await fetch(botUrl, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        channelId: 'msteams', serviceUrl: connectorUrl, id: `in-${++seq}`, timestamp: new Date().toISOString(),
+        recipient: { id: '28:bot', name: 'Policy Bot' }, ...activity,
+      }),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : {} };
+  }
+  const personal = (user: typeof STAFF) => ({ id: `a:personal-${user.id}`, conversationType: 'personal', tenantId: 'tenant-1' });
+  return {
+    mod, logLines,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    message: (user: typeof STAFF, text: string) => send({ type: 'message', text, from: user, conversation: personal(user) }),
+    execute: (user: Partial<typeof STAFF>, verb: string, data: unknown) => send({
+      type: 'invoke', name: 'adaptiveCard/action', from: user, conversation: personal(user as typeof STAFF), replyToId: 'card-1',
+      value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+    }),
+    install: (user: typeof STAFF) => send({ type: 'installationUpdate', action: 'add', from: user, conversation: personal(user) }),
+  };
+}
+
+const cardOf = (body: { type?: string; value?: unknown }) => {
+  expect(body.type).toBe('application/vnd.microsoft.card.adaptive');
+  return body.value as Record<string, unknown>;
+};
+
+describe('acknowledgement feature over HTTP', () => {
+  let connector: Awaited<ReturnType<typeof startFakeConnector>>;
+  let store: AcknowledgementStore;
+  let bot: Awaited<ReturnType<typeof startBot>>;
+  let campaignId: string;
+  let mod: AcknowledgementModule;
+
+  beforeEach(async () => {
+    connector = await startFakeConnector();
+    store = createSqliteAcknowledgementStore(':memory:');
+    await store.savePolicyVersion(policyVersion('hash-v1', '2026-01-01T00:00:00.000Z'));
+    await store.upsertStaff([person(1), person(2), person(3)]);
+    bot = await startBot(store, connector.url);
+    mod = bot.mod;
+    campaignId = (await mod.campaigns.startCampaign({ actorId: OWNER.aadObjectId, audience: { kind: 'all' } })).campaign.id;
+  });
+  afterEach(async () => {
+    await bot.close();
+    await connector.close();
+    await store.close();
+  });
+
+  const data = (versionHash = 'hash-v1') => ({ policyId: 'social-media', versionHash, campaignId });
+
+  it('when staff click "I have read and understood", then it is recorded and the card updates to say when', async () => {
+    const res = await bot.execute(STAFF, Verbs.acknowledge, data());
+    expect(res.status).toBe(200);
+    const card = cardOf(res.body);
+    expect(cardProblems(card)).toEqual([]);
+    expect(JSON.stringify(card)).toMatch(/Acknowledged on \d{1,2} \w+ \d{4}, version hash-v1/);
+    expect(cardVerbs(card)).not.toContain(Verbs.acknowledge);
+    expect(await store.getAcknowledgement('social-media', 'hash-v1', 'aad-1')).toMatchObject({ campaignId, channel: 'teams', displayName: 'Person 1' });
+  });
+
+  it('when they click a second time, then nothing new is recorded and the card says so', async () => {
+    await bot.execute(STAFF, Verbs.acknowledge, data());
+    const again = cardOf((await bot.execute(STAFF, Verbs.acknowledge, data())).body);
+    expect(JSON.stringify(again)).toContain('already acknowledged this version; nothing new was recorded');
+    expect(await store.listAcknowledgements('social-media', 'hash-v1')).toHaveLength(1);
+  });
+
+  it('when the card\'s version has been replaced, then nothing is recorded and the card offers the new version', async () => {
+    const v2 = policyVersion('hash-v2', new Date().toISOString());
+    await store.savePolicyVersion(v2);
+    await mod.campaigns.onPolicyVersionRegistered({ version: v2, previous: policyVersion('hash-v1', '2026-01-01T00:00:00.000Z'), isNew: true });
+    const card = cardOf((await bot.execute(STAFF, Verbs.acknowledge, data('hash-v1'))).body);
+    expect(cardProblems(card)).toEqual([]);
+    expect(JSON.stringify(card)).toContain('A new version of this policy needs reading');
+    const ack = (card.actions as { verb?: string; data?: { versionHash: string } }[]).find((a) => a.verb === Verbs.acknowledge);
+    expect(ack?.data?.versionHash).toBe('hash-v2');
+    expect(await store.listAcknowledgements('social-media', 'hash-v1')).toHaveLength(0);
+  });
+
+  it('when card data is missing or malformed, then the person gets a clear message and nothing crashes', async () => {
+    for (const bad of [undefined, {}, { policyId: 42, versionHash: ['x'] }, 'not an object']) {
+      const res = await bot.execute(STAFF, Verbs.acknowledge, bad);
+      expect(res.status).toBe(200);
+      expect(String(res.body.value)).toMatch(/card is missing its policy|card is missing/);
+    }
+    const anonymous = await bot.execute({ id: '29:nobody', name: 'No AAD' }, Verbs.acknowledge, data());
+    expect(String(anonymous.body.value)).toContain('could not be identified');
+    expect(await store.listAcknowledgements('social-media', 'hash-v1')).toHaveLength(0);
+  });
+
+  it('when "Read the policy" and "Ask a question" are clicked, then the card stays and shows the sections or how to ask', async () => {
+    const read = cardOf((await bot.execute(STAFF, Verbs.readPolicy, data())).body);
+    expect(cardProblems(read)).toEqual([]);
+    expect(JSON.stringify(read)).toContain('2. Contact with pupils');
+    expect(cardVerbs(read)).toContain(Verbs.acknowledge);
+    const ask = cardOf((await bot.execute(STAFF, Verbs.askQuestion, data())).body);
+    expect(JSON.stringify(ask)).toContain('Type your question in this chat');
+  });
+
+  it('when the owner asks for status, then a status card with the counts is posted', async () => {
+    await bot.execute(STAFF, Verbs.acknowledge, data());
+    await bot.message(OWNER, 'campaign status');
+    const posted = connector.calls.map((c) => c.body).find((b) => Array.isArray(b.attachments));
+    const card = (posted?.attachments as { content: Record<string, unknown> }[])[0].content;
+    expect(cardProblems(card)).toEqual([]);
+    expect(JSON.stringify(card)).toContain('1 of 3 acknowledged (33%)');
+  });
+
+  it('when someone who is not an owner types a campaign command or clicks an owner button, then it is refused and audited', async () => {
+    await bot.message(OUTSIDER, 'campaign start all due 2027-01-01');
+    expect(connector.calls.map((c) => c.body.text)).toContainEqual(expect.stringContaining('Only the policy owners'));
+    expect(await store.listCampaigns()).toHaveLength(1);
+    const button = await bot.execute(OUTSIDER, Verbs.campaignRemind, { campaignId });
+    expect(String(button.body.value)).toContain('Only the policy owners');
+    expect((await store.getDelivery(campaignId, 'aad-1'))?.remindCount).toBe(0);
+    const refused = (await store.listAudit()).filter((a) => a.action === 'owner.refused');
+    expect(refused.map((a) => a.actor)).toEqual(['aad-2', 'aad-2']);
+  });
+
+  it('when the owner clicks "Remind outstanding" on the status card, then the outstanding are marked and the card refreshes', async () => {
+    const now = new Date().toISOString();
+    await store.claimDeliveries({ campaignId, workerId: 'w', limit: 10, leaseMs: 60000, now });
+    for (const id of ['aad-1', 'aad-2', 'aad-3']) await store.completeDelivery(campaignId, id, 'w', { state: 'sent' }, now);
+    await bot.execute(STAFF, Verbs.acknowledge, data());
+    const card = cardOf((await bot.execute(OWNER, Verbs.campaignRemind, { campaignId })).body);
+    expect(cardProblems(card)).toEqual([]);
+    expect(JSON.stringify(card)).toContain('1 of 3 acknowledged (33%)');
+    expect(connector.calls.map((c) => c.body.text)).toContainEqual(expect.stringContaining(`Reminders for ${campaignId}: 2 sent`));
+    expect((await store.getDelivery(campaignId, 'aad-2'))?.remindCount).toBe(1);
+    expect((await store.getDelivery(campaignId, 'aad-1'))?.remindCount).toBe(0);
+    await bot.execute(OWNER, Verbs.campaignRemind, { campaignId });
+    expect(connector.calls.map((c) => c.body.text)).toContainEqual(expect.stringContaining('0 sent; 2 skipped (reminded recently)'));
+  });
+
+  it('when the owner exports, then a CSV with a verifiable integrity hash on every row is attached', async () => {
+    await bot.execute(STAFF, Verbs.acknowledge, data());
+    await bot.message(OWNER, `campaign export ${campaignId}`);
+    const posted = connector.calls.map((c) => c.body).find((b) => Array.isArray(b.attachments));
+    const attachment = (posted?.attachments as { contentType: string; contentUrl: string; name: string }[])[0];
+    expect(attachment).toMatchObject({ contentType: 'text/csv', name: `acknowledgements-${campaignId}.csv` });
+    const csv = Buffer.from(attachment.contentUrl.replace(/^data:text\/csv;base64,/, ''), 'base64').toString('utf8');
+    expect(csv.trim().split('\r\n')).toHaveLength(4);
+    expect(verifyAcknowledgementCsv(csv, campaignId, SECRET)).toEqual([]);
+  });
+
+  it('when the owner starts a campaign by message, then it starts and the owner is told how many will get the card', async () => {
+    await bot.message(OWNER, 'campaign start department maths due 2099-01-01');
+    expect(connector.calls.map((c) => c.body.text)).toContainEqual(expect.stringContaining('The due date must be within a year'));
+    const due = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+    await bot.message(OWNER, `campaign start department maths due ${due}`);
+    expect(connector.calls.map((c) => c.body.text)).toContainEqual(expect.stringMatching(/started for department maths: 1 people will get the card/));
+  });
+
+  it('when the app is installed for someone who could not be reached, then their reference is kept and their card requeued', async () => {
+    const now = new Date().toISOString();
+    await store.claimDeliveries({ campaignId, workerId: 'w', limit: 10, leaseMs: 60000, now });
+    await store.completeDelivery(campaignId, 'aad-1', 'w', { state: 'installFailed', reason: 'GRAPH_403' }, now);
+    await bot.install(STAFF);
+    expect(await store.getConversationReference('aad-1')).toMatchObject({ conversationId: `a:personal-${STAFF.id}`, serviceUrl: connector.url });
+    expect(await store.getDelivery(campaignId, 'aad-1')).toMatchObject({ state: 'pending' });
+  });
+});

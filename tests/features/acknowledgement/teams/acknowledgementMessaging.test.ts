@@ -1,0 +1,84 @@
+import { createAcknowledgePolicy } from '../../../../src/features/acknowledgement/domain/acknowledgePolicy';
+import { DEFAULT_CAMPAIGN_RULES } from '../../../../src/features/acknowledgement/domain/campaignPorts';
+import { createCampaignService } from '../../../../src/features/acknowledgement/domain/campaignService';
+import { createAcknowledgementActivityRenderer, createCampaignMessenger } from '../../../../src/features/acknowledgement/teams/acknowledgementMessaging';
+import { Verbs } from '../../../../src/teams/verbs';
+import { cardProblems, cardVerbs } from '../../../support/cardAssertions';
+import { memoryStore, person, policyVersion } from '../domain/ackTestKit';
+
+const quietLog = () => {
+  const lines: object[] = [];
+  return { lines, logger: { info: (o: object) => { lines.push(o); }, warn: (o: object) => { lines.push(o); } } };
+};
+
+async function setUp() {
+  const store = memoryStore();
+  await store.savePolicyVersion(policyVersion('hash-v1', '2026-01-01T00:00:00.000Z'));
+  await store.upsertStaff([person(1), person(2), person(3)]);
+  const campaigns = createCampaignService({ store, clock: () => new Date(), rules: DEFAULT_CAMPAIGN_RULES, owners: ['o'], primaryPolicyId: 'social-media' });
+  const { campaign } = await campaigns.startCampaign({ actorId: 'o', audience: { kind: 'all' } });
+  return { store, campaign };
+}
+
+type Attachment = { contentType: string; content: Record<string, unknown> };
+const cardIn = (activity: Record<string, unknown>) => (activity.attachments as Attachment[])[0].content;
+
+describe('acknowledgement delivery bridge', () => {
+  it('when the sender renders a delivery, then it gets the pending card, or the acknowledged one if already done', async () => {
+    const { store, campaign } = await setUp();
+    const render = createAcknowledgementActivityRenderer({ store });
+    const pending = await render((await store.getDelivery(campaign.id, 'aad-1'))!);
+    expect(pending.type).toBe('message');
+    expect(cardProblems(cardIn(pending))).toEqual([]);
+    expect(cardVerbs(cardIn(pending))).toContain(Verbs.acknowledge);
+    await createAcknowledgePolicy({ store, clock: () => new Date() })({
+      user: { userId: 'aad-2' }, policyId: 'social-media', versionHash: 'hash-v1', campaignId: campaign.id, channel: 'teams',
+    });
+    const done = await render((await store.getDelivery(campaign.id, 'aad-2'))!);
+    expect(JSON.stringify(cardIn(done))).toContain('Acknowledged on');
+    expect(cardVerbs(cardIn(done))).not.toContain(Verbs.acknowledge);
+  });
+
+  it('when delivery is asked for again while a run is going, then runs never overlap and a second run follows', async () => {
+    const { store, campaign } = await setUp();
+    let active = 0;
+    let maxActive = 0;
+    let runs = 0;
+    const runner = {
+      run: async () => {
+        active += 1; runs += 1; maxActive = Math.max(maxActive, active);
+        await new Promise((r) => setImmediate(r));
+        active -= 1;
+      },
+    };
+    const log = quietLog();
+    const messenger = createCampaignMessenger({ store, runner, reacher: { reach: async () => ({ kind: 'final', outcome: { state: 'sent' } }) }, logger: log.logger });
+    messenger.deliver(campaign.id);
+    messenger.deliver(campaign.id);
+    messenger.deliver(campaign.id);
+    await messenger.idle();
+    expect(maxActive).toBe(1);
+    expect(runs).toBe(2);
+  });
+
+  it('when reminding, then each person gets the reminder card once and failures are counted, not thrown', async () => {
+    const { store, campaign } = await setUp();
+    const reached: { userId: string; activity: Record<string, unknown> }[] = [];
+    const reacher = {
+      reach: async (userId: string, activity: Record<string, unknown>) => {
+        reached.push({ userId, activity });
+        if (userId === 'aad-3') throw new Error('boom');
+        return userId === 'aad-2' ? { kind: 'final', outcome: { state: 'blocked' } } : { kind: 'final', outcome: { state: 'sent' } };
+      },
+    };
+    const log = quietLog();
+    const messenger = createCampaignMessenger({ store, runner: { run: async () => undefined }, reacher, logger: log.logger });
+    await messenger.remind(campaign, ['aad-1', 'aad-2', 'aad-3']);
+    await messenger.idle();
+    expect(reached.map((r) => r.userId).sort()).toEqual(['aad-1', 'aad-2', 'aad-3']);
+    const card = cardIn(reached[0].activity);
+    expect(cardProblems(card)).toEqual([]);
+    expect(JSON.stringify(card)).toContain('Reminder: please read the policy and acknowledge it by');
+    expect(log.lines).toContainEqual({ campaignId: campaign.id, reminders: 3, failed: 2 });
+  });
+});

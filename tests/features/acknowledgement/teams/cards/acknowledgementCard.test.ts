@@ -1,0 +1,72 @@
+import { PolicyVersion } from '../../../../../src/features/acknowledgement/domain/acknowledgementTypes';
+import { formatDate, renderAcknowledgementCard } from '../../../../../src/features/acknowledgement/teams/cards/acknowledgementCard';
+import { Verbs } from '../../../../../src/teams/verbs';
+import { cardProblems, cardVerbs } from '../../../../support/cardAssertions';
+
+const version: PolicyVersion = {
+  policyId: 'liverpool-model', versionHash: 'a1b2c3d4e5f6a7b8c9d0', title: 'Social Media Policy for Schools',
+  versionLabel: '2 (02 2023)', reviewDate: 'September 2027',
+  keyPoints: ['Do not use any information in an attempt to locate, meet or contact a child.', 'Individuals should never engage with cyberbullying incidents.'],
+  material: true, publishedAt: '2026-09-01T08:00:00.000Z',
+};
+
+const text = (card: unknown) => JSON.stringify(card);
+const actionTitles = (card: { actions?: unknown[] }) => (card.actions ?? []).map((a) => (a as { title: string }).title);
+
+describe('acknowledgement card', () => {
+  it('when pending, then it shows title, version, review date, key points and the three actions', () => {
+    const card = renderAcknowledgementCard({ state: 'pending', version, campaignId: 'ack-1', dueDate: '2026-10-01' });
+    expect(cardProblems(card)).toEqual([]);
+    expect(card.version).toBe('1.5');
+    const t = text(card);
+    for (const s of ['Social Media Policy for Schools', '2 (02 2023) (a1b2c3d4)', 'September 2027', '1 October 2026', 'locate, meet or contact a child']) {
+      expect(t).toContain(s);
+    }
+    expect(actionTitles(card)).toEqual(['Read the policy', 'Ask a question', 'I have read and understood']);
+    expect(cardVerbs(card)).toEqual([Verbs.readPolicy, Verbs.askQuestion, Verbs.acknowledge]);
+    const ackAction = (card.actions as { verb: string; data: unknown }[]).find((a) => a.verb === Verbs.acknowledge);
+    expect(ackAction?.data).toEqual({ policyId: 'liverpool-model', versionHash: version.versionHash, campaignId: 'ack-1' });
+  });
+
+  it('when acknowledged, then it says on which date and version and offers no acknowledge button', () => {
+    const card = renderAcknowledgementCard({ state: 'acknowledged', version, campaignId: 'ack-1', acknowledgedAt: '2026-09-14T10:03:00.000Z' });
+    expect(cardProblems(card)).toEqual([]);
+    expect(text(card)).toContain('Acknowledged on 14 September 2026, version a1b2c3d4');
+    expect(cardVerbs(card)).not.toContain(Verbs.acknowledge);
+  });
+
+  it('when superseded, then it says a new version needs reading and offers the new one', () => {
+    const current = { ...version, versionHash: 'ffff0000eeee1111', keyPoints: ['Staff must not be friends with pupils on social networking sites.'] };
+    const card = renderAcknowledgementCard({ state: 'superseded', version: current, replacedHash: version.versionHash, campaignId: 'ack-2' });
+    expect(cardProblems(card)).toEqual([]);
+    expect(text(card)).toContain('A new version of this policy needs reading');
+    expect(text(card)).toContain('a1b2c3d4');
+    const ackAction = (card.actions as { verb: string; data: { versionHash: string } }[]).find((a) => a.verb === Verbs.acknowledge);
+    expect(ackAction?.data.versionHash).toBe('ffff0000eeee1111');
+  });
+
+  it('when the policy has a reading link, then "Read the policy" opens it', () => {
+    const card = renderAcknowledgementCard({ state: 'pending', version: { ...version, readUrl: 'https://school.example/policy.pdf' } });
+    expect(cardProblems(card)).toEqual([]);
+    expect(card.actions?.[0]).toMatchObject({ type: 'Action.OpenUrl', url: 'https://school.example/policy.pdf' });
+  });
+
+  it('when asked to read in the chat, then the sections are listed with a notice, within the size limit', () => {
+    const sections = Array.from({ length: 80 }, (_, i) => `${i + 1}. A fairly long section title number ${i + 1} about social media`);
+    const card = renderAcknowledgementCard({ state: 'pending', version, sections, notice: 'Ask me about any section.' });
+    expect(cardProblems(card)).toEqual([]);
+    expect(text(card)).toContain('40. A fairly long');
+    expect(text(card)).not.toContain('41. A fairly long');
+  });
+
+  it('when a key point contains template-like text, then it is shown as written', () => {
+    const card = renderAcknowledgementCard({ state: 'pending', version: { ...version, keyPoints: ['Never post "${secret}" or <b>markup</b>.'] } });
+    expect(text(card)).toContain('<b>markup</b>');
+  });
+
+  it('when dates are formatted, then they read as day month year in UTC', () => {
+    expect(formatDate('2026-01-05')).toBe('5 January 2026');
+    expect(formatDate('2026-12-31T23:30:00.000Z')).toBe('31 December 2026');
+    expect(formatDate('not a date')).toBe('not a date');
+  });
+});

@@ -1,0 +1,560 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigurationServiceClientCredentialFactory, MemoryStorage } from 'botbuilder';
+import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
+import { createConcernFeature, REPORT_CONCERN_COMMAND_ID } from '../../../../src/features/concerns/teams/concernFeature';
+import { createServer, listen } from '../../../../src/teams/server';
+import { Verbs } from '../../../../src/teams/verbs';
+import { parseConcernSettings } from '../../../../src/config/concernSettings';
+import { createFieldCipher } from '../../../../src/adapters/fieldEncryption';
+import { createSqliteConcernStore } from '../../../../src/adapters/sqlite/sqliteConcernStore';
+import { openSqliteDatabase, SqliteDatabase } from '../../../../src/adapters/sqlite/sqliteDatabase';
+import { cardProblems } from '../../../support/cardAssertions';
+import WebSocket from 'ws';
+import { PLAYGROUND_SAFEGUARDING_CHANNEL_ID, PLAYGROUND_USERS, startPlayground } from '../../../../scripts/playground';
+import { capturedLogger, formFor, noSleep, SECRET_TEXT } from '../domain/concernFakes';
+
+/**
+ * Component test over real HTTP: the real TeamsAdapter and teams-ai Application serve /api/messages on a free
+ * loopback port; the bot's outgoing Bot Framework calls (replies, proactive posts, 1:1 creation, card updates)
+ * go to a fake connector, also on loopback, that records them.
+ */
+
+interface ConnectorCall {
+  status: number;
+  method: string;
+  path: string;
+  conversationId: string;
+  body: Record<string, unknown>;
+}
+
+const CHANNEL = '19:safeguarding@thread.tacv2';
+const PEOPLE = {
+  reporter: { id: '29:reporter', aadObjectId: 'aad-reporter', name: 'Robin Reporter' },
+  dsl: { id: '29:dsl', aadObjectId: 'aad-dsl', name: 'Dana DSL' },
+  deputy: { id: '29:deputy', aadObjectId: 'aad-deputy', name: 'Dev Deputy' },
+  outsider: { id: '29:outsider', aadObjectId: 'aad-outsider', name: 'Oli Outsider' },
+};
+
+async function startFakeConnector() {
+  const calls: ConnectorCall[] = [];
+  /** Conversation id prefixes that fail, with the status they fail with (503 is retried by the connector client, 404 is not). */
+  const failing = new Map<string, number>();
+  let n = 0;
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c) => { raw += c; });
+    req.on('end', () => {
+      const body = raw ? JSON.parse(raw) : {};
+      const url = decodeURIComponent(req.url ?? '');
+      const m = /^\/v3\/conversations(?:\/([^/]+))?(?:\/activities(?:\/([^/]+))?)?/.exec(url);
+      let conversationId = m?.[1] ?? '';
+      if (req.method === 'POST' && url === '/v3/conversations') conversationId = `a:1on1-${body.members?.[0]?.id}`;
+      const failure = [...failing].find(([prefix]) => conversationId.startsWith(prefix));
+      calls.push({ status: failure ? failure[1] : 200, method: req.method ?? '', path: url, conversationId, body });
+      res.setHeader('content-type', 'application/json');
+      if (failure) {
+        res.statusCode = failure[1];
+        res.end(JSON.stringify({ error: { code: 'ServiceUnavailable', message: 'down' } }));
+        return;
+      }
+      res.statusCode = req.method === 'POST' && url === '/v3/conversations' ? 201 : 200;
+      res.end(JSON.stringify(url === '/v3/conversations' ? { id: conversationId } : { id: `activity-${++n}` }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  return { url, calls, failing, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+async function stopServer(server: ReturnType<typeof createServer>): Promise<void> {
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.server.closeAllConnections();
+  });
+}
+
+async function startBotServer(db: SqliteDatabase, env: Record<string, string>, deliveryWaitMs: number, now?: () => Date) {
+  const { value: settings, errors } = parseConcernSettings(env, 'local');
+  if (errors.length) throw new Error(errors.join('; '));
+  const adapter = new TeamsAdapter({}, new ConfigurationServiceClientCredentialFactory({}));
+  // The same application options as createBotApp (default REPLACE_FOR_INTERACTOR; mentions removed).
+  const app = new Application<TurnState>({ adapter, storage: new MemoryStorage(), startTypingTimer: false, removeRecipientMention: true, adaptiveCards: {} });
+  const captured = capturedLogger();
+  const feature = createConcernFeature({
+    settings, store: createSqliteConcernStore(db, createFieldCipher(settings.encryptionKey)), adapter, botAppId: '',
+    logger: captured.logger, sleep: noSleep, deliveryWaitMs, now,
+  });
+  feature.register(app);
+  const server = createServer({ adapter, app, logger: captured.logger });
+  const botUrl = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}/api/messages`;
+  return { feature, server, botUrl, logLines: captured.lines };
+}
+
+async function startBot(connectorUrl: string, db: SqliteDatabase, env: Record<string, string>, deliveryWaitMs = 60_000, now?: () => Date) {
+  const { feature, server, botUrl, logLines } = await startBotServer(db, env, deliveryWaitMs, now);
+  let seq = 0;
+
+  async function send(activity: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
+    const res = await fetch(botUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        channelId: 'msteams', serviceUrl: connectorUrl, id: `incoming-${++seq}`, timestamp: new Date().toISOString(),
+        recipient: { id: '28:bot', name: 'School Policy Bot' }, channelData: { tenant: { id: 'tenant-1' } }, ...activity,
+      }),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  }
+  const personal = (user: typeof PEOPLE.reporter) => ({ id: `a:personal-${user.id}`, conversationType: 'personal', tenantId: 'tenant-1' });
+  const channel = { id: `${CHANNEL};messageid=1`, conversationType: 'channel', isGroup: true, tenantId: 'tenant-1' };
+
+  return {
+    feature, logLines,
+    close: () => stopServer(server),
+    message: (user: typeof PEOPLE.reporter, text: string, conversation: object = personal(user)) =>
+      send({ type: 'message', text, from: user, conversation }),
+    execute: (user: typeof PEOPLE.reporter, verb: string, data: object, conversation: object = personal(user), replyToId = 'card-1') =>
+      send({
+        type: 'invoke', name: 'adaptiveCard/action', from: user, conversation, replyToId,
+        value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+      }),
+    invoke: (user: typeof PEOPLE.reporter, name: string, value: object, conversation: object) =>
+      send({ type: 'invoke', name, from: user, conversation, value }),
+    channel,
+    personal,
+  };
+}
+
+const ENV = {
+  SAFEGUARDING_TEAM: `${PEOPLE.dsl.aadObjectId}=Dana DSL,${PEOPLE.deputy.aadObjectId}=Dev Deputy`,
+  CONCERN_DSL_CHANNEL_ID: CHANNEL,
+  CONCERN_DEPUTY_DSL: PEOPLE.deputy.aadObjectId,
+  CONCERN_SENIOR_MANAGER: 'aad-senior-manager',
+  CONCERN_HEADTEACHER: 'aad-head',
+  CONCERN_CHAIR_OF_GOVERNORS: 'aad-chair',
+};
+
+type InvokeBody = { statusCode: number; type: string; value: unknown };
+
+function cardOf(body: unknown): Record<string, unknown> {
+  const b = body as InvokeBody;
+  expect(b.type).toBe('application/vnd.microsoft.card.adaptive');
+  return b.value as Record<string, unknown>;
+}
+
+function cardsIn(call: ConnectorCall): Record<string, unknown>[] {
+  const attachments = (call.body.attachments ?? (call.body.activity as { attachments?: unknown[] } | undefined)?.attachments ?? []) as { content: Record<string, unknown> }[];
+  return attachments.map((a) => a.content);
+}
+
+describe('concern feature over HTTP', () => {
+  let connector: Awaited<ReturnType<typeof startFakeConnector>>;
+  let bot: Awaited<ReturnType<typeof startBot>>;
+  let db: SqliteDatabase;
+
+  beforeEach(async () => {
+    connector = await startFakeConnector();
+    db = openSqliteDatabase(':memory:');
+    bot = await startBot(connector.url, db, ENV);
+  });
+  afterEach(async () => {
+    await bot.close();
+    await connector.close();
+    db.close();
+  });
+
+  const messagesTo = (conversationPrefix: string) =>
+    connector.calls.filter((c) => c.status < 300 && c.conversationId.startsWith(conversationPrefix) && c.method === 'POST' && c.body.type === 'message');
+
+  test('when a report is submitted, then it appears in the DSL channel, is acknowledged and closed by the team, and the reporter is told each step', async () => {
+    // 1. "report a concern" in the 1:1 chat brings the form.
+    await bot.message(PEOPLE.reporter, 'report a concern');
+    const [formPost] = messagesTo('a:personal-29:reporter');
+    expect(cardsIn(formPost)[0]).toMatchObject({ type: 'AdaptiveCard', version: '1.5' });
+
+    // 2. A half-filled form comes back with everything typed still there and what is missing named.
+    const half = await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, { kind: 'childSafety', whatHappened: SECRET_TEXT.whatHappened, immediateDanger: 'true' });
+    const halfCard = JSON.stringify(cardOf(half.body));
+    expect(halfCard).toContain(SECRET_TEXT.whatHappened);
+    expect(halfCard).toContain('When it happened: please fill this in');
+    expect(halfCard).not.toContain('What happened: please fill this in');
+    expect(messagesTo(CHANNEL)).toHaveLength(0);
+
+    // 3. The complete form: the reporter gets the reference, the role, and "call 999" first (urgent).
+    const sent = await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, formFor('childSafety', { immediateDanger: 'true' }));
+    const receipt = cardOf(sent.body);
+    expect(cardProblems(receipt)).toEqual([]);
+    const receiptText = JSON.stringify(receipt);
+    expect(receiptText).toContain('SG-2026-0001');
+    expect(receiptText).toContain('It has reached the Designated Safeguarding Lead team');
+    expect(receiptText.indexOf('call 999')).toBeLessThan(receiptText.indexOf('SG-2026-0001'));
+    expect(receiptText).not.toContain('Dana DSL');
+
+    // 4. The channel has the alert: reference, kind, urgency, time and status, and no details or names (a
+    // private channel can hold people outside the safeguarding team).
+    const channelPosts = messagesTo(CHANNEL);
+    expect(channelPosts).toHaveLength(1);
+    const alert = cardsIn(channelPosts[0])[0];
+    expect(cardProblems(alert)).toEqual([]);
+    expect(JSON.stringify(alert)).toContain('SG-2026-0001');
+    expect(JSON.stringify(alert)).toContain('URGENT');
+    for (const secret of [...Object.values(SECRET_TEXT), 'Robin Reporter']) expect(JSON.stringify(alert)).not.toContain(secret);
+
+    // 4b. A team member opens it: the details come back to them alone (an invoke response with no refresh,
+    // which teams-ai returns to the person who pressed, rather than replacing the message for everyone).
+    const opened = await bot.execute(PEOPLE.dsl, Verbs.concernOpen, { reference: 'SG-2026-0001' }, bot.channel, 'channel-card-1');
+    const openedCard = cardOf(opened.body);
+    expect(JSON.stringify(openedCard)).toContain(SECRET_TEXT.whatHappened);
+    expect(JSON.stringify(openedCard)).toContain('Robin Reporter');
+    expect(openedCard.refresh).toBeUndefined();
+    const peek = await bot.execute(PEOPLE.outsider, Verbs.concernOpen, { reference: 'SG-2026-0001' }, bot.channel, 'channel-card-1');
+    expect(peek.body).toMatchObject({ value: expect.stringContaining('Only the safeguarding team') });
+    expect(JSON.stringify(peek.body)).not.toContain(SECRET_TEXT.whatHappened);
+
+    // 5. Someone outside the team cannot act, and is told so clearly.
+    const refused = await bot.execute(PEOPLE.outsider, Verbs.concernAcknowledge, { reference: 'SG-2026-0001' }, bot.channel);
+    expect(refused.body).toMatchObject({ type: 'application/vnd.microsoft.activity.message', value: expect.stringContaining('Only the safeguarding team') });
+
+    // 6. The DSL acknowledges: the card is updated in place for everyone and the reporter is told.
+    const acked = await bot.execute(PEOPLE.dsl, Verbs.concernAcknowledge, { reference: 'SG-2026-0001' }, bot.channel, 'channel-card-1');
+    const ackCard = JSON.stringify(cardOf(acked.body));
+    expect(ackCard).toContain('Dana DSL: Acknowledged');
+    const updates = connector.calls.filter((c) => c.method === 'PUT' && c.path.includes('channel-card-1'));
+    expect(updates.length).toBeGreaterThanOrEqual(1);
+    // The update everyone sees says what changed, still without details or names.
+    const updatedCard = JSON.stringify((updates[updates.length - 1].body as { attachments: unknown[] }).attachments);
+    expect(updatedCard).toContain('Acknowledged, being dealt with');
+    expect(updatedCard).not.toContain('Dana DSL');
+    const reporterChat = () => messagesTo('a:personal-29:reporter').map((c) => String(c.body.text ?? ''));
+    expect(reporterChat()).toContain('Your report SG-2026-0001 has been read by the Designated Safeguarding Lead team. Thank you for raising it.');
+
+    // 7. A note, then Close with an outcome; the reporter is told it is closed, with no details.
+    await bot.execute(PEOPLE.deputy, Verbs.concernAddNote, { reference: 'SG-2026-0001', note: SECRET_TEXT.note }, bot.channel, 'channel-card-1');
+    const closed = await bot.execute(PEOPLE.deputy, Verbs.concernClose, { reference: 'SG-2026-0001', outcome: SECRET_TEXT.outcome }, bot.channel, 'channel-card-1');
+    const closedCard = JSON.stringify(cardOf(closed.body));
+    expect(closedCard).toContain('Closed');
+    expect(closedCard).toContain(`Dev Deputy: Note: ${SECRET_TEXT.note}`);
+    expect(reporterChat()).toContain('Your report SG-2026-0001 has been closed by the Designated Safeguarding Lead team. Thank you. If you have a new worry, report it again.');
+
+    // Nothing of the report or the triage was posted anywhere, the channel included: the details travelled only
+    // in invoke responses to the team members who opened the case.
+    for (const secret of [...Object.values(SECRET_TEXT), 'Robin Reporter']) {
+      expect(JSON.stringify(connector.calls.map((c) => (c.body as { attachments?: unknown; text?: unknown }).attachments ?? (c.body as { text?: unknown }).text))).not.toContain(secret);
+    }
+    // And nothing of it reached the logs.
+    for (const secret of [...Object.values(SECRET_TEXT), 'Robin Reporter']) expect(bot.logLines()).not.toContain(secret);
+  });
+
+  test('when a team member assigns and records an action, then the card shows both; a bad choice comes back named on the card', async () => {
+    await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, formFor('allegation', { aboutHeadteacher: 'true' }));
+    // The report about the headteacher went only to the chair of governors; the DSL can still triage it by reference.
+    expect(connector.calls.filter((c) => c.path === '/v3/conversations').map((c) => (c.body.members as { id: string }[])[0].id)).toEqual(['aad-chair']);
+    const dm = bot.personal(PEOPLE.dsl);
+    const assigned = await bot.execute(PEOPLE.dsl, Verbs.concernAssign, { reference: 'SG-2026-0001', assigneeId: PEOPLE.deputy.aadObjectId }, dm);
+    expect(JSON.stringify(cardOf(assigned.body))).toContain('Dana DSL: Assigned to Dev Deputy');
+    const action = await bot.execute(PEOPLE.deputy, Verbs.concernRecordAction, { reference: 'SG-2026-0001', actionType: 'lado', actionDetail: 'LADO advice sought by phone' }, bot.personal(PEOPLE.deputy));
+    expect(JSON.stringify(cardOf(action.body))).toContain('Dev Deputy: Referral to the LADO: LADO advice sought by phone');
+    const bad = await bot.execute(PEOPLE.dsl, Verbs.concernAssign, { reference: 'SG-2026-0001', assigneeId: PEOPLE.outsider.aadObjectId }, dm);
+    const badCard = cardOf(bad.body);
+    expect(cardProblems(badCard)).toEqual([]);
+    expect(JSON.stringify(badCard)).toContain('Choose a member of the safeguarding team to assign.');
+  });
+
+  test('when the concernStart button is pressed on another card, then the form arrives in the chat and the pressed card stays', async () => {
+    const pressed = await bot.execute(PEOPLE.reporter, Verbs.concernStart, {});
+    expect(pressed.body).toMatchObject({ type: 'application/vnd.microsoft.activity.message', value: 'The form is in the chat below.' });
+    expect(JSON.stringify(cardsIn(messagesTo('a:personal-29:reporter')[0]))).toContain('Report a concern');
+  });
+
+  test('when a triage action is attempted in an ordinary group chat, then nothing is shown there', async () => {
+    await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, formFor('childSafety'));
+    const group = { id: '19:staffroom@thread.v2', conversationType: 'groupChat', isGroup: true, tenantId: 'tenant-1' };
+    const opened = await bot.execute(PEOPLE.dsl, Verbs.concernOpen, { reference: 'SG-2026-0001' }, group);
+    expect(opened.body).toMatchObject({ value: 'Concern records open only in your 1:1 chat with me or in the safeguarding channel.' });
+    await bot.message(PEOPLE.dsl, 'concern SG-2026-0001', group);
+    expect(messagesTo('19:staffroom').map((c) => c.body.text)).toEqual(['Concern records open only in your 1:1 chat with me or in the safeguarding channel.']);
+    // An outsider trying there is refused and recorded all the same.
+    const outsider = await bot.execute(PEOPLE.outsider, Verbs.concernAcknowledge, { reference: 'SG-2026-0001' }, group);
+    expect(outsider.body).toMatchObject({ value: expect.stringContaining('Only the safeguarding team') });
+    // Who tried is encrypted with the event (see storeReporterIdentity.test.ts); only the outsider tried here.
+    const refusals = db.prepare("SELECT COUNT(*) AS n FROM concern_events WHERE type = 'accessRefused'").get() as { n: number };
+    expect(refusals.n).toBe(1);
+  });
+
+  test('when the DSL channel is down, then the deputy DSL gets the report in a 1:1 chat and the failure is in the record', async () => {
+    connector.failing.set(CHANNEL, 503);
+    const sent = await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, formFor('childSafety'));
+    expect(JSON.stringify(cardOf(sent.body))).toContain('It has reached the Deputy Designated Safeguarding Lead');
+    const created = connector.calls.filter((c) => c.method === 'POST' && c.path === '/v3/conversations');
+    expect(created.map((c) => (c.body.members as { id: string }[])[0].id)).toEqual([PEOPLE.deputy.aadObjectId]);
+    expect(messagesTo(`a:1on1-${PEOPLE.deputy.aadObjectId}`)).toHaveLength(1);
+
+    await bot.message(PEOPLE.dsl, 'concern export SG-2026-0001');
+    const exported = messagesTo('a:personal-29:dsl').map((c) => String(c.body.text)).join('');
+    expect(exported).toContain('Delivery to the Designated Safeguarding Lead team failed (HTTP_503)');
+    expect(exported).toContain('Delivered to the Deputy Designated Safeguarding Lead (fallback route)');
+  });
+
+  test('when delivery takes longer than the reporter should wait, then they are answered at once and the report still arrives once', async () => {
+    await bot.close();
+    bot = await startBot(connector.url, db, ENV, 0);
+    const sent = await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, formFor('childSafety'));
+    expect(JSON.stringify(cardOf(sent.body))).toContain('It is saved and being delivered to the Designated Safeguarding Lead team');
+    await bot.feature.processOutbox();
+    await bot.feature.processOutbox();
+    expect(messagesTo(CHANNEL)).toHaveLength(1);
+  });
+
+  test('when the bot restarts after every route failed, then the stored report is posted exactly once by the next run', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concern-restart-'));
+    const file = path.join(dir, 'bot.sqlite');
+    try {
+      connector.failing.set(CHANNEL, 404);
+      connector.failing.set(`a:1on1-${PEOPLE.deputy.aadObjectId}`, 404);
+      const firstDb = openSqliteDatabase(file);
+      const first = await startBot(connector.url, firstDb, ENV);
+      const sent = await first.execute(PEOPLE.reporter, Verbs.concernSubmit, formFor('childSafety'));
+      expect(JSON.stringify(cardOf(sent.body))).toContain('It is saved and being delivered');
+      await first.close();
+      firstDb.close();
+      expect(connector.calls.filter((c) => c.status < 300 && c.method === 'POST' && cardsIn(c).length > 0)).toEqual([]);
+      expect(connector.calls.filter((c) => c.status === 404).length).toBeGreaterThanOrEqual(2);
+
+      // Restart with the destination back, after the retry back-off has passed.
+      connector.failing.clear();
+      const later = () => new Date(Date.now() + 5 * 60_000);
+      const secondDb = openSqliteDatabase(file);
+      const second = await startBot(connector.url, secondDb, ENV, 60_000, later);
+      await second.feature.processOutbox();
+      await second.feature.processOutbox();
+      await second.close();
+      secondDb.close();
+      expect(messagesTo(CHANNEL).filter((c) => JSON.stringify(cardsIn(c)).includes('SG-2026-0001'))).toHaveLength(1);
+
+      const thirdDb = openSqliteDatabase(file);
+      const third = await startBot(connector.url, thirdDb, ENV, 60_000, later);
+      await third.feature.processOutbox();
+      await third.close();
+      const record = thirdDb.prepare('SELECT type FROM concern_events ORDER BY seq').all();
+      thirdDb.close();
+      expect(messagesTo(CHANNEL)).toHaveLength(1);
+      expect(record).toEqual([{ type: 'submitted' }, { type: 'routeFailed' }, { type: 'routeFailed' }, { type: 'routed' }]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('when an online-abuse report is made, then only the senior manager is messaged, in their own 1:1 chat', async () => {
+    await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, formFor('onlineAbuse'));
+    expect(messagesTo(CHANNEL)).toHaveLength(0);
+    const created = connector.calls.filter((c) => c.path === '/v3/conversations');
+    expect(created).toHaveLength(1);
+    expect(created[0].body).toMatchObject({ isGroup: false, members: [{ id: 'aad-senior-manager' }] });
+    expect(JSON.stringify(cardsIn(messagesTo('a:1on1-aad-senior-manager')[0]))).toContain(SECRET_TEXT.whatHappened);
+  });
+
+  test('when the message action is used, then the form opens pre-filled with the message and submitting it files the report', async () => {
+    const conversation = { id: '19:general@thread.tacv2;messageid=9', conversationType: 'channel', isGroup: true, tenantId: 'tenant-1' };
+    const fetched = await bot.invoke(PEOPLE.reporter, 'composeExtension/fetchTask', {
+      commandId: REPORT_CONCERN_COMMAND_ID, commandContext: 'message',
+      messagePayload: { body: { contentType: 'html', content: '<p>meet me after school &amp; tell no one</p>' }, from: { user: { displayName: 'Unknown Adult' } }, linkToMessage: 'https://teams.example/l/message/9' },
+    }, conversation);
+    const task = (fetched.body as { task: { type: string; value: { card: { content: Record<string, unknown> } } } }).task;
+    expect(task.type).toBe('continue');
+    expect(cardProblems(task.value.card.content)).toEqual([]);
+    expect(JSON.stringify(task.value.card.content)).toContain('meet me after school & tell no one');
+
+    const missing = await bot.invoke(PEOPLE.reporter, 'composeExtension/submitAction', {
+      commandId: REPORT_CONCERN_COMMAND_ID, commandContext: 'message', data: { kind: 'childSafety', attachedMessage: 'From Unknown Adult:\nmeet me' },
+    }, conversation);
+    const again = (missing.body as { task: { type: string; value: { card: { content: unknown } } } }).task;
+    expect(again.type).toBe('continue');
+    expect(JSON.stringify(again.value.card.content)).toContain('From Unknown Adult:\\nmeet me');
+
+    const done = await bot.invoke(PEOPLE.reporter, 'composeExtension/submitAction', {
+      commandId: REPORT_CONCERN_COMMAND_ID, commandContext: 'message', data: formFor('childSafety', { attachedMessage: 'meet me' }),
+    }, conversation);
+    expect((done.body as { task: { type: string; value: string } }).task).toEqual({
+      type: 'message', value: expect.stringContaining('Your reference is SG-2026-0001; it has gone to the Designated Safeguarding Lead team'),
+    });
+    // Nothing about the report was posted in the channel where the message was.
+    expect(connector.calls.filter((c) => c.conversationId.startsWith('19:general'))).toEqual([]);
+  });
+
+  test('when "report a concern" is typed in a shared channel, then the form goes to the person\'s private chat, not the channel', async () => {
+    const conversation = { id: '19:general@thread.tacv2;messageid=3', conversationType: 'channel', isGroup: true, tenantId: 'tenant-1' };
+    await bot.message(PEOPLE.reporter, 'report a concern', conversation);
+    const channelReplies = messagesTo('19:general');
+    expect(channelReplies.map((c) => c.body.text)).toEqual(['I have sent you the form in your private chat with me.']);
+    expect(cardsIn(messagesTo('a:1on1-29:reporter')[0])[0]).toMatchObject({ type: 'AdaptiveCard' });
+  });
+
+  test('when the DSL lists and opens concerns, then they see them; anyone else is refused', async () => {
+    await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, formFor('childSafety'));
+    await bot.message(PEOPLE.dsl, 'concerns');
+    const list = cardsIn(messagesTo('a:personal-29:dsl')[0])[0];
+    expect(cardProblems(list)).toEqual([]);
+    expect(JSON.stringify(list)).toContain('SG-2026-0001');
+
+    await bot.message(PEOPLE.dsl, 'concern SG-2026-0001');
+    expect(JSON.stringify(cardsIn(messagesTo('a:personal-29:dsl')[1])[0])).toContain(SECRET_TEXT.whatHappened);
+
+    const fromList = await bot.execute(PEOPLE.dsl, Verbs.concernOpen, { reference: 'SG-2026-0001', fromList: true });
+    expect(fromList.body).toMatchObject({ value: 'SG-2026-0001 is open below.' });
+    expect(JSON.stringify(cardsIn(messagesTo('a:personal-29:dsl')[2])[0])).toContain(SECRET_TEXT.whatHappened);
+
+    await bot.message(PEOPLE.outsider, 'concerns');
+    await bot.message(PEOPLE.outsider, 'concern SG-2026-0001');
+    await bot.message(PEOPLE.outsider, 'concern export SG-2026-0001');
+    expect(messagesTo('a:personal-29:outsider').map((c) => c.body.text)).toEqual(Array(3).fill(
+      'Only the safeguarding team can see or act on concerns. This attempt has been recorded.',
+    ));
+    // Who tried is encrypted with the event (see storeReporterIdentity.test.ts); only the outsider tried here.
+    const refusals = db.prepare("SELECT COUNT(*) AS n FROM concern_events WHERE type = 'accessRefused'").get() as { n: number };
+    expect(refusals.n).toBe(3);
+  });
+});
+
+/** A message the Playground streams to its chat UI (what the bot posted or updated). */
+interface StreamMessage {
+  action: string;
+  conversationId: string;
+  messageId?: string;
+  text?: string;
+  attachments?: unknown[];
+}
+
+/**
+ * Starts the Playground (scripts/playground.ts: its config has a team with a private "Safeguarding" channel) and
+ * connects to its stream. The port opens a moment before HTTP is served (an immediate request can be reset),
+ * so this waits for the config endpoint to answer before anything is sent.
+ */
+async function startPlaygroundDriver(botUrl: string) {
+  const running = await startPlayground({ botEndpoint: botUrl });
+  const base = `http://127.0.0.1:${running.port}`;
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if ((await fetch(`${base}/_internal/v1/config`)).ok) break;
+      } catch (err) {
+        if (attempt >= 100) throw err;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } catch (err) {
+    await running.stop();
+    throw err;
+  }
+  const messages: StreamMessage[] = [];
+  const waiters: { match: (m: StreamMessage) => boolean; resolve: (m: StreamMessage) => void }[] = [];
+  const ws = new WebSocket(`ws://127.0.0.1:${running.port}/_ws_conversation/v1/conversations/stream`);
+  ws.on('message', (raw) => {
+    const e = JSON.parse(raw.toString()) as { action: string; actionConversationId: string; message?: Omit<StreamMessage, 'action' | 'conversationId'> };
+    if (e.action !== 'createMessage' && e.action !== 'updateMessage') return;
+    const m: StreamMessage = { action: e.action, conversationId: e.actionConversationId, ...e.message };
+    messages.push(m);
+    for (const w of [...waiters]) if (w.match(m)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(m); }
+  });
+  await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
+  const post = async (p: string, body: object) => {
+    const res = await fetch(`${base}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) as unknown : undefined };
+  };
+  return {
+    messages,
+    /** Sends a chat message as a Playground user. */
+    say: (userId: string, conversationId: string, text: string) =>
+      post(`/_conversation/v1/conversations/${encodeURIComponent(conversationId)}/messages`, { type: 'text', text, textFormat: 'plain', from: { id: userId } }),
+    /** Presses an Action.Execute button as a Playground user; returns the invoke response. */
+    execute: (userId: string, conversationId: string, replyToId: string | undefined, verb: string, data: object) =>
+      post('/_conversation/v1/invoke', {
+        name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data } },
+        from: { id: userId }, conversation: { id: conversationId }, replyToId,
+      }),
+    /** Resolves with the first streamed message at or after index `from` that matches (jest's timeout bounds the wait). */
+    next: (match: (m: StreamMessage) => boolean, from = 0) => new Promise<StreamMessage>((resolve) => {
+      const seen = messages.slice(from).find(match);
+      if (seen) resolve(seen);
+      else waiters.push({ match: (m) => messages.indexOf(m) >= from && match(m), resolve });
+    }),
+    stop: async () => {
+      ws.close();
+      await running.stop();
+    },
+  };
+}
+
+/**
+ * The same journey through the Microsoft 365 Agents Playground (its mocked Teams connector, HTTP API and
+ * websocket stream), whose team has a private "Safeguarding" channel: that channel is the DSL destination.
+ */
+describe('concern feature in the Microsoft 365 Agents Playground', () => {
+  const [reporter, megan, adele, , patti] = PLAYGROUND_USERS;
+  const CHANNEL_ID = PLAYGROUND_SAFEGUARDING_CHANNEL_ID;
+  const PERSONAL = 'personal-chat-id';
+  let db: SqliteDatabase;
+  let bot: Awaited<ReturnType<typeof startBotServer>>;
+  let pg: Awaited<ReturnType<typeof startPlaygroundDriver>>;
+
+  beforeAll(async () => {
+    db = openSqliteDatabase(':memory:');
+    bot = await startBotServer(db, {
+      SAFEGUARDING_TEAM: `${megan.aadObjectId}=${megan.name},${adele.aadObjectId}=${adele.name}`,
+      CONCERN_DSL_CHANNEL_ID: CHANNEL_ID,
+      CONCERN_DEPUTY_DSL: adele.aadObjectId,
+    }, 60_000);
+    pg = await startPlaygroundDriver(bot.botUrl);
+  });
+  afterAll(async () => {
+    await pg?.stop();
+    await stopServer(bot.server);
+    db.close();
+  });
+
+  const cardJson = (m: StreamMessage) => JSON.stringify(m.attachments ?? []);
+
+  test('when a report is submitted, then it appears in the Safeguarding channel, is acknowledged and closed by the team, and the reporter is told each step', async () => {
+    await pg.say(reporter.id, PERSONAL, 'report a concern');
+    const form = await pg.next((m) => m.conversationId === PERSONAL && cardJson(m).includes('Report a concern'));
+
+    const submitted = await pg.execute(reporter.id, PERSONAL, form.messageId, Verbs.concernSubmit, formFor('childSafety', { immediateDanger: 'true' }));
+    expect(submitted.status).toBe(200);
+    expect(JSON.stringify(submitted.body)).toContain('SG-2026-0001');
+    expect(JSON.stringify(submitted.body)).toContain('It has reached the Designated Safeguarding Lead team');
+
+    const alert = await pg.next((m) => m.conversationId.startsWith(CHANNEL_ID) && cardJson(m).includes('SG-2026-0001'));
+    expect(cardJson(alert)).not.toContain(SECRET_TEXT.whatHappened);
+    const thread = `${CHANNEL_ID};messageid=${alert.messageId}`;
+
+    // Someone in the channel who is not on the safeguarding team sees only the minimum and is refused on opening.
+    const peek = await pg.execute(patti.id, thread, alert.messageId, Verbs.concernOpen, { reference: 'SG-2026-0001' });
+    expect(peek.body).toMatchObject({ value: expect.stringContaining('Only the safeguarding team') });
+    // A member opens it and sees the details.
+    const opened = await pg.execute(megan.id, thread, alert.messageId, Verbs.concernOpen, { reference: 'SG-2026-0001' });
+    expect(JSON.stringify(opened.body)).toContain(SECRET_TEXT.whatHappened);
+
+    const refused = await pg.execute(patti.id, thread, alert.messageId, Verbs.concernAcknowledge, { reference: 'SG-2026-0001' });
+    expect(refused.body).toMatchObject({ value: expect.stringContaining('Only the safeguarding team') });
+
+    const mark = pg.messages.length;
+    const acked = await pg.execute(megan.id, thread, alert.messageId, Verbs.concernAcknowledge, { reference: 'SG-2026-0001' });
+    expect(JSON.stringify(acked.body)).toContain(`${megan.name}: Acknowledged`);
+    await pg.next((m) => m.action === 'updateMessage' && m.messageId === alert.messageId && cardJson(m).includes('Acknowledged, being dealt with'), mark);
+    await pg.next((m) => m.conversationId === PERSONAL && (m.text ?? '').includes('SG-2026-0001 has been read by the Designated Safeguarding Lead team'), mark);
+
+    const closed = await pg.execute(adele.id, thread, alert.messageId, Verbs.concernClose, { reference: 'SG-2026-0001', outcome: SECRET_TEXT.outcome });
+    expect(JSON.stringify(closed.body)).toContain(`${adele.name}: Closed. Outcome`);
+    await pg.next((m) => m.action === 'updateMessage' && m.messageId === alert.messageId && cardJson(m).includes('Closed'), mark);
+    await pg.next((m) => m.conversationId === PERSONAL && (m.text ?? '').includes('SG-2026-0001 has been closed'), mark);
+
+    // No message anyone can see, in the channel or outside it, carries the report, the triage or its people.
+    for (const secret of [...Object.values(SECRET_TEXT), megan.name, adele.name]) expect(JSON.stringify(pg.messages)).not.toContain(secret);
+    for (const secret of Object.values(SECRET_TEXT)) expect(bot.logLines()).not.toContain(secret);
+  });
+});

@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { answerQuestion } from '../../../../src/features/policy/answer/answerQuestion';
+import { EvalCase, normaliseForMatch } from '../../../../src/features/policy/answer/evaluateAnswers';
+import { loadLearnedModel } from '../../../../src/features/policy/answer/learnedModel';
+import { parsePolicyText } from '../../../../src/features/policy/ingest/parsePolicy';
+import { createPolicyIndex, PolicyIndex } from '../../../../src/features/policy/answer/policyIndex';
+import { createTaughtMatcher } from '../../../../src/features/policy/teaching/teachingLinks';
+import { REPO_ROOT } from '../../../support/repoRoot';
+
+const repoRoot = REPO_ROOT;
+const policies = fs.readdirSync(path.join(repoRoot, 'samples', 'policies')).filter((f) => f.endsWith('.txt'));
+const docs = new Map(policies.map((f) => [f, parsePolicyText(fs.readFileSync(path.join(repoRoot, 'samples', 'policies', f), 'utf8'), f)]));
+const indexes = new Map<string, PolicyIndex>();
+const indexFor = (policy: string): PolicyIndex => {
+  let index = indexes.get(policy);
+  if (!index) indexes.set(policy, (index = createPolicyIndex([docs.get(policy)!])));
+  return index;
+};
+const questions = ['qa-staff.jsonl', 'qa-holdout.jsonl'].flatMap((set) => fs.readFileSync(path.join(repoRoot, 'eval', set), 'utf8')
+  .split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as EvalCase));
+
+describe('answers from the learned model', () => {
+  it('when a question is answered, then the quote is one passage of the cited section, or two side by side, never pieces stitched with "…"', () => {
+    let answered = 0;
+    for (const c of questions) {
+      const answer = answerQuestion(indexFor(c.policy), c.q);
+      if (!answer.answered) continue;
+      answered++;
+      expect(answer.best.quote).not.toContain('…');
+      // Read as the policy reads: every word of the quote, in order, within the cited section.
+      const words = normaliseForMatch(answer.best.quote).split(' ');
+      const section = normaliseForMatch(answer.best.section.text.replace(/^\s*- /gm, ''));
+      let at = 0;
+      for (const w of words) {
+        at = section.indexOf(w, at);
+        expect({ q: c.q, word: w, found: at >= 0 }).toEqual({ q: c.q, word: w, found: true });
+      }
+    }
+    expect(answered).toBeGreaterThan(questions.length / 2);
+  });
+
+  it('when a question is a section heading in its own words, then that section ranks first for nearly every heading', () => {
+    let headings = 0;
+    let first = 0;
+    for (const [policy, doc] of docs) {
+      for (const s of doc.sections) {
+        if (s.title.split(/\s+/).length < 2 || !s.text.trim()) continue;
+        headings++;
+        if (indexFor(policy).rank(s.title)?.ranked[0]?.section.ordinal === s.ordinal) first++;
+      }
+    }
+    expect(headings).toBeGreaterThan(20);
+    expect(first / headings).toBeGreaterThanOrEqual(HEADING_FLOOR);
+  });
+
+  it('when an owner has taught a question, then the same question and a close rewording match it, and an unrelated one does not', () => {
+    const model = loadLearnedModel();
+    const match = createTaughtMatcher(model, [
+      { id: 't1', question: 'can I share the school facebook post about the summer fair on my own page', section: 'x#4', taughtBy: 'o', taughtAt: '2026-11-22T09:00:00.000Z' },
+    ]);
+    expect(match('can I share the school facebook post about the summer fair on my own page')?.link.id).toBe('t1');
+    expect(match('can i share the schools fb post about the summer fair on my own page?')?.link.id).toBe('t1');
+    expect(match('where do I park on inset days')).toBeNull();
+  });
+});
+
+/** Share of multi-word section headings, asked as questions, whose section the model ranks first (33 of 37 when set). */
+const HEADING_FLOOR = 0.85;

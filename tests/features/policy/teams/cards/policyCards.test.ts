@@ -1,0 +1,270 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { renderAnswerCard } from '../../../../../src/features/policy/teams/cards/answerCard';
+import { AdaptiveCardJson } from '../../../../../src/teams/cards';
+import { renderContentsCard } from '../../../../../src/features/policy/teams/cards/contentsCard';
+import { renderHelpCard } from '../../../../../src/features/policy/teams/cards/helpCard';
+import { renderNotCoveredCard } from '../../../../../src/features/policy/teams/cards/notCoveredCard';
+import { renderSectionCard } from '../../../../../src/features/policy/teams/cards/sectionCard';
+import { Verbs } from '../../../../../src/teams/verbs';
+import { renderWelcomeCard } from '../../../../../src/features/policy/teams/cards/welcomeCard';
+import { Answer, answerQuestion } from '../../../../../src/features/policy/answer/answerQuestion';
+import { parsePolicyText } from '../../../../../src/features/policy/ingest/parsePolicy';
+import { PolicyDocument } from '../../../../../src/features/policy/policyDocument';
+import { createPolicyIndex } from '../../../../../src/features/policy/answer/policyIndex';
+import { cardProblems, cardVerbs, shownText, TEAMS_CARD_BYTES_LIMIT } from '../../../../support/cardAssertions';
+import { cardTemplateFiles, REPO_ROOT } from '../../../../support/repoRoot';
+
+const SAMPLES = path.resolve(REPO_ROOT, 'samples/policies');
+const POLICIES = ['cardinal-heenan', 'lancashire-model', 'liverpool-model', 'lowerhouse-junior', 'north-star-trust'] as const;
+const TODAY = new Date('2026-01-15T12:00:00Z');
+
+const docs: Record<string, PolicyDocument> = Object.fromEntries(POLICIES.map((name) =>
+  [name, parsePolicyText(fs.readFileSync(path.join(SAMPLES, `${name}.txt`), 'utf8'), `${name}.txt`, TODAY)]));
+const liverpool = docs['liverpool-model'];
+const liverpoolIndex = createPolicyIndex([liverpool]);
+
+type Answered = Extract<Answer, { answered: true }>;
+const answered = (question: string): Answered => {
+  const a = answerQuestion(liverpoolIndex, question);
+  if (!a.answered) throw new Error(`Expected the policy to answer "${question}"`);
+  return a;
+};
+
+const bytes = (card: unknown): number => Buffer.byteLength(JSON.stringify(card), 'utf8');
+
+/** One of every policy card, in each state a person can see it, for the verb check. */
+function renderEveryPolicyCard(): { name: string; card: AdaptiveCardJson }[] {
+  const answer = answered('Can I accept a friend request from a parent?');
+  const other = answered('What happens if I breach the policy?');
+  const lancashire = docs['lancashire-model'];
+  return [
+    { name: 'answer', card: renderAnswerCard({ ...answer, secondary: null }, 'q') },
+    { name: 'answer+secondary', card: renderAnswerCard({ ...answer, secondary: other.best }, 'q') },
+    { name: 'answer+feedback', card: renderAnswerCard(answer, 'q', { given: true, helpful: false }) },
+    { name: 'notCovered', card: renderNotCoveredCard('Where can I park my car?', liverpool.title) },
+    { name: 'welcome', card: renderWelcomeCard(liverpool.title) },
+    { name: 'help-owner', card: renderHelpCard(lancashire.title, true, lancashire.warnings) },
+    { name: 'help-staff', card: renderHelpCard(lancashire.title, false, lancashire.warnings) },
+    ...POLICIES.flatMap((name) => [
+      { name: `contents-${name}`, card: renderContentsCard(docs[name]) },
+      ...docs[name].sections.map((s) => ({ name: `section-${name}-${s.ordinal}`, card: renderSectionCard(docs[name], s) })),
+    ]),
+  ];
+}
+
+describe('answer card', () => {
+  it('when the policy answers with one section, then the card quotes it, cites it and asks whether it helped', () => {
+    const answer = answered('Can I accept a friend request from a parent?');
+    expect(answer.best.section.number).toBe('5');
+    const card = renderAnswerCard({ ...answer, secondary: null }, 'q-1');
+
+    expect(cardProblems(card)).toEqual([]);
+    const text = shownText(card);
+    expect(text).toContain(answer.best.quote);
+    expect(text).toContain('Section 5. Acceptable use');
+    expect(text).toContain('Social Media Policy for Schools');
+    expect(text).not.toContain('liverpool-model.txt');
+    expect(text).toContain('Was this helpful?');
+    expect(text).toContain('Read the full section');
+    expect(text).not.toContain('Also relevant');
+    expect(cardVerbs(card)).toEqual([Verbs.feedback, Verbs.feedback, Verbs.readSection]);
+    expect(JSON.stringify(card)).toContain('"questionId":"q-1"');
+  });
+
+  it('when a second section matches nearly as well, then the card also cites it', () => {
+    const candidates = ['Can I use social media during work time?', 'What counts as social media?', 'Can I post photos of pupils?',
+      'Can I be friends with pupils on Facebook?', 'What should I do about online abuse?'];
+    const answer = candidates.map((q) => answerQuestion(liverpoolIndex, q))
+      .find((a): a is Answered => a.answered && a.secondary !== null);
+    expect(answer).toBeDefined();
+    const card = renderAnswerCard(answer!, 'q-2');
+
+    expect(cardProblems(card)).toEqual([]);
+    const text = shownText(card);
+    const alsoRelevant = text.split('\n').find((l) => l.startsWith('Also relevant: Section '));
+    expect(alsoRelevant).toContain(answer!.secondary!.section.title);
+    expect(alsoRelevant).toContain(answer!.secondary!.doc.title);
+    expect(text).toContain(answer!.secondary!.quote);
+    expect(text).toContain(answer!.best.quote);
+  });
+
+  it('when the person said the answer helped, then the question is gone and they are thanked', () => {
+    const card = renderAnswerCard(answered('What happens if I breach the policy?'), 'q-3', { given: true, helpful: true });
+
+    expect(cardProblems(card)).toEqual([]);
+    const text = shownText(card);
+    expect(text).not.toContain('Was this helpful?');
+    expect(text).toContain('Thanks for your feedback.');
+    expect(cardVerbs(card)).toEqual([Verbs.readSection]);
+  });
+
+  it('when the person said the answer did not help, then the card points them to their line manager', () => {
+    const card = renderAnswerCard(answered('What happens if I breach the policy?'), 'q-4', { given: true, helpful: false });
+
+    expect(cardProblems(card)).toEqual([]);
+    expect(shownText(card)).toContain('line manager');
+    expect(shownText(card)).not.toContain('Was this helpful?');
+  });
+
+  it('when the answered section is long, then "Read the full section" shows its heading and text within the size limit', () => {
+    const answer = answered('What should I do if I see cyberbullying?');
+    const card = renderAnswerCard(answer, 'q-5');
+
+    expect(cardProblems(card)).toEqual([]);
+    expect(shownText(card)).toContain('7. Reporting, responding to and recording cyberbullying incidents');
+    expect(shownText(card)).toContain('Individuals should never engage with cyberbullying incidents.');
+  });
+});
+
+describe('not-covered, welcome and help cards', () => {
+  it('when the policy does not cover a question, then the card says so, repeats the question and offers next steps', () => {
+    const question = 'Where can I park my car?';
+    expect(answerQuestion(liverpoolIndex, question).answered).toBe(false);
+    const card = renderNotCoveredCard(question, liverpool.title);
+
+    expect(cardProblems(card)).toEqual([]);
+    const text = shownText(card);
+    expect(text).toContain("The policy doesn't cover that");
+    expect(text).toContain(question);
+    expect(text).toContain(liverpool.title);
+    expect(text).toContain('line manager');
+    expect(cardVerbs(card)).toEqual([Verbs.concernStart, Verbs.showContents]);
+  });
+
+  it('when the question is very long or has quotes and backslashes, then the card still renders and shows it', () => {
+    const long = `Is it ok to say "hi" \\ wave at a parent? ${'and what about this '.repeat(40)}`;
+    const card = renderNotCoveredCard(long, liverpool.title);
+
+    expect(cardProblems(card)).toEqual([]);
+    expect(shownText(card)).toContain('Is it ok to say "hi" \\ wave at a parent?');
+    expect(shownText(card)).not.toContain(long);
+  });
+
+  it('when a question contains template syntax, then the card shows it as typed and expands nothing in it', () => {
+    const question = 'What about ${documentTitle} and ${verbs.feedback}?';
+    const card = renderNotCoveredCard(question, 'Social Media Policy for Schools');
+
+    // The helper reports any "${" left in a card; here it is the person's own text, so that report is expected.
+    expect(cardProblems(card).filter((p) => !p.startsWith('unexpanded bindings'))).toEqual([]);
+    // Shown as typed, in a TextRun (plain text, never read as markdown).
+    expect(shownText(card)).toContain(question);
+    expect(JSON.stringify(card)).toContain(`"type":"TextRun","text":${JSON.stringify(question)}`);
+    expect(JSON.stringify(card)).not.toContain(Verbs.feedback);
+  });
+
+  it('when the bot is installed, then the welcome card names the policy and offers a concern report and the contents', () => {
+    const card = renderWelcomeCard(liverpool.title);
+
+    expect(cardProblems(card)).toEqual([]);
+    expect(shownText(card)).toContain(liverpool.title);
+    expect(cardVerbs(card)).toEqual([Verbs.concernStart, Verbs.showContents]);
+  });
+
+  it('when a policy owner asks for help, then they see their commands and what needs fixing in the document', () => {
+    const lancashire = docs['lancashire-model'];
+    expect(lancashire.warnings.length).toBeGreaterThan(0);
+    const card = renderHelpCard(lancashire.title, true, lancashire.warnings);
+
+    expect(cardProblems(card)).toEqual([]);
+    const text = shownText(card);
+    expect(text).toContain('Policy owners');
+    expect(text).toContain('campaign status');
+    expect(text).toContain('[establishment name]');
+  });
+
+  it('when a member of staff who is not an owner asks for help, then owner commands and document notes are hidden', () => {
+    const lancashire = docs['lancashire-model'];
+    const card = renderHelpCard(lancashire.title, false, lancashire.warnings);
+
+    expect(cardProblems(card)).toEqual([]);
+    const text = shownText(card);
+    expect(text).toContain('What I can do');
+    expect(text).not.toContain('Policy owners');
+    expect(text).not.toContain('[establishment name]');
+    expect(cardVerbs(card)).toEqual([Verbs.concernStart, Verbs.showContents]);
+  });
+});
+
+describe.each(POLICIES)('contents and section cards for %s', (name) => {
+  const doc = docs[name];
+
+  it('when someone asks for the contents, then every section is listed within the size limit', () => {
+    const card = renderContentsCard(doc);
+
+    expect(cardProblems(card)).toEqual([]);
+    const text = shownText(card);
+    expect(text).toContain(doc.title);
+    for (const s of doc.sections) expect(text).toContain(s.title);
+    if (doc.metadata.nextReview) expect(text).toContain(doc.metadata.nextReview);
+  });
+
+  it('when someone opens the longest section, then it renders in full and stays under the Teams size limit', () => {
+    const cards = doc.sections.map((s) => ({ section: s, card: renderSectionCard(doc, s) }));
+    const longest = cards.reduce((a, b) => (bytes(b.card) > bytes(a.card) ? b : a));
+
+    expect(cardProblems(longest.card)).toEqual([]);
+    expect(bytes(longest.card)).toBeLessThan(TEAMS_CARD_BYTES_LIMIT);
+    const text = shownText(longest.card);
+    expect(text).toContain(longest.section.title);
+    const firstLine = longest.section.text.split('\n')[0].replace(/^- /, '');
+    if (firstLine) expect(text).toContain(firstLine);
+    for (const c of cards) expect(cardProblems(c.card)).toEqual([]);
+  });
+});
+
+describe('size limit', () => {
+  it('when a section is far longer than a card can hold, then its card is cut short, says so and stays under the limit', () => {
+    const para = 'Staff must not post photographs of pupils on personal accounts, and must report any concern to the designated safeguarding lead. ';
+    const huge = `1. Introduction\n\nThis policy applies to all staff.\n\n2. Photographs\n\n${Array.from({ length: 150 }, () => para.repeat(5)).join('\n\n')}\n`;
+    const doc = parsePolicyText(huge, 'huge.txt', TODAY);
+    const section = doc.sections.find((s) => s.number === '2')!;
+    expect(Buffer.byteLength(section.text)).toBeGreaterThan(TEAMS_CARD_BYTES_LIMIT);
+    const card = renderSectionCard(doc, section);
+
+    expect(cardProblems(card)).toEqual([]);
+    expect(shownText(card)).toContain('This section is long; the rest is in the policy document.');
+
+    const answer = answerQuestion(createPolicyIndex([doc]), 'Can I post photographs of pupils on my personal account?');
+    expect(answer.answered).toBe(true);
+    const answerCard = renderAnswerCard(answer as Answered, 'q-6');
+    expect(cardProblems(answerCard)).toEqual([]);
+  });
+});
+
+describe('verbs', () => {
+  const verbValues = new Set<string>(Object.values(Verbs));
+
+  it('when every policy card is rendered, then every verb it carries is one the bot registers', () => {
+    const rendered = renderEveryPolicyCard();
+    expect(rendered.flatMap(({ card }) => cardVerbs(card))).toEqual(expect.arrayContaining([Verbs.feedback, Verbs.concernStart, Verbs.showContents]));
+    const unknown = rendered.flatMap(({ name, card }) => cardVerbs(card).filter((v) => !verbValues.has(v)).map((v) => `${name}: ${v}`));
+    expect(unknown).toEqual([]);
+  });
+
+  it('when any card template spells a verb, then it is a binding to a known verb or a literal Verbs value', () => {
+    const files = cardTemplateFiles();
+    expect(files.length).toBeGreaterThanOrEqual(15);
+    const bad: string[] = [];
+    for (const file of files) {
+      const template = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+      for (const verb of verbStrings(template)) {
+        const bound = /^\$\{(?:\$root\.)?verbs\.([A-Za-z0-9_]+)\}$/.exec(verb);
+        if (bound) {
+          if (!(bound[1] in Verbs)) bad.push(`${file}: ${verb} names no Verbs entry`);
+        } else if (!verb.includes('${') && !verbValues.has(verb)) {
+          bad.push(`${file}: literal verb "${verb}" is not a Verbs value`);
+        }
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+});
+
+/** Every string value of a `verb` key anywhere in a template (Action.Execute and Action.Submit data alike). */
+function verbStrings(node: unknown): string[] {
+  if (Array.isArray(node)) return node.flatMap(verbStrings);
+  if (!node || typeof node !== 'object') return [];
+  return Object.entries(node as Record<string, unknown>).flatMap(([k, v]) =>
+    (k === 'verb' && typeof v === 'string' ? [v] : verbStrings(v)));
+}

@@ -1,0 +1,238 @@
+import { AcknowledgementStore, StoreError } from '../../../src/features/acknowledgement/domain/acknowledgementStore';
+import { Acknowledgement, Campaign, PolicyVersion, StaffMember } from '../../../src/features/acknowledgement/domain/acknowledgementTypes';
+
+/** Builds a fresh, empty store for one test; the suite closes it. */
+export type StoreFactory = () => Promise<AcknowledgementStore>;
+
+const T0 = '2026-09-01T08:00:00.000Z';
+const at = (ms: number) => new Date(Date.parse(T0) + ms).toISOString();
+
+const version = (hash: string, publishedAt: string, material = false): PolicyVersion => ({
+  policyId: 'social-media', versionHash: hash, title: 'Social Media Policy', versionLabel: 'v2',
+  reviewDate: 'September 2027', keyPoints: ['Never accept pupils as friends', 'Report concerns to the DSL'],
+  material, wordingHash: `w-${hash}`, publishedAt,
+});
+
+const staff = (n: number, extra: Partial<StaffMember> = {}): StaffMember => ({
+  userId: `user-${String(n).padStart(4, '0')}`, userPrincipalName: `u${n}@school.example`, displayName: `Person ${n}`,
+  department: n % 2 ? 'Maths' : 'English', active: true, source: 'graph', updatedAt: T0, ...extra,
+});
+
+const campaign = (id: string, extra: Partial<Campaign> = {}): Campaign => ({
+  id, policyId: 'social-media', versionHash: 'hash-a', audience: { kind: 'all' }, dueDate: '2026-09-30',
+  startedAt: T0, startedBy: 'owner-1', round: 1, seriesId: id, status: 'active', ...extra,
+});
+
+const ack = (userId: string, acknowledgedAt: string): Acknowledgement => ({
+  policyId: 'social-media', versionHash: 'hash-a', userId, userPrincipalName: `${userId}@school.example`,
+  displayName: 'Person', department: 'Maths', campaignId: 'c1', acknowledgedAt, channel: 'teams',
+});
+
+/** The behaviour every AcknowledgementStore adapter must show; run once per adapter. */
+export function describeAcknowledgementStoreContract(name: string, factory: StoreFactory): void {
+  describe(`${name} acknowledgement store contract`, () => {
+    let store: AcknowledgementStore;
+    beforeEach(async () => { store = await factory(); });
+    afterEach(async () => { await store.close(); });
+
+    it('when a policy version is saved twice, then the first stays and the latest is the newest published', async () => {
+      await store.savePolicyVersion(version('hash-a', at(0)));
+      await store.savePolicyVersion({ ...version('hash-a', at(5)), title: 'Changed' });
+      await store.savePolicyVersion(version('hash-b', at(1000), true));
+      expect((await store.getPolicyVersion('social-media', 'hash-a'))?.title).toBe('Social Media Policy');
+      const latest = await store.getLatestPolicyVersion('social-media');
+      expect(latest).toEqual(version('hash-b', at(1000), true));
+      expect(await store.getPolicyVersion('social-media', 'nope')).toBeUndefined();
+    });
+
+    it('when staff are upserted, then records are replaced by id and listed with optional fields kept', async () => {
+      await store.upsertStaff([staff(1), staff(2), staff(3, { department: undefined, school: 'North Primary' })]);
+      await store.upsertStaff([staff(2, { displayName: 'Renamed', active: false })]);
+      const all = await store.listStaff();
+      expect(all.map((s) => s.userId)).toEqual(['user-0001', 'user-0002', 'user-0003']);
+      expect(await store.getStaff('user-0002')).toEqual(staff(2, { displayName: 'Renamed', active: false }));
+      expect(await store.getStaff('user-0003')).toEqual(staff(3, { department: undefined, school: 'North Primary' }));
+      expect(await store.getStaff('missing')).toBeUndefined();
+    });
+
+    it('when more than a batch of staff is upserted, then all are stored', async () => {
+      await store.upsertStaff(Array.from({ length: 250 }, (_, i) => staff(i)));
+      expect((await store.listStaff()).length).toBe(250);
+    });
+
+    it('when sync state and conversation references are saved, then they read back and replace', async () => {
+      expect(await store.getSyncState('graph.deltaLink')).toBeUndefined();
+      await store.setSyncState('graph.deltaLink', 'https://graph/delta?token=1');
+      await store.setSyncState('graph.deltaLink', 'https://graph/delta?token=2');
+      expect(await store.getSyncState('graph.deltaLink')).toBe('https://graph/delta?token=2');
+      const ref = {
+        userId: 'aad/with#odd?chars', conversationId: 'a:1', serviceUrl: 'https://smba.example/',
+        reference: { conversation: { id: 'a:1' }, user: { id: '29:x' } }, updatedAt: T0,
+      };
+      await store.saveConversationReference(ref);
+      await store.saveConversationReference({ ...ref, conversationId: 'a:2' });
+      expect(await store.getConversationReference(ref.userId)).toEqual({ ...ref, conversationId: 'a:2' });
+      expect(await store.getConversationReference('nobody')).toBeUndefined();
+    });
+
+    it('when a campaign is created twice, then the second fails with STORE_CONFLICT', async () => {
+      await store.createCampaign(campaign('c1'));
+      await expect(store.createCampaign(campaign('c1'))).rejects.toMatchObject({ code: 'STORE_CONFLICT' });
+      await expect(store.createCampaign(campaign('c1'))).rejects.toBeInstanceOf(StoreError);
+    });
+
+    it('when campaigns are updated and listed, then status filters and newest comes first', async () => {
+      await store.createCampaign(campaign('c1', { audience: { kind: 'department', values: ['Maths'] } }));
+      await store.createCampaign(campaign('c2', { startedAt: at(1000) }));
+      await store.updateCampaign({ ...campaign('c1'), status: 'closed', closedAt: at(50), nextRoundAt: at(999), dueDate: '2026-10-01' });
+      const c1 = await store.getCampaign('c1');
+      expect(c1).toMatchObject({ status: 'closed', closedAt: at(50), nextRoundAt: at(999), dueDate: '2026-10-01' });
+      expect(c1?.audience).toEqual({ kind: 'department', values: ['Maths'] });
+      expect((await store.listCampaigns()).map((c) => c.id)).toEqual(['c2', 'c1']);
+      expect((await store.listCampaigns('active')).map((c) => c.id)).toEqual(['c2']);
+      await expect(store.updateCampaign(campaign('ghost'))).rejects.toMatchObject({ code: 'STORE_NOT_FOUND' });
+    });
+
+    it('when deliveries are added twice, then each recipient has exactly one', async () => {
+      expect(await store.addDeliveries('c1', ['a', 'b', 'c'], T0)).toBe(3);
+      expect(await store.addDeliveries('c1', ['b', 'c', 'd'], T0)).toBe(1);
+      expect((await store.listDeliveries('c1')).map((d) => d.userId)).toEqual(['a', 'b', 'c', 'd']);
+      expect(await store.countDeliveries('c1')).toMatchObject({ pending: 4, sent: 0 });
+    });
+
+    it('when two workers claim concurrently, then no delivery is held by both and all are claimed', async () => {
+      const ids = Array.from({ length: 120 }, (_, i) => `r${i}`);
+      await store.addDeliveries('c1', ids, T0);
+      const claim = (workerId: string) => store.claimDeliveries({ campaignId: 'c1', workerId, limit: 40, leaseMs: 60000, now: at(1) });
+      const rounds = await Promise.all([claim('w1'), claim('w2'), claim('w1'), claim('w2')]);
+      const more = await Promise.all([claim('w1'), claim('w2')]);
+      const all = [...rounds, ...more].flat();
+      const seen = all.map((d) => d.userId);
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(new Set(seen)).toEqual(new Set(ids));
+      for (const d of all) expect(d).toMatchObject({ state: 'claimed', attempts: 1 });
+      expect(await claim('w3')).toEqual([]);
+    });
+
+    it('when a claim limit is given, then at most that many are returned', async () => {
+      await store.addDeliveries('c1', ['a', 'b', 'c', 'd', 'e'], T0);
+      const got = await store.claimDeliveries({ campaignId: 'c1', workerId: 'w1', limit: 2, leaseMs: 1000, now: at(1) });
+      expect(got.length).toBe(2);
+      expect(await store.countDeliveries('c1')).toMatchObject({ pending: 3, claimed: 2 });
+    });
+
+    it('when a holder dies and its lease expires, then another worker reclaims only those deliveries', async () => {
+      await store.addDeliveries('c1', ['a', 'b', 'c'], T0);
+      const first = await store.claimDeliveries({ campaignId: 'c1', workerId: 'dead', limit: 3, leaseMs: 10000, now: at(0) });
+      expect(await store.completeDelivery('c1', first[0].userId, 'dead', { state: 'sent', activityId: 'act-1' }, at(1))).toBe(true);
+      expect(await store.claimDeliveries({ campaignId: 'c1', workerId: 'w2', limit: 10, leaseMs: 10000, now: at(5000) })).toEqual([]);
+      const again = await store.claimDeliveries({ campaignId: 'c1', workerId: 'w2', limit: 10, leaseMs: 10000, now: at(10001) });
+      expect(again.map((d) => d.userId).sort()).toEqual([first[1].userId, first[2].userId].sort());
+      for (const d of again) expect(d).toMatchObject({ attempts: 2, claimedBy: 'w2' });
+      expect(await store.completeDelivery('c1', first[1].userId, 'dead', { state: 'sent' }, at(10002))).toBe(false);
+      const sent = await store.getDelivery('c1', first[0].userId);
+      expect(sent).toMatchObject({ state: 'sent', activityId: 'act-1', sentAt: at(1) });
+      expect(sent?.claimedBy).toBeUndefined();
+    });
+
+    it('when outcomes are recorded, then counts by state reflect them', async () => {
+      await store.addDeliveries('c1', ['a', 'b', 'c', 'd', 'e'], T0);
+      await store.claimDeliveries({ campaignId: 'c1', workerId: 'w', limit: 4, leaseMs: 60000, now: at(0) });
+      const held = (await store.listDeliveries('c1')).filter((d) => d.state === 'claimed').map((d) => d.userId);
+      await store.completeDelivery('c1', held[0], 'w', { state: 'sent' }, at(1));
+      await store.completeDelivery('c1', held[1], 'w', { state: 'blocked', reason: 'HTTP_403' }, at(1));
+      await store.completeDelivery('c1', held[2], 'w', { state: 'installFailed', reason: 'GRAPH_404' }, at(1));
+      await store.completeDelivery('c1', held[3], 'w', { state: 'failed', reason: 'HTTP_400' }, at(1));
+      expect(await store.countDeliveries('c1')).toEqual({ pending: 1, claimed: 0, sent: 1, blocked: 1, installFailed: 1, failed: 1 });
+      expect(await store.getDelivery('c1', held[1])).toMatchObject({ state: 'blocked', reason: 'HTTP_403' });
+    });
+
+    it('when a delivery is deferred, then nobody claims it before its time and then it is claimable', async () => {
+      await store.addDeliveries('c1', ['a'], T0);
+      await store.claimDeliveries({ campaignId: 'c1', workerId: 'w', limit: 1, leaseMs: 60000, now: at(0) });
+      expect(await store.deferDelivery('c1', 'a', 'other', at(5000), 'HTTP_429', at(1))).toBe(false);
+      expect(await store.deferDelivery('c1', 'a', 'w', at(5000), 'HTTP_429', at(1))).toBe(true);
+      expect(await store.claimDeliveries({ campaignId: 'c1', workerId: 'w', limit: 1, leaseMs: 60000, now: at(4999) })).toEqual([]);
+      const later = await store.claimDeliveries({ campaignId: 'c1', workerId: 'w', limit: 1, leaseMs: 60000, now: at(5000) });
+      expect(later).toHaveLength(1);
+      expect(later[0]).toMatchObject({ userId: 'a', attempts: 2, reason: 'HTTP_429' });
+    });
+
+    it('when someone who could not be reached is requeued, then only unreached deliveries become pending', async () => {
+      await store.addDeliveries('c1', ['a', 'b', 'c'], T0);
+      await store.claimDeliveries({ campaignId: 'c1', workerId: 'w', limit: 3, leaseMs: 60000, now: at(0) });
+      await store.completeDelivery('c1', 'a', 'w', { state: 'installFailed', reason: 'GRAPH_403' }, at(1));
+      await store.completeDelivery('c1', 'b', 'w', { state: 'sent' }, at(1));
+      expect(await store.requeueDelivery('c1', 'a', at(2))).toBe(true);
+      expect(await store.requeueDelivery('c1', 'b', at(2))).toBe(false);
+      expect(await store.requeueDelivery('c1', 'c', at(2))).toBe(false);
+      expect(await store.getDelivery('c1', 'a')).toMatchObject({ state: 'pending' });
+      const again = await store.claimDeliveries({ campaignId: 'c1', workerId: 'w', limit: 3, leaseMs: 60000, now: at(3) });
+      expect(again.map((d) => d.userId)).toEqual(['a']);
+    });
+
+    it('when reminders are marked, then a second inside the interval is refused and one after it is allowed', async () => {
+      await store.addDeliveries('c1', ['a'], T0);
+      const day = 86_400_000;
+      expect(await store.markReminded('c1', 'a', at(0), 7 * day)).toBe(true);
+      const both = await Promise.all([store.markReminded('c1', 'a', at(day), 7 * day), store.markReminded('c1', 'a', at(day), 7 * day)]);
+      expect(both).toEqual([false, false]);
+      expect(await store.markReminded('c1', 'a', at(7 * day), 7 * day)).toBe(true);
+      expect(await store.getDelivery('c1', 'a')).toMatchObject({ remindCount: 2, lastRemindedAt: at(7 * day) });
+      expect(await store.markReminded('c1', 'nobody', at(0), day)).toBe(false);
+    });
+
+    it('when two instances remind the same person at once, then exactly one reminder is marked', async () => {
+      await store.addDeliveries('c1', ['a'], T0);
+      const results = await Promise.all(Array.from({ length: 4 }, () => store.markReminded('c1', 'a', at(0), 1000)));
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('when an acknowledgement is appended twice, then the first is kept and the second records nothing', async () => {
+      const first = await store.appendAcknowledgement(ack('user-1', at(0)));
+      expect(first).toEqual({ recorded: true, acknowledgement: ack('user-1', at(0)) });
+      const second = await store.appendAcknowledgement(ack('user-1', at(9000)));
+      expect(second).toEqual({ recorded: false, acknowledgement: ack('user-1', at(0)) });
+      await store.appendAcknowledgement(ack('user-2', at(10)));
+      await store.appendAcknowledgement({ ...ack('user-1', at(20)), versionHash: 'hash-b' });
+      expect((await store.listAcknowledgements('social-media', 'hash-a')).map((a) => a.userId)).toEqual(['user-1', 'user-2']);
+      expect(await store.getAcknowledgement('social-media', 'hash-b', 'user-1')).toMatchObject({ acknowledgedAt: at(20) });
+      expect(await store.getAcknowledgement('social-media', 'hash-b', 'user-2')).toBeUndefined();
+    });
+
+    it('when the same version is acknowledged in next year\'s campaign, then both are kept and the latest is read', async () => {
+      await store.appendAcknowledgement(ack('user-1', at(0)));
+      const nextYear = await store.appendAcknowledgement({ ...ack('user-1', at(365 * 86_400_000)), campaignId: 'c2' });
+      expect(nextYear.recorded).toBe(true);
+      await store.appendAcknowledgement({ ...ack('user-10', at(5)), campaignId: undefined });
+      expect(await store.getAcknowledgement('social-media', 'hash-a', 'user-1')).toMatchObject({ campaignId: 'c2' });
+      expect((await store.listAcknowledgements('social-media', 'hash-a')).map((a) => a.campaignId)).toEqual(['c1', undefined, 'c2']);
+      expect((await store.appendAcknowledgement({ ...ack('user-10', at(9)), campaignId: undefined })).recorded).toBe(false);
+    });
+
+    it('when the same person acknowledges from two instances at once, then exactly one is recorded', async () => {
+      const results = await Promise.all(Array.from({ length: 5 }, (_, i) => store.appendAcknowledgement(ack('user-9', at(i)))));
+      expect(results.filter((r) => r.recorded)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.acknowledgement.acknowledgedAt)).size).toBe(1);
+    });
+
+    it('when audit lines are appended, then they read back by subject in order', async () => {
+      await store.appendAudit({ at: at(0), actor: 'owner-1', action: 'campaign.start', subject: 'c1', details: { recipients: 3 } });
+      await store.appendAudit({ at: at(1), actor: 'system', action: 'campaign.remind', subject: 'c1' });
+      await store.appendAudit({ at: at(2), actor: 'owner-2', action: 'campaign.start', subject: 'c2' });
+      expect(await store.listAudit('c1')).toEqual([
+        { at: at(0), actor: 'owner-1', action: 'campaign.start', subject: 'c1', details: { recipients: 3 } },
+        { at: at(1), actor: 'system', action: 'campaign.remind', subject: 'c1' },
+      ]);
+      expect((await store.listAudit()).map((e) => e.subject)).toEqual(['c1', 'c1', 'c2']);
+    });
+
+    it('when senders heartbeat, then only live ones are counted', async () => {
+      expect(await store.heartbeat('w1', at(0), 10000)).toBe(1);
+      expect(await store.heartbeat('w2', at(1000), 10000)).toBe(2);
+      expect(await store.heartbeat('w2', at(10500), 10000)).toBe(1);
+      await store.removeWorker('w2');
+      expect(await store.heartbeat('w3', at(10600), 10000)).toBe(1);
+    });
+  });
+}
