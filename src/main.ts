@@ -1,6 +1,6 @@
 import { startApp } from './compose/startApp';
 import { ConfigError, loadConfig } from './config';
-import { createLogger } from './logger';
+import { createLogger } from './shared/logger';
 
 /** Composition root: the only place that reads process.env. */
 async function main(): Promise<void> {

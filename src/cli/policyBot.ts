@@ -108,7 +108,7 @@ async function unanswered(args: string[]): Promise<void> {
   const limit = Number(p.flags.get('limit')?.[0] ?? 50);
   const db = openSqliteDatabase(file);
   try {
-    const rows = createSqliteQuestionLog(db).listFailed(Number.isFinite(limit) && limit > 0 ? limit : 50);
+    const rows = await createSqliteQuestionLog(db).listFailed(Number.isFinite(limit) && limit > 0 ? limit : 50);
     if (rows.length === 0) console.log('No unanswered questions.');
     for (const r of rows) console.log(`${r.askedAt}\t${r.answered ? 'not helpful' : 'not covered'}\t${r.question}`);
   } finally {

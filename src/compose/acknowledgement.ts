@@ -4,11 +4,9 @@ import { createAcknowledgementActivityRenderer, createCampaignMessenger } from '
 import { AcknowledgementFeature, createAcknowledgementModule } from '../features/acknowledgement/teams/acknowledgementFeature';
 import { AppConfig } from '../config';
 import { createDeliveryModule } from './acknowledgementSending';
-import { AppLogger } from '../logger';
+import { AppLogger } from '../shared/logger';
 import { formatSectionLabel } from '../features/policy/policyDocument';
 import { PolicyLibrary } from '../features/policy/policyLibrary';
-import { createAcknowledgementStore } from './acknowledgementStoreFactory';
-import { SqliteDatabase } from '../adapters/sqlite/sqliteDatabase';
 
 /** The acknowledgement capability, assembled: its bot feature and what must run and stop with the app. */
 export interface AcknowledgementWiring {
@@ -19,13 +17,12 @@ export interface AcknowledgementWiring {
 }
 
 /**
- * Dependency order: store -> delivery (directory, installer, rate budgets, sender) -> messenger ->
+ * Dependency order: (the store, opened by stores.ts) -> delivery (directory, installer, rate budgets, sender) -> messenger ->
  * campaign use cases and bot feature -> the loaded policy versions registered (a material change
  * starts a fresh round).
  */
-export async function createAcknowledgementWiring(config: AppConfig, db: SqliteDatabase, library: PolicyLibrary, logger: AppLogger): Promise<AcknowledgementWiring> {
+export function composeAcknowledgement(config: AppConfig, store: AcknowledgementStore, library: PolicyLibrary, logger: AppLogger): AcknowledgementWiring {
   const settings = config.acknowledgement;
-  const store = await createAcknowledgementStore({ storage: config.storage, azureTablePrefix: settings.azureTablePrefix, sqliteDb: db });
   const delivery = createDeliveryModule({
     settings: config.delivery, bot: config.bot, store, renderActivity: createAcknowledgementActivityRenderer({ store }), logger,
   });

@@ -33,3 +33,13 @@ const compiledTemplates = new WeakMap<object, ACData.Template>();
 export function toAttachment(card: AdaptiveCardJson): { contentType: string; content: AdaptiveCardJson } {
   return { contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: card };
 }
+
+/** A message carrying one card: the one way every feature sends a card. */
+export function cardMessage(card: AdaptiveCardJson, summary?: string): { type: 'message'; attachments: ReturnType<typeof toAttachment>[]; summary?: string } {
+  return { type: 'message', attachments: [toAttachment(card)], ...(summary ? { summary } : {}) };
+}
+
+/** A task module (dialog) showing one card, as message extensions and task/fetch return it. */
+export function cardTaskModule(title: string, card: AdaptiveCardJson): { title: string; card: ReturnType<typeof toAttachment>; height: 'large'; width: 'medium' } {
+  return { title, card: toAttachment(card), height: 'large', width: 'medium' };
+}

@@ -1,6 +1,6 @@
 import restify from 'restify';
 import { TeamsAdapter } from '@microsoft/teams-ai';
-import { AppLogger } from '../logger';
+import { AppLogger } from '../shared/logger';
 import { activityShapeProblem, isLoopbackUrl } from './activityShape';
 import { BotApp } from './botFeature';
 import { RequestAuthenticator } from './requestAuthentication';

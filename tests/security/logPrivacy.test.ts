@@ -4,7 +4,7 @@
  * words people typed, nor the reporter's name or e-mail, may appear in any line.
  */
 import { Verbs } from '../../src/teams/verbs';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/shared/logger';
 import {
   PEOPLE, REPORTER_EMAIL, SecurityBot, captureLines, concernForm, dslConversation, personalConversation, startSecurityBot,
 } from './securityHarness';

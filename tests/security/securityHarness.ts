@@ -10,7 +10,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { RunningApp, startApp } from '../../src/compose/startApp';
 import { loadConfig } from '../../src/config';
-import { AppLogger, createLogger } from '../../src/logger';
+import { AppLogger, createLogger } from '../../src/shared/logger';
 import { FakeConnector, startFakeConnector } from '../support/fakeConnector';
 import { REPO_ROOT } from '../support/repoRoot';
 

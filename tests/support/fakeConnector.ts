@@ -63,10 +63,37 @@ export interface FakeConnectorStats {
   maxArrivalsPerSecond: number;
 }
 
+/** One request the fake received, whatever it answered. */
+export interface ConnectorCall {
+  method: string;
+  path: string;
+  /** The conversation posted to, or the one created by `POST /v3/conversations` (`a:{member}`). */
+  conversationId: string;
+  body: Record<string, unknown>;
+  /** The status the fake answered. */
+  status: number;
+}
+
+/** An activity the bot replaced (`PUT .../activities/{id}`), such as a card updated for everyone. */
+export interface UpdatedActivity {
+  conversationId: string;
+  activityId: string;
+  activity: Record<string, unknown>;
+  at: number;
+}
+
 /** A running fake connector. */
 export interface FakeConnector {
   /** The serviceUrl to send to (no trailing slash). */
   readonly serviceUrl: string;
+  /** The same with a trailing slash, as Teams sends it in activities. */
+  readonly url: string;
+  /** Every request, in arrival order, with the status it got. */
+  readonly calls: readonly ConnectorCall[];
+  /** Every activity update accepted. */
+  readonly updates: readonly UpdatedActivity[];
+  /** Conversation id prefixes that fail, with the status they fail with (503 is retried by the connector client, 404 is not). */
+  readonly failing: Map<string, number>;
   /** Every activity accepted, in arrival order. */
   readonly deliveries: readonly DeliveredActivity[];
   /** Activities accepted for one user (through any conversation). */
@@ -96,6 +123,9 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
   const acceptedByTenant = new Map<string, number[]>();
   const stats = { requests: 0, accepted: 0, throttled: 0, blocked: 0, injectedFailures: 0 };
   const failures: { status: number; retryAfter?: number }[] = [];
+  const calls: ConnectorCall[] = [];
+  const updates: UpdatedActivity[] = [];
+  const failing = new Map<string, number>();
   let nextId = 1;
 
   const send = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
@@ -135,53 +165,74 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
     arrivals.push(now);
     const url = new URL(req.url ?? '/', 'http://fake');
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
-    if (req.method !== 'POST' || parts[0] !== 'v3' || parts[1] !== 'conversations') {
-      return send(res, 404, { error: { code: 'NotFound', message: 'Unknown route' } });
-    }
-    let body: Record<string, unknown>;
+    let body: Record<string, unknown> = {};
+    let bodyIsJson = true;
     try {
       body = raw ? JSON.parse(raw) : {};
     } catch {
-      return send(res, 400, { error: { code: 'BadSyntax', message: 'Body is not JSON' } });
+      bodyIsJson = false;
+    }
+    const call: ConnectorCall = { method: req.method ?? '', path: decodeURIComponent(url.pathname), conversationId: parts[2] ?? '', body, status: 0 };
+    calls.push(call);
+    const reply = (status: number, replyBody: unknown, headers: Record<string, string> = {}): void => {
+      call.status = status;
+      send(res, status, replyBody, headers);
+    };
+    const failingStatus = (conversationId: string): number | undefined => [...failing].find(([prefix]) => conversationId.startsWith(prefix))?.[1];
+    if (parts[0] !== 'v3' || parts[1] !== 'conversations' || !(req.method === 'POST' || (req.method === 'PUT' && parts.length === 5))) {
+      return reply(404, { error: { code: 'NotFound', message: 'Unknown route' } });
+    }
+    if (!bodyIsJson) return reply(400, { error: { code: 'BadSyntax', message: 'Body is not JSON' } });
+    if (req.method === 'PUT') {
+      // Updating an activity the bot sent (a card replaced for everyone).
+      const status = failingStatus(parts[2]);
+      if (status) return reply(status, { error: { code: 'Injected', message: 'Injected failure' } });
+      updates.push({ conversationId: parts[2], activityId: parts[4], activity: body, at: now });
+      return reply(200, { id: parts[4] });
     }
     const channelTenant = (body.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
     const conversationTenant = (body.conversation as { tenantId?: string } | undefined)?.tenantId;
     const tenantId = String(body.tenantId ?? channelTenant ?? conversationTenant ?? 'default');
     if (!admit(tenantId, now)) {
       stats.throttled += 1;
-      return send(res, 429, { error: { code: 'Throttled', message: 'Too many requests' } }, { 'retry-after': String(retryAfter) });
+      return reply(429, { error: { code: 'Throttled', message: 'Too many requests' } }, { 'retry-after': String(retryAfter) });
     }
 
     if (parts.length === 2) {
       // Create a 1:1 conversation with the first member.
       const member = (body.members as { id?: string; aadObjectId?: string }[] | undefined)?.[0];
       const userId = member?.aadObjectId ?? member?.id;
-      if (!userId) return send(res, 400, { error: { code: 'BadArgument', message: 'members is required' } });
+      if (!userId) return reply(400, { error: { code: 'BadArgument', message: 'members is required' } });
+      call.conversationId = `a:${userId}`;
+      const status = failingStatus(call.conversationId);
+      if (status) return reply(status, { error: { code: 'ServiceUnavailable', message: 'Injected failure' } });
       if (blocked.has(userId)) {
         stats.blocked += 1;
-        return send(res, 403, { error: { code: 'ConversationBlockedByUser', message: 'User blocked the conversation with the bot.' } });
+        return reply(403, { error: { code: 'ConversationBlockedByUser', message: 'User blocked the conversation with the bot.' } });
       }
-      return send(res, 201, { id: `a:${userId}`, activityId: undefined, serviceUrl: undefined });
+      return reply(201, { id: `a:${userId}`, activityId: undefined, serviceUrl: undefined });
     }
     if (parts.length < 4 || parts[3] !== 'activities') {
-      return send(res, 404, { error: { code: 'NotFound', message: 'Unknown route' } });
+      return reply(404, { error: { code: 'NotFound', message: 'Unknown route' } });
     }
     const conversationId = parts[2];
     const userId = userOfConversation(conversationId);
+    const failingConversation = failingStatus(conversationId);
+    if (failingConversation) return reply(failingConversation, { error: { code: 'ServiceUnavailable', message: 'Injected failure' } });
     const failure = failures.shift();
     if (failure) {
       stats.injectedFailures += 1;
       const headers: Record<string, string> = failure.retryAfter !== undefined ? { 'retry-after': String(failure.retryAfter) } : {};
-      return send(res, failure.status, { error: { code: 'Injected', message: 'Injected failure' } }, headers);
+      return reply(failure.status, { error: { code: 'Injected', message: 'Injected failure' } }, headers);
     }
     if (userId && blocked.has(userId)) {
       stats.blocked += 1;
-      return send(res, 403, { error: { code: 'ConversationBlockedByUser', message: 'User blocked the conversation with the bot.' } });
+      return reply(403, { error: { code: 'ConversationBlockedByUser', message: 'User blocked the conversation with the bot.' } });
     }
     const activityId = `1:${nextId++}`;
     stats.accepted += 1;
     deliveries.push({ conversationId, userId, activityId, replyToId: parts[4], tenantId, activity: body, at: now });
-    return send(res, 201, { id: activityId });
+    return reply(201, { id: activityId });
   };
 
   const server = http.createServer((req, res) => {
@@ -201,6 +252,10 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
 
   return {
     serviceUrl: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${port}/`,
+    calls,
+    updates,
+    failing,
     deliveries,
     deliveriesTo: (userId) => deliveries.filter((d) => d.userId === userId),
     duplicates(): number {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import { RunningApp, startApp, StartAppOptions } from '../../src/compose/startApp';
 import { loadConfig } from '../../src/config';
-import { AppLogger, createLogger } from '../../src/logger';
+import { AppLogger, createLogger } from '../../src/shared/logger';
 import { shownText } from './cardAssertions';
 import { PLAYGROUND_USERS, RunningPlayground, startPlayground } from '../../scripts/playground';
 import { REPO_ROOT } from './repoRoot';

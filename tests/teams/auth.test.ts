@@ -5,7 +5,7 @@ import path from 'node:path';
 import { freePort } from '../../scripts/playground';
 import { RunningApp, startApp } from '../../src/compose/startApp';
 import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/shared/logger';
 import { startFakeConnector } from '../support/fakeConnector';
 import { productionEnv } from '../support/productionEnv';
 import { REPO_ROOT } from '../support/repoRoot';

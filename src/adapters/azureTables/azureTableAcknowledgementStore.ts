@@ -1,5 +1,4 @@
-import { TableClient, TableEntityResult, TransactionAction, odata } from '@azure/data-tables';
-import type { TokenCredential } from '@azure/core-auth';
+import { TableClient, odata } from '@azure/data-tables';
 import { randomInt, randomUUID } from 'node:crypto';
 import {
   AcknowledgementStore, AppendAcknowledgementResult, ClaimRequest, DeliveryCounts, DeliveryOutcome, StoreError,
@@ -9,98 +8,28 @@ import {
   Acknowledgement, AuditEntry, Campaign, Delivery, DeliveryState, PolicyVersion, StaffMember,
   StoredConversationReference, UNREACHED_DELIVERY_STATES,
 } from '../../features/acknowledgement/domain/acknowledgementTypes';
+import {
+  DELIVERY_SHARDS, Entity, key, opt, ackPartition, newDeliveryEntity, campaignEntity, toPolicyVersion, toStaff, toCampaign, toDelivery, toAcknowledgement,
+} from './azureTableAcknowledgementEntities';
+import { AzureTableStoreOptions, BATCH, openTables, statusOf, TableAccess, TableName } from './azureTableAccess';
 
-/** How to reach the storage account: a connection string (Azurite, keys) or an account URL and a credential. */
-export interface AzureTableStoreOptions {
-  connectionString?: string;
-  accountUrl?: string;
-  /** Managed identity or client secret credential from @azure/identity, used with accountUrl. */
-  credential?: TokenCredential;
-  /** Letters only; prefixes every table name so several products can share an account. Default "policybot". */
-  tablePrefix?: string;
-  /** Allows http endpoints (Azurite on loopback only). */
-  allowInsecureConnection?: boolean;
-}
+export type { AzureTableStoreOptions } from './azureTableAccess';
 
-/** Deliveries are spread over this many shards so concurrent senders rarely contend for the same rows. */
-const DELIVERY_SHARDS = 16;
 /** Up to this many recipients are added one by one; more are diffed against the campaign in batches. */
 const SMALL_ADD = 20;
-/** Entity group transactions take at most 100 operations. */
-const BATCH = 100;
-const TABLES = ['Versions', 'Staff', 'Sync', 'Refs', 'Campaigns', 'Deliveries', 'Acks', 'Audit', 'Workers'] as const;
-type TableName = (typeof TABLES)[number];
-type Entity = TableEntityResult<Record<string, unknown>> & { partitionKey: string; rowKey: string };
-
 /** Creates the Azure Table Storage acknowledgement store, creating its tables when missing. */
 export async function createAzureTableAcknowledgementStore(options: AzureTableStoreOptions): Promise<AcknowledgementStore> {
-  const prefix = options.tablePrefix ?? 'policybot';
-  if (!/^[A-Za-z][A-Za-z0-9]{0,40}$/.test(prefix)) {
-    throw new StoreError('STORE_UNAVAILABLE', 'The table prefix must be letters and digits, starting with a letter');
-  }
-  const clientOptions = { allowInsecureConnection: options.allowInsecureConnection ?? false };
-  const make = (name: TableName): TableClient => {
-    const table = `${prefix}${name}`;
-    if (options.connectionString) return TableClient.fromConnectionString(options.connectionString, table, clientOptions);
-    if (options.accountUrl && options.credential) return new TableClient(options.accountUrl, table, options.credential, clientOptions);
-    throw new StoreError('STORE_UNAVAILABLE', 'Azure Table storage needs a connection string, or an account URL and a credential');
-  };
-  const clients = Object.fromEntries(TABLES.map((t) => [t, make(t)])) as Record<TableName, TableClient>;
-  for (const client of Object.values(clients)) {
-    try {
-      await client.createTable();
-    } catch (err) {
-      if (statusOf(err) !== 409) throw unavailable(err);
-    }
-  }
-  return new AzureTableAcknowledgementStore(clients);
+  return new AzureTableAcknowledgementStore(await openTables(options));
 }
-
-/** Row and partition keys may not contain / \ # ? or control characters. */
-const key = (s: string): string => encodeURIComponent(s);
-const unkey = (s: string): string => decodeURIComponent(s);
-const statusOf = (err: unknown): number | undefined => (err as { statusCode?: number }).statusCode;
-const unavailable = (err: unknown): StoreError =>
-  new StoreError('STORE_UNAVAILABLE', `Azure Table storage failed: ${(err as Error).message?.split('\n')[0] ?? 'unknown'}`);
-const opt = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** Etags of deliveries this instance claimed, so completing one takes one conditional write, not a read first. */
 const HELD_ETAG_LIMIT = 20_000;
 
-class AzureTableAcknowledgementStore implements AcknowledgementStore {
+class AzureTableAcknowledgementStore extends TableAccess implements AcknowledgementStore {
   private readonly heldEtags = new Map<string, { etag: string; workerId: string }>();
 
-  constructor(private readonly t: Record<TableName, TableClient>) {}
-
-  private async get(table: TableName, pk: string, rk: string): Promise<Entity | undefined> {
-    try {
-      return (await this.t[table].getEntity<Record<string, unknown>>(pk, rk)) as Entity;
-    } catch (err) {
-      if (statusOf(err) === 404) return undefined;
-      throw err;
-    }
-  }
-
-  private async list(table: TableName, filter?: string, select?: string[]): Promise<Entity[]> {
-    const out: Entity[] = [];
-    const iter = this.t[table].listEntities<Record<string, unknown>>({ queryOptions: { filter, select } });
-    for await (const e of iter) out.push(e as Entity);
-    return out;
-  }
-
-  private async upsertMany(table: TableName, entities: Record<string, unknown>[]): Promise<void> {
-    const byPartition = new Map<string, Record<string, unknown>[]>();
-    for (const e of entities) {
-      const pk = String(e.partitionKey);
-      byPartition.set(pk, [...(byPartition.get(pk) ?? []), e]);
-    }
-    for (const group of byPartition.values()) {
-      for (let i = 0; i < group.length; i += BATCH) {
-        const actions: TransactionAction[] = group.slice(i, i + BATCH)
-          .map((e) => ['upsert', e as { partitionKey: string; rowKey: string }, 'Replace']);
-        await this.t[table].submitTransaction(actions);
-      }
-    }
+  constructor(t: Record<TableName, TableClient>) {
+    super(t);
   }
 
   async savePolicyVersion(v: PolicyVersion): Promise<void> {
@@ -444,77 +373,4 @@ class AzureTableAcknowledgementStore implements AcknowledgementStore {
   async close(): Promise<void> {
     // The table clients hold no sockets open between requests.
   }
-}
-
-function ackPartition(policyId: string, versionHash: string): string {
-  return `${key(policyId)}|${key(versionHash)}`;
-}
-
-function newDeliveryEntity(pk: string, rk: string, now: string): { partitionKey: string; rowKey: string } & Record<string, unknown> {
-  return {
-    partitionKey: pk, rowKey: rk, shard: randomInt(DELIVERY_SHARDS), state: 'pending', attempts: 0, claimedBy: '',
-    leaseUntil: '', notBefore: '', reason: '', sentAt: '', activityId: '', conversationId: '', lastRemindedAt: '',
-    remindCount: 0, updatedAt: now,
-  };
-}
-
-function campaignEntity(c: Campaign): { partitionKey: string; rowKey: string } & Record<string, unknown> {
-  return {
-    partitionKey: 'campaign', rowKey: key(c.id), policyId: c.policyId, versionHash: c.versionHash,
-    audience: JSON.stringify(c.audience), dueDate: c.dueDate, startedAt: c.startedAt, startedBy: c.startedBy,
-    round: c.round, seriesId: c.seriesId, status: c.status, nextRoundAt: c.nextRoundAt ?? '', closedAt: c.closedAt ?? '',
-  };
-}
-
-function toPolicyVersion(e: Entity): PolicyVersion {
-  return {
-    policyId: unkey(e.partitionKey), versionHash: unkey(e.rowKey), title: String(e.title),
-    ...(opt(e.versionLabel) ? { versionLabel: String(e.versionLabel) } : {}),
-    ...(opt(e.reviewDate) ? { reviewDate: String(e.reviewDate) } : {}),
-    keyPoints: JSON.parse(String(e.keyPoints)) as string[],
-    ...(opt(e.readUrl) ? { readUrl: String(e.readUrl) } : {}),
-    material: e.material === true, ...(opt(e.wordingHash) ? { wordingHash: String(e.wordingHash) } : {}),
-    publishedAt: String(e.publishedAt),
-  };
-}
-
-function toStaff(e: Entity): StaffMember {
-  return {
-    userId: unkey(e.rowKey), userPrincipalName: String(e.upn), displayName: String(e.displayName),
-    ...(opt(e.department) ? { department: String(e.department) } : {}),
-    ...(opt(e.school) ? { school: String(e.school) } : {}),
-    active: e.active === true, source: e.source as StaffMember['source'], updatedAt: String(e.updatedAt),
-  };
-}
-
-function toCampaign(e: Entity): Campaign {
-  return {
-    id: unkey(e.rowKey), policyId: String(e.policyId), versionHash: String(e.versionHash),
-    audience: JSON.parse(String(e.audience)) as Campaign['audience'], dueDate: String(e.dueDate),
-    startedAt: String(e.startedAt), startedBy: String(e.startedBy), round: Number(e.round), seriesId: String(e.seriesId),
-    status: e.status as Campaign['status'],
-    ...(opt(e.nextRoundAt) ? { nextRoundAt: String(e.nextRoundAt) } : {}),
-    ...(opt(e.closedAt) ? { closedAt: String(e.closedAt) } : {}),
-  };
-}
-
-function toDelivery(e: Record<string, unknown> & { partitionKey?: string; rowKey?: string }): Delivery {
-  const o = (name: string) => (opt(e[name]) ? { [name]: String(e[name]) } : {});
-  return {
-    campaignId: unkey(String(e.partitionKey)), userId: unkey(String(e.rowKey)), state: e.state as DeliveryState,
-    attempts: Number(e.attempts ?? 0), remindCount: Number(e.remindCount ?? 0), updatedAt: String(e.updatedAt),
-    ...o('claimedBy'), ...o('leaseUntil'), ...o('notBefore'), ...o('reason'), ...o('sentAt'), ...o('activityId'),
-    ...o('conversationId'), ...o('lastRemindedAt'),
-  };
-}
-
-function toAcknowledgement(e: Entity): Acknowledgement {
-  return {
-    policyId: String(e.policyId), versionHash: String(e.versionHash), userId: String(e.userId),
-    userPrincipalName: String(e.upn), displayName: String(e.displayName),
-    ...(opt(e.department) ? { department: String(e.department) } : {}),
-    ...(opt(e.school) ? { school: String(e.school) } : {}),
-    ...(opt(e.campaignId) ? { campaignId: String(e.campaignId) } : {}),
-    acknowledgedAt: String(e.acknowledgedAt), channel: e.channel as Acknowledgement['channel'],
-  };
 }

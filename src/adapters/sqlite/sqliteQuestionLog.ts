@@ -41,20 +41,20 @@ export function createSqliteQuestionLog(db: SqliteDatabase): QuestionLog {
     phrasing: r.phrased_text !== null && r.phrased_section !== null ? { text: r.phrased_text, section: r.phrased_section } : null,
   });
   return {
-    recordQuestion(entry) {
+    async recordQuestion(entry) {
       const id = crypto.randomUUID();
       insert.run(id, entry.question, entry.answered ? 1 : 0, entry.citedSection, entry.askedAt, entry.phrasing?.text ?? null, entry.phrasing?.section ?? null);
       return id;
     },
-    getQuestion(id) {
+    async getQuestion(id) {
       const row = get.get(id) as Row | undefined;
       return row ? toQuestion(row) : null;
     },
-    recordFeedback(id, helpful, at) {
+    async recordFeedback(id, helpful, at) {
       if (!get.get(id)) return false;
       feedback.run(id, helpful ? 1 : 0, at);
       return true;
     },
-    listFailed: (limit) => (failed.all(limit) as Row[]).map(toQuestion),
+    listFailed: async (limit) => (failed.all(limit) as Row[]).map(toQuestion),
   };
 }

@@ -6,6 +6,7 @@ import { createSqliteConcernStore } from '../../../src/adapters/sqlite/sqliteCon
 import { openSqliteDatabase, SqliteDatabase } from '../../../src/adapters/sqlite/sqliteDatabase';
 import { validateConcernForm } from '../../../src/features/concerns/domain/concernValidation';
 import { ConcernDraft } from '../../../src/features/concerns/domain/concernTypes';
+import { describeConcernStoreContract } from '../../support/contracts/concernStoreContract';
 import { formFor, ORIGIN, REPORTER, SECRET_TEXT, testKey } from '../../features/concerns/domain/concernFakes';
 
 function draft(kind = 'childSafety'): ConcernDraft {
@@ -114,3 +115,5 @@ describe('createSqliteConcernStore', () => {
     expect((await store.getCase(a.reference))?.status).toBe('closed');
   });
 });
+
+describeConcernStoreContract('SQLite', () => createSqliteConcernStore(openSqliteDatabase(':memory:'), createFieldCipher(testKey())));

@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createSqliteQuestionLog } from '../../../src/adapters/sqlite/sqliteQuestionLog';
 import { migrate, openSqliteDatabase } from '../../../src/adapters/sqlite/sqliteDatabase';
+import { createInMemoryQuestionLog } from '../../../src/features/policy/teaching/questionLog';
+import { describeQuestionLogContract } from '../../support/contracts/questionLogContract';
 
 describe('SQLite question log', () => {
   let dir: string;
@@ -11,24 +13,24 @@ describe('SQLite question log', () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('when an answer was phrased by AI, then its phrasing and cited section survive a restart', () => {
+  it('when an answer was phrased by AI, then its phrasing and cited section survive a restart', async () => {
     const file = path.join(dir, 'bot.sqlite');
     let db = openSqliteDatabase(file);
-    const id = createSqliteQuestionLog(db).recordQuestion({
+    const id = await createSqliteQuestionLog(db).recordQuestion({
       question: 'Can I accept a friend request from a parent?', answered: true, citedSection: 'liverpool-model#7',
       askedAt: '2026-11-21T09:00:00.000Z', phrasing: { text: 'No, keep to the school accounts.', section: 'liverpool-model#7' },
     });
-    const plainId = createSqliteQuestionLog(db).recordQuestion({ question: 'Pension?', answered: false, citedSection: null, askedAt: '2026-11-21T09:01:00.000Z' });
+    const plainId = await createSqliteQuestionLog(db).recordQuestion({ question: 'Pension?', answered: false, citedSection: null, askedAt: '2026-11-21T09:01:00.000Z' });
     db.close();
 
     db = openSqliteDatabase(file);
     const log = createSqliteQuestionLog(db);
-    expect(log.getQuestion(id)).toMatchObject({ answered: true, phrasing: { text: 'No, keep to the school accounts.', section: 'liverpool-model#7' } });
-    expect(log.getQuestion(plainId)).toMatchObject({ answered: false, phrasing: null, helpful: null });
+    expect(await log.getQuestion(id)).toMatchObject({ answered: true, phrasing: { text: 'No, keep to the school accounts.', section: 'liverpool-model#7' } });
+    expect(await log.getQuestion(plainId)).toMatchObject({ answered: false, phrasing: null, helpful: null });
     db.close();
   });
 
-  it('when a database from before phrasing was kept is opened, then its questions are still there, unphrased', () => {
+  it('when a database from before phrasing was kept is opened, then its questions are still there, unphrased', async () => {
     const file = path.join(dir, 'old.sqlite');
     const db = openSqliteDatabase(file);
     // The first version of the schema, as an earlier release left it.
@@ -42,9 +44,12 @@ describe('SQLite question log', () => {
 
     const log = createSqliteQuestionLog(db);
 
-    expect(log.getQuestion('old-1')).toMatchObject({ question: 'Can I tag pupils?', phrasing: null });
-    expect(log.recordFeedback('old-1', false, '2026-11-21T09:00:00.000Z')).toBe(true);
-    expect(log.listFailed(10).map((q) => q.id)).toEqual(['old-1']);
+    expect(await log.getQuestion('old-1')).toMatchObject({ question: 'Can I tag pupils?', phrasing: null });
+    expect(await log.recordFeedback('old-1', false, '2026-11-21T09:00:00.000Z')).toBe(true);
+    expect((await log.listFailed(10)).map((q) => q.id)).toEqual(['old-1']);
     db.close();
   });
 });
+
+describeQuestionLogContract('SQLite', () => createSqliteQuestionLog(openSqliteDatabase(':memory:')));
+describeQuestionLogContract('in memory', () => createInMemoryQuestionLog());

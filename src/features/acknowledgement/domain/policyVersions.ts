@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PolicyDocument } from '../../policy/policyDocument';
+import type { PolicyDocument } from '../../policy';
 import { AcknowledgementStore } from './acknowledgementStore';
 import { PolicyVersion } from './acknowledgementTypes';
 

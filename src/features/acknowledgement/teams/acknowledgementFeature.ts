@@ -15,6 +15,7 @@ import { renderCampaignStatusCard } from './cards/campaignStatusCard';
 import { AdaptiveCardJson, toAttachment } from '../../../teams/cards';
 import { Verbs } from '../../../teams/verbs';
 import { BotApp, BotFeature } from '../../../teams/botFeature';
+import { errorCode } from '../../../shared/errorCode';
 
 /** Logs ids and codes only. */
 export interface AcknowledgementLog {
@@ -60,11 +61,6 @@ function userOf(context: TurnContext, channel: AcknowledgementChannel): { userId
 
 function str(value: unknown): string {
   return typeof value === 'string' ? value : '';
-}
-
-function errorCode(err: unknown): string {
-  const code = (err as { code?: unknown })?.code;
-  return typeof code === 'string' ? code : 'UNEXPECTED';
 }
 
 /** Creates the acknowledgement feature. */

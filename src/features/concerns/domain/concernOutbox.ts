@@ -1,6 +1,7 @@
 import { ConcernDelivery, ConcernLog, ConcernStore, OutboxEntry, OutboxTask, ReporterNotifier } from './concernPorts';
 import { ConcernRoutingTable } from './concernRouting';
 import { ConcernCase, ConcernError, DestinationRole, NewConcernEvent } from './concernTypes';
+import { errorCode } from '../../../shared/errorCode';
 
 /** What the outbox needs. */
 export interface ConcernOutboxDeps {
@@ -28,13 +29,6 @@ export interface ConcernOutbox {
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function errorCode(err: unknown): string {
-  const e = err as { code?: unknown; statusCode?: unknown };
-  if (typeof e?.statusCode === 'number') return `HTTP_${e.statusCode}`;
-  if (typeof e?.code === 'string' && e.code) return e.code;
-  return 'DELIVERY_ERROR';
-}
-
 /**
  * Creates the outbox processor. Each entry is claimed (committed as in flight) before anything is sent, and
  * completed with its events in one transaction after, so a restart re-sends only what may not have arrived,
@@ -61,7 +55,7 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
         const { messageId } = await deps.delivery.deliver(role, address, concern, { possibleDuplicate });
         return { ok: true, messageId, recipientId: address.kind === 'person' ? address.aadObjectId : undefined };
       } catch (err) {
-        code = errorCode(err);
+        code = errorCode(err, 'DELIVERY_ERROR');
         deps.log.warn({ reference: concern.report.reference, role, attempt: i + 1, code }, 'concern delivery attempt failed');
       }
     }
@@ -104,7 +98,7 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
       await deps.notifier.notify(concern.report, 'received', role);
       await deps.store.append(concern.report.id, [{ type: 'reporterNotified', at, data: { notice: 'received' } }]);
     } catch (err) {
-      const code = errorCode(err);
+      const code = errorCode(err, 'DELIVERY_ERROR');
       deps.log.warn({ reference: concern.report.reference, notice: 'received', code }, 'reporter notice failed');
       await deps.store.append(concern.report.id, [{ type: 'routeFailed', at, data: { role: 'reporter', notice: 'received', code } }],
         [{ kind: 'notifyReporter', notice: 'received' }]);
@@ -118,7 +112,7 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
         { type: 'reporterNotified', at: now().toISOString(), data: { notice: task.notice } },
       ]);
     } catch (err) {
-      const code = errorCode(err);
+      const code = errorCode(err, 'DELIVERY_ERROR');
       const giveUp = entry.attempts >= 10 || code === 'HTTP_403';
       deps.log.warn({ reference: concern.report.reference, notice: task.notice, code, giveUp }, 'reporter notice failed');
       const events: NewConcernEvent[] = [

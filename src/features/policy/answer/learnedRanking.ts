@@ -1,7 +1,7 @@
 import { dot, LearnedModel } from './learnedModel';
 import { modelTokens } from './modelText';
 import { PolicyDocument, PolicySection } from '../policyDocument';
-import { frontPageSection, Passage, SectionMatch, splitPassages } from './policyIndex';
+import { frontPageSection, Passage, SectionMatch, splitPassages } from './passages';
 
 /** How many lexical candidates the re-ranker sees, as in training (scripts/exportTrainingData.ts). */
 export const LEXICAL_CANDIDATES = 10;

@@ -1,40 +1,16 @@
 import MiniSearch from 'minisearch';
 import { ALTERNATIVE_WEIGHT, ExpandedTerm, expandQuestion, indexTerms, WORD_CONCEPT } from './lexicon';
-import { FRONT_PAGE_TITLE, PolicyDocument, PolicySection } from '../policyDocument';
+import { PolicyDocument, PolicySection } from '../policyDocument';
 import { isFramingWord, stemToken, tokenize } from './textAnalysis';
 import { WordRole, wordRoles } from './questionAnalysis';
 import { lemmaFrequency, warmWordNet, wordNetAlternatives } from './wordnetSynonyms';
 import { LearnedModel, loadLearnedModel } from './learnedModel';
 import { createLearnedRanker, LEXICAL_CANDIDATES, LearnedRanking } from './learnedRanking';
+import { frontPageSection, Passage, SectionMatch, splitPassages } from './passages';
 
-/** The smallest quotable piece of a policy: a sentence, or a bullet with the line that introduces it. */
-export interface Passage {
-  id: number;
-  doc: PolicyDocument;
-  section: PolicySection;
-  /** Position of the passage within its section, for quoting neighbours in reading order. */
-  position: number;
-  text: string;
-  /**
-   * The lead-in a bullet completes ("Individuals should not upload any content ... that:"), or the sentence
-   * a sentence refers back to ("In these cases ..."); indexed and quoted with the passage.
-   */
-  leadIn: string | null;
-}
-
-/** A section ranked for a question, with the passages that matched it. */
-export interface SectionMatch {
-  doc: PolicyDocument;
-  section: PolicySection;
-  score: number;
-  /**
-   * Share (0..1) of the question's weight covered by the ideas of the best passage (its text, lead-in and
-   * section title): each idea weighs its importance (see QuestionIdea), unknown topics included; an idea the
-   * passage matches only through a WordNet alternative counts in part (see coverageCredit).
-   */
-  coverage: number;
-  passages: { passage: Passage; score: number; concepts: Set<string> }[];
-}
+// Passages and section matches are defined in passages.ts (the learnt ranking uses them too); re-exported for callers.
+export { frontPageSection, splitPassages, splitSentences } from './passages';
+export type { Passage, SectionMatch } from './passages';
 
 /** Search results for one question. */
 export interface SearchResult {
@@ -289,11 +265,6 @@ function unknownWordShare(question: string, stems: readonly string[]): number {
   return frequency >= COMMON_WORD_FREQUENCY ? COMMON_WORD_WEIGHT : 1;
 }
 
-/** Front-page facts (review dates, owners, version) are searchable, cited as the document's front page. */
-export function frontPageSection(doc: PolicyDocument): PolicySection {
-  return { ordinal: 0, number: null, title: FRONT_PAGE_TITLE, level: 1, parent: null, text: doc.frontPage.join('\n\n') };
-}
-
 function sectionTitleChain(doc: PolicyDocument, section: PolicySection): string {
   const titles: string[] = [section.title];
   let parent = section.parent;
@@ -304,69 +275,4 @@ function sectionTitleChain(doc: PolicyDocument, section: PolicySection): string 
     parent = p.parent;
   }
   return titles.join(' ');
-}
-
-/** Openings of a sentence that only makes sense with the sentence before it. */
-const REFERS_BACK = /^(this|these|those|such|they|it|in (these|this|such) cases?|as such|therefore|however)\b/i;
-
-const ABBREVIATIONS = /\b(e\.g|i\.e|etc|ie|eg|mr|mrs|ms|dr|no|vs|cf)\.$/i;
-
-/** Splits a section's text into quotable passages: sentences of paragraphs, and bullets with their lead-in. */
-export function splitPassages(text: string): { text: string; leadIn: string | null }[] {
-  const out: { text: string; leadIn: string | null }[] = [];
-  let leadIn: string | null = null;
-  const parents: string[] = [];
-  for (const rawLine of joinBrokenParagraphs(text.split('\n'))) {
-    if (rawLine.trim() === '') continue;
-    const bullet = /^(\s*)- (.*)$/.exec(rawLine);
-    if (bullet) {
-      const depth = bullet[1].length / 2;
-      parents.length = depth;
-      const context = [leadIn, ...parents].filter((x): x is string => !!x).join(' ');
-      out.push({ text: bullet[2], leadIn: context || null });
-      parents[depth] = bullet[2];
-      continue;
-    }
-    parents.length = 0;
-    const sentences = splitSentences(rawLine.trim());
-    // A sentence that refers back ("In these cases ...", "Such contact ...") is read with the one before it.
-    sentences.forEach((s, i) => out.push({ text: s, leadIn: i > 0 && REFERS_BACK.test(s) ? sentences[i - 1] : null }));
-    // A line ending in a colon introduces the bullets that follow it.
-    leadIn = /[:\-]$/.test(rawLine.trim()) ? sentences[sentences.length - 1] ?? null : null;
-  }
-  return out;
-}
-
-/**
- * Rejoins a paragraph that a page or line break split in the source ("... In addition" / "there are some
- * cases ..."): a line that ends without punctuation, followed by one that starts in lower case.
- */
-function joinBrokenParagraphs(lines: string[]): string[] {
-  const out: string[] = [];
-  for (const line of lines) {
-    if (line.trim() === '') continue;
-    const prev = out[out.length - 1];
-    const isBullet = /^\s*- /.test(line);
-    if (prev !== undefined && !isBullet && !/^\s*- /.test(prev) && !/[.!?:;,)"'\u2019\u201d*]\s*$/.test(prev) && /^[a-z]/.test(line.trim())) {
-      out[out.length - 1] = `${prev.trimEnd()} ${line.trim()}`;
-    } else out.push(line);
-  }
-  return out;
-}
-
-/** Splits a paragraph into sentences without breaking at "e.g." or "i.e.". */
-export function splitSentences(paragraph: string): string[] {
-  const parts: string[] = [];
-  let start = 0;
-  const re = /[.!?]["')]*\s+(?=["'(]?[A-Z0-9])/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(paragraph)) !== null) {
-    const candidate = paragraph.slice(start, m.index + 1);
-    if (ABBREVIATIONS.test(candidate)) continue;
-    parts.push(paragraph.slice(start, m.index + m[0].trimEnd().length).trim());
-    start = m.index + m[0].length;
-  }
-  const rest = paragraph.slice(start).trim();
-  if (rest) parts.push(rest);
-  return parts;
 }

@@ -14,16 +14,16 @@ export interface AskedQuestion {
   phrasing: { text: string; section: string } | null;
 }
 
-/** Port: where questions and "Was this helpful?" replies are kept. */
+/** Port: where questions and "Was this helpful?" replies are kept. Asynchronous, so any store can implement it. */
 export interface QuestionLog {
   /** Records a question and the outcome; returns its id for the feedback buttons. */
-  recordQuestion(entry: Omit<AskedQuestion, 'id' | 'helpful' | 'phrasing'> & { phrasing?: AskedQuestion['phrasing'] }): string;
+  recordQuestion(entry: Omit<AskedQuestion, 'id' | 'helpful' | 'phrasing'> & { phrasing?: AskedQuestion['phrasing'] }): Promise<string>;
   /** Looks a question up by id. */
-  getQuestion(id: string): AskedQuestion | null;
+  getQuestion(id: string): Promise<AskedQuestion | null>;
   /** Records whether the answer helped; the latest reply counts. Returns false for an unknown id. */
-  recordFeedback(id: string, helpful: boolean, at: string): boolean;
+  recordFeedback(id: string, helpful: boolean, at: string): Promise<boolean>;
   /** Questions the policy failed: not covered, or answered but marked unhelpful. Newest first. */
-  listFailed(limit: number): AskedQuestion[];
+  listFailed(limit: number): Promise<AskedQuestion[]>;
 }
 
 /** In-memory question log, for tests and the CLI. */
@@ -31,18 +31,19 @@ export function createInMemoryQuestionLog(): QuestionLog {
   const rows = new Map<string, AskedQuestion>();
   let next = 1;
   return {
-    recordQuestion(entry) {
+    async recordQuestion(entry) {
       const id = `q${next++}`;
       rows.set(id, { ...entry, phrasing: entry.phrasing ?? null, id, helpful: null });
       return id;
     },
-    getQuestion: (id) => rows.get(id) ?? null,
-    recordFeedback(id, helpful) {
+    getQuestion: async (id) => rows.get(id) ?? null,
+    async recordFeedback(id, helpful) {
       const row = rows.get(id);
       if (!row) return false;
-      row.helpful = helpful;
+      // The latest reply counts; the row is replaced, never edited in place, so earlier reads keep what they saw.
+      rows.set(id, { ...row, helpful });
       return true;
     },
-    listFailed: (limit) => [...rows.values()].filter((r) => !r.answered || r.helpful === false).reverse().slice(0, limit),
+    listFailed: async (limit) => [...rows.values()].filter((r) => !r.answered || r.helpful === false).reverse().slice(0, limit),
   };
 }

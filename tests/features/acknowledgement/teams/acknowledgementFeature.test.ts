@@ -1,42 +1,18 @@
-import http from 'node:http';
-import { AddressInfo } from 'node:net';
-import restify from 'restify';
-import { ConfigurationServiceClientCredentialFactory, MemoryStorage } from 'botbuilder';
-import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import { verifyAcknowledgementCsv } from '../../../../src/features/acknowledgement/domain/acknowledgementExport';
 import { AcknowledgementStore } from '../../../../src/features/acknowledgement/domain/acknowledgementStore';
 import { AcknowledgementModule, createAcknowledgementModule } from '../../../../src/features/acknowledgement/teams/acknowledgementFeature';
 import { Verbs } from '../../../../src/teams/verbs';
 import { parseAcknowledgementSettings } from '../../../../src/config/acknowledgementSettings';
 import { createSqliteAcknowledgementStore } from '../../../../src/adapters/sqlite/sqliteAcknowledgementStore';
+import { startBotHost } from '../../../support/botHost';
 import { cardProblems, cardVerbs } from '../../../support/cardAssertions';
+import { FakeConnector, startFakeConnector } from '../../../support/fakeConnector';
 import { person, policyVersion } from '../domain/ackTestKit';
 
 /**
- * Component test over real HTTP: the real TeamsAdapter and teams-ai Application serve /api/messages on a free
- * loopback port; replies go to a small fake connector on loopback that records them.
+ * Component test over real HTTP: the product's bot app and server (tests/support/botHost) serve /api/messages on a
+ * free loopback port; replies go to a small fake connector on loopback that records them.
  */
-
-interface ConnectorCall { path: string; body: Record<string, unknown> }
-
-async function startFakeConnector() {
-  const calls: ConnectorCall[] = [];
-  let n = 0;
-  const server = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c) => { raw += c; });
-    req.on('end', () => {
-      calls.push({ path: decodeURIComponent(req.url ?? ''), body: raw ? JSON.parse(raw) : {} });
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ id: `activity-${++n}` }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, calls,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 const OWNER = { id: '29:owner', aadObjectId: 'aad-owner', name: 'Hana Head' };
 const STAFF = { id: '29:staff1', aadObjectId: 'aad-1', name: 'Person 1' };
@@ -52,16 +28,8 @@ async function startBot(store: AcknowledgementStore, connectorUrl: string) {
     policySections: () => ['1. Introduction', '2. Contact with pupils'],
     logger: { info: (o, m) => logLines.push(JSON.stringify({ ...o, m })), warn: (o, m) => logLines.push(JSON.stringify({ ...o, m })) },
   });
-  const adapter = new TeamsAdapter({}, new ConfigurationServiceClientCredentialFactory({}));
-  const app = new Application<TurnState>({ adapter, storage: new MemoryStorage(), startTypingTimer: false });
-  mod.feature.register(app);
-  const server = restify.createServer();
-  server.use(restify.plugins.bodyParser());
-  server.post('/api/messages', async (req, res) => {
-    await adapter.process(req, res, (context) => app.run(context).then(() => undefined));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const botUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`;
+  const host = await startBotHost(() => [mod.feature]);
+  const botUrl = host.botUrl;
   let seq = 0;
   async function send(activity: Record<string, unknown>): Promise<{ status: number; body: { type?: string; value?: unknown } }> {
     const res = await fetch(botUrl, {
@@ -77,7 +45,7 @@ async function startBot(store: AcknowledgementStore, connectorUrl: string) {
   const personal = (user: typeof STAFF) => ({ id: `a:personal-${user.id}`, conversationType: 'personal', tenantId: 'tenant-1' });
   return {
     mod, logLines,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => host.close(),
     message: (user: typeof STAFF, text: string) => send({ type: 'message', text, from: user, conversation: personal(user) }),
     execute: (user: Partial<typeof STAFF>, verb: string, data: unknown) => send({
       type: 'invoke', name: 'adaptiveCard/action', from: user, conversation: personal(user as typeof STAFF), replyToId: 'card-1',
@@ -93,14 +61,14 @@ const cardOf = (body: { type?: string; value?: unknown }) => {
 };
 
 describe('acknowledgement feature over HTTP', () => {
-  let connector: Awaited<ReturnType<typeof startFakeConnector>>;
+  let connector: FakeConnector;
   let store: AcknowledgementStore;
   let bot: Awaited<ReturnType<typeof startBot>>;
   let campaignId: string;
   let mod: AcknowledgementModule;
 
   beforeEach(async () => {
-    connector = await startFakeConnector();
+    connector = await startFakeConnector({ ratePerSecond: 0 });
     store = createSqliteAcknowledgementStore(':memory:');
     await store.savePolicyVersion(policyVersion('hash-v1', '2026-01-01T00:00:00.000Z'));
     await store.upsertStaff([person(1), person(2), person(3)]);

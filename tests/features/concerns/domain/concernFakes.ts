@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { Writable } from 'node:stream';
-import { createLogger, AppLogger } from '../../../../src/logger';
+import { createLogger, AppLogger } from '../../../../src/shared/logger';
 import { ConcernDelivery, ReporterNoticeKind, ReporterNotifier } from '../../../../src/features/concerns/domain/concernPorts';
 import { ConcernRoutingTable, DEFAULT_CONCERN_ROUTES, DestinationAddress } from '../../../../src/features/concerns/domain/concernRouting';
 import { ConcernCase, ConcernOrigin, ConcernReport, ConcernReporter, DestinationRole } from '../../../../src/features/concerns/domain/concernTypes';

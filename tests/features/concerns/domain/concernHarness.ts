@@ -2,7 +2,7 @@ import { createConcernOutbox } from '../../../../src/features/concerns/domain/co
 import { ConcernRoutingTable } from '../../../../src/features/concerns/domain/concernRouting';
 import { createConcernReporting } from '../../../../src/features/concerns/domain/concernReporting';
 import { createConcernTriage } from '../../../../src/features/concerns/domain/concernTriage';
-import { AppLogger } from '../../../../src/logger';
+import { AppLogger } from '../../../../src/shared/logger';
 import { createFieldCipher } from '../../../../src/adapters/fieldEncryption';
 import { createSqliteConcernStore } from '../../../../src/adapters/sqlite/sqliteConcernStore';
 import { openSqliteDatabase, SqliteDatabase } from '../../../../src/adapters/sqlite/sqliteDatabase';

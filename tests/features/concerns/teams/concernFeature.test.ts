@@ -1,12 +1,10 @@
 import fs from 'node:fs';
-import http from 'node:http';
-import { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigurationServiceClientCredentialFactory, MemoryStorage } from 'botbuilder';
-import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
-import { createConcernFeature, REPORT_CONCERN_COMMAND_ID } from '../../../../src/features/concerns/teams/concernFeature';
-import { createServer, listen } from '../../../../src/teams/server';
+import { composeConcerns } from '../../../../src/compose/concerns';
+import { ConcernFeature, REPORT_CONCERN_COMMAND_ID } from '../../../../src/features/concerns/teams/concernFeature';
+import { startBotHost } from '../../../support/botHost';
+import { ConnectorCall, FakeConnector, startFakeConnector } from '../../../support/fakeConnector';
 import { Verbs } from '../../../../src/teams/verbs';
 import { parseConcernSettings } from '../../../../src/config/concernSettings';
 import { createFieldCipher } from '../../../../src/adapters/fieldEncryption';
@@ -18,18 +16,10 @@ import { PLAYGROUND_SAFEGUARDING_CHANNEL_ID, PLAYGROUND_USERS, startPlayground }
 import { capturedLogger, formFor, noSleep, SECRET_TEXT } from '../domain/concernFakes';
 
 /**
- * Component test over real HTTP: the real TeamsAdapter and teams-ai Application serve /api/messages on a free
- * loopback port; the bot's outgoing Bot Framework calls (replies, proactive posts, 1:1 creation, card updates)
+ * Component test over real HTTP: the product's bot app and server (tests/support/botHost) serve /api/messages on a
+ * free loopback port; the bot's outgoing Bot Framework calls (replies, proactive posts, 1:1 creation, card updates)
  * go to a fake connector, also on loopback, that records them.
  */
-
-interface ConnectorCall {
-  status: number;
-  method: string;
-  path: string;
-  conversationId: string;
-  body: Record<string, unknown>;
-}
 
 const CHANNEL = '19:safeguarding@thread.tacv2';
 const PEOPLE = {
@@ -39,63 +29,23 @@ const PEOPLE = {
   outsider: { id: '29:outsider', aadObjectId: 'aad-outsider', name: 'Oli Outsider' },
 };
 
-async function startFakeConnector() {
-  const calls: ConnectorCall[] = [];
-  /** Conversation id prefixes that fail, with the status they fail with (503 is retried by the connector client, 404 is not). */
-  const failing = new Map<string, number>();
-  let n = 0;
-  const server = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c) => { raw += c; });
-    req.on('end', () => {
-      const body = raw ? JSON.parse(raw) : {};
-      const url = decodeURIComponent(req.url ?? '');
-      const m = /^\/v3\/conversations(?:\/([^/]+))?(?:\/activities(?:\/([^/]+))?)?/.exec(url);
-      let conversationId = m?.[1] ?? '';
-      if (req.method === 'POST' && url === '/v3/conversations') conversationId = `a:1on1-${body.members?.[0]?.id}`;
-      const failure = [...failing].find(([prefix]) => conversationId.startsWith(prefix));
-      calls.push({ status: failure ? failure[1] : 200, method: req.method ?? '', path: url, conversationId, body });
-      res.setHeader('content-type', 'application/json');
-      if (failure) {
-        res.statusCode = failure[1];
-        res.end(JSON.stringify({ error: { code: 'ServiceUnavailable', message: 'down' } }));
-        return;
-      }
-      res.statusCode = req.method === 'POST' && url === '/v3/conversations' ? 201 : 200;
-      res.end(JSON.stringify(url === '/v3/conversations' ? { id: conversationId } : { id: `activity-${++n}` }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  return { url, calls, failing, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
-async function stopServer(server: ReturnType<typeof createServer>): Promise<void> {
-  await new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.server.closeAllConnections();
-  });
-}
-
 async function startBotServer(db: SqliteDatabase, env: Record<string, string>, deliveryWaitMs: number, now?: () => Date) {
   const { value: settings, errors } = parseConcernSettings(env, 'local');
   if (errors.length) throw new Error(errors.join('; '));
-  const adapter = new TeamsAdapter({}, new ConfigurationServiceClientCredentialFactory({}));
-  // The same application options as createBotApp (default REPLACE_FOR_INTERACTOR; mentions removed).
-  const app = new Application<TurnState>({ adapter, storage: new MemoryStorage(), startTypingTimer: false, removeRecipientMention: true, adaptiveCards: {} });
   const captured = capturedLogger();
-  const feature = createConcernFeature({
-    settings, store: createSqliteConcernStore(db, createFieldCipher(settings.encryptionKey)), adapter, botAppId: '',
-    logger: captured.logger, sleep: noSleep, deliveryWaitMs, now,
-  });
-  feature.register(app);
-  const server = createServer({ adapter, app, logger: captured.logger });
-  const botUrl = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}/api/messages`;
-  return { feature, server, botUrl, logLines: captured.lines };
+  let feature!: ConcernFeature;
+  const host = await startBotHost((adapter) => {
+    feature = composeConcerns({
+      settings, store: createSqliteConcernStore(db, createFieldCipher(settings.encryptionKey)), adapter, botAppId: '',
+      logger: captured.logger, sleep: noSleep, deliveryWaitMs, now,
+    });
+    return [feature];
+  }, captured.logger);
+  return { feature, host, botUrl: host.botUrl, logLines: captured.lines };
 }
 
 async function startBot(connectorUrl: string, db: SqliteDatabase, env: Record<string, string>, deliveryWaitMs = 60_000, now?: () => Date) {
-  const { feature, server, botUrl, logLines } = await startBotServer(db, env, deliveryWaitMs, now);
+  const { feature, host, botUrl, logLines } = await startBotServer(db, env, deliveryWaitMs, now);
   let seq = 0;
 
   async function send(activity: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
@@ -115,7 +65,7 @@ async function startBot(connectorUrl: string, db: SqliteDatabase, env: Record<st
 
   return {
     feature, logLines,
-    close: () => stopServer(server),
+    close: () => host.close(),
     message: (user: typeof PEOPLE.reporter, text: string, conversation: object = personal(user)) =>
       send({ type: 'message', text, from: user, conversation }),
     execute: (user: typeof PEOPLE.reporter, verb: string, data: object, conversation: object = personal(user), replyToId = 'card-1') =>
@@ -153,12 +103,12 @@ function cardsIn(call: ConnectorCall): Record<string, unknown>[] {
 }
 
 describe('concern feature over HTTP', () => {
-  let connector: Awaited<ReturnType<typeof startFakeConnector>>;
+  let connector: FakeConnector;
   let bot: Awaited<ReturnType<typeof startBot>>;
   let db: SqliteDatabase;
 
   beforeEach(async () => {
-    connector = await startFakeConnector();
+    connector = await startFakeConnector({ ratePerSecond: 0 });
     db = openSqliteDatabase(':memory:');
     bot = await startBot(connector.url, db, ENV);
   });
@@ -292,7 +242,7 @@ describe('concern feature over HTTP', () => {
     expect(JSON.stringify(cardOf(sent.body))).toContain('It has reached the Deputy Designated Safeguarding Lead');
     const created = connector.calls.filter((c) => c.method === 'POST' && c.path === '/v3/conversations');
     expect(created.map((c) => (c.body.members as { id: string }[])[0].id)).toEqual([PEOPLE.deputy.aadObjectId]);
-    expect(messagesTo(`a:1on1-${PEOPLE.deputy.aadObjectId}`)).toHaveLength(1);
+    expect(messagesTo(`a:${PEOPLE.deputy.aadObjectId}`)).toHaveLength(1);
 
     await bot.message(PEOPLE.dsl, 'concern export SG-2026-0001');
     const exported = messagesTo('a:personal-29:dsl').map((c) => String(c.body.text)).join('');
@@ -315,7 +265,7 @@ describe('concern feature over HTTP', () => {
     const file = path.join(dir, 'bot.sqlite');
     try {
       connector.failing.set(CHANNEL, 404);
-      connector.failing.set(`a:1on1-${PEOPLE.deputy.aadObjectId}`, 404);
+      connector.failing.set(`a:${PEOPLE.deputy.aadObjectId}`, 404);
       const firstDb = openSqliteDatabase(file);
       const first = await startBot(connector.url, firstDb, ENV);
       const sent = await first.execute(PEOPLE.reporter, Verbs.concernSubmit, formFor('childSafety'));
@@ -355,7 +305,7 @@ describe('concern feature over HTTP', () => {
     const created = connector.calls.filter((c) => c.path === '/v3/conversations');
     expect(created).toHaveLength(1);
     expect(created[0].body).toMatchObject({ isGroup: false, members: [{ id: 'aad-senior-manager' }] });
-    expect(JSON.stringify(cardsIn(messagesTo('a:1on1-aad-senior-manager')[0]))).toContain(SECRET_TEXT.whatHappened);
+    expect(JSON.stringify(cardsIn(messagesTo('a:aad-senior-manager')[0]))).toContain(SECRET_TEXT.whatHappened);
   });
 
   test('when the message action is used, then the form opens pre-filled with the message and submitting it files the report', async () => {
@@ -391,7 +341,7 @@ describe('concern feature over HTTP', () => {
     await bot.message(PEOPLE.reporter, 'report a concern', conversation);
     const channelReplies = messagesTo('19:general');
     expect(channelReplies.map((c) => c.body.text)).toEqual(['I have sent you the form in your private chat with me.']);
-    expect(cardsIn(messagesTo('a:1on1-29:reporter')[0])[0]).toMatchObject({ type: 'AdaptiveCard' });
+    expect(cardsIn(messagesTo('a:29:reporter')[0])[0]).toMatchObject({ type: 'AdaptiveCard' });
   });
 
   test('when the DSL lists and opens concerns, then they see them; anyone else is refused', async () => {
@@ -513,7 +463,7 @@ describe('concern feature in the Microsoft 365 Agents Playground', () => {
   });
   afterAll(async () => {
     await pg?.stop();
-    await stopServer(bot.server);
+    await bot.host.close();
     db.close();
   });
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createAcknowledgementStore } from '../../src/compose/acknowledgementStoreFactory';
+import { createAcknowledgementStore } from '../../src/compose/stores';
 import { openSqliteDatabase } from '../../src/adapters/sqlite/sqliteDatabase';
 import { AzuriteTables, startAzuriteTables } from '../support/azuriteServer';
 

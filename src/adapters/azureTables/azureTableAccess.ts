@@ -1,0 +1,91 @@
+import { TableClient, TransactionAction } from '@azure/data-tables';
+import type { TokenCredential } from '@azure/core-auth';
+import { StoreError } from '../../features/acknowledgement/domain/acknowledgementStore';
+import { Entity } from './azureTableAcknowledgementEntities';
+
+/** Entity group transactions take at most 100 operations. */
+export const BATCH = 100;
+/** The tables of the acknowledgement store, each named with the configured prefix. */
+export const TABLES = ['Versions', 'Staff', 'Sync', 'Refs', 'Campaigns', 'Deliveries', 'Acks', 'Audit', 'Workers'] as const;
+export type TableName = (typeof TABLES)[number];
+
+/** The HTTP status of a failed Azure call. */
+export const statusOf = (err: unknown): number | undefined => (err as { statusCode?: number }).statusCode;
+/** A storage failure, with the first line of its message only. */
+export const unavailable = (err: unknown): StoreError =>
+  new StoreError('STORE_UNAVAILABLE', `Azure Table storage failed: ${(err as Error).message?.split('\n')[0] ?? 'unknown'}`);
+
+/** How to reach the storage account: a connection string (Azurite, keys) or an account URL and a credential. */
+export interface AzureTableStoreOptions {
+  connectionString?: string;
+  accountUrl?: string;
+  /** Managed identity or client secret credential from @azure/identity, used with accountUrl. */
+  credential?: TokenCredential;
+  /** Letters only; prefixes every table name so several products can share an account. Default "policybot". */
+  tablePrefix?: string;
+  /** Allows http endpoints (Azurite on loopback only). */
+  allowInsecureConnection?: boolean;
+}
+
+/** Opens the store's tables, creating them when missing. */
+export async function openTables(options: AzureTableStoreOptions): Promise<Record<TableName, TableClient>> {
+  const prefix = options.tablePrefix ?? 'policybot';
+  if (!/^[A-Za-z][A-Za-z0-9]{0,40}$/.test(prefix)) {
+    throw new StoreError('STORE_UNAVAILABLE', 'The table prefix must be letters and digits, starting with a letter');
+  }
+  const clientOptions = { allowInsecureConnection: options.allowInsecureConnection ?? false };
+  const make = (name: TableName): TableClient => {
+    const table = `${prefix}${name}`;
+    if (options.connectionString) return TableClient.fromConnectionString(options.connectionString, table, clientOptions);
+    if (options.accountUrl && options.credential) return new TableClient(options.accountUrl, table, options.credential, clientOptions);
+    throw new StoreError('STORE_UNAVAILABLE', 'Azure Table storage needs a connection string, or an account URL and a credential');
+  };
+  const clients = Object.fromEntries(TABLES.map((t) => [t, make(t)])) as Record<TableName, TableClient>;
+  for (const client of Object.values(clients)) {
+    try {
+      await client.createTable();
+    } catch (err) {
+      if (statusOf(err) !== 409) throw unavailable(err);
+    }
+  }
+  return clients;
+}
+
+/** Point reads, queries and batched upserts over the store's tables. */
+export class TableAccess {
+  constructor(protected readonly t: Record<TableName, TableClient>) {}
+
+  protected async get(table: TableName, pk: string, rk: string): Promise<Entity | undefined> {
+    try {
+      return (await this.t[table].getEntity<Record<string, unknown>>(pk, rk)) as Entity;
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  protected async list(table: TableName, filter?: string, select?: string[]): Promise<Entity[]> {
+    const out: Entity[] = [];
+    const iter = this.t[table].listEntities<Record<string, unknown>>({ queryOptions: { filter, select } });
+    for await (const e of iter) out.push(e as Entity);
+    return out;
+  }
+
+  protected async upsertMany(table: TableName, entities: Record<string, unknown>[]): Promise<void> {
+    const byPartition = new Map<string, Record<string, unknown>[]>();
+    for (const e of entities) {
+      const pk = String(e.partitionKey);
+      const group = byPartition.get(pk);
+      // Appended in place: rebuilding the array per entity made a first sync of 50,000 staff quadratic.
+      if (group) group.push(e);
+      else byPartition.set(pk, [e]);
+    }
+    for (const group of byPartition.values()) {
+      for (let i = 0; i < group.length; i += BATCH) {
+        const actions: TransactionAction[] = group.slice(i, i + BATCH)
+          .map((e) => ['upsert', e as { partitionKey: string; rowKey: string }, 'Replace']);
+        await this.t[table].submitTransaction(actions);
+      }
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import { TableEntityResult } from '@azure/data-tables';
+import { randomInt } from 'node:crypto';
+import {
+  Acknowledgement, Campaign, Delivery, DeliveryState, PolicyVersion, StaffMember,
+} from '../../features/acknowledgement/domain/acknowledgementTypes';
+
+/** How acknowledgement data is laid out in Azure Tables: keys, and entities to and from the domain's records. */
+
+/** Deliveries are spread over this many shards so concurrent senders rarely contend for the same rows. */
+export const DELIVERY_SHARDS = 16;
+
+/** An entity as read back, with its keys. */
+export type Entity = TableEntityResult<Record<string, unknown>> & { partitionKey: string; rowKey: string };
+
+/** Table keys may not hold '/', '\\', '#', '?': ids are percent-encoded. */
+export const key = (s: string): string => encodeURIComponent(s);
+export const unkey = (s: string): string => decodeURIComponent(s);
+export const opt = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+export function ackPartition(policyId: string, versionHash: string): string {
+  return `${key(policyId)}|${key(versionHash)}`;
+}
+
+export function newDeliveryEntity(pk: string, rk: string, now: string): { partitionKey: string; rowKey: string } & Record<string, unknown> {
+  return {
+    partitionKey: pk, rowKey: rk, shard: randomInt(DELIVERY_SHARDS), state: 'pending', attempts: 0, claimedBy: '',
+    leaseUntil: '', notBefore: '', reason: '', sentAt: '', activityId: '', conversationId: '', lastRemindedAt: '',
+    remindCount: 0, updatedAt: now,
+  };
+}
+
+export function campaignEntity(c: Campaign): { partitionKey: string; rowKey: string } & Record<string, unknown> {
+  return {
+    partitionKey: 'campaign', rowKey: key(c.id), policyId: c.policyId, versionHash: c.versionHash,
+    audience: JSON.stringify(c.audience), dueDate: c.dueDate, startedAt: c.startedAt, startedBy: c.startedBy,
+    round: c.round, seriesId: c.seriesId, status: c.status, nextRoundAt: c.nextRoundAt ?? '', closedAt: c.closedAt ?? '',
+  };
+}
+
+export function toPolicyVersion(e: Entity): PolicyVersion {
+  return {
+    policyId: unkey(e.partitionKey), versionHash: unkey(e.rowKey), title: String(e.title),
+    ...(opt(e.versionLabel) ? { versionLabel: String(e.versionLabel) } : {}),
+    ...(opt(e.reviewDate) ? { reviewDate: String(e.reviewDate) } : {}),
+    keyPoints: JSON.parse(String(e.keyPoints)) as string[],
+    ...(opt(e.readUrl) ? { readUrl: String(e.readUrl) } : {}),
+    material: e.material === true, ...(opt(e.wordingHash) ? { wordingHash: String(e.wordingHash) } : {}),
+    publishedAt: String(e.publishedAt),
+  };
+}
+
+export function toStaff(e: Entity): StaffMember {
+  return {
+    userId: unkey(e.rowKey), userPrincipalName: String(e.upn), displayName: String(e.displayName),
+    ...(opt(e.department) ? { department: String(e.department) } : {}),
+    ...(opt(e.school) ? { school: String(e.school) } : {}),
+    active: e.active === true, source: e.source as StaffMember['source'], updatedAt: String(e.updatedAt),
+  };
+}
+
+export function toCampaign(e: Entity): Campaign {
+  return {
+    id: unkey(e.rowKey), policyId: String(e.policyId), versionHash: String(e.versionHash),
+    audience: JSON.parse(String(e.audience)) as Campaign['audience'], dueDate: String(e.dueDate),
+    startedAt: String(e.startedAt), startedBy: String(e.startedBy), round: Number(e.round), seriesId: String(e.seriesId),
+    status: e.status as Campaign['status'],
+    ...(opt(e.nextRoundAt) ? { nextRoundAt: String(e.nextRoundAt) } : {}),
+    ...(opt(e.closedAt) ? { closedAt: String(e.closedAt) } : {}),
+  };
+}
+
+export function toDelivery(e: Record<string, unknown> & { partitionKey?: string; rowKey?: string }): Delivery {
+  const o = (name: string) => (opt(e[name]) ? { [name]: String(e[name]) } : {});
+  return {
+    campaignId: unkey(String(e.partitionKey)), userId: unkey(String(e.rowKey)), state: e.state as DeliveryState,
+    attempts: Number(e.attempts ?? 0), remindCount: Number(e.remindCount ?? 0), updatedAt: String(e.updatedAt),
+    ...o('claimedBy'), ...o('leaseUntil'), ...o('notBefore'), ...o('reason'), ...o('sentAt'), ...o('activityId'),
+    ...o('conversationId'), ...o('lastRemindedAt'),
+  };
+}
+
+export function toAcknowledgement(e: Entity): Acknowledgement {
+  return {
+    policyId: String(e.policyId), versionHash: String(e.versionHash), userId: String(e.userId),
+    userPrincipalName: String(e.upn), displayName: String(e.displayName),
+    ...(opt(e.department) ? { department: String(e.department) } : {}),
+    ...(opt(e.school) ? { school: String(e.school) } : {}),
+    ...(opt(e.campaignId) ? { campaignId: String(e.campaignId) } : {}),
+    acknowledgedAt: String(e.acknowledgedAt), channel: e.channel as Acknowledgement['channel'],
+  };
+}

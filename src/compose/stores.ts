@@ -1,0 +1,86 @@
+import { TableClient } from '@azure/data-tables';
+import { DefaultAzureCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/core-auth';
+import { AppConfig } from '../config';
+import { CoreSettings } from '../config/coreSettings';
+import { AcknowledgementStore } from '../features/acknowledgement/domain/acknowledgementStore';
+import { ConcernStore } from '../features/concerns/domain/concernPorts';
+import { QuestionLog } from '../features/policy/teaching/questionLog';
+import { TeachingLinkStore } from '../features/policy/teaching/teachingLinks';
+import { createAzureTableAcknowledgementStore } from '../adapters/azureTables/azureTableAcknowledgementStore';
+import { createAzureTableTeachingLinkStore } from '../adapters/azureTables/azureTableTeachingLinkStore';
+import { createFieldCipher } from '../adapters/fieldEncryption';
+import { createSqliteAcknowledgementStore, createSqliteAcknowledgementStoreOn } from '../adapters/sqlite/sqliteAcknowledgementStore';
+import { createSqliteConcernStore } from '../adapters/sqlite/sqliteConcernStore';
+import { openSqliteDatabase, SqliteDatabase } from '../adapters/sqlite/sqliteDatabase';
+import { createSqliteQuestionLog } from '../adapters/sqlite/sqliteQuestionLog';
+import { createSqliteTeachingLinkStore } from '../adapters/sqlite/sqliteTeachingLinkStore';
+
+/** Every store the app uses, opened from configuration in one place. */
+export interface Stores {
+  /** The embedded database: always opened today, because concerns and the question log are kept only in SQLite. */
+  db: SqliteDatabase;
+  acknowledgement: AcknowledgementStore;
+  concerns: ConcernStore;
+  questions: QuestionLog;
+  teaching: TeachingLinkStore;
+}
+
+/** Opens every store the settings ask for; STORAGE=azure moves acknowledgements and teaching links to Azure Tables. */
+export async function openStores(config: AppConfig): Promise<Stores> {
+  const db = openSqliteDatabase(config.storage.sqlitePath);
+  const prefix = config.acknowledgement.azureTablePrefix;
+  return {
+    db,
+    acknowledgement: await createAcknowledgementStore({ storage: config.storage, azureTablePrefix: prefix, sqliteDb: db }),
+    concerns: createSqliteConcernStore(db, createFieldCipher(config.concerns.encryptionKey)),
+    questions: createSqliteQuestionLog(db),
+    teaching: await createTeachingLinkStore(config.storage, prefix, db),
+  };
+}
+
+/** Azurite speaks plain http on loopback; a real account is always https. */
+function isLocalAzurite(storage: CoreSettings['storage']): boolean {
+  const endpoint = storage.azureConnectionString ?? storage.azureAccountUrl ?? '';
+  return /(^|[=;])http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(endpoint) || /UseDevelopmentStorage=true/i.test(endpoint);
+}
+
+/** Where the composition root wants acknowledgement data kept. */
+export interface AcknowledgementStoreChoice {
+  storage: CoreSettings['storage'];
+  /** AZURE_TABLE_PREFIX (AcknowledgementSettings.azureTablePrefix). */
+  azureTablePrefix: string;
+  /** With STORAGE=sqlite: share the database other components opened, instead of opening the file again. */
+  sqliteDb?: SqliteDatabase;
+  /** With an Azure account URL: the identity to use (default: DefaultAzureCredential, e.g. managed identity). */
+  credential?: TokenCredential;
+}
+
+/** Opens the acknowledgement store the settings ask for: SQLite (embedded default) or Azure Table Storage. */
+export async function createAcknowledgementStore(choice: AcknowledgementStoreChoice): Promise<AcknowledgementStore> {
+  const { storage } = choice;
+  if (storage.kind === 'sqlite') {
+    return choice.sqliteDb ? createSqliteAcknowledgementStoreOn(choice.sqliteDb) : createSqliteAcknowledgementStore(storage.sqlitePath);
+  }
+  const allowInsecureConnection = isLocalAzurite(storage);
+  if (storage.azureConnectionString) {
+    return createAzureTableAcknowledgementStore({
+      connectionString: storage.azureConnectionString, tablePrefix: choice.azureTablePrefix, allowInsecureConnection,
+    });
+  }
+  return createAzureTableAcknowledgementStore({
+    accountUrl: storage.azureAccountUrl, credential: choice.credential ?? new DefaultAzureCredential(),
+    tablePrefix: choice.azureTablePrefix, allowInsecureConnection,
+  });
+}
+
+/** Opens the teaching-link store beside the question log: SQLite (embedded default) or Azure Table Storage. */
+export async function createTeachingLinkStore(storage: CoreSettings['storage'], tablePrefix: string, db: SqliteDatabase): Promise<TeachingLinkStore> {
+  if (storage.kind === 'sqlite') return createSqliteTeachingLinkStore(db);
+  const allowInsecureConnection = isLocalAzurite(storage);
+  const table = `${tablePrefix}Teaching`;
+  const client = storage.azureConnectionString
+    ? TableClient.fromConnectionString(storage.azureConnectionString, table, { allowInsecureConnection })
+    : new TableClient(storage.azureAccountUrl ?? '', table, new DefaultAzureCredential(), { allowInsecureConnection });
+  return createAzureTableTeachingLinkStore(client);
+}

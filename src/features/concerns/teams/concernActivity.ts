@@ -1,0 +1,64 @@
+import { TurnContext } from 'botbuilder';
+import { isPersonal, senderAadObjectId, tenantOf } from '../../../teams/activityFacts';
+import { ConcernActor, ConcernOrigin, ConcernReporter } from '../domain/concernTypes';
+import { ConcernFormValues, emptyConcernForm } from '../domain/concernValidation';
+
+/** Who is acting on a concern, from the activity Teams signed, never from card data. */
+export function actorOf(context: TurnContext): ConcernActor | undefined {
+  const id = senderAadObjectId(context.activity);
+  return id ? { aadObjectId: id, name: context.activity.from?.name ?? '' } : undefined;
+}
+
+/** The reporter as stored: who, and how to reach their 1:1 chat later (a conversation reference, no content). */
+export function reporterOf(context: TurnContext): ConcernReporter {
+  const a = context.activity;
+  return {
+    aadObjectId: a.from?.aadObjectId ?? '',
+    name: a.from?.name ?? '',
+    address: {
+      userId: a.from?.id ?? '',
+      tenantId: tenantOf(a) ?? '',
+      personal: isPersonal(a),
+      reference: TurnContext.getConversationReference(a) as unknown as Record<string, unknown>,
+    },
+  };
+}
+
+/** Where a report came from, for replies and deliveries on the same service. */
+export function originOf(context: TurnContext, source: ConcernOrigin['source']): ConcernOrigin {
+  const a = context.activity;
+  return { serviceUrl: a.serviceUrl ?? '', tenantId: tenantOf(a), channelId: a.channelId ?? 'msteams', source };
+}
+
+/** A Teams message is at most ~28 KB of text; anything longer attached to a report is cut. */
+const MAX_ATTACHED_MESSAGE_CHARS = 32_000;
+
+/** A Teams message body (HTML) as plain text: the reporter sees it as text and it is stored as text. */
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|div|li)>/gi, '\n')
+    // [^<>]* keeps this linear on hostile input such as '<<<<...' (no backtracking across '<').
+    .replace(/<[^<>]*>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/** The form's starting values for "Report a concern" on someone else's message: that message, bounded, as text. */
+export function formFromMessageAction(context: TurnContext): ConcernFormValues {
+  const payload = (context.activity.value as {
+    messagePayload?: { body?: { content?: string; contentType?: string }; from?: { user?: { displayName?: string } }; createdDateTime?: string; linkToMessage?: string };
+  })?.messagePayload;
+  const rawBody = payload?.body?.content;
+  const body = typeof rawBody === 'string' ? rawBody.slice(0, MAX_ATTACHED_MESSAGE_CHARS) : '';
+  const text = payload?.body?.contentType === 'html' ? htmlToText(body) : body.trim();
+  const author = payload?.from?.user?.displayName;
+  const attached = text ? `${author ? `From ${author}` : 'Message'}${payload?.createdDateTime ? ` at ${payload.createdDateTime}` : ''}:\n${text}` : '';
+  return emptyConcernForm({ attachedMessage: attached, link: payload?.linkToMessage ?? '', where: 'Microsoft Teams message' });
+}

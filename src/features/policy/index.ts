@@ -1,0 +1,12 @@
+/**
+ * Policy questions in chat: what other features and the composition root may use. Other features import
+ * from here only (tests/architecture.test.ts checks it); inside the feature, files import each other directly.
+ */
+export type { PolicyDocument, PolicyMetadata, PolicySection, PolicyWarning } from './policyDocument';
+export { formatCitationLabel, formatSectionLabel } from './policyDocument';
+export type { PolicyLibrary } from './policyLibrary';
+export { createPolicyLibrary, findSection } from './policyLibrary';
+export { loadPolicyFiles } from './ingest/loadPolicyFile';
+export type { QuestionLog } from './teaching/questionLog';
+export type { TeachingLinkStore } from './teaching/teachingLinks';
+export { createPolicyFeature } from './teams/policyFeature';

@@ -1,0 +1,43 @@
+import { ConfigurationServiceClientCredentialFactory } from 'botbuilder';
+import { TeamsAdapter } from '@microsoft/teams-ai';
+import { createBotApp } from '../../src/teams/botApp';
+import { BotFeature } from '../../src/teams/botFeature';
+import { createServer, listen } from '../../src/teams/server';
+import { AppLogger, createLogger } from '../../src/shared/logger';
+
+/** A bot served over real HTTP for component tests: the product's own app, server and local-mode adapter. */
+export interface BotHost {
+  adapter: TeamsAdapter;
+  /** http://127.0.0.1:{port}/api/messages */
+  botUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the real bot app (`createBotApp`: the same application options, fallback and error handler as the
+ * product) with the features given, behind the real restify server, on a free loopback port.
+ */
+export async function startBotHost(
+  makeFeatures: (adapter: TeamsAdapter) => readonly BotFeature[],
+  logger: AppLogger = createLogger('silent'),
+): Promise<BotHost> {
+  const adapter = new TeamsAdapter({}, new ConfigurationServiceClientCredentialFactory({}));
+  const app = createBotApp({ adapter, logger, features: makeFeatures(adapter) });
+  const server = createServer({ adapter, app, logger });
+  const port = await listen(server, 0, '127.0.0.1');
+  return {
+    adapter,
+    botUrl: `http://127.0.0.1:${port}/api/messages`,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.server.closeAllConnections();
+    }),
+  };
+}
+
+/** Posts one activity to the bot as the Teams channel would, and returns the HTTP status and the parsed body. */
+export async function postActivity(botUrl: string, activity: Record<string, unknown>): Promise<{ status: number; body: { type?: string; value?: unknown } & Record<string, unknown> }> {
+  const res = await fetch(botUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : {} };
+}
