@@ -23,7 +23,7 @@ import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import { startApp } from '../src/compose/startApp';
 import { createServer, listen } from '../src/teams/server';
 import { loadConfig } from '../src/config';
-import { createLogger } from '../src/logger';
+import { createLogger } from '../src/shared/logger';
 import { freePort } from '../scripts/playground';
 
 function arg(name: string, fallback: number): number {

@@ -14,7 +14,7 @@ import { DEFAULT_CAMPAIGN_RULES } from '../src/features/acknowledgement/domain/c
 import { createCampaignService } from '../src/features/acknowledgement/domain/campaignService';
 import { parseAcknowledgementSettings } from '../src/config/acknowledgementSettings';
 import { parseCoreSettings } from '../src/config/coreSettings';
-import { createAcknowledgementStore } from '../src/compose/acknowledgementStoreFactory';
+import { createAcknowledgementStore } from '../src/compose/stores';
 
 const CLI_ACTOR = 'server-cli';
 

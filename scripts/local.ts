@@ -1,6 +1,6 @@
 import { startApp } from '../src/compose/startApp';
 import { ConfigError, loadConfig } from '../src/config';
-import { createLogger } from '../src/logger';
+import { createLogger } from '../src/shared/logger';
 import { PLAYGROUND_SAFEGUARDING_CHANNEL_ID, PLAYGROUND_USERS, startPlayground } from './playground';
 
 const [alex, megan, , , , lynne] = PLAYGROUND_USERS;

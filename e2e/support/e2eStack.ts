@@ -5,7 +5,7 @@ import pino from 'pino';
 import { BrowserContext, chromium, Page } from 'playwright-core';
 import { RunningApp, startApp } from '../../src/compose/startApp';
 import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/shared/logger';
 import {
   PLAYGROUND_SAFEGUARDING_CHANNEL_ID, PLAYGROUND_USERS, RunningPlayground, startPlayground,
 } from '../../scripts/playground';
