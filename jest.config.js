@@ -1,4 +1,7 @@
-/** Jest runs the TypeScript sources directly; `npm run build` has already type-checked them. */
+/**
+ * Jest runs the TypeScript sources directly; `npm run build` has already type-checked them. Run it through
+ * `npm test`: Node's --experimental-vm-modules lets PDF.js (an ES module, loaded by unpdf) load inside Jest.
+ */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/tests'],

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { answerQuestion } from '../src/features/policy/answer/answerQuestion';
 import { parsePolicyText } from '../src/features/policy/ingest/parsePolicy';
 import { createPolicyIndex, PolicyIndex } from '../src/features/policy/answer/policyIndex';
+import { loadPolicyFile } from '../src/features/policy/ingest/loadPolicyFile';
+import { readPdfText } from '../src/features/policy/ingest/pdfReader';
 
 /**
  * Ingest benchmark: parses and indexes the five sample policies 20 times and prints one JSON line with the
@@ -61,3 +63,32 @@ console.log(JSON.stringify({
   answerP50Ms: r(pct(answerTimes, 50)),
   answerP99Ms: r(pct(answerTimes, 99)),
 }));
+
+/**
+ * The same five policies as a school holds them (tests/fixtures/documents: Word with generated numbering, and
+ * LibreOffice's PDF of it): the time to read and index each, per format, with the text export as the baseline
+ * measured in the same run.
+ */
+async function formats(): Promise<void> {
+  const fixtures = path.resolve(dir, '..', '..', 'tests', 'fixtures', 'documents');
+  if (!fs.existsSync(fixtures)) return;
+  const FORMAT_RUNS = 10;
+  const out: Record<string, unknown> = {};
+  for (const ext of ['txt', 'docx', 'pdf']) {
+    const perDoc: number[] = [];
+    let pages = 0;
+    for (const f of files) {
+      const file = ext === 'txt' ? path.join(dir, f) : path.join(fixtures, f.replace(/\.txt$/, `.${ext}`));
+      if (ext === 'pdf') pages = Math.max(pages, (await readPdfText(fs.readFileSync(file))).pages);
+      for (let run = 0; run < FORMAT_RUNS; run++) {
+        const start = process.hrtime.bigint();
+        createPolicyIndex([await loadPolicyFile(file)]);
+        perDoc.push(Number(process.hrtime.bigint() - start) / 1e6);
+      }
+    }
+    out[ext] = { documents: files.length, runsEach: FORMAT_RUNS, p50Ms: r(pct(perDoc, 50)), p99Ms: r(pct(perDoc, 99)), maxMs: r(Math.max(...perDoc)), ...(ext === 'pdf' ? { maxPages: pages } : {}) };
+  }
+  console.log(JSON.stringify({ bench: 'ingest-by-format', ...out }));
+}
+
+void formats();

@@ -11,7 +11,7 @@ import { createSqliteQuestionLog } from '../adapters/sqlite/sqliteQuestionLog';
 const USAGE = `policy-bot: tools for the policy owner
 
   policy-bot ingest FILE [--json]
-      Parse a policy (.txt, .md or .docx) and show its sections, metadata and warnings.
+      Parse a policy (.txt, .md, .docx or .pdf) and show its sections, metadata and warnings.
   policy-bot ask --policy FILE [--policy FILE2 ...] [--json] [QUESTION]
       Answer one question, or with no QUESTION read one per line from stdin and print one JSON object per line.
   policy-bot unanswered [--db FILE] [--limit N]

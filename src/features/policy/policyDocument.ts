@@ -28,7 +28,7 @@ export interface PolicyMetadata {
 
 /** A problem the policy owner should fix in the source document. */
 export interface PolicyWarning {
-  code: 'PLACEHOLDER' | 'REVIEW_OVERDUE' | 'NO_SECTIONS';
+  code: 'PLACEHOLDER' | 'REVIEW_OVERDUE' | 'NO_SECTIONS' | 'TITLE_FROM_FILE_NAME' | 'NO_HEADINGS' | 'EMPTY_SECTIONS' | 'NO_REVIEW_DATE' | 'PAGE_FURNITURE';
   message: string;
 }
 

@@ -14,7 +14,7 @@ export function assemblePolicy(split: SplitBlocks, options: AssembleOptions): Po
   const sections = buildSections(split.body);
   const tables = [...split.frontMatter, ...split.body].filter((b): b is Extract<Block, { kind: 'table' }> => b.kind === 'table');
   const metadata = extractMetadata(split.frontMatter, tables, sections, options.source);
-  const warnings = collectWarnings(split, sections, metadata, options.today ?? new Date());
+  const warnings = collectWarnings(split, sections, metadata, options.today ?? new Date(), options.source);
   const id = options.source.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '').toLowerCase().replace(/[^a-z0-9]+/g, '-');
   const frontPage = [
     ...split.frontMatter.map((b) => (b.kind === 'table' ? b.cells.join(' ') : b.text)),
@@ -123,7 +123,8 @@ const META_KEYS: { key: keyof PolicyMetadata | 'adopted'; re: RegExp }[] = [
   { key: 'adopted', re: /^(adopted|approved( by [a-z ]+)?|date( approved)?)\b/i },
 ];
 
-function isMetadataRow(cells: string[]): boolean {
+/** Whether a table row states a version or a review date (a document-status or history row). */
+export function isMetadataRow(cells: string[]): boolean {
   return cells.some((c) => META_KEYS.some((k) => k.re.test(c.replace(/:$/, ''))) || /^version\b/i.test(c));
 }
 
@@ -205,7 +206,7 @@ export function parseMonthYear(text: string): string | undefined {
 
 const PLACEHOLDER_RE = /\[([^\]\n]{2,60})\]/g;
 
-function collectWarnings(split: SplitBlocks, sections: PolicySection[], meta: PolicyMetadata, today: Date): PolicyWarning[] {
+function collectWarnings(split: SplitBlocks, sections: PolicySection[], meta: PolicyMetadata, today: Date, source: string): PolicyWarning[] {
   const warnings: PolicyWarning[] = [];
   if (sections.length === 0) warnings.push({ code: 'NO_SECTIONS', message: 'No sections were found in the document.' });
   const texts: { where: string; text: string }[] = [
@@ -228,6 +229,35 @@ function collectWarnings(split: SplitBlocks, sections: PolicySection[], meta: Po
   }
   if (meta.nextReviewDate && meta.nextReviewDate < today.toISOString().slice(0, 10)) {
     warnings.push({ code: 'REVIEW_OVERDUE', message: `The policy was due for review by ${meta.nextReview}; it is past its review date.` });
+  }
+  warnings.push(...structureWarnings(split, sections, meta, source));
+  return warnings;
+}
+
+const FURNITURE_RE = /^(page\s+\d{1,3}(\s+of\s+\d{1,3})?|\d{1,3}\s*\/\s*\d{1,3}|-\s*\d{1,3}\s*-)$/i;
+
+/** What makes the structure read from a file doubtful: said at ingest and in the owners' help card. */
+function structureWarnings(split: SplitBlocks, sections: PolicySection[], meta: PolicyMetadata, source: string): PolicyWarning[] {
+  const warnings: PolicyWarning[] = [];
+  const fileName = source.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '');
+  if (meta.title === fileName) {
+    warnings.push({ code: 'TITLE_FROM_FILE_NAME', message: `No title was found on the front page, so the file name "${fileName}" is used: put the policy's title at the top, in the Title style.` });
+  }
+  const headings = split.body.filter((b): b is Extract<Block, { kind: 'heading' }> => b.kind === 'heading');
+  if (sections.length > 0 && headings.every((h) => h.number === null && h.level === null)) {
+    warnings.push({ code: 'NO_HEADINGS', message: 'No numbered or styled headings were found: sections were recognised from how lines look. Check `contents`; in Word, use the Heading 1 and Heading 2 styles.' });
+  }
+  const parents = new Set(sections.map((s) => s.parent));
+  const empty = sections.filter((s) => s.text.trim() === '' && !parents.has(s.ordinal));
+  if (empty.length >= 2) {
+    warnings.push({ code: 'EMPTY_SECTIONS', message: `${empty.length} sections have no text (${empty.slice(0, 4).map((s) => (s.number ? `section ${s.number}` : `"${s.title}"`)).join(', ')}${empty.length > 4 ? ', ...' : ''}): their text may have been read as headings.` });
+  }
+  if (!meta.nextReview) {
+    warnings.push({ code: 'NO_REVIEW_DATE', message: 'No review date was found: add "Next review: <month year>" to the front page or the document-status table.' });
+  }
+  const furniture = sections.flatMap((s) => [s.title, ...s.text.split('\n')].map((l) => l.trim()).filter((l) => FURNITURE_RE.test(l)).map(() => s));
+  if (furniture.length > 0) {
+    warnings.push({ code: 'PAGE_FURNITURE', message: `Text that looks like page numbers or running headers is in ${[...new Set(furniture.map((s) => (s.number ? `section ${s.number}` : `"${s.title}"`)))].slice(0, 4).join(', ')}: export the document again, or load the Word file.` });
   }
   return warnings;
 }

@@ -1,22 +1,22 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import mammoth from 'mammoth';
 import { assemblePolicy } from './assemblePolicy';
 import { readMarkdownPolicy } from './markdownPolicyReader';
 import { PolicyDocument } from '../policyDocument';
 import { readTextPolicy } from './textPolicyReader';
-import { wordHtmlToMarkdown } from './wordHtmlToMarkdown';
+import { DocxFormatError, readDocxText } from './docxReader';
+import { PdfNoTextError, readPdfText } from './pdfReader';
 
 /** Raised when a policy file cannot be read or is of a kind the product does not ingest. */
 export class PolicyLoadError extends Error {
-  constructor(readonly code: 'POLICY_UNSUPPORTED_FORMAT' | 'POLICY_UNREADABLE', message: string) {
+  constructor(readonly code: 'POLICY_UNSUPPORTED_FORMAT' | 'POLICY_UNREADABLE' | 'POLICY_NO_TEXT', message: string) {
     super(message);
     this.name = 'PolicyLoadError';
   }
 }
 
-/** The formats a school can hand over: the text export, Markdown, or the Word document itself. */
-export const SUPPORTED_EXTENSIONS = ['.txt', '.md', '.markdown', '.docx'] as const;
+/** The formats a school can hand over: the text export, Markdown, the Word document itself, or its PDF. */
+export const SUPPORTED_EXTENSIONS = ['.txt', '.md', '.markdown', '.docx', '.pdf'] as const;
 
 /** Loads and parses one policy document from disk, choosing the reader by file extension. */
 export async function loadPolicyFile(filePath: string, today?: Date): Promise<PolicyDocument> {
@@ -31,6 +31,7 @@ export async function loadPolicyFile(filePath: string, today?: Date): Promise<Po
   if (ext === '.txt') return assemblePolicy(readTextPolicy(buffer.toString('utf8')), { source, today });
   if (ext === '.md' || ext === '.markdown') return assemblePolicy(readMarkdownPolicy(buffer.toString('utf8')), { source, today });
   if (ext === '.docx') return assemblePolicy(await readDocx(buffer, filePath), { source, today });
+  if (ext === '.pdf') return assemblePolicy(await readPdf(buffer, filePath), { source, today });
   throw new PolicyLoadError('POLICY_UNSUPPORTED_FORMAT', `Unsupported policy format "${ext || '(none)'}" for ${source}: use ${SUPPORTED_EXTENSIONS.join(', ')}`);
 }
 
@@ -46,18 +47,24 @@ export async function loadPolicyFiles(filePaths: readonly string[], today?: Date
   return docs;
 }
 
-/**
- * Word documents: when the author used heading styles, mammoth's HTML keeps them as headings (read as Markdown);
- * otherwise the raw text goes through the same heading detection as a text export.
- */
+/** Word documents, read as Word shows them (generated numbers included), then read like a text export. */
 async function readDocx(buffer: Buffer, filePath: string) {
   try {
-    const html = await mammoth.convertToHtml({ buffer });
-    const md = wordHtmlToMarkdown(html.value);
-    if (/^#{1,6}\s/m.test(md)) return readMarkdownPolicy(md);
-    const raw = await mammoth.extractRawText({ buffer });
-    return readTextPolicy(raw.value);
+    return readTextPolicy((await readDocxText(buffer)).text);
   } catch (err) {
-    throw new PolicyLoadError('POLICY_UNREADABLE', `Cannot read Word document ${filePath}: ${(err as Error).message}`);
+    const why = err instanceof DocxFormatError ? err.message : (err as Error).message;
+    throw new PolicyLoadError('POLICY_UNREADABLE', `Cannot read Word document ${filePath}: ${why}`);
   }
+}
+
+/** PDFs, read from their layout (headings by font size, furniture and tables by position), then like a text export. */
+async function readPdf(buffer: Buffer, filePath: string) {
+  let text: string;
+  try {
+    text = (await readPdfText(buffer)).text;
+  } catch (err) {
+    if (err instanceof PdfNoTextError) throw new PolicyLoadError('POLICY_NO_TEXT', `Cannot read ${path.basename(filePath)}: ${err.message}`);
+    throw new PolicyLoadError('POLICY_UNREADABLE', `Cannot read PDF ${filePath}: ${(err as Error).message}`);
+  }
+  return readTextPolicy(text);
 }

@@ -16,6 +16,8 @@ export interface TextReadResult extends SplitBlocks {
 
 interface Line {
   text: string;
+  /** The outline level of a heading style (Word, or a PDF heading font), when the source marked one. */
+  styled?: number;
   bullet: boolean;
   depth: number;
   table: string[] | null;
@@ -28,6 +30,13 @@ const TOC_ENTRY_RE = /^(.*?\S)\s*(?:\.{2,}|\t)[\s.]*(\d{1,3})$/;
 const NUMBERED_RE = /^(\d{1,2}(?:\.\d{1,2})*)(\.?)\s+(\S.*)$/;
 /** A front-page fact on a line of its own: "Review: September 2027". */
 export const META_LINE_RE = /^(adopted|approved(?: by [a-z ]+)?|review(?:ed)?|next review(?: date)?|review date|last review(?:ed)?|date of review|version|to be reviewed)\s*:\s*(.{2,60})$/i;
+/**
+ * Marks a line the source itself styles as a heading (a Word heading style, a PDF heading font), followed by its
+ * outline level as one digit. Readers of structured formats prefix it; plain text never contains it.
+ */
+export const STYLED_HEADING_MARK = '\uE000';
+const STYLED_RE = /^\uE000([1-9])/;
+
 const TERMINAL_RE = /[.!?:;]["')\]]*$|[.!?]\)$/;
 
 /** Reads a policy exported as plain text (as schools' PDFs and Word files come out of text extraction). */
@@ -50,6 +59,7 @@ function findRunningHeaders(lines: string[]): Set<string> {
   for (const line of lines) {
     const key = collapseSpaces(line);
     if (key === '') { blanks++; continue; }
+    if (STYLED_RE.test(key)) { blanks = 0; continue; }
     const entry = counts.get(key) ?? { n: 0, afterBreak: 0 };
     entry.n++;
     if (blanks >= 2) entry.afterBreak++;
@@ -67,9 +77,16 @@ function findRunningHeaders(lines: string[]): Set<string> {
 function toLines(rawLines: string[], headers: Set<string>): Line[] {
   const out: Line[] = [];
   let gap = 0;
-  for (const raw of rawLines) {
+  for (const marked of rawLines) {
+    const styledMatch = STYLED_RE.exec(marked);
+    const raw = styledMatch ? marked.slice(2) : marked;
     const text = collapseSpaces(raw);
-    if (text === '' || headers.has(text)) { gap++; continue; }
+    if (text === '' || (!styledMatch && headers.has(text))) { gap++; continue; }
+    if (styledMatch) {
+      out.push({ text, styled: Number(styledMatch[1]), bullet: false, depth: 0, table: null, gap });
+      gap = 0;
+      continue;
+    }
     const bullet = isBulletLine(raw);
     // Tabs separate the cells of tables (document status, review dates); a trailing tab still marks a row.
     const table = /\t/.test(raw.trim()) || /\t$/.test(raw) ? raw.split('\t').map(collapseSpaces).filter((c) => c !== '') : null;
@@ -118,7 +135,7 @@ function joinBrokenSentences(lines: Line[]): Line[] {
   const out: Line[] = [];
   for (const line of lines) {
     const prev = out[out.length - 1];
-    const continues = prev && !prev.table && !line.table && !line.bullet && !TERMINAL_RE.test(prev.text)
+    const continues = prev && !prev.table && !line.table && !line.bullet && !prev.styled && !line.styled && !TERMINAL_RE.test(prev.text)
       && (/^[a-z(]/.test(line.text) || (line.gap === 0 && !prev.bullet && prev.text.length >= 60 && !isAllCaps(line.text)));
     if (continues) prev.text = `${prev.text} ${line.text}`;
     else out.push({ ...line });
@@ -131,6 +148,10 @@ type Classified = Block & { candidateStart?: boolean };
 function classify(lines: Line[], toc: TocEntry[]): Classified[] {
   const tocTitles = new Set(toc.map((e) => normaliseHeading(e.title)));
   const numbered = acceptNumberedHeadings(lines);
+  // Styled headings keep the author's nesting where nothing is numbered; in a numbered document an unnumbered
+  // heading is placed under the numbered one before it, as in a text export.
+  const styledLevels = lines.flatMap((l) => (l.styled ? [l.styled] : []));
+  const styledBase = numbered.size === 0 && styledLevels.length > 0 ? Math.min(...styledLevels) : null;
   const blocks: Classified[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
@@ -145,6 +166,11 @@ function classify(lines: Line[], toc: TocEntry[]): Classified[] {
       } else {
         blocks.push({ kind: 'heading', text: num.rest, number: num.number, level: num.number.split('.').length });
       }
+      continue;
+    }
+    if (line.styled) {
+      // The author styled it as a heading: no guessing from its shape; an unnumbered one is placed by the assembler.
+      blocks.push({ kind: 'heading', text: line.text.replace(/[:\-\s]+$/, ''), number: null, level: styledBase === null ? null : line.styled - styledBase + 1 });
       continue;
     }
     const prevBlock = blocks[blocks.length - 1];
@@ -172,6 +198,12 @@ function acceptNumberedHeadings(lines: Line[]): Map<number, NumberedHeading> {
     if (!m) return;
     const parts = m[1].split('.').map(Number);
     const rest = m[3].trim();
+    if (line.styled) {
+      // A styled, numbered heading is a heading whatever its number; it sets the sequence typed numbers continue.
+      last = parts;
+      accepted.set(i, { number: parts.join('.'), rest, clause: false });
+      return;
+    }
     if (parts.length === 1 && m[2] !== '.' && !(isAllCaps(rest) || rest.length <= 60)) return;
     if (!continuesSequence(last, parts)) return;
     const clause = rest.length > 90 || /[.:;,\-]$/.test(rest);
@@ -194,6 +226,8 @@ function isUnnumberedHeading(line: Line, next: Line | undefined, prev: Block | u
   const text = line.text;
   if (!next || next.table) return false;
   if (!/^[A-Z]/.test(text) || /^\d/.test(text) || /https?:|www\.|@/.test(text)) return false;
+  // "Page 2 of 5" left by a careless conversion is page furniture, never a heading (ingest warns about it).
+  if (/^page\s+\d{1,3}(\s+of\s+\d{1,3})?$/i.test(text)) return false;
   if (isAllCaps(text) && text.length <= 100 && !/[.;,]$/.test(text)) return true;
   if (text.length > 70 || text.split(/\s+/).length > 10) return false;
   if (/[.,;!?"']$/.test(text)) return false;

@@ -424,13 +424,21 @@ describe('loading other formats', () => {
     expect(doc.warnings.map((w) => w.code)).toContain('REVIEW_OVERDUE');
   });
 
-  it('when the file is a PDF, then loading fails with POLICY_UNSUPPORTED_FORMAT', async () => {
+  it('when a .pdf file is damaged, then loading fails with POLICY_UNREADABLE naming the file', async () => {
     const file = path.join(tempDir, 'policy.pdf');
     fs.writeFileSync(file, '%PDF-1.4\n');
     const error = await loadPolicyFile(file).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PolicyLoadError);
+    expect((error as PolicyLoadError).code).toBe('POLICY_UNREADABLE');
+    expect((error as PolicyLoadError).message).toContain('policy.pdf');
+  });
+
+  it('when the file is of a kind the bot does not read, then loading fails with POLICY_UNSUPPORTED_FORMAT listing the kinds it does', async () => {
+    const file = path.join(tempDir, 'policy.odt');
+    fs.writeFileSync(file, 'not read');
+    const error = await loadPolicyFile(file).catch((e: unknown) => e);
     expect((error as PolicyLoadError).code).toBe('POLICY_UNSUPPORTED_FORMAT');
-    expect((error as PolicyLoadError).message).toContain('.pdf');
+    expect((error as PolicyLoadError).message).toContain('.docx, .pdf');
   });
 
   it('when the file does not exist, then loading fails with POLICY_UNREADABLE', async () => {
@@ -440,7 +448,7 @@ describe('loading other formats', () => {
   });
 });
 
-/** Builds the smallest Word document mammoth reads: paragraphs, optionally styled as headings defined in styles.xml. */
+/** Builds a small Word document: paragraphs, optionally styled as headings defined in styles.xml. */
 function minimalDocx(paragraphs: [style: string | null, text: string][], frontPageTable: string[][] = []): Buffer {
   const W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
   const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
