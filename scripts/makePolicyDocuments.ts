@@ -180,19 +180,23 @@ export async function buildPolicyDocx(doc: PolicyDocument, frontMatter: Block[],
   return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
 }
 
+/** Builds the .docx of a policy from its text export (front matter, sections, and status rows kept as tables). */
+export async function policyDocxFromText(text: string, fileName: string): Promise<Buffer> {
+  const doc = parsePolicyText(text, fileName);
+  const split = readTextPolicy(text);
+  // Status and history rows further down the text export go in a table at the end, as a school's history table.
+  const history = split.body.filter((b): b is Extract<Block, { kind: 'table' }> => b.kind === 'table' && isMetadataRow(b.cells));
+  return buildPolicyDocx(doc, split.frontMatter, history.map((b) => b.cells));
+}
+
 async function main(): Promise<void> {
   const root = path.resolve(__dirname, '..', '..');
   const outDir = path.resolve(process.argv[2] ?? path.join(root, 'tests', 'fixtures', 'documents'));
   const samples = path.join(root, 'samples', 'policies');
   fs.mkdirSync(outDir, { recursive: true });
   for (const file of fs.readdirSync(samples).filter((f) => f.endsWith('.txt')).sort()) {
-    const text = fs.readFileSync(path.join(samples, file), 'utf8');
-    const doc = parsePolicyText(text, file);
     const docx = path.join(outDir, file.replace(/\.txt$/, '.docx'));
-    const split = readTextPolicy(text);
-    // Status and history rows further down the text export go in a table at the end, as a school's history table.
-    const history = split.body.filter((b): b is Extract<Block, { kind: 'table' }> => b.kind === 'table' && isMetadataRow(b.cells));
-    fs.writeFileSync(docx, await buildPolicyDocx(doc, split.frontMatter, history.map((b) => b.cells)));
+    fs.writeFileSync(docx, await policyDocxFromText(fs.readFileSync(path.join(samples, file), 'utf8'), file));
     console.log(`wrote ${path.relative(root, docx)}`);
   }
   try {

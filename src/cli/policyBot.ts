@@ -7,6 +7,9 @@ import { formatCitationLabel, formatSectionLabel, PolicyDocument } from '../feat
 import { createPolicyLibrary, PolicyLibrary } from '../features/policy/policyLibrary';
 import { openSqliteDatabase } from '../adapters/sqlite/sqliteDatabase';
 import { createSqliteQuestionLog } from '../adapters/sqlite/sqliteQuestionLog';
+import { createSqlitePublishedPolicyStore } from '../adapters/sqlite/sqlitePublishedPolicyStore';
+import { diffPolicies, PolicyDiff } from '../features/policy/publishing/policyDiff';
+import path from 'node:path';
 
 const USAGE = `policy-bot: tools for the policy owner
 
@@ -16,6 +19,11 @@ const USAGE = `policy-bot: tools for the policy owner
       Answer one question, or with no QUESTION read one per line from stdin and print one JSON object per line.
   policy-bot unanswered [--db FILE] [--limit N]
       List questions the policy could not answer or that staff marked unhelpful (default db: data/policy-bot.sqlite).
+  policy-bot diff LIVE_FILE NEW_FILE
+      Show what changed between two versions, section by section.
+  policy-bot publish NEW_FILE --replaces CONFIGURED_FILE [--db FILE] [--by NAME] [--yes]
+      Show the changes, and with --yes keep NEW_FILE as the published version of the policy in CONFIGURED_FILE
+      (the file POLICY_FILES names): the bot answers from it after its next start. Owners can do the same in chat.
 `;
 
 /** Thrown for bad command lines: printed with the usage and exit code 2. */
@@ -116,12 +124,55 @@ async function unanswered(args: string[]): Promise<void> {
   }
 }
 
+function printDiff(diff: PolicyDiff): void {
+  console.log(`${diff.changes.length} changed section(s), ${diff.unchanged} unchanged${diff.frontPageChanged ? '; the front page changed' : ''}`);
+  for (const c of diff.changes) {
+    console.log(`${c.kind.padEnd(8)} ${c.label}`);
+    for (const w of c.changes) console.log(`         - ${w.was || '(nothing)'}\n         + ${w.now || '(nothing)'}`);
+  }
+}
+
+async function diff(args: string[]): Promise<void> {
+  const p = parseArgs(args, []);
+  if (p.positional.length !== 2) throw new UsageError('diff needs the live file and the new file');
+  const [live, next] = await Promise.all(p.positional.map((f) => loadPolicyFile(f)));
+  printDiff(diffPolicies(live, next));
+}
+
+async function publish(args: string[]): Promise<void> {
+  const p = parseArgs(args, ['replaces', 'db', 'by']);
+  const file = p.positional[0];
+  const replaces = p.flags.get('replaces')?.[0];
+  if (!file || !replaces) throw new UsageError('publish needs the new file and --replaces with the file POLICY_FILES names');
+  const [configured, next] = await Promise.all([loadPolicyFile(replaces), loadPolicyFile(file)]);
+  next.id = configured.id;
+  printDiff(diffPolicies(configured, next));
+  for (const w of next.warnings) console.log(`warning [${w.code}] ${w.message}`);
+  if (!p.bools.has('yes')) { console.log('Not published: run again with --yes to publish it.'); return; }
+  const db = openSqliteDatabase(p.flags.get('db')?.[0] ?? 'data/policy-bot.sqlite');
+  try {
+    const store = createSqlitePublishedPolicyStore(db);
+    const at = new Date().toISOString();
+    const by = `cli:${p.flags.get('by')?.[0] ?? (process.env.USER || 'unknown')}`;
+    await store.publish({
+      policyId: configured.id, fileName: path.basename(file), content: fs.readFileSync(file), contentHash: next.metadata.contentHash,
+      configuredHash: configured.metadata.contentHash, publishedBy: by, publishedAt: at,
+    });
+    await store.appendAudit({ at, actor: by, action: 'version.published', policyId: configured.id, details: { contentHash: next.metadata.contentHash, via: 'cli' } });
+    console.log(`Published ${path.basename(file)} as ${configured.id}: the bot answers from it after its next start.`);
+  } finally {
+    db.close();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === 'ingest') await ingest(rest);
     else if (command === 'ask') await ask(rest);
     else if (command === 'unanswered') await unanswered(rest);
+    else if (command === 'diff') await diff(rest);
+    else if (command === 'publish') await publish(rest);
     else if (!command || command === '--help' || command === 'help') { process.stdout.write(USAGE); return command ? 0 : 2; }
     else throw new UsageError(`unknown command "${command}"`);
     return 0;

@@ -1,4 +1,5 @@
-import { registerPolicyVersion } from '../features/acknowledgement/domain/policyVersions';
+import { registerPolicyVersion, wordingHash } from '../features/acknowledgement/domain/policyVersions';
+import { PolicyDocument } from '../features/policy/policyDocument';
 import { AcknowledgementStore } from '../features/acknowledgement/domain/acknowledgementStore';
 import { createAcknowledgementActivityRenderer, createCampaignMessenger } from '../features/acknowledgement/teams/acknowledgementMessaging';
 import { AcknowledgementFeature, createAcknowledgementModule } from '../features/acknowledgement/teams/acknowledgementFeature';
@@ -14,6 +15,10 @@ export interface AcknowledgementWiring {
   store: AcknowledgementStore;
   /** Starts staff sync, background sending and the yearly/joiner scheduler; returns how to stop them. */
   start(): Promise<() => Promise<void>>;
+  /** Whether staff must acknowledge `next` again: its wording differs from `live`'s. */
+  isMaterial(live: PolicyDocument, next: PolicyDocument): boolean;
+  /** A new version went live (published from chat): registers it; a material change starts the next round. */
+  versionPublished(doc: PolicyDocument): Promise<{ material: boolean; roundsStarted: number }>;
 }
 
 /**
@@ -36,6 +41,12 @@ export function composeAcknowledgement(config: AppConfig, store: Acknowledgement
   return {
     feature: ack.feature,
     store,
+    isMaterial: (live, next) => wordingHash(live) !== wordingHash(next),
+    async versionPublished(doc) {
+      const registered = await registerPolicyVersion(store, doc, { now: new Date(), readUrl: settings.policyUrl });
+      const started = await ack.campaigns.onPolicyVersionRegistered(registered);
+      return { material: registered.version.material, roundsStarted: started.length };
+    },
     async start() {
       const now = new Date();
       for (const doc of library.documents) {

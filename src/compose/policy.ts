@@ -1,33 +1,69 @@
 import { AppConfig } from '../config';
 import { AppLogger } from '../shared/logger';
-import { loadPolicyFiles } from '../features/policy/ingest/loadPolicyFile';
-import { createPolicyLibrary, PolicyLibrary } from '../features/policy/policyLibrary';
+import { loadPolicyBuffer, loadPolicyFiles } from '../features/policy/ingest/loadPolicyFile';
+import { PolicyDocument } from '../features/policy/policyDocument';
+import { createPolicyLibrary, LivePolicyLibrary } from '../features/policy/policyLibrary';
+import { PublishedPolicyStore } from '../features/policy/publishing/publishedPolicies';
+import { createPolicyPublishingFeature } from '../features/policy/teams/policyPublishing';
+import { createFileDownloader } from '../teams/fileDownload';
 import { QuestionLog } from '../features/policy/teaching/questionLog';
 import { TeachingLinkStore } from '../features/policy/teaching/teachingLinks';
 import { createActionPlannerPhraser } from '../features/policy/teams/actionPlannerPhraser';
 import { createPolicyFeature } from '../features/policy/teams/policyFeature';
 import { BotFeature } from '../teams/botFeature';
 
-/** Reads and indexes the configured policy documents, logging each one and what looks wrong in it. */
-export async function loadPolicyLibrary(config: AppConfig, logger: AppLogger): Promise<PolicyLibrary> {
-  const documents = await loadPolicyFiles(config.policyFiles);
-  for (const doc of documents) {
-    logger.info({ event: 'policy.loaded', document: doc.id, sections: doc.sections.length, hash: doc.metadata.contentHash.slice(0, 12) }, 'policy indexed');
-    for (const w of doc.warnings) logger.warn({ event: 'policy.warning', document: doc.id, code: w.code }, w.message);
+/** The loaded library, and the hash of each configured file as read (what a published version replaced). */
+export interface LoadedPolicies {
+  library: LivePolicyLibrary;
+  configuredHashes: Map<string, string>;
+}
+
+/**
+ * Reads and indexes the configured policy documents, logging each one and what looks wrong in it. Where an owner
+ * has since published a new version from chat and the configured file is still the one it replaced, the published
+ * version is used; once a different file is deployed, the file wins.
+ */
+export async function loadPolicyLibrary(config: AppConfig, logger: AppLogger, published?: PublishedPolicyStore): Promise<LoadedPolicies> {
+  const configured = await loadPolicyFiles(config.policyFiles);
+  const configuredHashes = new Map(configured.map((d) => [d.id, d.metadata.contentHash]));
+  const documents: PolicyDocument[] = [];
+  for (const doc of configured) {
+    const latest = published ? await published.latest(doc.id) : undefined;
+    let used = doc;
+    if (latest && latest.configuredHash === doc.metadata.contentHash) {
+      used = await loadPolicyBuffer(latest.content, latest.fileName);
+      used.id = doc.id;
+      logger.info({ event: 'policy.publishedVersionUsed', document: doc.id, publishedAt: latest.publishedAt }, 'using the version an owner published');
+    }
+    logger.info({ event: 'policy.loaded', document: used.id, sections: used.sections.length, hash: used.metadata.contentHash.slice(0, 12) }, 'policy indexed');
+    for (const w of used.warnings) logger.warn({ event: 'policy.warning', document: used.id, code: w.code }, w.message);
+    documents.push(used);
   }
-  return createPolicyLibrary(documents);
+  return { library: createPolicyLibrary(documents), configuredHashes };
 }
 
 /** Policy questions and owners' policy commands, with AI phrasing when Azure OpenAI is configured. */
 export function composePolicy(
   config: AppConfig,
-  deps: { library: PolicyLibrary; questions: QuestionLog; teaching: TeachingLinkStore; logger: AppLogger; openAITrustedCa?: string },
-): BotFeature {
+  deps: {
+    loaded: LoadedPolicies; questions: QuestionLog; teaching: TeachingLinkStore; published: PublishedPolicyStore; logger: AppLogger;
+    openAITrustedCa?: string;
+    /** Acknowledgement's view of a new version: whether it is material, and telling it one went live. */
+    acknowledgement?: { isMaterial(live: PolicyDocument, next: PolicyDocument): boolean; versionPublished(doc: PolicyDocument): Promise<{ material: boolean; roundsStarted: number }> };
+  },
+): { publishing: BotFeature; questions: BotFeature } {
   const phraser = config.openAI
     ? createActionPlannerPhraser({ settings: config.openAI, trustedCa: deps.openAITrustedCa })
     : undefined;
   if (phraser) deps.logger.info({ event: 'answers.phrasingEnabled', timeoutMs: config.openAI!.timeoutMs }, 'answers may be phrased by Azure OpenAI, grounded in the cited section');
-  return createPolicyFeature({
-    library: deps.library, questions: deps.questions, teaching: deps.teaching, logger: deps.logger, policyOwners: config.policyOwners, phraser,
+  const { library, configuredHashes } = deps.loaded;
+  const publishing = createPolicyPublishingFeature({
+    library, store: deps.published, policyOwners: config.policyOwners, configuredHashes, logger: deps.logger,
+    download: createFileDownloader({ allowLoopbackHttp: config.mode === 'local', maxBytes: 20 * 1024 * 1024, timeoutMs: 30_000 }),
+    isMaterial: deps.acknowledgement?.isMaterial, onPublished: deps.acknowledgement?.versionPublished,
   });
+  const questions = createPolicyFeature({
+    library, questions: deps.questions, teaching: deps.teaching, logger: deps.logger, policyOwners: config.policyOwners, phraser,
+  });
+  return { publishing, questions };
 }

@@ -28,13 +28,14 @@ export interface StartAppOptions {
 }
 
 /**
- * Dependency order: configuration -> policy documents -> stores -> bot adapter -> the three features (policy
+ * Dependency order: configuration -> stores -> policy documents (with versions owners published) -> bot adapter -> the three features (policy
  * with AI phrasing when Azure OpenAI is configured) -> application -> HTTP server. Each step fails with a
  * named error before anything listens.
  */
 export async function startApp(config: AppConfig, logger: AppLogger, options: StartAppOptions = {}): Promise<RunningApp> {
-  const library = await loadPolicyLibrary(config, logger);
   const stores = await openStores(config);
+  const loaded = await loadPolicyLibrary(config, logger, stores.published);
+  const { library } = loaded;
   const { db } = stores;
   const adapter = createAdapter(config);
   if (config.concerns.encryptionKeySource === 'localDevelopmentKey') {
@@ -42,9 +43,12 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
   }
   const concerns = composeConcerns({ settings: config.concerns, store: stores.concerns, adapter, botAppId: config.bot.id ?? '', logger });
   const acknowledgement = composeAcknowledgement(config, stores.acknowledgement, library, logger);
-  const policy = composePolicy(config, { library, questions: stores.questions, teaching: stores.teaching, logger, openAITrustedCa: options.openAITrustedCa });
-  // The policy feature answers any message no other feature claimed, so it is registered last.
-  const app = createBotApp({ adapter, logger, botAppId: config.bot.id, features: [acknowledgement.feature, concerns, policy] });
+  const policy = composePolicy(config, {
+    loaded, questions: stores.questions, teaching: stores.teaching, published: stores.published, logger, openAITrustedCa: options.openAITrustedCa,
+    acknowledgement,
+  });
+  // Policy questions answer any message no other feature claimed, so they are registered last.
+  const app = createBotApp({ adapter, logger, botAppId: config.bot.id, features: [acknowledgement.feature, concerns, policy.publishing, policy.questions] });
   const authenticator = config.mode === 'production' && config.bot.id ? createBotFrameworkAuthenticator(config.bot.id, config.bot.openIdMetadataUrl) : undefined;
   const server = createServer({ adapter, app, logger, authenticator });
   const port = await listen(server, config.port, config.host);

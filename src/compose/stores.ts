@@ -15,15 +15,19 @@ import { createSqliteConcernStore } from '../adapters/sqlite/sqliteConcernStore'
 import { openSqliteDatabase, SqliteDatabase } from '../adapters/sqlite/sqliteDatabase';
 import { createSqliteQuestionLog } from '../adapters/sqlite/sqliteQuestionLog';
 import { createSqliteTeachingLinkStore } from '../adapters/sqlite/sqliteTeachingLinkStore';
+import { createSqlitePublishedPolicyStore } from '../adapters/sqlite/sqlitePublishedPolicyStore';
+import { PublishedPolicyStore } from '../features/policy/publishing/publishedPolicies';
 
 /** Every store the app uses, opened from configuration in one place. */
 export interface Stores {
-  /** The embedded database: always opened today, because concerns and the question log are kept only in SQLite. */
+  /** The embedded database: always opened today, because concerns, the question log and published versions are kept only in SQLite. */
   db: SqliteDatabase;
   acknowledgement: AcknowledgementStore;
   concerns: ConcernStore;
   questions: QuestionLog;
   teaching: TeachingLinkStore;
+  /** Versions owners published from chat or the CLI, and the publishing audit. */
+  published: PublishedPolicyStore;
 }
 
 /** Opens every store the settings ask for; STORAGE=azure moves acknowledgements and teaching links to Azure Tables. */
@@ -36,6 +40,7 @@ export async function openStores(config: AppConfig): Promise<Stores> {
     concerns: createSqliteConcernStore(db, createFieldCipher(config.concerns.encryptionKey)),
     questions: createSqliteQuestionLog(db),
     teaching: await createTeachingLinkStore(config.storage, prefix, db),
+    published: createSqlitePublishedPolicyStore(db),
   };
 }
 

@@ -10,6 +10,8 @@ export const Verbs = {
   showHelp: 'policy.help',
   teachAnswer: 'policy.teach',
   removeTeaching: 'policy.unteach',
+  publishVersion: 'policy.publish',
+  discardVersion: 'policy.discard',
   // Acknowledgement (issue 3)
   acknowledge: 'ack.acknowledge',
   readPolicy: 'ack.readPolicy',

@@ -70,11 +70,11 @@ describe('appPackage/manifest.json', () => {
     expect(manifest.composeExtensions[0].botId).toBe('${{BOT_ID}}');
   });
 
-  it('offers the bot in personal, team and group chat scopes, without files', () => {
+  it('offers the bot in personal, team and group chat scopes, taking files in chat (an owner sends a new policy version)', () => {
     const manifest = JSON.parse(TEMPLATE) as Manifest;
     expect(manifest.bots).toHaveLength(1);
     expect([...manifest.bots[0].scopes].sort()).toEqual(['groupChat', 'personal', 'team']);
-    expect(manifest.bots[0].supportsFiles).toBe(false);
+    expect(manifest.bots[0].supportsFiles).toBe(true);
   });
 
   it('lists every command in the personal and in the team command lists', () => {

@@ -12,14 +12,31 @@ export interface PolicyLibrary {
 export class NoPolicyError extends Error {
   readonly code = 'POLICY_MISSING';
   constructor() {
-    super('No policy document was loaded: set POLICY_FILES to at least one .txt, .md or .docx file');
+    super('No policy document was loaded: set POLICY_FILES to at least one .docx, .pdf, .txt or .md file');
   }
 }
 
-/** Indexes the loaded documents. */
-export function createPolicyLibrary(documents: readonly PolicyDocument[]): PolicyLibrary {
+/** A library whose documents an owner can replace while the bot runs (a new version published from chat). */
+export interface LivePolicyLibrary extends PolicyLibrary {
+  /** Replaces the document with the same id and re-indexes; the next question is answered from it. */
+  replace(doc: PolicyDocument): void;
+}
+
+/** Indexes the loaded documents. Readers take `documents`, `primary` and `index` afresh for each question. */
+export function createPolicyLibrary(documents: readonly PolicyDocument[]): LivePolicyLibrary {
   if (documents.length === 0) throw new NoPolicyError();
-  return { documents, primary: documents[0], index: createPolicyIndex(documents) };
+  let state = { documents, primary: documents[0], index: createPolicyIndex(documents) };
+  return {
+    get documents() { return state.documents; },
+    get primary() { return state.primary; },
+    get index() { return state.index; },
+    replace(doc) {
+      const next = state.documents.map((d) => (d.id === doc.id ? doc : d));
+      if (!next.includes(doc)) throw new Error(`No loaded policy has the id ${doc.id}`);
+      // The new index is built before it is swapped in: a question asked meanwhile is answered from the old one.
+      state = { documents: next, primary: next[0], index: createPolicyIndex(next) };
+    },
+  };
 }
 
 /**

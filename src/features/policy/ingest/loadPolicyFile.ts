@@ -21,18 +21,29 @@ export const SUPPORTED_EXTENSIONS = ['.txt', '.md', '.markdown', '.docx', '.pdf'
 /** Loads and parses one policy document from disk, choosing the reader by file extension. */
 export async function loadPolicyFile(filePath: string, today?: Date): Promise<PolicyDocument> {
   const ext = path.extname(filePath).toLowerCase();
-  const source = path.basename(filePath);
+  if (!(SUPPORTED_EXTENSIONS as readonly string[]).includes(ext)) throw unsupported(ext, path.basename(filePath));
   let buffer: Buffer;
   try {
     buffer = await fs.readFile(filePath);
   } catch (err) {
     throw new PolicyLoadError('POLICY_UNREADABLE', `Cannot read policy file ${filePath}: ${(err as Error).message}`);
   }
+  return loadPolicyBuffer(buffer, filePath, today);
+}
+
+/** Parses a policy document held in memory (a file an owner sent in chat), by its file name's extension. */
+export async function loadPolicyBuffer(buffer: Buffer, fileName: string, today?: Date): Promise<PolicyDocument> {
+  const ext = path.extname(fileName).toLowerCase();
+  const source = path.basename(fileName);
   if (ext === '.txt') return assemblePolicy(readTextPolicy(buffer.toString('utf8')), { source, today });
   if (ext === '.md' || ext === '.markdown') return assemblePolicy(readMarkdownPolicy(buffer.toString('utf8')), { source, today });
-  if (ext === '.docx') return assemblePolicy(await readDocx(buffer, filePath), { source, today });
-  if (ext === '.pdf') return assemblePolicy(await readPdf(buffer, filePath), { source, today });
-  throw new PolicyLoadError('POLICY_UNSUPPORTED_FORMAT', `Unsupported policy format "${ext || '(none)'}" for ${source}: use ${SUPPORTED_EXTENSIONS.join(', ')}`);
+  if (ext === '.docx') return assemblePolicy(await readDocx(buffer, fileName), { source, today });
+  if (ext === '.pdf') return assemblePolicy(await readPdf(buffer, fileName), { source, today });
+  throw unsupported(ext, source);
+}
+
+function unsupported(ext: string, source: string): PolicyLoadError {
+  return new PolicyLoadError('POLICY_UNSUPPORTED_FORMAT', `Unsupported policy format "${ext || '(none)'}" for ${source}: use ${SUPPORTED_EXTENSIONS.join(', ')}`);
 }
 
 /** Loads several documents (a policy plus, say, the code of conduct); ids are made unique. */

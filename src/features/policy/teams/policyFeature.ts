@@ -53,7 +53,8 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
   const { library, questions, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const isOwner = (ctx: TurnContext): boolean => isPolicyOwner(deps.policyOwners, ctx.activity);
-  const title = library.primary.title;
+  // Read afresh each time: an owner may publish a new version while the bot runs.
+  const title = (): string => library.primary.title;
 
   // Owners' teaching links, matched question to question by the model; re-read after each change and a minute after the last read.
   let taught: AnswerOptions['taught'];
@@ -112,12 +113,12 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
       const botAdded = added.some((m) => m.id === ctx.activity.recipient?.id);
       const personal = ctx.activity.conversation?.conversationType === 'personal';
       if (botAdded || (personal && added.length > 0)) {
-        await ctx.sendActivity(cardMessage(renderWelcomeCard(title)));
+        await ctx.sendActivity(cardMessage(renderWelcomeCard(title())));
       }
     });
 
     app.message(/^\s*help\s*$/i, async (ctx) => {
-      await ctx.sendActivity(cardMessage(renderHelpCard(title, isOwner(ctx), library.primary.warnings)));
+      await ctx.sendActivity(cardMessage(renderHelpCard(title(), isOwner(ctx), library.primary.warnings)));
     });
 
     app.message(/^\s*(contents|table of contents|sections)\s*$/i, async (ctx) => {
@@ -128,7 +129,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
       const key = (ctx.activity.text ?? '').trim().replace(/^section\s+/i, '');
       const found = findSection(library, key);
       if (!found) {
-        await ctx.sendActivity(`There is no section "${key.slice(0, 40)}" in ${title}. Type **contents** to see the section list.`);
+        await ctx.sendActivity(`There is no section "${key.slice(0, 40)}" in ${title()}. Type **contents** to see the section list.`);
         return;
       }
       await ctx.sendActivity(cardMessage(renderSectionCard(found.doc, found.section)));
@@ -174,7 +175,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
 
     app.adaptiveCards.actionExecute(Verbs.showContents, async () => renderContentsCard(library.primary));
 
-    app.adaptiveCards.actionExecute(Verbs.showHelp, async (ctx) => renderHelpCard(title, isOwner(ctx), library.primary.warnings));
+    app.adaptiveCards.actionExecute(Verbs.showHelp, async (ctx) => renderHelpCard(title(), isOwner(ctx), library.primary.warnings));
 
     app.adaptiveCards.actionExecute<{ section?: unknown; document?: unknown }>(Verbs.readSection, async (_ctx, _state, data) => {
       const key = typeof data?.section === 'string' || typeof data?.section === 'number' ? String(data.section).slice(0, 20) : '';
@@ -193,7 +194,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
       }
       logger.info({ event: 'answer.feedback', helpful }, 'feedback recorded');
       const redrawn = answer(asked.question);
-      if (!redrawn.answered) return renderNotCoveredCard(asked.question, title);
+      if (!redrawn.answered) return renderNotCoveredCard(asked.question, title());
       // The card is redrawn as it was sent: with its AI phrasing, while the section it cited is still matched.
       const shown = redrawn.secondary ? [redrawn.best, redrawn.secondary] : [redrawn.best];
       const cited = asked.phrasing ? shown.find((m) => citedSectionKey(m) === asked.phrasing?.section) : undefined;
@@ -229,7 +230,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
       logger.info({ event: 'question.answered', answered: reply.answered, questionId: id }, 'question handled');
       if (phrasing) logger.info({ event: 'answer.phrased', questionId: id }, 'answer phrased from the cited section');
       if (fallback) logger.info({ event: 'answer.phrasingFallback', reason: fallback, questionId: id }, 'extractive answer kept');
-      const card = reply.answered ? renderAnswerCard(reply, id, undefined, phrasing) : renderNotCoveredCard(question, title);
+      const card = reply.answered ? renderAnswerCard(reply, id, undefined, phrasing) : renderNotCoveredCard(question, title());
       await ctx.sendActivity(cardMessage(card));
     });
     },

@@ -1,0 +1,74 @@
+import { PolicyAuditEntry, PublishedPolicy, PublishedPolicyStore } from '../../features/policy/publishing/publishedPolicies';
+import { migrate, SqliteDatabase } from './sqliteDatabase';
+
+const MIGRATIONS = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE policy_published (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, policy_id TEXT NOT NULL, file_name TEXT NOT NULL, content BLOB NOT NULL,
+        content_hash TEXT NOT NULL, configured_hash TEXT NOT NULL, published_by TEXT NOT NULL, published_at TEXT NOT NULL);
+      CREATE INDEX policy_published_by_policy ON policy_published (policy_id, seq);
+      CREATE TABLE policy_audit (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+        policy_id TEXT NOT NULL, details TEXT NOT NULL);
+      CREATE TRIGGER policy_published_no_update BEFORE UPDATE ON policy_published
+        BEGIN SELECT RAISE(ABORT, 'POLICY_APPEND_ONLY: published versions are kept as they were'); END;
+      CREATE TRIGGER policy_published_no_delete BEFORE DELETE ON policy_published
+        BEGIN SELECT RAISE(ABORT, 'POLICY_APPEND_ONLY: published versions are kept for the record'); END;
+      CREATE TRIGGER policy_published_no_replace BEFORE INSERT ON policy_published
+        WHEN EXISTS (SELECT 1 FROM policy_published WHERE seq = NEW.seq)
+        BEGIN SELECT RAISE(ABORT, 'POLICY_APPEND_ONLY: published versions are never replaced'); END;
+      CREATE TRIGGER policy_audit_no_update BEFORE UPDATE ON policy_audit
+        BEGIN SELECT RAISE(ABORT, 'POLICY_APPEND_ONLY: the audit is never changed'); END;
+      CREATE TRIGGER policy_audit_no_delete BEFORE DELETE ON policy_audit
+        BEGIN SELECT RAISE(ABORT, 'POLICY_APPEND_ONLY: the audit is never deleted'); END;
+      CREATE TRIGGER policy_audit_no_replace BEFORE INSERT ON policy_audit
+        WHEN EXISTS (SELECT 1 FROM policy_audit WHERE seq = NEW.seq)
+        BEGIN SELECT RAISE(ABORT, 'POLICY_APPEND_ONLY: the audit is never replaced'); END;
+    `,
+  },
+];
+
+interface Row {
+  policy_id: string; file_name: string; content?: Buffer; content_hash: string; configured_hash: string; published_by: string; published_at: string;
+}
+
+const toPublished = (r: Row): PublishedPolicy => ({
+  policyId: r.policy_id, fileName: r.file_name, content: r.content ?? Buffer.alloc(0), contentHash: r.content_hash,
+  configuredHash: r.configured_hash, publishedBy: r.published_by, publishedAt: r.published_at,
+});
+
+/** Published policy versions and their audit in the embedded database; rows are only ever inserted. */
+export function createSqlitePublishedPolicyStore(db: SqliteDatabase): PublishedPolicyStore {
+  migrate(db, 'policy-published', MIGRATIONS);
+  const insert = db.prepare(`INSERT INTO policy_published (policy_id, file_name, content, content_hash, configured_hash, published_by, published_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const latest = db.prepare('SELECT * FROM policy_published WHERE policy_id = ? ORDER BY seq DESC LIMIT 1');
+  const history = db.prepare(`SELECT policy_id, file_name, content_hash, configured_hash, published_by, published_at
+    FROM policy_published WHERE policy_id = ? ORDER BY seq`);
+  const audit = db.prepare('INSERT INTO policy_audit (at, actor, action, policy_id, details) VALUES (?, ?, ?, ?, ?)');
+  const listAudit = db.prepare('SELECT * FROM policy_audit WHERE policy_id = ? ORDER BY seq');
+  return {
+    async publish(v) {
+      insert.run(v.policyId, v.fileName, v.content, v.contentHash, v.configuredHash, v.publishedBy, v.publishedAt);
+    },
+    async latest(policyId) {
+      const row = latest.get(policyId) as Row | undefined;
+      return row ? toPublished(row) : undefined;
+    },
+    async history(policyId) {
+      return (history.all(policyId) as Row[]).map((r) => {
+        const { content: _content, ...rest } = toPublished(r);
+        return rest;
+      });
+    },
+    async appendAudit(e) {
+      audit.run(e.at, e.actor, e.action, e.policyId, JSON.stringify(e.details));
+    },
+    async listAudit(policyId) {
+      return (listAudit.all(policyId) as { at: string; actor: string; action: PolicyAuditEntry['action']; policy_id: string; details: string }[])
+        .map((r) => ({ at: r.at, actor: r.actor, action: r.action, policyId: r.policy_id, details: JSON.parse(r.details) as PolicyAuditEntry['details'] }));
+    },
+  };
+}

@@ -1,0 +1,118 @@
+import { formatSectionLabel, PolicyDocument, PolicySection } from '../policyDocument';
+
+/** One run of words that changed inside a section: what it said, and what it says now. */
+export interface ChangedWords {
+  was: string;
+  now: string;
+}
+
+/** How one section changed between the live policy and a new version. */
+export interface SectionChange {
+  kind: 'added' | 'removed' | 'reworded';
+  /** "5. Contact with pupils", as staff see it (the new label for added and reworded sections). */
+  label: string;
+  /** For reworded sections: the runs of words that changed, in reading order. */
+  changes: ChangedWords[];
+}
+
+/** Every change between two versions of a policy, section by section, in the new version's order. */
+export interface PolicyDiff {
+  changes: SectionChange[];
+  unchanged: number;
+  /** The title or front-page facts (version, review date) changed. */
+  frontPageChanged: boolean;
+}
+
+/** Beyond this many words a section is reported as reworded without the words (the diff is quadratic). */
+const MAX_DIFF_WORDS = 4000;
+
+const norm = (s: string): string => s.toLowerCase().replace(/\s+/g, ' ').trim();
+
+/**
+ * Compares two versions section by section. Sections are matched by number and title, then by title alone
+ * (a renumbered section), then by number alone where much of the wording stayed (a retitled one); what is
+ * left is added or removed.
+ */
+export function diffPolicies(live: PolicyDocument, next: PolicyDocument): PolicyDiff {
+  const unmatched = new Set(live.sections);
+  const pairs = new Map<PolicySection, PolicySection>();
+  const matchBy = (key: (s: PolicySection) => string | null, accept: (a: PolicySection, b: PolicySection) => boolean = () => true): void => {
+    for (const s of next.sections) {
+      if (pairs.has(s)) continue;
+      const k = key(s);
+      if (k === null) continue;
+      const old = [...unmatched].find((o) => key(o) === k && accept(o, s));
+      if (old) {
+        pairs.set(s, old);
+        unmatched.delete(old);
+      }
+    }
+  };
+  matchBy((s) => `${s.number ?? ''}|${norm(s.title)}`);
+  matchBy((s) => norm(s.title));
+  // Same number, new title: the same section retitled only if much of its wording stayed.
+  matchBy((s) => s.number, (a, b) => similarity(a.text, b.text) >= 0.4);
+  const changes: SectionChange[] = [];
+  let unchanged = 0;
+  for (const s of next.sections) {
+    const old = pairs.get(s);
+    if (!old) {
+      changes.push({ kind: 'added', label: formatSectionLabel(s), changes: [] });
+      continue;
+    }
+    if (norm(old.text) === norm(s.text) && norm(old.title) === norm(s.title) && old.number === s.number) {
+      unchanged++;
+      continue;
+    }
+    const words = changedWords(`${old.title}. ${old.text}`, `${s.title}. ${s.text}`);
+    changes.push({ kind: 'reworded', label: formatSectionLabel(s), changes: words });
+  }
+  for (const old of live.sections) if (unmatched.has(old)) changes.push({ kind: 'removed', label: formatSectionLabel(old), changes: [] });
+  const facts = (d: PolicyDocument) => JSON.stringify([d.title, d.metadata.version, d.metadata.lastReviewed, d.metadata.nextReview]);
+  return { changes, unchanged, frontPageChanged: facts(live) !== facts(next) };
+}
+
+/** Shared words over all words (Jaccard), 0..1. */
+function similarity(a: string, b: string): number {
+  const wa = new Set(norm(a).split(' ').filter(Boolean));
+  const wb = new Set(norm(b).split(' ').filter(Boolean));
+  if (wa.size === 0 && wb.size === 0) return 1;
+  let shared = 0;
+  for (const w of wa) if (wb.has(w)) shared++;
+  return shared / (wa.size + wb.size - shared);
+}
+
+/** The runs of words that differ between two texts (longest common subsequence of words). */
+export function changedWords(before: string, after: string): ChangedWords[] {
+  const a = before.split(/\s+/).filter(Boolean);
+  const b = after.split(/\s+/).filter(Boolean);
+  if (a.length > MAX_DIFF_WORDS || b.length > MAX_DIFF_WORDS) return [];
+  // lcs[i][j]: length of the common subsequence of a[i..] and b[j..], as one flat array.
+  const w = b.length + 1;
+  const lcs = new Uint16Array((a.length + 1) * w);
+  for (let i = a.length - 1; i >= 0; i--) {
+    for (let j = b.length - 1; j >= 0; j--) {
+      lcs[i * w + j] = norm(a[i]) === norm(b[j]) ? lcs[(i + 1) * w + j + 1] + 1 : Math.max(lcs[(i + 1) * w + j], lcs[i * w + j + 1]);
+    }
+  }
+  const runs: ChangedWords[] = [];
+  let was: string[] = [];
+  let now: string[] = [];
+  const flush = (): void => {
+    if (was.length > 0 || now.length > 0) runs.push({ was: was.join(' '), now: now.join(' ') });
+    was = [];
+    now = [];
+  };
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && norm(a[i]) === norm(b[j])) {
+      flush();
+      i++;
+      j++;
+    } else if (j < b.length && (i >= a.length || lcs[i * w + j + 1] >= lcs[(i + 1) * w + j])) now.push(b[j++]);
+    else was.push(a[i++]);
+  }
+  flush();
+  return runs;
+}

@@ -1,0 +1,57 @@
+import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
+import { PolicyWarning } from '../../policyDocument';
+import { PolicyDiff } from '../../publishing/policyDiff';
+import template from './templates/policyChangeCard.json';
+
+/** The most sections one card lists (a card must stay well under the Teams size limit). */
+const SHOWN_CHANGES = 12;
+/** The most changed runs shown per section, and the most words per run. */
+const SHOWN_RUNS = 3;
+const RUN_WORDS = 14;
+
+const KIND = { added: ['Added', 'Good'], removed: ['Removed', 'Attention'], reworded: ['Reworded', 'Accent'] } as const;
+
+/** What the owner is shown about a version they sent: the changes, and whether it is still to be decided. */
+export interface PolicyChangeView {
+  title: string;
+  fileName: string;
+  diff: PolicyDiff;
+  warnings: readonly PolicyWarning[];
+  draftId: string;
+  /** "pending" offers Publish / Discard; the others report what was done. */
+  state: 'pending' | 'published' | 'discarded';
+  /** What publishing means for acknowledgement, or what happened. */
+  notice?: string;
+}
+
+const clip = (s: string): string => {
+  const words = s.split(/\s+/).filter(Boolean);
+  return words.length === 0 ? '—' : words.length > RUN_WORDS ? `${words.slice(0, RUN_WORDS).join(' ')} …` : words.join(' ');
+};
+
+/** Renders the section-by-section changes of a new version, with Publish and Discard while it is pending. */
+export function renderPolicyChangeCard(view: PolicyChangeView): AdaptiveCardJson {
+  const { diff } = view;
+  const counts = (['added', 'removed', 'reworded'] as const).map((k) => [k, diff.changes.filter((c) => c.kind === k).length] as const).filter(([, n]) => n > 0);
+  const summary = diff.changes.length === 0
+    ? `No section changed${diff.frontPageChanged ? ' (only the front page: title, version or review date)' : ''}.`
+    : `${counts.map(([k, n]) => `${n} ${k}`).join(', ')}; ${diff.unchanged} unchanged${diff.frontPageChanged ? '; the front page changed too' : ''}.`;
+  const heading = view.state === 'published' ? `Published: ${view.title}` : view.state === 'discarded' ? `Discarded: new version of ${view.title}` : `New version of ${view.title}`;
+  return expandCardTemplate(template, {
+    heading,
+    fileLine: `From ${view.fileName}`,
+    summary,
+    notice: view.notice ?? '',
+    noticeColour: view.state === 'pending' ? 'Attention' : 'Good',
+    warnings: view.state === 'pending' ? view.warnings.map((w) => ({ text: w.message })) : [],
+    changes: diff.changes.slice(0, SHOWN_CHANGES).map((c) => ({
+      kind: KIND[c.kind][0],
+      colour: KIND[c.kind][1],
+      label: c.label,
+      words: c.changes.slice(0, SHOWN_RUNS).map((w) => ({ was: clip(w.was), now: clip(w.now) })),
+    })),
+    more: diff.changes.length > SHOWN_CHANGES ? `… and ${diff.changes.length - SHOWN_CHANGES} more changed sections.` : '',
+    draftId: view.draftId,
+    showActions: view.state === 'pending',
+  });
+}

@@ -1,0 +1,164 @@
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { TurnContext } from 'botbuilder';
+import { isPersonal, isPolicyOwner, senderAadObjectId } from '../../../teams/activityFacts';
+import { BotApp, BotFeature } from '../../../teams/botFeature';
+import { cardMessage } from '../../../teams/cards';
+import { FileDownloader, FileDownloadError, SentFile, sentFiles } from '../../../teams/fileDownload';
+import { Verbs } from '../../../teams/verbs';
+import { AppLogger } from '../../../shared/logger';
+import { errorCode } from '../../../shared/errorCode';
+import { loadPolicyBuffer, PolicyLoadError, SUPPORTED_EXTENSIONS } from '../ingest/loadPolicyFile';
+import { PolicyDocument } from '../policyDocument';
+import { LivePolicyLibrary } from '../policyLibrary';
+import { diffPolicies, PolicyDiff } from '../publishing/policyDiff';
+import { PolicyAuditEntry, PublishedPolicyStore } from '../publishing/publishedPolicies';
+import { renderPolicyChangeCard } from './cards/policyChangeCard';
+
+/** What publishing a new version needs: the live library, where versions are kept, who owns the policy. */
+export interface PolicyPublishingDeps {
+  library: LivePolicyLibrary;
+  store: PublishedPolicyStore;
+  policyOwners: readonly string[];
+  download: FileDownloader;
+  /** The content hash of each configured document as loaded at start (PublishedPolicy.configuredHash). */
+  configuredHashes: ReadonlyMap<string, string>;
+  /** Tells acknowledgement a new version is live; says whether it is material and how many rounds started. */
+  onPublished?(doc: PolicyDocument): Promise<{ material: boolean; roundsStarted: number }>;
+  /** Whether a version differs from the live one enough that staff must acknowledge it again. */
+  isMaterial?(live: PolicyDocument, next: PolicyDocument): boolean;
+  logger: AppLogger;
+  now?: () => Date;
+}
+
+interface Draft {
+  id: string;
+  ownerId: string;
+  fileName: string;
+  content: Buffer;
+  doc: PolicyDocument;
+  diff: PolicyDiff;
+  createdAt: number;
+}
+
+/** A draft an owner has not published or discarded is forgotten after a day (or a restart): send the file again. */
+const DRAFT_TTL_MS = 24 * 3600 * 1000;
+const MAX_DRAFTS = 20;
+
+const OWNERS_ONLY = 'Only the policy owners can publish a new version of the policy. If you think the policy should change, tell them.';
+
+/**
+ * A new version of the policy, from chat: an owner sends the document in their 1:1 chat, sees what changed
+ * section by section, and publishes or discards it. Publishing replaces the live policy at once, keeps the file
+ * for the record and tells acknowledgement (a material change asks staff again). Every step is audited.
+ */
+export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFeature {
+  const now = deps.now ?? (() => new Date());
+  const drafts = new Map<string, Draft>();
+  const audit = async (actor: string, action: PolicyAuditEntry['action'], policyId: string, details: PolicyAuditEntry['details'] = {}): Promise<void> => {
+    await deps.store.appendAudit({ at: now().toISOString(), actor, action, policyId, details });
+  };
+  /** The loaded document a file replaces: the one whose id its name carries, else the primary policy. */
+  const replaces = (fileName: string): PolicyDocument => {
+    const id = path.basename(fileName).replace(/\.[^.]+$/, '').toLowerCase().replace(/[^a-z0-9]+/g, '-');
+    return deps.library.documents.find((d) => d.id === id) ?? deps.library.primary;
+  };
+  const prune = (): void => {
+    const cutoff = Date.now() - DRAFT_TTL_MS;
+    for (const [id, d] of drafts) if (d.createdAt < cutoff) drafts.delete(id);
+    while (drafts.size >= MAX_DRAFTS) drafts.delete(drafts.keys().next().value as string);
+  };
+
+  async function receive(context: TurnContext, file: SentFile): Promise<void> {
+    const actor = senderAadObjectId(context.activity) ?? '';
+    const live = replaces(file.name);
+    if (!isPolicyOwner(deps.policyOwners, context.activity)) {
+      await audit(actor || 'unknown', 'version.refused', live.id, { fileType: path.extname(file.name).toLowerCase() });
+      await context.sendActivity(OWNERS_ONLY);
+      return;
+    }
+    if (!isPersonal(context.activity)) {
+      await context.sendActivity('Send the new version to me in our 1:1 chat, so only you see the changes before they are published.');
+      return;
+    }
+    const ext = path.extname(file.name).toLowerCase();
+    if (!(SUPPORTED_EXTENSIONS as readonly string[]).includes(ext)) {
+      await context.sendActivity(`I can read a new version as ${SUPPORTED_EXTENSIONS.join(', ')}; "${file.name}" is not one of those.`);
+      return;
+    }
+    let content: Buffer;
+    let doc: PolicyDocument;
+    try {
+      content = await deps.download(file);
+      doc = await loadPolicyBuffer(content, file.name, now());
+    } catch (err) {
+      const code = err instanceof FileDownloadError || err instanceof PolicyLoadError ? err.code : errorCode(err);
+      await audit(actor, 'version.unreadable', live.id, { code });
+      deps.logger.warn({ event: 'policy.versionUnreadable', code }, 'a new policy version could not be read');
+      const why = err instanceof FileDownloadError || err instanceof PolicyLoadError ? err.message : 'It could not be read.';
+      await context.sendActivity(`That file was not published: ${why}`);
+      return;
+    }
+    // The new version keeps the live document's id, so citations, teaching links and acknowledgements follow it.
+    doc.id = live.id;
+    const diff = diffPolicies(live, doc);
+    prune();
+    const draft: Draft = { id: crypto.randomUUID(), ownerId: actor, fileName: file.name, content, doc, diff, createdAt: Date.now() };
+    drafts.set(draft.id, draft);
+    await audit(actor, 'version.received', live.id, { draftId: draft.id, contentHash: doc.metadata.contentHash, changes: diff.changes.length, warnings: doc.warnings.length });
+    const material = deps.isMaterial ? deps.isMaterial(live, doc) : diff.changes.length > 0;
+    await context.sendActivity(cardMessage(renderPolicyChangeCard({
+      title: live.title, fileName: file.name, diff, warnings: doc.warnings, draftId: draft.id, state: 'pending',
+      notice: material
+        ? 'The wording changes: publishing asks staff in the active acknowledgement campaign to read and acknowledge this version.'
+        : 'The wording of the policy does not change: staff will not be asked to acknowledge it again.',
+    })));
+  }
+
+  function draftFor(context: TurnContext, data: { draftId?: unknown }): Draft | string {
+    if (!isPolicyOwner(deps.policyOwners, context.activity)) return OWNERS_ONLY;
+    const draft = typeof data?.draftId === 'string' ? drafts.get(data.draftId.slice(0, 64)) : undefined;
+    if (!draft) return 'That version is no longer waiting to be published (it was published, discarded, or the bot restarted). Send the file again.';
+    return draft;
+  }
+
+  return {
+    name: 'policyPublishing',
+    register(app: BotApp) {
+      app.message((context) => Promise.resolve(sentFiles(context.activity.attachments).length > 0), async (context) => {
+        for (const file of sentFiles(context.activity.attachments).slice(0, 1)) await receive(context, file);
+      });
+
+      app.adaptiveCards.actionExecute<{ draftId?: unknown }>(Verbs.publishVersion, async (context, _state, data) => {
+        const draft = draftFor(context, data);
+        if (typeof draft === 'string') {
+          if (draft === OWNERS_ONLY) await audit(senderAadObjectId(context.activity) ?? 'unknown', 'version.refused', deps.library.primary.id, { step: 'publish' });
+          return draft;
+        }
+        drafts.delete(draft.id);
+        const actor = senderAadObjectId(context.activity) ?? '';
+        const at = now().toISOString();
+        await deps.store.publish({
+          policyId: draft.doc.id, fileName: draft.fileName, content: draft.content, contentHash: draft.doc.metadata.contentHash,
+          configuredHash: deps.configuredHashes.get(draft.doc.id) ?? '', publishedBy: actor, publishedAt: at,
+        });
+        deps.library.replace(draft.doc);
+        const outcome = deps.onPublished ? await deps.onPublished(draft.doc) : { material: false, roundsStarted: 0 };
+        await audit(actor, 'version.published', draft.doc.id, { contentHash: draft.doc.metadata.contentHash, material: outcome.material, roundsStarted: outcome.roundsStarted });
+        deps.logger.info({ event: 'policy.published', document: draft.doc.id, hash: draft.doc.metadata.contentHash.slice(0, 12), material: outcome.material }, 'new policy version published');
+        const notice = `Live now: the next question is answered from this version; the previous one is kept for the record.${
+          outcome.roundsStarted > 0 ? ` Staff have been asked to acknowledge it (${outcome.roundsStarted} campaign${outcome.roundsStarted > 1 ? 's' : ''}).`
+            : outcome.material ? ' No acknowledgement campaign is active: type **campaign start** to ask staff to acknowledge it.' : ''}`;
+        return renderPolicyChangeCard({ title: draft.doc.title, fileName: draft.fileName, diff: draft.diff, warnings: [], draftId: draft.id, state: 'published', notice });
+      });
+
+      app.adaptiveCards.actionExecute<{ draftId?: unknown }>(Verbs.discardVersion, async (context, _state, data) => {
+        const draft = draftFor(context, data);
+        if (typeof draft === 'string') return draft;
+        drafts.delete(draft.id);
+        await audit(senderAadObjectId(context.activity) ?? '', 'version.discarded', draft.doc.id, { contentHash: draft.doc.metadata.contentHash });
+        return renderPolicyChangeCard({ title: draft.doc.title, fileName: draft.fileName, diff: draft.diff, warnings: [], draftId: draft.id, state: 'discarded', notice: 'Nothing changed: the live policy is as it was.' });
+      });
+    },
+  };
+}

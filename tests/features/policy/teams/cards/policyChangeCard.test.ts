@@ -1,0 +1,37 @@
+import { renderPolicyChangeCard } from '../../../../../src/features/policy/teams/cards/policyChangeCard';
+import { Verbs } from '../../../../../src/teams/verbs';
+import { cardProblems, cardVerbs } from '../../../../support/cardAssertions';
+
+const diff = {
+  unchanged: 9,
+  frontPageChanged: false,
+  changes: Array.from({ length: 14 }, (_v, i) => ({
+    kind: (['added', 'removed', 'reworded'] as const)[i % 3],
+    label: `${i + 1}. Section **${i + 1}** [link](http://evil.example)`,
+    changes: [{ was: 'from pupils', now: 'to pupils or former pupils' }, { was: '', now: 'never' }, { was: 'a', now: 'b' }, { was: 'c', now: 'd' }],
+  })),
+};
+
+describe('the policy change card', () => {
+  it('when a version is pending, then it lists at most 12 changes with their words as text, and offers Publish and Discard', () => {
+    const card = renderPolicyChangeCard({ title: 'Social Media Policy', fileName: 'policy <2027>.docx', diff, warnings: [{ code: 'NO_REVIEW_DATE', message: 'No review date was found.' }], draftId: 'd-1', state: 'pending', notice: 'The wording changes.' });
+    expect(cardProblems(card)).toEqual([]);
+    expect(cardVerbs(card)).toEqual([Verbs.publishVersion, Verbs.discardVersion]);
+    const json = JSON.stringify(card);
+    expect(json).toContain('… and 2 more changed sections.');
+    expect(json).toContain('No review date was found.');
+    // Section titles and words from the document are TextRuns: shown as typed, never as markdown or links.
+    const textBlocks = JSON.stringify((card.body as { type: string; text?: string }[]).filter((b) => b.type === 'TextBlock'));
+    expect(textBlocks).not.toContain('evil.example');
+    expect(json).toContain('"type":"TextRun","text":"1. Section **1** [link](http://evil.example)"');
+  });
+
+  it('when a version was published or discarded, then the card says so and offers nothing more', () => {
+    for (const state of ['published', 'discarded'] as const) {
+      const card = renderPolicyChangeCard({ title: 'Social Media Policy', fileName: 'p.docx', diff, warnings: [], draftId: 'd-1', state, notice: 'Done.' });
+      expect(cardProblems(card)).toEqual([]);
+      expect(cardVerbs(card)).toEqual([]);
+      expect(JSON.stringify(card)).toContain(state === 'published' ? 'Published: Social Media Policy' : 'Discarded: new version of Social Media Policy');
+    }
+  });
+});
