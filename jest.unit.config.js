@@ -15,6 +15,7 @@ module.exports = {
     '<rootDir>/tests/features/acknowledgement/sending/rateLimiter.test.ts',
     '<rootDir>/tests/features/acknowledgement/sending/retryPolicy.test.ts',
     '<rootDir>/tests/config/**/*.test.ts',
+    '<rootDir>/tests/shared/**/*.test.ts',
     '<rootDir>/tests/adapters/sqlite/**/*.test.ts',
     '<rootDir>/tests/adapters/fieldEncryption.test.ts',
   ],

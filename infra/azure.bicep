@@ -57,6 +57,9 @@ param storageKind string = 'azure'
 @description('Log level (LOG_LEVEL): fatal, error, warn, info, debug.')
 param logLevel string = 'info'
 
+@description('The school time zone (SCHOOL_TIME_ZONE) every time a person reads is shown in.')
+param schoolTimeZone string = 'Europe/London'
+
 @description('Azure OpenAI endpoint (AZURE_OPENAI_ENDPOINT); empty = answers are composed from the policy text only.')
 param azureOpenAIEndpoint string = ''
 
@@ -364,6 +367,7 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'APP_MODE', value: 'production' }
         { name: 'HOST', value: '0.0.0.0' }
         { name: 'LOG_LEVEL', value: logLevel }
+        { name: 'SCHOOL_TIME_ZONE', value: schoolTimeZone }
         { name: 'BOT_ID', value: identity.properties.clientId }
         { name: 'BOT_TYPE', value: 'UserAssignedMSI' }
         { name: 'BOT_TENANT_ID', value: identity.properties.tenantId }

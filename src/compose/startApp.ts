@@ -11,6 +11,7 @@ import { composeAcknowledgement } from './acknowledgement';
 import { composeConcerns } from './concerns';
 import { composePolicy, loadPolicyLibrary } from './policy';
 import { openStores } from './stores';
+import { useSchoolTimeZone } from '../shared/schoolTime';
 
 /** A running bot: its HTTP server, bound port, policy library and a way to stop it cleanly. */
 export interface RunningApp {
@@ -33,6 +34,7 @@ export interface StartAppOptions {
  * named error before anything listens.
  */
 export async function startApp(config: AppConfig, logger: AppLogger, options: StartAppOptions = {}): Promise<RunningApp> {
+  useSchoolTimeZone(config.timeZone);
   const stores = await openStores(config);
   const loaded = await loadPolicyLibrary(config, logger, stores.published);
   const { library } = loaded;

@@ -10,6 +10,8 @@ export interface CoreSettings {
   host: string;
   port: number;
   logLevel: string;
+  /** The school's time zone (IANA name): every time a person reads, exports included, is shown in it. */
+  timeZone: string;
   bot: {
     /** Entra app (client) id of the bot; unset only in local mode. */
     id?: string;
@@ -128,11 +130,23 @@ export function parseCoreSettings(env: Env): FragmentResult<CoreSettings> {
     errors.push(`Azure OpenAI is partly configured: also set ${missing.join(', ')} (or unset all three)`);
   }
 
+  const timeZone = readVar(env, 'SCHOOL_TIME_ZONE') ?? 'Europe/London';
+  if (!isTimeZone(timeZone)) errors.push(`SCHOOL_TIME_ZONE must be an IANA time zone such as Europe/London (got "${timeZone}")`);
+
   return {
     value: {
-      mode, host, port, logLevel: readVar(env, 'LOG_LEVEL') ?? 'info', bot, policyFiles, storage, openAI,
+      mode, host, port, logLevel: readVar(env, 'LOG_LEVEL') ?? 'info', timeZone, bot, policyFiles, storage, openAI,
       policyOwners: readList(env, 'POLICY_OWNERS'),
     },
     errors,
   };
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -55,6 +55,13 @@ describe('loadConfig', () => {
     expect(config.bot.id).toBeUndefined();
   });
 
+  it('when SCHOOL_TIME_ZONE is unset, then times are the school\'s in Europe/London; when it is not a zone, then it is named as a problem', () => {
+    expect(loadConfig({ APP_MODE: 'local' }).timeZone).toBe('Europe/London');
+    expect(loadConfig({ APP_MODE: 'local', SCHOOL_TIME_ZONE: 'Europe/Dublin' }).timeZone).toBe('Europe/Dublin');
+    const error = configErrorFor({ APP_MODE: 'local', SCHOOL_TIME_ZONE: 'London time' });
+    expect(error.problems.some((p) => p.includes('SCHOOL_TIME_ZONE') && p.includes('London time'))).toBe(true);
+  });
+
   it('when local mode is given HOST=0.0.0.0 without a BOT_ID, then it refuses to start too', () => {
     const error = configErrorFor({ APP_MODE: 'local', HOST: '0.0.0.0' });
     expect(error.problems.some((p) => p.includes('loopback') && p.includes('0.0.0.0'))).toBe(true);

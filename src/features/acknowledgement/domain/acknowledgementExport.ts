@@ -1,9 +1,11 @@
 import { parse } from 'csv-parse/sync';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
+import { formatSchoolTimestamp } from '../../../shared/schoolTime';
 
 /** The columns an inspector reads, in order; the last is the row's integrity hash. */
-export const EXPORT_COLUMNS = ['name', 'upn', 'department', 'policy_version_hash', 'acknowledged_at', 'channel', 'integrity'] as const;
+// acknowledged_school_time was added in the layout session: exports made before it do not verify with this header.
+export const EXPORT_COLUMNS = ['name', 'upn', 'department', 'policy_version_hash', 'acknowledged_at', 'acknowledged_school_time', 'channel', 'integrity'] as const;
 
 /** One person's line in the export; acknowledgedAt and channel are empty for those outstanding. */
 export interface ExportRow {
@@ -41,7 +43,9 @@ export function rowIntegrity(cells: readonly string[], campaignId: string, secre
 /** Writes the export as CSV with a header and an integrity hash on every row. */
 export function toAcknowledgementCsv(rows: readonly ExportRow[], campaignId: string, secret?: string): string {
   const records = rows.map((r) => {
-    const cells = [r.name, r.upn, r.department, r.versionHash, r.acknowledgedAt, r.channel].map(safeCell);
+    // acknowledged_at is UTC, as stored; the school-time column is what a person reads (SCHOOL_TIME_ZONE).
+    const local = r.acknowledgedAt ? formatSchoolTimestamp(r.acknowledgedAt) : '';
+    const cells = [r.name, r.upn, r.department, r.versionHash, r.acknowledgedAt, local, r.channel].map(safeCell);
     return [...cells, rowIntegrity(cells, campaignId, secret)];
   });
   return stringify([[...EXPORT_COLUMNS], ...records], { record_delimiter: '\r\n' });

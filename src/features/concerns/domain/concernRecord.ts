@@ -2,6 +2,7 @@ import {
   CONCERN_ACTION_LABELS, CONCERN_KIND_LABELS, ConcernActionType, ConcernCase, ConcernEvent, DESTINATION_ROLE_LABELS,
   DestinationRole,
 } from './concernTypes';
+import { formatSchoolTimestamp } from '../../../shared/schoolTime';
 
 /** One line of the chronology as people read it: when, who, what. */
 export interface ChronologyLine {
@@ -73,7 +74,7 @@ export function formatConcernRecord(c: ConcernCase): string {
   ];
   if (d.attachedMessage) lines.push('THE MESSAGE REPORTED', d.attachedMessage, '');
   lines.push('CHRONOLOGY');
-  for (const l of concernChronology(c, true, true)) lines.push(`${l.at}  ${l.who}: ${l.what}`);
+  for (const l of concernChronology(c, true, true)) lines.push(`${formatSchoolTimestamp(l.at)}  ${l.who}: ${l.what}`);
   if (c.outcome) lines.push('', 'OUTCOME', c.outcome);
   return lines.join('\n');
 }

@@ -1,6 +1,7 @@
 import { CONCERN_KIND_LABELS, ConcernCase } from '../../domain/concernTypes';
 import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
 import template from './templates/concernList.json';
+import { formatConcernTime } from './concernTriageCard';
 
 /** The most cases one list card shows (the card must stay under the Teams size limit). */
 export const CONCERN_LIST_LIMIT = 50;
@@ -18,7 +19,7 @@ export function renderConcernListCard(cases: readonly ConcernCase[]): AdaptiveCa
       statusLabel: STATUS_LABELS[c.status],
       urgencyLabel: c.urgent ? 'URGENT' : 'not urgent',
       color: c.urgent ? 'Attention' : 'Default',
-      submittedAt: `${c.report.submittedAt.slice(0, 10)} ${c.report.submittedAt.slice(11, 16)} UTC`,
+      submittedAt: formatConcernTime(c.report.submittedAt),
       assigneeText: c.assignee ? `assigned to ${c.assignee.name}` : 'unassigned',
     })),
   });

@@ -1,0 +1,51 @@
+/**
+ * Times as people at the school read them. Stored times are UTC (ISO 8601); every card, message and export
+ * shows them in the school's zone (SCHOOL_TIME_ZONE, Europe/London unless set), with the zone's own name
+ * ("GMT", "BST"), so a time read in July is not an hour out.
+ */
+let zone = 'Europe/London';
+
+/** Sets the zone once, at start (compose/startApp.ts). */
+export function useSchoolTimeZone(timeZone: string): void {
+  new Intl.DateTimeFormat('en-GB', { timeZone }); // throws RangeError for a zone Intl does not know
+  zone = timeZone;
+}
+
+/** The zone in use. */
+export function schoolTimeZone(): string {
+  return zone;
+}
+
+function parts(iso: string, options: Intl.DateTimeFormatOptions): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of new Intl.DateTimeFormat('en-GB', { timeZone: zone, ...options }).formatToParts(new Date(iso))) out[p.type] = p.value;
+  return out;
+}
+
+/** "22 Nov 2026, 07:40 GMT": a moment, for cards and messages. */
+export function formatSchoolTime(iso: string): string {
+  const p = parts(iso, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' });
+  return `${p.day} ${p.month} ${p.year}, ${p.hour}:${p.minute} ${p.timeZoneName}`;
+}
+
+/** "2026-11-22 07:40 GMT": a moment for a spreadsheet, sortable, with the zone it is in. */
+export function formatSchoolTimestamp(iso: string): string {
+  const p = parts(iso, { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' });
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute} ${p.timeZoneName}`;
+}
+
+/** "14 September 2026": a day. A date without a time ("2026-09-14") is that day wherever the reader is. */
+export function formatSchoolDate(isoOrDate: string): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(isoOrDate)) {
+    const [y, m, d] = isoOrDate.split('-').map(Number);
+    return new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(Date.UTC(y, m - 1, d)));
+  }
+  const p = parts(isoOrDate, { day: 'numeric', month: 'long', year: 'numeric' });
+  return `${p.day} ${p.month} ${p.year}`;
+}
+
+/** "21 Nov": a short day, for lists. */
+export function formatSchoolDay(iso: string): string {
+  const p = parts(iso, { day: 'numeric', month: 'short' });
+  return `${p.day} ${p.month}`;
+}
