@@ -67,3 +67,18 @@ export function formatCitationLabel(doc: PolicyDocument, section: PolicySection)
   const parent = section.number === null && section.parent !== null ? doc.sections.find((s) => s.ordinal === section.parent) : undefined;
   return parent ? `${formatSectionLabel(parent)} › ${section.title}` : formatSectionLabel(section);
 }
+
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/**
+ * A version as every card and message shows it: the document's own label made readable, and the fingerprint
+ * beside it ("2, February 2023 · ref 8c78db4b"); without a label, the fingerprint alone ("ref 8c78db4b").
+ */
+export function formatVersion(versionHash: string, label?: string): string {
+  const ref = `ref ${versionHash.slice(0, 8)}`;
+  if (!label) return ref;
+  // "2 (02 2023)" from a version-history row reads "2, February 2023".
+  const readable = label.replace(/^(.*?)\s*\((\d{1,2})[\s/.-]+(\d{4})\)$/, (_m, v: string, mm: string, yyyy: string) =>
+    (Number(mm) >= 1 && Number(mm) <= 12 ? `${v}, ${MONTH_NAMES[Number(mm) - 1]} ${yyyy}` : `${v} (${mm} ${yyyy})`));
+  return `${readable} \u00b7 ${ref}`;
+}

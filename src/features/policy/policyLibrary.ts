@@ -40,8 +40,24 @@ export function createPolicyLibrary(documents: readonly PolicyDocument[]): LiveP
 }
 
 /**
- * Finds a section by what staff type after "section": the document's own number ("5", "3.1", "5."),
- * or "#7" for the seventh section of a document without numbers. Searches the primary document first.
+ * What staff type after "section" to open one: its own number ("5", "3.1"); for an unnumbered sub-section of
+ * a numbered section, the parent's number and a letter ("6a", "6b"), so it never reads as another section's
+ * number; otherwise its position ("#7").
+ */
+export function sectionKey(doc: PolicyDocument, section: PolicySection): string {
+  if (section.number) return section.number;
+  const parent = section.parent !== null ? doc.sections.find((s) => s.ordinal === section.parent) : undefined;
+  if (parent?.number) {
+    const i = doc.sections.filter((s) => s.parent === parent.ordinal && s.number === null).indexOf(section);
+    if (i >= 0 && i < 26) return `${parent.number}${String.fromCharCode(97 + i)}`;
+  }
+  return `#${section.ordinal}`;
+}
+
+/**
+ * Finds a section by what staff type after "section": the document's own number ("5", "3.1", "5."), a
+ * sub-section's key ("6a", see sectionKey), or "#7" for the seventh section of a document without numbers.
+ * Searches the primary document first.
  */
 export function findSection(library: PolicyLibrary, key: string, documentId?: string): { doc: PolicyDocument; section: PolicySection } | null {
   const wanted = key.trim().replace(/^section\s+/i, '').replace(/\.$/, '');
@@ -49,6 +65,10 @@ export function findSection(library: PolicyLibrary, key: string, documentId?: st
   for (const doc of docs) {
     const byNumber = doc.sections.find((s) => s.number === wanted);
     if (byNumber) return { doc, section: byNumber };
+    if (/^\d{1,2}(\.\d{1,2})*[a-z]$/i.test(wanted)) {
+      const byKey = doc.sections.find((s) => sectionKey(doc, s) === wanted.toLowerCase());
+      if (byKey) return { doc, section: byKey };
+    }
     const ord = /^#?(\d{1,3})$/.exec(wanted);
     if (ord && (wanted.startsWith('#') || !doc.sections.some((s) => s.number !== null))) {
       const byOrdinal = doc.sections.find((s) => s.ordinal === Number(ord[1]));

@@ -78,11 +78,6 @@ function finishSentence(text: string): string {
   return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
-/** The first 8 characters of a version hash, as people quote it. */
-export function shortHash(versionHash: string): string {
-  return versionHash.slice(0, 8);
-}
-
 /** Options of registering a policy version. */
 export interface RegisterVersionOptions {
   now: Date;

@@ -10,7 +10,7 @@ import { CampaignService, createCampaignService } from '../domain/campaignServic
 import { AcknowledgementSettings } from '../../../config/acknowledgementSettings';
 import { describeAudience } from '../domain/campaignAudience';
 import { OWNER_COMMAND_HELP, isOwnerCommand, parseOwnerCommand } from '../domain/ownerCommands';
-import { renderAcknowledgementCard } from './cards/acknowledgementCard';
+import { formatDate, renderAcknowledgementCard } from './cards/acknowledgementCard';
 import { renderCampaignStatusCard } from './cards/campaignStatusCard';
 import { AdaptiveCardJson, toAttachment } from '../../../teams/cards';
 import { Verbs } from '../../../teams/verbs';
@@ -124,7 +124,7 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
             actorId: actor ?? '', audience: command.audience, ...(command.dueDate ? { dueDate: command.dueDate } : {}),
           });
           await context.sendActivity(`Campaign ${campaign.id} started for ${describeAudience(campaign.audience)}: ` +
-            `${recipients} people will get the card, due ${campaign.dueDate}.`);
+            `${recipients} people will get the card, due ${formatDate(campaign.dueDate)}.`);
           return;
         }
         case 'status': {

@@ -122,10 +122,12 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
       const updated = await step(actor, reference);
       const channel = inDslChannel(context.activity);
       if (channel && options.updatesAlert && context.activity.replyToId) {
-        // Everyone in the channel sees the new status, still without details.
+        // Everyone in the channel sees the new status, still without details; the person who acted is listed for a
+        // refresh, so their own view of the card reopens the case for them instead of showing the alert.
+        const refreshFor = context.activity.from?.id ? [context.activity.from.id] : [];
         await context.updateActivity({
           type: 'message', id: context.activity.replyToId, conversation: context.activity.conversation,
-          attachments: cardMessage(renderConcernAlertCard(updated)).attachments,
+          attachments: cardMessage(renderConcernAlertCard(updated, { refreshFor })).attachments,
         });
       }
       return concernCaseCard(settings, updated, channel);

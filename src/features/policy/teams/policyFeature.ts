@@ -4,6 +4,7 @@ import { BotApp, BotFeature } from '../../../teams/botFeature';
 import { cardMessage } from '../../../teams/cards';
 import { Verbs } from '../../../teams/verbs';
 import { AppLogger } from '../../../shared/logger';
+import { formatSchoolDay } from '../../../shared/schoolTime';
 import { AnswerPhraser, phraseAnswer } from '../answer/answerPhrasing';
 import { Answer, AnswerOptions, answerQuestion, DEFAULT_THRESHOLDS, TAUGHT_NOT_COVERED } from '../answer/answerQuestion';
 import { loadLearnedModel } from '../answer/learnedModel';
@@ -82,7 +83,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
     const label = formatCitationLabel(doc, section);
     return library.documents.length > 1 ? `${label} (${doc.title})` : label;
   };
-  const day = (iso: string): string => new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'Europe/London' });
+  const day = formatSchoolDay;
   const unansweredItems = async (): Promise<UnansweredItem[]> => {
     const links = await readTaught();
     const linked = new Set(links.map((l) => l.question.trim().toLowerCase()));
@@ -177,11 +178,14 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
 
     app.adaptiveCards.actionExecute(Verbs.showHelp, async (ctx) => renderHelpCard(title(), isOwner(ctx), library.primary.warnings));
 
-    app.adaptiveCards.actionExecute<{ section?: unknown; document?: unknown }>(Verbs.readSection, async (_ctx, _state, data) => {
+    app.adaptiveCards.actionExecute<{ section?: unknown; document?: unknown }>(Verbs.readSection, async (ctx, _state, data) => {
       const key = typeof data?.section === 'string' || typeof data?.section === 'number' ? String(data.section).slice(0, 20) : '';
       const documentId = typeof data?.document === 'string' ? data.document.slice(0, 100) : undefined;
       const found = key ? findSection(library, key, documentId) : null;
-      return found ? renderSectionCard(found.doc, found.section) : 'That section could not be found. Type **contents** to see the section list.';
+      if (!found) return 'That section could not be found. Type **contents** to see the section list.';
+      // The full section comes as a message of its own: the answer, its quote and "Was this helpful?" stay as they were.
+      await ctx.sendActivity(cardMessage(renderSectionCard(found.doc, found.section)));
+      return `Section ${formatCitationLabel(found.doc, found.section)} is below.`;
     });
 
     app.adaptiveCards.actionExecute<{ questionId?: unknown; helpful?: unknown }>(Verbs.feedback, async (_ctx, _state, data) => {

@@ -38,7 +38,7 @@ describe('annual acknowledgement in Teams chat (Agents Playground)', () => {
 
     const first = await pg.execute('ack.acknowledge', data, { replyToId: card.messageId });
     expect(first.status).toBe(200);
-    expect(JSON.stringify(first.body)).toMatch(/Acknowledged on [^"]+, version [0-9a-f]{6,}/);
+    expect(JSON.stringify(first.body)).toMatch(/Acknowledged on [^"]+, version [^"]*ref [0-9a-f]{8}/);
 
     const second = await pg.execute('ack.acknowledge', data, { replyToId: card.messageId });
     expect(second.status).toBe(200);

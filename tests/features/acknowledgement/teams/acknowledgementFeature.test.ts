@@ -89,7 +89,7 @@ describe('acknowledgement feature over HTTP', () => {
     expect(res.status).toBe(200);
     const card = cardOf(res.body);
     expect(cardProblems(card)).toEqual([]);
-    expect(JSON.stringify(card)).toMatch(/Acknowledged on \d{1,2} \w+ \d{4}, version hash-v1/);
+    expect(JSON.stringify(card)).toMatch(/Acknowledged on \d{1,2} \w+ \d{4}, version ref hash-v1/);
     expect(cardVerbs(card)).not.toContain(Verbs.acknowledge);
     expect(await store.getAcknowledgement('social-media', 'hash-v1', 'aad-1')).toMatchObject({ campaignId, channel: 'teams', displayName: 'Person 1' });
   });

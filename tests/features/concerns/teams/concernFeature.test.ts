@@ -180,6 +180,16 @@ describe('concern feature over HTTP', () => {
     const updatedCard = JSON.stringify((updates[updates.length - 1].body as { attachments: unknown[] }).attachments);
     expect(updatedCard).toContain('Acknowledged, being dealt with');
     expect(updatedCard).not.toContain('Dana DSL');
+    // Whoever acted keeps their own view: the update lists them (by Teams user id) for an automatic Open, which
+    // gives them the details back as their own invoke response and is not recorded as a fresh look at the case.
+    const refresh = ((updates[updates.length - 1].body as { attachments: { content: { refresh?: { userIds: string[]; action: { verb: string; data: object } } } }[] })
+      .attachments[0].content.refresh)!;
+    expect(refresh.userIds).toEqual([PEOPLE.dsl.id]);
+    expect(refresh.action).toMatchObject({ verb: Verbs.concernOpen, data: { reference: 'SG-2026-0001', refresh: true } });
+    const viewsBefore = (db.prepare("SELECT COUNT(*) AS n FROM concern_events WHERE type = 'viewed'").get() as { n: number }).n;
+    const own = await bot.invoke(PEOPLE.dsl, 'adaptiveCard/action', { action: { type: 'Action.Execute', verb: Verbs.concernOpen, data: refresh.action.data }, trigger: 'automatic' }, bot.channel);
+    expect(JSON.stringify(cardOf(own.body))).toContain('Dana DSL: Acknowledged');
+    expect((db.prepare("SELECT COUNT(*) AS n FROM concern_events WHERE type = 'viewed'").get() as { n: number }).n).toBe(viewsBefore);
     const reporterChat = () => messagesTo('a:personal-29:reporter').map((c) => String(c.body.text ?? ''));
     expect(reporterChat()).toContain('Your report SG-2026-0001 has been read by the Designated Safeguarding Lead team. Thank you for raising it.');
 

@@ -25,17 +25,19 @@ describe('policy questions in Teams chat (Agents Playground)', () => {
     expect(text).toContain('Read the full section');
   });
 
-  it('when someone presses "Read the full section", then the whole section comes back', async () => {
+  it('when someone presses "Read the full section", then the whole section comes as its own message and the answer stays as it was', async () => {
     const from = pg.messages.length;
     await pg.say('Is it ok to post lewd jokes online?');
     const reply = await pg.waitFor((m) => (m.attachments?.length ?? 0) > 0, { from });
     const action = JSON.stringify(reply.attachments![0].content).match(/"verb":"policy\.readSection","data":(\{[^}]*\})/);
     expect(action).not.toBeNull();
+    const afterAnswer = pg.messages.length;
     const res = await pg.execute('policy.readSection', JSON.parse(action![1]), { replyToId: reply.messageId });
     expect(res.status).toBe(200);
-    const shown = JSON.stringify(res.body);
-    expect(shown).toContain('5. Acceptable use');
-    expect(shown).toContain('is in any other way unlawful');
+    // The invoke answers with a short message, not a card: Teams keeps the answer card, quote and feedback buttons.
+    expect(res.body).toMatchObject({ type: 'application/vnd.microsoft.activity.message', value: 'Section 5. Acceptable use is below.' });
+    const section = await pg.waitFor((m) => cardText(m).includes('is in any other way unlawful'), { from: afterAnswer });
+    expect(cardText(section)).toContain('5. Acceptable use');
   });
 
   it('when the policy does not cover the question, then the bot says so and offers next steps', async () => {

@@ -1,7 +1,8 @@
 import { PolicyVersion } from '../../domain/acknowledgementTypes';
-import { shortHash } from '../../domain/policyVersions';
+import { formatVersion } from '../../../policy';
 import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
 import template from './templates/acknowledgement.json';
+import { formatSchoolDate } from '../../../../shared/schoolTime';
 
 /** The most section titles the "Read the policy" view lists (keeps the card small). */
 export const ACK_CARD_SECTION_LIMIT = 40;
@@ -55,8 +56,7 @@ function templateData(input: AcknowledgementCardInput): Record<string, unknown> 
     title: v.title,
     policyId: v.policyId,
     versionHash: v.versionHash,
-    shortHash: shortHash(v.versionHash),
-    versionText: v.versionLabel ? `${v.versionLabel} (${shortHash(v.versionHash)})` : shortHash(v.versionHash),
+    versionText: formatVersion(v.versionHash, v.versionLabel),
     hasReviewDate: Boolean(v.reviewDate),
     reviewDate: v.reviewDate ?? '',
     hasDueDate: Boolean(input.dueDate) && input.state !== 'acknowledged',
@@ -69,17 +69,13 @@ function templateData(input: AcknowledgementCardInput): Record<string, unknown> 
     hasNotice: Boolean(input.notice),
     notice: input.notice ?? '',
     acknowledgedOn: input.acknowledgedAt ? formatDate(input.acknowledgedAt) : '',
-    replacedShortHash: input.replacedHash ? shortHash(input.replacedHash) : '',
+    replacedVersion: input.replacedHash ? formatVersion(input.replacedHash) : '',
     hasReadUrl: Boolean(v.readUrl),
     readUrl: v.readUrl ?? '',
   };
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-
-/** "2026-09-14T10:03:00Z" or "2026-09-14" as "14 September 2026" (UTC: the same for every reader). */
+/** "2026-09-14T10:03:00Z" or "2026-09-14" as "14 September 2026", in the school's time zone. */
 export function formatDate(iso: string): string {
-  const d = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+  return Number.isNaN(new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso).getTime()) ? iso : formatSchoolDate(iso);
 }

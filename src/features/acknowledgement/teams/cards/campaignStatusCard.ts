@@ -1,5 +1,5 @@
 import { CampaignStatus } from '../../domain/campaignService';
-import { shortHash } from '../../domain/policyVersions';
+import { formatVersion } from '../../../policy';
 import { formatDate } from './acknowledgementCard';
 import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
 import template from './templates/campaignStatus.json';
@@ -14,7 +14,7 @@ export function renderCampaignStatusCard(status: CampaignStatus): AdaptiveCardJs
   const d = status.deliveries;
   return expandCardTemplate(template, {
     title: status.version.title,
-    subtitle: `Campaign ${c.id} · round ${c.round} · version ${shortHash(c.versionHash)} · due ${formatDate(c.dueDate)}` +
+    subtitle: `Campaign ${c.id} · round ${c.round} · version ${formatVersion(c.versionHash, status.version.versionLabel)} · due ${formatDate(c.dueDate)}` +
       (c.status === 'closed' ? ' · closed' : ''),
     campaignId: c.id,
     acknowledged: status.acknowledged,

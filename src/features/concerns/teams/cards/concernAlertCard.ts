@@ -1,5 +1,6 @@
 import { CONCERN_KIND_LABELS, ConcernCase } from '../../domain/concernTypes';
 import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
+import { Verbs } from '../../../../teams/verbs';
 import { formatConcernTime } from './concernTriageCard';
 import template from './templates/concernAlert.json';
 
@@ -10,9 +11,9 @@ const STATUS_LABELS = { new: 'New (not yet acknowledged)', acknowledged: 'Acknow
  * status, and an Open button. No details, no names: a private channel can hold people outside the
  * safeguarding team, and Teams keeps the card outside the app's encryption.
  */
-export function renderConcernAlertCard(concern: ConcernCase, options: { possibleDuplicate?: boolean } = {}): AdaptiveCardJson {
+export function renderConcernAlertCard(concern: ConcernCase, options: { possibleDuplicate?: boolean; refreshFor?: readonly string[] } = {}): AdaptiveCardJson {
   const r = concern.report;
-  return expandCardTemplate(template, {
+  const card = expandCardTemplate(template, {
     reference: r.reference,
     kindLabel: CONCERN_KIND_LABELS[r.kind],
     urgent: concern.urgent,
@@ -21,4 +22,13 @@ export function renderConcernAlertCard(concern: ConcernCase, options: { possible
     submittedAt: formatConcernTime(r.submittedAt),
     statusLabel: STATUS_LABELS[concern.status],
   });
+  if (options.refreshFor && options.refreshFor.length > 0) {
+    // Universal Actions: the people listed (Teams user ids, 29:...) get their own view by an automatic Open when
+    // the card shows, so whoever just acted keeps the details while everyone else sees this alert.
+    card.refresh = {
+      action: { type: 'Action.Execute', verb: Verbs.concernOpen, data: { reference: r.reference, refresh: true } },
+      userIds: options.refreshFor.slice(0, 60),
+    };
+  }
+  return card;
 }

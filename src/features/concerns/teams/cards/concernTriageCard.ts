@@ -4,6 +4,8 @@ import { TRIAGE_TEXT_LIMIT } from '../../domain/concernTriage';
 import { CONCERN_ACTION_LABELS, CONCERN_ACTION_TYPES, CONCERN_KIND_LABELS, ConcernCase } from '../../domain/concernTypes';
 import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
 import template from './templates/concernTriage.json';
+import { formatSchoolTime } from '../../../../shared/schoolTime';
+import { BOT_DISPLAY_NAME } from '../../../../teams/proactive';
 
 /** Teams refreshes a card automatically for at most 60 listed users. */
 export const REFRESH_USER_LIMIT = 60;
@@ -28,9 +30,34 @@ export interface ConcernTriageCardInput {
 
 const STATUS_LABELS = { new: 'New (not yet acknowledged)', acknowledged: 'Open', closed: 'Closed' } as const;
 
-/** How a concern card shows a time: "2026-03-02 09:00 UTC". */
+/** How a concern card shows a time: "2 Mar 2026, 09:00 GMT", in the school's time zone. */
 export function formatConcernTime(iso: string): string {
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+  return formatSchoolTime(iso);
+}
+
+/** "Acknowledged by Dana DSL": the state, and by whom, as the team reads it. */
+function statusOf(c: ConcernCase): string {
+  if (c.status !== 'acknowledged') return STATUS_LABELS[c.status];
+  const ack = [...c.events].reverse().find((e) => e.type === 'acknowledged');
+  return ack?.actorName ? `Acknowledged by ${ack.actorName}` : STATUS_LABELS.acknowledged;
+}
+
+/** Who holds the case now: the person it is assigned to, else whoever acknowledged it, else nobody yet. */
+function holderOf(c: ConcernCase): string {
+  if (c.status === 'closed') return 'Closed: nobody';
+  if (c.assignee) return c.assignee.name;
+  if (c.status === 'new') return 'Nobody yet: acknowledge it to take it';
+  const ack = [...c.events].reverse().find((e) => e.type === 'acknowledged');
+  return ack?.actorName ?? 'Nobody yet: acknowledge it to take it';
+}
+
+/** What happened last, without its text ("Note added by Dev Deputy, 2 Mar 2026, 09:05 GMT"). */
+function lastStepOf(c: ConcernCase): string {
+  const last = concernChronology(c, false).at(-1);
+  if (!last) return '';
+  // Steps the bot takes itself (deliveries, notices) read without "by School Policy Bot".
+  const by = last.who === BOT_DISPLAY_NAME ? '' : ` by ${last.who}`;
+  return `${last.what}${by}, ${formatConcernTime(last.at)}`;
 }
 
 /** Renders the triage card: reference, kind, urgency, time, reporter, summary, chronology and the actions. */
@@ -49,7 +76,9 @@ export function renderConcernTriageCard(input: ConcernTriageCardInput): Adaptive
     urgent: c.urgent,
     urgencyLabel: c.urgent ? 'URGENT: immediate danger' : 'Not marked urgent',
     possibleDuplicate: input.possibleDuplicate === true,
-    statusLabel: STATUS_LABELS[c.status],
+    statusLabel: statusOf(c),
+    holder: holderOf(c),
+    lastStep: lastStepOf(c),
     submittedAt: formatConcernTime(r.submittedAt),
     reporterName: dash(r.reporter.name),
     assigneeName: dash(c.assignee?.name, 'Not assigned yet'),

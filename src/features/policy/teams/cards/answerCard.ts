@@ -1,7 +1,7 @@
 import { Answer, AnswerMatch } from '../../answer/answerQuestion';
 import { formatCitationLabel } from '../../policyDocument';
 import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
-import { sectionKey } from './contentsCard';
+import { sectionKey } from '../../policyLibrary';
 import { citationFor } from './policyCardData';
 import template from './templates/answerCard.json';
 
@@ -44,7 +44,7 @@ export function renderAnswerCard(
     // The full section is fetched when asked for (policy.readSection), keeping every answer small.
     hasSection: best.section.ordinal !== 0,
     documentId: best.doc.id,
-    sectionKey: sectionKey(best.section),
+    sectionKey: sectionKey(best.doc, best.section),
     questionId,
     feedbackGiven: feedback.given,
     feedbackMessage: feedback.helpful === false

@@ -9,6 +9,7 @@ export function renderHelpCard(documentTitle: string, isOwner: boolean, warnings
     documentTitle,
     isOwner,
     hasWarnings: shown.length > 0,
-    warnings: shown.map((w) => w.message).join(' '),
+    // One note per line: each is something the owner can fix in the document.
+    warnings: shown.map((w) => `- ${w.message}`).join('\n'),
   });
 }

@@ -19,7 +19,7 @@ describe('acknowledgement card', () => {
     expect(cardProblems(card)).toEqual([]);
     expect(card.version).toBe('1.5');
     const t = text(card);
-    for (const s of ['Social Media Policy for Schools', '2 (02 2023) (a1b2c3d4)', 'September 2027', '1 October 2026', 'locate, meet or contact a child']) {
+    for (const s of ['Social Media Policy for Schools', '2, February 2023 \u00b7 ref a1b2c3d4', 'September 2027', '1 October 2026', 'locate, meet or contact a child']) {
       expect(t).toContain(s);
     }
     expect(actionTitles(card)).toEqual(['Read the policy', 'Ask a question', 'I have read and understood']);
@@ -31,7 +31,7 @@ describe('acknowledgement card', () => {
   it('when acknowledged, then it says on which date and version and offers no acknowledge button', () => {
     const card = renderAcknowledgementCard({ state: 'acknowledged', version, campaignId: 'ack-1', acknowledgedAt: '2026-09-14T10:03:00.000Z' });
     expect(cardProblems(card)).toEqual([]);
-    expect(text(card)).toContain('Acknowledged on 14 September 2026, version a1b2c3d4');
+    expect(text(card)).toContain('Acknowledged on 14 September 2026, version 2, February 2023 \u00b7 ref a1b2c3d4');
     expect(cardVerbs(card)).not.toContain(Verbs.acknowledge);
   });
 

@@ -95,13 +95,31 @@ describe('concern cards', () => {
     const card = renderConcernTriageCard({ concern: sampleCase(), team, refreshUserIds: team.map((m) => m.aadObjectId), canAssign: true });
     expect(cardProblems(card)).toEqual([]);
     const text = JSON.stringify(card);
-    for (const s of ['SG-2026-0007', "A child's safety", 'URGENT', '2026-03-02 09:00 UTC', REPORTER.name, SECRET_TEXT.whatHappened, 'Dana DSL: Acknowledged']) {
+    for (const s of ['SG-2026-0007', "A child's safety", 'URGENT', '2 Mar 2026, 09:00 GMT', REPORTER.name, SECRET_TEXT.whatHappened, 'Dana DSL: Acknowledged']) {
       expect(text).toContain(s);
     }
     expect(cardVerbs(card).sort()).toEqual([
       Verbs.concernAddNote, Verbs.concernAssign, Verbs.concernClose, Verbs.concernOpen, Verbs.concernRecordAction,
     ].sort());
     expect((card.refresh as { userIds: string[] }).userIds).toEqual([PEOPLE.dsl, PEOPLE.deputy]);
+  });
+
+  test('when a case has been acknowledged, then the card says who holds it and what happened last, not just "Open"', () => {
+    const facts = (card: object): Record<string, string> => {
+      const out: Record<string, string> = {};
+      JSON.stringify(card, (k, v) => { if (v && typeof v === 'object' && v.type === 'FactSet') for (const f of v.facts) out[f.title] = f.value; return v; });
+      return out;
+    };
+    const acked = facts(renderConcernTriageCard({ concern: sampleCase(), team, refreshUserIds: [PEOPLE.dsl], canAssign: true }));
+    expect(acked['Status']).toBe('Acknowledged by Dana DSL');
+    expect(acked['With']).toBe('Dana DSL');
+    expect(acked['Last step']).toMatch(/^Acknowledged by Dana DSL, 2 Mar 2026, 09:05 GMT$/);
+    const assigned = sampleCase();
+    const reassigned = facts(renderConcernTriageCard({ concern: { ...assigned, assignee: { id: PEOPLE.deputy, name: 'Dev Deputy' } }, team, refreshUserIds: [PEOPLE.dsl], canAssign: true }));
+    expect(reassigned['With']).toBe('Dev Deputy');
+    const fresh = facts(renderConcernTriageCard({ concern: sampleCase({ status: 'new' }), team, refreshUserIds: [PEOPLE.dsl], canAssign: true }));
+    expect(fresh['Status']).toBe('New (not yet acknowledged)');
+    expect(fresh['With']).toMatch(/^Nobody yet/);
   });
 
   test('when the case is new, then Acknowledge is offered; when closed, only notes remain', () => {

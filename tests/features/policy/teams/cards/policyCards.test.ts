@@ -3,6 +3,7 @@ import path from 'node:path';
 import { renderAnswerCard } from '../../../../../src/features/policy/teams/cards/answerCard';
 import { AdaptiveCardJson } from '../../../../../src/teams/cards';
 import { renderContentsCard } from '../../../../../src/features/policy/teams/cards/contentsCard';
+import { createPolicyLibrary, findSection, sectionKey } from '../../../../../src/features/policy/policyLibrary';
 import { renderHelpCard } from '../../../../../src/features/policy/teams/cards/helpCard';
 import { renderNotCoveredCard } from '../../../../../src/features/policy/teams/cards/notCoveredCard';
 import { renderSectionCard } from '../../../../../src/features/policy/teams/cards/sectionCard';
@@ -171,6 +172,10 @@ describe('not-covered, welcome and help cards', () => {
     expect(text).toContain('Policy owners');
     expect(text).toContain('campaign status');
     expect(text).toContain('[establishment name]');
+    // Notes sit in a semantic "warning" container in default-coloured, readable text, not pale small text on white.
+    const notes = JSON.stringify(card.body).includes('"style":"warning"');
+    expect(notes).toBe(true);
+    expect(JSON.stringify(card.body)).not.toMatch(/"color":"Warning"[^}]*"size":"Small"/);
   });
 
   it('when a member of staff who is not an owner asks for help, then owner commands and document notes are hidden', () => {
@@ -199,6 +204,16 @@ describe.each(POLICIES)('contents and section cards for %s', (name) => {
     if (doc.metadata.nextReview) expect(text).toContain(doc.metadata.nextReview);
   });
 
+  it('when the contents list a section, then the key it shows opens exactly that section, and no key is another section\'s number', () => {
+    const library = createPolicyLibrary([doc]);
+    const numbers = new Set(doc.sections.flatMap((s) => (s.number ? [s.number] : [])));
+    for (const s of doc.sections) {
+      const key = sectionKey(doc, s);
+      if (s.number === null) expect(numbers.has(key)).toBe(false);
+      expect(findSection(library, key)?.section).toBe(s);
+    }
+  });
+
   it('when someone opens the longest section, then it renders in full and stays under the Teams size limit', () => {
     const cards = doc.sections.map((s) => ({ section: s, card: renderSectionCard(doc, s) }));
     const longest = cards.reduce((a, b) => (bytes(b.card) > bytes(a.card) ? b : a));
@@ -210,6 +225,17 @@ describe.each(POLICIES)('contents and section cards for %s', (name) => {
     const firstLine = longest.section.text.split('\n')[0].replace(/^- /, '');
     if (firstLine) expect(text).toContain(firstLine);
     for (const c of cards) expect(cardProblems(c.card)).toEqual([]);
+  });
+});
+
+describe('unnumbered sub-sections in the contents', () => {
+  it('when a numbered section has unnumbered sub-sections, then they are listed under its number with a letter key that opens them', () => {
+    const text = shownText(renderContentsCard(liverpool));
+    expect(text).toContain('6 \u203a Reporting safeguarding concerns (section 6a)');
+    expect(text).not.toMatch(/section #\d/);
+    const library = createPolicyLibrary([liverpool]);
+    expect(findSection(library, '6a')?.section.title).toBe('Reporting safeguarding concerns');
+    expect(findSection(library, '9')?.section.title).toBe('Breaches of this policy');
   });
 });
 
