@@ -58,8 +58,13 @@ describe('School Policy Bot in the Agents Playground (headless chromium)', () =>
 
   step('when a member of staff reports a concern through the form, then they get a reference and it arrives in the Safeguarding channel', 'concern-report', async () => {
     await ui.say('report a concern');
-    const form = await ui.card('Report a concern', 'What happened');
-    await form.getByRole('radio', { name: "A child's safety" }).check();
+    // Step 1 asks only what kind of concern; step 2 is the form for that kind, its required fields marked.
+    const kinds = await ui.card('Report a concern', 'Step 1 of 2');
+    await kinds.getByRole('radio', { name: "A child's safety" }).check();
+    await ui.screenshot('04a-concern-kind');
+    await kinds.getByRole('button', { name: 'Next' }).click();
+    const form = await ui.card("Report a concern: A child's safety", 'Step 2 of 2');
+    await expectToShow(form, 'What happened (required)');
     await form.getByLabel('What happened').fill('A pupil in Year 6 told me an adult online asked them to send photos and keep it secret.');
     await form.getByLabel('When').fill('Today, 08:40, before registration');
     await form.getByLabel('Where (platform or place)').fill('Instagram direct messages');
@@ -109,5 +114,27 @@ describe('School Policy Bot in the Agents Playground (headless chromium)', () =>
     await ui.openConversation('Personal Chat');
     await expectToShow(ui.page.getByText(`Your report ${reference} has been read`).last(), 'by the Designated Safeguarding Lead team');
     await ui.screenshot('08-reporter-told');
+  });
+
+  step('when a report marked immediate danger is missing a required field, then it goes at once and the reporter adds the rest after', 'concern-urgent', async () => {
+    await ui.say('report a concern');
+    const kinds = await ui.card('Report a concern', 'Step 1 of 2');
+    await kinds.getByRole('checkbox', { name: /Someone is in immediate danger/ }).check();
+    await kinds.getByRole('radio', { name: "A child's safety" }).check();
+    await kinds.getByRole('button', { name: 'Next' }).click();
+    const form = await ui.card("Report a concern: A child's safety", 'Step 2 of 2');
+    await form.getByLabel('What happened').fill('A pupil says a man from a game is waiting outside the school gate now.');
+    await form.getByRole('button', { name: 'Send report' }).click();
+
+    const receipt = await ui.card('Your report is recorded', 'When you can, add what it went without');
+    await expectToShow(receipt, 'call 999');
+    const urgentReference = /\b[A-Z]{1,6}-\d{4}-\d+\b/.exec(await receipt.innerText())?.[0] ?? '';
+    expect(urgentReference).not.toBe(reference);
+    await ui.screenshot('09-urgent-sent-with-missing-field');
+    await receipt.getByLabel('When it happened').fill('Just now, 15:20, at the end of school');
+    await receipt.getByRole('button', { name: 'Add to my report' }).click();
+    const added = await ui.card(`Added to ${urgentReference}: When it happened`);
+    expect(await added.getByRole('button', { name: 'Add to my report' }).count()).toBe(0);
+    await ui.screenshot('10-urgent-details-added');
   });
 });

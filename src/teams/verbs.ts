@@ -21,7 +21,9 @@ export const Verbs = {
   campaignExport: 'ack.campaignExport',
   // Concerns (issue 4)
   concernStart: 'concern.start',
+  concernChooseKind: 'concern.chooseKind',
   concernSubmit: 'concern.submit',
+  concernAddDetails: 'concern.addDetails',
   concernAcknowledge: 'concern.acknowledge',
   concernAssign: 'concern.assign',
   concernAddNote: 'concern.addNote',

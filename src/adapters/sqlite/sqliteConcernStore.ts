@@ -225,7 +225,10 @@ export function createSqliteConcernStore(db: SqliteDatabase, cipher: FieldCipher
     const id = Number(info.lastInsertRowid);
     appendEvents(id, [{
       type: 'submitted', at: input.submittedAt, actorId: input.reporter.aadObjectId, actorName: input.reporter.name,
-      data: { kind: input.draft.kind, urgent: String(input.draft.immediateDanger), source: input.origin.source },
+      data: {
+        kind: input.draft.kind, urgent: String(input.draft.immediateDanger), source: input.origin.source,
+        ...(input.draft.missing?.length ? { missing: input.draft.missing.join(',') } : {}),
+      },
     }]);
     queueTasks(id, tasks, input.submittedAt);
     return toReport(selectById.get(id) as ConcernRow);

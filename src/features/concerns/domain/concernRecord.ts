@@ -3,6 +3,7 @@ import {
   DestinationRole,
 } from './concernTypes';
 import { formatSchoolTimestamp } from '../../../shared/schoolTime';
+import { CONCERN_FIELD_LABELS } from './concernValidation';
 
 /** One line of the chronology as people read it: when, who, what. */
 export interface ChronologyLine {
@@ -14,10 +15,17 @@ export interface ChronologyLine {
 const roleLabel = (role: string | undefined) =>
   role && role in DESTINATION_ROLE_LABELS ? DESTINATION_ROLE_LABELS[role as DestinationRole] : role ?? 'unknown';
 
+const fieldLabel = (f: string) => (f in CONCERN_FIELD_LABELS ? CONCERN_FIELD_LABELS[f as keyof typeof CONCERN_FIELD_LABELS] : f);
+const fieldNames = (list: string) => list.split(',').map(fieldLabel).join(', ');
+
 /** Describes one event for the chronology; `detailed` includes notes, actions and outcome text. */
 export function describeConcernEvent(e: ConcernEvent, detailed: boolean): string {
   switch (e.type) {
-    case 'submitted': return `Reported${e.data.urgent === 'true' ? ' as URGENT (immediate danger)' : ''}`;
+    case 'submitted': return `Reported${e.data.urgent === 'true' ? ' as URGENT (immediate danger)' : ''}`
+      + (e.data.missing ? `; sent at once without: ${fieldNames(e.data.missing)}` : '');
+    case 'detailsAdded': return detailed
+      ? `Reporter added: ${Object.entries(e.data).map(([f, v]) => `${fieldLabel(f)}: ${v}`).join('; ')}`
+      : 'Reporter added details';
     case 'routed':
       return `Delivered to ${roleLabel(e.data.role)}${e.data.stage === 'fallback' ? ' (fallback route)' : ''}`
         + (e.data.possibleDuplicate === 'true' ? ' (re-sent after a restart)' : '');

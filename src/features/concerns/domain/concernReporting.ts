@@ -2,7 +2,9 @@ import { ConcernOutbox } from './concernOutbox';
 import { ConcernLog, ConcernStore } from './concernPorts';
 import { ConcernRoutingTable, resolveConcernRoute } from './concernRouting';
 import { ConcernOrigin, ConcernReport, ConcernReporter, DestinationRole } from './concernTypes';
-import { ConcernFieldProblem, ConcernFormValues, validateConcernForm } from './concernValidation';
+import {
+  CONCERN_TEXT_FIELDS, ConcernFieldProblem, ConcernFormValues, ConcernTextField, readConcernAdditions, validateConcernForm,
+} from './concernValidation';
 
 /** What reporting needs. */
 export interface ConcernReportingDeps {
@@ -30,13 +32,37 @@ export type SubmitConcernResult =
       deliveredTo?: DestinationRole;
       /** The role it is meant for. */
       intendedFor: DestinationRole;
+      /** Fields an urgent report went without; the reporter is asked for them afterwards. */
+      missing: ConcernTextField[];
+      /** True when it was urgent and no kind was chosen, so it went as a child's safety concern. */
+      kindAssumed: boolean;
     };
+
+/** The outcome of a reporter adding what an urgent report went without. */
+export type AddConcernDetailsResult =
+  | ({ ok: true; added: ConcernTextField[]; stillMissing: ConcernTextField[] } & ReportPlace)
+  | ({ ok: false; missing: ConcernTextField[]; message: string } & ReportPlace);
+
+/** Which report, and where it went, for the reporter's card. */
+interface ReportPlace {
+  reference: string;
+  urgent: boolean;
+  deliveredTo?: DestinationRole;
+  intendedFor: DestinationRole;
+}
 
 /** Reporting a concern: validate, store with its routing task in one transaction, then deliver. */
 export interface ConcernReporting {
   /** Validates the form; when valid stores the report before routing it, then routes it and says where it went. */
   submitConcern(reporter: ConcernReporter, origin: ConcernOrigin, form: unknown): Promise<SubmitConcernResult>;
+  /**
+   * Appends what the reporter adds afterwards to an urgent report sent with fields missing. Only the person who
+   * reported it may add to it; anyone else is told the reference was not found, as if it did not exist.
+   */
+  addDetails(reporter: ConcernReporter, reference: string, form: unknown): Promise<AddConcernDetailsResult>;
 }
+
+const isTextField = (f: string): f is ConcernTextField => (CONCERN_TEXT_FIELDS as readonly string[]).includes(f);
 
 /** Creates the reporting use case. */
 export function createConcernReporting(deps: ConcernReportingDeps): ConcernReporting {
@@ -66,7 +92,32 @@ export function createConcernReporting(deps: ConcernReportingDeps): ConcernRepor
       const stored = await deps.store.getCaseById(report.id);
       return {
         ok: true, report, urgent: report.immediateDanger, deliveredTo: stored?.deliveredTo, intendedFor: route.primary,
+        missing: (result.draft.missing ?? []).filter(isTextField),
+        kindAssumed: result.values.kind !== result.draft.kind,
       };
+    },
+
+    async addDetails(reporter, reference, form) {
+      const found = await deps.store.getCase(reference.trim());
+      if (!found || found.report.reporter.aadObjectId !== reporter.aadObjectId) {
+        return { ok: false, reference, urgent: false, intendedFor: 'dslChannel', missing: [], message: `No report ${reference} of yours was found.` };
+      }
+      const place: ReportPlace = {
+        reference: found.report.reference, urgent: found.urgent, deliveredTo: found.deliveredTo,
+        intendedFor: resolveConcernRoute(found.report, deps.routing).primary,
+      };
+      const submitted = found.events.find((e) => e.type === 'submitted');
+      const added = new Set(found.events.filter((e) => e.type === 'detailsAdded').flatMap((e) => Object.keys(e.data)));
+      const missing = (submitted?.data.missing ?? '').split(',').filter(isTextField).filter((f) => !added.has(f));
+      if (missing.length === 0) return { ok: false, ...place, missing, message: 'Nothing is missing from this report: thank you.' };
+      const read = readConcernAdditions(form, missing);
+      if (!read.ok) return { ok: false, ...place, missing, message: read.message };
+      const fields = Object.keys(read.added).filter(isTextField);
+      await deps.store.append(found.report.id, [{
+        type: 'detailsAdded', at: now().toISOString(), actorId: reporter.aadObjectId, actorName: reporter.name, data: read.added as Record<string, string>,
+      }]);
+      deps.log.info({ reference: found.report.reference, fields: fields.length }, 'concern details added by reporter');
+      return { ok: true, ...place, added: fields, stillMissing: missing.filter((f) => !fields.includes(f)) };
     },
   };
 }

@@ -81,6 +81,8 @@ export interface ConcernDraft {
   immediateDanger: boolean;
   aboutHeadteacher: boolean;
   details: ConcernDetails;
+  /** Fields the kind needs that an urgent report was sent without (it is never held back for them). */
+  missing?: readonly string[];
 }
 
 /** A stored report as submitted; never changed afterwards. */
@@ -107,7 +109,8 @@ export type ConcernEventType =
   | 'exported'
   | 'listed'
   | 'accessRefused'
-  | 'reporterNotified';
+  | 'reporterNotified'
+  | 'detailsAdded';
 
 /** One entry in the append-only chronology. `data` is encrypted at rest. */
 export interface ConcernEvent {

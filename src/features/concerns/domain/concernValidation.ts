@@ -41,6 +41,38 @@ const REQUIRED_BY_KIND: Readonly<Record<ConcernKind, readonly ConcernTextField[]
   other: [],
 };
 
+/** The fields the second step of the form asks for each kind, in order (the attached message is added when there is one). */
+const FIELDS_BY_KIND: Readonly<Record<ConcernKind, readonly ConcernTextField[]>> = {
+  childSafety: ['whatHappened', 'whenHappened', 'where', 'peopleInvolved', 'link', 'evidence'],
+  onlineAbuse: ['whatHappened', 'whenHappened', 'where', 'link', 'peopleInvolved', 'evidence'],
+  colleagueConduct: ['whatHappened', 'whenHappened', 'where', 'peopleInvolved', 'link', 'evidence'],
+  allegation: ['whatHappened', 'whenHappened', 'peopleInvolved', 'where', 'evidence'],
+  other: ['whatHappened', 'whenHappened', 'where', 'link', 'peopleInvolved', 'evidence'],
+};
+
+/** Kinds where the report may be about the headteacher (it then goes to the chair of governors). */
+export const KINDS_ABOUT_A_PERSON: ReadonlySet<ConcernKind> = new Set(['allegation', 'colleagueConduct']);
+
+/** The kind a report goes as when it is urgent and no kind was chosen: a child's safety, to the DSL. */
+export const URGENT_DEFAULT_KIND: ConcernKind = 'childSafety';
+
+/** True when the value is one of the kinds. */
+export function isConcernKind(value: unknown): value is ConcernKind {
+  return typeof value === 'string' && (CONCERN_KINDS as readonly string[]).includes(value);
+}
+
+/** The fields a report of this kind must have: what happened, when, and what the kind adds. */
+export function requiredConcernFields(kind: ConcernKind): readonly ConcernTextField[] {
+  return ['whatHappened', 'whenHappened', ...REQUIRED_BY_KIND[kind]];
+}
+
+/** The fields the form shows for a kind, each marked required or not. */
+export function concernFormFields(kind: ConcernKind, hasAttachedMessage: boolean): { field: ConcernTextField; required: boolean }[] {
+  const required = requiredConcernFields(kind);
+  const fields = [...FIELDS_BY_KIND[kind], ...(hasAttachedMessage ? ['attachedMessage' as const] : [])];
+  return fields.map((field) => ({ field, required: required.includes(field) }));
+}
+
 /** Over this many times the limit, kept text is cut so the returned card stays under the Teams size limit. */
 const PRESERVE_FACTOR = 2;
 
@@ -79,7 +111,7 @@ export function emptyConcernForm(prefill: Partial<ConcernFormValues> = {}): Conc
 
 /** Reads card input values (strings, toggles as "true"/"false") into form values, keeping what was typed. */
 export function readConcernForm(raw: unknown): ConcernFormValues {
-  const data = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const data = withKeptText(raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {});
   const text = (name: string, limit: number): string => {
     const v = data[name];
     const s = typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
@@ -91,47 +123,106 @@ export function readConcernForm(raw: unknown): ConcernFormValues {
   return values;
 }
 
-/** Validates a submitted form: every missing or too-long field is named, and the values are kept. */
+/** Longest `kept` string read (the attached message is the largest field, at twice its limit). */
+const MAX_KEPT_CHARS = 200_000;
+
+/**
+ * The two steps of the form carry text typed in the other step (or fields the second step does not show for the
+ * chosen kind, such as a message action's link) as one JSON string, `kept`; inputs on the card win over it.
+ */
+function withKeptText(data: Record<string, unknown>): Record<string, unknown> {
+  if (typeof data.kept !== 'string' || data.kept.length > MAX_KEPT_CHARS) return data;
+  try {
+    const kept: unknown = JSON.parse(data.kept);
+    if (!kept || typeof kept !== 'object' || Array.isArray(kept)) return data;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(kept as Record<string, unknown>)) {
+      if ((CONCERN_TEXT_FIELDS as readonly string[]).includes(k) || k === 'aboutHeadteacher') out[k] = v;
+    }
+    return { ...out, ...data };
+  } catch {
+    return data;
+  }
+}
+
+/** The text a step carries to the other: every text field not shown on it, and the headteacher flag. */
+export function keptConcernText(values: ConcernFormValues, shown: readonly string[]): string {
+  const kept: Record<string, unknown> = {};
+  for (const f of CONCERN_TEXT_FIELDS) if (values[f] && !shown.includes(f)) kept[f] = values[f];
+  if (!shown.includes('aboutHeadteacher')) kept.aboutHeadteacher = values.aboutHeadteacher;
+  return JSON.stringify(kept);
+}
+
+const isWebAddress = (s: string) => /^https?:\/\/\S+$/i.test(s);
+
+/**
+ * Validates a submitted form: every missing or too-long field is named, and the values are kept. A report marked
+ * immediate danger is never refused: it goes at once with what is there (as a child's safety concern when no kind
+ * was chosen, text over a limit cut to it, a link that is not a web address kept as text with the evidence), and
+ * the draft names what is missing so the reporter can be asked for it afterwards.
+ */
 export function validateConcernForm(raw: unknown): ConcernFormResult {
   const values = readConcernForm(raw);
+  const urgent = values.immediateDanger;
   const problems: ConcernFieldProblem[] = [];
-  const kind = (CONCERN_KINDS as readonly string[]).includes(values.kind) ? (values.kind as ConcernKind) : undefined;
-  if (!kind) problems.push({ field: 'kind', message: `${CONCERN_FIELD_LABELS.kind}: choose one` });
+  const chosen = isConcernKind(values.kind) ? values.kind : undefined;
+  if (!chosen && !urgent) problems.push({ field: 'kind', message: `${CONCERN_FIELD_LABELS.kind}: choose one` });
+  const kind = chosen ?? URGENT_DEFAULT_KIND;
 
-  const required: ConcernTextField[] = ['whatHappened', 'whenHappened', ...(kind ? REQUIRED_BY_KIND[kind] : [])];
+  const required = requiredConcernFields(kind);
+  const missing: ConcernTextField[] = [];
   for (const f of CONCERN_TEXT_FIELDS) {
     const v = values[f].trim();
     if (required.includes(f) && v.length === 0) {
-      problems.push({ field: f, message: `${CONCERN_FIELD_LABELS[f]}: please fill this in${f === 'peopleInvolved' ? ' (write "not known" if you do not know)' : ''}` });
-    } else if (values[f].length > CONCERN_FIELD_LIMITS[f]) {
+      missing.push(f);
+      if (!urgent) problems.push({ field: f, message: `${CONCERN_FIELD_LABELS[f]}: please fill this in${f === 'peopleInvolved' ? ' (write "not known" if you do not know)' : ''}` });
+    } else if (values[f].length > CONCERN_FIELD_LIMITS[f] && !urgent) {
       problems.push({
         field: f,
         message: `${CONCERN_FIELD_LABELS[f]}: ${values[f].length} characters, the limit is ${CONCERN_FIELD_LIMITS[f]}`,
       });
     }
   }
-  if (values.link.trim() && !/^https?:\/\/\S+$/i.test(values.link.trim())) {
+  const link = values.link.trim();
+  if (link && !isWebAddress(link) && !urgent) {
     problems.push({ field: 'link', message: `${CONCERN_FIELD_LABELS.link}: paste a web address starting with http:// or https://` });
   }
-  if (problems.length > 0 || !kind) return { ok: false, values, problems };
+  if (problems.length > 0) return { ok: false, values, problems };
 
-  const optional = (s: string): string | undefined => (s.trim() ? s.trim() : undefined);
+  const cut = (f: ConcernTextField, s: string) => s.trim().slice(0, CONCERN_FIELD_LIMITS[f]);
+  const optional = (f: ConcernTextField, s: string): string | undefined => (s.trim() ? cut(f, s) : undefined);
+  const linkIsText = link.length > 0 && !isWebAddress(link);
+  const evidence = [values.evidence.trim(), linkIsText ? `Link as given: ${link}` : ''].filter(Boolean).join('\n');
   return {
     ok: true,
     values,
     draft: {
       kind,
-      immediateDanger: values.immediateDanger,
+      immediateDanger: urgent,
       aboutHeadteacher: values.aboutHeadteacher,
+      ...(missing.length > 0 ? { missing } : {}),
       details: {
-        whatHappened: values.whatHappened.trim(),
-        whenHappened: values.whenHappened.trim(),
-        where: values.where.trim(),
-        link: optional(values.link),
-        peopleInvolved: values.peopleInvolved.trim(),
-        evidence: optional(values.evidence),
-        attachedMessage: optional(values.attachedMessage),
+        whatHappened: cut('whatHappened', values.whatHappened),
+        whenHappened: cut('whenHappened', values.whenHappened),
+        where: cut('where', values.where),
+        link: linkIsText ? undefined : optional('link', values.link),
+        peopleInvolved: cut('peopleInvolved', values.peopleInvolved),
+        evidence: optional('evidence', evidence),
+        attachedMessage: optional('attachedMessage', values.attachedMessage),
       },
     },
   };
+}
+
+/** What a reporter added afterwards to an urgent report sent with fields missing: only those fields, within limits. */
+export function readConcernAdditions(raw: unknown, missing: readonly ConcernTextField[]): { ok: true; added: Partial<Record<ConcernTextField, string>> } | { ok: false; message: string } {
+  const values = readConcernForm(raw);
+  const added: Partial<Record<ConcernTextField, string>> = {};
+  for (const f of missing) {
+    const v = values[f].trim();
+    if (v.length > CONCERN_FIELD_LIMITS[f]) return { ok: false, message: `${CONCERN_FIELD_LABELS[f]}: ${v.length} characters, the limit is ${CONCERN_FIELD_LIMITS[f]}` };
+    if (v) added[f] = v;
+  }
+  if (Object.keys(added).length === 0) return { ok: false, message: 'Nothing was added: fill in at least one of the fields.' };
+  return { ok: true, added };
 }

@@ -13,7 +13,8 @@ import { ConcernReporting } from '../domain/concernReporting';
 import { ConcernTriage } from '../domain/concernTriage';
 import { ConcernActor, ConcernCase, ConcernError, DESTINATION_ROLE_LABELS } from '../domain/concernTypes';
 import { renderConcernAlertCard } from './cards/concernAlertCard';
-import { renderConcernFormCard } from './cards/concernFormCard';
+import { readConcernStep, renderConcernFormCard } from './cards/concernFormCard';
+import { readConcernForm } from '../domain/concernValidation';
 import { renderConcernListCard } from './cards/concernListCard';
 import { renderConcernReceiptCard } from './cards/concernReceiptCard';
 import { actorOf, formFromMessageAction, originOf, reporterOf } from './concernActivity';
@@ -65,7 +66,12 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
 
   /** Sends the form to the person's own 1:1 chat; returns false when that chat cannot be reached. */
   async function sendFormPrivately(context: TurnContext): Promise<boolean> {
-    const form = cardMessage(renderConcernFormCard());
+    return sendPrivately(context, renderConcernFormCard());
+  }
+
+  /** Sends a card to the person's own 1:1 chat; returns false when that chat cannot be reached. */
+  async function sendPrivately(context: TurnContext, card: AdaptiveCardJson): Promise<boolean> {
+    const form = cardMessage(card);
     if (isPersonal(context.activity)) {
       await context.sendActivity(form);
       return true;
@@ -232,13 +238,33 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
         if (reply) await context.sendActivity(reply);
       });
 
+      // Step 1 -> step 2 (or back with "Change kind"): nothing is stored until the report is sent.
+      app.adaptiveCards.actionExecute(Verbs.concernChooseKind, async (_context, _state, data) => {
+        const step = readConcernStep(data);
+        return renderConcernFormCard({ values: step.values, problems: step.problems, chooseKind: step.next === 'kind', kindAssumed: step.kindAssumed });
+      });
+
       app.adaptiveCards.actionExecute(Verbs.concernSubmit, async (context, _state, data) => {
         if (!actorOf(context)) return 'Reports need a signed-in Teams user.';
         const result = await reporting.submitConcern(reporterOf(context), originOf(context, 'chat'), data);
         if (!result.ok) return renderConcernFormCard({ values: result.values, problems: result.problems });
         return renderConcernReceiptCard({
           reference: result.report.reference, urgent: result.urgent, deliveredTo: result.deliveredTo, intendedFor: result.intendedFor,
+          missing: result.missing, kindAssumed: result.kindAssumed,
         });
+      });
+
+      // The reporter adds what an urgent report went without; only they can, and it is appended, never changed.
+      app.adaptiveCards.actionExecute(Verbs.concernAddDetails, async (context, _state, data: Record<string, unknown>) => {
+        if (!actorOf(context)) return 'Reports need a signed-in Teams user.';
+        const reference = typeof data.reference === 'string' ? data.reference : '';
+        const result = await reporting.addDetails(reporterOf(context), reference, data);
+        if (!result.ok && result.missing.length === 0) return result.message;
+        const typed = readConcernForm(data);
+        const place = { reference: result.reference, urgent: result.urgent, deliveredTo: result.deliveredTo, intendedFor: result.intendedFor };
+        return renderConcernReceiptCard(result.ok
+          ? { ...place, missing: result.stillMissing, added: result.added }
+          : { ...place, missing: result.missing, typed, problem: result.message });
       });
 
       app.messageExtensions.fetchTask(REPORT_CONCERN_COMMAND_ID, async (context): Promise<TaskModuleTaskInfo> => {
@@ -246,16 +272,34 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
         return cardTaskModule('Report a concern', card);
       });
 
-      app.messageExtensions.submitAction(REPORT_CONCERN_COMMAND_ID, async (context, _state, data) => {
+      app.messageExtensions.submitAction(REPORT_CONCERN_COMMAND_ID, async (context, _state, data: Record<string, unknown>) => {
         if (!actorOf(context)) return 'Reports need a signed-in Teams user.';
+        if (data?.verb === Verbs.concernChooseKind) {
+          const step = readConcernStep(data);
+          const card = renderConcernFormCard({
+            values: step.values, problems: step.problems, chooseKind: step.next === 'kind', kindAssumed: step.kindAssumed, inTaskModule: true,
+          });
+          return cardTaskModule('Report a concern', card) as TaskModuleTaskInfo;
+        }
         const result = await reporting.submitConcern(reporterOf(context), originOf(context, 'messageAction'), data);
         if (!result.ok) {
           const card = renderConcernFormCard({ values: result.values, problems: result.problems, inTaskModule: true });
           return cardTaskModule('Report a concern', card) as TaskModuleTaskInfo;
         }
         const role = DESTINATION_ROLE_LABELS[result.deliveredTo ?? result.intendedFor];
+        let rest = '';
+        if (result.missing.length > 0) {
+          // The dialog closes on this answer: the fields still to add come as a card in the reporter's own chat.
+          const receipt = renderConcernReceiptCard({
+            reference: result.report.reference, urgent: true, deliveredTo: result.deliveredTo, intendedFor: result.intendedFor,
+            missing: result.missing, kindAssumed: result.kindAssumed,
+          });
+          rest = (await sendPrivately(context, receipt))
+            ? ' It went at once; when you can, add what it went without in your chat with me.'
+            : ' It went at once; please give the DSL the rest in person.';
+        }
         return `${result.urgent ? 'If anyone is in immediate danger, call 999 or speak to the DSL in person now. ' : ''}`
-          + `Thank you. Your reference is ${result.report.reference}; it ${result.deliveredTo ? 'has gone' : 'is saved and being delivered'} to ${role}. `
+          + `Thank you. Your reference is ${result.report.reference}; it ${result.deliveredTo ? 'has gone' : 'is saved and being delivered'} to ${role}.${rest} `
           + 'You will be told in your chat with me when it is read and when it is closed.';
       });
 

@@ -12,15 +12,43 @@ describe('validateConcernForm', () => {
   });
 
   test('when the form is half filled, then every typed value is kept and each missing field is named', () => {
-    const typed = { kind: 'allegation', whatHappened: 'He said he was scared', where: 'Form room', immediateDanger: 'true', evidence: 'kept screenshot' };
+    const typed = { kind: 'allegation', whatHappened: 'He said he was scared', where: 'Form room', immediateDanger: 'false', evidence: 'kept screenshot' };
     const result = validateConcernForm(typed);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.values).toMatchObject({
-      kind: 'allegation', whatHappened: 'He said he was scared', where: 'Form room', evidence: 'kept screenshot', immediateDanger: true,
+      kind: 'allegation', whatHappened: 'He said he was scared', where: 'Form room', evidence: 'kept screenshot', immediateDanger: false,
     });
     expect(result.problems.map((p) => p.field).sort()).toEqual(['peopleInvolved', 'whenHappened']);
     expect(result.problems.find((p) => p.field === 'whenHappened')?.message).toMatch(/When it happened/);
+  });
+
+  test('when it is marked immediate danger, then it is never refused for a missing field: it goes with what is there, naming what is missing', () => {
+    const result = validateConcernForm({ kind: 'colleagueConduct', whatHappened: 'Threats in the staff group', immediateDanger: 'true' });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.draft.kind).toBe('colleagueConduct');
+    expect(result.draft.immediateDanger).toBe(true);
+    expect(result.draft.missing).toEqual(['whenHappened', 'where', 'peopleInvolved']);
+    expect(result.draft.details.whatHappened).toBe('Threats in the staff group');
+  });
+
+  test('when it is marked immediate danger with nothing but the toggle, then it still goes, as a child\'s safety concern to the DSL', () => {
+    const result = validateConcernForm({ immediateDanger: 'true' });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.draft.kind).toBe('childSafety');
+    expect(result.draft.missing).toEqual(['whatHappened', 'whenHappened']);
+  });
+
+  test('when an urgent report has text over a limit or a link that is not a web address, then it goes, cut to the limit and the link kept as evidence', () => {
+    const long = 'x'.repeat(CONCERN_FIELD_LIMITS.whatHappened + 50);
+    const result = validateConcernForm({ kind: 'childSafety', whatHappened: long, whenHappened: 'now', link: 'the group chat on snap', immediateDanger: 'true' });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.draft.details.whatHappened).toHaveLength(CONCERN_FIELD_LIMITS.whatHappened);
+    expect(result.draft.details.link).toBeUndefined();
+    expect(result.draft.details.evidence).toBe('Link as given: the group chat on snap');
   });
 
   test('when no kind is chosen, then the kind is named as missing and nothing else is lost', () => {

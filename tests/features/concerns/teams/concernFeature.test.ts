@@ -10,7 +10,7 @@ import { parseConcernSettings } from '../../../../src/config/concernSettings';
 import { createFieldCipher } from '../../../../src/adapters/fieldEncryption';
 import { createSqliteConcernStore } from '../../../../src/adapters/sqlite/sqliteConcernStore';
 import { openSqliteDatabase, SqliteDatabase } from '../../../../src/adapters/sqlite/sqliteDatabase';
-import { cardProblems } from '../../../support/cardAssertions';
+import { cardProblems, cardVerbs } from '../../../support/cardAssertions';
 import WebSocket from 'ws';
 import { PLAYGROUND_SAFEGUARDING_CHANNEL_ID, PLAYGROUND_USERS, startPlayground } from '../../../../scripts/playground';
 import { capturedLogger, formFor, noSleep, SECRET_TEXT } from '../domain/concernFakes';
@@ -122,13 +122,24 @@ describe('concern feature over HTTP', () => {
     connector.calls.filter((c) => c.status < 300 && c.conversationId.startsWith(conversationPrefix) && c.method === 'POST' && c.body.type === 'message');
 
   test('when a report is submitted, then it appears in the DSL channel, is acknowledged and closed by the team, and the reporter is told each step', async () => {
-    // 1. "report a concern" in the 1:1 chat brings the form.
+    // 1. "report a concern" in the 1:1 chat brings the first step: what kind of concern, then Next.
     await bot.message(PEOPLE.reporter, 'report a concern');
     const [formPost] = messagesTo('a:personal-29:reporter');
-    expect(cardsIn(formPost)[0]).toMatchObject({ type: 'AdaptiveCard', version: '1.5' });
+    const stepOne = cardsIn(formPost)[0];
+    expect(stepOne).toMatchObject({ type: 'AdaptiveCard', version: '1.5' });
+    expect(cardVerbs(stepOne)).toEqual([Verbs.concernChooseKind]);
 
-    // 2. A half-filled form comes back with everything typed still there and what is missing named.
-    const half = await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, { kind: 'childSafety', whatHappened: SECRET_TEXT.whatHappened, immediateDanger: 'true' });
+    // 1b. Next without a kind (and not urgent) asks for the kind; with one, the form for that kind, its required fields marked.
+    const noKind = JSON.stringify(cardOf((await bot.execute(PEOPLE.reporter, Verbs.concernChooseKind, { immediateDanger: 'false' })).body));
+    expect(noKind).toContain('What kind of concern: choose one');
+    const stepTwo = cardOf((await bot.execute(PEOPLE.reporter, Verbs.concernChooseKind, { kind: 'colleagueConduct', immediateDanger: 'false' })).body);
+    expect(cardProblems(stepTwo)).toEqual([]);
+    expect(JSON.stringify(stepTwo)).toContain('Where (platform or place) (required)');
+    expect(JSON.stringify(stepTwo)).toContain('Who is involved (required)');
+    expect(cardVerbs(stepTwo).sort()).toEqual([Verbs.concernChooseKind, Verbs.concernSubmit].sort());
+
+    // 2. A half-filled form that is not urgent comes back with everything typed still there and what is missing named.
+    const half = await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, { kind: 'childSafety', whatHappened: SECRET_TEXT.whatHappened, immediateDanger: 'false' });
     const halfCard = JSON.stringify(cardOf(half.body));
     expect(halfCard).toContain(SECRET_TEXT.whatHappened);
     expect(halfCard).toContain('When it happened: please fill this in');
@@ -318,6 +329,39 @@ describe('concern feature over HTTP', () => {
     expect(JSON.stringify(cardsIn(messagesTo('a:aad-senior-manager')[0]))).toContain(SECRET_TEXT.whatHappened);
   });
 
+  test('when a report marked immediate danger is missing a required field, then it goes at once and the reporter adds the rest afterwards', async () => {
+    // Urgent, "a colleague's conduct online", with neither Where nor Who filled in: never held back.
+    const sent = await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, { kind: 'colleagueConduct', whatHappened: SECRET_TEXT.whatHappened, immediateDanger: 'true' });
+    const receipt = cardOf(sent.body);
+    expect(cardProblems(receipt)).toEqual([]);
+    const receiptText = JSON.stringify(receipt);
+    expect(receiptText).toContain('SG-2026-0001');
+    expect(receiptText).not.toContain('Nothing has been sent yet');
+    expect(receiptText).toContain('When you can, add what it went without');
+    for (const id of ['"id":"whenHappened"', '"id":"where"', '"id":"peopleInvolved"']) expect(receiptText).toContain(id);
+    expect(cardVerbs(receipt)).toEqual([Verbs.concernAddDetails]);
+    expect(receiptText).toContain('It has reached the headteacher');
+
+    // Someone else cannot add to it (told it was not found, as if it did not exist); nothing is appended.
+    const other = await bot.execute(PEOPLE.outsider, Verbs.concernAddDetails, { reference: 'SG-2026-0001', where: 'made up' });
+    expect(JSON.stringify(other.body)).toContain('No report SG-2026-0001 of yours was found');
+    // Adding nothing is named, with the fields still there.
+    const empty = JSON.stringify(cardOf((await bot.execute(PEOPLE.reporter, Verbs.concernAddDetails, { reference: 'SG-2026-0001' })).body));
+    expect(empty).toContain('Nothing was added');
+    // The reporter adds two of the three; the card confirms and still asks for the third.
+    const added = JSON.stringify(cardOf((await bot.execute(PEOPLE.reporter, Verbs.concernAddDetails, { reference: 'SG-2026-0001', where: 'Staff WhatsApp group', peopleInvolved: 'PUPIL-ZEBRA' })).body));
+    expect(added).toContain('Added to SG-2026-0001: Where (platform or place), Who is involved');
+    expect(added).toContain('"id":"whenHappened"');
+    expect(added).not.toContain('"id":"where"');
+
+    // The team sees what was sent at once and what came after, in the record; the details stay encrypted at rest.
+    const opened = JSON.stringify(cardOf((await bot.execute(PEOPLE.dsl, Verbs.concernOpen, { reference: 'SG-2026-0001' })).body));
+    expect(opened).toContain('sent at once without: When it happened, Where (platform or place), Who is involved');
+    expect(opened).toContain('Reporter added: Where (platform or place): Staff WhatsApp group; Who is involved: PUPIL-ZEBRA');
+    const raw = JSON.stringify(db.prepare("SELECT * FROM concern_events WHERE type = 'detailsAdded'").all());
+    expect(raw).not.toContain('Staff WhatsApp group');
+  });
+
   test('when the message action is used, then the form opens pre-filled with the message and submitting it files the report', async () => {
     const conversation = { id: '19:general@thread.tacv2;messageid=9', conversationType: 'channel', isGroup: true, tenantId: 'tenant-1' };
     const fetched = await bot.invoke(PEOPLE.reporter, 'composeExtension/fetchTask', {
@@ -328,6 +372,20 @@ describe('concern feature over HTTP', () => {
     expect(task.type).toBe('continue');
     expect(cardProblems(task.value.card.content)).toEqual([]);
     expect(JSON.stringify(task.value.card.content)).toContain('meet me after school & tell no one');
+    expect(cardVerbs(task.value.card.content)).toEqual([Verbs.concernChooseKind]);
+
+    // Next, inside the dialog: the second step for the kind, with the message attached and its link kept.
+    const kept = (JSON.stringify(task.value.card.content).match(/"kept":("(?:[^"\\]|\\.)*")/) ?? [])[1];
+    const stepTwo = await bot.invoke(PEOPLE.reporter, 'composeExtension/submitAction', {
+      commandId: REPORT_CONCERN_COMMAND_ID, commandContext: 'message', data: { verb: Verbs.concernChooseKind, kind: 'allegation', kept: JSON.parse(kept!) },
+    }, conversation);
+    const form = (stepTwo.body as { task: { type: string; value: { card: { content: Record<string, unknown> } } } }).task;
+    expect(form.type).toBe('continue');
+    expect(cardProblems(form.value.card.content)).toEqual([]);
+    expect(JSON.stringify(form.value.card.content)).toContain('Who is involved (required)');
+    expect(JSON.stringify(form.value.card.content)).toContain('meet me after school & tell no one');
+    // An allegation's form has no Link box; the message's link travels in the card's kept text instead of being lost.
+    expect(JSON.stringify(form.value.card.content)).toContain('https://teams.example/l/message/9');
 
     const missing = await bot.invoke(PEOPLE.reporter, 'composeExtension/submitAction', {
       commandId: REPORT_CONCERN_COMMAND_ID, commandContext: 'message', data: { kind: 'childSafety', attachedMessage: 'From Unknown Adult:\nmeet me' },

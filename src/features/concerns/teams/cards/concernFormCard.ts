@@ -1,11 +1,15 @@
-import { CONCERN_KINDS, CONCERN_KIND_LABELS } from '../../domain/concernTypes';
-import { CONCERN_FIELD_LIMITS, ConcernFieldProblem, ConcernFormValues, emptyConcernForm } from '../../domain/concernValidation';
+import { CONCERN_KINDS, CONCERN_KIND_LABELS, ConcernKind } from '../../domain/concernTypes';
+import {
+  CONCERN_FIELD_LABELS, CONCERN_FIELD_LIMITS, ConcernFieldProblem, ConcernFormValues, ConcernTextField,
+  concernFormFields, emptyConcernForm, isConcernKind, keptConcernText, KINDS_ABOUT_A_PERSON, readConcernForm, URGENT_DEFAULT_KIND,
+} from '../../domain/concernValidation';
 import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
-import template from './templates/concernForm.json';
+import kindTemplate from './templates/concernKind.json';
+import formTemplate from './templates/concernForm.json';
 
 /** What the concern form shows. */
 export interface ConcernFormCardInput {
-  /** What the person typed so far (kept when the form comes back with problems). */
+  /** What the person typed so far (kept when the form comes back with problems or the kind is changed). */
   values?: ConcernFormValues;
   /** What is missing or wrong, named. */
   problems?: ConcernFieldProblem[];
@@ -13,22 +17,81 @@ export interface ConcernFormCardInput {
   inTaskModule?: boolean;
   /** Where the form was opened from, carried to the submit. */
   source?: 'chat' | 'messageAction';
+  /** Show the first step (what kind) even when a kind is already chosen: the person asked to change it. */
+  chooseKind?: boolean;
+  /** True when the kind was not chosen but assumed (urgent, no kind): the second step says so. */
+  kindAssumed?: boolean;
 }
 
-/** Renders the concern form, pre-filled with what the person typed and naming every problem. */
+/** How each field is asked for in the second step. */
+const FIELD_PROMPTS: Readonly<Record<ConcernTextField, { placeholder: string; multiline: boolean; style: 'text' | 'url' }>> = {
+  whatHappened: { placeholder: 'What you saw, heard or were told, in the words used', multiline: true, style: 'text' },
+  whenHappened: { placeholder: 'Date and time, as exactly as you can', multiline: false, style: 'text' },
+  where: { placeholder: 'For example Instagram, a class chat, the playground', multiline: false, style: 'text' },
+  link: { placeholder: 'https://...', multiline: false, style: 'url' },
+  peopleInvolved: { placeholder: 'Names or descriptions; write "not known" if you do not know', multiline: true, style: 'text' },
+  evidence: { placeholder: 'Screenshots kept (with time, date and address), who else saw it. Do not forward images of children.', multiline: true, style: 'text' },
+  attachedMessage: { placeholder: '', multiline: true, style: 'text' },
+};
+
+/**
+ * Renders the concern form in two steps. Without a kind (or when asked to change it) the first step asks what the
+ * concern is about, carrying anything already typed; with a kind the second step shows that kind's fields, each
+ * required one marked, and every problem named with the person's text kept.
+ */
 export function renderConcernFormCard(input: ConcernFormCardInput = {}): AdaptiveCardJson {
   const values = input.values ?? emptyConcernForm();
   const problems = input.problems ?? [];
-  return expandCardTemplate(template, {
+  const common = {
     values,
     immediateDanger: values.immediateDanger ? 'true' : 'false',
     aboutHeadteacher: values.aboutHeadteacher ? 'true' : 'false',
-    kinds: CONCERN_KINDS.map((k) => ({ title: CONCERN_KIND_LABELS[k], value: k })),
     problems: problems.map((p) => ({ message: p.message })),
     hasProblems: problems.length > 0,
-    hasAttachedMessage: values.attachedMessage.length > 0,
-    limits: CONCERN_FIELD_LIMITS,
     useSubmit: input.inTaskModule === true,
     source: input.source ?? (input.inTaskModule ? 'messageAction' : 'chat'),
+  };
+  if (input.chooseKind || !isConcernKind(values.kind)) {
+    return expandCardTemplate(kindTemplate, {
+      ...common,
+      kinds: CONCERN_KINDS.map((k) => ({ title: CONCERN_KIND_LABELS[k], value: k })),
+      hasAttachedMessage: values.attachedMessage.length > 0,
+      kept: keptConcernText(values, []),
+    });
+  }
+  const kind: ConcernKind = values.kind;
+  const fields = concernFormFields(kind, values.attachedMessage.length > 0);
+  const shown = [...fields.map((f) => f.field), ...(KINDS_ABOUT_A_PERSON.has(kind) ? ['aboutHeadteacher'] : [])];
+  return expandCardTemplate(formTemplate, {
+    kept: keptConcernText(values, shown),
+    ...common,
+    kind,
+    kindLabel: CONCERN_KIND_LABELS[kind],
+    kindAssumed: input.kindAssumed === true,
+    askAboutHeadteacher: KINDS_ABOUT_A_PERSON.has(kind),
+    fields: fields.map(({ field, required }) => ({
+      id: field,
+      label: `${CONCERN_FIELD_LABELS[field]}${required ? ' (required)' : ''}`,
+      placeholder: FIELD_PROMPTS[field].placeholder,
+      multiline: FIELD_PROMPTS[field].multiline,
+      style: FIELD_PROMPTS[field].style,
+      maxLength: CONCERN_FIELD_LIMITS[field],
+      value: values[field],
+    })),
   });
+}
+
+/**
+ * Reads a "Next" or "Change kind" press (the text carried from the other step comes with it, see readConcernForm).
+ * Returns the values and which step to show: the form once a kind is chosen, or at once when it is urgent.
+ */
+export function readConcernStep(raw: unknown): { values: ConcernFormValues; next: 'form' | 'kind'; kindAssumed: boolean; problems: ConcernFieldProblem[] } {
+  const data = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  if (data.changeKind === true || data.changeKind === 'true') {
+    return { values: readConcernForm({ ...data, kind: data.keepKind }), next: 'kind', kindAssumed: false, problems: [] };
+  }
+  const values = readConcernForm(data);
+  if (isConcernKind(values.kind)) return { values, next: 'form', kindAssumed: false, problems: [] };
+  if (values.immediateDanger) return { values: { ...values, kind: URGENT_DEFAULT_KIND }, next: 'form', kindAssumed: true, problems: [] };
+  return { values, next: 'kind', kindAssumed: false, problems: [{ field: 'kind', message: `${CONCERN_FIELD_LABELS.kind}: choose one` }] };
 }
