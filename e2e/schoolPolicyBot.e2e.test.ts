@@ -42,7 +42,13 @@ describe('School Policy Bot in the Agents Playground (headless chromium)', () =>
 
   step('when a policy owner starts a campaign, then the acknowledgement card arrives; when it is acknowledged, then it says so', 'acknowledgement', async () => {
     await ui.say('campaign start');
-    await expectToShow(ui.page.getByText(/^Campaign .+ started for/).last(), 'people will get the card');
+    // A preview first: who it reaches now and why the others cannot, the card as staff will see it, Start / Cancel.
+    const preview = await ui.card('Start this campaign?', 'Nothing has been sent yet');
+    await expectToShow(preview, 'In the audience');
+    await expectToShow(preview, 'What staff will see');
+    await ui.screenshot('02a-campaign-preview');
+    await preview.getByRole('button', { name: 'Start', exact: true }).click();
+    await expectToShow(ui.page.getByText(/^Campaign .+ started for/).last(), /the card is on its way to \d+ of \d+/);
     const card = await ui.card('I have read and understood');
     await expectToShow(card, 'Please acknowledge by');
     await ui.screenshot('02-acknowledgement-card');

@@ -36,7 +36,7 @@ export function composeAcknowledgement(config: AppConfig, store: Acknowledgement
     store, settings, owners: config.policyOwners, primaryPolicyId: library.primary.id,
     channel: config.mode === 'local' ? 'playground' : 'teams',
     policySections: (id) => (library.documents.find((d) => d.id === id)?.sections ?? []).filter((s) => s.level === 1).map(formatSectionLabel),
-    logger, messenger,
+    logger, messenger, canInstall: delivery.installer !== undefined,
   });
   return {
     feature: ack.feature,

@@ -16,6 +16,8 @@ export const Verbs = {
   acknowledge: 'ack.acknowledge',
   readPolicy: 'ack.readPolicy',
   askQuestion: 'ack.askQuestion',
+  campaignStart: 'ack.campaignStart',
+  campaignCancel: 'ack.campaignCancel',
   campaignStatus: 'ack.campaignStatus',
   campaignRemind: 'ack.campaignRemind',
   campaignExport: 'ack.campaignExport',

@@ -8,8 +8,8 @@ import {
 import { describeAudience, isInAudience } from './campaignAudience';
 import { CampaignMessenger, CampaignRules, PolicyOwners } from './campaignPorts';
 import { RegisteredVersion } from './policyVersions';
+import { addYears, checkDueDate, DAY_MS, isoDate } from './campaignDates';
 
-const DAY_MS = 24 * 3600 * 1000;
 /** Store calls made at once when a command touches many recipients (reminders on Azure Tables). */
 const CONCURRENCY = 16;
 
@@ -22,6 +22,27 @@ export interface CampaignServiceDeps {
   /** The policy campaigns are about when the owner names none (the primary policy's id). */
   primaryPolicyId: string;
   messenger?: CampaignMessenger;
+  /** True when the app can be installed for people through Graph (production); local mode reaches only open chats. */
+  canInstall?: boolean;
+}
+
+/** What starting a campaign would do, shown to the owner before anything is sent. */
+export interface CampaignPreview {
+  version: PolicyVersion;
+  audience: CampaignAudience;
+  dueDate: string;
+  /** Active staff in the audience. */
+  members: number;
+  /** Of those, people who already have a chat with the bot: the card reaches them now. */
+  withChat: number;
+  /** People without a chat whom the app will be installed for (production only). */
+  installable: number;
+  /** People who cannot be reached now: no chat, and the app cannot be installed for them here. */
+  unreachable: number;
+  /** People who have already acknowledged this version: they get the card showing it is done. */
+  alreadyAcknowledged: number;
+  /** Whether people without a chat are reached by installing the app (production) or not at all yet (local). */
+  canInstall: boolean;
 }
 
 /** One row of the status breakdown. */
@@ -113,6 +134,22 @@ export function createCampaignService(deps: CampaignServiceDeps) {
     return map;
   }
 
+  /** The checks starting and its preview share: an owner, a loaded policy, a good due date, someone in the audience. */
+  async function prepareStart(input: { actorId: string; audience: CampaignAudience; dueDate?: string; policyId?: string }) {
+    assertPolicyOwner(deps.owners, input.actorId);
+    const policyId = input.policyId ?? deps.primaryPolicyId;
+    const version = await store.getLatestPolicyVersion(policyId);
+    if (!version) throw new AcknowledgementError('UNKNOWN_POLICY', `The policy "${policyId}" has not been loaded yet.`);
+    const dueDate = checkDueDate(input.dueDate, now(), rules.defaultDueDays);
+    const members = await audienceOf(input.audience);
+    if (members.length === 0) {
+      const known = [...new Set((await store.listStaff()).map((m) => (input.audience.kind === 'school' ? m.school : m.department)).filter(Boolean))];
+      throw new AcknowledgementError('EMPTY_AUDIENCE', `Nobody active matches ${describeAudience(input.audience)}.` +
+        (known.length ? ` Known: ${known.slice(0, 20).join(', ')}.` : ' The staff directory is empty: has it been synchronised?'));
+    }
+    return { version, dueDate, members };
+  }
+
   async function openRound(input: {
     version: PolicyVersion; audience: CampaignAudience; dueDate: string; actor: string; id: string; round: number; seriesId?: string;
   }): Promise<{ campaign: Campaign; recipients: number; created: boolean }> {
@@ -158,19 +195,25 @@ export function createCampaignService(deps: CampaignServiceDeps) {
   }
 
   return {
+    /** What starting would do (audience, who can be reached now and why not), without sending anything; owners only. */
+    async previewCampaign(input: { actorId: string; audience: CampaignAudience; dueDate?: string; policyId?: string }): Promise<CampaignPreview> {
+      const { version, dueDate, members } = await prepareStart(input);
+      const withChat = new Set<string>();
+      await forEachLimited(members, CONCURRENCY, async (m) => {
+        if (await store.getConversationReference(m.userId)) withChat.add(m.userId);
+      });
+      const acked = new Set((await store.listAcknowledgements(version.policyId, version.versionHash)).map((a) => a.userId));
+      const without = members.length - withChat.size;
+      return {
+        version, audience: input.audience, dueDate, members: members.length, withChat: withChat.size,
+        installable: deps.canInstall ? without : 0, unreachable: deps.canInstall ? 0 : without,
+        alreadyAcknowledged: members.filter((m) => acked.has(m.userId)).length, canInstall: deps.canInstall === true,
+      };
+    },
+
     /** Starts a campaign for an audience, due on a date (YYYY-MM-DD); owners only. */
     async startCampaign(input: { actorId: string; audience: CampaignAudience; dueDate?: string; policyId?: string }) {
-      assertPolicyOwner(deps.owners, input.actorId);
-      const policyId = input.policyId ?? deps.primaryPolicyId;
-      const version = await store.getLatestPolicyVersion(policyId);
-      if (!version) throw new AcknowledgementError('UNKNOWN_POLICY', `The policy "${policyId}" has not been loaded yet.`);
-      const dueDate = checkDueDate(input.dueDate, now(), rules.defaultDueDays);
-      const members = await audienceOf(input.audience);
-      if (members.length === 0) {
-        const known = [...new Set((await store.listStaff()).map((m) => (input.audience.kind === 'school' ? m.school : m.department)).filter(Boolean))];
-        throw new AcknowledgementError('EMPTY_AUDIENCE', `Nobody active matches ${describeAudience(input.audience)}.` +
-          (known.length ? ` Known: ${known.slice(0, 20).join(', ')}.` : ' The staff directory is empty: has it been synchronised?'));
-      }
+      const { version, dueDate } = await prepareStart(input);
       const id = `ack-${isoDate(now()).replace(/-/g, '')}-${randomBytes(3).toString('hex')}`;
       return openRound({ version, audience: input.audience, dueDate, actor: input.actorId, id, round: 1 });
     },
@@ -341,29 +384,6 @@ function percent(part: number, whole: number): number {
   if (whole === 0) return 0;
   const p = Math.round((100 * part) / whole);
   return p === 100 && part < whole ? 99 : p;
-}
-
-function isoDate(d: Date): string {
-  return d.toISOString().slice(0, 10);
-}
-
-function addYears(d: Date, years: number): Date {
-  const out = new Date(d.getTime());
-  out.setUTCFullYear(out.getUTCFullYear() + years);
-  return out;
-}
-
-/** Checks an owner's due date: a real date, after today, within a year. */
-function checkDueDate(raw: string | undefined, today: Date, defaultDays: number): string {
-  if (raw === undefined) return isoDate(new Date(today.getTime() + defaultDays * DAY_MS));
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw.trim());
-  const parsed = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
-  if (!m || !parsed || isoDate(parsed) !== raw.trim()) {
-    throw new AcknowledgementError('BAD_DUE_DATE', `"${raw}" is not a date; write it as YYYY-MM-DD, e.g. ${isoDate(new Date(today.getTime() + 30 * DAY_MS))}.`);
-  }
-  if (isoDate(parsed) <= isoDate(today)) throw new AcknowledgementError('BAD_DUE_DATE', 'The due date must be after today.');
-  if (parsed.getTime() > addYears(today, 1).getTime()) throw new AcknowledgementError('BAD_DUE_DATE', 'The due date must be within a year.');
-  return isoDate(parsed);
 }
 
 async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {

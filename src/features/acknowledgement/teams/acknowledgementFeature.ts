@@ -1,7 +1,7 @@
 import { TurnContext } from 'botbuilder';
 import { AcknowledgementError } from '../domain/acknowledgementErrors';
 import { AcknowledgementStore } from '../domain/acknowledgementStore';
-import { AcknowledgementChannel } from '../domain/acknowledgementTypes';
+import { AcknowledgementChannel, CampaignAudience } from '../domain/acknowledgementTypes';
 import {
   AcknowledgePolicy, AcknowledgementView, ViewAcknowledgement, createAcknowledgePolicy, createAcknowledgementView,
 } from '../domain/acknowledgePolicy';
@@ -12,7 +12,8 @@ import { describeAudience } from '../domain/campaignAudience';
 import { OWNER_COMMAND_HELP, isOwnerCommand, parseOwnerCommand } from '../domain/ownerCommands';
 import { formatDate, renderAcknowledgementCard } from './cards/acknowledgementCard';
 import { renderCampaignStatusCard } from './cards/campaignStatusCard';
-import { AdaptiveCardJson, toAttachment } from '../../../teams/cards';
+import { AdaptiveCardJson, cardMessage, toAttachment } from '../../../teams/cards';
+import { renderCampaignPreviewCard } from './cards/campaignPreviewCard';
 import { Verbs } from '../../../teams/verbs';
 import { BotApp, BotFeature } from '../../../teams/botFeature';
 import { errorCode } from '../../../shared/errorCode';
@@ -61,6 +62,21 @@ function userOf(context: TurnContext, channel: AcknowledgementChannel): { userId
 
 function str(value: unknown): string {
   return typeof value === 'string' ? value : '';
+}
+
+/** The audience a preview carries (as JSON), checked: all staff, or named departments or schools. */
+function parseAudience(raw: unknown): CampaignAudience | undefined {
+  try {
+    const a = JSON.parse(str(raw)) as { kind?: unknown; values?: unknown };
+    if (a.kind === 'all') return { kind: 'all' };
+    if ((a.kind === 'department' || a.kind === 'school') && Array.isArray(a.values) && a.values.length > 0 && a.values.length <= 200
+      && a.values.every((v) => typeof v === 'string' && v.length <= 200)) {
+      return { kind: a.kind, values: a.values as string[] };
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
 }
 
 /** Creates the acknowledgement feature. */
@@ -120,11 +136,11 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
           await context.sendActivity(`Campaign commands (policy owners only):\n\n${OWNER_COMMAND_HELP}`);
           return;
         case 'start': {
-          const { campaign, recipients } = await deps.campaigns.startCampaign({
+          // Nothing is sent from the command: the owner sees who it reaches and the card staff will get, then starts it.
+          const preview = await deps.campaigns.previewCampaign({
             actorId: actor ?? '', audience: command.audience, ...(command.dueDate ? { dueDate: command.dueDate } : {}),
           });
-          await context.sendActivity(`Campaign ${campaign.id} started for ${describeAudience(campaign.audience)}: ` +
-            `${recipients} people will get the card, due ${formatDate(campaign.dueDate)}.`);
+          await context.sendActivity(cardMessage(renderCampaignPreviewCard(preview), 'Start this campaign?'));
           return;
         }
         case 'status': {
@@ -144,6 +160,34 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
     } catch (err) {
       await refuseIfNotOwner(err, actor, 'campaign command');
       await context.sendActivity(explain(err, 'ownerCommand'));
+    }
+  }
+
+  /** Campaigns started from a preview, by the preview's nonce: a second press of Start answers with the first. */
+  const startedFromPreview = new Map<string, string>();
+
+  async function startFromPreview(context: TurnContext, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
+    const actor = context.activity.from?.aadObjectId;
+    const nonce = str(data?.nonce);
+    try {
+      const already = startedFromPreview.get(nonce);
+      if (already) return renderCampaignStatusCard(await deps.campaigns.campaignStatus({ actorId: actor ?? '', campaignId: already }));
+      const audience = parseAudience(data?.audience);
+      if (!audience || !nonce) return 'That preview could not be read. Type "campaign start" again.';
+      const dueDate = str(data?.dueDate);
+      const preview = await deps.campaigns.previewCampaign({ actorId: actor ?? '', audience, ...(dueDate ? { dueDate } : {}), policyId: str(data?.policyId) || undefined });
+      const { campaign } = await deps.campaigns.startCampaign({ actorId: actor ?? '', audience, ...(dueDate ? { dueDate } : {}), policyId: preview.version.policyId });
+      if (startedFromPreview.size >= 1000) startedFromPreview.delete(startedFromPreview.keys().next().value as string);
+      startedFromPreview.set(nonce, campaign.id);
+      const waiting = preview.unreachable > 0
+        ? ` ${preview.unreachable} cannot be reached until they open a chat with me; the status card counts them.`
+        : '';
+      await context.sendActivity(`Campaign ${campaign.id} started for ${describeAudience(campaign.audience)}, due ${formatDate(campaign.dueDate)}: ` +
+        `the card is on its way to ${preview.withChat + preview.installable} of ${preview.members}.${waiting}`);
+      return renderCampaignStatusCard(await deps.campaigns.campaignStatus({ actorId: actor ?? '', campaignId: campaign.id }));
+    } catch (err) {
+      await refuseIfNotOwner(err, actor, 'campaign start');
+      return explain(err, 'owner.start');
     }
   }
 
@@ -207,6 +251,13 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
       });
 
       app.message((context) => Promise.resolve(isOwnerCommand(context.activity.text)), async (context) => runOwnerCommand(context));
+
+      app.adaptiveCards.actionExecute<Record<string, unknown>>(Verbs.campaignStart, async (context, _state, data) => startFromPreview(context, data));
+      app.adaptiveCards.actionExecute(Verbs.campaignCancel, async (): Promise<AdaptiveCardJson> => ({
+        type: 'AdaptiveCard', version: '1.5',
+        body: [{ type: 'TextBlock', text: 'Campaign not started. Nothing was sent.', weight: 'Bolder', wrap: true },
+          { type: 'TextBlock', text: 'Type "campaign start" to see the preview again.', isSubtle: true, wrap: true }],
+      }));
 
       app.adaptiveCards.actionExecute<CardData>(Verbs.acknowledge, async (context, _state, data) => {
         const user = userOf(context, deps.channel);
@@ -294,6 +345,8 @@ export interface AcknowledgementModuleDeps {
   logger: AcknowledgementLog;
   /** The sending engine; without it campaigns are recorded but nobody is messaged. */
   messenger?: CampaignMessenger;
+  /** True when the app can be installed for people through Graph, so those without a chat can still be reached. */
+  canInstall?: boolean;
   now?: () => Date;
 }
 
@@ -317,6 +370,7 @@ export function createAcknowledgementModule(deps: AcknowledgementModuleDeps): Ac
       ...(deps.settings.exportSecret ? { exportSecret: deps.settings.exportSecret } : {}),
     },
     ...(deps.messenger ? { messenger: deps.messenger } : {}),
+    canInstall: deps.canInstall === true,
   });
   const acknowledge = createAcknowledgePolicy({ store: deps.store, clock });
   const view = createAcknowledgementView({ store: deps.store });

@@ -28,6 +28,15 @@ describe('annual acknowledgement in Teams chat (Agents Playground)', () => {
 
     from = pg.messages.length;
     await pg.say('campaign start all due 2027-01-31');
+    // First the preview: who it reaches, nothing sent; then Start.
+    const preview = await pg.waitFor((m) => cardText(m).includes('Start this campaign?'), { from, timeoutMs: 30_000 });
+    expect(cardText(preview)).toContain('Nothing has been sent yet');
+    const actions = (preview.attachments?.[0]?.content as { actions?: { verb?: string; data?: Record<string, unknown> }[] }).actions ?? [];
+    const startData = actions.find((a) => a.verb === 'ack.campaignStart')?.data;
+    expect(startData).toBeDefined();
+    from = pg.messages.length;
+    const started = await pg.execute('ack.campaignStart', startData!, { replyToId: preview.messageId });
+    expect(started.status).toBe(200);
     const card = await pg.waitFor((m) => cardText(m).includes('I have read and understood'), { from, timeoutMs: 30_000 });
     const text = cardText(card);
     expect(text).toContain('Social Media Policy for Schools');

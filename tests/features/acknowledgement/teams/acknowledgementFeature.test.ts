@@ -179,12 +179,42 @@ describe('acknowledgement feature over HTTP', () => {
     expect(verifyAcknowledgementCsv(csv, campaignId, SECRET)).toEqual([]);
   });
 
-  it('when the owner starts a campaign by message, then it starts and the owner is told how many will get the card', async () => {
+  it('when the owner types "campaign start", then a preview says who it reaches and nothing is sent until Start; Cancel sends nothing', async () => {
     await bot.message(OWNER, 'campaign start department maths due 2099-01-01');
     expect(connector.calls.map((c) => c.body.text)).toContainEqual(expect.stringContaining('The due date must be within a year'));
     const due = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+    const campaignsBefore = (await store.listCampaigns()).length;
     await bot.message(OWNER, `campaign start department maths due ${due}`);
-    expect(connector.calls.map((c) => c.body.text)).toContainEqual(expect.stringMatching(/started for department maths: 1 people will get the card/));
+    const posted = connector.calls.map((c) => c.body).filter((b) => Array.isArray(b.attachments)).at(-1);
+    const preview = (posted?.attachments as { content: Record<string, unknown> }[])[0].content;
+    expect(cardProblems(preview)).toEqual([]);
+    const facts = new Map<string, string>();
+    JSON.stringify(preview, (_k, v) => { if (v && typeof v === 'object' && typeof v.title === 'string' && typeof v.value === 'string') facts.set(v.title, v.value); return v; });
+    expect(facts.get('Audience')).toBe('department maths');
+    expect(facts.get('In the audience')).toBe('1');
+    // Nobody in maths has a chat with the bot and this test has no Graph installer: honest about it.
+    expect(facts.get('Get the card now')).toBe('0');
+    expect(facts.get('Cannot be reached yet')).toBe('1');
+    expect(JSON.stringify(preview)).toContain('has not opened a chat with School Policy Bot');
+    // The card staff will see is inside, buttons listed, not pressable.
+    expect(JSON.stringify(preview)).toContain('Key points');
+    expect(cardVerbs(preview).sort()).toEqual([Verbs.campaignCancel, Verbs.campaignStart].sort());
+    expect(await store.listCampaigns()).toHaveLength(campaignsBefore);
+
+    const start = (preview.actions as { verb: string; data: Record<string, unknown> }[]).find((a) => a.verb === Verbs.campaignStart)!;
+    const cancelled = cardOf((await bot.execute(OWNER, Verbs.campaignCancel, { nonce: 'x' })).body);
+    expect(JSON.stringify(cancelled)).toContain('Nothing was sent');
+    expect(await store.listCampaigns()).toHaveLength(campaignsBefore);
+
+    // Someone else pressing Start on a forwarded preview is refused.
+    expect(String((await bot.execute(OUTSIDER, Verbs.campaignStart, start.data)).body.value)).toContain('Only the policy owners');
+    const started = cardOf((await bot.execute(OWNER, Verbs.campaignStart, start.data)).body);
+    expect(JSON.stringify(started)).toContain('0 of 1 acknowledged');
+    expect(connector.calls.map((c) => c.body.text)).toContainEqual(expect.stringMatching(/started for department maths, due .*: the card is on its way to 0 of 1\. 1 cannot be reached until they open a chat with me/));
+    expect(await store.listCampaigns()).toHaveLength(campaignsBefore + 1);
+    // A second press (a double click) answers with the same campaign and starts nothing new.
+    await bot.execute(OWNER, Verbs.campaignStart, start.data);
+    expect(await store.listCampaigns()).toHaveLength(campaignsBefore + 1);
   });
 
   it('when the app is installed for someone who could not be reached, then their reference is kept and their card requeued', async () => {
