@@ -60,6 +60,24 @@ describe('School Policy Bot in the Agents Playground (headless chromium)', () =>
     await ui.screenshot('03-acknowledged');
   });
 
+  step('when a policy owner exports the campaign, then the CSV arrives as a file to download, not a data: link', 'export', async () => {
+    await ui.say('campaign export');
+    const card = await ui.card('Export ready', 'Download the CSV');
+    await expectToShow(card, 'Link works until');
+    await ui.screenshot('03a-export-ready');
+    // The button (an Action.OpenUrl, a link) opens the bot's short-lived link in a new tab, which downloads the file.
+    const requested = ui.page.context().waitForEvent('request', { predicate: (r) => r.url().includes('/files/'), timeout: 10_000 });
+    await card.getByRole('link', { name: 'Download the CSV' }).click();
+    const url = (await requested).url();
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/files\/[0-9a-f]{32}\?e=\d+&s=[0-9a-f]{64}$/);
+    const res = await ui.page.request.get(url);
+    expect(res.status()).toBe(200);
+    expect(res.headers()['content-disposition']).toMatch(/^attachment; filename="acknowledgements-ack-[0-9]+-[0-9a-f]+\.csv"/);
+    const csv = await res.text();
+    expect(csv.split('\r\n')[0]).toBe('name,upn,department,policy_version_hash,acknowledged_at,acknowledged_school_time,channel,integrity');
+    expect(csv).toContain('Alex Wilber');
+  });
+
   let reference = '';
 
   step('when a member of staff reports a concern through the form, then they get a reference and it arrives in the Safeguarding channel', 'concern-report', async () => {

@@ -4,6 +4,7 @@ import { AcknowledgementStore } from '../features/acknowledgement/domain/acknowl
 import { createAcknowledgementActivityRenderer, createCampaignMessenger } from '../features/acknowledgement/teams/acknowledgementMessaging';
 import { AcknowledgementFeature, createAcknowledgementModule } from '../features/acknowledgement/teams/acknowledgementFeature';
 import { AppConfig } from '../config';
+import { FileOffers } from '../teams/fileLinks';
 import { createDeliveryModule } from './acknowledgementSending';
 import { AppLogger } from '../shared/logger';
 import { formatSectionLabel } from '../features/policy/policyDocument';
@@ -26,7 +27,9 @@ export interface AcknowledgementWiring {
  * campaign use cases and bot feature -> the loaded policy versions registered (a material change
  * starts a fresh round).
  */
-export function composeAcknowledgement(config: AppConfig, store: AcknowledgementStore, library: PolicyLibrary, logger: AppLogger): AcknowledgementWiring {
+export function composeAcknowledgement(
+  config: AppConfig, store: AcknowledgementStore, library: PolicyLibrary, logger: AppLogger, files?: FileOffers,
+): AcknowledgementWiring {
   const settings = config.acknowledgement;
   const delivery = createDeliveryModule({
     settings: config.delivery, bot: config.bot, store, renderActivity: createAcknowledgementActivityRenderer({ store }), logger,
@@ -36,7 +39,7 @@ export function composeAcknowledgement(config: AppConfig, store: Acknowledgement
     store, settings, owners: config.policyOwners, primaryPolicyId: library.primary.id,
     channel: config.mode === 'local' ? 'playground' : 'teams',
     policySections: (id) => (library.documents.find((d) => d.id === id)?.sections ?? []).filter((s) => s.level === 1).map(formatSectionLabel),
-    logger, messenger, canInstall: delivery.installer !== undefined,
+    logger, messenger, canInstall: delivery.installer !== undefined, ...(files ? { files } : {}),
   });
   return {
     feature: ack.feature,

@@ -7,6 +7,7 @@ import { createAdapter } from '../teams/adapter';
 import { createBotApp } from '../teams/botApp';
 import { createBotFrameworkAuthenticator } from '../teams/requestAuthentication';
 import { createServer, listen } from '../teams/server';
+import { createFileLinks } from '../teams/fileLinks';
 import { composeAcknowledgement } from './acknowledgement';
 import { composeConcerns } from './concerns';
 import { composePolicy, loadPolicyLibrary } from './policy';
@@ -44,7 +45,9 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
     logger.warn({ event: 'concerns.devKey' }, 'concern reports are encrypted with the public local development key (local mode only)');
   }
   const concerns = composeConcerns({ settings: config.concerns, store: stores.concerns, adapter, botAppId: config.bot.id ?? '', logger });
-  const acknowledgement = composeAcknowledgement(config, stores.acknowledgement, library, logger);
+  // Exports reach the owner as a short-lived link the bot serves itself (a data: URL or a 60 KB message would not do).
+  const files = createFileLinks({ baseUrl: config.publicUrl, logger });
+  const acknowledgement = composeAcknowledgement(config, stores.acknowledgement, library, logger, files);
   const policy = composePolicy(config, {
     loaded, questions: stores.questions, teaching: stores.teaching, published: stores.published, logger, openAITrustedCa: options.openAITrustedCa,
     acknowledgement,
@@ -52,8 +55,9 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
   // Policy questions answer any message no other feature claimed, so they are registered last.
   const app = createBotApp({ adapter, logger, botAppId: config.bot.id, features: [acknowledgement.feature, concerns, policy.publishing, policy.questions] });
   const authenticator = config.mode === 'production' && config.bot.id ? createBotFrameworkAuthenticator(config.bot.id, config.bot.openIdMetadataUrl) : undefined;
-  const server = createServer({ adapter, app, logger, authenticator });
+  const server = createServer({ adapter, app, logger, authenticator, routes: [files.route] });
   const port = await listen(server, config.port, config.host);
+  if (!config.publicUrl && config.mode === 'local') files.setBaseUrl(`http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`);
   // Reports stored before a restart but not yet delivered go out now, then on a timer.
   await concerns.processOutbox();
   const stopOutbox = concerns.startOutboxTimer(60_000);
@@ -69,6 +73,7 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
         server.server.closeAllConnections();
       });
       db.close();
+      files.close();
     },
   };
 }

@@ -12,6 +12,11 @@ export interface CoreSettings {
   logLevel: string;
   /** The school's time zone (IANA name): every time a person reads, exports included, is shown in it. */
   timeZone: string;
+  /**
+   * The bot's public address (PUBLIC_URL, else https://WEBSITE_HOSTNAME on App Service), for the short-lived download
+   * links it serves (exports). Unset in local mode: the loopback address it listens on is used.
+   */
+  publicUrl?: string;
   bot: {
     /** Entra app (client) id of the bot; unset only in local mode. */
     id?: string;
@@ -130,16 +135,34 @@ export function parseCoreSettings(env: Env): FragmentResult<CoreSettings> {
     errors.push(`Azure OpenAI is partly configured: also set ${missing.join(', ')} (or unset all three)`);
   }
 
+  const websiteHost = readVar(env, 'WEBSITE_HOSTNAME');
+  const publicUrl = (readVar(env, 'PUBLIC_URL') ?? (websiteHost ? `https://${websiteHost}` : undefined))?.replace(/\/+$/, '');
+  if (publicUrl !== undefined && !isPublicUrl(publicUrl, mode)) {
+    errors.push(`PUBLIC_URL must be the bot's https address with no path, such as https://policybot.azurewebsites.net (got "${publicUrl}")`);
+  }
+
   const timeZone = readVar(env, 'SCHOOL_TIME_ZONE') ?? 'Europe/London';
   if (!isTimeZone(timeZone)) errors.push(`SCHOOL_TIME_ZONE must be an IANA time zone such as Europe/London (got "${timeZone}")`);
 
   return {
     value: {
-      mode, host, port, logLevel: readVar(env, 'LOG_LEVEL') ?? 'info', timeZone, bot, policyFiles, storage, openAI,
+      mode, host, port, logLevel: readVar(env, 'LOG_LEVEL') ?? 'info', timeZone, publicUrl, bot, policyFiles, storage, openAI,
       policyOwners: readList(env, 'POLICY_OWNERS'),
     },
     errors,
   };
+}
+
+/** An origin only (no path, query or credentials): https, or http on loopback in local mode. */
+function isPublicUrl(value: string, mode: AppMode): boolean {
+  try {
+    const url = new URL(value);
+    const loopback = LOOPBACK.has(url.hostname.replace(/^\[|\]$/g, ''));
+    const schemeOk = url.protocol === 'https:' || (url.protocol === 'http:' && mode === 'local' && loopback);
+    return schemeOk && url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+  } catch {
+    return false;
+  }
 }
 
 function isTimeZone(zone: string): boolean {

@@ -41,6 +41,8 @@ const NOT_SET_IN_AZURE: Record<string, string> = {
   ROSTER_FILE: 'a roster CSV would replace the Graph staff list; production reads staff from Graph',
   WORKER_ID: "must differ per instance and stay the same across its restarts; App Service's WEBSITE_INSTANCE_ID does",
   WEBSITE_INSTANCE_ID: 'App Service sets it for each instance; the app only reads it',
+  WEBSITE_HOSTNAME: 'App Service sets it to the app\'s own host name; the download links use it',
+  PUBLIC_URL: 'on App Service the download links use WEBSITE_HOSTNAME; PUBLIC_URL is for a custom domain or another host',
   BOT_OPENID_METADATA_URL: "the public cloud's Bot Connector signing keys are the default; a local stand-in is for tests only",
 };
 

@@ -62,6 +62,15 @@ describe('loadConfig', () => {
     expect(error.problems.some((p) => p.includes('SCHOOL_TIME_ZONE') && p.includes('London time'))).toBe(true);
   });
 
+  it('when PUBLIC_URL is set, then links use it; on App Service WEBSITE_HOSTNAME is used; a path or plain http in production is refused', () => {
+    expect(loadConfig({ ...productionEnv(), PUBLIC_URL: 'https://policybot.example.org/' }).publicUrl).toBe('https://policybot.example.org');
+    expect(loadConfig({ ...productionEnv(), WEBSITE_HOSTNAME: 'policybot.azurewebsites.net' }).publicUrl).toBe('https://policybot.azurewebsites.net');
+    expect(loadConfig({ APP_MODE: 'local' }).publicUrl).toBeUndefined();
+    for (const bad of ['http://policybot.example.org', 'https://policybot.example.org/api', 'https://user:pw@policybot.example.org']) {
+      expect(configErrorFor({ ...productionEnv(), PUBLIC_URL: bad }).problems.some((p) => p.includes('PUBLIC_URL'))).toBe(true);
+    }
+  });
+
   it('when local mode is given HOST=0.0.0.0 without a BOT_ID, then it refuses to start too', () => {
     const error = configErrorFor({ APP_MODE: 'local', HOST: '0.0.0.0' });
     expect(error.problems.some((p) => p.includes('loopback') && p.includes('0.0.0.0'))).toBe(true);

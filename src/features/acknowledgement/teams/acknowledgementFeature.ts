@@ -14,6 +14,8 @@ import { formatDate, renderAcknowledgementCard } from './cards/acknowledgementCa
 import { renderCampaignStatusCard } from './cards/campaignStatusCard';
 import { AdaptiveCardJson, cardMessage, toAttachment } from '../../../teams/cards';
 import { renderCampaignPreviewCard } from './cards/campaignPreviewCard';
+import { renderExportCard } from './cards/exportCard';
+import { FileOffers } from '../../../teams/fileLinks';
 import { Verbs } from '../../../teams/verbs';
 import { BotApp, BotFeature } from '../../../teams/botFeature';
 import { errorCode } from '../../../shared/errorCode';
@@ -35,6 +37,8 @@ export interface AcknowledgementFeatureDeps {
   /** Section titles of a policy for "Read the policy" in the chat ("5. Acceptable use"). */
   policySections(policyId: string): string[];
   logger: AcknowledgementLog;
+  /** Where exports go as a short-lived download link. */
+  files?: FileOffers;
   now?: () => Date;
 }
 
@@ -43,9 +47,6 @@ export interface AcknowledgementFeature extends BotFeature {
   /** Runs the yearly repeat and joiners check every `intervalMs`; returns a function that stops the timer. */
   startScheduler(intervalMs: number): () => void;
 }
-
-/** CSV exports larger than this go to the server-side export script instead of the chat. */
-export const CHAT_EXPORT_LIMIT_BYTES = 60 * 1024;
 
 interface CardData {
   policyId?: unknown;
@@ -114,17 +115,15 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
 
   async function sendExport(context: TurnContext, actorId: string, campaignId?: string): Promise<void> {
     const exp = await deps.campaigns.exportCampaign({ actorId, campaignId });
-    const bytes = Buffer.byteLength(exp.csv, 'utf8');
-    if (bytes > CHAT_EXPORT_LIMIT_BYTES) {
-      await context.sendActivity(`The export of ${exp.campaign.id} has ${exp.rows} rows (${Math.round(bytes / 1024)} KB), too large for chat. ` +
-        `Ask IT to run \`node dist/scripts/exportAcknowledgements.js ${exp.campaign.id}\` on the server.`);
+    const offered = await deps.files?.offer(exp.fileName, 'text/csv; charset=utf-8', exp.csv);
+    if (!offered) {
+      await context.sendActivity(`The export of ${exp.campaign.id} (${exp.rows} rows) cannot be linked from chat: this bot has no public address ` +
+        `(set PUBLIC_URL). Ask IT to run \`node dist/scripts/exportAcknowledgements.js ${exp.campaign.id}\` on the server.`);
       return;
     }
-    await context.sendActivity({
-      type: 'message',
-      text: `Export of ${exp.campaign.id}: ${exp.rows} rows, each with an integrity hash.`,
-      attachments: [{ contentType: 'text/csv', name: exp.fileName, contentUrl: `data:text/csv;base64,${Buffer.from(exp.csv).toString('base64')}` }],
-    });
+    await context.sendActivity(cardMessage(renderExportCard({
+      campaignId: exp.campaign.id, fileName: exp.fileName, rows: exp.rows, bytes: offered.bytes, url: offered.url, expiresAt: offered.expiresAt,
+    }), `Export of ${exp.campaign.id}`));
   }
 
   async function runOwnerCommand(context: TurnContext): Promise<void> {
@@ -347,6 +346,8 @@ export interface AcknowledgementModuleDeps {
   messenger?: CampaignMessenger;
   /** True when the app can be installed for people through Graph, so those without a chat can still be reached. */
   canInstall?: boolean;
+  /** Where exports go as a short-lived download link; without it the owner is told how IT can export on the server. */
+  files?: FileOffers;
   now?: () => Date;
 }
 
@@ -376,7 +377,7 @@ export function createAcknowledgementModule(deps: AcknowledgementModuleDeps): Ac
   const view = createAcknowledgementView({ store: deps.store });
   const feature = createAcknowledgementFeature({
     store: deps.store, campaigns, acknowledge, view, channel: deps.channel, policySections: deps.policySections,
-    logger: deps.logger, now: clock,
+    logger: deps.logger, now: clock, ...(deps.files ? { files: deps.files } : {}),
   });
   return { campaigns, acknowledge, view, feature };
 }

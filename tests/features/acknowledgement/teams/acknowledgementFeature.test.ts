@@ -2,6 +2,7 @@ import { verifyAcknowledgementCsv } from '../../../../src/features/acknowledgeme
 import { AcknowledgementStore } from '../../../../src/features/acknowledgement/domain/acknowledgementStore';
 import { AcknowledgementModule, createAcknowledgementModule } from '../../../../src/features/acknowledgement/teams/acknowledgementFeature';
 import { Verbs } from '../../../../src/teams/verbs';
+import { createFileLinks } from '../../../../src/teams/fileLinks';
 import { parseAcknowledgementSettings } from '../../../../src/config/acknowledgementSettings';
 import { createSqliteAcknowledgementStore } from '../../../../src/adapters/sqlite/sqliteAcknowledgementStore';
 import { startBotHost } from '../../../support/botHost';
@@ -23,11 +24,15 @@ async function startBot(store: AcknowledgementStore, connectorUrl: string) {
   const { value: settings, errors } = parseAcknowledgementSettings({ ACK_EXPORT_SECRET: SECRET }, 'local');
   if (errors.length) throw new Error(errors.join('; '));
   const logLines: string[] = [];
+  // The file links the bot serves, real (files.test.ts checks them over HTTP); here their content is read back.
+  const files = createFileLinks({ baseUrl: 'https://bot.example' });
   const mod = createAcknowledgementModule({
     store, settings, owners: [OWNER.aadObjectId], primaryPolicyId: 'social-media', channel: 'teams',
     policySections: () => ['1. Introduction', '2. Contact with pupils'],
     logger: { info: (o, m) => logLines.push(JSON.stringify({ ...o, m })), warn: (o, m) => logLines.push(JSON.stringify({ ...o, m })) },
+    files: { offer: async (name, type, content) => { offered.push({ name, type, content: String(content) }); return files.offer(name, type, content); } },
   });
+  const offered: { name: string; type: string; content: string }[] = [];
   const host = await startBotHost(() => [mod.feature]);
   const botUrl = host.botUrl;
   let seq = 0;
@@ -44,8 +49,8 @@ async function startBot(store: AcknowledgementStore, connectorUrl: string) {
   }
   const personal = (user: typeof STAFF) => ({ id: `a:personal-${user.id}`, conversationType: 'personal', tenantId: 'tenant-1' });
   return {
-    mod, logLines,
-    close: () => host.close(),
+    mod, logLines, offered,
+    close: async () => { files.close(); await host.close(); },
     message: (user: typeof STAFF, text: string) => send({ type: 'message', text, from: user, conversation: personal(user) }),
     execute: (user: Partial<typeof STAFF>, verb: string, data: unknown) => send({
       type: 'invoke', name: 'adaptiveCard/action', from: user, conversation: personal(user as typeof STAFF), replyToId: 'card-1',
@@ -168,15 +173,23 @@ describe('acknowledgement feature over HTTP', () => {
     expect(connector.calls.map((c) => c.body.text)).toContainEqual(expect.stringContaining('0 sent; 2 skipped (reminded recently)'));
   });
 
-  it('when the owner exports, then a CSV with a verifiable integrity hash on every row is attached', async () => {
+  it('when the owner exports, then the CSV comes as a short-lived download link, with a verifiable integrity hash on every row', async () => {
     await bot.execute(STAFF, Verbs.acknowledge, data());
     await bot.message(OWNER, `campaign export ${campaignId}`);
-    const posted = connector.calls.map((c) => c.body).find((b) => Array.isArray(b.attachments));
-    const attachment = (posted?.attachments as { contentType: string; contentUrl: string; name: string }[])[0];
-    expect(attachment).toMatchObject({ contentType: 'text/csv', name: `acknowledgements-${campaignId}.csv` });
-    const csv = Buffer.from(attachment.contentUrl.replace(/^data:text\/csv;base64,/, ''), 'base64').toString('utf8');
-    expect(csv.trim().split('\r\n')).toHaveLength(4);
-    expect(verifyAcknowledgementCsv(csv, campaignId, SECRET)).toEqual([]);
+    const posted = connector.calls.map((c) => c.body).filter((b) => Array.isArray(b.attachments)).at(-1);
+    const attachment = (posted?.attachments as { contentType: string; content: Record<string, unknown> }[])[0];
+    // A card with a Download button, never a data: URL (which Teams may not open).
+    expect(attachment.contentType).toBe('application/vnd.microsoft.card.adaptive');
+    expect(cardProblems(attachment.content)).toEqual([]);
+    expect(JSON.stringify(posted)).not.toContain('data:text/csv');
+    const open = (attachment.content.actions as { type: string; url: string }[])[0];
+    expect(open.type).toBe('Action.OpenUrl');
+    expect(open.url).toMatch(/^https:\/\/bot\.example\/files\/[0-9a-f]{32}\?e=\d+&s=[0-9a-f]{64}$/);
+    expect(JSON.stringify(attachment.content)).toContain(`acknowledgements-${campaignId}.csv`);
+    const [file] = bot.offered;
+    expect(file.type).toBe('text/csv; charset=utf-8');
+    expect(file.content.trim().split('\r\n')).toHaveLength(4);
+    expect(verifyAcknowledgementCsv(file.content, campaignId, SECRET)).toEqual([]);
   });
 
   it('when the owner types "campaign start", then a preview says who it reaches and nothing is sent until Start; Cancel sends nothing', async () => {

@@ -1,0 +1,25 @@
+import { formatSchoolTime } from '../../../../shared/schoolTime';
+import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
+import template from './templates/exportReady.json';
+
+/** What the export card shows: the file, its size and the link, with when the link stops working. */
+export interface ExportCardInput {
+  campaignId: string;
+  fileName: string;
+  rows: number;
+  bytes: number;
+  url: string;
+  expiresAt: string;
+}
+
+/** Renders the owner's export card: a Download button for the short-lived link the bot serves. */
+export function renderExportCard(input: ExportCardInput): AdaptiveCardJson {
+  return expandCardTemplate(template, {
+    campaignId: input.campaignId,
+    fileName: input.fileName,
+    rows: String(input.rows),
+    size: input.bytes >= 1024 * 1024 ? `${(input.bytes / (1024 * 1024)).toFixed(1)} MB` : `${Math.max(1, Math.round(input.bytes / 1024))} KB`,
+    until: formatSchoolTime(input.expiresAt),
+    url: input.url,
+  });
+}

@@ -1,0 +1,144 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import restify from 'restify';
+import { RouteInstaller } from './server';
+
+/** A file offered for download: where to fetch it and until when. */
+export interface OfferedFile {
+  url: string;
+  expiresAt: string;
+  bytes: number;
+}
+
+/** The part of the file links a feature uses: offering a file. */
+export type FileOffers = Pick<FileLinks, 'offer'>;
+
+/**
+ * Files the bot hands to a person as a short-lived link it serves itself (GET /files/<id>?e=<expiry>&s=<signature>),
+ * the way a chat can carry a file that Teams would refuse as a `data:` URL or a 60 KB message. The link is signed
+ * (HMAC-SHA256 with a key that never leaves the process), expires after `ttlMs`, and every failure, whether a bad
+ * signature, an expired link or an unknown id, is the same 404. Files live in a private temporary folder (0700, files
+ * 0600) and are deleted when they expire and when the app stops.
+ */
+export interface FileLinks {
+  /** Writes the content and returns its link; undefined when the bot has no public address to link to. */
+  offer(fileName: string, contentType: string, content: string | Buffer): Promise<OfferedFile | undefined>;
+  /** Sets the address links start with, once known (local mode: after listen). */
+  setBaseUrl(url: string): void;
+  /** The GET route; install it with the server's routes. */
+  route: RouteInstaller;
+  /** Deletes expired files now (also runs on each offer). */
+  sweep(): void;
+  /** Deletes every file and the folder. */
+  close(): void;
+}
+
+/** Options of the file links. */
+export interface FileLinksOptions {
+  /** How long a link works (default 15 minutes). */
+  ttlMs?: number;
+  /** The public address, when known at start (production). */
+  baseUrl?: string;
+  now?: () => number;
+  /** Logs ids and sizes only: a file's name can carry a campaign id, never its content. */
+  logger?: { info(obj: object, msg?: string): void };
+}
+
+const ID_PATTERN = /^[0-9a-f]{32}$/;
+const DEFAULT_TTL_MS = 15 * 60 * 1000;
+
+interface Meta {
+  fileName: string;
+  contentType: string;
+  expiresAt: number;
+}
+
+/** Creates the file links with a fresh key and folder. */
+export function createFileLinks(options: FileLinksOptions = {}): FileLinks {
+  const key = randomBytes(32);
+  const ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
+  const now = options.now ?? Date.now;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'policy-bot-files-'));
+  fs.chmodSync(dir, 0o700);
+  const files = new Map<string, Meta>();
+  let baseUrl = options.baseUrl?.replace(/\/+$/, '');
+  const sweeper = setInterval(() => links.sweep(), 60_000);
+  sweeper.unref();
+
+  const sign = (id: string, expiresAt: number) => createHmac('sha256', key).update(`${id}.${expiresAt}`).digest('hex');
+  const remove = (id: string) => {
+    files.delete(id);
+    fs.rmSync(path.join(dir, id), { force: true });
+  };
+
+  function signatureMatches(id: string, expiresAt: number, given: string): boolean {
+    const want = Buffer.from(sign(id, expiresAt), 'hex');
+    const got = /^[0-9a-f]{64}$/.test(given) ? Buffer.from(given, 'hex') : Buffer.alloc(0);
+    return got.length === want.length && timingSafeEqual(got, want);
+  }
+
+  const links: FileLinks = {
+    async offer(fileName, contentType, content) {
+      links.sweep();
+      if (!baseUrl) return undefined;
+      const id = randomBytes(16).toString('hex');
+      const expiresAt = now() + ttlMs;
+      await fs.promises.writeFile(path.join(dir, id), content, { mode: 0o600 });
+      files.set(id, { fileName, contentType, expiresAt });
+      const bytes = typeof content === 'string' ? Buffer.byteLength(content) : content.length;
+      options.logger?.info({ event: 'file.offered', id, bytes }, 'file offered for download');
+      return { url: `${baseUrl}/files/${id}?e=${expiresAt}&s=${sign(id, expiresAt)}`, expiresAt: new Date(expiresAt).toISOString(), bytes };
+    },
+
+    setBaseUrl(url) {
+      baseUrl = url.replace(/\/+$/, '');
+    },
+
+    route(server: restify.Server) {
+      server.get('/files/:id', async (req, res) => {
+        const id = String(req.params?.id ?? '');
+        const query = new URL(req.url ?? '', 'http://x').searchParams;
+        const expiresAt = Number(query.get('e'));
+        const meta = ID_PATTERN.test(id) ? files.get(id) : undefined;
+        const valid = meta !== undefined && Number.isSafeInteger(expiresAt) && expiresAt === meta.expiresAt
+          && signatureMatches(id, expiresAt, query.get('s') ?? '') && now() < expiresAt;
+        if (!valid || !meta) {
+          res.send(404, { error: 'This link has expired or is not valid. Ask the bot for the file again.' });
+          return;
+        }
+        const file = path.join(dir, id);
+        const stat = fs.statSync(file, { throwIfNoEntry: false });
+        if (!stat) {
+          res.send(404, { error: 'This link has expired or is not valid. Ask the bot for the file again.' });
+          return;
+        }
+        res.writeHead(200, {
+          'Content-Type': meta.contentType,
+          'Content-Length': stat.size,
+          // RFC 6266: an ASCII fallback and the UTF-8 name.
+          'Content-Disposition': `attachment; filename="${meta.fileName.replace(/[^\w.-]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(meta.fileName)}`,
+          'Cache-Control': 'no-store',
+          'X-Content-Type-Options': 'nosniff',
+          'Referrer-Policy': 'no-referrer',
+        });
+        options.logger?.info({ event: 'file.downloaded', id }, 'file downloaded');
+        await pipeline(fs.createReadStream(file), res).catch(() => undefined); // the person closed the download
+      });
+    },
+
+    sweep() {
+      const at = now();
+      for (const [id, meta] of files) if (meta.expiresAt <= at) remove(id);
+    },
+
+    close() {
+      clearInterval(sweeper);
+      files.clear();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return links;
+}

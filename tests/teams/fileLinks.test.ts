@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import restify from 'restify';
+import { createFileLinks, FileLinks } from '../../src/teams/fileLinks';
+import { listen } from '../../src/teams/server';
+
+describe('file links the bot serves', () => {
+  let server: restify.Server;
+  let links: FileLinks;
+  let base: string;
+  let clock = Date.parse('2026-11-22T10:00:00Z');
+
+  beforeEach(async () => {
+    clock = Date.parse('2026-11-22T10:00:00Z');
+    links = createFileLinks({ ttlMs: 15 * 60_000, now: () => clock });
+    server = restify.createServer();
+    links.route(server);
+    const port = await listen(server, 0, '127.0.0.1');
+    base = `http://127.0.0.1:${port}`;
+    links.setBaseUrl(base);
+  });
+  afterEach(async () => {
+    links.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('when a file is offered, then its signed link downloads it as an attachment with its name, not cached', async () => {
+    const offered = await links.offer('acknowledgements-ack-1.csv', 'text/csv; charset=utf-8', 'name,upn\r\nAnn,ann@school\r\n');
+    expect(offered?.url).toMatch(new RegExp(`^${base}/files/[0-9a-f]{32}\\?e=\\d+&s=[0-9a-f]{64}$`));
+    expect(offered?.expiresAt).toBe('2026-11-22T10:15:00.000Z');
+    const res = await fetch(offered!.url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toContain('filename="acknowledgements-ack-1.csv"');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(await res.text()).toBe('name,upn\r\nAnn,ann@school\r\n');
+  });
+
+  it('when the signature, expiry or id is altered, or the link has expired, then the answer is the same 404 and nothing is served', async () => {
+    const offered = await links.offer('a.csv', 'text/csv', 'secret rows');
+    const url = new URL(offered!.url);
+    const sig = url.searchParams.get('s')!;
+    const tampered = [
+      offered!.url.replace(/s=[0-9a-f]{64}/, `s=${sig.slice(0, 63)}${sig[63] === '0' ? '1' : '0'}`),
+      offered!.url.replace(/e=\d+/, `e=${Number(url.searchParams.get('e')) + 3_600_000}`),
+      offered!.url.replace(/files\/[0-9a-f]{32}/, `files/${'0'.repeat(32)}`),
+      offered!.url.replace(/\?.*$/, ''),
+      `${base}/files/..%2f..%2fetc%2fpasswd?e=1&s=${sig}`,
+    ];
+    for (const bad of tampered) {
+      const res = await fetch(bad);
+      expect(res.status).toBe(404);
+      expect(await res.text()).not.toContain('secret rows');
+    }
+    clock += 15 * 60_000;
+    expect((await fetch(offered!.url)).status).toBe(404);
+  });
+
+  it('when links expire, then their files are deleted; when the bot has no public address, then nothing is offered', async () => {
+    const offered = await links.offer('a.csv', 'text/csv', 'rows');
+    const before = fs.readdirSync(require('node:os').tmpdir()).filter((d: string) => d.startsWith('policy-bot-files-'));
+    expect(before.length).toBeGreaterThan(0);
+    clock += 16 * 60_000;
+    links.sweep();
+    expect((await fetch(offered!.url)).status).toBe(404);
+    const noAddress = createFileLinks();
+    expect(await noAddress.offer('a.csv', 'text/csv', 'rows')).toBeUndefined();
+    noAddress.close();
+  });
+});
