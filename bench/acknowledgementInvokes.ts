@@ -22,7 +22,7 @@ import { ConfigurationServiceClientCredentialFactory, MemoryStorage } from 'botb
 import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import { AcknowledgementStore } from '../src/features/acknowledgement/domain/acknowledgementStore';
 import { StaffMember } from '../src/features/acknowledgement/domain/acknowledgementTypes';
-import { createAcknowledgementModule } from '../src/features/acknowledgement/teams/acknowledgementFeature';
+import { createAcknowledgementModule } from '../src/features/acknowledgement/teams/acknowledgementModule';
 import { Verbs } from '../src/teams/verbs';
 import { parseAcknowledgementSettings } from '../src/config/acknowledgementSettings';
 import { createAzureTableAcknowledgementStore } from '../src/adapters/azureTables/azureTableAcknowledgementStore';

@@ -74,7 +74,7 @@ describe('School Policy Bot in the Agents Playground (headless chromium)', () =>
     expect(res.status()).toBe(200);
     expect(res.headers()['content-disposition']).toMatch(/^attachment; filename="acknowledgements-ack-[0-9]+-[0-9a-f]+\.csv"/);
     const csv = await res.text();
-    expect(csv.split('\r\n')[0]).toBe('name,upn,department,policy_version_hash,acknowledged_at,acknowledged_school_time,channel,integrity');
+    expect(csv.split('\r\n')[0]).toBe('name,upn,department,policy_version_hash,card_status,acknowledged_at,acknowledged_school_time,channel,integrity');
     expect(csv).toContain('Alex Wilber');
   });
 

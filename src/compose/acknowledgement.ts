@@ -2,7 +2,8 @@ import { registerPolicyVersion, wordingHash } from '../features/acknowledgement/
 import { PolicyDocument } from '../features/policy/policyDocument';
 import { AcknowledgementStore } from '../features/acknowledgement/domain/acknowledgementStore';
 import { createAcknowledgementActivityRenderer, createCampaignMessenger } from '../features/acknowledgement/teams/acknowledgementMessaging';
-import { AcknowledgementFeature, createAcknowledgementModule } from '../features/acknowledgement/teams/acknowledgementFeature';
+import { AcknowledgementFeature } from '../features/acknowledgement/teams/acknowledgementFeature';
+import { createAcknowledgementModule } from '../features/acknowledgement/teams/acknowledgementModule';
 import { AppConfig } from '../config';
 import { FileOffers } from '../teams/fileLinks';
 import { createDeliveryModule } from './acknowledgementSending';

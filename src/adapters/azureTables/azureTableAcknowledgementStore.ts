@@ -308,6 +308,22 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
     return false;
   }
 
+  async markOpened(campaignId: string, userId: string, at: string): Promise<boolean> {
+    const pk = key(campaignId);
+    const rk = key(userId);
+    for (let tries = 0; tries < 5; tries++) {
+      const e = await this.get('Deliveries', pk, rk);
+      if (!e || e.state !== 'sent' || opt(e.openedAt) !== undefined) return false;
+      try {
+        await this.t.Deliveries.updateEntity({ partitionKey: pk, rowKey: rk, openedAt: at, updatedAt: at }, 'Merge', { etag: e.etag });
+        return true;
+      } catch (err) {
+        if (statusOf(err) !== 412) throw err;
+      }
+    }
+    return false;
+  }
+
   async appendAcknowledgement(a: Acknowledgement): Promise<AppendAcknowledgementResult> {
     const pk = ackPartition(a.policyId, a.versionHash);
     const rk = `${key(a.userId)}|${key(a.campaignId ?? '')}`;

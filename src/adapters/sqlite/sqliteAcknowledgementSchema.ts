@@ -60,4 +60,9 @@ export const ACKNOWLEDGEMENT_MIGRATIONS: readonly Migration[] = [
       BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
     `,
   },
+  {
+    // Read receipts: when the person read the card (Teams tells the bot in their 1:1 chat).
+    version: 3,
+    sql: `ALTER TABLE ack_deliveries ADD COLUMN opened_at TEXT;`,
+  },
 ];

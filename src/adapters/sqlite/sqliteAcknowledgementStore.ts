@@ -69,6 +69,8 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
         ON CONFLICT (campaign_id, user_id) DO NOTHING`),
       remind: p(`UPDATE ack_deliveries SET last_reminded_at = @now, remind_count = remind_count + 1, updated_at = @now
         WHERE campaign_id = @campaign AND user_id = @user AND (last_reminded_at IS NULL OR last_reminded_at <= @threshold)`),
+      opened: p(`UPDATE ack_deliveries SET opened_at = @at, updated_at = @at
+        WHERE campaign_id = @campaign AND user_id = @user AND state = 'sent' AND opened_at IS NULL`),
       upsertStaff: p(`INSERT INTO ack_staff (user_id, upn, display_name, department, school, active, source, updated_at)
         VALUES (@userId, @userPrincipalName, @displayName, @department, @school, @active, @source, @updatedAt)
         ON CONFLICT (user_id) DO UPDATE SET upn = excluded.upn, display_name = excluded.display_name,
@@ -233,6 +235,10 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
     return this.stmt.remind.run({ now, threshold, campaign: campaignId, user: userId }).changes > 0;
   }
 
+  async markOpened(campaignId: string, userId: string, at: string): Promise<boolean> {
+    return this.stmt.opened.run({ at, campaign: campaignId, user: userId }).changes > 0;
+  }
+
   async appendAcknowledgement(a: Acknowledgement): Promise<AppendAcknowledgementResult> {
     // The first acknowledgement stands: a second click finds it and records nothing (the table refuses a
     // colliding insert outright, so the check comes first; better-sqlite3 runs both without interleaving).
@@ -325,7 +331,7 @@ function toDelivery(r: Row): Delivery {
     attempts: Number(r.attempts), remindCount: Number(r.remind_count), updatedAt: String(r.updated_at),
     ...opt('claimedBy', 'claimed_by'), ...opt('leaseUntil', 'lease_until'), ...opt('notBefore', 'not_before'),
     ...opt('reason', 'reason'), ...opt('sentAt', 'sent_at'), ...opt('activityId', 'activity_id'),
-    ...opt('conversationId', 'conversation_id'), ...opt('lastRemindedAt', 'last_reminded_at'),
+    ...opt('conversationId', 'conversation_id'), ...opt('lastRemindedAt', 'last_reminded_at'), ...opt('openedAt', 'opened_at'),
   };
 }
 

@@ -5,4 +5,4 @@
 export type { AcknowledgementStore } from './domain/acknowledgementStore';
 export { registerPolicyVersion } from './domain/policyVersions';
 export type { AcknowledgementFeature } from './teams/acknowledgementFeature';
-export { createAcknowledgementModule } from './teams/acknowledgementFeature';
+export { createAcknowledgementModule } from './teams/acknowledgementModule';

@@ -182,6 +182,19 @@ export function describeAcknowledgementStoreContract(name: string, factory: Stor
       expect(await store.markReminded('c1', 'nobody', at(0), day)).toBe(false);
     });
 
+    it('when a sent card is read, then the first read is kept; a card not yet sent cannot be read', async () => {
+      await store.addDeliveries('c1', ['a', 'b'], T0);
+      const claimed = await store.claimDeliveries({ campaignId: 'c1', workerId: 'w', limit: 10, leaseMs: 60_000, now: at(0) });
+      expect(claimed).toHaveLength(2);
+      await store.completeDelivery('c1', 'a', 'w', { state: 'sent', activityId: '1700000000001' }, at(1));
+      expect(await store.markOpened('c1', 'a', at(5))).toBe(true);
+      expect(await store.markOpened('c1', 'a', at(9))).toBe(false);
+      expect(await store.getDelivery('c1', 'a')).toMatchObject({ state: 'sent', openedAt: at(5) });
+      expect(await store.markOpened('c1', 'b', at(5))).toBe(false);
+      expect((await store.getDelivery('c1', 'b'))?.openedAt).toBeUndefined();
+      expect(await store.markOpened('c1', 'nobody', at(5))).toBe(false);
+    });
+
     it('when two instances remind the same person at once, then exactly one reminder is marked', async () => {
       await store.addDeliveries('c1', ['a'], T0);
       const results = await Promise.all(Array.from({ length: 4 }, () => store.markReminded('c1', 'a', at(0), 1000)));

@@ -4,8 +4,10 @@ import { stringify } from 'csv-stringify/sync';
 import { formatSchoolTimestamp } from '../../../shared/schoolTime';
 
 /** The columns an inspector reads, in order; the last is the row's integrity hash. */
-// acknowledged_school_time was added in the layout session: exports made before it do not verify with this header.
-export const EXPORT_COLUMNS = ['name', 'upn', 'department', 'policy_version_hash', 'acknowledged_at', 'acknowledged_school_time', 'channel', 'integrity'] as const;
+// acknowledged_school_time and card_status were added later: exports made before them do not verify with this header.
+export const EXPORT_COLUMNS = [
+  'name', 'upn', 'department', 'policy_version_hash', 'card_status', 'acknowledged_at', 'acknowledged_school_time', 'channel', 'integrity',
+] as const;
 
 /** One person's line in the export; acknowledgedAt and channel are empty for those outstanding. */
 export interface ExportRow {
@@ -15,6 +17,8 @@ export interface ExportRow {
   versionHash: string;
   acknowledgedAt: string;
   channel: string;
+  /** acknowledged, opened, not acknowledged (a read receipt came), not opened, not sent yet, or not reached. */
+  cardStatus?: string;
 }
 
 /**
@@ -45,7 +49,7 @@ export function toAcknowledgementCsv(rows: readonly ExportRow[], campaignId: str
   const records = rows.map((r) => {
     // acknowledged_at is UTC, as stored; the school-time column is what a person reads (SCHOOL_TIME_ZONE).
     const local = r.acknowledgedAt ? formatSchoolTimestamp(r.acknowledgedAt) : '';
-    const cells = [r.name, r.upn, r.department, r.versionHash, r.acknowledgedAt, local, r.channel].map(safeCell);
+    const cells = [r.name, r.upn, r.department, r.versionHash, r.cardStatus ?? '', r.acknowledgedAt, local, r.channel].map(safeCell);
     return [...cells, rowIntegrity(cells, campaignId, secret)];
   });
   return stringify([[...EXPORT_COLUMNS], ...records], { record_delimiter: '\r\n' });

@@ -95,6 +95,8 @@ export interface AcknowledgementStore {
    * whether it marked. Atomic, so two instances never both remind the same person inside the interval.
    */
   markReminded(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean>;
+  /** Records that a sent card was read (the first time only); false when not sent or already recorded. */
+  markOpened(campaignId: string, userId: string, at: string): Promise<boolean>;
 
   /**
    * Appends an acknowledgement unless one exists for (policyId, versionHash, userId, campaignId); the first one

@@ -100,6 +100,8 @@ export interface Delivery {
   conversationId?: string;
   lastRemindedAt?: string;
   remindCount: number;
+  /** When Teams told the bot the person had read the card (a read receipt in their 1:1 chat). */
+  openedAt?: string;
   updatedAt: string;
 }
 

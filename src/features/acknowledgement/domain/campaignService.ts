@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { AcknowledgementError } from './acknowledgementErrors';
 import { ExportRow, toAcknowledgementCsv } from './acknowledgementExport';
-import { AcknowledgementStore, DeliveryCounts, StoreError, emptyDeliveryCounts } from './acknowledgementStore';
+import { AcknowledgementStore, StoreError } from './acknowledgementStore';
 import {
   Campaign, CampaignAudience, Delivery, PolicyVersion, StaffMember, StoredConversationReference, UNREACHED_DELIVERY_STATES,
 } from './acknowledgementTypes';
@@ -9,6 +9,7 @@ import { describeAudience, isInAudience } from './campaignAudience';
 import { CampaignMessenger, CampaignRules, PolicyOwners } from './campaignPorts';
 import { RegisteredVersion } from './policyVersions';
 import { addYears, checkDueDate, DAY_MS, isoDate } from './campaignDates';
+import { CampaignStatus, summarise } from './campaignProgress';
 
 /** Store calls made at once when a command touches many recipients (reminders on Azure Tables). */
 const CONCURRENCY = 16;
@@ -45,27 +46,7 @@ export interface CampaignPreview {
   canInstall: boolean;
 }
 
-/** One row of the status breakdown. */
-export interface GroupStatus {
-  name: string;
-  total: number;
-  acknowledged: number;
-  percent: number;
-}
-
-/** A campaign's progress, as the owner's status card shows it. */
-export interface CampaignStatus {
-  campaign: Campaign;
-  version: PolicyVersion;
-  total: number;
-  acknowledged: number;
-  outstanding: number;
-  percent: number;
-  deliveries: DeliveryCounts;
-  /** "Department" or "School" where the directory has them; groups are then listed least complete first. */
-  groupLabel?: 'Department' | 'School';
-  groups: GroupStatus[];
-}
+export type { CampaignStatus, GroupStatus } from './campaignProgress';
 
 /** What a reminder command did. */
 export interface RemindResult {
@@ -277,6 +258,8 @@ export function createCampaignService(deps: CampaignServiceDeps) {
           versionHash: campaign.versionHash,
           acknowledgedAt: a?.acknowledgedAt ?? '',
           channel: a?.channel ?? '',
+          cardStatus: a ? 'acknowledged' : d.state !== 'sent' ? (d.state === 'pending' || d.state === 'claimed' ? 'not sent yet' : 'not reached')
+            : d.openedAt ? 'opened, not acknowledged' : 'not opened',
         };
       }).sort((x, y) => x.name.localeCompare(y.name));
       await store.appendAudit({ at: now().toISOString(), actor: input.actorId, action: 'campaign.exported', subject: campaign.id, details: { rows: rows.length } });
@@ -348,43 +331,6 @@ export function createCampaignService(deps: CampaignServiceDeps) {
 
 /** The campaign use cases. */
 export type CampaignService = ReturnType<typeof createCampaignService>;
-
-function summarise(
-  campaign: Campaign, version: PolicyVersion, deliveries: Delivery[], staff: Map<string, StaffMember>, acked: Map<string, string>,
-): CampaignStatus {
-  const counts = emptyDeliveryCounts();
-  for (const d of deliveries) counts[d.state] += 1;
-  const people = deliveries.map((d) => staff.get(d.userId));
-  const schools = new Set(people.map((p) => p?.school).filter(Boolean));
-  const departments = new Set(people.map((p) => p?.department).filter(Boolean));
-  const groupLabel = schools.size > 1 ? 'School' : departments.size > 0 ? 'Department' : undefined;
-  const groups = new Map<string, GroupStatus>();
-  let acknowledged = 0;
-  deliveries.forEach((d, i) => {
-    const done = acked.has(d.userId);
-    if (done) acknowledged += 1;
-    if (!groupLabel) return;
-    const name = (groupLabel === 'School' ? people[i]?.school : people[i]?.department) ?? 'Not recorded';
-    const g = groups.get(name) ?? { name, total: 0, acknowledged: 0, percent: 0 };
-    g.total += 1;
-    if (done) g.acknowledged += 1;
-    groups.set(name, g);
-  });
-  for (const g of groups.values()) g.percent = percent(g.acknowledged, g.total);
-  const total = deliveries.length;
-  return {
-    campaign, version, total, acknowledged, outstanding: total - acknowledged, percent: percent(acknowledged, total),
-    deliveries: counts, ...(groupLabel ? { groupLabel } : {}),
-    groups: [...groups.values()].sort((a, b) => a.percent - b.percent || a.name.localeCompare(b.name)),
-  };
-}
-
-/** A whole-number percentage that only shows 100 when everyone is done. */
-function percent(part: number, whole: number): number {
-  if (whole === 0) return 0;
-  const p = Math.round((100 * part) / whole);
-  return p === 100 && part < whole ? 99 : p;
-}
 
 async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;

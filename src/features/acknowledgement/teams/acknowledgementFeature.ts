@@ -2,12 +2,8 @@ import { TurnContext } from 'botbuilder';
 import { AcknowledgementError } from '../domain/acknowledgementErrors';
 import { AcknowledgementStore } from '../domain/acknowledgementStore';
 import { AcknowledgementChannel, CampaignAudience } from '../domain/acknowledgementTypes';
-import {
-  AcknowledgePolicy, AcknowledgementView, ViewAcknowledgement, createAcknowledgePolicy, createAcknowledgementView,
-} from '../domain/acknowledgePolicy';
-import { CampaignMessenger, PolicyOwners } from '../domain/campaignPorts';
-import { CampaignService, createCampaignService } from '../domain/campaignService';
-import { AcknowledgementSettings } from '../../../config/acknowledgementSettings';
+import { AcknowledgePolicy, AcknowledgementView, ViewAcknowledgement } from '../domain/acknowledgePolicy';
+import { CampaignService } from '../domain/campaignService';
 import { describeAudience } from '../domain/campaignAudience';
 import { OWNER_COMMAND_HELP, isOwnerCommand, parseOwnerCommand } from '../domain/ownerCommands';
 import { formatDate, renderAcknowledgementCard } from './cards/acknowledgementCard';
@@ -59,6 +55,18 @@ function userOf(context: TurnContext, channel: AcknowledgementChannel): { userId
   const from = context.activity.from;
   const userId = from?.aadObjectId ?? (channel === 'playground' ? from?.id : undefined);
   return userId ? { userId, ...(from?.name ? { displayName: from.name } : {}) } : undefined;
+}
+
+/** The event Teams sends a bot when a person reads its messages in their 1:1 chat. */
+export const READ_RECEIPT_EVENT = 'application/vnd.microsoft.readReceipt';
+
+/**
+ * Whether a read receipt's last read message is the card or later. Teams message ids in a 1:1 chat are the
+ * message's time in milliseconds, so they compare as numbers; any other form counts only when equal.
+ */
+export function readUpTo(lastReadMessageId: string, cardActivityId: string): boolean {
+  if (/^\d{1,20}$/.test(lastReadMessageId) && /^\d{1,20}$/.test(cardActivityId)) return BigInt(lastReadMessageId) >= BigInt(cardActivityId);
+  return lastReadMessageId === cardActivityId;
 }
 
 function str(value: unknown): string {
@@ -230,6 +238,22 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
     if (woken.length > 0) deps.logger.info({ campaigns: woken.length }, 'conversation recorded; cards queued');
   }
 
+  /**
+   * A read receipt (Teams sends one in a 1:1 chat when the person reads the bot's messages, with the app's
+   * ChatMessageReadReceipt.Read.Chat permission): every card of an active campaign up to the last message read is
+   * marked opened, so owners can tell "has not opened it" from "opened it and has not acknowledged".
+   */
+  async function recordRead(context: TurnContext): Promise<void> {
+    const user = userOf(context, deps.channel);
+    const lastRead = str((context.activity.value as { lastReadMessageId?: unknown } | undefined)?.lastReadMessageId);
+    if (!user || !lastRead || context.activity.conversation?.conversationType !== 'personal') return;
+    const at = now().toISOString();
+    for (const c of await deps.store.listCampaigns('active')) {
+      const d = await deps.store.getDelivery(c.id, user.userId);
+      if (d?.state === 'sent' && !d.openedAt && d.activityId && readUpTo(lastRead, d.activityId)) await deps.store.markOpened(c.id, user.userId, at);
+    }
+  }
+
   function remember(userId: string, conversationId: string): void {
     if (recorded.size >= RECORDED_LIMIT) recorded.delete(recorded.keys().next().value as string);
     recorded.set(userId, conversationId);
@@ -250,6 +274,14 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
       });
 
       app.message((context) => Promise.resolve(isOwnerCommand(context.activity.text)), async (context) => runOwnerCommand(context));
+
+      app.activity((context) => Promise.resolve(context.activity.type === 'event' && context.activity.name === READ_RECEIPT_EVENT), async (context) => {
+        try {
+          await recordRead(context);
+        } catch (err) {
+          deps.logger.warn({ code: errorCode(err) }, 'read receipt not recorded');
+        }
+      });
 
       app.adaptiveCards.actionExecute<Record<string, unknown>>(Verbs.campaignStart, async (context, _state, data) => startFromPreview(context, data));
       app.adaptiveCards.actionExecute(Verbs.campaignCancel, async (): Promise<AdaptiveCardJson> => ({
@@ -329,55 +361,4 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
 function remindSummary(r: { campaign: { id: string }; reminded: number; recentlyReminded: number; awaitingCard: number; unreachable: number }): string {
   return `Reminders for ${r.campaign.id}: ${r.reminded} sent; ${r.recentlyReminded} skipped (reminded recently); ` +
     `${r.awaitingCard} still waiting for their first card; ${r.unreachable} unreachable (blocked the bot or could not install).`;
-}
-
-/** What the composition root hands over to build the whole acknowledgement module. */
-export interface AcknowledgementModuleDeps {
-  store: AcknowledgementStore;
-  settings: AcknowledgementSettings;
-  /** POLICY_OWNERS: Entra object ids allowed to run campaign commands. */
-  owners: PolicyOwners;
-  /** The primary policy's id (PolicyDocument.id of the first POLICY_FILES entry). */
-  primaryPolicyId: string;
-  channel: AcknowledgementChannel;
-  policySections(policyId: string): string[];
-  logger: AcknowledgementLog;
-  /** The sending engine; without it campaigns are recorded but nobody is messaged. */
-  messenger?: CampaignMessenger;
-  /** True when the app can be installed for people through Graph, so those without a chat can still be reached. */
-  canInstall?: boolean;
-  /** Where exports go as a short-lived download link; without it the owner is told how IT can export on the server. */
-  files?: FileOffers;
-  now?: () => Date;
-}
-
-/** The acknowledgement module: the use cases (for the sender, the CLI, the scheduler) and the bot feature. */
-export interface AcknowledgementModule {
-  campaigns: CampaignService;
-  acknowledge: AcknowledgePolicy;
-  view: ViewAcknowledgement;
-  feature: AcknowledgementFeature;
-}
-
-/** Builds the acknowledgement use cases and their bot feature from a store and the settings. */
-export function createAcknowledgementModule(deps: AcknowledgementModuleDeps): AcknowledgementModule {
-  const clock = deps.now ?? (() => new Date());
-  const campaigns = createCampaignService({
-    store: deps.store, clock, owners: deps.owners, primaryPolicyId: deps.primaryPolicyId,
-    rules: {
-      reminderIntervalMs: deps.settings.reminderIntervalDays * 24 * 3600 * 1000,
-      defaultDueDays: deps.settings.defaultDueDays,
-      repeatYearly: deps.settings.repeatYearly,
-      ...(deps.settings.exportSecret ? { exportSecret: deps.settings.exportSecret } : {}),
-    },
-    ...(deps.messenger ? { messenger: deps.messenger } : {}),
-    canInstall: deps.canInstall === true,
-  });
-  const acknowledge = createAcknowledgePolicy({ store: deps.store, clock });
-  const view = createAcknowledgementView({ store: deps.store });
-  const feature = createAcknowledgementFeature({
-    store: deps.store, campaigns, acknowledge, view, channel: deps.channel, policySections: deps.policySections,
-    logger: deps.logger, now: clock, ...(deps.files ? { files: deps.files } : {}),
-  });
-  return { campaigns, acknowledge, view, feature };
 }

@@ -1,6 +1,7 @@
 import { verifyAcknowledgementCsv } from '../../../../src/features/acknowledgement/domain/acknowledgementExport';
 import { AcknowledgementStore } from '../../../../src/features/acknowledgement/domain/acknowledgementStore';
-import { AcknowledgementModule, createAcknowledgementModule } from '../../../../src/features/acknowledgement/teams/acknowledgementFeature';
+import { AcknowledgementModule, createAcknowledgementModule } from '../../../../src/features/acknowledgement/teams/acknowledgementModule';
+import { READ_RECEIPT_EVENT } from '../../../../src/features/acknowledgement/teams/acknowledgementFeature';
 import { Verbs } from '../../../../src/teams/verbs';
 import { createFileLinks } from '../../../../src/teams/fileLinks';
 import { parseAcknowledgementSettings } from '../../../../src/config/acknowledgementSettings';
@@ -57,6 +58,7 @@ async function startBot(store: AcknowledgementStore, connectorUrl: string) {
       value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
     }),
     install: (user: typeof STAFF) => send({ type: 'installationUpdate', action: 'add', from: user, conversation: personal(user) }),
+    event: (user: typeof STAFF, name: string, value: unknown) => send({ type: 'event', name, value, from: user, conversation: personal(user) }),
   };
 }
 
@@ -127,6 +129,34 @@ describe('acknowledgement feature over HTTP', () => {
     const anonymous = await bot.execute({ id: '29:nobody', name: 'No AAD' }, Verbs.acknowledge, data());
     expect(String(anonymous.body.value)).toContain('could not be identified');
     expect(await store.listAcknowledgements('social-media', 'hash-v1')).toHaveLength(0);
+  });
+
+  it('when Teams says a person read their card (read receipt), then the status card and export tell "opened" from "not opened"', async () => {
+    const at = new Date().toISOString();
+    await store.claimDeliveries({ campaignId, workerId: 'w', limit: 10, leaseMs: 60_000, now: at });
+    // Teams ids of messages in a 1:1 chat are their time in milliseconds.
+    for (const [id, activityId] of [['aad-1', '1763800000100'], ['aad-2', '1763800000200'], ['aad-3', '1763800000300']]) {
+      await store.completeDelivery(campaignId, id, 'w', { state: 'sent', activityId }, at);
+    }
+    const receipt = (user: typeof STAFF, lastReadMessageId: string) => bot.event(user, READ_RECEIPT_EVENT, { lastReadMessageId });
+    // Person 2 read up to a message after their card; person 1 read only something older than theirs.
+    expect((await receipt(OUTSIDER, '1763800000250')).status).toBe(200);
+    expect((await receipt(STAFF, '1763800000050')).status).toBe(200);
+    expect((await store.getDelivery(campaignId, 'aad-2'))?.openedAt).toBeDefined();
+    expect((await store.getDelivery(campaignId, 'aad-1'))?.openedAt).toBeUndefined();
+    // A malformed receipt changes nothing and is not an error.
+    expect((await bot.event(STAFF, READ_RECEIPT_EVENT, { lastReadMessageId: { x: 1 } })).status).toBe(200);
+
+    const status = await mod.campaigns.campaignStatus({ actorId: OWNER.aadObjectId, campaignId });
+    expect({ opened: status.openedNotAcknowledged, notOpened: status.notOpened }).toEqual({ opened: 1, notOpened: 2 });
+    await bot.execute(OUTSIDER, Verbs.acknowledge, data());
+    const after = await mod.campaigns.campaignStatus({ actorId: OWNER.aadObjectId, campaignId });
+    expect({ acknowledged: after.acknowledged, opened: after.openedNotAcknowledged, notOpened: after.notOpened }).toEqual({ acknowledged: 1, opened: 0, notOpened: 2 });
+    await receipt(STAFF, '1763800000999');
+    const exp = await mod.campaigns.exportCampaign({ actorId: OWNER.aadObjectId, campaignId });
+    expect(exp.csv).toMatch(/\r\nPerson 1,[^,]*,[^,]*,hash-v1,"opened, not acknowledged",/);
+    expect(exp.csv).toMatch(/\r\nPerson 2,[^,]*,[^,]*,hash-v1,acknowledged,/);
+    expect(exp.csv).toMatch(/\r\nPerson 3,[^,]*,[^,]*,hash-v1,not opened,/);
   });
 
   it('when "Read the policy" and "Ask a question" are clicked, then the card stays and shows the sections or how to ask', async () => {

@@ -22,6 +22,8 @@ export function renderCampaignStatusCard(status: CampaignStatus): AdaptiveCardJs
     percent: status.percent,
     // FactSet values must be strings.
     outstanding: String(status.outstanding),
+    openedNotAcknowledged: String(status.openedNotAcknowledged),
+    notOpened: String(status.notOpened),
     ...barWeights(status.acknowledged, status.total),
     sent: String(d.sent),
     waiting: String(d.pending + d.claimed),

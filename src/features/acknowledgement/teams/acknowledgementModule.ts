@@ -1,0 +1,59 @@
+import { AcknowledgementStore } from '../domain/acknowledgementStore';
+import { AcknowledgementChannel } from '../domain/acknowledgementTypes';
+import { AcknowledgePolicy, ViewAcknowledgement, createAcknowledgePolicy, createAcknowledgementView } from '../domain/acknowledgePolicy';
+import { CampaignMessenger, PolicyOwners } from '../domain/campaignPorts';
+import { CampaignService, createCampaignService } from '../domain/campaignService';
+import { AcknowledgementSettings } from '../../../config/acknowledgementSettings';
+import { FileOffers } from '../../../teams/fileLinks';
+import { AcknowledgementFeature, AcknowledgementLog, createAcknowledgementFeature } from './acknowledgementFeature';
+
+/** What the composition root hands over to build the whole acknowledgement module. */
+export interface AcknowledgementModuleDeps {
+  store: AcknowledgementStore;
+  settings: AcknowledgementSettings;
+  /** POLICY_OWNERS: Entra object ids allowed to run campaign commands. */
+  owners: PolicyOwners;
+  /** The primary policy's id (PolicyDocument.id of the first POLICY_FILES entry). */
+  primaryPolicyId: string;
+  channel: AcknowledgementChannel;
+  policySections(policyId: string): string[];
+  logger: AcknowledgementLog;
+  /** The sending engine; without it campaigns are recorded but nobody is messaged. */
+  messenger?: CampaignMessenger;
+  /** True when the app can be installed for people through Graph, so those without a chat can still be reached. */
+  canInstall?: boolean;
+  /** Where exports go as a short-lived download link; without it the owner is told how IT can export on the server. */
+  files?: FileOffers;
+  now?: () => Date;
+}
+
+/** The acknowledgement module: the use cases (for the sender, the CLI, the scheduler) and the bot feature. */
+export interface AcknowledgementModule {
+  campaigns: CampaignService;
+  acknowledge: AcknowledgePolicy;
+  view: ViewAcknowledgement;
+  feature: AcknowledgementFeature;
+}
+
+/** Builds the acknowledgement use cases and their bot feature from a store and the settings. */
+export function createAcknowledgementModule(deps: AcknowledgementModuleDeps): AcknowledgementModule {
+  const clock = deps.now ?? (() => new Date());
+  const campaigns = createCampaignService({
+    store: deps.store, clock, owners: deps.owners, primaryPolicyId: deps.primaryPolicyId,
+    rules: {
+      reminderIntervalMs: deps.settings.reminderIntervalDays * 24 * 3600 * 1000,
+      defaultDueDays: deps.settings.defaultDueDays,
+      repeatYearly: deps.settings.repeatYearly,
+      ...(deps.settings.exportSecret ? { exportSecret: deps.settings.exportSecret } : {}),
+    },
+    ...(deps.messenger ? { messenger: deps.messenger } : {}),
+    canInstall: deps.canInstall === true,
+  });
+  const acknowledge = createAcknowledgePolicy({ store: deps.store, clock });
+  const view = createAcknowledgementView({ store: deps.store });
+  const feature = createAcknowledgementFeature({
+    store: deps.store, campaigns, acknowledge, view, channel: deps.channel, policySections: deps.policySections,
+    logger: deps.logger, now: clock, ...(deps.files ? { files: deps.files } : {}),
+  });
+  return { campaigns, acknowledge, view, feature };
+}
