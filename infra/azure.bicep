@@ -123,6 +123,9 @@ param ackPolicyUrl string = ''
 @description('Whether each acknowledgement campaign starts again a year after it started (ACK_REPEAT_YEARLY).')
 param ackRepeatYearly string = 'true'
 
+@description('After a due date, a weekly digest of who has not acknowledged goes to line managers and owners (ACK_MANAGER_DIGEST, opt-in).')
+param ackManagerDigest string = 'false'
+
 @description('Nobody is reminded more often than this many days (ACK_REMINDER_INTERVAL_DAYS).')
 param ackReminderIntervalDays string = '7'
 
@@ -401,6 +404,7 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'CONCERN_DELIVERY_ATTEMPTS', value: concernDeliveryAttempts }
         { name: 'ACK_POLICY_URL', value: ackPolicyUrl }
         { name: 'ACK_REPEAT_YEARLY', value: ackRepeatYearly }
+        { name: 'ACK_MANAGER_DIGEST', value: ackManagerDigest }
         { name: 'ACK_REMINDER_INTERVAL_DAYS', value: ackReminderIntervalDays }
         { name: 'ACK_DEFAULT_DUE_DAYS', value: ackDefaultDueDays }
         { name: 'ACK_SCHEDULE_MINUTES', value: ackScheduleMinutes }

@@ -1,7 +1,7 @@
 import { registerPolicyVersion, wordingHash } from '../features/acknowledgement/domain/policyVersions';
 import { PolicyDocument } from '../features/policy/policyDocument';
 import { AcknowledgementStore } from '../features/acknowledgement/domain/acknowledgementStore';
-import { createAcknowledgementActivityRenderer, createCampaignMessenger } from '../features/acknowledgement/teams/acknowledgementMessaging';
+import { createAcknowledgementActivityRenderer, createCampaignMessenger, createDigestNotifier } from '../features/acknowledgement/teams/acknowledgementMessaging';
 import { AcknowledgementFeature } from '../features/acknowledgement/teams/acknowledgementFeature';
 import { createAcknowledgementModule } from '../features/acknowledgement/teams/acknowledgementModule';
 import { AppConfig } from '../config';
@@ -41,6 +41,7 @@ export function composeAcknowledgement(
     channel: config.mode === 'local' ? 'playground' : 'teams',
     policySections: (id) => (library.documents.find((d) => d.id === id)?.sections ?? []).filter((s) => s.level === 1).map(formatSectionLabel),
     logger, messenger, canInstall: delivery.installer !== undefined, ...(files ? { files } : {}),
+    ...(delivery.managers ? { managers: delivery.managers } : {}), digests: createDigestNotifier({ reacher: delivery.reacher }),
   });
   return {
     feature: ack.feature,

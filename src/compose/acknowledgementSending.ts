@@ -4,12 +4,13 @@ import { AcknowledgementStore } from '../features/acknowledgement/domain/acknowl
 import { CoreSettings } from '../config/coreSettings';
 import { DeliverySettings } from '../config/deliverySettings';
 import { createGraphClient, createGraphCredential } from '../adapters/graph/graphClient';
-import { createGraphStaffDirectory } from '../adapters/graph/graphDirectory';
+import { createGraphManagerLookup, createGraphStaffDirectory } from '../adapters/graph/graphDirectory';
 import { createRosterStaffDirectory } from '../adapters/roster/rosterDirectory';
 import { createGraphAppInstaller } from '../adapters/graph/teamsAppInstaller';
 import { createBotConnectorSender, createBotConnectorTokenProvider } from '../adapters/botConnector/botConnectorSender';
 import { CampaignSender, createCampaignSender, SenderLogger, SendRunSummary } from '../features/acknowledgement/sending/campaignSender';
 import { AppInstaller, StaffDirectorySource } from '../features/acknowledgement/sending/sendingPorts';
+import { ManagerLookup } from '../features/acknowledgement/domain/campaignPorts';
 import { createRateLimiter, RateLimiter } from '../features/acknowledgement/sending/rateLimiter';
 import { createRecipientReacher, RecipientReacher } from '../features/acknowledgement/sending/recipientReacher';
 import { StaffSyncResult, syncStaffDirectory } from '../features/acknowledgement/sending/staffSync';
@@ -19,6 +20,8 @@ export interface DeliveryModule {
   directory: StaffDirectorySource;
   /** Absent when Graph is not configured (local mode): only people with a stored reference are reached. */
   installer?: AppInstaller;
+  /** Line managers (Graph, or the roster's manager column), for the weekly digest. */
+  managers?: ManagerLookup;
   sendLimiter: RateLimiter;
   reacher: RecipientReacher;
   sender: CampaignSender;
@@ -57,6 +60,7 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
 
   let directory: StaffDirectorySource | undefined;
   let installer: AppInstaller | undefined;
+  let managers: ManagerLookup | undefined;
   if (settings.graph) {
     const client = createGraphClient({
       baseUrl: settings.graph.baseUrl,
@@ -65,13 +69,18 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
       onThrottled: (ms) => installLimiter.throttled(ms),
     });
     if (settings.directory.kind === 'graph') directory = createGraphStaffDirectory(client, { groupId: settings.directory.groupId });
+    managers = createGraphManagerLookup(client);
     if (settings.teamsApp.catalogId || settings.teamsApp.manifestId) {
       installer = createGraphAppInstaller(client, {
         baseUrl: settings.graph.baseUrl, catalogId: settings.teamsApp.catalogId, manifestId: settings.teamsApp.manifestId, limiter: installLimiter,
       });
     }
   }
-  if (settings.directory.kind === 'roster') directory = createRosterStaffDirectory(settings.directory.rosterFile);
+  if (settings.directory.kind === 'roster') {
+    const roster = createRosterStaffDirectory(settings.directory.rosterFile);
+    directory = roster;
+    managers = roster;
+  }
   if (!directory) throw new Error('No staff directory: configure Graph or a roster file');
 
   const getToken = deps.bot.id
@@ -100,6 +109,7 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
   return {
     directory: staffDirectory,
     installer,
+    managers,
     sendLimiter,
     reacher,
     sender,

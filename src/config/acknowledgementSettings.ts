@@ -8,6 +8,11 @@ export interface AcknowledgementSettings {
   defaultDueDays: number;
   /** Whether each campaign starts again a year after it started. */
   repeatYearly: boolean;
+  /**
+   * After a campaign's due date, a weekly digest of who has not acknowledged goes to each person's line manager
+   * and to the owners (ACK_MANAGER_DIGEST, off unless a school opts in).
+   */
+  managerDigest: boolean;
   /** Key of the HMAC sealing each exported CSV row; without it rows carry a plain sha256. */
   exportSecret?: string;
   /** Where staff read the whole policy (intranet, SharePoint); without it the card lists the sections in chat. */
@@ -27,6 +32,11 @@ export function parseAcknowledgementSettings(env: Env, _mode: AppMode): Fragment
   else if (/^(false|0|no)$/i.test(rawRepeat)) repeatYearly = false;
   else errors.push(`ACK_REPEAT_YEARLY must be true or false (got "${rawRepeat}")`);
 
+  const rawDigest = readVar(env, 'ACK_MANAGER_DIGEST') ?? 'false';
+  let managerDigest = false;
+  if (/^(true|1|yes)$/i.test(rawDigest)) managerDigest = true;
+  else if (!/^(false|0|no)$/i.test(rawDigest)) errors.push(`ACK_MANAGER_DIGEST must be true or false (got "${rawDigest}")`);
+
   const policyUrl = readVar(env, 'ACK_POLICY_URL');
   if (policyUrl !== undefined && !/^https:\/\/\S+$/.test(policyUrl)) errors.push(`ACK_POLICY_URL must be an https URL (got "${policyUrl}")`);
 
@@ -43,6 +53,7 @@ export function parseAcknowledgementSettings(env: Env, _mode: AppMode): Fragment
       reminderIntervalDays: readPositiveNumber(env, 'ACK_REMINDER_INTERVAL_DAYS', 7, errors),
       defaultDueDays: readPositiveNumber(env, 'ACK_DEFAULT_DUE_DAYS', 30, errors),
       repeatYearly,
+      managerDigest,
       ...(exportSecret ? { exportSecret } : {}),
       ...(policyUrl ? { policyUrl } : {}),
       scheduleMinutes: readPositiveNumber(env, 'ACK_SCHEDULE_MINUTES', 15, errors),

@@ -4,7 +4,7 @@ describe('acknowledgement settings', () => {
   it('when nothing is set, then weekly reminders, 30 days to acknowledge and a yearly repeat are the defaults', () => {
     const { value, errors } = parseAcknowledgementSettings({}, 'production');
     expect(errors).toEqual([]);
-    expect(value).toEqual({ reminderIntervalDays: 7, defaultDueDays: 30, repeatYearly: true, scheduleMinutes: 15, azureTablePrefix: 'policybot' });
+    expect(value).toEqual({ reminderIntervalDays: 7, defaultDueDays: 30, repeatYearly: true, managerDigest: false, scheduleMinutes: 15, azureTablePrefix: 'policybot' });
   });
 
   it('when values are set, then they are read', () => {

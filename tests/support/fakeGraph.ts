@@ -19,6 +19,8 @@ export interface FakeGraphUser {
   companyName?: string;
   userType?: 'Member' | 'Guest';
   accountEnabled?: boolean;
+  /** The line manager's id (GET /users/{id}/manager). */
+  managerId?: string;
 }
 
 /** Options of the fake Graph. */
@@ -153,6 +155,13 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
         link.searchParams.set('$skiptoken', String(next));
         return link.toString();
       }));
+    }
+
+    if (req.method === 'GET' && (m = /^\/users\/([^/]+)\/manager$/.exec(path))) {
+      const user = users.get(decodeURIComponent(m[1]));
+      const manager = user?.managerId ? users.get(user.managerId) : undefined;
+      if (!user || !manager) return error(res, 404, 'Request_ResourceNotFound');
+      return reply(res, 200, select(manager, q.get('$select')));
     }
 
     if (req.method === 'GET' && path === '/users/delta') {

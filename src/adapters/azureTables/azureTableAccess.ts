@@ -64,6 +64,26 @@ export class TableAccess {
     }
   }
 
+  /**
+   * Reads an entity and merges what `change` returns under its etag, retrying when another instance changed it
+   * meanwhile, so the read and the write act as one. False when there is no such entity or `change` returns undefined.
+   */
+  protected async mergeUnderEtag(table: TableName, pk: string, rk: string, change: (e: Entity) => Record<string, unknown> | undefined): Promise<boolean> {
+    for (let tries = 0; tries < 5; tries++) {
+      const e = await this.get(table, pk, rk);
+      if (!e) return false;
+      const patch = change(e);
+      if (!patch) return false;
+      try {
+        await this.t[table].updateEntity({ partitionKey: pk, rowKey: rk, ...patch }, 'Merge', { etag: e.etag });
+        return true;
+      } catch (err) {
+        if (statusOf(err) !== 412) throw err;
+      }
+    }
+    return false;
+  }
+
   protected async list(table: TableName, filter?: string, select?: string[]): Promise<Entity[]> {
     const out: Entity[] = [];
     const iter = this.t[table].listEntities<Record<string, unknown>>({ queryOptions: { filter, select } });

@@ -25,7 +25,7 @@ export function newDeliveryEntity(pk: string, rk: string, now: string): { partit
   return {
     partitionKey: pk, rowKey: rk, shard: randomInt(DELIVERY_SHARDS), state: 'pending', attempts: 0, claimedBy: '',
     leaseUntil: '', notBefore: '', reason: '', sentAt: '', activityId: '', conversationId: '', lastRemindedAt: '',
-    openedAt: '', remindCount: 0, updatedAt: now,
+    openedAt: '', lastDigestAt: '', excusedAt: '', excusedBy: '', remindCount: 0, updatedAt: now,
   };
 }
 
@@ -75,7 +75,7 @@ export function toDelivery(e: Record<string, unknown> & { partitionKey?: string;
     campaignId: unkey(String(e.partitionKey)), userId: unkey(String(e.rowKey)), state: e.state as DeliveryState,
     attempts: Number(e.attempts ?? 0), remindCount: Number(e.remindCount ?? 0), updatedAt: String(e.updatedAt),
     ...o('claimedBy'), ...o('leaseUntil'), ...o('notBefore'), ...o('reason'), ...o('sentAt'), ...o('activityId'),
-    ...o('conversationId'), ...o('lastRemindedAt'), ...o('openedAt'),
+    ...o('conversationId'), ...o('lastRemindedAt'), ...o('openedAt'), ...o('lastDigestAt'), ...o('excusedAt'), ...o('excusedBy'),
   };
 }
 

@@ -288,40 +288,29 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
   }
 
   async markReminded(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean> {
-    const pk = key(campaignId);
-    const rk = key(userId);
     const threshold = new Date(Date.parse(now) - minIntervalMs).toISOString();
-    for (let tries = 0; tries < 5; tries++) {
-      const e = await this.get('Deliveries', pk, rk);
-      if (!e) return false;
+    return this.mergeUnderEtag('Deliveries', key(campaignId), key(userId), (e) => {
       const last = opt(e.lastRemindedAt);
-      if (last !== undefined && last > threshold) return false;
-      try {
-        await this.t.Deliveries.updateEntity({
-          partitionKey: pk, rowKey: rk, lastRemindedAt: now, remindCount: Number(e.remindCount ?? 0) + 1, updatedAt: now,
-        }, 'Merge', { etag: e.etag });
-        return true;
-      } catch (err) {
-        if (statusOf(err) !== 412) throw err;
-      }
-    }
-    return false;
+      return last !== undefined && last > threshold ? undefined : { lastRemindedAt: now, remindCount: Number(e.remindCount ?? 0) + 1, updatedAt: now };
+    });
+  }
+
+  async markDigested(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean> {
+    const threshold = new Date(Date.parse(now) - minIntervalMs).toISOString();
+    return this.mergeUnderEtag('Deliveries', key(campaignId), key(userId), (e) => {
+      const last = opt(e.lastDigestAt);
+      return last !== undefined && last > threshold ? undefined : { lastDigestAt: now, updatedAt: now };
+    });
+  }
+
+  async setExcused(campaignId: string, userId: string, excused: { by: string; at: string } | null): Promise<boolean> {
+    return this.mergeUnderEtag('Deliveries', key(campaignId), key(userId), (e) => ({
+      excusedAt: excused?.at ?? '', excusedBy: excused?.by ?? '', updatedAt: excused?.at ?? String(e.updatedAt),
+    }));
   }
 
   async markOpened(campaignId: string, userId: string, at: string): Promise<boolean> {
-    const pk = key(campaignId);
-    const rk = key(userId);
-    for (let tries = 0; tries < 5; tries++) {
-      const e = await this.get('Deliveries', pk, rk);
-      if (!e || e.state !== 'sent' || opt(e.openedAt) !== undefined) return false;
-      try {
-        await this.t.Deliveries.updateEntity({ partitionKey: pk, rowKey: rk, openedAt: at, updatedAt: at }, 'Merge', { etag: e.etag });
-        return true;
-      } catch (err) {
-        if (statusOf(err) !== 412) throw err;
-      }
-    }
-    return false;
+    return this.mergeUnderEtag('Deliveries', key(campaignId), key(userId), (e) => (e.state !== 'sent' || opt(e.openedAt) !== undefined ? undefined : { openedAt: at, updatedAt: at }));
   }
 
   async appendAcknowledgement(a: Acknowledgement): Promise<AppendAcknowledgementResult> {

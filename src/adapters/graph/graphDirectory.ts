@@ -1,6 +1,7 @@
 import { Client, PageCollection, PageIterator } from '@microsoft/microsoft-graph-client';
 import { DirectoryPerson, StaffDirectorySource, StaffSnapshot } from '../../features/acknowledgement/sending/sendingPorts';
 import { toDeliveryError } from './graphErrors';
+import { ManagerLookup } from '../../features/acknowledgement/domain/campaignPorts';
 
 /** Options of the Graph staff directory. */
 export interface GraphStaffDirectoryOptions {
@@ -90,4 +91,22 @@ function toPerson(u: GraphUser): DirectoryPerson {
   const school = u.companyName ?? u.officeLocation;
   if (school) person.school = school;
   return person;
+}
+
+/**
+ * Line managers from Microsoft Graph (`GET /users/{id}/manager`, User.Read.All): asked only for people a weekly
+ * digest is about, and remembered for the run. 404 means none is recorded.
+ */
+export function createGraphManagerLookup(client: Client): ManagerLookup {
+  return {
+    async managerOf(userId) {
+      try {
+        const manager = (await client.api(`/users/${encodeURIComponent(userId)}/manager`).select('id').get()) as { id?: string } | undefined;
+        return typeof manager?.id === 'string' && manager.id ? manager.id : undefined;
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+        throw toDeliveryError(err, 'DIRECTORY_FAILED', 'manager lookup');
+      }
+    },
+  };
 }

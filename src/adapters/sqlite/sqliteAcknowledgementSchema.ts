@@ -65,4 +65,13 @@ export const ACKNOWLEDGEMENT_MIGRATIONS: readonly Migration[] = [
     version: 3,
     sql: `ALTER TABLE ack_deliveries ADD COLUMN opened_at TEXT;`,
   },
+  {
+    // Chasing after the due date: the weekly manager digest, and people excused by an owner (on leave).
+    version: 4,
+    sql: `
+    ALTER TABLE ack_deliveries ADD COLUMN last_digest_at TEXT;
+    ALTER TABLE ack_deliveries ADD COLUMN excused_at TEXT;
+    ALTER TABLE ack_deliveries ADD COLUMN excused_by TEXT;
+    `,
+  },
 ];

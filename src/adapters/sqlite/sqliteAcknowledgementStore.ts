@@ -69,6 +69,10 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
         ON CONFLICT (campaign_id, user_id) DO NOTHING`),
       remind: p(`UPDATE ack_deliveries SET last_reminded_at = @now, remind_count = remind_count + 1, updated_at = @now
         WHERE campaign_id = @campaign AND user_id = @user AND (last_reminded_at IS NULL OR last_reminded_at <= @threshold)`),
+      digested: p(`UPDATE ack_deliveries SET last_digest_at = @now, updated_at = @now
+        WHERE campaign_id = @campaign AND user_id = @user AND (last_digest_at IS NULL OR last_digest_at <= @threshold)`),
+      excuse: p(`UPDATE ack_deliveries SET excused_at = @at, excused_by = @by, updated_at = COALESCE(@at, updated_at)
+        WHERE campaign_id = @campaign AND user_id = @user`),
       opened: p(`UPDATE ack_deliveries SET opened_at = @at, updated_at = @at
         WHERE campaign_id = @campaign AND user_id = @user AND state = 'sent' AND opened_at IS NULL`),
       upsertStaff: p(`INSERT INTO ack_staff (user_id, upn, display_name, department, school, active, source, updated_at)
@@ -239,6 +243,15 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
     return this.stmt.opened.run({ at, campaign: campaignId, user: userId }).changes > 0;
   }
 
+  async markDigested(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean> {
+    const threshold = new Date(Date.parse(now) - minIntervalMs).toISOString();
+    return this.stmt.digested.run({ now, threshold, campaign: campaignId, user: userId }).changes > 0;
+  }
+
+  async setExcused(campaignId: string, userId: string, excused: { by: string; at: string } | null): Promise<boolean> {
+    return this.stmt.excuse.run({ at: excused?.at ?? null, by: excused?.by ?? null, campaign: campaignId, user: userId }).changes > 0;
+  }
+
   async appendAcknowledgement(a: Acknowledgement): Promise<AppendAcknowledgementResult> {
     // The first acknowledgement stands: a second click finds it and records nothing (the table refuses a
     // colliding insert outright, so the check comes first; better-sqlite3 runs both without interleaving).
@@ -332,6 +345,7 @@ function toDelivery(r: Row): Delivery {
     ...opt('claimedBy', 'claimed_by'), ...opt('leaseUntil', 'lease_until'), ...opt('notBefore', 'not_before'),
     ...opt('reason', 'reason'), ...opt('sentAt', 'sent_at'), ...opt('activityId', 'activity_id'),
     ...opt('conversationId', 'conversation_id'), ...opt('lastRemindedAt', 'last_reminded_at'), ...opt('openedAt', 'opened_at'),
+    ...opt('lastDigestAt', 'last_digest_at'), ...opt('excusedAt', 'excused_at'), ...opt('excusedBy', 'excused_by'),
   };
 }
 

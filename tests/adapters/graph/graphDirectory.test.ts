@@ -1,5 +1,5 @@
 import { createGraphClient } from '../../../src/adapters/graph/graphClient';
-import { createGraphStaffDirectory } from '../../../src/adapters/graph/graphDirectory';
+import { createGraphManagerLookup, createGraphStaffDirectory } from '../../../src/adapters/graph/graphDirectory';
 import { DeliveryError } from '../../../src/features/acknowledgement/sending/sendingPorts';
 import { FakeGraph, startFakeGraph } from '../../support/fakeGraph';
 import { staffUsers, staticCredential } from './graphTestSupport';
@@ -103,5 +103,19 @@ describe('Graph staff directory', () => {
     const third = await directory.readStaff(second.nextSyncToken);
     expect(third.members).toEqual([]);
     expect(third.departedIds).toEqual([]);
+  });
+
+  it('when a digest needs line managers, then each person\'s manager comes from Graph, and none (404) is no manager rather than an error', async () => {
+    graph = await startFakeGraph({
+      users: [
+        { id: 'head', displayName: 'Head', userPrincipalName: 'head@school.example' },
+        { id: 'teacher', displayName: 'Teacher', userPrincipalName: 't@school.example', managerId: 'head' },
+      ],
+    });
+    const managers = createGraphManagerLookup(clientFor(graph));
+    expect(await managers.managerOf('teacher')).toBe('head');
+    expect(await managers.managerOf('head')).toBeUndefined();
+    graph.failNext(/\/manager$/, 1, 0, 403);
+    await expect(managers.managerOf('teacher')).rejects.toMatchObject({ code: 'DIRECTORY_FAILED' });
   });
 });

@@ -34,4 +34,14 @@ describe('roster staff directory', () => {
     const missing = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'roster-')), 'none.csv');
     await expect(createRosterStaffDirectory(missing).readStaff()).rejects.toBeInstanceOf(DeliveryError);
   });
+
+  it('when the roster has a manager column, then each person\'s line manager is known, and a person is never their own manager', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'roster-'));
+    const file = path.join(dir, 'roster.csv');
+    fs.writeFileSync(file, 'aadObjectId,name,upn,manager\nhead,Head,head@x.org,head\nt1,Teacher,t1@x.org,head\nt2,Other,t2@x.org,\n');
+    const roster = createRosterStaffDirectory(file);
+    expect((await roster.readStaff()).members.map((m) => Object.keys(m).includes('managerId'))).toEqual([false, false, false]);
+    expect([await roster.managerOf('t1'), await roster.managerOf('t2'), await roster.managerOf('head')]).toEqual(['head', undefined, undefined]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 });

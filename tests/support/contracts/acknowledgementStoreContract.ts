@@ -195,6 +195,27 @@ export function describeAcknowledgementStoreContract(name: string, factory: Stor
       expect(await store.markOpened('c1', 'nobody', at(5))).toBe(false);
     });
 
+    it('when a digest lists someone, then not again inside the interval, even from two instances at once', async () => {
+      await store.addDeliveries('c1', ['a'], T0);
+      const day = 86_400_000;
+      const both = await Promise.all([store.markDigested('c1', 'a', at(0), 7 * day), store.markDigested('c1', 'a', at(0), 7 * day)]);
+      expect(both.filter(Boolean)).toHaveLength(1);
+      expect(await store.markDigested('c1', 'a', at(6 * day), 7 * day)).toBe(false);
+      expect(await store.markDigested('c1', 'a', at(7 * day), 7 * day)).toBe(true);
+      expect(await store.getDelivery('c1', 'a')).toMatchObject({ lastDigestAt: at(7 * day), remindCount: 0 });
+      expect(await store.markDigested('c1', 'nobody', at(0), day)).toBe(false);
+    });
+
+    it('when an owner excuses someone, then it is recorded with who did it; lifting it clears it', async () => {
+      await store.addDeliveries('c1', ['a'], T0);
+      expect(await store.setExcused('c1', 'a', { by: 'owner-1', at: at(5) })).toBe(true);
+      expect(await store.getDelivery('c1', 'a')).toMatchObject({ excusedAt: at(5), excusedBy: 'owner-1' });
+      expect(await store.setExcused('c1', 'a', null)).toBe(true);
+      const lifted = await store.getDelivery('c1', 'a');
+      expect([lifted?.excusedAt, lifted?.excusedBy]).toEqual([undefined, undefined]);
+      expect(await store.setExcused('c1', 'nobody', { by: 'owner-1', at: at(5) })).toBe(false);
+    });
+
     it('when two instances remind the same person at once, then exactly one reminder is marked', async () => {
       await store.addDeliveries('c1', ['a'], T0);
       const results = await Promise.all(Array.from({ length: 4 }, () => store.markReminded('c1', 'a', at(0), 1000)));

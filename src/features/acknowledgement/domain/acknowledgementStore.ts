@@ -97,6 +97,13 @@ export interface AcknowledgementStore {
   markReminded(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean>;
   /** Records that a sent card was read (the first time only); false when not sent or already recorded. */
   markOpened(campaignId: string, userId: string, at: string): Promise<boolean>;
+  /**
+   * Marks the person as listed in a manager's digest, only when they were last listed at least `minIntervalMs` ago
+   * (or never); atomic, so no one is chased twice inside the interval whichever instance runs the digest.
+   */
+  markDigested(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean>;
+  /** Excuses a person from a campaign (on leave), or lifts it with null; false when they are not in it. */
+  setExcused(campaignId: string, userId: string, excused: { by: string; at: string } | null): Promise<boolean>;
 
   /**
    * Appends an acknowledgement unless one exists for (policyId, versionHash, userId, campaignId); the first one

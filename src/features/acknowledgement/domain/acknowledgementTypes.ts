@@ -102,6 +102,11 @@ export interface Delivery {
   remindCount: number;
   /** When Teams told the bot the person had read the card (a read receipt in their 1:1 chat). */
   openedAt?: string;
+  /** When the person was last listed in their line manager's weekly digest (after the due date). */
+  lastDigestAt?: string;
+  /** Set when a policy owner excused the person (on leave): no reminders or digests, shown as excused. */
+  excusedAt?: string;
+  excusedBy?: string;
   updatedAt: string;
 }
 

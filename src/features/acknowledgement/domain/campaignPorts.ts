@@ -32,3 +32,34 @@ export interface CampaignMessenger {
 
 /** Policy owners, by Entra object id. */
 export type PolicyOwners = readonly string[];
+
+/** Who a member of staff's line manager is (Microsoft Graph `manager`, or the roster's manager column). */
+export interface ManagerLookup {
+  /** The manager's Entra object id, or undefined when none is recorded. */
+  managerOf(userId: string): Promise<string | undefined>;
+}
+
+/** What a line manager is sent each week after the due date: their people who have not acknowledged. */
+export interface ManagerDigest {
+  campaign: Campaign;
+  title: string;
+  /** Display names (department in brackets where known), sorted. */
+  people: string[];
+}
+
+/** What the policy owners are sent with each digest run: the whole picture, and who has no manager to chase. */
+export interface OwnerDigest {
+  campaign: Campaign;
+  title: string;
+  outstanding: number;
+  excused: number;
+  managersNotified: number;
+  /** Outstanding people with no manager recorded (the owners chase them). */
+  withoutManager: string[];
+}
+
+/** Sends the digests (the teams layer renders the cards and reaches people through the sending engine). */
+export interface DigestNotifier {
+  toManager(managerId: string, digest: ManagerDigest): Promise<boolean>;
+  toOwner(ownerId: string, digest: OwnerDigest): Promise<boolean>;
+}

@@ -19,6 +19,8 @@ export interface CampaignStatus {
   /** Outstanding people whose card Teams says they read (read receipts), and those with the card who have not. */
   openedNotAcknowledged: number;
   notOpened: number;
+  /** Outstanding people an owner excused (on leave): not reminded or chased. */
+  excused: number;
   percent: number;
   deliveries: DeliveryCounts;
   /** "Department" or "School" where the directory has them; groups are then listed least complete first. */
@@ -40,9 +42,11 @@ export function summarise(
   let acknowledged = 0;
   let openedNotAcknowledged = 0;
   let notOpened = 0;
+  let excused = 0;
   deliveries.forEach((d, i) => {
     const done = acked.has(d.userId);
     if (done) acknowledged += 1;
+    else if (d.excusedAt) excused += 1;
     else if (d.state === 'sent' && d.openedAt) openedNotAcknowledged += 1;
     else if (d.state === 'sent') notOpened += 1;
     if (!groupLabel) return;
@@ -55,7 +59,7 @@ export function summarise(
   for (const g of groups.values()) g.percent = percent(g.acknowledged, g.total);
   const total = deliveries.length;
   return {
-    campaign, version, total, acknowledged, outstanding: total - acknowledged, openedNotAcknowledged, notOpened,
+    campaign, version, total, acknowledged, outstanding: total - acknowledged, openedNotAcknowledged, notOpened, excused,
     percent: percent(acknowledged, total),
     deliveries: counts, ...(groupLabel ? { groupLabel } : {}),
     groups: [...groups.values()].sort((a, b) => a.percent - b.percent || a.name.localeCompare(b.name)),

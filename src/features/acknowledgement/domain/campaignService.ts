@@ -220,7 +220,7 @@ export function createCampaignService(deps: CampaignServiceDeps) {
       const toRemind: string[] = [];
       const reachable: Delivery[] = [];
       for (const d of deliveries) {
-        if (acked.has(d.userId)) continue;
+        if (acked.has(d.userId) || d.excusedAt) continue;
         if (d.state === 'sent') reachable.push(d);
         else if (d.state === 'pending' || d.state === 'claimed') result.awaitingCard += 1;
         else result.unreachable += 1;
@@ -258,7 +258,7 @@ export function createCampaignService(deps: CampaignServiceDeps) {
           versionHash: campaign.versionHash,
           acknowledgedAt: a?.acknowledgedAt ?? '',
           channel: a?.channel ?? '',
-          cardStatus: a ? 'acknowledged' : d.state !== 'sent' ? (d.state === 'pending' || d.state === 'claimed' ? 'not sent yet' : 'not reached')
+          cardStatus: a ? 'acknowledged' : d.excusedAt ? 'excused' : d.state !== 'sent' ? (d.state === 'pending' || d.state === 'claimed' ? 'not sent yet' : 'not reached')
             : d.openedAt ? 'opened, not acknowledged' : 'not opened',
         };
       }).sort((x, y) => x.name.localeCompare(y.name));

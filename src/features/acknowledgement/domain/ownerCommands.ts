@@ -5,6 +5,7 @@ import { CampaignAudience } from './acknowledgementTypes';
 export type OwnerCommand =
   | { kind: 'start'; audience: CampaignAudience; dueDate?: string }
   | { kind: 'status' | 'remind' | 'export'; campaignId?: string }
+  | { kind: 'excuse' | 'unexcuse'; person: string }
   | { kind: 'help' };
 
 /** How to use the commands, shown on "campaign help" and after a mistake. */
@@ -13,6 +14,8 @@ export const OWNER_COMMAND_HELP = [
   'campaign status [campaign id]',
   'campaign remind [campaign id]',
   'campaign export [campaign id]',
+  'campaign excuse <email or full name>   (on leave: no reminders or digests)',
+  'campaign unexcuse <email or full name>',
 ].join('\n');
 
 const CAMPAIGN_ID = /^[A-Za-z0-9-]{1,80}$/;
@@ -45,6 +48,10 @@ export function parseOwnerCommand(text: string): OwnerCommand {
     }
     case 'start':
       return parseStart(rest);
+    case 'excuse':
+    case 'unexcuse':
+      if (rest === '' || rest.length > 200) throw bad(`Say who, by email address or full name: campaign ${verb} sam.jones@school.example`);
+      return { kind: verb, person: rest };
     default:
       throw bad(`"${verb.slice(0, 20)}" is not a campaign command.`);
   }

@@ -4,6 +4,7 @@ import { AcknowledgementStore } from '../domain/acknowledgementStore';
 import { AcknowledgementChannel, CampaignAudience } from '../domain/acknowledgementTypes';
 import { AcknowledgePolicy, AcknowledgementView, ViewAcknowledgement } from '../domain/acknowledgePolicy';
 import { CampaignService } from '../domain/campaignService';
+import { CampaignChasing } from '../domain/campaignChasing';
 import { describeAudience } from '../domain/campaignAudience';
 import { OWNER_COMMAND_HELP, isOwnerCommand, parseOwnerCommand } from '../domain/ownerCommands';
 import { formatDate, renderAcknowledgementCard } from './cards/acknowledgementCard';
@@ -35,6 +36,10 @@ export interface AcknowledgementFeatureDeps {
   logger: AcknowledgementLog;
   /** Where exports go as a short-lived download link. */
   files?: FileOffers;
+  /** Excusing people on leave, and (when the school opted in) the weekly digests run by the scheduler. */
+  chasing?: CampaignChasing;
+  /** ACK_MANAGER_DIGEST: whether the scheduler sends the weekly digests after due dates. */
+  managerDigest?: boolean;
   now?: () => Date;
 }
 
@@ -163,6 +168,18 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
         case 'export':
           await sendExport(context, actor ?? '', command.campaignId);
           return;
+        case 'excuse':
+        case 'unexcuse': {
+          if (!deps.chasing) throw new AcknowledgementError('BAD_COMMAND', 'Excusing people is not available here.');
+          const r = await deps.chasing.excuse({ actorId: actor ?? '', person: command.person, excused: command.kind === 'excuse' });
+          await context.sendActivity({
+            type: 'message', textFormat: 'plain',
+            text: r.excused
+              ? `${r.person.displayName} is excused from ${r.campaign.id}: no reminders or digests, shown as excused in the status and export.`
+              : `${r.person.displayName} is no longer excused from ${r.campaign.id}.`,
+          });
+          return;
+        }
       }
     } catch (err) {
       await refuseIfNotOwner(err, actor, 'campaign command');
@@ -346,8 +363,9 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
         if (running) return;
         running = true;
         deps.campaigns.runScheduledWork()
-          .then((r) => {
+          .then(async (r) => {
             if (r.roundsStarted.length || r.joinersAdded) deps.logger.info({ rounds: r.roundsStarted.length, joiners: r.joinersAdded }, 'campaign schedule ran');
+            if (deps.managerDigest && deps.chasing) await deps.chasing.runDigests();
           })
           .catch((err) => deps.logger.warn({ code: errorCode(err) }, 'campaign schedule failed'))
           .finally(() => { running = false; });

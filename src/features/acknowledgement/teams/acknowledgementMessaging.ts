@@ -1,7 +1,8 @@
 import { AcknowledgementStore } from '../domain/acknowledgementStore';
 import { Campaign, Delivery, PolicyVersion } from '../domain/acknowledgementTypes';
 import { createAcknowledgementView } from '../domain/acknowledgePolicy';
-import { CampaignMessenger } from '../domain/campaignPorts';
+import { CampaignMessenger, DigestNotifier } from '../domain/campaignPorts';
+import { renderManagerDigestCard, renderOwnerDigestCard } from './cards/digestCards';
 import { renderAcknowledgementCard, formatDate } from './cards/acknowledgementCard';
 import { toAttachment } from '../../../teams/cards';
 import { AcknowledgementLog } from './acknowledgementFeature';
@@ -116,5 +117,21 @@ export function createCampaignMessenger(deps: {
     async idle(): Promise<void> {
       while (background.size > 0) await Promise.all([...background]);
     },
+  };
+}
+
+/** Sends the weekly digests as cards in each manager's and owner's 1:1 chat, through the same reacher and budget. */
+export function createDigestNotifier(deps: { reacher: ReminderReacher }): DigestNotifier {
+  const reach = async (userId: string, card: ReturnType<typeof renderManagerDigestCard>, summary: string): Promise<boolean> => {
+    try {
+      const result = (await deps.reacher.reach(userId, { type: 'message', summary, attachments: [toAttachment(card)] })) as { kind?: string; outcome?: { state?: string } };
+      return result?.kind === 'final' && result.outcome?.state === 'sent';
+    } catch {
+      return false;
+    }
+  };
+  return {
+    toManager: (managerId, digest) => reach(managerId, renderManagerDigestCard(digest), `Not yet acknowledged: ${digest.title}`),
+    toOwner: (ownerId, digest) => reach(ownerId, renderOwnerDigestCard(digest), `Weekly digest: ${digest.title}`),
   };
 }

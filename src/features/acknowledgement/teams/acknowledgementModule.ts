@@ -1,7 +1,8 @@
 import { AcknowledgementStore } from '../domain/acknowledgementStore';
 import { AcknowledgementChannel } from '../domain/acknowledgementTypes';
 import { AcknowledgePolicy, ViewAcknowledgement, createAcknowledgePolicy, createAcknowledgementView } from '../domain/acknowledgePolicy';
-import { CampaignMessenger, PolicyOwners } from '../domain/campaignPorts';
+import { CampaignMessenger, DigestNotifier, ManagerLookup, PolicyOwners } from '../domain/campaignPorts';
+import { CampaignChasing, createCampaignChasing } from '../domain/campaignChasing';
 import { CampaignService, createCampaignService } from '../domain/campaignService';
 import { AcknowledgementSettings } from '../../../config/acknowledgementSettings';
 import { FileOffers } from '../../../teams/fileLinks';
@@ -24,12 +25,17 @@ export interface AcknowledgementModuleDeps {
   canInstall?: boolean;
   /** Where exports go as a short-lived download link; without it the owner is told how IT can export on the server. */
   files?: FileOffers;
+  /** Line managers, for the weekly digest after a due date (Graph `manager`, or the roster's manager column). */
+  managers?: ManagerLookup;
+  /** Sends the digests; without it they are not sent. */
+  digests?: DigestNotifier;
   now?: () => Date;
 }
 
 /** The acknowledgement module: the use cases (for the sender, the CLI, the scheduler) and the bot feature. */
 export interface AcknowledgementModule {
   campaigns: CampaignService;
+  chasing: CampaignChasing;
   acknowledge: AcknowledgePolicy;
   view: ViewAcknowledgement;
   feature: AcknowledgementFeature;
@@ -49,11 +55,17 @@ export function createAcknowledgementModule(deps: AcknowledgementModuleDeps): Ac
     ...(deps.messenger ? { messenger: deps.messenger } : {}),
     canInstall: deps.canInstall === true,
   });
+  const chasing = createCampaignChasing({
+    store: deps.store, clock, owners: deps.owners, logger: deps.logger,
+    ...(deps.managers ? { managers: deps.managers } : {}),
+    notifier: deps.digests ?? { toManager: async () => false, toOwner: async () => false },
+  });
   const acknowledge = createAcknowledgePolicy({ store: deps.store, clock });
   const view = createAcknowledgementView({ store: deps.store });
   const feature = createAcknowledgementFeature({
     store: deps.store, campaigns, acknowledge, view, channel: deps.channel, policySections: deps.policySections,
     logger: deps.logger, now: clock, ...(deps.files ? { files: deps.files } : {}),
+    chasing, managerDigest: deps.settings.managerDigest === true && deps.digests !== undefined,
   });
-  return { campaigns, acknowledge, view, feature };
+  return { campaigns, chasing, acknowledge, view, feature };
 }

@@ -17,6 +17,12 @@ describe('owner commands', () => {
     expect(parseOwnerCommand('campaign')).toEqual({ kind: 'help' });
   });
 
+  it('when an owner excuses or reinstates someone, then the person is read as typed; without one, the usage is shown', () => {
+    expect(parseOwnerCommand('campaign excuse sam.jones@school.example')).toEqual({ kind: 'excuse', person: 'sam.jones@school.example' });
+    expect(parseOwnerCommand('campaign unexcuse Sam Jones')).toEqual({ kind: 'unexcuse', person: 'Sam Jones' });
+    expect(() => parseOwnerCommand('campaign excuse')).toThrow(/Say who/);
+  });
+
   it('when the words do not fit, then BAD_COMMAND explains the usage and nothing is guessed', () => {
     expect(() => parseOwnerCommand('campaign launch')).toThrow(/not a campaign command[\s\S]*Usage:[\s\S]*campaign start/);
     expect(() => parseOwnerCommand('campaign start everyone')).toThrow(/not an audience/);

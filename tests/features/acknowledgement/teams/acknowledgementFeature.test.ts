@@ -159,6 +159,16 @@ describe('acknowledgement feature over HTTP', () => {
     expect(exp.csv).toMatch(/\r\nPerson 3,[^,]*,[^,]*,hash-v1,not opened,/);
   });
 
+  it('when an owner types "campaign excuse" for someone on leave, then they are excused and told so; anyone else is refused', async () => {
+    await bot.message(OUTSIDER, 'campaign excuse person3@school.example');
+    expect(connector.calls.map((c) => c.body.text)).toContainEqual(expect.stringContaining('Only the policy owners'));
+    await bot.message(OWNER, 'campaign excuse person3@school.example');
+    expect(connector.calls.map((c) => c.body.text)).toContainEqual(`Person 3 is excused from ${campaignId}: no reminders or digests, shown as excused in the status and export.`);
+    expect((await store.getDelivery(campaignId, 'aad-3'))?.excusedBy).toBe(OWNER.aadObjectId);
+    await bot.message(OWNER, 'campaign unexcuse Person 3');
+    expect((await store.getDelivery(campaignId, 'aad-3'))?.excusedAt).toBeUndefined();
+  });
+
   it('when "Read the policy" and "Ask a question" are clicked, then the card stays and shows the sections or how to ask', async () => {
     const read = cardOf((await bot.execute(STAFF, Verbs.readPolicy, data())).body);
     expect(cardProblems(read)).toEqual([]);

@@ -24,6 +24,7 @@ export function renderCampaignStatusCard(status: CampaignStatus): AdaptiveCardJs
     outstanding: String(status.outstanding),
     openedNotAcknowledged: String(status.openedNotAcknowledged),
     notOpened: String(status.notOpened),
+    excused: String(status.excused),
     ...barWeights(status.acknowledged, status.total),
     sent: String(d.sent),
     waiting: String(d.pending + d.claimed),

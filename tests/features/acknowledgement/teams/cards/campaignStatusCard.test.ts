@@ -10,7 +10,7 @@ const status = (groups: CampaignStatus['groups'], acknowledged = 31, total = 40)
     startedAt: '2026-09-01T08:00:00.000Z', startedBy: 'owner', round: 1, seriesId: 'ack-20260901-abc123', status: 'active',
   },
   version: { policyId: 'p', versionHash: 'a1b2c3d4e5f6', title: 'Social Media Policy', keyPoints: [], material: true, publishedAt: '2026-09-01T08:00:00.000Z' },
-  total, acknowledged, outstanding: total - acknowledged, openedNotAcknowledged: 3, notOpened: 2, percent: Math.round((100 * acknowledged) / total),
+  total, acknowledged, outstanding: total - acknowledged, openedNotAcknowledged: 3, notOpened: 2, excused: 1, percent: Math.round((100 * acknowledged) / total),
   deliveries: { ...emptyDeliveryCounts(), sent: 36, pending: 1, blocked: 2, installFailed: 1 },
   ...(groups.length ? { groupLabel: 'Department' as const } : {}),
   groups,
