@@ -132,6 +132,9 @@ param ackReminderIntervalDays string = '7'
 @description('Days from start to due date when the owner gives none (ACK_DEFAULT_DUE_DAYS).')
 param ackDefaultDueDays string = '30'
 
+@description('Minutes between staff directory syncs after the one at start (STAFF_SYNC_MINUTES); Graph reads only the changes.')
+param staffSyncMinutes string = '60'
+
 @description('Minutes between checks for yearly repeats and new joiners (ACK_SCHEDULE_MINUTES).')
 param ackScheduleMinutes string = '15'
 
@@ -408,6 +411,7 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'ACK_REMINDER_INTERVAL_DAYS', value: ackReminderIntervalDays }
         { name: 'ACK_DEFAULT_DUE_DAYS', value: ackDefaultDueDays }
         { name: 'ACK_SCHEDULE_MINUTES', value: ackScheduleMinutes }
+        { name: 'STAFF_SYNC_MINUTES', value: staffSyncMinutes }
         { name: 'ACK_EXPORT_SECRET', value: '${keyVaultRefPrefix}${ackExportSecretSecret.name})' }
         { name: 'AZURE_TABLE_PREFIX', value: azureTablePrefix }
         { name: 'AZURE_OPENAI_ENDPOINT', value: azureOpenAIEndpoint }

@@ -66,7 +66,19 @@ export function composeAcknowledgement(
       }
       const sending = delivery.startBackgroundSending();
       const stopScheduler = ack.feature.startScheduler(settings.scheduleMinutes * 60_000);
+      // Joiners, leavers and moves reach campaigns without a restart (the scheduler adds joiners to active ones).
+      let syncing = false;
+      const syncTimer = setInterval(() => {
+        if (syncing) return;
+        syncing = true;
+        delivery.syncStaff()
+          .then((synced) => logger.info({ event: 'staff.synced', ...summarise(synced) }, 'staff directory synced'))
+          .catch((err: unknown) => logger.warn({ event: 'staff.syncFailed', code: (err as { code?: string }).code ?? (err as Error).name }, 'staff directory sync failed'))
+          .finally(() => { syncing = false; });
+      }, config.delivery.syncMinutes * 60_000);
+      syncTimer.unref();
       return async () => {
+        clearInterval(syncTimer);
         stopScheduler();
         await sending.stop();
         await messenger.idle();

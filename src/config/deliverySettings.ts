@@ -34,6 +34,8 @@ export interface DeliverySettings {
   maxAttempts: number;
   /** This instance's id in leases and heartbeats. */
   workerId: string;
+  /** Minutes between staff directory syncs after the one at start (STAFF_SYNC_MINUTES; Graph reads only changes). */
+  syncMinutes: number;
 }
 
 const TEAMS_SERVICE_URL = 'https://smba.trafficmanager.net/teams/';
@@ -93,6 +95,7 @@ export function parseDeliverySettings(env: Env, mode: AppMode): FragmentResult<D
       installRatePerSecond: readPositiveNumber(env, 'GRAPH_INSTALL_RATE_PER_SECOND', 30, errors),
       leaseSeconds: readPositiveNumber(env, 'DELIVERY_LEASE_SECONDS', 60, errors),
       maxAttempts,
+      syncMinutes: readPositiveNumber(env, 'STAFF_SYNC_MINUTES', 60, errors),
       // Stable across restarts, so a restarted instance takes back the deliveries it had claimed at once instead
       // of waiting out their lease: App Service's per-instance id, else the host name (docs/operations.md).
       workerId: readVar(env, 'WORKER_ID') ?? readVar(env, 'WEBSITE_INSTANCE_ID') ?? os.hostname(),

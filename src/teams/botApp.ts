@@ -1,4 +1,5 @@
-import { ActivityTypes, MemoryStorage } from 'botbuilder';
+import { ActivityTypes } from 'botbuilder';
+import { BoundedMemoryStorage } from './boundedMemoryStorage';
 import { AdaptiveCardsOptions, Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import { AppLogger } from '../shared/logger';
 import { BotApp, BotFeature } from './botFeature';
@@ -21,7 +22,7 @@ export function createBotApp(deps: BotAppDeps): BotApp {
   const app = new Application<TurnState>({
     adapter: deps.adapter,
     botAppId: deps.botAppId,
-    storage: new MemoryStorage(),
+    storage: new BoundedMemoryStorage(),
     adaptiveCards,
     removeRecipientMention: true,
     startTypingTimer: false,

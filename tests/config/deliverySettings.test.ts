@@ -5,6 +5,12 @@ const productionBase = {
 };
 
 describe('delivery settings', () => {
+  it('when STAFF_SYNC_MINUTES is unset, then staff are synced hourly; a bad value is named', () => {
+    expect(parseDeliverySettings({}, 'local').value.syncMinutes).toBe(60);
+    expect(parseDeliverySettings({ STAFF_SYNC_MINUTES: '15' }, 'local').value.syncMinutes).toBe(15);
+    expect(parseDeliverySettings({ STAFF_SYNC_MINUTES: 'hourly' }, 'local').errors.join()).toContain('STAFF_SYNC_MINUTES');
+  });
+
   it('when the process restarts, then it keeps its worker id, so it takes back its own claims at once', async () => {
     const first = parseDeliverySettings({}, 'local').value.workerId;
     await new Promise((resolve) => setTimeout(resolve, 5));
