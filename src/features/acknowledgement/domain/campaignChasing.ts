@@ -57,6 +57,7 @@ export function createCampaignChasing(deps: CampaignChasingDeps) {
     const excused = deliveries.filter((d) => !acked.has(d.userId) && d.excusedAt).length;
     const at = deps.clock().toISOString();
     const listed: string[] = [];
+    // A minute's slack: a scheduler that runs a little early next week still lists them.
     for (const d of outstanding) if (await store.markDigested(campaign.id, d.userId, at, DIGEST_INTERVAL_MS - 60_000)) listed.push(d.userId);
     if (listed.length === 0) return { listed: 0, managers: 0, owners: 0 };
 

@@ -199,15 +199,17 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
       const audience = parseAudience(data?.audience);
       if (!audience || !nonce) return 'That preview could not be read. Type "campaign start" again.';
       const dueDate = str(data?.dueDate);
-      const preview = await deps.campaigns.previewCampaign({ actorId: actor ?? '', audience, ...(dueDate ? { dueDate } : {}), policyId: str(data?.policyId) || undefined });
-      const { campaign } = await deps.campaigns.startCampaign({ actorId: actor ?? '', audience, ...(dueDate ? { dueDate } : {}), policyId: preview.version.policyId });
+      const policyId = str(data?.policyId);
+      const { campaign, recipients } = await deps.campaigns.startCampaign({
+        actorId: actor ?? '', audience, ...(dueDate ? { dueDate } : {}), ...(policyId ? { policyId } : {}),
+      });
       if (startedFromPreview.size >= 1000) startedFromPreview.delete(startedFromPreview.keys().next().value as string);
       startedFromPreview.set(nonce, campaign.id);
-      const waiting = preview.unreachable > 0
-        ? ` ${preview.unreachable} cannot be reached until they open a chat with me; the status card counts them.`
-        : '';
+      // Who can be reached was counted for the preview the owner just read; it is not counted again here.
+      const unreachable = Math.min(recipients, Math.max(0, Math.trunc(Number(data?.unreachable) || 0)));
+      const waiting = unreachable > 0 ? ` ${unreachable} cannot be reached until they open a chat with me; the status card counts them.` : '';
       await context.sendActivity(`Campaign ${campaign.id} started for ${describeAudience(campaign.audience)}, due ${formatDate(campaign.dueDate)}: ` +
-        `the card is on its way to ${preview.withChat + preview.installable} of ${preview.members}.${waiting}`);
+        `the card is on its way to ${recipients - unreachable} of ${recipients}.${waiting}`);
       return renderCampaignStatusCard(await deps.campaigns.campaignStatus({ actorId: actor ?? '', campaignId: campaign.id }));
     } catch (err) {
       await refuseIfNotOwner(err, actor, 'campaign start');
