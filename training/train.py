@@ -3,7 +3,8 @@
 Three parts, all small enough to run in plain TypeScript at answer time (src/features/policy/answer/learnedModel.ts):
   1. a dual encoder: a question and a passage (or a section heading) each become the weighted mean of their
      word vectors (GloVe 100d plus a learned correction per word and a fastText-style character n-gram part
-     for typos and slang), projected by a learned matrix; similarity is the cosine;
+     for typos and slang), projected by a learned matrix; similarity is the cosine. Three such encoders are
+     trained from different seeds and averaged (`Ensemble`, --members), so one run's luck moves scores far less;
   2. a re-ranker: a linear score per candidate section over the dual encoder's similarities and the lexical
      index's score and coverage (features in `section_features`);
   3. a decline classifier: logistic regression over the best candidate's features, trained with the corpus's
@@ -35,7 +36,7 @@ DIM = 100
 NGRAM_BUCKETS = 20000
 NGRAM_MIN, NGRAM_MAX = 3, 4
 TOP_GLOVE = 60000
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def fnv1a(text):
@@ -145,6 +146,12 @@ class Encoder(torch.nn.Module):
         a = c[0] + c[1] * self.logrank[ids] + c[2] * (1 - self.known[ids]) + self.keep[slot] * self.delta_weight[slot]
         return F.softplus(a)
 
+    def embed_q(self, ids, mask, unseen=None):
+        return self.embed(ids, mask, self.wq, unseen)
+
+    def embed_p(self, ids, mask):
+        return self.embed(ids, mask, self.wp)
+
     def embed(self, ids, mask, proj, unseen=None):
         """Weighted mean of word vectors, projected and normalised. Each distinct word is computed once;
         where `unseen` is 1, a word reads as one the model never met: its character n-grams only."""
@@ -171,6 +178,32 @@ def pad(seqs, min_len=1):
     return ids, mask
 
 
+class Ensemble:
+    """Several dual encoders trained alike from different seeds, read as one: a text's vector is the members' unit
+    vectors side by side, each scaled by 1/sqrt(K), so a cosine is the mean of the members' cosines. One training
+    run's luck (its seed) then moves the scores far less. learnedModel.ts reads the members the same way."""
+
+    def __init__(self, members):
+        self.members = members
+        self.k = len(members)
+        self.heading_mix = torch.stack([m.heading_mix.detach() for m in members]).mean()
+
+    def _cat(self, parts):
+        return torch.cat(parts, -1) / math.sqrt(self.k)
+
+    def embed_q(self, ids, mask, unseen=None):
+        return self._cat([m.embed_q(ids, mask, unseen) for m in self.members])
+
+    def embed_p(self, ids, mask):
+        return self._cat([m.embed_p(ids, mask) for m in self.members])
+
+    def word_vectors(self, ids):
+        return self._cat([F.normalize(m.word_vectors(ids), dim=-1) for m in self.members])
+
+    def word_weights(self, ids):
+        return torch.stack([m.word_weights(ids) for m in self.members]).mean(0)
+
+
 class PolicyTensors:
     """One policy's passages and headings as padded id tensors, and which section each passage is in."""
 
@@ -193,15 +226,15 @@ class PolicyTensors:
 
 
 def encode_policy(model, pt):
-    p = model.embed(pt.p_ids, pt.p_mask, model.wp)
-    h = model.embed(pt.h_ids, pt.h_mask, model.wp)
+    p = model.embed_p(pt.p_ids, pt.p_mask)
+    h = model.embed_p(pt.h_ids, pt.h_mask)
     return p, h
 
 
 def dual_scores(model, pt, q_ids, q_mask, q_unseen=None):
     """Per question: passage similarities [Q, P], heading similarities [Q, S], and section scores [Q, S]."""
     p, h = encode_policy(model, pt)
-    q = model.embed(q_ids, q_mask, model.wq, q_unseen)
+    q = model.embed_q(q_ids, q_mask, q_unseen)
     ps = q @ p.T
     hs = q @ h.T
     sec = torch.full((q.shape[0], pt.n_sections), -2.0)
@@ -257,6 +290,16 @@ def train_dual(policies, questions, vocab, trainable, epochs, seed, log=None):
         if log:
             log(f'  epoch {epoch + 1}: loss {total / max(1, len(questions)):.3f}')
     return model
+
+
+def train_ensemble(policies, questions, vocab, trainable, epochs, seed, members, log=None):
+    """`members` dual encoders, seeds seed, seed + 1, ...; one member is the single encoder of before."""
+    models = []
+    for k in range(members):
+        models.append(train_dual(policies, questions, vocab, trainable, epochs, seed + k))
+        if log:
+            log(f'  member {k + 1} of {members} trained')
+    return Ensemble(models)
 
 
 def soft_match(model, pt, q_ids):
@@ -503,23 +546,28 @@ def quantise(matrix):
 PROBES = ['can i add a parent on facebook', 'Staff must not accept friend requests from pupils.', 'phtoes of the kidz on insta??']
 
 
-def probe_vectors(model, vocab, text, proj, tokens_of):
-    """What the trained model makes of a text, for tests/policy/learnedModel.test.ts to compare with the shipped files."""
+def probe_vectors(ensemble, vocab, text, which, tokens_of):
+    """What the trained model makes of a text, for tests/features/policy/answer/learnedModel.test.ts to compare with
+    the shipped files: each member's vector worked out word by word as learnedModel.ts does, side by side."""
     tokens = tokens_of(text)
     ids = [vocab.index.get(t, -1) for t in tokens]
+    parts = []
     with torch.no_grad():
-        vecs, weights = [], []
-        for t, i in zip(tokens, ids):
-            if i >= 0:
-                vecs.append(model.word_vectors(torch.tensor([i]))[0])
-                weights.append(model.word_weights(torch.tensor([i]))[0])
-            else:
-                grams = torch.tensor(ngrams(t))
-                vecs.append(model.gram_table[grams].mean(0))
-                weights.append(model.unseen_weight())
-        w = torch.stack(weights)
-        x = (torch.stack(vecs) * w.unsqueeze(-1)).sum(0) / w.sum()
-        return F.normalize(x @ proj.T, dim=-1).numpy().round(5).tolist()
+        for model in ensemble.members:
+            vecs, weights = [], []
+            for t, i in zip(tokens, ids):
+                if i >= 0:
+                    vecs.append(model.word_vectors(torch.tensor([i]))[0])
+                    weights.append(model.word_weights(torch.tensor([i]))[0])
+                else:
+                    grams = torch.tensor(ngrams(t))
+                    vecs.append(model.gram_table[grams].mean(0))
+                    weights.append(model.unseen_weight())
+            w = torch.stack(weights)
+            x = (torch.stack(vecs) * w.unsqueeze(-1)).sum(0) / w.sum()
+            proj = model.wq if which == 'question' else model.wp
+            parts.append(F.normalize(x @ proj.T, dim=-1))
+    return (torch.cat(parts) / math.sqrt(len(parts))).numpy().round(5).tolist()
 
 
 def model_tokens(text):
@@ -540,7 +588,7 @@ def question_pairs(model, vocab, questions):
         same, other = [], []
         for qs in by_policy.values():
             ids, mask = pad([vocab.ids(q['tokens']) for q in qs])
-            v = model.embed(ids, mask, model.wq)
+            v = model.embed_q(ids, mask)
             sims = (v @ v.T).numpy()
             sec = np.array([q['section'] for q in qs])
             iu = np.triu_indices(len(qs), 1)
@@ -557,24 +605,32 @@ def rewording_similarity(same, other, false_share=0.005):
     return t, float((same >= t).mean())
 
 
-def write_model(out_dir, model, vocab, w_rank, decline, threshold, record, rewording, quote_weight):
+def write_model(out_dir, ensemble, vocab, w_rank, decline, threshold, record, rewording, quote_weight):
+    """model.json (settings, vocabulary, each member's projections) and vectors.bin (each member's int8 word and
+    n-gram vectors with their scales, and its word weights, member after member)."""
     os.makedirs(out_dir, exist_ok=True)
-    record['probes'] = [{'text': t, 'question': probe_vectors(model, vocab, t, model.wq, model_tokens), 'policy': probe_vectors(model, vocab, t, model.wp, model_tokens)} for t in PROBES]
-    with torch.no_grad():
-        ids = torch.arange(len(vocab.words))
-        vectors = torch.cat([model.word_vectors(ids[i:i + 4096]) for i in range(0, len(ids), 4096)]).numpy()
-        weights = model.word_weights(ids).numpy()
-        oov_weight = float(model.unseen_weight().item())
-        grams = model.gram_table.numpy()
-    qv, sv = quantise(vectors)
-    qg, sg = quantise(grams)
+    record['probes'] = [{'text': t, 'question': probe_vectors(ensemble, vocab, t, 'question', model_tokens), 'policy': probe_vectors(ensemble, vocab, t, 'policy', model_tokens)} for t in PROBES]
     blob_path = os.path.join(out_dir, 'vectors.bin')
+    members = []
     with open(blob_path, 'wb') as f:
-        f.write(qv.tobytes())
-        f.write(sv.tobytes())
-        f.write(qg.tobytes())
-        f.write(sg.tobytes())
-        f.write(weights.astype(np.float32).tobytes())
+        for model in ensemble.members:
+            with torch.no_grad():
+                ids = torch.arange(len(vocab.words))
+                vectors = torch.cat([model.word_vectors(ids[i:i + 4096]) for i in range(0, len(ids), 4096)]).numpy()
+                weights = model.word_weights(ids).numpy()
+                grams = model.gram_table.numpy()
+            qv, sv = quantise(vectors)
+            qg, sg = quantise(grams)
+            f.write(qv.tobytes())
+            f.write(sv.tobytes())
+            f.write(qg.tobytes())
+            f.write(sg.tobytes())
+            f.write(weights.astype(np.float32).tobytes())
+            members.append({
+                'oovWeight': float(model.unseen_weight().item()),
+                'wq': model.wq.detach().numpy().round(6).tolist(),
+                'wp': model.wp.detach().numpy().round(6).tolist(),
+            })
     with open(blob_path, 'rb') as f:
         blob_sha = hashlib.sha256(f.read()).hexdigest()
     meta = {
@@ -582,10 +638,8 @@ def write_model(out_dir, model, vocab, w_rank, decline, threshold, record, rewor
         'dim': DIM,
         'ngram': {'buckets': NGRAM_BUCKETS, 'min': NGRAM_MIN, 'max': NGRAM_MAX},
         'words': vocab.words,
-        'oovWeight': oov_weight,
-        'wq': model.wq.detach().numpy().round(6).tolist(),
-        'wp': model.wp.detach().numpy().round(6).tolist(),
-        'headingMix': float(model.heading_mix.item()),
+        'members': members,
+        'headingMix': float(ensemble.heading_mix.item()),
         'rewordingSimilarity': rewording,
         'quoteLexicalWeight': quote_weight,
         'ranker': {'features': FEATURES, 'weights': [float(x) for x in w_rank]},
@@ -607,6 +661,7 @@ def main():
     ap.add_argument('--out', required=True)
     ap.add_argument('--epochs', type=int, default=12)
     ap.add_argument('--seed', type=int, default=7)
+    ap.add_argument('--members', type=int, default=3, help='dual encoders trained from seeds seed, seed + 1, ... and averaged')
     ap.add_argument('--folds', default='kind', choices=['kind', 'none'])
     ap.add_argument('--decline', default='mlp', choices=['logistic', 'mlp'])
     args = ap.parse_args()
@@ -639,7 +694,7 @@ def main():
             train_q = [q for q in questions if policies[q['policy']].kind != kind]
             test_q = [q for q in questions if policies[q['policy']].kind == kind]
             log(f'fold: leave out {kind} ({len(test_q)} questions)')
-            m = train_dual(policies, train_q, vocab, trainable, args.epochs, args.seed)
+            m = train_ensemble(policies, train_q, vocab, trainable, args.epochs, args.seed, args.members, log)
             same, other = question_pairs(m, vocab, test_q)
             pairs_same.append(same)
             pairs_other.append(other)
@@ -647,7 +702,7 @@ def main():
                 scored.append(item)
                 fold_of[id(item[0])] = kind
     else:
-        m = train_dual(policies, questions, vocab, trainable, args.epochs, args.seed)
+        m = train_ensemble(policies, questions, vocab, trainable, args.epochs, args.seed, args.members, log)
         scored = score_questions(m, policies, vocab, questions)
         same, other = question_pairs(m, vocab, questions)
         pairs_same.append(same)
@@ -677,14 +732,14 @@ def main():
     log(f'in-sample (out-of-fold dual scores): {fmt(evaluate(scored, policies, w_rank, decline, threshold))}')
 
     log('final dual encoder on the whole corpus')
-    final = train_dual(policies, questions, vocab, trainable, args.epochs, args.seed)
+    final = train_ensemble(policies, questions, vocab, trainable, args.epochs, args.seed, args.members, log)
     with open(args.data, 'rb') as f:
         data_sha = hashlib.sha256(f.read()).hexdigest()
     record = {
         'command': 'npm run train',
         'data': {'file': os.path.basename(args.data), 'sha256': data_sha, 'corpus_sha256': data.get('corpusSha256'), 'policies': len(policies), 'questions': len(questions),
                  'answerable': sum(1 for q in questions if q['section'] is not None), 'uncovered': sum(1 for q in questions if q['section'] is None)},
-        'settings': {'decline': args.decline, 'epochs': args.epochs, 'seed': args.seed, 'dim': DIM, 'ngram_buckets': NGRAM_BUCKETS, 'top_glove_words': TOP_GLOVE, 'word_dropout': 0.1},
+        'settings': {'decline': args.decline, 'epochs': args.epochs, 'seed': args.seed, 'members': args.members, 'dim': DIM, 'ngram_buckets': NGRAM_BUCKETS, 'top_glove_words': TOP_GLOVE, 'word_dropout': 0.1},
         'leave_one_kind_out': {k: v['pipeline'] for k, v in loko.items()},
         'seconds': round(time.time() - t0, 1),
     }

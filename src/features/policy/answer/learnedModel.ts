@@ -6,8 +6,10 @@ import { modelTokens } from './modelText';
 /**
  * The model `npm run train` learns from the team's corpus (training/train.py says how): word vectors with a
  * character n-gram part for words it has never seen, two projections (questions, policy text), a linear
- * re-ranker over candidate sections and a logistic decline classifier. Plain arithmetic, no runtime
- * dependency, nothing downloaded: the files ship in models/policy-model/.
+ * re-ranker over candidate sections and a logistic decline classifier. The encoder is several members trained
+ * from different seeds; a text's vector is theirs side by side, each scaled by 1/sqrt(members), so a cosine is
+ * the members' mean cosine. Plain arithmetic, no runtime dependency, nothing downloaded: the files ship in
+ * models/policy-model/.
  */
 export interface LearnedModel {
   readonly dim: number;
@@ -46,14 +48,23 @@ function packageRoot(from: string): string {
   }
 }
 
+interface ModelMember {
+  oovWeight: number;
+  wq: number[][];
+  wp: number[][];
+}
+
 interface ModelFile {
   format: number;
   dim: number;
   ngram: { buckets: number; min: number; max: number };
   words: string[];
-  oovWeight: number;
-  wq: number[][];
-  wp: number[][];
+  /** Each member's projections and the weight of a word it never saw; its vectors follow in vectors.bin in turn. */
+  members: ModelMember[];
+  /** Format 1 (one encoder): that encoder's projections and unseen-word weight, at the top level. */
+  oovWeight?: number;
+  wq?: number[][];
+  wp?: number[][];
   headingMix: number;
   rewordingSimilarity: number;
   quoteLexicalWeight: number;
@@ -111,25 +122,89 @@ function readModel(dir: string): LearnedModel {
   const metaPath = path.join(dir, 'model.json');
   if (!fs.existsSync(metaPath)) throw new ModelLoadError(`No model at ${metaPath}: run npm run train`);
   const meta = JSON.parse(fs.readFileSync(metaPath, 'utf8')) as ModelFile;
-  if (meta.format !== 1) throw new ModelLoadError(`Model format ${meta.format} is not supported`);
+  if (meta.format !== 1 && meta.format !== 2) throw new ModelLoadError(`Model format ${meta.format} is not supported`);
+  // Format 1 is one encoder with its settings at the top level: read it as a single member.
+  if (meta.format === 1) meta.members = [{ oovWeight: meta.oovWeight ?? 0, wq: meta.wq ?? [], wp: meta.wp ?? [] }];
   if (meta.ranker.features.join() !== RANKER_FEATURES.join() || meta.decline.features.join() !== DECLINE_FEATURES.join()) {
     throw new ModelLoadError('The model was trained with other features than this code computes');
   }
+  if (!Array.isArray(meta.members) || meta.members.length === 0) throw new ModelLoadError('The model has no encoder members');
+  const blob = fs.readFileSync(path.join(dir, 'vectors.bin'));
+  const reader = { offset: 0 };
+  const members = meta.members.map((m) => readMember(meta, m, blob, reader));
+  if (reader.offset !== blob.length) throw new ModelLoadError('vectors.bin does not match model.json');
+
+  const part = meta.dim;
+  const dim = part * members.length;
+  const share = 1 / Math.sqrt(members.length);
+  /** The members' unit vectors side by side, each scaled so the whole is a unit vector again. */
+  const joined = (parts: Float32Array[]): Float32Array => {
+    const out = new Float32Array(dim);
+    parts.forEach((v, k) => {
+      for (let d = 0; d < part; d++) out[k * part + d] = v[d] * share;
+    });
+    return out;
+  };
+
+  const dec = meta.decline;
+  return {
+    dim,
+    headingMix: meta.headingMix,
+    rankerWeights: meta.ranker.weights,
+    answerThreshold: dec.threshold,
+    rewordingSimilarity: meta.rewordingSimilarity,
+    quoteLexicalWeight: meta.quoteLexicalWeight,
+    unmatchedSimilarity: meta.unmatchedSimilarity,
+    encodeQuestion: (text) => {
+      const tokens = modelTokens(text);
+      return joined(members.map((m) => m.encode(tokens, m.wq)));
+    },
+    encodePolicyText: (text) => {
+      const tokens = modelTokens(text);
+      return joined(members.map((m) => m.encode(tokens, m.wp)));
+    },
+    word: (token) => {
+      const parts = members.map((m) => m.word(token));
+      return { vector: joined(parts.map((p) => p.vector)), weight: parts.reduce((sum, p) => sum + p.weight, 0) / parts.length };
+    },
+    answerProbability(features) {
+      let v = features.map((x, i) => (x - dec.mean[i]) / dec.std[i]);
+      if (dec.hidden) {
+        const { weights: hw, bias: hb } = dec.hidden;
+        v = hw.map((row, h) => Math.tanh(row.reduce((sum, w, i) => sum + w * v[i], hb[h])));
+      }
+      const z = v.reduce((sum, x, i) => sum + x * dec.coef[i], dec.bias);
+      return 1 / (1 + Math.exp(-z));
+    },
+  };
+}
+
+/** One encoder member: its word and n-gram vectors, word weights and projections. */
+interface Member {
+  wq: Float32Array;
+  wp: Float32Array;
+  /** A text's tokens as this member's unit vector under a projection (all zeros for a text with no words). */
+  encode(tokens: readonly string[], projection: Float32Array): Float32Array;
+  /** One word as this member knows it: its unit word vector (before projection) and its weight in a text. */
+  word(token: string): { vector: Float32Array; weight: number };
+}
+
+function readMember(meta: ModelFile, m: ModelMember, blob: Buffer, reader: { offset: number }): Member {
   const dim = meta.dim;
   const n = meta.words.length;
   const buckets = meta.ngram.buckets;
-  const blob = fs.readFileSync(path.join(dir, 'vectors.bin'));
-  let offset = 0;
   const int8 = (count: number): Int8Array => {
+    if (reader.offset + count > blob.length) throw new ModelLoadError('vectors.bin does not match model.json');
     const a = new Int8Array(count);
-    a.set(new Int8Array(blob.buffer, blob.byteOffset + offset, count));
-    offset += count;
+    a.set(new Int8Array(blob.buffer, blob.byteOffset + reader.offset, count));
+    reader.offset += count;
     return a;
   };
   const float32 = (count: number): Float32Array => {
+    if (reader.offset + count * 4 > blob.length) throw new ModelLoadError('vectors.bin does not match model.json');
     const a = new Float32Array(count);
-    new Uint8Array(a.buffer).set(blob.subarray(offset, offset + count * 4));
-    offset += count * 4;
+    new Uint8Array(a.buffer).set(blob.subarray(reader.offset, reader.offset + count * 4));
+    reader.offset += count * 4;
     return a;
   };
   const wordQ = int8(n * dim);
@@ -137,14 +212,9 @@ function readModel(dir: string): LearnedModel {
   const gramQ = int8(buckets * dim);
   const gramScale = float32(buckets);
   const weights = float32(n);
-  if (offset !== blob.length) throw new ModelLoadError('vectors.bin does not match model.json');
-
   const wordVectors = dequantise(wordQ, wordScale, dim);
   const gramVectors = dequantise(gramQ, gramScale, dim);
-  const index = new Map<string, number>();
-  meta.words.forEach((w, i) => index.set(w, i));
-  const wq = flatten(meta.wq);
-  const wp = flatten(meta.wp);
+  const index = wordIndex(meta.words);
 
   const gramsOf = (word: string): number[] => {
     const w = `<${word}>`;
@@ -165,18 +235,18 @@ function readModel(dir: string): LearnedModel {
     }
     // A word the model has never seen (a typo, a new name): its character n-grams stand for it.
     const grams = gramsOf(token);
-    const each = (share * meta.oovWeight) / grams.length;
+    const each = (share * m.oovWeight) / grams.length;
     for (const g of grams) {
       const base = g * dim;
       for (let d = 0; d < dim; d++) into[d] += each * gramVectors[base + d];
     }
-    return meta.oovWeight;
+    return m.oovWeight;
   };
 
-  const encode = (text: string, projection: Float32Array): Float32Array => {
+  const encode = (tokens: readonly string[], projection: Float32Array): Float32Array => {
     const sum = new Float32Array(dim);
     let total = 0;
-    for (const token of modelTokens(text)) total += addWord(token, sum, 1);
+    for (const token of tokens) total += addWord(token, sum, 1);
     const out = new Float32Array(dim);
     if (total === 0) return out;
     let norm = 0;
@@ -199,28 +269,19 @@ function readModel(dir: string): LearnedModel {
     return { vector: normalise(v, Math.sqrt(norm)), weight };
   };
 
-  const dec = meta.decline;
-  return {
-    dim,
-    headingMix: meta.headingMix,
-    rankerWeights: meta.ranker.weights,
-    answerThreshold: dec.threshold,
-    rewordingSimilarity: meta.rewordingSimilarity,
-    quoteLexicalWeight: meta.quoteLexicalWeight,
-    unmatchedSimilarity: meta.unmatchedSimilarity,
-    encodeQuestion: (text) => encode(text, wq),
-    encodePolicyText: (text) => encode(text, wp),
-    word,
-    answerProbability(features) {
-      let v = features.map((x, i) => (x - dec.mean[i]) / dec.std[i]);
-      if (dec.hidden) {
-        const { weights: hw, bias: hb } = dec.hidden;
-        v = hw.map((row, h) => Math.tanh(row.reduce((sum, w, i) => sum + w * v[i], hb[h])));
-      }
-      const z = v.reduce((sum, x, i) => sum + x * dec.coef[i], dec.bias);
-      return 1 / (1 + Math.exp(-z));
-    },
-  };
+  return { wq: flatten(m.wq), wp: flatten(m.wp), encode, word };
+}
+
+/** The vocabulary's word -> row map, built once and shared by every member. */
+const wordIndexes = new WeakMap<string[], Map<string, number>>();
+function wordIndex(words: string[]): Map<string, number> {
+  let index = wordIndexes.get(words);
+  if (!index) {
+    index = new Map<string, number>();
+    words.forEach((w, i) => index!.set(w, i));
+    wordIndexes.set(words, index);
+  }
+  return index;
 }
 
 function normalise(v: Float32Array, norm: number): Float32Array {

@@ -8,6 +8,15 @@ const record = JSON.parse(fs.readFileSync(path.join(DEFAULT_MODEL_DIR, 'training
   data: { corpus_sha256: string };
   probes: { text: string; question: number[]; policy: number[] }[];
 };
+interface ShippedMeta {
+  dim: number;
+  words: string[];
+  ngram: { buckets: number };
+  members?: { oovWeight: number; wq: number[][]; wp: number[][] }[];
+  oovWeight?: number;
+  wq?: number[][];
+  wp?: number[][];
+}
 const meta = JSON.parse(fs.readFileSync(path.join(DEFAULT_MODEL_DIR, 'model.json'), 'utf8')) as { vectorsSha256: string };
 
 describe('the shipped policy model', () => {
@@ -39,5 +48,43 @@ describe('the shipped policy model', () => {
     expect(() => loadLearnedModel(dir)).toThrow(ModelLoadError);
     fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify({ ...meta, format: 99 }));
     expect(() => loadLearnedModel(dir)).toThrow(/format 99/);
+  });
+
+  it('when vectors.bin holds fewer or more bytes than its members need, then loading fails with a named error', () => {
+    const vectors = fs.readFileSync(path.join(DEFAULT_MODEL_DIR, 'vectors.bin'));
+    for (const [name, bytes] of [['short', vectors.subarray(0, vectors.length - 4)], ['long', Buffer.concat([vectors, Buffer.alloc(4)])]] as const) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), `model-${name}-`));
+      fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify(meta));
+      fs.writeFileSync(path.join(dir, 'vectors.bin'), bytes);
+      expect(() => loadLearnedModel(dir)).toThrow(/vectors.bin does not match model.json/);
+    }
+  });
+
+  it('when the model has several encoder members, then a text is a unit vector joined from all of them', () => {
+    const model = loadLearnedModel();
+    const file = JSON.parse(fs.readFileSync(path.join(DEFAULT_MODEL_DIR, 'model.json'), 'utf8')) as ShippedMeta;
+    expect(model.dim).toBe(file.dim * (file.members?.length ?? 1));
+    const v = model.encodeQuestion('can I post photos from the school trip on my own instagram');
+    expect(v.length).toBe(model.dim);
+    expect(Math.abs(dot(v, v) - 1)).toBeLessThan(1e-4);
+  });
+
+  it('when a model of format 1 (one encoder, settings at the top level) is read, then its vectors are that encoder\'s', () => {
+    const file = JSON.parse(fs.readFileSync(path.join(DEFAULT_MODEL_DIR, 'model.json'), 'utf8')) as ShippedMeta;
+    const first = file.members ? file.members[0] : { oovWeight: file.oovWeight, wq: file.wq, wp: file.wp };
+    const n = file.words.length;
+    const buckets = file.ngram.buckets;
+    const memberBytes = n * file.dim + 4 * n + buckets * file.dim + 4 * buckets + 4 * n;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'model-v1-'));
+    fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify({ ...file, format: 1, members: undefined, ...first }));
+    fs.writeFileSync(path.join(dir, 'vectors.bin'), fs.readFileSync(path.join(DEFAULT_MODEL_DIR, 'vectors.bin')).subarray(0, memberBytes));
+    const single = loadLearnedModel(dir);
+    expect(single.dim).toBe(file.dim);
+    const text = 'phtoes of the kidz on insta??';
+    const one = single.encodeQuestion(text);
+    const joined = loadLearnedModel().encodeQuestion(text);
+    const k = file.members?.length ?? 1;
+    // The shipped model's first member, scaled back up, is the format-1 encoder's vector.
+    for (let d = 0; d < file.dim; d++) expect(joined[d] * Math.sqrt(k)).toBeCloseTo(one[d], 5);
   });
 });
