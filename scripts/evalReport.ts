@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { EvalCase, evaluateAnswers } from '../src/features/policy/answer/evaluateAnswers';
+import { answerQuestion } from '../src/features/policy/answer/answerQuestion';
 import { parsePolicyText } from '../src/features/policy/ingest/parsePolicy';
 import { createPolicyIndex, PolicyIndex } from '../src/features/policy/answer/policyIndex';
 import { DEFAULT_MODEL_DIR } from '../src/features/policy/answer/learnedModel';
@@ -9,7 +10,9 @@ import { DEFAULT_MODEL_DIR } from '../src/features/policy/answer/learnedModel';
  * Prints answer-quality figures for each evaluation set in eval/ (the shared sample and our own), answered
  * as the bot answers (the learned model over the lexical index), or by the lexical index alone with
  * --lexical (the design before the model, for comparison). Then the leave-one-kind-out figures that
- * training measured on the corpus.
+ * training measured on the corpus. `--sample-blind N` prints N answerable qa-blind questions picked at random with
+ * the sentence the bot quotes and the section it names, for a reader to judge (not whether they match: the
+ * blind set's results per question stay unread by the team).
  */
 const lexicalOnly = process.argv.includes('--lexical');
 const root = path.resolve(__dirname, '..', '..');
@@ -42,5 +45,21 @@ if (!lexicalOnly) {
   for (const [kind, r] of Object.entries(record.leave_one_kind_out ?? {})) {
     const pct = (a: number, b: number): string => (b === 0 ? 'n/a' : `${((100 * a) / b).toFixed(1)}%`);
     console.log(JSON.stringify({ set: `corpus, ${kind} left out of training`, answerable: r.answerable, top1: pct(r.top1, r.answerable), top3: pct(r.top3, r.answerable), notCovered: r.uncovered, abstained: pct(r.declined, r.uncovered) }));
+  }
+}
+
+const sampleAt = process.argv.indexOf('--sample-blind');
+if (sampleAt > 0) {
+  const n = Number(process.argv[sampleAt + 1] ?? 10);
+  const file = path.join(root, 'eval', 'qa-blind.jsonl');
+  const cases = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as EvalCase).filter((c) => c.expect !== null);
+  for (let i = cases.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [cases[i], cases[j]] = [cases[j], cases[i]];
+  }
+  for (const c of cases.slice(0, n)) {
+    const answer = answerQuestion(indexFor(c.policy), c.q);
+    const said = answer.answered ? { quote: answer.best.quote, section: [answer.best.section.number, answer.best.section.title].filter(Boolean).join(' ') } : { quote: '(declined: the policy does not cover that)' };
+    console.log(JSON.stringify({ policy: c.policy, q: c.q, ...said }));
   }
 }
