@@ -1,7 +1,7 @@
 import { TableClient, odata } from '@azure/data-tables';
 import { randomInt, randomUUID } from 'node:crypto';
 import {
-  AcknowledgementStore, AppendAcknowledgementResult, ClaimRequest, DeliveryCounts, DeliveryOutcome, StoreError,
+  AcknowledgementStore, AppendAcknowledgementResult, ClaimRequest, DeliveryCounts, DeliveryOutcome, DeliveryTally, StoreError,
   emptyDeliveryCounts,
 } from '../../features/acknowledgement/domain/acknowledgementStore';
 import {
@@ -12,6 +12,8 @@ import {
   DELIVERY_SHARDS, Entity, key, opt, ackPartition, newDeliveryEntity, campaignEntity, toPolicyVersion, toStaff, toCampaign, toDelivery, toAcknowledgement,
 } from './azureTableAcknowledgementEntities';
 import { AzureTableStoreOptions, BATCH, openTables, statusOf, TableAccess, TableName } from './azureTableAccess';
+
+import { tallyRecords } from '../../features/acknowledgement/domain/campaignProgress';
 
 export type { AzureTableStoreOptions } from './azureTableAccess';
 
@@ -285,6 +287,27 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
       counts[e.state as DeliveryState] += 1;
     }
     return counts;
+  }
+
+  // Counted from the records on every call: this adapter keeps no tallies yet (issue 13), so an Azure status still
+  // reads every delivery of the campaign, the staff list and the version's acknowledgements.
+  async tallyDeliveries(campaignId: string): Promise<DeliveryTally[]> {
+    const campaign = await this.getCampaign(campaignId);
+    if (!campaign) return [];
+    const [deliveries, staff, acks] = await Promise.all([
+      this.listDeliveries(campaignId), this.listStaff(), this.listAcknowledgements(campaign.policyId, campaign.versionHash),
+    ]);
+    return tallyRecords(campaign, deliveries, new Map(staff.map((m) => [m.userId, m])), acks);
+  }
+
+  async listOutstanding(campaignId: string): Promise<string[]> {
+    const campaign = await this.getCampaign(campaignId);
+    if (!campaign) return [];
+    const [deliveries, acks] = await Promise.all([
+      this.listDeliveries(campaignId), this.listAcknowledgements(campaign.policyId, campaign.versionHash),
+    ]);
+    const acked = new Set(acks.filter((a) => a.campaignId === campaign.id || a.acknowledgedAt >= campaign.startedAt).map((a) => a.userId));
+    return deliveries.filter((d) => d.state === 'sent' && !d.excusedAt && !acked.has(d.userId)).map((d) => d.userId);
   }
 
   async markReminded(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean> {

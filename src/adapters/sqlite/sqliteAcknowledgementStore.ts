@@ -1,5 +1,5 @@
 import {
-  AcknowledgementStore, AppendAcknowledgementResult, ClaimRequest, DeliveryCounts, DeliveryOutcome, StoreError,
+  AcknowledgementStore, AppendAcknowledgementResult, ClaimRequest, DeliveryCounts, DeliveryOutcome, DeliveryTally, StoreError,
   emptyDeliveryCounts,
 } from '../../features/acknowledgement/domain/acknowledgementStore';
 import {
@@ -65,7 +65,14 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
       defer: p(`UPDATE ack_deliveries SET state = 'pending', not_before = @notBefore, reason = @reason,
         claimed_by = NULL, lease_until = NULL, updated_at = @now
         WHERE campaign_id = @campaign AND user_id = @user AND state = 'claimed' AND claimed_by = @worker`),
-      addDelivery: p(`INSERT INTO ack_deliveries (campaign_id, user_id, state, updated_at) VALUES (?, ?, 'pending', ?)
+      // The department and school are recorded as the person joins the campaign, and an acknowledgement already made
+      // (in a campaign beside this one, after it started) counts at once: the tallies stay right without a scan.
+      addDelivery: p(`INSERT INTO ack_deliveries (campaign_id, user_id, state, updated_at, department, school, acknowledged_at)
+        SELECT @campaign, @user, 'pending', @now, s.department, s.school,
+          (SELECT MIN(a.acknowledged_at) FROM ack_acknowledgements a JOIN ack_campaigns c ON c.id = @campaign
+            WHERE a.policy_id = c.policy_id AND a.version_hash = c.version_hash AND a.user_id = @user
+            AND (a.campaign_id = c.id OR a.acknowledged_at >= c.started_at))
+        FROM (SELECT 1) LEFT JOIN ack_staff s ON s.user_id = @user WHERE true
         ON CONFLICT (campaign_id, user_id) DO NOTHING`),
       remind: p(`UPDATE ack_deliveries SET last_reminded_at = @now, remind_count = remind_count + 1, updated_at = @now
         WHERE campaign_id = @campaign AND user_id = @user AND (last_reminded_at IS NULL OR last_reminded_at <= @threshold)`),
@@ -184,7 +191,7 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
   async addDeliveries(campaignId: string, userIds: readonly string[], now: string): Promise<number> {
     return this.db.transaction(() => {
       let added = 0;
-      for (const id of userIds) added += this.stmt.addDelivery.run(campaignId, id, now).changes;
+      for (const id of userIds) added += this.stmt.addDelivery.run({ campaign: campaignId, user: id, now }).changes;
       return added;
     })();
   }
@@ -232,6 +239,21 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
       .all(campaignId) as { state: DeliveryState; n: number }[];
     for (const r of rows) counts[r.state] = r.n;
     return counts;
+  }
+
+  async tallyDeliveries(campaignId: string): Promise<DeliveryTally[]> {
+    const rows = this.q(`SELECT department, school, state, acknowledged, excused, opened, n FROM ack_delivery_tallies
+      WHERE campaign_id = ? AND n > 0`).all(campaignId) as Row[];
+    return rows.map((r) => ({
+      ...(r.department ? { department: String(r.department) } : {}), ...(r.school ? { school: String(r.school) } : {}),
+      state: r.state as DeliveryState, acknowledged: r.acknowledged === 1, excused: r.excused === 1, opened: r.opened === 1,
+      count: Number(r.n),
+    }));
+  }
+
+  async listOutstanding(campaignId: string): Promise<string[]> {
+    return (this.q(`SELECT user_id FROM ack_deliveries WHERE campaign_id = ? AND state = 'sent' AND acknowledged_at IS NULL
+      AND excused_at IS NULL ORDER BY user_id`).pluck().all(campaignId) as unknown[]).map(String);
   }
 
   async markReminded(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean> {

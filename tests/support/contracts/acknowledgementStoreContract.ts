@@ -250,6 +250,41 @@ export function describeAcknowledgementStoreContract(name: string, factory: Stor
       expect(new Set(results.map((r) => r.acknowledgement.acknowledgedAt)).size).toBe(1);
     });
 
+    it('when deliveries are sent, read, excused and acknowledged, then the tallies count each person once by department', async () => {
+      await store.upsertStaff([1, 2, 3, 4, 5].map((n) => staff(n)));
+      await store.createCampaign(campaign('c1'));
+      await store.addDeliveries('c1', [1, 2, 3, 4, 5].map((n) => staff(n).userId), at(0));
+      const held = await store.claimDeliveries({ campaignId: 'c1', workerId: 'w', limit: 4, leaseMs: 60_000, now: at(1) });
+      for (const d of held) await store.completeDelivery('c1', d.userId, 'w', { state: d.userId === 'user-0004' ? 'blocked' : 'sent' }, at(2));
+      const sent = held.map((d) => d.userId).filter((id) => id !== 'user-0004').sort();
+      await store.appendAcknowledgement(ack(sent[0], at(3)));
+      await store.appendAcknowledgement({ ...ack(sent[0], at(4)), campaignId: 'other' });
+      await store.markOpened('c1', sent[1], at(3));
+      await store.setExcused('c1', sent[2], { by: 'owner-1', at: at(3) });
+      const tallies = await store.tallyDeliveries('c1');
+      expect(tallies.reduce((n, t) => n + t.count, 0)).toBe(5);
+      const count = (f: (t: (typeof tallies)[number]) => boolean) => tallies.filter(f).reduce((n, t) => n + t.count, 0);
+      expect(count((t) => t.acknowledged)).toBe(1);
+      expect(count((t) => t.excused)).toBe(1);
+      expect(count((t) => t.opened && !t.acknowledged)).toBe(1);
+      expect(count((t) => t.state === 'blocked')).toBe(1);
+      expect(count((t) => t.state === 'pending')).toBe(1);
+      expect(count((t) => t.department === 'Maths')).toBe(3);
+      expect(count((t) => t.department === 'English')).toBe(2);
+      expect(await store.listOutstanding('c1')).toEqual([sent[1]]);
+      expect(await store.tallyDeliveries('nobody')).toEqual([]);
+    });
+
+    it('when someone acknowledged this version after the campaign started, then joining it later counts them as done', async () => {
+      await store.upsertStaff([staff(1)]);
+      await store.createCampaign(campaign('c1'));
+      await store.appendAcknowledgement({ ...ack('user-0001', at(5)), campaignId: 'department-campaign' });
+      await store.addDeliveries('c1', ['user-0001'], at(6));
+      expect(await store.tallyDeliveries('c1')).toEqual([
+        { department: 'Maths', state: 'pending', acknowledged: true, excused: false, opened: false, count: 1 },
+      ]);
+    });
+
     it('when audit lines are appended, then they read back by subject in order', async () => {
       await store.appendAudit({ at: at(0), actor: 'owner-1', action: 'campaign.start', subject: 'c1', details: { recipients: 3 } });
       await store.appendAudit({ at: at(1), actor: 'system', action: 'campaign.remind', subject: 'c1' });

@@ -31,6 +31,22 @@ export interface AppendAcknowledgementResult {
 export type DeliveryCounts = Record<DeliveryState, number>;
 
 /**
+ * How many of a campaign's deliveries share one department, school, state and progress: the counts an owner's
+ * status is built from, kept as deliveries and acknowledgements are written rather than counted by a scan.
+ */
+export interface DeliveryTally {
+  department?: string;
+  school?: string;
+  state: DeliveryState;
+  /** Acknowledged the campaign's version in this campaign, or after it started. */
+  acknowledged: boolean;
+  excused: boolean;
+  /** Teams said they read the card. */
+  opened: boolean;
+  count: number;
+}
+
+/**
  * The storage port of the acknowledgement domain. Two adapters implement it and pass the same contract
  * suite (tests/storage/acknowledgementStoreContract.ts): SQLite (embedded default) and Azure Table Storage
  * (scale-out). Every method is safe to call from several processes sharing one store.
@@ -90,6 +106,10 @@ export interface AcknowledgementStore {
   listDeliveries(campaignId: string): Promise<Delivery[]>;
   /** How many deliveries of a campaign are in each state. */
   countDeliveries(campaignId: string): Promise<DeliveryCounts>;
+  /** The campaign's deliveries counted by department, school, state and progress (no zero rows). */
+  tallyDeliveries(campaignId: string): Promise<DeliveryTally[]>;
+  /** People who have the card (sent) and have neither acknowledged nor been excused: those a reminder goes to. */
+  listOutstanding(campaignId: string): Promise<string[]>;
   /**
    * Marks a reminder as sent, only when the last one was at least `minIntervalMs` ago (or never); returns
    * whether it marked. Atomic, so two instances never both remind the same person inside the interval.

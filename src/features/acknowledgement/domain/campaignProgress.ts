@@ -1,5 +1,5 @@
-import { DeliveryCounts, emptyDeliveryCounts } from './acknowledgementStore';
-import { Campaign, Delivery, PolicyVersion, StaffMember } from './acknowledgementTypes';
+import { DeliveryCounts, DeliveryTally, emptyDeliveryCounts } from './acknowledgementStore';
+import { Acknowledgement, Campaign, Delivery, PolicyVersion, StaffMember } from './acknowledgementTypes';
 
 /** One row of the status breakdown. */
 export interface GroupStatus {
@@ -28,42 +28,63 @@ export interface CampaignStatus {
   groups: GroupStatus[];
 }
 
-/** A campaign's progress from its deliveries, the staff list and who has acknowledged. */
-export function summarise(
-  campaign: Campaign, version: PolicyVersion, deliveries: Delivery[], staff: Map<string, StaffMember>, acked: Map<string, string>,
-): CampaignStatus {
+/** A campaign's progress from its delivery tallies: the same few rows at 40 staff and at 50,000. */
+export function summariseTallies(campaign: Campaign, version: PolicyVersion, tallies: readonly DeliveryTally[]): CampaignStatus {
   const counts = emptyDeliveryCounts();
-  for (const d of deliveries) counts[d.state] += 1;
-  const people = deliveries.map((d) => staff.get(d.userId));
-  const schools = new Set(people.map((p) => p?.school).filter(Boolean));
-  const departments = new Set(people.map((p) => p?.department).filter(Boolean));
+  const schools = new Set(tallies.map((t) => t.school).filter(Boolean));
+  const departments = new Set(tallies.map((t) => t.department).filter(Boolean));
   const groupLabel = schools.size > 1 ? 'School' : departments.size > 0 ? 'Department' : undefined;
   const groups = new Map<string, GroupStatus>();
+  let total = 0;
   let acknowledged = 0;
   let openedNotAcknowledged = 0;
   let notOpened = 0;
   let excused = 0;
-  deliveries.forEach((d, i) => {
-    const done = acked.has(d.userId);
-    if (done) acknowledged += 1;
-    else if (d.excusedAt) excused += 1;
-    else if (d.state === 'sent' && d.openedAt) openedNotAcknowledged += 1;
-    else if (d.state === 'sent') notOpened += 1;
-    if (!groupLabel) return;
-    const name = (groupLabel === 'School' ? people[i]?.school : people[i]?.department) ?? 'Not recorded';
+  for (const t of tallies) {
+    const n = t.count;
+    total += n;
+    counts[t.state] += n;
+    if (t.acknowledged) acknowledged += n;
+    else if (t.excused) excused += n;
+    else if (t.state === 'sent' && t.opened) openedNotAcknowledged += n;
+    else if (t.state === 'sent') notOpened += n;
+    if (!groupLabel) continue;
+    const name = (groupLabel === 'School' ? t.school : t.department) ?? 'Not recorded';
     const g = groups.get(name) ?? { name, total: 0, acknowledged: 0, percent: 0 };
-    g.total += 1;
-    if (done) g.acknowledged += 1;
+    g.total += n;
+    if (t.acknowledged) g.acknowledged += n;
     groups.set(name, g);
-  });
+  }
   for (const g of groups.values()) g.percent = percent(g.acknowledged, g.total);
-  const total = deliveries.length;
   return {
     campaign, version, total, acknowledged, outstanding: total - acknowledged, openedNotAcknowledged, notOpened, excused,
     percent: percent(acknowledged, total),
     deliveries: counts, ...(groupLabel ? { groupLabel } : {}),
     groups: [...groups.values()].sort((a, b) => a.percent - b.percent || a.name.localeCompare(b.name)),
   };
+}
+
+/**
+ * Tallies counted from the records themselves, for a store that keeps no counts: who acknowledged is decided as the
+ * status always has (this campaign, or this version after it started), departments as the staff list has them now.
+ */
+export function tallyRecords(
+  campaign: Campaign, deliveries: readonly Delivery[], staff: ReadonlyMap<string, StaffMember>, acks: readonly Acknowledgement[],
+): DeliveryTally[] {
+  const acked = new Set(acks.filter((a) => a.campaignId === campaign.id || a.acknowledgedAt >= campaign.startedAt).map((a) => a.userId));
+  const tallies = new Map<string, DeliveryTally>();
+  for (const d of deliveries) {
+    const person = staff.get(d.userId);
+    const t: DeliveryTally = {
+      ...(person?.department ? { department: person.department } : {}), ...(person?.school ? { school: person.school } : {}),
+      state: d.state, acknowledged: acked.has(d.userId), excused: Boolean(d.excusedAt), opened: Boolean(d.openedAt), count: 0,
+    };
+    const k = JSON.stringify([t.department, t.school, t.state, t.acknowledged, t.excused, t.opened]);
+    const found = tallies.get(k) ?? t;
+    found.count += 1;
+    tallies.set(k, found);
+  }
+  return [...tallies.values()];
 }
 
 /** A whole-number percentage that only shows 100 when everyone is done. */

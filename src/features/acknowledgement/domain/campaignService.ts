@@ -3,13 +3,13 @@ import { AcknowledgementError } from './acknowledgementErrors';
 import { ExportRow, toAcknowledgementCsv } from './acknowledgementExport';
 import { AcknowledgementStore, StoreError } from './acknowledgementStore';
 import {
-  Campaign, CampaignAudience, Delivery, PolicyVersion, StaffMember, StoredConversationReference, UNREACHED_DELIVERY_STATES,
+  Campaign, CampaignAudience, PolicyVersion, StaffMember, StoredConversationReference, UNREACHED_DELIVERY_STATES,
 } from './acknowledgementTypes';
 import { describeAudience, isInAudience } from './campaignAudience';
 import { CampaignMessenger, CampaignRules, PolicyOwners } from './campaignPorts';
 import { RegisteredVersion } from './policyVersions';
 import { addYears, checkDueDate, DAY_MS, isoDate } from './campaignDates';
-import { CampaignStatus, summarise } from './campaignProgress';
+import { CampaignStatus, summariseTallies } from './campaignProgress';
 
 /** Store calls made at once when a command touches many recipients (reminders on Azure Tables). */
 const CONCURRENCY = 16;
@@ -107,14 +107,6 @@ export function createCampaignService(deps: CampaignServiceDeps) {
     return (await store.listStaff()).filter((m) => isInAudience(m, audience));
   }
 
-  /** userId -> time of their acknowledgement counting for this campaign (this round, this version). */
-  async function acknowledgedIn(c: Campaign): Promise<Map<string, string>> {
-    const acks = await store.listAcknowledgements(c.policyId, c.versionHash);
-    const map = new Map<string, string>();
-    for (const a of acks) if (a.campaignId === c.id || a.acknowledgedAt >= c.startedAt) map.set(a.userId, a.acknowledgedAt);
-    return map;
-  }
-
   /** The checks starting and its preview share: an owner, a loaded policy, a good due date, someone in the audience. */
   async function prepareStart(input: { actorId: string; audience: CampaignAudience; dueDate?: string; policyId?: string }) {
     assertPolicyOwner(deps.owners, input.actorId);
@@ -204,29 +196,24 @@ export function createCampaignService(deps: CampaignServiceDeps) {
       assertPolicyOwner(deps.owners, input.actorId);
       const campaign = await requireCampaign(input.campaignId);
       const version = await requireVersion(campaign);
-      const [deliveries, staff, acked] = await Promise.all([
-        store.listDeliveries(campaign.id), store.listStaff(), acknowledgedIn(campaign),
-      ]);
-      return summarise(campaign, version, deliveries, new Map(staff.map((s) => [s.userId, s])), acked);
+      return summariseTallies(campaign, version, await store.tallyDeliveries(campaign.id));
     },
 
     /** Reminds those who have the card but have not acknowledged, at most once per interval each; owners only. */
     async remindOutstanding(input: { actorId: string; campaignId?: string }): Promise<RemindResult> {
       assertPolicyOwner(deps.owners, input.actorId);
       const campaign = await requireCampaign(input.campaignId);
-      const [deliveries, acked] = await Promise.all([store.listDeliveries(campaign.id), acknowledgedIn(campaign)]);
+      const [tallies, reachable] = await Promise.all([store.tallyDeliveries(campaign.id), store.listOutstanding(campaign.id)]);
       const at = now().toISOString();
       const result: RemindResult = { campaign, reminded: 0, recentlyReminded: 0, awaitingCard: 0, unreachable: 0 };
       const toRemind: string[] = [];
-      const reachable: Delivery[] = [];
-      for (const d of deliveries) {
-        if (acked.has(d.userId) || d.excusedAt) continue;
-        if (d.state === 'sent') reachable.push(d);
-        else if (d.state === 'pending' || d.state === 'claimed') result.awaitingCard += 1;
-        else result.unreachable += 1;
+      for (const t of tallies) {
+        if (t.acknowledged || t.excused || t.state === 'sent') continue;
+        if (t.state === 'pending' || t.state === 'claimed') result.awaitingCard += t.count;
+        else result.unreachable += t.count;
       }
-      await forEachLimited(reachable, CONCURRENCY, async (d) => {
-        if (await store.markReminded(campaign.id, d.userId, at, rules.reminderIntervalMs)) toRemind.push(d.userId);
+      await forEachLimited(reachable, CONCURRENCY, async (userId) => {
+        if (await store.markReminded(campaign.id, userId, at, rules.reminderIntervalMs)) toRemind.push(userId);
         else result.recentlyReminded += 1;
       });
       result.reminded = toRemind.length;
@@ -332,10 +319,17 @@ export function createCampaignService(deps: CampaignServiceDeps) {
 /** The campaign use cases. */
 export type CampaignService = ReturnType<typeof createCampaignService>;
 
+/** Items handled between two yields to the event loop: an embedded store answers at once, so without them a long pass never lets a message in. */
+const YIELD_EVERY = 256;
+
 async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]);
+    while (next < items.length) {
+      const i = next++;
+      if (i > 0 && i % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      await fn(items[i]);
+    }
   });
   await Promise.all(workers);
 }
