@@ -4,15 +4,13 @@
  * while it runs. Baseline in the same run: an idle wait, the floor of the delay measurement. Azure runs against an
  * in-memory Azurite started (and stopped) by the bench.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createAzureTableAcknowledgementStore } from '../src/adapters/azureTables/azureTableAcknowledgementStore';
 import { createSqliteAcknowledgementStore } from '../src/adapters/sqlite/sqliteAcknowledgementStore';
 import { AcknowledgementStore } from '../src/features/acknowledgement/domain/acknowledgementStore';
 import { createCampaignService } from '../src/features/acknowledgement/domain/campaignService';
 import { DEFAULT_CAMPAIGN_RULES } from '../src/features/acknowledgement/domain/campaignPorts';
+import { createFileLinks } from '../src/teams/fileLinks';
 import { startAzuriteTables } from '../tests/support/azuriteServer';
 
 function arg(name: string, fallback: string): string {
@@ -27,7 +25,6 @@ async function main(): Promise<void> {
   const store: AcknowledgementStore = azurite
     ? await createAzureTableAcknowledgementStore({ connectionString: azurite.connectionString, allowInsecureConnection: true, tablePrefix: 'bench' })
     : createSqliteAcknowledgementStore(':memory:');
-  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-scale-'));
   const now = new Date().toISOString();
   const time = async (op: string, fn: () => Promise<unknown>) => {
     const h = monitorEventLoopDelay({ resolution: 5 });
@@ -70,14 +67,13 @@ async function main(): Promise<void> {
       }
     });
     await time('status', () => service.campaignStatus({ actorId: 'owner', campaignId }));
-    await time('export to file', async () => {
-      const exp = await service.exportCampaign({ actorId: 'owner', campaignId });
-      await fs.promises.writeFile(path.join(outDir, exp.fileName), exp.csv);
-    });
+    // The way the bot hands an export over: written to a file behind a signed link, page by page.
+    const links = createFileLinks({ baseUrl: 'http://127.0.0.1:1' });
+    await time('export to file', () => links.offerWritten('text/csv; charset=utf-8', (sink) => service.writeExport({ actorId: 'owner', campaignId }, sink)));
+    links.close();
     await time('reminder pass', () => service.remindOutstanding({ actorId: 'owner', campaignId }));
   } finally {
     await store.close();
-    fs.rmSync(outDir, { recursive: true, force: true });
     await azurite?.stop();
   }
 }

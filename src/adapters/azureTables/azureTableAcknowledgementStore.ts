@@ -1,7 +1,7 @@
 import { TableClient, odata } from '@azure/data-tables';
 import { randomInt, randomUUID } from 'node:crypto';
 import {
-  AcknowledgementStore, AppendAcknowledgementResult, ClaimRequest, DeliveryCounts, DeliveryOutcome, DeliveryTally, StoreError,
+  AcknowledgementStore, AppendAcknowledgementResult, ClaimRequest, DeliveryCounts, DeliveryOutcome, DeliveryTally, ExportRecord, StoreError,
   emptyDeliveryCounts,
 } from '../../features/acknowledgement/domain/acknowledgementStore';
 import {
@@ -13,7 +13,7 @@ import {
 } from './azureTableAcknowledgementEntities';
 import { AzureTableStoreOptions, BATCH, openTables, statusOf, TableAccess, TableName } from './azureTableAccess';
 
-import { tallyRecords } from '../../features/acknowledgement/domain/campaignProgress';
+import { createCampaignViews } from './azureTableCampaignViews';
 
 export type { AzureTableStoreOptions } from './azureTableAccess';
 
@@ -29,6 +29,8 @@ const HELD_ETAG_LIMIT = 20_000;
 
 class AzureTableAcknowledgementStore extends TableAccess implements AcknowledgementStore {
   private readonly heldEtags = new Map<string, { etag: string; workerId: string }>();
+
+  private readonly views = createCampaignViews(this);
 
   constructor(t: Record<TableName, TableClient>) {
     super(t);
@@ -289,26 +291,12 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
     return counts;
   }
 
-  // Counted from the records on every call: this adapter keeps no tallies yet (issue 13), so an Azure status still
-  // reads every delivery of the campaign, the staff list and the version's acknowledgements.
-  async tallyDeliveries(campaignId: string): Promise<DeliveryTally[]> {
-    const campaign = await this.getCampaign(campaignId);
-    if (!campaign) return [];
-    const [deliveries, staff, acks] = await Promise.all([
-      this.listDeliveries(campaignId), this.listStaff(), this.listAcknowledgements(campaign.policyId, campaign.versionHash),
-    ]);
-    return tallyRecords(campaign, deliveries, new Map(staff.map((m) => [m.userId, m])), acks);
-  }
+  // Counted from the records on every call (azureTableCampaignViews.ts): no tallies are kept on Table storage yet.
+  tallyDeliveries(campaignId: string): Promise<DeliveryTally[]> { return this.views.tallyDeliveries(campaignId); }
 
-  async listOutstanding(campaignId: string): Promise<string[]> {
-    const campaign = await this.getCampaign(campaignId);
-    if (!campaign) return [];
-    const [deliveries, acks] = await Promise.all([
-      this.listDeliveries(campaignId), this.listAcknowledgements(campaign.policyId, campaign.versionHash),
-    ]);
-    const acked = new Set(acks.filter((a) => a.campaignId === campaign.id || a.acknowledgedAt >= campaign.startedAt).map((a) => a.userId));
-    return deliveries.filter((d) => d.state === 'sent' && !d.excusedAt && !acked.has(d.userId)).map((d) => d.userId);
-  }
+  exportRecords(campaignId: string, pageSize: number): AsyncIterable<ExportRecord[]> { return this.views.exportRecords(campaignId, pageSize); }
+
+  listOutstanding(campaignId: string): Promise<string[]> { return this.views.listOutstanding(campaignId); }
 
   async markReminded(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean> {
     const threshold = new Date(Date.parse(now) - minIntervalMs).toISOString();

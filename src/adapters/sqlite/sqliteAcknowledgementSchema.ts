@@ -128,6 +128,8 @@ export const ACKNOWLEDGEMENT_MIGRATIONS: readonly Migration[] = [
           WHERE policy_id = NEW.policy_id AND version_hash = NEW.version_hash AND (id = NEW.campaign_id OR started_at <= NEW.acknowledged_at));
     END;
     CREATE INDEX ack_deliveries_outstanding ON ack_deliveries (campaign_id, state, acknowledged_at, excused_at);
+    -- The export pages through a campaign by name without sorting it.
+    CREATE INDEX ack_staff_by_name ON ack_staff (display_name COLLATE NOCASE, user_id);
     `,
   },
 ];

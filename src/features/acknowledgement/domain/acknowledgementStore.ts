@@ -27,6 +27,18 @@ export interface AppendAcknowledgementResult {
   acknowledgement: Acknowledgement;
 }
 
+/** One person's line of a campaign export as the store holds it: the delivery, who they are, their acknowledgement. */
+export interface ExportRecord {
+  userId: string;
+  /** From the staff list, when the person is in it. */
+  staff?: Pick<StaffMember, 'displayName' | 'userPrincipalName' | 'department'>;
+  state: DeliveryState;
+  openedAt?: string;
+  excusedAt?: string;
+  /** The acknowledgement that counts for the campaign: one made in it, else the first of its version after it started. */
+  acknowledgement?: Acknowledgement;
+}
+
 /** Counts of deliveries by state. */
 export type DeliveryCounts = Record<DeliveryState, number>;
 
@@ -108,6 +120,12 @@ export interface AcknowledgementStore {
   countDeliveries(campaignId: string): Promise<DeliveryCounts>;
   /** The campaign's deliveries counted by department, school, state and progress (no zero rows). */
   tallyDeliveries(campaignId: string): Promise<DeliveryTally[]>;
+  /**
+   * The campaign's export records in pages of at most `pageSize`: people in the staff list by name (case folded) then
+   * user id, then anyone no longer in it by user id. Each page is read when asked for, so a caller can write one and
+   * yield before the next.
+   */
+  exportRecords(campaignId: string, pageSize: number): AsyncIterable<ExportRecord[]>;
   /** People who have the card (sent) and have neither acknowledged nor been excused: those a reminder goes to. */
   listOutstanding(campaignId: string): Promise<string[]>;
   /**

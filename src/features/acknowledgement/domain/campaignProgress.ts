@@ -1,4 +1,4 @@
-import { DeliveryCounts, DeliveryTally, emptyDeliveryCounts } from './acknowledgementStore';
+import { DeliveryCounts, DeliveryTally, ExportRecord, emptyDeliveryCounts } from './acknowledgementStore';
 import { Acknowledgement, Campaign, Delivery, PolicyVersion, StaffMember } from './acknowledgementTypes';
 
 /** One row of the status breakdown. */
@@ -92,4 +92,31 @@ function percent(part: number, whole: number): number {
   if (whole === 0) return 0;
   const p = Math.round((100 * part) / whole);
   return p === 100 && part < whole ? 99 : p;
+}
+
+/**
+ * Export records built from the records themselves, for a store that cannot page by name: the acknowledgement that
+ * counts is the one made in the campaign, else the first of its version after it started; ordered as the port says.
+ */
+export function exportRecordsFrom(
+  campaign: Campaign, deliveries: readonly Delivery[], staff: readonly StaffMember[], acks: readonly Acknowledgement[],
+): ExportRecord[] {
+  const byUser = new Map(staff.map((m) => [m.userId, m]));
+  const ackOf = new Map<string, Acknowledgement>();
+  for (const a of acks) if (a.campaignId === campaign.id || (a.acknowledgedAt >= campaign.startedAt && !ackOf.has(a.userId))) ackOf.set(a.userId, a);
+  const records = deliveries.map((d): ExportRecord => {
+    const m = byUser.get(d.userId);
+    const a = ackOf.get(d.userId);
+    return {
+      userId: d.userId, state: d.state,
+      ...(m ? { staff: { displayName: m.displayName, userPrincipalName: m.userPrincipalName, ...(m.department ? { department: m.department } : {}) } } : {}),
+      ...(d.openedAt ? { openedAt: d.openedAt } : {}), ...(d.excusedAt ? { excusedAt: d.excusedAt } : {}), ...(a ? { acknowledgement: a } : {}),
+    };
+  });
+  // People in the staff list by name (case folded), then anyone no longer in it by id: the order SQLite pages in.
+  const key = (r: ExportRecord) => [r.staff ? 0 : 1, r.staff?.displayName.toLowerCase() ?? '', r.userId] as const;
+  return records.sort((x, y) => {
+    const [a, b] = [key(x), key(y)];
+    return a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0);
+  });
 }

@@ -31,7 +31,14 @@ async function startBot(store: AcknowledgementStore, connectorUrl: string) {
     store, settings, owners: [OWNER.aadObjectId], primaryPolicyId: 'social-media', channel: 'teams',
     policySections: () => ['1. Introduction', '2. Contact with pupils'],
     logger: { info: (o, m) => logLines.push(JSON.stringify({ ...o, m })), warn: (o, m) => logLines.push(JSON.stringify({ ...o, m })) },
-    files: { offer: async (name, type, content) => { offered.push({ name, type, content: String(content) }); return files.offer(name, type, content); } },
+    files: {
+      offerWritten: async (type, write) => {
+        let content = '';
+        const written = await files.offerWritten(type, (sink) => write({ write: async (chunk) => { content += chunk; await sink.write(chunk); } }));
+        if (written) offered.push({ name: written.result.fileName, type, content });
+        return written;
+      },
+    },
   });
   const offered: { name: string; type: string; content: string }[] = [];
   const host = await startBotHost(() => [mod.feature]);
