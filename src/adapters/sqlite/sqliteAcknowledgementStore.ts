@@ -286,8 +286,8 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
     }
     for (let user = ''; ;) {
       const rows = byId.all({ campaign: campaignId, user, limit: pageSize }) as Row[];
-      const gone = rows.filter((r) => r.known === 0);
-      if (gone.length > 0) yield gone.map(toRecord);
+      // Yielded even when empty: the caller yields to the event loop between pages, and this pass reads the whole campaign.
+      yield rows.filter((r) => r.known === 0).map(toRecord);
       if (rows.length < pageSize) break;
       user = String(rows[rows.length - 1].user_id);
     }

@@ -298,7 +298,8 @@ export function describeAcknowledgementStoreContract(name: string, factory: Stor
       const pages: string[][] = [];
       const records = [];
       for await (const page of store.exportRecords('c1', 2)) {
-        pages.push(page.map((r) => r.userId));
+        expect(page.length).toBeLessThanOrEqual(2);
+        if (page.length > 0) pages.push(page.map((r) => r.userId));
         records.push(...page);
       }
       expect(pages).toEqual([['user-0001', 'user-0002'], ['user-0003', 'user-0005'], ['zz-ghost']]);
@@ -308,7 +309,7 @@ export function describeAcknowledgementStoreContract(name: string, factory: Stor
       expect(records[3]).toMatchObject({ excusedAt: at(3), state: 'pending' });
       expect(records[4].staff).toBeUndefined();
       const none = [];
-      for await (const page of store.exportRecords('nobody', 2)) none.push(page);
+      for await (const page of store.exportRecords('nobody', 2)) none.push(...page);
       expect(none).toEqual([]);
     });
 

@@ -123,7 +123,7 @@ export interface AcknowledgementStore {
   /**
    * The campaign's export records in pages of at most `pageSize`: people in the staff list by name (case folded) then
    * user id, then anyone no longer in it by user id. Each page is read when asked for, so a caller can write one and
-   * yield before the next.
+   * yield before the next; a page may be empty.
    */
   exportRecords(campaignId: string, pageSize: number): AsyncIterable<ExportRecord[]>;
   /** People who have the card (sent) and have neither acknowledged nor been excused: those a reminder goes to. */

@@ -73,7 +73,7 @@ export interface CampaignExport extends WrittenExport {
 }
 
 /** Export rows read and written at once: big enough that the pages cost little, small enough that none blocks the loop. */
-const EXPORT_PAGE = 2000;
+const EXPORT_PAGE = 500;
 
 function exportFileName(campaign: Campaign): string {
   return `acknowledgements-${campaign.id}.csv`;
