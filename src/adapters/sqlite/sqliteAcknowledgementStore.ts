@@ -74,6 +74,11 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
             AND (a.campaign_id = c.id OR a.acknowledged_at >= c.started_at))
         FROM (SELECT 1) LEFT JOIN ack_staff s ON s.user_id = @user WHERE true
         ON CONFLICT (campaign_id, user_id) DO NOTHING`),
+      // The same without looking for acknowledgements, when the version has none yet (a campaign's first start).
+      addDeliveryNoAcks: p(`INSERT INTO ack_deliveries (campaign_id, user_id, state, updated_at, department, school)
+        SELECT @campaign, @user, 'pending', @now, s.department, s.school
+        FROM (SELECT 1) LEFT JOIN ack_staff s ON s.user_id = @user WHERE true
+        ON CONFLICT (campaign_id, user_id) DO NOTHING`),
       remind: p(`UPDATE ack_deliveries SET last_reminded_at = @now, remind_count = remind_count + 1, updated_at = @now
         WHERE campaign_id = @campaign AND user_id = @user AND (last_reminded_at IS NULL OR last_reminded_at <= @threshold)`),
       digested: p(`UPDATE ack_deliveries SET last_digest_at = @now, updated_at = @now
@@ -191,7 +196,10 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
   async addDeliveries(campaignId: string, userIds: readonly string[], now: string): Promise<number> {
     return this.db.transaction(() => {
       let added = 0;
-      for (const id of userIds) added += this.stmt.addDelivery.run({ campaign: campaignId, user: id, now }).changes;
+      const anyAck = this.q(`SELECT 1 FROM ack_campaigns c JOIN ack_acknowledgements a ON a.policy_id = c.policy_id
+        AND a.version_hash = c.version_hash WHERE c.id = ? LIMIT 1`).get(campaignId);
+      const add = anyAck ? this.stmt.addDelivery : this.stmt.addDeliveryNoAcks;
+      for (const id of userIds) added += add.run({ campaign: campaignId, user: id, now }).changes;
       return added;
     })();
   }
