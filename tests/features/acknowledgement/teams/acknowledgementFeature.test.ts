@@ -21,12 +21,12 @@ const STAFF = { id: '29:staff1', aadObjectId: 'aad-1', name: 'Person 1' };
 const OUTSIDER = { id: '29:staff2', aadObjectId: 'aad-2', name: 'Person 2' };
 const SECRET = 'a-long-export-secret-for-tests';
 
-async function startBot(store: AcknowledgementStore, connectorUrl: string) {
+async function startBot(store: AcknowledgementStore, connectorUrl: string, publicUrl: string | null = 'https://bot.example') {
   const { value: settings, errors } = parseAcknowledgementSettings({ ACK_EXPORT_SECRET: SECRET }, 'local');
   if (errors.length) throw new Error(errors.join('; '));
   const logLines: string[] = [];
   // The file links the bot serves, real (files.test.ts checks them over HTTP); here their content is read back.
-  const files = createFileLinks({ baseUrl: 'https://bot.example' });
+  const files = createFileLinks(publicUrl ? { baseUrl: publicUrl } : {});
   const mod = createAcknowledgementModule({
     store, settings, owners: [OWNER.aadObjectId], primaryPolicyId: 'social-media', channel: 'teams',
     policySections: () => ['1. Introduction', '2. Contact with pupils'],
@@ -237,6 +237,17 @@ describe('acknowledgement feature over HTTP', () => {
     expect(file.type).toBe('text/csv; charset=utf-8');
     expect(file.content.trim().split('\r\n')).toHaveLength(4);
     expect(verifyAcknowledgementCsv(file.content, campaignId, SECRET)).toEqual([]);
+  });
+
+  it('when the bot has no public address, then an export is not written and the owner is told how IT can run it, with its row count', async () => {
+    const unlinked = await startBot(store, connector.url, null);
+    try {
+      await unlinked.message(OWNER, `campaign export ${campaignId}`);
+      expect(connector.calls.map((c) => c.body.text)).toContainEqual(expect.stringContaining(`The export of ${campaignId} (3 rows) cannot be linked from chat`));
+      expect(unlinked.offered).toEqual([]);
+    } finally {
+      await unlinked.close();
+    }
   });
 
   it('when the owner types "campaign start", then a preview says who it reaches and nothing is sent until Start; Cancel sends nothing', async () => {
