@@ -2,7 +2,8 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
+import { finished, pipeline } from 'node:stream/promises';
 import restify from 'restify';
 import { RouteInstaller } from './server';
 
@@ -14,7 +15,7 @@ export interface OfferedFile {
 }
 
 /** The part of the file links a feature uses: offering a file. */
-export type FileOffers = Pick<FileLinks, 'offer'>;
+export type FileOffers = Pick<FileLinks, 'offerWritten'>;
 
 /**
  * Files the bot hands to a person as a short-lived link it serves itself (GET /files/<id>?e=<expiry>&s=<signature>),
@@ -26,6 +27,13 @@ export type FileOffers = Pick<FileLinks, 'offer'>;
 export interface FileLinks {
   /** Writes the content and returns its link; undefined when the bot has no public address to link to. */
   offer(fileName: string, contentType: string, content: string | Buffer): Promise<OfferedFile | undefined>;
+  /**
+   * Writes a file as it is made, chunk by chunk with the disk's back-pressure (never whole in memory), and returns its
+   * link with what the writer returned; undefined, without calling the writer, when there is no public address.
+   */
+  offerWritten<T extends { fileName: string }>(
+    contentType: string, write: (sink: { write(chunk: string): Promise<void> }) => Promise<T>,
+  ): Promise<{ offered: OfferedFile; result: T } | undefined>;
   /** Sets the address links start with, once known (local mode: after listen). */
   setBaseUrl(url: string): void;
   /** The GET route; install it with the server's routes. */
@@ -91,6 +99,37 @@ export function createFileLinks(options: FileLinksOptions = {}): FileLinks {
       const bytes = typeof content === 'string' ? Buffer.byteLength(content) : content.length;
       options.logger?.info({ event: 'file.offered', id, bytes }, 'file offered for download');
       return { url: `${baseUrl}/files/${id}?e=${expiresAt}&s=${sign(id, expiresAt)}`, expiresAt: new Date(expiresAt).toISOString(), bytes };
+    },
+
+    async offerWritten<T extends { fileName: string }>(
+      contentType: string, write: (sink: { write(chunk: string): Promise<void> }) => Promise<T>,
+    ): Promise<{ offered: OfferedFile; result: T } | undefined> {
+      links.sweep();
+      if (!baseUrl) return undefined;
+      const id = randomBytes(16).toString('hex');
+      const file = path.join(dir, id);
+      const out = fs.createWriteStream(file, { mode: 0o600 });
+      const failed = new Promise<never>((_, reject) => out.once('error', reject));
+      failed.catch(() => undefined);
+      let result: T;
+      try {
+        result = await write({
+          write: async (chunk) => {
+            if (!out.write(chunk)) await Promise.race([once(out, 'drain'), failed]);
+          },
+        });
+        out.end();
+        await Promise.race([finished(out), failed]);
+      } catch (err) {
+        out.destroy();
+        fs.rmSync(file, { force: true });
+        throw err;
+      }
+      const expiresAt = now() + ttlMs;
+      files.set(id, { fileName: result.fileName, contentType, expiresAt });
+      const bytes = fs.statSync(file).size;
+      options.logger?.info({ event: 'file.offered', id, bytes }, 'file offered for download');
+      return { offered: { url: `${baseUrl}/files/${id}?e=${expiresAt}&s=${sign(id, expiresAt)}`, expiresAt: new Date(expiresAt).toISOString(), bytes }, result };
     },
 
     setBaseUrl(url) {

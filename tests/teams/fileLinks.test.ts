@@ -55,6 +55,29 @@ describe('file links the bot serves', () => {
     expect((await fetch(offered!.url)).status).toBe(404);
   });
 
+  it('when a file is written as it is made, then the link downloads every chunk; a writer that fails leaves no file', async () => {
+    const line = 'Person,person@school.example,Maths\r\n';
+    const written = await links.offerWritten('text/csv; charset=utf-8', async (sink) => {
+      for (let i = 0; i < 5000; i++) await sink.write(line);
+      return { fileName: 'acknowledgements-big.csv', rows: 5000 };
+    });
+    expect(written?.result.rows).toBe(5000);
+    expect(written?.offered.bytes).toBe(5000 * line.length);
+    const res = await fetch(written!.offered.url);
+    expect(res.headers.get('content-disposition')).toContain('filename="acknowledgements-big.csv"');
+    expect((await res.text()).length).toBe(5000 * line.length);
+    const dir = fs.readdirSync(require('node:os').tmpdir()).filter((d: string) => d.startsWith('policy-bot-files-'));
+    const countFiles = () => dir.reduce((n, d) => n + fs.readdirSync(require('node:path').join(require('node:os').tmpdir(), d)).length, 0);
+    const before = countFiles();
+    await expect(links.offerWritten('text/csv', async (sink) => { await sink.write('half'); throw new Error('store down'); })).rejects.toThrow('store down');
+    expect(countFiles()).toBe(before);
+    const noAddress = createFileLinks();
+    let called = false;
+    expect(await noAddress.offerWritten('text/csv', async () => { called = true; return { fileName: 'a.csv' }; })).toBeUndefined();
+    expect(called).toBe(false);
+    noAddress.close();
+  });
+
   it('when links expire, then their files are deleted; when the bot has no public address, then nothing is offered', async () => {
     const offered = await links.offer('a.csv', 'text/csv', 'rows');
     const before = fs.readdirSync(require('node:os').tmpdir()).filter((d: string) => d.startsWith('policy-bot-files-'));

@@ -1,7 +1,7 @@
 import { TableClient, odata } from '@azure/data-tables';
 import { randomInt, randomUUID } from 'node:crypto';
 import {
-  AcknowledgementStore, AppendAcknowledgementResult, ClaimRequest, DeliveryCounts, DeliveryOutcome, StoreError,
+  AcknowledgementStore, AppendAcknowledgementResult, ClaimRequest, DeliveryCounts, DeliveryOutcome, DeliveryTally, ExportRecord, StoreError,
   emptyDeliveryCounts,
 } from '../../features/acknowledgement/domain/acknowledgementStore';
 import {
@@ -12,6 +12,8 @@ import {
   DELIVERY_SHARDS, Entity, key, opt, ackPartition, newDeliveryEntity, campaignEntity, toPolicyVersion, toStaff, toCampaign, toDelivery, toAcknowledgement,
 } from './azureTableAcknowledgementEntities';
 import { AzureTableStoreOptions, BATCH, openTables, statusOf, TableAccess, TableName } from './azureTableAccess';
+
+import { createCampaignViews } from './azureTableCampaignViews';
 
 export type { AzureTableStoreOptions } from './azureTableAccess';
 
@@ -27,6 +29,8 @@ const HELD_ETAG_LIMIT = 20_000;
 
 class AzureTableAcknowledgementStore extends TableAccess implements AcknowledgementStore {
   private readonly heldEtags = new Map<string, { etag: string; workerId: string }>();
+
+  private readonly views = createCampaignViews(this);
 
   constructor(t: Record<TableName, TableClient>) {
     super(t);
@@ -286,6 +290,13 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
     }
     return counts;
   }
+
+  // Counted from the records on every call (azureTableCampaignViews.ts): no tallies are kept on Table storage yet.
+  tallyDeliveries(campaignId: string): Promise<DeliveryTally[]> { return this.views.tallyDeliveries(campaignId); }
+
+  exportRecords(campaignId: string, pageSize: number): AsyncIterable<ExportRecord[]> { return this.views.exportRecords(campaignId, pageSize); }
+
+  listOutstanding(campaignId: string): Promise<string[]> { return this.views.listOutstanding(campaignId); }
 
   async markReminded(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean> {
     const threshold = new Date(Date.parse(now) - minIntervalMs).toISOString();

@@ -74,4 +74,62 @@ export const ACKNOWLEDGEMENT_MIGRATIONS: readonly Migration[] = [
     ALTER TABLE ack_deliveries ADD COLUMN excused_by TEXT;
     `,
   },
+  {
+    // Owner views at 50,000 staff: status reads counts kept as deliveries and acknowledgements are written, not
+    // every recipient. Each delivery carries the department and school it was counted under (recorded when the
+    // person was added to the campaign) and when it was acknowledged; triggers keep one tally row per combination.
+    // Existing campaigns get their columns and tallies built here, once.
+    version: 5,
+    sql: `
+    ALTER TABLE ack_deliveries ADD COLUMN department TEXT;
+    ALTER TABLE ack_deliveries ADD COLUMN school TEXT;
+    ALTER TABLE ack_deliveries ADD COLUMN acknowledged_at TEXT;
+    UPDATE ack_deliveries SET
+      department = (SELECT s.department FROM ack_staff s WHERE s.user_id = ack_deliveries.user_id),
+      school = (SELECT s.school FROM ack_staff s WHERE s.user_id = ack_deliveries.user_id),
+      acknowledged_at = (SELECT MIN(a.acknowledged_at) FROM ack_acknowledgements a JOIN ack_campaigns c ON c.id = ack_deliveries.campaign_id
+        WHERE a.policy_id = c.policy_id AND a.version_hash = c.version_hash AND a.user_id = ack_deliveries.user_id
+        AND (a.campaign_id = c.id OR a.acknowledged_at >= c.started_at));
+    CREATE TABLE ack_delivery_tallies (
+      campaign_id TEXT NOT NULL, department TEXT NOT NULL, school TEXT NOT NULL, state TEXT NOT NULL,
+      acknowledged INTEGER NOT NULL, excused INTEGER NOT NULL, opened INTEGER NOT NULL, n INTEGER NOT NULL,
+      PRIMARY KEY (campaign_id, department, school, state, acknowledged, excused, opened));
+    INSERT INTO ack_delivery_tallies
+      SELECT campaign_id, COALESCE(department, ''), COALESCE(school, ''), state, acknowledged_at IS NOT NULL,
+        excused_at IS NOT NULL, opened_at IS NOT NULL, COUNT(*)
+      FROM ack_deliveries GROUP BY 1, 2, 3, 4, 5, 6, 7;
+    CREATE TRIGGER ack_deliveries_tally_insert AFTER INSERT ON ack_deliveries BEGIN
+      INSERT INTO ack_delivery_tallies VALUES (NEW.campaign_id, COALESCE(NEW.department, ''), COALESCE(NEW.school, ''),
+        NEW.state, NEW.acknowledged_at IS NOT NULL, NEW.excused_at IS NOT NULL, NEW.opened_at IS NOT NULL, 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+    END;
+    CREATE TRIGGER ack_deliveries_tally_update AFTER UPDATE ON ack_deliveries
+      WHEN OLD.state IS NOT NEW.state OR OLD.department IS NOT NEW.department OR OLD.school IS NOT NEW.school
+        OR (OLD.acknowledged_at IS NULL) <> (NEW.acknowledged_at IS NULL) OR (OLD.excused_at IS NULL) <> (NEW.excused_at IS NULL)
+        OR (OLD.opened_at IS NULL) <> (NEW.opened_at IS NULL) OR OLD.campaign_id IS NOT NEW.campaign_id
+    BEGIN
+      UPDATE ack_delivery_tallies SET n = n - 1 WHERE campaign_id = OLD.campaign_id AND department = COALESCE(OLD.department, '')
+        AND school = COALESCE(OLD.school, '') AND state = OLD.state AND acknowledged = (OLD.acknowledged_at IS NOT NULL)
+        AND excused = (OLD.excused_at IS NOT NULL) AND opened = (OLD.opened_at IS NOT NULL);
+      INSERT INTO ack_delivery_tallies VALUES (NEW.campaign_id, COALESCE(NEW.department, ''), COALESCE(NEW.school, ''),
+        NEW.state, NEW.acknowledged_at IS NOT NULL, NEW.excused_at IS NOT NULL, NEW.opened_at IS NOT NULL, 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+    END;
+    CREATE TRIGGER ack_deliveries_tally_delete AFTER DELETE ON ack_deliveries BEGIN
+      UPDATE ack_delivery_tallies SET n = n - 1 WHERE campaign_id = OLD.campaign_id AND department = COALESCE(OLD.department, '')
+        AND school = COALESCE(OLD.school, '') AND state = OLD.state AND acknowledged = (OLD.acknowledged_at IS NOT NULL)
+        AND excused = (OLD.excused_at IS NOT NULL) AND opened = (OLD.opened_at IS NOT NULL);
+    END;
+    -- An acknowledgement marks the person's deliveries in every campaign it counts for: its own, and any campaign of
+    -- the same version started before it (a department campaign running beside a whole-school one).
+    CREATE TRIGGER ack_acknowledgements_mark_deliveries AFTER INSERT ON ack_acknowledgements BEGIN
+      UPDATE ack_deliveries SET acknowledged_at = NEW.acknowledged_at
+        WHERE user_id = NEW.user_id AND acknowledged_at IS NULL AND campaign_id IN (SELECT id FROM ack_campaigns
+          WHERE policy_id = NEW.policy_id AND version_hash = NEW.version_hash AND (id = NEW.campaign_id OR started_at <= NEW.acknowledged_at));
+    END;
+    CREATE INDEX ack_deliveries_outstanding ON ack_deliveries (campaign_id, state, acknowledged_at, excused_at);
+    -- The export pages through a campaign by name without sorting it.
+    CREATE INDEX ack_staff_by_name ON ack_staff (display_name COLLATE NOCASE, user_id);
+    `,
+  },
 ];

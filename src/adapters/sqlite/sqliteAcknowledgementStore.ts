@@ -1,5 +1,5 @@
 import {
-  AcknowledgementStore, AppendAcknowledgementResult, ClaimRequest, DeliveryCounts, DeliveryOutcome, StoreError,
+  AcknowledgementStore, AppendAcknowledgementResult, ClaimRequest, DeliveryCounts, DeliveryOutcome, DeliveryTally, ExportRecord, StoreError,
   emptyDeliveryCounts,
 } from '../../features/acknowledgement/domain/acknowledgementStore';
 import {
@@ -9,10 +9,10 @@ import {
 import type { Statement } from 'better-sqlite3';
 import { SqliteDatabase, migrate, openSqliteDatabase } from './sqliteDatabase';
 import { ACKNOWLEDGEMENT_MIGRATIONS } from './sqliteAcknowledgementSchema';
+import { Row, toAcknowledgement, toCampaign, toDelivery, toPolicyVersion, toStaff } from './sqliteAcknowledgementRows';
 
 export { ACKNOWLEDGEMENT_MIGRATIONS } from './sqliteAcknowledgementSchema';
 
-type Row = Record<string, unknown>;
 const str = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
 
 /** Opens the SQLite acknowledgement store at a path (":memory:" for tests), applying migrations. */
@@ -65,7 +65,19 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
       defer: p(`UPDATE ack_deliveries SET state = 'pending', not_before = @notBefore, reason = @reason,
         claimed_by = NULL, lease_until = NULL, updated_at = @now
         WHERE campaign_id = @campaign AND user_id = @user AND state = 'claimed' AND claimed_by = @worker`),
-      addDelivery: p(`INSERT INTO ack_deliveries (campaign_id, user_id, state, updated_at) VALUES (?, ?, 'pending', ?)
+      // The department and school are recorded as the person joins the campaign, and an acknowledgement already made
+      // (in a campaign beside this one, after it started) counts at once: the tallies stay right without a scan.
+      addDelivery: p(`INSERT INTO ack_deliveries (campaign_id, user_id, state, updated_at, department, school, acknowledged_at)
+        SELECT @campaign, @user, 'pending', @now, s.department, s.school,
+          (SELECT MIN(a.acknowledged_at) FROM ack_acknowledgements a JOIN ack_campaigns c ON c.id = @campaign
+            WHERE a.policy_id = c.policy_id AND a.version_hash = c.version_hash AND a.user_id = @user
+            AND (a.campaign_id = c.id OR a.acknowledged_at >= c.started_at))
+        FROM (SELECT 1) LEFT JOIN ack_staff s ON s.user_id = @user WHERE true
+        ON CONFLICT (campaign_id, user_id) DO NOTHING`),
+      // The same without looking for acknowledgements, when the version has none yet (a campaign's first start).
+      addDeliveryNoAcks: p(`INSERT INTO ack_deliveries (campaign_id, user_id, state, updated_at, department, school)
+        SELECT @campaign, @user, 'pending', @now, s.department, s.school
+        FROM (SELECT 1) LEFT JOIN ack_staff s ON s.user_id = @user WHERE true
         ON CONFLICT (campaign_id, user_id) DO NOTHING`),
       remind: p(`UPDATE ack_deliveries SET last_reminded_at = @now, remind_count = remind_count + 1, updated_at = @now
         WHERE campaign_id = @campaign AND user_id = @user AND (last_reminded_at IS NULL OR last_reminded_at <= @threshold)`),
@@ -184,7 +196,10 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
   async addDeliveries(campaignId: string, userIds: readonly string[], now: string): Promise<number> {
     return this.db.transaction(() => {
       let added = 0;
-      for (const id of userIds) added += this.stmt.addDelivery.run(campaignId, id, now).changes;
+      const anyAck = this.q(`SELECT 1 FROM ack_campaigns c JOIN ack_acknowledgements a ON a.policy_id = c.policy_id
+        AND a.version_hash = c.version_hash WHERE c.id = ? LIMIT 1`).get(campaignId);
+      const add = anyAck ? this.stmt.addDelivery : this.stmt.addDeliveryNoAcks;
+      for (const id of userIds) added += add.run({ campaign: campaignId, user: id, now }).changes;
       return added;
     })();
   }
@@ -232,6 +247,63 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
       .all(campaignId) as { state: DeliveryState; n: number }[];
     for (const r of rows) counts[r.state] = r.n;
     return counts;
+  }
+
+  async tallyDeliveries(campaignId: string): Promise<DeliveryTally[]> {
+    const rows = this.q(`SELECT department, school, state, acknowledged, excused, opened, n FROM ack_delivery_tallies
+      WHERE campaign_id = ? AND n > 0`).all(campaignId) as Row[];
+    return rows.map((r) => ({
+      ...(r.department ? { department: String(r.department) } : {}), ...(r.school ? { school: String(r.school) } : {}),
+      state: r.state as DeliveryState, acknowledged: r.acknowledged === 1, excused: r.excused === 1, opened: r.opened === 1,
+      count: Number(r.n),
+    }));
+  }
+
+  async *exportRecords(campaignId: string, pageSize: number): AsyncIterable<ExportRecord[]> {
+    const campaign = await this.getCampaign(campaignId);
+    if (!campaign) return;
+    // Keyset pages walking the staff list's name index: each page reads about pageSize rows, never sorts the campaign.
+    const byName = this.q(`SELECT d.user_id, d.state, d.opened_at, d.excused_at, d.acknowledged_at, s.display_name, s.upn, s.department
+      FROM ack_staff s INDEXED BY ack_staff_by_name JOIN ack_deliveries d ON d.campaign_id = @campaign AND d.user_id = s.user_id
+      WHERE (s.display_name COLLATE NOCASE, s.user_id) > (@name, @user)
+      ORDER BY s.display_name COLLATE NOCASE, s.user_id LIMIT @limit`);
+    // Then anyone no longer in the staff list, by id, in slices of the campaign's key.
+    const byId = this.q(`SELECT d.user_id, d.state, d.opened_at, d.excused_at, d.acknowledged_at,
+        EXISTS (SELECT 1 FROM ack_staff s WHERE s.user_id = d.user_id) AS known
+      FROM ack_deliveries d WHERE d.campaign_id = @campaign AND d.user_id > @user ORDER BY d.user_id LIMIT @limit`);
+    const ackOf = this.q(`SELECT * FROM ack_acknowledgements WHERE policy_id = @policy AND version_hash = @version AND user_id = @user
+      AND (campaign_id = @campaign OR acknowledged_at >= @startedAt) ORDER BY campaign_id = @campaign DESC, acknowledged_at, seq LIMIT 1`);
+    const toRecord = (r: Row): ExportRecord => {
+      const ack = r.acknowledged_at != null ? ackOf.get({
+        policy: campaign.policyId, version: campaign.versionHash, user: r.user_id, campaign: campaignId, startedAt: campaign.startedAt,
+      }) as Row | undefined : undefined;
+      return {
+        userId: String(r.user_id), state: r.state as DeliveryState,
+        ...(r.display_name != null ? { staff: {
+          displayName: String(r.display_name), userPrincipalName: String(r.upn), ...(r.department != null ? { department: String(r.department) } : {}),
+        } } : {}),
+        ...(r.opened_at != null ? { openedAt: String(r.opened_at) } : {}), ...(r.excused_at != null ? { excusedAt: String(r.excused_at) } : {}),
+        ...(ack ? { acknowledgement: toAcknowledgement(ack) } : {}),
+      };
+    };
+    for (let name = '', user = ''; ;) {
+      const rows = byName.all({ campaign: campaignId, name, user, limit: pageSize }) as Row[];
+      if (rows.length > 0) yield rows.map(toRecord);
+      if (rows.length < pageSize) break;
+      ({ display_name: name, user_id: user } = rows[rows.length - 1] as { display_name: string; user_id: string });
+    }
+    for (let user = ''; ;) {
+      const rows = byId.all({ campaign: campaignId, user, limit: pageSize }) as Row[];
+      // Yielded even when empty: the caller yields to the event loop between pages, and this pass reads the whole campaign.
+      yield rows.filter((r) => r.known === 0).map(toRecord);
+      if (rows.length < pageSize) break;
+      user = String(rows[rows.length - 1].user_id);
+    }
+  }
+
+  async listOutstanding(campaignId: string): Promise<string[]> {
+    return (this.q(`SELECT user_id FROM ack_deliveries WHERE campaign_id = ? AND state = 'sent' AND acknowledged_at IS NULL
+      AND excused_at IS NULL ORDER BY user_id`).pluck().all(campaignId) as unknown[]).map(String);
   }
 
   async markReminded(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean> {
@@ -303,59 +375,4 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
   async close(): Promise<void> {
     if (this.ownsDb && this.db.open) this.db.close();
   }
-}
-
-function toPolicyVersion(r: Row): PolicyVersion {
-  return {
-    policyId: String(r.policy_id), versionHash: String(r.version_hash), title: String(r.title),
-    ...(r.version_label != null ? { versionLabel: String(r.version_label) } : {}),
-    ...(r.review_date != null ? { reviewDate: String(r.review_date) } : {}),
-    keyPoints: JSON.parse(String(r.key_points)) as string[],
-    ...(r.read_url != null ? { readUrl: String(r.read_url) } : {}),
-    material: r.material === 1, ...(r.wording_hash != null ? { wordingHash: String(r.wording_hash) } : {}),
-    publishedAt: String(r.published_at),
-  };
-}
-
-function toStaff(r: Row): StaffMember {
-  return {
-    userId: String(r.user_id), userPrincipalName: String(r.upn), displayName: String(r.display_name),
-    ...(r.department != null ? { department: String(r.department) } : {}),
-    ...(r.school != null ? { school: String(r.school) } : {}),
-    active: r.active === 1, source: r.source as StaffMember['source'], updatedAt: String(r.updated_at),
-  };
-}
-
-function toCampaign(r: Row): Campaign {
-  return {
-    id: String(r.id), policyId: String(r.policy_id), versionHash: String(r.version_hash),
-    audience: JSON.parse(String(r.audience)) as Campaign['audience'], dueDate: String(r.due_date),
-    startedAt: String(r.started_at), startedBy: String(r.started_by), round: Number(r.round),
-    seriesId: String(r.series_id), status: r.status as Campaign['status'],
-    ...(r.next_round_at != null ? { nextRoundAt: String(r.next_round_at) } : {}),
-    ...(r.closed_at != null ? { closedAt: String(r.closed_at) } : {}),
-  };
-}
-
-function toDelivery(r: Row): Delivery {
-  const opt = (key: string, col: string) => (r[col] != null ? { [key]: String(r[col]) } : {});
-  return {
-    campaignId: String(r.campaign_id), userId: String(r.user_id), state: r.state as DeliveryState,
-    attempts: Number(r.attempts), remindCount: Number(r.remind_count), updatedAt: String(r.updated_at),
-    ...opt('claimedBy', 'claimed_by'), ...opt('leaseUntil', 'lease_until'), ...opt('notBefore', 'not_before'),
-    ...opt('reason', 'reason'), ...opt('sentAt', 'sent_at'), ...opt('activityId', 'activity_id'),
-    ...opt('conversationId', 'conversation_id'), ...opt('lastRemindedAt', 'last_reminded_at'), ...opt('openedAt', 'opened_at'),
-    ...opt('lastDigestAt', 'last_digest_at'), ...opt('excusedAt', 'excused_at'), ...opt('excusedBy', 'excused_by'),
-  };
-}
-
-function toAcknowledgement(r: Row): Acknowledgement {
-  return {
-    policyId: String(r.policy_id), versionHash: String(r.version_hash), userId: String(r.user_id),
-    userPrincipalName: String(r.upn), displayName: String(r.display_name),
-    ...(r.department != null ? { department: String(r.department) } : {}),
-    ...(r.school != null ? { school: String(r.school) } : {}),
-    ...(r.campaign_id ? { campaignId: String(r.campaign_id) } : {}),
-    acknowledgedAt: String(r.acknowledged_at), channel: r.channel as Acknowledgement['channel'],
-  };
 }

@@ -63,3 +63,39 @@ describe('SQLite acknowledgement store', () => {
     await b.close();
   });
 });
+
+describe('SQLite acknowledgement store upgrade', () => {
+  it('when a database from before the tallies is opened, then its running campaign is counted once, departments and acknowledgements included', async () => {
+    const { ACKNOWLEDGEMENT_MIGRATIONS } = await import('../../../src/adapters/sqlite/sqliteAcknowledgementSchema');
+    const { migrate } = await import('../../../src/adapters/sqlite/sqliteDatabase');
+    const file = path.join(dir, 'upgrade.sqlite');
+    const db = openSqliteDatabase(file);
+    migrate(db, 'acknowledgement', ACKNOWLEDGEMENT_MIGRATIONS.filter((m) => m.version <= 4));
+    db.prepare(`INSERT INTO ack_campaigns (id, policy_id, version_hash, audience, due_date, started_at, started_by, round, series_id, status)
+      VALUES ('c1', 'p', 'h', '{"kind":"all"}', '2026-09-30', '2026-09-01T00:00:00.000Z', 'owner', 1, 'c1', 'active')`).run();
+    const person = db.prepare(`INSERT INTO ack_staff (user_id, upn, display_name, department, school, active, source, updated_at)
+      VALUES (?, ?, ?, ?, NULL, 1, 'graph', '2026-09-01T00:00:00.000Z')`);
+    const delivery = db.prepare(`INSERT INTO ack_deliveries (campaign_id, user_id, state, updated_at, opened_at) VALUES ('c1', ?, ?, '2026-09-01T00:00:00.000Z', ?)`);
+    const rows: [string, string, string, string | null][] = [
+      ['a', 'Maths', 'sent', null], ['b', 'Maths', 'sent', '2026-09-02T00:00:00.000Z'], ['c', 'Art', 'pending', null],
+    ];
+    for (const [id, dept, state, opened] of rows) {
+      person.run(id, `${id}@x`, id.toUpperCase(), dept);
+      delivery.run(id, state, opened);
+    }
+    db.prepare(`INSERT INTO ack_acknowledgements (policy_id, version_hash, user_id, upn, display_name, department, school, campaign_id, acknowledged_at, channel)
+      VALUES ('p', 'h', 'a', 'a@x', 'A', 'Maths', NULL, 'c1', '2026-09-03T00:00:00.000Z', 'teams')`).run();
+    db.close();
+
+    const store = createSqliteAcknowledgementStore(file);
+    const tallies = await store.tallyDeliveries('c1');
+    expect(tallies).toEqual(expect.arrayContaining([
+      { department: 'Maths', state: 'sent', acknowledged: true, excused: false, opened: false, count: 1 },
+      { department: 'Maths', state: 'sent', acknowledged: false, excused: false, opened: true, count: 1 },
+      { department: 'Art', state: 'pending', acknowledged: false, excused: false, opened: false, count: 1 },
+    ]));
+    expect(tallies).toHaveLength(3);
+    expect(await store.listOutstanding('c1')).toEqual(['b']);
+    await store.close();
+  });
+});

@@ -250,6 +250,69 @@ export function describeAcknowledgementStoreContract(name: string, factory: Stor
       expect(new Set(results.map((r) => r.acknowledgement.acknowledgedAt)).size).toBe(1);
     });
 
+    it('when deliveries are sent, read, excused and acknowledged, then the tallies count each person once by department', async () => {
+      await store.upsertStaff([1, 2, 3, 4, 5].map((n) => staff(n)));
+      await store.createCampaign(campaign('c1'));
+      await store.addDeliveries('c1', [1, 2, 3, 4, 5].map((n) => staff(n).userId), at(0));
+      const held = await store.claimDeliveries({ campaignId: 'c1', workerId: 'w', limit: 4, leaseMs: 60_000, now: at(1) });
+      // Which four a store hands out is its own affair: the last of them (by id) blocked the bot.
+      const ids = held.map((d) => d.userId).sort();
+      for (const id of ids) await store.completeDelivery('c1', id, 'w', { state: id === ids[3] ? 'blocked' : 'sent' }, at(2));
+      const sent = ids.slice(0, 3);
+      await store.appendAcknowledgement(ack(sent[0], at(3)));
+      await store.appendAcknowledgement({ ...ack(sent[0], at(4)), campaignId: 'other' });
+      await store.markOpened('c1', sent[1], at(3));
+      await store.setExcused('c1', sent[2], { by: 'owner-1', at: at(3) });
+      const tallies = await store.tallyDeliveries('c1');
+      expect(tallies.reduce((n, t) => n + t.count, 0)).toBe(5);
+      const count = (f: (t: (typeof tallies)[number]) => boolean) => tallies.filter(f).reduce((n, t) => n + t.count, 0);
+      expect(count((t) => t.acknowledged)).toBe(1);
+      expect(count((t) => t.excused)).toBe(1);
+      expect(count((t) => t.opened && !t.acknowledged)).toBe(1);
+      expect(count((t) => t.state === 'blocked')).toBe(1);
+      expect(count((t) => t.state === 'pending')).toBe(1);
+      expect(count((t) => t.department === 'Maths')).toBe(3);
+      expect(count((t) => t.department === 'English')).toBe(2);
+      expect(count((t) => t.state === 'sent')).toBe(3);
+      expect(await store.listOutstanding('c1')).toEqual([sent[1]]);
+      expect(await store.tallyDeliveries('nobody')).toEqual([]);
+    });
+
+    it('when someone acknowledged this version after the campaign started, then joining it later counts them as done', async () => {
+      await store.upsertStaff([staff(1)]);
+      await store.createCampaign(campaign('c1'));
+      await store.appendAcknowledgement({ ...ack('user-0001', at(5)), campaignId: 'department-campaign' });
+      await store.addDeliveries('c1', ['user-0001'], at(6));
+      expect(await store.tallyDeliveries('c1')).toEqual([
+        { department: 'Maths', state: 'pending', acknowledged: true, excused: false, opened: false, count: 1 },
+      ]);
+    });
+
+    it('when a campaign is exported in pages, then everyone comes once, by name, with the acknowledgement that counts', async () => {
+      await store.upsertStaff([3, 1, 2, 5].map((n) => staff(n)));
+      await store.createCampaign(campaign('c1'));
+      await store.addDeliveries('c1', ['user-0003', 'user-0001', 'user-0002', 'user-0005', 'zz-ghost'], at(0));
+      await store.appendAcknowledgement({ ...ack('user-0002', at(2)), campaignId: 'other' });
+      await store.appendAcknowledgement(ack('user-0002', at(3)));
+      await store.setExcused('c1', 'user-0005', { by: 'owner-1', at: at(3) });
+      const pages: string[][] = [];
+      const records = [];
+      for await (const page of store.exportRecords('c1', 2)) {
+        expect(page.length).toBeLessThanOrEqual(2);
+        if (page.length > 0) pages.push(page.map((r) => r.userId));
+        records.push(...page);
+      }
+      expect(pages).toEqual([['user-0001', 'user-0002'], ['user-0003', 'user-0005'], ['zz-ghost']]);
+      expect(records[1]).toMatchObject({ staff: { displayName: 'Person 2', userPrincipalName: 'u2@school.example', department: 'English' },
+        acknowledgement: { campaignId: 'c1', acknowledgedAt: at(3) } });
+      expect(records[0].acknowledgement).toBeUndefined();
+      expect(records[3]).toMatchObject({ excusedAt: at(3), state: 'pending' });
+      expect(records[4].staff).toBeUndefined();
+      const none = [];
+      for await (const page of store.exportRecords('nobody', 2)) none.push(...page);
+      expect(none).toEqual([]);
+    });
+
     it('when audit lines are appended, then they read back by subject in order', async () => {
       await store.appendAudit({ at: at(0), actor: 'owner-1', action: 'campaign.start', subject: 'c1', details: { recipients: 3 } });
       await store.appendAudit({ at: at(1), actor: 'system', action: 'campaign.remind', subject: 'c1' });

@@ -27,8 +27,36 @@ export interface AppendAcknowledgementResult {
   acknowledgement: Acknowledgement;
 }
 
+/** One person's line of a campaign export as the store holds it: the delivery, who they are, their acknowledgement. */
+export interface ExportRecord {
+  userId: string;
+  /** From the staff list, when the person is in it. */
+  staff?: Pick<StaffMember, 'displayName' | 'userPrincipalName' | 'department'>;
+  state: DeliveryState;
+  openedAt?: string;
+  excusedAt?: string;
+  /** The acknowledgement that counts for the campaign: one made in it, else the first of its version after it started. */
+  acknowledgement?: Acknowledgement;
+}
+
 /** Counts of deliveries by state. */
 export type DeliveryCounts = Record<DeliveryState, number>;
+
+/**
+ * How many of a campaign's deliveries share one department, school, state and progress: the counts an owner's
+ * status is built from, kept as deliveries and acknowledgements are written rather than counted by a scan.
+ */
+export interface DeliveryTally {
+  department?: string;
+  school?: string;
+  state: DeliveryState;
+  /** Acknowledged the campaign's version in this campaign, or after it started. */
+  acknowledged: boolean;
+  excused: boolean;
+  /** Teams said they read the card. */
+  opened: boolean;
+  count: number;
+}
 
 /**
  * The storage port of the acknowledgement domain. Two adapters implement it and pass the same contract
@@ -90,6 +118,16 @@ export interface AcknowledgementStore {
   listDeliveries(campaignId: string): Promise<Delivery[]>;
   /** How many deliveries of a campaign are in each state. */
   countDeliveries(campaignId: string): Promise<DeliveryCounts>;
+  /** The campaign's deliveries counted by department, school, state and progress (no zero rows). */
+  tallyDeliveries(campaignId: string): Promise<DeliveryTally[]>;
+  /**
+   * The campaign's export records in pages of at most `pageSize`: people in the staff list by name (case folded) then
+   * user id, then anyone no longer in it by user id. Each page is read when asked for, so a caller can write one and
+   * yield before the next; a page may be empty.
+   */
+  exportRecords(campaignId: string, pageSize: number): AsyncIterable<ExportRecord[]>;
+  /** People who have the card (sent) and have neither acknowledged nor been excused: those a reminder goes to. */
+  listOutstanding(campaignId: string): Promise<string[]>;
   /**
    * Marks a reminder as sent, only when the last one was at least `minIntervalMs` ago (or never); returns
    * whether it marked. Atomic, so two instances never both remind the same person inside the interval.

@@ -1,5 +1,5 @@
-import { DeliveryCounts, emptyDeliveryCounts } from './acknowledgementStore';
-import { Campaign, Delivery, PolicyVersion, StaffMember } from './acknowledgementTypes';
+import { DeliveryCounts, DeliveryTally, ExportRecord, emptyDeliveryCounts } from './acknowledgementStore';
+import { Acknowledgement, Campaign, Delivery, PolicyVersion, StaffMember } from './acknowledgementTypes';
 
 /** One row of the status breakdown. */
 export interface GroupStatus {
@@ -28,36 +28,34 @@ export interface CampaignStatus {
   groups: GroupStatus[];
 }
 
-/** A campaign's progress from its deliveries, the staff list and who has acknowledged. */
-export function summarise(
-  campaign: Campaign, version: PolicyVersion, deliveries: Delivery[], staff: Map<string, StaffMember>, acked: Map<string, string>,
-): CampaignStatus {
+/** A campaign's progress from its delivery tallies: the same few rows at 40 staff and at 50,000. */
+export function summariseTallies(campaign: Campaign, version: PolicyVersion, tallies: readonly DeliveryTally[]): CampaignStatus {
   const counts = emptyDeliveryCounts();
-  for (const d of deliveries) counts[d.state] += 1;
-  const people = deliveries.map((d) => staff.get(d.userId));
-  const schools = new Set(people.map((p) => p?.school).filter(Boolean));
-  const departments = new Set(people.map((p) => p?.department).filter(Boolean));
+  const schools = new Set(tallies.map((t) => t.school).filter(Boolean));
+  const departments = new Set(tallies.map((t) => t.department).filter(Boolean));
   const groupLabel = schools.size > 1 ? 'School' : departments.size > 0 ? 'Department' : undefined;
   const groups = new Map<string, GroupStatus>();
+  let total = 0;
   let acknowledged = 0;
   let openedNotAcknowledged = 0;
   let notOpened = 0;
   let excused = 0;
-  deliveries.forEach((d, i) => {
-    const done = acked.has(d.userId);
-    if (done) acknowledged += 1;
-    else if (d.excusedAt) excused += 1;
-    else if (d.state === 'sent' && d.openedAt) openedNotAcknowledged += 1;
-    else if (d.state === 'sent') notOpened += 1;
-    if (!groupLabel) return;
-    const name = (groupLabel === 'School' ? people[i]?.school : people[i]?.department) ?? 'Not recorded';
+  for (const t of tallies) {
+    const n = t.count;
+    total += n;
+    counts[t.state] += n;
+    if (t.acknowledged) acknowledged += n;
+    else if (t.excused) excused += n;
+    else if (t.state === 'sent' && t.opened) openedNotAcknowledged += n;
+    else if (t.state === 'sent') notOpened += n;
+    if (!groupLabel) continue;
+    const name = (groupLabel === 'School' ? t.school : t.department) ?? 'Not recorded';
     const g = groups.get(name) ?? { name, total: 0, acknowledged: 0, percent: 0 };
-    g.total += 1;
-    if (done) g.acknowledged += 1;
+    g.total += n;
+    if (t.acknowledged) g.acknowledged += n;
     groups.set(name, g);
-  });
+  }
   for (const g of groups.values()) g.percent = percent(g.acknowledged, g.total);
-  const total = deliveries.length;
   return {
     campaign, version, total, acknowledged, outstanding: total - acknowledged, openedNotAcknowledged, notOpened, excused,
     percent: percent(acknowledged, total),
@@ -66,9 +64,59 @@ export function summarise(
   };
 }
 
+/**
+ * Tallies counted from the records themselves, for a store that keeps no counts: who acknowledged is decided as the
+ * status always has (this campaign, or this version after it started), departments as the staff list has them now.
+ */
+export function tallyRecords(
+  campaign: Campaign, deliveries: readonly Delivery[], staff: ReadonlyMap<string, StaffMember>, acks: readonly Acknowledgement[],
+): DeliveryTally[] {
+  const acked = new Set(acks.filter((a) => a.campaignId === campaign.id || a.acknowledgedAt >= campaign.startedAt).map((a) => a.userId));
+  const tallies = new Map<string, DeliveryTally>();
+  for (const d of deliveries) {
+    const person = staff.get(d.userId);
+    const t: DeliveryTally = {
+      ...(person?.department ? { department: person.department } : {}), ...(person?.school ? { school: person.school } : {}),
+      state: d.state, acknowledged: acked.has(d.userId), excused: Boolean(d.excusedAt), opened: Boolean(d.openedAt), count: 0,
+    };
+    const k = JSON.stringify([t.department, t.school, t.state, t.acknowledged, t.excused, t.opened]);
+    const found = tallies.get(k) ?? t;
+    found.count += 1;
+    tallies.set(k, found);
+  }
+  return [...tallies.values()];
+}
+
 /** A whole-number percentage that only shows 100 when everyone is done. */
 function percent(part: number, whole: number): number {
   if (whole === 0) return 0;
   const p = Math.round((100 * part) / whole);
   return p === 100 && part < whole ? 99 : p;
+}
+
+/**
+ * Export records built from the records themselves, for a store that cannot page by name: the acknowledgement that
+ * counts is the one made in the campaign, else the first of its version after it started; ordered as the port says.
+ */
+export function exportRecordsFrom(
+  campaign: Campaign, deliveries: readonly Delivery[], staff: readonly StaffMember[], acks: readonly Acknowledgement[],
+): ExportRecord[] {
+  const byUser = new Map(staff.map((m) => [m.userId, m]));
+  const ackOf = new Map<string, Acknowledgement>();
+  for (const a of acks) if (a.campaignId === campaign.id || (a.acknowledgedAt >= campaign.startedAt && !ackOf.has(a.userId))) ackOf.set(a.userId, a);
+  const records = deliveries.map((d): ExportRecord => {
+    const m = byUser.get(d.userId);
+    const a = ackOf.get(d.userId);
+    return {
+      userId: d.userId, state: d.state,
+      ...(m ? { staff: { displayName: m.displayName, userPrincipalName: m.userPrincipalName, ...(m.department ? { department: m.department } : {}) } } : {}),
+      ...(d.openedAt ? { openedAt: d.openedAt } : {}), ...(d.excusedAt ? { excusedAt: d.excusedAt } : {}), ...(a ? { acknowledgement: a } : {}),
+    };
+  });
+  // People in the staff list by name (case folded), then anyone no longer in it by id: the order SQLite pages in.
+  const key = (r: ExportRecord) => [r.staff ? 0 : 1, r.staff?.displayName.toLowerCase() ?? '', r.userId] as const;
+  return records.sort((x, y) => {
+    const [a, b] = [key(x), key(y)];
+    return a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0);
+  });
 }

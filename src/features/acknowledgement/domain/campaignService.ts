@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { AcknowledgementError } from './acknowledgementErrors';
-import { ExportRow, toAcknowledgementCsv } from './acknowledgementExport';
-import { AcknowledgementStore, StoreError } from './acknowledgementStore';
+import { ExportRow, ExportSink, acknowledgementCsvHeader, toAcknowledgementCsvRows } from './acknowledgementExport';
+import { AcknowledgementStore, ExportRecord, StoreError } from './acknowledgementStore';
 import {
-  Campaign, CampaignAudience, Delivery, PolicyVersion, StaffMember, StoredConversationReference, UNREACHED_DELIVERY_STATES,
+  Campaign, CampaignAudience, PolicyVersion, StaffMember, StoredConversationReference, UNREACHED_DELIVERY_STATES,
 } from './acknowledgementTypes';
 import { describeAudience, isInAudience } from './campaignAudience';
 import { CampaignMessenger, CampaignRules, PolicyOwners } from './campaignPorts';
 import { RegisteredVersion } from './policyVersions';
 import { addYears, checkDueDate, DAY_MS, isoDate } from './campaignDates';
-import { CampaignStatus, summarise } from './campaignProgress';
+import { CampaignStatus, summariseTallies } from './campaignProgress';
 
 /** Store calls made at once when a command touches many recipients (reminders on Azure Tables). */
 const CONCURRENCY = 16;
@@ -60,12 +60,38 @@ export interface RemindResult {
   unreachable: number;
 }
 
-/** The CSV export of a campaign. */
-export interface CampaignExport {
+/** An export written to a sink. */
+export interface WrittenExport {
   campaign: Campaign;
   fileName: string;
-  csv: string;
   rows: number;
+}
+
+/** The CSV export of a campaign, whole. */
+export interface CampaignExport extends WrittenExport {
+  csv: string;
+}
+
+/** Export rows read and written at once: big enough that the pages cost little, small enough that none blocks the loop. */
+const EXPORT_PAGE = 500;
+
+function exportFileName(campaign: Campaign): string {
+  return `acknowledgements-${campaign.id}.csv`;
+}
+
+/** One person's export line: their card's status in words, and their acknowledgement when it counts. */
+function exportRow(campaign: Campaign, r: ExportRecord): ExportRow {
+  const a = r.acknowledgement;
+  return {
+    name: r.staff?.displayName ?? a?.displayName ?? r.userId,
+    upn: r.staff?.userPrincipalName ?? a?.userPrincipalName ?? '',
+    department: r.staff?.department ?? a?.department ?? '',
+    versionHash: campaign.versionHash,
+    acknowledgedAt: a?.acknowledgedAt ?? '',
+    channel: a?.channel ?? '',
+    cardStatus: a ? 'acknowledged' : r.excusedAt ? 'excused' : r.state !== 'sent' ? (r.state === 'pending' || r.state === 'claimed' ? 'not sent yet' : 'not reached')
+      : r.openedAt ? 'opened, not acknowledged' : 'not opened',
+  };
 }
 
 /** What the periodic run did. */
@@ -105,14 +131,6 @@ export function createCampaignService(deps: CampaignServiceDeps) {
 
   async function audienceOf(audience: CampaignAudience): Promise<StaffMember[]> {
     return (await store.listStaff()).filter((m) => isInAudience(m, audience));
-  }
-
-  /** userId -> time of their acknowledgement counting for this campaign (this round, this version). */
-  async function acknowledgedIn(c: Campaign): Promise<Map<string, string>> {
-    const acks = await store.listAcknowledgements(c.policyId, c.versionHash);
-    const map = new Map<string, string>();
-    for (const a of acks) if (a.campaignId === c.id || a.acknowledgedAt >= c.startedAt) map.set(a.userId, a.acknowledgedAt);
-    return map;
   }
 
   /** The checks starting and its preview share: an owner, a loaded policy, a good due date, someone in the audience. */
@@ -160,6 +178,21 @@ export function createCampaignService(deps: CampaignServiceDeps) {
     return { campaign, recipients, created: true };
   }
 
+  /** The export written page by page to a sink, a yield to the event loop after each page. */
+  async function writeExport(input: { actorId: string; campaignId?: string }, sink: ExportSink): Promise<WrittenExport> {
+    assertPolicyOwner(deps.owners, input.actorId);
+    const campaign = await requireCampaign(input.campaignId);
+    await sink.write(acknowledgementCsvHeader());
+    let rows = 0;
+    for await (const page of store.exportRecords(campaign.id, EXPORT_PAGE)) {
+      rows += page.length;
+      await sink.write(toAcknowledgementCsvRows(page.map((r) => exportRow(campaign, r)), campaign.id, rules.exportSecret));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    await store.appendAudit({ at: now().toISOString(), actor: input.actorId, action: 'campaign.exported', subject: campaign.id, details: { rows } });
+    return { campaign, rows, fileName: exportFileName(campaign) };
+  }
+
   async function nextRound(previous: Campaign, actor: string, version: PolicyVersion): Promise<Campaign> {
     const span = Math.max(1, Math.round((Date.parse(`${previous.dueDate}T00:00:00Z`) - Date.parse(previous.startedAt)) / DAY_MS));
     const { campaign } = await openRound({
@@ -204,29 +237,24 @@ export function createCampaignService(deps: CampaignServiceDeps) {
       assertPolicyOwner(deps.owners, input.actorId);
       const campaign = await requireCampaign(input.campaignId);
       const version = await requireVersion(campaign);
-      const [deliveries, staff, acked] = await Promise.all([
-        store.listDeliveries(campaign.id), store.listStaff(), acknowledgedIn(campaign),
-      ]);
-      return summarise(campaign, version, deliveries, new Map(staff.map((s) => [s.userId, s])), acked);
+      return summariseTallies(campaign, version, await store.tallyDeliveries(campaign.id));
     },
 
     /** Reminds those who have the card but have not acknowledged, at most once per interval each; owners only. */
     async remindOutstanding(input: { actorId: string; campaignId?: string }): Promise<RemindResult> {
       assertPolicyOwner(deps.owners, input.actorId);
       const campaign = await requireCampaign(input.campaignId);
-      const [deliveries, acked] = await Promise.all([store.listDeliveries(campaign.id), acknowledgedIn(campaign)]);
+      const [tallies, reachable] = await Promise.all([store.tallyDeliveries(campaign.id), store.listOutstanding(campaign.id)]);
       const at = now().toISOString();
       const result: RemindResult = { campaign, reminded: 0, recentlyReminded: 0, awaitingCard: 0, unreachable: 0 };
       const toRemind: string[] = [];
-      const reachable: Delivery[] = [];
-      for (const d of deliveries) {
-        if (acked.has(d.userId) || d.excusedAt) continue;
-        if (d.state === 'sent') reachable.push(d);
-        else if (d.state === 'pending' || d.state === 'claimed') result.awaitingCard += 1;
-        else result.unreachable += 1;
+      for (const t of tallies) {
+        if (t.acknowledged || t.excused || t.state === 'sent') continue;
+        if (t.state === 'pending' || t.state === 'claimed') result.awaitingCard += t.count;
+        else result.unreachable += t.count;
       }
-      await forEachLimited(reachable, CONCURRENCY, async (d) => {
-        if (await store.markReminded(campaign.id, d.userId, at, rules.reminderIntervalMs)) toRemind.push(d.userId);
+      await forEachLimited(reachable, CONCURRENCY, async (userId) => {
+        if (await store.markReminded(campaign.id, userId, at, rules.reminderIntervalMs)) toRemind.push(userId);
         else result.recentlyReminded += 1;
       });
       result.reminded = toRemind.length;
@@ -238,35 +266,18 @@ export function createCampaignService(deps: CampaignServiceDeps) {
       return result;
     },
 
-    /** The CSV an inspector reads: everyone in the campaign, with their acknowledgement if any; owners only. */
+    /**
+     * Writes the CSV an inspector reads to a sink, page by page, yielding to the event loop between pages so owners
+     * and staff are answered while 50,000 rows are written: everyone in the campaign, with their acknowledgement if
+     * any; owners only.
+     */
+    writeExport,
+
+    /** The whole export as one string (the command line, tests); the bot writes it to a file with writeExport. */
     async exportCampaign(input: { actorId: string; campaignId?: string }): Promise<CampaignExport> {
-      assertPolicyOwner(deps.owners, input.actorId);
-      const campaign = await requireCampaign(input.campaignId);
-      const [deliveries, staff, acks] = await Promise.all([
-        store.listDeliveries(campaign.id), store.listStaff(), store.listAcknowledgements(campaign.policyId, campaign.versionHash),
-      ]);
-      const byUser = new Map(staff.map((s) => [s.userId, s]));
-      const ackOf = new Map<string, (typeof acks)[number]>();
-      for (const a of acks) if (a.campaignId === campaign.id || (a.acknowledgedAt >= campaign.startedAt && !ackOf.has(a.userId))) ackOf.set(a.userId, a);
-      const rows: ExportRow[] = deliveries.map((d) => {
-        const person = byUser.get(d.userId);
-        const a = ackOf.get(d.userId);
-        return {
-          name: person?.displayName ?? a?.displayName ?? d.userId,
-          upn: person?.userPrincipalName ?? a?.userPrincipalName ?? '',
-          department: person?.department ?? a?.department ?? '',
-          versionHash: campaign.versionHash,
-          acknowledgedAt: a?.acknowledgedAt ?? '',
-          channel: a?.channel ?? '',
-          cardStatus: a ? 'acknowledged' : d.excusedAt ? 'excused' : d.state !== 'sent' ? (d.state === 'pending' || d.state === 'claimed' ? 'not sent yet' : 'not reached')
-            : d.openedAt ? 'opened, not acknowledged' : 'not opened',
-        };
-      }).sort((x, y) => x.name.localeCompare(y.name));
-      await store.appendAudit({ at: now().toISOString(), actor: input.actorId, action: 'campaign.exported', subject: campaign.id, details: { rows: rows.length } });
-      return {
-        campaign, rows: rows.length, fileName: `acknowledgements-${campaign.id}.csv`,
-        csv: toAcknowledgementCsv(rows, campaign.id, rules.exportSecret),
-      };
+      const parts: string[] = [];
+      const written = await writeExport(input, { write: async (chunk) => { parts.push(chunk); } });
+      return { ...written, csv: parts.join('') };
     },
 
     /**
@@ -332,10 +343,17 @@ export function createCampaignService(deps: CampaignServiceDeps) {
 /** The campaign use cases. */
 export type CampaignService = ReturnType<typeof createCampaignService>;
 
+/** Items handled between two yields to the event loop: an embedded store answers at once, so without them a long pass never lets a message in. */
+const YIELD_EVERY = 256;
+
 async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  });
-  await Promise.all(workers);
+  for (let start = 0; start < items.length; start += YIELD_EVERY) {
+    // Every worker stops at the end of a slice, so the yield below really lets the loop run.
+    if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    const slice = items.slice(start, start + YIELD_EVERY);
+    let next = 0;
+    await Promise.all(Array.from({ length: Math.min(limit, slice.length) }, async () => {
+      while (next < slice.length) await fn(slice[next++]);
+    }));
+  }
 }

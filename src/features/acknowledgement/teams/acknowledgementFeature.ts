@@ -127,13 +127,15 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
   }
 
   async function sendExport(context: TurnContext, actorId: string, campaignId?: string): Promise<void> {
-    const exp = await deps.campaigns.exportCampaign({ actorId, campaignId });
-    const offered = await deps.files?.offer(exp.fileName, 'text/csv; charset=utf-8', exp.csv);
-    if (!offered) {
-      await context.sendActivity(`The export of ${exp.campaign.id} (${exp.rows} rows) cannot be linked from chat: this bot has no public address ` +
-        `(set PUBLIC_URL). Ask IT to run \`node dist/scripts/exportAcknowledgements.js ${exp.campaign.id}\` on the server.`);
+    // Written to the file page by page as it is read, never held whole: 50,000 rows are about 9 MB.
+    const written = await deps.files?.offerWritten('text/csv; charset=utf-8', (sink) => deps.campaigns.writeExport({ actorId, campaignId }, sink));
+    if (!written) {
+      const status = await deps.campaigns.campaignStatus({ actorId, campaignId });
+      await context.sendActivity(`The export of ${status.campaign.id} (${status.total} rows) cannot be linked from chat: this bot has no public address ` +
+        `(set PUBLIC_URL). Ask IT to run \`node dist/scripts/exportAcknowledgements.js ${status.campaign.id}\` on the server.`);
       return;
     }
+    const { offered, result: exp } = written;
     await context.sendActivity(cardMessage(renderExportCard({
       campaignId: exp.campaign.id, fileName: exp.fileName, rows: exp.rows, bytes: offered.bytes, url: offered.url, expiresAt: offered.expiresAt,
     }), `Export of ${exp.campaign.id}`));

@@ -21,17 +21,24 @@ const STAFF = { id: '29:staff1', aadObjectId: 'aad-1', name: 'Person 1' };
 const OUTSIDER = { id: '29:staff2', aadObjectId: 'aad-2', name: 'Person 2' };
 const SECRET = 'a-long-export-secret-for-tests';
 
-async function startBot(store: AcknowledgementStore, connectorUrl: string) {
+async function startBot(store: AcknowledgementStore, connectorUrl: string, publicUrl: string | null = 'https://bot.example') {
   const { value: settings, errors } = parseAcknowledgementSettings({ ACK_EXPORT_SECRET: SECRET }, 'local');
   if (errors.length) throw new Error(errors.join('; '));
   const logLines: string[] = [];
   // The file links the bot serves, real (files.test.ts checks them over HTTP); here their content is read back.
-  const files = createFileLinks({ baseUrl: 'https://bot.example' });
+  const files = createFileLinks(publicUrl ? { baseUrl: publicUrl } : {});
   const mod = createAcknowledgementModule({
     store, settings, owners: [OWNER.aadObjectId], primaryPolicyId: 'social-media', channel: 'teams',
     policySections: () => ['1. Introduction', '2. Contact with pupils'],
     logger: { info: (o, m) => logLines.push(JSON.stringify({ ...o, m })), warn: (o, m) => logLines.push(JSON.stringify({ ...o, m })) },
-    files: { offer: async (name, type, content) => { offered.push({ name, type, content: String(content) }); return files.offer(name, type, content); } },
+    files: {
+      offerWritten: async (type, write) => {
+        let content = '';
+        const written = await files.offerWritten(type, (sink) => write({ write: async (chunk) => { content += chunk; await sink.write(chunk); } }));
+        if (written) offered.push({ name: written.result.fileName, type, content });
+        return written;
+      },
+    },
   });
   const offered: { name: string; type: string; content: string }[] = [];
   const host = await startBotHost(() => [mod.feature]);
@@ -230,6 +237,17 @@ describe('acknowledgement feature over HTTP', () => {
     expect(file.type).toBe('text/csv; charset=utf-8');
     expect(file.content.trim().split('\r\n')).toHaveLength(4);
     expect(verifyAcknowledgementCsv(file.content, campaignId, SECRET)).toEqual([]);
+  });
+
+  it('when the bot has no public address, then an export is not written and the owner is told how IT can run it, with its row count', async () => {
+    const unlinked = await startBot(store, connector.url, null);
+    try {
+      await unlinked.message(OWNER, `campaign export ${campaignId}`);
+      expect(connector.calls.map((c) => c.body.text)).toContainEqual(expect.stringContaining(`The export of ${campaignId} (3 rows) cannot be linked from chat`));
+      expect(unlinked.offered).toEqual([]);
+    } finally {
+      await unlinked.close();
+    }
   });
 
   it('when the owner types "campaign start", then a preview says who it reaches and nothing is sent until Start; Cancel sends nothing', async () => {

@@ -1,0 +1,43 @@
+import { AcknowledgementStore, DeliveryTally, ExportRecord } from '../../features/acknowledgement/domain/acknowledgementStore';
+import { exportRecordsFrom, tallyRecords } from '../../features/acknowledgement/domain/campaignProgress';
+
+/** The reads the owner's views are counted from. */
+type CampaignReader = Pick<AcknowledgementStore, 'getCampaign' | 'listDeliveries' | 'listStaff' | 'listAcknowledgements'>;
+
+/**
+ * The owner's views on Table storage, counted from the records on every call: this adapter keeps no tallies yet
+ * (issue 13), so a status, reminder pass or export reads every delivery of the campaign, the staff list and the
+ * version's acknowledgements, and the export is read whole before it is handed out in pages.
+ */
+export function createCampaignViews(reader: CampaignReader) {
+  async function campaignRecords(campaignId: string) {
+    const campaign = await reader.getCampaign(campaignId);
+    if (!campaign) return undefined;
+    const [deliveries, staff, acks] = await Promise.all([
+      reader.listDeliveries(campaignId), reader.listStaff(), reader.listAcknowledgements(campaign.policyId, campaign.versionHash),
+    ]);
+    return { campaign, deliveries, staff, acks };
+  }
+
+  return {
+    /** Tallies by department, school, state and progress. */
+    async tallyDeliveries(campaignId: string): Promise<DeliveryTally[]> {
+      const r = await campaignRecords(campaignId);
+      return r ? tallyRecords(r.campaign, r.deliveries, new Map(r.staff.map((m) => [m.userId, m])), r.acks) : [];
+    },
+
+    /** Export records, read whole, handed out in pages. */
+    async *exportRecords(campaignId: string, pageSize: number): AsyncIterable<ExportRecord[]> {
+      const r = await campaignRecords(campaignId);
+      const records = r ? exportRecordsFrom(r.campaign, r.deliveries, r.staff, r.acks) : [];
+      for (let i = 0; i < records.length; i += pageSize) yield records.slice(i, i + pageSize);
+    },
+
+    /** Who has the card and has neither acknowledged nor been excused. */
+    async listOutstanding(campaignId: string): Promise<string[]> {
+      const r = await campaignRecords(campaignId);
+      return r ? exportRecordsFrom(r.campaign, r.deliveries, [], r.acks)
+        .filter((e) => e.state === 'sent' && !e.excusedAt && !e.acknowledgement).map((e) => e.userId).sort() : [];
+    },
+  };
+}
