@@ -31,6 +31,14 @@ if (fs.existsSync(realDir)) {
   }
 }
 
+// Policies waiting in incoming/ (not yet trained on) must not share a sentence with the real ones either.
+for (const file of fs.readdirSync(path.join(root, 'incoming')).filter((f) => f.endsWith('.txt'))) {
+  const w = words(fs.readFileSync(path.join(root, 'incoming', file), 'utf8'));
+  const examples = [];
+  for (let i = 0; i + N <= w.length; i++) if (realGrams.has(w.slice(i, i + N).join(' ')) && examples.length < 3) examples.push(w.slice(i, i + N).join(' '));
+  if (examples.length > 0) problem(`incoming/${file}: runs of ${N} words also in a real policy, e.g. "${examples.join('" / "')}"; reword them`);
+}
+
 const totals = {};
 const seenQ = new Map();
 const policies = fs.readdirSync(path.join(root, 'policies')).filter((f) => f.endsWith('.txt')).sort();

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Checks a batch of new questions before it joins the corpus: node corpus/tools/checkIncoming.mjs <policy-base>
 // reads corpus/incoming/<policy-base>.jsonl, checks each line's shape, voice and topic, finds each passage word for
-// word in corpus/policies/<policy-base>.txt, and flags questions already in the corpus, in another incoming batch,
+// word in corpus/policies/<policy-base>.txt (or, for a policy not yet trained on, corpus/incoming/<policy-base>.txt,
+// which moves to policies/ with its questions), and flags questions already in the corpus, in another incoming batch,
 // or repeated in this one.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,7 +13,9 @@ const base = process.argv[2];
 if (!base) { console.log('usage: node corpus/tools/checkIncoming.mjs <policy-base>'); process.exit(2); }
 const VOICES = new Set(['teacher', 'ta', 'supply', 'office', 'site', 'governor', 'slt', 'ect', 'volunteer', 'coach', 'lunchtime', 'senco', 'dsl', 'trainee', 'agency', 'hr']);
 const norm = (s) => s.toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/[\u201c\u201d]/g, '"').replace(/[\u2013\u2014]/g, '-').replace(/\s+/g, ' ').trim();
-const policy = norm(fs.readFileSync(path.join(root, 'policies', base + '.txt'), 'utf8'));
+const policyFile = [path.join(root, 'policies', base + '.txt'), path.join(root, 'incoming', base + '.txt')].find((f) => fs.existsSync(f));
+if (!policyFile) { console.log(`PROBLEM: no policy ${base}.txt in corpus/policies or corpus/incoming`); process.exit(1); }
+const policy = norm(fs.readFileSync(policyFile, 'utf8'));
 const seen = new Map();
 for (const f of fs.readdirSync(path.join(root, 'questions'))) {
   for (const line of fs.readFileSync(path.join(root, 'questions', f), 'utf8').split('\n')) {
