@@ -3,10 +3,10 @@
  * who can be reached now) on the embedded store, with the worst event-loop delay while it runs. Baseline in the same
  * run: listing the staff alone.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createSqliteAcknowledgementStore } from '../src/adapters/sqlite/sqliteAcknowledgementStore';
 import { createCampaignService } from '../src/features/acknowledgement/domain/campaignService';
 import { DEFAULT_CAMPAIGN_RULES } from '../src/features/acknowledgement/domain/campaignPorts';
+import { measureWithLoopDelay } from './loopDelay';
 
 async function main(): Promise<void> {
   const at = process.argv.indexOf('--users');
@@ -22,17 +22,8 @@ async function main(): Promise<void> {
   }
   const service = createCampaignService({ store, clock: () => new Date(), rules: DEFAULT_CAMPAIGN_RULES, owners: ['owner'], primaryPolicyId: 'p' });
   const time = async (name: string, fn: () => Promise<unknown>) => {
-    const h = monitorEventLoopDelay({ resolution: 5 });
-    h.enable();
-    // The histogram records a delay only between two of its own samples: let it take a first one.
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const t0 = performance.now();
-    await fn();
-    const ms = performance.now() - t0;
-    // Let the histogram's timer fire once more: a block that ends with the operation is only seen after it.
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    h.disable();
-    console.log(JSON.stringify({ op: name, users, ms: Math.round(ms), worstLoopDelayMs: Math.round(h.max / 1e6) }));
+    const measured = await measureWithLoopDelay(fn);
+    console.log(JSON.stringify({ op: name, users, ...measured }));
   };
   await time('baseline: list staff', () => store.listStaff());
   await time('campaign preview', () => service.previewCampaign({ actorId: 'owner', audience: { kind: 'all' } }));

@@ -4,7 +4,6 @@
  * while it runs. Baseline in the same run: an idle wait, the floor of the delay measurement. Azure runs against an
  * in-memory Azurite started (and stopped) by the bench.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createAzureTableAcknowledgementStore } from '../src/adapters/azureTables/azureTableAcknowledgementStore';
 import { createSqliteAcknowledgementStore } from '../src/adapters/sqlite/sqliteAcknowledgementStore';
 import { AcknowledgementStore } from '../src/features/acknowledgement/domain/acknowledgementStore';
@@ -12,6 +11,7 @@ import { createCampaignService } from '../src/features/acknowledgement/domain/ca
 import { DEFAULT_CAMPAIGN_RULES } from '../src/features/acknowledgement/domain/campaignPorts';
 import { createFileLinks } from '../src/teams/fileLinks';
 import { startAzuriteTables } from '../tests/support/azuriteServer';
+import { measureWithLoopDelay } from './loopDelay';
 
 function arg(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
@@ -27,17 +27,8 @@ async function main(): Promise<void> {
     : createSqliteAcknowledgementStore(':memory:');
   const now = new Date().toISOString();
   const time = async (op: string, fn: () => Promise<unknown>) => {
-    const h = monitorEventLoopDelay({ resolution: 5 });
-    h.enable();
-    // The histogram records a delay only between two of its own samples: let it take a first one.
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const t0 = performance.now();
-    await fn();
-    const ms = performance.now() - t0;
-    // Let the histogram's timer fire once more: a block that ends with the operation is only seen after it.
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    h.disable();
-    console.log(JSON.stringify({ op, store: storeKind, users, ms: Math.round(ms), worstLoopDelayMs: Math.round(h.max / 1e6) }));
+    const measured = await measureWithLoopDelay(fn);
+    console.log(JSON.stringify({ op, store: storeKind, users, ...measured }));
   };
   try {
     await store.savePolicyVersion({ policyId: 'p', versionHash: 'h', title: 'Policy', keyPoints: ['Be kind.'], material: true, publishedAt: now });

@@ -1,0 +1,16 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+/** Runs one operation and says how long it took and the worst event-loop delay while it ran (both in ms). */
+export async function measureWithLoopDelay(fn: () => Promise<unknown>): Promise<{ ms: number; worstLoopDelayMs: number }> {
+  const h = monitorEventLoopDelay({ resolution: 5 });
+  h.enable();
+  // The histogram records a delay only between two of its own samples: let it take a first one.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const t0 = performance.now();
+  await fn();
+  const ms = performance.now() - t0;
+  // Let the histogram's timer fire once more: a block that ends with the operation is only seen after it.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  h.disable();
+  return { ms: Math.round(ms), worstLoopDelayMs: Math.round(h.max / 1e6) };
+}
