@@ -131,7 +131,10 @@ function readModel(dir: string): LearnedModel {
   if (!Array.isArray(meta.members) || meta.members.length === 0) throw new ModelLoadError('The model has no encoder members');
   const blob = fs.readFileSync(path.join(dir, 'vectors.bin'));
   const reader = { offset: 0 };
-  const members = meta.members.map((m) => readMember(meta, m, blob, reader));
+  // The vocabulary's word -> row map, built once and shared by every member.
+  const index = new Map<string, number>();
+  meta.words.forEach((w, i) => index.set(w, i));
+  const members = meta.members.map((m) => readMember(meta, m, index, blob, reader));
   if (reader.offset !== blob.length) throw new ModelLoadError('vectors.bin does not match model.json');
 
   const part = meta.dim;
@@ -139,6 +142,8 @@ function readModel(dir: string): LearnedModel {
   const share = 1 / Math.sqrt(members.length);
   /** The members' unit vectors side by side, each scaled so the whole is a unit vector again. */
   const joined = (parts: Float32Array[]): Float32Array => {
+    // One member (format 1) is its own unit vector already: no copy on the answer path.
+    if (parts.length === 1) return parts[0];
     const out = new Float32Array(dim);
     parts.forEach((v, k) => {
       for (let d = 0; d < part; d++) out[k * part + d] = v[d] * share;
@@ -189,7 +194,7 @@ interface Member {
   word(token: string): { vector: Float32Array; weight: number };
 }
 
-function readMember(meta: ModelFile, m: ModelMember, blob: Buffer, reader: { offset: number }): Member {
+function readMember(meta: ModelFile, m: ModelMember, index: ReadonlyMap<string, number>, blob: Buffer, reader: { offset: number }): Member {
   const dim = meta.dim;
   const n = meta.words.length;
   const buckets = meta.ngram.buckets;
@@ -214,7 +219,6 @@ function readMember(meta: ModelFile, m: ModelMember, blob: Buffer, reader: { off
   const weights = float32(n);
   const wordVectors = dequantise(wordQ, wordScale, dim);
   const gramVectors = dequantise(gramQ, gramScale, dim);
-  const index = wordIndex(meta.words);
 
   const gramsOf = (word: string): number[] => {
     const w = `<${word}>`;
@@ -272,17 +276,6 @@ function readMember(meta: ModelFile, m: ModelMember, blob: Buffer, reader: { off
   return { wq: flatten(m.wq), wp: flatten(m.wp), encode, word };
 }
 
-/** The vocabulary's word -> row map, built once and shared by every member. */
-const wordIndexes = new WeakMap<string[], Map<string, number>>();
-function wordIndex(words: string[]): Map<string, number> {
-  let index = wordIndexes.get(words);
-  if (!index) {
-    index = new Map<string, number>();
-    words.forEach((w, i) => index!.set(w, i));
-    wordIndexes.set(words, index);
-  }
-  return index;
-}
 
 function normalise(v: Float32Array, norm: number): Float32Array {
   if (norm > 0) for (let i = 0; i < v.length; i++) v[i] /= norm;
