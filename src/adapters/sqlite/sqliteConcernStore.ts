@@ -141,7 +141,9 @@ export function createSqliteConcernStore(db: SqliteDatabase, cipher: FieldCipher
     SELECT 1 FROM concern_events e WHERE e.concern_id = c.id AND e.type = 'closed') ORDER BY c.id`);
   const selectDue = db.prepare(`SELECT * FROM concern_outbox WHERE state = 'inFlight'
     OR (state = 'pending' AND next_attempt_at <= ?) ORDER BY id`);
-  const claim = db.prepare(`UPDATE concern_outbox SET state = 'inFlight', attempts = attempts + 1, updated_at = ? WHERE id = ?`);
+  // Every change of an entry changes its state or its attempts, so the pair read by dueOutbox is its version.
+  const claim = db.prepare(`UPDATE concern_outbox SET state = 'inFlight', attempts = attempts + 1, updated_at = ?
+    WHERE id = ? AND state = ? AND attempts = ?`);
   const complete = db.prepare(`UPDATE concern_outbox SET state = 'done', updated_at = ? WHERE id = ?`);
   const reschedule = db.prepare(`UPDATE concern_outbox SET state = 'pending', next_attempt_at = ?, updated_at = ? WHERE id = ?`);
 
@@ -268,8 +270,8 @@ export function createSqliteConcernStore(db: SqliteDatabase, cipher: FieldCipher
     async dueOutbox(now) {
       return (selectDue.all(now) as OutboxRow[]).map(toEntry);
     },
-    async claimOutbox(id, now) {
-      claim.run(now, id);
+    async claimOutbox(entry, now) {
+      return claim.run(now, entry.id, entry.state, entry.attempts).changes === 1;
     },
     async completeOutbox(id, concernId, events) {
       completeTx.immediate(id, concernId, events);

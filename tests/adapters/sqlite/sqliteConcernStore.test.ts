@@ -116,4 +116,17 @@ describe('createSqliteConcernStore', () => {
   });
 });
 
-describeConcernStoreContract('SQLite', () => createSqliteConcernStore(openSqliteDatabase(':memory:'), createFieldCipher(testKey())));
+const sharedFiles: { dir?: string; dbs: SqliteDatabase[] } = { dbs: [] };
+afterAll(() => {
+  for (const db of sharedFiles.dbs) if (db.open) db.close();
+  if (sharedFiles.dir) fs.rmSync(sharedFiles.dir, { recursive: true, force: true });
+});
+describeConcernStoreContract('SQLite', () => createSqliteConcernStore(openSqliteDatabase(':memory:'), createFieldCipher(testKey())), async () => {
+  // Two connections to one file, as two processes would have.
+  sharedFiles.dir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'concern-shared-'));
+  const file = path.join(sharedFiles.dir, `${sharedFiles.dbs.length}.sqlite`);
+  const [a, b] = [openSqliteDatabase(file), openSqliteDatabase(file)];
+  sharedFiles.dbs.push(a, b);
+  const key = testKey();
+  return [createSqliteConcernStore(a, createFieldCipher(key)), createSqliteConcernStore(b, createFieldCipher(key))];
+});

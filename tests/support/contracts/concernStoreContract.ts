@@ -17,7 +17,11 @@ const newConcern = (submittedAt = '2026-03-02T09:00:00.000Z', kind = 'childSafet
  * One contract for every concern-store adapter: what reporting, triage and the outbox rely on. Adapter-specific
  * guarantees (encryption at rest, refusing updates in the file, transactions) are tested beside each adapter.
  */
-export function describeConcernStoreContract(name: string, make: () => Promise<ConcernStore> | ConcernStore): void {
+export function describeConcernStoreContract(
+  name: string, make: () => Promise<ConcernStore> | ConcernStore,
+  /** Two instances over one shared store (two processes, two App Service instances). */
+  makeTwo: () => Promise<[ConcernStore, ConcernStore]>,
+): void {
   describe(`concern store contract: ${name}`, () => {
     it('when reports are stored, then each gets the next reference of its year, and a new year starts again at 1', async () => {
       const store = await make();
@@ -67,7 +71,7 @@ export function describeConcernStoreContract(name: string, make: () => Promise<C
       const report = await store.createConcern(newConcern(), [{ kind: 'route', primary: 'dslChannel', fallback: 'deputyDsl' }]);
       const [entry] = await store.dueOutbox('2026-03-02T09:00:00.000Z');
       expect(entry).toMatchObject({ concernId: report.id, state: 'pending', attempts: 0, task: { kind: 'route', primary: 'dslChannel', fallback: 'deputyDsl' } });
-      await store.claimOutbox(entry.id, '2026-03-02T09:00:01.000Z');
+      await store.claimOutbox(entry, '2026-03-02T09:00:01.000Z');
       const [claimed] = await store.dueOutbox('2026-03-02T09:00:01.000Z');
       // Left in flight (as after a crash mid-send), it is still due, marked so, with the attempt counted.
       expect(claimed).toMatchObject({ id: entry.id, state: 'inFlight', attempts: 1 });
@@ -80,11 +84,35 @@ export function describeConcernStoreContract(name: string, make: () => Promise<C
       const store = await make();
       const report = await store.createConcern(newConcern(), [{ kind: 'route', primary: 'dslChannel', fallback: 'deputyDsl' }]);
       const [entry] = await store.dueOutbox('2026-03-02T09:00:00.000Z');
-      await store.claimOutbox(entry.id, '2026-03-02T09:00:00.000Z');
+      await store.claimOutbox(entry, '2026-03-02T09:00:00.000Z');
       await store.rescheduleOutbox(entry.id, report.id, '2026-03-02T09:05:00.000Z', [{ type: 'routeFailed', at: '2026-03-02T09:00:01.000Z', data: { role: 'dslChannel', code: 'HTTP_503' } }]);
       expect(await store.dueOutbox('2026-03-02T09:04:59.000Z')).toEqual([]);
       expect(await store.dueOutbox('2026-03-02T09:05:00.000Z')).toEqual([expect.objectContaining({ id: entry.id, state: 'pending', attempts: 1 })]);
       expect((await store.getCase(report.reference))?.events.map((e) => e.type)).toEqual(['submitted', 'routeFailed']);
+    });
+
+    it('when two instances race to claim one outbox entry, then exactly one claim succeeds and the attempt is counted once', async () => {
+      const [a, b] = await makeTwo();
+      await a.createConcern(newConcern(), [{ kind: 'route', primary: 'dslChannel', fallback: 'deputyDsl' }]);
+      const [seenByA] = await a.dueOutbox('2026-03-02T09:00:00.000Z');
+      const [seenByB] = await b.dueOutbox('2026-03-02T09:00:00.000Z');
+      expect(seenByB.id).toBe(seenByA.id);
+      const claims = await Promise.all([a.claimOutbox(seenByA, '2026-03-02T09:00:01.000Z'), b.claimOutbox(seenByB, '2026-03-02T09:00:01.000Z')]);
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      const winner = claims[0] ? a : b;
+      expect(await winner.dueOutbox('2026-03-02T09:00:02.000Z')).toEqual([expect.objectContaining({ id: seenByA.id, state: 'inFlight', attempts: 1 })]);
+      // A claim made from a stale read (the entry moved on since) is refused too.
+      await winner.completeOutbox(seenByA.id, seenByA.concernId, [{ type: 'routed', at: '2026-03-02T09:00:03.000Z', data: { role: 'dslChannel', stage: 'primary' } }]);
+      expect(await a.claimOutbox(seenByA, '2026-03-02T09:00:04.000Z')).toBe(false);
+      expect(await a.dueOutbox('2026-03-02T10:00:00.000Z')).toEqual([]);
+    });
+
+    it('when two instances file reports at once, then every report gets its own reference, with no gaps', async () => {
+      const [a, b] = await makeTwo();
+      const made = await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? a : b).createConcern(newConcern(`2026-03-02T09:0${i}:00.000Z`), [])));
+      expect(made.map((r) => r.reference).sort()).toEqual(['SG-2026-0001', 'SG-2026-0002', 'SG-2026-0003', 'SG-2026-0004', 'SG-2026-0005', 'SG-2026-0006']);
+      expect(new Set(made.map((r) => r.id)).size).toBe(6);
+      for (const r of made) expect((await b.getCase(r.reference))?.report).toEqual(r);
     });
 
     it('when an event and its tasks are appended together, then the tasks are queued for that case', async () => {

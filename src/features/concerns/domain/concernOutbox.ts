@@ -128,7 +128,8 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
     for (const entry of due) {
       const concern = await deps.store.getCaseById(entry.concernId);
       if (!concern) throw new ConcernError('CONCERN_NOT_FOUND', `outbox entry ${entry.id} names a missing concern`);
-      await deps.store.claimOutbox(entry.id, now().toISOString());
+      // Another instance sharing the store took it first: it is theirs to deliver.
+      if (!(await deps.store.claimOutbox(entry, now().toISOString()))) continue;
       if (entry.task.kind === 'route') await route(entry, entry.task, concern);
       else await notify(entry, entry.task, concern);
     }

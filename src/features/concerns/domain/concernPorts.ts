@@ -21,6 +21,8 @@ export interface OutboxEntry {
   attempts: number;
   createdAt: string;
   nextAttemptAt: string;
+  /** What the store needs to claim the entry only as it was read (an Azure etag); opaque to the domain. */
+  version?: string;
 }
 
 /** What the store needs to create a concern. */
@@ -48,10 +50,17 @@ export interface ConcernStore {
   listOpenCases(): Promise<ConcernCase[]>;
   /** Appends events to a case's chronology (or to the audit when concernId is null) and queues tasks, atomically. */
   append(concernId: number | null, events: NewConcernEvent[], tasks?: OutboxTask[]): Promise<void>;
-  /** Outbox entries due now: pending ones whose time has come, and any left in flight by an earlier run. */
+  /**
+   * Outbox entries due now: pending ones whose time has come, and any left in flight by an earlier run of this
+   * instance (or by another instance whose claim has lapsed).
+   */
   dueOutbox(now: string): Promise<OutboxEntry[]>;
-  /** Marks an entry in flight (committed before anything is sent) and counts the attempt. */
-  claimOutbox(id: number, now: string): Promise<void>;
+  /**
+   * Marks an entry in flight (committed before anything is sent) and counts the attempt, only if it is still as
+   * dueOutbox read it. False when another instance claimed, completed or rescheduled it meanwhile: the caller
+   * leaves it alone, so two instances never post one report twice.
+   */
+  claimOutbox(entry: OutboxEntry, now: string): Promise<boolean>;
   /** Marks an entry done and appends its events, atomically. */
   completeOutbox(id: number, concernId: number, events: NewConcernEvent[]): Promise<void>;
   /** Puts an entry back to pending for a later attempt and appends its events, atomically. */

@@ -118,7 +118,7 @@ describe('reporting and routing a concern', () => {
       [{ kind: 'route', primary: 'dslChannel', fallback: 'deputyDsl' }],
     );
     const [entry] = await first.store.dueOutbox('2026-03-02T09:00:00.000Z');
-    await first.store.claimOutbox(entry.id, '2026-03-02T09:00:01.000Z');
+    await first.store.claimOutbox(entry, '2026-03-02T09:00:01.000Z');
     db.close();
 
     const second = concernHarness({ file, key });
