@@ -7,6 +7,7 @@ import { openSqliteDatabase, SqliteDatabase } from '../../../src/adapters/sqlite
 import { validateConcernForm } from '../../../src/features/concerns/domain/concernValidation';
 import { ConcernDraft } from '../../../src/features/concerns/domain/concernTypes';
 import { describeConcernStoreContract } from '../../support/contracts/concernStoreContract';
+import { sharedSqliteFiles } from '../../support/contracts/sharedSqliteFile';
 import { formFor, ORIGIN, REPORTER, SECRET_TEXT, testKey } from '../../features/concerns/domain/concernFakes';
 
 function draft(kind = 'childSafety'): ConcernDraft {
@@ -116,17 +117,10 @@ describe('createSqliteConcernStore', () => {
   });
 });
 
-const sharedFiles: { dir?: string; dbs: SqliteDatabase[] } = { dbs: [] };
-afterAll(() => {
-  for (const db of sharedFiles.dbs) if (db.open) db.close();
-  if (sharedFiles.dir) fs.rmSync(sharedFiles.dir, { recursive: true, force: true });
-});
+const shared = sharedSqliteFiles();
+afterAll(() => shared.cleanUp());
 describeConcernStoreContract('SQLite', () => createSqliteConcernStore(openSqliteDatabase(':memory:'), createFieldCipher(testKey())), async () => {
-  // Two connections to one file, as two processes would have.
-  sharedFiles.dir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'concern-shared-'));
-  const file = path.join(sharedFiles.dir, `${sharedFiles.dbs.length}.sqlite`);
-  const [a, b] = [openSqliteDatabase(file), openSqliteDatabase(file)];
-  sharedFiles.dbs.push(a, b);
+  const [a, b] = shared.openTwo();
   const key = testKey();
   return [createSqliteConcernStore(a, createFieldCipher(key)), createSqliteConcernStore(b, createFieldCipher(key))];
 });

@@ -1,5 +1,7 @@
 import { createSqlitePublishedPolicyStore } from '../../../src/adapters/sqlite/sqlitePublishedPolicyStore';
 import { openSqliteDatabase } from '../../../src/adapters/sqlite/sqliteDatabase';
+import { describePublishedPolicyStoreContract } from '../../support/contracts/publishedPolicyStoreContract';
+import { sharedSqliteFiles } from '../../support/contracts/sharedSqliteFile';
 
 const version = (n: number) => ({
   policyId: 'liverpool-model', fileName: `policy-v${n}.docx`, content: Buffer.from(`file ${n}`), contentHash: `hash-${n}`,
@@ -31,4 +33,11 @@ describe('SQLite published policy store', () => {
     expect(await store.latest('liverpool-model')).toEqual(version(1));
     expect(await store.listAudit('liverpool-model')).toEqual([{ at: '2026-11-21T09:00:00.000Z', actor: 'aad-owner', action: 'version.published', policyId: 'liverpool-model', details: { material: true } }]);
   });
+});
+
+const shared = sharedSqliteFiles();
+afterAll(() => shared.cleanUp());
+describePublishedPolicyStoreContract('SQLite', () => createSqlitePublishedPolicyStore(openSqliteDatabase(':memory:')), async () => {
+  const [a, b] = shared.openTwo();
+  return [createSqlitePublishedPolicyStore(a), createSqlitePublishedPolicyStore(b)];
 });

@@ -1,0 +1,90 @@
+import { TableClient, odata } from '@azure/data-tables';
+import crypto from 'node:crypto';
+import { AskedQuestion, QuestionLog } from '../../features/policy/teaching/questionLog';
+import { AzureTableConnection, getLong, getOrUndefined, openRecordTable, putLong, queryAll, safeKey } from './azureTableRecords';
+
+/**
+ * The question log in Azure Table storage (`<prefix>Questions`), one partition:
+ * - `q|<id>`: the question as asked and answered, with the latest "Was this helpful?" and whether the policy failed
+ *   it (not covered, or marked unhelpful), so the owner's list of failures is one filtered read;
+ * - `f|<id>|<at>|<random>`: every feedback reply, appended in the same transaction as the change to the question.
+ */
+export const QUESTION_TABLE = 'Questions';
+/** The partition every question and feedback entity lives in. */
+export const QUESTION_PARTITION = 'questions';
+
+/** The stored form of a question, shared with the copy from SQLite. */
+export interface StoredQuestion {
+  id: string; question: string; answered: boolean; citedSection: string | null; askedAt: string;
+  phrasedText: string | null; phrasedSection: string | null; helpful: boolean | null;
+}
+/** The stored form of one feedback reply. */
+export interface StoredFeedback { questionId: string; helpful: boolean; at: string; n: string }
+
+/** The entity of a question. */
+export function questionEntity(q: StoredQuestion): Record<string, unknown> & { partitionKey: string; rowKey: string } {
+  const e: Record<string, unknown> & { partitionKey: string; rowKey: string } = {
+    partitionKey: QUESTION_PARTITION, rowKey: `q|${safeKey(q.id)}`, id: q.id, answered: q.answered, askedAt: q.askedAt,
+    failed: !q.answered || q.helpful === false,
+  };
+  putLong(e, 'question', q.question);
+  if (q.citedSection !== null) e.citedSection = q.citedSection;
+  putLong(e, 'phrasedText', q.phrasedText);
+  if (q.phrasedSection !== null) e.phrasedSection = q.phrasedSection;
+  if (q.helpful !== null) e.helpful = q.helpful;
+  return e;
+}
+
+/** The entity of a feedback reply; `n` tells apart replies given in the same millisecond. */
+export function feedbackEntity(f: StoredFeedback): Record<string, unknown> & { partitionKey: string; rowKey: string } {
+  return { partitionKey: QUESTION_PARTITION, rowKey: `f|${safeKey(f.questionId)}|${f.at}|${f.n}`, questionId: f.questionId, helpful: f.helpful, at: f.at };
+}
+
+const toQuestion = (e: Record<string, unknown>): AskedQuestion => {
+  const phrasedText = getLong(e, 'phrasedText');
+  return {
+    id: String(e.id), question: getLong(e, 'question') ?? '', answered: e.answered === true,
+    citedSection: typeof e.citedSection === 'string' ? e.citedSection : null, askedAt: String(e.askedAt),
+    helpful: typeof e.helpful === 'boolean' ? e.helpful : null,
+    phrasing: phrasedText !== undefined && typeof e.phrasedSection === 'string' ? { text: phrasedText, section: e.phrasedSection } : null,
+  };
+};
+
+/** Opens the question table (creating it when missing) and returns the log. */
+export async function createAzureTableQuestionLog(connection: AzureTableConnection): Promise<QuestionLog> {
+  return createAzureTableQuestionLogOn(await openRecordTable(connection, QUESTION_TABLE));
+}
+
+/** The log over an open table client. */
+export function createAzureTableQuestionLogOn(client: TableClient): QuestionLog {
+  const read = (id: string) => getOrUndefined(client, QUESTION_PARTITION, `q|${safeKey(id)}`);
+  return {
+    async recordQuestion(entry) {
+      const id = crypto.randomUUID();
+      await client.createEntity(questionEntity({
+        id, question: entry.question, answered: entry.answered, citedSection: entry.citedSection, askedAt: entry.askedAt,
+        phrasedText: entry.phrasing?.text ?? null, phrasedSection: entry.phrasing?.section ?? null, helpful: null,
+      }));
+      return id;
+    },
+    async getQuestion(id) {
+      const e = await read(id);
+      return e ? toQuestion(e) : null;
+    },
+    async recordFeedback(id, helpful, at) {
+      const e = await read(id);
+      if (!e) return false;
+      // The reply is kept, and the question shows the latest one; both land together or not at all.
+      await client.submitTransaction([
+        ['create', feedbackEntity({ questionId: id, helpful, at, n: crypto.randomUUID() })],
+        ['update', { partitionKey: QUESTION_PARTITION, rowKey: `q|${safeKey(id)}`, helpful, failed: e.answered !== true || !helpful }, 'Merge'],
+      ]);
+      return true;
+    },
+    async listFailed(limit) {
+      // Only failures are read; the owner keeps a year of questions at most (docs/operations.md), so they are few.
+      const rows = await queryAll(client, odata`PartitionKey eq ${QUESTION_PARTITION} and RowKey ge ${'q|'} and RowKey lt ${'q|~'} and failed eq ${true}`);
+      return rows.map(toQuestion).sort((a, b) => (a.askedAt < b.askedAt ? 1 : a.askedAt > b.askedAt ? -1 : 0)).slice(0, limit);
+    },
+  };
+}
