@@ -19,7 +19,8 @@ export interface RunningApp {
   server: restify.Server;
   port: number;
   library: PolicyLibrary;
-  db: SqliteDatabase;
+  /** The SQLite database (STORAGE=sqlite); with STORAGE=azure there is none, and reading this throws STORAGE_NOT_SQLITE. */
+  readonly db: SqliteDatabase;
   close(): Promise<void>;
 }
 
@@ -63,7 +64,11 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
   const stopOutbox = concerns.startOutboxTimer(60_000);
   const stopAcknowledgement = await acknowledgement.start();
   return {
-    server, port, library, db,
+    server, port, library,
+    get db(): SqliteDatabase {
+      if (!db) throw Object.assign(new Error('STORAGE=azure: there is no SQLite database'), { code: 'STORAGE_NOT_SQLITE' });
+      return db;
+    },
     async close() {
       stopOutbox();
       await stopAcknowledgement();
@@ -72,7 +77,7 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
         // Keep-alive connections (the connector, the Playground) would otherwise hold close() open forever.
         server.server.closeAllConnections();
       });
-      db.close();
+      db?.close();
       files.close();
     },
   };

@@ -9,6 +9,10 @@ import { QuestionLog } from '../features/policy/teaching/questionLog';
 import { TeachingLinkStore } from '../features/policy/teaching/teachingLinks';
 import { createAzureTableAcknowledgementStore } from '../adapters/azureTables/azureTableAcknowledgementStore';
 import { createAzureTableTeachingLinkStore } from '../adapters/azureTables/azureTableTeachingLinkStore';
+import { createAzureTableConcernStore } from '../adapters/azureTables/azureTableConcernStore';
+import { createAzureTablePublishedPolicyStore } from '../adapters/azureTables/azureTablePublishedPolicyStore';
+import { createAzureTableQuestionLog } from '../adapters/azureTables/azureTableQuestionLog';
+import { AzureTableConnection } from '../adapters/azureTables/azureTableRecords';
 import { createFieldCipher } from '../adapters/fieldEncryption';
 import { createSqliteAcknowledgementStore, createSqliteAcknowledgementStoreOn } from '../adapters/sqlite/sqliteAcknowledgementStore';
 import { createSqliteConcernStore } from '../adapters/sqlite/sqliteConcernStore';
@@ -20,8 +24,8 @@ import { PublishedPolicyStore } from '../features/policy/publishing/publishedPol
 
 /** Every store the app uses, opened from configuration in one place. */
 export interface Stores {
-  /** The embedded database: always opened today, because concerns, the question log and published versions are kept only in SQLite. */
-  db: SqliteDatabase;
+  /** The embedded database with STORAGE=sqlite; undefined with STORAGE=azure, where no local file is opened. */
+  db: SqliteDatabase | undefined;
   acknowledgement: AcknowledgementStore;
   concerns: ConcernStore;
   questions: QuestionLog;
@@ -30,18 +34,40 @@ export interface Stores {
   published: PublishedPolicyStore;
 }
 
-/** Opens every store the settings ask for; STORAGE=azure moves acknowledgements and teaching links to Azure Tables. */
+/** Opens every store the settings ask for: all in the SQLite file, or all in Azure Tables (then no file at all). */
 export async function openStores(config: AppConfig): Promise<Stores> {
-  const db = openSqliteDatabase(config.storage.sqlitePath);
   const prefix = config.acknowledgement.azureTablePrefix;
+  const cipher = createFieldCipher(config.concerns.encryptionKey);
+  if (config.storage.kind === 'azure') {
+    const credential = config.storage.azureConnectionString ? undefined : new DefaultAzureCredential();
+    const connection = azureRecordConnection(config.storage, prefix, credential);
+    return {
+      db: undefined,
+      acknowledgement: await createAcknowledgementStore({ storage: config.storage, azureTablePrefix: prefix, credential }),
+      // The worker id survives a restart, so a report this instance left in flight is taken back at once.
+      concerns: await createAzureTableConcernStore({ ...connection, cipher, workerId: config.delivery.workerId }),
+      questions: await createAzureTableQuestionLog(connection),
+      teaching: await createTeachingLinkStore(config.storage, prefix, undefined, credential),
+      published: await createAzureTablePublishedPolicyStore(connection),
+    };
+  }
+  const db = openSqliteDatabase(config.storage.sqlitePath);
   return {
     db,
     acknowledgement: await createAcknowledgementStore({ storage: config.storage, azureTablePrefix: prefix, sqliteDb: db }),
-    concerns: createSqliteConcernStore(db, createFieldCipher(config.concerns.encryptionKey)),
+    concerns: createSqliteConcernStore(db, cipher),
     questions: createSqliteQuestionLog(db),
     teaching: await createTeachingLinkStore(config.storage, prefix, db),
     published: createSqlitePublishedPolicyStore(db),
   };
+}
+
+/** How the record stores (concerns, questions, published versions) reach the account the settings name. */
+export function azureRecordConnection(storage: CoreSettings['storage'], tablePrefix: string, credential?: TokenCredential): AzureTableConnection {
+  const allowInsecureConnection = isLocalAzurite(storage);
+  return storage.azureConnectionString
+    ? { connectionString: storage.azureConnectionString, tablePrefix, allowInsecureConnection }
+    : { accountUrl: storage.azureAccountUrl, credential: credential ?? new DefaultAzureCredential(), tablePrefix, allowInsecureConnection };
 }
 
 /** Azurite speaks plain http on loopback; a real account is always https. */
@@ -80,12 +106,14 @@ export async function createAcknowledgementStore(choice: AcknowledgementStoreCho
 }
 
 /** Opens the teaching-link store beside the question log: SQLite (embedded default) or Azure Table Storage. */
-export async function createTeachingLinkStore(storage: CoreSettings['storage'], tablePrefix: string, db: SqliteDatabase): Promise<TeachingLinkStore> {
-  if (storage.kind === 'sqlite') return createSqliteTeachingLinkStore(db);
+export async function createTeachingLinkStore(
+  storage: CoreSettings['storage'], tablePrefix: string, db: SqliteDatabase | undefined, credential?: TokenCredential,
+): Promise<TeachingLinkStore> {
+  if (storage.kind === 'sqlite') return createSqliteTeachingLinkStore(db ?? openSqliteDatabase(storage.sqlitePath));
   const allowInsecureConnection = isLocalAzurite(storage);
   const table = `${tablePrefix}Teaching`;
   const client = storage.azureConnectionString
     ? TableClient.fromConnectionString(storage.azureConnectionString, table, { allowInsecureConnection })
-    : new TableClient(storage.azureAccountUrl ?? '', table, new DefaultAzureCredential(), { allowInsecureConnection });
+    : new TableClient(storage.azureAccountUrl ?? '', table, credential ?? new DefaultAzureCredential(), { allowInsecureConnection });
   return createAzureTableTeachingLinkStore(client);
 }
