@@ -10,6 +10,9 @@ import { createSqliteQuestionLog } from '../adapters/sqlite/sqliteQuestionLog';
 import { createSqlitePublishedPolicyStore } from '../adapters/sqlite/sqlitePublishedPolicyStore';
 import { diffPolicies, PolicyDiff } from '../features/policy/publishing/policyDiff';
 import path from 'node:path';
+import { createFieldCipher } from '../adapters/fieldEncryption';
+import { copySqliteToAzure } from '../adapters/storageCopy/copySqliteToAzure';
+import { azureRecordConnection, createAcknowledgementStore } from '../compose/stores';
 
 const USAGE = `policy-bot: tools for the policy owner
 
@@ -24,6 +27,10 @@ const USAGE = `policy-bot: tools for the policy owner
   policy-bot publish NEW_FILE --replaces CONFIGURED_FILE [--db FILE] [--by NAME] [--yes]
       Show the changes, and with --yes keep NEW_FILE as the published version of the policy in CONFIGURED_FILE
       (the file POLICY_FILES names): the bot answers from it after its next start. Owners can do the same in chat.
+  policy-bot storage copy-to-azure [--db FILE]
+      Copy every record of the SQLite file (default: data/policy-bot.sqlite) into Azure Table storage and check the
+      counts, kind by kind; safe to run again. Reads AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_URL,
+      AZURE_TABLE_PREFIX and CONCERN_ENCRYPTION_KEY from the environment, as the app does (docs/operations.md).
 `;
 
 /** Thrown for bad command lines: printed with the usage and exit code 2. */
@@ -165,7 +172,44 @@ async function publish(args: string[]): Promise<void> {
   }
 }
 
-async function main(argv: string[]): Promise<number> {
+/** `storage copy-to-azure`: the move from STORAGE=sqlite to STORAGE=azure, verified by counts. */
+async function storage(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const p = parseArgs(args, ['db']);
+  if (p.positional[0] !== 'copy-to-azure') throw new UsageError('storage needs a subcommand: copy-to-azure');
+  const file = p.flags.get('db')?.[0] ?? 'data/policy-bot.sqlite';
+  if (!fs.existsSync(file)) throw new UsageError(`no database at ${file}`);
+  const connectionString = env.AZURE_STORAGE_CONNECTION_STRING?.trim() || undefined;
+  const accountUrl = env.AZURE_STORAGE_ACCOUNT_URL?.trim() || undefined;
+  if (!connectionString && !accountUrl) throw new UsageError('set AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_URL to the account the app will use');
+  if (!env.CONCERN_ENCRYPTION_KEY) throw new UsageError('set CONCERN_ENCRYPTION_KEY to the key the concerns in this file were sealed with');
+  const tablePrefix = env.AZURE_TABLE_PREFIX?.trim() || 'policybot';
+  const storageSettings = { kind: 'azure' as const, sqlitePath: file, azureConnectionString: connectionString, azureAccountUrl: accountUrl };
+  const connection = azureRecordConnection(storageSettings, tablePrefix);
+  const cipher = createFieldCipher(env.CONCERN_ENCRYPTION_KEY);
+  const acknowledgement = await createAcknowledgementStore({ storage: storageSettings, azureTablePrefix: tablePrefix, credential: connection.credential });
+  const db = openSqliteDatabase(file);
+  try {
+    console.log(`Copying ${file} to Azure Table storage (tables ${tablePrefix}*)`);
+    console.log(`${'records'.padEnd(40)} ${'sqlite'.padStart(8)} ${'copied'.padStart(8)} ${'already'.padStart(8)} ${'azure'.padStart(8)}`);
+    const counts = await copySqliteToAzure({
+      db, connection, cipher, acknowledgement,
+      progress: (c) => console.log(`${c.kind.padEnd(40)} ${String(c.sqlite).padStart(8)} ${String(c.copied).padStart(8)} ${String(c.alreadyThere).padStart(8)} ${String(c.azure).padStart(8)}  ${c.ok ? 'ok' : 'MISSING'}`),
+    });
+    const missing = counts.filter((c) => !c.ok);
+    if (missing.length > 0) {
+      console.log(`Not verified: ${missing.map((c) => c.kind).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not all in Azure. Do not switch to STORAGE=azure yet.`);
+      return 1;
+    }
+    console.log('Verified: every record of the file is in Azure. You can switch to STORAGE=azure.');
+    return 0;
+  } finally {
+    db.close();
+    await acknowledgement.close();
+  }
+}
+
+/** Runs one command line; resolves with the exit code. */
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === 'ingest') await ingest(rest);
@@ -173,6 +217,7 @@ async function main(argv: string[]): Promise<number> {
     else if (command === 'unanswered') await unanswered(rest);
     else if (command === 'diff') await diff(rest);
     else if (command === 'publish') await publish(rest);
+    else if (command === 'storage') return await storage(rest, env);
     else if (!command || command === '--help' || command === 'help') { process.stdout.write(USAGE); return command ? 0 : 2; }
     else throw new UsageError(`unknown command "${command}"`);
     return 0;

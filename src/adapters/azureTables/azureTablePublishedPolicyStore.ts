@@ -22,6 +22,31 @@ const TRIES = 30;
 /** Row key of the seq-th entry of a kind ('v' or 'a'), newest first. */
 export const countdownKey = (kind: 'v' | 'a', seq: number): string => `${kind}|${padKey(MAX_SEQ - seq, 10)}`;
 
+/**
+ * The entities of a published version: its file in pieces under `upload`, and the version's properties (keyed by
+ * whoever numbers it).
+ */
+export function publishedEntities(v: PublishedPolicy, upload: string): {
+  pieces: ({ partitionKey: string; rowKey: string } & Record<string, unknown>)[]; version: Record<string, unknown>;
+} {
+  const perEntity = PIECE_BYTES * PIECES_PER_ENTITY;
+  const pieces: ({ partitionKey: string; rowKey: string } & Record<string, unknown>)[] = [];
+  for (let offset = 0, n = 0; offset < v.content.length; offset += perEntity, n++) {
+    const piece: { partitionKey: string; rowKey: string } & Record<string, unknown> = { partitionKey: safeKey(v.policyId), rowKey: `c|${upload}|${padKey(n, 6)}` };
+    for (let i = 0; i < PIECES_PER_ENTITY && offset + i * PIECE_BYTES < v.content.length; i++) {
+      const start = offset + i * PIECE_BYTES;
+      piece[`p${i}`] = new Uint8Array(v.content.subarray(start, Math.min(start + PIECE_BYTES, v.content.length)));
+    }
+    pieces.push(piece);
+  }
+  const version: Record<string, unknown> = {
+    policyId: v.policyId, contentHash: v.contentHash, configuredHash: v.configuredHash, publishedBy: v.publishedBy,
+    publishedAt: v.publishedAt, upload, size: v.content.length,
+  };
+  putLong(version, 'fileName', v.fileName);
+  return { pieces, version };
+}
+
 /** Opens the published-policy table (creating it when missing) and returns the store. */
 export async function createAzureTablePublishedPolicyStore(connection: AzureTableConnection): Promise<PublishedPolicyStore> {
   return createAzureTablePublishedPolicyStoreOn(await openRecordTable(connection, PUBLISHED_TABLE));
@@ -77,23 +102,9 @@ export function createAzureTablePublishedPolicyStoreOn(client: TableClient): Pub
 
   return {
     async publish(v) {
-      const upload = crypto.randomUUID();
-      const perEntity = PIECE_BYTES * PIECES_PER_ENTITY;
-      for (let offset = 0, n = 0; offset < v.content.length; offset += perEntity, n++) {
-        const piece: Record<string, unknown> = { partitionKey: safeKey(v.policyId), rowKey: `c|${upload}|${padKey(n, 6)}` };
-        for (let i = 0; i < PIECES_PER_ENTITY; i++) {
-          const start = offset + i * PIECE_BYTES;
-          if (start >= v.content.length || start >= offset + perEntity) break;
-          piece[`p${i}`] = new Uint8Array(v.content.subarray(start, Math.min(start + PIECE_BYTES, v.content.length)));
-        }
-        await client.createEntity(piece as { partitionKey: string; rowKey: string });
-      }
-      const props: Record<string, unknown> = {
-        policyId: v.policyId, contentHash: v.contentHash, configuredHash: v.configuredHash, publishedBy: v.publishedBy,
-        publishedAt: v.publishedAt, upload, size: v.content.length,
-      };
-      putLong(props, 'fileName', v.fileName);
-      await appendNumbered(v.policyId, 'v', props);
+      const { pieces, version } = publishedEntities(v, crypto.randomUUID());
+      for (const piece of pieces) await client.createEntity(piece);
+      await appendNumbered(v.policyId, 'v', version);
     },
     async latest(policyId) {
       const e = await newest(policyId, 'v');

@@ -1,0 +1,165 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { main } from '../../src/cli/policyBot';
+import { openStores } from '../../src/compose/stores';
+import { loadConfig } from '../../src/config';
+import { validateConcernForm } from '../../src/features/concerns/domain/concernValidation';
+import { ConcernReport } from '../../src/features/concerns/domain/concernTypes';
+import { AzuriteTables, startAzuriteTables } from '../support/azuriteServer';
+import { productionEnv } from '../support/productionEnv';
+import { formFor, ORIGIN, REPORTER } from '../features/concerns/domain/concernFakes';
+
+const T0 = '2026-09-01T08:00:00.000Z';
+
+/** Fills a SQLite file through the app's own stores, as a school's bot would have over a year. */
+async function fillSqlite(env: Record<string, string | undefined>): Promise<{ reports: ConcernReport[]; questionId: string }> {
+  const stores = await openStores(loadConfig(env));
+  const form = validateConcernForm(formFor('childSafety'));
+  if (!form.ok) throw new Error('test form invalid');
+  const reports: ConcernReport[] = [];
+  for (const at of ['2026-03-02T09:00:00.000Z', '2026-03-03T09:00:00.000Z']) {
+    reports.push(await stores.concerns.createConcern({ draft: form.draft, reporter: REPORTER, origin: ORIGIN, submittedAt: at, referencePrefix: 'SG' },
+      [{ kind: 'route', primary: 'dslChannel', fallback: 'deputyDsl' }]));
+  }
+  const [entry] = await stores.concerns.dueOutbox('2026-03-02T09:00:00.000Z');
+  await stores.concerns.claimOutbox(entry, '2026-03-02T09:00:01.000Z');
+  await stores.concerns.completeOutbox(entry.id, entry.concernId, [{ type: 'routed', at: '2026-03-02T09:00:02.000Z', data: { role: 'dslChannel', stage: 'primary' } }]);
+  await stores.concerns.append(reports[0].id, [{ type: 'noteAdded', at: '2026-03-02T10:00:00.000Z', actorId: 'aad-dsl', data: { note: 'spoke to the class teacher' } }]);
+  await stores.concerns.append(null, [{ type: 'accessRefused', at: '2026-03-02T11:00:00.000Z', actorId: 'aad-nosy', data: {} }]);
+
+  const questionId = await stores.questions.recordQuestion({ question: 'parking?', answered: false, citedSection: null, askedAt: '2026-03-02T09:00:00.000Z' });
+  const helped = await stores.questions.recordQuestion({ question: 'tag pupils?', answered: true, citedSection: 'policy#2', askedAt: '2026-03-02T10:00:00.000Z', phrasing: { text: 'No.', section: 'policy#2' } });
+  await stores.questions.recordFeedback(helped, false, '2026-03-02T10:01:00.000Z');
+  await stores.questions.recordFeedback(helped, true, '2026-03-02T10:02:00.000Z');
+
+  await stores.published.publish({ policyId: 'liverpool-model', fileName: 'v2.docx', content: Buffer.alloc(300_000, 7), contentHash: 'h2', configuredHash: 'h1', publishedBy: 'owner', publishedAt: '2026-03-01T09:00:00.000Z' });
+  await stores.published.appendAudit({ at: '2026-03-01T09:00:00.000Z', actor: 'owner', action: 'version.published', policyId: 'liverpool-model', details: { via: 'chat' } });
+
+  await stores.teaching.add({ question: 'can i post the fair', section: 'policy#4', taughtBy: 'owner', taughtAt: '2026-03-01T09:00:00.000Z' });
+  const removed = await stores.teaching.add({ question: 'old link', section: 'policy#1', taughtBy: 'owner', taughtAt: '2026-03-01T10:00:00.000Z' });
+  await stores.teaching.remove(removed.id, 'owner', '2026-03-01T11:00:00.000Z');
+
+  const ack = stores.acknowledgement;
+  await ack.savePolicyVersion({ policyId: 'social-media', versionHash: 'hash-a', title: 'Social Media Policy', keyPoints: ['Be kind'], material: true, publishedAt: T0 });
+  await ack.upsertStaff(['u1', 'u2', 'u3'].map((userId) => ({ userId, userPrincipalName: `${userId}@school.example`, displayName: userId, department: 'Maths', active: true, source: 'graph' as const, updatedAt: T0 })));
+  await ack.setSyncState('graph.deltaLink', 'https://graph.example/delta?x=1');
+  await ack.saveConversationReference({ userId: 'u1', conversationId: 'a:1', serviceUrl: 'https://smba.example/', reference: { conversation: { id: 'a:1' } }, updatedAt: T0 });
+  await ack.createCampaign({ id: 'c1', policyId: 'social-media', versionHash: 'hash-a', audience: { kind: 'all' }, dueDate: '2026-09-30', startedAt: T0, startedBy: 'owner', round: 1, seriesId: 'c1', status: 'active' });
+  await ack.addDeliveries('c1', ['u1', 'u2', 'u3'], T0);
+  await ack.claimDeliveries({ campaignId: 'c1', workerId: 'w', limit: 10, leaseMs: 60_000, now: T0 });
+  await ack.completeDelivery('c1', 'u1', 'w', { state: 'sent', activityId: 'act-1', conversationId: 'a:1' }, T0);
+  await ack.completeDelivery('c1', 'u2', 'w', { state: 'blocked', reason: 'HTTP_403' }, T0);
+  await ack.deferDelivery('c1', 'u3', 'w', T0, 'HTTP_429', T0);
+  await ack.markOpened('c1', 'u1', '2026-09-01T09:00:00.000Z');
+  await ack.setExcused('c1', 'u3', { by: 'owner', at: '2026-09-02T09:00:00.000Z' });
+  await ack.appendAcknowledgement({ policyId: 'social-media', versionHash: 'hash-a', userId: 'u1', userPrincipalName: 'u1@school.example', displayName: 'u1', campaignId: 'c1', acknowledgedAt: '2026-09-01T10:00:00.000Z', channel: 'teams' });
+  await ack.appendAudit({ at: T0, actor: 'owner', action: 'campaign.started', subject: 'c1', details: { recipients: 3 } });
+  await ack.appendAudit({ at: T0, actor: 'owner', action: 'campaign.started', subject: 'c1', details: { recipients: 3 } });
+  stores.db?.close();
+  return { reports, questionId };
+}
+
+describe('policy-bot storage copy-to-azure', () => {
+  let azurite: AzuriteTables;
+  let dir: string;
+  let output: string[];
+  beforeAll(async () => {
+    azurite = await startAzuriteTables();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'copy-to-azure-'));
+  });
+  afterAll(async () => {
+    await azurite?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    output = [];
+    jest.spyOn(console, 'log').mockImplementation((line: string) => { output.push(line); });
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  /** The counts line of one kind: sqlite, copied, already there, azure, verdict. */
+  const countsOf = (kind: string) => {
+    const line = output.find((l) => l.startsWith(kind));
+    if (!line) throw new Error(`no line for ${kind} in:\n${output.join('\n')}`);
+    const [sqlite, copied, already, azure, verdict] = line.slice(40).trim().split(/\s+/);
+    return { sqlite: Number(sqlite), copied: Number(copied), already: Number(already), azure: Number(azure), verdict };
+  };
+
+  it('when a school\'s SQLite file is copied, then every kind is counted on both sides, the app reads it all on Azure, and a second run copies nothing', async () => {
+    const file = path.join(dir, 'school.sqlite');
+    const sqliteEnv = productionEnv({ SQLITE_PATH: file });
+    const { reports, questionId } = await fillSqlite(sqliteEnv);
+    const env = {
+      AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, AZURE_TABLE_PREFIX: 'moved', CONCERN_ENCRYPTION_KEY: sqliteEnv.CONCERN_ENCRYPTION_KEY,
+    };
+
+    expect(await main(['storage', 'copy-to-azure', '--db', file], env)).toBe(0);
+    const expected: Record<string, number> = {
+      'concern reports': 2, 'concern events and audit': 5, 'concern outbox entries': 2, 'concern cases read back identical': 2,
+      'questions asked': 2, '"was this helpful?" replies': 2, 'published policy versions': 1, 'publishing audit entries': 1,
+      'teaching links (removed ones included)': 2, 'policy versions': 1, staff: 3, 'sync state values': 1, 'conversation references': 1,
+      campaigns: 1, 'campaign deliveries': 3, acknowledgements: 1, 'acknowledgement audit lines': 2,
+    };
+    for (const [kind, n] of Object.entries(expected)) {
+      expect({ kind, ...countsOf(kind) }).toMatchObject({ kind, sqlite: n, azure: n, verdict: 'ok' });
+    }
+    expect(countsOf('concern reports').copied).toBe(2);
+    expect(output.at(-1)).toMatch(/^Verified/);
+
+    // The app on Azure, with no SQLite file, sees what the school had.
+    const azureEnv = productionEnv({ ...env, STORAGE: 'azure', SQLITE_PATH: path.join(dir, 'absent', 'x.sqlite') });
+    const onAzure = await openStores(loadConfig(azureEnv));
+    const sqliteStores = await openStores(loadConfig(sqliteEnv));
+    for (const r of reports) expect(await onAzure.concerns.getCase(r.reference)).toEqual(await sqliteStores.concerns.getCase(r.reference));
+    expect(await onAzure.concerns.dueOutbox('2026-03-04T00:00:00.000Z')).toEqual([expect.objectContaining({ concernId: reports[1].id, state: 'pending' })]);
+    // The next report continues the school's numbering.
+    const form = validateConcernForm(formFor('childSafety'));
+    if (!form.ok) throw new Error('test form invalid');
+    expect((await onAzure.concerns.createConcern({ draft: form.draft, reporter: REPORTER, origin: ORIGIN, submittedAt: '2026-03-05T09:00:00.000Z', referencePrefix: 'SG' }, [])).reference).toBe('SG-2026-0003');
+    expect(await onAzure.questions.listFailed(10)).toEqual(await sqliteStores.questions.listFailed(10));
+    expect(await onAzure.questions.getQuestion(questionId)).toEqual(await sqliteStores.questions.getQuestion(questionId));
+    expect(await onAzure.published.latest('liverpool-model')).toEqual(await sqliteStores.published.latest('liverpool-model'));
+    expect(await onAzure.published.listAudit('liverpool-model')).toEqual(await sqliteStores.published.listAudit('liverpool-model'));
+    expect((await onAzure.teaching.list()).map((l) => l.question)).toEqual((await sqliteStores.teaching.list()).map((l) => l.question));
+    expect(await onAzure.acknowledgement.countDeliveries('c1')).toEqual(await sqliteStores.acknowledgement.countDeliveries('c1'));
+    expect((await onAzure.acknowledgement.getDelivery('c1', 'u1'))).toMatchObject({ state: 'sent', activityId: 'act-1', openedAt: '2026-09-01T09:00:00.000Z' });
+    expect((await onAzure.acknowledgement.getDelivery('c1', 'u3'))).toMatchObject({ state: 'pending', excusedAt: '2026-09-02T09:00:00.000Z' });
+    expect(await onAzure.acknowledgement.listAcknowledgements('social-media', 'hash-a')).toEqual(await sqliteStores.acknowledgement.listAcknowledgements('social-media', 'hash-a'));
+    expect(await onAzure.acknowledgement.getConversationReference('u1')).toEqual(await sqliteStores.acknowledgement.getConversationReference('u1'));
+    sqliteStores.db?.close();
+
+    // Run again: nothing is written twice, and the counts still agree.
+    output = [];
+    expect(await main(['storage', 'copy-to-azure', '--db', file], env)).toBe(0);
+    for (const kind of ['concern reports', 'concern events and audit', 'questions asked', '"was this helpful?" replies', 'published policy versions',
+      'teaching links (removed ones included)', 'acknowledgements', 'acknowledgement audit lines', 'campaign deliveries']) {
+      expect({ kind, ...countsOf(kind) }).toMatchObject({ kind, copied: 0, verdict: 'ok' });
+    }
+    // The report filed on Azure meanwhile is counted there, beside the two copied.
+    expect(countsOf('concern reports')).toMatchObject({ sqlite: 2, already: 2, azure: 3 });
+    expect(countsOf('acknowledgement audit lines')).toMatchObject({ sqlite: 2, already: 2, azure: 2 });
+  });
+
+  it('when the concern key is not the one the file was sealed with, then nothing is copied and it says why', async () => {
+    const file = path.join(dir, 'other.sqlite');
+    const sqliteEnv = productionEnv({ SQLITE_PATH: file });
+    await fillSqlite(sqliteEnv);
+    const wrongKey = Buffer.alloc(32, 1).toString('base64');
+    const errors: string[] = [];
+    jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => { errors.push(String(chunk)); return true; });
+    const code = await main(['storage', 'copy-to-azure', '--db', file], {
+      AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, AZURE_TABLE_PREFIX: 'wrongkey', CONCERN_ENCRYPTION_KEY: wrongKey,
+    });
+    expect(code).toBe(1);
+    expect(errors.join('')).toContain('[CONCERN_KEY_MISMATCH]');
+    expect(output.filter((l) => /\s(ok|MISSING)$/.test(l))).toEqual([]);
+  });
+
+  it('when Azure is not named, then it stops with the usage before touching anything', async () => {
+    const errors: string[] = [];
+    jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => { errors.push(String(chunk)); return true; });
+    expect(await main(['storage', 'copy-to-azure', '--db', path.join(dir, 'school.sqlite')], { CONCERN_ENCRYPTION_KEY: 'x' })).toBe(2);
+    expect(errors.join('')).toContain('AZURE_STORAGE_CONNECTION_STRING');
+  });
+});
