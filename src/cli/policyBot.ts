@@ -13,6 +13,10 @@ import path from 'node:path';
 import { createFieldCipher } from '../adapters/fieldEncryption';
 import { copySqliteToAzure } from '../adapters/storageCopy/copySqliteToAzure';
 import { azureRecordConnection, createAcknowledgementStore } from '../compose/stores';
+import { createAzureTablePublishedPolicyStore } from '../adapters/azureTables/azureTablePublishedPolicyStore';
+import { createAzureTableQuestionLog } from '../adapters/azureTables/azureTableQuestionLog';
+import { QuestionLog } from '../features/policy/teaching/questionLog';
+import { PublishedPolicyStore } from '../features/policy/publishing/publishedPolicies';
 
 const USAGE = `policy-bot: tools for the policy owner
 
@@ -21,12 +25,14 @@ const USAGE = `policy-bot: tools for the policy owner
   policy-bot ask --policy FILE [--policy FILE2 ...] [--json] [QUESTION]
       Answer one question, or with no QUESTION read one per line from stdin and print one JSON object per line.
   policy-bot unanswered [--db FILE] [--limit N]
-      List questions the policy could not answer or that staff marked unhelpful (default db: data/policy-bot.sqlite).
+      List questions the policy could not answer or that staff marked unhelpful (default db: data/policy-bot.sqlite;
+      with STORAGE=azure in the environment, from Azure Table storage, as the app).
   policy-bot diff LIVE_FILE NEW_FILE
       Show what changed between two versions, section by section.
   policy-bot publish NEW_FILE --replaces CONFIGURED_FILE [--db FILE] [--by NAME] [--yes]
       Show the changes, and with --yes keep NEW_FILE as the published version of the policy in CONFIGURED_FILE
       (the file POLICY_FILES names): the bot answers from it after its next start. Owners can do the same in chat.
+      With STORAGE=azure in the environment, it is kept in Azure Table storage, where the app reads it.
   policy-bot storage copy-to-azure [--db FILE]
       Copy every record of the SQLite file (default: data/policy-bot.sqlite) into Azure Table storage and check the
       counts, kind by kind; safe to run again. Reads AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_URL,
@@ -116,18 +122,38 @@ async function ask(args: string[]): Promise<void> {
   }
 }
 
-async function unanswered(args: string[]): Promise<void> {
+/** Where the app keeps its records, from the same variables the app reads: Azure Tables with STORAGE=azure, else the file. */
+function azureFromEnv(env: NodeJS.ProcessEnv, sqlitePath: string) {
+  const connectionString = env.AZURE_STORAGE_CONNECTION_STRING?.trim() || undefined;
+  const accountUrl = env.AZURE_STORAGE_ACCOUNT_URL?.trim() || undefined;
+  if (!connectionString && !accountUrl) throw new UsageError('set AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_URL to the account the app uses');
+  const tablePrefix = env.AZURE_TABLE_PREFIX?.trim() || 'policybot';
+  const settings = { kind: 'azure' as const, sqlitePath, azureConnectionString: connectionString, azureAccountUrl: accountUrl };
+  return { settings, tablePrefix, connection: azureRecordConnection(settings, tablePrefix) };
+}
+
+/** Opens the question log and published versions where the app keeps them (the --db file, or Azure with STORAGE=azure). */
+async function openRecords(env: NodeJS.ProcessEnv, file: string, mustExist: boolean): Promise<{ questions: QuestionLog; published: PublishedPolicyStore; close(): void }> {
+  if (env.STORAGE === 'azure') {
+    const { connection } = azureFromEnv(env, file);
+    return { questions: await createAzureTableQuestionLog(connection), published: await createAzureTablePublishedPolicyStore(connection), close: () => undefined };
+  }
+  if (mustExist && !fs.existsSync(file)) throw new UsageError(`no database at ${file} (has the bot run yet?)`);
+  const db = openSqliteDatabase(file);
+  return { questions: createSqliteQuestionLog(db), published: createSqlitePublishedPolicyStore(db), close: () => db.close() };
+}
+
+async function unanswered(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const p = parseArgs(args, ['db', 'limit']);
   const file = p.flags.get('db')?.[0] ?? 'data/policy-bot.sqlite';
-  if (!fs.existsSync(file)) throw new UsageError(`no database at ${file} (has the bot run yet?)`);
   const limit = Number(p.flags.get('limit')?.[0] ?? 50);
-  const db = openSqliteDatabase(file);
+  const records = await openRecords(env, file, true);
   try {
-    const rows = await createSqliteQuestionLog(db).listFailed(Number.isFinite(limit) && limit > 0 ? limit : 50);
+    const rows = await records.questions.listFailed(Number.isFinite(limit) && limit > 0 ? limit : 50);
     if (rows.length === 0) console.log('No unanswered questions.');
     for (const r of rows) console.log(`${r.askedAt}\t${r.answered ? 'not helpful' : 'not covered'}\t${r.question}`);
   } finally {
-    db.close();
+    records.close();
   }
 }
 
@@ -146,7 +172,7 @@ async function diff(args: string[]): Promise<void> {
   printDiff(diffPolicies(live, next));
 }
 
-async function publish(args: string[]): Promise<void> {
+async function publish(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const p = parseArgs(args, ['replaces', 'db', 'by']);
   const file = p.positional[0];
   const replaces = p.flags.get('replaces')?.[0];
@@ -156,11 +182,11 @@ async function publish(args: string[]): Promise<void> {
   printDiff(diffPolicies(configured, next));
   for (const w of next.warnings) console.log(`warning [${w.code}] ${w.message}`);
   if (!p.bools.has('yes')) { console.log('Not published: run again with --yes to publish it.'); return; }
-  const db = openSqliteDatabase(p.flags.get('db')?.[0] ?? 'data/policy-bot.sqlite');
+  const records = await openRecords(env, p.flags.get('db')?.[0] ?? 'data/policy-bot.sqlite', false);
   try {
-    const store = createSqlitePublishedPolicyStore(db);
+    const store = records.published;
     const at = new Date().toISOString();
-    const by = `cli:${p.flags.get('by')?.[0] ?? (process.env.USER || 'unknown')}`;
+    const by = `cli:${p.flags.get('by')?.[0] ?? (env.USER || 'unknown')}`;
     await store.publish({
       policyId: configured.id, fileName: path.basename(file), content: fs.readFileSync(file), contentHash: next.metadata.contentHash,
       configuredHash: configured.metadata.contentHash, publishedBy: by, publishedAt: at,
@@ -168,7 +194,7 @@ async function publish(args: string[]): Promise<void> {
     await store.appendAudit({ at, actor: by, action: 'version.published', policyId: configured.id, details: { contentHash: next.metadata.contentHash, via: 'cli' } });
     console.log(`Published ${path.basename(file)} as ${configured.id}: the bot answers from it after its next start.`);
   } finally {
-    db.close();
+    records.close();
   }
 }
 
@@ -178,13 +204,8 @@ async function storage(args: string[], env: NodeJS.ProcessEnv): Promise<number> 
   if (p.positional[0] !== 'copy-to-azure') throw new UsageError('storage needs a subcommand: copy-to-azure');
   const file = p.flags.get('db')?.[0] ?? 'data/policy-bot.sqlite';
   if (!fs.existsSync(file)) throw new UsageError(`no database at ${file}`);
-  const connectionString = env.AZURE_STORAGE_CONNECTION_STRING?.trim() || undefined;
-  const accountUrl = env.AZURE_STORAGE_ACCOUNT_URL?.trim() || undefined;
-  if (!connectionString && !accountUrl) throw new UsageError('set AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_URL to the account the app will use');
+  const { settings: storageSettings, tablePrefix, connection } = azureFromEnv(env, file);
   if (!env.CONCERN_ENCRYPTION_KEY) throw new UsageError('set CONCERN_ENCRYPTION_KEY to the key the concerns in this file were sealed with');
-  const tablePrefix = env.AZURE_TABLE_PREFIX?.trim() || 'policybot';
-  const storageSettings = { kind: 'azure' as const, sqlitePath: file, azureConnectionString: connectionString, azureAccountUrl: accountUrl };
-  const connection = azureRecordConnection(storageSettings, tablePrefix);
   const cipher = createFieldCipher(env.CONCERN_ENCRYPTION_KEY);
   const acknowledgement = await createAcknowledgementStore({ storage: storageSettings, azureTablePrefix: tablePrefix, credential: connection.credential });
   const db = openSqliteDatabase(file);
@@ -214,9 +235,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   try {
     if (command === 'ingest') await ingest(rest);
     else if (command === 'ask') await ask(rest);
-    else if (command === 'unanswered') await unanswered(rest);
+    else if (command === 'unanswered') await unanswered(rest, env);
     else if (command === 'diff') await diff(rest);
-    else if (command === 'publish') await publish(rest);
+    else if (command === 'publish') await publish(rest, env);
     else if (command === 'storage') return await storage(rest, env);
     else if (!command || command === '--help' || command === 'help') { process.stdout.write(USAGE); return command ? 0 : 2; }
     else throw new UsageError(`unknown command "${command}"`);

@@ -129,6 +129,11 @@ describe('policy-bot storage copy-to-azure', () => {
     expect(await onAzure.acknowledgement.getConversationReference('u1')).toEqual(await sqliteStores.acknowledgement.getConversationReference('u1'));
     sqliteStores.db?.close();
 
+    // The owner's CLI reads the same place as the app once STORAGE=azure is set.
+    output = [];
+    expect(await main(['unanswered'], { ...env, STORAGE: 'azure' })).toBe(0);
+    expect(output).toEqual(['2026-03-02T09:00:00.000Z\tnot covered\tparking?']);
+
     // Run again: nothing is written twice, and the counts still agree.
     output = [];
     expect(await main(['storage', 'copy-to-azure', '--db', file], env)).toBe(0);
