@@ -161,6 +161,24 @@ describe('policy-bot storage copy-to-azure', () => {
     expect(output.filter((l) => /\s(ok|MISSING)$/.test(l))).toEqual([]);
   });
 
+  it('when the bot already filed a different report on Azure under the same id, then nothing is overwritten and the copy stops', async () => {
+    const file = path.join(dir, 'clash.sqlite');
+    const sqliteEnv = productionEnv({ SQLITE_PATH: file });
+    const { reports } = await fillSqlite(sqliteEnv);
+    const env = { AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, AZURE_TABLE_PREFIX: 'clash', CONCERN_ENCRYPTION_KEY: sqliteEnv.CONCERN_ENCRYPTION_KEY };
+    const onAzure = await openStores(loadConfig(productionEnv({ ...env, STORAGE: 'azure' })));
+    const form = validateConcernForm(formFor('onlineAbuse'));
+    if (!form.ok) throw new Error('test form invalid');
+    const filedOnAzure = await onAzure.concerns.createConcern({ draft: form.draft, reporter: REPORTER, origin: ORIGIN, submittedAt: '2026-01-05T09:00:00.000Z', referencePrefix: 'SG' }, []);
+    expect(filedOnAzure.id).toBe(reports[0].id);
+    const errors: string[] = [];
+    jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => { errors.push(String(chunk)); return true; });
+
+    expect(await main(['storage', 'copy-to-azure', '--db', file], env)).toBe(1);
+    expect(errors.join('')).toContain('[COPY_CONFLICT]');
+    expect((await onAzure.concerns.getCaseById(filedOnAzure.id))?.report).toEqual(filedOnAzure);
+  });
+
   it('when Azure is not named, then it stops with the usage before touching anything', async () => {
     const errors: string[] = [];
     jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => { errors.push(String(chunk)); return true; });

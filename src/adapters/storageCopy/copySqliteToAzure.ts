@@ -56,25 +56,93 @@ export class CopyConflictError extends Error {
   }
 }
 
+/** A transaction holds at most 100 operations and 4 MiB; a batch stays well under both. */
+const BATCH_OPS = 100;
+const BATCH_BYTES = 2_500_000;
+
+/** About how many bytes an entity takes on the wire (binary goes as base64). */
+function wireSize(e: Entity): number {
+  let n = 0;
+  for (const [k, v] of Object.entries(e)) n += k.length + (v instanceof Uint8Array ? Math.ceil(v.byteLength * 4 / 3) : String(v).length * 2) + 16;
+  return n;
+}
+
 /**
  * Creates each entity unless an identical one (by the properties named in `same`) is already there: append-only
- * records are never overwritten, and a second run finds everything in place.
+ * records are never overwritten, and a second run finds everything in place. What is there is read once per
+ * partition (the key range the entities span); what is missing is created in transactions of up to 100.
  */
 async function createAll(client: TableClient, entities: Entity[], same: string[], what: string): Promise<{ copied: number; alreadyThere: number }> {
   let copied = 0;
   let alreadyThere = 0;
+  const byPartition = new Map<string, Entity[]>();
   for (const e of entities) {
+    const group = byPartition.get(e.partitionKey);
+    if (group) group.push(e);
+    else byPartition.set(e.partitionKey, [e]);
+  }
+  for (const [pk, group] of byPartition) {
+    const keys = group.map((e) => e.rowKey).sort();
+    const existing = new Map((await queryAll(client, odata`PartitionKey eq ${pk} and RowKey ge ${keys[0]} and RowKey le ${keys[keys.length - 1]}`))
+      .map((e) => [e.rowKey, e as Record<string, unknown>]));
+    const missing: Entity[] = [];
+    for (const e of group) {
+      const there = existing.get(e.rowKey);
+      if (!there) { missing.push(e); continue; }
+      if (same.some((p) => there[p] !== e[p])) throw new CopyConflictError(`${what} (${e.rowKey})`);
+      alreadyThere++;
+    }
+    let batch: Entity[] = [];
+    let bytes = 0;
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const r = await createBatch(client, batch, same, what);
+      copied += r.copied;
+      alreadyThere += r.alreadyThere;
+      batch = [];
+      bytes = 0;
+    };
+    for (const e of missing) {
+      const size = wireSize(e);
+      if (batch.length >= BATCH_OPS || bytes + size > BATCH_BYTES) await flush();
+      batch.push(e);
+      bytes += size;
+    }
+    await flush();
+  }
+  return { copied, alreadyThere };
+}
+
+/** One transaction; if something wrote one of these keys meanwhile, each is created (or compared) on its own. */
+async function createBatch(client: TableClient, batch: Entity[], same: string[], what: string): Promise<{ copied: number; alreadyThere: number }> {
+  try {
+    await client.submitTransaction(batch.map((e) => ['create', e]));
+    return { copied: batch.length, alreadyThere: 0 };
+  } catch (err) {
+    if (httpStatusOf(err) !== 409) throw err;
+  }
+  let copied = 0;
+  let alreadyThere = 0;
+  for (const e of batch) {
     try {
       await client.createEntity(e);
       copied++;
     } catch (err) {
       if (httpStatusOf(err) !== 409) throw err;
-      const existing = await getOrUndefined<Record<string, unknown>>(client, e.partitionKey, e.rowKey);
-      if (!existing || same.some((p) => existing[p] !== e[p])) throw new CopyConflictError(`${what} (${e.rowKey})`);
+      const there = await getOrUndefined<Record<string, unknown>>(client, e.partitionKey, e.rowKey);
+      if (!there || same.some((p) => there[p] !== e[p])) throw new CopyConflictError(`${what} (${e.rowKey})`);
       alreadyThere++;
     }
   }
   return { copied, alreadyThere };
+}
+
+/** Runs `fn` over the items, `width` at a time: port calls are one round trip each, and a school has thousands. */
+async function inParallel<T>(items: readonly T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]);
+  }));
 }
 
 const countRange = async (client: TableClient, pk: string, prefix: string, extra = ''): Promise<number> =>
@@ -166,32 +234,19 @@ async function copyConcerns(
   done(result('concern events and audit', events.length, eventsDone, await countRange(client, CONCERN_PARTITION, 'event|')));
 
   // Outbox entries are copied as they stand; one Azure has already moved on is left as Azure has it.
-  let outboxCopied = 0;
-  let outboxThere = 0;
-  for (const o of outbox) {
-    const entity = outboxEntity({
-      id: Number(o.id), concernId: Number(o.concern_id), task: String(o.task), state: o.state as 'pending' | 'inFlight' | 'done',
-      attempts: Number(o.attempts), createdAt: String(o.created_at), nextAttemptAt: String(o.next_attempt_at), updatedAt: String(o.updated_at),
-    });
-    try {
-      await client.createEntity(entity);
-      outboxCopied++;
-    } catch (err) {
-      if (httpStatusOf(err) !== 409) throw err;
-      const existing = await getOrUndefined<Record<string, unknown>>(client, CONCERN_PARTITION, entity.rowKey);
-      if (existing?.concernId !== entity.concernId || existing?.task !== entity.task) throw new CopyConflictError(`concern outbox entry (${entity.rowKey})`);
-      outboxThere++;
-    }
-  }
-  done(result('concern outbox entries', outbox.length, { copied: outboxCopied, alreadyThere: outboxThere }, await countRange(client, CONCERN_PARTITION, 'outbox|')));
+  const outboxDone = await createAll(client, outbox.map((o) => outboxEntity({
+    id: Number(o.id), concernId: Number(o.concern_id), task: String(o.task), state: o.state as 'pending' | 'inFlight' | 'done',
+    attempts: Number(o.attempts), createdAt: String(o.created_at), nextAttemptAt: String(o.next_attempt_at), updatedAt: String(o.updated_at),
+  })), ['concernId', 'task'], 'concern outbox entry');
+  done(result('concern outbox entries', outbox.length, outboxDone, await countRange(client, CONCERN_PARTITION, 'outbox|')));
 
   // Read every case back through the Azure store with the key: the copy is whole, and opens with this key.
   const azureStore = createAzureTableConcernStoreOn(client, { cipher, workerId: 'copy-check' });
   let same = 0;
-  for (const c of sealed) {
+  await inParallel(sealed, 8, async (c) => {
     const [fromSqlite, fromAzure] = await Promise.all([sqliteStore.getCaseById(c.id), azureStore.getCaseById(c.id)]);
     if (JSON.stringify(fromSqlite) === JSON.stringify(fromAzure)) same++;
-  }
+  });
   done({ kind: 'concern cases read back identical', sqlite: sealed.length, copied: 0, alreadyThere: same, azure: same, ok: same === sealed.length });
 }
 
@@ -326,7 +381,7 @@ async function copyAcknowledgementRecords(
   for (const k of versionKeys) {
     const mine = await from.listAcknowledgements(k.policy_id, k.version_hash);
     acks += mine.length;
-    for (const a of mine) if ((await to.appendAcknowledgement(a)).recorded) aCopied++;
+    await inParallel(mine, 16, async (a) => { if ((await to.appendAcknowledgement(a)).recorded) aCopied++; });
     const theirs = new Set((await to.listAcknowledgements(k.policy_id, k.version_hash)).map((a) => `${a.userId}\u0000${a.campaignId}`));
     aAzure += mine.filter((a) => theirs.has(`${a.userId}\u0000${a.campaignId}`)).length;
   }
@@ -387,7 +442,7 @@ async function copyDeliveries(campaignIds: string[], from: AcknowledgementStore,
       for (;;) {
         const claimed = await to.claimDeliveries({ campaignId, workerId: COPY_WORKER, limit: 500, leaseMs: 10 * 60_000, now });
         if (claimed.length === 0) break;
-        for (const c of claimed) {
+        await inParallel(claimed, 16, async (c) => {
           const d = byUser.get(c.userId);
           if (d && finishing.has(c.userId)) {
             await to.completeDelivery(campaignId, c.userId, COPY_WORKER, {
@@ -397,17 +452,17 @@ async function copyDeliveries(campaignIds: string[], from: AcknowledgementStore,
           } else {
             await to.deferDelivery(campaignId, c.userId, COPY_WORKER, d?.notBefore ?? now, d?.reason ?? 'copied from SQLite', now);
           }
-        }
+        });
         if (finishing.size === 0) break;
       }
     }
-    for (const d of mine) {
+    await inParallel(mine, 16, async (d) => {
       const t = theirs.get(d.userId);
       if (d.openedAt && !t?.openedAt) await to.markOpened(campaignId, d.userId, d.openedAt);
       if (d.excusedAt && !t?.excusedAt) await to.setExcused(campaignId, d.userId, { by: d.excusedBy ?? 'unknown', at: d.excusedAt });
       if (d.lastRemindedAt && !t?.lastRemindedAt) await to.markReminded(campaignId, d.userId, d.lastRemindedAt, 0);
       if (d.lastDigestAt && !t?.lastDigestAt) await to.markDigested(campaignId, d.userId, d.lastDigestAt, 0);
-    }
+    });
     const after = new Map((await to.listDeliveries(campaignId)).map((d) => [d.userId, d]));
     for (const d of mine) {
       const t = after.get(d.userId);
