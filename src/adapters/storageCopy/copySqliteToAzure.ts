@@ -381,9 +381,11 @@ async function copyAcknowledgementRecords(
   for (const k of versionKeys) {
     const mine = await from.listAcknowledgements(k.policy_id, k.version_hash);
     acks += mine.length;
-    await inParallel(mine, 16, async (a) => { if ((await to.appendAcknowledgement(a)).recorded) aCopied++; });
-    const theirs = new Set((await to.listAcknowledgements(k.policy_id, k.version_hash)).map((a) => `${a.userId}\u0000${a.campaignId}`));
-    aAzure += mine.filter((a) => theirs.has(`${a.userId}\u0000${a.campaignId}`)).length;
+    const keyOf = (a: { userId: string; campaignId?: string }) => `${a.userId}\u0000${a.campaignId ?? ''}`;
+    const before = new Set((await to.listAcknowledgements(k.policy_id, k.version_hash)).map(keyOf));
+    await inParallel(mine.filter((a) => !before.has(keyOf(a))), 16, async (a) => { if ((await to.appendAcknowledgement(a)).recorded) aCopied++; });
+    const theirs = new Set((await to.listAcknowledgements(k.policy_id, k.version_hash)).map(keyOf));
+    aAzure += mine.filter((a) => theirs.has(keyOf(a))).length;
   }
   const orphanAcks = (db.prepare(`SELECT COUNT(*) AS n FROM ack_acknowledgements a WHERE NOT EXISTS (SELECT 1 FROM ack_policy_versions v
     WHERE v.policy_id = a.policy_id AND v.version_hash = a.version_hash)`).get() as { n: number }).n;
