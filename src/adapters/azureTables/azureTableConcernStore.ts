@@ -1,5 +1,5 @@
 import { TableClient, TransactionAction, odata } from '@azure/data-tables';
-import { ConcernStore, NewConcern, OutboxEntry, OutboxTask } from '../../features/concerns/domain/concernPorts';
+import { ConcernStore, OutboxEntry, OutboxTask } from '../../features/concerns/domain/concernPorts';
 import {
   ConcernCase, ConcernEvent, ConcernEventType, ConcernKind, ConcernOrigin, ConcernReport, ConcernReporter,
   NewConcernEvent, deriveConcernCase,
