@@ -19,6 +19,8 @@ export type { AzureTableStoreOptions } from './azureTableAccess';
 
 /** Up to this many recipients are added one by one; more are diffed against the campaign in batches. */
 const SMALL_ADD = 20;
+/** Staff point reads in flight at once when an incremental sync looks up the people a delta names. */
+const STAFF_READS_AT_ONCE = 16;
 /** Creates the Azure Table Storage acknowledgement store, creating its tables when missing. */
 export async function createAzureTableAcknowledgementStore(options: AzureTableStoreOptions): Promise<AcknowledgementStore> {
   return new AzureTableAcknowledgementStore(await openTables(options));
@@ -74,6 +76,17 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
   async listStaff(): Promise<StaffMember[]> {
     return (await this.list('Staff', odata`PartitionKey eq ${'staff'}`)).map(toStaff)
       .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+  }
+
+  async getStaffByIds(userIds: readonly string[]): Promise<StaffMember[]> {
+    // Point reads, a few at a time: a delta names few people, and a scan would cost the whole partition.
+    const found: StaffMember[] = [];
+    const ids = [...new Set(userIds)];
+    for (let i = 0; i < ids.length; i += STAFF_READS_AT_ONCE) {
+      const entities = await Promise.all(ids.slice(i, i + STAFF_READS_AT_ONCE).map((id) => this.get('Staff', 'staff', key(id))));
+      for (const e of entities) if (e) found.push(toStaff(e));
+    }
+    return found;
   }
 
   async getSyncState(name: string): Promise<string | undefined> {

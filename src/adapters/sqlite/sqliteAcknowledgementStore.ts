@@ -135,6 +135,12 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
     return (this.q('SELECT * FROM ack_staff ORDER BY user_id').all() as Row[]).map(toStaff);
   }
 
+  async getStaffByIds(userIds: readonly string[]): Promise<StaffMember[]> {
+    // One statement for any number of ids (a JSON array), each looked up by the primary key.
+    const rows = this.q('SELECT * FROM ack_staff WHERE user_id IN (SELECT value FROM json_each(?))').all(JSON.stringify(userIds)) as Row[];
+    return rows.map(toStaff);
+  }
+
   async getSyncState(key: string): Promise<string | undefined> {
     const row = this.q('SELECT value FROM ack_sync_state WHERE key = ?').get(key) as Row | undefined;
     return str(row?.value);
