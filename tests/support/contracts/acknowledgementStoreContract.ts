@@ -62,6 +62,8 @@ export function describeAcknowledgementStoreContract(name: string, factory: Stor
       expect(found.sort((a, b) => a.userId.localeCompare(b.userId)))
         .toEqual([staff(3), staff(7, { active: false, department: undefined }), staff(31)]);
       expect(await store.getStaffByIds([])).toEqual([]);
+      const many = await store.getStaffByIds([...Array.from({ length: 1_200 }, (_, i) => `nobody-${i}`), 'user-0039', 'user-0000']);
+      expect(many.map((m) => m.userId).sort()).toEqual(['user-0000', 'user-0039']);
     });
 
     it('when more than a batch of staff is upserted, then all are stored', async () => {
