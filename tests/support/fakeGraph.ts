@@ -59,8 +59,11 @@ export interface FakeGraph {
   failNext(path: RegExp, count: number, retryAfterSeconds?: number, status?: number): void;
   /** Adds or changes a user (seen by the next delta read). */
   upsertUser(user: FakeGraphUser): void;
-  /** Deletes a user (a delta read reports it as removed). */
-  removeUser(id: string): void;
+  /**
+   * Deletes a user: a delta read reports `@removed` with reason "changed" (in deleted items, restorable for 30 days),
+   * or "deleted" when `permanently`.
+   */
+  removeUser(id: string, permanently?: boolean): void;
   /**
    * Refuses every delta link and delta nextLink issued so far: 410 Gone (change tracking reset), or `400` with the
    * code syncStateNotFound that Graph gives for a users delta link older than 7 days. A new full read works.
@@ -79,7 +82,7 @@ export interface FakeGraph {
 
 interface UserState extends FakeGraphUser {
   version: number;
-  removed?: boolean;
+  removed?: 'changed' | 'deleted';
 }
 
 /** Starts the fake Graph on 127.0.0.1 on a free port. */
@@ -189,7 +192,7 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
       const items = [...users.values()]
         .filter((u) => u.version > since && u.version <= asOf && !(since === 0 && u.removed))
         .sort((a, b) => a.version - b.version)
-        .map((u) => (u.removed ? { id: u.id, '@removed': { reason: 'deleted' } } : select(u, fields)));
+        .map((u) => (u.removed ? { id: u.id, '@removed': { reason: u.removed } } : select(u, fields)));
       const body = page(items, skip, top, (next) => {
         const link = new URL(`${baseUrl}/v1.0/users/delta`);
         link.searchParams.set('$skiptoken', String(next));
@@ -282,9 +285,9 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
     upsertUser(user) {
       users.set(user.id, { ...user, version: ++version });
     },
-    removeUser(id) {
+    removeUser(id, permanently = false) {
       const u = users.get(id);
-      if (u) users.set(id, { ...u, removed: true, version: ++version });
+      if (u) users.set(id, { ...u, removed: permanently ? 'deleted' : 'changed', version: ++version });
     },
     expireDeltaLinks(status = 410) {
       epoch += 1;

@@ -92,11 +92,12 @@ describe('Graph staff directory', () => {
     graph.upsertUser({ id: 'new1', displayName: 'New Starter', userPrincipalName: 'new1@school.example', department: 'Teaching' });
     graph.upsertUser({ ...users[3], accountEnabled: false });
     graph.removeUser(users[4].id);
+    graph.removeUser(users[5].id, true);
     const second = await directory.readStaff(first.nextSyncToken);
 
     expect(second.complete).toBe(false);
     expect(second.members.map((m) => m.userId)).toEqual(['new1']);
-    expect(second.departedIds.sort()).toEqual([users[3].id, users[4].id].sort());
+    expect(second.departedIds.sort()).toEqual([users[3].id, users[4].id, users[5].id].sort());
     expect(second.nextSyncToken).toBeDefined();
     expect(second.nextSyncToken).not.toEqual(first.nextSyncToken);
 
