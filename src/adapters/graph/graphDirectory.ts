@@ -71,12 +71,20 @@ export function createGraphStaffDirectory(client: Client, options: GraphStaffDir
         const first = (await (incremental
           ? client.api(syncToken).get()
           : client.api('/users/delta').select(SELECT).top(top).get())) as PageCollection;
+        // A user may appear more than once in one delta read; the last mention is the latest state.
+        const kept = new Map<string, DirectoryPerson>();
+        const left = new Set<string>();
         const deltaLink = await readAll(first, (u) => {
           // '@removed' (reason "changed": deleted, restorable for 30 days; "deleted": gone for good) is a leaver either way.
-          if (u['@removed'] !== undefined || u.accountEnabled === false || u.userType === 'Guest') departedIds.push(u.id);
-          else members.push(toPerson(u));
+          if (u['@removed'] !== undefined || u.accountEnabled === false || u.userType === 'Guest') {
+            kept.delete(u.id);
+            left.add(u.id);
+          } else {
+            left.delete(u.id);
+            kept.set(u.id, toPerson(u));
+          }
         }, signal);
-        return { members, departedIds: incremental ? departedIds : [], complete: !incremental, nextSyncToken: deltaLink };
+        return { members: [...kept.values()], departedIds: incremental ? [...left] : [], complete: !incremental, nextSyncToken: deltaLink };
       } catch (err) {
         if (signal?.aborted) throw err;
         if (syncToken !== undefined && !options.groupId && mustResync(err)) {
