@@ -41,14 +41,16 @@ async function main(): Promise<void> {
       userId: `u${i}`, userPrincipalName: `u${i}@school.example`, displayName: `Person ${i}`, department: `D${i % 40}`,
       active: true, source: 'graph' as const, updatedAt: now,
     }))));
-    // Staff sync through the use case, the directory read left out (an in-process source): the full read that
-    // finds nothing changed, then a delta read with `--changed` people (a department move each; one in ten leave).
+    // Staff sync through the use case, the directory read left out (an in-process source): a full read that finds
+    // nothing changed, one that finds everyone renamed, then a delta with `--changed` people (moves; one in ten leave).
     const changed = Math.min(users, Number(arg('changed', '100')));
-    const person = (i: number, department = `D${i % 40}`): DirectoryPerson => ({ userId: `u${i}`, userPrincipalName: `u${i}@school.example`, displayName: `Person ${i}`, department });
-    const directory = (full: boolean): StaffDirectorySource => ({
+    const person = (i: number, department = `D${i % 40}`, suffix = ''): DirectoryPerson => ({
+      userId: `u${i}`, userPrincipalName: `u${i}@school.example`, displayName: `Person ${i}${suffix}`, department,
+    });
+    const directory = (full: boolean, suffix?: string): StaffDirectorySource => ({
       kind: 'graph',
       readStaff: async () => (full
-        ? { members: Array.from({ length: users }, (_, i) => person(i)), departedIds: [], complete: true, nextSyncToken: 'delta-1' }
+        ? { members: Array.from({ length: users }, (_, i) => person(i, undefined, suffix)), departedIds: [], complete: true, nextSyncToken: 'delta-1' }
         : {
           members: Array.from({ length: changed }, (_, i) => i).filter((i) => i % 10 !== 9).map((i) => person(i, 'Moved')),
           departedIds: Array.from({ length: changed }, (_, i) => i).filter((i) => i % 10 === 9).map((i) => `u${i}`),
@@ -56,6 +58,7 @@ async function main(): Promise<void> {
         }),
     });
     await time('full staff sync (none changed)', () => syncStaffDirectory(directory(true), store, now));
+    await time('full staff sync (everyone changed)', () => syncStaffDirectory(directory(true, ' (renamed)'), store, now));
     await time(`incremental staff sync (${changed} changed)`, () => syncStaffDirectory(directory(false), store, now));
     if (arg('only', '') === 'staff') return;
     let campaignId = '';

@@ -5,6 +5,9 @@ import { DeliveryError, StaffDirectorySource } from './sendingPorts';
 /** The sync-state key holding the directory's next sync token (the Graph delta link). */
 export const STAFF_SYNC_TOKEN_KEY = 'staffDirectory.syncToken';
 
+/** Staff records written at once; the event loop is free between slices. */
+const WRITE_SLICE = 1_000;
+
 /** What one sync changed. */
 export interface StaffSyncResult {
   /** Active staff after a full read; absent after an incremental one, where counting them would cost the whole list. */
@@ -28,7 +31,8 @@ export function isResyncRequired(err: unknown): boolean {
  * Brings the store's staff list up to date from the directory. A full read compares everyone with the stored list and
  * marks those absent as departed; an incremental read looks up and writes only the people it names, so its cost
  * follows what changed, not the size of the list. The delta link is kept for next time; one the directory refuses
- * (resync required) falls back to a full read. An aborted sync writes nothing and keeps the old link.
+ * (resync required) falls back to a full read. An aborted sync keeps the old link; it writes nothing unless it had
+ * begun writing.
  */
 export async function syncStaffDirectory(
   source: StaffDirectorySource,
@@ -80,8 +84,14 @@ export async function syncStaffDirectory(
     changed.push({ ...before, active: false, updatedAt: now });
     departedIds.push(id);
   }
+  // Written in slices with a pause between, so a first sync of 50,000 people does not hold up answers for a second. The
+  // link is kept only after the last slice: a sync stopped part-way is redone from the old link, rewriting the same rows.
+  for (let i = 0; i < changed.length; i += WRITE_SLICE) {
+    signal?.throwIfAborted();
+    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+    await store.upsertStaff(changed.slice(i, i + WRITE_SLICE));
+  }
   signal?.throwIfAborted();
-  if (changed.length > 0) await store.upsertStaff(changed);
   if (snapshot.nextSyncToken) await store.setSyncState(STAFF_SYNC_TOKEN_KEY, snapshot.nextSyncToken);
   const result: StaffSyncResult = { changed: changed.length, joinedIds, departedIds, incremental: !snapshot.complete };
   if (snapshot.complete) {

@@ -137,6 +137,33 @@ describe('staff directory sync', () => {
     expect(await store.getSyncState(STAFF_SYNC_TOKEN_KEY)).toBe(kept);
   });
 
+  it('when a full read brings 2,500 new people, then they are written in slices with other work let in between, and the link is kept only after the last', async () => {
+    const everyone: StaffSnapshot = {
+      members: Array.from({ length: 2_500 }, (_, i) => ({ userId: `p${i}`, displayName: `P ${i}`, userPrincipalName: `p${i}@x` })),
+      departedIds: [], complete: true, nextSyncToken: 'link-1',
+    };
+    const source: StaffDirectorySource = { kind: 'graph', readStaff: async () => everyone };
+    const events: string[] = [];
+    const writes = {
+      getSyncState: (k: string) => store.getSyncState(k),
+      setSyncState: (k: string, v: string) => { events.push('link kept'); return store.setSyncState(k, v); },
+      listStaff: () => store.listStaff(),
+      getStaffByIds: (ids: readonly string[]) => store.getStaffByIds(ids),
+      upsertStaff: (m: readonly StaffMember[]) => {
+        events.push(`wrote ${m.length}`);
+        // Another message arriving now gets its turn before the next slice if the sync yields.
+        setImmediate(() => events.push('other work'));
+        return store.upsertStaff(m);
+      },
+    };
+
+    const result = await syncStaffDirectory(source, writes, '2026-09-01T08:00:00.000Z');
+
+    expect(events).toEqual(['wrote 1000', 'other work', 'wrote 1000', 'other work', 'wrote 500', 'link kept']);
+    expect(result).toMatchObject({ active: 2_500, changed: 2_500 });
+    expect(await store.getSyncState(STAFF_SYNC_TOKEN_KEY)).toBe('link-1');
+  });
+
   it('when the kept delta link has expired (410), then a full read replaces it and absent staff are marked departed', async () => {
     await store.setSyncState(STAFF_SYNC_TOKEN_KEY, 'https://graph.example/expired');
     await store.upsertStaff([{ userId: 'gone', userPrincipalName: 'g@x', displayName: 'G', active: true, source: 'graph', updatedAt: 'x' }]);
