@@ -7,6 +7,8 @@ export const STAFF_SYNC_TOKEN_KEY = 'staffDirectory.syncToken';
 
 /** Staff records written at once; the event loop is free between slices. */
 const WRITE_SLICE = 1_000;
+/** People compared with the stored list between pauses. */
+const COMPARE_SLICE = 5_000;
 
 /** What one sync changed. */
 export interface StaffSyncResult {
@@ -60,7 +62,10 @@ export async function syncStaffDirectory(
 
   // A delta may name one person on more than one page: the last mention is the latest state.
   const members = new Map(snapshot.members.map((m) => [m.userId, m]));
+  let looked = 0;
   for (const person of members.values()) {
+    // A pause every few thousand people, so comparing a whole tenant does not hold up answers.
+    if (++looked % COMPARE_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
     present.add(person.userId);
     const before = existing.get(person.userId);
     const merged: StaffMember = {
