@@ -19,10 +19,6 @@ export type { AzureTableStoreOptions } from './azureTableAccess';
 
 /** Up to this many recipients are added one by one; more are diffed against the campaign in batches. */
 const SMALL_ADD = 20;
-/** Staff point reads in flight at once when an incremental sync looks up the people a delta names. */
-const STAFF_READS_AT_ONCE = 16;
-/** Above this many ids, getStaffByIds reads the staff partition instead of each person. */
-const STAFF_POINT_READS_UP_TO = 1_000;
 /** Creates the Azure Table Storage acknowledgement store, creating its tables when missing. */
 export async function createAzureTableAcknowledgementStore(options: AzureTableStoreOptions): Promise<AcknowledgementStore> {
   return new AzureTableAcknowledgementStore(await openTables(options));
@@ -81,19 +77,10 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
   }
 
   async getStaffByIds(userIds: readonly string[]): Promise<StaffMember[]> {
-    const ids = [...new Set(userIds)];
-    if (ids.length > STAFF_POINT_READS_UP_TO) {
-      // So many that reading the partition page by page (1,000 a page) costs fewer round trips than one read each.
-      const wanted = new Set(ids);
-      return (await this.list('Staff', odata`PartitionKey eq ${'staff'}`)).map(toStaff).filter((m) => wanted.has(m.userId));
-    }
-    // Point reads, a few at a time: a delta usually names few people, and a scan would cost the whole partition.
-    const found: StaffMember[] = [];
-    for (let i = 0; i < ids.length; i += STAFF_READS_AT_ONCE) {
-      const entities = await Promise.all(ids.slice(i, i + STAFF_READS_AT_ONCE).map((id) => this.get('Staff', 'staff', key(id))));
-      for (const e of entities) if (e) found.push(toStaff(e));
-    }
-    return found;
+    const ids = new Set(userIds);
+    // Past 1,000 people, pages of 1,000 from the partition cost fewer round trips than a point read each.
+    if (ids.size > 1_000) return (await this.listStaff()).filter((m) => ids.has(m.userId));
+    return (await this.getMany('Staff', 'staff', [...ids].map((id) => key(id)))).map(toStaff);
   }
 
   async getSyncState(name: string): Promise<string | undefined> {
