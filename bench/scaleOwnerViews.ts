@@ -1,8 +1,9 @@
 /**
  * `npm run bench:scale -- --users 50000 --store sqlite|azure`: what the owner's views cost as the staff list grows
- * (staff sync, campaign start, status, export to a file, a reminder pass), each with the worst event-loop delay
- * while it runs. Baseline in the same run: an idle wait, the floor of the delay measurement. Azure runs against an
- * in-memory Azurite started (and stopped) by the bench.
+ * (staff sync: saving the list, a full and an incremental sync; campaign start, status, export to a file, a reminder
+ * pass), each with the worst event-loop delay while it runs. Baseline in the same run: an idle wait, the floor of the
+ * delay measurement. Azure runs against an in-memory Azurite started (and stopped) by the bench. `--only staff` stops
+ * after the staff lines; `--changed N` (100) sizes the incremental sync.
  */
 import { createAzureTableAcknowledgementStore } from '../src/adapters/azureTables/azureTableAcknowledgementStore';
 import { createSqliteAcknowledgementStore } from '../src/adapters/sqlite/sqliteAcknowledgementStore';
@@ -12,6 +13,8 @@ import { DEFAULT_CAMPAIGN_RULES } from '../src/features/acknowledgement/domain/c
 import { createFileLinks } from '../src/teams/fileLinks';
 import { startAzuriteTables } from '../tests/support/azuriteServer';
 import { measureWithLoopDelay } from './loopDelay';
+import { syncStaffDirectory } from '../src/features/acknowledgement/sending/staffSync';
+import { DirectoryPerson, StaffDirectorySource } from '../src/features/acknowledgement/sending/sendingPorts';
 
 function arg(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
@@ -38,6 +41,26 @@ async function main(): Promise<void> {
       userId: `u${i}`, userPrincipalName: `u${i}@school.example`, displayName: `Person ${i}`, department: `D${i % 40}`,
       active: true, source: 'graph' as const, updatedAt: now,
     }))));
+    // Staff sync through the use case, the directory read left out (an in-process source): a full read that finds
+    // nothing changed, one that finds everyone renamed, then a delta with `--changed` people (moves; one in ten leave).
+    const changed = Math.min(users, Number(arg('changed', '100')));
+    const person = (i: number, department = `D${i % 40}`, suffix = ''): DirectoryPerson => ({
+      userId: `u${i}`, userPrincipalName: `u${i}@school.example`, displayName: `Person ${i}${suffix}`, department,
+    });
+    const directory = (full: boolean, suffix?: string): StaffDirectorySource => ({
+      kind: 'graph',
+      readStaff: async () => (full
+        ? { members: Array.from({ length: users }, (_, i) => person(i, undefined, suffix)), departedIds: [], complete: true, nextSyncToken: 'delta-1' }
+        : {
+          members: Array.from({ length: changed }, (_, i) => i).filter((i) => i % 10 !== 9).map((i) => person(i, 'Moved')),
+          departedIds: Array.from({ length: changed }, (_, i) => i).filter((i) => i % 10 === 9).map((i) => `u${i}`),
+          complete: false, nextSyncToken: 'delta-2',
+        }),
+    });
+    await time('full staff sync (none changed)', () => syncStaffDirectory(directory(true), store, now));
+    await time('full staff sync (everyone changed)', () => syncStaffDirectory(directory(true, ' (renamed)'), store, now));
+    await time(`incremental staff sync (${changed} changed)`, () => syncStaffDirectory(directory(false), store, now));
+    if (arg('only', '') === 'staff') return;
     let campaignId = '';
     await time('campaign start', async () => {
       campaignId = (await service.startCampaign({ actorId: 'owner', audience: { kind: 'all' } })).campaign.id;

@@ -7,6 +7,7 @@ import { createAcknowledgementModule } from '../features/acknowledgement/teams/a
 import { AppConfig } from '../config';
 import { FileOffers } from '../teams/fileLinks';
 import { createDeliveryModule } from './acknowledgementSending';
+import { startStaffSyncSchedule } from '../features/acknowledgement/sending/staffSyncSchedule';
 import { AppLogger } from '../shared/logger';
 import { formatSectionLabel } from '../features/policy/policyDocument';
 import { PolicyLibrary } from '../features/policy/policyLibrary';
@@ -57,28 +58,21 @@ export function composeAcknowledgement(
       for (const doc of library.documents) {
         await ack.campaigns.onPolicyVersionRegistered(await registerPolicyVersion(store, doc, { now, readUrl: settings.policyUrl }));
       }
-      try {
-        const synced = await delivery.syncStaff(now);
-        logger.info({ event: 'staff.synced', ...summarise(synced) }, 'staff directory synced');
-      } catch (err) {
-        // A directory outage must not stop questions being answered; the scheduler retries.
-        logger.warn({ event: 'staff.syncFailed', code: (err as { code?: string }).code ?? (err as Error).name }, 'staff directory sync failed');
-      }
+      // Joiners, leavers and moves reach campaigns without a restart (the scheduler adds joiners to active ones). The first
+      // sync runs before sending starts; a directory outage must not stop questions being answered: the next tick retries.
+      const staffSync = startStaffSyncSchedule({
+        intervalMs: config.delivery.syncMinutes * 60_000,
+        sync: (signal) => delivery.syncStaff(new Date(), signal),
+        onSynced: (synced) => logger.info({
+          event: 'staff.synced', ...summarise(synced), incremental: synced.incremental, joined: synced.joinedIds.length, departed: synced.departedIds.length,
+        }, 'staff directory synced'),
+        onFailed: (err) => logger.warn({ event: 'staff.syncFailed', code: (err as { code?: string }).code ?? (err as Error).name }, 'staff directory sync failed'),
+      });
+      await staffSync.runNow();
       const sending = delivery.startBackgroundSending();
       const stopScheduler = ack.feature.startScheduler(settings.scheduleMinutes * 60_000);
-      // Joiners, leavers and moves reach campaigns without a restart (the scheduler adds joiners to active ones).
-      let syncing = false;
-      const syncTimer = setInterval(() => {
-        if (syncing) return;
-        syncing = true;
-        delivery.syncStaff()
-          .then((synced) => logger.info({ event: 'staff.synced', ...summarise(synced) }, 'staff directory synced'))
-          .catch((err: unknown) => logger.warn({ event: 'staff.syncFailed', code: (err as { code?: string }).code ?? (err as Error).name }, 'staff directory sync failed'))
-          .finally(() => { syncing = false; });
-      }, config.delivery.syncMinutes * 60_000);
-      syncTimer.unref();
       return async () => {
-        clearInterval(syncTimer);
+        await staffSync.stop();
         stopScheduler();
         await sending.stop();
         await messenger.idle();

@@ -25,8 +25,8 @@ export interface DeliveryModule {
   sendLimiter: RateLimiter;
   reacher: RecipientReacher;
   sender: CampaignSender;
-  /** Brings the store's staff list up to date from the directory. */
-  syncStaff(now?: Date): Promise<StaffSyncResult>;
+  /** Brings the store's staff list up to date from the directory (only the changes, once a delta link is kept). */
+  syncStaff(now?: Date, signal?: AbortSignal): Promise<StaffSyncResult>;
   /** Sends every active campaign that has outstanding deliveries, one after another. */
   sendActiveCampaigns(signal?: AbortSignal): Promise<Record<string, SendRunSummary>>;
   /** Runs sendActiveCampaigns every `intervalMs` until the returned stop() is called. */
@@ -113,7 +113,7 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
     sendLimiter,
     reacher,
     sender,
-    syncStaff: (now = new Date()) => syncStaffDirectory(staffDirectory, store, now.toISOString()),
+    syncStaff: (now = new Date(), signal) => syncStaffDirectory(staffDirectory, store, now.toISOString(), signal),
     sendActiveCampaigns,
     startBackgroundSending(intervalMs = 30_000) {
       const controller = new AbortController();

@@ -34,9 +34,12 @@ export interface DeliverySettings {
   maxAttempts: number;
   /** This instance's id in leases and heartbeats. */
   workerId: string;
-  /** Minutes between staff directory syncs after the one at start (STAFF_SYNC_MINUTES; Graph reads only changes). */
+  /** Minutes between staff directory syncs after the one at start (STAFF_SYNC_MINUTES, 60, at most 1440; Graph reads only changes). */
   syncMinutes: number;
 }
+
+/** The longest gap between staff syncs STAFF_SYNC_MINUTES accepts. */
+const MAX_SYNC_MINUTES = 1440;
 
 const TEAMS_SERVICE_URL = 'https://smba.trafficmanager.net/teams/';
 
@@ -82,6 +85,10 @@ export function parseDeliverySettings(env: Env, mode: AppMode): FragmentResult<D
   const botServiceUrl = readVar(env, 'BOT_SERVICE_URL') ?? TEAMS_SERVICE_URL;
   if (!/^https?:\/\//.test(botServiceUrl)) errors.push(`BOT_SERVICE_URL must be an http(s) URL (got "${botServiceUrl}")`);
 
+  const syncMinutes = readPositiveNumber(env, 'STAFF_SYNC_MINUTES', 60, errors);
+  // Graph's users delta links live 7 days: a longer gap would make every sync a full read of the tenant.
+  if (syncMinutes > MAX_SYNC_MINUTES) errors.push(`STAFF_SYNC_MINUTES must be at most ${MAX_SYNC_MINUTES} (a day; got "${syncMinutes}")`);
+
   const maxAttempts = readPositiveNumber(env, 'DELIVERY_MAX_ATTEMPTS', 5, errors);
   if (!Number.isInteger(maxAttempts)) errors.push(`DELIVERY_MAX_ATTEMPTS must be a whole number (got "${maxAttempts}")`);
 
@@ -95,7 +102,7 @@ export function parseDeliverySettings(env: Env, mode: AppMode): FragmentResult<D
       installRatePerSecond: readPositiveNumber(env, 'GRAPH_INSTALL_RATE_PER_SECOND', 30, errors),
       leaseSeconds: readPositiveNumber(env, 'DELIVERY_LEASE_SECONDS', 60, errors),
       maxAttempts,
-      syncMinutes: readPositiveNumber(env, 'STAFF_SYNC_MINUTES', 60, errors),
+      syncMinutes,
       // Stable across restarts, so a restarted instance takes back the deliveries it had claimed at once instead
       // of waiting out their lease: App Service's per-instance id, else the host name (docs/operations.md).
       workerId: readVar(env, 'WORKER_ID') ?? readVar(env, 'WEBSITE_INSTANCE_ID') ?? os.hostname(),

@@ -11,6 +11,13 @@ describe('delivery settings', () => {
     expect(parseDeliverySettings({ STAFF_SYNC_MINUTES: 'hourly' }, 'local').errors.join()).toContain('STAFF_SYNC_MINUTES');
   });
 
+  it('when STAFF_SYNC_MINUTES is zero, negative or longer than a day, then the setting is named as wrong; a day is allowed', () => {
+    for (const bad of ['0', '-5', '1441', '10080']) {
+      expect(parseDeliverySettings({ STAFF_SYNC_MINUTES: bad }, 'local').errors).toEqual([expect.stringContaining('STAFF_SYNC_MINUTES must be')]);
+    }
+    expect(parseDeliverySettings({ STAFF_SYNC_MINUTES: '1440' }, 'local')).toMatchObject({ errors: [], value: { syncMinutes: 1440 } });
+  });
+
   it('when the process restarts, then it keeps its worker id, so it takes back its own claims at once', async () => {
     const first = parseDeliverySettings({}, 'local').value.workerId;
     await new Promise((resolve) => setTimeout(resolve, 5));

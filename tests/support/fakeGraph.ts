@@ -2,7 +2,8 @@
  * A fake Microsoft Graph over https on 127.0.0.1 and a free port, with a self-signed certificate whose
  * SAN is 127.0.0.1. Pass `fake.ca` to createGraphClient({ trustedCa }) (or NODE_EXTRA_CA_CERTS in a child
  * process). It serves the endpoints staff discovery and proactive install use, pages with absolute
- * `@odata.nextLink`s, keeps delta links, can inject 429 + Retry-After (or any status) on chosen routes,
+ * `@odata.nextLink`s, keeps delta links (and can refuse the ones already issued, as Graph does when change tracking
+ * is reset or a link is past its lifetime), can inject 429 + Retry-After (or any status) on chosen routes,
  * answers 409 when the app is already installed, and refuses calls without a bearer token.
  */
 import https from 'node:https';
@@ -58,8 +59,18 @@ export interface FakeGraph {
   failNext(path: RegExp, count: number, retryAfterSeconds?: number, status?: number): void;
   /** Adds or changes a user (seen by the next delta read). */
   upsertUser(user: FakeGraphUser): void;
-  /** Deletes a user (a delta read reports it as removed). */
-  removeUser(id: string): void;
+  /**
+   * Deletes a user: a delta read reports `@removed` with reason "changed" (in deleted items, restorable for 30 days),
+   * or "deleted" when `permanently`.
+   */
+  removeUser(id: string, permanently?: boolean): void;
+  /**
+   * Refuses every delta link and delta nextLink issued so far: 410 Gone (change tracking reset), or `400` with the
+   * code syncStateNotFound that Graph gives for a users delta link older than 7 days. A new full read works.
+   */
+  expireDeltaLinks(status?: 410 | 400): void;
+  /** Users in the answers of delta requests so far (a full read counts everyone it returned). */
+  deltaUsersServed(): number;
   /** Successful installs (201) per user. */
   installCount(userId: string): number;
   /** Users the app is installed for. */
@@ -71,7 +82,7 @@ export interface FakeGraph {
 
 interface UserState extends FakeGraphUser {
   version: number;
-  removed?: boolean;
+  removed?: 'changed' | 'deleted';
 }
 
 /** Starts the fake Graph on 127.0.0.1 on a free port. */
@@ -89,6 +100,10 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
     installs.set(id, { installationId: `inst-${id}`, appId: catalog[0]?.id ?? 'app' });
   }
   const requests: FakeGraphRequest[] = [];
+  // Every link carries the epoch it was issued in; expiring links starts a new epoch.
+  let epoch = 0;
+  let expiredStatus: 410 | 400 = 410;
+  let deltaUsersServed = 0;
   const failures: { path: RegExp; status: number; retryAfter?: number }[] = [];
   let baseUrl = '';
 
@@ -168,23 +183,31 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
       // A delta token is the directory version it was issued at; a skip token pages within one read.
       const since = Number(q.get('$deltatoken') ?? q.get('since') ?? 0);
       const asOf = Number(q.get('asOf') ?? version);
+      // A link issued before the links were expired (a delta link, or a page of any read in progress) is refused;
+      // a fresh /users/delta starts a new read.
+      if (q.has('epoch') && Number(q.get('epoch')) < epoch) {
+        return expiredStatus === 410 ? error(res, 410, 'resyncRequired') : error(res, 400, 'syncStateNotFound');
+      }
       const fields = q.get('$select');
       const items = [...users.values()]
         .filter((u) => u.version > since && u.version <= asOf && !(since === 0 && u.removed))
         .sort((a, b) => a.version - b.version)
-        .map((u) => (u.removed ? { id: u.id, '@removed': { reason: 'deleted' } } : select(u, fields)));
+        .map((u) => (u.removed ? { id: u.id, '@removed': { reason: u.removed } } : select(u, fields)));
       const body = page(items, skip, top, (next) => {
         const link = new URL(`${baseUrl}/v1.0/users/delta`);
         link.searchParams.set('$skiptoken', String(next));
         link.searchParams.set('since', String(since));
         link.searchParams.set('asOf', String(asOf));
+        link.searchParams.set('epoch', String(epoch));
         if (fields) link.searchParams.set('$select', fields);
         link.searchParams.set('$top', String(top));
         return link.toString();
       });
+      deltaUsersServed += (body.value as unknown[]).length;
       if (!body['@odata.nextLink']) {
         const delta = new URL(`${baseUrl}/v1.0/users/delta`);
         delta.searchParams.set('$deltatoken', String(asOf));
+        delta.searchParams.set('epoch', String(epoch));
         if (fields) delta.searchParams.set('$select', fields);
         body['@odata.deltaLink'] = delta.toString();
       }
@@ -262,10 +285,15 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
     upsertUser(user) {
       users.set(user.id, { ...user, version: ++version });
     },
-    removeUser(id) {
+    removeUser(id, permanently = false) {
       const u = users.get(id);
-      if (u) users.set(id, { ...u, removed: true, version: ++version });
+      if (u) users.set(id, { ...u, removed: permanently ? 'deleted' : 'changed', version: ++version });
     },
+    expireDeltaLinks(status = 410) {
+      epoch += 1;
+      expiredStatus = status;
+    },
+    deltaUsersServed: () => deltaUsersServed,
     installCount: (userId) => installCounts.get(userId) ?? 0,
     installedFor: () => new Set(installs.keys()),
     maxInstalledAppsCallsPerSecond(): number {

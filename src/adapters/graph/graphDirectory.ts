@@ -1,6 +1,6 @@
-import { Client, PageCollection, PageIterator } from '@microsoft/microsoft-graph-client';
-import { DirectoryPerson, StaffDirectorySource, StaffSnapshot } from '../../features/acknowledgement/sending/sendingPorts';
-import { toDeliveryError } from './graphErrors';
+import { Client, GraphError, PageCollection, PageIterator } from '@microsoft/microsoft-graph-client';
+import { DeliveryError, DirectoryPerson, StaffDirectorySource, StaffSnapshot } from '../../features/acknowledgement/sending/sendingPorts';
+import { graphStatus, toDeliveryError } from './graphErrors';
 import { ManagerLookup } from '../../features/acknowledgement/domain/campaignPorts';
 
 /** Options of the Graph staff directory. */
@@ -36,18 +36,21 @@ const SELECT = 'id,displayName,userPrincipalName,department,companyName,officeLo
 export function createGraphStaffDirectory(client: Client, options: GraphStaffDirectoryOptions = {}): StaffDirectorySource {
   const top = options.pageSize ?? 999;
 
-  async function readAll(first: PageCollection, onUser: (u: GraphUser) => void): Promise<string | undefined> {
+  async function readAll(first: PageCollection, onUser: (u: GraphUser) => void, signal?: AbortSignal): Promise<string | undefined> {
+    // Returning false stops the iterator before it asks for the next page: a shutdown does not wait out 50 pages.
     const iterator = new PageIterator(client, first, (item: GraphUser) => {
+      if (signal?.aborted) return false;
       onUser(item);
       return true;
     });
     await iterator.iterate();
+    signal?.throwIfAborted();
     return iterator.getDeltaLink();
   }
 
   return {
     kind: 'graph',
-    async readStaff(syncToken?: string): Promise<StaffSnapshot> {
+    async readStaff(syncToken?: string, signal?: AbortSignal): Promise<StaffSnapshot> {
       const members: DirectoryPerson[] = [];
       const departedIds: string[] = [];
       try {
@@ -59,23 +62,50 @@ export function createGraphStaffDirectory(client: Client, options: GraphStaffDir
             .get()) as PageCollection;
           await readAll(first, (u) => {
             if (isStaff(u)) members.push(toPerson(u));
-          });
+          }, signal);
           return { members, departedIds, complete: true };
         }
         const incremental = syncToken !== undefined;
+        // The delta link carries the first request's $select and $top. Without `Prefer: return=minimal` Graph sends
+        // every selected property of a changed user, so accountEnabled and userType are there to judge them by.
         const first = (await (incremental
           ? client.api(syncToken).get()
           : client.api('/users/delta').select(SELECT).top(top).get())) as PageCollection;
+        // A user may appear more than once in one delta read; the last mention is the latest state.
+        const kept = new Map<string, DirectoryPerson>();
+        const left = new Set<string>();
         const deltaLink = await readAll(first, (u) => {
-          if (u['@removed'] !== undefined || u.accountEnabled === false || u.userType === 'Guest') departedIds.push(u.id);
-          else if (incremental || isStaff(u)) members.push(toPerson(u));
-        });
-        return { members, departedIds: incremental ? departedIds : [], complete: !incremental, nextSyncToken: deltaLink };
+          // '@removed' (reason "changed": deleted, restorable for 30 days; "deleted": gone for good) is a leaver either way.
+          if (u['@removed'] !== undefined || u.accountEnabled === false || u.userType === 'Guest') {
+            kept.delete(u.id);
+            left.add(u.id);
+          } else {
+            left.delete(u.id);
+            kept.set(u.id, toPerson(u));
+          }
+        }, signal);
+        return { members: [...kept.values()], departedIds: incremental ? [...left] : [], complete: !incremental, nextSyncToken: deltaLink };
       } catch (err) {
+        if (signal?.aborted) throw err;
+        if (syncToken !== undefined && !options.groupId && mustResync(err)) {
+          throw new DeliveryError('DIRECTORY_RESYNC_REQUIRED', `The kept delta link was refused (HTTP ${graphStatus(err)}): a full read is needed`, {
+            status: graphStatus(err),
+          });
+        }
         throw toDeliveryError(err, 'DIRECTORY_FAILED', 'Reading staff from Graph');
       }
     },
   };
+}
+
+/**
+ * Whether Graph refused a delta link for good: 410 Gone (the service reset its change tracking), or 400
+ * syncStateNotFound (a users delta link older than its 7-day lifetime). Either way only a new full read goes on.
+ */
+function mustResync(err: unknown): boolean {
+  const status = graphStatus(err);
+  const code = err instanceof GraphError ? err.code : (err as { code?: string })?.code;
+  return status === 410 || (status === 400 && typeof code === 'string' && code.toLowerCase() === 'syncstatenotfound');
 }
 
 function isStaff(u: GraphUser): boolean {

@@ -13,6 +13,9 @@ import { Row, toAcknowledgement, toCampaign, toDelivery, toPolicyVersion, toStaf
 
 export { ACKNOWLEDGEMENT_MIGRATIONS } from './sqliteAcknowledgementSchema';
 
+/** Staff rows read at once by listStaff; the event loop is free between pages. */
+const STAFF_PAGE = 2_000;
+
 const str = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
 
 /** Opens the SQLite acknowledgement store at a path (":memory:" for tests), applying migrations. */
@@ -132,7 +135,23 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
   }
 
   async listStaff(): Promise<StaffMember[]> {
-    return (this.q('SELECT * FROM ack_staff ORDER BY user_id').all() as Row[]).map(toStaff);
+    // Keyset pages with a pause between: reading 50,000 rows in one call held the event loop for about a second.
+    const out: StaffMember[] = [];
+    const first = this.q('SELECT * FROM ack_staff ORDER BY user_id LIMIT ?');
+    const next = this.q('SELECT * FROM ack_staff WHERE user_id > ? ORDER BY user_id LIMIT ?');
+    for (let after: string | undefined; ;) {
+      const rows = (after === undefined ? first.all(STAFF_PAGE) : next.all(after, STAFF_PAGE)) as Row[];
+      for (const row of rows) out.push(toStaff(row));
+      if (rows.length < STAFF_PAGE) return out;
+      after = String(rows[rows.length - 1].user_id);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  async getStaffByIds(userIds: readonly string[]): Promise<StaffMember[]> {
+    // One statement for any number of ids (a JSON array), each looked up by the primary key.
+    const rows = this.q('SELECT * FROM ack_staff WHERE user_id IN (SELECT value FROM json_each(?))').all(JSON.stringify(userIds)) as Row[];
+    return rows.map(toStaff);
   }
 
   async getSyncState(key: string): Promise<string | undefined> {

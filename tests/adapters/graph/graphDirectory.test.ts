@@ -92,17 +92,44 @@ describe('Graph staff directory', () => {
     graph.upsertUser({ id: 'new1', displayName: 'New Starter', userPrincipalName: 'new1@school.example', department: 'Teaching' });
     graph.upsertUser({ ...users[3], accountEnabled: false });
     graph.removeUser(users[4].id);
+    graph.removeUser(users[5].id, true);
     const second = await directory.readStaff(first.nextSyncToken);
 
     expect(second.complete).toBe(false);
     expect(second.members.map((m) => m.userId)).toEqual(['new1']);
-    expect(second.departedIds.sort()).toEqual([users[3].id, users[4].id].sort());
+    expect(second.departedIds.sort()).toEqual([users[3].id, users[4].id, users[5].id].sort());
     expect(second.nextSyncToken).toBeDefined();
     expect(second.nextSyncToken).not.toEqual(first.nextSyncToken);
 
     const third = await directory.readStaff(second.nextSyncToken);
     expect(third.members).toEqual([]);
     expect(third.departedIds).toEqual([]);
+  });
+
+  it.each([410, 400] as const)('when Graph refuses a kept delta link with %i (410 Gone, or 400 syncStateNotFound), then the read fails with DIRECTORY_RESYNC_REQUIRED and a new full read still works', async (status) => {
+    graph = await startFakeGraph({ users: staffUsers(6), pageSize: 4 });
+    const directory = createGraphStaffDirectory(clientFor(graph), { pageSize: 4 });
+    const first = await directory.readStaff();
+    graph.expireDeltaLinks(status);
+
+    const failure = await directory.readStaff(first.nextSyncToken).catch((e: unknown) => e);
+
+    expect(failure).toBeInstanceOf(DeliveryError);
+    expect(failure).toMatchObject({ code: 'DIRECTORY_RESYNC_REQUIRED', details: { status } });
+    const again = await directory.readStaff();
+    expect(again.complete).toBe(true);
+    expect(again.members).toHaveLength(6);
+  });
+
+  it('when the read is stopped, then it asks Graph for no further page', async () => {
+    graph = await startFakeGraph({ users: staffUsers(40), pageSize: 10 });
+    const directory = createGraphStaffDirectory(clientFor(graph), { pageSize: 10 });
+    const controller = new AbortController();
+    controller.abort();
+
+    await expect(directory.readStaff(undefined, controller.signal)).rejects.toThrow(/abort/i);
+
+    expect(graph.requests.filter((r) => r.path === '/v1.0/users/delta')).toHaveLength(1);
   });
 
   it('when a digest needs line managers, then each person\'s manager comes from Graph, and none (404) is no manager rather than an error', async () => {

@@ -28,6 +28,24 @@ describe('SQLite acknowledgement store', () => {
     await second.close();
   });
 
+  it('when a large staff list is listed, then every person comes back once in id order, and other work gets turns while it is read', async () => {
+    const store = createSqliteAcknowledgementStore(':memory:');
+    const ids = Array.from({ length: 4_500 }, (_, i) => `user-${String(i).padStart(5, '0')}`);
+    await store.upsertStaff([...ids].reverse().map((userId) => ({
+      userId, userPrincipalName: `${userId}@x`, displayName: userId, active: true, source: 'graph' as const, updatedAt: 't',
+    })));
+    // setImmediate work queued now runs only if listStaff yields before it finishes.
+    let ranDuring = false;
+    setImmediate(() => { ranDuring = true; });
+
+    const listed = await store.listStaff();
+    const ranBeforeEnd = ranDuring;
+
+    expect(listed.map((m) => m.userId)).toEqual(ids);
+    expect(ranBeforeEnd).toBe(true);
+    await store.close();
+  });
+
   it('when anything tries to update or delete an acknowledgement or audit line, then the database refuses', async () => {
     const file = path.join(dir, 'append-only.sqlite');
     const store = createSqliteAcknowledgementStore(file);

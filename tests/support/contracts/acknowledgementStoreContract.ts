@@ -55,6 +55,17 @@ export function describeAcknowledgementStoreContract(name: string, factory: Stor
       expect(await store.getStaff('missing')).toBeUndefined();
     });
 
+    it('when staff are looked up by id, then only the known ones among those ids come back, each once, as stored', async () => {
+      await store.upsertStaff(Array.from({ length: 40 }, (_, i) => staff(i, i === 7 ? { active: false, department: undefined } : {})));
+      const asked = ['user-0007', 'missing', 'user-0031', 'user-0003', 'user-0031', ...Array.from({ length: 20 }, (_, i) => `nobody-${i}`)];
+      const found = await store.getStaffByIds(asked);
+      expect(found.sort((a, b) => a.userId.localeCompare(b.userId)))
+        .toEqual([staff(3), staff(7, { active: false, department: undefined }), staff(31)]);
+      expect(await store.getStaffByIds([])).toEqual([]);
+      const many = await store.getStaffByIds([...Array.from({ length: 1_200 }, (_, i) => `nobody-${i}`), 'user-0039', 'user-0000']);
+      expect(many.map((m) => m.userId).sort()).toEqual(['user-0000', 'user-0039']);
+    });
+
     it('when more than a batch of staff is upserted, then all are stored', async () => {
       await store.upsertStaff(Array.from({ length: 250 }, (_, i) => staff(i)));
       expect((await store.listStaff()).length).toBe(250);

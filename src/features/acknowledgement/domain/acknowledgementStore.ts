@@ -77,6 +77,11 @@ export interface AcknowledgementStore {
   getStaff(userId: string): Promise<StaffMember | undefined>;
   /** Every member of staff the store knows, active or not. */
   listStaff(): Promise<StaffMember[]>;
+  /**
+   * The members of staff among `userIds` that the store knows, in no set order: what an incremental staff sync reads,
+   * so its cost follows the number of changes, not the size of the list.
+   */
+  getStaffByIds(userIds: readonly string[]): Promise<StaffMember[]>;
   /** A small named value kept between runs (the Graph delta link, the last yearly check). */
   getSyncState(key: string): Promise<string | undefined>;
   /** Sets a sync-state value. */

@@ -67,8 +67,11 @@ export interface StaffSnapshot {
 export interface StaffDirectorySource {
   /** Where the records come from, as StaffMember.source names it. */
   readonly kind: 'graph' | 'roster';
-  /** Reads staff; with a sync token from a previous read, only the changes since (where supported). */
-  readStaff(syncToken?: string): Promise<StaffSnapshot>;
+  /**
+   * Reads staff; with a sync token from a previous read, only the changes since (where supported). Throws a
+   * DIRECTORY_RESYNC_REQUIRED DeliveryError when the token can no longer be used; stops early when `signal` aborts.
+   */
+  readStaff(syncToken?: string, signal?: AbortSignal): Promise<StaffSnapshot>;
 }
 
 /** Stable codes of delivery failures. */
@@ -77,6 +80,7 @@ export type DeliveryErrorCode =
   | 'APP_NOT_IN_CATALOG'
   | 'GRAPH_TRANSIENT'
   | 'DIRECTORY_FAILED'
+  | 'DIRECTORY_RESYNC_REQUIRED'
   | 'ROSTER_INVALID'
   | 'SEND_ABORTED';
 

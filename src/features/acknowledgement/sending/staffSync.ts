@@ -5,10 +5,17 @@ import { DeliveryError, StaffDirectorySource } from './sendingPorts';
 /** The sync-state key holding the directory's next sync token (the Graph delta link). */
 export const STAFF_SYNC_TOKEN_KEY = 'staffDirectory.syncToken';
 
+/** Staff records written at once; the event loop is free between slices. */
+const WRITE_SLICE = 1_000;
+/** People compared with the stored list between pauses. */
+const COMPARE_SLICE = 5_000;
+
 /** What one sync changed. */
 export interface StaffSyncResult {
-  /** Active staff after the sync. */
-  active: number;
+  /** Active staff after a full read; absent after an incremental one, where counting them would cost the whole list. */
+  active?: number;
+  /** Staff records written (new, changed or marked departed); unchanged people are not rewritten. */
+  changed: number;
   /** People now active who were not before (new starters, returners): they are due the current card. */
   joinedIds: string[];
   /** People marked inactive by this sync (never deleted: proof refers to them). */
@@ -17,31 +24,48 @@ export interface StaffSyncResult {
   incremental: boolean;
 }
 
+/** True when the directory refused a kept sync token and only a full read can start again (Graph 410 or an expired delta link). */
+export function isResyncRequired(err: unknown): boolean {
+  return err instanceof DeliveryError && (err.code === 'DIRECTORY_RESYNC_REQUIRED' || err.details.status === 410);
+}
+
 /**
- * Brings the store's staff list up to date from the directory: a full read marks everyone absent as
- * departed; an incremental read merges only the changes. The delta link is kept for next time; an expired
- * one (Graph 410) falls back to a full read.
+ * Brings the store's staff list up to date from the directory. A full read compares everyone with the stored list and
+ * marks those absent as departed; an incremental read looks up and writes only the people it names, so its cost
+ * follows what changed, not the size of the list. The delta link is kept for next time; one the directory refuses
+ * (resync required) falls back to a full read. An aborted sync keeps the old link; it writes nothing unless it had
+ * begun writing.
  */
 export async function syncStaffDirectory(
   source: StaffDirectorySource,
-  store: Pick<AcknowledgementStore, 'getSyncState' | 'setSyncState' | 'listStaff' | 'upsertStaff'>,
+  store: Pick<AcknowledgementStore, 'getSyncState' | 'setSyncState' | 'listStaff' | 'getStaffByIds' | 'upsertStaff'>,
   now: string,
+  signal?: AbortSignal,
 ): Promise<StaffSyncResult> {
   const token = await store.getSyncState(STAFF_SYNC_TOKEN_KEY);
   let snapshot;
   try {
-    snapshot = await source.readStaff(token);
+    snapshot = await source.readStaff(token, signal);
   } catch (err) {
-    if (!(token && err instanceof DeliveryError && err.details.status === 410)) throw err;
-    snapshot = await source.readStaff(undefined);
+    if (!(token && isResyncRequired(err))) throw err;
+    snapshot = await source.readStaff(undefined, signal);
   }
-  const existing = new Map((await store.listStaff()).map((m) => [m.userId, m]));
+  signal?.throwIfAborted();
+  const known = snapshot.complete
+    ? await store.listStaff()
+    : await store.getStaffByIds([...new Set([...snapshot.members.map((m) => m.userId), ...snapshot.departedIds])]);
+  const existing = new Map(known.map((m) => [m.userId, m]));
   const changed: StaffMember[] = [];
   const joinedIds: string[] = [];
   const departedIds: string[] = [];
   const present = new Set<string>();
 
-  for (const person of snapshot.members) {
+  // A delta may name one person on more than one page: the last mention is the latest state.
+  const members = new Map(snapshot.members.map((m) => [m.userId, m]));
+  let looked = 0;
+  for (const person of members.values()) {
+    // A pause every few thousand people, so comparing a whole tenant does not hold up answers.
+    if (++looked % COMPARE_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
     present.add(person.userId);
     const before = existing.get(person.userId);
     const merged: StaffMember = {
@@ -59,18 +83,27 @@ export async function syncStaffDirectory(
   }
   const departing = snapshot.complete
     ? [...existing.values()].filter((m) => m.active && m.source === source.kind && !present.has(m.userId)).map((m) => m.userId)
-    : snapshot.departedIds.filter((id) => existing.get(id)?.active);
+    : [...new Set(snapshot.departedIds)].filter((id) => existing.get(id)?.active && !present.has(id));
   for (const id of departing) {
     const before = existing.get(id)!;
     changed.push({ ...before, active: false, updatedAt: now });
     departedIds.push(id);
   }
-  if (changed.length > 0) await store.upsertStaff(changed);
+  // Written in slices with a pause between, so a first sync of 50,000 people does not hold up answers for a second. The
+  // link is kept only after the last slice: a sync stopped part-way is redone from the old link, rewriting the same rows.
+  for (let i = 0; i < changed.length; i += WRITE_SLICE) {
+    signal?.throwIfAborted();
+    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+    await store.upsertStaff(changed.slice(i, i + WRITE_SLICE));
+  }
+  signal?.throwIfAborted();
   if (snapshot.nextSyncToken) await store.setSyncState(STAFF_SYNC_TOKEN_KEY, snapshot.nextSyncToken);
-  const gone = new Set(departedIds);
-  const active = [...existing.values()].filter((m) => m.active && !gone.has(m.userId) && !present.has(m.userId)).length
-    + present.size;
-  return { active, joinedIds, departedIds, incremental: !snapshot.complete };
+  const result: StaffSyncResult = { changed: changed.length, joinedIds, departedIds, incremental: !snapshot.complete };
+  if (snapshot.complete) {
+    const gone = new Set(departedIds);
+    result.active = [...existing.values()].filter((m) => m.active && !present.has(m.userId) && !gone.has(m.userId)).length + present.size;
+  }
+  return result;
 }
 
 function sameRecord(a: StaffMember, b: StaffMember): boolean {
