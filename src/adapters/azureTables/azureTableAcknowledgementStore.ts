@@ -76,6 +76,19 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
       .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
   }
 
+  async listStaffPage(afterUserId: string, limit: number): Promise<StaffMember[]> {
+    // Row keys are the encoded ids: pages follow the table's own order, and the last id read says where the next starts.
+    const pages = this.t.Staff.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: odata`PartitionKey eq ${'staff'} and RowKey gt ${afterUserId === '' ? '' : key(afterUserId)}` },
+    }).byPage({ maxPageSize: limit });
+    const out: StaffMember[] = [];
+    for await (const page of pages) {
+      for (const e of page) if (out.length < limit) out.push(toStaff(e as Entity));
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
   async getSyncState(name: string): Promise<string | undefined> {
     return opt((await this.get('Sync', 'sync', key(name)))?.value);
   }
@@ -297,6 +310,27 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
   exportRecords(campaignId: string, pageSize: number): AsyncIterable<ExportRecord[]> { return this.views.exportRecords(campaignId, pageSize); }
 
   listOutstanding(campaignId: string): Promise<string[]> { return this.views.listOutstanding(campaignId); }
+
+  /** The outstanding of a campaign read once and handed out in pages for a minute: this adapter keeps no index of them. */
+  private readonly outstandingCache = new Map<string, { at: number; ids: string[] }>();
+
+  async listOutstandingPage(campaignId: string, afterUserId: string, limit: number): Promise<string[]> {
+    let cached = this.outstandingCache.get(campaignId);
+    if (!cached || afterUserId === '' || Date.now() - cached.at > 60_000) {
+      cached = { at: Date.now(), ids: await this.views.listOutstanding(campaignId) };
+      this.outstandingCache.set(campaignId, cached);
+      if (this.outstandingCache.size > 50) this.outstandingCache.delete(this.outstandingCache.keys().next().value as string);
+    }
+    const { ids } = cached;
+    let lo = 0;
+    let hi = ids.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ids[mid] <= afterUserId) lo = mid + 1;
+      else hi = mid;
+    }
+    return ids.slice(lo, lo + limit);
+  }
 
   async markReminded(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean> {
     const threshold = new Date(Date.parse(now) - minIntervalMs).toISOString();

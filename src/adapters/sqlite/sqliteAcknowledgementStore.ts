@@ -135,6 +135,10 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
     return (this.q('SELECT * FROM ack_staff ORDER BY user_id').all() as Row[]).map(toStaff);
   }
 
+  async listStaffPage(afterUserId: string, limit: number): Promise<StaffMember[]> {
+    return (this.q('SELECT * FROM ack_staff WHERE user_id > ? ORDER BY user_id LIMIT ?').all(afterUserId, limit) as Row[]).map(toStaff);
+  }
+
   async getSyncState(key: string): Promise<string | undefined> {
     const row = this.q('SELECT value FROM ack_sync_state WHERE key = ?').get(key) as Row | undefined;
     return str(row?.value);
@@ -304,6 +308,11 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
   async listOutstanding(campaignId: string): Promise<string[]> {
     return (this.q(`SELECT user_id FROM ack_deliveries WHERE campaign_id = ? AND state = 'sent' AND acknowledged_at IS NULL
       AND excused_at IS NULL ORDER BY user_id`).pluck().all(campaignId) as unknown[]).map(String);
+  }
+
+  async listOutstandingPage(campaignId: string, afterUserId: string, limit: number): Promise<string[]> {
+    return (this.q(`SELECT user_id FROM ack_deliveries WHERE campaign_id = ? AND user_id > ? AND state = 'sent'
+      AND acknowledged_at IS NULL AND excused_at IS NULL ORDER BY user_id LIMIT ?`).pluck().all(campaignId, afterUserId, limit) as unknown[]).map(String);
   }
 
   async markReminded(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean> {

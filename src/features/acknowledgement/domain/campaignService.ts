@@ -10,6 +10,7 @@ import { CampaignMessenger, CampaignRules, PolicyOwners } from './campaignPorts'
 import { RegisteredVersion } from './policyVersions';
 import { addYears, checkDueDate, DAY_MS, isoDate } from './campaignDates';
 import { CampaignStatus, summariseTallies } from './campaignProgress';
+import { OwnerCardRef, OwnerJob, OwnerJobQueue } from './ownerJobs';
 
 /** Store calls made at once when a command touches many recipients (reminders on Azure Tables). */
 const CONCURRENCY = 16;
@@ -25,6 +26,12 @@ export interface CampaignServiceDeps {
   messenger?: CampaignMessenger;
   /** True when the app can be installed for people through Graph (production); local mode reaches only open chats. */
   canInstall?: boolean;
+  /**
+   * Background jobs: with them a campaign's recipients are added by a job, in slices, after it is created (so starting
+   * 50,000 never holds up the bot), and owners start reminder passes and exports as jobs. Without them (the command
+   * line, most tests) the same work runs inside the call.
+   */
+  jobs?: OwnerJobQueue;
 }
 
 /** What starting a campaign would do, shown to the owner before anything is sent. */
@@ -73,9 +80,12 @@ export interface CampaignExport extends WrittenExport {
 }
 
 /** Export rows read and written at once: big enough that the pages cost little, small enough that none blocks the loop. */
-const EXPORT_PAGE = 500;
+const EXPORT_PAGE = 250;
+/** Staff read at once when an audience is counted or walked. */
+const STAFF_PAGE = 1000;
 
-function exportFileName(campaign: Campaign): string {
+/** The export's file name. */
+export function exportFileName(campaign: Campaign): string {
   return `acknowledgements-${campaign.id}.csv`;
 }
 
@@ -129,8 +139,16 @@ export function createCampaignService(deps: CampaignServiceDeps) {
     return v;
   }
 
+  /** The audience's members, read a page of the staff list at a time with a yield between pages. */
   async function audienceOf(audience: CampaignAudience): Promise<StaffMember[]> {
-    return (await store.listStaff()).filter((m) => isInAudience(m, audience));
+    const members: StaffMember[] = [];
+    for (let after = ''; ;) {
+      const page = await store.listStaffPage(after, STAFF_PAGE);
+      for (const m of page) if (isInAudience(m, audience)) members.push(m);
+      if (page.length < STAFF_PAGE) return members;
+      after = page[page.length - 1].userId;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
 
   /** The checks starting and its preview share: an owner, a loaded policy, a good due date, someone in the audience. */
@@ -151,7 +169,9 @@ export function createCampaignService(deps: CampaignServiceDeps) {
 
   async function openRound(input: {
     version: PolicyVersion; audience: CampaignAudience; dueDate: string; actor: string; id: string; round: number; seriesId?: string;
-  }): Promise<{ campaign: Campaign; recipients: number; created: boolean }> {
+    /** The audience's size when the caller has just counted it (starting from a preview). */
+    expected?: number; card?: OwnerCardRef;
+  }): Promise<{ campaign: Campaign; recipients: number; created: boolean; job?: OwnerJob }> {
     const startedAt = now().toISOString();
     const campaign: Campaign = {
       id: input.id, policyId: input.version.policyId, versionHash: input.version.versionHash, audience: input.audience,
@@ -168,6 +188,18 @@ export function createCampaignService(deps: CampaignServiceDeps) {
       }
       throw err;
     }
+    if (deps.jobs) {
+      // Recipients are added by a background job in slices of the staff list; the card goes out as they are added.
+      const recipients = input.expected ?? 0;
+      await store.appendAudit({
+        at: startedAt, actor: input.actor, action: 'campaign.started', subject: campaign.id,
+        details: { round: campaign.round, expected: recipients, versionHash: campaign.versionHash, audience: describeAudience(input.audience) },
+      });
+      const job = await deps.jobs.enqueue({
+        kind: 'recipients', campaignId: campaign.id, actorId: input.actor, total: recipients, ...(input.card ? { card: input.card } : {}),
+      });
+      return { campaign, recipients, created: true, job };
+    }
     const members = await audienceOf(input.audience);
     const recipients = await store.addDeliveries(campaign.id, members.map((m) => m.userId), startedAt);
     await store.appendAudit({
@@ -179,7 +211,9 @@ export function createCampaignService(deps: CampaignServiceDeps) {
   }
 
   /** The export written page by page to a sink, a yield to the event loop after each page. */
-  async function writeExport(input: { actorId: string; campaignId?: string }, sink: ExportSink): Promise<WrittenExport> {
+  async function writeExport(
+    input: { actorId: string; campaignId?: string }, sink: ExportSink, onPage?: (rows: number) => Promise<void>,
+  ): Promise<WrittenExport> {
     assertPolicyOwner(deps.owners, input.actorId);
     const campaign = await requireCampaign(input.campaignId);
     await sink.write(acknowledgementCsvHeader());
@@ -187,7 +221,8 @@ export function createCampaignService(deps: CampaignServiceDeps) {
     for await (const page of store.exportRecords(campaign.id, EXPORT_PAGE)) {
       rows += page.length;
       await sink.write(toAcknowledgementCsvRows(page.map((r) => exportRow(campaign, r)), campaign.id, rules.exportSecret));
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (onPage) await onPage(rows);
+      else await new Promise<void>((resolve) => setImmediate(resolve));
     }
     await store.appendAudit({ at: now().toISOString(), actor: input.actorId, action: 'campaign.exported', subject: campaign.id, details: { rows } });
     return { campaign, rows, fileName: exportFileName(campaign) };
@@ -225,11 +260,34 @@ export function createCampaignService(deps: CampaignServiceDeps) {
       };
     },
 
-    /** Starts a campaign for an audience, due on a date (YYYY-MM-DD); owners only. */
-    async startCampaign(input: { actorId: string; audience: CampaignAudience; dueDate?: string; policyId?: string }) {
-      const { version, dueDate } = await prepareStart(input);
+    /**
+     * Starts a campaign for an audience, due on a date (YYYY-MM-DD); owners only. With background jobs the recipients
+     * are added by a job (shown on `card`, when given) and `recipients` is the audience counted now.
+     */
+    async startCampaign(input: { actorId: string; audience: CampaignAudience; dueDate?: string; policyId?: string; card?: OwnerCardRef }) {
+      const { version, dueDate, members } = await prepareStart(input);
       const id = `ack-${isoDate(now()).replace(/-/g, '')}-${randomBytes(3).toString('hex')}`;
-      return openRound({ version, audience: input.audience, dueDate, actor: input.actorId, id, round: 1 });
+      return openRound({
+        version, audience: input.audience, dueDate, actor: input.actorId, id, round: 1, expected: members.length,
+        ...(input.card ? { card: input.card } : {}),
+      });
+    },
+
+    /** The campaign an owner command is about (the newest active one by default); owners only. */
+    async ownerCampaign(input: { actorId: string; campaignId?: string }): Promise<Campaign> {
+      assertPolicyOwner(deps.owners, input.actorId);
+      return requireCampaign(input.campaignId);
+    },
+
+    /**
+     * Starts a reminder pass or an export as a background job shown on the owner's card; owners only. Fails with
+     * NO_JOBS where this service runs without background jobs.
+     */
+    async startOwnerJob(input: { kind: 'remind' | 'export'; actorId: string; campaignId?: string; card?: OwnerCardRef }): Promise<OwnerJob> {
+      assertPolicyOwner(deps.owners, input.actorId);
+      const campaign = await requireCampaign(input.campaignId);
+      if (!deps.jobs) throw new AcknowledgementError('BAD_COMMAND', 'Background jobs are not available here.');
+      return deps.jobs.enqueue({ kind: input.kind, campaignId: campaign.id, actorId: input.actorId, ...(input.card ? { card: input.card } : {}) });
     },
 
     /** Counts and percentages of a campaign (the newest active one by default); owners only. */
