@@ -49,12 +49,12 @@ export async function createAzureTableOwnerJobStore(client: TableClient): Promis
     }
   };
   // The etag of each job this instance last wrote: a save is then one conditional write, not a read and a write.
-  const written = new Map<string, string>();
+  const written = new Map<string, { etag: string; workerId: string }>();
   /** Replaces the entity when it still has the etag read; false when someone changed it meanwhile. */
   const replaceIf = async (job: OwnerJob, etag: string): Promise<boolean> => {
     try {
       const res = await client.updateEntity(toEntity(job), 'Replace', { etag });
-      if (job.state === 'running' && res.etag) written.set(job.id, res.etag);
+      if (job.state === 'running' && res.etag) written.set(job.id, { etag: res.etag, workerId: job.workerId ?? '' });
       else written.delete(job.id);
       if (written.size > 1000) written.delete(written.keys().next().value as string);
       return true;
@@ -67,7 +67,7 @@ export async function createAzureTableOwnerJobStore(client: TableClient): Promis
   return {
     async createJob(job) {
       const res = await client.createEntity(toEntity(job));
-      if (res.etag) written.set(job.id, res.etag);
+      if (res.etag) written.set(job.id, { etag: res.etag, workerId: job.workerId ?? '' });
     },
     async getJob(id) {
       const e = await read(id);
@@ -91,8 +91,8 @@ export async function createAzureTableOwnerJobStore(client: TableClient): Promis
     },
     async saveJob(job, workerId) {
       const known = written.get(job.id);
-      // Our own last write is still the latest: nobody else claimed the job since.
-      if (known && await replaceIf({ ...job, workerId }, known)) return true;
+      // This worker's own last write is still the latest: nobody else claimed the job since.
+      if (known && known.workerId === workerId && await replaceIf({ ...job, workerId }, known.etag)) return true;
       const e = await read(job.id);
       if (!e) return false;
       const stored = toJob(e);
