@@ -10,6 +10,7 @@ import { createDeliveryModule } from './acknowledgementSending';
 import { AppLogger } from '../shared/logger';
 import { formatSectionLabel } from '../features/policy/policyDocument';
 import { PolicyLibrary } from '../features/policy/policyLibrary';
+import { OwnerJobStore } from '../features/acknowledgement/domain/ownerJobs';
 
 /** The acknowledgement capability, assembled: its bot feature and what must run and stop with the app. */
 export interface AcknowledgementWiring {
@@ -29,7 +30,7 @@ export interface AcknowledgementWiring {
  * starts a fresh round).
  */
 export function composeAcknowledgement(
-  config: AppConfig, store: AcknowledgementStore, library: PolicyLibrary, logger: AppLogger, files?: FileOffers,
+  config: AppConfig, store: AcknowledgementStore, library: PolicyLibrary, logger: AppLogger, files?: FileOffers, jobStore?: OwnerJobStore,
 ): AcknowledgementWiring {
   const settings = config.acknowledgement;
   const delivery = createDeliveryModule({
@@ -42,6 +43,7 @@ export function composeAcknowledgement(
     policySections: (id) => (library.documents.find((d) => d.id === id)?.sections ?? []).filter((s) => s.level === 1).map(formatSectionLabel),
     logger, messenger, canInstall: delivery.installer !== undefined, ...(files ? { files } : {}),
     ...(delivery.managers ? { managers: delivery.managers } : {}), digests: createDigestNotifier({ reacher: delivery.reacher }),
+    ...(jobStore ? { jobs: { store: jobStore, workerId: config.delivery.workerId, updater: delivery.updater } } : {}),
   });
   return {
     feature: ack.feature,
@@ -65,6 +67,9 @@ export function composeAcknowledgement(
         logger.warn({ event: 'staff.syncFailed', code: (err as { code?: string }).code ?? (err as Error).name }, 'staff directory sync failed');
       }
       const sending = delivery.startBackgroundSending();
+      // Reminder passes, exports and campaign starts a stopped instance left half done go on from their last batch.
+      const resumed = await ack.jobs?.resume();
+      if (resumed) logger.info({ event: 'jobs.resumed', jobs: resumed }, 'owner jobs resumed');
       const stopScheduler = ack.feature.startScheduler(settings.scheduleMinutes * 60_000);
       // Joiners, leavers and moves reach campaigns without a restart (the scheduler adds joiners to active ones).
       let syncing = false;
@@ -80,6 +85,7 @@ export function composeAcknowledgement(
       return async () => {
         clearInterval(syncTimer);
         stopScheduler();
+        await ack.jobs?.stop();
         await sending.stop();
         await messenger.idle();
       };

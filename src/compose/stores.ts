@@ -17,6 +17,9 @@ import { createSqliteQuestionLog } from '../adapters/sqlite/sqliteQuestionLog';
 import { createSqliteTeachingLinkStore } from '../adapters/sqlite/sqliteTeachingLinkStore';
 import { createSqlitePublishedPolicyStore } from '../adapters/sqlite/sqlitePublishedPolicyStore';
 import { PublishedPolicyStore } from '../features/policy/publishing/publishedPolicies';
+import { OwnerJobStore } from '../features/acknowledgement/domain/ownerJobs';
+import { createSqliteOwnerJobStore } from '../adapters/sqlite/sqliteOwnerJobStore';
+import { createAzureTableOwnerJobStore } from '../adapters/azureTables/azureTableOwnerJobStore';
 
 /** Every store the app uses, opened from configuration in one place. */
 export interface Stores {
@@ -28,6 +31,8 @@ export interface Stores {
   teaching: TeachingLinkStore;
   /** Versions owners published from chat or the CLI, and the publishing audit. */
   published: PublishedPolicyStore;
+  /** Owners' background jobs (reminder passes, exports, campaign recipients), beside the acknowledgement records. */
+  jobs: OwnerJobStore;
 }
 
 /** Opens every store the settings ask for; STORAGE=azure moves acknowledgements and teaching links to Azure Tables. */
@@ -41,6 +46,7 @@ export async function openStores(config: AppConfig): Promise<Stores> {
     questions: createSqliteQuestionLog(db),
     teaching: await createTeachingLinkStore(config.storage, prefix, db),
     published: createSqlitePublishedPolicyStore(db),
+    jobs: await createOwnerJobStore(config.storage, prefix, db),
   };
 }
 
@@ -88,4 +94,15 @@ export async function createTeachingLinkStore(storage: CoreSettings['storage'], 
     ? TableClient.fromConnectionString(storage.azureConnectionString, table, { allowInsecureConnection })
     : new TableClient(storage.azureAccountUrl ?? '', table, new DefaultAzureCredential(), { allowInsecureConnection });
   return createAzureTableTeachingLinkStore(client);
+}
+
+/** Opens the owners' background-job store beside the acknowledgement records: SQLite (embedded default) or Azure Table Storage. */
+export async function createOwnerJobStore(storage: CoreSettings['storage'], tablePrefix: string, db: SqliteDatabase): Promise<OwnerJobStore> {
+  if (storage.kind === 'sqlite') return createSqliteOwnerJobStore(db);
+  const allowInsecureConnection = isLocalAzurite(storage);
+  const table = `${tablePrefix}Jobs`;
+  const client = storage.azureConnectionString
+    ? TableClient.fromConnectionString(storage.azureConnectionString, table, { allowInsecureConnection })
+    : new TableClient(storage.azureAccountUrl ?? '', table, new DefaultAzureCredential(), { allowInsecureConnection });
+  return createAzureTableOwnerJobStore(client);
 }

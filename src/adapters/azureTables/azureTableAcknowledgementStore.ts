@@ -12,8 +12,8 @@ import {
   DELIVERY_SHARDS, Entity, key, opt, ackPartition, newDeliveryEntity, campaignEntity, toPolicyVersion, toStaff, toCampaign, toDelivery, toAcknowledgement,
 } from './azureTableAcknowledgementEntities';
 import { AzureTableStoreOptions, BATCH, openTables, statusOf, TableAccess, TableName } from './azureTableAccess';
-
 import { createCampaignViews } from './azureTableCampaignViews';
+import { createOutstandingPages, listStaffPage } from './azureTablePagedReads';
 
 export type { AzureTableStoreOptions } from './azureTableAccess';
 
@@ -76,18 +76,7 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
       .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
   }
 
-  async listStaffPage(afterUserId: string, limit: number): Promise<StaffMember[]> {
-    // Row keys are the encoded ids: pages follow the table's own order, and the last id read says where the next starts.
-    const pages = this.t.Staff.listEntities<Record<string, unknown>>({
-      queryOptions: { filter: odata`PartitionKey eq ${'staff'} and RowKey gt ${afterUserId === '' ? '' : key(afterUserId)}` },
-    }).byPage({ maxPageSize: limit });
-    const out: StaffMember[] = [];
-    for await (const page of pages) {
-      for (const e of page) if (out.length < limit) out.push(toStaff(e as Entity));
-      if (out.length >= limit) break;
-    }
-    return out;
-  }
+  listStaffPage(afterUserId: string, limit: number): Promise<StaffMember[]> { return listStaffPage(this.t.Staff, afterUserId, limit); }
 
   async getSyncState(name: string): Promise<string | undefined> {
     return opt((await this.get('Sync', 'sync', key(name)))?.value);
@@ -311,26 +300,9 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
 
   listOutstanding(campaignId: string): Promise<string[]> { return this.views.listOutstanding(campaignId); }
 
-  /** The outstanding of a campaign read once and handed out in pages for a minute: this adapter keeps no index of them. */
-  private readonly outstandingCache = new Map<string, { at: number; ids: string[] }>();
+  private readonly outstandingPages = createOutstandingPages((id) => this.views.listOutstanding(id));
 
-  async listOutstandingPage(campaignId: string, afterUserId: string, limit: number): Promise<string[]> {
-    let cached = this.outstandingCache.get(campaignId);
-    if (!cached || afterUserId === '' || Date.now() - cached.at > 60_000) {
-      cached = { at: Date.now(), ids: await this.views.listOutstanding(campaignId) };
-      this.outstandingCache.set(campaignId, cached);
-      if (this.outstandingCache.size > 50) this.outstandingCache.delete(this.outstandingCache.keys().next().value as string);
-    }
-    const { ids } = cached;
-    let lo = 0;
-    let hi = ids.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (ids[mid] <= afterUserId) lo = mid + 1;
-      else hi = mid;
-    }
-    return ids.slice(lo, lo + limit);
-  }
+  listOutstandingPage(campaignId: string, after: string, limit: number): Promise<string[]> { return this.outstandingPages(campaignId, after, limit); }
 
   async markReminded(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean> {
     const threshold = new Date(Date.parse(now) - minIntervalMs).toISOString();

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { AcknowledgementError } from './acknowledgementErrors';
-import { ExportRow, ExportSink, acknowledgementCsvHeader, toAcknowledgementCsvRows } from './acknowledgementExport';
-import { AcknowledgementStore, ExportRecord, StoreError } from './acknowledgementStore';
+import { ExportSink, acknowledgementCsvHeader, toAcknowledgementCsvRows } from './acknowledgementExport';
+import { exportFileName, exportRow } from './campaignExportRows';
+import { AcknowledgementStore, StoreError } from './acknowledgementStore';
 import {
   Campaign, CampaignAudience, PolicyVersion, StaffMember, StoredConversationReference, UNREACHED_DELIVERY_STATES,
 } from './acknowledgementTypes';
@@ -83,26 +84,6 @@ export interface CampaignExport extends WrittenExport {
 const EXPORT_PAGE = 250;
 /** Staff read at once when an audience is counted or walked. */
 const STAFF_PAGE = 1000;
-
-/** The export's file name. */
-export function exportFileName(campaign: Campaign): string {
-  return `acknowledgements-${campaign.id}.csv`;
-}
-
-/** One person's export line: their card's status in words, and their acknowledgement when it counts. */
-function exportRow(campaign: Campaign, r: ExportRecord): ExportRow {
-  const a = r.acknowledgement;
-  return {
-    name: r.staff?.displayName ?? a?.displayName ?? r.userId,
-    upn: r.staff?.userPrincipalName ?? a?.userPrincipalName ?? '',
-    department: r.staff?.department ?? a?.department ?? '',
-    versionHash: campaign.versionHash,
-    acknowledgedAt: a?.acknowledgedAt ?? '',
-    channel: a?.channel ?? '',
-    cardStatus: a ? 'acknowledged' : r.excusedAt ? 'excused' : r.state !== 'sent' ? (r.state === 'pending' || r.state === 'claimed' ? 'not sent yet' : 'not reached')
-      : r.openedAt ? 'opened, not acknowledged' : 'not opened',
-  };
-}
 
 /** What the periodic run did. */
 export interface ScheduledWorkResult {
