@@ -81,7 +81,7 @@ export interface CampaignExport extends WrittenExport {
 }
 
 /** Export rows read and written at once: big enough that the pages cost little, small enough that none blocks the loop. */
-const EXPORT_PAGE = 250;
+const EXPORT_PAGE = 100;
 /** Staff read at once when an audience is counted or walked. */
 const STAFF_PAGE = 1000;
 
