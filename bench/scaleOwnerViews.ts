@@ -86,6 +86,8 @@ async function main(): Promise<void> {
       if (inline) await service.remindOutstanding({ actorId: 'owner', campaignId });
       else await runner.waitFor((await service.startOwnerJob({ kind: 'remind', actorId: 'owner', campaignId })).id);
     });
+    // The scheduler's look for joiners (every few minutes, on every instance): nobody new, so it adds no one.
+    await time('joiners check', () => service.runScheduledWork());
   } finally {
     await runner.stop();
     links.close();

@@ -12,6 +12,7 @@ import { RegisteredVersion } from './policyVersions';
 import { addYears, checkDueDate, DAY_MS, isoDate } from './campaignDates';
 import { CampaignStatus, summariseTallies } from './campaignProgress';
 import { OwnerCardRef, OwnerJob, OwnerJobQueue } from './ownerJobs';
+import { forEachLimited, yieldToEventLoop } from './eventLoop';
 
 /** Store calls made at once when a command touches many recipients (reminders on Azure Tables). */
 const CONCURRENCY = 16;
@@ -128,7 +129,7 @@ export function createCampaignService(deps: CampaignServiceDeps) {
       for (const m of page) if (isInAudience(m, audience)) members.push(m);
       if (page.length < STAFF_PAGE) return members;
       after = page[page.length - 1].userId;
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await yieldToEventLoop();
     }
   }
 
@@ -203,7 +204,7 @@ export function createCampaignService(deps: CampaignServiceDeps) {
       rows += page.length;
       await sink.write(toAcknowledgementCsvRows(page.map((r) => exportRow(campaign, r)), campaign.id, rules.exportSecret));
       if (onPage) await onPage(rows);
-      else await new Promise<void>((resolve) => setImmediate(resolve));
+      else await yieldToEventLoop();
     }
     await store.appendAudit({ at: now().toISOString(), actor: input.actorId, action: 'campaign.exported', subject: campaign.id, details: { rows } });
     return { campaign, rows, fileName: exportFileName(campaign) };
@@ -332,15 +333,26 @@ export function createCampaignService(deps: CampaignServiceDeps) {
           result.roundsStarted.push((await nextRound(c, 'schedule', version)).id);
         }
       }
-      const staff = await store.listStaff();
-      for (const c of await store.listCampaigns('active')) {
-        const members = staff.filter((m) => isInAudience(m, c.audience)).map((m) => m.userId);
-        const added = await store.addDeliveries(c.id, members, at);
-        if (added > 0) {
-          result.joinersAdded += added;
-          await store.appendAudit({ at, actor: 'system', action: 'campaign.joinersAdded', subject: c.id, details: { added } });
-          deps.messenger?.deliver(c.id);
+      // Joiners: the staff list a page at a time, added to every active campaign they belong to (adding is idempotent),
+      // with a yield between pages, so this check costs the bot no pause at 50,000 staff. A round opened just now is
+      // being filled by its own job.
+      const campaigns = (await store.listCampaigns('active')).filter((c) => !(deps.jobs && result.roundsStarted.includes(c.id)));
+      const added = new Map<string, number>();
+      for (let after = ''; campaigns.length > 0;) {
+        const page = await store.listStaffPage(after, STAFF_PAGE);
+        for (const c of campaigns) {
+          const members = page.filter((m) => isInAudience(m, c.audience)).map((m) => m.userId);
+          if (members.length > 0) added.set(c.id, (added.get(c.id) ?? 0) + await store.addDeliveries(c.id, members, at));
         }
+        if (page.length < STAFF_PAGE) break;
+        after = page[page.length - 1].userId;
+        await yieldToEventLoop();
+      }
+      for (const [campaignId, count] of added) {
+        if (count === 0) continue;
+        result.joinersAdded += count;
+        await store.appendAudit({ at, actor: 'system', action: 'campaign.joinersAdded', subject: campaignId, details: { added: count } });
+        deps.messenger?.deliver(campaignId);
       }
       return result;
     },
@@ -381,18 +393,3 @@ export function createCampaignService(deps: CampaignServiceDeps) {
 
 /** The campaign use cases. */
 export type CampaignService = ReturnType<typeof createCampaignService>;
-
-/** Items handled between two yields to the event loop: an embedded store answers at once, so without them a long pass never lets a message in. */
-const YIELD_EVERY = 256;
-
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  for (let start = 0; start < items.length; start += YIELD_EVERY) {
-    // Every worker stops at the end of a slice, so the yield below really lets the loop run.
-    if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    const slice = items.slice(start, start + YIELD_EVERY);
-    let next = 0;
-    await Promise.all(Array.from({ length: Math.min(limit, slice.length) }, async () => {
-      while (next < slice.length) await fn(slice[next++]);
-    }));
-  }
-}

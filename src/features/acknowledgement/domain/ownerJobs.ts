@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { yieldToEventLoop } from './eventLoop';
 
 /** The owner's work that runs in the background: a reminder pass, an export, adding a new campaign's recipients. */
 export type OwnerJobKind = 'remind' | 'export' | 'recipients';
@@ -205,7 +206,7 @@ export function createOwnerJobRunner(deps: OwnerJobRunnerDeps): OwnerJobRunner {
           const snapshot = job;
           report(() => deps.reporter!.progress(snapshot));
         }
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await yieldToEventLoop();
         if (stopping) throw new JobStopped();
         sliceStart = performance.now();
       },
