@@ -182,8 +182,13 @@ export function createCampaignService(deps: CampaignServiceDeps) {
       });
       return { campaign, recipients, created: true, job };
     }
-    const members = await audienceOf(input.audience);
-    const recipients = await store.addDeliveries(campaign.id, members.map((m) => m.userId), startedAt);
+    const members = (await audienceOf(input.audience)).map((m) => m.userId);
+    // Added a page at a time (adding is idempotent), so even without jobs no single write holds the bot up.
+    let recipients = 0;
+    for (let i = 0; i < members.length; i += STAFF_PAGE) {
+      if (i > 0) await yieldToEventLoop();
+      recipients += await store.addDeliveries(campaign.id, members.slice(i, i + STAFF_PAGE), startedAt);
+    }
     await store.appendAudit({
       at: startedAt, actor: input.actor, action: 'campaign.started', subject: campaign.id,
       details: { round: campaign.round, recipients, versionHash: campaign.versionHash, audience: describeAudience(input.audience) },
