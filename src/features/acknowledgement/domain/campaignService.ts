@@ -4,9 +4,9 @@ import { ExportSink, acknowledgementCsvHeader, toAcknowledgementCsvRows } from '
 import { exportFileName, exportRow } from './campaignExportRows';
 import { AcknowledgementStore, StoreError } from './acknowledgementStore';
 import {
-  Campaign, CampaignAudience, PolicyVersion, StaffMember, StoredConversationReference, UNREACHED_DELIVERY_STATES,
+  Campaign, CampaignAudience, PolicyVersion, StoredConversationReference, UNREACHED_DELIVERY_STATES,
 } from './acknowledgementTypes';
-import { describeAudience, isInAudience } from './campaignAudience';
+import { describeAudience, isInAudience, listAudience, STAFF_PAGE } from './campaignAudience';
 import { CampaignMessenger, CampaignRules, PolicyOwners } from './campaignPorts';
 import { RegisteredVersion } from './policyVersions';
 import { addYears, checkDueDate, DAY_MS, isoDate } from './campaignDates';
@@ -83,8 +83,6 @@ export interface CampaignExport extends WrittenExport {
 
 /** Export rows read and written at once: big enough that the pages cost little, small enough that none blocks the loop. */
 const EXPORT_PAGE = 100;
-/** Staff read at once when an audience is counted or walked. */
-const STAFF_PAGE = 1000;
 
 /** What the periodic run did. */
 export interface ScheduledWorkResult {
@@ -121,17 +119,7 @@ export function createCampaignService(deps: CampaignServiceDeps) {
     return v;
   }
 
-  /** The audience's members, read a page of the staff list at a time with a yield between pages. */
-  async function audienceOf(audience: CampaignAudience): Promise<StaffMember[]> {
-    const members: StaffMember[] = [];
-    for (let after = ''; ;) {
-      const page = await store.listStaffPage(after, STAFF_PAGE);
-      for (const m of page) if (isInAudience(m, audience)) members.push(m);
-      if (page.length < STAFF_PAGE) return members;
-      after = page[page.length - 1].userId;
-      await yieldToEventLoop();
-    }
-  }
+  const audienceOf = (audience: CampaignAudience) => listAudience(store, audience);
 
   /** The checks starting and its preview share: an owner, a loaded policy, a good due date, someone in the audience. */
   async function prepareStart(input: { actorId: string; audience: CampaignAudience; dueDate?: string; policyId?: string }) {
