@@ -132,4 +132,22 @@ describe('owner jobs over HTTP', () => {
     expect(connector.calls.map((c) => c.body.text)).toContainEqual(expect.stringContaining('There is no campaign "no-such-campaign"'));
     expect(connector.updates).toEqual([]);
   });
+
+  it('when the owner presses Start on a preview, then the campaign starts at once and a job adds every recipient and asks for the cards to go out', async () => {
+    const due = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+    await bot.message(`campaign start department maths due ${due}`);
+    const posted = connector.calls.map((c) => c.body).filter((b) => Array.isArray(b.attachments)).at(-1)!;
+    const preview = (posted.attachments as { content: { actions: { verb: string; data: Record<string, unknown> }[] } }[])[0].content;
+    const start = preview.actions.find((a) => a.verb === Verbs.campaignStart)!;
+    const res = await bot.execute(Verbs.campaignStart, start.data);
+    expect(res.status).toBe(200);
+    await bot.mod.jobs!.idle();
+    const maths = Array.from({ length: STAFF }, (_, i) => person(i + 1)).filter((p) => p.department === 'Maths').length;
+    const campaign = (await store.listCampaigns('active')).find((c) => c.id !== campaignId)!;
+    expect((await store.listDeliveries(campaign.id)).length).toBe(maths);
+    // Nobody here has opened a chat with the bot yet (local mode cannot install it), as the preview said.
+    expect(connector.calls.map((c) => c.body.text)).toContainEqual(expect.stringContaining(`the card is on its way to 0 of ${maths}. ${maths} cannot be reached`));
+    expect(bot.messenger.delivered).toContain(campaign.id);
+    expect((await store.listAudit(campaign.id)).map((a) => a.action)).toEqual(['campaign.started', 'campaign.recipientsAdded']);
+  });
 });
