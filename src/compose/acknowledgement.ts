@@ -11,6 +11,7 @@ import { startStaffSyncSchedule } from '../features/acknowledgement/sending/staf
 import { AppLogger } from '../shared/logger';
 import { formatSectionLabel } from '../features/policy/policyDocument';
 import { PolicyLibrary } from '../features/policy/policyLibrary';
+import { OwnerJobStore } from '../features/acknowledgement/domain/ownerJobs';
 
 /** The acknowledgement capability, assembled: its bot feature and what must run and stop with the app. */
 export interface AcknowledgementWiring {
@@ -30,7 +31,7 @@ export interface AcknowledgementWiring {
  * starts a fresh round).
  */
 export function composeAcknowledgement(
-  config: AppConfig, store: AcknowledgementStore, library: PolicyLibrary, logger: AppLogger, files?: FileOffers,
+  config: AppConfig, store: AcknowledgementStore, library: PolicyLibrary, logger: AppLogger, files?: FileOffers, jobStore?: OwnerJobStore,
 ): AcknowledgementWiring {
   const settings = config.acknowledgement;
   const delivery = createDeliveryModule({
@@ -43,6 +44,7 @@ export function composeAcknowledgement(
     policySections: (id) => (library.documents.find((d) => d.id === id)?.sections ?? []).filter((s) => s.level === 1).map(formatSectionLabel),
     logger, messenger, canInstall: delivery.installer !== undefined, ...(files ? { files } : {}),
     ...(delivery.managers ? { managers: delivery.managers } : {}), digests: createDigestNotifier({ reacher: delivery.reacher }),
+    ...(jobStore ? { jobs: { store: jobStore, workerId: config.delivery.workerId, updater: delivery.updater } } : {}),
   });
   return {
     feature: ack.feature,
@@ -70,10 +72,14 @@ export function composeAcknowledgement(
       });
       await staffSync.runNow();
       const sending = delivery.startBackgroundSending();
+      // Reminder passes, exports and campaign starts a stopped instance left half done go on from their last batch.
+      const resumed = await ack.jobs?.resume();
+      if (resumed) logger.info({ event: 'jobs.resumed', jobs: resumed }, 'owner jobs resumed');
       const stopScheduler = ack.feature.startScheduler(settings.scheduleMinutes * 60_000);
       return async () => {
         await staffSync.stop();
         stopScheduler();
+        await ack.jobs?.stop();
         await sending.stop();
         await messenger.idle();
       };

@@ -7,9 +7,9 @@ import { createGraphClient, createGraphCredential } from '../adapters/graph/grap
 import { createGraphManagerLookup, createGraphStaffDirectory } from '../adapters/graph/graphDirectory';
 import { createRosterStaffDirectory } from '../adapters/roster/rosterDirectory';
 import { createGraphAppInstaller } from '../adapters/graph/teamsAppInstaller';
-import { createBotConnectorSender, createBotConnectorTokenProvider } from '../adapters/botConnector/botConnectorSender';
+import { createBotConnectorSender, createBotConnectorTokenProvider, createBotConnectorUpdater } from '../adapters/botConnector/botConnectorSender';
 import { CampaignSender, createCampaignSender, SenderLogger, SendRunSummary } from '../features/acknowledgement/sending/campaignSender';
-import { AppInstaller, StaffDirectorySource } from '../features/acknowledgement/sending/sendingPorts';
+import { ActivityUpdater, AppInstaller, StaffDirectorySource } from '../features/acknowledgement/sending/sendingPorts';
 import { ManagerLookup } from '../features/acknowledgement/domain/campaignPorts';
 import { createRateLimiter, RateLimiter } from '../features/acknowledgement/sending/rateLimiter';
 import { createRecipientReacher, RecipientReacher } from '../features/acknowledgement/sending/recipientReacher';
@@ -25,6 +25,8 @@ export interface DeliveryModule {
   sendLimiter: RateLimiter;
   reacher: RecipientReacher;
   sender: CampaignSender;
+  /** Replaces cards the bot posted (an owner's job progress), signed like the sender. */
+  updater: ActivityUpdater;
   /** Brings the store's staff list up to date from the directory (only the changes, once a delta link is kept). */
   syncStaff(now?: Date, signal?: AbortSignal): Promise<StaffSyncResult>;
   /** Sends every active campaign that has outstanding deliveries, one after another. */
@@ -113,6 +115,7 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
     sendLimiter,
     reacher,
     sender,
+    updater: createBotConnectorUpdater({ getToken }),
     syncStaff: (now = new Date(), signal) => syncStaffDirectory(staffDirectory, store, now.toISOString(), signal),
     sendActiveCampaigns,
     startBackgroundSending(intervalMs = 30_000) {

@@ -21,6 +21,9 @@ import { createSqliteQuestionLog } from '../adapters/sqlite/sqliteQuestionLog';
 import { createSqliteTeachingLinkStore } from '../adapters/sqlite/sqliteTeachingLinkStore';
 import { createSqlitePublishedPolicyStore } from '../adapters/sqlite/sqlitePublishedPolicyStore';
 import { PublishedPolicyStore } from '../features/policy/publishing/publishedPolicies';
+import { OwnerJobStore } from '../features/acknowledgement/domain/ownerJobs';
+import { createSqliteOwnerJobStore } from '../adapters/sqlite/sqliteOwnerJobStore';
+import { createAzureTableOwnerJobStore } from '../adapters/azureTables/azureTableOwnerJobStore';
 
 /** Every store the app uses, opened from configuration in one place. */
 export interface Stores {
@@ -32,6 +35,8 @@ export interface Stores {
   teaching: TeachingLinkStore;
   /** Versions owners published from chat or the CLI, and the publishing audit. */
   published: PublishedPolicyStore;
+  /** Owners' background jobs (reminder passes, exports, campaign recipients), beside the acknowledgement records. */
+  jobs: OwnerJobStore;
 }
 
 /** Opens every store the settings ask for: all in the SQLite file, or all in Azure Tables (then no file at all). */
@@ -49,6 +54,7 @@ export async function openStores(config: AppConfig): Promise<Stores> {
       questions: await createAzureTableQuestionLog(connection),
       teaching: await createTeachingLinkStore(config.storage, prefix, undefined, credential),
       published: await createAzureTablePublishedPolicyStore(connection),
+      jobs: await createOwnerJobStore(config.storage, prefix, undefined, credential),
     };
   }
   const db = openSqliteDatabase(config.storage.sqlitePath);
@@ -59,6 +65,7 @@ export async function openStores(config: AppConfig): Promise<Stores> {
     questions: createSqliteQuestionLog(db),
     teaching: await createTeachingLinkStore(config.storage, prefix, db),
     published: createSqlitePublishedPolicyStore(db),
+    jobs: await createOwnerJobStore(config.storage, prefix, db),
   };
 }
 
@@ -110,10 +117,21 @@ export async function createTeachingLinkStore(
   storage: CoreSettings['storage'], tablePrefix: string, db: SqliteDatabase | undefined, credential?: TokenCredential,
 ): Promise<TeachingLinkStore> {
   if (storage.kind === 'sqlite') return createSqliteTeachingLinkStore(db ?? openSqliteDatabase(storage.sqlitePath));
+  return createAzureTableTeachingLinkStore(azureTableClient(storage, `${tablePrefix}Teaching`, credential));
+}
+
+/** Opens the owners' background-job store beside the acknowledgement records: SQLite (embedded default) or Azure Table Storage. */
+export async function createOwnerJobStore(
+  storage: CoreSettings['storage'], tablePrefix: string, db: SqliteDatabase | undefined, credential?: TokenCredential,
+): Promise<OwnerJobStore> {
+  if (storage.kind === 'sqlite') return createSqliteOwnerJobStore(db ?? openSqliteDatabase(storage.sqlitePath));
+  return createAzureTableOwnerJobStore(azureTableClient(storage, `${tablePrefix}Jobs`, credential));
+}
+
+/** A client for one table of the account the settings name. */
+function azureTableClient(storage: CoreSettings['storage'], table: string, credential?: TokenCredential): TableClient {
   const allowInsecureConnection = isLocalAzurite(storage);
-  const table = `${tablePrefix}Teaching`;
-  const client = storage.azureConnectionString
+  return storage.azureConnectionString
     ? TableClient.fromConnectionString(storage.azureConnectionString, table, { allowInsecureConnection })
     : new TableClient(storage.azureAccountUrl ?? '', table, credential ?? new DefaultAzureCredential(), { allowInsecureConnection });
-  return createAzureTableTeachingLinkStore(client);
 }

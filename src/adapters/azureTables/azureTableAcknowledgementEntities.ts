@@ -1,7 +1,7 @@
 import { TableEntityResult } from '@azure/data-tables';
 import { randomInt } from 'node:crypto';
 import {
-  Acknowledgement, Campaign, Delivery, DeliveryState, PolicyVersion, StaffMember,
+  Acknowledgement, AuditEntry, Campaign, Delivery, DeliveryState, PolicyVersion, StaffMember,
 } from '../../features/acknowledgement/domain/acknowledgementTypes';
 
 /** How acknowledgement data is laid out in Azure Tables: keys, and entities to and from the domain's records. */
@@ -87,5 +87,20 @@ export function toAcknowledgement(e: Entity): Acknowledgement {
     ...(opt(e.school) ? { school: String(e.school) } : {}),
     ...(opt(e.campaignId) ? { campaignId: String(e.campaignId) } : {}),
     acknowledgedAt: String(e.acknowledgedAt), channel: e.channel as Acknowledgement['channel'],
+  };
+}
+
+/** An audit line: keyed by its subject, then its time and a random tail, so lines never collide and read back in order. */
+export function auditEntity(e: AuditEntry, tail: string): Record<string, unknown> & { partitionKey: string; rowKey: string } {
+  return {
+    partitionKey: key(e.subject), rowKey: `${e.at}_${tail}`, at: e.at, actor: e.actor, action: e.action,
+    subject: e.subject, details: e.details ? JSON.stringify(e.details) : '',
+  };
+}
+
+export function toAuditEntry(r: Entity): AuditEntry {
+  return {
+    at: String(r.at), actor: String(r.actor), action: String(r.action), subject: String(r.subject),
+    ...(opt(r.details) ? { details: JSON.parse(String(r.details)) as AuditEntry['details'] } : {}),
   };
 }

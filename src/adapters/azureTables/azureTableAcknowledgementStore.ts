@@ -10,10 +10,11 @@ import {
 } from '../../features/acknowledgement/domain/acknowledgementTypes';
 import {
   DELIVERY_SHARDS, Entity, key, opt, ackPartition, newDeliveryEntity, campaignEntity, toPolicyVersion, toStaff, toCampaign, toDelivery, toAcknowledgement,
+  auditEntity, toAuditEntry,
 } from './azureTableAcknowledgementEntities';
 import { AzureTableStoreOptions, BATCH, openTables, statusOf, TableAccess, TableName } from './azureTableAccess';
-
 import { createCampaignViews } from './azureTableCampaignViews';
+import { createOutstandingPages, listStaffPage } from './azureTablePagedReads';
 
 export type { AzureTableStoreOptions } from './azureTableAccess';
 
@@ -82,6 +83,7 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
     if (ids.size > 1_000) return (await this.listStaff()).filter((m) => ids.has(m.userId));
     return (await this.getMany('Staff', 'staff', [...ids].map((id) => key(id)))).map(toStaff);
   }
+  listStaffPage(afterUserId: string, limit: number): Promise<StaffMember[]> { return listStaffPage(this.t.Staff, afterUserId, limit); }
 
   async getSyncState(name: string): Promise<string | undefined> {
     return opt((await this.get('Sync', 'sync', key(name)))?.value);
@@ -305,6 +307,10 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
 
   listOutstanding(campaignId: string): Promise<string[]> { return this.views.listOutstanding(campaignId); }
 
+  private readonly outstandingPages = createOutstandingPages((id) => this.views.listOutstanding(id));
+
+  listOutstandingPage(campaignId: string, after: string, limit: number): Promise<string[]> { return this.outstandingPages(campaignId, after, limit); }
+
   async markReminded(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean> {
     const threshold = new Date(Date.parse(now) - minIntervalMs).toISOString();
     return this.mergeUnderEtag('Deliveries', key(campaignId), key(userId), (e) => {
@@ -364,19 +370,13 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
 
   async appendAudit(e: AuditEntry): Promise<void> {
     // Row keys sort by time then a random tail, so lines never collide and read back in order.
-    await this.t.Audit.createEntity({
-      partitionKey: key(e.subject), rowKey: `${e.at}_${randomUUID()}`, at: e.at, actor: e.actor, action: e.action,
-      subject: e.subject, details: e.details ? JSON.stringify(e.details) : '',
-    });
+    await this.t.Audit.createEntity(auditEntity(e, randomUUID()));
   }
 
   async listAudit(subject?: string, limit = 1000): Promise<AuditEntry[]> {
     const entities = await this.list('Audit', subject ? odata`PartitionKey eq ${key(subject)}` : undefined);
     entities.sort((a, b) => String(a.rowKey).localeCompare(String(b.rowKey)));
-    return entities.slice(-limit).map((r) => ({
-      at: String(r.at), actor: String(r.actor), action: String(r.action), subject: String(r.subject),
-      ...(opt(r.details) ? { details: JSON.parse(String(r.details)) as AuditEntry['details'] } : {}),
-    }));
+    return entities.slice(-limit).map(toAuditEntry);
   }
 
   async heartbeat(workerId: string, now: string, ttlMs: number): Promise<number> {

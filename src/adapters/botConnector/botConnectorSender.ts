@@ -1,5 +1,5 @@
 import { ClientSecretCredential, ManagedIdentityCredential, TokenCredential } from '@azure/identity';
-import { ActivitySender, ConversationTarget, SendResult } from '../../features/acknowledgement/sending/sendingPorts';
+import { ActivitySender, ActivityUpdater, ConversationTarget, SendResult } from '../../features/acknowledgement/sending/sendingPorts';
 import { parseRetryAfter } from '../../features/acknowledgement/sending/retryPolicy';
 
 /** Gives the bearer token for Bot Connector calls; undefined sends none (local mode against the Playground). */
@@ -77,6 +77,34 @@ export function createBotConnectorSender(options: BotConnectorSenderOptions = {}
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
       if (retryAfterMs !== undefined) result.retryAfterMs = retryAfterMs;
       return result;
+    },
+  };
+}
+
+/**
+ * Replaces an activity the bot posted (`PUT /v3/conversations/{id}/activities/{activityId}`), as botbuilder's
+ * updateActivity does, with the same token as the sender: how an owner's job card shows its progress.
+ */
+export function createBotConnectorUpdater(options: BotConnectorSenderOptions = {}): ActivityUpdater {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  return {
+    async update(target, activityId, activity) {
+      const base = target.serviceUrl.replace(/\/+$/, '');
+      const url = `${base}/v3/conversations/${encodeURIComponent(target.conversationId)}/activities/${encodeURIComponent(activityId)}`;
+      const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+      const token = options.getToken ? await options.getToken() : undefined;
+      if (token) headers.authorization = `Bearer ${token}`;
+      const body = JSON.stringify({ ...activity, id: activityId, conversation: { id: target.conversationId } });
+      try {
+        const response = await fetch(url, { method: 'PUT', headers, body, signal: AbortSignal.timeout(timeoutMs) });
+        await response.text().catch(() => '');
+        const result: SendResult = { status: response.status };
+        const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+        if (retryAfterMs !== undefined) result.retryAfterMs = retryAfterMs;
+        return result;
+      } catch {
+        return { status: 0, errorCode: 'Unreachable' };
+      }
     },
   };
 }

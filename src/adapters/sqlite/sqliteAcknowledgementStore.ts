@@ -10,6 +10,7 @@ import type { Statement } from 'better-sqlite3';
 import { SqliteDatabase, migrate, openSqliteDatabase } from './sqliteDatabase';
 import { ACKNOWLEDGEMENT_MIGRATIONS } from './sqliteAcknowledgementSchema';
 import { Row, toAcknowledgement, toCampaign, toDelivery, toPolicyVersion, toStaff } from './sqliteAcknowledgementRows';
+import { exportCampaignRecords } from './sqliteAcknowledgementExport';
 
 export { ACKNOWLEDGEMENT_MIGRATIONS } from './sqliteAcknowledgementSchema';
 
@@ -154,6 +155,10 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
     return rows.map(toStaff);
   }
 
+  async listStaffPage(afterUserId: string, limit: number): Promise<StaffMember[]> {
+    return (this.q('SELECT * FROM ack_staff WHERE user_id > ? ORDER BY user_id LIMIT ?').all(afterUserId, limit) as Row[]).map(toStaff);
+  }
+
   async getSyncState(key: string): Promise<string | undefined> {
     const row = this.q('SELECT value FROM ack_sync_state WHERE key = ?').get(key) as Row | undefined;
     return str(row?.value);
@@ -280,49 +285,17 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
 
   async *exportRecords(campaignId: string, pageSize: number): AsyncIterable<ExportRecord[]> {
     const campaign = await this.getCampaign(campaignId);
-    if (!campaign) return;
-    // Keyset pages walking the staff list's name index: each page reads about pageSize rows, never sorts the campaign.
-    const byName = this.q(`SELECT d.user_id, d.state, d.opened_at, d.excused_at, d.acknowledged_at, s.display_name, s.upn, s.department
-      FROM ack_staff s INDEXED BY ack_staff_by_name JOIN ack_deliveries d ON d.campaign_id = @campaign AND d.user_id = s.user_id
-      WHERE (s.display_name COLLATE NOCASE, s.user_id) > (@name, @user)
-      ORDER BY s.display_name COLLATE NOCASE, s.user_id LIMIT @limit`);
-    // Then anyone no longer in the staff list, by id, in slices of the campaign's key.
-    const byId = this.q(`SELECT d.user_id, d.state, d.opened_at, d.excused_at, d.acknowledged_at,
-        EXISTS (SELECT 1 FROM ack_staff s WHERE s.user_id = d.user_id) AS known
-      FROM ack_deliveries d WHERE d.campaign_id = @campaign AND d.user_id > @user ORDER BY d.user_id LIMIT @limit`);
-    const ackOf = this.q(`SELECT * FROM ack_acknowledgements WHERE policy_id = @policy AND version_hash = @version AND user_id = @user
-      AND (campaign_id = @campaign OR acknowledged_at >= @startedAt) ORDER BY campaign_id = @campaign DESC, acknowledged_at, seq LIMIT 1`);
-    const toRecord = (r: Row): ExportRecord => {
-      const ack = r.acknowledged_at != null ? ackOf.get({
-        policy: campaign.policyId, version: campaign.versionHash, user: r.user_id, campaign: campaignId, startedAt: campaign.startedAt,
-      }) as Row | undefined : undefined;
-      return {
-        userId: String(r.user_id), state: r.state as DeliveryState,
-        ...(r.display_name != null ? { staff: {
-          displayName: String(r.display_name), userPrincipalName: String(r.upn), ...(r.department != null ? { department: String(r.department) } : {}),
-        } } : {}),
-        ...(r.opened_at != null ? { openedAt: String(r.opened_at) } : {}), ...(r.excused_at != null ? { excusedAt: String(r.excused_at) } : {}),
-        ...(ack ? { acknowledgement: toAcknowledgement(ack) } : {}),
-      };
-    };
-    for (let name = '', user = ''; ;) {
-      const rows = byName.all({ campaign: campaignId, name, user, limit: pageSize }) as Row[];
-      if (rows.length > 0) yield rows.map(toRecord);
-      if (rows.length < pageSize) break;
-      ({ display_name: name, user_id: user } = rows[rows.length - 1] as { display_name: string; user_id: string });
-    }
-    for (let user = ''; ;) {
-      const rows = byId.all({ campaign: campaignId, user, limit: pageSize }) as Row[];
-      // Yielded even when empty: the caller yields to the event loop between pages, and this pass reads the whole campaign.
-      yield rows.filter((r) => r.known === 0).map(toRecord);
-      if (rows.length < pageSize) break;
-      user = String(rows[rows.length - 1].user_id);
-    }
+    if (campaign) yield* exportCampaignRecords((sql) => this.q(sql), campaign, pageSize);
   }
 
   async listOutstanding(campaignId: string): Promise<string[]> {
     return (this.q(`SELECT user_id FROM ack_deliveries WHERE campaign_id = ? AND state = 'sent' AND acknowledged_at IS NULL
       AND excused_at IS NULL ORDER BY user_id`).pluck().all(campaignId) as unknown[]).map(String);
+  }
+
+  async listOutstandingPage(campaignId: string, afterUserId: string, limit: number): Promise<string[]> {
+    return (this.q(`SELECT user_id FROM ack_deliveries WHERE campaign_id = ? AND user_id > ? AND state = 'sent'
+      AND acknowledged_at IS NULL AND excused_at IS NULL ORDER BY user_id LIMIT ?`).pluck().all(campaignId, afterUserId, limit) as unknown[]).map(String);
   }
 
   async markReminded(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean> {

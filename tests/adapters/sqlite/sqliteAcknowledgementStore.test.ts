@@ -116,4 +116,21 @@ describe('SQLite acknowledgement store upgrade', () => {
     expect(await store.listOutstanding('c1')).toEqual(['b']);
     await store.close();
   });
+
+  it('when names tie and differ only in case across export pages, then each person comes once, by folded name then id', async () => {
+    const store = createSqliteAcknowledgementStore(':memory:');
+    const names: [string, string][] = [['u5', 'anna'], ['u2', 'Anna'], ['u9', 'ANNA'], ['u1', 'bob'], ['u3', 'Anna'], ['u4', 'Aaron'], ['u7', 'Bob']];
+    await store.upsertStaff(names.map(([userId, displayName]) => ({
+      userId, displayName, userPrincipalName: `${userId}@school.example`, active: true, source: 'graph' as const, updatedAt: '2026-09-01T00:00:00.000Z',
+    })));
+    await store.addDeliveries('c1', names.map(([id]) => id), '2026-09-01T00:00:00.000Z');
+    await store.createCampaign({
+      id: 'c1', policyId: 'p', versionHash: 'h', audience: { kind: 'all' }, dueDate: '2026-10-01', startedAt: '2026-09-01T00:00:00.000Z',
+      startedBy: 'o', round: 1, seriesId: 'c1', status: 'active',
+    });
+    const seen: string[] = [];
+    for await (const page of store.exportRecords('c1', 2)) seen.push(...page.map((r) => r.userId));
+    expect(seen).toEqual(['u4', 'u2', 'u3', 'u5', 'u9', 'u1', 'u7']);
+    await store.close();
+  });
 });

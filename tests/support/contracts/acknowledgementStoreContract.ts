@@ -71,6 +71,20 @@ export function describeAcknowledgementStoreContract(name: string, factory: Stor
       expect((await store.listStaff()).length).toBe(250);
     });
 
+    it('when the staff list is read in pages from the last id handled, then every member comes once, in order', async () => {
+      await store.upsertStaff(Array.from({ length: 250 }, (_, i) => staff(i)));
+      const seen: string[] = [];
+      for (let after = ''; ;) {
+        const page = await store.listStaffPage(after, 100);
+        seen.push(...page.map((m) => m.userId));
+        if (page.length < 100) break;
+        after = page[page.length - 1].userId;
+      }
+      expect(seen).toEqual((await store.listStaff()).map((m) => m.userId));
+      expect(seen).toHaveLength(250);
+      expect(await store.listStaffPage('user-0248', 100)).toEqual([staff(249)]);
+    });
+
     it('when sync state and conversation references are saved, then they read back and replace', async () => {
       expect(await store.getSyncState('graph.deltaLink')).toBeUndefined();
       await store.setSyncState('graph.deltaLink', 'https://graph/delta?token=1');
@@ -286,6 +300,8 @@ export function describeAcknowledgementStoreContract(name: string, factory: Stor
       expect(count((t) => t.department === 'English')).toBe(2);
       expect(count((t) => t.state === 'sent')).toBe(3);
       expect(await store.listOutstanding('c1')).toEqual([sent[1]]);
+      expect(await store.listOutstandingPage('c1', '', 10)).toEqual([sent[1]]);
+      expect(await store.listOutstandingPage('c1', sent[1], 10)).toEqual([]);
       expect(await store.tallyDeliveries('nobody')).toEqual([]);
     });
 

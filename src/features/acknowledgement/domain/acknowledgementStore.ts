@@ -82,6 +82,11 @@ export interface AcknowledgementStore {
    * so its cost follows the number of changes, not the size of the list.
    */
   getStaffByIds(userIds: readonly string[]): Promise<StaffMember[]>;
+  /**
+   * The staff list a page at a time: up to `limit` members after the one whose id is `afterUserId` ('' for the first
+   * page), in the store's key order, so a long pass can yield between pages and resume from the last id it handled.
+   */
+  listStaffPage(afterUserId: string, limit: number): Promise<StaffMember[]>;
   /** A small named value kept between runs (the Graph delta link, the last yearly check). */
   getSyncState(key: string): Promise<string | undefined>;
   /** Sets a sync-state value. */
@@ -133,6 +138,8 @@ export interface AcknowledgementStore {
   exportRecords(campaignId: string, pageSize: number): AsyncIterable<ExportRecord[]>;
   /** People who have the card (sent) and have neither acknowledged nor been excused: those a reminder goes to. */
   listOutstanding(campaignId: string): Promise<string[]>;
+  /** The same a page at a time: up to `limit` ids after `afterUserId` ('' for the first page), in order. */
+  listOutstandingPage(campaignId: string, afterUserId: string, limit: number): Promise<string[]>;
   /**
    * Marks a reminder as sent, only when the last one was at least `minIntervalMs` ago (or never); returns
    * whether it marked. Atomic, so two instances never both remind the same person inside the interval.

@@ -4,9 +4,12 @@ import { Campaign, StaffMember } from './acknowledgementTypes';
 import { DigestNotifier, ManagerLookup, PolicyOwners } from './campaignPorts';
 import { assertPolicyOwner } from './campaignService';
 import { isoDate } from './campaignDates';
+import { forEachLimited, yieldToEventLoop } from './eventLoop';
 
 /** Nobody is listed in a digest more than once a week. */
 export const DIGEST_INTERVAL_MS = 7 * 24 * 3600 * 1000;
+/** Staff read at once when looking someone up by name. */
+const STAFF_PAGE = 1000;
 /** Line managers looked up at once (Graph calls). */
 const LOOKUP_CONCURRENCY = 8;
 
@@ -58,7 +61,10 @@ export function createCampaignChasing(deps: CampaignChasingDeps) {
     const at = deps.clock().toISOString();
     const listed: string[] = [];
     // A minute's slack: a scheduler that runs a little early next week still lists them.
-    for (const d of outstanding) if (await store.markDigested(campaign.id, d.userId, at, DIGEST_INTERVAL_MS - 60_000)) listed.push(d.userId);
+    // One at a time, in order, with a pause for other messages every 256: at 50,000 these writes were one long block.
+    await forEachLimited(outstanding, 1, async (d) => {
+      if (await store.markDigested(campaign.id, d.userId, at, DIGEST_INTERVAL_MS - 60_000)) listed.push(d.userId);
+    });
     if (listed.length === 0) return { listed: 0, managers: 0, owners: 0 };
 
     const managerOf = new Map<string, string | undefined>();
@@ -131,9 +137,19 @@ export function createCampaignChasing(deps: CampaignChasingDeps) {
       const campaign = input.campaignId ? await store.getCampaign(input.campaignId) : (await store.listCampaigns('active'))[0];
       if (!campaign) throw new AcknowledgementError('NO_CAMPAIGN', 'No campaign is running. Start one with "campaign start".');
       const wanted = input.person.trim().toLowerCase();
-      const staff = await store.listStaff();
-      const byUpn = staff.filter((m) => m.userPrincipalName.toLowerCase() === wanted);
-      const byName = staff.filter((m) => m.displayName.toLowerCase() === wanted);
+      // The staff list a page at a time with a pause between pages: at 50,000 one read would hold up every message.
+      const byUpn: StaffMember[] = [];
+      const byName: StaffMember[] = [];
+      for (let after = ''; ;) {
+        const page = await store.listStaffPage(after, STAFF_PAGE);
+        for (const m of page) {
+          if (m.userPrincipalName.toLowerCase() === wanted) byUpn.push(m);
+          if (m.displayName.toLowerCase() === wanted) byName.push(m);
+        }
+        if (page.length < STAFF_PAGE) break;
+        after = page[page.length - 1].userId;
+        await yieldToEventLoop();
+      }
       const found = byUpn.length === 1 ? byUpn : byName;
       if (found.length !== 1) {
         throw new AcknowledgementError('BAD_COMMAND', found.length > 1

@@ -26,8 +26,11 @@ export const DEFAULT_CAMPAIGN_RULES: CampaignRules = {
 export interface CampaignMessenger {
   /** A campaign has new pending deliveries (started, joiners, requeued): send them. */
   deliver(campaignId: string): void;
-  /** Sends the reminder card to these recipients, who already have the campaign card. */
-  remind(campaign: Campaign, userIds: readonly string[]): Promise<void>;
+  /**
+   * Sends the reminder card to these recipients, who already have the campaign card: in the background, or with
+   * `wait` resolving once every card has been sent or given up on (a reminder job goes on to its next batch then).
+   */
+  remind(campaign: Campaign, userIds: readonly string[], options?: { wait?: boolean }): Promise<void>;
 }
 
 /** Policy owners, by Entra object id. */

@@ -1,15 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { AcknowledgementError } from './acknowledgementErrors';
-import { ExportRow, ExportSink, acknowledgementCsvHeader, toAcknowledgementCsvRows } from './acknowledgementExport';
-import { AcknowledgementStore, ExportRecord, StoreError } from './acknowledgementStore';
+import { ExportSink, acknowledgementCsvHeader, toAcknowledgementCsvRows } from './acknowledgementExport';
+import { exportFileName, exportRow } from './campaignExportRows';
+import { AcknowledgementStore, StoreError } from './acknowledgementStore';
 import {
-  Campaign, CampaignAudience, PolicyVersion, StaffMember, StoredConversationReference, UNREACHED_DELIVERY_STATES,
+  Campaign, CampaignAudience, PolicyVersion, StoredConversationReference, UNREACHED_DELIVERY_STATES,
 } from './acknowledgementTypes';
-import { describeAudience, isInAudience } from './campaignAudience';
+import { describeAudience, isInAudience, listAudience, STAFF_PAGE } from './campaignAudience';
 import { CampaignMessenger, CampaignRules, PolicyOwners } from './campaignPorts';
 import { RegisteredVersion } from './policyVersions';
 import { addYears, checkDueDate, DAY_MS, isoDate } from './campaignDates';
 import { CampaignStatus, summariseTallies } from './campaignProgress';
+import { OwnerCardRef, OwnerJob, OwnerJobQueue } from './ownerJobs';
+import { forEachLimited, yieldToEventLoop } from './eventLoop';
 
 /** Store calls made at once when a command touches many recipients (reminders on Azure Tables). */
 const CONCURRENCY = 16;
@@ -25,6 +28,12 @@ export interface CampaignServiceDeps {
   messenger?: CampaignMessenger;
   /** True when the app can be installed for people through Graph (production); local mode reaches only open chats. */
   canInstall?: boolean;
+  /**
+   * Background jobs: with them a campaign's recipients are added by a job, in slices, after it is created (so starting
+   * 50,000 never holds up the bot), and owners start reminder passes and exports as jobs. Without them (the command
+   * line, most tests) the same work runs inside the call.
+   */
+  jobs?: OwnerJobQueue;
 }
 
 /** What starting a campaign would do, shown to the owner before anything is sent. */
@@ -73,26 +82,7 @@ export interface CampaignExport extends WrittenExport {
 }
 
 /** Export rows read and written at once: big enough that the pages cost little, small enough that none blocks the loop. */
-const EXPORT_PAGE = 500;
-
-function exportFileName(campaign: Campaign): string {
-  return `acknowledgements-${campaign.id}.csv`;
-}
-
-/** One person's export line: their card's status in words, and their acknowledgement when it counts. */
-function exportRow(campaign: Campaign, r: ExportRecord): ExportRow {
-  const a = r.acknowledgement;
-  return {
-    name: r.staff?.displayName ?? a?.displayName ?? r.userId,
-    upn: r.staff?.userPrincipalName ?? a?.userPrincipalName ?? '',
-    department: r.staff?.department ?? a?.department ?? '',
-    versionHash: campaign.versionHash,
-    acknowledgedAt: a?.acknowledgedAt ?? '',
-    channel: a?.channel ?? '',
-    cardStatus: a ? 'acknowledged' : r.excusedAt ? 'excused' : r.state !== 'sent' ? (r.state === 'pending' || r.state === 'claimed' ? 'not sent yet' : 'not reached')
-      : r.openedAt ? 'opened, not acknowledged' : 'not opened',
-  };
-}
+const EXPORT_PAGE = 100;
 
 /** What the periodic run did. */
 export interface ScheduledWorkResult {
@@ -129,9 +119,7 @@ export function createCampaignService(deps: CampaignServiceDeps) {
     return v;
   }
 
-  async function audienceOf(audience: CampaignAudience): Promise<StaffMember[]> {
-    return (await store.listStaff()).filter((m) => isInAudience(m, audience));
-  }
+  const audienceOf = (audience: CampaignAudience) => listAudience(store, audience);
 
   /** The checks starting and its preview share: an owner, a loaded policy, a good due date, someone in the audience. */
   async function prepareStart(input: { actorId: string; audience: CampaignAudience; dueDate?: string; policyId?: string }) {
@@ -151,7 +139,9 @@ export function createCampaignService(deps: CampaignServiceDeps) {
 
   async function openRound(input: {
     version: PolicyVersion; audience: CampaignAudience; dueDate: string; actor: string; id: string; round: number; seriesId?: string;
-  }): Promise<{ campaign: Campaign; recipients: number; created: boolean }> {
+    /** The audience's size when the caller has just counted it (starting from a preview). */
+    expected?: number; card?: OwnerCardRef;
+  }): Promise<{ campaign: Campaign; recipients: number; created: boolean; job?: OwnerJob }> {
     const startedAt = now().toISOString();
     const campaign: Campaign = {
       id: input.id, policyId: input.version.policyId, versionHash: input.version.versionHash, audience: input.audience,
@@ -168,8 +158,25 @@ export function createCampaignService(deps: CampaignServiceDeps) {
       }
       throw err;
     }
-    const members = await audienceOf(input.audience);
-    const recipients = await store.addDeliveries(campaign.id, members.map((m) => m.userId), startedAt);
+    if (deps.jobs) {
+      // Recipients are added by a background job in slices of the staff list; the card goes out as they are added.
+      const recipients = input.expected ?? 0;
+      await store.appendAudit({
+        at: startedAt, actor: input.actor, action: 'campaign.started', subject: campaign.id,
+        details: { round: campaign.round, expected: recipients, versionHash: campaign.versionHash, audience: describeAudience(input.audience) },
+      });
+      const job = await deps.jobs.enqueue({
+        kind: 'recipients', campaignId: campaign.id, actorId: input.actor, total: recipients, ...(input.card ? { card: input.card } : {}),
+      });
+      return { campaign, recipients, created: true, job };
+    }
+    const members = (await audienceOf(input.audience)).map((m) => m.userId);
+    // Added a page at a time (adding is idempotent), so even without jobs no single write holds the bot up.
+    let recipients = 0;
+    for (let i = 0; i < members.length; i += STAFF_PAGE) {
+      if (i > 0) await yieldToEventLoop();
+      recipients += await store.addDeliveries(campaign.id, members.slice(i, i + STAFF_PAGE), startedAt);
+    }
     await store.appendAudit({
       at: startedAt, actor: input.actor, action: 'campaign.started', subject: campaign.id,
       details: { round: campaign.round, recipients, versionHash: campaign.versionHash, audience: describeAudience(input.audience) },
@@ -179,7 +186,9 @@ export function createCampaignService(deps: CampaignServiceDeps) {
   }
 
   /** The export written page by page to a sink, a yield to the event loop after each page. */
-  async function writeExport(input: { actorId: string; campaignId?: string }, sink: ExportSink): Promise<WrittenExport> {
+  async function writeExport(
+    input: { actorId: string; campaignId?: string }, sink: ExportSink, onPage?: (rows: number) => Promise<void>,
+  ): Promise<WrittenExport> {
     assertPolicyOwner(deps.owners, input.actorId);
     const campaign = await requireCampaign(input.campaignId);
     await sink.write(acknowledgementCsvHeader());
@@ -187,7 +196,8 @@ export function createCampaignService(deps: CampaignServiceDeps) {
     for await (const page of store.exportRecords(campaign.id, EXPORT_PAGE)) {
       rows += page.length;
       await sink.write(toAcknowledgementCsvRows(page.map((r) => exportRow(campaign, r)), campaign.id, rules.exportSecret));
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (onPage) await onPage(rows);
+      else await yieldToEventLoop();
     }
     await store.appendAudit({ at: now().toISOString(), actor: input.actorId, action: 'campaign.exported', subject: campaign.id, details: { rows } });
     return { campaign, rows, fileName: exportFileName(campaign) };
@@ -225,11 +235,34 @@ export function createCampaignService(deps: CampaignServiceDeps) {
       };
     },
 
-    /** Starts a campaign for an audience, due on a date (YYYY-MM-DD); owners only. */
-    async startCampaign(input: { actorId: string; audience: CampaignAudience; dueDate?: string; policyId?: string }) {
-      const { version, dueDate } = await prepareStart(input);
+    /**
+     * Starts a campaign for an audience, due on a date (YYYY-MM-DD); owners only. With background jobs the recipients
+     * are added by a job (shown on `card`, when given) and `recipients` is the audience counted now.
+     */
+    async startCampaign(input: { actorId: string; audience: CampaignAudience; dueDate?: string; policyId?: string; card?: OwnerCardRef }) {
+      const { version, dueDate, members } = await prepareStart(input);
       const id = `ack-${isoDate(now()).replace(/-/g, '')}-${randomBytes(3).toString('hex')}`;
-      return openRound({ version, audience: input.audience, dueDate, actor: input.actorId, id, round: 1 });
+      return openRound({
+        version, audience: input.audience, dueDate, actor: input.actorId, id, round: 1, expected: members.length,
+        ...(input.card ? { card: input.card } : {}),
+      });
+    },
+
+    /** The campaign an owner command is about (the newest active one by default); owners only. */
+    async ownerCampaign(input: { actorId: string; campaignId?: string }): Promise<Campaign> {
+      assertPolicyOwner(deps.owners, input.actorId);
+      return requireCampaign(input.campaignId);
+    },
+
+    /**
+     * Starts a reminder pass or an export as a background job shown on the owner's card; owners only. Fails with
+     * NO_JOBS where this service runs without background jobs.
+     */
+    async startOwnerJob(input: { kind: 'remind' | 'export'; actorId: string; campaignId?: string; card?: OwnerCardRef }): Promise<OwnerJob> {
+      assertPolicyOwner(deps.owners, input.actorId);
+      const campaign = await requireCampaign(input.campaignId);
+      if (!deps.jobs) throw new AcknowledgementError('BAD_COMMAND', 'Background jobs are not available here.');
+      return deps.jobs.enqueue({ kind: input.kind, campaignId: campaign.id, actorId: input.actorId, ...(input.card ? { card: input.card } : {}) });
     },
 
     /** Counts and percentages of a campaign (the newest active one by default); owners only. */
@@ -293,15 +326,26 @@ export function createCampaignService(deps: CampaignServiceDeps) {
           result.roundsStarted.push((await nextRound(c, 'schedule', version)).id);
         }
       }
-      const staff = await store.listStaff();
-      for (const c of await store.listCampaigns('active')) {
-        const members = staff.filter((m) => isInAudience(m, c.audience)).map((m) => m.userId);
-        const added = await store.addDeliveries(c.id, members, at);
-        if (added > 0) {
-          result.joinersAdded += added;
-          await store.appendAudit({ at, actor: 'system', action: 'campaign.joinersAdded', subject: c.id, details: { added } });
-          deps.messenger?.deliver(c.id);
+      // Joiners: the staff list a page at a time, added to every active campaign they belong to (adding is idempotent),
+      // with a yield between pages, so this check costs the bot no pause at 50,000 staff. A round opened just now is
+      // being filled by its own job.
+      const campaigns = (await store.listCampaigns('active')).filter((c) => !(deps.jobs && result.roundsStarted.includes(c.id)));
+      const added = new Map<string, number>();
+      for (let after = ''; campaigns.length > 0;) {
+        const page = await store.listStaffPage(after, STAFF_PAGE);
+        for (const c of campaigns) {
+          const members = page.filter((m) => isInAudience(m, c.audience)).map((m) => m.userId);
+          if (members.length > 0) added.set(c.id, (added.get(c.id) ?? 0) + await store.addDeliveries(c.id, members, at));
         }
+        if (page.length < STAFF_PAGE) break;
+        after = page[page.length - 1].userId;
+        await yieldToEventLoop();
+      }
+      for (const [campaignId, count] of added) {
+        if (count === 0) continue;
+        result.joinersAdded += count;
+        await store.appendAudit({ at, actor: 'system', action: 'campaign.joinersAdded', subject: campaignId, details: { added: count } });
+        deps.messenger?.deliver(campaignId);
       }
       return result;
     },
@@ -342,18 +386,3 @@ export function createCampaignService(deps: CampaignServiceDeps) {
 
 /** The campaign use cases. */
 export type CampaignService = ReturnType<typeof createCampaignService>;
-
-/** Items handled between two yields to the event loop: an embedded store answers at once, so without them a long pass never lets a message in. */
-const YIELD_EVERY = 256;
-
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  for (let start = 0; start < items.length; start += YIELD_EVERY) {
-    // Every worker stops at the end of a slice, so the yield below really lets the loop run.
-    if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    const slice = items.slice(start, start + YIELD_EVERY);
-    let next = 0;
-    await Promise.all(Array.from({ length: Math.min(limit, slice.length) }, async () => {
-      while (next < slice.length) await fn(slice[next++]);
-    }));
-  }
-}

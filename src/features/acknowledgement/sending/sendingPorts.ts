@@ -29,6 +29,12 @@ export interface ActivitySender {
   send(target: ConversationTarget, activity: Record<string, unknown>): Promise<SendResult>;
 }
 
+/** Replaces an activity the bot posted earlier (a card it updates in place, such as an owner's job progress). */
+export interface ActivityUpdater {
+  /** Sends once; resolves with the status for every HTTP outcome. */
+  update(target: ConversationTarget, activityId: string, activity: Record<string, unknown>): Promise<SendResult>;
+}
+
 /** The personal chat between a user and the bot, after the app is installed for them. */
 export interface PersonalChat {
   conversationId: string;

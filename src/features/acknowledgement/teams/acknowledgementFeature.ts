@@ -12,6 +12,7 @@ import { renderCampaignStatusCard } from './cards/campaignStatusCard';
 import { AdaptiveCardJson, cardMessage, toAttachment } from '../../../teams/cards';
 import { renderCampaignPreviewCard } from './cards/campaignPreviewCard';
 import { renderExportCard } from './cards/exportCard';
+import { startJobWithCard } from './ownerJobStart';
 import { FileOffers } from '../../../teams/fileLinks';
 import { Verbs } from '../../../teams/verbs';
 import { BotApp, BotFeature } from '../../../teams/botFeature';
@@ -40,6 +41,8 @@ export interface AcknowledgementFeatureDeps {
   chasing?: CampaignChasing;
   /** ACK_MANAGER_DIGEST: whether the scheduler sends the weekly digests after due dates. */
   managerDigest?: boolean;
+  /** Reminder passes and exports run as background jobs shown on a card that updates (the campaign service has jobs). */
+  backgroundJobs?: boolean;
   now?: () => Date;
 }
 
@@ -163,12 +166,17 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
           return;
         }
         case 'remind': {
+          if (deps.backgroundJobs) {
+            await startJobWithCard(context, deps.campaigns, actor ?? '', 'remind', command.campaignId);
+            return;
+          }
           const r = await deps.campaigns.remindOutstanding({ actorId: actor ?? '', campaignId: command.campaignId });
           await context.sendActivity(remindSummary(r));
           return;
         }
         case 'export':
-          await sendExport(context, actor ?? '', command.campaignId);
+          if (deps.backgroundJobs) await startJobWithCard(context, deps.campaigns, actor ?? '', 'export', command.campaignId);
+          else await sendExport(context, actor ?? '', command.campaignId);
           return;
         case 'excuse':
         case 'unexcuse': {
@@ -224,11 +232,14 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
     const actor = context.activity.from?.aadObjectId;
     const campaignId = str(data?.campaignId) || undefined;
     try {
-      if (action === 'remind') {
+      if (action !== 'status' && deps.backgroundJobs) {
+        await startJobWithCard(context, deps.campaigns, actor ?? '', action, campaignId);
+      } else if (action === 'remind') {
         const r = await deps.campaigns.remindOutstanding({ actorId: actor ?? '', campaignId });
         await context.sendActivity(remindSummary(r));
+      } else if (action === 'export') {
+        await sendExport(context, actor ?? '', campaignId);
       }
-      if (action === 'export') await sendExport(context, actor ?? '', campaignId);
       return renderCampaignStatusCard(await deps.campaigns.campaignStatus({ actorId: actor ?? '', campaignId }));
     } catch (err) {
       await refuseIfNotOwner(err, actor, `campaign ${action}`);

@@ -89,7 +89,7 @@ export function createCampaignMessenger(deps: {
     track(run);
   }
 
-  async function remind(campaign: Campaign, userIds: readonly string[]): Promise<void> {
+  async function remind(campaign: Campaign, userIds: readonly string[], options: { wait?: boolean } = {}): Promise<void> {
     const version = await deps.store.getPolicyVersion(campaign.policyId, campaign.versionHash);
     if (!version) return;
     const activity = renderReminderActivity(campaign, version);
@@ -108,6 +108,7 @@ export function createCampaignMessenger(deps: {
     const job = Promise.all(Array.from({ length: Math.min(deps.concurrency ?? 8, queue.length) }, worker))
       .then(() => deps.logger.info({ campaignId: campaign.id, reminders: userIds.length, failed }, 'reminders sent'));
     track(job);
+    if (options.wait) await job;
   }
 
   return {

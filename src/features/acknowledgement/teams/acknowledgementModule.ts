@@ -1,12 +1,16 @@
 import { AcknowledgementStore } from '../domain/acknowledgementStore';
 import { AcknowledgementChannel } from '../domain/acknowledgementTypes';
 import { AcknowledgePolicy, ViewAcknowledgement, createAcknowledgePolicy, createAcknowledgementView } from '../domain/acknowledgePolicy';
-import { CampaignMessenger, DigestNotifier, ManagerLookup, PolicyOwners } from '../domain/campaignPorts';
+import { CampaignMessenger, CampaignRules, DigestNotifier, ManagerLookup, PolicyOwners } from '../domain/campaignPorts';
 import { CampaignChasing, createCampaignChasing } from '../domain/campaignChasing';
 import { CampaignService, createCampaignService } from '../domain/campaignService';
 import { AcknowledgementSettings } from '../../../config/acknowledgementSettings';
 import { FileOffers } from '../../../teams/fileLinks';
 import { AcknowledgementFeature, AcknowledgementLog, createAcknowledgementFeature } from './acknowledgementFeature';
+import { createOwnerJobRunner, OwnerJobKind, OwnerJobRunner, OwnerJobStore } from '../domain/ownerJobs';
+import { createCampaignJobHandlers } from '../domain/campaignJobs';
+import { ActivityUpdater } from '../sending/sendingPorts';
+import { createOwnerJobReporter } from './ownerJobReporter';
 
 /** What the composition root hands over to build the whole acknowledgement module. */
 export interface AcknowledgementModuleDeps {
@@ -29,6 +33,11 @@ export interface AcknowledgementModuleDeps {
   managers?: ManagerLookup;
   /** Sends the digests; without it they are not sent. */
   digests?: DigestNotifier;
+  /**
+   * Background jobs (reminder passes, exports, a new campaign's recipients), kept in this store and shown on the owner's
+   * card through `updater`; without them that work runs inside the owner's command.
+   */
+  jobs?: { store: OwnerJobStore; workerId: string; updater?: ActivityUpdater; sliceMs?: number; reportEveryMs?: number };
   now?: () => Date;
 }
 
@@ -39,22 +48,38 @@ export interface AcknowledgementModule {
   acknowledge: AcknowledgePolicy;
   view: ViewAcknowledgement;
   feature: AcknowledgementFeature;
+  /** The background job runner, when jobs are configured: resume it at start-up, stop it at shutdown. */
+  jobs?: OwnerJobRunner;
 }
 
 /** Builds the acknowledgement use cases and their bot feature from a store and the settings. */
 export function createAcknowledgementModule(deps: AcknowledgementModuleDeps): AcknowledgementModule {
   const clock = deps.now ?? (() => new Date());
+  const rules: CampaignRules = {
+    reminderIntervalMs: deps.settings.reminderIntervalDays * 24 * 3600 * 1000,
+    defaultDueDays: deps.settings.defaultDueDays,
+    repeatYearly: deps.settings.repeatYearly,
+    ...(deps.settings.exportSecret ? { exportSecret: deps.settings.exportSecret } : {}),
+  };
+  const jobs = deps.jobs ? createOwnerJobRunner({
+    jobs: deps.jobs.store, clock, workerId: deps.jobs.workerId, logger: deps.logger,
+    ...(deps.jobs.updater ? { reporter: createOwnerJobReporter({ updater: deps.jobs.updater, logger: deps.logger }) } : {}),
+    ...(deps.jobs.sliceMs !== undefined ? { sliceMs: deps.jobs.sliceMs } : {}),
+    ...(deps.jobs.reportEveryMs !== undefined ? { reportEveryMs: deps.jobs.reportEveryMs } : {}),
+  }) : undefined;
   const campaigns = createCampaignService({
     store: deps.store, clock, owners: deps.owners, primaryPolicyId: deps.primaryPolicyId,
-    rules: {
-      reminderIntervalMs: deps.settings.reminderIntervalDays * 24 * 3600 * 1000,
-      defaultDueDays: deps.settings.defaultDueDays,
-      repeatYearly: deps.settings.repeatYearly,
-      ...(deps.settings.exportSecret ? { exportSecret: deps.settings.exportSecret } : {}),
-    },
+    rules,
     ...(deps.messenger ? { messenger: deps.messenger } : {}),
     canInstall: deps.canInstall === true,
+    ...(jobs ? { jobs } : {}),
   });
+  if (jobs) {
+    const handlers = createCampaignJobHandlers({
+      store: deps.store, campaigns, clock, rules, messenger: deps.messenger, files: deps.files,
+    });
+    for (const [kind, handler] of Object.entries(handlers)) jobs.register(kind as OwnerJobKind, handler);
+  }
   const chasing = createCampaignChasing({
     store: deps.store, clock, owners: deps.owners, logger: deps.logger,
     ...(deps.managers ? { managers: deps.managers } : {}),
@@ -65,7 +90,7 @@ export function createAcknowledgementModule(deps: AcknowledgementModuleDeps): Ac
   const feature = createAcknowledgementFeature({
     store: deps.store, campaigns, acknowledge, view, channel: deps.channel, policySections: deps.policySections,
     logger: deps.logger, now: clock, ...(deps.files ? { files: deps.files } : {}),
-    chasing, managerDigest: deps.settings.managerDigest === true && deps.digests !== undefined,
+    chasing, managerDigest: deps.settings.managerDigest === true && deps.digests !== undefined, backgroundJobs: jobs !== undefined,
   });
-  return { campaigns, chasing, acknowledge, view, feature };
+  return { campaigns, chasing, acknowledge, view, feature, ...(jobs ? { jobs } : {}) };
 }

@@ -86,4 +86,15 @@ describe('chasing after the due date', () => {
     await chasing.excuse({ actorId: OWNER, person: 'Person 4', excused: false });
     expect((await service.campaignStatus({ actorId: OWNER })).excused).toBe(0);
   });
+
+  it('when the staff list is longer than a page, then someone on a later page is found by email, and a name two people share is refused', async () => {
+    const { store, chasing, campaign } = await setUp();
+    await store.upsertStaff(Array.from({ length: 2500 }, (_, i) => person(100 + i)));
+    await store.upsertStaff([person(9000, { displayName: 'Person 100' })]);
+    await store.addDeliveries(campaign.id, ['aad-2599'], '2026-09-01T09:00:00.000Z');
+    const r = await chasing.excuse({ actorId: OWNER, person: 'person2599@school.example', excused: true });
+    expect(r.person.userId).toBe('aad-2599');
+    expect((await store.getDelivery(campaign.id, 'aad-2599'))?.excusedAt).toBeDefined();
+    await expect(chasing.excuse({ actorId: OWNER, person: 'Person 100', excused: true })).rejects.toThrow(/More than one person is called "Person 100"/);
+  });
 });

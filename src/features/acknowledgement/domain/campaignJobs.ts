@@ -1,0 +1,147 @@
+import { AcknowledgementError } from './acknowledgementErrors';
+import { AcknowledgementStore } from './acknowledgementStore';
+import { Campaign } from './acknowledgementTypes';
+import { isInAudience } from './campaignAudience';
+import { CampaignMessenger, CampaignRules } from './campaignPorts';
+import { CampaignService } from './campaignService';
+import { ExportSink } from './acknowledgementExport';
+import { JobHandler, JobOutcome, OwnerJobKind } from './ownerJobs';
+import { forEachLimited } from './eventLoop';
+
+/** People reminded per batch: one conditional write each, then the batch's cards are sent before the next. */
+const REMIND_BATCH = 100;
+/** Reminder marks in flight at once. */
+const MARK_CONCURRENCY = 16;
+/** Staff read per batch when a new campaign's recipients are added (about 5 ms of SQLite writes at 250). */
+const RECIPIENT_BATCH = 250;
+
+/** Where an export file is written and offered as a link (the bot's file links fit); undefined when it cannot link. */
+export interface ExportFiles {
+  offerWritten<T extends { fileName: string }>(
+    contentType: string, write: (sink: ExportSink) => Promise<T>,
+  ): Promise<{ offered: { url: string; expiresAt: string; bytes: number }; result: T } | undefined>;
+}
+
+/** What the campaign jobs need. */
+export interface CampaignJobsDeps {
+  store: AcknowledgementStore;
+  campaigns: Pick<CampaignService, 'writeExport'>;
+  rules: CampaignRules;
+  clock: () => Date;
+  messenger?: CampaignMessenger;
+  files?: ExportFiles;
+}
+
+async function campaignOf(store: AcknowledgementStore, id: string): Promise<Campaign> {
+  const campaign = await store.getCampaign(id);
+  if (!campaign) throw new AcknowledgementError('NO_CAMPAIGN', `There is no campaign "${id}".`);
+  return campaign;
+}
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+
+/**
+ * The owner's background work as job handlers. Each works in batches and reports after each, so a restart goes on
+ * from the last batch recorded:
+ * - remind: the outstanding, a page at a time from the last id handled; each person is marked (an atomic write that
+ *   refuses anyone reminded within the interval) before their card is sent, so nobody is reminded twice, even when
+ *   a batch is repeated after a restart (someone marked and not yet sent when the process stopped misses this pass);
+ * - export: the CSV written to a file page by page, offered as a link at the end; a partial file does not survive a
+ *   restart (the links live in the instance's private temporary folder), so a resumed export starts again;
+ * - recipients: a new campaign's audience added a page of the staff list at a time (adding is idempotent), the card
+ *   going out as they are added.
+ */
+export function createCampaignJobHandlers(deps: CampaignJobsDeps): Record<OwnerJobKind, JobHandler> {
+  const { store } = deps;
+
+  const remind: JobHandler = {
+    async run(job, ctx) {
+      const campaign = await campaignOf(store, job.campaignId);
+      if (job.cursor === '' && job.done === 0) {
+        let outstanding = 0;
+        let awaitingCard = 0;
+        let unreachable = 0;
+        for (const t of await store.tallyDeliveries(campaign.id)) {
+          if (t.acknowledged || t.excused) continue;
+          if (t.state === 'sent') outstanding += t.count;
+          else if (t.state === 'pending' || t.state === 'claimed') awaitingCard += t.count;
+          else unreachable += t.count;
+        }
+        await ctx.progress({ total: outstanding, data: { awaitingCard, unreachable, reminded: 0, recentlyReminded: 0 } });
+      }
+      let { cursor, done } = job;
+      let reminded = num(job.data.reminded);
+      let recent = num(job.data.recentlyReminded);
+      const at = deps.clock().toISOString();
+      for (;;) {
+        const page = await store.listOutstandingPage(campaign.id, cursor, REMIND_BATCH);
+        const toRemind: string[] = [];
+        // Several marks at once: on Table storage each is a round trip.
+        await forEachLimited(page, MARK_CONCURRENCY, async (userId) => {
+          if (await store.markReminded(campaign.id, userId, at, deps.rules.reminderIntervalMs)) toRemind.push(userId);
+          else recent += 1;
+        });
+        if (toRemind.length > 0 && deps.messenger) await deps.messenger.remind(campaign, toRemind, { wait: true });
+        reminded += toRemind.length;
+        done += page.length;
+        if (page.length > 0) cursor = page[page.length - 1];
+        await ctx.progress({ done, cursor, data: { reminded, recentlyReminded: recent } });
+        if (page.length < REMIND_BATCH) break;
+      }
+      await store.appendAudit({
+        at: deps.clock().toISOString(), actor: job.actorId, action: 'campaign.reminded', subject: campaign.id,
+        details: { reminded, recentlyReminded: recent, unreachable: num(job.data.unreachable), job: job.id },
+      });
+      return { data: { reminded, recentlyReminded: recent } };
+    },
+  };
+
+  const exportJob: JobHandler = {
+    async run(job, ctx): Promise<JobOutcome> {
+      const campaign = await campaignOf(store, job.campaignId);
+      // Counted by state only: on Table storage that reads one column of the deliveries, not the whole picture.
+      const total = Object.values(await store.countDeliveries(campaign.id)).reduce((n, c) => n + c, 0);
+      await ctx.progress({ done: 0, total, cursor: '' });
+      const input = { actorId: job.actorId, campaignId: campaign.id };
+      const written = await deps.files?.offerWritten('text/csv; charset=utf-8', (sink) =>
+        deps.campaigns.writeExport(input, sink, (rows) => ctx.progress({ done: rows })));
+      if (!written) return { data: { rows: total, linked: 0 } };
+      const { offered, result } = written;
+      return {
+        data: { rows: result.rows, bytes: offered.bytes, linked: 1, fileName: result.fileName },
+        delivery: { url: offered.url, expiresAt: offered.expiresAt, bytes: offered.bytes, rows: result.rows, fileName: result.fileName },
+      };
+    },
+  };
+
+  const recipients: JobHandler = {
+    async run(job, ctx) {
+      const campaign = await campaignOf(store, job.campaignId);
+      let { cursor, done } = job;
+      let added = num(job.data.added);
+      let announced = false;
+      for (;;) {
+        const page = await store.listStaffPage(cursor, RECIPIENT_BATCH);
+        const ids = page.filter((m) => isInAudience(m, campaign.audience)).map((m) => m.userId);
+        if (ids.length > 0) added += await store.addDeliveries(campaign.id, ids, deps.clock().toISOString());
+        done += ids.length;
+        if (page.length > 0) cursor = page[page.length - 1].userId;
+        await ctx.progress({ done, cursor, data: { added } });
+        // The first people get their card while the rest are added; the sender is asked again at the end.
+        if (!announced && added > 0) {
+          deps.messenger?.deliver(campaign.id);
+          announced = true;
+        }
+        if (page.length < RECIPIENT_BATCH) break;
+      }
+      await store.appendAudit({
+        at: deps.clock().toISOString(), actor: job.actorId, action: 'campaign.recipientsAdded', subject: campaign.id,
+        details: { recipients: done, added, job: job.id },
+      });
+      deps.messenger?.deliver(campaign.id);
+      return { data: { added } };
+    },
+  };
+
+  return { remind, export: exportJob, recipients };
+}

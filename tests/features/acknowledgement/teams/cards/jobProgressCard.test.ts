@@ -1,0 +1,35 @@
+import { renderJobProgressCard, JobCardInput } from '../../../../../src/features/acknowledgement/teams/cards/jobProgressCard';
+import { cardProblems } from '../../../../support/cardAssertions';
+
+const base: JobCardInput = { kind: 'remind', campaignId: 'ack-20261123-abc123', state: 'running', done: 12_400, total: 31_000, data: {} };
+const text = (input: JobCardInput) => {
+  const card = renderJobProgressCard(input);
+  expect(cardProblems(card)).toEqual([]);
+  return JSON.stringify(card);
+};
+
+describe('job progress card', () => {
+  it('when a reminder pass is running, then it says how many of how many, with thousands separated', () => {
+    expect(text(base)).toContain('Reminding 12,400 of 31,000');
+    expect(text(base)).toContain('Reminders for ack-20261123-abc123');
+    expect(text({ ...base, done: 0, total: 0 })).toContain('Finding who has not acknowledged');
+  });
+
+  it('when a reminder pass is done, then it gives the counts the owner acts on', () => {
+    const t = text({ ...base, state: 'done', data: { reminded: 30_000, recentlyReminded: 1000, awaitingCard: 12, unreachable: 3 } });
+    expect(t).toContain('30,000 sent; 1,000 skipped (reminded recently); 12 still waiting for their first card; 3 unreachable');
+    expect(t).toContain('Finished.');
+  });
+
+  it('when an export or a campaign start is running or ends without a link, then it says so', () => {
+    expect(text({ ...base, kind: 'export', done: 2000, total: 50_000 })).toContain('Writing 2,000 of 50,000 rows');
+    expect(text({ ...base, kind: 'export', state: 'done', data: { rows: 50_000, linked: 0 } })).toContain('cannot be linked from chat');
+    expect(text({ ...base, kind: 'recipients', done: 500, total: 0 })).toContain('Adding recipients: 500 so far');
+  });
+
+  it('when a job failed, then it gives the code, never a stack trace', () => {
+    const t = text({ ...base, state: 'failed', error: 'STORE_UNAVAILABLE' });
+    expect(t).toContain('This did not finish (STORE_UNAVAILABLE)');
+    expect(t).not.toMatch(/at .*\.ts:\d+/);
+  });
+});
