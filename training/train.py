@@ -13,6 +13,8 @@ Three parts, all small enough to run in plain TypeScript at answer time (src/fea
 The re-ranker and the decline classifier learn from out-of-fold scores: the dual encoder is trained six
 times, each time leaving one kind of school out, and scores the left-out kind. Those runs also give the
 leave-one-kind-out figures. The shipped dual encoder is then trained on the whole corpus.
+With --encoder-cache DIR the encoders and their out-of-fold scores are kept, keyed by the data's checksum and the
+encoder settings, so a later run on the same corpus re-fits only the heads (re-ranker, decline) and writes the same vectors.
 
 Nothing here reads the five real policies or their questions: they are test data (scripts/evalReport.ts).
 
@@ -654,37 +656,8 @@ def write_model(out_dir, ensemble, vocab, w_rank, decline, threshold, record, re
         json.dump(record, f, indent=2)
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--data', required=True)
-    ap.add_argument('--glove', required=True)
-    ap.add_argument('--out', required=True)
-    ap.add_argument('--epochs', type=int, default=12)
-    ap.add_argument('--seed', type=int, default=7)
-    ap.add_argument('--members', type=int, default=3, help='dual encoders trained from seeds seed, seed + 1, ... and averaged')
-    ap.add_argument('--folds', default='kind', choices=['kind', 'none'])
-    ap.add_argument('--decline', default='mlp', choices=['logistic', 'mlp'])
-    args = ap.parse_args()
-    global DECLINE_KIND
-    DECLINE_KIND = args.decline
-    torch.set_num_threads(max(1, os.cpu_count() or 1))
-    t0 = time.time()
-    log = lambda m: print(m, flush=True)
-
-    with open(args.data) as f:
-        data = json.load(f)
-    with open(args.glove) as f:
-        glove = json.load(f)
-    corpus_words = sorted({t for p in data['policies'] for s in p['sections'] for x in [s['heading']] + [pp['tokens'] for pp in s['passages']] for t in x}
-                          | {t for q in data['questions'] for t in q['tokens']})
-    vocab = Vocab(glove, corpus_words)
-    del glove
-    trainable = torch.tensor([vocab.index[w] for w in corpus_words])
-    policies = {p['id']: PolicyTensors(p, vocab) for p in data['policies']}
-    questions = [q for q in data['questions'] if q['policy'] in policies]
-    kinds = sorted({p.kind for p in policies.values()})
-    log(f'vocabulary {len(vocab.words)} words ({len(corpus_words)} from the corpus); {len(policies)} policies of {len(kinds)} kinds; {len(questions)} questions')
-
+def train_encoders(args, policies, questions, vocab, trainable, kinds, log):
+    """Out-of-fold dual-encoder scores (one kind of school left out each time) and the shipped encoder on the whole corpus."""
     # Out-of-fold dual-encoder scores, leaving one kind of school out each time.
     scored = []
     fold_of = {}
@@ -707,6 +680,86 @@ def main():
         same, other = question_pairs(m, vocab, questions)
         pairs_same.append(same)
         pairs_other.append(other)
+
+    log('final dual encoder on the whole corpus')
+    final = train_ensemble(policies, questions, vocab, trainable, args.epochs, args.seed, args.members, log)
+    return scored, fold_of, pairs_same, pairs_other, final
+
+
+def save_encoders(folder, key, questions, scored, fold_of, pairs_same, pairs_other, final):
+    """Keeps what the encoders produced, by question position, so heads can be re-fitted without retraining them."""
+    os.makedirs(folder, exist_ok=True)
+    pos = {id(q): i for i, q in enumerate(questions)}
+    torch.save({
+        'key': key,
+        'scored': [(pos[id(q)], f) for q, f in scored],
+        'fold_of': {pos[id(q)]: fold_of[id(q)] for q, _ in scored if id(q) in fold_of},
+        'whole': {pos[id(q)]: WHOLE_POLICY[id(q)] for q, _ in scored},
+        'passage_sims': {pos[id(q)]: PASSAGE_SIMS[id(q)] for q, _ in scored if id(q) in PASSAGE_SIMS},
+        'pairs_same': pairs_same, 'pairs_other': pairs_other, 'final': final,
+    }, os.path.join(folder, 'encoders.pt'))
+
+
+def load_encoders(folder, key, questions):
+    path = os.path.join(folder, 'encoders.pt')
+    if not os.path.exists(path):
+        return None
+    state = torch.load(path, weights_only=False)
+    if state['key'] != key:
+        return None
+    scored = [(questions[i], f) for i, f in state['scored']]
+    for i, v in state['whole'].items():
+        WHOLE_POLICY[id(questions[i])] = v
+    for i, v in state['passage_sims'].items():
+        PASSAGE_SIMS[id(questions[i])] = v
+    fold_of = {id(questions[i]): k for i, k in state['fold_of'].items()}
+    return scored, fold_of, state['pairs_same'], state['pairs_other'], state['final']
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--data', required=True)
+    ap.add_argument('--glove', required=True)
+    ap.add_argument('--out', required=True)
+    ap.add_argument('--epochs', type=int, default=12)
+    ap.add_argument('--seed', type=int, default=7)
+    ap.add_argument('--members', type=int, default=3, help='dual encoders trained from seeds seed, seed + 1, ... and averaged')
+    ap.add_argument('--folds', default='kind', choices=['kind', 'none'])
+    ap.add_argument('--decline', default='mlp', choices=['logistic', 'mlp'])
+    ap.add_argument('--encoder-cache', help='folder keeping the trained dual encoders and their out-of-fold scores, keyed by the data and '
+                    'the encoder settings: a second run with the same data and settings re-fits only the re-ranker and the decline classifier')
+    args = ap.parse_args()
+    global DECLINE_KIND
+    DECLINE_KIND = args.decline
+    torch.set_num_threads(max(1, os.cpu_count() or 1))
+    t0 = time.time()
+    log = lambda m: print(m, flush=True)
+
+    with open(args.data) as f:
+        data = json.load(f)
+    with open(args.glove) as f:
+        glove = json.load(f)
+    corpus_words = sorted({t for p in data['policies'] for s in p['sections'] for x in [s['heading']] + [pp['tokens'] for pp in s['passages']] for t in x}
+                          | {t for q in data['questions'] for t in q['tokens']})
+    vocab = Vocab(glove, corpus_words)
+    del glove
+    trainable = torch.tensor([vocab.index[w] for w in corpus_words])
+    policies = {p['id']: PolicyTensors(p, vocab) for p in data['policies']}
+    questions = [q for q in data['questions'] if q['policy'] in policies]
+    kinds = sorted({p.kind for p in policies.values()})
+    log(f'vocabulary {len(vocab.words)} words ({len(corpus_words)} from the corpus); {len(policies)} policies of {len(kinds)} kinds; {len(questions)} questions')
+
+    with open(args.data, 'rb') as f:
+        data_sha = hashlib.sha256(f.read()).hexdigest()
+    cache_key = {'data_sha256': data_sha, 'epochs': args.epochs, 'seed': args.seed, 'members': args.members, 'folds': args.folds, 'format': FORMAT_VERSION}
+    cached = load_encoders(args.encoder_cache, cache_key, questions) if args.encoder_cache else None
+    if cached:
+        scored, fold_of, pairs_same, pairs_other, final = cached
+        log(f'dual encoders and out-of-fold scores read from {args.encoder_cache} (same data and settings)')
+    else:
+        scored, fold_of, pairs_same, pairs_other, final = train_encoders(args, policies, questions, vocab, trainable, kinds, log)
+        if args.encoder_cache:
+            save_encoders(args.encoder_cache, cache_key, questions, scored, fold_of, pairs_same, pairs_other, final)
 
     # Leave-one-kind-out figures for the whole pipeline: re-ranker and decline fitted without that kind.
     loko = {}
@@ -731,10 +784,6 @@ def main():
     log(f'ranker weights {dict(zip(FEATURES, np.round(w_rank, 3).tolist()))}')
     log(f'in-sample (out-of-fold dual scores): {fmt(evaluate(scored, policies, w_rank, decline, threshold))}')
 
-    log('final dual encoder on the whole corpus')
-    final = train_ensemble(policies, questions, vocab, trainable, args.epochs, args.seed, args.members, log)
-    with open(args.data, 'rb') as f:
-        data_sha = hashlib.sha256(f.read()).hexdigest()
     record = {
         'command': 'npm run train',
         'data': {'file': os.path.basename(args.data), 'sha256': data_sha, 'corpus_sha256': data.get('corpusSha256'), 'policies': len(policies), 'questions': len(questions),
