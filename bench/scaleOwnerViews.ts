@@ -2,9 +2,11 @@
  * `npm run bench:scale -- --users 50000 --store sqlite|azure`: what the owner's views cost as the staff list grows
  * (staff sync, campaign start, status, export to a file, a reminder pass), each with the worst event-loop delay
  * while it runs. Baseline in the same run: an idle wait, the floor of the delay measurement. Azure runs against an
- * in-memory Azurite started (and stopped) by the bench.
+ * in-memory Azurite started (and stopped) by the bench. Then acknowledgement clicks through HTTP
+ * (bench/acknowledgementClicks.ts: acks/s, p99, bot CPU per click and, on Azure, round trips per click;
+ * `--clicks 2000 --concurrency 32`; `--clicks-only` skips the owner views).
  */
-import { createAzureTableAcknowledgementStore } from '../src/adapters/azureTables/azureTableAcknowledgementStore';
+import { createAzureTableAcknowledgementStore, createRequestCounter } from '../src/adapters/azureTables/azureTableAcknowledgementStore';
 import { createSqliteAcknowledgementStore } from '../src/adapters/sqlite/sqliteAcknowledgementStore';
 import { AcknowledgementStore } from '../src/features/acknowledgement/domain/acknowledgementStore';
 import { createCampaignService } from '../src/features/acknowledgement/domain/campaignService';
@@ -12,6 +14,7 @@ import { DEFAULT_CAMPAIGN_RULES } from '../src/features/acknowledgement/domain/c
 import { createFileLinks } from '../src/teams/fileLinks';
 import { startAzuriteTables } from '../tests/support/azuriteServer';
 import { measureWithLoopDelay } from './loopDelay';
+import { measureClicks } from './acknowledgementClicks';
 
 function arg(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
@@ -22,8 +25,11 @@ async function main(): Promise<void> {
   const users = Number(arg('users', '10000'));
   const storeKind = arg('store', 'sqlite');
   const azurite = storeKind === 'azure' ? await startAzuriteTables() : undefined;
+  const requests = azurite ? createRequestCounter() : undefined;
   const store: AcknowledgementStore = azurite
-    ? await createAzureTableAcknowledgementStore({ connectionString: azurite.connectionString, allowInsecureConnection: true, tablePrefix: 'bench' })
+    ? await createAzureTableAcknowledgementStore({
+      connectionString: azurite.connectionString, allowInsecureConnection: true, tablePrefix: 'bench', onRequest: requests!.observe,
+    })
     : createSqliteAcknowledgementStore(':memory:');
   const now = new Date().toISOString();
   const time = async (op: string, fn: () => Promise<unknown>) => {
@@ -57,12 +63,25 @@ async function main(): Promise<void> {
         await store.markOpened(campaignId, d.userId, at);
       }
     });
-    await time('status', () => service.campaignStatus({ actorId: 'owner', campaignId }));
+    // --clicks-only: skip the owner views (a reminder pass on Azure at 10k takes minutes) to measure clicks alone.
+    const views = !process.argv.includes('--clicks-only');
+    if (views) await time('status', () => service.campaignStatus({ actorId: 'owner', campaignId }));
     // The way the bot hands an export over: written to a file behind a signed link, page by page.
     const links = createFileLinks({ baseUrl: 'http://127.0.0.1:1' });
-    await time('export to file', () => links.offerWritten('text/csv; charset=utf-8', (sink) => service.writeExport({ actorId: 'owner', campaignId }, sink)));
+    if (views) await time('export to file', () => links.offerWritten('text/csv; charset=utf-8', (sink) => service.writeExport({ actorId: 'owner', campaignId }, sink)));
     links.close();
-    await time('reminder pass', () => service.remindOutstanding({ actorId: 'owner', campaignId }));
+    if (views) await time('reminder pass', () => service.remindOutstanding({ actorId: 'owner', campaignId }));
+    // Clicks by people who have the card and have not acknowledged; their chats are stored, as after a sending run.
+    const clicks = Math.min(Number(arg('clicks', '2000')), Math.floor(users * 0.6));
+    const clickers = claimed.map((d) => d.userId).filter((u) => Number(u.slice(1)) % 3 !== 0).slice(0, clicks + 3);
+    await forEachLimited(clickers.filter((_, i) => i !== 2), 16, (u) => store.saveConversationReference({
+      userId: u, conversationId: `a:${u}`, serviceUrl: 'http://127.0.0.1:9/', reference: { conversation: { id: `a:${u}` } }, updatedAt: at,
+    }));
+    for (const line of await measureClicks({
+      store, ...(requests ? { requests } : {}), policyId: 'p', versionHash: 'h', campaignId,
+      userIds: clickers.filter((_, i) => i !== 2), newChatUserId: clickers[2], clicks,
+      concurrency: Number(arg('concurrency', '32')), repeatShare: 0.1,
+    })) console.log(JSON.stringify({ ...line, store: storeKind, users }));
   } finally {
     await store.close();
     await azurite?.stop();
