@@ -4,6 +4,7 @@ import { AcknowledgePolicy, ViewAcknowledgement, createAcknowledgePolicy, create
 import { CampaignMessenger, DigestNotifier, ManagerLookup, PolicyOwners } from '../domain/campaignPorts';
 import { CampaignChasing, createCampaignChasing } from '../domain/campaignChasing';
 import { CampaignService, createCampaignService } from '../domain/campaignService';
+import { createCurrentVersions } from '../domain/currentVersions';
 import { AcknowledgementSettings } from '../../../config/acknowledgementSettings';
 import { FileOffers } from '../../../teams/fileLinks';
 import { AcknowledgementFeature, AcknowledgementLog, createAcknowledgementFeature } from './acknowledgementFeature';
@@ -30,7 +31,15 @@ export interface AcknowledgementModuleDeps {
   /** Sends the digests; without it they are not sent. */
   digests?: DigestNotifier;
   now?: () => Date;
+  /** How long a click may rely on the active campaign and current version it read before (default 10 s). */
+  currentVersionTtlMs?: number;
 }
+
+/**
+ * Long enough that a burst of clicks reads the active campaign once, short enough that a campaign started or closed on
+ * another instance is seen within seconds (this instance's own changes are seen at once).
+ */
+const CURRENT_VERSION_TTL_MS = 10_000;
 
 /** The acknowledgement module: the use cases (for the sender, the CLI, the scheduler) and the bot feature. */
 export interface AcknowledgementModule {
@@ -44,7 +53,8 @@ export interface AcknowledgementModule {
 /** Builds the acknowledgement use cases and their bot feature from a store and the settings. */
 export function createAcknowledgementModule(deps: AcknowledgementModuleDeps): AcknowledgementModule {
   const clock = deps.now ?? (() => new Date());
-  const campaigns = createCampaignService({
+  const current = createCurrentVersions({ store: deps.store, clock, ttlMs: deps.currentVersionTtlMs ?? CURRENT_VERSION_TTL_MS });
+  const service = createCampaignService({
     store: deps.store, clock, owners: deps.owners, primaryPolicyId: deps.primaryPolicyId,
     rules: {
       reminderIntervalMs: deps.settings.reminderIntervalDays * 24 * 3600 * 1000,
@@ -55,13 +65,27 @@ export function createAcknowledgementModule(deps: AcknowledgementModuleDeps): Ac
     ...(deps.messenger ? { messenger: deps.messenger } : {}),
     canInstall: deps.canInstall === true,
   });
+  // The commands that start or close campaigns forget what clicks keep, whether they succeed or fail part way.
+  const thenForget = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
+    try {
+      return await fn(...args);
+    } finally {
+      current.invalidate();
+    }
+  };
+  const campaigns: CampaignService = {
+    ...service,
+    startCampaign: thenForget(service.startCampaign),
+    runScheduledWork: thenForget(service.runScheduledWork),
+    onPolicyVersionRegistered: thenForget(service.onPolicyVersionRegistered),
+  };
   const chasing = createCampaignChasing({
     store: deps.store, clock, owners: deps.owners, logger: deps.logger,
     ...(deps.managers ? { managers: deps.managers } : {}),
     notifier: deps.digests ?? { toManager: async () => false, toOwner: async () => false },
   });
-  const acknowledge = createAcknowledgePolicy({ store: deps.store, clock });
-  const view = createAcknowledgementView({ store: deps.store });
+  const acknowledge = createAcknowledgePolicy({ store: deps.store, clock, current });
+  const view = createAcknowledgementView({ store: deps.store, current });
   const feature = createAcknowledgementFeature({
     store: deps.store, campaigns, acknowledge, view, channel: deps.channel, policySections: deps.policySections,
     logger: deps.logger, now: clock, ...(deps.files ? { files: deps.files } : {}),
