@@ -41,9 +41,9 @@ export interface AcknowledgeDeps {
 
 /**
  * Creates the acknowledge use case: records once, never twice, and never for a replaced version. A click reads the
- * person's staff record and appends the acknowledgement; the version and campaign come from `current`, re-read
- * whenever they disagree with the card so a card newer than what is kept is never called replaced. A repeated click
- * answered before by this instance costs no store call at all: an acknowledgement never changes once recorded.
+ * person's staff record and appends the acknowledgement; the version and campaign come from `current`, read afresh
+ * when the card is newer than what is kept. A repeated click answered before by this instance costs no store call
+ * at all: an acknowledgement never changes once recorded.
  */
 export function createAcknowledgePolicy(deps: AcknowledgeDeps) {
   const { store } = deps;
@@ -59,11 +59,8 @@ export function createAcknowledgePolicy(deps: AcknowledgeDeps) {
     if (!version) {
       throw new AcknowledgementError('UNKNOWN_VERSION', 'This card is for a policy version the bot does not know. Ask the policy owner for a new card.');
     }
-    let now = await current.current(request.policyId);
-    if (now && (now.version.versionHash !== version.versionHash || (request.campaignId && now.campaign?.id !== request.campaignId))) {
-      // What is kept disagrees with the card: it may be older than the card, so decide on what the store says now.
-      now = await current.current(request.policyId, { fresh: true });
-    }
+    // Read afresh when the card is newer than what is kept, so a new round's card is never called replaced.
+    const now = await current.currentForCard({ version, ...(request.campaignId ? { campaignId: request.campaignId } : {}) });
     if (now && now.version.versionHash !== version.versionHash) {
       return { kind: 'superseded', replaced: version, current: now.version, ...(now.campaign ? { campaign: now.campaign } : {}) };
     }
@@ -132,9 +129,7 @@ export function createAcknowledgementView(deps: { store: AcknowledgementStore; c
     if (!version) {
       throw new AcknowledgementError('UNKNOWN_VERSION', 'This card is for a policy version the bot does not know. Ask the policy owner for a new card.');
     }
-    let current = await kept.current(input.policyId);
-    // As for a click: a card that disagrees with what is kept is judged on what the store says now.
-    if (current && current.version.versionHash !== version.versionHash) current = await kept.current(input.policyId, { fresh: true });
+    const current = await kept.currentForCard({ version });
     const campaign = current?.campaign;
     if (current && current.version.versionHash !== version.versionHash) {
       return { state: 'superseded', version: current.version, replacedHash: version.versionHash, ...(campaign ? { campaign } : {}) };

@@ -18,6 +18,12 @@ export interface CurrentVersions {
   version(policyId: string, versionHash: string): Promise<PolicyVersion | undefined>;
   /** The newest active campaign's version of a policy, else its latest version; `fresh` reads past the cache. */
   current(policyId: string, options?: { fresh?: boolean }): Promise<CurrentVersion | undefined>;
+  /**
+   * The current version as a card sees it: what is kept, unless the card shows something newer than it (a later
+   * version, or an active campaign started after the kept one), in which case it is read afresh. A card older than
+   * what is kept is judged on what is kept, so stale cards cost nothing extra.
+   */
+  currentForCard(card: { version: PolicyVersion; campaignId?: string }): Promise<CurrentVersion | undefined>;
   /** One campaign, if it exists. */
   campaign(id: string): Promise<Campaign | undefined>;
   /** Forgets current versions and campaigns (after a campaign starts, closes, or a new version is registered). */
@@ -87,27 +93,46 @@ export function createCurrentVersions(deps: { store: AcknowledgementStore; clock
       (k) => { if (latest.get(policyId) === k) latest.delete(policyId); });
   }
 
+  /** The newest active campaign's version of a policy, else its latest version. */
+  async function current(policyId: string, options: { fresh?: boolean } = {}): Promise<CurrentVersion | undefined> {
+    const fresh = options.fresh === true;
+    const found = (await active(fresh)).find((c) => c.policyId === policyId);
+    if (found) {
+      const v = await version(policyId, found.versionHash);
+      if (v) return { version: v, campaign: found };
+    }
+    const newest = await latestVersion(policyId, fresh);
+    return newest ? { version: newest } : undefined;
+  }
+
+  /** One campaign, kept for the TTL. */
+  function campaign(id: string): Promise<Campaign | undefined> {
+    const hit = campaigns.get(id);
+    if (live(hit)) return hit.value;
+    return keep(() => store.getCampaign(id),
+      (k) => bounded(campaigns, CAMPAIGN_LIMIT, id, k),
+      (k) => { if (campaigns.get(id) === k) campaigns.delete(id); });
+  }
+
+  /** Whether the card shows something newer than what is kept: a later version, or an active campaign started since. */
+  async function behind(kept: CurrentVersion, card: { version: PolicyVersion; campaignId?: string }): Promise<boolean> {
+    if (kept.version.versionHash !== card.version.versionHash) return card.version.publishedAt >= kept.version.publishedAt;
+    if (!card.campaignId || kept.campaign?.id === card.campaignId) return false;
+    const onCard = await campaign(card.campaignId);
+    return onCard !== undefined && onCard.status === 'active' && (!kept.campaign || onCard.startedAt >= kept.campaign.startedAt);
+  }
+
   return {
     version,
 
-    async current(policyId, options = {}) {
-      const fresh = options.fresh === true;
-      const found = (await active(fresh)).find((c) => c.policyId === policyId);
-      if (found) {
-        const v = await version(policyId, found.versionHash);
-        if (v) return { version: v, campaign: found };
-      }
-      const newest = await latestVersion(policyId, fresh);
-      return newest ? { version: newest } : undefined;
+    current,
+
+    async currentForCard(card) {
+      const kept = await current(card.version.policyId);
+      return kept && (await behind(kept, card)) ? current(card.version.policyId, { fresh: true }) : kept;
     },
 
-    campaign(id) {
-      const hit = campaigns.get(id);
-      if (live(hit)) return hit.value;
-      return keep(() => store.getCampaign(id),
-        (k) => bounded(campaigns, CAMPAIGN_LIMIT, id, k),
-        (k) => { if (campaigns.get(id) === k) campaigns.delete(id); });
-    },
+    campaign,
 
     invalidate() {
       activeCampaigns = undefined;

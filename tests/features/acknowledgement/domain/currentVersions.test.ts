@@ -85,4 +85,31 @@ describe('what a click keeps of the current version and campaign', () => {
     await current.current('social-media');
     expect(reads).toEqual({ listCampaigns: 2, getPolicyVersion: 1 });
   });
+
+  it('when a card shows a later version or a newer active campaign than what is kept, then the campaigns are read afresh', async () => {
+    const { raw, current, reads } = await setUp();
+    await current.current('social-media');
+    const v2 = policyVersion('hash-v2', '2026-09-01T08:00:01.000Z');
+    await raw.savePolicyVersion(v2);
+    await raw.createCampaign(campaign('c2', 'hash-v2', { startedAt: '2026-09-01T08:00:01.000Z' }));
+    expect((await current.currentForCard({ version: v2, campaignId: 'c2' }))?.campaign?.id).toBe('c2');
+    expect(reads.listCampaigns).toBe(2);
+
+    const { raw: raw2, current: current2, reads: reads2 } = await setUp();
+    await current2.current('social-media');
+    await raw2.createCampaign(campaign('c3', 'hash-v1', { startedAt: '2026-09-01T09:00:00.000Z' }));
+    expect((await current2.currentForCard({ version: policyVersion('hash-v1', '2026-08-01T00:00:00.000Z'), campaignId: 'c3' }))?.campaign?.id).toBe('c3');
+    expect(reads2.listCampaigns).toBe(2);
+  });
+
+  it('when a card is older than what is kept (a replaced version, a closed round), then it is judged on what is kept, with no fresh read', async () => {
+    const { raw, current, reads } = await setUp();
+    await raw.createCampaign(campaign('old', 'hash-v1', { status: 'closed', startedAt: '2025-09-01T08:00:00.000Z' }));
+    await current.current('social-media');
+    const v0 = policyVersion('hash-v0', '2025-08-01T00:00:00.000Z');
+    expect((await current.currentForCard({ version: v0 }))?.version.versionHash).toBe('hash-v1');
+    expect((await current.currentForCard({ version: policyVersion('hash-v1', '2026-08-01T00:00:00.000Z'), campaignId: 'old' }))?.campaign?.id).toBe('c1');
+    expect(reads.listCampaigns).toBe(1);
+  });
 });
+
