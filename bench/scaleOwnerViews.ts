@@ -5,8 +5,10 @@
  * of the delay measurement. Azure runs against an in-memory Azurite started (and stopped) by the bench. Campaign start,
  * export and reminders run as the bot runs them, as background jobs, timed until the job ends; `--inline` times them
  * the old way, inside the call. `--only staff` stops after the staff lines; `--changed N` (100) sizes the incremental sync.
+ * Then acknowledgement clicks through HTTP (bench/acknowledgementClicks.ts: acks/s, p99, bot CPU per click and, on
+ * Azure, round trips per click; `--clicks 2000 --concurrency 32`; `--clicks-only` skips the owner views).
  */
-import { createAzureTableAcknowledgementStore } from '../src/adapters/azureTables/azureTableAcknowledgementStore';
+import { createAzureTableAcknowledgementStore, createRequestCounter } from '../src/adapters/azureTables/azureTableAcknowledgementStore';
 import { createSqliteAcknowledgementStore } from '../src/adapters/sqlite/sqliteAcknowledgementStore';
 import { AcknowledgementStore } from '../src/features/acknowledgement/domain/acknowledgementStore';
 import { createCampaignService } from '../src/features/acknowledgement/domain/campaignService';
@@ -22,6 +24,7 @@ import { startAzuriteTables } from '../tests/support/azuriteServer';
 import { measureWithLoopDelay } from './loopDelay';
 import { syncStaffDirectory } from '../src/features/acknowledgement/sending/staffSync';
 import { DirectoryPerson, StaffDirectorySource } from '../src/features/acknowledgement/sending/sendingPorts';
+import { measureClicks } from './acknowledgementClicks';
 
 function arg(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
@@ -32,8 +35,11 @@ async function main(): Promise<void> {
   const users = Number(arg('users', '10000'));
   const storeKind = arg('store', 'sqlite');
   const azurite = storeKind === 'azure' ? await startAzuriteTables() : undefined;
+  const requests = azurite ? createRequestCounter() : undefined;
   const store: AcknowledgementStore = azurite
-    ? await createAzureTableAcknowledgementStore({ connectionString: azurite.connectionString, allowInsecureConnection: true, tablePrefix: 'bench' })
+    ? await createAzureTableAcknowledgementStore({
+      connectionString: azurite.connectionString, allowInsecureConnection: true, tablePrefix: 'bench', onRequest: requests!.observe,
+    })
     : createSqliteAcknowledgementStore(':memory:');
   const inline = process.argv.includes('--inline');
   const jobStore: OwnerJobStore = azurite
@@ -99,18 +105,31 @@ async function main(): Promise<void> {
         await store.markOpened(campaignId, d.userId, at);
       }
     });
-    await time('status', () => service.campaignStatus({ actorId: 'owner', campaignId }));
+    // --clicks-only: skip the owner views (a reminder pass on Azure at 10k takes minutes) to measure clicks alone.
+    const views = !process.argv.includes('--clicks-only');
+    if (views) await time('status', () => service.campaignStatus({ actorId: 'owner', campaignId }));
     // The way the bot hands an export over: written to a file behind a signed link, page by page.
-    await time('export to file', async () => {
+    if (views) await time('export to file', async () => {
       if (inline) await links.offerWritten('text/csv; charset=utf-8', (sink) => service.writeExport({ actorId: 'owner', campaignId }, sink));
       else await runner.waitFor((await service.startOwnerJob({ kind: 'export', actorId: 'owner', campaignId })).id);
     });
-    await time('reminder pass', async () => {
+    if (views) await time('reminder pass', async () => {
       if (inline) await service.remindOutstanding({ actorId: 'owner', campaignId });
       else await runner.waitFor((await service.startOwnerJob({ kind: 'remind', actorId: 'owner', campaignId })).id);
     });
     // The scheduler's look for joiners (every few minutes, on every instance): nobody new, so it adds no one.
-    await time('joiners check', () => service.runScheduledWork());
+    if (views) await time('joiners check', () => service.runScheduledWork());
+    // Clicks by people who have the card and have not acknowledged; their chats are stored, as after a sending run.
+    const clicks = Math.min(Number(arg('clicks', '2000')), Math.floor(users * 0.6));
+    const clickers = claimed.map((d) => d.userId).filter((u) => Number(u.slice(1)) % 3 !== 0).slice(0, clicks + 3);
+    await forEachLimited(clickers.filter((_, i) => i !== 2), 16, (u) => store.saveConversationReference({
+      userId: u, conversationId: `a:${u}`, serviceUrl: 'http://127.0.0.1:9/', reference: { conversation: { id: `a:${u}` } }, updatedAt: at,
+    }));
+    for (const line of await measureClicks({
+      store, ...(requests ? { requests } : {}), policyId: 'p', versionHash: 'h', campaignId,
+      userIds: clickers.filter((_, i) => i !== 2), newChatUserId: clickers[2], clicks,
+      concurrency: Number(arg('concurrency', '32')), repeatShare: 0.1,
+    })) console.log(JSON.stringify({ ...line, store: storeKind, users }));
   } finally {
     await runner.stop();
     links.close();

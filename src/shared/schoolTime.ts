@@ -43,11 +43,14 @@ export function formatSchoolTimestamp(iso: string): string {
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute} ${p.timeZoneName}`;
 }
 
+/** Formats a plain date as the UTC day it names; built once (each acknowledgement card shows its due date). */
+const utcDay = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
+
 /** "14 September 2026": a day. A date without a time ("2026-09-14") is that day wherever the reader is. */
 export function formatSchoolDate(isoOrDate: string): string {
   if (/^\d{4}-\d{2}-\d{2}$/.test(isoOrDate)) {
     const [y, m, d] = isoOrDate.split('-').map(Number);
-    return new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(Date.UTC(y, m - 1, d)));
+    return utcDay.format(new Date(Date.UTC(y, m - 1, d)));
   }
   const p = parts(isoOrDate, { day: 'numeric', month: 'long', year: 'numeric' });
   return `${p.day} ${p.month} ${p.year}`;

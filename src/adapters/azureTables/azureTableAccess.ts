@@ -25,7 +25,30 @@ export interface AzureTableStoreOptions {
   tablePrefix?: string;
   /** Allows http endpoints (Azurite on loopback only). */
   allowInsecureConnection?: boolean;
+  /** Told of every HTTP request the store sends (each retry too): how tests and benches count round trips. */
+  onRequest?: (request: { table: string; method: string }) => void;
 }
+
+/** Counts the store's HTTP requests, by "METHOD table": pass `observe` as AzureTableStoreOptions.onRequest. */
+export function createRequestCounter() {
+  const byKind = new Map<string, number>();
+  let total = 0;
+  return {
+    observe(request: { table: string; method: string }): void {
+      total += 1;
+      const kind = `${request.method} ${request.table}`;
+      byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
+    },
+    /** Requests sent so far. */
+    get total(): number { return total; },
+    /** Requests by "METHOD table" since the last reset. */
+    kinds(): Record<string, number> { return Object.fromEntries(byKind); },
+    reset(): void { total = 0; byKind.clear(); },
+  };
+}
+
+/** A request counter (createRequestCounter). */
+export type RequestCounter = ReturnType<typeof createRequestCounter>;
 
 /** Opens the store's tables, creating them when missing. */
 export async function openTables(options: AzureTableStoreOptions): Promise<Record<TableName, TableClient>> {
@@ -41,6 +64,16 @@ export async function openTables(options: AzureTableStoreOptions): Promise<Recor
     throw new StoreError('STORE_UNAVAILABLE', 'Azure Table storage needs a connection string, or an account URL and a credential');
   };
   const clients = Object.fromEntries(TABLES.map((t) => [t, make(t)])) as Record<TableName, TableClient>;
+  const onRequest = options.onRequest;
+  if (onRequest) {
+    for (const [name, client] of Object.entries(clients)) {
+      // After the retry policy, so each attempt on the wire is counted once.
+      client.pipeline.addPolicy({
+        name: 'policyBotRequestObserver',
+        sendRequest: (request, next) => { onRequest({ table: name, method: request.method }); return next(request); },
+      }, { afterPhase: 'Retry' });
+    }
+  }
   for (const client of Object.values(clients)) {
     try {
       await client.createTable();

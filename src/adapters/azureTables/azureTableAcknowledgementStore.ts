@@ -16,7 +16,8 @@ import { AzureTableStoreOptions, BATCH, openTables, statusOf, TableAccess, Table
 import { createCampaignViews } from './azureTableCampaignViews';
 import { createOutstandingPages, listStaffPage } from './azureTablePagedReads';
 
-export type { AzureTableStoreOptions } from './azureTableAccess';
+export type { AzureTableStoreOptions, RequestCounter } from './azureTableAccess';
+export { createRequestCounter } from './azureTableAccess';
 
 /** Up to this many recipients are added one by one; more are diffed against the campaign in batches. */
 const SMALL_ADD = 20;

@@ -1,6 +1,7 @@
 import { AcknowledgementError } from './acknowledgementErrors';
 import { AcknowledgementStore } from './acknowledgementStore';
 import { Acknowledgement, AcknowledgementChannel, Campaign, PolicyVersion } from './acknowledgementTypes';
+import { CurrentVersions, createCurrentVersions } from './currentVersions';
 
 /** Who clicked "I have read and understood", as the Teams activity names them. */
 export interface AcknowledgingUser {
@@ -24,63 +25,50 @@ export type AcknowledgeOutcome =
   | { kind: 'recorded' | 'alreadyRecorded'; acknowledgement: Acknowledgement; version: PolicyVersion; campaign?: Campaign }
   | { kind: 'superseded'; replaced: PolicyVersion; current: PolicyVersion; campaign?: Campaign };
 
-/** The version staff must acknowledge now, and the campaign asking for it. */
-export interface CurrentVersion {
-  version: PolicyVersion;
-  campaign?: Campaign;
-}
+export type { CurrentVersion } from './currentVersions';
 
 const MAX_ID = 200;
-const VERSION_CACHE_LIMIT = 64;
+/** Acknowledgements this instance recorded or found, kept to answer a repeated click without the store. */
+const SEEN_LIMIT = 10_000;
 
-/** Reads policy versions through a small cache: a version never changes once saved. */
-function versionReader(store: AcknowledgementStore) {
-  const cache = new Map<string, PolicyVersion>();
-  return async (policyId: string, versionHash: string): Promise<PolicyVersion | undefined> => {
-    const id = `${policyId}\n${versionHash}`;
-    const hit = cache.get(id);
-    if (hit) return hit;
-    const v = await store.getPolicyVersion(policyId, versionHash);
-    if (v) {
-      if (cache.size >= VERSION_CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-      cache.set(id, v);
-    }
-    return v;
-  };
+/** What the acknowledge and view use cases read through: the store, and what they keep of it between clicks. */
+export interface AcknowledgeDeps {
+  store: AcknowledgementStore;
+  clock: () => Date;
+  /** Shared with the view use case and told of campaign changes (acknowledgementModule); default: nothing kept but versions. */
+  current?: CurrentVersions;
 }
 
-/** The version of a policy to acknowledge now: the newest active campaign's, else the latest registered. */
-export async function findCurrentVersion(
-  store: AcknowledgementStore, policyId: string, readVersion: (policyId: string, hash: string) => Promise<PolicyVersion | undefined> = (p, h) => store.getPolicyVersion(p, h),
-): Promise<CurrentVersion | undefined> {
-  const active = (await store.listCampaigns('active')).find((c) => c.policyId === policyId);
-  if (active) {
-    const version = await readVersion(policyId, active.versionHash);
-    if (version) return { version, campaign: active };
-  }
-  const latest = await store.getLatestPolicyVersion(policyId);
-  return latest ? { version: latest } : undefined;
-}
-
-/** Creates the acknowledge use case: records once, never twice, and never for a replaced version. */
-export function createAcknowledgePolicy(deps: { store: AcknowledgementStore; clock: () => Date }) {
+/**
+ * Creates the acknowledge use case: records once, never twice, and never for a replaced version. A click reads the
+ * person's staff record and appends the acknowledgement; the version and campaign come from `current`, read afresh
+ * when the card is newer than what is kept. A repeated click answered before by this instance costs no store call
+ * at all: an acknowledgement never changes once recorded.
+ */
+export function createAcknowledgePolicy(deps: AcknowledgeDeps) {
   const { store } = deps;
-  const readVersion = versionReader(store);
+  const current = deps.current ?? createCurrentVersions({ store, clock: deps.clock, ttlMs: 0 });
+  const seen = new Map<string, Acknowledgement>();
   return async function acknowledgePolicy(request: AcknowledgeRequest): Promise<AcknowledgeOutcome> {
     assertCardField('policy', request.policyId);
     assertCardField('version', request.versionHash);
     assertCardField('user', request.user.userId);
     if (request.campaignId !== undefined) assertCardField('campaign', request.campaignId);
 
-    const version = await readVersion(request.policyId, request.versionHash);
+    const version = await current.version(request.policyId, request.versionHash);
     if (!version) {
       throw new AcknowledgementError('UNKNOWN_VERSION', 'This card is for a policy version the bot does not know. Ask the policy owner for a new card.');
     }
-    const current = await findCurrentVersion(store, request.policyId, readVersion);
-    if (current && current.version.versionHash !== version.versionHash) {
-      return { kind: 'superseded', replaced: version, current: current.version, ...(current.campaign ? { campaign: current.campaign } : {}) };
+    // Read afresh when the card is newer than what is kept, so a new round's card is never called replaced.
+    const now = await current.currentForCard({ version, ...(request.campaignId ? { campaignId: request.campaignId } : {}) });
+    if (now && now.version.versionHash !== version.versionHash) {
+      return { kind: 'superseded', replaced: version, current: now.version, ...(now.campaign ? { campaign: now.campaign } : {}) };
     }
-    const campaign = await campaignToRecord(request.campaignId, current?.campaign);
+    const campaign = await campaignToRecord(request.campaignId, now?.campaign);
+    const id = [version.policyId, version.versionHash, request.user.userId, campaign?.id ?? ''].join('\n');
+    const known = seen.get(id);
+    if (known) return { kind: 'alreadyRecorded', acknowledgement: known, version, ...(campaign ? { campaign } : {}) };
+
     const staff = await store.getStaff(request.user.userId);
     const ack: Acknowledgement = {
       policyId: version.policyId,
@@ -96,6 +84,8 @@ export function createAcknowledgePolicy(deps: { store: AcknowledgementStore; clo
     };
     // The append-only acknowledgement itself is the record of who acknowledged what, when and how.
     const result = await store.appendAcknowledgement(ack);
+    if (seen.size >= SEEN_LIMIT) seen.delete(seen.keys().next().value as string);
+    seen.set(id, result.acknowledgement);
     return {
       kind: result.recorded ? 'recorded' : 'alreadyRecorded', acknowledgement: result.acknowledgement, version,
       ...(campaign ? { campaign } : {}),
@@ -106,7 +96,7 @@ export function createAcknowledgePolicy(deps: { store: AcknowledgementStore; clo
     // A card from last year's round of the same version counts towards this year's round.
     if (cardCampaignId) {
       if (active?.id === cardCampaignId) return active;
-      const onCard = await store.getCampaign(cardCampaignId);
+      const onCard = await current.campaign(cardCampaignId);
       if (onCard && (onCard.status === 'active' || !active)) return onCard;
     }
     return active;
@@ -129,17 +119,17 @@ export type AcknowledgementView =
   | { state: 'superseded'; version: PolicyVersion; campaign?: Campaign; replacedHash: string };
 
 /** Creates the view use case: the state of a person's card for a policy version (pending, acknowledged, superseded). */
-export function createAcknowledgementView(deps: { store: AcknowledgementStore }) {
+export function createAcknowledgementView(deps: { store: AcknowledgementStore; current?: CurrentVersions }) {
   const { store } = deps;
-  const readVersion = versionReader(store);
+  const kept = deps.current ?? createCurrentVersions({ store, clock: () => new Date(), ttlMs: 0 });
   return async function viewAcknowledgement(input: { userId: string; policyId: string; versionHash: string }): Promise<AcknowledgementView> {
     assertCardField('policy', input.policyId);
     assertCardField('version', input.versionHash);
-    const version = await readVersion(input.policyId, input.versionHash);
+    const version = await kept.version(input.policyId, input.versionHash);
     if (!version) {
       throw new AcknowledgementError('UNKNOWN_VERSION', 'This card is for a policy version the bot does not know. Ask the policy owner for a new card.');
     }
-    const current = await findCurrentVersion(store, input.policyId, readVersion);
+    const current = await kept.currentForCard({ version });
     const campaign = current?.campaign;
     if (current && current.version.versionHash !== version.versionHash) {
       return { state: 'superseded', version: current.version, replacedHash: version.versionHash, ...(campaign ? { campaign } : {}) };

@@ -251,6 +251,9 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
   async function rememberConversation(context: TurnContext): Promise<void> {
     const a = context.activity;
     if (a.conversation?.conversationType !== 'personal') return;
+    // A card button is pressed on a card the bot posted in this chat, so the chat is already known (the sender stores it
+    // before posting; installing stores it too): checking would cost a store read on every click, 50,000 at a time.
+    if (a.type === 'invoke' && a.name === 'adaptiveCard/action') return;
     const user = userOf(context, deps.channel);
     if (!user || !a.serviceUrl || !a.conversation.id) return;
     const installing = a.type === 'installationUpdate' || (a.type === 'conversationUpdate' && (a.membersAdded?.length ?? 0) > 0);

@@ -4,6 +4,7 @@ import { AcknowledgePolicy, ViewAcknowledgement, createAcknowledgePolicy, create
 import { CampaignMessenger, CampaignRules, DigestNotifier, ManagerLookup, PolicyOwners } from '../domain/campaignPorts';
 import { CampaignChasing, createCampaignChasing } from '../domain/campaignChasing';
 import { CampaignService, createCampaignService } from '../domain/campaignService';
+import { createCurrentVersions } from '../domain/currentVersions';
 import { AcknowledgementSettings } from '../../../config/acknowledgementSettings';
 import { FileOffers } from '../../../teams/fileLinks';
 import { AcknowledgementFeature, AcknowledgementLog, createAcknowledgementFeature } from './acknowledgementFeature';
@@ -39,7 +40,15 @@ export interface AcknowledgementModuleDeps {
    */
   jobs?: { store: OwnerJobStore; workerId: string; updater?: ActivityUpdater; sliceMs?: number; reportEveryMs?: number };
   now?: () => Date;
+  /** How long a click may rely on the active campaign and current version it read before (default 10 s). */
+  currentVersionTtlMs?: number;
 }
+
+/**
+ * Long enough that a burst of clicks reads the active campaign once, short enough that a campaign started or closed on
+ * another instance is seen within seconds (this instance's own changes are seen at once).
+ */
+const CURRENT_VERSION_TTL_MS = 10_000;
 
 /** The acknowledgement module: the use cases (for the sender, the CLI, the scheduler) and the bot feature. */
 export interface AcknowledgementModule {
@@ -67,13 +76,28 @@ export function createAcknowledgementModule(deps: AcknowledgementModuleDeps): Ac
     ...(deps.jobs.sliceMs !== undefined ? { sliceMs: deps.jobs.sliceMs } : {}),
     ...(deps.jobs.reportEveryMs !== undefined ? { reportEveryMs: deps.jobs.reportEveryMs } : {}),
   }) : undefined;
-  const campaigns = createCampaignService({
+  const current = createCurrentVersions({ store: deps.store, clock, ttlMs: deps.currentVersionTtlMs ?? CURRENT_VERSION_TTL_MS });
+  const service = createCampaignService({
     store: deps.store, clock, owners: deps.owners, primaryPolicyId: deps.primaryPolicyId,
     rules,
     ...(deps.messenger ? { messenger: deps.messenger } : {}),
     canInstall: deps.canInstall === true,
     ...(jobs ? { jobs } : {}),
   });
+  // The commands that start or close campaigns forget what clicks keep, whether they succeed or fail part way.
+  const thenForget = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
+    try {
+      return await fn(...args);
+    } finally {
+      current.invalidate();
+    }
+  };
+  const campaigns: CampaignService = {
+    ...service,
+    startCampaign: thenForget(service.startCampaign),
+    runScheduledWork: thenForget(service.runScheduledWork),
+    onPolicyVersionRegistered: thenForget(service.onPolicyVersionRegistered),
+  };
   if (jobs) {
     const handlers = createCampaignJobHandlers({
       store: deps.store, campaigns, clock, rules, messenger: deps.messenger, files: deps.files,
@@ -85,8 +109,8 @@ export function createAcknowledgementModule(deps: AcknowledgementModuleDeps): Ac
     ...(deps.managers ? { managers: deps.managers } : {}),
     notifier: deps.digests ?? { toManager: async () => false, toOwner: async () => false },
   });
-  const acknowledge = createAcknowledgePolicy({ store: deps.store, clock });
-  const view = createAcknowledgementView({ store: deps.store });
+  const acknowledge = createAcknowledgePolicy({ store: deps.store, clock, current });
+  const view = createAcknowledgementView({ store: deps.store, current });
   const feature = createAcknowledgementFeature({
     store: deps.store, campaigns, acknowledge, view, channel: deps.channel, policySections: deps.policySections,
     logger: deps.logger, now: clock, ...(deps.files ? { files: deps.files } : {}),
