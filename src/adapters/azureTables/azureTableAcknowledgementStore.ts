@@ -370,7 +370,6 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
   }
 
   async appendAudit(e: AuditEntry): Promise<void> {
-    // Row keys sort by time then a random tail, so lines never collide and read back in order.
     await this.t.Audit.createEntity(auditEntity(e, randomUUID()));
   }
 

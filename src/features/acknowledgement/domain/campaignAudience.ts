@@ -30,3 +30,18 @@ export async function listAudience(store: Pick<AcknowledgementStore, 'listStaffP
     await yieldToEventLoop();
   }
 }
+
+/** The audience a preview carries (as JSON), checked: all staff, or named departments or schools. */
+export function parseAudience(json: string): CampaignAudience | undefined {
+  try {
+    const a = JSON.parse(json) as { kind?: unknown; values?: unknown };
+    if (a.kind === 'all') return { kind: 'all' };
+    if ((a.kind === 'department' || a.kind === 'school') && Array.isArray(a.values) && a.values.length > 0 && a.values.length <= 200
+      && a.values.every((v) => typeof v === 'string' && v.length <= 200)) {
+      return { kind: a.kind, values: a.values as string[] };
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}

@@ -1,11 +1,11 @@
 import { TurnContext } from 'botbuilder';
 import { AcknowledgementError } from '../domain/acknowledgementErrors';
 import { AcknowledgementStore } from '../domain/acknowledgementStore';
-import { AcknowledgementChannel, CampaignAudience } from '../domain/acknowledgementTypes';
+import { AcknowledgementChannel } from '../domain/acknowledgementTypes';
 import { AcknowledgePolicy, AcknowledgementView, ViewAcknowledgement } from '../domain/acknowledgePolicy';
 import { CampaignService } from '../domain/campaignService';
 import { CampaignChasing } from '../domain/campaignChasing';
-import { describeAudience } from '../domain/campaignAudience';
+import { describeAudience, parseAudience } from '../domain/campaignAudience';
 import { OWNER_COMMAND_HELP, isOwnerCommand, parseOwnerCommand } from '../domain/ownerCommands';
 import { formatDate, renderAcknowledgementCard } from './cards/acknowledgementCard';
 import { renderCampaignStatusCard } from './cards/campaignStatusCard';
@@ -79,21 +79,6 @@ export function readUpTo(lastReadMessageId: string, cardActivityId: string): boo
 
 function str(value: unknown): string {
   return typeof value === 'string' ? value : '';
-}
-
-/** The audience a preview carries (as JSON), checked: all staff, or named departments or schools. */
-function parseAudience(raw: unknown): CampaignAudience | undefined {
-  try {
-    const a = JSON.parse(str(raw)) as { kind?: unknown; values?: unknown };
-    if (a.kind === 'all') return { kind: 'all' };
-    if ((a.kind === 'department' || a.kind === 'school') && Array.isArray(a.values) && a.values.length > 0 && a.values.length <= 200
-      && a.values.every((v) => typeof v === 'string' && v.length <= 200)) {
-      return { kind: a.kind, values: a.values as string[] };
-    }
-  } catch {
-    return undefined;
-  }
-  return undefined;
 }
 
 /** Creates the acknowledgement feature. */
@@ -206,7 +191,7 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
     try {
       const already = startedFromPreview.get(nonce);
       if (already) return renderCampaignStatusCard(await deps.campaigns.campaignStatus({ actorId: actor ?? '', campaignId: already }));
-      const audience = parseAudience(data?.audience);
+      const audience = parseAudience(str(data?.audience));
       if (!audience || !nonce) return 'That preview could not be read. Type "campaign start" again.';
       const dueDate = str(data?.dueDate);
       const policyId = str(data?.policyId);
