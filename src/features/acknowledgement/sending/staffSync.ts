@@ -55,6 +55,7 @@ export async function syncStaffDirectory(
     ? await store.listStaff()
     : await store.getStaffByIds([...new Set([...snapshot.members.map((m) => m.userId), ...snapshot.departedIds])]);
   const existing = new Map(known.map((m) => [m.userId, m]));
+  await pause();
   const changed: StaffMember[] = [];
   const joinedIds: string[] = [];
   const departedIds: string[] = [];
@@ -62,10 +63,11 @@ export async function syncStaffDirectory(
 
   // A delta may name one person on more than one page: the last mention is the latest state.
   const members = new Map(snapshot.members.map((m) => [m.userId, m]));
+  await pause();
   let looked = 0;
   for (const person of members.values()) {
     // A pause every few thousand people, so comparing a whole tenant does not hold up answers.
-    if (++looked % COMPARE_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+    if (++looked % COMPARE_SLICE === 0) await pause();
     present.add(person.userId);
     const before = existing.get(person.userId);
     const merged: StaffMember = {
@@ -81,9 +83,20 @@ export async function syncStaffDirectory(
     if (!before?.active) joinedIds.push(person.userId);
     if (!before || !sameRecord(before, merged)) changed.push(merged);
   }
-  const departing = snapshot.complete
-    ? [...existing.values()].filter((m) => m.active && m.source === source.kind && !present.has(m.userId)).map((m) => m.userId)
-    : [...new Set(snapshot.departedIds)].filter((id) => existing.get(id)?.active && !present.has(id));
+  // After a full read, one pass over the stored list (with pauses) finds the departed and counts who stays active.
+  let activeElsewhere = 0;
+  const departing: string[] = [];
+  if (snapshot.complete) {
+    let seen = 0;
+    for (const m of existing.values()) {
+      if (++seen % COMPARE_SLICE === 0) await pause();
+      if (!m.active || present.has(m.userId)) continue;
+      if (m.source === source.kind) departing.push(m.userId);
+      else activeElsewhere++;
+    }
+  } else {
+    for (const id of new Set(snapshot.departedIds)) if (existing.get(id)?.active && !present.has(id)) departing.push(id);
+  }
   for (const id of departing) {
     const before = existing.get(id)!;
     changed.push({ ...before, active: false, updatedAt: now });
@@ -92,21 +105,23 @@ export async function syncStaffDirectory(
   // Written in slices with a pause between, so a first sync of 50,000 people does not hold up answers for a second. The
   // link is kept only after the last slice: a sync stopped part-way is redone from the old link, rewriting the same rows.
   for (let i = 0; i < changed.length; i += WRITE_SLICE) {
+    await pause();
     signal?.throwIfAborted();
-    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
     await store.upsertStaff(changed.slice(i, i + WRITE_SLICE));
   }
   signal?.throwIfAborted();
   if (snapshot.nextSyncToken) await store.setSyncState(STAFF_SYNC_TOKEN_KEY, snapshot.nextSyncToken);
   const result: StaffSyncResult = { changed: changed.length, joinedIds, departedIds, incremental: !snapshot.complete };
-  if (snapshot.complete) {
-    const gone = new Set(departedIds);
-    result.active = [...existing.values()].filter((m) => m.active && !present.has(m.userId) && !gone.has(m.userId)).length + present.size;
-  }
+  if (snapshot.complete) result.active = present.size + activeElsewhere;
   return result;
 }
 
 function sameRecord(a: StaffMember, b: StaffMember): boolean {
   return a.active === b.active && a.displayName === b.displayName && a.userPrincipalName === b.userPrincipalName
     && a.department === b.department && a.school === b.school && a.source === b.source;
+}
+
+/** Lets the event loop turn (other people's messages) before the sync goes on. */
+function pause(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
