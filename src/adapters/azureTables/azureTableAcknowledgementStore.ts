@@ -366,7 +366,7 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
 
   async listAcknowledgements(policyId: string, versionHash: string): Promise<Acknowledgement[]> {
     return (await this.list('Acks', odata`PartitionKey eq ${ackPartition(policyId, versionHash)}`)).map(toAcknowledgement)
-      .sort((a, b) => a.acknowledgedAt.localeCompare(b.acknowledgedAt));
+      .sort((a, b) => (a.acknowledgedAt < b.acknowledgedAt ? -1 : a.acknowledgedAt > b.acknowledgedAt ? 1 : 0)); // ISO times: text order is time order
   }
 
   async appendAudit(e: AuditEntry): Promise<void> {

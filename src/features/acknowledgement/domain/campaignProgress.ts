@@ -113,10 +113,10 @@ export function exportRecordsFrom(
       ...(d.openedAt ? { openedAt: d.openedAt } : {}), ...(d.excusedAt ? { excusedAt: d.excusedAt } : {}), ...(a ? { acknowledgement: a } : {}),
     };
   });
-  // People in the staff list by name (case folded), then anyone no longer in it by id: the order SQLite pages in.
-  const key = (r: ExportRecord) => [r.staff ? 0 : 1, r.staff?.displayName.toLowerCase() ?? '', r.userId] as const;
-  return records.sort((x, y) => {
-    const [a, b] = [key(x), key(y)];
-    return a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0);
-  });
+  // People in the staff list by name (case folded), then anyone no longer in it by id: the order SQLite pages in. Each
+  // record's key is built once, not on every comparison (a sort of 50,000 compares about 800,000 times).
+  const keyed = records.map((r) => ({ r, known: r.staff ? 0 : 1, name: r.staff?.displayName.toLowerCase() ?? '' }));
+  keyed.sort((x, y) => x.known - y.known || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0)
+    || (x.r.userId < y.r.userId ? -1 : x.r.userId > y.r.userId ? 1 : 0));
+  return keyed.map((k) => k.r);
 }
