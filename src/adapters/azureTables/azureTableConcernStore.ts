@@ -5,6 +5,7 @@ import {
   NewConcernEvent, deriveConcernCase,
 } from '../../features/concerns/domain/concernTypes';
 import { FieldCipher } from '../fieldEncryption';
+import { createConcernSealing } from '../concernSealing';
 import {
   AzureTableConnection, backoff, getLong, getOrUndefined, httpStatusOf, openRecordTable, padKey, putLong, queryAll,
 } from './azureTableRecords';
@@ -120,12 +121,7 @@ export function createAzureTableConcernStoreOn(
 ): ConcernStore {
   const { cipher, workerId } = options;
   const leaseMs = options.claimLeaseMs ?? 10 * 60_000;
-  const fieldContext = (reference: string, field: string) => `concern:${reference.toUpperCase()}:${field}`;
-  const eventContext = (concernId: number | null, type: string, at: string) => `event:${concernId ?? 'audit'}:${type}:${at}`;
-  const seal = (value: string | undefined, reference: string, field: string) =>
-    value === undefined ? null : cipher.encrypt(value, fieldContext(reference, field));
-  const open = (value: string | undefined, reference: string, field: string) =>
-    value === undefined ? undefined : cipher.decrypt(value, fieldContext(reference, field));
+  const { seal, open, sealEvent, openEvent } = createConcernSealing(cipher);
 
   /**
    * Runs one numbered write: reads the counters, lets `build` number its entities from them, and commits the
@@ -156,7 +152,7 @@ export function createAzureTableConcernStoreOn(
     events.map((e, i) => ({
       seq: lastSeq + i + 1, concernId, type: e.type, at: e.at,
       // Who acted is sealed with the rest of the event, as in SQLite (an actor id beside "aboutHeadteacher" says too much).
-      dataEnc: cipher.encrypt(JSON.stringify({ actorId: e.actorId, actorName: e.actorName, data: e.data }), eventContext(concernId, e.type, e.at)),
+      dataEnc: sealEvent(JSON.stringify({ actorId: e.actorId, actorName: e.actorName, data: e.data }), concernId, e.type, e.at),
     }));
 
   const taskEntities = (concernId: number, tasks: OutboxTask[], lastOutbox: number, now: string) =>
@@ -188,7 +184,7 @@ export function createAzureTableConcernStoreOn(
   };
   const toEvent = (e: Props): ConcernEvent => {
     const concernId = typeof e.concernId === 'number' ? e.concernId : null;
-    const payload = JSON.parse(cipher.decrypt(getLong(e, 'dataEnc')!, eventContext(concernId, String(e.type), String(e.at)))) as {
+    const payload = JSON.parse(openEvent(getLong(e, 'dataEnc')!, concernId, String(e.type), String(e.at))) as {
       actorId?: string; actorName?: string; data?: Record<string, string>;
     };
     return {

@@ -6,6 +6,7 @@ import {
   NewConcernEvent, deriveConcernCase,
 } from '../../features/concerns/domain/concernTypes';
 import { FieldCipher } from '../fieldEncryption';
+import { createConcernSealing } from '../concernSealing';
 import { Migration, SqliteDatabase, migrate } from './sqliteDatabase';
 
 /**
@@ -118,12 +119,7 @@ interface OutboxRow {
 export function createSqliteConcernStore(db: SqliteDatabase, cipher: FieldCipher): ConcernStore {
   migrate(db, 'concerns', MIGRATIONS);
 
-  const fieldContext = (reference: string, field: string) => `concern:${reference.toUpperCase()}:${field}`;
-  const eventContext = (concernId: number | null, type: string, at: string) => `event:${concernId ?? 'audit'}:${type}:${at}`;
-  const seal = (value: string | undefined, reference: string, field: string) =>
-    value === undefined ? null : cipher.encrypt(value, fieldContext(reference, field));
-  const open = (value: string | null, reference: string, field: string) =>
-    value === null ? undefined : cipher.decrypt(value, fieldContext(reference, field));
+  const { seal, open, sealEvent, openEvent } = createConcernSealing(cipher);
 
   const bumpCounter = db.prepare(`INSERT INTO concern_reference_counters (prefix, year, last) VALUES (?, ?, 1)
     ON CONFLICT (prefix, year) DO UPDATE SET last = last + 1 RETURNING last`);
@@ -152,13 +148,12 @@ export function createSqliteConcernStore(db: SqliteDatabase, cipher: FieldCipher
   const appendEvents = (concernId: number | null, events: NewConcernEvent[]) => {
     for (const e of events) {
       const payload = JSON.stringify({ actorId: e.actorId, actorName: e.actorName, data: e.data });
-      insertEvent.run(concernId, e.type, e.at, null, cipher.encrypt(payload, eventContext(concernId, e.type, e.at)));
+      insertEvent.run(concernId, e.type, e.at, null, sealEvent(payload, concernId, e.type, e.at));
     }
   };
   encryptStoredActorIds(db, (row) => {
-    const context = eventContext(row.concern_id, row.type, row.at);
-    const payload = JSON.parse(cipher.decrypt(row.data_enc, context)) as Record<string, unknown>;
-    return cipher.encrypt(JSON.stringify({ actorId: row.actor_id, ...payload }), context);
+    const payload = JSON.parse(openEvent(row.data_enc, row.concern_id, row.type, row.at)) as Record<string, unknown>;
+    return sealEvent(JSON.stringify({ actorId: row.actor_id, ...payload }), row.concern_id, row.type, row.at);
   });
   const queueTasks = (concernId: number, tasks: OutboxTask[], now: string) => {
     for (const t of tasks) insertTask.run(concernId, JSON.stringify(t), now, now, now);
@@ -188,7 +183,7 @@ export function createSqliteConcernStore(db: SqliteDatabase, cipher: FieldCipher
     };
   };
   const toEvent = (row: EventRow): ConcernEvent => {
-    const payload = JSON.parse(cipher.decrypt(row.data_enc, eventContext(row.concern_id, row.type, row.at))) as {
+    const payload = JSON.parse(openEvent(row.data_enc, row.concern_id, row.type, row.at)) as {
       actorId?: string; actorName?: string; data: Record<string, string>;
     };
     return {
