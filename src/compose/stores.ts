@@ -69,7 +69,7 @@ export async function openStores(config: AppConfig): Promise<Stores> {
   };
 }
 
-/** How the record stores (concerns, questions, published versions) reach the account the settings name. */
+/** How every Azure store reaches the account the settings name: its connection string, or its URL with the given identity (default: DefaultAzureCredential). */
 export function azureRecordConnection(storage: CoreSettings['storage'], tablePrefix: string, credential?: TokenCredential): AzureTableConnection {
   const allowInsecureConnection = isLocalAzurite(storage);
   return storage.azureConnectionString
@@ -100,16 +100,7 @@ export async function createAcknowledgementStore(choice: AcknowledgementStoreCho
   if (storage.kind === 'sqlite') {
     return choice.sqliteDb ? createSqliteAcknowledgementStoreOn(choice.sqliteDb) : createSqliteAcknowledgementStore(storage.sqlitePath);
   }
-  const allowInsecureConnection = isLocalAzurite(storage);
-  if (storage.azureConnectionString) {
-    return createAzureTableAcknowledgementStore({
-      connectionString: storage.azureConnectionString, tablePrefix: choice.azureTablePrefix, allowInsecureConnection,
-    });
-  }
-  return createAzureTableAcknowledgementStore({
-    accountUrl: storage.azureAccountUrl, credential: choice.credential ?? new DefaultAzureCredential(),
-    tablePrefix: choice.azureTablePrefix, allowInsecureConnection,
-  });
+  return createAzureTableAcknowledgementStore(azureRecordConnection(storage, choice.azureTablePrefix, choice.credential));
 }
 
 /** Opens the teaching-link store beside the question log: SQLite (embedded default) or Azure Table Storage. */
@@ -128,10 +119,11 @@ export async function createOwnerJobStore(
   return createAzureTableOwnerJobStore(azureTableClient(storage, `${tablePrefix}Jobs`, credential));
 }
 
-/** A client for one table of the account the settings name. */
+/** A client for one table of the account the settings name, reached as azureRecordConnection says. */
 function azureTableClient(storage: CoreSettings['storage'], table: string, credential?: TokenCredential): TableClient {
-  const allowInsecureConnection = isLocalAzurite(storage);
-  return storage.azureConnectionString
-    ? TableClient.fromConnectionString(storage.azureConnectionString, table, { allowInsecureConnection })
-    : new TableClient(storage.azureAccountUrl ?? '', table, credential ?? new DefaultAzureCredential(), { allowInsecureConnection });
+  const c = azureRecordConnection(storage, '', credential);
+  const options = { allowInsecureConnection: c.allowInsecureConnection };
+  return c.connectionString
+    ? TableClient.fromConnectionString(c.connectionString, table, options)
+    : new TableClient(c.accountUrl ?? '', table, c.credential!, options);
 }
