@@ -34,6 +34,8 @@ export function campaignEntity(c: Campaign): { partitionKey: string; rowKey: str
     partitionKey: 'campaign', rowKey: key(c.id), policyId: c.policyId, versionHash: c.versionHash,
     audience: JSON.stringify(c.audience), dueDate: c.dueDate, startedAt: c.startedAt, startedBy: c.startedBy,
     round: c.round, seriesId: c.seriesId, status: c.status, nextRoundAt: c.nextRoundAt ?? '', closedAt: c.closedAt ?? '',
+    // Its deliveries' counts are kept as they are written (azureTableDeliveryTallies.ts), from the first one on.
+    tallied: true,
   };
 }
 

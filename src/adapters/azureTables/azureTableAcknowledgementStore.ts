@@ -1,41 +1,35 @@
 import { TableClient, odata } from '@azure/data-tables';
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   AcknowledgementStore, AppendAcknowledgementResult, ClaimRequest, DeliveryCounts, DeliveryOutcome, DeliveryTally, ExportRecord, StoreError,
-  emptyDeliveryCounts,
 } from '../../features/acknowledgement/domain/acknowledgementStore';
 import {
-  Acknowledgement, AuditEntry, Campaign, Delivery, DeliveryState, PolicyVersion, StaffMember,
-  StoredConversationReference, UNREACHED_DELIVERY_STATES,
+  Acknowledgement, AuditEntry, Campaign, Delivery, PolicyVersion, StaffMember, StoredConversationReference,
 } from '../../features/acknowledgement/domain/acknowledgementTypes';
 import {
-  DELIVERY_SHARDS, Entity, key, opt, ackPartition, newDeliveryEntity, campaignEntity, toPolicyVersion, toStaff, toCampaign, toDelivery, toAcknowledgement,
-  auditEntity, toAuditEntry,
+  key, opt, ackPartition, campaignEntity, toPolicyVersion, toStaff, toCampaign, toAcknowledgement, auditEntity, toAuditEntry,
 } from './azureTableAcknowledgementEntities';
-import { AzureTableStoreOptions, BATCH, openTables, statusOf, TableAccess, TableName } from './azureTableAccess';
-import { createCampaignViews } from './azureTableCampaignViews';
-import { createOutstandingPages, listStaffPage } from './azureTablePagedReads';
+import { AzureTableStoreOptions, openTables, statusOf, TableAccess, TableName } from './azureTableAccess';
+import { AzureTableDeliveries } from './azureTableDeliveries';
+import { listStaffPage } from './azureTablePagedReads';
 
 export type { AzureTableStoreOptions, RequestCounter } from './azureTableAccess';
 export { createRequestCounter } from './azureTableAccess';
 
-/** Up to this many recipients are added one by one; more are diffed against the campaign in batches. */
-const SMALL_ADD = 20;
+/** How long this instance keeps the list of active campaigns an acknowledgement is marked in. */
+const ACTIVE_TTL_MS = 10_000;
 /** Creates the Azure Table Storage acknowledgement store, creating its tables when missing. */
 export async function createAzureTableAcknowledgementStore(options: AzureTableStoreOptions): Promise<AcknowledgementStore> {
   return new AzureTableAcknowledgementStore(await openTables(options));
 }
 
-/** Etags of deliveries this instance claimed, so completing one takes one conditional write, not a read first. */
-const HELD_ETAG_LIMIT = 20_000;
-
 class AzureTableAcknowledgementStore extends TableAccess implements AcknowledgementStore {
-  private readonly heldEtags = new Map<string, { etag: string; workerId: string }>();
-
-  private readonly views = createCampaignViews(this);
+  private readonly deliveries: AzureTableDeliveries;
+  private active: { at: number; list: Campaign[] } | undefined;
 
   constructor(t: Record<TableName, TableClient>) {
     super(t);
+    this.deliveries = new AzureTableDeliveries(t, this);
   }
 
   async savePolicyVersion(v: PolicyVersion): Promise<void> {
@@ -112,6 +106,7 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
 
   async createCampaign(c: Campaign): Promise<void> {
     try {
+      this.active = undefined;
       await this.t.Campaigns.createEntity(campaignEntity(c));
     } catch (err) {
       if (statusOf(err) === 409) throw new StoreError('STORE_CONFLICT', `campaign ${c.id} already exists`);
@@ -122,6 +117,7 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
   async updateCampaign(c: Campaign): Promise<void> {
     const existing = await this.get('Campaigns', 'campaign', key(c.id));
     if (!existing) throw new StoreError('STORE_NOT_FOUND', `campaign ${c.id} does not exist`);
+    this.active = undefined;
     await this.t.Campaigns.updateEntity({
       partitionKey: 'campaign', rowKey: key(c.id), status: c.status, nextRoundAt: c.nextRoundAt ?? '',
       closedAt: c.closedAt ?? '', dueDate: c.dueDate,
@@ -140,202 +136,42 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
     return (await this.list('Campaigns', filter)).map(toCampaign).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   }
 
-  async addDeliveries(campaignId: string, userIds: readonly string[], now: string): Promise<number> {
-    const pk = key(campaignId);
-    if (userIds.length <= SMALL_ADD) {
-      // A joiner or two: insert directly rather than listing the whole campaign.
-      const created = await Promise.all([...new Set(userIds.map(key))].map(async (rk) => {
-        try {
-          await this.t.Deliveries.createEntity(newDeliveryEntity(pk, rk, now));
-          return 1;
-        } catch (err) {
-          if (statusOf(err) === 409) return 0;
-          throw err;
-        }
-      }));
-      return created.reduce<number>((a, b) => a + b, 0);
-    }
-    const existing = new Set((await this.list('Deliveries', odata`PartitionKey eq ${pk}`, ['RowKey'])).map((e) => e.rowKey));
-    const fresh = [...new Set(userIds.map(key))].filter((rk) => !existing.has(rk));
-    let added = 0;
-    for (let i = 0; i < fresh.length; i += BATCH) {
-      const entities = fresh.slice(i, i + BATCH).map((rk) => newDeliveryEntity(pk, rk, now));
-      try {
-        await this.t.Deliveries.submitTransaction(entities.map((e) => ['create', e]));
-        added += entities.length;
-      } catch (err) {
-        // Another instance added some of these meanwhile: fall back to one by one, keeping theirs.
-        if (statusOf(err) !== 409) throw err;
-        for (const e of entities) {
-          try {
-            await this.t.Deliveries.createEntity(e);
-            added += 1;
-          } catch (inner) {
-            if (statusOf(inner) !== 409) throw inner;
-          }
-        }
-      }
-    }
-    return added;
+  // Deliveries, their tallies and the owner's views: azureTableDeliveries.ts.
+  addDeliveries(campaignId: string, userIds: readonly string[], now: string): Promise<number> { return this.deliveries.addDeliveries(campaignId, userIds, now); }
+  claimDeliveries(r: ClaimRequest): Promise<Delivery[]> { return this.deliveries.claimDeliveries(r); }
+  completeDelivery(campaignId: string, userId: string, workerId: string, o: DeliveryOutcome, now: string): Promise<boolean> {
+    return this.deliveries.completeDelivery(campaignId, userId, workerId, o, now);
+  }
+  deferDelivery(campaignId: string, userId: string, workerId: string, notBefore: string, reason: string, now: string): Promise<boolean> {
+    return this.deliveries.deferDelivery(campaignId, userId, workerId, notBefore, reason, now);
+  }
+  requeueDelivery(campaignId: string, userId: string, now: string): Promise<boolean> { return this.deliveries.requeueDelivery(campaignId, userId, now); }
+  getDelivery(campaignId: string, userId: string): Promise<Delivery | undefined> { return this.deliveries.getDelivery(campaignId, userId); }
+  listDeliveries(campaignId: string): Promise<Delivery[]> { return this.deliveries.listDeliveries(campaignId); }
+  countDeliveries(campaignId: string): Promise<DeliveryCounts> { return this.deliveries.countDeliveries(campaignId); }
+  tallyDeliveries(campaignId: string): Promise<DeliveryTally[]> { return this.deliveries.tallyDeliveries(campaignId); }
+  exportRecords(campaignId: string, pageSize: number): AsyncIterable<ExportRecord[]> { return this.deliveries.exportRecords(campaignId, pageSize); }
+  listOutstanding(campaignId: string): Promise<string[]> { return this.deliveries.listOutstanding(campaignId); }
+  listOutstandingPage(campaignId: string, after: string, limit: number): Promise<string[]> { return this.deliveries.listOutstandingPage(campaignId, after, limit); }
+  markReminded(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean> {
+    return this.deliveries.markReminded(campaignId, userId, now, minIntervalMs);
+  }
+  markDigested(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean> {
+    return this.deliveries.markDigested(campaignId, userId, now, minIntervalMs);
+  }
+  setExcused(campaignId: string, userId: string, excused: { by: string; at: string } | null): Promise<boolean> {
+    return this.deliveries.setExcused(campaignId, userId, excused);
+  }
+  markOpened(campaignId: string, userId: string, at: string): Promise<boolean> { return this.deliveries.markOpened(campaignId, userId, at); }
+
+  async getRecipient(campaignId: string | undefined, userId: string): Promise<StaffMember | undefined> {
+    return (campaignId ? await this.deliveries.recipient(campaignId, userId) : undefined) ?? this.getStaff(userId);
   }
 
-  async claimDeliveries(r: ClaimRequest): Promise<Delivery[]> {
-    if (r.limit <= 0) return [];
-    const pk = key(r.campaignId);
-    const lease = new Date(Date.parse(r.now) + r.leaseMs).toISOString();
-    const claimed: Delivery[] = [];
-    const start = randomInt(DELIVERY_SHARDS);
-    for (let i = 0; i < DELIVERY_SHARDS && claimed.length < r.limit; i++) {
-      const shard = (start + i) % DELIVERY_SHARDS;
-      const want = r.limit - claimed.length;
-      const candidates = await this.claimable(pk, shard, r.now, want);
-      const results = await Promise.all(candidates.map(async (e) => {
-        try {
-          const attempts = Number(e.attempts ?? 0) + 1;
-          const res = await this.t.Deliveries.updateEntity({
-            partitionKey: pk, rowKey: String(e.rowKey), state: 'claimed', claimedBy: r.workerId, leaseUntil: lease,
-            attempts, updatedAt: r.now,
-          }, 'Merge', { etag: e.etag });
-          if (res.etag) this.holdEtag(`${pk}\n${e.rowKey}`, res.etag, r.workerId);
-          return toDelivery({ ...e, state: 'claimed', claimedBy: r.workerId, leaseUntil: lease, attempts, updatedAt: r.now });
-        } catch (err) {
-          // 412: another sender claimed it first; it is theirs.
-          if (statusOf(err) === 412 || statusOf(err) === 404) return undefined;
-          throw err;
-        }
-      }));
-      for (const d of results) if (d && claimed.length < r.limit) claimed.push(d);
-    }
-    return claimed;
-  }
-
-  private async claimable(pk: string, shard: number, now: string, want: number): Promise<Entity[]> {
-    const filter = odata`PartitionKey eq ${pk} and shard eq ${shard} and ((state eq ${'pending'} and notBefore le ${now}) or (state eq ${'claimed'} and leaseUntil le ${now}))`;
-    const out: Entity[] = [];
-    const pages = this.t.Deliveries.listEntities<Record<string, unknown>>({ queryOptions: { filter } }).byPage({ maxPageSize: Math.min(1000, want) });
-    for await (const page of pages) {
-      out.push(...(page as Entity[]));
-      if (out.length >= want) break;
-    }
-    return out.slice(0, want);
-  }
-
-  private holdEtag(id: string, etag: string, workerId: string): void {
-    if (this.heldEtags.size >= HELD_ETAG_LIMIT) this.heldEtags.delete(this.heldEtags.keys().next().value as string);
-    this.heldEtags.set(id, { etag, workerId });
-  }
-
-  /** Applies a change to a delivery this worker holds, retrying on concurrent writes; false when not held. */
-  private async changeHeld(campaignId: string, userId: string, workerId: string, change: Record<string, unknown>): Promise<boolean> {
-    const pk = key(campaignId);
-    const rk = key(userId);
-    const held = this.heldEtags.get(`${pk}\n${rk}`);
-    this.heldEtags.delete(`${pk}\n${rk}`);
-    if (held && held.workerId === workerId) {
-      // Unchanged since this worker claimed it (the etag matches), so it still holds it: one write suffices.
-      try {
-        await this.t.Deliveries.updateEntity({ partitionKey: pk, rowKey: rk, ...change }, 'Merge', { etag: held.etag });
-        return true;
-      } catch (err) {
-        if (statusOf(err) !== 412 && statusOf(err) !== 404) throw err;
-      }
-    }
-    for (let tries = 0; tries < 5; tries++) {
-      const e = await this.get('Deliveries', pk, rk);
-      if (!e || e.state !== 'claimed' || e.claimedBy !== workerId) return false;
-      try {
-        await this.t.Deliveries.updateEntity({ partitionKey: pk, rowKey: rk, ...change }, 'Merge', { etag: e.etag });
-        return true;
-      } catch (err) {
-        if (statusOf(err) !== 412) throw err;
-      }
-    }
-    return false;
-  }
-
-  async completeDelivery(campaignId: string, userId: string, workerId: string, o: DeliveryOutcome, now: string): Promise<boolean> {
-    return this.changeHeld(campaignId, userId, workerId, {
-      state: o.state, reason: o.reason ?? '', activityId: o.activityId ?? '', conversationId: o.conversationId ?? '',
-      claimedBy: '', leaseUntil: '', updatedAt: now, ...(o.state === 'sent' ? { sentAt: now } : {}),
-    });
-  }
-
-  async deferDelivery(campaignId: string, userId: string, workerId: string, notBefore: string, reason: string, now: string): Promise<boolean> {
-    return this.changeHeld(campaignId, userId, workerId, {
-      state: 'pending', notBefore, reason, claimedBy: '', leaseUntil: '', updatedAt: now,
-    });
-  }
-
-  async requeueDelivery(campaignId: string, userId: string, now: string): Promise<boolean> {
-    const pk = key(campaignId);
-    const rk = key(userId);
-    for (let tries = 0; tries < 5; tries++) {
-      const e = await this.get('Deliveries', pk, rk);
-      if (!e || !UNREACHED_DELIVERY_STATES.includes(e.state as DeliveryState)) return false;
-      try {
-        await this.t.Deliveries.updateEntity({ partitionKey: pk, rowKey: rk, state: 'pending', notBefore: '', updatedAt: now },
-          'Merge', { etag: e.etag });
-        return true;
-      } catch (err) {
-        if (statusOf(err) !== 412) throw err;
-      }
-    }
-    return false;
-  }
-
-  async getDelivery(campaignId: string, userId: string): Promise<Delivery | undefined> {
-    const e = await this.get('Deliveries', key(campaignId), key(userId));
-    return e ? toDelivery(e) : undefined;
-  }
-
-  async listDeliveries(campaignId: string): Promise<Delivery[]> {
-    return (await this.list('Deliveries', odata`PartitionKey eq ${key(campaignId)}`)).map(toDelivery)
-      .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
-  }
-
-  async countDeliveries(campaignId: string): Promise<DeliveryCounts> {
-    const counts = emptyDeliveryCounts();
-    for (const e of await this.list('Deliveries', odata`PartitionKey eq ${key(campaignId)}`, ['state'])) {
-      counts[e.state as DeliveryState] += 1;
-    }
-    return counts;
-  }
-
-  // Counted from the records on every call (azureTableCampaignViews.ts): no tallies are kept on Table storage yet.
-  tallyDeliveries(campaignId: string): Promise<DeliveryTally[]> { return this.views.tallyDeliveries(campaignId); }
-
-  exportRecords(campaignId: string, pageSize: number): AsyncIterable<ExportRecord[]> { return this.views.exportRecords(campaignId, pageSize); }
-
-  listOutstanding(campaignId: string): Promise<string[]> { return this.views.listOutstanding(campaignId); }
-
-  private readonly outstandingPages = createOutstandingPages((id) => this.views.listOutstanding(id));
-
-  listOutstandingPage(campaignId: string, after: string, limit: number): Promise<string[]> { return this.outstandingPages(campaignId, after, limit); }
-
-  async markReminded(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean> {
-    const threshold = new Date(Date.parse(now) - minIntervalMs).toISOString();
-    return this.mergeUnderEtag('Deliveries', key(campaignId), key(userId), (e) => {
-      const last = opt(e.lastRemindedAt);
-      return last !== undefined && last > threshold ? undefined : { lastRemindedAt: now, remindCount: Number(e.remindCount ?? 0) + 1, updatedAt: now };
-    });
-  }
-
-  async markDigested(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean> {
-    const threshold = new Date(Date.parse(now) - minIntervalMs).toISOString();
-    return this.mergeUnderEtag('Deliveries', key(campaignId), key(userId), (e) => {
-      const last = opt(e.lastDigestAt);
-      return last !== undefined && last > threshold ? undefined : { lastDigestAt: now, updatedAt: now };
-    });
-  }
-
-  async setExcused(campaignId: string, userId: string, excused: { by: string; at: string } | null): Promise<boolean> {
-    return this.mergeUnderEtag('Deliveries', key(campaignId), key(userId), (e) => ({
-      excusedAt: excused?.at ?? '', excusedBy: excused?.by ?? '', updatedAt: excused?.at ?? String(e.updatedAt),
-    }));
-  }
-
-  async markOpened(campaignId: string, userId: string, at: string): Promise<boolean> {
-    return this.mergeUnderEtag('Deliveries', key(campaignId), key(userId), (e) => (e.state !== 'sent' || opt(e.openedAt) !== undefined ? undefined : { openedAt: at, updatedAt: at }));
+  /** Active campaigns, kept a few seconds: an acknowledgement marks the person in each of its version's. */
+  private async activeCampaigns(): Promise<Campaign[]> {
+    if (!this.active || Date.now() - this.active.at > ACTIVE_TTL_MS) this.active = { at: Date.now(), list: await this.listCampaigns('active') };
+    return this.active.list;
   }
 
   async appendAcknowledgement(a: Acknowledgement): Promise<AppendAcknowledgementResult> {
@@ -347,12 +183,24 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
         upn: a.userPrincipalName, displayName: a.displayName, department: a.department ?? '', school: a.school ?? '',
         campaignId: a.campaignId ?? '', acknowledgedAt: a.acknowledgedAt, channel: a.channel,
       });
+      await this.markDeliveries(a);
       return { recorded: true, acknowledgement: { ...a } };
     } catch (err) {
       if (statusOf(err) !== 409) throw err;
-      const existing = await this.get('Acks', pk, rk);
-      return { recorded: false, acknowledgement: toAcknowledgement(existing!) };
+      const existing = toAcknowledgement((await this.get('Acks', pk, rk))!);
+      // Marked when it was recorded; marked here only if that instance stopped in between (no write when marked).
+      await this.markDeliveries(existing);
+      return { recorded: false, acknowledgement: existing };
     }
+  }
+
+  /** Marks the person's delivery in every campaign the acknowledgement counts for: its own, and active ones of its version started before it. */
+  private async markDeliveries(a: Acknowledgement): Promise<void> {
+    const ids = a.campaignId ? [a.campaignId] : [];
+    for (const c of await this.activeCampaigns()) {
+      if (c.policyId === a.policyId && c.versionHash === a.versionHash && c.id !== a.campaignId && c.startedAt <= a.acknowledgedAt) ids.push(c.id);
+    }
+    await Promise.all(ids.map((id) => this.deliveries.markAcknowledged(id, a.userId, a.acknowledgedAt)));
   }
 
   async getAcknowledgement(policyId: string, versionHash: string, userId: string): Promise<Acknowledgement | undefined> {

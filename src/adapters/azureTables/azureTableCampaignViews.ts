@@ -5,9 +5,9 @@ import { exportRecordsFrom, tallyRecords } from '../../features/acknowledgement/
 type CampaignReader = Pick<AcknowledgementStore, 'getCampaign' | 'listDeliveries' | 'listStaff' | 'listAcknowledgements'>;
 
 /**
- * The owner's views on Table storage, counted from the records on every call: this adapter keeps no tallies yet
- * (issue 13), so a status, reminder pass or export reads every delivery of the campaign, the staff list and the
- * version's acknowledgements, and the export is read whole before it is handed out in pages.
+ * The owner's views on Table storage counted from the records on every call: what campaigns created before tallies
+ * were kept (no `tallied` flag) still use, and what every export uses (it needs every record anyway). A status,
+ * reminder pass or export reads every delivery of the campaign, the staff list and the version's acknowledgements.
  */
 export function createCampaignViews(reader: CampaignReader) {
   async function campaignRecords(campaignId: string) {

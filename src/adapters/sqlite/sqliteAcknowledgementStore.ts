@@ -149,6 +149,11 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
     }
   }
 
+  /** The staff record: SQLite joins it as the acknowledgement is written, so nothing is kept on the delivery for it. */
+  getRecipient(_campaignId: string | undefined, userId: string): Promise<StaffMember | undefined> {
+    return this.getStaff(userId);
+  }
+
   async getStaffByIds(userIds: readonly string[]): Promise<StaffMember[]> {
     // One statement for any number of ids (a JSON array), each looked up by the primary key.
     const rows = this.q('SELECT * FROM ack_staff WHERE user_id IN (SELECT value FROM json_each(?))').all(JSON.stringify(userIds)) as Row[];

@@ -1,5 +1,9 @@
+import { TableClient } from '@azure/data-tables';
 import { randomUUID } from 'node:crypto';
 import { createAzureTableAcknowledgementStore } from '../../../src/adapters/azureTables/azureTableAcknowledgementStore';
+import { DeliveryTally } from '../../../src/features/acknowledgement/domain/acknowledgementStore';
+import { Acknowledgement, Campaign, StaffMember } from '../../../src/features/acknowledgement/domain/acknowledgementTypes';
+import { tallyRecords } from '../../../src/features/acknowledgement/domain/campaignProgress';
 import { AzuriteTables, startAzuriteTables } from '../../support/azuriteServer';
 import { describeAcknowledgementStoreContract } from '../../support/contracts/acknowledgementStoreContract';
 
@@ -37,3 +41,98 @@ describe('Azure Table acknowledgement store', () => {
     expect(seen.length).toBe(200);
   });
 });
+
+describe('kept delivery tallies on Azure Table storage', () => {
+  const T0 = '2026-09-01T08:00:00.000Z';
+  const at = (ms: number) => new Date(Date.parse(T0) + ms).toISOString();
+  const person = (n: number): StaffMember => ({
+    userId: `p${String(n).padStart(4, '0')}`, userPrincipalName: `p${n}@school.example`, displayName: `Person ${n}`,
+    department: ['Maths', 'English', 'Science'][n % 3], school: n % 2 ? 'North' : 'South', active: true, source: 'graph', updatedAt: T0,
+  });
+  const campaign: Campaign = {
+    id: 'c1', policyId: 'social-media', versionHash: 'v1', audience: { kind: 'all' }, dueDate: '2026-09-30',
+    startedAt: T0, startedBy: 'owner', round: 1, seriesId: 'c1', status: 'active',
+  };
+  const options = (prefix: string, onRequest?: (r: { table: string; method: string }) => void) => ({
+    connectionString: azurite.connectionString, allowInsecureConnection: true, tablePrefix: prefix, ...(onRequest ? { onRequest } : {}),
+  });
+  const counted = (tallies: DeliveryTally[]) => tallies
+    .map((t) => `${t.department}|${t.school}|${t.state}|${t.acknowledged}|${t.excused}|${t.opened}=${t.count}`).sort();
+
+  it('when two instances add, claim, send, open, excuse and acknowledge at once, then the kept counts equal a count of the records', async () => {
+    const prefix = `t${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    const a = await createAzureTableAcknowledgementStore(options(prefix));
+    const b = await createAzureTableAcknowledgementStore(options(prefix));
+    const people = Array.from({ length: 240 }, (_, i) => person(i));
+    await a.upsertStaff(people);
+    await a.createCampaign(campaign);
+    const ids = people.map((p) => p.userId);
+    // Both add overlapping halves at once: each person is added once.
+    const added = await Promise.all([a.addDeliveries('c1', ids.slice(0, 160), at(0)), b.addDeliveries('c1', ids.slice(80), at(0))]);
+    expect(added[0] + added[1]).toBe(240);
+    const claimed = (await Promise.all([
+      a.claimDeliveries({ campaignId: 'c1', workerId: 'A', limit: 120, leaseMs: 60_000, now: at(1) }),
+      b.claimDeliveries({ campaignId: 'c1', workerId: 'B', limit: 120, leaseMs: 60_000, now: at(1) }),
+    ])).flatMap((got, i) => got.map((d) => ({ d, store: i === 0 ? a : b, worker: i === 0 ? 'A' : 'B' })));
+    await Promise.all(claimed.map(({ d, store, worker }, i) =>
+      store.completeDelivery('c1', d.userId, worker, { state: i % 10 === 0 ? 'blocked' : 'sent' }, at(2))));
+    const sent = claimed.filter((_, i) => i % 10 !== 0).map(({ d }) => d.userId);
+    // Clicks, reads and excusals race on both instances, some on the same person.
+    await Promise.all(sent.map((userId, i) => {
+      const store = i % 2 ? a : b;
+      if (i % 3 === 0) return store.appendAcknowledgement({ ...ackOf(people, userId), acknowledgedAt: at(3) });
+      if (i % 3 === 1) return Promise.all([store.markOpened('c1', userId, at(3)), (i % 2 ? b : a).setExcused('c1', userId, { by: 'owner', at: at(3) })]);
+      return store.markOpened('c1', userId, at(3));
+    }));
+    const fromRecords = tallyRecords(campaign, await a.listDeliveries('c1'), new Map(people.map((p) => [p.userId, p])), await a.listAcknowledgements('social-media', 'v1'));
+    expect(counted(await b.tallyDeliveries('c1'))).toEqual(counted(fromRecords));
+    expect((await a.tallyDeliveries('c1')).reduce((n, t) => n + t.count, 0)).toBe(240);
+    const outstanding = (await a.listDeliveries('c1')).filter((d) => d.state === 'sent' && !d.excusedAt).map((d) => d.userId)
+      .filter((id) => !sent.filter((_, i) => i % 3 === 0).includes(id));
+    expect(await a.listOutstanding('c1')).toEqual(outstanding.sort());
+  });
+
+  it('when the owner asks for status, then it costs the same few requests at 40 and at 400 people', async () => {
+    const cost = async (n: number) => {
+      let requests = 0;
+      const prefix = `t${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+      const store = await createAzureTableAcknowledgementStore(options(prefix, () => { requests += 1; }));
+      const people = Array.from({ length: n }, (_, i) => person(i));
+      await store.upsertStaff(people);
+      await store.createCampaign(campaign);
+      await store.addDeliveries('c1', people.map((p) => p.userId), at(0));
+      requests = 0;
+      const tallies = await store.tallyDeliveries('c1');
+      expect(tallies.reduce((sum, t) => sum + t.count, 0)).toBe(n);
+      return requests;
+    };
+    const small = await cost(40);
+    expect(small).toBeLessThanOrEqual(2);
+    expect(await cost(400)).toBe(small);
+  });
+
+  it('when a campaign was created before counts were kept, then its status is still counted from the records', async () => {
+    const prefix = `t${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    const store = await createAzureTableAcknowledgementStore(options(prefix));
+    await store.upsertStaff([person(1), person(2)]);
+    await store.createCampaign(campaign);
+    // The campaign row as an earlier version wrote it: no tallied flag.
+    const campaigns = TableClient.fromConnectionString(azurite.connectionString, `${prefix}Campaigns`, { allowInsecureConnection: true });
+    await campaigns.updateEntity({ partitionKey: 'campaign', rowKey: 'c1', tallied: false }, 'Merge');
+    await store.addDeliveries('c1', ['p0001', 'p0002'], at(0));
+    await store.appendAcknowledgement({ ...ackOf([person(1)], 'p0001'), acknowledgedAt: at(3) });
+    // Counted from the records, a move of department shows at once (kept counts keep the one they were added under).
+    await store.upsertStaff([{ ...person(1), department: 'Drama' }]);
+    expect(counted(await store.tallyDeliveries('c1'))).toEqual([
+      'Drama|North|pending|true|false|false=1', 'Science|South|pending|false|false|false=1',
+    ].sort());
+  });
+});
+
+function ackOf(people: readonly StaffMember[], userId: string): Acknowledgement {
+  const p = people.find((m) => m.userId === userId)!;
+  return {
+    policyId: 'social-media', versionHash: 'v1', userId, userPrincipalName: p.userPrincipalName, displayName: p.displayName,
+    ...(p.department ? { department: p.department } : {}), campaignId: 'c1', acknowledgedAt: '', channel: 'teams',
+  };
+}

@@ -41,7 +41,7 @@ export interface AcknowledgeDeps {
 
 /**
  * Creates the acknowledge use case: records once, never twice, and never for a replaced version. A click reads the
- * person's staff record and appends the acknowledgement; the version and campaign come from `current`, read afresh
+ * person as recorded for the campaign (their delivery, else their staff record) and appends the acknowledgement; the version and campaign come from `current`, read afresh
  * when the card is newer than what is kept. A repeated click answered before by this instance costs no store call
  * at all: an acknowledgement never changes once recorded.
  */
@@ -69,7 +69,7 @@ export function createAcknowledgePolicy(deps: AcknowledgeDeps) {
     const known = seen.get(id);
     if (known) return { kind: 'alreadyRecorded', acknowledgement: known, version, ...(campaign ? { campaign } : {}) };
 
-    const staff = await store.getStaff(request.user.userId);
+    const staff = await store.getRecipient(campaign?.id, request.user.userId);
     const ack: Acknowledgement = {
       policyId: version.policyId,
       versionHash: version.versionHash,

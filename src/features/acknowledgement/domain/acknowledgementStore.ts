@@ -75,6 +75,11 @@ export interface AcknowledgementStore {
   upsertStaff(members: readonly StaffMember[]): Promise<void>;
   /** One member of staff. */
   getStaff(userId: string): Promise<StaffMember | undefined>;
+  /**
+   * Who an acknowledgement in a campaign is recorded under: the person as the store recorded them when they were added to
+   * it (Table storage then marks their delivery without reading it again), else their staff record.
+   */
+  getRecipient(campaignId: string | undefined, userId: string): Promise<StaffMember | undefined>;
   /** Every member of staff the store knows, active or not. */
   listStaff(): Promise<StaffMember[]>;
   /**

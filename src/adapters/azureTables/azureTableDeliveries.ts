@@ -1,0 +1,294 @@
+import { TableClient, odata } from '@azure/data-tables';
+import { randomInt } from 'node:crypto';
+import {
+  AcknowledgementStore, ClaimRequest, DeliveryCounts, DeliveryOutcome, DeliveryTally, ExportRecord, emptyDeliveryCounts,
+} from '../../features/acknowledgement/domain/acknowledgementStore';
+import { Delivery, DeliveryState, StaffMember, UNREACHED_DELIVERY_STATES } from '../../features/acknowledgement/domain/acknowledgementTypes';
+import { DELIVERY_SHARDS, Entity, ackPartition, key, newDeliveryEntity, opt, toCampaign, toDelivery, toStaff } from './azureTableAcknowledgementEntities';
+import { TableAccess, TableName } from './azureTableAccess';
+import { createCampaignViews } from './azureTableCampaignViews';
+import { CountedWrite, DeliveryTallies, comboOf, isTallyRow } from './azureTableDeliveryTallies';
+import { createOutstandingPages } from './azureTablePagedReads';
+
+/** Up to this many recipients are read one by one; more by a range of keys. */
+const SMALL_ADD = 20;
+/** Rows given one shard together when added, so they go to the table with one tally in one transaction. */
+const ADD_CHUNK = 99;
+/** Etags of deliveries this instance claimed, so completing one takes one conditional write, not a read first. */
+const HELD_LIMIT = 20_000;
+/** Deliveries read for a click, kept for the acknowledgement that follows it. */
+const FETCHED_LIMIT = 1_000;
+
+type CampaignReader = Pick<AcknowledgementStore, 'getCampaign' | 'listDeliveries' | 'listStaff' | 'listAcknowledgements'>;
+const shardOf = (e: Record<string, unknown>): number => Number(e.shard ?? 0);
+const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * A campaign's deliveries on Table storage. A campaign created by this version is "tallied": its rows carry the
+ * department, school, name and UPN of the person as they were added, and when they acknowledged, and every write that
+ * changes what a row counts under also moves its shard's tally in the same transaction (azureTableDeliveryTallies.ts).
+ * Status and counts then read the tally rows, and the outstanding are a filtered query by key; campaigns from before
+ * are still counted from the records (azureTableCampaignViews.ts).
+ */
+export class AzureTableDeliveries extends TableAccess {
+  private readonly held = new Map<string, { etag: string; workerId: string; row: Record<string, unknown> }>();
+  private readonly fetched = new Map<string, Entity>();
+  private readonly tallies: DeliveryTallies;
+  private readonly views;
+  private readonly outstandingPages;
+
+  constructor(t: Record<TableName, TableClient>, reader: CampaignReader) {
+    super(t);
+    this.tallies = new DeliveryTallies(t.Deliveries);
+    this.views = createCampaignViews(reader);
+    this.outstandingPages = createOutstandingPages((id) => this.views.listOutstanding(id));
+  }
+
+  /** Whether the campaign's counts are kept (created by this version), and the campaign. */
+  private async tallied(campaignId: string): Promise<Entity | undefined> {
+    const e = await this.get('Campaigns', 'campaign', key(campaignId));
+    return e?.tallied === true ? e : undefined;
+  }
+
+  async addDeliveries(campaignId: string, userIds: readonly string[], now: string): Promise<number> {
+    const pk = key(campaignId);
+    const rks = [...new Set(userIds.map(key))].sort(byId);
+    if (rks.length === 0) return 0;
+    const campaign = await this.get('Campaigns', 'campaign', pk);
+    const small = rks.length <= SMALL_ADD;
+    const [existing, staff, acked] = await Promise.all([
+      small ? new Set<string>() : this.keysBetween('Deliveries', pk, rks[0], rks[rks.length - 1]),
+      small ? this.getMany('Staff', 'staff', rks) : this.rowsBetween('Staff', 'staff', rks[0], rks[rks.length - 1]),
+      campaign ? this.acknowledgedAmong(campaign, rks) : new Map<string, string>(),
+    ]);
+    const people = new Map(staff.map((e) => [e.rowKey, toStaff(e)]));
+    const fresh = rks.filter((rk) => !existing.has(rk));
+    let shard = 0;
+    const written = await Promise.all(fresh.map((rk, i) => {
+      // One shard per chunk, so the chunk and its tally commit together; chunks spread over the shards.
+      if (i % ADD_CHUNK === 0) shard = randomInt(DELIVERY_SHARDS);
+      const m: StaffMember | undefined = people.get(rk);
+      const fields = {
+        ...newDeliveryEntity(pk, rk, now), shard, department: m?.department ?? '', school: m?.school ?? '',
+        upn: m?.userPrincipalName ?? '', displayName: m?.displayName ?? '', acknowledgedAt: acked.get(rk) ?? '',
+      };
+      return this.tallies.write(pk, shard, { rowKey: rk, after: comboOf(fields), fields });
+    }));
+    return written.filter((etag) => etag !== undefined).length;
+  }
+
+  /** When each of these people acknowledged in a way that counts for the campaign: in it, or after it started. */
+  private async acknowledgedAmong(campaign: Entity, rks: readonly string[]): Promise<Map<string, string>> {
+    const c = toCampaign(campaign);
+    const pk = ackPartition(c.policyId, c.versionHash);
+    const wanted = new Set(rks);
+    const filter = odata`PartitionKey eq ${pk} and RowKey ge ${`${rks[0]}|`} and RowKey lt ${`${rks[rks.length - 1]}}`}`;
+    const out = new Map<string, string>();
+    for (const a of await this.list('Acks', filter, ['RowKey', 'acknowledgedAt', 'campaignId'])) {
+      const rk = String(a.rowKey ?? '').split('|')[0];
+      const at = String(a.acknowledgedAt);
+      if (!wanted.has(rk) || !(a.campaignId === c.id || at >= c.startedAt)) continue;
+      const first = out.get(rk);
+      if (first === undefined || at < first) out.set(rk, at);
+    }
+    return out;
+  }
+
+  private async keysBetween(table: TableName, pk: string, from: string, to: string): Promise<Set<string>> {
+    const rows = await this.list(table, odata`PartitionKey eq ${pk} and RowKey ge ${from} and RowKey le ${to}`, ['RowKey']);
+    return new Set(rows.map((e) => String(e.rowKey)));
+  }
+
+  private rowsBetween(table: TableName, pk: string, from: string, to: string): Promise<Entity[]> {
+    return this.list(table, odata`PartitionKey eq ${pk} and RowKey ge ${from} and RowKey le ${to}`);
+  }
+
+  async claimDeliveries(r: ClaimRequest): Promise<Delivery[]> {
+    if (r.limit <= 0) return [];
+    const pk = key(r.campaignId);
+    const lease = new Date(Date.parse(r.now) + r.leaseMs).toISOString();
+    const claimed: Delivery[] = [];
+    const start = randomInt(DELIVERY_SHARDS);
+    for (let i = 0; i < DELIVERY_SHARDS && claimed.length < r.limit; i++) {
+      const shard = (start + i) % DELIVERY_SHARDS;
+      const candidates = await this.claimable(pk, shard, r.now, r.limit - claimed.length);
+      // Written together with the shard's tally; one claimed by another sender meanwhile is theirs (refused, skipped).
+      const results = await Promise.all(candidates.map(async (e) => {
+        const attempts = Number(e.attempts ?? 0) + 1;
+        const change = { state: 'claimed', claimedBy: r.workerId, leaseUntil: lease, attempts, updatedAt: r.now };
+        const row = { ...e, ...change };
+        const etag = await this.tallies.write(pk, shard, { rowKey: e.rowKey, etag: e.etag, before: comboOf(e), after: comboOf(row), fields: change });
+        if (etag === undefined) return undefined;
+        this.hold(`${pk}\n${e.rowKey}`, { etag, workerId: r.workerId, row });
+        return toDelivery(row);
+      }));
+      for (const d of results) if (d && claimed.length < r.limit) claimed.push(d);
+    }
+    return claimed;
+  }
+
+  private async claimable(pk: string, shard: number, now: string, want: number): Promise<Entity[]> {
+    const filter = odata`PartitionKey eq ${pk} and shard eq ${shard} and ((state eq ${'pending'} and notBefore le ${now}) or (state eq ${'claimed'} and leaseUntil le ${now}))`;
+    const out: Entity[] = [];
+    const pages = this.t.Deliveries.listEntities<Record<string, unknown>>({ queryOptions: { filter } }).byPage({ maxPageSize: Math.min(1000, want) });
+    for await (const page of pages) {
+      out.push(...(page as Entity[]));
+      if (out.length >= want) break;
+    }
+    return out.slice(0, want);
+  }
+
+  private hold(id: string, h: { etag: string; workerId: string; row: Record<string, unknown> }): void {
+    if (this.held.size >= HELD_LIMIT) this.held.delete(this.held.keys().next().value as string);
+    this.held.set(id, h);
+  }
+
+  /** Writes a change to a row read as `e` with its tally; false when the row changed meanwhile. */
+  private async counted(pk: string, e: Record<string, unknown> & { rowKey: string; etag: string }, change: Record<string, unknown>): Promise<boolean> {
+    const w: CountedWrite = { rowKey: e.rowKey, etag: e.etag, before: comboOf(e), after: comboOf({ ...e, ...change }), fields: change };
+    return (await this.tallies.write(pk, shardOf(e), w)) !== undefined;
+  }
+
+  /** Reads a row and writes what `change` returns with its tally, retrying while others change it meanwhile. */
+  private async mergeCounted(pk: string, rk: string, change: (e: Entity) => Record<string, unknown> | undefined, first?: Entity): Promise<boolean> {
+    for (let tries = 0; tries < 5; tries++) {
+      const e = tries === 0 && first ? first : await this.get('Deliveries', pk, rk);
+      if (!e) return false;
+      const patch = change(e);
+      if (!patch) return false;
+      if (await this.counted(pk, e, patch)) return true;
+    }
+    return false;
+  }
+
+  /** Applies a change to a delivery this worker holds; false when not held. */
+  private async changeHeld(campaignId: string, userId: string, workerId: string, change: Record<string, unknown>): Promise<boolean> {
+    const pk = key(campaignId);
+    const rk = key(userId);
+    const held = this.held.get(`${pk}\n${rk}`);
+    this.held.delete(`${pk}\n${rk}`);
+    // Unchanged since this worker claimed it (the etag matches), so it still holds it: one write suffices.
+    if (held && held.workerId === workerId && (await this.counted(pk, { ...held.row, rowKey: rk, etag: held.etag }, change))) return true;
+    return this.mergeCounted(pk, rk, (e) => (e.state === 'claimed' && e.claimedBy === workerId ? change : undefined));
+  }
+
+  completeDelivery(campaignId: string, userId: string, workerId: string, o: DeliveryOutcome, now: string): Promise<boolean> {
+    return this.changeHeld(campaignId, userId, workerId, {
+      state: o.state, reason: o.reason ?? '', activityId: o.activityId ?? '', conversationId: o.conversationId ?? '',
+      claimedBy: '', leaseUntil: '', updatedAt: now, ...(o.state === 'sent' ? { sentAt: now } : {}),
+    });
+  }
+
+  deferDelivery(campaignId: string, userId: string, workerId: string, notBefore: string, reason: string, now: string): Promise<boolean> {
+    return this.changeHeld(campaignId, userId, workerId, { state: 'pending', notBefore, reason, claimedBy: '', leaseUntil: '', updatedAt: now });
+  }
+
+  requeueDelivery(campaignId: string, userId: string, now: string): Promise<boolean> {
+    return this.mergeCounted(key(campaignId), key(userId), (e) => (UNREACHED_DELIVERY_STATES.includes(e.state as DeliveryState)
+      ? { state: 'pending', notBefore: '', updatedAt: now } : undefined));
+  }
+
+  async getDelivery(campaignId: string, userId: string): Promise<Delivery | undefined> {
+    const e = await this.get('Deliveries', key(campaignId), key(userId));
+    return e ? toDelivery(e) : undefined;
+  }
+
+  /**
+   * The person as recorded on their delivery when they were added, keeping the row for the acknowledgement that
+   * follows; undefined when they have no delivery or it predates recording them.
+   */
+  async recipient(campaignId: string, userId: string): Promise<StaffMember | undefined> {
+    const e = await this.get('Deliveries', key(campaignId), key(userId));
+    if (!e || !opt(e.upn)) return undefined;
+    if (this.fetched.size >= FETCHED_LIMIT) this.fetched.delete(this.fetched.keys().next().value as string);
+    this.fetched.set(`${e.partitionKey}\n${e.rowKey}`, e);
+    return {
+      userId, userPrincipalName: String(e.upn), displayName: String(e.displayName),
+      ...(opt(e.department) ? { department: String(e.department) } : {}), ...(opt(e.school) ? { school: String(e.school) } : {}),
+      active: true, source: 'graph', updatedAt: String(e.updatedAt),
+    };
+  }
+
+  /** Marks a person's delivery in a campaign as acknowledged at `at`, unless it already is; with its tally. */
+  markAcknowledged(campaignId: string, userId: string, at: string): Promise<boolean> {
+    const pk = key(campaignId);
+    const rk = key(userId);
+    const first = this.fetched.get(`${pk}\n${rk}`);
+    this.fetched.delete(`${pk}\n${rk}`);
+    return this.mergeCounted(pk, rk, (e) => (opt(e.acknowledgedAt) ? undefined : { acknowledgedAt: at }), first);
+  }
+
+  async listDeliveries(campaignId: string): Promise<Delivery[]> {
+    return (await this.list('Deliveries', odata`PartitionKey eq ${key(campaignId)}`)).filter((e) => !isTallyRow(e.rowKey)).map(toDelivery)
+      .sort((a, b) => byId(a.userId, b.userId));
+  }
+
+  async countDeliveries(campaignId: string): Promise<DeliveryCounts> {
+    const counts = emptyDeliveryCounts();
+    if (await this.tallied(campaignId)) {
+      for (const t of await this.tallies.read(key(campaignId))) counts[t.state] += t.count;
+      return counts;
+    }
+    for (const e of await this.list('Deliveries', odata`PartitionKey eq ${key(campaignId)}`, ['state'])) {
+      if (typeof e.state === 'string') counts[e.state as DeliveryState] += 1;
+    }
+    return counts;
+  }
+
+  async tallyDeliveries(campaignId: string): Promise<DeliveryTally[]> {
+    return (await this.tallied(campaignId)) ? this.tallies.read(key(campaignId)) : this.views.tallyDeliveries(campaignId);
+  }
+
+  exportRecords(campaignId: string, pageSize: number): AsyncIterable<ExportRecord[]> { return this.views.exportRecords(campaignId, pageSize); }
+
+  async listOutstanding(campaignId: string): Promise<string[]> {
+    if (!(await this.tallied(campaignId))) return this.views.listOutstanding(campaignId);
+    const out: string[] = [];
+    for (let page = await this.outstandingAfter(campaignId, '', 1000); page.length > 0; page = await this.outstandingAfter(campaignId, out[out.length - 1], 1000)) {
+      out.push(...page);
+    }
+    return out;
+  }
+
+  async listOutstandingPage(campaignId: string, after: string, limit: number): Promise<string[]> {
+    return (await this.tallied(campaignId)) ? this.outstandingAfter(campaignId, after, limit) : this.outstandingPages(campaignId, after, limit);
+  }
+
+  /** Sent, not acknowledged, not excused, after `after` in key order: a query the table answers, not a scan here. */
+  private async outstandingAfter(campaignId: string, after: string, limit: number): Promise<string[]> {
+    const filter = odata`PartitionKey eq ${key(campaignId)} and RowKey gt ${after === '' ? '' : key(after)} and state eq ${'sent'} and acknowledgedAt eq ${''} and excusedAt eq ${''}`;
+    const pages = this.t.Deliveries.listEntities<Record<string, unknown>>({ queryOptions: { filter, select: ['RowKey'] } }).byPage({ maxPageSize: limit });
+    const out: string[] = [];
+    for await (const page of pages) {
+      for (const e of page) if (out.length < limit) out.push(decodeURIComponent(String(e.rowKey)));
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  markReminded(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean> {
+    const threshold = new Date(Date.parse(now) - minIntervalMs).toISOString();
+    return this.mergeUnderEtag('Deliveries', key(campaignId), key(userId), (e) => {
+      const last = opt(e.lastRemindedAt);
+      return last !== undefined && last > threshold ? undefined : { lastRemindedAt: now, remindCount: Number(e.remindCount ?? 0) + 1, updatedAt: now };
+    });
+  }
+
+  markDigested(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean> {
+    const threshold = new Date(Date.parse(now) - minIntervalMs).toISOString();
+    return this.mergeUnderEtag('Deliveries', key(campaignId), key(userId), (e) => {
+      const last = opt(e.lastDigestAt);
+      return last !== undefined && last > threshold ? undefined : { lastDigestAt: now, updatedAt: now };
+    });
+  }
+
+  setExcused(campaignId: string, userId: string, excused: { by: string; at: string } | null): Promise<boolean> {
+    return this.mergeCounted(key(campaignId), key(userId), (e) => ({
+      excusedAt: excused?.at ?? '', excusedBy: excused?.by ?? '', updatedAt: excused?.at ?? String(e.updatedAt),
+    }));
+  }
+
+  markOpened(campaignId: string, userId: string, at: string): Promise<boolean> {
+    return this.mergeCounted(key(campaignId), key(userId), (e) => (e.state !== 'sent' || opt(e.openedAt) !== undefined ? undefined : { openedAt: at, updatedAt: at }));
+  }
+}

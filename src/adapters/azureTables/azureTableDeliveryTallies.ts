@@ -1,0 +1,214 @@
+import { TableClient, TransactionAction, odata } from '@azure/data-tables';
+import { DeliveryTally } from '../../features/acknowledgement/domain/acknowledgementStore';
+import { DeliveryState } from '../../features/acknowledgement/domain/acknowledgementTypes';
+import { Entity, opt } from './azureTableAcknowledgementEntities';
+import { statusOf } from './azureTableAccess';
+
+/**
+ * Kept counts of a campaign's deliveries on Table storage, so an owner's status reads a few rows at 40 staff and at
+ * 50,000. Each delivery counts under one combination (department, school, state, acknowledged, excused, opened); the
+ * counts live in tally rows in the campaign's own partition of the Deliveries table, one per delivery shard, and every
+ * write that changes a delivery's combination goes in one entity-group transaction with its shard's tally row, under
+ * the etags of both: the counts and the rows can never disagree, whichever instance writes.
+ *
+ * Writes to one shard are queued per instance and committed together (up to 99 rows and the tally in a transaction), so
+ * a burst of clicks or claims costs one request per batch, and the tally row's etag is kept from this instance's last
+ * commit instead of read before each write.
+ */
+
+/** Tally rows' keys start with '$', which an encoded id (encodeURIComponent) never does. */
+const TALLY_PREFIX = '$tally|';
+const TALLY_END = '$tally}';
+/** A transaction holds at most 100 operations: 99 deliveries and their tally. */
+const ROWS_PER_COMMIT = 99;
+/** Table string properties hold 64 KiB (32,768 UTF-16 characters); counts are split into parts under that. */
+const PART_CHARS = 30_000;
+/** Tally rows whose etag this instance keeps, least recently used dropped first. */
+const KEPT_TALLIES = 2_000;
+
+export const tallyRowKey = (shard: number): string => `${TALLY_PREFIX}${String(shard).padStart(2, '0')}`;
+/** Whether a row of a Deliveries partition is a tally, not a delivery. */
+export const isTallyRow = (rowKey: unknown): boolean => typeof rowKey === 'string' && rowKey.startsWith('$');
+
+/** The combination a delivery row counts under. */
+export function comboOf(e: Record<string, unknown>): string {
+  return JSON.stringify([
+    String(e.department ?? ''), String(e.school ?? ''), String(e.state), opt(e.acknowledgedAt) !== undefined,
+    opt(e.excusedAt) !== undefined, opt(e.openedAt) !== undefined,
+  ]);
+}
+
+/** One delivery row written with the tally it moves. */
+export interface CountedWrite {
+  rowKey: string;
+  /** The row's etag when it is changed (merged); absent when it is created. */
+  etag?: string;
+  /** The combination it counted under before; absent when it is created. */
+  before?: string;
+  /** The combination it counts under after. */
+  after: string;
+  /** The properties merged, or the whole row created. */
+  fields: Record<string, unknown>;
+}
+
+/** The new etag of the row, or undefined when it was not written: changed meanwhile (412), gone (404) or there (409). */
+export type CountedResult = string | undefined;
+
+interface Tally { etag?: string; counts: Map<string, number> }
+interface Waiting { write: CountedWrite; resolve: (r: CountedResult) => void; reject: (e: unknown) => void }
+
+export class DeliveryTallies {
+  private readonly kept = new Map<string, Tally>();
+  private readonly queues = new Map<string, Waiting[]>();
+
+  constructor(private readonly table: TableClient) {}
+
+  /** Writes one delivery row with its shard's tally; queued behind this instance's other writes to that shard. */
+  write(pk: string, shard: number, write: CountedWrite): Promise<CountedResult> {
+    return new Promise((resolve, reject) => {
+      const id = `${pk}\n${shard}`;
+      const queue = this.queues.get(id);
+      if (queue) {
+        queue.push({ write, resolve, reject });
+        return;
+      }
+      this.queues.set(id, [{ write, resolve, reject }]);
+      void this.drain(id, pk, shard);
+    });
+  }
+
+  /** The campaign's counts, summed over its shards' tally rows (no zero rows). */
+  async read(pk: string): Promise<DeliveryTally[]> {
+    const sum = new Map<string, number>();
+    const rows = this.table.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: odata`PartitionKey eq ${pk} and RowKey ge ${TALLY_PREFIX} and RowKey lt ${TALLY_END}` },
+    });
+    for await (const row of rows) for (const [k, n] of unpack(row)) sum.set(k, (sum.get(k) ?? 0) + n);
+    const out: DeliveryTally[] = [];
+    for (const [k, count] of sum) {
+      if (count <= 0) continue;
+      const [department, school, state, acknowledged, excused, opened] = JSON.parse(k) as [string, string, DeliveryState, boolean, boolean, boolean];
+      out.push({ ...(department ? { department } : {}), ...(school ? { school } : {}), state, acknowledged, excused, opened, count });
+    }
+    return out;
+  }
+
+  private async drain(id: string, pk: string, shard: number): Promise<void> {
+    const queue = this.queues.get(id)!;
+    try {
+      while (queue.length > 0) {
+        // One row at most once per commit: a second change to it was read before the first committed, so goes next.
+        const batch: Waiting[] = [];
+        const rows = new Set<string>();
+        for (let i = 0; i < queue.length && batch.length < ROWS_PER_COMMIT;) {
+          if (rows.has(queue[i].write.rowKey)) { i++; continue; }
+          rows.add(queue[i].write.rowKey);
+          batch.push(...queue.splice(i, 1));
+        }
+        await this.commitOrSplit(pk, shard, batch);
+      }
+    } finally {
+      this.queues.delete(id);
+    }
+  }
+
+  private async commitOrSplit(pk: string, shard: number, batch: Waiting[]): Promise<void> {
+    try {
+      if (batch.length > 1) {
+        const etags = await this.commit(pk, shard, batch.map((w) => w.write));
+        if (etags) {
+          batch.forEach((w, i) => w.resolve(etags[i]));
+          return;
+        }
+      }
+      // One of several failed (or there was one): each on its own, so only the stale one is refused.
+      for (const w of batch) w.resolve(await this.commitOne(pk, shard, w.write));
+    } catch (err) {
+      for (const w of batch) w.reject(err);
+    }
+  }
+
+  /** One row with the tally, retrying while the tally (not the row) was what changed meanwhile. */
+  private async commitOne(pk: string, shard: number, write: CountedWrite): Promise<CountedResult> {
+    for (let tries = 0; tries < 8; tries++) {
+      const used = this.kept.get(`${pk}\n${shard}`)?.etag;
+      const etags = await this.commit(pk, shard, [write]);
+      if (etags) return etags[0];
+      const fresh = await this.readTally(pk, shard);
+      if (fresh.etag === used) return undefined;
+    }
+    return undefined;
+  }
+
+  /** Submits the rows and the tally in one transaction: their new etags, or undefined when any was refused. */
+  private async commit(pk: string, shard: number, writes: readonly CountedWrite[]): Promise<string[] | undefined> {
+    const id = `${pk}\n${shard}`;
+    const tally = this.kept.get(id) ?? (await this.readTally(pk, shard));
+    const counts = new Map(tally.counts);
+    for (const w of writes) {
+      if (w.before === w.after) continue;
+      if (w.before !== undefined) bump(counts, w.before, -1);
+      bump(counts, w.after, 1);
+    }
+    const actions: TransactionAction[] = writes.map((w) => (w.etag === undefined
+      ? ['create', { partitionKey: pk, rowKey: w.rowKey, ...w.fields }]
+      : ['update', { partitionKey: pk, rowKey: w.rowKey, ...w.fields }, 'Merge', { etag: w.etag }]));
+    const row = { partitionKey: pk, rowKey: tallyRowKey(shard), ...pack(counts) };
+    actions.push(tally.etag === undefined ? ['create', row] : ['update', row, 'Replace', { etag: tally.etag }]);
+    try {
+      const res = await this.table.submitTransaction(actions);
+      const etags = res.subResponses.map((r) => r.etag ?? '');
+      this.keep(id, { etag: etags[etags.length - 1], counts });
+      return etags.slice(0, writes.length);
+    } catch (err) {
+      const status = statusOf(err);
+      if (status === 412 || status === 409 || status === 404) {
+        this.kept.delete(id);
+        return undefined;
+      }
+      throw err;
+    }
+  }
+
+  private async readTally(pk: string, shard: number): Promise<Tally> {
+    let tally: Tally;
+    try {
+      const row = (await this.table.getEntity<Record<string, unknown>>(pk, tallyRowKey(shard))) as Entity;
+      tally = { etag: row.etag, counts: unpack(row) };
+    } catch (err) {
+      if (statusOf(err) !== 404) throw err;
+      tally = { counts: new Map() };
+    }
+    this.keep(`${pk}\n${shard}`, tally);
+    return tally;
+  }
+
+  private keep(id: string, tally: Tally): void {
+    this.kept.delete(id);
+    if (this.kept.size >= KEPT_TALLIES) this.kept.delete(this.kept.keys().next().value as string);
+    this.kept.set(id, tally);
+  }
+}
+
+function bump(counts: Map<string, number>, combo: string, by: number): void {
+  const n = (counts.get(combo) ?? 0) + by;
+  if (n === 0) counts.delete(combo);
+  else counts.set(combo, n);
+}
+
+/** Counts as properties: `parts` and part0, part1, ... each under the property size limit. */
+function pack(counts: Map<string, number>): Record<string, unknown> {
+  const text = JSON.stringify([...counts]);
+  const out: Record<string, unknown> = {};
+  let parts = 0;
+  for (let i = 0; i < text.length || parts === 0; i += PART_CHARS) out[`part${parts++}`] = text.slice(i, i + PART_CHARS);
+  out.parts = parts;
+  return out;
+}
+
+function unpack(row: Record<string, unknown>): Map<string, number> {
+  const parts = Number(row.parts ?? 0);
+  let text = '';
+  for (let i = 0; i < parts; i++) text += String(row[`part${i}`] ?? '');
+  return new Map(text ? (JSON.parse(text) as [string, number][]) : []);
+}
