@@ -156,6 +156,9 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
   markReminded(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean> {
     return this.deliveries.markReminded(campaignId, userId, now, minIntervalMs);
   }
+  markRemindedMany(campaignId: string, userIds: readonly string[], now: string, minIntervalMs: number): Promise<string[]> {
+    return this.deliveries.markRemindedMany(campaignId, userIds, now, minIntervalMs);
+  }
   markDigested(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean> {
     return this.deliveries.markDigested(campaignId, userId, now, minIntervalMs);
   }

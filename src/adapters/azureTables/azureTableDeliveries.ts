@@ -5,7 +5,7 @@ import {
 } from '../../features/acknowledgement/domain/acknowledgementStore';
 import { Delivery, DeliveryState, StaffMember, UNREACHED_DELIVERY_STATES } from '../../features/acknowledgement/domain/acknowledgementTypes';
 import { DELIVERY_SHARDS, Entity, ackPartition, key, newDeliveryEntity, opt, toCampaign, toDelivery, toStaff } from './azureTableAcknowledgementEntities';
-import { TableAccess, TableName } from './azureTableAccess';
+import { BATCH, TableAccess, TableName, statusOf } from './azureTableAccess';
 import { createCampaignViews } from './azureTableCampaignViews';
 import { CountedWrite, DeliveryTallies, comboOf, isTallyRow } from './azureTableDeliveryTallies';
 import { createOutstandingPages } from './azureTablePagedReads';
@@ -18,6 +18,8 @@ const ADD_CHUNK = 99;
 const HELD_LIMIT = 20_000;
 /** Deliveries read for a click, kept for the acknowledgement that follows it. */
 const FETCHED_LIMIT = 1_000;
+/** Outstanding deliveries listed for a reminder pass, kept for the marks that follow the page. */
+const LISTED_LIMIT = 5_000;
 
 type CampaignReader = Pick<AcknowledgementStore, 'getCampaign' | 'listDeliveries' | 'listStaff' | 'listAcknowledgements'>;
 const shardOf = (e: Record<string, unknown>): number => Number(e.shard ?? 0);
@@ -33,6 +35,7 @@ const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 export class AzureTableDeliveries extends TableAccess {
   private readonly held = new Map<string, { etag: string; workerId: string; row: Record<string, unknown> }>();
   private readonly fetched = new Map<string, Entity>();
+  private readonly listed = new Map<string, Entity>();
   private readonly tallies: DeliveryTallies;
   private readonly views;
   private readonly outstandingPages;
@@ -257,13 +260,54 @@ export class AzureTableDeliveries extends TableAccess {
   /** Sent, not acknowledged, not excused, after `after` in key order: a query the table answers, not a scan here. */
   private async outstandingAfter(campaignId: string, after: string, limit: number): Promise<string[]> {
     const filter = odata`PartitionKey eq ${key(campaignId)} and RowKey gt ${after === '' ? '' : key(after)} and state eq ${'sent'} and acknowledgedAt eq ${''} and excusedAt eq ${''}`;
-    const pages = this.t.Deliveries.listEntities<Record<string, unknown>>({ queryOptions: { filter, select: ['RowKey'] } }).byPage({ maxPageSize: limit });
+    const select = ['RowKey', 'lastRemindedAt', 'remindCount'];
+    const pages = this.t.Deliveries.listEntities<Record<string, unknown>>({ queryOptions: { filter, select } }).byPage({ maxPageSize: limit });
     const out: string[] = [];
     for await (const page of pages) {
-      for (const e of page) if (out.length < limit) out.push(decodeURIComponent(String(e.rowKey)));
+      for (const e of page) {
+        if (out.length >= limit) break;
+        out.push(decodeURIComponent(String(e.rowKey)));
+        // Kept for the reminder marks that follow a page: one transaction for the page, no read per person.
+        if (this.listed.size >= LISTED_LIMIT) this.listed.delete(this.listed.keys().next().value as string);
+        this.listed.set(`${key(campaignId)}\n${String(e.rowKey)}`, e as Entity);
+      }
       if (out.length >= limit) break;
     }
     return out;
+  }
+
+  async markRemindedMany(campaignId: string, userIds: readonly string[], now: string, minIntervalMs: number): Promise<string[]> {
+    const pk = key(campaignId);
+    const threshold = new Date(Date.parse(now) - minIntervalMs).toISOString();
+    const due = (e: Record<string, unknown>) => { const last = opt(e.lastRemindedAt); return last === undefined || last <= threshold; };
+    const marked = new Set<string>();
+    const unlisted: string[] = [];
+    const listed: Entity[] = [];
+    for (const id of userIds) {
+      const e = this.listed.get(`${pk}\n${key(id)}`);
+      this.listed.delete(`${pk}\n${key(id)}`);
+      if (!e) unlisted.push(id);
+      else if (due(e)) listed.push(e);
+    }
+    for (let i = 0; i < listed.length; i += BATCH) {
+      const chunk = listed.slice(i, i + BATCH);
+      try {
+        await this.t.Deliveries.submitTransaction(chunk.map((e) => ['update', {
+          partitionKey: pk, rowKey: e.rowKey, lastRemindedAt: now, remindCount: Number(e.remindCount ?? 0) + 1, updatedAt: now,
+        }, 'Merge', { etag: e.etag }]));
+        for (const e of chunk) marked.add(decodeURIComponent(e.rowKey));
+      } catch (err) {
+        // Someone in it changed since the page was read (acknowledged, reminded elsewhere): each on its own, read afresh.
+        if (statusOf(err) !== 412 && statusOf(err) !== 404) throw err;
+        unlisted.push(...chunk.map((e) => decodeURIComponent(e.rowKey)));
+      }
+    }
+    for (let i = 0; i < unlisted.length; i += 16) {
+      const ids = unlisted.slice(i, i + 16);
+      const results = await Promise.all(ids.map((id) => this.markReminded(campaignId, id, now, minIntervalMs)));
+      ids.forEach((id, j) => { if (results[j]) marked.add(id); });
+    }
+    return userIds.filter((id) => marked.has(id));
   }
 
   markReminded(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean> {

@@ -308,6 +308,11 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
     return this.stmt.remind.run({ now, threshold, campaign: campaignId, user: userId }).changes > 0;
   }
 
+  async markRemindedMany(campaignId: string, userIds: readonly string[], now: string, minIntervalMs: number): Promise<string[]> {
+    const threshold = new Date(Date.parse(now) - minIntervalMs).toISOString();
+    return this.db.transaction(() => userIds.filter((user) => this.stmt.remind.run({ now, threshold, campaign: campaignId, user }).changes > 0))();
+  }
+
   async markOpened(campaignId: string, userId: string, at: string): Promise<boolean> {
     return this.stmt.opened.run({ at, campaign: campaignId, user: userId }).changes > 0;
   }

@@ -207,6 +207,30 @@ export function describeAcknowledgementStoreContract(name: string, factory: Stor
       expect(await store.markReminded('c1', 'nobody', at(0), day)).toBe(false);
     });
 
+    it('when a page of outstanding people is marked for reminders, then each due one is marked once, even if one acknowledged meanwhile', async () => {
+      await store.upsertStaff([1, 2, 3, 4].map((n) => staff(n)));
+      await store.createCampaign(campaign('c1'));
+      const ids = [1, 2, 3, 4].map((n) => staff(n).userId);
+      await store.addDeliveries('c1', ids, T0);
+      for (const d of await store.claimDeliveries({ campaignId: 'c1', workerId: 'w', limit: 10, leaseMs: 60_000, now: at(1) })) {
+        await store.completeDelivery('c1', d.userId, 'w', { state: 'sent' }, at(2));
+      }
+      const day = 86_400_000;
+      await store.markReminded('c1', ids[3], at(3), 7 * day);
+      const page = await store.listOutstandingPage('c1', '', 10);
+      expect(page).toEqual(ids);
+      // Between the page and the marks, one of them is reminded by another pass (their row changes under the page).
+      await store.markReminded('c1', ids[1], at(4), 7 * day);
+      const marked = await store.markRemindedMany('c1', [...page, 'nobody'], at(5), 7 * day);
+      expect(marked).toEqual([ids[0], ids[2]]);
+      expect(await store.getDelivery('c1', ids[0])).toMatchObject({ remindCount: 1, lastRemindedAt: at(5) });
+      expect(await store.getDelivery('c1', ids[1])).toMatchObject({ remindCount: 1, lastRemindedAt: at(4) });
+      expect(await store.markRemindedMany('c1', page, at(6), 7 * day)).toEqual([]);
+      // A week on, a fresh page, nobody changed under it: all four marked together.
+      expect(await store.markRemindedMany('c1', await store.listOutstandingPage('c1', '', 10), at(8 * day), 7 * day)).toEqual(ids);
+      expect(await store.getDelivery('c1', ids[3])).toMatchObject({ remindCount: 2, lastRemindedAt: at(8 * day) });
+    });
+
     it('when a sent card is read, then the first read is kept; a card not yet sent cannot be read', async () => {
       await store.addDeliveries('c1', ['a', 'b'], T0);
       const claimed = await store.claimDeliveries({ campaignId: 'c1', workerId: 'w', limit: 10, leaseMs: 60_000, now: at(0) });
