@@ -2,7 +2,7 @@
  * Acknowledgement clicks through HTTP, for bench:scale: the product's bot app and restify server (tests/support/botHost)
  * serve /api/messages on loopback with the acknowledgement feature over the bench's store; a forked load generator
  * (its own process, so its CPU is not the bot's) posts `adaptiveCard/action` invokes from `concurrency` people at once
- * (closed loop) and times each answer. Reported: acknowledgements per second, p50/p99 ms, the bot's CPU per click
+ * (closed loop), or at a fixed rate of arrivals (`--rate`, open loop), and times each answer. Reported: acknowledgements per second, p50/p99 ms, the bot's CPU per click
  * (process.cpuUsage of the bot's process; Azurite runs in its own), and on Azure the round trips per click: one first
  * click and one repeated click counted alone, with what they were, then the average over the whole run.
  */
@@ -34,6 +34,11 @@ export interface ClickBenchInput {
   newChatUserId?: string;
   clicks: number;
   concurrency: number;
+  /**
+   * Clicks per second arriving whatever the answers (open loop), each timed from when it was due, so time spent queued
+   * counts; 0 for the closed loop of `concurrency` clickers, whose latency follows from how many are in flight.
+   */
+  rate?: number;
   repeatShare: number;
 }
 
@@ -102,7 +107,8 @@ export async function measureClicks(input: ClickBenchInput): Promise<Record<stri
     for (let i = 0; order.length < input.clicks; i++) order.push(firsts[(i * 7919) % firsts.length]);
     input.requests?.reset();
     const cpu0 = process.cpuUsage();
-    const child = fork(__filename, ['--click-client', host.botUrl, JSON.stringify(data), String(input.concurrency)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(__filename, ['--click-client', host.botUrl, JSON.stringify(data), String(input.concurrency), String(input.rate ?? 0)],
+      { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const report = await new Promise<ClientReport>((resolve, reject) => {
       child.once('message', (m) => resolve(m as ClientReport));
       child.once('exit', (code) => reject(new Error(`click client exited ${code}`)));
@@ -111,7 +117,8 @@ export async function measureClicks(input: ClickBenchInput): Promise<Record<stri
     const cpu = process.cpuUsage(cpu0);
     const latencies = report.latencies.sort((a, b) => a - b);
     out.push({
-      op: 'acknowledgements through HTTP', clicks: order.length, firstClicks: firsts.length, concurrency: input.concurrency,
+      op: input.rate ? `acknowledgements through HTTP at ${input.rate}/s arriving` : 'acknowledgements through HTTP',
+      clicks: order.length, firstClicks: firsts.length, ...(input.rate ? { offeredPerSecond: input.rate } : { concurrency: input.concurrency }),
       confirmed: report.confirmed, failed: report.failures.length, seconds: report.seconds,
       acksPerSecond: Number((order.length / report.seconds).toFixed(1)),
       p50Ms: Number(quantile(latencies, 0.5).toFixed(1)), p99Ms: Number(quantile(latencies, 0.99).toFixed(1)),
@@ -125,15 +132,30 @@ export async function measureClicks(input: ClickBenchInput): Promise<Record<stri
   return out;
 }
 
-/** The forked load generator: `concurrency` clickers take the next click in the order until none is left. */
-async function runClient(url: string, data: Record<string, string>, concurrency: number, order: string[]): Promise<void> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+/**
+ * The forked load generator: `concurrency` clickers take the next click in the order until none is left; or, with a
+ * rate, click n is sent at n / rate seconds whether or not earlier ones were answered, and timed from then.
+ */
+async function runClient(url: string, data: Record<string, string>, concurrency: number, rate: number, order: string[]): Promise<void> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: rate > 0 ? 512 : concurrency });
   const latencies: number[] = [];
   const failures: string[] = [];
   let confirmed = 0;
   let next = 0;
   const start = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
+  if (rate > 0) {
+    const inFlight: Promise<void>[] = [];
+    for (let n = 0; n < order.length; n++) {
+      const due = start + (n * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+      inFlight.push(post(agent, url, invoke(order[n], data, n)).then((failed) => {
+        latencies.push(performance.now() - due);
+        if (failed) failures.push(failed); else confirmed += 1;
+      }));
+    }
+    await Promise.all(inFlight);
+  } else await Promise.all(Array.from({ length: concurrency }, async () => {
     while (next < order.length) {
       const n = next++;
       const t0 = performance.now();
@@ -148,9 +170,9 @@ async function runClient(url: string, data: Record<string, string>, concurrency:
 }
 
 if (process.argv[2] === '--click-client') {
-  const [url, data, concurrency] = process.argv.slice(3);
+  const [url, data, concurrency, rate] = process.argv.slice(3);
   process.once('message', (order) => {
-    runClient(url, JSON.parse(data) as Record<string, string>, Number(concurrency), order as string[]).catch((err) => {
+    runClient(url, JSON.parse(data) as Record<string, string>, Number(concurrency), Number(rate), order as string[]).catch((err) => {
       console.error(JSON.stringify({ error: (err as Error).message }));
       process.exit(1);
     });

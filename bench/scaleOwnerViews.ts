@@ -6,7 +6,8 @@
  * export and reminders run as the bot runs them, as background jobs, timed until the job ends; `--inline` times them
  * the old way, inside the call. `--only staff` stops after the staff lines; `--changed N` (100) sizes the incremental sync.
  * Then acknowledgement clicks through HTTP (bench/acknowledgementClicks.ts: acks/s, p99, bot CPU per click and, on
- * Azure, round trips per click; `--clicks 2000 --concurrency 32`; `--clicks-only` skips the owner views).
+ * Azure, round trips per click; `--clicks 2000 --concurrency 32`, or `--rate 500` for 500 clicks a second arriving
+ * whatever the answers, each timed from when it was due; `--clicks-only` skips the owner views).
  */
 import { createAzureTableAcknowledgementStore, createRequestCounter } from '../src/adapters/azureTables/azureTableAcknowledgementStore';
 import { createSqliteAcknowledgementStore } from '../src/adapters/sqlite/sqliteAcknowledgementStore';
@@ -128,7 +129,7 @@ async function main(): Promise<void> {
     for (const line of await measureClicks({
       store, ...(requests ? { requests } : {}), policyId: 'p', versionHash: 'h', campaignId,
       userIds: clickers.filter((_, i) => i !== 2), newChatUserId: clickers[2], clicks,
-      concurrency: Number(arg('concurrency', '32')), repeatShare: 0.1,
+      concurrency: Number(arg('concurrency', '32')), rate: Number(arg('rate', '0')), repeatShare: 0.1,
     })) console.log(JSON.stringify({ ...line, store: storeKind, users }));
   } finally {
     await runner.stop();
