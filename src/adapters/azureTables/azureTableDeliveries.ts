@@ -36,6 +36,7 @@ export class AzureTableDeliveries extends TableAccess {
   private readonly held = new Map<string, { etag: string; workerId: string; row: Record<string, unknown> }>();
   private readonly fetched = new Map<string, Entity>();
   private readonly listed = new Map<string, Entity>();
+  private readonly talliedIds = new Set<string>();
   private readonly tallies: DeliveryTallies;
   private readonly views;
   private readonly outstandingPages;
@@ -47,10 +48,14 @@ export class AzureTableDeliveries extends TableAccess {
     this.outstandingPages = createOutstandingPages((id) => this.views.listOutstanding(id));
   }
 
-  /** Whether the campaign's counts are kept (created by this version), and the campaign. */
-  private async tallied(campaignId: string): Promise<Entity | undefined> {
+  /** Whether the campaign's counts are kept (created by this version): read once, since a campaign never loses them. */
+  private async tallied(campaignId: string): Promise<boolean> {
+    if (this.talliedIds.has(campaignId)) return true;
     const e = await this.get('Campaigns', 'campaign', key(campaignId));
-    return e?.tallied === true ? e : undefined;
+    if (e?.tallied !== true) return false;
+    if (this.talliedIds.size >= 1_000) this.talliedIds.delete(this.talliedIds.values().next().value as string);
+    this.talliedIds.add(campaignId);
+    return true;
   }
 
   async addDeliveries(campaignId: string, userIds: readonly string[], now: string): Promise<number> {
