@@ -90,7 +90,11 @@ export class AzureTableDeliveries extends TableAccess {
     const c = toCampaign(campaign);
     const pk = ackPartition(c.policyId, c.versionHash);
     const wanted = new Set(rks);
-    const filter = odata`PartitionKey eq ${pk} and RowKey ge ${`${rks[0]}|`} and RowKey lt ${`${rks[rks.length - 1]}}`}`;
+    // Acknowledgement rows are keyed "<person>|<campaign>": each wanted person's rows lie between "<person>|" and
+    // "<person>|ÿ" (every encoded character sorts below 'ÿ'). Bounds from the smallest and largest of those, since
+    // with '|' appended the people need not sort as they do alone ("ab1|" comes before "ab|").
+    const froms = rks.map((rk) => `${rk}|`).sort(byId);
+    const filter = odata`PartitionKey eq ${pk} and RowKey ge ${froms[0]} and RowKey lt ${`${froms[froms.length - 1]}ÿ`}`;
     const out = new Map<string, string>();
     for (const a of await this.list('Acks', filter, ['RowKey', 'acknowledgedAt', 'campaignId'])) {
       const rk = String(a.rowKey ?? '').split('|')[0];

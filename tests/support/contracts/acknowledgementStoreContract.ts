@@ -339,6 +339,17 @@ export function describeAcknowledgementStoreContract(name: string, factory: Stor
       ]);
     });
 
+    it('when people whose ids begin alike acknowledged before joining, then each is counted as done', async () => {
+      const ids = ['ab', 'ab1', 'ab-2', 'b'];
+      await store.upsertStaff(ids.map((userId, n) => staff(n, { userId })));
+      await store.createCampaign(campaign('c1'));
+      for (const id of ids.slice(0, 3)) await store.appendAcknowledgement({ ...ack(id, at(5)), campaignId: 'department-campaign' });
+      await store.addDeliveries('c1', ids, at(6));
+      const tallies = await store.tallyDeliveries('c1');
+      expect(tallies.filter((t) => t.acknowledged).reduce((n, t) => n + t.count, 0)).toBe(3);
+      expect(tallies.reduce((n, t) => n + t.count, 0)).toBe(4);
+    });
+
     it('when a campaign is exported in pages, then everyone comes once, by name, with the acknowledgement that counts', async () => {
       await store.upsertStaff([3, 1, 2, 5].map((n) => staff(n)));
       await store.createCampaign(campaign('c1'));
