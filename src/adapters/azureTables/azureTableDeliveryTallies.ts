@@ -114,14 +114,18 @@ export class DeliveryTallies {
 
   private async commitOrSplit(pk: string, shard: number, batch: Waiting[]): Promise<void> {
     try {
-      if (batch.length > 1) {
+      // Another instance moving the same tally is the usual refusal: with the tally read afresh, the batch goes again
+      // whole; only when the tally had not changed was it one of the rows, and then each goes on its own.
+      for (let tries = 0; batch.length > 1 && tries < 3; tries++) {
+        const used = this.kept.get(`${pk}\n${shard}`)?.etag;
         const etags = await this.commit(pk, shard, batch.map((w) => w.write));
         if (etags) {
           batch.forEach((w, i) => w.resolve(etags[i]));
           return;
         }
+        if (used === undefined || (await this.readTally(pk, shard)).etag === used) break;
       }
-      // One of several failed (or there was one): each on its own, so only the stale one is refused.
+      // A row was refused (or there was one): each on its own, so only the stale one is refused.
       for (const w of batch) w.resolve(await this.commitOne(pk, shard, w.write));
     } catch (err) {
       for (const w of batch) w.reject(err);
