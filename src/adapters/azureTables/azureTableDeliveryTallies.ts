@@ -1,5 +1,6 @@
 import { TableClient, TransactionAction, odata } from '@azure/data-tables';
-import { DeliveryTally } from '../../features/acknowledgement/domain/acknowledgementStore';
+import { randomInt } from 'node:crypto';
+import { DeliveryTally, StoreError } from '../../features/acknowledgement/domain/acknowledgementStore';
 import { DeliveryState } from '../../features/acknowledgement/domain/acknowledgementTypes';
 import { Entity, opt } from './azureTableAcknowledgementEntities';
 import { statusOf } from './azureTableAccess';
@@ -23,6 +24,8 @@ const TALLY_END = '$tally}';
 const ROWS_PER_COMMIT = 99;
 /** Table string properties hold 64 KiB (32,768 UTF-16 characters); counts are split into parts under that. */
 const PART_CHARS = 30_000;
+/** Attempts at one row while other instances keep moving its tally. */
+const ONE_ROW_TRIES = 40;
 /** Tally rows whose etag this instance keeps, least recently used dropped first. */
 const KEPT_TALLIES = 2_000;
 
@@ -132,16 +135,21 @@ export class DeliveryTallies {
     }
   }
 
-  /** One row with the tally, retrying while the tally (not the row) was what changed meanwhile. */
+  /**
+   * One row with the tally, retrying while the tally (not the row) was what changed meanwhile, with a growing random
+   * pause so two instances on one shard stop colliding. Never gives up silently: a write lost here would be a person
+   * never added or a send never recorded, so past the tries it fails loudly and the caller's own retry takes over.
+   */
   private async commitOne(pk: string, shard: number, write: CountedWrite): Promise<CountedResult> {
-    for (let tries = 0; tries < 8; tries++) {
+    for (let tries = 0; tries < ONE_ROW_TRIES; tries++) {
       const used = this.kept.get(`${pk}\n${shard}`)?.etag;
       const etags = await this.commit(pk, shard, [write]);
       if (etags) return etags[0];
       const fresh = await this.readTally(pk, shard);
       if (fresh.etag === used) return undefined;
+      await new Promise((resolve) => setTimeout(resolve, randomInt(1 + 2 * tries)));
     }
-    return undefined;
+    throw new StoreError('STORE_UNAVAILABLE', 'Azure Table storage: a delivery tally kept changing under this write; try again');
   }
 
   /** Submits the rows and the tally in one transaction: their new etags, or undefined when any was refused. */
