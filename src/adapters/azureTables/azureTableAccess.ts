@@ -111,21 +111,31 @@ export class TableAccess {
   /**
    * Reads an entity and merges what `change` returns under its etag, retrying when another instance changed it
    * meanwhile, so the read and the write act as one. False when there is no such entity or `change` returns undefined.
+   * `write` replaces the plain conditional merge (false when the etag no longer matched); `first` is a row already read.
    */
-  protected async mergeUnderEtag(table: TableName, pk: string, rk: string, change: (e: Entity) => Record<string, unknown> | undefined): Promise<boolean> {
+  protected async mergeUnderEtag(
+    table: TableName, pk: string, rk: string, change: (e: Entity) => Record<string, unknown> | undefined,
+    write: (e: Entity, patch: Record<string, unknown>) => Promise<boolean> = (e, patch) => this.mergeIfUnchanged(table, e, patch),
+    first?: Entity,
+  ): Promise<boolean> {
     for (let tries = 0; tries < 5; tries++) {
-      const e = await this.get(table, pk, rk);
+      const e = tries === 0 && first ? first : await this.get(table, pk, rk);
       if (!e) return false;
       const patch = change(e);
       if (!patch) return false;
-      try {
-        await this.t[table].updateEntity({ partitionKey: pk, rowKey: rk, ...patch }, 'Merge', { etag: e.etag });
-        return true;
-      } catch (err) {
-        if (statusOf(err) !== 412) throw err;
-      }
+      if (await write(e, patch)) return true;
     }
     return false;
+  }
+
+  private async mergeIfUnchanged(table: TableName, e: Entity, patch: Record<string, unknown>): Promise<boolean> {
+    try {
+      await this.t[table].updateEntity({ partitionKey: e.partitionKey, rowKey: e.rowKey, ...patch }, 'Merge', { etag: e.etag });
+      return true;
+    } catch (err) {
+      if (statusOf(err) !== 412) throw err;
+      return false;
+    }
   }
 
   protected async list(table: TableName, filter?: string, select?: string[]): Promise<Entity[]> {

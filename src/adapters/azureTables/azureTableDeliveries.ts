@@ -23,6 +23,15 @@ const LISTED_LIMIT = 5_000;
 
 type CampaignReader = Pick<AcknowledgementStore, 'getCampaign' | 'listDeliveries' | 'listStaff' | 'listAcknowledgements'>;
 const shardOf = (e: Record<string, unknown>): number => Number(e.shard ?? 0);
+
+/** A reminder mark for a delivery not reminded within the interval (or never); undefined when it was. */
+function reminderChange(now: string, minIntervalMs: number): (e: Record<string, unknown>) => Record<string, unknown> | undefined {
+  const threshold = new Date(Date.parse(now) - minIntervalMs).toISOString();
+  return (e) => {
+    const last = opt(e.lastRemindedAt);
+    return last !== undefined && last > threshold ? undefined : { lastRemindedAt: now, remindCount: Number(e.remindCount ?? 0) + 1, updatedAt: now };
+  };
+}
 const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
@@ -162,15 +171,8 @@ export class AzureTableDeliveries extends TableAccess {
   }
 
   /** Reads a row and writes what `change` returns with its tally, retrying while others change it meanwhile. */
-  private async mergeCounted(pk: string, rk: string, change: (e: Entity) => Record<string, unknown> | undefined, first?: Entity): Promise<boolean> {
-    for (let tries = 0; tries < 5; tries++) {
-      const e = tries === 0 && first ? first : await this.get('Deliveries', pk, rk);
-      if (!e) return false;
-      const patch = change(e);
-      if (!patch) return false;
-      if (await this.counted(pk, e, patch)) return true;
-    }
-    return false;
+  private mergeCounted(pk: string, rk: string, change: (e: Entity) => Record<string, unknown> | undefined, first?: Entity): Promise<boolean> {
+    return this.mergeUnderEtag('Deliveries', pk, rk, change, (e, patch) => this.counted(pk, e, patch), first);
   }
 
   /** Applies a change to a delivery this worker holds; false when not held. */
@@ -287,28 +289,26 @@ export class AzureTableDeliveries extends TableAccess {
 
   async markRemindedMany(campaignId: string, userIds: readonly string[], now: string, minIntervalMs: number): Promise<string[]> {
     const pk = key(campaignId);
-    const threshold = new Date(Date.parse(now) - minIntervalMs).toISOString();
-    const due = (e: Record<string, unknown>) => { const last = opt(e.lastRemindedAt); return last === undefined || last <= threshold; };
+    const remind = reminderChange(now, minIntervalMs);
     const marked = new Set<string>();
     const unlisted: string[] = [];
-    const listed: Entity[] = [];
+    const listed: { e: Entity; patch: Record<string, unknown> }[] = [];
     for (const id of userIds) {
       const e = this.listed.get(`${pk}\n${key(id)}`);
       this.listed.delete(`${pk}\n${key(id)}`);
+      const patch = e && remind(e);
       if (!e) unlisted.push(id);
-      else if (due(e)) listed.push(e);
+      else if (patch) listed.push({ e, patch });
     }
     for (let i = 0; i < listed.length; i += BATCH) {
       const chunk = listed.slice(i, i + BATCH);
       try {
-        await this.t.Deliveries.submitTransaction(chunk.map((e) => ['update', {
-          partitionKey: pk, rowKey: e.rowKey, lastRemindedAt: now, remindCount: Number(e.remindCount ?? 0) + 1, updatedAt: now,
-        }, 'Merge', { etag: e.etag }]));
-        for (const e of chunk) marked.add(decodeURIComponent(e.rowKey));
+        await this.t.Deliveries.submitTransaction(chunk.map(({ e, patch }) => ['update', { partitionKey: pk, rowKey: e.rowKey, ...patch }, 'Merge', { etag: e.etag }]));
+        for (const { e } of chunk) marked.add(decodeURIComponent(e.rowKey));
       } catch (err) {
         // Someone in it changed since the page was read (acknowledged, reminded elsewhere): each on its own, read afresh.
         if (statusOf(err) !== 412 && statusOf(err) !== 404) throw err;
-        unlisted.push(...chunk.map((e) => decodeURIComponent(e.rowKey)));
+        unlisted.push(...chunk.map(({ e }) => decodeURIComponent(e.rowKey)));
       }
     }
     for (let i = 0; i < unlisted.length; i += 16) {
@@ -320,11 +320,7 @@ export class AzureTableDeliveries extends TableAccess {
   }
 
   markReminded(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean> {
-    const threshold = new Date(Date.parse(now) - minIntervalMs).toISOString();
-    return this.mergeUnderEtag('Deliveries', key(campaignId), key(userId), (e) => {
-      const last = opt(e.lastRemindedAt);
-      return last !== undefined && last > threshold ? undefined : { lastRemindedAt: now, remindCount: Number(e.remindCount ?? 0) + 1, updatedAt: now };
-    });
+    return this.mergeUnderEtag('Deliveries', key(campaignId), key(userId), reminderChange(now, minIntervalMs));
   }
 
   markDigested(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean> {

@@ -41,8 +41,8 @@ export interface AcknowledgeDeps {
 
 /**
  * Creates the acknowledge use case: records once, never twice, and never for a replaced version. A click reads the
- * person as recorded for the campaign (their delivery, else their staff record) and appends the acknowledgement; the version and campaign come from `current`, read afresh
- * when the card is newer than what is kept. A repeated click answered before by this instance costs no store call
+ * person as recorded for the campaign (their delivery, else their staff record) and appends the acknowledgement; the
+ * version and campaign come from `current`, read afresh when the card is newer than what is kept. A repeated click answered before by this instance costs no store call
  * at all: an acknowledgement never changes once recorded.
  */
 export function createAcknowledgePolicy(deps: AcknowledgeDeps) {
