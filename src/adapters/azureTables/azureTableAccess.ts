@@ -138,11 +138,24 @@ export class TableAccess {
     }
   }
 
-  protected async list(table: TableName, filter?: string, select?: string[]): Promise<Entity[]> {
-    const out: Entity[] = [];
+  protected list(table: TableName, filter?: string, select?: string[]): Promise<Entity[]> {
+    return this.listAs(table, filter, (e) => e, select);
+  }
+
+  /**
+   * The rows a query finds, each turned into a record as its page arrives (undefined leaves it out): a list of 50,000
+   * is then converted in slices between reads, not in one pass that holds the event loop after the last page.
+   */
+  protected async listAs<T>(table: TableName, filter: string | undefined, convert: (e: Entity) => T | undefined, select?: string[]): Promise<T[]> {
+    const out: T[] = [];
     // Pages of LIST_PAGE: the SDK parses a page in one go, and a page of 1,000 rows held the bot up for 50-60 ms.
     const pages = this.t[table].listEntities<Record<string, unknown>>({ queryOptions: { filter, select } }).byPage({ maxPageSize: LIST_PAGE });
-    for await (const page of pages) for (const e of page) out.push(e as Entity);
+    for await (const page of pages) {
+      for (const e of page) {
+        const r = convert(e as Entity);
+        if (r !== undefined) out.push(r);
+      }
+    }
     return out;
   }
 

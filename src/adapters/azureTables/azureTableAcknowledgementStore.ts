@@ -1,7 +1,7 @@
 import { TableClient, odata } from '@azure/data-tables';
 import { randomUUID } from 'node:crypto';
 import {
-  AcknowledgementStore, AppendAcknowledgementResult, ClaimRequest, DeliveryCounts, DeliveryOutcome, DeliveryTally, ExportRecord, StoreError,
+  AcknowledgementStore, AppendAcknowledgementResult, ClaimRequest, DeliveryCounts, DeliveryOutcome, DeliveryTally, ExportRecord, StoreError, Recipient,
 } from '../../features/acknowledgement/domain/acknowledgementStore';
 import {
   Acknowledgement, AuditEntry, Campaign, Delivery, PolicyVersion, StaffMember, StoredConversationReference,
@@ -68,7 +68,8 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
   }
 
   async listStaff(): Promise<StaffMember[]> {
-    return (await this.list('Staff', odata`PartitionKey eq ${'staff'}`)).map(toStaff)
+    // Rows come in key order, which is nearly id order (keys are percent-encoded): the sort is then a near-linear pass.
+    return (await this.listAs('Staff', odata`PartitionKey eq ${'staff'}`, toStaff))
       .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
   }
 
@@ -137,7 +138,7 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
   }
 
   // Deliveries, their tallies and the owner's views: azureTableDeliveries.ts.
-  addDeliveries(campaignId: string, userIds: readonly string[], now: string): Promise<number> { return this.deliveries.addDeliveries(campaignId, userIds, now); }
+  addDeliveries(campaignId: string, recipients: readonly Recipient[], now: string): Promise<number> { return this.deliveries.addDeliveries(campaignId, recipients, now); }
   claimDeliveries(r: ClaimRequest): Promise<Delivery[]> { return this.deliveries.claimDeliveries(r); }
   completeDelivery(campaignId: string, userId: string, workerId: string, o: DeliveryOutcome, now: string): Promise<boolean> {
     return this.deliveries.completeDelivery(campaignId, userId, workerId, o, now);
@@ -216,7 +217,7 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
   }
 
   async listAcknowledgements(policyId: string, versionHash: string): Promise<Acknowledgement[]> {
-    return (await this.list('Acks', odata`PartitionKey eq ${ackPartition(policyId, versionHash)}`)).map(toAcknowledgement)
+    return (await this.listAs('Acks', odata`PartitionKey eq ${ackPartition(policyId, versionHash)}`, toAcknowledgement))
       .sort((a, b) => (a.acknowledgedAt < b.acknowledgedAt ? -1 : a.acknowledgedAt > b.acknowledgedAt ? 1 : 0)); // ISO times: text order is time order
   }
 

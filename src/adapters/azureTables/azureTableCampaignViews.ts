@@ -1,5 +1,5 @@
 import { AcknowledgementStore, DeliveryTally, ExportRecord } from '../../features/acknowledgement/domain/acknowledgementStore';
-import { exportRecordsFrom, tallyRecords } from '../../features/acknowledgement/domain/campaignProgress';
+import { exportRecordPages, tallyRecords } from '../../features/acknowledgement/domain/campaignProgress';
 
 /** The reads the owner's views are counted from. */
 type CampaignReader = Pick<AcknowledgementStore, 'getCampaign' | 'listDeliveries' | 'listStaff' | 'listAcknowledgements'>;
@@ -26,18 +26,21 @@ export function createCampaignViews(reader: CampaignReader) {
       return r ? tallyRecords(r.campaign, r.deliveries, new Map(r.staff.map((m) => [m.userId, m])), r.acks) : [];
     },
 
-    /** Export records, read whole, handed out in pages. */
+    /** Export records, read whole, sorted in slices and handed out in pages. */
     async *exportRecords(campaignId: string, pageSize: number): AsyncIterable<ExportRecord[]> {
       const r = await campaignRecords(campaignId);
-      const records = r ? exportRecordsFrom(r.campaign, r.deliveries, r.staff, r.acks) : [];
-      for (let i = 0; i < records.length; i += pageSize) yield records.slice(i, i + pageSize);
+      if (r) yield* exportRecordPages(r.campaign, r.deliveries, r.staff, r.acks, pageSize);
     },
 
     /** Who has the card and has neither acknowledged nor been excused. */
     async listOutstanding(campaignId: string): Promise<string[]> {
       const r = await campaignRecords(campaignId);
-      return r ? exportRecordsFrom(r.campaign, r.deliveries, [], r.acks)
-        .filter((e) => e.state === 'sent' && !e.excusedAt && !e.acknowledgement).map((e) => e.userId).sort() : [];
+      if (!r) return [];
+      const outstanding: string[] = [];
+      for await (const page of exportRecordPages(r.campaign, r.deliveries, [], r.acks, 1_000)) {
+        for (const e of page) if (e.state === 'sent' && !e.excusedAt && !e.acknowledgement) outstanding.push(e.userId);
+      }
+      return outstanding.sort();
     },
   };
 }

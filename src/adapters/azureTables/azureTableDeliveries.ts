@@ -1,7 +1,7 @@
 import { TableClient, odata } from '@azure/data-tables';
 import { randomInt } from 'node:crypto';
 import {
-  AcknowledgementStore, ClaimRequest, DeliveryCounts, DeliveryOutcome, DeliveryTally, ExportRecord, emptyDeliveryCounts,
+  AcknowledgementStore, ClaimRequest, DeliveryCounts, DeliveryOutcome, DeliveryTally, ExportRecord, emptyDeliveryCounts, Recipient,
 } from '../../features/acknowledgement/domain/acknowledgementStore';
 import { Delivery, DeliveryState, StaffMember, UNREACHED_DELIVERY_STATES } from '../../features/acknowledgement/domain/acknowledgementTypes';
 import { DELIVERY_SHARDS, Entity, ackPartition, key, newDeliveryEntity, opt, toCampaign, toDelivery, toStaff } from './azureTableAcknowledgementEntities';
@@ -67,18 +67,23 @@ export class AzureTableDeliveries extends TableAccess {
     return true;
   }
 
-  async addDeliveries(campaignId: string, userIds: readonly string[], now: string): Promise<number> {
+  async addDeliveries(campaignId: string, recipients: readonly Recipient[], now: string): Promise<number> {
     const pk = key(campaignId);
-    const rks = [...new Set(userIds.map(key))].sort(byId);
+    // Members handed over as read keep their details; only those given by id are read from the staff list.
+    const people = new Map<string, StaffMember>();
+    for (const r of recipients) if (typeof r !== 'string') people.set(key(r.userId), r);
+    const rks = [...new Set(recipients.map((r) => key(typeof r === 'string' ? r : r.userId)))].sort(byId);
     if (rks.length === 0) return 0;
+    const unread = rks.filter((rk) => !people.has(rk));
     const campaign = await this.get('Campaigns', 'campaign', pk);
     const small = rks.length <= SMALL_ADD;
     const [existing, staff, acked] = await Promise.all([
       small ? new Set<string>() : this.keysBetween('Deliveries', pk, rks[0], rks[rks.length - 1]),
-      small ? this.getMany('Staff', 'staff', rks) : this.rowsBetween('Staff', 'staff', rks[0], rks[rks.length - 1]),
+      unread.length === 0 ? [] : unread.length <= SMALL_ADD ? this.getMany('Staff', 'staff', unread)
+        : this.rowsBetween('Staff', 'staff', unread[0], unread[unread.length - 1]),
       campaign ? this.acknowledgedAmong(campaign, rks) : new Map<string, string>(),
     ]);
-    const people = new Map(staff.map((e) => [e.rowKey, toStaff(e)]));
+    for (const e of staff) if (!people.has(String(e.rowKey))) people.set(String(e.rowKey), toStaff(e));
     const fresh = rks.filter((rk) => !existing.has(rk));
     let shard = 0;
     const written = await Promise.all(fresh.map((rk, i) => {
@@ -233,7 +238,7 @@ export class AzureTableDeliveries extends TableAccess {
   }
 
   async listDeliveries(campaignId: string): Promise<Delivery[]> {
-    return (await this.list('Deliveries', odata`PartitionKey eq ${key(campaignId)}`)).filter((e) => !isTallyRow(e.rowKey)).map(toDelivery)
+    return (await this.listAs('Deliveries', odata`PartitionKey eq ${key(campaignId)}`, (e) => (isTallyRow(e.rowKey) ? undefined : toDelivery(e))))
       .sort((a, b) => byId(a.userId, b.userId));
   }
 

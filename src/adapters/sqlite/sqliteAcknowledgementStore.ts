@@ -1,6 +1,6 @@
 import {
   AcknowledgementStore, AppendAcknowledgementResult, ClaimRequest, DeliveryCounts, DeliveryOutcome, DeliveryTally, ExportRecord, StoreError,
-  emptyDeliveryCounts,
+  emptyDeliveryCounts, Recipient,
 } from '../../features/acknowledgement/domain/acknowledgementStore';
 import {
   Acknowledgement, AuditEntry, Campaign, Delivery, DeliveryState, PolicyVersion, StaffMember,
@@ -222,13 +222,14 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
     return rows.map(toCampaign);
   }
 
-  async addDeliveries(campaignId: string, userIds: readonly string[], now: string): Promise<number> {
+  async addDeliveries(campaignId: string, recipients: readonly Recipient[], now: string): Promise<number> {
     return this.db.transaction(() => {
       let added = 0;
       const anyAck = this.q(`SELECT 1 FROM ack_campaigns c JOIN ack_acknowledgements a ON a.policy_id = c.policy_id
         AND a.version_hash = c.version_hash WHERE c.id = ? LIMIT 1`).get(campaignId);
       const add = anyAck ? this.stmt.addDelivery : this.stmt.addDeliveryNoAcks;
-      for (const id of userIds) added += add.run({ campaign: campaignId, user: id, now }).changes;
+      // The details are joined from the staff list when counted, so only the id is kept here.
+      for (const r of recipients) added += add.run({ campaign: campaignId, user: typeof r === 'string' ? r : r.userId, now }).changes;
       return added;
     })();
   }

@@ -111,6 +111,24 @@ describe('kept delivery tallies on Azure Table storage', () => {
     expect(await cost(400)).toBe(small);
   });
 
+  it('when recipients are handed over as read from the staff list, then they are added with their details and no staff row is read again', async () => {
+    const seen: string[] = [];
+    const prefix = `t${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    const store = await createAzureTableAcknowledgementStore(options(prefix, (r) => { seen.push(`${r.method} ${r.table}`); }));
+    const people = Array.from({ length: 60 }, (_, i) => person(i));
+    await store.upsertStaff(people);
+    await store.createCampaign(campaign);
+    seen.length = 0;
+    // Members for most (as the joiners check and a campaign's start hold them), ids for two (a point read each).
+    expect(await store.addDeliveries('c1', [...people.slice(0, 58), 'p0058', 'p0059'], at(0))).toBe(60);
+    expect(seen.filter((r) => r.endsWith('Staff'))).toEqual(['GET Staff', 'GET Staff']);
+    seen.length = 0;
+    expect(await store.addDeliveries('c1', people, at(1))).toBe(0);
+    expect(seen.filter((r) => r.endsWith('Staff'))).toEqual([]);
+    const fromRecords = tallyRecords(campaign, await store.listDeliveries('c1'), new Map(people.map((p) => [p.userId, p])), []);
+    expect(counted(await store.tallyDeliveries('c1'))).toEqual(counted(fromRecords));
+  });
+
   it('when a campaign was created before counts were kept, then its status is still counted from the records', async () => {
     const prefix = `t${randomUUID().replace(/-/g, '').slice(0, 12)}`;
     const store = await createAzureTableAcknowledgementStore(options(prefix));

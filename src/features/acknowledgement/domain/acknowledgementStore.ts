@@ -3,6 +3,9 @@ import {
   StoredConversationReference,
 } from './acknowledgementTypes';
 
+/** A campaign's recipient as `addDeliveries` takes them: an id, or the staff member already in hand. */
+export type Recipient = string | StaffMember;
+
 /** What a sender asks for when it takes work: up to `limit` deliveries, held for `leaseMs`. */
 export interface ClaimRequest {
   campaignId: string;
@@ -111,8 +114,12 @@ export interface AcknowledgementStore {
   /** Campaigns, optionally only those in one status, newest first. */
   listCampaigns(status?: Campaign['status']): Promise<Campaign[]>;
 
-  /** Adds pending deliveries for recipients that have none in this campaign; returns how many were added. */
-  addDeliveries(campaignId: string, userIds: readonly string[], now: string): Promise<number>;
+  /**
+   * Adds pending deliveries for recipients that have none in this campaign; returns how many were added. Each
+   * recipient is a staff id, or the staff member as the caller just read them (a store that copies their details onto
+   * the delivery then need not read them again).
+   */
+  addDeliveries(campaignId: string, recipients: readonly Recipient[], now: string): Promise<number>;
   /**
    * Takes up to `limit` deliveries that are pending (and due) or whose holder's lease has expired, marking
    * them claimed by this worker. No delivery is held by two workers at once.

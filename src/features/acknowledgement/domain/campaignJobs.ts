@@ -116,9 +116,9 @@ export function createCampaignJobHandlers(deps: CampaignJobsDeps): Record<OwnerJ
       let announced = false;
       for (;;) {
         const page = await store.listStaffPage(cursor, RECIPIENT_BATCH);
-        const ids = page.filter((m) => isInAudience(m, campaign.audience)).map((m) => m.userId);
-        if (ids.length > 0) added += await store.addDeliveries(campaign.id, ids, deps.clock().toISOString());
-        done += ids.length;
+        const members = page.filter((m) => isInAudience(m, campaign.audience));
+        if (members.length > 0) added += await store.addDeliveries(campaign.id, members, deps.clock().toISOString());
+        done += members.length;
         if (page.length > 0) cursor = page[page.length - 1].userId;
         await ctx.progress({ done, cursor, data: { added } });
         // The first people get their card while the rest are added; the sender is asked again at the end.

@@ -170,7 +170,7 @@ export function createCampaignService(deps: CampaignServiceDeps) {
       });
       return { campaign, recipients, created: true, job };
     }
-    const members = (await audienceOf(input.audience)).map((m) => m.userId);
+    const members = await audienceOf(input.audience);
     // Added a page at a time (adding is idempotent), so even without jobs no single write holds the bot up.
     let recipients = 0;
     for (let i = 0; i < members.length; i += STAFF_PAGE) {
@@ -334,7 +334,7 @@ export function createCampaignService(deps: CampaignServiceDeps) {
       for (let after = ''; campaigns.length > 0;) {
         const page = await store.listStaffPage(after, STAFF_PAGE);
         for (const c of campaigns) {
-          const members = page.filter((m) => isInAudience(m, c.audience)).map((m) => m.userId);
+          const members = page.filter((m) => isInAudience(m, c.audience));
           if (members.length > 0) added.set(c.id, (added.get(c.id) ?? 0) + await store.addDeliveries(c.id, members, at));
         }
         if (page.length < STAFF_PAGE) break;
@@ -373,7 +373,7 @@ export function createCampaignService(deps: CampaignServiceDeps) {
         const existing = await store.getDelivery(c.id, ref.userId);
         const unreached = existing && UNREACHED_DELIVERY_STATES.includes(existing.state);
         const requeued = unreached ? await store.requeueDelivery(c.id, ref.userId, ref.updatedAt) : false;
-        const added = !existing && member && isInAudience(member, c.audience) ? await store.addDeliveries(c.id, [ref.userId], ref.updatedAt) : 0;
+        const added = !existing && member && isInAudience(member, c.audience) ? await store.addDeliveries(c.id, [member], ref.updatedAt) : 0;
         if (requeued || added > 0) {
           woken.push(c.id);
           deps.messenger?.deliver(c.id);
