@@ -105,6 +105,10 @@ export async function measureClicks(input: ClickBenchInput): Promise<Record<stri
     const firsts = rest.slice(0, Math.max(1, Math.round(input.clicks * (1 - input.repeatShare))));
     const order: string[] = [...firsts];
     for (let i = 0; order.length < input.clicks; i++) order.push(firsts[(i * 7919) % firsts.length]);
+    // Baseline in the same run: the bot process's CPU while nobody clicks (timers, the store's background work).
+    const idle0 = process.cpuUsage();
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const idle = process.cpuUsage(idle0);
     input.requests?.reset();
     const cpu0 = process.cpuUsage();
     const child = fork(__filename, ['--click-client', host.botUrl, JSON.stringify(data), String(input.concurrency), String(input.rate ?? 0)],
@@ -123,6 +127,7 @@ export async function measureClicks(input: ClickBenchInput): Promise<Record<stri
       acksPerSecond: Number((order.length / report.seconds).toFixed(1)),
       p50Ms: Number(quantile(latencies, 0.5).toFixed(1)), p99Ms: Number(quantile(latencies, 0.99).toFixed(1)),
       botCpuMsPerClick: Number(((cpu.user + cpu.system) / 1000 / order.length).toFixed(2)),
+      botIdleCpuMsPerSecond: Number(((idle.user + idle.system) / 1000 / 2).toFixed(1)),
       ...(input.requests ? { roundTripsPerClick: Number((input.requests.total / order.length).toFixed(2)), requests: input.requests.kinds() } : {}),
       ...(report.failures.length ? { failureSamples: [...new Set(report.failures)].slice(0, 3) } : {}),
     });

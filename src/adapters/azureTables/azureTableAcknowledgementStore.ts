@@ -11,6 +11,7 @@ import {
 } from './azureTableAcknowledgementEntities';
 import { AzureTableStoreOptions, openTables, statusOf, TableAccess, TableName } from './azureTableAccess';
 import { AzureTableDeliveries } from './azureTableDeliveries';
+import { GroupInsert } from './azureTableGroupInsert';
 import { listStaffPage } from './azureTablePagedReads';
 
 export type { AzureTableStoreOptions, RequestCounter } from './azureTableAccess';
@@ -25,11 +26,13 @@ export async function createAzureTableAcknowledgementStore(options: AzureTableSt
 
 class AzureTableAcknowledgementStore extends TableAccess implements AcknowledgementStore {
   private readonly deliveries: AzureTableDeliveries;
+  private readonly ackInserts: GroupInsert;
   private active: { at: number; list: Campaign[] } | undefined;
 
   constructor(t: Record<TableName, TableClient>) {
     super(t);
     this.deliveries = new AzureTableDeliveries(t, this);
+    this.ackInserts = new GroupInsert(t.Acks);
   }
 
   async savePolicyVersion(v: PolicyVersion): Promise<void> {
@@ -181,21 +184,20 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
   async appendAcknowledgement(a: Acknowledgement): Promise<AppendAcknowledgementResult> {
     const pk = ackPartition(a.policyId, a.versionHash);
     const rk = `${key(a.userId)}|${key(a.campaignId ?? '')}`;
-    try {
-      await this.t.Acks.createEntity({
-        partitionKey: pk, rowKey: rk, policyId: a.policyId, versionHash: a.versionHash, userId: a.userId,
-        upn: a.userPrincipalName, displayName: a.displayName, department: a.department ?? '', school: a.school ?? '',
-        campaignId: a.campaignId ?? '', acknowledgedAt: a.acknowledgedAt, channel: a.channel,
-      });
+    // A version's acknowledgements share a partition, so a burst of clicks is inserted a transaction at a time.
+    const inserted = await this.ackInserts.insert({
+      partitionKey: pk, rowKey: rk, policyId: a.policyId, versionHash: a.versionHash, userId: a.userId,
+      upn: a.userPrincipalName, displayName: a.displayName, department: a.department ?? '', school: a.school ?? '',
+      campaignId: a.campaignId ?? '', acknowledgedAt: a.acknowledgedAt, channel: a.channel,
+    });
+    if (inserted === 'created') {
       await this.markDeliveries(a);
       return { recorded: true, acknowledgement: { ...a } };
-    } catch (err) {
-      if (statusOf(err) !== 409) throw err;
-      const existing = toAcknowledgement((await this.get('Acks', pk, rk))!);
-      // Marked when it was recorded; marked here only if that instance stopped in between (no write when marked).
-      await this.markDeliveries(existing);
-      return { recorded: false, acknowledgement: existing };
     }
+    const existing = toAcknowledgement((await this.get('Acks', pk, rk))!);
+    // Marked when it was recorded; marked here only if that instance stopped in between (no write when marked).
+    await this.markDeliveries(existing);
+    return { recorded: false, acknowledgement: existing };
   }
 
   /** Marks the person's delivery in every campaign the acknowledgement counts for: its own, and active ones of its version started before it. */

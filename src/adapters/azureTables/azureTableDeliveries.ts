@@ -12,6 +12,8 @@ import { createOutstandingPages } from './azureTablePagedReads';
 
 /** Up to this many recipients are read one by one; more by a range of keys. */
 const SMALL_ADD = 20;
+/** Times a shard is asked again in one claim while other senders take what it offers. */
+const SHARD_RETRIES = 4;
 /** Rows given one shard together when added, so they go to the table with one tally in one transaction. */
 const ADD_CHUNK = 99;
 /** Etags of deliveries this instance claimed, so completing one takes one conditional write, not a read first. */
@@ -137,18 +139,24 @@ export class AzureTableDeliveries extends TableAccess {
     const start = randomInt(DELIVERY_SHARDS);
     for (let i = 0; i < DELIVERY_SHARDS && claimed.length < r.limit; i++) {
       const shard = (start + i) % DELIVERY_SHARDS;
-      const candidates = await this.claimable(pk, shard, r.now, r.limit - claimed.length);
-      // Written together with the shard's tally; one claimed by another sender meanwhile is theirs (refused, skipped).
-      const results = await Promise.all(candidates.map(async (e) => {
-        const attempts = Number(e.attempts ?? 0) + 1;
-        const change = { state: 'claimed', claimedBy: r.workerId, leaseUntil: lease, attempts, updatedAt: r.now };
-        const row = { ...e, ...change };
-        const etag = await this.tallies.write(pk, shard, { rowKey: e.rowKey, etag: e.etag, before: comboOf(e), after: comboOf(row), fields: change });
-        if (etag === undefined) return undefined;
-        this.hold(`${pk}\n${e.rowKey}`, { etag, workerId: r.workerId, row });
-        return toDelivery(row);
-      }));
-      for (const d of results) if (d && claimed.length < r.limit) claimed.push(d);
+      for (let ask = 0; ask <= SHARD_RETRIES && claimed.length < r.limit; ask++) {
+        const want = r.limit - claimed.length;
+        const candidates = await this.claimable(pk, shard, r.now, want);
+        // Written together with the shard's tally; one claimed by another sender meanwhile is theirs (refused, skipped).
+        const results = await Promise.all(candidates.map(async (e) => {
+          const attempts = Number(e.attempts ?? 0) + 1;
+          const change = { state: 'claimed', claimedBy: r.workerId, leaseUntil: lease, attempts, updatedAt: r.now };
+          const row = { ...e, ...change };
+          const etag = await this.tallies.write(pk, shard, { rowKey: e.rowKey, etag: e.etag, before: comboOf(e), after: comboOf(row), fields: change });
+          if (etag === undefined) return undefined;
+          this.hold(`${pk}\n${e.rowKey}`, { etag, workerId: r.workerId, row });
+          return toDelivery(row);
+        }));
+        for (const d of results) if (d && claimed.length < r.limit) claimed.push(d);
+        // Asked again only when some of what it offered went to another sender meanwhile and it offered all that was
+        // wanted: there may be more behind them, and a claim should not come back short while deliveries wait.
+        if (!(results.includes(undefined) && candidates.length === want)) break;
+      }
     }
     return claimed;
   }

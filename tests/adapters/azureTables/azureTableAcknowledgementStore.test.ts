@@ -129,6 +129,31 @@ describe('kept delivery tallies on Azure Table storage', () => {
     expect(counted(await store.tallyDeliveries('c1'))).toEqual(counted(fromRecords));
   });
 
+  it('when many people acknowledge at once, then each is recorded once, their inserts share transactions, and a repeat or one already recorded elsewhere is told so', async () => {
+    const seen: string[] = [];
+    const prefix = `t${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    const a = await createAzureTableAcknowledgementStore(options(prefix, (r) => { seen.push(`${r.method} ${r.table}`); }));
+    const b = await createAzureTableAcknowledgementStore(options(prefix));
+    const people = Array.from({ length: 120 }, (_, i) => person(i));
+    await a.upsertStaff(people);
+    await a.createCampaign(campaign);
+    await a.addDeliveries('c1', people, at(0));
+    // Person 7 acknowledged through another instance first.
+    expect((await b.appendAcknowledgement({ ...ackOf(people, 'p0007'), acknowledgedAt: at(1) })).recorded).toBe(true);
+    seen.length = 0;
+    const clicks = [...people.map((p) => p.userId), 'p0003', 'p0050'];
+    const results = await Promise.all(clicks.map((id) => a.appendAcknowledgement({ ...ackOf(people, id), acknowledgedAt: at(2) })));
+    const recorded = results.filter((r) => r.recorded).map((r) => r.acknowledgement.userId).sort();
+    expect(recorded).toEqual(people.map((p) => p.userId).filter((id) => id !== 'p0007'));
+    // The repeats and the one recorded elsewhere get the acknowledgement that stands.
+    expect(results.filter((r) => !r.recorded).map((r) => `${r.acknowledgement.userId}@${r.acknowledgement.acknowledgedAt}`).sort())
+      .toEqual([`p0003@${at(2)}`, `p0007@${at(1)}`, `p0050@${at(2)}`]);
+    expect(await a.listAcknowledgements('social-media', 'v1')).toHaveLength(120);
+    // 122 inserts in far fewer requests than 122 (a lone first insert, then transactions of up to 100).
+    expect(seen.filter((r) => r === 'POST Acks').length).toBeLessThan(20);
+    expect((await a.tallyDeliveries('c1')).filter((t) => t.acknowledged).reduce((n, t) => n + t.count, 0)).toBe(120);
+  });
+
   it('when a campaign was created before counts were kept, then its status is still counted from the records', async () => {
     const prefix = `t${randomUUID().replace(/-/g, '').slice(0, 12)}`;
     const store = await createAzureTableAcknowledgementStore(options(prefix));
