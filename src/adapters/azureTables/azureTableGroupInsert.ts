@@ -54,9 +54,10 @@ export class GroupInsert {
   }
 
   /**
-   * One transaction for the batch. Refused because a row was there: the service names the refused operation at the
-   * start of its message ("12:The specified entity already exists."), so that row is told it exists and the others go
-   * again together; without an index (another service's wording) the batch is halved until the refused row is alone.
+   * One transaction for the batch. Refused because of one row (409: it was there; another 4xx: the row itself is
+   * wrong), the service names that operation at the start of its message ("12:The specified entity already exists."):
+   * that row is answered and the others go again together; without an index (another service's wording) the batch is
+   * halved until the refused row is alone. A failure of the service itself fails the batch, as it would each insert.
    */
   private async commit(batch: Waiting[]): Promise<void> {
     if (batch.length === 0) return;
@@ -65,14 +66,16 @@ export class GroupInsert {
       await this.table.submitTransaction(batch.map((w): TransactionAction => ['create', w.row]));
       for (const w of batch) w.resolve('created');
     } catch (err) {
-      if (statusOf(err) !== 409) {
+      const status = statusOf(err) ?? 0;
+      if (status < 400 || status >= 500) {
         for (const w of batch) w.reject(err);
         return;
       }
       const named = /^(\d+):/.exec((err as Error).message ?? '');
       const at = named ? Number(named[1]) : -1;
       if (at >= 0 && at < batch.length) {
-        batch[at].resolve('exists');
+        if (status === 409) batch[at].resolve('exists');
+        else batch[at].reject(err);
         return this.commit(batch.filter((_, i) => i !== at));
       }
       const half = Math.ceil(batch.length / 2);

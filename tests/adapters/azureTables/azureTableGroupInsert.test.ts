@@ -43,6 +43,27 @@ describe('grouped inserts of rows never changed afterwards', () => {
     });
   }
 
+  it('when one row of a batch is refused as invalid, then only its insert fails and the others are created', async () => {
+    const t = memoryTable(true);
+    const submit = t.table.submitTransaction.bind(t.table);
+    const create = t.table.createEntity.bind(t.table);
+    const invalid = (rowKey: string) => Object.assign(new Error(`${rowKey}:The property value exceeds the maximum allowed size.`), { statusCode: 400 });
+    t.table.submitTransaction = (async (actions: [string, { rowKey: string }][]) => {
+      const at = actions.findIndex(([, e]) => e.rowKey === 'bad');
+      if (at >= 0) throw invalid(String(at));
+      return submit(actions as never);
+    }) as never;
+    t.table.createEntity = (async (e: { rowKey: string }) => {
+      if (e.rowKey === 'bad') throw Object.assign(new Error('too big'), { statusCode: 400 });
+      return create(e as never);
+    }) as never;
+    const g = new GroupInsert(t.table);
+    const keys = ['a', 'b', 'bad', 'c', 'd'];
+    const results = await Promise.allSettled(keys.map((rowKey) => g.insert({ partitionKey: 'p', rowKey })));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect([...t.rows].sort()).toEqual(['a', 'b', 'c', 'd']);
+  });
+
   it('when the service fails otherwise, then every insert of that batch fails with it and later ones still go', async () => {
     const t = memoryTable(true);
     let fail = true;
