@@ -29,6 +29,8 @@ export interface AzureTableStoreOptions {
   allowInsecureConnection?: boolean;
   /** Told of every HTTP request the store sends (each retry too): how tests and benches count round trips. */
   onRequest?: (request: { table: string; method: string }) => void;
+  /** How long an instance keeps its list of active campaigns (10 s): shorter in tests of what it may miss meanwhile. */
+  activeCampaignsTtlMs?: number;
 }
 
 /** Counts the store's HTTP requests, by "METHOD table": pass `observe` as AzureTableStoreOptions.onRequest. */

@@ -19,17 +19,21 @@ export { createRequestCounter } from './azureTableAccess';
 
 /** How long this instance keeps the list of active campaigns an acknowledgement is marked in. */
 const ACTIVE_TTL_MS = 10_000;
+/** Allowed difference between instances' clocks when settling a new campaign's acknowledgements. */
+const CLOCK_MARGIN_MS = 5_000;
 /** Creates the Azure Table Storage acknowledgement store, creating its tables when missing. */
 export async function createAzureTableAcknowledgementStore(options: AzureTableStoreOptions): Promise<AcknowledgementStore> {
-  return new AzureTableAcknowledgementStore(await openTables(options));
+  return new AzureTableAcknowledgementStore(await openTables(options), options.activeCampaignsTtlMs ?? ACTIVE_TTL_MS);
 }
 
 class AzureTableAcknowledgementStore extends TableAccess implements AcknowledgementStore {
   private readonly deliveries: AzureTableDeliveries;
   private readonly ackInserts: GroupInsert;
   private active: { at: number; list: Campaign[] } | undefined;
+  /** Campaigns whose first seconds' acknowledgements are settled (a flag on their row that is never taken away). */
+  private readonly settledIds = new Set<string>();
 
-  constructor(t: Record<TableName, TableClient>) {
+  constructor(t: Record<TableName, TableClient>, private readonly activeTtlMs: number) {
     super(t);
     this.deliveries = new AzureTableDeliveries(t, this);
     this.ackInserts = new GroupInsert(t.Acks);
@@ -177,7 +181,7 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
 
   /** Active campaigns, kept a few seconds: an acknowledgement marks the person in each of its version's. */
   private async activeCampaigns(): Promise<Campaign[]> {
-    if (!this.active || Date.now() - this.active.at > ACTIVE_TTL_MS) this.active = { at: Date.now(), list: await this.listCampaigns('active') };
+    if (!this.active || Date.now() - this.active.at > this.activeTtlMs) this.active = { at: Date.now(), list: await this.listCampaigns('active') };
     return this.active.list;
   }
 
@@ -198,6 +202,36 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
     // Marked when it was recorded; marked here only if that instance stopped in between (no write when marked).
     await this.markDeliveries(existing);
     return { recorded: false, acknowledgement: existing };
+  }
+
+  /**
+   * Another instance may have recorded an acknowledgement in the seconds before its list of active campaigns showed
+   * this one, and so not marked it here. Once every instance's list must show the campaign (its start, the list's
+   * lifetime and a margin for clocks), the acknowledgements of the version made in that window are read (a filtered
+   * query of the version's partition: a few rows), each person's delivery is marked if it is not yet, and the campaign
+   * row is flagged settled so later passes cost one read per instance, then nothing.
+   */
+  async settleAcknowledgements(campaignId: string): Promise<number> {
+    if (this.settledIds.has(campaignId)) return 0;
+    const e = await this.get('Campaigns', 'campaign', key(campaignId));
+    const c = e ? toCampaign(e) : undefined;
+    const until = c ? Date.parse(c.startedAt) + this.activeTtlMs + CLOCK_MARGIN_MS : 0;
+    if (!c || until > Date.now()) return 0;
+    if (e?.settled === true) {
+      this.settledIds.add(campaignId);
+      return 0;
+    }
+    const filter = odata`PartitionKey eq ${ackPartition(c.policyId, c.versionHash)} and acknowledgedAt ge ${c.startedAt} and acknowledgedAt le ${new Date(until).toISOString()}`;
+    const first = new Map<string, string>();
+    for (const a of await this.listAs('Acks', filter, toAcknowledgement)) {
+      const at = first.get(a.userId);
+      if (at === undefined || a.acknowledgedAt < at) first.set(a.userId, a.acknowledgedAt);
+    }
+    let marked = 0;
+    for (const [userId, at] of first) if (await this.deliveries.markAcknowledged(c.id, userId, at)) marked++;
+    await this.t.Campaigns.updateEntity({ partitionKey: 'campaign', rowKey: key(campaignId), settled: true }, 'Merge');
+    this.settledIds.add(campaignId);
+    return marked;
   }
 
   /** Marks the person's delivery in every campaign the acknowledgement counts for: its own, and active ones of its version started before it. */

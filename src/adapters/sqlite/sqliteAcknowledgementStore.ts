@@ -222,6 +222,11 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
     return rows.map(toCampaign);
   }
 
+  /** Nothing to settle: an acknowledgement marks every active campaign of its version in the transaction that records it. */
+  async settleAcknowledgements(): Promise<number> {
+    return 0;
+  }
+
   async addDeliveries(campaignId: string, recipients: readonly Recipient[], now: string): Promise<number> {
     return this.db.transaction(() => {
       let added = 0;

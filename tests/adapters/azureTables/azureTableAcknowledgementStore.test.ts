@@ -154,6 +154,36 @@ describe('kept delivery tallies on Azure Table storage', () => {
     expect((await a.tallyDeliveries('c1')).filter((t) => t.acknowledged).reduce((n, t) => n + t.count, 0)).toBe(120);
   });
 
+  it('when an instance records an acknowledgement before it has learnt of a campaign just started, then settling counts it, once', async () => {
+    const prefix = `t${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    const a = await createAzureTableAcknowledgementStore({ ...options(prefix), activeCampaignsTtlMs: 60_000 });
+    const b = await createAzureTableAcknowledgementStore({ ...options(prefix), activeCampaignsTtlMs: 60_000 });
+    const people = [person(1), person(2)];
+    await a.upsertStaff(people);
+    // b learns the active campaigns (none), then a starts one and adds both people.
+    await b.appendAcknowledgement({ ...ackOf(people, 'p0002'), campaignId: 'older', acknowledgedAt: new Date(Date.now() - 60_000).toISOString() });
+    // Started 20 s ago; how long each instance keeps its list stands in for waiting.
+    const startedMs = Date.now() - 20_000;
+    const started = { ...campaign, startedAt: new Date(startedMs).toISOString() };
+    await a.createCampaign(started);
+    await a.addDeliveries('c1', people, started.startedAt);
+    // p0001 acknowledges on b, whose list does not show the campaign yet: its delivery there is left uncounted.
+    await b.appendAcknowledgement({ ...ackOf(people, 'p0001'), campaignId: '', acknowledgedAt: new Date(startedMs + 1_000).toISOString() });
+    const acknowledged = async () => (await a.tallyDeliveries('c1')).filter((t) => t.acknowledged).reduce((n, t) => n + t.count, 0);
+    expect(await acknowledged()).toBe(0);
+    // Before every instance's list must show it (a's lists live 60 s, plus the clock margin), settling waits for a later pass.
+    expect(await a.settleAcknowledgements('c1')).toBe(0);
+    const later = await createAzureTableAcknowledgementStore({ ...options(prefix), activeCampaignsTtlMs: 0 });
+    expect(await later.settleAcknowledgements('c1')).toBe(1);
+    expect(await acknowledged()).toBe(1);
+    // Settled once: a second pass, on any instance, marks nothing and reads no acknowledgements.
+    const seen: string[] = [];
+    const another = await createAzureTableAcknowledgementStore({ ...options(prefix, (r) => { seen.push(`${r.method} ${r.table}`); }), activeCampaignsTtlMs: 0 });
+    seen.length = 0;
+    expect(await another.settleAcknowledgements('c1')).toBe(0);
+    expect(seen).toEqual(['GET Campaigns']);
+  });
+
   it('when a campaign was created before counts were kept, then its status is still counted from the records', async () => {
     const prefix = `t${randomUUID().replace(/-/g, '').slice(0, 12)}`;
     const store = await createAzureTableAcknowledgementStore(options(prefix));

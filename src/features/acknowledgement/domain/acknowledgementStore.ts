@@ -115,6 +115,13 @@ export interface AcknowledgementStore {
   listCampaigns(status?: Campaign['status']): Promise<Campaign[]>;
 
   /**
+   * Called for each active campaign from time to time (the scheduler's pass): counts in it any acknowledgement of its
+   * version that an instance of a store which learns of new campaigns a few seconds late made in those first seconds
+   * and so left uncounted. Returns how many deliveries it marked: 0 at once while those seconds may not have passed
+   * everywhere (asked again next pass), once it has been settled, and for a store that counts in one transaction.
+   */
+  settleAcknowledgements(campaignId: string): Promise<number>;
+  /**
    * Adds pending deliveries for recipients that have none in this campaign; returns how many were added. Each
    * recipient is a staff id, or the staff member as the caller just read them (a store that copies their details onto
    * the delivery then need not read them again).

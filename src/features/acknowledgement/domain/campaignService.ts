@@ -88,6 +88,8 @@ const EXPORT_PAGE = 100;
 export interface ScheduledWorkResult {
   roundsStarted: string[];
   joinersAdded: number;
+  /** Acknowledgements made as a campaign began that another instance had not yet counted in it. */
+  acknowledgementsSettled: number;
 }
 
 /** Refuses anyone who is not a configured policy owner. */
@@ -318,9 +320,10 @@ export function createCampaignService(deps: CampaignServiceDeps) {
      * round when due, and adds people who joined the audience since.
      */
     async runScheduledWork(): Promise<ScheduledWorkResult> {
-      const result: ScheduledWorkResult = { roundsStarted: [], joinersAdded: 0 };
+      const result: ScheduledWorkResult = { roundsStarted: [], joinersAdded: 0, acknowledgementsSettled: 0 };
       const at = now().toISOString();
       for (const c of await store.listCampaigns('active')) {
+        result.acknowledgementsSettled += await store.settleAcknowledgements(c.id);
         if (c.nextRoundAt && c.nextRoundAt <= at) {
           const version = (await store.getLatestPolicyVersion(c.policyId)) ?? (await requireVersion(c));
           result.roundsStarted.push((await nextRound(c, 'schedule', version)).id);
