@@ -4,6 +4,7 @@ import { DeliveryTally, StoreError } from '../../features/acknowledgement/domain
 import { DeliveryState } from '../../features/acknowledgement/domain/acknowledgementTypes';
 import { Entity, opt } from './azureTableAcknowledgementEntities';
 import { statusOf } from './azureTableAccess';
+import { takeDistinct } from './azureTableGroupInsert';
 
 /**
  * Kept counts of a campaign's deliveries on Table storage, so an owner's status reads a few rows at 40 staff and at
@@ -101,13 +102,7 @@ export class DeliveryTallies {
     try {
       while (queue.length > 0) {
         // One row at most once per commit: a second change to it was read before the first committed, so goes next.
-        const batch: Waiting[] = [];
-        const rows = new Set<string>();
-        for (let i = 0; i < queue.length && batch.length < ROWS_PER_COMMIT;) {
-          if (rows.has(queue[i].write.rowKey)) { i++; continue; }
-          rows.add(queue[i].write.rowKey);
-          batch.push(...queue.splice(i, 1));
-        }
+        const batch = takeDistinct(queue, ROWS_PER_COMMIT, (w) => w.write.rowKey);
         await this.commitOrSplit(pk, shard, batch);
       }
     } finally {

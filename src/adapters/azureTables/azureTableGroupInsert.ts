@@ -7,6 +7,22 @@ const ROWS_PER_COMMIT = 100;
 /** Whether the row was created, or one with its keys was already there. */
 export type InsertResult = 'created' | 'exists';
 
+/**
+ * Takes up to `limit` waiting writes from the front of a queue, at most one per row key (a transaction may name a row
+ * once; a second write to it waits for the next), leaving the rest queued in order.
+ */
+export function takeDistinct<T>(queue: T[], limit: number, rowKeyOf: (w: T) => string): T[] {
+  const batch: T[] = [];
+  const keys = new Set<string>();
+  for (let i = 0; i < queue.length && batch.length < limit;) {
+    const k = rowKeyOf(queue[i]);
+    if (keys.has(k)) { i++; continue; }
+    keys.add(k);
+    batch.push(...queue.splice(i, 1));
+  }
+  return batch;
+}
+
 type Row = { partitionKey: string; rowKey: string } & Record<string, unknown>;
 interface Waiting { row: Row; resolve: (r: InsertResult) => void; reject: (e: unknown) => void }
 
@@ -38,15 +54,8 @@ export class GroupInsert {
     const queue = this.queues.get(pk)!;
     try {
       while (queue.length > 0) {
-        // A row key at most once per transaction (the second of two alike learns it exists in the next one).
-        const batch: Waiting[] = [];
-        const keys = new Set<string>();
-        for (let i = 0; i < queue.length && batch.length < ROWS_PER_COMMIT;) {
-          if (keys.has(queue[i].row.rowKey)) { i++; continue; }
-          keys.add(queue[i].row.rowKey);
-          batch.push(...queue.splice(i, 1));
-        }
-        await this.commit(batch);
+        // The second of two alike learns it exists in the next transaction.
+        await this.commit(takeDistinct(queue, ROWS_PER_COMMIT, (w) => w.row.rowKey));
       }
     } finally {
       this.queues.delete(pk);
