@@ -93,21 +93,50 @@ function pageLines(page: number, height: number, items: TextItem[]): PageLine[] 
   return lines.sort((a, b) => b.y - a.y);
 }
 
-/** A line's text: pieces far apart are table cells (tab-separated); a list label is joined to what it labels. */
-function lineText(line: PageLine): { text: string; cells: number } {
+/**
+ * A line's text: pieces far apart are table cells (tab-separated); a list label is joined to what it labels.
+ * `cellX` and `cellText` are each cell's left edge and text.
+ */
+function lineText(line: PageLine): { text: string; cells: number; cellX: number[]; cellText: string[] } {
   let text = '';
   let cells = 1;
+  const cellX = [line.pieces[0].x];
+  const cellText = [''];
   let prev: PageLine['pieces'][number] | undefined;
   for (const piece of line.pieces) {
     if (prev) {
       const gap = piece.x - prev.end;
       const label = LABEL_RE.test(prev.str.trim()) && text.trim() === prev.str.trim();
-      if (gap > line.size * 2.5 && !label) { text += '\t'; cells++; } else if (gap > line.size * 0.15 || label) text += ' ';
+      if (gap > line.size * 2.5 && !label) {
+        text += '\t';
+        cells++;
+        cellX.push(piece.x);
+        cellText.push('');
+      } else if (gap > line.size * 0.15 || label) {
+        text += ' ';
+        cellText[cellText.length - 1] += ' ';
+      }
     }
     text += piece.str;
+    cellText[cellText.length - 1] += piece.str;
     prev = piece;
   }
-  return { text: text.replace(/ {2,}/g, ' ').trim(), cells };
+  return { text: text.replace(/ {2,}/g, ' ').trim(), cells, cellX, cellText: cellText.map((t) => t.replace(/ {2,}/g, ' ').trim()) };
+}
+
+/** A table row being read: its cells' left edges and texts, and whether a wrapped line has been added to them. */
+interface TableRow { line: PageLine; last: PageLine; text: string; cellX: number[]; cellText: string[]; wrapped: boolean }
+
+/**
+ * The columns a line continues when it is the wrapped second line of some of a table row's cells ("J Grayson / O"
+ * over "Benzie"): just below the row, in the same size, each of its cells starting under one of the row's cells
+ * other than the first, and fewer cells than the row. Null when the line is not such a continuation.
+ */
+function continuedColumns(row: TableRow, line: PageLine, cellX: number[]): number[] | null {
+  if (line.page !== row.last.page || line.size !== row.line.size || cellX.length >= row.cellX.length) return null;
+  if (row.last.y - line.y > line.size * 1.45) return null;
+  const columns = cellX.map((x) => row.cellX.findIndex((c) => Math.abs(c - x) <= line.size * 0.6));
+  return columns.every((c, i) => c > 0 && (i === 0 || c > columns[i - 1])) ? columns : null;
 }
 
 function layoutToText(lines: PageLine[], pages: number): PdfText {
@@ -166,15 +195,30 @@ function layoutToText(lines: PageLine[], pages: number): PdfText {
     paragraph = [];
     paragraphIsHeading = null;
   };
+  let row: TableRow | null = null;
+  const endRow = (): void => {
+    if (row) out.push(`${row.wrapped ? row.cellText.join('\t') : row.text}\t`);
+    row = null;
+  };
   for (const line of content) {
-    const { text, cells } = lineText(line);
+    const { text, cells, cellX, cellText } = lineText(line);
+    const continued = row ? continuedColumns(row, line, cellX) : null;
+    if (row && continued) {
+      const r: TableRow = row;
+      continued.forEach((c, i) => (r.cellText[c] = `${r.cellText[c]} ${cellText[i]}`));
+      r.wrapped = true;
+      r.last = line;
+      prev = line;
+      continue;
+    }
+    endRow();
     const level = levelOf(line.size);
     const bullet = BULLET_RE.test(line.pieces[0].str.trim());
     const gap = prev && prev.page === line.page ? prev.y - line.y : Infinity;
     const sameBlock = prev !== undefined && gap <= Math.max(prev.size, line.size) * 1.45 && prev.size === line.size;
     if (cells > 1) {
       flush();
-      out.push(`${text}\t`);
+      row = { line, last: line, text, cellX, cellText, wrapped: false };
       prev = line;
       continue;
     }
@@ -186,6 +230,7 @@ function layoutToText(lines: PageLine[], pages: number): PdfText {
     if (level !== null) paragraphIsHeading = level;
     prev = line;
   }
+  endRow();
   flush();
   return { text: out.join('\n'), pages, furniture, headings };
 }

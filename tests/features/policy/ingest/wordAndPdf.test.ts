@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import JSZip from 'jszip';
 import { answerQuestion, DEFAULT_THRESHOLDS } from '../../../../src/features/policy/answer/answerQuestion';
-import { createPolicyIndex } from '../../../../src/features/policy/answer/policyIndex';
+import { createPolicyIndex, frontPageSection } from '../../../../src/features/policy/answer/policyIndex';
 import { readDocxText } from '../../../../src/features/policy/ingest/docxReader';
 import { loadPolicyFile } from '../../../../src/features/policy/ingest/loadPolicyFile';
 import { formatSectionLabel, PolicyDocument } from '../../../../src/features/policy/policyDocument';
@@ -45,11 +45,13 @@ describe.each(POLICIES)('%s as Word and as PDF', (policy) => {
     text = await loadPolicyFile(path.join(SAMPLES, `${policy}.txt`), TODAY);
   });
 
-  it.each(['docx', 'pdf'])('when the .%s is loaded, then its sections, front-page facts, text and answers are those of the .txt', async (ext) => {
+  it.each(['docx', 'pdf'])('when the .%s is loaded, then its sections, front page, front-page facts, text and answers are those of the .txt', async (ext) => {
     const doc = await loadPolicyFile(path.join(FIXTURES, `${policy}.${ext}`), TODAY);
     expect(outline(doc)).toEqual(outline(text));
     expect(facts(doc)).toEqual(facts(text));
     expect(doc.sections.map((s) => s.text)).toEqual(text.sections.map((s) => s.text));
+    // The front page too, table cells that wrap onto a second line included ("J Grayson / O" over "Benzie").
+    expect(frontPageSection(doc).text).toEqual(frontPageSection(text).text);
     const questions = evalQuestions(policy);
     expect(questions.length).toBeGreaterThan(5);
     expect(answersOf(doc, questions)).toEqual(answersOf(text, questions));
