@@ -1,20 +1,24 @@
 """Trains the policy question model from the corpus the team wrote (corpus/), and writes the shipped files.
 
-Three parts, all small enough to run in plain TypeScript at answer time (src/features/policy/answer/learnedModel.ts):
+Four parts, all small enough to run in plain TypeScript at answer time (src/features/policy/answer/learnedModel.ts):
   1. a dual encoder: a question and a passage (or a section heading) each become the weighted mean of their
      word vectors (GloVe 100d plus a learned correction per word and a fastText-style character n-gram part
-     for typos and slang), projected by a learned matrix; similarity is the cosine. Three such encoders are
-     trained from different seeds and averaged (`Ensemble`, --members), so one run's luck moves scores far less;
-  2. a re-ranker: a linear score per candidate section over the dual encoder's similarities and the lexical
-     index's score and coverage (features in `section_features`);
-  3. a decline classifier: logistic regression over the best candidate's features, trained with the corpus's
-     uncovered questions, deciding whether the policy answers the question at all.
+     for typos and slang), projected by a learned matrix; similarity is the cosine. --members N trains N such
+     encoders from different seeds and averages them (`Ensemble`);
+  2. the question bank (question_bank.py): every corpus question with the policy text that answers it; a staff
+     question's nearest bank questions carry their answers over, passage to passage, to the school's policy;
+  3. a re-ranker: a linear score per candidate section over the dual encoder's similarities, the lexical
+     index's score and coverage, and the bank's section match (features in `section_features` and the bank's);
+  4. a decline classifier (one hidden tanh layer; --decline logistic for plain logistic regression) over the best
+     candidate's features and the bank's share of near questions that their policies did not cover, trained with
+     the corpus's uncovered questions, deciding whether the policy answers the question at all.
 
-The re-ranker and the decline classifier learn from out-of-fold scores: the dual encoder is trained six
-times, each time leaving one kind of school out, and scores the left-out kind. Those runs also give the
+The re-ranker and the decline classifier learn from out-of-fold scores: the dual encoder is trained once per fold,
+leaving kinds of school out (--folds groups: two kinds at a time; --folds kind: one), and scores the left-out kinds;
+a question's bank features leave its own kind out. Fitting the heads once per kind, without that kind, gives the
 leave-one-kind-out figures. The shipped dual encoder is then trained on the whole corpus.
 With --encoder-cache DIR the encoders and their out-of-fold scores are kept, keyed by the data's checksum and the
-encoder settings, so a later run on the same corpus re-fits only the heads (re-ranker, decline) and writes the same vectors.
+encoder settings, so a later run on the same corpus re-fits only the bank and the heads and writes the same vectors.
 
 Nothing here reads the five real policies or their questions: they are test data (scripts/evalReport.ts).
 
@@ -34,11 +38,15 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+import question_bank as QB
+
 DIM = 100
 NGRAM_BUCKETS = 20000
 NGRAM_MIN, NGRAM_MAX = 3, 4
 TOP_GLOVE = 60000
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+# What the encoders are (their cache key): unchanged by the heads and the question bank.
+ENCODER_FORMAT = 2
 
 
 def fnv1a(text):
@@ -357,12 +365,15 @@ def section_features(ps, hs, sec, lexical, pt, heading_mix, soft):
     return feats
 
 
-FEATURES = ['dual', 'passage', 'heading', 'dual_gap', 'dual_rank', 'lex_score', 'lex_coverage', 'lex_rank', 'lex_present', 'soft', 'soft_gap']
+FEATURES = ['dual', 'passage', 'heading', 'dual_gap', 'dual_rank', 'lex_score', 'lex_coverage', 'lex_rank', 'lex_present', 'soft', 'soft_gap'] + QB.FEATURES
+# Columns the dual encoder and the lexical index give (section_features); the question bank's follow them.
+ENCODER_COLUMNS = 11
 
 
-def question_features(feats, scores, lexical, whole):
-    """Features deciding whether the policy answers at all, from the best candidate and the runner-up, and from
-    how much of the question the policy's words mean at all (`whole`: soft coverage, unmatched share)."""
+def question_features(feats, scores, lexical, whole, uncovered):
+    """Features deciding whether the policy answers at all, from the best candidate and the runner-up, from
+    how much of the question the policy's words mean at all (`whole`: soft coverage, unmatched share), and from the
+    question bank: its best section match, its match for the chosen section, and the near questions' uncovered share."""
     order = np.argsort(-scores)
     best, second = order[0], order[1] if len(order) > 1 else order[0]
     top_cov = max([m['coverage'] for m in lexical] + [0.0])
@@ -370,10 +381,11 @@ def question_features(feats, scores, lexical, whole):
         scores[best], scores[best] - scores[second], feats[best, 0], feats[best, 1], feats[best, 2],
         feats[best, 6], top_cov, feats[best, 5], 1.0 if lexical else 0.0, feats[best, 9], feats[:, 9].max(),
         whole[0], whole[1],
+        feats[:, ENCODER_COLUMNS].max(), feats[best, ENCODER_COLUMNS], uncovered,
     ], dtype=np.float32)
 
 
-DECLINE_FEATURES = ['rank_score', 'rank_margin', 'dual', 'passage', 'heading', 'lex_coverage_best', 'lex_coverage_top', 'lex_score_best', 'lex_any', 'soft_best', 'soft_top', 'policy_soft', 'policy_unmatched']
+DECLINE_FEATURES = ['rank_score', 'rank_margin', 'dual', 'passage', 'heading', 'lex_coverage_best', 'lex_coverage_top', 'lex_score_best', 'lex_any', 'soft_best', 'soft_top', 'policy_soft', 'policy_unmatched'] + QB.DECLINE_FEATURES
 
 
 def score_questions(model, policies, vocab, questions):
@@ -403,6 +415,43 @@ def score_questions(model, policies, vocab, questions):
 
 PASSAGE_SIMS = {}
 WHOLE_POLICY = {}
+BANK_UNCOVERED = {}
+
+
+def build_bank(data, policies):
+    """The question bank from every corpus question (question_bank.py): the answer is the section's heading words
+    and the labelled passage's (every passage of the section when the label names none)."""
+    raw = {p['id']: p for p in data['policies']}
+    bank = []
+    for q in data['questions']:
+        if q['policy'] not in policies:
+            continue
+        answer = None
+        if q['section'] is not None:
+            s = next(s for s in raw[q['policy']]['sections'] if s['ordinal'] == q['section'])
+            words = s['passages'][q['passage']]['tokens'] if q['passage'] is not None and 0 <= q['passage'] < len(s['passages']) else [t for p in s['passages'] for t in p['tokens']]
+            answer = list(s['heading']) + list(words)
+        bank.append((q['tokens'], answer, policies[q['policy']].kind))
+    return QB.QuestionBank(bank)
+
+
+def add_bank_features(bank, scored, raw_policies, exclude_own_kind):
+    """Appends the bank's section features to each scored question; a corpus question's bank leaves out its own kind
+    of school (out of fold, as a new school's policy meets a bank with none of its questions)."""
+    by_policy = {}
+    for item in scored:
+        by_policy.setdefault(item[0]['policy'], []).append(item)
+    out = {}
+    for pid, items in by_policy.items():
+        p = raw_policies[pid]
+        passages = [pp['tokens'] for s in p['sections'] for pp in s['passages']]
+        owner = np.array([si for si, s in enumerate(p['sections']) for _ in s['passages']])
+        kinds = [p['kind']] * len(items) if exclude_own_kind else None
+        feats, uncovered = bank.section_features([q['tokens'] for q, _ in items], passages, owner, len(p['sections']), kinds)
+        for (q, f), b, u in zip(items, feats, uncovered):
+            out[id(q)] = (q, np.concatenate([f[:, :ENCODER_COLUMNS], b], 1).astype(np.float32))
+            BANK_UNCOVERED[id(q)] = float(u)
+    return [out[id(q)] for q, _ in scored]
 
 
 def quote_accuracy(scored, weight):
@@ -457,7 +506,7 @@ def fit_decline(scored, w_rank):
     both weigh the two classes equally (the corpus has about four answerable questions to one uncovered)."""
     x, y = [], []
     for q, f in scored:
-        x.append(question_features(f, f @ w_rank, q['lexical'], WHOLE_POLICY[id(q)]))
+        x.append(question_features(f, f @ w_rank, q['lexical'], WHOLE_POLICY[id(q)], BANK_UNCOVERED[id(q)]))
         y.append(0 if q['section'] is None else 1)
     x = np.array(x)
     mean, std = x.mean(0), x.std(0) + 1e-6
@@ -499,7 +548,7 @@ def evaluate(scored, policies, w_rank, decline, threshold):
     for q, f in scored:
         s = f @ w_rank
         order = list(np.argsort(-s))
-        answered = decline_probability(decline, question_features(f, s, q['lexical'], WHOLE_POLICY[id(q)])) >= threshold
+        answered = decline_probability(decline, question_features(f, s, q['lexical'], WHOLE_POLICY[id(q)], BANK_UNCOVERED[id(q)])) >= threshold
         pt = policies[q['policy']]
         if q['section'] is None:
             r['uncovered'] += 1
@@ -572,6 +621,25 @@ def probe_vectors(ensemble, vocab, text, which, tokens_of):
     return (torch.cat(parts) / math.sqrt(len(parts))).numpy().round(5).tolist()
 
 
+BANK_PROBE_POLICY = [
+    ['Staff must not accept friend requests from pupils or their parents on personal accounts.', 'Any contact from a pupil online is reported to the designated safeguarding lead.'],
+    ['Photographs of pupils are taken only on school devices and only with consent.'],
+    ['Staff set their personal profiles to private and think before they post.'],
+]
+BANK_PROBES = ['can i add a parent on facebook', 'phtoes of the kidz on insta??', 'where do i park on inset day']
+
+
+def bank_probes(bank):
+    """What the bank makes of a few questions against a small policy, for tests/features/policy/answer/questionBank.test.ts."""
+    passages = [model_tokens(t) for s in BANK_PROBE_POLICY for t in s]
+    owner = np.array([si for si, s in enumerate(BANK_PROBE_POLICY) for _ in s])
+    out = []
+    for text in BANK_PROBES:
+        feats, uncovered = bank.section_features([model_tokens(text)], passages, owner, len(BANK_PROBE_POLICY))
+        out.append({'text': text, 'sections': [round(float(x), 6) for x in feats[0, :, 0]], 'uncovered': round(float(uncovered[0]), 6)})
+    return {'policy': BANK_PROBE_POLICY, 'probes': out}
+
+
 def model_tokens(text):
     """training's copy of src/features/policy/answer/modelText.ts, used only for the probes (the export tokenises everything else)."""
     import re
@@ -607,7 +675,7 @@ def rewording_similarity(same, other, false_share=0.005):
     return t, float((same >= t).mean())
 
 
-def write_model(out_dir, ensemble, vocab, w_rank, decline, threshold, record, rewording, quote_weight):
+def write_model(out_dir, ensemble, vocab, w_rank, decline, threshold, record, rewording, quote_weight, bank):
     """model.json (settings, vocabulary, each member's projections) and vectors.bin (each member's int8 word and
     n-gram vectors with their scales, and its word weights, member after member)."""
     os.makedirs(out_dir, exist_ok=True)
@@ -635,6 +703,10 @@ def write_model(out_dir, ensemble, vocab, w_rank, decline, threshold, record, re
             })
     with open(blob_path, 'rb') as f:
         blob_sha = hashlib.sha256(f.read()).hexdigest()
+    bank_bytes = json.dumps(bank.to_json(), separators=(',', ':')).encode('utf-8')
+    with open(os.path.join(out_dir, 'bank.json'), 'wb') as f:
+        f.write(bank_bytes)
+    record['bank_probes'] = bank_probes(bank)
     meta = {
         'format': FORMAT_VERSION,
         'dim': DIM,
@@ -649,11 +721,17 @@ def write_model(out_dir, ensemble, vocab, w_rank, decline, threshold, record, re
                     'hidden': None if decline['hidden'] is None else {'weights': decline['hidden']['weights'].tolist(), 'bias': decline['hidden']['bias'].tolist()}},
         'unmatchedSimilarity': UNMATCHED_SIMILARITY,
         'vectorsSha256': blob_sha,
+        'bankSha256': hashlib.sha256(bank_bytes).hexdigest(),
     }
     with open(os.path.join(out_dir, 'model.json'), 'w') as f:
         json.dump(meta, f)
     with open(os.path.join(out_dir, 'training-record.json'), 'w') as f:
         json.dump(record, f, indent=2)
+
+
+# --folds groups: the encoders leave out two kinds of school at a time (a third of the training of one kind at a
+# time, which on 2 cores took over an hour with the whole corpus); the heads still leave out one kind each.
+KIND_GROUPS = [['secondary', 'independent'], ['primary', 'special'], ['local-authority', 'trust']]
 
 
 def train_encoders(args, policies, questions, vocab, trainable, kinds, log):
@@ -662,18 +740,23 @@ def train_encoders(args, policies, questions, vocab, trainable, kinds, log):
     scored = []
     fold_of = {}
     pairs_same, pairs_other = [], []
-    if args.folds == 'kind' and len(kinds) > 1:
-        for kind in kinds:
-            train_q = [q for q in questions if policies[q['policy']].kind != kind]
-            test_q = [q for q in questions if policies[q['policy']].kind == kind]
-            log(f'fold: leave out {kind} ({len(test_q)} questions)')
+    if args.folds in ('kind', 'groups') and len(kinds) > 1:
+        if args.folds == 'kind':
+            folds = [[k] for k in kinds]
+        else:
+            folds = [[k for k in g if k in kinds] for g in KIND_GROUPS]
+            folds = [f for f in folds if f] + [[k] for k in kinds if not any(k in g for g in KIND_GROUPS)]
+        for fold in folds:
+            train_q = [q for q in questions if policies[q['policy']].kind not in fold]
+            test_q = [q for q in questions if policies[q['policy']].kind in fold]
+            log(f'fold: leave out {" and ".join(fold)} ({len(test_q)} questions)')
             m = train_ensemble(policies, train_q, vocab, trainable, args.epochs, args.seed, args.members, log)
             same, other = question_pairs(m, vocab, test_q)
             pairs_same.append(same)
             pairs_other.append(other)
             for item in score_questions(m, policies, vocab, test_q):
                 scored.append(item)
-                fold_of[id(item[0])] = kind
+                fold_of[id(item[0])] = policies[item[0]['policy']].kind
     else:
         m = train_ensemble(policies, questions, vocab, trainable, args.epochs, args.seed, args.members, log)
         scored = score_questions(m, policies, vocab, questions)
@@ -723,8 +806,8 @@ def main():
     ap.add_argument('--out', required=True)
     ap.add_argument('--epochs', type=int, default=12)
     ap.add_argument('--seed', type=int, default=7)
-    ap.add_argument('--members', type=int, default=3, help='dual encoders trained from seeds seed, seed + 1, ... and averaged')
-    ap.add_argument('--folds', default='kind', choices=['kind', 'none'])
+    ap.add_argument('--members', type=int, default=1, help='dual encoders trained from seeds seed, seed + 1, ... and averaged')
+    ap.add_argument('--folds', default='groups', choices=['groups', 'kind', 'none'])
     ap.add_argument('--decline', default='mlp', choices=['logistic', 'mlp'])
     ap.add_argument('--encoder-cache', help='folder keeping the trained dual encoders and their out-of-fold scores, keyed by the data and '
                     'the encoder settings: a second run with the same data and settings re-fits only the re-ranker and the decline classifier')
@@ -751,7 +834,7 @@ def main():
 
     with open(args.data, 'rb') as f:
         data_sha = hashlib.sha256(f.read()).hexdigest()
-    cache_key = {'data_sha256': data_sha, 'epochs': args.epochs, 'seed': args.seed, 'members': args.members, 'folds': args.folds, 'format': FORMAT_VERSION}
+    cache_key = {'data_sha256': data_sha, 'epochs': args.epochs, 'seed': args.seed, 'members': args.members, 'folds': args.folds, 'format': ENCODER_FORMAT}
     cached = load_encoders(args.encoder_cache, cache_key, questions) if args.encoder_cache else None
     if cached:
         scored, fold_of, pairs_same, pairs_other, final = cached
@@ -760,6 +843,9 @@ def main():
         scored, fold_of, pairs_same, pairs_other, final = train_encoders(args, policies, questions, vocab, trainable, kinds, log)
         if args.encoder_cache:
             save_encoders(args.encoder_cache, cache_key, questions, scored, fold_of, pairs_same, pairs_other, final)
+    bank = build_bank(data, policies)
+    scored = add_bank_features(bank, scored, {p['id']: p for p in data['policies']}, exclude_own_kind=True)
+    log(f'question bank: {len(bank.questions)} questions, {len(bank.answer_texts)} distinct answers; features added out of kind')
 
     # Leave-one-kind-out figures for the whole pipeline: re-ranker and decline fitted without that kind.
     loko = {}
@@ -788,7 +874,7 @@ def main():
         'command': 'npm run train',
         'data': {'file': os.path.basename(args.data), 'sha256': data_sha, 'corpus_sha256': data.get('corpusSha256'), 'policies': len(policies), 'questions': len(questions),
                  'answerable': sum(1 for q in questions if q['section'] is not None), 'uncovered': sum(1 for q in questions if q['section'] is None)},
-        'settings': {'decline': args.decline, 'epochs': args.epochs, 'seed': args.seed, 'members': args.members, 'dim': DIM, 'ngram_buckets': NGRAM_BUCKETS, 'top_glove_words': TOP_GLOVE, 'word_dropout': 0.1},
+        'settings': {'decline': args.decline, 'epochs': args.epochs, 'seed': args.seed, 'members': args.members, 'folds': args.folds, 'bank_k': QB.K, 'bank_power': QB.POWER, 'dim': DIM, 'ngram_buckets': NGRAM_BUCKETS, 'top_glove_words': TOP_GLOVE, 'word_dropout': 0.1},
         'leave_one_kind_out': {k: v['pipeline'] for k, v in loko.items()},
         'seconds': round(time.time() - t0, 1),
     }
@@ -796,7 +882,7 @@ def main():
     record['quote'] = {'lexical_weight': quote_weight, 'accuracy_by_weight': quote_options}
     record['rewording'] = {'similarity': rewording, 'same_section_pairs_caught': caught}
     log(f'rewording similarity {rewording:.3f}: catches {100 * caught:.1f}% of pairs answered by the same section')
-    write_model(args.out, final, vocab, w_rank, decline, threshold, record, rewording, quote_weight)
+    write_model(args.out, final, vocab, w_rank, decline, threshold, record, rewording, quote_weight, bank)
     log(f'wrote {args.out} in {time.time() - t0:.0f} s')
 
 

@@ -2,11 +2,13 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { modelTokens } from './modelText';
+import { createQuestionBank, QuestionBank, QuestionBankFile } from './questionBank';
 
 /**
  * The model `npm run train` learns from the team's corpus (training/train.py says how): word vectors with a
  * character n-gram part for words it has never seen, two projections (questions, policy text), a linear
- * re-ranker over candidate sections and a logistic decline classifier. The encoder is several members trained
+ * re-ranker over candidate sections and a decline classifier, and the question bank (questionBank.ts): the corpus's
+ * staff questions with the policy text that answers each. The encoder is one or more members trained
  * from different seeds; a text's vector is theirs side by side, each scaled by 1/sqrt(members), so a cosine is
  * the members' mean cosine. Plain arithmetic, no runtime dependency, nothing downloaded: the files ship in
  * models/policy-model/.
@@ -30,12 +32,14 @@ export interface LearnedModel {
   readonly quoteLexicalWeight: number;
   /** A question word whose best cosine with every policy word is below this counts as a topic the policy never names. */
   readonly unmatchedSimilarity: number;
+  /** The corpus's questions and their answers, matched question-to-question (bank.json). */
+  readonly bank: QuestionBank;
 }
 
 /** The order of the re-ranker's features; training/train.py's FEATURES, checked when the model loads. */
-export const RANKER_FEATURES = ['dual', 'passage', 'heading', 'dual_gap', 'dual_rank', 'lex_score', 'lex_coverage', 'lex_rank', 'lex_present', 'soft', 'soft_gap'] as const;
+export const RANKER_FEATURES = ['dual', 'passage', 'heading', 'dual_gap', 'dual_rank', 'lex_score', 'lex_coverage', 'lex_rank', 'lex_present', 'soft', 'soft_gap', 'bank', 'bank_gap'] as const;
 /** The order of the decline classifier's features; training/train.py's DECLINE_FEATURES. */
-export const DECLINE_FEATURES = ['rank_score', 'rank_margin', 'dual', 'passage', 'heading', 'lex_coverage_best', 'lex_coverage_top', 'lex_score_best', 'lex_any', 'soft_best', 'soft_top', 'policy_soft', 'policy_unmatched'] as const;
+export const DECLINE_FEATURES = ['rank_score', 'rank_margin', 'dual', 'passage', 'heading', 'lex_coverage_best', 'lex_coverage_top', 'lex_score_best', 'lex_any', 'soft_best', 'soft_top', 'policy_soft', 'policy_unmatched', 'bank_top', 'bank_best', 'bank_uncovered'] as const;
 
 /** Where the shipped model lives, from the repository root (src/ and dist/src/ alike). */
 export const DEFAULT_MODEL_DIR = path.join(packageRoot(__dirname), 'models', 'policy-model');
@@ -61,10 +65,6 @@ interface ModelFile {
   words: string[];
   /** Each member's projections and the weight of a word it never saw; its vectors follow in vectors.bin in turn. */
   members: ModelMember[];
-  /** Format 1 (one encoder): that encoder's projections and unseen-word weight, at the top level. */
-  oovWeight?: number;
-  wq?: number[][];
-  wp?: number[][];
   headingMix: number;
   rewordingSimilarity: number;
   quoteLexicalWeight: number;
@@ -76,6 +76,7 @@ interface ModelFile {
     hidden: { weights: number[][]; bias: number[] } | null;
   };
   vectorsSha256: string;
+  bankSha256: string;
 }
 
 /** A model file that cannot be used: missing, from another format, or not the features this code computes. */
@@ -122,9 +123,7 @@ function readModel(dir: string): LearnedModel {
   const metaPath = path.join(dir, 'model.json');
   if (!fs.existsSync(metaPath)) throw new ModelLoadError(`No model at ${metaPath}: run npm run train`);
   const meta = JSON.parse(fs.readFileSync(metaPath, 'utf8')) as ModelFile;
-  if (meta.format !== 1 && meta.format !== 2) throw new ModelLoadError(`Model format ${meta.format} is not supported`);
-  // Format 1 is one encoder with its settings at the top level: read it as a single member.
-  if (meta.format === 1) meta.members = [{ oovWeight: meta.oovWeight ?? 0, wq: meta.wq ?? [], wp: meta.wp ?? [] }];
+  if (meta.format !== 3) throw new ModelLoadError(`Model format ${meta.format} is not supported: run npm run train`);
   if (meta.ranker.features.join() !== RANKER_FEATURES.join() || meta.decline.features.join() !== DECLINE_FEATURES.join()) {
     throw new ModelLoadError('The model was trained with other features than this code computes');
   }
@@ -136,13 +135,18 @@ function readModel(dir: string): LearnedModel {
   meta.words.forEach((w, i) => index.set(w, i));
   const members = meta.members.map((m) => readMember(meta, m, index, blob, reader));
   if (reader.offset !== blob.length) throw new ModelLoadError('vectors.bin does not match model.json');
+  const bankPath = path.join(dir, 'bank.json');
+  if (!fs.existsSync(bankPath)) throw new ModelLoadError(`No question bank at ${bankPath}: run npm run train`);
+  const bankBytes = fs.readFileSync(bankPath);
+  if (crypto.createHash('sha256').update(bankBytes).digest('hex') !== meta.bankSha256) throw new ModelLoadError('bank.json does not match model.json');
+  const bank = createQuestionBank(JSON.parse(bankBytes.toString('utf8')) as QuestionBankFile);
 
   const part = meta.dim;
   const dim = part * members.length;
   const share = 1 / Math.sqrt(members.length);
   /** The members' unit vectors side by side, each scaled so the whole is a unit vector again. */
   const joined = (parts: Float32Array[]): Float32Array => {
-    // One member (format 1) is its own unit vector already: no copy on the answer path.
+    // One member is its own unit vector already: no copy on the answer path.
     if (parts.length === 1) return parts[0];
     const out = new Float32Array(dim);
     parts.forEach((v, k) => {
@@ -160,6 +164,7 @@ function readModel(dir: string): LearnedModel {
     rewordingSimilarity: meta.rewordingSimilarity,
     quoteLexicalWeight: meta.quoteLexicalWeight,
     unmatchedSimilarity: meta.unmatchedSimilarity,
+    bank,
     encodeQuestion: (text) => {
       const tokens = modelTokens(text);
       return joined(members.map((m) => m.encode(tokens, m.wq)));

@@ -93,6 +93,7 @@ export function createLearnedRanker(model: LearnedModel, passages: readonly Pass
     e.passages.push({ passage: p, vector: vectors[i], words: passageWords[i] });
   });
   const w = model.rankerWeights;
+  const bank = model.bank.forPolicy(entries.map((e) => e.passages.map((p) => passageText(p.passage))));
 
   return (question, lexical) => {
     const q = model.encodeQuestion(question);
@@ -120,14 +121,16 @@ export function createLearnedRanker(model: LearnedModel, passages: readonly Pass
       const topPassage = Math.max(1e-9, ...m.passages.map((p) => p.score));
       lexPassages.set(i, new Map(m.passages.map((p) => [p.passage.id, p.score / topPassage])));
     });
-    const features = entries.map((_, i) => [dual[i], best[i], heading[i], dual[i] - topDual, dualRank[i], lexScore[i], lexCoverage[i], lexRank[i], lexScore[i] > 0 ? 1 : 0, soft[i], soft[i] - topSoft]);
+    const near = bank.match(question);
+    const topBank = Math.max(...near.sections);
+    const features = entries.map((_, i) => [dual[i], best[i], heading[i], dual[i] - topDual, dualRank[i], lexScore[i], lexCoverage[i], lexRank[i], lexScore[i] > 0 ? 1 : 0, soft[i], soft[i] - topSoft, near.sections[i], near.sections[i] - topBank]);
     const scores = features.map((f) => f.reduce((s, x, k) => s + x * w[k], 0));
     const order = scores.map((_, i) => i).sort((a, b) => scores[b] - scores[a]);
     const top = order[0];
     const second = order[1] ?? top;
     const topCoverage = Math.max(0, ...lexical.map((m) => m.coverage));
     const f = features[top];
-    const answerProbability = model.answerProbability([scores[top], scores[top] - scores[second], f[0], f[1], f[2], f[6], topCoverage, f[5], lexical.length > 0 ? 1 : 0, f[9], topSoft, matched.policySoft, matched.unmatched]);
+    const answerProbability = model.answerProbability([scores[top], scores[top] - scores[second], f[0], f[1], f[2], f[6], topCoverage, f[5], lexical.length > 0 ? 1 : 0, f[9], topSoft, matched.policySoft, matched.unmatched, topBank, near.sections[top], near.uncovered]);
     const ranked = order.map((i) => ({
       doc: entries[i].doc,
       section: entries[i].section,

@@ -60,7 +60,7 @@ describe('the shipped policy model', () => {
     }
   });
 
-  it('when the model has several encoder members, then a text is a unit vector joined from all of them', () => {
+  it('when the model has one or more encoder members, then a text is a unit vector joined from all of them', () => {
     const model = loadLearnedModel();
     const file = JSON.parse(fs.readFileSync(path.join(DEFAULT_MODEL_DIR, 'model.json'), 'utf8')) as ShippedMeta;
     expect(model.dim).toBe(file.dim * (file.members?.length ?? 1));
@@ -69,22 +69,12 @@ describe('the shipped policy model', () => {
     expect(Math.abs(dot(v, v) - 1)).toBeLessThan(1e-4);
   });
 
-  it('when a model of format 1 (one encoder, settings at the top level) is read, then its vectors are that encoder\'s', () => {
-    const file = JSON.parse(fs.readFileSync(path.join(DEFAULT_MODEL_DIR, 'model.json'), 'utf8')) as ShippedMeta;
-    const first = file.members ? file.members[0] : { oovWeight: file.oovWeight, wq: file.wq, wp: file.wp };
-    const n = file.words.length;
-    const buckets = file.ngram.buckets;
-    const memberBytes = n * file.dim + 4 * n + buckets * file.dim + 4 * buckets + 4 * n;
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'model-v1-'));
-    fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify({ ...file, format: 1, members: undefined, ...first }));
-    fs.writeFileSync(path.join(dir, 'vectors.bin'), fs.readFileSync(path.join(DEFAULT_MODEL_DIR, 'vectors.bin')).subarray(0, memberBytes));
-    const single = loadLearnedModel(dir);
-    expect(single.dim).toBe(file.dim);
-    const text = 'phtoes of the kidz on insta??';
-    const one = single.encodeQuestion(text);
-    const joined = loadLearnedModel().encodeQuestion(text);
-    const k = file.members?.length ?? 1;
-    // The shipped model's first member, scaled back up, is the format-1 encoder's vector.
-    for (let d = 0; d < file.dim; d++) expect(joined[d] * Math.sqrt(k)).toBeCloseTo(one[d], 5);
+  it('when bank.json is missing or is not the file model.json names, then loading fails with a named error', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'model-bank-'));
+    for (const name of ['model.json', 'vectors.bin']) fs.copyFileSync(path.join(DEFAULT_MODEL_DIR, name), path.join(dir, name));
+    expect(() => loadLearnedModel(dir)).toThrow(/No question bank/);
+    const bank = JSON.parse(fs.readFileSync(path.join(DEFAULT_MODEL_DIR, 'bank.json'), 'utf8')) as { questions: unknown[] };
+    fs.writeFileSync(path.join(dir, 'bank.json'), JSON.stringify({ ...bank, questions: bank.questions.slice(1) }));
+    expect(() => loadLearnedModel(dir)).toThrow(/bank.json does not match model.json/);
   });
 });

@@ -84,7 +84,10 @@ describe('owners teach the bot (Agents Playground)', () => {
 
   it('when a question carries markdown, then the owners\' list shows it as text, not as a link', async () => {
     const question = '[verify your account](http://evil.example) **now**';
-    await ask(question);
+    const first = await ask(question);
+    // Declined or answered, it reaches the owners' list: an answer is marked not helpful.
+    const questionId = first.card.match(/"questionId":"([^"]+)"/);
+    if (questionId) await pg.execute('policy.feedback', { questionId: questionId[1], helpful: false }, { replyToId: first.messageId });
     const list = await unanswered();
     const shown = JSON.stringify(list.card);
     expect(shown).toContain('"type":"TextRun","text":"[verify your account](http://evil.example) **now**"');
