@@ -78,14 +78,73 @@ function unit(v: Sparse): Sparse {
   return norm > 0 ? { ids: v.ids, values: v.values.map((x) => x / norm) } : { ids: [], values: [] };
 }
 
-/** Postings: for each term, the rows holding it and their weights. */
-function invert(rows: readonly Sparse[], width: number): { rows: Int32Array; values: Float64Array }[] {
-  const lists: { rows: number[]; values: number[] }[] = Array.from({ length: width }, () => ({ rows: [], values: [] }));
-  rows.forEach((v, r) => v.ids.forEach((id, i) => {
-    lists[id].rows.push(r);
-    lists[id].values.push(v.values[i]);
+/** Ids of terms, given out as terms are first met (the bank's questions), and looked up later (a staff question). */
+class TermIds {
+  readonly ids = new Map<string, number>();
+
+  intern(terms: readonly string[]): Int32Array {
+    return Int32Array.from(terms, (t) => {
+      let id = this.ids.get(t);
+      if (id === undefined) this.ids.set(t, (id = this.ids.size));
+      return id;
+    });
+  }
+
+  lookup(terms: readonly string[]): number[] {
+    const out: number[] = [];
+    for (const t of terms) {
+      const id = this.ids.get(t);
+      if (id !== undefined) out.push(id);
+    }
+    return out;
+  }
+}
+
+/** Postings: for each term id t, the rows holding it (in row order) and their weights, from start[t] to start[t + 1]. */
+interface Postings { start: Int32Array; row: Int32Array; value: Float64Array }
+
+function postingsOf(vectors: readonly Sparse[], width: number): Postings {
+  const start = new Int32Array(width + 1);
+  for (const v of vectors) for (const id of v.ids) start[id + 1]++;
+  for (let t = 0; t < width; t++) start[t + 1] += start[t];
+  const row = new Int32Array(start[width]);
+  const value = new Float64Array(start[width]);
+  const fill = start.slice(0, width);
+  vectors.forEach((v, r) => v.ids.forEach((id, i) => {
+    row[fill[id]] = r;
+    value[fill[id]++] = v.values[i];
   }));
-  return lists.map((l) => ({ rows: Int32Array.from(l.rows), values: Float64Array.from(l.values) }));
+  return { start, row, value };
+}
+
+/** acc[row] += weight x the term's weight in that row, for every row holding term `id`. */
+function addPostings(p: Postings, id: number, weight: number, acc: Float64Array): void {
+  for (let k = p.start[id]; k < p.start[id + 1]; k++) acc[p.row[k]] += weight * p.value[k];
+}
+
+/** Smooth idf per term id from each document's term ids; terms in fewer than `minDf` documents weigh 0 (left out). */
+function idfOf(docs: readonly Int32Array[], size: number, minDf: number): Float64Array {
+  const df = new Int32Array(size);
+  const seen = new Int32Array(size).fill(-1);
+  docs.forEach((ids, d) => ids.forEach((id) => {
+    if (seen[id] !== d) {
+      seen[id] = d;
+      df[id]++;
+    }
+  }));
+  return Float64Array.from(df, (n) => (n >= minDf ? Math.log((1 + docs.length) / (1 + n)) + 1 : 0));
+}
+
+/** Unit tf-idf vector (1 + ln tf) of a text's term ids, as ids and values (terms of weight 0 left out). */
+function tfIdf(ids: ArrayLike<number>, idf: Float64Array, offset: number): Sparse {
+  const counts = new Map<number, number>();
+  for (let i = 0; i < ids.length; i++) if (idf[ids[i]] > 0) counts.set(ids[i], (counts.get(ids[i]) ?? 0) + 1);
+  const out: Sparse = { ids: [], values: [] };
+  for (const [id, c] of counts) {
+    out.ids.push(id + offset);
+    out.values.push((1 + Math.log(c)) * idf[id]);
+  }
+  return unit(out);
 }
 
 export function createQuestionBank(file: QuestionBankFile): QuestionBank {
@@ -102,15 +161,27 @@ export function createQuestionBank(file: QuestionBankFile): QuestionBank {
     const kept = tokens.filter((t) => t.length > 1 && !stop.has(t));
     return [...kept, ...kept.slice(1).map((t, i) => `${kept[i]} ${t}`)];
   };
-  const questionTokens = file.questions.map(([q]) => (q ? q.split(' ') : []));
-  const words = new TfIdf(questionTokens);
-  const chars = new TfIdf(questionTokens.map(charGrams), file.charMinDf);
-  const questionVector = (tokens: readonly string[]): Sparse => {
-    const w = words.vector(tokens);
-    const c = chars.vector(charGrams(tokens), words.idf.length);
-    return unit({ ids: [...w.ids, ...c.ids], values: [...w.values, ...c.values] });
+  // The bank's questions as term ids (words; character n-grams), then idf, then each question's unit vector
+  // written straight into postings: for each term, the questions holding it (in bank order) and their weights.
+  const words = new TermIds();
+  const chars = new TermIds();
+  const wordDocs: Int32Array[] = [];
+  const charDocs: Int32Array[] = [];
+  for (const [q] of file.questions) {
+    const tokens = q ? q.split(' ') : [];
+    wordDocs.push(words.intern(tokens));
+    charDocs.push(chars.intern(charGrams(tokens)));
+  }
+  const wordIdf = idfOf(wordDocs, words.ids.size, 1);
+  const charIdf = idfOf(charDocs, chars.ids.size, file.charMinDf);
+  const width = words.ids.size + chars.ids.size;
+  const vectorOf = (w: ArrayLike<number>, c: ArrayLike<number>): Sparse => {
+    const a = tfIdf(w, wordIdf, 0);
+    const b = tfIdf(c, charIdf, words.ids.size);
+    return unit({ ids: [...a.ids, ...b.ids], values: [...a.values, ...b.values] });
   };
-  const bankPostings = invert(questionTokens.map(questionVector), words.idf.length + chars.idf.length);
+  const bankPostings = postingsOf(wordDocs.map((w, d) => vectorOf(w, charDocs[d])), width);
+  const questionVector = (tokens: readonly string[]): Sparse => vectorOf(words.lookup(tokens), chars.lookup(charGrams(tokens)));
   const answerOf = Int32Array.from(file.questions.map(([, a]) => a));
   const answerTerms = file.answers.map((a) => textTerms(a.split(' ')));
   const text = new TfIdf(answerTerms);
@@ -120,11 +191,7 @@ export function createQuestionBank(file: QuestionBankFile): QuestionBank {
   const neighbours = (question: string): { row: number; weight: number }[] => {
     const q = questionVector(modelTokens(question));
     const acc = new Float64Array(file.questions.length);
-    q.ids.forEach((id, i) => {
-      const list = bankPostings[id];
-      const v = q.values[i];
-      for (let p = 0; p < list.rows.length; p++) acc[list.rows[p]] += v * list.values[p];
-    });
+    q.ids.forEach((id, i) => addPostings(bankPostings, id, q.values[i], acc));
     // The k best kept in order as the rows go by: a row displaces another only when strictly closer, so of equally
     // close rows the earlier stays ahead (training's stable sort).
     const near: number[] = [];
@@ -148,7 +215,7 @@ export function createQuestionBank(file: QuestionBankFile): QuestionBank {
         passageVectors.push(text.vector(textTerms(modelTokens(t))));
         owner.push(s);
       }));
-      const postings = invert(passageVectors, text.idf.length);
+      const postings = postingsOf(passageVectors, text.idf.length);
       const n = sectionPassages.length;
       // Per answer, the best cosine with a passage of each section: worked out when an answer is first needed.
       const matched = new Map<number, Float64Array>();
@@ -157,10 +224,7 @@ export function createQuestionBank(file: QuestionBankFile): QuestionBank {
         if (out) return out;
         const cos = new Float64Array(passageVectors.length);
         const a = answerVectors[answer];
-        a.ids.forEach((id, i) => {
-          const list = postings[id];
-          for (let p = 0; p < list.rows.length; p++) cos[list.rows[p]] += a.values[i] * list.values[p];
-        });
+        a.ids.forEach((id, i) => addPostings(postings, id, a.values[i], cos));
         out = new Float64Array(n);
         for (let p = 0; p < cos.length; p++) if (cos[p] > out[owner[p]]) out[owner[p]] = cos[p];
         matched.set(answer, out);
