@@ -26,7 +26,7 @@ CHAR_MIN_DF = 2
 K = 20
 POWER = 2.0
 FEATURES = ['bank', 'bank_gap']
-DECLINE_FEATURES = ['bank_top', 'bank_best', 'bank_uncovered']
+DECLINE_FEATURES = ['bank_top', 'bank_best', 'bank_uncovered', 'bank_uncovered_other']
 
 # scikit-learn's English stop words (sklearn.feature_extraction.text.ENGLISH_STOP_WORDS), written out so the
 # bank file carries the list the TypeScript side uses.
@@ -99,16 +99,18 @@ def _unit_rows(m):
 
 
 class QuestionBank:
-    """bank: list of (question tokens, answer tokens or None, kind of school)."""
+    """bank: list of (question tokens, answer tokens or None, kind of school, topic of an uncovered question:
+    'social-media', an online matter its policy left out, or 'other', not a social media matter at all)."""
 
     def __init__(self, bank):
         self.questions = [b[0] for b in bank]
         self.kinds = np.array([b[2] for b in bank])
         self.uncovered = np.array([b[1] is None for b in bank])
+        self.other = np.array([b[1] is None and b[3] == 'other' for b in bank])
         answers = sorted({' '.join(b[1]) for b in bank if b[1] is not None})
         self.answer_texts = answers
         answer_of = {a: i for i, a in enumerate(answers)}
-        self.answer = np.array([-1 if b[1] is None else answer_of[' '.join(b[1])] for b in bank])
+        self.answer = np.array([(-2 if b[3] == 'other' else -1) if b[1] is None else answer_of[' '.join(b[1])] for b in bank])
         self.words = TfIdf(self.questions)
         self.chars = TfIdf([char_grams(q) for q in self.questions], CHAR_MIN_DF)
         self.matrix = self.question_matrix(self.questions)
@@ -119,7 +121,8 @@ class QuestionBank:
         return _unit_rows(sp.hstack([self.words.matrix(token_lists), self.chars.matrix([char_grams(t) for t in token_lists])]).tocsr()).tocsr()
 
     def section_features(self, token_lists, passages, owner, n_sections, exclude_kinds=None):
-        """For questions about one policy: [Q, n_sections, 2] section features and [Q] uncovered share.
+        """For questions about one policy: [Q, n_sections, 2] section features and [Q, 2] the near questions' uncovered
+        share and the share uncovered because they are not social media matters at all (parking, pay...).
         passages: token lists of the policy's passages; owner: section position of each passage."""
         sims = (self.question_matrix(token_lists) @ self.matrix.T).toarray()
         if exclude_kinds is not None:
@@ -133,7 +136,7 @@ class QuestionBank:
             if len(cols):
                 per_section[:, s] = match[:, cols].max(1)
         feats = np.zeros((len(token_lists), n_sections, len(FEATURES)), dtype=np.float32)
-        uncovered = np.ones(len(token_lists), dtype=np.float32)
+        uncovered = np.ones((len(token_lists), 2), dtype=np.float32)
         for i in range(len(token_lists)):
             row = sims[i]
             top = np.argsort(-row, kind='stable')[:K]
@@ -142,7 +145,7 @@ class QuestionBank:
                 continue
             w = row[top] ** POWER
             total = w.sum()
-            uncovered[i] = w[self.uncovered[top]].sum() / total
+            uncovered[i] = [w[self.uncovered[top]].sum() / total, w[self.other[top]].sum() / total]
             sec = np.zeros(n_sections)
             for j, wj in zip(top, w):
                 if self.answer[j] >= 0:

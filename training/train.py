@@ -373,7 +373,8 @@ ENCODER_COLUMNS = 11
 def question_features(feats, scores, lexical, whole, uncovered):
     """Features deciding whether the policy answers at all, from the best candidate and the runner-up, from
     how much of the question the policy's words mean at all (`whole`: soft coverage, unmatched share), and from the
-    question bank: its best section match, its match for the chosen section, and the near questions' uncovered share."""
+    question bank: its best section match, its match for the chosen section, the near questions' uncovered share,
+    and the share of them uncovered as no social media matter at all."""
     order = np.argsort(-scores)
     best, second = order[0], order[1] if len(order) > 1 else order[0]
     top_cov = max([m['coverage'] for m in lexical] + [0.0])
@@ -381,7 +382,7 @@ def question_features(feats, scores, lexical, whole, uncovered):
         scores[best], scores[best] - scores[second], feats[best, 0], feats[best, 1], feats[best, 2],
         feats[best, 6], top_cov, feats[best, 5], 1.0 if lexical else 0.0, feats[best, 9], feats[:, 9].max(),
         whole[0], whole[1],
-        feats[:, ENCODER_COLUMNS].max(), feats[best, ENCODER_COLUMNS], uncovered,
+        feats[:, ENCODER_COLUMNS].max(), feats[best, ENCODER_COLUMNS], uncovered[0], uncovered[1],
     ], dtype=np.float32)
 
 
@@ -431,7 +432,7 @@ def build_bank(data, policies):
             s = next(s for s in raw[q['policy']]['sections'] if s['ordinal'] == q['section'])
             words = s['passages'][q['passage']]['tokens'] if q['passage'] is not None and 0 <= q['passage'] < len(s['passages']) else [t for p in s['passages'] for t in p['tokens']]
             answer = list(s['heading']) + list(words)
-        bank.append((q['tokens'], answer, policies[q['policy']].kind))
+        bank.append((q['tokens'], answer, policies[q['policy']].kind, q.get('topic')))
     return QB.QuestionBank(bank)
 
 
@@ -450,7 +451,7 @@ def add_bank_features(bank, scored, raw_policies, exclude_own_kind):
         feats, uncovered = bank.section_features([q['tokens'] for q, _ in items], passages, owner, len(p['sections']), kinds)
         for (q, f), b, u in zip(items, feats, uncovered):
             out[id(q)] = (q, np.concatenate([f[:, :ENCODER_COLUMNS], b], 1).astype(np.float32))
-            BANK_UNCOVERED[id(q)] = float(u)
+            BANK_UNCOVERED[id(q)] = (float(u[0]), float(u[1]))
     return [out[id(q)] for q, _ in scored]
 
 
@@ -636,7 +637,7 @@ def bank_probes(bank):
     out = []
     for text in BANK_PROBES:
         feats, uncovered = bank.section_features([model_tokens(text)], passages, owner, len(BANK_PROBE_POLICY))
-        out.append({'text': text, 'sections': [round(float(x), 6) for x in feats[0, :, 0]], 'uncovered': round(float(uncovered[0]), 6)})
+        out.append({'text': text, 'sections': [round(float(x), 6) for x in feats[0, :, 0]], 'uncovered': round(float(uncovered[0, 0]), 6), 'other': round(float(uncovered[0, 1]), 6)})
     return {'policy': BANK_PROBE_POLICY, 'probes': out}
 
 

@@ -39,7 +39,7 @@ export interface LearnedModel {
 /** The order of the re-ranker's features; training/train.py's FEATURES, checked when the model loads. */
 export const RANKER_FEATURES = ['dual', 'passage', 'heading', 'dual_gap', 'dual_rank', 'lex_score', 'lex_coverage', 'lex_rank', 'lex_present', 'soft', 'soft_gap', 'bank', 'bank_gap'] as const;
 /** The order of the decline classifier's features; training/train.py's DECLINE_FEATURES. */
-export const DECLINE_FEATURES = ['rank_score', 'rank_margin', 'dual', 'passage', 'heading', 'lex_coverage_best', 'lex_coverage_top', 'lex_score_best', 'lex_any', 'soft_best', 'soft_top', 'policy_soft', 'policy_unmatched', 'bank_top', 'bank_best', 'bank_uncovered'] as const;
+export const DECLINE_FEATURES = ['rank_score', 'rank_margin', 'dual', 'passage', 'heading', 'lex_coverage_best', 'lex_coverage_top', 'lex_score_best', 'lex_any', 'soft_best', 'soft_top', 'policy_soft', 'policy_unmatched', 'bank_top', 'bank_best', 'bank_uncovered', 'bank_uncovered_other'] as const;
 
 /** Where the shipped model lives, from the repository root (src/ and dist/src/ alike). */
 export const DEFAULT_MODEL_DIR = path.join(packageRoot(__dirname), 'models', 'policy-model');

@@ -130,7 +130,7 @@ export function createLearnedRanker(model: LearnedModel, passages: readonly Pass
     const second = order[1] ?? top;
     const topCoverage = Math.max(0, ...lexical.map((m) => m.coverage));
     const f = features[top];
-    const answerProbability = model.answerProbability([scores[top], scores[top] - scores[second], f[0], f[1], f[2], f[6], topCoverage, f[5], lexical.length > 0 ? 1 : 0, f[9], topSoft, matched.policySoft, matched.unmatched, topBank, near.sections[top], near.uncovered]);
+    const answerProbability = model.answerProbability([scores[top], scores[top] - scores[second], f[0], f[1], f[2], f[6], topCoverage, f[5], lexical.length > 0 ? 1 : 0, f[9], topSoft, matched.policySoft, matched.unmatched, topBank, near.sections[top], near.uncovered, near.otherUncovered]);
     const ranked = order.map((i) => ({
       doc: entries[i].doc,
       section: entries[i].section,

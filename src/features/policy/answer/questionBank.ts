@@ -16,7 +16,10 @@ export interface QuestionBankFile {
   stopWords: string[];
   /** Distinct answers: a section heading's words and the passage's, as model tokens joined by spaces. */
   answers: string[];
-  /** Each bank question's model tokens joined by spaces, and its answer's index (-1: its policy does not cover it). */
+  /**
+   * Each bank question's model tokens joined by spaces, and its answer's index; -1: its policy does not cover it, an
+   * online matter that policy left out; -2: not covered, and no social media matter at all (parking, pay...).
+   */
   questions: [string, number][];
 }
 
@@ -26,6 +29,8 @@ export interface BankMatch {
   sections: Float64Array;
   /** The near questions' share (by weight) that their policies did not cover: 1 when no bank question is near. */
   uncovered: number;
+  /** The share of them not covered because they are no social media matter at all (0 when none is near). */
+  otherUncovered: number;
 }
 
 /** A policy's passages as the bank reads them; `match` answers one question. */
@@ -234,21 +239,23 @@ export function createQuestionBank(file: QuestionBankFile): QuestionBank {
         match(question) {
           const near = neighbours(question);
           const sections = new Float64Array(n);
-          if (near.length === 0) return { sections, uncovered: 1 };
+          if (near.length === 0) return { sections, uncovered: 1, otherUncovered: 0 };
           let total = 0;
           let uncovered = 0;
+          let other = 0;
           for (const { row, weight } of near) {
             total += weight;
             const answer = answerOf[row];
             if (answer < 0) {
               uncovered += weight;
+              if (answer === -2) other += weight;
               continue;
             }
             const m = sectionMatch(answer);
             for (let s = 0; s < n; s++) sections[s] += weight * m[s];
           }
           for (let s = 0; s < n; s++) sections[s] /= total;
-          return { sections, uncovered: uncovered / total };
+          return { sections, uncovered: uncovered / total, otherUncovered: other / total };
         },
       };
     },

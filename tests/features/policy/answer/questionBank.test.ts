@@ -5,7 +5,7 @@ import { createQuestionBank, QuestionBankFile } from '../../../../src/features/p
 
 const shipped = JSON.parse(fs.readFileSync(path.join(DEFAULT_MODEL_DIR, 'bank.json'), 'utf8')) as QuestionBankFile;
 const record = JSON.parse(fs.readFileSync(path.join(DEFAULT_MODEL_DIR, 'training-record.json'), 'utf8')) as {
-  bank_probes: { policy: string[][]; probes: { text: string; sections: number[]; uncovered: number }[] };
+  bank_probes: { policy: string[][]; probes: { text: string; sections: number[]; uncovered: number; other: number }[] };
 };
 
 /** A bank of a few questions, written for these tests, with the settings training uses. */
@@ -23,6 +23,7 @@ describe('the question bank', () => {
       expect(got.sections.length).toBe(probe.sections.length);
       probe.sections.forEach((s, i) => expect(got.sections[i]).toBeCloseTo(s, 5));
       expect(got.uncovered).toBeCloseTo(probe.uncovered, 5);
+      expect(got.otherUncovered).toBeCloseTo(probe.other, 5);
     }
   });
 
@@ -43,11 +44,14 @@ describe('the question bank', () => {
 
   it('when the nearest bank questions were not covered by their policies, then their share shows as uncovered', () => {
     const bank = createQuestionBank(smallBank(
-      [['where do i park my car', -1], ['is there parking on inset day', -1], ['can i post pics from the trip', 0]],
+      [['where do i park my car', -2], ['is there parking on inset day', -1], ['can i post pics from the trip', 0]],
       ['photographs images of pupils are not posted on personal accounts'],
     ));
     const got = bank.forPolicy([['Images of pupils are never posted on personal accounts.']]).match('can i park my car at school on inset day');
     expect(got.uncovered).toBeGreaterThan(0.8);
+    // Only the first was no social media matter at all.
+    expect(got.otherUncovered).toBeGreaterThan(0);
+    expect(got.otherUncovered).toBeLessThan(got.uncovered);
     expect(got.sections[0]).toBeLessThan(0.2);
   });
 
