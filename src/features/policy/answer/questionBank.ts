@@ -41,42 +41,9 @@ export interface PolicyBank {
 export interface QuestionBank {
   /** sectionPassages[s]: the texts (passage text with its lead-in) of section s. */
   forPolicy(sectionPassages: readonly (readonly string[])[]): PolicyBank;
-  readonly size: number;
 }
 
 type Sparse = { ids: number[]; values: number[] };
-
-/** tf-idf with 1 + ln(tf) and smooth idf ln((1 + n) / (1 + df)) + 1, as training computes it. */
-class TfIdf {
-  readonly index = new Map<string, number>();
-  readonly idf: number[] = [];
-
-  constructor(docs: readonly (readonly string[])[], minDf = 1) {
-    const df = new Map<string, number>();
-    for (const terms of docs) for (const t of new Set(terms)) df.set(t, (df.get(t) ?? 0) + 1);
-    for (const [t, d] of df) {
-      if (d < minDf) continue;
-      this.index.set(t, this.idf.length);
-      this.idf.push(Math.log((1 + docs.length) / (1 + d)) + 1);
-    }
-  }
-
-  /** Unit vector of a text's terms (terms the bank never saw are left out). */
-  vector(terms: readonly string[], offset = 0): Sparse {
-    const counts = new Map<number, number>();
-    for (const t of terms) {
-      const id = this.index.get(t);
-      if (id !== undefined) counts.set(id, (counts.get(id) ?? 0) + 1);
-    }
-    const ids: number[] = [];
-    const values: number[] = [];
-    for (const [id, c] of counts) {
-      ids.push(id + offset);
-      values.push((1 + Math.log(c)) * this.idf[id]);
-    }
-    return unit({ ids, values });
-  }
-}
 
 function unit(v: Sparse): Sparse {
   const norm = Math.sqrt(v.values.reduce((s, x) => s + x * x, 0));
@@ -140,7 +107,10 @@ function idfOf(docs: readonly Int32Array[], size: number, minDf: number): Float6
   return Float64Array.from(df, (n) => (n >= minDf ? Math.log((1 + docs.length) / (1 + n)) + 1 : 0));
 }
 
-/** Unit tf-idf vector (1 + ln tf) of a text's term ids, as ids and values (terms of weight 0 left out). */
+/**
+ * Unit tf-idf vector of a text's term ids, as training computes it: 1 + ln(tf) times smooth idf (idfOf); terms of
+ * weight 0 are left out.
+ */
 function tfIdf(ids: ArrayLike<number>, idf: Float64Array, offset: number): Sparse {
   const counts = new Map<number, number>();
   for (let i = 0; i < ids.length; i++) if (idf[ids[i]] > 0) counts.set(ids[i], (counts.get(ids[i]) ?? 0) + 1);
@@ -188,9 +158,11 @@ export function createQuestionBank(file: QuestionBankFile): QuestionBank {
   const bankPostings = postingsOf(wordDocs.map((w, d) => vectorOf(w, charDocs[d])), width);
   const questionVector = (tokens: readonly string[]): Sparse => vectorOf(words.lookup(tokens), chars.lookup(charGrams(tokens)));
   const answerOf = Int32Array.from(file.questions.map(([, a]) => a));
-  const answerTerms = file.answers.map((a) => textTerms(a.split(' ')));
-  const text = new TfIdf(answerTerms);
-  const answerVectors = answerTerms.map((t) => text.vector(t));
+  // Policy text: the answers' terms and their idf; a policy's passages are read in the same terms (others left out).
+  const terms = new TermIds();
+  const answerDocs = file.answers.map((a) => terms.intern(textTerms(a.split(' '))));
+  const textIdf = idfOf(answerDocs, terms.ids.size, 1);
+  const answerVectors = answerDocs.map((ids) => tfIdf(ids, textIdf, 0));
 
   /** The k nearest bank questions with their weights (similarity^power), best first, ties by bank order. */
   const neighbours = (question: string): { row: number; weight: number }[] => {
@@ -212,15 +184,14 @@ export function createQuestionBank(file: QuestionBankFile): QuestionBank {
   };
 
   return {
-    size: file.questions.length,
     forPolicy(sectionPassages) {
       const passageVectors: Sparse[] = [];
       const owner: number[] = [];
       sectionPassages.forEach((texts, s) => texts.forEach((t) => {
-        passageVectors.push(text.vector(textTerms(modelTokens(t))));
+        passageVectors.push(tfIdf(terms.lookup(textTerms(modelTokens(t))), textIdf, 0));
         owner.push(s);
       }));
-      const postings = postingsOf(passageVectors, text.idf.length);
+      const postings = postingsOf(passageVectors, terms.ids.size);
       const n = sectionPassages.length;
       // Per answer, the best cosine with a passage of each section: worked out when an answer is first needed.
       const matched = new Map<number, Float64Array>();
