@@ -11,7 +11,8 @@ Four parts, all small enough to run in plain TypeScript at answer time (src/feat
      index's score and coverage, and the bank's section match (features in `section_features` and the bank's);
   4. a decline classifier (one hidden tanh layer; --decline logistic for plain logistic regression) over the best
      candidate's features and the bank's share of near questions that their policies did not cover, trained with
-     the corpus's uncovered questions, deciding whether the policy answers the question at all.
+     the corpus's uncovered questions, deciding whether the policy answers the question at all; its threshold is
+     the one that gets the most questions right out of fold (the right section first, or a decline when not covered).
 
 The re-ranker and the decline classifier learn from out-of-fold scores: the dual encoder is trained once per fold,
 leaving kinds of school out (--folds groups: two kinds at a time; --folds kind: one), and scores the left-out kinds;
@@ -565,6 +566,26 @@ def evaluate(scored, policies, w_rank, decline, threshold):
     return r
 
 
+THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
+
+
+def answer_decisions(scored, policies, w_rank, decline):
+    """Per question: the probability that the policy answers it, whether it is answerable, and whether the
+    re-ranker puts the right section first."""
+    out = []
+    for q, f in scored:
+        s = f @ w_rank
+        p = decline_probability(decline, question_features(f, s, q['lexical'], WHOLE_POLICY[id(q)], BANK_UNCOVERED[id(q)]))
+        right = q['section'] is not None and int(np.argmax(s)) == policies[q['policy']].section_pos[q['section']]
+        out.append((p, q['section'] is not None, right))
+    return out
+
+
+def handled_right(decisions, threshold):
+    """Questions a user gets right at this threshold: answered with the right section first, or declined when not covered."""
+    return sum(1 for p, answerable, right in decisions if (p >= threshold and right) or (p < threshold and not answerable))
+
+
 def unit(i):
     w = np.zeros(len(FEATURES), dtype=np.float32)
     w[i] = 1
@@ -850,6 +871,7 @@ def main():
 
     # Leave-one-kind-out figures for the whole pipeline: re-ranker and decline fitted without that kind.
     loko = {}
+    decisions = []
     if fold_of:
         for kind in kinds:
             train_s = [s for s in scored if fold_of[id(s[0])] != kind]
@@ -859,6 +881,7 @@ def main():
             dual_only = np.zeros(len(FEATURES), dtype=np.float32)
             dual_only[0] = 1
             loko[kind] = {'pipeline': evaluate(test_s, policies, w, d, 0.5)}
+            decisions += answer_decisions(test_s, policies, w, d)
             log(f'left out {kind}: {fmt(loko[kind]["pipeline"])}')
             log(f'    ranking only (no declining): model {ranking_top1(test_s, policies, w)}, dual encoder alone {ranking_top1(test_s, policies, unit(0))}, lexical alone {ranking_top1(test_s, policies, unit(5))}, soft match alone {ranking_top1(test_s, policies, unit(9))}')
 
@@ -867,7 +890,15 @@ def main():
     quote_options = {w: quote_accuracy(scored, w) for w in (0.0, 0.1, 0.2, 0.3, 0.5, 1.0)}
     quote_weight = max(quote_options, key=lambda w: quote_options[w])
     log('quote chosen right (out of fold), by lexical weight: ' + ', '.join(f'{w}: {100 * a:.1f}%' for w, a in quote_options.items()))
+    # The answer threshold: the one that gets the most questions right out of fold (the right section first for a
+    # covered question, a decline for an uncovered one); of equals, the one nearest 0.5.
     threshold = 0.5
+    by_threshold = {}
+    if decisions:
+        by_threshold = {t: handled_right(decisions, t) for t in THRESHOLDS}
+        threshold = max(THRESHOLDS, key=lambda t: (by_threshold[t], -abs(t - 0.5)))
+        log('questions handled right out of fold (right section first, or declined when not covered), by threshold: '
+            + ', '.join(f'{t}: {n}' for t, n in by_threshold.items()) + f'; chosen {threshold}')
     log(f'ranker weights {dict(zip(FEATURES, np.round(w_rank, 3).tolist()))}')
     log(f'in-sample (out-of-fold dual scores): {fmt(evaluate(scored, policies, w_rank, decline, threshold))}')
 
@@ -877,6 +908,7 @@ def main():
                  'answerable': sum(1 for q in questions if q['section'] is not None), 'uncovered': sum(1 for q in questions if q['section'] is None)},
         'settings': {'decline': args.decline, 'epochs': args.epochs, 'seed': args.seed, 'members': args.members, 'folds': args.folds, 'bank_k': QB.K, 'bank_power': QB.POWER, 'dim': DIM, 'ngram_buckets': NGRAM_BUCKETS, 'top_glove_words': TOP_GLOVE, 'word_dropout': 0.1},
         'leave_one_kind_out': {k: v['pipeline'] for k, v in loko.items()},
+        'answer_threshold': {'chosen': threshold, 'handled_right_by_threshold': {str(t): n for t, n in by_threshold.items()}},
         'seconds': round(time.time() - t0, 1),
     }
     rewording, caught = rewording_similarity(np.concatenate(pairs_same), np.concatenate(pairs_other))
