@@ -869,8 +869,8 @@ def main():
     scored = add_bank_features(bank, scored, {p['id']: p for p in data['policies']}, exclude_own_kind=True)
     log(f'question bank: {len(bank.questions)} questions, {len(bank.answer_texts)} distinct answers; features added out of kind')
 
-    # Leave-one-kind-out figures for the whole pipeline: re-ranker and decline fitted without that kind.
-    loko = {}
+    # Leave-one-kind-out heads: re-ranker and decline fitted without that kind (figures below, at the chosen threshold).
+    folds_out = []
     decisions = []
     if fold_of:
         for kind in kinds:
@@ -878,12 +878,9 @@ def main():
             test_s = [s for s in scored if fold_of[id(s[0])] == kind]
             w = fit_ranker(train_s, policies)
             d = fit_decline(train_s, w)
-            dual_only = np.zeros(len(FEATURES), dtype=np.float32)
-            dual_only[0] = 1
-            loko[kind] = {'pipeline': evaluate(test_s, policies, w, d, 0.5)}
+            folds_out.append((kind, test_s, w, d))
             decisions += answer_decisions(test_s, policies, w, d)
-            log(f'left out {kind}: {fmt(loko[kind]["pipeline"])}')
-            log(f'    ranking only (no declining): model {ranking_top1(test_s, policies, w)}, dual encoder alone {ranking_top1(test_s, policies, unit(0))}, lexical alone {ranking_top1(test_s, policies, unit(5))}, soft match alone {ranking_top1(test_s, policies, unit(9))}')
+            log(f'    left out {kind}, ranking only (no declining): model {ranking_top1(test_s, policies, w)}, dual encoder alone {ranking_top1(test_s, policies, unit(0))}, lexical alone {ranking_top1(test_s, policies, unit(5))}, soft match alone {ranking_top1(test_s, policies, unit(9))}')
 
     w_rank = fit_ranker(scored, policies)
     decline = fit_decline(scored, w_rank)
@@ -899,6 +896,10 @@ def main():
         threshold = max(THRESHOLDS, key=lambda t: (by_threshold[t], -abs(t - 0.5)))
         log('questions handled right out of fold (right section first, or declined when not covered), by threshold: '
             + ', '.join(f'{t}: {n}' for t, n in by_threshold.items()) + f'; chosen {threshold}')
+    loko = {}
+    for kind, test_s, w, d in folds_out:
+        loko[kind] = {'pipeline': evaluate(test_s, policies, w, d, threshold)}
+        log(f'left out {kind}: {fmt(loko[kind]["pipeline"])}')
     log(f'ranker weights {dict(zip(FEATURES, np.round(w_rank, 3).tolist()))}')
     log(f'in-sample (out-of-fold dual scores): {fmt(evaluate(scored, policies, w_rank, decline, threshold))}')
 
