@@ -499,6 +499,11 @@ def fit_ranker(scored, policies, epochs=300, l2=1e-3):
     return w.detach().numpy()
 
 
+def decline_features(q, f, scores):
+    """question_features for a scored question, with what the encoders and the bank recorded for it."""
+    return question_features(f, scores, q['lexical'], WHOLE_POLICY[id(q)], BANK_UNCOVERED[id(q)])
+
+
 DECLINE_KIND = 'logistic'
 DECLINE_HIDDEN = 16
 
@@ -508,7 +513,7 @@ def fit_decline(scored, w_rank):
     both weigh the two classes equally (the corpus has about four answerable questions to one uncovered)."""
     x, y = [], []
     for q, f in scored:
-        x.append(question_features(f, f @ w_rank, q['lexical'], WHOLE_POLICY[id(q)], BANK_UNCOVERED[id(q)]))
+        x.append(decline_features(q, f, f @ w_rank))
         y.append(0 if q['section'] is None else 1)
     x = np.array(x)
     mean, std = x.mean(0), x.std(0) + 1e-6
@@ -550,7 +555,7 @@ def evaluate(scored, policies, w_rank, decline, threshold):
     for q, f in scored:
         s = f @ w_rank
         order = list(np.argsort(-s))
-        answered = decline_probability(decline, question_features(f, s, q['lexical'], WHOLE_POLICY[id(q)], BANK_UNCOVERED[id(q)])) >= threshold
+        answered = decline_probability(decline, decline_features(q, f, s)) >= threshold
         pt = policies[q['policy']]
         if q['section'] is None:
             r['uncovered'] += 1
@@ -575,7 +580,7 @@ def answer_decisions(scored, policies, w_rank, decline):
     out = []
     for q, f in scored:
         s = f @ w_rank
-        p = decline_probability(decline, question_features(f, s, q['lexical'], WHOLE_POLICY[id(q)], BANK_UNCOVERED[id(q)]))
+        p = decline_probability(decline, decline_features(q, f, s))
         right = q['section'] is not None and int(np.argmax(s)) == policies[q['policy']].section_pos[q['section']]
         out.append((p, q['section'] is not None, right))
     return out

@@ -97,9 +97,8 @@ function pageLines(page: number, height: number, items: TextItem[]): PageLine[] 
  * A line's text: pieces far apart are table cells (tab-separated); a list label is joined to what it labels.
  * `cellX` and `cellText` are each cell's left edge and text.
  */
-function lineText(line: PageLine): { text: string; cells: number; cellX: number[]; cellText: string[] } {
+function lineText(line: PageLine): { text: string; cellX: number[]; cellText: string[] } {
   let text = '';
-  let cells = 1;
   const cellX = [line.pieces[0].x];
   const cellText = [''];
   let prev: PageLine['pieces'][number] | undefined;
@@ -109,7 +108,6 @@ function lineText(line: PageLine): { text: string; cells: number; cellX: number[
       const label = LABEL_RE.test(prev.str.trim()) && text.trim() === prev.str.trim();
       if (gap > line.size * 2.5 && !label) {
         text += '\t';
-        cells++;
         cellX.push(piece.x);
         cellText.push('');
       } else if (gap > line.size * 0.15 || label) {
@@ -121,7 +119,7 @@ function lineText(line: PageLine): { text: string; cells: number; cellX: number[
     cellText[cellText.length - 1] += piece.str;
     prev = piece;
   }
-  return { text: text.replace(/ {2,}/g, ' ').trim(), cells, cellX, cellText: cellText.map((t) => t.replace(/ {2,}/g, ' ').trim()) };
+  return { text: text.replace(/ {2,}/g, ' ').trim(), cellX, cellText: cellText.map((t) => t.replace(/ {2,}/g, ' ').trim()) };
 }
 
 /** A table row being read: its cells' left edges and texts, and whether a wrapped line has been added to them. */
@@ -201,7 +199,7 @@ function layoutToText(lines: PageLine[], pages: number): PdfText {
     row = null;
   };
   for (const line of content) {
-    const { text, cells, cellX, cellText } = lineText(line);
+    const { text, cellX, cellText } = lineText(line);
     const continued = row ? continuedColumns(row, line, cellX) : null;
     if (row && continued) {
       const r: TableRow = row;
@@ -216,7 +214,7 @@ function layoutToText(lines: PageLine[], pages: number): PdfText {
     const bullet = BULLET_RE.test(line.pieces[0].str.trim());
     const gap = prev && prev.page === line.page ? prev.y - line.y : Infinity;
     const sameBlock = prev !== undefined && gap <= Math.max(prev.size, line.size) * 1.45 && prev.size === line.size;
-    if (cells > 1) {
+    if (cellX.length > 1) {
       flush();
       row = { line, last: line, text, cellX, cellText, wrapped: false };
       prev = line;
