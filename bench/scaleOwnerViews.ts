@@ -61,7 +61,8 @@ async function main(): Promise<void> {
     const handlers = createCampaignJobHandlers({ store, campaigns: service, rules: DEFAULT_CAMPAIGN_RULES, clock: () => new Date(), files: links });
     for (const [kind, handler] of Object.entries(handlers)) runner.register(kind as OwnerJobKind, handler);
     await time('baseline: idle 100 ms', () => new Promise((resolve) => setTimeout(resolve, 100)));
-    await time('staff sync', () => store.upsertStaff(Array.from({ length: users }, (_, i) => ({
+    // The store's upsert of the whole list in one call (is it linear?); the product's syncs are the lines after it.
+    await time('staff upsert, whole list in one store call', () => store.upsertStaff(Array.from({ length: users }, (_, i) => ({
       userId: `u${i}`, userPrincipalName: `u${i}@school.example`, displayName: `Person ${i}`, department: `D${i % 40}`,
       active: true, source: 'graph' as const, updatedAt: now,
     }))));
