@@ -4,7 +4,7 @@ import { EvalCase, evaluateAnswers } from '../src/features/policy/answer/evaluat
 import { answerQuestion } from '../src/features/policy/answer/answerQuestion';
 import { parsePolicyText } from '../src/features/policy/ingest/parsePolicy';
 import { createPolicyIndex, PolicyIndex } from '../src/features/policy/answer/policyIndex';
-import { DEFAULT_MODEL_DIR } from '../src/features/policy/answer/learnedModel';
+import { DEFAULT_MODEL_DIR, loadLearnedModel } from '../src/features/policy/answer/learnedModel';
 
 /**
  * Prints answer-quality figures for each evaluation set in eval/ (the shared sample and our own), answered
@@ -12,16 +12,22 @@ import { DEFAULT_MODEL_DIR } from '../src/features/policy/answer/learnedModel';
  * --lexical (the design before the model, for comparison). Then the leave-one-kind-out figures that
  * training measured on the corpus. qa-blind's and qa-fresh's failures are never printed. `--sample-blind N` prints N answerable qa-blind questions picked at random with
  * the sentence the bot quotes and the section it names, for a reader to judge (not whether they match: the
- * blind set's results per question stay unread by the team).
+ * blind set's results per question stay unread by the team). `--model DIR` answers with the model that
+ * `train.py --out DIR` wrote instead of the shipped one, so trainings (other seeds, other data) can be compared
+ * without touching models/; the last set line adds the sets up, the figure to judge a change by (one training's seed
+ * alone moves a single set by up to 5 questions).
  */
 const lexicalOnly = process.argv.includes('--lexical');
+const modelAt = process.argv.indexOf('--model');
+const modelDir = modelAt > 0 && process.argv[modelAt + 1] ? path.resolve(process.argv[modelAt + 1]) : DEFAULT_MODEL_DIR;
+const model = lexicalOnly ? null : modelDir === DEFAULT_MODEL_DIR ? undefined : loadLearnedModel(modelDir);
 const root = path.resolve(__dirname, '..', '..');
 const indexes = new Map<string, PolicyIndex>();
 const indexFor = (policy: string): PolicyIndex => {
   let idx = indexes.get(policy);
   if (!idx) {
     const file = path.join(root, 'samples', 'policies', policy);
-    idx = createPolicyIndex([parsePolicyText(fs.readFileSync(file, 'utf8'), policy)], lexicalOnly ? { model: null } : {});
+    idx = createPolicyIndex([parsePolicyText(fs.readFileSync(file, 'utf8'), policy)], model === undefined ? {} : { model });
     indexes.set(policy, idx);
   }
   return idx;
@@ -30,19 +36,22 @@ const verbose = process.argv.includes('--verbose');
 // The shared sample first, then our own sets: qa-staff (written to tune on), qa-holdout (written apart by a
 // second author; tuned against since), qa-blind and qa-fresh (written apart, not tuned on).
 const UNREAD = new Set(['qa-blind.jsonl', 'qa-fresh.jsonl']);
+const together = { answerable: 0, top1: 0, top3: 0, quoted: 0, notCovered: 0, abstained: 0 };
 for (const set of ['qa-sample.jsonl', 'qa-staff.jsonl', 'qa-holdout.jsonl', 'qa-blind.jsonl', 'qa-fresh.jsonl']) {
   const file = path.join(root, 'eval', set);
   if (!fs.existsSync(file)) continue;
   const cases = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as EvalCase);
   const r = evaluateAnswers(cases, indexFor);
   const pct = (a: number, b: number): string => (b === 0 ? 'n/a' : `${((100 * a) / b).toFixed(1)}%`);
+  for (const k of Object.keys(together) as (keyof typeof together)[]) together[k] += r[k];
   console.log(JSON.stringify({ set, answerable: r.answerable, top1: pct(r.top1, r.answerable), top3: pct(r.top3, r.answerable), quoted: pct(r.quoted, r.answerable), notCovered: r.notCovered, abstained: pct(r.abstained, r.notCovered) }));
   // The blind sets' failures are not printed: reading them would make them more sets to tune on.
   if (verbose && !UNREAD.has(set)) for (const f of r.failures) console.log(`  ${f.kind.padEnd(18)} ${f.policy.padEnd(22)} ${f.q}  ->  ${f.got}`);
 }
+console.log(JSON.stringify({ set: 'evaluation sets together (counts)', ...together }));
 
 if (!lexicalOnly) {
-  const record = JSON.parse(fs.readFileSync(path.join(DEFAULT_MODEL_DIR, 'training-record.json'), 'utf8')) as { leave_one_kind_out?: Record<string, { answerable: number; top1: number; top3: number; uncovered: number; declined: number }> };
+  const record = JSON.parse(fs.readFileSync(path.join(modelDir, 'training-record.json'), 'utf8')) as { leave_one_kind_out?: Record<string, { answerable: number; top1: number; top3: number; uncovered: number; declined: number }> };
   for (const [kind, r] of Object.entries(record.leave_one_kind_out ?? {})) {
     const pct = (a: number, b: number): string => (b === 0 ? 'n/a' : `${((100 * a) / b).toFixed(1)}%`);
     console.log(JSON.stringify({ set: `corpus, ${kind} left out of training`, answerable: r.answerable, top1: pct(r.top1, r.answerable), top3: pct(r.top3, r.answerable), notCovered: r.uncovered, abstained: pct(r.declined, r.uncovered) }));
