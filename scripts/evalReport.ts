@@ -33,6 +33,7 @@ const indexFor = (policy: string): PolicyIndex => {
   return idx;
 };
 const verbose = process.argv.includes('--verbose');
+const pct = (a: number, b: number): string => (b === 0 ? 'n/a' : `${((100 * a) / b).toFixed(1)}%`);
 // The shared sample first, then our own sets: qa-staff (written to tune on), qa-holdout (written apart by a
 // second author; tuned against since), qa-blind and qa-fresh (written apart, not tuned on).
 const UNREAD = new Set(['qa-blind.jsonl', 'qa-fresh.jsonl']);
@@ -42,7 +43,6 @@ for (const set of ['qa-sample.jsonl', 'qa-staff.jsonl', 'qa-holdout.jsonl', 'qa-
   if (!fs.existsSync(file)) continue;
   const cases = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as EvalCase);
   const r = evaluateAnswers(cases, indexFor);
-  const pct = (a: number, b: number): string => (b === 0 ? 'n/a' : `${((100 * a) / b).toFixed(1)}%`);
   for (const k of Object.keys(together) as (keyof typeof together)[]) together[k] += r[k];
   console.log(JSON.stringify({ set, answerable: r.answerable, top1: pct(r.top1, r.answerable), top3: pct(r.top3, r.answerable), quoted: pct(r.quoted, r.answerable), notCovered: r.notCovered, abstained: pct(r.abstained, r.notCovered) }));
   // The blind sets' failures are not printed: reading them would make them more sets to tune on.
@@ -53,7 +53,6 @@ console.log(JSON.stringify({ set: 'evaluation sets together (counts)', ...togeth
 if (!lexicalOnly) {
   const record = JSON.parse(fs.readFileSync(path.join(modelDir, 'training-record.json'), 'utf8')) as { leave_one_kind_out?: Record<string, { answerable: number; top1: number; top3: number; uncovered: number; declined: number }> };
   for (const [kind, r] of Object.entries(record.leave_one_kind_out ?? {})) {
-    const pct = (a: number, b: number): string => (b === 0 ? 'n/a' : `${((100 * a) / b).toFixed(1)}%`);
     console.log(JSON.stringify({ set: `corpus, ${kind} left out of training`, answerable: r.answerable, top1: pct(r.top1, r.answerable), top3: pct(r.top3, r.answerable), notCovered: r.uncovered, abstained: pct(r.declined, r.uncovered) }));
   }
 }
