@@ -7,8 +7,10 @@ Four parts, all small enough to run in plain TypeScript at answer time (src/feat
      encoders from different seeds and averages them (`Ensemble`);
   2. the question bank (question_bank.py): every corpus question with the policy text that answers it; a staff
      question's nearest bank questions carry their answers over, passage to passage, to the school's policy;
-  3. a re-ranker: a linear score per candidate section over the dual encoder's similarities, the lexical
-     index's score and coverage, and the bank's section match (features in `section_features` and the bank's);
+  3. a re-ranker: a linear score per candidate section over the dual encoder's similarities, the lexical index's
+     score and coverage, and the bank's section match (features in `section_features` and the bank's); --ranker mlp
+     adds one hidden tanh layer over the standardised features (measured in corpus/README.md: better on the
+     corpus and on the sets' right-first count, fewer declines; not the default);
   4. a decline classifier (one hidden tanh layer; --decline logistic for plain logistic regression) over the best
      candidate's features and the bank's share of near questions that their policies did not cover, trained with
      the corpus's uncovered questions, deciding whether the policy answers the question at all; its threshold is
@@ -476,8 +478,15 @@ def quote_accuracy(scored, weight):
     return hits / max(1, n)
 
 
+RANKER_KIND = 'linear'
+RANKER_HIDDEN = 16
+
+
 def fit_ranker(scored, policies, epochs=300, l2=1e-3):
-    """Linear softmax re-ranker over candidate sections (answerable questions only), fitted on all at once."""
+    """Softmax re-ranker over candidate sections (answerable questions only), fitted on all at once: linear, or with
+    --ranker mlp fit_ranker_mlp."""
+    if RANKER_KIND == 'mlp':
+        return fit_ranker_mlp(scored, policies)
     rows = [(f, policies[q['policy']].section_pos[q['section']]) for q, f in scored if q['section'] is not None]
     width = max(f.shape[0] for f, _ in rows)
     feats = torch.zeros((len(rows), width, len(FEATURES)))
@@ -497,6 +506,64 @@ def fit_ranker(scored, policies, epochs=300, l2=1e-3):
         loss.backward()
         opt.step()
     return w.detach().numpy()
+
+
+class MlpRanker:
+    """A candidate's score: the linear score plus one hidden tanh layer over the standardised features."""
+    __array_ufunc__ = None
+
+    def __init__(self, w, mean, std, w1, b1, w2):
+        self.w, self.mean, self.std, self.w1, self.b1, self.w2 = w, mean, std, w1, b1, w2
+
+    def __rmatmul__(self, f):
+        return f @ self.w + np.tanh(((f - self.mean) / self.std) @ self.w1.T + self.b1) @ self.w2
+
+
+def ranker_json(w_rank):
+    """model.json's ranker: the linear weights and, for --ranker mlp, the hidden layer over standardised features."""
+    out = {'features': FEATURES, 'weights': [float(x) for x in getattr(w_rank, 'w', w_rank)], 'hidden': None}
+    if isinstance(w_rank, MlpRanker):
+        out['hidden'] = {'mean': w_rank.mean.tolist(), 'std': w_rank.std.tolist(), 'weights': w_rank.w1.tolist(), 'bias': w_rank.b1.tolist(), 'out': w_rank.w2.tolist()}
+    return out
+
+
+def ranker_probes(scored, w_rank, count=6):
+    """A few candidates' features with the score training gives them, for the product's test to compute again."""
+    step = max(1, len(scored) // count)
+    rows = [scored[i][1][0] for i in range(0, step * count, step) if i < len(scored)]
+    return [{'features': [float(x) for x in f], 'score': float(np.asarray(f[None, :] @ w_rank).reshape(-1)[0])} for f in rows]
+
+
+def fit_ranker_mlp(scored, policies, epochs=600, l2=1e-3):
+    """The linear score plus a hidden tanh layer (RANKER_HIDDEN units) over features standardised over all candidates;
+    the layer's output weights start at zero, so fitting starts from the linear ranker's shape."""
+    rows = [(f, policies[q['policy']].section_pos[q['section']]) for q, f in scored if q['section'] is not None]
+    width = max(f.shape[0] for f, _ in rows)
+    feats = torch.zeros((len(rows), width, len(FEATURES)))
+    valid = torch.zeros((len(rows), width), dtype=torch.bool)
+    for i, (f, _) in enumerate(rows):
+        feats[i, :f.shape[0]] = torch.from_numpy(f)
+        valid[i, :f.shape[0]] = True
+    flat = feats[valid]
+    mean, std = flat.mean(0), flat.std(0) + 1e-6
+    targets = torch.tensor([t for _, t in rows])
+    torch.manual_seed(13)
+    w = torch.zeros(len(FEATURES), requires_grad=True)
+    with torch.no_grad():
+        w[0] = 5.0
+    w1 = torch.nn.Parameter(0.3 * torch.randn(RANKER_HIDDEN, len(FEATURES)))
+    b1 = torch.nn.Parameter(torch.zeros(RANKER_HIDDEN))
+    w2 = torch.nn.Parameter(torch.zeros(RANKER_HIDDEN))
+    opt = torch.optim.Adam([w, w1, b1, w2], lr=0.03)
+    for _ in range(epochs):
+        z = (feats - mean) / std
+        logits = (feats @ w + torch.tanh(z @ w1.T + b1) @ w2).masked_fill(~valid, -1e9)
+        loss = F.cross_entropy(logits, targets) + l2 * (w.pow(2).sum() + w1.pow(2).sum() + w2.pow(2).sum())
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    d = lambda t: t.detach().numpy()
+    return MlpRanker(d(w), d(mean), d(std), d(w1), d(b1), d(w2))
 
 
 def decline_features(q, f, scores):
@@ -743,7 +810,7 @@ def write_model(out_dir, ensemble, vocab, w_rank, decline, threshold, record, re
         'headingMix': float(ensemble.heading_mix.item()),
         'rewordingSimilarity': rewording,
         'quoteLexicalWeight': quote_weight,
-        'ranker': {'features': FEATURES, 'weights': [float(x) for x in w_rank]},
+        'ranker': ranker_json(w_rank),
         'decline': {'features': DECLINE_FEATURES, 'mean': decline['mean'].tolist(), 'std': decline['std'].tolist(), 'coef': decline['coef'].tolist(), 'bias': decline['bias'], 'threshold': threshold,
                     'hidden': None if decline['hidden'] is None else {'weights': decline['hidden']['weights'].tolist(), 'bias': decline['hidden']['bias'].tolist()}},
         'unmatchedSimilarity': UNMATCHED_SIMILARITY,
@@ -836,11 +903,13 @@ def main():
     ap.add_argument('--members', type=int, default=1, help='dual encoders trained from seeds seed, seed + 1, ... and averaged')
     ap.add_argument('--folds', default='groups', choices=['groups', 'kind', 'none'])
     ap.add_argument('--decline', default='mlp', choices=['logistic', 'mlp'])
+    ap.add_argument('--ranker', default='linear', choices=['linear', 'mlp'])
     ap.add_argument('--encoder-cache', help='folder keeping the trained dual encoders and their out-of-fold scores, keyed by the data and '
                     'the encoder settings: a second run with the same data and settings re-fits only the re-ranker and the decline classifier')
     args = ap.parse_args()
-    global DECLINE_KIND
+    global DECLINE_KIND, RANKER_KIND
     DECLINE_KIND = args.decline
+    RANKER_KIND = args.ranker
     torch.set_num_threads(max(1, os.cpu_count() or 1))
     t0 = time.time()
     log = lambda m: print(m, flush=True)
@@ -905,19 +974,20 @@ def main():
     for kind, test_s, w, d in folds_out:
         loko[kind] = {'pipeline': evaluate(test_s, policies, w, d, threshold)}
         log(f'left out {kind}: {fmt(loko[kind]["pipeline"])}')
-    log(f'ranker weights {dict(zip(FEATURES, np.round(w_rank, 3).tolist()))}')
+    log(f'ranker weights {dict(zip(FEATURES, np.round(getattr(w_rank, "w", w_rank), 3).tolist()))}')
     log(f'in-sample (out-of-fold dual scores): {fmt(evaluate(scored, policies, w_rank, decline, threshold))}')
 
     record = {
         'command': 'npm run train',
         'data': {'file': os.path.basename(args.data), 'sha256': data_sha, 'corpus_sha256': data.get('corpusSha256'), 'policies': len(policies), 'questions': len(questions),
                  'answerable': sum(1 for q in questions if q['section'] is not None), 'uncovered': sum(1 for q in questions if q['section'] is None)},
-        'settings': {'decline': args.decline, 'epochs': args.epochs, 'seed': args.seed, 'members': args.members, 'folds': args.folds, 'bank_k': QB.K, 'bank_power': QB.POWER, 'dim': DIM, 'ngram_buckets': NGRAM_BUCKETS, 'top_glove_words': TOP_GLOVE, 'word_dropout': 0.1},
+        'settings': {'ranker': args.ranker, 'decline': args.decline, 'epochs': args.epochs, 'seed': args.seed, 'members': args.members, 'folds': args.folds, 'bank_k': QB.K, 'bank_power': QB.POWER, 'dim': DIM, 'ngram_buckets': NGRAM_BUCKETS, 'top_glove_words': TOP_GLOVE, 'word_dropout': 0.1},
         'leave_one_kind_out': {k: v['pipeline'] for k, v in loko.items()},
         'answer_threshold': {'chosen': threshold, 'handled_right_by_threshold': {str(t): n for t, n in by_threshold.items()}},
         'seconds': round(time.time() - t0, 1),
     }
     rewording, caught = rewording_similarity(np.concatenate(pairs_same), np.concatenate(pairs_other))
+    record['ranker_probes'] = ranker_probes(scored, w_rank)
     record['quote'] = {'lexical_weight': quote_weight, 'accuracy_by_weight': quote_options}
     record['rewording'] = {'similarity': rewording, 'same_section_pairs_caught': caught}
     log(f'rewording similarity {rewording:.3f}: catches {100 * caught:.1f}% of pairs answered by the same section')

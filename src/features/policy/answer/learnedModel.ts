@@ -22,7 +22,8 @@ export interface LearnedModel {
   /** One word as the model knows it: its unit word vector (before projection) and how much it weighs in a text. */
   word(token: string): { vector: Float32Array; weight: number };
   readonly headingMix: number;
-  readonly rankerWeights: readonly number[];
+  /** The re-ranker's score for one candidate section from its features (see RANKER_FEATURES): a logit, higher is better. */
+  rankScore(features: readonly number[]): number;
   /** Probability that the policy answers the question, from the decline features (see DECLINE_FEATURES). */
   answerProbability(features: readonly number[]): number;
   readonly answerThreshold: number;
@@ -69,7 +70,12 @@ interface ModelFile {
   rewordingSimilarity: number;
   quoteLexicalWeight: number;
   unmatchedSimilarity: number;
-  ranker: { features: string[]; weights: number[] };
+  ranker: {
+    features: string[];
+    weights: number[];
+    /** A hidden tanh layer over the standardised features, added to the linear score (`--ranker mlp`). */
+    hidden?: { mean: number[]; std: number[]; weights: number[][]; bias: number[]; out: number[] } | null;
+  };
   decline: {
     features: string[]; mean: number[]; std: number[]; coef: number[]; bias: number; threshold: number;
     /** A hidden tanh layer before the output, when training chose one (`--decline mlp`). */
@@ -159,7 +165,6 @@ function readModel(dir: string): LearnedModel {
   return {
     dim,
     headingMix: meta.headingMix,
-    rankerWeights: meta.ranker.weights,
     answerThreshold: dec.threshold,
     rewordingSimilarity: meta.rewordingSimilarity,
     quoteLexicalWeight: meta.quoteLexicalWeight,
@@ -176,6 +181,17 @@ function readModel(dir: string): LearnedModel {
     word: (token) => {
       const parts = members.map((m) => m.word(token));
       return { vector: joined(parts.map((p) => p.vector)), weight: parts.reduce((sum, p) => sum + p.weight, 0) / parts.length };
+    },
+    rankScore(features) {
+      const { weights, hidden } = meta.ranker;
+      let score = features.reduce((sum, x, k) => sum + x * weights[k], 0);
+      if (hidden) {
+        const z = features.map((x, k) => (x - hidden.mean[k]) / hidden.std[k]);
+        hidden.weights.forEach((row, h) => {
+          score += hidden.out[h] * Math.tanh(row.reduce((sum, w, k) => sum + w * z[k], hidden.bias[h]));
+        });
+      }
+      return score;
     },
     answerProbability(features) {
       let v = features.map((x, i) => (x - dec.mean[i]) / dec.std[i]);

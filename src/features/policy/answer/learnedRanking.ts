@@ -92,7 +92,6 @@ export function createLearnedRanker(model: LearnedModel, passages: readonly Pass
     }
     e.passages.push({ passage: p, vector: vectors[i], words: passageWords[i] });
   });
-  const w = model.rankerWeights;
   const bank = model.bank.forPolicy(entries.map((e) => e.passages.map((p) => passageText(p.passage))));
 
   return (question, lexical) => {
@@ -124,7 +123,7 @@ export function createLearnedRanker(model: LearnedModel, passages: readonly Pass
     const near = bank.match(question);
     const topBank = Math.max(...near.sections);
     const features = entries.map((_, i) => [dual[i], best[i], heading[i], dual[i] - topDual, dualRank[i], lexScore[i], lexCoverage[i], lexRank[i], lexScore[i] > 0 ? 1 : 0, soft[i], soft[i] - topSoft, near.sections[i], near.sections[i] - topBank]);
-    const scores = features.map((f) => f.reduce((s, x, k) => s + x * w[k], 0));
+    const scores = features.map((f) => model.rankScore(f));
     const order = scores.map((_, i) => i).sort((a, b) => scores[b] - scores[a]);
     const top = order[0];
     const second = order[1] ?? top;

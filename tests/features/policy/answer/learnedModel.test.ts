@@ -7,6 +7,7 @@ import { corpusFingerprint, DEFAULT_MODEL_DIR, dot, loadLearnedModel, ModelLoadE
 const record = JSON.parse(fs.readFileSync(path.join(DEFAULT_MODEL_DIR, 'training-record.json'), 'utf8')) as {
   data: { corpus_sha256: string };
   probes: { text: string; question: number[]; policy: number[] }[];
+  ranker_probes: { features: number[]; score: number }[];
 };
 interface ShippedMeta {
   dim: number;
@@ -36,6 +37,24 @@ describe('the shipped policy model', () => {
       expect(dot(model.encodeQuestion(probe.text), Float32Array.from(probe.question))).toBeGreaterThan(0.999);
       expect(dot(model.encodePolicyText(probe.text), Float32Array.from(probe.policy))).toBeGreaterThan(0.999);
     }
+  });
+
+  it('when the probe candidates are scored here, then the re-ranker gives the scores training computed', () => {
+    const model = loadLearnedModel();
+    expect(record.ranker_probes.length).toBeGreaterThanOrEqual(3);
+    for (const probe of record.ranker_probes) expect(model.rankScore(probe.features)).toBeCloseTo(probe.score, 4);
+  });
+
+  it('when a model was trained with a hidden layer in its re-ranker (--ranker mlp), then its candidates score here as in training', () => {
+    const mlp = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../fixtures/ranker-mlp.json'), 'utf8')) as { ranker: { hidden: unknown }; probes: { features: number[]; score: number }[] };
+    expect(mlp.ranker.hidden).not.toBeNull();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'model-mlp-'));
+    for (const name of ['vectors.bin', 'bank.json']) fs.copyFileSync(path.join(DEFAULT_MODEL_DIR, name), path.join(dir, name));
+    fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify({ ...meta, ranker: mlp.ranker }));
+    const model = loadLearnedModel(dir);
+    for (const probe of mlp.probes) expect(model.rankScore(probe.features)).toBeCloseTo(probe.score, 4);
+    // The same features under the shipped linear ranker score differently: the hidden layer is really read.
+    expect(mlp.probes.some((p) => Math.abs(loadLearnedModel().rankScore(p.features) - p.score) > 0.1)).toBe(true);
   });
 
   it('when a question is all words the model never saw, then it still gets a unit vector from their letters', () => {
