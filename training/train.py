@@ -482,11 +482,8 @@ RANKER_KIND = 'linear'
 RANKER_HIDDEN = 16
 
 
-def fit_ranker(scored, policies, epochs=300, l2=1e-3):
-    """Softmax re-ranker over candidate sections (answerable questions only), fitted on all at once: linear, or with
-    --ranker mlp fit_ranker_mlp."""
-    if RANKER_KIND == 'mlp':
-        return fit_ranker_mlp(scored, policies)
+def ranker_batch(scored, policies):
+    """The answerable questions' candidate features padded to one tensor, which candidates are real, and the right one."""
     rows = [(f, policies[q['policy']].section_pos[q['section']]) for q, f in scored if q['section'] is not None]
     width = max(f.shape[0] for f, _ in rows)
     feats = torch.zeros((len(rows), width, len(FEATURES)))
@@ -494,7 +491,15 @@ def fit_ranker(scored, policies, epochs=300, l2=1e-3):
     for i, (f, _) in enumerate(rows):
         feats[i, :f.shape[0]] = torch.from_numpy(f)
         valid[i, :f.shape[0]] = True
-    targets = torch.tensor([t for _, t in rows])
+    return feats, valid, torch.tensor([t for _, t in rows])
+
+
+def fit_ranker(scored, policies, epochs=300, l2=1e-3):
+    """Softmax re-ranker over candidate sections (answerable questions only), fitted on all at once: linear, or with
+    --ranker mlp fit_ranker_mlp."""
+    if RANKER_KIND == 'mlp':
+        return fit_ranker_mlp(scored, policies)
+    feats, valid, targets = ranker_batch(scored, policies)
     w = torch.zeros(len(FEATURES), requires_grad=True)
     with torch.no_grad():
         w[0] = 5.0
@@ -537,16 +542,9 @@ def ranker_probes(scored, w_rank, count=6):
 def fit_ranker_mlp(scored, policies, epochs=600, l2=1e-3):
     """The linear score plus a hidden tanh layer (RANKER_HIDDEN units) over features standardised over all candidates;
     the layer's output weights start at zero, so fitting starts from the linear ranker's shape."""
-    rows = [(f, policies[q['policy']].section_pos[q['section']]) for q, f in scored if q['section'] is not None]
-    width = max(f.shape[0] for f, _ in rows)
-    feats = torch.zeros((len(rows), width, len(FEATURES)))
-    valid = torch.zeros((len(rows), width), dtype=torch.bool)
-    for i, (f, _) in enumerate(rows):
-        feats[i, :f.shape[0]] = torch.from_numpy(f)
-        valid[i, :f.shape[0]] = True
+    feats, valid, targets = ranker_batch(scored, policies)
     flat = feats[valid]
     mean, std = flat.mean(0), flat.std(0) + 1e-6
-    targets = torch.tensor([t for _, t in rows])
     torch.manual_seed(13)
     w = torch.zeros(len(FEATURES), requires_grad=True)
     with torch.no_grad():
