@@ -187,22 +187,24 @@ function readModel(dir: string): LearnedModel {
       let score = features.reduce((sum, x, k) => sum + x * weights[k], 0);
       if (hidden) {
         const z = features.map((x, k) => (x - hidden.mean[k]) / hidden.std[k]);
-        hidden.weights.forEach((row, h) => {
-          score += hidden.out[h] * Math.tanh(row.reduce((sum, w, k) => sum + w * z[k], hidden.bias[h]));
-        });
+        tanhLayer(z, hidden.weights, hidden.bias).forEach((a, h) => { score += hidden.out[h] * a; });
       }
       return score;
     },
     answerProbability(features) {
       let v = features.map((x, i) => (x - dec.mean[i]) / dec.std[i]);
       if (dec.hidden) {
-        const { weights: hw, bias: hb } = dec.hidden;
-        v = hw.map((row, h) => Math.tanh(row.reduce((sum, w, i) => sum + w * v[i], hb[h])));
+        v = tanhLayer(v, dec.hidden.weights, dec.hidden.bias);
       }
       const z = v.reduce((sum, x, i) => sum + x * dec.coef[i], dec.bias);
       return 1 / (1 + Math.exp(-z));
     },
   };
+}
+
+/** A hidden layer's activations: tanh of each row's weighted sum of `v` plus its bias (the re-ranker's and the decline classifier's). */
+function tanhLayer(v: readonly number[], weights: readonly number[][], bias: readonly number[]): number[] {
+  return weights.map((row, h) => Math.tanh(row.reduce((sum, w, i) => sum + w * v[i], bias[h])));
 }
 
 /** One encoder member: its word and n-gram vectors, word weights and projections. */
