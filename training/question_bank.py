@@ -100,7 +100,8 @@ def _unit_rows(m):
 
 class QuestionBank:
     """bank: list of (question tokens, answer tokens or None, kind of school, topic of an uncovered question:
-    'social-media', an online matter its policy left out, or 'other', not a social media matter at all)."""
+    'social-media', an online matter its policy left out, 'near-miss', a detail its policy does not settle on a topic it
+    covers, or 'other', not a social media matter at all)."""
 
     def __init__(self, bank):
         self.questions = [b[0] for b in bank]

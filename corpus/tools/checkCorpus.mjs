@@ -59,12 +59,12 @@ for (const file of policies) {
   }
   if (shared > 0) problem(`${file}: ${shared} runs of ${N} words also in a real policy, e.g. "${examples.join('" / "')}"; reword them`);
   const qfile = path.join(root, 'questions', base + '.jsonl');
-  const t = (totals[kind] ??= { policies: 0, answerable: 0, uncoveredSocial: 0, uncoveredOther: 0, words: 0 });
+  const t = (totals[kind] ??= { policies: 0, answerable: 0, uncoveredSocial: 0, uncoveredOther: 0, uncoveredNearMiss: 0, words: 0 });
   t.policies++;
   t.words += w.length;
   if (!fs.existsSync(qfile)) { problem(`${base}: no questions file`); continue; }
   const lines = fs.readFileSync(qfile, 'utf8').split('\n');
-  let a = 0, us = 0, uo = 0;
+  let a = 0, us = 0, uo = 0, un = 0;
   const passagesUsed = new Set();
   lines.forEach((line, i) => {
     if (!line.trim()) return;
@@ -78,7 +78,8 @@ for (const file of policies) {
     if (o.passage === null) {
       if (o.topic === 'social-media') us++;
       else if (o.topic === 'other') uo++;
-      else problem(`${where}: uncovered question needs topic "social-media" or "other"`);
+      else if (o.topic === 'near-miss') un++;
+      else problem(`${where}: uncovered question needs topic "social-media", "near-miss" or "other"`);
       return;
     }
     if (typeof o.passage !== 'string' || words(o.passage).length < 2) { problem(`${where}: passage missing or under 2 words`); return; }
@@ -86,10 +87,10 @@ for (const file of policies) {
     passagesUsed.add(norm(o.passage));
     a++;
   });
-  t.answerable += a; t.uncoveredSocial += us; t.uncoveredOther += uo;
-  console.log(`${base}: ${w.length} words, ${a} answerable over ${passagesUsed.size} passages, ${us} uncovered social-media, ${uo} uncovered other`);
+  t.answerable += a; t.uncoveredSocial += us; t.uncoveredOther += uo; t.uncoveredNearMiss += un;
+  console.log(`${base}: ${w.length} words, ${a} answerable over ${passagesUsed.size} passages, ${us} uncovered social-media, ${uo} uncovered other, ${un} uncovered near-miss`);
 }
-const sum = Object.values(totals).reduce((s, t) => ({ policies: s.policies + t.policies, answerable: s.answerable + t.answerable, uncovered: s.uncovered + t.uncoveredSocial + t.uncoveredOther }), { policies: 0, answerable: 0, uncovered: 0 });
+const sum = Object.values(totals).reduce((s, t) => ({ policies: s.policies + t.policies, answerable: s.answerable + t.answerable, uncovered: s.uncovered + t.uncoveredSocial + t.uncoveredOther + t.uncoveredNearMiss }), { policies: 0, answerable: 0, uncovered: 0 });
 console.log(JSON.stringify({ byKind: totals, total: sum }));
 console.log(problems === 0 ? 'OK: no problems' : `${problems} problems`);
 process.exitCode = problems === 0 ? 0 : 1;
