@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { VOICES, norm, topicProblem } from './corpusRules.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -13,9 +14,7 @@ const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
 const realDir = args.includes('--real') ? args[args.indexOf('--real') + 1] : path.resolve(root, '../../shared/policies');
 const KINDS = ['local-authority', 'trust', 'primary', 'secondary', 'special', 'independent'];
-const VOICES = new Set(['teacher', 'ta', 'supply', 'office', 'site', 'governor', 'slt', 'ect', 'volunteer', 'coach', 'lunchtime', 'senco', 'dsl', 'trainee', 'agency', 'hr']);
 
-const norm = (s) => s.toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/[\u201c\u201d]/g, '"').replace(/[\u2013\u2014]/g, '-').replace(/\s+/g, ' ').trim();
 const words = (s) => norm(s).replace(/[^a-z0-9' ]+/g, ' ').split(' ').filter(Boolean);
 
 let problems = 0;
@@ -76,10 +75,11 @@ for (const file of policies) {
     const key = norm(o.q);
     if (seenQ.has(key)) problem(`${where}: duplicate of ${seenQ.get(key)}`); else seenQ.set(key, where);
     if (o.passage === null) {
-      if (o.topic === 'social-media') us++;
+      const wrong = topicProblem(o.topic);
+      if (wrong) problem(`${where}: ${wrong}`);
+      else if (o.topic === 'social-media') us++;
       else if (o.topic === 'other') uo++;
-      else if (o.topic === 'near-miss') un++;
-      else problem(`${where}: uncovered question needs topic "social-media", "near-miss" or "other"`);
+      else un++;
       return;
     }
     if (typeof o.passage !== 'string' || words(o.passage).length < 2) { problem(`${where}: passage missing or under 2 words`); return; }

@@ -7,12 +7,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { VOICES, norm, topicProblem } from './corpusRules.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const base = process.argv[2];
 if (!base) { console.log('usage: node corpus/tools/checkIncoming.mjs <policy-base>'); process.exit(2); }
-const VOICES = new Set(['teacher', 'ta', 'supply', 'office', 'site', 'governor', 'slt', 'ect', 'volunteer', 'coach', 'lunchtime', 'senco', 'dsl', 'trainee', 'agency', 'hr']);
-const norm = (s) => s.toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/[\u201c\u201d]/g, '"').replace(/[\u2013\u2014]/g, '-').replace(/\s+/g, ' ').trim();
 const policyFile = [path.join(root, 'policies', base + '.txt'), path.join(root, 'incoming', base + '.txt')].find((f) => fs.existsSync(f));
 if (!policyFile) { console.log(`PROBLEM: no policy ${base}.txt in corpus/policies or corpus/incoming`); process.exit(1); }
 const policy = norm(fs.readFileSync(policyFile, 'utf8'));
@@ -47,7 +46,11 @@ lines.forEach((line, i) => {
   const key = norm(o.q);
   if (seen.has(key)) bad(`duplicate of a question in ${seen.get(key)}`); else seen.set(key, where);
   if (o.passage === null) {
-    if (o.topic === 'social-media') social++; else if (o.topic === 'other') other++; else if (o.topic === 'near-miss') near++; else bad('uncovered needs topic "social-media", "near-miss" or "other"');
+    const wrong = topicProblem(o.topic);
+    if (wrong) bad(wrong);
+    else if (o.topic === 'social-media') social++;
+    else if (o.topic === 'other') other++;
+    else near++;
     return;
   }
   if (typeof o.passage !== 'string') return bad('passage must be a string or null');
