@@ -11,7 +11,8 @@ export const UNCOVERED_TOPICS = ['social-media', 'near-miss', 'other'];
 
 /** The problem with an uncovered line's topic, or null when it is one of UNCOVERED_TOPICS. */
 export function topicProblem(topic) {
-  return UNCOVERED_TOPICS.includes(topic) ? null : `uncovered question needs topic ${UNCOVERED_TOPICS.map((t) => `"${t}"`).join(', ')}`;
+  const names = UNCOVERED_TOPICS.map((t) => `"${t}"`);
+  return UNCOVERED_TOPICS.includes(topic) ? null : `uncovered question needs topic ${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
 }
 
 /** Text compared word for word: lower case, straight quotes and hyphens, single spaces. */
