@@ -121,10 +121,12 @@ class QuestionBank:
     def question_matrix(self, token_lists):
         return _unit_rows(sp.hstack([self.words.matrix(token_lists), self.chars.matrix([char_grams(t) for t in token_lists])]).tocsr()).tocsr()
 
-    def section_features(self, token_lists, passages, owner, n_sections, exclude_kinds=None):
+    def section_features(self, token_lists, passages, owner, n_sections, exclude_kinds=None, passage_scores=None):
         """For questions about one policy: [Q, n_sections, 2] section features and [Q, 2] the near questions' uncovered
         share and the share uncovered because they are not social media matters at all (parking, pay...).
-        passages: token lists of the policy's passages; owner: section position of each passage."""
+        passages: token lists of the policy's passages; owner: section position of each passage. When
+        `passage_scores` is a list, each question's [P] passage scores are appended to it: the same weighted sum over
+        the near questions, of each answer's cosine with that one passage (for choosing the quote)."""
         sims = (self.question_matrix(token_lists) @ self.matrix.T).toarray()
         if exclude_kinds is not None:
             for i, k in enumerate(exclude_kinds):
@@ -143,15 +145,21 @@ class QuestionBank:
             top = np.argsort(-row, kind='stable')[:K]
             top = top[row[top] > 0]
             if len(top) == 0:
+                if passage_scores is not None:
+                    passage_scores.append(np.zeros(match.shape[1]))
                 continue
             w = row[top] ** POWER
             total = w.sum()
             uncovered[i] = [w[self.uncovered[top]].sum() / total, w[self.other[top]].sum() / total]
             sec = np.zeros(n_sections)
+            per_passage = np.zeros(match.shape[1])
             for j, wj in zip(top, w):
                 if self.answer[j] >= 0:
                     sec += wj * per_section[self.answer[j]]
+                    per_passage += wj * match[self.answer[j]]
             sec /= total
+            if passage_scores is not None:
+                passage_scores.append(per_passage / total)
             feats[i, :, 0] = sec
             feats[i, :, 1] = sec - sec.max()
         return feats, uncovered

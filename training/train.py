@@ -1,6 +1,6 @@
 """Trains the policy question model from the corpus the team wrote (corpus/), and writes the shipped files.
 
-Four parts, all small enough to run in plain TypeScript at answer time (src/features/policy/answer/learnedModel.ts):
+Five parts, all small enough to run in plain TypeScript at answer time (src/features/policy/answer/learnedModel.ts):
   1. a dual encoder: a question and a passage (or a section heading) each become the weighted mean of their
      word vectors (GloVe 100d plus a learned correction per word and a fastText-style character n-gram part
      for typos and slang), projected by a learned matrix; similarity is the cosine. --members N trains N such
@@ -14,7 +14,10 @@ Four parts, all small enough to run in plain TypeScript at answer time (src/feat
   4. a decline classifier (one hidden tanh layer; --decline logistic for plain logistic regression) over the best
      candidate's features and the bank's share of near questions that their policies did not cover, trained with
      the corpus's uncovered questions, deciding whether the policy answers the question at all; its threshold is
-     the one that gets the most questions right out of fold (the right section first, or a decline when not covered).
+     the one that gets the most questions right out of fold (the right section first, or a decline when not covered);
+  5. a quote scorer: which passage of the cited section to quote, a listwise linear score over each passage's
+     similarity, lexical and bank scores, position, length and the share of the question's words it names
+     (QUOTE_FEATURES), trained on the corpus's labelled passages.
 
 The re-ranker and the decline classifier learn from out-of-fold scores: the dual encoder is trained once per fold,
 leaving kinds of school out (--folds groups: two kinds at a time; --folds kind: one), and scores the left-out kinds;
@@ -420,6 +423,7 @@ def score_questions(model, policies, vocab, questions):
 PASSAGE_SIMS = {}
 WHOLE_POLICY = {}
 BANK_UNCOVERED = {}
+BANK_PASSAGES = {}
 
 
 def build_bank(data, policies):
@@ -451,11 +455,113 @@ def add_bank_features(bank, scored, raw_policies, exclude_own_kind):
         passages = [pp['tokens'] for s in p['sections'] for pp in s['passages']]
         owner = np.array([si for si, s in enumerate(p['sections']) for _ in s['passages']])
         kinds = [p['kind']] * len(items) if exclude_own_kind else None
-        feats, uncovered = bank.section_features([q['tokens'] for q, _ in items], passages, owner, len(p['sections']), kinds)
-        for (q, f), b, u in zip(items, feats, uncovered):
+        per_passage = []
+        feats, uncovered = bank.section_features([q['tokens'] for q, _ in items], passages, owner, len(p['sections']), kinds, per_passage)
+        for (q, f), b, u, pp in zip(items, feats, uncovered, per_passage):
             out[id(q)] = (q, np.concatenate([f[:, :ENCODER_COLUMNS], b], 1).astype(np.float32))
             BANK_UNCOVERED[id(q)] = (float(u[0]), float(u[1]))
+            if q['section'] is not None:
+                BANK_PASSAGES[id(q)] = pp[owner == next(si for si, s in enumerate(p['sections']) if s['ordinal'] == q['section'])]
     return [out[id(q)] for q, _ in scored]
+
+
+# The quote: which passage of the cited section is the one that answers. A listwise linear scorer over these
+# features of each passage of the section (learnedRanking.ts computes the same), trained on the corpus's labelled
+# passages with out-of-fold dual-encoder similarities:
+#   similarity: the dual encoder's question-passage similarity; lexical: the lexical index's passage score (0..1
+#   within the section); bank_share: the question bank's match for the passage over the section's best; first: the
+#   section's first passage (often an introduction); log_length: log(1 + the passage's words); prefix_overlap: the
+#   idf-weighted share of the question's words (stop words aside) that share their first QUOTE_PREFIX letters with a
+#   word of the passage (idf over the policy's passages), so "photos" meets "photographs" and "posting" meets "posts".
+QUOTE_FEATURES = ['similarity', 'lexical', 'bank_share', 'first', 'log_length', 'prefix_overlap']
+QUOTE_PREFIX = 5
+
+
+def policy_idf(policy):
+    """Smooth idf of each word over a policy's passages, and the idf of a word no passage uses."""
+    docs = [set(pp['tokens']) for s in policy['sections'] for pp in s['passages']]
+    df = {}
+    for d in docs:
+        for t in d:
+            df[t] = df.get(t, 0) + 1
+    return {t: math.log((1 + len(docs)) / (1 + c)) + 1 for t, c in df.items()}, math.log(1 + len(docs)) + 1
+
+
+def quote_features(q_tokens, sims, lex, bank, passage_tokens, idf):
+    """[passages, QUOTE_FEATURES] for one question and one section's passages."""
+    n = len(passage_tokens)
+    words, unknown = idf
+    asked = {t: words.get(t, unknown) for t in set(q_tokens) if t not in QB._STOP}
+    total = sum(asked.values())
+    prefix = np.zeros(n, dtype=np.float32)
+    if total > 0:
+        for k, toks in enumerate(passage_tokens):
+            heads = {t[:QUOTE_PREFIX] for t in toks}
+            prefix[k] = sum(w for t, w in asked.items() if t[:QUOTE_PREFIX] in heads) / total
+    top_bank = float(np.max(bank)) if n else 0.0
+    share = bank / top_bank if top_bank > 0 else np.zeros(n)
+    return np.stack([np.asarray(sims, dtype=np.float32), lex, share.astype(np.float32), (np.arange(n) == 0).astype(np.float32),
+                     np.log1p(np.array([len(t) for t in passage_tokens], dtype=np.float32)), prefix], 1).astype(np.float32)
+
+
+def lexical_passage_shares(q, n):
+    """The lexical index's passage scores in the labelled section, each over the section's best (0 when not a candidate)."""
+    lex = np.zeros(n, dtype=np.float32)
+    for m in q['lexical']:
+        if m['section'] == q['section']:
+            top = max([sc for _, sc in m['passages']] + [1e-9])
+            for pos, sc in m['passages']:
+                if pos < n:
+                    lex[pos] = sc / top
+    return lex
+
+
+def quote_rows(scored, raw_policies):
+    """(kind, features, labelled passage) for every answerable question with a labelled passage, out of fold."""
+    idfs = {}
+    rows = []
+    for q, _ in scored:
+        sims = PASSAGE_SIMS.get(id(q))
+        if sims is None or q['passage'] is None or q['passage'] < 0 or q['passage'] >= len(sims):
+            continue
+        p = raw_policies[q['policy']]
+        if p['id'] not in idfs:
+            idfs[p['id']] = policy_idf(p)
+        sec = next(s for s in p['sections'] if s['ordinal'] == q['section'])
+        tokens = [pp['tokens'] for pp in sec['passages']]
+        bank = BANK_PASSAGES.get(id(q), np.zeros(len(tokens)))
+        f = quote_features(q['tokens'], sims, lexical_passage_shares(q, len(tokens)), bank, tokens, idfs[p['id']])
+        rows.append((p['kind'], f, q['passage']))
+    return rows
+
+
+def fit_quote(rows, l2=1e-3):
+    """Listwise linear weights (softmax over a section's passages), scaled so that similarity weighs 1: scores then read
+    in similarity units, as answerQuestion.ts's neighbour margin expects."""
+    many = [(torch.tensor(f), t) for _, f, t in rows if len(f) > 1]
+    w = torch.zeros(len(QUOTE_FEATURES), requires_grad=True)
+    opt = torch.optim.LBFGS([w], lr=0.5, max_iter=300)
+
+    def closure():
+        opt.zero_grad()
+        loss = sum(-torch.log_softmax(x @ w, 0)[t] for x, t in many) / max(1, len(many)) + l2 * (w ** 2).sum()
+        loss.backward()
+        return loss
+
+    opt.step(closure)
+    w = w.detach().numpy().astype(np.float64)
+    assert w[0] > 0, 'the quote scorer must weigh similarity positively'
+    return w / w[0]
+
+
+def quote_probes(rows, w, count=4):
+    """A few sections' passage features with the scores training gives them, for the product's test to compute again."""
+    picked = [r for r in rows if len(r[1]) > 2][:count]
+    return [{'features': f.tolist(), 'scores': (f @ w).tolist()} for _, f, _ in picked]
+
+
+def quote_right(rows, w):
+    return sum(1 for _, f, t in rows if int(np.argmax(f @ w)) == t)
 
 
 def quote_accuracy(scored, weight):
@@ -727,8 +833,10 @@ def bank_probes(bank):
     owner = np.array([si for si, s in enumerate(BANK_PROBE_POLICY) for _ in s])
     out = []
     for text in BANK_PROBES:
-        feats, uncovered = bank.section_features([model_tokens(text)], passages, owner, len(BANK_PROBE_POLICY))
-        out.append({'text': text, 'sections': [round(float(x), 6) for x in feats[0, :, 0]], 'uncovered': round(float(uncovered[0, 0]), 6), 'other': round(float(uncovered[0, 1]), 6)})
+        per_passage = []
+        feats, uncovered = bank.section_features([model_tokens(text)], passages, owner, len(BANK_PROBE_POLICY), None, per_passage)
+        out.append({'text': text, 'sections': [round(float(x), 6) for x in feats[0, :, 0]], 'passages': [round(float(x), 6) for x in per_passage[0]],
+                    'uncovered': round(float(uncovered[0, 0]), 6), 'other': round(float(uncovered[0, 1]), 6)})
     return {'policy': BANK_PROBE_POLICY, 'probes': out}
 
 
@@ -767,7 +875,7 @@ def rewording_similarity(same, other, false_share=0.005):
     return t, float((same >= t).mean())
 
 
-def write_model(out_dir, ensemble, vocab, w_rank, decline, threshold, record, rewording, quote_weight, bank):
+def write_model(out_dir, ensemble, vocab, w_rank, decline, threshold, record, rewording, w_quote, bank):
     """model.json (settings, vocabulary, each member's projections) and vectors.bin (each member's int8 word and
     n-gram vectors with their scales, and its word weights, member after member)."""
     os.makedirs(out_dir, exist_ok=True)
@@ -807,7 +915,7 @@ def write_model(out_dir, ensemble, vocab, w_rank, decline, threshold, record, re
         'members': members,
         'headingMix': float(ensemble.heading_mix.item()),
         'rewordingSimilarity': rewording,
-        'quoteLexicalWeight': quote_weight,
+        'quote': {'features': QUOTE_FEATURES, 'weights': [float(x) for x in w_quote], 'prefix': QUOTE_PREFIX},
         'ranker': ranker_json(w_rank),
         'decline': {'features': DECLINE_FEATURES, 'mean': decline['mean'].tolist(), 'std': decline['std'].tolist(), 'coef': decline['coef'].tolist(), 'bias': decline['bias'], 'threshold': threshold,
                     'hidden': None if decline['hidden'] is None else {'weights': decline['hidden']['weights'].tolist(), 'bias': decline['hidden']['bias'].tolist()}},
@@ -957,8 +1065,18 @@ def main():
     w_rank = fit_ranker(scored, policies)
     decline = fit_decline(scored, w_rank)
     quote_options = {w: quote_accuracy(scored, w) for w in (0.0, 0.1, 0.2, 0.3, 0.5, 1.0)}
-    quote_weight = max(quote_options, key=lambda w: quote_options[w])
-    log('quote chosen right (out of fold), by lexical weight: ' + ', '.join(f'{w}: {100 * a:.1f}%' for w, a in quote_options.items()))
+    log('quote chosen right (out-of-fold similarities) by the earlier rule, similarity + w x lexical, by w: ' + ', '.join(f'{w}: {100 * a:.1f}%' for w, a in quote_options.items()))
+    q_rows = quote_rows(scored, {p['id']: p for p in data['policies']})
+    w_quote = fit_quote(q_rows)
+    quote_out = {}
+    for kind in kinds:
+        test_r = [r for r in q_rows if r[0] == kind]
+        if test_r:
+            quote_out[kind] = {'questions': len(test_r), 'right': quote_right(test_r, fit_quote([r for r in q_rows if r[0] != kind]))}
+    quote_total = sum(v['right'] for v in quote_out.values()) / max(1, sum(v['questions'] for v in quote_out.values()))
+    by_kind = ', '.join(f"{k} {100 * v['right'] / v['questions']:.1f}" for k, v in quote_out.items())
+    log(f'quote chosen right, learnt scorer, each kind left out of its fitting: {100 * quote_total:.1f}% ({by_kind}); '
+        f'weights {dict(zip(QUOTE_FEATURES, np.round(w_quote, 3).tolist()))}')
     # The answer threshold: the one that gets the most questions right out of fold (the right section first for a
     # covered question, a decline for an uncovered one); of equals, the one nearest 0.5.
     threshold = 0.5
@@ -986,10 +1104,11 @@ def main():
     }
     rewording, caught = rewording_similarity(np.concatenate(pairs_same), np.concatenate(pairs_other))
     record['ranker_probes'] = ranker_probes(scored, w_rank)
-    record['quote'] = {'lexical_weight': quote_weight, 'accuracy_by_weight': quote_options}
+    record['quote'] = {'features': QUOTE_FEATURES, 'weights': w_quote.tolist(), 'accuracy_out_of_kind': quote_total, 'by_kind': quote_out,
+                       'earlier_rule_accuracy_by_lexical_weight': quote_options, 'probes': quote_probes(q_rows, w_quote)}
     record['rewording'] = {'similarity': rewording, 'same_section_pairs_caught': caught}
     log(f'rewording similarity {rewording:.3f}: catches {100 * caught:.1f}% of pairs answered by the same section')
-    write_model(args.out, final, vocab, w_rank, decline, threshold, record, rewording, quote_weight, bank)
+    write_model(args.out, final, vocab, w_rank, decline, threshold, record, rewording, w_quote, bank)
     log(f'wrote {args.out} in {time.time() - t0:.0f} s')
 
 

@@ -29,8 +29,15 @@ export interface LearnedModel {
   readonly answerThreshold: number;
   /** Two questions at least this similar are rewordings of each other (see teachingLinks.ts). */
   readonly rewordingSimilarity: number;
-  /** Weight of the lexical passage score beside the model's similarity when choosing the quote (set by training). */
-  readonly quoteLexicalWeight: number;
+  /**
+   * The quote scorer (see QUOTE_FEATURES): a passage's score from its features, in similarity units (similarity
+   * weighs 1), higher is the passage that answers.
+   */
+  quoteScore(features: readonly number[]): number;
+  /** How many first letters two words share to count as one word in the quote's prefix_overlap feature. */
+  readonly quotePrefix: number;
+  /** Words that say nothing about which passage answers (the bank's stop words): left out of prefix_overlap. */
+  readonly stopWords: ReadonlySet<string>;
   /** A question word whose best cosine with every policy word is below this counts as a topic the policy never names. */
   readonly unmatchedSimilarity: number;
   /** The corpus's questions and their answers, matched question-to-question (bank.json). */
@@ -41,6 +48,12 @@ export interface LearnedModel {
 export const RANKER_FEATURES = ['dual', 'passage', 'heading', 'dual_gap', 'dual_rank', 'lex_score', 'lex_coverage', 'lex_rank', 'lex_present', 'soft', 'soft_gap', 'bank', 'bank_gap'] as const;
 /** The order of the decline classifier's features; training/train.py's DECLINE_FEATURES. */
 export const DECLINE_FEATURES = ['rank_score', 'rank_margin', 'dual', 'passage', 'heading', 'lex_coverage_best', 'lex_coverage_top', 'lex_score_best', 'lex_any', 'soft_best', 'soft_top', 'policy_soft', 'policy_unmatched', 'bank_top', 'bank_best', 'bank_uncovered', 'bank_uncovered_other'] as const;
+
+/**
+ * The order of the quote scorer's features; training/train.py's QUOTE_FEATURES. A model trained before the scorer
+ * (model.json with quoteLexicalWeight instead) is read as the earlier rule: similarity + that weight x lexical.
+ */
+export const QUOTE_FEATURES = ['similarity', 'lexical', 'bank_share', 'first', 'log_length', 'prefix_overlap'] as const;
 
 /** Where the shipped model lives, from the repository root (src/ and dist/src/ alike). */
 export const DEFAULT_MODEL_DIR = path.join(packageRoot(__dirname), 'models', 'policy-model');
@@ -68,7 +81,9 @@ interface ModelFile {
   members: ModelMember[];
   headingMix: number;
   rewordingSimilarity: number;
-  quoteLexicalWeight: number;
+  quote?: { features: string[]; weights: number[]; prefix: number };
+  /** Models trained before the quote scorer: the lexical passage score's weight beside similarity. */
+  quoteLexicalWeight?: number;
   unmatchedSimilarity: number;
   ranker: {
     features: string[];
@@ -134,6 +149,10 @@ function readModel(dir: string): LearnedModel {
     throw new ModelLoadError('The model was trained with other features than this code computes');
   }
   if (!Array.isArray(meta.members) || meta.members.length === 0) throw new ModelLoadError('The model has no encoder members');
+  const quote = meta.quote ?? { features: [...QUOTE_FEATURES], weights: [1, meta.quoteLexicalWeight ?? 0, 0, 0, 0, 0], prefix: 5 };
+  if (quote.features.join() !== QUOTE_FEATURES.join() || quote.weights.length !== QUOTE_FEATURES.length) {
+    throw new ModelLoadError('The model was trained with other quote features than this code computes');
+  }
   const blob = fs.readFileSync(path.join(dir, 'vectors.bin'));
   const reader = { offset: 0 };
   // The vocabulary's word -> row map, built once and shared by every member.
@@ -145,7 +164,8 @@ function readModel(dir: string): LearnedModel {
   if (!fs.existsSync(bankPath)) throw new ModelLoadError(`No question bank at ${bankPath}: run npm run train`);
   const bankBytes = fs.readFileSync(bankPath);
   if (crypto.createHash('sha256').update(bankBytes).digest('hex') !== meta.bankSha256) throw new ModelLoadError('bank.json does not match model.json');
-  const bank = createQuestionBank(JSON.parse(bankBytes.toString('utf8')) as QuestionBankFile);
+  const bankFile = JSON.parse(bankBytes.toString('utf8')) as QuestionBankFile;
+  const bank = createQuestionBank(bankFile);
 
   const part = meta.dim;
   const dim = part * members.length;
@@ -167,7 +187,9 @@ function readModel(dir: string): LearnedModel {
     headingMix: meta.headingMix,
     answerThreshold: dec.threshold,
     rewordingSimilarity: meta.rewordingSimilarity,
-    quoteLexicalWeight: meta.quoteLexicalWeight,
+    quoteScore: (features) => features.reduce((sum, x, k) => sum + x * quote.weights[k], 0),
+    quotePrefix: quote.prefix,
+    stopWords: new Set(bankFile.stopWords),
     unmatchedSimilarity: meta.unmatchedSimilarity,
     bank,
     encodeQuestion: (text) => {

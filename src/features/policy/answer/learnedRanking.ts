@@ -37,8 +37,10 @@ export interface RankedSection {
   /** The re-ranker's score (a logit: higher is better; only differences matter). */
   score: number;
   /**
-   * The section's passages, best quote first: the model's similarity to the question plus the lexical index's
-   * passage score (0..1 within the section) at the weight training chose (LearnedModel.quoteLexicalWeight).
+   * The section's passages, best quote first, by the quote scorer training fitted (LearnedModel.quoteScore over
+   * QUOTE_FEATURES, in similarity units): the model's similarity to the question, the lexical index's passage score
+   * (0..1 within the section), the question bank's, the first passage, the passage's length, and the share of the
+   * question's words it names (see quoteFeatures).
    */
   passages: { passage: Passage; similarity: number; lexical: number; score: number }[];
 }
@@ -54,7 +56,38 @@ interface SectionEntry {
   doc: PolicyDocument;
   section: PolicySection;
   heading: Float32Array;
-  passages: { passage: Passage; vector: Float32Array; words: Int32Array }[];
+  passages: { passage: Passage; vector: Float32Array; words: Int32Array; heads: Set<string>; bankAt: number }[];
+}
+
+/**
+ * What the quote scorer reads of the policy's words: each word's smooth idf over the passages (training/train.py
+ * policy_idf), and the idf of a word no passage uses.
+ */
+interface PassageIdf { idf: Map<string, number>; unknown: number }
+
+function passageIdf(tokenLists: readonly string[][]): PassageIdf {
+  const df = new Map<string, number>();
+  for (const tokens of tokenLists) for (const t of new Set(tokens)) df.set(t, (df.get(t) ?? 0) + 1);
+  const n = tokenLists.length;
+  const idf = new Map<string, number>();
+  for (const [t, c] of df) idf.set(t, Math.log((1 + n) / (1 + c)) + 1);
+  return { idf, unknown: Math.log(1 + n) + 1 };
+}
+
+/**
+ * The question's words for prefix_overlap (stop words aside), each with its idf, and their total: a passage's
+ * feature is the share of that total whose words share their first `prefix` letters with one of its words.
+ */
+function askedWords(model: LearnedModel, idf: PassageIdf, question: string): { heads: [string, number][]; total: number } {
+  const heads: [string, number][] = [];
+  let total = 0;
+  for (const t of new Set(modelTokens(question))) {
+    if (model.stopWords.has(t)) continue;
+    const w = idf.idf.get(t) ?? idf.unknown;
+    heads.push([t.slice(0, model.quotePrefix), w]);
+    total += w;
+  }
+  return { heads, total };
 }
 
 /**
@@ -70,7 +103,9 @@ export function createLearnedRanker(model: LearnedModel, passages: readonly Pass
   const vectors = passages.map((p) => model.encodePolicyText(passageText(p)));
   const words: PolicyWords = { vectors: new Float32Array(0), count: 0, idOf: new Map() };
   const wordVectors: Float32Array[] = [];
-  const passageWords = passages.map((p) => Int32Array.from(modelTokens(passageText(p)).map((t) => {
+  const passageTokens = passages.map((p) => modelTokens(passageText(p)));
+  const idf = passageIdf(passageTokens);
+  const passageWords = passageTokens.map((tokens) => Int32Array.from(tokens.map((t) => {
     let id = words.idOf.get(t);
     if (id === undefined) {
       id = wordVectors.length;
@@ -90,8 +125,11 @@ export function createLearnedRanker(model: LearnedModel, passages: readonly Pass
       byKey.set(key, e);
       entries.push(e);
     }
-    e.passages.push({ passage: p, vector: vectors[i], words: passageWords[i] });
+    e.passages.push({ passage: p, vector: vectors[i], words: passageWords[i], heads: new Set(passageTokens[i].map((t) => t.slice(0, model.quotePrefix))), bankAt: -1 });
   });
+  // The bank reads passages section after section, in entry order: where each passage's bank score will be.
+  let bankAt = 0;
+  for (const e of entries) for (const p of e.passages) p.bankAt = bankAt++;
   const bank = model.bank.forPolicy(entries.map((e) => e.passages.map((p) => passageText(p.passage))));
 
   return (question, lexical) => {
@@ -130,17 +168,23 @@ export function createLearnedRanker(model: LearnedModel, passages: readonly Pass
     const topCoverage = Math.max(0, ...lexical.map((m) => m.coverage));
     const f = features[top];
     const answerProbability = model.answerProbability([scores[top], scores[top] - scores[second], f[0], f[1], f[2], f[6], topCoverage, f[5], lexical.length > 0 ? 1 : 0, f[9], topSoft, matched.policySoft, matched.unmatched, topBank, near.sections[top], near.uncovered, near.otherUncovered]);
-    const ranked = order.map((i) => ({
-      doc: entries[i].doc,
-      section: entries[i].section,
-      score: scores[i],
-      passages: entries[i].passages
-        .map((p, k) => {
-          const lexicalShare = lexPassages.get(i)?.get(p.passage.id) ?? 0;
-          return { passage: p.passage, similarity: passageSims[i][k], lexical: lexicalShare, score: passageSims[i][k] + model.quoteLexicalWeight * lexicalShare };
-        })
-        .sort((a, b) => b.score - a.score),
-    }));
+    const asked = askedWords(model, idf, question);
+    const ranked = order.map((i) => {
+      const e = entries[i];
+      const topBank = Math.max(0, ...e.passages.map((p) => near.passages[p.bankAt]));
+      return {
+        doc: e.doc,
+        section: e.section,
+        score: scores[i],
+        passages: e.passages
+          .map((p, k) => {
+            const lexicalShare = lexPassages.get(i)?.get(p.passage.id) ?? 0;
+            const features = quoteFeatures(passageSims[i][k], lexicalShare, topBank > 0 ? near.passages[p.bankAt] / topBank : 0, k, p.words.length, p.heads, asked);
+            return { passage: p.passage, similarity: passageSims[i][k], lexical: lexicalShare, score: model.quoteScore(features) };
+          })
+          .sort((a, b) => b.score - a.score),
+      };
+    });
     return { ranked, answerProbability, answered: answerProbability >= model.answerThreshold };
   };
 }
@@ -189,6 +233,14 @@ function softMatch(model: LearnedModel, words: PolicyWords, question: string, en
     return bestPassage;
   });
   return { sections, policySoft: policySoft / total, unmatched: unmatched / total };
+}
+
+/** One passage's QUOTE_FEATURES (training/train.py quote_features computes the same). */
+export function quoteFeatures(similarity: number, lexical: number, bankShare: number, position: number, words: number,
+  heads: ReadonlySet<string>, asked: { heads: [string, number][]; total: number }): number[] {
+  let named = 0;
+  for (const [head, w] of asked.heads) if (heads.has(head)) named += w;
+  return [similarity, lexical, bankShare, position === 0 ? 1 : 0, Math.log1p(words), asked.total > 0 ? named / asked.total : 0];
 }
 
 function sectionKey(doc: PolicyDocument, section: PolicySection): string {

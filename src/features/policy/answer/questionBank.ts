@@ -27,6 +27,11 @@ export interface QuestionBankFile {
 export interface BankMatch {
   /** Per section, in the order given to `forPolicy`: how well it matches the near questions' answers (0..1). */
   sections: Float64Array;
+  /**
+   * Per passage, section after section as given to `forPolicy`: the near questions' answers' match with that one
+   * passage, weighted as for sections (which passage of a section to quote).
+   */
+  passages: Float64Array;
   /** The near questions' share (by weight) that their policies did not cover: 1 when no bank question is near. */
   uncovered: number;
   /** The share of them not covered because they are no social media matter at all (0 when none is near). */
@@ -194,15 +199,16 @@ export function createQuestionBank(file: QuestionBankFile): QuestionBank {
       const postings = postingsOf(passageVectors, terms.ids.size);
       const n = sectionPassages.length;
       // Per answer, the best cosine with a passage of each section: worked out when an answer is first needed.
-      const matched = new Map<number, Float64Array>();
-      const sectionMatch = (answer: number): Float64Array => {
+      const matched = new Map<number, { sections: Float64Array; passages: Float64Array }>();
+      const answerMatch = (answer: number): { sections: Float64Array; passages: Float64Array } => {
         let out = matched.get(answer);
         if (out) return out;
         const cos = new Float64Array(passageVectors.length);
         const a = answerVectors[answer];
         a.ids.forEach((id, i) => addPostings(postings, id, a.values[i], cos));
-        out = new Float64Array(n);
-        for (let p = 0; p < cos.length; p++) if (cos[p] > out[owner[p]]) out[owner[p]] = cos[p];
+        const sections = new Float64Array(n);
+        for (let p = 0; p < cos.length; p++) if (cos[p] > sections[owner[p]]) sections[owner[p]] = cos[p];
+        out = { sections, passages: cos };
         matched.set(answer, out);
         return out;
       };
@@ -210,7 +216,8 @@ export function createQuestionBank(file: QuestionBankFile): QuestionBank {
         match(question) {
           const near = neighbours(question);
           const sections = new Float64Array(n);
-          if (near.length === 0) return { sections, uncovered: 1, otherUncovered: 0 };
+          const passages = new Float64Array(passageVectors.length);
+          if (near.length === 0) return { sections, passages, uncovered: 1, otherUncovered: 0 };
           let total = 0;
           let uncovered = 0;
           let other = 0;
@@ -222,11 +229,13 @@ export function createQuestionBank(file: QuestionBankFile): QuestionBank {
               if (answer === -2) other += weight;
               continue;
             }
-            const m = sectionMatch(answer);
-            for (let s = 0; s < n; s++) sections[s] += weight * m[s];
+            const m = answerMatch(answer);
+            for (let s = 0; s < n; s++) sections[s] += weight * m.sections[s];
+            for (let p = 0; p < passages.length; p++) passages[p] += weight * m.passages[p];
           }
           for (let s = 0; s < n; s++) sections[s] /= total;
-          return { sections, uncovered: uncovered / total, otherUncovered: other / total };
+          for (let p = 0; p < passages.length; p++) passages[p] /= total;
+          return { sections, passages, uncovered: uncovered / total, otherUncovered: other / total };
         },
       };
     },

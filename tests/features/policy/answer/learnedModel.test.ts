@@ -2,12 +2,13 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { corpusFingerprint, DEFAULT_MODEL_DIR, dot, loadLearnedModel, ModelLoadError } from '../../../../src/features/policy/answer/learnedModel';
+import { corpusFingerprint, DEFAULT_MODEL_DIR, dot, loadLearnedModel, ModelLoadError, QUOTE_FEATURES } from '../../../../src/features/policy/answer/learnedModel';
 
 const record = JSON.parse(fs.readFileSync(path.join(DEFAULT_MODEL_DIR, 'training-record.json'), 'utf8')) as {
   data: { corpus_sha256: string };
   probes: { text: string; question: number[]; policy: number[] }[];
   ranker_probes: { features: number[]; score: number }[];
+  quote: { features: string[]; probes: { features: number[][]; scores: number[] }[] };
 };
 interface ShippedMeta {
   dim: number;
@@ -55,6 +56,29 @@ describe('the shipped policy model', () => {
     for (const probe of mlp.probes) expect(model.rankScore(probe.features)).toBeCloseTo(probe.score, 4);
     // The same features under the shipped linear ranker score differently: the hidden layer is really read.
     expect(mlp.probes.some((p) => Math.abs(loadLearnedModel().rankScore(p.features) - p.score) > 0.1)).toBe(true);
+  });
+
+  it('when the probe sections\' passages are scored here, then the quote scorer gives the scores training computed', () => {
+    const model = loadLearnedModel();
+    expect(record.quote.features).toEqual([...QUOTE_FEATURES]);
+    expect(record.quote.probes.length).toBeGreaterThanOrEqual(3);
+    for (const probe of record.quote.probes) probe.features.forEach((f, k) => expect(model.quoteScore(f)).toBeCloseTo(probe.scores[k], 4));
+  });
+
+  it('when a model from before the quote scorer is loaded, then it quotes by its similarity plus its lexical weight', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'model-old-quote-'));
+    for (const name of ['vectors.bin', 'bank.json']) fs.copyFileSync(path.join(DEFAULT_MODEL_DIR, name), path.join(dir, name));
+    const { quote: _quote, ...older } = meta as unknown as Record<string, unknown>;
+    fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify({ ...older, quoteLexicalWeight: 0.3 }));
+    const model = loadLearnedModel(dir);
+    expect(model.quoteScore([0.5, 1, 1, 1, 3, 1])).toBeCloseTo(0.8, 6);
+  });
+
+  it('when a model\'s quote scorer reads other features, then loading fails with a named error', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'model-quote-'));
+    for (const name of ['vectors.bin', 'bank.json']) fs.copyFileSync(path.join(DEFAULT_MODEL_DIR, name), path.join(dir, name));
+    fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify({ ...meta, quote: { features: ['similarity', 'lexical'], weights: [1, 0.3], prefix: 5 } }));
+    expect(() => loadLearnedModel(dir)).toThrow(/quote features/);
   });
 
   it('when a question is all words the model never saw, then it still gets a unit vector from their letters', () => {

@@ -5,7 +5,7 @@ import { createQuestionBank, QuestionBankFile } from '../../../../src/features/p
 
 const shipped = JSON.parse(fs.readFileSync(path.join(DEFAULT_MODEL_DIR, 'bank.json'), 'utf8')) as QuestionBankFile;
 const record = JSON.parse(fs.readFileSync(path.join(DEFAULT_MODEL_DIR, 'training-record.json'), 'utf8')) as {
-  bank_probes: { policy: string[][]; probes: { text: string; sections: number[]; uncovered: number; other: number }[] };
+  bank_probes: { policy: string[][]; probes: { text: string; sections: number[]; passages: number[]; uncovered: number; other: number }[] };
 };
 
 /** A bank of a few questions, written for these tests, with the settings training uses. */
@@ -22,6 +22,8 @@ describe('the question bank', () => {
       const got = policy.match(probe.text);
       expect(got.sections.length).toBe(probe.sections.length);
       probe.sections.forEach((s, i) => expect(got.sections[i]).toBeCloseTo(s, 5));
+      expect(got.passages.length).toBe(probe.passages.length);
+      probe.passages.forEach((p, i) => expect(got.passages[i]).toBeCloseTo(p, 5));
       expect(got.uncovered).toBeCloseTo(probe.uncovered, 5);
       expect(got.otherUncovered).toBeCloseTo(probe.other, 5);
     }
@@ -38,6 +40,7 @@ describe('the question bank', () => {
     ]);
     const got = policy.match('a mum sent me a friend request on facebook');
     expect(got.sections[1]).toBeGreaterThan(got.sections[0]);
+    expect(got.passages[1]).toBeGreaterThan(got.passages[0]);
     expect(got.sections[1]).toBeGreaterThan(0.3);
     expect(got.uncovered).toBe(0);
   });
