@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+// Checks the label reviews in corpus/reviews/*.jsonl: node corpus/tools/checkReviews.mjs
+// Each line is {"base", "line", "q", "verdict", "sentence", "why"}: a reviewer's verdict on the question at line `line`
+// (1-based) of corpus/incoming/<base>.jsonl. The check: that line exists and asks `q`, the verdict is one of VERDICTS,
+// no question is reviewed twice in one file, and a quoted `sentence` is in the policy word for word, so that the lines a
+// review flags can be found and dropped or relabelled by script. Prints the verdicts counted per file and per policy.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { norm } from './corpusRules.mjs';
+
+/** near-miss: the label holds; borderline: a rule settles half of it or comes near; not-social-media: no online matter
+ * at all; answerable: a sentence of the policy answers it (the label is wrong). */
+export const VERDICTS = ['near-miss', 'borderline', 'not-social-media', 'answerable'];
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dir = process.argv[2] ? path.resolve(process.argv[2]) : path.join(root, 'reviews');
+const incoming = new Map();
+const policies = new Map();
+const questionAt = (base, line) => {
+  if (!incoming.has(base)) {
+    const f = path.join(root, 'incoming', base + '.jsonl');
+    incoming.set(base, fs.existsSync(f) ? fs.readFileSync(f, 'utf8').split('\n') : null);
+  }
+  const lines = incoming.get(base);
+  if (!lines || !Number.isInteger(line) || line < 1 || line > lines.length || !lines[line - 1].trim()) return null;
+  return JSON.parse(lines[line - 1]);
+};
+const policyText = (base) => {
+  if (!policies.has(base)) {
+    const f = [path.join(root, 'policies', base + '.txt'), path.join(root, 'incoming', base + '.txt')].find((p) => fs.existsSync(p));
+    policies.set(base, f ? norm(fs.readFileSync(f, 'utf8')) : null);
+  }
+  return policies.get(base);
+};
+
+let problems = 0;
+const problem = (where, msg) => { problems++; console.log(`PROBLEM ${where}: ${msg}`); };
+for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort()) {
+  const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0]));
+  const byPolicy = new Map();
+  const seen = new Set();
+  fs.readFileSync(path.join(dir, file), 'utf8').split('\n').forEach((text, i) => {
+    if (!text.trim()) return;
+    const where = `${file}:${i + 1}`;
+    let r;
+    try { r = JSON.parse(text); } catch { problem(where, 'not JSON'); return; }
+    const key = `${r.base}:${r.line}`;
+    if (seen.has(key)) problem(where, `${key} reviewed twice`);
+    seen.add(key);
+    const asked = questionAt(r.base, r.line);
+    if (!asked) { problem(where, `no question at incoming/${r.base}.jsonl line ${r.line}`); return; }
+    if (norm(asked.q) !== norm(String(r.q ?? ''))) problem(where, `incoming/${r.base}.jsonl line ${r.line} asks "${asked.q}", not "${r.q}"`);
+    if (!VERDICTS.includes(r.verdict)) { problem(where, `verdict "${r.verdict}" is not one of ${VERDICTS.join(', ')}`); return; }
+    if ((r.verdict === 'borderline' || r.verdict === 'answerable') && !r.sentence) problem(where, `a ${r.verdict} verdict needs the sentence it rests on`);
+    if (r.sentence && !policyText(r.base)?.includes(norm(r.sentence))) problem(where, `sentence not in ${r.base}'s policy word for word: "${r.sentence}"`);
+    counts[r.verdict]++;
+    const p = byPolicy.get(r.base) ?? Object.fromEntries(VERDICTS.map((v) => [v, 0]));
+    p[r.verdict]++;
+    byPolicy.set(r.base, p);
+  });
+  console.log(`${file}: ${seen.size} reviewed; ${VERDICTS.map((v) => `${counts[v]} ${v}`).join(', ')}`);
+  for (const [base, p] of [...byPolicy].sort()) console.log(`  ${base.padEnd(48)} ${VERDICTS.map((v) => `${p[v]} ${v}`).join(', ')}`);
+}
+console.log(problems ? `${problems} problem(s)` : 'OK');
+process.exit(problems ? 1 : 0);
