@@ -50,6 +50,16 @@ export function readTextPolicy(raw: string): TextReadResult {
 }
 
 /**
+ * A line as running headers are counted: one that names its page ("MCC SPS/HR/22 - page 1", "Conduct Code Page 3")
+ * changes on every page, so its page number is masked and each page's copy counts as the same line. A number that
+ * names no page ("Appendix 1") is kept.
+ */
+const PAGE_NUMBER_RE = /\bpage\s+\d{1,3}\b/gi;
+function runningHeaderKey(line: string): string {
+  return line.replace(PAGE_NUMBER_RE, 'page #');
+}
+
+/**
  * Running page headers and footers repeat on every page of the source; a line seen three or more times
  * (or twice, each time straight after a page break) is page furniture, not content.
  */
@@ -57,7 +67,7 @@ function findRunningHeaders(lines: string[]): Set<string> {
   const counts = new Map<string, { n: number; afterBreak: number }>();
   let blanks = 0;
   for (const line of lines) {
-    const key = collapseSpaces(line);
+    const key = runningHeaderKey(collapseSpaces(line));
     if (key === '') { blanks++; continue; }
     if (STYLED_RE.test(key)) { blanks = 0; continue; }
     const entry = counts.get(key) ?? { n: 0, afterBreak: 0 };
@@ -81,7 +91,7 @@ function toLines(rawLines: string[], headers: Set<string>): Line[] {
     const styledMatch = STYLED_RE.exec(marked);
     const raw = styledMatch ? marked.slice(2) : marked;
     const text = collapseSpaces(raw);
-    if (text === '' || (!styledMatch && headers.has(text))) { gap++; continue; }
+    if (text === '' || (!styledMatch && headers.has(runningHeaderKey(text)))) { gap++; continue; }
     if (styledMatch) {
       out.push({ text, styled: Number(styledMatch[1]), bullet: false, depth: 0, table: null, gap });
       gap = 0;

@@ -89,6 +89,21 @@ describe('parsing the five sample policies', () => {
     expect(text).not.toContain('RESPECT, BELIEVE, ACHIEVE');
   });
 
+  it('when a running header carries its page number, then every page of it is dropped and the sections stay top level', () => {
+    // Made up for this test (no sample has such a header): a reference and page number that change on every page.
+    const page = (n: number, body: string): string => `HSC/HR/07 Staff Online Conduct - page ${n}\n\n${body}`;
+    const text = [
+      page(1, 'Harbour Street School\nStaff Online Conduct Policy\n\n1. Purpose\nThis policy sets out how staff conduct themselves online.\n\n2. Personal accounts\nStaff must not accept friend requests from pupils.'),
+      page(2, '3. School accounts\nOnly accounts approved by the headteacher may carry the school name.\n\n4. Reporting concerns\nStaff report any concern about a pupil online to the DSL.'),
+      page(3, 'Appendix 1\nThe approval form for a school account is kept by the office.'),
+    ].join('\n\n\n');
+    const doc = parsePolicyText(text, 'harbour-street.txt', BEFORE_ANY_REVIEW);
+    expect(allText(doc)).not.toMatch(/page \d/i);
+    expect(doc.sections.map((s) => s.number).filter(Boolean)).toEqual(['1', '2', '3', '4']);
+    expect(byNumber(doc, '3').text).toContain('Only accounts approved by the headteacher');
+    expect(allText(doc)).toContain('Appendix 1');
+  });
+
   it('when status tables sit on the front page, then their rows are not in any section', () => {
     expect(allText(parse('cardinal-heenan'))).not.toMatch(/Key staff|J Asquith|To be reviewed|Approved by governing body/);
     expect(allText(parse('north-star-trust'))).not.toMatch(/Reflect change in policy|J Grayson|Non statutory/);
