@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Checks the label reviews in corpus/reviews/*.jsonl: node corpus/tools/checkReviews.mjs
-// Each line is {"base", "line", "q", "verdict", "sentence", "why"}: a reviewer's verdict on the question at line `line`
-// (1-based) of corpus/incoming/<base>.jsonl. The check: that line exists and asks `q`, the verdict is one of VERDICTS,
+// Each line is {"base", "line", "q", "verdict", "sentence", "why"} and optionally "in": a reviewer's verdict on the
+// question at line `line` (1-based) of corpus/incoming/<base>.jsonl, or of corpus/questions/<base>.jsonl with
+// "in": "questions" (a review of the training questions themselves). The check: that line exists and asks `q`, the verdict is one of VERDICTS,
 // no question is reviewed twice in one file, and a quoted `sentence` is in the policy word for word, so that the lines a
 // review flags can be found and dropped or relabelled by script. Prints the verdicts counted per file and per policy.
 import fs from 'node:fs';
@@ -15,14 +16,16 @@ export const VERDICTS = ['near-miss', 'borderline', 'not-social-media', 'answera
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dir = process.argv[2] ? path.resolve(process.argv[2]) : path.join(root, 'reviews');
-const incoming = new Map();
+const FOLDERS = ['incoming', 'questions'];
+const files = new Map();
 const policies = new Map();
-const questionAt = (base, line) => {
-  if (!incoming.has(base)) {
-    const f = path.join(root, 'incoming', base + '.jsonl');
-    incoming.set(base, fs.existsSync(f) ? fs.readFileSync(f, 'utf8').split('\n') : null);
+const questionAt = (folder, base, line) => {
+  const key = `${folder}/${base}`;
+  if (!files.has(key)) {
+    const f = path.join(root, folder, base + '.jsonl');
+    files.set(key, fs.existsSync(f) ? fs.readFileSync(f, 'utf8').split('\n') : null);
   }
-  const lines = incoming.get(base);
+  const lines = files.get(key);
   if (!lines || !Number.isInteger(line) || line < 1 || line > lines.length || !lines[line - 1].trim()) return null;
   return JSON.parse(lines[line - 1]);
 };
@@ -45,12 +48,14 @@ for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort(
     const where = `${file}:${i + 1}`;
     let r;
     try { r = JSON.parse(text); } catch { problem(where, 'not JSON'); return; }
-    const key = `${r.base}:${r.line}`;
+    const folder = r.in ?? 'incoming';
+    if (!FOLDERS.includes(folder)) { problem(where, `"in" must be one of ${FOLDERS.join(', ')}`); return; }
+    const key = `${folder}/${r.base}:${r.line}`;
     if (seen.has(key)) problem(where, `${key} reviewed twice`);
     seen.add(key);
-    const asked = questionAt(r.base, r.line);
-    if (!asked) { problem(where, `no question at incoming/${r.base}.jsonl line ${r.line}`); return; }
-    if (norm(asked.q) !== norm(String(r.q ?? ''))) problem(where, `incoming/${r.base}.jsonl line ${r.line} asks "${asked.q}", not "${r.q}"`);
+    const asked = questionAt(folder, r.base, r.line);
+    if (!asked) { problem(where, `no question at ${folder}/${r.base}.jsonl line ${r.line}`); return; }
+    if (norm(asked.q) !== norm(String(r.q ?? ''))) problem(where, `${folder}/${r.base}.jsonl line ${r.line} asks "${asked.q}", not "${r.q}"`);
     if (!VERDICTS.includes(r.verdict)) { problem(where, `verdict "${r.verdict}" is not one of ${VERDICTS.join(', ')}`); return; }
     if ((r.verdict === 'borderline' || r.verdict === 'answerable') && !r.sentence) problem(where, `a ${r.verdict} verdict needs the sentence it rests on`);
     if (r.sentence && !policyText(r.base)?.includes(norm(r.sentence))) problem(where, `sentence not in ${r.base}'s policy word for word: "${r.sentence}"`);

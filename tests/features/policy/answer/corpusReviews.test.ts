@@ -26,7 +26,12 @@ describe('corpus label reviews', () => {
       bad[0].line += 1;
       bad[1].verdict = 'fine';
       bad[2].sentence = 'Staff may post whatever they like at any time.';
-      fs.writeFileSync(path.join(dir, 'bad.jsonl'), [...bad.map((b) => JSON.stringify(b)), lines[3], lines[3]].join('\n') + '\n');
+      // A review of a training question names its line in corpus/questions/ with "in": "questions".
+      const base = 'special--oakhurst-bridge-school';
+      const first = JSON.parse(fs.readFileSync(path.join(root, 'corpus', 'questions', base + '.jsonl'), 'utf8').split('\n')[0]) as { q: string };
+      const ofQuestions = { base, line: 1, q: first.q, in: 'questions', verdict: 'near-miss', sentence: null };
+      const misplaced = { ...ofQuestions, line: 2, in: 'elsewhere' };
+      fs.writeFileSync(path.join(dir, 'bad.jsonl'), [...bad.map((b) => JSON.stringify(b)), lines[3], lines[3], JSON.stringify(ofQuestions), JSON.stringify(misplaced)].join('\n') + '\n');
       const r = run(dir);
       expect(r.status).toBe(1);
       expect(r.stdout).toContain('bad.jsonl:1: incoming/');
@@ -34,7 +39,9 @@ describe('corpus label reviews', () => {
       expect(r.stdout).toContain('bad.jsonl:3: sentence not in');
       expect(r.stdout).toContain('bad.jsonl:5: ');
       expect(r.stdout).toContain('reviewed twice');
-      expect(r.stdout).toContain('4 problem(s)');
+      expect(r.stdout).not.toContain('bad.jsonl:6: ');
+      expect(r.stdout).toContain('bad.jsonl:7: "in" must be one of incoming, questions');
+      expect(r.stdout).toContain('5 problem(s)');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
