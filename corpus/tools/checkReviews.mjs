@@ -2,9 +2,10 @@
 // Checks the label reviews in corpus/reviews/*.jsonl: node corpus/tools/checkReviews.mjs
 // Each line is {"base", "line", "q", "verdict", "sentence", "why"} and optionally "in": a reviewer's verdict on the
 // question at line `line` (1-based) of corpus/incoming/<base>.jsonl, or of corpus/questions/<base>.jsonl with
-// "in": "questions" (a review of the training questions themselves). The check: that line exists and asks `q`, the verdict is one of VERDICTS,
-// no question is reviewed twice in one file, and a quoted `sentence` is in the policy word for word, so that the lines a
-// review flags can be found and dropped or relabelled by script. Prints the verdicts counted per file and per policy.
+// "in": "questions" (a review of the training questions themselves). The check: that line exists and asks `q`, the
+// verdict is one of VERDICTS, no question is reviewed twice in one file, and a quoted `sentence` is in the policy word
+// for word, so that the lines a review flags can be found and dropped or relabelled by script. Prints the verdicts
+// counted per file and per policy.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
