@@ -260,9 +260,17 @@ function splitFrontMatter(blocks: Classified[]): SplitBlocks {
     start = blocks.findIndex((b, i) => {
       if (b.kind !== 'heading') return false;
       const next = blocks[i + 1];
-      return next !== undefined && (next.kind === 'bullet' || (next.kind === 'paragraph' && next.text.length >= 80));
+      return next !== undefined && (next.kind === 'bullet' || (next.kind === 'paragraph' && isProse(next.text)));
     });
   }
   if (start < 0) start = 0;
   return { frontMatter: blocks.slice(0, start), body: blocks.slice(start) };
+}
+
+/**
+ * Prose, as opposed to a long title line on a title page ("Trust Policy: Social Media, Messaging and Digital
+ * Communication (Employees and Volunteers)"): long enough to be a sentence, and ending like one.
+ */
+function isProse(text: string): boolean {
+  return text.length >= 80 && /[.!?:;]["')\]]?$/.test(text.trim());
 }

@@ -104,6 +104,33 @@ describe('parsing the five sample policies', () => {
     expect(allText(doc)).toContain('Appendix 1');
   });
 
+  it('when a title page has a subtitle, a long title line and "Owner: ..." lines, then they stay on the front page and the parts are top level', () => {
+    // Made up for this test: the body starts at the first heading followed by prose; a long title line that does not
+    // end like a sentence is not prose, so the subtitle above it is not taken for the first section.
+    const text = [
+      'Moorgate Schools Partnership',
+      'A federation of three infant and junior schools',
+      '',
+      'Federation Policy: Social Networking, Messaging and Online Communication (Staff, Governors and Volunteers)',
+      '',
+      'Policy owner: Executive Headteacher',
+      'Approved by: Full Governing Board',
+      'Next review: March 2028',
+      '',
+      'Part 1 Why we have this policy',
+      '',
+      'This policy helps every adult in the federation use social networking safely and keep pupils safe online.',
+      '',
+      'Part 2 Personal accounts',
+      '',
+      'Staff must not accept friend requests from pupils or from parents they know only through school.',
+    ].join('\n');
+    const doc = parsePolicyText(text, 'moorgate.txt', BEFORE_ANY_REVIEW);
+    expect(doc.sections.map((s) => [s.title, s.level])).toEqual([['Part 1 Why we have this policy', 1], ['Part 2 Personal accounts', 1]]);
+    expect(doc.metadata.title).toBe('Federation Policy: Social Networking, Messaging and Online Communication (Staff, Governors and Volunteers)');
+    expect(allText(doc)).not.toMatch(/Policy owner|Approved by|A federation of three/);
+  });
+
   it('when status tables sit on the front page, then their rows are not in any section', () => {
     expect(allText(parse('cardinal-heenan'))).not.toMatch(/Key staff|J Asquith|To be reviewed|Approved by governing body/);
     expect(allText(parse('north-star-trust'))).not.toMatch(/Reflect change in policy|J Grayson|Non statutory/);
