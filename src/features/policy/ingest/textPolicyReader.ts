@@ -272,5 +272,5 @@ function splitFrontMatter(blocks: Classified[]): SplitBlocks {
  * Communication (Employees and Volunteers)"): long enough to be a sentence, and ending like one.
  */
 function isProse(text: string): boolean {
-  return text.length >= 80 && /[.!?:;]["')\]]?$/.test(text.trim());
+  return text.length >= 80 && TERMINAL_RE.test(text);
 }
