@@ -131,6 +131,7 @@ export function createLearnedRanker(model: LearnedModel, passages: readonly Pass
   let bankAt = 0;
   for (const e of entries) for (const p of e.passages) p.bankAt = bankAt++;
   const bank = model.bank.forPolicy(entries.map((e) => e.passages.map((p) => passageText(p.passage))));
+  const headingWords = entries.map((e) => (e.section.ordinal === 0 ? '' : headingKey(e.section.title)));
 
   return (question, lexical) => {
     const q = model.encodeQuestion(question);
@@ -162,13 +163,18 @@ export function createLearnedRanker(model: LearnedModel, passages: readonly Pass
     const topBank = Math.max(...near.sections);
     const features = entries.map((_, i) => [dual[i], best[i], heading[i], dual[i] - topDual, dualRank[i], lexScore[i], lexCoverage[i], lexRank[i], lexScore[i] > 0 ? 1 : 0, soft[i], soft[i] - topSoft, near.sections[i], near.sections[i] - topBank]);
     const scores = features.map((f) => model.rankScore(f));
-    const order = scores.map((_, i) => i).sort((a, b) => scores[b] - scores[a]);
+    const byScore = scores.map((_, i) => i).sort((a, b) => scores[b] - scores[a]);
+    // A question in a section heading's very words ("Acceptable use") asks for that section: it comes first, and is
+    // answered. Of sections sharing the heading, the re-ranker's order stands.
+    const asked = headingKey(question);
+    const named = asked ? byScore.filter((i) => headingWords[i] === asked) : [];
+    const order = [...named, ...byScore.filter((i) => !named.includes(i))];
     const top = order[0];
     const second = order[1] ?? top;
     const topCoverage = Math.max(0, ...lexical.map((m) => m.coverage));
     const f = features[top];
     const answerProbability = model.answerProbability([scores[top], scores[top] - scores[second], f[0], f[1], f[2], f[6], topCoverage, f[5], lexical.length > 0 ? 1 : 0, f[9], topSoft, matched.policySoft, matched.unmatched, topBank, near.sections[top], near.uncovered, near.otherUncovered]);
-    const asked = askedWords(model, idf, question);
+    const askedIdf = askedWords(model, idf, question);
     const ranked = order.map((i) => {
       const e = entries[i];
       const topBank = Math.max(0, ...e.passages.map((p) => near.passages[p.bankAt]));
@@ -179,15 +185,31 @@ export function createLearnedRanker(model: LearnedModel, passages: readonly Pass
         passages: e.passages
           .map((p, k) => {
             const lexicalShare = lexPassages.get(i)?.get(p.passage.id) ?? 0;
-            const features = quoteFeatures(passageSims[i][k], lexicalShare, topBank > 0 ? near.passages[p.bankAt] / topBank : 0, k, p.words.length, p.heads, asked);
+            const features = quoteFeatures(passageSims[i][k], lexicalShare, topBank > 0 ? near.passages[p.bankAt] / topBank : 0, k, p.words.length, p.heads, askedIdf);
             return { passage: p.passage, similarity: passageSims[i][k], lexical: lexicalShare, score: model.quoteScore(features) };
           })
           .sort((a, b) => b.score - a.score),
       };
     });
-    return { ranked, answerProbability, answered: answerProbability >= model.answerThreshold };
+    return { ranked, answerProbability, answered: named.length > 0 || answerProbability >= model.answerThreshold };
   };
 }
+
+/**
+ * A heading or a question as the words it is made of, for telling that a question is a heading in its very words:
+ * lower case, punctuation and a leading section number ("4.", "4.1", "b)", "Section 3:") aside. Empty when nothing
+ * is left.
+ */
+export function headingKey(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(NUMBERED_LABEL, '')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
+/** "4 ", "4.1 ", "4. ", "b) ", "iv. ", "Section 3: ", "Appendix A - ": a number, or a number or letter with its punctuation. */
+const NUMBERED_LABEL = /^\s*(?:(?:section|part|appendix)\s+)?(?:\d+(?:\.\d+)*\.?\s+|(?:\d+(?:\.\d+)*|[a-z]|[ivx]+)\s*[.):\u2013-]\s*)/;
 
 /**
  * Soft matching (training/train.py soft_match): per section, the best passage's weighted share of the question's

@@ -66,8 +66,10 @@ describe('answers from the learned model', () => {
 });
 
 /**
- * Share of multi-word section headings, asked as questions, whose section the model ranks first: 28 of 37 since the
- * question bank (33 of 37 before it). The bank reads a heading fragment ("Managers are responsible for", "Acceptable
- * use") as a staff question and carries its near questions' answers over; issue 11's note says what was tried.
+ * Share of multi-word section headings, asked as questions, whose section ranks first: 36 of 37. A question in a
+ * heading's very words names that section (learnedRanking.ts, headingKey); the one miss is a heading two sections of
+ * one policy share ("Guidance and advice"), where the re-ranker picks between them. The model alone ranked 28 of 37
+ * first (33 of 37 before the question bank, which reads a heading fragment such as "Managers are responsible for" as
+ * a staff question).
  */
-const HEADING_FLOOR = 0.756;
+const HEADING_FLOOR = 36 / 37;

@@ -1,5 +1,5 @@
 import { answerQuestion } from '../../../../src/features/policy/answer/answerQuestion';
-import { quoteFeatures } from '../../../../src/features/policy/answer/learnedRanking';
+import { headingKey, quoteFeatures } from '../../../../src/features/policy/answer/learnedRanking';
 import { createPolicyIndex } from '../../../../src/features/policy/answer/policyIndex';
 import { parsePolicyText } from '../../../../src/features/policy/ingest/parsePolicy';
 
@@ -45,5 +45,62 @@ describe('the quote of a learned answer', () => {
     if (!answer.answered) return;
     expect(answer.best.section.title).toBe('Images and video');
     expect(answer.best.quote).toBe('Staff must never post photographs of pupils on their personal social media accounts.');
+  });
+});
+
+describe('a question in a section heading\'s very words', () => {
+  // Made up: broad headings whose words their own passages never use, beside sections whose passages do use them
+  // ("it is not acceptable to use...", "the guidance of their professional body and take advice"). Without the
+  // heading rule the model ranks "Acceptable use" under "The law" and "Guidance and advice" under "Recommendations".
+  const doc = parsePolicyText([
+    'Staff Online Conduct Policy',
+    '',
+    '1. The law',
+    '',
+    'It is not acceptable to use social media to harass, threaten or defame anyone, and such use may be a criminal offence.',
+    'Staff who use social media unlawfully may be reported to the police.',
+    '',
+    '2. Guidance and advice',
+    '',
+    'Think before you post: a comment made in a moment of anger can stay online for years.',
+    'Ask the headteacher before joining a group where parents of your class are members.',
+    '',
+    '3. Recommendations',
+    '',
+    'We recommend that staff follow the guidance of their professional body and take advice from their union when unsure.',
+    'Staff are advised to review their privacy settings every term.',
+    '',
+    '4. Acceptable use',
+    '',
+    'School laptops are for school work, and staff must not install games or streaming software on them.',
+    'Passwords must never be shared, and a laptop must be locked when it is left unattended.',
+  ].join('\n'), 'heading-policy.txt');
+  const index = createPolicyIndex([doc]);
+
+  it.each([
+    ['Acceptable use', 'Acceptable use'],
+    ['acceptable use?', 'Acceptable use'],
+    ['4. Acceptable use', 'Acceptable use'],
+    ['GUIDANCE AND ADVICE', 'Guidance and advice'],
+    ['Recommendations', 'Recommendations'],
+  ])('when the question is "%s", then section "%s" ranks first and is answered', (q, title) => {
+    const ranking = index.rank(q)!;
+    expect(ranking.ranked[0].section.title).toBe(title);
+    expect(ranking.answered).toBe(true);
+  });
+});
+
+describe('headingKey', () => {
+  it.each([
+    ['4.1 Personal use', 'personal use'],
+    ['4. Personal use', 'personal use'],
+    ['Section 3: Staff use of social media', 'staff use of social media'],
+    ['Appendix A - Contacts', 'contacts'],
+    ['b) Photos', 'photos'],
+    ['a guide to photos', 'a guide to photos'],
+    ['Photos of pupils?', 'photos of pupils'],
+    ['  ', ''],
+  ])('when the text is "%s", then the words compared are "%s"', (text, key) => {
+    expect(headingKey(text)).toBe(key);
   });
 });
