@@ -169,6 +169,9 @@ export function createLearnedRanker(model: LearnedModel, passages: readonly Pass
     const asked = headingKey(question);
     const named = asked ? byScore.filter((i) => headingWords[i] === asked) : [];
     const order = [...named, ...byScore.filter((i) => !named.includes(i))];
+    // Their scores are lifted above the rest, as a taught link's is (answerQuestion.ts applyTeaching), so that the
+    // shares the answer reports follow the order.
+    const lift = named.length > 0 ? scores[byScore[0]] - scores[named[0]] + 1 : 0;
     const top = order[0];
     const second = order[1] ?? top;
     const topCoverage = Math.max(0, ...lexical.map((m) => m.coverage));
@@ -181,7 +184,7 @@ export function createLearnedRanker(model: LearnedModel, passages: readonly Pass
       return {
         doc: e.doc,
         section: e.section,
-        score: scores[i],
+        score: named.includes(i) ? scores[i] + lift : scores[i],
         passages: e.passages
           .map((p, k) => {
             const lexicalShare = lexPassages.get(i)?.get(p.passage.id) ?? 0;

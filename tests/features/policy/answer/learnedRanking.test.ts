@@ -87,6 +87,9 @@ describe('a question in a section heading\'s very words', () => {
     const ranking = index.rank(q)!;
     expect(ranking.ranked[0].section.title).toBe(title);
     expect(ranking.answered).toBe(true);
+    expect(ranking.ranked[0].score).toBeGreaterThan(ranking.ranked[1].score);
+    const answer = answerQuestion(index, q);
+    expect(answer.answered && answer.best.section.title).toBe(title);
   });
 });
 
