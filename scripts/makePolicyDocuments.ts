@@ -99,7 +99,12 @@ function sectionParagraphs(doc: PolicyDocument, section: PolicySection, counters
       out.push(paragraph({ style: `Heading${level}`, numId: 0, text: `${section.number}${section.number.includes('.') ? '' : '.'} ${section.title}`, pageBreakBefore: first }));
     }
   } else {
-    out.push(paragraph({ style: `Heading${level}`, numId: 0, text: section.title, pageBreakBefore: first }));
+    // A lead-in the author made a heading ("Individuals should:") is the heading as written; the reader keeps it
+    // as the first line of the section's text too.
+    const leadIn = bodyLines.find((l) => l.trim() !== '')?.trim();
+    const isLeadIn = leadIn !== undefined && /^:-?$/.test(leadIn.slice(section.title.length)) && leadIn.startsWith(section.title);
+    if (isLeadIn) bodyLines = bodyLines.slice(bodyLines.indexOf(bodyLines.find((l) => l.trim() !== '')!) + 1);
+    out.push(paragraph({ style: `Heading${level}`, numId: 0, text: isLeadIn ? leadIn : section.title, pageBreakBefore: first }));
   }
   let romanList: number | null = null;
   for (const raw of bodyLines) {

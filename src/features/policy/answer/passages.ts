@@ -37,6 +37,9 @@ export function frontPageSection(doc: PolicyDocument): PolicySection {
 /** Openings of a sentence that only makes sense with the sentence before it. */
 const REFERS_BACK = /^(this|these|those|such|they|it|in (these|this|such) cases?|as such|therefore|however)\b/i;
 
+/** Lead-ins of at most this many words are not passages of their own. */
+const SHORT_LEAD_IN_WORDS = 5;
+
 const ABBREVIATIONS = /\b(e\.g|i\.e|etc|ie|eg|mr|mrs|ms|dr|no|vs|cf)\.$/i;
 
 /** Splits a section's text into quotable passages: sentences of paragraphs, and bullets with their lead-in. */
@@ -57,10 +60,14 @@ export function splitPassages(text: string): { text: string; leadIn: string | nu
     }
     parents.length = 0;
     const sentences = splitSentences(rawLine.trim());
+    // A line ending in a colon introduces the bullets that follow it.
+    const introduces = /[:\-]$/.test(rawLine.trim());
+    // A short lead-in ("Individuals should:", "Staff must not:") says nothing until a bullet completes it: it is
+    // read with each bullet, never quoted alone.
+    if (introduces && sentences.length === 1 && sentences[0].split(/\s+/).length <= SHORT_LEAD_IN_WORDS) { leadIn = sentences[0]; continue; }
     // A sentence that refers back ("In these cases ...", "Such contact ...") is read with the one before it.
     sentences.forEach((s, i) => out.push({ text: s, leadIn: i > 0 && REFERS_BACK.test(s) ? sentences[i - 1] : null }));
-    // A line ending in a colon introduces the bullets that follow it.
-    leadIn = /[:\-]$/.test(rawLine.trim()) ? sentences[sentences.length - 1] ?? null : null;
+    leadIn = introduces ? sentences[sentences.length - 1] ?? null : null;
   }
   return out;
 }

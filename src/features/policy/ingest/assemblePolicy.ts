@@ -40,6 +40,8 @@ function buildSections(body: Block[]): PolicySection[] {
       let title = displayTitle(block.text);
       if (!title && block.number) title = inheritedTitle(drafts, level);
       current = { number: block.number, title, level, parts: [] };
+      // A lead-in made a heading stays in its section's text, to introduce the bullets under it.
+      if (block.leadIn) current.parts.push({ kind: 'paragraph', text: block.leadIn, depth: 0 });
       drafts.push(current);
       return;
     }

@@ -3,7 +3,11 @@
  * Text, Markdown and Word readers differ in how they find blocks; assembling sections is shared.
  */
 export type Block =
-  | { kind: 'heading'; text: string; number: string | null; level: number | null }
+  /**
+   * leadIn: the heading as written when the author made a lead-in a heading ("Individuals should:", styled as a
+   * heading and listed in the contents): it titles its section and still introduces the bullets under it.
+   */
+  | { kind: 'heading'; text: string; number: string | null; level: number | null; leadIn?: string }
   | { kind: 'paragraph'; text: string }
   | { kind: 'bullet'; text: string; depth: number }
   | { kind: 'table'; cells: string[] };

@@ -180,12 +180,12 @@ function classify(lines: Line[], toc: TocEntry[]): Classified[] {
     }
     if (line.styled) {
       // The author styled it as a heading: no guessing from its shape; an unnumbered one is placed by the assembler.
-      blocks.push({ kind: 'heading', text: line.text.replace(/[:\-\s]+$/, ''), number: null, level: styledBase === null ? null : line.styled - styledBase + 1 });
+      blocks.push({ kind: 'heading', text: line.text.replace(/[:\-\s]+$/, ''), number: null, level: styledBase === null ? null : line.styled - styledBase + 1, ...leadInOf(line.text) });
       continue;
     }
     const prevBlock = blocks[blocks.length - 1];
     if (tocTitles.has(normaliseHeading(line.text)) || isUnnumberedHeading(line, lines[i + 1], prevBlock)) {
-      blocks.push({ kind: 'heading', text: line.text.replace(/[:\-\s]+$/, ''), number: null, level: null });
+      blocks.push({ kind: 'heading', text: line.text.replace(/[:\-\s]+$/, ''), number: null, level: null, ...leadInOf(line.text) });
       continue;
     }
     blocks.push({ kind: 'paragraph', text: line.text });
@@ -222,6 +222,12 @@ function acceptNumberedHeadings(lines: Line[]): Map<number, NumberedHeading> {
     accepted.set(i, { number: parts.join('.'), rest, clause });
   });
   return accepted;
+}
+
+/** A heading line that ends in a colon ("Individuals should:", "Managers are responsible for:-") is also a lead-in. */
+function leadInOf(text: string): { leadIn?: string } {
+  const t = text.trim();
+  return /\w\s*:-?$/.test(t) ? { leadIn: t.replace(/-$/, '') } : {};
 }
 
 function continuesSequence(last: number[], next: number[]): boolean {

@@ -70,16 +70,19 @@ describe('answer quality on the sample questions', () => {
  * and loses on the set the lexicon was tuned on (see issue 11's note).
  */
 const OWN_SETS: { file: string; floors: { top1: number; top3: number; quoted: number; abstained: number } }[] = [
-  // 132, 151 and 101 of 160 answerable; 29 of 40 declined (the model before the question bank: 132, 152, 110; 31).
+  // 132, 152 and 101 of 160 answerable; 29 of 40 declined (the model before the question bank: 132, 152, 110; 31).
   // Quoted was 105 with the earlier quote rule (similarity + 0.3 x lexical); the learnt quote scorer gains on the
   // corpus (85.5% against 84.1% out of kind) and on the sets together (376 against 372), and loses 4 here.
-  { file: 'qa-staff.jsonl', floors: { top1: 0.825, top3: 0.943, quoted: 0.631, abstained: 0.725 } },
+  // Top three was 151 before lead-ins made headings ("Individuals should:") were read with their bullets.
+  { file: 'qa-staff.jsonl', floors: { top1: 0.825, top3: 0.95, quoted: 0.631, abstained: 0.725 } },
   // 96, 102 and 77 of 110; 29 of 30 (before: 87, 98, 69; 29; quoted 76 with the earlier quote rule).
   { file: 'qa-holdout.jsonl', floors: { top1: 0.872, top3: 0.927, quoted: 0.7, abstained: 0.966 } },
   // 54, 58 and 42 of 60; 13 of 15 (before: 44, 48, 37; 11).
   { file: 'qa-blind.jsonl', floors: { top1: 0.9, top3: 0.966, quoted: 0.7, abstained: 0.866 } },
-  // 180, 224 and 140 of 250; 42 of 60 (before: 149, 190, 112; 48; quoted 133 with the earlier quote rule).
-  { file: 'qa-fresh.jsonl', floors: { top1: 0.72, top3: 0.896, quoted: 0.56, abstained: 0.7 } },
+  // 179, 226 and 140 of 250; 43 of 60 (before: 149, 190, 112; 48; quoted 133 with the earlier quote rule). With
+  // lead-ins made headings read with their bullets, 1 fewer first, 2 more in the top three and 1 more declined than
+  // 180, 224 and 42 (the sets together: 479 / 559 / 117 against 480 / 556 / 116).
+  { file: 'qa-fresh.jsonl', floors: { top1: 0.716, top3: 0.904, quoted: 0.56, abstained: 0.716 } },
 ];
 
 describe.each(OWN_SETS)('answer quality on questions in staff voice ($file)', ({ file, floors }) => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import AdmZip from 'adm-zip';
 import { loadPolicyFile, PolicyLoadError } from '../../../../src/features/policy/ingest/loadPolicyFile';
 import { parsePolicyText } from '../../../../src/features/policy/ingest/parsePolicy';
+import { splitPassages } from '../../../../src/features/policy/answer/passages';
 import { PolicyDocument, PolicySection } from '../../../../src/features/policy/policyDocument';
 import { REPO_ROOT } from '../../../support/repoRoot';
 
@@ -252,6 +253,17 @@ describe('parsing the five sample policies', () => {
       expect(reporting.text).toContain('must be reported to the lead safeguarding officer');
       expect(byNumber(doc, '6').text).not.toContain('must be reported to the lead safeguarding officer');
     });
+  });
+
+  it('when liverpool makes the lead-in "Individuals should:" a heading, then it titles a subsection of 3 and each of its bullets is quoted with it', () => {
+    const doc = parse('liverpool-model');
+    const individuals = byTitle(doc, 'Individuals should');
+    expect(individuals.parent).toBe(byNumber(doc, '3').ordinal);
+    const passages = splitPassages(individuals.text);
+    expect(passages).toHaveLength(5);
+    expect(passages.every((p) => p.leadIn === 'Individuals should:')).toBe(true);
+    expect(passages.map((p) => p.text)).toContain('ensure their security settings are at the highest possible level.');
+    expect(splitPassages(byTitle(doc, 'Managers are responsible for').text).map((p) => p.leadIn)).toEqual(Array(3).fill('Managers are responsible for:'));
   });
 
   it('when liverpool section 5 lists what not to upload, then the bullets keep the document\'s order', () => {

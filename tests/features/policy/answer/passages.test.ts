@@ -1,0 +1,23 @@
+import { splitPassages } from '../../../../src/features/policy/answer/passages';
+
+describe('splitting a section into quotable passages', () => {
+  it('when a short lead-in introduces bullets, then each bullet carries it and it is not a passage of its own', () => {
+    const passages = splitPassages('Staff must not:\n- accept friend requests from pupils\n- share their personal number with pupils');
+    expect(passages).toEqual([
+      { text: 'accept friend requests from pupils', leadIn: 'Staff must not:' },
+      { text: 'share their personal number with pupils', leadIn: 'Staff must not:' },
+    ]);
+  });
+
+  it('when a lead-in is a full sentence, then it is still a passage, and it introduces its bullets', () => {
+    const passages = splitPassages('Individuals should not upload any content on to social media sites that:\n- amounts to bullying');
+    expect(passages).toEqual([
+      { text: 'Individuals should not upload any content on to social media sites that:', leadIn: null },
+      { text: 'amounts to bullying', leadIn: 'Individuals should not upload any content on to social media sites that:' },
+    ]);
+  });
+
+  it('when a short line does not end in a colon, then it is a passage', () => {
+    expect(splitPassages('Be kind online.').map((p) => p.text)).toEqual(['Be kind online.']);
+  });
+});
