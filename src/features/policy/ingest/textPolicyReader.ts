@@ -225,7 +225,7 @@ function acceptNumberedHeadings(lines: Line[]): Map<number, NumberedHeading> {
 }
 
 /** A heading line that ends in a colon ("Individuals should:", "Managers are responsible for:-") is also a lead-in. */
-function leadInOf(text: string): { leadIn?: string } {
+export function leadInOf(text: string): { leadIn?: string } {
   const t = text.trim();
   return /\w\s*:-?$/.test(t) ? { leadIn: t.replace(/-$/, '') } : {};
 }

@@ -411,6 +411,18 @@ describe('loading other formats', () => {
   });
 
 
+  it('when a Markdown heading is a lead-in ("## Staff must:"), then it titles its section without the colon and introduces its bullets', async () => {
+    const file = path.join(tempDir, 'lead-in-heading.md');
+    fs.writeFileSync(file, ['# Social Media Policy', '', '## 1. Conduct', '', '### Staff must:', '', '- keep their accounts private', '- report messages from pupils', ''].join('\n'));
+    const doc = await loadPolicyFile(file, new Date('2026-06-01T00:00:00Z'));
+    const staff = byTitle(doc, 'Staff must');
+    expect(staff.parent).toBe(byNumber(doc, '1').ordinal);
+    expect(splitPassages(staff.text)).toEqual([
+      { text: 'keep their accounts private', leadIn: 'Staff must:' },
+      { text: 'report messages from pupils', leadIn: 'Staff must:' },
+    ]);
+  });
+
   it('when a Markdown "##" heading without a number follows numbered "##" headings, then it is top-level, not inside 2.1', async () => {
     const doc = await loadMarkdown();
     const reporting = doc.sections.find((s) => s.title === 'Reporting concerns')!;
