@@ -79,6 +79,12 @@ function sectionParagraphs(doc: PolicyDocument, section: PolicySection, counters
   const parent = section.parent !== null ? doc.sections.find((s) => s.ordinal === section.parent) : undefined;
   const isClause = section.number !== null && section.number.includes('.') && parent !== undefined && section.title === parent.title;
   let bodyLines = section.text.split('\n');
+  // A lead-in the author made a heading ("Individuals should:") is the heading as written; the reader keeps it as
+  // the first line of the section's text too.
+  const firstLine = bodyLines.find((l) => l.trim() !== '')?.trim();
+  const isLeadIn = firstLine !== undefined && /:-?$/.test(firstLine) && firstLine.replace(/\s*:-?$/, '').toLowerCase() === section.title.toLowerCase();
+  if (isLeadIn) bodyLines = bodyLines.slice(bodyLines.findIndex((l) => l.trim() !== '') + 1);
+  const title = isLeadIn ? firstLine : section.title;
   if (section.number !== null) {
     const parts = section.number.split('.').map(Number);
     const expected = [...counters.slice(0, parts.length - 1), (counters[parts.length - 1] ?? 0) + 1];
@@ -92,19 +98,14 @@ function sectionParagraphs(doc: PolicyDocument, section: PolicySection, counters
         bodyLines = bodyLines.slice(bodyLines.indexOf(clause) + 1);
         out.push(paragraph({ style: 'ListParagraph', numId: 1, ilvl: parts.length - 1, text: clause.trim() }));
       } else {
-        out.push(paragraph({ style: `Heading${level}`, text: section.title, pageBreakBefore: first }));
+        out.push(paragraph({ style: `Heading${level}`, text: title, pageBreakBefore: first }));
       }
     } else {
       // Typed by hand, as offices do when the numbering went wrong: the style's numbering is switched off.
-      out.push(paragraph({ style: `Heading${level}`, numId: 0, text: `${section.number}${section.number.includes('.') ? '' : '.'} ${section.title}`, pageBreakBefore: first }));
+      out.push(paragraph({ style: `Heading${level}`, numId: 0, text: `${section.number}${section.number.includes('.') ? '' : '.'} ${title}`, pageBreakBefore: first }));
     }
   } else {
-    // A lead-in the author made a heading ("Individuals should:") is the heading as written; the reader keeps it
-    // as the first line of the section's text too.
-    const leadIn = bodyLines.find((l) => l.trim() !== '')?.trim();
-    const isLeadIn = leadIn !== undefined && /^:-?$/.test(leadIn.slice(section.title.length)) && leadIn.startsWith(section.title);
-    if (isLeadIn) bodyLines = bodyLines.slice(bodyLines.indexOf(bodyLines.find((l) => l.trim() !== '')!) + 1);
-    out.push(paragraph({ style: `Heading${level}`, numId: 0, text: isLeadIn ? leadIn : section.title, pageBreakBefore: first }));
+    out.push(paragraph({ style: `Heading${level}`, numId: 0, text: title, pageBreakBefore: first }));
   }
   let romanList: number | null = null;
   for (const raw of bodyLines) {

@@ -37,8 +37,10 @@ export function frontPageSection(doc: PolicyDocument): PolicySection {
 /** Openings of a sentence that only makes sense with the sentence before it. */
 const REFERS_BACK = /^(this|these|those|such|they|it|in (these|this|such) cases?|as such|therefore|however)\b/i;
 
-/** Lead-ins of at most this many words are not passages of their own. */
-const SHORT_LEAD_IN_WORDS = 5;
+/** Lead-ins of bullets of at most this many words (a heading written as a lead-in has up to 8) are not passages. */
+const SHORT_LEAD_IN_WORDS = 8;
+
+const BULLET_RE = /^(\s*)- (.*)$/;
 
 const ABBREVIATIONS = /\b(e\.g|i\.e|etc|ie|eg|mr|mrs|ms|dr|no|vs|cf)\.$/i;
 
@@ -47,28 +49,30 @@ export function splitPassages(text: string): { text: string; leadIn: string | nu
   const out: { text: string; leadIn: string | null }[] = [];
   let leadIn: string | null = null;
   const parents: string[] = [];
-  for (const rawLine of joinBrokenParagraphs(text.split('\n'))) {
-    if (rawLine.trim() === '') continue;
-    const bullet = /^(\s*)- (.*)$/.exec(rawLine);
+  const lines = joinBrokenParagraphs(text.split('\n'));
+  lines.forEach((rawLine, lineIndex) => {
+    if (rawLine.trim() === '') return;
+    const bullet = BULLET_RE.exec(rawLine);
     if (bullet) {
       const depth = bullet[1].length / 2;
       parents.length = depth;
       const context = [leadIn, ...parents].filter((x): x is string => !!x).join(' ');
       out.push({ text: bullet[2], leadIn: context || null });
       parents[depth] = bullet[2];
-      continue;
+      return;
     }
     parents.length = 0;
     const sentences = splitSentences(rawLine.trim());
     // A line ending in a colon introduces the bullets that follow it.
     const introduces = /[:\-]$/.test(rawLine.trim());
-    // A short lead-in ("Individuals should:", "Staff must not:") says nothing until a bullet completes it: it is
-    // read with each bullet, never quoted alone.
-    if (introduces && sentences.length === 1 && sentences[0].split(/\s+/).length <= SHORT_LEAD_IN_WORDS) { leadIn = sentences[0]; continue; }
+    // A short lead-in of bullets ("Individuals should:", "Staff must not:", a heading written as one) says nothing
+    // until a bullet completes it: it is read with each bullet, never quoted alone.
+    const short = sentences.length === 1 && sentences[0].split(/\s+/).length <= SHORT_LEAD_IN_WORDS;
+    if (introduces && short && BULLET_RE.test(lines.slice(lineIndex + 1).find((l) => l.trim() !== '') ?? '')) { leadIn = sentences[0]; return; }
     // A sentence that refers back ("In these cases ...", "Such contact ...") is read with the one before it.
     sentences.forEach((s, i) => out.push({ text: s, leadIn: i > 0 && REFERS_BACK.test(s) ? sentences[i - 1] : null }));
     leadIn = introduces ? sentences[sentences.length - 1] ?? null : null;
-  }
+  });
   return out;
 }
 

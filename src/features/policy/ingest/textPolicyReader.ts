@@ -174,7 +174,7 @@ function classify(lines: Line[], toc: TocEntry[]): Classified[] {
         blocks.push({ kind: 'heading', text: '', number: num.number, level: num.number.split('.').length });
         blocks.push({ kind: 'paragraph', text: num.rest });
       } else {
-        blocks.push({ kind: 'heading', text: num.rest, number: num.number, level: num.number.split('.').length });
+        blocks.push({ kind: 'heading', text: num.rest.replace(/\s*:-?$/, ''), number: num.number, level: num.number.split('.').length, ...leadInOf(num.rest) });
       }
       continue;
     }

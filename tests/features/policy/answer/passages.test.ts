@@ -17,6 +17,16 @@ describe('splitting a section into quotable passages', () => {
     ]);
   });
 
+  it('when a short line ending in a colon is followed by prose, not bullets, then it stays a passage', () => {
+    expect(splitPassages('The DSL is:\n\nMrs J Smith (Deputy Head)').map((p) => p.text)).toEqual(['The DSL is:', 'Mrs J Smith (Deputy Head)']);
+  });
+
+  it('when a lead-in ends in ":-", then it introduces its bullets as one ending in a colon does', () => {
+    expect(splitPassages('Managers are responsible for:-\n- answering questions about this policy')).toEqual([
+      { text: 'answering questions about this policy', leadIn: 'Managers are responsible for:-' },
+    ]);
+  });
+
   it('when a short line does not end in a colon, then it is a passage', () => {
     expect(splitPassages('Be kind online.').map((p) => p.text)).toEqual(['Be kind online.']);
   });
