@@ -1,5 +1,5 @@
 import { Block, SplitBlocks } from './policyBlocks';
-import { leadInOf, META_LINE_RE, readTextPolicy } from './textPolicyReader';
+import { META_LINE_RE, readTextPolicy, titleAndLeadIn } from './textPolicyReader';
 import { collapseSpaces, normaliseCharacters } from './textCleaning';
 
 const HEADING_RE = /^(#{1,6})\s+(.*?)\s*#*\s*$/;
@@ -32,8 +32,7 @@ export function readMarkdownPolicy(raw: string): SplitBlocks {
       const text = collapseSpaces(h[2]);
       const num = NUMBER_PREFIX_RE.exec(text);
       headingLevels.push(h[1].length);
-      const title = num ? num[2] : text;
-      blocks.push({ kind: 'heading', text: title.replace(/\s*:-?$/, ''), number: num ? num[1] : null, level: h[1].length, ...leadInOf(title) });
+      blocks.push({ kind: 'heading', ...titleAndLeadIn(num ? num[2] : text), number: num ? num[1] : null, level: h[1].length });
       continue;
     }
     if (/^\s*\|.*\|\s*$/.test(line)) {

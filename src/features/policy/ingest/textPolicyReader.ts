@@ -174,7 +174,7 @@ function classify(lines: Line[], toc: TocEntry[]): Classified[] {
         blocks.push({ kind: 'heading', text: '', number: num.number, level: num.number.split('.').length });
         blocks.push({ kind: 'paragraph', text: num.rest });
       } else {
-        blocks.push({ kind: 'heading', text: num.rest.replace(/\s*:-?$/, ''), number: num.number, level: num.number.split('.').length, ...leadInOf(num.rest) });
+        blocks.push({ kind: 'heading', ...titleAndLeadIn(num.rest), number: num.number, level: num.number.split('.').length });
       }
       continue;
     }
@@ -225,9 +225,14 @@ function acceptNumberedHeadings(lines: Line[]): Map<number, NumberedHeading> {
 }
 
 /** A heading line that ends in a colon ("Individuals should:", "Managers are responsible for:-") is also a lead-in. */
-export function leadInOf(text: string): { leadIn?: string } {
+function leadInOf(text: string): { leadIn?: string } {
   const t = text.trim();
   return /\w\s*:-?$/.test(t) ? { leadIn: t.replace(/-$/, '') } : {};
+}
+
+/** A heading's title (a closing colon aside) and, where it ends in a colon, the lead-in it also is. */
+export function titleAndLeadIn(text: string): { text: string; leadIn?: string } {
+  return { text: text.trim().replace(/\s*:-?$/, ''), ...leadInOf(text) };
 }
 
 function continuesSequence(last: number[], next: number[]): boolean {
