@@ -4,8 +4,10 @@
 // question at line `line` (1-based) of corpus/incoming/<base>.jsonl, or of corpus/questions/<base>.jsonl with
 // "in": "questions" (a review of the training questions themselves). The check: that line exists and asks `q`, the
 // verdict is one of VERDICTS, no question is reviewed twice in one file, and a quoted `sentence` is in the policy word
-// for word, so that the lines a review flags can be found and dropped or relabelled by script. Prints the verdicts
-// counted per file and per policy.
+// for word, so that the lines a review flags can be found and dropped or relabelled by script. Once applied
+// (corpus/tools/landWaiting.mjs; "applied": "dropped" or "relabelled"), the training questions must agree with their
+// reviews: a dropped question is gone, a relabelled one carries its new label. Prints the verdicts counted per
+// file and per policy.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +32,10 @@ const questionAt = (folder, base, line) => {
   if (!lines || !Number.isInteger(line) || line < 1 || line > lines.length || !lines[line - 1].trim()) return null;
   return JSON.parse(lines[line - 1]);
 };
+const trainingQuestions = (base) => {
+  const f = path.join(root, 'questions', base + '.jsonl');
+  return new Set(fs.existsSync(f) ? fs.readFileSync(f, 'utf8').split('\n').filter((l) => l.trim()).map((l) => norm(JSON.parse(l).q)) : []);
+};
 const policyText = (base) => {
   if (!policies.has(base)) {
     const f = [path.join(root, 'policies', base + '.txt'), path.join(root, 'incoming', base + '.txt')].find((p) => fs.existsSync(p));
@@ -51,6 +57,20 @@ for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort(
     try { r = JSON.parse(text); } catch { problem(where, 'not JSON'); return; }
     const folder = r.in ?? 'incoming';
     if (!FOLDERS.includes(folder)) { problem(where, `"in" must be one of ${FOLDERS.join(', ')}`); return; }
+    if (r.applied === 'dropped') {
+      // A question dropped when its batch landed (see landWaiting.mjs) is in no training file any more.
+      const key = `dropped/${r.base}:${norm(String(r.q ?? ''))}`;
+      if (seen.has(key)) problem(where, `${key} reviewed twice`);
+      seen.add(key);
+      if (r.verdict !== 'borderline') problem(where, `only a borderline question is dropped, not a ${r.verdict} one`);
+      if (trainingQuestions(r.base).has(norm(String(r.q ?? '')))) problem(where, `dropped, but questions/${r.base}.jsonl still asks "${r.q}"`);
+      if (r.sentence && !policyText(r.base)?.includes(norm(r.sentence))) problem(where, `sentence not in ${r.base}'s policy word for word: "${r.sentence}"`);
+      counts[r.verdict]++;
+      const p = byPolicy.get(r.base) ?? Object.fromEntries(VERDICTS.map((v) => [v, 0]));
+      p[r.verdict]++;
+      byPolicy.set(r.base, p);
+      return;
+    }
     const key = `${folder}/${r.base}:${r.line}`;
     if (seen.has(key)) problem(where, `${key} reviewed twice`);
     seen.add(key);
@@ -60,6 +80,11 @@ for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort(
     if (!VERDICTS.includes(r.verdict)) { problem(where, `verdict "${r.verdict}" is not one of ${VERDICTS.join(', ')}`); return; }
     if ((r.verdict === 'borderline' || r.verdict === 'answerable') && !r.sentence) problem(where, `a ${r.verdict} verdict needs the sentence it rests on`);
     if (r.sentence && !policyText(r.base)?.includes(norm(r.sentence))) problem(where, `sentence not in ${r.base}'s policy word for word: "${r.sentence}"`);
+    // An applied review agrees with the training question it names: a wrong label carries the reviewed sentence, a
+    // not-social-media one its topic. (A review not yet applied names a correction waiting for the next landing.)
+    if (r.applied === 'relabelled' && r.verdict === 'answerable' && norm(String(asked.passage ?? '')) !== norm(r.sentence ?? '')) problem(where, `relabelled, but line ${r.line} is labelled ${asked.passage ? `"${asked.passage}"` : 'not covered'}, not the reviewed sentence`);
+    if (r.applied === 'relabelled' && r.verdict === 'not-social-media' && asked.topic !== 'other') problem(where, `relabelled, but line ${r.line} has topic "${asked.topic}"`);
+    if (r.applied && r.applied !== 'relabelled' && r.applied !== 'dropped') problem(where, `"applied" must be "relabelled" or "dropped"`);
     counts[r.verdict]++;
     const p = byPolicy.get(r.base) ?? Object.fromEntries(VERDICTS.map((v) => [v, 0]));
     p[r.verdict]++;
