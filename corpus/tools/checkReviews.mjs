@@ -50,6 +50,12 @@ for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort(
   const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0]));
   const byPolicy = new Map();
   const seen = new Set();
+  const tally = (r) => {
+    counts[r.verdict]++;
+    const p = byPolicy.get(r.base) ?? Object.fromEntries(VERDICTS.map((v) => [v, 0]));
+    p[r.verdict]++;
+    byPolicy.set(r.base, p);
+  };
   fs.readFileSync(path.join(dir, file), 'utf8').split('\n').forEach((text, i) => {
     if (!text.trim()) return;
     const where = `${file}:${i + 1}`;
@@ -65,10 +71,7 @@ for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort(
       if (r.verdict !== 'borderline') problem(where, `only a borderline question is dropped, not a ${r.verdict} one`);
       if (trainingQuestions(r.base).has(norm(String(r.q ?? '')))) problem(where, `dropped, but questions/${r.base}.jsonl still asks "${r.q}"`);
       if (r.sentence && !policyText(r.base)?.includes(norm(r.sentence))) problem(where, `sentence not in ${r.base}'s policy word for word: "${r.sentence}"`);
-      counts[r.verdict]++;
-      const p = byPolicy.get(r.base) ?? Object.fromEntries(VERDICTS.map((v) => [v, 0]));
-      p[r.verdict]++;
-      byPolicy.set(r.base, p);
+      tally(r);
       return;
     }
     const key = `${folder}/${r.base}:${r.line}`;
@@ -85,10 +88,7 @@ for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort(
     if (r.applied === 'relabelled' && r.verdict === 'answerable' && norm(String(asked.passage ?? '')) !== norm(r.sentence ?? '')) problem(where, `relabelled, but line ${r.line} is labelled ${asked.passage ? `"${asked.passage}"` : 'not covered'}, not the reviewed sentence`);
     if (r.applied === 'relabelled' && r.verdict === 'not-social-media' && asked.topic !== 'other') problem(where, `relabelled, but line ${r.line} has topic "${asked.topic}"`);
     if (r.applied && r.applied !== 'relabelled' && r.applied !== 'dropped') problem(where, `"applied" must be "relabelled" or "dropped"`);
-    counts[r.verdict]++;
-    const p = byPolicy.get(r.base) ?? Object.fromEntries(VERDICTS.map((v) => [v, 0]));
-    p[r.verdict]++;
-    byPolicy.set(r.base, p);
+    tally(r);
   });
   console.log(`${file}: ${seen.size} reviewed; ${VERDICTS.map((v) => `${counts[v]} ${v}`).join(', ')}`);
   for (const [base, p] of [...byPolicy].sort()) console.log(`  ${base.padEnd(48)} ${VERDICTS.map((v) => `${p[v]} ${v}`).join(', ')}`);
