@@ -1,6 +1,6 @@
 import { PolicyDocument, PolicySection } from '../policyDocument';
 import { Passage, PolicyIndex, SectionMatch } from './policyIndex';
-import { LearnedRanking, passageText, RankedSection } from './learnedRanking';
+import { LearnedRanking, passageText, promoteSections, RankedSection } from './learnedRanking';
 import { TaughtMatch } from '../teaching/teachingLinks';
 
 /** What owners have taught (see teachingLinks.ts): a taught question and its close rewordings get the owner's answer. */
@@ -116,9 +116,7 @@ function applyTeaching(ranking: LearnedRanking, match: TaughtMatch | null): Lear
   if (match.link.section === TAUGHT_NOT_COVERED) return { ...ranking, answered: false };
   const i = ranking.ranked.findIndex((r) => `${r.doc.id}#${r.section.ordinal}` === match.link.section);
   if (i < 0) return ranking;
-  const top = ranking.ranked[0].score;
-  const taught = { ...ranking.ranked[i], score: top + 1 };
-  return { ...ranking, answered: true, ranked: [taught, ...ranking.ranked.filter((_, k) => k !== i)] };
+  return { ...ranking, answered: true, ranked: promoteSections(ranking.ranked, [i]) };
 }
 
 function toAnswerMatch(m: SectionMatch): AnswerMatch {

@@ -169,22 +169,19 @@ export function createLearnedRanker(model: LearnedModel, passages: readonly Pass
     const asked = headingKey(question);
     const named = asked ? byScore.filter((i) => headingWords[i] === asked) : [];
     const order = [...named, ...byScore.filter((i) => !named.includes(i))];
-    // Their scores are lifted above the rest, as a taught link's is (answerQuestion.ts applyTeaching), so that the
-    // shares the answer reports follow the order.
-    const lift = named.length > 0 ? scores[byScore[0]] - scores[named[0]] + 1 : 0;
     const top = order[0];
     const second = order[1] ?? top;
     const topCoverage = Math.max(0, ...lexical.map((m) => m.coverage));
     const f = features[top];
     const answerProbability = model.answerProbability([scores[top], scores[top] - scores[second], f[0], f[1], f[2], f[6], topCoverage, f[5], lexical.length > 0 ? 1 : 0, f[9], topSoft, matched.policySoft, matched.unmatched, topBank, near.sections[top], near.uncovered, near.otherUncovered]);
     const askedIdf = askedWords(model, idf, question);
-    const ranked = order.map((i) => {
+    const ranked = byScore.map((i) => {
       const e = entries[i];
       const topBank = Math.max(0, ...e.passages.map((p) => near.passages[p.bankAt]));
       return {
         doc: e.doc,
         section: e.section,
-        score: named.includes(i) ? scores[i] + lift : scores[i],
+        score: scores[i],
         passages: e.passages
           .map((p, k) => {
             const lexicalShare = lexPassages.get(i)?.get(p.passage.id) ?? 0;
@@ -194,8 +191,25 @@ export function createLearnedRanker(model: LearnedModel, passages: readonly Pass
           .sort((a, b) => b.score - a.score),
       };
     });
-    return { ranked, answerProbability, answered: named.length > 0 || answerProbability >= model.answerThreshold };
+    // The named sections come first, their scores lifted as a taught link's are, so the answer's shares follow.
+    return {
+      ranked: promoteSections(ranked, named.map((i) => byScore.indexOf(i))),
+      answerProbability,
+      answered: named.length > 0 || answerProbability >= model.answerThreshold,
+    };
   };
+}
+
+/**
+ * Puts the sections at `chosen` (indices into `ranked`, best score first) ahead of the rest, in the given order, their
+ * scores lifted by one amount so the first is one above the best before: a section named by its heading, or one an
+ * owner linked the question to. The scores stay logits, so the shares the answer reports follow the new order.
+ */
+export function promoteSections(ranked: readonly RankedSection[], chosen: readonly number[]): RankedSection[] {
+  if (chosen.length === 0) return [...ranked];
+  const lift = ranked[0].score - ranked[chosen[0]].score + 1;
+  const picked = new Set(chosen);
+  return [...chosen.map((i) => ({ ...ranked[i], score: ranked[i].score + lift })), ...ranked.filter((_, k) => !picked.has(k))];
 }
 
 /**
