@@ -87,10 +87,13 @@ function postingsOf(vectors: readonly Sparse[], width: number): Postings {
   const row = new Int32Array(start[width]);
   const value = new Float64Array(start[width]);
   const fill = start.slice(0, width);
-  vectors.forEach((v, r) => v.ids.forEach((id, i) => {
-    row[fill[id]] = r;
-    value[fill[id]++] = v.values[i];
-  }));
+  for (let r = 0; r < vectors.length; r++) {
+    const { ids, values } = vectors[r];
+    for (let i = 0; i < ids.length; i++) {
+      row[fill[ids[i]]] = r;
+      value[fill[ids[i]]++] = values[i];
+    }
+  }
   return { start, row, value };
 }
 
@@ -117,26 +120,31 @@ function idfOf(docs: readonly Int32Array[], size: number, minDf: number): Float6
  * weight 0 are left out.
  */
 function tfIdf(ids: ArrayLike<number>, idf: Float64Array, offset: number): Sparse {
-  const counts = new Map<number, number>();
-  for (let i = 0; i < ids.length; i++) if (idf[ids[i]] > 0) counts.set(ids[i], (counts.get(ids[i]) ?? 0) + 1);
+  // Counted by sorting the ids, not in a map: the bank builds one of these per question at start-up.
+  const sorted = Int32Array.from(ids).sort();
   const out: Sparse = { ids: [], values: [] };
-  for (const [id, c] of counts) {
-    out.ids.push(id + offset);
-    out.values.push((1 + Math.log(c)) * idf[id]);
+  for (let i = 0; i < sorted.length;) {
+    const id = sorted[i];
+    let j = i + 1;
+    while (j < sorted.length && sorted[j] === id) j++;
+    if (idf[id] > 0) {
+      out.ids.push(id + offset);
+      out.values.push((1 + Math.log(j - i)) * idf[id]);
+    }
+    i = j;
   }
   return unit(out);
 }
 
 export function createQuestionBank(file: QuestionBankFile): QuestionBank {
   const stop = new Set(file.stopWords);
-  const charGrams = (tokens: readonly string[]): string[] => {
+  const wordGrams = (w: string): string[] => {
     const out: string[] = [];
-    for (const w of tokens) {
-      const p = ` ${w} `;
-      for (let n = file.charMin; n <= file.charMax; n++) for (let i = 0; i + n <= p.length; i++) out.push(p.slice(i, i + n));
-    }
+    const p = ` ${w} `;
+    for (let n = file.charMin; n <= file.charMax; n++) for (let i = 0; i + n <= p.length; i++) out.push(p.slice(i, i + n));
     return out;
   };
+  const charGrams = (tokens: readonly string[]): string[] => tokens.flatMap(wordGrams);
   const textTerms = (tokens: readonly string[]): string[] => {
     const kept = tokens.filter((t) => t.length > 1 && !stop.has(t));
     return [...kept, ...kept.slice(1).map((t, i) => `${kept[i]} ${t}`)];
@@ -147,10 +155,19 @@ export function createQuestionBank(file: QuestionBankFile): QuestionBank {
   const chars = new TermIds();
   const wordDocs: Int32Array[] = [];
   const charDocs: Int32Array[] = [];
+  // A word's n-grams are cut and interned once: the bank's questions share most of their words (start-up time).
+  const gramIdsOf = new Map<string, Int32Array>();
   for (const [q] of file.questions) {
     const tokens = q ? q.split(' ') : [];
     wordDocs.push(words.intern(tokens));
-    charDocs.push(chars.intern(charGrams(tokens)));
+    const grams = tokens.map((w) => {
+      let ids = gramIdsOf.get(w);
+      if (!ids) gramIdsOf.set(w, (ids = chars.intern(wordGrams(w))));
+      return ids;
+    });
+    const doc = new Int32Array(grams.reduce((n, ids) => n + ids.length, 0));
+    grams.reduce((at, ids) => (doc.set(ids, at), at + ids.length), 0);
+    charDocs.push(doc);
   }
   const wordIdf = idfOf(wordDocs, words.ids.size, 1);
   const charIdf = idfOf(charDocs, chars.ids.size, file.charMinDf);
@@ -158,7 +175,7 @@ export function createQuestionBank(file: QuestionBankFile): QuestionBank {
   const vectorOf = (w: ArrayLike<number>, c: ArrayLike<number>): Sparse => {
     const a = tfIdf(w, wordIdf, 0);
     const b = tfIdf(c, charIdf, words.ids.size);
-    return unit({ ids: [...a.ids, ...b.ids], values: [...a.values, ...b.values] });
+    return unit({ ids: a.ids.concat(b.ids), values: a.values.concat(b.values) });
   };
   const bankPostings = postingsOf(wordDocs.map((w, d) => vectorOf(w, charDocs[d])), width);
   const questionVector = (tokens: readonly string[]): Sparse => vectorOf(words.lookup(tokens), chars.lookup(charGrams(tokens)));
