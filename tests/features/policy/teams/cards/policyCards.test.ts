@@ -74,20 +74,21 @@ describe('answer card', () => {
   });
 
   it('when a second section matches nearly as well, then the card also cites it', () => {
-    const candidates = ['Can I use social media during work time?', 'What counts as social media?', 'Can I post photos of pupils?',
-      'Can I be friends with pupils on Facebook?', 'What should I do about online abuse?'];
-    const answer = candidates.map((q) => answerQuestion(liverpoolIndex, q))
-      .find((a): a is Answered => a.answered && a.secondary !== null);
-    expect(answer).toBeDefined();
-    const card = renderAnswerCard(answer!, 'q-2');
+    // Whether the model finds a close second for a given question changes with each training; the card's job is to
+    // show one when the answer has it, so the answer's own second-ranked section is made its close second here.
+    const base = answered('Can I use social media during work time?');
+    const second = base.matches.slice(1).find((m) => m.section.number !== null);
+    expect(second).toBeDefined();
+    const answer: Answered = { ...base, secondary: second! };
+    const card = renderAnswerCard(answer, 'q-2');
 
     expect(cardProblems(card)).toEqual([]);
     const text = shownText(card);
     const alsoRelevant = text.split('\n').find((l) => l.startsWith('Also relevant: Section '));
-    expect(alsoRelevant).toContain(answer!.secondary!.section.title);
-    expect(alsoRelevant).toContain(answer!.secondary!.doc.title);
-    expect(text).toContain(answer!.secondary!.quote);
-    expect(text).toContain(answer!.best.quote);
+    expect(alsoRelevant).toContain(second!.section.title);
+    expect(alsoRelevant).toContain(second!.doc.title);
+    expect(text).toContain(second!.quote);
+    expect(text).toContain(answer.best.quote);
   });
 
   it('when the person said the answer helped, then the question is gone and they are thanked', () => {
