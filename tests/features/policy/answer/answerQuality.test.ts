@@ -70,19 +70,20 @@ describe('answer quality on the sample questions', () => {
  * and loses on the set the lexicon was tuned on (see issue 11's note).
  */
 const OWN_SETS: { file: string; floors: { top1: number; top3: number; quoted: number; abstained: number } }[] = [
-  // 132, 152 and 101 of 160 answerable; 29 of 40 declined (the model before the question bank: 132, 152, 110; 31).
-  // Quoted was 105 with the earlier quote rule (similarity + 0.3 x lexical); the learnt quote scorer gains on the
-  // corpus (85.5% against 84.1% out of kind) and on the sets together (376 against 372), and loses 4 here.
-  // Top three was 151 before lead-ins made headings ("Individuals should:") were read with their bullets.
-  { file: 'qa-staff.jsonl', floors: { top1: 0.825, top3: 0.95, quoted: 0.631, abstained: 0.725 } },
-  // 96, 102 and 77 of 110; 29 of 30 (before: 87, 98, 69; 29; quoted 76 with the earlier quote rule).
-  { file: 'qa-holdout.jsonl', floors: { top1: 0.872, top3: 0.927, quoted: 0.7, abstained: 0.966 } },
-  // 54, 58 and 42 of 60; 13 of 15 (before: 44, 48, 37; 11).
-  { file: 'qa-blind.jsonl', floors: { top1: 0.9, top3: 0.966, quoted: 0.7, abstained: 0.866 } },
-  // 179, 226 and 140 of 250; 43 of 60 (before: 149, 190, 112; 48; quoted 133 with the earlier quote rule). With
-  // lead-ins made headings read with their bullets, 1 fewer first, 2 more in the top three and 1 more declined than
-  // 180, 224 and 42 (the sets together: 479 / 559 / 117 against 480 / 556 / 116).
-  { file: 'qa-fresh.jsonl', floors: { top1: 0.716, top3: 0.904, quoted: 0.56, abstained: 0.716 } },
+  // The model trained on 25 corpus policies with two encoders averaged (seeds 9 and 10, chosen by the corpus's own
+  // out-of-fold figure under a rule fixed before training; see issue 11's note of 2026-11-25). Before it, the model on
+  // 17 policies (one encoder, an export from before two parser fixes) had: qa-staff 132, 152, 102; 29. qa-holdout 96,
+  // 102, 77; 29. qa-blind 54, 58, 42; 13. qa-fresh 179, 226, 141; 43. The sets together: 483 / 564 / 118 against
+  // 479 / 559 / 117. The same training from seeds 7 and 8 measured 492 / 567 / 120, qa-blind 49, 57, 40; 14: a
+  // single set moves this much between seeds.
+  // 133, 153 and 113 of 160 answerable; 29 of 40 declined (the model before the question bank: 132, 152, 110; 31).
+  { file: 'qa-staff.jsonl', floors: { top1: 0.831, top3: 0.956, quoted: 0.706, abstained: 0.725 } },
+  // 93, 101 and 73 of 110; 29 of 30 (before the question bank: 87, 98, 69; 29).
+  { file: 'qa-holdout.jsonl', floors: { top1: 0.845, top3: 0.918, quoted: 0.663, abstained: 0.966 } },
+  // 43, 55 and 33 of 60; 14 of 15 (before the question bank: 44, 48, 37; 11).
+  { file: 'qa-blind.jsonl', floors: { top1: 0.716, top3: 0.916, quoted: 0.55, abstained: 0.933 } },
+  // 196, 233 and 156 of 250; 43 of 60 (before the question bank: 149, 190, 112; 48).
+  { file: 'qa-fresh.jsonl', floors: { top1: 0.784, top3: 0.932, quoted: 0.624, abstained: 0.716 } },
 ];
 
 describe.each(OWN_SETS)('answer quality on questions in staff voice ($file)', ({ file, floors }) => {
@@ -102,7 +103,7 @@ describe.each(OWN_SETS)('answer quality on questions in staff voice ($file)', ({
 });
 
 /**
- * 18, 21 and 16 of 22 answerable, 3 of 3 declined (the model before the question bank: 17, 21, 16, 2 of 3; the
- * lexical design before the model: all 22 and 3 of 3).
+ * 18, 22 and 16 of 22 answerable, 3 of 3 declined (the 17-policy model: 18, 21, 16; the model before the question
+ * bank: 17, 21, 16, 2 of 3; the lexical design before the model: all 22 and 3 of 3).
  */
-const SAMPLE_FLOORS = { top1: 0.818, top3: 0.954, quoted: 0.727, abstained: 1 };
+const SAMPLE_FLOORS = { top1: 0.818, top3: 1, quoted: 0.727, abstained: 1 };

@@ -81,25 +81,33 @@ describe('corpus label reviews', () => {
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'corpus-'));
     try {
       fs.cpSync(path.join(root, 'corpus'), copy, { recursive: true });
-      // Ashby Lane's read has every verdict: near-miss, borderline, not-social-media and answerable.
-      const base = 'primary--ashby-lane-primary-school';
-      const reviewed = ['long-sections-read-a.jsonl', 'long-sections-read-b.jsonl']
-        .flatMap((f) => fs.readFileSync(path.join(copy, 'reviews', f), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { base: string; q: string; verdict: string }))
-        .filter((r) => r.base === base) as { base: string; q: string; verdict: string; sentence: string | null }[];
-      const asked = fs.readFileSync(path.join(copy, 'incoming', base + '.jsonl'), 'utf8').split('\n').filter((l) => l.trim()).length;
+      // Every policy written so far has landed, so the copy gets a waiting one: Ashby Lane's policy and questions under
+      // a new name, with a review of each verdict naming its lines in incoming/.
+      const from = 'primary--ashby-lane-primary-school';
+      const base = 'primary--ashby-lane-waiting-copy';
+      fs.copyFileSync(path.join(copy, 'policies', from + '.txt'), path.join(copy, 'incoming', base + '.txt'));
+      fs.copyFileSync(path.join(copy, 'questions', from + '.jsonl'), path.join(copy, 'incoming', base + '.jsonl'));
+      type Line = { q: string; passage: string | null; topic?: string };
+      const asked = fs.readFileSync(path.join(copy, 'incoming', base + '.jsonl'), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Line);
+      const social = asked.map((q, i) => ({ ...q, line: i + 1 })).filter((q) => q.passage === null && q.topic === 'social-media');
+      const sentence = asked.find((q) => q.passage)!.passage;
+      const review = (k: number, verdict: string, quoted: string | null) => ({ base, line: social[k].line, q: social[k].q, verdict, sentence: quoted });
+      const reviews = [review(0, 'borderline', sentence), review(1, 'not-social-media', null), review(2, 'answerable', sentence), review(3, 'near-miss', null)];
+      fs.writeFileSync(path.join(copy, 'reviews', 'waiting-copy-read.jsonl'), reviews.map((r) => JSON.stringify(r)).join('\n') + '\n');
       const land = spawnSync(process.execPath, [path.join(copy, 'tools', 'landWaiting.mjs'), base], { encoding: 'utf8' });
       expect(land.status).toBe(0);
+      expect(land.stdout).toContain('moved 1 policies; reviews applied: 1 dropped, 2 relabelled');
       expect(fs.existsSync(path.join(copy, 'policies', base + '.txt'))).toBe(true);
       expect(fs.existsSync(path.join(copy, 'incoming', base + '.jsonl'))).toBe(false);
-      const landed = fs.readFileSync(path.join(copy, 'questions', base + '.jsonl'), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { q: string; passage: string | null; topic?: string });
-      const borderline = reviewed.filter((r) => r.verdict === 'borderline');
-      expect(borderline.length).toBeGreaterThan(0);
-      expect(landed).toHaveLength(asked - borderline.length);
-      expect(landed.map((q) => q.q)).not.toContain(borderline[0].q);
-      const other = reviewed.find((r) => r.verdict === 'not-social-media');
-      expect(landed.find((q) => q.q === other?.q)?.topic).toBe('other');
-      const wrong = reviewed.find((r) => r.verdict === 'answerable');
-      expect(landed.find((q) => q.q === wrong?.q)?.passage).toBe(wrong?.sentence);
+      const landed = fs.readFileSync(path.join(copy, 'questions', base + '.jsonl'), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Line);
+      expect(landed).toHaveLength(asked.length - 1);
+      expect(landed.map((q) => q.q)).not.toContain(social[0].q);
+      expect(landed.find((q) => q.q === social[1].q)?.topic).toBe('other');
+      expect(landed.find((q) => q.q === social[2].q)?.passage).toBe(sentence);
+      expect(landed.find((q) => q.q === social[3].q)).toEqual(asked.find((q) => q.q === social[3].q));
+      // Each review now names where its question is and what was done.
+      const after = fs.readFileSync(path.join(copy, 'reviews', 'waiting-copy-read.jsonl'), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { in: string; applied?: string });
+      expect(after.map((r) => [r.in, r.applied])).toEqual([['questions', 'dropped'], ['questions', 'relabelled'], ['questions', 'relabelled'], ['questions', undefined]]);
       const check = spawnSync(process.execPath, [path.join(copy, 'tools', 'checkReviews.mjs')], { encoding: 'utf8' });
       expect(check.stdout).toMatch(/\nOK\n$/);
     } finally {
