@@ -72,7 +72,7 @@ describe('answer quality on the sample questions', () => {
 const OWN_SETS: { file: string; floors: { top1: number; top3: number; quoted: number; abstained: number } }[] = [
   // The model trained on 25 corpus policies with two encoders averaged (seeds 9 and 10, chosen by the corpus's own
   // out-of-fold figure under a rule fixed before training; see issue 11's note of 2026-11-25). Before it, the model on
-  // 17 policies (one encoder, an export from before two parser fixes) had: qa-staff 132, 152, 102; 29. qa-holdout 96,
+  // 17 policies (one encoder, an export from before three parser fixes) had: qa-staff 132, 152, 102; 29. qa-holdout 96,
   // 102, 77; 29. qa-blind 54, 58, 42; 13. qa-fresh 179, 226, 141; 43. The sets together: 483 / 564 / 118 against
   // 479 / 559 / 117. The same training from seeds 7 and 8 measured 492 / 567 / 120, qa-blind 49, 57, 40; 14: a
   // single set moves this much between seeds.
