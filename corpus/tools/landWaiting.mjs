@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Moves policies waiting in incoming/ into the training corpus with their reviews applied:
+// Moves batches waiting in incoming/ into the training corpus with their reviews applied:
 //   node corpus/tools/landWaiting.mjs <policy-base> ...
-// For each base, incoming/<base>.txt moves to policies/ and incoming/<base>.jsonl to questions/. Every review in
+// For each base, incoming/<base>.jsonl moves to questions/: a new policy's (incoming/<base>.txt moves to policies/ with
+// it), or a further batch for a policy already in policies/, appended to its questions/<base>.jsonl. Every review in
 // reviews/*.jsonl of a question that moves, or of a training question of any policy, is applied:
 //   borderline        the question is dropped (a rule comes near it: neither label is safe to train on);
 //   answerable        the label was wrong: the question gets the review's sentence as its passage;
@@ -18,10 +19,11 @@ import { norm } from './corpusRules.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bases = process.argv.slice(2);
+const exists = (folder, file) => fs.existsSync(path.join(root, folder, file));
 for (const base of bases) {
-  for (const ext of ['.txt', '.jsonl']) {
-    if (!fs.existsSync(path.join(root, 'incoming', base + ext))) { console.log(`PROBLEM: no incoming/${base}${ext}`); process.exit(1); }
-  }
+  if (!exists('incoming', base + '.jsonl')) { console.log(`PROBLEM: no incoming/${base}.jsonl`); process.exit(1); }
+  if (!exists('incoming', base + '.txt') && !exists('policies', base + '.txt')) { console.log(`PROBLEM: no incoming/${base}.txt and no policies/${base}.txt`); process.exit(1); }
+  if (exists('incoming', base + '.txt') && exists('policies', base + '.txt')) { console.log(`PROBLEM: ${base}.txt is in both incoming/ and policies/`); process.exit(1); }
 }
 const readLines = (f) => fs.readFileSync(f, 'utf8').split('\n').filter((l) => l.trim());
 
@@ -32,13 +34,15 @@ const byLine = new Map();
 for (const list of reviews.values()) for (const r of list) if (!r.applied) byLine.set(`${r.in ?? 'incoming'}/${r.base}:${r.line}`, r);
 
 const moving = new Set(bases);
+const newPolicies = bases.filter((b) => exists('incoming', b + '.txt')).length;
 const counts = { dropped: 0, relabelled: 0, kept: 0 };
 const questionFiles = new Set([...fs.readdirSync(path.join(root, 'questions')).map((f) => f.replace(/\.jsonl$/, '')), ...bases]);
 for (const base of [...questionFiles].sort()) {
-  const from = moving.has(base) ? 'incoming' : 'questions';
-  const lines = readLines(path.join(root, from, base + '.jsonl'));
+  // The training questions first (none for a new policy), then the batch that moves.
+  const sources = [...(exists('questions', base + '.jsonl') ? ['questions'] : []), ...(moving.has(base) ? ['incoming'] : [])];
   const out = [];
-  lines.forEach((text, i) => {
+  let unchanged = !moving.has(base);
+  for (const from of sources) readLines(path.join(root, from, base + '.jsonl')).forEach((text, i) => {
     let q = JSON.parse(text);
     const original = q;
     const review = byLine.get(`${from}/${base}:${i + 1}`);
@@ -49,19 +53,22 @@ for (const base of [...questionFiles].sort()) {
         review.applied = 'dropped';
         delete review.line;
         counts.dropped++;
+        unchanged = false;
         return;
       }
       if (review.verdict === 'answerable') { q = { q: q.q, passage: review.sentence, voice: q.voice }; review.applied = 'relabelled'; counts.relabelled++; }
       else if (review.verdict === 'not-social-media' && from === 'incoming' && q.topic !== 'other') { q = { ...q, topic: 'other' }; review.applied = 'relabelled'; counts.relabelled++; }
       else counts.kept++;
+      if (review.line !== out.length + 1) unchanged = false;
       review.line = out.length + 1;
     }
+    if (q !== original) unchanged = false;
     out.push(q === original ? text : JSON.stringify(q));
   });
-  if (from === 'questions' && out.length === lines.length && out.every((l, i) => l === lines[i])) continue;
+  if (unchanged) continue;
   fs.writeFileSync(path.join(root, 'questions', base + '.jsonl'), out.join('\n') + '\n');
   if (moving.has(base)) {
-    fs.renameSync(path.join(root, 'incoming', base + '.txt'), path.join(root, 'policies', base + '.txt'));
+    if (exists('incoming', base + '.txt')) fs.renameSync(path.join(root, 'incoming', base + '.txt'), path.join(root, 'policies', base + '.txt'));
     fs.rmSync(path.join(root, 'incoming', base + '.jsonl'));
   }
 }
@@ -76,4 +83,4 @@ for (const [f, list] of reviews) {
   });
   fs.writeFileSync(path.join(root, 'reviews', f), lines.join('\n') + '\n');
 }
-console.log(`moved ${bases.length} policies; reviews applied: ${counts.dropped} dropped, ${counts.relabelled} relabelled, ${counts.kept} kept as labelled`);
+console.log(`moved ${bases.length} batches (${newPolicies} new policies); reviews applied: ${counts.dropped} dropped, ${counts.relabelled} relabelled, ${counts.kept} kept as labelled`);

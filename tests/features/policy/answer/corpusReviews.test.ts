@@ -96,7 +96,7 @@ describe('corpus label reviews', () => {
       fs.writeFileSync(path.join(copy, 'reviews', 'waiting-copy-read.jsonl'), reviews.map((r) => JSON.stringify(r)).join('\n') + '\n');
       const land = spawnSync(process.execPath, [path.join(copy, 'tools', 'landWaiting.mjs'), base], { encoding: 'utf8' });
       expect(land.status).toBe(0);
-      expect(land.stdout).toContain('moved 1 policies; reviews applied: 1 dropped, 2 relabelled');
+      expect(land.stdout).toContain('moved 1 batches (1 new policies); reviews applied: 1 dropped, 2 relabelled');
       expect(fs.existsSync(path.join(copy, 'policies', base + '.txt'))).toBe(true);
       expect(fs.existsSync(path.join(copy, 'incoming', base + '.jsonl'))).toBe(false);
       const landed = fs.readFileSync(path.join(copy, 'questions', base + '.jsonl'), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Line);
@@ -108,6 +108,52 @@ describe('corpus label reviews', () => {
       // Each review now names where its question is and what was done.
       const after = fs.readFileSync(path.join(copy, 'reviews', 'waiting-copy-read.jsonl'), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { in: string; applied?: string });
       expect(after.map((r) => [r.in, r.applied])).toEqual([['questions', 'dropped'], ['questions', 'relabelled'], ['questions', 'relabelled'], ['questions', undefined]]);
+      const check = spawnSync(process.execPath, [path.join(copy, 'tools', 'checkReviews.mjs')], { encoding: 'utf8' });
+      expect(check.stdout).toMatch(/\nOK\n$/);
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it('when a further batch for a policy already trained on lands, then it is appended to its questions with its reviews applied', () => {
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'corpus-'));
+    try {
+      fs.cpSync(path.join(root, 'corpus'), copy, { recursive: true });
+      // Hollins Hill's near-miss batch waits in incoming/, read in near-miss-second-read.jsonl with three verdicts.
+      const base = 'independent--hollins-hill-prep';
+      const read = (f: string) => fs.readFileSync(f, 'utf8').split('\n').filter((l) => l.trim());
+      type Review = { base: string; in?: string; line?: number; q: string; verdict: string; applied?: string };
+      const reviewsFile = path.join(copy, 'reviews', 'near-miss-second-read.jsonl');
+      const waiting = read(reviewsFile).map((l) => JSON.parse(l) as Review).filter((r) => r.base === base && (r.in ?? 'incoming') === 'incoming');
+      const verdicts = new Set(waiting.map((r) => r.verdict));
+      expect(verdicts).toEqual(new Set(['near-miss', 'borderline', 'not-social-media']));
+      const trained = read(path.join(copy, 'questions', base + '.jsonl'));
+      const batch = read(path.join(copy, 'incoming', base + '.jsonl'));
+      const dropped = waiting.filter((r) => r.verdict === 'borderline');
+
+      const land = spawnSync(process.execPath, [path.join(copy, 'tools', 'landWaiting.mjs'), base], { encoding: 'utf8' });
+      expect(land.status).toBe(0);
+      expect(land.stdout).toContain('moved 1 batches (0 new policies)');
+      expect(fs.existsSync(path.join(copy, 'incoming', base + '.jsonl'))).toBe(false);
+      expect(fs.existsSync(path.join(copy, 'policies', base + '.txt'))).toBe(true);
+      const after = read(path.join(copy, 'questions', base + '.jsonl'));
+      // The training questions stay as they were, first; the batch follows them, less the borderline lines.
+      expect(after.slice(0, trained.length)).toEqual(trained);
+      expect(after).toHaveLength(trained.length + batch.length - dropped.length);
+      const asked = after.map((l) => JSON.parse(l) as { q: string; topic?: string });
+      expect(asked.map((q) => q.q)).not.toContain(dropped[0].q);
+      // Each review of the batch now names its line in questions/, after the training questions.
+      const landed = read(reviewsFile).map((l) => JSON.parse(l) as Review).filter((r) => r.base === base && waiting.some((w) => w.q === r.q));
+      for (const r of landed) {
+        expect(r.in).toBe('questions');
+        if (r.verdict === 'borderline') expect(r.applied).toBe('dropped');
+        else {
+          expect(r.line).toBeGreaterThan(trained.length);
+          expect(asked[r.line! - 1].q).toBe(r.q);
+        }
+      }
+      const other = landed.find((r) => r.verdict === 'not-social-media')!;
+      expect(asked[other.line! - 1].topic).toBe('other');
       const check = spawnSync(process.execPath, [path.join(copy, 'tools', 'checkReviews.mjs')], { encoding: 'utf8' });
       expect(check.stdout).toMatch(/\nOK\n$/);
     } finally {
