@@ -11,6 +11,17 @@ const root = path.resolve(__dirname, '..', '..', '..', '..');
 const checker = path.join(root, 'corpus', 'tools', 'checkReviews.mjs');
 const run = (dir?: string) => spawnSync(process.execPath, dir ? [checker, dir] : [checker], { encoding: 'utf8' });
 
+/** Runs `test` on a throwaway copy of corpus/ (tools, reviews and all), removed afterwards. */
+function withCorpusCopy(test: (copy: string) => void): void {
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'corpus-'));
+  try {
+    fs.cpSync(path.join(root, 'corpus'), copy, { recursive: true });
+    test(copy);
+  } finally {
+    fs.rmSync(copy, { recursive: true, force: true });
+  }
+}
+
 describe('corpus label reviews', () => {
   it('when the reviews in the repository are checked, then every line names its question and quotes its policy word for word', () => {
     const r = run();
@@ -78,9 +89,7 @@ describe('corpus label reviews', () => {
   });
 
   it('when a waiting policy lands (landWaiting.mjs), then it moves with its reviews applied and the reviews still check', () => {
-    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'corpus-'));
-    try {
-      fs.cpSync(path.join(root, 'corpus'), copy, { recursive: true });
+    withCorpusCopy((copy) => {
       // Every policy written so far has landed, so the copy gets a waiting one: Ashby Lane's policy and questions under
       // a new name, with a review of each verdict naming its lines in incoming/.
       const from = 'primary--ashby-lane-primary-school';
@@ -110,15 +119,11 @@ describe('corpus label reviews', () => {
       expect(after.map((r) => [r.in, r.applied])).toEqual([['questions', 'dropped'], ['questions', 'relabelled'], ['questions', 'relabelled'], ['questions', undefined]]);
       const check = spawnSync(process.execPath, [path.join(copy, 'tools', 'checkReviews.mjs')], { encoding: 'utf8' });
       expect(check.stdout).toMatch(/\nOK\n$/);
-    } finally {
-      fs.rmSync(copy, { recursive: true, force: true });
-    }
+    });
   });
 
   it('when a further batch for a policy already trained on lands, then it is appended to its questions with its reviews applied', () => {
-    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'corpus-'));
-    try {
-      fs.cpSync(path.join(root, 'corpus'), copy, { recursive: true });
+    withCorpusCopy((copy) => {
       // Hollins Hill's near-miss batch waits in incoming/, read in near-miss-second-read.jsonl with three verdicts.
       const base = 'independent--hollins-hill-prep';
       const read = (f: string) => fs.readFileSync(f, 'utf8').split('\n').filter((l) => l.trim());
@@ -156,8 +161,6 @@ describe('corpus label reviews', () => {
       expect(asked[other.line! - 1].topic).toBe('other');
       const check = spawnSync(process.execPath, [path.join(copy, 'tools', 'checkReviews.mjs')], { encoding: 'utf8' });
       expect(check.stdout).toMatch(/\nOK\n$/);
-    } finally {
-      fs.rmSync(copy, { recursive: true, force: true });
-    }
+    });
   });
 });
