@@ -40,9 +40,9 @@ const questionFiles = new Set([...fs.readdirSync(path.join(root, 'questions')).m
 for (const base of [...questionFiles].sort()) {
   // The training questions first (none for a new policy), then the batch that moves.
   const sources = [...(exists('questions', base + '.jsonl') ? ['questions'] : []), ...(moving.has(base) ? ['incoming'] : [])];
+  const read = sources.map((from) => ({ from, lines: readLines(path.join(root, from, base + '.jsonl')) }));
   const out = [];
-  let unchanged = !moving.has(base);
-  for (const from of sources) readLines(path.join(root, from, base + '.jsonl')).forEach((text, i) => {
+  for (const { from, lines } of read) lines.forEach((text, i) => {
     let q = JSON.parse(text);
     const original = q;
     const review = byLine.get(`${from}/${base}:${i + 1}`);
@@ -53,19 +53,18 @@ for (const base of [...questionFiles].sort()) {
         review.applied = 'dropped';
         delete review.line;
         counts.dropped++;
-        unchanged = false;
         return;
       }
       if (review.verdict === 'answerable') { q = { q: q.q, passage: review.sentence, voice: q.voice }; review.applied = 'relabelled'; counts.relabelled++; }
       else if (review.verdict === 'not-social-media' && from === 'incoming' && q.topic !== 'other') { q = { ...q, topic: 'other' }; review.applied = 'relabelled'; counts.relabelled++; }
       else counts.kept++;
-      if (review.line !== out.length + 1) unchanged = false;
       review.line = out.length + 1;
     }
-    if (q !== original) unchanged = false;
     out.push(q === original ? text : JSON.stringify(q));
   });
-  if (unchanged) continue;
+  // A policy with no batch moving keeps its file when no review changed a line of it.
+  const before = read.flatMap((r) => r.lines);
+  if (!moving.has(base) && out.length === before.length && out.every((l, i) => l === before[i])) continue;
   fs.writeFileSync(path.join(root, 'questions', base + '.jsonl'), out.join('\n') + '\n');
   if (moving.has(base)) {
     if (exists('incoming', base + '.txt')) fs.renameSync(path.join(root, 'incoming', base + '.txt'), path.join(root, 'policies', base + '.txt'));
