@@ -23,8 +23,10 @@ The re-ranker and the decline classifier learn from out-of-fold scores: the dual
 leaving kinds of school out (--folds groups: two kinds at a time; --folds kind: one), and scores the left-out kinds;
 a question's bank features leave its own kind out. Fitting the heads once per kind, without that kind, gives the
 leave-one-kind-out figures. The shipped dual encoder is then trained on the whole corpus.
-With --encoder-cache DIR the encoders and their out-of-fold scores are kept, keyed by the data's checksum and the
-encoder settings, so a later run on the same corpus re-fits only the bank and the heads and writes the same vectors.
+With --encoder-cache DIR the encoders (the out-of-fold ones too) and their scores are kept, keyed by the data's
+checksum and the encoder settings, so a later run on the same corpus computes the features again from the kept
+encoders, re-fits only the bank and the heads, and writes the same vectors. Training runs on one thread, so the same
+command on the same data writes the same bytes.
 
 Nothing here reads the five real policies or their questions: they are test data (scripts/evalReport.ts).
 
@@ -51,8 +53,8 @@ NGRAM_BUCKETS = 20000
 NGRAM_MIN, NGRAM_MAX = 3, 4
 TOP_GLOVE = 60000
 FORMAT_VERSION = 3
-# What the encoders are (their cache key): unchanged by the heads and the question bank.
-ENCODER_FORMAT = 2
+# What the encoders are and how the cache keeps them (its key): unchanged by the heads and the question bank.
+ENCODER_FORMAT = 3
 
 
 def fnv1a(text):
@@ -939,6 +941,7 @@ def train_encoders(args, policies, questions, vocab, trainable, kinds, log):
     # Out-of-fold dual-encoder scores, leaving one kind of school out each time.
     scored = []
     fold_of = {}
+    fold_models = []
     pairs_same, pairs_other = [], []
     if args.folds in ('kind', 'groups') and len(kinds) > 1:
         if args.folds == 'kind':
@@ -951,6 +954,7 @@ def train_encoders(args, policies, questions, vocab, trainable, kinds, log):
             test_q = [q for q in questions if policies[q['policy']].kind in fold]
             log(f'fold: leave out {" and ".join(fold)} ({len(test_q)} questions)')
             m = train_ensemble(policies, train_q, vocab, trainable, args.epochs, args.seed, args.members, log)
+            fold_models.append((fold, m))
             same, other = question_pairs(m, vocab, test_q)
             pairs_same.append(same)
             pairs_other.append(other)
@@ -966,11 +970,24 @@ def train_encoders(args, policies, questions, vocab, trainable, kinds, log):
 
     log('final dual encoder on the whole corpus')
     final = train_ensemble(policies, questions, vocab, trainable, args.epochs, args.seed, args.members, log)
-    return scored, fold_of, pairs_same, pairs_other, final
+    return scored, fold_of, pairs_same, pairs_other, final, fold_models
 
 
-def save_encoders(folder, key, questions, scored, fold_of, pairs_same, pairs_other, final):
-    """Keeps what the encoders produced, by question position, so heads can be re-fitted without retraining them."""
+def rescore(fold_models, policies, vocab, questions):
+    """The out-of-fold features again from the kept fold encoders (each scoring the kinds it was trained without), so
+    a change to the features computed from the encoders needs no encoder training."""
+    scored, fold_of = [], {}
+    for fold, m in fold_models:
+        test_q = [q for q in questions if policies[q['policy']].kind in fold]
+        for item in score_questions(m, policies, vocab, test_q):
+            scored.append(item)
+            fold_of[id(item[0])] = policies[item[0]['policy']].kind
+    return scored, fold_of
+
+
+def save_encoders(folder, key, questions, scored, fold_of, pairs_same, pairs_other, final, fold_models):
+    """Keeps the encoders (the out-of-fold ones too) and what they produced, by question position, so heads, and
+    features computed from the encoders, can be re-fitted without training them again."""
     os.makedirs(folder, exist_ok=True)
     pos = {id(q): i for i, q in enumerate(questions)}
     torch.save({
@@ -979,7 +996,7 @@ def save_encoders(folder, key, questions, scored, fold_of, pairs_same, pairs_oth
         'fold_of': {pos[id(q)]: fold_of[id(q)] for q, _ in scored if id(q) in fold_of},
         'whole': {pos[id(q)]: WHOLE_POLICY[id(q)] for q, _ in scored},
         'passage_sims': {pos[id(q)]: PASSAGE_SIMS[id(q)] for q, _ in scored if id(q) in PASSAGE_SIMS},
-        'pairs_same': pairs_same, 'pairs_other': pairs_other, 'final': final,
+        'pairs_same': pairs_same, 'pairs_other': pairs_other, 'final': final, 'fold_models': fold_models,
     }, os.path.join(folder, 'encoders.pt'))
 
 
@@ -996,7 +1013,7 @@ def load_encoders(folder, key, questions):
     for i, v in state['passage_sims'].items():
         PASSAGE_SIMS[id(questions[i])] = v
     fold_of = {id(questions[i]): k for i, k in state['fold_of'].items()}
-    return scored, fold_of, state['pairs_same'], state['pairs_other'], state['final']
+    return scored, fold_of, state['pairs_same'], state['pairs_other'], state['final'], state['fold_models']
 
 
 def main():
@@ -1016,7 +1033,11 @@ def main():
     global DECLINE_KIND, RANKER_KIND
     DECLINE_KIND = args.decline
     RANKER_KIND = args.ranker
-    torch.set_num_threads(max(1, os.cpu_count() or 1))
+    # One thread: the same command on the same data then writes the same bytes. With two threads the order of
+    # floating-point sums in the encoders' training varies from run to run (two trainings of the shipped settings
+    # differed by 6 questions of 11,045 out of fold); on two cores one thread was also faster (97 s against 134 s
+    # for a one-epoch training).
+    torch.set_num_threads(1)
     t0 = time.time()
     log = lambda m: print(m, flush=True)
 
@@ -1039,12 +1060,15 @@ def main():
     cache_key = {'data_sha256': data_sha, 'epochs': args.epochs, 'seed': args.seed, 'members': args.members, 'folds': args.folds, 'format': ENCODER_FORMAT}
     cached = load_encoders(args.encoder_cache, cache_key, questions) if args.encoder_cache else None
     if cached:
-        scored, fold_of, pairs_same, pairs_other, final = cached
+        scored, fold_of, pairs_same, pairs_other, final, fold_models = cached
         log(f'dual encoders and out-of-fold scores read from {args.encoder_cache} (same data and settings)')
+        if fold_models:
+            scored, fold_of = rescore(fold_models, policies, vocab, questions)
+            log('out-of-fold features computed again from the kept fold encoders')
     else:
-        scored, fold_of, pairs_same, pairs_other, final = train_encoders(args, policies, questions, vocab, trainable, kinds, log)
+        scored, fold_of, pairs_same, pairs_other, final, fold_models = train_encoders(args, policies, questions, vocab, trainable, kinds, log)
         if args.encoder_cache:
-            save_encoders(args.encoder_cache, cache_key, questions, scored, fold_of, pairs_same, pairs_other, final)
+            save_encoders(args.encoder_cache, cache_key, questions, scored, fold_of, pairs_same, pairs_other, final, fold_models)
     bank = build_bank(data, policies)
     scored = add_bank_features(bank, scored, {p['id']: p for p in data['policies']}, exclude_own_kind=True)
     log(f'question bank: {len(bank.questions)} questions, {len(bank.answer_texts)} distinct answers; features added out of kind')
@@ -1097,7 +1121,7 @@ def main():
         'command': 'npm run train',
         'data': {'file': os.path.basename(args.data), 'sha256': data_sha, 'corpus_sha256': data.get('corpusSha256'), 'policies': len(policies), 'questions': len(questions),
                  'answerable': sum(1 for q in questions if q['section'] is not None), 'uncovered': sum(1 for q in questions if q['section'] is None)},
-        'settings': {'ranker': args.ranker, 'decline': args.decline, 'epochs': args.epochs, 'seed': args.seed, 'members': args.members, 'folds': args.folds, 'bank_k': QB.K, 'bank_power': QB.POWER, 'dim': DIM, 'ngram_buckets': NGRAM_BUCKETS, 'top_glove_words': TOP_GLOVE, 'word_dropout': 0.1},
+        'settings': {'ranker': args.ranker, 'decline': args.decline, 'epochs': args.epochs, 'seed': args.seed, 'members': args.members, 'folds': args.folds, 'bank_k': QB.K, 'bank_power': QB.POWER, 'dim': DIM, 'ngram_buckets': NGRAM_BUCKETS, 'top_glove_words': TOP_GLOVE, 'word_dropout': 0.1, 'torch_threads': 1},
         'leave_one_kind_out': {k: v['pipeline'] for k, v in loko.items()},
         'answer_threshold': {'chosen': threshold, 'handled_right_by_threshold': {str(t): n for t, n in by_threshold.items()}},
         'seconds': round(time.time() - t0, 1),
