@@ -939,7 +939,6 @@ KIND_GROUPS = [['secondary', 'independent'], ['primary', 'special'], ['local-aut
 def train_encoders(args, policies, questions, vocab, trainable, kinds, log):
     """Out-of-fold dual-encoder scores (one kind of school left out each time) and the shipped encoder on the whole corpus."""
     # Out-of-fold dual-encoder scores, leaving one kind of school out each time.
-    scored = []
     fold_of = {}
     fold_models = []
     pairs_same, pairs_other = [], []
@@ -958,9 +957,7 @@ def train_encoders(args, policies, questions, vocab, trainable, kinds, log):
             same, other = question_pairs(m, vocab, test_q)
             pairs_same.append(same)
             pairs_other.append(other)
-            for item in score_questions(m, policies, vocab, test_q):
-                scored.append(item)
-                fold_of[id(item[0])] = policies[item[0]['policy']].kind
+        scored, fold_of = rescore(fold_models, policies, vocab, questions)
     else:
         m = train_ensemble(policies, questions, vocab, trainable, args.epochs, args.seed, args.members, log)
         scored = score_questions(m, policies, vocab, questions)
@@ -974,8 +971,8 @@ def train_encoders(args, policies, questions, vocab, trainable, kinds, log):
 
 
 def rescore(fold_models, policies, vocab, questions):
-    """The out-of-fold features again from the kept fold encoders (each scoring the kinds it was trained without), so
-    a change to the features computed from the encoders needs no encoder training."""
+    """The out-of-fold features from the fold encoders, each scoring the kinds it was trained without: after training
+    them, and again from the cache, so a change to the features computed from the encoders needs no encoder training."""
     scored, fold_of = [], {}
     for fold, m in fold_models:
         test_q = [q for q in questions if policies[q['policy']].kind in fold]
