@@ -23,9 +23,9 @@ The re-ranker and the decline classifier learn from out-of-fold scores: the dual
 leaving kinds of school out (--folds groups: two kinds at a time; --folds kind: one), and scores the left-out kinds;
 a question's bank features leave its own kind out. Fitting the heads once per kind, without that kind, gives the
 leave-one-kind-out figures. The shipped dual encoder is then trained on the whole corpus.
-With --encoder-cache DIR the encoders (the out-of-fold ones too) and their scores are kept, keyed by the data's
-checksum and the encoder settings, so a later run on the same corpus computes the features again from the kept
-encoders, re-fits only the bank and the heads, and writes the same vectors. Training runs on one thread, so the same
+With --encoder-cache DIR the encoders (the out-of-fold ones too) are kept, keyed by the data's checksum and the
+encoder settings, so a later run on the same corpus computes the features again from them, re-fits only the bank and
+the heads, and writes the same vectors. Training runs on one thread, so the same
 command on the same data writes the same bytes.
 
 Nothing here reads the five real policies or their questions: they are test data (scripts/evalReport.ts).
@@ -982,35 +982,30 @@ def rescore(fold_models, policies, vocab, questions):
     return scored, fold_of
 
 
-def save_encoders(folder, key, questions, scored, fold_of, pairs_same, pairs_other, final, fold_models):
-    """Keeps the encoders (the out-of-fold ones too) and what they produced, by question position, so heads, and
-    features computed from the encoders, can be re-fitted without training them again."""
+def save_encoders(folder, key, pairs_same, pairs_other, final, fold_models):
+    """Keeps the encoders (the out-of-fold ones too), so heads, and features computed from the encoders, can be
+    re-fitted without training them again; the scores are computed again from them (features_from_encoders)."""
     os.makedirs(folder, exist_ok=True)
-    pos = {id(q): i for i, q in enumerate(questions)}
-    torch.save({
-        'key': key,
-        'scored': [(pos[id(q)], f) for q, f in scored],
-        'fold_of': {pos[id(q)]: fold_of[id(q)] for q, _ in scored if id(q) in fold_of},
-        'whole': {pos[id(q)]: WHOLE_POLICY[id(q)] for q, _ in scored},
-        'passage_sims': {pos[id(q)]: PASSAGE_SIMS[id(q)] for q, _ in scored if id(q) in PASSAGE_SIMS},
-        'pairs_same': pairs_same, 'pairs_other': pairs_other, 'final': final, 'fold_models': fold_models,
-    }, os.path.join(folder, 'encoders.pt'))
+    torch.save({'key': key, 'pairs_same': pairs_same, 'pairs_other': pairs_other, 'final': final, 'fold_models': fold_models},
+               os.path.join(folder, 'encoders.pt'))
 
 
-def load_encoders(folder, key, questions):
+def load_encoders(folder, key):
     path = os.path.join(folder, 'encoders.pt')
     if not os.path.exists(path):
         return None
     state = torch.load(path, weights_only=False)
     if state['key'] != key:
         return None
-    scored = [(questions[i], f) for i, f in state['scored']]
-    for i, v in state['whole'].items():
-        WHOLE_POLICY[id(questions[i])] = v
-    for i, v in state['passage_sims'].items():
-        PASSAGE_SIMS[id(questions[i])] = v
-    fold_of = {id(questions[i]): k for i, k in state['fold_of'].items()}
-    return scored, fold_of, state['pairs_same'], state['pairs_other'], state['final'], state['fold_models']
+    return state['pairs_same'], state['pairs_other'], state['final'], state['fold_models']
+
+
+def features_from_encoders(fold_models, final, policies, vocab, questions):
+    """The features the heads learn from: out of fold where the encoders were trained in folds, otherwise the final
+    encoder's (--folds none, which trains it on every question)."""
+    if fold_models:
+        return rescore(fold_models, policies, vocab, questions)
+    return score_questions(final, policies, vocab, questions), {}
 
 
 def main():
@@ -1055,17 +1050,15 @@ def main():
     with open(args.data, 'rb') as f:
         data_sha = hashlib.sha256(f.read()).hexdigest()
     cache_key = {'data_sha256': data_sha, 'epochs': args.epochs, 'seed': args.seed, 'members': args.members, 'folds': args.folds, 'format': ENCODER_FORMAT}
-    cached = load_encoders(args.encoder_cache, cache_key, questions) if args.encoder_cache else None
+    cached = load_encoders(args.encoder_cache, cache_key) if args.encoder_cache else None
     if cached:
-        scored, fold_of, pairs_same, pairs_other, final, fold_models = cached
-        log(f'dual encoders and out-of-fold scores read from {args.encoder_cache} (same data and settings)')
-        if fold_models:
-            scored, fold_of = rescore(fold_models, policies, vocab, questions)
-            log('out-of-fold features computed again from the kept fold encoders')
+        pairs_same, pairs_other, final, fold_models = cached
+        scored, fold_of = features_from_encoders(fold_models, final, policies, vocab, questions)
+        log(f'dual encoders read from {args.encoder_cache} (same data and settings); their features computed again')
     else:
         scored, fold_of, pairs_same, pairs_other, final, fold_models = train_encoders(args, policies, questions, vocab, trainable, kinds, log)
         if args.encoder_cache:
-            save_encoders(args.encoder_cache, cache_key, questions, scored, fold_of, pairs_same, pairs_other, final, fold_models)
+            save_encoders(args.encoder_cache, cache_key, pairs_same, pairs_other, final, fold_models)
     bank = build_bank(data, policies)
     scored = add_bank_features(bank, scored, {p['id']: p for p in data['policies']}, exclude_own_kind=True)
     log(f'question bank: {len(bank.questions)} questions, {len(bank.answer_texts)} distinct answers; features added out of kind')
