@@ -1,6 +1,7 @@
 import { PolicyDocument, PolicySection } from '../policyDocument';
 import { Passage, PolicyIndex, SectionMatch } from './policyIndex';
 import { LearnedRanking, passageText, promoteSections, RankedSection } from './learnedRanking';
+import { refersBack } from './passages';
 import { TaughtMatch } from '../teaching/teachingLinks';
 
 /** What owners have taught (see teachingLinks.ts): a taught question and its close rewordings get the owner's answer. */
@@ -96,10 +97,17 @@ function answerFromRanking(q: string, ranking: LearnedRanking): Answer {
 /**
  * The quote is the one passage (a sentence, or a bullet with its lead-in) the model finds closest to the
  * question; a neighbour joins it only when it is as close (the policy making the same point over two
- * sentences), so passages about different points are never stitched together.
+ * sentences), or when it is the next sentence and opens by referring back to this one ("In these cases ..."),
+ * so passages about different points are never stitched together.
  */
-function quoteFromRanked(r: RankedSection): string {
+export function quoteFromRanked(r: RankedSection): string {
   const best = r.passages[0];
+  // A sentence that sets up a case ("In some cases staff were friends with a parent before ...") with the next one
+  // saying what follows from it ("In these cases ..."): the point is made by the two together, so both are quoted.
+  const follower = best.passage.leadIn === null
+    ? r.passages.find((p) => p.passage.position === best.passage.position + 1 && p.passage.leadIn === best.passage.text && refersBack(p.passage.text))
+    : undefined;
+  if (follower) return passageText(follower.passage);
   const neighbour = r.passages.find((p) => Math.abs(p.passage.position - best.passage.position) === 1 && p.passage.leadIn === best.passage.leadIn
     && p.score >= best.score - QUOTE_NEIGHBOUR_MARGIN);
   if (!neighbour) return passageText(best.passage);

@@ -37,6 +37,11 @@ export function frontPageSection(doc: PolicyDocument): PolicySection {
 /** Openings of a sentence that only makes sense with the sentence before it. */
 const REFERS_BACK = /^(this|these|those|such|they|it|in (these|this|such) cases?|as such|therefore|however)\b/i;
 
+/** Whether a sentence opens by referring back to the one before it ("In these cases ...", "They should ..."). */
+export function refersBack(sentence: string): boolean {
+  return REFERS_BACK.test(sentence);
+}
+
 /** Lead-ins of bullets of at most this many words (a heading written as a lead-in has up to 8) are not passages. */
 const SHORT_LEAD_IN_WORDS = 8;
 
