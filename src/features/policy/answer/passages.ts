@@ -75,7 +75,7 @@ export function splitPassages(text: string): { text: string; leadIn: string | nu
     const short = sentences.length === 1 && sentences[0].split(/\s+/).length <= SHORT_LEAD_IN_WORDS;
     if (introduces && short && BULLET_RE.test(lines[lineIndex + 1] ?? '')) { leadIn = sentences[0]; return; }
     // A sentence that refers back ("In these cases ...", "Such contact ...") is read with the one before it.
-    sentences.forEach((s, i) => out.push({ text: s, leadIn: i > 0 && REFERS_BACK.test(s) ? sentences[i - 1] : null }));
+    sentences.forEach((s, i) => out.push({ text: s, leadIn: i > 0 && refersBack(s) ? sentences[i - 1] : null }));
     leadIn = introduces ? sentences[sentences.length - 1] ?? null : null;
   });
   return out;
