@@ -16,6 +16,7 @@ import { azureRecordConnection, createAcknowledgementStore } from '../compose/st
 import { createAzureTablePublishedPolicyStore } from '../adapters/azureTables/azureTablePublishedPolicyStore';
 import { createAzureTableQuestionLog } from '../adapters/azureTables/azureTableQuestionLog';
 import { QuestionLog } from '../features/policy/teaching/questionLog';
+import { timeNotStatedNote } from '../features/policy/answer/askedTime';
 import { PublishedPolicyStore } from '../features/policy/publishing/publishedPolicies';
 
 const USAGE = `policy-bot: tools for the policy owner
@@ -77,9 +78,10 @@ export function answerJson(answer: Answer): { answered: boolean; answer: string;
   }
   const label = formatCitationLabel(answer.best.doc, answer.best.section);
   const where = answer.best.section.ordinal === 0 ? label : `Section ${label}`;
+  const note = timeNotStatedNote(answer.question, answer.best.section.text);
   return {
     answered: true,
-    answer: `"${answer.best.quote}" (${where}, ${answer.best.doc.title})`,
+    answer: `${note ? `${note} ` : ''}"${answer.best.quote}" (${where}, ${answer.best.doc.title})`,
     matches: answer.matches.map((m) => ({ number: m.section.number, title: m.section.title, text: m.section.text, score: m.score, document: m.doc.source })),
   };
 }

@@ -3,6 +3,7 @@ import { formatCitationLabel } from '../../policyDocument';
 import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
 import { sectionKey } from '../../policyLibrary';
 import { citationFor } from './policyCardData';
+import { timeNotStatedNote } from '../../answer/askedTime';
 import template from './templates/answerCard.json';
 
 /** Feedback state shown on an answer card once the person has said whether it helped. */
@@ -20,7 +21,8 @@ export interface AnswerCardPhrasing {
 
 /**
  * Renders a quoted, cited answer with "Read the full section", a close second match and "Was this helpful?";
- * when phrased by AI, the phrasing comes first with a note, and the quote and citation stay as they are.
+ * when phrased by AI, the phrasing comes first with a note, and the quote and citation stay as they are. A question
+ * that asks how long, how soon or how often, answered from a section that states no time, is told so first.
  */
 export function renderAnswerCard(
   answer: Extract<Answer, { answered: true }>, questionId: string, feedback: AnswerFeedbackState = { given: false },
@@ -31,11 +33,15 @@ export function renderAnswerCard(
   const citesSecond = phrasing !== undefined && answer.secondary !== null && phrasing.cited === answer.secondary;
   const best = citesSecond ? answer.secondary! : answer.best;
   const secondary = citesSecond ? answer.best : answer.secondary;
+  const timeNote = timeNotStatedNote(answer.question, best.section.text);
   return expandCardTemplate(template, {
     documentTitle: best.doc.title,
     hasPhrasing: phrasing !== undefined,
     phrasedText: phrasing?.text ?? '',
     phrasingNote: phrasing ? `Phrased by AI from ${phrasedFrom(phrasing.cited)}; check the quote.` : '',
+    // "how soon must I report it?" answered from a section that sets no time: say so before the nearest rule.
+    hasTimeNote: timeNote !== null,
+    timeNote: timeNote ?? '',
     quote: best.quote,
     citation: citationFor(best.doc, best.section),
     hasSecondary: secondary !== null,
