@@ -12,9 +12,10 @@ const NUMBER = String.raw`(?:\d+|one|two|three|four|five|six|seven|eight|nine|te
 const UNIT = String.raw`(?:seconds?|minutes?|hours?|hrs?|days?|working\s+days?|school\s+days?|weeks?|months?|years?|terms?|academic\s+years?)`;
 
 /**
- * A period or a moment: "within 24 hours", "two working days", "immediately", "as soon as possible", "without
- * delay", "promptly", "the same day", "annually", "every year", "each term", "termly", "at least once a year", "by
- * the end of", "before the next", "at the earliest opportunity", "straight away".
+ * A period, a moment or a frequency: "within 24 hours", "two working days", "immediately", "as soon as possible",
+ * "without delay", "the same day", "annually", "each working day", "at the end of each half term", "regularly",
+ * "until they leave", "once no longer needed", "at the earliest opportunity", "straight away", a month and year.
+ * A word that reads as a time in another sense ("a year 6 class") only keeps the note away: it never adds one.
  */
 const STATES_TIME = new RegExp([
   String.raw`\b${NUMBER}\s+${UNIT}\b`,
