@@ -653,6 +653,11 @@ def fit_ranker_mlp(scored, policies, epochs=600, l2=1e-3):
     feats, valid, targets = ranker_batch(scored, policies)
     flat = feats[valid]
     mean, std = flat.mean(0), flat.std(0) + 1e-6
+    # The hidden layer runs over the real candidates only (on the corpus, 27 sections a question on average, padded
+    # to 91) and standardises them once, not every epoch: the same sums (weights within 1e-6 after 30 epochs), and a
+    # fit of 600 epochs over six kinds' questions takes 29 s, where it took about 11 minutes.
+    z = (flat - mean) / std
+    where = valid.nonzero(as_tuple=True)
     torch.manual_seed(13)
     w = torch.zeros(len(FEATURES), requires_grad=True)
     with torch.no_grad():
@@ -662,8 +667,8 @@ def fit_ranker_mlp(scored, policies, epochs=600, l2=1e-3):
     w2 = torch.nn.Parameter(torch.zeros(RANKER_HIDDEN))
     opt = torch.optim.Adam([w, w1, b1, w2], lr=0.03)
     for _ in range(epochs):
-        z = (feats - mean) / std
-        logits = (feats @ w + torch.tanh(z @ w1.T + b1) @ w2).masked_fill(~valid, -1e9)
+        scores = flat @ w + torch.tanh(z @ w1.T + b1) @ w2
+        logits = torch.full(valid.shape, -1e9).index_put(where, scores)
         loss = F.cross_entropy(logits, targets) + l2 * (w.pow(2).sum() + w1.pow(2).sum() + w2.pow(2).sum())
         opt.zero_grad()
         loss.backward()
