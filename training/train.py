@@ -8,13 +8,15 @@ Five parts, all small enough to run in plain TypeScript at answer time (src/feat
   2. the question bank (question_bank.py): every corpus question with the policy text that answers it; a staff
      question's nearest bank questions carry their answers over, passage to passage, to the school's policy;
   3. a re-ranker: a linear score per candidate section over the dual encoder's similarities, the lexical index's
-     score and coverage, and the bank's section match (features in `section_features` and the bank's); --ranker mlp
-     adds one hidden tanh layer over the standardised features (measured in corpus/README.md: better on the
-     corpus and on the sets' right-first count, fewer declines; not the default);
+     score and coverage, and the bank's section match (features in `section_features` and the bank's), plus one
+     hidden tanh layer over the standardised features (--ranker linear leaves it out);
   4. a decline classifier (one hidden tanh layer; --decline logistic for plain logistic regression) over the best
      candidate's features and the bank's share of near questions that their policies did not cover, trained with
      the corpus's uncovered questions, deciding whether the policy answers the question at all; its threshold is
-     the one that gets the most questions right out of fold (the right section first, or a decline when not covered);
+     the one that gets the most questions right out of fold (the right section first, or a decline when not covered).
+     It reads the scores of a linear re-ranker fitted beside the one that orders the sections (--decline-ranker
+     same reads the ordering ranker's): whether to answer is judged apart from the order, because the sharper
+     hidden-layer scores made the classifier answer more of the uncovered questions (corpus/README.md);
   5. a quote scorer: which passage of the cited section to quote, a listwise linear score over each passage's
      similarity, lexical and bank scores, position, length and the share of the question's words it names
      (QUOTE_FEATURES), trained on the corpus's labelled passages.
@@ -607,6 +609,10 @@ def fit_ranker(scored, policies, epochs=300, l2=1e-3):
     --ranker mlp fit_ranker_mlp."""
     if RANKER_KIND == 'mlp':
         return fit_ranker_mlp(scored, policies)
+    return fit_ranker_linear(scored, policies, epochs, l2)
+
+
+def fit_ranker_linear(scored, policies, epochs=300, l2=1e-3):
     feats, valid, targets = ranker_batch(scored, policies)
     w = torch.zeros(len(FEATURES), requires_grad=True)
     with torch.no_grad():
@@ -727,13 +733,15 @@ def decline_probability(d, x):
     return 1 / (1 + math.exp(-z))
 
 
-def evaluate(scored, policies, w_rank, decline, threshold):
-    """Right section first / in the top three (answerable), declined (uncovered), as the product would do it."""
+def evaluate(scored, policies, w_rank, decline, threshold, w_decline=None):
+    """Right section first / in the top three (answerable), declined (uncovered), as the product would do it: the
+    sections in w_rank's order, whether to answer from the decline classifier over w_decline's scores (w_rank's when
+    there is no separate decline ranker)."""
     r = {'answerable': 0, 'top1': 0, 'top3': 0, 'uncovered': 0, 'declined': 0, 'answered_wrongly_declined': 0}
     for q, f in scored:
         s = f @ w_rank
         order = list(np.argsort(-s))
-        answered = decline_probability(decline, decline_features(q, f, s)) >= threshold
+        answered = decline_probability(decline, decline_features(q, f, s if w_decline is None else f @ w_decline)) >= threshold
         pt = policies[q['policy']]
         if q['section'] is None:
             r['uncovered'] += 1
@@ -752,13 +760,13 @@ def evaluate(scored, policies, w_rank, decline, threshold):
 THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
 
 
-def answer_decisions(scored, policies, w_rank, decline):
+def answer_decisions(scored, policies, w_rank, decline, w_decline=None):
     """Per question: the probability that the policy answers it, whether it is answerable, and whether the
     re-ranker puts the right section first."""
     out = []
     for q, f in scored:
         s = f @ w_rank
-        p = decline_probability(decline, decline_features(q, f, s))
+        p = decline_probability(decline, decline_features(q, f, s if w_decline is None else f @ w_decline))
         right = q['section'] is not None and int(np.argmax(s)) == policies[q['policy']].section_pos[q['section']]
         out.append((p, q['section'] is not None, right))
     return out
@@ -882,7 +890,7 @@ def rewording_similarity(same, other, false_share=0.005):
     return t, float((same >= t).mean())
 
 
-def write_model(out_dir, ensemble, vocab, w_rank, decline, threshold, record, rewording, w_quote, bank):
+def write_model(out_dir, ensemble, vocab, w_rank, decline, threshold, record, rewording, w_quote, bank, w_decline=None):
     """model.json (settings, vocabulary, each member's projections) and vectors.bin (each member's int8 word and
     n-gram vectors with their scales, and its word weights, member after member)."""
     os.makedirs(out_dir, exist_ok=True)
@@ -924,6 +932,8 @@ def write_model(out_dir, ensemble, vocab, w_rank, decline, threshold, record, re
         'rewordingSimilarity': rewording,
         'quote': {'features': QUOTE_FEATURES, 'weights': [float(x) for x in w_quote], 'prefix': QUOTE_PREFIX},
         'ranker': ranker_json(w_rank),
+        # --decline-ranker linear: the decline classifier reads this linear ranker's scores, not the ranker's above.
+        'declineRanker': None if w_decline is None else ranker_json(w_decline),
         'decline': {'features': DECLINE_FEATURES, 'mean': decline['mean'].tolist(), 'std': decline['std'].tolist(), 'coef': decline['coef'].tolist(), 'bias': decline['bias'], 'threshold': threshold,
                     'hidden': None if decline['hidden'] is None else {'weights': decline['hidden']['weights'].tolist(), 'bias': decline['hidden']['bias'].tolist()}},
         'unmatchedSimilarity': UNMATCHED_SIMILARITY,
@@ -1023,7 +1033,9 @@ def main():
     ap.add_argument('--members', type=int, default=2, help='dual encoders trained from seeds seed, seed + 1, ... and averaged')
     ap.add_argument('--folds', default='groups', choices=['groups', 'kind', 'none'])
     ap.add_argument('--decline', default='mlp', choices=['logistic', 'mlp'])
-    ap.add_argument('--ranker', default='linear', choices=['linear', 'mlp'])
+    ap.add_argument('--ranker', default='mlp', choices=['linear', 'mlp'])
+    ap.add_argument('--decline-ranker', default='linear', choices=['same', 'linear'],
+                    help='linear: whether to answer is decided from a linear re-ranker\'s scores while --ranker orders the sections')
     ap.add_argument('--encoder-cache', help='folder keeping the trained dual encoders and their out-of-fold scores, keyed by the data and '
                     'the encoder settings: a second run with the same data and settings re-fits only the re-ranker and the decline classifier')
     args = ap.parse_args()
@@ -1076,13 +1088,15 @@ def main():
             train_s = [s for s in scored if fold_of[id(s[0])] != kind]
             test_s = [s for s in scored if fold_of[id(s[0])] == kind]
             w = fit_ranker(train_s, policies)
-            d = fit_decline(train_s, w)
-            folds_out.append((kind, test_s, w, d))
-            decisions += answer_decisions(test_s, policies, w, d)
+            wd = fit_ranker_linear(train_s, policies) if args.decline_ranker == 'linear' else None
+            d = fit_decline(train_s, w if wd is None else wd)
+            folds_out.append((kind, test_s, w, d, wd))
+            decisions += answer_decisions(test_s, policies, w, d, wd)
             log(f'    left out {kind}, ranking only (no declining): model {ranking_top1(test_s, policies, w)}, dual encoder alone {ranking_top1(test_s, policies, unit(0))}, lexical alone {ranking_top1(test_s, policies, unit(5))}, soft match alone {ranking_top1(test_s, policies, unit(9))}')
 
     w_rank = fit_ranker(scored, policies)
-    decline = fit_decline(scored, w_rank)
+    w_decline = fit_ranker_linear(scored, policies) if args.decline_ranker == 'linear' else None
+    decline = fit_decline(scored, w_rank if w_decline is None else w_decline)
     quote_options = {w: quote_accuracy(scored, w) for w in (0.0, 0.1, 0.2, 0.3, 0.5, 1.0)}
     log('quote chosen right (out-of-fold similarities) by the earlier rule, similarity + w x lexical, by w: ' + ', '.join(f'{w}: {100 * a:.1f}%' for w, a in quote_options.items()))
     q_rows = quote_rows(scored, {p['id']: p for p in data['policies']})
@@ -1106,17 +1120,17 @@ def main():
         log('questions handled right out of fold (right section first, or declined when not covered), by threshold: '
             + ', '.join(f'{t}: {n}' for t, n in by_threshold.items()) + f'; chosen {threshold}')
     loko = {}
-    for kind, test_s, w, d in folds_out:
-        loko[kind] = {'pipeline': evaluate(test_s, policies, w, d, threshold)}
+    for kind, test_s, w, d, wd in folds_out:
+        loko[kind] = {'pipeline': evaluate(test_s, policies, w, d, threshold, wd)}
         log(f'left out {kind}: {fmt(loko[kind]["pipeline"])}')
     log(f'ranker weights {dict(zip(FEATURES, np.round(getattr(w_rank, "w", w_rank), 3).tolist()))}')
-    log(f'in-sample (out-of-fold dual scores): {fmt(evaluate(scored, policies, w_rank, decline, threshold))}')
+    log(f'in-sample (out-of-fold dual scores): {fmt(evaluate(scored, policies, w_rank, decline, threshold, w_decline))}')
 
     record = {
         'command': 'npm run train',
         'data': {'file': os.path.basename(args.data), 'sha256': data_sha, 'corpus_sha256': data.get('corpusSha256'), 'policies': len(policies), 'questions': len(questions),
                  'answerable': sum(1 for q in questions if q['section'] is not None), 'uncovered': sum(1 for q in questions if q['section'] is None)},
-        'settings': {'ranker': args.ranker, 'decline': args.decline, 'epochs': args.epochs, 'seed': args.seed, 'members': args.members, 'folds': args.folds, 'bank_k': QB.K, 'bank_power': QB.POWER, 'dim': DIM, 'ngram_buckets': NGRAM_BUCKETS, 'top_glove_words': TOP_GLOVE, 'word_dropout': 0.1, 'torch_threads': 1},
+        'settings': {'ranker': args.ranker, 'decline_ranker': args.decline_ranker, 'decline': args.decline, 'epochs': args.epochs, 'seed': args.seed, 'members': args.members, 'folds': args.folds, 'bank_k': QB.K, 'bank_power': QB.POWER, 'dim': DIM, 'ngram_buckets': NGRAM_BUCKETS, 'top_glove_words': TOP_GLOVE, 'word_dropout': 0.1, 'torch_threads': 1},
         'leave_one_kind_out': {k: v['pipeline'] for k, v in loko.items()},
         'answer_threshold': {'chosen': threshold, 'handled_right_by_threshold': {str(t): n for t, n in by_threshold.items()}},
         'seconds': round(time.time() - t0, 1),
@@ -1127,7 +1141,9 @@ def main():
                        'earlier_rule_accuracy_by_lexical_weight': quote_options, 'probes': quote_probes(q_rows, w_quote)}
     record['rewording'] = {'similarity': rewording, 'same_section_pairs_caught': caught}
     log(f'rewording similarity {rewording:.3f}: catches {100 * caught:.1f}% of pairs answered by the same section')
-    write_model(args.out, final, vocab, w_rank, decline, threshold, record, rewording, w_quote, bank)
+    if w_decline is not None:
+        record['decline_ranker_probes'] = ranker_probes(scored, w_decline)
+    write_model(args.out, final, vocab, w_rank, decline, threshold, record, rewording, w_quote, bank, w_decline)
     log(f'wrote {args.out} in {time.time() - t0:.0f} s')
 
 

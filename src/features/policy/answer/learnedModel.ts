@@ -24,6 +24,12 @@ export interface LearnedModel {
   readonly headingMix: number;
   /** The re-ranker's score for one candidate section from its features (see RANKER_FEATURES): a logit, higher is better. */
   rankScore(features: readonly number[]): number;
+  /**
+   * The score the decline classifier's features read (rank_score, rank_margin and the best section they describe):
+   * the re-ranker's own, or a separate linear ranker's when training fitted one (`--decline-ranker linear`), so
+   * whether to answer can be judged apart from how the sections are ordered. Null when it is the re-ranker's.
+   */
+  readonly declineRankScore: ((features: readonly number[]) => number) | null;
   /** Probability that the policy answers the question, from the decline features (see DECLINE_FEATURES). */
   answerProbability(features: readonly number[]): number;
   readonly answerThreshold: number;
@@ -72,6 +78,13 @@ interface ModelMember {
   wp: number[][];
 }
 
+interface RankerFile {
+  features: string[];
+  weights: number[];
+  /** A hidden tanh layer over the standardised features, added to the linear score (`--ranker mlp`). */
+  hidden?: { mean: number[]; std: number[]; weights: number[][]; bias: number[]; out: number[] } | null;
+}
+
 interface ModelFile {
   format: number;
   dim: number;
@@ -85,12 +98,9 @@ interface ModelFile {
   /** Models trained before the quote scorer: the lexical passage score's weight beside similarity. */
   quoteLexicalWeight?: number;
   unmatchedSimilarity: number;
-  ranker: {
-    features: string[];
-    weights: number[];
-    /** A hidden tanh layer over the standardised features, added to the linear score (`--ranker mlp`). */
-    hidden?: { mean: number[]; std: number[]; weights: number[][]; bias: number[]; out: number[] } | null;
-  };
+  ranker: RankerFile;
+  /** `--decline-ranker linear`: the decline classifier reads this ranker's scores; the one above orders the sections. */
+  declineRanker?: RankerFile | null;
   decline: {
     features: string[]; mean: number[]; std: number[]; coef: number[]; bias: number; threshold: number;
     /** A hidden tanh layer before the output, when training chose one (`--decline mlp`). */
@@ -145,7 +155,8 @@ function readModel(dir: string): LearnedModel {
   if (!fs.existsSync(metaPath)) throw new ModelLoadError(`No model at ${metaPath}: run npm run train`);
   const meta = JSON.parse(fs.readFileSync(metaPath, 'utf8')) as ModelFile;
   if (meta.format !== 3) throw new ModelLoadError(`Model format ${meta.format} is not supported: run npm run train`);
-  if (meta.ranker.features.join() !== RANKER_FEATURES.join() || meta.decline.features.join() !== DECLINE_FEATURES.join()) {
+  if (meta.ranker.features.join() !== RANKER_FEATURES.join() || meta.decline.features.join() !== DECLINE_FEATURES.join()
+    || (meta.declineRanker && meta.declineRanker.features.join() !== RANKER_FEATURES.join())) {
     throw new ModelLoadError('The model was trained with other features than this code computes');
   }
   if (!Array.isArray(meta.members) || meta.members.length === 0) throw new ModelLoadError('The model has no encoder members');
@@ -204,15 +215,8 @@ function readModel(dir: string): LearnedModel {
       const parts = members.map((m) => m.word(token));
       return { vector: joined(parts.map((p) => p.vector)), weight: parts.reduce((sum, p) => sum + p.weight, 0) / parts.length };
     },
-    rankScore(features) {
-      const { weights, hidden } = meta.ranker;
-      let score = features.reduce((sum, x, k) => sum + x * weights[k], 0);
-      if (hidden) {
-        const z = features.map((x, k) => (x - hidden.mean[k]) / hidden.std[k]);
-        tanhLayer(z, hidden.weights, hidden.bias).forEach((a, h) => { score += hidden.out[h] * a; });
-      }
-      return score;
-    },
+    rankScore: (features) => rankerScore(meta.ranker, features),
+    declineRankScore: meta.declineRanker ? (features) => rankerScore(meta.declineRanker!, features) : null,
     answerProbability(features) {
       let v = features.map((x, i) => (x - dec.mean[i]) / dec.std[i]);
       if (dec.hidden) {
@@ -222,6 +226,17 @@ function readModel(dir: string): LearnedModel {
       return 1 / (1 + Math.exp(-z));
     },
   };
+}
+
+/** A ranker's score for one candidate's features: the linear score, plus the hidden layer's when it has one. */
+function rankerScore(ranker: RankerFile, features: readonly number[]): number {
+  const { weights, hidden } = ranker;
+  let score = features.reduce((sum, x, k) => sum + x * weights[k], 0);
+  if (hidden) {
+    const z = features.map((x, k) => (x - hidden.mean[k]) / hidden.std[k]);
+    tanhLayer(z, hidden.weights, hidden.bias).forEach((a, h) => { score += hidden.out[h] * a; });
+  }
+  return score;
 }
 
 /** A hidden layer's activations: tanh of each row's weighted sum of `v` plus its bias (the re-ranker's and the decline classifier's). */

@@ -169,11 +169,15 @@ export function createLearnedRanker(model: LearnedModel, passages: readonly Pass
     const asked = headingKey(question);
     const named = asked ? byScore.filter((i) => headingWords[i] === asked) : [];
     const order = [...named, ...byScore.filter((i) => !named.includes(i))];
-    const top = order[0];
-    const second = order[1] ?? top;
+    // Whether to answer reads the scores of the ranker it was trained with: the re-ranker's, or training's separate
+    // linear one (declineRankScore), in its own order; a section named by its heading comes first in both.
+    const judged = model.declineRankScore ? features.map((x) => model.declineRankScore!(x)) : scores;
+    const judgedOrder = judged === scores ? order : [...named, ...judged.map((_, i) => i).sort((a, b) => judged[b] - judged[a]).filter((i) => !named.includes(i))];
+    const top = judgedOrder[0];
+    const second = judgedOrder[1] ?? top;
     const topCoverage = Math.max(0, ...lexical.map((m) => m.coverage));
     const f = features[top];
-    const answerProbability = model.answerProbability([scores[top], scores[top] - scores[second], f[0], f[1], f[2], f[6], topCoverage, f[5], lexical.length > 0 ? 1 : 0, f[9], topSoft, matched.policySoft, matched.unmatched, topBank, near.sections[top], near.uncovered, near.otherUncovered]);
+    const answerProbability = model.answerProbability([judged[top], judged[top] - judged[second], f[0], f[1], f[2], f[6], topCoverage, f[5], lexical.length > 0 ? 1 : 0, f[9], topSoft, matched.policySoft, matched.unmatched, topBank, near.sections[top], near.uncovered, near.otherUncovered]);
     const askedIdf = askedWords(model, idf, question);
     const ranked = byScore.map((i) => {
       const e = entries[i];

@@ -79,14 +79,19 @@ const OWN_SETS: { file: string; floors: { top1: number; top3: number; quoted: nu
   // bytes each time; the model it wrote for the same data and seeds replaced the two-thread one (485 / 565 / 119).
   // 133, 153 and 115 of 160 answerable; 29 of 40 declined (the model before the question bank: 132, 152, 110; 31).
   // Quoted was 113 before a sentence that refers back ("In these cases ...") was quoted with the one it follows.
-  { file: 'qa-staff.jsonl', floors: { top1: 0.831, top3: 0.956, quoted: 0.718, abstained: 0.725 } },
-  // 93, 101 and 73 of 110; 29 of 30 (before the question bank: 87, 98, 69; 29).
-  { file: 'qa-holdout.jsonl', floors: { top1: 0.845, top3: 0.918, quoted: 0.663, abstained: 0.966 } },
-  // 43, 55 and 34 of 60; 14 of 15 (before the question bank: 44, 48, 37; 11). Quoted was 33 before the same change.
-  { file: 'qa-blind.jsonl', floors: { top1: 0.716, top3: 0.916, quoted: 0.566, abstained: 0.933 } },
-  // 198, 234 and 157 of 250; 44 of 60 (the two-thread training of the same settings shipped before it: 196, 233,
-  // 156; 43. Before the question bank: 149, 190, 112; 48).
-  { file: 'qa-fresh.jsonl', floors: { top1: 0.792, top3: 0.936, quoted: 0.628, abstained: 0.733 } },
+  // Since 2026-11-25 (fourth) the sections are ordered by the hidden-layer re-ranker while whether to answer is still
+  // judged from a linear one (train.py --decline-ranker linear), adopted on the sets together under a rule written
+  // beforehand: 492 / 569 / 397; 119 against 485 / 565 / 395; 119. Per set it gains on four and loses on qa-fresh's
+  // right first (198 -> 195) and quoted (157 -> 151) and on qa-staff's top three (153 -> 152): those floors went down
+  // with it. Now 138, 152 and 120 of 160; 29 of 40 (before: 133, 153, 115; 29).
+  { file: 'qa-staff.jsonl', floors: { top1: 0.862, top3: 0.95, quoted: 0.75, abstained: 0.725 } },
+  // 93, 103 and 73 of 110; 29 of 30 (before: 93, 101, 73; 29. Before the question bank: 87, 98, 69; 29).
+  { file: 'qa-holdout.jsonl', floors: { top1: 0.845, top3: 0.936, quoted: 0.663, abstained: 0.966 } },
+  // 47, 57 and 36 of 60; 14 of 15 (before: 43, 55, 34; 14. Before the question bank: 44, 48, 37; 11).
+  { file: 'qa-blind.jsonl', floors: { top1: 0.783, top3: 0.95, quoted: 0.6, abstained: 0.933 } },
+  // 195, 235 and 151 of 250; 44 of 60 (before: 198, 234, 157; 44. The two-thread training shipped before that: 196,
+  // 233, 156; 43. Before the question bank: 149, 190, 112; 48).
+  { file: 'qa-fresh.jsonl', floors: { top1: 0.78, top3: 0.94, quoted: 0.604, abstained: 0.733 } },
 ];
 
 describe.each(OWN_SETS)('answer quality on questions in staff voice ($file)', ({ file, floors }) => {
@@ -106,7 +111,8 @@ describe.each(OWN_SETS)('answer quality on questions in staff voice ($file)', ({
 });
 
 /**
- * 18, 22 and 16 of 22 answerable, 3 of 3 declined (the 17-policy model: 18, 21, 16; the model before the question
- * bank: 17, 21, 16, 2 of 3; the lexical design before the model: all 22 and 3 of 3).
+ * 19, 22 and 17 of 22 answerable, 3 of 3 declined (before the hidden-layer re-ranker: 18, 22, 16; the 17-policy model:
+ * 18, 21, 16; the model before the question bank: 17, 21, 16, 2 of 3; the lexical design before the model: all 22
+ * and 3 of 3).
  */
-const SAMPLE_FLOORS = { top1: 0.818, top3: 1, quoted: 0.727, abstained: 1 };
+const SAMPLE_FLOORS = { top1: 0.863, top3: 1, quoted: 0.772, abstained: 1 };

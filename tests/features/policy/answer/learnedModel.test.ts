@@ -8,6 +8,7 @@ const record = JSON.parse(fs.readFileSync(path.join(DEFAULT_MODEL_DIR, 'training
   data: { corpus_sha256: string };
   probes: { text: string; question: number[]; policy: number[] }[];
   ranker_probes: { features: number[]; score: number }[];
+  decline_ranker_probes: { features: number[]; score: number }[];
   quote: { features: string[]; probes: { features: number[][]; scores: number[] }[] };
 };
 interface ShippedMeta {
@@ -44,6 +45,15 @@ describe('the shipped policy model', () => {
     const model = loadLearnedModel();
     expect(record.ranker_probes.length).toBeGreaterThanOrEqual(3);
     for (const probe of record.ranker_probes) expect(model.rankScore(probe.features)).toBeCloseTo(probe.score, 4);
+  });
+
+  it('when the decline classifier reads its own linear ranker (train.py --decline-ranker linear), then those candidates score here as in training, apart from the ordering ranker', () => {
+    const model = loadLearnedModel();
+    expect(model.declineRankScore).not.toBeNull();
+    expect(record.decline_ranker_probes.length).toBeGreaterThanOrEqual(3);
+    for (const probe of record.decline_ranker_probes) expect(model.declineRankScore!(probe.features)).toBeCloseTo(probe.score, 4);
+    // The two rankers differ: the ordering one has a hidden layer, so the decline side really reads the other.
+    expect(record.decline_ranker_probes.some((p) => Math.abs(model.rankScore(p.features) - p.score) > 0.01)).toBe(true);
   });
 
   it('when a model was trained with a hidden layer in its re-ranker (--ranker mlp), then its candidates score here as in training', () => {
