@@ -172,7 +172,8 @@ export function createLearnedRanker(model: LearnedModel, passages: readonly Pass
     // Whether to answer reads the scores of the ranker it was trained with: the re-ranker's, or training's separate
     // linear one (declineRankScore), in its own order; a section named by its heading comes first in both.
     const judged = model.declineRankScore ? features.map((x) => model.declineRankScore!(x)) : scores;
-    const judgedOrder = judged === scores ? order : [...named, ...judged.map((_, i) => i).sort((a, b) => judged[b] - judged[a]).filter((i) => !named.includes(i))];
+    const byJudged = judged === scores ? byScore : judged.map((_, i) => i).sort((a, b) => judged[b] - judged[a]);
+    const judgedOrder = [...named, ...byJudged.filter((i) => !named.includes(i))];
     const top = judgedOrder[0];
     const second = judgedOrder[1] ?? top;
     const topCoverage = Math.max(0, ...lexical.map((m) => m.coverage));
