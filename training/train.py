@@ -733,15 +733,15 @@ def decline_probability(d, x):
     return 1 / (1 + math.exp(-z))
 
 
-def evaluate(scored, policies, w_rank, decline, threshold, w_decline=None):
+def evaluate(scored, policies, w_rank, decline, threshold, w_decline):
     """Right section first / in the top three (answerable), declined (uncovered), as the product would do it: the
-    sections in w_rank's order, whether to answer from the decline classifier over w_decline's scores (w_rank's when
-    there is no separate decline ranker)."""
+    sections in w_rank's order, whether to answer from the decline classifier over w_decline's scores (w_rank itself
+    with --decline-ranker same)."""
     r = {'answerable': 0, 'top1': 0, 'top3': 0, 'uncovered': 0, 'declined': 0, 'answered_wrongly_declined': 0}
     for q, f in scored:
         s = f @ w_rank
         order = list(np.argsort(-s))
-        answered = decline_probability(decline, decline_features(q, f, s if w_decline is None else f @ w_decline)) >= threshold
+        answered = decline_probability(decline, decline_features(q, f, f @ w_decline)) >= threshold
         pt = policies[q['policy']]
         if q['section'] is None:
             r['uncovered'] += 1
@@ -760,13 +760,13 @@ def evaluate(scored, policies, w_rank, decline, threshold, w_decline=None):
 THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
 
 
-def answer_decisions(scored, policies, w_rank, decline, w_decline=None):
-    """Per question: the probability that the policy answers it, whether it is answerable, and whether the
-    re-ranker puts the right section first."""
+def answer_decisions(scored, policies, w_rank, decline, w_decline):
+    """Per question: the probability that the policy answers it (from w_decline's scores), whether it is answerable,
+    and whether the re-ranker (w_rank) puts the right section first."""
     out = []
     for q, f in scored:
         s = f @ w_rank
-        p = decline_probability(decline, decline_features(q, f, s if w_decline is None else f @ w_decline))
+        p = decline_probability(decline, decline_features(q, f, f @ w_decline))
         right = q['section'] is not None and int(np.argmax(s)) == policies[q['policy']].section_pos[q['section']]
         out.append((p, q['section'] is not None, right))
     return out
@@ -1088,15 +1088,15 @@ def main():
             train_s = [s for s in scored if fold_of[id(s[0])] != kind]
             test_s = [s for s in scored if fold_of[id(s[0])] == kind]
             w = fit_ranker(train_s, policies)
-            wd = fit_ranker_linear(train_s, policies) if args.decline_ranker == 'linear' else None
-            d = fit_decline(train_s, w if wd is None else wd)
+            wd = fit_ranker_linear(train_s, policies) if args.decline_ranker == 'linear' else w
+            d = fit_decline(train_s, wd)
             folds_out.append((kind, test_s, w, d, wd))
             decisions += answer_decisions(test_s, policies, w, d, wd)
             log(f'    left out {kind}, ranking only (no declining): model {ranking_top1(test_s, policies, w)}, dual encoder alone {ranking_top1(test_s, policies, unit(0))}, lexical alone {ranking_top1(test_s, policies, unit(5))}, soft match alone {ranking_top1(test_s, policies, unit(9))}')
 
     w_rank = fit_ranker(scored, policies)
-    w_decline = fit_ranker_linear(scored, policies) if args.decline_ranker == 'linear' else None
-    decline = fit_decline(scored, w_rank if w_decline is None else w_decline)
+    w_decline = fit_ranker_linear(scored, policies) if args.decline_ranker == 'linear' else w_rank
+    decline = fit_decline(scored, w_decline)
     quote_options = {w: quote_accuracy(scored, w) for w in (0.0, 0.1, 0.2, 0.3, 0.5, 1.0)}
     log('quote chosen right (out-of-fold similarities) by the earlier rule, similarity + w x lexical, by w: ' + ', '.join(f'{w}: {100 * a:.1f}%' for w, a in quote_options.items()))
     q_rows = quote_rows(scored, {p['id']: p for p in data['policies']})
@@ -1141,9 +1141,10 @@ def main():
                        'earlier_rule_accuracy_by_lexical_weight': quote_options, 'probes': quote_probes(q_rows, w_quote)}
     record['rewording'] = {'similarity': rewording, 'same_section_pairs_caught': caught}
     log(f'rewording similarity {rewording:.3f}: catches {100 * caught:.1f}% of pairs answered by the same section')
-    if w_decline is not None:
+    separate = w_decline is not w_rank
+    if separate:
         record['decline_ranker_probes'] = ranker_probes(scored, w_decline)
-    write_model(args.out, final, vocab, w_rank, decline, threshold, record, rewording, w_quote, bank, w_decline)
+    write_model(args.out, final, vocab, w_rank, decline, threshold, record, rewording, w_quote, bank, w_decline if separate else None)
     log(f'wrote {args.out} in {time.time() - t0:.0f} s')
 
 
