@@ -757,7 +757,7 @@ def evaluate(scored, policies, w_rank, decline, threshold, w_decline):
     return r
 
 
-THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
+THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
 
 
 def answer_decisions(scored, policies, w_rank, decline, w_decline):
