@@ -68,8 +68,9 @@ export function splitPassages(text: string): { text: string; leadIn: string | nu
     }
     parents.length = 0;
     const sentences = splitSentences(rawLine.trim());
-    // A line ending in a colon introduces the bullets that follow it.
-    const introduces = /[:\-]$/.test(rawLine.trim());
+    // A line ending in a colon introduces the bullets that follow it; so does one ending in ":-" or a semicolon
+    // ("... you must not;"), shapes Word documents keep, so a "must not" item is never quoted as if it were allowed.
+    const introduces = /[:;\-]$/.test(rawLine.trim());
     // A short lead-in of bullets ("Individuals should:", "Staff must not:", a heading written as one) says nothing
     // until a bullet completes it: it is read with each bullet, never quoted alone.
     const short = sentences.length === 1 && sentences[0].split(/\s+/).length <= SHORT_LEAD_IN_WORDS;

@@ -83,15 +83,21 @@ const OWN_SETS: { file: string; floors: { top1: number; top3: number; quoted: nu
   // judged from a linear one (train.py --decline-ranker linear), adopted on the sets together under a rule written
   // beforehand: 492 / 569 / 397; 119 against 485 / 565 / 395; 119. Per set it gains on four and loses on qa-fresh's
   // right first (198 -> 195) and quoted (157 -> 151) and on qa-staff's top three (153 -> 152): those floors went down
-  // with it. Now 138, 152 and 120 of 160; 29 of 40 (before: 133, 153, 115; 29).
-  { file: 'qa-staff.jsonl', floors: { top1: 0.862, top3: 0.95, quoted: 0.75, abstained: 0.725 } },
-  // 93, 103 and 73 of 110; 29 of 30 (before: 93, 101, 73; 29. Before the question bank: 87, 98, 69; 29).
-  { file: 'qa-holdout.jsonl', floors: { top1: 0.845, top3: 0.936, quoted: 0.663, abstained: 0.966 } },
-  // 47, 57 and 36 of 60; 14 of 15 (before: 43, 55, 34; 14. Before the question bank: 44, 48, 37; 11).
-  { file: 'qa-blind.jsonl', floors: { top1: 0.783, top3: 0.95, quoted: 0.6, abstained: 0.933 } },
-  // 195, 235 and 151 of 250; 44 of 60 (before: 198, 234, 157; 44. The two-thread training shipped before that: 196,
-  // 233, 156; 43. Before the question bank: 149, 190, 112; 48).
-  { file: 'qa-fresh.jsonl', floors: { top1: 0.78, top3: 0.94, quoted: 0.604, abstained: 0.733 } },
+  // with it. Then 138, 152 and 120 of 160; 29 of 40 (before: 133, 153, 115; 29).
+  // Since 2026-11-25 (sixth) a line ending in a semicolon ("... you must not;") introduces the bullets after it, which
+  // changed one corpus policy's export, so the model was retrained from nothing (same code and seeds): the sets together
+  // 494 / 565 / 397; 119 against 492 / 569 / 397; 119, within what a retrain moves by itself. Per set it moved by up to
+  // 6, both ways; the floors follow it down where it fell (qa-sample right first and quoted, qa-holdout quoted, qa-blind
+  // right first, qa-fresh top three and declined) and up where it rose. Now 139, 153 and 122 of 160; 29 of 40.
+  { file: 'qa-staff.jsonl', floors: { top1: 0.868, top3: 0.956, quoted: 0.762, abstained: 0.725 } },
+  // 95, 104 and 72 of 110; 30 of 30 (before the retrain: 93, 103, 73; 29. Before the question bank: 87, 98, 69; 29).
+  { file: 'qa-holdout.jsonl', floors: { top1: 0.863, top3: 0.945, quoted: 0.654, abstained: 1 } },
+  // 45, 57 and 36 of 60; 14 of 15 (before the retrain: 47, 57, 36; 14. Before that: 43, 55, 34; 14. Before the
+  // question bank: 44, 48, 37; 11).
+  { file: 'qa-blind.jsonl', floors: { top1: 0.75, top3: 0.95, quoted: 0.6, abstained: 0.933 } },
+  // 197, 229 and 151 of 250; 43 of 60 (before the retrain: 195, 235, 151; 44. Before that: 198, 234, 157; 44. The
+  // two-thread training shipped before that: 196, 233, 156; 43. Before the question bank: 149, 190, 112; 48).
+  { file: 'qa-fresh.jsonl', floors: { top1: 0.788, top3: 0.916, quoted: 0.604, abstained: 0.716 } },
 ];
 
 describe.each(OWN_SETS)('answer quality on questions in staff voice ($file)', ({ file, floors }) => {
@@ -111,8 +117,9 @@ describe.each(OWN_SETS)('answer quality on questions in staff voice ($file)', ({
 });
 
 /**
- * 19, 22 and 17 of 22 answerable, 3 of 3 declined (before the hidden-layer re-ranker: 18, 22, 16; the 17-policy model:
+ * 18, 22 and 16 of 22 answerable, 3 of 3 declined, since the retrain of 2026-11-25 (sixth; see OWN_SETS). Before it
+ * 19, 22 and 17 (before the hidden-layer re-ranker: 18, 22, 16; the 17-policy model:
  * 18, 21, 16; the model before the question bank: 17, 21, 16, 2 of 3; the lexical design before the model: all 22
  * and 3 of 3).
  */
-const SAMPLE_FLOORS = { top1: 0.863, top3: 1, quoted: 0.772, abstained: 1 };
+const SAMPLE_FLOORS = { top1: 0.818, top3: 1, quoted: 0.727, abstained: 1 };

@@ -27,6 +27,22 @@ describe('splitting a section into quotable passages', () => {
     ]);
   });
 
+  it('when a lead-in ends in a semicolon, then it introduces its bullets, so a "must not" item is never read as permission', () => {
+    const passages = splitPassages('If using social media in your private life, you must not;\n- use the school badge in your profile\n- name pupils');
+    expect(passages).toEqual([
+      { text: 'If using social media in your private life, you must not;', leadIn: null },
+      { text: 'use the school badge in your profile', leadIn: 'If using social media in your private life, you must not;' },
+      { text: 'name pupils', leadIn: 'If using social media in your private life, you must not;' },
+    ]);
+  });
+
+  it('when a line ending in a semicolon is followed by prose, then it introduces nothing', () => {
+    expect(splitPassages('Posts are checked weekly;\n\nComplaints go to the head.')).toEqual([
+      { text: 'Posts are checked weekly;', leadIn: null },
+      { text: 'Complaints go to the head.', leadIn: null },
+    ]);
+  });
+
   it('when a short line does not end in a colon, then it is a passage', () => {
     expect(splitPassages('Be kind online.').map((p) => p.text)).toEqual(['Be kind online.']);
   });
