@@ -96,7 +96,8 @@ function assignHeadingLevels(body: Block[]): Map<number, number> {
       if (b.number !== null) lastNumberedLevel = b.level;
       return;
     }
-    if (numberedDoc) { levels.set(i, lastNumberedLevel + 1); return; }
+    // An appendix after the numbered sections stands beside them, not inside the last one.
+    if (numberedDoc) { levels.set(i, /^(appendix|annex)\b/i.test(b.text) ? 1 : lastNumberedLevel + 1); return; }
     const prev = body[i - 1];
     const next = body[i + 1];
     if (prev?.kind === 'heading' && levels.has(i - 1)) { levels.set(i, levels.get(i - 1)! + 1); return; }
@@ -120,9 +121,10 @@ function renderParts(parts: Draft['parts']): string {
 }
 
 const META_KEYS: { key: keyof PolicyMetadata | 'adopted'; re: RegExp }[] = [
-  { key: 'nextReview', re: /^(next review( date)?|to be reviewed|review date|date of review|review due|review)\b/i },
+  { key: 'nextReview', re: /^((date of )?next review( date| due)?|to be reviewed|review date|date of review|review due|review)\b/i },
   { key: 'lastReviewed', re: /^(last review(ed)?|reviewed|date reviewed)\b/i },
-  { key: 'adopted', re: /^(adopted|approved( by [a-z ]+)?|date( approved)?)\b/i },
+  // "Date: March 2024" and "Date approved" are when it was adopted; "Date of next review" is not.
+  { key: 'adopted', re: /^(adopted|approved( by [a-z ]+)?|date( approved)?)\b(?!\s+of\s+(next\s+)?review)/i },
 ];
 
 /** Whether a table row states a version or a review date (a document-status or history row). */

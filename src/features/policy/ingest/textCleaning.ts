@@ -25,7 +25,7 @@ export function collapseSpaces(line: string): string {
 }
 
 const BULLET_RE = /^(\s*)(?:[-\u2022\u25aa\u25cf\u2013\u00b7o]|\d+[.)]|[a-z][.)]|\((?:[ivxlc]+|[a-z]|\d+)\))\s+/i;
-const DASH_BULLET_RE = /^(\s*)[-\u2022\u25aa\u25cf\u2013\u00b7]\s*/;
+const DASH_BULLET_RE = /^(\s*)[-\u2022\u25aa\u25a0\u25cf\u2013\u00b7]\s*/;
 
 /** Whether a raw line is a list item ("- x", "• x", "(iv) x", "a. x"). */
 export function isBulletLine(line: string): boolean {
@@ -54,7 +54,9 @@ export function displayTitle(title: string): string {
   const letters = title.replace(/[^A-Za-z]/g, '');
   if (letters.length < 3 || letters !== letters.toUpperCase()) return title;
   const lower = title.toLowerCase();
-  return lower.charAt(0).toUpperCase() + lower.slice(1);
+  // A part's or appendix's letter or roman numeral keeps its capital: "PART A: ..." -> "Part A: ...", not "Part a".
+  const labelled = lower.replace(/\b(part|section|appendix|annex)\s+([a-z]|[ivx]+)\b/g, (_m, word: string, label: string) => `${word} ${label.toUpperCase()}`);
+  return labelled.charAt(0).toUpperCase() + labelled.slice(1);
 }
 
 /** Whether the text is all upper case (ignoring non-letters), with enough letters to be a heading. */

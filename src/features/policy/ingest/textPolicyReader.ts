@@ -29,7 +29,7 @@ const TOC_HEADING_RE = /^(table of )?contents?:?$/i;
 const TOC_ENTRY_RE = /^(.*?\S)\s*(?:\.{2,}|\t)[\s.]*(\d{1,3})$/;
 const NUMBERED_RE = /^(\d{1,2}(?:\.\d{1,2})*)(\.?)\s+(\S.*)$/;
 /** A front-page fact on a line of its own: "Review: September 2027". */
-export const META_LINE_RE = /^(adopted|approved(?: by [a-z ]+)?|review(?:ed)?|next review(?: date)?|review date|last review(?:ed)?|date of review|version|to be reviewed)\s*:\s*(.{2,60})$/i;
+export const META_LINE_RE = /^(adopted|approved(?: by [a-z ]+)?|review(?:ed)?|(?:date of )?next review(?: date| due)?|review date|last review(?:ed)?|date of review|version|to be reviewed)\s*:\s*(.{2,60})$/i;
 /**
  * Marks a line the source itself styles as a heading (a Word heading style, a PDF heading font), followed by its
  * outline level as one digit. Readers of structured formats prefix it; plain text never contains it.
@@ -37,7 +37,8 @@ export const META_LINE_RE = /^(adopted|approved(?: by [a-z ]+)?|review(?:ed)?|ne
 export const STYLED_HEADING_MARK = '\uE000';
 const STYLED_RE = /^\uE000([1-9])/;
 
-const TERMINAL_RE = /[.!?:;]["')\]]*$|[.!?]\)$/;
+/** How a sentence or a lead-in ends: ":-" ends a lead-in ("... as follows:-"), not a word broken across lines. */
+const TERMINAL_RE = /[.!?:;]["')\]]*$|[.!?]\)$|:-$/;
 
 /** Reads a policy exported as plain text (as schools' PDFs and Word files come out of text extraction). */
 export function readTextPolicy(raw: string): TextReadResult {
@@ -78,7 +79,8 @@ function findRunningHeaders(lines: string[]): Set<string> {
   }
   const headers = new Set<string>();
   for (const [key, { n, afterBreak }] of counts) {
-    if (key.length > 120 || isBulletLine(key) || TOC_ENTRY_RE.test(key)) continue;
+    // A lead-in the document repeats ("Staff should:" before each role's list) is content, not page furniture.
+    if (key.length > 120 || isBulletLine(key) || TOC_ENTRY_RE.test(key) || /:-?$/.test(key)) continue;
     if (n >= 3 || (n === 2 && afterBreak === 2)) headers.add(key);
   }
   return headers;
@@ -146,7 +148,9 @@ function joinBrokenSentences(lines: Line[]): Line[] {
   for (const line of lines) {
     const prev = out[out.length - 1];
     const continues = prev && !prev.table && !line.table && !line.bullet && !prev.styled && !line.styled && !TERMINAL_RE.test(prev.text)
-      && (/^[a-z(]/.test(line.text) || (line.gap === 0 && !prev.bullet && prev.text.length >= 60 && !isAllCaps(line.text)));
+      && (/^[a-z(]/.test(line.text) || (line.gap === 0 && !prev.bullet && prev.text.length >= 60 && !isAllCaps(line.text)))
+      // An ALL-CAPS heading followed by its first lettered clause ("INTRODUCTION" / "(a) The school ...") is not one sentence.
+      && !(isAllCaps(prev.text) && /^\(/.test(line.text));
     if (continues) prev.text = `${prev.text} ${line.text}`;
     else out.push({ ...line });
   }
@@ -166,7 +170,8 @@ function classify(lines: Line[], toc: TocEntry[]): Classified[] {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (line.table) { blocks.push({ kind: 'table', cells: line.table }); continue; }
-    if (line.bullet) { blocks.push({ kind: 'bullet', text: line.text, depth: line.depth }); continue; }
+    if (line.bullet && !isBulletHeading(lines, i)) { blocks.push({ kind: 'bullet', text: line.text, depth: line.depth }); continue; }
+    if (line.bullet) { blocks.push({ kind: 'heading', text: line.text, number: null, level: null }); continue; }
     const num = numbered.get(i);
     if (num) {
       if (num.clause) {
@@ -206,7 +211,9 @@ function acceptNumberedHeadings(lines: Line[]): Map<number, NumberedHeading> {
     if (line.bullet || line.table) return;
     const m = NUMBERED_RE.exec(line.text);
     if (!m) return;
-    const parts = m[1].split('.').map(Number);
+    // "1.0 Introduction" (a council's HR numbering) is section 1, whose paragraphs are "1.1", "1.2"...
+    const dotZero = /^\d{1,2}\.0$/.test(m[1]);
+    const parts = (dotZero ? m[1].slice(0, -2) : m[1]).split('.').map(Number);
     const rest = m[3].trim();
     if (line.styled) {
       // A styled, numbered heading is a heading whatever its number; it sets the sequence typed numbers continue.
@@ -214,7 +221,7 @@ function acceptNumberedHeadings(lines: Line[]): Map<number, NumberedHeading> {
       accepted.set(i, { number: parts.join('.'), rest, clause: false });
       return;
     }
-    if (parts.length === 1 && m[2] !== '.' && !(isAllCaps(rest) || rest.length <= 60)) return;
+    if (parts.length === 1 && m[2] !== '.' && !dotZero && !(isAllCaps(rest) || rest.length <= 90)) return;
     if (!continuesSequence(last, parts)) return;
     const clause = rest.length > 90 || /[.:;,\-]$/.test(rest);
     if (parts.length === 1 && clause) return;
@@ -243,13 +250,35 @@ function continuesSequence(last: number[], next: number[]): boolean {
   return next[k - 1] === (last.length >= k ? last[k - 1] : 0) + 1;
 }
 
+/**
+ * Some PDFs come out of text extraction with a bullet mark before every heading ("- Overview", "• Use of images"). A
+ * marked line is such a heading when it stands alone: a short title, with no list around it (no lead-in before it, no
+ * list item straight before it), set apart by blank lines, and followed by prose.
+ */
+function isBulletHeading(lines: Line[], i: number): boolean {
+  const line = lines[i];
+  const prev = lines[i - 1];
+  const next = lines[i + 1];
+  if (line.depth > 0 || line.gap === 0 || !next || next.bullet || next.table || next.gap === 0) return false;
+  // After a list, only when that list's items end like sentences: a list of names ("- Facebook") goes on.
+  if (prev && (/[:\-]$/.test(prev.text) || (prev.bullet && !TERMINAL_RE.test(prev.text)))) return false;
+  const text = line.text;
+  if (!/^[A-Z]/.test(text) || text.length > 70 || text.split(/\s+/).length > 10 || /[.,;:!?]$/.test(text)) return false;
+  return /^[A-Z]/.test(next.text) && TERMINAL_RE.test(next.text);
+}
+
 function isUnnumberedHeading(line: Line, next: Line | undefined, prev: Block | undefined): boolean {
   const text = line.text;
   if (!next || next.table) return false;
   if (!/^[A-Z]/.test(text) || /^\d/.test(text) || /https?:|www\.|@/.test(text)) return false;
   // "Page 2 of 5" left by a careless conversion is page furniture, never a heading (ingest warns about it).
   if (/^page\s+\d{1,3}(\s+of\s+\d{1,3})?$/i.test(text)) return false;
+  // A form's blanks to fill in ("Name: ________") are not a heading.
+  if (/_{3,}/.test(text)) return false;
   if (isAllCaps(text) && text.length <= 100 && !/[.;,]$/.test(text)) return true;
+  // A section labelled by a letter and number ("A5 What you say about the Trust, your school and colleagues") is a
+  // heading however many words its title has.
+  if (/^[A-Z]\d{1,2}(?:\.\d{1,2})?\s+[A-Z]/.test(text) && text.length <= 100 && !/[.;,:!?]$/.test(text)) return true;
   if (text.length > 70 || text.split(/\s+/).length > 10) return false;
   if (/[.,;!?"']$/.test(text)) return false;
   // A lead-in ending in a colon is a heading only directly under another heading ("Appendix" / "Managing ...:").
