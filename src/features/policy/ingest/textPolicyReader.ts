@@ -267,14 +267,17 @@ function isBulletHeading(lines: Line[], i: number): boolean {
   return /^[A-Z]/.test(next.text) && TERMINAL_RE.test(next.text);
 }
 
+const CONTACT_LINE_RE = /^[^:]{2,60}:\s+(?:(?:mr|mrs|ms|miss|mx|dr)\.?\s|[^:]*\d{3}|\S+@\S+)/i;
+
 function isUnnumberedHeading(line: Line, next: Line | undefined, prev: Block | undefined): boolean {
   const text = line.text;
   if (!next || next.table) return false;
   if (!/^[A-Z]/.test(text) || /^\d/.test(text) || /https?:|www\.|@/.test(text)) return false;
   // "Page 2 of 5" left by a careless conversion is page furniture, never a heading (ingest warns about it).
   if (/^page\s+\d{1,3}(\s+of\s+\d{1,3})?$/i.test(text)) return false;
-  // A form's blanks to fill in ("Name: ________") are not a heading.
-  if (/_{3,}/.test(text)) return false;
+  // A form's blanks to fill in ("Name: ________") are not a heading, nor is a contact ("Designated Safeguarding Lead:
+  // Ms R. Okafor", "IT support: 01632 960123", "Data protection officer: dpo@school.example").
+  if (/_{3,}/.test(text) || CONTACT_LINE_RE.test(text)) return false;
   if (isAllCaps(text) && text.length <= 100 && !/[.;,]$/.test(text)) return true;
   // A section labelled by a letter and number ("A5 What you say about the Trust, your school and colleagues") is a
   // heading however many words its title has.

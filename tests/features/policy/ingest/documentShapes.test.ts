@@ -122,4 +122,14 @@ describe('reading the shapes real policy documents take', () => {
     ].join('\n'));
     expect(titles(doc)).toEqual(['1 Introduction', '2 Political Activity, Trade Union Activity and Use of School Systems', '3 Review']);
   });
+
+  it('when a contacts list gives a role and a name, number or address on each line, then those lines are text, not headings', () => {
+    const doc = parse([
+      'Staff Social Media Policy', '', '1 Introduction', '', PROSE, '', 'Key contacts', '',
+      'Designated Safeguarding Lead: Ms R. Okafor', 'Deputy DSL: Mr T. Bell', 'IT support: 01632 960123', 'Data protection officer: dpo@meadows.example',
+    ].join('\n'));
+    expect(titles(doc)).toEqual(['1 Introduction', 'Key contacts']);
+    expect(sectionText(doc, 'Key contacts')).toContain('Designated Safeguarding Lead: Ms R. Okafor');
+    expect(sectionText(doc, 'Key contacts')).toContain('dpo@meadows.example');
+  });
 });
