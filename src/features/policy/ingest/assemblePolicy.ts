@@ -96,8 +96,7 @@ function assignHeadingLevels(body: Block[]): Map<number, number> {
       if (b.number !== null) lastNumberedLevel = b.level;
       return;
     }
-    // An appendix after the numbered sections stands beside them, not inside the last one.
-    if (numberedDoc) { levels.set(i, /^(appendix|annex)\b/i.test(b.text) ? 1 : lastNumberedLevel + 1); return; }
+    if (numberedDoc) { levels.set(i, lastNumberedLevel + 1); return; }
     const prev = body[i - 1];
     const next = body[i + 1];
     if (prev?.kind === 'heading' && levels.has(i - 1)) { levels.set(i, levels.get(i - 1)! + 1); return; }

@@ -96,14 +96,6 @@ describe('reading the shapes real policy documents take', () => {
     expect(sectionText(doc, 'Summary')).toContain('In short:\n- keep accounts private;\n- never friend pupils.');
   });
 
-  it('when an appendix follows numbered sections, then it stands beside them, not inside the last one', () => {
-    const doc = parse(['Staff Social Media Policy', '', '1 Introduction', '', PROSE, '', '2 Review', '', 'The governors review this policy each year.', '',
-      'Appendix 1 Frequently asked questions', '', 'Q: Can I friend a parent? A: No, not on a personal account.'].join('\n'));
-    const appendix = doc.sections.find((s) => s.title.startsWith('Appendix'));
-    expect(appendix?.level).toBe(1);
-    expect(appendix?.parent).toBeNull();
-  });
-
   it('when a lead-in ends ":-" and a blank line comes before its "(i)" items, then the lead-in and the first item stay apart', () => {
     const doc = parse([
       'Model Policy on Social Media', '', '1 Purpose', '', PROSE, '', '2 Guidance', '', PROSE, '', 'Employees who use social networking sites are advised as follows:-', '',
