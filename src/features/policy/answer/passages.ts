@@ -99,8 +99,28 @@ function joinBrokenParagraphs(lines: string[]): string[] {
   return out;
 }
 
+/**
+ * A long quotation that ends without a full stop and is followed by the policy's own next sentence
+ * ('... both in and outside school" These principles apply ...'): the sentence ends at the closing quote. A short
+ * quoted name ('the "Prevent" Duty') is not a sentence.
+ */
+const QUOTATION_END = /(["\u201c])[^"\u201c\u201d]{40,}?[a-z0-9)]["\u201d](?=\s+[A-Z][a-z])/g;
+
 /** Splits a paragraph into sentences without breaking at "e.g." or "i.e.". */
 export function splitSentences(paragraph: string): string[] {
+  const pieces: string[] = [];
+  let from = 0;
+  for (const m of paragraph.matchAll(QUOTATION_END)) {
+    const end = (m.index ?? 0) + m[0].length;
+    pieces.push(paragraph.slice(from, end));
+    from = end;
+  }
+  if (from === 0) return splitPlainSentences(paragraph);
+  pieces.push(paragraph.slice(from));
+  return pieces.flatMap((p) => splitPlainSentences(p.trim())).filter((p) => p !== '');
+}
+
+function splitPlainSentences(paragraph: string): string[] {
   const parts: string[] = [];
   let start = 0;
   const re = /[.!?]["')]*\s+(?=["'(]?[A-Z0-9])/g;

@@ -46,4 +46,18 @@ describe('splitting a section into quotable passages', () => {
   it('when a short line does not end in a colon, then it is a passage', () => {
     expect(splitPassages('Be kind online.').map((p) => p.text)).toEqual(['Be kind online.']);
   });
+
+  it('when a long quotation ends without a full stop and the policy goes on in its own words, then its next sentence is a passage of its own', () => {
+    const text = 'The Code of Conduct states "All staff are expected to maintain high standards of conduct both in and outside school" These principles apply to messaging groups such as WhatsApp.';
+    expect(splitPassages(text).map((p) => p.text)).toEqual([
+      'The Code of Conduct states "All staff are expected to maintain high standards of conduct both in and outside school"',
+      'These principles apply to messaging groups such as WhatsApp.',
+    ]);
+  });
+
+  it('when a short quoted name sits inside a sentence, then the sentence is not split there', () => {
+    expect(splitPassages('Staff follow the "Prevent" Duty in school. They report concerns to the DSL.').map((p) => p.text))
+      .toEqual(['Staff follow the "Prevent" Duty in school.', 'They report concerns to the DSL.']);
+  });
 });
+
