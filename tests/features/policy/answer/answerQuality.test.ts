@@ -95,9 +95,10 @@ const OWN_SETS: { file: string; floors: { top1: number; top3: number; quoted: nu
   // 45, 57 and 36 of 60; 14 of 15 (before the retrain: 47, 57, 36; 14. Before that: 43, 55, 34; 14. Before the
   // question bank: 44, 48, 37; 11).
   { file: 'qa-blind.jsonl', floors: { top1: 0.75, top3: 0.95, quoted: 0.6, abstained: 0.933 } },
-  // 197, 229 and 151 of 250; 43 of 60 (before the retrain: 195, 235, 151; 44. Before that: 198, 234, 157; 44. The
-  // two-thread training shipped before that: 196, 233, 156; 43. Before the question bank: 149, 190, 112; 48).
-  { file: 'qa-fresh.jsonl', floors: { top1: 0.788, top3: 0.916, quoted: 0.604, abstained: 0.716 } },
+  // 197, 229 and 152 of 250; 43 of 60 (152 quoted since a long quotation ending without a full stop ends its sentence,
+  // 2026-11-25 seventh; before the retrain: 195, 235, 151; 44. Before that: 198, 234, 157; 44. The two-thread training
+  // shipped before that: 196, 233, 156; 43. Before the question bank: 149, 190, 112; 48).
+  { file: 'qa-fresh.jsonl', floors: { top1: 0.788, top3: 0.916, quoted: 0.608, abstained: 0.716 } },
 ];
 
 describe.each(OWN_SETS)('answer quality on questions in staff voice ($file)', ({ file, floors }) => {
