@@ -170,8 +170,10 @@ function classify(lines: Line[], toc: TocEntry[]): Classified[] {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (line.table) { blocks.push({ kind: 'table', cells: line.table }); continue; }
-    if (line.bullet && !isBulletHeading(lines, i)) { blocks.push({ kind: 'bullet', text: line.text, depth: line.depth }); continue; }
-    if (line.bullet) { blocks.push({ kind: 'heading', text: line.text, number: null, level: null }); continue; }
+    if (line.bullet) {
+      blocks.push(isBulletHeading(lines, i) ? { kind: 'heading', text: line.text, number: null, level: null } : { kind: 'bullet', text: line.text, depth: line.depth });
+      continue;
+    }
     const num = numbered.get(i);
     if (num) {
       if (num.clause) {
