@@ -115,9 +115,8 @@ export function splitSentences(paragraph: string): string[] {
     pieces.push(paragraph.slice(from, end));
     from = end;
   }
-  if (from === 0) return splitPlainSentences(paragraph);
   pieces.push(paragraph.slice(from));
-  return pieces.flatMap((p) => splitPlainSentences(p.trim())).filter((p) => p !== '');
+  return pieces.flatMap((p) => splitPlainSentences(p.trim()));
 }
 
 function splitPlainSentences(paragraph: string): string[] {
