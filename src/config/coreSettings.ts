@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { AppMode, Env, FragmentResult, readList, readPort, readPositiveNumber, readVar } from './settingsFragment';
+import { withoutTrailingSlashes } from '../shared/linearTrim';
 
 /** Longest wait for Azure OpenAI before the extractive answer is sent. */
 const MAX_OPENAI_TIMEOUT_MS = 60_000;
@@ -136,7 +137,8 @@ export function parseCoreSettings(env: Env): FragmentResult<CoreSettings> {
   }
 
   const websiteHost = readVar(env, 'WEBSITE_HOSTNAME');
-  const publicUrl = (readVar(env, 'PUBLIC_URL') ?? (websiteHost ? `https://${websiteHost}` : undefined))?.replace(/\/+$/, '');
+  const rawPublicUrl = readVar(env, 'PUBLIC_URL') ?? (websiteHost ? `https://${websiteHost}` : undefined);
+  const publicUrl = rawPublicUrl === undefined ? undefined : withoutTrailingSlashes(rawPublicUrl);
   if (publicUrl !== undefined && !isPublicUrl(publicUrl, mode)) {
     errors.push(`PUBLIC_URL must be the bot's https address with no path, such as https://policybot.azurewebsites.net (got "${publicUrl}")`);
   }

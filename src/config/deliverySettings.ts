@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { AppMode, Env, FragmentResult, readPositiveNumber, readVar } from './settingsFragment';
+import { withoutTrailingSlashes } from '../shared/linearTrim';
 
 /** How the app reads the directory and installs itself through Microsoft Graph. */
 export interface GraphSettings {
@@ -50,7 +51,7 @@ export const DEFAULT_ROSTER_FILE = path.join('samples', 'roster.csv');
 export function parseDeliverySettings(env: Env, mode: AppMode): FragmentResult<DeliverySettings> {
   const errors: string[] = [];
 
-  const baseUrl = (readVar(env, 'GRAPH_BASE_URL') ?? 'https://graph.microsoft.com').replace(/\/+$/, '').replace(/\/v1\.0$/, '');
+  const baseUrl = withoutTrailingSlashes(readVar(env, 'GRAPH_BASE_URL') ?? 'https://graph.microsoft.com').replace(/\/v1\.0$/, '');
   if (!/^https:\/\//.test(baseUrl)) errors.push(`GRAPH_BASE_URL must be an https URL (got "${baseUrl}")`);
   const useManagedIdentity = parseBoolean(env, 'GRAPH_USE_MANAGED_IDENTITY', errors);
   const tenantId = readVar(env, 'GRAPH_TENANT_ID');

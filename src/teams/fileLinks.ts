@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { finished, pipeline } from 'node:stream/promises';
 import restify from 'restify';
 import { RouteInstaller } from './server';
+import { withoutTrailingSlashes } from '../shared/linearTrim';
 
 /** A file offered for download: where to fetch it and until when. */
 export interface OfferedFile {
@@ -72,7 +73,7 @@ export function createFileLinks(options: FileLinksOptions = {}): FileLinks {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'policy-bot-files-'));
   fs.chmodSync(dir, 0o700);
   const files = new Map<string, Meta>();
-  let baseUrl = options.baseUrl?.replace(/\/+$/, '');
+  let baseUrl = options.baseUrl === undefined ? undefined : withoutTrailingSlashes(options.baseUrl);
   const sweeper = setInterval(() => links.sweep(), 60_000);
   sweeper.unref();
 
@@ -133,7 +134,7 @@ export function createFileLinks(options: FileLinksOptions = {}): FileLinks {
     },
 
     setBaseUrl(url) {
-      baseUrl = url.replace(/\/+$/, '');
+      baseUrl = withoutTrailingSlashes(url);
     },
 
     route(server: restify.Server) {

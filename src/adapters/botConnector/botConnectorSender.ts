@@ -1,6 +1,7 @@
 import { ClientSecretCredential, ManagedIdentityCredential, TokenCredential } from '@azure/identity';
 import { ActivitySender, ActivityUpdater, ConversationTarget, SendResult } from '../../features/acknowledgement/sending/sendingPorts';
 import { parseRetryAfter } from '../../features/acknowledgement/sending/retryPolicy';
+import { withoutTrailingSlashes } from '../../shared/linearTrim';
 
 /** Gives the bearer token for Bot Connector calls; undefined sends none (local mode against the Playground). */
 export type ConnectorTokenProvider = () => Promise<string | undefined>;
@@ -45,7 +46,7 @@ export function createBotConnectorSender(options: BotConnectorSenderOptions = {}
   const timeoutMs = options.timeoutMs ?? 30_000;
   return {
     async send(target: ConversationTarget, activity: Record<string, unknown>): Promise<SendResult> {
-      const base = target.serviceUrl.replace(/\/+$/, '');
+      const base = withoutTrailingSlashes(target.serviceUrl);
       const conversation = encodeURIComponent(target.conversationId);
       const url = target.replyToId
         ? `${base}/v3/conversations/${conversation}/activities/${encodeURIComponent(target.replyToId)}`
@@ -89,7 +90,7 @@ export function createBotConnectorUpdater(options: BotConnectorSenderOptions = {
   const timeoutMs = options.timeoutMs ?? 30_000;
   return {
     async update(target, activityId, activity) {
-      const base = target.serviceUrl.replace(/\/+$/, '');
+      const base = withoutTrailingSlashes(target.serviceUrl);
       const url = `${base}/v3/conversations/${encodeURIComponent(target.conversationId)}/activities/${encodeURIComponent(activityId)}`;
       const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
       const token = options.getToken ? await options.getToken() : undefined;

@@ -7,6 +7,7 @@ import {
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import { GraphSettings } from '../../config/deliverySettings';
 import { parseRetryAfter } from '../../features/acknowledgement/sending/retryPolicy';
+import { withoutTrailingSlashes } from '../../shared/linearTrim';
 
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
@@ -39,7 +40,7 @@ export function createGraphCredential(settings: GraphSettings): TokenCredential 
  * Graph hosts and the configured host), follows redirects and retries 429/503/504 honouring Retry-After.
  */
 export function createGraphClient(options: GraphClientOptions): Client {
-  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const baseUrl = withoutTrailingSlashes(options.baseUrl);
   const host = new URL(baseUrl).hostname;
   const authProvider = new TokenCredentialAuthenticationProvider(options.credential, { scopes: [GRAPH_SCOPE] });
   const auth = new AuthenticationHandler(authProvider);

@@ -2,6 +2,7 @@ import { Client } from '@microsoft/microsoft-graph-client';
 import { AppInstaller, DeliveryError, PersonalChat } from '../../features/acknowledgement/sending/sendingPorts';
 import { RateLimiter } from '../../features/acknowledgement/sending/rateLimiter';
 import { graphStatus, toDeliveryError } from './graphErrors';
+import { withoutTrailingSlashes } from '../../shared/linearTrim';
 
 /** Options of the Graph app installer. */
 export interface GraphAppInstallerOptions {
@@ -21,7 +22,7 @@ export interface GraphAppInstallerOptions {
  * `.../installedApps/{installationId}/chat`. Each call draws from the 30/s installedApps budget.
  */
 export function createGraphAppInstaller(client: Client, options: GraphAppInstallerOptions): AppInstaller {
-  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const baseUrl = withoutTrailingSlashes(options.baseUrl);
   let catalogId: Promise<string> | undefined = options.catalogId ? Promise.resolve(options.catalogId) : undefined;
 
   const call = async <T>(fn: () => Promise<T>): Promise<T> => {

@@ -31,7 +31,7 @@ export function isOwnerCommand(text: string | undefined): boolean {
  */
 export function parseOwnerCommand(text: string): OwnerCommand {
   const words = stripMentions(text).trim().replace(/\s+/g, ' ');
-  const m = /^campaign\b\s*(\S*)\s*(.*)$/i.exec(words);
+  const m = /^campaign\b\s*(\S*)\s*([^]*)$/i.exec(words);
   if (!m) throw bad(`Campaign commands start with "campaign".`);
   const verb = m[1].toLowerCase();
   const rest = m[2].trim();
@@ -70,7 +70,7 @@ function parseStart(rest: string): OwnerCommand {
   if (audienceText === '' || /^all( staff)?$/i.test(audienceText)) {
     return { kind: 'start', audience: { kind: 'all' }, ...(dueDate ? { dueDate } : {}) };
   }
-  const a = /^(departments?|schools?)\s+(.+)$/i.exec(audienceText);
+  const a = /^(departments?|schools?)\s([^]+)$/i.exec(audienceText);
   if (!a) throw bad(`"${audienceText.slice(0, 40)}" is not an audience: say all, department <names> or school <names>.`);
   const values = a[2].split(',').map((v) => v.trim()).filter((v) => v.length > 0);
   if (values.length === 0 || values.some((v) => v.length > 100)) throw bad('Name at least one department or school.');

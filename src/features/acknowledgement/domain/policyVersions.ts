@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { PolicyDocument } from '../../policy';
 import { AcknowledgementStore } from './acknowledgementStore';
 import { PolicyVersion } from './acknowledgementTypes';
+import { trimEndMatching } from '../../../shared/linearTrim';
 
 const MONTHS = /\b(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b/g;
 
@@ -47,7 +48,7 @@ export function drawKeyPoints(doc: PolicyDocument, max = 5): string[] {
       const text = raw.replace(/^-\s+/, '').replace(LIST_MARKER, '').replace(/\s+/g, ' ').trim();
       if (text.length < MIN_POINT || text.length > MAX_POINT || !MODAL.test(text)) continue;
       // Placeholders and cross-references make poor key points.
-      if (/\[[^\]]*\]|\bsee (section|appendix|paragraph)\b|\.\.\.|…/i.test(text)) continue;
+      if (/\[[^\][]*\]|\bsee (section|appendix|paragraph)\b|\.\.\.|…/i.test(text)) continue;
       if (!/^[A-Z"'(]/.test(text) || BACKGROUND.test(text)) continue;
       const score = WEIGHTS.reduce((sum, [re, w]) => sum + (re.test(text) ? w : 0), 0);
       candidates.push({ text: finishSentence(text), score, top: topOf.get(section.ordinal) ?? section.ordinal, order });
@@ -74,7 +75,7 @@ function splitSentences(text: string): string[] {
 }
 
 function finishSentence(text: string): string {
-  const trimmed = text.replace(/[;:,\s]+$/, '');
+  const trimmed = trimEndMatching(text, /[;:,\s]/);
   return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 

@@ -1,6 +1,7 @@
 import { Answer, AnswerMatch } from './answerQuestion';
 import { formatCitationLabel } from '../policyDocument';
 import { analyze, isFramingWord } from './textAnalysis';
+import { trimEndMatching, trimStartMatching } from '../../../shared/linearTrim';
 
 /**
  * Optional phrasing of an answer by a language model, grounded only in the sections the extractive answer
@@ -76,7 +77,17 @@ export const MAX_UNSUPPORTED_SHARE = 0.2;
  * Markup a phrasing may not carry: links, URLs, HTML and Adaptive Card markdown. The card renders TextBlock
  * markdown, and a question in a group chat must not be able to make the bot post a link "phrased from the policy".
  */
-const MARKUP = /\]\(|https?:|www\.|<[a-z/!]|\[[^\]]*\]|\*\*|__|^\s*[-*+#>]|`/im;
+const MARKUP = /\]\(|https?:|www\.|<[a-z/!]|\[[^\][]*\]|\*\*|__|^[ \t]*[-*+#>]|`/im;
+/** Punctuation and spaces at the ends of a quoted fragment, which do not count towards matching the policy. */
+const QUOTE_EDGE = /[\s"'.,;:!?()-]/;
+
+/** A reply wrapped in a Markdown code fence (```json ... ```), without the fence; any other reply as it is. */
+function withoutCodeFence(raw: string): string {
+  if (raw.length < 6 || !raw.startsWith('```') || !raw.endsWith('```')) return raw;
+  const inner = raw.slice(3, -3);
+  return (/^json/i.test(inner) ? inner.slice(4) : inner).trim();
+}
+
 /** Most section text sent per section; the check is against exactly what was sent. */
 export const MAX_SECTION_CHARS = 6000;
 
@@ -116,7 +127,7 @@ export function checkGrounding(reply: string, sections: readonly RetrievedSectio
   if (raw === '') return { ok: false, reason: 'EMPTY' };
   if (raw.length > MAX_REPLY_CHARS) return { ok: false, reason: 'TOO_LONG' };
   // Some deployments wrap JSON in a Markdown code fence even when asked not to; that alone is not a reason to refuse.
-  const json = raw.replace(/^```(?:json)?\s*([\s\S]*?)\s*```$/i, '$1');
+  const json = withoutCodeFence(raw);
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);
@@ -184,7 +195,7 @@ function normaliseSection(text: string): string {
 function quoteFragments(quote: string): string[] {
   return normalise(quote)
     .split(/\.{3,}/)
-    .map((f) => f.replace(/^[\s"'.,;:!?()-]+|[\s"'.,;:!?()-]+$/g, ''))
+    .map((f) => trimStartMatching(trimEndMatching(f, QUOTE_EDGE), QUOTE_EDGE))
     .filter((f) => f !== '');
 }
 
