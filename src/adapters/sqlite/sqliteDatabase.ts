@@ -11,9 +11,13 @@ export interface Migration {
   sql: string;
 }
 
-/** Opens (creating if needed) the embedded database in WAL mode with sane durability settings. */
+/**
+ * Opens (creating if needed) the embedded database in WAL mode with sane durability settings. The file holds
+ * safeguarding records: it is created readable by this user only (0600, in a folder created 0700), and an existing
+ * file readable by others is narrowed to 0600. SQLite gives its -wal and -shm files the database file's mode.
+ */
 export function openSqliteDatabase(filePath: string): SqliteDatabase {
-  if (filePath !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(filePath)), { recursive: true });
+  if (filePath !== ':memory:') prepareOwnerOnlyFile(filePath);
   const db = new Database(filePath);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -41,5 +45,18 @@ export function migrate(db: SqliteDatabase, component: string, migrations: reado
       db.exec(m.sql);
       record.run(component, m.version, new Date().toISOString());
     })();
+  }
+}
+
+/** Creates the database's folder (0700) and file (0600) before SQLite does, or narrows an existing file to 0600. */
+function prepareOwnerOnlyFile(filePath: string): void {
+  const resolved = path.resolve(filePath);
+  fs.mkdirSync(path.dirname(resolved), { recursive: true, mode: 0o700 });
+  fs.closeSync(fs.openSync(resolved, 'a', 0o600));
+  // Windows has no POSIX modes; elsewhere a file made before this rule (0644) is narrowed.
+  if (process.platform !== 'win32') {
+    for (const file of [resolved, `${resolved}-wal`, `${resolved}-shm`]) {
+      if (fs.existsSync(file) && (fs.statSync(file).mode & 0o077) !== 0) fs.chmodSync(file, 0o600);
+    }
   }
 }
