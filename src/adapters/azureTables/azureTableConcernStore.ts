@@ -4,6 +4,7 @@ import {
   ConcernCase, ConcernEvent, ConcernEventType, ConcernKind, ConcernOrigin, ConcernReport, ConcernReporter,
   NewConcernEvent, deriveConcernCase,
 } from '../../features/concerns/domain/concernTypes';
+import { ConcernReferenceDraw, createConcernReference } from '../../features/concerns/domain/concernReference';
 import { FieldCipher } from '../fieldEncryption';
 import { createConcernSealing } from '../concernSealing';
 import {
@@ -15,10 +16,12 @@ import {
  *
  * - one table (`<prefix>Concerns`), one partition (`concerns`): a school files tens of reports a year, far inside
  *   a partition's limits, and a transaction can only span one partition;
- * - `counters`: the last concern id, event seq and outbox id, and the last reference number of each prefix and
- *   year. Every write updates it under its etag in the same transaction as the entities it numbers, so two
- *   instances never hand out one number, and a write that lost the race is retried with fresh numbers;
- * - `concern|<id>` (the report) and `ref|<REFERENCE>` (its reference, unique): created, never updated;
+ * - `counters`: the last concern id, event seq and outbox id (and, from before references were random, the last
+ *   reference number of each prefix and year, no longer written). Every write updates it under its etag in the
+ *   same transaction as the entities it numbers, so two instances never hand out one number, and a write that lost
+ *   the race is retried with fresh numbers;
+ * - `concern|<id>` (the report) and `ref|<REFERENCE>` (its reference, drawn at random, unique): created, never
+ *   updated. A drawn reference already taken fails the transaction (409) and the write is retried with a new draw;
  * - `event|<concern id or "audit">|<seq>`: created, never updated; a chronology is one range read;
  * - `outbox|<id>`: the one kind of entity that changes. A claim is a write under the etag dueOutbox read, so of two
  *   instances claiming one entry exactly one succeeds.
@@ -32,6 +35,8 @@ export interface AzureTableConcernStoreOptions extends AzureTableConnection {
   workerId: string;
   /** How long another instance's claim holds before the entry is due for anyone (default 10 minutes). */
   claimLeaseMs?: number;
+  /** Draws a reference (default createConcernReference: random); a test passes one that repeats to see it redrawn. */
+  newReference?: ConcernReferenceDraw;
 }
 
 /** The partition every concern entity lives in. */
@@ -50,7 +55,10 @@ export const concernKeys = {
   counters: COUNTERS,
 };
 
-/** The counter of one reference prefix and year, as a property name (prefixes are letters; hex keeps any safe). */
+/**
+ * The counter of one prefix and year's sequential references, as a property name (prefixes are letters; hex keeps
+ * any safe). References are random now; the counter is kept for the copy from SQLite of the references before.
+ */
 export const referenceCounterName = (prefix: string, year: number): string => `ref_${Buffer.from(prefix, 'utf8').toString('hex')}_${year}`;
 
 type Props = Record<string, unknown>;
@@ -117,9 +125,10 @@ export async function createAzureTableConcernStore(options: AzureTableConcernSto
 
 /** The store over an open table client. */
 export function createAzureTableConcernStoreOn(
-  client: TableClient, options: Pick<AzureTableConcernStoreOptions, 'cipher' | 'workerId' | 'claimLeaseMs'>,
+  client: TableClient, options: Pick<AzureTableConcernStoreOptions, 'cipher' | 'workerId' | 'claimLeaseMs' | 'newReference'>,
 ): ConcernStore {
   const { cipher, workerId } = options;
+  const newReference: ConcernReferenceDraw = options.newReference ?? ((prefix, year) => createConcernReference(prefix, year));
   const leaseMs = options.claimLeaseMs ?? 10 * 60_000;
   const { seal, open, sealEvent, openEvent } = createConcernSealing(cipher);
 
@@ -140,7 +149,8 @@ export function createAzureTableConcernStoreOn(
         return result;
       } catch (err) {
         const status = httpStatusOf(err);
-        // 412: another instance moved the counters first; 409: it created them first. Anything else is real.
+        // 412: another instance moved the counters first; 409: it created them first, or the drawn reference is
+        // taken (build draws again). Anything else is real.
         if ((status !== 412 && status !== 409) || attempt >= TRIES) throw err;
         await backoff(attempt);
       }
@@ -226,7 +236,6 @@ export function createAzureTableConcernStoreOn(
   return {
     async createConcern(input, tasks) {
       const year = new Date(input.submittedAt).getUTCFullYear();
-      const counterName = referenceCounterName(input.referencePrefix, year);
       const submitted: NewConcernEvent = {
         type: 'submitted', at: input.submittedAt, actorId: input.reporter.aadObjectId, actorName: input.reporter.name,
         data: {
@@ -236,8 +245,8 @@ export function createAzureTableConcernStoreOn(
       };
       const stored = await numbered((c) => {
         const id = (c.lastId ?? 0) + 1;
-        const number = (typeof c[counterName] === 'number' ? (c[counterName] as number) : 0) + 1;
-        const reference = `${input.referencePrefix}-${year}-${String(number).padStart(4, '0')}`;
+        // Unique because `ref|<REFERENCE>` is created in the same transaction: a taken one fails it, and this runs again.
+        const reference = newReference(input.referencePrefix, year);
         const d = input.draft.details;
         const sealed: SealedConcern = {
           id, reference, kind: input.draft.kind, immediateDanger: input.draft.immediateDanger, aboutHeadteacher: input.draft.aboutHeadteacher,
@@ -260,7 +269,7 @@ export function createAzureTableConcernStoreOn(
           ...taskEntities(id, tasks, lastOutbox, input.submittedAt).map((t): TransactionAction => ['create', t]),
         ];
         return {
-          counters: { lastId: id, [counterName]: number, lastSeq: lastSeq + 1, lastOutbox: lastOutbox + tasks.length },
+          counters: { lastId: id, lastSeq: lastSeq + 1, lastOutbox: lastOutbox + tasks.length },
           actions, result: actions[0][1] as Props,
         };
       });

@@ -2,9 +2,10 @@ import {
   ConcernStore, NewConcern, OutboxEntry, OutboxTask,
 } from '../../features/concerns/domain/concernPorts';
 import {
-  ConcernCase, ConcernEvent, ConcernEventType, ConcernKind, ConcernOrigin, ConcernReport, ConcernReporter,
+  ConcernCase, ConcernError, ConcernEvent, ConcernEventType, ConcernKind, ConcernOrigin, ConcernReport, ConcernReporter,
   NewConcernEvent, deriveConcernCase,
 } from '../../features/concerns/domain/concernTypes';
+import { ConcernReferenceDraw, createConcernReference } from '../../features/concerns/domain/concernReference';
 import { FieldCipher } from '../fieldEncryption';
 import { createConcernSealing } from '../concernSealing';
 import { Migration, SqliteDatabase, migrate } from './sqliteDatabase';
@@ -115,14 +116,26 @@ interface OutboxRow {
   next_attempt_at: string;
 }
 
-/** Creates the embedded concern store; report fields and event data are sealed with the field cipher. */
-export function createSqliteConcernStore(db: SqliteDatabase, cipher: FieldCipher): ConcernStore {
+/** Test seams of the concern stores. */
+export interface ConcernStoreOptions {
+  /** Draws a reference (default createConcernReference: random); a test passes one that repeats to see it redrawn. */
+  newReference?: ConcernReferenceDraw;
+}
+
+/** Draws before giving up on finding an unused reference: with 30 bits, even one clash is a rarity. */
+export const REFERENCE_DRAWS = 20;
+
+/**
+ * Creates the embedded concern store; report fields and event data are sealed with the field cipher. References
+ * are drawn at random and checked unused inside the write transaction; concern_reference_counters stays as the
+ * record of the sequential references stored before (storage copy reads it), and is no longer written.
+ */
+export function createSqliteConcernStore(db: SqliteDatabase, cipher: FieldCipher, options: ConcernStoreOptions = {}): ConcernStore {
   migrate(db, 'concerns', MIGRATIONS);
+  const newReference: ConcernReferenceDraw = options.newReference ?? ((prefix, year) => createConcernReference(prefix, year));
 
   const { seal, open, sealEvent, openEvent } = createConcernSealing(cipher);
 
-  const bumpCounter = db.prepare(`INSERT INTO concern_reference_counters (prefix, year, last) VALUES (?, ?, 1)
-    ON CONFLICT (prefix, year) DO UPDATE SET last = last + 1 RETURNING last`);
   const insertConcern = db.prepare(`INSERT INTO concerns (reference, kind, immediate_danger, about_headteacher,
     submitted_at, origin, reporter_enc, what_happened_enc, when_happened_enc, where_enc, link_enc, people_involved_enc,
     evidence_enc, attached_message_enc) VALUES (@reference, @kind, @immediateDanger, @aboutHeadteacher, @submittedAt,
@@ -198,10 +211,18 @@ export function createSqliteConcernStore(db: SqliteDatabase, cipher: FieldCipher
     attempts: row.attempts, createdAt: row.created_at, nextAttemptAt: row.next_attempt_at,
   });
 
+  /** A drawn reference no report has (in any case); runs inside the write transaction, so no one takes it meanwhile. */
+  const unusedReference = (prefix: string, year: number): string => {
+    for (let i = 0; i < REFERENCE_DRAWS; i++) {
+      const reference = newReference(prefix, year);
+      if (!selectByReference.get(reference)) return reference;
+    }
+    throw new ConcernError('CONCERN_REFERENCE_EXHAUSTED', `no unused reference after ${REFERENCE_DRAWS} draws`);
+  };
+
   const create = db.transaction((input: NewConcern, tasks: OutboxTask[]): ConcernReport => {
     const year = new Date(input.submittedAt).getUTCFullYear();
-    const { last } = bumpCounter.get(input.referencePrefix, year) as { last: number };
-    const reference = `${input.referencePrefix}-${year}-${String(last).padStart(4, '0')}`;
+    const reference = unusedReference(input.referencePrefix, year);
     const d = input.draft.details;
     const info = insertConcern.run({
       reference,
@@ -245,7 +266,7 @@ export function createSqliteConcernStore(db: SqliteDatabase, cipher: FieldCipher
 
   return {
     async createConcern(input, tasks) {
-      // IMMEDIATE takes the write lock before reading the counter, so two processes never get the same number.
+      // IMMEDIATE takes the write lock before checking the reference is unused, so two processes never store one twice.
       return create.immediate(input, tasks);
     },
     async getCase(reference) {

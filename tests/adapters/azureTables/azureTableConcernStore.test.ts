@@ -5,6 +5,7 @@ import { CONCERN_PARTITION, createAzureTableConcernStore, concernKeys } from '..
 import { createConcernOutbox } from '../../../src/features/concerns/domain/concernOutbox';
 import { validateConcernForm } from '../../../src/features/concerns/domain/concernValidation';
 import { ConcernStore, NewConcern } from '../../../src/features/concerns/domain/concernPorts';
+import { ConcernReferenceDraw } from '../../../src/features/concerns/domain/concernReference';
 import { AzuriteTables, startAzuriteTables } from '../../support/azuriteServer';
 import { describeConcernStoreContract } from '../../support/contracts/concernStoreContract';
 import {
@@ -18,8 +19,8 @@ afterAll(async () => { await azurite?.stop(); });
 /** One key for the whole file: instances sharing a table share the school's key. */
 const KEY = testKey();
 const freshPrefix = () => `c${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-const open = (tablePrefix: string, workerId: string, key = KEY) => createAzureTableConcernStore({
-  connectionString: azurite.connectionString, allowInsecureConnection: true, tablePrefix, cipher: createFieldCipher(key), workerId,
+const open = (tablePrefix: string, workerId: string, key = KEY, options: { newReference?: ConcernReferenceDraw } = {}) => createAzureTableConcernStore({
+  connectionString: azurite.connectionString, allowInsecureConnection: true, tablePrefix, cipher: createFieldCipher(key), workerId, ...options,
 });
 const table = (tablePrefix: string) => TableClient.fromConnectionString(azurite.connectionString, `${tablePrefix}Concerns`, { allowInsecureConnection: true });
 
@@ -30,7 +31,7 @@ function newConcern(submittedAt = '2026-03-02T09:00:00.000Z'): NewConcern {
 }
 
 // Each test gets its own table through a fresh prefix, so tests never see each other's rows.
-describeConcernStoreContract('Azure Table (Azurite)', () => open(freshPrefix(), 'instance-a'), async () => {
+describeConcernStoreContract('Azure Table (Azurite)', (options) => open(freshPrefix(), 'instance-a', KEY, options), async () => {
   const prefix = freshPrefix();
   return [await open(prefix, 'instance-a'), await open(prefix, 'instance-b')];
 });
@@ -61,9 +62,10 @@ describe('Azure Table concern store', () => {
     const stored = await client.getEntity(CONCERN_PARTITION, concernKeys.concern(report.id));
     await expect(client.createEntity({ ...stored, partitionKey: CONCERN_PARTITION, rowKey: concernKeys.concern(report.id) }))
       .rejects.toMatchObject({ statusCode: 409 });
-    // A report written from a lost race never replaces the one that won: the next one gets the next number.
+    // A report written from a lost race never replaces the one that won: the next one gets its own reference.
     const next = await store.createConcern(newConcern('2026-03-02T10:00:00.000Z'), []);
-    expect(next.reference).toBe('SG-2026-0002');
+    expect(next.reference).not.toBe(report.reference);
+    expect(next.id).toBe(report.id + 1);
     expect((await store.getCase(report.reference))?.report).toEqual(report);
   });
 

@@ -36,12 +36,12 @@ describe('createSqliteConcernStore', () => {
     draft: draft(), reporter: REPORTER, origin: ORIGIN, submittedAt, referencePrefix: 'SG',
   });
 
-  test('when reports are stored, then each gets the next reference for its year, unique and zero-padded', async () => {
-    const store = createSqliteConcernStore(open(), createFieldCipher(testKey()));
-    const refs = [];
-    for (let i = 0; i < 3; i++) refs.push((await store.createConcern(newConcern(), [])).reference);
-    refs.push((await store.createConcern(newConcern('2027-01-01T00:00:01.000Z'), [])).reference);
-    expect(refs).toEqual(['SG-2026-0001', 'SG-2026-0002', 'SG-2026-0003', 'SG-2027-0001']);
+  test('when a reference cannot be drawn unused, then the report is refused with a coded error and nothing is stored', async () => {
+    const db = open();
+    const store = createSqliteConcernStore(db, createFieldCipher(testKey()), { newReference: () => 'SG-2026-7KQ4MX' });
+    await store.createConcern(newConcern(), []);
+    await expect(store.createConcern(newConcern(), [])).rejects.toMatchObject({ code: 'CONCERN_REFERENCE_EXHAUSTED' });
+    expect((db.prepare('SELECT COUNT(*) AS n FROM concerns').get() as { n: number }).n).toBe(1);
   });
 
   test('when two stores share one database file, then references never collide', async () => {
@@ -119,7 +119,7 @@ describe('createSqliteConcernStore', () => {
 
 const shared = sharedSqliteFiles();
 afterAll(() => shared.cleanUp());
-describeConcernStoreContract('SQLite', () => createSqliteConcernStore(openSqliteDatabase(':memory:'), createFieldCipher(testKey())), async () => {
+describeConcernStoreContract('SQLite', (options) => createSqliteConcernStore(openSqliteDatabase(':memory:'), createFieldCipher(testKey()), options), async () => {
   const [a, b] = shared.openTwo();
   const key = testKey();
   return [createSqliteConcernStore(a, createFieldCipher(key)), createSqliteConcernStore(b, createFieldCipher(key))];

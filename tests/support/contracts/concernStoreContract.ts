@@ -1,4 +1,5 @@
 import { ConcernStore, NewConcern } from '../../../src/features/concerns/domain/concernPorts';
+import { ConcernReferenceDraw } from '../../../src/features/concerns/domain/concernReference';
 import { ConcernDraft } from '../../../src/features/concerns/domain/concernTypes';
 import { validateConcernForm } from '../../../src/features/concerns/domain/concernValidation';
 import { formFor, ORIGIN, REPORTER, SECRET_TEXT } from '../../features/concerns/domain/concernFakes';
@@ -9,6 +10,9 @@ function draft(kind = 'childSafety'): ConcernDraft {
   return r.draft;
 }
 
+/** A new reference: the prefix, the year, six characters of Crockford base32 (no I, L, O or U). */
+const RANDOM_REFERENCE = (year: number) => new RegExp(`^SG-${year}-[0-9ABCDEFGHJKMNPQRSTVWXYZ]{6}$`);
+
 const newConcern = (submittedAt = '2026-03-02T09:00:00.000Z', kind = 'childSafety'): NewConcern => ({
   draft: draft(kind), reporter: REPORTER, origin: ORIGIN, submittedAt, referencePrefix: 'SG',
 });
@@ -18,18 +22,37 @@ const newConcern = (submittedAt = '2026-03-02T09:00:00.000Z', kind = 'childSafet
  * guarantees (encryption at rest, refusing updates in the file, transactions) are tested beside each adapter.
  */
 export function describeConcernStoreContract(
-  name: string, make: () => Promise<ConcernStore> | ConcernStore,
+  name: string, make: (options?: { newReference?: ConcernReferenceDraw }) => Promise<ConcernStore> | ConcernStore,
   /** Two instances over one shared store (two processes, two App Service instances). */
   makeTwo: () => Promise<[ConcernStore, ConcernStore]>,
 ): void {
   describe(`concern store contract: ${name}`, () => {
-    it('when reports are stored, then each gets the next reference of its year, and a new year starts again at 1', async () => {
+    it('when reports are stored, then each gets a random reference of its year that cannot be guessed from the one before', async () => {
       const store = await make();
       const a = await store.createConcern(newConcern('2026-03-02T09:00:00.000Z'), []);
       const b = await store.createConcern(newConcern('2026-03-02T09:01:00.000Z'), []);
       const c = await store.createConcern(newConcern('2027-01-04T09:00:00.000Z'), []);
-      expect([a.reference, b.reference, c.reference]).toEqual(['SG-2026-0001', 'SG-2026-0002', 'SG-2027-0001']);
+      expect([a.reference, b.reference]).toEqual([expect.stringMatching(RANDOM_REFERENCE(2026)), expect.stringMatching(RANDOM_REFERENCE(2026))]);
+      expect(c.reference).toMatch(RANDOM_REFERENCE(2027));
+      expect(new Set([a.reference, b.reference, c.reference]).size).toBe(3);
+      expect([a.reference, b.reference]).not.toEqual(['SG-2026-0001', 'SG-2026-0002']);
       expect(new Set([a.id, b.id, c.id]).size).toBe(3);
+    });
+
+    it('when a drawn reference is already taken, then the store draws again and both reports keep their own', async () => {
+      const draws = ['SG-2026-7KQ4MX', 'SG-2026-7KQ4MX', 'sg-2026-7kq4mx', 'SG-2026-9ZW2HT'];
+      const store = await make({ newReference: () => draws.shift()! });
+      const first = await store.createConcern(newConcern(), []);
+      const second = await store.createConcern(newConcern('2026-03-02T09:01:00.000Z'), []);
+      expect([first.reference, second.reference]).toEqual(['SG-2026-7KQ4MX', 'SG-2026-9ZW2HT']);
+      expect((await store.getCase('sg-2026-7kq4mx'))?.report).toEqual(first);
+      expect((await store.getCase('SG-2026-9zw2ht'))?.report).toEqual(second);
+    });
+
+    it('when a report has a reference from before they were random (SG-2026-0007), then it is still found, in any case', async () => {
+      const store = await make({ newReference: () => 'SG-2026-0007' });
+      const old = await store.createConcern(newConcern(), []);
+      expect((await store.getCase('sg-2026-0007'))?.report).toEqual(old);
     });
 
     it('when a report is read back, by reference in any case or by id, then it is whole, with its "submitted" event', async () => {
@@ -107,10 +130,11 @@ export function describeConcernStoreContract(
       expect(await a.dueOutbox('2026-03-02T10:00:00.000Z')).toEqual([]);
     });
 
-    it('when two instances file reports at once, then every report gets its own reference, with no gaps', async () => {
+    it('when two instances file reports at once, then every report gets its own reference', async () => {
       const [a, b] = await makeTwo();
       const made = await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? a : b).createConcern(newConcern(`2026-03-02T09:0${i}:00.000Z`), [])));
-      expect(made.map((r) => r.reference).sort()).toEqual(['SG-2026-0001', 'SG-2026-0002', 'SG-2026-0003', 'SG-2026-0004', 'SG-2026-0005', 'SG-2026-0006']);
+      expect(new Set(made.map((r) => r.reference)).size).toBe(6);
+      for (const r of made) expect(r.reference).toMatch(RANDOM_REFERENCE(2026));
       expect(new Set(made.map((r) => r.id)).size).toBe(6);
       for (const r of made) expect((await b.getCase(r.reference))?.report).toEqual(r);
     });

@@ -88,7 +88,7 @@ export interface ConcernDraft {
 /** A stored report as submitted; never changed afterwards. */
 export interface ConcernReport extends ConcernDraft {
   id: number;
-  /** The reference staff quote, for example SG-2026-0007. */
+  /** The reference staff quote, for example SG-2026-7KQ4MX (SG-2026-0007 for reports filed before references were random). */
   reference: string;
   reporter: ConcernReporter;
   origin: ConcernOrigin;
@@ -109,6 +109,7 @@ export type ConcernEventType =
   | 'exported'
   | 'listed'
   | 'accessRefused'
+  | 'chairAlerted'
   | 'reporterNotified'
   | 'detailsAdded';
 
@@ -156,6 +157,7 @@ export type ConcernErrorCode =
   | 'CONCERN_CLOSED'
   | 'CONCERN_INVALID_COMMAND'
   | 'CONCERN_DELIVERY_FAILED'
+  | 'CONCERN_REFERENCE_EXHAUSTED'
   | 'CONCERN_DESTINATION_UNCONFIGURED';
 
 /** A failure in the concerns domain; the message never contains report contents. */
