@@ -34,15 +34,13 @@ export function composeConcerns(deps: ConcernCompositionDeps): ConcernFeature {
     store: deps.store, delivery, notifier, routing: deps.settings.routing, log: deps.logger, now: deps.now,
     sleep: deps.sleep, attemptsPerDestination: deps.settings.deliveryAttempts,
   });
+  const head = deps.settings.routing.destinations.headteacher;
+  const headteacherId = head?.kind === 'person' ? head.aadObjectId : undefined;
   const reporting = createConcernReporting({
     store: deps.store, outbox, routing: deps.settings.routing, referencePrefix: deps.settings.referencePrefix,
-    log: deps.logger, now: deps.now, deliveryWaitMs: deps.deliveryWaitMs,
+    log: deps.logger, now: deps.now, deliveryWaitMs: deps.deliveryWaitMs, headteacherId,
   });
-  const head = deps.settings.routing.destinations.headteacher;
-  const triage = createConcernTriage({
-    store: deps.store, outbox, team: deps.settings.team, log: deps.logger, now: deps.now,
-    headteacherId: head?.kind === 'person' ? head.aadObjectId : undefined,
-  });
+  const triage = createConcernTriage({ store: deps.store, outbox, team: deps.settings.team, log: deps.logger, now: deps.now, headteacherId });
   return createConcernFeature({
     settings: deps.settings, reporting, triage, outbox, adapter: deps.adapter, botAppId: deps.botAppId, logger: deps.logger,
   });

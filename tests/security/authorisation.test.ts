@@ -9,7 +9,9 @@ import {
   PEOPLE, Person, SecurityBot, concernForm, dslConversation, personalConversation, readableText, startSecurityBot,
 } from './securityHarness';
 
-const CONCERN_REFUSAL = /only the safeguarding team can see or act on concerns/i;
+/** The one answer to a reference the person may not see (issue 40: the same as one that does not exist). */
+const CONCERN_REFUSAL = /^\s*No concern was found with the reference [A-Z]+-\d{4}-[0-9A-Z]+\. Check the reference/;
+const LIST_REFUSAL = /only the safeguarding team can list concerns/i;
 const OWNER_REFUSAL = /only the policy owners/i;
 
 /** Claims a forged card might make about who is acting. */
@@ -161,16 +163,16 @@ describe('authorisation of owner and safeguarding actions', () => {
       });
 
     it.each([
-      ['concerns', false],
-      ['concern REF', true],
-      ['concern export REF', true],
-    ] as const)('when an outsider types "%s", then it is refused and the refusal is recorded', async (command, aboutTheCase) => {
+      ['concerns', false, LIST_REFUSAL],
+      ['concern REF', true, CONCERN_REFUSAL],
+      ['concern export REF', true, CONCERN_REFUSAL],
+    ] as const)('when an outsider types "%s", then it is refused and the refusal is recorded', async (command, aboutTheCase, refusal) => {
       // One more refusal is recorded; who tried is inside the encrypted event (checked through the store below).
       const refusals = count(bot, 'concern_events', 'type = ?', 'accessRefused');
       const answer = await answerTo(bot, () => bot.message(PEOPLE.outsider, command.replace('REF', reference)));
 
       expect(answer.status).toBeLessThan(300);
-      expect(answer.text).toMatch(CONCERN_REFUSAL);
+      expect(answer.text).toMatch(refusal);
       expect(answer.text).not.toContain('A pupil said something worrying');
       expect(count(bot, 'concern_events', 'type = ?', 'accessRefused')).toBe(refusals + 1);
       if (aboutTheCase) expect((await eventsOf(bot, concernId)).at(-1)).toEqual({ type: 'accessRefused', actor_id: PEOPLE.outsider.aadObjectId });

@@ -21,7 +21,7 @@ export interface ConcernOutboxDeps {
   redeliverAfterMs?: number;
 }
 
-/** Delivers stored work exactly as recorded: reports to their destinations, notices to reporters. */
+/** Delivers stored work exactly as recorded: reports to their destinations, notices to reporters, alerts to the chair. */
 export interface ConcernOutbox {
   /** Processes every due entry once; safe to call at start, after each change and on a timer. */
   processDue(): Promise<void>;
@@ -123,6 +123,31 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
     }
   }
 
+  /** Tells the chair of governors the headteacher tried a case about them; nothing of the case goes with it. */
+  async function alertChair(entry: OutboxEntry, task: Extract<OutboxTask, { kind: 'alertChair' }>, concern: ConcernCase) {
+    const address = deps.routing.destinations.chairOfGovernors;
+    const attempt = { operation: task.operation, attemptAt: task.attemptAt };
+    const failed = (code: string): NewConcernEvent[] => [
+      { type: 'routeFailed', at: now().toISOString(), data: { role: 'chairOfGovernors', notice: 'headteacherAttempt', code } },
+    ];
+    if (!address) {
+      deps.log.error({ reference: concern.report.reference, code: 'CONCERN_DESTINATION_UNCONFIGURED' }, 'chair of governors not configured; headteacher attempt not alerted');
+      await deps.store.completeOutbox(entry.id, concern.report.id, failed('CONCERN_DESTINATION_UNCONFIGURED'));
+      return;
+    }
+    try {
+      await deps.delivery.alertHeadteacherAttempt(address, concern.report, attempt);
+      await deps.store.completeOutbox(entry.id, concern.report.id, [{ type: 'chairAlerted', at: now().toISOString(), data: attempt }]);
+      deps.log.info({ reference: concern.report.reference, role: 'chairOfGovernors' }, 'chair of governors alerted');
+    } catch (err) {
+      const code = errorCode(err, 'DELIVERY_ERROR');
+      const giveUp = entry.attempts >= 10 || code === 'HTTP_403';
+      deps.log.warn({ reference: concern.report.reference, role: 'chairOfGovernors', code, giveUp }, 'chair alert failed');
+      if (giveUp) await deps.store.completeOutbox(entry.id, concern.report.id, failed(code));
+      else await deps.store.rescheduleOutbox(entry.id, concern.report.id, new Date(now().getTime() + redeliverAfter).toISOString(), failed(code));
+    }
+  }
+
   async function runOnce(): Promise<void> {
     const due = await deps.store.dueOutbox(now().toISOString());
     for (const entry of due) {
@@ -131,7 +156,8 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
       // Another instance sharing the store took it first: it is theirs to deliver.
       if (!(await deps.store.claimOutbox(entry, now().toISOString()))) continue;
       if (entry.task.kind === 'route') await route(entry, entry.task, concern);
-      else await notify(entry, entry.task, concern);
+      else if (entry.task.kind === 'notifyReporter') await notify(entry, entry.task, concern);
+      else await alertChair(entry, entry.task, concern);
     }
   }
 

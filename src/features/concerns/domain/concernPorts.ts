@@ -6,7 +6,14 @@ import {
 /** Work the outbox still has to do for a concern: deliver the report, or tell the reporter of a change. */
 export type OutboxTask =
   | { kind: 'route'; primary: DestinationRole; fallback: DestinationRole }
-  | { kind: 'notifyReporter'; notice: ReporterNoticeKind };
+  | { kind: 'notifyReporter'; notice: ReporterNoticeKind }
+  | ({ kind: 'alertChair' } & HeadteacherAttempt);
+
+/** The headteacher tried to open or act on a case about them: what they tried and when, nothing of the case. */
+export interface HeadteacherAttempt {
+  operation: string;
+  attemptAt: string;
+}
 
 /** The changes a reporter is told about (never with details). */
 /** What a reporter is told later: read, closed, or (after a restart cut their request short) received and where it went. */
@@ -31,7 +38,7 @@ export interface NewConcern {
   reporter: ConcernReporter;
   origin: ConcernOrigin;
   submittedAt: string;
-  /** The prefix of references, for example "SG" in SG-2026-0007. */
+  /** The prefix of references, for example "SG" in SG-2026-7KQ4MX. */
   referencePrefix: string;
 }
 
@@ -40,7 +47,10 @@ export interface NewConcern {
  * and its outbox tasks (or an event and its tasks) are written in one transaction.
  */
 export interface ConcernStore {
-  /** Allocates the next reference atomically and stores the report, its "submitted" event and the tasks together. */
+  /**
+   * Draws a random reference (createConcernReference) that no stored report has, and stores the report, its
+   * "submitted" event and the tasks together.
+   */
   createConcern(input: NewConcern, tasks: OutboxTask[]): Promise<ConcernReport>;
   /** Loads a case by reference (case-insensitive), with its chronology. */
   getCase(reference: string): Promise<ConcernCase | undefined>;
@@ -77,6 +87,11 @@ export interface DeliveryOptions {
 export interface ConcernDelivery {
   /** Delivers the case; resolves with the posted message id; throws (with a `code`) when the destination fails. */
   deliver(role: DestinationRole, address: DestinationAddress, concern: ConcernCase, options: DeliveryOptions): Promise<{ messageId?: string }>;
+  /**
+   * Tells the chair of governors the headteacher tried to open or act on a case about them: the reference, what
+   * and when, never the case's content. Throws (with a `code`) when the chair cannot be reached.
+   */
+  alertHeadteacherAttempt(address: DestinationAddress, report: ConcernReport, attempt: HeadteacherAttempt): Promise<void>;
 }
 
 /** Tells a reporter, in their own chat, that their report changed state; never with details. */

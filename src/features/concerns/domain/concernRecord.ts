@@ -15,6 +15,14 @@ export interface ChronologyLine {
 const roleLabel = (role: string | undefined) =>
   role && role in DESTINATION_ROLE_LABELS ? DESTINATION_ROLE_LABELS[role as DestinationRole] : role ?? 'unknown';
 
+/** What a person tried to do to a case, as a verb phrase: "tried to add a note to SG-2026-7KQ4MX". */
+export const TRIAGE_OPERATION_WORDS: Readonly<Record<string, string>> = {
+  open: 'open', list: 'list', export: 'export', acknowledge: 'acknowledge', assign: 'assign', addNote: 'add a note to',
+  recordAction: 'record an action on', close: 'close', addDetails: 'add details to',
+};
+
+const operationWords = (op: string | undefined) => TRIAGE_OPERATION_WORDS[op ?? ''] ?? op ?? 'open';
+
 const fieldLabel = (f: string) => (f in CONCERN_FIELD_LABELS ? CONCERN_FIELD_LABELS[f as keyof typeof CONCERN_FIELD_LABELS] : f);
 const fieldNames = (list: string) => list.split(',').map(fieldLabel).join(', ');
 
@@ -30,9 +38,9 @@ export function describeConcernEvent(e: ConcernEvent, detailed: boolean): string
       return `Delivered to ${roleLabel(e.data.role)}${e.data.stage === 'fallback' ? ' (fallback route)' : ''}`
         + (e.data.possibleDuplicate === 'true' ? ' (re-sent after a restart)' : '');
     case 'routeFailed':
-      return e.data.role === 'reporter'
-        ? `Could not notify the reporter (${e.data.code})`
-        : `Delivery to ${roleLabel(e.data.role)} failed (${e.data.code})`;
+      if (e.data.role === 'reporter') return `Could not notify the reporter (${e.data.code})`;
+      if (e.data.notice === 'headteacherAttempt') return `Could not alert ${roleLabel(e.data.role)} to the headteacher's attempt (${e.data.code})`;
+      return `Delivery to ${roleLabel(e.data.role)} failed (${e.data.code})`;
     case 'acknowledged': return 'Acknowledged';
     case 'assigned': return `Assigned to ${e.data.assigneeName}`;
     case 'noteAdded': return detailed ? `Note: ${e.data.note}` : 'Note added';
@@ -41,25 +49,43 @@ export function describeConcernEvent(e: ConcernEvent, detailed: boolean): string
       return detailed ? `${label}: ${e.data.detail}` : label;
     }
     case 'closed': return detailed ? `Closed. Outcome: ${e.data.outcome}` : 'Closed';
-    case 'viewed': return 'Viewed the record';
+    case 'viewed': return e.data.refresh === 'true' ? 'Viewed the record (card refresh)' : 'Viewed the record';
     case 'exported': return 'Exported the record';
     case 'listed': return 'Listed open concerns';
-    case 'accessRefused': return `Refused access (${e.data.operation})`;
+    case 'accessRefused': return `Refused access (${e.data.operation})`
+      + (e.data.chairAlert ? `: the headteacher, on a case about them${e.data.chairAlert === 'queued' ? '; the chair of governors is alerted' : ''}` : '');
+    case 'chairAlerted': return `Chair of governors alerted that the headteacher tried to ${operationWords(e.data.operation)} this case`;
     case 'reporterNotified': return e.data.notice === 'received' ? 'Reporter told the reference and where it went (after a restart)' : `Reporter told it was ${e.data.notice}`;
     default: return e.type;
   }
 }
 
 /** Events that record who looked, not what was done; the export keeps them, the card leaves them out. */
-const AUDIT_ONLY = new Set(['viewed', 'exported', 'listed', 'accessRefused']);
+const AUDIT_ONLY = new Set(['viewed', 'exported', 'listed', 'accessRefused', 'chairAlerted']);
 
-/** The chronology of a case, oldest first; `includeAudit` adds views, exports and refusals. */
+const isRefreshView = (e: ConcernEvent) => e.type === 'viewed' && e.data.refresh === 'true';
+const whoOf = (e: ConcernEvent) => e.actorName ?? (e.actorId ? e.actorId : 'School Policy Bot');
+
+/**
+ * The chronology of a case, oldest first; `includeAudit` adds views, exports and refusals. Card refreshes by one
+ * person in a row (Teams refreshes a card each time it is shown) read as one line with how many and until when.
+ */
 export function concernChronology(c: ConcernCase, detailed: boolean, includeAudit = false): ChronologyLine[] {
-  return c.events.filter((e) => includeAudit || !AUDIT_ONLY.has(e.type)).map((e) => ({
-    at: e.at,
-    who: e.actorName ?? (e.actorId ? e.actorId : 'School Policy Bot'),
-    what: describeConcernEvent(e, detailed),
-  }));
+  const lines: ChronologyLine[] = [];
+  let run: { line: ChronologyLine; actorId?: string; count: number; last: string } | undefined;
+  for (const e of c.events) {
+    if (!includeAudit && AUDIT_ONLY.has(e.type)) continue;
+    if (isRefreshView(e) && run && run.actorId === e.actorId) {
+      run.count += 1;
+      run.last = e.at;
+      run.line.what = `Viewed the record (card refresh, ${run.count} times until ${formatSchoolTimestamp(run.last)})`;
+      continue;
+    }
+    const line = { at: e.at, who: whoOf(e), what: describeConcernEvent(e, detailed) };
+    lines.push(line);
+    run = isRefreshView(e) ? { line, actorId: e.actorId, count: 1, last: e.at } : undefined;
+  }
+  return lines;
 }
 
 /** The full record of one case as plain text, for the safeguarding team's export. */

@@ -1,4 +1,6 @@
 import { ConcernOutbox } from './concernOutbox';
+import { normaliseConcernReference } from './concernReference';
+import { createConcernRefusals } from './concernRefusals';
 import { ConcernLog, ConcernStore } from './concernPorts';
 import { ConcernRoutingTable, resolveConcernRoute } from './concernRouting';
 import { ConcernOrigin, ConcernReport, ConcernReporter, DestinationRole } from './concernTypes';
@@ -13,6 +15,8 @@ export interface ConcernReportingDeps {
   routing: ConcernRoutingTable;
   referencePrefix: string;
   log: ConcernLog;
+  /** The headteacher's Entra object id: their attempt to add to a report about them alerts the chair of governors. */
+  headteacherId?: string;
   now?: () => Date;
   /**
    * How long the reporter's answer waits for delivery (default 4 s, inside Teams' invoke timeout). Delivery
@@ -57,7 +61,8 @@ export interface ConcernReporting {
   submitConcern(reporter: ConcernReporter, origin: ConcernOrigin, form: unknown): Promise<SubmitConcernResult>;
   /**
    * Appends what the reporter adds afterwards to an urgent report sent with fields missing. Only the person who
-   * reported it may add to it; anyone else is told the reference was not found, as if it did not exist.
+   * reported it may add to it; anyone else is told the reference was not found, as if it did not exist, and the
+   * attempt is recorded like any refusal.
    */
   addDetails(reporter: ConcernReporter, reference: string, form: unknown): Promise<AddConcernDetailsResult>;
 }
@@ -67,6 +72,7 @@ const isTextField = (f: string): f is ConcernTextField => (CONCERN_TEXT_FIELDS a
 /** Creates the reporting use case. */
 export function createConcernReporting(deps: ConcernReportingDeps): ConcernReporting {
   const now = deps.now ?? (() => new Date());
+  const refusals = createConcernRefusals(deps);
   return {
     async submitConcern(reporter, origin, form) {
       const result = validateConcernForm(form);
@@ -98,9 +104,12 @@ export function createConcernReporting(deps: ConcernReportingDeps): ConcernRepor
     },
 
     async addDetails(reporter, reference, form) {
-      const found = await deps.store.getCase(reference.trim());
+      const typed = normaliseConcernReference(reference);
+      const found = typed ? await deps.store.getCase(typed) : undefined;
       if (!found || found.report.reporter.aadObjectId !== reporter.aadObjectId) {
-        return { ok: false, reference, urgent: false, intendedFor: 'dslChannel', missing: [], message: `No report ${reference} of yours was found.` };
+        // Recorded like any refusal; the answer is the same whether the report does not exist or is someone else's.
+        await refusals.record(reporter, 'addDetails', typed, found, found ? (refusals.isAboutThem(found, reporter) ? 'aboutThem' : 'notPermitted') : 'notFound');
+        return { ok: false, reference, urgent: false, intendedFor: 'dslChannel', missing: [], message: typed ? `No report ${typed} of yours was found.` : 'No report of yours has that reference.' };
       }
       const place: ReportPlace = {
         reference: found.report.reference, urgent: found.urgent, deliveredTo: found.deliveredTo,

@@ -1,5 +1,7 @@
 import { ConcernOutbox } from './concernOutbox';
 import { ConcernLog, ConcernStore, OutboxTask, SafeguardingMember } from './concernPorts';
+import { concernNotFoundMessage, normaliseConcernReference } from './concernReference';
+import { createConcernRefusals, RefusalReason } from './concernRefusals';
 import {
   CONCERN_ACTION_TYPES, ConcernActionType, ConcernActor, ConcernCase, ConcernError, NewConcernEvent,
 } from './concernTypes';
@@ -19,6 +21,8 @@ export interface ConcernTriageDeps {
    * on the safeguarding team (in many schools the head is the DSL).
    */
   headteacherId?: string;
+  /** After an alert to the chair about a case, further attempts on it alert again only after this long (default 1 hour). */
+  chairAlertIntervalMs?: number;
   now?: () => Date;
 }
 
@@ -34,8 +38,17 @@ export interface ConcernTriage {
   isTeamMember(aadObjectId: string): boolean;
   /** The configured team, for the Assign choices. */
   teamMembers(): readonly SafeguardingMember[];
-  /** Reads a case; `recordView` false for automatic card refreshes, which are not a person choosing to look. */
-  openCase(actor: ConcernActor, reference: string, recordView?: boolean): Promise<ConcernCase>;
+  /**
+   * Reads a case; every read is recorded as a view, tagged as a refresh when the client says it is one (a card
+   * refresh, `refresh: true` or trigger "automatic": both set by the client, so they tag the view, never skip it).
+   * A reference the person may not see, whatever the reason, is recorded and answered CONCERN_NOT_FOUND.
+   */
+  openCase(actor: ConcernActor, reference: string, options?: { refresh?: boolean }): Promise<ConcernCase>;
+  /**
+   * Checks the person may perform the operation on the case, showing and recording nothing of it when they may
+   * (asked somewhere details are not shown); a refusal is recorded and answered CONCERN_NOT_FOUND, as everywhere.
+   */
+  assertMayAct(actor: ConcernActor, reference: string, operation: TriageOperation): Promise<void>;
   /** Lists open cases (team only); the listing is recorded in the audit. */
   listOpen(actor: ConcernActor): Promise<ConcernCase[]>;
   /** Returns a whole case for export (team only); the export is recorded. */
@@ -56,26 +69,28 @@ export interface ConcernTriage {
 export function createConcernTriage(deps: ConcernTriageDeps): ConcernTriage {
   const now = deps.now ?? (() => new Date());
   const team = new Map(deps.team.map((m) => [m.aadObjectId, m]));
+  const refusals = createConcernRefusals(deps);
+  const { isAboutThem } = refusals;
 
-  const isAboutThem = (c: ConcernCase, actor: { aadObjectId: string }) =>
-    c.report.aboutHeadteacher && deps.headteacherId !== undefined && actor.aadObjectId === deps.headteacherId;
+  const actedBy = (actor: ConcernActor) => ({ actorId: actor.aadObjectId, actorName: actor.name });
 
-  async function refuse(actor: ConcernActor, operation: TriageOperation, reference: string | undefined, concernId: number | null): Promise<never> {
-    await deps.store.append(concernId, [{
-      type: 'accessRefused', at: now().toISOString(), actorId: actor.aadObjectId, actorName: actor.name,
-      data: { operation, reference: reference ?? '' },
-    }]);
-    deps.log.warn({ operation, reference, code: 'CONCERN_ACCESS_DENIED' }, 'concern access refused');
-    throw new ConcernError('CONCERN_ACCESS_DENIED', 'Only the safeguarding team can see or act on concerns.');
+  /** Records the refusal and answers "not found": the same words whatever the reason, naming only what was typed. */
+  async function refuse(
+    actor: ConcernActor, operation: TriageOperation, reference: string | undefined, found: ConcernCase | undefined, reason: RefusalReason,
+  ): Promise<never> {
+    await refusals.record(actor, operation, reference, found, reason);
+    throw new ConcernError('CONCERN_NOT_FOUND', concernNotFoundMessage(reference));
   }
 
-  /** Loads a case the actor may work on, recording a refusal (without revealing whether it exists) otherwise. */
-  async function assertCaseAccess(actor: ConcernActor, reference: string, operation: TriageOperation): Promise<ConcernCase> {
-    const found = await deps.store.getCase(reference.trim());
-    const allowed = !(found && isAboutThem(found, actor))
-      && (team.has(actor.aadObjectId) || (found !== undefined && found.recipientId === actor.aadObjectId && RECIPIENT_OPERATIONS.has(operation)));
-    if (!allowed) return refuse(actor, operation, reference, found?.report.id ?? null);
-    if (!found) throw new ConcernError('CONCERN_NOT_FOUND', `No concern has the reference ${reference.trim()}.`);
+  /** Loads a case the actor may work on; anything else is recorded and answered as "not found". */
+  async function assertCaseAccess(actor: ConcernActor, typed: unknown, operation: TriageOperation): Promise<ConcernCase> {
+    const reference = normaliseConcernReference(typed);
+    const found = reference ? await deps.store.getCase(reference) : undefined;
+    if (!found) return refuse(actor, operation, reference, undefined, 'notFound');
+    if (isAboutThem(found, actor)) return refuse(actor, operation, reference, found, 'aboutThem');
+    const mayAct = team.has(actor.aadObjectId)
+      || (found.recipientId === actor.aadObjectId && RECIPIENT_OPERATIONS.has(operation));
+    if (!mayAct) return refuse(actor, operation, reference, found, 'notPermitted');
     return found;
   }
 
@@ -93,7 +108,7 @@ export function createConcernTriage(deps: ConcernTriageDeps): ConcernTriage {
   }
 
   async function record(actor: ConcernActor, c: ConcernCase, type: NewConcernEvent['type'], data: Record<string, string>, tasks: OutboxTask[] = []) {
-    await deps.store.append(c.report.id, [{ type, at: now().toISOString(), actorId: actor.aadObjectId, actorName: actor.name, data }], tasks);
+    await deps.store.append(c.report.id, [{ type, at: now().toISOString(), ...actedBy(actor), data }], tasks);
     deps.log.info({ reference: c.report.reference, event: type }, 'concern updated');
     if (tasks.length > 0) {
       try {
@@ -109,16 +124,24 @@ export function createConcernTriage(deps: ConcernTriageDeps): ConcernTriage {
     isTeamMember: (id) => team.has(id),
     teamMembers: () => deps.team,
 
-    async openCase(actor, reference, recordView = true) {
+    async openCase(actor, reference, options = {}) {
       const c = await assertCaseAccess(actor, reference, 'open');
-      return recordView ? record(actor, c, 'viewed', {}) : c;
+      return record(actor, c, 'viewed', options.refresh ? { refresh: 'true' } : {});
+    },
+
+    async assertMayAct(actor, reference, operation) {
+      await assertCaseAccess(actor, reference, operation);
     },
 
     async listOpen(actor) {
-      if (!team.has(actor.aadObjectId)) return refuse(actor, 'list', undefined, null);
+      if (!team.has(actor.aadObjectId)) {
+        await deps.store.append(null, [{ type: 'accessRefused', at: now().toISOString(), ...actedBy(actor), data: { operation: 'list', reference: '' } }]);
+        deps.log.warn({ operation: 'list', code: 'CONCERN_ACCESS_DENIED' }, 'concern access refused');
+        throw new ConcernError('CONCERN_ACCESS_DENIED', 'Only the safeguarding team can list concerns.');
+      }
       const open = (await deps.store.listOpenCases()).filter((c) => !isAboutThem(c, actor));
       await deps.store.append(null, [{
-        type: 'listed', at: now().toISOString(), actorId: actor.aadObjectId, actorName: actor.name, data: { count: String(open.length) },
+        type: 'listed', at: now().toISOString(), ...actedBy(actor), data: { count: String(open.length) },
       }]);
       return open;
     },

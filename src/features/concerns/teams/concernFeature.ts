@@ -10,7 +10,8 @@ import { ConcernOutbox } from '../domain/concernOutbox';
 import { ConcernLog } from '../domain/concernPorts';
 import { formatConcernRecord } from '../domain/concernRecord';
 import { ConcernReporting } from '../domain/concernReporting';
-import { ConcernTriage } from '../domain/concernTriage';
+import { concernNotFoundMessage, normaliseConcernReference } from '../domain/concernReference';
+import { ConcernTriage, TriageOperation } from '../domain/concernTriage';
 import { ConcernActor, ConcernCase, ConcernError, DESTINATION_ROLE_LABELS } from '../domain/concernTypes';
 import { renderConcernAlertCard } from './cards/concernAlertCard';
 import { readConcernStep, renderConcernFormCard } from './cards/concernFormCard';
@@ -45,10 +46,11 @@ export interface ConcernFeature extends BotFeature {
   startOutboxTimer(intervalMs?: number): () => void;
 }
 
-const CONCERN_REFUSAL = 'Only the safeguarding team can see or act on concerns. This attempt has been recorded.';
+const LIST_REFUSAL = 'Only the safeguarding team can list concerns.';
 const PRIVATE_PLACE_ONLY = 'Concern records open only in your 1:1 chat with me or in the safeguarding channel.';
 const LIST_PATTERN = /^\s*concerns\s*$/i;
-const OPEN_PATTERN = /^\s*concern\s+(export\s+)?([A-Za-z]{1,6}-\d{4}-\d{1,9})\s*$/i;
+/** `concern <reference>`: 1-6 letters, the year, then the random code (or a sequential number from before). */
+const OPEN_PATTERN = /^\s*concern\s+(export\s+)?([A-Za-z]{1,6}-\d{4}-[0-9A-Za-z]{1,12})\s*$/i;
 const EXPORT_CHUNK_CHARS = 20_000;
 
 /**
@@ -99,37 +101,45 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
       : 'Please open your private chat with me and type "report a concern". If anyone is in immediate danger, call 999 or speak to the DSL in person now.';
   }
 
+  /** The answer to anyone without a signed-in Teams identity: the one "not found", as for any reference they may not see. */
+  const anonymousAnswer = (reference: unknown) => concernNotFoundMessage(normaliseConcernReference(reference));
+
   /**
-   * Asked somewhere details must not appear: nothing is shown, but access is still checked so that an outsider's
-   * attempt is refused and recorded wherever it is made. Returns true when the person was refused.
+   * Asked somewhere details must not appear: nothing is shown, but access is still checked so that a reference the
+   * person may not see is recorded and answered "not found" there as everywhere else.
    */
-  async function refusedOutsidePrivatePlace(actor: ConcernActor, reference: string | undefined): Promise<boolean> {
+  async function answerOutsidePrivatePlace(actor: ConcernActor, reference: string, operation: TriageOperation): Promise<string> {
     try {
-      if (reference) await triage.openCase(actor, reference, false);
-      else await triage.listOpen(actor);
-      return false;
+      await triage.assertMayAct(actor, reference, operation);
+      return PRIVATE_PLACE_ONLY;
     } catch (err) {
-      return err instanceof ConcernError && err.code === 'CONCERN_ACCESS_DENIED';
+      if (err instanceof ConcernError && err.code === 'CONCERN_NOT_FOUND') return err.message;
+      throw err;
     }
   }
 
-  /** Runs a triage step and renders the result for the place it was asked from; refusals are recorded by the use case. */
+  /**
+   * Runs a triage step and renders the result for the place it was asked from. A reference the person may not see
+   * comes back from the use case as CONCERN_NOT_FOUND, recorded, with the same words whatever the reason.
+   */
   async function triageStep(
     context: TurnContext,
     data: { reference?: unknown },
+    operation: TriageOperation,
     step: (actor: ConcernActor, reference: string) => Promise<ConcernCase>,
     options: { updatesAlert?: boolean } = {},
   ): Promise<AdaptiveCardJson | string> {
     const actor = actorOf(context);
     const reference = typeof data.reference === 'string' ? data.reference : '';
-    if (!actor) return CONCERN_REFUSAL;
-    if (!privatePlace(context.activity)) return (await refusedOutsidePrivatePlace(actor, reference)) ? CONCERN_REFUSAL : PRIVATE_PLACE_ONLY;
+    if (!actor) return anonymousAnswer(reference);
     try {
+      if (!privatePlace(context.activity)) return await answerOutsidePrivatePlace(actor, reference, operation);
       const updated = await step(actor, reference);
       const channel = inDslChannel(context.activity);
       if (channel && options.updatesAlert && context.activity.replyToId) {
         // Everyone in the channel sees the new status, still without details; the person who acted is listed for a
-        // refresh, so their own view of the card reopens the case for them instead of showing the alert.
+        // refresh, so their own view of the card reopens the case for them (recorded as a refresh view) instead
+        // of showing the alert.
         const refreshFor = context.activity.from?.id ? [context.activity.from.id] : [];
         await context.updateActivity({
           type: 'message', id: context.activity.replyToId, conversation: context.activity.conversation,
@@ -139,9 +149,9 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
       return concernCaseCard(settings, updated, channel);
     } catch (err) {
       if (err instanceof ConcernError) {
-        if (err.code === 'CONCERN_ACCESS_DENIED') return CONCERN_REFUSAL;
         if (err.code === 'CONCERN_INVALID_COMMAND' || err.code === 'CONCERN_CLOSED') {
-          const current = await triage.openCase(actor, reference, false);
+          // The card comes back with the problem named, and with the case: a view like any other, recorded.
+          const current = await triage.openCase(actor, reference);
           return concernCaseCard(settings, current, inDslChannel(context.activity), { problem: err.message });
         }
         return err.message;
@@ -170,18 +180,20 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
       app.message(LIST_PATTERN, async (context) => {
         const actor = actorOf(context);
         if (!actor) {
-          await context.sendActivity(CONCERN_REFUSAL);
-          return;
-        }
-        if (!privatePlace(context.activity)) {
-          await context.sendActivity((await refusedOutsidePrivatePlace(actor, undefined)) ? CONCERN_REFUSAL : PRIVATE_PLACE_ONLY);
+          await context.sendActivity(LIST_REFUSAL);
           return;
         }
         try {
+          if (!privatePlace(context.activity) && triage.isTeamMember(actor.aadObjectId)) {
+            // Its references would be seen there: the team is pointed to a private place; anyone else is refused
+            // (and recorded) below as everywhere.
+            await context.sendActivity(PRIVATE_PLACE_ONLY);
+            return;
+          }
           const open = await triage.listOpen(actor);
           await context.sendActivity(cardMessage(renderConcernListCard(open)));
         } catch (err) {
-          await context.sendActivity(err instanceof ConcernError && err.code === 'CONCERN_ACCESS_DENIED' ? CONCERN_REFUSAL : 'That did not work. Please try again.');
+          await context.sendActivity(err instanceof ConcernError && err.code === 'CONCERN_ACCESS_DENIED' ? LIST_REFUSAL : 'That did not work. Please try again.');
         }
       });
 
@@ -189,17 +201,17 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
         const match = OPEN_PATTERN.exec(context.activity.text ?? '');
         const actor = actorOf(context);
         if (!match || !actor) {
-          await context.sendActivity(CONCERN_REFUSAL);
+          await context.sendActivity(anonymousAnswer(match?.[2]));
           return;
         }
         const [, exportWord, reference] = match;
-        if (!privatePlace(context.activity)) {
-          await context.sendActivity((await refusedOutsidePrivatePlace(actor, reference)) ? CONCERN_REFUSAL : PRIVATE_PLACE_ONLY);
-          return;
-        }
         try {
-          if (exportWord && inDslChannel(context.activity)) {
-            // The whole record in a channel message would be read by everyone in the channel.
+          if (!privatePlace(context.activity)) {
+            await context.sendActivity(await answerOutsidePrivatePlace(actor, reference, exportWord ? 'export' : 'open'));
+          } else if (exportWord && inDslChannel(context.activity)) {
+            // The whole record in a channel message would be read by everyone in the channel; who may not export
+            // it is answered (and recorded) as everywhere else.
+            await triage.assertMayAct(actor, reference, 'export');
             await context.sendActivity('Exports come only in your 1:1 chat with me: type the same command there.');
           } else if (exportWord) {
             const record = formatConcernRecord(await triage.exportCase(actor, reference));
@@ -215,8 +227,7 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
           }
         } catch (err) {
           const code = err instanceof ConcernError ? err.code : errorCode(err);
-          if (code === 'CONCERN_ACCESS_DENIED') await context.sendActivity(CONCERN_REFUSAL);
-          else if (err instanceof ConcernError) await context.sendActivity(err.message);
+          if (err instanceof ConcernError) await context.sendActivity(err.message);
           else {
             logger.error({ code }, 'concern open failed');
             await context.sendActivity('That did not work. Please try again.');
@@ -304,28 +315,29 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
       });
 
       app.adaptiveCards.actionExecute(Verbs.concernOpen, async (context, _state, data: { reference?: unknown; refresh?: unknown; fromList?: unknown }) => {
-        const automatic = data.refresh === true || (context.activity.value as { trigger?: string })?.trigger === 'automatic';
+        // Both are set by the client: they tag the view as a refresh; every Open is recorded either way.
+        const refresh = data.refresh === true || (context.activity.value as { trigger?: string })?.trigger === 'automatic';
         if (data.fromList === true && !inDslChannel(context.activity)) {
           // Opened from the list in a 1:1 chat: send the case as its own message and leave the list as it was.
           // (In the channel a message would show the details to everyone, so the case replaces the list for the
           // person who opened it only.)
-          const result = await triageStep(context, data, (actor, reference) => triage.openCase(actor, reference));
+          const result = await triageStep(context, data, 'open', (actor, reference) => triage.openCase(actor, reference));
           if (typeof result === 'string') return result;
           await context.sendActivity(cardMessage(result));
           return `${String(data.reference)} is open below.`;
         }
-        return triageStep(context, data, (actor, reference) => triage.openCase(actor, reference, !automatic));
+        return triageStep(context, data, 'open', (actor, reference) => triage.openCase(actor, reference, { refresh }));
       });
       app.adaptiveCards.actionExecute(Verbs.concernAcknowledge, async (context, _state, data: { reference?: unknown }) =>
-        triageStep(context, data, (actor, reference) => triage.acknowledge(actor, reference), { updatesAlert: true }));
+        triageStep(context, data, 'acknowledge', (actor, reference) => triage.acknowledge(actor, reference), { updatesAlert: true }));
       app.adaptiveCards.actionExecute(Verbs.concernAssign, async (context, _state, data: { reference?: unknown; assigneeId?: unknown }) =>
-        triageStep(context, data, (actor, reference) => triage.assign(actor, reference, String(data.assigneeId ?? '')), { updatesAlert: true }));
+        triageStep(context, data, 'assign', (actor, reference) => triage.assign(actor, reference, String(data.assigneeId ?? '')), { updatesAlert: true }));
       app.adaptiveCards.actionExecute(Verbs.concernAddNote, async (context, _state, data: { reference?: unknown; note?: unknown }) =>
-        triageStep(context, data, (actor, reference) => triage.addNote(actor, reference, String(data.note ?? ''))));
+        triageStep(context, data, 'addNote', (actor, reference) => triage.addNote(actor, reference, String(data.note ?? ''))));
       app.adaptiveCards.actionExecute(Verbs.concernRecordAction, async (context, _state, data: { reference?: unknown; actionType?: unknown; actionDetail?: unknown }) =>
-        triageStep(context, data, (actor, reference) => triage.recordAction(actor, reference, String(data.actionType ?? ''), String(data.actionDetail ?? ''))));
+        triageStep(context, data, 'recordAction', (actor, reference) => triage.recordAction(actor, reference, String(data.actionType ?? ''), String(data.actionDetail ?? ''))));
       app.adaptiveCards.actionExecute(Verbs.concernClose, async (context, _state, data: { reference?: unknown; outcome?: unknown }) =>
-        triageStep(context, data, (actor, reference) => triage.close(actor, reference, String(data.outcome ?? '')), { updatesAlert: true }));
+        triageStep(context, data, 'close', (actor, reference) => triage.close(actor, reference, String(data.outcome ?? '')), { updatesAlert: true }));
     },
   };
 }

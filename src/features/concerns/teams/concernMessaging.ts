@@ -2,8 +2,10 @@ import { ConversationReference } from 'botbuilder';
 import { cardMessage } from '../../../teams/cards';
 import { inChannel, inPersonalChat, inStoredConversation, ProactiveAdapter } from '../../../teams/proactive';
 import { ConcernSettings } from '../../../config/concernSettings';
-import { ConcernDelivery, ReporterNoticeKind, ReporterNotifier } from '../domain/concernPorts';
+import { ConcernDelivery, HeadteacherAttempt, ReporterNoticeKind, ReporterNotifier } from '../domain/concernPorts';
+import { TRIAGE_OPERATION_WORDS } from '../domain/concernRecord';
 import { ConcernReport, DESTINATION_ROLE_LABELS, DestinationRole } from '../domain/concernTypes';
+import { formatSchoolTime } from '../../../shared/schoolTime';
 import { renderConcernAlertCard } from './cards/concernAlertCard';
 import { concernCaseCard } from './concernCaseCard';
 
@@ -26,7 +28,27 @@ export function createTeamsConcernDelivery(adapter: ProactiveAdapter, botAppId: 
       else await inPersonalChat(adapter, botAppId, origin, address.aadObjectId, send);
       return { messageId };
     },
+
+    async alertHeadteacherAttempt(address, report, attempt) {
+      const text = headteacherAttemptText(report.reference, attempt);
+      const say = async (ctx: { sendActivity(a: { type: 'message'; text: string; textFormat: 'plain' }): Promise<unknown> }): Promise<void> => {
+        await ctx.sendActivity({ type: 'message', text, textFormat: 'plain' });
+      };
+      if (address.kind === 'channel') await inChannel(adapter, botAppId, report.origin, address.conversationId, say);
+      else await inPersonalChat(adapter, botAppId, report.origin, address.aadObjectId, say);
+    },
   };
+}
+
+/**
+ * What the chair of governors is told when the headteacher tries a case about them: the reference, what they
+ * tried and when; nothing of the case (the chair opens it by its reference to read it).
+ */
+export function headteacherAttemptText(reference: string, attempt: HeadteacherAttempt): string {
+  const tried = TRIAGE_OPERATION_WORDS[attempt.operation] ?? 'open';
+  return `Safeguarding alert: the headteacher tried to ${tried} concern ${reference}, which is about them, at ${formatSchoolTime(attempt.attemptAt)}. `
+    + 'They were not shown it and were told no such concern was found. Every attempt is recorded in the case\'s audit; '
+    + 'further attempts on this case within the hour are recorded without another alert.';
 }
 
 /** The words a reporter is told; the reference and the role, never details. */

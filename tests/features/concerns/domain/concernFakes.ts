@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { Writable } from 'node:stream';
 import { createLogger, AppLogger } from '../../../../src/shared/logger';
-import { ConcernDelivery, ReporterNoticeKind, ReporterNotifier } from '../../../../src/features/concerns/domain/concernPorts';
+import { ConcernDelivery, HeadteacherAttempt, ReporterNoticeKind, ReporterNotifier } from '../../../../src/features/concerns/domain/concernPorts';
 import { ConcernRoutingTable, DEFAULT_CONCERN_ROUTES, DestinationAddress } from '../../../../src/features/concerns/domain/concernRouting';
 import { ConcernCase, ConcernOrigin, ConcernReport, ConcernReporter, DestinationRole } from '../../../../src/features/concerns/domain/concernTypes';
 
@@ -16,6 +16,14 @@ export class RecordingDelivery implements ConcernDelivery {
     if (this.failing.has(role)) throw Object.assign(new Error('destination unavailable'), { code: 'HTTP_503' });
     this.posts.push({ role, address, reference: concern.report.reference, possibleDuplicate: options.possibleDuplicate });
     return { messageId: `msg-${this.posts.length}` };
+  }
+
+  /** Alerts to the chair of governors: the address, the reference and the attempt (all the port is given to say). */
+  readonly alerts: { address: DestinationAddress; reference: string; attempt: HeadteacherAttempt }[] = [];
+
+  async alertHeadteacherAttempt(address: DestinationAddress, report: ConcernReport, attempt: HeadteacherAttempt) {
+    if (this.failing.has('chairOfGovernors')) throw Object.assign(new Error('chair unavailable'), { code: 'HTTP_503' });
+    this.alerts.push({ address, reference: report.reference, attempt });
   }
 }
 

@@ -1,3 +1,4 @@
+import { ConcernReferenceDraw } from '../../../../src/features/concerns/domain/concernReference';
 import { createConcernOutbox } from '../../../../src/features/concerns/domain/concernOutbox';
 import { ConcernRoutingTable } from '../../../../src/features/concerns/domain/concernRouting';
 import { createConcernReporting } from '../../../../src/features/concerns/domain/concernReporting';
@@ -11,18 +12,18 @@ import { capturedLogger, manualClock, noSleep, PEOPLE, RecordingDelivery, Record
 /** Everything a use-case test needs, over the real SQLite store (in memory unless a file is given). */
 export function concernHarness(options: {
   file?: string; key?: Buffer; routing?: ConcernRoutingTable; delivery?: RecordingDelivery; notifier?: RecordingNotifier;
-  logger?: AppLogger;
+  logger?: AppLogger; newReference?: ConcernReferenceDraw;
 } = {}) {
   const clock = manualClock();
   const db: SqliteDatabase = openSqliteDatabase(options.file ?? ':memory:');
-  const store = createSqliteConcernStore(db, createFieldCipher(options.key ?? Buffer.alloc(32, 7)));
+  const store = createSqliteConcernStore(db, createFieldCipher(options.key ?? Buffer.alloc(32, 7)), { newReference: options.newReference });
   const delivery = options.delivery ?? new RecordingDelivery();
   const notifier = options.notifier ?? new RecordingNotifier();
   const captured = capturedLogger();
   const log = options.logger ?? captured.logger;
   const routing = options.routing ?? testRouting();
   const outbox = createConcernOutbox({ store, delivery, notifier, routing, log, now: clock.now, sleep: noSleep, attemptsPerDestination: 3 });
-  const reporting = createConcernReporting({ store, outbox, routing, referencePrefix: 'SG', log, now: clock.now });
+  const reporting = createConcernReporting({ store, outbox, routing, referencePrefix: 'SG', log, now: clock.now, headteacherId: PEOPLE.headteacher });
   const triage = createConcernTriage({
     store, outbox, log, now: clock.now, headteacherId: PEOPLE.headteacher,
     // The headteacher is on the team too, as in many schools where the head is also the DSL.

@@ -17,17 +17,24 @@ describe('what the concern flow writes to the logs', () => {
     if (!r.ok) throw new Error('not stored');
     await h.triage.acknowledge(dsl, r.report.reference);
     await h.triage.addNote(dsl, r.report.reference, SECRET_TEXT.note);
-    await expect(h.triage.openCase({ aadObjectId: PEOPLE.outsider, name: 'Oli Outsider' }, r.report.reference)).rejects.toMatchObject({ code: 'CONCERN_ACCESS_DENIED' });
+    await expect(h.triage.openCase({ aadObjectId: PEOPLE.outsider, name: 'Oli Outsider' }, r.report.reference)).rejects.toMatchObject({ code: 'CONCERN_NOT_FOUND' });
     await h.triage.close(dsl, r.report.reference, SECRET_TEXT.outcome);
+    // The headteacher tries a report about them: refused, and the chair alerted, all without report text.
+    const about = await h.reporting.submitConcern(REPORTER, ORIGIN, formFor('allegation', { aboutHeadteacher: 'true' }));
+    if (!about.ok) throw new Error('not stored');
+    await expect(h.triage.openCase({ aadObjectId: PEOPLE.headteacher, name: 'Hana Head' }, about.report.reference)).rejects.toMatchObject({ code: 'CONCERN_NOT_FOUND' });
+    await h.outbox.processDue();
+    expect(h.delivery.alerts).toHaveLength(1);
 
     const logs = captured.lines();
     // The log is not empty: it records what happened, by reference and code.
     expect(logs).toContain(r.report.reference);
     expect(logs).toContain('HTTP_503');
-    expect(logs).toContain('CONCERN_ACCESS_DENIED');
+    expect(logs).toContain('CONCERN_NOT_FOUND');
+    expect(logs).toContain('chair of governors alerted');
     const forbidden = [
       ...Object.values(SECRET_TEXT), 'PUPIL-ZEBRA', 'KESTREL', 'OTTER', 'QUOKKA', 'PLATYPUS', 'NARWHAL', 'IBEX', 'SECRET-LINK',
-      REPORTER.name, 'Dana DSL', 'Oli Outsider',
+      REPORTER.name, 'Dana DSL', 'Oli Outsider', 'Hana Head',
     ];
     for (const text of forbidden) expect(logs).not.toContain(text);
   });

@@ -59,7 +59,9 @@ describe('triage by the safeguarding team', () => {
       ['recordAction', () => h.triage.recordAction(OUTSIDER, reference, 'police', 'x')],
       ['close', () => h.triage.close(OUTSIDER, reference, 'x')],
     ];
-    for (const [, attempt] of attempts) await expect(attempt()).rejects.toMatchObject({ code: 'CONCERN_ACCESS_DENIED' });
+    for (const [operation, attempt] of attempts) {
+      await expect(attempt()).rejects.toMatchObject({ code: operation === 'list' ? 'CONCERN_ACCESS_DENIED' : 'CONCERN_NOT_FOUND' });
+    }
 
     const c = await h.store.getCase(reference);
     expect(c?.status).toBe('new');
@@ -73,17 +75,49 @@ describe('triage by the safeguarding team', () => {
     expect(h.notifier.notices).toEqual([]);
   });
 
-  test('when an outsider asks for a reference that does not exist, then the answer is the same refusal (existence is not revealed)', async () => {
-    const { h } = await reported();
-    await expect(h.triage.openCase(OUTSIDER, 'SG-2026-9999')).rejects.toMatchObject({ code: 'CONCERN_ACCESS_DENIED' });
-    await expect(h.triage.openCase(DSL, 'SG-2026-9999')).rejects.toMatchObject({ code: 'CONCERN_NOT_FOUND' });
+  test('when a reference may not be seen, whatever the reason, then the answer is word for word that for one that does not exist, and each is recorded', async () => {
+    const h = concernHarness();
+    const file = async (kind: string, extra: Record<string, string> = {}) => {
+      const r = await h.reporting.submitConcern(REPORTER, ORIGIN, formFor(kind, extra));
+      if (!r.ok) throw new Error('not stored');
+      return r.report.reference;
+    };
+    const dslCase = await file('childSafety');
+    const aboutHead = await file('allegation', { aboutHeadteacher: 'true' });
+    const absent = `${dslCase.slice(0, -6)}ZZZZZZ`;
+    const HEAD: ConcernActor = { aadObjectId: PEOPLE.headteacher, name: 'Hana Head' };
+    const messageFor = async (attempt: Promise<unknown>, reference: string) => {
+      const err = await attempt.then(() => undefined, (e: { code: string; message: string }) => e);
+      return { code: err?.code, message: err?.message.split(reference).join('REF') };
+    };
+    const answers = [
+      await messageFor(h.triage.openCase(DSL, absent), absent), // does not exist
+      await messageFor(h.triage.openCase(HEAD, aboutHead), aboutHead), // about them
+      await messageFor(h.triage.assign(SENIOR_MANAGER, dslCase, PEOPLE.dsl), dslCase), // not their case
+      await messageFor(h.triage.acknowledge(OUTSIDER, dslCase), dslCase), // not on the team
+      await messageFor(h.triage.close(OUTSIDER, absent.toLowerCase(), 'x'), absent), // typed in lower case
+    ];
+    expect(answers).toEqual(Array(5).fill({ code: 'CONCERN_NOT_FOUND', message: expect.stringContaining('No concern was found with the reference REF.') }));
+    expect(new Set(answers.map((a) => a.message)).size).toBe(1);
+    const audit = h.db.prepare("SELECT COUNT(*) AS n FROM concern_events WHERE concern_id IS NULL AND type = 'accessRefused'").get() as { n: number };
+    expect(audit.n).toBe(2);
+    const reasons = async (ref: string) => (await h.store.getCase(ref))!.events.filter((e) => e.type === 'accessRefused').map((e) => e.data.reason);
+    expect(await reasons(aboutHead)).toEqual(['aboutThem']);
+    expect(await reasons(dslCase)).toEqual(['notPermitted', 'notPermitted']);
+  });
+
+  test('when a reference is typed in lower case or with O for 0 and l for 1, then the case opens', async () => {
+    const h = concernHarness({ newReference: () => 'SG-2026-10A1B0' });
+    const r = await h.reporting.submitConcern(REPORTER, ORIGIN, formFor('childSafety'));
+    if (!r.ok) throw new Error('not stored');
+    await expect(h.triage.openCase(DSL, '  sg-2026-loaIbo ')).resolves.toMatchObject({ report: { reference: 'SG-2026-10A1B0' } });
   });
 
   test('when the senior manager receives an online-abuse report, then they may acknowledge and close that case but not list or assign', async () => {
     const { h, reference } = await reported('onlineAbuse');
     await h.triage.acknowledge(SENIOR_MANAGER, reference);
     await expect(h.triage.listOpen(SENIOR_MANAGER)).rejects.toMatchObject({ code: 'CONCERN_ACCESS_DENIED' });
-    await expect(h.triage.assign(SENIOR_MANAGER, reference, PEOPLE.dsl)).rejects.toMatchObject({ code: 'CONCERN_ACCESS_DENIED' });
+    await expect(h.triage.assign(SENIOR_MANAGER, reference, PEOPLE.dsl)).rejects.toMatchObject({ code: 'CONCERN_NOT_FOUND' });
     const closed = await h.triage.close(SENIOR_MANAGER, reference, 'Spoke to the platform; removed');
     expect(closed.status).toBe('closed');
     expect(h.notifier.notices.map((n) => [n.notice, n.deliveredTo])).toEqual([['acknowledged', 'seniorManager'], ['closed', 'seniorManager']]);
@@ -96,8 +130,8 @@ describe('triage by the safeguarding team', () => {
     if (!about.ok || !other.ok) throw new Error('not stored');
     const HEAD: ConcernActor = { aadObjectId: PEOPLE.headteacher, name: 'Hana Head' };
     expect((await h.triage.listOpen(HEAD)).map((c) => c.report.reference)).toEqual([other.report.reference]);
-    await expect(h.triage.openCase(HEAD, about.report.reference)).rejects.toMatchObject({ code: 'CONCERN_ACCESS_DENIED' });
-    await expect(h.triage.close(HEAD, about.report.reference, 'nothing to see')).rejects.toMatchObject({ code: 'CONCERN_ACCESS_DENIED' });
+    await expect(h.triage.openCase(HEAD, about.report.reference)).rejects.toMatchObject({ code: 'CONCERN_NOT_FOUND' });
+    await expect(h.triage.close(HEAD, about.report.reference, 'nothing to see')).rejects.toMatchObject({ code: 'CONCERN_NOT_FOUND' });
     await expect(h.triage.openCase(HEAD, other.report.reference)).resolves.toBeDefined();
     await expect(h.triage.assign(DSL, about.report.reference, PEOPLE.headteacher)).rejects.toMatchObject({ code: 'CONCERN_INVALID_COMMAND' });
     // The rest of the team still can.
@@ -127,13 +161,21 @@ describe('triage by the safeguarding team', () => {
     expect(c.events.map((e) => e.type).slice(-2)).toEqual(['reporterNotified', 'noteAdded']);
   });
 
-  test('when the DSL lists, opens and exports, then open cases are listed and each look is recorded', async () => {
+  test('when the DSL lists, opens, has the card refreshed and exports, then open cases are listed and every look is recorded', async () => {
     const { h, reference } = await reported();
     expect((await h.triage.listOpen(DSL)).map((c) => c.report.reference)).toEqual([reference]);
     await h.triage.openCase(DSL, reference);
-    await h.triage.openCase(DSL, reference, false);
+    await h.triage.openCase(DSL, reference, { refresh: true });
     const exported = await h.triage.exportCase(DSL, reference);
-    expect(exported.events.filter((e) => e.type === 'viewed')).toHaveLength(1);
+    expect(exported.events.filter((e) => e.type === 'viewed').map((e) => e.data)).toEqual([{}, { refresh: 'true' }]);
     expect(exported.events.filter((e) => e.type === 'exported')).toHaveLength(1);
+  });
+
+  test('when access is only checked (asked where details are not shown), then nothing is recorded for the team and a refusal is for anyone else', async () => {
+    const { h, reference } = await reported();
+    await h.triage.assertMayAct(DSL, reference, 'export');
+    await expect(h.triage.assertMayAct(OUTSIDER, reference, 'export')).rejects.toMatchObject({ code: 'CONCERN_NOT_FOUND' });
+    const events = (await h.store.getCase(reference))!.events.filter((e) => e.actorId && e.actorId !== PEOPLE.reporter);
+    expect(events.map((e) => [e.type, e.actorId, e.data.operation])).toEqual([['accessRefused', PEOPLE.outsider, 'export']]);
   });
 });

@@ -91,6 +91,10 @@ const ENV = {
 
 type InvokeBody = { statusCode: number; type: string; value: unknown };
 
+/** The reference of the report filed last (references are random: a test reads the one it got). */
+const referenceIn = (database: SqliteDatabase): string =>
+  (database.prepare('SELECT reference FROM concerns ORDER BY id DESC LIMIT 1').get() as { reference: string }).reference;
+
 function cardOf(body: unknown): Record<string, unknown> {
   const b = body as InvokeBody;
   expect(b.type).toBe('application/vnd.microsoft.card.adaptive');
@@ -148,12 +152,13 @@ describe('concern feature over HTTP', () => {
 
     // 3. The complete form: the reporter gets the reference, the role, and "call 999" first (urgent).
     const sent = await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, formFor('childSafety', { immediateDanger: 'true' }));
+    const ref = referenceIn(db);
     const receipt = cardOf(sent.body);
     expect(cardProblems(receipt)).toEqual([]);
     const receiptText = JSON.stringify(receipt);
-    expect(receiptText).toContain('SG-2026-0001');
+    expect(receiptText).toContain(ref);
     expect(receiptText).toContain('It has reached the Designated Safeguarding Lead team');
-    expect(receiptText.indexOf('call 999')).toBeLessThan(receiptText.indexOf('SG-2026-0001'));
+    expect(receiptText.indexOf('call 999')).toBeLessThan(receiptText.indexOf(ref));
     expect(receiptText).not.toContain('Dana DSL');
 
     // 4. The channel has the alert: reference, kind, urgency, time and status, and no details or names (a
@@ -162,27 +167,27 @@ describe('concern feature over HTTP', () => {
     expect(channelPosts).toHaveLength(1);
     const alert = cardsIn(channelPosts[0])[0];
     expect(cardProblems(alert)).toEqual([]);
-    expect(JSON.stringify(alert)).toContain('SG-2026-0001');
+    expect(JSON.stringify(alert)).toContain(ref);
     expect(JSON.stringify(alert)).toContain('URGENT');
     for (const secret of [...Object.values(SECRET_TEXT), 'Robin Reporter']) expect(JSON.stringify(alert)).not.toContain(secret);
 
     // 4b. A team member opens it: the details come back to them alone (an invoke response with no refresh,
     // which teams-ai returns to the person who pressed, rather than replacing the message for everyone).
-    const opened = await bot.execute(PEOPLE.dsl, Verbs.concernOpen, { reference: 'SG-2026-0001' }, bot.channel, 'channel-card-1');
+    const opened = await bot.execute(PEOPLE.dsl, Verbs.concernOpen, { reference: ref }, bot.channel, 'channel-card-1');
     const openedCard = cardOf(opened.body);
     expect(JSON.stringify(openedCard)).toContain(SECRET_TEXT.whatHappened);
     expect(JSON.stringify(openedCard)).toContain('Robin Reporter');
     expect(openedCard.refresh).toBeUndefined();
-    const peek = await bot.execute(PEOPLE.outsider, Verbs.concernOpen, { reference: 'SG-2026-0001' }, bot.channel, 'channel-card-1');
-    expect(peek.body).toMatchObject({ value: expect.stringContaining('Only the safeguarding team') });
+    const peek = await bot.execute(PEOPLE.outsider, Verbs.concernOpen, { reference: ref }, bot.channel, 'channel-card-1');
+    expect(peek.body).toMatchObject({ value: expect.stringContaining(`No concern was found with the reference ${ref}.`) });
     expect(JSON.stringify(peek.body)).not.toContain(SECRET_TEXT.whatHappened);
 
     // 5. Someone outside the team cannot act, and is told so clearly.
-    const refused = await bot.execute(PEOPLE.outsider, Verbs.concernAcknowledge, { reference: 'SG-2026-0001' }, bot.channel);
-    expect(refused.body).toMatchObject({ type: 'application/vnd.microsoft.activity.message', value: expect.stringContaining('Only the safeguarding team') });
+    const refused = await bot.execute(PEOPLE.outsider, Verbs.concernAcknowledge, { reference: ref }, bot.channel);
+    expect(refused.body).toMatchObject({ type: 'application/vnd.microsoft.activity.message', value: expect.stringContaining(`No concern was found with the reference ${ref}.`) });
 
     // 6. The DSL acknowledges: the card is updated in place for everyone and the reporter is told.
-    const acked = await bot.execute(PEOPLE.dsl, Verbs.concernAcknowledge, { reference: 'SG-2026-0001' }, bot.channel, 'channel-card-1');
+    const acked = await bot.execute(PEOPLE.dsl, Verbs.concernAcknowledge, { reference: ref }, bot.channel, 'channel-card-1');
     const ackCard = JSON.stringify(cardOf(acked.body));
     expect(ackCard).toContain('Dana DSL: Acknowledged');
     const updates = connector.calls.filter((c) => c.method === 'PUT' && c.path.includes('channel-card-1'));
@@ -192,25 +197,25 @@ describe('concern feature over HTTP', () => {
     expect(updatedCard).toContain('Acknowledged, being dealt with');
     expect(updatedCard).not.toContain('Dana DSL');
     // Whoever acted keeps their own view: the update lists them (by Teams user id) for an automatic Open, which
-    // gives them the details back as their own invoke response and is not recorded as a fresh look at the case.
+    // gives them the details back as their own invoke response and is recorded as a view, tagged as a refresh.
     const refresh = ((updates[updates.length - 1].body as { attachments: { content: { refresh?: { userIds: string[]; action: { verb: string; data: object } } } }[] })
       .attachments[0].content.refresh)!;
     expect(refresh.userIds).toEqual([PEOPLE.dsl.id]);
-    expect(refresh.action).toMatchObject({ verb: Verbs.concernOpen, data: { reference: 'SG-2026-0001', refresh: true } });
+    expect(refresh.action).toMatchObject({ verb: Verbs.concernOpen, data: { reference: ref, refresh: true } });
     const viewsBefore = (db.prepare("SELECT COUNT(*) AS n FROM concern_events WHERE type = 'viewed'").get() as { n: number }).n;
     const own = await bot.invoke(PEOPLE.dsl, 'adaptiveCard/action', { action: { type: 'Action.Execute', verb: Verbs.concernOpen, data: refresh.action.data }, trigger: 'automatic' }, bot.channel);
     expect(JSON.stringify(cardOf(own.body))).toContain('Dana DSL: Acknowledged');
-    expect((db.prepare("SELECT COUNT(*) AS n FROM concern_events WHERE type = 'viewed'").get() as { n: number }).n).toBe(viewsBefore);
+    expect((db.prepare("SELECT COUNT(*) AS n FROM concern_events WHERE type = 'viewed'").get() as { n: number }).n).toBe(viewsBefore + 1);
     const reporterChat = () => messagesTo('a:personal-29:reporter').map((c) => String(c.body.text ?? ''));
-    expect(reporterChat()).toContain('Your report SG-2026-0001 has been read by the Designated Safeguarding Lead team. Thank you for raising it.');
+    expect(reporterChat()).toContain(`Your report ${ref} has been read by the Designated Safeguarding Lead team. Thank you for raising it.`);
 
     // 7. A note, then Close with an outcome; the reporter is told it is closed, with no details.
-    await bot.execute(PEOPLE.deputy, Verbs.concernAddNote, { reference: 'SG-2026-0001', note: SECRET_TEXT.note }, bot.channel, 'channel-card-1');
-    const closed = await bot.execute(PEOPLE.deputy, Verbs.concernClose, { reference: 'SG-2026-0001', outcome: SECRET_TEXT.outcome }, bot.channel, 'channel-card-1');
+    await bot.execute(PEOPLE.deputy, Verbs.concernAddNote, { reference: ref, note: SECRET_TEXT.note }, bot.channel, 'channel-card-1');
+    const closed = await bot.execute(PEOPLE.deputy, Verbs.concernClose, { reference: ref, outcome: SECRET_TEXT.outcome }, bot.channel, 'channel-card-1');
     const closedCard = JSON.stringify(cardOf(closed.body));
     expect(closedCard).toContain('Closed');
     expect(closedCard).toContain(`Dev Deputy: Note: ${SECRET_TEXT.note}`);
-    expect(reporterChat()).toContain('Your report SG-2026-0001 has been closed by the Designated Safeguarding Lead team. Thank you. If you have a new worry, report it again.');
+    expect(reporterChat()).toContain(`Your report ${ref} has been closed by the Designated Safeguarding Lead team. Thank you. If you have a new worry, report it again.`);
 
     // Nothing of the report or the triage was posted anywhere, the channel included: the details travelled only
     // in invoke responses to the team members who opened the case.
@@ -223,14 +228,15 @@ describe('concern feature over HTTP', () => {
 
   test('when a team member assigns and records an action, then the card shows both; a bad choice comes back named on the card', async () => {
     await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, formFor('allegation', { aboutHeadteacher: 'true' }));
+    const ref = referenceIn(db);
     // The report about the headteacher went only to the chair of governors; the DSL can still triage it by reference.
     expect(connector.calls.filter((c) => c.path === '/v3/conversations').map((c) => (c.body.members as { id: string }[])[0].id)).toEqual(['aad-chair']);
     const dm = bot.personal(PEOPLE.dsl);
-    const assigned = await bot.execute(PEOPLE.dsl, Verbs.concernAssign, { reference: 'SG-2026-0001', assigneeId: PEOPLE.deputy.aadObjectId }, dm);
+    const assigned = await bot.execute(PEOPLE.dsl, Verbs.concernAssign, { reference: ref, assigneeId: PEOPLE.deputy.aadObjectId }, dm);
     expect(JSON.stringify(cardOf(assigned.body))).toContain('Dana DSL: Assigned to Dev Deputy');
-    const action = await bot.execute(PEOPLE.deputy, Verbs.concernRecordAction, { reference: 'SG-2026-0001', actionType: 'lado', actionDetail: 'LADO advice sought by phone' }, bot.personal(PEOPLE.deputy));
+    const action = await bot.execute(PEOPLE.deputy, Verbs.concernRecordAction, { reference: ref, actionType: 'lado', actionDetail: 'LADO advice sought by phone' }, bot.personal(PEOPLE.deputy));
     expect(JSON.stringify(cardOf(action.body))).toContain('Dev Deputy: Referral to the LADO: LADO advice sought by phone');
-    const bad = await bot.execute(PEOPLE.dsl, Verbs.concernAssign, { reference: 'SG-2026-0001', assigneeId: PEOPLE.outsider.aadObjectId }, dm);
+    const bad = await bot.execute(PEOPLE.dsl, Verbs.concernAssign, { reference: ref, assigneeId: PEOPLE.outsider.aadObjectId }, dm);
     const badCard = cardOf(bad.body);
     expect(cardProblems(badCard)).toEqual([]);
     expect(JSON.stringify(badCard)).toContain('Choose a member of the safeguarding team to assign.');
@@ -244,14 +250,15 @@ describe('concern feature over HTTP', () => {
 
   test('when a triage action is attempted in an ordinary group chat, then nothing is shown there', async () => {
     await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, formFor('childSafety'));
+    const ref = referenceIn(db);
     const group = { id: '19:staffroom@thread.v2', conversationType: 'groupChat', isGroup: true, tenantId: 'tenant-1' };
-    const opened = await bot.execute(PEOPLE.dsl, Verbs.concernOpen, { reference: 'SG-2026-0001' }, group);
+    const opened = await bot.execute(PEOPLE.dsl, Verbs.concernOpen, { reference: ref }, group);
     expect(opened.body).toMatchObject({ value: 'Concern records open only in your 1:1 chat with me or in the safeguarding channel.' });
-    await bot.message(PEOPLE.dsl, 'concern SG-2026-0001', group);
+    await bot.message(PEOPLE.dsl, `concern ${ref}`, group);
     expect(messagesTo('19:staffroom').map((c) => c.body.text)).toEqual(['Concern records open only in your 1:1 chat with me or in the safeguarding channel.']);
     // An outsider trying there is refused and recorded all the same.
-    const outsider = await bot.execute(PEOPLE.outsider, Verbs.concernAcknowledge, { reference: 'SG-2026-0001' }, group);
-    expect(outsider.body).toMatchObject({ value: expect.stringContaining('Only the safeguarding team') });
+    const outsider = await bot.execute(PEOPLE.outsider, Verbs.concernAcknowledge, { reference: ref }, group);
+    expect(outsider.body).toMatchObject({ value: expect.stringContaining(`No concern was found with the reference ${ref}.`) });
     // Who tried is encrypted with the event (see storeReporterIdentity.test.ts); only the outsider tried here.
     const refusals = db.prepare("SELECT COUNT(*) AS n FROM concern_events WHERE type = 'accessRefused'").get() as { n: number };
     expect(refusals.n).toBe(1);
@@ -260,12 +267,13 @@ describe('concern feature over HTTP', () => {
   test('when the DSL channel is down, then the deputy DSL gets the report in a 1:1 chat and the failure is in the record', async () => {
     connector.failing.set(CHANNEL, 503);
     const sent = await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, formFor('childSafety'));
+    const ref = referenceIn(db);
     expect(JSON.stringify(cardOf(sent.body))).toContain('It has reached the Deputy Designated Safeguarding Lead');
     const created = connector.calls.filter((c) => c.method === 'POST' && c.path === '/v3/conversations');
     expect(created.map((c) => (c.body.members as { id: string }[])[0].id)).toEqual([PEOPLE.deputy.aadObjectId]);
     expect(messagesTo(`a:${PEOPLE.deputy.aadObjectId}`)).toHaveLength(1);
 
-    await bot.message(PEOPLE.dsl, 'concern export SG-2026-0001');
+    await bot.message(PEOPLE.dsl, `concern export ${ref}`);
     const exported = messagesTo('a:personal-29:dsl').map((c) => String(c.body.text)).join('');
     expect(exported).toContain('Delivery to the Designated Safeguarding Lead team failed (HTTP_503)');
     expect(exported).toContain('Delivered to the Deputy Designated Safeguarding Lead (fallback route)');
@@ -290,6 +298,7 @@ describe('concern feature over HTTP', () => {
       const firstDb = openSqliteDatabase(file);
       const first = await startBot(connector.url, firstDb, ENV);
       const sent = await first.execute(PEOPLE.reporter, Verbs.concernSubmit, formFor('childSafety'));
+      const ref = referenceIn(firstDb);
       expect(JSON.stringify(cardOf(sent.body))).toContain('It is saved and being delivered');
       await first.close();
       firstDb.close();
@@ -305,7 +314,7 @@ describe('concern feature over HTTP', () => {
       await second.feature.processOutbox();
       await second.close();
       secondDb.close();
-      expect(messagesTo(CHANNEL).filter((c) => JSON.stringify(cardsIn(c)).includes('SG-2026-0001'))).toHaveLength(1);
+      expect(messagesTo(CHANNEL).filter((c) => JSON.stringify(cardsIn(c)).includes(ref))).toHaveLength(1);
 
       const thirdDb = openSqliteDatabase(file);
       const third = await startBot(connector.url, thirdDb, ENV, 60_000, later);
@@ -332,10 +341,11 @@ describe('concern feature over HTTP', () => {
   test('when a report marked immediate danger is missing a required field, then it goes at once and the reporter adds the rest afterwards', async () => {
     // Urgent, "a colleague's conduct online", with neither Where nor Who filled in: never held back.
     const sent = await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, { kind: 'colleagueConduct', whatHappened: SECRET_TEXT.whatHappened, immediateDanger: 'true' });
+    const ref = referenceIn(db);
     const receipt = cardOf(sent.body);
     expect(cardProblems(receipt)).toEqual([]);
     const receiptText = JSON.stringify(receipt);
-    expect(receiptText).toContain('SG-2026-0001');
+    expect(receiptText).toContain(ref);
     expect(receiptText).not.toContain('Nothing has been sent yet');
     expect(receiptText).toContain('When you can, add what it went without');
     for (const id of ['"id":"whenHappened"', '"id":"where"', '"id":"peopleInvolved"']) expect(receiptText).toContain(id);
@@ -343,19 +353,19 @@ describe('concern feature over HTTP', () => {
     expect(receiptText).toContain('It has reached the headteacher');
 
     // Someone else cannot add to it (told it was not found, as if it did not exist); nothing is appended.
-    const other = await bot.execute(PEOPLE.outsider, Verbs.concernAddDetails, { reference: 'SG-2026-0001', where: 'made up' });
-    expect(JSON.stringify(other.body)).toContain('No report SG-2026-0001 of yours was found');
+    const other = await bot.execute(PEOPLE.outsider, Verbs.concernAddDetails, { reference: ref, where: 'made up' });
+    expect(JSON.stringify(other.body)).toContain(`No report ${ref} of yours was found`);
     // Adding nothing is named, with the fields still there.
-    const empty = JSON.stringify(cardOf((await bot.execute(PEOPLE.reporter, Verbs.concernAddDetails, { reference: 'SG-2026-0001' })).body));
+    const empty = JSON.stringify(cardOf((await bot.execute(PEOPLE.reporter, Verbs.concernAddDetails, { reference: ref })).body));
     expect(empty).toContain('Nothing was added');
     // The reporter adds two of the three; the card confirms and still asks for the third.
-    const added = JSON.stringify(cardOf((await bot.execute(PEOPLE.reporter, Verbs.concernAddDetails, { reference: 'SG-2026-0001', where: 'Staff WhatsApp group', peopleInvolved: 'PUPIL-ZEBRA' })).body));
-    expect(added).toContain('Added to SG-2026-0001: Where (platform or place), Who is involved');
+    const added = JSON.stringify(cardOf((await bot.execute(PEOPLE.reporter, Verbs.concernAddDetails, { reference: ref, where: 'Staff WhatsApp group', peopleInvolved: 'PUPIL-ZEBRA' })).body));
+    expect(added).toContain(`Added to ${ref}: Where (platform or place), Who is involved`);
     expect(added).toContain('"id":"whenHappened"');
     expect(added).not.toContain('"id":"where"');
 
     // The team sees what was sent at once and what came after, in the record; the details stay encrypted at rest.
-    const opened = JSON.stringify(cardOf((await bot.execute(PEOPLE.dsl, Verbs.concernOpen, { reference: 'SG-2026-0001' })).body));
+    const opened = JSON.stringify(cardOf((await bot.execute(PEOPLE.dsl, Verbs.concernOpen, { reference: ref })).body));
     expect(opened).toContain('sent at once without: When it happened, Where (platform or place), Who is involved');
     expect(opened).toContain('Reporter added: Where (platform or place): Staff WhatsApp group; Who is involved: PUPIL-ZEBRA');
     const raw = JSON.stringify(db.prepare("SELECT * FROM concern_events WHERE type = 'detailsAdded'").all());
@@ -397,8 +407,9 @@ describe('concern feature over HTTP', () => {
     const done = await bot.invoke(PEOPLE.reporter, 'composeExtension/submitAction', {
       commandId: REPORT_CONCERN_COMMAND_ID, commandContext: 'message', data: formFor('childSafety', { attachedMessage: 'meet me' }),
     }, conversation);
+    const ref = referenceIn(db);
     expect((done.body as { task: { type: string; value: string } }).task).toEqual({
-      type: 'message', value: expect.stringContaining('Your reference is SG-2026-0001; it has gone to the Designated Safeguarding Lead team'),
+      type: 'message', value: expect.stringContaining(`Your reference is ${ref}; it has gone to the Designated Safeguarding Lead team`),
     });
     // Nothing about the report was posted in the channel where the message was.
     expect(connector.calls.filter((c) => c.conversationId.startsWith('19:general'))).toEqual([]);
@@ -414,24 +425,24 @@ describe('concern feature over HTTP', () => {
 
   test('when the DSL lists and opens concerns, then they see them; anyone else is refused', async () => {
     await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, formFor('childSafety'));
+    const ref = referenceIn(db);
     await bot.message(PEOPLE.dsl, 'concerns');
     const list = cardsIn(messagesTo('a:personal-29:dsl')[0])[0];
     expect(cardProblems(list)).toEqual([]);
-    expect(JSON.stringify(list)).toContain('SG-2026-0001');
+    expect(JSON.stringify(list)).toContain(ref);
 
-    await bot.message(PEOPLE.dsl, 'concern SG-2026-0001');
+    await bot.message(PEOPLE.dsl, `concern ${ref}`);
     expect(JSON.stringify(cardsIn(messagesTo('a:personal-29:dsl')[1])[0])).toContain(SECRET_TEXT.whatHappened);
 
-    const fromList = await bot.execute(PEOPLE.dsl, Verbs.concernOpen, { reference: 'SG-2026-0001', fromList: true });
-    expect(fromList.body).toMatchObject({ value: 'SG-2026-0001 is open below.' });
+    const fromList = await bot.execute(PEOPLE.dsl, Verbs.concernOpen, { reference: ref, fromList: true });
+    expect(fromList.body).toMatchObject({ value: `${ref} is open below.` });
     expect(JSON.stringify(cardsIn(messagesTo('a:personal-29:dsl')[2])[0])).toContain(SECRET_TEXT.whatHappened);
 
     await bot.message(PEOPLE.outsider, 'concerns');
-    await bot.message(PEOPLE.outsider, 'concern SG-2026-0001');
-    await bot.message(PEOPLE.outsider, 'concern export SG-2026-0001');
-    expect(messagesTo('a:personal-29:outsider').map((c) => c.body.text)).toEqual(Array(3).fill(
-      'Only the safeguarding team can see or act on concerns. This attempt has been recorded.',
-    ));
+    await bot.message(PEOPLE.outsider, `concern ${ref}`);
+    await bot.message(PEOPLE.outsider, `concern export ${ref}`);
+    const notFound = `No concern was found with the reference ${ref}. Check the reference: concern records open only for the safeguarding team and the person a report was sent to.`;
+    expect(messagesTo('a:personal-29:outsider').map((c) => c.body.text)).toEqual(['Only the safeguarding team can list concerns.', notFound, notFound]);
     // Who tried is encrypted with the event (see storeReporterIdentity.test.ts); only the outsider tried here.
     const refusals = db.prepare("SELECT COUNT(*) AS n FROM concern_events WHERE type = 'accessRefused'").get() as { n: number };
     expect(refusals.n).toBe(3);
@@ -542,34 +553,35 @@ describe('concern feature in the Microsoft 365 Agents Playground', () => {
     const form = await pg.next((m) => m.conversationId === PERSONAL && cardJson(m).includes('Report a concern'));
 
     const submitted = await pg.execute(reporter.id, PERSONAL, form.messageId, Verbs.concernSubmit, formFor('childSafety', { immediateDanger: 'true' }));
+    const ref = referenceIn(db);
     expect(submitted.status).toBe(200);
-    expect(JSON.stringify(submitted.body)).toContain('SG-2026-0001');
+    expect(JSON.stringify(submitted.body)).toContain(ref);
     expect(JSON.stringify(submitted.body)).toContain('It has reached the Designated Safeguarding Lead team');
 
-    const alert = await pg.next((m) => m.conversationId.startsWith(CHANNEL_ID) && cardJson(m).includes('SG-2026-0001'));
+    const alert = await pg.next((m) => m.conversationId.startsWith(CHANNEL_ID) && cardJson(m).includes(ref));
     expect(cardJson(alert)).not.toContain(SECRET_TEXT.whatHappened);
     const thread = `${CHANNEL_ID};messageid=${alert.messageId}`;
 
     // Someone in the channel who is not on the safeguarding team sees only the minimum and is refused on opening.
-    const peek = await pg.execute(patti.id, thread, alert.messageId, Verbs.concernOpen, { reference: 'SG-2026-0001' });
-    expect(peek.body).toMatchObject({ value: expect.stringContaining('Only the safeguarding team') });
+    const peek = await pg.execute(patti.id, thread, alert.messageId, Verbs.concernOpen, { reference: ref });
+    expect(peek.body).toMatchObject({ value: expect.stringContaining(`No concern was found with the reference ${ref}.`) });
     // A member opens it and sees the details.
-    const opened = await pg.execute(megan.id, thread, alert.messageId, Verbs.concernOpen, { reference: 'SG-2026-0001' });
+    const opened = await pg.execute(megan.id, thread, alert.messageId, Verbs.concernOpen, { reference: ref });
     expect(JSON.stringify(opened.body)).toContain(SECRET_TEXT.whatHappened);
 
-    const refused = await pg.execute(patti.id, thread, alert.messageId, Verbs.concernAcknowledge, { reference: 'SG-2026-0001' });
-    expect(refused.body).toMatchObject({ value: expect.stringContaining('Only the safeguarding team') });
+    const refused = await pg.execute(patti.id, thread, alert.messageId, Verbs.concernAcknowledge, { reference: ref });
+    expect(refused.body).toMatchObject({ value: expect.stringContaining(`No concern was found with the reference ${ref}.`) });
 
     const mark = pg.messages.length;
-    const acked = await pg.execute(megan.id, thread, alert.messageId, Verbs.concernAcknowledge, { reference: 'SG-2026-0001' });
+    const acked = await pg.execute(megan.id, thread, alert.messageId, Verbs.concernAcknowledge, { reference: ref });
     expect(JSON.stringify(acked.body)).toContain(`${megan.name}: Acknowledged`);
     await pg.next((m) => m.action === 'updateMessage' && m.messageId === alert.messageId && cardJson(m).includes('Acknowledged, being dealt with'), mark);
-    await pg.next((m) => m.conversationId === PERSONAL && (m.text ?? '').includes('SG-2026-0001 has been read by the Designated Safeguarding Lead team'), mark);
+    await pg.next((m) => m.conversationId === PERSONAL && (m.text ?? '').includes(`${ref} has been read by the Designated Safeguarding Lead team`), mark);
 
-    const closed = await pg.execute(adele.id, thread, alert.messageId, Verbs.concernClose, { reference: 'SG-2026-0001', outcome: SECRET_TEXT.outcome });
+    const closed = await pg.execute(adele.id, thread, alert.messageId, Verbs.concernClose, { reference: ref, outcome: SECRET_TEXT.outcome });
     expect(JSON.stringify(closed.body)).toContain(`${adele.name}: Closed. Outcome`);
     await pg.next((m) => m.action === 'updateMessage' && m.messageId === alert.messageId && cardJson(m).includes('Closed'), mark);
-    await pg.next((m) => m.conversationId === PERSONAL && (m.text ?? '').includes('SG-2026-0001 has been closed'), mark);
+    await pg.next((m) => m.conversationId === PERSONAL && (m.text ?? '').includes(`${ref} has been closed`), mark);
 
     // No message anyone can see, in the channel or outside it, carries the report, the triage or its people.
     for (const secret of [...Object.values(SECRET_TEXT), megan.name, adele.name]) expect(JSON.stringify(pg.messages)).not.toContain(secret);

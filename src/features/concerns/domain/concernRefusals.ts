@@ -1,0 +1,65 @@
+import { ConcernOutbox } from './concernOutbox';
+import { ConcernLog, ConcernStore, OutboxTask } from './concernPorts';
+import { ConcernActor, ConcernCase } from './concernTypes';
+
+/** Why a reference was refused: recorded in the audit, never told to the person (who is told "not found" whatever it is). */
+export type RefusalReason = 'notFound' | 'aboutThem' | 'notPermitted';
+
+/** What recording refusals needs. */
+export interface ConcernRefusalsDeps {
+  store: ConcernStore;
+  outbox: ConcernOutbox;
+  log: ConcernLog;
+  /** The headteacher's Entra object id: their attempts on a case about them alert the chair of governors. */
+  headteacherId?: string;
+  /** After an alert to the chair about a case, further attempts on it alert again only after this long (default 1 hour). */
+  chairAlertIntervalMs?: number;
+  now?: () => Date;
+}
+
+/** The refusals of the concerns domain: one record of each, and the chair alerted when the head tries a case about them. */
+export interface ConcernRefusals {
+  /** True when the person is the configured headteacher and the case is about the headteacher. */
+  isAboutThem(c: ConcernCase, actor: { aadObjectId: string }): boolean;
+  /**
+   * Appends the refusal (to the case when there is one, to the audit trail when not). When the headteacher tried
+   * a case about them, the chair of governors is alerted through the outbox, at most once per case an hour.
+   */
+  record(actor: ConcernActor, operation: string, reference: string | undefined, found: ConcernCase | undefined, reason: RefusalReason): Promise<void>;
+}
+
+/** Creates the refusal recorder. */
+export function createConcernRefusals(deps: ConcernRefusalsDeps): ConcernRefusals {
+  const now = deps.now ?? (() => new Date());
+  const alertInterval = deps.chairAlertIntervalMs ?? 60 * 60_000;
+
+  const isAboutThem = (c: ConcernCase, actor: { aadObjectId: string }) =>
+    c.report.aboutHeadteacher && deps.headteacherId !== undefined && actor.aadObjectId === deps.headteacherId;
+
+  /** Runs the outbox without waiting for it, so that an alert being sent does not hold up the answer. */
+  function runOutboxSoon(reference: string): void {
+    deps.outbox.processDue().catch((err) => {
+      deps.log.error({ reference, code: (err as { code?: string }).code ?? 'OUTBOX_ERROR' }, 'outbox run failed');
+    });
+  }
+
+  return {
+    isAboutThem,
+
+    async record(actor, operation, reference, found, reason) {
+      const at = now().toISOString();
+      const data: Record<string, string> = { operation, reference: reference ?? '', reason };
+      const tasks: OutboxTask[] = [];
+      if (found && isAboutThem(found, actor)) {
+        const recentlyAlerted = found.events.some((e) => e.type === 'accessRefused' && e.data.chairAlert === 'queued'
+          && Date.parse(at) - Date.parse(e.at) < alertInterval);
+        data.chairAlert = recentlyAlerted ? 'alreadyAlerted' : 'queued';
+        if (!recentlyAlerted) tasks.push({ kind: 'alertChair', operation, attemptAt: at });
+      }
+      await deps.store.append(found?.report.id ?? null, [{ type: 'accessRefused', at, actorId: actor.aadObjectId, actorName: actor.name, data }], tasks);
+      // One log line for every reason: whoever reads the logs learns no more than the person who asked.
+      deps.log.warn({ operation, reference, code: 'CONCERN_NOT_FOUND' }, 'concern access refused');
+      if (found && tasks.length > 0) runOutboxSoon(found.report.reference);
+    },
+  };
+}

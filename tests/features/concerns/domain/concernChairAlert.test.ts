@@ -1,0 +1,116 @@
+import { ConcernActor } from '../../../../src/features/concerns/domain/concernTypes';
+import { headteacherAttemptText } from '../../../../src/features/concerns/teams/concernMessaging';
+import { formFor, ORIGIN, PEOPLE, RecordingDelivery, REPORTER, SECRET_TEXT, testRouting } from './concernFakes';
+import { concernHarness } from './concernHarness';
+
+const HEAD: ConcernActor = { aadObjectId: PEOPLE.headteacher, name: 'Hana Head' };
+const DSL: ConcernActor = { aadObjectId: PEOPLE.dsl, name: 'Dana DSL' };
+const OUTSIDER: ConcernActor = { aadObjectId: PEOPLE.outsider, name: 'Oli Outsider' };
+const HOUR = 60 * 60_000;
+
+/** A harness with one report about the headteacher (who is on the team here, as when the head is the DSL). */
+async function aboutTheHead(options: Parameters<typeof concernHarness>[0] = {}) {
+  const h = concernHarness(options);
+  const r = await h.reporting.submitConcern(REPORTER, ORIGIN, formFor('allegation', { aboutHeadteacher: 'true' }));
+  if (!r.ok) throw new Error('not stored');
+  return { h, reference: r.report.reference };
+}
+
+const refused = (attempt: Promise<unknown>) => expect(attempt).rejects.toMatchObject({ code: 'CONCERN_NOT_FOUND' });
+
+describe('the chair of governors is alerted when the headteacher tries a case about them', () => {
+  test('when the head tries a case about them three times in an hour, then the chair is alerted once, and every attempt is recorded', async () => {
+    const { h, reference } = await aboutTheHead();
+    await refused(h.triage.openCase(HEAD, reference));
+    h.clock.advance(10 * 60_000);
+    await refused(h.triage.addNote(HEAD, reference, 'x'));
+    await refused(h.triage.close(HEAD, reference.toLowerCase(), 'x'));
+    await h.outbox.processDue();
+
+    expect(h.delivery.alerts).toEqual([{
+      address: { kind: 'person', aadObjectId: PEOPLE.chair }, reference, attempt: { operation: 'open', attemptAt: '2026-03-02T09:00:00.000Z' },
+    }]);
+    const events = (await h.store.getCase(reference))!.events;
+    expect(events.filter((e) => e.type === 'accessRefused').map((e) => [e.actorId, e.data.operation, e.data.chairAlert])).toEqual([
+      [PEOPLE.headteacher, 'open', 'queued'], [PEOPLE.headteacher, 'addNote', 'alreadyAlerted'], [PEOPLE.headteacher, 'close', 'alreadyAlerted'],
+    ]);
+    expect(events.filter((e) => e.type === 'chairAlerted').map((e) => e.data)).toEqual([{ operation: 'open', attemptAt: '2026-03-02T09:00:00.000Z' }]);
+  });
+
+  test('when the head tries again after the hour, or tries another case about them, then the chair is alerted again', async () => {
+    const { h, reference } = await aboutTheHead();
+    const second = await h.reporting.submitConcern(REPORTER, ORIGIN, formFor('colleagueConduct', { aboutHeadteacher: 'true' }));
+    if (!second.ok) throw new Error('not stored');
+    await refused(h.triage.openCase(HEAD, reference));
+    await refused(h.triage.exportCase(HEAD, second.report.reference));
+    h.clock.advance(HOUR);
+    await refused(h.triage.acknowledge(HEAD, reference));
+    await h.outbox.processDue();
+    expect(h.delivery.alerts.map((a) => [a.reference, a.attempt.operation])).toEqual([
+      [reference, 'open'], [second.report.reference, 'export'], [reference, 'acknowledge'],
+    ]);
+  });
+
+  test('when someone else is refused a case about the head, or the head tries a reference that does not exist, then the chair is not alerted', async () => {
+    const { h, reference } = await aboutTheHead();
+    await refused(h.triage.openCase(OUTSIDER, reference));
+    await refused(h.triage.openCase(HEAD, `${reference.slice(0, -6)}ZZZZZZ`));
+    await h.triage.openCase(DSL, reference);
+    await h.outbox.processDue();
+    expect(h.delivery.alerts).toEqual([]);
+  });
+
+  test('when the chair cannot be reached, then the failure is recorded and the alert is sent on a later run', async () => {
+    const delivery = new RecordingDelivery();
+    const { h, reference } = await aboutTheHead({ delivery });
+    delivery.failing.add('chairOfGovernors');
+    await refused(h.triage.openCase(HEAD, reference));
+    await h.outbox.processDue();
+    expect(delivery.alerts).toEqual([]);
+    delivery.failing.clear();
+    h.clock.advance(5 * 60_000);
+    await h.outbox.processDue();
+    expect(delivery.alerts.map((a) => a.reference)).toEqual([reference]);
+    const events = (await h.store.getCase(reference))!.events;
+    expect(events.filter((e) => e.type === 'routeFailed').map((e) => e.data)).toEqual([{ role: 'chairOfGovernors', notice: 'headteacherAttempt', code: 'HTTP_503' }]);
+    expect(events.filter((e) => e.type === 'chairAlerted')).toHaveLength(1);
+  });
+
+  test('when no chair of governors is configured, then the head is still refused and the gap is recorded on the case', async () => {
+    const routing = testRouting();
+    // The report itself falls back to the deputy DSL; the alert has nowhere to go.
+    const { h, reference } = await aboutTheHead({ routing: { ...routing, destinations: { ...routing.destinations, chairOfGovernors: undefined } } });
+    await refused(h.triage.openCase(HEAD, reference));
+    await h.outbox.processDue();
+    expect(h.delivery.alerts).toEqual([]);
+    const failed = (await h.store.getCase(reference))!.events.filter((e) => e.type === 'routeFailed' && e.data.notice === 'headteacherAttempt');
+    expect(failed.map((e) => e.data.code)).toEqual(['CONCERN_DESTINATION_UNCONFIGURED']);
+    expect(await h.store.dueOutbox('2026-03-03T00:00:00.000Z')).toEqual([]);
+  });
+
+  test('when someone other than the reporter adds details to a report, then it is recorded as refused; the head on a report about them alerts the chair', async () => {
+    const { h, reference } = await aboutTheHead();
+    const head = { aadObjectId: PEOPLE.headteacher, name: 'Hana Head', address: {} };
+    const outsider = { aadObjectId: PEOPLE.outsider, name: 'Oli Outsider', address: {} };
+    const byHead = await h.reporting.addDetails(head, reference.toLowerCase(), { where: 'x' });
+    const byOutsider = await h.reporting.addDetails(outsider, reference, { where: 'x' });
+    const absent = `${reference.slice(0, -6)}ZZZZZZ`;
+    const nowhere = await h.reporting.addDetails(head, absent, { where: 'x' });
+    expect([byHead, byOutsider, nowhere].map((r) => !r.ok && r.message)).toEqual([
+      `No report ${reference} of yours was found.`, `No report ${reference} of yours was found.`, `No report ${absent} of yours was found.`,
+    ]);
+    await h.outbox.processDue();
+    const refused = (await h.store.getCase(reference))!.events.filter((e) => e.type === 'accessRefused');
+    expect(refused.map((e) => [e.actorId, e.data.operation, e.data.reason])).toEqual([
+      [PEOPLE.headteacher, 'addDetails', 'aboutThem'], [PEOPLE.outsider, 'addDetails', 'notPermitted'],
+    ]);
+    expect(h.delivery.alerts.map((a) => [a.reference, a.attempt.operation])).toEqual([[reference, 'addDetails']]);
+    expect(headteacherAttemptText(reference, h.delivery.alerts[0].attempt)).toContain(`tried to add details to concern ${reference}`);
+  });
+
+  test('when the alert is worded, then it names the reference, what was tried and when, and nothing of the case', () => {
+    const text = headteacherAttemptText('SG-2026-7KQ4MX', { operation: 'addNote', attemptAt: '2026-03-02T09:05:00.000Z' });
+    expect(text).toContain('the headteacher tried to add a note to concern SG-2026-7KQ4MX, which is about them, at 2 Mar 2026, 09:05 GMT');
+    for (const secret of Object.values(SECRET_TEXT)) expect(text).not.toContain(secret);
+  });
+});

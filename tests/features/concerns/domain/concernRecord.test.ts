@@ -1,0 +1,56 @@
+import { concernChronology, formatConcernRecord } from '../../../../src/features/concerns/domain/concernRecord';
+import { ConcernEvent, deriveConcernCase } from '../../../../src/features/concerns/domain/concernTypes';
+import { validateConcernForm } from '../../../../src/features/concerns/domain/concernValidation';
+import { formFor, ORIGIN, PEOPLE, REPORTER } from './concernFakes';
+
+function caseWith(events: Omit<ConcernEvent, 'seq' | 'concernId'>[]) {
+  const r = validateConcernForm(formFor('childSafety'));
+  if (!r.ok) throw new Error('invalid sample');
+  const report = { ...r.draft, id: 1, reference: 'SG-2026-7KQ4MX', reporter: REPORTER, origin: ORIGIN, submittedAt: '2026-03-02T09:00:00.000Z' };
+  return deriveConcernCase(report, [
+    { type: 'submitted' as const, at: report.submittedAt, actorId: PEOPLE.reporter, actorName: REPORTER.name, data: {} },
+    ...events,
+  ].map((e, i) => ({ ...e, seq: i + 1, concernId: 1 })));
+}
+
+const dana = { actorId: PEOPLE.dsl, actorName: 'Dana DSL' };
+const dev = { actorId: PEOPLE.deputy, actorName: 'Dev Deputy' };
+const at = (minute: number) => `2026-03-02T09:${String(minute).padStart(2, '0')}:00.000Z`;
+
+describe('the record of a case', () => {
+  test('when a card refreshes again and again for one person, then the export reads it as one line with how many and until when', () => {
+    const c = caseWith([
+      { type: 'viewed', at: at(1), ...dana, data: {} },
+      { type: 'viewed', at: at(2), ...dana, data: { refresh: 'true' } },
+      { type: 'viewed', at: at(3), ...dana, data: { refresh: 'true' } },
+      { type: 'viewed', at: at(4), ...dana, data: { refresh: 'true' } },
+      { type: 'viewed', at: at(5), ...dev, data: { refresh: 'true' } },
+      { type: 'noteAdded', at: at(6), ...dana, data: { note: 'spoke to the class teacher' } },
+      { type: 'viewed', at: at(7), ...dana, data: { refresh: 'true' } },
+    ]);
+    expect(concernChronology(c, true, true).map((l) => `${l.who}: ${l.what}`)).toEqual([
+      'Robin Reporter: Reported',
+      'Dana DSL: Viewed the record',
+      'Dana DSL: Viewed the record (card refresh, 3 times until 2026-03-02 09:04 GMT)',
+      'Dev Deputy: Viewed the record (card refresh)',
+      'Dana DSL: Note: spoke to the class teacher',
+      'Dana DSL: Viewed the record (card refresh)',
+    ]);
+    // The card's chronology shows what was done, not who looked.
+    expect(concernChronology(c, true).map((l) => l.what)).toEqual(['Reported', 'Note: spoke to the class teacher']);
+  });
+
+  test('when the headteacher tried a case about them, then the export says so: each refusal, and the alert to the chair', () => {
+    const head = { actorId: PEOPLE.headteacher, actorName: 'Hana Head' };
+    const record = formatConcernRecord(caseWith([
+      { type: 'accessRefused', at: at(1), ...head, data: { operation: 'open', reference: 'SG-2026-7KQ4MX', reason: 'aboutThem', chairAlert: 'queued' } },
+      { type: 'chairAlerted', at: at(1), data: { operation: 'open', attemptAt: at(1) } },
+      { type: 'accessRefused', at: at(2), ...head, data: { operation: 'close', reference: 'SG-2026-7KQ4MX', reason: 'aboutThem', chairAlert: 'alreadyAlerted' } },
+      { type: 'routeFailed', at: at(3), data: { role: 'chairOfGovernors', notice: 'headteacherAttempt', code: 'HTTP_503' } },
+    ]));
+    expect(record).toContain('Hana Head: Refused access (open): the headteacher, on a case about them; the chair of governors is alerted');
+    expect(record).toContain('School Policy Bot: Chair of governors alerted that the headteacher tried to open this case');
+    expect(record).toContain('Hana Head: Refused access (close): the headteacher, on a case about them\n');
+    expect(record).toContain("Could not alert the chair of governors to the headteacher's attempt (HTTP_503)");
+  });
+});
