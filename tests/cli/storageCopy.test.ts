@@ -113,10 +113,12 @@ describe('policy-bot storage copy-to-azure', () => {
     const sqliteStores = await openStores(loadConfig(sqliteEnv));
     for (const r of reports) expect(await onAzure.concerns.getCase(r.reference)).toEqual(await sqliteStores.concerns.getCase(r.reference));
     expect(await onAzure.concerns.dueOutbox('2026-03-04T00:00:00.000Z')).toEqual([expect.objectContaining({ concernId: reports[1].id, state: 'pending' })]);
-    // The next report continues the school's numbering.
+    // The next report gets a random reference that none of the copied ones has.
     const form = validateConcernForm(formFor('childSafety'));
     if (!form.ok) throw new Error('test form invalid');
-    expect((await onAzure.concerns.createConcern({ draft: form.draft, reporter: REPORTER, origin: ORIGIN, submittedAt: '2026-03-05T09:00:00.000Z', referencePrefix: 'SG' }, [])).reference).toBe('SG-2026-0003');
+    const next = await onAzure.concerns.createConcern({ draft: form.draft, reporter: REPORTER, origin: ORIGIN, submittedAt: '2026-03-05T09:00:00.000Z', referencePrefix: 'SG' }, []);
+    expect(next.reference).toMatch(/^SG-2026-[0-9ABCDEFGHJKMNPQRSTVWXYZ]{6}$/);
+    expect(reports.map((r) => r.reference)).not.toContain(next.reference);
     expect(await onAzure.questions.listFailed(10)).toEqual(await sqliteStores.questions.listFailed(10));
     expect(await onAzure.questions.getQuestion(questionId)).toEqual(await sqliteStores.questions.getQuestion(questionId));
     expect(await onAzure.published.latest('liverpool-model')).toEqual(await sqliteStores.published.latest('liverpool-model'));
