@@ -14,6 +14,7 @@ import { createAzureTablePublishedPolicyStore } from '../adapters/azureTables/az
 import { createAzureTableQuestionLog } from '../adapters/azureTables/azureTableQuestionLog';
 import { AzureTableConnection } from '../adapters/azureTables/azureTableRecords';
 import { createFieldCipher } from '../adapters/fieldEncryption';
+import { createQuestionSealing } from '../adapters/questionSealing';
 import { createSqliteAcknowledgementStore, createSqliteAcknowledgementStoreOn } from '../adapters/sqlite/sqliteAcknowledgementStore';
 import { createSqliteConcernStore } from '../adapters/sqlite/sqliteConcernStore';
 import { openSqliteDatabase, SqliteDatabase } from '../adapters/sqlite/sqliteDatabase';
@@ -43,6 +44,8 @@ export interface Stores {
 export async function openStores(config: AppConfig): Promise<Stores> {
   const prefix = config.acknowledgement.azureTablePrefix;
   const cipher = createFieldCipher(config.concerns.encryptionKey);
+  // The question log's key is derived from the concern key (HKDF), not a second setting: see adapters/questionSealing.ts.
+  const questionSealing = createQuestionSealing(config.concerns.encryptionKey);
   if (config.storage.kind === 'azure') {
     const credential = config.storage.azureConnectionString ? undefined : new DefaultAzureCredential();
     const connection = azureRecordConnection(config.storage, prefix, credential);
@@ -51,7 +54,7 @@ export async function openStores(config: AppConfig): Promise<Stores> {
       acknowledgement: await createAcknowledgementStore({ storage: config.storage, azureTablePrefix: prefix, credential }),
       // The worker id survives a restart, so a report this instance left in flight is taken back at once.
       concerns: await createAzureTableConcernStore({ ...connection, cipher, workerId: config.delivery.workerId }),
-      questions: await createAzureTableQuestionLog(connection),
+      questions: await createAzureTableQuestionLog(connection, questionSealing),
       teaching: await createTeachingLinkStore(config.storage, prefix, undefined, credential),
       published: await createAzureTablePublishedPolicyStore(connection),
       jobs: await createOwnerJobStore(config.storage, prefix, undefined, credential),
@@ -62,7 +65,7 @@ export async function openStores(config: AppConfig): Promise<Stores> {
     db,
     acknowledgement: await createAcknowledgementStore({ storage: config.storage, azureTablePrefix: prefix, sqliteDb: db }),
     concerns: createSqliteConcernStore(db, cipher),
-    questions: createSqliteQuestionLog(db),
+    questions: createSqliteQuestionLog(db, questionSealing),
     teaching: await createTeachingLinkStore(config.storage, prefix, db),
     published: createSqlitePublishedPolicyStore(db),
     jobs: await createOwnerJobStore(config.storage, prefix, db),

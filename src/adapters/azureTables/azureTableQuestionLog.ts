@@ -1,19 +1,23 @@
 import { TableClient, odata } from '@azure/data-tables';
 import crypto from 'node:crypto';
 import { AskedQuestion, QuestionLog } from '../../features/policy/teaching/questionLog';
+import { NO_QUESTION_SEALING, QuestionSealing } from '../questionSealing';
 import { AzureTableConnection, getLong, getOrUndefined, openRecordTable, putLong, queryAll, safeKey } from './azureTableRecords';
 
 /**
  * The question log in Azure Table storage (`<prefix>Questions`), one partition:
  * - `q|<id>`: the question as asked and answered, with the latest "Was this helpful?" and whether the policy failed
  *   it (not covered, or marked unhelpful), so the owner's list of failures is one filtered read;
- * - `f|<id>|<at>|<random>`: every feedback reply, appended in the same transaction as the change to the question.
+ * - `f|<id>|<at>|<random>`: every feedback reply, appended in the same transaction as the change to the question;
+ * - `d|<day>|<random>`: a question that read as a disclosure about a child, by day only: no text, no person.
+ * The question and its phrasing are stored sealed (adapters/questionSealing.ts, the same contexts as SQLite, so the
+ * copy from SQLite moves the sealed values as they are); an entity stored before sealing is read as it is.
  */
 export const QUESTION_TABLE = 'Questions';
 /** The partition every question and feedback entity lives in. */
 export const QUESTION_PARTITION = 'questions';
 
-/** The stored form of a question, shared with the copy from SQLite. */
+/** The stored form of a question, shared with the copy from SQLite: `question` and `phrasedText` as stored (sealed). */
 export interface StoredQuestion {
   id: string; question: string; answered: boolean; citedSection: string | null; askedAt: string;
   phrasedText: string | null; phrasedSection: string | null; helpful: boolean | null;
@@ -40,36 +44,42 @@ export function feedbackEntity(f: StoredFeedback): Record<string, unknown> & { p
   return { partitionKey: QUESTION_PARTITION, rowKey: `f|${safeKey(f.questionId)}|${f.at}|${f.n}`, questionId: f.questionId, helpful: f.helpful, at: f.at };
 }
 
-const toQuestion = (e: Record<string, unknown>): AskedQuestion => {
+const toQuestion = (e: Record<string, unknown>, sealing: QuestionSealing): AskedQuestion => {
+  const id = String(e.id);
   const phrasedText = getLong(e, 'phrasedText');
   return {
-    id: String(e.id), question: getLong(e, 'question') ?? '', answered: e.answered === true,
+    id, question: sealing.open(getLong(e, 'question') ?? '', id, 'question'), answered: e.answered === true,
     citedSection: typeof e.citedSection === 'string' ? e.citedSection : null, askedAt: String(e.askedAt),
     helpful: typeof e.helpful === 'boolean' ? e.helpful : null,
-    phrasing: phrasedText !== undefined && typeof e.phrasedSection === 'string' ? { text: phrasedText, section: e.phrasedSection } : null,
+    phrasing: phrasedText !== undefined && typeof e.phrasedSection === 'string'
+      ? { text: sealing.open(phrasedText, id, 'phrasedText'), section: e.phrasedSection }
+      : null,
   };
 };
 
-/** Opens the question table (creating it when missing) and returns the log. */
-export async function createAzureTableQuestionLog(connection: AzureTableConnection): Promise<QuestionLog> {
-  return createAzureTableQuestionLogOn(await openRecordTable(connection, QUESTION_TABLE));
+/**
+ * Opens the question table (creating it when missing) and returns the log. Without the sealing it records nothing and
+ * shows nothing sealed (QUESTION_LOG_KEY_MISSING).
+ */
+export async function createAzureTableQuestionLog(connection: AzureTableConnection, sealing?: QuestionSealing): Promise<QuestionLog> {
+  return createAzureTableQuestionLogOn(await openRecordTable(connection, QUESTION_TABLE), sealing);
 }
 
 /** The log over an open table client. */
-export function createAzureTableQuestionLogOn(client: TableClient): QuestionLog {
+export function createAzureTableQuestionLogOn(client: TableClient, sealing: QuestionSealing = NO_QUESTION_SEALING): QuestionLog {
   const read = (id: string) => getOrUndefined(client, QUESTION_PARTITION, `q|${safeKey(id)}`);
   return {
     async recordQuestion(entry) {
       const id = crypto.randomUUID();
       await client.createEntity(questionEntity({
-        id, question: entry.question, answered: entry.answered, citedSection: entry.citedSection, askedAt: entry.askedAt,
-        phrasedText: entry.phrasing?.text ?? null, phrasedSection: entry.phrasing?.section ?? null, helpful: null,
+        id, question: sealing.seal(entry.question, id, 'question'), answered: entry.answered, citedSection: entry.citedSection, askedAt: entry.askedAt,
+        phrasedText: entry.phrasing ? sealing.seal(entry.phrasing.text, id, 'phrasedText') : null, phrasedSection: entry.phrasing?.section ?? null, helpful: null,
       }));
       return id;
     },
     async getQuestion(id) {
       const e = await read(id);
-      return e ? toQuestion(e) : null;
+      return e ? toQuestion(e, sealing) : null;
     },
     async recordFeedback(id, helpful, at) {
       const e = await read(id);
@@ -84,7 +94,11 @@ export function createAzureTableQuestionLogOn(client: TableClient): QuestionLog 
     async listFailed(limit) {
       // Only failures are read; the owner keeps a year of questions at most (docs/operations.md), so they are few.
       const rows = await queryAll(client, odata`PartitionKey eq ${QUESTION_PARTITION} and RowKey ge ${'q|'} and RowKey lt ${'q|~'} and failed eq ${true}`);
-      return rows.map(toQuestion).sort((a, b) => (a.askedAt < b.askedAt ? 1 : a.askedAt > b.askedAt ? -1 : 0)).slice(0, limit);
+      return rows.map((e) => toQuestion(e, sealing)).sort((a, b) => (a.askedAt < b.askedAt ? 1 : a.askedAt > b.askedAt ? -1 : 0)).slice(0, limit);
+    },
+    async recordDisclosureLike(askedAt) {
+      const day = askedAt.slice(0, 10);
+      await client.createEntity({ partitionKey: QUESTION_PARTITION, rowKey: `d|${safeKey(day)}|${crypto.randomUUID()}`, askedOn: day });
     },
   };
 }

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { AskedQuestion, QuestionLog } from '../../features/policy/teaching/questionLog';
+import { isSealedQuestionValue, NO_QUESTION_SEALING, QuestionSealing } from '../questionSealing';
 import { migrate, SqliteDatabase } from './sqliteDatabase';
 
 const MIGRATIONS = [
@@ -18,6 +19,11 @@ const MIGRATIONS = [
     sql: `ALTER TABLE policy_questions ADD COLUMN phrased_text TEXT;
     ALTER TABLE policy_questions ADD COLUMN phrased_section TEXT;`,
   },
+  {
+    // A question that read as a disclosure about a child: only the day it was asked, never its text or who asked.
+    version: 3,
+    sql: 'CREATE TABLE policy_disclosure_like (asked_on TEXT NOT NULL);',
+  },
 ];
 
 interface Row {
@@ -25,25 +31,37 @@ interface Row {
   phrased_text: string | null; phrased_section: string | null;
 }
 
-/** The question log in the embedded SQLite database; feedback rows are appended, the latest counts. */
-export function createSqliteQuestionLog(db: SqliteDatabase): QuestionLog {
+/**
+ * The question log in the embedded SQLite database; feedback rows are appended, the latest counts. The question and
+ * its phrasing are sealed with the question log's key (adapters/questionSealing.ts). Opened with the key, questions a
+ * release before sealing kept in the clear are sealed in place; without the key the log only migrates its schema:
+ * it records nothing and shows nothing sealed (QUESTION_LOG_KEY_MISSING).
+ */
+export function createSqliteQuestionLog(db: SqliteDatabase, sealing?: QuestionSealing): QuestionLog {
   migrate(db, 'policy-questions', MIGRATIONS);
+  const seal = sealing ?? NO_QUESTION_SEALING;
+  if (sealing) sealPlainRows(db, sealing);
   const insert = db.prepare(`INSERT INTO policy_questions (id, question, answered, cited_section, asked_at, phrased_text, phrased_section)
     VALUES (?, ?, ?, ?, ?, ?, ?)`);
   const latestHelpful = `(SELECT helpful FROM policy_feedback f WHERE f.question_id = q.id ORDER BY f.rowid DESC LIMIT 1)`;
   const get = db.prepare(`SELECT q.*, ${latestHelpful} AS helpful FROM policy_questions q WHERE q.id = ?`);
+  const exists = db.prepare('SELECT 1 FROM policy_questions WHERE id = ?');
   const feedback = db.prepare('INSERT INTO policy_feedback (question_id, helpful, at) VALUES (?, ?, ?)');
   const failed = db.prepare(`SELECT * FROM (SELECT q.*, ${latestHelpful} AS helpful FROM policy_questions q)
     WHERE answered = 0 OR helpful = 0 ORDER BY asked_at DESC LIMIT ?`);
+  const disclosureLike = db.prepare('INSERT INTO policy_disclosure_like (asked_on) VALUES (?)');
   const toQuestion = (r: Row): AskedQuestion => ({
-    id: r.id, question: r.question, answered: r.answered === 1, citedSection: r.cited_section, askedAt: r.asked_at,
+    id: r.id, question: seal.open(r.question, r.id, 'question'), answered: r.answered === 1, citedSection: r.cited_section, askedAt: r.asked_at,
     helpful: r.helpful === null ? null : r.helpful === 1,
-    phrasing: r.phrased_text !== null && r.phrased_section !== null ? { text: r.phrased_text, section: r.phrased_section } : null,
+    phrasing: r.phrased_text !== null && r.phrased_section !== null
+      ? { text: seal.open(r.phrased_text, r.id, 'phrasedText'), section: r.phrased_section }
+      : null,
   });
   return {
     async recordQuestion(entry) {
       const id = crypto.randomUUID();
-      insert.run(id, entry.question, entry.answered ? 1 : 0, entry.citedSection, entry.askedAt, entry.phrasing?.text ?? null, entry.phrasing?.section ?? null);
+      const phrased = entry.phrasing ? seal.seal(entry.phrasing.text, id, 'phrasedText') : null;
+      insert.run(id, seal.seal(entry.question, id, 'question'), entry.answered ? 1 : 0, entry.citedSection, entry.askedAt, phrased, entry.phrasing?.section ?? null);
       return id;
     },
     async getQuestion(id) {
@@ -51,10 +69,39 @@ export function createSqliteQuestionLog(db: SqliteDatabase): QuestionLog {
       return row ? toQuestion(row) : null;
     },
     async recordFeedback(id, helpful, at) {
-      if (!get.get(id)) return false;
+      if (!exists.get(id)) return false;
       feedback.run(id, helpful ? 1 : 0, at);
       return true;
     },
     listFailed: async (limit) => (failed.all(limit) as Row[]).map(toQuestion),
+    async recordDisclosureLike(askedAt) {
+      disclosureLike.run(askedAt.slice(0, 10));
+    },
   };
+}
+
+/**
+ * Seals, in place, the questions and phrasings a release before sealing stored in the clear. The clear text is
+ * overwritten, not only superseded: secure_delete zeroes the space the old values held, and a checkpoint moves the
+ * rewritten pages out of the write-ahead log into the file.
+ */
+function sealPlainRows(db: SqliteDatabase, sealing: QuestionSealing): void {
+  const rows = (db.prepare('SELECT id, question, phrased_text FROM policy_questions').all() as Pick<Row, 'id' | 'question' | 'phrased_text'>[])
+    .filter((r) => !isSealedQuestionValue(r.question) || (r.phrased_text !== null && !isSealedQuestionValue(r.phrased_text)));
+  if (rows.length === 0) return;
+  const update = db.prepare('UPDATE policy_questions SET question = ?, phrased_text = ? WHERE id = ?');
+  const secureDelete = db.pragma('secure_delete', { simple: true }) as number;
+  db.pragma('secure_delete = ON');
+  try {
+    db.transaction(() => {
+      for (const r of rows) {
+        const question = isSealedQuestionValue(r.question) ? r.question : sealing.seal(r.question, r.id, 'question');
+        const phrased = r.phrased_text === null || isSealedQuestionValue(r.phrased_text) ? r.phrased_text : sealing.seal(r.phrased_text, r.id, 'phrasedText');
+        update.run(question, phrased, r.id);
+      }
+    })();
+  } finally {
+    db.pragma(`secure_delete = ${secureDelete ? 'ON' : 'OFF'}`);
+  }
+  db.pragma('wal_checkpoint(TRUNCATE)');
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createAzureTablePublishedPolicyStore } from '../../../src/adapters/azureTables/azureTablePublishedPolicyStore';
 import { createAzureTableQuestionLog } from '../../../src/adapters/azureTables/azureTableQuestionLog';
+import { createQuestionSealing } from '../../../src/adapters/questionSealing';
 import { AzuriteTables, startAzuriteTables } from '../../support/azuriteServer';
 import { describePublishedPolicyStoreContract } from '../../support/contracts/publishedPolicyStoreContract';
 import { describeQuestionLogContract } from '../../support/contracts/questionLogContract';
@@ -14,7 +15,9 @@ const connection = (tablePrefix = `r${randomUUID().replace(/-/g, '').slice(0, 12
   connectionString: azurite.connectionString, allowInsecureConnection: true, tablePrefix,
 });
 
-describeQuestionLogContract('Azure Table (Azurite)', () => createAzureTableQuestionLog(connection()));
+// The question log's text is sealed (azureTableQuestionLogSealing.test.ts); the contract runs with a key.
+const questionSealing = createQuestionSealing(Buffer.alloc(32, 5));
+describeQuestionLogContract('Azure Table (Azurite)', () => createAzureTableQuestionLog(connection(), questionSealing));
 
 describePublishedPolicyStoreContract('Azure Table (Azurite)', () => createAzureTablePublishedPolicyStore(connection()), async () => {
   const shared = connection();

@@ -24,11 +24,17 @@ export interface QuestionLog {
   recordFeedback(id: string, helpful: boolean, at: string): Promise<boolean>;
   /** Questions the policy failed: not covered, or answered but marked unhelpful. Newest first. */
   listFailed(limit: number): Promise<AskedQuestion[]>;
+  /**
+   * Notes that a question read as a disclosure about a child (and was offered "Report a concern"). Only the day of
+   * `askedAt` is kept: never the text, never who asked, and it never appears among the failures.
+   */
+  recordDisclosureLike(askedAt: string): Promise<void>;
 }
 
-/** In-memory question log, for tests and the CLI. */
-export function createInMemoryQuestionLog(): QuestionLog {
+/** In-memory question log, for tests and the CLI; `disclosureLikeDays` shows what was noted of disclosure-like questions. */
+export function createInMemoryQuestionLog(): QuestionLog & { disclosureLikeDays: string[] } {
   const rows = new Map<string, AskedQuestion>();
+  const disclosureLikeDays: string[] = [];
   let next = 1;
   return {
     async recordQuestion(entry) {
@@ -45,5 +51,9 @@ export function createInMemoryQuestionLog(): QuestionLog {
       return true;
     },
     listFailed: async (limit) => [...rows.values()].filter((r) => !r.answered || r.helpful === false).reverse().slice(0, limit),
+    async recordDisclosureLike(askedAt) {
+      disclosureLikeDays.push(askedAt.slice(0, 10));
+    },
+    disclosureLikeDays,
   };
 }
