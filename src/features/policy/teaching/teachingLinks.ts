@@ -14,7 +14,19 @@ export interface TeachingLink {
   taughtAt: string;
 }
 
-/** Port: where teaching links are kept (SQLite beside the question log, or Azure Tables). */
+/** The owner-only commands on teaching: linking a question, removing a link, and the two lists. */
+export type TeachingCommand = 'teach' | 'unteach' | 'unanswered' | 'taught';
+
+/** One line of the teaching audit, kept for the record: an owner-only command refused to someone who is not an owner. */
+export interface TeachingAuditEntry {
+  at: string;
+  /** The Entra object id the channel signed the activity with ("unknown" when it carried none). */
+  actor: string;
+  action: 'owner.refused';
+  command: TeachingCommand;
+}
+
+/** Port: where teaching links and the teaching audit are kept (SQLite beside the question log, or Azure Tables). */
 export interface TeachingLinkStore {
   /** Adds a link and returns it with its id. */
   add(link: Omit<TeachingLink, 'id'>): Promise<TeachingLink>;
@@ -22,11 +34,16 @@ export interface TeachingLinkStore {
   remove(id: string, removedBy: string, removedAt: string): Promise<boolean>;
   /** The live links, oldest first. */
   list(): Promise<TeachingLink[]>;
+  /** Appends a line to the teaching audit, which is never changed. */
+  appendAudit(entry: TeachingAuditEntry): Promise<void>;
+  /** The teaching audit, oldest first. */
+  listAudit(): Promise<TeachingAuditEntry[]>;
 }
 
 /** In-memory store, for tests and the CLI. */
 export function createInMemoryTeachingLinkStore(): TeachingLinkStore {
   const links = new Map<string, TeachingLink>();
+  const audit: TeachingAuditEntry[] = [];
   let next = 1;
   return {
     async add(link) {
@@ -40,6 +57,10 @@ export function createInMemoryTeachingLinkStore(): TeachingLinkStore {
     async list() {
       return [...links.values()];
     },
+    async appendAudit(entry) {
+      audit.push({ ...entry });
+    },
+    listAudit: async () => audit.map((e) => ({ ...e })),
   };
 }
 
