@@ -1,25 +1,24 @@
 import { ActivityTypes, TurnContext } from 'botbuilder';
-import { isPolicyOwner } from '../../../teams/activityFacts';
+import { isPersonal, isPolicyOwner } from '../../../teams/activityFacts';
 import { BotApp, BotFeature } from '../../../teams/botFeature';
 import { cardMessage } from '../../../teams/cards';
 import { Verbs } from '../../../teams/verbs';
 import { AppLogger } from '../../../shared/logger';
-import { formatSchoolDay } from '../../../shared/schoolTime';
 import { AnswerPhraser, phraseAnswer } from '../answer/answerPhrasing';
-import { Answer, AnswerOptions, answerQuestion, DEFAULT_THRESHOLDS, TAUGHT_NOT_COVERED } from '../answer/answerQuestion';
-import { loadLearnedModel } from '../answer/learnedModel';
-import { frontPageSection } from '../answer/policyIndex';
+import { Answer, answerQuestion, DEFAULT_THRESHOLDS } from '../answer/answerQuestion';
+import { isDisclosureLike } from '../answer/disclosureSignals';
 import { formatCitationLabel } from '../policyDocument';
 import { findSection, PolicyLibrary } from '../policyLibrary';
-import { AskedQuestion, QuestionLog } from '../teaching/questionLog';
-import { createTaughtMatcher, TeachingLink, TeachingLinkStore } from '../teaching/teachingLinks';
+import { QuestionLog } from '../teaching/questionLog';
+import { TeachingLinkStore } from '../teaching/teachingLinks';
 import { AnswerCardPhrasing, renderAnswerCard } from './cards/answerCard';
 import { renderContentsCard } from './cards/contentsCard';
+import { renderDisclosureOfferCard } from './cards/disclosureOfferCard';
 import { renderHelpCard } from './cards/helpCard';
 import { renderNotCoveredCard } from './cards/notCoveredCard';
 import { renderSectionCard } from './cards/sectionCard';
-import { renderTaughtCard, renderUnansweredCard, UnansweredItem } from './cards/teachingCards';
 import { renderWelcomeCard } from './cards/welcomeCard';
+import { createOwnerTeaching } from './ownerTeaching';
 
 /** What policy questions and the owners' policy commands need: the indexed policy, the question log, who owns it. */
 export interface PolicyFeatureDeps {
@@ -29,17 +28,14 @@ export interface PolicyFeatureDeps {
   logger: AppLogger;
   /** Optional AI phrasing of answers (Azure OpenAI); without it answers are extractive only. */
   phraser?: AnswerPhraser;
-  /** Where owners' teaching links are kept; without it `unanswered` lists questions but nothing can be taught. */
+  /** Where owners' teaching links and the teaching audit are kept; without it `unanswered` lists questions but nothing can be taught. */
   teaching?: TeachingLinkStore;
   now?: () => Date;
 }
 
-/** How long an instance answers from the teaching links it last read before reading them again (another instance may have changed them). */
-const TAUGHT_TTL_MS = 60_000;
-/** The most questions one `unanswered` card lists (the card must stay well under the Teams size limit). */
-const UNANSWERED_SHOWN = 8;
-
 const MAX_QUESTION_CHARS = 500;
+/** What a disclosure-like message may carry into the concern form's "What happened" (the form's own limit is larger). */
+const MAX_CARRIED_CHARS = 4000;
 
 /** The question log's key for a cited section: "liverpool-model#7". */
 function citedSectionKey(match: { doc: { id: string }; section: { ordinal: number } }): string {
@@ -47,8 +43,9 @@ function citedSectionKey(match: { doc: { id: string }; section: { ordinal: numbe
 }
 
 /**
- * Policy questions in chat, and the policy commands: help, contents, section, unanswered and taught (owners),
- * the teaching and feedback verbs. It registers the catch-all for messages, so it is registered last.
+ * Policy questions in chat, and the policy commands: help, contents, section, the feedback verb, and the owners'
+ * teaching (ownerTeaching.ts). A question that reads as a disclosure about a child gets "Report a concern" first and is
+ * not kept. It registers the catch-all for messages, so it is registered last.
  */
 export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
   const { library, questions, logger } = deps;
@@ -56,55 +53,22 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
   const isOwner = (ctx: TurnContext): boolean => isPolicyOwner(deps.policyOwners, ctx.activity);
   // Read afresh each time: an owner may publish a new version while the bot runs.
   const title = (): string => library.primary.title;
+  const teaching = createOwnerTeaching({ library, questions, teaching: deps.teaching, logger, isOwner, now });
+  const answer = (question: string): Answer => answerQuestion(library.index, question, DEFAULT_THRESHOLDS, teaching.answerOptions());
 
-  // Owners' teaching links, matched question to question by the model; re-read after each change and a minute after the last read.
-  let taught: AnswerOptions['taught'];
-  let taughtReadAt = 0;
-  const readTaught = async (): Promise<TeachingLink[]> => {
-    const links = deps.teaching ? await deps.teaching.list() : [];
-    taught = createTaughtMatcher(loadLearnedModel(), links);
-    taughtReadAt = Date.now();
-    return links;
+  /**
+   * A question that reads as a disclosure about a child: "Report a concern" first (carrying what they typed when the
+   * chat is their own), then the policy's answer without "Was this helpful?". Nothing of it is kept, logged or phrased
+   * by AI: the question log notes only the day.
+   */
+  const offerReportFirst = async (ctx: TurnContext, text: string): Promise<void> => {
+    const reply = answer(text.slice(0, MAX_QUESTION_CHARS));
+    await questions.recordDisclosureLike(now().toISOString());
+    logger.info({ event: 'question.disclosureOffered', answered: reply.answered }, 'question read as a disclosure: Report a concern offered first, nothing kept');
+    const whatHappened = isPersonal(ctx.activity) ? text.slice(0, MAX_CARRIED_CHARS) : undefined;
+    await ctx.sendActivity(cardMessage(renderDisclosureOfferCard({ whatHappened, policyAnswerFollows: reply.answered })));
+    if (reply.answered) await ctx.sendActivity(cardMessage(renderAnswerCard(reply, '', { given: false, asked: false })));
   };
-  const answerOptions = (): AnswerOptions => {
-    if (deps.teaching && Date.now() - taughtReadAt > TAUGHT_TTL_MS) {
-      taughtReadAt = Date.now();
-      readTaught().catch((err: Error) => logger.warn({ event: 'teaching.readFailed', name: err.name }, 'teaching links could not be read'));
-    }
-    return { taught };
-  };
-  const answer = (question: string): Answer => answerQuestion(library.index, question, DEFAULT_THRESHOLDS, answerOptions());
-  const sectionLabel = (key: string): string | null => {
-    if (key === TAUGHT_NOT_COVERED) return 'not covered by the policy';
-    const [docId, ordinal] = [key.slice(0, key.lastIndexOf('#')), Number(key.slice(key.lastIndexOf('#') + 1))];
-    const doc = library.documents.find((d) => d.id === docId);
-    const section = doc && ordinal === 0 ? frontPageSection(doc) : doc?.sections.find((s) => s.ordinal === ordinal);
-    if (!doc || !section) return null;
-    const label = formatCitationLabel(doc, section);
-    return library.documents.length > 1 ? `${label} (${doc.title})` : label;
-  };
-  const day = formatSchoolDay;
-  const unansweredItems = async (): Promise<UnansweredItem[]> => {
-    const links = await readTaught();
-    const linked = new Set(links.map((l) => l.question.trim().toLowerCase()));
-    return (await questions.listFailed(50))
-      .filter((q) => !linked.has(q.question.trim().toLowerCase()))
-      .slice(0, UNANSWERED_SHOWN)
-      .map((q: AskedQuestion) => ({
-        questionId: q.id,
-        question: q.question,
-        status: `${q.answered ? 'Marked not helpful' : 'Not covered'}, ${day(q.askedAt)}`,
-        candidates: (library.index.rank(q.question)?.ranked ?? []).slice(0, 3).map((r) => ({
-          title: sectionLabel(`${r.doc.id}#${r.section.ordinal}`) ?? r.section.title,
-          section: `${r.doc.id}#${r.section.ordinal}`,
-        })),
-      }));
-  };
-  const taughtItems = async (): Promise<Parameters<typeof renderTaughtCard>[0]> => (await readTaught()).map((l) => ({
-    linkId: l.id,
-    question: l.question,
-    answer: `\u2192 ${sectionLabel(l.section) ?? 'a section this version of the policy no longer has'}, taught ${day(l.taughtAt)}`,
-  }));
 
   return {
     name: 'policy',
@@ -136,43 +100,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
       await ctx.sendActivity(cardMessage(renderSectionCard(found.doc, found.section)));
     });
 
-    app.message(/^\s*unanswered\s*$/i, async (ctx) => {
-      if (!isOwner(ctx)) {
-        await ctx.sendActivity('Only the policy owners can see the questions the policy could not answer.');
-        return;
-      }
-      await ctx.sendActivity(cardMessage(renderUnansweredCard(await unansweredItems())));
-    });
-
-    app.message(/^\s*taught\s*$/i, async (ctx) => {
-      if (!isOwner(ctx)) {
-        await ctx.sendActivity('Only the policy owners can see and change what the bot has been taught.');
-        return;
-      }
-      await ctx.sendActivity(cardMessage(renderTaughtCard(await taughtItems())));
-    });
-
-    app.adaptiveCards.actionExecute<{ questionId?: unknown; section?: unknown }>(Verbs.teachAnswer, async (ctx, _state, data) => {
-      if (!isOwner(ctx)) return 'Only the policy owners can teach the bot.';
-      if (!deps.teaching) return 'Teaching is not available: no store is configured.';
-      const id = typeof data?.questionId === 'string' ? data.questionId.slice(0, 64) : '';
-      const section = typeof data?.section === 'string' ? data.section.slice(0, 200) : '';
-      const asked = id ? await questions.getQuestion(id) : null;
-      const label = section ? sectionLabel(section) : null;
-      if (!asked || !label) return 'Sorry, that question or section could not be found any more. Type **unanswered** to see the list again.';
-      await deps.teaching.add({ question: asked.question, section, taughtBy: ctx.activity.from?.aadObjectId ?? '', taughtAt: now().toISOString() });
-      logger.info({ event: 'teaching.linked', questionId: id, notCovered: section === TAUGHT_NOT_COVERED }, 'owner linked a question');
-      return renderUnansweredCard(await unansweredItems(), `Linked: that question and close rewordings of it now get ${label === 'not covered by the policy' ? '"the policy doesn\'t cover that"' : label}.`);
-    });
-
-    app.adaptiveCards.actionExecute<{ linkId?: unknown }>(Verbs.removeTeaching, async (ctx, _state, data) => {
-      if (!isOwner(ctx)) return 'Only the policy owners can change what the bot has been taught.';
-      if (!deps.teaching) return 'Teaching is not available: no store is configured.';
-      const linkId = typeof data?.linkId === 'string' ? data.linkId.slice(0, 100) : '';
-      const removed = linkId ? await deps.teaching.remove(linkId, ctx.activity.from?.aadObjectId ?? '', now().toISOString()) : false;
-      logger.info({ event: 'teaching.removed', removed }, 'owner removed a teaching link');
-      return renderTaughtCard(await taughtItems(), removed ? 'Removed. That question is answered by the model again.' : 'That link had already been removed.');
-    });
+    teaching.register(app);
 
     app.adaptiveCards.actionExecute(Verbs.showContents, async () => renderContentsCard(library.primary));
 
@@ -193,6 +121,8 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
       const helpful = data?.helpful === true || data?.helpful === 'true' ? true : data?.helpful === false || data?.helpful === 'false' ? false : undefined;
       if (helpful === undefined) return 'Sorry, I could not read that answer. Please press Yes or No on the card.';
       const asked = id ? await questions.getQuestion(id) : null;
+      // A disclosure-like question an earlier release kept: no feedback is recorded on it; the report comes first.
+      if (asked && isDisclosureLike(asked.question)) return renderDisclosureOfferCard({ policyAnswerFollows: false });
       if (!asked || !(await questions.recordFeedback(id, helpful, now().toISOString()))) {
         return 'Sorry, I could not find that question any more. Please ask it again.';
       }
@@ -210,6 +140,10 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
       const text = (ctx.activity.text ?? '').trim();
       if (text === '') {
         if (ctx.activity.value === undefined) await ctx.sendActivity('Ask me a question about the policy, or type **help**.');
+        return;
+      }
+      if (isDisclosureLike(text)) {
+        await offerReportFirst(ctx, text);
         return;
       }
       const question = text.slice(0, MAX_QUESTION_CHARS);

@@ -10,6 +10,8 @@ import template from './templates/answerCard.json';
 export interface AnswerFeedbackState {
   given: boolean;
   helpful?: boolean;
+  /** False when the card must not ask "Was this helpful?" (an answer under a disclosure offer: nothing of it is kept). */
+  asked?: boolean;
 }
 
 /** An answer phrased by AI from one of the answer's sections, shown above the policy's own words. */
@@ -53,6 +55,7 @@ export function renderAnswerCard(
     sectionKey: sectionKey(best.doc, best.section),
     questionId,
     feedbackGiven: feedback.given,
+    askFeedback: !feedback.given && feedback.asked !== false,
     feedbackMessage: feedback.helpful === false
       ? 'Thanks: I have noted that this did not help, so the policy owner can improve it. Your line manager can help in the meantime.'
       : 'Thanks for your feedback.',

@@ -1,0 +1,161 @@
+import { TurnContext } from 'botbuilder';
+import { senderAadObjectId } from '../../../teams/activityFacts';
+import { BotApp } from '../../../teams/botFeature';
+import { cardMessage } from '../../../teams/cards';
+import { Verbs } from '../../../teams/verbs';
+import { AppLogger } from '../../../shared/logger';
+import { formatSchoolDay } from '../../../shared/schoolTime';
+import { AnswerOptions, TAUGHT_NOT_COVERED } from '../answer/answerQuestion';
+import { isDisclosureLike } from '../answer/disclosureSignals';
+import { loadLearnedModel } from '../answer/learnedModel';
+import { frontPageSection } from '../answer/policyIndex';
+import { formatCitationLabel } from '../policyDocument';
+import { PolicyLibrary } from '../policyLibrary';
+import { AskedQuestion, QuestionLog } from '../teaching/questionLog';
+import { createTaughtMatcher, TeachingCommand, TeachingLink, TeachingLinkStore } from '../teaching/teachingLinks';
+import { renderTaughtCard, renderUnansweredCard, TaughtItem, UnansweredItem } from './cards/teachingCards';
+
+/** What the owners' teaching needs: the policy, the question log, where links are kept, and who owns the policy. */
+export interface OwnerTeachingDeps {
+  library: PolicyLibrary;
+  questions: QuestionLog;
+  /** Where owners' teaching links and the teaching audit are kept; without it `unanswered` lists questions but nothing can be taught. */
+  teaching?: TeachingLinkStore;
+  logger: AppLogger;
+  isOwner(ctx: TurnContext): boolean;
+  now(): Date;
+}
+
+/** The owners' teaching: its routes, and the taught links answering reads. */
+export interface OwnerTeaching {
+  /** The answer options with the owners' taught links, re-read a minute after the last read. */
+  answerOptions(): AnswerOptions;
+  /** Registers `unanswered`, `taught`, and the teach and unteach verbs. */
+  register(app: BotApp): void;
+}
+
+/** How long an instance answers from the teaching links it last read before reading them again (another instance may have changed them). */
+const TAUGHT_TTL_MS = 60_000;
+/** The most questions one `unanswered` card lists (the card must stay well under the Teams size limit). */
+const UNANSWERED_SHOWN = 8;
+
+const REFUSALS: Record<TeachingCommand, string> = {
+  teach: 'Only the policy owners can teach the bot.',
+  unteach: 'Only the policy owners can change what the bot has been taught.',
+  unanswered: 'Only the policy owners can see the questions the policy could not answer.',
+  taught: 'Only the policy owners can see and change what the bot has been taught.',
+};
+
+/**
+ * The owners' teaching: `unanswered` lists what the policy failed (never a question that read as a disclosure about a
+ * child), each with candidate sections to teach; `taught` lists the links with Remove. Each is for policy owners only,
+ * and a refusal is kept in the teaching audit with who and when.
+ */
+export function createOwnerTeaching(deps: OwnerTeachingDeps): OwnerTeaching {
+  const { library, questions, logger, now } = deps;
+
+  // Owners' teaching links, matched question to question by the model; re-read after each change and a minute after the last read.
+  let taught: AnswerOptions['taught'];
+  let taughtReadAt = 0;
+  const readTaught = async (): Promise<TeachingLink[]> => {
+    const links = deps.teaching ? await deps.teaching.list() : [];
+    taught = createTaughtMatcher(loadLearnedModel(), links);
+    taughtReadAt = Date.now();
+    return links;
+  };
+
+  const sectionLabel = (key: string): string | null => {
+    if (key === TAUGHT_NOT_COVERED) return 'not covered by the policy';
+    const [docId, ordinal] = [key.slice(0, key.lastIndexOf('#')), Number(key.slice(key.lastIndexOf('#') + 1))];
+    const doc = library.documents.find((d) => d.id === docId);
+    const section = doc && ordinal === 0 ? frontPageSection(doc) : doc?.sections.find((s) => s.ordinal === ordinal);
+    if (!doc || !section) return null;
+    const label = formatCitationLabel(doc, section);
+    return library.documents.length > 1 ? `${label} (${doc.title})` : label;
+  };
+
+  const unansweredItems = async (): Promise<UnansweredItem[]> => {
+    const links = await readTaught();
+    const linked = new Set(links.map((l) => l.question.trim().toLowerCase()));
+    return (await questions.listFailed(50))
+      // A release before issue 40 kept disclosure-like questions: they never reach the owner.
+      .filter((q) => !linked.has(q.question.trim().toLowerCase()) && !isDisclosureLike(q.question))
+      .slice(0, UNANSWERED_SHOWN)
+      .map((q: AskedQuestion) => ({
+        questionId: q.id,
+        question: q.question,
+        status: `${q.answered ? 'Marked not helpful' : 'Not covered'}, ${formatSchoolDay(q.askedAt)}`,
+        candidates: (library.index.rank(q.question)?.ranked ?? []).slice(0, 3).map((r) => ({
+          title: sectionLabel(`${r.doc.id}#${r.section.ordinal}`) ?? r.section.title,
+          section: `${r.doc.id}#${r.section.ordinal}`,
+        })),
+      }));
+  };
+  const taughtItems = async (): Promise<TaughtItem[]> => (await readTaught()).map((l) => ({
+    linkId: l.id,
+    question: l.question,
+    answer: `\u2192 ${sectionLabel(l.section) ?? 'a section this version of the policy no longer has'}, taught ${formatSchoolDay(l.taughtAt)}`,
+  }));
+
+  /** Refuses a non-owner: the refusal is audited (who, which command, when), then the message to show them. */
+  const refuse = async (ctx: TurnContext, command: TeachingCommand): Promise<string> => {
+    logger.warn({ event: 'teaching.refused', command }, 'owner-only teaching command refused');
+    if (deps.teaching) {
+      await deps.teaching.appendAudit({ at: now().toISOString(), actor: senderAadObjectId(ctx.activity) ?? 'unknown', action: 'owner.refused', command });
+    }
+    return REFUSALS[command];
+  };
+
+  return {
+    answerOptions() {
+      if (deps.teaching && Date.now() - taughtReadAt > TAUGHT_TTL_MS) {
+        taughtReadAt = Date.now();
+        readTaught().catch((err: Error) => logger.warn({ event: 'teaching.readFailed', name: err.name }, 'teaching links could not be read'));
+      }
+      return { taught };
+    },
+
+    register(app: BotApp) {
+      app.message(/^\s*unanswered\s*$/i, async (ctx) => {
+        if (!deps.isOwner(ctx)) {
+          await ctx.sendActivity(await refuse(ctx, 'unanswered'));
+          return;
+        }
+        await ctx.sendActivity(cardMessage(renderUnansweredCard(await unansweredItems())));
+      });
+
+      app.message(/^\s*taught\s*$/i, async (ctx) => {
+        if (!deps.isOwner(ctx)) {
+          await ctx.sendActivity(await refuse(ctx, 'taught'));
+          return;
+        }
+        await ctx.sendActivity(cardMessage(renderTaughtCard(await taughtItems())));
+      });
+
+      app.adaptiveCards.actionExecute<{ questionId?: unknown; section?: unknown }>(Verbs.teachAnswer, async (ctx, _state, data) => {
+        if (!deps.isOwner(ctx)) return refuse(ctx, 'teach');
+        if (!deps.teaching) return 'Teaching is not available: no store is configured.';
+        const id = typeof data?.questionId === 'string' ? data.questionId.slice(0, 64) : '';
+        const section = typeof data?.section === 'string' ? data.section.slice(0, 200) : '';
+        const asked = id ? await questions.getQuestion(id) : null;
+        const label = section ? sectionLabel(section) : null;
+        // A disclosure-like question kept by an earlier release is never copied into a teaching link.
+        if (!asked || !label || isDisclosureLike(asked.question)) {
+          return 'Sorry, that question or section could not be found any more. Type **unanswered** to see the list again.';
+        }
+        await deps.teaching.add({ question: asked.question, section, taughtBy: ctx.activity.from?.aadObjectId ?? '', taughtAt: now().toISOString() });
+        logger.info({ event: 'teaching.linked', questionId: id, notCovered: section === TAUGHT_NOT_COVERED }, 'owner linked a question');
+        return renderUnansweredCard(await unansweredItems(), `Linked: that question and close rewordings of it now get ${label === 'not covered by the policy' ? '"the policy doesn\'t cover that"' : label}.`);
+      });
+
+      app.adaptiveCards.actionExecute<{ linkId?: unknown }>(Verbs.removeTeaching, async (ctx, _state, data) => {
+        if (!deps.isOwner(ctx)) return refuse(ctx, 'unteach');
+        if (!deps.teaching) return 'Teaching is not available: no store is configured.';
+        const linkId = typeof data?.linkId === 'string' ? data.linkId.slice(0, 100) : '';
+        const removed = linkId ? await deps.teaching.remove(linkId, ctx.activity.from?.aadObjectId ?? '', now().toISOString()) : false;
+        logger.info({ event: 'teaching.removed', removed }, 'owner removed a teaching link');
+        return renderTaughtCard(await taughtItems(), removed ? 'Removed. That question is answered by the model again.' : 'That link had already been removed.');
+      });
+    },
+  };
+}
