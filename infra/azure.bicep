@@ -138,6 +138,15 @@ param staffSyncMinutes string = '60'
 @description('Minutes between checks for yearly repeats and new joiners (ACK_SCHEDULE_MINUTES).')
 param ackScheduleMinutes string = '15'
 
+@description('Entra tenant ids whose staff may use the bot, comma-separated (ALLOWED_TENANT_IDS); empty = the tenant this is deployed in.')
+param allowedTenantIds string = ''
+
+@description('Reports one person may send per hour before they are asked to wait (REPORTS_PER_PERSON_PER_HOUR); a first urgent report always goes.')
+param reportsPerPersonPerHour string = '6'
+
+@description('Questions one person may send per hour before they are asked to wait (QUESTIONS_PER_PERSON_PER_HOUR).')
+param questionsPerPersonPerHour string = '60'
+
 @description('Letters and digits prefixed to every table name (AZURE_TABLE_PREFIX).')
 param azureTablePrefix string = 'policybot'
 
@@ -378,6 +387,10 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'BOT_TYPE', value: 'UserAssignedMSI' }
         { name: 'BOT_TENANT_ID', value: identity.properties.tenantId }
         { name: 'BOT_SERVICE_URL', value: botServiceUrl }
+        // Only the school's own staff reach the bot; by default the tenant the bot and its identity live in.
+        { name: 'ALLOWED_TENANT_IDS', value: empty(allowedTenantIds) ? tenant().tenantId : allowedTenantIds }
+        { name: 'REPORTS_PER_PERSON_PER_HOUR', value: reportsPerPersonPerHour }
+        { name: 'QUESTIONS_PER_PERSON_PER_HOUR', value: questionsPerPersonPerHour }
         { name: 'TEAMS_APP_ID', value: teamsAppId }
         { name: 'TEAMS_APP_CATALOG_ID', value: teamsAppCatalogId }
         { name: 'POLICY_FILES', value: policyFiles }

@@ -18,6 +18,10 @@ async function main(): Promise<void> {
   if (config.mode === 'local') {
     logger.warn({ event: 'mode.local', host: config.host }, 'LOCAL MODE: requests are NOT authenticated. Never expose this to a network.');
   }
+  if (config.allowedTenantIds) {
+    // Organisation ids, not people's: IT checks here which tenants the bot answers (ALLOWED_TENANT_IDS).
+    logger.info({ event: 'tenants.allowed', tenants: config.allowedTenantIds }, 'only people of these Entra tenants reach the bot');
+  }
   const running = await startApp(config, logger);
   logger.info({ event: 'server.listening', port: running.port, mode: config.mode }, `listening on http://${config.host}:${running.port}/api/messages`);
   const stop = (): void => {

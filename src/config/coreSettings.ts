@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { AppMode, Env, FragmentResult, readList, readPort, readPositiveNumber, readVar } from './settingsFragment';
+import { AppMode, Env, FragmentResult, readList, readPort, readPositiveInteger, readPositiveNumber, readVar } from './settingsFragment';
 import { withoutTrailingSlashes } from '../shared/linearTrim';
 
 /** Longest wait for Azure OpenAI before the extractive answer is sent. */
@@ -43,7 +43,33 @@ export interface CoreSettings {
   openAI?: { endpoint: string; apiKey: string; deployment: string; timeoutMs: number };
   /** AAD object ids of policy owners (headteacher, HR, SLT). */
   policyOwners: string[];
+  /**
+   * Entra tenants whose people may use the bot (ALLOWED_TENANT_IDS), lower-case. Production: always set (a single-tenant
+   * bot's defaults to BOT_TENANT_ID). Local mode: unset means the tenant is not checked (nothing is authenticated there
+   * anyway); set, it is checked as in production, with the Agents Playground's tenant added.
+   */
+  allowedTenantIds?: string[];
+  /** How many reports and questions one person may send (REPORTS_PER_PERSON_PER_HOUR, QUESTIONS_PER_PERSON_PER_HOUR). */
+  personLimits: PersonLimitSettings;
 }
+
+/** Per-person budgets: each refills evenly over an hour, and a full budget may be used at once. */
+export interface PersonLimitSettings {
+  reportsPerHour: number;
+  questionsPerHour: number;
+}
+
+/**
+ * Enough for a member of staff reporting a bad afternoon or working through the policy; a flood is slowed to one report
+ * every 10 minutes and one question a minute. A person's first urgent report in an hour is never refused.
+ */
+export const DEFAULT_PERSON_LIMITS: Readonly<PersonLimitSettings> = Object.freeze({ reportsPerHour: 6, questionsPerHour: 60 });
+const MAX_PER_HOUR = 100_000;
+
+/** The Microsoft 365 Agents Playground's made-up tenant (scripts/playground.ts), always accepted in local mode. */
+export const PLAYGROUND_TENANT_ID = '00000000-0000-0000-0000-0000000000001';
+/** An Entra tenant id is a GUID; letters, digits and hyphens keep out a domain name, a wildcard or a typo'd list. */
+const TENANT_ID = /^[0-9a-z][0-9a-z-]{0,63}$/i;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 /** The public cloud's Bot Connector signing-key metadata (botframework-connector's ToBotFromChannelOpenIdMetadataUrl). */
@@ -146,13 +172,41 @@ export function parseCoreSettings(env: Env): FragmentResult<CoreSettings> {
   const timeZone = readVar(env, 'SCHOOL_TIME_ZONE') ?? 'Europe/London';
   if (!isTimeZone(timeZone)) errors.push(`SCHOOL_TIME_ZONE must be an IANA time zone such as Europe/London (got "${timeZone}")`);
 
+  const allowedTenantIds = parseAllowedTenants(env, mode, bot, errors);
+  const personLimits: PersonLimitSettings = {
+    reportsPerHour: readPositiveInteger(env, 'REPORTS_PER_PERSON_PER_HOUR', DEFAULT_PERSON_LIMITS.reportsPerHour, MAX_PER_HOUR, errors),
+    questionsPerHour: readPositiveInteger(env, 'QUESTIONS_PER_PERSON_PER_HOUR', DEFAULT_PERSON_LIMITS.questionsPerHour, MAX_PER_HOUR, errors),
+  };
+
   return {
     value: {
       mode, host, port, logLevel: readVar(env, 'LOG_LEVEL') ?? 'info', timeZone, publicUrl, bot, policyFiles, storage, openAI,
-      policyOwners: readList(env, 'POLICY_OWNERS'),
+      policyOwners: readList(env, 'POLICY_OWNERS'), allowedTenantIds, personLimits,
     },
     errors,
   };
+}
+
+/**
+ * ALLOWED_TENANT_IDS: required in production, where an Azure Bot registered multi-tenant receives activities from any
+ * organisation that installs the app; a single-tenant bot (BOT_TYPE=SingleTenant or UserAssignedMSI) defaults to its
+ * own BOT_TENANT_ID. Optional in local mode.
+ */
+function parseAllowedTenants(env: Env, mode: AppMode, bot: CoreSettings['bot'], errors: string[]): string[] | undefined {
+  const listed = readList(env, 'ALLOWED_TENANT_IDS');
+  const bad = listed.filter((t) => !TENANT_ID.test(t));
+  if (bad.length > 0) {
+    errors.push(`ALLOWED_TENANT_IDS must list Entra tenant ids, comma-separated: the "Tenant ID" GUID on the Microsoft Entra admin centre's Overview page, not a domain name (got ${bad.map((b) => `"${b}"`).join(', ')})`);
+  }
+  const ids = [...new Set(listed.filter((t) => TENANT_ID.test(t)).map((t) => t.toLowerCase()))];
+  if (mode === 'local') return listed.length > 0 ? [...new Set([...ids, PLAYGROUND_TENANT_ID])] : undefined;
+  if (ids.length > 0) return ids;
+  if (listed.length === 0 && bot.appType !== 'MultiTenant' && bot.tenantId) return [bot.tenantId.toLowerCase()];
+  if (listed.length === 0) {
+    errors.push('ALLOWED_TENANT_IDS is required in production: the Entra tenant id of the school\'s staff (comma-separated if the school uses several). '
+      + 'Without it, people of any organisation that installs the app could use the bot. A single-tenant bot (BOT_TYPE=SingleTenant or UserAssignedMSI) defaults to BOT_TENANT_ID.');
+  }
+  return [];
 }
 
 /** An origin only (no path, query or credentials): https, or http on loopback in local mode. */

@@ -40,6 +40,18 @@ export function readPositiveNumber(env: Env, name: string, fallback: number, err
   return n;
 }
 
+/** Reads a whole-number variable between 1 and `max`, recording an error when it is not one. */
+export function readPositiveInteger(env: Env, name: string, fallback: number, max: number, errors: string[]): number {
+  const raw = readVar(env, name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    errors.push(`${name} must be a whole number from 1 to ${max} (got "${raw}")`);
+    return fallback;
+  }
+  return n;
+}
+
 /** Reads an integer port variable, recording an error when it is not one. */
 export function readPort(env: Env, name: string, fallback: number, errors: string[]): number {
   const raw = readVar(env, name);

@@ -22,6 +22,8 @@ export function productionEnv(overrides: Record<string, string | undefined> = {}
     GRAPH_CLIENT_ID: '11111111-1111-1111-1111-111111111111',
     GRAPH_CLIENT_SECRET: 'not-a-real-graph-secret',
     TEAMS_APP_ID: '88888888-8888-8888-8888-888888888888',
+    // The tenant the suites' Teams activities come from; ALLOWED_TENANT_IDS is required in production.
+    ALLOWED_TENANT_IDS: 'tenant-1',
     ...overrides,
   };
 }
