@@ -1,4 +1,5 @@
 import restify from 'restify';
+import { ServiceClientCredentialsFactory } from 'botframework-connector';
 import { AppConfig } from '../config';
 import { AppLogger } from '../shared/logger';
 import { PolicyLibrary } from '../features/policy/policyLibrary';
@@ -7,6 +8,10 @@ import { createAdapter } from '../teams/adapter';
 import { createBotApp } from '../teams/botApp';
 import { createBotFrameworkAuthenticator } from '../teams/requestAuthentication';
 import { createServer, listen } from '../teams/server';
+import { createTenantGate } from '../teams/tenantGate';
+import { REPORT_CONCERN_COMMAND_ID } from '../features/concerns';
+import { renderConcernFormCard } from '../features/concerns/teams/cards/concernFormCard';
+import { readConcernForm } from '../features/concerns/domain/concernValidation';
 import { createFileLinks } from '../teams/fileLinks';
 import { composeAcknowledgement } from './acknowledgement';
 import { composeConcerns } from './concerns';
@@ -28,6 +33,8 @@ export interface RunningApp {
 export interface StartAppOptions {
   /** Extra CA certificate (PEM) for a local https stand-in of Azure OpenAI. */
   openAITrustedCa?: string;
+  /** How outgoing Bot Connector calls get a token in production (a fake connector's fixed token). */
+  botCredentials?: ServiceClientCredentialsFactory;
 }
 
 /**
@@ -41,7 +48,7 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
   const loaded = await loadPolicyLibrary(config, logger, stores.published);
   const { library } = loaded;
   const { db } = stores;
-  const adapter = createAdapter(config);
+  const adapter = createAdapter(config, options.botCredentials);
   if (config.concerns.encryptionKeySource === 'localDevelopmentKey') {
     logger.warn({ event: 'concerns.devKey' }, 'concern reports are encrypted with the public local development key (local mode only)');
   }
@@ -54,9 +61,16 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
     acknowledgement,
   });
   // Policy questions answer any message no other feature claimed, so they are registered last.
-  const app = createBotApp({ adapter, logger, botAppId: config.bot.id, features: [acknowledgement.feature, concerns, policy.publishing, policy.questions] });
+  // Per-person budgets: a report over the budget comes back as the form the person filled, with the notice.
+  const limits = {
+    budgets: config.personLimits, reportCommandIds: [REPORT_CONCERN_COMMAND_ID],
+    refusedReportCard: (data: unknown, notice: string, inTaskModule: boolean) =>
+      renderConcernFormCard({ values: readConcernForm(data), problems: [{ field: 'kind', message: notice }], inTaskModule }),
+  };
+  const app = createBotApp({ adapter, logger, botAppId: config.bot.id, features: [acknowledgement.feature, concerns, policy.publishing, policy.questions], limits });
   const authenticator = config.mode === 'production' && config.bot.id ? createBotFrameworkAuthenticator(config.bot.id, config.bot.openIdMetadataUrl) : undefined;
-  const server = createServer({ adapter, app, logger, authenticator, routes: [files.route] });
+  const tenantGate = config.allowedTenantIds ? createTenantGate(config.allowedTenantIds) : undefined;
+  const server = createServer({ adapter, app, logger, authenticator, tenantGate, routes: [files.route] });
   const port = await listen(server, config.port, config.host);
   if (!config.publicUrl && config.mode === 'local') files.setBaseUrl(`http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`);
   // Reports stored before a restart but not yet delivered go out now, then on a timer.

@@ -1,5 +1,5 @@
 import { CallerIdConstants, ConfigurationServiceClientCredentialFactory } from 'botbuilder';
-import { AuthenticationConstants } from 'botframework-connector';
+import { AuthenticationConstants, ServiceClientCredentialsFactory } from 'botframework-connector';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { AppConfig } from '../config';
 
@@ -7,8 +7,10 @@ import { AppConfig } from '../config';
  * Production: the bot's Entra identity is configured, so every incoming request must carry a valid Bot
  * Framework JWT (the adapter answers 401 otherwise) and outgoing calls are authenticated.
  * Local mode: no identity, so requests are accepted unauthenticated; config refuses this off loopback.
+ * `outgoingCredentials` replaces how outgoing calls get their token (tests: a fixed token for a fake connector on
+ * loopback, since the Entra token endpoint cannot be reached); incoming tokens are checked the same either way.
  */
-export function createAdapter(config: AppConfig): TeamsAdapter {
+export function createAdapter(config: AppConfig, outgoingCredentials?: ServiceClientCredentialsFactory): TeamsAdapter {
   if (config.mode === 'local') {
     return new TeamsAdapter({}, new ConfigurationServiceClientCredentialFactory({}));
   }
@@ -31,5 +33,5 @@ export function createAdapter(config: AppConfig): TeamsAdapter {
     ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
     CallerId: CallerIdConstants.PublicAzureChannel,
   };
-  return new TeamsAdapter(authentication, new ConfigurationServiceClientCredentialFactory(settings));
+  return new TeamsAdapter(authentication, outgoingCredentials ?? new ConfigurationServiceClientCredentialFactory(settings));
 }

@@ -3,7 +3,9 @@ import { TeamsAdapter } from '@microsoft/teams-ai';
 import { AppLogger } from '../shared/logger';
 import { activityShapeProblem, isLoopbackUrl } from './activityShape';
 import { BotApp } from './botFeature';
+import { foreignRequestProblem } from './loopbackRequest';
 import { RequestAuthenticator } from './requestAuthentication';
+import { loggableTenant, TenantGate, tenantsOf } from './tenantGate';
 
 /** Largest request body accepted: Teams activities are far smaller; anything bigger is refused with 413. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -22,6 +24,11 @@ export interface ServerDeps {
    * bot replies only to a serviceUrl on this machine: the Agents Playground.
    */
   authenticator?: RequestAuthenticator;
+  /**
+   * Only the school's tenants reach the bot (ALLOWED_TENANT_IDS): checked after authentication, before the adapter or
+   * any feature sees the activity; anything else is 403. Always set in production; in local mode only when configured.
+   */
+  tenantGate?: TenantGate;
   routes?: readonly RouteInstaller[];
 }
 
@@ -38,6 +45,14 @@ export function createServer(deps: ServerDeps): restify.Server {
   // Teams never compresses requests. restify would inflate a compressed body unbounded (past the size
   // limit) and an invalid one crashes the process (restify#1975), so refuse encodings before parsing.
   server.pre((req, res, next) => {
+    // Local mode (no authentication): a browser page reaching the loopback port through DNS rebinding sends its own
+    // Host, and any page may send its Origin. Neither is answered, on any path, before a byte of the body is read.
+    const foreign = deps.authenticator ? null : foreignRequestProblem(req.headers, req.socket?.localPort);
+    if (foreign) {
+      deps.logger.warn({ event: 'http.foreignRequest', path: req.getPath?.() }, 'local mode refused a request not addressed to this machine');
+      res.send(403, { error: foreign });
+      return next(false);
+    }
     const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
     if (encoding !== 'identity' && encoding !== '') {
       res.send(415, { error: 'Compressed request bodies are not accepted.' });
@@ -89,6 +104,17 @@ export function createServer(deps: ServerDeps): restify.Server {
       // Local mode has no authentication: it replies only to the Playground on this machine, never to an address
       // a forged request names.
       res.send(400, { error: 'In local mode the bot replies only to a serviceUrl on this machine.' });
+      return;
+    }
+    const refusal = deps.tenantGate?.refusal(req.body);
+    if (refusal) {
+      // No person, no text: which tenants were named (an organisation's ids) is what IT needs to check ALLOWED_TENANT_IDS.
+      const tenants = tenantsOf(req.body);
+      deps.logger.warn({
+        event: 'tenant.refused', reason: refusal, activityType: String((req.body as { type: string }).type).slice(0, 40),
+        conversationTenant: loggableTenant(tenants.conversationTenant), channelDataTenant: loggableTenant(tenants.channelDataTenant),
+      }, 'activity from a tenant that is not allowed: refused');
+      res.send(403, { error: 'Forbidden' });
       return;
     }
     try {

@@ -1,0 +1,117 @@
+import { concernForm, DSL_CHANNEL, PEOPLE, Person, personalConversation, readableText, SecurityBot, startSecurityBot } from './securityHarness';
+import { DEFAULT_PERSON_LIMITS } from '../../src/config/coreSettings';
+import { Verbs } from '../../src/teams/verbs';
+
+/**
+ * Issue 40, hole 3 (second half): nothing limited how many reports or questions one person sends. Each person has a
+ * budget of reports and one of questions; a flood is slowed with a kind message saying when to try again, a refused
+ * report comes back as the form with the person's text, and a person's first urgent report is never refused.
+ */
+const ADAPTIVE = 'application/vnd.microsoft.card.adaptive';
+const alertsToDsl = (bot: SecurityBot): number => bot.connector.deliveries.filter((d) => d.conversationId.startsWith(DSL_CHANNEL)).length;
+/** Reports filed by anyone (the reporter is encrypted at rest; each test compares before and after). */
+const reportsFiled = (bot: SecurityBot): number => (bot.app.db.prepare('SELECT COUNT(*) AS n FROM concerns').get() as { n: number }).n;
+const repliesTo = (bot: SecurityBot, person: Person) => bot.connector.deliveries.filter((d) => d.conversationId === personalConversation(person).id);
+const asked = (bot: SecurityBot): string[] => (bot.app.db.prepare('SELECT question FROM policy_questions').all() as { question: string }[]).map((r) => r.question);
+
+describe('per-person limits with the default settings', () => {
+  let bot: SecurityBot;
+  beforeAll(async () => { bot = await startSecurityBot(); });
+  afterAll(async () => { await bot?.close(); });
+
+  it('when one person files 21 urgent reports in a row, then the first goes through, the flood is slowed, and the DSL channel does not get 21 alerts', async () => {
+    const answers = [];
+    for (let i = 0; i < 21; i++) {
+      answers.push(await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, concernForm({ immediateDanger: 'true', whatHappened: `Flood report number ${i}` })));
+    }
+    const filed = reportsFiled(bot);
+    const first = bot.app.db.prepare('SELECT reference FROM concerns ORDER BY id LIMIT 1').get() as { reference: string };
+    expect(answers[0].status).toBe(200);
+    expect(readableText(answers[0].body)).toContain(first.reference);
+    expect(filed).toBeGreaterThanOrEqual(1);
+    expect(filed).toBeLessThanOrEqual(DEFAULT_PERSON_LIMITS.reportsPerHour);
+    expect(alertsToDsl(bot)).toBeLessThanOrEqual(filed);
+
+    // The last one comes back as the form the person filled, saying when to try again and what to do now.
+    const last = answers[20];
+    expect(last.status).toBe(200);
+    expect((last.body as { type?: string }).type).toBe(ADAPTIVE);
+    const shown = readableText(last.body);
+    expect(shown).toContain('Flood report number 20');
+    expect(shown).toMatch(/999/);
+    expect(shown).toMatch(/DSL in person/);
+    expect(shown).toMatch(/try again at \d{2}:\d{2}/i);
+  });
+
+  it('when another person files their first urgent report during someone else\'s flood, then it goes through', async () => {
+    const before = alertsToDsl(bot);
+    const answer = await bot.execute(PEOPLE.head, Verbs.concernSubmit, concernForm({ immediateDanger: 'true' }));
+    const latest = bot.app.db.prepare('SELECT reference FROM concerns ORDER BY id DESC LIMIT 1').get() as { reference: string };
+    expect(readableText(answer.body)).toContain(latest.reference);
+    expect(alertsToDsl(bot)).toBe(before + 1);
+  });
+});
+
+describe('per-person limits set low (REPORTS_PER_PERSON_PER_HOUR=2, QUESTIONS_PER_PERSON_PER_HOUR=3)', () => {
+  let bot: SecurityBot;
+  beforeAll(async () => { bot = await startSecurityBot({ env: { REPORTS_PER_PERSON_PER_HOUR: '2', QUESTIONS_PER_PERSON_PER_HOUR: '3' } }); });
+  afterAll(async () => { await bot?.close(); });
+
+  it('when a person has used their report budget on ordinary reports, then their next ordinary report is refused, and their first urgent report still goes through', async () => {
+    const person = PEOPLE.owner;
+    for (let i = 0; i < 2; i++) expect((await bot.execute(person, Verbs.concernSubmit, concernForm())).status).toBe(200);
+    const filed = reportsFiled(bot);
+
+    const refused = await bot.execute(person, Verbs.concernSubmit, concernForm({ whatHappened: 'A third ordinary report' }));
+    expect(reportsFiled(bot)).toBe(filed);
+    expect(readableText(refused.body)).toContain('A third ordinary report');
+
+    const alertsBefore = alertsToDsl(bot);
+    const urgent = await bot.execute(person, Verbs.concernSubmit, concernForm({ immediateDanger: 'true', whatHappened: 'Urgent after the budget' }));
+    expect(reportsFiled(bot)).toBe(filed + 1);
+    const latest = bot.app.db.prepare('SELECT reference FROM concerns ORDER BY id DESC LIMIT 1').get() as { reference: string };
+    expect(readableText(urgent.body)).toContain(latest.reference);
+    expect(alertsToDsl(bot)).toBe(alertsBefore + 1);
+
+    // A second urgent report in the same hour, with the budget spent, is slowed: the person is told to go in person.
+    const again = await bot.execute(person, Verbs.concernSubmit, concernForm({ immediateDanger: 'true', whatHappened: 'Second urgent one' }));
+    expect(reportsFiled(bot)).toBe(filed + 1);
+    expect(readableText(again.body)).toMatch(/999/);
+    expect(readableText(again.body)).toContain('Second urgent one');
+  });
+
+  it('when the "Report a concern" message action is over the budget, then the dialog shows the form again with the text typed', async () => {
+    const person = PEOPLE.deputy;
+    const submit = (whatHappened: string) => bot.post({
+      type: 'invoke', name: 'composeExtension/submitAction', from: person, conversation: personalConversation(person),
+      value: { commandId: 'reportConcern', commandContext: 'message', data: concernForm({ whatHappened }) },
+    });
+    await submit('first through the dialog');
+    await submit('second through the dialog');
+    const filed = reportsFiled(bot);
+    const refused = await submit('third through the dialog');
+    expect(refused.status).toBe(200);
+    expect(reportsFiled(bot)).toBe(filed);
+    const task = (refused.body as { task?: { type?: string; value?: { card?: { contentType?: string } } } }).task;
+    expect(task?.type).toBe('continue');
+    expect(task?.value?.card?.contentType).toBe(ADAPTIVE);
+    expect(readableText(task)).toContain('third through the dialog');
+    expect(readableText(task)).toMatch(/try again at \d{2}:\d{2}/i);
+  });
+
+  it('when a person sends more questions than their budget, then the extra ones are not answered, one message says when to ask again, and others are still answered', async () => {
+    const person = PEOPLE.outsider;
+    for (let i = 0; i < 3; i++) await bot.message(person, `Question number ${i}: can I post photos of pupils?`);
+    const repliesBefore = repliesTo(bot, person).length;
+    await bot.message(person, 'Question number 3: can I post photos of pupils?');
+    await bot.message(person, 'Question number 4: can I post photos of pupils?');
+
+    expect(asked(bot).filter((q) => q.startsWith('Question number'))).toHaveLength(3);
+    const notices = repliesTo(bot, person).slice(repliesBefore).map((d) => readableText(d.activity));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/ask again at \d{2}:\d{2}/i);
+
+    await bot.message(PEOPLE.head, 'Another person: can I post photos of pupils?');
+    expect(asked(bot)).toContain('Another person: can I post photos of pupils?');
+  });
+});

@@ -1,0 +1,98 @@
+import { createPersonLimits, LimitDecision } from '../../src/teams/personLimits';
+
+const HOUR = 3_600_000;
+
+/** A clock the test moves by hand. */
+function clock(start = Date.UTC(2026, 10, 22, 9, 0)) {
+  let t = start;
+  return { now: () => t, advance: (ms: number) => { t += ms; } };
+}
+
+const allowed = (d: LimitDecision): boolean => d.allowed;
+
+describe('per-person limits', () => {
+  it('when a person sends their whole budget at once, then all of it goes through and the next is refused until a share of the hour has passed', () => {
+    const c = clock();
+    const limits = createPersonLimits({ reportsPerHour: 6, questionsPerHour: 60 }, { now: c.now });
+    const first = Array.from({ length: 6 }, () => limits.take('aad-a', 'report'));
+    expect(first.every(allowed)).toBe(true);
+
+    const refused = limits.take('aad-a', 'report');
+    expect(refused).toEqual({ allowed: false, retryAt: c.now() + 10 * 60_000, firstRefusal: true });
+
+    c.advance(10 * 60_000 - 1);
+    expect(limits.take('aad-a', 'report').allowed).toBe(false);
+    c.advance(1);
+    expect(limits.take('aad-a', 'report').allowed).toBe(true);
+  });
+
+  it('when one budget is spent, then the other is untouched, and other people keep their own', () => {
+    const c = clock();
+    const limits = createPersonLimits({ reportsPerHour: 1, questionsPerHour: 2 }, { now: c.now });
+    expect(limits.take('aad-a', 'report').allowed).toBe(true);
+    expect(limits.take('aad-a', 'report').allowed).toBe(false);
+    expect(limits.take('aad-a', 'question').allowed).toBe(true);
+    expect(limits.take('aad-a', 'question').allowed).toBe(true);
+    expect(limits.take('aad-a', 'question').allowed).toBe(false);
+    expect(limits.take('aad-b', 'report').allowed).toBe(true);
+    expect(limits.take('aad-b', 'question').allowed).toBe(true);
+  });
+
+  it('when the budget is spent, then the person\'s first urgent report in the hour still goes through, and a second is refused', () => {
+    const c = clock();
+    const limits = createPersonLimits({ reportsPerHour: 2, questionsPerHour: 60 }, { now: c.now });
+    limits.take('aad-a', 'report');
+    limits.take('aad-a', 'report');
+    expect(limits.take('aad-a', 'report')).toMatchObject({ allowed: false });
+    expect(limits.take('aad-a', 'report', { urgent: true })).toEqual({ allowed: true, urgentException: true });
+    expect(limits.take('aad-a', 'report', { urgent: true })).toMatchObject({ allowed: false });
+
+    // An hour after the last urgent one, the next urgent report is a first again, whatever the budget.
+    c.advance(HOUR);
+    for (let i = 0; i < 2; i++) limits.take('aad-a', 'report');
+    expect(limits.take('aad-a', 'report', { urgent: true })).toEqual({ allowed: true, urgentException: true });
+  });
+
+  it('when urgent reports use the budget, then they count as the first urgent one: a flood of them is slowed', () => {
+    const c = clock();
+    const limits = createPersonLimits({ reportsPerHour: 6, questionsPerHour: 60 }, { now: c.now });
+    const decisions = Array.from({ length: 21 }, () => limits.take('aad-a', 'report', { urgent: true }));
+    expect(decisions.filter(allowed)).toHaveLength(6);
+    expect(decisions[0].allowed).toBe(true);
+  });
+
+  it('when a refused person keeps trying, then only the first refusal is marked to be told, until the retry time passes', () => {
+    const c = clock();
+    const limits = createPersonLimits({ reportsPerHour: 6, questionsPerHour: 1 }, { now: c.now });
+    limits.take('aad-a', 'question');
+    const told = [limits.take('aad-a', 'question'), limits.take('aad-a', 'question'), limits.take('aad-a', 'question')];
+    expect(told.map((d) => !d.allowed && d.firstRefusal)).toEqual([true, false, false]);
+    c.advance(HOUR);
+    expect(limits.take('aad-a', 'question').allowed).toBe(true);
+    expect(limits.take('aad-a', 'question')).toMatchObject({ allowed: false, firstRefusal: true });
+  });
+
+  it('when more people write than the bound, then at most the bound are kept, and a person idle for an hour is forgotten', () => {
+    const c = clock();
+    const limits = createPersonLimits({ reportsPerHour: 6, questionsPerHour: 60 }, { now: c.now, maxPeople: 1000 });
+    for (let i = 0; i < 5000; i++) {
+      limits.take(`aad-${i}`, 'question');
+      expect(limits.size).toBeLessThanOrEqual(1000);
+    }
+    expect(limits.size).toBe(1000);
+    c.advance(HOUR);
+    limits.take('aad-late', 'question');
+    expect(limits.size).toBe(1);
+  });
+
+  it('when a person is forgotten after an hour idle, then their budget is what it would have refilled to anyway (full)', () => {
+    const c = clock();
+    const limits = createPersonLimits({ reportsPerHour: 3, questionsPerHour: 60 }, { now: c.now });
+    for (let i = 0; i < 3; i++) limits.take('aad-a', 'report');
+    c.advance(HOUR);
+    limits.take('aad-other', 'question');
+    expect(limits.size).toBe(1);
+    expect(Array.from({ length: 3 }, () => limits.take('aad-a', 'report')).every(allowed)).toBe(true);
+    expect(limits.take('aad-a', 'report').allowed).toBe(false);
+  });
+});

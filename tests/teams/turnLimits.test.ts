@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { REPORT_CONCERN_COMMAND_ID } from '../../src/features/concerns';
+import { isUrgentReport, limitedActivity, personOf, questionRefusalNotice, reportRefusalNotice } from '../../src/teams/turnLimits';
+import { Verbs } from '../../src/teams/verbs';
+import { REPO_ROOT } from '../support/repoRoot';
+
+const COMMANDS = [REPORT_CONCERN_COMMAND_ID];
+const execute = (verb: unknown, data: unknown) => ({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data } } });
+
+describe('what the per-person limits count', () => {
+  it('when a message arrives, then it is a question', () => {
+    expect(limitedActivity({ type: 'message', text: 'help' }, COMMANDS)).toMatchObject({ kind: 'question' });
+  });
+
+  it('when the report form is sent, then it is a report, urgent when "Someone is in immediate danger" is ticked', () => {
+    expect(limitedActivity(execute(Verbs.concernSubmit, { immediateDanger: 'false' }), COMMANDS)).toMatchObject({ kind: 'report', urgent: false, inTaskModule: false });
+    expect(limitedActivity(execute(Verbs.concernSubmit, { immediateDanger: 'true' }), COMMANDS)).toMatchObject({ kind: 'report', urgent: true });
+  });
+
+  it('when the "Report a concern" dialog is sent, then it is a report; its Next and Change kind steps are not', () => {
+    const submit = (data: unknown) => ({ type: 'invoke', name: 'composeExtension/submitAction', value: { commandId: REPORT_CONCERN_COMMAND_ID, data } });
+    expect(limitedActivity(submit({ immediateDanger: true }), COMMANDS)).toMatchObject({ kind: 'report', urgent: true, inTaskModule: true });
+    expect(limitedActivity(submit({ verb: Verbs.concernChooseKind }), COMMANDS)).toBeUndefined();
+  });
+
+  it.each([
+    ['another card verb', execute(Verbs.concernOpen, { reference: 'SG-2026-0001' })],
+    ['adding details to a report', execute(Verbs.concernAddDetails, { reference: 'SG-2026-0001' })],
+    ['an acknowledgement', execute(Verbs.acknowledge, {})],
+    ['another message-extension command', { type: 'invoke', name: 'composeExtension/submitAction', value: { commandId: 'other' } }],
+    ['a conversation update', { type: 'conversationUpdate' }],
+    ['an invoke with junk', { type: 'invoke', name: 'adaptiveCard/action', value: 'junk' }],
+  ])('when %s arrives, then it costs nothing', (_what, activity) => {
+    expect(limitedActivity(activity, COMMANDS)).toBeUndefined();
+  });
+
+  it('when the report form template carries the danger toggle, then it is the field the limits read', () => {
+    const template = fs.readFileSync(path.join(REPO_ROOT, 'src/features/concerns/teams/cards/templates/concernForm.json'), 'utf8');
+    expect(JSON.parse(template).body.some((e: { type?: string; id?: string }) => e.type === 'Input.Toggle' && e.id === 'immediateDanger')).toBe(true);
+    expect(isUrgentReport({ immediateDanger: true })).toBe(true);
+    expect(isUrgentReport({ immediateDanger: 'on' })).toBe(false);
+  });
+
+  it('when a person is named, then by their Entra object id, else their channel id', () => {
+    expect(personOf({ from: { id: '29:x', name: 'X', aadObjectId: 'aad-x' } })).toBe('aad-x');
+    expect(personOf({ from: { id: '29:x', name: 'X' } })).toBe('29:x');
+  });
+
+  it('when a person is told to wait, then the notice says when, and a report\'s notice says what to do if a child is in danger', () => {
+    const now = Date.UTC(2026, 6, 1, 13, 0);
+    expect(reportRefusalNotice(now + 10 * 60_000, now)).toMatch(/try again at 14:10 \(in about 10 minutes\).*DSL in person.*999/);
+    expect(questionRefusalNotice(now + 60_000, now)).toMatch(/ask again at 14:01 \(in about 1 minute\)/);
+  });
+});
