@@ -86,9 +86,13 @@ export function createSqliteQuestionLog(db: SqliteDatabase, sealing?: QuestionSe
  * rewritten pages out of the write-ahead log into the file.
  */
 function sealPlainRows(db: SqliteDatabase, sealing: QuestionSealing): void {
-  const rows = (db.prepare('SELECT id, question, phrased_text FROM policy_questions').all() as Pick<Row, 'id' | 'question' | 'phrased_text'>[])
-    .filter((r) => !isSealedQuestionValue(r.question) || (r.phrased_text !== null && !isSealedQuestionValue(r.phrased_text)));
+  const all = db.prepare('SELECT id, question, phrased_text FROM policy_questions').all() as Pick<Row, 'id' | 'question' | 'phrased_text'>[];
+  const rows = all.filter((r) => !isSealedQuestionValue(r.question) || (r.phrased_text !== null && !isSealedQuestionValue(r.phrased_text)));
   if (rows.length === 0) return;
+  // Never seal with a key the sealed questions do not open under (a wrong CONCERN_ENCRYPTION_KEY would make these
+  // unreadable with the right one): this throws FieldDecryptionError first.
+  const sealed = all.find((r) => isSealedQuestionValue(r.question));
+  if (sealed) sealing.open(sealed.question, sealed.id, 'question');
   const update = db.prepare('UPDATE policy_questions SET question = ?, phrased_text = ? WHERE id = ?');
   const secureDelete = db.pragma('secure_delete', { simple: true }) as number;
   db.pragma('secure_delete = ON');
