@@ -12,7 +12,8 @@ const alertsToDsl = (bot: SecurityBot): number => bot.connector.deliveries.filte
 /** Reports filed by anyone (the reporter is encrypted at rest; each test compares before and after). */
 const reportsFiled = (bot: SecurityBot): number => (bot.app.db.prepare('SELECT COUNT(*) AS n FROM concerns').get() as { n: number }).n;
 const repliesTo = (bot: SecurityBot, person: Person) => bot.connector.deliveries.filter((d) => d.conversationId === personalConversation(person).id);
-const asked = (bot: SecurityBot): string[] => (bot.app.db.prepare('SELECT question FROM policy_questions').all() as { question: string }[]).map((r) => r.question);
+/** Questions logged (their text is sealed at rest; each test compares counts before and after). */
+const questionsLogged = (bot: SecurityBot): number => (bot.app.db.prepare('SELECT COUNT(*) AS n FROM policy_questions').get() as { n: number }).n;
 
 describe('per-person limits with the default settings', () => {
   let bot: SecurityBot;
@@ -101,17 +102,21 @@ describe('per-person limits set low (REPORTS_PER_PERSON_PER_HOUR=2, QUESTIONS_PE
 
   it('when a person sends more questions than their budget, then the extra ones are not answered, one message says when to ask again, and others are still answered', async () => {
     const person = PEOPLE.outsider;
+    const loggedBefore = questionsLogged(bot);
     for (let i = 0; i < 3; i++) await bot.message(person, `Question number ${i}: can I post photos of pupils?`);
+    expect(questionsLogged(bot)).toBe(loggedBefore + 3);
     const repliesBefore = repliesTo(bot, person).length;
     await bot.message(person, 'Question number 3: can I post photos of pupils?');
     await bot.message(person, 'Question number 4: can I post photos of pupils?');
 
-    expect(asked(bot).filter((q) => q.startsWith('Question number'))).toHaveLength(3);
+    expect(questionsLogged(bot)).toBe(loggedBefore + 3);
     const notices = repliesTo(bot, person).slice(repliesBefore).map((d) => readableText(d.activity));
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatch(/ask again at \d{2}:\d{2}/i);
 
+    const headRepliesBefore = repliesTo(bot, PEOPLE.head).length;
     await bot.message(PEOPLE.head, 'Another person: can I post photos of pupils?');
-    expect(asked(bot)).toContain('Another person: can I post photos of pupils?');
+    expect(questionsLogged(bot)).toBe(loggedBefore + 4);
+    expect(repliesTo(bot, PEOPLE.head).length).toBeGreaterThan(headRepliesBefore);
   });
 });

@@ -41,9 +41,9 @@ async function post(base: string, body: string, headers: Record<string, string> 
   return { status: res.status, text: await res.text() };
 }
 
-/** The questions the bot has logged as asked. */
-function loggedQuestions(app: RunningApp): string[] {
-  return (app.db.prepare('SELECT question FROM policy_questions').all() as { question: string }[]).map((r) => r.question);
+/** How many questions the bot has logged as asked (their text is sealed at rest, so tests compare counts). */
+function loggedQuestions(app: RunningApp): number {
+  return (app.db.prepare('SELECT COUNT(*) AS n FROM policy_questions').get() as { n: number }).n;
 }
 
 const malformedBodies: [string, string][] = [
@@ -105,8 +105,10 @@ describe('HTTP authentication of /api/messages', () => {
     });
 
     it('when a refused request carried a question, then the bot never saw it: nothing is logged', async () => {
-      await post(base, JSON.stringify({ ...messageActivity(`http://127.0.0.1:${deadPort}/`), text: 'unauthenticated question marker' }));
-      expect(loggedQuestions(app)).not.toContain('unauthenticated question marker');
+      const before = loggedQuestions(app);
+      const res = await post(base, JSON.stringify({ ...messageActivity(`http://127.0.0.1:${deadPort}/`), text: 'unauthenticated question marker' }));
+      expect(res.status).toBe(401);
+      expect(loggedQuestions(app)).toBe(before);
     });
 
     it('when the health check is called and the signing keys cannot be fetched (no network here), then it says so and nothing but its status', async () => {
@@ -144,9 +146,10 @@ describe('HTTP authentication of /api/messages', () => {
     it('when the same unauthenticated message arrives, then it is accepted and answered', async () => {
       const connector = await startFakeConnector({ ratePerSecond: 0 });
       try {
+        const before = loggedQuestions(app);
         const res = await post(base, JSON.stringify({ ...messageActivity(connector.serviceUrl), text: 'What counts as social media?' }));
         expect([200, 201, 202]).toContain(res.status);
-        expect(loggedQuestions(app)).toContain('What counts as social media?');
+        expect(loggedQuestions(app)).toBe(before + 1);
         expect(connector.deliveries.some((d) => d.conversationId === 'a:personal-chat')).toBe(true);
       } finally {
         await connector.close();
@@ -155,9 +158,10 @@ describe('HTTP authentication of /api/messages', () => {
 
     it('when the reply cannot reach the serviceUrl, then the incoming message was still accepted, not refused', async () => {
       // botbuilder retries the reply, then answers 500 because it could not deliver it; that is not a refusal.
+      const before = loggedQuestions(app);
       const res = await post(base, JSON.stringify({ ...messageActivity(`http://127.0.0.1:${deadPort}/`), text: 'Can I post photos of pupils?' }));
       expect([401, 403]).not.toContain(res.status);
-      expect(loggedQuestions(app)).toContain('Can I post photos of pupils?');
+      expect(loggedQuestions(app)).toBe(before + 1);
     });
 
     it.each(malformedBodies)('when the body is %s, then it is refused with a 4xx, never a 5xx', async (_what, body) => {
