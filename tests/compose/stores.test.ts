@@ -94,8 +94,10 @@ describe('openStores', () => {
   it('when STORAGE=sqlite, then every store shares the one file', async () => {
     const file = path.join(dir, 'sqlite', 'bot.sqlite');
     const stores = await openStores(loadConfig(productionEnv({ SQLITE_PATH: file })));
-    await stores.questions.recordQuestion({ question: 'parking?', answered: false, citedSection: null, askedAt: '2026-03-02T09:00:00.000Z' });
-    expect(stores.db?.prepare('SELECT question FROM policy_questions').all()).toEqual([{ question: 'parking?' }]);
+    const id = await stores.questions.recordQuestion({ question: 'parking?', answered: false, citedSection: null, askedAt: '2026-03-02T09:00:00.000Z' });
+    // The question is in the shared file, sealed under the key derived from CONCERN_ENCRYPTION_KEY (issue 40, hole 5).
+    expect(stores.db?.prepare('SELECT id, question FROM policy_questions').all()).toEqual([{ id, question: expect.stringMatching(/^gcm1\./) }]);
+    expect(await stores.questions.getQuestion(id)).toMatchObject({ question: 'parking?' });
     stores.db?.close();
     expect(fs.existsSync(file)).toBe(true);
   });
