@@ -142,7 +142,8 @@ describe('names agree: src/config, env/, teamsapp.yml, infra/', () => {
       }
       const param = paramOf.get(`\${{${name}}}`);
       if (!param) problems.push(`${name} is not passed in azure.parameters.json as "\${{${name}}}"`);
-      else if (bicep.appSettings.get(name) !== param) {
+      // ALLOWED_TENANT_IDS falls back to the tenant the template is deployed into when the parameter is empty.
+      else if (bicep.appSettings.get(name) !== param && bicep.appSettings.get(name) !== `empty(${param}) ? tenant().tenantId : ${param}`) {
         problems.push(`app setting ${name} is "${bicep.appSettings.get(name)}", not the parameter ${param} that carries ${name}`);
       }
     }
@@ -230,6 +231,7 @@ describe('names agree: src/config, env/, teamsapp.yml, infra/', () => {
     const created: Record<string, string> = {
       BOT_ID: '11111111-2222-4333-8444-555555555555',
       BOT_TENANT_ID: '66666666-2222-4333-8444-555555555555',
+      ALLOWED_TENANT_IDS: '66666666-2222-4333-8444-555555555555', // tenant().tenantId when left empty
       GRAPH_CLIENT_ID: '11111111-2222-4333-8444-555555555555',
       GRAPH_TENANT_ID: '66666666-2222-4333-8444-555555555555',
       AZURE_STORAGE_ACCOUNT_URL: 'https://policybotdevabc.table.core.windows.net/',
