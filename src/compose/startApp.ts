@@ -9,9 +9,7 @@ import { createBotApp } from '../teams/botApp';
 import { createBotFrameworkAuthenticator } from '../teams/requestAuthentication';
 import { createServer, listen } from '../teams/server';
 import { createTenantGate } from '../teams/tenantGate';
-import { REPORT_CONCERN_COMMAND_ID } from '../features/concerns';
-import { renderConcernFormCard } from '../features/concerns/teams/cards/concernFormCard';
-import { readConcernForm } from '../features/concerns/domain/concernValidation';
+import { renderRefusedConcernForm, REPORT_CONCERN_COMMAND_ID } from '../features/concerns';
 import { createFileLinks } from '../teams/fileLinks';
 import { composeAcknowledgement } from './acknowledgement';
 import { composeConcerns } from './concerns';
@@ -64,8 +62,7 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
   // Per-person budgets: a report over the budget comes back as the form the person filled, with the notice.
   const limits = {
     budgets: config.personLimits, reportCommandIds: [REPORT_CONCERN_COMMAND_ID],
-    refusedReportCard: (data: unknown, notice: string, inTaskModule: boolean) =>
-      renderConcernFormCard({ values: readConcernForm(data), problems: [{ field: 'kind', message: notice }], inTaskModule }),
+    refusedReportCard: renderRefusedConcernForm,
   };
   const app = createBotApp({ adapter, logger, botAppId: config.bot.id, features: [acknowledgement.feature, concerns, policy.publishing, policy.questions], limits });
   const authenticator = config.mode === 'production' && config.bot.id ? createBotFrameworkAuthenticator(config.bot.id, config.bot.openIdMetadataUrl) : undefined;

@@ -21,6 +21,8 @@ export interface ConcernFormCardInput {
   chooseKind?: boolean;
   /** True when the kind was not chosen but assumed (urgent, no kind): the second step says so. */
   kindAssumed?: boolean;
+  /** Why the form came back although nothing in it is wrong (the person's report limit), shown above the fields. */
+  notice?: string;
 }
 
 /** How each field is asked for in the second step. */
@@ -48,6 +50,8 @@ export function renderConcernFormCard(input: ConcernFormCardInput = {}): Adaptiv
     aboutHeadteacher: values.aboutHeadteacher ? 'true' : 'false',
     problems: problems.map((p) => ({ message: p.message })),
     hasProblems: problems.length > 0,
+    notice: input.notice ?? '',
+    hasNotice: Boolean(input.notice),
     useSubmit: input.inTaskModule === true,
     source: input.source ?? (input.inTaskModule ? 'messageAction' : 'chat'),
   };
@@ -94,4 +98,9 @@ export function readConcernStep(raw: unknown): { values: ConcernFormValues; next
   if (isConcernKind(values.kind)) return { values, next: 'form', kindAssumed: false, problems: [] };
   if (values.immediateDanger) return { values: { ...values, kind: URGENT_DEFAULT_KIND }, next: 'form', kindAssumed: true, problems: [] };
   return { values, next: 'kind', kindAssumed: false, problems: [{ field: 'kind', message: `${CONCERN_FIELD_LABELS.kind}: choose one` }] };
+}
+
+/** A submitted report that was not filed (the person is over their report limit): the form they sent, their text kept, with why. */
+export function renderRefusedConcernForm(data: unknown, notice: string, inTaskModule: boolean): AdaptiveCardJson {
+  return renderConcernFormCard({ values: readConcernForm(data), notice, inTaskModule });
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { readConcernStep, renderConcernFormCard } from '../../../../../src/features/concerns/teams/cards/concernFormCard';
+import { readConcernStep, renderConcernFormCard, renderRefusedConcernForm } from '../../../../../src/features/concerns/teams/cards/concernFormCard';
 import { renderConcernListCard } from '../../../../../src/features/concerns/teams/cards/concernListCard';
 import { renderConcernReceiptCard } from '../../../../../src/features/concerns/teams/cards/concernReceiptCard';
 import { renderConcernTriageCard } from '../../../../../src/features/concerns/teams/cards/concernTriageCard';
@@ -63,6 +63,18 @@ describe('concern cards', () => {
     const forward = readConcernStep({ kind: 'onlineAbuse', immediateDanger: 'false', kept: keptOne });
     expect(forward.next).toBe('form');
     expect(forward.values).toMatchObject({ kind: 'onlineAbuse', whatHappened: 'typed text', link: 'https://example.test/x', peopleInvolved: 'AB' });
+  });
+
+  test('when a report over the person\'s limit comes back, then the notice is shown on its own, with their text kept, and no field is named as wrong', () => {
+    const notice = 'You have sent several reports in a short time, so this one has not been sent yet.';
+    for (const inTaskModule of [false, true]) {
+      const card = renderRefusedConcernForm({ kind: 'onlineAbuse', whatHappened: 'Posts about me', immediateDanger: 'false' }, notice, inTaskModule);
+      expect(cardProblems(card)).toEqual([]);
+      const text = JSON.stringify(card);
+      expect(text).toContain(notice);
+      expect(text).toContain('Posts about me');
+      expect(text).not.toContain('Please check');
+    }
   });
 
   test('when a half-filled form comes back, then every typed value is in the card and each problem is named', () => {
