@@ -22,6 +22,7 @@ import { createSqliteConcernStore } from '../src/adapters/sqlite/sqliteConcernSt
 import { openSqliteDatabase } from '../src/adapters/sqlite/sqliteDatabase';
 import { createSqlitePublishedPolicyStore } from '../src/adapters/sqlite/sqlitePublishedPolicyStore';
 import { createSqliteQuestionLog } from '../src/adapters/sqlite/sqliteQuestionLog';
+import { createQuestionSealing } from '../src/adapters/questionSealing';
 import { copySqliteToAzure } from '../src/adapters/storageCopy/copySqliteToAzure';
 import { ConcernStore, NewConcern } from '../src/features/concerns/domain/concernPorts';
 import { startAzuriteTables } from '../tests/support/azuriteServer';
@@ -124,7 +125,7 @@ async function main(): Promise<void> {
       const r = await concerns.createConcern(concern(i), [{ kind: 'route', primary: 'dslChannel', fallback: 'deputyDsl' }]);
       await concerns.append(r.id, [{ type: 'acknowledged', at: '2026-03-03T09:00:00.000Z', actorId: 'dsl', data: {} }, { type: 'noteAdded', at: '2026-03-03T09:01:00.000Z', actorId: 'dsl', data: { note: 'spoke to them' } }]);
     }
-    const questions = createSqliteQuestionLog(db);
+    const questions = createSqliteQuestionLog(db, createQuestionSealing(KEY));
     for (let i = 0; i < school * 2; i++) {
       const id = await questions.recordQuestion({ question: `question ${i}?`, answered: i % 3 !== 0, citedSection: i % 3 ? 'policy#2' : null, askedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString() });
       if (i % 4 === 0) await questions.recordFeedback(id, i % 8 === 0, new Date(Date.UTC(2026, 0, 2, 0, 0, i)).toISOString());

@@ -8,6 +8,8 @@ import { RunningApp, startApp } from '../../src/compose/startApp';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/shared/logger';
 import { productionEnv } from '../support/productionEnv';
+import { createQuestionSealing } from '../../src/adapters/questionSealing';
+import { createSqliteQuestionLog } from '../../src/adapters/sqlite/sqliteQuestionLog';
 import { REPO_ROOT } from '../support/repoRoot';
 import { quietExpectedLibraryErrors } from '../support/expectedLibraryErrors';
 
@@ -73,15 +75,18 @@ describe('HTTP authentication as an attacker tries it', () => {
   let app: RunningApp;
   let base: string;
   let serviceUrl: string;
+  let concernKey: string;
 
   beforeAll(async () => {
     keys = await startKeyService();
     const dead = await freePort();
     serviceUrl = `http://127.0.0.1:${dead}/`;
-    app = await startApp(loadConfig(productionEnv({
+    const env = productionEnv({
       BOT_ID, POLICY_FILES: POLICY, PORT: '0', HOST: '127.0.0.1', SQLITE_PATH: path.join(dir, 'p.sqlite'),
       GRAPH_BASE_URL: `https://127.0.0.1:${dead}`, BOT_SERVICE_URL: serviceUrl, BOT_OPENID_METADATA_URL: keys.url,
-    })), createLogger('silent'));
+    });
+    concernKey = env.CONCERN_ENCRYPTION_KEY!;
+    app = await startApp(loadConfig(env), createLogger('silent'));
     base = `http://127.0.0.1:${app.port}`;
   });
 
@@ -98,7 +103,12 @@ describe('HTTP authentication as an attacker tries it', () => {
     const res = await fetch(`${base}/api/messages`, { method: 'POST', headers, body });
     return { status: res.status, text: await res.text() };
   };
-  const asked = (): string[] => (app.db.prepare('SELECT question FROM policy_questions').all() as { question: string }[]).map((r) => r.question);
+  /** The questions the bot logged, read back through the store with the key (the text is sealed at rest). */
+  const asked = async (): Promise<string[]> => {
+    const log = createSqliteQuestionLog(app.db!, createQuestionSealing(concernKey));
+    const ids = (app.db!.prepare('SELECT id FROM policy_questions').all() as { id: number | string }[]).map((r) => String(r.id));
+    return Promise.all(ids.map(async (id) => (await log.getQuestion(id))?.question ?? ''));
+  };
 
   const forged: [string, () => string][] = [
     ['alg=none', () => keys.sign(valid(), { alg: 'none' })],
@@ -115,7 +125,7 @@ describe('HTTP authentication as an attacker tries it', () => {
     const res = await post(JSON.stringify(activity(serviceUrl, marker)), { 'content-type': 'application/json', authorization: `Bearer ${token()}` });
     expect(res.status).toBe(401);
     expect(JSON.parse(res.text)).toEqual({ error: 'Unauthorized' });
-    expect(asked()).not.toContain(marker);
+    expect(await asked()).not.toContain(marker);
   });
 
   it('when a badly shaped JSON body comes with a forged token, then it is 401 before the body is looked at (no 400 with details)', async () => {
@@ -142,7 +152,7 @@ describe('HTTP authentication as an attacker tries it', () => {
     const marker = `genuine question ${crypto.randomUUID()}`;
     const res = await post(JSON.stringify(activity(serviceUrl, marker)), { 'content-type': 'application/json', authorization: `Bearer ${keys.sign(valid())}` });
     expect([401, 403, 415]).not.toContain(res.status);
-    expect(asked()).toContain(marker);
+    expect(await asked()).toContain(marker);
   });
 
   it('when the signing keys can be fetched, then /healthz says ok; when they cannot, it says the bot cannot authenticate', async () => {
