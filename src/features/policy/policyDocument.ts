@@ -78,7 +78,33 @@ export function formatVersion(versionHash: string, label?: string): string {
   const ref = `ref ${versionHash.slice(0, 8)}`;
   if (!label) return ref;
   // "2 (02 2023)" from a version-history row reads "2, February 2023".
-  const readable = label.replace(/^(.*?)\s*\((\d{1,2})[\s/.-]+(\d{4})\)$/, (_m, v: string, mm: string, yyyy: string) =>
-    (Number(mm) >= 1 && Number(mm) <= 12 ? `${v}, ${MONTH_NAMES[Number(mm) - 1]} ${yyyy}` : `${v} (${mm} ${yyyy})`));
+  const dated = monthDatedLabel(label);
+  const readable = !dated ? label : Number(dated.mm) >= 1 && Number(dated.mm) <= 12
+    ? `${dated.v}, ${MONTH_NAMES[Number(dated.mm) - 1]} ${dated.yyyy}` : `${dated.v} (${dated.mm} ${dated.yyyy})`;
   return `${readable} \u00b7 ${ref}`;
+}
+
+const SPACE = /\s/;
+const DIGIT = /[0-9]/;
+const DATE_SEPARATOR = /[\s/.-]/;
+
+/**
+ * A label ending in a month and year in brackets ("2 (02 2023)"): what /^(.*?)\s*\((\d{1,2})[\s/.-]+(\d{4})\)$/
+ * matched, read in linear time (that pattern was quadratic on a long run of spaces); null where it did not match.
+ */
+export function monthDatedLabel(label: string): { v: string; mm: string; yyyy: string } | null {
+  const close = label.length - 1;
+  if (label[close] !== ')') return null;
+  let year = close;
+  while (year > 0 && DIGIT.test(label[year - 1])) year--;
+  if (close - year !== 4) return null;
+  let separator = year;
+  while (separator > 0 && DATE_SEPARATOR.test(label[separator - 1])) separator--;
+  let month = separator;
+  while (month > 0 && DIGIT.test(label[month - 1])) month--;
+  if (separator === year || separator - month < 1 || separator - month > 2 || label[month - 1] !== '(') return null;
+  let end = month - 1;
+  while (end > 0 && SPACE.test(label[end - 1])) end--;
+  if (/[\n\r\u2028\u2029]/.test(label.slice(0, end))) return null;
+  return { v: label.slice(0, end), mm: label.slice(month, separator), yyyy: label.slice(year, close) };
 }

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { Block, SplitBlocks } from './policyBlocks';
 import { PolicyDocument, PolicyMetadata, PolicySection, PolicyWarning } from '../policyDocument';
 import { displayDocumentTitle, displayTitle } from './textCleaning';
+import { beforeLastLineComma, beforeSpacedBar, bracketedRuns } from './linePatterns';
 
 /** Options for assembling a document: its source name and the date used to judge review status. */
 export interface AssembleOptions {
@@ -168,7 +169,7 @@ function findTitle(lines: string[]): string | undefined {
   // A document that never calls itself a policy (a code of conduct) is titled by its first short line.
   const best = candidates.find((l) => /social|media|network/i.test(l)) ?? candidates[0]
     ?? lines.find((l) => l.length <= 100 && /[A-Za-z]{3}/.test(l) && !/^(version|date|tel|www\.)/i.test(l));
-  return best ? displayDocumentTitle(best.replace(/\s+\|.*$/, '')) : undefined;
+  return best ? displayDocumentTitle(beforeSpacedBar(best)) : undefined;
 }
 
 function findOrganisation(lines: string[]): string | undefined {
@@ -178,7 +179,7 @@ function findOrganisation(lines: string[]): string | undefined {
     if (!/\b(school|council|trust|academy|college|federation|diocese)\b/i.test(l)) continue;
     // "Liverpool" / "City Council" on two lines of a title page is one name.
     const prev = lines[i - 1];
-    const name = (prev && prev.length <= 30 && /^[A-Z][A-Za-z]+$/.test(prev) ? `${prev} ${l}` : l).replace(/,.*$/, '').trim();
+    const name = beforeLastLineComma(prev && prev.length <= 30 && /^[A-Z][A-Za-z]+$/.test(prev) ? `${prev} ${l}` : l).trim();
     return name === name.toUpperCase() ? titleCaseWords(name) : name;
   }
   return undefined;
@@ -207,8 +208,6 @@ export function parseMonthYear(text: string): string | undefined {
   return last.toISOString().slice(0, 10);
 }
 
-const PLACEHOLDER_RE = /\[([^\]\n]{2,60})\]/g;
-
 function collectWarnings(split: SplitBlocks, sections: PolicySection[], meta: PolicyMetadata, today: Date, source: string): PolicyWarning[] {
   const warnings: PolicyWarning[] = [];
   if (sections.length === 0) warnings.push({ code: 'NO_SECTIONS', message: 'No sections were found in the document.' });
@@ -218,13 +217,13 @@ function collectWarnings(split: SplitBlocks, sections: PolicySection[], meta: Po
   ];
   const seen = new Map<string, Set<string>>();
   for (const { where, text } of texts) {
-    for (const m of text.matchAll(PLACEHOLDER_RE)) {
-      const inner = m[1].trim();
+    for (const m of bracketedRuns(text)) {
+      const inner = m.inner.trim();
       // Placeholders are template blanks such as [establishment name] or [date]: lower-case words, no digits.
       if (!/^[a-z][a-z /'-]*$/i.test(inner) || /^(link|sic)$/i.test(inner) || inner !== inner.toLowerCase()) continue;
-      const places = seen.get(m[0]) ?? new Set<string>();
+      const places = seen.get(m.whole) ?? new Set<string>();
       places.add(where);
-      seen.set(m[0], places);
+      seen.set(m.whole, places);
     }
   }
   for (const [ph, places] of seen) {

@@ -1,10 +1,8 @@
 import { Block, SplitBlocks } from './policyBlocks';
-import { META_LINE_RE, readTextPolicy, titleAndLeadIn } from './textPolicyReader';
+import { readTextPolicy, titleAndLeadIn } from './textPolicyReader';
 import { collapseSpaces, normaliseCharacters } from './textCleaning';
-
-const HEADING_RE = /^(#{1,6})\s+(.*?)\s*#*\s*$/;
-const LIST_RE = /^(\s*)(?:[-*+]|\d+[.)])\s+(.*)$/;
-const NUMBER_PREFIX_RE = /^(\d{1,2}(?:\.\d{1,2})*)\.?\s+(.*)$/;
+import { readMarkdownHeading, readMarkdownListItem, readMetaLine, readNumberPrefix } from './linePatterns';
+import { assertLinesWithinLimit } from './ingestLimits';
 
 /**
  * Reads a Markdown policy: `#` headings are explicit (levels relative to the shallowest used), lists and
@@ -12,27 +10,28 @@ const NUMBER_PREFIX_RE = /^(\d{1,2}(?:\.\d{1,2})*)\.?\s+(.*)$/;
  * as plain text, so the text reader's heading detection applies.
  */
 export function readMarkdownPolicy(raw: string): SplitBlocks {
+  assertLinesWithinLimit(raw);
   const lines = normaliseCharacters(unescapeMarkdown(raw)).split('\n');
-  if (!lines.some((l) => HEADING_RE.test(l))) return readTextPolicy(raw);
+  if (!lines.some((l) => readMarkdownHeading(l) !== null)) return readTextPolicy(raw);
   const blocks: Block[] = [];
   let paragraph: string[] = [];
   const flush = (): void => {
     if (paragraph.length > 0) {
       const text = collapseSpaces(paragraph.join(' '));
-      const meta = META_LINE_RE.exec(text);
-      blocks.push(meta ? { kind: 'table', cells: [`${meta[1]}:`, meta[2]] } : { kind: 'paragraph', text });
+      const meta = readMetaLine(text);
+      blocks.push(meta ? { kind: 'table', cells: [`${meta.label}:`, meta.value] } : { kind: 'paragraph', text });
     }
     paragraph = [];
   };
   const headingLevels: number[] = [];
   for (const line of lines) {
-    const h = HEADING_RE.exec(line);
+    const h = readMarkdownHeading(line);
     if (h) {
       flush();
-      const text = collapseSpaces(h[2]);
-      const num = NUMBER_PREFIX_RE.exec(text);
-      headingLevels.push(h[1].length);
-      blocks.push({ kind: 'heading', ...titleAndLeadIn(num ? num[2] : text), number: num ? num[1] : null, level: h[1].length });
+      const text = collapseSpaces(h.text);
+      const num = readNumberPrefix(text);
+      headingLevels.push(h.marks.length);
+      blocks.push({ kind: 'heading', ...titleAndLeadIn(num ? num.rest : text), number: num ? num.number : null, level: h.marks.length });
       continue;
     }
     if (/^\s*\|.*\|\s*$/.test(line)) {
@@ -41,10 +40,10 @@ export function readMarkdownPolicy(raw: string): SplitBlocks {
       blocks.push({ kind: 'table', cells: line.trim().replace(/^\||\|$/g, '').split('|').map(collapseSpaces).filter((c) => c) });
       continue;
     }
-    const li = LIST_RE.exec(line);
+    const li = readMarkdownListItem(line);
     if (li) {
       flush();
-      blocks.push({ kind: 'bullet', text: collapseSpaces(li[2]), depth: Math.min(3, Math.floor(li[1].replace(/\t/g, '  ').length / 2)) });
+      blocks.push({ kind: 'bullet', text: collapseSpaces(li.text), depth: Math.min(3, Math.floor(li.indent.replace(/\t/g, '  ').length / 2)) });
       continue;
     }
     if (line.trim() === '') { flush(); continue; }

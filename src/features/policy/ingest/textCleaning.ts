@@ -1,3 +1,5 @@
+import { nextIndexOf } from './linePatterns';
+
 /**
  * Character-level clean-up shared by every input format: the text staff see quoted back must read like
  * the document, without the debris of PDF/Word extraction.
@@ -5,18 +7,55 @@
 
 /** Normalises quotes, spaces and Markdown emphasis/link syntax; keeps `[placeholders]` intact. */
 export function normaliseCharacters(raw: string): string {
-  return raw
+  const text = raw
     .replace(/\r\n?/g, '\n')
     .replace(/[\u00a0\u2007\u202f]/g, ' ')
     .replace(/[\u200b-\u200d\ufeff]/g, '')
     .replace(/[\u2018\u2019\u201a\u201b\u2032]/g, "'")
     .replace(/[\u201c\u201d\u201e\u201f\u2033]/g, '"')
-    .replace(/\u2026/g, '...')
-    // [text](target) links keep their text; a bare "[establishment name]" placeholder is not followed by "(".
-    .replace(/\[\s*([^\]\n]*?)\s*\]\([^)\n]*\)/g, '$1')
+    .replace(/\u2026/g, '...');
+  // [text](target) links keep their text; a bare "[establishment name]" placeholder is not followed by "(".
+  return withoutLinkMarkup(text)
     // Emphasis markers carry no meaning once the text is quoted back plainly.
     .replace(/\*+/g, '')
     .replace(/(^|\s)_{1,2}([^_\n]+)_{1,2}(?=\s|$|[.,;:])/g, '$1$2');
+}
+
+const SPACE = /\s/;
+
+/**
+ * What text.replace(/\[\s*([^\]\n]*?)\s*\]\([^)\n]*\)/g, '$1') gave, in linear time (that pattern was cubic on a
+ * long run of spaces after "["): each "[text](target)" becomes its text, trimmed; text and target are on one line.
+ */
+export function withoutLinkMarkup(text: string): string {
+  const nextClose = nextIndexOf(text, ']');
+  const nextNewlineInText = nextIndexOf(text, '\n');
+  const nextParen = nextIndexOf(text, ')');
+  const nextNewlineInTarget = nextIndexOf(text, '\n');
+  let out = '';
+  let copied = 0;
+  let lastClose = -1;
+  let lastText = -1;
+  for (let open = text.indexOf('['); open >= 0; open = text.indexOf('[', open + 1)) {
+    const close = nextClose(open + 1);
+    if (close >= text.length) break;
+    if (close !== lastClose) {
+      lastClose = close;
+      lastText = close - 1;
+      while (lastText > open && SPACE.test(text[lastText])) lastText--;
+    }
+    let first = open + 1;
+    while (first < close && SPACE.test(text[first])) first++;
+    const inner = first < close ? text.slice(first, Math.max(first, lastText + 1)) : '';
+    if (first < close && nextNewlineInText(first) <= lastText) continue;
+    if (text[close + 1] !== '(') continue;
+    const end = nextParen(close + 2);
+    if (end >= text.length || nextNewlineInTarget(close + 2) < end) continue;
+    out += text.slice(copied, open) + inner;
+    copied = end + 1;
+    open = end;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }
 
 /** Collapses runs of spaces and tabs inside a line. */

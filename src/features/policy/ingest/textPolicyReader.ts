@@ -2,6 +2,9 @@ import { Block, SplitBlocks } from './policyBlocks';
 import {
   bulletDepth, collapseSpaces, isAllCaps, isBulletLine, normaliseCharacters, stripBulletMarker,
 } from './textCleaning';
+import { readContentsLine, readMetaLine, withoutClosingColon } from './linePatterns';
+import { trimEndMatching } from '../../../shared/linearTrim';
+import { assertLinesWithinLimit } from './ingestLimits';
 
 /** A line of the table of contents: the heading text as the document lists it. */
 export interface TocEntry {
@@ -26,10 +29,7 @@ interface Line {
 }
 
 const TOC_HEADING_RE = /^(table of )?contents?:?$/i;
-const TOC_ENTRY_RE = /^(.*?\S)\s*(?:\.{2,}|\t)[\s.]*(\d{1,3})$/;
 const NUMBERED_RE = /^(\d{1,2}(?:\.\d{1,2})*)(\.?)\s+(\S.*)$/;
-/** A front-page fact on a line of its own: "Review: September 2027". */
-export const META_LINE_RE = /^(adopted|approved(?: by [a-z ]+)?|review(?:ed)?|(?:date of )?next review(?: date| due)?|review date|last review(?:ed)?|date of review|version|to be reviewed)\s*:\s*(.{2,60})$/i;
 /**
  * Marks a line the source itself styles as a heading (a Word heading style, a PDF heading font), followed by its
  * outline level as one digit. Readers of structured formats prefix it; plain text never contains it.
@@ -42,7 +42,8 @@ const TERMINAL_RE = /[.!?:;]["')\]]*$|[.!?]\)$|:-$/;
 
 /** Reads a policy exported as plain text (as schools' PDFs and Word files come out of text extraction). */
 export function readTextPolicy(raw: string): TextReadResult {
-  const rawLines = normaliseCharacters(raw).split('\n').map((l) => l.replace(/\s+$/, ''));
+  assertLinesWithinLimit(raw);
+  const rawLines = normaliseCharacters(raw).split('\n').map((l) => l.trimEnd());
   const headers = findRunningHeaders(rawLines);
   const { lines: withoutToc, toc } = extractToc(toLines(rawLines, headers));
   const joined = joinBrokenSentences(withoutToc);
@@ -80,7 +81,7 @@ function findRunningHeaders(lines: string[]): Set<string> {
   const headers = new Set<string>();
   for (const [key, { n, afterBreak }] of counts) {
     // A lead-in the document repeats ("Staff should:" before each role's list) is content, not page furniture.
-    if (key.length > 120 || isBulletLine(key) || TOC_ENTRY_RE.test(key) || /:-?$/.test(key)) continue;
+    if (key.length > 120 || isBulletLine(key) || readContentsLine(key) !== null || /:-?$/.test(key)) continue;
     if (n >= 3 || (n === 2 && afterBreak === 2)) headers.add(key);
   }
   return headers;
@@ -102,12 +103,12 @@ function toLines(rawLines: string[], headers: Set<string>): Line[] {
     const bullet = isBulletLine(raw);
     // Tabs separate the cells of tables (document status, review dates); a trailing tab still marks a row.
     const table = /\t/.test(raw.trim()) || /\t$/.test(raw) ? raw.split('\t').map(collapseSpaces).filter((c) => c !== '') : null;
-    const meta = META_LINE_RE.exec(text);
+    const meta = readMetaLine(text);
     out.push({
       text: bullet ? stripBulletMarker(raw) : text,
       bullet,
       depth: bullet ? bulletDepth(raw) : 0,
-      table: table && table.length > 0 && !bullet ? table : meta ? [`${meta[1]}:`, meta[2]] : null,
+      table: table && table.length > 0 && !bullet ? table : meta ? [`${meta.label}:`, meta.value] : null,
       gap,
     });
     gap = 0;
@@ -124,11 +125,11 @@ function extractToc(lines: Line[]): { lines: Line[]; toc: TocEntry[] } {
     const line = lines[i];
     const rawText = line.table ? line.table.join('\t') : line.text;
     if (TOC_HEADING_RE.test(line.text)) { inToc = true; continue; }
-    const entry = TOC_ENTRY_RE.exec(rawText.replace(/\t+/g, '\t'));
-    const runOfEntries = entry && [lines[i + 1], lines[i + 2]].every((l) => l && TOC_ENTRY_RE.test(l.table ? l.table.join('\t') : l.text));
+    const entry = readContentsLine(rawText.replace(/\t+/g, '\t'));
+    const runOfEntries = entry && [lines[i + 1], lines[i + 2]].every((l) => l && readContentsLine(l.table ? l.table.join('\t') : l.text) !== null);
     if (entry && (inToc || runOfEntries)) {
       inToc = true;
-      const title = collapseSpaces(entry[1].replace(/\.+$/, ''));
+      const title = collapseSpaces(trimEndMatching(entry.title, /\./));
       const num = NUMBERED_RE.exec(title);
       toc.push(num ? { number: num[1], title: num[3] } : { number: null, title });
       continue;
@@ -187,12 +188,12 @@ function classify(lines: Line[], toc: TocEntry[]): Classified[] {
     }
     if (line.styled) {
       // The author styled it as a heading: no guessing from its shape; an unnumbered one is placed by the assembler.
-      blocks.push({ kind: 'heading', text: line.text.replace(/[:\-\s]+$/, ''), number: null, level: styledBase === null ? null : line.styled - styledBase + 1, ...leadInOf(line.text) });
+      blocks.push({ kind: 'heading', text: trimEndMatching(line.text, /[:\-\s]/), number: null, level: styledBase === null ? null : line.styled - styledBase + 1, ...leadInOf(line.text) });
       continue;
     }
     const prevBlock = blocks[blocks.length - 1];
     if (tocTitles.has(normaliseHeading(line.text)) || isUnnumberedHeading(line, lines[i + 1], prevBlock)) {
-      blocks.push({ kind: 'heading', text: line.text.replace(/[:\-\s]+$/, ''), number: null, level: null, ...leadInOf(line.text) });
+      blocks.push({ kind: 'heading', text: trimEndMatching(line.text, /[:\-\s]/), number: null, level: null, ...leadInOf(line.text) });
       continue;
     }
     blocks.push({ kind: 'paragraph', text: line.text });
@@ -241,7 +242,7 @@ function leadInOf(text: string): { leadIn?: string } {
 
 /** A heading's title (a closing colon aside) and, where it ends in a colon, the lead-in it also is. */
 export function titleAndLeadIn(text: string): { text: string; leadIn?: string } {
-  return { text: text.trim().replace(/\s*:-?$/, ''), ...leadInOf(text) };
+  return { text: withoutClosingColon(text.trim()), ...leadInOf(text) };
 }
 
 function continuesSequence(last: number[], next: number[]): boolean {
@@ -292,7 +293,7 @@ function isUnnumberedHeading(line: Line, next: Line | undefined, prev: Block | u
 }
 
 function normaliseHeading(text: string): string {
-  return text.toLowerCase().replace(/[.:\-\s]+$/, '').replace(/\s+/g, ' ').trim();
+  return trimEndMatching(text.toLowerCase(), /[.:\-\s]/).replace(/\s+/g, ' ').trim();
 }
 
 /**
