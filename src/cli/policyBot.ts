@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
 import { Answer, answerQuestion } from '../features/policy/answer/answerQuestion';
-import { loadPolicyFile, loadPolicyFiles } from '../features/policy/ingest/loadPolicyFile';
+import { readPolicyFileIsolated, readPolicyFilesIsolated } from '../features/policy/ingest/isolatedIngest';
 import { formatCitationLabel, formatSectionLabel, PolicyDocument } from '../features/policy/policyDocument';
 import { createPolicyLibrary, PolicyLibrary } from '../features/policy/policyLibrary';
 import { openSqliteDatabase } from '../adapters/sqlite/sqliteDatabase';
@@ -90,7 +90,7 @@ async function ingest(args: string[]): Promise<void> {
   const p = parseArgs(args, []);
   const file = p.positional[0];
   if (!file) throw new UsageError('ingest needs a FILE');
-  const doc = await loadPolicyFile(file);
+  const doc = await readPolicyFileIsolated(file);
   if (p.bools.has('json')) {
     process.stdout.write(`${JSON.stringify(documentJson(doc))}\n`);
     return;
@@ -106,7 +106,7 @@ async function ask(args: string[]): Promise<void> {
   const p = parseArgs(args, ['policy']);
   const files = p.flags.get('policy') ?? [];
   if (files.length === 0) throw new UsageError('ask needs --policy FILE');
-  const library: PolicyLibrary = createPolicyLibrary(await loadPolicyFiles(files));
+  const library: PolicyLibrary = createPolicyLibrary(await readPolicyFilesIsolated(files));
   const question = p.positional.join(' ').trim();
   if (question) {
     const result = answerJson(answerQuestion(library.index, question));
@@ -170,7 +170,7 @@ function printDiff(diff: PolicyDiff): void {
 async function diff(args: string[]): Promise<void> {
   const p = parseArgs(args, []);
   if (p.positional.length !== 2) throw new UsageError('diff needs the live file and the new file');
-  const [live, next] = await Promise.all(p.positional.map((f) => loadPolicyFile(f)));
+  const [live, next] = await Promise.all(p.positional.map((f) => readPolicyFileIsolated(f)));
   printDiff(diffPolicies(live, next));
 }
 
@@ -179,7 +179,7 @@ async function publish(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const file = p.positional[0];
   const replaces = p.flags.get('replaces')?.[0];
   if (!file || !replaces) throw new UsageError('publish needs the new file and --replaces with the file POLICY_FILES names');
-  const [configured, next] = await Promise.all([loadPolicyFile(replaces), loadPolicyFile(file)]);
+  const [configured, next] = await Promise.all([readPolicyFileIsolated(replaces), readPolicyFileIsolated(file)]);
   next.id = configured.id;
   printDiff(diffPolicies(configured, next));
   for (const w of next.warnings) console.log(`warning [${w.code}] ${w.message}`);

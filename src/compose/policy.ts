@@ -1,6 +1,7 @@
 import { AppConfig } from '../config';
 import { AppLogger } from '../shared/logger';
-import { loadPolicyBuffer, loadPolicyFiles } from '../features/policy/ingest/loadPolicyFile';
+import { PolicyLoadError } from '../features/policy/ingest/loadPolicyFile';
+import { readPolicyFilesIsolated, readPolicyIsolated } from '../features/policy/ingest/isolatedIngest';
 import { PolicyDocument } from '../features/policy/policyDocument';
 import { createPolicyLibrary, LivePolicyLibrary } from '../features/policy/policyLibrary';
 import { PublishedPolicyStore } from '../features/policy/publishing/publishedPolicies';
@@ -21,19 +22,34 @@ export interface LoadedPolicies {
 /**
  * Reads and indexes the configured policy documents, logging each one and what looks wrong in it. Where an owner
  * has since published a new version from chat and the configured file is still the one it replaced, the published
- * version is used; once a different file is deployed, the file wins.
+ * version is used; once a different file is deployed, the file wins. Each document is read in a separate process with
+ * a time and memory limit. A configured file that is refused stops the start with its reason (logged, and printed by
+ * main); a published version that is refused is logged as an error and the configured file is used instead, so the
+ * bot starts rather than failing on every restart.
  */
 export async function loadPolicyLibrary(config: AppConfig, logger: AppLogger, published?: PublishedPolicyStore): Promise<LoadedPolicies> {
-  const configured = await loadPolicyFiles(config.policyFiles);
+  let configured: PolicyDocument[];
+  try {
+    configured = await readPolicyFilesIsolated(config.policyFiles);
+  } catch (err) {
+    if (err instanceof PolicyLoadError) logger.error({ event: 'policy.refused', code: err.code, limit: err.limit }, err.message);
+    throw err;
+  }
   const configuredHashes = new Map(configured.map((d) => [d.id, d.metadata.contentHash]));
   const documents: PolicyDocument[] = [];
   for (const doc of configured) {
     const latest = published ? await published.latest(doc.id) : undefined;
     let used = doc;
     if (latest && latest.configuredHash === doc.metadata.contentHash) {
-      used = await loadPolicyBuffer(latest.content, latest.fileName);
-      used.id = doc.id;
-      logger.info({ event: 'policy.publishedVersionUsed', document: doc.id, publishedAt: latest.publishedAt }, 'using the version an owner published');
+      try {
+        used = await readPolicyIsolated(latest.content, latest.fileName);
+        used.id = doc.id;
+        logger.info({ event: 'policy.publishedVersionUsed', document: doc.id, publishedAt: latest.publishedAt }, 'using the version an owner published');
+      } catch (err) {
+        if (!(err instanceof PolicyLoadError)) throw err;
+        logger.error({ event: 'policy.publishedVersionRefused', document: doc.id, publishedAt: latest.publishedAt, code: err.code, limit: err.limit },
+          `the version published at ${latest.publishedAt} was not read (${err.message}); answering from ${doc.source} instead`);
+      }
     }
     logger.info({ event: 'policy.loaded', document: used.id, sections: used.sections.length, hash: used.metadata.contentHash.slice(0, 12) }, 'policy indexed');
     for (const w of used.warnings) logger.warn({ event: 'policy.warning', document: used.id, code: w.code }, w.message);

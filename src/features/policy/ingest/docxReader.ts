@@ -1,6 +1,6 @@
-import JSZip from 'jszip';
 import { DocumentNumbering, readNumbering } from './wordNumbering';
-import { attr, children, first, parseXml, XmlDocument, XmlNode } from './wordXml';
+import { assertElementCount, attr, children, first, parseXml, XmlDocument, XmlNode } from './wordXml';
+import { readZipDirectory, readZipEntry, ZipEntry, ZipFormatError } from './zipArchive';
 import { STYLED_HEADING_MARK } from './textPolicyReader';
 
 /** What the Word reader found: the document as a person sees it, as lines, and what it could not trust. */
@@ -30,22 +30,32 @@ interface StyleInfo {
  * of tab-separated cells; running headers and footers (separate parts) are left out; bullets keep their depth.
  */
 export async function readDocxText(buffer: Buffer): Promise<DocxText> {
-  let zip: JSZip;
+  // Sizes and counts are checked from the package's directory and each part's text before anything is parsed.
+  let parts: Map<string, ZipEntry>;
   try {
-    zip = await JSZip.loadAsync(buffer);
-  } catch {
-    throw new DocxFormatError('the file is not a Word document (it is not a .docx package)');
+    parts = new Map(readZipDirectory(buffer).map((e) => [e.name, e]));
+  } catch (err) {
+    if (err instanceof ZipFormatError) throw new DocxFormatError('the file is not a Word document (it is not a .docx package)');
+    throw err;
   }
-  const part = async (name: string): Promise<XmlDocument | undefined> => {
-    const file = zip.file(name);
-    if (!file) return undefined;
-    return parseXml(await file.async('string'));
+  const part = (name: string): XmlDocument | undefined => {
+    const entry = parts.get(name);
+    if (!entry) return undefined;
+    let xml: string;
+    try {
+      xml = readZipEntry(buffer, entry).toString('utf8');
+    } catch (err) {
+      if (err instanceof ZipFormatError) throw new DocxFormatError(`the Word document is damaged (${err.message})`);
+      throw err;
+    }
+    assertElementCount(xml, name);
+    return parseXml(xml);
   };
-  const document = await part('word/document.xml');
+  const document = part('word/document.xml');
   const body = document ? first(document.documentElement, 'body') : undefined;
   if (!body) throw new DocxFormatError('the Word document has no body (word/document.xml is missing or damaged)');
-  const styles = readStyles(await part('word/styles.xml'));
-  const numbering = readNumbering(await part('word/numbering.xml'));
+  const styles = readStyles(part('word/styles.xml'));
+  const numbering = readNumbering(part('word/numbering.xml'));
   const lines: string[] = [];
   const counts = { styledHeadings: 0, numberedByWord: 0 };
   for (const block of blockXmlNodes(body)) {

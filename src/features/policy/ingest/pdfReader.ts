@@ -1,4 +1,6 @@
 import { STYLED_HEADING_MARK } from './textPolicyReader';
+import { count, INGEST_LIMITS, PolicyLimitError } from './ingestLimits';
+import { assertPdfStreamsWithinLimits } from './pdfStreams';
 
 /** A run of text as PDF.js gives it, with where it sits on the page. */
 interface TextItem {
@@ -58,14 +60,29 @@ const BULLET_RE = /^[\u2022\u25aa\u25cf\u25e6o\-*]$/;
  * are a table row; lines repeated near the top or bottom of most pages, and page numbers, are page furniture.
  */
 export async function readPdfText(buffer: Buffer): Promise<PdfText> {
+  assertPdfStreamsWithinLimits(buffer);
   const pdf = await getDocumentProxy(new Uint8Array(buffer), { isEvalSupported: false, useSystemFonts: false, verbosity: 0 });
   try {
+    // The page count is read from the page tree's root before any page is.
+    if (pdf.numPages > INGEST_LIMITS.pdfPages) {
+      throw new PolicyLimitError('pdfPages', `it has ${count(pdf.numPages)} pages, more than the ${count(INGEST_LIMITS.pdfPages)} a policy needs`);
+    }
     const lines: PageLine[] = [];
+    let chars = 0;
     for (let p = 1; p <= pdf.numPages; p++) {
       const page = await pdf.getPage(p);
       const { height } = page.getViewport({ scale: 1 });
       const content = await page.getTextContent();
-      lines.push(...pageLines(p, height, content.items.filter((i): i is TextItem => 'str' in i && i.str.trim() !== '')));
+      // Placing pieces into lines compares each with the page's lines so far: bounded by the pieces a page may hold.
+      if (content.items.length > INGEST_LIMITS.pdfPageItems) {
+        throw new PolicyLimitError('pdfPageItems', `page ${count(p)} holds ${count(content.items.length)} separate pieces of text, more than the ${count(INGEST_LIMITS.pdfPageItems)} a page of a policy has`);
+      }
+      const items = content.items.filter((i): i is TextItem => 'str' in i && i.str.trim() !== '');
+      chars += items.reduce((n, i) => n + i.str.length, 0);
+      if (chars > INGEST_LIMITS.textChars) {
+        throw new PolicyLimitError('textChars', `its text is more than ${count(INGEST_LIMITS.textChars)} characters long, more than a policy needs`);
+      }
+      lines.push(...pageLines(p, height, items));
     }
     if (lines.length === 0) throw new PdfNoTextError('the PDF has no text layer (it looks like a scan): export it from Word, or run it through OCR first');
     return layoutToText(lines, pdf.numPages);

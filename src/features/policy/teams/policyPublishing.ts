@@ -8,7 +8,8 @@ import { FileDownloader, FileDownloadError, SentFile, sentFiles } from '../../..
 import { Verbs } from '../../../teams/verbs';
 import { AppLogger } from '../../../shared/logger';
 import { errorCode } from '../../../shared/errorCode';
-import { loadPolicyBuffer, PolicyLoadError, SUPPORTED_EXTENSIONS } from '../ingest/loadPolicyFile';
+import { PolicyLoadError, SUPPORTED_EXTENSIONS } from '../ingest/loadPolicyFile';
+import { readPolicyIsolated } from '../ingest/isolatedIngest';
 import { PolicyDocument } from '../policyDocument';
 import { LivePolicyLibrary } from '../policyLibrary';
 import { diffPolicies, PolicyDiff } from '../publishing/policyDiff';
@@ -90,13 +91,15 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
     let doc: PolicyDocument;
     try {
       content = await deps.download(file);
-      doc = await loadPolicyBuffer(content, file.name, now());
+      // Read in a separate process with a time and memory limit: a hostile file costs that process, not the bot.
+      doc = await readPolicyIsolated(content, file.name, now());
     } catch (err) {
       const code = err instanceof FileDownloadError || err instanceof PolicyLoadError ? err.code : errorCode(err);
-      await audit(actor, 'version.unreadable', live.id, { code });
-      deps.logger.warn({ event: 'policy.versionUnreadable', code }, 'a new policy version could not be read');
+      const limit = err instanceof PolicyLoadError ? err.limit : undefined;
+      await audit(actor, 'version.unreadable', live.id, limit ? { code, limit } : { code });
+      deps.logger.warn({ event: 'policy.versionUnreadable', code, limit }, 'a new policy version could not be read');
       const why = err instanceof FileDownloadError || err instanceof PolicyLoadError ? err.message : 'It could not be read.';
-      await context.sendActivity(`That file was not published: ${why}`);
+      await context.sendActivity(`That file was not published: ${why} The live policy has not changed.`);
       return;
     }
     // The new version keeps the live document's id, so citations, teaching links and acknowledgements follow it.
