@@ -47,6 +47,7 @@ const DRAFT_TTL_MS = 24 * 3600 * 1000;
 const MAX_DRAFTS = 20;
 
 const OWNERS_ONLY = 'Only the policy owners can publish a new version of the policy. If you think the policy should change, tell them.';
+const SENDER_ONLY = 'Only the owner who sent this version can publish or discard it. To publish it yourself, send me the file.';
 
 /**
  * A new version of the policy, from chat: an owner sends the document in their 1:1 chat, sees what changed
@@ -118,10 +119,22 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
     })));
   }
 
-  function draftFor(context: TurnContext, data: { draftId?: unknown }): Draft | string {
-    if (!isPolicyOwner(deps.policyOwners, context.activity)) return OWNERS_ONLY;
+  /**
+   * The draft a Publish or Discard acts on, or the refusal to send back: only owners act on drafts, and only on their
+   * own (another owner sends the file themselves). Each refusal is in the audit.
+   */
+  async function draftFor(context: TurnContext, data: { draftId?: unknown }, step: 'publish' | 'discard'): Promise<Draft | string> {
+    const actor = senderAadObjectId(context.activity) ?? 'unknown';
     const draft = typeof data?.draftId === 'string' ? drafts.get(data.draftId.slice(0, 64)) : undefined;
+    if (!isPolicyOwner(deps.policyOwners, context.activity)) {
+      await audit(actor, 'version.refused', draft?.doc.id ?? deps.library.primary.id, { step, reason: 'not an owner' });
+      return OWNERS_ONLY;
+    }
     if (!draft) return 'That version is no longer waiting to be published (it was published, discarded, or the bot restarted). Send the file again.';
+    if (draft.ownerId !== actor) {
+      await audit(actor, 'version.refused', draft.doc.id, { step, reason: 'not the sender', draftId: draft.id });
+      return SENDER_ONLY;
+    }
     return draft;
   }
 
@@ -133,13 +146,10 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
       });
 
       app.adaptiveCards.actionExecute<{ draftId?: unknown }>(Verbs.publishVersion, async (context, _state, data) => {
-        const draft = draftFor(context, data);
-        if (typeof draft === 'string') {
-          if (draft === OWNERS_ONLY) await audit(senderAadObjectId(context.activity) ?? 'unknown', 'version.refused', deps.library.primary.id, { step: 'publish' });
-          return draft;
-        }
+        const draft = await draftFor(context, data, 'publish');
+        if (typeof draft === 'string') return draft;
         drafts.delete(draft.id);
-        const actor = senderAadObjectId(context.activity) ?? '';
+        const actor = draft.ownerId;
         const at = now().toISOString();
         await deps.store.publish({
           policyId: draft.doc.id, fileName: draft.fileName, content: draft.content, contentHash: draft.doc.metadata.contentHash,
@@ -156,10 +166,10 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
       });
 
       app.adaptiveCards.actionExecute<{ draftId?: unknown }>(Verbs.discardVersion, async (context, _state, data) => {
-        const draft = draftFor(context, data);
+        const draft = await draftFor(context, data, 'discard');
         if (typeof draft === 'string') return draft;
         drafts.delete(draft.id);
-        await audit(senderAadObjectId(context.activity) ?? '', 'version.discarded', draft.doc.id, { contentHash: draft.doc.metadata.contentHash });
+        await audit(draft.ownerId, 'version.discarded', draft.doc.id, { contentHash: draft.doc.metadata.contentHash });
         return renderPolicyChangeCard({ title: draft.doc.title, fileName: draft.fileName, diff: draft.diff, warnings: [], draftId: draft.id, state: 'discarded', notice: 'Nothing changed: the live policy is as it was.' });
       });
     },
