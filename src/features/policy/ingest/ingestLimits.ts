@@ -5,6 +5,8 @@
  * policies, the 38 corpus policies and their Word and PDF versions) and well below what would exhaust the reader.
  */
 export const INGEST_LIMITS = {
+  /** Size of the file (a file sent in chat is at most 20 MB; the real policies' PDFs are under 60 KB). */
+  fileBytes: 50 * 1024 * 1024,
   /** Characters of text in all (the longest real policy has about 20,000; this is a book of some 1,500 pages). */
   textChars: 5_000_000,
   /** Characters on one line, that is one paragraph of Word or PDF text (the longest real one has 603). */
@@ -41,6 +43,14 @@ export const count = (n: number): string => n.toLocaleString('en-GB');
 
 /** "240 MB", as an owner reads a size. */
 export const megabytes = (bytes: number): string => `${count(Math.round(bytes / (1024 * 1024)))} MB`;
+
+/** What the owner is told about a file over INGEST_LIMITS.fileBytes. */
+export const fileTooLarge = (bytes: number): string => `the file is ${megabytes(bytes)}, more than the ${megabytes(INGEST_LIMITS.fileBytes)} a policy needs`;
+
+/** Refuses a file larger than INGEST_LIMITS.fileBytes, before it is read. */
+export function assertFileWithinLimit(bytes: number): void {
+  if (bytes > INGEST_LIMITS.fileBytes) throw new PolicyLimitError('fileBytes', fileTooLarge(bytes));
+}
 
 /**
  * Refuses text too long in all, or with a line (a paragraph) too long, before any pattern reads it. Every pattern the

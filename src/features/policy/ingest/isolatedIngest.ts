@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PolicyDocument } from '../policyDocument';
-import { megabytes } from './ingestLimits';
+import { assertFileWithinLimit, megabytes, PolicyLimitError } from './ingestLimits';
 import type { IngestReply, IngestRequest } from './ingestProcess';
-import { PolicyLoadError, refusedByLimit, SUPPORTED_EXTENSIONS, uniqueDocumentIds, unsupportedFormat } from './loadPolicyFile';
+import { PolicyLoadError, readPolicyFileBytes, refusedByLimit, uniqueDocumentIds } from './loadPolicyFile';
 
 /**
  * Reading a policy document off the bot's own process (issue 40, hole 1): each document is parsed in a separate Node
@@ -67,7 +66,14 @@ function readerScript(): string {
  * Rejects with PolicyLoadError: POLICY_TOO_LARGE when a limit refused it (time and memory included), else as the
  * reader does.
  */
-export function readPolicyIsolated(content: Buffer, fileName: string, today?: Date, limits: IsolationLimits = ISOLATION_LIMITS): Promise<PolicyDocument> {
+export async function readPolicyIsolated(content: Buffer, fileName: string, today?: Date, limits: IsolationLimits = ISOLATION_LIMITS): Promise<PolicyDocument> {
+  // A file too large to be a policy is not even sent to a reader.
+  try {
+    assertFileWithinLimit(content.length);
+  } catch (err) {
+    if (err instanceof PolicyLimitError) throw refusedByLimit(path.basename(fileName), err.limit, err.detail);
+    throw err;
+  }
   return withReaderSlot(() => readInChild(content, fileName, today, limits));
 }
 
@@ -110,15 +116,7 @@ function readInChild(content: Buffer, fileName: string, today: Date | undefined,
 
 /** Reads a policy file from disk in a separate process (see readPolicyIsolated). */
 export async function readPolicyFileIsolated(filePath: string, today?: Date, limits?: IsolationLimits): Promise<PolicyDocument> {
-  const ext = path.extname(filePath).toLowerCase();
-  if (!(SUPPORTED_EXTENSIONS as readonly string[]).includes(ext)) throw unsupportedFormat(filePath);
-  let content: Buffer;
-  try {
-    content = await fs.readFile(filePath);
-  } catch (err) {
-    throw new PolicyLoadError('POLICY_UNREADABLE', `Cannot read policy file ${filePath}: ${(err as Error).message}`);
-  }
-  return readPolicyIsolated(content, filePath, today, limits);
+  return readPolicyIsolated(await readPolicyFileBytes(filePath), filePath, today, limits);
 }
 
 /** Reads several policy files, each in its own process; ids are made unique as loadPolicyFiles makes them. */

@@ -6,7 +6,7 @@ import { PolicyDocument } from '../policyDocument';
 import { readTextPolicy } from './textPolicyReader';
 import { DocxFormatError, readDocxText } from './docxReader';
 import { PdfNoTextError, readPdfText } from './pdfReader';
-import { PolicyLimit, PolicyLimitError } from './ingestLimits';
+import { assertFileWithinLimit, fileTooLarge, INGEST_LIMITS, PolicyLimit, PolicyLimitError } from './ingestLimits';
 
 /** Why a policy file was not read; POLICY_TOO_LARGE: it asks for more than a limit allows (`limit` says which). */
 export type PolicyLoadErrorCode = 'POLICY_UNSUPPORTED_FORMAT' | 'POLICY_UNREADABLE' | 'POLICY_NO_TEXT' | 'POLICY_TOO_LARGE';
@@ -30,15 +30,25 @@ export const SUPPORTED_EXTENSIONS = ['.txt', '.md', '.markdown', '.docx', '.pdf'
 
 /** Loads and parses one policy document from disk, choosing the reader by file extension. */
 export async function loadPolicyFile(filePath: string, today?: Date): Promise<PolicyDocument> {
+  return loadPolicyBuffer(await readPolicyFileBytes(filePath), filePath, today);
+}
+
+/** A policy file's bytes, after checking its kind, and its size before reading it. */
+export async function readPolicyFileBytes(filePath: string): Promise<Buffer> {
   const ext = path.extname(filePath).toLowerCase();
   if (!(SUPPORTED_EXTENSIONS as readonly string[]).includes(ext)) throw unsupportedFormat(filePath);
-  let buffer: Buffer;
+  let size: number;
   try {
-    buffer = await fs.readFile(filePath);
+    size = (await fs.stat(filePath)).size;
   } catch (err) {
     throw new PolicyLoadError('POLICY_UNREADABLE', `Cannot read policy file ${filePath}: ${(err as Error).message}`);
   }
-  return loadPolicyBuffer(buffer, filePath, today);
+  if (size > INGEST_LIMITS.fileBytes) throw refusedByLimit(path.basename(filePath), 'fileBytes', fileTooLarge(size));
+  try {
+    return await fs.readFile(filePath);
+  } catch (err) {
+    throw new PolicyLoadError('POLICY_UNREADABLE', `Cannot read policy file ${filePath}: ${(err as Error).message}`);
+  }
 }
 
 /**
@@ -48,6 +58,7 @@ export async function loadPolicyFile(filePath: string, today?: Date): Promise<Po
  */
 export async function loadPolicyBuffer(buffer: Buffer, fileName: string, today?: Date): Promise<PolicyDocument> {
   try {
+    assertFileWithinLimit(buffer.length);
     return await parseByFormat(buffer, fileName, today);
   } catch (err) {
     if (err instanceof PolicyLimitError) throw refusedByLimit(path.basename(fileName), err.limit, err.detail);

@@ -104,6 +104,11 @@ describe('the separate reader process', () => {
     expect((error as Error).message).toMatch(/^policy\.txt was refused: reading it took longer than 0\.001 seconds\./);
   });
 
+  it('when a file is larger than a policy can be, then it is refused before a reader is started', async () => {
+    const error = await readPolicyIsolated(Buffer.alloc(60 * 1024 * 1024, 'a'), 'policy.txt', TODAY).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'POLICY_TOO_LARGE', limit: 'fileBytes', message: expect.stringMatching(/^policy\.txt was refused: the file is 60 MB, more than the 50 MB a policy needs/) });
+  });
+
   it('when a document is refused by a limit in the reader, then the refusal comes back with its limit and message', async () => {
     const error = await readPolicyIsolated(manyPagesPdf(1_001), 'policy.pdf', TODAY).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'POLICY_TOO_LARGE', limit: 'pdfPages', message: expect.stringMatching(/it has 1,001 pages/) });
