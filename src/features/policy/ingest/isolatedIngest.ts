@@ -110,7 +110,9 @@ function readInChild(content: Buffer, fileName: string, today: Date | undefined,
       }
     });
     const request: IngestRequest = { content, fileName, today: today?.toISOString() };
-    child.send(request);
+    child.send(request, (err) => {
+      if (err) finish(new PolicyLoadError('POLICY_UNREADABLE', `Cannot read ${source}: the reader could not be given the file (${err.message})`));
+    });
   });
 }
 
