@@ -154,7 +154,7 @@ async function main(): Promise<void> {
       let verified = false;
       const measured = await measureWithLoopDelay(async () => {
         const counts = await copySqliteToAzure({
-          db: source, connection, cipher, acknowledgement: azureAck,
+          db: source, connection, cipher, acknowledgement: azureAck, questionSealing: createQuestionSealing(KEY),
           progress: (k) => { const now = performance.now(); kinds[`${k.kind} (${k.sqlite})`] = Math.round(now - last); last = now; },
         });
         verified = counts.every((k) => k.ok);

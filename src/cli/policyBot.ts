@@ -11,6 +11,9 @@ import { createSqlitePublishedPolicyStore } from '../adapters/sqlite/sqlitePubli
 import { diffPolicies, PolicyDiff } from '../features/policy/publishing/policyDiff';
 import path from 'node:path';
 import { createFieldCipher } from '../adapters/fieldEncryption';
+import { createQuestionSealing, QuestionSealing } from '../adapters/questionSealing';
+import { LOCAL_DEVELOPMENT_CONCERN_KEY } from '../config/concernSettings';
+import { isDisclosureLike } from '../features/policy/answer/disclosureSignals';
 import { copySqliteToAzure } from '../adapters/storageCopy/copySqliteToAzure';
 import { azureRecordConnection, createAcknowledgementStore } from '../compose/stores';
 import { createAzureTablePublishedPolicyStore } from '../adapters/azureTables/azureTablePublishedPolicyStore';
@@ -135,23 +138,35 @@ function azureFromEnv(env: NodeJS.ProcessEnv, sqlitePath: string) {
 }
 
 /** Opens the question log and published versions where the app keeps them (the --db file, or Azure with STORAGE=azure). */
-async function openRecords(env: NodeJS.ProcessEnv, file: string, mustExist: boolean): Promise<{ questions: QuestionLog; published: PublishedPolicyStore; close(): void }> {
+async function openRecords(env: NodeJS.ProcessEnv, file: string, mustExist: boolean, questionSealing?: QuestionSealing): Promise<{ questions: QuestionLog; published: PublishedPolicyStore; close(): void }> {
   if (env.STORAGE === 'azure') {
     const { connection } = azureFromEnv(env, file);
-    return { questions: await createAzureTableQuestionLog(connection), published: await createAzureTablePublishedPolicyStore(connection), close: () => undefined };
+    return { questions: await createAzureTableQuestionLog(connection, questionSealing), published: await createAzureTablePublishedPolicyStore(connection), close: () => undefined };
   }
   if (mustExist && !fs.existsSync(file)) throw new UsageError(`no database at ${file} (has the bot run yet?)`);
   const db = openSqliteDatabase(file);
-  return { questions: createSqliteQuestionLog(db), published: createSqlitePublishedPolicyStore(db), close: () => db.close() };
+  return { questions: createSqliteQuestionLog(db, questionSealing), published: createSqlitePublishedPolicyStore(db), close: () => db.close() };
+}
+
+/**
+ * The question log's sealing, from CONCERN_ENCRYPTION_KEY (the local development key with APP_MODE=local), as the bot
+ * derives it. Opening the log with it seals rows an older release kept in plain text.
+ */
+function questionSealingFromEnv(env: NodeJS.ProcessEnv): QuestionSealing {
+  const key = env.CONCERN_ENCRYPTION_KEY?.trim();
+  if (key) return createQuestionSealing(key);
+  if (env.APP_MODE === 'local') return createQuestionSealing(LOCAL_DEVELOPMENT_CONCERN_KEY);
+  throw new UsageError('set CONCERN_ENCRYPTION_KEY to the key the bot runs with (APP_MODE=local for a local bot): questions are sealed with a key derived from it');
 }
 
 async function unanswered(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const p = parseArgs(args, ['db', 'limit']);
   const file = p.flags.get('db')?.[0] ?? 'data/policy-bot.sqlite';
   const limit = Number(p.flags.get('limit')?.[0] ?? 50);
-  const records = await openRecords(env, file, true);
+  const records = await openRecords(env, file, true, questionSealingFromEnv(env));
   try {
-    const rows = await records.questions.listFailed(Number.isFinite(limit) && limit > 0 ? limit : 50);
+    // Rows an older release kept before disclosures were recognised are never listed for an owner.
+    const rows = (await records.questions.listFailed(Number.isFinite(limit) && limit > 0 ? limit : 50)).filter((r) => !isDisclosureLike(r.question));
     if (rows.length === 0) console.log('No unanswered questions.');
     for (const r of rows) console.log(`${r.askedAt}\t${r.answered ? 'not helpful' : 'not covered'}\t${r.question}`);
   } finally {
@@ -215,7 +230,7 @@ async function storage(args: string[], env: NodeJS.ProcessEnv): Promise<number> 
     console.log(`Copying ${file} to Azure Table storage (tables ${tablePrefix}*)`);
     console.log(`${'records'.padEnd(40)} ${'sqlite'.padStart(8)} ${'copied'.padStart(8)} ${'already'.padStart(8)} ${'azure'.padStart(8)}`);
     const counts = await copySqliteToAzure({
-      db, connection, cipher, acknowledgement,
+      db, connection, cipher, acknowledgement, questionSealing: createQuestionSealing(env.CONCERN_ENCRYPTION_KEY),
       progress: (c) => console.log(`${c.kind.padEnd(40)} ${String(c.sqlite).padStart(8)} ${String(c.copied).padStart(8)} ${String(c.alreadyThere).padStart(8)} ${String(c.azure).padStart(8)}  ${c.ok ? 'ok' : 'MISSING'}`),
     });
     const missing = counts.filter((c) => !c.ok);

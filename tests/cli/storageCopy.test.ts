@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { TableClient } from '@azure/data-tables';
 import os from 'node:os';
 import path from 'node:path';
 import { main } from '../../src/cli/policyBot';
@@ -11,6 +12,8 @@ import { productionEnv } from '../support/productionEnv';
 import { formFor, ORIGIN, REPORTER } from '../features/concerns/domain/concernFakes';
 
 const T0 = '2026-09-01T08:00:00.000Z';
+/** A question stored in the clear by a release before questions were sealed. */
+const OLD_PLAIN_QUESTION = 'OLDPLAINMARKER can i film the nativity';
 
 /** Fills a SQLite file through the app's own stores, as a school's bot would have over a year. */
 async function fillSqlite(env: Record<string, string | undefined>): Promise<{ reports: ConcernReport[]; questionId: string }> {
@@ -32,6 +35,10 @@ async function fillSqlite(env: Record<string, string | undefined>): Promise<{ re
   const helped = await stores.questions.recordQuestion({ question: 'tag pupils?', answered: true, citedSection: 'policy#2', askedAt: '2026-03-02T10:00:00.000Z', phrasing: { text: 'No.', section: 'policy#2' } });
   await stores.questions.recordFeedback(helped, false, '2026-03-02T10:01:00.000Z');
   await stores.questions.recordFeedback(helped, true, '2026-03-02T10:02:00.000Z');
+  await stores.questions.recordDisclosureLike('2026-03-02T12:00:00.000Z');
+  // A question an older release kept in plain text: the copy must seal it before it leaves the file.
+  stores.db!.prepare(`INSERT INTO policy_questions (id, question, answered, cited_section, asked_at)
+    VALUES ('old-plain', '${OLD_PLAIN_QUESTION}', 0, NULL, '2026-01-05T09:00:00.000Z')`).run();
 
   await stores.published.publish({ policyId: 'liverpool-model', fileName: 'v2.docx', content: Buffer.alloc(300_000, 7), contentHash: 'h2', configuredHash: 'h1', publishedBy: 'owner', publishedAt: '2026-03-01T09:00:00.000Z' });
   await stores.published.appendAudit({ at: '2026-03-01T09:00:00.000Z', actor: 'owner', action: 'version.published', policyId: 'liverpool-model', details: { via: 'chat' } });
@@ -39,6 +46,7 @@ async function fillSqlite(env: Record<string, string | undefined>): Promise<{ re
   await stores.teaching.add({ question: 'can i post the fair', section: 'policy#4', taughtBy: 'owner', taughtAt: '2026-03-01T09:00:00.000Z' });
   const removed = await stores.teaching.add({ question: 'old link', section: 'policy#1', taughtBy: 'owner', taughtAt: '2026-03-01T10:00:00.000Z' });
   await stores.teaching.remove(removed.id, 'owner', '2026-03-01T11:00:00.000Z');
+  await stores.teaching.appendAudit({ at: '2026-03-02T12:30:00.000Z', actor: 'aad-nosy', action: 'owner.refused', command: 'unanswered' });
 
   const ack = stores.acknowledgement;
   await ack.savePolicyVersion({ policyId: 'social-media', versionHash: 'hash-a', title: 'Social Media Policy', keyPoints: ['Be kind'], material: true, publishedAt: T0 });
@@ -97,7 +105,7 @@ describe('policy-bot storage copy-to-azure', () => {
     expect(await main(['storage', 'copy-to-azure', '--db', file], env)).toBe(0);
     const expected: Record<string, number> = {
       'concern reports': 2, 'concern events and audit': 5, 'concern outbox entries': 2, 'concern cases read back identical': 2,
-      'questions asked': 2, '"was this helpful?" replies': 2, 'published policy versions': 1, 'publishing audit entries': 1,
+      'questions asked': 3, '"was this helpful?" replies': 2, 'disclosure-like questions (the day only)': 1, 'teaching audit entries': 1, 'published policy versions': 1, 'publishing audit entries': 1,
       'teaching links (removed ones included)': 2, 'policy versions': 1, staff: 3, 'sync state values': 1, 'conversation references': 1,
       campaigns: 1, 'campaign deliveries': 3, acknowledgements: 1, 'acknowledgement audit lines': 2,
     };
@@ -131,15 +139,25 @@ describe('policy-bot storage copy-to-azure', () => {
     expect(await onAzure.acknowledgement.getConversationReference('u1')).toEqual(await sqliteStores.acknowledgement.getConversationReference('u1'));
     sqliteStores.db?.close();
 
+    // No question reached Azure in the clear, the old plain one included; the app reads it back with the key.
+    const questionTable = TableClient.fromConnectionString(azurite.connectionString, 'movedQuestions', { allowInsecureConnection: true });
+    const stored: string[] = [];
+    for await (const e of questionTable.listEntities()) stored.push(JSON.stringify(e));
+    expect(stored.length).toBeGreaterThan(3);
+    expect(stored.join('\n')).not.toMatch(/OLDPLAINMARKER|parking\?|tag pupils/);
+    expect((await onAzure.questions.getQuestion('old-plain'))?.question).toBe(OLD_PLAIN_QUESTION);
+    expect(await onAzure.teaching.listAudit()).toEqual([{ at: '2026-03-02T12:30:00.000Z', actor: 'aad-nosy', action: 'owner.refused', command: 'unanswered' }]);
+
     // The owner's CLI reads the same place as the app once STORAGE=azure is set.
     output = [];
     expect(await main(['unanswered'], { ...env, STORAGE: 'azure' })).toBe(0);
-    expect(output).toEqual(['2026-03-02T09:00:00.000Z\tnot covered\tparking?']);
+    expect(output).toEqual(['2026-03-02T09:00:00.000Z\tnot covered\tparking?', `2026-01-05T09:00:00.000Z\tnot covered\t${OLD_PLAIN_QUESTION}`]);
 
     // Run again: nothing is written twice, and the counts still agree.
     output = [];
     expect(await main(['storage', 'copy-to-azure', '--db', file], env)).toBe(0);
     for (const kind of ['concern reports', 'concern events and audit', 'questions asked', '"was this helpful?" replies', 'published policy versions',
+      'disclosure-like questions (the day only)', 'teaching audit entries',
       'teaching links (removed ones included)', 'acknowledgements', 'acknowledgement audit lines', 'campaign deliveries']) {
       expect({ kind, ...countsOf(kind) }).toMatchObject({ kind, copied: 0, verdict: 'ok' });
     }

@@ -96,6 +96,13 @@ export async function copyQuestions(db: SqliteDatabase, client: TableClient, don
     questionId: String(f.question_id), helpful: f.helpful === 1, at: String(f.at), n: `sqlite-${String(f.n)}`,
   })), ['helpful', 'at'], 'feedback reply');
   done(result('"was this helpful?" replies', feedback.length, feedbackDone, await countRange(client, QUESTION_PARTITION, 'f|')));
+
+  // Disclosure-like questions are counted by day only; the SQLite row number names each, so a second run finds them.
+  const days = db.prepare('SELECT rowid AS n, asked_on FROM policy_disclosure_like ORDER BY rowid').all() as { n: number; asked_on: string }[];
+  const daysDone = await createAll(client, days.map((d) => ({
+    partitionKey: QUESTION_PARTITION, rowKey: `d|${safeKey(d.asked_on)}|sqlite-${d.n}`, askedOn: d.asked_on,
+  })), ['askedOn'], 'disclosure-like day');
+  done(result('disclosure-like questions (the day only)', days.length, daysDone, await countRange(client, QUESTION_PARTITION, 'd|')));
 }
 
 /** Published versions (files in pieces) and the publishing audit, under SQLite's numbers. */
@@ -141,4 +148,12 @@ export async function copyTeachingLinks(db: SqliteDatabase, client: TableClient,
   }));
   const r = await createAll(client, entities, ['question', 'taughtAt'], 'teaching link');
   done(result('teaching links (removed ones included)', links.length, r, await countRange(client, 'links', '')));
+
+  // Refused teaching commands: the Azure store keys them by time, then a unique part; SQLite's number is that part.
+  const audit = db.prepare('SELECT * FROM policy_teaching_audit ORDER BY seq').all() as Record<string, unknown>[];
+  const auditDone = await createAll(client, audit.map((a): Entity => ({
+    partitionKey: 'audit', rowKey: `${String(a.at).replace(/[^0-9]/g, '')}-sqlite-${String(a.seq)}`,
+    at: String(a.at), actor: String(a.actor), action: String(a.action), command: String(a.command),
+  })), ['at', 'action'], 'teaching audit entry');
+  done(result('teaching audit entries', audit.length, auditDone, await countRange(client, 'audit', '')));
 }

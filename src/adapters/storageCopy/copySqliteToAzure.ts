@@ -4,6 +4,7 @@ import { PUBLISHED_TABLE } from '../azureTables/azureTablePublishedPolicyStore';
 import { QUESTION_TABLE } from '../azureTables/azureTableQuestionLog';
 import { AzureTableConnection, openRecordTable } from '../azureTables/azureTableRecords';
 import { FieldCipher } from '../fieldEncryption';
+import { QuestionSealing } from '../questionSealing';
 import { createSqliteAcknowledgementStoreOn } from '../sqlite/sqliteAcknowledgementStore';
 import { createSqliteConcernStore } from '../sqlite/sqliteConcernStore';
 import { SqliteDatabase } from '../sqlite/sqliteDatabase';
@@ -25,6 +26,11 @@ export interface CopyToAzureOptions {
   connection: AzureTableConnection;
   /** The concern key (CONCERN_ENCRYPTION_KEY): ciphertext is copied as it is; the key reads each case back to check it. */
   cipher: FieldCipher;
+  /**
+   * The question log's sealing (from the same key): questions an older release kept in plain text are sealed in place
+   * before anything is copied, so no question reaches Azure in the clear, and sealed ones are copied as they are.
+   */
+  questionSealing: QuestionSealing;
   /** The acknowledgement store on Azure (the app's own factory), written through its port. */
   acknowledgement: AcknowledgementStore;
   /** Told after each kind is done. */
@@ -42,7 +48,6 @@ export async function copySqliteToAzure(options: CopyToAzureOptions): Promise<Co
 
   // Opening each SQLite store brings its schema up to date (and seals actor ids an old release kept in clear).
   const sqliteConcerns = createSqliteConcernStore(db, options.cipher);
-  createSqliteQuestionLog(db);
   createSqlitePublishedPolicyStore(db);
   createSqliteTeachingLinkStore(db);
   const sqliteAck = createSqliteAcknowledgementStoreOn(db);
@@ -55,6 +60,14 @@ export async function copySqliteToAzure(options: CopyToAzureOptions): Promise<Co
       if ((err as { code?: string }).code !== 'FIELD_DECRYPT_FAILED') throw err;
       throw Object.assign(new Error('CONCERN_ENCRYPTION_KEY does not open the concerns in this file; nothing was copied'), { code: 'CONCERN_KEY_MISMATCH' });
     }
+  }
+  // Opening the question log with its key seals questions an older release kept in plain text, after checking the key
+  // opens the ones already sealed.
+  try {
+    createSqliteQuestionLog(db, options.questionSealing);
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'FIELD_DECRYPT_FAILED') throw err;
+    throw Object.assign(new Error('CONCERN_ENCRYPTION_KEY does not open the questions in this file; nothing was copied'), { code: 'CONCERN_KEY_MISMATCH' });
   }
 
   await copyConcerns(db, await openRecordTable(connection, CONCERN_TABLE), options.cipher, sqliteConcerns, done);
