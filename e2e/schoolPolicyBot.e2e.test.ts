@@ -97,7 +97,7 @@ describe('School Policy Bot in the Agents Playground (headless chromium)', () =>
     await form.getByRole('button', { name: 'Send report' }).click();
 
     const receipt = await ui.card('Your report is recorded');
-    reference = /\b[A-Z]{1,6}-\d{4}-\d+\b/.exec(await receipt.innerText())?.[0] ?? '';
+    reference = /\b[A-Z]{1,6}-\d{4}-[0-9A-Z]{4,6}\b/.exec(await receipt.innerText())?.[0] ?? '';
     expect(reference).not.toBe('');
     await expectToShow(receipt, 'It has reached the Designated Safeguarding Lead team');
     await ui.screenshot('05-concern-receipt');
@@ -152,7 +152,7 @@ describe('School Policy Bot in the Agents Playground (headless chromium)', () =>
 
     const receipt = await ui.card('Your report is recorded', 'When you can, add what it went without');
     await expectToShow(receipt, 'call 999');
-    const urgentReference = /\b[A-Z]{1,6}-\d{4}-\d+\b/.exec(await receipt.innerText())?.[0] ?? '';
+    const urgentReference = /\b[A-Z]{1,6}-\d{4}-[0-9A-Z]{4,6}\b/.exec(await receipt.innerText())?.[0] ?? '';
     expect(urgentReference).not.toBe(reference);
     await ui.screenshot('09-urgent-sent-with-missing-field');
     await receipt.getByLabel('When it happened').fill('Just now, 15:20, at the end of school');
