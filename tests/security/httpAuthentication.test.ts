@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../scripts/playground';
@@ -8,6 +7,7 @@ import { RunningApp, startApp } from '../../src/compose/startApp';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/shared/logger';
 import { productionEnv } from '../support/productionEnv';
+import { BotKeyService, startBotKeyService } from '../support/productionBot';
 import { createQuestionSealing } from '../../src/adapters/questionSealing';
 import { createSqliteQuestionLog } from '../../src/adapters/sqlite/sqliteQuestionLog';
 import { REPO_ROOT } from '../support/repoRoot';
@@ -20,40 +20,6 @@ import { quietExpectedLibraryErrors } from '../support/expectedLibraryErrors';
  */
 const BOT_ID = '11111111-1111-1111-1111-111111111111';
 const POLICY = path.resolve(REPO_ROOT, 'samples', 'policies', 'liverpool-model.txt');
-const b64 = (v: unknown): string => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
-
-interface KeyService { url: string; close(): Promise<void>; sign(claims: Record<string, unknown>, opts?: { kid?: string; key?: crypto.KeyObject; alg?: string }): string }
-
-/** A fake of the Bot Connector's OpenID metadata and signing keys (endorsed for msteams). */
-async function startKeyService(): Promise<KeyService> {
-  const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const jwk = publicKey.export({ format: 'jwk' }) as { n: string; e: string };
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const server = http.createServer((req, res) => {
-    res.setHeader('content-type', 'application/json');
-    if (req.url === '/.well-known/openidconfiguration') {
-      res.end(JSON.stringify({ issuer: 'https://api.botframework.com', jwks_uri: `${base}/keys`, id_token_signing_alg_values_supported: ['RS256'] }));
-    } else if (req.url === '/keys') {
-      res.end(JSON.stringify({ keys: [{ kty: 'RSA', use: 'sig', kid: 'good-key', n: jwk.n, e: jwk.e, endorsements: ['msteams'] }] }));
-    } else {
-      res.statusCode = 404;
-      res.end('{}');
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return {
-    url: `${base}/.well-known/openidconfiguration`,
-    close: () => new Promise((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
-    sign(claims, opts = {}) {
-      const header = { alg: opts.alg ?? 'RS256', typ: 'JWT', kid: opts.kid ?? 'good-key' };
-      const unsigned = `${b64(header)}.${b64(claims)}`;
-      if (header.alg === 'none') return `${unsigned}.`;
-      return `${unsigned}.${crypto.sign('RSA-SHA256', Buffer.from(unsigned), opts.key ?? privateKey).toString('base64url')}`;
-    },
-  };
-}
-
 function activity(serviceUrl: unknown, text = 'Can I accept a friend request from a parent?'): Record<string, unknown> {
   return {
     type: 'message', id: `a-${crypto.randomUUID()}`, channelId: 'msteams', serviceUrl, text, textFormat: 'plain',
@@ -71,14 +37,14 @@ describe('HTTP authentication as an attacker tries it', () => {
   quietExpectedLibraryErrors();
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'http-auth-'));
-  let keys: KeyService;
+  let keys: BotKeyService;
   let app: RunningApp;
   let base: string;
   let serviceUrl: string;
   let concernKey: string;
 
   beforeAll(async () => {
-    keys = await startKeyService();
+    keys = await startBotKeyService();
     const dead = await freePort();
     serviceUrl = `http://127.0.0.1:${dead}/`;
     const env = productionEnv({

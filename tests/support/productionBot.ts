@@ -29,8 +29,11 @@ const b64 = (v: unknown): string => Buffer.from(typeof v === 'string' ? v : JSON
 export interface BotKeyService {
   /** The metadata address to give the bot as BOT_OPENID_METADATA_URL. */
   url: string;
-  /** Signs claims with the published key: a valid Bot Framework token. */
-  sign(claims: Record<string, unknown>): string;
+  /**
+   * Signs claims with the published key: a valid Bot Framework token. An attacker's forgeries: another key id, another
+   * private key, or `alg: none` (no signature).
+   */
+  sign(claims: Record<string, unknown>, forge?: { kid?: string; key?: crypto.KeyObject; alg?: string }): string;
   close(): Promise<void>;
 }
 
@@ -54,9 +57,11 @@ export async function startBotKeyService(): Promise<BotKeyService> {
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     url: `${base}/.well-known/openidconfiguration`,
-    sign(claims) {
-      const unsigned = `${b64({ alg: 'RS256', typ: 'JWT', kid: 'good-key' })}.${b64(claims)}`;
-      return `${unsigned}.${crypto.sign('RSA-SHA256', Buffer.from(unsigned), privateKey).toString('base64url')}`;
+    sign(claims, forge = {}) {
+      const header = { alg: forge.alg ?? 'RS256', typ: 'JWT', kid: forge.kid ?? 'good-key' };
+      const unsigned = `${b64(header)}.${b64(claims)}`;
+      if (header.alg === 'none') return `${unsigned}.`;
+      return `${unsigned}.${crypto.sign('RSA-SHA256', Buffer.from(unsigned), forge.key ?? privateKey).toString('base64url')}`;
     },
     close: () => new Promise((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
   };
