@@ -1,8 +1,8 @@
 import { TableClient, odata } from '@azure/data-tables';
 import crypto from 'node:crypto';
 import { AskedQuestion, QuestionLog } from '../../features/policy/teaching/questionLog';
-import { NO_QUESTION_SEALING, QuestionSealing } from '../questionSealing';
-import { AzureTableConnection, getLong, getOrUndefined, openRecordTable, putLong, queryAll, safeKey } from './azureTableRecords';
+import { isSealedQuestionValue, NO_QUESTION_SEALING, QuestionSealing } from '../questionSealing';
+import { AzureTableConnection, getLong, getOrUndefined, httpStatusOf, openRecordTable, putLong, queryAll, safeKey } from './azureTableRecords';
 
 /**
  * The question log in Azure Table storage (`<prefix>Questions`), one partition:
@@ -11,7 +11,8 @@ import { AzureTableConnection, getLong, getOrUndefined, openRecordTable, putLong
  * - `f|<id>|<at>|<random>`: every feedback reply, appended in the same transaction as the change to the question;
  * - `d|<day>|<random>`: a question that read as a disclosure about a child, by day only: no text, no person.
  * The question and its phrasing are stored sealed (adapters/questionSealing.ts, the same contexts as SQLite, so the
- * copy from SQLite moves the sealed values as they are); an entity stored before sealing is read as it is.
+ * copy from SQLite moves the sealed values as they are); entities stored in the clear by an older release are sealed
+ * in place the first time the log is opened with its key (then `m|sealed` records that it was done).
  */
 export const QUESTION_TABLE = 'Questions';
 /** The partition every question and feedback entity lives in. */
@@ -62,7 +63,46 @@ const toQuestion = (e: Record<string, unknown>, sealing: QuestionSealing): Asked
  * shows nothing sealed (QUESTION_LOG_KEY_MISSING).
  */
 export async function createAzureTableQuestionLog(connection: AzureTableConnection, sealing?: QuestionSealing): Promise<QuestionLog> {
-  return createAzureTableQuestionLogOn(await openRecordTable(connection, QUESTION_TABLE), sealing);
+  const client = await openRecordTable(connection, QUESTION_TABLE);
+  if (sealing) await sealPlainQuestionEntities(client, sealing);
+  return createAzureTableQuestionLogOn(client, sealing);
+}
+
+/** The entity that records that every question stored before sealing has been sealed. */
+const SEALED_MARKER = 'm|sealed';
+
+/**
+ * Seals, once, the questions and phrasings an older release stored in the clear, each under the etag it was read with
+ * (another instance doing the same at once loses the race harmlessly: the value is sealed by then). A key that does
+ * not open the questions already sealed stops it first (FieldDecryptionError), so a wrong key never seals anything.
+ * Returns how many entities were sealed.
+ */
+export async function sealPlainQuestionEntities(client: TableClient, sealing: QuestionSealing): Promise<number> {
+  if (await getOrUndefined(client, QUESTION_PARTITION, SEALED_MARKER)) return 0;
+  const rows = await queryAll(client, odata`PartitionKey eq ${QUESTION_PARTITION} and RowKey ge ${'q|'} and RowKey lt ${'q|~'}`);
+  const sealedOne = rows.find((e) => isSealedQuestionValue(getLong(e, 'question') ?? ''));
+  if (sealedOne) sealing.open(getLong(sealedOne, 'question') ?? '', String(sealedOne.id), 'question');
+  let sealed = 0;
+  for (const e of rows) {
+    const id = String(e.id);
+    const question = getLong(e, 'question') ?? '';
+    const phrased = getLong(e, 'phrasedText');
+    const plainQuestion = !isSealedQuestionValue(question);
+    const plainPhrasing = phrased !== undefined && !isSealedQuestionValue(phrased);
+    if (!plainQuestion && !plainPhrasing) continue;
+    const update: Record<string, unknown> & { partitionKey: string; rowKey: string } = { partitionKey: e.partitionKey, rowKey: e.rowKey };
+    // A sealed value is longer than the text it seals, so it covers every part the clear value was split into.
+    putLong(update, 'question', plainQuestion ? sealing.seal(question, id, 'question') : question);
+    if (phrased !== undefined) putLong(update, 'phrasedText', plainPhrasing ? sealing.seal(phrased, id, 'phrasedText') : phrased);
+    try {
+      await client.updateEntity(update, 'Merge', { etag: e.etag });
+      sealed++;
+    } catch (err) {
+      if (httpStatusOf(err) !== 412) throw err;
+    }
+  }
+  await client.upsertEntity({ partitionKey: QUESTION_PARTITION, rowKey: SEALED_MARKER, at: new Date().toISOString(), sealed }, 'Replace');
+  return sealed;
 }
 
 /** The log over an open table client. */

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { TableClient } from '@azure/data-tables';
-import { createAzureTableQuestionLogOn, QUESTION_PARTITION, QUESTION_TABLE, questionEntity } from '../../../src/adapters/azureTables/azureTableQuestionLog';
+import { createAzureTableQuestionLogOn, QUESTION_PARTITION, QUESTION_TABLE, questionEntity, sealPlainQuestionEntities } from '../../../src/adapters/azureTables/azureTableQuestionLog';
 import { openRecordTable } from '../../../src/adapters/azureTables/azureTableRecords';
 import { createQuestionSealing } from '../../../src/adapters/questionSealing';
 import { AzuriteTables, startAzuriteTables } from '../../support/azuriteServer';
@@ -46,6 +46,35 @@ describe('Azure Table question log: sealed at rest (Azurite)', () => {
 
     expect(await log.getQuestion('old-1')).toMatchObject({ question: 'Can I tag pupils?' });
     expect((await log.listFailed(10)).map((q) => q.question)).toEqual(['Can I tag pupils?']);
+  });
+
+  it('when entities were stored in the clear by an older release, then opening with the key seals them once, and they read as they were', async () => {
+    await client.createEntity(questionEntity({
+      id: 'old-2', question: 'Can I tag the snorkelwick pupils?', answered: true, citedSection: 'policy#3', askedAt: '2026-01-01T00:00:00.000Z',
+      phrasedText: 'Not on the gribble account.', phrasedSection: 'policy#3', helpful: false,
+    }));
+    const log = createAzureTableQuestionLogOn(client, sealing);
+    const recent = await log.recordQuestion({ question: 'already sealed one', answered: false, citedSection: null, askedAt: '2026-02-01T00:00:00.000Z' });
+
+    expect(await sealPlainQuestionEntities(client, sealing)).toBe(1);
+
+    expect(await everythingStored()).not.toMatch(/snorkelwick|gribble/);
+    expect(await log.getQuestion('old-2')).toMatchObject({ question: 'Can I tag the snorkelwick pupils?', phrasing: { text: 'Not on the gribble account.' } });
+    expect(await log.getQuestion(recent)).toMatchObject({ question: 'already sealed one' });
+    // Done once: a later open finds the marker and reads nothing more.
+    expect(await sealPlainQuestionEntities(client, sealing)).toBe(0);
+  });
+
+  it('when the key does not open the questions already sealed, then nothing is sealed with it', async () => {
+    const log = createAzureTableQuestionLogOn(client, sealing);
+    await log.recordQuestion({ question: 'sealed with the right key', answered: false, citedSection: null, askedAt: '2026-02-01T00:00:00.000Z' });
+    await client.createEntity(questionEntity({
+      id: 'old-3', question: 'plain wibblesworth', answered: false, citedSection: null, askedAt: '2026-01-01T00:00:00.000Z',
+      phrasedText: null, phrasedSection: null, helpful: null,
+    }));
+
+    await expect(sealPlainQuestionEntities(client, createQuestionSealing(crypto.randomBytes(32)))).rejects.toMatchObject({ code: 'FIELD_DECRYPT_FAILED' });
+    expect(await everythingStored()).toMatch(/plain wibblesworth/);
   });
 
   it('when the log has no key, then it records nothing', async () => {
