@@ -13,6 +13,7 @@ import { renderRefusedConcernForm, REPORT_CONCERN_COMMAND_ID } from '../features
 import { createFileLinks } from '../teams/fileLinks';
 import { composeAcknowledgement } from './acknowledgement';
 import { composeConcerns } from './concerns';
+import { startQuestionRetention } from './questionRetention';
 import { composePolicy, loadPolicyLibrary } from './policy';
 import { openStores } from './stores';
 import { useSchoolTimeZone } from '../shared/schoolTime';
@@ -74,6 +75,8 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
   await concerns.processOutbox();
   const stopOutbox = concerns.startOutboxTimer(60_000);
   const stopAcknowledgement = await acknowledgement.start();
+  // Questions staff asked are kept for the school's retention period, then deleted (their day counts stay).
+  const retention = startQuestionRetention({ questions: stores.questions, days: config.questionRetentionDays, logger });
   return {
     server, port, library,
     get db(): SqliteDatabase {
@@ -82,6 +85,7 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
     },
     async close() {
       stopOutbox();
+      retention.stop();
       await stopAcknowledgement();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

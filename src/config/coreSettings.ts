@@ -51,7 +51,17 @@ export interface CoreSettings {
   allowedTenantIds?: string[];
   /** How many reports and questions one person may send (REPORTS_PER_PERSON_PER_HOUR, QUESTIONS_PER_PERSON_PER_HOUR). */
   personLimits: PersonLimitSettings;
+  /**
+   * Days a question staff asked is kept (QUESTION_RETENTION_DAYS): the bot deletes older ones daily, keeping only
+   * their counts by day. Safeguarding records are never deleted by the bot.
+   */
+  questionRetentionDays: number;
 }
+
+/** Ninety days: long enough for a policy owner to review and teach what the policy failed, short enough to hold little. */
+export const DEFAULT_QUESTION_RETENTION_DAYS = 90;
+/** Ten years: a longer setting is a mistake, not a retention period. */
+const MAX_QUESTION_RETENTION_DAYS = 3650;
 
 /** Per-person budgets: each refills evenly over an hour, and a full budget may be used at once. */
 export interface PersonLimitSettings {
@@ -182,6 +192,7 @@ export function parseCoreSettings(env: Env): FragmentResult<CoreSettings> {
     value: {
       mode, host, port, logLevel: readVar(env, 'LOG_LEVEL') ?? 'info', timeZone, publicUrl, bot, policyFiles, storage, openAI,
       policyOwners: readList(env, 'POLICY_OWNERS'), allowedTenantIds, personLimits,
+      questionRetentionDays: readPositiveInteger(env, 'QUESTION_RETENTION_DAYS', DEFAULT_QUESTION_RETENTION_DAYS, MAX_QUESTION_RETENTION_DAYS, errors),
     },
     errors,
   };

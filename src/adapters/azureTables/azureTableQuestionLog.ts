@@ -2,6 +2,7 @@ import { TableClient, odata } from '@azure/data-tables';
 import crypto from 'node:crypto';
 import { AskedQuestion, QuestionLog } from '../../features/policy/teaching/questionLog';
 import { isSealedQuestionValue, NO_QUESTION_SEALING, QuestionSealing } from '../questionSealing';
+import { createAzureQuestionRetention } from './azureTableQuestionRetention';
 import { AzureTableConnection, getLong, getOrUndefined, httpStatusOf, openRecordTable, putLong, queryAll, safeKey } from './azureTableRecords';
 
 /**
@@ -9,7 +10,9 @@ import { AzureTableConnection, getLong, getOrUndefined, httpStatusOf, openRecord
  * - `q|<id>`: the question as asked and answered, with the latest "Was this helpful?" and whether the policy failed
  *   it (not covered, or marked unhelpful), so the owner's list of failures is one filtered read;
  * - `f|<id>|<at>|<random>`: every feedback reply, appended in the same transaction as the change to the question;
- * - `d|<day>|<random>`: a question that read as a disclosure about a child, by day only: no text, no person.
+ * - `d|<day>|<random>`: a question that read as a disclosure about a child, by day only: no text, no person;
+ * - `c|<day>` and `r|<time>|<random>`: the counts of deleted questions and the record of deletions
+ *   (azureTableQuestionRetention.ts).
  * The question and its phrasing are stored sealed (adapters/questionSealing.ts, the same contexts as SQLite, so the
  * copy from SQLite moves the sealed values as they are); entities stored in the clear by an older release are sealed
  * in place the first time the log is opened with its key (then `m|sealed` records that it was done).
@@ -108,6 +111,7 @@ export async function sealPlainQuestionEntities(client: TableClient, sealing: Qu
 /** The log over an open table client. */
 export function createAzureTableQuestionLogOn(client: TableClient, sealing: QuestionSealing = NO_QUESTION_SEALING): QuestionLog {
   const read = (id: string) => getOrUndefined(client, QUESTION_PARTITION, `q|${safeKey(id)}`);
+  const retention = createAzureQuestionRetention(client, QUESTION_PARTITION);
   return {
     async recordQuestion(entry) {
       const id = crypto.randomUUID();
@@ -140,5 +144,7 @@ export function createAzureTableQuestionLogOn(client: TableClient, sealing: Ques
       const day = askedAt.slice(0, 10);
       await client.createEntity({ partitionKey: QUESTION_PARTITION, rowKey: `d|${safeKey(day)}|${crypto.randomUUID()}`, askedOn: day });
     },
+    deleteAskedBefore: (cutoff, at) => retention.deleteAskedBefore(cutoff, at),
+    countsSince: (fromDay) => retention.countsSince(fromDay),
   };
 }

@@ -24,6 +24,20 @@ const MIGRATIONS = [
     version: 3,
     sql: 'CREATE TABLE policy_disclosure_like (asked_on TEXT NOT NULL);',
   },
+  {
+    // Retention: questions past the school's period are deleted; what they counted stays, by day, without text; each
+    // deletion is appended to a record no one edits.
+    version: 4,
+    sql: `CREATE TABLE policy_question_days (
+      day TEXT PRIMARY KEY, asked INTEGER NOT NULL, declined INTEGER NOT NULL, unhelpful INTEGER NOT NULL);
+    CREATE TABLE policy_question_retention (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, cutoff TEXT NOT NULL, deleted INTEGER NOT NULL);
+    CREATE TRIGGER policy_question_retention_no_update BEFORE UPDATE ON policy_question_retention
+      BEGIN SELECT RAISE(ABORT, 'QUESTION_RETENTION_APPEND_ONLY: the record is never changed'); END;
+    CREATE TRIGGER policy_question_retention_no_delete BEFORE DELETE ON policy_question_retention
+      BEGIN SELECT RAISE(ABORT, 'QUESTION_RETENTION_APPEND_ONLY: the record is never deleted'); END;
+    CREATE INDEX policy_feedback_question ON policy_feedback(question_id);`,
+  },
 ];
 
 interface Row {
@@ -50,6 +64,7 @@ export function createSqliteQuestionLog(db: SqliteDatabase, sealing?: QuestionSe
   const failed = db.prepare(`SELECT * FROM (SELECT q.*, ${latestHelpful} AS helpful FROM policy_questions q)
     WHERE answered = 0 OR helpful = 0 ORDER BY asked_at DESC LIMIT ?`);
   const disclosureLike = db.prepare('INSERT INTO policy_disclosure_like (asked_on) VALUES (?)');
+  const retention = createSqliteQuestionRetention(db, latestHelpful);
   const toQuestion = (r: Row): AskedQuestion => ({
     id: r.id, question: seal.open(r.question, r.id, 'question'), answered: r.answered === 1, citedSection: r.cited_section, askedAt: r.asked_at,
     helpful: r.helpful === null ? null : r.helpful === 1,
@@ -76,6 +91,55 @@ export function createSqliteQuestionLog(db: SqliteDatabase, sealing?: QuestionSe
     listFailed: async (limit) => (failed.all(limit) as Row[]).map(toQuestion),
     async recordDisclosureLike(askedAt) {
       disclosureLike.run(askedAt.slice(0, 10));
+    },
+    deleteAskedBefore: async (cutoff, at) => retention.deleteAskedBefore(cutoff, at),
+    countsSince: async (fromDay) => retention.countsSince(fromDay),
+  };
+}
+
+/**
+ * Retention of the question log: questions asked before a cutoff are added to their day's counts and deleted with
+ * their replies in one transaction, with the deletion appended to `policy_question_retention`. Their text is
+ * overwritten on disk (secure_delete), and a checkpoint moves the pages out of the write-ahead log.
+ */
+function createSqliteQuestionRetention(db: SqliteDatabase, latestHelpful: string) {
+  const outcomes = `SELECT q.asked_at, q.answered, ${latestHelpful} AS helpful FROM policy_questions q`;
+  const byDay = db.prepare(`SELECT substr(asked_at, 1, 10) AS day, count(*) AS asked, sum(answered = 0) AS declined,
+    sum(answered = 1 AND helpful = 0) AS unhelpful FROM (${outcomes} WHERE q.asked_at < @cutoff) GROUP BY day`);
+  const addDay = db.prepare(`INSERT INTO policy_question_days (day, asked, declined, unhelpful) VALUES (@day, @asked, @declined, @unhelpful)
+    ON CONFLICT(day) DO UPDATE SET asked = asked + excluded.asked, declined = declined + excluded.declined, unhelpful = unhelpful + excluded.unhelpful`);
+  const deleteFeedback = db.prepare('DELETE FROM policy_feedback WHERE question_id IN (SELECT id FROM policy_questions WHERE asked_at < ?)');
+  const deleteQuestions = db.prepare('DELETE FROM policy_questions WHERE asked_at < ?');
+  const record = db.prepare('INSERT INTO policy_question_retention (at, cutoff, deleted) VALUES (?, ?, ?)');
+  const keptCounts = db.prepare(`SELECT coalesce(sum(asked), 0) AS asked, coalesce(sum(declined), 0) AS declined, coalesce(sum(unhelpful), 0) AS unhelpful
+    FROM policy_question_days WHERE day >= ?`);
+  const live = db.prepare(`SELECT count(*) AS asked, coalesce(sum(answered = 0), 0) AS declined,
+    coalesce(sum(answered = 1 AND helpful = 0), 0) AS unhelpful FROM (${outcomes} WHERE q.asked_at >= ?)`);
+  const disclosures = db.prepare('SELECT count(*) AS n FROM policy_disclosure_like WHERE asked_on >= ?');
+  type Counts = { asked: number; declined: number; unhelpful: number };
+  return {
+    deleteAskedBefore(cutoff: string, at: string): number {
+      const secureDelete = db.pragma('secure_delete', { simple: true }) as number;
+      db.pragma('secure_delete = ON');
+      let deleted = 0;
+      try {
+        db.transaction(() => {
+          for (const day of byDay.all({ cutoff }) as ({ day: string } & Counts)[]) addDay.run(day);
+          deleteFeedback.run(cutoff);
+          deleted = deleteQuestions.run(cutoff).changes;
+          record.run(at, cutoff, deleted);
+        })();
+      } finally {
+        db.pragma(`secure_delete = ${secureDelete ? 'ON' : 'OFF'}`);
+      }
+      if (deleted > 0) db.pragma('wal_checkpoint(TRUNCATE)');
+      return deleted;
+    },
+    countsSince(fromDay: string) {
+      const kept = keptCounts.get(fromDay) as Counts;
+      const now = live.get(fromDay) as Counts;
+      const n = (disclosures.get(fromDay) as { n: number }).n;
+      return { asked: kept.asked + now.asked, declined: kept.declined + now.declined, unhelpful: kept.unhelpful + now.unhelpful, disclosureLike: n };
     },
   };
 }

@@ -54,6 +54,25 @@ describe('SQLite question log', () => {
     expect((await log.listFailed(10)).map((q) => q.id)).toEqual(['old-1']);
     db.close();
   });
+
+  it('when old questions are deleted, then nothing of them is left in the file, and the record of deletions cannot be edited', async () => {
+    const file = path.join(dir, 'retention.sqlite');
+    const db = openSqliteDatabase(file);
+    const log = createSqliteQuestionLog(db, sealing);
+    const id = await log.recordQuestion({ question: 'Can I post the sports day video?', answered: false, citedSection: null, askedAt: '2026-01-10T09:00:00.000Z' });
+    const stored = (db.prepare('SELECT question FROM policy_questions WHERE id = ?').get(id) as { question: string }).question;
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    expect(fs.readFileSync(file).includes(Buffer.from(stored))).toBe(true);
+
+    expect(await log.deleteAskedBefore('2026-04-01T00:00:00.000Z', '2026-06-30T02:00:00.000Z')).toBe(1);
+
+    // secure_delete zeroes the freed space and the checkpoint empties the write-ahead log.
+    for (const f of [file, `${file}-wal`]) if (fs.existsSync(f)) expect(fs.readFileSync(f).includes(Buffer.from(stored))).toBe(false);
+    expect(db.prepare('SELECT at, cutoff, deleted FROM policy_question_retention').all()).toEqual([{ at: '2026-06-30T02:00:00.000Z', cutoff: '2026-04-01T00:00:00.000Z', deleted: 1 }]);
+    expect(() => db.prepare('UPDATE policy_question_retention SET deleted = 0').run()).toThrow(/APPEND_ONLY/);
+    expect(() => db.prepare('DELETE FROM policy_question_retention').run()).toThrow(/APPEND_ONLY/);
+    db.close();
+  });
 });
 
 describeQuestionLogContract('SQLite', () => createSqliteQuestionLog(openSqliteDatabase(':memory:'), sealing));

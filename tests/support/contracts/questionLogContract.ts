@@ -39,5 +39,29 @@ export function describeQuestionLogContract(name: string, make: () => Promise<Qu
       });
       expect((await log.getQuestion(id))?.phrasing).toEqual({ text: 'No.', section: 'policy#7' });
     });
+
+    it('when questions pass the retention period, then they are deleted with their replies and only their counts remain', async () => {
+      const log = await make();
+      const old = await log.recordQuestion({ question: 'old parking?', answered: false, citedSection: null, askedAt: '2026-01-10T09:00:00.000Z' });
+      const oldUnhelpful = await log.recordQuestion({ question: 'old tagging?', answered: true, citedSection: 'policy#2', askedAt: '2026-01-10T10:00:00.000Z' });
+      await log.recordFeedback(oldUnhelpful, false, '2026-01-10T10:05:00.000Z');
+      const oldHelped = await log.recordQuestion({ question: 'old photos?', answered: true, citedSection: 'policy#3', askedAt: '2026-01-11T10:00:00.000Z' });
+      await log.recordFeedback(oldHelped, true, '2026-01-11T10:05:00.000Z');
+      const recent = await log.recordQuestion({ question: 'recent', answered: false, citedSection: null, askedAt: '2026-04-20T09:00:00.000Z' });
+      await log.recordDisclosureLike('2026-01-12T09:00:00.000Z');
+      const before = await log.countsSince('2026-01-01');
+
+      expect(await log.deleteAskedBefore('2026-04-01T00:00:00.000Z', '2026-06-30T02:00:00.000Z')).toBe(3);
+
+      for (const id of [old, oldUnhelpful, oldHelped]) expect(await log.getQuestion(id)).toBeNull();
+      expect(await log.recordFeedback(oldHelped, false, '2026-06-30T03:00:00.000Z')).toBe(false);
+      expect((await log.listFailed(10)).map((q) => q.id)).toEqual([recent]);
+      expect(before).toEqual({ asked: 4, declined: 2, unhelpful: 1, disclosureLike: 1 });
+      expect(await log.countsSince('2026-01-01')).toEqual(before);
+      expect(await log.countsSince('2026-01-11')).toEqual({ asked: 2, declined: 1, unhelpful: 0, disclosureLike: 1 });
+      // A second run finds nothing more to delete and counts nothing twice.
+      expect(await log.deleteAskedBefore('2026-04-01T00:00:00.000Z', '2026-07-01T02:00:00.000Z')).toBe(0);
+      expect(await log.countsSince('2026-01-01')).toEqual(before);
+    });
   });
 }

@@ -29,12 +29,45 @@ export interface QuestionLog {
    * `askedAt` is kept: never the text, never who asked, and it never appears among the failures.
    */
   recordDisclosureLike(askedAt: string): Promise<void>;
+  /**
+   * Deletes every question asked before `cutoff` (an ISO time) with its "Was this helpful?" replies, after adding
+   * them to the day counts that are kept without text, and appends the deletion to the retention record. Returns how
+   * many questions were deleted.
+   */
+  deleteAskedBefore(cutoff: string, at: string): Promise<number>;
+  /** What staff asked since `fromDay` (YYYY-MM-DD), deleted questions included through their day counts: no text. */
+  countsSince(fromDay: string): Promise<QuestionCounts>;
+}
+
+/** Counts of questions, kept when their text is deleted: the owners' view of how the policy is doing. */
+export interface QuestionCounts {
+  asked: number;
+  /** Not covered by the policy. */
+  declined: number;
+  /** Answered, then marked "not helpful" (the latest reply). */
+  unhelpful: number;
+  /** Read as a disclosure about a child and offered "Report a concern" (never kept as text). */
+  disclosureLike: number;
+}
+
+/** Adds two sets of counts. */
+export function addCounts(a: QuestionCounts, b: QuestionCounts): QuestionCounts {
+  return { asked: a.asked + b.asked, declined: a.declined + b.declined, unhelpful: a.unhelpful + b.unhelpful, disclosureLike: a.disclosureLike + b.disclosureLike };
+}
+
+/** No questions. */
+export const NO_QUESTIONS: QuestionCounts = Object.freeze({ asked: 0, declined: 0, unhelpful: 0, disclosureLike: 0 });
+
+/** What one question adds to the counts. */
+export function countOf(q: Pick<AskedQuestion, 'answered' | 'helpful'>): QuestionCounts {
+  return { asked: 1, declined: q.answered ? 0 : 1, unhelpful: q.answered && q.helpful === false ? 1 : 0, disclosureLike: 0 };
 }
 
 /** In-memory question log, for tests and the CLI; `disclosureLikeDays` shows what was noted of disclosure-like questions. */
 export function createInMemoryQuestionLog(): QuestionLog & { disclosureLikeDays: string[] } {
   const rows = new Map<string, AskedQuestion>();
   const disclosureLikeDays: string[] = [];
+  const days = new Map<string, QuestionCounts>();
   let next = 1;
   return {
     async recordQuestion(entry) {
@@ -53,6 +86,20 @@ export function createInMemoryQuestionLog(): QuestionLog & { disclosureLikeDays:
     listFailed: async (limit) => [...rows.values()].filter((r) => !r.answered || r.helpful === false).reverse().slice(0, limit),
     async recordDisclosureLike(askedAt) {
       disclosureLikeDays.push(askedAt.slice(0, 10));
+    },
+    async deleteAskedBefore(cutoff) {
+      const old = [...rows.values()].filter((r) => r.askedAt < cutoff);
+      for (const r of old) {
+        const day = r.askedAt.slice(0, 10);
+        days.set(day, addCounts(days.get(day) ?? NO_QUESTIONS, countOf(r)));
+        rows.delete(r.id);
+      }
+      return old.length;
+    },
+    async countsSince(fromDay) {
+      let total = [...days].filter(([day]) => day >= fromDay).reduce((sum, [, c]) => addCounts(sum, c), NO_QUESTIONS);
+      for (const r of rows.values()) if (r.askedAt.slice(0, 10) >= fromDay) total = addCounts(total, countOf(r));
+      return { ...total, disclosureLike: total.disclosureLike + disclosureLikeDays.filter((d) => d >= fromDay).length };
     },
     disclosureLikeDays,
   };

@@ -36,6 +36,8 @@ export interface OwnerTeaching {
 
 /** How long an instance answers from the teaching links it last read before reading them again (another instance may have changed them). */
 const TAUGHT_TTL_MS = 60_000;
+/** The days the counts on the `unanswered` card cover. */
+const COUNTS_DAYS = 30;
 /** The most questions one `unanswered` card lists (the card must stay well under the Teams size limit). */
 const UNANSWERED_SHOWN = 8;
 
@@ -91,6 +93,15 @@ export function createOwnerTeaching(deps: OwnerTeachingDeps): OwnerTeaching {
         })),
       }));
   };
+  /** The last 30 days in counts, which outlive the questions' text (deleted after the school's retention period). */
+  const recentCounts = async (): Promise<string> => {
+    const from = new Date(now().getTime() - COUNTS_DAYS * 24 * 3600 * 1000).toISOString().slice(0, 10);
+    const c = await questions.countsSince(from);
+    const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+    return `Last ${COUNTS_DAYS} days: ${plural(c.asked, 'question', 'questions')} asked, ${c.declined} not covered, ${c.unhelpful} marked not helpful`
+      + `${c.disclosureLike > 0 ? `, ${c.disclosureLike} read as something a child told or showed someone and offered Report a concern` : ''}.`
+      + ' Old questions are deleted after the school\'s retention period; their counts are kept.';
+  };
   const taughtItems = async (): Promise<TaughtItem[]> => (await readTaught()).map((l) => ({
     linkId: l.id,
     question: l.question,
@@ -121,7 +132,7 @@ export function createOwnerTeaching(deps: OwnerTeachingDeps): OwnerTeaching {
           await ctx.sendActivity(await refuse(ctx, 'unanswered'));
           return;
         }
-        await ctx.sendActivity(cardMessage(renderUnansweredCard(await unansweredItems())));
+        await ctx.sendActivity(cardMessage(renderUnansweredCard(await unansweredItems(), '', await recentCounts())));
       });
 
       app.message(/^\s*taught\s*$/i, async (ctx) => {

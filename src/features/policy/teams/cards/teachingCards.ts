@@ -13,10 +13,14 @@ export interface UnansweredItem {
   candidates: { title: string; section: string }[];
 }
 
-/** Renders the owners' list of unanswered questions, each with its candidate sections and "None of these". */
-export function renderUnansweredCard(items: readonly UnansweredItem[], notice = ''): AdaptiveCardJson {
+/**
+ * Renders the owners' list of unanswered questions, each with its candidate sections and "None of these", under a
+ * line of counts (`summary`, no text of any question).
+ */
+export function renderUnansweredCard(items: readonly UnansweredItem[], notice = '', summary = ''): AdaptiveCardJson {
   return expandCardTemplate(unansweredTemplate, {
     notice,
+    summary,
     items: items.map((item) => ({
       question: item.question,
       status: item.status,

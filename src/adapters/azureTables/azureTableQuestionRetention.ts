@@ -1,0 +1,75 @@
+import { TableClient, TransactionAction, odata } from '@azure/data-tables';
+import crypto from 'node:crypto';
+import { addCounts, countOf, NO_QUESTIONS, QuestionCounts } from '../../features/policy/teaching/questionLog';
+import { getOrUndefined, httpStatusOf, queryAll, safeKey } from './azureTableRecords';
+
+/**
+ * Retention of the question log in Azure Tables, in the question partition beside the questions:
+ * - `c|<day>`: what the day's deleted questions counted (asked, declined, unhelpful), without text;
+ * - `r|<time>|<random>`: one line per deletion run (when, the cutoff, how many), created only.
+ * Each question goes in one transaction with its replies and its day's counts raised under the counts' etag, so a run
+ * stopped half way, or two instances running at once, neither lose a count nor count one twice.
+ */
+export interface AzureQuestionRetention {
+  deleteAskedBefore(cutoff: string, at: string): Promise<number>;
+  countsSince(fromDay: string): Promise<QuestionCounts>;
+}
+
+const countsOf = (e: Record<string, unknown> | undefined): QuestionCounts => (e
+  ? { asked: Number(e.asked ?? 0), declined: Number(e.declined ?? 0), unhelpful: Number(e.unhelpful ?? 0), disclosureLike: 0 }
+  : NO_QUESTIONS);
+
+/** Retention over the question table's partition. */
+export function createAzureQuestionRetention(client: TableClient, partition: string): AzureQuestionRetention {
+  const range = (from: string, to: string) => odata`PartitionKey eq ${partition} and RowKey ge ${from} and RowKey lt ${to}`;
+
+  /** Deletes one question with its replies and adds it to its day; false when another instance got there first. */
+  async function deleteOne(question: Record<string, unknown> & { rowKey: string }): Promise<boolean> {
+    const id = String(question.id);
+    const replies = await queryAll(client, range(`f|${safeKey(id)}|`, `f|${safeKey(id)}|~`));
+    const day = String(question.askedAt).slice(0, 10);
+    const adds = countOf({ answered: question.answered === true, helpful: typeof question.helpful === 'boolean' ? question.helpful : null });
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const counted = await getOrUndefined(client, partition, `c|${day}`);
+      const { asked, declined, unhelpful } = addCounts(countsOf(counted), adds);
+      const counts = { partitionKey: partition, rowKey: `c|${day}`, day, asked, declined, unhelpful };
+      const ops: TransactionAction[] = [
+        counted ? ['update', counts, 'Replace', { etag: String(counted.etag) }] : ['create', counts],
+        ...replies.map((r): TransactionAction => ['delete', { partitionKey: partition, rowKey: r.rowKey }]),
+        ['delete', { partitionKey: partition, rowKey: question.rowKey }],
+      ];
+      try {
+        await client.submitTransaction(ops);
+        return true;
+      } catch (err) {
+        const status = httpStatusOf(err);
+        // 412/409: the day's counts moved under us (another deletion of that day): read them again. 404: the question
+        // or a reply is gone, deleted by another instance, which counted it.
+        if (status === 404) return false;
+        if (status !== 412 && status !== 409) throw err;
+      }
+    }
+    throw Object.assign(new Error('the day counts kept changing; the next run deletes what is left'), { code: 'QUESTION_RETENTION_CONTENDED' });
+  }
+
+  return {
+    async deleteAskedBefore(cutoff, at) {
+      const old = await queryAll(client, `${range('q|', 'q|~')} and ${odata`askedAt lt ${cutoff}`}`);
+      let deleted = 0;
+      for (const q of old) if (await deleteOne(q)) deleted++;
+      await client.createEntity({
+        partitionKey: partition, rowKey: `r|${at.replace(/[^0-9]/g, '')}|${crypto.randomUUID()}`, at, cutoff, deleted,
+      });
+      return deleted;
+    },
+    async countsSince(fromDay) {
+      let total = NO_QUESTIONS;
+      for (const e of await queryAll(client, range(`c|${fromDay}`, 'c|~'))) total = addCounts(total, countsOf(e));
+      for (const q of await queryAll(client, `${range('q|', 'q|~')} and ${odata`askedAt ge ${fromDay}`}`)) {
+        total = addCounts(total, countOf({ answered: q.answered === true, helpful: typeof q.helpful === 'boolean' ? q.helpful : null }));
+      }
+      const disclosures = await queryAll(client, range(`d|${safeKey(fromDay)}`, 'd|~'));
+      return { ...total, disclosureLike: disclosures.length };
+    },
+  };
+}
