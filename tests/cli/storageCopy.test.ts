@@ -36,6 +36,9 @@ async function fillSqlite(env: Record<string, string | undefined>): Promise<{ re
   await stores.questions.recordFeedback(helped, false, '2026-03-02T10:01:00.000Z');
   await stores.questions.recordFeedback(helped, true, '2026-03-02T10:02:00.000Z');
   await stores.questions.recordDisclosureLike('2026-03-02T12:00:00.000Z');
+  // A question past the retention period, deleted: its day count and the deletion run are copied too.
+  await stores.questions.recordQuestion({ question: 'long gone', answered: false, citedSection: null, askedAt: '2025-12-01T09:00:00.000Z' });
+  await stores.questions.deleteAskedBefore('2026-01-01T00:00:00.000Z', '2026-03-02T02:00:00.000Z');
   // A question an older release kept in plain text: the copy must seal it before it leaves the file.
   stores.db!.prepare(`INSERT INTO policy_questions (id, question, answered, cited_section, asked_at)
     VALUES ('old-plain', '${OLD_PLAIN_QUESTION}', 0, NULL, '2026-01-05T09:00:00.000Z')`).run();
@@ -105,7 +108,8 @@ describe('policy-bot storage copy-to-azure', () => {
     expect(await main(['storage', 'copy-to-azure', '--db', file], env)).toBe(0);
     const expected: Record<string, number> = {
       'concern reports': 2, 'concern events and audit': 5, 'concern outbox entries': 2, 'concern cases read back identical': 2,
-      'questions asked': 3, '"was this helpful?" replies': 2, 'disclosure-like questions (the day only)': 1, 'teaching audit entries': 1, 'published policy versions': 1, 'publishing audit entries': 1,
+      'questions asked': 3, '"was this helpful?" replies': 2, 'disclosure-like questions (the day only)': 1, 'teaching audit entries': 1,
+      'day counts of deleted questions': 1, 'question deletions (the record)': 1, 'published policy versions': 1, 'publishing audit entries': 1,
       'teaching links (removed ones included)': 2, 'policy versions': 1, staff: 3, 'sync state values': 1, 'conversation references': 1,
       campaigns: 1, 'campaign deliveries': 3, acknowledgements: 1, 'acknowledgement audit lines': 2,
     };
@@ -128,6 +132,8 @@ describe('policy-bot storage copy-to-azure', () => {
     expect(next.reference).toMatch(/^SG-2026-[0-9ABCDEFGHJKMNPQRSTVWXYZ]{6}$/);
     expect(reports.map((r) => r.reference)).not.toContain(next.reference);
     expect(await onAzure.questions.listFailed(10)).toEqual(await sqliteStores.questions.listFailed(10));
+    expect(await onAzure.questions.countsSince('2025-01-01')).toEqual(await sqliteStores.questions.countsSince('2025-01-01'));
+    expect((await onAzure.questions.countsSince('2025-01-01')).asked).toBe(4);
     expect(await onAzure.questions.getQuestion(questionId)).toEqual(await sqliteStores.questions.getQuestion(questionId));
     expect(await onAzure.published.latest('liverpool-model')).toEqual(await sqliteStores.published.latest('liverpool-model'));
     expect(await onAzure.published.listAudit('liverpool-model')).toEqual(await sqliteStores.published.listAudit('liverpool-model'));

@@ -103,6 +103,18 @@ export async function copyQuestions(db: SqliteDatabase, client: TableClient, don
     partitionKey: QUESTION_PARTITION, rowKey: `d|${safeKey(d.asked_on)}|sqlite-${d.n}`, askedOn: d.asked_on,
   })), ['askedOn'], 'disclosure-like day');
   done(result('disclosure-like questions (the day only)', days.length, daysDone, await countRange(client, QUESTION_PARTITION, 'd|')));
+
+  // What deleted questions counted, by day, and the record of each deletion run (azureTableQuestionRetention.ts).
+  const counted = db.prepare('SELECT * FROM policy_question_days ORDER BY day').all() as { day: string; asked: number; declined: number; unhelpful: number }[];
+  const countedDone = await createAll(client, counted.map((c) => ({
+    partitionKey: QUESTION_PARTITION, rowKey: `c|${c.day}`, day: c.day, asked: c.asked, declined: c.declined, unhelpful: c.unhelpful,
+  })), ['asked', 'declined', 'unhelpful'], 'day count of deleted questions');
+  done(result('day counts of deleted questions', counted.length, countedDone, await countRange(client, QUESTION_PARTITION, 'c|')));
+  const runs = db.prepare('SELECT * FROM policy_question_retention ORDER BY seq').all() as { seq: number; at: string; cutoff: string; deleted: number }[];
+  const runsDone = await createAll(client, runs.map((r) => ({
+    partitionKey: QUESTION_PARTITION, rowKey: `r|${r.at.replace(/[^0-9]/g, '')}|sqlite-${r.seq}`, at: r.at, cutoff: r.cutoff, deleted: r.deleted,
+  })), ['at', 'cutoff', 'deleted'], 'question deletion record');
+  done(result('question deletions (the record)', runs.length, runsDone, await countRange(client, QUESTION_PARTITION, 'r|')));
 }
 
 /** Published versions (files in pieces) and the publishing audit, under SQLite's numbers. */
