@@ -11,6 +11,7 @@ import { createSqlitePublishedPolicyStore } from '../adapters/sqlite/sqlitePubli
 import { diffPolicies, PolicyDiff } from '../features/policy/publishing/policyDiff';
 import path from 'node:path';
 import { createFieldCipher } from '../adapters/fieldEncryption';
+import { makeSecrets } from './secrets';
 import { createQuestionSealing, QuestionSealing } from '../adapters/questionSealing';
 import { LOCAL_DEVELOPMENT_CONCERN_KEY } from '../config/concernSettings';
 import { isDisclosureLike } from '../features/policy/answer/disclosureSignals';
@@ -41,6 +42,9 @@ const USAGE = `policy-bot: tools for the policy owner
       Copy every record of the SQLite file (default: data/policy-bot.sqlite) into Azure Table storage and check the
       counts, kind by kind; safe to run again. Reads AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_URL,
       AZURE_TABLE_PREFIX and CONCERN_ENCRYPTION_KEY from the environment, as the app does (docs/operations.md).
+  policy-bot secrets [--file env/.env.dev.user]
+      Make the deployment's secrets (the concern encryption key and the export secret: 32 random bytes, base64) with no
+      openssl needed. With --file, fill in the ones left empty there and keep the ones already set.
 `;
 
 /** Thrown for bad command lines: printed with the usage and exit code 2. */
@@ -246,6 +250,12 @@ async function storage(args: string[], env: NodeJS.ProcessEnv): Promise<number> 
   }
 }
 
+/** `secrets`: new secrets to paste, or filled into the file given. */
+function secrets(args: string[]): void {
+  const p = parseArgs(args, ['file']);
+  for (const line of makeSecrets(p.flags.get('file')?.[0]).lines) console.log(line);
+}
+
 /** Runs one command line; resolves with the exit code. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [command, ...rest] = argv;
@@ -256,6 +266,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     else if (command === 'diff') await diff(rest);
     else if (command === 'publish') await publish(rest, env);
     else if (command === 'storage') return await storage(rest, env);
+    else if (command === 'secrets') secrets(rest);
     else if (!command || command === '--help' || command === 'help') { process.stdout.write(USAGE); return command ? 0 : 2; }
     else throw new UsageError(`unknown command "${command}"`);
     return 0;
