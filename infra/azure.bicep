@@ -19,8 +19,8 @@
 @description('Used to name every resource; letters and digits (e.g. policybotdev).')
 param resourceBaseName string
 
-@description('Azure region for everything except the Azure Bot (which is global).')
-param location string = resourceGroup().location
+@description('Azure region for everything except the Azure Bot (which is global). UK South by default: the records are UK children\'s safeguarding data and UK staff data, kept in the UK (ukwest is the paired UK region).')
+param location string = 'uksouth'
 
 @description('App Service plan SKU. B1 is enough for a school; P0v3 or above for Always On with many staff.')
 param webAppSku string = 'B1'
@@ -146,6 +146,9 @@ param reportsPerPersonPerHour string = '6'
 
 @description('Questions one person may send per hour before they are asked to wait (QUESTIONS_PER_PERSON_PER_HOUR).')
 param questionsPerPersonPerHour string = '60'
+
+@description('Days a question staff asked is kept before the bot deletes it, keeping only counts by day (QUESTION_RETENTION_DAYS).')
+param questionRetentionDays string = '90'
 
 @description('Letters and digits prefixed to every table name (AZURE_TABLE_PREFIX).')
 param azureTablePrefix string = 'policybot'
@@ -391,6 +394,7 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'ALLOWED_TENANT_IDS', value: empty(allowedTenantIds) ? tenant().tenantId : allowedTenantIds }
         { name: 'REPORTS_PER_PERSON_PER_HOUR', value: reportsPerPersonPerHour }
         { name: 'QUESTIONS_PER_PERSON_PER_HOUR', value: questionsPerPersonPerHour }
+        { name: 'QUESTION_RETENTION_DAYS', value: questionRetentionDays }
         { name: 'TEAMS_APP_ID', value: teamsAppId }
         { name: 'TEAMS_APP_CATALOG_ID', value: teamsAppCatalogId }
         { name: 'POLICY_FILES', value: policyFiles }
