@@ -12,6 +12,31 @@ import { AppLogger } from '../shared/logger';
 import { formatSectionLabel } from '../features/policy/policyDocument';
 import { PolicyLibrary } from '../features/policy/policyLibrary';
 import { OwnerJobStore } from '../features/acknowledgement/domain/ownerJobs';
+import { createSchoolCalendar, parseBankHolidays, SchoolCalendar } from '../features/acknowledgement/domain/schoolCalendar';
+import shippedBankHolidays from '../features/acknowledgement/calendar/bank-holidays-england-and-wales.json';
+import fs from 'node:fs';
+import { AcknowledgementSettings } from '../config/acknowledgementSettings';
+
+/**
+ * The calendar due dates are checked against: GOV.UK's bank holidays from ACK_BANK_HOLIDAYS_FILE (a newer download IT
+ * keeps outside the app) or the copy shipped with it, and the school's holidays. A file that cannot be read stops the
+ * start with its reason, rather than due dates being set on bank holidays unnoticed.
+ */
+export function loadSchoolCalendar(settings: Pick<AcknowledgementSettings, 'bankHolidaysFile' | 'schoolHolidays'>): SchoolCalendar {
+  let json: unknown = shippedBankHolidays;
+  if (settings.bankHolidaysFile) {
+    try {
+      json = JSON.parse(fs.readFileSync(settings.bankHolidaysFile, 'utf8'));
+    } catch (err) {
+      throw Object.assign(new Error(`ACK_BANK_HOLIDAYS_FILE (${settings.bankHolidaysFile}) could not be read: ${(err as Error).message}`), { code: 'BANK_HOLIDAYS_UNREADABLE' });
+    }
+  }
+  try {
+    return createSchoolCalendar({ bankHolidays: parseBankHolidays(json), schoolHolidays: settings.schoolHolidays });
+  } catch (err) {
+    throw Object.assign(new Error(`ACK_BANK_HOLIDAYS_FILE (${settings.bankHolidaysFile ?? 'the shipped copy'}): ${(err as Error).message}`), { code: 'BANK_HOLIDAYS_UNREADABLE' });
+  }
+}
 
 /** The acknowledgement capability, assembled: its bot feature and what must run and stop with the app. */
 export interface AcknowledgementWiring {
@@ -38,8 +63,12 @@ export function composeAcknowledgement(
     settings: config.delivery, bot: config.bot, store, renderActivity: createAcknowledgementActivityRenderer({ store }), logger,
   });
   const messenger = createCampaignMessenger({ store, runner: delivery.sender, reacher: delivery.reacher, logger });
+  const calendar = loadSchoolCalendar(settings);
+  if (new Date().getUTCFullYear() >= calendar.bankHolidaysKnownUntil) {
+    logger.warn({ event: 'calendar.bankHolidaysEnding', knownUntil: calendar.bankHolidaysKnownUntil }, 'the bank holiday list ends soon: update ACK_BANK_HOLIDAYS_FILE (docs/operations.md)');
+  }
   const ack = createAcknowledgementModule({
-    store, settings, owners: config.policyOwners, primaryPolicyId: library.primary.id,
+    store, settings, calendar, owners: config.policyOwners, primaryPolicyId: library.primary.id,
     channel: config.mode === 'local' ? 'playground' : 'teams',
     policySections: (id) => (library.documents.find((d) => d.id === id)?.sections ?? []).filter((s) => s.level === 1).map(formatSectionLabel),
     logger, messenger, canInstall: delivery.installer !== undefined, ...(files ? { files } : {}),

@@ -21,6 +21,36 @@ export interface AcknowledgementSettings {
   scheduleMinutes: number;
   /** Letters and digits prefixed to every Azure table name. */
   azureTablePrefix: string;
+  /**
+   * A newer copy of GOV.UK's bank-holidays.json (ACK_BANK_HOLIDAYS_FILE); without it the copy shipped with the app
+   * (src/features/acknowledgement/calendar/) is used.
+   */
+  bankHolidaysFile?: string;
+  /**
+   * The school's holidays (ACK_SCHOOL_HOLIDAYS: "2026-12-19..2027-01-03 Christmas holidays; 2027-02-15..2027-02-19 half
+   * term; 2027-01-04 INSET day"): due dates avoid them; without a configured Christmas or Easter the usual break is assumed.
+   */
+  schoolHolidays: { from: string; to: string; name?: string }[];
+}
+
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const realDay = (s: string): boolean => ISO_DAY.test(s) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s;
+
+/** Parses ACK_SCHOOL_HOLIDAYS: ranges or days separated by ";", each optionally named. */
+export function parseSchoolHolidays(raw: string | undefined, errors: string[]): { from: string; to: string; name?: string }[] {
+  if (!raw) return [];
+  const out: { from: string; to: string; name?: string }[] = [];
+  for (const part of raw.split(/[;\n]/).map((p) => p.trim()).filter(Boolean)) {
+    const m = /^(\S+?)(?:\.\.(\S+))?(?:\s+(.{1,60}))?$/.exec(part);
+    const from = m?.[1] ?? '';
+    const to = m?.[2] ?? from;
+    if (!m || !realDay(from) || !realDay(to) || to < from) {
+      errors.push(`ACK_SCHOOL_HOLIDAYS: "${part.slice(0, 60)}" is not a day or range (write 2026-12-19..2027-01-03 Christmas holidays; 2027-01-04 INSET day)`);
+      continue;
+    }
+    out.push({ from, to, ...(m[3] ? { name: m[3].trim() } : {}) });
+  }
+  return out;
 }
 
 /** Parses the acknowledgement settings, collecting every problem rather than stopping at the first. */
@@ -48,16 +78,21 @@ export function parseAcknowledgementSettings(env: Env, _mode: AppMode): Fragment
     errors.push(`AZURE_TABLE_PREFIX must be letters and digits, starting with a letter (got "${azureTablePrefix}")`);
   }
 
+  const bankHolidaysFile = readVar(env, 'ACK_BANK_HOLIDAYS_FILE');
+  const schoolHolidays = parseSchoolHolidays(readVar(env, 'ACK_SCHOOL_HOLIDAYS'), errors);
+
   return {
     value: {
       reminderIntervalDays: readPositiveNumber(env, 'ACK_REMINDER_INTERVAL_DAYS', 7, errors),
-      defaultDueDays: readPositiveNumber(env, 'ACK_DEFAULT_DUE_DAYS', 30, errors),
+      defaultDueDays: readPositiveNumber(env, 'ACK_DEFAULT_DUE_DAYS', 28, errors),
       repeatYearly,
       managerDigest,
       ...(exportSecret ? { exportSecret } : {}),
       ...(policyUrl ? { policyUrl } : {}),
       scheduleMinutes: readPositiveNumber(env, 'ACK_SCHEDULE_MINUTES', 15, errors),
       azureTablePrefix,
+      ...(bankHolidaysFile ? { bankHolidaysFile } : {}),
+      schoolHolidays,
     },
     errors,
   };

@@ -1,10 +1,24 @@
 import { parseAcknowledgementSettings } from '../../src/config/acknowledgementSettings';
 
 describe('acknowledgement settings', () => {
-  it('when nothing is set, then weekly reminders, 30 days to acknowledge and a yearly repeat are the defaults', () => {
+  it('when nothing is set, then weekly reminders, four weeks to acknowledge and a yearly repeat are the defaults', () => {
     const { value, errors } = parseAcknowledgementSettings({}, 'production');
     expect(errors).toEqual([]);
-    expect(value).toEqual({ reminderIntervalDays: 7, defaultDueDays: 30, repeatYearly: true, managerDigest: false, scheduleMinutes: 15, azureTablePrefix: 'policybot' });
+    expect(value).toEqual({
+      reminderIntervalDays: 7, defaultDueDays: 28, repeatYearly: true, managerDigest: false, scheduleMinutes: 15, azureTablePrefix: 'policybot', schoolHolidays: [],
+    });
+  });
+
+  it('when the school holidays and a bank holiday file are set, then they are read; a bad range is named with how to write it', () => {
+    const { value, errors } = parseAcknowledgementSettings({
+      ACK_SCHOOL_HOLIDAYS: '2026-12-19..2027-01-03 Christmas holidays; 2027-01-04 INSET day', ACK_BANK_HOLIDAYS_FILE: '/home/data/bank-holidays.json',
+    }, 'production');
+    expect(errors).toEqual([]);
+    expect(value.schoolHolidays).toEqual([{ from: '2026-12-19', to: '2027-01-03', name: 'Christmas holidays' }, { from: '2027-01-04', to: '2027-01-04', name: 'INSET day' }]);
+    expect(value.bankHolidaysFile).toBe('/home/data/bank-holidays.json');
+    const bad = parseAcknowledgementSettings({ ACK_SCHOOL_HOLIDAYS: '2027-01-03..2026-12-19; 19/12/2026' }, 'production');
+    expect(bad.errors).toHaveLength(2);
+    expect(bad.errors[0]).toMatch(/ACK_SCHOOL_HOLIDAYS: "2027-01-03..2026-12-19" is not a day or range \(write 2026-12-19..2027-01-03/);
   });
 
   it('when values are set, then they are read', () => {

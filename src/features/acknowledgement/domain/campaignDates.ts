@@ -1,4 +1,5 @@
 import { AcknowledgementError } from './acknowledgementErrors';
+import { SchoolCalendar, defaultDueDate, nearestSchoolDays } from './schoolCalendar';
 
 /** A day in milliseconds. */
 export const DAY_MS = 24 * 3600 * 1000;
@@ -15,9 +16,14 @@ export function addYears(d: Date, years: number): Date {
   return out;
 }
 
-/** Checks an owner's due date: a real date, after today, within a year. */
-export function checkDueDate(raw: string | undefined, today: Date, defaultDays: number): string {
-  if (raw === undefined) return isoDate(new Date(today.getTime() + defaultDays * DAY_MS));
+/**
+ * Checks an owner's due date: a real date, after today, within a year. Without one, the default: `defaultDays` ahead,
+ * moved to a school day when a calendar is given.
+ */
+export function checkDueDate(raw: string | undefined, today: Date, defaultDays: number, calendar?: SchoolCalendar): string {
+  if (raw === undefined || raw.trim() === '') {
+    return calendar ? defaultDueDate(isoDate(today), calendar, defaultDays) : isoDate(new Date(today.getTime() + defaultDays * DAY_MS));
+  }
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw.trim());
   const parsed = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
   if (!m || !parsed || isoDate(parsed) !== raw.trim()) {
@@ -26,4 +32,20 @@ export function checkDueDate(raw: string | undefined, today: Date, defaultDays: 
   if (isoDate(parsed) <= isoDate(today)) throw new AcknowledgementError('BAD_DUE_DATE', 'The due date must be after today.');
   if (parsed.getTime() > addYears(today, 1).getTime()) throw new AcknowledgementError('BAD_DUE_DATE', 'The due date must be within a year.');
   return isoDate(parsed);
+}
+
+/**
+ * What the owner is told about a due date staff will not be in school for ("25 December 2026 is Christmas Day (a bank
+ * holiday), in the Christmas break: staff may not see the card until they are back. 18 December or 4 January?"), and
+ * when the bank holiday list ends before the date; undefined for a school day the list covers.
+ */
+export function dueDateWarning(date: string, today: Date, calendar: SchoolCalendar, say: (iso: string) => string): string | undefined {
+  const year = Number(date.slice(0, 4));
+  const stale = year > calendar.bankHolidaysKnownUntil
+    ? ` The bank holiday list ends in ${calendar.bankHolidaysKnownUntil}: ask IT to update it (ACK_BANK_HOLIDAYS_FILE).` : '';
+  const why = calendar.closedBecause(date);
+  if (!why) return stale ? stale.trim() : undefined;
+  const { before, after } = nearestSchoolDays(date, calendar, isoDate(today));
+  const instead = before ? `${say(before)} or ${say(after)}` : say(after);
+  return `${say(date)} is ${why}: staff may not be in school to see the card. Perhaps ${instead}?${stale}`;
 }

@@ -1,4 +1,5 @@
 import { Campaign } from './acknowledgementTypes';
+import { SchoolCalendar } from './schoolCalendar';
 
 /** The rules a school sets for its campaigns (parsed from configuration by the composition root). */
 export interface CampaignRules {
@@ -10,12 +11,14 @@ export interface CampaignRules {
   repeatYearly: boolean;
   /** Key of the HMAC that seals each exported row; without it rows carry a plain sha256. */
   exportSecret?: string;
+  /** Weekends, bank holidays and school holidays: the default due date is moved off them, a chosen one warned about. */
+  calendar?: SchoolCalendar;
 }
 
-/** Sensible defaults: weekly reminders at most, a month to acknowledge, yearly repeat. */
+/** Sensible defaults: weekly reminders at most, four weeks to acknowledge, yearly repeat. */
 export const DEFAULT_CAMPAIGN_RULES: CampaignRules = {
   reminderIntervalMs: 7 * 24 * 3600 * 1000,
-  defaultDueDays: 30,
+  defaultDueDays: 28,
   repeatYearly: true,
 };
 

@@ -9,7 +9,7 @@ import {
 import { describeAudience, isInAudience, listAudience, STAFF_PAGE } from './campaignAudience';
 import { CampaignMessenger, CampaignRules, PolicyOwners } from './campaignPorts';
 import { RegisteredVersion } from './policyVersions';
-import { addYears, checkDueDate, DAY_MS, isoDate } from './campaignDates';
+import { addYears, checkDueDate, DAY_MS, dueDateWarning, isoDate } from './campaignDates';
 import { CampaignStatus, summariseTallies } from './campaignProgress';
 import { OwnerCardRef, OwnerJob, OwnerJobQueue } from './ownerJobs';
 import { forEachLimited, yieldToEventLoop } from './eventLoop';
@@ -34,6 +34,8 @@ export interface CampaignServiceDeps {
    * line, most tests) the same work runs inside the call.
    */
   jobs?: OwnerJobQueue;
+  /** How a date reads in a warning ("18 December 2026"); ISO by default. */
+  sayDate?: (isoDate: string) => string;
 }
 
 /** What starting a campaign would do, shown to the owner before anything is sent. */
@@ -41,6 +43,8 @@ export interface CampaignPreview {
   version: PolicyVersion;
   audience: CampaignAudience;
   dueDate: string;
+  /** Set when staff will not be in school on the due date (a weekend, bank holiday or break), with days to pick instead. */
+  dueWarning?: string;
   /** Active staff in the audience. */
   members: number;
   /** Of those, people who already have a chat with the bot: the card reaches them now. */
@@ -129,7 +133,7 @@ export function createCampaignService(deps: CampaignServiceDeps) {
     const policyId = input.policyId ?? deps.primaryPolicyId;
     const version = await store.getLatestPolicyVersion(policyId);
     if (!version) throw new AcknowledgementError('UNKNOWN_POLICY', `The policy "${policyId}" has not been loaded yet.`);
-    const dueDate = checkDueDate(input.dueDate, now(), rules.defaultDueDays);
+    const dueDate = checkDueDate(input.dueDate, now(), rules.defaultDueDays, rules.calendar);
     const members = await audienceOf(input.audience);
     if (members.length === 0) {
       const known = [...new Set((await store.listStaff()).map((m) => (input.audience.kind === 'school' ? m.school : m.department)).filter(Boolean))];
@@ -230,8 +234,9 @@ export function createCampaignService(deps: CampaignServiceDeps) {
       });
       const acked = new Set((await store.listAcknowledgements(version.policyId, version.versionHash)).map((a) => a.userId));
       const without = members.length - withChat.size;
+      const dueWarning = rules.calendar ? dueDateWarning(dueDate, now(), rules.calendar, deps.sayDate ?? ((d) => d)) : undefined;
       return {
-        version, audience: input.audience, dueDate, members: members.length, withChat: withChat.size,
+        version, audience: input.audience, dueDate, ...(dueWarning ? { dueWarning } : {}), members: members.length, withChat: withChat.size,
         installable: deps.canInstall ? without : 0, unreachable: deps.canInstall ? 0 : without,
         alreadyAcknowledged: members.filter((m) => acked.has(m.userId)).length, canInstall: deps.canInstall === true,
       };

@@ -12,6 +12,8 @@ import { createOwnerJobRunner, OwnerJobKind, OwnerJobRunner, OwnerJobStore } fro
 import { createCampaignJobHandlers } from '../domain/campaignJobs';
 import { ActivityUpdater } from '../sending/sendingPorts';
 import { createOwnerJobReporter } from './ownerJobReporter';
+import { SchoolCalendar } from '../domain/schoolCalendar';
+import { formatDate } from './cards/acknowledgementCard';
 
 /** What the composition root hands over to build the whole acknowledgement module. */
 export interface AcknowledgementModuleDeps {
@@ -40,6 +42,8 @@ export interface AcknowledgementModuleDeps {
    */
   jobs?: { store: OwnerJobStore; workerId: string; updater?: ActivityUpdater; sliceMs?: number; reportEveryMs?: number };
   now?: () => Date;
+  /** Weekends, bank holidays and school holidays for due dates (compose builds it from the settings). */
+  calendar?: SchoolCalendar;
   /** How long a click may rely on the active campaign and current version it read before (default 10 s). */
   currentVersionTtlMs?: number;
 }
@@ -69,6 +73,7 @@ export function createAcknowledgementModule(deps: AcknowledgementModuleDeps): Ac
     defaultDueDays: deps.settings.defaultDueDays,
     repeatYearly: deps.settings.repeatYearly,
     ...(deps.settings.exportSecret ? { exportSecret: deps.settings.exportSecret } : {}),
+    ...(deps.calendar ? { calendar: deps.calendar } : {}),
   };
   const jobs = deps.jobs ? createOwnerJobRunner({
     jobs: deps.jobs.store, clock, workerId: deps.jobs.workerId, logger: deps.logger,
@@ -83,6 +88,7 @@ export function createAcknowledgementModule(deps: AcknowledgementModuleDeps): Ac
     ...(deps.messenger ? { messenger: deps.messenger } : {}),
     canInstall: deps.canInstall === true,
     ...(jobs ? { jobs } : {}),
+    sayDate: formatDate,
   });
   // The commands that start or close campaigns forget what clicks keep, whether they succeed or fail part way.
   const thenForget = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
