@@ -34,6 +34,7 @@ export function campaignEntity(c: Campaign): { partitionKey: string; rowKey: str
     partitionKey: 'campaign', rowKey: key(c.id), policyId: c.policyId, versionHash: c.versionHash,
     audience: JSON.stringify(c.audience), dueDate: c.dueDate, startedAt: c.startedAt, startedBy: c.startedBy,
     round: c.round, seriesId: c.seriesId, status: c.status, nextRoundAt: c.nextRoundAt ?? '', closedAt: c.closedAt ?? '',
+    keyPoints: c.keyPoints ? JSON.stringify(c.keyPoints) : '',
     // Its deliveries' counts are kept as they are written (azureTableDeliveryTallies.ts), from the first one on.
     tallied: true,
   };
@@ -68,6 +69,7 @@ export function toCampaign(e: Entity): Campaign {
     status: e.status as Campaign['status'],
     ...(opt(e.nextRoundAt) ? { nextRoundAt: String(e.nextRoundAt) } : {}),
     ...(opt(e.closedAt) ? { closedAt: String(e.closedAt) } : {}),
+    ...(opt(e.keyPoints) ? { keyPoints: JSON.parse(String(e.keyPoints)) as string[] } : {}),
   };
 }
 
@@ -89,6 +91,7 @@ export function toAcknowledgement(e: Entity): Acknowledgement {
     ...(opt(e.school) ? { school: String(e.school) } : {}),
     ...(opt(e.campaignId) ? { campaignId: String(e.campaignId) } : {}),
     acknowledgedAt: String(e.acknowledgedAt), channel: e.channel as Acknowledgement['channel'],
+    ...(opt(e.readAt) ? { readAt: String(e.readAt) } : {}),
   };
 }
 

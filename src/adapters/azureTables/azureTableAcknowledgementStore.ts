@@ -2,9 +2,10 @@ import { TableClient, odata } from '@azure/data-tables';
 import { randomUUID } from 'node:crypto';
 import {
   AcknowledgementStore, AppendAcknowledgementResult, ClaimRequest, DeliveryCounts, DeliveryOutcome, DeliveryTally, ExportRecord, StoreError, Recipient,
+  PeoplePage, PeopleQuery,
 } from '../../features/acknowledgement/domain/acknowledgementStore';
 import {
-  Acknowledgement, AuditEntry, Campaign, Delivery, PolicyVersion, StaffMember, StoredConversationReference,
+  Acknowledgement, AuditEntry, Campaign, Delivery, PolicyRead, PolicyVersion, StaffMember, StoredConversationReference,
 } from '../../features/acknowledgement/domain/acknowledgementTypes';
 import {
   key, opt, ackPartition, campaignEntity, toPolicyVersion, toStaff, toCampaign, toAcknowledgement, auditEntity, toAuditEntry,
@@ -13,6 +14,7 @@ import { AzureTableStoreOptions, openTables, statusOf, TableAccess, TableName } 
 import { AzureTableDeliveries } from './azureTableDeliveries';
 import { GroupInsert } from './azureTableGroupInsert';
 import { listStaffPage } from './azureTablePagedReads';
+import { createAzureTablePeople } from './azureTableAcknowledgementPeople';
 
 export type { AzureTableStoreOptions, RequestCounter } from './azureTableAccess';
 export { createRequestCounter } from './azureTableAccess';
@@ -29,6 +31,7 @@ export async function createAzureTableAcknowledgementStore(options: AzureTableSt
 class AzureTableAcknowledgementStore extends TableAccess implements AcknowledgementStore {
   private readonly deliveries: AzureTableDeliveries;
   private readonly ackInserts: GroupInsert;
+  private readonly people: ReturnType<typeof createAzureTablePeople>;
   private active: { at: number; list: Campaign[] } | undefined;
   /** Campaigns whose first seconds' acknowledgements are settled (a flag on their row that is never taken away). */
   private readonly settledIds = new Set<string>();
@@ -37,7 +40,12 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
     super(t);
     this.deliveries = new AzureTableDeliveries(t, this);
     this.ackInserts = new GroupInsert(t.Acks);
+    this.people = createAzureTablePeople(t);
   }
+
+  listCampaignPeople(campaignId: string, query: PeopleQuery): Promise<PeoplePage> { return this.people.listCampaignPeople(campaignId, query); }
+  recordPolicyRead(read: { policyId: string; versionHash: string; userId: string; at: string; document?: boolean }): Promise<void> { return this.people.recordPolicyRead(read); }
+  getPolicyRead(policyId: string, versionHash: string, userId: string): Promise<PolicyRead | undefined> { return this.people.getPolicyRead(policyId, versionHash, userId); }
 
   async savePolicyVersion(v: PolicyVersion): Promise<void> {
     try {
@@ -192,7 +200,7 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
     const inserted = await this.ackInserts.insert({
       partitionKey: pk, rowKey: rk, policyId: a.policyId, versionHash: a.versionHash, userId: a.userId,
       upn: a.userPrincipalName, displayName: a.displayName, department: a.department ?? '', school: a.school ?? '',
-      campaignId: a.campaignId ?? '', acknowledgedAt: a.acknowledgedAt, channel: a.channel,
+      campaignId: a.campaignId ?? '', acknowledgedAt: a.acknowledgedAt, channel: a.channel, readAt: a.readAt ?? '',
     });
     if (inserted === 'created') {
       await this.markDeliveries(a);

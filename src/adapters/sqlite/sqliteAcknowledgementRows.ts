@@ -37,6 +37,7 @@ export function toCampaign(r: Row): Campaign {
     seriesId: String(r.series_id), status: r.status as Campaign['status'],
     ...(r.next_round_at != null ? { nextRoundAt: String(r.next_round_at) } : {}),
     ...(r.closed_at != null ? { closedAt: String(r.closed_at) } : {}),
+    ...(r.key_points != null ? { keyPoints: JSON.parse(String(r.key_points)) as string[] } : {}),
   };
 }
 
@@ -62,5 +63,6 @@ export function toAcknowledgement(r: Row): Acknowledgement {
     ...(r.school != null ? { school: String(r.school) } : {}),
     ...(r.campaign_id ? { campaignId: String(r.campaign_id) } : {}),
     acknowledgedAt: String(r.acknowledged_at), channel: r.channel as Acknowledgement['channel'],
+    ...(r.read_at != null ? { readAt: String(r.read_at) } : {}),
   };
 }

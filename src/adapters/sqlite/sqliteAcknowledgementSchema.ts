@@ -132,4 +132,18 @@ export const ACKNOWLEDGEMENT_MIGRATIONS: readonly Migration[] = [
     CREATE INDEX ack_staff_by_name ON ack_staff (display_name COLLATE NOCASE, user_id);
     `,
   },
+  {
+    // Issue 43: the key points an owner chose for a campaign, what each person read of a version (the reader in Teams
+    // and the document as published), and when they had read it, on the acknowledgement itself.
+    version: 6,
+    sql: `
+    ALTER TABLE ack_campaigns ADD COLUMN key_points TEXT;
+    ALTER TABLE ack_acknowledgements ADD COLUMN read_at TEXT;
+    CREATE TABLE ack_policy_reads (
+      policy_id TEXT NOT NULL, version_hash TEXT NOT NULL, user_id TEXT NOT NULL, first_read_at TEXT NOT NULL,
+      last_read_at TEXT NOT NULL, pages INTEGER NOT NULL DEFAULT 0, document_at TEXT,
+      PRIMARY KEY (policy_id, version_hash, user_id));
+    CREATE INDEX ack_deliveries_people ON ack_deliveries (campaign_id, department, user_id);
+    `,
+  },
 ];

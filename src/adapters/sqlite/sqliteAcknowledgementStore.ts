@@ -1,11 +1,12 @@
 import {
   AcknowledgementStore, AppendAcknowledgementResult, ClaimRequest, DeliveryCounts, DeliveryOutcome, DeliveryTally, ExportRecord, StoreError,
-  emptyDeliveryCounts, Recipient,
+  emptyDeliveryCounts, PeoplePage, PeopleQuery, Recipient,
 } from '../../features/acknowledgement/domain/acknowledgementStore';
 import {
-  Acknowledgement, AuditEntry, Campaign, Delivery, DeliveryState, PolicyVersion, StaffMember,
+  Acknowledgement, AuditEntry, Campaign, Delivery, DeliveryState, PolicyRead, PolicyVersion, StaffMember,
   StoredConversationReference, UNREACHED_DELIVERY_STATES,
 } from '../../features/acknowledgement/domain/acknowledgementTypes';
+import * as people from './sqliteAcknowledgementPeople';
 import type { Statement } from 'better-sqlite3';
 import { SqliteDatabase, migrate, openSqliteDatabase } from './sqliteDatabase';
 import { ACKNOWLEDGEMENT_MIGRATIONS } from './sqliteAcknowledgementSchema';
@@ -49,7 +50,7 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
     const p = (sql: string) => db.prepare(sql) as Statement<unknown[]>;
     this.stmt = {
       insertAck: p(`INSERT INTO ack_acknowledgements (policy_id, version_hash, user_id, upn, display_name, department,
-        school, campaign_id, acknowledged_at, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+        school, campaign_id, acknowledged_at, channel, read_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       getAck: p(`SELECT * FROM ack_acknowledgements WHERE policy_id = ? AND version_hash = ? AND user_id = ?
         ORDER BY acknowledged_at DESC, seq DESC LIMIT 1`),
       getAckIn: p(`SELECT * FROM ack_acknowledgements WHERE policy_id = ? AND version_hash = ? AND user_id = ?
@@ -193,9 +194,9 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
   async createCampaign(c: Campaign): Promise<void> {
     try {
       this.q(`INSERT INTO ack_campaigns (id, policy_id, version_hash, audience, due_date, started_at,
-        started_by, round, series_id, status, next_round_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        started_by, round, series_id, status, next_round_at, closed_at, key_points) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
         .run(c.id, c.policyId, c.versionHash, JSON.stringify(c.audience), c.dueDate, c.startedAt, c.startedBy,
-          c.round, c.seriesId, c.status, c.nextRoundAt ?? null, c.closedAt ?? null);
+          c.round, c.seriesId, c.status, c.nextRoundAt ?? null, c.closedAt ?? null, c.keyPoints ? JSON.stringify(c.keyPoints) : null);
     } catch (err) {
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
         throw new StoreError('STORE_CONFLICT', `campaign ${c.id} already exists`);
@@ -338,7 +339,7 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
     const existing = this.stmt.getAckIn.get(a.policyId, a.versionHash, a.userId, a.campaignId ?? '') as Row | undefined;
     if (existing) return { recorded: false, acknowledgement: toAcknowledgement(existing) };
     this.stmt.insertAck.run(a.policyId, a.versionHash, a.userId, a.userPrincipalName, a.displayName,
-      a.department ?? null, a.school ?? null, a.campaignId ?? '', a.acknowledgedAt, a.channel);
+      a.department ?? null, a.school ?? null, a.campaignId ?? '', a.acknowledgedAt, a.channel, a.readAt ?? null);
     return { recorded: true, acknowledgement: { ...a } };
   }
 
@@ -350,6 +351,14 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
   async listAcknowledgements(policyId: string, versionHash: string): Promise<Acknowledgement[]> {
     return (this.q('SELECT * FROM ack_acknowledgements WHERE policy_id = ? AND version_hash = ? ORDER BY acknowledged_at, seq')
       .all(policyId, versionHash) as Row[]).map(toAcknowledgement);
+  }
+
+  async listCampaignPeople(campaignId: string, query: PeopleQuery): Promise<PeoplePage> { return people.listCampaignPeople((sql) => this.q(sql), campaignId, query); }
+  async recordPolicyRead(read: { policyId: string; versionHash: string; userId: string; at: string; document?: boolean }): Promise<void> {
+    people.recordPolicyRead((sql) => this.q(sql), read);
+  }
+  async getPolicyRead(policyId: string, versionHash: string, userId: string): Promise<PolicyRead | undefined> {
+    return people.getPolicyRead((sql) => this.q(sql), policyId, versionHash, userId);
   }
 
   async appendAudit(e: AuditEntry): Promise<void> {

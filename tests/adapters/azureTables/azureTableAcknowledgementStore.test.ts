@@ -6,6 +6,7 @@ import { Acknowledgement, Campaign, StaffMember } from '../../../src/features/ac
 import { tallyRecords } from '../../../src/features/acknowledgement/domain/campaignProgress';
 import { AzuriteTables, startAzuriteTables } from '../../support/azuriteServer';
 import { describeAcknowledgementStoreContract } from '../../support/contracts/acknowledgementStoreContract';
+import { describeAcknowledgementPeopleContract } from '../../support/contracts/acknowledgementPeopleContract';
 
 let azurite: AzuriteTables;
 beforeAll(async () => { azurite = await startAzuriteTables(); });
@@ -13,6 +14,10 @@ afterAll(async () => { await azurite?.stop(); });
 
 // Each test gets its own tables through a fresh prefix, so tests never see each other's rows.
 describeAcknowledgementStoreContract('Azure Table (Azurite)', async () => createAzureTableAcknowledgementStore({
+  connectionString: azurite.connectionString, allowInsecureConnection: true,
+  tablePrefix: `t${randomUUID().replace(/-/g, '').slice(0, 12)}`,
+}));
+describeAcknowledgementPeopleContract('Azure Table (Azurite)', async () => createAzureTableAcknowledgementStore({
   connectionString: azurite.connectionString, allowInsecureConnection: true,
   tablePrefix: `t${randomUUID().replace(/-/g, '').slice(0, 12)}`,
 }));

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createSqliteAcknowledgementStore } from '../../../src/adapters/sqlite/sqliteAcknowledgementStore';
 import { openSqliteDatabase } from '../../../src/adapters/sqlite/sqliteDatabase';
 import { describeAcknowledgementStoreContract } from '../../support/contracts/acknowledgementStoreContract';
+import { describeAcknowledgementPeopleContract } from '../../support/contracts/acknowledgementPeopleContract';
 
 let dir: string;
 let n = 0;
@@ -11,6 +12,7 @@ beforeAll(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ack-sqlite-')); }
 afterAll(() => { fs.rmSync(dir, { recursive: true, force: true }); });
 
 describeAcknowledgementStoreContract('SQLite', async () => createSqliteAcknowledgementStore(path.join(dir, `c${n++}.sqlite`)));
+describeAcknowledgementPeopleContract('SQLite', async () => createSqliteAcknowledgementStore(path.join(dir, `c${n++}.sqlite`)));
 
 describe('SQLite acknowledgement store', () => {
   it('when the database is reopened, then everything written is still there', async () => {

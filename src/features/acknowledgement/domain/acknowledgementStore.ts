@@ -1,7 +1,43 @@
 import {
-  Acknowledgement, AuditEntry, Campaign, Delivery, DeliveryState, PolicyVersion, StaffMember,
+  Acknowledgement, AuditEntry, Campaign, Delivery, DeliveryState, PolicyRead, PolicyVersion, StaffMember,
   StoredConversationReference,
 } from './acknowledgementTypes';
+
+/** Which people of a campaign an owner lists: not yet acknowledged, not reached (and why), or excused. */
+export type PeopleList = 'outstanding' | 'unreached' | 'excused';
+
+/** One page of people an owner asked for: a list, optionally one department and a part of a name. */
+export interface PeopleQuery {
+  list: PeopleList;
+  /** Exactly this department (as recorded when they were added); '' for people with none recorded. */
+  department?: string;
+  /** Part of their name or email address, any case. */
+  name?: string;
+  offset: number;
+  limit: number;
+}
+
+/** A person as an owner's list shows them. */
+export interface CampaignPerson {
+  userId: string;
+  displayName: string;
+  userPrincipalName?: string;
+  department?: string;
+  state: DeliveryState;
+  /** Why the card did not reach them (a code), for the unreached. */
+  reason?: string;
+  openedAt?: string;
+  excusedAt?: string;
+  excusedBy?: string;
+}
+
+/** A page of people, with how many match in all and how many each department has in the whole list. */
+export interface PeoplePage {
+  total: number;
+  people: CampaignPerson[];
+  /** The list's departments with their counts, whatever the filters ('' for none recorded), largest first. */
+  departments: { name: string; count: number }[];
+}
 
 /** A campaign's recipient as `addDeliveries` takes them: an id, or the staff member already in hand. */
 export type Recipient = string | StaffMember;
@@ -188,6 +224,17 @@ export interface AcknowledgementStore {
   getAcknowledgement(policyId: string, versionHash: string, userId: string): Promise<Acknowledgement | undefined>;
   /** Every acknowledgement of one version, oldest first. */
   listAcknowledgements(policyId: string, versionHash: string): Promise<Acknowledgement[]>;
+
+  /**
+   * People of a campaign, by department then name: those outstanding (not acknowledged, not excused, whether or not the
+   * card reached them), those the card did not reach (blocked, install failed, failed) or those excused.
+   */
+  listCampaignPeople(campaignId: string, query: PeopleQuery): Promise<PeoplePage>;
+
+  /** Records that a person opened a version's text (a page of the reader) or, with `document`, its file; first time kept. */
+  recordPolicyRead(read: { policyId: string; versionHash: string; userId: string; at: string; document?: boolean }): Promise<void>;
+  /** How a person has read a version, if they opened it. */
+  getPolicyRead(policyId: string, versionHash: string, userId: string): Promise<PolicyRead | undefined>;
 
   /** Appends a line to the audit trail. */
   appendAudit(entry: AuditEntry): Promise<void>;

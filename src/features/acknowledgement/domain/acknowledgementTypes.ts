@@ -73,6 +73,8 @@ export interface Campaign {
   /** When the next yearly round starts on its own (ISO); absent when the series does not repeat. */
   nextRoundAt?: string;
   closedAt?: string;
+  /** The key points the owner chose for this campaign's card (edited in the preview); absent: the version's own. */
+  keyPoints?: string[];
 }
 
 /** Where one recipient's delivery stands. `claimed` means a sender holds it (in flight) until leaseUntil. */
@@ -125,6 +127,21 @@ export interface Acknowledgement {
   campaignId?: string;
   acknowledgedAt: string;
   channel: AcknowledgementChannel;
+  /** When the person first opened this version's text in Teams (the reader) or its document, if they did before acknowledging. */
+  readAt?: string;
+}
+
+/** A person's reading of one version of a policy: when they first and last opened it, and whether they opened the document. */
+export interface PolicyRead {
+  policyId: string;
+  versionHash: string;
+  userId: string;
+  firstReadAt: string;
+  lastReadAt: string;
+  /** Pages of the reader they turned to (each view counts). */
+  pages: number;
+  /** When they first opened the document as published (the Word or PDF file). */
+  documentAt?: string;
 }
 
 /** One line of the audit trail (ids and codes only: no free text from users). */

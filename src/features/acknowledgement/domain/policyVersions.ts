@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { PolicyDocument } from '../../policy';
 import { AcknowledgementStore } from './acknowledgementStore';
 import { PolicyVersion } from './acknowledgementTypes';
-import { trimEndMatching } from '../../../shared/linearTrim';
+import { proposeKeyPoints } from './keyPoints';
 
 const MONTHS = /\b(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b/g;
 
@@ -22,61 +22,9 @@ export function wordingHash(doc: PolicyDocument): string {
   return createHash('sha256').update(words).digest('hex');
 }
 
-const MODAL = /\b(must not|must never|should not|should never|do not|never|not permitted|are not allowed|must|will not|should|always|only)\b/i;
-const WEIGHTS: [RegExp, number][] = [
-  [/\b(must not|must never|never|do not|not permitted|are not allowed|will not)\b/i, 3],
-  [/\bmust\b/i, 2],
-  [/\b(should not|should never)\b/i, 2],
-  [/\b(should|always|only)\b/i, 1],
-];
-/** "(i) ", "a) ", "3. " before a sentence. */
-const LIST_MARKER = /^\(?(?:[ivx]{1,4}|[a-z]|\d{1,2})[.)]\s+/i;
-/** Sentences about the document or its background rather than a rule for staff. */
-const BACKGROUND = /^(this policy|the policy|this document|the purpose|difficulties|personal communications which)\b|\b(scope of this policy|read alongside)\b/i;
-const MIN_POINT = 35;
-const MAX_POINT = 170;
-
-/** The clearest rules of a policy for the card: short "must"/"never" sentences, one per top-level section. */
+/** The clearest rules of a policy for the card, as keyPoints.ts proposes them (the owner may change them per campaign). */
 export function drawKeyPoints(doc: PolicyDocument, max = 5): string[] {
-  const topOf = new Map<number, number>();
-  for (const s of doc.sections) topOf.set(s.ordinal, s.parent === null ? s.ordinal : topOf.get(s.parent) ?? s.ordinal);
-  const candidates: { text: string; score: number; top: number; order: number }[] = [];
-  let order = 0;
-  for (const section of doc.sections) {
-    for (const raw of splitSentences(section.text)) {
-      order += 1;
-      const text = raw.replace(/^-\s+/, '').replace(LIST_MARKER, '').replace(/\s+/g, ' ').trim();
-      if (text.length < MIN_POINT || text.length > MAX_POINT || !MODAL.test(text)) continue;
-      // Placeholders and cross-references make poor key points.
-      if (/\[[^\][]*\]|\bsee (section|appendix|paragraph)\b|\.\.\.|…/i.test(text)) continue;
-      if (!/^[A-Z"'(]/.test(text) || BACKGROUND.test(text)) continue;
-      const score = WEIGHTS.reduce((sum, [re, w]) => sum + (re.test(text) ? w : 0), 0);
-      candidates.push({ text: finishSentence(text), score, top: topOf.get(section.ordinal) ?? section.ordinal, order });
-    }
-  }
-  const best = new Map<number, (typeof candidates)[number]>();
-  for (const c of candidates) {
-    const held = best.get(c.top);
-    if (!held || c.score > held.score) best.set(c.top, c);
-  }
-  const picked = [...best.values()].sort((a, b) => b.score - a.score || a.order - b.order).slice(0, max);
-  const seen = new Set<string>();
-  return picked
-    .sort((a, b) => a.order - b.order)
-    .map((c) => c.text)
-    .filter((t) => (seen.has(t.toLowerCase()) ? false : (seen.add(t.toLowerCase()), true)));
-}
-
-function splitSentences(text: string): string[] {
-  return text
-    .split(/\n+/)
-    .flatMap((para) => para.split(/(?<=[.!?])\s+(?=[A-Z"'(])/))
-    .filter((s) => s.trim().length > 0);
-}
-
-function finishSentence(text: string): string {
-  const trimmed = trimEndMatching(text, /[;:,\s]/);
-  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+  return proposeKeyPoints(doc, max).proposed;
 }
 
 /** Options of registering a policy version. */

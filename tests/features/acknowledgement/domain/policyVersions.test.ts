@@ -20,11 +20,13 @@ const SECTIONS = [
 ];
 
 describe('policy versions', () => {
-  it('when key points are drawn, then they are short rules, one per top-level section, in document order', () => {
+  it('when key points are drawn, then the rules staff most need come first (befriending, posting, reporting), in document order, the policy\'s statements about itself left out', () => {
     const points = drawKeyPoints(doc('h', SECTIONS));
     expect(points).toEqual([
       'Staff must not accept pupils as friends on personal social media accounts.',
       'Personal use during working hours is not permitted.',
+      'Do not post images of pupils on personal accounts.',
+      'Any concern about a child must be reported to the DSL immediately.',
       'Staff should never respond to abusive posts about themselves or colleagues online.',
     ]);
   });
