@@ -80,7 +80,7 @@ function post(agent: http.Agent, url: string, body: string): Promise<string | un
 export async function measureClicks(input: ClickBenchInput): Promise<Record<string, unknown>[]> {
   const { value: settings } = parseAcknowledgementSettings({}, 'local');
   const mod = createAcknowledgementModule({
-    store: input.store, settings, owners: ['owner'], primaryPolicyId: input.policyId, channel: 'teams', policySections: () => [],
+    store: input.store, settings, owners: ['owner'], primaryPolicyId: input.policyId, channel: 'teams',
     logger: { info: () => undefined, warn: () => undefined },
   });
   const host = await startBotHost(() => [mod.feature]);

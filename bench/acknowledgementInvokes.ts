@@ -70,7 +70,7 @@ async function main(): Promise<void> {
 
   const { value: settings } = parseAcknowledgementSettings({}, 'local');
   const mod = createAcknowledgementModule({
-    store, settings, owners: ['owner'], primaryPolicyId: 'social-media', channel: 'teams', policySections: () => [],
+    store, settings, owners: ['owner'], primaryPolicyId: 'social-media', channel: 'teams',
     logger: { info: () => undefined, warn: () => undefined },
   });
   const { campaign } = await mod.campaigns.startCampaign({ actorId: 'owner', audience: { kind: 'all' } });

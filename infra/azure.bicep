@@ -129,8 +129,14 @@ param ackManagerDigest string = 'false'
 @description('Nobody is reminded more often than this many days (ACK_REMINDER_INTERVAL_DAYS).')
 param ackReminderIntervalDays string = '7'
 
-@description('Days from start to due date when the owner gives none (ACK_DEFAULT_DUE_DAYS).')
-param ackDefaultDueDays string = '30'
+@description('Days from start to due date when the owner gives none (ACK_DEFAULT_DUE_DAYS); moved to a school day.')
+param ackDefaultDueDays string = '28'
+
+@description('The school holidays due dates avoid (ACK_SCHOOL_HOLIDAYS): "2026-12-19..2027-01-03 Christmas holidays; 2027-01-04 INSET day"; empty = the usual Christmas and Easter breaks.')
+param ackSchoolHolidays string = ''
+
+@description('A newer copy of GOV.UK bank-holidays.json on the app\'s file system (ACK_BANK_HOLIDAYS_FILE, e.g. /home/data/bank-holidays.json); empty = the copy shipped with the app.')
+param ackBankHolidaysFile string = ''
 
 @description('Minutes between staff directory syncs after the one at start (STAFF_SYNC_MINUTES); Graph reads only the changes.')
 param staffSyncMinutes string = '60'
@@ -427,6 +433,8 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'ACK_MANAGER_DIGEST', value: ackManagerDigest }
         { name: 'ACK_REMINDER_INTERVAL_DAYS', value: ackReminderIntervalDays }
         { name: 'ACK_DEFAULT_DUE_DAYS', value: ackDefaultDueDays }
+        { name: 'ACK_SCHOOL_HOLIDAYS', value: ackSchoolHolidays }
+        { name: 'ACK_BANK_HOLIDAYS_FILE', value: ackBankHolidaysFile }
         { name: 'ACK_SCHEDULE_MINUTES', value: ackScheduleMinutes }
         { name: 'STAFF_SYNC_MINUTES', value: staffSyncMinutes }
         { name: 'ACK_EXPORT_SECRET', value: '${keyVaultRefPrefix}${ackExportSecretSecret.name})' }

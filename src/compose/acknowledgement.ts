@@ -5,11 +5,13 @@ import { createAcknowledgementActivityRenderer, createCampaignMessenger, createD
 import { AcknowledgementFeature } from '../features/acknowledgement/teams/acknowledgementFeature';
 import { createAcknowledgementModule } from '../features/acknowledgement/teams/acknowledgementModule';
 import { AppConfig } from '../config';
-import { FileOffers } from '../teams/fileLinks';
+import { FileLinks, FileOffers } from '../teams/fileLinks';
+import path from 'node:path';
+import { PublishedPolicyStore } from '../features/policy/publishing/publishedPolicies';
+import { PolicyTexts } from '../features/acknowledgement/domain/campaignPorts';
 import { createDeliveryModule } from './acknowledgementSending';
 import { startStaffSyncSchedule } from '../features/acknowledgement/sending/staffSyncSchedule';
 import { AppLogger } from '../shared/logger';
-import { formatSectionLabel } from '../features/policy/policyDocument';
 import { PolicyLibrary } from '../features/policy/policyLibrary';
 import { OwnerJobStore } from '../features/acknowledgement/domain/ownerJobs';
 import { createSchoolCalendar, parseBankHolidays, SchoolCalendar } from '../features/acknowledgement/domain/schoolCalendar';
@@ -56,7 +58,8 @@ export interface AcknowledgementWiring {
  * starts a fresh round).
  */
 export function composeAcknowledgement(
-  config: AppConfig, store: AcknowledgementStore, library: PolicyLibrary, logger: AppLogger, files?: FileOffers, jobStore?: OwnerJobStore,
+  config: AppConfig, store: AcknowledgementStore, library: PolicyLibrary, logger: AppLogger, files?: FileOffers & Partial<Pick<FileLinks, 'offerKept' | 'listenDownloads'>>,
+  jobStore?: OwnerJobStore, documents: { published?: PublishedPolicyStore; configuredHashes?: ReadonlyMap<string, string> } = {},
 ): AcknowledgementWiring {
   const settings = config.acknowledgement;
   const delivery = createDeliveryModule({
@@ -70,10 +73,19 @@ export function composeAcknowledgement(
   const ack = createAcknowledgementModule({
     store, settings, calendar, owners: config.policyOwners, primaryPolicyId: library.primary.id,
     channel: config.mode === 'local' ? 'playground' : 'teams',
-    policySections: (id) => (library.documents.find((d) => d.id === id)?.sections ?? []).filter((s) => s.level === 1).map(formatSectionLabel),
+    policyTexts: createPolicyTexts(config.policyFiles, library, documents),
+    ...(files?.offerKept ? { documents: { offerKept: files.offerKept.bind(files) } } : {}),
     logger, messenger, canInstall: delivery.installer !== undefined, ...(files ? { files } : {}),
     ...(delivery.managers ? { managers: delivery.managers } : {}), digests: createDigestNotifier({ reacher: delivery.reacher }),
     ...(jobStore ? { jobs: { store: jobStore, workerId: config.delivery.workerId, updater: delivery.updater } } : {}),
+  });
+  // A download of the document as published counts as reading that version (the link's tag names the reader).
+  files?.listenDownloads?.((key, tag) => {
+    const m = /^policy:(.+):([0-9a-f]{16,128})$/.exec(key);
+    if (!m) return;
+    const [userId, campaignId] = tag.split('~');
+    store.recordPolicyRead({ policyId: m[1], versionHash: m[2], userId, at: new Date().toISOString(), document: true, ...(campaignId ? { campaignId } : {}) })
+      .catch((err: unknown) => logger.warn({ event: 'policy.readNotRecorded', code: (err as { code?: string }).code ?? 'unknown' }, 'a document download was not recorded'));
   });
   return {
     feature: ack.feature,
@@ -112,6 +124,36 @@ export function composeAcknowledgement(
         await sending.stop();
         await messenger.idle();
       };
+    },
+  };
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  '.pdf': 'application/pdf',
+};
+
+/**
+ * The live policies' text and files: the library's documents as they are now (published versions replace them), and the
+ * Word or PDF file each live version was read from: the one an owner published, else the configured file while it is
+ * the version running. Plain text and Markdown sources have no document to offer.
+ */
+export function createPolicyTexts(
+  policyFiles: readonly string[], library: PolicyLibrary, documents: { published?: PublishedPolicyStore; configuredHashes?: ReadonlyMap<string, string> },
+): PolicyTexts {
+  return {
+    document: (policyId) => library.documents.find((d) => d.id === policyId),
+    async file(policyId, versionHash) {
+      const latest = await documents.published?.latest(policyId);
+      if (latest && latest.contentHash === versionHash) {
+        const type = CONTENT_TYPES[path.extname(latest.fileName).toLowerCase()];
+        return type ? { fileName: latest.fileName, contentType: type, content: latest.content } : undefined;
+      }
+      if (documents.configuredHashes?.get(policyId) !== versionHash) return undefined;
+      const configured = policyFiles.find((f) => library.documents.some((d) => d.id === policyId && path.basename(f) === d.source)) ?? undefined;
+      const type = configured ? CONTENT_TYPES[path.extname(configured).toLowerCase()] : undefined;
+      if (!configured || !type) return undefined;
+      return { fileName: path.basename(configured), contentType: type, content: await fs.promises.readFile(configured) };
     },
   };
 }

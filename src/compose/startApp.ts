@@ -54,7 +54,9 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
   const concerns = composeConcerns({ settings: config.concerns, store: stores.concerns, adapter, botAppId: config.bot.id ?? '', logger });
   // Exports reach the owner as a short-lived link the bot serves itself (a data: URL or a 60 KB message would not do).
   const files = createFileLinks({ baseUrl: config.publicUrl, logger });
-  const acknowledgement = composeAcknowledgement(config, stores.acknowledgement, library, logger, files, stores.jobs);
+  const acknowledgement = composeAcknowledgement(config, stores.acknowledgement, library, logger, files, stores.jobs, {
+    published: stores.published, configuredHashes: loaded.configuredHashes,
+  });
   const policy = composePolicy(config, {
     loaded, questions: stores.questions, teaching: stores.teaching, published: stores.published, logger, openAITrustedCa: options.openAITrustedCa,
     acknowledgement,

@@ -18,6 +18,9 @@ export interface OfferedFile {
 /** The part of the file links a feature uses: offering a file. */
 export type FileOffers = Pick<FileLinks, 'offerWritten'>;
 
+/** The part a feature uses to hand out a file it keeps (a policy document as published) to many people. */
+export type KeptFileOffers = Pick<FileLinks, 'offerKept'>;
+
 /**
  * Files the bot hands to a person as a short-lived link it serves itself (GET /files/<id>?e=<expiry>&s=<signature>),
  * the way a chat can carry a file that Teams would refuse as a `data:` URL or a 60 KB message. The link is signed
@@ -35,8 +38,16 @@ export interface FileLinks {
   offerWritten<T extends { fileName: string }>(
     contentType: string, write: (sink: { write(chunk: string): Promise<void> }) => Promise<T>,
   ): Promise<{ offered: OfferedFile; result: T } | undefined>;
+  /**
+   * A link to a file kept for as long as the bot runs (read once, by `load`, on the first offer under `key`), signed
+   * afresh on each offer; `tag` (a short id of who it was offered to) comes back through `onDownloaded` when the link
+   * is used. Undefined when there is no public address, or `load` finds no file.
+   */
+  offerKept(key: string, load: () => Promise<{ fileName: string; contentType: string; content: Buffer } | undefined>, tag?: string): Promise<OfferedFile | undefined>;
   /** Sets the address links start with, once known (local mode: after listen). */
   setBaseUrl(url: string): void;
+  /** Tells `listener` whenever a kept file's link is used, with the key and the tag it was offered under (who read it). */
+  listenDownloads(listener: (key: string, tag: string) => void): void;
   /** The GET route; install it with the server's routes. */
   route: RouteInstaller;
   /** Deletes expired files now (also runs on each offer). */
@@ -63,7 +74,11 @@ interface Meta {
   fileName: string;
   contentType: string;
   expiresAt: number;
+  /** Kept files: the key they were offered under; they do not expire, their links do. */
+  kept?: string;
 }
+
+const TAG_PATTERN = /^[\w.@:~-]{1,200}$/;
 
 /** Creates the file links with a fresh key and folder. */
 export function createFileLinks(options: FileLinksOptions = {}): FileLinks {
@@ -77,14 +92,16 @@ export function createFileLinks(options: FileLinksOptions = {}): FileLinks {
   const sweeper = setInterval(() => links.sweep(), 60_000);
   sweeper.unref();
 
-  const sign = (id: string, expiresAt: number) => createHmac('sha256', key).update(`${id}.${expiresAt}`).digest('hex');
+  const sign = (id: string, expiresAt: number, tag = '') => createHmac('sha256', key).update(`${id}.${expiresAt}.${tag}`).digest('hex');
+  const keptIds = new Map<string, Promise<string | undefined>>();
+  const downloadListeners: ((key: string, tag: string) => void)[] = [];
   const remove = (id: string) => {
     files.delete(id);
     fs.rmSync(path.join(dir, id), { force: true });
   };
 
-  function signatureMatches(id: string, expiresAt: number, given: string): boolean {
-    const want = Buffer.from(sign(id, expiresAt), 'hex');
+  function signatureMatches(id: string, expiresAt: number, given: string, tag = ''): boolean {
+    const want = Buffer.from(sign(id, expiresAt, tag), 'hex');
     const got = /^[0-9a-f]{64}$/.test(given) ? Buffer.from(given, 'hex') : Buffer.alloc(0);
     return got.length === want.length && timingSafeEqual(got, want);
   }
@@ -133,6 +150,33 @@ export function createFileLinks(options: FileLinksOptions = {}): FileLinks {
       return { offered: { url: `${baseUrl}/files/${id}?e=${expiresAt}&s=${sign(id, expiresAt)}`, expiresAt: new Date(expiresAt).toISOString(), bytes }, result };
     },
 
+    async offerKept(fileKey, load, tag) {
+      if (!baseUrl) return undefined;
+      let pending = keptIds.get(fileKey);
+      if (!pending) {
+        pending = (async () => {
+          const file = await load();
+          if (!file) return undefined;
+          const id = randomBytes(16).toString('hex');
+          await fs.promises.writeFile(path.join(dir, id), file.content, { mode: 0o600 });
+          files.set(id, { fileName: file.fileName, contentType: file.contentType, expiresAt: Number.MAX_SAFE_INTEGER, kept: fileKey });
+          return id;
+        })();
+        keptIds.set(fileKey, pending);
+        pending.then((id) => { if (!id) keptIds.delete(fileKey); }, () => keptIds.delete(fileKey));
+      }
+      const id = await pending;
+      if (!id) return undefined;
+      const expiresAt = now() + ttlMs;
+      const t = tag && TAG_PATTERN.test(tag) ? tag : '';
+      const bytes = fs.statSync(path.join(dir, id)).size;
+      return { url: `${baseUrl}/files/${id}?e=${expiresAt}&s=${sign(id, expiresAt, t)}${t ? `&t=${encodeURIComponent(t)}` : ''}`, expiresAt: new Date(expiresAt).toISOString(), bytes };
+    },
+
+    listenDownloads(listener) {
+      downloadListeners.push(listener);
+    },
+
     setBaseUrl(url) {
       baseUrl = withoutTrailingSlashes(url);
     },
@@ -143,8 +187,9 @@ export function createFileLinks(options: FileLinksOptions = {}): FileLinks {
         const query = new URL(req.url ?? '', 'http://x').searchParams;
         const expiresAt = Number(query.get('e'));
         const meta = ID_PATTERN.test(id) ? files.get(id) : undefined;
-        const valid = meta !== undefined && Number.isSafeInteger(expiresAt) && expiresAt === meta.expiresAt
-          && signatureMatches(id, expiresAt, query.get('s') ?? '') && now() < expiresAt;
+        const tag = query.get('t') ?? '';
+        const valid = meta !== undefined && Number.isSafeInteger(expiresAt) && (meta.kept !== undefined || expiresAt === meta.expiresAt)
+          && signatureMatches(id, expiresAt, query.get('s') ?? '', meta.kept !== undefined ? tag : '') && now() < expiresAt;
         if (!valid || !meta) {
           res.send(404, { error: 'This link has expired or is not valid. Ask the bot for the file again.' });
           return;
@@ -165,6 +210,7 @@ export function createFileLinks(options: FileLinksOptions = {}): FileLinks {
           'Referrer-Policy': 'no-referrer',
         });
         options.logger?.info({ event: 'file.downloaded', id }, 'file downloaded');
+        if (meta.kept !== undefined && tag) for (const listener of downloadListeners) listener(meta.kept, tag);
         await pipeline(fs.createReadStream(file), res).catch(() => undefined); // the person closed the download
       });
     },

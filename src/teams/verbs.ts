@@ -21,6 +21,10 @@ export const Verbs = {
   campaignStatus: 'ack.campaignStatus',
   campaignRemind: 'ack.campaignRemind',
   campaignExport: 'ack.campaignExport',
+  // Acknowledgement (issue 43): reading the policy in Teams, editing a campaign's preview, the owner's lists of people
+  readPage: 'ack.readPage',
+  campaignEdit: 'ack.campaignEdit',
+  campaignPeople: 'ack.campaignPeople',
   // Concerns (issue 4)
   concernStart: 'concern.start',
   concernChooseKind: 'concern.chooseKind',

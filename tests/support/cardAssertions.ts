@@ -52,3 +52,34 @@ export function shownText(card: unknown): string {
   walk(card);
   return out.join('\n');
 }
+
+/**
+ * What Teams sends when a person presses an Action.Execute: the action's data with every input of the card merged in
+ * (its id and value as shown, or `typed` where the test types something), as Universal Actions do.
+ */
+export function pressData(card: unknown, action: { data?: unknown }, typed: Record<string, string> = {}): Record<string, unknown> {
+  const inputs: Record<string, unknown> = {};
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) return n.forEach(walk);
+    if (!n || typeof n !== 'object') return;
+    const o = n as Record<string, unknown>;
+    if (typeof o.type === 'string' && o.type.startsWith('Input.') && typeof o.id === 'string') inputs[o.id] = o.value ?? '';
+    Object.values(o).forEach(walk);
+  };
+  walk(card);
+  return { ...inputs, ...typed, ...(action.data as Record<string, unknown> ?? {}) };
+}
+
+/** Every Action.Execute in a card (actions, action sets, select actions), with its title, verb and data. */
+export function executeActions(card: unknown): { title?: string; verb: string; data: Record<string, unknown> }[] {
+  const out: { title?: string; verb: string; data: Record<string, unknown> }[] = [];
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) return n.forEach(walk);
+    if (!n || typeof n !== 'object') return;
+    const o = n as Record<string, unknown>;
+    if (o.type === 'Action.Execute' && typeof o.verb === 'string') out.push({ title: o.title as string | undefined, verb: o.verb, data: (o.data ?? {}) as Record<string, unknown> });
+    Object.values(o).forEach(walk);
+  };
+  walk(card);
+  return out;
+}

@@ -1,5 +1,5 @@
 import { TableClient, odata } from '@azure/data-tables';
-import { CampaignPerson, PeoplePage, PeopleQuery } from '../../features/acknowledgement/domain/acknowledgementStore';
+import { CampaignPerson, PeoplePage, PeopleQuery, PolicyReadEvent } from '../../features/acknowledgement/domain/acknowledgementStore';
 import { DeliveryState, PolicyRead, UNREACHED_DELIVERY_STATES } from '../../features/acknowledgement/domain/acknowledgementTypes';
 import { Entity, ackPartition, key, opt, toStaff, unkey } from './azureTableAcknowledgementEntities';
 import { statusOf } from './azureTableAccess';
@@ -55,6 +55,20 @@ export function createAzureTablePeople(tables: { Deliveries: TableClient; Staff:
 
   const readKey = (policyId: string, versionHash: string) => `read|${ackPartition(policyId, versionHash)}`;
 
+  async function markDeliveryRead(campaignId: string, userId: string, at: string): Promise<void> {
+    for (let tries = 0; tries < 3; tries++) {
+      let e: Entity;
+      try { e = (await tables.Deliveries.getEntity<Record<string, unknown>>(key(campaignId), key(userId))) as Entity; } catch (err) { if (statusOf(err) === 404) return; throw err; }
+      if (opt(e.readAt)) return;
+      try {
+        await tables.Deliveries.updateEntity({ partitionKey: e.partitionKey, rowKey: e.rowKey, readAt: at }, 'Merge', { etag: e.etag });
+        return;
+      } catch (err) {
+        if (statusOf(err) !== 412) throw err;
+      }
+    }
+  }
+
   return {
     async listCampaignPeople(campaignId: string, query: PeopleQuery): Promise<PeoplePage> {
       const all = await readList(campaignId, query.list);
@@ -70,7 +84,9 @@ export function createAzureTablePeople(tables: { Deliveries: TableClient; Staff:
       };
     },
 
-    async recordPolicyRead(r: { policyId: string; versionHash: string; userId: string; at: string; document?: boolean }): Promise<void> {
+    async recordPolicyRead(r: PolicyReadEvent): Promise<void> {
+      // The first read is also kept on the person's delivery in the campaign, where their acknowledgement reads it for free.
+      if (r.campaignId) await markDeliveryRead(r.campaignId, r.userId, r.at);
       const pk = readKey(r.policyId, r.versionHash);
       const rk = key(r.userId);
       for (let tries = 0; tries < 5; tries++) {

@@ -2,7 +2,7 @@ import { TableClient, odata } from '@azure/data-tables';
 import { randomUUID } from 'node:crypto';
 import {
   AcknowledgementStore, AppendAcknowledgementResult, ClaimRequest, DeliveryCounts, DeliveryOutcome, DeliveryTally, ExportRecord, StoreError, Recipient,
-  PeoplePage, PeopleQuery,
+  PeoplePage, PeopleQuery, PolicyReadEvent,
 } from '../../features/acknowledgement/domain/acknowledgementStore';
 import {
   Acknowledgement, AuditEntry, Campaign, Delivery, PolicyRead, PolicyVersion, StaffMember, StoredConversationReference,
@@ -44,7 +44,7 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
   }
 
   listCampaignPeople(campaignId: string, query: PeopleQuery): Promise<PeoplePage> { return this.people.listCampaignPeople(campaignId, query); }
-  recordPolicyRead(read: { policyId: string; versionHash: string; userId: string; at: string; document?: boolean }): Promise<void> { return this.people.recordPolicyRead(read); }
+  recordPolicyRead(read: PolicyReadEvent): Promise<void> { return this.people.recordPolicyRead(read); }
   getPolicyRead(policyId: string, versionHash: string, userId: string): Promise<PolicyRead | undefined> { return this.people.getPolicyRead(policyId, versionHash, userId); }
 
   async savePolicyVersion(v: PolicyVersion): Promise<void> {
@@ -183,8 +183,12 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
   }
   markOpened(campaignId: string, userId: string, at: string): Promise<boolean> { return this.deliveries.markOpened(campaignId, userId, at); }
 
-  async getRecipient(campaignId: string | undefined, userId: string): Promise<StaffMember | undefined> {
-    return (campaignId ? await this.deliveries.recipient(campaignId, userId) : undefined) ?? this.getStaff(userId);
+  async getRecipient(campaignId: string | undefined, userId: string, version?: { policyId: string; versionHash: string }): Promise<(StaffMember & { readAt?: string }) | undefined> {
+    const fromDelivery = campaignId ? await this.deliveries.recipient(campaignId, userId) : undefined;
+    if (fromDelivery) return fromDelivery;
+    // No delivery carrying the details (an acknowledgement outside a campaign): the staff record, and the read if asked.
+    const [staff, read] = await Promise.all([this.getStaff(userId), version ? this.getPolicyRead(version.policyId, version.versionHash, userId) : undefined]);
+    return staff && read ? { ...staff, readAt: read.firstReadAt } : staff;
   }
 
   /** Active campaigns, kept a few seconds: an acknowledgement marks the person in each of its version's. */

@@ -224,7 +224,7 @@ export class AzureTableDeliveries extends TableAccess {
    * The person as recorded on their delivery when they were added, keeping the row for the acknowledgement that
    * follows; undefined when they have no delivery or it predates recording them.
    */
-  async recipient(campaignId: string, userId: string): Promise<StaffMember | undefined> {
+  async recipient(campaignId: string, userId: string): Promise<(StaffMember & { readAt?: string }) | undefined> {
     const e = await this.get('Deliveries', key(campaignId), key(userId));
     if (!e || !opt(e.upn)) return undefined;
     if (this.fetched.size >= FETCHED_LIMIT) this.fetched.delete(this.fetched.keys().next().value as string);
@@ -232,7 +232,7 @@ export class AzureTableDeliveries extends TableAccess {
     return {
       userId, userPrincipalName: String(e.upn), displayName: String(e.displayName),
       ...(opt(e.department) ? { department: String(e.department) } : {}), ...(opt(e.school) ? { school: String(e.school) } : {}),
-      active: true, source: 'graph', updatedAt: String(e.updatedAt),
+      active: true, source: 'graph', updatedAt: String(e.updatedAt), ...(opt(e.readAt) ? { readAt: String(e.readAt) } : {}),
     };
   }
 

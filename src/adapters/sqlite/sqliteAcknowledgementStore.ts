@@ -1,6 +1,6 @@
 import {
   AcknowledgementStore, AppendAcknowledgementResult, ClaimRequest, DeliveryCounts, DeliveryOutcome, DeliveryTally, ExportRecord, StoreError,
-  emptyDeliveryCounts, PeoplePage, PeopleQuery, Recipient,
+  emptyDeliveryCounts, PeoplePage, PeopleQuery, PolicyReadEvent, Recipient,
 } from '../../features/acknowledgement/domain/acknowledgementStore';
 import {
   Acknowledgement, AuditEntry, Campaign, Delivery, DeliveryState, PolicyRead, PolicyVersion, StaffMember,
@@ -151,8 +151,10 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
   }
 
   /** The staff record: SQLite joins it as the acknowledgement is written, so nothing is kept on the delivery for it. */
-  getRecipient(_campaignId: string | undefined, userId: string): Promise<StaffMember | undefined> {
-    return this.getStaff(userId);
+  async getRecipient(_campaignId: string | undefined, userId: string, version?: { policyId: string; versionHash: string }): Promise<(StaffMember & { readAt?: string }) | undefined> {
+    const staff = await this.getStaff(userId);
+    const read = version ? people.getPolicyRead((sql) => this.q(sql), version.policyId, version.versionHash, userId) : undefined;
+    return staff && read ? { ...staff, readAt: read.firstReadAt } : staff;
   }
 
   async getStaffByIds(userIds: readonly string[]): Promise<StaffMember[]> {
@@ -354,7 +356,7 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
   }
 
   async listCampaignPeople(campaignId: string, query: PeopleQuery): Promise<PeoplePage> { return people.listCampaignPeople((sql) => this.q(sql), campaignId, query); }
-  async recordPolicyRead(read: { policyId: string; versionHash: string; userId: string; at: string; document?: boolean }): Promise<void> {
+  async recordPolicyRead(read: PolicyReadEvent): Promise<void> {
     people.recordPolicyRead((sql) => this.q(sql), read);
   }
   async getPolicyRead(policyId: string, versionHash: string, userId: string): Promise<PolicyRead | undefined> {

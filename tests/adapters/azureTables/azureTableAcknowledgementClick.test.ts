@@ -39,7 +39,7 @@ async function startInstance(prefix: string, clock: () => Date = () => new Date(
   });
   const { value: settings } = parseAcknowledgementSettings({}, 'local');
   const mod = createAcknowledgementModule({
-    store, settings, owners: [OWNER], primaryPolicyId: 'social-media', channel: 'teams', policySections: () => [],
+    store, settings, owners: [OWNER], primaryPolicyId: 'social-media', channel: 'teams',
     logger: { info: () => undefined, warn: () => undefined }, now: clock,
   });
   const host = await startBotHost(() => [mod.feature]);
@@ -92,11 +92,11 @@ describe('an acknowledgement click on Azure Table storage', () => {
     // The instance's first click also reads the version (kept for good) and the active campaigns (kept for seconds, by
     // the card's use case and by the store, which marks the person in each campaign of the version).
     const first = await a.click('aad-1', data);
-    expect(first.card).toContain('Acknowledged on');
+    expect(first.card).toContain('You acknowledged this on');
     expect(first.requests).toEqual({ 'GET Versions': 1, 'GET Campaigns': 2, 'GET Deliveries': 1, 'POST Acks': 1, 'POST Deliveries': 1 });
 
     const click = await a.click('aad-2', data);
-    expect(click.card).toContain('Acknowledged on');
+    expect(click.card).toContain('You acknowledged this on');
     expect(click.requests).toEqual({ 'GET Deliveries': 1, 'POST Acks': 1, 'POST Deliveries': 1 });
     expect(click.total).toBeLessThanOrEqual(3);
     const status = await a.mod.campaigns.campaignStatus({ actorId: OWNER, campaignId: campaign.id });
@@ -112,7 +112,7 @@ describe('an acknowledgement click on Azure Table storage', () => {
     const { data } = await school(p, a);
     await a.click('aad-1', data);
     const click = await a.click('aad-4', data);
-    expect(click.card).toContain('Acknowledged on');
+    expect(click.card).toContain('You acknowledged this on');
     expect(click.requests).toEqual({ 'GET Deliveries': 1, 'POST Acks': 1, 'POST Deliveries': 1 });
     expect(await a.store.getAcknowledgement('social-media', 'hash-v1', 'aad-4')).toBeDefined();
   });
@@ -124,7 +124,7 @@ describe('an acknowledgement click on Azure Table storage', () => {
     const b = await startInstance(p);
     await b.click('aad-3', data);
     const first = await a.click('aad-1', data);
-    const firstAt = /Acknowledged on [^"]*/.exec(first.card)![0];
+    const firstAt = /You acknowledged this on [^"]*/.exec(first.card)![0];
 
     const again = await a.click('aad-1', data);
     expect(again.card).toContain('nothing new was recorded');
@@ -152,7 +152,7 @@ describe('an acknowledgement click on Azure Table storage', () => {
 
     // Instance a still keeps the first campaign; the card disagrees with it, so a reads the campaigns afresh.
     const click = await a.click('aad-2', { policyId: 'social-media', versionHash: 'hash-v2', campaignId: round2.id });
-    expect(click.card).toContain('Acknowledged on');
+    expect(click.card).toContain('You acknowledged this on');
     expect(click.requests).toMatchObject({ 'GET Campaigns': 1, 'POST Acks': 1, 'POST Deliveries': 1 });
     expect(await a.store.getAcknowledgement('social-media', 'hash-v2', 'aad-2')).toMatchObject({ campaignId: round2.id });
   });
@@ -171,7 +171,7 @@ describe('an acknowledgement click on Azure Table storage', () => {
     offsetMs = 11_000;
     const click = await a.click('aad-2', data);
     expect(click.card).toContain('hash-v2');
-    expect(click.card).not.toContain('Acknowledged on');
+    expect(click.card).not.toContain('You acknowledged this on');
     expect(await a.store.getAcknowledgement('social-media', 'hash-v1', 'aad-2')).toBeUndefined();
   });
 
@@ -185,6 +185,6 @@ describe('an acknowledgement click on Azure Table storage', () => {
     await a.mod.campaigns.onPolicyVersionRegistered({ version: v2, previous: policyVersion('hash-v1', '2026-08-01T00:00:00.000Z'), isNew: true });
     const click = await a.click('aad-2', data);
     expect(click.card).toContain('hash-v2');
-    expect(click.card).not.toContain('Acknowledged on');
+    expect(click.card).not.toContain('You acknowledged this on');
   });
 });

@@ -90,6 +90,10 @@ export function describeAcknowledgementPeopleContract(name: string, factory: Sto
         policyId: 'social-media', versionHash: 'hash-a', userId: 'user-0001', firstReadAt: at(10), lastReadAt: at(40), pages: 2, documentAt: at(30),
       });
       expect(await store.getPolicyRead('social-media', 'hash-b', 'user-0001')).toBeUndefined();
+      // An acknowledgement reads when they first opened it with who they are: in a campaign, kept on their delivery.
+      await store.recordPolicyRead({ policyId: 'social-media', versionHash: 'hash-a', userId: 'user-0002', at: at(50), campaignId: campaign.id });
+      expect(await store.getRecipient(campaign.id, 'user-0002', { policyId: 'social-media', versionHash: 'hash-a' })).toMatchObject({ displayName: 'amy Brown', readAt: at(50) });
+      expect((await store.getRecipient(campaign.id, 'user-0007', { policyId: 'social-media', versionHash: 'hash-a' }))?.readAt).toBeUndefined();
     });
   });
 }

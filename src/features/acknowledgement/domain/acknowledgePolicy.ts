@@ -69,7 +69,7 @@ export function createAcknowledgePolicy(deps: AcknowledgeDeps) {
     const known = seen.get(id);
     if (known) return { kind: 'alreadyRecorded', acknowledgement: known, version, ...(campaign ? { campaign } : {}) };
 
-    const staff = await store.getRecipient(campaign?.id, request.user.userId);
+    const staff = await store.getRecipient(campaign?.id, request.user.userId, { policyId: version.policyId, versionHash: version.versionHash });
     const ack: Acknowledgement = {
       policyId: version.policyId,
       versionHash: version.versionHash,
@@ -81,6 +81,8 @@ export function createAcknowledgePolicy(deps: AcknowledgeDeps) {
       ...(campaign ? { campaignId: campaign.id } : {}),
       acknowledgedAt: deps.clock().toISOString(),
       channel: request.channel,
+      // Which version they read, and when: the reader and the document record it per version, so a read of an older one never counts.
+      ...(staff?.readAt ? { readAt: staff.readAt } : {}),
     };
     // The append-only acknowledgement itself is the record of who acknowledged what, when and how.
     const result = await store.appendAcknowledgement(ack);

@@ -31,6 +31,16 @@ export interface CampaignPerson {
   excusedBy?: string;
 }
 
+/** A person opened a version's text (a page of the reader) or, with `document`, its file; in a campaign when one asked them. */
+export interface PolicyReadEvent {
+  policyId: string;
+  versionHash: string;
+  userId: string;
+  at: string;
+  document?: boolean;
+  campaignId?: string;
+}
+
 /** A page of people, with how many match in all and how many each department has in the whole list. */
 export interface PeoplePage {
   total: number;
@@ -116,9 +126,10 @@ export interface AcknowledgementStore {
   getStaff(userId: string): Promise<StaffMember | undefined>;
   /**
    * Who an acknowledgement in a campaign is recorded under: the person as the store recorded them when they were added to
-   * it (Table storage then marks their delivery without reading it again), else their staff record.
+   * it (Table storage then marks their delivery without reading it again), else their staff record; with `version`, also
+   * when they first opened that version to read (kept on their delivery by recordPolicyRead, so it costs no extra read).
    */
-  getRecipient(campaignId: string | undefined, userId: string): Promise<StaffMember | undefined>;
+  getRecipient(campaignId: string | undefined, userId: string, version?: { policyId: string; versionHash: string }): Promise<(StaffMember & { readAt?: string }) | undefined>;
   /** Every member of staff the store knows, active or not. */
   listStaff(): Promise<StaffMember[]>;
   /**
@@ -232,7 +243,7 @@ export interface AcknowledgementStore {
   listCampaignPeople(campaignId: string, query: PeopleQuery): Promise<PeoplePage>;
 
   /** Records that a person opened a version's text (a page of the reader) or, with `document`, its file; first time kept. */
-  recordPolicyRead(read: { policyId: string; versionHash: string; userId: string; at: string; document?: boolean }): Promise<void>;
+  recordPolicyRead(read: PolicyReadEvent): Promise<void>;
   /** How a person has read a version, if they opened it. */
   getPolicyRead(policyId: string, versionHash: string, userId: string): Promise<PolicyRead | undefined>;
 

@@ -1,5 +1,6 @@
 import { Campaign } from './acknowledgementTypes';
 import { SchoolCalendar } from './schoolCalendar';
+import type { PolicyDocument } from '../../policy';
 
 /** The rules a school sets for its campaigns (parsed from configuration by the composition root). */
 export interface CampaignRules {
@@ -68,4 +69,19 @@ export interface OwnerDigest {
 export interface DigestNotifier {
   toManager(managerId: string, digest: ManagerDigest): Promise<boolean>;
   toOwner(ownerId: string, digest: OwnerDigest): Promise<boolean>;
+}
+
+/** A policy's file as published: the Word or PDF document the owner sent or IT deployed. */
+export interface PolicyFile {
+  fileName: string;
+  contentType: string;
+  content: Buffer;
+}
+
+/** The policies' text as it is live now, for reading in Teams and proposing key points (the composition root gives it). */
+export interface PolicyTexts {
+  /** The live document of a policy (its sections, in order), if it is loaded. */
+  document(policyId: string): PolicyDocument | undefined;
+  /** The file the live version `versionHash` was read from, when it is a Word or PDF document. */
+  file(policyId: string, versionHash: string): Promise<PolicyFile | undefined>;
 }

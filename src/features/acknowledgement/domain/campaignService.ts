@@ -10,9 +10,12 @@ import { describeAudience, isInAudience, listAudience, STAFF_PAGE } from './camp
 import { CampaignMessenger, CampaignRules, PolicyOwners } from './campaignPorts';
 import { RegisteredVersion } from './policyVersions';
 import { addYears, checkDueDate, DAY_MS, dueDateWarning, isoDate } from './campaignDates';
+import { assertChoices } from './campaignChoices';
+import { PeopleList, PeoplePage } from './acknowledgementStore';
 import { CampaignStatus, summariseTallies } from './campaignProgress';
 import { OwnerCardRef, OwnerJob, OwnerJobQueue } from './ownerJobs';
 import { forEachLimited, yieldToEventLoop } from './eventLoop';
+import { CampaignExport, CampaignPreview, RemindResult, ScheduledWorkResult, WrittenExport } from './campaignServiceTypes';
 
 /** Store calls made at once when a command touches many recipients (reminders on Azure Tables). */
 const CONCURRENCY = 16;
@@ -38,63 +41,11 @@ export interface CampaignServiceDeps {
   sayDate?: (isoDate: string) => string;
 }
 
-/** What starting a campaign would do, shown to the owner before anything is sent. */
-export interface CampaignPreview {
-  version: PolicyVersion;
-  audience: CampaignAudience;
-  dueDate: string;
-  /** Set when staff will not be in school on the due date (a weekend, bank holiday or break), with days to pick instead. */
-  dueWarning?: string;
-  /** Active staff in the audience. */
-  members: number;
-  /** Of those, people who already have a chat with the bot: the card reaches them now. */
-  withChat: number;
-  /** People without a chat whom the app will be installed for (production only). */
-  installable: number;
-  /** People who cannot be reached now: no chat, and the app cannot be installed for them here. */
-  unreachable: number;
-  /** People who have already acknowledged this version: they get the card showing it is done. */
-  alreadyAcknowledged: number;
-  /** Whether people without a chat are reached by installing the app (production) or not at all yet (local). */
-  canInstall: boolean;
-}
-
-export type { CampaignStatus, GroupStatus } from './campaignProgress';
-
-/** What a reminder command did. */
-export interface RemindResult {
-  campaign: Campaign;
-  reminded: number;
-  /** Outstanding, but reminded within the interval: left alone. */
-  recentlyReminded: number;
-  /** Outstanding and not yet sent the card (still queued): the card itself will reach them. */
-  awaitingCard: number;
-  /** Outstanding and unreachable (blocked the bot, install failed). */
-  unreachable: number;
-}
-
-/** An export written to a sink. */
-export interface WrittenExport {
-  campaign: Campaign;
-  fileName: string;
-  rows: number;
-}
-
-/** The CSV export of a campaign, whole. */
-export interface CampaignExport extends WrittenExport {
-  csv: string;
-}
-
 /** Export rows read and written at once: big enough that the pages cost little, small enough that none blocks the loop. */
 const EXPORT_PAGE = 100;
 
-/** What the periodic run did. */
-export interface ScheduledWorkResult {
-  roundsStarted: string[];
-  joinersAdded: number;
-  /** Acknowledgements made as a campaign began that another instance had not yet counted in it. */
-  acknowledgementsSettled: number;
-}
+export type { CampaignStatus, GroupStatus } from './campaignProgress';
+export type { CampaignPreview, RemindResult, WrittenExport, CampaignExport, ScheduledWorkResult } from './campaignServiceTypes';
 
 /** Refuses anyone who is not a configured policy owner. */
 export function assertPolicyOwner(owners: PolicyOwners, userId: string | undefined): void {
@@ -145,6 +96,8 @@ export function createCampaignService(deps: CampaignServiceDeps) {
 
   async function openRound(input: {
     version: PolicyVersion; audience: CampaignAudience; dueDate: string; actor: string; id: string; round: number; seriesId?: string;
+    /** The key points the owner chose; absent: the version's own (and, for a later round, the previous round's choice). */
+    keyPoints?: string[];
     /** The audience's size when the caller has just counted it (starting from a preview). */
     expected?: number; card?: OwnerCardRef;
   }): Promise<{ campaign: Campaign; recipients: number; created: boolean; job?: OwnerJob }> {
@@ -154,6 +107,7 @@ export function createCampaignService(deps: CampaignServiceDeps) {
       dueDate: input.dueDate, startedAt, startedBy: input.actor, round: input.round, seriesId: input.seriesId ?? input.id,
       status: 'active',
       ...(rules.repeatYearly ? { nextRoundAt: addYears(now(), 1).toISOString() } : {}),
+      ...(input.keyPoints ? { keyPoints: input.keyPoints } : {}),
     };
     try {
       await store.createCampaign(campaign);
@@ -214,6 +168,8 @@ export function createCampaignService(deps: CampaignServiceDeps) {
     const { campaign } = await openRound({
       version, audience: previous.audience, dueDate: isoDate(new Date(now().getTime() + span * DAY_MS)), actor,
       id: `${previous.seriesId}-r${previous.round + 1}`, round: previous.round + 1, seriesId: previous.seriesId,
+      // The owner's points were chosen from that version's wording: a new version starts from its own.
+      ...(previous.keyPoints && previous.versionHash === version.versionHash ? { keyPoints: previous.keyPoints } : {}),
     });
     const latest = await store.getCampaign(previous.id);
     if (latest && latest.status === 'active') {
@@ -246,13 +202,45 @@ export function createCampaignService(deps: CampaignServiceDeps) {
      * Starts a campaign for an audience, due on a date (YYYY-MM-DD); owners only. With background jobs the recipients
      * are added by a job (shown on `card`, when given) and `recipients` is the audience counted now.
      */
-    async startCampaign(input: { actorId: string; audience: CampaignAudience; dueDate?: string; policyId?: string; card?: OwnerCardRef }) {
+    async startCampaign(input: {
+      actorId: string; audience: CampaignAudience; dueDate?: string; policyId?: string; card?: OwnerCardRef; keyPoints?: string[];
+    }) {
+      const keyPoints = input.keyPoints ? assertChoices({ dueDate: input.dueDate, keyPoints: input.keyPoints }, now(), rules.defaultDueDays, rules.calendar) : undefined;
       const { version, dueDate, members } = await prepareStart(input);
       const id = `ack-${isoDate(now()).replace(/-/g, '')}-${randomBytes(3).toString('hex')}`;
       return openRound({
         version, audience: input.audience, dueDate, actor: input.actorId, id, round: 1, expected: members.length,
-        ...(input.card ? { card: input.card } : {}),
+        ...(input.card ? { card: input.card } : {}), ...(keyPoints ? { keyPoints } : {}),
       });
+    },
+
+    /** The version a campaign would ask staff to acknowledge now; owners only. */
+    async versionToStart(input: { actorId: string; policyId?: string }): Promise<PolicyVersion> {
+      assertPolicyOwner(deps.owners, input.actorId);
+      const policyId = input.policyId ?? deps.primaryPolicyId;
+      const version = await store.getLatestPolicyVersion(policyId);
+      if (!version) throw new AcknowledgementError('UNKNOWN_POLICY', `The policy "${policyId}" has not been loaded yet.`);
+      return version;
+    },
+
+    /** A due date as the preview shows it: checked (an AcknowledgementError says why not), with a warning when staff will not be in school. */
+    dueDateFor(raw?: string): { dueDate: string; dueWarning?: string } {
+      const dueDate = checkDueDate(raw, now(), rules.defaultDueDays, rules.calendar);
+      const dueWarning = rules.calendar ? dueDateWarning(dueDate, now(), rules.calendar, deps.sayDate ?? ((d) => d)) : undefined;
+      return { dueDate, ...(dueWarning ? { dueWarning } : {}) };
+    },
+
+    /** A page of the campaign's people (outstanding, not reached, excused), by department and name; owners only. */
+    async campaignPeople(input: {
+      actorId: string; campaignId?: string; list: PeopleList; department?: string; name?: string; offset?: number; limit?: number;
+    }): Promise<PeoplePage & { campaign: Campaign }> {
+      assertPolicyOwner(deps.owners, input.actorId);
+      const campaign = await requireCampaign(input.campaignId);
+      const page = await store.listCampaignPeople(campaign.id, {
+        list: input.list, offset: Math.max(0, input.offset ?? 0), limit: input.limit ?? 20,
+        ...(input.department !== undefined ? { department: input.department } : {}), ...(input.name ? { name: input.name.slice(0, 100) } : {}),
+      });
+      return { ...page, campaign };
     },
 
     /** The campaign an owner command is about (the newest active one by default); owners only. */

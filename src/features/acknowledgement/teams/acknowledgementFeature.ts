@@ -5,15 +5,17 @@ import { AcknowledgementChannel } from '../domain/acknowledgementTypes';
 import { AcknowledgePolicy, AcknowledgementView, ViewAcknowledgement } from '../domain/acknowledgePolicy';
 import { CampaignService } from '../domain/campaignService';
 import { CampaignChasing } from '../domain/campaignChasing';
-import { describeAudience, parseAudience } from '../domain/campaignAudience';
 import { OWNER_COMMAND_HELP, isOwnerCommand, parseOwnerCommand } from '../domain/ownerCommands';
-import { formatDate, renderAcknowledgementCard } from './cards/acknowledgementCard';
-import { renderCampaignStatusCard } from './cards/campaignStatusCard';
+import { PEOPLE_PAGE, renderCampaignStatusCard } from './cards/campaignStatusCard';
 import { AdaptiveCardJson, cardMessage, toAttachment } from '../../../teams/cards';
-import { renderCampaignPreviewCard } from './cards/campaignPreviewCard';
 import { renderExportCard } from './cards/exportCard';
 import { startJobWithCard } from './ownerJobStart';
-import { FileOffers } from '../../../teams/fileLinks';
+import { FileOffers, KeptFileOffers } from '../../../teams/fileLinks';
+import { PolicyTexts } from '../domain/campaignPorts';
+import { PeopleList } from '../domain/acknowledgementStore';
+import { staffCardFor } from './staffCards';
+import { createOwnerPreview } from './ownerPreview';
+import { createReaderRoutes } from './readerRoutes';
 import { Verbs } from '../../../teams/verbs';
 import { BotApp, BotFeature } from '../../../teams/botFeature';
 import { errorCode } from '../../../shared/errorCode';
@@ -32,8 +34,12 @@ export interface AcknowledgementFeatureDeps {
   view: ViewAcknowledgement;
   /** "teams" in production, "playground" in local mode: recorded with each acknowledgement. */
   channel: AcknowledgementChannel;
-  /** Section titles of a policy for "Read the policy" in the chat ("5. Acceptable use"). */
-  policySections(policyId: string): string[];
+  /** The live policies' text: read in Teams, and the key points proposed from it. */
+  policyTexts?: PolicyTexts;
+  /** The document as published, offered as the bot's signed link in the reader. */
+  documents?: KeptFileOffers;
+  /** Days to the default due date (the preview checks the owner's date with the same rule). */
+  defaultDueDays?: number;
   logger: AcknowledgementLog;
   /** Where exports go as a short-lived download link. */
   files?: FileOffers;
@@ -88,17 +94,7 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
   const recorded = new Map<string, string>();
   const RECORDED_LIMIT = 50_000;
 
-  function cardFor(view: AcknowledgementView, extra: { notice?: string; sections?: string[] } = {}): AdaptiveCardJson {
-    const campaign = view.campaign;
-    return renderAcknowledgementCard({
-      state: view.state,
-      version: view.version,
-      ...(campaign ? { campaignId: campaign.id, dueDate: campaign.dueDate } : {}),
-      ...(view.state === 'acknowledged' ? { acknowledgedAt: view.acknowledgement.acknowledgedAt } : {}),
-      ...(view.state === 'superseded' ? { replacedHash: view.replacedHash } : {}),
-      ...extra,
-    });
-  }
+  const cardFor = (view: AcknowledgementView, extra: { notice?: string } = {}): AdaptiveCardJson => staffCardFor(view, extra);
 
   /** Turns a failure into words for the person; unexpected ones are logged by code only. */
   function explain(err: unknown, where: string): string {
@@ -119,14 +115,14 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
     const written = await deps.files?.offerWritten('text/csv; charset=utf-8', (sink) => deps.campaigns.writeExport({ actorId, campaignId }, sink));
     if (!written) {
       const status = await deps.campaigns.campaignStatus({ actorId, campaignId });
-      await context.sendActivity(`The export of ${status.campaign.id} (${status.total} rows) cannot be linked from chat: this bot has no public address ` +
+      await context.sendActivity(`The export (${status.total} rows) cannot be linked from chat: this bot has no public address ` +
         `(set PUBLIC_URL). Ask IT to run \`node dist/scripts/exportAcknowledgements.js ${status.campaign.id}\` on the server.`);
       return;
     }
     const { offered, result: exp } = written;
     await context.sendActivity(cardMessage(renderExportCard({
       campaignId: exp.campaign.id, fileName: exp.fileName, rows: exp.rows, bytes: offered.bytes, url: offered.url, expiresAt: offered.expiresAt,
-    }), `Export of ${exp.campaign.id}`));
+    }), 'Export ready'));
   }
 
   async function runOwnerCommand(context: TurnContext): Promise<void> {
@@ -135,19 +131,14 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
       const command = parseOwnerCommand(context.activity.text ?? '');
       switch (command.kind) {
         case 'help':
-          await context.sendActivity(`Campaign commands (policy owners only):\n\n${OWNER_COMMAND_HELP}`);
+          await context.sendActivity({ type: 'message', textFormat: 'plain', text: `Campaign commands (policy owners only):\n\n${OWNER_COMMAND_HELP}` });
           return;
-        case 'start': {
-          // Nothing is sent from the command: the owner sees who it reaches and the card staff will get, then starts it.
-          const preview = await deps.campaigns.previewCampaign({
-            actorId: actor ?? '', audience: command.audience, ...(command.dueDate ? { dueDate: command.dueDate } : {}),
-          });
-          await context.sendActivity(cardMessage(renderCampaignPreviewCard(preview), 'Start this campaign?'));
+        case 'start':
+          // Nothing is sent from the command: the owner chooses the date and the key points, sees who it reaches and the card staff will get, then starts it.
+          await preview.show(context, actor ?? '', command.audience, command.dueDate);
           return;
-        }
         case 'status': {
-          const status = await deps.campaigns.campaignStatus({ actorId: actor ?? '', campaignId: command.campaignId });
-          await context.sendActivity({ type: 'message', attachments: [toAttachment(renderCampaignStatusCard(status))] });
+          await context.sendActivity({ type: 'message', attachments: [toAttachment(await statusCard(actor ?? '', command.campaignId, { list: 'outstanding', offset: 0 }))] });
           return;
         }
         case 'remind': {
@@ -170,8 +161,8 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
           await context.sendActivity({
             type: 'message', textFormat: 'plain',
             text: r.excused
-              ? `${r.person.displayName} is excused from ${r.campaign.id}: no reminders or digests, shown as excused in the status and export.`
-              : `${r.person.displayName} is no longer excused from ${r.campaign.id}.`,
+              ? `${r.person.displayName} is excused from this campaign: no reminders or digests, listed as excused on the status card and in the export.`
+              : `${r.person.displayName} is no longer excused: they are outstanding again until they acknowledge.`,
           });
           return;
         }
@@ -182,34 +173,20 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
     }
   }
 
-  /** Campaigns started from a preview, by the preview's nonce: a second press of Start answers with the first. */
-  const startedFromPreview = new Map<string, string>();
+  const preview = createOwnerPreview({
+    campaigns: deps.campaigns, ...(deps.policyTexts ? { policyTexts: deps.policyTexts } : {}), now, rules: { defaultDueDays: deps.defaultDueDays ?? 28 },
+    explain, refuseIfNotOwner,
+  });
+  const reader = createReaderRoutes({
+    store: deps.store, view: deps.view, now, explain,
+    ...(deps.policyTexts ? { policyTexts: deps.policyTexts } : {}), ...(deps.documents ? { documents: deps.documents } : {}),
+  });
 
-  async function startFromPreview(context: TurnContext, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
-    const actor = context.activity.from?.aadObjectId;
-    const nonce = str(data?.nonce);
-    try {
-      const already = startedFromPreview.get(nonce);
-      if (already) return renderCampaignStatusCard(await deps.campaigns.campaignStatus({ actorId: actor ?? '', campaignId: already }));
-      const audience = parseAudience(str(data?.audience));
-      if (!audience || !nonce) return 'That preview could not be read. Type "campaign start" again.';
-      const dueDate = str(data?.dueDate);
-      const policyId = str(data?.policyId);
-      const { campaign, recipients } = await deps.campaigns.startCampaign({
-        actorId: actor ?? '', audience, ...(dueDate ? { dueDate } : {}), ...(policyId ? { policyId } : {}),
-      });
-      if (startedFromPreview.size >= 1000) startedFromPreview.delete(startedFromPreview.keys().next().value as string);
-      startedFromPreview.set(nonce, campaign.id);
-      // Who can be reached was counted for the preview the owner just read; it is not counted again here.
-      const unreachable = Math.min(recipients, Math.max(0, Math.trunc(Number(data?.unreachable) || 0)));
-      const waiting = unreachable > 0 ? ` ${unreachable} cannot be reached until they open a chat with me; the status card counts them.` : '';
-      await context.sendActivity(`Campaign ${campaign.id} started for ${describeAudience(campaign.audience)}, due ${formatDate(campaign.dueDate)}: ` +
-        `the card is on its way to ${recipients - unreachable} of ${recipients}.${waiting}`);
-      return renderCampaignStatusCard(await deps.campaigns.campaignStatus({ actorId: actor ?? '', campaignId: campaign.id }));
-    } catch (err) {
-      await refuseIfNotOwner(err, actor, 'campaign start');
-      return explain(err, 'owner.start');
-    }
+  /** The owner's status card, with a page of one of its lists of people by name. */
+  async function statusCard(actorId: string, campaignId: string | undefined, people: { list: PeopleList; offset: number; department?: string; name?: string }): Promise<AdaptiveCardJson> {
+    const status = await deps.campaigns.campaignStatus({ actorId, campaignId });
+    const page = await deps.campaigns.campaignPeople({ actorId, campaignId: status.campaign.id, ...people, limit: PEOPLE_PAGE });
+    return renderCampaignStatusCard(status, { ...people, page });
   }
 
   /** Owner buttons on the status card: answer with the refreshed card. */
@@ -225,7 +202,7 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
       } else if (action === 'export') {
         await sendExport(context, actor ?? '', campaignId);
       }
-      return renderCampaignStatusCard(await deps.campaigns.campaignStatus({ actorId: actor ?? '', campaignId }));
+      return await statusCard(actor ?? '', campaignId, { list: 'outstanding', offset: 0 });
     } catch (err) {
       await refuseIfNotOwner(err, actor, `campaign ${action}`);
       return explain(err, `owner.${action}`);
@@ -303,7 +280,25 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
         }
       });
 
-      app.adaptiveCards.actionExecute<Record<string, unknown>>(Verbs.campaignStart, async (context, _state, data) => startFromPreview(context, data));
+      app.adaptiveCards.actionExecute<Record<string, unknown>>(Verbs.campaignStart, async (context, _state, data) => preview.start(context, data ?? {}));
+      app.adaptiveCards.actionExecute<Record<string, unknown>>(Verbs.campaignEdit, async (context, _state, data) => preview.edit(context, data ?? {}));
+      app.adaptiveCards.actionExecute<Record<string, unknown>>(Verbs.readPage, async (context, _state, data) => reader.page(context, data ?? {}, deps.channel === 'playground'));
+      app.adaptiveCards.actionExecute<Record<string, unknown>>(Verbs.campaignPeople, async (context, _state, data) => {
+        const actor = context.activity.from?.aadObjectId;
+        try {
+          const d = data ?? {};
+          const list = (['outstanding', 'unreached', 'excused'] as const).find((l) => l === str(d.list)) ?? 'outstanding';
+          const department = str(d.peopleDepartment ?? d.department);
+          const name = str(d.peopleName ?? d.name).trim().slice(0, 100);
+          return await statusCard(actor ?? '', str(d.campaignId) || undefined, {
+            list, offset: Math.max(0, Math.trunc(Number(d.offset) || 0)),
+            ...(department && department !== '*' ? { department: department === '-' ? '' : department } : {}), ...(name ? { name } : {}),
+          });
+        } catch (err) {
+          await refuseIfNotOwner(err, actor, 'campaign people');
+          return explain(err, 'owner.people');
+        }
+      });
       app.adaptiveCards.actionExecute(Verbs.campaignCancel, async (): Promise<AdaptiveCardJson> => ({
         type: 'AdaptiveCard', version: '1.5',
         body: [{ type: 'TextBlock', text: 'Campaign not started. Nothing was sent.', weight: 'Bolder', wrap: true },
@@ -330,19 +325,7 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
         }
       });
 
-      app.adaptiveCards.actionExecute<CardData>(Verbs.readPolicy, async (context, _state, data) => {
-        const user = userOf(context, deps.channel);
-        if (!user) return 'Your account could not be identified.';
-        try {
-          const view = await deps.view({ userId: user.userId, policyId: str(data?.policyId), versionHash: str(data?.versionHash) });
-          return cardFor(view, {
-            sections: deps.policySections(view.version.policyId),
-            notice: 'Ask me about any section by name in this chat, for example "What does the policy say about contacting pupils?"',
-          });
-        } catch (err) {
-          return explain(err, 'readPolicy');
-        }
-      });
+      app.adaptiveCards.actionExecute<Record<string, unknown>>(Verbs.readPolicy, async (context, _state, data) => reader.open(context, data ?? {}, deps.channel === 'playground'));
 
       app.adaptiveCards.actionExecute<CardData>(Verbs.askQuestion, async (context, _state, data) => {
         const user = userOf(context, deps.channel);
@@ -379,7 +362,7 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
   };
 }
 
-function remindSummary(r: { campaign: { id: string }; reminded: number; recentlyReminded: number; awaitingCard: number; unreachable: number }): string {
-  return `Reminders for ${r.campaign.id}: ${r.reminded} sent; ${r.recentlyReminded} skipped (reminded recently); ` +
+function remindSummary(r: { reminded: number; recentlyReminded: number; awaitingCard: number; unreachable: number }): string {
+  return `Reminders: ${r.reminded} sent; ${r.recentlyReminded} skipped (reminded recently); ` +
     `${r.awaitingCard} still waiting for their first card; ${r.unreachable} unreachable (blocked the bot or could not install).`;
 }

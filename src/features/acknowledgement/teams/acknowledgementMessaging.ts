@@ -3,7 +3,8 @@ import { Campaign, Delivery, PolicyVersion } from '../domain/acknowledgementType
 import { createAcknowledgementView } from '../domain/acknowledgePolicy';
 import { CampaignMessenger, DigestNotifier } from '../domain/campaignPorts';
 import { renderManagerDigestCard, renderOwnerDigestCard } from './cards/digestCards';
-import { renderAcknowledgementCard, formatDate } from './cards/acknowledgementCard';
+import { formatDueDate } from './cards/acknowledgementCard';
+import { staffCardFor } from './staffCards';
 import { toAttachment } from '../../../teams/cards';
 import { AcknowledgementLog } from './acknowledgementFeature';
 
@@ -35,23 +36,15 @@ export function createAcknowledgementActivityRenderer(deps: { store: Acknowledge
       campaigns.set(campaign.id, campaign);
     }
     const v = await view({ userId: delivery.userId, policyId: campaign.policyId, versionHash: campaign.versionHash });
-    const card = renderAcknowledgementCard({
-      state: v.state,
-      version: v.version,
-      campaignId: v.campaign?.id ?? campaign.id,
-      dueDate: v.campaign?.dueDate ?? campaign.dueDate,
-      ...(v.state === 'acknowledged' ? { acknowledgedAt: v.acknowledgement.acknowledgedAt } : {}),
-      ...(v.state === 'superseded' ? { replacedHash: v.replacedHash } : {}),
-    });
+    const card = staffCardFor({ ...v, campaign: v.campaign ?? campaign } as typeof v);
     return { type: 'message', summary: `Please read and acknowledge: ${v.version.title}`, attachments: [toAttachment(card)] };
   };
 }
 
 /** The reminder: the same card, saying it is a reminder and when it is due. */
 export function renderReminderActivity(campaign: Campaign, version: PolicyVersion): CardActivity {
-  const card = renderAcknowledgementCard({
-    state: 'pending', version, campaignId: campaign.id, dueDate: campaign.dueDate,
-    notice: `Reminder: please read the policy and acknowledge it by ${formatDate(campaign.dueDate)}.`,
+  const card = staffCardFor({ state: 'pending', version, campaign }, {
+    notice: `Reminder: please read the policy and acknowledge it by ${formatDueDate(campaign.dueDate)}.`,
   });
   return { type: 'message', summary: `Reminder: ${version.title}`, attachments: [toAttachment(card)] };
 }

@@ -6,7 +6,8 @@ import { CampaignChasing, createCampaignChasing } from '../domain/campaignChasin
 import { CampaignService, createCampaignService } from '../domain/campaignService';
 import { createCurrentVersions } from '../domain/currentVersions';
 import { AcknowledgementSettings } from '../../../config/acknowledgementSettings';
-import { FileOffers } from '../../../teams/fileLinks';
+import { FileOffers, KeptFileOffers } from '../../../teams/fileLinks';
+import { PolicyTexts } from '../domain/campaignPorts';
 import { AcknowledgementFeature, AcknowledgementLog, createAcknowledgementFeature } from './acknowledgementFeature';
 import { createOwnerJobRunner, OwnerJobKind, OwnerJobRunner, OwnerJobStore } from '../domain/ownerJobs';
 import { createCampaignJobHandlers } from '../domain/campaignJobs';
@@ -24,7 +25,10 @@ export interface AcknowledgementModuleDeps {
   /** The primary policy's id (PolicyDocument.id of the first POLICY_FILES entry). */
   primaryPolicyId: string;
   channel: AcknowledgementChannel;
-  policySections(policyId: string): string[];
+  /** The live policies' text, for reading in Teams and proposing key points. */
+  policyTexts?: PolicyTexts;
+  /** The document as published, offered through the bot's signed links. */
+  documents?: KeptFileOffers;
   logger: AcknowledgementLog;
   /** The sending engine; without it campaigns are recorded but nobody is messaged. */
   messenger?: CampaignMessenger;
@@ -118,7 +122,8 @@ export function createAcknowledgementModule(deps: AcknowledgementModuleDeps): Ac
   const acknowledge = createAcknowledgePolicy({ store: deps.store, clock, current });
   const view = createAcknowledgementView({ store: deps.store, current });
   const feature = createAcknowledgementFeature({
-    store: deps.store, campaigns, acknowledge, view, channel: deps.channel, policySections: deps.policySections,
+    store: deps.store, campaigns, acknowledge, view, channel: deps.channel, defaultDueDays: rules.defaultDueDays,
+    ...(deps.policyTexts ? { policyTexts: deps.policyTexts } : {}), ...(deps.documents ? { documents: deps.documents } : {}),
     logger: deps.logger, now: clock, ...(deps.files ? { files: deps.files } : {}),
     chasing, managerDigest: deps.settings.managerDigest === true && deps.digests !== undefined, backgroundJobs: jobs !== undefined,
   });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { cardText, PlaygroundClient, PLAYGROUND_USERS, startBotInPlayground, BotInPlayground } from '../../../support/playground';
 import { REPO_ROOT } from '../../../support/repoRoot';
+import { pressData, shownText } from '../../../support/cardAssertions';
 
 /** The whole acknowledgement loop in the fully wired app, through the Agents Playground over HTTP. */
 describe('annual acknowledgement in Teams chat (Agents Playground)', () => {
@@ -35,7 +36,8 @@ describe('annual acknowledgement in Teams chat (Agents Playground)', () => {
     const startData = actions.find((a) => a.verb === 'ack.campaignStart')?.data;
     expect(startData).toBeDefined();
     from = pg.messages.length;
-    const started = await pg.execute('ack.campaignStart', startData!, { replyToId: preview.messageId });
+    // Pressing Start sends the card's inputs too (the due date and the key points as the owner left them).
+    const started = await pg.execute('ack.campaignStart', pressData(preview.attachments?.[0]?.content, { data: startData }), { replyToId: preview.messageId });
     expect(started.status).toBe(200);
     const card = await pg.waitFor((m) => cardText(m).includes('I have read and understood'), { from, timeoutMs: 30_000 });
     const text = cardText(card);
@@ -47,11 +49,13 @@ describe('annual acknowledgement in Teams chat (Agents Playground)', () => {
 
     const first = await pg.execute('ack.acknowledge', data, { replyToId: card.messageId });
     expect(first.status).toBe(200);
-    expect(JSON.stringify(first.body)).toMatch(/Acknowledged on [^"]+, version [^"]*ref [0-9a-f]{8}/);
+    expect(JSON.stringify(first.body)).toMatch(/You acknowledged this on \d{1,2} \w+ \d{4} \(/);
+    // What staff read carries no internal ids (the campaign id and fingerprint stay in the buttons' data).
+    expect(shownText(first.body)).not.toMatch(/ref [0-9a-f]{8}|ack-\d{8}-[0-9a-f]{6}/);
 
     const second = await pg.execute('ack.acknowledge', data, { replyToId: card.messageId });
     expect(second.status).toBe(200);
-    expect(JSON.stringify(second.body)).toMatch(/Acknowledged on/);
+    expect(JSON.stringify(second.body)).toMatch(/You acknowledged this on/);
 
     from = pg.messages.length;
     await pg.say('campaign status');

@@ -7,9 +7,10 @@ import { createFileLinks } from '../../../../src/teams/fileLinks';
 import { parseAcknowledgementSettings } from '../../../../src/config/acknowledgementSettings';
 import { createSqliteAcknowledgementStore } from '../../../../src/adapters/sqlite/sqliteAcknowledgementStore';
 import { startBotHost } from '../../../support/botHost';
-import { cardProblems, cardVerbs } from '../../../support/cardAssertions';
+import { cardProblems, cardVerbs, executeActions, pressData, shownText } from '../../../support/cardAssertions';
 import { FakeConnector, startFakeConnector } from '../../../support/fakeConnector';
 import { person, policyVersion } from '../domain/ackTestKit';
+import { PolicyDocument, PolicySection } from '../../../../src/features/policy/policyDocument';
 
 /**
  * Component test over real HTTP: the product's bot app and server (tests/support/botHost) serve /api/messages on a
@@ -21,6 +22,19 @@ const STAFF = { id: '29:staff1', aadObjectId: 'aad-1', name: 'Person 1' };
 const OUTSIDER = { id: '29:staff2', aadObjectId: 'aad-2', name: 'Person 2' };
 const SECRET = 'a-long-export-secret-for-tests';
 
+const section = (ordinal: number, number: string, title: string, text: string, parent: number | null = null, level = 1): PolicySection => ({ ordinal, number, title, level, parent, text });
+/** The live policy, as version hash-v1: three sections, the second with a sub-section and bullets. */
+const POLICY: PolicyDocument = {
+  id: 'social-media', source: 'Social media policy.docx', title: 'Social Media Policy',
+  metadata: { title: 'Social Media Policy', contentHash: 'hash-v1' }, frontPage: [], warnings: [],
+  sections: [
+    section(1, '1', 'Introduction', 'This policy applies to everyone who works at the school.'),
+    section(2, '2', 'Contact with pupils', 'Staff must keep professional boundaries online.'),
+    section(3, '2.1', 'Friend requests', 'Staff must not:\n- accept friend requests from pupils\n- follow pupils on Instagram', 2, 2),
+    section(4, '3', 'Reporting', 'Report any concern about a child to the DSL the same day.'),
+  ],
+};
+
 async function startBot(store: AcknowledgementStore, connectorUrl: string, publicUrl: string | null = 'https://bot.example') {
   const { value: settings, errors } = parseAcknowledgementSettings({ ACK_EXPORT_SECRET: SECRET }, 'local');
   if (errors.length) throw new Error(errors.join('; '));
@@ -29,7 +43,12 @@ async function startBot(store: AcknowledgementStore, connectorUrl: string, publi
   const files = createFileLinks(publicUrl ? { baseUrl: publicUrl } : {});
   const mod = createAcknowledgementModule({
     store, settings, owners: [OWNER.aadObjectId], primaryPolicyId: 'social-media', channel: 'teams',
-    policySections: () => ['1. Introduction', '2. Contact with pupils'],
+    policyTexts: {
+      document: (id) => (id === 'social-media' ? POLICY : undefined),
+      file: async (id, hash) => (id === 'social-media' && hash === 'hash-v1'
+        ? { fileName: 'Social media policy.docx', contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', content: Buffer.from('PK word') } : undefined),
+    },
+    documents: files,
     logger: { info: (o, m) => logLines.push(JSON.stringify({ ...o, m })), warn: (o, m) => logLines.push(JSON.stringify({ ...o, m })) },
     files: {
       offerWritten: async (type, write) => {
@@ -103,7 +122,7 @@ describe('acknowledgement feature over HTTP', () => {
     expect(res.status).toBe(200);
     const card = cardOf(res.body);
     expect(cardProblems(card)).toEqual([]);
-    expect(JSON.stringify(card)).toMatch(/Acknowledged on \d{1,2} \w+ \d{4}, version ref hash-v1/);
+    expect(shownText(card)).toMatch(/You acknowledged this on \d{1,2} \w+ \d{4}/);
     expect(cardVerbs(card)).not.toContain(Verbs.acknowledge);
     expect(await store.getAcknowledgement('social-media', 'hash-v1', 'aad-1')).toMatchObject({ campaignId, channel: 'teams', displayName: 'Person 1' });
   });
@@ -170,17 +189,51 @@ describe('acknowledgement feature over HTTP', () => {
     await bot.message(OUTSIDER, 'campaign excuse person3@school.example');
     expect(connector.calls.map((c) => c.body.text)).toContainEqual(expect.stringContaining('Only the policy owners'));
     await bot.message(OWNER, 'campaign excuse person3@school.example');
-    expect(connector.calls.map((c) => c.body.text)).toContainEqual(`Person 3 is excused from ${campaignId}: no reminders or digests, shown as excused in the status and export.`);
+    expect(connector.calls.map((c) => c.body.text)).toContainEqual('Person 3 is excused from this campaign: no reminders or digests, listed as excused on the status card and in the export.');
     expect((await store.getDelivery(campaignId, 'aad-3'))?.excusedBy).toBe(OWNER.aadObjectId);
     await bot.message(OWNER, 'campaign unexcuse Person 3');
     expect((await store.getDelivery(campaignId, 'aad-3'))?.excusedAt).toBeUndefined();
   });
 
-  it('when "Read the policy" and "Ask a question" are clicked, then the card stays and shows the sections or how to ask', async () => {
-    const read = cardOf((await bot.execute(STAFF, Verbs.readPolicy, data())).body);
-    expect(cardProblems(read)).toEqual([]);
-    expect(JSON.stringify(read)).toContain('2. Contact with pupils');
-    expect(cardVerbs(read)).toContain(Verbs.acknowledge);
+  it('when staff press "Read the policy", then they read the whole policy in Teams section by section, can open the Word file, and their acknowledgement records that they read it', async () => {
+    const res = await bot.execute(STAFF, Verbs.readPolicy, data());
+    // The card they pressed stays, saying where the policy is; the reader arrives as a message of its own.
+    expect(shownText(cardOf(res.body))).toContain('The whole policy is in the message below');
+    const posted = connector.calls.map((c) => c.body).filter((b) => Array.isArray(b.attachments)).at(-1)!;
+    const contents = (posted.attachments as { content: Record<string, unknown> }[])[0].content;
+    expect(cardProblems(contents)).toEqual([]);
+    expect(shownText(contents)).toMatch(/Contents[^]*1\. Introduction[^]*2\. Contact with pupils[^]*3\. Reporting/);
+    const open = (contents.actions as { type: string; title: string; url?: string }[]).find((a) => a.type === 'Action.OpenUrl')!;
+    expect(open.title).toMatch(/^Open the Word document \(link until \d{1,2}:\d{2}\)$/);
+    expect(open.url).toMatch(/^https:\/\/bot\.example\/files\/[0-9a-f]{32}\?e=\d+&s=[0-9a-f]{64}&t=aad-1~ack-\d{8}-[0-9a-f]{6}$/);
+
+    const page = async (card: Record<string, unknown>, title: RegExp) => {
+      const action = executeActions(card).find((a) => title.test(a.title ?? ''))!;
+      const next = cardOf((await bot.execute(STAFF, Verbs.readPage, action.data)).body);
+      expect(cardProblems(next)).toEqual([]);
+      return next;
+    };
+    const first = await page(contents, /^Start reading$/);
+    expect(shownText(first)).toContain('This policy applies to everyone who works at the school.');
+    expect(cardVerbs(first)).not.toContain(Verbs.acknowledge);
+    const second = await page(first, /^Next: 2\. Contact with pupils$/);
+    // Headings are kept, sub-sections and bullets too, as text.
+    expect(shownText(second)).toMatch(/2\. Contact with pupils[^]*Staff must keep professional boundaries online\.[^]*2\.1 Friend requests[^]*Staff must not:[^]*\u2022 accept friend requests from pupils/);
+    const last = await page(second, /^Next: 3\. Reporting$/);
+    expect(shownText(last)).toContain('page 3 of 3');
+    expect(cardVerbs(last)).toContain(Verbs.acknowledge);
+    expect(await store.getPolicyRead('social-media', 'hash-v1', 'aad-1')).toMatchObject({ pages: 4 });
+
+    const ackAction = executeActions(last).find((a) => a.verb === Verbs.acknowledge)!;
+    const done = cardOf((await bot.execute(STAFF, Verbs.acknowledge, ackAction.data)).body);
+    expect(shownText(done)).toMatch(/You acknowledged this on .* You opened it to read on \d{1,2} \w+ \d{4}\./);
+    const recorded = await store.getAcknowledgement('social-media', 'hash-v1', 'aad-1');
+    expect(recorded?.versionHash).toBe('hash-v1');
+    expect(recorded?.readAt).toBe((await store.getPolicyRead('social-media', 'hash-v1', 'aad-1'))?.firstReadAt);
+    // Someone who never opened it is recorded as such: no read time.
+    await bot.execute(OUTSIDER, Verbs.acknowledge, data());
+    expect((await store.getAcknowledgement('social-media', 'hash-v1', 'aad-2'))?.readAt).toBeUndefined();
+
     const ask = cardOf((await bot.execute(STAFF, Verbs.askQuestion, data())).body);
     expect(JSON.stringify(ask)).toContain('Type your question in this chat');
   });
@@ -213,7 +266,7 @@ describe('acknowledgement feature over HTTP', () => {
     const card = cardOf((await bot.execute(OWNER, Verbs.campaignRemind, { campaignId })).body);
     expect(cardProblems(card)).toEqual([]);
     expect(JSON.stringify(card)).toContain('1 of 3 acknowledged (33%)');
-    expect(connector.calls.map((c) => c.body.text)).toContainEqual(expect.stringContaining(`Reminders for ${campaignId}: 2 sent`));
+    expect(connector.calls.map((c) => c.body.text)).toContainEqual(expect.stringContaining('Reminders: 2 sent'));
     expect((await store.getDelivery(campaignId, 'aad-2'))?.remindCount).toBe(1);
     expect((await store.getDelivery(campaignId, 'aad-1'))?.remindCount).toBe(0);
     await bot.execute(OWNER, Verbs.campaignRemind, { campaignId });
@@ -243,7 +296,7 @@ describe('acknowledgement feature over HTTP', () => {
     const unlinked = await startBot(store, connector.url, null);
     try {
       await unlinked.message(OWNER, `campaign export ${campaignId}`);
-      expect(connector.calls.map((c) => c.body.text)).toContainEqual(expect.stringContaining(`The export of ${campaignId} (3 rows) cannot be linked from chat`));
+      expect(connector.calls.map((c) => c.body.text)).toContainEqual(expect.stringContaining('The export (3 rows) cannot be linked from chat'));
       expect(unlinked.offered).toEqual([]);
     } finally {
       await unlinked.close();
@@ -269,7 +322,7 @@ describe('acknowledgement feature over HTTP', () => {
     expect(JSON.stringify(preview)).toContain('has not opened a chat with School Policy Bot');
     // The card staff will see is inside, buttons listed, not pressable.
     expect(JSON.stringify(preview)).toContain('Key points');
-    expect(cardVerbs(preview).sort()).toEqual([Verbs.campaignCancel, Verbs.campaignStart].sort());
+    expect([...new Set(cardVerbs(preview))].sort()).toEqual([Verbs.campaignCancel, Verbs.campaignEdit, Verbs.campaignStart].sort());
     expect(await store.listCampaigns()).toHaveLength(campaignsBefore);
 
     const start = (preview.actions as { verb: string; data: Record<string, unknown> }[]).find((a) => a.verb === Verbs.campaignStart)!;
@@ -278,14 +331,19 @@ describe('acknowledgement feature over HTTP', () => {
     expect(await store.listCampaigns()).toHaveLength(campaignsBefore);
 
     // Someone else pressing Start on a forwarded preview is refused.
-    expect(String((await bot.execute(OUTSIDER, Verbs.campaignStart, start.data)).body.value)).toContain('Only the policy owners');
-    const started = cardOf((await bot.execute(OWNER, Verbs.campaignStart, start.data)).body);
+    const pressed = pressData(preview, start);
+    expect(String((await bot.execute(OUTSIDER, Verbs.campaignStart, pressed)).body.value)).toContain('Only the policy owners');
+    const started = cardOf((await bot.execute(OWNER, Verbs.campaignStart, pressed)).body);
     expect(JSON.stringify(started)).toContain('0 of 1 acknowledged');
-    expect(connector.calls.map((c) => c.body.text)).toContainEqual(expect.stringMatching(/started for department maths, due .*: the card is on its way to 0 of 1\. 1 cannot be reached until they open a chat with me/));
+    expect(connector.calls.map((c) => c.body.text)).toContainEqual(expect.stringMatching(/^Campaign started for department maths, due \w+day .*: the card is on its way to 0 of 1\. 1 cannot be reached until they open a chat with me/));
     expect(await store.listCampaigns()).toHaveLength(campaignsBefore + 1);
     // A second press (a double click) answers with the same campaign and starts nothing new.
-    await bot.execute(OWNER, Verbs.campaignStart, start.data);
+    await bot.execute(OWNER, Verbs.campaignStart, pressed);
     expect(await store.listCampaigns()).toHaveLength(campaignsBefore + 1);
+    // What the owner chose is what the campaign keeps: the key points as they were on the card.
+    const chosen = (await store.listCampaigns()).find((c) => c.audience.kind === 'department')!;
+    expect(chosen.keyPoints).toEqual(['Never contact pupils privately.']);
+    expect(executeActions(preview).length).toBeGreaterThan(2);
   });
 
   it('when the app is installed for someone who could not be reached, then their reference is kept and their card requeued', async () => {

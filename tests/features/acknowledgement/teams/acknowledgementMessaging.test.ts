@@ -35,7 +35,7 @@ describe('acknowledgement delivery bridge', () => {
       user: { userId: 'aad-2' }, policyId: 'social-media', versionHash: 'hash-v1', campaignId: campaign.id, channel: 'teams',
     });
     const done = await render((await store.getDelivery(campaign.id, 'aad-2'))!);
-    expect(JSON.stringify(cardIn(done))).toContain('Acknowledged on');
+    expect(JSON.stringify(cardIn(done))).toContain('You acknowledged this on');
     expect(cardVerbs(cardIn(done))).not.toContain(Verbs.acknowledge);
   });
 

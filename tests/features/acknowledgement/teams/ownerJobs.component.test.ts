@@ -10,6 +10,7 @@ import { createSqliteOwnerJobStore } from '../../../../src/adapters/sqlite/sqlit
 import { createBotConnectorUpdater } from '../../../../src/adapters/botConnector/botConnectorSender';
 import { startBotHost } from '../../../support/botHost';
 import { cardProblems } from '../../../support/cardAssertions';
+import { pressData } from '../../../support/cardAssertions';
 import { FakeConnector, startFakeConnector } from '../../../support/fakeConnector';
 import { person, policyVersion, recordingMessenger } from '../domain/ackTestKit';
 
@@ -30,7 +31,7 @@ async function startBot(db: SqliteDatabase, store: AcknowledgementStore, connect
   const messenger = recordingMessenger();
   const mod = createAcknowledgementModule({
     store, settings, owners: [OWNER.aadObjectId], primaryPolicyId: 'social-media', channel: 'teams',
-    policySections: () => [], logger: { info: () => undefined, warn: () => undefined }, messenger,
+    logger: { info: () => undefined, warn: () => undefined }, messenger,
     files: {
       offerWritten: async (type, write) => {
         let content = '';
@@ -100,7 +101,7 @@ describe('owner jobs over HTTP', () => {
     await bot.mod.jobs!.idle();
     const posted = connector.calls.filter((c) => c.method === 'POST' && Array.isArray(c.body.attachments));
     expect(posted).toHaveLength(1);
-    expect(cardText(posted[0].body)).toContain(`Reminders for ${campaignId}`);
+    expect(cardText(posted[0].body)).toContain('"text":"Reminders"');
     const updates = connector.updates.map((u) => u.activity);
     expect(updates.length).toBeGreaterThanOrEqual(3);
     for (const u of updates) expect(cardProblems((u.attachments as { content: Record<string, unknown> }[])[0].content)).toEqual([]);
@@ -139,7 +140,7 @@ describe('owner jobs over HTTP', () => {
     const posted = connector.calls.map((c) => c.body).filter((b) => Array.isArray(b.attachments)).at(-1)!;
     const preview = (posted.attachments as { content: { actions: { verb: string; data: Record<string, unknown> }[] } }[])[0].content;
     const start = preview.actions.find((a) => a.verb === Verbs.campaignStart)!;
-    const res = await bot.execute(Verbs.campaignStart, start.data);
+    const res = await bot.execute(Verbs.campaignStart, pressData(preview, start));
     expect(res.status).toBe(200);
     await bot.mod.jobs!.idle();
     const maths = Array.from({ length: STAFF }, (_, i) => person(i + 1)).filter((p) => p.department === 'Maths').length;

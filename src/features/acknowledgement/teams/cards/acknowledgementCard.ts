@@ -4,9 +4,6 @@ import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
 import template from './templates/acknowledgement.json';
 import { formatSchoolDate } from '../../../../shared/schoolTime';
 
-/** The most section titles the "Read the policy" view lists (keeps the card small). */
-export const ACK_CARD_SECTION_LIMIT = 40;
-
 /** What the acknowledgement card shows. */
 export interface AcknowledgementCardInput {
   /**
@@ -23,8 +20,10 @@ export interface AcknowledgementCardInput {
   acknowledgedAt?: string;
   /** For superseded: the version hash of the card that was clicked. */
   replacedHash?: string;
-  /** Section titles to list, when the person asked to read the policy in the chat. */
-  sections?: string[];
+  /** The key points the owner chose for the campaign; absent: the version's own. */
+  keyPoints?: string[];
+  /** When the person first opened this version to read (shown beside their acknowledgement). */
+  readAt?: string;
   /** A line for the person: "You had already acknowledged this version", how to ask a question. */
   notice?: string;
 }
@@ -50,29 +49,44 @@ export function renderAcknowledgementCard(input: AcknowledgementCardInput): Adap
 
 function templateData(input: AcknowledgementCardInput): Record<string, unknown> {
   const v = input.version;
-  const sections = (input.sections ?? []).slice(0, ACK_CARD_SECTION_LIMIT);
+  const points = input.keyPoints ?? v.keyPoints;
   return {
     state: input.state,
     title: v.title,
     policyId: v.policyId,
     versionHash: v.versionHash,
-    versionText: formatVersion(v.versionHash, v.versionLabel),
+    versionText: versionInWords(v),
+    versionPhrase: v.versionLabel ? `version ${versionInWords(v)}` : `the version ${versionInWords(v)}`,
     hasReviewDate: Boolean(v.reviewDate),
     reviewDate: v.reviewDate ?? '',
     hasDueDate: Boolean(input.dueDate) && input.state !== 'acknowledged',
-    dueDate: input.dueDate ? formatDate(input.dueDate) : '',
+    dueDate: input.dueDate ? formatDueDate(input.dueDate) : '',
+    // Carried in the buttons' data only: staff never read it.
     campaignId: input.campaignId ?? '',
-    hasKeyPoints: v.keyPoints.length > 0,
-    keyPoints: v.keyPoints.map((point) => ({ point })),
-    hasSections: sections.length > 0,
-    sections: sections.map((label) => ({ label })),
+    hasKeyPoints: points.length > 0,
+    keyPoints: points.map((point) => ({ point })),
     hasNotice: Boolean(input.notice),
     notice: input.notice ?? '',
     acknowledgedOn: input.acknowledgedAt ? formatDate(input.acknowledgedAt) : '',
-    replacedVersion: input.replacedHash ? formatVersion(input.replacedHash) : '',
+    readNote: input.readAt && input.state === 'acknowledged' ? ` You opened it to read on ${formatDate(input.readAt)}.` : '',
     hasReadUrl: Boolean(v.readUrl),
     readUrl: v.readUrl ?? '',
   };
+}
+
+/**
+ * A version as staff read it: the document's own label made readable ("2, February 2023"), else the date it was
+ * published here; never the fingerprint (that is for the export and the owners' audit).
+ */
+export function versionInWords(v: Pick<PolicyVersion, 'versionHash' | 'versionLabel' | 'publishedAt'>): string {
+  if (v.versionLabel) return formatVersion(v.versionHash, v.versionLabel).replace(/\s*\u00b7\s*ref [0-9a-f]{1,16}$/, '');
+  return `published ${formatDate(v.publishedAt)}`;
+}
+
+/** "Friday 18 December 2026": a due date with its weekday, so nobody mistakes which day. */
+export function formatDueDate(iso: string): string {
+  const d = new Date(`${iso.slice(0, 10)}T12:00:00Z`);
+  return Number.isNaN(d.getTime()) ? iso : `${d.toLocaleDateString('en-GB', { weekday: 'long', timeZone: 'UTC' })} ${formatDate(iso)}`;
 }
 
 /** "2026-09-14T10:03:00Z" or "2026-09-14" as "14 September 2026", in the school's time zone. */

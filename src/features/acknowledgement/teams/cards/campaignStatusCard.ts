@@ -1,39 +1,98 @@
 import { CampaignStatus } from '../../domain/campaignService';
-import { formatVersion } from '../../../policy';
-import { formatDate } from './acknowledgementCard';
+import { CampaignPerson, PeopleList, PeoplePage } from '../../domain/acknowledgementStore';
+import { describeAudience } from '../../domain/campaignAudience';
+import { formatDate, formatDueDate, versionInWords } from './acknowledgementCard';
 import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
 import template from './templates/campaignStatus.json';
 
 /** The most groups (departments or schools) the card lists; the export has them all. */
 export const STATUS_CARD_GROUP_LIMIT = 15;
+/** People listed per page. */
+export const PEOPLE_PAGE = 20;
 
-/** Renders a campaign's progress for its owner: totals, a bar, delivery outcomes, and the least complete groups. */
-export function renderCampaignStatusCard(status: CampaignStatus): AdaptiveCardJson {
+/** A list of people the owner asked for on the status card. */
+export interface PeopleView {
+  list: PeopleList;
+  page: PeoplePage;
+  offset: number;
+  department?: string;
+  name?: string;
+}
+
+const LIST_NAMES: Record<PeopleList, string> = { outstanding: 'Outstanding', unreached: 'Could not be reached', excused: 'Excused' };
+
+/** Why a card did not reach someone, in words an owner can act on. */
+export function reachInWords(p: Pick<CampaignPerson, 'state' | 'reason' | 'openedAt' | 'excusedAt'>): string {
+  if (p.excusedAt) return `excused on ${formatDate(p.excusedAt)}`;
+  const reason = p.reason ?? '';
+  switch (p.state) {
+    case 'sent': return p.openedAt ? `opened the card on ${formatDate(p.openedAt)}, not acknowledged` : 'has not opened the card';
+    case 'pending':
+    case 'claimed': return 'card not sent yet';
+    case 'blocked': return 'has blocked the bot in Teams: ask them to unblock School Policy Bot';
+    case 'installFailed':
+      if (reason === 'no_conversation_reference') return 'has not opened a chat with the bot (it cannot be installed for them from here)';
+      if (/app_not_in_catalog/.test(reason)) return 'the app is not in the school\'s Teams app catalogue: ask IT';
+      return 'the app could not be installed for them (a Teams licence or app policy): ask IT';
+    case 'failed': return /^gave_up/.test(reason) ? 'Teams kept refusing the card; it was tried five times' : 'Teams refused the card';
+    default: return '';
+  }
+}
+
+/**
+ * Renders a campaign's progress for its owner: totals and a bar, and by name who is outstanding (by department, paged,
+ * searchable), who could not be reached and why, and who is excused; then the least complete groups. No internal ids:
+ * the campaign is named by its audience and dates, the version as the document labels it.
+ */
+export function renderCampaignStatusCard(status: CampaignStatus, people?: PeopleView): AdaptiveCardJson {
   const c = status.campaign;
   const shown = status.groups.slice(0, STATUS_CARD_GROUP_LIMIT);
   const d = status.deliveries;
+  const unreached = d.blocked + d.installFailed + d.failed;
+  const groups = new Map<string, { name: string; people: { name: string; status: string }[] }>();
+  for (const p of people?.page.people ?? []) {
+    const dept = p.department || 'No department recorded';
+    const g = groups.get(dept) ?? { name: dept, people: [] };
+    g.people.push({ name: p.displayName, status: reachInWords(p) });
+    groups.set(dept, g);
+  }
+  const total = people?.page.total ?? 0;
+  const offset = people?.offset ?? 0;
+  const filterWords = [people?.department !== undefined ? (people.department || 'no department') : '', people?.name ? `"${people.name}"` : ''].filter(Boolean).join(', ');
   return expandCardTemplate(template, {
     title: status.version.title,
-    subtitle: `Campaign ${c.id} · round ${c.round} · version ${formatVersion(c.versionHash, status.version.versionLabel)} · due ${formatDate(c.dueDate)}` +
-      (c.status === 'closed' ? ' · closed' : ''),
+    subtitle: `${describeAudience(c.audience)} \u00b7 started ${formatDate(c.startedAt)} \u00b7 due ${formatDueDate(c.dueDate)} \u00b7 version ${versionInWords(status.version)}`
+      + (c.round > 1 ? ` \u00b7 round ${c.round}` : '') + (c.status === 'closed' ? ' \u00b7 closed' : ''),
     campaignId: c.id,
     acknowledged: status.acknowledged,
     total: status.total,
     percent: status.percent,
     // FactSet values must be strings.
-    outstanding: String(status.outstanding),
+    outstanding: String(status.outstanding - status.excused),
     openedNotAcknowledged: String(status.openedNotAcknowledged),
     notOpened: String(status.notOpened),
     excused: String(status.excused),
-    ...barWeights(status.acknowledged, status.total),
-    sent: String(d.sent),
     waiting: String(d.pending + d.claimed),
-    blocked: String(d.blocked),
-    installFailed: String(d.installFailed),
-    failed: String(d.failed),
+    unreached: String(unreached),
+    ...barWeights(status.acknowledged, status.total),
+    hasPeopleView: people !== undefined,
+    list: people?.list ?? 'outstanding',
+    // '*' all, '-' none recorded (a choice cannot have an empty value).
+    departmentValue: people?.department === undefined ? '*' : people.department || '-',
+    nameValue: people?.name ?? '',
+    departmentChoices: [{ title: 'All departments', value: '*' }, ...(people?.page.departments ?? []).map((g) => ({ title: `${g.name || 'No department recorded'} (${g.count})`, value: g.name || '-' }))],
+    peopleHeading: people ? (total === 0 ? `${LIST_NAMES[people.list]}${filterWords ? ` (${filterWords})` : ''}: nobody.`
+      : `${LIST_NAMES[people.list]}${filterWords ? ` (${filterWords})` : ''}: ${offset + 1}\u2013${offset + people.page.people.length} of ${total}`) : '',
+    groups: [...groups.values()],
+    hasPaging: people !== undefined && total > PEOPLE_PAGE,
+    hasPrevious: offset > 0,
+    hasNext: offset + PEOPLE_PAGE < total,
+    previousOffset: Math.max(0, offset - PEOPLE_PAGE),
+    nextOffset: offset + PEOPLE_PAGE,
+    pageSize: PEOPLE_PAGE,
     hasGroups: shown.length > 0,
     groupLabel: (status.groupLabel ?? '').toLowerCase(),
-    groups: shown.map((g) => ({ ...g, ...barWeights(g.acknowledged, g.total) })),
+    groupBars: shown.map((g) => ({ ...g, ...barWeights(g.acknowledged, g.total) })),
     hiddenGroups: status.groups.length - shown.length,
   });
 }

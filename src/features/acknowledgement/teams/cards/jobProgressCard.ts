@@ -9,9 +9,9 @@ const n = (v: unknown): string => (typeof v === 'number' ? v : 0).toLocaleString
 const of = (job: JobCardInput): string => (job.total > 0 ? `${n(job.done)} of ${n(Math.max(job.total, job.done))}` : `${n(job.done)} so far`);
 
 const TITLES: Record<OwnerJob['kind'], string> = {
-  remind: 'Reminders for',
-  export: 'Export of',
-  recipients: 'Starting campaign',
+  remind: 'Reminders',
+  export: 'Export',
+  recipients: 'Starting the campaign',
 };
 
 /** The words on the card: what is being done and how far it has got, or how it ended. */
@@ -44,7 +44,7 @@ function line(job: JobCardInput): string {
  */
 export function renderJobProgressCard(job: JobCardInput): AdaptiveCardJson {
   return expandCardTemplate(template, {
-    title: `${TITLES[job.kind]} ${job.campaignId}`,
+    title: TITLES[job.kind],
     line: line(job),
     note: job.state === 'running' ? 'This card updates as the work goes on; you can carry on using the bot meanwhile.' : 'Finished.',
   });

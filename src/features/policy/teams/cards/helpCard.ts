@@ -2,12 +2,19 @@ import { PolicyWarning } from '../../policyDocument';
 import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
 import template from './templates/helpCard.json';
 
-/** Renders help; policy owners also see their commands and what needs fixing in the document. */
-export function renderHelpCard(documentTitle: string, isOwner: boolean, warnings: readonly PolicyWarning[]): AdaptiveCardJson {
+/**
+ * Renders help; policy owners also see every owner command, what needs fixing in the document, and `ownerNotices`:
+ * lines another capability needs owners to see first (for example where safeguarding reports go), shown as text near
+ * the top, for owners only.
+ */
+export function renderHelpCard(documentTitle: string, isOwner: boolean, warnings: readonly PolicyWarning[], ownerNotices: readonly string[] = []): AdaptiveCardJson {
   const shown = isOwner ? warnings : [];
+  const notices = isOwner ? ownerNotices.filter((n) => n.trim() !== '') : [];
   return expandCardTemplate(template, {
     documentTitle,
     isOwner,
+    hasOwnerNotices: notices.length > 0,
+    ownerNotices: notices.map((line) => ({ line })),
     hasWarnings: shown.length > 0,
     // One note per line: each is something the owner can fix in the document.
     warnings: shown.map((w) => `- ${w.message}`).join('\n'),

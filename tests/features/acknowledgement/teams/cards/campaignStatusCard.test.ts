@@ -2,7 +2,9 @@ import { emptyDeliveryCounts } from '../../../../../src/features/acknowledgement
 import { CampaignStatus } from '../../../../../src/features/acknowledgement/domain/campaignService';
 import { renderCampaignStatusCard } from '../../../../../src/features/acknowledgement/teams/cards/campaignStatusCard';
 import { Verbs } from '../../../../../src/teams/verbs';
-import { cardProblems, cardVerbs } from '../../../../support/cardAssertions';
+import { cardProblems, cardVerbs, shownText } from '../../../../support/cardAssertions';
+import { reachInWords } from '../../../../../src/features/acknowledgement/teams/cards/campaignStatusCard';
+import { PeoplePage } from '../../../../../src/features/acknowledgement/domain/acknowledgementStore';
 
 const status = (groups: CampaignStatus['groups'], acknowledged = 31, total = 40): CampaignStatus => ({
   campaign: {
@@ -40,14 +42,19 @@ describe('campaign status card', () => {
     expect(t).toContain('31 of 40 acknowledged (78%)');
     expect(t).toContain('11/20 (55%)');
     expect(t).toContain('By department (least complete first)');
-    expect(t).toContain('{"title":"Blocked the bot","value":"2"}');
-    expect(t).toContain('{"title":"Opened, not acknowledged","value":"3"}');
-    expect(t).toContain('{"title":"Not opened yet","value":"2"}');
+    expect(t).toContain('{"title":"Could not be reached","value":"3"}');
+    expect(t).toContain('{"title":"Opened the card, not acknowledged","value":"3"}');
+    expect(t).toContain('{"title":"Have not opened the card","value":"2"}');
+    // Contrast: the bar is the accent colour on a neutral track, never a pale green or a salmon block.
     const bars = columnsOf(card);
-    expect(bars[0]).toEqual({ width: 78, style: 'good' });
-    expect(bars[1]).toEqual({ width: 22, style: 'attention' });
-    expect(bars).toContainEqual({ width: 100, style: 'good' });
-    expect(cardVerbs(card)).toEqual([Verbs.campaignRemind, Verbs.campaignExport, Verbs.campaignStatus]);
+    expect(bars[0]).toEqual({ width: 78, style: 'accent' });
+    expect(bars[1]).toEqual({ width: 22, style: 'emphasis' });
+    expect(bars).toContainEqual({ width: 100, style: 'accent' });
+    expect(t).not.toMatch(/"(good|attention|warning)"|"color":"(Good|Warning|Attention)"/);
+    // The campaign is named by its audience and dates, never by its id.
+    expect(shownText(card)).not.toContain('ack-20260901-abc123');
+    expect(shownText(card)).toContain('all staff \u00b7 started 1 September 2026 \u00b7 due Thursday 1 October 2026');
+    expect(cardVerbs(card)).toEqual([Verbs.campaignPeople, Verbs.campaignPeople, Verbs.campaignPeople, Verbs.campaignRemind, Verbs.campaignExport, Verbs.campaignStatus]);
   });
 
   it('when a local authority has hundreds of schools, then the card lists the least complete and stays small', () => {
@@ -60,7 +67,38 @@ describe('campaign status card', () => {
   it('when nobody has acknowledged yet and there are no groups, then the bar is all outstanding', () => {
     const card = renderCampaignStatusCard(status([], 0, 12));
     expect(cardProblems(card)).toEqual([]);
-    expect(columnsOf(card)).toEqual([{ width: 100, style: 'attention' }]);
+    expect(columnsOf(card)).toEqual([{ width: 100, style: 'emphasis' }]);
     expect(JSON.stringify(card)).not.toContain('least complete first');
+  });
+
+  it('when the owner lists the outstanding, then names come by department with where each stands, paged, with a search and department filter', () => {
+    const people: PeoplePage = {
+      total: 45,
+      departments: [{ name: 'Maths', count: 30 }, { name: 'English', count: 14 }, { name: '', count: 1 }],
+      people: [
+        { userId: 'u1', displayName: 'Ann <b>Smith</b>', department: 'English', state: 'sent' },
+        { userId: 'u2', displayName: 'Bob Jones', department: 'English', state: 'sent', openedAt: '2026-09-03T10:00:00.000Z' },
+        { userId: 'u3', displayName: 'Cat Khan', department: 'Maths', state: 'blocked', reason: 'ConversationBlockedByUser' },
+      ],
+    };
+    const card = renderCampaignStatusCard(status([]), { list: 'outstanding', page: people, offset: 20, name: 'a' });
+    expect(cardProblems(card)).toEqual([]);
+    const shown = shownText(card);
+    expect(shown).toContain('Outstanding ("a"): 21\u201323 of 45');
+    expect(shown).toContain('English');
+    expect(shown).toContain('Ann <b>Smith</b>');
+    expect(shown).toContain('opened the card on 3 September 2026, not acknowledged');
+    expect(shown).toContain('has blocked the bot in Teams');
+    expect(shown).toContain('Maths (30)');
+    const t = JSON.stringify(card);
+    expect(t).toContain('"title":"Previous 20"');
+    expect(t).toContain('"title":"Next 20"');
+  });
+
+  it('when someone could not be reached, then the reason is in words an owner can act on', () => {
+    expect(reachInWords({ state: 'installFailed', reason: 'no_conversation_reference' })).toMatch(/has not opened a chat with the bot/);
+    expect(reachInWords({ state: 'installFailed', reason: 'install_failed_403' })).toMatch(/could not be installed for them .*ask IT/);
+    expect(reachInWords({ state: 'failed', reason: 'gave_up_http_502' })).toMatch(/tried five times/);
+    expect(reachInWords({ state: 'pending' })).toBe('card not sent yet');
   });
 });

@@ -1,0 +1,59 @@
+import { Campaign, CampaignAudience, PolicyVersion } from './acknowledgementTypes';
+
+/** What the campaign use cases return, apart from the service itself (campaignService.ts). */
+
+/** What starting a campaign would do, shown to the owner before anything is sent. */
+export interface CampaignPreview {
+  version: PolicyVersion;
+  audience: CampaignAudience;
+  dueDate: string;
+  /** Set when staff will not be in school on the due date (a weekend, bank holiday or break), with days to pick instead. */
+  dueWarning?: string;
+  /** Active staff in the audience. */
+  members: number;
+  /** Of those, people who already have a chat with the bot: the card reaches them now. */
+  withChat: number;
+  /** People without a chat whom the app will be installed for (production only). */
+  installable: number;
+  /** People who cannot be reached now: no chat, and the app cannot be installed for them here. */
+  unreachable: number;
+  /** People who have already acknowledged this version: they get the card showing it is done. */
+  alreadyAcknowledged: number;
+  /** Whether people without a chat are reached by installing the app (production) or not at all yet (local). */
+  canInstall: boolean;
+}
+
+
+/** What a reminder command did. */
+export interface RemindResult {
+  campaign: Campaign;
+  reminded: number;
+  /** Outstanding, but reminded within the interval: left alone. */
+  recentlyReminded: number;
+  /** Outstanding and not yet sent the card (still queued): the card itself will reach them. */
+  awaitingCard: number;
+  /** Outstanding and unreachable (blocked the bot, install failed). */
+  unreachable: number;
+}
+
+/** An export written to a sink. */
+export interface WrittenExport {
+  campaign: Campaign;
+  fileName: string;
+  rows: number;
+}
+
+/** The CSV export of a campaign, whole. */
+export interface CampaignExport extends WrittenExport {
+  csv: string;
+}
+
+
+/** What the periodic run did. */
+export interface ScheduledWorkResult {
+  roundsStarted: string[];
+  joinersAdded: number;
+  /** Acknowledgements made as a campaign began that another instance had not yet counted in it. */
+  acknowledgementsSettled: number;
+}
+

@@ -1,0 +1,146 @@
+import { TurnContext } from 'botbuilder';
+import { CampaignService } from '../domain/campaignService';
+import { CampaignAudience } from '../domain/acknowledgementTypes';
+import { choiceProblems, cleanKeyPoints, MAX_KEY_POINTS } from '../domain/campaignChoices';
+import { parseAudience, describeAudience } from '../domain/campaignAudience';
+import { PolicyTexts } from '../domain/campaignPorts';
+import { proposeKeyPoints } from '../domain/keyPoints';
+import { AcknowledgementError } from '../domain/acknowledgementErrors';
+import { isoDate } from '../domain/campaignDates';
+import { AdaptiveCardJson, cardMessage } from '../../../teams/cards';
+import { PreviewDraft, renderCampaignPreviewCard } from './cards/campaignPreviewCard';
+import { formatDueDate } from './cards/acknowledgementCard';
+import { renderCampaignStatusCard } from './cards/campaignStatusCard';
+
+/** What the preview's handlers need. */
+export interface OwnerPreviewDeps {
+  campaigns: CampaignService;
+  policyTexts?: PolicyTexts;
+  now: () => Date;
+  rules: { defaultDueDays: number };
+  /** Turns a failure into words (and logs unexpected ones); records refused owners. */
+  explain(err: unknown, where: string): string;
+  refuseIfNotOwner(err: unknown, actor: string | undefined, what: string): Promise<void>;
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** The key points as the card's inputs hold them (kp0, kp1, ...), in order. */
+export function pointsFromInputs(data: Record<string, unknown>): string[] {
+  return Object.keys(data).filter((k) => /^kp\d{1,2}$/.test(k)).sort((a, b) => Number(a.slice(2)) - Number(b.slice(2))).map((k) => str(data[k]));
+}
+
+function parseDraft(json: string): PreviewDraft | undefined {
+  try {
+    const d = JSON.parse(json) as Partial<PreviewDraft>;
+    const audience = parseAudience(JSON.stringify(d.audience ?? null));
+    const c = d.counts as Record<string, unknown> | undefined;
+    if (!audience || typeof d.policyId !== 'string' || typeof d.nonce !== 'string' || d.nonce.length > 80 || !c) return undefined;
+    const n = (k: string) => Math.max(0, Math.trunc(Number(c[k]) || 0));
+    return {
+      audience, policyId: d.policyId.slice(0, 200), nonce: d.nonce,
+      counts: { members: n('members'), withChat: n('withChat'), installable: n('installable'), unreachable: n('unreachable'), alreadyAcknowledged: n('alreadyAcknowledged'), canInstall: c.canInstall === true },
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The owner's preview: `campaign start` shows it with the proposed key points and due date; every edit (move, remove,
+ * add, a new date) comes back as the same card with the owner's text kept; Start checks everything at once and, when
+ * something is wrong, returns the card as filled with each problem named. What the owner chose is what staff see.
+ */
+export function createOwnerPreview(deps: OwnerPreviewDeps) {
+  const startedFromPreview = new Map<string, string>();
+
+  function proposal(policyId: string, fallback: string[]): { proposed: string[]; offered: string[] } {
+    const doc = deps.policyTexts?.document(policyId);
+    if (!doc) return { proposed: fallback, offered: [] };
+    const p = proposeKeyPoints(doc);
+    return { proposed: p.proposed.length > 0 ? p.proposed : fallback, offered: p.offered };
+  }
+
+  async function card(actorId: string, draft: PreviewDraft, points: string[], dueRaw: string, problems: string[] = [], addText = ''): Promise<AdaptiveCardJson> {
+    // Who it reaches was counted for the first preview and travels with the card: an edit costs no count of 50,000.
+    const version = await deps.campaigns.versionToStart({ actorId, policyId: draft.policyId });
+    let due: { dueDate: string; dueWarning?: string } = { dueDate: dueRaw };
+    try {
+      due = deps.campaigns.dueDateFor(dueRaw || undefined);
+    } catch (err) {
+      // A bad date must not lose the card: it comes back as typed, and Start names the problem.
+      if (!(err instanceof AcknowledgementError)) throw err;
+    }
+    const { offered } = proposal(draft.policyId, version.keyPoints);
+    return renderCampaignPreviewCard({
+      preview: { version, audience: draft.audience, ...draft.counts }, dueDate: due.dueDate, ...(due.dueWarning ? { dueWarning: due.dueWarning } : {}),
+      points, offered, problems, today: isoDate(deps.now()), nonce: draft.nonce, ...(addText ? { addText } : {}),
+    });
+  }
+
+  return {
+    /** `campaign start ...`: the first preview, nothing sent. */
+    async show(context: TurnContext, actorId: string, audience: CampaignAudience, dueDate?: string): Promise<void> {
+      const preview = await deps.campaigns.previewCampaign({ actorId, audience, ...(dueDate ? { dueDate } : {}) });
+      const { proposed, offered } = proposal(preview.version.policyId, preview.version.keyPoints);
+      await context.sendActivity(cardMessage(renderCampaignPreviewCard({
+        preview, dueDate: preview.dueDate, ...(preview.dueWarning ? { dueWarning: preview.dueWarning } : {}),
+        points: proposed.slice(0, MAX_KEY_POINTS), offered, today: isoDate(deps.now()),
+      }), 'Start this campaign?'));
+    },
+
+    /** Move up, move down, remove, add, or a new date: the card again, as the owner has it now. */
+    async edit(context: TurnContext, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
+      const actor = context.activity.from?.aadObjectId;
+      try {
+        const draft = parseDraft(str(data.draft));
+        if (!draft) return 'That preview could not be read. Type "campaign start" again.';
+        const points = pointsFromInputs(data);
+        const i = Math.trunc(Number(data.index));
+        const op = str(data.op);
+        const problems: string[] = [];
+        if (op === 'up' && i > 0 && i < points.length) [points[i - 1], points[i]] = [points[i], points[i - 1]];
+        if (op === 'down' && i >= 0 && i < points.length - 1) [points[i + 1], points[i]] = [points[i], points[i + 1]];
+        if (op === 'remove' && i >= 0 && i < points.length) points.splice(i, 1);
+        if (op === 'add') {
+          const added = [str(data.addText), str(data.addChoice)].map((p) => p.replace(/\s+/g, ' ').trim()).filter(Boolean);
+          if (added.length === 0) problems.push('To add a point, pick one of the policy\'s rules or write your own, then press Add this point.');
+          for (const a of added) if (points.length < MAX_KEY_POINTS) points.push(a); else problems.push(`A card holds at most ${MAX_KEY_POINTS} key points: remove one first.`);
+        }
+        return await card(actor ?? '', draft, points, str(data.dueDate).trim(), problems, op === 'add' ? '' : str(data.addText));
+      } catch (err) {
+        await deps.refuseIfNotOwner(err, actor, 'campaign preview');
+        return deps.explain(err, 'owner.preview');
+      }
+    },
+
+    /** Start: everything checked at once; a problem returns the card as filled, with what is wrong named. */
+    async start(context: TurnContext, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
+      const actor = context.activity.from?.aadObjectId ?? '';
+      try {
+        const draft = parseDraft(str(data.draft));
+        if (!draft) return 'That preview could not be read. Type "campaign start" again.';
+        const already = startedFromPreview.get(draft.nonce);
+        if (already) return renderCampaignStatusCard(await deps.campaigns.campaignStatus({ actorId: actor, campaignId: already }));
+        const typed = pointsFromInputs(data);
+        const dueRaw = str(data.dueDate).trim();
+        const problems = choiceProblems({ dueDate: dueRaw || undefined, keyPoints: typed }, deps.now(), deps.rules.defaultDueDays);
+        if (problems.length > 0) return await card(actor, draft, typed, dueRaw, problems, str(data.addText));
+        const { campaign, recipients } = await deps.campaigns.startCampaign({
+          actorId: actor, audience: draft.audience, policyId: draft.policyId, keyPoints: cleanKeyPoints(typed), ...(dueRaw ? { dueDate: dueRaw } : {}),
+        });
+        if (startedFromPreview.size >= 1000) startedFromPreview.delete(startedFromPreview.keys().next().value as string);
+        startedFromPreview.set(draft.nonce, campaign.id);
+        // Who can be reached was counted for the preview the owner just read; it is not counted again here.
+        const unreachable = Math.min(recipients, draft.counts.unreachable);
+        const waiting = unreachable > 0 ? ` ${unreachable} cannot be reached until they open a chat with me; the status card names them.` : '';
+        await context.sendActivity(`Campaign started for ${describeAudience(campaign.audience)}, due ${formatDueDate(campaign.dueDate)}: ` +
+          `the card is on its way to ${recipients - unreachable} of ${recipients}.${waiting}`);
+        return renderCampaignStatusCard(await deps.campaigns.campaignStatus({ actorId: actor, campaignId: campaign.id }));
+      } catch (err) {
+        await deps.refuseIfNotOwner(err, actor, 'campaign start');
+        return deps.explain(err, 'owner.start');
+      }
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import type { PolicyDocument, PolicySection } from '../../policy';
+import { formatSectionLabel } from '../../policy';
+
+/** One piece of a reader page: a heading, a paragraph, or a bullet under its lead-in. */
+export interface ReaderBlock {
+  kind: 'heading' | 'text' | 'bullet';
+  text: string;
+}
+
+/** A page of the policy in the reader: one top-level section with its sub-sections (a long one over several pages). */
+export interface ReaderPage {
+  /** The section's label as the document numbers it ("5. Acceptable use"). */
+  label: string;
+  blocks: ReaderBlock[];
+  /** Set on the second and later pages of a long section. */
+  continued: boolean;
+}
+
+/** Text on one page, in characters: well inside Teams' card limit (about 28 KB) with the card's own parts. */
+export const READER_PAGE_CHARS = 9_000;
+
+function blocksOf(section: PolicySection, withHeading: boolean): ReaderBlock[] {
+  const out: ReaderBlock[] = withHeading ? [{ kind: 'heading', text: formatSectionLabel(section) }] : [];
+  for (const para of section.text.split(/\n\s*\n/)) {
+    const lines = para.split('\n').map((l) => l.trim()).filter(Boolean);
+    let text = '';
+    for (const line of lines) {
+      if (/^[-\u2022]\s+/.test(line)) {
+        if (text) out.push({ kind: 'text', text });
+        text = '';
+        out.push({ kind: 'bullet', text: line.replace(/^[-\u2022]\s+/, '') });
+      } else {
+        text = text ? `${text} ${line}` : line;
+      }
+    }
+    if (text) out.push({ kind: 'text', text });
+  }
+  return out;
+}
+
+/**
+ * The policy as reading pages: each top-level section with the sub-sections under it, headings kept, in the document's
+ * order; a section longer than a page continues on the next. The front page (status tables) is not a page.
+ */
+export function readerPages(doc: PolicyDocument, pageChars = READER_PAGE_CHARS): ReaderPage[] {
+  const pages: ReaderPage[] = [];
+  let current: { label: string; blocks: ReaderBlock[] } | undefined;
+  const flush = () => {
+    if (!current) return;
+    let chunk: ReaderBlock[] = [];
+    let size = 0;
+    let continued = false;
+    for (const b of current.blocks) {
+      // A single block longer than a page is cut at a sentence end where it can be.
+      const parts = b.text.length > pageChars ? b.text.match(new RegExp(`[^]{1,${pageChars}}(?=\\s|$)`, 'g')) ?? [b.text] : [b.text];
+      for (const text of parts) {
+        if (size + text.length > pageChars && chunk.length > 0) {
+          pages.push({ label: current.label, blocks: chunk, continued });
+          chunk = [];
+          size = 0;
+          continued = true;
+        }
+        chunk.push({ ...b, text: text.trim() });
+        size += text.length;
+      }
+    }
+    if (chunk.length > 0 || !continued) pages.push({ label: current.label, blocks: chunk, continued });
+    current = undefined;
+  };
+  for (const section of doc.sections) {
+    if (section.ordinal === 0) continue;
+    if (section.parent === null || !current) {
+      flush();
+      current = { label: formatSectionLabel(section), blocks: blocksOf(section, false) };
+    } else {
+      current.blocks.push(...blocksOf(section, true));
+    }
+  }
+  flush();
+  return pages;
+}

@@ -1,0 +1,91 @@
+import { TurnContext } from 'botbuilder';
+import { AcknowledgementStore } from '../domain/acknowledgementStore';
+import { ViewAcknowledgement } from '../domain/acknowledgePolicy';
+import { PolicyTexts } from '../domain/campaignPorts';
+import { AdaptiveCardJson, cardMessage } from '../../../teams/cards';
+import { KeptFileOffers } from '../../../teams/fileLinks';
+import { readerPages } from './policyReader';
+import { renderPolicyReaderCard } from './cards/policyReaderCard';
+import { staffCardFor } from './staffCards';
+
+/** What reading in Teams needs. */
+export interface ReaderDeps {
+  store: AcknowledgementStore;
+  view: ViewAcknowledgement;
+  policyTexts?: PolicyTexts;
+  /** The document as published, as a signed link; the tag says whose download it was. */
+  documents?: KeptFileOffers;
+  now: () => Date;
+  explain(err: unknown, where: string): string;
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** The key a kept document is offered under. */
+export const documentKey = (policyId: string, versionHash: string) => `policy:${policyId}:${versionHash}`;
+/** A download's tag: who it was offered to and in which campaign ("user~campaign"). */
+export const downloadTag = (userId: string, campaignId?: string) => (campaignId ? `${userId}~${campaignId}` : userId);
+
+/**
+ * Reading the policy in Teams: "Read the policy" posts the reader (its contents) as a message of its own, so the card
+ * with the button stays; each page replaces the reader in place (Previous / Next / Contents), the last one offering "I
+ * have read and understood". Every page opened is recorded against the version shown, and so is a download of the
+ * document; an acknowledgement then carries when that version was first opened.
+ */
+export function createReaderRoutes(deps: ReaderDeps) {
+  async function readerCard(userId: string, data: Record<string, unknown>, page: number, notice?: string): Promise<AdaptiveCardJson | string> {
+    const view = await deps.view({ userId, policyId: str(data.policyId), versionHash: str(data.versionHash) });
+    const version = view.version;
+    const doc = deps.policyTexts?.document(version.policyId);
+    // The reader shows the live text only: a card for a replaced version opens the current one, and says so.
+    if (!doc || doc.metadata.contentHash !== version.versionHash) {
+      return `The text of this version is not loaded here any more. Type "section 1" to read the policy as it is now, or ask me about it.`;
+    }
+    const pages = readerPages(doc);
+    const shown = Math.max(0, Math.min(pages.length, Math.trunc(page) || 0));
+    const campaignId = view.campaign?.versionHash === version.versionHash ? view.campaign.id : undefined;
+    await deps.store.recordPolicyRead({
+      policyId: version.policyId, versionHash: version.versionHash, userId, at: deps.now().toISOString(), ...(campaignId ? { campaignId } : {}),
+    });
+    const offered = deps.documents ? await deps.documents.offerKept(documentKey(version.policyId, version.versionHash),
+      () => deps.policyTexts?.file(version.policyId, version.versionHash) ?? Promise.resolve(undefined), downloadTag(userId, campaignId)) : undefined;
+    const fileName = offered ? (await deps.policyTexts?.file(version.policyId, version.versionHash))?.fileName ?? 'policy' : '';
+    const superseded = view.state === 'superseded' ? 'The card you used was for an earlier version; this is the current one. ' : '';
+    return renderPolicyReaderCard({
+      version, pages, page: shown, ...(view.campaign ? { campaignId: view.campaign.id } : {}), canAcknowledge: view.state !== 'acknowledged',
+      ...(offered ? { document: { url: offered.url, fileName, expiresAt: offered.expiresAt } } : {}),
+      ...(superseded || notice ? { notice: `${superseded}${notice ?? ''}`.trim() } : {}),
+    });
+  }
+
+  const userOf = (context: TurnContext, playground: boolean): string | undefined =>
+    context.activity.from?.aadObjectId ?? (playground ? context.activity.from?.id : undefined);
+
+  return {
+    /** "Read the policy" on the staff card: the reader arrives as its own message; the card says where it is. */
+    async open(context: TurnContext, data: Record<string, unknown>, playground: boolean): Promise<AdaptiveCardJson | string> {
+      const userId = userOf(context, playground);
+      if (!userId) return 'Your account could not be identified.';
+      try {
+        const reader = await readerCard(userId, data, 0);
+        if (typeof reader === 'string') return reader;
+        await context.sendActivity(cardMessage(reader, 'The policy, to read in Teams'));
+        const view = await deps.view({ userId, policyId: str(data.policyId), versionHash: str(data.versionHash) });
+        return staffCardFor(view, { notice: 'The whole policy is in the message below, section by section. When you have read it, acknowledge here or at its end.' });
+      } catch (err) {
+        return deps.explain(err, 'readPolicy');
+      }
+    },
+
+    /** A page of the reader (0: the contents). */
+    async page(context: TurnContext, data: Record<string, unknown>, playground: boolean): Promise<AdaptiveCardJson | string> {
+      const userId = userOf(context, playground);
+      if (!userId) return 'Your account could not be identified.';
+      try {
+        return await readerCard(userId, data, Number(str(data.page) || data.page));
+      } catch (err) {
+        return deps.explain(err, 'readPage');
+      }
+    },
+  };
+}

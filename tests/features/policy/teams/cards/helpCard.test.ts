@@ -1,0 +1,28 @@
+import { renderHelpCard } from '../../../../../src/features/policy/teams/cards/helpCard';
+import { OWNER_COMMAND_HELP } from '../../../../../src/features/acknowledgement/domain/ownerCommands';
+import { cardProblems, shownText } from '../../../../support/cardAssertions';
+
+describe('help card', () => {
+  it('when an owner asks for help, then every owner command is listed, campaign excuse and unexcuse included', () => {
+    const card = renderHelpCard('Social Media Policy', true, []);
+    expect(cardProblems(card)).toEqual([]);
+    const shown = shownText(card);
+    for (const line of OWNER_COMMAND_HELP.split('\n')) expect(shown).toContain(line.split(/\s+[[<(]/)[0].trim());
+    for (const command of ['campaign start', 'campaign status', 'campaign remind', 'campaign export', 'campaign excuse', 'campaign unexcuse', 'unanswered', 'taught']) {
+      expect(shown).toContain(command);
+    }
+    expect(JSON.stringify(card)).not.toMatch(/"color":\s*"(Good|Warning|Attention)"/);
+  });
+
+  it('when another capability has notices for owners, then they show near the top for owners only, as text', () => {
+    const notice = 'Safeguarding reports go to the **DSL channel** <b>Safeguarding</b>.';
+    const owner = renderHelpCard('Social Media Policy', true, [], [notice]);
+    expect(cardProblems(owner)).toEqual([]);
+    const body = owner.body as { type: string; items?: { inlines?: { text: string }[] }[] }[];
+    expect(body[1].type).toBe('Container');
+    expect(body[1].items?.[0].inlines?.[0].text).toBe(notice);
+    const staff = renderHelpCard('Social Media Policy', false, [], [notice]);
+    expect(shownText(staff)).not.toContain('DSL channel');
+    expect(shownText(staff)).not.toContain('campaign start');
+  });
+});
