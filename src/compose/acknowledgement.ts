@@ -10,6 +10,8 @@ import path from 'node:path';
 import { PublishedPolicyStore } from '../features/policy/publishing/publishedPolicies';
 import { PolicyTexts } from '../features/acknowledgement/domain/campaignPorts';
 import { createDeliveryModule } from './acknowledgementSending';
+import { SendingThread } from './acknowledgementSendingThread';
+import { OutboundBudget } from '../teams/outboundBudget';
 import { startStaffSyncSchedule } from '../features/acknowledgement/sending/staffSyncSchedule';
 import { AppLogger } from '../shared/logger';
 import { PolicyLibrary } from '../features/policy/policyLibrary';
@@ -60,12 +62,17 @@ export interface AcknowledgementWiring {
 export function composeAcknowledgement(
   config: AppConfig, store: AcknowledgementStore, library: PolicyLibrary, logger: AppLogger, files?: FileOffers & Partial<Pick<FileLinks, 'offerKept' | 'listenDownloads'>>,
   jobStore?: OwnerJobStore, documents: { published?: PublishedPolicyStore; configuredHashes?: ReadonlyMap<string, string> } = {},
+  sending: { outbound?: OutboundBudget; thread?: SendingThread } = {},
 ): AcknowledgementWiring {
   const settings = config.acknowledgement;
   const delivery = createDeliveryModule({
     settings: config.delivery, bot: config.bot, store, renderActivity: createAcknowledgementActivityRenderer({ store }), logger,
+    ...(sending.outbound ? { outbound: sending.outbound } : {}),
   });
-  const messenger = createCampaignMessenger({ store, runner: delivery.sender, reacher: delivery.reacher, logger });
+  // With the sending thread, cards, reminders and digests go from there; here only replies and card updates.
+  const thread = sending.thread;
+  const messenger = thread?.messenger ?? createCampaignMessenger({ store, runner: delivery.sender, reacher: delivery.reacher, logger });
+  const reacher = thread?.reacher ?? delivery.reacher;
   const calendar = loadSchoolCalendar(settings);
   if (new Date().getUTCFullYear() >= calendar.bankHolidaysKnownUntil) {
     logger.warn({ event: 'calendar.bankHolidaysEnding', knownUntil: calendar.bankHolidaysKnownUntil }, 'the bank holiday list ends soon: update ACK_BANK_HOLIDAYS_FILE (docs/operations.md)');
@@ -76,7 +83,7 @@ export function composeAcknowledgement(
     policyTexts: createPolicyTexts(config.policyFiles, library, documents),
     ...(files?.offerKept ? { documents: { offerKept: files.offerKept.bind(files) } } : {}),
     logger, messenger, canInstall: delivery.installer !== undefined, ...(files ? { files } : {}),
-    ...(delivery.managers ? { managers: delivery.managers } : {}), digests: createDigestNotifier({ reacher: delivery.reacher }),
+    ...(delivery.managers ? { managers: delivery.managers } : {}), digests: createDigestNotifier({ reacher }),
     ...(jobStore ? { jobs: { store: jobStore, workerId: config.delivery.workerId, updater: delivery.updater } } : {}),
   });
   // A download of the document as published counts as reading that version (the link's tag names the reader).
@@ -112,7 +119,8 @@ export function composeAcknowledgement(
         onFailed: (err) => logger.warn({ event: 'staff.syncFailed', code: (err as { code?: string }).code ?? (err as Error).name }, 'staff directory sync failed'),
       });
       await staffSync.runNow();
-      const sending = delivery.startBackgroundSending();
+      // The thread sends active campaigns from the moment it starts; without it, this instance's loop does.
+      const background = thread ? undefined : delivery.startBackgroundSending();
       // Reminder passes, exports and campaign starts a stopped instance left half done go on from their last batch.
       const resumed = await ack.jobs?.resume();
       if (resumed) logger.info({ event: 'jobs.resumed', jobs: resumed }, 'owner jobs resumed');
@@ -121,8 +129,9 @@ export function composeAcknowledgement(
         await staffSync.stop();
         stopScheduler();
         await ack.jobs?.stop();
-        await sending.stop();
+        await background?.stop();
         await messenger.idle();
+        await thread?.stop();
       };
     },
   };

@@ -14,6 +14,7 @@ import { ManagerLookup } from '../features/acknowledgement/domain/campaignPorts'
 import { createRateLimiter, RateLimiter } from '../features/acknowledgement/sending/rateLimiter';
 import { createRecipientReacher, RecipientReacher } from '../features/acknowledgement/sending/recipientReacher';
 import { StaffSyncResult, syncStaffDirectory } from '../features/acknowledgement/sending/staffSync';
+import { OutboundBudget } from '../teams/outboundBudget';
 
 /** Campaign delivery, assembled: directory, installer, rate budgets, reacher and the sending engine. */
 export interface DeliveryModule {
@@ -48,6 +49,11 @@ export interface DeliveryModuleDeps {
   graphCredential?: TokenCredential;
   /** Extra CA (PEM) the Graph client trusts (a local https fake). */
   graphTrustedCa?: string;
+  /**
+   * The app's one budget with Teams (src/teams/outboundBudget.ts), shared with the bot's replies: campaign cards draw from
+   * it as bulk, leaving room for replies; card updates as replies. Without it the sender keeps a budget of its own.
+   */
+  outbound?: Pick<OutboundBudget, 'sender' | 'acquire'>;
 }
 
 /**
@@ -58,7 +64,7 @@ export interface DeliveryModuleDeps {
 export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
   const { settings, store } = deps;
   const installLimiter = createRateLimiter({ ratePerSecond: settings.installRatePerSecond });
-  const sendLimiter = createRateLimiter({ ratePerSecond: settings.sendRatePerSecond });
+  const sendLimiter: RateLimiter = deps.outbound ? deps.outbound.sender('bulk') : createRateLimiter({ ratePerSecond: settings.sendRatePerSecond });
 
   let directory: StaffDirectorySource | undefined;
   let installer: AppInstaller | undefined;
@@ -115,7 +121,7 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
     sendLimiter,
     reacher,
     sender,
-    updater: createBotConnectorUpdater({ getToken }),
+    updater: budgetedUpdater(createBotConnectorUpdater({ getToken }), deps.outbound),
     syncStaff: (now = new Date(), signal) => syncStaffDirectory(staffDirectory, store, now.toISOString(), signal),
     sendActiveCampaigns,
     startBackgroundSending(intervalMs = 30_000) {
@@ -143,6 +149,17 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
           await running;
         },
       };
+    },
+  };
+}
+
+/** Card updates (an owner's job progress) take their turn in the app's budget like a reply. */
+function budgetedUpdater(updater: ActivityUpdater, outbound?: Pick<OutboundBudget, 'acquire'>): ActivityUpdater {
+  if (!outbound) return updater;
+  return {
+    async update(target, activityId, activity) {
+      await outbound.acquire('reply');
+      return updater.update(target, activityId, activity);
     },
   };
 }

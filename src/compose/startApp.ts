@@ -16,6 +16,8 @@ import { composeConcerns } from './concerns';
 import { startQuestionRetention } from './questionRetention';
 import { composePolicy, loadPolicyLibrary } from './policy';
 import { openStores } from './stores';
+import { canSendInThread, startSendingThread } from './acknowledgementSendingThread';
+import { createOutboundBudget } from '../teams/outboundBudget';
 import { useSchoolTimeZone } from '../shared/schoolTime';
 
 /** A running bot: its HTTP server, bound port, policy library and a way to stop it cleanly. */
@@ -44,19 +46,29 @@ export interface StartAppOptions {
 export async function startApp(config: AppConfig, logger: AppLogger, options: StartAppOptions = {}): Promise<RunningApp> {
   useSchoolTimeZone(config.timeZone);
   const stores = await openStores(config);
+  // One budget for every request to Teams (replies, card updates, campaign cards); sending runs in its own thread from
+  // here on, before the policy is loaded, so a restart resumes a roll-out at once and no turn waits behind one.
+  const outbound = createOutboundBudget({ ratePerSecond: config.delivery.sendRatePerSecond });
+  const sendingThread = canSendInThread(config) ? startSendingThread(config, outbound.memory, logger) : undefined;
   const loaded = await loadPolicyLibrary(config, logger, stores.published);
   const { library } = loaded;
   const { db } = stores;
-  const adapter = createAdapter(config, options.botCredentials);
+  const adapter = createAdapter(config, options.botCredentials, outbound);
   if (config.concerns.encryptionKeySource === 'localDevelopmentKey') {
     logger.warn({ event: 'concerns.devKey' }, 'concern reports are encrypted with the public local development key (local mode only)');
   }
-  const concerns = composeConcerns({ settings: config.concerns, store: stores.concerns, adapter, botAppId: config.bot.id ?? '', logger });
+  const concerns = composeConcerns({
+    settings: config.concerns, store: stores.concerns, adapter, botAppId: config.bot.id ?? '', logger, owners: config.policyOwners,
+    // Production reaches Teams at its global address for the route check at start-up; local mode waits for the Playground's first activity.
+    teamsOrigin: config.mode === 'production'
+      ? { channelId: 'msteams', serviceUrl: config.delivery.botServiceUrl, tenantId: config.bot.tenantId ?? config.allowedTenantIds?.[0] }
+      : undefined,
+  });
   // Exports reach the owner as a short-lived link the bot serves itself (a data: URL or a 60 KB message would not do).
   const files = createFileLinks({ baseUrl: config.publicUrl, logger });
   const acknowledgement = composeAcknowledgement(config, stores.acknowledgement, library, logger, files, stores.jobs, {
     published: stores.published, configuredHashes: loaded.configuredHashes,
-  });
+  }, { outbound, ...(sendingThread ? { thread: sendingThread } : {}) });
   const policy = composePolicy(config, {
     loaded, questions: stores.questions, teaching: stores.teaching, published: stores.published, logger, openAITrustedCa: options.openAITrustedCa,
     acknowledgement,
@@ -70,12 +82,16 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
   const app = createBotApp({ adapter, logger, botAppId: config.bot.id, features: [acknowledgement.feature, concerns, policy.publishing, policy.questions], limits });
   const authenticator = config.mode === 'production' && config.bot.id ? createBotFrameworkAuthenticator(config.bot.id, config.bot.openIdMetadataUrl) : undefined;
   const tenantGate = config.allowedTenantIds ? createTenantGate(config.allowedTenantIds) : undefined;
-  const server = createServer({ adapter, app, logger, authenticator, tenantGate, routes: [files.route] });
+  const server = createServer({
+    adapter, app, logger, authenticator, tenantGate, routes: [files.route], healthDetail: () => ({ safeguardingRoute: concerns.routeHealthDetail() }),
+  });
   const port = await listen(server, config.port, config.host);
   if (!config.publicUrl && config.mode === 'local') files.setBaseUrl(`http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`);
   // Reports stored before a restart but not yet delivered go out now, then on a timer.
   await concerns.processOutbox();
   const stopOutbox = concerns.startOutboxTimer(60_000);
+  // The safeguarding route is checked now (or at the first activity in local mode), then daily.
+  const stopRouteChecks = concerns.startRouteChecks();
   const stopAcknowledgement = await acknowledgement.start();
   // Questions staff asked are kept for the school's retention period, then deleted (their day counts stay).
   const retention = startQuestionRetention({ questions: stores.questions, days: config.questionRetentionDays, logger });
@@ -87,6 +103,7 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
     },
     async close() {
       stopOutbox();
+      stopRouteChecks();
       retention.stop();
       await stopAcknowledgement();
       await new Promise<void>((resolve) => {

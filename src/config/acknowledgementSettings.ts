@@ -41,14 +41,15 @@ export function parseSchoolHolidays(raw: string | undefined, errors: string[]): 
   if (!raw) return [];
   const out: { from: string; to: string; name?: string }[] = [];
   for (const part of raw.split(/[;\n]/).map((p) => p.trim()).filter(Boolean)) {
-    const m = /^(\S+?)(?:\.\.(\S+))?(?:\s+(.{1,60}))?$/.exec(part);
-    const from = m?.[1] ?? '';
-    const to = m?.[2] ?? from;
-    if (!m || !realDay(from) || !realDay(to) || to < from) {
+    const space = part.search(/\s/);
+    const range = space < 0 ? part : part.slice(0, space);
+    const name = space < 0 ? '' : part.slice(space + 1).trim().slice(0, 60);
+    const [from, to = from, extra] = range.split('..');
+    if (extra !== undefined || !realDay(from) || !realDay(to) || to < from) {
       errors.push(`ACK_SCHOOL_HOLIDAYS: "${part.slice(0, 60)}" is not a day or range (write 2026-12-19..2027-01-03 Christmas holidays; 2027-01-04 INSET day)`);
       continue;
     }
-    out.push({ from, to, ...(m[3] ? { name: m[3].trim() } : {}) });
+    out.push({ from, to, ...(name ? { name } : {}) });
   }
   return out;
 }

@@ -52,7 +52,7 @@ export function readerPages(doc: PolicyDocument, pageChars = READER_PAGE_CHARS):
     let continued = false;
     for (const b of current.blocks) {
       // A single block longer than a page is cut at a sentence end where it can be.
-      const parts = b.text.length > pageChars ? b.text.match(new RegExp(`[^]{1,${pageChars}}(?=\\s|$)`, 'g')) ?? [b.text] : [b.text];
+      const parts = b.text.length > pageChars ? splitAtSpaces(b.text, pageChars) : [b.text];
       for (const text of parts) {
         if (size + text.length > pageChars && chunk.length > 0) {
           pages.push({ label: current.label, blocks: chunk, continued });
@@ -78,4 +78,19 @@ export function readerPages(doc: PolicyDocument, pageChars = READER_PAGE_CHARS):
   }
   flush();
   return pages;
+}
+
+/** A text longer than a page cut into pieces of at most `size` characters, at the last space before each cut where there is one. */
+function splitAtSpaces(text: string, size: number): string[] {
+  const out: string[] = [];
+  for (let start = 0; start < text.length;) {
+    let end = Math.min(text.length, start + size);
+    if (end < text.length) {
+      const space = text.lastIndexOf(' ', end);
+      if (space > start + size / 2) end = space;
+    }
+    out.push(text.slice(start, end));
+    start = end;
+  }
+  return out;
 }

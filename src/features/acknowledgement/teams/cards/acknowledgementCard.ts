@@ -79,7 +79,11 @@ function templateData(input: AcknowledgementCardInput): Record<string, unknown> 
  * published here; never the fingerprint (that is for the export and the owners' audit).
  */
 export function versionInWords(v: Pick<PolicyVersion, 'versionHash' | 'versionLabel' | 'publishedAt'>): string {
-  if (v.versionLabel) return formatVersion(v.versionHash, v.versionLabel).replace(/\s*\u00b7\s*ref [0-9a-f]{1,16}$/, '');
+  if (v.versionLabel) {
+    const shown = formatVersion(v.versionHash, v.versionLabel);
+    const ref = shown.lastIndexOf(' \u00b7 ref ');
+    return ref >= 0 ? shown.slice(0, ref) : shown;
+  }
   return `published ${formatDate(v.publishedAt)}`;
 }
 

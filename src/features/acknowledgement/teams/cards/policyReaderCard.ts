@@ -19,6 +19,8 @@ export interface ReaderCardInput {
   notice?: string;
 }
 
+/** "14:35" from "25 Nov 2026, 14:35 GMT". */
+const clockTime = (iso: string): string => formatSchoolTime(iso).split(', ')[1]?.split(' ')[0] ?? '';
 const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1).trimEnd()}\u2026` : s);
 
 /** Which page each top-level section starts on: the contents' entries. */
@@ -60,7 +62,7 @@ export function renderPolicyReaderCard(input: ReaderCardInput): AdaptiveCardJson
     previousPage: String(page - 1),
     canAcknowledge: input.canAcknowledge && page === total && total > 0,
     hasDocument: input.document !== undefined,
-    documentTitle: input.document ? `Open ${/\.pdf$/i.test(input.document.fileName) ? 'the PDF' : 'the Word document'} (link until ${formatSchoolTime(input.document.expiresAt).replace(/^.*?(\d{1,2}:\d{2}).*$/, '$1')})` : '',
+    documentTitle: input.document ? `Open ${/\.pdf$/i.test(input.document.fileName) ? 'the PDF' : 'the Word document'} (link until ${clockTime(input.document.expiresAt)})` : '',
     documentUrl: input.document?.url ?? '',
   });
 }

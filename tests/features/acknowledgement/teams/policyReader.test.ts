@@ -1,0 +1,35 @@
+import path from 'node:path';
+import { readPolicyFilesIsolated } from '../../../../src/features/policy';
+import { readerPages } from '../../../../src/features/acknowledgement/teams/policyReader';
+import { renderPolicyReaderCard } from '../../../../src/features/acknowledgement/teams/cards/policyReaderCard';
+import { cardProblems, shownText } from '../../../support/cardAssertions';
+import { REPO_ROOT } from '../../../support/repoRoot';
+import { policyVersion } from '../domain/ackTestKit';
+
+describe('the policy reader', () => {
+  it('when each sample policy is read, then every word of every section is on a page, headings kept, and every page is a valid card within Teams\' size', async () => {
+    const files = ['liverpool-model', 'lowerhouse-junior', 'lancashire-model', 'north-star-trust', 'cardinal-heenan'].map((f) => path.join(REPO_ROOT, 'samples', 'policies', `${f}.txt`));
+    for (const doc of await readPolicyFilesIsolated(files)) {
+      const pages = readerPages(doc);
+      const version = policyVersion(doc.metadata.contentHash, '2026-01-01T00:00:00Z', { title: doc.metadata.title });
+      const all = [0, ...pages.map((_, i) => i + 1)].map((page) => renderPolicyReaderCard({ version, pages, page, canAcknowledge: true }));
+      for (const card of all) expect(cardProblems(card)).toEqual([]);
+      const text = all.map(shownText).join('\n').replace(/\s+/g, ' ');
+      for (const s of doc.sections.filter((x) => x.ordinal > 0)) {
+        for (const word of s.text.split(/\s+/).filter((w) => w.length > 3).slice(0, 40)) expect(text).toContain(word.replace(/^[-\u2022]/, ''));
+        expect(text).toContain(s.title);
+      }
+    }
+  });
+
+  it('when a section is longer than a page, then it continues on the next, cut at a space', () => {
+    const long = Array.from({ length: 3000 }, (_, i) => `word${i}`).join(' ');
+    const pages = readerPages({
+      id: 'p', source: 'p.txt', title: 'P', metadata: { title: 'P', contentHash: 'h' }, frontPage: [], warnings: [],
+      sections: [{ ordinal: 1, number: '1', title: 'Long', level: 1, parent: null, text: long }],
+    }, 9000);
+    expect(pages.length).toBeGreaterThan(2);
+    expect(pages[1].continued).toBe(true);
+    expect(pages.flatMap((p) => p.blocks.map((b) => b.text)).join(' ')).toBe(long);
+  });
+});

@@ -1,0 +1,103 @@
+import { createOutboundBudget } from '../../src/teams/outboundBudget';
+
+/** Virtual time: sleeps are timers the test runs in order, so no test depends on the machine's speed. */
+function virtualTime() {
+  let t = 1_000_000;
+  const timers: { at: number; wake: () => void }[] = [];
+  return {
+    now: () => t,
+    sleep: (ms: number) => new Promise<void>((wake) => { timers.push({ at: t + ms, wake }); }),
+    /** Runs every timer due until `until`, letting the woken code run between them. */
+    async runUntil(until: number) {
+      for (;;) {
+        await new Promise((r) => setImmediate(r));
+        timers.sort((a, b) => a.at - b.at);
+        const next = timers[0];
+        if (!next || next.at > until) { t = until; await new Promise((r) => setImmediate(r)); return; }
+        timers.shift();
+        t = Math.max(t, next.at);
+        next.wake();
+      }
+    },
+  };
+}
+
+/** The most grants in any one-second window. */
+function busiestSecond(times: number[]): number {
+  let most = 0;
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while (times[i] - times[j] >= 1000) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}
+
+describe('one outbound budget for every request to Teams', () => {
+  it('when a roll-out sends flat out and a reply is asked for, then the reply goes at once and no second ever holds more than 50', async () => {
+    const clock = virtualTime();
+    const budget = createOutboundBudget({ ratePerSecond: 50, now: clock.now, sleep: clock.sleep });
+    const grants: number[] = [];
+    const replyWaits: number[] = [];
+    let running = true;
+    // Sixteen sending coroutines, as the campaign sender runs them.
+    const senders = Array.from({ length: 16 }, async () => {
+      while (running) {
+        await budget.acquire('bulk');
+        grants.push(clock.now());
+      }
+    });
+    // A question every 700 ms: its reply draws from the same budget.
+    const replies = (async () => {
+      for (let i = 0; i < 12; i++) {
+        await clock.sleep(700);
+        const asked = clock.now();
+        await budget.acquire('reply');
+        grants.push(clock.now());
+        replyWaits.push(clock.now() - asked);
+      }
+    })();
+    await clock.runUntil(1_000_000 + 10_000);
+    running = false;
+    await clock.runUntil(1_000_000 + 11_000);
+    await Promise.all([replies, Promise.race([Promise.all(senders), Promise.resolve()])]);
+    grants.sort((a, b) => a - b);
+    expect(busiestSecond(grants)).toBeLessThanOrEqual(50);
+    // Bulk keeps a token back for replies: each reply waited for no slot of the roll-out.
+    expect(Math.max(...replyWaits)).toBe(0);
+    // And the roll-out still used nearly all of the limit (10 s at 49.5/s, less the replies and the reserve).
+    expect(grants.length).toBeGreaterThan(470);
+  });
+
+  it('when two threads share the budget\'s memory, then together they stay inside the limit', async () => {
+    const clock = virtualTime();
+    const a = createOutboundBudget({ ratePerSecond: 50, now: clock.now, sleep: clock.sleep });
+    const b = createOutboundBudget({ ratePerSecond: 50, now: clock.now, sleep: clock.sleep, memory: a.memory });
+    const grants: number[] = [];
+    let running = true;
+    const loops = [a, b].flatMap((budget) => Array.from({ length: 8 }, async () => {
+      while (running) {
+        await budget.acquire('bulk');
+        grants.push(clock.now());
+      }
+    }));
+    await clock.runUntil(1_000_000 + 5_000);
+    running = false;
+    void loops;
+    grants.sort((x, y) => x - y);
+    expect(busiestSecond(grants)).toBeLessThanOrEqual(50);
+    expect(grants.length).toBeLessThanOrEqual(5 * 50 + 3);
+    expect(grants.length).toBeGreaterThan(5 * 45);
+  });
+
+  it('when Teams answers 429, then every sender pauses for the Retry-After, and the share halves with a second instance', async () => {
+    const clock = virtualTime();
+    const budget = createOutboundBudget({ ratePerSecond: 50, now: clock.now, sleep: clock.sleep });
+    budget.throttled(2000);
+    let went = -1;
+    void budget.acquire('reply').then(() => { went = clock.now(); });
+    await clock.runUntil(1_000_000 + 3_000);
+    expect(went).toBeGreaterThanOrEqual(1_000_000 + 2000);
+    budget.setActiveWorkers(2);
+    expect(budget.currentRate()).toBeLessThan(25);
+  });
+});
