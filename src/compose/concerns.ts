@@ -3,9 +3,12 @@ import { createConcernOutbox } from '../features/concerns/domain/concernOutbox';
 import { ConcernLog, ConcernStore } from '../features/concerns/domain/concernPorts';
 import { createConcernReporting } from '../features/concerns/domain/concernReporting';
 import { createConcernTriage } from '../features/concerns/domain/concernTriage';
+import { createSafeguardingRouteCheck } from '../features/concerns/domain/safeguardingRouteCheck';
 import { ConcernFeature, createConcernFeature } from '../features/concerns/teams/concernFeature';
 import { createTeamsConcernDelivery, createTeamsReporterNotifier } from '../features/concerns/teams/concernMessaging';
-import { ProactiveAdapter } from '../teams/proactive';
+import { createTeamsPlaceReader, createTeamsSafeguardingMessenger, PlaceFacts } from '../features/concerns/teams/safeguardingPlaceTeams';
+import { createTeamsContacts } from '../features/concerns/teams/teamsContacts';
+import { ProactiveAdapter, ProactiveOrigin } from '../teams/proactive';
 
 /** What the concern capability needs: its settings, its store, the adapter that serves /api/messages. */
 export interface ConcernCompositionDeps {
@@ -16,32 +19,58 @@ export interface ConcernCompositionDeps {
   botAppId: string;
   /** Structured logger (AppLogger): ids and codes only. */
   logger: ConcernLog;
+  /** The policy owners (POLICY_OWNERS): told about the safeguarding route with the DSL. */
+  owners?: readonly string[];
+  /**
+   * Where to reach Teams for messages no activity prompted (the route check at start-up): production's BOT_SERVICE_URL
+   * and the school's tenant. Without it (local mode) the first activity's service address is used.
+   */
+  teamsOrigin?: ProactiveOrigin;
   now?: () => Date;
   /** Waits between delivery attempts; tests pass one that does not wait. */
   sleep?: (ms: number) => Promise<void>;
   /** How long a reporter's answer waits for delivery before saying "saved and being delivered" (default 4000 ms). */
   deliveryWaitMs?: number;
+  /** How long a report may reach no one before the reporter, team and owners are told (default two minutes). */
+  undeliveredAlertMs?: number;
 }
 
 /**
- * Dependency order: Teams delivery and reporter notices -> outbox -> reporting and triage use cases -> the
- * bot feature that serves them.
+ * Dependency order: what Teams tells the bot (contacts, the place's facts) -> Teams delivery, reporter notices and the
+ * route check's reader and messenger -> the route check -> outbox -> reporting and triage use cases -> the bot feature.
  */
 export function composeConcerns(deps: ConcernCompositionDeps): ConcernFeature {
-  const delivery = createTeamsConcernDelivery(deps.adapter, deps.botAppId, deps.settings);
-  const notifier = createTeamsReporterNotifier(deps.adapter, deps.botAppId);
+  const { settings, logger } = deps;
+  for (const warning of settings.deprecations) logger.warn({ event: 'config.deprecated' }, warning);
+  const contacts = createTeamsContacts(deps.teamsOrigin);
+  const facts: PlaceFacts = {};
+  const delivery = createTeamsConcernDelivery(deps.adapter, deps.botAppId, settings, contacts);
+  const notifier = createTeamsReporterNotifier(deps.adapter, deps.botAppId, settings);
+  const deputy = settings.routing.destinations.deputyDsl;
+  const routeCheck = createSafeguardingRouteCheck({
+    destination: settings.destination, place: settings.routing.destinations.dslChannel, team: settings.team,
+    deputyId: deputy?.kind === 'person' ? deputy.aadObjectId : undefined, owners: deps.owners ?? [],
+    reader: createTeamsPlaceReader(deps.adapter, deps.botAppId, contacts, facts),
+    messenger: createTeamsSafeguardingMessenger(deps.adapter, deps.botAppId, contacts),
+    store: deps.store, log: logger, now: deps.now,
+  });
   const outbox = createConcernOutbox({
-    store: deps.store, delivery, notifier, routing: deps.settings.routing, log: deps.logger, now: deps.now,
-    sleep: deps.sleep, attemptsPerDestination: deps.settings.deliveryAttempts,
+    store: deps.store, delivery, notifier, routing: settings.routing, log: logger, now: deps.now,
+    sleep: deps.sleep, attemptsPerDestination: settings.deliveryAttempts, route: routeCheck,
   });
-  const head = deps.settings.routing.destinations.headteacher;
+  const head = settings.routing.destinations.headteacher;
   const headteacherId = head?.kind === 'person' ? head.aadObjectId : undefined;
+  // The feature runs the outbox when a report's delivery watch falls due; it exists only once reporting does.
+  let wake: (at: Date) => void = () => undefined;
   const reporting = createConcernReporting({
-    store: deps.store, outbox, routing: deps.settings.routing, referencePrefix: deps.settings.referencePrefix,
-    log: deps.logger, now: deps.now, deliveryWaitMs: deps.deliveryWaitMs, headteacherId,
+    store: deps.store, outbox, routing: settings.routing, referencePrefix: settings.referencePrefix,
+    log: logger, now: deps.now, deliveryWaitMs: deps.deliveryWaitMs, headteacherId,
+    undeliveredAlertMs: deps.undeliveredAlertMs, wakeAt: (at) => wake(at),
   });
-  const triage = createConcernTriage({ store: deps.store, outbox, team: deps.settings.team, log: deps.logger, now: deps.now, headteacherId });
-  return createConcernFeature({
-    settings: deps.settings, reporting, triage, outbox, adapter: deps.adapter, botAppId: deps.botAppId, logger: deps.logger,
+  const triage = createConcernTriage({ store: deps.store, outbox, team: settings.team, log: logger, now: deps.now, headteacherId });
+  const feature = createConcernFeature({
+    settings, reporting, triage, outbox, adapter: deps.adapter, botAppId: deps.botAppId, logger, routeCheck, contacts, facts,
   });
+  wake = feature.wakeOutboxAt;
+  return feature;
 }

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { SafeguardingMember } from '../features/concerns/domain/concernPorts';
 import { ConcernRoutingTable, DEFAULT_CONCERN_ROUTES, DestinationAddress } from '../features/concerns/domain/concernRouting';
+import { SAFEGUARDING_DESTINATIONS, SafeguardingDestination } from '../features/concerns/domain/safeguardingRoute';
 import { CONCERN_KINDS, ConcernKind, DESTINATION_ROLES, DestinationRole } from '../features/concerns/domain/concernTypes';
 import { AppMode, Env, FragmentResult, readList, readVar } from './settingsFragment';
 
@@ -17,7 +18,20 @@ export interface ConcernSettings {
   referencePrefix: string;
   /** Attempts per destination before the fallback route. */
   deliveryAttempts: number;
+  /**
+   * Where the safeguarding team's alerts arrive (SAFEGUARDING_DESTINATION): a standard channel of a team whose members
+   * are the safeguarding team only, a group chat of the team with the bot added, or each member 1:1. Undefined only in
+   * local mode when nothing is configured.
+   */
+  destination?: SafeguardingDestination;
+  /** Settings that still work under an old name, each with what to change: logged as warnings at start. */
+  deprecations: string[];
 }
+
+/** A Teams channel conversation id: 19:...@thread.tacv2 (or the older @thread.skype). */
+const CHANNEL_ID = /^19:[^\s;]+@thread\.(tacv2|skype)$/;
+/** A Teams group chat conversation id: 19:...@thread.v2. */
+const CHAT_ID = /^19:[^\s;]+@thread\.v2$/;
 
 /** The variable naming each person-shaped role. */
 const PERSON_ROLE_VARS: Readonly<Record<Exclude<DestinationRole, 'dslChannel'>, string>> = {
@@ -71,15 +85,13 @@ export function parseConcernSettings(env: Env, mode: AppMode): FragmentResult<Co
   }
 
   const destinations: Partial<Record<DestinationRole, DestinationAddress>> = {};
-  const channel = readVar(env, 'CONCERN_DSL_CHANNEL_ID');
-  if (channel) destinations.dslChannel = { kind: 'channel', conversationId: channel };
-  else if (mode === 'production') {
-    errors.push('CONCERN_DSL_CHANNEL_ID is required in production (the conversation id of the DSL team\'s private channel, 19:...@thread.tacv2)');
-  }
   for (const [role, name] of Object.entries(PERSON_ROLE_VARS) as [DestinationRole, string][]) {
     const id = readVar(env, name);
     if (id) destinations[role] = { kind: 'person', aadObjectId: id };
   }
+  const deprecations: string[] = [];
+  const place = readSafeguardingPlace(env, mode, team, destinations.deputyDsl, errors, deprecations);
+  if (place) destinations.dslChannel = place.address;
 
   const routes: Record<ConcernKind, DestinationRole> = { ...DEFAULT_CONCERN_ROUTES };
   for (const entry of readList(env, 'CONCERN_ROUTES')) {
@@ -120,8 +132,81 @@ export function parseConcernSettings(env: Env, mode: AppMode): FragmentResult<Co
 
   return {
     value: {
-      encryptionKey, encryptionKeySource, team, routing: { routes, destinations, fallback }, referencePrefix, deliveryAttempts,
+      encryptionKey, encryptionKeySource, team, routing: { routes, destinations, fallback, teamDirect: teamDirectOf(team, destinations.deputyDsl) },
+      referencePrefix, deliveryAttempts, destination: place?.destination, deprecations,
     },
     errors,
   };
+}
+
+/** Each member of the safeguarding team, and the deputy DSL, 1:1: where reports go when the shared place refuses them. */
+function teamDirectOf(team: readonly SafeguardingMember[], deputy: DestinationAddress | undefined): DestinationAddress | undefined {
+  const ids = team.map((m) => m.aadObjectId);
+  if (deputy?.kind === 'person' && !ids.includes(deputy.aadObjectId)) ids.push(deputy.aadObjectId);
+  return ids.length > 0 ? { kind: 'eachMember', aadObjectIds: ids } : undefined;
+}
+
+/**
+ * Reads where the safeguarding team's alerts go. SAFEGUARDING_DESTINATION names the kind of place; the channel or chat
+ * id goes with it. CONCERN_DSL_CHANNEL_ID, the old name of SAFEGUARDING_CHANNEL_ID, still works (with a warning).
+ */
+function readSafeguardingPlace(
+  env: Env, mode: AppMode, team: readonly SafeguardingMember[], deputy: DestinationAddress | undefined,
+  errors: string[], deprecations: string[],
+): { destination: SafeguardingDestination; address: DestinationAddress } | undefined {
+  const oldChannel = readVar(env, 'CONCERN_DSL_CHANNEL_ID');
+  let channel = readVar(env, 'SAFEGUARDING_CHANNEL_ID');
+  if (oldChannel) {
+    if (channel && channel !== oldChannel) {
+      errors.push('CONCERN_DSL_CHANNEL_ID and SAFEGUARDING_CHANNEL_ID name different channels: remove CONCERN_DSL_CHANNEL_ID (the old name) and keep SAFEGUARDING_CHANNEL_ID');
+    } else {
+      deprecations.push('CONCERN_DSL_CHANNEL_ID is the old name of SAFEGUARDING_CHANNEL_ID: rename it, and set SAFEGUARDING_DESTINATION=team-channel. '
+        + 'Teams may refuse bot posts in a private channel: use a standard channel of a team whose members are the safeguarding team only (docs/deployment.md)');
+      channel = channel ?? oldChannel;
+    }
+  }
+  const chat = readVar(env, 'SAFEGUARDING_CHAT_ID');
+  const raw = readVar(env, 'SAFEGUARDING_DESTINATION');
+  const destination = (raw ?? (channel ? 'team-channel' : chat ? 'group-chat' : undefined)) as SafeguardingDestination | undefined;
+  if (destination === undefined) {
+    if (mode === 'production') {
+      errors.push('SAFEGUARDING_DESTINATION is required in production: team-channel (with SAFEGUARDING_CHANNEL_ID, a standard channel of a team '
+        + 'whose members are the safeguarding team only), group-chat (with SAFEGUARDING_CHAT_ID) or one-to-one (each member of SAFEGUARDING_TEAM '
+        + 'alerted in their 1:1 chat). CONCERN_DSL_CHANNEL_ID, the old name of SAFEGUARDING_CHANNEL_ID, still works');
+    }
+    return undefined;
+  }
+  if (!(SAFEGUARDING_DESTINATIONS as readonly string[]).includes(destination)) {
+    errors.push(`SAFEGUARDING_DESTINATION must be one of ${SAFEGUARDING_DESTINATIONS.join(', ')} (got "${destination}")`);
+    return undefined;
+  }
+  if (destination === 'team-channel') {
+    if (chat) errors.push('SAFEGUARDING_CHAT_ID is set but SAFEGUARDING_DESTINATION is team-channel: remove one of them');
+    if (!channel) {
+      errors.push('SAFEGUARDING_CHANNEL_ID is required with SAFEGUARDING_DESTINATION=team-channel: the id of a standard channel (19:...@thread.tacv2) in a team whose members are the safeguarding team only');
+      return undefined;
+    }
+    if (mode === 'production' && !CHANNEL_ID.test(channel)) {
+      errors.push(`SAFEGUARDING_CHANNEL_ID must be a channel id, 19:...@thread.tacv2 (URL-decoded from the channel's link); got "${channel.slice(0, 80)}"`);
+    }
+    return { destination, address: { kind: 'channel', conversationId: channel } };
+  }
+  if (destination === 'group-chat') {
+    if (channel) errors.push('SAFEGUARDING_CHANNEL_ID (or CONCERN_DSL_CHANNEL_ID) is set but SAFEGUARDING_DESTINATION is group-chat: remove one of them');
+    if (!chat) {
+      errors.push('SAFEGUARDING_CHAT_ID is required with SAFEGUARDING_DESTINATION=group-chat: the id of the safeguarding team\'s group chat (19:...@thread.v2) with the bot added');
+      return undefined;
+    }
+    if (mode === 'production' && !CHAT_ID.test(chat)) {
+      errors.push(`SAFEGUARDING_CHAT_ID must be a group chat id, 19:...@thread.v2; got "${chat.slice(0, 80)}"`);
+    }
+    return { destination, address: { kind: 'groupChat', conversationId: chat } };
+  }
+  if (channel || chat) errors.push('SAFEGUARDING_DESTINATION is one-to-one: remove SAFEGUARDING_CHANNEL_ID, SAFEGUARDING_CHAT_ID and CONCERN_DSL_CHANNEL_ID');
+  const direct = teamDirectOf(team, deputy);
+  if (!direct) {
+    errors.push('SAFEGUARDING_DESTINATION=one-to-one needs SAFEGUARDING_TEAM (or CONCERN_DEPUTY_DSL): each member is alerted in their 1:1 chat');
+    return undefined;
+  }
+  return { destination, address: direct };
 }

@@ -30,6 +30,11 @@ export interface ServerDeps {
    */
   tenantGate?: TenantGate;
   routes?: readonly RouteInstaller[];
+  /**
+   * What `/healthz?detail=1` adds for IT (for example the safeguarding route's check). /healthz is public in production:
+   * it must name no person and hold no id of one, no conversation id and no report.
+   */
+  healthDetail?: () => Record<string, unknown>;
 }
 
 const MESSAGES_PATH = '/api/messages';
@@ -129,13 +134,14 @@ export function createServer(deps: ServerDeps): restify.Server {
     }
   });
 
-  server.get('/healthz', async (_req, res) => {
+  server.get('/healthz', async (req, res) => {
+    const detail = deps.healthDetail && /^(1|true|yes)$/i.test(String(new URL(req.url ?? '/', 'http://localhost').searchParams.get('detail') ?? '')) ? deps.healthDetail() : {};
     // A bot that cannot fetch the Bot Connector's signing keys refuses every message: say so rather than "ok".
     if (deps.authenticator && !(await deps.authenticator.signingKeysReachable())) {
-      res.send(503, { status: 'cannot authenticate: the Bot Connector signing keys could not be fetched' });
+      res.send(503, { status: 'cannot authenticate: the Bot Connector signing keys could not be fetched', ...detail });
       return;
     }
-    res.send(200, { status: 'ok' });
+    res.send(200, { status: 'ok', ...detail });
   });
 
   for (const install of deps.routes ?? []) install(server);

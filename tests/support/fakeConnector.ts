@@ -3,7 +3,9 @@
  * the two shapes botbuilder and our sender use: `POST /v3/conversations` (create a 1:1 conversation) and
  * `POST /v3/conversations/{id}/activities[/{replyToId}]`. It enforces a per-tenant request rate with
  * 429 + Retry-After (a token bucket, or a strict sliding window), answers 403 for users who blocked the bot, and
- * records every delivered activity so tests can count duplicates.
+ * records every delivered activity so tests can count duplicates. It also answers the reads the safeguarding route
+ * check makes (`GET /v3/conversations/{id}/pagedmembers`, `GET /v3/teams/{id}/conversations`), and refuses a
+ * conversation the way Teams does when the bot may not post there (see TEAMS_REFUSALS).
  */
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -16,6 +18,38 @@ export function personalChatId(userId: string): string {
 /** The user behind a conversation id created by the fake Graph (`19:{user}_...`) or by `POST /v3/conversations` (`a:{user}`). */
 export function userOfConversation(conversationId: string): string | undefined {
   return /^19:([^_]+)_/.exec(conversationId)?.[1] ?? /^a:(.+)$/.exec(conversationId)?.[1];
+}
+
+/**
+ * What Teams answers when it will not let the bot post in (or read) a conversation: the status and error body of the
+ * Bot Framework's conversation APIs (Microsoft Teams docs, "Status codes from bot conversational APIs"; the same body
+ * shape the Agents Playground answers). None of these is worth retrying.
+ */
+export const TEAMS_REFUSALS = {
+  /** The bot is not a member: it was removed from the team or chat, or never added (or the channel is private and Teams keeps bots out). */
+  notInRoster: { status: 403, code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' },
+  /** No such conversation: a wrong id, or a deleted channel or chat. */
+  notFound: { status: 404, code: 'ConversationNotFound', message: 'Conversation not found.' },
+  /** The person blocked the bot in their 1:1 chat. */
+  blockedByUser: { status: 403, code: 'ConversationBlockedByUser', message: 'User blocked the conversation with the bot.' },
+  /** The tenant admin turned the app off for the person. */
+  disabledByAdmin: { status: 403, code: 'BotDisabledByAdmin', message: 'The tenant admin disabled this bot' },
+} as const;
+
+/** A person in a conversation's member list, as `GET .../pagedmembers` gives them (TeamsChannelAccount). */
+export interface FakeMember {
+  id: string;
+  aadObjectId?: string;
+  name?: string;
+  userRole?: 'user' | 'guest';
+  tenantId?: string;
+}
+
+/** A channel as `GET /v3/teams/{teamId}/conversations` lists it (ChannelInfo: type is standard, private or shared). */
+export interface FakeChannel {
+  id: string;
+  name?: string;
+  type?: 'standard' | 'private' | 'shared';
 }
 
 /** Options of the fake connector. */
@@ -109,6 +143,15 @@ export interface FakeConnector {
   failNext(count: number, status: number, retryAfterSeconds?: number): void;
   /** Sets the tenant rate limit (0 = unlimited). */
   setRatePerSecond(rate: number): void;
+  /**
+   * Conversation id prefixes Teams refuses, with how (TEAMS_REFUSALS): posts, card updates, 1:1 creation for the
+   * member and member-list reads all get the refusal's status and body.
+   */
+  readonly refusing: Map<string, (typeof TEAMS_REFUSALS)[keyof typeof TEAMS_REFUSALS]>;
+  /** Sets who is in a conversation (a channel's team, a group chat), as its paged member list gives them. */
+  setMembers(conversationId: string, members: readonly FakeMember[]): void;
+  /** Sets a team's channels, as its channel list gives them. */
+  setTeamChannels(teamId: string, channels: readonly FakeChannel[]): void;
   close(): Promise<void>;
 }
 
@@ -126,6 +169,9 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
   const calls: ConnectorCall[] = [];
   const updates: UpdatedActivity[] = [];
   const failing = new Map<string, number>();
+  const refusing: FakeConnector['refusing'] = new Map();
+  const members = new Map<string, FakeMember[]>();
+  const teamChannels = new Map<string, FakeChannel[]>();
   let nextId = 1;
 
   const send = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
@@ -179,10 +225,31 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
       send(res, status, replyBody, headers);
     };
     const failingStatus = (conversationId: string): number | undefined => [...failing].find(([prefix]) => conversationId.startsWith(prefix))?.[1];
+    const refusal = (conversationId: string) => [...refusing].find(([prefix]) => conversationId.startsWith(prefix))?.[1];
+    const refuse = (r: NonNullable<ReturnType<typeof refusal>>) => reply(r.status, { error: { code: r.code, message: r.message } });
+    if (req.method === 'GET' && parts[0] === 'v3' && parts[1] === 'conversations' && parts[3] === 'pagedmembers') {
+      // The Bot Framework's paged member list: pageSize and continuationToken in the query.
+      const conversationId = parts[2];
+      const refused = refusal(conversationId);
+      if (refused) return refuse(refused);
+      const list = members.get(conversationId.split(';')[0]);
+      if (!list) return refuse(TEAMS_REFUSALS.notFound);
+      const size = Math.max(1, Math.min(500, Number(url.searchParams.get('pageSize') ?? 200) || 200));
+      const start = Number(url.searchParams.get('continuationToken') ?? 0) || 0;
+      const page = list.slice(start, start + size);
+      return reply(200, { members: page, ...(start + size < list.length ? { continuationToken: String(start + size) } : {}) });
+    }
+    if (req.method === 'GET' && parts[0] === 'v3' && parts[1] === 'teams' && parts[3] === 'conversations') {
+      const channels = teamChannels.get(parts[2]);
+      if (!channels) return reply(404, { error: { code: 'BadArgument', message: 'Cannot find team with provided id' } });
+      return reply(200, { conversations: channels });
+    }
     if (parts[0] !== 'v3' || parts[1] !== 'conversations' || !(req.method === 'POST' || (req.method === 'PUT' && parts.length === 5))) {
       return reply(404, { error: { code: 'NotFound', message: 'Unknown route' } });
     }
     if (!bodyIsJson) return reply(400, { error: { code: 'BadSyntax', message: 'Body is not JSON' } });
+    const refusedHere = parts.length > 2 ? refusal(parts[2]) : undefined;
+    if (refusedHere) return refuse(refusedHere);
     if (req.method === 'PUT') {
       // Updating an activity the bot sent (a card replaced for everyone).
       const status = failingStatus(parts[2]);
@@ -204,6 +271,8 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
       const userId = member?.aadObjectId ?? member?.id;
       if (!userId) return reply(400, { error: { code: 'BadArgument', message: 'members is required' } });
       call.conversationId = `a:${userId}`;
+      const refusedMember = refusal(call.conversationId);
+      if (refusedMember) return refuse(refusedMember);
       const status = failingStatus(call.conversationId);
       if (status) return reply(status, { error: { code: 'ServiceUnavailable', message: 'Injected failure' } });
       if (blocked.has(userId)) {
@@ -282,6 +351,9 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
     setRatePerSecond: (r) => {
       rate = r;
     },
+    refusing,
+    setMembers: (conversationId, list) => void members.set(conversationId, [...list]),
+    setTeamChannels: (teamId, channels) => void teamChannels.set(teamId, [...channels]),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,5 +1,6 @@
 import { TableClient, TransactionAction, odata } from '@azure/data-tables';
 import { ConcernStore, OutboxEntry, OutboxTask } from '../../features/concerns/domain/concernPorts';
+import { firstDue } from '../../features/concerns/domain/concernOutboxTasks';
 import {
   ConcernCase, ConcernEvent, ConcernEventType, ConcernKind, ConcernOrigin, ConcernReport, ConcernReporter,
   NewConcernEvent, deriveConcernCase,
@@ -167,7 +168,7 @@ export function createAzureTableConcernStoreOn(
 
   const taskEntities = (concernId: number, tasks: OutboxTask[], lastOutbox: number, now: string) =>
     tasks.map((t, i) => outboxEntity({
-      id: lastOutbox + i + 1, concernId, task: JSON.stringify(t), state: 'pending', attempts: 0, createdAt: now, nextAttemptAt: now, updatedAt: now,
+      id: lastOutbox + i + 1, concernId, task: JSON.stringify(t), state: 'pending', attempts: 0, createdAt: now, nextAttemptAt: firstDue(t, now), updatedAt: now,
     }));
 
   const toReport = (e: Props): ConcernReport => {
@@ -240,6 +241,7 @@ export function createAzureTableConcernStoreOn(
         type: 'submitted', at: input.submittedAt, actorId: input.reporter.aadObjectId, actorName: input.reporter.name,
         data: {
           kind: input.draft.kind, urgent: String(input.draft.immediateDanger), source: input.origin.source,
+          ...(input.draft.howSoon ? { howSoon: input.draft.howSoon } : {}),
           ...(input.draft.missing?.length ? { missing: input.draft.missing.join(',') } : {}),
         },
       };

@@ -6,6 +6,7 @@ import {
   NewConcernEvent, deriveConcernCase,
 } from '../../features/concerns/domain/concernTypes';
 import { ConcernReferenceDraw, createConcernReference } from '../../features/concerns/domain/concernReference';
+import { firstDue } from '../../features/concerns/domain/concernOutboxTasks';
 import { FieldCipher } from '../fieldEncryption';
 import { createConcernSealing } from '../concernSealing';
 import { Migration, SqliteDatabase, migrate } from './sqliteDatabase';
@@ -168,8 +169,9 @@ export function createSqliteConcernStore(db: SqliteDatabase, cipher: FieldCipher
     const payload = JSON.parse(openEvent(row.data_enc, row.concern_id, row.type, row.at)) as Record<string, unknown>;
     return sealEvent(JSON.stringify({ actorId: row.actor_id, ...payload }), row.concern_id, row.type, row.at);
   });
+  // A task may say when it first falls due (the delivery watch, two minutes after the report); the rest are due now.
   const queueTasks = (concernId: number, tasks: OutboxTask[], now: string) => {
-    for (const t of tasks) insertTask.run(concernId, JSON.stringify(t), now, now, now);
+    for (const t of tasks) insertTask.run(concernId, JSON.stringify(t), now, firstDue(t, now), now);
   };
 
   const toReport = (row: ConcernRow): ConcernReport => {
@@ -245,6 +247,7 @@ export function createSqliteConcernStore(db: SqliteDatabase, cipher: FieldCipher
       type: 'submitted', at: input.submittedAt, actorId: input.reporter.aadObjectId, actorName: input.reporter.name,
       data: {
         kind: input.draft.kind, urgent: String(input.draft.immediateDanger), source: input.origin.source,
+        ...(input.draft.howSoon ? { howSoon: input.draft.howSoon } : {}),
         ...(input.draft.missing?.length ? { missing: input.draft.missing.join(',') } : {}),
       },
     }]);

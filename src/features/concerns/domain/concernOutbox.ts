@@ -1,6 +1,7 @@
 import { ConcernDelivery, ConcernLog, ConcernStore, OutboxEntry, OutboxTask, ReporterNotifier } from './concernPorts';
+import { createRouteDelivery, RouteGuard } from './concernRouteDelivery';
 import { ConcernRoutingTable } from './concernRouting';
-import { ConcernCase, ConcernError, DestinationRole, NewConcernEvent } from './concernTypes';
+import { ConcernCase, ConcernError, DESTINATION_ROLE_LABELS, DestinationRole, NewConcernEvent } from './concernTypes';
 import { errorCode } from '../../../shared/errorCode';
 
 /** What the outbox needs. */
@@ -19,7 +20,16 @@ export interface ConcernOutboxDeps {
   retryDelayMs?: number;
   /** When every route failed, the next run tries again after this long (default 60 s). */
   redeliverAfterMs?: number;
+  /**
+   * The safeguarding route check: whether to skip the team's shared place (Teams refused it), what to do when Teams
+   * refuses it, and how to tell the team and the owners that a report is waiting. Without it, reports follow the
+   * routing table only.
+   */
+  route?: RouteGuard & { tellTeam(text: string, options?: { owners?: boolean; inPlace?: boolean }): Promise<number> };
 }
+
+/** How long a report may have reached no one before the reporter, the team and the owners are told (two minutes). */
+export const UNDELIVERED_ALERT_MS = 2 * 60_000;
 
 /** Delivers stored work exactly as recorded: reports to their destinations, notices to reporters, alerts to the chair. */
 export interface ConcernOutbox {
@@ -43,71 +53,82 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
   let running: Promise<void> | undefined;
   let again = false;
 
-  async function tryDestination(role: DestinationRole, concern: ConcernCase, possibleDuplicate: boolean): Promise<
-    { ok: true; messageId?: string; recipientId?: string } | { ok: false; code: string }
-  > {
-    const address = deps.routing.destinations[role];
-    if (!address) return { ok: false, code: 'CONCERN_DESTINATION_UNCONFIGURED' };
-    let code = 'DELIVERY_ERROR';
-    for (let i = 0; i < attempts; i++) {
-      if (i > 0) await sleep(retryDelay * 2 ** (i - 1));
-      try {
-        const { messageId } = await deps.delivery.deliver(role, address, concern, { possibleDuplicate });
-        return { ok: true, messageId, recipientId: address.kind === 'person' ? address.aadObjectId : undefined };
-      } catch (err) {
-        code = errorCode(err, 'DELIVERY_ERROR');
-        deps.log.warn({ reference: concern.report.reference, role, attempt: i + 1, code }, 'concern delivery attempt failed');
-      }
-    }
-    return { ok: false, code };
-  }
+  const routes = createRouteDelivery({
+    delivery: deps.delivery, routing: deps.routing, log: deps.log, route: deps.route, now, attempts, sleep, retryDelayMs: retryDelay,
+  });
 
   async function route(entry: OutboxEntry, task: Extract<OutboxTask, { kind: 'route' }>, concern: ConcernCase) {
     const possibleDuplicate = entry.state === 'inFlight';
-    const events: NewConcernEvent[] = [];
-    for (const [stage, role] of [['primary', task.primary], ['fallback', task.fallback]] as const) {
-      const result = await tryDestination(role, concern, possibleDuplicate);
-      const at = now().toISOString();
-      if (result.ok) {
-        events.push({
-          type: 'routed', at,
-          data: {
-            role, stage, messageId: result.messageId ?? '', recipientId: result.recipientId ?? '',
-            possibleDuplicate: String(possibleDuplicate),
-          },
-        });
-        await deps.store.completeOutbox(entry.id, concern.report.id, events);
-        deps.log.info({ reference: concern.report.reference, role, stage }, 'concern delivered');
-        // The process stopped while this report was being delivered, so the reporter's own request most likely
-        // failed before they saw their reference: tell them now, in their 1:1 chat.
-        if (possibleDuplicate) await tellReporterReceived(concern, role);
-        return;
-      }
-      events.push({ type: 'routeFailed', at, data: { role, stage, code: result.code, attempts: String(attempts) } });
-      deps.log.error({ reference: concern.report.reference, role, stage, code: result.code }, 'concern destination failed');
+    const outcome = await routes.deliver(task.primary, task.fallback, concern, possibleDuplicate);
+    if (outcome.delivered) {
+      await deps.store.completeOutbox(entry.id, concern.report.id, outcome.events);
+      const routed = outcome.events.find((e) => e.type === 'routed')!;
+      const role = routed.data.role as DestinationRole;
+      deps.log.info({ reference: concern.report.reference, role, stage: routed.data.stage }, 'concern delivered');
+      // The reporter was told it had not arrived: tell them it has.
+      if (concern.events.some((e) => e.type === 'undeliveredAlerted')) await tellReporter(concern, role, 'arrived');
+      // The process stopped while this report was being delivered, so the reporter's own request most likely
+      // failed before they saw their reference: tell them now, in their 1:1 chat.
+      else if (possibleDuplicate) await tellReporter(concern, role, 'received');
+      return;
     }
     const next = new Date(now().getTime() + redeliverAfter).toISOString();
-    await deps.store.rescheduleOutbox(entry.id, concern.report.id, next, events);
+    await deps.store.rescheduleOutbox(entry.id, concern.report.id, next, outcome.events);
     deps.log.error({ reference: concern.report.reference, code: 'CONCERN_DELIVERY_FAILED' }, 'every route failed; will retry');
   }
 
-  /** Tells the reporter their reference and where it went; if that fails, the outbox tries again later. */
-  async function tellReporterReceived(concern: ConcernCase, role: DestinationRole) {
+  /**
+   * Two minutes after a report, if it has reached no one: the reporter is told plainly to go to the DSL in person with
+   * the reference, and the safeguarding team (in its place and 1:1) and the owners that report N is waiting; nothing
+   * of its content goes with either.
+   */
+  async function watch(entry: OutboxEntry, task: Extract<OutboxTask, { kind: 'watchDelivery' }>, concern: ConcernCase) {
+    if (concern.deliveredTo !== undefined) {
+      await deps.store.completeOutbox(entry.id, concern.report.id, []);
+      return;
+    }
+    const reference = concern.report.reference;
+    const minutes = Math.max(1, Math.round((now().getTime() - Date.parse(concern.report.submittedAt)) / 60_000));
+    let reporterTold = false;
+    try {
+      await deps.notifier.notify(concern.report, 'notArrived', undefined, concern);
+      reporterTold = true;
+    } catch (err) {
+      deps.log.error({ reference, notice: 'notArrived', code: errorCode(err, 'DELIVERY_ERROR') }, 'reporter could not be told the report has not arrived');
+    }
+    const intended = concern.events.find((e) => e.type === 'routeFailed')?.data.role as DestinationRole | undefined;
+    const text = `Safeguarding report ${reference} is waiting: it has reached no one for ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}`
+      + `${intended && intended in DESTINATION_ROLE_LABELS ? ` (it was for ${DESTINATION_ROLE_LABELS[intended]})` : ''}, because Teams would not take it anywhere the bot sends reports. `
+      + `${reporterTold ? 'The reporter has been told to come to the DSL in person with the reference. ' : 'The reporter could not be told either. '}`
+      + `The safeguarding team can open it now by typing "concern ${reference}" in their chat with me. Nothing of the report is in this message.`;
+    const alerted = deps.route ? await deps.route.tellTeam(text, { owners: true, inPlace: true }) : 0;
+    const at = now().toISOString();
+    const events: NewConcernEvent[] = [
+      { type: 'undeliveredAlerted', at, data: { minutes: String(minutes), reporterTold: String(reporterTold), alerted: String(alerted) } },
+      ...(reporterTold ? [{ type: 'reporterNotified' as const, at, data: { notice: 'notArrived' } }] : []),
+    ];
+    await deps.store.completeOutbox(entry.id, concern.report.id, events);
+    deps.log.error({ reference, code: 'CONCERN_UNDELIVERED', minutes, reporterTold, alerted }, 'report has reached no one: reporter, team and owners told');
+  }
+
+  /** Tells the reporter where their report went (received, or arrived after all); if that fails, the outbox tries again later. */
+  async function tellReporter(concern: ConcernCase, role: DestinationRole, notice: 'received' | 'arrived') {
     const at = now().toISOString();
     try {
-      await deps.notifier.notify(concern.report, 'received', role);
-      await deps.store.append(concern.report.id, [{ type: 'reporterNotified', at, data: { notice: 'received' } }]);
+      const current = (await deps.store.getCaseById(concern.report.id)) ?? concern;
+      await deps.notifier.notify(concern.report, notice, role, current);
+      await deps.store.append(concern.report.id, [{ type: 'reporterNotified', at, data: { notice } }]);
     } catch (err) {
       const code = errorCode(err, 'DELIVERY_ERROR');
-      deps.log.warn({ reference: concern.report.reference, notice: 'received', code }, 'reporter notice failed');
-      await deps.store.append(concern.report.id, [{ type: 'routeFailed', at, data: { role: 'reporter', notice: 'received', code } }],
-        [{ kind: 'notifyReporter', notice: 'received' }]);
+      deps.log.warn({ reference: concern.report.reference, notice, code }, 'reporter notice failed');
+      await deps.store.append(concern.report.id, [{ type: 'routeFailed', at, data: { role: 'reporter', notice, code } }],
+        [{ kind: 'notifyReporter', notice }]);
     }
   }
 
   async function notify(entry: OutboxEntry, task: Extract<OutboxTask, { kind: 'notifyReporter' }>, concern: ConcernCase) {
     try {
-      await deps.notifier.notify(concern.report, task.notice, concern.deliveredTo);
+      await deps.notifier.notify(concern.report, task.notice, concern.deliveredTo, concern);
       await deps.store.completeOutbox(entry.id, concern.report.id, [
         { type: 'reporterNotified', at: now().toISOString(), data: { notice: task.notice } },
       ]);
@@ -157,6 +178,7 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
       if (!(await deps.store.claimOutbox(entry, now().toISOString()))) continue;
       if (entry.task.kind === 'route') await route(entry, entry.task, concern);
       else if (entry.task.kind === 'notifyReporter') await notify(entry, entry.task, concern);
+      else if (entry.task.kind === 'watchDelivery') await watch(entry, entry.task, concern);
       else await alertChair(entry, entry.task, concern);
     }
   }

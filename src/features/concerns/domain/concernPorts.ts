@@ -1,4 +1,5 @@
-import { DestinationAddress } from './concernRouting';
+import { DestinationAddress, SharedPlace } from './concernRouting';
+import { ChannelType } from './safeguardingRoute';
 import {
   ConcernCase, ConcernDraft, ConcernOrigin, ConcernReport, ConcernReporter, DestinationRole, NewConcernEvent,
 } from './concernTypes';
@@ -7,7 +8,12 @@ import {
 export type OutboxTask =
   | { kind: 'route'; primary: DestinationRole; fallback: DestinationRole }
   | { kind: 'notifyReporter'; notice: ReporterNoticeKind }
-  | ({ kind: 'alertChair' } & HeadteacherAttempt);
+  | ({ kind: 'alertChair' } & HeadteacherAttempt)
+  /**
+   * Due `notBefore` (two minutes after the report): if the report has reached no one by then, the reporter is told
+   * plainly to go to the DSL in person, and the safeguarding team and the owners are told a report is waiting.
+   */
+  | { kind: 'watchDelivery'; notBefore: string };
 
 /** The headteacher tried to open or act on a case about them: what they tried and when, nothing of the case. */
 export interface HeadteacherAttempt {
@@ -15,9 +21,12 @@ export interface HeadteacherAttempt {
   attemptAt: string;
 }
 
-/** The changes a reporter is told about (never with details). */
-/** What a reporter is told later: read, closed, or (after a restart cut their request short) received and where it went. */
-export type ReporterNoticeKind = 'acknowledged' | 'closed' | 'received';
+/**
+ * What a reporter is told later (never with details): read, closed, received and where it went (after a restart cut
+ * their request short), not arrived (it reached no one within two minutes: go to the DSL in person), or arrived after
+ * all (after they were told it had not).
+ */
+export type ReporterNoticeKind = 'acknowledged' | 'closed' | 'received' | 'notArrived' | 'arrived';
 
 /** One outbox row. `inFlight` found at start means a previous run may have delivered it already. */
 export interface OutboxEntry {
@@ -85,8 +94,13 @@ export interface DeliveryOptions {
 
 /** Posts a report to its destination (the DSL channel, or one person's 1:1 chat). */
 export interface ConcernDelivery {
-  /** Delivers the case; resolves with the posted message id; throws (with a `code`) when the destination fails. */
-  deliver(role: DestinationRole, address: DestinationAddress, concern: ConcernCase, options: DeliveryOptions): Promise<{ messageId?: string }>;
+  /**
+   * Delivers the case to one place or one person (never `eachMember`: the outbox reaches each member itself); resolves
+   * with the posted message and the conversation it is in; throws (with a `code`, and Teams' own error code as
+   * `teamsCode` when it gave one) when the destination fails. A person on the safeguarding team gets the alert, as the
+   * shared place would; anyone else the case.
+   */
+  deliver(role: DestinationRole, address: DestinationAddress, concern: ConcernCase, options: DeliveryOptions): Promise<{ messageId?: string; conversationId?: string }>;
   /**
    * Tells the chair of governors the headteacher tried to open or act on a case about them: the reference, what
    * and when, never the case's content. Throws (with a `code`) when the chair cannot be reached.
@@ -96,8 +110,11 @@ export interface ConcernDelivery {
 
 /** Tells a reporter, in their own chat, that their report changed state; never with details. */
 export interface ReporterNotifier {
-  /** Sends the notice; throws (with a `code`) when the reporter cannot be reached. */
-  notify(report: ConcernReport, notice: ReporterNoticeKind, deliveredTo: DestinationRole | undefined): Promise<void>;
+  /**
+   * Sends the notice (and, for notArrived and arrived, brings the reporter's receipt card up to date when the case says
+   * which message it is); throws (with a `code`) when the reporter cannot be reached.
+   */
+  notify(report: ConcernReport, notice: ReporterNoticeKind, deliveredTo: DestinationRole | undefined, concern?: ConcernCase): Promise<void>;
 }
 
 /** A member of the safeguarding team. */
@@ -111,4 +128,32 @@ export interface ConcernLog {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
+}
+
+/** A person in a channel's or chat's member list, as the route check reads it: never stored, never logged. */
+export interface PlaceMember {
+  aadObjectId?: string;
+  /** Teams' role for the person: "user", or "guest" for a B2B guest. */
+  userRole?: string;
+}
+
+/** What reading a place's member list gave: the members (and the channel's type when known), or why not. */
+export type PlaceReading =
+  | { ok: true; members: PlaceMember[]; channelType?: ChannelType }
+  | { ok: false; status?: number; code: string; teamsCode?: string };
+
+/** Reads who is in the safeguarding place (the Bot Framework's paged member list) and, for a channel, its type. */
+export interface SafeguardingPlaceReader {
+  read(place: SharedPlace): Promise<PlaceReading>;
+}
+
+/** Plain messages about the route: to one person in their 1:1 chat, or a test alert in the place itself. */
+export interface SafeguardingMessenger {
+  /** Tells one person in their 1:1 chat with the bot; throws (with a `code`) when they cannot be reached. */
+  tell(aadObjectId: string, text: string): Promise<void>;
+  /**
+   * Posts a plain message (a test alert, or "a report is waiting") in a shared place or one person's 1:1 chat; never a
+   * case's details. Throws (with a `code`, and `teamsCode` when Teams gave one) when refused.
+   */
+  post(address: SharedPlace | Extract<DestinationAddress, { kind: 'person' }>, text: string): Promise<void>;
 }

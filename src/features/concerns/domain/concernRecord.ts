@@ -35,12 +35,24 @@ export function describeConcernEvent(e: ConcernEvent, detailed: boolean): string
       ? `Reporter added: ${Object.entries(e.data).map(([f, v]) => `${fieldLabel(f)}: ${v}`).join('; ')}`
       : 'Reporter added details';
     case 'routed':
+      if (e.data.stage === 'direct') {
+        return `Delivered to each member of the safeguarding team 1:1 (${e.data.reached} of ${e.data.of} reached)`
+          + (e.data.reason === 'skipped' ? ': the shared place was refused earlier and is not used until it is fixed'
+            : e.data.reason === 'refused' ? ': the shared place refused the post' : ': the shared place could not be reached')
+          + (e.data.possibleDuplicate === 'true' ? ' (re-sent after a restart)' : '');
+      }
       return `Delivered to ${roleLabel(e.data.role)}${e.data.stage === 'fallback' ? ' (fallback route)' : ''}`
         + (e.data.possibleDuplicate === 'true' ? ' (re-sent after a restart)' : '');
     case 'routeFailed':
       if (e.data.role === 'reporter') return `Could not notify the reporter (${e.data.code})`;
       if (e.data.notice === 'headteacherAttempt') return `Could not alert ${roleLabel(e.data.role)} to the headteacher's attempt (${e.data.code})`;
-      return `Delivery to ${roleLabel(e.data.role)} failed (${e.data.code})`;
+      if (e.data.stage === 'direct') return `Delivery to each member of the safeguarding team 1:1 failed (${e.data.code})`;
+      return `Delivery to ${roleLabel(e.data.role)} failed (${e.data.code}${e.data.teamsCode ? ` ${e.data.teamsCode}` : ''})`
+        + (e.data.refused === 'true' ? ': Teams refused it, so it was not retried' : '');
+    case 'undeliveredAlerted':
+      return `Had reached no one after ${e.data.minutes} ${e.data.minutes === '1' ? 'minute' : 'minutes'}: the reporter was ${e.data.reporterTold === 'true' ? '' : 'not able to be '}told to go to the DSL in person; `
+        + `${e.data.alerted} of the safeguarding team and owners were told it is waiting`;
+    case 'testAlertSent': return `Test alert sent: ${e.data.ok === 'true' ? 'it arrived' : `${e.data.reached} of ${e.data.of} reached${e.data.code ? ` (${e.data.code})` : ''}`}`;
     case 'acknowledged': return 'Acknowledged';
     case 'assigned': return `Assigned to ${e.data.assigneeName}`;
     case 'noteAdded': return detailed ? `Note: ${e.data.note}` : 'Note added';
@@ -55,13 +67,20 @@ export function describeConcernEvent(e: ConcernEvent, detailed: boolean): string
     case 'accessRefused': return `Refused access (${e.data.operation})`
       + (e.data.chairAlert ? `: the headteacher, on a case about them${e.data.chairAlert === 'queued' ? '; the chair of governors is alerted' : ''}` : '');
     case 'chairAlerted': return `Chair of governors alerted that the headteacher tried to ${operationWords(e.data.operation)} this case`;
-    case 'reporterNotified': return e.data.notice === 'received' ? 'Reporter told the reference and where it went (after a restart)' : `Reporter told it was ${e.data.notice}`;
+    case 'reporterNotified': return REPORTER_NOTICE_WORDS[e.data.notice] ?? `Reporter told it was ${e.data.notice}`;
     default: return e.type;
   }
 }
 
+/** How the chronology says what the reporter was told. */
+const REPORTER_NOTICE_WORDS: Readonly<Record<string, string>> = {
+  received: 'Reporter told the reference and where it went (after a restart)',
+  notArrived: 'Reporter told it had not arrived yet, and to go to the DSL in person with the reference',
+  arrived: 'Reporter told it has now arrived',
+};
+
 /** Events that record who looked, not what was done; the export keeps them, the card leaves them out. */
-const AUDIT_ONLY = new Set(['viewed', 'exported', 'listed', 'accessRefused', 'chairAlerted']);
+const AUDIT_ONLY = new Set(['viewed', 'exported', 'listed', 'accessRefused', 'chairAlerted', 'testAlertSent']);
 
 const isRefreshView = (e: ConcernEvent) => e.type === 'viewed' && e.data.refresh === 'true';
 const whoOf = (e: ConcernEvent) => e.actorName ?? (e.actorId ? e.actorId : 'School Policy Bot');

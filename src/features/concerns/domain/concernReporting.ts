@@ -1,4 +1,4 @@
-import { ConcernOutbox } from './concernOutbox';
+import { ConcernOutbox, UNDELIVERED_ALERT_MS } from './concernOutbox';
 import { normaliseConcernReference } from './concernReference';
 import { createConcernRefusals } from './concernRefusals';
 import { ConcernLog, ConcernStore } from './concernPorts';
@@ -23,6 +23,10 @@ export interface ConcernReportingDeps {
    * carries on after it; the reporter is then told the report is saved and being delivered.
    */
   deliveryWaitMs?: number;
+  /** How long a report may reach no one before the reporter, the team and the owners are told (default two minutes). */
+  undeliveredAlertMs?: number;
+  /** Called with the time the delivery watch falls due, so the outbox can run then (a timer in the process). */
+  wakeAt?: (at: Date) => void;
 }
 
 /** The outcome of a submission, as the reporter is told it. */
@@ -79,10 +83,13 @@ export function createConcernReporting(deps: ConcernReportingDeps): ConcernRepor
       if (!result.ok) return { ok: false, values: result.values, problems: result.problems };
 
       const route = resolveConcernRoute(result.draft, deps.routing);
+      const submittedAt = now();
+      const watchAt = new Date(submittedAt.getTime() + (deps.undeliveredAlertMs ?? UNDELIVERED_ALERT_MS));
       const report = await deps.store.createConcern(
-        { draft: result.draft, reporter, origin, submittedAt: now().toISOString(), referencePrefix: deps.referencePrefix },
-        [{ kind: 'route', primary: route.primary, fallback: route.fallback }],
+        { draft: result.draft, reporter, origin, submittedAt: submittedAt.toISOString(), referencePrefix: deps.referencePrefix },
+        [{ kind: 'route', primary: route.primary, fallback: route.fallback }, { kind: 'watchDelivery', notBefore: watchAt.toISOString() }],
       );
+      deps.wakeAt?.(watchAt);
       deps.log.info(
         { reference: report.reference, kind: report.kind, urgent: report.immediateDanger, route: route.primary },
         'concern stored',

@@ -1,9 +1,22 @@
 import { ConcernDraft, ConcernKind, DestinationRole } from './concernTypes';
 
-/** Where a role is reached: the DSL team's channel, or one person's 1:1 chat with the bot. */
+/**
+ * Where a role is reached: a standard channel of the safeguarding team's own team, the team's group chat with the bot,
+ * one person's 1:1 chat with the bot, or each of several people in their own 1:1 chat.
+ */
 export type DestinationAddress =
   | { kind: 'channel'; conversationId: string }
-  | { kind: 'person'; aadObjectId: string };
+  | { kind: 'groupChat'; conversationId: string }
+  | { kind: 'person'; aadObjectId: string }
+  | { kind: 'eachMember'; aadObjectIds: readonly string[] };
+
+/** A place several people read at once (a channel or a group chat): what the route check reads and Teams may refuse. */
+export type SharedPlace = Extract<DestinationAddress, { kind: 'channel' | 'groupChat' }>;
+
+/** True for a channel or group chat: one post that everyone in it reads. */
+export function isSharedPlace(address: DestinationAddress | undefined): address is SharedPlace {
+  return address?.kind === 'channel' || address?.kind === 'groupChat';
+}
 
 /** The routing table: which role receives each kind, who fills each role, and the fallback route. */
 export interface ConcernRoutingTable {
@@ -12,6 +25,11 @@ export interface ConcernRoutingTable {
   destinations: Readonly<Partial<Record<DestinationRole, DestinationAddress>>>;
   /** Used when the primary destination fails (or is not configured); for example the deputy DSL. */
   fallback: DestinationRole;
+  /**
+   * Each member of the safeguarding team and the deputy DSL, 1:1: how a report for the safeguarding team goes at once
+   * when Teams refuses the shared place (or it is known to be refused), before any other fallback.
+   */
+  teamDirect?: DestinationAddress;
 }
 
 /**

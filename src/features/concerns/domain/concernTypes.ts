@@ -75,10 +75,35 @@ export interface ConcernReporter {
   address: Record<string, unknown>;
 }
 
+/**
+ * How soon the reporter says it needs looking at, when no one is in immediate danger (that is the form's own
+ * toggle, `immediateDanger`): today, or in the usual routine.
+ */
+export const CONCERN_HOW_SOON = ['today', 'routine'] as const;
+
+/** One answer to "how soon". */
+export type ConcernHowSoon = (typeof CONCERN_HOW_SOON)[number];
+
+/** How the team reads each urgency. */
+export const URGENCY_LABELS = {
+  immediate: 'URGENT: immediate danger',
+  today: 'Needs looking at today',
+  routine: 'Routine: the usual process',
+  notSaid: 'Not marked urgent (the reporter did not say how soon)',
+} as const;
+
+/** The urgency label of a case: immediate danger, else what the reporter chose. */
+export function urgencyLabelOf(c: { urgent: boolean; howSoon?: ConcernHowSoon }): string {
+  if (c.urgent) return URGENCY_LABELS.immediate;
+  return c.howSoon ? URGENCY_LABELS[c.howSoon] : URGENCY_LABELS.notSaid;
+}
+
 /** A validated report ready to be stored. */
 export interface ConcernDraft {
   kind: ConcernKind;
   immediateDanger: boolean;
+  /** How soon it needs looking at when no one is in immediate danger; kept with the "submitted" event. */
+  howSoon?: ConcernHowSoon;
   aboutHeadteacher: boolean;
   details: ConcernDetails;
   /** Fields the kind needs that an urgent report was sent without (it is never held back for them). */
@@ -111,7 +136,9 @@ export type ConcernEventType =
   | 'accessRefused'
   | 'chairAlerted'
   | 'reporterNotified'
-  | 'detailsAdded';
+  | 'detailsAdded'
+  | 'undeliveredAlerted'
+  | 'testAlertSent';
 
 /** One entry in the append-only chronology. `data` is encrypted at rest. */
 export interface ConcernEvent {
@@ -136,6 +163,8 @@ export interface ConcernCase {
   events: ConcernEvent[];
   status: ConcernStatus;
   urgent: boolean;
+  /** How soon the reporter said it needs looking at (when not immediate danger). */
+  howSoon?: ConcernHowSoon;
   /** The role it reached, once delivered. */
   deliveredTo?: DestinationRole;
   /** AAD object id of the person the report reached, when it went to a person. */
@@ -173,6 +202,9 @@ export function deriveConcernCase(report: ConcernReport, events: ConcernEvent[])
   const result: ConcernCase = { report, events, status: 'new', urgent: report.immediateDanger };
   for (const e of events) {
     switch (e.type) {
+      case 'submitted':
+        if (e.data.howSoon === 'today' || e.data.howSoon === 'routine') result.howSoon = e.data.howSoon;
+        break;
       case 'routed':
         result.deliveredTo = e.data.role as DestinationRole;
         result.recipientId = e.data.recipientId || undefined;

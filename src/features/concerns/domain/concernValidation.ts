@@ -1,4 +1,4 @@
-import { CONCERN_KINDS, ConcernDraft, ConcernKind } from './concernTypes';
+import { CONCERN_HOW_SOON, CONCERN_KINDS, ConcernDraft, ConcernHowSoon, ConcernKind } from './concernTypes';
 
 /** The text fields of the concern form, as named by the card's inputs. */
 export const CONCERN_TEXT_FIELDS = ['whatHappened', 'whenHappened', 'where', 'link', 'peopleInvolved', 'evidence', 'attachedMessage'] as const;
@@ -88,6 +88,13 @@ export interface ConcernFormValues {
   attachedMessage: string;
   immediateDanger: boolean;
   aboutHeadteacher: boolean;
+  /** "today" or "routine" when chosen (how soon it needs looking at, if no one is in immediate danger); else empty. */
+  howSoon: string;
+}
+
+/** True when the value is one of the "how soon" answers. */
+export function isHowSoon(value: unknown): value is ConcernHowSoon {
+  return typeof value === 'string' && (CONCERN_HOW_SOON as readonly string[]).includes(value);
 }
 
 /** A field that is missing or wrong, named as the form names it. */
@@ -105,7 +112,7 @@ export type ConcernFormResult =
 export function emptyConcernForm(prefill: Partial<ConcernFormValues> = {}): ConcernFormValues {
   return {
     kind: '', whatHappened: '', whenHappened: '', where: '', link: '', peopleInvolved: '', evidence: '',
-    attachedMessage: '', immediateDanger: false, aboutHeadteacher: false, ...prefill,
+    attachedMessage: '', immediateDanger: false, aboutHeadteacher: false, howSoon: '', ...prefill,
   };
 }
 
@@ -118,7 +125,10 @@ export function readConcernForm(raw: unknown): ConcernFormValues {
     return s.length > limit * PRESERVE_FACTOR ? s.slice(0, limit * PRESERVE_FACTOR) : s;
   };
   const flag = (name: string): boolean => data[name] === true || data[name] === 'true';
-  const values = emptyConcernForm({ kind: text('kind', 40), immediateDanger: flag('immediateDanger'), aboutHeadteacher: flag('aboutHeadteacher') });
+  const howSoon = text('howSoon', 20);
+  const values = emptyConcernForm({
+    kind: text('kind', 40), immediateDanger: flag('immediateDanger'), aboutHeadteacher: flag('aboutHeadteacher'), howSoon: isHowSoon(howSoon) ? howSoon : '',
+  });
   for (const f of CONCERN_TEXT_FIELDS) values[f] = text(f, CONCERN_FIELD_LIMITS[f]);
   return values;
 }
@@ -137,7 +147,7 @@ function withKeptText(data: Record<string, unknown>): Record<string, unknown> {
     if (!kept || typeof kept !== 'object' || Array.isArray(kept)) return data;
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(kept as Record<string, unknown>)) {
-      if ((CONCERN_TEXT_FIELDS as readonly string[]).includes(k) || k === 'aboutHeadteacher') out[k] = v;
+      if ((CONCERN_TEXT_FIELDS as readonly string[]).includes(k) || k === 'aboutHeadteacher' || k === 'howSoon') out[k] = v;
     }
     return { ...out, ...data };
   } catch {
@@ -150,6 +160,7 @@ export function keptConcernText(values: ConcernFormValues, shown: readonly strin
   const kept: Record<string, unknown> = {};
   for (const f of CONCERN_TEXT_FIELDS) if (values[f] && !shown.includes(f)) kept[f] = values[f];
   if (!shown.includes('aboutHeadteacher')) kept.aboutHeadteacher = values.aboutHeadteacher;
+  if (!shown.includes('howSoon') && values.howSoon) kept.howSoon = values.howSoon;
   return JSON.stringify(kept);
 }
 
@@ -200,6 +211,7 @@ export function validateConcernForm(raw: unknown): ConcernFormResult {
       kind,
       immediateDanger: urgent,
       aboutHeadteacher: values.aboutHeadteacher,
+      ...(!urgent && isHowSoon(values.howSoon) ? { howSoon: values.howSoon } : {}),
       ...(missing.length > 0 ? { missing } : {}),
       details: {
         whatHappened: cut('whatHappened', values.whatHappened),

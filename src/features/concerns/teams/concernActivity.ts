@@ -9,9 +9,14 @@ export function actorOf(context: TurnContext): ConcernActor | undefined {
   return id ? { aadObjectId: id, name: context.activity.from?.name ?? '' } : undefined;
 }
 
-/** The reporter as stored: who, and how to reach their 1:1 chat later (a conversation reference, no content). */
+/**
+ * The reporter as stored: who, and how to reach their 1:1 chat later (a conversation reference, no content), and in
+ * their 1:1 chat the message their receipt replaces (the form they pressed Send on), so a later notice can bring it up
+ * to date.
+ */
 export function reporterOf(context: TurnContext): ConcernReporter {
   const a = context.activity;
+  const receipt = isPersonal(a) && a.type === 'invoke' && a.name === 'adaptiveCard/action' && typeof a.replyToId === 'string' ? a.replyToId : undefined;
   return {
     aadObjectId: a.from?.aadObjectId ?? '',
     name: a.from?.name ?? '',
@@ -20,6 +25,7 @@ export function reporterOf(context: TurnContext): ConcernReporter {
       tenantId: tenantOf(a) ?? '',
       personal: isPersonal(a),
       reference: TurnContext.getConversationReference(a) as unknown as Record<string, unknown>,
+      ...(receipt ? { receiptActivityId: receipt.slice(0, 200) } : {}),
     },
   };
 }

@@ -1,5 +1,5 @@
 import { Activity, TaskModuleTaskInfo, TurnContext } from 'botbuilder';
-import { conversationBaseId, isPersonal, tenantOf } from '../../../teams/activityFacts';
+import { isPersonal, tenantOf } from '../../../teams/activityFacts';
 import { BotApp, BotFeature } from '../../../teams/botFeature';
 import { AdaptiveCardJson, cardMessage, cardTaskModule } from '../../../teams/cards';
 import { inPersonalChat, ProactiveAdapter } from '../../../teams/proactive';
@@ -10,9 +10,9 @@ import { ConcernOutbox } from '../domain/concernOutbox';
 import { ConcernLog } from '../domain/concernPorts';
 import { formatConcernRecord } from '../domain/concernRecord';
 import { ConcernReporting } from '../domain/concernReporting';
-import { concernNotFoundMessage, normaliseConcernReference } from '../domain/concernReference';
-import { ConcernTriage, TriageOperation } from '../domain/concernTriage';
-import { ConcernActor, ConcernCase, ConcernError, DESTINATION_ROLE_LABELS } from '../domain/concernTypes';
+import { ConcernTriage } from '../domain/concernTriage';
+import { ConcernError, DESTINATION_ROLE_LABELS } from '../domain/concernTypes';
+import { SafeguardingRouteCheck } from '../domain/safeguardingRouteCheck';
 import { renderConcernAlertCard } from './cards/concernAlertCard';
 import { readConcernStep, renderConcernFormCard } from './cards/concernFormCard';
 import { readConcernForm } from '../domain/concernValidation';
@@ -20,6 +20,10 @@ import { renderConcernListCard } from './cards/concernListCard';
 import { renderConcernReceiptCard } from './cards/concernReceiptCard';
 import { actorOf, formFromMessageAction, originOf, reporterOf } from './concernActivity';
 import { concernCaseCard } from './concernCaseCard';
+import { createConcernTriageRoutes, PRIVATE_PLACE_ONLY } from './concernTriageRoutes';
+import { PlaceFacts } from './safeguardingPlaceTeams';
+import { createSafeguardingRouteRoutes } from './safeguardingRouteRoutes';
+import { TeamsContacts } from './teamsContacts';
 
 /** The message-action command id in the app manifest (composeExtensions, context "message"). */
 export const REPORT_CONCERN_COMMAND_ID = 'reportConcern';
@@ -36,6 +40,12 @@ export interface ConcernFeatureDeps {
   botAppId: string;
   /** Structured logger (AppLogger): ids and codes only. */
   logger: ConcernLog;
+  /** The safeguarding route check (compose/concerns.ts). */
+  routeCheck: SafeguardingRouteCheck;
+  /** Who people are in Teams and where Teams is, learnt as the bot goes. */
+  contacts: TeamsContacts;
+  /** What Teams said about the safeguarding place (its team, its channel type). */
+  facts: PlaceFacts;
 }
 
 /** The concern feature: its routes, and the outbox the composition root runs at start and on a timer. */
@@ -44,10 +54,20 @@ export interface ConcernFeature extends BotFeature {
   processOutbox(): Promise<void>;
   /** Runs the outbox every `intervalMs`; returns a function that stops the timer. */
   startOutboxTimer(intervalMs?: number): () => void;
+  /**
+   * Checks the safeguarding route at start-up (when Teams' address is configured: production) and every `intervalMs`
+   * after (default a day); returns a function that stops the timer.
+   */
+  startRouteChecks(intervalMs?: number): () => void;
+  /** The safeguarding route's status in plain words, for the owners' help card. */
+  routeStatusLines(): string[];
+  /** The safeguarding route for /healthz: no names, no ids, safe to show anyone. */
+  routeHealthDetail(): Record<string, unknown>;
+  /** Runs the outbox at a given time (the delivery watch of a report); a timer in this process. */
+  wakeOutboxAt(at: Date): void;
 }
 
 const LIST_REFUSAL = 'Only the safeguarding team can list concerns.';
-const PRIVATE_PLACE_ONLY = 'Concern records open only in your 1:1 chat with me or in the safeguarding channel.';
 const LIST_PATTERN = /^\s*concerns\s*$/i;
 /** `concern <reference>`: 1-6 letters, the year, then the random code (or a sequential number from before). */
 const OPEN_PATTERN = /^\s*concern\s+(export\s+)?([A-Za-z]{1,6}-\d{4}-[0-9A-Za-z]{1,12})\s*$/i;
@@ -60,11 +80,30 @@ const EXPORT_CHUNK_CHARS = 20_000;
 export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
   const { settings, logger } = deps;
   const { reporting, triage, outbox } = deps;
-  const dslChannelId = settings.routing.destinations.dslChannel?.kind === 'channel'
-    ? settings.routing.destinations.dslChannel.conversationId
-    : undefined;
-  const inDslChannel = (a: Partial<Activity>) => dslChannelId !== undefined && conversationBaseId(a.conversation?.id) === dslChannelId;
+  const place = settings.routing.destinations.dslChannel;
+  const runCheck = (trigger: 'startup' | 'daily') => {
+    deps.routeCheck.check(trigger).catch((err) => logger.error({ event: 'safeguardingRoute.checkFailed', code: errorCode(err) }, 'route check failed'));
+  };
+  const routeRoutes = createSafeguardingRouteRoutes({
+    place, routeCheck: deps.routeCheck, contacts: deps.contacts, facts: deps.facts, logger,
+    maySendTestAlert: (id) => triage.isTeamMember(id) || (settings.routing.destinations.deputyDsl?.kind === 'person' && settings.routing.destinations.deputyDsl.aadObjectId === id),
+  });
+  const inDslChannel = (a: Partial<Activity>) => routeRoutes.inPlace(a);
   const privatePlace = (a: Partial<Activity>) => isPersonal(a) || inDslChannel(a);
+  const triageRoutes = createConcernTriageRoutes({
+    settings, triage, adapter: deps.adapter, botAppId: deps.botAppId, logger, inTeamPlace: inDslChannel, privatePlace,
+  });
+  const { anonymousAnswer, answerOutsidePrivatePlace } = triageRoutes;
+  const timers = new Set<NodeJS.Timeout>();
+  const wakeOutboxAt = (at: Date) => {
+    // One second late, so the watch is due when the outbox reads it.
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      outbox.processDue().catch((err) => logger.error({ code: errorCode(err) }, 'concern outbox run failed'));
+    }, Math.max(0, at.getTime() - Date.now()) + 1000);
+    timer.unref();
+    timers.add(timer);
+  };
 
   /** Sends the form to the person's own 1:1 chat; returns false when that chat cannot be reached. */
   async function sendFormPrivately(context: TurnContext): Promise<boolean> {
@@ -101,66 +140,6 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
       : 'Please open your private chat with me and type "report a concern". If anyone is in immediate danger, call 999 or speak to the DSL in person now.';
   }
 
-  /** The answer to anyone without a signed-in Teams identity: the one "not found", as for any reference they may not see. */
-  const anonymousAnswer = (reference: unknown) => concernNotFoundMessage(normaliseConcernReference(reference));
-
-  /**
-   * Asked somewhere details must not appear: nothing is shown, but access is still checked so that a reference the
-   * person may not see is recorded and answered "not found" there as everywhere else.
-   */
-  async function answerOutsidePrivatePlace(actor: ConcernActor, reference: string, operation: TriageOperation): Promise<string> {
-    try {
-      await triage.assertMayAct(actor, reference, operation);
-      return PRIVATE_PLACE_ONLY;
-    } catch (err) {
-      if (err instanceof ConcernError && err.code === 'CONCERN_NOT_FOUND') return err.message;
-      throw err;
-    }
-  }
-
-  /**
-   * Runs a triage step and renders the result for the place it was asked from. A reference the person may not see
-   * comes back from the use case as CONCERN_NOT_FOUND, recorded, with the same words whatever the reason.
-   */
-  async function triageStep(
-    context: TurnContext,
-    data: { reference?: unknown },
-    operation: TriageOperation,
-    step: (actor: ConcernActor, reference: string) => Promise<ConcernCase>,
-    options: { updatesAlert?: boolean } = {},
-  ): Promise<AdaptiveCardJson | string> {
-    const actor = actorOf(context);
-    const reference = typeof data.reference === 'string' ? data.reference : '';
-    if (!actor) return anonymousAnswer(reference);
-    try {
-      if (!privatePlace(context.activity)) return await answerOutsidePrivatePlace(actor, reference, operation);
-      const updated = await step(actor, reference);
-      const channel = inDslChannel(context.activity);
-      if (channel && options.updatesAlert && context.activity.replyToId) {
-        // Everyone in the channel sees the new status, still without details; the person who acted is listed for a
-        // refresh, so their own view of the card reopens the case for them (recorded as a refresh view) instead
-        // of showing the alert.
-        const refreshFor = context.activity.from?.id ? [context.activity.from.id] : [];
-        await context.updateActivity({
-          type: 'message', id: context.activity.replyToId, conversation: context.activity.conversation,
-          attachments: cardMessage(renderConcernAlertCard(updated, { refreshFor })).attachments,
-        });
-      }
-      return concernCaseCard(settings, updated, channel);
-    } catch (err) {
-      if (err instanceof ConcernError) {
-        if (err.code === 'CONCERN_INVALID_COMMAND' || err.code === 'CONCERN_CLOSED') {
-          // The card comes back with the problem named, and with the case: a view like any other, recorded.
-          const current = await triage.openCase(actor, reference);
-          return concernCaseCard(settings, current, inDslChannel(context.activity), { problem: err.message });
-        }
-        return err.message;
-      }
-      logger.error({ code: errorCode(err), verb: context.activity.value?.action?.verb }, 'concern triage failed');
-      return 'That did not work. Please try again; if it keeps failing, tell the DSL in person.';
-    }
-  }
-
   return {
     name: 'concerns',
 
@@ -173,10 +152,30 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
         outbox.processDue().catch((err) => logger.error({ code: errorCode(err) }, 'concern outbox run failed'));
       }, intervalMs);
       timer.unref();
+      return () => {
+        clearInterval(timer);
+        for (const t of timers) clearTimeout(t);
+        timers.clear();
+      };
+    },
+
+    startRouteChecks(intervalMs = 24 * 60 * 60_000) {
+      // Production knows Teams' address from its settings and checks at once. Local mode has none until the Agents
+      // Playground sends something: there the check runs when the bot is added to the place, on "test alert", and daily.
+      if (deps.contacts.origin()) runCheck('startup');
+      const timer = setInterval(() => {
+        if (deps.contacts.origin()) runCheck('daily');
+      }, intervalMs);
+      timer.unref();
       return () => clearInterval(timer);
     },
 
+    routeStatusLines: () => deps.routeCheck.statusLines(),
+    routeHealthDetail: () => deps.routeCheck.healthDetail(),
+    wakeOutboxAt,
+
     register(app: BotApp) {
+      routeRoutes.register(app);
       app.message(LIST_PATTERN, async (context) => {
         const actor = actorOf(context);
         if (!actor) {
@@ -222,7 +221,7 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
             const c = await triage.openCase(actor, reference);
             // A reply in the channel is seen by everyone there: the alert, whose Open button shows the details
             // to the person who presses it; in a 1:1 chat the whole case.
-            const card = inDslChannel(context.activity) ? renderConcernAlertCard(c) : concernCaseCard(settings, c, false);
+            const card = inDslChannel(context.activity) ? renderConcernAlertCard(c) : concernCaseCard(settings, c, false, { viewerIsTeam: triage.isTeamMember(actor.aadObjectId) });
             await context.sendActivity(cardMessage(card));
           }
         } catch (err) {
@@ -314,30 +313,7 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
           + 'You will be told in your chat with me when it is read and when it is closed.';
       });
 
-      app.adaptiveCards.actionExecute(Verbs.concernOpen, async (context, _state, data: { reference?: unknown; refresh?: unknown; fromList?: unknown }) => {
-        // Both are set by the client: they tag the view as a refresh; every Open is recorded either way.
-        const refresh = data.refresh === true || (context.activity.value as { trigger?: string })?.trigger === 'automatic';
-        if (data.fromList === true && !inDslChannel(context.activity)) {
-          // Opened from the list in a 1:1 chat: send the case as its own message and leave the list as it was.
-          // (In the channel a message would show the details to everyone, so the case replaces the list for the
-          // person who opened it only.)
-          const result = await triageStep(context, data, 'open', (actor, reference) => triage.openCase(actor, reference));
-          if (typeof result === 'string') return result;
-          await context.sendActivity(cardMessage(result));
-          return `${String(data.reference)} is open below.`;
-        }
-        return triageStep(context, data, 'open', (actor, reference) => triage.openCase(actor, reference, { refresh }));
-      });
-      app.adaptiveCards.actionExecute(Verbs.concernAcknowledge, async (context, _state, data: { reference?: unknown }) =>
-        triageStep(context, data, 'acknowledge', (actor, reference) => triage.acknowledge(actor, reference), { updatesAlert: true }));
-      app.adaptiveCards.actionExecute(Verbs.concernAssign, async (context, _state, data: { reference?: unknown; assigneeId?: unknown }) =>
-        triageStep(context, data, 'assign', (actor, reference) => triage.assign(actor, reference, String(data.assigneeId ?? '')), { updatesAlert: true }));
-      app.adaptiveCards.actionExecute(Verbs.concernAddNote, async (context, _state, data: { reference?: unknown; note?: unknown }) =>
-        triageStep(context, data, 'addNote', (actor, reference) => triage.addNote(actor, reference, String(data.note ?? ''))));
-      app.adaptiveCards.actionExecute(Verbs.concernRecordAction, async (context, _state, data: { reference?: unknown; actionType?: unknown; actionDetail?: unknown }) =>
-        triageStep(context, data, 'recordAction', (actor, reference) => triage.recordAction(actor, reference, String(data.actionType ?? ''), String(data.actionDetail ?? ''))));
-      app.adaptiveCards.actionExecute(Verbs.concernClose, async (context, _state, data: { reference?: unknown; outcome?: unknown }) =>
-        triageStep(context, data, 'close', (actor, reference) => triage.close(actor, reference, String(data.outcome ?? '')), { updatesAlert: true }));
+      triageRoutes.register(app);
     },
   };
 }

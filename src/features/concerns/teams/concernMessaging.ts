@@ -1,41 +1,77 @@
-import { ConversationReference } from 'botbuilder';
+import { ConversationReference, TurnContext } from 'botbuilder';
 import { cardMessage } from '../../../teams/cards';
-import { inChannel, inPersonalChat, inStoredConversation, ProactiveAdapter } from '../../../teams/proactive';
+import { botAccount, inChannel, inPersonalChat, inStoredConversation, ProactiveAdapter, ProactiveOrigin } from '../../../teams/proactive';
 import { ConcernSettings } from '../../../config/concernSettings';
 import { ConcernDelivery, HeadteacherAttempt, ReporterNoticeKind, ReporterNotifier } from '../domain/concernPorts';
 import { TRIAGE_OPERATION_WORDS } from '../domain/concernRecord';
-import { ConcernReport, DESTINATION_ROLE_LABELS, DestinationRole } from '../domain/concernTypes';
+import { DestinationAddress, resolveConcernRoute } from '../domain/concernRouting';
+import { ConcernCase, ConcernReport, DESTINATION_ROLE_LABELS, DestinationRole } from '../domain/concernTypes';
 import { formatSchoolTime } from '../../../shared/schoolTime';
 import { renderConcernAlertCard } from './cards/concernAlertCard';
+import { renderConcernReceiptCard } from './cards/concernReceiptCard';
 import { concernCaseCard } from './concernCaseCard';
+import { TeamsContacts } from './teamsContacts';
+import { CONCERN_TEXT_FIELDS, ConcernTextField } from '../domain/concernValidation';
 
-/** Posts reports through Bot Framework proactive messaging: the DSL channel, or a person's 1:1 chat. */
-export function createTeamsConcernDelivery(adapter: ProactiveAdapter, botAppId: string, settings: ConcernSettings): ConcernDelivery {
+/** A Teams error code is an identifier (BotNotInConversationRoster); anything else is not kept. */
+const TEAMS_CODE = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
+
+/**
+ * Keeps Teams' own reason with a failed call (RestError's `code`, from the error body: BotNotInConversationRoster,
+ * ConversationNotFound, ...) as `teamsCode`, beside the HTTP status the domain reads; never the message.
+ */
+export function withTeamsCode(err: unknown): unknown {
+  const e = err as { code?: unknown; statusCode?: unknown; teamsCode?: unknown };
+  if (e && typeof e === 'object' && typeof e.statusCode === 'number' && typeof e.code === 'string' && TEAMS_CODE.test(e.code)) e.teamsCode = e.code;
+  return err;
+}
+
+/** Runs `logic` in a place or a person's 1:1 chat: the one way the concern feature reaches any address. */
+export async function inPlace(
+  adapter: ProactiveAdapter, botAppId: string, origin: ProactiveOrigin, contacts: TeamsContacts,
+  address: Exclude<DestinationAddress, { kind: 'eachMember' }>, logic: (ctx: TurnContext) => Promise<void>,
+): Promise<void> {
+  try {
+    if (address.kind === 'channel') await inChannel(adapter, botAppId, origin, address.conversationId, logic);
+    else if (address.kind === 'groupChat') {
+      await inStoredConversation(adapter, botAppId, {
+        channelId: origin.channelId, serviceUrl: origin.serviceUrl, bot: botAccount(botAppId),
+        conversation: { id: address.conversationId, isGroup: true, conversationType: 'groupChat', tenantId: origin.tenantId, name: '' },
+      }, logic);
+    } else await inPersonalChat(adapter, botAppId, origin, contacts.chatMemberId(address.aadObjectId), logic);
+  } catch (err) {
+    throw withTeamsCode(err);
+  }
+}
+
+/**
+ * Posts reports through Bot Framework proactive messaging: the safeguarding team's channel or group chat (the alert,
+ * no details), a member of the team 1:1 (the same alert), or anyone else 1:1 (the case, in their own chat).
+ */
+export function createTeamsConcernDelivery(adapter: ProactiveAdapter, botAppId: string, settings: ConcernSettings, contacts: TeamsContacts): ConcernDelivery {
   return {
-    async deliver(_role, address, concern, options) {
-      const origin = concern.report.origin;
-      // The channel gets the alert without details; a person gets the whole report in their own 1:1 chat.
-      const card = address.kind === 'channel'
+    async deliver(role, address, concern, options) {
+      if (address.kind === 'eachMember') throw Object.assign(new Error('deliver to each member one by one'), { code: 'CONCERN_DESTINATION_UNCONFIGURED' });
+      const teamAlert = address.kind !== 'person' || role === 'dslChannel';
+      const card = teamAlert
         ? renderConcernAlertCard(concern, { possibleDuplicate: options.possibleDuplicate })
         : concernCaseCard(settings, concern, false, { possibleDuplicate: options.possibleDuplicate });
       const activity = cardMessage(card, `Safeguarding concern ${concern.report.reference}`);
       let messageId: string | undefined;
-      const send = async (ctx: { sendActivity(a: typeof activity): Promise<{ id?: string } | undefined> }): Promise<void> => {
+      let conversationId: string | undefined;
+      await inPlace(adapter, botAppId, concern.report.origin, contacts, address, async (ctx) => {
         messageId = (await ctx.sendActivity(activity))?.id;
-      };
-      if (address.kind === 'channel') await inChannel(adapter, botAppId, origin, address.conversationId, send);
-      // Anyone outside the safeguarding channel gets the report only in their own 1:1 chat.
-      else await inPersonalChat(adapter, botAppId, origin, address.aadObjectId, send);
-      return { messageId };
+        conversationId = ctx.activity.conversation?.id;
+      });
+      return { messageId, conversationId };
     },
 
     async alertHeadteacherAttempt(address, report, attempt) {
+      if (address.kind === 'eachMember') return;
       const text = headteacherAttemptText(report.reference, attempt);
-      const say = async (ctx: { sendActivity(a: { type: 'message'; text: string; textFormat: 'plain' }): Promise<unknown> }): Promise<void> => {
+      await inPlace(adapter, botAppId, report.origin, contacts, address, async (ctx) => {
         await ctx.sendActivity({ type: 'message', text, textFormat: 'plain' });
-      };
-      if (address.kind === 'channel') await inChannel(adapter, botAppId, report.origin, address.conversationId, say);
-      else await inPersonalChat(adapter, botAppId, report.origin, address.aadObjectId, say);
+      });
     },
   };
 }
@@ -54,29 +90,60 @@ export function headteacherAttemptText(reference: string, attempt: HeadteacherAt
 /** The words a reporter is told; the reference and the role, never details. */
 export function reporterNoticeText(report: ConcernReport, notice: ReporterNoticeKind, deliveredTo: DestinationRole | undefined): string {
   const who = deliveredTo ? DESTINATION_ROLE_LABELS[deliveredTo] : 'the person dealing with it';
-  if (notice === 'received') {
-    return `Your report ${report.reference} is safely recorded and has gone to ${who}. If sending it showed an error, nothing was lost: there is no need to report it again.`;
+  switch (notice) {
+    case 'received':
+      return `Your report ${report.reference} is safely recorded and has gone to ${who}. If sending it showed an error, nothing was lost: there is no need to report it again.`;
+    case 'notArrived':
+      return `Your report ${report.reference} has NOT reached anyone yet: Teams would not deliver it. Please go to the DSL or a deputy in person now and give them `
+        + `the reference ${report.reference}. If a child is in immediate danger, call 999. Your report is safely recorded, the safeguarding team has been told `
+        + 'it is waiting, and I will tell you here when it arrives.';
+    case 'arrived':
+      return `Your report ${report.reference} has now arrived: it has reached ${who}. There is no need to report it again.`;
+    case 'acknowledged':
+      return `Your report ${report.reference} has been read by ${who}. Thank you for raising it.`;
+    default:
+      return `Your report ${report.reference} has been closed by ${who}. Thank you. If you have a new worry, report it again.`;
   }
-  return notice === 'acknowledged'
-    ? `Your report ${report.reference} has been read by ${who}. Thank you for raising it.`
-    : `Your report ${report.reference} has been closed by ${who}. Thank you. If you have a new worry, report it again.`;
 }
 
-/** Tells reporters about their report in their own 1:1 chat with the bot. */
-export function createTeamsReporterNotifier(adapter: ProactiveAdapter, botAppId: string): ReporterNotifier {
+/** Fields an urgent report went without and the reporter has not added yet (the receipt still asks for them). */
+function stillMissing(c: ConcernCase): ConcernTextField[] {
+  const submitted = c.events.find((e) => e.type === 'submitted');
+  const added = new Set(c.events.filter((e) => e.type === 'detailsAdded').flatMap((e) => Object.keys(e.data)));
+  return (submitted?.data.missing ?? '').split(',')
+    .filter((f): f is ConcernTextField => (CONCERN_TEXT_FIELDS as readonly string[]).includes(f)).filter((f) => !added.has(f));
+}
+
+type ReporterAddress = { userId?: string; tenantId?: string; personal?: boolean; reference?: Partial<ConversationReference>; receiptActivityId?: string };
+
+/** Tells reporters about their report in their own 1:1 chat with the bot, and keeps their receipt card true. */
+export function createTeamsReporterNotifier(adapter: ProactiveAdapter, botAppId: string, settings: ConcernSettings): ReporterNotifier {
   return {
-    async notify(report, notice, deliveredTo) {
+    async notify(report, notice, deliveredTo, concern) {
       const text = reporterNoticeText(report, notice, deliveredTo);
-      const address = report.reporter.address as { userId?: string; tenantId?: string; personal?: boolean; reference?: Partial<ConversationReference> };
-      const say = async (ctx: { sendActivity(t: string): Promise<unknown> }): Promise<void> => {
+      const address = report.reporter.address as ReporterAddress;
+      const say = async (ctx: TurnContext): Promise<void> => {
         await ctx.sendActivity(text);
+        // The receipt said "being delivered": bring it up to date, so it never says what is no longer true.
+        if (concern && (notice === 'notArrived' || notice === 'arrived') && address.receiptActivityId) {
+          const card = renderConcernReceiptCard({
+            reference: report.reference, urgent: report.immediateDanger, deliveredTo: notice === 'arrived' ? deliveredTo : undefined,
+            intendedFor: resolveConcernRoute(report, settings.routing).primary, missing: stillMissing(concern),
+            arrival: notice === 'notArrived' ? 'notArrived' : 'arrivedLate',
+          });
+          await ctx.updateActivity({ ...cardMessage(card), id: address.receiptActivityId }).catch(() => undefined);
+        }
       };
-      if (address.personal && address.reference) {
-        await inStoredConversation(adapter, botAppId, address.reference, say);
-        return;
+      try {
+        if (address.personal && address.reference) {
+          await inStoredConversation(adapter, botAppId, address.reference, say);
+          return;
+        }
+        const origin = { ...report.origin, tenantId: address.tenantId || report.origin.tenantId };
+        await inPersonalChat(adapter, botAppId, origin, address.userId || report.reporter.aadObjectId, say);
+      } catch (err) {
+        throw withTeamsCode(err);
       }
-      const origin = { ...report.origin, tenantId: address.tenantId || report.origin.tenantId };
-      await inPersonalChat(adapter, botAppId, origin, address.userId || report.reporter.aadObjectId, say);
     },
   };
 }

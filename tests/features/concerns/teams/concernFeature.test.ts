@@ -1,110 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { composeConcerns } from '../../../../src/compose/concerns';
-import { ConcernFeature, REPORT_CONCERN_COMMAND_ID } from '../../../../src/features/concerns/teams/concernFeature';
-import { startBotHost } from '../../../support/botHost';
-import { ConnectorCall, FakeConnector, startFakeConnector } from '../../../support/fakeConnector';
+import { REPORT_CONCERN_COMMAND_ID } from '../../../../src/features/concerns/teams/concernFeature';
+import { FakeConnector, startFakeConnector } from '../../../support/fakeConnector';
 import { Verbs } from '../../../../src/teams/verbs';
-import { parseConcernSettings } from '../../../../src/config/concernSettings';
-import { createFieldCipher } from '../../../../src/adapters/fieldEncryption';
-import { createSqliteConcernStore } from '../../../../src/adapters/sqlite/sqliteConcernStore';
 import { openSqliteDatabase, SqliteDatabase } from '../../../../src/adapters/sqlite/sqliteDatabase';
 import { cardProblems, cardVerbs } from '../../../support/cardAssertions';
 import WebSocket from 'ws';
 import { PLAYGROUND_SAFEGUARDING_CHANNEL_ID, PLAYGROUND_USERS, startPlayground } from '../../../../scripts/playground';
-import { capturedLogger, formFor, noSleep, SECRET_TEXT } from '../domain/concernFakes';
-
-/**
- * Component test over real HTTP: the product's bot app and server (tests/support/botHost) serve /api/messages on a
- * free loopback port; the bot's outgoing Bot Framework calls (replies, proactive posts, 1:1 creation, card updates)
- * go to a fake connector, also on loopback, that records them.
- */
-
-const CHANNEL = '19:safeguarding@thread.tacv2';
-const PEOPLE = {
-  reporter: { id: '29:reporter', aadObjectId: 'aad-reporter', name: 'Robin Reporter' },
-  dsl: { id: '29:dsl', aadObjectId: 'aad-dsl', name: 'Dana DSL' },
-  deputy: { id: '29:deputy', aadObjectId: 'aad-deputy', name: 'Dev Deputy' },
-  outsider: { id: '29:outsider', aadObjectId: 'aad-outsider', name: 'Oli Outsider' },
-};
-
-async function startBotServer(db: SqliteDatabase, env: Record<string, string>, deliveryWaitMs: number, now?: () => Date) {
-  const { value: settings, errors } = parseConcernSettings(env, 'local');
-  if (errors.length) throw new Error(errors.join('; '));
-  const captured = capturedLogger();
-  let feature!: ConcernFeature;
-  const host = await startBotHost((adapter) => {
-    feature = composeConcerns({
-      settings, store: createSqliteConcernStore(db, createFieldCipher(settings.encryptionKey)), adapter, botAppId: '',
-      logger: captured.logger, sleep: noSleep, deliveryWaitMs, now,
-    });
-    return [feature];
-  }, captured.logger);
-  return { feature, host, botUrl: host.botUrl, logLines: captured.lines };
-}
-
-async function startBot(connectorUrl: string, db: SqliteDatabase, env: Record<string, string>, deliveryWaitMs = 60_000, now?: () => Date) {
-  const { feature, host, botUrl, logLines } = await startBotServer(db, env, deliveryWaitMs, now);
-  let seq = 0;
-
-  async function send(activity: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
-    const res = await fetch(botUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        channelId: 'msteams', serviceUrl: connectorUrl, id: `incoming-${++seq}`, timestamp: new Date().toISOString(),
-        recipient: { id: '28:bot', name: 'School Policy Bot' }, channelData: { tenant: { id: 'tenant-1' } }, ...activity,
-      }),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  }
-  const personal = (user: typeof PEOPLE.reporter) => ({ id: `a:personal-${user.id}`, conversationType: 'personal', tenantId: 'tenant-1' });
-  const channel = { id: `${CHANNEL};messageid=1`, conversationType: 'channel', isGroup: true, tenantId: 'tenant-1' };
-
-  return {
-    feature, logLines,
-    close: () => host.close(),
-    message: (user: typeof PEOPLE.reporter, text: string, conversation: object = personal(user)) =>
-      send({ type: 'message', text, from: user, conversation }),
-    execute: (user: typeof PEOPLE.reporter, verb: string, data: object, conversation: object = personal(user), replyToId = 'card-1') =>
-      send({
-        type: 'invoke', name: 'adaptiveCard/action', from: user, conversation, replyToId,
-        value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
-      }),
-    invoke: (user: typeof PEOPLE.reporter, name: string, value: object, conversation: object) =>
-      send({ type: 'invoke', name, from: user, conversation, value }),
-    channel,
-    personal,
-  };
-}
-
-const ENV = {
-  SAFEGUARDING_TEAM: `${PEOPLE.dsl.aadObjectId}=Dana DSL,${PEOPLE.deputy.aadObjectId}=Dev Deputy`,
-  CONCERN_DSL_CHANNEL_ID: CHANNEL,
-  CONCERN_DEPUTY_DSL: PEOPLE.deputy.aadObjectId,
-  CONCERN_SENIOR_MANAGER: 'aad-senior-manager',
-  CONCERN_HEADTEACHER: 'aad-head',
-  CONCERN_CHAIR_OF_GOVERNORS: 'aad-chair',
-};
-
-type InvokeBody = { statusCode: number; type: string; value: unknown };
-
-/** The reference of the report filed last (references are random: a test reads the one it got). */
-const referenceIn = (database: SqliteDatabase): string =>
-  (database.prepare('SELECT reference FROM concerns ORDER BY id DESC LIMIT 1').get() as { reference: string }).reference;
-
-function cardOf(body: unknown): Record<string, unknown> {
-  const b = body as InvokeBody;
-  expect(b.type).toBe('application/vnd.microsoft.card.adaptive');
-  return b.value as Record<string, unknown>;
-}
-
-function cardsIn(call: ConnectorCall): Record<string, unknown>[] {
-  const attachments = (call.body.attachments ?? (call.body.activity as { attachments?: unknown[] } | undefined)?.attachments ?? []) as { content: Record<string, unknown> }[];
-  return attachments.map((a) => a.content);
-}
+import { formFor, SECRET_TEXT } from '../domain/concernFakes';
+import { CHANNEL, cardOf, cardsIn, ENV, PEOPLE, referenceIn, startBot, startBotServer } from './concernBotDriver';
 
 describe('concern feature over HTTP', () => {
   let connector: FakeConnector;
@@ -264,19 +169,26 @@ describe('concern feature over HTTP', () => {
     expect(refusals.n).toBe(1);
   });
 
-  test('when the DSL channel is down, then the deputy DSL gets the report in a 1:1 chat and the failure is in the record', async () => {
+  test('when the DSL channel is down, then each member of the safeguarding team gets the alert in a 1:1 chat and the failure is in the record', async () => {
     connector.failing.set(CHANNEL, 503);
     const sent = await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, formFor('childSafety'));
     const ref = referenceIn(db);
-    expect(JSON.stringify(cardOf(sent.body))).toContain('It has reached the Deputy Designated Safeguarding Lead');
+    expect(JSON.stringify(cardOf(sent.body))).toContain('It has reached the Designated Safeguarding Lead team');
+    // A transient failure is retried first (the connector client retries a 503 itself too), then the team is reached one by one.
+    expect([...new Set(connector.calls.filter((c) => c.conversationId.startsWith(CHANNEL)).map((c) => c.status))]).toEqual([503]);
     const created = connector.calls.filter((c) => c.method === 'POST' && c.path === '/v3/conversations');
-    expect(created.map((c) => (c.body.members as { id: string }[])[0].id)).toEqual([PEOPLE.deputy.aadObjectId]);
-    expect(messagesTo(`a:${PEOPLE.deputy.aadObjectId}`)).toHaveLength(1);
+    expect(created.map((c) => (c.body.members as { id: string }[])[0].id)).toEqual([PEOPLE.dsl.aadObjectId, PEOPLE.deputy.aadObjectId]);
+    // Each gets the alert the channel would have had: the reference, no details, Open.
+    for (const who of [PEOPLE.dsl, PEOPLE.deputy]) {
+      const [post] = messagesTo(`a:${who.aadObjectId}`);
+      expect(JSON.stringify(cardsIn(post))).toContain(ref);
+      expect(JSON.stringify(cardsIn(post))).not.toContain(SECRET_TEXT.whatHappened);
+    }
 
     await bot.message(PEOPLE.dsl, `concern export ${ref}`);
     const exported = messagesTo('a:personal-29:dsl').map((c) => String(c.body.text)).join('');
     expect(exported).toContain('Delivery to the Designated Safeguarding Lead team failed (HTTP_503)');
-    expect(exported).toContain('Delivered to the Deputy Designated Safeguarding Lead (fallback route)');
+    expect(exported).toContain('Delivered to each member of the safeguarding team 1:1 (2 of 2 reached): the shared place could not be reached');
   });
 
   test('when delivery takes longer than the reporter should wait, then they are answered at once and the report still arrives once', async () => {
@@ -294,6 +206,7 @@ describe('concern feature over HTTP', () => {
     const file = path.join(dir, 'bot.sqlite');
     try {
       connector.failing.set(CHANNEL, 404);
+      connector.failing.set(`a:${PEOPLE.dsl.aadObjectId}`, 404);
       connector.failing.set(`a:${PEOPLE.deputy.aadObjectId}`, 404);
       const firstDb = openSqliteDatabase(file);
       const first = await startBot(connector.url, firstDb, ENV);
@@ -323,7 +236,8 @@ describe('concern feature over HTTP', () => {
       const record = thirdDb.prepare('SELECT type FROM concern_events ORDER BY seq').all();
       thirdDb.close();
       expect(messagesTo(CHANNEL)).toHaveLength(1);
-      expect(record).toEqual([{ type: 'submitted' }, { type: 'routeFailed' }, { type: 'routeFailed' }, { type: 'routed' }]);
+      // The channel, each member 1:1, then the deputy DSL as the fallback: three failures, then delivered.
+      expect(record).toEqual([{ type: 'submitted' }, { type: 'routeFailed' }, { type: 'routeFailed' }, { type: 'routeFailed' }, { type: 'routed' }]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

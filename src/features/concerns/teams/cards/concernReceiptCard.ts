@@ -21,6 +21,11 @@ export interface ConcernReceiptCardInput {
   added?: readonly ConcernTextField[];
   /** True when urgent with no kind chosen, so it went as a child's safety concern. */
   kindAssumed?: boolean;
+  /**
+   * Later news, when the receipt is brought up to date: it had reached no one within two minutes (go to the DSL in
+   * person), or it arrived after the reporter was told it had not.
+   */
+  arrival?: 'notArrived' | 'arrivedLate';
 }
 
 /** Renders the reporter's receipt; "call 999 or speak to the DSL" comes first when urgent. */
@@ -32,6 +37,8 @@ export function renderConcernReceiptCard(input: ConcernReceiptCardInput): Adapti
     reference: input.reference,
     urgent: input.urgent,
     delivered: input.deliveredTo !== undefined,
+    notArrived: input.arrival === 'notArrived' && input.deliveredTo === undefined,
+    arrivedLate: input.arrival === 'arrivedLate' && input.deliveredTo !== undefined,
     roleLabel: DESTINATION_ROLE_LABELS[role],
     kindAssumed: input.kindAssumed === true,
     hasMissing: missing.length > 0,

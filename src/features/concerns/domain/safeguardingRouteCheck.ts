@@ -1,0 +1,223 @@
+import { errorCode } from '../../../shared/errorCode';
+import { formatSchoolTime } from '../../../shared/schoolTime';
+import { ConcernLog, ConcernStore, PlaceMember, SafeguardingMember, SafeguardingMessenger, SafeguardingPlaceReader } from './concernPorts';
+import { DestinationAddress, isSharedPlace } from './concernRouting';
+import { ConcernActor } from './concernTypes';
+import {
+  describeRouteProblem, healthOf, routeHealthDetail, routeStatusLines, RouteCheck, RouteCheckTrigger, RouteProblem,
+  SafeguardingDestination, SafeguardingRouteState, skipsPlace,
+} from './safeguardingRoute';
+
+/** What the route check needs. */
+export interface SafeguardingRouteCheckDeps {
+  destination?: SafeguardingDestination;
+  /** The configured place (routing.destinations.dslChannel). */
+  place?: DestinationAddress;
+  team: readonly SafeguardingMember[];
+  /** The deputy DSL's Entra object id (told with the team). */
+  deputyId?: string;
+  /** The policy owners' Entra object ids: told about the route with the DSL. */
+  owners: readonly string[];
+  reader: SafeguardingPlaceReader;
+  messenger: SafeguardingMessenger;
+  store: ConcernStore;
+  log: ConcernLog;
+  now?: () => Date;
+  /** A problem still there is said again after this long (default 20 hours: the daily check says it again). */
+  repeatAfterMs?: number;
+}
+
+/** What a test alert did, as the DSL who sent it is told. */
+export interface TestAlertResult {
+  ok: boolean;
+  text: string;
+}
+
+/** The route check: reads the place, keeps the state, tells the DSL and owners, and sends the DSL's test alert. */
+export interface SafeguardingRouteCheck {
+  state(): SafeguardingRouteState;
+  /** True while reports must skip the shared place (Teams refused it, or the last check found it unusable). */
+  skipShared(): boolean;
+  /** Reads the place now, logs what it found (counts and codes), and tells the DSL team and the owners what is wrong (or fixed). */
+  check(trigger: RouteCheckTrigger): Promise<RouteCheck>;
+  /** Teams refused a real post in the shared place: reports go 1:1 from now on, and the DSL team and owners are told once. */
+  postRefused(status: number, teamsCode: string | undefined, reference: string): Promise<void>;
+  /**
+   * Tells the safeguarding team (and the owners) something plain, in each 1:1 chat and, with `inPlace`, in the shared
+   * place too unless it is refused; resolves with how many people's chats (and the place) it reached.
+   */
+  tellTeam(text: string, options?: { owners?: boolean; inPlace?: boolean }): Promise<number>;
+  /** The DSL's "test alert": re-checks the place and posts a test alert there (or to each member 1:1); no case is created. */
+  sendTestAlert(actor: ConcernActor): Promise<TestAlertResult>;
+  /** The plain-language status for owners (help) and /healthz. */
+  statusLines(): string[];
+  healthDetail(): Record<string, unknown>;
+}
+
+const problemKey = (problems: readonly RouteProblem[]) => problems.map((p) => JSON.stringify(p)).sort().join('|');
+
+/** Creates the route check. Nothing about any person is logged: counts and codes only. */
+export function createSafeguardingRouteCheck(deps: SafeguardingRouteCheckDeps): SafeguardingRouteCheck {
+  const now = deps.now ?? (() => new Date());
+  const repeatAfter = deps.repeatAfterMs ?? 20 * 60 * 60_000;
+  const state: SafeguardingRouteState = { destination: deps.destination };
+  const teamIds = new Set(deps.team.map((m) => m.aadObjectId));
+  const toldTeam = [...new Set([...teamIds, ...(deps.deputyId ? [deps.deputyId] : [])])];
+  let told: { key: string; at: number } | undefined;
+
+  async function tell(ids: readonly string[], text: string): Promise<number> {
+    let reached = 0;
+    for (const id of ids) {
+      try {
+        await deps.messenger.tell(id, text);
+        reached += 1;
+      } catch (err) {
+        deps.log.warn({ event: 'safeguardingRoute.tellFailed', code: errorCode(err) }, 'could not tell a person about the safeguarding route');
+      }
+    }
+    return reached;
+  }
+
+  const everyoneToTell = (owners = true) => [...new Set([...toldTeam, ...(owners ? deps.owners : [])])];
+
+  function judge(members: readonly PlaceMember[]): RouteProblem[] {
+    const present = new Set(members.map((m) => m.aadObjectId).filter((id): id is string => Boolean(id)));
+    const outsiders = members.filter((m) => !m.aadObjectId || !teamIds.has(m.aadObjectId)).length;
+    const missing = [...teamIds].filter((id) => !present.has(id)).length;
+    const problems: RouteProblem[] = [];
+    if (outsiders > 0) problems.push({ code: 'outsiders', count: outsiders });
+    if (missing > 0) problems.push({ code: 'teamNotInPlace', count: missing });
+    return problems;
+  }
+
+  async function read(): Promise<Pick<RouteCheck, 'problems' | 'memberCount' | 'channelType'> & { readOk: boolean }> {
+    const place = deps.place;
+    if (!isSharedPlace(place)) return { problems: [], readOk: true };
+    try {
+      const reading = await deps.reader.read(place);
+      if (!reading.ok) {
+        if (reading.status === 403) return { problems: [{ code: 'botNotInPlace', teamsCode: reading.teamsCode }], readOk: false };
+        if (reading.status === 404) return { problems: [{ code: 'placeNotFound', teamsCode: reading.teamsCode }], readOk: false };
+        return { problems: [{ code: 'cannotCheck', detail: reading.teamsCode ?? reading.code }], readOk: false };
+      }
+      const problems = judge(reading.members);
+      if (reading.channelType === 'private') problems.unshift({ code: 'privateChannel' });
+      if (reading.channelType === 'shared') problems.unshift({ code: 'sharedChannel' });
+      return { problems, memberCount: reading.members.length, channelType: reading.channelType, readOk: true };
+    } catch (err) {
+      return { problems: [{ code: 'cannotCheck', detail: errorCode(err) }], readOk: false };
+    }
+  }
+
+  /** The message the DSL team and owners get about a check: what is wrong and what to do, or that it is fixed. */
+  function checkText(check: RouteCheck): string {
+    const where = state.destination ? `Safeguarding alerts go to ${state.destination === 'one-to-one' ? 'each member of the safeguarding team 1:1' : `the ${state.destination === 'group-chat' ? 'group chat' : 'channel'} set in the bot's settings`}.` : '';
+    if (check.problems.length === 0) return `Safeguarding route check (${formatSchoolTime(check.at)}): it works again. ${where}`;
+    return [`Safeguarding route check (${formatSchoolTime(check.at)}): something needs fixing before the next report. ${where}`,
+      ...check.problems.map((p) => `- ${describeRouteProblem(p, state.destination)}`),
+      'Type "test alert" in your chat with me once it is fixed (the DSL and deputies can).'].join('\n');
+  }
+
+  async function check(trigger: RouteCheckTrigger): Promise<RouteCheck> {
+    const { readOk, ...found } = await read();
+    const result: RouteCheck = { at: now().toISOString(), trigger, ...found };
+    state.lastCheck = result;
+    const skip = result.problems.find(skipsPlace);
+    if (skip) state.sharedBlocked = { at: result.at, problem: skip };
+    // Reading the member list shows the bot is back in the place: a refused route is tried again.
+    else if (readOk) state.sharedBlocked = undefined;
+    deps.log.info({ event: 'safeguardingRoute.checked', trigger, state: healthOf(result), problems: result.problems.map((p) => p.code), members: result.memberCount }, 'safeguarding route checked');
+    const key = problemKey(result.problems.filter((p) => p.code !== 'cannotCheck'));
+    const fixed = key === '' && told !== undefined && told.key !== '';
+    const sayAgain = key !== '' && (told?.key !== key || now().getTime() - told.at >= repeatAfter);
+    if (fixed || sayAgain) {
+      told = { key, at: now().getTime() };
+      await tell(everyoneToTell(), checkText(result));
+    } else if (key === '' && !told) told = { key, at: now().getTime() };
+    return result;
+  }
+
+  return {
+    state: () => state,
+    skipShared: () => isSharedPlace(deps.place) && state.sharedBlocked !== undefined,
+    check,
+
+    async postRefused(status, teamsCode, reference) {
+      const first = state.sharedBlocked === undefined;
+      const problem: RouteProblem = { code: 'postRefused', status, ...(teamsCode ? { teamsCode } : {}) };
+      state.sharedBlocked = { at: now().toISOString(), problem };
+      deps.log.error({ event: 'safeguardingRoute.refused', status, teamsCode, reference }, 'Teams refused the safeguarding place: reports go to each member 1:1');
+      if (!first) return;
+      told = { key: problemKey([problem]), at: now().getTime() };
+      await tell(everyoneToTell(), [
+        `Safeguarding route broken: Teams refused the bot's post of report ${reference} in the ${deps.place?.kind === 'groupChat' ? 'group chat' : 'channel'} (${status}${teamsCode ? ` ${teamsCode}` : ''}).`,
+        'The report went to each member of the safeguarding team 1:1 at once, and new reports will too until the route is fixed.',
+        describeRouteProblem(problem, state.destination),
+      ].join('\n'));
+    },
+
+    async tellTeam(text, options = {}) {
+      let reached = 0;
+      const place = deps.place;
+      if (options.inPlace && isSharedPlace(place) && !state.sharedBlocked) {
+        try {
+          await deps.messenger.post(place, text);
+          reached += 1;
+        } catch (err) {
+          deps.log.warn({ event: 'safeguardingRoute.tellFailed', code: errorCode(err) }, 'could not post in the safeguarding place');
+        }
+      }
+      return reached + await tell(everyoneToTell(options.owners ?? false), text);
+    },
+
+    async sendTestAlert(actor) {
+      const at = now().toISOString();
+      const before = isSharedPlace(deps.place) ? await check('testAlert') : undefined;
+      const text = `Test alert from School Policy Bot, sent by ${actor.name || 'a member of the safeguarding team'} at ${formatSchoolTime(at)}. `
+        + 'This is where safeguarding reports will arrive. No case was created and nothing needs doing.';
+      const outcome: { ok: boolean; reached: number; of: number; code?: string } = { ok: false, reached: 0, of: 0 };
+      const place = deps.place;
+      if (isSharedPlace(place)) {
+        outcome.of = 1;
+        try {
+          await deps.messenger.post(place, text);
+          outcome.ok = true;
+          outcome.reached = 1;
+          if (before && !before.problems.some(skipsPlace)) state.sharedBlocked = undefined;
+        } catch (err) {
+          outcome.code = (err as { teamsCode?: string }).teamsCode ?? errorCode(err);
+          const status = Number(/^HTTP_(\d+)$/.exec(errorCode(err))?.[1] ?? 0);
+          if (status === 403 || status === 404) state.sharedBlocked = { at, problem: { code: 'postRefused', status, teamsCode: (err as { teamsCode?: string }).teamsCode } };
+        }
+      } else if (place?.kind === 'eachMember') {
+        outcome.of = place.aadObjectIds.length;
+        for (const id of place.aadObjectIds) {
+          try {
+            await deps.messenger.post({ kind: 'person', aadObjectId: id }, text);
+            outcome.reached += 1;
+          } catch (err) {
+            outcome.code = errorCode(err);
+          }
+        }
+        outcome.ok = outcome.reached === outcome.of;
+        state.lastCheck = { at, trigger: 'testAlert', problems: outcome.ok ? [] : [{ code: 'membersUnreachable', count: outcome.of - outcome.reached }] };
+      }
+      await deps.store.append(null, [{
+        type: 'testAlertSent', at, actorId: actor.aadObjectId, actorName: actor.name,
+        data: { destination: state.destination ?? 'none', ok: String(outcome.ok), reached: String(outcome.reached), of: String(outcome.of), code: outcome.code ?? '' },
+      }]);
+      deps.log.info({ event: 'safeguardingRoute.testAlert', ok: outcome.ok, reached: outcome.reached, of: outcome.of, code: outcome.code }, 'test alert sent');
+      const status = routeStatusLines(state).join('\n');
+      if (!place) return { ok: false, text: `No safeguarding destination is configured, so there is nowhere to send a test alert.\n${status}` };
+      const head = outcome.ok
+        ? (place.kind === 'eachMember' ? `Test alert sent to all ${outcome.of} members of the safeguarding team, each in their 1:1 chat.` : 'Test alert posted: check it arrived where the team triages reports.')
+        : (place.kind === 'eachMember'
+          ? `Test alert reached ${outcome.reached} of ${outcome.of} members of the safeguarding team.`
+          : `Teams refused the test alert (${outcome.code ?? 'error'}). Reports go to each member of the safeguarding team 1:1 until this is fixed.`);
+      return { ok: outcome.ok, text: `${head} No case was created; the test is recorded in the audit.\n${status}` };
+    },
+
+    statusLines: () => routeStatusLines(state),
+    healthDetail: () => routeHealthDetail(state),
+  };
+}

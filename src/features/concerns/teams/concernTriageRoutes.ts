@@ -1,0 +1,160 @@
+import { Activity, TurnContext } from 'botbuilder';
+import { conversationBaseId } from '../../../teams/activityFacts';
+import { BotApp } from '../../../teams/botFeature';
+import { AdaptiveCardJson, cardMessage } from '../../../teams/cards';
+import { botAccount, inStoredConversation, ProactiveAdapter } from '../../../teams/proactive';
+import { Verbs } from '../../../teams/verbs';
+import { errorCode } from '../../../shared/errorCode';
+import { ConcernSettings } from '../../../config/concernSettings';
+import { ConcernLog } from '../domain/concernPorts';
+import { concernNotFoundMessage, normaliseConcernReference } from '../domain/concernReference';
+import { ConcernTriage, TriageOperation } from '../domain/concernTriage';
+import { ConcernActor, ConcernCase, ConcernError } from '../domain/concernTypes';
+import { renderConcernAlertCard } from './cards/concernAlertCard';
+import { answerInvoke } from './cardResponse';
+import { actorOf } from './concernActivity';
+import { concernCaseCard } from './concernCaseCard';
+
+/** Where concern records may be read: a person's own 1:1 chat, or the safeguarding team's channel or group chat. */
+export const PRIVATE_PLACE_ONLY = 'Concern records open only in your 1:1 chat with me or in the safeguarding channel.';
+
+/** What the triage routes need. */
+export interface ConcernTriageRoutesDeps {
+  settings: ConcernSettings;
+  triage: ConcernTriage;
+  adapter: ProactiveAdapter;
+  botAppId: string;
+  logger: ConcernLog;
+  /** True in the safeguarding team's channel or group chat. */
+  inTeamPlace(a: Partial<Activity>): boolean;
+  /** True in a person's 1:1 chat or the team's place. */
+  privatePlace(a: Partial<Activity>): boolean;
+}
+
+/** The Open, Acknowledge, Assign, Add note, Record an action and Close verbs of the triage card. */
+export function createConcernTriageRoutes(deps: ConcernTriageRoutesDeps) {
+  const { settings, triage, logger, inTeamPlace, privatePlace } = deps;
+
+  /** The answer to anyone without a signed-in Teams identity: the one "not found", as for any reference they may not see. */
+  const anonymousAnswer = (reference: unknown) => concernNotFoundMessage(normaliseConcernReference(reference));
+
+  /**
+   * Asked somewhere details must not appear: nothing is shown, but access is still checked so that a reference the
+   * person may not see is recorded and answered "not found" there as everywhere else.
+   */
+  async function answerOutsidePrivatePlace(actor: ConcernActor, reference: string, operation: TriageOperation): Promise<string> {
+    try {
+      await triage.assertMayAct(actor, reference, operation);
+      return PRIVATE_PLACE_ONLY;
+    } catch (err) {
+      if (err instanceof ConcernError && err.code === 'CONCERN_NOT_FOUND') return err.message;
+      throw err;
+    }
+  }
+
+  /**
+   * Brings every other copy of the case's alert up to date, still without details: the shared place's post when the
+   * action was taken elsewhere, and each team member's own 1:1 alert (reports reach members one by one when the place
+   * refuses them, or by design). Each copy shows the same status, so no member reads a stale "New".
+   */
+  async function updateOtherAlerts(c: ConcernCase, here: string): Promise<void> {
+    const copies: { c: string; m: string }[] = [];
+    for (const e of c.events) {
+      if (e.type !== 'routed' || e.data.role !== 'dslChannel') continue;
+      if (e.data.deliveries) {
+        try {
+          copies.push(...(JSON.parse(e.data.deliveries) as { c: string; m: string }[]));
+        } catch { /* an unreadable list updates nothing */ }
+      } else if (e.data.conversationId && e.data.messageId) copies.push({ c: e.data.conversationId, m: e.data.messageId });
+    }
+    const card = cardMessage(renderConcernAlertCard(c));
+    for (const copy of copies) {
+      if (!copy.c || !copy.m || conversationBaseId(copy.c) === here) continue;
+      const reference = {
+        channelId: c.report.origin.channelId, serviceUrl: c.report.origin.serviceUrl, bot: botAccount(deps.botAppId),
+        conversation: { id: copy.c, isGroup: false, conversationType: '', tenantId: c.report.origin.tenantId, name: '' },
+      };
+      await inStoredConversation(deps.adapter, deps.botAppId, reference, async (ctx) => {
+        await ctx.updateActivity({ ...card, id: copy.m });
+      }).catch((err) => logger.warn({ reference: c.report.reference, code: errorCode(err) }, 'could not update a copy of the alert'));
+    }
+  }
+
+  /**
+   * Runs a triage step and renders the result for the place it was asked from. A reference the person may not see
+   * comes back from the use case as CONCERN_NOT_FOUND, recorded, with the same words whatever the reason.
+   */
+  async function triageStep(
+    context: TurnContext,
+    data: { reference?: unknown },
+    operation: TriageOperation,
+    step: (actor: ConcernActor, reference: string) => Promise<ConcernCase>,
+    options: { updatesAlert?: boolean } = {},
+  ): Promise<AdaptiveCardJson | string> {
+    const actor = actorOf(context);
+    const reference = typeof data.reference === 'string' ? data.reference : '';
+    if (!actor) return anonymousAnswer(reference);
+    const a = context.activity;
+    try {
+      if (!privatePlace(a)) return await answerOutsidePrivatePlace(actor, reference, operation);
+      const updated = await step(actor, reference);
+      const inPlace = inTeamPlace(a);
+      if (options.updatesAlert) {
+        if (inPlace && a.replyToId) {
+          // Everyone in the place sees the new status, still without details; the person who acted is listed for a
+          // refresh, so their own view of the card reopens the case for them (recorded as a refresh view).
+          const refreshFor = a.from?.id ? [a.from.id] : [];
+          await context.updateActivity({
+            type: 'message', id: a.replyToId, conversation: a.conversation,
+            attachments: cardMessage(renderConcernAlertCard(updated, { refreshFor })).attachments,
+          });
+        }
+        await updateOtherAlerts(updated, conversationBaseId(a.conversation?.id));
+      }
+      return concernCaseCard(settings, updated, inPlace, { viewerIsTeam: triage.isTeamMember(actor.aadObjectId) });
+    } catch (err) {
+      if (err instanceof ConcernError) {
+        if (err.code === 'CONCERN_INVALID_COMMAND' || err.code === 'CONCERN_CLOSED') {
+          // The card comes back with the problem named, and with the case: a view like any other, recorded.
+          const current = await triage.openCase(actor, reference);
+          return concernCaseCard(settings, current, inTeamPlace(a), { problem: err.message, viewerIsTeam: triage.isTeamMember(actor.aadObjectId) });
+        }
+        return err.message;
+      }
+      logger.error({ code: errorCode(err), verb: (a.value as { action?: { verb?: string } } | undefined)?.action?.verb }, 'concern triage failed');
+      return 'That did not work. Please try again; if it keeps failing, tell the DSL in person.';
+    }
+  }
+
+  return {
+    anonymousAnswer,
+    answerOutsidePrivatePlace,
+
+    register(app: BotApp) {
+      app.adaptiveCards.actionExecute(Verbs.concernOpen, async (context, _state, data: { reference?: unknown; refresh?: unknown; fromList?: unknown }) => {
+        // Both are set by the client: they tag the view as a refresh; every Open is recorded either way.
+        const refresh = data.refresh === true || (context.activity.value as { trigger?: string })?.trigger === 'automatic';
+        if (data.fromList === true && !inTeamPlace(context.activity)) {
+          // Opened from the list in a 1:1 chat: send the case as its own message and leave the list as it was.
+          // (In the team's place a message would show the details to everyone, so the case replaces the list for the
+          // person who opened it only.)
+          const result = await triageStep(context, data, 'open', (actor, reference) => triage.openCase(actor, reference));
+          if (typeof result === 'string') return result;
+          await context.sendActivity(cardMessage(result));
+          return `${String(data.reference)} is open below.`;
+        }
+        return answerInvoke(context, await triageStep(context, data, 'open', (actor, reference) => triage.openCase(actor, reference, { refresh })));
+      });
+      app.adaptiveCards.actionExecute(Verbs.concernAcknowledge, async (context, _state, data: { reference?: unknown }) =>
+        answerInvoke(context, await triageStep(context, data, 'acknowledge', (actor, reference) => triage.acknowledge(actor, reference), { updatesAlert: true })));
+      app.adaptiveCards.actionExecute(Verbs.concernAssign, async (context, _state, data: { reference?: unknown; assigneeId?: unknown }) =>
+        answerInvoke(context, await triageStep(context, data, 'assign', (actor, reference) => triage.assign(actor, reference, String(data.assigneeId ?? '')), { updatesAlert: true })));
+      app.adaptiveCards.actionExecute(Verbs.concernAddNote, async (context, _state, data: { reference?: unknown; note?: unknown }) =>
+        answerInvoke(context, await triageStep(context, data, 'addNote', (actor, reference) => triage.addNote(actor, reference, String(data.note ?? '')))));
+      app.adaptiveCards.actionExecute(Verbs.concernRecordAction, async (context, _state, data: { reference?: unknown; actionType?: unknown; actionDetail?: unknown }) =>
+        answerInvoke(context, await triageStep(context, data, 'recordAction', (actor, reference) => triage.recordAction(actor, reference, String(data.actionType ?? ''), String(data.actionDetail ?? '')))));
+      app.adaptiveCards.actionExecute(Verbs.concernClose, async (context, _state, data: { reference?: unknown; outcome?: unknown }) =>
+        answerInvoke(context, await triageStep(context, data, 'close', (actor, reference) => triage.close(actor, reference, String(data.outcome ?? '')), { updatesAlert: true })));
+    },
+  };
+}

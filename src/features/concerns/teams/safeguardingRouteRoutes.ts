@@ -1,0 +1,102 @@
+import { Activity, ActivityTypes, TeamsInfo, TurnContext } from 'botbuilder';
+import { conversationBaseId, isPersonal } from '../../../teams/activityFacts';
+import { BotApp } from '../../../teams/botFeature';
+import { errorCode } from '../../../shared/errorCode';
+import { ConcernLog } from '../domain/concernPorts';
+import { DestinationAddress, isSharedPlace } from '../domain/concernRouting';
+import { SafeguardingRouteCheck } from '../domain/safeguardingRouteCheck';
+import { actorOf } from './concernActivity';
+import { channelTypeOf, learnPlaceFacts, PlaceFacts } from './safeguardingPlaceTeams';
+import { TeamsContacts } from './teamsContacts';
+
+/** "test alert" or "send a test alert", in the DSL's 1:1 chat with the bot. */
+export const TEST_ALERT_PATTERN = /^\s*(send\s+(a\s+)?)?test\s+alert\s*$/i;
+
+/** What the route's Teams side needs. */
+export interface SafeguardingRouteRoutesDeps {
+  place?: DestinationAddress;
+  routeCheck: SafeguardingRouteCheck;
+  contacts: TeamsContacts;
+  facts: PlaceFacts;
+  /** May send a test alert: the safeguarding team and the deputy DSL. */
+  maySendTestAlert(aadObjectId: string): boolean;
+  logger: ConcernLog;
+}
+
+const botIn = (members: Activity['membersAdded'] | undefined, a: Partial<Activity>) =>
+  (members ?? []).some((m) => m.id === a.recipient?.id);
+
+/**
+ * The safeguarding route in Teams: what the bot learns from every activity (who people are, the place's team and
+ * type), the check when the bot is added to or removed from the place (or the team it belongs to), with no welcome
+ * card posted there, and the DSL's "test alert".
+ */
+export function createSafeguardingRouteRoutes(deps: SafeguardingRouteRoutesDeps) {
+  const place = deps.place;
+  const placeId = isSharedPlace(place) ? place.conversationId : undefined;
+  const inPlace = (a: Partial<Activity>) => placeId !== undefined && conversationBaseId(a.conversation?.id) === placeId;
+
+  /** Whether a conversationUpdate is about the safeguarding place: in it, or in the team its channel belongs to. */
+  async function aboutPlace(context: TurnContext): Promise<boolean> {
+    const a = context.activity;
+    if (!placeId) return false;
+    if (inPlace(a)) return true;
+    const teamId = (a.channelData as { team?: { id?: unknown } } | undefined)?.team?.id;
+    if (place?.kind !== 'channel' || typeof teamId !== 'string') return false;
+    if (deps.facts.teamId === teamId) return true;
+    // The bot added to a team: is the safeguarding channel one of its channels? (Teams lists them by conversation id.)
+    try {
+      const channels = await TeamsInfo.getTeamChannels(context, teamId);
+      const ours = channels.find((c) => c.id === placeId);
+      if (!ours) return false;
+      deps.facts.teamId = teamId;
+      const type = channelTypeOf(ours);
+      if (type) deps.facts.channelType = type;
+      return true;
+    } catch (err) {
+      deps.logger.warn({ event: 'safeguardingRoute.teamChannels', code: errorCode(err) }, 'could not list the channels of a team the bot joined');
+      return false;
+    }
+  }
+
+  return {
+    inPlace,
+
+    register(app: BotApp) {
+      app.turn('beforeTurn', async (context) => {
+        deps.contacts.learnFrom(context.activity);
+        if (inPlace(context.activity)) learnPlaceFacts(deps.facts, context.activity);
+        return true;
+      });
+
+      // The bot added to, or removed from, the safeguarding place (or its team): check it, and post nothing there
+      // (this route claims the event before the welcome card's). The DSL and the owners are told in their 1:1 chat.
+      app.addRoute(async (context) => {
+        const a = context.activity;
+        if (a.type !== ActivityTypes.ConversationUpdate) return false;
+        if (!botIn(a.membersAdded, a) && !botIn(a.membersRemoved, a)) return false;
+        return aboutPlace(context);
+      }, async (context) => {
+        const a = context.activity;
+        learnPlaceFacts(deps.facts, a);
+        const trigger = botIn(a.membersRemoved, a) ? 'botRemoved' : 'botAdded';
+        deps.logger.info({ event: 'safeguardingRoute.membership', trigger }, 'the bot was added to or removed from the safeguarding place');
+        await deps.routeCheck.check(trigger).catch((err) => deps.logger.error({ event: 'safeguardingRoute.checkFailed', code: errorCode(err) }, 'route check failed'));
+      });
+
+      app.message(TEST_ALERT_PATTERN, async (context) => {
+        const actor = actorOf(context);
+        if (!actor || !deps.maySendTestAlert(actor.aadObjectId)) {
+          await context.sendActivity('Only the safeguarding team (SAFEGUARDING_TEAM) and the deputy DSL can send a test alert.');
+          return;
+        }
+        if (!isPersonal(context.activity)) {
+          await context.sendActivity('Send "test alert" in your 1:1 chat with me: the answer says where it went and what the route check found.');
+          return;
+        }
+        const result = await deps.routeCheck.sendTestAlert(actor);
+        await context.sendActivity({ type: 'message', text: result.text, textFormat: 'plain' });
+      });
+    },
+  };
+}
