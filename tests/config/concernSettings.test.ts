@@ -81,4 +81,49 @@ describe('parseConcernSettings', () => {
     const { errors } = parseConcernSettings({ ...PRODUCTION, CONCERN_REFERENCE_PREFIX: 'S-G', CONCERN_DELIVERY_ATTEMPTS: '0' }, 'production');
     expect(errors.map((e) => e.split(' ')[0])).toEqual(['CONCERN_REFERENCE_PREFIX', 'CONCERN_DELIVERY_ATTEMPTS']);
   });
+
+  describe('where the safeguarding team is alerted (issue 42)', () => {
+    const base = { ...PRODUCTION, CONCERN_DSL_CHANNEL_ID: undefined };
+
+    test('when SAFEGUARDING_DESTINATION is team-channel with a channel id, then reports for the team go to that channel, and the team 1:1 is the way round a refusal', () => {
+      const { value, errors } = parseConcernSettings({ ...base, SAFEGUARDING_DESTINATION: 'team-channel', SAFEGUARDING_CHANNEL_ID: '19:sg@thread.tacv2' }, 'production');
+      expect(errors).toEqual([]);
+      expect(value.destination).toBe('team-channel');
+      expect(value.routing.destinations.dslChannel).toEqual({ kind: 'channel', conversationId: '19:sg@thread.tacv2' });
+      expect(value.routing.teamDirect).toEqual({ kind: 'eachMember', aadObjectIds: ['aad-dsl', 'aad-deputy'] });
+      expect(value.deprecations).toEqual([]);
+    });
+
+    test('when only the old CONCERN_DSL_CHANNEL_ID is set, then it still works as a team channel, with a deprecation message that names the new settings', () => {
+      const { value, errors } = parseConcernSettings(PRODUCTION, 'production');
+      expect(errors).toEqual([]);
+      expect(value.destination).toBe('team-channel');
+      expect(value.routing.destinations.dslChannel).toEqual({ kind: 'channel', conversationId: '19:safeguarding@thread.tacv2' });
+      expect(value.deprecations).toEqual([expect.stringContaining('CONCERN_DSL_CHANNEL_ID is the old name of SAFEGUARDING_CHANNEL_ID')]);
+      expect(value.deprecations[0]).toContain('SAFEGUARDING_DESTINATION=team-channel');
+    });
+
+    test('when the destination is a group chat or one-to-one, then the address says so', () => {
+      const chat = parseConcernSettings({ ...base, SAFEGUARDING_DESTINATION: 'group-chat', SAFEGUARDING_CHAT_ID: '19:abc@thread.v2' }, 'production');
+      expect(chat.errors).toEqual([]);
+      expect(chat.value.routing.destinations.dslChannel).toEqual({ kind: 'groupChat', conversationId: '19:abc@thread.v2' });
+      const direct = parseConcernSettings({ ...base, SAFEGUARDING_DESTINATION: 'one-to-one' }, 'production');
+      expect(direct.errors).toEqual([]);
+      expect(direct.value.routing.destinations.dslChannel).toEqual({ kind: 'eachMember', aadObjectIds: ['aad-dsl', 'aad-deputy'] });
+    });
+
+    test('when the destination is missing, unknown, or lacks its id, or ids of the wrong kind are given, then every problem is named at once', () => {
+      expect(parseConcernSettings(base, 'production').errors).toEqual([expect.stringContaining('SAFEGUARDING_DESTINATION is required in production')]);
+      expect(parseConcernSettings({ ...base, SAFEGUARDING_DESTINATION: 'private-channel' }, 'production').errors)
+        .toEqual([expect.stringContaining('SAFEGUARDING_DESTINATION must be one of team-channel, group-chat, one-to-one')]);
+      expect(parseConcernSettings({ ...base, SAFEGUARDING_DESTINATION: 'team-channel' }, 'production').errors)
+        .toEqual([expect.stringContaining('SAFEGUARDING_CHANNEL_ID is required with SAFEGUARDING_DESTINATION=team-channel')]);
+      expect(parseConcernSettings({ ...base, SAFEGUARDING_DESTINATION: 'group-chat', SAFEGUARDING_CHAT_ID: '19:sg@thread.tacv2' }, 'production').errors)
+        .toEqual([expect.stringContaining('SAFEGUARDING_CHAT_ID must be a group chat id')]);
+      expect(parseConcernSettings({ ...base, SAFEGUARDING_DESTINATION: 'one-to-one', SAFEGUARDING_CHANNEL_ID: '19:sg@thread.tacv2' }, 'production').errors)
+        .toEqual([expect.stringContaining('SAFEGUARDING_DESTINATION is one-to-one: remove SAFEGUARDING_CHANNEL_ID')]);
+      expect(parseConcernSettings({ ...PRODUCTION, SAFEGUARDING_CHANNEL_ID: '19:other@thread.tacv2' }, 'production').errors)
+        .toEqual([expect.stringContaining('CONCERN_DSL_CHANNEL_ID and SAFEGUARDING_CHANNEL_ID name different channels')]);
+    });
+  });
 });
