@@ -1,6 +1,6 @@
 import {
   CONCERN_ACTION_LABELS, CONCERN_KIND_LABELS, ConcernActionType, ConcernCase, ConcernEvent, DESTINATION_ROLE_LABELS,
-  DestinationRole,
+  DestinationRole, urgencyLabelOf,
 } from './concernTypes';
 import { formatSchoolTimestamp } from '../../../shared/schoolTime';
 import { CONCERN_FIELD_LABELS } from './concernValidation';
@@ -115,6 +115,7 @@ export function formatConcernRecord(c: ConcernCase): string {
     `SAFEGUARDING RECORD ${r.reference} (confidential: safeguarding team only)`,
     `Kind: ${CONCERN_KIND_LABELS[r.kind]}`,
     `Urgent (immediate danger): ${r.immediateDanger ? 'yes' : 'no'}`,
+    `How soon: ${urgencyLabelOf(c)}`,
     `About the headteacher: ${r.aboutHeadteacher ? 'yes' : 'no'}`,
     `Reported: ${r.submittedAt} by ${r.reporter.name} (${r.reporter.aadObjectId})`,
     `Status: ${c.status}${c.assignee ? `, assigned to ${c.assignee.name}` : ''}`,

@@ -1,4 +1,4 @@
-import { CONCERN_KIND_LABELS, ConcernCase } from '../../domain/concernTypes';
+import { CONCERN_KIND_LABELS, ConcernCase, urgencyLabelOf } from '../../domain/concernTypes';
 import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
 import { Verbs } from '../../../../teams/verbs';
 import { formatConcernTime } from './concernTriageCard';
@@ -17,7 +17,7 @@ export function renderConcernAlertCard(concern: ConcernCase, options: { possible
     reference: r.reference,
     kindLabel: CONCERN_KIND_LABELS[r.kind],
     urgent: concern.urgent,
-    urgencyLabel: concern.urgent ? 'URGENT: immediate danger' : 'Not marked urgent',
+    urgencyLabel: urgencyLabelOf(concern),
     possibleDuplicate: options.possibleDuplicate === true,
     submittedAt: formatConcernTime(r.submittedAt),
     statusLabel: STATUS_LABELS[concern.status],

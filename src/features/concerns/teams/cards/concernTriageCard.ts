@@ -1,7 +1,7 @@
 import { concernChronology } from '../../domain/concernRecord';
 import { SafeguardingMember } from '../../domain/concernPorts';
 import { TRIAGE_TEXT_LIMIT } from '../../domain/concernTriage';
-import { CONCERN_ACTION_LABELS, CONCERN_ACTION_TYPES, CONCERN_KIND_LABELS, ConcernCase } from '../../domain/concernTypes';
+import { CONCERN_ACTION_LABELS, CONCERN_ACTION_TYPES, CONCERN_KIND_LABELS, ConcernCase, urgencyLabelOf } from '../../domain/concernTypes';
 import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
 import template from './templates/concernTriage.json';
 import { formatSchoolTime } from '../../../../shared/schoolTime';
@@ -42,13 +42,19 @@ function statusOf(c: ConcernCase): string {
   return ack?.actorName ? `Acknowledged by ${ack.actorName}` : STATUS_LABELS.acknowledged;
 }
 
-/** Who holds the case now: the person it is assigned to, else whoever acknowledged it, else nobody yet. */
+/**
+ * Who holds the case now, said once (the card has no separate "Assigned to" to contradict it): the person it is
+ * assigned to and who assigned it, else whoever acknowledged it, not assigned yet, else nobody yet.
+ */
 function holderOf(c: ConcernCase): string {
   if (c.status === 'closed') return 'Closed: nobody';
-  if (c.assignee) return c.assignee.name;
+  if (c.assignee) {
+    const by = [...c.events].reverse().find((e) => e.type === 'assigned')?.actorName;
+    return by && by !== c.assignee.name ? `${c.assignee.name} (assigned by ${by})` : `${c.assignee.name} (assigned)`;
+  }
   if (c.status === 'new') return 'Nobody yet: acknowledge it to take it';
   const ack = [...c.events].reverse().find((e) => e.type === 'acknowledged');
-  return ack?.actorName ?? 'Nobody yet: acknowledge it to take it';
+  return ack?.actorName ? `${ack.actorName} (acknowledged it; not assigned yet)` : 'Nobody yet: acknowledge it to take it';
 }
 
 /** What happened last, without its text ("Note added by Dev Deputy, 2 Mar 2026, 09:05 GMT"). */
@@ -74,14 +80,13 @@ export function renderConcernTriageCard(input: ConcernTriageCardInput): Adaptive
     reference: r.reference,
     kindLabel: CONCERN_KIND_LABELS[r.kind],
     urgent: c.urgent,
-    urgencyLabel: c.urgent ? 'URGENT: immediate danger' : 'Not marked urgent',
+    urgencyLabel: urgencyLabelOf(c),
     possibleDuplicate: input.possibleDuplicate === true,
     statusLabel: statusOf(c),
     holder: holderOf(c),
     lastStep: lastStepOf(c),
     submittedAt: formatConcernTime(r.submittedAt),
     reporterName: dash(r.reporter.name),
-    assigneeName: dash(c.assignee?.name, 'Not assigned yet'),
     summary,
     details: {
       whatHappened: d.whatHappened,

@@ -129,11 +129,11 @@ describe('concern cards', () => {
     };
     const acked = facts(renderConcernTriageCard({ concern: sampleCase(), team, refreshUserIds: [PEOPLE.dsl], canAssign: true }));
     expect(acked['Status']).toBe('Acknowledged by Dana DSL');
-    expect(acked['With']).toBe('Dana DSL');
+    expect(acked['With']).toBe('Dana DSL (acknowledged it; not assigned yet)');
     expect(acked['Last step']).toMatch(/^Acknowledged by Dana DSL, 2 Mar 2026, 09:05 GMT$/);
     const assigned = sampleCase();
     const reassigned = facts(renderConcernTriageCard({ concern: { ...assigned, assignee: { id: PEOPLE.deputy, name: 'Dev Deputy' } }, team, refreshUserIds: [PEOPLE.dsl], canAssign: true }));
-    expect(reassigned['With']).toBe('Dev Deputy');
+    expect(reassigned['With']).toBe('Dev Deputy (assigned)');
     const fresh = facts(renderConcernTriageCard({ concern: sampleCase({ status: 'new' }), team, refreshUserIds: [PEOPLE.dsl], canAssign: true }));
     expect(fresh['Status']).toBe('New (not yet acknowledged)');
     expect(fresh['With']).toMatch(/^Nobody yet/);
