@@ -1,0 +1,71 @@
+import { startBotInPlayground, BotInPlayground, cardText, PLAYGROUND_USERS, PLAYGROUND_SAFEGUARDING_CHANNEL_ID, PLAYGROUND_TEAM_ID } from '../../../support/playground';
+import { Verbs } from '../../../../src/teams/verbs';
+import { formFor, SECRET_TEXT } from '../domain/concernFakes';
+
+/**
+ * Issue 42 in the Microsoft 365 Agents Playground, with the whole app (the policy feature's welcome card included):
+ * the bot added to the team, the check, the test alert, and a report for the channel and for the one-to-one place.
+ */
+
+const [alex, megan] = PLAYGROUND_USERS;
+const TEAM_ENV = {
+  SAFEGUARDING_TEAM: `${alex.aadObjectId}=${alex.name},${megan.aadObjectId}=${megan.name}`,
+  SAFEGUARDING_DESTINATION: 'team-channel',
+  SAFEGUARDING_CHANNEL_ID: PLAYGROUND_SAFEGUARDING_CHANNEL_ID,
+  CONCERN_DEPUTY_DSL: megan.aadObjectId,
+  POLICY_OWNERS: alex.aadObjectId,
+};
+
+const PERSONAL = 'personal-chat-id';
+
+describe('the safeguarding route in the Agents Playground (issue 42)', () => {
+  let running: BotInPlayground | undefined;
+  afterEach(async () => {
+    await running?.close();
+    running = undefined;
+  });
+
+  const install = async (conversationId: string) => {
+    const res = await fetch(`http://127.0.0.1:${running!.pg.playground.port}/_debug/conversation/${conversationId}/installation`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}',
+    });
+    expect(res.status).toBe(200);
+  };
+
+  test('when the bot is added to the team, then no welcome card is posted in the team or the Safeguarding channel, the DSL is told what the check found, and "test alert" posts in the channel', async () => {
+    running = await startBotInPlayground(TEAM_ENV);
+    const { pg } = running;
+    await install(PLAYGROUND_TEAM_ID);
+    await install(PLAYGROUND_SAFEGUARDING_CHANNEL_ID);
+    const told = await pg.waitFor((m) => m.conversationId === PERSONAL && (m.text ?? '').includes('Safeguarding route check'));
+    // The Playground's channel holds all six of its people: four are not on the team.
+    expect(told.text).toContain('4 people in the channel are not on SAFEGUARDING_TEAM');
+    await new Promise((r) => setTimeout(r, 500));
+    const inTeam = pg.messages.filter((m) => m.conversationId.startsWith(PLAYGROUND_TEAM_ID) || m.conversationId.startsWith(PLAYGROUND_SAFEGUARDING_CHANNEL_ID));
+    expect(inTeam).toEqual([]);
+
+    const mark = pg.messages.length;
+    await pg.say('test alert');
+    await pg.waitFor((m) => m.conversationId.startsWith(PLAYGROUND_SAFEGUARDING_CHANNEL_ID) && (m.text ?? '').includes('Test alert from School Policy Bot, sent by Alex Wilber'), { from: mark });
+    const reply = await pg.waitFor((m) => m.conversationId === PERSONAL && (m.text ?? '').startsWith('Test alert posted'), { from: mark });
+    expect(reply.text).toContain('No case was created');
+    const health = await (await fetch(`http://127.0.0.1:${running.bot.port}/healthz?detail=1`)).json() as { safeguardingRoute: Record<string, unknown> };
+    expect(health.safeguardingRoute).toMatchObject({ destination: 'team-channel', state: 'warning', channelType: 'standard', membersOutsideTeam: 4 });
+  });
+
+  test('when the destination is one-to-one, then a report reaches the DSL\'s own chat as the alert, and opening it there shows the case', async () => {
+    running = await startBotInPlayground({ ...TEAM_ENV, SAFEGUARDING_CHANNEL_ID: '', SAFEGUARDING_DESTINATION: 'one-to-one', SAFEGUARDING_TEAM: `${alex.aadObjectId}=${alex.name}`, CONCERN_DEPUTY_DSL: alex.aadObjectId });
+    const { pg } = running;
+    await pg.say('report a concern');
+    const form = await pg.waitFor((m) => m.conversationId === PERSONAL && cardText(m).includes('Report a concern'));
+    const submitted = await pg.execute(Verbs.concernSubmit, formFor('childSafety', { howSoon: 'today' }), { replyToId: form.messageId });
+    expect(JSON.stringify(submitted.body)).toContain('It has reached the Designated Safeguarding Lead team');
+    const alert = await pg.waitFor((m) => m.conversationId === PERSONAL && cardText(m).includes('Needs looking at today'));
+    expect(cardText(alert)).not.toContain(SECRET_TEXT.whatHappened);
+    const reference = /SG-\d{4}-[0-9A-Z]{6}/.exec(cardText(alert))![0];
+    const opened = await pg.execute(Verbs.concernOpen, { reference }, { replyToId: alert.messageId });
+    expect(JSON.stringify(opened.body)).toContain(SECRET_TEXT.whatHappened);
+    const acked = await pg.execute(Verbs.concernAcknowledge, { reference }, { replyToId: alert.messageId });
+    expect(JSON.stringify(acked.body)).toContain('Alex Wilber (acknowledged it; not assigned yet)');
+  });
+});
