@@ -20,7 +20,28 @@ export const PLAYGROUND_USERS = [
   { id: 'user-id-5', name: 'Lynne Robbins', upn: 'lynner@example.com', aadObjectId: '00000000-0000-0000-0000-0000000000025' },
 ] as const;
 
-/** The Playground configuration (schema 0.1.1): a school team with a private Safeguarding channel. */
+/**
+ * Where reports go in local mode, so that every kind lands somewhere the Playground shows (it has a 1:1 chat only for
+ * the person at the keyboard, Alex): the safeguarding team's alerts in the Safeguarding channel (the DSL team: Alex
+ * and Megan; Alex sees the 1:1 fallback), online abuse to Alex as senior manager, a colleague's conduct and
+ * allegations to the Safeguarding channel (the headteacher, Lynne, has no chat the Playground can show), and a report
+ * about the headteacher to Alex as chair of governors. A route that fails is shown by the tests, not by these.
+ */
+export function playgroundConcernDefaults(): Record<string, string> {
+  const [alex, megan, , , , lynne] = PLAYGROUND_USERS;
+  return {
+    SAFEGUARDING_TEAM: `${alex.aadObjectId}=${alex.name},${megan.aadObjectId}=${megan.name}`,
+    SAFEGUARDING_DESTINATION: 'team-channel',
+    SAFEGUARDING_CHANNEL_ID: PLAYGROUND_SAFEGUARDING_CHANNEL_ID,
+    CONCERN_DEPUTY_DSL: megan.aadObjectId,
+    CONCERN_SENIOR_MANAGER: alex.aadObjectId,
+    CONCERN_HEADTEACHER: lynne.aadObjectId,
+    CONCERN_CHAIR_OF_GOVERNORS: alex.aadObjectId,
+    CONCERN_ROUTES: 'colleagueConduct=dslChannel,allegation=dslChannel',
+  };
+}
+
+/** The Playground configuration (schema 0.1.1): a school team with a Safeguarding channel. */
 export function playgroundConfigYaml(): string {
   const [current, ...others] = PLAYGROUND_USERS;
   const user = (u: (typeof PLAYGROUND_USERS)[number], indent: string): string => [

@@ -1,5 +1,6 @@
 import { startBotInPlayground, BotInPlayground, cardText, PLAYGROUND_USERS, PLAYGROUND_SAFEGUARDING_CHANNEL_ID, PLAYGROUND_TEAM_ID } from '../../../support/playground';
 import { Verbs } from '../../../../src/teams/verbs';
+import { playgroundConcernDefaults } from '../../../../scripts/playground';
 import { formFor, SECRET_TEXT } from '../domain/concernFakes';
 
 /**
@@ -67,5 +68,25 @@ describe('the safeguarding route in the Agents Playground (issue 42)', () => {
     expect(JSON.stringify(opened.body)).toContain(SECRET_TEXT.whatHappened);
     const acked = await pg.execute(Verbs.concernAcknowledge, { reference }, { replyToId: alert.messageId });
     expect(JSON.stringify(acked.body)).toContain('Alex Wilber (acknowledged it; not assigned yet)');
+  });
+
+  test('when local mode\'s defaults are used, then every kind of report lands where the Playground shows it, and none waits for a chat it cannot show', async () => {
+    running = await startBotInPlayground({ ...playgroundConcernDefaults(), POLICY_OWNERS: alex.aadObjectId });
+    const { pg } = running;
+    await pg.say('report a concern');
+    const form = await pg.waitFor((m) => m.conversationId === PERSONAL && cardText(m).includes('Report a concern'));
+    const cases: [string, Record<string, string>, 'channel' | 'personal'][] = [
+      ['childSafety', {}, 'channel'], ['onlineAbuse', {}, 'personal'], ['colleagueConduct', {}, 'channel'],
+      ['allegation', {}, 'channel'], ['other', {}, 'channel'], ['allegation', { aboutHeadteacher: 'true' }, 'personal'],
+    ];
+    for (const [kind, extra, place] of cases) {
+      const mark = pg.messages.length;
+      const sent = await pg.execute(Verbs.concernSubmit, formFor(kind, extra), { replyToId: form.messageId });
+      const text = JSON.stringify(sent.body);
+      const reference = /SG-\d{4}-[0-9A-Z]{6}/.exec(text)?.[0];
+      expect({ kind, extra, reached: text.includes('It has reached') }).toEqual({ kind, extra, reached: true });
+      const where = place === 'channel' ? PLAYGROUND_SAFEGUARDING_CHANNEL_ID : PERSONAL;
+      await pg.waitFor((m) => m.conversationId.startsWith(where) && cardText(m).includes(reference!), { from: mark });
+    }
   });
 });
