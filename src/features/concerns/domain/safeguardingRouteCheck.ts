@@ -54,6 +54,15 @@ export interface SafeguardingRouteCheck {
   healthDetail(): Record<string, unknown>;
 }
 
+/** What to do about a refused post, by what Teams said. */
+function fixFor(status: number, teamsCode: string | undefined, groupChat: boolean): string {
+  if (status === 404) return `check ${groupChat ? 'SAFEGUARDING_CHAT_ID' : 'SAFEGUARDING_CHANNEL_ID'} in the bot's settings: the id is wrong, or the ${groupChat ? 'chat' : 'channel'} was deleted.`;
+  if (teamsCode === 'BotDisabledByAdmin') return 'ask your Teams administrator to allow the app for the safeguarding team (Teams admin center > Manage apps).';
+  return groupChat
+    ? 'add the app to the safeguarding team\'s group chat again.'
+    : 'add the app to the safeguarding team\'s team again. If the channel is private or shared, use a standard channel of a team whose members are the safeguarding team only (docs/deployment.md, step 6).';
+}
+
 const problemKey = (problems: readonly RouteProblem[]) => problems.map((p) => JSON.stringify(p)).sort().join('|');
 
 /** Creates the route check. Nothing about any person is logged: counts and codes only. */
@@ -115,7 +124,7 @@ export function createSafeguardingRouteCheck(deps: SafeguardingRouteCheckDeps): 
     if (check.problems.length === 0) return `Safeguarding route check (${formatSchoolTime(check.at)}): it works again. ${where}`;
     return [`Safeguarding route check (${formatSchoolTime(check.at)}): something needs fixing before the next report. ${where}`,
       ...check.problems.map((p) => `- ${describeRouteProblem(p, state.destination)}`),
-      'Type "test alert" in your chat with me once it is fixed (the DSL and deputies can).'].join('\n');
+      'Type "test alert" in your chat with me once it is fixed (the DSL and deputies can).'].join('\n\n');
   }
 
   async function check(trigger: RouteCheckTrigger): Promise<RouteCheck> {
@@ -151,9 +160,9 @@ export function createSafeguardingRouteCheck(deps: SafeguardingRouteCheckDeps): 
       told = { key: problemKey([problem]), at: now().getTime() };
       await tell(everyoneToTell(), [
         `Safeguarding route broken: Teams refused the bot's post of report ${reference} in the ${deps.place?.kind === 'groupChat' ? 'group chat' : 'channel'} (${status}${teamsCode ? ` ${teamsCode}` : ''}).`,
-        'The report went to each member of the safeguarding team 1:1 at once, and new reports will too until the route is fixed.',
-        describeRouteProblem(problem, state.destination),
-      ].join('\n'));
+        'The report went to each member of the safeguarding team 1:1 at once, and new reports will too until the route works again.',
+        `To fix it: ${fixFor(status, teamsCode, deps.place?.kind === 'groupChat')} Then type "test alert" in your chat with me.`,
+      ].join('\n\n'));
     },
 
     async tellTeam(text, options = {}) {

@@ -26,22 +26,41 @@ export function withTeamsCode(err: unknown): unknown {
   return err;
 }
 
+/**
+ * Runs proactive `logic` so that its failure reaches the caller. The adapter hands an error thrown inside a proactive
+ * turn to the app's error handler, which logs a failed turn and posts "Sorry, something went wrong" into the very
+ * conversation that failed (the safeguarding channel, a DSL's chat) and, when that post works, lets the call succeed:
+ * a report Teams refused would count as delivered. Here the error is kept and thrown after the turn instead.
+ */
+export async function proactively(run: (logic: (ctx: TurnContext) => Promise<void>) => Promise<void>, logic: (ctx: TurnContext) => Promise<void>): Promise<void> {
+  let failure: { err: unknown } | undefined;
+  await run(async (ctx) => {
+    try {
+      await logic(ctx);
+    } catch (err) {
+      failure = { err };
+    }
+  }).catch((err) => {
+    failure = failure ?? { err };
+  });
+  if (failure) throw withTeamsCode(failure.err);
+}
+
 /** Runs `logic` in a place or a person's 1:1 chat: the one way the concern feature reaches any address. */
 export async function inPlace(
   adapter: ProactiveAdapter, botAppId: string, origin: ProactiveOrigin, contacts: TeamsContacts,
   address: Exclude<DestinationAddress, { kind: 'eachMember' }>, logic: (ctx: TurnContext) => Promise<void>,
 ): Promise<void> {
-  try {
-    if (address.kind === 'channel') await inChannel(adapter, botAppId, origin, address.conversationId, logic);
-    else if (address.kind === 'groupChat') {
-      await inStoredConversation(adapter, botAppId, {
+  await proactively((run) => {
+    if (address.kind === 'channel') return inChannel(adapter, botAppId, origin, address.conversationId, run);
+    if (address.kind === 'groupChat') {
+      return inStoredConversation(adapter, botAppId, {
         channelId: origin.channelId, serviceUrl: origin.serviceUrl, bot: botAccount(botAppId),
         conversation: { id: address.conversationId, isGroup: true, conversationType: 'groupChat', tenantId: origin.tenantId, name: '' },
-      }, logic);
-    } else await inPersonalChat(adapter, botAppId, origin, contacts.chatMemberId(address.aadObjectId), logic);
-  } catch (err) {
-    throw withTeamsCode(err);
-  }
+      }, run);
+    }
+    return inPersonalChat(adapter, botAppId, origin, contacts.chatMemberId(address.aadObjectId), run);
+  }, logic);
 }
 
 /**
@@ -134,16 +153,10 @@ export function createTeamsReporterNotifier(adapter: ProactiveAdapter, botAppId:
           await ctx.updateActivity({ ...cardMessage(card), id: address.receiptActivityId }).catch(() => undefined);
         }
       };
-      try {
-        if (address.personal && address.reference) {
-          await inStoredConversation(adapter, botAppId, address.reference, say);
-          return;
-        }
-        const origin = { ...report.origin, tenantId: address.tenantId || report.origin.tenantId };
-        await inPersonalChat(adapter, botAppId, origin, address.userId || report.reporter.aadObjectId, say);
-      } catch (err) {
-        throw withTeamsCode(err);
-      }
+      const origin = { ...report.origin, tenantId: address.tenantId || report.origin.tenantId };
+      await proactively((run) => (address.personal && address.reference
+        ? inStoredConversation(adapter, botAppId, address.reference, run)
+        : inPersonalChat(adapter, botAppId, origin, address.userId || report.reporter.aadObjectId, run)), say);
     },
   };
 }

@@ -14,6 +14,7 @@ import { renderConcernAlertCard } from './cards/concernAlertCard';
 import { answerInvoke } from './cardResponse';
 import { actorOf } from './concernActivity';
 import { concernCaseCard } from './concernCaseCard';
+import { proactively } from './concernMessaging';
 
 /** Where concern records may be read: a person's own 1:1 chat, or the safeguarding team's channel or group chat. */
 export const PRIVATE_PLACE_ONLY = 'Concern records open only in your 1:1 chat with me or in the safeguarding channel.';
@@ -74,7 +75,7 @@ export function createConcernTriageRoutes(deps: ConcernTriageRoutesDeps) {
         channelId: c.report.origin.channelId, serviceUrl: c.report.origin.serviceUrl, bot: botAccount(deps.botAppId),
         conversation: { id: copy.c, isGroup: false, conversationType: '', tenantId: c.report.origin.tenantId, name: '' },
       };
-      await inStoredConversation(deps.adapter, deps.botAppId, reference, async (ctx) => {
+      await proactively((run) => inStoredConversation(deps.adapter, deps.botAppId, reference, run), async (ctx) => {
         await ctx.updateActivity({ ...card, id: copy.m });
       }).catch((err) => logger.warn({ reference: c.report.reference, code: errorCode(err) }, 'could not update a copy of the alert'));
     }

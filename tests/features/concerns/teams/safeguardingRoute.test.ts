@@ -245,4 +245,17 @@ describe('the safeguarding route, checked and used (issue 42)', () => {
     expect(JSON.stringify(update?.activity)).toContain('Acknowledged, being dealt with');
     expect(JSON.stringify(update?.activity)).not.toContain(SECRET_TEXT.whatHappened);
   });
+
+  test('when Teams fails the alert\'s post, then nothing is posted in its place ("Sorry, something went wrong") and the report is not taken as delivered until the alert itself is posted', async () => {
+    await start();
+    connector.failNext(1, 413);
+    const sent = await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, formFor('childSafety'));
+    const ref = referenceIn(db);
+    expect(JSON.stringify(cardOf(sent.body))).toContain('It has reached the Designated Safeguarding Lead team');
+    const inChannel = postsIn(CHANNEL).filter((c) => c.status === 201);
+    expect(inChannel.map((c) => JSON.stringify(c.body).includes(`Safeguarding concern ${ref}`))).toEqual([true]);
+    expect(JSON.stringify(connector.calls.map((c) => c.body))).not.toContain('Sorry, something went wrong');
+    expect(await exportOf(ref)).toContain('Delivered to the Designated Safeguarding Lead team');
+    expect(bot.logLines()).not.toContain('turn failed');
+  });
 });
