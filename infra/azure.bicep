@@ -87,8 +87,18 @@ param deliveryLeaseSeconds string = '60'
 @description('Delivery attempts per recipient before it is recorded as failed (DELIVERY_MAX_ATTEMPTS).')
 param deliveryMaxAttempts string = '5'
 
-@description('Conversation id of the DSL team\'s private channel, 19:...@thread.tacv2 (CONCERN_DSL_CHANNEL_ID).')
-param concernDslChannelId string
+@description('Where the safeguarding team is alerted (SAFEGUARDING_DESTINATION): team-channel, group-chat or one-to-one.')
+@allowed(['team-channel', 'group-chat', 'one-to-one'])
+param safeguardingDestination string
+
+@description('With team-channel: a standard channel of a team whose members are the safeguarding team only, 19:...@thread.tacv2 (SAFEGUARDING_CHANNEL_ID).')
+param safeguardingChannelId string = ''
+
+@description('With group-chat: the safeguarding team\'s group chat with the bot added, 19:...@thread.v2 (SAFEGUARDING_CHAT_ID).')
+param safeguardingChatId string = ''
+
+@description('Deprecated: the old name of SAFEGUARDING_CHANNEL_ID (CONCERN_DSL_CHANNEL_ID); leave empty. Still read, with a warning at start.')
+param concernDslChannelId string = ''
 
 @description('The DSL and deputies: comma-separated Entra object ids, optionally id=Name (SAFEGUARDING_TEAM).')
 param safeguardingTeam string
@@ -419,6 +429,9 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'DELIVERY_MAX_ATTEMPTS', value: deliveryMaxAttempts }
         { name: 'CONCERN_ENCRYPTION_KEY', value: '${keyVaultRefPrefix}${concernKeySecret.name})' }
         { name: 'SAFEGUARDING_TEAM', value: safeguardingTeam }
+        { name: 'SAFEGUARDING_DESTINATION', value: safeguardingDestination }
+        { name: 'SAFEGUARDING_CHANNEL_ID', value: safeguardingChannelId }
+        { name: 'SAFEGUARDING_CHAT_ID', value: safeguardingChatId }
         { name: 'CONCERN_DSL_CHANNEL_ID', value: concernDslChannelId }
         { name: 'CONCERN_DEPUTY_DSL', value: concernDeputyDsl }
         { name: 'CONCERN_SENIOR_MANAGER', value: concernSeniorManager }

@@ -106,6 +106,8 @@ export interface ConnectorCall {
   body: Record<string, unknown>;
   /** The status the fake answered. */
   status: number;
+  /** Arrival time (ms since epoch). */
+  at: number;
 }
 
 /** An activity the bot replaced (`PUT .../activities/{id}`), such as a card updated for everyone. */
@@ -218,7 +220,7 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
     } catch {
       bodyIsJson = false;
     }
-    const call: ConnectorCall = { method: req.method ?? '', path: decodeURIComponent(url.pathname), conversationId: parts[2] ?? '', body, status: 0 };
+    const call: ConnectorCall = { method: req.method ?? '', path: decodeURIComponent(url.pathname), conversationId: parts[2] ?? '', body, status: 0, at: now };
     calls.push(call);
     const reply = (status: number, replyBody: unknown, headers: Record<string, string> = {}): void => {
       call.status = status;
