@@ -216,14 +216,14 @@ export function createSafeguardingRouteCheck(deps: SafeguardingRouteCheckDeps): 
         data: { destination: state.destination ?? 'none', ok: String(outcome.ok), reached: String(outcome.reached), of: String(outcome.of), code: outcome.code ?? '' },
       }]);
       deps.log.info({ event: 'safeguardingRoute.testAlert', ok: outcome.ok, reached: outcome.reached, of: outcome.of, code: outcome.code }, 'test alert sent');
-      const status = routeStatusLines(state).join('\n');
-      if (!place) return { ok: false, text: `No safeguarding destination is configured, so there is nowhere to send a test alert.\n${status}` };
+      const status = routeStatusLines(state).join('\n\n');
+      if (!place) return { ok: false, text: `No safeguarding destination is configured, so there is nowhere to send a test alert.\n\n${status}` };
       const head = outcome.ok
         ? (place.kind === 'eachMember' ? `Test alert sent to all ${outcome.of} members of the safeguarding team, each in their 1:1 chat.` : 'Test alert posted: check it arrived where the team triages reports.')
         : (place.kind === 'eachMember'
           ? `Test alert reached ${outcome.reached} of ${outcome.of} members of the safeguarding team.`
           : `Teams refused the test alert (${outcome.code ?? 'error'}). Reports go to each member of the safeguarding team 1:1 until this is fixed.`);
-      return { ok: outcome.ok, text: `${head} No case was created; the test is recorded in the audit.\n${status}` };
+      return { ok: outcome.ok, text: `${head} No case was created; the test is recorded in the audit.\n\n${status}` };
     },
 
     statusLines: () => routeStatusLines(state),
