@@ -23,6 +23,7 @@ export function openSqliteDatabase(filePath: string): SqliteDatabase {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  immediateTransactions(db);
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     component TEXT NOT NULL, version INTEGER NOT NULL, applied_at TEXT NOT NULL,
     PRIMARY KEY (component, version))`);
@@ -59,4 +60,19 @@ function prepareOwnerOnlyFile(filePath: string): void {
       if (fs.existsSync(file) && (fs.statSync(file).mode & 0o077) !== 0) fs.chmodSync(file, 0o600);
     }
   }
+}
+
+/**
+ * Makes every transaction take the write lock as it begins (BEGIN IMMEDIATE), waiting up to busy_timeout for it. The
+ * campaign sending thread writes to the same file through a second connection: a deferred transaction that reads first
+ * and writes after would otherwise fail at once with SQLITE_BUSY whenever the other connection commits in between (a WAL
+ * read snapshot cannot be upgraded to a write), losing a report or a campaign's recipients instead of waiting a moment.
+ */
+function immediateTransactions(db: SqliteDatabase): void {
+  const deferred = db.transaction.bind(db);
+  db.transaction = ((fn: (...args: unknown[]) => unknown) => {
+    const tx = deferred(fn);
+    const run = (...args: unknown[]) => tx.immediate(...args);
+    return Object.assign(run, { default: tx.immediate, deferred: tx.deferred, immediate: tx.immediate, exclusive: tx.exclusive, database: db });
+  }) as typeof db.transaction;
 }
