@@ -19,6 +19,7 @@ import { readConcernForm } from '../domain/concernValidation';
 import { renderConcernListCard } from './cards/concernListCard';
 import { renderConcernReceiptCard } from './cards/concernReceiptCard';
 import { actorOf, formFromMessageAction, originOf, reporterOf } from './concernActivity';
+import { proactively } from './concernMessaging';
 import { concernCaseCard } from './concernCaseCard';
 import { createConcernTriageRoutes, PRIVATE_PLACE_ONLY } from './concernTriageRoutes';
 import { PlaceFacts } from './safeguardingPlaceTeams';
@@ -119,7 +120,10 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
     }
     const a = context.activity;
     try {
-      await inPersonalChat(deps.adapter, deps.botAppId, { channelId: a.channelId ?? 'msteams', serviceUrl: a.serviceUrl ?? '', tenantId: tenantOf(a) }, a.from.id, async (ctx) => {
+      // Through proactively(): a failed send is a failure here (not a "Sorry" posted by the error handler), so the
+      // person is told to open their chat instead of being told the form was sent.
+      const origin = { channelId: a.channelId ?? 'msteams', serviceUrl: a.serviceUrl ?? '', tenantId: tenantOf(a) };
+      await proactively((run) => inPersonalChat(deps.adapter, deps.botAppId, origin, a.from.id, run), async (ctx) => {
         await ctx.sendActivity(form);
       });
       return true;

@@ -337,6 +337,16 @@ describe('concern feature over HTTP', () => {
     expect(cardsIn(messagesTo('a:29:reporter')[0])[0]).toMatchObject({ type: 'AdaptiveCard' });
   });
 
+  test('when the form cannot be posted in the person\'s 1:1 chat, then they are told to open it themselves, and nothing else is posted there', async () => {
+    const conversation = { id: '19:general@thread.tacv2;messageid=4', conversationType: 'channel', isGroup: true, tenantId: 'tenant-1' };
+    connector.failNext(1, 403);
+    await bot.message(PEOPLE.reporter, 'report a concern', conversation);
+    expect(messagesTo('19:general').map((c) => c.body.text)).toEqual([
+      'Please open your private chat with me and type "report a concern". If anyone is in immediate danger, call 999 or speak to the DSL in person now.',
+    ]);
+    expect(JSON.stringify(connector.calls.map((c) => c.body))).not.toContain('Sorry, something went wrong');
+  });
+
   test('when the DSL lists and opens concerns, then they see them; anyone else is refused', async () => {
     await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, formFor('childSafety'));
     const ref = referenceIn(db);
