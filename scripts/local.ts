@@ -1,24 +1,17 @@
 import { startApp } from '../src/compose/startApp';
 import { ConfigError, loadConfig } from '../src/config';
 import { createLogger } from '../src/shared/logger';
-import { PLAYGROUND_SAFEGUARDING_CHANNEL_ID, PLAYGROUND_USERS, startPlayground } from './playground';
+import { PLAYGROUND_USERS, playgroundConcernDefaults, startPlayground } from './playground';
 
-const [alex, megan, , , , lynne] = PLAYGROUND_USERS;
+const [alex] = PLAYGROUND_USERS;
 
 /**
- * Who is who in the Playground's pretend school, so every feature can be tried from the browser:
- * Alex (the person at the keyboard) owns the policy and leads safeguarding, Megan is deputy DSL and
- * senior manager, Lynne chairs the governors. Any of these can be overridden from the environment.
+ * Who is who in the Playground's pretend school, so every feature can be tried from the browser: Alex (the person at
+ * the keyboard) owns the policy and leads safeguarding, with Megan as deputy; every kind of report goes somewhere the
+ * Playground shows (the Safeguarding channel, or Alex's own chat), since it has no 1:1 chat for anyone else
+ * (playgroundConcernDefaults). Any of these can be overridden from the environment.
  */
-export const LOCAL_ROLE_DEFAULTS: Record<string, string> = {
-  POLICY_OWNERS: alex.aadObjectId,
-  SAFEGUARDING_TEAM: `${alex.aadObjectId}=${alex.name},${megan.aadObjectId}=${megan.name}`,
-  CONCERN_DSL_CHANNEL_ID: PLAYGROUND_SAFEGUARDING_CHANNEL_ID,
-  CONCERN_DEPUTY_DSL: megan.aadObjectId,
-  CONCERN_SENIOR_MANAGER: megan.aadObjectId,
-  CONCERN_HEADTEACHER: alex.aadObjectId,
-  CONCERN_CHAIR_OF_GOVERNORS: lynne.aadObjectId,
-};
+export const LOCAL_ROLE_DEFAULTS: Record<string, string> = { POLICY_OWNERS: alex.aadObjectId, ...playgroundConcernDefaults() };
 
 /**
  * `npm run local`: the bot on the embedded defaults (bundled sample policy, SQLite file) plus the
