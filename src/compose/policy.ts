@@ -64,6 +64,8 @@ export function composePolicy(
   deps: {
     loaded: LoadedPolicies; questions: QuestionLog; teaching: TeachingLinkStore; published: PublishedPolicyStore; logger: AppLogger;
     openAITrustedCa?: string;
+    /** Lines owners see first in `help` (the safeguarding route's check). */
+    ownerNotices?: () => string[];
     /** Acknowledgement's view of a new version: whether it is material, and telling it one went live. */
     acknowledgement?: { isMaterial(live: PolicyDocument, next: PolicyDocument): boolean; versionPublished(doc: PolicyDocument): Promise<{ material: boolean; roundsStarted: number }> };
   },
@@ -80,6 +82,7 @@ export function composePolicy(
   });
   const questions = createPolicyFeature({
     library, questions: deps.questions, teaching: deps.teaching, logger: deps.logger, policyOwners: config.policyOwners, phraser,
+    ownerNotices: deps.ownerNotices,
   });
   return { publishing, questions };
 }

@@ -9,7 +9,7 @@ import { createBotApp } from '../teams/botApp';
 import { createBotFrameworkAuthenticator } from '../teams/requestAuthentication';
 import { createServer, listen } from '../teams/server';
 import { createTenantGate } from '../teams/tenantGate';
-import { renderRefusedConcernForm, REPORT_CONCERN_COMMAND_ID } from '../features/concerns';
+import { renderRefusedConcernForm, REPORT_CONCERN_COMMAND_ID, safeguardingRouteNotices } from '../features/concerns';
 import { createFileLinks } from '../teams/fileLinks';
 import { composeAcknowledgement } from './acknowledgement';
 import { composeConcerns } from './concerns';
@@ -45,11 +45,11 @@ export interface StartAppOptions {
  */
 export async function startApp(config: AppConfig, logger: AppLogger, options: StartAppOptions = {}): Promise<RunningApp> {
   useSchoolTimeZone(config.timeZone);
-  const stores = await openStores(config);
   // One budget for every request to Teams (replies, card updates, campaign cards); sending runs in its own thread from
-  // here on, before the policy is loaded, so a restart resumes a roll-out at once and no turn waits behind one.
+  // here on, before the stores and the policy are loaded, so a restart resumes a roll-out at once and no turn waits behind one.
   const outbound = createOutboundBudget({ ratePerSecond: config.delivery.sendRatePerSecond });
   const sendingThread = canSendInThread(config) ? startSendingThread(config, outbound.memory, logger) : undefined;
+  const stores = await openStores(config);
   const loaded = await loadPolicyLibrary(config, logger, stores.published);
   const { library } = loaded;
   const { db } = stores;
@@ -71,7 +71,7 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
   }, { outbound, ...(sendingThread ? { thread: sendingThread } : {}) });
   const policy = composePolicy(config, {
     loaded, questions: stores.questions, teaching: stores.teaching, published: stores.published, logger, openAITrustedCa: options.openAITrustedCa,
-    acknowledgement,
+    acknowledgement, ownerNotices: safeguardingRouteNotices(concerns),
   });
   // Policy questions answer any message no other feature claimed, so they are registered last.
   // Per-person budgets: a report over the budget comes back as the form the person filled, with the notice.

@@ -31,6 +31,8 @@ export interface PolicyFeatureDeps {
   /** Where owners' teaching links and the teaching audit are kept; without it `unanswered` lists questions but nothing can be taught. */
   teaching?: TeachingLinkStore;
   now?: () => Date;
+  /** Lines owners must see first in `help` (the safeguarding route's check, from the concerns feature). */
+  ownerNotices?: () => string[];
 }
 
 const MAX_QUESTION_CHARS = 500;
@@ -83,7 +85,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
     });
 
     app.message(/^\s*help\s*$/i, async (ctx) => {
-      await ctx.sendActivity(cardMessage(renderHelpCard(title(), isOwner(ctx), library.primary.warnings)));
+      await ctx.sendActivity(cardMessage(renderHelpCard(title(), isOwner(ctx), library.primary.warnings, isOwner(ctx) ? deps.ownerNotices?.() ?? [] : [])));
     });
 
     app.message(/^\s*(contents|table of contents|sections)\s*$/i, async (ctx) => {
@@ -104,7 +106,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
 
     app.adaptiveCards.actionExecute(Verbs.showContents, async () => renderContentsCard(library.primary));
 
-    app.adaptiveCards.actionExecute(Verbs.showHelp, async (ctx) => renderHelpCard(title(), isOwner(ctx), library.primary.warnings));
+    app.adaptiveCards.actionExecute(Verbs.showHelp, async (ctx) => renderHelpCard(title(), isOwner(ctx), library.primary.warnings, isOwner(ctx) ? deps.ownerNotices?.() ?? [] : []));
 
     app.adaptiveCards.actionExecute<{ section?: unknown; document?: unknown }>(Verbs.readSection, async (ctx, _state, data) => {
       const key = typeof data?.section === 'string' || typeof data?.section === 'number' ? String(data.section).slice(0, 20) : '';

@@ -1,0 +1,24 @@
+import { PEOPLE, readableText, SecurityBot, startSecurityBot } from '../security/securityHarness';
+
+/**
+ * The owners' `help` says first where safeguarding alerts go and what the route's check found (issue 42), so the
+ * people who run the bot see a broken route without reading /healthz; staff see none of it.
+ */
+describe('help, as an owner and as a member of staff sees it', () => {
+  let bot: SecurityBot;
+  beforeAll(async () => { bot = await startSecurityBot(); });
+  afterAll(async () => { await bot?.close(); });
+
+  const helpSeenBy = async (person: (typeof PEOPLE)[keyof typeof PEOPLE]): Promise<string> => {
+    const before = bot.connector.deliveries.length;
+    await bot.message(person, 'help');
+    return readableText(bot.connector.deliveries.slice(before).map((d) => d.activity));
+  };
+
+  it('when an owner types help, then the safeguarding route\'s status comes with it; a member of staff does not see it', async () => {
+    expect(await helpSeenBy(PEOPLE.owner)).toMatch(/Safeguarding alerts go to|Safeguarding route/);
+    const staff = await helpSeenBy(PEOPLE.reporter);
+    expect(staff).not.toMatch(/Safeguarding alerts go to|Safeguarding route/);
+    expect(staff.length).toBeGreaterThan(50);
+  });
+});
