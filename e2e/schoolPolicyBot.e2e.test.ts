@@ -40,43 +40,7 @@ describe('School Policy Bot in the Agents Playground (headless chromium)', () =>
     await ui.screenshot('01-cited-answer');
   });
 
-  step('when a policy owner starts a campaign, then the acknowledgement card arrives; when it is acknowledged, then it says so', 'acknowledgement', async () => {
-    await ui.say('campaign start');
-    // A preview first: who it reaches now and why the others cannot, the card as staff will see it, Start / Cancel.
-    const preview = await ui.card('Start this campaign?', 'Nothing has been sent yet');
-    await expectToShow(preview, 'In the audience');
-    await expectToShow(preview, 'What staff will see');
-    await ui.screenshot('02a-campaign-preview');
-    await preview.getByRole('button', { name: 'Start', exact: true }).click();
-    await expectToShow(ui.page.getByText(/^Campaign .+ started for/).last(), /the card is on its way to \d+ of \d+/);
-    const card = await ui.card('I have read and understood');
-    await expectToShow(card, 'Please acknowledge by');
-    await ui.screenshot('02-acknowledgement-card');
-
-    await card.getByRole('button', { name: 'I have read and understood' }).click();
-    const acknowledged = await ui.card('Acknowledged on');
-    await expectToShow(acknowledged, /Acknowledged on \d{1,2} \w+ \d{4}, version .*ref [0-9a-f]{8}/);
-    expect(await acknowledged.getByRole('button', { name: 'I have read and understood' }).count()).toBe(0);
-    await ui.screenshot('03-acknowledged');
-  });
-
-  step('when a policy owner exports the campaign, then the CSV arrives as a file to download, not a data: link', 'export', async () => {
-    await ui.say('campaign export');
-    const card = await ui.card('Export ready', 'Download the CSV');
-    await expectToShow(card, 'Link works until');
-    await ui.screenshot('03a-export-ready');
-    // The button (an Action.OpenUrl, a link) opens the bot's short-lived link in a new tab, which downloads the file.
-    const requested = ui.page.context().waitForEvent('request', { predicate: (r) => r.url().includes('/files/'), timeout: 10_000 });
-    await card.getByRole('link', { name: 'Download the CSV' }).click();
-    const url = (await requested).url();
-    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/files\/[0-9a-f]{32}\?e=\d+&s=[0-9a-f]{64}$/);
-    const res = await ui.page.request.get(url);
-    expect(res.status()).toBe(200);
-    expect(res.headers()['content-disposition']).toMatch(/^attachment; filename="acknowledgements-ack-[0-9]+-[0-9a-f]+\.csv"/);
-    const csv = await res.text();
-    expect(csv.split('\r\n')[0]).toBe('name,upn,department,policy_version_hash,card_status,acknowledged_at,acknowledged_school_time,channel,integrity');
-    expect(csv).toContain('Alex Wilber');
-  });
+  // The acknowledgement campaign (preview, staff card, reading, status, export) has its own walk: acknowledgementCampaign.e2e.test.ts.
 
   let reference = '';
 

@@ -4,9 +4,9 @@ import { stringify } from 'csv-stringify/sync';
 import { formatSchoolTimestamp } from '../../../shared/schoolTime';
 
 /** The columns an inspector reads, in order; the last is the row's integrity hash. */
-// acknowledged_school_time and card_status were added later: exports made before them do not verify with this header.
+// acknowledged_school_time, card_status and policy_opened_at were added later: exports made before them do not verify with this header.
 export const EXPORT_COLUMNS = [
-  'name', 'upn', 'department', 'policy_version_hash', 'card_status', 'acknowledged_at', 'acknowledged_school_time', 'channel', 'integrity',
+  'name', 'upn', 'department', 'policy_version_hash', 'card_status', 'acknowledged_at', 'acknowledged_school_time', 'channel', 'policy_opened_at', 'integrity',
 ] as const;
 
 /** One person's line in the export; acknowledgedAt and channel are empty for those outstanding. */
@@ -19,6 +19,8 @@ export interface ExportRow {
   channel: string;
   /** acknowledged, opened, not acknowledged (a read receipt came), not opened, not sent yet, or not reached. */
   cardStatus?: string;
+  /** When they first opened this version to read (in Teams, or its document) before acknowledging; UTC. */
+  readAt?: string;
 }
 
 /**
@@ -55,7 +57,7 @@ export function toAcknowledgementCsvRows(rows: readonly ExportRow[], campaignId:
   for (const r of rows) {
     // acknowledged_at is UTC, as stored; the school-time column is what a person reads (SCHOOL_TIME_ZONE).
     const local = r.acknowledgedAt ? formatSchoolTimestamp(r.acknowledgedAt) : '';
-    const cells = [r.name, r.upn, r.department, r.versionHash, r.cardStatus ?? '', r.acknowledgedAt, local, r.channel].map(safeCell);
+    const cells = [r.name, r.upn, r.department, r.versionHash, r.cardStatus ?? '', r.acknowledgedAt, local, r.channel, r.readAt ?? ''].map(safeCell);
     out += csvLine([...cells, rowIntegrity(cells, campaignId, secret)]);
   }
   return out;

@@ -17,6 +17,7 @@ export function exportRow(campaign: Campaign, r: ExportRecord): ExportRow {
     versionHash: campaign.versionHash,
     acknowledgedAt: a?.acknowledgedAt ?? '',
     channel: a?.channel ?? '',
+    readAt: a?.readAt ?? '',
     cardStatus: a ? 'acknowledged' : r.excusedAt ? 'excused' : r.state !== 'sent' ? (r.state === 'pending' || r.state === 'claimed' ? 'not sent yet' : 'not reached')
       : r.openedAt ? 'opened, not acknowledged' : 'not opened',
   };

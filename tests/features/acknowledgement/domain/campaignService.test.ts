@@ -126,11 +126,11 @@ describe('campaigns', () => {
     expect(exp.rows).toBe(10);
     expect(exp.fileName).toBe(`acknowledgements-${campaign.id}.csv`);
     const lines = exp.csv.trim().split('\r\n');
-    expect(lines[0]).toBe('name,upn,department,policy_version_hash,card_status,acknowledged_at,acknowledged_school_time,channel,integrity');
-    expect(lines.find((l) => l.startsWith('Person 2,'))).toMatch(/^Person 2,person2@school\.example,Science,hash-v1,acknowledged,2026-09-02T08:00:00\.000Z,2026-09-02 09:00 BST,teams,hmac-sha256:[0-9a-f]{64}$/);
-    expect(lines.find((l) => l.startsWith('Person 3,'))).toMatch(/^Person 3,person3@school\.example,Maths,hash-v1,not sent yet,,,,hmac-sha256:/);
+    expect(lines[0]).toBe('name,upn,department,policy_version_hash,card_status,acknowledged_at,acknowledged_school_time,channel,policy_opened_at,integrity');
+    expect(lines.find((l) => l.startsWith('Person 2,'))).toMatch(/^Person 2,person2@school\.example,Science,hash-v1,acknowledged,2026-09-02T08:00:00\.000Z,2026-09-02 09:00 BST,teams,,hmac-sha256:[0-9a-f]{64}$/);
+    expect(lines.find((l) => l.startsWith('Person 3,'))).toMatch(/^Person 3,person3@school\.example,Maths,hash-v1,not sent yet,,,,,hmac-sha256:/);
     expect(verifyAcknowledgementCsv(exp.csv, campaign.id, 'test-secret')).toEqual([]);
-    const forged = exp.csv.replace('Person 3,person3@school.example,Maths,hash-v1,not sent yet,,,', 'Person 3,person3@school.example,Maths,hash-v1,acknowledged,2026-09-02T09:00:00.000Z,2026-09-02 10:00 BST,teams');
+    const forged = exp.csv.replace('Person 3,person3@school.example,Maths,hash-v1,not sent yet,,,,', 'Person 3,person3@school.example,Maths,hash-v1,acknowledged,2026-09-02T09:00:00.000Z,2026-09-02 10:00 BST,teams,');
     const badRow = lines.findIndex((l) => l.startsWith('Person 3,'));
     expect(verifyAcknowledgementCsv(forged, campaign.id, 'test-secret')).toEqual([badRow]);
     expect(verifyAcknowledgementCsv(exp.csv, campaign.id, 'wrong-secret')).toHaveLength(10);

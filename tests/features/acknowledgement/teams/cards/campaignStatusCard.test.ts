@@ -45,11 +45,9 @@ describe('campaign status card', () => {
     expect(t).toContain('{"title":"Could not be reached","value":"3"}');
     expect(t).toContain('{"title":"Opened the card, not acknowledged","value":"3"}');
     expect(t).toContain('{"title":"Have not opened the card","value":"2"}');
-    // Contrast: the bar is the accent colour on a neutral track, never a pale green or a salmon block.
-    const bars = columnsOf(card);
-    expect(bars[0]).toEqual({ width: 78, style: 'accent' });
-    expect(bars[1]).toEqual({ width: 22, style: 'emphasis' });
-    expect(bars).toContainEqual({ width: 100, style: 'accent' });
+    // Contrast: the bar is the accent colour on the card's own background, never a pale green or a salmon block;
+    // departments are their counts and percentages in default text.
+    expect(columnsOf(card)).toEqual([{ width: 78, style: 'accent' }, { width: 22, style: 'default' }]);
     expect(t).not.toMatch(/"(good|attention|warning)"|"color":"(Good|Warning|Attention)"/);
     // The campaign is named by its audience and dates, never by its id.
     expect(shownText(card)).not.toContain('ack-20260901-abc123');
@@ -64,10 +62,11 @@ describe('campaign status card', () => {
     expect(JSON.stringify(card)).toContain('and 385 more (see the export)');
   });
 
-  it('when nobody has acknowledged yet and there are no groups, then the bar is all outstanding', () => {
+  it('when nobody has acknowledged yet and there are no groups, then there is no bar at all, only the count (no block of colour)', () => {
     const card = renderCampaignStatusCard(status([], 0, 12));
     expect(cardProblems(card)).toEqual([]);
-    expect(columnsOf(card)).toEqual([{ width: 100, style: 'emphasis' }]);
+    expect(columnsOf(card)).toEqual([]);
+    expect(JSON.stringify(card)).toContain('0 of 12 acknowledged (0%)');
     expect(JSON.stringify(card)).not.toContain('least complete first');
   });
 
