@@ -138,12 +138,14 @@ async function runThread(input: ThreadData): Promise<void> {
     warn: (obj: object, msg = '') => post({ type: 'log', level: 'warn', obj, msg }),
   };
   // Loaded here, not at the top: the bot's thread needs none of it to start the thread.
-  const { createAcknowledgementStore } = await import('./stores');
+  const s = input.settings;
+  // SQLite needs only its own store (every other store's module is loading time a restart waits for).
+  const store = s.storage.kind === 'sqlite'
+    ? (await import('../adapters/sqlite/sqliteAcknowledgementStore')).createSqliteAcknowledgementStore(s.storage.sqlitePath)
+    : await (await import('./stores')).createAcknowledgementStore({ storage: s.storage, azureTablePrefix: s.azureTablePrefix });
   const { createDeliveryModule } = await import('./acknowledgementSending');
   const { createAcknowledgementActivityRenderer, createCampaignMessenger } = await import('../features/acknowledgement/teams/acknowledgementMessaging');
-  const s = input.settings;
   useSchoolTimeZone(s.timeZone);
-  const store = await createAcknowledgementStore({ storage: s.storage, azureTablePrefix: s.azureTablePrefix });
   const budget = createOutboundBudget({ ratePerSecond: s.delivery.sendRatePerSecond, memory: input.budget });
   const delivery = createDeliveryModule({
     settings: s.delivery, bot: s.bot, store, renderActivity: createAcknowledgementActivityRenderer({ store }), logger, outbound: budget,
@@ -151,6 +153,7 @@ async function runThread(input: ThreadData): Promise<void> {
   const messenger = createCampaignMessenger({ store, runner: delivery.sender, reacher: delivery.reacher, logger });
   const sending = delivery.startBackgroundSending();
   post({ type: 'ready' });
+  logger.info({ event: 'sending.threadReady', uptimeMs: Math.round(process.uptime() * 1000) }, 'campaign sending thread ready');
   port.on('message', (m: Request) => {
     const answer = (id: number, work: Promise<unknown>) => work.then(
       (result) => post({ type: 'done', id, result }),

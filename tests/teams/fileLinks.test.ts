@@ -89,4 +89,25 @@ describe('file links the bot serves', () => {
     expect(await noAddress.offer('a.csv', 'text/csv', 'rows')).toBeUndefined();
     noAddress.close();
   });
+
+  it('when a kept document is offered to two people, then it is read once, each link is signed for its reader, and a download says whose it was; a changed tag is refused', async () => {
+    let loads = 0;
+    const load = async () => { loads += 1; return { fileName: 'Social media policy.docx', contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', content: Buffer.from('PK word') }; };
+    const downloads: string[] = [];
+    links.listenDownloads((key, tag) => downloads.push(`${key} ${tag}`));
+    const forAnn = await links.offerKept('policy:p:h', load, 'aad-ann~ack-1');
+    const forBob = await links.offerKept('policy:p:h', load, 'aad-bob');
+    expect(loads).toBe(1);
+    expect(forAnn?.url).toMatch(/&t=aad-ann~ack-1$/);
+    const res = await fetch(forAnn!.url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toContain('filename="Social_media_policy.docx"');
+    expect(await res.text()).toBe('PK word');
+    expect(downloads).toEqual(['policy:p:h aad-ann~ack-1']);
+    // Someone editing the link to pass as another reader gets the same 404 as any bad link.
+    expect((await fetch(forBob!.url.replace('t=aad-bob', 't=aad-ann'))).status).toBe(404);
+    clock += 16 * 60_000;
+    expect((await fetch(forBob!.url)).status).toBe(404);
+    expect(downloads).toHaveLength(1);
+  });
 });
