@@ -268,7 +268,8 @@ describe('names agree: src/config, env/, teamsapp.yml, infra/', () => {
       SECRET_BOT_PASSWORD: 'client-secret-from-aadApp-create',
       SECRET_CONCERN_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
       SECRET_ACK_EXPORT_SECRET: '',
-      CONCERN_DSL_CHANNEL_ID: '19:local@thread.tacv2',
+      // env/.env.local sends alerts one-to-one, so no channel or chat is named.
+      CONCERN_DSL_CHANNEL_ID: '', SAFEGUARDING_CHANNEL_ID: '', SAFEGUARDING_CHAT_ID: '',
       ACK_POLICY_URL: 'https://intranet.example.sch.uk/policies/social-media',
     };
     const env = Object.fromEntries(Object.entries(envs.envs).map(([name, value]) => [
