@@ -1,4 +1,4 @@
-import { startApp } from './compose/startApp';
+import { startEarlySending } from './compose/earlySending';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './shared/logger';
 
@@ -22,7 +22,11 @@ async function main(): Promise<void> {
     // Organisation ids, not people's: IT checks here which tenants the bot answers (ALLOWED_TENANT_IDS).
     logger.info({ event: 'tenants.allowed', tenants: config.allowedTenantIds }, 'only people of these Entra tenants reach the bot');
   }
-  const running = await startApp(config, logger);
+  // Sending starts before the rest of the app is loaded (its modules alone take seconds on a small plan), so a bot
+  // restarted during a roll-out sends again at once; startApp is imported only then.
+  const early = startEarlySending(config, logger);
+  const { startApp } = await import('./compose/startApp');
+  const running = await startApp(config, logger, { early });
   logger.info({ event: 'server.listening', port: running.port, mode: config.mode }, `listening on http://${config.host}:${running.port}/api/messages`);
   const stop = (): void => {
     running.close().then(() => process.exit(0), () => process.exit(1));

@@ -16,8 +16,7 @@ import { composeConcerns } from './concerns';
 import { startQuestionRetention } from './questionRetention';
 import { composePolicy, loadPolicyLibrary } from './policy';
 import { openStores } from './stores';
-import { canSendInThread, startSendingThread } from './acknowledgementSendingThread';
-import { createOutboundBudget } from '../teams/outboundBudget';
+import { EarlySending, startEarlySending } from './earlySending';
 import { useSchoolTimeZone } from '../shared/schoolTime';
 
 /** A running bot: its HTTP server, bound port, policy library and a way to stop it cleanly. */
@@ -36,7 +35,13 @@ export interface StartAppOptions {
   openAITrustedCa?: string;
   /** How outgoing Bot Connector calls get a token in production (a fake connector's fixed token). */
   botCredentials?: ServiceClientCredentialsFactory;
+  /**
+   * The outbound budget and sending thread, when the process started them before loading the app (src/main.ts does,
+   * so a restarted bot resumes a roll-out while its modules and the policy still load).
+   */
+  early?: EarlySending;
 }
+
 
 /**
  * Dependency order: configuration -> stores -> policy documents (with versions owners published) -> bot adapter -> the three features (policy
@@ -47,8 +52,7 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
   useSchoolTimeZone(config.timeZone);
   // One budget for every request to Teams (replies, card updates, campaign cards); sending runs in its own thread from
   // here on, before the stores and the policy are loaded, so a restart resumes a roll-out at once and no turn waits behind one.
-  const outbound = createOutboundBudget({ ratePerSecond: config.delivery.sendRatePerSecond });
-  const sendingThread = canSendInThread(config) ? startSendingThread(config, outbound.memory, logger) : undefined;
+  const { outbound, sendingThread } = options.early ?? startEarlySending(config, logger);
   const stores = await openStores(config);
   const loaded = await loadPolicyLibrary(config, logger, stores.published);
   const { library } = loaded;
