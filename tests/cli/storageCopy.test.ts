@@ -56,7 +56,10 @@ async function fillSqlite(env: Record<string, string | undefined>): Promise<{ re
   await ack.upsertStaff(['u1', 'u2', 'u3'].map((userId) => ({ userId, userPrincipalName: `${userId}@school.example`, displayName: userId, department: 'Maths', active: true, source: 'graph' as const, updatedAt: T0 })));
   await ack.setSyncState('graph.deltaLink', 'https://graph.example/delta?x=1');
   await ack.saveConversationReference({ userId: 'u1', conversationId: 'a:1', serviceUrl: 'https://smba.example/', reference: { conversation: { id: 'a:1' } }, updatedAt: T0 });
-  await ack.createCampaign({ id: 'c1', policyId: 'social-media', versionHash: 'hash-a', audience: { kind: 'all' }, dueDate: '2026-09-30', startedAt: T0, startedBy: 'owner', round: 1, seriesId: 'c1', status: 'active' });
+  await ack.createCampaign({ id: 'c1', policyId: 'social-media', versionHash: 'hash-a', audience: { kind: 'all' }, dueDate: '2026-09-30', startedAt: T0, startedBy: 'owner', round: 1, seriesId: 'c1', status: 'active', keyPoints: ['Do not befriend pupils', 'Report worries to the DSL'] });
+  await ack.recordPolicyRead({ policyId: 'social-media', versionHash: 'hash-a', userId: 'u1', at: '2026-09-01T09:30:00.000Z' });
+  await ack.recordPolicyRead({ policyId: 'social-media', versionHash: 'hash-a', userId: 'u1', at: '2026-09-01T09:31:00.000Z', document: true });
+  await ack.recordPolicyRead({ policyId: 'social-media', versionHash: 'hash-a', userId: 'u1', at: '2026-09-01T09:40:00.000Z' });
   await ack.addDeliveries('c1', ['u1', 'u2', 'u3'], T0);
   await ack.claimDeliveries({ campaignId: 'c1', workerId: 'w', limit: 10, leaseMs: 60_000, now: T0 });
   await ack.completeDelivery('c1', 'u1', 'w', { state: 'sent', activityId: 'act-1', conversationId: 'a:1' }, T0);
@@ -111,7 +114,7 @@ describe('policy-bot storage copy-to-azure', () => {
       'questions asked': 3, '"was this helpful?" replies': 2, 'disclosure-like questions (the day only)': 1, 'teaching audit entries': 1,
       'day counts of deleted questions': 1, 'question deletions (the record)': 1, 'published policy versions': 1, 'publishing audit entries': 1,
       'teaching links (removed ones included)': 2, 'policy versions': 1, staff: 3, 'sync state values': 1, 'conversation references': 1,
-      campaigns: 1, 'campaign deliveries': 3, acknowledgements: 1, 'acknowledgement audit lines': 2,
+      campaigns: 1, 'campaign deliveries': 3, acknowledgements: 1, 'acknowledgement audit lines': 2, 'policy reads (who opened which version)': 1,
     };
     for (const [kind, n] of Object.entries(expected)) {
       expect({ kind, ...countsOf(kind) }).toMatchObject({ kind, sqlite: n, azure: n, verdict: 'ok' });
@@ -143,6 +146,11 @@ describe('policy-bot storage copy-to-azure', () => {
     expect((await onAzure.acknowledgement.getDelivery('c1', 'u3'))).toMatchObject({ state: 'pending', excusedAt: '2026-09-02T09:00:00.000Z' });
     expect(await onAzure.acknowledgement.listAcknowledgements('social-media', 'hash-a')).toEqual(await sqliteStores.acknowledgement.listAcknowledgements('social-media', 'hash-a'));
     expect(await onAzure.acknowledgement.getConversationReference('u1')).toEqual(await sqliteStores.acknowledgement.getConversationReference('u1'));
+    // What the owner chose for the card, and when each person read the version, are proof too.
+    expect((await onAzure.acknowledgement.getCampaign('c1'))?.keyPoints).toEqual(['Do not befriend pupils', 'Report worries to the DSL']);
+    expect(await onAzure.acknowledgement.getPolicyRead('social-media', 'hash-a', 'u1')).toMatchObject({
+      firstReadAt: '2026-09-01T09:30:00.000Z', lastReadAt: '2026-09-01T09:40:00.000Z', documentAt: '2026-09-01T09:31:00.000Z',
+    });
     sqliteStores.db?.close();
 
     // No question reached Azure in the clear, the old plain one included; the app reads it back with the key.

@@ -84,6 +84,8 @@ export async function copyAcknowledgementRecords(
     WHERE v.policy_id = a.policy_id AND v.version_hash = a.version_hash)`).get() as { n: number }).n;
   done({ ...result('acknowledgements', acks + orphanAcks, { copied: aCopied, alreadyThere: acks - aCopied }, aAzure) });
 
+  await copyPolicyReads(db, to, done);
+
   // The audit trail has no key of its own: a line is copied as many times as SQLite has it more than Azure does.
   const total = (db.prepare('SELECT COUNT(*) AS n FROM ack_audit').get() as { n: number }).n;
   const mine = await from.listAudit(undefined, total);
@@ -107,6 +109,31 @@ export async function copyAcknowledgementRecords(
     if (left > 0) { after.set(k, left - 1); found++; }
   }
   done(result('acknowledgement audit lines', total, { copied: auditCopied, alreadyThere: auditThere }, found));
+}
+
+/**
+ * What each person read of each version, replayed through the port in time order: the first page, the document as
+ * published, and the last page, so the first and last read times and the document's time are as SQLite had them
+ * (the count of pages turned is not carried over). A read Azure already has is left alone.
+ */
+async function copyPolicyReads(db: SqliteDatabase, to: AcknowledgementStore, done: (c: CopyCount) => void): Promise<void> {
+  const reads = db.prepare('SELECT * FROM ack_policy_reads ORDER BY first_read_at').all() as {
+    policy_id: string; version_hash: string; user_id: string; first_read_at: string; last_read_at: string; pages: number; document_at: string | null;
+  }[];
+  let there = 0;
+  await inParallel(reads, 16, async (r) => {
+    const key = { policyId: r.policy_id, versionHash: r.version_hash, userId: r.user_id };
+    if (await to.getPolicyRead(r.policy_id, r.version_hash, r.user_id)) { there++; return; }
+    const steps: { at: string; document?: boolean }[] = [];
+    if (r.pages > 0) steps.push({ at: r.first_read_at });
+    if (r.document_at) steps.push({ at: r.document_at, document: true });
+    if (r.pages > 1 && r.last_read_at !== r.first_read_at) steps.push({ at: r.last_read_at });
+    steps.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    for (const s of steps) await to.recordPolicyRead({ ...key, ...s });
+  });
+  let found = 0;
+  for (const r of reads) if (await to.getPolicyRead(r.policy_id, r.version_hash, r.user_id)) found++;
+  done(result('policy reads (who opened which version)', reads.length, { copied: reads.length - there, alreadyThere: there }, found));
 }
 
 /** The worker id the copy claims deliveries under, to give them their recorded outcome. */
