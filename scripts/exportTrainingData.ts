@@ -19,13 +19,14 @@ const root = path.resolve(__dirname, '..', '..');
 const outDir = path.resolve(process.argv[2] ?? path.join(root, 'training', 'data'));
 const withEval = process.argv.includes('--eval');
 
-interface ExportSection { ordinal: number; heading: string[]; passages: { tokens: string[]; text: string }[]; frontPage: boolean }
+interface ExportSection { ordinal: number; heading: string[]; headingText: string; passages: { tokens: string[]; text: string }[]; frontPage: boolean }
 
 function exportPolicy(doc: PolicyDocument): ExportSection[] {
   return rankableSections(doc).map((section) => ({
     ordinal: section.ordinal,
     frontPage: section.ordinal === 0,
     heading: modelTokens(sectionHeadingText(doc, section)),
+    headingText: sectionHeadingText(doc, section),
     passages: splitPassages(section.text).map((p) => {
       const text = passageText(p);
       return { text, tokens: modelTokens(text) };
@@ -93,7 +94,7 @@ exportSet('corpus', corpusFingerprint(corpusDir), corpusPolicies, (id) => {
 
 if (withEval) {
   const real = fs.readdirSync(path.join(root, 'samples', 'policies')).filter((f) => f.endsWith('.txt')).sort().map((f) => ({ id: f, kind: 'real', source: f, text: fs.readFileSync(path.join(root, 'samples', 'policies', f), 'utf8') }));
-  for (const set of ['qa-sample', 'qa-staff', 'qa-holdout', 'qa-blind']) {
+  for (const set of ['qa-sample', 'qa-staff', 'qa-holdout', 'qa-blind', 'qa-fresh']) {
     const cases = fs.readFileSync(path.join(root, 'eval', `${set}.jsonl`), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { policy: string; q: string; expect: string[] | null });
     exportSet(set, null, real, (id) => cases.filter((c) => c.policy === id));
   }
