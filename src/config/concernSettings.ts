@@ -26,6 +26,13 @@ export interface ConcernSettings {
   destination?: SafeguardingDestination;
   /** Settings that still work under an old name, each with what to change: logged as warnings at start. */
   deprecations: string[];
+  /**
+   * Production only: the route settings not filled in yet (variable names, never values), in the order the deployment
+   * guide fills them in. While any is missing the route is "not configured": startup says so loudly, and a report for a
+   * role that is not set up (routing.waiting) is stored and waits until it is and the app restarts. Empty when everything
+   * is set, and always in local mode (which falls back as it always has).
+   */
+  routeMissing: string[];
 }
 
 /** A Teams channel conversation id: 19:...@thread.tacv2 (or the older @thread.skype). */
@@ -49,7 +56,11 @@ export const LOCAL_DEVELOPMENT_CONCERN_KEY = crypto
 
 const isRole = (v: string): v is DestinationRole => (DESTINATION_ROLES as readonly string[]).includes(v);
 
-/** Parses the concern settings; production refuses to start without a key, a team and a DSL channel. */
+/**
+ * Parses the concern settings. Production refuses to start without the encryption key (reports are stored encrypted even
+ * while they wait) or with any value that is present but wrong; route settings not filled in yet are not errors but the
+ * named state `routeMissing` (the guide fills them in after provisioning, step 6).
+ */
 export function parseConcernSettings(env: Env, mode: AppMode): FragmentResult<ConcernSettings> {
   const errors: string[] = [];
 
@@ -80,9 +91,9 @@ export function parseConcernSettings(env: Env, mode: AppMode): FragmentResult<Co
     }
     team.push({ aadObjectId, name: name.join('=').trim() || undefined });
   }
-  if (team.length === 0 && mode === 'production') {
-    errors.push('SAFEGUARDING_TEAM is required in production (comma-separated Entra object ids of the DSL and deputies, optionally id=Name)');
-  }
+  // Production may start before the route is set up (docs/deployment.md fills it in at step 6): what is missing is named.
+  const missing: string[] = [];
+  if (team.length === 0 && mode === 'production') missing.push('SAFEGUARDING_TEAM');
 
   const destinations: Partial<Record<DestinationRole, DestinationAddress>> = {};
   for (const [role, name] of Object.entries(PERSON_ROLE_VARS) as [DestinationRole, string][]) {
@@ -90,7 +101,7 @@ export function parseConcernSettings(env: Env, mode: AppMode): FragmentResult<Co
     if (id) destinations[role] = { kind: 'person', aadObjectId: id };
   }
   const deprecations: string[] = [];
-  const place = readSafeguardingPlace(env, mode, team, destinations.deputyDsl, errors, deprecations);
+  const place = readSafeguardingPlace(env, mode, team, destinations.deputyDsl, errors, deprecations, missing);
   if (place) destinations.dslChannel = place.address;
 
   const routes: Record<ConcernKind, DestinationRole> = { ...DEFAULT_CONCERN_ROUTES };
@@ -107,14 +118,19 @@ export function parseConcernSettings(env: Env, mode: AppMode): FragmentResult<Co
   if (isRole(rawFallback)) fallback = rawFallback;
   else errors.push(`CONCERN_FALLBACK_ROUTE must be one of ${DESTINATION_ROLES.join(', ')} (got "${rawFallback}")`);
 
+  // The roles not set up yet: reports for them wait (production only; local mode falls back as it always has).
+  const waiting: DestinationRole[] = [];
   if (mode === 'production') {
+    // The safeguarding team's route needs its place and its people: without SAFEGUARDING_TEAM no one could open a report there.
+    if (!place || team.length === 0) waiting.push('dslChannel');
     // Any report can be marked "about the headteacher": it then goes to the chair of governors, falling back to
     // the deputy DSL when the configured fallback is the headteacher or a place the headteacher may see.
     const needed = new Set<DestinationRole>([...Object.values(routes), fallback, 'chairOfGovernors']);
     if (['headteacher', 'dslChannel', 'chairOfGovernors'].includes(fallback)) needed.add('deputyDsl');
-    for (const role of needed) {
-      if (role !== 'dslChannel' && !destinations[role]) {
-        errors.push(`${PERSON_ROLE_VARS[role]} is required in production: the routing table sends reports to the ${role} role`);
+    for (const [role, name] of Object.entries(PERSON_ROLE_VARS) as [DestinationRole, string][]) {
+      if (needed.has(role) && !destinations[role]) {
+        missing.push(name);
+        waiting.push(role);
       }
     }
   }
@@ -132,8 +148,9 @@ export function parseConcernSettings(env: Env, mode: AppMode): FragmentResult<Co
 
   return {
     value: {
-      encryptionKey, encryptionKeySource, team, routing: { routes, destinations, fallback, teamDirect: teamDirectOf(team, destinations.deputyDsl) },
-      referencePrefix, deliveryAttempts, destination: place?.destination, deprecations,
+      encryptionKey, encryptionKeySource, team,
+      routing: { routes, destinations, fallback, teamDirect: teamDirectOf(team, destinations.deputyDsl), ...(mode === 'production' ? { waiting } : {}) },
+      referencePrefix, deliveryAttempts, destination: place?.destination, deprecations, routeMissing: missing,
     },
     errors,
   };
@@ -148,11 +165,13 @@ function teamDirectOf(team: readonly SafeguardingMember[], deputy: DestinationAd
 
 /**
  * Reads where the safeguarding team's alerts go. SAFEGUARDING_DESTINATION names the kind of place; the channel or chat
- * id goes with it. CONCERN_DSL_CHANNEL_ID, the old name of SAFEGUARDING_CHANNEL_ID, still works (with a warning).
+ * id goes with it. CONCERN_DSL_CHANNEL_ID, the old name of SAFEGUARDING_CHANNEL_ID, still works (with a warning). In
+ * production a setting not filled in yet goes on `missing` (the place is then undefined); in local mode an id a kind
+ * needs is an error, as it always was.
  */
 function readSafeguardingPlace(
   env: Env, mode: AppMode, team: readonly SafeguardingMember[], deputy: DestinationAddress | undefined,
-  errors: string[], deprecations: string[],
+  errors: string[], deprecations: string[], missing: string[],
 ): { destination: SafeguardingDestination; address: DestinationAddress } | undefined {
   const oldChannel = readVar(env, 'CONCERN_DSL_CHANNEL_ID');
   let channel = readVar(env, 'SAFEGUARDING_CHANNEL_ID');
@@ -169,11 +188,7 @@ function readSafeguardingPlace(
   const raw = readVar(env, 'SAFEGUARDING_DESTINATION');
   const destination = (raw ?? (channel ? 'team-channel' : chat ? 'group-chat' : undefined)) as SafeguardingDestination | undefined;
   if (destination === undefined) {
-    if (mode === 'production') {
-      errors.push('SAFEGUARDING_DESTINATION is required in production: team-channel (with SAFEGUARDING_CHANNEL_ID, a standard channel of a team '
-        + 'whose members are the safeguarding team only), group-chat (with SAFEGUARDING_CHAT_ID) or one-to-one (each member of SAFEGUARDING_TEAM '
-        + 'alerted in their 1:1 chat). CONCERN_DSL_CHANNEL_ID, the old name of SAFEGUARDING_CHANNEL_ID, still works');
-    }
+    if (mode === 'production') missing.push('SAFEGUARDING_DESTINATION');
     return undefined;
   }
   if (!(SAFEGUARDING_DESTINATIONS as readonly string[]).includes(destination)) {
@@ -183,7 +198,8 @@ function readSafeguardingPlace(
   if (destination === 'team-channel') {
     if (chat) errors.push('SAFEGUARDING_CHAT_ID is set but SAFEGUARDING_DESTINATION is team-channel: remove one of them');
     if (!channel) {
-      errors.push('SAFEGUARDING_CHANNEL_ID is required with SAFEGUARDING_DESTINATION=team-channel: the id of a standard channel (19:...@thread.tacv2) in a team whose members are the safeguarding team only');
+      if (mode === 'production') missing.push('SAFEGUARDING_CHANNEL_ID');
+      else errors.push('SAFEGUARDING_CHANNEL_ID is required with SAFEGUARDING_DESTINATION=team-channel: the id of a standard channel (19:...@thread.tacv2) in a team whose members are the safeguarding team only');
       return undefined;
     }
     if (mode === 'production' && !CHANNEL_ID.test(channel)) {
@@ -194,7 +210,8 @@ function readSafeguardingPlace(
   if (destination === 'group-chat') {
     if (channel) errors.push('SAFEGUARDING_CHANNEL_ID (or CONCERN_DSL_CHANNEL_ID) is set but SAFEGUARDING_DESTINATION is group-chat: remove one of them');
     if (!chat) {
-      errors.push('SAFEGUARDING_CHAT_ID is required with SAFEGUARDING_DESTINATION=group-chat: the id of the safeguarding team\'s group chat (19:...@thread.v2) with the bot added');
+      if (mode === 'production') missing.push('SAFEGUARDING_CHAT_ID');
+      else errors.push('SAFEGUARDING_CHAT_ID is required with SAFEGUARDING_DESTINATION=group-chat: the id of the safeguarding team\'s group chat (19:...@thread.v2) with the bot added');
       return undefined;
     }
     if (mode === 'production' && !CHAT_ID.test(chat)) {
@@ -205,7 +222,8 @@ function readSafeguardingPlace(
   if (channel || chat) errors.push('SAFEGUARDING_DESTINATION is one-to-one: remove SAFEGUARDING_CHANNEL_ID, SAFEGUARDING_CHAT_ID and CONCERN_DSL_CHANNEL_ID');
   const direct = teamDirectOf(team, deputy);
   if (!direct) {
-    errors.push('SAFEGUARDING_DESTINATION=one-to-one needs SAFEGUARDING_TEAM (or CONCERN_DEPUTY_DSL): each member is alerted in their 1:1 chat');
+    // Production has named SAFEGUARDING_TEAM as missing already.
+    if (mode !== 'production') errors.push('SAFEGUARDING_DESTINATION=one-to-one needs SAFEGUARDING_TEAM (or CONCERN_DEPUTY_DSL): each member is alerted in their 1:1 chat');
     return undefined;
   }
   return { destination, address: direct };

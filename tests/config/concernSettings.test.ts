@@ -35,18 +35,73 @@ describe('parseConcernSettings', () => {
     expect(value.referencePrefix).toBe('SG');
   });
 
-  test('when production has no key, team or channel, then it refuses and names every missing variable at once', () => {
+  test('when production has no key, then it refuses: reports are stored encrypted even while they wait', () => {
     const { errors } = parseConcernSettings({}, 'production');
-    const text = errors.join('\n');
-    for (const name of ['CONCERN_ENCRYPTION_KEY', 'SAFEGUARDING_TEAM', 'CONCERN_DSL_CHANNEL_ID', 'CONCERN_SENIOR_MANAGER', 'CONCERN_HEADTEACHER', 'CONCERN_CHAIR_OF_GOVERNORS', 'CONCERN_DEPUTY_DSL']) {
-      expect(text).toContain(name);
-    }
+    expect(errors).toEqual([expect.stringContaining('CONCERN_ENCRYPTION_KEY is required in production')]);
   });
 
-  test('when the chair of governors is not configured, then production refuses even if no kind routes to the headteacher', () => {
+  test('when production has the key but no route settings yet (the guide fills them in at step 6), then it starts in the named state "not configured" with every missing variable, and every role waits', () => {
+    const { value, errors } = parseConcernSettings({ CONCERN_ENCRYPTION_KEY: KEY, SAFEGUARDING_DESTINATION: 'team-channel' }, 'production');
+    expect(errors).toEqual([]);
+    expect(value.routeMissing).toEqual([
+      'SAFEGUARDING_TEAM', 'SAFEGUARDING_CHANNEL_ID', 'CONCERN_DEPUTY_DSL', 'CONCERN_SENIOR_MANAGER', 'CONCERN_HEADTEACHER', 'CONCERN_CHAIR_OF_GOVERNORS',
+    ]);
+    expect(value.routing.waiting).toEqual(['dslChannel', 'deputyDsl', 'seniorManager', 'headteacher', 'chairOfGovernors']);
+    expect(value.destination).toBeUndefined();
+    expect(value.routing.destinations.dslChannel).toBeUndefined();
+    expect(() => deepFreeze(value)).not.toThrow();
+  });
+
+  test('when production has no SAFEGUARDING_DESTINATION at all, then that is what is missing', () => {
+    const { value, errors } = parseConcernSettings({ ...PRODUCTION, CONCERN_DSL_CHANNEL_ID: undefined }, 'production');
+    expect(errors).toEqual([]);
+    expect(value.routeMissing).toEqual(['SAFEGUARDING_DESTINATION']);
+    expect(value.routing.waiting).toEqual(['dslChannel']);
+  });
+
+  test('when production has the place and people but not SAFEGUARDING_TEAM, then the safeguarding team\'s route waits: no one could open what arrived there', () => {
+    const { value, errors } = parseConcernSettings({ ...PRODUCTION, SAFEGUARDING_TEAM: undefined }, 'production');
+    expect(errors).toEqual([]);
+    expect(value.routeMissing).toEqual(['SAFEGUARDING_TEAM']);
+    expect(value.routing.waiting).toEqual(['dslChannel']);
+    expect(value.routing.destinations.seniorManager).toEqual({ kind: 'person', aadObjectId: 'aad-sm' });
+  });
+
+  test('when production has the whole safeguarding route but no senior manager, then only that role waits', () => {
+    const { value, errors } = parseConcernSettings({ ...PRODUCTION, CONCERN_SENIOR_MANAGER: undefined }, 'production');
+    expect(errors).toEqual([]);
+    expect(value.routeMissing).toEqual(['CONCERN_SENIOR_MANAGER']);
+    expect(value.routing.waiting).toEqual(['seniorManager']);
+    expect(value.destination).toBe('team-channel');
+  });
+
+  test('when the chair of governors is not configured, then it is missing even if no kind routes to the headteacher (any report can be about the headteacher)', () => {
     const routes = 'colleagueConduct=dslChannel,allegation=dslChannel';
-    const { errors } = parseConcernSettings({ ...PRODUCTION, CONCERN_ROUTES: routes, CONCERN_HEADTEACHER: undefined, CONCERN_CHAIR_OF_GOVERNORS: undefined }, 'production');
-    expect(errors).toEqual([expect.stringContaining('CONCERN_CHAIR_OF_GOVERNORS')]);
+    const { value, errors } = parseConcernSettings({ ...PRODUCTION, CONCERN_ROUTES: routes, CONCERN_HEADTEACHER: undefined, CONCERN_CHAIR_OF_GOVERNORS: undefined }, 'production');
+    expect(errors).toEqual([]);
+    expect(value.routeMissing).toEqual(['CONCERN_CHAIR_OF_GOVERNORS']);
+    expect(value.routing.waiting).toEqual(['chairOfGovernors']);
+  });
+
+  test('when production has everything, then nothing is missing and nothing waits', () => {
+    const { value } = parseConcernSettings(PRODUCTION, 'production');
+    expect(value.routeMissing).toEqual([]);
+    expect(value.routing.waiting).toEqual([]);
+  });
+
+  test('when local mode lacks route settings, then nothing is named missing: local mode falls back as it always has', () => {
+    const { value, errors } = parseConcernSettings({ SAFEGUARDING_TEAM: 'aad-dsl' }, 'local');
+    expect(errors).toEqual([]);
+    expect(value.routeMissing).toEqual([]);
+    expect(value.routing.waiting ?? []).toEqual([]);
+  });
+
+  test('when route settings are present but malformed in production, then each is still an error, not "missing"', () => {
+    const bad = parseConcernSettings({
+      ...PRODUCTION, CONCERN_DSL_CHANNEL_ID: undefined, SAFEGUARDING_DESTINATION: 'team-channel', SAFEGUARDING_CHANNEL_ID: 'https://teams.microsoft.com/l/channel/19%3a',
+      SAFEGUARDING_TEAM: '=Nameless',
+    }, 'production');
+    expect(bad.errors.map((e) => e.split(' ')[0])).toEqual(['SAFEGUARDING_TEAM', 'SAFEGUARDING_CHANNEL_ID']);
   });
 
   test('when the key is not 32 bytes of base64, then it is named as wrong without echoing it', () => {
@@ -112,12 +167,13 @@ describe('parseConcernSettings', () => {
       expect(direct.value.routing.destinations.dslChannel).toEqual({ kind: 'eachMember', aadObjectIds: ['aad-dsl', 'aad-deputy'] });
     });
 
-    test('when the destination is missing, unknown, or lacks its id, or ids of the wrong kind are given, then every problem is named at once', () => {
-      expect(parseConcernSettings(base, 'production').errors).toEqual([expect.stringContaining('SAFEGUARDING_DESTINATION is required in production')]);
+    test('when the destination is unknown, or ids of the wrong kind are given, then each is an error; without its id it is missing in production and an error in local mode', () => {
       expect(parseConcernSettings({ ...base, SAFEGUARDING_DESTINATION: 'private-channel' }, 'production').errors)
         .toEqual([expect.stringContaining('SAFEGUARDING_DESTINATION must be one of team-channel, group-chat, one-to-one')]);
-      expect(parseConcernSettings({ ...base, SAFEGUARDING_DESTINATION: 'team-channel' }, 'production').errors)
+      expect(parseConcernSettings({ ...base, SAFEGUARDING_DESTINATION: 'team-channel' }, 'local').errors)
         .toEqual([expect.stringContaining('SAFEGUARDING_CHANNEL_ID is required with SAFEGUARDING_DESTINATION=team-channel')]);
+      expect(parseConcernSettings({ ...base, SAFEGUARDING_DESTINATION: 'team-channel' }, 'production').value.routeMissing).toEqual(['SAFEGUARDING_CHANNEL_ID']);
+      expect(parseConcernSettings({ ...base, SAFEGUARDING_DESTINATION: 'group-chat' }, 'production').value.routeMissing).toEqual(['SAFEGUARDING_CHAT_ID']);
       expect(parseConcernSettings({ ...base, SAFEGUARDING_DESTINATION: 'group-chat', SAFEGUARDING_CHAT_ID: '19:sg@thread.tacv2' }, 'production').errors)
         .toEqual([expect.stringContaining('SAFEGUARDING_CHAT_ID must be a group chat id')]);
       expect(parseConcernSettings({ ...base, SAFEGUARDING_DESTINATION: 'one-to-one', SAFEGUARDING_CHANNEL_ID: '19:sg@thread.tacv2' }, 'production').errors)

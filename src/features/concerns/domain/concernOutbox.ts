@@ -1,8 +1,9 @@
 import { ConcernDelivery, ConcernLog, ConcernStore, OutboxEntry, OutboxTask, ReporterNotifier } from './concernPorts';
 import { createRouteDelivery, RouteGuard } from './concernRouteDelivery';
-import { ConcernRoutingTable } from './concernRouting';
+import { ConcernRoutingTable, isWaitingRole, resolveConcernRoute } from './concernRouting';
 import { ConcernCase, ConcernError, DESTINATION_ROLE_LABELS, DestinationRole, NewConcernEvent } from './concernTypes';
 import { errorCode } from '../../../shared/errorCode';
+import { ROUTE_NOT_CONFIGURED, waitingTeamText } from './routeSetup';
 
 /** What the outbox needs. */
 export interface ConcernOutboxDeps {
@@ -26,6 +27,8 @@ export interface ConcernOutboxDeps {
    * routing table only.
    */
   route?: RouteGuard & { tellTeam(text: string, options?: { owners?: boolean; inPlace?: boolean }): Promise<number> };
+  /** The route settings production lacks (variable names), told to the team and owners with a report that waits. */
+  routeMissing?: readonly string[];
 }
 
 /** How long a report may have reached no one before the reporter, the team and the owners are told (two minutes). */
@@ -52,6 +55,8 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
   const redeliverAfter = deps.redeliverAfterMs ?? 60_000;
   let running: Promise<void> | undefined;
   let again = false;
+  /** How many reports were waiting for their route at the last run: said (as an error) when it changes. */
+  let waitingBefore = 0;
 
   const routes = createRouteDelivery({
     delivery: deps.delivery, routing: deps.routing, log: deps.log, route: deps.route, now, attempts, sleep, retryDelayMs: retryDelay,
@@ -65,8 +70,9 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
       const routed = outcome.events.find((e) => e.type === 'routed')!;
       const role = routed.data.role as DestinationRole;
       deps.log.info({ reference: concern.report.reference, role, stage: routed.data.stage }, 'concern delivered');
-      // The reporter was told it had not arrived: tell them it has.
-      if (concern.events.some((e) => e.type === 'undeliveredAlerted')) await tellReporter(concern, role, 'arrived');
+      // The reporter was told it had not arrived, or that it waits for its route: tell them it has arrived.
+      const toldNotSent = concern.events.some((e) => e.type === 'undeliveredAlerted' || (e.type === 'reporterNotified' && e.data.notice === 'waiting'));
+      if (toldNotSent) await tellReporter(concern, role, 'arrived');
       // The process stopped while this report was being delivered, so the reporter's own request most likely
       // failed before they saw their reference: tell them now, in their 1:1 chat.
       else if (possibleDuplicate) await tellReporter(concern, role, 'received');
@@ -85,6 +91,11 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
   async function watch(entry: OutboxEntry, task: Extract<OutboxTask, { kind: 'watchDelivery' }>, concern: ConcernCase) {
     if (concern.deliveredTo !== undefined) {
       await deps.store.completeOutbox(entry.id, concern.report.id, []);
+      return;
+    }
+    const intendedFor = resolveConcernRoute(concern.report, deps.routing).primary;
+    if (isWaitingRole(deps.routing, intendedFor)) {
+      await watchWaiting(entry, concern, intendedFor);
       return;
     }
     const reference = concern.report.reference;
@@ -109,6 +120,31 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
     ];
     await deps.store.completeOutbox(entry.id, concern.report.id, events);
     deps.log.error({ reference, code: 'CONCERN_UNDELIVERED', minutes, reporterTold, alerted }, 'report has reached no one: reporter, team and owners told');
+  }
+
+  /**
+   * A report whose route is not set up: the reporter was told on their receipt (recorded at submission) that it has NOT
+   * been sent and to go to the DSL in person, so they are told again only if that record is missing; the safeguarding
+   * team (1:1, never in a place not set up) and the owners are told the reference waits, and why. Nothing of its content.
+   */
+  async function watchWaiting(entry: OutboxEntry, concern: ConcernCase, role: DestinationRole) {
+    const reference = concern.report.reference;
+    let reporterTold = concern.events.some((e) => e.type === 'reporterNotified' && e.data.notice === 'waiting');
+    const events: NewConcernEvent[] = [];
+    if (!reporterTold) {
+      try {
+        await deps.notifier.notify(concern.report, 'waiting', undefined, concern);
+        reporterTold = true;
+        events.push({ type: 'reporterNotified', at: now().toISOString(), data: { notice: 'waiting' } });
+      } catch (err) {
+        deps.log.error({ reference, notice: 'waiting', code: errorCode(err, 'DELIVERY_ERROR') }, 'reporter could not be told the report waits');
+      }
+    }
+    const missing = deps.routeMissing ?? [];
+    const alerted = deps.route ? await deps.route.tellTeam(waitingTeamText(reference, role, missing, reporterTold), { owners: true }) : 0;
+    events.push({ type: 'undeliveredAlerted', at: now().toISOString(), data: { minutes: '0', reporterTold: String(reporterTold), alerted: String(alerted), waiting: 'true' } });
+    await deps.store.completeOutbox(entry.id, concern.report.id, events);
+    deps.log.error({ reference, code: ROUTE_NOT_CONFIGURED, role, missing, reporterTold, alerted }, 'report waits for its route to be configured: team and owners told');
   }
 
   /** Tells the reporter where their report went (received, or arrived after all); if that fails, the outbox tries again later. */
@@ -171,7 +207,13 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
 
   async function runOnce(): Promise<void> {
     const due = await deps.store.dueOutbox(now().toISOString());
+    let waiting = 0;
     for (const entry of due) {
+      // A report for a role not set up waits here, untried and unclaimed, until the app restarts with the role set up.
+      if (entry.task.kind === 'route' && isWaitingRole(deps.routing, entry.task.primary)) {
+        waiting += 1;
+        continue;
+      }
       const concern = await deps.store.getCaseById(entry.concernId);
       if (!concern) throw new ConcernError('CONCERN_NOT_FOUND', `outbox entry ${entry.id} names a missing concern`);
       // Another instance sharing the store took it first: it is theirs to deliver.
@@ -180,6 +222,13 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
       else if (entry.task.kind === 'notifyReporter') await notify(entry, entry.task, concern);
       else if (entry.task.kind === 'watchDelivery') await watch(entry, entry.task, concern);
       else await alertChair(entry, entry.task, concern);
+    }
+    if (waiting !== waitingBefore) {
+      const fields = { code: ROUTE_NOT_CONFIGURED, waiting, missing: deps.routeMissing ?? [] };
+      const text = `${waiting} ${waiting === 1 ? 'report waits' : 'reports wait'} for the safeguarding route to be configured`;
+      if (waiting > 0) deps.log.error(fields, text);
+      else deps.log.info(fields, text);
+      waitingBefore = waiting;
     }
   }
 

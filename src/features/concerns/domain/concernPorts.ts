@@ -24,9 +24,9 @@ export interface HeadteacherAttempt {
 /**
  * What a reporter is told later (never with details): read, closed, received and where it went (after a restart cut
  * their request short), not arrived (it reached no one within two minutes: go to the DSL in person), or arrived after
- * all (after they were told it had not).
+ * all (after they were told it had not), or waiting (its route is not set up yet: not sent, go to the DSL in person).
  */
-export type ReporterNoticeKind = 'acknowledged' | 'closed' | 'received' | 'notArrived' | 'arrived';
+export type ReporterNoticeKind = 'acknowledged' | 'closed' | 'received' | 'notArrived' | 'arrived' | 'waiting';
 
 /** One outbox row. `inFlight` found at start means a previous run may have delivered it already. */
 export interface OutboxEntry {

@@ -45,11 +45,16 @@ export function describeConcernEvent(e: ConcernEvent, detailed: boolean): string
         + (e.data.possibleDuplicate === 'true' ? ' (re-sent after a restart)' : '');
     case 'routeFailed':
       if (e.data.role === 'reporter') return `Could not notify the reporter (${e.data.code})`;
+      if (e.data.waiting === 'true') return `Not sent: the route to ${roleLabel(e.data.role)} is not configured yet; the report waits until IT sets it up`;
       if (e.data.notice === 'headteacherAttempt') return `Could not alert ${roleLabel(e.data.role)} to the headteacher's attempt (${e.data.code})`;
       if (e.data.stage === 'direct') return `Delivery to each member of the safeguarding team 1:1 failed (${e.data.code})`;
       return `Delivery to ${roleLabel(e.data.role)} failed (${e.data.code}${e.data.teamsCode ? ` ${e.data.teamsCode}` : ''})`
         + (e.data.refused === 'true' ? ': Teams refused it, so it was not retried' : '');
     case 'undeliveredAlerted':
+      if (e.data.waiting === 'true') {
+        return `Waiting for the route to be configured: ${e.data.alerted} of the safeguarding team and owners were told it is waiting`
+          + `${e.data.reporterTold === 'true' ? '' : '; the reporter could not be told'}`;
+      }
       return `Had reached no one after ${e.data.minutes} ${e.data.minutes === '1' ? 'minute' : 'minutes'}: the reporter was ${e.data.reporterTold === 'true' ? '' : 'not able to be '}told to go to the DSL in person; `
         + `${e.data.alerted} of the safeguarding team and owners were told it is waiting`;
     case 'testAlertSent': return `Test alert sent: ${e.data.ok === 'true' ? 'it arrived' : `${e.data.reached} of ${e.data.of} reached${e.data.code ? ` (${e.data.code})` : ''}`}`;
@@ -77,6 +82,7 @@ const REPORTER_NOTICE_WORDS: Readonly<Record<string, string>> = {
   received: 'Reporter told the reference and where it went (after a restart)',
   notArrived: 'Reporter told it had not arrived yet, and to go to the DSL in person with the reference',
   arrived: 'Reporter told it has now arrived',
+  waiting: 'Reporter told it has not been sent yet (its route is not configured), and to go to the DSL in person with the reference',
 };
 
 /** Events that record who looked, not what was done; the export keeps them, the card leaves them out. */

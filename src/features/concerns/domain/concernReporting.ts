@@ -2,11 +2,12 @@ import { ConcernOutbox, UNDELIVERED_ALERT_MS } from './concernOutbox';
 import { normaliseConcernReference } from './concernReference';
 import { createConcernRefusals } from './concernRefusals';
 import { ConcernLog, ConcernStore } from './concernPorts';
-import { ConcernRoutingTable, resolveConcernRoute } from './concernRouting';
+import { ConcernRoutingTable, isWaitingRole, resolveConcernRoute } from './concernRouting';
 import { ConcernOrigin, ConcernReport, ConcernReporter, DestinationRole } from './concernTypes';
 import {
   CONCERN_TEXT_FIELDS, ConcernFieldProblem, ConcernFormValues, ConcernTextField, readConcernAdditions, validateConcernForm,
 } from './concernValidation';
+import { ROUTE_NOT_CONFIGURED } from './routeSetup';
 
 /** What reporting needs. */
 export interface ConcernReportingDeps {
@@ -40,6 +41,11 @@ export type SubmitConcernResult =
       deliveredTo?: DestinationRole;
       /** The role it is meant for. */
       intendedFor: DestinationRole;
+      /**
+       * True when that role is not set up yet (the route is not configured): the report is stored and waits, untried,
+       * and the reporter must be told it has NOT been sent and to go to the DSL in person.
+       */
+      waiting: boolean;
       /** Fields an urgent report went without; the reporter is asked for them afterwards. */
       missing: ConcernTextField[];
       /** True when it was urgent and no kind was chosen, so it went as a child's safety concern. */
@@ -57,6 +63,8 @@ interface ReportPlace {
   urgent: boolean;
   deliveredTo?: DestinationRole;
   intendedFor: DestinationRole;
+  /** Not delivered, and its role is not set up yet: it waits. */
+  waiting?: boolean;
 }
 
 /** Reporting a concern: validate, store with its routing task in one transaction, then deliver. */
@@ -83,17 +91,33 @@ export function createConcernReporting(deps: ConcernReportingDeps): ConcernRepor
       if (!result.ok) return { ok: false, values: result.values, problems: result.problems };
 
       const route = resolveConcernRoute(result.draft, deps.routing);
+      const waiting = isWaitingRole(deps.routing, route.primary);
       const submittedAt = now();
-      const watchAt = new Date(submittedAt.getTime() + (deps.undeliveredAlertMs ?? UNDELIVERED_ALERT_MS));
+      // A report that waits for its route to be set up is watched at once: the team and owners hear of it now.
+      const watchAt = waiting ? submittedAt : new Date(submittedAt.getTime() + (deps.undeliveredAlertMs ?? UNDELIVERED_ALERT_MS));
       const report = await deps.store.createConcern(
         { draft: result.draft, reporter, origin, submittedAt: submittedAt.toISOString(), referencePrefix: deps.referencePrefix },
         [{ kind: 'route', primary: route.primary, fallback: route.fallback }, { kind: 'watchDelivery', notBefore: watchAt.toISOString() }],
       );
-      deps.wakeAt?.(watchAt);
-      deps.log.info(
-        { reference: report.reference, kind: report.kind, urgent: report.immediateDanger, route: route.primary },
-        'concern stored',
-      );
+      if (waiting) {
+        // The receipt the reporter gets from this call says it has NOT been sent and to go to the DSL in person; the
+        // chronology records both, so no later notice tells them a different story.
+        const at = submittedAt.toISOString();
+        await deps.store.append(report.id, [
+          { type: 'routeFailed', at, data: { role: route.primary, stage: 'primary', code: ROUTE_NOT_CONFIGURED, waiting: 'true' } },
+          { type: 'reporterNotified', at, data: { notice: 'waiting' } },
+        ]);
+        deps.log.error(
+          { reference: report.reference, kind: report.kind, urgent: report.immediateDanger, route: route.primary, code: ROUTE_NOT_CONFIGURED },
+          'concern stored; it waits: its route is not configured, and the reporter is told to go to the DSL in person',
+        );
+      } else {
+        deps.wakeAt?.(watchAt);
+        deps.log.info(
+          { reference: report.reference, kind: report.kind, urgent: report.immediateDanger, route: route.primary },
+          'concern stored',
+        );
+      }
       const delivering = deps.outbox.processDue().catch((err) => {
         // The report is safe in the store; the outbox will be processed again on the next run.
         deps.log.error({ reference: report.reference, code: (err as { code?: string }).code ?? 'OUTBOX_ERROR' }, 'outbox run failed');
@@ -105,6 +129,7 @@ export function createConcernReporting(deps: ConcernReportingDeps): ConcernRepor
       const stored = await deps.store.getCaseById(report.id);
       return {
         ok: true, report, urgent: report.immediateDanger, deliveredTo: stored?.deliveredTo, intendedFor: route.primary,
+        waiting,
         missing: (result.draft.missing ?? []).filter(isTextField),
         kindAssumed: result.values.kind !== result.draft.kind,
       };
@@ -118,9 +143,10 @@ export function createConcernReporting(deps: ConcernReportingDeps): ConcernRepor
         await refusals.record(reporter, 'addDetails', typed, found, found ? (refusals.isAboutThem(found, reporter) ? 'aboutThem' : 'notPermitted') : 'notFound');
         return { ok: false, reference, urgent: false, intendedFor: 'dslChannel', missing: [], message: typed ? `No report ${typed} of yours was found.` : 'No report of yours has that reference.' };
       }
+      const intendedFor = resolveConcernRoute(found.report, deps.routing).primary;
       const place: ReportPlace = {
-        reference: found.report.reference, urgent: found.urgent, deliveredTo: found.deliveredTo,
-        intendedFor: resolveConcernRoute(found.report, deps.routing).primary,
+        reference: found.report.reference, urgent: found.urgent, deliveredTo: found.deliveredTo, intendedFor,
+        waiting: found.deliveredTo === undefined && isWaitingRole(deps.routing, intendedFor),
       };
       const submitted = found.events.find((e) => e.type === 'submitted');
       const added = new Set(found.events.filter((e) => e.type === 'detailsAdded').flatMap((e) => Object.keys(e.data)));

@@ -30,6 +30,12 @@ export interface ConcernRoutingTable {
    * when Teams refuses the shared place (or it is known to be refused), before any other fallback.
    */
   teamDirect?: DestinationAddress;
+  /**
+   * Roles production's settings do not set up yet (the route is "not configured"): a report for one of them is stored
+   * and waits, untried, until the role is set up and the app restarts. It does not go to the fallback instead: the
+   * fallback is for a role that is set up but cannot be reached at the time. Absent in local mode.
+   */
+  waiting?: readonly DestinationRole[];
 }
 
 /**
@@ -44,6 +50,11 @@ export const DEFAULT_CONCERN_ROUTES: Readonly<Record<ConcernKind, DestinationRol
   allegation: 'headteacher',
   other: 'dslChannel',
 };
+
+/** True when the role is not set up yet, so reports for it wait (ConcernRoutingTable.waiting). */
+export function isWaitingRole(table: Pick<ConcernRoutingTable, 'waiting'>, role: DestinationRole): boolean {
+  return table.waiting?.includes(role) ?? false;
+}
 
 /** The route a report takes: its primary role and the role used if that fails. */
 export interface ConcernRoute {

@@ -1,4 +1,6 @@
 import { formatSchoolTime } from '../../../shared/schoolTime';
+import { DestinationRole } from './concernTypes';
+import { routeNotConfiguredLines, routeNotConfiguredSummary } from './routeSetup';
 
 /**
  * The safeguarding route: where the safeguarding team's alerts arrive, and what the last check of it found. Teams may
@@ -116,11 +118,15 @@ export interface SafeguardingRouteState {
   lastCheck?: RouteCheck;
   /** The shared place was refused (by a real post or a check) and reports go 1:1 until a check finds it usable. */
   sharedBlocked?: { at: string; problem: RouteProblem };
+  /** Production: the route settings not filled in yet (variable names), and the roles whose reports wait meanwhile. */
+  missing?: readonly string[];
+  waiting?: readonly DestinationRole[];
 }
 
 /** The one-line summary IT reads: kind of place, when checked, what was found; counts only, never who. */
 export function routeSummary(state: SafeguardingRouteState): string {
-  if (!state.destination) return 'safeguarding route: not configured';
+  const missing = state.missing ?? [];
+  if (!state.destination) return missing.length > 0 ? `${routeNotConfiguredSummary(missing)}; reports wait` : 'safeguarding route: not configured';
   const parts = [`safeguarding route: ${DESTINATION_SHORT[state.destination]}${state.lastCheck?.channelType ? ` (${state.lastCheck.channelType})` : ''}`];
   if (!state.lastCheck) parts.push('not checked yet');
   else {
@@ -129,7 +135,7 @@ export function routeSummary(state: SafeguardingRouteState): string {
     if (state.lastCheck.problems.length === 0) parts.push('no problems found');
   }
   if (state.sharedBlocked) parts.push('reports go to each member 1:1 until it is fixed');
-  return parts.join(', ');
+  return parts.join(', ') + (missing.length > 0 ? `; not configured: missing ${missing.join(', ')}` : '');
 }
 
 function shortProblem(p: RouteProblem): string {
@@ -150,23 +156,29 @@ function shortProblem(p: RouteProblem): string {
 /** The /healthz detail: safe to show to anyone (no names, no ids of people or places). */
 export function routeHealthDetail(state: SafeguardingRouteState): Record<string, unknown> {
   const check = state.lastCheck;
+  const missing = state.missing ?? [];
   return {
     destination: state.destination ?? 'none',
     state: state.destination ? (state.sharedBlocked ? 'broken' : healthOf(check)) : 'unconfigured',
+    configured: missing.length === 0 && state.destination !== undefined,
+    missing: [...missing],
     checkedAt: check?.at ?? null,
     channelType: check?.channelType ?? null,
     problems: (check?.problems ?? []).map((p) => p.code),
     membersOutsideTeam: (check?.problems.find((p) => p.code === 'outsiders') as { count?: number } | undefined)?.count ?? 0,
-    reportsGoTo: state.sharedBlocked ? 'each member 1:1' : state.destination ? DESTINATION_SHORT[state.destination] : 'fallback only',
+    reportsGoTo: state.sharedBlocked ? 'each member 1:1' : state.destination ? DESTINATION_SHORT[state.destination]
+      : state.waiting?.includes('dslChannel') ? 'nowhere yet: reports wait' : 'fallback only',
     summary: routeSummary(state),
   };
 }
 
 /** The route's status in plain words for policy owners (the `help` card) and the DSL. */
 export function routeStatusLines(state: SafeguardingRouteState): string[] {
-  if (!state.destination) return ['Safeguarding route: not configured. Reports go to the deputy DSL and the other people configured, 1:1.'];
+  // Production's "not configured" comes first, loudest; local mode without a place falls back as it always has.
+  const notConfigured = routeNotConfiguredLines(state.missing ?? [], state.waiting ?? []);
+  if (!state.destination) return notConfigured.length > 0 ? notConfigured : ['Safeguarding route: not configured. Reports go to the deputy DSL and the other people configured, 1:1.'];
   const check = state.lastCheck;
-  const lines = [`Safeguarding alerts go to ${DESTINATION_WORDS[state.destination]}.`];
+  const lines = [...notConfigured, `Safeguarding alerts go to ${DESTINATION_WORDS[state.destination]}.`];
   if (!check) lines.push('The route has not been checked yet: it is checked at start-up, daily, and when a DSL sends "test alert".');
   else if (check.problems.length === 0) {
     lines.push(`Checked ${formatSchoolTime(check.at)}: it works${check.memberCount !== undefined ? `, ${people(check.memberCount)} in it, all on SAFEGUARDING_TEAM` : ''}.`);

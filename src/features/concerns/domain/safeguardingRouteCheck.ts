@@ -2,7 +2,7 @@ import { errorCode } from '../../../shared/errorCode';
 import { formatSchoolTime } from '../../../shared/schoolTime';
 import { ConcernLog, ConcernStore, PlaceMember, SafeguardingMember, SafeguardingMessenger, SafeguardingPlaceReader } from './concernPorts';
 import { DestinationAddress, isSharedPlace } from './concernRouting';
-import { ConcernActor } from './concernTypes';
+import { ConcernActor, DestinationRole } from './concernTypes';
 import {
   describeRouteProblem, healthOf, routeHealthDetail, routeStatusLines, RouteCheck, RouteCheckTrigger, RouteProblem,
   SafeguardingDestination, SafeguardingRouteState, skipsPlace,
@@ -25,6 +25,10 @@ export interface SafeguardingRouteCheckDeps {
   now?: () => Date;
   /** A problem still there is said again after this long (default 20 hours: the daily check says it again). */
   repeatAfterMs?: number;
+  /** Production: the route settings not filled in yet (variable names), said first in the status and /healthz. */
+  missing?: readonly string[];
+  /** The roles whose reports wait meanwhile. */
+  waiting?: readonly DestinationRole[];
 }
 
 /** What a test alert did, as the DSL who sent it is told. */
@@ -69,7 +73,7 @@ const problemKey = (problems: readonly RouteProblem[]) => problems.map((p) => JS
 export function createSafeguardingRouteCheck(deps: SafeguardingRouteCheckDeps): SafeguardingRouteCheck {
   const now = deps.now ?? (() => new Date());
   const repeatAfter = deps.repeatAfterMs ?? 20 * 60 * 60_000;
-  const state: SafeguardingRouteState = { destination: deps.destination };
+  const state: SafeguardingRouteState = { destination: deps.destination, missing: deps.missing ?? [], waiting: deps.waiting ?? [] };
   const teamIds = new Set(deps.team.map((m) => m.aadObjectId));
   const toldTeam = [...new Set([...teamIds, ...(deps.deputyId ? [deps.deputyId] : [])])];
   let told: { key: string; at: number } | undefined;
