@@ -4,6 +4,7 @@ import { ConcernLog, ConcernStore } from '../features/concerns/domain/concernPor
 import { createConcernReporting } from '../features/concerns/domain/concernReporting';
 import { createConcernTriage } from '../features/concerns/domain/concernTriage';
 import { createSafeguardingRouteCheck } from '../features/concerns/domain/safeguardingRouteCheck';
+import { routeNotConfiguredSummary } from '../features/concerns/domain/routeSetup';
 import { ConcernFeature, createConcernFeature } from '../features/concerns/teams/concernFeature';
 import { createTeamsConcernDelivery, createTeamsReporterNotifier } from '../features/concerns/teams/concernMessaging';
 import { createTeamsPlaceReader, createTeamsSafeguardingMessenger, PlaceFacts } from '../features/concerns/teams/safeguardingPlaceTeams';
@@ -42,6 +43,14 @@ export interface ConcernCompositionDeps {
 export function composeConcerns(deps: ConcernCompositionDeps): ConcernFeature {
   const { settings, logger } = deps;
   for (const warning of settings.deprecations) logger.warn({ event: 'config.deprecated' }, warning);
+  if (settings.routeMissing.length > 0) {
+    // Production started before the route was set (docs/deployment.md, step 6): said once, loudly, with what is missing.
+    logger.error(
+      { event: 'safeguardingRoute.notConfigured', missing: settings.routeMissing, waiting: settings.routing.waiting ?? [] },
+      `${routeNotConfiguredSummary(settings.routeMissing)}. Reports for these routes are stored and wait; every report form says so. `
+        + 'Fill in the settings and restart the app: waiting reports are then sent.',
+    );
+  }
   const contacts = createTeamsContacts(deps.teamsOrigin);
   const facts: PlaceFacts = {};
   const delivery = createTeamsConcernDelivery(deps.adapter, deps.botAppId, settings, contacts);
@@ -52,11 +61,11 @@ export function composeConcerns(deps: ConcernCompositionDeps): ConcernFeature {
     deputyId: deputy?.kind === 'person' ? deputy.aadObjectId : undefined, owners: deps.owners ?? [],
     reader: createTeamsPlaceReader(deps.adapter, deps.botAppId, contacts, facts),
     messenger: createTeamsSafeguardingMessenger(deps.adapter, deps.botAppId, contacts),
-    store: deps.store, log: logger, now: deps.now,
+    store: deps.store, log: logger, now: deps.now, missing: settings.routeMissing, waiting: settings.routing.waiting,
   });
   const outbox = createConcernOutbox({
     store: deps.store, delivery, notifier, routing: settings.routing, log: logger, now: deps.now,
-    sleep: deps.sleep, attemptsPerDestination: settings.deliveryAttempts, route: routeCheck,
+    sleep: deps.sleep, attemptsPerDestination: settings.deliveryAttempts, route: routeCheck, routeMissing: settings.routeMissing,
   });
   const head = settings.routing.destinations.headteacher;
   const headteacherId = head?.kind === 'person' ? head.aadObjectId : undefined;

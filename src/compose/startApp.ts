@@ -9,7 +9,7 @@ import { createBotApp } from '../teams/botApp';
 import { createBotFrameworkAuthenticator } from '../teams/requestAuthentication';
 import { createServer, listen } from '../teams/server';
 import { createTenantGate } from '../teams/tenantGate';
-import { renderRefusedConcernForm, REPORT_CONCERN_COMMAND_ID, safeguardingRouteNotices } from '../features/concerns';
+import { REPORT_CONCERN_COMMAND_ID, safeguardingRouteNotices } from '../features/concerns';
 import { createFileLinks } from '../teams/fileLinks';
 import { composeAcknowledgement } from './acknowledgement';
 import { composeConcerns } from './concerns';
@@ -81,7 +81,8 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
   // Per-person budgets: a report over the budget comes back as the form the person filled, with the notice.
   const limits = {
     budgets: config.personLimits, reportCommandIds: [REPORT_CONCERN_COMMAND_ID],
-    refusedReportCard: renderRefusedConcernForm,
+    // The form comes back with the route's "cannot be sent yet" warning while the route is not configured.
+    refusedReportCard: concerns.refusedReportCard,
   };
   const app = createBotApp({ adapter, logger, botAppId: config.bot.id, features: [acknowledgement.feature, concerns, policy.publishing, policy.questions], limits });
   const authenticator = config.mode === 'production' && config.bot.id ? createBotFrameworkAuthenticator(config.bot.id, config.bot.openIdMetadataUrl) : undefined;

@@ -5,7 +5,6 @@
 export type { ConcernStore } from './domain/concernPorts';
 export type { ConcernFeature } from './teams/concernFeature';
 export { REPORT_CONCERN_COMMAND_ID } from './teams/concernFeature';
-export { renderRefusedConcernForm } from './teams/cards/concernFormCard';
 export type { SafeguardingDestination } from './domain/safeguardingRoute';
 
 /**

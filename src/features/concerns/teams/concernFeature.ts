@@ -11,16 +11,17 @@ import { ConcernLog } from '../domain/concernPorts';
 import { formatConcernRecord } from '../domain/concernRecord';
 import { ConcernReporting } from '../domain/concernReporting';
 import { ConcernTriage } from '../domain/concernTriage';
-import { ConcernError, DESTINATION_ROLE_LABELS } from '../domain/concernTypes';
+import { ConcernError } from '../domain/concernTypes';
 import { SafeguardingRouteCheck } from '../domain/safeguardingRouteCheck';
 import { renderConcernAlertCard } from './cards/concernAlertCard';
-import { readConcernStep, renderConcernFormCard } from './cards/concernFormCard';
+import { readConcernStep } from './cards/concernFormCard';
 import { readConcernForm } from '../domain/concernValidation';
 import { renderConcernListCard } from './cards/concernListCard';
 import { renderConcernReceiptCard } from './cards/concernReceiptCard';
 import { actorOf, formFromMessageAction, originOf, reporterOf } from './concernActivity';
 import { proactively } from './concernMessaging';
 import { concernCaseCard } from './concernCaseCard';
+import { createConcernForms } from './concernForms';
 import { createConcernTriageRoutes, PRIVATE_PLACE_ONLY } from './concernTriageRoutes';
 import { PlaceFacts } from './safeguardingPlaceTeams';
 import { createSafeguardingRouteRoutes } from './safeguardingRouteRoutes';
@@ -66,6 +67,8 @@ export interface ConcernFeature extends BotFeature {
   routeHealthDetail(): Record<string, unknown>;
   /** Runs the outbox at a given time (the delivery watch of a report); a timer in this process. */
   wakeOutboxAt(at: Date): void;
+  /** A report refused over the person's limit, as the form they sent (with the route's warning while it applies). */
+  refusedReportCard(data: unknown, notice: string, inTaskModule: boolean): AdaptiveCardJson;
 }
 
 const LIST_REFUSAL = 'Only the safeguarding team can list concerns.';
@@ -82,6 +85,7 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
   const { settings, logger } = deps;
   const { reporting, triage, outbox } = deps;
   const place = settings.routing.destinations.dslChannel;
+  const forms = createConcernForms(settings.routing);
   const runCheck = (trigger: 'startup' | 'daily') => {
     deps.routeCheck.check(trigger).catch((err) => logger.error({ event: 'safeguardingRoute.checkFailed', code: errorCode(err) }, 'route check failed'));
   };
@@ -108,7 +112,7 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
 
   /** Sends the form to the person's own 1:1 chat; returns false when that chat cannot be reached. */
   async function sendFormPrivately(context: TurnContext): Promise<boolean> {
-    return sendPrivately(context, renderConcernFormCard());
+    return sendPrivately(context, forms.form());
   }
 
   /** Sends a card to the person's own 1:1 chat; returns false when that chat cannot be reached. */
@@ -166,9 +170,10 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
     startRouteChecks(intervalMs = 24 * 60 * 60_000) {
       // Production knows Teams' address from its settings and checks at once. Local mode has none until the Agents
       // Playground sends something: there the check runs when the bot is added to the place, on "test alert", and daily.
-      if (deps.contacts.origin()) runCheck('startup');
+      // A route not configured has nothing to check: it is checked at the start after it is set.
+      if (deps.contacts.origin() && place) runCheck('startup');
       const timer = setInterval(() => {
-        if (deps.contacts.origin()) runCheck('daily');
+        if (deps.contacts.origin() && place) runCheck('daily');
       }, intervalMs);
       timer.unref();
       return () => clearInterval(timer);
@@ -177,6 +182,7 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
     routeStatusLines: () => deps.routeCheck.statusLines(),
     routeHealthDetail: () => deps.routeCheck.healthDetail(),
     wakeOutboxAt,
+    refusedReportCard: (data, notice, inTaskModule) => forms.refused(data, notice, inTaskModule),
 
     register(app: BotApp) {
       routeRoutes.register(app);
@@ -255,16 +261,16 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
       // Step 1 -> step 2 (or back with "Change kind"): nothing is stored until the report is sent.
       app.adaptiveCards.actionExecute(Verbs.concernChooseKind, async (_context, _state, data) => {
         const step = readConcernStep(data);
-        return renderConcernFormCard({ values: step.values, problems: step.problems, chooseKind: step.next === 'kind', kindAssumed: step.kindAssumed });
+        return forms.form({ values: step.values, problems: step.problems, chooseKind: step.next === 'kind', kindAssumed: step.kindAssumed });
       });
 
       app.adaptiveCards.actionExecute(Verbs.concernSubmit, async (context, _state, data) => {
         if (!actorOf(context)) return 'Reports need a signed-in Teams user.';
         const result = await reporting.submitConcern(reporterOf(context), originOf(context, 'chat'), data);
-        if (!result.ok) return renderConcernFormCard({ values: result.values, problems: result.problems });
+        if (!result.ok) return forms.form({ values: result.values, problems: result.problems });
         return renderConcernReceiptCard({
           reference: result.report.reference, urgent: result.urgent, deliveredTo: result.deliveredTo, intendedFor: result.intendedFor,
-          missing: result.missing, kindAssumed: result.kindAssumed,
+          missing: result.missing, kindAssumed: result.kindAssumed, waiting: result.waiting, aboutHeadteacher: result.report.aboutHeadteacher,
         });
       });
 
@@ -275,14 +281,17 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
         const result = await reporting.addDetails(reporterOf(context), reference, data);
         if (!result.ok && result.missing.length === 0) return result.message;
         const typed = readConcernForm(data);
-        const place = { reference: result.reference, urgent: result.urgent, deliveredTo: result.deliveredTo, intendedFor: result.intendedFor };
+        const place = {
+          reference: result.reference, urgent: result.urgent, deliveredTo: result.deliveredTo, intendedFor: result.intendedFor,
+          waiting: result.waiting, aboutHeadteacher: result.intendedFor === 'chairOfGovernors',
+        };
         return renderConcernReceiptCard(result.ok
           ? { ...place, missing: result.stillMissing, added: result.added }
           : { ...place, missing: result.missing, typed, problem: result.message });
       });
 
       app.messageExtensions.fetchTask(REPORT_CONCERN_COMMAND_ID, async (context): Promise<TaskModuleTaskInfo> => {
-        const card = renderConcernFormCard({ values: formFromMessageAction(context), inTaskModule: true });
+        const card = forms.form({ values: formFromMessageAction(context), inTaskModule: true });
         return cardTaskModule('Report a concern', card);
       });
 
@@ -290,31 +299,28 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
         if (!actorOf(context)) return 'Reports need a signed-in Teams user.';
         if (data?.verb === Verbs.concernChooseKind) {
           const step = readConcernStep(data);
-          const card = renderConcernFormCard({
+          const card = forms.form({
             values: step.values, problems: step.problems, chooseKind: step.next === 'kind', kindAssumed: step.kindAssumed, inTaskModule: true,
           });
           return cardTaskModule('Report a concern', card) as TaskModuleTaskInfo;
         }
         const result = await reporting.submitConcern(reporterOf(context), originOf(context, 'messageAction'), data);
         if (!result.ok) {
-          const card = renderConcernFormCard({ values: result.values, problems: result.problems, inTaskModule: true });
+          const card = forms.form({ values: result.values, problems: result.problems, inTaskModule: true });
           return cardTaskModule('Report a concern', card) as TaskModuleTaskInfo;
         }
-        const role = DESTINATION_ROLE_LABELS[result.deliveredTo ?? result.intendedFor];
         let rest = '';
         if (result.missing.length > 0) {
           // The dialog closes on this answer: the fields still to add come as a card in the reporter's own chat.
           const receipt = renderConcernReceiptCard({
             reference: result.report.reference, urgent: true, deliveredTo: result.deliveredTo, intendedFor: result.intendedFor,
-            missing: result.missing, kindAssumed: result.kindAssumed,
+            missing: result.missing, kindAssumed: result.kindAssumed, waiting: result.waiting, aboutHeadteacher: result.report.aboutHeadteacher,
           });
-          rest = (await sendPrivately(context, receipt))
-            ? ' It went at once; when you can, add what it went without in your chat with me.'
-            : ' It went at once; please give the DSL the rest in person.';
+          const sent = await sendPrivately(context, receipt);
+          if (result.waiting) rest = sent ? ' When you can, add what it is missing in your chat with me.' : ' Please give the rest in person too.';
+          else rest = sent ? ' It went at once; when you can, add what it went without in your chat with me.' : ' It went at once; please give the DSL the rest in person.';
         }
-        return `${result.urgent ? 'If anyone is in immediate danger, call 999 or speak to the DSL in person now. ' : ''}`
-          + `Thank you. Your reference is ${result.report.reference}; it ${result.deliveredTo ? 'has gone' : 'is saved and being delivered'} to ${role}.${rest} `
-          + 'You will be told in your chat with me when it is read and when it is closed.';
+        return forms.filedText(result, rest);
       });
 
       triageRoutes.register(app);

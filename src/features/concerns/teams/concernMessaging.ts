@@ -12,6 +12,7 @@ import { renderConcernReceiptCard } from './cards/concernReceiptCard';
 import { concernCaseCard } from './concernCaseCard';
 import { TeamsContacts } from './teamsContacts';
 import { CONCERN_TEXT_FIELDS, ConcernTextField } from '../domain/concernValidation';
+import { waitingReporterText } from '../domain/routeSetup';
 
 /** A Teams error code is an identifier (BotNotInConversationRoster); anything else is not kept. */
 const TEAMS_CODE = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
@@ -106,10 +107,12 @@ export function headteacherAttemptText(reference: string, attempt: HeadteacherAt
     + 'further attempts on this case within the hour are recorded without another alert.';
 }
 
-/** The words a reporter is told; the reference and the role, never details. */
-export function reporterNoticeText(report: ConcernReport, notice: ReporterNoticeKind, deliveredTo: DestinationRole | undefined): string {
+/** The words a reporter is told; the reference and the role, never details. `intendedFor` is the role a waiting report is for. */
+export function reporterNoticeText(report: ConcernReport, notice: ReporterNoticeKind, deliveredTo: DestinationRole | undefined, intendedFor: DestinationRole = 'dslChannel'): string {
   const who = deliveredTo ? DESTINATION_ROLE_LABELS[deliveredTo] : 'the person dealing with it';
   switch (notice) {
+    case 'waiting':
+      return waitingReporterText(report.reference, intendedFor, report.aboutHeadteacher);
     case 'received':
       return `Your report ${report.reference} is safely recorded and has gone to ${who}. If sending it showed an error, nothing was lost: there is no need to report it again.`;
     case 'notArrived':
@@ -139,16 +142,17 @@ type ReporterAddress = { userId?: string; tenantId?: string; personal?: boolean;
 export function createTeamsReporterNotifier(adapter: ProactiveAdapter, botAppId: string, settings: ConcernSettings): ReporterNotifier {
   return {
     async notify(report, notice, deliveredTo, concern) {
-      const text = reporterNoticeText(report, notice, deliveredTo);
+      const intendedFor = resolveConcernRoute(report, settings.routing).primary;
+      const text = reporterNoticeText(report, notice, deliveredTo, intendedFor);
       const address = report.reporter.address as ReporterAddress;
       const say = async (ctx: TurnContext): Promise<void> => {
         await ctx.sendActivity(text);
         // The receipt said "being delivered": bring it up to date, so it never says what is no longer true.
-        if (concern && (notice === 'notArrived' || notice === 'arrived') && address.receiptActivityId) {
+        if (concern && (notice === 'notArrived' || notice === 'arrived' || notice === 'waiting') && address.receiptActivityId) {
           const card = renderConcernReceiptCard({
             reference: report.reference, urgent: report.immediateDanger, deliveredTo: notice === 'arrived' ? deliveredTo : undefined,
-            intendedFor: resolveConcernRoute(report, settings.routing).primary, missing: stillMissing(concern),
-            arrival: notice === 'notArrived' ? 'notArrived' : 'arrivedLate',
+            intendedFor, missing: stillMissing(concern), aboutHeadteacher: report.aboutHeadteacher,
+            ...(notice === 'waiting' ? { waiting: true } : { arrival: notice === 'notArrived' ? 'notArrived' as const : 'arrivedLate' as const }),
           });
           await ctx.updateActivity({ ...cardMessage(card), id: address.receiptActivityId }).catch(() => undefined);
         }

@@ -23,6 +23,11 @@ export interface ConcernFormCardInput {
   kindAssumed?: boolean;
   /** Why the form came back although nothing in it is wrong (the person's report limit), shown above the fields. */
   notice?: string;
+  /**
+   * While the route is not configured (issue 44): the warning at the top that reports cannot be sent yet, to tell IT and
+   * go to the DSL in person (routeSetupFormWarning). Absent once they can be sent.
+   */
+  routeWarning?: string;
 }
 
 /** How each field is asked for in the second step. */
@@ -52,6 +57,8 @@ export function renderConcernFormCard(input: ConcernFormCardInput = {}): Adaptiv
     hasProblems: problems.length > 0,
     notice: input.notice ?? '',
     hasNotice: Boolean(input.notice),
+    routeWarning: input.routeWarning ?? '',
+    hasRouteWarning: Boolean(input.routeWarning),
     useSubmit: input.inTaskModule === true,
     source: input.source ?? (input.inTaskModule ? 'messageAction' : 'chat'),
   };
@@ -100,7 +107,10 @@ export function readConcernStep(raw: unknown): { values: ConcernFormValues; next
   return { values, next: 'kind', kindAssumed: false, problems: [{ field: 'kind', message: `${CONCERN_FIELD_LABELS.kind}: choose one` }] };
 }
 
-/** A submitted report that was not filed (the person is over their report limit): the form they sent, their text kept, with why. */
-export function renderRefusedConcernForm(data: unknown, notice: string, inTaskModule: boolean): AdaptiveCardJson {
-  return renderConcernFormCard({ values: readConcernForm(data), notice, inTaskModule });
+/**
+ * A submitted report that was not filed (the person is over their report limit): the form they sent, their text kept, with
+ * why (and, while the route is not configured, its warning).
+ */
+export function renderRefusedConcernForm(data: unknown, notice: string, inTaskModule: boolean, routeWarning?: string): AdaptiveCardJson {
+  return renderConcernFormCard({ values: readConcernForm(data), notice, inTaskModule, routeWarning });
 }

@@ -1,5 +1,6 @@
 import { DESTINATION_ROLE_LABELS, DestinationRole } from '../../domain/concernTypes';
 import { CONCERN_FIELD_LABELS, CONCERN_FIELD_LIMITS, ConcernTextField } from '../../domain/concernValidation';
+import { waitingReceiptText } from '../../domain/routeSetup';
 import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
 import template from './templates/concernReceipt.json';
 
@@ -26,6 +27,13 @@ export interface ConcernReceiptCardInput {
    * person), or it arrived after the reporter was told it had not.
    */
   arrival?: 'notArrived' | 'arrivedLate';
+  /**
+   * True while the report waits because its route is not set up (issue 44): it has NOT been sent, and the reporter must go
+   * to the DSL in person with the reference.
+   */
+  waiting?: boolean;
+  /** The report is about the headteacher: who to go to in person is then a deputy DSL or the chair of governors. */
+  aboutHeadteacher?: boolean;
 }
 
 /** Renders the reporter's receipt; "call 999 or speak to the DSL" comes first when urgent. */
@@ -33,14 +41,24 @@ export function renderConcernReceiptCard(input: ConcernReceiptCardInput): Adapti
   const role = input.deliveredTo ?? input.intendedFor;
   const missing = input.missing ?? [];
   const added = input.added ?? [];
+  const waiting = input.waiting === true && input.deliveredTo === undefined;
   return expandCardTemplate(template, {
     reference: input.reference,
     urgent: input.urgent,
     delivered: input.deliveredTo !== undefined,
-    notArrived: input.arrival === 'notArrived' && input.deliveredTo === undefined,
+    waiting,
+    waitingText: waiting ? waitingReceiptText(input.reference, role, input.aboutHeadteacher === true) : '',
+    roleFactTitle: waiting ? 'For' : 'Sent to',
+    notArrived: input.arrival === 'notArrived' && input.deliveredTo === undefined && !waiting,
     arrivedLate: input.arrival === 'arrivedLate' && input.deliveredTo !== undefined,
     roleLabel: DESTINATION_ROLE_LABELS[role],
     kindAssumed: input.kindAssumed === true,
+    kindAssumedText: waiting
+      ? 'No kind was chosen, so it is for the DSL, as a concern about a child\'s safety.'
+      : 'No kind was chosen, so it went to the DSL as a concern about a child\'s safety.',
+    missingIntro: waiting
+      ? 'It was recorded at once because someone is in immediate danger. When you can, add what it is missing:'
+      : 'It went at once because someone is in immediate danger. When you can, add what it went without:',
     hasMissing: missing.length > 0,
     missing: missing.map((f) => ({
       id: f,
