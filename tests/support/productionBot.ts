@@ -98,11 +98,18 @@ export interface ProductionBot {
   close(): Promise<void>;
 }
 
-/** Starts the bot in production mode with the environment given on top of a complete production environment. */
-export async function startProductionBot(env: Record<string, string | undefined>, logger: AppLogger = createLogger('silent')): Promise<ProductionBot> {
+/**
+ * Starts the bot in production mode with the environment given on top of a complete production environment. A restart
+ * test passes the connector of the run before (`options.connector`, left open by close) with its own SQLITE_PATH and
+ * CONCERN_ENCRYPTION_KEY, so stored reports and the addresses they carry outlive the first bot.
+ */
+export async function startProductionBot(
+  env: Record<string, string | undefined>, logger: AppLogger = createLogger('silent'), options: { connector?: FakeConnector } = {},
+): Promise<ProductionBot> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bot-production-'));
   const keys = await startBotKeyService();
-  const connector = await startFakeConnector({ ratePerSecond: 0 });
+  const connector = options.connector ?? await startFakeConnector({ ratePerSecond: 0 });
+  const closeConnector = () => (options.connector ? Promise.resolve() : connector.close());
   const dead = await freePort();
   let app: RunningApp;
   try {
@@ -114,7 +121,7 @@ export async function startProductionBot(env: Record<string, string | undefined>
       ...env,
     })), logger, { botCredentials: new FixedTokenCredentials({}) });
   } catch (err) {
-    await connector.close();
+    await closeConnector();
     await keys.close();
     fs.rmSync(dir, { recursive: true, force: true });
     throw err;
@@ -148,7 +155,7 @@ export async function startProductionBot(env: Record<string, string | undefined>
     },
     async close() {
       await app.close();
-      await connector.close();
+      await closeConnector();
       await keys.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
