@@ -4,7 +4,7 @@ import { ConcernLog, ConcernStore } from '../features/concerns/domain/concernPor
 import { createConcernReporting } from '../features/concerns/domain/concernReporting';
 import { createConcernTriage } from '../features/concerns/domain/concernTriage';
 import { createSafeguardingRouteCheck } from '../features/concerns/domain/safeguardingRouteCheck';
-import { routeNotConfiguredSummary } from '../features/concerns/domain/routeSetup';
+import { routeNotConfiguredSummary, waitingRolesFor } from '../features/concerns/domain/routeSetup';
 import { ConcernFeature, createConcernFeature } from '../features/concerns/teams/concernFeature';
 import { createTeamsConcernDelivery, createTeamsReporterNotifier } from '../features/concerns/teams/concernMessaging';
 import { createTeamsPlaceReader, createTeamsSafeguardingMessenger, PlaceFacts } from '../features/concerns/teams/safeguardingPlaceTeams';
@@ -43,10 +43,12 @@ export interface ConcernCompositionDeps {
 export function composeConcerns(deps: ConcernCompositionDeps): ConcernFeature {
   const { settings, logger } = deps;
   for (const warning of settings.deprecations) logger.warn({ event: 'config.deprecated' }, warning);
+  // The roles reports are for that wait (a missing fallback holds no report back).
+  const waiting = waitingRolesFor(settings.routing);
   if (settings.routeMissing.length > 0) {
     // Production started before the route was set (docs/deployment.md, step 6): said once, loudly, with what is missing.
     logger.error(
-      { event: 'safeguardingRoute.notConfigured', missing: settings.routeMissing, waiting: settings.routing.waiting ?? [] },
+      { event: 'safeguardingRoute.notConfigured', missing: settings.routeMissing, waiting },
       `${routeNotConfiguredSummary(settings.routeMissing)}. Reports for these routes are stored and wait; every report form says so. `
         + 'Fill in the settings and restart the app: waiting reports are then sent.',
     );
@@ -61,7 +63,7 @@ export function composeConcerns(deps: ConcernCompositionDeps): ConcernFeature {
     deputyId: deputy?.kind === 'person' ? deputy.aadObjectId : undefined, owners: deps.owners ?? [],
     reader: createTeamsPlaceReader(deps.adapter, deps.botAppId, contacts, facts),
     messenger: createTeamsSafeguardingMessenger(deps.adapter, deps.botAppId, contacts),
-    store: deps.store, log: logger, now: deps.now, missing: settings.routeMissing, waiting: settings.routing.waiting,
+    store: deps.store, log: logger, now: deps.now, missing: settings.routeMissing, waiting,
   });
   const outbox = createConcernOutbox({
     store: deps.store, delivery, notifier, routing: settings.routing, log: logger, now: deps.now,

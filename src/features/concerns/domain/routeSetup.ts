@@ -81,13 +81,18 @@ export function waitingTeamText(reference: string, role: DestinationRole, missin
   ].join('\n\n');
 }
 
-/** The lines the owners' help and the DSL read while the route is not configured (empty once it is). */
+/**
+ * The lines the owners' help and the DSL read while the route is not configured (empty once it is); `waiting` is the
+ * roles reports are for that wait (waitingRolesFor), not a fallback that is missing.
+ */
 export function routeNotConfiguredLines(missing: readonly string[], waiting: readonly DestinationRole[]): string[] {
   if (missing.length === 0) return [];
   return [
     `Safeguarding route: NOT CONFIGURED. Missing: ${missing.join(', ')}.`,
-    `Reports to ${listOf(waiting.map((r) => WAITING_ROLE_WORDS[r]))} cannot be sent yet: each is kept safely and waits, the reporter is told to go to `
-      + 'the DSL in person with the reference, and every report form says so.',
+    waiting.length > 0
+      ? `Reports to ${listOf(waiting.map((r) => WAITING_ROLE_WORDS[r]))} cannot be sent yet: each is kept safely and waits, the reporter is told to go to `
+        + 'the DSL in person with the reference, and every report form says so.'
+      : 'Reports are still sent where their route is set up, but a report its place cannot take has no fallback to go to.',
     'Ask IT to fill these in (docs/deployment.md, step 6) and restart the app: waiting reports are then sent, and the route is checked.',
   ];
 }

@@ -56,6 +56,14 @@ describe('the route\'s status while it is not configured (issue 44)', () => {
     expect(String(check.healthDetail().summary)).toContain('not configured: missing CONCERN_SENIOR_MANAGER');
   });
 
+  test('when only the fallback (the deputy DSL) is missing, then help says NOT CONFIGURED and that reports still go, without naming a route that waits', () => {
+    const { check } = routeCheck({ place: true, missing: ['CONCERN_DEPUTY_DSL'], waiting: [] });
+    const lines = check.statusLines().join('\n');
+    expect(lines).toContain('Safeguarding route: NOT CONFIGURED. Missing: CONCERN_DEPUTY_DSL.');
+    expect(lines).toContain('Reports are still sent where their route is set up');
+    expect(lines).not.toMatch(/Reports to\s+cannot/);
+  });
+
   test('when everything is set, then help and health carry no "not configured"', () => {
     const { check } = routeCheck({ place: true, missing: [], waiting: [] });
     expect(check.statusLines().join('\n')).not.toMatch(/NOT CONFIGURED/i);
