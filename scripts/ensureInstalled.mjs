@@ -40,7 +40,11 @@ if (missing) {
   }
   console.log('Installing dependencies (npm ci): first run, or package-lock.json changed...');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const result = spawnSync(npm, ['ci'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+  // better-sqlite3 builds from source where no prebuilt binary can be downloaded: point node-gyp at the headers the
+  // machine has rather than letting it download them (which fails offline), unless npm is already told where they are.
+  const env = { ...process.env };
+  if (!env.npm_config_nodedir && fs.existsSync('/usr/include/node/node.h')) env.npm_config_nodedir = '/usr';
+  const result = spawnSync(npm, ['ci'], { cwd: root, env, stdio: 'inherit', shell: process.platform === 'win32' });
   if (result.status !== 0) {
     console.error('npm ci failed; see above. Node.js 20 or later and network access to the npm registry are needed.');
     process.exit(result.status ?? 1);

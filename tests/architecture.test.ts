@@ -3,7 +3,7 @@ import path from 'node:path';
 import { REPO_ROOT } from './support/repoRoot';
 
 /**
- * The layout's rules, checked on every run (README, "Layout"): feature domains import no SDK; features reach
+ * The layout's rules, checked on every run (docs/development.md, "Project layout"): feature domains import no SDK; features reach
  * each other only through their index.ts; only compose/ (and the CLI's own commands) open adapters; the
  * module graph has no cycles; no source file grows past the size a newcomer can read.
  */

@@ -24,7 +24,7 @@ export const KEYBOARD_USER = PLAYGROUND_USERS[0];
 /** The deputy DSL (Megan Bowen): the fallback route, so a failed channel post still reaches a person. */
 export const DEPUTY_DSL = PLAYGROUND_USERS[1];
 
-/** Flags from docs/local-stack.md, plus a resolver that cannot resolve anything but loopback. */
+/** The flags docs/development.md explains, plus a resolver that cannot resolve anything but loopback. */
 const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',

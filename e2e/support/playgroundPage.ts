@@ -15,7 +15,7 @@ export interface PlaygroundPage {
   screenshot(name: string): Promise<string>;
 }
 
-/** Wraps the Playground's page; locators follow docs/local-stack.md (composer, roles, `.first()` on text). */
+/** Wraps the Playground's page; locators as docs/development.md describes them (composer, roles, `.first()` on text). */
 export function createPlaygroundPage(page: Page): PlaygroundPage {
   // A channel also shows a reply box under each post; the first composer is the chat's (or "Start a new post").
   const composer = page.locator('[data-lexical-editor="true"]').first();
