@@ -56,6 +56,10 @@ export const LOCAL_DEVELOPMENT_CONCERN_KEY = crypto
 
 const isRole = (v: string): v is DestinationRole => (DESTINATION_ROLES as readonly string[]).includes(v);
 
+/** How IT makes the key on any system, with the project's own CLI (no openssl): src/cli/policyBot.ts, `secrets`. */
+const MAKE_KEY = 'Make one with `npx policy-bot secrets` (it prints SECRET_CONCERN_ENCRYPTION_KEY=<key>: the value is the key; '
+  + '`npx policy-bot secrets --file env/.env.dev.user` fills it in there for the Toolkit) and keep it: reports sealed with a key are read only with it';
+
 /**
  * Parses the concern settings. Production refuses to start without the encryption key (reports are stored encrypted even
  * while they wait) or with any value that is present but wrong; route settings not filled in yet are not errors but the
@@ -70,7 +74,7 @@ export function parseConcernSettings(env: Env, mode: AppMode): FragmentResult<Co
   if (rawKey !== undefined) {
     const key = /^[A-Za-z0-9+/]+={0,2}$/.test(rawKey) ? Buffer.from(rawKey, 'base64') : Buffer.alloc(0);
     if (key.length !== 32) {
-      errors.push('CONCERN_ENCRYPTION_KEY must be 32 bytes in base64 (generate one with: openssl rand -base64 32)');
+      errors.push(`CONCERN_ENCRYPTION_KEY must be 32 bytes in base64. ${MAKE_KEY}`);
     } else if (key.equals(LOCAL_DEVELOPMENT_CONCERN_KEY) && mode === 'production') {
       errors.push('CONCERN_ENCRYPTION_KEY is the public local development key; production needs its own secret key');
     } else {
@@ -78,7 +82,7 @@ export function parseConcernSettings(env: Env, mode: AppMode): FragmentResult<Co
       encryptionKeySource = key.equals(LOCAL_DEVELOPMENT_CONCERN_KEY) ? 'localDevelopmentKey' : 'configured';
     }
   } else if (mode === 'production') {
-    errors.push('CONCERN_ENCRYPTION_KEY is required in production (32 bytes in base64: openssl rand -base64 32); reports are encrypted with it');
+    errors.push(`CONCERN_ENCRYPTION_KEY is required in production (32 bytes in base64); reports are encrypted with it. ${MAKE_KEY}`);
   }
 
   const team: SafeguardingMember[] = [];

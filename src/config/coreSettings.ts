@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { AppMode, Env, FragmentResult, readList, readPort, readPositiveInteger, readPositiveNumber, readVar } from './settingsFragment';
 import { withoutTrailingSlashes } from '../shared/linearTrim';
+import { bundledSampleAt, OWN_POLICY_ADVICE } from '../features/policy/publishing/bundledSamples';
 
 /** Longest wait for Azure OpenAI before the extractive answer is sent. */
 const MAX_OPENAI_TIMEOUT_MS = 60_000;
@@ -31,7 +32,10 @@ export interface CoreSettings {
      */
     openIdMetadataUrl: string;
   };
-  /** Policy documents to ingest (.txt, .md, .docx); the first is the primary policy. */
+  /**
+   * Policy documents to ingest (.txt, .md, .docx, .pdf); the first is the primary policy. Empty in production when the
+   * school's policy comes from an owner in chat (the published versions kept in the store); never a bundled sample there.
+   */
   policyFiles: string[];
   storage: {
     kind: 'sqlite' | 'azure';
@@ -134,9 +138,16 @@ export function parseCoreSettings(env: Env): FragmentResult<CoreSettings> {
   }
 
   const policyFiles = readList(env, 'POLICY_FILES');
-  if (policyFiles.length === 0) {
-    if (mode === 'local') policyFiles.push(DEFAULT_POLICY_FILE);
-    else errors.push('POLICY_FILES is required in production (comma-separated paths to .txt, .md or .docx policies)');
+  // Production may start with none: an owner then sends the school's policy in chat (kept in the store, never the repository).
+  if (policyFiles.length === 0 && mode === 'local') policyFiles.push(DEFAULT_POLICY_FILE);
+  if (mode === 'production') {
+    for (const file of policyFiles) {
+      const sample = bundledSampleAt(file);
+      if (sample) {
+        errors.push(`POLICY_FILES names ${file}, which is the sample policy bundled with the app (samples/policies/${sample}), not the school's policy: `
+          + `production does not start on a sample. ${OWN_POLICY_ADVICE}`);
+      }
+    }
   }
 
   const rawStorage = readVar(env, 'STORAGE') ?? 'sqlite';

@@ -17,11 +17,11 @@ function problemsFor(env: Record<string, string | undefined>): string[] {
 
 describe('ALLOWED_TENANT_IDS', () => {
   it('when a multi-tenant bot starts in production without it, then start-up fails naming it, with the other problems', () => {
-    const problems = problemsFor(productionEnv({ ALLOWED_TENANT_IDS: undefined, POLICY_FILES: undefined }));
+    const problems = problemsFor(productionEnv({ ALLOWED_TENANT_IDS: undefined, BOT_PASSWORD: undefined }));
     const problem = problems.find((p) => p.startsWith('ALLOWED_TENANT_IDS'));
     expect(problem).toMatch(/required in production/);
     expect(problem).toMatch(/BOT_TENANT_ID/);
-    expect(problems.some((p) => p.startsWith('POLICY_FILES'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('BOT_PASSWORD'))).toBe(true);
   });
 
   it('when it lists tenant ids, then they are kept lower-case, once each', () => {

@@ -35,9 +35,12 @@ describe('parseConcernSettings', () => {
     expect(value.referencePrefix).toBe('SG');
   });
 
-  test('when production has no key, then it refuses: reports are stored encrypted even while they wait', () => {
+  test('when production has no key, then it refuses (reports are stored encrypted even while they wait) and says to make one with the project\'s own CLI, not openssl', () => {
     const { errors } = parseConcernSettings({}, 'production');
     expect(errors).toEqual([expect.stringContaining('CONCERN_ENCRYPTION_KEY is required in production')]);
+    expect(errors[0]).toContain('Make one with `npx policy-bot secrets`');
+    expect(errors[0]).toContain('`npx policy-bot secrets --file env/.env.dev.user`');
+    expect(errors[0]).not.toContain('openssl');
   });
 
   test('when production has the key but no route settings yet (the guide fills them in at step 6), then it starts in the named state "not configured" with every missing variable, and every role waits', () => {
@@ -107,6 +110,8 @@ describe('parseConcernSettings', () => {
   test('when the key is not 32 bytes of base64, then it is named as wrong without echoing it', () => {
     const { errors } = parseConcernSettings({ ...PRODUCTION, CONCERN_ENCRYPTION_KEY: 'c2hvcnQ=' }, 'production');
     expect(errors).toEqual([expect.stringContaining('CONCERN_ENCRYPTION_KEY must be 32 bytes')]);
+    expect(errors[0]).toContain('npx policy-bot secrets');
+    expect(errors[0]).not.toContain('openssl');
     expect(errors.join('')).not.toContain('c2hvcnQ=');
   });
 

@@ -6,11 +6,10 @@ import { freePort } from '../../scripts/playground';
 import { RunningApp, startApp } from '../../src/compose/startApp';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/shared/logger';
-import { productionEnv } from '../support/productionEnv';
+import { productionEnv, SCHOOL_POLICY_FILE } from '../support/productionEnv';
 import { BotKeyService, startBotKeyService } from '../support/productionBot';
 import { createQuestionSealing } from '../../src/adapters/questionSealing';
 import { createSqliteQuestionLog } from '../../src/adapters/sqlite/sqliteQuestionLog';
-import { REPO_ROOT } from '../support/repoRoot';
 import { quietExpectedLibraryErrors } from '../support/expectedLibraryErrors';
 
 /**
@@ -19,7 +18,8 @@ import { quietExpectedLibraryErrors } from '../support/expectedLibraryErrors';
  * from a fake OpenID service on loopback, so a token the fake signs is valid and every other one is forged.
  */
 const BOT_ID = '11111111-1111-1111-1111-111111111111';
-const POLICY = path.resolve(REPO_ROOT, 'samples', 'policies', 'liverpool-model.txt');
+/** A school's own policy: production refuses the bundled samples. */
+const POLICY = SCHOOL_POLICY_FILE;
 function activity(serviceUrl: unknown, text = 'Can I accept a friend request from a parent?'): Record<string, unknown> {
   return {
     type: 'message', id: `a-${crypto.randomUUID()}`, channelId: 'msteams', serviceUrl, text, textFormat: 'plain',

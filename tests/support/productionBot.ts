@@ -17,8 +17,7 @@ import { RunningApp, startApp } from '../../src/compose/startApp';
 import { loadConfig } from '../../src/config';
 import { AppLogger, createLogger } from '../../src/shared/logger';
 import { FakeConnector, startFakeConnector } from './fakeConnector';
-import { productionEnv } from './productionEnv';
-import { REPO_ROOT } from './repoRoot';
+import { productionEnv, SCHOOL_POLICY_FILE } from './productionEnv';
 
 /** The bot's Entra app id in these tests. */
 export const PRODUCTION_BOT_ID = '11111111-1111-1111-1111-111111111111';
@@ -115,7 +114,7 @@ export async function startProductionBot(
   try {
     app = await startApp(loadConfig(productionEnv({
       BOT_ID: PRODUCTION_BOT_ID, PORT: '0', HOST: '127.0.0.1', SQLITE_PATH: path.join(dir, 'bot.sqlite'),
-      POLICY_FILES: path.join(REPO_ROOT, 'samples', 'policies', 'liverpool-model.txt'),
+      POLICY_FILES: SCHOOL_POLICY_FILE,
       // Graph is never reached: a closed local port.
       GRAPH_BASE_URL: `https://127.0.0.1:${dead}`, BOT_SERVICE_URL: connector.serviceUrl, BOT_OPENID_METADATA_URL: keys.url,
       ...env,

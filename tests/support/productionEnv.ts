@@ -4,13 +4,19 @@ import { REPO_ROOT } from './repoRoot';
 
 const REPO = REPO_ROOT;
 
+/**
+ * A school's own policy as production runs on it: the Liverpool model adopted under the school's name (production
+ * refuses the bundled samples themselves).
+ */
+export const SCHOOL_POLICY_FILE = path.join(REPO, 'tests', 'fixtures', 'policies', 'oakfield-social-media-policy.txt');
+
 /** A complete production environment, with plausible values for every setting production requires. */
 export function productionEnv(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
   return {
     APP_MODE: 'production',
     BOT_ID: '11111111-1111-1111-1111-111111111111',
     BOT_PASSWORD: 'not-a-real-secret',
-    POLICY_FILES: path.join(REPO, 'samples', 'policies', 'liverpool-model.txt'),
+    POLICY_FILES: SCHOOL_POLICY_FILE,
     CONCERN_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
     SAFEGUARDING_TEAM: '22222222-2222-2222-2222-222222222222=Designated Lead',
     CONCERN_DSL_CHANNEL_ID: '19:dsl-channel@thread.tacv2',

@@ -7,12 +7,11 @@ import { RunningApp, startApp } from '../../src/compose/startApp';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/shared/logger';
 import { startFakeConnector } from '../support/fakeConnector';
-import { productionEnv } from '../support/productionEnv';
-import { REPO_ROOT } from '../support/repoRoot';
+import { productionEnv, SCHOOL_POLICY_FILE } from '../support/productionEnv';
 import { quietExpectedLibraryErrors } from '../support/expectedLibraryErrors';
 
-const REPO = REPO_ROOT;
-const POLICY = path.join(REPO, 'samples', 'policies', 'liverpool-model.txt');
+/** A school's own policy: production refuses the bundled samples. */
+const POLICY = SCHOOL_POLICY_FILE;
 const BOT_ID = '11111111-1111-1111-1111-111111111111';
 
 /** A loopback port nothing listens on, so any outbound call the bot makes fails fast and stays on this machine. */

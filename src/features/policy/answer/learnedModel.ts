@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { packageRoot } from '../../../shared/packageRoot';
 import { modelTokens } from './modelText';
 import { createQuestionBank, QuestionBank, QuestionBankFile } from './questionBank';
 
@@ -63,14 +64,6 @@ export const QUOTE_FEATURES = ['similarity', 'lexical', 'bank_share', 'first', '
 
 /** Where the shipped model lives, from the repository root (src/ and dist/src/ alike). */
 export const DEFAULT_MODEL_DIR = path.join(packageRoot(__dirname), 'models', 'policy-model');
-
-/** The folder holding package.json above `from` (the same from src/ under ts-jest and from dist/ when built). */
-function packageRoot(from: string): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) return process.cwd();
-  }
-}
 
 interface ModelMember {
   oovWeight: number;
