@@ -113,6 +113,22 @@ export function createAzureTablePublishedPolicyStoreOn(client: TableClient): Pub
     async history(policyId) {
       return (await queryAll(client, range(policyId, 'v'))).reverse().map(toVersion);
     },
+    async listPolicies() {
+      // Every version's row (not the files' pieces nor the audit): one partition per policy, few versions each.
+      const rows = await queryAll(client, odata`RowKey ge ${'v|'} and RowKey lt ${'v|~'}`);
+      const byPolicy = new Map<string, { newest: Record<string, unknown>; first: string }>();
+      for (const e of rows) {
+        const id = String(e.policyId);
+        const seen = byPolicy.get(id);
+        if (!seen) byPolicy.set(id, { newest: e, first: String(e.publishedAt) });
+        else {
+          if (Number(e.seq) > Number(seen.newest.seq)) seen.newest = e;
+          if (String(e.publishedAt) < seen.first) seen.first = String(e.publishedAt);
+        }
+      }
+      return [...byPolicy.values()].sort((a, b) => a.first.localeCompare(b.first) || String(a.newest.policyId).localeCompare(String(b.newest.policyId)))
+        .map((p) => toVersion(p.newest));
+    },
     async appendAudit(e) {
       await appendNumbered(e.policyId, 'a', { at: e.at, actor: e.actor, action: e.action, policyId: e.policyId, details: JSON.stringify(e.details) });
     },

@@ -47,6 +47,9 @@ export function createSqlitePublishedPolicyStore(db: SqliteDatabase): PublishedP
   const latest = db.prepare('SELECT * FROM policy_published WHERE policy_id = ? ORDER BY seq DESC LIMIT 1');
   const history = db.prepare(`SELECT policy_id, file_name, content_hash, configured_hash, published_by, published_at
     FROM policy_published WHERE policy_id = ? ORDER BY seq`);
+  const policies = db.prepare(`SELECT p.policy_id, p.file_name, p.content_hash, p.configured_hash, p.published_by, p.published_at
+    FROM policy_published p JOIN (SELECT policy_id, MIN(seq) AS first, MAX(seq) AS last FROM policy_published GROUP BY policy_id) g
+    ON p.seq = g.last ORDER BY g.first`);
   const audit = db.prepare('INSERT INTO policy_audit (at, actor, action, policy_id, details) VALUES (?, ?, ?, ?, ?)');
   const listAudit = db.prepare('SELECT * FROM policy_audit WHERE policy_id = ? ORDER BY seq');
   return {
@@ -59,6 +62,12 @@ export function createSqlitePublishedPolicyStore(db: SqliteDatabase): PublishedP
     },
     async history(policyId) {
       return (history.all(policyId) as Row[]).map((r) => {
+        const { content: _content, ...rest } = toPublished(r);
+        return rest;
+      });
+    },
+    async listPolicies() {
+      return (policies.all() as Row[]).map((r) => {
         const { content: _content, ...rest } = toPublished(r);
         return rest;
       });

@@ -26,6 +26,19 @@ export function describePublishedPolicyStoreContract(
       expect(await store.latest('another-policy')).toBeUndefined();
     });
 
+    it('when versions of several policies are published, then listPolicies gives each once with its newest version, in the order each was first published', async () => {
+      const store = await make();
+      expect(await store.listPolicies()).toEqual([]);
+      const fromChat = (n: number): PublishedPolicy => ({ ...version(n), policyId: 'social-media-policy', fileName: `Social media policy v${n}.docx`, contentHash: `chat-${n}`, configuredHash: '' });
+      await store.publish(fromChat(1));
+      await store.publish(version(2));
+      await store.publish(fromChat(3));
+      await store.publish(version(4));
+      const { content: _a, ...newestFromChat } = fromChat(3);
+      const { content: _b, ...newestConfigured } = version(4);
+      expect(await store.listPolicies()).toEqual([newestFromChat, newestConfigured]);
+    });
+
     it('when a published file is several megabytes of binary, then it reads back byte for byte', async () => {
       const store = await make();
       const file = crypto.randomBytes(3 * 1024 * 1024 + 17);

@@ -9,7 +9,8 @@ export interface PublishedPolicy {
   contentHash: string;
   /**
    * The hash of the file POLICY_FILES names as it was when this was published. At start-up the published
-   * version is used while that file is unchanged; once IT deploys a different file, the file wins.
+   * version is used while that file is unchanged; once IT deploys a different file, the file wins. Empty for a
+   * policy that came from chat with no file configured (its first version was sent by an owner).
    */
   configuredHash: string;
   publishedBy: string;
@@ -32,6 +33,20 @@ export interface PublishedPolicyStore {
   latest(policyId: string): Promise<PublishedPolicy | undefined>;
   /** Every published version, oldest first, without the files. */
   history(policyId: string): Promise<Omit<PublishedPolicy, 'content'>[]>;
+  /**
+   * The newest version of each policy published so far, without the files, in the order each policy was first
+   * published: with no POLICY_FILES, the policies owners sent in chat are found this way at start-up.
+   */
+  listPolicies(): Promise<Omit<PublishedPolicy, 'content'>[]>;
   appendAudit(entry: PolicyAuditEntry): Promise<void>;
   listAudit(policyId: string): Promise<PolicyAuditEntry[]>;
+}
+
+/**
+ * The id a school's first policy keeps across all its versions when it came from chat or `publish` with no file
+ * configured: its first file's name ("Social media policy.docx" gives "social-media-policy"), stored with every version.
+ */
+export function firstPolicyId(fileName: string): string {
+  const id = fileName.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80);
+  return id || 'policy';
 }

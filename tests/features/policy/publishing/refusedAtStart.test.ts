@@ -18,6 +18,10 @@ function storeWith(version: PublishedPolicy): PublishedPolicyStore {
     publish: async () => undefined,
     latest: async (policyId) => (policyId === version.policyId ? version : undefined),
     history: async () => [],
+    listPolicies: async () => {
+      const { content: _content, ...rest } = version;
+      return [rest];
+    },
     appendAudit: async (entry) => { audit.push(entry); },
     listAudit: async () => audit,
   };
@@ -45,7 +49,7 @@ describe('a refused document when the bot starts', () => {
     });
     const { logger, lines } = capturedLogger();
     const { library } = await loadPolicyLibrary({ policyFiles: [SAMPLE] } as unknown as AppConfig, logger, published);
-    expect(library.primary.metadata.contentHash).toBe(configured.metadata.contentHash);
+    expect(library.primary?.metadata.contentHash).toBe(configured.metadata.contentHash);
     const refused = lines().find((l) => l.event === 'policy.publishedVersionRefused');
     expect(refused).toMatchObject({ level: 50, document: configured.id, code: 'POLICY_TOO_LARGE', limit: 'xmlElements' });
     expect(refused?.msg).toMatch(/Social media policy 2027\.docx was refused: its word\/document\.xml holds more than 400,000 XML elements.*answering from liverpool-model\.txt instead/);
