@@ -78,7 +78,7 @@ export function composeAcknowledgement(
     logger.warn({ event: 'calendar.bankHolidaysEnding', knownUntil: calendar.bankHolidaysKnownUntil }, 'the bank holiday list ends soon: update ACK_BANK_HOLIDAYS_FILE (docs/operations.md)');
   }
   const ack = createAcknowledgementModule({
-    store, settings, calendar, owners: config.policyOwners, primaryPolicyId: library.primary.id,
+    store, settings, calendar, owners: config.policyOwners, primaryPolicyId: () => library.primary?.id,
     channel: config.mode === 'local' ? 'playground' : 'teams',
     policyTexts: createPolicyTexts(config.policyFiles, library, documents),
     ...(files?.offerKept ? { documents: { offerKept: files.offerKept.bind(files) } } : {}),

@@ -3,10 +3,11 @@ import { AppLogger } from '../shared/logger';
 import { PolicyLoadError } from '../features/policy/ingest/loadPolicyFile';
 import { readPolicyFilesIsolated, readPolicyIsolated } from '../features/policy/ingest/isolatedIngest';
 import { PolicyDocument } from '../features/policy/policyDocument';
-import { createPolicyLibrary, LivePolicyLibrary } from '../features/policy/policyLibrary';
+import { createPolicyLibrary, LivePolicyLibrary, PolicyLibrary } from '../features/policy/policyLibrary';
 import { PublishedPolicyStore } from '../features/policy/publishing/publishedPolicies';
 import { createPolicyPublishingFeature } from '../features/policy/teams/policyPublishing';
-import { createFileDownloader } from '../teams/fileDownload';
+import { createFileDownloader, FileDownloader } from '../teams/fileDownload';
+import { bundledSampleMatching } from '../features/policy/publishing/bundledSamples';
 import { QuestionLog } from '../features/policy/teaching/questionLog';
 import { TeachingLinkStore } from '../features/policy/teaching/teachingLinks';
 import { createActionPlannerPhraser } from '../features/policy/teams/actionPlannerPhraser';
@@ -22,12 +23,22 @@ export interface LoadedPolicies {
 /**
  * Reads and indexes the configured policy documents, logging each one and what looks wrong in it. Where an owner
  * has since published a new version from chat and the configured file is still the one it replaced, the published
- * version is used; once a different file is deployed, the file wins. Each document is read in a separate process with
- * a time and memory limit. A configured file that is refused stops the start with its reason (logged, and printed by
- * main); a published version that is refused is logged as an error and the configured file is used instead, so the
- * bot starts rather than failing on every restart.
+ * version is used; once a different file is deployed, the file wins. With no POLICY_FILES, the policies owners sent in
+ * chat are used instead (chatPolicies). Each document is read in a separate process with a time and memory limit. A
+ * configured file that is refused stops the start with its reason (logged, and printed by main); a published version
+ * that is refused is logged as an error and the configured file is used instead, so the bot starts rather than failing
+ * on every restart.
  */
 export async function loadPolicyLibrary(config: AppConfig, logger: AppLogger, published?: PublishedPolicyStore): Promise<LoadedPolicies> {
+  if (config.policyFiles.length === 0) {
+    const documents = published ? await chatPolicies(published, logger) : [];
+    for (const doc of documents) logLoaded(doc, logger);
+    if (documents.length === 0) {
+      logger.warn({ event: 'policy.none' }, 'no policy yet: POLICY_FILES is empty and no policy owner has sent the school\'s policy in chat; '
+        + 'staff are told it has not been added, and an owner adds it by sending the document to the bot in Teams');
+    }
+    return { library: createPolicyLibrary(documents), configuredHashes: new Map() };
+  }
   let configured: PolicyDocument[];
   try {
     configured = await readPolicyFilesIsolated(config.policyFiles);
@@ -51,11 +62,54 @@ export async function loadPolicyLibrary(config: AppConfig, logger: AppLogger, pu
           `the version published at ${latest.publishedAt} was not read (${err.message}); answering from ${doc.source} instead`);
       }
     }
-    logger.info({ event: 'policy.loaded', document: used.id, sections: used.sections.length, hash: used.metadata.contentHash.slice(0, 12) }, 'policy indexed');
-    for (const w of used.warnings) logger.warn({ event: 'policy.warning', document: used.id, code: w.code }, w.message);
+    logLoaded(used, logger);
     documents.push(used);
   }
   return { library: createPolicyLibrary(documents), configuredHashes };
+}
+
+/**
+ * The policies owners sent in chat with no file configured (their versions carry no configuredHash), each at its newest
+ * version, in the order they were first sent: the first is the primary policy. A version that is refused is logged
+ * as an error and left out; the bot starts, and owners' help says what is missing.
+ */
+async function chatPolicies(published: PublishedPolicyStore, logger: AppLogger): Promise<PolicyDocument[]> {
+  const documents: PolicyDocument[] = [];
+  for (const summary of (await published.listPolicies()).filter((v) => v.configuredHash === '')) {
+    const latest = await published.latest(summary.policyId);
+    if (!latest) continue;
+    try {
+      const doc = await readPolicyIsolated(latest.content, latest.fileName);
+      // The id the first version was given stays, whatever later files are called.
+      doc.id = latest.policyId;
+      logger.info({ event: 'policy.publishedVersionUsed', document: doc.id, publishedAt: latest.publishedAt }, 'using the policy an owner sent in chat');
+      documents.push(doc);
+    } catch (err) {
+      if (!(err instanceof PolicyLoadError)) throw err;
+      logger.error({ event: 'policy.publishedVersionRefused', document: latest.policyId, publishedAt: latest.publishedAt, code: err.code, limit: err.limit },
+        `the version published at ${latest.publishedAt} was not read (${err.message}); an owner can send the policy again in chat`);
+    }
+  }
+  return documents;
+}
+
+function logLoaded(doc: PolicyDocument, logger: AppLogger): void {
+  logger.info({ event: 'policy.loaded', document: doc.id, sections: doc.sections.length, hash: doc.metadata.contentHash.slice(0, 12) }, 'policy indexed');
+  for (const w of doc.warnings) logger.warn({ event: 'policy.warning', document: doc.id, code: w.code }, w.message);
+}
+
+/**
+ * What `/healthz?detail=1` says of the policy (public in production: counts only, no title or person): loaded, or none
+ * yet and how one is added.
+ */
+export function policyHealthDetail(library: PolicyLibrary): Record<string, unknown> {
+  if (!library.primary) {
+    return {
+      state: 'none', loaded: false,
+      summary: 'no policy loaded: a policy owner sends the school\'s policy to the bot in Teams (or IT points POLICY_FILES at the school\'s file)',
+    };
+  }
+  return { state: 'loaded', loaded: true, documents: library.documents.length, sections: library.documents.reduce((n, d) => n + d.sections.length, 0) };
 }
 
 /** Policy questions and owners' policy commands, with AI phrasing when Azure OpenAI is configured. */
@@ -64,6 +118,8 @@ export function composePolicy(
   deps: {
     loaded: LoadedPolicies; questions: QuestionLog; teaching: TeachingLinkStore; published: PublishedPolicyStore; logger: AppLogger;
     openAITrustedCa?: string;
+    /** How files sent in chat are fetched; by default only from Teams' file hosts (loopback too in local mode). */
+    download?: FileDownloader;
     /** Lines owners see first in `help` (the safeguarding route's check). */
     ownerNotices?: () => string[];
     /** Acknowledgement's view of a new version: whether it is material, and telling it one went live. */
@@ -77,8 +133,10 @@ export function composePolicy(
   const { library, configuredHashes } = deps.loaded;
   const publishing = createPolicyPublishingFeature({
     library, store: deps.published, policyOwners: config.policyOwners, configuredHashes, logger: deps.logger,
-    download: createFileDownloader({ allowLoopbackHttp: config.mode === 'local', maxBytes: 20 * 1024 * 1024, timeoutMs: 30_000 }),
+    download: deps.download ?? createFileDownloader({ allowLoopbackHttp: config.mode === 'local', maxBytes: 20 * 1024 * 1024, timeoutMs: 30_000 }),
     isMaterial: deps.acknowledgement?.isMaterial, onPublished: deps.acknowledgement?.versionPublished,
+    // Production never runs on a sample, from a file or from chat; local mode runs on them.
+    ...(config.mode === 'production' ? { bundledSample: (content: Buffer) => bundledSampleMatching(content) } : {}),
   });
   const questions = createPolicyFeature({
     library, questions: deps.questions, teaching: deps.teaching, logger: deps.logger, policyOwners: config.policyOwners, phraser,

@@ -11,10 +11,11 @@ import { createServer, listen } from '../teams/server';
 import { createTenantGate } from '../teams/tenantGate';
 import { REPORT_CONCERN_COMMAND_ID, safeguardingRouteNotices } from '../features/concerns';
 import { createFileLinks } from '../teams/fileLinks';
+import { FileDownloader } from '../teams/fileDownload';
 import { composeAcknowledgement } from './acknowledgement';
 import { composeConcerns } from './concerns';
 import { startQuestionRetention } from './questionRetention';
-import { composePolicy, loadPolicyLibrary } from './policy';
+import { composePolicy, loadPolicyLibrary, policyHealthDetail } from './policy';
 import { openStores } from './stores';
 import { EarlySending, startEarlySending } from './earlySending';
 import { useSchoolTimeZone } from '../shared/schoolTime';
@@ -40,6 +41,8 @@ export interface StartAppOptions {
    * so a restarted bot resumes a roll-out while its modules and the policy still load).
    */
   early?: EarlySending;
+  /** How files sent in chat are fetched (a test's stand-in for the sender's OneDrive); by default only Teams' file hosts. */
+  fileDownload?: FileDownloader;
 }
 
 
@@ -75,6 +78,7 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
   }, { outbound, ...(sendingThread ? { thread: sendingThread } : {}) });
   const policy = composePolicy(config, {
     loaded, questions: stores.questions, teaching: stores.teaching, published: stores.published, logger, openAITrustedCa: options.openAITrustedCa,
+    ...(options.fileDownload ? { download: options.fileDownload } : {}),
     acknowledgement, ownerNotices: safeguardingRouteNotices(concerns),
   });
   // Policy questions answer any message no other feature claimed, so they are registered last.
@@ -88,7 +92,7 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
   const authenticator = config.mode === 'production' && config.bot.id ? createBotFrameworkAuthenticator(config.bot.id, config.bot.openIdMetadataUrl) : undefined;
   const tenantGate = config.allowedTenantIds ? createTenantGate(config.allowedTenantIds) : undefined;
   const server = createServer({
-    adapter, app, logger, authenticator, tenantGate, routes: [files.route], healthDetail: () => ({ safeguardingRoute: concerns.routeHealthDetail() }),
+    adapter, app, logger, authenticator, tenantGate, routes: [files.route], healthDetail: () => ({ safeguardingRoute: concerns.routeHealthDetail(), policy: policyHealthDetail(library) }),
   });
   const port = await listen(server, config.port, config.host);
   if (!config.publicUrl && config.mode === 'local') files.setBaseUrl(`http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`);

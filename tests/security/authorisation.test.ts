@@ -187,7 +187,7 @@ describe('authorisation of owner and safeguarding actions', () => {
 
   describe('acknowledgement card data', () => {
     it('when a person acknowledges with another user\'s id, name and owner flag in the card data, then nothing is recorded for that other user', async () => {
-      const policy = bot.app.library.primary;
+      const policy = bot.app.library.primary!;
       const victim = PEOPLE.dsl.aadObjectId;
       const victimRows = count(bot, 'ack_acknowledgements', 'user_id = ?', victim);
       const data = {

@@ -68,7 +68,7 @@ describe('log privacy', () => {
     await bot.message(PEOPLE.outsider, `concern ${reference}`);
 
     // The annual acknowledgement of the policy.
-    const policy = bot.app.library.primary;
+    const policy = bot.app.library.primary!;
     acknowledgeStatus = (await bot.execute(REPORTER, Verbs.acknowledge, { policyId: policy.id, versionHash: policy.metadata.contentHash }, personal)).status;
   });
 

@@ -24,7 +24,7 @@ const personal = (person: Person): Record<string, unknown> => ({ id: `a:${person
 
 /** The three things the outside tester did: asked, filed an urgent report, acknowledged the policy. */
 function probes(bot: ProductionBot, person: Person): Record<string, (t: [string | undefined, string | undefined]) => Record<string, unknown>> {
-  const policy = bot.app.library.primary;
+  const policy = bot.app.library.primary!;
   return {
     'a question': ([c, d]) => ({ type: 'message', text: 'Can I accept a friend request from a parent?', textFormat: 'plain', from: person, ...tenancy(c, d, personal(person)) }),
     'an urgent report': ([c, d]) => ({

@@ -15,6 +15,7 @@ import { ServiceClientCredentials } from 'botframework-connector';
 import { freePort } from '../../scripts/playground';
 import { RunningApp, startApp } from '../../src/compose/startApp';
 import { loadConfig } from '../../src/config';
+import { FileDownloader } from '../../src/teams/fileDownload';
 import { AppLogger, createLogger } from '../../src/shared/logger';
 import { FakeConnector, startFakeConnector } from './fakeConnector';
 import { productionEnv, SCHOOL_POLICY_FILE } from './productionEnv';
@@ -100,10 +101,12 @@ export interface ProductionBot {
 /**
  * Starts the bot in production mode with the environment given on top of a complete production environment. A restart
  * test passes the connector of the run before (`options.connector`, left open by close) with its own SQLITE_PATH and
- * CONCERN_ENCRYPTION_KEY, so stored reports and the addresses they carry outlive the first bot.
+ * CONCERN_ENCRYPTION_KEY, so stored reports and the addresses they carry outlive the first bot. `fileDownload` stands in
+ * for the sender's OneDrive, where Teams keeps a file sent in chat (production fetches only from Teams' file hosts).
  */
 export async function startProductionBot(
-  env: Record<string, string | undefined>, logger: AppLogger = createLogger('silent'), options: { connector?: FakeConnector } = {},
+  env: Record<string, string | undefined>, logger: AppLogger = createLogger('silent'),
+  options: { connector?: FakeConnector; fileDownload?: FileDownloader } = {},
 ): Promise<ProductionBot> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bot-production-'));
   const keys = await startBotKeyService();
@@ -118,7 +121,7 @@ export async function startProductionBot(
       // Graph is never reached: a closed local port.
       GRAPH_BASE_URL: `https://127.0.0.1:${dead}`, BOT_SERVICE_URL: connector.serviceUrl, BOT_OPENID_METADATA_URL: keys.url,
       ...env,
-    })), logger, { botCredentials: new FixedTokenCredentials({}) });
+    })), logger, { botCredentials: new FixedTokenCredentials({}), ...(options.fileDownload ? { fileDownload: options.fileDownload } : {}) });
   } catch (err) {
     await closeConnector();
     await keys.close();

@@ -1,31 +1,32 @@
 import { PolicyDocument, PolicySection } from './policyDocument';
 import { createPolicyIndex, PolicyIndex } from './answer/policyIndex';
 
-/** The documents a school has loaded, indexed; the first is the policy staff acknowledge. */
+/**
+ * The documents a school has loaded, indexed; the first is the policy staff acknowledge. Empty in production until the
+ * school's policy is added (POLICY_FILES empty and no owner has sent it in chat yet): then `primary` is undefined and
+ * the index answers nothing.
+ */
 export interface PolicyLibrary {
   readonly documents: readonly PolicyDocument[];
-  readonly primary: PolicyDocument;
+  readonly primary: PolicyDocument | undefined;
   readonly index: PolicyIndex;
-}
-
-/** Raised when no policy document is loaded: the bot must not start without one. */
-export class NoPolicyError extends Error {
-  readonly code = 'POLICY_MISSING';
-  constructor() {
-    super('No policy document was loaded: set POLICY_FILES to at least one .docx, .pdf, .txt or .md file');
-  }
 }
 
 /** A library whose documents an owner can replace while the bot runs (a new version published from chat). */
 export interface LivePolicyLibrary extends PolicyLibrary {
   /** Replaces the document with the same id and re-indexes; the next question is answered from it. */
   replace(doc: PolicyDocument): void;
+  /** The school's policy, into a library that has none yet (its first version, sent in chat); it becomes the primary. */
+  addFirst(doc: PolicyDocument): void;
 }
 
-/** Indexes the loaded documents. Readers take `documents`, `primary` and `index` afresh for each question. */
+/** Indexes the loaded documents, none or more. Readers take `documents`, `primary` and `index` afresh for each question. */
 export function createPolicyLibrary(documents: readonly PolicyDocument[]): LivePolicyLibrary {
-  if (documents.length === 0) throw new NoPolicyError();
-  let state = { documents, primary: documents[0], index: createPolicyIndex(documents) };
+  let state = { documents, primary: documents[0] as PolicyDocument | undefined, index: createPolicyIndex(documents) };
+  const swap = (next: readonly PolicyDocument[]): void => {
+    // The new index is built before it is swapped in: a question asked meanwhile is answered from the old one.
+    state = { documents: next, primary: next[0], index: createPolicyIndex(next) };
+  };
   return {
     get documents() { return state.documents; },
     get primary() { return state.primary; },
@@ -33,8 +34,11 @@ export function createPolicyLibrary(documents: readonly PolicyDocument[]): LiveP
     replace(doc) {
       const next = state.documents.map((d) => (d.id === doc.id ? doc : d));
       if (!next.includes(doc)) throw new Error(`No loaded policy has the id ${doc.id}`);
-      // The new index is built before it is swapped in: a question asked meanwhile is answered from the old one.
-      state = { documents: next, primary: next[0], index: createPolicyIndex(next) };
+      swap(next);
+    },
+    addFirst(doc) {
+      if (state.documents.length > 0) throw new Error(`A policy is already loaded (${state.documents[0].id}): a new version replaces it`);
+      swap([doc]);
     },
   };
 }

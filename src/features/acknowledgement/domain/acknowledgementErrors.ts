@@ -2,6 +2,7 @@
 export type AcknowledgementErrorCode =
   | 'NOT_POLICY_OWNER'
   | 'UNKNOWN_POLICY'
+  | 'NO_POLICY'
   | 'UNKNOWN_VERSION'
   | 'NO_CAMPAIGN'
   | 'BAD_COMMAND'

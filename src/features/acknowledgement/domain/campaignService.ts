@@ -17,6 +17,10 @@ import { OwnerCardRef, OwnerJob, OwnerJobQueue } from './ownerJobs';
 import { forEachLimited, yieldToEventLoop } from './eventLoop';
 import { CampaignExport, CampaignPreview, RemindResult, ScheduledWorkResult, WrittenExport } from './campaignServiceTypes';
 
+/** What an owner is told when a campaign is asked for before the school's policy has been added. */
+export const NO_POLICY_TO_ACKNOWLEDGE = 'There is no policy for staff to acknowledge yet: add the policy first. Send the school\'s policy '
+  + '(.docx, .pdf, .txt or .md) to me here, check what I read and press Publish; then type **campaign start** again.';
+
 /** Store calls made at once when a command touches many recipients (reminders on Azure Tables). */
 const CONCURRENCY = 16;
 
@@ -26,8 +30,11 @@ export interface CampaignServiceDeps {
   clock: () => Date;
   rules: CampaignRules;
   owners: PolicyOwners;
-  /** The policy campaigns are about when the owner names none (the primary policy's id). */
-  primaryPolicyId: string;
+  /**
+   * The policy campaigns are about when the owner names none (the primary policy's id); a function where the policy may
+   * arrive while the bot runs (its first version sent in chat), undefined until it has.
+   */
+  primaryPolicyId: string | (() => string | undefined);
   messenger?: CampaignMessenger;
   /** True when the app can be installed for people through Graph (production); local mode reaches only open chats. */
   canInstall?: boolean;
@@ -78,12 +85,19 @@ export function createCampaignService(deps: CampaignServiceDeps) {
 
   const audienceOf = (audience: CampaignAudience) => listAudience(store, audience);
 
+  /** The newest version of the policy named, else of the primary policy; a clear refusal while there is none. */
+  async function latestVersionOf(named?: string): Promise<PolicyVersion> {
+    const policyId = named ?? (typeof deps.primaryPolicyId === 'function' ? deps.primaryPolicyId() : deps.primaryPolicyId);
+    if (policyId === undefined) throw new AcknowledgementError('NO_POLICY', NO_POLICY_TO_ACKNOWLEDGE);
+    const version = await store.getLatestPolicyVersion(policyId);
+    if (!version) throw new AcknowledgementError('UNKNOWN_POLICY', `The policy "${policyId}" has not been loaded yet.`);
+    return version;
+  }
+
   /** The checks starting and its preview share: an owner, a loaded policy, a good due date, someone in the audience. */
   async function prepareStart(input: { actorId: string; audience: CampaignAudience; dueDate?: string; policyId?: string }) {
     assertPolicyOwner(deps.owners, input.actorId);
-    const policyId = input.policyId ?? deps.primaryPolicyId;
-    const version = await store.getLatestPolicyVersion(policyId);
-    if (!version) throw new AcknowledgementError('UNKNOWN_POLICY', `The policy "${policyId}" has not been loaded yet.`);
+    const version = await latestVersionOf(input.policyId);
     const dueDate = checkDueDate(input.dueDate, now(), rules.defaultDueDays, rules.calendar);
     const members = await audienceOf(input.audience);
     if (members.length === 0) {
@@ -217,10 +231,7 @@ export function createCampaignService(deps: CampaignServiceDeps) {
     /** The version a campaign would ask staff to acknowledge now; owners only. */
     async versionToStart(input: { actorId: string; policyId?: string }): Promise<PolicyVersion> {
       assertPolicyOwner(deps.owners, input.actorId);
-      const policyId = input.policyId ?? deps.primaryPolicyId;
-      const version = await store.getLatestPolicyVersion(policyId);
-      if (!version) throw new AcknowledgementError('UNKNOWN_POLICY', `The policy "${policyId}" has not been loaded yet.`);
-      return version;
+      return latestVersionOf(input.policyId);
     },
 
     /** A due date as the preview shows it: checked (an AcknowledgementError says why not), with a warning when staff will not be in school. */

@@ -22,8 +22,11 @@ export interface AcknowledgementModuleDeps {
   settings: AcknowledgementSettings;
   /** POLICY_OWNERS: Entra object ids allowed to run campaign commands. */
   owners: PolicyOwners;
-  /** The primary policy's id (PolicyDocument.id of the first POLICY_FILES entry). */
-  primaryPolicyId: string;
+  /**
+   * The primary policy's id (PolicyDocument.id of the first document loaded); a function where it may arrive while the
+   * bot runs (the first version sent in chat), undefined until then: campaigns are refused with "add the policy first".
+   */
+  primaryPolicyId: string | (() => string | undefined);
   channel: AcknowledgementChannel;
   /** The live policies' text, for reading in Teams and proposing key points. */
   policyTexts?: PolicyTexts;

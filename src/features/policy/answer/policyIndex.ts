@@ -121,7 +121,8 @@ export function createPolicyIndex(documents: readonly PolicyDocument[], options:
   const idfOf = (d: number): number => Math.log(1 + (n - d + 0.5) / (d + 0.5));
 
   const model = options.model === undefined ? loadLearnedModel() : options.model;
-  const learned = model ? createLearnedRanker(model, passages) : null;
+  // No passages (no policy added yet): nothing to rank, and lexical search finds nothing, so nothing is answered.
+  const learned = model && passages.length > 0 ? createLearnedRanker(model, passages) : null;
 
   const index: PolicyIndex = {
     documents,

@@ -39,6 +39,20 @@ const MAX_QUESTION_CHARS = 500;
 /** What a disclosure-like message may carry into the concern form's "What happened" (the form's own limit is larger). */
 const MAX_CARRIED_CHARS = 4000;
 
+/**
+ * What staff are told while the school's policy has not been added (POLICY_FILES empty and nothing sent in chat yet):
+ * who to ask, never an answer from nowhere.
+ */
+export const NO_POLICY_YET_REPLY = 'The school\'s policy has not been added to me yet, so I cannot answer from it. Ask one of the policy '
+  + 'owners (the headteacher or the senior leader responsible for the policy) or your line manager; your question is kept for the '
+  + 'policy owners to see. If you are worried about a child or about something online, type **report a concern**.';
+/** The first line of owners' help while there is no policy. */
+export const NO_POLICY_OWNER_NOTICE = 'No policy yet: send the school\'s policy (.docx, .pdf, .txt or .md) to me here to add it.';
+/** Staff's help, `contents` and `section` while there is no policy. */
+export const NO_POLICY_STAFF_NOTICE = 'The school\'s policy has not been added to me yet: ask the policy owners or your line manager about it.';
+/** How the policy is named while there is none (the welcome card, help). */
+const NO_POLICY_TITLE = 'the school\'s policy';
+
 /** The question log's key for a cited section: "liverpool-model#7". */
 function citedSectionKey(match: { doc: { id: string }; section: { ordinal: number } }): string {
   return `${match.doc.id}#${match.section.ordinal}`;
@@ -54,7 +68,15 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
   const now = deps.now ?? (() => new Date());
   const isOwner = (ctx: TurnContext): boolean => isPolicyOwner(deps.policyOwners, ctx.activity);
   // Read afresh each time: an owner may publish a new version while the bot runs.
-  const title = (): string => library.primary.title;
+  const title = (): string => library.primary?.title ?? NO_POLICY_TITLE;
+  const noPolicyNotice = (ctx: TurnContext): string => (isOwner(ctx) ? NO_POLICY_OWNER_NOTICE : NO_POLICY_STAFF_NOTICE);
+  /** Help: with no policy, owners first read how to add it and staff that it has not been added. */
+  const helpCard = (ctx: TurnContext) => {
+    const owner = isOwner(ctx);
+    const none = library.primary === undefined;
+    const ownerNotices = owner ? [...(none ? [NO_POLICY_OWNER_NOTICE] : []), ...(deps.ownerNotices?.() ?? [])] : [];
+    return renderHelpCard(title(), owner, library.primary?.warnings ?? [], ownerNotices, none && !owner ? [NO_POLICY_STAFF_NOTICE] : []);
+  };
   const teaching = createOwnerTeaching({ library, questions, teaching: deps.teaching, logger, isOwner, now });
   const answer = (question: string): Answer => answerQuestion(library.index, question, DEFAULT_THRESHOLDS, teaching.answerOptions());
 
@@ -72,6 +94,16 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
     if (reply.answered) await ctx.sendActivity(cardMessage(renderAnswerCard(reply, '', { given: false, asked: false })));
   };
 
+  /**
+   * A question before the school's policy has been added: kept for the owners like one the policy does not cover (they
+   * see it in `unanswered` once the policy is there), and the person told who to ask.
+   */
+  const answerWithoutPolicy = async (ctx: TurnContext, question: string): Promise<void> => {
+    const id = await questions.recordQuestion({ question, answered: false, citedSection: null, askedAt: now().toISOString(), phrasing: null });
+    logger.info({ event: 'question.noPolicy', answered: false, questionId: id }, 'question asked before the policy was added');
+    await ctx.sendActivity(NO_POLICY_YET_REPLY);
+  };
+
   return {
     name: 'policy',
     register(app: BotApp) {
@@ -85,14 +117,19 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
     });
 
     app.message(/^\s*help\s*$/i, async (ctx) => {
-      await ctx.sendActivity(cardMessage(renderHelpCard(title(), isOwner(ctx), library.primary.warnings, isOwner(ctx) ? deps.ownerNotices?.() ?? [] : [])));
+      await ctx.sendActivity(cardMessage(helpCard(ctx)));
     });
 
     app.message(/^\s*(contents|table of contents|sections)\s*$/i, async (ctx) => {
+      if (library.documents.length === 0) await ctx.sendActivity(noPolicyNotice(ctx));
       for (const doc of library.documents) await ctx.sendActivity(cardMessage(renderContentsCard(doc)));
     });
 
     app.message(/^\s*section\s+\S+/i, async (ctx) => {
+      if (!library.primary) {
+        await ctx.sendActivity(noPolicyNotice(ctx));
+        return;
+      }
       const key = (ctx.activity.text ?? '').trim().replace(/^section\s+/i, '');
       const found = findSection(library, key);
       if (!found) {
@@ -104,9 +141,9 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
 
     teaching.register(app);
 
-    app.adaptiveCards.actionExecute(Verbs.showContents, async () => renderContentsCard(library.primary));
+    app.adaptiveCards.actionExecute(Verbs.showContents, async (ctx) => (library.primary ? renderContentsCard(library.primary) : noPolicyNotice(ctx)));
 
-    app.adaptiveCards.actionExecute(Verbs.showHelp, async (ctx) => renderHelpCard(title(), isOwner(ctx), library.primary.warnings, isOwner(ctx) ? deps.ownerNotices?.() ?? [] : []));
+    app.adaptiveCards.actionExecute(Verbs.showHelp, async (ctx) => helpCard(ctx));
 
     app.adaptiveCards.actionExecute<{ section?: unknown; document?: unknown }>(Verbs.readSection, async (ctx, _state, data) => {
       const key = typeof data?.section === 'string' || typeof data?.section === 'number' ? String(data.section).slice(0, 20) : '';
@@ -149,6 +186,10 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
         return;
       }
       const question = text.slice(0, MAX_QUESTION_CHARS);
+      if (!library.primary) {
+        await answerWithoutPolicy(ctx, question);
+        return;
+      }
       const reply: Answer = answer(question);
       let phrasing: AnswerCardPhrasing | undefined;
       let fallback: string | undefined;

@@ -10,10 +10,11 @@ import { AppLogger } from '../../../shared/logger';
 import { errorCode } from '../../../shared/errorCode';
 import { PolicyLoadError, SUPPORTED_EXTENSIONS } from '../ingest/loadPolicyFile';
 import { readPolicyIsolated } from '../ingest/isolatedIngest';
-import { PolicyDocument } from '../policyDocument';
+import { formatSectionLabel, PolicyDocument } from '../policyDocument';
 import { LivePolicyLibrary } from '../policyLibrary';
 import { diffPolicies, PolicyDiff } from '../publishing/policyDiff';
-import { PolicyAuditEntry, PublishedPolicyStore } from '../publishing/publishedPolicies';
+import { OWN_POLICY_ADVICE } from '../publishing/bundledSamples';
+import { firstPolicyId, PolicyAuditEntry, PublishedPolicyStore } from '../publishing/publishedPolicies';
 import { renderPolicyChangeCard } from './cards/policyChangeCard';
 
 /** What publishing a new version needs: the live library, where versions are kept, who owns the policy. */
@@ -28,6 +29,11 @@ export interface PolicyPublishingDeps {
   onPublished?(doc: PolicyDocument): Promise<{ material: boolean; roundsStarted: number }>;
   /** Whether a version differs from the live one enough that staff must acknowledge it again. */
   isMaterial?(live: PolicyDocument, next: PolicyDocument): boolean;
+  /**
+   * Production: which bundled sample a sent file is (its name), so it is refused; undefined for the school's own file.
+   * Absent in local mode, where the samples are what the bot runs on.
+   */
+  bundledSample?(content: Buffer): string | undefined;
   logger: AppLogger;
   now?: () => Date;
 }
@@ -39,6 +45,8 @@ interface Draft {
   content: Buffer;
   doc: PolicyDocument;
   diff: PolicyDiff;
+  /** The school's first policy: there was none live when it was sent. */
+  first: boolean;
   createdAt: number;
 }
 
@@ -47,6 +55,13 @@ const DRAFT_TTL_MS = 24 * 3600 * 1000;
 const MAX_DRAFTS = 20;
 
 const OWNERS_ONLY = 'Only the policy owners can publish a new version of the policy. If you think the policy should change, tell them.';
+/** A first version's card said what the bot read; what publishing it does. */
+const FIRST_PENDING = 'Publishing makes this the school\'s policy at once: staff questions are answered from it, it is kept in the bot\'s '
+  + 'database or storage (nothing else to change), and you can then ask staff to acknowledge it with **campaign start**.';
+const FIRST_PUBLISHED = 'Live now: staff questions are answered from this policy, and it is kept in the bot\'s database or storage. '
+  + 'Type **campaign start** to ask staff to read and acknowledge it. Send a new version the same way when it changes.';
+const NO_DIFF: PolicyDiff = { changes: [], unchanged: 0, frontPageChanged: false };
+
 const SENDER_ONLY = 'Only the owner who sent this version can publish or discard it. To publish it yourself, send me the file.';
 
 /**
@@ -60,8 +75,8 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
   const audit = async (actor: string, action: PolicyAuditEntry['action'], policyId: string, details: PolicyAuditEntry['details'] = {}): Promise<void> => {
     await deps.store.appendAudit({ at: now().toISOString(), actor, action, policyId, details });
   };
-  /** The loaded document a file replaces: the one whose id its name carries, else the primary policy. */
-  const replaces = (fileName: string): PolicyDocument => {
+  /** The loaded document a file replaces: the one whose id its name carries, else the primary policy; none before the first. */
+  const replaces = (fileName: string): PolicyDocument | undefined => {
     const id = path.basename(fileName).replace(/\.[^.]+$/, '').toLowerCase().replace(/[^a-z0-9]+/g, '-');
     return deps.library.documents.find((d) => d.id === id) ?? deps.library.primary;
   };
@@ -74,8 +89,11 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
   async function receive(context: TurnContext, file: SentFile): Promise<void> {
     const actor = senderAadObjectId(context.activity) ?? '';
     const live = replaces(file.name);
+    // Before the school's first policy, the file's own name gives the id its versions keep.
+    const policyId = live?.id ?? firstPolicyId(file.name);
+    const unchanged = live ? ' The live policy has not changed.' : '';
     if (!isPolicyOwner(deps.policyOwners, context.activity)) {
-      await audit(actor || 'unknown', 'version.refused', live.id, { fileType: path.extname(file.name).toLowerCase() });
+      await audit(actor || 'unknown', 'version.refused', policyId, { fileType: path.extname(file.name).toLowerCase() });
       await context.sendActivity(OWNERS_ONLY);
       return;
     }
@@ -92,24 +110,39 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
     let doc: PolicyDocument;
     try {
       content = await deps.download(file);
+      const sample = deps.bundledSample?.(content);
+      if (sample) {
+        await audit(actor, 'version.refused', policyId, { reason: 'bundled sample', sample });
+        deps.logger.info({ event: 'policy.sampleRefused', sample }, 'a bundled sample policy was sent as the school\'s policy and refused');
+        await context.sendActivity(`That file was not published: "${file.name}" is the sample policy bundled with the app `
+          + `(samples/policies/${sample}), not the school's policy. ${OWN_POLICY_ADVICE}${unchanged}`);
+        return;
+      }
       // Read in a separate process with a time and memory limit: a hostile file costs that process, not the bot.
       doc = await readPolicyIsolated(content, file.name, now());
     } catch (err) {
       const code = err instanceof FileDownloadError || err instanceof PolicyLoadError ? err.code : errorCode(err);
       const limit = err instanceof PolicyLoadError ? err.limit : undefined;
-      await audit(actor, 'version.unreadable', live.id, limit ? { code, limit } : { code });
+      await audit(actor, 'version.unreadable', policyId, limit ? { code, limit } : { code });
       deps.logger.warn({ event: 'policy.versionUnreadable', code, limit }, 'a new policy version could not be read');
       const why = err instanceof FileDownloadError || err instanceof PolicyLoadError ? err.message : 'It could not be read.';
-      await context.sendActivity(`That file was not published: ${why} The live policy has not changed.`);
+      await context.sendActivity(`That file was not published: ${why}${live ? ' The live policy has not changed.' : ' There is still no policy: send the file again once it is fixed.'}`);
       return;
     }
-    // The new version keeps the live document's id, so citations, teaching links and acknowledgements follow it.
-    doc.id = live.id;
-    const diff = diffPolicies(live, doc);
+    // A new version keeps the live document's id, so citations, teaching links and acknowledgements follow it.
+    doc.id = policyId;
+    const diff = live ? diffPolicies(live, doc) : NO_DIFF;
     prune();
-    const draft: Draft = { id: crypto.randomUUID(), ownerId: actor, fileName: file.name, content, doc, diff, createdAt: Date.now() };
+    const draft: Draft = { id: crypto.randomUUID(), ownerId: actor, fileName: file.name, content, doc, diff, first: !live, createdAt: Date.now() };
     drafts.set(draft.id, draft);
-    await audit(actor, 'version.received', live.id, { draftId: draft.id, contentHash: doc.metadata.contentHash, changes: diff.changes.length, warnings: doc.warnings.length });
+    await audit(actor, 'version.received', policyId, { draftId: draft.id, contentHash: doc.metadata.contentHash, changes: diff.changes.length, warnings: doc.warnings.length, first: !live });
+    if (!live) {
+      await context.sendActivity(cardMessage(renderPolicyChangeCard({
+        title: doc.title, fileName: file.name, diff, warnings: doc.warnings, draftId: draft.id, state: 'pending', notice: FIRST_PENDING,
+        first: { sections: doc.sections.map((s) => formatSectionLabel(s)) },
+      })));
+      return;
+    }
     const material = deps.isMaterial ? deps.isMaterial(live, doc) : diff.changes.length > 0;
     await context.sendActivity(cardMessage(renderPolicyChangeCard({
       title: live.title, fileName: file.name, diff, warnings: doc.warnings, draftId: draft.id, state: 'pending',
@@ -127,7 +160,7 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
     const actor = senderAadObjectId(context.activity) ?? 'unknown';
     const draft = typeof data?.draftId === 'string' ? drafts.get(data.draftId.slice(0, 64)) : undefined;
     if (!isPolicyOwner(deps.policyOwners, context.activity)) {
-      await audit(actor, 'version.refused', draft?.doc.id ?? deps.library.primary.id, { step, reason: 'not an owner' });
+      await audit(actor, 'version.refused', draft?.doc.id ?? deps.library.primary?.id ?? 'no-policy', { step, reason: 'not an owner' });
       return OWNERS_ONLY;
     }
     if (!draft) return 'That version is no longer waiting to be published (it was published, discarded, or the bot restarted). Send the file again.';
@@ -148,6 +181,8 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
       app.adaptiveCards.actionExecute<{ draftId?: unknown }>(Verbs.publishVersion, async (context, _state, data) => {
         const draft = await draftFor(context, data, 'publish');
         if (typeof draft === 'string') return draft;
+        // Another owner's first policy went live after this one was sent: it would now be a new version of that one.
+        if (draft.first && deps.library.primary) return 'A policy was published while this one waited, so it was not published. Send the file again to see what it changes.';
         drafts.delete(draft.id);
         const actor = draft.ownerId;
         const at = now().toISOString();
@@ -155,10 +190,17 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
           policyId: draft.doc.id, fileName: draft.fileName, content: draft.content, contentHash: draft.doc.metadata.contentHash,
           configuredHash: deps.configuredHashes.get(draft.doc.id) ?? '', publishedBy: actor, publishedAt: at,
         });
-        deps.library.replace(draft.doc);
+        if (draft.first) deps.library.addFirst(draft.doc);
+        else deps.library.replace(draft.doc);
         const outcome = deps.onPublished ? await deps.onPublished(draft.doc) : { material: false, roundsStarted: 0 };
         await audit(actor, 'version.published', draft.doc.id, { contentHash: draft.doc.metadata.contentHash, material: outcome.material, roundsStarted: outcome.roundsStarted });
         deps.logger.info({ event: 'policy.published', document: draft.doc.id, hash: draft.doc.metadata.contentHash.slice(0, 12), material: outcome.material }, 'new policy version published');
+        if (draft.first) {
+          return renderPolicyChangeCard({
+            title: draft.doc.title, fileName: draft.fileName, diff: draft.diff, warnings: [], draftId: draft.id, state: 'published', notice: FIRST_PUBLISHED,
+            first: { sections: draft.doc.sections.map((s) => formatSectionLabel(s)) },
+          });
+        }
         const notice = `Live now: the next question is answered from this version; the previous one is kept for the record.${
           outcome.roundsStarted > 0 ? ` Staff have been asked to acknowledge it (${outcome.roundsStarted} campaign${outcome.roundsStarted > 1 ? 's' : ''}).`
             : outcome.material ? ' No acknowledgement campaign is active: type **campaign start** to ask staff to acknowledge it.' : ''}`;
@@ -170,7 +212,11 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
         if (typeof draft === 'string') return draft;
         drafts.delete(draft.id);
         await audit(draft.ownerId, 'version.discarded', draft.doc.id, { contentHash: draft.doc.metadata.contentHash });
-        return renderPolicyChangeCard({ title: draft.doc.title, fileName: draft.fileName, diff: draft.diff, warnings: [], draftId: draft.id, state: 'discarded', notice: 'Nothing changed: the live policy is as it was.' });
+        return renderPolicyChangeCard({
+          title: draft.doc.title, fileName: draft.fileName, diff: draft.diff, warnings: [], draftId: draft.id, state: 'discarded',
+          notice: draft.first ? 'Nothing changed: there is still no policy. Send the school\'s policy again when it is ready.' : 'Nothing changed: the live policy is as it was.',
+          ...(draft.first ? { first: { sections: draft.doc.sections.map((s) => formatSectionLabel(s)) } } : {}),
+        });
       });
     },
   };

@@ -5,16 +5,18 @@ import template from './templates/helpCard.json';
 /**
  * Renders help; policy owners also see every owner command, what needs fixing in the document, and `ownerNotices`:
  * lines another capability needs owners to see first (for example where safeguarding reports go), shown as text near
- * the top, for owners only.
+ * the top, for owners only. `notices` are shown first to everyone (for example that no policy has been added yet).
  */
-export function renderHelpCard(documentTitle: string, isOwner: boolean, warnings: readonly PolicyWarning[], ownerNotices: readonly string[] = []): AdaptiveCardJson {
+export function renderHelpCard(
+  documentTitle: string, isOwner: boolean, warnings: readonly PolicyWarning[], ownerNotices: readonly string[] = [], notices: readonly string[] = [],
+): AdaptiveCardJson {
   const shown = isOwner ? warnings : [];
-  const notices = isOwner ? ownerNotices.filter((n) => n.trim() !== '') : [];
+  const lines = [...notices, ...(isOwner ? ownerNotices : [])].filter((n) => n.trim() !== '');
   return expandCardTemplate(template, {
     documentTitle,
     isOwner,
-    hasOwnerNotices: notices.length > 0,
-    ownerNotices: notices.map((line) => ({ line })),
+    hasOwnerNotices: lines.length > 0,
+    ownerNotices: lines.map((line) => ({ line })),
     hasWarnings: shown.length > 0,
     // One note per line: each is something the owner can fix in the document.
     warnings: shown.map((w) => `- ${w.message}`).join('\n'),

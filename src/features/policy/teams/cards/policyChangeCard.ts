@@ -22,6 +22,11 @@ export interface PolicyChangeView {
   state: 'pending' | 'published' | 'discarded';
   /** What publishing means for acknowledgement, or what happened. */
   notice?: string;
+  /**
+   * The school's first policy (nothing to compare with): the sections the bot read, as staff will see them, instead
+   * of changes.
+   */
+  first?: { sections: readonly string[] };
 }
 
 const clip = (s: string): string => {
@@ -29,8 +34,12 @@ const clip = (s: string): string => {
   return words.length === 0 ? '—' : words.length > RUN_WORDS ? `${words.slice(0, RUN_WORDS).join(' ')} …` : words.join(' ');
 };
 
-/** Renders the section-by-section changes of a new version, with Publish and Discard while it is pending. */
+/**
+ * Renders the section-by-section changes of a new version (or, for the school's first policy, the sections the bot
+ * read), with Publish and Discard while it is pending.
+ */
 export function renderPolicyChangeCard(view: PolicyChangeView): AdaptiveCardJson {
+  if (view.first) return renderFirstVersion(view, view.first.sections);
   const { diff } = view;
   const counts = (['added', 'removed', 'reworded'] as const).map((k) => [k, diff.changes.filter((c) => c.kind === k).length] as const).filter(([, n]) => n > 0);
   const summary = diff.changes.length === 0
@@ -51,6 +60,25 @@ export function renderPolicyChangeCard(view: PolicyChangeView): AdaptiveCardJson
       words: c.changes.slice(0, SHOWN_RUNS).map((w) => ({ was: clip(w.was), now: clip(w.now) })),
     })),
     more: diff.changes.length > SHOWN_CHANGES ? `… and ${diff.changes.length - SHOWN_CHANGES} more changed sections.` : '',
+    draftId: view.draftId,
+    showActions: view.state === 'pending',
+  });
+}
+
+/** The school's first policy: its title, the sections read (their headings as staff will see them) and any warnings. */
+function renderFirstVersion(view: PolicyChangeView, sections: readonly string[]): AdaptiveCardJson {
+  const heading = view.state === 'published' ? `Published: ${view.title}` : view.state === 'discarded' ? `Discarded: ${view.title}` : `The school's policy: ${view.title}`;
+  return expandCardTemplate(template, {
+    heading,
+    fileLine: `From ${view.fileName}`,
+    summary: view.state === 'pending'
+      ? `I read ${sections.length} section${sections.length === 1 ? '' : 's'}. Check that the headings below are your policy's before publishing.`
+      : `${sections.length} section${sections.length === 1 ? '' : 's'}.`,
+    notice: view.notice ?? '',
+    noticeColour: view.state === 'pending' ? 'Attention' : 'Good',
+    warnings: view.state === 'pending' ? view.warnings.map((w) => ({ text: w.message })) : [],
+    changes: view.state === 'pending' ? sections.slice(0, SHOWN_CHANGES).map((label) => ({ kind: 'Section', colour: 'Default', label, words: [] })) : [],
+    more: view.state === 'pending' && sections.length > SHOWN_CHANGES ? `… and ${sections.length - SHOWN_CHANGES} more sections.` : '',
     draftId: view.draftId,
     showActions: view.state === 'pending',
   });
