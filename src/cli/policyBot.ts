@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
 import { Answer, answerQuestion } from '../features/policy/answer/answerQuestion';
-import { readPolicyFileIsolated, readPolicyFilesIsolated } from '../features/policy/ingest/isolatedIngest';
+import { readPolicyFileIsolated, readPolicyFilesIsolated, readPolicyIsolated } from '../features/policy/ingest/isolatedIngest';
 import { formatCitationLabel, formatSectionLabel, PolicyDocument } from '../features/policy/policyDocument';
 import { createPolicyLibrary, PolicyLibrary } from '../features/policy/policyLibrary';
 import { openSqliteDatabase } from '../adapters/sqlite/sqliteDatabase';
@@ -21,7 +21,8 @@ import { createAzureTablePublishedPolicyStore } from '../adapters/azureTables/az
 import { createAzureTableQuestionLog } from '../adapters/azureTables/azureTableQuestionLog';
 import { QuestionLog } from '../features/policy/teaching/questionLog';
 import { timeNotStatedNote } from '../features/policy/answer/askedTime';
-import { PublishedPolicyStore } from '../features/policy/publishing/publishedPolicies';
+import { firstPolicyId, PublishedPolicyStore } from '../features/policy/publishing/publishedPolicies';
+import { bundledSampleAt, OWN_POLICY_ADVICE } from '../features/policy/publishing/bundledSamples';
 
 const USAGE = `policy-bot: tools for the policy owner
 
@@ -38,6 +39,9 @@ const USAGE = `policy-bot: tools for the policy owner
       Show the changes, and with --yes keep NEW_FILE as the published version of the policy in CONFIGURED_FILE
       (the file POLICY_FILES names): the bot answers from it after its next start. Owners can do the same in chat.
       With STORAGE=azure in the environment, it is kept in Azure Table storage, where the app reads it.
+  policy-bot publish NEW_FILE [--db FILE] [--by NAME] [--yes]
+      With POLICY_FILES empty: show what was read (or what changed), and with --yes keep NEW_FILE as the school's
+      policy (its first version, or the next one): the bot answers from it after its next start.
   policy-bot storage copy-to-azure [--db FILE]
       Copy every record of the SQLite file (default: data/policy-bot.sqlite) into Azure Table storage and check the
       counts, kind by kind; safe to run again. Reads AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_URL,
@@ -197,7 +201,14 @@ async function publish(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const p = parseArgs(args, ['replaces', 'db', 'by']);
   const file = p.positional[0];
   const replaces = p.flags.get('replaces')?.[0];
-  if (!file || !replaces) throw new UsageError('publish needs the new file and --replaces with the file POLICY_FILES names');
+  if (!file) throw new UsageError('publish needs the new file');
+  if (!replaces && (env.POLICY_FILES ?? '').trim() !== '') {
+    throw new UsageError(`POLICY_FILES is set (${env.POLICY_FILES!.trim()}): publish a new version with --replaces and the file it replaces. `
+      + 'Without --replaces, publish adds the school\'s policy when POLICY_FILES is empty.');
+  }
+  const sample = env.APP_MODE === 'local' ? undefined : bundledSampleAt(file);
+  if (sample) throw new Error(`${file} is the sample policy bundled with the app (samples/policies/${sample}), not the school's policy. ${OWN_POLICY_ADVICE}`);
+  if (!replaces) return publishFromStore(file, p, env);
   const [configured, next] = await Promise.all([readPolicyFileIsolated(replaces), readPolicyFileIsolated(file)]);
   next.id = configured.id;
   printDiff(diffPolicies(configured, next));
@@ -205,18 +216,50 @@ async function publish(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   if (!p.bools.has('yes')) { console.log('Not published: run again with --yes to publish it.'); return; }
   const records = await openRecords(env, p.flags.get('db')?.[0] ?? 'data/policy-bot.sqlite', false);
   try {
-    const store = records.published;
-    const at = new Date().toISOString();
-    const by = `cli:${p.flags.get('by')?.[0] ?? (env.USER || 'unknown')}`;
-    await store.publish({
-      policyId: configured.id, fileName: path.basename(file), content: fs.readFileSync(file), contentHash: next.metadata.contentHash,
-      configuredHash: configured.metadata.contentHash, publishedBy: by, publishedAt: at,
-    });
-    await store.appendAudit({ at, actor: by, action: 'version.published', policyId: configured.id, details: { contentHash: next.metadata.contentHash, via: 'cli' } });
+    await keepVersion(records.published, { policyId: configured.id, file, contentHash: next.metadata.contentHash, configuredHash: configured.metadata.contentHash }, p, env);
     console.log(`Published ${path.basename(file)} as ${configured.id}: the bot answers from it after its next start.`);
   } finally {
     records.close();
   }
+}
+
+/**
+ * `publish` with no POLICY_FILES: the school's policy kept in the store, as an owner sending it in chat does. The first
+ * one is added (what was read is shown); after that, a file is a new version of the policy its name matches, else of the
+ * first one, and keeps that policy's id.
+ */
+async function publishFromStore(file: string, p: Parsed, env: NodeJS.ProcessEnv): Promise<void> {
+  const records = await openRecords(env, p.flags.get('db')?.[0] ?? 'data/policy-bot.sqlite', false);
+  try {
+    const fromChat = (await records.published.listPolicies()).filter((v) => v.configuredHash === '');
+    const target = fromChat.find((v) => v.policyId === firstPolicyId(file)) ?? fromChat[0];
+    const next = await readPolicyFileIsolated(file);
+    if (target) {
+      const latest = await records.published.latest(target.policyId);
+      printDiff(diffPolicies(await readPolicyIsolated(latest!.content, latest!.fileName), next));
+    } else {
+      console.log(`The school's policy, first version: ${next.title}`);
+      for (const s of next.sections) console.log(`${'  '.repeat(s.level - 1)}${formatSectionLabel(s)}`);
+    }
+    for (const w of next.warnings) console.log(`warning [${w.code}] ${w.message}`);
+    if (!p.bools.has('yes')) { console.log('Not published: run again with --yes to publish it.'); return; }
+    const policyId = target?.policyId ?? firstPolicyId(file);
+    await keepVersion(records.published, { policyId, file, contentHash: next.metadata.contentHash, configuredHash: '' }, p, env);
+    console.log(`Published ${path.basename(file)} as ${policyId}${target ? '' : ', the school\'s policy'}: the bot answers from it after its next start.`);
+  } finally {
+    records.close();
+  }
+}
+
+/** Keeps a version and its audit entry, by `cli:<name>`. */
+async function keepVersion(store: PublishedPolicyStore, v: { policyId: string; file: string; contentHash: string; configuredHash: string }, p: Parsed, env: NodeJS.ProcessEnv): Promise<void> {
+  const at = new Date().toISOString();
+  const by = `cli:${p.flags.get('by')?.[0] ?? (env.USER || 'unknown')}`;
+  await store.publish({
+    policyId: v.policyId, fileName: path.basename(v.file), content: fs.readFileSync(v.file), contentHash: v.contentHash,
+    configuredHash: v.configuredHash, publishedBy: by, publishedAt: at,
+  });
+  await store.appendAudit({ at, actor: by, action: 'version.published', policyId: v.policyId, details: { contentHash: v.contentHash, via: 'cli' } });
 }
 
 /** `storage copy-to-azure`: the move from STORAGE=sqlite to STORAGE=azure, verified by counts. */

@@ -114,8 +114,9 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
       if (sample) {
         await audit(actor, 'version.refused', policyId, { reason: 'bundled sample', sample });
         deps.logger.info({ event: 'policy.sampleRefused', sample }, 'a bundled sample policy was sent as the school\'s policy and refused');
-        await context.sendActivity(`That file was not published: "${file.name}" is the sample policy bundled with the app `
-          + `(samples/policies/${sample}), not the school's policy. ${OWN_POLICY_ADVICE}${unchanged}`);
+        // The file's name is the sender's: shown as typed, never as markdown.
+        await context.sendActivity({ type: 'message', textFormat: 'plain', text: `That file was not published: "${file.name}" is the sample policy bundled with the app `
+          + `(samples/policies/${sample}), not the school's policy. ${OWN_POLICY_ADVICE}${unchanged}` });
         return;
       }
       // Read in a separate process with a time and memory limit: a hostile file costs that process, not the bot.

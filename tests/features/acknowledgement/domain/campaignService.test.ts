@@ -1,7 +1,7 @@
 import { createAcknowledgePolicy } from '../../../../src/features/acknowledgement/domain/acknowledgePolicy';
 import { verifyAcknowledgementCsv } from '../../../../src/features/acknowledgement/domain/acknowledgementExport';
 import { CampaignRules, DEFAULT_CAMPAIGN_RULES } from '../../../../src/features/acknowledgement/domain/campaignPorts';
-import { createCampaignService } from '../../../../src/features/acknowledgement/domain/campaignService';
+import { createCampaignService, NO_POLICY_TO_ACKNOWLEDGE } from '../../../../src/features/acknowledgement/domain/campaignService';
 import { manualClock, memoryStore, person, policyVersion, recordingMessenger } from './ackTestKit';
 
 const OWNER = 'owner-aad';
@@ -69,6 +69,29 @@ describe('campaigns', () => {
       .rejects.toThrow(/Nobody active matches department Drama\. Known: .*Maths/);
     await expect(service.startCampaign({ actorId: OWNER, audience: { kind: 'all' }, policyId: 'other' })).rejects.toMatchObject({ code: 'UNKNOWN_POLICY' });
     expect(await store.listCampaigns()).toEqual([]);
+  });
+
+  it('when no policy has been added yet, then start and preview are refused with "add the policy first"; once it is there, they work', async () => {
+    const { store, clock, messenger } = await setUp();
+    let primary: string | undefined;
+    const service = createCampaignService({
+      store, clock: clock.now, rules: DEFAULT_CAMPAIGN_RULES, owners: [OWNER], primaryPolicyId: () => primary, messenger,
+    });
+    for (const attempt of [
+      () => service.startCampaign({ actorId: OWNER, audience: { kind: 'all' } }),
+      () => service.previewCampaign({ actorId: OWNER, audience: { kind: 'all' } }),
+      () => service.versionToStart({ actorId: OWNER }),
+    ]) {
+      await expect(attempt()).rejects.toMatchObject({ code: 'NO_POLICY', message: NO_POLICY_TO_ACKNOWLEDGE });
+    }
+    expect(NO_POLICY_TO_ACKNOWLEDGE).toMatch(/^There is no policy for staff to acknowledge yet: add the policy first\. Send the school's policy/);
+    expect(await store.listCampaigns()).toEqual([]);
+    // Not an owner: refused as such, before anything is said about the policy.
+    await expect(service.startCampaign({ actorId: 'aad-1', audience: { kind: 'all' } })).rejects.toMatchObject({ code: 'NOT_POLICY_OWNER' });
+
+    primary = 'social-media';
+    expect((await service.previewCampaign({ actorId: OWNER, audience: { kind: 'all' } })).members).toBe(10);
+    expect((await service.startCampaign({ actorId: OWNER, audience: { kind: 'all' } })).campaign.versionHash).toBe('hash-v1');
   });
 
   it('when some have acknowledged, then status gives counts, percentages and departments least complete first', async () => {

@@ -34,4 +34,31 @@ describe('the policy change card', () => {
       expect(JSON.stringify(card)).toContain(state === 'published' ? 'Published: Social Media Policy' : 'Discarded: new version of Social Media Policy');
     }
   });
+
+  it('when it is the school\'s first policy, then it shows the sections read as text (at most 12) and the warnings, with Publish and Discard; published, only what happened', () => {
+    const sections = Array.from({ length: 15 }, (_v, i) => `${i + 1}. Section **${i + 1}** [link](http://evil.example)`);
+    const card = renderPolicyChangeCard({
+      title: 'Social Media Policy', fileName: 'Our policy.docx', diff: { changes: [], unchanged: 0, frontPageChanged: false },
+      warnings: [{ code: 'NO_REVIEW_DATE', message: 'No review date was found.' }], draftId: 'd-1', state: 'pending', notice: 'Publishing makes this the school\'s policy.', first: { sections },
+    });
+    expect(cardProblems(card)).toEqual([]);
+    expect(cardVerbs(card)).toEqual([Verbs.publishVersion, Verbs.discardVersion]);
+    const json = JSON.stringify(card);
+    expect(json).toContain('The school\'s policy: Social Media Policy');
+    expect(json).toContain('I read 15 sections. Check that the headings below are your policy\'s before publishing.');
+    expect(json).toContain('"type":"TextRun","text":"12. Section **12** [link](http://evil.example)"');
+    expect(json).not.toContain('13. Section');
+    expect(json).toContain('… and 3 more sections.');
+    expect(json).toContain('No review date was found.');
+    expect(json).not.toMatch(/added|reworded|unchanged/);
+
+    const published = renderPolicyChangeCard({
+      title: 'Social Media Policy', fileName: 'Our policy.docx', diff: { changes: [], unchanged: 0, frontPageChanged: false },
+      warnings: [], draftId: 'd-1', state: 'published', notice: 'Live now.', first: { sections },
+    });
+    expect(cardProblems(published)).toEqual([]);
+    expect(cardVerbs(published)).toEqual([]);
+    expect(JSON.stringify(published)).toContain('Published: Social Media Policy');
+    expect(JSON.stringify(published)).not.toContain('1. Section');
+  });
 });

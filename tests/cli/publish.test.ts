@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { main } from '../../src/cli/policyBot';
+import { AppConfig } from '../../src/config';
+import { loadPolicyLibrary } from '../../src/compose/policy';
+import { openSqliteDatabase } from '../../src/adapters/sqlite/sqliteDatabase';
+import { createSqlitePublishedPolicyStore } from '../../src/adapters/sqlite/sqlitePublishedPolicyStore';
+import { createLogger } from '../../src/shared/logger';
+import { REPO_ROOT } from '../support/repoRoot';
+
+const SCHOOL = path.join(REPO_ROOT, 'tests', 'fixtures', 'policies', 'oakfield-social-media-policy.txt');
+const SAMPLE = path.join(REPO_ROOT, 'samples', 'policies', 'liverpool-model.txt');
+
+/** `policy-bot publish` with no POLICY_FILES: IT adds the school's policy from the server, as an owner does in chat. */
+describe('policy-bot publish', () => {
+  let dir: string;
+  let db: string;
+  let output: string[];
+  let errors: string[];
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'publish-cli-'));
+    db = path.join(dir, 'bot.sqlite');
+    output = [];
+    errors = [];
+    jest.spyOn(console, 'log').mockImplementation((line: string) => { output.push(line); });
+    jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => { errors.push(String(chunk)); return true; });
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const published = () => {
+    const database = openSqliteDatabase(db);
+    try {
+      return database.prepare('SELECT policy_id, file_name, configured_hash, published_by FROM policy_published ORDER BY seq').all();
+    } finally {
+      database.close();
+    }
+  };
+
+  it('when nothing is configured, then without --yes it shows what it read and keeps nothing; with --yes it adds the first version, which the bot starts on', async () => {
+    expect(await main(['publish', SCHOOL, '--db', db], {})).toBe(0);
+    expect(output[0]).toBe('The school\'s policy, first version: Social Media Policy for Schools');
+    expect(output).toContain('5. Acceptable use');
+    expect(output.at(-1)).toBe('Not published: run again with --yes to publish it.');
+
+    expect(await main(['publish', SCHOOL, '--db', db, '--by', 'it-lead', '--yes'], {})).toBe(0);
+    expect(output.at(-1)).toBe('Published oakfield-social-media-policy.txt as oakfield-social-media-policy, the school\'s policy: the bot answers from it after its next start.');
+    expect(published()).toEqual([{ policy_id: 'oakfield-social-media-policy', file_name: 'oakfield-social-media-policy.txt', configured_hash: '', published_by: 'cli:it-lead' }]);
+
+    const database = openSqliteDatabase(db);
+    try {
+      const { library } = await loadPolicyLibrary({ policyFiles: [] } as unknown as AppConfig, createLogger('silent'), createSqlitePublishedPolicyStore(database));
+      expect(library.primary?.id).toBe('oakfield-social-media-policy');
+    } finally {
+      database.close();
+    }
+  });
+
+  it('when the school\'s policy is already kept, then a file of another name is its next version: the changes are shown and it keeps the id', async () => {
+    await main(['publish', SCHOOL, '--db', db, '--yes'], {});
+    const next = path.join(dir, 'Policy 2027.txt');
+    fs.writeFileSync(next, `${fs.readFileSync(SCHOOL, 'utf8').trimEnd()}\n\n12. Artificial intelligence tools\n\nStaff must not put pupils' names into public AI chatbots.\n`);
+    output = [];
+    expect(await main(['publish', next, '--db', db, '--yes'], {})).toBe(0);
+    expect(output[0]).toMatch(/^1 changed section\(s\), \d+ unchanged/);
+    expect(output).toContain('added    12. Artificial intelligence tools');
+    expect(published().map((r) => (r as { policy_id: string }).policy_id)).toEqual(['oakfield-social-media-policy', 'oakfield-social-media-policy']);
+  });
+
+  it('when POLICY_FILES is set and --replaces is not given, then it is a usage error saying what to do, and nothing is kept', async () => {
+    expect(await main(['publish', SCHOOL, '--db', db, '--yes'], { POLICY_FILES: 'policies/ours.docx' })).toBe(2);
+    expect(errors.join('')).toContain('policy-bot: POLICY_FILES is set (policies/ours.docx): publish a new version with --replaces and the file it replaces.');
+    expect(fs.existsSync(db)).toBe(false);
+  });
+
+  it('when the file is a bundled sample, then it is refused with what to do instead, except for a local bot', async () => {
+    expect(await main(['publish', SAMPLE, '--db', db, '--yes'], {})).toBe(1);
+    expect(errors.join('')).toContain('is the sample policy bundled with the app (samples/policies/liverpool-model.txt), not the school\'s policy. Leave POLICY_FILES empty');
+    expect(fs.existsSync(db)).toBe(false);
+    expect(await main(['publish', SAMPLE, '--db', db, '--yes'], { APP_MODE: 'local' })).toBe(0);
+    expect(published()).toHaveLength(1);
+  });
+});
