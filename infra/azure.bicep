@@ -41,8 +41,8 @@ param teamsAppId string
 @description('The catalog id of the published app, when known (TEAMS_APP_CATALOG_ID); empty = look it up from teamsAppId.')
 param teamsAppCatalogId string = ''
 
-@description('Comma-separated policy files shipped with the deployment, relative to the app folder (POLICY_FILES).')
-param policyFiles string
+@description('Optional (POLICY_FILES): the school\'s own policy file(s) shipped with the deployment, comma-separated, relative to the app folder. Empty: a policy owner sends the policy to the bot in Teams and it is kept in the bot\'s storage. The bundled samples are refused.')
+param policyFiles string = ''
 
 @description('Comma-separated Entra object ids of the policy owners: headteacher, HR, SLT (POLICY_OWNERS).')
 param policyOwners string
@@ -192,12 +192,12 @@ param protectRecords bool = true
 
 @secure()
 @minLength(44)
-@description('AES-256 key for concern reports at rest, 32 bytes in base64 (SECRET_CONCERN_ENCRYPTION_KEY): openssl rand -base64 32.')
+@description('AES-256 key for concern reports at rest, 32 bytes in base64 (SECRET_CONCERN_ENCRYPTION_KEY): npx policy-bot secrets --file env/.env.dev.user makes it.')
 param concernEncryptionKey string
 
 @secure()
 @minLength(16)
-@description('Key of the HMAC that seals each row of an acknowledgement export (SECRET_ACK_EXPORT_SECRET): openssl rand -base64 32.')
+@description('Key of the HMAC that seals each row of an acknowledgement export (SECRET_ACK_EXPORT_SECRET): npx policy-bot secrets --file env/.env.dev.user makes it.')
 param ackExportSecret string
 
 @secure()
