@@ -7,13 +7,18 @@ import { getOrUndefined, httpStatusOf, queryAll, safeKey } from './azureTableRec
  * Retention of the question log in Azure Tables, in the question partition beside the questions:
  * - `c|<day>`: what the day's deleted questions counted (asked, declined, unhelpful), without text;
  * - `r|<time>|<random>`: one line per deletion run (when, the cutoff, how many), created only.
- * Each question goes in one transaction with its replies and its day's counts raised under the counts' etag, so a run
- * stopped half way, or two instances running at once, neither lose a count nor count one twice.
+ * Each question's replies (feedback presses, which hold no counts: the question carries its answer and helpfulness)
+ * are deleted first, at most 100 to a transaction (Azure's limit on one batch); then the question goes in one
+ * transaction with its day's counts raised under the counts' etag, so a run stopped half way, or two instances running
+ * at once, neither lose a count nor count one twice, and a question with any number of replies is deleted.
  */
 export interface AzureQuestionRetention {
   deleteAskedBefore(cutoff: string, at: string): Promise<number>;
   countsSince(fromDay: string): Promise<QuestionCounts>;
 }
+
+/** Azure Tables takes at most 100 operations in one transaction. */
+const MAX_BATCH = 100;
 
 const countsOf = (e: Record<string, unknown> | undefined): QuestionCounts => (e
   ? { asked: Number(e.asked ?? 0), declined: Number(e.declined ?? 0), unhelpful: Number(e.unhelpful ?? 0), disclosureLike: 0 }
@@ -23,10 +28,30 @@ const countsOf = (e: Record<string, unknown> | undefined): QuestionCounts => (e
 export function createAzureQuestionRetention(client: TableClient, partition: string): AzureQuestionRetention {
   const range = (from: string, to: string) => odata`PartitionKey eq ${partition} and RowKey ge ${from} and RowKey lt ${to}`;
 
+  /** Deletes replies in batches of at most 100; a batch another instance already emptied in part is done one by one. */
+  async function deleteReplies(rowKeys: string[]): Promise<void> {
+    for (let i = 0; i < rowKeys.length; i += MAX_BATCH) {
+      const chunk = rowKeys.slice(i, i + MAX_BATCH);
+      try {
+        await client.submitTransaction(chunk.map((rowKey): TransactionAction => ['delete', { partitionKey: partition, rowKey }]));
+      } catch (err) {
+        if (httpStatusOf(err) !== 404) throw err;
+        for (const rowKey of chunk) {
+          try {
+            await client.deleteEntity(partition, rowKey);
+          } catch (e) {
+            if (httpStatusOf(e) !== 404) throw e;
+          }
+        }
+      }
+    }
+  }
+
   /** Deletes one question with its replies and adds it to its day; false when another instance got there first. */
   async function deleteOne(question: Record<string, unknown> & { rowKey: string }): Promise<boolean> {
     const id = String(question.id);
     const replies = await queryAll(client, range(`f|${safeKey(id)}|`, `f|${safeKey(id)}|~`));
+    await deleteReplies(replies.map((r) => String(r.rowKey)));
     const day = String(question.askedAt).slice(0, 10);
     const adds = countOf({ answered: question.answered === true, helpful: typeof question.helpful === 'boolean' ? question.helpful : null });
     for (let attempt = 0; attempt < 10; attempt++) {
@@ -35,7 +60,6 @@ export function createAzureQuestionRetention(client: TableClient, partition: str
       const counts = { partitionKey: partition, rowKey: `c|${day}`, day, asked, declined, unhelpful };
       const ops: TransactionAction[] = [
         counted ? ['update', counts, 'Replace', { etag: String(counted.etag) }] : ['create', counts],
-        ...replies.map((r): TransactionAction => ['delete', { partitionKey: partition, rowKey: r.rowKey }]),
         ['delete', { partitionKey: partition, rowKey: question.rowKey }],
       ];
       try {
@@ -44,7 +68,7 @@ export function createAzureQuestionRetention(client: TableClient, partition: str
       } catch (err) {
         const status = httpStatusOf(err);
         // 412/409: the day's counts moved under us (another deletion of that day): read them again. 404: the question
-        // or a reply is gone, deleted by another instance, which counted it.
+        // is gone, deleted by another instance, which counted it.
         if (status === 404) return false;
         if (status !== 412 && status !== 409) throw err;
       }

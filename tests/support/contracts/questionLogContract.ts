@@ -63,5 +63,18 @@ export function describeQuestionLogContract(name: string, make: () => Promise<Qu
       expect(await log.deleteAskedBefore('2026-04-01T00:00:00.000Z', '2026-07-01T02:00:00.000Z')).toBe(0);
       expect(await log.countsSince('2026-01-01')).toEqual(before);
     });
+
+    it('when a question was pressed Yes and No more times than one Azure transaction holds, then it is still deleted and counted once', async () => {
+      const log = await make();
+      const pressed = await log.recordQuestion({ question: 'old and pressed?', answered: true, citedSection: 'policy#4', askedAt: '2026-01-10T09:00:00.000Z' });
+      for (let i = 0; i < 150; i++) await log.recordFeedback(pressed, i % 2 === 0, `2026-01-10T09:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.000Z`);
+      const before = await log.countsSince('2026-01-01');
+
+      expect(await log.deleteAskedBefore('2026-04-01T00:00:00.000Z', '2026-06-30T02:00:00.000Z')).toBe(1);
+
+      expect(await log.getQuestion(pressed)).toBeNull();
+      expect(await log.countsSince('2026-01-01')).toEqual(before);
+      expect(await log.deleteAskedBefore('2026-04-01T00:00:00.000Z', '2026-07-01T02:00:00.000Z')).toBe(0);
+    });
   });
 }
