@@ -50,6 +50,14 @@ export function createServer(deps: ServerDeps): restify.Server {
   // Teams never compresses requests. restify would inflate a compressed body unbounded (past the size
   // limit) and an invalid one crashes the process (restify#1975), so refuse encodings before parsing.
   server.pre((req, res, next) => {
+    // A request line Node's URL parser refuses ("GET http://[/healthz") would throw inside restify's router, outside
+    // any handler, and take the process down: it is answered 400 here, before anything else reads the URL.
+    try {
+      req.getUrl();
+    } catch {
+      res.send(400, { error: 'The request line does not hold a valid URL.' });
+      return next(false);
+    }
     // Local mode (no authentication): a browser page reaching the loopback port through DNS rebinding sends its own
     // Host, and any page may send its Origin. Neither is answered, on any path, before a byte of the body is read.
     const foreign = deps.authenticator ? null : foreignRequestProblem(req.headers, req.socket?.localPort);
