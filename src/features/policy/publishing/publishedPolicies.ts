@@ -1,3 +1,5 @@
+import { trimEndMatching, trimStartMatching } from '../../../shared/linearTrim';
+
 /** A version of a policy an owner published from chat or the CLI, kept whole for the record. */
 export interface PublishedPolicy {
   /** The document id it replaces ("liverpool-model"): citations and acknowledgements keep following it. */
@@ -47,6 +49,7 @@ export interface PublishedPolicyStore {
  * configured: its first file's name ("Social media policy.docx" gives "social-media-policy"), stored with every version.
  */
 export function firstPolicyId(fileName: string): string {
-  const id = fileName.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80);
-  return id || 'policy';
+  const slug = fileName.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '').toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  const id = trimEndMatching(trimStartMatching(slug, /-/), /-/).slice(0, 80);
+  return trimEndMatching(id, /-/) || 'policy';
 }
