@@ -150,12 +150,15 @@ function createSqliteQuestionRetention(db: SqliteDatabase, latestHelpful: string
  * rewritten pages out of the write-ahead log into the file.
  */
 function sealPlainRows(db: SqliteDatabase, sealing: QuestionSealing): void {
-  const all = db.prepare('SELECT id, question, phrased_text FROM policy_questions').all() as Pick<Row, 'id' | 'question' | 'phrased_text'>[];
-  const rows = all.filter((r) => !isSealedQuestionValue(r.question) || (r.phrased_text !== null && !isSealedQuestionValue(r.phrased_text)));
+  // Runs at every open: only rows that may be plain are read (a sealed value starts "gcm1."), not every ciphertext.
+  const candidates = db.prepare(`SELECT id, question, phrased_text FROM policy_questions
+    WHERE question NOT GLOB 'gcm1.*' OR (phrased_text IS NOT NULL AND phrased_text NOT GLOB 'gcm1.*')`).all() as Pick<Row, 'id' | 'question' | 'phrased_text'>[];
+  const rows = candidates.filter((r) => !isSealedQuestionValue(r.question) || (r.phrased_text !== null && !isSealedQuestionValue(r.phrased_text)));
   if (rows.length === 0) return;
   // Never seal with a key the sealed questions do not open under (a wrong CONCERN_ENCRYPTION_KEY would make these
   // unreadable with the right one): this throws FieldDecryptionError first.
-  const sealed = all.find((r) => isSealedQuestionValue(r.question));
+  const sealed = (db.prepare(`SELECT id, question FROM policy_questions WHERE question GLOB 'gcm1.*'`).all() as Pick<Row, 'id' | 'question'>[])
+    .find((r) => isSealedQuestionValue(r.question));
   if (sealed) sealing.open(sealed.question, sealed.id, 'question');
   const update = db.prepare('UPDATE policy_questions SET question = ?, phrased_text = ? WHERE id = ?');
   const secureDelete = db.pragma('secure_delete', { simple: true }) as number;
