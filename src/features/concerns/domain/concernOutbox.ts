@@ -1,9 +1,10 @@
 import { ConcernDelivery, ConcernLog, ConcernStore, OutboxEntry, OutboxTask, ReporterNotifier } from './concernPorts';
 import { createRouteDelivery, RouteGuard } from './concernRouteDelivery';
-import { ConcernRoutingTable, isWaitingRole, resolveConcernRoute } from './concernRouting';
+import { aboutHeadteacherAudience, ConcernRoutingTable, isWaitingRole, resolveConcernRoute } from './concernRouting';
 import { ConcernCase, ConcernError, DESTINATION_ROLE_LABELS, DestinationRole, NewConcernEvent } from './concernTypes';
 import { errorCode } from '../../../shared/errorCode';
-import { ROUTE_NOT_CONFIGURED, waitingTeamText } from './routeSetup';
+import { inPersonContact, ROUTE_NOT_CONFIGURED, waitingTeamText } from './routeSetup';
+import { TellTeamOptions } from './safeguardingRouteCheck';
 
 /** What the outbox needs. */
 export interface ConcernOutboxDeps {
@@ -26,7 +27,7 @@ export interface ConcernOutboxDeps {
    * refuses it, and how to tell the team and the owners that a report is waiting. Without it, reports follow the
    * routing table only.
    */
-  route?: RouteGuard & { tellTeam(text: string, options?: { owners?: boolean; inPlace?: boolean }): Promise<number> };
+  route?: RouteGuard & { tellTeam(text: string, options?: TellTeamOptions): Promise<number> };
   /** The route settings production lacks (variable names), told to the team and owners with a report that waits. */
   routeMissing?: readonly string[];
 }
@@ -58,6 +59,14 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
   /** How many reports were waiting for their route at the last run: said (as an error) when it changes. */
   let waitingBefore = 0;
 
+  /**
+   * Who is told that a report waits: the team (in its place too, when `inPlace`) and the owners; for a report about the
+   * headteacher only those who may hear of it (the chair, the deputy DSL, the team 1:1 but never the head; no place, no owners).
+   */
+  const audienceFor = (concern: ConcernCase, inPlace: boolean): TellTeamOptions => (concern.report.aboutHeadteacher
+    ? { aboutHeadteacher: aboutHeadteacherAudience(deps.routing) }
+    : { owners: true, inPlace });
+
   const routes = createRouteDelivery({
     delivery: deps.delivery, routing: deps.routing, log: deps.log, route: deps.route, now, attempts, sleep, retryDelayMs: retryDelay,
   });
@@ -86,7 +95,8 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
   /**
    * Two minutes after a report, if it has reached no one: the reporter is told plainly to go to the DSL in person with
    * the reference, and the safeguarding team (in its place and 1:1) and the owners that report N is waiting; nothing
-   * of its content goes with either.
+   * of its content goes with either. A report about the headteacher: a deputy DSL or the chair in person, and only those
+   * who may hear of it are told (audienceFor).
    */
   async function watch(entry: OutboxEntry, task: Extract<OutboxTask, { kind: 'watchDelivery' }>, concern: ConcernCase) {
     if (concern.deliveredTo !== undefined) {
@@ -110,9 +120,9 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
     const intended = concern.events.find((e) => e.type === 'routeFailed')?.data.role as DestinationRole | undefined;
     const text = `Safeguarding report ${reference} is waiting: it has reached no one for ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}`
       + `${intended && intended in DESTINATION_ROLE_LABELS ? ` (it was for ${DESTINATION_ROLE_LABELS[intended]})` : ''}, because Teams would not take it anywhere the bot sends reports. `
-      + `${reporterTold ? 'The reporter has been told to come to the DSL in person with the reference. ' : 'The reporter could not be told either. '}`
+      + `${reporterTold ? `The reporter has been told to come to ${inPersonContact(concern.report.aboutHeadteacher)} in person with the reference. ` : 'The reporter could not be told either. '}`
       + `The safeguarding team can open it now by typing "concern ${reference}" in their chat with me. Nothing of the report is in this message.`;
-    const alerted = deps.route ? await deps.route.tellTeam(text, { owners: true, inPlace: true }) : 0;
+    const alerted = deps.route ? await deps.route.tellTeam(text, audienceFor(concern, true)) : 0;
     const at = now().toISOString();
     const events: NewConcernEvent[] = [
       { type: 'undeliveredAlerted', at, data: { minutes: String(minutes), reporterTold: String(reporterTold), alerted: String(alerted) } },
@@ -125,7 +135,8 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
   /**
    * A report whose route is not set up: the reporter was told on their receipt (recorded at submission) that it has NOT
    * been sent and to go to the DSL in person, so they are told again only if that record is missing; the safeguarding
-   * team (1:1, never in a place not set up) and the owners are told the reference waits, and why. Nothing of its content.
+   * team (1:1, never in a place not set up) and the owners are told the reference waits, and why (about the headteacher:
+   * only those who may hear of it, audienceFor). Nothing of its content.
    */
   async function watchWaiting(entry: OutboxEntry, concern: ConcernCase, role: DestinationRole) {
     const reference = concern.report.reference;
@@ -141,7 +152,8 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
       }
     }
     const missing = deps.routeMissing ?? [];
-    const alerted = deps.route ? await deps.route.tellTeam(waitingTeamText(reference, role, missing, reporterTold), { owners: true }) : 0;
+    const text = waitingTeamText(reference, role, missing, reporterTold, concern.report.aboutHeadteacher);
+    const alerted = deps.route ? await deps.route.tellTeam(text, audienceFor(concern, false)) : 0;
     events.push({ type: 'undeliveredAlerted', at: now().toISOString(), data: { minutes: '0', reporterTold: String(reporterTold), alerted: String(alerted), waiting: 'true' } });
     await deps.store.completeOutbox(entry.id, concern.report.id, events);
     deps.log.error({ reference, code: ROUTE_NOT_CONFIGURED, role, missing, reporterTold, alerted }, 'report waits for its route to be configured: team and owners told');

@@ -62,6 +62,30 @@ export interface ConcernRoute {
   fallback: DestinationRole;
 }
 
+/** The Entra object id of a role filled by one person (CONCERN_HEADTEACHER, CONCERN_CHAIR_OF_GOVERNORS, ...); else undefined. */
+export function personIdOf(address: DestinationAddress | undefined): string | undefined {
+  return address?.kind === 'person' ? address.aadObjectId : undefined;
+}
+
+/**
+ * Who may hear of a report about the headteacher (that it exists, its reference, that it is for the chair), as the
+ * report itself goes (resolveConcernRoute): the chair of governors and the deputy DSL, and the members of the
+ * safeguarding team each in their 1:1 chat once the headteacher's id is known, so that it can be left out (in many
+ * schools the head is the DSL). Never the headteacher's id, wherever it is configured; never a shared place the head may
+ * read; never the policy owners as such (the head is usually one, and the rest of the senior team answers to them).
+ */
+export interface AboutHeadteacherAudience {
+  /** The headteacher's Entra object id (CONCERN_HEADTEACHER); without it no one who may be the head is told. */
+  headteacherId?: string;
+  /** The chair of governors' Entra object id (CONCERN_CHAIR_OF_GOVERNORS), told where set. */
+  chairId?: string;
+}
+
+/** The audience for notices about a report about the headteacher, from the routing table's people. */
+export function aboutHeadteacherAudience(table: Pick<ConcernRoutingTable, 'destinations'>): AboutHeadteacherAudience {
+  return { headteacherId: personIdOf(table.destinations.headteacher), chairId: personIdOf(table.destinations.chairOfGovernors) };
+}
+
 /**
  * Chooses the route for a report: the table's role for its kind; anything about the headteacher goes to the
  * chair of governors (Keeping Children Safe in Education), and never falls back to the headteacher or to the

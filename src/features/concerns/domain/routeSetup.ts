@@ -69,13 +69,17 @@ export function waitingReporterText(reference: string, role: DestinationRole, ab
   return `Your report ${reference} has NOT been sent yet. ${waitingReceiptText(reference, role, aboutHeadteacher, here)}`;
 }
 
-/** What the safeguarding team and the owners are told of a report that waits: its reference and why, nothing of it. */
-export function waitingTeamText(reference: string, role: DestinationRole, missing: readonly string[], reporterTold: boolean): string {
+/**
+ * What the safeguarding team and the owners are told of a report that waits: its reference and why, nothing of it. Who the
+ * reporter was sent to in person is said as they were told it (inPersonContact): for a report about the headteacher,
+ * never the DSL, who may be the head.
+ */
+export function waitingTeamText(reference: string, role: DestinationRole, missing: readonly string[], reporterTold: boolean, aboutHeadteacher = false): string {
   const teamCanOpen = !missing.includes('SAFEGUARDING_TEAM');
   return [
     `Safeguarding report ${reference} is waiting: it cannot be sent to ${DESTINATION_ROLE_LABELS[role]} because the bot's safeguarding route is not configured`
       + `${missing.length > 0 ? ` (missing ${missing.join(', ')})` : ''}. `
-      + `${reporterTold ? 'The reporter has been told to go to the DSL in person with the reference.' : 'The reporter could not be told.'}`,
+      + `${reporterTold ? `The reporter has been told to go to ${inPersonContact(aboutHeadteacher)} in person with the reference.` : 'The reporter could not be told.'}`,
     'IT: fill in the missing settings (docs/deployment.md, step 6) and restart the app; waiting reports are then sent. '
       + `${teamCanOpen ? `The safeguarding team can open it now by typing "concern ${reference}" in their chat with me. ` : ''}Nothing of the report is in this message.`,
   ].join('\n\n');

@@ -1,7 +1,7 @@
 import { errorCode } from '../../../shared/errorCode';
 import { formatSchoolTime } from '../../../shared/schoolTime';
 import { ConcernLog, ConcernStore, PlaceMember, SafeguardingMember, SafeguardingMessenger, SafeguardingPlaceReader } from './concernPorts';
-import { DestinationAddress, isSharedPlace } from './concernRouting';
+import { AboutHeadteacherAudience, DestinationAddress, isSharedPlace } from './concernRouting';
 import { ConcernActor, DestinationRole } from './concernTypes';
 import {
   describeRouteProblem, healthOf, routeHealthDetail, routeStatusLines, RouteCheck, RouteCheckTrigger, RouteProblem,
@@ -31,6 +31,17 @@ export interface SafeguardingRouteCheckDeps {
   waiting?: readonly DestinationRole[];
 }
 
+/** Who a notice is told to: the team (always, 1:1), the owners, the shared place; or only those a report about the headteacher may reach. */
+export interface TellTeamOptions {
+  owners?: boolean;
+  inPlace?: boolean;
+  /**
+   * The notice is about a report about the headteacher: it goes only to its audience (AboutHeadteacherAudience), each
+   * 1:1, whatever `owners` and `inPlace` say; never to the headteacher's id, never in the shared place.
+   */
+  aboutHeadteacher?: AboutHeadteacherAudience;
+}
+
 /** What a test alert did, as the DSL who sent it is told. */
 export interface TestAlertResult {
   ok: boolean;
@@ -48,9 +59,10 @@ export interface SafeguardingRouteCheck {
   postRefused(status: number, teamsCode: string | undefined, reference: string): Promise<void>;
   /**
    * Tells the safeguarding team (and the owners) something plain, in each 1:1 chat and, with `inPlace`, in the shared
-   * place too unless it is refused; resolves with how many people's chats (and the place) it reached.
+   * place too unless it is refused; resolves with how many people's chats (and the place) it reached. About a report
+   * about the headteacher, only the people who may hear of it are told (TellTeamOptions.aboutHeadteacher).
    */
-  tellTeam(text: string, options?: { owners?: boolean; inPlace?: boolean }): Promise<number>;
+  tellTeam(text: string, options?: TellTeamOptions): Promise<number>;
   /** The DSL's "test alert": re-checks the place and posts a test alert there (or to each member 1:1); no case is created. */
   sendTestAlert(actor: ConcernActor): Promise<TestAlertResult>;
   /** The plain-language status for owners (help) and /healthz. */
@@ -92,6 +104,14 @@ export function createSafeguardingRouteCheck(deps: SafeguardingRouteCheckDeps): 
   }
 
   const everyoneToTell = (owners = true) => [...new Set([...toldTeam, ...(owners ? deps.owners : [])])];
+
+  /**
+   * Who may hear of a report about the headteacher: the chair, the deputy DSL, and the team 1:1 only when the head's id
+   * is known (so it can be left out); never the head's id, whichever of these it is; never the owners as such.
+   */
+  const aboutHeadteacherToTell = ({ headteacherId, chairId }: AboutHeadteacherAudience) =>
+    [...new Set([...(chairId ? [chairId] : []), ...(deps.deputyId ? [deps.deputyId] : []), ...(headteacherId ? teamIds : [])])]
+      .filter((id) => id !== headteacherId);
 
   function judge(members: readonly PlaceMember[]): RouteProblem[] {
     const present = new Set(members.map((m) => m.aadObjectId).filter((id): id is string => Boolean(id)));
@@ -170,6 +190,8 @@ export function createSafeguardingRouteCheck(deps: SafeguardingRouteCheckDeps): 
     },
 
     async tellTeam(text, options = {}) {
+      // Never in the shared place, where the headteacher may read it.
+      if (options.aboutHeadteacher) return tell(aboutHeadteacherToTell(options.aboutHeadteacher), text);
       let reached = 0;
       const place = deps.place;
       if (options.inPlace && isSharedPlace(place) && !state.sharedBlocked) {
