@@ -6,6 +6,7 @@ export type { PolicyDocument, PolicyMetadata, PolicySection, PolicyWarning } fro
 export { formatCitationLabel, formatSectionLabel, formatVersion } from './policyDocument';
 export type { PolicyLibrary } from './policyLibrary';
 export { createPolicyLibrary, findSection } from './policyLibrary';
+export { splitSentences } from './answer/passages';
 export { readPolicyFilesIsolated } from './ingest/isolatedIngest';
 export type { QuestionLog } from './teaching/questionLog';
 export type { TeachingLinkStore } from './teaching/teachingLinks';

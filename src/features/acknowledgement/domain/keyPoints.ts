@@ -1,4 +1,4 @@
-import type { PolicyDocument } from '../../policy';
+import { splitSentences, type PolicyDocument } from '../../policy';
 import { trimEndMatching } from '../../../shared/linearTrim';
 
 /**
@@ -69,7 +69,7 @@ function sentencesOf(doc: PolicyDocument): { text: string; order: number }[] {
   let order = 0;
   for (const section of doc.sections) {
     for (const para of section.text.split(/\n+/)) {
-      for (const raw of para.split(/(?<=[.!?])\s+(?=[A-Z"'(])/)) {
+      for (const raw of splitSentences(para)) {
         order += 1;
         const text = tighten(raw.replace(/^-\s+/, '').replace(LIST_MARKER, '').replace(/\s+/g, ' ').trim());
         if (raw.length <= MAX_READ && text.length >= MIN_POINT && text.length <= MAX_POINT) out.push({ text, order });

@@ -103,7 +103,7 @@ export function createOwnerPreview(deps: OwnerPreviewDeps) {
         if (op === 'down' && i >= 0 && i < points.length - 1) [points[i + 1], points[i]] = [points[i], points[i + 1]];
         if (op === 'remove' && i >= 0 && i < points.length) points.splice(i, 1);
         if (op === 'add') {
-          const added = [str(data.addText), str(data.addChoice)].map((p) => p.replace(/\s+/g, ' ').trim()).filter(Boolean);
+          const added = cleanKeyPoints([str(data.addText), str(data.addChoice)]);
           if (added.length === 0) problems.push('To add a point, pick one of the policy\'s rules or write your own, then press Add this point.');
           for (const a of added) if (points.length < MAX_KEY_POINTS) points.push(a); else problems.push(`A card holds at most ${MAX_KEY_POINTS} key points: remove one first.`);
         }
