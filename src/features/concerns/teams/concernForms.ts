@@ -2,7 +2,7 @@ import { AdaptiveCardJson } from '../../../teams/cards';
 import { ConcernRoutingTable } from '../domain/concernRouting';
 import { DESTINATION_ROLE_LABELS } from '../domain/concernTypes';
 import { isConcernKind } from '../domain/concernValidation';
-import { routeSetupFormWarning, waitingReporterText } from '../domain/routeSetup';
+import { inPersonContact, routeSetupFormWarning, waitingReporterText } from '../domain/routeSetup';
 import { SubmitConcernResult } from '../domain/concernReporting';
 import { ConcernFormCardInput, renderConcernFormCard, renderRefusedConcernForm } from './cards/concernFormCard';
 
@@ -38,7 +38,7 @@ export function createConcernForms(routing: ConcernRoutingTable): ConcernForms {
         return `Thank you. Your reference is ${reference}. ${waitingReporterText(reference, result.intendedFor, result.report.aboutHeadteacher, 'in your chat with me')}${rest}`;
       }
       const role = DESTINATION_ROLE_LABELS[result.deliveredTo ?? result.intendedFor];
-      return `${result.urgent ? 'If anyone is in immediate danger, call 999 or speak to the DSL in person now. ' : ''}`
+      return `${result.urgent ? `If anyone is in immediate danger, call 999 or speak to ${inPersonContact(result.report.aboutHeadteacher)} in person now. ` : ''}`
         + `Thank you. Your reference is ${reference}; it ${result.deliveredTo ? 'has gone' : 'is saved and being delivered'} to ${role}.${rest} `
         + 'You will be told in your chat with me when it is read and when it is closed.';
     },

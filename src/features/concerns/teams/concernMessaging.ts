@@ -12,7 +12,7 @@ import { renderConcernReceiptCard } from './cards/concernReceiptCard';
 import { concernCaseCard } from './concernCaseCard';
 import { TeamsContacts } from './teamsContacts';
 import { CONCERN_TEXT_FIELDS, ConcernTextField } from '../domain/concernValidation';
-import { waitingReporterText } from '../domain/routeSetup';
+import { inPersonContact, waitingReporterText } from '../domain/routeSetup';
 
 /** A Teams error code is an identifier (BotNotInConversationRoster); anything else is not kept. */
 const TEAMS_CODE = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
@@ -116,7 +116,8 @@ export function reporterNoticeText(report: ConcernReport, notice: ReporterNotice
     case 'received':
       return `Your report ${report.reference} is safely recorded and has gone to ${who}. If sending it showed an error, nothing was lost: there is no need to report it again.`;
     case 'notArrived':
-      return `Your report ${report.reference} has NOT reached anyone yet: Teams would not deliver it. Please go to the DSL or a deputy in person now and give them `
+      // A report about the headteacher: never "the DSL", who may be the head.
+      return `Your report ${report.reference} has NOT reached anyone yet: Teams would not deliver it. Please go to ${inPersonContact(report.aboutHeadteacher)} in person now and give them `
         + `the reference ${report.reference}. If a child is in immediate danger, call 999. Your report is safely recorded, the safeguarding team has been told `
         + 'it is waiting, and I will tell you here when it arrives.';
     case 'arrived':

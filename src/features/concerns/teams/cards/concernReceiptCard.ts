@@ -1,6 +1,6 @@
 import { DESTINATION_ROLE_LABELS, DestinationRole } from '../../domain/concernTypes';
 import { CONCERN_FIELD_LABELS, CONCERN_FIELD_LIMITS, ConcernTextField } from '../../domain/concernValidation';
-import { waitingReceiptText } from '../../domain/routeSetup';
+import { inPersonContact, waitingReceiptText } from '../../domain/routeSetup';
 import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
 import template from './templates/concernReceipt.json';
 
@@ -32,11 +32,11 @@ export interface ConcernReceiptCardInput {
    * to the DSL in person with the reference.
    */
   waiting?: boolean;
-  /** The report is about the headteacher: who to go to in person is then a deputy DSL or the chair of governors. */
+  /** The report is about the headteacher: who to go to in person (everywhere on the card) is then a deputy DSL or the chair of governors. */
   aboutHeadteacher?: boolean;
 }
 
-/** Renders the reporter's receipt; "call 999 or speak to the DSL" comes first when urgent. */
+/** Renders the reporter's receipt; "call 999 or speak to the DSL or a deputy" (inPersonContact) comes first when urgent. */
 export function renderConcernReceiptCard(input: ConcernReceiptCardInput): AdaptiveCardJson {
   const role = input.deliveredTo ?? input.intendedFor;
   const missing = input.missing ?? [];
@@ -48,6 +48,8 @@ export function renderConcernReceiptCard(input: ConcernReceiptCardInput): Adapti
     delivered: input.deliveredTo !== undefined,
     waiting,
     waitingText: waiting ? waitingReceiptText(input.reference, role, input.aboutHeadteacher === true) : '',
+    // Who to go to in person (urgent, cannot wait, not arrived): for a report about the headteacher never "the DSL", who may be the head.
+    inPerson: inPersonContact(input.aboutHeadteacher === true),
     roleFactTitle: waiting ? 'For' : 'Sent to',
     notArrived: input.arrival === 'notArrived' && input.deliveredTo === undefined && !waiting,
     arrivedLate: input.arrival === 'arrivedLate' && input.deliveredTo !== undefined,
