@@ -1,7 +1,7 @@
-import path from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { AppConfig } from '../config';
 import { AppLogger } from '../shared/logger';
+import { moduleScript } from '../shared/moduleScript';
 import { useSchoolTimeZone } from '../shared/schoolTime';
 import { Campaign } from '../features/acknowledgement/domain/acknowledgementTypes';
 import { CampaignMessenger } from '../features/acknowledgement/domain/campaignPorts';
@@ -41,20 +41,6 @@ export interface SendingThread {
   stop(): Promise<void>;
 }
 
-/** The code a thread runs: the compiled module from dist/, or the TypeScript sources under ts-jest (transpiled on require). */
-function threadScript(): string {
-  const entry = path.join(__dirname, `acknowledgementSendingThread${path.extname(__filename)}`);
-  const run = `require(${JSON.stringify(entry)});`;
-  if (path.extname(__filename) === '.js') return run;
-  const typescript = require.resolve('typescript');
-  return [
-    `const fs = require('fs'); const ts = require(${JSON.stringify(typescript)});`,
-    "require.extensions['.ts'] = (m, file) => m._compile(ts.transpileModule(fs.readFileSync(file, 'utf8'), { fileName: file,",
-    '  compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, resolveJsonModule: true } }).outputText, file);',
-    run,
-  ].join('\n');
-}
-
 /** Whether sending can run in a thread: not for an in-memory SQLite database, which a second connection cannot see. */
 export function canSendInThread(config: Pick<AppConfig, 'storage'>): boolean {
   return config.storage.kind === 'azure' || config.storage.sqlitePath !== ':memory:';
@@ -73,7 +59,7 @@ export function startSendingThread(config: AppConfig, budget: SharedArrayBuffer,
   let restarts = 0;
 
   const spawn = (): Worker => {
-    const w = new Worker(threadScript(), { eval: true, workerData: data });
+    const w = new Worker(moduleScript(__filename, 'acknowledgementSendingThread'), { eval: true, workerData: data });
     // The bot's server keeps the process alive; a start that fails part way must not be held open by this thread.
     w.unref();
     w.on('message', (m: Reply) => {

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { moduleScript } from '../../../shared/moduleScript';
 import { PolicyDocument } from '../policyDocument';
 import { assertFileWithinLimit, megabytes, PolicyLimitError } from './ingestLimits';
 import type { IngestReply, IngestRequest } from './ingestProcess';
@@ -43,25 +44,6 @@ async function withReaderSlot<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /**
- * The command line that starts a reader process. From dist/ it requires the compiled ingestProcess.js; from the
- * TypeScript sources (ts-jest runs the tests without building) it first teaches require() to transpile .ts with the
- * TypeScript compiler the project already has, so tests read with the code they test.
- */
-function readerScript(): string {
-  const compiled = path.extname(__filename) === '.js';
-  const entry = path.join(__dirname, `ingestProcess${path.extname(__filename)}`);
-  const serve = `require(${JSON.stringify(entry)}).serveOneDocument();`;
-  if (compiled) return serve;
-  const typescript = require.resolve('typescript');
-  return [
-    `const fs = require('fs'); const ts = require(${JSON.stringify(typescript)});`,
-    "require.extensions['.ts'] = (m, file) => m._compile(ts.transpileModule(fs.readFileSync(file, 'utf8'), { fileName: file,",
-    '  compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText, file);',
-    serve,
-  ].join('\n');
-}
-
-/**
  * Reads a policy document (a file an owner sent, or a published version) in a separate process with the given limits.
  * Rejects with PolicyLoadError: POLICY_TOO_LARGE when a limit refused it (time and memory included), else as the
  * reader does.
@@ -80,7 +62,7 @@ export async function readPolicyIsolated(content: Buffer, fileName: string, toda
 function readInChild(content: Buffer, fileName: string, today: Date | undefined, limits: IsolationLimits): Promise<PolicyDocument> {
   const source = path.basename(fileName);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [`--max-old-space-size=${limits.memoryMb}`, '-e', readerScript()], {
+    const child = spawn(process.execPath, [`--max-old-space-size=${limits.memoryMb}`, '-e', moduleScript(__filename, 'ingestProcess', '.serveOneDocument()')], {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced', windowsHide: true,
     });
     let settled = false;
