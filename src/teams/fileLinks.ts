@@ -43,7 +43,7 @@ export interface FileLinks {
    * afresh on each offer; `tag` (a short id of who it was offered to) comes back through `onDownloaded` when the link
    * is used. Undefined when there is no public address, or `load` finds no file.
    */
-  offerKept(key: string, load: () => Promise<{ fileName: string; contentType: string; content: Buffer } | undefined>, tag?: string): Promise<OfferedFile | undefined>;
+  offerKept(key: string, load: () => Promise<{ fileName: string; contentType: string; content: Buffer } | undefined>, tag?: string): Promise<(OfferedFile & { fileName: string }) | undefined>;
   /** Sets the address links start with, once known (local mode: after listen). */
   setBaseUrl(url: string): void;
   /** Tells `listener` whenever a kept file's link is used, with the key and the tag it was offered under (who read it). */
@@ -76,6 +76,8 @@ interface Meta {
   expiresAt: number;
   /** Kept files: the key they were offered under; they do not expire, their links do. */
   kept?: string;
+  /** Kept files: their size, so that signing a new link reads nothing from disk. */
+  bytes?: number;
 }
 
 const TAG_PATTERN = /^[\w.@:~-]{1,200}$/;
@@ -159,18 +161,21 @@ export function createFileLinks(options: FileLinksOptions = {}): FileLinks {
           if (!file) return undefined;
           const id = randomBytes(16).toString('hex');
           await fs.promises.writeFile(path.join(dir, id), file.content, { mode: 0o600 });
-          files.set(id, { fileName: file.fileName, contentType: file.contentType, expiresAt: Number.MAX_SAFE_INTEGER, kept: fileKey });
+          files.set(id, { fileName: file.fileName, contentType: file.contentType, expiresAt: Number.MAX_SAFE_INTEGER, kept: fileKey, bytes: file.content.length });
           return id;
         })();
         keptIds.set(fileKey, pending);
         pending.then((id) => { if (!id) keptIds.delete(fileKey); }, () => keptIds.delete(fileKey));
       }
       const id = await pending;
-      if (!id) return undefined;
+      const meta = id ? files.get(id) : undefined;
+      if (!id || !meta) return undefined;
       const expiresAt = now() + ttlMs;
       const t = tag && TAG_PATTERN.test(tag) ? tag : '';
-      const bytes = fs.statSync(path.join(dir, id)).size;
-      return { url: `${baseUrl}/files/${id}?e=${expiresAt}&s=${sign(id, expiresAt, t)}${t ? `&t=${encodeURIComponent(t)}` : ''}`, expiresAt: new Date(expiresAt).toISOString(), bytes };
+      return {
+        url: `${baseUrl}/files/${id}?e=${expiresAt}&s=${sign(id, expiresAt, t)}${t ? `&t=${encodeURIComponent(t)}` : ''}`,
+        expiresAt: new Date(expiresAt).toISOString(), bytes: meta.bytes ?? 0, fileName: meta.fileName,
+      };
     },
 
     listenDownloads(listener) {

@@ -98,6 +98,8 @@ describe('file links the bot serves', () => {
     const forAnn = await links.offerKept('policy:p:h', load, 'aad-ann~ack-1');
     const forBob = await links.offerKept('policy:p:h', load, 'aad-bob');
     expect(loads).toBe(1);
+    // Each offer names the file and its size from what was kept, so a page of the reader reads nothing again.
+    expect(forBob).toMatchObject({ fileName: 'Social media policy.docx', bytes: Buffer.byteLength('PK word') });
     expect(forAnn?.url).toMatch(/&t=aad-ann~ack-1$/);
     const res = await fetch(forAnn!.url);
     expect(res.status).toBe(200);

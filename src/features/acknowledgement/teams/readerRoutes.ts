@@ -1,6 +1,6 @@
 import { TurnContext } from 'botbuilder';
 import { AcknowledgementStore } from '../domain/acknowledgementStore';
-import { ViewAcknowledgement } from '../domain/acknowledgePolicy';
+import { AcknowledgementView, ViewAcknowledgement } from '../domain/acknowledgePolicy';
 import { PolicyTexts } from '../domain/campaignPorts';
 import { AdaptiveCardJson, cardMessage } from '../../../teams/cards';
 import { KeptFileOffers } from '../../../teams/fileLinks';
@@ -33,13 +33,14 @@ export const downloadTag = (userId: string, campaignId?: string) => (campaignId 
  * document; an acknowledgement then carries when that version was first opened.
  */
 export function createReaderRoutes(deps: ReaderDeps) {
-  async function readerCard(userId: string, data: Record<string, unknown>, page: number, notice?: string): Promise<AdaptiveCardJson | string> {
+  /** The reader at `page`, with the staff view it was drawn from (so that a caller need not read it again). */
+  async function readerCard(userId: string, data: Record<string, unknown>, page: number, notice?: string): Promise<{ reader: AdaptiveCardJson | string; view: AcknowledgementView }> {
     const view = await deps.view({ userId, policyId: str(data.policyId), versionHash: str(data.versionHash) });
     const version = view.version;
     const doc = deps.policyTexts?.document(version.policyId);
     // The reader shows the live text only: a card for a replaced version opens the current one, and says so.
     if (!doc || doc.metadata.contentHash !== version.versionHash) {
-      return `The text of this version is not loaded here any more. Type "section 1" to read the policy as it is now, or ask me about it.`;
+      return { view, reader: `The text of this version is not loaded here any more. Type "section 1" to read the policy as it is now, or ask me about it.` };
     }
     const pages = readerPages(doc);
     const shown = Math.max(0, Math.min(pages.length, Math.trunc(page) || 0));
@@ -49,13 +50,12 @@ export function createReaderRoutes(deps: ReaderDeps) {
     });
     const offered = deps.documents ? await deps.documents.offerKept(documentKey(version.policyId, version.versionHash),
       () => deps.policyTexts?.file(version.policyId, version.versionHash) ?? Promise.resolve(undefined), downloadTag(userId, campaignId)) : undefined;
-    const fileName = offered ? (await deps.policyTexts?.file(version.policyId, version.versionHash))?.fileName ?? 'policy' : '';
     const superseded = view.state === 'superseded' ? 'The card you used was for an earlier version; this is the current one. ' : '';
-    return renderPolicyReaderCard({
+    return { view, reader: renderPolicyReaderCard({
       version, pages, page: shown, ...(view.campaign ? { campaignId: view.campaign.id } : {}), canAcknowledge: view.state !== 'acknowledged',
-      ...(offered ? { document: { url: offered.url, fileName, expiresAt: offered.expiresAt } } : {}),
+      ...(offered ? { document: { url: offered.url, fileName: offered.fileName, expiresAt: offered.expiresAt } } : {}),
       ...(superseded || notice ? { notice: `${superseded}${notice ?? ''}`.trim() } : {}),
-    });
+    }) };
   }
 
   const userOf = (context: TurnContext, playground: boolean): string | undefined =>
@@ -67,10 +67,9 @@ export function createReaderRoutes(deps: ReaderDeps) {
       const userId = userOf(context, playground);
       if (!userId) return 'Your account could not be identified.';
       try {
-        const reader = await readerCard(userId, data, 0);
+        const { reader, view } = await readerCard(userId, data, 0);
         if (typeof reader === 'string') return reader;
         await context.sendActivity(cardMessage(reader, 'The policy, to read in Teams'));
-        const view = await deps.view({ userId, policyId: str(data.policyId), versionHash: str(data.versionHash) });
         return staffCardFor(view, { notice: 'The whole policy is in the message below, section by section. When you have read it, acknowledge here or at its end.' });
       } catch (err) {
         return deps.explain(err, 'readPolicy');
@@ -82,7 +81,7 @@ export function createReaderRoutes(deps: ReaderDeps) {
       const userId = userOf(context, playground);
       if (!userId) return 'Your account could not be identified.';
       try {
-        return await readerCard(userId, data, Number(str(data.page) || data.page));
+        return (await readerCard(userId, data, Number(str(data.page) || data.page))).reader;
       } catch (err) {
         return deps.explain(err, 'readPage');
       }
