@@ -36,6 +36,7 @@ describe('the school\'s own policy, sent in chat, in production with no POLICY_F
   let dir: string;
   let connector: FakeConnector;
   let bot: ProductionBot;
+  let headDraftId: string | undefined;
   /** The sender's OneDrive, as the bot's downloader reaches it: the files owners sent, by link. */
   const oneDrive = new Map<string, Buffer>();
   const fileDownload: FileDownloader = async (file) => {
@@ -45,7 +46,7 @@ describe('the school\'s own policy, sent in chat, in production with no POLICY_F
   };
 
   const env = () => ({
-    POLICY_FILES: undefined, CONCERN_ENCRYPTION_KEY: KEY, SQLITE_PATH: path.join(dir, 'bot.sqlite'), POLICY_OWNERS: PEOPLE.owner.aadObjectId,
+    POLICY_FILES: undefined, CONCERN_ENCRYPTION_KEY: KEY, SQLITE_PATH: path.join(dir, 'bot.sqlite'), POLICY_OWNERS: `${PEOPLE.owner.aadObjectId},${PEOPLE.head.aadObjectId}`,
     ROSTER_FILE: path.join(REPO_ROOT, 'samples', 'roster.csv'),
   });
   const start = () => startProductionBot(env(), undefined, { connector, fileDownload });
@@ -150,6 +151,9 @@ describe('the school\'s own policy, sent in chat, in production with no POLICY_F
     expect(draftId).toBeDefined();
     // Nothing is live until the owner publishes it.
     expect(await say(PEOPLE.reporter, QUESTION)).toContain(NOT_ADDED);
+    // Meanwhile another owner sends a first version of their own.
+    headDraftId = (await sendFile(PEOPLE.head, 'Head draft.txt', Buffer.from('1. Draft\n\nA draft policy the head sent.\n'))).draftId;
+    expect(headDraftId).toBeDefined();
 
     const published = readableText((await execute(PEOPLE.owner, Verbs.publishVersion, { draftId })).body);
     expect(published).toContain('Published: Social Media Policy for Schools');
@@ -161,6 +165,13 @@ describe('the school\'s own policy, sent in chat, in production with no POLICY_F
     expect(answer).toMatch(/Social Media Policy for Schools/);
     expect(await health()).toMatchObject({ state: 'loaded', loaded: true, documents: 1 });
     expect(await say(PEOPLE.owner, 'help')).not.toContain(OWNER_FIRST_LINE);
+  });
+
+  it('when another owner\'s first version waited while the policy was published, then publishing it is refused and the live policy stays', async () => {
+    const refused = readableText((await execute(PEOPLE.head, Verbs.publishVersion, { draftId: headDraftId })).body);
+    expect(refused).toContain('A policy was published while this one waited, so it was not published. Send the file again to see what it changes.');
+    expect(bot.app.library.documents.map((d) => d.id)).toEqual(['oakfield-social-media-policy']);
+    expect(bot.rowCounts().policy_published).toBe(1);
   });
 
   it('when the policy is live, then the owner can preview and start a campaign on it', async () => {
