@@ -1,12 +1,12 @@
 // School Policy Bot: the Azure resources one school's deployment needs.
 //
 //   user-assigned managed identity  -> is the bot's app identity (Azure Bot, msaAppType UserAssignedMSI),
-//                                      reads Key Vault secrets, reads/writes Storage tables and queues and
+//                                      reads Key Vault secrets, reads/writes Storage tables and
 //                                      calls Microsoft Graph (after an admin grants it Graph app roles:
 //                                      see docs/deployment.md)
 //   App Service (Linux, Node 20)    -> runs `npm start`; every app setting below is a variable src/config reads
 //   Azure Bot + Teams channel       -> https://<app>/api/messages
-//   Storage account                 -> tables and queues, no shared keys (managed identity only)
+//   Storage account                 -> tables, no shared keys (managed identity only)
 //   Key Vault (RBAC)                -> secrets; app settings hold Key Vault references, never the values
 //   Log Analytics + App Insights    -> logs and requests
 //
@@ -182,9 +182,6 @@ param tables array = [
   'Workers'
 ]
 
-@description('Queues to create up front.')
-param queueNames array = []
-
 @description('CanNotDelete locks on the Storage account and Key Vault, which hold safeguarding records and their key.')
 param protectRecords bool = true
 
@@ -209,7 +206,6 @@ var storageAccountName = toLower(take('${resourceBaseName}${suffix}', 24))
 var keyVaultName = take('${resourceBaseName}-${suffix}', 24)
 var roles = {
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
-  storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
 }
 
@@ -218,7 +214,7 @@ resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' 
   location: location
 }
 
-// ---- Storage: tables and queues, reachable only with Entra tokens ----
+// ---- Storage: tables, reachable only with Entra tokens ----
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: storageAccountName
@@ -244,16 +240,6 @@ resource storageTables 'Microsoft.Storage/storageAccounts/tableServices/tables@2
   name: '${azureTablePrefix}${name}'
 }]
 
-resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
-  parent: storage
-  name: 'default'
-}
-
-resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for name in queueNames: {
-  parent: queueService
-  name: name
-}]
-
 resource tableRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: storage
   name: guid(storage.id, identity.id, roles.storageTableDataContributor)
@@ -261,16 +247,6 @@ resource tableRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
-  }
-}
-
-resource queueRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  scope: storage
-  name: guid(storage.id, identity.id, roles.storageQueueDataContributor)
-  properties: {
-    principalId: identity.properties.principalId
-    principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor)
   }
 }
 
@@ -459,7 +435,7 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
       ]
     }
   }
-  dependsOn: [secretsRole, tableRole, queueRole]
+  dependsOn: [secretsRole, tableRole]
 }
 
 // ---- Azure Bot, with the managed identity as its app, and the Teams channel ----
