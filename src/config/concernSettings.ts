@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { SafeguardingMember } from '../features/concerns/domain/concernPorts';
-import { ConcernRoutingTable, DEFAULT_CONCERN_ROUTES, DestinationAddress } from '../features/concerns/domain/concernRouting';
+import { ConcernRoutingTable, DEFAULT_CONCERN_ROUTES, DestinationAddress, personIdOf, resolveConcernRoute } from '../features/concerns/domain/concernRouting';
 import { SAFEGUARDING_DESTINATIONS, SafeguardingDestination } from '../features/concerns/domain/safeguardingRoute';
 import { CONCERN_KINDS, ConcernKind, DESTINATION_ROLES, DestinationRole } from '../features/concerns/domain/concernTypes';
 import { AppMode, Env, FragmentResult, readList, readVar } from './settingsFragment';
@@ -121,6 +121,16 @@ export function parseConcernSettings(env: Env, mode: AppMode): FragmentResult<Co
   let fallback: DestinationRole = 'deputyDsl';
   if (isRole(rawFallback)) fallback = rawFallback;
   else errors.push(`CONCERN_FALLBACK_ROUTE must be one of ${DESTINATION_ROLES.join(', ')} (got "${rawFallback}")`);
+
+  // A report about the headteacher that cannot reach the chair of governors goes to this role's person, so it must
+  // not be the headteacher (in a small school the head may also be named as the deputy DSL).
+  const aboutHeadFallback = resolveConcernRoute({ kind: 'other', aboutHeadteacher: true }, { routes, destinations, fallback }).fallback;
+  const headteacherId = personIdOf(destinations.headteacher);
+  if (headteacherId && aboutHeadFallback !== 'dslChannel' && personIdOf(destinations[aboutHeadFallback]) === headteacherId) {
+    errors.push(`${PERSON_ROLE_VARS[aboutHeadFallback]} is the headteacher (CONCERN_HEADTEACHER): a report about the headteacher that `
+      + 'cannot reach the chair of governors goes there, to the person it is about. Name someone who is not the headteacher '
+      + `(a deputy DSL${aboutHeadFallback === 'deputyDsl' ? '' : ', or set CONCERN_FALLBACK_ROUTE=deputyDsl'}).`);
+  }
 
   // The roles not set up yet: reports for them wait (production only; local mode falls back as it always has).
   const waiting: DestinationRole[] = [];

@@ -21,6 +21,19 @@ const PRODUCTION = {
 };
 
 describe('parseConcernSettings', () => {
+  test('when the deputy DSL is the headteacher, then production does not start: a report about the head would fall back to the head', () => {
+    const { errors } = parseConcernSettings({ ...PRODUCTION, CONCERN_DEPUTY_DSL: 'aad-head' }, 'production');
+    expect(errors).toEqual([expect.stringMatching(/^CONCERN_DEPUTY_DSL is the headteacher \(CONCERN_HEADTEACHER\): a report about the headteacher that cannot reach the chair of governors goes there/)]);
+    expect(parseConcernSettings({ ...PRODUCTION, CONCERN_DEPUTY_DSL: 'aad-head' }, 'local').errors).toHaveLength(1);
+  });
+
+  test('when the fallback route is a senior manager who is the headteacher, then the error names CONCERN_FALLBACK_ROUTE; a deputy who is the head is fine then', () => {
+    const sm = parseConcernSettings({ ...PRODUCTION, CONCERN_FALLBACK_ROUTE: 'seniorManager', CONCERN_SENIOR_MANAGER: 'aad-head' }, 'production');
+    expect(sm.errors).toEqual([expect.stringContaining('CONCERN_SENIOR_MANAGER is the headteacher')]);
+    expect(sm.errors[0]).toContain('set CONCERN_FALLBACK_ROUTE=deputyDsl');
+    expect(parseConcernSettings({ ...PRODUCTION, CONCERN_FALLBACK_ROUTE: 'seniorManager', CONCERN_DEPUTY_DSL: 'aad-head' }, 'production').errors).toEqual([]);
+  });
+
   test('when production has everything, then the settings are complete and the key is the configured one', () => {
     const { value, errors } = parseConcernSettings(PRODUCTION, 'production');
     expect(errors).toEqual([]);
