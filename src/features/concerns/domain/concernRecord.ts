@@ -4,6 +4,7 @@ import {
 } from './concernTypes';
 import { formatSchoolTimestamp } from '../../../shared/schoolTime';
 import { CONCERN_FIELD_LABELS } from './concernValidation';
+import { inPersonContact } from './routeSetup';
 
 /** One line of the chronology as people read it: when, who, what. */
 export interface ChronologyLine {
@@ -27,7 +28,10 @@ const fieldLabel = (f: string) => (f in CONCERN_FIELD_LABELS ? CONCERN_FIELD_LAB
 const fieldNames = (list: string) => list.split(',').map(fieldLabel).join(', ');
 
 /** Describes one event for the chronology; `detailed` includes notes, actions and outcome text. */
-export function describeConcernEvent(e: ConcernEvent, detailed: boolean): string {
+export function describeConcernEvent(e: ConcernEvent, detailed: boolean, aboutHeadteacher = false): string {
+  // Who was sent where, as the notices said it: a report about the headteacher goes to a deputy DSL or the chair, and
+  // its waiting notices go only to those it may reach, never to the owners as such.
+  const told = aboutHeadteacher ? 'of those a report about the headteacher may reach' : 'of the safeguarding team and owners';
   switch (e.type) {
     case 'submitted': return `Reported${e.data.urgent === 'true' ? ' as URGENT (immediate danger)' : ''}`
       + (e.data.missing ? `; sent at once without: ${fieldNames(e.data.missing)}` : '');
@@ -52,11 +56,11 @@ export function describeConcernEvent(e: ConcernEvent, detailed: boolean): string
         + (e.data.refused === 'true' ? ': Teams refused it, so it was not retried' : '');
     case 'undeliveredAlerted':
       if (e.data.waiting === 'true') {
-        return `Waiting for the route to be configured: ${e.data.alerted} of the safeguarding team and owners were told it is waiting`
+        return `Waiting for the route to be configured: ${e.data.alerted} ${told} were told it is waiting`
           + `${e.data.reporterTold === 'true' ? '' : '; the reporter could not be told'}`;
       }
-      return `Had reached no one after ${e.data.minutes} ${e.data.minutes === '1' ? 'minute' : 'minutes'}: the reporter was ${e.data.reporterTold === 'true' ? '' : 'not able to be '}told to go to the DSL in person; `
-        + `${e.data.alerted} of the safeguarding team and owners were told it is waiting`;
+      return `Had reached no one after ${e.data.minutes} ${e.data.minutes === '1' ? 'minute' : 'minutes'}: the reporter was ${e.data.reporterTold === 'true' ? '' : 'not able to be '}told to go to ${inPersonContact(aboutHeadteacher)} in person; `
+        + `${e.data.alerted} ${told} were told it is waiting`;
     case 'testAlertSent': return `Test alert sent: ${e.data.ok === 'true' ? 'it arrived' : `${e.data.reached} of ${e.data.of} reached${e.data.code ? ` (${e.data.code})` : ''}`}`;
     case 'acknowledged': return 'Acknowledged';
     case 'assigned': return `Assigned to ${e.data.assigneeName}`;
@@ -72,17 +76,17 @@ export function describeConcernEvent(e: ConcernEvent, detailed: boolean): string
     case 'accessRefused': return `Refused access (${e.data.operation})`
       + (e.data.chairAlert ? `: the headteacher, on a case about them${e.data.chairAlert === 'queued' ? '; the chair of governors is alerted' : ''}` : '');
     case 'chairAlerted': return `Chair of governors alerted that the headteacher tried to ${operationWords(e.data.operation)} this case`;
-    case 'reporterNotified': return REPORTER_NOTICE_WORDS[e.data.notice] ?? `Reporter told it was ${e.data.notice}`;
+    case 'reporterNotified': return REPORTER_NOTICE_WORDS[e.data.notice]?.(inPersonContact(aboutHeadteacher)) ?? `Reporter told it was ${e.data.notice}`;
     default: return e.type;
   }
 }
 
 /** How the chronology says what the reporter was told. */
-const REPORTER_NOTICE_WORDS: Readonly<Record<string, string>> = {
-  received: 'Reporter told the reference and where it went (after a restart)',
-  notArrived: 'Reporter told it had not arrived yet, and to go to the DSL in person with the reference',
-  arrived: 'Reporter told it has now arrived',
-  waiting: 'Reporter told it has not been sent yet (its route is not configured), and to go to the DSL in person with the reference',
+const REPORTER_NOTICE_WORDS: Readonly<Record<string, (inPerson: string) => string>> = {
+  received: () => 'Reporter told the reference and where it went (after a restart)',
+  notArrived: (inPerson) => `Reporter told it had not arrived yet, and to go to ${inPerson} in person with the reference`,
+  arrived: () => 'Reporter told it has now arrived',
+  waiting: (inPerson) => `Reporter told it has not been sent yet (its route is not configured), and to go to ${inPerson} in person with the reference`,
 };
 
 /** Events that record who looked, not what was done; the export keeps them, the card leaves them out. */
@@ -106,7 +110,7 @@ export function concernChronology(c: ConcernCase, detailed: boolean, includeAudi
       run.line.what = `Viewed the record (card refresh, ${run.count} times until ${formatSchoolTimestamp(run.last)})`;
       continue;
     }
-    const line = { at: e.at, who: whoOf(e), what: describeConcernEvent(e, detailed) };
+    const line = { at: e.at, who: whoOf(e), what: describeConcernEvent(e, detailed, c.report.aboutHeadteacher) };
     lines.push(line);
     run = isRefreshView(e) ? { line, actorId: e.actorId, count: 1, last: e.at } : undefined;
   }

@@ -3,10 +3,10 @@ import { ConcernEvent, deriveConcernCase } from '../../../../src/features/concer
 import { validateConcernForm } from '../../../../src/features/concerns/domain/concernValidation';
 import { formFor, ORIGIN, PEOPLE, REPORTER } from './concernFakes';
 
-function caseWith(events: Omit<ConcernEvent, 'seq' | 'concernId'>[]) {
+function caseWith(events: Omit<ConcernEvent, 'seq' | 'concernId'>[], aboutHeadteacher = false) {
   const r = validateConcernForm(formFor('childSafety'));
   if (!r.ok) throw new Error('invalid sample');
-  const report = { ...r.draft, id: 1, reference: 'SG-2026-7KQ4MX', reporter: REPORTER, origin: ORIGIN, submittedAt: '2026-03-02T09:00:00.000Z' };
+  const report = { ...r.draft, aboutHeadteacher, id: 1, reference: 'SG-2026-7KQ4MX', reporter: REPORTER, origin: ORIGIN, submittedAt: '2026-03-02T09:00:00.000Z' };
   return deriveConcernCase(report, [
     { type: 'submitted' as const, at: report.submittedAt, actorId: PEOPLE.reporter, actorName: REPORTER.name, data: {} },
     ...events,
@@ -52,5 +52,22 @@ describe('the record of a case', () => {
     expect(record).toContain('School Policy Bot: Chair of governors alerted that the headteacher tried to open this case');
     expect(record).toContain('Hana Head: Refused access (close): the headteacher, on a case about them\n');
     expect(record).toContain("Could not alert the chair of governors to the headteacher's attempt (HTTP_503)");
+  });
+
+  test('when a report about the headteacher waited and reached no one, then the record says where the reporter was sent and who was told, as the notices said', () => {
+    const events: Omit<ConcernEvent, 'seq' | 'concernId'>[] = [
+      { type: 'undeliveredAlerted', at: at(2), data: { minutes: '2', alerted: '2', reporterTold: 'true' } },
+      { type: 'reporterNotified', at: at(2), data: { notice: 'notArrived' } },
+      { type: 'undeliveredAlerted', at: at(3), data: { waiting: 'true', alerted: '2', reporterTold: 'true' } },
+      { type: 'reporterNotified', at: at(3), data: { notice: 'waiting' } },
+    ];
+    const aboutHead = formatConcernRecord(caseWith(events, true));
+    expect(aboutHead).toContain('Had reached no one after 2 minutes: the reporter was told to go to a deputy DSL or the chair of governors in person; 2 of those a report about the headteacher may reach were told it is waiting');
+    expect(aboutHead).toContain('Reporter told it had not arrived yet, and to go to a deputy DSL or the chair of governors in person with the reference');
+    expect(aboutHead).toContain('Waiting for the route to be configured: 2 of those a report about the headteacher may reach were told it is waiting');
+    expect(aboutHead).not.toMatch(/the DSL or a deputy|team and owners/);
+    const other = formatConcernRecord(caseWith(events));
+    expect(other).toContain('the reporter was told to go to the DSL or a deputy in person; 2 of the safeguarding team and owners were told it is waiting');
+    expect(other).toContain('(its route is not configured), and to go to the DSL or a deputy in person with the reference');
   });
 });

@@ -204,7 +204,7 @@ describe('the safeguarding route, checked and used (issue 42)', () => {
     expect(saidTo(PEOPLE.reporter).join('\n')).toContain(`Your report ${ref} has now arrived: it has reached the Designated Safeguarding Lead team`);
     const updated = connector.updates.filter((u) => u.activityId === 'card-1').at(-1);
     expect(JSON.stringify(updated?.activity)).toContain('It has now arrived');
-    expect(await exportOf(ref)).toContain('Had reached no one after 1 minute: the reporter was told to go to the DSL in person');
+    expect(await exportOf(ref)).toContain('Had reached no one after 1 minute: the reporter was told to go to the DSL or a deputy in person');
   });
 
   test('when the destination is a group chat, then the alert goes there and the team triages it there as in a channel', async () => {
