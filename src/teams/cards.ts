@@ -43,3 +43,27 @@ export function cardMessage(card: AdaptiveCardJson, summary?: string): { type: '
 export function cardTaskModule(title: string, card: AdaptiveCardJson): { title: string; card: ReturnType<typeof toAttachment>; height: 'large'; width: 'medium' } {
   return { title, card: toAttachment(card), height: 'large', width: 'medium' };
 }
+
+/** One line of text a person wrote, ready for a template's RichTextBlock: its text and how far it sits from the line above. */
+export interface TextLine {
+  text: string;
+  spacing: 'None' | 'Small' | 'Default';
+}
+
+/**
+ * Text a person wrote (a policy's title, headings and sentences, a key point, a file name), as lines for
+ * RichTextBlocks of TextRuns: a TextBlock reads its text as markdown (links, **bold**, lists, <at> mentions), a
+ * TextRun never does, so the text is shown as text. Paragraphs (a blank line between) are spaced as a TextBlock spaces
+ * them, the lines of one paragraph sit close, and a line the text marks as a bullet ("- ", "• ") reads "• ", as the reader shows it.
+ */
+export function textLines(text: string): TextLine[] {
+  const out: TextLine[] = [];
+  for (const paragraph of text.split(/\n\s*\n/)) {
+    const lines = paragraph.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '');
+    lines.forEach((line, i) => {
+      const bullet = /^\s*[-*+\u2022]\s+/.exec(line);
+      out.push({ text: bullet ? `\u2022 ${line.slice(bullet[0].length)}` : line, spacing: i > 0 ? 'None' : 'Default' });
+    });
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 import { Answer, AnswerMatch } from '../../answer/answerQuestion';
 import { formatCitationLabel } from '../../policyDocument';
-import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
+import { AdaptiveCardJson, expandCardTemplate, textLines } from '../../../../teams/cards';
 import { sectionKey } from '../../policyLibrary';
 import { citationFor } from './policyCardData';
 import { timeNotStatedNote } from '../../answer/askedTime';
@@ -39,7 +39,8 @@ export function renderAnswerCard(
   return expandCardTemplate(template, {
     documentTitle: best.doc.title,
     hasPhrasing: phrasing !== undefined,
-    phrasedText: phrasing?.text ?? '',
+    // The phrasing is the model's words from the policy's: shown as text, line by line (never as markdown).
+    phrasedLines: phrasing ? textLines(phrasing.text) : [],
     phrasingNote: phrasing ? `Phrased by AI from ${phrasedFrom(phrasing.cited)}; check the quote.` : '',
     // "how soon must I report it?" answered from a section that sets no time: say so before the nearest rule.
     hasTimeNote: timeNote !== null,

@@ -4,7 +4,7 @@ import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
 import { truncateForCard } from './policyCardData';
 import template from './templates/contentsCard.json';
 
-/** Renders the section list of a document, indented by nesting. */
+/** Renders the section list of a document, indented by nesting; the document's title, version and headings as text. */
 export function renderContentsCard(doc: PolicyDocument): AdaptiveCardJson {
   const lines = doc.sections.map((s) => {
     const indent = '\u2003'.repeat(s.level - 1);
@@ -19,7 +19,8 @@ export function renderContentsCard(doc: PolicyDocument): AdaptiveCardJson {
   return expandCardTemplate(template, {
     documentTitle: doc.title,
     details,
-    lines: truncateForCard(lines.join('\n')).text,
+    // One RichTextBlock a line: the headings are the document's words, shown as text (never as markdown).
+    lines: truncateForCard(lines.join('\n')).text.split('\n').filter((t) => t.trim() !== '').map((text, i) => ({ text, spacing: i === 0 ? 'Default' : 'None' })),
     example: first ? sectionKey(doc, first) : '1',
   });
 }

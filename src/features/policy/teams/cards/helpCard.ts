@@ -18,7 +18,7 @@ export function renderHelpCard(
     hasOwnerNotices: lines.length > 0,
     ownerNotices: lines.map((line) => ({ line })),
     hasWarnings: shown.length > 0,
-    // One note per line: each is something the owner can fix in the document.
-    warnings: shown.map((w) => `- ${w.message}`).join('\n'),
+    // One note per line: each is something the owner can fix in the document, and may quote it (shown as text).
+    warnings: shown.map((w) => ({ message: w.message })),
   });
 }

@@ -1,19 +1,45 @@
 import { formatSectionLabel, PolicyDocument, PolicySection } from '../../policyDocument';
-import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
-import { truncateForCard } from './policyCardData';
+import { AdaptiveCardJson, expandCardTemplate, textLines } from '../../../../teams/cards';
+import { MAX_CARD_TEXT_CHARS, truncateForCard } from './policyCardData';
 import template from './templates/sectionCard.json';
+
+/** A line of the section as the card shows it: the document's words as text (TextRuns), a sub-section's heading in bold. */
+interface SectionLine {
+  text: string;
+  weight: 'Bolder' | 'Default';
+  spacing: 'None' | 'Small' | 'Default';
+}
 
 /** Renders one section in full, with its subsections, for "section N" and "Read the full section". */
 export function renderSectionCard(doc: PolicyDocument, section: PolicySection): AdaptiveCardJson {
   const children = doc.sections.filter((s) => isWithin(doc, s, section));
-  const parts = [section.text, ...children.map((c) => `**${formatSectionLabel(c)}**\n\n${c.text}`)].filter((t) => t.trim() !== '');
-  const body = truncateForCard(parts.join('\n\n'));
+  const parts: { heading?: string; text: string }[] = [{ text: section.text }, ...children.map((c) => ({ heading: formatSectionLabel(c), text: c.text }))];
+  const body = withinLimit(parts.flatMap((p) => [
+    ...(p.heading !== undefined ? [{ text: p.heading, weight: 'Bolder' as const, spacing: 'Default' as const }] : []),
+    ...textLines(p.text).map((l) => ({ ...l, weight: 'Default' as const })),
+  ]));
   return expandCardTemplate(template, {
     documentTitle: doc.title,
     heading: formatSectionLabel(section),
-    text: body.text || '(This heading has no text of its own.)',
+    lines: body.lines.length > 0 ? body.lines : [{ text: '(This heading has no text of its own.)', weight: 'Default', spacing: 'Default' }],
     truncated: body.truncated,
   });
+}
+
+/** The lines up to the card's text limit, the last cut at a sentence (a long section's rest is in the document). */
+function withinLimit(lines: SectionLine[]): { lines: SectionLine[]; truncated: boolean } {
+  let left = MAX_CARD_TEXT_CHARS;
+  const out: SectionLine[] = [];
+  for (const line of lines) {
+    if (line.text.length <= left) {
+      out.push(line);
+      left -= line.text.length + 1;
+      continue;
+    }
+    if (left > 0) out.push({ ...line, text: truncateForCard(line.text, left).text });
+    return { lines: out, truncated: true };
+  }
+  return { lines: out, truncated: false };
 }
 
 function isWithin(doc: PolicyDocument, candidate: PolicySection, ancestor: PolicySection): boolean {
