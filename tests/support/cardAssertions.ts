@@ -83,3 +83,26 @@ export function executeActions(card: unknown): { title?: string; verb: string; d
   walk(card);
   return out;
 }
+
+/**
+ * A card's facts, title -> value: a FactSet's facts, and the rows that show a fact whose value a person wrote (a
+ * ColumnSet of a title TextBlock and a RichTextBlock of TextRuns, as a FactSet value would be read as markdown).
+ */
+export function cardFacts(card: unknown): Map<string, string> {
+  const facts = new Map<string, string>();
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) return n.forEach(walk);
+    if (!n || typeof n !== 'object') return;
+    const o = n as Record<string, any>;
+    if (o.type === 'FactSet') for (const f of o.facts ?? []) facts.set(f.title, f.value);
+    if (o.type === 'ColumnSet' && o.columns?.length === 2) {
+      const [title, value] = o.columns.map((c: { items?: any[] }) => c.items ?? []);
+      if (title.length === 1 && title[0].type === 'TextBlock' && value.length === 1 && value[0].type === 'RichTextBlock') {
+        facts.set(title[0].text, value[0].inlines.map((r: { text: string }) => r.text).join(''));
+      }
+    }
+    Object.values(o).forEach(walk);
+  };
+  walk(card);
+  return facts;
+}

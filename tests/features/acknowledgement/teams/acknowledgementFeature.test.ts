@@ -7,7 +7,7 @@ import { createFileLinks } from '../../../../src/teams/fileLinks';
 import { parseAcknowledgementSettings } from '../../../../src/config/acknowledgementSettings';
 import { createSqliteAcknowledgementStore } from '../../../../src/adapters/sqlite/sqliteAcknowledgementStore';
 import { startBotHost } from '../../../support/botHost';
-import { cardProblems, cardVerbs, executeActions, pressData, shownText } from '../../../support/cardAssertions';
+import { cardFacts, cardProblems, cardVerbs, executeActions, pressData, shownText } from '../../../support/cardAssertions';
 import { FakeConnector, startFakeConnector } from '../../../support/fakeConnector';
 import { person, policyVersion } from '../domain/ackTestKit';
 import { PolicyDocument, PolicySection } from '../../../../src/features/policy/policyDocument';
@@ -312,8 +312,7 @@ describe('acknowledgement feature over HTTP', () => {
     const posted = connector.calls.map((c) => c.body).filter((b) => Array.isArray(b.attachments)).at(-1);
     const preview = (posted?.attachments as { content: Record<string, unknown> }[])[0].content;
     expect(cardProblems(preview)).toEqual([]);
-    const facts = new Map<string, string>();
-    JSON.stringify(preview, (_k, v) => { if (v && typeof v === 'object' && typeof v.title === 'string' && typeof v.value === 'string') facts.set(v.title, v.value); return v; });
+    const facts = cardFacts(preview);
     expect(facts.get('Audience')).toBe('department maths');
     expect(facts.get('In the audience')).toBe('1');
     // Nobody in maths has a chat with the bot and this test has no Graph installer: honest about it.
