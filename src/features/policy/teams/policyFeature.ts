@@ -133,7 +133,8 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
       const key = (ctx.activity.text ?? '').trim().replace(/^section\s+/i, '');
       const found = findSection(library, key);
       if (!found) {
-        await ctx.sendActivity(`There is no section "${key.slice(0, 40)}" in ${title()}. Type **contents** to see the section list.`);
+        // What they typed and the policy's title are shown as typed: a plain message, never read as markdown.
+        await ctx.sendActivity({ type: 'message', textFormat: 'plain', text: `There is no section "${key.slice(0, 40)}" in ${title()}. Type contents to see the section list.` });
         return;
       }
       await ctx.sendActivity(cardMessage(renderSectionCard(found.doc, found.section)));

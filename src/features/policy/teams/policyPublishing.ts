@@ -103,7 +103,8 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
     }
     const ext = path.extname(file.name).toLowerCase();
     if (!(SUPPORTED_EXTENSIONS as readonly string[]).includes(ext)) {
-      await context.sendActivity(`I can read a new version as ${SUPPORTED_EXTENSIONS.join(', ')}; "${file.name}" is not one of those.`);
+      // The file's name is the sender's: shown as typed, never as markdown.
+      await context.sendActivity({ type: 'message', textFormat: 'plain', text: `I can read a new version as ${SUPPORTED_EXTENSIONS.join(', ')}; "${file.name}" is not one of those.` });
       return;
     }
     let content: Buffer;
@@ -127,7 +128,9 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
       await audit(actor, 'version.unreadable', policyId, limit ? { code, limit } : { code });
       deps.logger.warn({ event: 'policy.versionUnreadable', code, limit }, 'a new policy version could not be read');
       const why = err instanceof FileDownloadError || err instanceof PolicyLoadError ? err.message : 'It could not be read.';
-      await context.sendActivity(`That file was not published: ${why}${live ? ' The live policy has not changed.' : ' There is still no policy: send the file again once it is fixed.'}`);
+      // The reason may quote the file (its name, what it holds): a plain message, never read as markdown.
+      await context.sendActivity({ type: 'message', textFormat: 'plain',
+        text: `That file was not published: ${why}${live ? ' The live policy has not changed.' : ' There is still no policy: send the file again once it is fixed.'}` });
       return;
     }
     // A new version keeps the live document's id, so citations, teaching links and acknowledgements follow it.
