@@ -17,7 +17,7 @@ import { renderManagerDigestCard, renderOwnerDigestCard } from '../../src/featur
 import { renderPolicyReaderCard } from '../../src/features/acknowledgement/teams/cards/policyReaderCard';
 import { readerPages } from '../../src/features/acknowledgement/teams/policyReader';
 import { AdaptiveCardJson } from '../../src/teams/cards';
-import { cardProblems } from '../support/cardAssertions';
+import { cardProblems, markdownCarriers, textRuns } from '../support/cardAssertions';
 
 /**
  * "Text a person typed is shown as text, never as markup": a policy owner sends the school's policy in chat and its
@@ -105,35 +105,6 @@ const cards: { name: string; card: AdaptiveCardJson; shows: string[] }[] = [
   },
   { name: 'taught links', card: renderTaughtCard([{ linkId: 'l-1', question: QUESTION, answer: `\u2192 ${LABEL}, taught 21 Nov` }]), shows: [QUESTION, LABEL] },
 ];
-
-/** Every string Teams reads as markdown: TextBlock text and FactSet titles and values, anywhere in the card. */
-function markdownCarriers(card: unknown): string[] {
-  const out: string[] = [];
-  const walk = (n: unknown): void => {
-    if (Array.isArray(n)) return n.forEach(walk);
-    if (!n || typeof n !== 'object') return;
-    const o = n as Record<string, unknown>;
-    if (o.type === 'TextBlock' && typeof o.text === 'string') out.push(o.text);
-    if (o.type === 'FactSet') for (const f of (o.facts ?? []) as { title: string; value: string }[]) out.push(f.title, f.value);
-    Object.values(o).forEach(walk);
-  };
-  walk(card);
-  return out;
-}
-
-/** Every TextRun's text: shown as text, never read as markdown. */
-function textRuns(card: unknown): string[] {
-  const out: string[] = [];
-  const walk = (n: unknown): void => {
-    if (Array.isArray(n)) return n.forEach(walk);
-    if (!n || typeof n !== 'object') return;
-    const o = n as Record<string, unknown>;
-    if (o.type === 'TextRun' && typeof o.text === 'string') out.push(o.text);
-    Object.values(o).forEach(walk);
-  };
-  walk(card);
-  return out;
-}
 
 describe('a policy\'s own text on every card is shown as text, never as markdown', () => {
   it.each(cards.map((c) => [c.name, c] as const))('%s: no TextBlock or fact holds the document\'s text, and TextRuns show it as written', (_name, { card, shows }) => {

@@ -106,3 +106,32 @@ export function cardFacts(card: unknown): Map<string, string> {
   walk(card);
   return facts;
 }
+
+/** Every string Teams reads as markdown in a card: TextBlock text and FactSet titles and values, anywhere in it. */
+export function markdownCarriers(card: unknown): string[] {
+  const out: string[] = [];
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) return n.forEach(walk);
+    if (!n || typeof n !== 'object') return;
+    const o = n as Record<string, unknown>;
+    if (o.type === 'TextBlock' && typeof o.text === 'string') out.push(o.text);
+    if (o.type === 'FactSet') for (const f of (o.facts ?? []) as { title: string; value: string }[]) out.push(f.title, f.value);
+    Object.values(o).forEach(walk);
+  };
+  walk(card);
+  return out;
+}
+
+/** Every TextRun's text in a card: shown as text, never read as markdown. */
+export function textRuns(card: unknown): string[] {
+  const out: string[] = [];
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) return n.forEach(walk);
+    if (!n || typeof n !== 'object') return;
+    const o = n as Record<string, unknown>;
+    if (o.type === 'TextRun' && typeof o.text === 'string') out.push(o.text);
+    Object.values(o).forEach(walk);
+  };
+  walk(card);
+  return out;
+}

@@ -10,6 +10,7 @@ import { FakeConnector, startFakeConnector } from '../../../support/fakeConnecto
 import { ProductionBot, startProductionBot } from '../../../support/productionBot';
 import { REPO_ROOT } from '../../../support/repoRoot';
 import { PEOPLE, Person } from '../../../security/securityHarness';
+import { markdownCarriers, textRuns } from '../../../support/cardAssertions';
 
 /**
  * "Text a person typed is shown as text, never as markup", over HTTP in production mode: the policy owner sends the
@@ -45,35 +46,6 @@ async function hostilePolicy(): Promise<Buffer> {
 }
 
 type Activity = { text?: string; textFormat?: string; attachments?: { content: unknown }[] };
-
-/** Every string Teams reads as markdown in a card: TextBlock text and FactSet titles and values. */
-function markdownCarriers(card: unknown): string[] {
-  const out: string[] = [];
-  const walk = (n: unknown): void => {
-    if (Array.isArray(n)) return n.forEach(walk);
-    if (!n || typeof n !== 'object') return;
-    const o = n as Record<string, unknown>;
-    if (o.type === 'TextBlock' && typeof o.text === 'string') out.push(o.text);
-    if (o.type === 'FactSet') for (const f of (o.facts ?? []) as { title: string; value: string }[]) out.push(f.title, f.value);
-    Object.values(o).forEach(walk);
-  };
-  walk(card);
-  return out;
-}
-
-/** Every TextRun's text in a card. */
-function textRuns(card: unknown): string[] {
-  const out: string[] = [];
-  const walk = (n: unknown): void => {
-    if (Array.isArray(n)) return n.forEach(walk);
-    if (!n || typeof n !== 'object') return;
-    const o = n as Record<string, unknown>;
-    if (o.type === 'TextRun' && typeof o.text === 'string') out.push(o.text);
-    Object.values(o).forEach(walk);
-  };
-  walk(card);
-  return out;
-}
 
 /** A card shows `texts` as written in TextRuns, and nothing Teams reads as markdown carries the link. */
 function expectShownAsText(card: unknown, texts: string[]): void {
