@@ -264,7 +264,8 @@ describe('names agree: src/config, env/, teamsapp.yml, infra/', () => {
     expect(envs.target).toBe('./.localConfigs');
     expect(Object.keys(envs.envs).filter((name) => !productionReads.has(name))).toEqual([]);
     const filled: Record<string, string> = {
-      ...Object.fromEntries(Object.entries(localEnv).map(([k, v]) => [k, v || '00000000-0000-4000-8000-000000000002'])),
+      // Each id the developer fills in is a different person or resource (the deputy DSL is not the headteacher).
+      ...Object.fromEntries(Object.entries(localEnv).map(([k, v], i) => [k, v || `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`])),
       SECRET_BOT_PASSWORD: 'client-secret-from-aadApp-create',
       SECRET_CONCERN_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
       SECRET_ACK_EXPORT_SECRET: '',
