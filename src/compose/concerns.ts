@@ -1,5 +1,6 @@
 import { ConcernSettings } from '../config/concernSettings';
 import { createConcernOutbox } from '../features/concerns/domain/concernOutbox';
+import { personIdOf } from '../features/concerns/domain/concernRouting';
 import { ConcernLog, ConcernStore } from '../features/concerns/domain/concernPorts';
 import { createConcernReporting } from '../features/concerns/domain/concernReporting';
 import { createConcernTriage } from '../features/concerns/domain/concernTriage';
@@ -57,10 +58,9 @@ export function composeConcerns(deps: ConcernCompositionDeps): ConcernFeature {
   const facts: PlaceFacts = {};
   const delivery = createTeamsConcernDelivery(deps.adapter, deps.botAppId, settings, contacts);
   const notifier = createTeamsReporterNotifier(deps.adapter, deps.botAppId, settings);
-  const deputy = settings.routing.destinations.deputyDsl;
   const routeCheck = createSafeguardingRouteCheck({
     destination: settings.destination, place: settings.routing.destinations.dslChannel, team: settings.team,
-    deputyId: deputy?.kind === 'person' ? deputy.aadObjectId : undefined, owners: deps.owners ?? [],
+    deputyId: personIdOf(settings.routing.destinations.deputyDsl), owners: deps.owners ?? [],
     reader: createTeamsPlaceReader(deps.adapter, deps.botAppId, contacts, facts),
     messenger: createTeamsSafeguardingMessenger(deps.adapter, deps.botAppId, contacts),
     store: deps.store, log: logger, now: deps.now, missing: settings.routeMissing, waiting,
@@ -69,8 +69,7 @@ export function composeConcerns(deps: ConcernCompositionDeps): ConcernFeature {
     store: deps.store, delivery, notifier, routing: settings.routing, log: logger, now: deps.now,
     sleep: deps.sleep, attemptsPerDestination: settings.deliveryAttempts, route: routeCheck, routeMissing: settings.routeMissing,
   });
-  const head = settings.routing.destinations.headteacher;
-  const headteacherId = head?.kind === 'person' ? head.aadObjectId : undefined;
+  const headteacherId = personIdOf(settings.routing.destinations.headteacher);
   // The feature runs the outbox when a report's delivery watch falls due; it exists only once reporting does.
   let wake: (at: Date) => void = () => undefined;
   const reporting = createConcernReporting({

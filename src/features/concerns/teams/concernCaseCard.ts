@@ -1,5 +1,6 @@
 import { AdaptiveCardJson } from '../../../teams/cards';
 import { ConcernSettings } from '../../../config/concernSettings';
+import { personIdOf } from '../domain/concernRouting';
 import { ConcernCase } from '../domain/concernTypes';
 import { renderConcernTriageCard } from './cards/concernTriageCard';
 
@@ -14,8 +15,7 @@ export function concernCaseCard(
   inTeamPlace: boolean,
   extra: { possibleDuplicate?: boolean; problem?: string; viewerIsTeam?: boolean } = {},
 ): AdaptiveCardJson {
-  const head = settings.routing.destinations.headteacher;
-  const headId = head?.kind === 'person' ? head.aadObjectId : undefined;
+  const headId = personIdOf(settings.routing.destinations.headteacher);
   const { viewerIsTeam, ...shown } = extra;
   const card = renderConcernTriageCard({
     concern,

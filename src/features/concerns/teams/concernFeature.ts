@@ -10,6 +10,7 @@ import { ConcernOutbox } from '../domain/concernOutbox';
 import { ConcernLog } from '../domain/concernPorts';
 import { formatConcernRecord } from '../domain/concernRecord';
 import { ConcernReporting } from '../domain/concernReporting';
+import { personIdOf } from '../domain/concernRouting';
 import { ConcernTriage } from '../domain/concernTriage';
 import { ConcernError } from '../domain/concernTypes';
 import { SafeguardingRouteCheck } from '../domain/safeguardingRouteCheck';
@@ -91,7 +92,7 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
   };
   const routeRoutes = createSafeguardingRouteRoutes({
     place, routeCheck: deps.routeCheck, contacts: deps.contacts, facts: deps.facts, logger,
-    maySendTestAlert: (id) => triage.isTeamMember(id) || (settings.routing.destinations.deputyDsl?.kind === 'person' && settings.routing.destinations.deputyDsl.aadObjectId === id),
+    maySendTestAlert: (id) => triage.isTeamMember(id) || personIdOf(settings.routing.destinations.deputyDsl) === id,
   });
   const inDslChannel = (a: Partial<Activity>) => routeRoutes.inPlace(a);
   const privatePlace = (a: Partial<Activity>) => isPersonal(a) || inDslChannel(a);
