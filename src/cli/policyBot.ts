@@ -22,7 +22,7 @@ import { createAzureTableQuestionLog } from '../adapters/azureTables/azureTableQ
 import { QuestionLog } from '../features/policy/teaching/questionLog';
 import { timeNotStatedNote } from '../features/policy/answer/askedTime';
 import { firstPolicyId, PublishedPolicyStore } from '../features/policy/publishing/publishedPolicies';
-import { bundledSampleAt, OWN_POLICY_ADVICE } from '../features/policy/publishing/bundledSamples';
+import { bundledSampleAt, OWN_POLICY_ADVICE, sampleWords } from '../features/policy/publishing/bundledSamples';
 
 const USAGE = `policy-bot: tools for the policy owner
 
@@ -207,7 +207,7 @@ async function publish(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
       + 'Without --replaces, publish adds the school\'s policy when POLICY_FILES is empty.');
   }
   const sample = env.APP_MODE === 'local' ? undefined : bundledSampleAt(file);
-  if (sample) throw new Error(`${file} is the sample policy bundled with the app (samples/policies/${sample}), not the school's policy. ${OWN_POLICY_ADVICE}`);
+  if (sample) throw new Error(`${file} is ${sampleWords(sample)}. ${OWN_POLICY_ADVICE}`);
   if (!replaces) return publishFromStore(file, p, env);
   const [configured, next] = await Promise.all([readPolicyFileIsolated(replaces), readPolicyFileIsolated(file)]);
   next.id = configured.id;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { AppMode, Env, FragmentResult, readList, readPort, readPositiveInteger, readPositiveNumber, readVar } from './settingsFragment';
 import { withoutTrailingSlashes } from '../shared/linearTrim';
-import { bundledSampleAt, OWN_POLICY_ADVICE } from '../features/policy/publishing/bundledSamples';
+import { bundledSampleAt, OWN_POLICY_ADVICE, sampleWords } from '../features/policy/publishing/bundledSamples';
 
 /** Longest wait for Azure OpenAI before the extractive answer is sent. */
 const MAX_OPENAI_TIMEOUT_MS = 60_000;
@@ -144,7 +144,7 @@ export function parseCoreSettings(env: Env): FragmentResult<CoreSettings> {
     for (const file of policyFiles) {
       const sample = bundledSampleAt(file);
       if (sample) {
-        errors.push(`POLICY_FILES names ${file}, which is the sample policy bundled with the app (samples/policies/${sample}), not the school's policy: `
+        errors.push(`POLICY_FILES names ${file}, which is ${sampleWords(sample)}: `
           + `production does not start on a sample. ${OWN_POLICY_ADVICE}`);
       }
     }

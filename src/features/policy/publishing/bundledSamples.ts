@@ -10,6 +10,11 @@ export const BUNDLED_SAMPLES_FOLDER = path.join(packageRoot(__dirname), 'samples
  * What to do instead of running on a sample, said the same way by the start-up check and by the bot when an owner sends
  * a sample in chat.
  */
+/** What a refused sample is, in every refusal (start-up, chat, CLI): "the sample policy bundled with the app (...)". */
+export function sampleWords(sample: string): string {
+  return `the sample policy bundled with the app (samples/policies/${sample}), not the school's policy`;
+}
+
 export const OWN_POLICY_ADVICE = 'Leave POLICY_FILES empty and send the school\'s policy (.docx, .pdf, .txt or .md) to the bot in a 1:1 chat '
   + 'in Teams as a policy owner (POLICY_OWNERS): the first version is kept in the bot\'s database or storage, and later versions are sent '
   + 'the same way. Or point POLICY_FILES at the school\'s own policy file, deployed with the app.';

@@ -13,7 +13,7 @@ import { readPolicyIsolated } from '../ingest/isolatedIngest';
 import { formatSectionLabel, PolicyDocument } from '../policyDocument';
 import { LivePolicyLibrary } from '../policyLibrary';
 import { diffPolicies, PolicyDiff } from '../publishing/policyDiff';
-import { OWN_POLICY_ADVICE } from '../publishing/bundledSamples';
+import { OWN_POLICY_ADVICE, sampleWords } from '../publishing/bundledSamples';
 import { firstPolicyId, PolicyAuditEntry, PublishedPolicyStore } from '../publishing/publishedPolicies';
 import { renderPolicyChangeCard } from './cards/policyChangeCard';
 
@@ -116,8 +116,8 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
         await audit(actor, 'version.refused', policyId, { reason: 'bundled sample', sample });
         deps.logger.info({ event: 'policy.sampleRefused', sample }, 'a bundled sample policy was sent as the school\'s policy and refused');
         // The file's name is the sender's: shown as typed, never as markdown.
-        await context.sendActivity({ type: 'message', textFormat: 'plain', text: `That file was not published: "${file.name}" is the sample policy bundled with the app `
-          + `(samples/policies/${sample}), not the school's policy. ${OWN_POLICY_ADVICE}${unchanged}` });
+        await context.sendActivity({ type: 'message', textFormat: 'plain', text: `That file was not published: "${file.name}" is ${sampleWords(sample)}. `
+          + `${OWN_POLICY_ADVICE}${unchanged}` });
         return;
       }
       // Read in a separate process with a time and memory limit: a hostile file costs that process, not the bot.
