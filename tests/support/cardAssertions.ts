@@ -84,16 +84,24 @@ export function executeActions(card: unknown): { title?: string; verb: string; d
   return out;
 }
 
+/** Calls `visit` on every object in a card (elements, inlines, actions, columns), depth first. */
+function eachElement(card: unknown, visit: (element: Record<string, any>) => void): void {
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) return n.forEach(walk);
+    if (!n || typeof n !== 'object') return;
+    visit(n as Record<string, any>);
+    Object.values(n).forEach(walk);
+  };
+  walk(card);
+}
+
 /**
  * A card's facts, title -> value: a FactSet's facts, and the rows that show a fact whose value a person wrote (a
  * ColumnSet of a title TextBlock and a RichTextBlock of TextRuns, as a FactSet value would be read as markdown).
  */
 export function cardFacts(card: unknown): Map<string, string> {
   const facts = new Map<string, string>();
-  const walk = (n: unknown): void => {
-    if (Array.isArray(n)) return n.forEach(walk);
-    if (!n || typeof n !== 'object') return;
-    const o = n as Record<string, any>;
+  eachElement(card, (o) => {
     if (o.type === 'FactSet') for (const f of o.facts ?? []) facts.set(f.title, f.value);
     if (o.type === 'ColumnSet' && o.columns?.length === 2) {
       const [title, value] = o.columns.map((c: { items?: any[] }) => c.items ?? []);
@@ -101,37 +109,25 @@ export function cardFacts(card: unknown): Map<string, string> {
         facts.set(title[0].text, value[0].inlines.map((r: { text: string }) => r.text).join(''));
       }
     }
-    Object.values(o).forEach(walk);
-  };
-  walk(card);
+  });
   return facts;
 }
 
 /** Every string Teams reads as markdown in a card: TextBlock text and FactSet titles and values, anywhere in it. */
 export function markdownCarriers(card: unknown): string[] {
   const out: string[] = [];
-  const walk = (n: unknown): void => {
-    if (Array.isArray(n)) return n.forEach(walk);
-    if (!n || typeof n !== 'object') return;
-    const o = n as Record<string, unknown>;
+  eachElement(card, (o) => {
     if (o.type === 'TextBlock' && typeof o.text === 'string') out.push(o.text);
     if (o.type === 'FactSet') for (const f of (o.facts ?? []) as { title: string; value: string }[]) out.push(f.title, f.value);
-    Object.values(o).forEach(walk);
-  };
-  walk(card);
+  });
   return out;
 }
 
 /** Every TextRun's text in a card: shown as text, never read as markdown. */
 export function textRuns(card: unknown): string[] {
   const out: string[] = [];
-  const walk = (n: unknown): void => {
-    if (Array.isArray(n)) return n.forEach(walk);
-    if (!n || typeof n !== 'object') return;
-    const o = n as Record<string, unknown>;
+  eachElement(card, (o) => {
     if (o.type === 'TextRun' && typeof o.text === 'string') out.push(o.text);
-    Object.values(o).forEach(walk);
-  };
-  walk(card);
+  });
   return out;
 }
