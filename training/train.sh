@@ -25,3 +25,5 @@ if [ ! -f "$GLOVE" ]; then
 fi
 node dist/scripts/exportTrainingData.js training/data
 "$PYTHON" training/train.py --data training/data/corpus.json --glove "$GLOVE" --out models/policy-model "$@"
+# The checksums CI checks (.ci/run) and the README names.
+(cd models/policy-model && sha256sum bank.json model.json training-record.json vectors.bin > SHA256SUMS)
