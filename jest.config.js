@@ -3,7 +3,8 @@
  * `npm test`: Node's --experimental-vm-modules lets PDF.js (an ES module, loaded by unpdf) load inside Jest.
  */
 module.exports = {
-  testEnvironment: 'node',
+  // Node's environment, with Node's own typed arrays: onnxruntime-node checks its tensors' data with instanceof.
+  testEnvironment: '<rootDir>/tests/support/jestEnvironment.js',
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
   // tsconfig.json sets isolatedModules, so ts-jest transpiles each file on its own (the build type-checks).

@@ -5,7 +5,8 @@
  */
 module.exports = {
   rootDir: __dirname,
-  testEnvironment: 'node',
+  // Node's environment, with Node's own typed arrays: onnxruntime-node checks its tensors' data with instanceof.
+  testEnvironment: '<rootDir>/../tests/support/jestEnvironment.js',
   roots: ['<rootDir>'],
   testMatch: ['**/*.e2e.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },

@@ -14,7 +14,9 @@ import { createFieldCipher } from '../adapters/fieldEncryption';
 import { makeSecrets } from './secrets';
 import { createQuestionSealing, QuestionSealing } from '../adapters/questionSealing';
 import { LOCAL_DEVELOPMENT_CONCERN_KEY } from '../config/concernSettings';
-import { isDisclosureLike } from '../features/policy/answer/disclosureSignals';
+import { failedQuestionsForOwner } from '../features/policy/teaching/failedQuestions';
+import { loadDisclosureDetector } from '../compose/disclosure';
+import { createLogger } from '../shared/logger';
 import { copySqliteToAzure } from '../adapters/storageCopy/copySqliteToAzure';
 import { azureRecordConnection, createAcknowledgementStore } from '../compose/stores';
 import { createAzureTablePublishedPolicyStore } from '../adapters/azureTables/azureTablePublishedPolicyStore';
@@ -173,10 +175,12 @@ async function unanswered(args: string[], env: NodeJS.ProcessEnv): Promise<void>
   const limit = Number(p.flags.get('limit')?.[0] ?? 50);
   const records = await openRecords(env, file, true, questionSealingFromEnv(env));
   try {
-    // Rows an older release kept before disclosures were recognised are never listed for an owner.
-    const rows = (await records.questions.listFailed(Number.isFinite(limit) && limit > 0 ? limit : 50)).filter((r) => !isDisclosureLike(r.question));
-    if (rows.length === 0) console.log('No unanswered questions.');
-    for (const r of rows) console.log(`${r.askedAt}\t${r.answered ? 'not helpful' : 'not covered'}\t${r.question}`);
+    // As the owner's card shows them: a kept question that may be about a child is deleted and never listed; names are taken out.
+    const detector = await loadDisclosureDetector(createLogger('silent'));
+    const { shown, heldBack } = await failedQuestionsForOwner(records.questions, detector, Number.isFinite(limit) && limit > 0 ? limit : 50);
+    if (shown.length === 0) console.log('No unanswered questions.');
+    for (const r of shown) console.log(`${r.askedAt}\t${r.answered ? 'not helpful' : 'not covered'}\t${r.question}`);
+    if (heldBack > 0) console.log(`${heldBack} held back: ${heldBack === 1 ? 'it' : 'they'} may be about a particular child, so ${heldBack === 1 ? 'it was' : 'they were'} deleted and not shown (the day is counted).`);
   } finally {
     records.close();
   }

@@ -12,6 +12,7 @@ import { QuestionLog } from '../features/policy/teaching/questionLog';
 import { TeachingLinkStore } from '../features/policy/teaching/teachingLinks';
 import { createActionPlannerPhraser } from '../features/policy/teams/actionPlannerPhraser';
 import { createPolicyFeature } from '../features/policy/teams/policyFeature';
+import { DisclosureDetector } from '../features/policy/disclosure/disclosureDetector';
 import { BotFeature } from '../teams/botFeature';
 
 /** The loaded library, and the hash of each configured file as read (what a published version replaced). */
@@ -122,6 +123,8 @@ export function composePolicy(
     download?: FileDownloader;
     /** Lines owners see first in `help` (the safeguarding route's check). */
     ownerNotices?: () => string[];
+    /** Reads each message for a disclosure about a child (loadDisclosureDetector). */
+    disclosure: DisclosureDetector;
     /** Acknowledgement's view of a new version: whether it is material, and telling it one went live. */
     acknowledgement?: { isMaterial(live: PolicyDocument, next: PolicyDocument): boolean; versionPublished(doc: PolicyDocument): Promise<{ material: boolean; roundsStarted: number }> };
   },
@@ -139,7 +142,7 @@ export function composePolicy(
     ...(config.mode === 'production' ? { bundledSample: (content: Buffer) => bundledSampleMatching(content) } : {}),
   });
   const questions = createPolicyFeature({
-    library, questions: deps.questions, teaching: deps.teaching, logger: deps.logger, policyOwners: config.policyOwners, phraser,
+    library, questions: deps.questions, teaching: deps.teaching, disclosure: deps.disclosure, logger: deps.logger, policyOwners: config.policyOwners, phraser,
     ownerNotices: deps.ownerNotices,
   });
   return { publishing, questions };

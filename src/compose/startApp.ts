@@ -16,6 +16,7 @@ import { composeAcknowledgement } from './acknowledgement';
 import { composeConcerns } from './concerns';
 import { startQuestionRetention } from './questionRetention';
 import { composePolicy, loadPolicyLibrary, policyHealthDetail } from './policy';
+import { loadDisclosureDetector } from './disclosure';
 import { openStores } from './stores';
 import { EarlySending, startEarlySending } from './earlySending';
 import { useSchoolTimeZone } from '../shared/schoolTime';
@@ -47,7 +48,8 @@ export interface StartAppOptions {
 
 
 /**
- * Dependency order: configuration -> stores -> policy documents (with versions owners published) -> bot adapter -> the three features (policy
+ * Dependency order: configuration -> stores -> policy documents (with versions owners published) -> the disclosure detector (the
+ * sentence encoder) -> bot adapter -> the three features (policy
  * with AI phrasing when Azure OpenAI is configured) -> application -> HTTP server. Each step fails with a
  * named error before anything listens.
  */
@@ -58,6 +60,7 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
   const { outbound, sendingThread } = options.early ?? startEarlySending(config, logger);
   const stores = await openStores(config);
   const loaded = await loadPolicyLibrary(config, logger, stores.published);
+  const disclosure = await loadDisclosureDetector(logger);
   const { library } = loaded;
   const { db } = stores;
   const adapter = createAdapter(config, options.botCredentials, outbound);
@@ -77,7 +80,7 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
     published: stores.published, configuredHashes: loaded.configuredHashes,
   }, { outbound, ...(sendingThread ? { thread: sendingThread } : {}) });
   const policy = composePolicy(config, {
-    loaded, questions: stores.questions, teaching: stores.teaching, published: stores.published, logger, openAITrustedCa: options.openAITrustedCa,
+    loaded, questions: stores.questions, teaching: stores.teaching, published: stores.published, disclosure, logger, openAITrustedCa: options.openAITrustedCa,
     ...(options.fileDownload ? { download: options.fileDownload } : {}),
     acknowledgement, ownerNotices: safeguardingRouteNotices(concerns),
   });

@@ -77,7 +77,7 @@ const cards: { name: string; card: AdaptiveCardJson; shows: string[] }[] = [
   { name: 'help for an owner', card: renderHelpCard(doc.title, true, doc.warnings), shows: [TITLE, SECTION_TITLE] },
   { name: 'help for staff', card: renderHelpCard(doc.title, false, doc.warnings), shows: [TITLE] },
   { name: 'welcome', card: renderWelcomeCard(doc.title), shows: [TITLE] },
-  { name: 'not covered', card: renderNotCoveredCard(QUESTION, doc.title), shows: [TITLE, QUESTION] },
+  { name: 'not covered', card: renderNotCoveredCard(doc.title), shows: [TITLE] },
   { name: 'first version, pending', card: renderPolicyChangeCard({ title: TITLE, fileName: FILE_NAME, diff: { changes: [], unchanged: 0, frontPageChanged: false }, warnings: doc.warnings, draftId: 'd', state: 'pending', notice: 'Check it.', first: { sections: [LABEL, CHILD_LABEL] } }), shows: [TITLE, FILE_NAME, LABEL, CHILD_LABEL, SECTION_TITLE] },
   { name: 'first version, published', card: renderPolicyChangeCard({ title: TITLE, fileName: FILE_NAME, diff: { changes: [], unchanged: 0, frontPageChanged: false }, warnings: [], draftId: 'd', state: 'published', notice: 'Live.', first: { sections: [LABEL] } }), shows: [TITLE, FILE_NAME] },
   { name: 'new version, pending', card: renderPolicyChangeCard({ title: TITLE, fileName: FILE_NAME, diff, warnings: doc.warnings, draftId: 'd', state: 'pending' }), shows: [TITLE, FILE_NAME, LABEL] },

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import { Verbs } from '../../src/teams/verbs';
+import { shownText } from '../support/cardAssertions';
 import { PEOPLE, SecurityBot, TENANT, readableText, startSecurityBot } from './securityHarness';
 
 /** A made-up child and a made-up injury, typed the way the tester typed theirs. */
@@ -116,6 +117,65 @@ describe('a disclosure typed as a question (issue 40, hole 5)', () => {
     expect(databaseFiles(bot)).not.toContain(ORDINARY_WORD);
     const owner = await sentDuring(bot, () => bot.message(PEOPLE.owner, 'unanswered'));
     expect(readableText(owner.sent)).toContain(ORDINARY);
+  });
+
+  it('when a question names a year group and something that happened, then its answer leads with the report line carrying the text, has no "Was this helpful?", and nothing of it is kept but the day', async () => {
+    const question = `a year 8 girl in my form followed me on tiktok last night, should i block her ${ORDINARY_WORD}-held`;
+    const questions = count(bot, 'policy_questions');
+    const held = count(bot, 'policy_disclosure_like', 'reading = ?', 'heldBack');
+
+    const reply = await sentDuring(bot, () => bot.message(PEOPLE.reporter, question));
+
+    const [card] = cardsIn(reply.sent);
+    const line = (card.body?.[0] ?? {}) as { type?: string; items?: { actions?: { title?: string; verb?: string; data?: Record<string, unknown> }[] }[] };
+    expect(line.type).toBe('Container');
+    expect(readableText(line)).toContain('If this is about something a child told you or showed you, report it now.');
+    expect(line.items?.[2].actions?.[0]).toMatchObject({ title: 'Report a concern', verb: Verbs.concernChooseKind, data: { whatHappened: question } });
+    expect(questionIdsIn(reply.sent)).toEqual([]);
+    expect(JSON.stringify(reply.sent)).not.toContain(Verbs.feedback);
+    // Carried only in the button's data, never shown in the card, and kept nowhere.
+    expect(shownText(card)).not.toContain(`${ORDINARY_WORD}-held`);
+    expect(count(bot, 'policy_questions')).toBe(questions);
+    expect(count(bot, 'policy_disclosure_like', 'reading = ?', 'heldBack')).toBe(held + 1);
+    expect(everythingStored(bot)).not.toContain(`${ORDINARY_WORD}-held`);
+
+    const owner = await sentDuring(bot, () => bot.message(PEOPLE.owner, 'unanswered'));
+    expect(readableText(owner.sent)).toMatch(/held back because it may be about a particular child/);
+    expect(readableText(owner.sent)).not.toContain(`${ORDINARY_WORD}-held`);
+  });
+
+  it('when a question an earlier release kept reads now as a disclosure, then the owner\'s list deletes it unseen and counts it, and pressing "not helpful" on its old card deletes it too', async () => {
+    const kept = 'Maisie Oduya in 5C said her stepdad locks her out of the house at night, what does the policy say?';
+    const pressed = 'a year 4 boy told me his uncle makes him keep secrets about their games, is that in the policy?';
+    // As an earlier release kept them (before sealing: a plain value reads as it is).
+    const keep = bot.app.db.prepare('INSERT INTO policy_questions (id, question, answered, cited_section, asked_at) VALUES (?, ?, ?, ?, ?)');
+    const [keptId, pressedId] = ['old-kept-1', 'old-pressed-1'];
+    keep.run(keptId, kept, 0, null, new Date().toISOString());
+    keep.run(pressedId, pressed, 1, 'liverpool-model#9', new Date().toISOString());
+    const held = count(bot, 'policy_disclosure_like', 'reading = ?', 'heldBack');
+
+    const press = await bot.execute(PEOPLE.reporter, Verbs.feedback, { questionId: pressedId, helpful: false });
+    expect(readableText((press.body as { value?: unknown })?.value)).toMatch(/report a concern/i);
+    expect(count(bot, 'policy_questions', 'id = ?', pressedId)).toBe(0);
+
+    const owner = await sentDuring(bot, () => bot.message(PEOPLE.owner, 'unanswered'));
+    const shown = readableText(owner.sent);
+    expect(shown).not.toContain('Oduya');
+    expect(shown).not.toContain('locks her out');
+    expect(count(bot, 'policy_questions', 'id = ?', keptId)).toBe(0);
+    expect(databaseFiles(bot)).not.toContain('Oduya');
+    expect(count(bot, 'policy_disclosure_like', 'reading = ?', 'heldBack')).toBe(held + 2);
+  });
+
+  it('when the owner reads an ordinary question that names someone, then the name is taken out', async () => {
+    const question = `can I retweet Priyanka Hollingsworth's post about the ${ORDINARY_WORD} bake sale`;
+    const asked = await sentDuring(bot, () => bot.message(PEOPLE.reporter, question));
+    for (const questionId of questionIdsIn(asked.sent)) await bot.execute(PEOPLE.reporter, Verbs.feedback, { questionId, helpful: false });
+
+    const owner = await sentDuring(bot, () => bot.message(PEOPLE.owner, 'unanswered'));
+    const shown = readableText(owner.sent);
+    expect(shown).toContain(`can I retweet [name]'s post about the ${ORDINARY_WORD} bake sale`);
+    expect(shown).not.toContain('Hollingsworth');
   });
 
   describe('owner-only teaching commands', () => {

@@ -2,7 +2,7 @@ import { TableClient, odata } from '@azure/data-tables';
 import crypto from 'node:crypto';
 import { AskedQuestion, QuestionLog } from '../../features/policy/teaching/questionLog';
 import { isSealedQuestionValue, NO_QUESTION_SEALING, QuestionSealing } from '../questionSealing';
-import { createAzureQuestionRetention } from './azureTableQuestionRetention';
+import { createAzureQuestionRetention, disclosureDayEntity } from './azureTableQuestionRetention';
 import { AzureTableConnection, getLong, getOrUndefined, httpStatusOf, openRecordTable, putLong, queryAll, safeKey } from './azureTableRecords';
 
 /**
@@ -10,7 +10,8 @@ import { AzureTableConnection, getLong, getOrUndefined, httpStatusOf, openRecord
  * - `q|<id>`: the question as asked and answered, with the latest "Was this helpful?" and whether the policy failed
  *   it (not covered, or marked unhelpful), so the owner's list of failures is one filtered read;
  * - `f|<id>|<at>|<random>`: every feedback reply, appended in the same transaction as the change to the question;
- * - `d|<day>|<random>`: a question that read as a disclosure about a child, by day only: no text, no person;
+ * - `d|<day>|<random>`: a question that read as a disclosure about a child (`reading` offered) or possibly about a
+ *   particular child (`reading` heldBack), by day only: no text, no person;
  * - `c|<day>` and `r|<time>|<random>`: the counts of deleted questions and the record of deletions
  *   (azureTableQuestionRetention.ts).
  * The question and its phrasing are stored sealed (adapters/questionSealing.ts, the same contexts as SQLite, so the
@@ -140,10 +141,10 @@ export function createAzureTableQuestionLogOn(client: TableClient, sealing: Ques
       const rows = await queryAll(client, odata`PartitionKey eq ${QUESTION_PARTITION} and RowKey ge ${'q|'} and RowKey lt ${'q|~'} and failed eq ${true}`);
       return rows.map((e) => toQuestion(e, sealing)).sort((a, b) => (a.askedAt < b.askedAt ? 1 : a.askedAt > b.askedAt ? -1 : 0)).slice(0, limit);
     },
-    async recordDisclosureLike(askedAt) {
-      const day = askedAt.slice(0, 10);
-      await client.createEntity({ partitionKey: QUESTION_PARTITION, rowKey: `d|${safeKey(day)}|${crypto.randomUUID()}`, askedOn: day });
+    async recordDisclosureLike(askedAt, reading = 'offered') {
+      await client.createEntity(disclosureDayEntity(QUESTION_PARTITION, askedAt.slice(0, 10), reading, crypto.randomUUID()));
     },
+    forgetQuestion: (id) => retention.forgetQuestion(id),
     deleteAskedBefore: (cutoff, at) => retention.deleteAskedBefore(cutoff, at),
     countsSince: (fromDay) => retention.countsSince(fromDay),
   };

@@ -1,6 +1,6 @@
 import { TableClient, TransactionAction, odata } from '@azure/data-tables';
 import crypto from 'node:crypto';
-import { addCounts, countOf, NO_QUESTIONS, QuestionCounts } from '../../features/policy/teaching/questionLog';
+import { addCounts, countOf, DisclosureLikeReading, NO_QUESTIONS, QuestionCounts } from '../../features/policy/teaching/questionLog';
 import { getOrUndefined, httpStatusOf, queryAll, safeKey } from './azureTableRecords';
 
 /**
@@ -15,13 +15,23 @@ import { getOrUndefined, httpStatusOf, queryAll, safeKey } from './azureTableRec
 export interface AzureQuestionRetention {
   deleteAskedBefore(cutoff: string, at: string): Promise<number>;
   countsSince(fromDay: string): Promise<QuestionCounts>;
+  /** Deletes one question with its replies, leaving its day as a held-back count (QuestionLog.forgetQuestion). */
+  forgetQuestion(id: string): Promise<boolean>;
+}
+
+/**
+ * The entity that counts one question not kept (`d|<day>|<n>`), by its day only; `n` tells apart those of one day.
+ * Shared with the question log and the copy from SQLite.
+ */
+export function disclosureDayEntity(partition: string, day: string, reading: DisclosureLikeReading, n: string): Record<string, unknown> & { partitionKey: string; rowKey: string } {
+  return { partitionKey: partition, rowKey: `d|${safeKey(day)}|${n}`, askedOn: day, reading };
 }
 
 /** Azure Tables takes at most 100 operations in one transaction. */
 const MAX_BATCH = 100;
 
 const countsOf = (e: Record<string, unknown> | undefined): QuestionCounts => (e
-  ? { asked: Number(e.asked ?? 0), declined: Number(e.declined ?? 0), unhelpful: Number(e.unhelpful ?? 0), disclosureLike: 0 }
+  ? { asked: Number(e.asked ?? 0), declined: Number(e.declined ?? 0), unhelpful: Number(e.unhelpful ?? 0), disclosureLike: 0, heldBack: 0 }
   : NO_QUESTIONS);
 
 /** Retention over the question table's partition. */
@@ -77,6 +87,25 @@ export function createAzureQuestionRetention(client: TableClient, partition: str
   }
 
   return {
+    async forgetQuestion(id) {
+      const question = await getOrUndefined(client, partition, `q|${safeKey(id)}`);
+      if (!question) return false;
+      const replies = await queryAll(client, range(`f|${safeKey(id)}|`, `f|${safeKey(id)}|~`));
+      await deleteReplies(replies.map((r) => String(r.rowKey)));
+      // The question goes and its day's held-back count comes in one transaction: neither without the other.
+      try {
+        await client.submitTransaction([
+          ['delete', { partitionKey: partition, rowKey: String(question.rowKey) }],
+          ['create', disclosureDayEntity(partition, String(question.askedAt).slice(0, 10), 'heldBack', crypto.randomUUID())],
+        ]);
+      } catch (err) {
+        // Another instance forgot it first, and counted it.
+        if (httpStatusOf(err) === 404) return false;
+        throw err;
+      }
+      return true;
+    },
+
     async deleteAskedBefore(cutoff, at) {
       const old = await queryAll(client, `${range('q|', 'q|~')} and ${odata`askedAt lt ${cutoff}`}`);
       let deleted = 0;
@@ -92,8 +121,10 @@ export function createAzureQuestionRetention(client: TableClient, partition: str
       for (const q of await queryAll(client, `${range('q|', 'q|~')} and ${odata`askedAt ge ${fromDay}`}`)) {
         total = addCounts(total, countOf({ answered: q.answered === true, helpful: typeof q.helpful === 'boolean' ? q.helpful : null }));
       }
-      const disclosures = await queryAll(client, range(`d|${safeKey(fromDay)}`, 'd|~'));
-      return { ...total, disclosureLike: disclosures.length };
+      const noted = await queryAll(client, range(`d|${safeKey(fromDay)}`, 'd|~'));
+      // Days noted before held-back questions were counted apart carry no reading: they were all offered.
+      const heldBack = noted.filter((e) => e.reading === 'heldBack').length;
+      return { ...total, disclosureLike: noted.length - heldBack, heldBack };
     },
   };
 }

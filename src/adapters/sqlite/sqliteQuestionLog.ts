@@ -38,6 +38,12 @@ const MIGRATIONS = [
       BEGIN SELECT RAISE(ABORT, 'QUESTION_RETENTION_APPEND_ONLY: the record is never deleted'); END;
     CREATE INDEX policy_feedback_question ON policy_feedback(question_id);`,
   },
+  {
+    // Issue 48: a question that may be about a particular child is held back (the report line on its answer, nothing
+    // kept) and counted by day apart from those offered Report a concern first.
+    version: 5,
+    sql: `ALTER TABLE policy_disclosure_like ADD COLUMN reading TEXT NOT NULL DEFAULT 'offered';`,
+  },
 ];
 
 interface Row {
@@ -63,7 +69,10 @@ export function createSqliteQuestionLog(db: SqliteDatabase, sealing?: QuestionSe
   const feedback = db.prepare('INSERT INTO policy_feedback (question_id, helpful, at) VALUES (?, ?, ?)');
   const failed = db.prepare(`SELECT * FROM (SELECT q.*, ${latestHelpful} AS helpful FROM policy_questions q)
     WHERE answered = 0 OR helpful = 0 ORDER BY asked_at DESC LIMIT ?`);
-  const disclosureLike = db.prepare('INSERT INTO policy_disclosure_like (asked_on) VALUES (?)');
+  const disclosureLike = db.prepare('INSERT INTO policy_disclosure_like (asked_on, reading) VALUES (?, ?)');
+  const askedAt = db.prepare('SELECT asked_at FROM policy_questions WHERE id = ?');
+  const forgetFeedback = db.prepare('DELETE FROM policy_feedback WHERE question_id = ?');
+  const forget = db.prepare('DELETE FROM policy_questions WHERE id = ?');
   const retention = createSqliteQuestionRetention(db, latestHelpful);
   const toQuestion = (r: Row): AskedQuestion => ({
     id: r.id, question: seal.open(r.question, r.id, 'question'), answered: r.answered === 1, citedSection: r.cited_section, askedAt: r.asked_at,
@@ -89,8 +98,20 @@ export function createSqliteQuestionLog(db: SqliteDatabase, sealing?: QuestionSe
       return true;
     },
     listFailed: async (limit) => (failed.all(limit) as Row[]).map(toQuestion),
-    async recordDisclosureLike(askedAt) {
-      disclosureLike.run(askedAt.slice(0, 10));
+    async recordDisclosureLike(at, reading = 'offered') {
+      disclosureLike.run(at.slice(0, 10), reading);
+    },
+    async forgetQuestion(id) {
+      const row = askedAt.get(id) as { asked_at: string } | undefined;
+      if (!row) return false;
+      // Overwritten on disk, not only unlinked, as retention does; the day stays as a held-back count.
+      withSecureDelete(db, () => db.transaction(() => {
+        forgetFeedback.run(id);
+        forget.run(id);
+        disclosureLike.run(row.asked_at.slice(0, 10), 'heldBack');
+      })());
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      return true;
     },
     deleteAskedBefore: async (cutoff, at) => retention.deleteAskedBefore(cutoff, at),
     countsSince: async (fromDay) => retention.countsSince(fromDay),
@@ -115,31 +136,29 @@ function createSqliteQuestionRetention(db: SqliteDatabase, latestHelpful: string
     FROM policy_question_days WHERE day >= ?`);
   const live = db.prepare(`SELECT count(*) AS asked, coalesce(sum(answered = 0), 0) AS declined,
     coalesce(sum(answered = 1 AND helpful = 0), 0) AS unhelpful FROM (${outcomes} WHERE q.asked_at >= ?)`);
-  const disclosures = db.prepare('SELECT count(*) AS n FROM policy_disclosure_like WHERE asked_on >= ?');
+  const disclosures = db.prepare(`SELECT coalesce(sum(reading = 'offered'), 0) AS offered, coalesce(sum(reading = 'heldBack'), 0) AS held
+    FROM policy_disclosure_like WHERE asked_on >= ?`);
   type Counts = { asked: number; declined: number; unhelpful: number };
   return {
     deleteAskedBefore(cutoff: string, at: string): number {
-      const secureDelete = db.pragma('secure_delete', { simple: true }) as number;
-      db.pragma('secure_delete = ON');
       let deleted = 0;
-      try {
-        db.transaction(() => {
-          for (const day of byDay.all({ cutoff }) as ({ day: string } & Counts)[]) addDay.run(day);
-          deleteFeedback.run(cutoff);
-          deleted = deleteQuestions.run(cutoff).changes;
-          record.run(at, cutoff, deleted);
-        })();
-      } finally {
-        db.pragma(`secure_delete = ${secureDelete ? 'ON' : 'OFF'}`);
-      }
+      withSecureDelete(db, () => db.transaction(() => {
+        for (const day of byDay.all({ cutoff }) as ({ day: string } & Counts)[]) addDay.run(day);
+        deleteFeedback.run(cutoff);
+        deleted = deleteQuestions.run(cutoff).changes;
+        record.run(at, cutoff, deleted);
+      })());
       if (deleted > 0) db.pragma('wal_checkpoint(TRUNCATE)');
       return deleted;
     },
     countsSince(fromDay: string) {
       const kept = keptCounts.get(fromDay) as Counts;
       const now = live.get(fromDay) as Counts;
-      const n = (disclosures.get(fromDay) as { n: number }).n;
-      return { asked: kept.asked + now.asked, declined: kept.declined + now.declined, unhelpful: kept.unhelpful + now.unhelpful, disclosureLike: n };
+      const noted = disclosures.get(fromDay) as { offered: number; held: number };
+      return {
+        asked: kept.asked + now.asked, declined: kept.declined + now.declined, unhelpful: kept.unhelpful + now.unhelpful,
+        disclosureLike: noted.offered, heldBack: noted.held,
+      };
     },
   };
 }
@@ -161,18 +180,23 @@ function sealPlainRows(db: SqliteDatabase, sealing: QuestionSealing): void {
     .find((r) => isSealedQuestionValue(r.question));
   if (sealed) sealing.open(sealed.question, sealed.id, 'question');
   const update = db.prepare('UPDATE policy_questions SET question = ?, phrased_text = ? WHERE id = ?');
+  withSecureDelete(db, () => db.transaction(() => {
+    for (const r of rows) {
+      const question = isSealedQuestionValue(r.question) ? r.question : sealing.seal(r.question, r.id, 'question');
+      const phrased = r.phrased_text === null || isSealedQuestionValue(r.phrased_text) ? r.phrased_text : sealing.seal(r.phrased_text, r.id, 'phrasedText');
+      update.run(question, phrased, r.id);
+    }
+  })());
+  db.pragma('wal_checkpoint(TRUNCATE)');
+}
+
+/** Runs `work` with SQLite's secure_delete on (freed space is zeroed, so deleted or rewritten text is gone from the file), then restores it. */
+function withSecureDelete(db: SqliteDatabase, work: () => void): void {
   const secureDelete = db.pragma('secure_delete', { simple: true }) as number;
   db.pragma('secure_delete = ON');
   try {
-    db.transaction(() => {
-      for (const r of rows) {
-        const question = isSealedQuestionValue(r.question) ? r.question : sealing.seal(r.question, r.id, 'question');
-        const phrased = r.phrased_text === null || isSealedQuestionValue(r.phrased_text) ? r.phrased_text : sealing.seal(r.phrased_text, r.id, 'phrasedText');
-        update.run(question, phrased, r.id);
-      }
-    })();
+    work();
   } finally {
     db.pragma(`secure_delete = ${secureDelete ? 'ON' : 'OFF'}`);
   }
-  db.pragma('wal_checkpoint(TRUNCATE)');
 }

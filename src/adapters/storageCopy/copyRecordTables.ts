@@ -6,6 +6,7 @@ import {
 } from '../azureTables/azureTableConcernStore';
 import { countdownKey, publishedEntities } from '../azureTables/azureTablePublishedPolicyStore';
 import { feedbackEntity, QUESTION_PARTITION, questionEntity } from '../azureTables/azureTableQuestionLog';
+import { disclosureDayEntity } from '../azureTables/azureTableQuestionRetention';
 import { backoff, getOrUndefined, httpStatusOf, safeKey } from '../azureTables/azureTableRecords';
 import { FieldCipher } from '../fieldEncryption';
 import { SqliteDatabase } from '../sqlite/sqliteDatabase';
@@ -97,11 +98,11 @@ export async function copyQuestions(db: SqliteDatabase, client: TableClient, don
   })), ['helpful', 'at'], 'feedback reply');
   done(result('"was this helpful?" replies', feedback.length, feedbackDone, await countRange(client, QUESTION_PARTITION, 'f|')));
 
-  // Disclosure-like questions are counted by day only; the SQLite row number names each, so a second run finds them.
-  const days = db.prepare('SELECT rowid AS n, asked_on FROM policy_disclosure_like ORDER BY rowid').all() as { n: number; asked_on: string }[];
-  const daysDone = await createAll(client, days.map((d) => ({
-    partitionKey: QUESTION_PARTITION, rowKey: `d|${safeKey(d.asked_on)}|sqlite-${d.n}`, askedOn: d.asked_on,
-  })), ['askedOn'], 'disclosure-like day');
+  // Disclosure-like and held-back questions are counted by day only; the SQLite row number names each, so a second run finds them.
+  const days = db.prepare('SELECT rowid AS n, asked_on, reading FROM policy_disclosure_like ORDER BY rowid').all() as { n: number; asked_on: string; reading: string }[];
+  const daysDone = await createAll(client, days.map((d) => disclosureDayEntity(
+    QUESTION_PARTITION, d.asked_on, d.reading === 'heldBack' ? 'heldBack' : 'offered', `sqlite-${d.n}`,
+  )), ['askedOn'], 'disclosure-like day');
   done(result('disclosure-like questions (the day only)', days.length, daysDone, await countRange(client, QUESTION_PARTITION, 'd|')));
 
   // What deleted questions counted, by day, and the record of each deletion run (azureTableQuestionRetention.ts).

@@ -93,7 +93,9 @@ describe('Azure Table question log: sealed at rest (Azurite)', () => {
     const stored: Record<string, unknown>[] = [];
     for await (const e of client.listEntities({ queryOptions: { filter: `PartitionKey eq '${QUESTION_PARTITION}'` } })) stored.push(e);
     expect(stored.map(({ askedOn }) => askedOn)).toEqual(['2026-11-21']);
-    expect(Object.keys(stored[0]).filter((k) => !['partitionKey', 'rowKey', 'etag', 'timestamp', 'odata.etag', 'odata.metadata'].includes(k))).toEqual(['askedOn']);
+    // The day and how it read (offered the report, or held back): nothing else.
+    expect(Object.keys(stored[0]).filter((k) => !['partitionKey', 'rowKey', 'etag', 'timestamp', 'odata.etag', 'odata.metadata'].includes(k)).sort()).toEqual(['askedOn', 'reading']);
+    expect(stored[0].reading).toBe('offered');
     expect(await log.listFailed(10)).toEqual([]);
   });
 });

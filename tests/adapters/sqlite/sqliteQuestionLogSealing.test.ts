@@ -109,7 +109,7 @@ describe('SQLite question log: sealed at rest', () => {
 
     await log.recordDisclosureLike('2026-11-21T09:14:03.000Z');
 
-    expect(db.prepare('SELECT * FROM policy_disclosure_like').all()).toEqual([{ asked_on: '2026-11-21' }]);
+    expect(db.prepare('SELECT * FROM policy_disclosure_like').all()).toEqual([{ asked_on: '2026-11-21', reading: 'offered' }]);
     expect(await log.listFailed(10)).toEqual([]);
   });
 });

@@ -56,9 +56,9 @@ export function describeQuestionLogContract(name: string, make: () => Promise<Qu
       for (const id of [old, oldUnhelpful, oldHelped]) expect(await log.getQuestion(id)).toBeNull();
       expect(await log.recordFeedback(oldHelped, false, '2026-06-30T03:00:00.000Z')).toBe(false);
       expect((await log.listFailed(10)).map((q) => q.id)).toEqual([recent]);
-      expect(before).toEqual({ asked: 4, declined: 2, unhelpful: 1, disclosureLike: 1 });
+      expect(before).toEqual({ asked: 4, declined: 2, unhelpful: 1, disclosureLike: 1, heldBack: 0 });
       expect(await log.countsSince('2026-01-01')).toEqual(before);
-      expect(await log.countsSince('2026-01-11')).toEqual({ asked: 2, declined: 1, unhelpful: 0, disclosureLike: 1 });
+      expect(await log.countsSince('2026-01-11')).toEqual({ asked: 2, declined: 1, unhelpful: 0, disclosureLike: 1, heldBack: 0 });
       // A second run finds nothing more to delete and counts nothing twice.
       expect(await log.deleteAskedBefore('2026-04-01T00:00:00.000Z', '2026-07-01T02:00:00.000Z')).toBe(0);
       expect(await log.countsSince('2026-01-01')).toEqual(before);
@@ -75,6 +75,35 @@ export function describeQuestionLogContract(name: string, make: () => Promise<Qu
       expect(await log.getQuestion(pressed)).toBeNull();
       expect(await log.countsSince('2026-01-01')).toEqual(before);
       expect(await log.deleteAskedBefore('2026-04-01T00:00:00.000Z', '2026-07-01T02:00:00.000Z')).toBe(0);
+    });
+
+    it('when questions are held back as possibly about a child, then only their day is counted, apart from those offered the report', async () => {
+      const log = await make();
+      await log.recordDisclosureLike('2026-03-02T09:00:00.000Z', 'offered');
+      await log.recordDisclosureLike('2026-03-02T10:00:00.000Z', 'heldBack');
+      await log.recordDisclosureLike('2026-03-03T10:00:00.000Z', 'heldBack');
+      await log.recordDisclosureLike('2026-03-04T10:00:00.000Z');
+
+      expect(await log.countsSince('2026-03-01')).toEqual({ asked: 0, declined: 0, unhelpful: 0, disclosureLike: 2, heldBack: 2 });
+      expect(await log.countsSince('2026-03-03')).toEqual({ asked: 0, declined: 0, unhelpful: 0, disclosureLike: 1, heldBack: 1 });
+      expect(await log.listFailed(10)).toEqual([]);
+    });
+
+    it('when a kept question is forgotten, then it and its replies are gone and its day counts it as held back, once', async () => {
+      const log = await make();
+      const kept = await log.recordQuestion({ question: 'a boy in 4B said his dad hurts him, does the policy cover that', answered: false, citedSection: null, askedAt: '2026-03-02T09:00:00.000Z' });
+      const other = await log.recordQuestion({ question: 'parking?', answered: false, citedSection: null, askedAt: '2026-03-02T09:30:00.000Z' });
+      await log.recordFeedback(kept, false, '2026-03-02T09:01:00.000Z');
+
+      expect(await log.forgetQuestion(kept)).toBe(true);
+
+      expect(await log.getQuestion(kept)).toBeNull();
+      expect(await log.recordFeedback(kept, true, '2026-03-02T09:02:00.000Z')).toBe(false);
+      expect((await log.listFailed(10)).map((q) => q.id)).toEqual([other]);
+      expect(await log.countsSince('2026-03-01')).toEqual({ asked: 1, declined: 1, unhelpful: 0, disclosureLike: 0, heldBack: 1 });
+      expect(await log.forgetQuestion(kept)).toBe(false);
+      expect(await log.forgetQuestion('no-such-id')).toBe(false);
+      expect(await log.countsSince('2026-03-01')).toEqual({ asked: 1, declined: 1, unhelpful: 0, disclosureLike: 0, heldBack: 1 });
     });
   });
 }

@@ -25,10 +25,16 @@ export interface QuestionLog {
   /** Questions the policy failed: not covered, or answered but marked unhelpful. Newest first. */
   listFailed(limit: number): Promise<AskedQuestion[]>;
   /**
-   * Notes that a question read as a disclosure about a child (and was offered "Report a concern"). Only the day of
-   * `askedAt` is kept: never the text, never who asked, and it never appears among the failures.
+   * Notes that a question read as a disclosure about a child (`offered`: "Report a concern" came first) or may be about
+   * a particular child (`heldBack`: the answer carried the report line). Only the day of `askedAt` is kept: never the
+   * text, never who asked, and it never appears among the failures.
    */
-  recordDisclosureLike(askedAt: string): Promise<void>;
+  recordDisclosureLike(askedAt: string, reading?: DisclosureLikeReading): Promise<void>;
+  /**
+   * Deletes a question kept before it read as possibly about a child (by an earlier release or an earlier model), with
+   * its "Was this helpful?" replies, leaving only its day as a held-back count. False when there is no such question.
+   */
+  forgetQuestion(id: string): Promise<boolean>;
   /**
    * Deletes every question asked before `cutoff` (an ISO time) with its "Was this helpful?" replies, after adding
    * them to the day counts that are kept without text, and appends the deletion to the retention record. Returns how
@@ -39,6 +45,9 @@ export interface QuestionLog {
   countsSince(fromDay: string): Promise<QuestionCounts>;
 }
 
+/** How a question that is not kept read: a disclosure (offered Report a concern first), or possibly about a child (held back). */
+export type DisclosureLikeReading = 'offered' | 'heldBack';
+
 /** Counts of questions, kept when their text is deleted: the owners' view of how the policy is doing. */
 export interface QuestionCounts {
   asked: number;
@@ -48,25 +57,30 @@ export interface QuestionCounts {
   unhelpful: number;
   /** Read as a disclosure about a child and offered "Report a concern" (never kept as text). */
   disclosureLike: number;
+  /** Held back from the owners as possibly about a particular child: answered with the report line, never kept as text. */
+  heldBack: number;
 }
 
 /** Adds two sets of counts. */
 export function addCounts(a: QuestionCounts, b: QuestionCounts): QuestionCounts {
-  return { asked: a.asked + b.asked, declined: a.declined + b.declined, unhelpful: a.unhelpful + b.unhelpful, disclosureLike: a.disclosureLike + b.disclosureLike };
+  return {
+    asked: a.asked + b.asked, declined: a.declined + b.declined, unhelpful: a.unhelpful + b.unhelpful,
+    disclosureLike: a.disclosureLike + b.disclosureLike, heldBack: a.heldBack + b.heldBack,
+  };
 }
 
 /** No questions. */
-export const NO_QUESTIONS: QuestionCounts = Object.freeze({ asked: 0, declined: 0, unhelpful: 0, disclosureLike: 0 });
+export const NO_QUESTIONS: QuestionCounts = Object.freeze({ asked: 0, declined: 0, unhelpful: 0, disclosureLike: 0, heldBack: 0 });
 
 /** What one question adds to the counts. */
 export function countOf(q: Pick<AskedQuestion, 'answered' | 'helpful'>): QuestionCounts {
-  return { asked: 1, declined: q.answered ? 0 : 1, unhelpful: q.answered && q.helpful === false ? 1 : 0, disclosureLike: 0 };
+  return { asked: 1, declined: q.answered ? 0 : 1, unhelpful: q.answered && q.helpful === false ? 1 : 0, disclosureLike: 0, heldBack: 0 };
 }
 
 /** In-memory question log, for tests and the CLI; `disclosureLikeDays` shows what was noted of disclosure-like questions. */
-export function createInMemoryQuestionLog(): QuestionLog & { disclosureLikeDays: string[] } {
+export function createInMemoryQuestionLog(): QuestionLog & { disclosureLikeDays: { day: string; reading: DisclosureLikeReading }[] } {
   const rows = new Map<string, AskedQuestion>();
-  const disclosureLikeDays: string[] = [];
+  const disclosureLikeDays: { day: string; reading: DisclosureLikeReading }[] = [];
   const days = new Map<string, QuestionCounts>();
   let next = 1;
   return {
@@ -84,8 +98,15 @@ export function createInMemoryQuestionLog(): QuestionLog & { disclosureLikeDays:
       return true;
     },
     listFailed: async (limit) => [...rows.values()].filter((r) => !r.answered || r.helpful === false).reverse().slice(0, limit),
-    async recordDisclosureLike(askedAt) {
-      disclosureLikeDays.push(askedAt.slice(0, 10));
+    async recordDisclosureLike(askedAt, reading = 'offered') {
+      disclosureLikeDays.push({ day: askedAt.slice(0, 10), reading });
+    },
+    async forgetQuestion(id) {
+      const row = rows.get(id);
+      if (!row) return false;
+      rows.delete(id);
+      disclosureLikeDays.push({ day: row.askedAt.slice(0, 10), reading: 'heldBack' });
+      return true;
     },
     async deleteAskedBefore(cutoff) {
       const old = [...rows.values()].filter((r) => r.askedAt < cutoff);
@@ -99,7 +120,12 @@ export function createInMemoryQuestionLog(): QuestionLog & { disclosureLikeDays:
     async countsSince(fromDay) {
       let total = [...days].filter(([day]) => day >= fromDay).reduce((sum, [, c]) => addCounts(sum, c), NO_QUESTIONS);
       for (const r of rows.values()) if (r.askedAt.slice(0, 10) >= fromDay) total = addCounts(total, countOf(r));
-      return { ...total, disclosureLike: total.disclosureLike + disclosureLikeDays.filter((d) => d >= fromDay).length };
+      const since = disclosureLikeDays.filter((d) => d.day >= fromDay);
+      return {
+        ...total,
+        disclosureLike: total.disclosureLike + since.filter((d) => d.reading === 'offered').length,
+        heldBack: total.heldBack + since.filter((d) => d.reading === 'heldBack').length,
+      };
     },
     disclosureLikeDays,
   };

@@ -6,12 +6,14 @@ import { Verbs } from '../../../teams/verbs';
 import { AppLogger } from '../../../shared/logger';
 import { formatSchoolDay } from '../../../shared/schoolTime';
 import { AnswerOptions, TAUGHT_NOT_COVERED } from '../answer/answerQuestion';
-import { isDisclosureLike } from '../answer/disclosureSignals';
+import { DisclosureDetector } from '../disclosure/disclosureDetector';
 import { loadLearnedModel } from '../answer/learnedModel';
 import { frontPageSection } from '../answer/policyIndex';
 import { formatCitationLabel } from '../policyDocument';
 import { PolicyLibrary } from '../policyLibrary';
 import { AskedQuestion, QuestionLog } from '../teaching/questionLog';
+import { failedQuestionsForOwner } from '../teaching/failedQuestions';
+import { redactNames } from '../teaching/redactNames';
 import { createTaughtMatcher, TeachingCommand, TeachingLink, TeachingLinkStore } from '../teaching/teachingLinks';
 import { renderTaughtCard, renderUnansweredCard, TaughtItem, UnansweredItem } from './cards/teachingCards';
 
@@ -21,6 +23,8 @@ export interface OwnerTeachingDeps {
   questions: QuestionLog;
   /** Where owners' teaching links and the teaching audit are kept; without it `unanswered` lists questions but nothing can be taught. */
   teaching?: TeachingLinkStore;
+  /** Reads each kept question again before an owner sees it: one that may be about a child is never shown. */
+  disclosure: DisclosureDetector;
   logger: AppLogger;
   isOwner(ctx: TurnContext): boolean;
   now(): Date;
@@ -79,9 +83,11 @@ export function createOwnerTeaching(deps: OwnerTeachingDeps): OwnerTeaching {
   const unansweredItems = async (): Promise<UnansweredItem[]> => {
     const links = await readTaught();
     const linked = new Set(links.map((l) => l.question.trim().toLowerCase()));
-    return (await questions.listFailed(50))
-      // A release before issue 40 kept disclosure-like questions: they never reach the owner.
-      .filter((q) => !linked.has(q.question.trim().toLowerCase()) && !isDisclosureLike(q.question))
+    // A taught link keeps the question as the owner saw it (names out); links taught before that keep it as asked.
+    const taughtAlready = (q: AskedQuestion) => [q.question, redactNames(q.question)].some((t) => linked.has(t.trim().toLowerCase()));
+    const failed = await failedQuestionsForOwner(questions, deps.disclosure, 50, taughtAlready);
+    if (failed.heldBack > 0) logger.info({ event: 'question.forgotten', reason: 'heldBack', count: failed.heldBack }, 'kept questions that may be about a child were deleted');
+    return failed.shown
       .slice(0, UNANSWERED_SHOWN)
       .map((q: AskedQuestion) => ({
         questionId: q.id,
@@ -99,8 +105,9 @@ export function createOwnerTeaching(deps: OwnerTeachingDeps): OwnerTeaching {
     const c = await questions.countsSince(from);
     const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
     return `Last ${COUNTS_DAYS} days: ${plural(c.asked, 'question', 'questions')} asked, ${c.declined} not covered, ${c.unhelpful} marked not helpful`
-      + `${c.disclosureLike > 0 ? `, ${c.disclosureLike} read as something a child told or showed someone and offered Report a concern` : ''}.`
-      + ' Old questions are deleted after the school\'s retention period; their counts are kept.';
+      + `${c.disclosureLike > 0 ? `, ${c.disclosureLike} read as something a child told or showed someone and offered Report a concern` : ''}`
+      + `${c.heldBack > 0 ? `, ${plural(c.heldBack, 'question', 'questions')} held back because it may be about a particular child (not kept, never shown)` : ''}.`
+      + ' Names are taken out of the questions shown. Old questions are deleted after the school\'s retention period; their counts are kept.';
   };
   const taughtItems = async (): Promise<TaughtItem[]> => (await readTaught()).map((l) => ({
     linkId: l.id,
@@ -150,11 +157,14 @@ export function createOwnerTeaching(deps: OwnerTeachingDeps): OwnerTeaching {
         const section = typeof data?.section === 'string' ? data.section.slice(0, 200) : '';
         const asked = id ? await questions.getQuestion(id) : null;
         const label = section ? sectionLabel(section) : null;
-        // A disclosure-like question kept by an earlier release is never copied into a teaching link.
-        if (!asked || !label || isDisclosureLike(asked.question)) {
+        // A question that may be about a child is never copied into a teaching link: it is deleted, as the list does.
+        const heldBack = asked ? (await deps.disclosure.read(asked.question)).holdBack : false;
+        if (asked && heldBack) await questions.forgetQuestion(asked.id);
+        if (!asked || !label || heldBack) {
           return 'Sorry, that question or section could not be found any more. Type **unanswered** to see the list again.';
         }
-        await deps.teaching.add({ question: asked.question, section, taughtBy: ctx.activity.from?.aadObjectId ?? '', taughtAt: now().toISOString() });
+        // What the owner saw and taught: the question with names taken out.
+        await deps.teaching.add({ question: redactNames(asked.question), section, taughtBy: ctx.activity.from?.aadObjectId ?? '', taughtAt: now().toISOString() });
         logger.info({ event: 'teaching.linked', questionId: id, notCovered: section === TAUGHT_NOT_COVERED }, 'owner linked a question');
         return renderUnansweredCard(await unansweredItems(), `Linked: that question and close rewordings of it now get ${label === 'not covered by the policy' ? '"the policy doesn\'t cover that"' : label}.`);
       });

@@ -6,7 +6,7 @@ import { Verbs } from '../../../teams/verbs';
 import { AppLogger } from '../../../shared/logger';
 import { AnswerPhraser, phraseAnswer } from '../answer/answerPhrasing';
 import { Answer, answerQuestion, DEFAULT_THRESHOLDS } from '../answer/answerQuestion';
-import { isDisclosureLike } from '../answer/disclosureSignals';
+import { DisclosureDetector } from '../disclosure/disclosureDetector';
 import { formatCitationLabel } from '../policyDocument';
 import { findSection, PolicyLibrary } from '../policyLibrary';
 import { QuestionLog } from '../teaching/questionLog';
@@ -24,6 +24,8 @@ import { createOwnerTeaching } from './ownerTeaching';
 export interface PolicyFeatureDeps {
   library: PolicyLibrary;
   questions: QuestionLog;
+  /** Reads each message for a disclosure about a child before anything else is done with it. */
+  disclosure: DisclosureDetector;
   policyOwners: readonly string[];
   logger: AppLogger;
   /** Optional AI phrasing of answers (Azure OpenAI); without it answers are extractive only. */
@@ -46,6 +48,10 @@ const MAX_CARRIED_CHARS = 4000;
 export const NO_POLICY_YET_REPLY = 'The school\'s policy has not been added to me yet, so I cannot answer from it. Ask one of the policy '
   + 'owners (the headteacher or the senior leader responsible for the policy) or your line manager; your question is kept for the '
   + 'policy owners to see. If you are worried about a child or about something online, type **report a concern**.';
+/** The same, for a question that may be about a particular child: nothing of it is kept, and it says so. */
+export const NO_POLICY_YET_HELD_BACK_REPLY = 'If this is about something a child told you or showed you, report it now: type **report a concern** '
+  + '(it goes only to the safeguarding team). I have not kept your question. The school\'s policy has not been added to me yet, so I '
+  + 'cannot answer from it: ask one of the policy owners or your line manager.';
 /** The first line of owners' help while there is no policy. */
 export const NO_POLICY_OWNER_NOTICE = 'No policy yet: send the school\'s policy (.docx, .pdf, .txt or .md) to me here to add it.';
 /** Staff's help, `contents` and `section` while there is no policy. */
@@ -77,7 +83,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
     const ownerNotices = owner ? [...(none ? [NO_POLICY_OWNER_NOTICE] : []), ...(deps.ownerNotices?.() ?? [])] : [];
     return renderHelpCard(title(), owner, library.primary?.warnings ?? [], ownerNotices, none && !owner ? [NO_POLICY_STAFF_NOTICE] : []);
   };
-  const teaching = createOwnerTeaching({ library, questions, teaching: deps.teaching, logger, isOwner, now });
+  const teaching = createOwnerTeaching({ library, questions, teaching: deps.teaching, disclosure: deps.disclosure, logger, isOwner, now });
   const answer = (question: string): Answer => answerQuestion(library.index, question, DEFAULT_THRESHOLDS, teaching.answerOptions());
 
   /**
@@ -86,12 +92,34 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
    * by AI: the question log notes only the day.
    */
   const offerReportFirst = async (ctx: TurnContext, text: string): Promise<void> => {
-    const reply = answer(text.slice(0, MAX_QUESTION_CHARS));
-    await questions.recordDisclosureLike(now().toISOString());
-    logger.info({ event: 'question.disclosureOffered', answered: reply.answered }, 'question read as a disclosure: Report a concern offered first, nothing kept');
+    const reply = library.primary ? answer(text.slice(0, MAX_QUESTION_CHARS)) : undefined;
+    await questions.recordDisclosureLike(now().toISOString(), 'offered');
+    logger.info({ event: 'question.disclosureOffered', answered: reply?.answered ?? false }, 'question read as a disclosure: Report a concern offered first, nothing kept');
     const whatHappened = isPersonal(ctx.activity) ? text.slice(0, MAX_CARRIED_CHARS) : undefined;
-    await ctx.sendActivity(cardMessage(renderDisclosureOfferCard({ whatHappened, policyAnswerFollows: reply.answered })));
-    if (reply.answered) await ctx.sendActivity(cardMessage(renderAnswerCard(reply, '', { given: false, asked: false })));
+    await ctx.sendActivity(cardMessage(renderDisclosureOfferCard({ whatHappened, policyAnswerFollows: reply?.answered === true })));
+    if (reply?.answered) await ctx.sendActivity(cardMessage(renderAnswerCard(reply, '', { given: false, asked: false })));
+  };
+
+  /**
+   * A question that may be about a particular child (issue 48): whatever answer it gets leads with "If this is about
+   * something a child told you or showed you, report it now" and Report a concern (carrying the text in their own
+   * chat). Like a disclosure it is not kept, logged or phrased by AI, and has no "Was this helpful?": the owner never
+   * sees it; the day is counted.
+   */
+  const answerHeldBack = async (ctx: TurnContext, text: string): Promise<void> => {
+    await questions.recordDisclosureLike(now().toISOString(), 'heldBack');
+    const reportLine = { whatHappened: isPersonal(ctx.activity) ? text.slice(0, MAX_CARRIED_CHARS) : undefined };
+    if (!library.primary) {
+      logger.info({ event: 'question.heldBack', answered: false }, 'question may be about a child: report line shown, nothing kept');
+      await ctx.sendActivity(NO_POLICY_YET_HELD_BACK_REPLY);
+      return;
+    }
+    const reply = answer(text.slice(0, MAX_QUESTION_CHARS));
+    logger.info({ event: 'question.heldBack', answered: reply.answered }, 'question may be about a child: report line shown, nothing kept');
+    const card = reply.answered
+      ? renderAnswerCard(reply, '', { given: false, asked: false }, undefined, reportLine)
+      : renderNotCoveredCard(title(), reportLine);
+    await ctx.sendActivity(cardMessage(card));
   };
 
   /**
@@ -161,14 +189,19 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
       const helpful = data?.helpful === true || data?.helpful === 'true' ? true : data?.helpful === false || data?.helpful === 'false' ? false : undefined;
       if (helpful === undefined) return 'Sorry, I could not read that answer. Please press Yes or No on the card.';
       const asked = id ? await questions.getQuestion(id) : null;
-      // A disclosure-like question an earlier release kept: no feedback is recorded on it; the report comes first.
-      if (asked && isDisclosureLike(asked.question)) return renderDisclosureOfferCard({ policyAnswerFollows: false });
+      // A question an earlier release (or model) kept that may be about a child: no feedback is recorded on it, it is
+      // deleted (its day counted), and the report comes first.
+      if (asked && (await deps.disclosure.read(asked.question)).holdBack) {
+        await questions.forgetQuestion(id);
+        logger.info({ event: 'question.forgotten', reason: 'heldBack' }, 'a kept question that may be about a child was deleted');
+        return renderDisclosureOfferCard({ policyAnswerFollows: false });
+      }
       if (!asked || !(await questions.recordFeedback(id, helpful, now().toISOString()))) {
         return 'Sorry, I could not find that question any more. Please ask it again.';
       }
       logger.info({ event: 'answer.feedback', helpful }, 'feedback recorded');
       const redrawn = answer(asked.question);
-      if (!redrawn.answered) return renderNotCoveredCard(asked.question, title());
+      if (!redrawn.answered) return renderNotCoveredCard(title());
       // The card is redrawn as it was sent: with its AI phrasing, while the section it cited is still matched.
       const shown = redrawn.secondary ? [redrawn.best, redrawn.secondary] : [redrawn.best];
       const cited = asked.phrasing ? shown.find((m) => citedSectionKey(m) === asked.phrasing?.section) : undefined;
@@ -182,8 +215,13 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
         if (ctx.activity.value === undefined) await ctx.sendActivity('Ask me a question about the policy, or type **help**.');
         return;
       }
-      if (isDisclosureLike(text)) {
+      const reading = await deps.disclosure.read(text);
+      if (reading.offer) {
         await offerReportFirst(ctx, text);
+        return;
+      }
+      if (reading.holdBack) {
+        await answerHeldBack(ctx, text);
         return;
       }
       const question = text.slice(0, MAX_QUESTION_CHARS);
@@ -212,7 +250,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
       logger.info({ event: 'question.answered', answered: reply.answered, questionId: id }, 'question handled');
       if (phrasing) logger.info({ event: 'answer.phrased', questionId: id }, 'answer phrased from the cited section');
       if (fallback) logger.info({ event: 'answer.phrasingFallback', reason: fallback, questionId: id }, 'extractive answer kept');
-      const card = reply.answered ? renderAnswerCard(reply, id, undefined, phrasing) : renderNotCoveredCard(question, title());
+      const card = reply.answered ? renderAnswerCard(reply, id, undefined, phrasing) : renderNotCoveredCard(title());
       await ctx.sendActivity(cardMessage(card));
     });
     },

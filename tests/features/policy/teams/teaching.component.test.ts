@@ -85,14 +85,15 @@ describe('owners teach the bot (Agents Playground)', () => {
   });
 
   it('when a question carries markdown, then the owners\' list shows it as text, not as a link', async () => {
-    const question = '[verify your account](http://evil.example) **now**';
+    // An ordinary question the detector keeps for the owner (one it held back would never be listed at all).
+    const question = 'Can I share [our summer fair post](http://evil.example) **now** on my own facebook?';
     const first = await ask(question);
     // Declined or answered, it reaches the owners' list: an answer is marked not helpful.
     const questionId = first.card.match(/"questionId":"([^"]+)"/);
     if (questionId) await pg.execute('policy.feedback', { questionId: questionId[1], helpful: false }, { replyToId: first.messageId });
     const list = await unanswered();
     const shown = JSON.stringify(list.card);
-    expect(shown).toContain('"type":"TextRun","text":"[verify your account](http://evil.example) **now**"');
+    expect(shown).toContain('"type":"TextRun","text":"Can I share [our summer fair post](http://evil.example) **now** on my own facebook?"');
     const textBlocks = JSON.stringify(((list.card as { body: any[] }).body).filter((b) => b.type === 'TextBlock'));
     expect(textBlocks).not.toContain('evil.example');
   });

@@ -4,6 +4,7 @@ import { AdaptiveCardJson, expandCardTemplate, textLines } from '../../../../tea
 import { sectionKey } from '../../policyLibrary';
 import { citationFor } from './policyCardData';
 import { timeNotStatedNote } from '../../answer/askedTime';
+import { ReportLine, reportLineData } from './reportLine';
 import template from './templates/answerCard.json';
 
 /** Feedback state shown on an answer card once the person has said whether it helped. */
@@ -24,11 +25,12 @@ export interface AnswerCardPhrasing {
 /**
  * Renders a quoted, cited answer with "Read the full section", a close second match and "Was this helpful?";
  * when phrased by AI, the phrasing comes first with a note, and the quote and citation stay as they are. A question
- * that asks how long, how soon or how often, answered from a section that states no time, is told so first.
+ * that asks how long, how soon or how often, answered from a section that states no time, is told so first. With a
+ * report line (a question that may be about a particular child), the card leads with it.
  */
 export function renderAnswerCard(
   answer: Extract<Answer, { answered: true }>, questionId: string, feedback: AnswerFeedbackState = { given: false },
-  phrasing?: AnswerCardPhrasing,
+  phrasing?: AnswerCardPhrasing, reportLine?: ReportLine,
 ): AdaptiveCardJson {
   // A phrasing is shown over the quote and citation of the section it cites; when that is the close second,
   // the two swap places, so "check the quote" points at the quote the phrasing rests on.
@@ -37,6 +39,7 @@ export function renderAnswerCard(
   const secondary = citesSecond ? answer.best : answer.secondary;
   const timeNote = timeNotStatedNote(answer.question, best.section.text);
   return expandCardTemplate(template, {
+    ...reportLineData(reportLine),
     documentTitle: best.doc.title,
     hasPhrasing: phrasing !== undefined,
     // The phrasing is the model's words from the policy's: shown as text, line by line (never as markdown).

@@ -43,7 +43,10 @@ function renderEveryPolicyCard(): { name: string; card: AdaptiveCardJson }[] {
     { name: 'answer', card: renderAnswerCard({ ...answer, secondary: null }, 'q') },
     { name: 'answer+secondary', card: renderAnswerCard({ ...answer, secondary: other.best }, 'q') },
     { name: 'answer+feedback', card: renderAnswerCard(answer, 'q', { given: true, helpful: false }) },
-    { name: 'notCovered', card: renderNotCoveredCard('Where can I park my car?', liverpool.title) },
+    { name: 'notCovered', card: renderNotCoveredCard(liverpool.title) },
+    { name: 'notCovered+reportLine', card: renderNotCoveredCard(liverpool.title, { whatHappened: 'a girl in 4B said her dad hurts her' }) },
+    { name: 'answer+reportLine', card: renderAnswerCard({ ...answer, secondary: null }, '', { given: false, asked: false }, undefined, { whatHappened: 'a boy in 3C showed me marks' }) },
+    { name: 'answer+reportLine in a channel', card: renderAnswerCard({ ...answer, secondary: null }, '', { given: false, asked: false }, undefined, {}) },
     { name: 'welcome', card: renderWelcomeCard(liverpool.title) },
     { name: 'help-owner', card: renderHelpCard(lancashire.title, true, lancashire.warnings) },
     { name: 'help-staff', card: renderHelpCard(lancashire.title, false, lancashire.warnings) },
@@ -120,38 +123,43 @@ describe('answer card', () => {
 });
 
 describe('not-covered, welcome and help cards', () => {
-  it('when the policy does not cover a question, then the card says so, repeats the question and offers next steps', () => {
+  it('when the policy does not cover a question, then the card says so and offers next steps, without repeating what was asked', () => {
     const question = 'Where can I park my car?';
     expect(answerQuestion(liverpoolIndex, question).answered).toBe(false);
-    const card = renderNotCoveredCard(question, liverpool.title);
+    const card = renderNotCoveredCard(liverpool.title);
 
     expect(cardProblems(card)).toEqual([]);
     const text = shownText(card);
     expect(text).toContain("The policy doesn't cover that");
-    expect(text).toContain(question);
     expect(text).toContain(liverpool.title);
     expect(text).toContain('line manager');
+    expect(text).not.toMatch(/report it now/);
+    expect(JSON.stringify(card)).not.toContain('park');
     expect(cardVerbs(card)).toEqual([Verbs.concernStart, Verbs.showContents]);
   });
 
-  it('when the question is very long or has quotes and backslashes, then the card still renders and shows it', () => {
-    const long = `Is it ok to say "hi" \\ wave at a parent? ${'and what about this '.repeat(40)}`;
-    const card = renderNotCoveredCard(long, liverpool.title);
+  it('when a question may be about a particular child, then the card leads with the report line, and its button carries the text into the report', () => {
+    const typed = 'a girl in 4B said her dad "hurts" her \\ ${documentTitle}';
+    const card = renderNotCoveredCard(liverpool.title, { whatHappened: typed });
 
-    expect(cardProblems(card)).toEqual([]);
-    expect(shownText(card)).toContain('Is it ok to say "hi" \\ wave at a parent?');
-    expect(shownText(card)).not.toContain(long);
+    expect(cardProblems(card).filter((p) => !p.startsWith('unexpanded bindings'))).toEqual([]);
+    const first = (card.body as { type: string; items?: unknown[] }[])[0];
+    expect(first.type).toBe('Container');
+    expect(shownText(first)).toContain('If this is about something a child told you or showed you, report it now.');
+    // The text is carried in the button's data, never shown in the card.
+    expect(shownText(card)).not.toContain('4B');
+    const report = JSON.stringify(first);
+    expect(report).toContain(Verbs.concernChooseKind);
+    expect(JSON.parse(report).items[2].actions).toEqual([expect.objectContaining({ verb: Verbs.concernChooseKind, data: { changeKind: true, whatHappened: typed } })]);
   });
 
-  it('when a question contains template syntax, then the card shows it as typed and expands nothing in it', () => {
-    const question = 'What about ${documentTitle} and ${verbs.feedback}?';
-    const card = renderNotCoveredCard(question, 'Social Media Policy for Schools');
+  it('when the question that may be about a child was asked in a channel, then the report line starts the report privately and carries nothing', () => {
+    const answer = answered('Can I accept a friend request from a parent?');
+    const card = renderAnswerCard({ ...answer, secondary: null }, '', { given: false, asked: false }, undefined, {});
 
-    // The helper reports any "${" left in a card; here it is the person's own text, so that report is expected.
-    expect(cardProblems(card).filter((p) => !p.startsWith('unexpanded bindings'))).toEqual([]);
-    // Shown as typed, in a TextRun (plain text, never read as markdown).
-    expect(shownText(card)).toContain(question);
-    expect(JSON.stringify(card)).toContain(`"type":"TextRun","text":${JSON.stringify(question)}`);
+    expect(cardProblems(card)).toEqual([]);
+    const first = (card.body as { items?: { actions?: unknown[] }[] }[])[0];
+    expect(first.items?.[2].actions).toEqual([expect.objectContaining({ verb: Verbs.concernStart, data: {} })]);
     expect(JSON.stringify(card)).not.toContain(Verbs.feedback);
   });
 

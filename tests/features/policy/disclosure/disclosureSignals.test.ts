@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { isDisclosureLike, readDisclosureSignals } from '../../../../src/features/policy/answer/disclosureSignals';
+import { isDisclosureLike, readDisclosureSignals } from '../../../../src/features/policy/disclosure/disclosureSignals';
 import { REPO_ROOT } from '../../../support/repoRoot';
 
 /**

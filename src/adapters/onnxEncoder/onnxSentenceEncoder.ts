@@ -1,0 +1,120 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Tokenizer } from '@huggingface/tokenizers';
+import * as ort from 'onnxruntime-node';
+import { SentenceEncoder } from '../../shared/sentenceEncoder';
+
+/** What the model folder's manifest.json says of the model: its file, its vector length and how many tokens it reads. */
+interface EncoderManifest {
+  name: string;
+  file: string;
+  sha256: string;
+  dimensions: number;
+  maxTokens: number;
+}
+
+/** A model folder that cannot be used: missing files, a checksum that does not match, a graph that does not load. */
+export class EncoderLoadError extends Error {
+  override readonly name = 'EncoderLoadError';
+}
+
+/** The token ids of one text as the model reads it: [CLS] tokens [SEP], cut to the model's limit. */
+export interface EncodedText {
+  ids: number[];
+}
+
+/**
+ * The tokenizer the model was trained with, read from the folder's tokenizer.json (a WordPiece, lower-casing BERT
+ * tokenizer) by Hugging Face's tokenizers library. Special tokens are added here, so a long text is cut at the limit
+ * and still ends with [SEP], as the Python tokenizer cuts it.
+ */
+export function createBertTokenizer(dir: string, maxTokens: number): (text: string) => EncodedText {
+  const read = (file: string): object => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as object;
+  const tokenizer = new Tokenizer(read('tokenizer.json'), read('tokenizer_config.json'));
+  const cls = tokenizer.token_to_id('[CLS]');
+  const sep = tokenizer.token_to_id('[SEP]');
+  if (cls === undefined || sep === undefined) throw new EncoderLoadError(`The tokenizer in ${dir} has no [CLS] or [SEP] token`);
+  return (text) => ({ ids: [cls, ...tokenizer.encode(text, { add_special_tokens: false }).ids.slice(0, maxTokens - 2), sep] });
+}
+
+/** The SHA-256 of a file, hex. */
+function sha256Of(file: string): string {
+  return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+function readManifest(dir: string): EncoderManifest {
+  const file = path.join(dir, 'manifest.json');
+  if (!fs.existsSync(file)) throw new EncoderLoadError(`No sentence encoder at ${dir} (manifest.json is missing)`);
+  const m = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<EncoderManifest>;
+  if (typeof m.name !== 'string' || typeof m.file !== 'string' || typeof m.sha256 !== 'string'
+    || typeof m.dimensions !== 'number' || typeof m.maxTokens !== 'number') {
+    throw new EncoderLoadError(`${file} must name the model's file, sha256, dimensions and maxTokens`);
+  }
+  return m as EncoderManifest;
+}
+
+/** How an encoder is run: one thread by default, so a turn's encoding never takes both of a small machine's cores. */
+export interface OnnxEncoderOptions {
+  threads?: number;
+}
+
+/**
+ * Loads the sentence encoder in `dir` (manifest.json, the .onnx graph it names, tokenizer.json and
+ * tokenizer_config.json) into ONNX Runtime on the CPU. The graph's file must hash to the manifest's SHA-256: a model
+ * damaged or swapped in a deployment is refused at start-up, never run.
+ */
+export async function loadOnnxSentenceEncoder(dir: string, options: OnnxEncoderOptions = {}): Promise<SentenceEncoder> {
+  const manifest = readManifest(dir);
+  const graph = path.join(dir, manifest.file);
+  if (!fs.existsSync(graph)) throw new EncoderLoadError(`The sentence encoder's graph ${graph} is missing`);
+  const sha256 = sha256Of(graph);
+  if (sha256 !== manifest.sha256) throw new EncoderLoadError(`${graph} does not match its checksum in manifest.json (got ${sha256})`);
+  const tokenize = createBertTokenizer(dir, manifest.maxTokens);
+  const threads = options.threads ?? 1;
+  const session = await ort.InferenceSession.create(graph, {
+    executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential',
+  });
+  const dims = manifest.dimensions;
+
+  const runOne = async (text: string): Promise<Float32Array> => {
+    const tokens = tokenize(text).ids;
+    const shape = [1, tokens.length];
+    const out = await session.run({
+      input_ids: new ort.Tensor('int64', BigInt64Array.from(tokens, (id) => BigInt(id)), shape),
+      attention_mask: new ort.Tensor('int64', new BigInt64Array(tokens.length).fill(1n), shape),
+      token_type_ids: new ort.Tensor('int64', new BigInt64Array(tokens.length), shape),
+    });
+    return (out.embedding.data as Float32Array).slice(0, dims);
+  };
+
+  return {
+    dimensions: dims,
+    model: { name: manifest.name, sha256 },
+    async encode(texts) {
+      // One text a run: the int8 graph quantises its activations over the whole input, so padding a text into a batch
+      // would move its vector a little. A message reads the same whether it is read alone (a question) or in a list
+      // (the owner's), and a short text costs about 1.5 ms.
+      const vectors: Float32Array[] = [];
+      for (const text of texts) vectors.push(await runOne(text));
+      return vectors;
+    },
+  };
+}
+
+const opened = new Map<string, Promise<SentenceEncoder>>();
+
+/**
+ * The encoder in `dir`, loaded once per process and shared: every bot started in one process (tests start many) and
+ * the CLI read the same session. A load that failed is not kept, so the next call tries again.
+ */
+export function openOnnxSentenceEncoder(dir: string): Promise<SentenceEncoder> {
+  const key = path.resolve(dir);
+  let encoder = opened.get(key);
+  if (!encoder) {
+    encoder = loadOnnxSentenceEncoder(key);
+    opened.set(key, encoder);
+    encoder.catch(() => opened.delete(key));
+  }
+  return encoder;
+}

@@ -1,0 +1,73 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createBertTokenizer, EncoderLoadError, loadOnnxSentenceEncoder, openOnnxSentenceEncoder } from '../../../src/adapters/onnxEncoder/onnxSentenceEncoder';
+import { ENCODER_DIR } from '../../../src/compose/disclosure';
+import { REPO_ROOT } from '../../support/repoRoot';
+
+/**
+ * The ONNX adapter of the sentence encoder against PyTorch: tests/fixtures/encoder-reference.json holds the token ids
+ * the Python tokenizer gives a few awkward texts (accents, emoji, text-speak, an empty one, a long one cut at the
+ * limit) and the vectors the trained PyTorch model gives them (training/encoder/reference_vectors.py, written when
+ * the shipped model was trained). The shipped graph is int8, so the vectors agree to rounding, not to the bit.
+ */
+interface Reference { cases: { text: string; ids: number[]; vector: number[] }[] }
+const reference = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'tests', 'fixtures', 'encoder-reference.json'), 'utf8')) as Reference;
+const manifest = JSON.parse(fs.readFileSync(path.join(ENCODER_DIR, 'manifest.json'), 'utf8')) as { maxTokens: number; file: string };
+
+const cosine = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i] * b[i];
+    na += a[i] * a[i];
+    nb += b[i] * b[i];
+  }
+  return dot / Math.sqrt(na * nb);
+};
+
+describe('the ONNX sentence encoder', () => {
+  it('when it tokenizes a text, then it gives the ids the Python tokenizer gave, cut at the model\'s limit with [SEP] kept', () => {
+    const tokenize = createBertTokenizer(ENCODER_DIR, manifest.maxTokens);
+    for (const c of reference.cases) expect({ text: c.text, ids: tokenize(c.text).ids }).toEqual({ text: c.text, ids: c.ids });
+    expect(Math.max(...reference.cases.map((c) => c.ids.length))).toBe(manifest.maxTokens);
+  });
+
+  it('when it encodes texts one at a time or together, then each vector agrees with PyTorch\'s to int8 rounding', async () => {
+    const encoder = await openOnnxSentenceEncoder(ENCODER_DIR);
+    const together = await encoder.encode(reference.cases.map((c) => c.text));
+    for (const [i, c] of reference.cases.entries()) {
+      const [alone] = await encoder.encode([c.text]);
+      expect(alone).toHaveLength(encoder.dimensions);
+      // An empty text is two tokens ([CLS] [SEP]): int8 rounding weighs most there (0.979 when the model was shipped).
+      expect(cosine(alone, c.vector)).toBeGreaterThan(c.text.trim() === '' ? 0.95 : 0.99);
+      // Read alone or in a list, a text gets the same vector (the int8 graph's activation scale is per input).
+      expect(together[i]).toEqual(alone);
+    }
+    expect(await encoder.encode([])).toEqual([]);
+  });
+
+  it('when the graph does not match its checksum, then loading refuses it with the reason', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'encoder-'));
+    try {
+      for (const f of fs.readdirSync(ENCODER_DIR)) fs.copyFileSync(path.join(ENCODER_DIR, f), path.join(dir, f));
+      const graph = fs.readFileSync(path.join(dir, manifest.file));
+      graph[graph.length - 1] ^= 0xff;
+      fs.writeFileSync(path.join(dir, manifest.file), graph);
+      await expect(loadOnnxSentenceEncoder(dir)).rejects.toThrow(EncoderLoadError);
+      await expect(loadOnnxSentenceEncoder(dir)).rejects.toThrow(/does not match its checksum/);
+      fs.rmSync(path.join(dir, 'manifest.json'));
+      await expect(loadOnnxSentenceEncoder(dir)).rejects.toThrow(/manifest.json is missing/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('when the shipped model folder is checked, then every file matches SHA256SUMS (what CI checks)', () => {
+    const sums = fs.readFileSync(path.join(ENCODER_DIR, 'SHA256SUMS'), 'utf8').trim().split('\n').map((l) => l.split(/\s+/));
+    expect(sums.map(([, f]) => f)).toEqual(expect.arrayContaining(['heads.json', 'manifest.json', manifest.file, 'tokenizer.json', 'tokenizer_config.json']));
+    for (const [sum, file] of sums) expect({ file, sum: crypto.createHash('sha256').update(fs.readFileSync(path.join(ENCODER_DIR, file))).digest('hex') }).toEqual({ file, sum });
+  });
+});
