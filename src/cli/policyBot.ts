@@ -24,7 +24,7 @@ import { createAzureTableQuestionLog } from '../adapters/azureTables/azureTableQ
 import { QuestionLog } from '../features/policy/teaching/questionLog';
 import { timeNotStatedNote } from '../features/policy/answer/askedTime';
 import { firstPolicyId, PublishedPolicyStore } from '../features/policy/publishing/publishedPolicies';
-import { bundledSampleAt, OWN_POLICY_ADVICE, sampleWords } from '../features/policy/publishing/bundledSamples';
+import { bundledSampleMatching, OWN_POLICY_ADVICE, sampleWords } from '../features/policy/publishing/bundledSamples';
 
 const USAGE = `policy-bot: tools for the policy owner
 
@@ -210,10 +210,12 @@ async function publish(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
     throw new UsageError(`POLICY_FILES is set (${env.POLICY_FILES!.trim()}): publish a new version with --replaces and the file it replaces. `
       + 'Without --replaces, publish adds the school\'s policy when POLICY_FILES is empty.');
   }
-  const sample = env.APP_MODE === 'local' ? undefined : bundledSampleAt(file);
+  // The file is read before anything is opened or kept: a sample is told by what it reads as, whatever its format.
+  const next = await readPolicyFileIsolated(file);
+  const sample = env.APP_MODE === 'local' ? undefined : bundledSampleMatching(next);
   if (sample) throw new Error(`${file} is ${sampleWords(sample)}. ${OWN_POLICY_ADVICE}`);
-  if (!replaces) return publishFromStore(file, p, env);
-  const [configured, next] = await Promise.all([readPolicyFileIsolated(replaces), readPolicyFileIsolated(file)]);
+  if (!replaces) return publishFromStore(file, next, p, env);
+  const configured = await readPolicyFileIsolated(replaces);
   next.id = configured.id;
   printDiff(diffPolicies(configured, next));
   for (const w of next.warnings) console.log(`warning [${w.code}] ${w.message}`);
@@ -232,12 +234,11 @@ async function publish(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
  * one is added (what was read is shown); after that, a file is a new version of the policy its name matches, else of the
  * first one, and keeps that policy's id.
  */
-async function publishFromStore(file: string, p: Parsed, env: NodeJS.ProcessEnv): Promise<void> {
+async function publishFromStore(file: string, next: PolicyDocument, p: Parsed, env: NodeJS.ProcessEnv): Promise<void> {
   const records = await openRecords(env, p.flags.get('db')?.[0] ?? 'data/policy-bot.sqlite', false);
   try {
     const fromChat = (await records.published.listPolicies()).filter((v) => v.configuredHash === '');
     const target = fromChat.find((v) => v.policyId === firstPolicyId(file)) ?? fromChat[0];
-    const next = await readPolicyFileIsolated(file);
     if (target) {
       const latest = await records.published.latest(target.policyId);
       printDiff(diffPolicies(await readPolicyIsolated(latest!.content, latest!.fileName), next));

@@ -7,7 +7,7 @@ import { createPolicyLibrary, LivePolicyLibrary, PolicyLibrary } from '../featur
 import { PublishedPolicyStore } from '../features/policy/publishing/publishedPolicies';
 import { createPolicyPublishingFeature } from '../features/policy/teams/policyPublishing';
 import { createFileDownloader, FileDownloader } from '../teams/fileDownload';
-import { bundledSampleMatching } from '../features/policy/publishing/bundledSamples';
+import { bundledSampleMatching, OWN_POLICY_ADVICE, sampleWords } from '../features/policy/publishing/bundledSamples';
 import { QuestionLog } from '../features/policy/teaching/questionLog';
 import { TeachingLinkStore } from '../features/policy/teaching/teachingLinks';
 import { createActionPlannerPhraser } from '../features/policy/teams/actionPlannerPhraser';
@@ -47,6 +47,7 @@ export async function loadPolicyLibrary(config: AppConfig, logger: AppLogger, pu
     if (err instanceof PolicyLoadError) logger.error({ event: 'policy.refused', code: err.code, limit: err.limit }, err.message);
     throw err;
   }
+  if (config.mode === 'production') refuseBundledSamples(config.policyFiles, configured, logger);
   const configuredHashes = new Map(configured.map((d) => [d.id, d.metadata.contentHash]));
   const documents: PolicyDocument[] = [];
   for (const doc of configured) {
@@ -67,6 +68,22 @@ export async function loadPolicyLibrary(config: AppConfig, logger: AppLogger, pu
     documents.push(used);
   }
   return { library: createPolicyLibrary(documents), configuredHashes };
+}
+
+/**
+ * Production never starts on a bundled sample: each configured file is compared with the samples by what was read from
+ * it, so the sample as Word or PDF, renamed, or with a line added, stops the start as the sample itself does, with what
+ * to do instead (logged, and printed by main).
+ */
+function refuseBundledSamples(files: readonly string[], documents: readonly PolicyDocument[], logger: AppLogger): void {
+  const problems: string[] = [];
+  documents.forEach((doc, i) => {
+    const sample = bundledSampleMatching(doc);
+    if (!sample) return;
+    logger.error({ event: 'policy.sampleRefused', sample }, 'POLICY_FILES names a bundled sample policy: production does not start on a sample');
+    problems.push(`POLICY_FILES names ${files[i]}, which is ${sampleWords(sample)}: production does not start on a sample.`);
+  });
+  if (problems.length > 0) throw Object.assign(new Error(`${problems.join(' ')} ${OWN_POLICY_ADVICE}`), { code: 'POLICY_SAMPLE' });
 }
 
 /**
@@ -139,7 +156,7 @@ export function composePolicy(
     download: deps.download ?? createFileDownloader({ allowLoopbackHttp: config.mode === 'local', maxBytes: 20 * 1024 * 1024, timeoutMs: 30_000 }),
     isMaterial: deps.acknowledgement?.isMaterial, onPublished: deps.acknowledgement?.versionPublished,
     // Production never runs on a sample, from a file or from chat; local mode runs on them.
-    ...(config.mode === 'production' ? { bundledSample: (content: Buffer) => bundledSampleMatching(content) } : {}),
+    ...(config.mode === 'production' ? { bundledSample: (doc: PolicyDocument) => bundledSampleMatching(doc) } : {}),
   });
   const questions = createPolicyFeature({
     library, questions: deps.questions, teaching: deps.teaching, disclosure: deps.disclosure, logger: deps.logger, policyOwners: config.policyOwners, phraser,

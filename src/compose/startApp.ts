@@ -59,8 +59,15 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
   // here on, before the stores and the policy are loaded, so a restart resumes a roll-out at once and no turn waits behind one.
   const { outbound, sendingThread } = options.early ?? startEarlySending(config, logger);
   const stores = await openStores(config);
-  const loaded = await loadPolicyLibrary(config, logger, stores.published);
-  const disclosure = await loadDisclosureDetector(logger);
+  // A refused policy (a sample, a file over a limit) or a model that does not load stops the start: what this call
+  // started stops with it.
+  const stopStarted = async (err: unknown): Promise<never> => {
+    if (!options.early) await sendingThread?.stop();
+    stores.db?.close();
+    throw err;
+  };
+  const loaded = await loadPolicyLibrary(config, logger, stores.published).catch(stopStarted);
+  const disclosure = await loadDisclosureDetector(logger).catch(stopStarted);
   const { library } = loaded;
   const { db } = stores;
   const adapter = createAdapter(config, options.botCredentials, outbound);

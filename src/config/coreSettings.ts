@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { AppMode, Env, FragmentResult, readList, readPort, readPositiveInteger, readPositiveNumber, readVar } from './settingsFragment';
 import { withoutTrailingSlashes } from '../shared/linearTrim';
-import { bundledSampleAt, OWN_POLICY_ADVICE, sampleWords } from '../features/policy/publishing/bundledSamples';
 
 /** Longest wait for Azure OpenAI before the extractive answer is sent. */
 const MAX_OPENAI_TIMEOUT_MS = 60_000;
@@ -139,16 +138,9 @@ export function parseCoreSettings(env: Env): FragmentResult<CoreSettings> {
 
   const policyFiles = readList(env, 'POLICY_FILES');
   // Production may start with none: an owner then sends the school's policy in chat (kept in the store, never the repository).
+  // Production refuses a bundled sample once the files are read (compose/policy.ts): it is told by what it reads as,
+  // whatever its format, which a look at the bytes here could not tell.
   if (policyFiles.length === 0 && mode === 'local') policyFiles.push(DEFAULT_POLICY_FILE);
-  if (mode === 'production') {
-    for (const file of policyFiles) {
-      const sample = bundledSampleAt(file);
-      if (sample) {
-        errors.push(`POLICY_FILES names ${file}, which is ${sampleWords(sample)}: `
-          + `production does not start on a sample. ${OWN_POLICY_ADVICE}`);
-      }
-    }
-  }
 
   const rawStorage = readVar(env, 'STORAGE') ?? 'sqlite';
   let kind: CoreSettings['storage']['kind'] = 'sqlite';

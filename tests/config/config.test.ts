@@ -1,8 +1,7 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { AppConfig, ConfigError, loadConfig } from '../../src/config';
-import { productionEnv, SCHOOL_POLICY_FILE } from '../support/productionEnv';
+import { productionEnv } from '../support/productionEnv';
 import { REPO_ROOT } from '../support/repoRoot';
 
 const REPO = REPO_ROOT;
@@ -41,34 +40,6 @@ describe('loadConfig', () => {
     expect(config.mode).toBe('production');
     expect(config.policyFiles).toEqual([]);
     expect(loadConfig(productionEnv({ POLICY_FILES: '' })).policyFiles).toEqual([]);
-  });
-
-  it('when production names the bundled sample in POLICY_FILES, then it does not start and says exactly what to do instead', () => {
-    const sample = path.join('samples', 'policies', 'liverpool-model.txt');
-    const error = configErrorFor(productionEnv({ POLICY_FILES: `${SCHOOL_POLICY_FILE}, ${sample}` }));
-    const problems = error.problems.filter((p) => p.startsWith('POLICY_FILES'));
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toContain(`POLICY_FILES names ${sample}, which is the sample policy bundled with the app (samples/policies/liverpool-model.txt), not the school's policy`);
-    expect(problems[0]).toContain('Leave POLICY_FILES empty and send the school\'s policy (.docx, .pdf, .txt or .md) to the bot in a 1:1 chat in Teams as a policy owner (POLICY_OWNERS)');
-    expect(problems[0]).toContain('the first version is kept in the bot\'s database or storage');
-    expect(problems[0]).toContain('Or point POLICY_FILES at the school\'s own policy file, deployed with the app.');
-    expect(error.message).toContain('production does not start on a sample');
-  });
-
-  it('when production names a renamed copy of a bundled sample, then it is caught by its content, not its name', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'renamed-sample-'));
-    try {
-      const copy = path.join(dir, 'Our School Social Media Policy.txt');
-      fs.copyFileSync(path.join(REPO, 'samples', 'policies', 'north-star-trust.txt'), copy);
-      const error = configErrorFor(productionEnv({ POLICY_FILES: copy }));
-      expect(error.problems).toEqual([expect.stringContaining(`POLICY_FILES names ${copy}, which is the sample policy bundled with the app (samples/policies/north-star-trust.txt)`)]);
-
-      // The school's edit of it (a single word changed) is the school's own policy.
-      fs.writeFileSync(copy, fs.readFileSync(copy, 'utf8').replace(/North Star/, 'Oakfield'));
-      expect(loadConfig(productionEnv({ POLICY_FILES: copy })).policyFiles).toEqual([copy]);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
   });
 
   it('when local mode names the bundled sample, then it runs on it as before', () => {

@@ -30,10 +30,10 @@ export interface PolicyPublishingDeps {
   /** Whether a version differs from the live one enough that staff must acknowledge it again. */
   isMaterial?(live: PolicyDocument, next: PolicyDocument): boolean;
   /**
-   * Production: which bundled sample a sent file is (its name), so it is refused; undefined for the school's own file.
-   * Absent in local mode, where the samples are what the bot runs on.
+   * Production: which bundled sample a sent file is (its name), by what was read from it, so it is refused; undefined for
+   * the school's own policy. Absent in local mode, where the samples are what the bot runs on.
    */
-  bundledSample?(content: Buffer): string | undefined;
+  bundledSample?(doc: PolicyDocument): string | undefined;
   logger: AppLogger;
   now?: () => Date;
 }
@@ -111,15 +111,6 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
     let doc: PolicyDocument;
     try {
       content = await deps.download(file);
-      const sample = deps.bundledSample?.(content);
-      if (sample) {
-        await audit(actor, 'version.refused', policyId, { reason: 'bundled sample', sample });
-        deps.logger.info({ event: 'policy.sampleRefused', sample }, 'a bundled sample policy was sent as the school\'s policy and refused');
-        // The file's name is the sender's: shown as typed, never as markdown.
-        await context.sendActivity({ type: 'message', textFormat: 'plain', text: `That file was not published: "${file.name}" is ${sampleWords(sample)}. `
-          + `${OWN_POLICY_ADVICE}${unchanged}` });
-        return;
-      }
       // Read in a separate process with a time and memory limit: a hostile file costs that process, not the bot.
       doc = await readPolicyIsolated(content, file.name, now());
     } catch (err) {
@@ -131,6 +122,16 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
       // The reason may quote the file (its name, what it holds): a plain message, never read as markdown.
       await context.sendActivity({ type: 'message', textFormat: 'plain',
         text: `That file was not published: ${why}${live ? ' The live policy has not changed.' : ' There is still no policy: send the file again once it is fixed.'}` });
+      return;
+    }
+    // What was read is compared, not the bytes: the sample as Word or PDF, or with a line added, is still the sample.
+    const sample = deps.bundledSample?.(doc);
+    if (sample) {
+      await audit(actor, 'version.refused', policyId, { reason: 'bundled sample', sample });
+      deps.logger.info({ event: 'policy.sampleRefused', sample }, 'a bundled sample policy was sent as the school\'s policy and refused');
+      // The file's name is the sender's: shown as typed, never as markdown.
+      await context.sendActivity({ type: 'message', textFormat: 'plain', text: `That file was not published: "${file.name}" is ${sampleWords(sample)}. `
+        + `${OWN_POLICY_ADVICE}${unchanged}` });
       return;
     }
     // A new version keeps the live document's id, so citations, teaching links and acknowledgements follow it.

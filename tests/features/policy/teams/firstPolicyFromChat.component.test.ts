@@ -140,6 +140,21 @@ describe('the school\'s own policy, sent in chat, in production with no POLICY_F
     expect(bot.rowCounts().policy_published).toBe(0);
   });
 
+  it.each([
+    ['with a line added', 'Our policy.txt', async (text: string) => Buffer.from(`${text}\n`)],
+    ['as Word', 'Social media policy.docx', (text: string) => policyDocxFromText(text, 'liverpool-model.txt')],
+    ['as PDF', 'Social media policy.pdf', async () => fs.readFileSync(path.join(REPO_ROOT, 'tests', 'fixtures', 'documents', 'liverpool-model.pdf'))],
+  ])('when an owner sends the bundled sample %s, then it is refused as the sample (issue 49), audited, and nothing is kept', async (_form, name, make) => {
+    const sample = fs.readFileSync(path.join(REPO_ROOT, 'samples', 'policies', 'liverpool-model.txt'), 'utf8');
+    const { text, draftId } = await sendFile(PEOPLE.owner, name, await make(sample));
+    expect(draftId).toBeUndefined();
+    expect(text).toContain(`That file was not published: "${name}" is the sample policy bundled with the app (samples/policies/liverpool-model.txt), not the school's policy.`);
+    expect(bot.rowCounts().policy_published).toBe(0);
+    const refusal = bot.app.db.prepare('SELECT actor, details FROM policy_audit WHERE action = \'version.refused\' ORDER BY seq DESC LIMIT 1').get() as { actor: string; details: string };
+    expect(refusal.actor).toBe(PEOPLE.owner.aadObjectId);
+    expect(JSON.parse(refusal.details)).toEqual({ reason: 'bundled sample', sample: 'liverpool-model.txt' });
+  });
+
   it('when the owner sends the school\'s policy and publishes it, then they see what was read, and staff are answered from it at once with a quote', async () => {
     const text = fs.readFileSync(path.join(REPO_ROOT, 'tests', 'fixtures', 'policies', 'oakfield-social-media-policy.txt'), 'utf8');
     const { text: preview, draftId } = await sendFile(PEOPLE.owner, SCHOOL_FILE, await policyDocxFromText(text, 'oakfield-social-media-policy.txt'));
