@@ -130,7 +130,7 @@ async function main(): Promise<void> {
       const id = await questions.recordQuestion({ question: `question ${i}?`, answered: i % 3 !== 0, citedSection: i % 3 ? 'policy#2' : null, askedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString() });
       if (i % 4 === 0) await questions.recordFeedback(id, i % 8 === 0, new Date(Date.UTC(2026, 0, 2, 0, 0, i)).toISOString());
     }
-    await createSqlitePublishedPolicyStore(db).publish({ policyId: 'p', fileName: 'p.docx', content: Buffer.alloc(1_000_000, 1), contentHash: 'h', configuredHash: 'c', publishedBy: 'o', publishedAt: '2026-01-01T00:00:00.000Z' });
+    await createSqlitePublishedPolicyStore(db).publish({ policyId: 'p', fileName: 'p.docx', content: Buffer.alloc(1_000_000, 1), contentHash: 'h', configuredHash: 'c', publishedBy: 'o', publishedAt: '2026-01-01T00:00:00.000Z' }, { after: 0 });
     const ack = createSqliteAcknowledgementStoreOn(db);
     const t0 = '2026-09-01T08:00:00.000Z';
     await ack.savePolicyVersion({ policyId: 'p', versionHash: 'h', title: 'Policy', keyPoints: ['Be kind.'], material: true, publishedAt: t0 });

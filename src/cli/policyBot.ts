@@ -23,7 +23,7 @@ import { createAzureTablePublishedPolicyStore } from '../adapters/azureTables/az
 import { createAzureTableQuestionLog } from '../adapters/azureTables/azureTableQuestionLog';
 import { QuestionLog } from '../features/policy/teaching/questionLog';
 import { timeNotStatedNote } from '../features/policy/answer/askedTime';
-import { firstPolicyId, PublishedPolicyStore } from '../features/policy/publishing/publishedPolicies';
+import { firstPolicyId, PublishCondition, PublishedPolicyStore } from '../features/policy/publishing/publishedPolicies';
 import { bundledSampleMatching, OWN_POLICY_ADVICE, sampleWords } from '../features/policy/publishing/bundledSamples';
 
 const USAGE = `policy-bot: tools for the policy owner
@@ -222,7 +222,9 @@ async function publish(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   if (!p.bools.has('yes')) { console.log('Not published: run again with --yes to publish it.'); return; }
   const records = await openRecords(env, p.flags.get('db')?.[0] ?? 'data/policy-bot.sqlite', false);
   try {
-    await keepVersion(records.published, { policyId: configured.id, file, contentHash: next.metadata.contentHash, configuredHash: configured.metadata.contentHash }, p, env);
+    // The version it follows is the newest kept now (an owner may have published one from chat since the file was deployed).
+    const after = (await records.published.latest(configured.id))?.number ?? 0;
+    await keepVersion(records.published, { policyId: configured.id, file, contentHash: next.metadata.contentHash, configuredHash: configured.metadata.contentHash }, { after }, p, env);
     console.log(`Published ${path.basename(file)} as ${configured.id}: the bot answers from it after its next start.`);
   } finally {
     records.close();
@@ -239,9 +241,9 @@ async function publishFromStore(file: string, next: PolicyDocument, p: Parsed, e
   try {
     const fromChat = (await records.published.listPolicies()).filter((v) => v.configuredHash === '');
     const target = fromChat.find((v) => v.policyId === firstPolicyId(file)) ?? fromChat[0];
-    if (target) {
-      const latest = await records.published.latest(target.policyId);
-      printDiff(diffPolicies(await readPolicyIsolated(latest!.content, latest!.fileName), next));
+    const latest = target ? await records.published.latest(target.policyId) : undefined;
+    if (latest) {
+      printDiff(diffPolicies(await readPolicyIsolated(latest.content, latest.fileName), next));
     } else {
       console.log(`The school's policy, first version: ${next.title}`);
       for (const s of next.sections) console.log(`${'  '.repeat(s.level - 1)}${formatSectionLabel(s)}`);
@@ -249,22 +251,41 @@ async function publishFromStore(file: string, next: PolicyDocument, p: Parsed, e
     for (const w of next.warnings) console.log(`warning [${w.code}] ${w.message}`);
     if (!p.bools.has('yes')) { console.log('Not published: run again with --yes to publish it.'); return; }
     const policyId = target?.policyId ?? firstPolicyId(file);
-    await keepVersion(records.published, { policyId, file, contentHash: next.metadata.contentHash, configuredHash: '' }, p, env);
+    // Kept only if what was shown is still so: no policy yet, or the version the changes were worked out against.
+    await keepVersion(records.published, { policyId, file, contentHash: next.metadata.contentHash, configuredHash: '' }, latest ? { after: latest.number } : { first: true }, p, env);
     console.log(`Published ${path.basename(file)} as ${policyId}${target ? '' : ', the school\'s policy'}: the bot answers from it after its next start.`);
   } finally {
     records.close();
   }
 }
 
-/** Keeps a version and its audit entry, by `cli:<name>`. */
-async function keepVersion(store: PublishedPolicyStore, v: { policyId: string; file: string; contentHash: string; configuredHash: string }, p: Parsed, env: NodeJS.ProcessEnv): Promise<void> {
+/**
+ * Keeps a version if the condition still holds, and its audit entry either way, by `cli:<name>`. When another version
+ * went live while the command ran (an owner in chat, another run), nothing is kept and the error says what is live.
+ */
+async function keepVersion(
+  store: PublishedPolicyStore, v: { policyId: string; file: string; contentHash: string; configuredHash: string }, condition: PublishCondition,
+  p: Parsed, env: NodeJS.ProcessEnv,
+): Promise<void> {
   const at = new Date().toISOString();
   const by = `cli:${p.flags.get('by')?.[0] ?? (env.USER || 'unknown')}`;
-  await store.publish({
+  const outcome = await store.publish({
     policyId: v.policyId, fileName: path.basename(v.file), content: fs.readFileSync(v.file), contentHash: v.contentHash,
     configuredHash: v.configuredHash, publishedBy: by, publishedAt: at,
-  });
-  await store.appendAudit({ at, actor: by, action: 'version.published', policyId: v.policyId, details: { contentHash: v.contentHash, via: 'cli' } });
+  }, condition);
+  if (outcome.published) {
+    await store.appendAudit({ at, actor: by, action: 'version.published', policyId: v.policyId, details: { contentHash: v.contentHash, number: outcome.number, via: 'cli' } });
+    return;
+  }
+  const { live } = outcome;
+  const first = 'first' in condition;
+  await store.appendAudit({ at, actor: by, action: 'version.notPublished', policyId: v.policyId, details: {
+    contentHash: v.contentHash, via: 'cli', first, reason: first ? 'another policy was published first' : 'another version was published first',
+    ...(live ? { livePolicyId: live.policyId, liveContentHash: live.contentHash, liveNumber: live.number, livePublishedAt: live.publishedAt } : {}),
+  } });
+  const what = live ? `${live.fileName} was published (by ${live.publishedBy.startsWith('cli:') ? live.publishedBy : 'a policy owner in Teams'}, ${live.publishedAt})` : 'another version was published';
+  throw Object.assign(new Error(`Not published: ${what} as ${first ? 'the school\'s policy' : `the newest version of ${v.policyId}`} while this ran, and is live. `
+    + 'Run the command again without --yes to see what your file changes against it.'), { code: 'PUBLISH_LOST' });
 }
 
 /** `storage copy-to-azure`: the move from STORAGE=sqlite to STORAGE=azure, verified by counts. */

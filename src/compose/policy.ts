@@ -19,6 +19,11 @@ import { BotFeature } from '../teams/botFeature';
 export interface LoadedPolicies {
   library: LivePolicyLibrary;
   configuredHashes: Map<string, string>;
+  /**
+   * The number of each loaded policy's newest stored version as the library was loaded (none: not there): the version
+   * the next one published from chat must follow.
+   */
+  publishedNumbers: Map<string, number>;
 }
 
 /**
@@ -32,13 +37,14 @@ export interface LoadedPolicies {
  */
 export async function loadPolicyLibrary(config: AppConfig, logger: AppLogger, published?: PublishedPolicyStore): Promise<LoadedPolicies> {
   if (config.policyFiles.length === 0) {
-    const documents = published ? await chatPolicies(published, logger) : [];
+    const publishedNumbers = new Map<string, number>();
+    const documents = published ? await chatPolicies(published, logger, publishedNumbers) : [];
     for (const doc of documents) logLoaded(doc, logger);
     if (documents.length === 0) {
       logger.warn({ event: 'policy.none' }, 'no policy yet: POLICY_FILES is empty and no policy owner has sent the school\'s policy in chat; '
         + 'staff are told it has not been added, and an owner adds it by sending the document to the bot in Teams');
     }
-    return { library: createPolicyLibrary(documents), configuredHashes: new Map() };
+    return { library: createPolicyLibrary(documents), configuredHashes: new Map(), publishedNumbers };
   }
   let configured: PolicyDocument[];
   try {
@@ -50,8 +56,10 @@ export async function loadPolicyLibrary(config: AppConfig, logger: AppLogger, pu
   if (config.mode === 'production') refuseBundledSamples(config.policyFiles, configured, logger);
   const configuredHashes = new Map(configured.map((d) => [d.id, d.metadata.contentHash]));
   const documents: PolicyDocument[] = [];
+  const publishedNumbers = new Map<string, number>();
   for (const doc of configured) {
     const latest = published ? await published.latest(doc.id) : undefined;
+    if (latest) publishedNumbers.set(doc.id, latest.number);
     let used = doc;
     if (latest && latest.configuredHash === doc.metadata.contentHash) {
       try {
@@ -67,7 +75,7 @@ export async function loadPolicyLibrary(config: AppConfig, logger: AppLogger, pu
     logLoaded(used, logger);
     documents.push(used);
   }
-  return { library: createPolicyLibrary(documents), configuredHashes };
+  return { library: createPolicyLibrary(documents), configuredHashes, publishedNumbers };
 }
 
 /**
@@ -91,11 +99,12 @@ function refuseBundledSamples(files: readonly string[], documents: readonly Poli
  * version, in the order they were first sent: the first is the primary policy. A version that is refused is logged
  * as an error and left out; the bot starts, and owners' help says what is missing.
  */
-async function chatPolicies(published: PublishedPolicyStore, logger: AppLogger): Promise<PolicyDocument[]> {
+async function chatPolicies(published: PublishedPolicyStore, logger: AppLogger, numbers: Map<string, number>): Promise<PolicyDocument[]> {
   const documents: PolicyDocument[] = [];
   for (const summary of (await published.listPolicies()).filter((v) => v.configuredHash === '')) {
     const latest = await published.latest(summary.policyId);
     if (!latest) continue;
+    numbers.set(latest.policyId, latest.number);
     try {
       const doc = await readPolicyIsolated(latest.content, latest.fileName);
       // The id the first version was given stays, whatever later files are called.
@@ -150,9 +159,9 @@ export function composePolicy(
     ? createActionPlannerPhraser({ settings: config.openAI, trustedCa: deps.openAITrustedCa })
     : undefined;
   if (phraser) deps.logger.info({ event: 'answers.phrasingEnabled', timeoutMs: config.openAI!.timeoutMs }, 'answers may be phrased by Azure OpenAI, grounded in the cited section');
-  const { library, configuredHashes } = deps.loaded;
+  const { library, configuredHashes, publishedNumbers } = deps.loaded;
   const publishing = createPolicyPublishingFeature({
-    library, store: deps.published, policyOwners: config.policyOwners, configuredHashes, logger: deps.logger,
+    library, store: deps.published, policyOwners: config.policyOwners, configuredHashes, publishedNumbers, logger: deps.logger,
     download: deps.download ?? createFileDownloader({ allowLoopbackHttp: config.mode === 'local', maxBytes: 20 * 1024 * 1024, timeoutMs: 30_000 }),
     isMaterial: deps.acknowledgement?.isMaterial, onPublished: deps.acknowledgement?.versionPublished,
     // Production never runs on a sample, from a file or from chat; local mode runs on them.

@@ -43,7 +43,7 @@ async function fillSqlite(env: Record<string, string | undefined>): Promise<{ re
   stores.db!.prepare(`INSERT INTO policy_questions (id, question, answered, cited_section, asked_at)
     VALUES ('old-plain', '${OLD_PLAIN_QUESTION}', 0, NULL, '2026-01-05T09:00:00.000Z')`).run();
 
-  await stores.published.publish({ policyId: 'liverpool-model', fileName: 'v2.docx', content: Buffer.alloc(300_000, 7), contentHash: 'h2', configuredHash: 'h1', publishedBy: 'owner', publishedAt: '2026-03-01T09:00:00.000Z' });
+  await stores.published.publish({ policyId: 'liverpool-model', fileName: 'v2.docx', content: Buffer.alloc(300_000, 7), contentHash: 'h2', configuredHash: 'h1', publishedBy: 'owner', publishedAt: '2026-03-01T09:00:00.000Z' }, { after: 0 });
   await stores.published.appendAudit({ at: '2026-03-01T09:00:00.000Z', actor: 'owner', action: 'version.published', policyId: 'liverpool-model', details: { via: 'chat' } });
 
   await stores.teaching.add({ question: 'can i post the fair', section: 'policy#4', taughtBy: 'owner', taughtAt: '2026-03-01T09:00:00.000Z' });

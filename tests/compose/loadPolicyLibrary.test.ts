@@ -5,6 +5,7 @@ import { loadPolicyLibrary, policyHealthDetail } from '../../src/compose/policy'
 import { openSqliteDatabase } from '../../src/adapters/sqlite/sqliteDatabase';
 import { createSqlitePublishedPolicyStore } from '../../src/adapters/sqlite/sqlitePublishedPolicyStore';
 import { PublishedPolicy } from '../../src/features/policy/publishing/publishedPolicies';
+import { publishNext } from '../support/contracts/publishedPolicyStoreContract';
 import { createLogger } from '../../src/shared/logger';
 import { emptyParagraphsDocx } from '../support/hostileDocuments';
 import { REPO_ROOT } from '../support/repoRoot';
@@ -36,11 +37,11 @@ describe('loading the policy with no POLICY_FILES', () => {
 
   it('when owners sent policies in chat, then each is loaded at its newest version under its first id, the first sent first; a version of a configured file is not', async () => {
     const store = createSqlitePublishedPolicyStore(openSqliteDatabase(':memory:'));
-    await store.publish(version({ policyId: 'oakfield-policy', fileName: 'Oakfield policy.txt', content: Buffer.from('1. Old\n\nOld words.\n') }));
+    await publishNext(store, version({ policyId: 'oakfield-policy', fileName: 'Oakfield policy.txt', content: Buffer.from('1. Old\n\nOld words.\n') }));
     // A version published while POLICY_FILES named a file: it belongs to that file, not to chat.
-    await store.publish(version({ policyId: 'liverpool-model', fileName: 'v2.txt', content: CODE, configuredHash: 'configured-hash' }));
-    await store.publish(version({ policyId: 'code-of-conduct', fileName: 'Code.txt', content: CODE, publishedAt: '2026-09-02T09:00:00.000Z' }));
-    await store.publish(version({ policyId: 'oakfield-policy', fileName: 'Oakfield policy 2027.txt', content: SCHOOL, publishedAt: '2026-09-03T09:00:00.000Z' }));
+    await publishNext(store, version({ policyId: 'liverpool-model', fileName: 'v2.txt', content: CODE, configuredHash: 'configured-hash' }));
+    await publishNext(store, version({ policyId: 'code-of-conduct', fileName: 'Code.txt', content: CODE, publishedAt: '2026-09-02T09:00:00.000Z' }));
+    await publishNext(store, version({ policyId: 'oakfield-policy', fileName: 'Oakfield policy 2027.txt', content: SCHOOL, publishedAt: '2026-09-03T09:00:00.000Z' }));
     const { library } = await loadPolicyLibrary(NO_FILES, createLogger('silent'), store);
     expect(library.documents.map((d) => d.id)).toEqual(['oakfield-policy', 'code-of-conduct']);
     expect(library.primary?.title).toBe('Social Media Policy for Schools');
@@ -49,7 +50,7 @@ describe('loading the policy with no POLICY_FILES', () => {
 
   it('when the newest version sent in chat is refused at start, then it is logged as an error and the bot starts without it', async () => {
     const store = createSqlitePublishedPolicyStore(openSqliteDatabase(':memory:'));
-    await store.publish(version({ policyId: 'oakfield-policy', fileName: 'Oakfield policy.docx', content: await emptyParagraphsDocx(450_000) }));
+    await publishNext(store, version({ policyId: 'oakfield-policy', fileName: 'Oakfield policy.docx', content: await emptyParagraphsDocx(450_000) }));
     const { logger, lines } = capturedLogger();
     const { library } = await loadPolicyLibrary(NO_FILES, logger, store);
     expect(library.primary).toBeUndefined();

@@ -77,7 +77,7 @@ describe('openStores', () => {
     await first.published.publish({
       policyId: 'liverpool-model', fileName: 'v2.docx', content: Buffer.from('docx bytes'), contentHash: 'h2', configuredHash: 'h1',
       publishedBy: 'owner', publishedAt: '2026-03-02T09:00:00.000Z',
-    });
+    }, { after: 0 });
     await first.acknowledgement.setSyncState('k', 'v');
 
     // A second instance, with its own worker id and no shared disk, sees all of it.

@@ -1,17 +1,23 @@
 import { TableClient, odata } from '@azure/data-tables';
 import crypto from 'node:crypto';
-import { PolicyAuditEntry, PublishedPolicy, PublishedPolicyStore } from '../../features/policy/publishing/publishedPolicies';
-import { AzureTableConnection, backoff, getLong, httpStatusOf, openRecordTable, padKey, putLong, queryAll, safeKey } from './azureTableRecords';
+import {
+  PolicyAuditEntry, PublishedPolicy, PublishedPolicyStore, PublishedVersionSummary, StoredPolicyVersion,
+} from '../../features/policy/publishing/publishedPolicies';
+import { AzureTableConnection, backoff, getLong, getOrUndefined, httpStatusOf, openRecordTable, padKey, putLong, queryAll, safeKey } from './azureTableRecords';
 
 /**
  * Published policy versions and their audit in Azure Table storage (`<prefix>Published`), one partition per policy.
  * Everything is created, never updated:
  * - `v|<newest first>`: a version's details; its row key counts down as versions are added, so the latest is the
- *   first row of the range. Two instances publishing at once both try the same key: one creates it, the other
- *   takes the next;
+ *   first row of the range. A new version is created under the number after the one its owner saw, and only if that
+ *   number is free: of two instances publishing on the same version, one creates it and the other is told it lost;
  * - `c|<upload>|<n>`: the file in pieces (a property holds 64 KiB), written before the version that names them,
- *   so a version is never visible without its whole file;
- * - `a|<newest first>`: the publishing audit, numbered the same way.
+ *   so a version is never visible without its whole file (a publish that lost deletes its pieces, which nothing names);
+ * - `a|<newest first>`: the publishing audit, numbered the same way (both of two entries written at once are kept).
+ * The school's first policy from chat is claimed in partition `~school` (no policy's: ids never start with "~"), row
+ * `first-policy`: created once, holding the whole version, so of two first policies published at once, on one instance
+ * or two, exactly one is the school's. Its version row follows it; a reader that finds the claim without the row (the
+ * instance stopped between the two) writes the row from the claim.
  */
 export const PUBLISHED_TABLE = 'Published';
 const MAX_SEQ = 9_999_999_999;
@@ -47,10 +53,19 @@ export function publishedEntities(v: PublishedPolicy, upload: string): {
   return { pieces, version };
 }
 
+/** The version row a first-policy claim holds: its own properties, under the policy's partition and the version's number. */
+function claimedVersionRow(claim: Record<string, unknown>): { partitionKey: string; rowKey: string } & Record<string, unknown> {
+  const { partitionKey: _p, rowKey: _r, etag: _e, timestamp: _t, ...props } = claim;
+  return { ...props, partitionKey: safeKey(String(claim.policyId)), rowKey: countdownKey('v', Number(claim.seq)) };
+}
+
 /** Opens the published-policy table (creating it when missing) and returns the store. */
 export async function createAzureTablePublishedPolicyStore(connection: AzureTableConnection): Promise<PublishedPolicyStore> {
   return createAzureTablePublishedPolicyStoreOn(await openRecordTable(connection, PUBLISHED_TABLE));
 }
+
+/** Where the school's first policy from chat is claimed (see above). */
+const FIRST_CLAIM = { partitionKey: '~school', rowKey: 'first-policy' } as const;
 
 /** The store over an open table client. */
 export function createAzureTablePublishedPolicyStoreOn(client: TableClient): PublishedPolicyStore {
@@ -64,12 +79,12 @@ export function createAzureTablePublishedPolicyStoreOn(client: TableClient): Pub
     return undefined;
   }
 
-  /** Creates the next entry of a kind, taking the next number; on a collision with another instance, the one after. */
-  async function appendNumbered(policyId: string, kind: 'v' | 'a', props: Record<string, unknown>): Promise<void> {
+  /** Appends an audit entry, taking the next number; on a collision with another instance, the one after. */
+  async function appendAuditEntry(policyId: string, props: Record<string, unknown>): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-      const seq = Number((await newest(policyId, kind))?.seq ?? 0) + 1;
+      const seq = Number((await newest(policyId, 'a'))?.seq ?? 0) + 1;
       try {
-        await client.createEntity({ partitionKey: safeKey(policyId), rowKey: countdownKey(kind, seq), seq, ...props });
+        await client.createEntity({ partitionKey: safeKey(policyId), rowKey: countdownKey('a', seq), seq, ...props });
         return;
       } catch (err) {
         if (httpStatusOf(err) !== 409 || attempt >= TRIES) throw err;
@@ -78,10 +93,75 @@ export function createAzureTablePublishedPolicyStoreOn(client: TableClient): Pub
     }
   }
 
-  const toVersion = (e: Record<string, unknown>): Omit<PublishedPolicy, 'content'> => ({
+  /** Creates an entity; false when one is already there under its keys (another instance was first). */
+  async function created(entity: { partitionKey: string; rowKey: string } & Record<string, unknown>): Promise<boolean> {
+    try {
+      await client.createEntity(entity);
+      return true;
+    } catch (err) {
+      if (httpStatusOf(err) === 409) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * Writes the version row a first-policy claim holds. Both the instance that claimed it and a reader completing the
+   * claim may write it at once: the row being there already with the same file is success.
+   */
+  async function writeClaimedVersion(row: { partitionKey: string; rowKey: string } & Record<string, unknown>): Promise<void> {
+    if (await created(row)) return;
+    const there = await getOrUndefined(client, row.partitionKey, row.rowKey);
+    if (there?.upload !== row.upload) {
+      throw Object.assign(new Error(`version ${String(row.seq)} of ${String(row.policyId)} is another file than the school's first policy claimed`), { code: 'STORE_UNAVAILABLE' });
+    }
+  }
+
+  /** A publish that lost never named its pieces: they are removed (nothing has read them), best effort. */
+  async function discard(pieces: { partitionKey: string; rowKey: string }[]): Promise<void> {
+    for (const piece of pieces) await client.deleteEntity(piece.partitionKey, piece.rowKey).catch(() => undefined);
+  }
+
+  const toVersion = (e: Record<string, unknown>): PublishedVersionSummary => ({
     policyId: String(e.policyId), fileName: getLong(e, 'fileName') ?? '', contentHash: String(e.contentHash),
-    configuredHash: String(e.configuredHash), publishedBy: String(e.publishedBy), publishedAt: String(e.publishedAt),
+    configuredHash: String(e.configuredHash), publishedBy: String(e.publishedBy), publishedAt: String(e.publishedAt), number: Number(e.seq),
   });
+
+  /** The version rows of every policy, with the first policy's claim completed when its row is missing. */
+  async function versionRows(): Promise<Record<string, unknown>[]> {
+    // Every version's row (not the files' pieces nor the audit): one partition per policy, few versions each.
+    const rows: Record<string, unknown>[] = await queryAll(client, odata`RowKey ge ${'v|'} and RowKey lt ${'v|~'}`);
+    const claim = await getOrUndefined<Record<string, unknown>>(client, FIRST_CLAIM.partitionKey, FIRST_CLAIM.rowKey);
+    if (claim) {
+      const row = claimedVersionRow(claim);
+      if (!rows.some((r) => r.partitionKey === row.partitionKey && r.rowKey === row.rowKey)) {
+        await writeClaimedVersion(row);
+        rows.push(row);
+      }
+    }
+    return rows;
+  }
+
+  async function listPolicies(): Promise<PublishedVersionSummary[]> {
+    const byPolicy = new Map<string, { newest: Record<string, unknown>; first: string }>();
+    for (const e of await versionRows()) {
+      const id = String(e.policyId);
+      const seen = byPolicy.get(id);
+      if (!seen) byPolicy.set(id, { newest: e, first: String(e.publishedAt) });
+      else {
+        if (Number(e.seq) > Number(seen.newest.seq)) seen.newest = e;
+        if (String(e.publishedAt) < seen.first) seen.first = String(e.publishedAt);
+      }
+    }
+    return [...byPolicy.values()].sort((a, b) => a.first.localeCompare(b.first) || String(a.newest.policyId).localeCompare(String(b.newest.policyId)))
+      .map((p) => toVersion(p.newest));
+  }
+
+  /** The school's first policy from chat as it is now (at its newest version), if there is one. */
+  const chatPolicy = async (): Promise<PublishedVersionSummary | undefined> => (await listPolicies()).find((p) => p.configuredHash === '');
+  const newestVersion = async (policyId: string): Promise<PublishedVersionSummary | undefined> => {
+    const e = await newest(policyId, 'v');
+    return e ? toVersion(e) : undefined;
+  };
 
   async function readContent(e: Record<string, unknown>): Promise<Buffer> {
     const upload = String(e.upload);
@@ -101,36 +181,37 @@ export function createAzureTablePublishedPolicyStoreOn(client: TableClient): Pub
   }
 
   return {
-    async publish(v) {
+    async publish(v, condition) {
+      // What can be told without writing is told first: a stale view loses before its file is uploaded.
+      const before = 'first' in condition ? await chatPolicy() : await newestVersion(v.policyId);
+      if ('first' in condition ? before !== undefined : (before?.number ?? 0) !== condition.after) return { published: false, live: before };
+      const seq = 'first' in condition ? (await newestVersion(v.policyId))?.number ?? 0 : condition.after;
       const { pieces, version } = publishedEntities(v, crypto.randomUUID());
       for (const piece of pieces) await client.createEntity(piece);
-      await appendNumbered(v.policyId, 'v', version);
+      const row = { partitionKey: safeKey(v.policyId), rowKey: countdownKey('v', seq + 1), seq: seq + 1, ...version };
+      if ('first' in condition) {
+        // The claim is the one conditional write: once it is there, the version is the school's policy.
+        if (!await created({ ...row, ...FIRST_CLAIM })) {
+          await discard(pieces);
+          return { published: false, live: await chatPolicy() };
+        }
+        await writeClaimedVersion(row);
+      } else if (!await created(row)) {
+        await discard(pieces);
+        return { published: false, live: await newestVersion(v.policyId) };
+      }
+      return { published: true, number: seq + 1 };
     },
-    async latest(policyId) {
+    async latest(policyId): Promise<StoredPolicyVersion | undefined> {
       const e = await newest(policyId, 'v');
       return e ? { ...toVersion(e), content: await readContent(e) } : undefined;
     },
     async history(policyId) {
       return (await queryAll(client, range(policyId, 'v'))).reverse().map(toVersion);
     },
-    async listPolicies() {
-      // Every version's row (not the files' pieces nor the audit): one partition per policy, few versions each.
-      const rows = await queryAll(client, odata`RowKey ge ${'v|'} and RowKey lt ${'v|~'}`);
-      const byPolicy = new Map<string, { newest: Record<string, unknown>; first: string }>();
-      for (const e of rows) {
-        const id = String(e.policyId);
-        const seen = byPolicy.get(id);
-        if (!seen) byPolicy.set(id, { newest: e, first: String(e.publishedAt) });
-        else {
-          if (Number(e.seq) > Number(seen.newest.seq)) seen.newest = e;
-          if (String(e.publishedAt) < seen.first) seen.first = String(e.publishedAt);
-        }
-      }
-      return [...byPolicy.values()].sort((a, b) => a.first.localeCompare(b.first) || String(a.newest.policyId).localeCompare(String(b.newest.policyId)))
-        .map((p) => toVersion(p.newest));
-    },
+    listPolicies,
     async appendAudit(e) {
-      await appendNumbered(e.policyId, 'a', { at: e.at, actor: e.actor, action: e.action, policyId: e.policyId, details: JSON.stringify(e.details) });
+      await appendAuditEntry(e.policyId, { at: e.at, actor: e.actor, action: e.action, policyId: e.policyId, details: JSON.stringify(e.details) });
     },
     async listAudit(policyId) {
       return (await queryAll(client, range(policyId, 'a'))).reverse().map((e): PolicyAuditEntry => ({

@@ -1,4 +1,6 @@
-import { PolicyAuditEntry, PublishedPolicy, PublishedPolicyStore } from '../../features/policy/publishing/publishedPolicies';
+import {
+  PolicyAuditEntry, PublishCondition, PublishedPolicy, PublishedPolicyStore, PublishedVersionSummary, PublishOutcome, StoredPolicyVersion,
+} from '../../features/policy/publishing/publishedPolicies';
 import { migrate, SqliteDatabase } from './sqliteDatabase';
 
 const MIGRATIONS = [
@@ -31,46 +33,64 @@ const MIGRATIONS = [
 ];
 
 interface Row {
-  policy_id: string; file_name: string; content?: Buffer; content_hash: string; configured_hash: string; published_by: string; published_at: string;
+  seq: number; policy_id: string; file_name: string; content?: Buffer; content_hash: string; configured_hash: string; published_by: string; published_at: string;
 }
 
-const toPublished = (r: Row): PublishedPolicy => ({
+const toStored = (r: Row): StoredPolicyVersion => ({
   policyId: r.policy_id, fileName: r.file_name, content: r.content ?? Buffer.alloc(0), contentHash: r.content_hash,
-  configuredHash: r.configured_hash, publishedBy: r.published_by, publishedAt: r.published_at,
+  configuredHash: r.configured_hash, publishedBy: r.published_by, publishedAt: r.published_at, number: r.seq,
 });
 
-/** Published policy versions and their audit in the embedded database; rows are only ever inserted. */
+const toSummary = (r: Row): PublishedVersionSummary => {
+  const { content: _content, ...rest } = toStored(r);
+  return rest;
+};
+
+const SUMMARY = 'seq, policy_id, file_name, content_hash, configured_hash, published_by, published_at';
+const INSERT = 'INSERT INTO policy_published (policy_id, file_name, content, content_hash, configured_hash, published_by, published_at) SELECT ?, ?, ?, ?, ?, ?, ?';
+
+/**
+ * Published policy versions and their audit in the embedded database; rows are only ever inserted. A version's number is
+ * its row's seq. A publish is one INSERT ... SELECT ... WHERE its condition, in a transaction that takes the write lock
+ * as it begins, so a second connection (another process on the same file) cannot slip a version in between.
+ */
 export function createSqlitePublishedPolicyStore(db: SqliteDatabase): PublishedPolicyStore {
   migrate(db, 'policy-published', MIGRATIONS);
-  const insert = db.prepare(`INSERT INTO policy_published (policy_id, file_name, content, content_hash, configured_hash, published_by, published_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const insertFirst = db.prepare(`${INSERT} WHERE NOT EXISTS (SELECT 1 FROM policy_published WHERE configured_hash = '')`);
+  const insertAfter = db.prepare(`${INSERT} WHERE COALESCE((SELECT MAX(seq) FROM policy_published WHERE policy_id = ?), 0) = ?`);
   const latest = db.prepare('SELECT * FROM policy_published WHERE policy_id = ? ORDER BY seq DESC LIMIT 1');
-  const history = db.prepare(`SELECT policy_id, file_name, content_hash, configured_hash, published_by, published_at
-    FROM policy_published WHERE policy_id = ? ORDER BY seq`);
-  const policies = db.prepare(`SELECT p.policy_id, p.file_name, p.content_hash, p.configured_hash, p.published_by, p.published_at
+  const latestSummary = db.prepare(`SELECT ${SUMMARY} FROM policy_published WHERE policy_id = ? ORDER BY seq DESC LIMIT 1`);
+  const history = db.prepare(`SELECT ${SUMMARY} FROM policy_published WHERE policy_id = ? ORDER BY seq`);
+  const policies = db.prepare(`SELECT ${SUMMARY.split(', ').map((c) => `p.${c}`).join(', ')}
     FROM policy_published p JOIN (SELECT policy_id, MIN(seq) AS first, MAX(seq) AS last FROM policy_published GROUP BY policy_id) g
     ON p.seq = g.last ORDER BY g.first`);
   const audit = db.prepare('INSERT INTO policy_audit (at, actor, action, policy_id, details) VALUES (?, ?, ?, ?, ?)');
   const listAudit = db.prepare('SELECT * FROM policy_audit WHERE policy_id = ? ORDER BY seq');
+  /** The school's first policy from chat as it is now: the first such policy at its newest version. */
+  const chatPolicy = (): PublishedVersionSummary | undefined => (policies.all() as Row[]).map(toSummary).find((p) => p.configuredHash === '');
+
+  const publish = db.transaction((v: PublishedPolicy, condition: PublishCondition): PublishOutcome => {
+    const values = [v.policyId, v.fileName, v.content, v.contentHash, v.configuredHash, v.publishedBy, v.publishedAt];
+    const written = 'first' in condition ? insertFirst.run(...values) : insertAfter.run(...values, v.policyId, condition.after);
+    if (written.changes === 1) return { published: true, number: Number(written.lastInsertRowid) };
+    if ('first' in condition) return { published: false, live: chatPolicy() };
+    const newest = latestSummary.get(v.policyId) as Row | undefined;
+    return { published: false, live: newest ? toSummary(newest) : undefined };
+  });
+
   return {
-    async publish(v) {
-      insert.run(v.policyId, v.fileName, v.content, v.contentHash, v.configuredHash, v.publishedBy, v.publishedAt);
+    async publish(v, condition) {
+      return publish(v, condition);
     },
     async latest(policyId) {
       const row = latest.get(policyId) as Row | undefined;
-      return row ? toPublished(row) : undefined;
+      return row ? toStored(row) : undefined;
     },
     async history(policyId) {
-      return (history.all(policyId) as Row[]).map((r) => {
-        const { content: _content, ...rest } = toPublished(r);
-        return rest;
-      });
+      return (history.all(policyId) as Row[]).map(toSummary);
     },
     async listPolicies() {
-      return (policies.all() as Row[]).map((r) => {
-        const { content: _content, ...rest } = toPublished(r);
-        return rest;
-      });
+      return (policies.all() as Row[]).map(toSummary);
     },
     async appendAudit(e) {
       audit.run(e.at, e.actor, e.action, e.policyId, JSON.stringify(e.details));

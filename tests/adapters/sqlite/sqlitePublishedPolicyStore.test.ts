@@ -1,6 +1,6 @@
 import { createSqlitePublishedPolicyStore } from '../../../src/adapters/sqlite/sqlitePublishedPolicyStore';
 import { openSqliteDatabase } from '../../../src/adapters/sqlite/sqliteDatabase';
-import { describePublishedPolicyStoreContract } from '../../support/contracts/publishedPolicyStoreContract';
+import { describePublishedPolicyStoreContract, publishNext } from '../../support/contracts/publishedPolicyStoreContract';
 import { sharedSqliteFiles } from '../../support/contracts/sharedSqliteFile';
 
 const version = (n: number) => ({
@@ -12,9 +12,9 @@ describe('SQLite published policy store', () => {
   it('when versions are published, then the latest is read back whole and the history keeps every one, oldest first', async () => {
     const store = createSqlitePublishedPolicyStore(openSqliteDatabase(':memory:'));
     expect(await store.latest('liverpool-model')).toBeUndefined();
-    await store.publish(version(1));
-    await store.publish(version(2));
-    expect(await store.latest('liverpool-model')).toEqual(version(2));
+    await publishNext(store, version(1));
+    const second = await publishNext(store, version(2));
+    expect(await store.latest('liverpool-model')).toEqual({ ...version(2), number: second });
     expect((await store.history('liverpool-model')).map((v) => v.fileName)).toEqual(['policy-v1.docx', 'policy-v2.docx']);
     expect(await store.latest('another-policy')).toBeUndefined();
   });
@@ -22,7 +22,7 @@ describe('SQLite published policy store', () => {
   it('when anything tries to change or remove a published version or an audit entry, then SQLite refuses', async () => {
     const db = openSqliteDatabase(':memory:');
     const store = createSqlitePublishedPolicyStore(db);
-    await store.publish(version(1));
+    const first = await publishNext(store, version(1));
     await store.appendAudit({ at: '2026-11-21T09:00:00.000Z', actor: 'aad-owner', action: 'version.published', policyId: 'liverpool-model', details: { material: true } });
     for (const sql of [
       "UPDATE policy_published SET content = x'00'", 'DELETE FROM policy_published',
@@ -30,7 +30,7 @@ describe('SQLite published policy store', () => {
       "UPDATE policy_audit SET actor = 'someone else'", 'DELETE FROM policy_audit',
       "REPLACE INTO policy_audit (seq, at, actor, action, policy_id, details) VALUES (1, 'now', 'x', 'version.discarded', 'liverpool-model', '{}')",
     ]) expect(() => db.exec(sql)).toThrow(/POLICY_APPEND_ONLY/);
-    expect(await store.latest('liverpool-model')).toEqual(version(1));
+    expect(await store.latest('liverpool-model')).toEqual({ ...version(1), number: first });
     expect(await store.listAudit('liverpool-model')).toEqual([{ at: '2026-11-21T09:00:00.000Z', actor: 'aad-owner', action: 'version.published', policyId: 'liverpool-model', details: { material: true } }]);
   });
 });

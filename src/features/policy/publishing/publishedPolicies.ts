@@ -19,27 +19,52 @@ export interface PublishedPolicy {
   publishedAt: string;
 }
 
+/** A version as the store keeps it, with its number: a later version of the same policy has a higher one. */
+export interface StoredPolicyVersion extends PublishedPolicy {
+  number: number;
+}
+
+/** A kept version without its file. */
+export type PublishedVersionSummary = Omit<StoredPolicyVersion, 'content'>;
+
+/**
+ * What a publish expects still to be so when it is written. The store checks it and writes in one step (an insert that
+ * only happens while the condition holds), so of two publishes made on the same view, from one instance or two, exactly
+ * one is kept.
+ */
+export type PublishCondition =
+  /** The school's first policy from chat or the CLI: kept only while no policy has come that way (configuredHash ''). */
+  | { first: true }
+  /** A new version: kept only while the policy's newest version is still number `after` (0: it has none yet). */
+  | { after: number };
+
+/** What came of a publish: kept, with its number; or not, with what is kept instead (undefined when nothing can be read). */
+export type PublishOutcome =
+  | { published: true; number: number }
+  | { published: false; live: PublishedVersionSummary | undefined };
+
 /** One step of publishing, for the record: who did what to which version, when. */
 export interface PolicyAuditEntry {
   at: string;
   actor: string;
-  action: 'version.received' | 'version.refused' | 'version.unreadable' | 'version.published' | 'version.discarded';
+  action: 'version.received' | 'version.refused' | 'version.unreadable' | 'version.published' | 'version.notPublished' | 'version.discarded';
   policyId: string;
   details: Record<string, string | number | boolean>;
 }
 
 /** Port: where published versions and the publishing audit are kept; both append-only. */
 export interface PublishedPolicyStore {
-  publish(version: PublishedPolicy): Promise<void>;
+  /** Keeps a version if the condition still holds; says which happened, and what is there when it did not. */
+  publish(version: PublishedPolicy, condition: PublishCondition): Promise<PublishOutcome>;
   /** The newest published version of a policy. */
-  latest(policyId: string): Promise<PublishedPolicy | undefined>;
+  latest(policyId: string): Promise<StoredPolicyVersion | undefined>;
   /** Every published version, oldest first, without the files. */
-  history(policyId: string): Promise<Omit<PublishedPolicy, 'content'>[]>;
+  history(policyId: string): Promise<PublishedVersionSummary[]>;
   /**
    * The newest version of each policy published so far, without the files, in the order each policy was first
    * published: with no POLICY_FILES, the policies owners sent in chat are found this way at start-up.
    */
-  listPolicies(): Promise<Omit<PublishedPolicy, 'content'>[]>;
+  listPolicies(): Promise<PublishedVersionSummary[]>;
   appendAudit(entry: PolicyAuditEntry): Promise<void>;
   listAudit(policyId: string): Promise<PolicyAuditEntry[]>;
 }

@@ -14,8 +14,9 @@ import { formatSectionLabel, PolicyDocument } from '../policyDocument';
 import { LivePolicyLibrary } from '../policyLibrary';
 import { diffPolicies, PolicyDiff } from '../publishing/policyDiff';
 import { OWN_POLICY_ADVICE, sampleWords } from '../publishing/bundledSamples';
-import { firstPolicyId, PolicyAuditEntry, PublishedPolicyStore } from '../publishing/publishedPolicies';
+import { firstPolicyId, PolicyAuditEntry, PublishCondition, PublishedPolicyStore, PublishedVersionSummary } from '../publishing/publishedPolicies';
 import { renderPolicyChangeCard } from './cards/policyChangeCard';
+import { notPublishedNotice } from './publishLost';
 
 /** What publishing a new version needs: the live library, where versions are kept, who owns the policy. */
 export interface PolicyPublishingDeps {
@@ -25,6 +26,8 @@ export interface PolicyPublishingDeps {
   download: FileDownloader;
   /** The content hash of each configured document as loaded at start (PublishedPolicy.configuredHash). */
   configuredHashes: ReadonlyMap<string, string>;
+  /** The number of each loaded policy's newest stored version at start (LoadedPolicies.publishedNumbers). */
+  publishedNumbers?: ReadonlyMap<string, number>;
   /** Tells acknowledgement a new version is live; says whether it is material and how many rounds started. */
   onPublished?(doc: PolicyDocument): Promise<{ material: boolean; roundsStarted: number }>;
   /** Whether a version differs from the live one enough that staff must acknowledge it again. */
@@ -47,6 +50,8 @@ interface Draft {
   diff: PolicyDiff;
   /** The school's first policy: there was none live when it was sent. */
   first: boolean;
+  /** What must still be so for it to be published: no policy yet, or the version its changes were worked out against. */
+  condition: PublishCondition;
   createdAt: number;
 }
 
@@ -72,6 +77,18 @@ const SENDER_ONLY = 'Only the owner who sent this version can publish or discard
 export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFeature {
   const now = deps.now ?? (() => new Date());
   const drafts = new Map<string, Draft>();
+  /** The newest stored version of each live policy, as this instance knows it: a new draft must follow it. */
+  const numbers = new Map(deps.publishedNumbers ?? []);
+  /**
+   * Publishes on this instance run one at a time (the store's condition decides between instances): a lost publish then
+   * finds the library as the winner left it, and the versions of one policy reach acknowledgement in order.
+   */
+  let publishing: Promise<unknown> = Promise.resolve();
+  const oneAtATime = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = publishing.then(work, work);
+    publishing = run.catch(() => undefined);
+    return run;
+  };
   const audit = async (actor: string, action: PolicyAuditEntry['action'], policyId: string, details: PolicyAuditEntry['details'] = {}): Promise<void> => {
     await deps.store.appendAudit({ at: now().toISOString(), actor, action, policyId, details });
   };
@@ -138,7 +155,8 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
     doc.id = policyId;
     const diff = live ? diffPolicies(live, doc) : NO_DIFF;
     prune();
-    const draft: Draft = { id: crypto.randomUUID(), ownerId: actor, fileName: file.name, content, doc, diff, first: !live, createdAt: Date.now() };
+    const condition: PublishCondition = live ? { after: numbers.get(policyId) ?? 0 } : { first: true };
+    const draft: Draft = { id: crypto.randomUUID(), ownerId: actor, fileName: file.name, content, doc, diff, first: !live, condition, createdAt: Date.now() };
     drafts.set(draft.id, draft);
     await audit(actor, 'version.received', policyId, { draftId: draft.id, contentHash: doc.metadata.contentHash, changes: diff.changes.length, warnings: doc.warnings.length, first: !live });
     if (!live) {
@@ -168,12 +186,101 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
       await audit(actor, 'version.refused', draft?.doc.id ?? deps.library.primary?.id ?? 'no-policy', { step, reason: 'not an owner' });
       return OWNERS_ONLY;
     }
-    if (!draft) return 'That version is no longer waiting to be published (it was published, discarded, or the bot restarted). Send the file again.';
+    if (!draft) {
+      await audit(actor, 'version.refused', deps.library.primary?.id ?? 'no-policy', { step, reason: 'no such draft' });
+      return 'That version is no longer waiting to be published (it was published, discarded, or the bot restarted). Send the file again.';
+    }
     if (draft.ownerId !== actor) {
       await audit(actor, 'version.refused', draft.doc.id, { step, reason: 'not the sender', draftId: draft.id });
       return SENDER_ONLY;
     }
     return draft;
+  }
+
+  /**
+   * Publishes a draft with the store's one conditional write: kept only if no other version went live since the draft
+   * was made (no policy at all, for a first one). Whatever happens is in the audit, the loser's attempt included.
+   */
+  async function publish(draft: Draft) {
+    const actor = draft.ownerId;
+    const { doc } = draft;
+    const base = { draftId: draft.id, contentHash: doc.metadata.contentHash, first: draft.first };
+    const outcome = await deps.store.publish({
+      policyId: doc.id, fileName: draft.fileName, content: draft.content, contentHash: doc.metadata.contentHash,
+      configuredHash: deps.configuredHashes.get(doc.id) ?? '', publishedBy: actor, publishedAt: now().toISOString(),
+    }, draft.condition).catch(async (err: unknown) => {
+      // The draft stays: pressing Publish again tries again.
+      await audit(actor, 'version.notPublished', doc.id, { ...base, reason: 'store unavailable', code: errorCode(err) }).catch(() => undefined);
+      throw err;
+    });
+    drafts.delete(draft.id);
+    if (!outcome.published) {
+      const { live } = outcome;
+      await audit(actor, 'version.notPublished', doc.id, {
+        ...base, reason: draft.first ? 'another policy was published first' : 'another version was published first',
+        ...(live ? { livePolicyId: live.policyId, liveContentHash: live.contentHash, liveNumber: live.number, livePublishedAt: live.publishedAt } : {}),
+      });
+      deps.logger.warn({ event: 'policy.publishLost', document: doc.id, first: draft.first, live: live?.policyId }, 'a policy version was not published: another was published first');
+      const liveDoc = await adopt(live);
+      return renderPolicyChangeCard({
+        title: draft.first ? doc.title : liveDoc?.title ?? doc.title, fileName: draft.fileName, diff: draft.diff, warnings: [], draftId: draft.id, state: 'notPublished',
+        ...notPublishedNotice({ first: draft.first, live, liveTitle: liveDoc?.title, actor }),
+        ...(draft.first ? { first: { sections: doc.sections.map((s) => formatSectionLabel(s)) } } : {}),
+      });
+    }
+    numbers.set(doc.id, outcome.number);
+    if (draft.first) deps.library.addFirst(doc);
+    else deps.library.replace(doc);
+    const acknowledged = deps.onPublished ? await deps.onPublished(doc).catch(async (err: unknown) => {
+      // Live whatever acknowledgement says: the record shows it was published before the error is reported.
+      await audit(actor, 'version.published', doc.id, { contentHash: doc.metadata.contentHash, number: outcome.number, acknowledgement: 'failed', code: errorCode(err) });
+      throw err;
+    }) : { material: false, roundsStarted: 0 };
+    await audit(actor, 'version.published', doc.id, { contentHash: doc.metadata.contentHash, number: outcome.number, material: acknowledged.material, roundsStarted: acknowledged.roundsStarted });
+    deps.logger.info({ event: 'policy.published', document: doc.id, hash: doc.metadata.contentHash.slice(0, 12), material: acknowledged.material }, 'new policy version published');
+    if (draft.first) {
+      return renderPolicyChangeCard({
+        title: doc.title, fileName: draft.fileName, diff: draft.diff, warnings: [], draftId: draft.id, state: 'published', notice: FIRST_PUBLISHED,
+        first: { sections: doc.sections.map((s) => formatSectionLabel(s)) },
+      });
+    }
+    const notice = `Live now: the next question is answered from this version; the previous one is kept for the record.${
+      acknowledged.roundsStarted > 0 ? ` Staff have been asked to acknowledge it (${acknowledged.roundsStarted} campaign${acknowledged.roundsStarted > 1 ? 's' : ''}).`
+        : acknowledged.material ? ' No acknowledgement campaign is active: type **campaign start** to ask staff to acknowledge it.' : ''}`;
+    return renderPolicyChangeCard({ title: doc.title, fileName: draft.fileName, diff: draft.diff, warnings: [], draftId: draft.id, state: 'published', notice });
+  }
+
+  /**
+   * After a lost publish, what is live in the store is what this instance answers from (another instance may have
+   * published it): staff get the same policy from every instance, and the owner's next draft is compared with it.
+   * Returns the live document, or undefined where it cannot be had (this instance keeps what it has; its next start reads it).
+   */
+  async function adopt(live: PublishedVersionSummary | undefined): Promise<PolicyDocument | undefined> {
+    if (!live) return undefined;
+    const loaded = deps.library.documents.find((d) => d.id === live.policyId);
+    // Already live here (the winner published on this instance), or made for another POLICY_FILES file than this
+    // instance's, which is not what it answers from (the file wins): the next draft follows it all the same.
+    const ours = live.configuredHash === (deps.configuredHashes.get(live.policyId) ?? '');
+    if (loaded?.metadata.contentHash === live.contentHash || !ours) {
+      numbers.set(live.policyId, live.number);
+      return ours ? loaded : undefined;
+    }
+    // A policy this instance does not hold beside its own: its next start loads it.
+    if (!loaded && deps.library.primary) return undefined;
+    try {
+      const stored = await deps.store.latest(live.policyId);
+      if (!stored) return undefined;
+      const doc = await readPolicyIsolated(stored.content, stored.fileName, now());
+      doc.id = stored.policyId;
+      if (loaded) deps.library.replace(doc);
+      else deps.library.addFirst(doc);
+      numbers.set(stored.policyId, stored.number);
+      deps.logger.info({ event: 'policy.publishedVersionUsed', document: doc.id, publishedAt: stored.publishedAt }, 'using the version published on another instance');
+      return doc;
+    } catch (err) {
+      deps.logger.warn({ event: 'policy.liveVersionUnread', document: live.policyId, code: errorCode(err) }, 'the live version published elsewhere could not be read here; the next start reads it');
+      return undefined;
+    }
   }
 
   return {
@@ -186,36 +293,25 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
       app.adaptiveCards.actionExecute<{ draftId?: unknown }>(Verbs.publishVersion, async (context, _state, data) => {
         const draft = await draftFor(context, data, 'publish');
         if (typeof draft === 'string') return draft;
-        // Another owner's first policy went live after this one was sent: it would now be a new version of that one.
-        if (draft.first && deps.library.primary) return 'A policy was published while this one waited, so it was not published. Send the file again to see what it changes.';
-        drafts.delete(draft.id);
-        const actor = draft.ownerId;
-        const at = now().toISOString();
-        await deps.store.publish({
-          policyId: draft.doc.id, fileName: draft.fileName, content: draft.content, contentHash: draft.doc.metadata.contentHash,
-          configuredHash: deps.configuredHashes.get(draft.doc.id) ?? '', publishedBy: actor, publishedAt: at,
+        return oneAtATime(async () => {
+          // A second press of the same Publish waited for the first: the draft is gone, and says so.
+          if (!drafts.has(draft.id)) {
+            await audit(draft.ownerId, 'version.refused', draft.doc.id, { step: 'publish', reason: 'no such draft', draftId: draft.id });
+            return 'That version is no longer waiting to be published (it was published or discarded). Send the file again.';
+          }
+          return publish(draft);
         });
-        if (draft.first) deps.library.addFirst(draft.doc);
-        else deps.library.replace(draft.doc);
-        const outcome = deps.onPublished ? await deps.onPublished(draft.doc) : { material: false, roundsStarted: 0 };
-        await audit(actor, 'version.published', draft.doc.id, { contentHash: draft.doc.metadata.contentHash, material: outcome.material, roundsStarted: outcome.roundsStarted });
-        deps.logger.info({ event: 'policy.published', document: draft.doc.id, hash: draft.doc.metadata.contentHash.slice(0, 12), material: outcome.material }, 'new policy version published');
-        if (draft.first) {
-          return renderPolicyChangeCard({
-            title: draft.doc.title, fileName: draft.fileName, diff: draft.diff, warnings: [], draftId: draft.id, state: 'published', notice: FIRST_PUBLISHED,
-            first: { sections: draft.doc.sections.map((s) => formatSectionLabel(s)) },
-          });
-        }
-        const notice = `Live now: the next question is answered from this version; the previous one is kept for the record.${
-          outcome.roundsStarted > 0 ? ` Staff have been asked to acknowledge it (${outcome.roundsStarted} campaign${outcome.roundsStarted > 1 ? 's' : ''}).`
-            : outcome.material ? ' No acknowledgement campaign is active: type **campaign start** to ask staff to acknowledge it.' : ''}`;
-        return renderPolicyChangeCard({ title: draft.doc.title, fileName: draft.fileName, diff: draft.diff, warnings: [], draftId: draft.id, state: 'published', notice });
       });
 
       app.adaptiveCards.actionExecute<{ draftId?: unknown }>(Verbs.discardVersion, async (context, _state, data) => {
         const draft = await draftFor(context, data, 'discard');
         if (typeof draft === 'string') return draft;
-        drafts.delete(draft.id);
+        // After a Publish of the same draft that is under way: one of the two acts on it, the other is told.
+        const stillWaiting = await oneAtATime(async () => drafts.delete(draft.id));
+        if (!stillWaiting) {
+          await audit(draft.ownerId, 'version.refused', draft.doc.id, { step: 'discard', reason: 'no such draft', draftId: draft.id });
+          return 'That version is no longer waiting to be published (it was published or discarded). Send the file again.';
+        }
         await audit(draft.ownerId, 'version.discarded', draft.doc.id, { contentHash: draft.doc.metadata.contentHash });
         return renderPolicyChangeCard({
           title: draft.doc.title, fileName: draft.fileName, diff: draft.diff, warnings: [], draftId: draft.id, state: 'discarded',

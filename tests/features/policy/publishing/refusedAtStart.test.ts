@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { AppConfig } from '../../../../src/config';
 import { loadPolicyLibrary } from '../../../../src/compose/policy';
-import { PolicyAuditEntry, PublishedPolicy, PublishedPolicyStore } from '../../../../src/features/policy/publishing/publishedPolicies';
+import { PolicyAuditEntry, PublishedPolicyStore, StoredPolicyVersion } from '../../../../src/features/policy/publishing/publishedPolicies';
 import { loadPolicyFile } from '../../../../src/features/policy/ingest/loadPolicyFile';
 import { createLogger } from '../../../../src/shared/logger';
 import { declaredSizeDocx, emptyParagraphsDocx } from '../../../support/hostileDocuments';
@@ -12,10 +12,10 @@ import { REPO_ROOT } from '../../../support/repoRoot';
 const SAMPLE = path.join(REPO_ROOT, 'samples', 'policies', 'liverpool-model.txt');
 
 /** A published-versions store holding one version of the sample policy. */
-function storeWith(version: PublishedPolicy): PublishedPolicyStore {
+function storeWith(version: StoredPolicyVersion): PublishedPolicyStore {
   const audit: PolicyAuditEntry[] = [];
   return {
-    publish: async () => undefined,
+    publish: async () => ({ published: false, live: undefined }),
     latest: async (policyId) => (policyId === version.policyId ? version : undefined),
     history: async () => [],
     listPolicies: async () => {
@@ -45,7 +45,7 @@ describe('a refused document when the bot starts', () => {
     const configured = await loadPolicyFile(SAMPLE);
     const published = storeWith({
       policyId: configured.id, fileName: 'Social media policy 2027.docx', content: await emptyParagraphsDocx(450_000), contentHash: 'x',
-      configuredHash: configured.metadata.contentHash, publishedBy: 'owner', publishedAt: '2026-05-01T09:00:00.000Z',
+      configuredHash: configured.metadata.contentHash, publishedBy: 'owner', publishedAt: '2026-05-01T09:00:00.000Z', number: 1,
     });
     const { logger, lines } = capturedLogger();
     const { library } = await loadPolicyLibrary({ policyFiles: [SAMPLE] } as unknown as AppConfig, logger, published);

@@ -184,9 +184,16 @@ describe('the school\'s own policy, sent in chat, in production with no POLICY_F
 
   it('when another owner\'s first version waited while the policy was published, then publishing it is refused and the live policy stays', async () => {
     const refused = readableText((await execute(PEOPLE.head, Verbs.publishVersion, { draftId: headDraftId })).body);
-    expect(refused).toContain('A policy was published while this one waited, so it was not published. Send the file again to see what it changes.');
+    expect(refused).toContain('Not published: Head draft');
+    expect(refused).toContain('Another policy owner published a file as the school\'s policy while this one waited, so this one was not published');
+    expect(refused).toContain(`Live now: Social Media Policy for Schools (${SCHOOL_FILE}), published `);
     expect(bot.app.library.documents.map((d) => d.id)).toEqual(['oakfield-social-media-policy']);
     expect(bot.rowCounts().policy_published).toBe(1);
+    const lost = bot.app.db.prepare('SELECT actor, policy_id, details FROM policy_audit WHERE action = \'version.notPublished\'').all() as { actor: string; policy_id: string; details: string }[];
+    expect(lost.map((r) => ({ ...r, details: JSON.parse(r.details) as unknown }))).toEqual([{
+      actor: PEOPLE.head.aadObjectId, policy_id: 'head-draft',
+      details: expect.objectContaining({ reason: 'another policy was published first', first: true, livePolicyId: 'oakfield-social-media-policy' }),
+    }]);
   });
 
   it('when the policy is live, then the owner can preview and start a campaign on it', async () => {

@@ -103,7 +103,8 @@ describe('a new policy version from chat (Agents Playground)', () => {
     expect(JSON.stringify(again.body)).toContain('no longer waiting');
 
     const actions = stack.bot.db.prepare('SELECT action FROM policy_audit ORDER BY seq').all().map((r) => (r as { action: string }).action);
-    expect(actions).toEqual(['version.refused', 'version.received', 'version.published']);
+    // The second press is in the record too (issue 49: every publish attempt is audited).
+    expect(actions).toEqual(['version.refused', 'version.received', 'version.published', 'version.refused']);
     const kept = stack.bot.db.prepare('SELECT file_name, published_by FROM policy_published').all();
     expect(kept).toEqual([{ file_name: 'Social media policy 2027.docx', published_by: OWNER.aadObjectId }]);
 

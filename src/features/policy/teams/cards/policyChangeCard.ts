@@ -18,16 +18,21 @@ export interface PolicyChangeView {
   diff: PolicyDiff;
   warnings: readonly PolicyWarning[];
   draftId: string;
-  /** "pending" offers Publish / Discard; the others report what was done. */
-  state: 'pending' | 'published' | 'discarded';
+  /** "pending" offers Publish / Discard; the others report what was done ("notPublished": another version won). */
+  state: 'pending' | 'published' | 'discarded' | 'notPublished';
   /** What publishing means for acknowledgement, or what happened. */
   notice?: string;
+  /** What is live instead, when this was not published: names a file and a title an owner gave, so shown as plain text. */
+  liveLine?: string;
   /**
    * The school's first policy (nothing to compare with): the sections the bot read, as staff will see them, instead
    * of changes.
    */
   first?: { sections: readonly string[] };
 }
+
+/** Still to decide or not done: it needs the owner's eye; published or discarded: done as they asked. */
+const noticeColour = (state: PolicyChangeView['state']): string => (state === 'pending' || state === 'notPublished' ? 'Attention' : 'Good');
 
 const clip = (s: string): string => {
   const words = s.split(/\s+/).filter(Boolean);
@@ -45,13 +50,15 @@ export function renderPolicyChangeCard(view: PolicyChangeView): AdaptiveCardJson
   const summary = diff.changes.length === 0
     ? `No section changed${diff.frontPageChanged ? ' (only the front page: title, version or review date)' : ''}.`
     : `${counts.map(([k, n]) => `${n} ${k}`).join(', ')}; ${diff.unchanged} unchanged${diff.frontPageChanged ? '; the front page changed too' : ''}.`;
-  const heading = view.state === 'published' ? `Published: ${view.title}` : view.state === 'discarded' ? `Discarded: new version of ${view.title}` : `New version of ${view.title}`;
+  const heading = view.state === 'published' ? `Published: ${view.title}` : view.state === 'discarded' ? `Discarded: new version of ${view.title}`
+    : view.state === 'notPublished' ? `Not published: new version of ${view.title}` : `New version of ${view.title}`;
   return expandCardTemplate(template, {
     heading,
     fileLine: `From ${view.fileName}`,
     summary,
     notice: view.notice ?? '',
-    noticeColour: view.state === 'pending' ? 'Attention' : 'Good',
+    noticeColour: noticeColour(view.state),
+    liveLine: view.liveLine ?? '',
     warnings: view.state === 'pending' ? view.warnings.map((w) => ({ text: w.message })) : [],
     changes: diff.changes.slice(0, SHOWN_CHANGES).map((c) => ({
       kind: KIND[c.kind][0],
@@ -67,7 +74,8 @@ export function renderPolicyChangeCard(view: PolicyChangeView): AdaptiveCardJson
 
 /** The school's first policy: its title, the sections read (their headings as staff will see them) and any warnings. */
 function renderFirstVersion(view: PolicyChangeView, sections: readonly string[]): AdaptiveCardJson {
-  const heading = view.state === 'published' ? `Published: ${view.title}` : view.state === 'discarded' ? `Discarded: ${view.title}` : `The school's policy: ${view.title}`;
+  const heading = view.state === 'published' ? `Published: ${view.title}` : view.state === 'discarded' ? `Discarded: ${view.title}`
+    : view.state === 'notPublished' ? `Not published: ${view.title}` : `The school's policy: ${view.title}`;
   return expandCardTemplate(template, {
     heading,
     fileLine: `From ${view.fileName}`,
@@ -75,7 +83,8 @@ function renderFirstVersion(view: PolicyChangeView, sections: readonly string[])
       ? `I read ${sections.length} section${sections.length === 1 ? '' : 's'}. Check that the headings below are your policy's before publishing.`
       : `${sections.length} section${sections.length === 1 ? '' : 's'}.`,
     notice: view.notice ?? '',
-    noticeColour: view.state === 'pending' ? 'Attention' : 'Good',
+    noticeColour: noticeColour(view.state),
+    liveLine: view.liveLine ?? '',
     warnings: view.state === 'pending' ? view.warnings.map((w) => ({ text: w.message })) : [],
     changes: view.state === 'pending' ? sections.slice(0, SHOWN_CHANGES).map((label) => ({ kind: 'Section', colour: 'Default', label, words: [] })) : [],
     more: view.state === 'pending' && sections.length > SHOWN_CHANGES ? `… and ${sections.length - SHOWN_CHANGES} more sections.` : '',

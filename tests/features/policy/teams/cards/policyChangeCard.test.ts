@@ -1,4 +1,5 @@
 import { renderPolicyChangeCard } from '../../../../../src/features/policy/teams/cards/policyChangeCard';
+import { notPublishedNotice } from '../../../../../src/features/policy/teams/publishLost';
 import { Verbs } from '../../../../../src/teams/verbs';
 import { cardProblems, cardVerbs } from '../../../../support/cardAssertions';
 
@@ -60,5 +61,28 @@ describe('the policy change card', () => {
     expect(cardVerbs(published)).toEqual([]);
     expect(JSON.stringify(published)).toContain('Published: Social Media Policy');
     expect(JSON.stringify(published)).not.toContain('1. Section');
+  });
+
+  it('when a publish lost to another version (issue 49), then the card says it was not published, what to do, and what is live as text, and offers nothing', () => {
+    const lost = notPublishedNotice({
+      first: true, actor: 'aad-head', liveTitle: 'Oakfield **policy** [x](http://evil.example)',
+      live: { policyId: 'oakfield', fileName: 'Oakfield <2027>.docx', contentHash: 'h', configuredHash: '', publishedBy: 'aad-owner', publishedAt: '2026-11-21T09:00:00.000Z', number: 1 },
+    });
+    for (const first of [{ first: { sections: ['1. Draft'] } }, {}]) {
+      const card = renderPolicyChangeCard({ title: 'Head draft', fileName: 'Head draft.txt', diff, warnings: [], draftId: 'd-1', state: 'notPublished', ...lost, ...first });
+      expect(cardProblems(card)).toEqual([]);
+      expect(cardVerbs(card)).toEqual([]);
+      const json = JSON.stringify(card);
+      expect(json).toContain('Not published: ');
+      expect(json).toContain('Another policy owner published a file as the school\'s policy while this one waited, so this one was not published');
+      expect(json).toContain('send your file again');
+      // The live policy's title and file name are an owner's words: a TextRun, never markdown.
+      expect(json).toContain('"type":"TextRun","text":"Live now: Oakfield **policy** [x](http://evil.example) (Oakfield <2027>.docx), published 21 Nov 2026, 09:00 GMT."');
+      expect(JSON.stringify((card.body as { type: string }[]).filter((b) => b.type === 'TextBlock'))).not.toContain('evil.example');
+    }
+    expect(notPublishedNotice({ first: false, actor: 'aad-owner', live: { policyId: 'p', fileName: 'p.docx', contentHash: 'h', configuredHash: '', publishedBy: 'aad-owner', publishedAt: '2026-11-21T09:00:00.000Z', number: 2 } }).notice)
+      .toMatch(/^You published another file as a new version of this policy while this one waited/);
+    expect(notPublishedNotice({ first: false, actor: 'aad-owner', live: { policyId: 'p', fileName: 'p.docx', contentHash: 'h', configuredHash: 'c', publishedBy: 'cli:it-lead', publishedAt: '2026-11-21T09:00:00.000Z', number: 2 } }).notice)
+      .toMatch(/^IT published a file from the server \(policy-bot publish\) as a new version/);
   });
 });
