@@ -6,6 +6,7 @@ import { AppConfig } from '../../src/config';
 import { loadPolicyLibrary } from '../../src/compose/policy';
 import { openSqliteDatabase } from '../../src/adapters/sqlite/sqliteDatabase';
 import { createSqlitePublishedPolicyStore } from '../../src/adapters/sqlite/sqlitePublishedPolicyStore';
+import { PublishCondition } from '../../src/features/policy/publishing/publishedPolicies';
 import { createLogger } from '../../src/shared/logger';
 import { REPO_ROOT } from '../support/repoRoot';
 
@@ -82,5 +83,62 @@ describe('policy-bot publish', () => {
     expect(fs.existsSync(db)).toBe(false);
     expect(await main(['publish', SAMPLE, '--db', db, '--yes'], { APP_MODE: 'local' })).toBe(0);
     expect(published()).toHaveLength(1);
+  });
+
+  /**
+   * An owner publishes in chat while the command runs (issue 49): the command's console.log is where it has shown what it
+   * read and not yet kept it, so the owner's version is kept there, through a second connection to the same file.
+   */
+  const ownerPublishesWhenShown = (shown: RegExp, version: { policyId: string; fileName: string }, condition: PublishCondition) => {
+    const other = openSqliteDatabase(db);
+    const store = createSqlitePublishedPolicyStore(other);
+    jest.spyOn(console, 'log').mockImplementation((line: string) => {
+      output.push(line);
+      if (shown.test(line)) {
+        void store.publish({ ...version, content: fs.readFileSync(SCHOOL), contentHash: 'from-chat', configuredHash: '', publishedBy: 'aad-owner', publishedAt: '2026-11-21T09:00:00.000Z' }, condition);
+      }
+    });
+    return () => other.close();
+  };
+  const audit = () => {
+    const database = openSqliteDatabase(db);
+    try {
+      return (database.prepare('SELECT actor, action, policy_id, details FROM policy_audit ORDER BY seq').all() as { actor: string; action: string; policy_id: string; details: string }[])
+        .map((r) => ({ ...r, details: JSON.parse(r.details) as Record<string, unknown> }));
+    } finally {
+      database.close();
+    }
+  };
+
+  it('when an owner publishes the school\'s first policy in chat while the command shows its own, then nothing is kept, it says what is live, and the attempt is audited', async () => {
+    const close = ownerPublishesWhenShown(/^The school's policy, first version/, { policyId: 'ours-from-chat', fileName: 'Ours from chat.docx' }, { first: true });
+    try {
+      expect(await main(['publish', SCHOOL, '--db', db, '--by', 'it-lead', '--yes'], {})).toBe(1);
+    } finally {
+      close();
+    }
+    expect(errors.join('')).toContain('policy-bot: [PUBLISH_LOST] Not published: Ours from chat.docx was published (by a policy owner in Teams, 2026-11-21T09:00:00.000Z) '
+      + 'as the school\'s policy while this ran, and is live. Run the command again without --yes to see what your file changes against it.');
+    expect(published()).toEqual([{ policy_id: 'ours-from-chat', file_name: 'Ours from chat.docx', configured_hash: '', published_by: 'aad-owner' }]);
+    expect(audit()).toEqual([{ actor: 'cli:it-lead', action: 'version.notPublished', policy_id: 'oakfield-social-media-policy',
+      details: expect.objectContaining({ via: 'cli', first: true, livePolicyId: 'ours-from-chat' }) }]);
+  });
+
+  it('when an owner publishes a new version in chat while the command shows what its file changes, then the file is not kept over it', async () => {
+    await main(['publish', SCHOOL, '--db', db, '--yes'], {});
+    const next = path.join(dir, 'Policy 2027.txt');
+    fs.writeFileSync(next, `${fs.readFileSync(SCHOOL, 'utf8').trimEnd()}\n\n12. Artificial intelligence tools\n\nStaff must not put pupils' names into public AI chatbots.\n`);
+    const first = openSqliteDatabase(db);
+    const [{ seq }] = first.prepare('SELECT seq FROM policy_published').all() as { seq: number }[];
+    first.close();
+    const close = ownerPublishesWhenShown(/changed section\(s\)/, { policyId: 'oakfield-social-media-policy', fileName: 'From chat 2027.docx' }, { after: seq });
+    try {
+      expect(await main(['publish', next, '--db', db, '--by', 'it-lead', '--yes'], {})).toBe(1);
+    } finally {
+      close();
+    }
+    expect(errors.join('')).toContain('Not published: From chat 2027.docx was published (by a policy owner in Teams, 2026-11-21T09:00:00.000Z) as the newest version of oakfield-social-media-policy while this ran');
+    expect(published().map((r) => (r as { file_name: string }).file_name)).toEqual(['oakfield-social-media-policy.txt', 'From chat 2027.docx']);
+    expect(audit().map((e) => [e.actor, e.action])).toEqual([['cli:unknown', 'version.published'], ['cli:it-lead', 'version.notPublished']]);
   });
 });
