@@ -26,6 +26,10 @@ export const PLAYGROUND_USERS = [
  * and Megan; Alex sees the 1:1 fallback), online abuse to Alex as senior manager, a colleague's conduct and
  * allegations to the Safeguarding channel (the headteacher, Lynne, has no chat the Playground can show), and a report
  * about the headteacher to Alex as chair of governors. A route that fails is shown by the tests, not by these.
+ *
+ * The Playground's channel holds all six of its people. Once the route is checked (the bot added to the team, or "test
+ * alert"), the four who are not on SAFEGUARDING_TEAM make it a broken route, and alerts come to Alex's own chat instead
+ * (as they would in a school): set SAFEGUARDING_TEAM to all six to see them in the channel.
  */
 export function playgroundConcernDefaults(): Record<string, string> {
   const [alex, megan, , , , lynne] = PLAYGROUND_USERS;

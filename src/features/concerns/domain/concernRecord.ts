@@ -27,6 +27,14 @@ const operationWords = (op: string | undefined) => TRIAGE_OPERATION_WORDS[op ?? 
 const fieldLabel = (f: string) => (f in CONCERN_FIELD_LABELS ? CONCERN_FIELD_LABELS[f as keyof typeof CONCERN_FIELD_LABELS] : f);
 const fieldNames = (list: string) => list.split(',').map(fieldLabel).join(', ');
 
+/** Why a report skipped the place: people in it not on SAFEGUARDING_TEAM (a count, never who), as the route check found. */
+function outsidersWords(data: Readonly<Record<string, string>>): string {
+  const n = Number(data.outsiders);
+  return `: not posted in the ${data.place === 'groupChat' ? 'group chat' : 'channel'}, where the route check of `
+    + `${data.checkedAt ? formatSchoolTimestamp(data.checkedAt) : 'an earlier time'} found ${n} ${n === 1 ? 'person' : 'people'} not on SAFEGUARDING_TEAM; `
+    + 'reports go 1:1 until a check finds only the team there';
+}
+
 /** Describes one event for the chronology; `detailed` includes notes, actions and outcome text. */
 export function describeConcernEvent(e: ConcernEvent, detailed: boolean, aboutHeadteacher = false): string {
   // Who was sent where, as the notices said it: a report about the headteacher goes to a deputy DSL or the chair, and
@@ -41,8 +49,9 @@ export function describeConcernEvent(e: ConcernEvent, detailed: boolean, aboutHe
     case 'routed':
       if (e.data.stage === 'direct') {
         return `Delivered to each member of the safeguarding team 1:1 (${e.data.reached} of ${e.data.of} reached)`
-          + (e.data.reason === 'skipped' ? ': the shared place was refused earlier and is not used until it is fixed'
-            : e.data.reason === 'refused' ? ': the shared place refused the post' : ': the shared place could not be reached')
+          + (e.data.reason === 'outsiders' ? outsidersWords(e.data)
+            : e.data.reason === 'skipped' ? ': the shared place was refused earlier and is not used until it is fixed'
+              : e.data.reason === 'refused' ? ': the shared place refused the post' : ': the shared place could not be reached')
           + (e.data.possibleDuplicate === 'true' ? ' (re-sent after a restart)' : '');
       }
       return `Delivered to ${roleLabel(e.data.role)}${e.data.stage === 'fallback' ? ' (fallback route)' : ''}`

@@ -2,10 +2,11 @@ import { errorCode } from '../../../shared/errorCode';
 import { ConcernDelivery, ConcernLog } from './concernPorts';
 import { ConcernRoutingTable, DestinationAddress, isSharedPlace } from './concernRouting';
 import { ConcernCase, DestinationRole, NewConcernEvent } from './concernTypes';
+import { SharedPlaceBlock } from './safeguardingRoute';
 
-/** What the route check offers the delivery of a report: whether to skip the shared place, and what to do when refused. */
+/** What the route check offers the delivery of a report: whether (and why) to skip the shared place, and what to do when refused. */
 export interface RouteGuard {
-  skipShared(): boolean;
+  skipShared(): SharedPlaceBlock | undefined;
   postRefused(status: number, teamsCode: string | undefined, reference: string): Promise<void>;
 }
 
@@ -88,11 +89,19 @@ export function createRouteDelivery(deps: RouteDeliveryDeps) {
   ): Promise<boolean> {
     const role: DestinationRole = 'dslChannel';
     const direct = deps.routing.teamDirect;
-    let reason: 'skipped' | 'refused' | 'failed' = 'failed';
+    let reason: 'skipped' | 'outsiders' | 'refused' | 'failed' = 'failed';
+    /** Why the place was skipped, for the case record: with outsiders, how many and which check found them. */
+    let why: Record<string, string> = {};
     let members = address.kind === 'eachMember' ? address.aadObjectIds : undefined;
     if (isSharedPlace(address)) {
-      if (deps.route?.skipShared() && direct) reason = 'skipped';
-      else {
+      const block = deps.route?.skipShared();
+      if (block && direct) {
+        reason = block.problem.code === 'outsiders' ? 'outsiders' : 'skipped';
+        why = {
+          place: address.kind, problem: block.problem.code, checkedAt: block.at,
+          ...(block.problem.code === 'outsiders' ? { outsiders: String(block.problem.count) } : {}),
+        };
+      } else {
         const r = await tryAddress(role, address, concern, possibleDuplicate);
         const at = deps.now().toISOString();
         if (r.ok) {
@@ -121,7 +130,7 @@ export function createRouteDelivery(deps: RouteDeliveryDeps) {
     events.push({
       type: 'routed', at,
       data: {
-        role, stage: address.kind === 'eachMember' ? stage : 'direct', reason: address.kind === 'eachMember' ? 'configured' : reason,
+        role, stage: address.kind === 'eachMember' ? stage : 'direct', reason: address.kind === 'eachMember' ? 'configured' : reason, ...why,
         reached: String(reached.length), of: String(members.length), deliveries: JSON.stringify(reached), recipientId: '',
         messageId: reached[0].m, possibleDuplicate: String(possibleDuplicate),
       },

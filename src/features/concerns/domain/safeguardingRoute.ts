@@ -41,16 +41,19 @@ export type RouteProblem =
   | { code: 'membersUnreachable'; count: number }
   | { code: 'cannotCheck'; detail: string };
 
-/** Problems that mean a post there would be refused, or could not be read: the route is broken. */
-const BLOCKING: ReadonlySet<RouteProblem['code']> = new Set(['privateChannel', 'sharedChannel', 'botNotInPlace', 'placeNotFound', 'postRefused']);
+/**
+ * Problems that mean the route is broken: a post there would be refused, the place could not be read, or someone outside
+ * the safeguarding team would see each alert arrive (its reference, kind, urgency and time).
+ */
+const BLOCKING: ReadonlySet<RouteProblem['code']> = new Set(['outsiders', 'privateChannel', 'sharedChannel', 'botNotInPlace', 'placeNotFound', 'postRefused']);
 
 /**
- * Problems that mean reports must not be posted there until it is fixed, and go to each member 1:1 at once: Teams
- * refused a post, or the channel is private (Teams may refuse bots there) or shared (people from other teams). A member
- * list Teams would not give is broken too, but the next report still tries the place once: a refusal then is the proof,
- * costs one request, and sends it 1:1 at once.
+ * Problems that mean reports must not be posted there until a check finds it fixed, and go to each member 1:1 at once:
+ * people in it who are not on SAFEGUARDING_TEAM (nor the deputy DSL), Teams refused a post, or the channel is private
+ * (Teams may refuse bots there) or shared (people from other teams). A member list Teams would not give is broken too,
+ * but the next report still tries the place once: a refusal then is the proof, costs one request, and sends it 1:1 at once.
  */
-const SKIPS_PLACE: ReadonlySet<RouteProblem['code']> = new Set(['privateChannel', 'sharedChannel', 'postRefused']);
+const SKIPS_PLACE: ReadonlySet<RouteProblem['code']> = new Set(['outsiders', 'privateChannel', 'sharedChannel', 'postRefused']);
 
 /** True when the problem means the route is broken. */
 export function isBlocking(problem: RouteProblem): boolean {
@@ -63,7 +66,7 @@ export function skipsPlace(problem: RouteProblem): boolean {
 }
 
 /** Why a check ran. */
-export type RouteCheckTrigger = 'startup' | 'daily' | 'botAdded' | 'botRemoved' | 'testAlert' | 'postRefused';
+export type RouteCheckTrigger = 'startup' | 'daily' | 'botAdded' | 'botRemoved' | 'membersChanged' | 'testAlert' | 'postRefused';
 
 /** What one check found. */
 export interface RouteCheck {
@@ -93,8 +96,9 @@ const members = (n: number) => `${n} ${n === 1 ? 'member' : 'members'}`;
 export function describeRouteProblem(p: RouteProblem, destination: SafeguardingDestination | undefined): string {
   const place = destination === 'group-chat' ? 'group chat' : 'channel';
   switch (p.code) {
-    case 'outsiders': return `${people(p.count)} in the ${place} ${p.count === 1 ? 'is' : 'are'} not on SAFEGUARDING_TEAM. Alerts there show no details, but they can see that a report arrived: `
-      + `remove them from the ${destination === 'group-chat' ? 'chat' : 'team'}, or add them to SAFEGUARDING_TEAM if they are on the safeguarding team.`;
+    case 'outsiders': return `${people(p.count)} in the ${place} ${p.count === 1 ? 'is' : 'are'} not on SAFEGUARDING_TEAM, so safeguarding alerts are not posted there: `
+      + 'they go to each member of the safeguarding team and the deputy DSL 1:1 until a check finds only the team there. '
+      + `Remove them from the ${destination === 'group-chat' ? 'chat' : 'team'}, or add them to SAFEGUARDING_TEAM if they are on the safeguarding team, then send "test alert".`;
     case 'teamNotInPlace': return `${members(p.count)} of SAFEGUARDING_TEAM ${p.count === 1 ? 'is' : 'are'} not in the ${place}, so would not see alerts there: add them.`;
     case 'privateChannel': return 'The channel is a private channel. Teams may refuse bot posts there, so reports go to each member of the safeguarding team 1:1 instead. '
       + 'Use a standard channel of a team whose members are the safeguarding team only.';
@@ -112,12 +116,18 @@ export function describeRouteProblem(p: RouteProblem, destination: SafeguardingD
   }
 }
 
+/** Why reports skip the shared place, and since when (the check or the refused post that found it). */
+export interface SharedPlaceBlock {
+  at: string;
+  problem: RouteProblem;
+}
+
 /** What the route state holds between checks. */
 export interface SafeguardingRouteState {
   destination?: SafeguardingDestination;
   lastCheck?: RouteCheck;
-  /** The shared place was refused (by a real post or a check) and reports go 1:1 until a check finds it usable. */
-  sharedBlocked?: { at: string; problem: RouteProblem };
+  /** The shared place was refused, or a check found it unusable, and reports go 1:1 until a check finds it usable. */
+  sharedBlocked?: SharedPlaceBlock;
   /** Production: the route settings not filled in yet (variable names), and the roles whose reports wait meanwhile. */
   missing?: readonly string[];
   waiting?: readonly DestinationRole[];

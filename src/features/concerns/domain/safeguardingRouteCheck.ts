@@ -5,7 +5,7 @@ import { AboutHeadteacherAudience, DestinationAddress, isSharedPlace } from './c
 import { ConcernActor, DestinationRole } from './concernTypes';
 import {
   describeRouteProblem, healthOf, routeHealthDetail, routeStatusLines, RouteCheck, RouteCheckTrigger, RouteProblem,
-  SafeguardingDestination, SafeguardingRouteState, skipsPlace,
+  SafeguardingDestination, SafeguardingRouteState, SharedPlaceBlock, skipsPlace,
 } from './safeguardingRoute';
 
 /** What the route check needs. */
@@ -51,8 +51,11 @@ export interface TestAlertResult {
 /** The route check: reads the place, keeps the state, tells the DSL and owners, and sends the DSL's test alert. */
 export interface SafeguardingRouteCheck {
   state(): SafeguardingRouteState;
-  /** True while reports must skip the shared place (Teams refused it, or the last check found it unusable). */
-  skipShared(): boolean;
+  /**
+   * Why reports must skip the shared place now (Teams refused it, or the last check found it unusable: people outside the
+   * team in it, a private or shared channel), with when that was found; undefined while they may go there.
+   */
+  skipShared(): SharedPlaceBlock | undefined;
   /** Reads the place now, logs what it found (counts and codes), and tells the DSL team and the owners what is wrong (or fixed). */
   check(trigger: RouteCheckTrigger): Promise<RouteCheck>;
   /** Teams refused a real post in the shared place: reports go 1:1 from now on, and the DSL team and owners are told once. */
@@ -88,6 +91,8 @@ export function createSafeguardingRouteCheck(deps: SafeguardingRouteCheckDeps): 
   const state: SafeguardingRouteState = { destination: deps.destination, missing: deps.missing ?? [], waiting: deps.waiting ?? [] };
   const teamIds = new Set(deps.team.map((m) => m.aadObjectId));
   const toldTeam = [...new Set([...teamIds, ...(deps.deputyId ? [deps.deputyId] : [])])];
+  // Who may be in the place: the team, and the deputy DSL, who is alerted with them (1:1 when the place is skipped).
+  const allowed = new Set(toldTeam);
   let told: { key: string; at: number } | undefined;
 
   async function tell(ids: readonly string[], text: string): Promise<number> {
@@ -115,7 +120,7 @@ export function createSafeguardingRouteCheck(deps: SafeguardingRouteCheckDeps): 
 
   function judge(members: readonly PlaceMember[]): RouteProblem[] {
     const present = new Set(members.map((m) => m.aadObjectId).filter((id): id is string => Boolean(id)));
-    const outsiders = members.filter((m) => !m.aadObjectId || !teamIds.has(m.aadObjectId)).length;
+    const outsiders = members.filter((m) => !m.aadObjectId || !allowed.has(m.aadObjectId)).length;
     const missing = [...teamIds].filter((id) => !present.has(id)).length;
     const problems: RouteProblem[] = [];
     if (outsiders > 0) problems.push({ code: 'outsiders', count: outsiders });
@@ -144,7 +149,11 @@ export function createSafeguardingRouteCheck(deps: SafeguardingRouteCheckDeps): 
 
   /** The message the DSL team and owners get about a check: what is wrong and what to do, or that it is fixed. */
   function checkText(check: RouteCheck): string {
-    const where = state.destination ? `Safeguarding alerts go to ${state.destination === 'one-to-one' ? 'each member of the safeguarding team 1:1' : `the ${state.destination === 'group-chat' ? 'group chat' : 'channel'} set in the bot's settings`}.` : '';
+    const placeWords = `the ${state.destination === 'group-chat' ? 'group chat' : 'channel'} set in the bot's settings`;
+    const where = !state.destination ? ''
+      : state.destination === 'one-to-one' ? 'Safeguarding alerts go to each member of the safeguarding team 1:1.'
+        : state.sharedBlocked ? `Until it is fixed, safeguarding alerts go to each member of the safeguarding team and the deputy DSL 1:1, not to ${placeWords}.`
+          : `Safeguarding alerts go to ${placeWords}.`;
     if (check.problems.length === 0) return `Safeguarding route check (${formatSchoolTime(check.at)}): it works again. ${where}`;
     return [`Safeguarding route check (${formatSchoolTime(check.at)}): something needs fixing before the next report. ${where}`,
       ...check.problems.map((p) => `- ${describeRouteProblem(p, state.destination)}`),
@@ -155,7 +164,8 @@ export function createSafeguardingRouteCheck(deps: SafeguardingRouteCheckDeps): 
     const { readOk, ...found } = await read();
     const result: RouteCheck = { at: now().toISOString(), trigger, ...found };
     state.lastCheck = result;
-    const skip = result.problems.find(skipsPlace);
+    // Outsiders first: the record and the DSL then say the reason that matters most, that others would see the alert.
+    const skip = result.problems.find((p) => p.code === 'outsiders') ?? result.problems.find(skipsPlace);
     if (skip) state.sharedBlocked = { at: result.at, problem: skip };
     // Reading the member list shows the bot is back in the place: a refused route is tried again.
     else if (readOk) state.sharedBlocked = undefined;
@@ -172,7 +182,7 @@ export function createSafeguardingRouteCheck(deps: SafeguardingRouteCheckDeps): 
 
   return {
     state: () => state,
-    skipShared: () => isSharedPlace(deps.place) && state.sharedBlocked !== undefined,
+    skipShared: () => (isSharedPlace(deps.place) ? state.sharedBlocked : undefined),
     check,
 
     async postRefused(status, teamsCode, reference) {
@@ -212,7 +222,24 @@ export function createSafeguardingRouteCheck(deps: SafeguardingRouteCheckDeps): 
         + 'This is where safeguarding reports will arrive. No case was created and nothing needs doing.';
       const outcome: { ok: boolean; reached: number; of: number; code?: string } = { ok: false, reached: 0, of: 0 };
       const place = deps.place;
-      if (isSharedPlace(place)) {
+      /** Posts the test in each person's 1:1 chat, one failure not stopping the others. */
+      const postEach = async (ids: readonly string[]) => {
+        outcome.of = ids.length;
+        for (const id of ids) {
+          try {
+            await deps.messenger.post({ kind: 'person', aadObjectId: id }, text);
+            outcome.reached += 1;
+          } catch (err) {
+            outcome.code = errorCode(err);
+          }
+        }
+        outcome.ok = outcome.reached === outcome.of;
+      };
+      // People outside the team would see the test arrive, and who sent it: it goes where reports go meanwhile.
+      const exposed = before?.problems.find((p): p is Extract<RouteProblem, { code: 'outsiders' }> => p.code === 'outsiders');
+      if (isSharedPlace(place) && exposed) {
+        await postEach(toldTeam);
+      } else if (isSharedPlace(place)) {
         outcome.of = 1;
         try {
           await deps.messenger.post(place, text);
@@ -225,30 +252,28 @@ export function createSafeguardingRouteCheck(deps: SafeguardingRouteCheckDeps): 
           if (status === 403 || status === 404) state.sharedBlocked = { at, problem: { code: 'postRefused', status, teamsCode: (err as { teamsCode?: string }).teamsCode } };
         }
       } else if (place?.kind === 'eachMember') {
-        outcome.of = place.aadObjectIds.length;
-        for (const id of place.aadObjectIds) {
-          try {
-            await deps.messenger.post({ kind: 'person', aadObjectId: id }, text);
-            outcome.reached += 1;
-          } catch (err) {
-            outcome.code = errorCode(err);
-          }
-        }
-        outcome.ok = outcome.reached === outcome.of;
+        await postEach(place.aadObjectIds);
         state.lastCheck = { at, trigger: 'testAlert', problems: outcome.ok ? [] : [{ code: 'membersUnreachable', count: outcome.of - outcome.reached }] };
       }
       await deps.store.append(null, [{
         type: 'testAlertSent', at, actorId: actor.aadObjectId, actorName: actor.name,
-        data: { destination: state.destination ?? 'none', ok: String(outcome.ok), reached: String(outcome.reached), of: String(outcome.of), code: outcome.code ?? '' },
+        data: {
+          destination: state.destination ?? 'none', ok: String(outcome.ok), reached: String(outcome.reached), of: String(outcome.of), code: outcome.code ?? '',
+          ...(exposed ? { where: 'eachMember', reason: 'outsiders' } : {}),
+        },
       }]);
       deps.log.info({ event: 'safeguardingRoute.testAlert', ok: outcome.ok, reached: outcome.reached, of: outcome.of, code: outcome.code }, 'test alert sent');
       const status = routeStatusLines(state).join('\n\n');
       if (!place) return { ok: false, text: `No safeguarding destination is configured, so there is nowhere to send a test alert.\n\n${status}` };
-      const head = outcome.ok
-        ? (place.kind === 'eachMember' ? `Test alert sent to all ${outcome.of} members of the safeguarding team, each in their 1:1 chat.` : 'Test alert posted: check it arrived where the team triages reports.')
-        : (place.kind === 'eachMember'
-          ? `Test alert reached ${outcome.reached} of ${outcome.of} members of the safeguarding team.`
-          : `Teams refused the test alert (${outcome.code ?? 'error'}). Reports go to each member of the safeguarding team 1:1 until this is fixed.`);
+      const placeWords = place.kind === 'groupChat' ? 'group chat' : 'channel';
+      const head = exposed
+        ? `Test alert not posted in the ${placeWords}: ${exposed.count} ${exposed.count === 1 ? 'person in it is' : 'people in it are'} not on SAFEGUARDING_TEAM. `
+          + `It went to each member of the safeguarding team and the deputy DSL 1:1 instead (${outcome.reached} of ${outcome.of} reached), as reports do until a check finds only the team there.`
+        : outcome.ok
+          ? (place.kind === 'eachMember' ? `Test alert sent to all ${outcome.of} members of the safeguarding team, each in their 1:1 chat.` : 'Test alert posted: check it arrived where the team triages reports.')
+          : (place.kind === 'eachMember'
+            ? `Test alert reached ${outcome.reached} of ${outcome.of} members of the safeguarding team.`
+            : `Teams refused the test alert (${outcome.code ?? 'error'}). Reports go to each member of the safeguarding team 1:1 until this is fixed.`);
       return { ok: outcome.ok, text: `${head} No case was created; the test is recorded in the audit.\n\n${status}` };
     },
 

@@ -25,6 +25,9 @@ export interface SafeguardingRouteRoutesDeps {
 
 const botIn = (members: Activity['membersAdded'] | undefined, a: Partial<Activity>) =>
   (members ?? []).some((m) => m.id === a.recipient?.id);
+/** People other than the bot joined or left the conversation (or the team it belongs to). */
+const peopleIn = (a: Partial<Activity>) =>
+  [...(a.membersAdded ?? []), ...(a.membersRemoved ?? [])].some((m) => m.id !== a.recipient?.id);
 
 /**
  * The safeguarding route in Teams: what the bot learns from every activity (who people are, the place's team and
@@ -36,7 +39,10 @@ export function createSafeguardingRouteRoutes(deps: SafeguardingRouteRoutesDeps)
   const placeId = isSharedPlace(place) ? place.conversationId : undefined;
   const inPlace = (a: Partial<Activity>) => placeId !== undefined && conversationBaseId(a.conversation?.id) === placeId;
 
-  /** Whether a conversationUpdate is about the safeguarding place: in it, or in the team its channel belongs to. */
+  /**
+   * Whether a conversationUpdate is about the safeguarding place: in it, or in the team its channel belongs to. A team
+   * not known yet is looked up when the bot joins it, or when people join or leave it before the place's team is known.
+   */
   async function aboutPlace(context: TurnContext): Promise<boolean> {
     const a = context.activity;
     if (!placeId) return false;
@@ -44,6 +50,7 @@ export function createSafeguardingRouteRoutes(deps: SafeguardingRouteRoutesDeps)
     const teamId = (a.channelData as { team?: { id?: unknown } } | undefined)?.team?.id;
     if (place?.kind !== 'channel' || typeof teamId !== 'string') return false;
     if (deps.facts.teamId === teamId) return true;
+    if (deps.facts.teamId !== undefined && !botIn(a.membersAdded, a)) return false;
     // The bot added to a team: is the safeguarding channel one of its channels? (Teams lists them by conversation id.)
     try {
       const channels = await TeamsInfo.getTeamChannels(context, teamId);
@@ -69,18 +76,20 @@ export function createSafeguardingRouteRoutes(deps: SafeguardingRouteRoutesDeps)
         return true;
       });
 
-      // The bot added to, or removed from, the safeguarding place (or its team): check it, and post nothing there
-      // (this route claims the event before the welcome card's). The DSL and the owners are told in their 1:1 chat.
+      // The bot added to, or removed from, the safeguarding place (or its team), or people joining or leaving it: check
+      // it at once, so that someone outside the team added since the last check sees no alert, and the route comes back
+      // as soon as they are removed. Nothing is posted there (this route claims the event before the welcome card's);
+      // the DSL and the owners are told in their 1:1 chat.
       app.addRoute(async (context) => {
         const a = context.activity;
         if (a.type !== ActivityTypes.ConversationUpdate) return false;
-        if (!botIn(a.membersAdded, a) && !botIn(a.membersRemoved, a)) return false;
+        if (!botIn(a.membersAdded, a) && !botIn(a.membersRemoved, a) && !peopleIn(a)) return false;
         return aboutPlace(context);
       }, async (context) => {
         const a = context.activity;
         learnPlaceFacts(deps.facts, a);
-        const trigger = botIn(a.membersRemoved, a) ? 'botRemoved' : 'botAdded';
-        deps.logger.info({ event: 'safeguardingRoute.membership', trigger }, 'the bot was added to or removed from the safeguarding place');
+        const trigger = botIn(a.membersRemoved, a) ? 'botRemoved' : botIn(a.membersAdded, a) ? 'botAdded' : 'membersChanged';
+        deps.logger.info({ event: 'safeguardingRoute.membership', trigger }, 'the bot, or people, joined or left the safeguarding place');
         await deps.routeCheck.check(trigger).catch((err) => deps.logger.error({ event: 'safeguardingRoute.checkFailed', code: errorCode(err) }, 'route check failed'));
       });
 

@@ -4,6 +4,7 @@ import { openSqliteDatabase, SqliteDatabase } from '../../../../src/adapters/sql
 import { cardProblems } from '../../../support/cardAssertions';
 import { formFor, SECRET_TEXT } from '../domain/concernFakes';
 import { CHANNEL, cardOf, cardsIn, ENV, PEOPLE, Person, referenceIn, startBot } from './concernBotDriver';
+import { connectorViews, eventually, member } from './routeTestKit';
 
 /**
  * Issue 42: the safeguarding route is checked, not assumed. Over real HTTP against the fake connector, which answers
@@ -11,17 +12,6 @@ import { CHANNEL, cardOf, cardsIn, ENV, PEOPLE, Person, referenceIn, startBot } 
  */
 
 const TEAM = '19:sg-team-general@thread.tacv2';
-const member = (p: Person, userRole: 'user' | 'guest' = 'user') => ({ id: p.id, aadObjectId: p.aadObjectId, name: p.name, userRole, tenantId: 'tenant-1' });
-
-/** Waits for a condition the bot reaches on its own (a check started in the background); fails with what it saw. */
-async function eventually<T>(read: () => T, ok: (v: T) => boolean, what: string): Promise<T> {
-  for (let i = 0; i < 100; i++) {
-    const v = read();
-    if (ok(v)) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${what}: ${JSON.stringify(read()).slice(0, 2000)}`);
-}
 
 describe('the safeguarding route, checked and used (issue 42)', () => {
   let connector: FakeConnector;
@@ -47,18 +37,15 @@ describe('the safeguarding route, checked and used (issue 42)', () => {
     db.close();
   });
 
-  /** Everything the bot said to a person in a 1:1 chat, whichever id it opened the chat with. */
-  const saidTo = (p: Person) => connector.deliveries
-    .filter((d) => [`a:${p.aadObjectId}`, `a:${p.id}`, `a:personal-${p.id}`].includes(d.conversationId))
-    .map((d) => (typeof d.activity.text === 'string' ? d.activity.text : JSON.stringify(d.activity.attachments ?? '')));
-  const postsIn = (conversation: string) => connector.calls.filter((c) => c.method === 'POST' && c.conversationId.startsWith(conversation));
+  const saidTo = (p: Person) => connectorViews(connector).saidTo(p);
+  const postsIn = (conversation: string) => connectorViews(connector).postsIn(conversation);
   const exportOf = async (ref: string) => {
     const before = saidTo(PEOPLE.dsl).length;
     await bot.message(PEOPLE.dsl, `concern export ${ref}`);
     return saidTo(PEOPLE.dsl).slice(before).join('');
   };
 
-  test('when someone outside SAFEGUARDING_TEAM is in the channel, then the start-up check tells the DSL team and the owners in their 1:1 chat, and /healthz says so without names', async () => {
+  test('when someone outside SAFEGUARDING_TEAM is in the channel, then the start-up check tells the DSL team and the owners in their 1:1 chat, and /healthz says the route is broken without names', async () => {
     connector.setMembers(CHANNEL, [member(PEOPLE.dsl), member(PEOPLE.deputy), member(PEOPLE.outsider, 'guest')]);
     await start();
     const stop = bot.feature.startRouteChecks();
@@ -73,7 +60,8 @@ describe('the safeguarding route, checked and used (issue 42)', () => {
         for (const secret of [PEOPLE.outsider.name, PEOPLE.outsider.aadObjectId, PEOPLE.outsider.id]) expect(text).not.toContain(secret);
       }
       const health = bot.feature.routeHealthDetail();
-      expect(health).toMatchObject({ destination: 'team-channel', state: 'warning', membersOutsideTeam: 1, problems: ['outsiders'] });
+      // A place with someone outside the team is a broken route (issue 49): alerts go 1:1 until it is clean.
+      expect(health).toMatchObject({ destination: 'team-channel', state: 'broken', membersOutsideTeam: 1, problems: ['outsiders'], reportsGoTo: 'each member 1:1' });
       expect(JSON.stringify(health)).not.toContain(CHANNEL);
       expect(bot.feature.routeStatusLines().join('\n')).toContain('1 person in the channel is not on SAFEGUARDING_TEAM');
     } finally {

@@ -33,25 +33,39 @@ describe('the safeguarding route in the Agents Playground (issue 42)', () => {
     expect(res.status).toBe(200);
   };
 
-  test('when the bot is added to the team, then no welcome card is posted in the team or the Safeguarding channel, the DSL is told what the check found, and "test alert" posts in the channel', async () => {
+  test('when the bot is added to the team, then no welcome card is posted in the team or the Safeguarding channel, the DSL is told the four people not on the team break the route, and "test alert" comes to the DSL 1:1, not to the channel', async () => {
     running = await startBotInPlayground(TEAM_ENV);
     const { pg } = running;
     await install(PLAYGROUND_TEAM_ID);
     await install(PLAYGROUND_SAFEGUARDING_CHANNEL_ID);
     const told = await pg.waitFor((m) => m.conversationId === PERSONAL && (m.text ?? '').includes('Safeguarding route check'));
-    // The Playground's channel holds all six of its people: four are not on the team.
-    expect(told.text).toContain('4 people in the channel are not on SAFEGUARDING_TEAM');
+    // The Playground's channel holds all six of its people: four are not on the team (Megan, the deputy, is).
+    expect(told.text).toContain('4 people in the channel are not on SAFEGUARDING_TEAM, so safeguarding alerts are not posted there');
     await new Promise((r) => setTimeout(r, 500));
     const inTeam = pg.messages.filter((m) => m.conversationId.startsWith(PLAYGROUND_TEAM_ID) || m.conversationId.startsWith(PLAYGROUND_SAFEGUARDING_CHANNEL_ID));
     expect(inTeam).toEqual([]);
 
     const mark = pg.messages.length;
     await pg.say('test alert');
+    await pg.waitFor((m) => m.conversationId === PERSONAL && (m.text ?? '').startsWith('Test alert from School Policy Bot, sent by Alex Wilber'), { from: mark });
+    const reply = await pg.waitFor((m) => m.conversationId === PERSONAL && (m.text ?? '').startsWith('Test alert not posted in the channel'), { from: mark });
+    expect(reply.text).toContain('No case was created');
+    expect(pg.messages.filter((m) => m.conversationId.startsWith(PLAYGROUND_SAFEGUARDING_CHANNEL_ID))).toEqual([]);
+    const health = await (await fetch(`http://127.0.0.1:${running.bot.port}/healthz?detail=1`)).json() as { safeguardingRoute: Record<string, unknown> };
+    expect(health.safeguardingRoute).toMatchObject({ destination: 'team-channel', state: 'broken', channelType: 'standard', membersOutsideTeam: 4, reportsGoTo: 'each member 1:1' });
+  });
+
+  test('when everyone in the channel is on SAFEGUARDING_TEAM, then "test alert" posts in the channel', async () => {
+    running = await startBotInPlayground({ ...TEAM_ENV, SAFEGUARDING_TEAM: PLAYGROUND_USERS.map((u) => `${u.aadObjectId}=${u.name}`).join(',') });
+    const { pg } = running;
+    await install(PLAYGROUND_TEAM_ID);
+    const mark = pg.messages.length;
+    await pg.say('test alert');
     await pg.waitFor((m) => m.conversationId.startsWith(PLAYGROUND_SAFEGUARDING_CHANNEL_ID) && (m.text ?? '').includes('Test alert from School Policy Bot, sent by Alex Wilber'), { from: mark });
     const reply = await pg.waitFor((m) => m.conversationId === PERSONAL && (m.text ?? '').startsWith('Test alert posted'), { from: mark });
-    expect(reply.text).toContain('No case was created');
+    expect(reply.text).toContain('6 people in it, all on SAFEGUARDING_TEAM');
     const health = await (await fetch(`http://127.0.0.1:${running.bot.port}/healthz?detail=1`)).json() as { safeguardingRoute: Record<string, unknown> };
-    expect(health.safeguardingRoute).toMatchObject({ destination: 'team-channel', state: 'warning', channelType: 'standard', membersOutsideTeam: 4 });
+    expect(health.safeguardingRoute).toMatchObject({ destination: 'team-channel', state: 'ok', membersOutsideTeam: 0, reportsGoTo: 'team channel' });
   });
 
   test('when the destination is one-to-one, then a report reaches the DSL\'s own chat as the alert, and opening it there shows the case', async () => {
