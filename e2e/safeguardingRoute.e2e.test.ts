@@ -7,8 +7,10 @@ const ACKNOWLEDGED_BY_ALEX = 'Alex Wilber (acknowledged it; not assigned yet)';
 
 /**
  * Issue 42 in a real (headless) browser on the Agents Playground: Alex Wilber, at the keyboard, is the DSL (with Megan
- * Bowen) and a policy owner. Three schools: one whose alerts go to the team's Safeguarding channel, one whose go to
- * each member 1:1, and one whose channel id is wrong (Teams answers 404). Screenshots: test-artifacts/e2e-safeguarding/.
+ * Bowen) and a policy owner. Four schools: one whose alerts go to the team's Safeguarding channel (the Playground's
+ * channel holds all six of its people, so all six are that school's SAFEGUARDING_TEAM), one whose channel holds four
+ * people who are not on the team (issue 49: alerts then go 1:1), one whose go to each member 1:1, and one whose channel
+ * id is wrong (Teams answers 404). Screenshots: test-artifacts/e2e-safeguarding/.
  */
 
 const alex = PLAYGROUND_USERS[0];
@@ -33,6 +35,7 @@ async function reportChildSafety(ui: PlaygroundPage): Promise<string> {
 
 describe.each([
   ['channel', 'team channel: the Safeguarding channel of the school team'],
+  ['outsiders', 'team channel holding people who are not on the safeguarding team: alerts go 1:1'],
   ['one-to-one', 'one-to-one: each member of the safeguarding team in their own chat'],
   ['refused', 'a wrong channel id: Teams refuses it, and reports go 1:1 at once'],
 ] as const)('the safeguarding route (issue 42), %s: %s', (name, _what: string) => {
@@ -41,7 +44,9 @@ describe.each([
 
   beforeAll(async () => {
     const defaults = { ...playgroundConcernDefaults(), POLICY_OWNERS: alex.aadObjectId };
-    const env = name === 'channel' ? defaults
+    const everyone = PLAYGROUND_USERS.map((u) => `${u.aadObjectId}=${u.name}`).join(',');
+    const env = name === 'channel' ? { ...defaults, SAFEGUARDING_TEAM: everyone }
+      : name === 'outsiders' ? defaults
       : name === 'one-to-one' ? { ...defaults, SAFEGUARDING_DESTINATION: 'one-to-one', SAFEGUARDING_CHANNEL_ID: '', SAFEGUARDING_TEAM: `${alex.aadObjectId}=${alex.name}`, CONCERN_DEPUTY_DSL: alex.aadObjectId }
         : { ...defaults, SAFEGUARDING_CHANNEL_ID: 'channel-deleted-id', SAFEGUARDING_TEAM: `${alex.aadObjectId}=${alex.name}`, CONCERN_DEPUTY_DSL: alex.aadObjectId };
     stack = await startRouteE2eStack(name, env);
@@ -65,11 +70,12 @@ describe.each([
   }
 
   if (name === 'channel') {
-    step('when the bot is added to the team, then the DSL is told in their chat what the check found', async () => {
+    step('when the bot is added to the team, then the check finds only the safeguarding team in the channel', async () => {
       await stack.install(PLAYGROUND_TEAM_ID);
-      // (The chat list on the left shows the start of the message too: the whole message is the one with its detail.)
-      await ui.page.getByText(/4 people in the channel are not on SAFEGUARDING_TEAM/).first().waitFor();
-      await stack.screenshot('01-route-check-in-dsl-chat');
+      const health = async () => ((await (await fetch(`http://127.0.0.1:${stack.bot.port}/healthz?detail=1`)).json()) as { safeguardingRoute: Record<string, unknown> }).safeguardingRoute;
+      for (const deadline = Date.now() + 15_000; (await health()).state !== 'ok' && Date.now() < deadline;) await ui.page.waitForTimeout(250);
+      expect(await health()).toMatchObject({ state: 'ok', membersOutsideTeam: 0, reportsGoTo: 'team channel' });
+      await stack.screenshot('01-route-checked');
     });
 
     step('when the DSL sends "test alert", then it is posted in the Safeguarding channel and the DSL is told, with no case created', async () => {
@@ -102,6 +108,35 @@ describe.each([
       await kept.getByRole('button', { name: 'Assign', exact: true }).last().click();
       await caseAfterPress(ui, reference, 'Megan Bowen (assigned by Alex Wilber)');
       await stack.screenshot('07-assigned');
+    });
+  }
+
+  if (name === 'outsiders') {
+    step('when the bot is added to the team, then the DSL is told in their chat that the four people not on the team break the route', async () => {
+      await stack.install(PLAYGROUND_TEAM_ID);
+      // (The chat list on the left shows the start of the message too: the whole message is the one with its detail.)
+      await expectToShow(ui.page.getByText(/4 people in the channel are not on SAFEGUARDING_TEAM/).last(), 'alerts are not posted there');
+      await stack.screenshot('01-route-check-in-dsl-chat');
+    });
+
+    step('when the DSL sends "test alert", then it comes to their own chat, not the channel, and says why', async () => {
+      await ui.say('test alert');
+      await expectToShow(ui.page.getByText(/^Test alert not posted in the channel/).last(), '4 people in it are not on SAFEGUARDING_TEAM');
+      await ui.page.getByText(/^Test alert from School Policy Bot/).last().waitFor();
+      await stack.screenshot('02-test-alert-1-1');
+    });
+
+    step('when a report is filed, then its alert reaches the DSL\'s own chat and nothing reaches the channel', async () => {
+      const reference = await reportChildSafety(ui);
+      const alert = await ui.card(`Safeguarding concern ${reference}`, 'Needs looking at today');
+      expect(await alert.innerText()).not.toContain(WHAT_HAPPENED);
+      await stack.screenshot('03-alert-in-dsl-chat');
+      await ui.openConversation('Safeguarding');
+      await ui.page.waitForTimeout(1_000);
+      expect(await ui.page.getByText(reference).count()).toBe(0);
+      await stack.screenshot('04-nothing-in-channel');
+      const health = await (await fetch(`http://127.0.0.1:${stack.bot.port}/healthz?detail=1`)).json() as { safeguardingRoute: Record<string, unknown> };
+      expect(health.safeguardingRoute).toMatchObject({ state: 'broken', problems: ['outsiders'], membersOutsideTeam: 4, reportsGoTo: 'each member 1:1' });
     });
   }
 
