@@ -89,7 +89,7 @@ const cards: { name: string; card: AdaptiveCardJson; shows: string[] }[] = [
   {
     name: 'campaign status',
     card: renderCampaignStatusCard({
-      campaign, version, total: 3, acknowledged: 1, outstanding: 2, openedNotAcknowledged: 1, notOpened: 1, excused: 0, percent: 33,
+      campaign, version, total: 3, acknowledged: 1, outstanding: 2, openedNotAcknowledged: 1, notOpened: 1, excused: 0, left: 0, percent: 33,
       deliveries: { ...emptyDeliveryCounts(), sent: 3 }, groups: [],
     }),
     shows: [TITLE, VERSION],

@@ -26,7 +26,8 @@ export function createAzureTablePeople(tables: { Deliveries: TableClient; Staff:
     for await (const page of tables.Deliveries.listEntities<Record<string, unknown>>({ queryOptions: { filter } }).byPage({ maxPageSize: 1000 })) {
       for (const e of page) if (!isTallyRow(e.rowKey)) rows.push(e as Entity);
     }
-    const wanted = list === 'unreached' ? rows.filter((e) => UNREACHED_DELIVERY_STATES.includes(e.state as DeliveryState)) : rows;
+    // People who have left the staff list are in no list.
+    const wanted = list === 'unreached' ? rows.filter((e) => UNREACHED_DELIVERY_STATES.includes(e.state as DeliveryState)) : rows.filter((e) => e.state !== 'left');
     const unnamed = wanted.filter((e) => !opt(e.displayName)).map((e) => String(e.rowKey));
     const staff = new Map<string, ReturnType<typeof toStaff>>();
     for (let i = 0; i < unnamed.length; i += 16) {

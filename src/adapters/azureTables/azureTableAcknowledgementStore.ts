@@ -182,6 +182,8 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
     return this.deliveries.setExcused(campaignId, userId, excused);
   }
   markOpened(campaignId: string, userId: string, at: string): Promise<boolean> { return this.deliveries.markOpened(campaignId, userId, at); }
+  markLeft(campaignId: string, userIds: readonly string[], at: string): Promise<number> { return this.deliveries.markLeft(campaignId, userIds, at); }
+  markReturned(campaignId: string, userIds: readonly string[], at: string): Promise<number> { return this.deliveries.markReturned(campaignId, userIds, at); }
 
   async getRecipient(campaignId: string | undefined, userId: string, version?: { policyId: string; versionHash: string }): Promise<(StaffMember & { readAt?: string }) | undefined> {
     const fromDelivery = campaignId ? await this.deliveries.recipient(campaignId, userId) : undefined;

@@ -232,7 +232,8 @@ export class AzureTableDeliveries extends TableAccess {
     return {
       userId, userPrincipalName: String(e.upn), displayName: String(e.displayName),
       ...(opt(e.department) ? { department: String(e.department) } : {}), ...(opt(e.school) ? { school: String(e.school) } : {}),
-      active: true, source: 'graph', updatedAt: String(e.updatedAt), ...(opt(e.readAt) ? { readAt: String(e.readAt) } : {}),
+      // Marked `left` when the staff sync found they had left: no longer current staff.
+      active: e.state !== 'left', source: 'graph', updatedAt: String(e.updatedAt), ...(opt(e.readAt) ? { readAt: String(e.readAt) } : {}),
     };
   }
 
@@ -352,5 +353,23 @@ export class AzureTableDeliveries extends TableAccess {
 
   markOpened(campaignId: string, userId: string, at: string): Promise<boolean> {
     return this.mergeCounted(key(campaignId), key(userId), (e) => (e.state !== 'sent' || opt(e.openedAt) !== undefined ? undefined : { openedAt: at, updatedAt: at }));
+  }
+
+  markLeft(campaignId: string, userIds: readonly string[], at: string): Promise<number> {
+    return this.changeEach(campaignId, userIds, (e) => (e.state === 'left' ? undefined : { state: 'left', claimedBy: '', leaseUntil: '', updatedAt: at }));
+  }
+
+  markReturned(campaignId: string, userIds: readonly string[], at: string): Promise<number> {
+    return this.changeEach(campaignId, userIds, (e) => (e.state === 'left' ? { state: 'pending', notBefore: '', reason: 'returned', updatedAt: at } : undefined));
+  }
+
+  /** One change to each person's delivery with its tally, sixteen at a time; how many changed (no delivery: none). */
+  private async changeEach(campaignId: string, userIds: readonly string[], change: (e: Entity) => Record<string, unknown> | undefined): Promise<number> {
+    let changed = 0;
+    for (let i = 0; i < userIds.length; i += 16) {
+      const done = await Promise.all(userIds.slice(i, i + 16).map((id) => this.mergeCounted(key(campaignId), key(id), change)));
+      changed += done.filter(Boolean).length;
+    }
+    return changed;
   }
 }

@@ -6,10 +6,11 @@ type Prepare = (sql: string) => Statement<unknown[]>;
 type Row = Record<string, unknown>;
 
 const UNREACHED = UNREACHED_DELIVERY_STATES.map((s) => `'${s}'`).join(', ');
+/** People who have left the staff list are in no list. */
 const LISTS: Record<PeopleQuery['list'], string> = {
-  outstanding: 'd.acknowledged_at IS NULL AND d.excused_at IS NULL',
+  outstanding: 'd.acknowledged_at IS NULL AND d.excused_at IS NULL AND d.state <> \'left\'',
   unreached: `d.acknowledged_at IS NULL AND d.excused_at IS NULL AND d.state IN (${UNREACHED})`,
-  excused: 'd.acknowledged_at IS NULL AND d.excused_at IS NOT NULL',
+  excused: 'd.acknowledged_at IS NULL AND d.excused_at IS NOT NULL AND d.state <> \'left\'',
 };
 
 /** LIKE with the person's text taken literally: % and _ are theirs, not wildcards. */
@@ -47,6 +48,20 @@ export function listCampaignPeople(q: Prepare, campaignId: string, query: People
     ...(r.excused_by != null ? { excusedBy: String(r.excused_by) } : {}),
   }));
   return { total, people, departments };
+}
+
+/** Marks these people's deliveries in the campaign `left` (the tally triggers move their counts); how many it marked. */
+export function markLeft(q: Prepare, campaignId: string, userIds: readonly string[], at: string): number {
+  if (userIds.length === 0) return 0;
+  return q(`UPDATE ack_deliveries SET state = 'left', claimed_by = NULL, lease_until = NULL, updated_at = ?
+    WHERE campaign_id = ? AND state <> 'left' AND user_id IN (SELECT value FROM json_each(?))`).run(at, campaignId, JSON.stringify(userIds)).changes;
+}
+
+/** Puts these people's `left` deliveries back to pending, due at once; how many it put back. */
+export function markReturned(q: Prepare, campaignId: string, userIds: readonly string[], at: string): number {
+  if (userIds.length === 0) return 0;
+  return q(`UPDATE ack_deliveries SET state = 'pending', not_before = NULL, reason = 'returned', updated_at = ?
+    WHERE campaign_id = ? AND state = 'left' AND user_id IN (SELECT value FROM json_each(?))`).run(at, campaignId, JSON.stringify(userIds)).changes;
 }
 
 /** Records a read: the first time kept, the last moved on, pages counted, the document's first opening kept. */

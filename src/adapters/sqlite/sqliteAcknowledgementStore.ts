@@ -356,6 +356,8 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
   }
 
   async listCampaignPeople(campaignId: string, query: PeopleQuery): Promise<PeoplePage> { return people.listCampaignPeople((sql) => this.q(sql), campaignId, query); }
+  async markLeft(campaignId: string, userIds: readonly string[], at: string): Promise<number> { return people.markLeft((sql) => this.q(sql), campaignId, userIds, at); }
+  async markReturned(campaignId: string, userIds: readonly string[], at: string): Promise<number> { return people.markReturned((sql) => this.q(sql), campaignId, userIds, at); }
   async recordPolicyRead(read: PolicyReadEvent): Promise<void> {
     people.recordPolicyRead((sql) => this.q(sql), read);
   }

@@ -155,6 +155,9 @@ async function copyDeliveries(campaignIds: string[], from: AcknowledgementStore,
     if (mine.length === 0) continue;
     const now = new Date().toISOString();
     added += await to.addDeliveries(campaignId, mine.map((d) => d.userId), mine.reduce((a, d) => (d.updatedAt < a ? d.updatedAt : a), now));
+    // People who had left the staff list stay out of the campaign there, before any claim could pick them up.
+    const left = mine.filter((d) => d.state === 'left');
+    for (const d of left) await to.markLeft(campaignId, [d.userId], d.updatedAt);
     const theirs = new Map((await to.listDeliveries(campaignId)).map((d) => [d.userId, d]));
     const byUser = new Map(mine.map((d) => [d.userId, d]));
     const toFinish = mine.filter((d) => FINAL_STATES.has(d.state) && theirs.get(d.userId)?.state === 'pending');

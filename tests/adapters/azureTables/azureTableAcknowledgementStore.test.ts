@@ -7,6 +7,7 @@ import { tallyRecords } from '../../../src/features/acknowledgement/domain/campa
 import { AzuriteTables, startAzuriteTables } from '../../support/azuriteServer';
 import { describeAcknowledgementStoreContract } from '../../support/contracts/acknowledgementStoreContract';
 import { describeAcknowledgementPeopleContract } from '../../support/contracts/acknowledgementPeopleContract';
+import { describeAcknowledgementLeaversContract } from '../../support/contracts/acknowledgementLeaversContract';
 
 let azurite: AzuriteTables;
 beforeAll(async () => { azurite = await startAzuriteTables(); });
@@ -18,6 +19,10 @@ describeAcknowledgementStoreContract('Azure Table (Azurite)', async () => create
   tablePrefix: `t${randomUUID().replace(/-/g, '').slice(0, 12)}`,
 }));
 describeAcknowledgementPeopleContract('Azure Table (Azurite)', async () => createAzureTableAcknowledgementStore({
+  connectionString: azurite.connectionString, allowInsecureConnection: true,
+  tablePrefix: `t${randomUUID().replace(/-/g, '').slice(0, 12)}`,
+}));
+describeAcknowledgementLeaversContract('Azure Table (Azurite)', async () => createAzureTableAcknowledgementStore({
   connectionString: azurite.connectionString, allowInsecureConnection: true,
   tablePrefix: `t${randomUUID().replace(/-/g, '').slice(0, 12)}`,
 }));

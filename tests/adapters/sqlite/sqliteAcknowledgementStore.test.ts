@@ -5,6 +5,7 @@ import { createSqliteAcknowledgementStore } from '../../../src/adapters/sqlite/s
 import { openSqliteDatabase } from '../../../src/adapters/sqlite/sqliteDatabase';
 import { describeAcknowledgementStoreContract } from '../../support/contracts/acknowledgementStoreContract';
 import { describeAcknowledgementPeopleContract } from '../../support/contracts/acknowledgementPeopleContract';
+import { describeAcknowledgementLeaversContract } from '../../support/contracts/acknowledgementLeaversContract';
 
 let dir: string;
 let n = 0;
@@ -13,6 +14,7 @@ afterAll(() => { fs.rmSync(dir, { recursive: true, force: true }); });
 
 describeAcknowledgementStoreContract('SQLite', async () => createSqliteAcknowledgementStore(path.join(dir, `c${n++}.sqlite`)));
 describeAcknowledgementPeopleContract('SQLite', async () => createSqliteAcknowledgementStore(path.join(dir, `c${n++}.sqlite`)));
+describeAcknowledgementLeaversContract('SQLite', async () => createSqliteAcknowledgementStore(path.join(dir, `c${n++}.sqlite`)));
 
 describe('SQLite acknowledgement store', () => {
   it('when the database is reopened, then everything written is still there', async () => {

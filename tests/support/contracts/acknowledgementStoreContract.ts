@@ -168,7 +168,7 @@ export function describeAcknowledgementStoreContract(name: string, factory: Stor
       await store.completeDelivery('c1', held[1], 'w', { state: 'blocked', reason: 'HTTP_403' }, at(1));
       await store.completeDelivery('c1', held[2], 'w', { state: 'installFailed', reason: 'GRAPH_404' }, at(1));
       await store.completeDelivery('c1', held[3], 'w', { state: 'failed', reason: 'HTTP_400' }, at(1));
-      expect(await store.countDeliveries('c1')).toEqual({ pending: 1, claimed: 0, sent: 1, blocked: 1, installFailed: 1, failed: 1 });
+      expect(await store.countDeliveries('c1')).toEqual({ pending: 1, claimed: 0, sent: 1, blocked: 1, installFailed: 1, failed: 1, left: 0 });
       expect(await store.getDelivery('c1', held[1])).toMatchObject({ state: 'blocked', reason: 'HTTP_403' });
     });
 

@@ -198,11 +198,11 @@ export interface AcknowledgementStore {
   tallyDeliveries(campaignId: string): Promise<DeliveryTally[]>;
   /**
    * The campaign's export records in pages of at most `pageSize`: people in the staff list by name (case folded) then
-   * user id, then anyone no longer in it by user id. Each page is read when asked for, so a caller can write one and
+   * user id, then anyone no longer in it by user id; never anyone marked `left`. Each page is read when asked for, so a caller can write one and
    * yield before the next; a page may be empty.
    */
   exportRecords(campaignId: string, pageSize: number): AsyncIterable<ExportRecord[]>;
-  /** People who have the card (sent) and have neither acknowledged nor been excused: those a reminder goes to. */
+  /** People who have the card (sent) and have neither acknowledged nor been excused (nor left): those a reminder goes to. */
   listOutstanding(campaignId: string): Promise<string[]>;
   /** The same a page at a time: up to `limit` ids after `afterUserId` ('' for the first page), in order. */
   listOutstandingPage(campaignId: string, afterUserId: string, limit: number): Promise<string[]>;
@@ -225,6 +225,17 @@ export interface AcknowledgementStore {
   markDigested(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean>;
   /** Excuses a person from a campaign (on leave), or lifts it with null; false when they are not in it. */
   setExcused(campaignId: string, userId: string, excused: { by: string; at: string } | null): Promise<boolean>;
+  /**
+   * Takes people who have left the staff list out of a campaign: their deliveries become `left` (not sent, reminded,
+   * counted, listed or exported; a card in flight is dropped); returns how many it marked. Anyone already marked, or not
+   * in the campaign, is passed over.
+   */
+  markLeft(campaignId: string, userIds: readonly string[], at: string): Promise<number>;
+  /**
+   * Puts back into a campaign people marked `left` who are on the staff list again: pending, so the card goes to them as
+   * to a joiner, and an acknowledgement they made before they left counts again; returns how many it put back.
+   */
+  markReturned(campaignId: string, userIds: readonly string[], at: string): Promise<number>;
 
   /**
    * Appends an acknowledgement unless one exists for (policyId, versionHash, userId, campaignId); the first one
@@ -238,7 +249,8 @@ export interface AcknowledgementStore {
 
   /**
    * People of a campaign, by department then name: those outstanding (not acknowledged, not excused, whether or not the
-   * card reached them), those the card did not reach (blocked, install failed, failed) or those excused.
+   * card reached them), those the card did not reach (blocked, install failed, failed) or those excused; never anyone
+   * marked `left`.
    */
   listCampaignPeople(campaignId: string, query: PeopleQuery): Promise<PeoplePage>;
 
@@ -277,5 +289,5 @@ export class StoreError extends Error {
 
 /** Delivery counts with every state at zero. */
 export function emptyDeliveryCounts(): DeliveryCounts {
-  return { pending: 0, claimed: 0, sent: 0, blocked: 0, installFailed: 0, failed: 0 };
+  return { pending: 0, claimed: 0, sent: 0, blocked: 0, installFailed: 0, failed: 0, left: 0 };
 }

@@ -77,8 +77,12 @@ export interface Campaign {
   keyPoints?: string[];
 }
 
-/** Where one recipient's delivery stands. `claimed` means a sender holds it (in flight) until leaseUntil. */
-export type DeliveryState = 'pending' | 'claimed' | 'sent' | 'blocked' | 'installFailed' | 'failed';
+/**
+ * Where one recipient's delivery stands. `claimed` means a sender holds it (in flight) until leaseUntil. `left` means the
+ * person has left the staff list since they were added: they are not sent, reminded, counted, listed or exported, and
+ * go back to `pending` if they return.
+ */
+export type DeliveryState = 'pending' | 'claimed' | 'sent' | 'blocked' | 'installFailed' | 'failed' | 'left';
 
 /** Final states in which the card did not reach the person: worth sending again if they install the app later. */
 export const UNREACHED_DELIVERY_STATES: readonly DeliveryState[] = ['blocked', 'installFailed', 'failed'];

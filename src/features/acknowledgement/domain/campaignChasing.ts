@@ -56,8 +56,10 @@ export function createCampaignChasing(deps: CampaignChasingDeps) {
     ]);
     const acked = new Set(acks.filter((a) => a.campaignId === campaign.id || a.acknowledgedAt >= campaign.startedAt).map((a) => a.userId));
     const byId = new Map(staff.map((m) => [m.userId, m]));
-    const outstanding = deliveries.filter((d) => !acked.has(d.userId) && !d.excusedAt);
-    const excused = deliveries.filter((d) => !acked.has(d.userId) && d.excusedAt).length;
+    // Leavers are never chased, whether or not their delivery is marked yet: the staff list says they have gone.
+    const current = deliveries.filter((d) => d.state !== 'left' && byId.get(d.userId)?.active !== false);
+    const outstanding = current.filter((d) => !acked.has(d.userId) && !d.excusedAt);
+    const excused = current.filter((d) => !acked.has(d.userId) && d.excusedAt).length;
     const at = deps.clock().toISOString();
     const listed: string[] = [];
     // A minute's slack: a scheduler that runs a little early next week still lists them.

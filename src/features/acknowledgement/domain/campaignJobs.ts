@@ -59,7 +59,7 @@ export function createCampaignJobHandlers(deps: CampaignJobsDeps): Record<OwnerJ
         let awaitingCard = 0;
         let unreachable = 0;
         for (const t of await store.tallyDeliveries(campaign.id)) {
-          if (t.acknowledged || t.excused) continue;
+          if (t.acknowledged || t.excused || t.state === 'left') continue;
           if (t.state === 'sent') outstanding += t.count;
           else if (t.state === 'pending' || t.state === 'claimed') awaitingCard += t.count;
           else unreachable += t.count;
@@ -93,8 +93,10 @@ export function createCampaignJobHandlers(deps: CampaignJobsDeps): Record<OwnerJ
   const exportJob: JobHandler = {
     async run(job, ctx): Promise<JobOutcome> {
       const campaign = await campaignOf(store, job.campaignId);
-      // Counted by state only: on Table storage that reads one column of the deliveries, not the whole picture.
-      const total = Object.values(await store.countDeliveries(campaign.id)).reduce((n, c) => n + c, 0);
+      // Counted by state only: on Table storage that reads one column of the deliveries, not the whole picture. People
+      // who have left the staff list are not exported.
+      const { left: _left, ...counted } = await store.countDeliveries(campaign.id);
+      const total = Object.values(counted).reduce((n, c) => n + c, 0);
       await ctx.progress({ done: 0, total, cursor: '' });
       const input = { actorId: job.actorId, campaignId: campaign.id };
       const written = await deps.files?.offerWritten('text/csv; charset=utf-8', (sink) =>

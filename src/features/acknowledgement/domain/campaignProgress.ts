@@ -22,6 +22,8 @@ export interface CampaignStatus {
   notOpened: number;
   /** Outstanding people an owner excused (on leave): not reminded or chased. */
   excused: number;
+  /** People who have left the staff list since the campaign reached them: in none of the other counts. */
+  left: number;
   percent: number;
   deliveries: DeliveryCounts;
   /** "Department" or "School" where the directory has them; groups are then listed least complete first. */
@@ -29,11 +31,15 @@ export interface CampaignStatus {
   groups: GroupStatus[];
 }
 
-/** A campaign's progress from its delivery tallies: the same few rows at 40 staff and at 50,000. */
+/**
+ * A campaign's progress from its delivery tallies: the same few rows at 40 staff and at 50,000. People who have left the
+ * staff list are counted apart (`left`) and nowhere else: an acknowledgement counts only from current staff.
+ */
 export function summariseTallies(campaign: Campaign, version: PolicyVersion, tallies: readonly DeliveryTally[]): CampaignStatus {
   const counts = emptyDeliveryCounts();
-  const schools = new Set(tallies.map((t) => t.school).filter(Boolean));
-  const departments = new Set(tallies.map((t) => t.department).filter(Boolean));
+  const counted = tallies.filter((t) => t.state !== 'left');
+  const schools = new Set(counted.map((t) => t.school).filter(Boolean));
+  const departments = new Set(counted.map((t) => t.department).filter(Boolean));
   const groupLabel = schools.size > 1 ? 'School' : departments.size > 0 ? 'Department' : undefined;
   const groups = new Map<string, GroupStatus>();
   let total = 0;
@@ -41,8 +47,14 @@ export function summariseTallies(campaign: Campaign, version: PolicyVersion, tal
   let openedNotAcknowledged = 0;
   let notOpened = 0;
   let excused = 0;
+  let left = 0;
   for (const t of tallies) {
     const n = t.count;
+    if (t.state === 'left') {
+      left += n;
+      counts.left += n;
+      continue;
+    }
     total += n;
     counts[t.state] += n;
     if (t.acknowledged) acknowledged += n;
@@ -58,7 +70,7 @@ export function summariseTallies(campaign: Campaign, version: PolicyVersion, tal
   }
   for (const g of groups.values()) g.percent = percent(g.acknowledged, g.total);
   return {
-    campaign, version, total, acknowledged, outstanding: total - acknowledged, openedNotAcknowledged, notOpened, excused,
+    campaign, version, total, acknowledged, outstanding: total - acknowledged, openedNotAcknowledged, notOpened, excused, left,
     percent: percent(acknowledged, total),
     deliveries: counts, ...(groupLabel ? { groupLabel } : {}),
     groups: [...groups.values()].sort((a, b) => a.percent - b.percent || a.name.localeCompare(b.name)),
@@ -108,14 +120,16 @@ function byExportOrder(x: KeyedRecord, y: KeyedRecord): number {
 
 /**
  * Export records built from the records themselves, for a store that cannot page by name: the acknowledgement that
- * counts is the one made in the campaign, else the first of its version after it started; ordered as the port says,
+ * counts is the one made in the campaign, else the first of its version after it started; nobody who has left the staff
+ * list since they were added (state `left`); ordered as the port says,
  * and handed out `pageSize` at a time. Built and sorted in slices of a few thousand with a turn of the event loop
  * between them, then merged a page at a time, so a campaign of 50,000 never holds the loop for one long map and sort.
  * Each record's sort key is built once, not on every comparison.
  */
 export async function* exportRecordPages(
-  campaign: Campaign, deliveries: readonly Delivery[], staff: readonly StaffMember[], acks: readonly Acknowledgement[], pageSize: number,
+  campaign: Campaign, all: readonly Delivery[], staff: readonly StaffMember[], acks: readonly Acknowledgement[], pageSize: number,
 ): AsyncIterable<ExportRecord[]> {
+  const deliveries = all.filter((d) => d.state !== 'left');
   const byUser = new Map<string, StaffMember>();
   for (let i = 0; i < staff.length; i++) {
     if (i > 0 && i % (4 * EXPORT_SLICE) === 0) await yieldToEventLoop();

@@ -288,7 +288,7 @@ export function createCampaignService(deps: CampaignServiceDeps) {
       const result: RemindResult = { campaign, reminded: 0, recentlyReminded: 0, awaitingCard: 0, unreachable: 0 };
       const toRemind: string[] = [];
       for (const t of tallies) {
-        if (t.acknowledged || t.excused || t.state === 'sent') continue;
+        if (t.acknowledged || t.excused || t.state === 'sent' || t.state === 'left') continue;
         if (t.state === 'pending' || t.state === 'claimed') result.awaitingCard += t.count;
         else result.unreachable += t.count;
       }

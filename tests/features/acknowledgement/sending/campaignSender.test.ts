@@ -76,7 +76,7 @@ describe('campaign sender', () => {
     const summary = await senderFor(store, connector, 'w1', 500, { graph }).run(CAMPAIGN);
 
     expect(summary).toMatchObject({ sent: 37, blocked: 2, installFailed: 1, failed: 0, leaseLost: 0 });
-    expect(await store.countDeliveries(CAMPAIGN)).toEqual({ pending: 0, claimed: 0, sent: 37, blocked: 2, installFailed: 1, failed: 0 });
+    expect(await store.countDeliveries(CAMPAIGN)).toEqual({ pending: 0, claimed: 0, sent: 37, blocked: 2, installFailed: 1, failed: 0, left: 0 });
     expect(connector.duplicates()).toBe(0);
     expect(connector.recipients().size).toBe(37);
     // Ten had no chat yet: eight new installs, one already installed (409), one refused.

@@ -66,6 +66,8 @@ export function renderCampaignStatusCard(status: CampaignStatus, people?: People
     campaignId: c.id,
     acknowledged: status.acknowledged,
     total: status.total,
+    leftWords: status.left === 0 ? ''
+      : `${status.left} ${status.left === 1 ? 'person has' : 'people have'} left the staff list since the campaign reached them: they are not counted or listed.`,
     percent: status.percent,
     // FactSet values must be strings.
     outstanding: String(status.outstanding - status.excused),

@@ -12,7 +12,7 @@ const status = (groups: CampaignStatus['groups'], acknowledged = 31, total = 40)
     startedAt: '2026-09-01T08:00:00.000Z', startedBy: 'owner', round: 1, seriesId: 'ack-20260901-abc123', status: 'active',
   },
   version: { policyId: 'p', versionHash: 'a1b2c3d4e5f6', title: 'Social Media Policy', keyPoints: [], material: true, publishedAt: '2026-09-01T08:00:00.000Z' },
-  total, acknowledged, outstanding: total - acknowledged, openedNotAcknowledged: 3, notOpened: 2, excused: 1, percent: Math.round((100 * acknowledged) / total),
+  total, acknowledged, outstanding: total - acknowledged, openedNotAcknowledged: 3, notOpened: 2, excused: 1, left: 0, percent: Math.round((100 * acknowledged) / total),
   deliveries: { ...emptyDeliveryCounts(), sent: 36, pending: 1, blocked: 2, installFailed: 1 },
   ...(groups.length ? { groupLabel: 'Department' as const } : {}),
   groups,
@@ -53,6 +53,15 @@ describe('campaign status card', () => {
     expect(shownText(card)).not.toContain('ack-20260901-abc123');
     expect(shownText(card)).toContain('all staff \u00b7 started 1 September 2026 \u00b7 due Thursday 1 October 2026');
     expect(cardVerbs(card)).toEqual([Verbs.campaignPeople, Verbs.campaignPeople, Verbs.campaignPeople, Verbs.campaignRemind, Verbs.campaignExport, Verbs.campaignStatus]);
+  });
+
+  it('when people have left the staff list since the campaign reached them, then the card says how many and counts only the others; when none have, it says nothing of it', () => {
+    const card = renderCampaignStatusCard({ ...status([]), left: 2 });
+    expect(cardProblems(card)).toEqual([]);
+    expect(shownText(card)).toContain('31 of 40 acknowledged (78%)');
+    expect(shownText(card)).toContain('2 people have left the staff list since the campaign reached them: they are not counted or listed.');
+    expect(shownText(renderCampaignStatusCard({ ...status([]), left: 1 }))).toContain('1 person has left the staff list');
+    expect(shownText(renderCampaignStatusCard(status([])))).not.toContain('left the staff list');
   });
 
   it('when a local authority has hundreds of schools, then the card lists the least complete and stays small', () => {
