@@ -7,6 +7,7 @@ import {
   Campaign, CampaignAudience, PolicyVersion, StoredConversationReference, UNREACHED_DELIVERY_STATES,
 } from './acknowledgementTypes';
 import { describeAudience, isInAudience, listAudience, STAFF_PAGE } from './campaignAudience';
+import { createLeaverSweep } from './campaignMembership';
 import { CampaignMessenger, CampaignRules, PolicyOwners } from './campaignPorts';
 import { RegisteredVersion } from './policyVersions';
 import { addYears, checkDueDate, DAY_MS, dueDateWarning, isoDate } from './campaignDates';
@@ -65,6 +66,7 @@ export function assertPolicyOwner(owners: PolicyOwners, userId: string | undefin
 export function createCampaignService(deps: CampaignServiceDeps) {
   const { store, rules } = deps;
   const now = () => deps.clock();
+  const sweepLeavers = createLeaverSweep(store);
 
   async function requireCampaign(campaignId?: string): Promise<Campaign> {
     if (campaignId) {
@@ -324,7 +326,7 @@ export function createCampaignService(deps: CampaignServiceDeps) {
      * round when due, and adds people who joined the audience since.
      */
     async runScheduledWork(): Promise<ScheduledWorkResult> {
-      const result: ScheduledWorkResult = { roundsStarted: [], joinersAdded: 0, acknowledgementsSettled: 0 };
+      const result: ScheduledWorkResult = { roundsStarted: [], joinersAdded: 0, acknowledgementsSettled: 0, leaversMarked: 0 };
       const at = now().toISOString();
       for (const c of await store.listCampaigns('active')) {
         result.acknowledgementsSettled += await store.settleAcknowledgements(c.id);
@@ -335,7 +337,7 @@ export function createCampaignService(deps: CampaignServiceDeps) {
       }
       // Joiners: the staff list a page at a time, added to every active campaign they belong to (adding is idempotent),
       // with a yield between pages, so this check costs the bot no pause at 50,000 staff. A round opened just now is
-      // being filled by its own job.
+      // being filled by its own job. Leavers a sync did not take out of a campaign are taken out on the same pages.
       const campaigns = (await store.listCampaigns('active')).filter((c) => !(deps.jobs && result.roundsStarted.includes(c.id)));
       const added = new Map<string, number>();
       for (let after = ''; campaigns.length > 0;) {
@@ -343,6 +345,7 @@ export function createCampaignService(deps: CampaignServiceDeps) {
         for (const c of campaigns) {
           const members = page.filter((m) => isInAudience(m, c.audience));
           if (members.length > 0) added.set(c.id, (added.get(c.id) ?? 0) + await store.addDeliveries(c.id, members, at));
+          result.leaversMarked += await sweepLeavers(c, page, at);
         }
         if (page.length < STAFF_PAGE) break;
         after = page[page.length - 1].userId;

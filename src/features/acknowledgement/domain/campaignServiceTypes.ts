@@ -55,5 +55,7 @@ export interface ScheduledWorkResult {
   joinersAdded: number;
   /** Acknowledgements made as a campaign began that another instance had not yet counted in it. */
   acknowledgementsSettled: number;
+  /** People who had left the staff list and were still in a running campaign, taken out of it. */
+  leaversMarked: number;
 }
 

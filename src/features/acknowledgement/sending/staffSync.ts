@@ -1,5 +1,6 @@
 import { StaffMember } from '../domain/acknowledgementTypes';
 import { AcknowledgementStore } from '../domain/acknowledgementStore';
+import { applyStaffChanges, CampaignMembershipStore } from '../domain/campaignMembership';
 import { DeliveryError, StaffDirectorySource } from './sendingPorts';
 
 /** The sync-state key holding the directory's next sync token (the Graph delta link). */
@@ -20,6 +21,8 @@ export interface StaffSyncResult {
   joinedIds: string[];
   /** People marked inactive by this sync (never deleted: proof refers to them). */
   departedIds: string[];
+  /** Running campaigns' people marked as having left, and put back as returners (omitted when none). */
+  campaigns?: { left: number; returned: number };
   /** True when this was an incremental (delta) read. */
   incremental: boolean;
 }
@@ -34,11 +37,12 @@ export function isResyncRequired(err: unknown): boolean {
  * marks those absent as departed; an incremental read looks up and writes only the people it names, so its cost
  * follows what changed, not the size of the list. The delta link is kept for next time; one the directory refuses
  * (resync required) falls back to a full read. An aborted sync keeps the old link; it writes nothing unless it had
- * begun writing.
+ * begun writing. Before the staff list is written, running campaigns take out those who left and put back those who
+ * returned (campaignMembership.ts), so a sync stopped in between finds the same people changed next time.
  */
 export async function syncStaffDirectory(
   source: StaffDirectorySource,
-  store: Pick<AcknowledgementStore, 'getSyncState' | 'setSyncState' | 'listStaff' | 'getStaffByIds' | 'upsertStaff'>,
+  store: Pick<AcknowledgementStore, 'getSyncState' | 'setSyncState' | 'listStaff' | 'getStaffByIds' | 'upsertStaff'> & CampaignMembershipStore,
   now: string,
   signal?: AbortSignal,
 ): Promise<StaffSyncResult> {
@@ -58,6 +62,7 @@ export async function syncStaffDirectory(
   await pause();
   const changed: StaffMember[] = [];
   const joinedIds: string[] = [];
+  const returned: StaffMember[] = [];
   const departedIds: string[] = [];
   const present = new Set<string>();
 
@@ -81,6 +86,7 @@ export async function syncStaffDirectory(
       updatedAt: now,
     };
     if (!before?.active) joinedIds.push(person.userId);
+    if (before && !before.active) returned.push(merged);
     if (!before || !sameRecord(before, merged)) changed.push(merged);
   }
   // After a full read, one pass over the stored list (with pauses) finds the departed and counts who stays active.
@@ -102,6 +108,8 @@ export async function syncStaffDirectory(
     changed.push({ ...before, active: false, updatedAt: now });
     departedIds.push(id);
   }
+  signal?.throwIfAborted();
+  const campaigns = await applyStaffChanges(store, { leftIds: departedIds, returned }, now);
   // Written in slices with a pause between, so a first sync of 50,000 people does not hold up answers for a second. The
   // link is kept only after the last slice: a sync stopped part-way is redone from the old link, rewriting the same rows.
   for (let i = 0; i < changed.length; i += WRITE_SLICE) {
@@ -111,7 +119,10 @@ export async function syncStaffDirectory(
   }
   signal?.throwIfAborted();
   if (snapshot.nextSyncToken) await store.setSyncState(STAFF_SYNC_TOKEN_KEY, snapshot.nextSyncToken);
-  const result: StaffSyncResult = { changed: changed.length, joinedIds, departedIds, incremental: !snapshot.complete };
+  const result: StaffSyncResult = {
+    changed: changed.length, joinedIds, departedIds, incremental: !snapshot.complete,
+    ...(campaigns.left > 0 || campaigns.returned > 0 ? { campaigns } : {}),
+  };
   if (snapshot.complete) result.active = present.size + activeElsewhere;
   return result;
 }

@@ -350,7 +350,9 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
         running = true;
         deps.campaigns.runScheduledWork()
           .then(async (r) => {
-            if (r.roundsStarted.length || r.joinersAdded) deps.logger.info({ rounds: r.roundsStarted.length, joiners: r.joinersAdded }, 'campaign schedule ran');
+            if (r.roundsStarted.length || r.joinersAdded || r.leaversMarked) {
+              deps.logger.info({ rounds: r.roundsStarted.length, joiners: r.joinersAdded, leavers: r.leaversMarked }, 'campaign schedule ran');
+            }
             if (deps.managerDigest && deps.chasing) await deps.chasing.runDigests();
           })
           .catch((err) => deps.logger.warn({ code: errorCode(err) }, 'campaign schedule failed'))

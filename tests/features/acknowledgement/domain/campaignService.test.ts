@@ -122,6 +122,31 @@ describe('campaigns', () => {
     expect((await service.campaignStatus({ actorId: OWNER })).percent).toBe(99);
   });
 
+  it('when people were marked as leavers without their campaign being told (before this release, or by another path), then the scheduler\'s pass takes them out once: not counted, reminded or exported', async () => {
+    const { store, service, ack, sendAll, clock, messenger } = await setUp();
+    const { campaign } = await service.startCampaign({ actorId: OWNER, audience: { kind: 'all' } });
+    await sendAll(campaign.id);
+    await ack('aad-2', campaign.id);
+    clock.advanceDays(1);
+    // The staff list says they left; nothing told the campaign.
+    await store.upsertStaff([person(2, { active: false, updatedAt: clock.now().toISOString() }), person(3, { active: false, updatedAt: clock.now().toISOString() })]);
+    expect(await service.campaignStatus({ actorId: OWNER })).toMatchObject({ acknowledged: 1, total: 10 });
+
+    expect((await service.runScheduledWork()).leaversMarked).toBe(2);
+    expect(await service.campaignStatus({ actorId: OWNER })).toMatchObject({ acknowledged: 0, total: 8, left: 2 });
+    await service.remindOutstanding({ actorId: OWNER });
+    expect(messenger.reminded[0].userIds).toHaveLength(8);
+    expect(messenger.reminded[0].userIds).not.toContain('aad-3');
+    const { csv } = await service.exportCampaign({ actorId: OWNER });
+    expect(csv).not.toContain('Person 2');
+    expect(csv).not.toContain('Person 3');
+    // Once done, the pass looks at them no more.
+    expect((await service.runScheduledWork()).leaversMarked).toBe(0);
+    expect((await store.listAudit(campaign.id)).filter((a) => a.action === 'campaign.staffChanged')).toEqual([
+      expect.objectContaining({ actor: 'system', details: { left: 2, returned: 0 } }),
+    ]);
+  });
+
   it('when reminding, then only those with the card and not acknowledged are reminded, never twice within the interval', async () => {
     const { store, service, ack, sendAll, clock, messenger } = await setUp();
     const { campaign } = await service.startCampaign({ actorId: OWNER, audience: { kind: 'all' } });

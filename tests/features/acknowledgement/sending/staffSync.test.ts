@@ -30,6 +30,8 @@ describe('staff directory sync', () => {
       listStaff: () => { seen.listed += 1; return inner.listStaff(); },
       getStaffByIds: (ids: readonly string[]) => { seen.looked.push(...ids); return inner.getStaffByIds(ids); },
       upsertStaff: (m: readonly StaffMember[]) => { seen.written.push(...m.map((x) => x.userId)); return inner.upsertStaff(m); },
+      listCampaigns: inner.listCampaigns.bind(inner), markLeft: inner.markLeft.bind(inner), markReturned: inner.markReturned.bind(inner),
+      appendAudit: inner.appendAudit.bind(inner),
     };
     const reset = () => { seen.listed = 0; seen.looked = []; seen.written = []; };
     return { store, seen, reset };
@@ -155,6 +157,8 @@ describe('staff directory sync', () => {
         setImmediate(() => events.push('other work'));
         return store.upsertStaff(m);
       },
+      listCampaigns: store.listCampaigns.bind(store), markLeft: store.markLeft.bind(store), markReturned: store.markReturned.bind(store),
+      appendAudit: store.appendAudit.bind(store),
     };
 
     const result = await syncStaffDirectory(source, writes, '2026-09-01T08:00:00.000Z');
@@ -182,5 +186,37 @@ describe('staff directory sync', () => {
     expect(calls).toEqual(['https://graph.example/expired', undefined]);
     expect(result).toEqual({ active: 1, changed: 2, joinedIds: ['a'], departedIds: ['gone'], incremental: false });
     expect(await store.getSyncState(STAFF_SYNC_TOKEN_KEY)).toBe('fresh');
+  });
+
+  it('when a delta says people left and one came back, then running campaigns take out the leavers and put the returner back before the staff list is written, and a sync stopped in between does it again', async () => {
+    const person = (userId: string, active = true): StaffMember => ({ userId, userPrincipalName: `${userId}@x`, displayName: userId, active, source: 'graph', updatedAt: 'x' });
+    await store.upsertStaff([person('stays'), person('leaves'), person('back', false)]);
+    await store.createCampaign({
+      id: 'c1', policyId: 'p', versionHash: 'h', audience: { kind: 'all' }, dueDate: '2026-10-01', startedAt: '2026-08-01T00:00:00.000Z',
+      startedBy: 'owner', round: 1, seriesId: 'c1', status: 'active',
+    });
+    await store.addDeliveries('c1', ['stays', 'leaves', 'back'], '2026-08-01T00:00:00.000Z');
+    await store.markLeft('c1', ['back'], '2026-08-02T00:00:00.000Z');
+    const delta: StaffSnapshot = { members: [{ userId: 'back', displayName: 'back', userPrincipalName: 'back@x' }], departedIds: ['leaves'], complete: false, nextSyncToken: 'l2' };
+    const source: StaffDirectorySource = { kind: 'graph', readStaff: async () => delta };
+    const order: string[] = [];
+    const failingWrite = {
+      ...watched(store).store,
+      markLeft: (c: string, ids: readonly string[], at: string) => { order.push('campaign'); return store.markLeft(c, ids, at); },
+      upsertStaff: async () => { order.push('staff'); throw new Error('stopped'); },
+    };
+
+    await expect(syncStaffDirectory(source, failingWrite, '2026-09-01T08:00:00.000Z')).rejects.toThrow('stopped');
+    expect(order).toEqual(['campaign', 'staff']);
+    expect((await store.getDelivery('c1', 'leaves'))?.state).toBe('left');
+    // The staff list was not written, so the next sync finds the same changes and finishes them.
+    const result = await syncStaffDirectory(source, store, '2026-09-01T09:00:00.000Z');
+    expect(result).toMatchObject({ departedIds: ['leaves'], joinedIds: ['back'] });
+    expect(result.campaigns).toBeUndefined();
+    expect((await store.getDelivery('c1', 'back'))?.state).toBe('pending');
+    expect((await store.getDelivery('c1', 'leaves'))?.state).toBe('left');
+    expect((await store.getDelivery('c1', 'stays'))?.state).toBe('pending');
+    expect((await store.getStaff('leaves'))?.active).toBe(false);
+    expect((await store.listAudit('c1')).map((a) => [a.action, a.details])).toEqual([['campaign.staffChanged', { left: 1, returned: 1 }]]);
   });
 });
