@@ -29,7 +29,10 @@ export interface Person {
   name: string;
 }
 
-/** Made-up people: only the DSL and deputy are on the safeguarding team; only the owner owns the policy. */
+/**
+ * Made-up people: only the DSL and deputy are on the safeguarding team; only the owner owns the policy; everyone but the
+ * outsider is on the staff list (the roster the harness writes), so only the outsider may not acknowledge.
+ */
 export const PEOPLE = {
   reporter: { id: '29:sec-reporter', aadObjectId: 'aad-sec-reporter', name: 'Rosalind Quillfeather' },
   dsl: { id: '29:sec-dsl', aadObjectId: 'aad-sec-dsl', name: 'Dana DSL' },
@@ -93,6 +96,9 @@ export function captureLines(): { lines: string[]; destination: pino.Destination
 export async function startSecurityBot(options: { logger?: AppLogger; env?: Record<string, string> } = {}): Promise<SecurityBot> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bot-security-'));
   const connector = await startFakeConnector({ ratePerSecond: 0 });
+  const roster = path.join(dir, 'roster.csv');
+  fs.writeFileSync(roster, ['aadObjectId,name,upn', ...Object.values(PEOPLE).filter((p) => p !== PEOPLE.outsider)
+    .map((p) => `${p.aadObjectId},${p.name},${p.aadObjectId}@school.example`)].join('\n'));
   const config = loadConfig({
     APP_MODE: 'local',
     HOST: '127.0.0.1',
@@ -108,6 +114,7 @@ export async function startSecurityBot(options: { logger?: AppLogger; env?: Reco
     CONCERN_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
     POLICY_OWNERS: PEOPLE.owner.aadObjectId,
     BOT_SERVICE_URL: connector.serviceUrl,
+    ROSTER_FILE: roster,
     ...options.env,
   });
   const app = await startApp(config, options.logger ?? createLogger('silent'));

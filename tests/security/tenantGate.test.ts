@@ -3,6 +3,7 @@ import { Verbs } from '../../src/teams/verbs';
 import { createLogger } from '../../src/shared/logger';
 import { quietExpectedLibraryErrors } from '../support/expectedLibraryErrors';
 import { ProductionBot, startProductionBot } from '../support/productionBot';
+import { createSqliteAcknowledgementStoreOn } from '../../src/adapters/sqlite/sqliteAcknowledgementStore';
 
 /**
  * Issue 40, hole 3: the Azure Bot is registered multi-tenant, so the Bot Connector delivers activities from any
@@ -49,6 +50,12 @@ describe('tenant gate in production (valid Bot Framework tokens from any tenant)
       SAFEGUARDING_TEAM: `${PEOPLE.dsl.aadObjectId}=${PEOPLE.dsl.name}`,
       CONCERN_DSL_CHANNEL_ID: DSL_CHANNEL,
     }, createLogger('info', captured.destination));
+    // The staff list as the Graph sync would have left it (the production bot's Graph is unreachable): the school's
+    // people are on it, so their acknowledgement counts (issue 49: only current staff's do).
+    await createSqliteAcknowledgementStoreOn(bot.app.db).upsertStaff([PEOPLE.reporter, PEOPLE.head].map((p) => ({
+      userId: p.aadObjectId, userPrincipalName: `${p.aadObjectId}@school.example`, displayName: p.name, active: true, source: 'graph' as const,
+      updatedAt: new Date().toISOString(),
+    })));
   });
 
   afterAll(async () => {

@@ -2,6 +2,7 @@ import { AcknowledgementError } from './acknowledgementErrors';
 import { AcknowledgementStore } from './acknowledgementStore';
 import { Acknowledgement, AcknowledgementChannel, Campaign, PolicyVersion } from './acknowledgementTypes';
 import { CurrentVersions, createCurrentVersions } from './currentVersions';
+import { createStaffGate } from './currentStaff';
 
 /** Who clicked "I have read and understood", as the Teams activity names them. */
 export interface AcknowledgingUser {
@@ -37,17 +38,21 @@ export interface AcknowledgeDeps {
   clock: () => Date;
   /** Shared with the view use case and told of campaign changes (acknowledgementModule); default: nothing kept but versions. */
   current?: CurrentVersions;
+  /** POLICY_OWNERS: named to someone refused because they are not current staff, as the people to ask. */
+  owners?: readonly string[];
 }
 
 /**
- * Creates the acknowledge use case: records once, never twice, and never for a replaced version. A click reads the
- * person as recorded for the campaign (their delivery, else their staff record) and appends the acknowledgement; the
+ * Creates the acknowledge use case: records once, never twice, never for a replaced version, and only from current staff
+ * (on the staff list, not marked as having left: anyone else is told politely and the refusal audited, currentStaff.ts).
+ * A click reads the person as recorded for the campaign (their delivery, else their staff record) and appends the acknowledgement; the
  * version and campaign come from `current`, read afresh when the card is newer than what is kept. A repeated click answered before by this instance costs no store call
  * at all: an acknowledgement never changes once recorded.
  */
 export function createAcknowledgePolicy(deps: AcknowledgeDeps) {
   const { store } = deps;
   const current = deps.current ?? createCurrentVersions({ store, clock: deps.clock, ttlMs: 0 });
+  const gate = createStaffGate({ store, clock: deps.clock, ...(deps.owners ? { owners: deps.owners } : {}) });
   const seen = new Map<string, Acknowledgement>();
   return async function acknowledgePolicy(request: AcknowledgeRequest): Promise<AcknowledgeOutcome> {
     assertCardField('policy', request.policyId);
@@ -69,20 +74,25 @@ export function createAcknowledgePolicy(deps: AcknowledgeDeps) {
     const known = seen.get(id);
     if (known) return { kind: 'alreadyRecorded', acknowledgement: known, version, ...(campaign ? { campaign } : {}) };
 
-    const staff = await store.getRecipient(campaign?.id, request.user.userId, { policyId: version.policyId, versionHash: version.versionHash });
+    // The person as the store has them (their delivery in the campaign, else their staff record) must be current staff.
+    const staff = await gate.admit(
+      await store.getRecipient(campaign?.id, request.user.userId, { policyId: version.policyId, versionHash: version.versionHash }),
+      request.user.userId, 'acknowledge', campaign?.id ?? `${version.policyId}@${version.versionHash}`,
+    );
     const ack: Acknowledgement = {
       policyId: version.policyId,
       versionHash: version.versionHash,
       userId: request.user.userId,
-      userPrincipalName: staff?.userPrincipalName ?? request.user.userPrincipalName ?? request.user.userId,
-      displayName: staff?.displayName ?? request.user.displayName ?? request.user.userId,
-      ...(staff?.department ? { department: staff.department } : {}),
-      ...(staff?.school ? { school: staff.school } : {}),
+      // Always from the staff list (the gate above): never the name a Teams activity claims.
+      userPrincipalName: staff.userPrincipalName || request.user.userId,
+      displayName: staff.displayName || request.user.userId,
+      ...(staff.department ? { department: staff.department } : {}),
+      ...(staff.school ? { school: staff.school } : {}),
       ...(campaign ? { campaignId: campaign.id } : {}),
       acknowledgedAt: deps.clock().toISOString(),
       channel: request.channel,
       // Which version they read, and when: the reader and the document record it per version, so a read of an older one never counts.
-      ...(staff?.readAt ? { readAt: staff.readAt } : {}),
+      ...(staff.readAt ? { readAt: staff.readAt } : {}),
     };
     // The append-only acknowledgement itself is the record of who acknowledged what, when and how.
     const result = await store.appendAcknowledgement(ack);

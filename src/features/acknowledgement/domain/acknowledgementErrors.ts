@@ -8,7 +8,8 @@ export type AcknowledgementErrorCode =
   | 'BAD_COMMAND'
   | 'BAD_DUE_DATE'
   | 'EMPTY_AUDIENCE'
-  | 'BAD_CARD_DATA';
+  | 'BAD_CARD_DATA'
+  | 'NOT_CURRENT_STAFF';
 
 /** A failure the user or owner can act on; `message` is safe to show them. */
 export class AcknowledgementError extends Error {

@@ -5,6 +5,7 @@ import { AcknowledgementChannel } from '../domain/acknowledgementTypes';
 import { AcknowledgePolicy, AcknowledgementView, ViewAcknowledgement } from '../domain/acknowledgePolicy';
 import { CampaignService } from '../domain/campaignService';
 import { CampaignChasing } from '../domain/campaignChasing';
+import { createStaffGate } from '../domain/currentStaff';
 import { OWNER_COMMAND_HELP, isOwnerCommand, parseOwnerCommand } from '../domain/ownerCommands';
 import { PEOPLE_PAGE, renderCampaignStatusCard } from './cards/campaignStatusCard';
 import { AdaptiveCardJson, cardMessage, toAttachment } from '../../../teams/cards';
@@ -49,6 +50,8 @@ export interface AcknowledgementFeatureDeps {
   managerDigest?: boolean;
   /** Reminder passes and exports run as background jobs shown on a card that updates (the campaign service has jobs). */
   backgroundJobs?: boolean;
+  /** POLICY_OWNERS: named to someone the reader refuses because they are not current staff. */
+  owners?: readonly string[];
   now?: () => Date;
 }
 
@@ -178,7 +181,7 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
     explain, refuseIfNotOwner,
   });
   const reader = createReaderRoutes({
-    store: deps.store, view: deps.view, now, explain,
+    store: deps.store, view: deps.view, now, explain, gate: createStaffGate({ store: deps.store, clock: now, ...(deps.owners ? { owners: deps.owners } : {}) }),
     ...(deps.policyTexts ? { policyTexts: deps.policyTexts } : {}), ...(deps.documents ? { documents: deps.documents } : {}),
   });
 

@@ -122,12 +122,12 @@ export function createAcknowledgementModule(deps: AcknowledgementModuleDeps): Ac
     ...(deps.managers ? { managers: deps.managers } : {}),
     notifier: deps.digests ?? { toManager: async () => false, toOwner: async () => false },
   });
-  const acknowledge = createAcknowledgePolicy({ store: deps.store, clock, current });
+  const acknowledge = createAcknowledgePolicy({ store: deps.store, clock, current, owners: deps.owners });
   const view = createAcknowledgementView({ store: deps.store, current });
   const feature = createAcknowledgementFeature({
     store: deps.store, campaigns, acknowledge, view, channel: deps.channel, defaultDueDays: rules.defaultDueDays,
     ...(deps.policyTexts ? { policyTexts: deps.policyTexts } : {}), ...(deps.documents ? { documents: deps.documents } : {}),
-    logger: deps.logger, now: clock, ...(deps.files ? { files: deps.files } : {}),
+    logger: deps.logger, now: clock, owners: deps.owners, ...(deps.files ? { files: deps.files } : {}),
     chasing, managerDigest: deps.settings.managerDigest === true && deps.digests !== undefined, backgroundJobs: jobs !== undefined,
   });
   return { campaigns, chasing, acknowledge, view, feature, ...(jobs ? { jobs } : {}) };

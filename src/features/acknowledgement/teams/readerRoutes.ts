@@ -2,6 +2,7 @@ import { TurnContext } from 'botbuilder';
 import { AcknowledgementStore } from '../domain/acknowledgementStore';
 import { AcknowledgementView, ViewAcknowledgement } from '../domain/acknowledgePolicy';
 import { PolicyTexts } from '../domain/campaignPorts';
+import { StaffGate } from '../domain/currentStaff';
 import { AdaptiveCardJson, cardMessage } from '../../../teams/cards';
 import { KeptFileOffers } from '../../../teams/fileLinks';
 import { readerPages } from './policyReader';
@@ -16,6 +17,8 @@ export interface ReaderDeps {
   /** The document as published, as a signed link; the tag says whose download it was. */
   documents?: KeptFileOffers;
   now: () => Date;
+  /** Only current staff open a campaign's reader: anyone else is told politely, and nothing is recorded. */
+  gate: StaffGate;
   explain(err: unknown, where: string): string;
 }
 
@@ -37,6 +40,7 @@ export function createReaderRoutes(deps: ReaderDeps) {
   async function readerCard(userId: string, data: Record<string, unknown>, page: number, notice?: string): Promise<{ reader: AdaptiveCardJson | string; view: AcknowledgementView }> {
     const view = await deps.view({ userId, policyId: str(data.policyId), versionHash: str(data.versionHash) });
     const version = view.version;
+    await deps.gate.check(userId, 'read', view.campaign?.id ?? `${version.policyId}@${version.versionHash}`);
     const doc = deps.policyTexts?.document(version.policyId);
     // The reader shows the live text only: a card for a replaced version opens the current one, and says so.
     if (!doc || doc.metadata.contentHash !== version.versionHash) {

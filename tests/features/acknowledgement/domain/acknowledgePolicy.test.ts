@@ -56,11 +56,26 @@ describe('acknowledging the policy', () => {
     expect(await store.listAcknowledgements('social-media', 'hash-v1')).toHaveLength(0);
   });
 
-  it('when someone outside the directory acknowledges (Playground), then the activity\'s name is kept', async () => {
-    const { store, acknowledge } = await setUp();
-    await acknowledge({ ...request('playground-user', 'hash-v1'), channel: 'playground' });
-    expect(await store.getAcknowledgement('social-media', 'hash-v1', 'playground-user'))
-      .toMatchObject({ displayName: 'From Teams', userPrincipalName: 'teams@x', channel: 'playground' });
+  it('when someone not on the staff list acknowledges, then nothing is recorded under the name Teams sends: they are told it is for current staff, whom to ask, and the refusal is audited', async () => {
+    const { store, campaign } = await setUp();
+    await store.upsertStaff([person(9, { userId: 'owner', displayName: 'Olu Owner' })]);
+    const acknowledge = createAcknowledgePolicy({ store, clock: () => new Date('2026-09-02T08:00:00.000Z'), owners: ['owner'] });
+    const refused = acknowledge({ ...request('playground-user', 'hash-v1', campaign.id), channel: 'playground' });
+    await expect(refused).rejects.toMatchObject({ code: 'NOT_CURRENT_STAFF' });
+    await expect(refused).rejects.toThrow(/this acknowledgement is for current staff, and your account is not on the school's staff list, so nothing was recorded\. If you work at the school, ask Olu Owner/);
+    expect(await store.listAcknowledgements('social-media', 'hash-v1')).toEqual([]);
+    expect((await store.listAudit(campaign.id)).filter((a) => a.action === 'acknowledgement.refused')).toEqual([{
+      at: '2026-09-02T08:00:00.000Z', actor: 'playground-user', action: 'acknowledgement.refused', subject: campaign.id,
+      details: { reason: 'notOnStaffList', what: 'acknowledge' },
+    }]);
+  });
+
+  it('when someone the staff sync marked as departed acknowledges, then nothing is recorded and they are told the staff list shows they have left', async () => {
+    const { store, acknowledge, campaign } = await setUp();
+    await store.upsertStaff([person(2, { active: false })]);
+    await expect(acknowledge(request('aad-2', 'hash-v1', campaign.id))).rejects.toThrow(/the school's staff list shows you have left, so nothing was recorded\. If you still work at the school, ask the school office/);
+    await expect(acknowledge(request('aad-2', 'hash-v1'))).rejects.toMatchObject({ code: 'NOT_CURRENT_STAFF' });
+    expect(await store.listAcknowledgements('social-media', 'hash-v1')).toEqual([]);
   });
 
   it('when the card data is missing or unknown, then a clear error with a stable code is thrown and nothing stored', async () => {
