@@ -18,6 +18,15 @@ export interface StaffGateDeps {
 
 /** Owners named to a refused person, at most this many. */
 const OWNERS_NAMED = 3;
+/**
+ * One audit line per person, action, campaign and reason in this long: the audit is append-only, so a flood of presses
+ * from one account must not grow it without end (each press is still refused).
+ */
+const AUDIT_ONCE_PER_MS = 10 * 60_000;
+/** Refusals remembered for that purpose, the oldest forgotten first. */
+const AUDITED_LIMIT = 10_000;
+/** How long the owners' names are kept between refusals. */
+const OWNER_NAMES_TTL_MS = 60_000;
 
 /** Why a person is not current staff, from their staff record as the store has it (undefined: not on the list). */
 export function notCurrentStaffReason(member: Pick<StaffMember, 'active'> | undefined): NotCurrentStaffReason | undefined {
@@ -42,19 +51,38 @@ export function notCurrentStaffText(reason: NotCurrentStaffReason, ownerNames: r
  * and why (ids and codes only). Reporting a concern and asking about the policy never pass through it.
  */
 export function createStaffGate(deps: StaffGateDeps) {
+  const audited = new Map<string, number>();
+  let names: { at: number; list: string[] } | undefined;
+
   async function ownerNames(): Promise<string[]> {
+    const now = deps.clock().getTime();
+    if (names && now - names.at < OWNER_NAMES_TTL_MS) return names.list;
     const found = await Promise.all((deps.owners ?? []).slice(0, OWNERS_NAMED).map((id) => deps.store.getStaff(id).catch(() => undefined)));
-    return found.filter((m): m is StaffMember => m !== undefined && m.active && m.displayName.trim() !== '').map((m) => m.displayName);
+    names = { at: now, list: found.filter((m): m is StaffMember => m !== undefined && m.active && m.displayName.trim() !== '').map((m) => m.displayName) };
+    return names.list;
+  }
+
+  /** Whether this refusal is due an audit line (the first in AUDIT_ONCE_PER_MS for its person, action, campaign and reason). */
+  function dueAudit(key: string): boolean {
+    const now = deps.clock().getTime();
+    const last = audited.get(key);
+    if (last !== undefined && now - last < AUDIT_ONCE_PER_MS) return false;
+    audited.delete(key);
+    if (audited.size >= AUDITED_LIMIT) audited.delete(audited.keys().next().value as string);
+    audited.set(key, now);
+    return true;
   }
 
   /** Lets through a current member of staff (their record as the store has it); refuses and audits anyone else. */
   async function admit<T extends Pick<StaffMember, 'active'>>(member: T | undefined, userId: string, action: StaffOnlyAction, subject: string): Promise<T> {
     const reason = notCurrentStaffReason(member);
     if (!reason) return member!;
-    await deps.store.appendAudit({
-      at: deps.clock().toISOString(), actor: userId, action: action === 'acknowledge' ? 'acknowledgement.refused' : 'reader.refused',
-      subject, details: { reason, what: action },
-    });
+    if (dueAudit([userId, action, subject, reason].join('\n'))) {
+      await deps.store.appendAudit({
+        at: deps.clock().toISOString(), actor: userId, action: action === 'acknowledge' ? 'acknowledgement.refused' : 'reader.refused',
+        subject, details: { reason, what: action },
+      });
+    }
     throw new AcknowledgementError('NOT_CURRENT_STAFF', notCurrentStaffText(reason, await ownerNames()));
   }
 
