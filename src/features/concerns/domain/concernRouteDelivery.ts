@@ -95,6 +95,12 @@ export function createRouteDelivery(deps: RouteDeliveryDeps) {
     let members = address.kind === 'eachMember' ? address.aadObjectIds : undefined;
     if (isSharedPlace(address)) {
       const block = deps.route?.skipShared();
+      if (block?.problem.code === 'outsiders' && !direct) {
+        // Nobody to alert 1:1 (local mode without SAFEGUARDING_TEAM or a deputy), yet never a place others would read:
+        // the fallback route takes it, and the two-minute watch tells the reporter if nothing does.
+        events.push({ type: 'routeFailed', at: deps.now().toISOString(), data: { role, stage, code: 'PLACE_HAS_OUTSIDERS', attempts: '0', outsiders: String(block.problem.count) } });
+        return false;
+      }
       if (block && direct) {
         reason = block.problem.code === 'outsiders' ? 'outsiders' : 'skipped';
         why = {

@@ -182,6 +182,20 @@ describe('a safeguarding place holding someone not on SAFEGUARDING_TEAM (issue 4
     });
   });
 
+  test('when nobody can be alerted 1:1 (local mode without SAFEGUARDING_TEAM or a deputy DSL) and the place holds people, then the report is still not posted there: it falls back, and the record says why', async () => {
+    const env = { ...PLACES['group-chat'].env, SAFEGUARDING_TEAM: '', CONCERN_DEPUTY_DSL: '', CONCERN_FALLBACK_ROUTE: 'seniorManager' };
+    connector.setMembers(CHAT, [member(PEOPLE.dsl), member(PEOPLE.outsider)]);
+    await start(env);
+    stopChecks = bot.feature.startRouteChecks();
+    await eventually(() => bot.feature.routeHealthDetail(), (h) => h.state === 'broken', 'the start-up check did not find the outsiders');
+    const ref = await fileUrgentReport();
+    expect(seen.postsIn(CHAT)).toEqual([]);
+    const toSeniorManager = connector.deliveries.filter((d) => d.conversationId === 'a:aad-senior-manager' && JSON.stringify(d.activity).includes(ref));
+    expect(toSeniorManager).toHaveLength(1);
+    const events = db.prepare(`SELECT type FROM concern_events e JOIN concerns c ON c.id = e.concern_id WHERE c.reference = ?`).all(ref) as { type: string }[];
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['routeFailed', 'routed']));
+  });
+
   /** Everything the bot said to anyone in a 1:1 chat. */
   const EVERY_TOLD = () => Object.values(PEOPLE).flatMap((p) => seen.saidTo(p));
 });
