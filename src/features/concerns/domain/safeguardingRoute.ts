@@ -188,7 +188,10 @@ export function routeStatusLines(state: SafeguardingRouteState): string[] {
   const notConfigured = routeNotConfiguredLines(state.missing ?? [], state.waiting ?? []);
   if (!state.destination) return notConfigured.length > 0 ? notConfigured : ['Safeguarding route: not configured. Reports go to the deputy DSL and the other people configured, 1:1.'];
   const check = state.lastCheck;
-  const lines = [...notConfigured, `Safeguarding alerts go to ${DESTINATION_WORDS[state.destination]}.`];
+  // While the place is skipped, say first where alerts go now, so the line cannot be read as "they go to the place".
+  const lines = [...notConfigured, state.sharedBlocked
+    ? `Safeguarding alerts are set to go to ${DESTINATION_WORDS[state.destination]}; until the problem below is fixed they go to each member of the safeguarding team and the deputy DSL 1:1.`
+    : `Safeguarding alerts go to ${DESTINATION_WORDS[state.destination]}.`];
   if (!check) lines.push('The route has not been checked yet: it is checked at start-up, daily, and when a DSL sends "test alert".');
   else if (check.problems.length === 0) {
     lines.push(`Checked ${formatSchoolTime(check.at)}: it works${check.memberCount !== undefined ? `, ${people(check.memberCount)} in it, all on SAFEGUARDING_TEAM` : ''}.`);

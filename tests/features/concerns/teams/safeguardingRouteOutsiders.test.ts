@@ -98,6 +98,8 @@ describe('a safeguarding place holding someone not on SAFEGUARDING_TEAM (issue 4
         expect(text).toContain('alerts are not posted there: they go to each member of the safeguarding team and the deputy DSL 1:1');
       }
       expect(bot.feature.routeHealthDetail()).toMatchObject({ state: 'broken', membersOutsideTeam: 1, problems: ['outsiders'], reportsGoTo: 'each member 1:1' });
+      // The owners' help and the DSL's test alert say where alerts go now, not only where they are set to go.
+      expect(bot.feature.routeStatusLines()[0]).toContain('until the problem below is fixed they go to each member of the safeguarding team and the deputy DSL 1:1');
 
       const ref = await fileUrgentReport();
       // Nothing of the report reaches the place: not its reference, kind, urgency or time.
