@@ -1,14 +1,20 @@
 /**
- * One budget for every request the app makes to Teams (Bot Connector): replies to staff and owners, card updates, and
- * the campaign sender's cards, reminders and digests. Teams allows 50 requests a second per app per tenant; a 429 pauses
- * the whole app for its Retry-After. The budget is a token bucket kept in shared memory (a SharedArrayBuffer), so the bot's
- * thread and the sending thread draw from the same one: a reply takes a token at once when one is there, and bulk sending
- * always leaves `reserve` tokens for replies, so a reply never pushes a second over the limit and never waits behind a
- * roll-out. Instances of the app split the limit between them (setActiveWorkers, from the sender's heartbeat).
+ * One budget for every request the app makes to Teams (Bot Connector): safeguarding alerts, replies to staff and owners,
+ * card updates, and the campaign sender's cards, reminders and digests. Teams allows 50 requests a second per app per
+ * tenant; a 429 pauses the whole app for its Retry-After. The budget is a token bucket kept in shared memory (a
+ * SharedArrayBuffer), so the bot's thread and the sending thread draw from the same one. Requests wait in three lines,
+ * served strictly in this order and each in order of arrival: safeguarding alerts and their fallbacks, then replies, then
+ * bulk (campaign cards). Bulk sending always leaves `reserve` tokens, and takes none while an alert or a reply waits in
+ * any thread, so neither ever waits behind a roll-out. However many wait, each thread keeps one timer for its lines:
+ * ten thousand waiting replies cost the event loop no more than one (a poll each would starve everything else, /healthz
+ * included). Instances of the app split the limit between them (setActiveWorkers, from the sender's heartbeat).
  */
 
-/** Who is asking: a person is waiting for a reply, or a roll-out is sending cards. */
-export type OutboundPriority = 'reply' | 'bulk';
+/** Who is asking, most urgent first: a safeguarding alert (or its fallback), a person waiting for a reply, a roll-out. */
+export type OutboundPriority = 'safeguarding' | 'reply' | 'bulk';
+
+/** The lines in the order they are served. */
+export const OUTBOUND_PRIORITIES: readonly OutboundPriority[] = ['safeguarding', 'reply', 'bulk'];
 
 /** A rate budget a sender draws from before each request (the acknowledgement sender's RateLimiter has this shape). */
 export interface PacedSender {
@@ -22,7 +28,7 @@ export interface PacedSender {
 export interface OutboundBudget {
   /** The memory the budget lives in: hand it to another thread to share the budget. */
   readonly memory: SharedArrayBuffer;
-  /** Waits until a request of this priority may go. */
+  /** Waits until a request of this priority may go: after every request of a more urgent line, and of its own line asked before it. */
   acquire(priority: OutboundPriority): Promise<void>;
   /** Reports a 429 (or a 503 with Retry-After): everyone pauses, and the rate backs off and recovers. */
   throttled(retryAfterMs?: number): void;
@@ -62,6 +68,8 @@ const WORKERS = 3;
 const FACTOR_AT_THROTTLE = 4;
 const THROTTLED_AT = 5;
 const RING_HEAD = 6;
+/** Alerts and replies waiting in any thread: bulk takes nothing while there are some. */
+const AHEAD_OF_BULK = 7;
 const RING_START = 8;
 /** Grants remembered for the trailing-second ceiling: enough for any sensible limit. */
 const RING = 256;
@@ -88,6 +96,7 @@ export function createOutboundBudget(options: OutboundBudgetOptions): OutboundBu
     f[FACTOR_AT_THROTTLE] = 1;
     f[THROTTLED_AT] = -1e15;
     f[RING_HEAD] = 0;
+    f[AHEAD_OF_BULK] = 0;
   }
 
   /** A few arithmetic steps under a spin lock shared by the threads (never held across an await). */
@@ -116,6 +125,8 @@ export function createOutboundBudget(options: OutboundBudgetOptions): OutboundBu
       const r = rate(t);
       f[TOKENS] = Math.min(burst, f[TOKENS] + ((t - f[UPDATED_AT]) * r) / 1000);
       f[UPDATED_AT] = t;
+      // An alert or a reply is waiting (in this thread or another): it has the next token, bulk asks again after it.
+      if (priority === 'bulk' && f[AHEAD_OF_BULK] > 0) return Math.max(1, 1000 / r);
       const keep = priority === 'bulk' ? reserve : 0;
       // The ceiling: this instance's share in any trailing second, whatever the bucket says (a stalled clock, a burst).
       const cap = ceiling() - keep;
@@ -134,24 +145,53 @@ export function createOutboundBudget(options: OutboundBudgetOptions): OutboundBu
     });
   }
 
-  // Bulk callers of this thread wait in line, so one polls the shared bucket at a time and they go in order.
-  let bulkLine: Promise<void> = Promise.resolve();
+  // This thread's three lines. Only the head of the most urgent non-empty line asks the shared bucket, on one timer.
+  const lines: Record<OutboundPriority, WaitLine> = { safeguarding: new WaitLine(), reply: new WaitLine(), bulk: new WaitLine() };
+  let pumping = false;
+  /** The line the pump is sleeping for, and how to wake it early when a more urgent request comes. */
+  let sleepingFor: OutboundPriority | undefined;
+  let wake: (() => void) | undefined;
+  const rank = (p: OutboundPriority): number => OUTBOUND_PRIORITIES.indexOf(p);
+  const aheadOfBulk = (delta: number) => locked(() => { f[AHEAD_OF_BULK] = Math.max(0, f[AHEAD_OF_BULK] + delta); });
 
-  async function takeWhenAllowed(priority: OutboundPriority): Promise<void> {
-    for (;;) {
-      const wait = tryTake(priority);
-      if (wait === 0) return;
-      await sleep(Math.min(wait, 250));
+  async function pump(): Promise<void> {
+    pumping = true;
+    try {
+      for (;;) {
+        const priority = OUTBOUND_PRIORITIES.find((p) => lines[p].length > 0);
+        if (!priority) return;
+        const wait = tryTake(priority);
+        if (wait === 0) {
+          if (priority !== 'bulk') aheadOfBulk(-1);
+          lines[priority].shift()!();
+          continue;
+        }
+        sleepingFor = priority;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          sleep(Math.min(wait, 250)).then(resolve, resolve);
+        });
+        sleepingFor = undefined;
+        wake = undefined;
+      }
+    } finally {
+      pumping = false;
     }
   }
 
   const budget: OutboundBudget = {
     memory,
     acquire(priority) {
-      if (priority === 'reply') return takeWhenAllowed('reply');
-      const mine = bulkLine.then(() => takeWhenAllowed('bulk'));
-      bulkLine = mine.catch(() => undefined);
-      return mine;
+      const line = lines[priority];
+      // Nobody of this line or a more urgent one is waiting here: a token there now is taken at once.
+      if (!OUTBOUND_PRIORITIES.slice(0, rank(priority) + 1).some((p) => lines[p].length > 0) && tryTake(priority) === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        line.push(resolve);
+        if (priority !== 'bulk') aheadOfBulk(1);
+        if (!pumping) void pump();
+        // The pump sleeps for a less urgent line: this request goes first, so it asks now.
+        else if (sleepingFor !== undefined && rank(priority) < rank(sleepingFor)) wake?.();
+      });
     },
     throttled(retryAfterMs) {
       locked(() => {
@@ -182,4 +222,30 @@ export function createOutboundBudget(options: OutboundBudgetOptions): OutboundBu
     },
   };
   return budget;
+}
+
+/** A first-in, first-out line of waiting requests that stays cheap however long it gets (no Array.shift copies). */
+class WaitLine {
+  private items: (() => void)[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  push(grant: () => void): void {
+    this.items.push(grant);
+  }
+
+  shift(): (() => void) | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const grant = this.items[this.head];
+    this.head += 1;
+    // Drop the served part now and then, so memory follows what is waiting, not what ever waited.
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return grant;
+  }
 }

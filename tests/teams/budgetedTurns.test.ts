@@ -1,4 +1,6 @@
 import { createAdapter } from '../../src/teams/adapter';
+import { sendAsSafeguarding } from '../../src/teams/budgetedTurns';
+import { inChannel } from '../../src/teams/proactive';
 import { createBotApp } from '../../src/teams/botApp';
 import { createServer, listen } from '../../src/teams/server';
 import { loadConfig } from '../../src/config';
@@ -42,6 +44,31 @@ describe('replies draw from the app\'s one outbound budget', () => {
     } finally {
       server.close();
       server.server.closeAllConnections();
+      await connector.close();
+    }
+  });
+
+  it('when a proactive turn is marked as a safeguarding alert\'s, then its post and card update wait in the alerts\' line; an unmarked one in the replies\'', async () => {
+    const connector = await startFakeConnector({ ratePerSecond: 0 });
+    const asked: string[] = [];
+    const budget = { acquire: async (priority: 'safeguarding' | 'reply' | 'bulk') => { asked.push(priority); } };
+    const config = loadConfig({ APP_MODE: 'local', HOST: '127.0.0.1', PORT: '0', SQLITE_PATH: ':memory:' });
+    const adapter = createAdapter(config, undefined, budget);
+    const origin = { channelId: 'msteams', serviceUrl: connector.url, tenantId: 'tenant-1' };
+    try {
+      await inChannel(adapter, '', origin, '19:team@thread.tacv2', async (ctx) => {
+        sendAsSafeguarding(ctx);
+        const sent = await ctx.sendActivity('alert');
+        await ctx.updateActivity({ type: 'message', id: sent?.id, text: 'alert, updated' });
+      });
+      expect(asked).toEqual(['safeguarding', 'safeguarding']);
+      await inChannel(adapter, '', origin, '19:team@thread.tacv2', async (ctx) => {
+        await ctx.sendActivity('a reply');
+      });
+      expect(asked).toEqual(['safeguarding', 'safeguarding', 'reply']);
+      expect(connector.deliveries.map((d) => d.activity.text)).toEqual(['alert', 'a reply']);
+      expect(connector.updates.map((u) => u.activity.text)).toEqual(['alert, updated']);
+    } finally {
       await connector.close();
     }
   });

@@ -1,12 +1,15 @@
-import { createOutboundBudget } from '../../src/teams/outboundBudget';
+import { createOutboundBudget, OutboundPriority } from '../../src/teams/outboundBudget';
 
 /** Virtual time: sleeps are timers the test runs in order, so no test depends on the machine's speed. */
 function virtualTime() {
   let t = 1_000_000;
   const timers: { at: number; wake: () => void }[] = [];
+  let sleeps = 0;
   return {
     now: () => t,
-    sleep: (ms: number) => new Promise<void>((wake) => { timers.push({ at: t + ms, wake }); }),
+    /** Timers asked for so far. */
+    sleeps: () => sleeps,
+    sleep: (ms: number) => new Promise<void>((wake) => { sleeps += 1; timers.push({ at: t + ms, wake }); }),
     /** Runs every timer due until `until`, letting the woken code run between them. */
     async runUntil(until: number) {
       for (;;) {
@@ -99,5 +102,63 @@ describe('one outbound budget for every request to Teams', () => {
     expect(went).toBeGreaterThanOrEqual(1_000_000 + 2000);
     budget.setActiveWorkers(2);
     expect(budget.currentRate()).toBeLessThan(25);
+  });
+
+  it('when alerts, replies and bulk wait together, then every alert goes first, then the replies, then bulk, each line in the order asked', async () => {
+    const clock = virtualTime();
+    const budget = createOutboundBudget({ ratePerSecond: 10, burst: 1, reserve: 0, now: clock.now, sleep: clock.sleep });
+    await budget.acquire('reply');
+    const order: string[] = [];
+    const ask = (priority: OutboundPriority, name: string) => budget.acquire(priority).then(() => { order.push(name); });
+    // Asked in this order while the bucket is empty: campaign cards first, a flood of replies, then a report's alert and its fallback.
+    const all = [ask('bulk', 'b1'), ask('reply', 'r1'), ask('bulk', 'b2'), ask('reply', 'r2'), ask('safeguarding', 's1'), ask('reply', 'r3'), ask('safeguarding', 's2'), ask('bulk', 'b3')];
+    await clock.runUntil(1_000_000 + 2_000);
+    await Promise.all(all);
+    expect(order).toEqual(['s1', 's2', 'r1', 'r2', 'r3', 'b1', 'b2', 'b3']);
+  });
+
+  it('when an alert is asked for while ten thousand replies wait, then it goes at the next token, and the budget keeps one timer for all of them', async () => {
+    const clock = virtualTime();
+    const budget = createOutboundBudget({ ratePerSecond: 50, now: clock.now, sleep: clock.sleep });
+    let replies = 0;
+    for (let i = 0; i < 10_000; i++) void budget.acquire('reply').then(() => { replies += 1; });
+    await clock.runUntil(1_000_000 + 1_000);
+    const sleepsBefore = clock.sleeps();
+    const asked = clock.now();
+    let alertAt = -1;
+    void budget.acquire('safeguarding').then(() => { alertAt = clock.now(); });
+    await clock.runUntil(1_000_000 + 2_000);
+    expect(alertAt - asked).toBeLessThanOrEqual(25);
+    // About fifty grants a second, one timer each: not a timer for each of the ten thousand waiting.
+    expect(clock.sleeps() - sleepsBefore).toBeLessThan(200);
+    expect(replies).toBeGreaterThan(80);
+    expect(replies).toBeLessThan(110);
+  });
+
+  it('when replies wait in the bot\'s thread, then the sending thread\'s bulk takes no token until they have all gone', async () => {
+    const clock = virtualTime();
+    const bot = createOutboundBudget({ ratePerSecond: 20, now: clock.now, sleep: clock.sleep });
+    const sending = createOutboundBudget({ ratePerSecond: 20, now: clock.now, sleep: clock.sleep, memory: bot.memory });
+    const bulkAt: number[] = [];
+    let running = true;
+    const senders = Array.from({ length: 4 }, async () => {
+      while (running) {
+        await sending.acquire('bulk');
+        bulkAt.push(clock.now());
+      }
+    });
+    await clock.runUntil(1_000_000 + 1_000);
+    const asked = clock.now();
+    const replyAt: number[] = [];
+    const replies = Array.from({ length: 30 }, () => bot.acquire('reply').then(() => { replyAt.push(clock.now()); }));
+    await clock.runUntil(1_000_000 + 4_000);
+    await Promise.all(replies);
+    const lastReply = Math.max(...replyAt);
+    expect(bulkAt.filter((t) => t > asked && t < lastReply)).toEqual([]);
+    // Thirty replies at about twenty a second: the whole budget was theirs.
+    expect(lastReply - asked).toBeLessThan(1_700);
+    expect(bulkAt.some((t) => t > lastReply)).toBe(true);
+    running = false;
+    void senders;
   });
 });

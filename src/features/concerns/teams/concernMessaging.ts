@@ -1,4 +1,5 @@
 import { ConversationReference, TurnContext } from 'botbuilder';
+import { sendAsSafeguarding } from '../../../teams/budgetedTurns';
 import { cardMessage } from '../../../teams/cards';
 import { botAccount, inChannel, inPersonalChat, inStoredConversation, ProactiveAdapter, ProactiveOrigin } from '../../../teams/proactive';
 import { ConcernSettings } from '../../../config/concernSettings';
@@ -47,7 +48,11 @@ export async function proactively(run: (logic: (ctx: TurnContext) => Promise<voi
   if (failure) throw withTeamsCode(failure.err);
 }
 
-/** Runs `logic` in a place or a person's 1:1 chat: the one way the concern feature reaches any address. */
+/**
+ * Runs `logic` in a place or a person's 1:1 chat: the one way the concern feature reaches any address. Whatever it sends
+ * (an alert, its 1:1 fallbacks, what the team and the chair are told, the route check's messages) goes first in the
+ * app's budget with Teams, before any reply or campaign card: no one pressing buttons can hold it up.
+ */
 export async function inPlace(
   adapter: ProactiveAdapter, botAppId: string, origin: ProactiveOrigin, contacts: TeamsContacts,
   address: Exclude<DestinationAddress, { kind: 'eachMember' }>, logic: (ctx: TurnContext) => Promise<void>,
@@ -61,7 +66,10 @@ export async function inPlace(
       }, run);
     }
     return inPersonalChat(adapter, botAppId, origin, contacts.chatMemberId(address.aadObjectId), run);
-  }, logic);
+  }, async (ctx) => {
+    sendAsSafeguarding(ctx);
+    await logic(ctx);
+  });
 }
 
 /**
@@ -139,7 +147,10 @@ function stillMissing(c: ConcernCase): ConcernTextField[] {
 
 type ReporterAddress = { userId?: string; tenantId?: string; personal?: boolean; reference?: Partial<ConversationReference>; receiptActivityId?: string };
 
-/** Tells reporters about their report in their own 1:1 chat with the bot, and keeps their receipt card true. */
+/**
+ * Tells reporters about their report in their own 1:1 chat with the bot, and keeps their receipt card true; as an
+ * alert's, first in the app's budget with Teams (a reporter told "it has NOT reached anyone" must hear it at once).
+ */
 export function createTeamsReporterNotifier(adapter: ProactiveAdapter, botAppId: string, settings: ConcernSettings): ReporterNotifier {
   return {
     async notify(report, notice, deliveredTo, concern) {
@@ -147,6 +158,7 @@ export function createTeamsReporterNotifier(adapter: ProactiveAdapter, botAppId:
       const text = reporterNoticeText(report, notice, deliveredTo, intendedFor);
       const address = report.reporter.address as ReporterAddress;
       const say = async (ctx: TurnContext): Promise<void> => {
+        sendAsSafeguarding(ctx);
         await ctx.sendActivity(text);
         // The receipt said "being delivered": bring it up to date, so it never says what is no longer true.
         if (concern && (notice === 'notArrived' || notice === 'arrived' || notice === 'waiting') && address.receiptActivityId) {
