@@ -163,6 +163,9 @@ param reportsPerPersonPerHour string = '6'
 @description('Questions one person may send per hour before they are asked to wait (QUESTIONS_PER_PERSON_PER_HOUR).')
 param questionsPerPersonPerHour string = '60'
 
+@description('Card presses (any invoke) one person may send per hour before they are asked to slow down (PRESSES_PER_PERSON_PER_HOUR).')
+param pressesPerPersonPerHour string = '300'
+
 @description('Days a question staff asked is kept before the bot deletes it, keeping only counts by day (QUESTION_RETENTION_DAYS).')
 param questionRetentionDays string = '90'
 
@@ -386,6 +389,7 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'ALLOWED_TENANT_IDS', value: empty(allowedTenantIds) ? tenant().tenantId : allowedTenantIds }
         { name: 'REPORTS_PER_PERSON_PER_HOUR', value: reportsPerPersonPerHour }
         { name: 'QUESTIONS_PER_PERSON_PER_HOUR', value: questionsPerPersonPerHour }
+        { name: 'PRESSES_PER_PERSON_PER_HOUR', value: pressesPerPersonPerHour }
         { name: 'QUESTION_RETENTION_DAYS', value: questionRetentionDays }
         { name: 'TEAMS_APP_ID', value: teamsAppId }
         { name: 'TEAMS_APP_CATALOG_ID', value: teamsAppCatalogId }

@@ -9,6 +9,7 @@ import { createBotApp } from '../teams/botApp';
 import { createBotFrameworkAuthenticator } from '../teams/requestAuthentication';
 import { createServer, listen } from '../teams/server';
 import { createTenantGate } from '../teams/tenantGate';
+import { createTurnLimits } from '../teams/turnLimits';
 import { REPORT_CONCERN_COMMAND_ID, safeguardingRouteNotices } from '../features/concerns';
 import { createFileLinks } from '../teams/fileLinks';
 import { FileDownloader } from '../teams/fileDownload';
@@ -93,16 +94,17 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
   });
   // Policy questions answer any message no other feature claimed, so they are registered last.
   // Per-person budgets: a report over the budget comes back as the form the person filled, with the notice.
-  const limits = {
+  // The same limits go to the app (messages) and to the HTTP server (invokes, answered before the adapter when over budget).
+  const limits = createTurnLimits({
     budgets: config.personLimits, reportCommandIds: [REPORT_CONCERN_COMMAND_ID],
     // The form comes back with the route's "cannot be sent yet" warning while the route is not configured.
     refusedReportCard: concerns.refusedReportCard,
-  };
+  }, logger);
   const app = createBotApp({ adapter, logger, botAppId: config.bot.id, features: [acknowledgement.feature, concerns, policy.publishing, policy.questions], limits });
   const authenticator = config.mode === 'production' && config.bot.id ? createBotFrameworkAuthenticator(config.bot.id, config.bot.openIdMetadataUrl) : undefined;
   const tenantGate = config.allowedTenantIds ? createTenantGate(config.allowedTenantIds) : undefined;
   const server = createServer({
-    adapter, app, logger, authenticator, tenantGate, routes: [files.route], healthDetail: () => ({ safeguardingRoute: concerns.routeHealthDetail(), policy: policyHealthDetail(library) }),
+    adapter, app, logger, authenticator, tenantGate, limits, routes: [files.route], healthDetail: () => ({ safeguardingRoute: concerns.routeHealthDetail(), policy: policyHealthDetail(library) }),
   });
   const port = await listen(server, config.port, config.host);
   if (!config.publicUrl && config.mode === 'local') files.setBaseUrl(`http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`);

@@ -52,7 +52,10 @@ export interface CoreSettings {
    * anyway); set, it is checked as in production, with the Agents Playground's tenant added.
    */
   allowedTenantIds?: string[];
-  /** How many reports and questions one person may send (REPORTS_PER_PERSON_PER_HOUR, QUESTIONS_PER_PERSON_PER_HOUR). */
+  /**
+   * How many reports, questions and card presses one person may send (REPORTS_PER_PERSON_PER_HOUR,
+   * QUESTIONS_PER_PERSON_PER_HOUR, PRESSES_PER_PERSON_PER_HOUR).
+   */
   personLimits: PersonLimitSettings;
   /**
    * Days a question staff asked is kept (QUESTION_RETENTION_DAYS): the bot deletes older ones daily, keeping only
@@ -70,13 +73,17 @@ const MAX_QUESTION_RETENTION_DAYS = 3650;
 export interface PersonLimitSettings {
   reportsPerHour: number;
   questionsPerHour: number;
+  /** Card presses and every other invoke (a report's Send counts as a report instead). */
+  pressesPerHour: number;
 }
 
 /**
- * Enough for a member of staff reporting a bad afternoon or working through the policy; a flood is slowed to one report
- * every 10 minutes and one question a minute. A person's first urgent report in an hour is never refused.
+ * Enough for a member of staff reporting a bad afternoon or working through the policy (the whole policy in the reader is
+ * a few dozen presses; read a page at a time, a press every 12 seconds never meets the limit); a flood is slowed to one
+ * report every 10 minutes, one question a minute and one press every 12 seconds. A person's first urgent report in an
+ * hour is never refused.
  */
-export const DEFAULT_PERSON_LIMITS: Readonly<PersonLimitSettings> = Object.freeze({ reportsPerHour: 6, questionsPerHour: 60 });
+export const DEFAULT_PERSON_LIMITS: Readonly<PersonLimitSettings> = Object.freeze({ reportsPerHour: 6, questionsPerHour: 60, pressesPerHour: 300 });
 const MAX_PER_HOUR = 100_000;
 
 /** The Microsoft 365 Agents Playground's made-up tenant (scripts/playground.ts), always accepted in local mode. */
@@ -189,6 +196,7 @@ export function parseCoreSettings(env: Env): FragmentResult<CoreSettings> {
   const personLimits: PersonLimitSettings = {
     reportsPerHour: readPositiveInteger(env, 'REPORTS_PER_PERSON_PER_HOUR', DEFAULT_PERSON_LIMITS.reportsPerHour, MAX_PER_HOUR, errors),
     questionsPerHour: readPositiveInteger(env, 'QUESTIONS_PER_PERSON_PER_HOUR', DEFAULT_PERSON_LIMITS.questionsPerHour, MAX_PER_HOUR, errors),
+    pressesPerHour: readPositiveInteger(env, 'PRESSES_PER_PERSON_PER_HOUR', DEFAULT_PERSON_LIMITS.pressesPerHour, MAX_PER_HOUR, errors),
   };
 
   return {

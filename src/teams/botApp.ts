@@ -4,7 +4,7 @@ import { AdaptiveCardsOptions, Application, TeamsAdapter, TurnState } from '@mic
 import { AppLogger } from '../shared/logger';
 import { BotApp, BotFeature } from './botFeature';
 import { invokeMessage } from './invokeResponse';
-import { registerTurnLimits, TurnLimitsOptions } from './turnLimits';
+import { TurnLimits } from './turnLimits';
 
 /** What the bot app needs: the adapter, and every capability as a feature, in the order their routes should win. */
 export interface BotAppDeps {
@@ -14,8 +14,11 @@ export interface BotAppDeps {
   features: readonly BotFeature[];
   /** Bot's app id, needed for proactive messages in production. */
   botAppId?: string;
-  /** Per-person budgets of reports and questions, checked before any feature sees a turn; none when left out. */
-  limits?: TurnLimitsOptions;
+  /**
+   * Per-person budgets: the messages' part runs before any feature sees a turn (the HTTP server, given the same object,
+   * counts invokes before the adapter sees them); none when left out.
+   */
+  limits?: TurnLimits;
 }
 
 /** Builds the teams-ai application: the features' routes, then a clear answer for any unclaimed invoke, and the error handler. */
@@ -32,7 +35,7 @@ export function createBotApp(deps: BotAppDeps): BotApp {
   });
 
   // First of the beforeTurn handlers: a turn over a person's budget ends before any feature's handler runs.
-  if (deps.limits) registerTurnLimits(app, deps.limits, logger);
+  if (deps.limits) deps.limits.register(app);
   for (const feature of deps.features) feature.register(app);
 
   // Any invoke no feature claimed (an unknown or retired verb, a stale card) still gets a clear answer.

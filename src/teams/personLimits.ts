@@ -1,18 +1,21 @@
 /**
- * Per-person budgets of reports and of questions: one token bucket of each per person, holding a full hour's
- * allowance and refilling evenly over the hour. A person's first urgent report in an hour is never refused, whatever
+ * Per-person budgets of reports, of questions and of card presses: one token bucket of each per person, holding a full
+ * hour's allowance and refilling evenly over the hour. A person's first urgent report in an hour is never refused, whatever
  * their budget says. Memory stays bounded however many people write: a person idle for an hour is back to a full
  * budget, so their entry is dropped, and past `maxPeople` the least recently seen go first.
  */
 
-/** The two budgets. */
-export type LimitedKind = 'report' | 'question';
+/** The three budgets: a report filed, a message sent, a card button pressed (or any other invoke). */
+export type LimitedKind = 'report' | 'question' | 'press';
 
-/** Reports and questions one person may send per hour. */
+/** Reports, questions and presses one person may send per hour. */
 export interface PersonBudgets {
   reportsPerHour: number;
   questionsPerHour: number;
+  pressesPerHour: number;
 }
+
+const KINDS: readonly LimitedKind[] = ['report', 'question', 'press'];
 
 /** What the limits decided about one report or question. */
 export type LimitDecision =
@@ -27,7 +30,7 @@ export type LimitDecision =
 
 /** The per-person limits of one bot instance. */
 export interface PersonLimits {
-  /** Takes one report or question from the person's budget, or says when they may try again. */
+  /** Takes one report, question or press from the person's budget, or says when they may try again. */
   take(person: string, kind: LimitedKind, options?: { urgent?: boolean }): LimitDecision;
   /** People currently tracked (for tests of the bound). */
   readonly size: number;
@@ -39,20 +42,18 @@ const HOUR_MS = 3_600_000;
 
 interface Entry {
   /** Tokens left in each bucket at `at`. */
-  report: number;
-  question: number;
+  tokens: Record<LimitedKind, number>;
   at: number;
   lastUrgentAt?: number;
   /** Until when a refusal has already been told (per budget). */
-  reportToldUntil: number;
-  questionToldUntil: number;
+  toldUntil: Record<LimitedKind, number>;
 }
 
 /** Creates the limits; `now` is the clock (tests pass their own). */
 export function createPersonLimits(budgets: PersonBudgets, options: { now?: () => number; maxPeople?: number } = {}): PersonLimits {
   const now = options.now ?? Date.now;
   const maxPeople = options.maxPeople ?? DEFAULT_MAX_PEOPLE;
-  const capacity: Record<LimitedKind, number> = { report: budgets.reportsPerHour, question: budgets.questionsPerHour };
+  const capacity: Record<LimitedKind, number> = { report: budgets.reportsPerHour, question: budgets.questionsPerHour, press: budgets.pressesPerHour };
   // Map order is least recently seen first: every take moves the person to the end.
   const people = new Map<string, Entry>();
 
@@ -67,11 +68,10 @@ export function createPersonLimits(budgets: PersonBudgets, options: { now?: () =
   function entryFor(person: string, t: number): Entry {
     const found = people.get(person);
     if (found) people.delete(person);
-    const entry = found ?? { report: capacity.report, question: capacity.question, at: t, reportToldUntil: 0, questionToldUntil: 0 };
-    // Refill both buckets for the time since the person was last seen (never past a full hour's allowance).
+    const entry = found ?? { tokens: { ...capacity }, at: t, toldUntil: { report: 0, question: 0, press: 0 } };
+    // Refill every bucket for the time since the person was last seen (never past a full hour's allowance).
     const elapsed = Math.max(0, t - entry.at);
-    entry.report = Math.min(capacity.report, entry.report + (elapsed * capacity.report) / HOUR_MS);
-    entry.question = Math.min(capacity.question, entry.question + (elapsed * capacity.question) / HOUR_MS);
+    for (const kind of KINDS) entry.tokens[kind] = Math.min(capacity[kind], entry.tokens[kind] + (elapsed * capacity[kind]) / HOUR_MS);
     entry.at = Math.max(entry.at, t);
     people.set(person, entry);
     return entry;
@@ -84,20 +84,17 @@ export function createPersonLimits(budgets: PersonBudgets, options: { now?: () =
       const entry = entryFor(person, t);
       const urgent = kind === 'report' && takeOptions.urgent === true;
       const firstUrgentThisHour = urgent && (entry.lastUrgentAt === undefined || t - entry.lastUrgentAt >= HOUR_MS);
-      if (entry[kind] >= 1 || firstUrgentThisHour) {
-        const overBudget = entry[kind] < 1;
-        entry[kind] = Math.max(0, entry[kind] - 1);
+      if (entry.tokens[kind] >= 1 || firstUrgentThisHour) {
+        const overBudget = entry.tokens[kind] < 1;
+        entry.tokens[kind] = Math.max(0, entry.tokens[kind] - 1);
         if (urgent) entry.lastUrgentAt = t;
-        if (kind === 'report') entry.reportToldUntil = 0;
-        else entry.questionToldUntil = 0;
+        entry.toldUntil[kind] = 0;
         sweep(t);
         return { allowed: true, urgentException: overBudget };
       }
-      const retryAt = t + Math.ceil(((1 - entry[kind]) * HOUR_MS) / capacity[kind]);
-      const toldUntil = kind === 'report' ? entry.reportToldUntil : entry.questionToldUntil;
-      const firstRefusal = t >= toldUntil;
-      if (kind === 'report') entry.reportToldUntil = retryAt;
-      else entry.questionToldUntil = retryAt;
+      const retryAt = t + Math.ceil(((1 - entry.tokens[kind]) * HOUR_MS) / capacity[kind]);
+      const firstRefusal = t >= entry.toldUntil[kind];
+      entry.toldUntil[kind] = retryAt;
       return { allowed: false, retryAt, firstRefusal };
     },
     get size() {

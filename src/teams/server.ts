@@ -6,6 +6,7 @@ import { BotApp } from './botFeature';
 import { foreignRequestProblem } from './loopbackRequest';
 import { RequestAuthenticator } from './requestAuthentication';
 import { loggableTenant, TenantGate, tenantsOf } from './tenantGate';
+import { TurnLimits } from './turnLimits';
 
 /** Largest request body accepted: Teams activities are far smaller; anything bigger is refused with 413. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -29,6 +30,11 @@ export interface ServerDeps {
    * any feature sees the activity; anything else is 403. Always set in production; in local mode only when configured.
    */
   tenantGate?: TenantGate;
+  /**
+   * The per-person limits (the same object the bot app has): an invoke is counted after the tenant gate, and one over
+   * its person's budget is answered here, before the adapter or any feature sees it.
+   */
+  limits?: Pick<TurnLimits, 'answerOverBudgetInvoke'>;
   routes?: readonly RouteInstaller[];
   /**
    * What `/healthz?detail=1` adds for IT (for example the safeguarding route's check). /healthz is public in production:
@@ -128,6 +134,12 @@ export function createServer(deps: ServerDeps): restify.Server {
         conversationTenant: loggableTenant(tenants.conversationTenant), channelDataTenant: loggableTenant(tenants.channelDataTenant),
       }, 'activity from a tenant that is not allowed: refused');
       res.send(403, { error: 'Forbidden' });
+      return;
+    }
+    // A press over its person's budget ends here: answered with the slow-down notice, no turn run, nothing sent to Teams.
+    const overBudget = deps.limits?.answerOverBudgetInvoke(req.body);
+    if (overBudget) {
+      res.send(overBudget.status, overBudget.body);
       return;
     }
     try {

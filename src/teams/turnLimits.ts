@@ -1,4 +1,4 @@
-import { Activity, ActivityTypes, TurnContext } from 'botbuilder';
+import { Activity, ActivityTypes } from 'botbuilder';
 import { AppLogger } from '../shared/logger';
 import { schoolTimeZone } from '../shared/schoolTime';
 import { BotApp } from './botFeature';
@@ -8,10 +8,12 @@ import { createPersonLimits, LimitedKind, PersonBudgets } from './personLimits';
 import { Verbs } from './verbs';
 
 /**
- * The per-person limits as the bot applies them, once, before any feature sees a turn: a message counts as a question,
- * a submitted report (the report form's Action.Execute, or the "Report a concern" message action's submit) as a
- * report. Over the budget, the person is told kindly when to try again; a refused report comes back as the form they
- * filled, with their text, and says what to do at once if a child is in danger.
+ * The per-person limits as the bot applies them, once per activity, before any feature sees it: a message counts as a
+ * question, a submitted report (the report form's Action.Execute, or the "Report a concern" message action's submit) as
+ * a report, and every other invoke and card press (Action.Execute, Action.Submit, a dialog opening or step, a search, a
+ * card refresh) as a press. Over the budget, the person is told kindly when to try again and nothing is done or sent to
+ * Teams; a refused report comes back as the form they filled, with their text, and says what to do at once if a child
+ * is in danger.
  */
 export interface TurnLimitsOptions {
   budgets: PersonBudgets;
@@ -24,7 +26,7 @@ export interface TurnLimitsOptions {
   maxPeople?: number;
 }
 
-/** A report or question as the limits count it. */
+/** A report, question or press as the limits count it. */
 export interface LimitedActivity {
   kind: LimitedKind;
   urgent: boolean;
@@ -42,22 +44,28 @@ export function isUrgentReport(data: unknown): boolean {
   return flag === true || flag === 'true';
 }
 
-/** What an activity costs: a question, a report (urgent or not), or nothing. */
+const PRESS: LimitedActivity = { kind: 'press', urgent: false, inTaskModule: false };
+
+/** What an activity costs: a question, a report (urgent or not), a press, or nothing (conversation and install events). */
 export function limitedActivity(activity: Partial<Activity>, reportCommandIds: readonly string[]): LimitedActivity | undefined {
-  if (activity.type === ActivityTypes.Message) return { kind: 'question', urgent: false, inTaskModule: false };
+  if (activity.type === ActivityTypes.Message) {
+    // An Action.Submit press arrives as a message carrying the card's data and no text of its own.
+    if (activity.value !== undefined && !(activity.text ?? '').trim()) return PRESS;
+    return { kind: 'question', urgent: false, inTaskModule: false };
+  }
   if (activity.type !== ActivityTypes.Invoke) return undefined;
   const value = record(activity.value);
   if (activity.name === 'adaptiveCard/action') {
     const action = record(value?.action);
-    if (action?.verb !== Verbs.concernSubmit) return undefined;
-    return { kind: 'report', urgent: isUrgentReport(action.data), data: action.data, inTaskModule: false };
+    if (action?.verb === Verbs.concernSubmit) return { kind: 'report', urgent: isUrgentReport(action.data), data: action.data, inTaskModule: false };
   }
-  if (activity.name === 'composeExtension/submitAction' && typeof value?.commandId === 'string' && reportCommandIds.includes(value.commandId)) {
-    // "Next" and "Change kind" in the dialog move between the form's steps; nothing is filed.
-    if (record(value.data)?.verb === Verbs.concernChooseKind) return undefined;
+  if (activity.name === 'composeExtension/submitAction' && typeof value?.commandId === 'string' && reportCommandIds.includes(value.commandId)
+    // "Next" and "Change kind" in the dialog move between the form's steps (presses); nothing is filed.
+    && record(value.data)?.verb !== Verbs.concernChooseKind) {
     return { kind: 'report', urgent: isUrgentReport(value.data), data: value.data, inTaskModule: true };
   }
-  return undefined;
+  // Every other invoke is a press: a card button, a dialog opening or step, a search, a card refreshing itself.
+  return PRESS;
 }
 
 /** Whose budget a turn spends: the Entra object id Teams signs, else the channel account id. */
@@ -65,9 +73,16 @@ export function personOf(activity: Partial<Activity>): string {
   return activity.from?.aadObjectId || activity.from?.id || '(unknown)';
 }
 
+// Making a formatter costs far more than using one, and a flood is answered thousands of times a second.
+let clockFormat: { timeZone: string; format: Intl.DateTimeFormat } | undefined;
+
 /** "14:32 (in about 10 minutes)", in the school's time zone. */
 export function whenAgain(retryAt: number, now: number): string {
-  const clock = new Intl.DateTimeFormat('en-GB', { timeZone: schoolTimeZone(), hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(retryAt));
+  const timeZone = schoolTimeZone();
+  if (clockFormat?.timeZone !== timeZone) {
+    clockFormat = { timeZone, format: new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }) };
+  }
+  const clock = clockFormat.format.format(new Date(retryAt));
   const minutes = Math.max(1, Math.ceil((retryAt - now) / 60_000));
   return `${clock} (in about ${minutes} minute${minutes === 1 ? '' : 's'})`;
 }
@@ -84,40 +99,91 @@ export function questionRefusalNotice(retryAt: number, now: number): string {
     + 'If you need to report a concern that cannot wait, speak to the DSL in person.';
 }
 
-/** Registers the limits as the first beforeTurn handler: a turn over the budget ends there, answered. */
-export function registerTurnLimits(app: BotApp, options: TurnLimitsOptions, logger: AppLogger): void {
-  const now = options.now ?? Date.now;
-  const limits = createPersonLimits(options.budgets, { now, maxPeople: options.maxPeople });
-  app.turn('beforeTurn', async (context) => {
-    const what = limitedActivity(context.activity, options.reportCommandIds);
-    if (!what) return true;
-    const decision = limits.take(personOf(context.activity), what.kind, { urgent: what.urgent });
-    if (decision.allowed) {
-      if (decision.urgentException) logger.info({ event: 'limit.urgentReportLetThrough' }, 'an urgent report over the person\'s budget was let through');
-      return true;
-    }
-    // No person id, no text: how often people hit the limits is what matters.
-    logger.warn({ event: 'limit.reached', kind: what.kind, urgent: what.urgent, told: decision.firstRefusal }, 'a person is over their budget: slowed');
-    await answerRefusal(context, what, decision.retryAt, decision.firstRefusal, now(), options);
-    return false;
-  });
+/** The notice for a card press (or any other invoke) over the budget. */
+export function pressRefusalNotice(retryAt: number, now: number): string {
+  return `You have pressed a lot of buttons in a short time, so I am pausing: nothing was done for this one. You can press it again at ${whenAgain(retryAt, now)}. `
+    + 'If you need to report a concern that cannot wait, speak to the DSL in person.';
 }
 
-async function answerRefusal(context: TurnContext, what: LimitedActivity, retryAt: number, firstRefusal: boolean, at: number, options: TurnLimitsOptions): Promise<void> {
-  if (what.kind === 'question') {
-    // A flood of messages gets one answer, not one each: the person has been told when to ask again.
-    if (firstRefusal) await context.sendActivity(questionRefusalNotice(retryAt, at));
-    return;
+/** An invoke's answer, as the adapter would have written it to the HTTP response. */
+export interface InvokeAnswer {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * The per-person limits of one bot. An invoke is counted by the HTTP layer before the adapter sees it, because its
+ * answer goes back in its own HTTP response: one over the budget is answered there and then, and costs no turn, no
+ * second token check and no connector client, so a flood of presses is cheap to refuse and holds up no one else's
+ * request. A message (a question, an Action.Submit press) is counted by the app's first beforeTurn handler, because
+ * its answer is a message sent to Teams. Each activity is counted once, in one of the two.
+ */
+export interface TurnLimits {
+  /** Takes an invoke from its person's budget: undefined lets it through; otherwise the answer to send, at once. */
+  answerOverBudgetInvoke(activity: Partial<Activity>): InvokeAnswer | undefined;
+  /** Registers the messages' limits as the app's first beforeTurn handler: a message over the budget ends there. */
+  register(app: BotApp): void;
+}
+
+/** Creates the limits: hand the same object to the HTTP server (invokes) and the bot app (messages). */
+export function createTurnLimits(options: TurnLimitsOptions, logger: AppLogger): TurnLimits {
+  const now = options.now ?? Date.now;
+  const limits = createPersonLimits(options.budgets, { now, maxPeople: options.maxPeople });
+  // Refusals not logged one by one (a flood is one line per person each time their wait runs out), counted into the next line.
+  const unlogged: Record<LimitedKind, number> = { report: 0, question: 0, press: 0 };
+
+  /** Takes the activity from its person's budget; when refused, what was refused and when to try again. */
+  function overBudget(activity: Partial<Activity>): { what: LimitedActivity; retryAt: number; firstRefusal: boolean } | undefined {
+    const what = limitedActivity(activity, options.reportCommandIds);
+    if (!what) return undefined;
+    const decision = limits.take(personOf(activity), what.kind, { urgent: what.urgent });
+    if (decision.allowed) {
+      if (decision.urgentException) logger.info({ event: 'limit.urgentReportLetThrough' }, 'an urgent report over the person\'s budget was let through');
+      return undefined;
+    }
+    if (decision.firstRefusal) {
+      // No person id, no text: how often people hit the limits, and how hard, is what matters.
+      logger.warn({ event: 'limit.reached', kind: what.kind, urgent: what.urgent, alsoRefused: unlogged[what.kind] }, 'a person is over their budget: slowed');
+      unlogged[what.kind] = 0;
+    } else {
+      unlogged[what.kind] += 1;
+    }
+    return { what, retryAt: decision.retryAt, firstRefusal: decision.firstRefusal };
   }
+
+  return {
+    answerOverBudgetInvoke(activity) {
+      if (activity.type !== ActivityTypes.Invoke) return undefined;
+      const refused = overBudget(activity);
+      return refused ? invokeRefusal(activity.name, refused.what, refused.retryAt, now(), options) : undefined;
+    },
+    register(app) {
+      app.turn('beforeTurn', async (context) => {
+        // Invokes were counted (and those over the budget answered) by the HTTP layer: answerOverBudgetInvoke.
+        if (context.activity.type !== ActivityTypes.Message) return true;
+        const refused = overBudget(context.activity);
+        if (!refused) return true;
+        // A flood of messages (or Action.Submit presses) gets one answer, not one each: the person has been told when to try again.
+        if (refused.firstRefusal) {
+          const notice = refused.what.kind === 'press' ? pressRefusalNotice : questionRefusalNotice;
+          await context.sendActivity(notice(refused.retryAt, now()));
+        }
+        return false;
+      });
+    },
+  };
+}
+
+/** The answer to an invoke over the budget: a press gets the notice on its card; a report, the form the person filled. */
+function invokeRefusal(name: string | undefined, what: LimitedActivity, retryAt: number, at: number, options: TurnLimitsOptions): InvokeAnswer {
+  const answer = (message: string) => invokeMessage(name, message).value as InvokeAnswer;
+  // Nothing is sent to Teams: the client shows the answer on the card or in the dialog.
+  if (what.kind !== 'report') return answer(pressRefusalNotice(retryAt, at));
   const notice = reportRefusalNotice(retryAt, at);
   const card = options.refusedReportCard?.(what.data, notice, what.inTaskModule);
-  const name = context.activity.name;
-  if (!card) {
-    await context.sendActivity(invokeMessage(name, notice));
-    return;
-  }
+  if (!card) return answer(notice);
   const body = what.inTaskModule
     ? { task: { type: 'continue', value: cardTaskModule('Report a concern', card) } }
     : { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: card };
-  await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } });
+  return { status: 200, body };
 }

@@ -56,17 +56,17 @@ describe('ALLOWED_TENANT_IDS', () => {
 
 describe('per-person limits', () => {
   it('when nothing is set, then the documented defaults apply', () => {
-    expect(loadConfig({ APP_MODE: 'local' }).personLimits).toEqual({ reportsPerHour: 6, questionsPerHour: 60 });
-    expect(DEFAULT_PERSON_LIMITS).toEqual({ reportsPerHour: 6, questionsPerHour: 60 });
+    expect(loadConfig({ APP_MODE: 'local' }).personLimits).toEqual({ reportsPerHour: 6, questionsPerHour: 60, pressesPerHour: 300 });
+    expect(DEFAULT_PERSON_LIMITS).toEqual({ reportsPerHour: 6, questionsPerHour: 60, pressesPerHour: 300 });
   });
 
   it('when they are set, then they are used', () => {
-    const config = loadConfig({ APP_MODE: 'local', REPORTS_PER_PERSON_PER_HOUR: '3', QUESTIONS_PER_PERSON_PER_HOUR: '200' });
-    expect(config.personLimits).toEqual({ reportsPerHour: 3, questionsPerHour: 200 });
+    const config = loadConfig({ APP_MODE: 'local', REPORTS_PER_PERSON_PER_HOUR: '3', QUESTIONS_PER_PERSON_PER_HOUR: '200', PRESSES_PER_PERSON_PER_HOUR: '40' });
+    expect(config.personLimits).toEqual({ reportsPerHour: 3, questionsPerHour: 200, pressesPerHour: 40 });
   });
 
-  it.each(['0', '-1', '2.5', 'lots', '1000000'])('when a limit is %s, then start-up fails naming both bad settings', (bad) => {
-    const problems = problemsFor({ APP_MODE: 'local', REPORTS_PER_PERSON_PER_HOUR: bad, QUESTIONS_PER_PERSON_PER_HOUR: bad });
-    expect(problems.filter((p) => /^(REPORTS|QUESTIONS)_PER_PERSON_PER_HOUR must be a whole number/.test(p))).toHaveLength(2);
+  it.each(['0', '-1', '2.5', 'lots', '1000000'])('when a limit is %s, then start-up fails naming every bad setting', (bad) => {
+    const problems = problemsFor({ APP_MODE: 'local', REPORTS_PER_PERSON_PER_HOUR: bad, QUESTIONS_PER_PERSON_PER_HOUR: bad, PRESSES_PER_PERSON_PER_HOUR: bad });
+    expect(problems.filter((p) => /^(REPORTS|QUESTIONS|PRESSES)_PER_PERSON_PER_HOUR must be a whole number/.test(p))).toHaveLength(3);
   });
 });

@@ -44,6 +44,23 @@ describe('per-person limits with the default settings', () => {
     expect(shown).toMatch(/try again at \d{2}:\d{2}/i);
   });
 
+  it('when a person reads the whole policy a section at a time with "Read the full section", twice over, then every press is answered with its section and none is slowed', async () => {
+    const reader = PEOPLE.dsl;
+    const doc = bot.app.library.primary!;
+    const numbered = doc.sections.filter((sec) => sec.number !== null);
+    expect(numbered.length).toBeGreaterThan(10);
+    const before = repliesTo(bot, reader).length;
+    for (let round = 0; round < 2; round++) {
+      for (const section of numbered) {
+        const answer = await bot.execute(reader, Verbs.readSection, { section: section.number, document: doc.id });
+        expect(readableText(answer.body)).toMatch(/ is below\.$/);
+      }
+    }
+    const sent = repliesTo(bot, reader).slice(before);
+    expect(sent).toHaveLength(2 * numbered.length);
+    expect(sent.some((d) => /pressed a lot of buttons/.test(readableText(d.activity)))).toBe(false);
+  });
+
   it('when another person files their first urgent report during someone else\'s flood, then it goes through', async () => {
     const before = alertsToDsl(bot);
     const answer = await bot.execute(PEOPLE.head, Verbs.concernSubmit, concernForm({ immediateDanger: 'true' }));

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { REPORT_CONCERN_COMMAND_ID } from '../../src/features/concerns';
-import { isUrgentReport, limitedActivity, personOf, questionRefusalNotice, reportRefusalNotice } from '../../src/teams/turnLimits';
+import { isUrgentReport, limitedActivity, personOf, pressRefusalNotice, questionRefusalNotice, reportRefusalNotice } from '../../src/teams/turnLimits';
 import { Verbs } from '../../src/teams/verbs';
 import { REPO_ROOT } from '../support/repoRoot';
 
@@ -18,21 +18,39 @@ describe('what the per-person limits count', () => {
     expect(limitedActivity(execute(Verbs.concernSubmit, { immediateDanger: 'true' }), COMMANDS)).toMatchObject({ kind: 'report', urgent: true });
   });
 
-  it('when the "Report a concern" dialog is sent, then it is a report; its Next and Change kind steps are not', () => {
+  it('when the "Report a concern" dialog is sent, then it is a report; its Next and Change kind steps are presses', () => {
     const submit = (data: unknown) => ({ type: 'invoke', name: 'composeExtension/submitAction', value: { commandId: REPORT_CONCERN_COMMAND_ID, data } });
     expect(limitedActivity(submit({ immediateDanger: true }), COMMANDS)).toMatchObject({ kind: 'report', urgent: true, inTaskModule: true });
-    expect(limitedActivity(submit({ verb: Verbs.concernChooseKind }), COMMANDS)).toBeUndefined();
+    expect(limitedActivity(submit({ verb: Verbs.concernChooseKind }), COMMANDS)).toMatchObject({ kind: 'press' });
   });
 
   it.each([
+    ['reading a section', execute(Verbs.readSection, { section: '5' })],
     ['another card verb', execute(Verbs.concernOpen, { reference: 'SG-2026-0001' })],
     ['adding details to a report', execute(Verbs.concernAddDetails, { reference: 'SG-2026-0001' })],
     ['an acknowledgement', execute(Verbs.acknowledge, {})],
+    ['a card refreshing itself', { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: Verbs.concernOpen, data: {} }, trigger: 'automatic' } }],
     ['another message-extension command', { type: 'invoke', name: 'composeExtension/submitAction', value: { commandId: 'other' } }],
-    ['a conversation update', { type: 'conversationUpdate' }],
+    ['a dialog opening', { type: 'invoke', name: 'composeExtension/fetchTask', value: { commandId: REPORT_CONCERN_COMMAND_ID } }],
+    ['a task module fetch', { type: 'invoke', name: 'task/fetch', value: { data: {} } }],
+    ['a search', { type: 'invoke', name: 'composeExtension/query', value: { commandId: 'search' } }],
+    ['an Action.Submit press', { type: 'message', value: { verb: Verbs.concernStart } }],
     ['an invoke with junk', { type: 'invoke', name: 'adaptiveCard/action', value: 'junk' }],
+    ['an invoke with no name', { type: 'invoke' }],
+  ])('when %s arrives, then it is a press', (_what, activity) => {
+    expect(limitedActivity(activity, COMMANDS)).toEqual({ kind: 'press', urgent: false, inTaskModule: false });
+  });
+
+  it.each([
+    ['a conversation update', { type: 'conversationUpdate' }],
+    ['an installation update', { type: 'installationUpdate' }],
+    ['a typing indicator', { type: 'typing' }],
   ])('when %s arrives, then it costs nothing', (_what, activity) => {
     expect(limitedActivity(activity, COMMANDS)).toBeUndefined();
+  });
+
+  it('when a message carries text, then it is a question even with card data', () => {
+    expect(limitedActivity({ type: 'message', text: 'section 5', value: { verb: 'x' } }, COMMANDS)).toMatchObject({ kind: 'question' });
   });
 
   it('when the report form template carries the danger toggle, then it is the field the limits read', () => {
@@ -51,5 +69,6 @@ describe('what the per-person limits count', () => {
     const now = Date.UTC(2026, 6, 1, 13, 0);
     expect(reportRefusalNotice(now + 10 * 60_000, now)).toMatch(/try again at 14:10 \(in about 10 minutes\).*DSL in person.*999/);
     expect(questionRefusalNotice(now + 60_000, now)).toMatch(/ask again at 14:01 \(in about 1 minute\)/);
+    expect(pressRefusalNotice(now + 12_000, now)).toMatch(/nothing was done for this one.*press it again at 14:00 \(in about 1 minute\).*DSL in person/);
   });
 });
