@@ -27,6 +27,10 @@ export class RequestAuthenticationError extends Error {
 
 const KEYS_CHECK_TTL_MS = 60_000;
 const KEYS_TIMEOUT_MS = 3_000;
+/** How long a token already verified is recognised without verifying it again (never past its own expiry). */
+const VERIFIED_TTL_MS = 5 * 60_000;
+/** Tokens remembered at most: Teams signs one for a while and reuses it, so a handful are live at once. */
+const VERIFIED_MAX = 1_000;
 
 /**
  * The Bot Connector's authenticator for a bot identity, with the signing keys published at `openIdMetadataUrl`
@@ -36,16 +40,30 @@ export function createBotFrameworkAuthenticator(botAppId: string, openIdMetadata
   const credentials = new SimpleCredentialProvider(botAppId, '');
   const extractor = new JwtTokenExtractor(ChannelValidation.ToBotFromChannelTokenValidationParameters, openIdMetadataUrl, AuthenticationConstants.AllowedSigningAlgorithms);
   let keysChecked: { at: number; ok: boolean } | null = null;
+  // Teams reuses one token for many requests: each is verified in full once, then recognised by its exact text until it
+  // expires (or for five minutes). A flood of requests with the same token costs one signature check, not thousands.
+  const verified = new Map<string, { identity: ClaimsIdentity; until: number }>();
   return {
     async authenticate(header) {
+      const known = verified.get(header);
+      if (known && Date.now() < known.until) return known.identity;
+      if (known) verified.delete(header);
+      let identity: ClaimsIdentity;
       try {
         // Signature, lifetime and Teams endorsement of the signing key; then issuer and audience.
-        const identity = await extractor.getIdentityFromAuthHeader(header, 'msteams');
-        if (!identity) throw new RequestAuthenticationError();
-        return await ChannelValidation.validateIdentity(identity, credentials);
+        const found = await extractor.getIdentityFromAuthHeader(header, 'msteams');
+        if (!found) throw new RequestAuthenticationError();
+        identity = await ChannelValidation.validateIdentity(found, credentials);
       } catch {
         throw new RequestAuthenticationError();
       }
+      const expiresAt = Number(identity.getClaimValue('exp')) * 1000;
+      const until = Math.min(Date.now() + VERIFIED_TTL_MS, Number.isFinite(expiresAt) ? expiresAt : 0);
+      if (until > Date.now()) {
+        if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value as string);
+        verified.set(header, { identity, until });
+      }
+      return identity;
     },
     serviceUrlMatches(identity, serviceUrl) {
       const claimed = identity.getClaimValue(AuthenticationConstants.ServiceUrlClaim);

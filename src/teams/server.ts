@@ -176,11 +176,18 @@ export function createServer(deps: ServerDeps): restify.Server {
   return server;
 }
 
+/**
+ * Connections the kernel holds for the bot before it accepts them (capped by net.core.somaxconn). Node's default, 511,
+ * overflows when thousands of requests open connections at once: a dropped connection is retried by its client only
+ * after a second or more, so a report or a health check caught in the burst would wait that long before the bot sees it.
+ */
+export const LISTEN_BACKLOG = 4096;
+
 /** Starts listening and resolves with the bound port (0 picks a free one). */
 export function listen(server: restify.Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen(port, host, LISTEN_BACKLOG, () => {
       const address = server.address();
       resolve(typeof address === 'object' && address ? address.port : port);
     });
