@@ -142,7 +142,9 @@ async function fileReport(bot: Bot, connector: FakeConnector, token: () => strin
     if (alertAt === undefined) await sleep(100);
   }
   const h = await health;
-  return { alertMs: alertAt === undefined ? 'none within 120 s' : alertAt - sentAt, receiptMs: round(receipt.ms), healthzMs: round(h.ms) };
+  // Teams' 429s to the alert's own posts (each costs the connector client's wait for Retry-After before it tries again).
+  const alert429s = connector.calls.filter((c) => c.at >= sentAt && c.conversationId.startsWith(CHANNEL) && c.status === 429).length;
+  return { alertMs: alertAt === undefined ? 'none within 120 s' : alertAt - sentAt, receiptMs: round(receipt.ms), healthzMs: round(h.ms), alert429s };
 }
 
 async function withBot<T>(run: (bot: Bot, connector: FakeConnector, token: () => string) => Promise<T>): Promise<T> {

@@ -10,6 +10,8 @@
  * included). Instances of the app split the limit between them (setActiveWorkers, from the sender's heartbeat).
  */
 
+import { FifoLine } from '../shared/fifoLine';
+
 /** Who is asking, most urgent first: a safeguarding alert (or its fallback), a person waiting for a reply, a roll-out. */
 export type OutboundPriority = 'safeguarding' | 'reply' | 'bulk';
 
@@ -146,7 +148,7 @@ export function createOutboundBudget(options: OutboundBudgetOptions): OutboundBu
   }
 
   // This thread's three lines. Only the head of the most urgent non-empty line asks the shared bucket, on one timer.
-  const lines: Record<OutboundPriority, WaitLine> = { safeguarding: new WaitLine(), reply: new WaitLine(), bulk: new WaitLine() };
+  const lines: Record<OutboundPriority, FifoLine<() => void>> = { safeguarding: new FifoLine<() => void>(), reply: new FifoLine<() => void>(), bulk: new FifoLine<() => void>() };
   let pumping = false;
   /** The line the pump is sleeping for, and how to wake it early when a more urgent request comes. */
   let sleepingFor: OutboundPriority | undefined;
@@ -222,30 +224,4 @@ export function createOutboundBudget(options: OutboundBudgetOptions): OutboundBu
     },
   };
   return budget;
-}
-
-/** A first-in, first-out line of waiting requests that stays cheap however long it gets (no Array.shift copies). */
-class WaitLine {
-  private items: (() => void)[] = [];
-  private head = 0;
-
-  get length(): number {
-    return this.items.length - this.head;
-  }
-
-  push(grant: () => void): void {
-    this.items.push(grant);
-  }
-
-  shift(): (() => void) | undefined {
-    if (this.head >= this.items.length) return undefined;
-    const grant = this.items[this.head];
-    this.head += 1;
-    // Drop the served part now and then, so memory follows what is waiting, not what ever waited.
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
-    return grant;
-  }
 }

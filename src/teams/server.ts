@@ -6,7 +6,8 @@ import { BotApp } from './botFeature';
 import { foreignRequestProblem } from './loopbackRequest';
 import { RequestAuthenticator } from './requestAuthentication';
 import { loggableTenant, TenantGate, tenantsOf } from './tenantGate';
-import { TurnLimits } from './turnLimits';
+import { createFairTurns } from './fairTurns';
+import { personOf, TurnLimits } from './turnLimits';
 
 /** Largest request body accepted: Teams activities are far smaller; anything bigger is refused with 413. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -106,6 +107,10 @@ export function createServer(deps: ServerDeps): restify.Server {
   server.use(restify.plugins.bodyReader({ maxBodySize: MAX_BODY_BYTES }));
   server.use(restify.plugins.jsonBodyParser({ mapParams: false, bodyReader: true }));
 
+  // Each person's activities wait in a line of their own, taken in turns between people a few milliseconds at a time
+  // (fairTurns.ts): however many one person sends, another's report is next but one, and /healthz is read in between.
+  const turns = createFairTurns();
+
   server.post(MESSAGES_PATH, async (req, res) => {
     const problem = activityShapeProblem(req.body as unknown);
     if (problem) {
@@ -136,22 +141,24 @@ export function createServer(deps: ServerDeps): restify.Server {
       res.send(403, { error: 'Forbidden' });
       return;
     }
-    // A press over its person's budget ends here: answered with the slow-down notice, no turn run, nothing sent to Teams.
-    const overBudget = deps.limits?.answerOverBudgetInvoke(req.body);
-    if (overBudget) {
-      res.send(overBudget.status, overBudget.body);
-      return;
-    }
-    try {
-      await deps.adapter.process(req, res, async (context) => {
-        await deps.app.run(context);
-      });
-    } catch (err) {
-      const authFailure = (err as { statusCode?: number }).statusCode === 401 || /AuthenticationError|Unauthorized/i.test((err as Error).name ?? '');
-      deps.logger.error({ event: 'http.messages.error', name: (err as Error).name }, 'activity processing failed');
-      // Never echo internal error text to the caller.
-      if (!res.headersSent) res.send(authFailure ? 401 : 500, authFailure ? { error: 'Unauthorized' } : { error: 'The bot could not process this activity.' });
-    }
+    await turns.run(personOf(req.body), async () => {
+      // A press over its person's budget ends here: answered with the slow-down notice, no turn run, nothing sent to Teams.
+      const overBudget = deps.limits?.answerOverBudgetInvoke(req.body);
+      if (overBudget) {
+        res.send(overBudget.status, overBudget.body);
+        return;
+      }
+      try {
+        await deps.adapter.process(req, res, async (context) => {
+          await deps.app.run(context);
+        });
+      } catch (err) {
+        const authFailure = (err as { statusCode?: number }).statusCode === 401 || /AuthenticationError|Unauthorized/i.test((err as Error).name ?? '');
+        deps.logger.error({ event: 'http.messages.error', name: (err as Error).name }, 'activity processing failed');
+        // Never echo internal error text to the caller.
+        if (!res.headersSent) res.send(authFailure ? 401 : 500, authFailure ? { error: 'Unauthorized' } : { error: 'The bot could not process this activity.' });
+      }
+    });
   });
 
   server.get('/healthz', async (req, res) => {
