@@ -11,3 +11,15 @@ export interface SentenceEncoder {
   /** One vector per text. Texts longer than the model reads are cut at its token limit. */
   encode(texts: readonly string[]): Promise<Float32Array[]>;
 }
+
+/**
+ * Port: the same encoder reading two texts together, as a cross-encoder does ([CLS] first [SEP] second [SEP], the second
+ * text's tokens of type 1): one vector per pair, for a head that scores how well the second answers the first. A pair
+ * longer than the model reads keeps the first text and cuts the second.
+ */
+export interface PairEncoder {
+  readonly dimensions: number;
+  readonly model: { name: string; sha256: string };
+  /** One vector per pair, in order. */
+  encodePairs(pairs: readonly (readonly [string, string])[]): Promise<Float32Array[]>;
+}

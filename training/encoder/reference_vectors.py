@@ -22,6 +22,11 @@ TEXTS = [
     '日本語のテキスト',
     'long ' * 200 + 'end',
 ]
+# Pairs, as a cross-encoder reads them: a question and a heading with a passage; the last is cut in its second text.
+PAIRS = [
+    ('can i add a parent on fb', '5. Social contact with parents : Staff must not accept friend requests from parents.'),
+    ('is it ok to share the summer fair post', '4 Use of the school account ' + 'and more words ' * 60),
+]
 
 
 def main() -> None:
@@ -41,7 +46,15 @@ def main() -> None:
             mask = batch['attention_mask'].unsqueeze(-1).float()
             vector = ((hidden * mask).sum(1) / mask.sum(1))[0]
             cases.append({'text': text, 'ids': batch['input_ids'][0].tolist(), 'vector': [round(float(v), 6) for v in vector]})
-    json.dump({'model': args.model.rstrip('/').split('/')[-1], 'cases': cases}, open(args.out, 'w'))
+        pairs = []
+        for first, second in PAIRS:
+            batch = tokenizer([first], [second], truncation='only_second', max_length=args.max_tokens, return_tensors='pt')
+            hidden = model(**batch).last_hidden_state
+            mask = batch['attention_mask'].unsqueeze(-1).float()
+            vector = ((hidden * mask).sum(1) / mask.sum(1))[0]
+            pairs.append({'first': first, 'second': second, 'ids': batch['input_ids'][0].tolist(), 'typeIds': batch['token_type_ids'][0].tolist(),
+                          'vector': [round(float(v), 6) for v in vector]})
+    json.dump({'model': args.model.rstrip('/').split('/')[-1], 'cases': cases, 'pairs': pairs}, open(args.out, 'w'))
     print(f'wrote {args.out}: {len(cases)} texts')
 
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import * as ort from 'onnxruntime-node';
-import { SentenceEncoder } from '../../shared/sentenceEncoder';
+import { PairEncoder, SentenceEncoder } from '../../shared/sentenceEncoder';
 
 /** What the model folder's manifest.json says of the model: its file, its vector length and how many tokens it reads. */
 interface EncoderManifest {
@@ -19,9 +19,10 @@ export class EncoderLoadError extends Error {
   override readonly name = 'EncoderLoadError';
 }
 
-/** The token ids of one text as the model reads it: [CLS] tokens [SEP], cut to the model's limit. */
+/** The token ids of one text (or pair) as the model reads it, cut to the model's limit, with each token's type (0, or 1 for a pair's second text). */
 export interface EncodedText {
   ids: number[];
+  typeIds: number[];
 }
 
 /**
@@ -29,13 +30,23 @@ export interface EncodedText {
  * tokenizer) by Hugging Face's tokenizers library. Special tokens are added here, so a long text is cut at the limit
  * and still ends with [SEP], as the Python tokenizer cuts it.
  */
-export function createBertTokenizer(dir: string, maxTokens: number): (text: string) => EncodedText {
+export function createBertTokenizer(dir: string, maxTokens: number): (text: string, second?: string) => EncodedText {
   const read = (file: string): object => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as object;
   const tokenizer = new Tokenizer(read('tokenizer.json'), read('tokenizer_config.json'));
   const cls = tokenizer.token_to_id('[CLS]');
   const sep = tokenizer.token_to_id('[SEP]');
   if (cls === undefined || sep === undefined) throw new EncoderLoadError(`The tokenizer in ${dir} has no [CLS] or [SEP] token`);
-  return (text) => ({ ids: [cls, ...tokenizer.encode(text, { add_special_tokens: false }).ids.slice(0, maxTokens - 2), sep] });
+  const tokens = (text: string): number[] => tokenizer.encode(text, { add_special_tokens: false }).ids;
+  return (text, second) => {
+    if (second === undefined) {
+      const ids = [cls, ...tokens(text).slice(0, maxTokens - 2), sep];
+      return { ids, typeIds: ids.map(() => 0) };
+    }
+    // As the Python tokenizer's 'only_second' truncation: the first text is kept, the second cut to what is left.
+    const a = tokens(text).slice(0, maxTokens - 4);
+    const b = tokens(second).slice(0, maxTokens - 3 - a.length);
+    return { ids: [cls, ...a, sep, ...b, sep], typeIds: [...a.map(() => 0), 0, 0, ...b.map(() => 1), 1] };
+  };
 }
 
 /** The SHA-256 of a file, hex. */
@@ -64,7 +75,7 @@ export interface OnnxEncoderOptions {
  * tokenizer_config.json) into ONNX Runtime on the CPU. The graph's file must hash to the manifest's SHA-256: a model
  * damaged or swapped in a deployment is refused at start-up, never run.
  */
-export async function loadOnnxSentenceEncoder(dir: string, options: OnnxEncoderOptions = {}): Promise<SentenceEncoder> {
+export async function loadOnnxSentenceEncoder(dir: string, options: OnnxEncoderOptions = {}): Promise<SentenceEncoder & PairEncoder> {
   const manifest = readManifest(dir);
   const graph = path.join(dir, manifest.file);
   if (!fs.existsSync(graph)) throw new EncoderLoadError(`The sentence encoder's graph ${graph} is missing`);
@@ -77,13 +88,13 @@ export async function loadOnnxSentenceEncoder(dir: string, options: OnnxEncoderO
   });
   const dims = manifest.dimensions;
 
-  const runOne = async (text: string): Promise<Float32Array> => {
-    const tokens = tokenize(text).ids;
-    const shape = [1, tokens.length];
+  const runOne = async (text: string, second?: string): Promise<Float32Array> => {
+    const { ids, typeIds } = tokenize(text, second);
+    const shape = [1, ids.length];
     const out = await session.run({
-      input_ids: new ort.Tensor('int64', BigInt64Array.from(tokens, (id) => BigInt(id)), shape),
-      attention_mask: new ort.Tensor('int64', new BigInt64Array(tokens.length).fill(1n), shape),
-      token_type_ids: new ort.Tensor('int64', new BigInt64Array(tokens.length), shape),
+      input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, (id) => BigInt(id)), shape),
+      attention_mask: new ort.Tensor('int64', new BigInt64Array(ids.length).fill(1n), shape),
+      token_type_ids: new ort.Tensor('int64', BigInt64Array.from(typeIds, (t) => BigInt(t)), shape),
     });
     return (out.embedding.data as Float32Array).slice(0, dims);
   };
@@ -99,16 +110,21 @@ export async function loadOnnxSentenceEncoder(dir: string, options: OnnxEncoderO
       for (const text of texts) vectors.push(await runOne(text));
       return vectors;
     },
+    async encodePairs(pairs) {
+      const vectors: Float32Array[] = [];
+      for (const [first, second] of pairs) vectors.push(await runOne(first, second));
+      return vectors;
+    },
   };
 }
 
-const opened = new Map<string, Promise<SentenceEncoder>>();
+const opened = new Map<string, Promise<SentenceEncoder & PairEncoder>>();
 
 /**
  * The encoder in `dir`, loaded once per process and shared: every bot started in one process (tests start many) and
  * the CLI read the same session. A load that failed is not kept, so the next call tries again.
  */
-export function openOnnxSentenceEncoder(dir: string): Promise<SentenceEncoder> {
+export function openOnnxSentenceEncoder(dir: string): Promise<SentenceEncoder & PairEncoder> {
   const key = path.resolve(dir);
   let encoder = opened.get(key);
   if (!encoder) {

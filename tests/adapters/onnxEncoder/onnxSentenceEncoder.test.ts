@@ -12,7 +12,10 @@ import { REPO_ROOT } from '../../support/repoRoot';
  * limit) and the vectors the trained PyTorch model gives them (training/encoder/reference_vectors.py, written when
  * the shipped model was trained). The shipped graph is int8, so the vectors agree to rounding, not to the bit.
  */
-interface Reference { cases: { text: string; ids: number[]; vector: number[] }[] }
+interface Reference {
+  cases: { text: string; ids: number[]; vector: number[] }[];
+  pairs: { first: string; second: string; ids: number[]; typeIds: number[]; vector: number[] }[];
+}
 const reference = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'tests', 'fixtures', 'encoder-reference.json'), 'utf8')) as Reference;
 const manifest = JSON.parse(fs.readFileSync(path.join(ENCODER_DIR, 'manifest.json'), 'utf8')) as { maxTokens: number; file: string };
 
@@ -32,6 +35,7 @@ describe('the ONNX sentence encoder', () => {
   it('when it tokenizes a text, then it gives the ids the Python tokenizer gave, cut at the model\'s limit with [SEP] kept', () => {
     const tokenize = createBertTokenizer(ENCODER_DIR, manifest.maxTokens);
     for (const c of reference.cases) expect({ text: c.text, ids: tokenize(c.text).ids }).toEqual({ text: c.text, ids: c.ids });
+    expect(tokenize('a few words').typeIds).toEqual([0, 0, 0, 0, 0]);
     expect(Math.max(...reference.cases.map((c) => c.ids.length))).toBe(manifest.maxTokens);
   });
 
@@ -47,6 +51,18 @@ describe('the ONNX sentence encoder', () => {
       expect(together[i]).toEqual(alone);
     }
     expect(await encoder.encode([])).toEqual([]);
+  });
+
+  it('when it reads a pair, then it gives the Python tokenizer\'s ids and token types (the second text cut to fit) and PyTorch\'s vector to int8 rounding', async () => {
+    const tokenize = createBertTokenizer(ENCODER_DIR, manifest.maxTokens);
+    const encoder = await openOnnxSentenceEncoder(ENCODER_DIR);
+    expect(reference.pairs.length).toBeGreaterThan(1);
+    for (const p of reference.pairs) {
+      expect(tokenize(p.first, p.second)).toEqual({ ids: p.ids, typeIds: p.typeIds });
+      const [vector] = await encoder.encodePairs([[p.first, p.second]]);
+      expect(cosine(vector, p.vector)).toBeGreaterThan(0.99);
+    }
+    expect(Math.max(...reference.pairs.map((p) => p.ids.length))).toBe(manifest.maxTokens);
   });
 
   it('when the graph does not match its checksum, then loading refuses it with the reason', async () => {
