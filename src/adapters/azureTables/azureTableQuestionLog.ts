@@ -2,7 +2,7 @@ import { TableClient, odata } from '@azure/data-tables';
 import crypto from 'node:crypto';
 import { AskedQuestion, QuestionLog } from '../../features/policy/teaching/questionLog';
 import { isSealedQuestionValue, NO_QUESTION_SEALING, QuestionSealing } from '../questionSealing';
-import { createAzureQuestionRetention, disclosureDayEntity } from './azureTableQuestionRetention';
+import { createAzureQuestionRetention, disclosureDayEntity, draftCheckEntity } from './azureTableQuestionRetention';
 import { AzureTableConnection, getLong, getOrUndefined, httpStatusOf, openRecordTable, putLong, queryAll, safeKey } from './azureTableRecords';
 
 /**
@@ -12,6 +12,7 @@ import { AzureTableConnection, getLong, getOrUndefined, httpStatusOf, openRecord
  * - `f|<id>|<at>|<random>`: every feedback reply, appended in the same transaction as the change to the question;
  * - `d|<day>|<random>`: a question that read as a disclosure about a child (`reading` offered) or possibly about a
  *   particular child (`reading` heldBack), by day only: no text, no person;
+ * - `k|<day>|<random>`: a draft post checked (issue 53), by day, with the ids of the concerns it raised: never the draft;
  * - `c|<day>` and `r|<time>|<random>`: the counts of deleted questions and the record of deletions
  *   (azureTableQuestionRetention.ts).
  * The question and its phrasing are stored sealed (adapters/questionSealing.ts, the same contexts as SQLite, so the
@@ -145,6 +146,9 @@ export function createAzureTableQuestionLogOn(client: TableClient, sealing: Ques
       await client.createEntity(disclosureDayEntity(QUESTION_PARTITION, askedAt.slice(0, 10), reading, crypto.randomUUID()));
     },
     forgetQuestion: (id) => retention.forgetQuestion(id),
+    async recordDraftCheck(at, concerns) {
+      await client.createEntity(draftCheckEntity(QUESTION_PARTITION, at.slice(0, 10), concerns, crypto.randomUUID()));
+    },
     deleteAskedBefore: (cutoff, at) => retention.deleteAskedBefore(cutoff, at),
     countsSince: (fromDay) => retention.countsSince(fromDay),
   };

@@ -1,6 +1,6 @@
 import { TableClient, TransactionAction, odata } from '@azure/data-tables';
 import crypto from 'node:crypto';
-import { addCounts, countOf, DisclosureLikeReading, NO_QUESTIONS, QuestionCounts } from '../../features/policy/teaching/questionLog';
+import { addCounts, countOf, DisclosureLikeReading, draftCounts, NO_QUESTIONS, QuestionCounts } from '../../features/policy/teaching/questionLog';
 import { getOrUndefined, httpStatusOf, queryAll, safeKey } from './azureTableRecords';
 
 /**
@@ -19,6 +19,11 @@ export interface AzureQuestionRetention {
   forgetQuestion(id: string): Promise<boolean>;
 }
 
+/** The entity that counts one draft post checked (`k|<day>|<n>`) with the concerns it raised: never the draft. */
+export function draftCheckEntity(partition: string, day: string, concerns: readonly string[], n: string): Record<string, unknown> & { partitionKey: string; rowKey: string } {
+  return { partitionKey: partition, rowKey: `k|${safeKey(day)}|${n}`, checkedOn: day, concerns: concerns.join(',') };
+}
+
 /**
  * The entity that counts one question not kept (`d|<day>|<n>`), by its day only; `n` tells apart those of one day.
  * Shared with the question log and the copy from SQLite.
@@ -31,7 +36,7 @@ export function disclosureDayEntity(partition: string, day: string, reading: Dis
 const MAX_BATCH = 100;
 
 const countsOf = (e: Record<string, unknown> | undefined): QuestionCounts => (e
-  ? { asked: Number(e.asked ?? 0), declined: Number(e.declined ?? 0), unhelpful: Number(e.unhelpful ?? 0), disclosureLike: 0, heldBack: 0 }
+  ? { ...NO_QUESTIONS, asked: Number(e.asked ?? 0), declined: Number(e.declined ?? 0), unhelpful: Number(e.unhelpful ?? 0) }
   : NO_QUESTIONS);
 
 /** Retention over the question table's partition. */
@@ -124,7 +129,11 @@ export function createAzureQuestionRetention(client: TableClient, partition: str
       const noted = await queryAll(client, range(`d|${safeKey(fromDay)}`, 'd|~'));
       // Days noted before held-back questions were counted apart carry no reading: they were all offered.
       const heldBack = noted.filter((e) => e.reading === 'heldBack').length;
-      return { ...total, disclosureLike: noted.length - heldBack, heldBack };
+      const checks = await queryAll(client, range(`k|${safeKey(fromDay)}`, 'k|~'));
+      return {
+        ...total, disclosureLike: noted.length - heldBack, heldBack,
+        ...draftCounts(checks.map((e) => (typeof e.concerns === 'string' && e.concerns !== '' ? e.concerns.split(',') : []))),
+      };
     },
   };
 }

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { AskedQuestion, QuestionLog } from '../../features/policy/teaching/questionLog';
+import { AskedQuestion, draftCounts, QuestionLog } from '../../features/policy/teaching/questionLog';
 import { isSealedQuestionValue, NO_QUESTION_SEALING, QuestionSealing } from '../questionSealing';
 import { migrate, SqliteDatabase } from './sqliteDatabase';
 
@@ -44,6 +44,11 @@ const MIGRATIONS = [
     version: 5,
     sql: `ALTER TABLE policy_disclosure_like ADD COLUMN reading TEXT NOT NULL DEFAULT 'offered';`,
   },
+  {
+    // Issue 53: a draft post checked, by day, with the concerns it raised (their ids): never the draft, never who.
+    version: 6,
+    sql: 'CREATE TABLE policy_draft_checks (checked_on TEXT NOT NULL, concerns TEXT NOT NULL);',
+  },
 ];
 
 interface Row {
@@ -73,6 +78,7 @@ export function createSqliteQuestionLog(db: SqliteDatabase, sealing?: QuestionSe
   const askedAt = db.prepare('SELECT asked_at FROM policy_questions WHERE id = ?');
   const forgetFeedback = db.prepare('DELETE FROM policy_feedback WHERE question_id = ?');
   const forget = db.prepare('DELETE FROM policy_questions WHERE id = ?');
+  const draftCheck = db.prepare('INSERT INTO policy_draft_checks (checked_on, concerns) VALUES (?, ?)');
   const retention = createSqliteQuestionRetention(db, latestHelpful);
   const toQuestion = (r: Row): AskedQuestion => ({
     id: r.id, question: seal.open(r.question, r.id, 'question'), answered: r.answered === 1, citedSection: r.cited_section, askedAt: r.asked_at,
@@ -100,6 +106,9 @@ export function createSqliteQuestionLog(db: SqliteDatabase, sealing?: QuestionSe
     listFailed: async (limit) => (failed.all(limit) as Row[]).map(toQuestion),
     async recordDisclosureLike(at, reading = 'offered') {
       disclosureLike.run(at.slice(0, 10), reading);
+    },
+    async recordDraftCheck(at, concerns) {
+      draftCheck.run(at.slice(0, 10), concerns.join(','));
     },
     async forgetQuestion(id) {
       const row = askedAt.get(id) as { asked_at: string } | undefined;
@@ -138,6 +147,7 @@ function createSqliteQuestionRetention(db: SqliteDatabase, latestHelpful: string
     coalesce(sum(answered = 1 AND helpful = 0), 0) AS unhelpful FROM (${outcomes} WHERE q.asked_at >= ?)`);
   const disclosures = db.prepare(`SELECT coalesce(sum(reading = 'offered'), 0) AS offered, coalesce(sum(reading = 'heldBack'), 0) AS held
     FROM policy_disclosure_like WHERE asked_on >= ?`);
+  const drafts = db.prepare('SELECT concerns FROM policy_draft_checks WHERE checked_on >= ?');
   type Counts = { asked: number; declined: number; unhelpful: number };
   return {
     deleteAskedBefore(cutoff: string, at: string): number {
@@ -158,6 +168,7 @@ function createSqliteQuestionRetention(db: SqliteDatabase, latestHelpful: string
       return {
         asked: kept.asked + now.asked, declined: kept.declined + now.declined, unhelpful: kept.unhelpful + now.unhelpful,
         disclosureLike: noted.offered, heldBack: noted.held,
+        ...draftCounts((drafts.all(fromDay) as { concerns: string }[]).map((r) => (r.concerns === '' ? [] : r.concerns.split(',')))),
       };
     },
   };

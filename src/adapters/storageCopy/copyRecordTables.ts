@@ -6,7 +6,7 @@ import {
 } from '../azureTables/azureTableConcernStore';
 import { countdownKey, publishedEntities } from '../azureTables/azureTablePublishedPolicyStore';
 import { feedbackEntity, QUESTION_PARTITION, questionEntity } from '../azureTables/azureTableQuestionLog';
-import { disclosureDayEntity } from '../azureTables/azureTableQuestionRetention';
+import { disclosureDayEntity, draftCheckEntity } from '../azureTables/azureTableQuestionRetention';
 import { backoff, getOrUndefined, httpStatusOf, safeKey } from '../azureTables/azureTableRecords';
 import { FieldCipher } from '../fieldEncryption';
 import { SqliteDatabase } from '../sqlite/sqliteDatabase';
@@ -104,6 +104,13 @@ export async function copyQuestions(db: SqliteDatabase, client: TableClient, don
     QUESTION_PARTITION, d.asked_on, d.reading === 'heldBack' ? 'heldBack' : 'offered', `sqlite-${d.n}`,
   )), ['askedOn'], 'disclosure-like day');
   done(result('disclosure-like questions (the day only)', days.length, daysDone, await countRange(client, QUESTION_PARTITION, 'd|')));
+
+  // Draft posts checked (issue 53): the day and the concerns' ids only; the SQLite row number names each.
+  const checks = db.prepare('SELECT rowid AS n, checked_on, concerns FROM policy_draft_checks ORDER BY rowid').all() as { n: number; checked_on: string; concerns: string }[];
+  const checksDone = await createAll(client, checks.map((c) => draftCheckEntity(
+    QUESTION_PARTITION, c.checked_on, c.concerns === '' ? [] : c.concerns.split(','), `sqlite-${c.n}`,
+  )), ['checkedOn', 'concerns'], 'draft check');
+  done(result('draft posts checked (the day and the concerns only)', checks.length, checksDone, await countRange(client, QUESTION_PARTITION, 'k|')));
 
   // What deleted questions counted, by day, and the record of each deletion run (azureTableQuestionRetention.ts).
   const counted = db.prepare('SELECT * FROM policy_question_days ORDER BY day').all() as { day: string; asked: number; declined: number; unhelpful: number }[];

@@ -56,9 +56,9 @@ export function describeQuestionLogContract(name: string, make: () => Promise<Qu
       for (const id of [old, oldUnhelpful, oldHelped]) expect(await log.getQuestion(id)).toBeNull();
       expect(await log.recordFeedback(oldHelped, false, '2026-06-30T03:00:00.000Z')).toBe(false);
       expect((await log.listFailed(10)).map((q) => q.id)).toEqual([recent]);
-      expect(before).toEqual({ asked: 4, declined: 2, unhelpful: 1, disclosureLike: 1, heldBack: 0 });
+      expect(before).toEqual({ asked: 4, declined: 2, unhelpful: 1, disclosureLike: 1, heldBack: 0, draftsChecked: 0, draftConcerns: {} });
       expect(await log.countsSince('2026-01-01')).toEqual(before);
-      expect(await log.countsSince('2026-01-11')).toEqual({ asked: 2, declined: 1, unhelpful: 0, disclosureLike: 1, heldBack: 0 });
+      expect(await log.countsSince('2026-01-11')).toEqual({ asked: 2, declined: 1, unhelpful: 0, disclosureLike: 1, heldBack: 0, draftsChecked: 0, draftConcerns: {} });
       // A second run finds nothing more to delete and counts nothing twice.
       expect(await log.deleteAskedBefore('2026-04-01T00:00:00.000Z', '2026-07-01T02:00:00.000Z')).toBe(0);
       expect(await log.countsSince('2026-01-01')).toEqual(before);
@@ -84,8 +84,8 @@ export function describeQuestionLogContract(name: string, make: () => Promise<Qu
       await log.recordDisclosureLike('2026-03-03T10:00:00.000Z', 'heldBack');
       await log.recordDisclosureLike('2026-03-04T10:00:00.000Z');
 
-      expect(await log.countsSince('2026-03-01')).toEqual({ asked: 0, declined: 0, unhelpful: 0, disclosureLike: 2, heldBack: 2 });
-      expect(await log.countsSince('2026-03-03')).toEqual({ asked: 0, declined: 0, unhelpful: 0, disclosureLike: 1, heldBack: 1 });
+      expect(await log.countsSince('2026-03-01')).toEqual({ asked: 0, declined: 0, unhelpful: 0, disclosureLike: 2, heldBack: 2, draftsChecked: 0, draftConcerns: {} });
+      expect(await log.countsSince('2026-03-03')).toEqual({ asked: 0, declined: 0, unhelpful: 0, disclosureLike: 1, heldBack: 1, draftsChecked: 0, draftConcerns: {} });
       expect(await log.listFailed(10)).toEqual([]);
     });
 
@@ -100,10 +100,21 @@ export function describeQuestionLogContract(name: string, make: () => Promise<Qu
       expect(await log.getQuestion(kept)).toBeNull();
       expect(await log.recordFeedback(kept, true, '2026-03-02T09:02:00.000Z')).toBe(false);
       expect((await log.listFailed(10)).map((q) => q.id)).toEqual([other]);
-      expect(await log.countsSince('2026-03-01')).toEqual({ asked: 1, declined: 1, unhelpful: 0, disclosureLike: 0, heldBack: 1 });
+      expect(await log.countsSince('2026-03-01')).toEqual({ asked: 1, declined: 1, unhelpful: 0, disclosureLike: 0, heldBack: 1, draftsChecked: 0, draftConcerns: {} });
       expect(await log.forgetQuestion(kept)).toBe(false);
       expect(await log.forgetQuestion('no-such-id')).toBe(false);
-      expect(await log.countsSince('2026-03-01')).toEqual({ asked: 1, declined: 1, unhelpful: 0, disclosureLike: 0, heldBack: 1 });
+      expect(await log.countsSince('2026-03-01')).toEqual({ asked: 1, declined: 1, unhelpful: 0, disclosureLike: 0, heldBack: 1, draftsChecked: 0, draftConcerns: {} });
+    });
+
+    it('when draft posts are checked, then only the day and the concerns they raised are counted, never a draft', async () => {
+      const log = await make();
+      await log.recordDraftCheck('2026-03-02T09:00:00.000Z', ['pupils-identified', 'pupil-images']);
+      await log.recordDraftCheck('2026-03-02T10:00:00.000Z', []);
+      await log.recordDraftCheck('2026-03-04T10:00:00.000Z', ['pupil-images']);
+
+      expect(await log.countsSince('2026-03-01')).toMatchObject({ asked: 0, draftsChecked: 3, draftConcerns: { 'pupils-identified': 1, 'pupil-images': 2 } });
+      expect(await log.countsSince('2026-03-03')).toMatchObject({ draftsChecked: 1, draftConcerns: { 'pupil-images': 1 } });
+      expect(await log.listFailed(10)).toEqual([]);
     });
   });
 }

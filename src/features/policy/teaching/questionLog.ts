@@ -36,6 +36,11 @@ export interface QuestionLog {
    */
   forgetQuestion(id: string): Promise<boolean>;
   /**
+   * Notes that a draft post was checked (issue 53) and which concerns it raised, by the day of `at` only: never the
+   * draft, never who checked it.
+   */
+  recordDraftCheck(at: string, concerns: readonly string[]): Promise<void>;
+  /**
    * Deletes every question asked before `cutoff` (an ISO time) with its "Was this helpful?" replies, after adding
    * them to the day counts that are kept without text, and appends the deletion to the retention record. Returns how
    * many questions were deleted.
@@ -59,28 +64,42 @@ export interface QuestionCounts {
   disclosureLike: number;
   /** Held back from the owners as possibly about a particular child: answered with the report line, never kept as text. */
   heldBack: number;
+  /** Draft posts checked (never kept), and how often each concern came up in them. */
+  draftsChecked: number;
+  draftConcerns: Readonly<Record<string, number>>;
 }
 
 /** Adds two sets of counts. */
 export function addCounts(a: QuestionCounts, b: QuestionCounts): QuestionCounts {
+  const draftConcerns: Record<string, number> = { ...a.draftConcerns };
+  for (const [k, n] of Object.entries(b.draftConcerns)) draftConcerns[k] = (draftConcerns[k] ?? 0) + n;
   return {
     asked: a.asked + b.asked, declined: a.declined + b.declined, unhelpful: a.unhelpful + b.unhelpful,
     disclosureLike: a.disclosureLike + b.disclosureLike, heldBack: a.heldBack + b.heldBack,
+    draftsChecked: a.draftsChecked + b.draftsChecked, draftConcerns,
   };
 }
 
 /** No questions. */
-export const NO_QUESTIONS: QuestionCounts = Object.freeze({ asked: 0, declined: 0, unhelpful: 0, disclosureLike: 0, heldBack: 0 });
+export const NO_QUESTIONS: QuestionCounts = Object.freeze({ asked: 0, declined: 0, unhelpful: 0, disclosureLike: 0, heldBack: 0, draftsChecked: 0, draftConcerns: Object.freeze({}) });
+
+/** The counts of draft checks: how many, and each concern's tally. */
+export function draftCounts(checks: readonly (readonly string[])[]): Pick<QuestionCounts, 'draftsChecked' | 'draftConcerns'> {
+  const draftConcerns: Record<string, number> = {};
+  for (const concerns of checks) for (const c of concerns) draftConcerns[c] = (draftConcerns[c] ?? 0) + 1;
+  return { draftsChecked: checks.length, draftConcerns };
+}
 
 /** What one question adds to the counts. */
 export function countOf(q: Pick<AskedQuestion, 'answered' | 'helpful'>): QuestionCounts {
-  return { asked: 1, declined: q.answered ? 0 : 1, unhelpful: q.answered && q.helpful === false ? 1 : 0, disclosureLike: 0, heldBack: 0 };
+  return { ...NO_QUESTIONS, asked: 1, declined: q.answered ? 0 : 1, unhelpful: q.answered && q.helpful === false ? 1 : 0 };
 }
 
 /** In-memory question log, for tests and the CLI; `disclosureLikeDays` shows what was noted of disclosure-like questions. */
 export function createInMemoryQuestionLog(): QuestionLog & { disclosureLikeDays: { day: string; reading: DisclosureLikeReading }[] } {
   const rows = new Map<string, AskedQuestion>();
   const disclosureLikeDays: { day: string; reading: DisclosureLikeReading }[] = [];
+  const draftChecks: { day: string; concerns: string[] }[] = [];
   const days = new Map<string, QuestionCounts>();
   let next = 1;
   return {
@@ -100,6 +119,9 @@ export function createInMemoryQuestionLog(): QuestionLog & { disclosureLikeDays:
     listFailed: async (limit) => [...rows.values()].filter((r) => !r.answered || r.helpful === false).reverse().slice(0, limit),
     async recordDisclosureLike(askedAt, reading = 'offered') {
       disclosureLikeDays.push({ day: askedAt.slice(0, 10), reading });
+    },
+    async recordDraftCheck(at, concerns) {
+      draftChecks.push({ day: at.slice(0, 10), concerns: [...concerns] });
     },
     async forgetQuestion(id) {
       const row = rows.get(id);
@@ -125,6 +147,7 @@ export function createInMemoryQuestionLog(): QuestionLog & { disclosureLikeDays:
         ...total,
         disclosureLike: total.disclosureLike + since.filter((d) => d.reading === 'offered').length,
         heldBack: total.heldBack + since.filter((d) => d.reading === 'heldBack').length,
+        ...draftCounts(draftChecks.filter((d) => d.day >= fromDay).map((d) => d.concerns)),
       };
     },
     disclosureLikeDays,

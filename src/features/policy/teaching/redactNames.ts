@@ -32,7 +32,7 @@ interface TermJson { text: string; tags: string[]; offset?: { start: number; len
  * the tagger knows few names from outside English). Acronyms ("PSHE"), lower-case words it tags only as surnames
  * ("lesson") and dictionary words it takes for a person ("Summer Fair") are left.
  */
-function nameSpans(text: string): [number, number][] {
+export function nameSpans(text: string): [number, number][] {
   const spans: [number, number][] = [];
   const doc = nlp(text);
   const terms = (doc.json({ offset: true, terms: { tags: true, offset: true } }) as { terms: TermJson[] }[]).flatMap((s) => s.terms);
