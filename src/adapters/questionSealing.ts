@@ -18,8 +18,11 @@ export interface QuestionSealing {
   open(stored: string, questionId: string, field: QuestionField): string;
 }
 
-/** The question log's fields that hold text someone typed or was shown. */
-export type QuestionField = 'question' | 'phrasedText';
+/**
+ * The fields that hold text someone typed or was shown: the question log's question and phrasing, and the question an
+ * owner taught (sealed under its teaching link's id, see taughtQuestionSealId).
+ */
+export type QuestionField = 'question' | 'phrasedText' | 'taughtQuestion';
 
 /** HKDF's label for the question log's key; a new label (v2) would be a new key. */
 const QUESTION_KEY_INFO = 'school-policy-bot/question-log/v1';
@@ -52,6 +55,16 @@ export function createQuestionSealing(concernKey: Buffer | string): QuestionSeal
     seal: (value, questionId, field) => cipher.encrypt(value, context(questionId, field)),
     open: (stored, questionId, field) => (isSealedQuestionValue(stored) ? cipher.decrypt(stored, context(questionId, field)) : stored),
   };
+}
+
+/**
+ * The id a taught question is sealed under: the link's UUID. SQLite's link id is that UUID; Azure's row key puts the
+ * time it was taught before it (`<digits>-<uuid>`, as the copy from SQLite does too), so the copy moves the sealed
+ * value as it is.
+ */
+export function taughtQuestionSealId(linkId: string): string {
+  const timed = /^\d{14,}-(.+)$/.exec(linkId);
+  return timed ? timed[1] : linkId;
 }
 
 /** Raised when the question log is used without its key: nothing is written in the clear, and nothing sealed is shown. */

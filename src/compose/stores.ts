@@ -14,7 +14,7 @@ import { createAzureTablePublishedPolicyStore } from '../adapters/azureTables/az
 import { createAzureTableQuestionLog } from '../adapters/azureTables/azureTableQuestionLog';
 import { AzureTableConnection } from '../adapters/azureTables/azureTableRecords';
 import { createFieldCipher } from '../adapters/fieldEncryption';
-import { createQuestionSealing } from '../adapters/questionSealing';
+import { createQuestionSealing, QuestionSealing } from '../adapters/questionSealing';
 import { createSqliteAcknowledgementStore, createSqliteAcknowledgementStoreOn } from '../adapters/sqlite/sqliteAcknowledgementStore';
 import { createSqliteConcernStore } from '../adapters/sqlite/sqliteConcernStore';
 import { openSqliteDatabase, SqliteDatabase } from '../adapters/sqlite/sqliteDatabase';
@@ -55,7 +55,7 @@ export async function openStores(config: AppConfig): Promise<Stores> {
       // The worker id survives a restart, so a report this instance left in flight is taken back at once.
       concerns: await createAzureTableConcernStore({ ...connection, cipher, workerId: config.delivery.workerId }),
       questions: await createAzureTableQuestionLog(connection, questionSealing),
-      teaching: await createTeachingLinkStore(config.storage, prefix, undefined, credential),
+      teaching: await createTeachingLinkStore(config.storage, prefix, undefined, questionSealing, credential),
       published: await createAzureTablePublishedPolicyStore(connection),
       jobs: await createOwnerJobStore(config.storage, prefix, undefined, credential),
     };
@@ -66,7 +66,7 @@ export async function openStores(config: AppConfig): Promise<Stores> {
     acknowledgement: await createAcknowledgementStore({ storage: config.storage, azureTablePrefix: prefix, sqliteDb: db }),
     concerns: createSqliteConcernStore(db, cipher),
     questions: createSqliteQuestionLog(db, questionSealing),
-    teaching: await createTeachingLinkStore(config.storage, prefix, db),
+    teaching: await createTeachingLinkStore(config.storage, prefix, db, questionSealing),
     published: createSqlitePublishedPolicyStore(db),
     jobs: await createOwnerJobStore(config.storage, prefix, db),
   };
@@ -106,12 +106,12 @@ export async function createAcknowledgementStore(choice: AcknowledgementStoreCho
   return createAzureTableAcknowledgementStore(azureRecordConnection(storage, choice.azureTablePrefix, choice.credential));
 }
 
-/** Opens the teaching-link store beside the question log: SQLite (embedded default) or Azure Table Storage. */
+/** Opens the teaching-link store beside the question log, its taught questions sealed with the log's key: SQLite (embedded default) or Azure Table Storage. */
 export async function createTeachingLinkStore(
-  storage: CoreSettings['storage'], tablePrefix: string, db: SqliteDatabase | undefined, credential?: TokenCredential,
+  storage: CoreSettings['storage'], tablePrefix: string, db: SqliteDatabase | undefined, sealing: QuestionSealing, credential?: TokenCredential,
 ): Promise<TeachingLinkStore> {
-  if (storage.kind === 'sqlite') return createSqliteTeachingLinkStore(db ?? openSqliteDatabase(storage.sqlitePath));
-  return createAzureTableTeachingLinkStore(azureTableClient(storage, `${tablePrefix}Teaching`, credential));
+  if (storage.kind === 'sqlite') return createSqliteTeachingLinkStore(db ?? openSqliteDatabase(storage.sqlitePath), sealing);
+  return createAzureTableTeachingLinkStore(azureTableClient(storage, `${tablePrefix}Teaching`, credential), sealing);
 }
 
 /** Opens the owners' background-job store beside the acknowledgement records: SQLite (embedded default) or Azure Table Storage. */

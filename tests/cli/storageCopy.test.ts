@@ -14,6 +14,8 @@ import { formFor, ORIGIN, REPORTER } from '../features/concerns/domain/concernFa
 const T0 = '2026-09-01T08:00:00.000Z';
 /** A question stored in the clear by a release before questions were sealed. */
 const OLD_PLAIN_QUESTION = 'OLDPLAINMARKER can i film the nativity';
+/** A question an owner taught, kept in the clear by a release before taught questions were sealed. */
+const OLD_TAUGHT_QUESTION = 'OLDTAUGHTMARKER can i like a parent post';
 
 /** Fills a SQLite file through the app's own stores, as a school's bot would have over a year. */
 async function fillSqlite(env: Record<string, string | undefined>): Promise<{ reports: ConcernReport[]; questionId: string }> {
@@ -50,6 +52,10 @@ async function fillSqlite(env: Record<string, string | undefined>): Promise<{ re
   const removed = await stores.teaching.add({ question: 'old link', section: 'policy#1', taughtBy: 'owner', taughtAt: '2026-03-01T10:00:00.000Z' });
   await stores.teaching.remove(removed.id, 'owner', '2026-03-01T11:00:00.000Z');
   await stores.teaching.appendAudit({ at: '2026-03-02T12:30:00.000Z', actor: 'aad-nosy', action: 'owner.refused', command: 'unanswered' });
+  // Links an older release kept in the clear, one live and one removed: the copy seals the first and erases the second's text.
+  const oldLink = stores.db!.prepare(`INSERT INTO policy_teaching_links (id, question, section, taught_by, taught_at, removed_by, removed_at) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  oldLink.run('6f1c0d2e-0000-4000-8000-000000000001', OLD_TAUGHT_QUESTION, 'policy#3', 'owner', '2026-02-01T09:00:00.000Z', null, null);
+  oldLink.run('6f1c0d2e-0000-4000-8000-000000000002', 'OLDREMOVEDMARKER may i follow pupils', 'policy#2', 'owner', '2026-02-02T09:00:00.000Z', 'owner', '2026-02-03T09:00:00.000Z');
 
   const ack = stores.acknowledgement;
   await ack.savePolicyVersion({ policyId: 'social-media', versionHash: 'hash-a', title: 'Social Media Policy', keyPoints: ['Be kind'], material: true, publishedAt: T0 });
@@ -113,7 +119,7 @@ describe('policy-bot storage copy-to-azure', () => {
       'concern reports': 2, 'concern events and audit': 5, 'concern outbox entries': 2, 'concern cases read back identical': 2,
       'questions asked': 3, '"was this helpful?" replies': 2, 'disclosure-like questions (the day only)': 1, 'teaching audit entries': 1,
       'day counts of deleted questions': 1, 'question deletions (the record)': 1, 'published policy versions': 1, 'publishing audit entries': 1,
-      'teaching links (removed ones included)': 2, 'policy versions': 1, staff: 3, 'sync state values': 1, 'conversation references': 1,
+      'teaching links (removed ones included)': 4, 'policy versions': 1, staff: 3, 'sync state values': 1, 'conversation references': 1,
       campaigns: 1, 'campaign deliveries': 3, acknowledgements: 1, 'acknowledgement audit lines': 2, 'policy reads (who opened which version)': 1,
     };
     for (const [kind, n] of Object.entries(expected)) {
@@ -160,6 +166,14 @@ describe('policy-bot storage copy-to-azure', () => {
     expect(stored.length).toBeGreaterThan(3);
     expect(stored.join('\n')).not.toMatch(/OLDPLAINMARKER|parking\?|tag pupils/);
     expect((await onAzure.questions.getQuestion('old-plain'))?.question).toBe(OLD_PLAIN_QUESTION);
+    // No taught question reached Azure in the clear either; a removed link's question was not copied at all.
+    const teachingTable = TableClient.fromConnectionString(azurite.connectionString, 'movedTeaching', { allowInsecureConnection: true });
+    const links: Record<string, unknown>[] = [];
+    for await (const e of teachingTable.listEntities({ queryOptions: { filter: `PartitionKey eq 'links'` } })) links.push(e);
+    expect(links).toHaveLength(4);
+    expect(JSON.stringify(links)).not.toMatch(/OLDTAUGHTMARKER|OLDREMOVEDMARKER|can i post the fair|old link/);
+    expect(links.filter((l) => l.removedAt).map((l) => [l.section, l.removedBy, l.question])).toEqual([['policy#2', 'owner', undefined], ['policy#1', 'owner', undefined]]);
+    expect((await onAzure.teaching.list()).map((l) => l.question)).toEqual([OLD_TAUGHT_QUESTION, 'can i post the fair']);
     expect(await onAzure.teaching.listAudit()).toEqual([{ at: '2026-03-02T12:30:00.000Z', actor: 'aad-nosy', action: 'owner.refused', command: 'unanswered' }]);
 
     // The owner's CLI reads the same place as the app once STORAGE=azure is set.

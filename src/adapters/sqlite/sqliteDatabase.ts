@@ -49,6 +49,17 @@ export function migrate(db: SqliteDatabase, component: string, migrations: reado
   }
 }
 
+/** Runs `work` with SQLite's secure_delete on (freed space is zeroed, so deleted or rewritten text is gone from the file), then restores it. */
+export function withSecureDelete(db: SqliteDatabase, work: () => void): void {
+  const secureDelete = db.pragma('secure_delete', { simple: true }) as number;
+  db.pragma('secure_delete = ON');
+  try {
+    work();
+  } finally {
+    db.pragma(`secure_delete = ${secureDelete ? 'ON' : 'OFF'}`);
+  }
+}
+
 /** Creates the database's folder (0700) and file (0600) before SQLite does, or narrows an existing file to 0600. */
 function prepareOwnerOnlyFile(filePath: string): void {
   const resolved = path.resolve(filePath);

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { AskedQuestion, draftCounts, QuestionLog } from '../../features/policy/teaching/questionLog';
 import { isSealedQuestionValue, NO_QUESTION_SEALING, QuestionSealing } from '../questionSealing';
-import { migrate, SqliteDatabase } from './sqliteDatabase';
+import { migrate, SqliteDatabase, withSecureDelete } from './sqliteDatabase';
 
 const MIGRATIONS = [
   {
@@ -199,15 +199,4 @@ function sealPlainRows(db: SqliteDatabase, sealing: QuestionSealing): void {
     }
   })());
   db.pragma('wal_checkpoint(TRUNCATE)');
-}
-
-/** Runs `work` with SQLite's secure_delete on (freed space is zeroed, so deleted or rewritten text is gone from the file), then restores it. */
-function withSecureDelete(db: SqliteDatabase, work: () => void): void {
-  const secureDelete = db.pragma('secure_delete', { simple: true }) as number;
-  db.pragma('secure_delete = ON');
-  try {
-    work();
-  } finally {
-    db.pragma(`secure_delete = ${secureDelete ? 'ON' : 'OFF'}`);
-  }
 }

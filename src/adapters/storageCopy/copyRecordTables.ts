@@ -7,7 +7,7 @@ import {
 import { countdownKey, publishedEntities } from '../azureTables/azureTablePublishedPolicyStore';
 import { feedbackEntity, QUESTION_PARTITION, questionEntity } from '../azureTables/azureTableQuestionLog';
 import { disclosureDayEntity, draftCheckEntity } from '../azureTables/azureTableQuestionRetention';
-import { backoff, getOrUndefined, httpStatusOf, safeKey } from '../azureTables/azureTableRecords';
+import { backoff, getOrUndefined, httpStatusOf, putLong, safeKey } from '../azureTables/azureTableRecords';
 import { FieldCipher } from '../fieldEncryption';
 import { SqliteDatabase } from '../sqlite/sqliteDatabase';
 import { CopyCount, countRange, createAll, Entity, inParallel, result } from './copyHelpers';
@@ -157,16 +157,24 @@ export async function copyPublished(db: SqliteDatabase, client: TableClient, don
   done(result('publishing audit entries', audit.length, auditDone, azureAudit));
 }
 
-/** Teaching links, removed ones included. */
+/**
+ * Teaching links, removed ones included (without their question, erased when removed). A live link's question is
+ * copied sealed as it is: it is sealed under the link's UUID, which the Azure row key ends with.
+ */
 export async function copyTeachingLinks(db: SqliteDatabase, client: TableClient, done: (c: CopyCount) => void): Promise<void> {
   const links = db.prepare('SELECT * FROM policy_teaching_links ORDER BY taught_at, rowid').all() as Record<string, unknown>[];
   // The Azure store lists links in row-key order, so the key starts with when it was taught, as its own ids do.
-  const entities = links.map((l): Entity => ({
-    partitionKey: 'links', rowKey: `${String(l.taught_at).replace(/[^0-9]/g, '')}-${String(l.id)}`, question: String(l.question),
-    section: String(l.section), taughtBy: String(l.taught_by), taughtAt: String(l.taught_at),
-    ...(l.removed_at ? { removedBy: String(l.removed_by), removedAt: String(l.removed_at) } : {}),
-  }));
-  const r = await createAll(client, entities, ['question', 'taughtAt'], 'teaching link');
+  const entities = links.map((l): Entity => {
+    const e: Entity = {
+      partitionKey: 'links', rowKey: `${String(l.taught_at).replace(/[^0-9]/g, '')}-${String(l.id)}`,
+      section: String(l.section), taughtBy: String(l.taught_by), taughtAt: String(l.taught_at),
+      ...(l.removed_at ? { removedBy: String(l.removed_by), removedAt: String(l.removed_at) } : {}),
+    };
+    if (!l.removed_at) putLong(e, 'question', String(l.question));
+    return e;
+  });
+  // The link is the same by what was taught when; its sealed text differs when an older copy sent it in the clear.
+  const r = await createAll(client, entities, ['section', 'taughtAt'], 'teaching link');
   done(result('teaching links (removed ones included)', links.length, r, await countRange(client, 'links', '')));
 
   // Refused teaching commands: the Azure store keys them by time, then a unique part; SQLite's number is that part.

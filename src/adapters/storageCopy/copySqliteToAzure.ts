@@ -27,8 +27,9 @@ export interface CopyToAzureOptions {
   /** The concern key (CONCERN_ENCRYPTION_KEY): ciphertext is copied as it is; the key reads each case back to check it. */
   cipher: FieldCipher;
   /**
-   * The question log's sealing (from the same key): questions an older release kept in plain text are sealed in place
-   * before anything is copied, so no question reaches Azure in the clear, and sealed ones are copied as they are.
+   * The question log's sealing (from the same key): questions and taught questions an older release kept in plain text
+   * are sealed in place before anything is copied, so no question reaches Azure in the clear, and sealed ones are
+   * copied as they are.
    */
   questionSealing: QuestionSealing;
   /** The acknowledgement store on Azure (the app's own factory), written through its port. */
@@ -49,7 +50,6 @@ export async function copySqliteToAzure(options: CopyToAzureOptions): Promise<Co
   // Opening each SQLite store brings its schema up to date (and seals actor ids an old release kept in clear).
   const sqliteConcerns = createSqliteConcernStore(db, options.cipher);
   createSqlitePublishedPolicyStore(db);
-  createSqliteTeachingLinkStore(db);
   const sqliteAck = createSqliteAcknowledgementStoreOn(db);
   // A wrong key would copy ciphertext no one can open with the key the app will have: check before writing anything.
   const first = db.prepare('SELECT id FROM concerns ORDER BY id LIMIT 1').get() as { id: number } | undefined;
@@ -61,10 +61,11 @@ export async function copySqliteToAzure(options: CopyToAzureOptions): Promise<Co
       throw Object.assign(new Error('CONCERN_ENCRYPTION_KEY does not open the concerns in this file; nothing was copied'), { code: 'CONCERN_KEY_MISMATCH' });
     }
   }
-  // Opening the question log with its key seals questions an older release kept in plain text, after checking the key
-  // opens the ones already sealed.
+  // Opening the question log and the teaching links with their key seals questions an older release kept in plain text
+  // (and erases those of removed links), after checking the key opens the ones already sealed.
   try {
     createSqliteQuestionLog(db, options.questionSealing);
+    createSqliteTeachingLinkStore(db, options.questionSealing);
   } catch (err) {
     if ((err as { code?: string }).code !== 'FIELD_DECRYPT_FAILED') throw err;
     throw Object.assign(new Error('CONCERN_ENCRYPTION_KEY does not open the questions in this file; nothing was copied'), { code: 'CONCERN_KEY_MISMATCH' });
