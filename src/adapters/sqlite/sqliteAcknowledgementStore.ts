@@ -7,10 +7,11 @@ import {
   StoredConversationReference, UNREACHED_DELIVERY_STATES,
 } from '../../features/acknowledgement/domain/acknowledgementTypes';
 import * as people from './sqliteAcknowledgementPeople';
+import * as versions from './sqliteAcknowledgementVersions';
 import type { Statement } from 'better-sqlite3';
 import { SqliteDatabase, migrate, openSqliteDatabase } from './sqliteDatabase';
 import { ACKNOWLEDGEMENT_MIGRATIONS } from './sqliteAcknowledgementSchema';
-import { Row, toAcknowledgement, toCampaign, toDelivery, toPolicyVersion, toStaff } from './sqliteAcknowledgementRows';
+import { Row, toAcknowledgement, toCampaign, toDelivery, toStaff } from './sqliteAcknowledgementRows';
 import { exportCampaignRecords } from './sqliteAcknowledgementExport';
 
 export { ACKNOWLEDGEMENT_MIGRATIONS } from './sqliteAcknowledgementSchema';
@@ -102,23 +103,15 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
   }
 
   async savePolicyVersion(v: PolicyVersion): Promise<void> {
-    this.q(`INSERT INTO ack_policy_versions (policy_id, version_hash, title, version_label, review_date,
-      key_points, read_url, material, wording_hash, published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (policy_id, version_hash) DO NOTHING`)
-      .run(v.policyId, v.versionHash, v.title, v.versionLabel ?? null, v.reviewDate ?? null,
-        JSON.stringify(v.keyPoints), v.readUrl ?? null, v.material ? 1 : 0, v.wordingHash ?? null, v.publishedAt);
+    versions.savePolicyVersion((sql) => this.q(sql), v);
   }
 
   async getPolicyVersion(policyId: string, versionHash: string): Promise<PolicyVersion | undefined> {
-    const row = this.q('SELECT * FROM ack_policy_versions WHERE policy_id = ? AND version_hash = ?')
-      .get(policyId, versionHash) as Row | undefined;
-    return row ? toPolicyVersion(row) : undefined;
+    return versions.getPolicyVersion((sql) => this.q(sql), policyId, versionHash);
   }
 
   async getLatestPolicyVersion(policyId: string): Promise<PolicyVersion | undefined> {
-    const row = this.q(`SELECT * FROM ack_policy_versions WHERE policy_id = ?
-      ORDER BY published_at DESC, rowid DESC LIMIT 1`).get(policyId) as Row | undefined;
-    return row ? toPolicyVersion(row) : undefined;
+    return versions.getLatestPolicyVersion((sql) => this.q(sql), policyId);
   }
 
   async upsertStaff(members: readonly StaffMember[]): Promise<void> {

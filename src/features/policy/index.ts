@@ -7,6 +7,8 @@ export { formatCitationLabel, formatSectionLabel, formatVersion } from './policy
 export type { PolicyLibrary } from './policyLibrary';
 export { createPolicyLibrary, findSection } from './policyLibrary';
 export { splitSentences } from './answer/passages';
+export type { PolicyDiff, SectionChange, ChangedWords } from './publishing/policyDiff';
+export { diffPolicies } from './publishing/policyDiff';
 export { readPolicyFilesIsolated } from './ingest/isolatedIngest';
 export type { QuestionLog } from './teaching/questionLog';
 export type { TeachingLinkStore } from './teaching/teachingLinks';

@@ -1,7 +1,9 @@
 import { PolicyVersion } from '../../domain/acknowledgementTypes';
 import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
 import template from './templates/acknowledgement.json';
-import { formatSchoolDate } from '../../../../shared/schoolTime';
+import { formatDate, versionInWords, versionPhrase } from '../../domain/versionNames';
+
+export { formatDate, readableLabel, versionInWords } from '../../domain/versionNames';
 
 /** What the acknowledgement card shows. */
 export interface AcknowledgementCardInput {
@@ -55,7 +57,7 @@ function templateData(input: AcknowledgementCardInput): Record<string, unknown> 
     policyId: v.policyId,
     versionHash: v.versionHash,
     versionText: versionInWords(v),
-    versionPhrase: v.versionLabel ? `version ${versionInWords(v)}` : `the version ${versionInWords(v)}`,
+    versionPhrase: versionPhrase(v),
     hasReviewDate: Boolean(v.reviewDate),
     reviewDate: v.reviewDate ?? '',
     hasDueDate: Boolean(input.dueDate) && input.state !== 'acknowledged',
@@ -73,38 +75,8 @@ function templateData(input: AcknowledgementCardInput): Record<string, unknown> 
   };
 }
 
-/**
- * A version as staff read it: the document's own label made readable ("2, February 2023"), else the date it was
- * published here; never the fingerprint (that is for the export and the owners' audit).
- */
-export function versionInWords(v: Pick<PolicyVersion, 'versionHash' | 'versionLabel' | 'publishedAt'>): string {
-  if (v.versionLabel) return readableLabel(v.versionLabel);
-  return `published ${formatDate(v.publishedAt)}`;
-}
-
 /** "Friday 18 December 2026": a due date with its weekday, so nobody mistakes which day. */
 export function formatDueDate(iso: string): string {
   const d = new Date(`${iso.slice(0, 10)}T12:00:00Z`);
   return Number.isNaN(d.getTime()) ? iso : `${d.toLocaleDateString('en-GB', { weekday: 'long', timeZone: 'UTC' })} ${formatDate(iso)}`;
-}
-
-/** "2026-09-14T10:03:00Z" or "2026-09-14" as "14 September 2026", in the school's time zone. */
-export function formatDate(iso: string): string {
-  return Number.isNaN(new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso).getTime()) ? iso : formatSchoolDate(iso);
-}
-
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-
-/**
- * A version label made readable: a version-history row's "2 (02 2023)" reads "2, February 2023"; any other label as
- * written. (The policy feature's formatVersion does the same and adds the fingerprint; this keeps the card renderer, which
- * the sending thread loads, clear of the policy feature and its model.)
- */
-export function readableLabel(label: string): string {
-  const open = label.lastIndexOf('(');
-  if (open < 0 || !label.endsWith(')')) return label;
-  const [mm, yyyy, ...rest] = label.slice(open + 1, -1).split(/[\s/.-]+/);
-  const month = Number(mm);
-  if (rest.length > 0 || !/^\d{1,2}$/.test(mm ?? '') || !/^\d{4}$/.test(yyyy ?? '') || month < 1 || month > 12) return label;
-  return `${label.slice(0, open).trim()}, ${MONTHS[month - 1]} ${yyyy}`;
 }
