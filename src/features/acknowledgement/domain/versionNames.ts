@@ -1,4 +1,5 @@
-import { PolicyVersion } from './acknowledgementTypes';
+import { Campaign, PolicyVersion } from './acknowledgementTypes';
+import { describeAudience } from './campaignAudience';
 import { formatSchoolDate } from '../../../shared/schoolTime';
 
 /**
@@ -38,4 +39,12 @@ export function versionInWords(v: Pick<PolicyVersion, 'versionLabel' | 'publishe
 /** The version in a sentence: "version 2 (February 2023)", or "the version published 26 November 2026". */
 export function versionPhrase(v: Pick<PolicyVersion, 'versionLabel' | 'publishedAt'>): string {
   return v.versionLabel ? `version ${versionInWords(v)}` : `the version ${versionInWords(v)}`;
+}
+
+/**
+ * A campaign as its owner reads it: "Social Media Policy for Schools, all staff, started 26 November 2026" (", round 2"
+ * for a later round), never its id.
+ */
+export function campaignInWords(campaign: Pick<Campaign, 'audience' | 'startedAt' | 'round'>, version: Pick<PolicyVersion, 'title'>): string {
+  return `${version.title}, ${describeAudience(campaign.audience)}, started ${formatDate(campaign.startedAt)}${campaign.round > 1 ? `, round ${campaign.round}` : ''}`;
 }
