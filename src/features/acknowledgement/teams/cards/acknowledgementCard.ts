@@ -1,4 +1,4 @@
-import { PolicyVersion } from '../../domain/acknowledgementTypes';
+import { PolicyVersion, VersionSectionChange } from '../../domain/acknowledgementTypes';
 import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
 import template from './templates/acknowledgement.json';
 import { formatDate, versionInWords, versionPhrase } from '../../domain/versionNames';
@@ -27,6 +27,39 @@ export interface AcknowledgementCardInput {
   readAt?: string;
   /** A line for the person: "You had already acknowledged this version", how to ask a question. */
   notice?: string;
+  /** What changed since an earlier version (the one they acknowledged): what a later round's card leads with. */
+  changes?: CardChanges;
+}
+
+/** What changed, as a card shows it. */
+export interface CardChanges {
+  /** How the earlier version is named after "What changed since ": "you acknowledged version 2 (February 2023)". */
+  since: string;
+  sections: readonly VersionSectionChange[];
+  /** Some changes were not kept: the whole policy has them. */
+  truncated?: boolean;
+}
+
+/** Changes a card shows, and quotes of each: the rest is one press away in the reader. */
+const CARD_CHANGES = 6;
+const CARD_RUNS = 2;
+const KIND_WORDS: Record<VersionSectionChange['kind'], string> = { reworded: 'Reworded', added: 'Added', removed: 'Removed' };
+const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1).trimEnd()}\u2026` : s);
+
+/** The changes as the template binds them: kind, section, was/now quoted, and the reader's page for each section still there. */
+function changesData(changes: CardChanges | undefined, state: AcknowledgementCardInput['state']): Record<string, unknown> {
+  if (!changes || state === 'acknowledged' || changes.sections.length === 0) return { hasChanges: false, changes: [], changesHeading: '', changesMore: '' };
+  const shown = changes.sections.slice(0, CARD_CHANGES);
+  const hidden = changes.sections.length - shown.length + shown.reduce((n, c) => n + Math.max(0, c.runs.length - CARD_RUNS), 0);
+  return {
+    hasChanges: true,
+    changesHeading: `What changed since ${changes.since}`,
+    changes: shown.map((c) => ({
+      kindWord: KIND_WORDS[c.kind], label: c.label, runs: c.runs.slice(0, CARD_RUNS).map((r) => ({ was: r.was, now: r.now })),
+      hasSection: c.ordinal !== undefined, section: String(c.ordinal ?? ''), readTitle: `Read ${cut(c.label, 40)}`,
+    })),
+    changesMore: hidden > 0 || changes.truncated ? 'There is more: read the whole policy with "Read the policy" below.' : '',
+  };
 }
 
 /** Cards rendered recently, by their input: many people get the same card, and templating is the slow part. */
@@ -72,6 +105,7 @@ function templateData(input: AcknowledgementCardInput): Record<string, unknown> 
     readNote: input.readAt && input.state === 'acknowledged' ? ` You opened it to read on ${formatDate(input.readAt)}.` : '',
     hasReadUrl: Boolean(v.readUrl),
     readUrl: v.readUrl ?? '',
+    ...changesData(input.changes, input.state),
   };
 }
 
