@@ -13,3 +13,4 @@ export { readPolicyFilesIsolated } from './ingest/isolatedIngest';
 export type { QuestionLog } from './teaching/questionLog';
 export type { TeachingLinkStore } from './teaching/teachingLinks';
 export { createPolicyFeature } from './teams/policyFeature';
+export type { PublishedForAcknowledgement } from './teams/policyPublishing';
