@@ -49,6 +49,9 @@ export interface PreviewCardInput {
   next?: NextRoundInput;
 }
 
+/** About what a key point's text box shows without scrolling (three lines at a card's width). */
+const BOX_CHARS = 150;
+
 const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 const short = (s: string) => (s.length > 110 ? `${s.slice(0, 107).trimEnd()}\u2026` : s);
 
@@ -120,7 +123,11 @@ export function renderCampaignPreviewCard(input: PreviewCardInput): AdaptiveCard
     dueWarning: input.dueWarning ?? '',
     hasProblems: (input.problems ?? []).length > 0,
     problems: (input.problems ?? []).map((line) => ({ line })),
-    points: points.map((text, index) => ({ id: `kp${index}`, number: index + 1, text, index, first: index === 0, last: index === points.length - 1 })),
+    points: points.map((text, index) => ({
+      id: `kp${index}`, number: index + 1, text, index, first: index === 0, last: index === points.length - 1,
+      // Teams shows about three lines of a text box: a longer point is also shown whole beneath it, so none is read cut off.
+      long: text.length > BOX_CHARS,
+    })),
     canAdd: points.length < MAX_KEY_POINTS,
     addText: input.addText ?? '',
     hasOffered: offered.length > 0,
