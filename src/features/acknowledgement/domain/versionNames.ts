@@ -42,9 +42,10 @@ export function versionPhrase(v: Pick<PolicyVersion, 'versionLabel' | 'published
 }
 
 /**
- * A campaign as its owner reads it: "Social Media Policy for Schools, all staff, started 26 November 2026" (", round 2"
- * for a later round), never its id.
+ * A campaign as its owner reads it: "Social Media Policy for Schools, version 2 (February 2023), all staff, started 26
+ * November 2026" (", round 2" for a later round), never its id.
  */
-export function campaignInWords(campaign: Pick<Campaign, 'audience' | 'startedAt' | 'round'>, version: Pick<PolicyVersion, 'title'>): string {
-  return `${version.title}, ${describeAudience(campaign.audience)}, started ${formatDate(campaign.startedAt)}${campaign.round > 1 ? `, round ${campaign.round}` : ''}`;
+export function campaignInWords(campaign: Pick<Campaign, 'audience' | 'startedAt' | 'round'>, version: Pick<PolicyVersion, 'title' | 'versionLabel' | 'publishedAt'>): string {
+  return `${version.title}, ${versionPhrase(version).replace(/^the /, '')}, ${describeAudience(campaign.audience)}, started ${formatDate(campaign.startedAt)}`
+    + (campaign.round > 1 ? `, round ${campaign.round}` : '');
 }

@@ -267,7 +267,7 @@ describe('acknowledgement feature over HTTP', () => {
     const card = cardOf((await bot.execute(OWNER, Verbs.campaignRemind, { campaignId })).body);
     expect(cardProblems(card)).toEqual([]);
     expect(JSON.stringify(card)).toContain('1 of 3 acknowledged (33%)');
-    expect(connector.calls.map((c) => c.body.text)).toContainEqual(expect.stringContaining('Reminders (Social Media Policy, all staff, started '));
+    expect(connector.calls.map((c) => c.body.text)).toContainEqual(expect.stringMatching(/^Reminders \(Social Media Policy, version published 1 January 2026, all staff, started \d{1,2} \w+ \d{4}\): 2 sent/));
     expect((await store.getDelivery(campaignId, 'aad-2'))?.remindCount).toBe(1);
     expect((await store.getDelivery(campaignId, 'aad-1'))?.remindCount).toBe(0);
     await bot.execute(OWNER, Verbs.campaignRemind, { campaignId });
@@ -313,7 +313,7 @@ describe('acknowledgement feature over HTTP', () => {
     const card = (posted?.attachments as { content: Record<string, unknown> }[])[0].content;
     expect(cardProblems(card)).toEqual([]);
     expect(shownText(card)).toContain('A campaign is already running');
-    expect(shownText(card)).toMatch(/Social Media Policy, all staff, started \d{1,2} \w+ \d{4}: the version published 1 January 2026, due /);
+    expect(shownText(card)).toMatch(/Social Media Policy, version published 1 January 2026, all staff, started \d{1,2} \w+ \d{4}; due /);
     expect(shownText(card)).toContain('0 of 3 acknowledged so far');
     expect(shownText(card)).not.toContain(campaignId);
     expect(cardVerbs(card)).toEqual([Verbs.campaignStatus]);

@@ -162,6 +162,15 @@ describe('a new version\'s acknowledgement round (Agents Playground)', () => {
     const ack2 = actionsOf(contentOf(card2)).find((a) => a.verb === ACK)!;
     expect(JSON.stringify((await pg.execute(ACK, ack2.data!, { replyToId: card2.messageId })).body)).toContain('You acknowledged this on');
 
+    // A reminder names the round as the owner reads it; the five who never opened a chat did not "block the bot" (issue 52).
+    from = pg.messages.length;
+    await pg.say('campaign remind');
+    const reminded = await pg.waitFor((m) => /not opened a chat with me yet/.test(`${m.text ?? ''}${cardText(m)}`), { from, timeoutMs: 30_000 });
+    const remindedText = `${reminded.text ?? ''}${cardText(reminded)}`;
+    expect(remindedText).toMatch(/Social Media Policy for Schools, version published \d{1,2} \w+ \d{4}, all staff, started \d{1,2} \w+ \d{4}, round 2/);
+    expect(remindedText).toContain('5 people not reached: they have not opened a chat with me yet');
+    expect(remindedText).not.toMatch(/blocked the bot|ack-\d{8}/);
+
     // Status: round 2 and its version, round 1 listed with its own.
     from = pg.messages.length;
     await pg.say('campaign status');

@@ -22,7 +22,7 @@ export interface RunningCardInput {
 export function renderCampaignRunningCard(input: RunningCardInput): AdaptiveCardJson {
   const c = input.campaign;
   return expandCardTemplate(template, {
-    name: `${campaignInWords(c, input.version)}: ${versionPhrase(input.version)}, due ${formatDueDate(c.dueDate)}.`,
+    name: `${campaignInWords(c, input.version)}; due ${formatDueDate(c.dueDate)}.`,
     progress: `${input.acknowledged} of ${input.total} acknowledged so far.`,
     campaignId: c.id,
     hasSkipped: input.skipped !== undefined,
