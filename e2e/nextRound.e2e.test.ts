@@ -93,6 +93,12 @@ describe('a new version\'s round, in the Agents Playground (headless chromium)',
       await card2.getByRole('button', { name: /^Read 12\. Artificial intelligence tools/ }).click();
       const reader = await ui.card('12. Artificial intelligence tools', AI_RULE);
       await shot(path.join(SHOTS, '03-reader-at-change.png'), reader);
+
+      // The owner's status: round 2 and its version, the bar on its track, round 1 listed with its own.
+      await ui.say('campaign status');
+      const status = await ui.card(/of \d+ acknowledged/, 'Other rounds of this campaign');
+      await expectToShow(status, /Round 1: version 2 \(February 2023\)/);
+      await shot(path.join(SHOTS, '04-status-round-2.png'), status);
     } catch (err) {
       await shot(path.join(SHOTS, 'FAILED.png')).catch(() => undefined);
       throw err;
