@@ -322,6 +322,40 @@ describe('acknowledgement feature over HTTP', () => {
     expect(JSON.stringify(status)).toContain('0 of 3 acknowledged (0%)');
   });
 
+  it('when a new version is live and the owner chooses not to ask staff again, then nothing is sent, the choice is recorded, and "campaign start" offers the round after all (issue 54)', async () => {
+    const v2 = policyVersion('hash-v2', new Date().toISOString());
+    await store.savePolicyVersion(v2);
+    await mod.campaigns.onPolicyVersionRegistered({ version: v2, previous: policyVersion('hash-v1', '2026-01-01T00:00:00.000Z'), isNew: true });
+    const lastCard = (from: number) => {
+      const posted = connector.calls.slice(from).map((c) => c.body).filter((b) => Array.isArray(b.attachments)).at(-1);
+      return (posted?.attachments as { content: Record<string, unknown> }[])[0].content;
+    };
+    let from = connector.calls.length;
+    await bot.message(OWNER, 'campaign start');
+    const preview = lastCard(from);
+    expect(cardProblems(preview)).toEqual([]);
+    expect(shownText(preview)).toContain('Ask staff to acknowledge the new version?');
+    const skip = executeActions(preview).find((a) => a.verb === Verbs.campaignSkipRound)!;
+    expect(skip.title).toBe('Do not ask staff again');
+    // Only an owner may choose it.
+    expect(String((await bot.execute(OUTSIDER, Verbs.campaignSkipRound, skip.data)).body.value)).toContain('Only the policy owners');
+    const sentBefore = connector.calls.length;
+    const skipped = cardOf((await bot.execute(OWNER, Verbs.campaignSkipRound, skip.data)).body);
+    expect(shownText(skipped)).toContain('Staff will not be asked about this version.');
+    expect(connector.calls.length).toBe(sentBefore);
+    expect((await store.listCampaigns()).map((c) => [c.id, c.status, c.versionHash])).toEqual([[campaignId, 'active', 'hash-v1']]);
+    expect((await store.listAudit(campaignId)).find((a) => a.action === 'campaign.roundSkipped')).toMatchObject({ actor: OWNER.aadObjectId, details: { versionHash: 'hash-v2' } });
+
+    from = connector.calls.length;
+    await bot.message(OWNER, 'campaign start');
+    const running = lastCard(from);
+    expect(shownText(running)).toContain('A campaign is already running');
+    expect(shownText(running)).toMatch(/you chose not to ask staff to acknowledge it/);
+    const after = executeActions(running).find((a) => a.title === 'Ask staff about the new version after all')!;
+    const again = cardOf((await bot.execute(OWNER, after.verb, after.data)).body);
+    expect(shownText(again)).toContain('Ask staff to acknowledge the new version?');
+  });
+
   it('when the owner types "campaign start", then a preview says who it reaches and nothing is sent until Start; Cancel sends nothing', async () => {
     // No campaign running: the one the other tests use is over.
     const running = (await store.getCampaign(campaignId))!;
