@@ -1,5 +1,7 @@
 import { registerPolicyVersion, wordingHash } from '../features/acknowledgement/domain/policyVersions';
 import { PolicyDocument } from '../features/policy/policyDocument';
+import { PublishedForAcknowledgement } from '../features/policy/teams/policyPublishing';
+import { AdaptiveCardJson } from '../teams/cards';
 import { AcknowledgementStore } from '../features/acknowledgement/domain/acknowledgementStore';
 import { createAcknowledgementActivityRenderer, createCampaignMessenger, createDigestNotifier } from '../features/acknowledgement/teams/acknowledgementMessaging';
 import { AcknowledgementFeature } from '../features/acknowledgement/teams/acknowledgementFeature';
@@ -50,8 +52,8 @@ export interface AcknowledgementWiring {
   start(): Promise<() => Promise<void>>;
   /** Whether staff must acknowledge `next` again: its wording differs from `live`'s. */
   isMaterial(live: PolicyDocument, next: PolicyDocument): boolean;
-  /** A new version went live (published from chat): registers it; a material change starts the next round. */
-  versionPublished(doc: PolicyDocument): Promise<{ material: boolean; roundsStarted: number }>;
+  /** A new version went live (published from chat): registers it; a material change prepares each running campaign's next round as the owner's preview. */
+  versionPublished(doc: PolicyDocument, actorId: string, replaces?: PolicyDocument): Promise<PublishedForAcknowledgement>;
 }
 
 /**
@@ -98,10 +100,20 @@ export function composeAcknowledgement(
     feature: ack.feature,
     store,
     isMaterial: (live, next) => wordingHash(live) !== wordingHash(next),
-    async versionPublished(doc) {
-      const registered = await registerPolicyVersion(store, doc, { now: new Date(), readUrl: settings.policyUrl });
-      const started = await ack.campaigns.onPolicyVersionRegistered(registered);
-      return { material: registered.version.material, roundsStarted: started.length };
+    async versionPublished(doc, actorId, replaces) {
+      const registered = await registerPolicyVersion(store, doc, { now: new Date(), readUrl: settings.policyUrl, ...(replaces ? { replaces } : {}) });
+      const awaiting = await ack.campaigns.onPolicyVersionRegistered(registered);
+      // Each round is the owner's to review: its preview follows the published card, and nothing is sent until Start.
+      const followUps: { card: AdaptiveCardJson; summary: string }[] = [];
+      for (const c of awaiting) {
+        try {
+          followUps.push({ card: await ack.feature.nextRoundPreview(actorId, c.id), summary: 'Ask staff to acknowledge the new version?' });
+        } catch (err) {
+          // The version is live either way; `campaign start` shows the same preview.
+          logger.warn({ event: 'campaign.nextRoundPreviewFailed', code: (err as { code?: string }).code ?? 'unknown' }, 'the new round\'s preview could not be shown');
+        }
+      }
+      return { material: registered.version.material, roundsAwaiting: awaiting.length, followUps };
     },
     async start() {
       const now = new Date();

@@ -3,6 +3,7 @@ import { AppLogger } from '../shared/logger';
 import { PolicyLoadError } from '../features/policy/ingest/loadPolicyFile';
 import { readPolicyFilesIsolated, readPolicyIsolated } from '../features/policy/ingest/isolatedIngest';
 import { PolicyDocument } from '../features/policy/policyDocument';
+import { PublishedForAcknowledgement } from '../features/policy/teams/policyPublishing';
 import { createPolicyLibrary, LivePolicyLibrary, PolicyLibrary } from '../features/policy/policyLibrary';
 import { PublishedPolicyStore } from '../features/policy/publishing/publishedPolicies';
 import { createPolicyPublishingFeature } from '../features/policy/teams/policyPublishing';
@@ -152,7 +153,7 @@ export function composePolicy(
     /** Reads each message for a disclosure about a child (loadDisclosureDetector). */
     disclosure: DisclosureDetector;
     /** Acknowledgement's view of a new version: whether it is material, and telling it one went live. */
-    acknowledgement?: { isMaterial(live: PolicyDocument, next: PolicyDocument): boolean; versionPublished(doc: PolicyDocument): Promise<{ material: boolean; roundsStarted: number }> };
+    acknowledgement?: { isMaterial(live: PolicyDocument, next: PolicyDocument): boolean; versionPublished(doc: PolicyDocument, actorId: string, replaces?: PolicyDocument): Promise<PublishedForAcknowledgement> };
   },
 ): { publishing: BotFeature; questions: BotFeature } {
   const phraser = config.openAI

@@ -25,6 +25,8 @@ export const Verbs = {
   readPage: 'ack.readPage',
   campaignEdit: 'ack.campaignEdit',
   campaignPeople: 'ack.campaignPeople',
+  // Acknowledgement (issue 54): a new version's round the owner chooses not to ask (a change that does not need it)
+  campaignSkipRound: 'ack.campaignSkipRound',
   // Concerns (issue 4)
   concernStart: 'concern.start',
   concernChooseKind: 'concern.chooseKind',

@@ -49,6 +49,7 @@ export function toPolicyVersion(e: Entity): PolicyVersion {
     ...(opt(e.readUrl) ? { readUrl: String(e.readUrl) } : {}),
     material: e.material === true, ...(opt(e.wordingHash) ? { wordingHash: String(e.wordingHash) } : {}),
     publishedAt: String(e.publishedAt),
+    ...(opt(e.changes) ? { changes: JSON.parse(String(e.changes)) as PolicyVersion['changes'] } : {}),
   };
 }
 

@@ -53,6 +53,7 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
         partitionKey: key(v.policyId), rowKey: key(v.versionHash), title: v.title,
         versionLabel: v.versionLabel ?? '', reviewDate: v.reviewDate ?? '', keyPoints: JSON.stringify(v.keyPoints),
         readUrl: v.readUrl ?? '', material: v.material, wordingHash: v.wordingHash ?? '', publishedAt: v.publishedAt,
+        changes: v.changes ? JSON.stringify(v.changes) : '',
       });
     } catch (err) {
       if (statusOf(err) !== 409) throw err;

@@ -15,6 +15,7 @@ export function toPolicyVersion(r: Row): PolicyVersion {
     ...(r.read_url != null ? { readUrl: String(r.read_url) } : {}),
     material: r.material === 1, ...(r.wording_hash != null ? { wordingHash: String(r.wording_hash) } : {}),
     publishedAt: String(r.published_at),
+    ...(r.changes != null ? { changes: JSON.parse(String(r.changes)) as PolicyVersion['changes'] } : {}),
   };
 }
 

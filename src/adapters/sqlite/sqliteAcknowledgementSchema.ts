@@ -146,4 +146,9 @@ export const ACKNOWLEDGEMENT_MIGRATIONS: readonly Migration[] = [
     CREATE INDEX ack_deliveries_people ON ack_deliveries (campaign_id, department, user_id);
     `,
   },
+  {
+    // Issue 54: what changed from the version before, kept with a version published in chat (staff's next card says it).
+    version: 7,
+    sql: 'ALTER TABLE ack_policy_versions ADD COLUMN changes TEXT;',
+  },
 ];

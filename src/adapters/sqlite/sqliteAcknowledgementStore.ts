@@ -7,18 +7,16 @@ import {
   StoredConversationReference, UNREACHED_DELIVERY_STATES,
 } from '../../features/acknowledgement/domain/acknowledgementTypes';
 import * as people from './sqliteAcknowledgementPeople';
+import * as versions from './sqliteAcknowledgementVersions';
+import * as staff from './sqliteAcknowledgementStaff';
+import * as audit from './sqliteAcknowledgementAudit';
 import type { Statement } from 'better-sqlite3';
 import { SqliteDatabase, migrate, openSqliteDatabase } from './sqliteDatabase';
 import { ACKNOWLEDGEMENT_MIGRATIONS } from './sqliteAcknowledgementSchema';
-import { Row, toAcknowledgement, toCampaign, toDelivery, toPolicyVersion, toStaff } from './sqliteAcknowledgementRows';
+import { Row, toAcknowledgement, toCampaign, toDelivery } from './sqliteAcknowledgementRows';
 import { exportCampaignRecords } from './sqliteAcknowledgementExport';
 
 export { ACKNOWLEDGEMENT_MIGRATIONS } from './sqliteAcknowledgementSchema';
-
-/** Staff rows read at once by listStaff; the event loop is free between pages. */
-const STAFF_PAGE = 2_000;
-
-const str = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
 
 /** Opens the SQLite acknowledgement store at a path (":memory:" for tests), applying migrations. */
 export function createSqliteAcknowledgementStore(filePath: string): AcknowledgementStore {
@@ -34,6 +32,9 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
   private readonly stmt: Record<string, Statement<unknown[]>>;
 
   private readonly cache = new Map<string, Statement<unknown[]>>();
+
+  /** `q`, bound: what the modules beside this one take to prepare their statements. */
+  private readonly prep = (sql: string): Statement<unknown[]> => this.q(sql);
 
   /** Prepares a statement once and reuses it: preparing costs more than running on the hot paths. */
   private q(sql: string): Statement<unknown[]> {
@@ -97,28 +98,19 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
         ON CONFLICT (user_id) DO UPDATE SET upn = excluded.upn, display_name = excluded.display_name,
         department = excluded.department, school = excluded.school, active = excluded.active,
         source = excluded.source, updated_at = excluded.updated_at`),
-      audit: p('INSERT INTO ack_audit (at, actor, action, subject, details) VALUES (?, ?, ?, ?, ?)'),
     };
   }
 
   async savePolicyVersion(v: PolicyVersion): Promise<void> {
-    this.q(`INSERT INTO ack_policy_versions (policy_id, version_hash, title, version_label, review_date,
-      key_points, read_url, material, wording_hash, published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (policy_id, version_hash) DO NOTHING`)
-      .run(v.policyId, v.versionHash, v.title, v.versionLabel ?? null, v.reviewDate ?? null,
-        JSON.stringify(v.keyPoints), v.readUrl ?? null, v.material ? 1 : 0, v.wordingHash ?? null, v.publishedAt);
+    versions.savePolicyVersion((sql) => this.q(sql), v);
   }
 
   async getPolicyVersion(policyId: string, versionHash: string): Promise<PolicyVersion | undefined> {
-    const row = this.q('SELECT * FROM ack_policy_versions WHERE policy_id = ? AND version_hash = ?')
-      .get(policyId, versionHash) as Row | undefined;
-    return row ? toPolicyVersion(row) : undefined;
+    return versions.getPolicyVersion((sql) => this.q(sql), policyId, versionHash);
   }
 
   async getLatestPolicyVersion(policyId: string): Promise<PolicyVersion | undefined> {
-    const row = this.q(`SELECT * FROM ack_policy_versions WHERE policy_id = ?
-      ORDER BY published_at DESC, rowid DESC LIMIT 1`).get(policyId) as Row | undefined;
-    return row ? toPolicyVersion(row) : undefined;
+    return versions.getLatestPolicyVersion((sql) => this.q(sql), policyId);
   }
 
   async upsertStaff(members: readonly StaffMember[]): Promise<void> {
@@ -131,24 +123,8 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
     })();
   }
 
-  async getStaff(userId: string): Promise<StaffMember | undefined> {
-    const row = this.q('SELECT * FROM ack_staff WHERE user_id = ?').get(userId) as Row | undefined;
-    return row ? toStaff(row) : undefined;
-  }
-
-  async listStaff(): Promise<StaffMember[]> {
-    // Keyset pages with a pause between: reading 50,000 rows in one call held the event loop for about a second.
-    const out: StaffMember[] = [];
-    const first = this.q('SELECT * FROM ack_staff ORDER BY user_id LIMIT ?');
-    const next = this.q('SELECT * FROM ack_staff WHERE user_id > ? ORDER BY user_id LIMIT ?');
-    for (let after: string | undefined; ;) {
-      const rows = (after === undefined ? first.all(STAFF_PAGE) : next.all(after, STAFF_PAGE)) as Row[];
-      for (const row of rows) out.push(toStaff(row));
-      if (rows.length < STAFF_PAGE) return out;
-      after = String(rows[rows.length - 1].user_id);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  }
+  async getStaff(userId: string): Promise<StaffMember | undefined> { return staff.getStaff(this.prep, userId); }
+  async listStaff(): Promise<StaffMember[]> { return staff.listStaff(this.prep); }
 
   /** The staff record: SQLite joins it as the acknowledgement is written, so nothing is kept on the delivery for it. */
   async getRecipient(_campaignId: string | undefined, userId: string, version?: { policyId: string; versionHash: string }): Promise<(StaffMember & { readAt?: string }) | undefined> {
@@ -157,41 +133,12 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
     return staff && read ? { ...staff, readAt: read.firstReadAt } : staff;
   }
 
-  async getStaffByIds(userIds: readonly string[]): Promise<StaffMember[]> {
-    // One statement for any number of ids (a JSON array), each looked up by the primary key.
-    const rows = this.q('SELECT * FROM ack_staff WHERE user_id IN (SELECT value FROM json_each(?))').all(JSON.stringify(userIds)) as Row[];
-    return rows.map(toStaff);
-  }
-
-  async listStaffPage(afterUserId: string, limit: number): Promise<StaffMember[]> {
-    return (this.q('SELECT * FROM ack_staff WHERE user_id > ? ORDER BY user_id LIMIT ?').all(afterUserId, limit) as Row[]).map(toStaff);
-  }
-
-  async getSyncState(key: string): Promise<string | undefined> {
-    const row = this.q('SELECT value FROM ack_sync_state WHERE key = ?').get(key) as Row | undefined;
-    return str(row?.value);
-  }
-
-  async setSyncState(key: string, value: string): Promise<void> {
-    this.q(`INSERT INTO ack_sync_state (key, value) VALUES (?, ?)
-      ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(key, value);
-  }
-
-  async saveConversationReference(ref: StoredConversationReference): Promise<void> {
-    this.q(`INSERT INTO ack_conversation_refs (user_id, conversation_id, service_url, reference, updated_at)
-      VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET conversation_id = excluded.conversation_id,
-      service_url = excluded.service_url, reference = excluded.reference, updated_at = excluded.updated_at`)
-      .run(ref.userId, ref.conversationId, ref.serviceUrl, JSON.stringify(ref.reference), ref.updatedAt);
-  }
-
-  async getConversationReference(userId: string): Promise<StoredConversationReference | undefined> {
-    const row = this.q('SELECT * FROM ack_conversation_refs WHERE user_id = ?').get(userId) as Row | undefined;
-    if (!row) return undefined;
-    return {
-      userId: String(row.user_id), conversationId: String(row.conversation_id), serviceUrl: String(row.service_url),
-      reference: JSON.parse(String(row.reference)) as Record<string, unknown>, updatedAt: String(row.updated_at),
-    };
-  }
+  async getStaffByIds(userIds: readonly string[]): Promise<StaffMember[]> { return staff.getStaffByIds(this.prep, userIds); }
+  async listStaffPage(afterUserId: string, limit: number): Promise<StaffMember[]> { return staff.listStaffPage(this.prep, afterUserId, limit); }
+  async getSyncState(key: string): Promise<string | undefined> { return staff.getSyncState(this.prep, key); }
+  async setSyncState(key: string, value: string): Promise<void> { staff.setSyncState(this.prep, key, value); }
+  async saveConversationReference(ref: StoredConversationReference): Promise<void> { staff.saveConversationReference(this.prep, ref); }
+  async getConversationReference(userId: string): Promise<StoredConversationReference | undefined> { return staff.getConversationReference(this.prep, userId); }
 
   async createCampaign(c: Campaign): Promise<void> {
     try {
@@ -365,33 +312,10 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
     return people.getPolicyRead((sql) => this.q(sql), policyId, versionHash, userId);
   }
 
-  async appendAudit(e: AuditEntry): Promise<void> {
-    this.stmt.audit.run(e.at, e.actor, e.action, e.subject, e.details ? JSON.stringify(e.details) : null);
-  }
-
-  async listAudit(subject?: string, limit = 1000): Promise<AuditEntry[]> {
-    const rows = (subject
-      ? this.q('SELECT * FROM (SELECT * FROM ack_audit WHERE subject = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq').all(subject, limit)
-      : this.q('SELECT * FROM (SELECT * FROM ack_audit ORDER BY seq DESC LIMIT ?) ORDER BY seq').all(limit)) as Row[];
-    return rows.map((r) => ({
-      at: String(r.at), actor: String(r.actor), action: String(r.action), subject: String(r.subject),
-      ...(r.details ? { details: JSON.parse(String(r.details)) as AuditEntry['details'] } : {}),
-    }));
-  }
-
-  async heartbeat(workerId: string, now: string, ttlMs: number): Promise<number> {
-    const until = new Date(Date.parse(now) + ttlMs).toISOString();
-    return this.db.transaction(() => {
-      this.q(`INSERT INTO ack_workers (worker_id, alive_until) VALUES (?, ?)
-        ON CONFLICT (worker_id) DO UPDATE SET alive_until = excluded.alive_until`).run(workerId, until);
-      const row = this.q('SELECT COUNT(*) AS n FROM ack_workers WHERE alive_until > ?').get(now) as { n: number };
-      return row.n;
-    })();
-  }
-
-  async removeWorker(workerId: string): Promise<void> {
-    this.q('DELETE FROM ack_workers WHERE worker_id = ?').run(workerId);
-  }
+  async appendAudit(e: AuditEntry): Promise<void> { audit.appendAudit(this.prep, e); }
+  async listAudit(subject?: string, limit = 1000): Promise<AuditEntry[]> { return audit.listAudit(this.prep, subject, limit); }
+  async heartbeat(workerId: string, now: string, ttlMs: number): Promise<number> { return audit.heartbeat(this.db, this.prep, workerId, now, ttlMs); }
+  async removeWorker(workerId: string): Promise<void> { audit.removeWorker(this.prep, workerId); }
 
   async close(): Promise<void> {
     if (this.ownsDb && this.db.open) this.db.close();

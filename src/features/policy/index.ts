@@ -7,7 +7,10 @@ export { formatCitationLabel, formatSectionLabel, formatVersion } from './policy
 export type { PolicyLibrary } from './policyLibrary';
 export { createPolicyLibrary, findSection } from './policyLibrary';
 export { splitSentences } from './answer/passages';
+export type { PolicyDiff, SectionChange, ChangedWords } from './publishing/policyDiff';
+export { diffPolicies } from './publishing/policyDiff';
 export { readPolicyFilesIsolated } from './ingest/isolatedIngest';
 export type { QuestionLog } from './teaching/questionLog';
 export type { TeachingLinkStore } from './teaching/teachingLinks';
 export { createPolicyFeature } from './teams/policyFeature';
+export type { PublishedForAcknowledgement } from './teams/policyPublishing';

@@ -143,12 +143,14 @@ describe('an acknowledgement click on Azure Table storage', () => {
   it('when another instance starts a round for a new version, then a click on its card is recorded for it at once, not called replaced', async () => {
     const p = prefix();
     const a = await startInstance(p);
-    const { data } = await school(p, a);
+    const { data, campaign } = await school(p, a);
     await a.click('aad-1', data);
     const b = await startInstance(p);
     const v2 = policyVersion('hash-v2', new Date().toISOString());
     await b.store.savePolicyVersion(v2);
-    const [round2] = await b.mod.campaigns.onPolicyVersionRegistered({ version: v2, previous: policyVersion('hash-v1', '2026-08-01T00:00:00.000Z'), isNew: true });
+    await b.mod.campaigns.onPolicyVersionRegistered({ version: v2, previous: policyVersion('hash-v1', '2026-08-01T00:00:00.000Z'), isNew: true });
+    // The owner starts the new version's round from its preview (issue 54: nothing starts on its own).
+    const { campaign: round2 } = await b.mod.campaigns.startNextRound({ actorId: OWNER, campaignId: campaign.id, keyPoints: ['Read the new version.'] });
 
     // Instance a still keeps the first campaign; the card disagrees with it, so a reads the campaigns afresh.
     const click = await a.click('aad-2', { policyId: 'social-media', versionHash: 'hash-v2', campaignId: round2.id });
@@ -161,12 +163,13 @@ describe('an acknowledgement click on Azure Table storage', () => {
     const p = prefix();
     let offsetMs = 0;
     const a = await startInstance(p, () => new Date(Date.now() + offsetMs));
-    const { data } = await school(p, a);
+    const { data, campaign } = await school(p, a);
     await a.click('aad-1', data);
     const b = await startInstance(p);
     const v2 = policyVersion('hash-v2', new Date().toISOString());
     await b.store.savePolicyVersion(v2);
     await b.mod.campaigns.onPolicyVersionRegistered({ version: v2, previous: policyVersion('hash-v1', '2026-08-01T00:00:00.000Z'), isNew: true });
+    await b.mod.campaigns.startNextRound({ actorId: OWNER, campaignId: campaign.id, keyPoints: ['Read the new version.'] });
 
     offsetMs = 11_000;
     const click = await a.click('aad-2', data);
@@ -178,11 +181,12 @@ describe('an acknowledgement click on Azure Table storage', () => {
   it('when the same instance starts a new round, then its next click sees it without waiting for the kept campaign to expire', async () => {
     const p = prefix();
     const a = await startInstance(p);
-    const { data } = await school(p, a);
+    const { data, campaign } = await school(p, a);
     await a.click('aad-1', data);
     const v2 = policyVersion('hash-v2', new Date().toISOString());
     await a.store.savePolicyVersion(v2);
     await a.mod.campaigns.onPolicyVersionRegistered({ version: v2, previous: policyVersion('hash-v1', '2026-08-01T00:00:00.000Z'), isNew: true });
+    await a.mod.campaigns.startNextRound({ actorId: OWNER, campaignId: campaign.id, keyPoints: ['Read the new version.'] });
     const click = await a.click('aad-2', data);
     expect(click.card).toContain('hash-v2');
     expect(click.card).not.toContain('You acknowledged this on');

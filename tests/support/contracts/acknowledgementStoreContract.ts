@@ -45,6 +45,23 @@ export function describeAcknowledgementStoreContract(name: string, factory: Stor
       expect(await store.getPolicyVersion('social-media', 'nope')).toBeUndefined();
     });
 
+    it('when a version is saved with what changed from the one before, then the changes come back whole', async () => {
+      const changes = {
+        sinceHash: 'hash-a', truncated: true,
+        sections: [
+          { kind: 'reworded' as const, label: '5. Acceptable use', ordinal: 9, runs: [{ was: 'Never accept "friend" requests from parents.', now: 'Accept them only with written approval.' }] },
+          { kind: 'added' as const, label: '12. AI tools', ordinal: 21, runs: [{ was: '', now: 'Staff must not put pupils\u2019 work into public AI chatbots.' }] },
+          { kind: 'removed' as const, label: '8. Old rules', runs: [] },
+        ],
+        gone: ['Never accept "friend" requests from parents.'],
+      };
+      await store.savePolicyVersion(version('hash-a', at(0)));
+      await store.savePolicyVersion({ ...version('hash-b', at(1000), true), changes });
+      expect(await store.getPolicyVersion('social-media', 'hash-b')).toEqual({ ...version('hash-b', at(1000), true), changes });
+      expect((await store.getLatestPolicyVersion('social-media'))?.changes).toEqual(changes);
+      expect(await store.getPolicyVersion('social-media', 'hash-a')).toEqual(version('hash-a', at(0)));
+    });
+
     it('when staff are upserted, then records are replaced by id and listed with optional fields kept', async () => {
       await store.upsertStaff([staff(1), staff(2), staff(3, { department: undefined, school: 'North Primary' })]);
       await store.upsertStaff([staff(2, { displayName: 'Renamed', active: false })]);

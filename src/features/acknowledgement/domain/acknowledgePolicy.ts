@@ -3,6 +3,7 @@ import { AcknowledgementStore } from './acknowledgementStore';
 import { Acknowledgement, AcknowledgementChannel, Campaign, PolicyVersion } from './acknowledgementTypes';
 import { CurrentVersions, createCurrentVersions } from './currentVersions';
 import { createStaffGate } from './currentStaff';
+import { ChangesSince, changesSinceAcknowledged } from './changesSince';
 
 /** Who clicked "I have read and understood", as the Teams activity names them. */
 export interface AcknowledgingUser {
@@ -126,14 +127,23 @@ function assertCardField(name: string, value: unknown): void {
 
 /** What a person's card should show now, for a card they clicked (read, ask) or one about to be sent. */
 export type AcknowledgementView =
-  | { state: 'pending'; version: PolicyVersion; campaign?: Campaign }
+  | { state: 'pending'; version: PolicyVersion; campaign?: Campaign; changes?: ChangesSince }
   | { state: 'acknowledged'; version: PolicyVersion; campaign?: Campaign; acknowledgement: Acknowledgement }
-  | { state: 'superseded'; version: PolicyVersion; campaign?: Campaign; replacedHash: string };
+  | { state: 'superseded'; version: PolicyVersion; campaign?: Campaign; replacedHash: string; changes?: ChangesSince };
 
-/** Creates the view use case: the state of a person's card for a policy version (pending, acknowledged, superseded). */
+/**
+ * Creates the view use case: the state of a person's card for a policy version (pending, acknowledged, superseded), and
+ * for a version still to acknowledge, what changed since the one they last acknowledged (what their card leads with).
+ */
 export function createAcknowledgementView(deps: { store: AcknowledgementStore; current?: CurrentVersions }) {
   const { store } = deps;
   const kept = deps.current ?? createCurrentVersions({ store, clock: () => new Date(), ttlMs: 0 });
+  // Versions never change once saved: the walk back reads them through what is kept.
+  const reads = { getPolicyVersion: (p: string, h: string) => kept.version(p, h), getAcknowledgement: store.getAcknowledgement.bind(store) };
+  const changesFor = async (version: PolicyVersion, userId: string) => {
+    const changes = await changesSinceAcknowledged(reads, version, userId);
+    return changes ? { changes } : {};
+  };
   return async function viewAcknowledgement(input: { userId: string; policyId: string; versionHash: string }): Promise<AcknowledgementView> {
     assertCardField('policy', input.policyId);
     assertCardField('version', input.versionHash);
@@ -144,14 +154,17 @@ export function createAcknowledgementView(deps: { store: AcknowledgementStore; c
     const current = await kept.currentForCard({ version });
     const campaign = current?.campaign;
     if (current && current.version.versionHash !== version.versionHash) {
-      return { state: 'superseded', version: current.version, replacedHash: version.versionHash, ...(campaign ? { campaign } : {}) };
+      return {
+        state: 'superseded', version: current.version, replacedHash: version.versionHash, ...(campaign ? { campaign } : {}),
+        ...(await changesFor(current.version, input.userId)),
+      };
     }
     const ack = await store.getAcknowledgement(version.policyId, version.versionHash, input.userId);
     // An acknowledgement from before this round started does not count for it.
     if (ack && (!campaign || ack.campaignId === campaign.id || ack.acknowledgedAt >= campaign.startedAt)) {
       return { state: 'acknowledged', version, acknowledgement: ack, ...(campaign ? { campaign } : {}) };
     }
-    return { state: 'pending', version, ...(campaign ? { campaign } : {}) };
+    return { state: 'pending', version, ...(campaign ? { campaign } : {}), ...(await changesFor(version, input.userId)) };
   };
 }
 

@@ -4,9 +4,11 @@ import { stringify } from 'csv-stringify/sync';
 import { formatSchoolTimestamp } from '../../../shared/schoolTime';
 
 /** The columns an inspector reads, in order; the last is the row's integrity hash. */
-// acknowledged_school_time, card_status and policy_opened_at were added later: exports made before them do not verify with this header.
+// acknowledged_school_time, card_status and policy_opened_at were added later, then policy_version and round (issue 54): exports
+// made before them do not verify with this header.
 export const EXPORT_COLUMNS = [
-  'name', 'upn', 'department', 'policy_version_hash', 'card_status', 'acknowledged_at', 'acknowledged_school_time', 'channel', 'policy_opened_at', 'integrity',
+  'name', 'upn', 'department', 'policy_version', 'policy_version_hash', 'round', 'card_status', 'acknowledged_at', 'acknowledged_school_time', 'channel',
+  'policy_opened_at', 'integrity',
 ] as const;
 
 /** One person's line in the export; acknowledgedAt and channel are empty for those outstanding. */
@@ -14,7 +16,11 @@ export interface ExportRow {
   name: string;
   upn: string;
   department: string;
+  /** The version as people read it ("2 (February 2023)", "published 26 November 2026"); the hash beside it is the proof. */
+  version?: string;
   versionHash: string;
+  /** Which round of the campaign the row is for (1 the first, 2 a new version's or the next year's). */
+  round?: number;
   acknowledgedAt: string;
   channel: string;
   /** acknowledged, opened, not acknowledged (a read receipt came), not opened, not sent yet, or not reached. */
@@ -57,7 +63,8 @@ export function toAcknowledgementCsvRows(rows: readonly ExportRow[], campaignId:
   for (const r of rows) {
     // acknowledged_at is UTC, as stored; the school-time column is what a person reads (SCHOOL_TIME_ZONE).
     const local = r.acknowledgedAt ? formatSchoolTimestamp(r.acknowledgedAt) : '';
-    const cells = [r.name, r.upn, r.department, r.versionHash, r.cardStatus ?? '', r.acknowledgedAt, local, r.channel, r.readAt ?? ''].map(safeCell);
+    const cells = [r.name, r.upn, r.department, r.version ?? '', r.versionHash, r.round === undefined ? '' : String(r.round), r.cardStatus ?? '',
+      r.acknowledgedAt, local, r.channel, r.readAt ?? ''].map(safeCell);
     out += csvLine([...cells, rowIntegrity(cells, campaignId, secret)]);
   }
   return out;

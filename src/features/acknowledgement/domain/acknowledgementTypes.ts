@@ -22,6 +22,36 @@ export interface PolicyVersion {
   /** sha256 of the wording alone (letters, lower case, dates and numbers removed), to tell material changes. */
   wordingHash?: string;
   publishedAt: string;
+  /** What changed from the version before (recorded when both texts were at hand: a version published in chat). */
+  changes?: VersionChanges;
+}
+
+/** One run of words that changed inside a section: what it said, and what it says now. */
+export interface ChangedRun {
+  was: string;
+  now: string;
+}
+
+/** How one section changed from the version before. */
+export interface VersionSectionChange {
+  kind: 'added' | 'removed' | 'reworded';
+  /** "5. Acceptable use", as staff see it (the new label for added and reworded sections). */
+  label: string;
+  /** The section's ordinal in this version (added and reworded): where the reader opens it. */
+  ordinal?: number;
+  /** For reworded sections, the runs that changed; for added ones, the section's opening words as `now`. */
+  runs: ChangedRun[];
+}
+
+/** What changed between the version before and this one, section by section (kept small: see versionChanges.ts). */
+export interface VersionChanges {
+  /** The version these changes are from. */
+  sinceHash: string;
+  sections: VersionSectionChange[];
+  /** Sentences of the version before that this one no longer has: a key point quoting one no longer stands. */
+  gone: string[];
+  /** Set when some changes were left out to keep the record small (the whole policy has them). */
+  truncated?: boolean;
 }
 
 /** A member of staff as the directory (Graph or a roster file) knows them. */

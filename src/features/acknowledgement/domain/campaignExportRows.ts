@@ -1,20 +1,29 @@
 import { ExportRow } from './acknowledgementExport';
 import { ExportRecord } from './acknowledgementStore';
-import { Campaign } from './acknowledgementTypes';
+import { Campaign, PolicyVersion } from './acknowledgementTypes';
+import { formatDate, versionInWords, versionPhrase } from './versionNames';
 
-/** The export's file name. */
-export function exportFileName(campaign: Campaign): string {
-  return `acknowledgements-${campaign.id}.csv`;
+/**
+ * The export's file name, as an owner reads it in the download list: the policy, the version, the round and the day
+ * the campaign started ("Social Media Policy for Schools - version 2 (February 2023) - acknowledgements started 26
+ * November 2026.csv"), without the characters a file system refuses.
+ */
+export function exportFileName(campaign: Campaign, version: PolicyVersion): string {
+  const round = campaign.round > 1 ? ` round ${campaign.round}` : '';
+  const name = `${version.title} - ${versionPhrase(version).replace(/^the /, '')} - acknowledgements${round} started ${formatDate(campaign.startedAt)}`;
+  return `${name.replace(/[\\\/:*?"<>|\u0000-\u001f]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 180)}.csv`;
 }
 
-/** One person's export line: their card's status in words, and their acknowledgement when it counts. */
-export function exportRow(campaign: Campaign, r: ExportRecord): ExportRow {
+/** One person's export line: the version and round it is for, their card's status in words, and their acknowledgement when it counts. */
+export function exportRow(campaign: Campaign, version: PolicyVersion, r: ExportRecord): ExportRow {
   const a = r.acknowledgement;
   return {
     name: r.staff?.displayName ?? a?.displayName ?? r.userId,
     upn: r.staff?.userPrincipalName ?? a?.userPrincipalName ?? '',
     department: r.staff?.department ?? a?.department ?? '',
+    version: versionInWords(version),
     versionHash: campaign.versionHash,
+    round: campaign.round,
     acknowledgedAt: a?.acknowledgedAt ?? '',
     channel: a?.channel ?? '',
     readAt: a?.readAt ?? '',

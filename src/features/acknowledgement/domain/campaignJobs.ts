@@ -6,6 +6,7 @@ import { CampaignMessenger, CampaignRules } from './campaignPorts';
 import { CampaignService } from './campaignService';
 import { ExportSink } from './acknowledgementExport';
 import { JobHandler, JobOutcome, OwnerJobKind } from './ownerJobs';
+import { outstandingByReach, unreachedTotal } from './campaignReminders';
 
 /** People reminded per batch: marked together (one transaction on Table storage), then their cards are sent. */
 const REMIND_BATCH = 100;
@@ -27,6 +28,8 @@ export interface CampaignJobsDeps {
   clock: () => Date;
   messenger?: CampaignMessenger;
   files?: ExportFiles;
+  /** Whether the app is installed for people without a chat (production): what "could not be reached" means. */
+  canInstall?: boolean;
 }
 
 async function campaignOf(store: AcknowledgementStore, id: string): Promise<Campaign> {
@@ -55,16 +58,12 @@ export function createCampaignJobHandlers(deps: CampaignJobsDeps): Record<OwnerJ
     async run(job, ctx) {
       const campaign = await campaignOf(store, job.campaignId);
       if (job.cursor === '' && job.done === 0) {
-        let outstanding = 0;
-        let awaitingCard = 0;
-        let unreachable = 0;
-        for (const t of await store.tallyDeliveries(campaign.id)) {
-          if (t.acknowledged || t.excused || t.state === 'left') continue;
-          if (t.state === 'sent') outstanding += t.count;
-          else if (t.state === 'pending' || t.state === 'claimed') awaitingCard += t.count;
-          else unreachable += t.count;
-        }
-        await ctx.progress({ total: outstanding, data: { awaitingCard, unreachable, reminded: 0, recentlyReminded: 0 } });
+        const { reached, awaitingCard, unreached } = outstandingByReach(await store.tallyDeliveries(campaign.id));
+        // Who was not reached, by why: each is put right differently (the card names the ones without a chat apart).
+        await ctx.progress({
+          total: reached,
+          data: { awaitingCard, unreachable: unreachedTotal(unreached), ...unreached, canInstall: deps.canInstall ? 1 : 0, reminded: 0, recentlyReminded: 0 },
+        });
       }
       let { cursor, done } = job;
       let reminded = num(job.data.reminded);

@@ -10,6 +10,14 @@ export interface GroupStatus {
   percent: number;
 }
 
+/** Another round of the same series, as the owner's status card lists it. */
+export interface RoundSummary {
+  campaign: Campaign;
+  version: PolicyVersion;
+  acknowledged: number;
+  total: number;
+}
+
 /** A campaign's progress, as the owner's status card shows it. */
 export interface CampaignStatus {
   campaign: Campaign;
@@ -29,6 +37,10 @@ export interface CampaignStatus {
   /** "Department" or "School" where the directory has them; groups are then listed least complete first. */
   groupLabel?: 'Department' | 'School';
   groups: GroupStatus[];
+  /** The series' other rounds, oldest first (each with its version): each has its own status and export. */
+  rounds?: RoundSummary[];
+  /** A newer version than this round asks about, when its wording differs: staff have not been asked about it yet. */
+  newerVersion?: { version: PolicyVersion; skippedAt?: string };
 }
 
 /**

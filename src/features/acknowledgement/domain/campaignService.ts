@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { AcknowledgementError } from './acknowledgementErrors';
-import { ExportSink, acknowledgementCsvHeader, toAcknowledgementCsvRows } from './acknowledgementExport';
-import { exportFileName, exportRow } from './campaignExportRows';
-import { AcknowledgementStore, StoreError } from './acknowledgementStore';
+import { AcknowledgementStore } from './acknowledgementStore';
 import {
   Campaign, CampaignAudience, PolicyVersion, StoredConversationReference, UNREACHED_DELIVERY_STATES,
 } from './acknowledgementTypes';
@@ -10,20 +8,22 @@ import { describeAudience, isInAudience, listAudience, STAFF_PAGE } from './camp
 import { createLeaverSweep } from './campaignMembership';
 import { CampaignMessenger, CampaignRules, PolicyOwners } from './campaignPorts';
 import { RegisteredVersion } from './policyVersions';
-import { addYears, checkDueDate, DAY_MS, dueDateWarning, isoDate } from './campaignDates';
+import { checkDueDate, dueDateWarning, isoDate } from './campaignDates';
 import { assertChoices } from './campaignChoices';
 import { PeopleList, PeoplePage } from './acknowledgementStore';
 import { CampaignStatus, summariseTallies } from './campaignProgress';
 import { OwnerCardRef, OwnerJob, OwnerJobQueue } from './ownerJobs';
-import { forEachLimited, yieldToEventLoop } from './eventLoop';
-import { CampaignExport, CampaignPreview, RemindResult, ScheduledWorkResult, WrittenExport } from './campaignServiceTypes';
+import { yieldToEventLoop } from './eventLoop';
+import { remindInCommand } from './campaignReminders';
+import { CampaignPreview, RemindResult, ScheduledWorkResult, StartCheck } from './campaignServiceTypes';
+import { createCampaignRounds } from './campaignRounds';
+import { createCampaignExports } from './campaignExports';
+import { countReach } from './campaignReach';
+import { createNextRounds } from './nextRounds';
 
 /** What an owner is told when a campaign is asked for before the school's policy has been added. */
 export const NO_POLICY_TO_ACKNOWLEDGE = 'There is no policy for staff to acknowledge yet: add the policy first. Send the school\'s policy '
   + '(.docx, .pdf, .txt or .md) to me here, check what I read and press Publish; then type **campaign start** again.';
-
-/** Store calls made at once when a command touches many recipients (reminders on Azure Tables). */
-const CONCURRENCY = 16;
 
 /** What the campaign use cases need. */
 export interface CampaignServiceDeps {
@@ -49,11 +49,9 @@ export interface CampaignServiceDeps {
   sayDate?: (isoDate: string) => string;
 }
 
-/** Export rows read and written at once: big enough that the pages cost little, small enough that none blocks the loop. */
-const EXPORT_PAGE = 100;
-
-export type { CampaignStatus, GroupStatus } from './campaignProgress';
-export type { CampaignPreview, RemindResult, WrittenExport, CampaignExport, ScheduledWorkResult } from './campaignServiceTypes';
+export type { CampaignStatus, GroupStatus, RoundSummary } from './campaignProgress';
+export type { CampaignPreview, RemindResult, WrittenExport, CampaignExport, ScheduledWorkResult, StartCheck } from './campaignServiceTypes';
+export type { NextRoundFacts, NextRoundPreview } from './nextRounds';
 
 /** Refuses anyone who is not a configured policy owner. */
 export function assertPolicyOwner(owners: PolicyOwners, userId: string | undefined): void {
@@ -110,107 +108,31 @@ export function createCampaignService(deps: CampaignServiceDeps) {
     return { version, dueDate, members };
   }
 
-  async function openRound(input: {
-    version: PolicyVersion; audience: CampaignAudience; dueDate: string; actor: string; id: string; round: number; seriesId?: string;
-    /** The key points the owner chose; absent: the version's own (and, for a later round, the previous round's choice). */
-    keyPoints?: string[];
-    /** The audience's size when the caller has just counted it (starting from a preview). */
-    expected?: number; card?: OwnerCardRef;
-  }): Promise<{ campaign: Campaign; recipients: number; created: boolean; job?: OwnerJob }> {
-    const startedAt = now().toISOString();
-    const campaign: Campaign = {
-      id: input.id, policyId: input.version.policyId, versionHash: input.version.versionHash, audience: input.audience,
-      dueDate: input.dueDate, startedAt, startedBy: input.actor, round: input.round, seriesId: input.seriesId ?? input.id,
-      status: 'active',
-      ...(rules.repeatYearly ? { nextRoundAt: addYears(now(), 1).toISOString() } : {}),
-      ...(input.keyPoints ? { keyPoints: input.keyPoints } : {}),
-    };
-    try {
-      await store.createCampaign(campaign);
-    } catch (err) {
-      // Another instance opened this round first (the ids of later rounds are deterministic).
-      if (err instanceof StoreError && err.code === 'STORE_CONFLICT') {
-        return { campaign: (await store.getCampaign(input.id))!, recipients: 0, created: false };
-      }
-      throw err;
-    }
-    if (deps.jobs) {
-      // Recipients are added by a background job in slices of the staff list; the card goes out as they are added.
-      const recipients = input.expected ?? 0;
-      await store.appendAudit({
-        at: startedAt, actor: input.actor, action: 'campaign.started', subject: campaign.id,
-        details: { round: campaign.round, expected: recipients, versionHash: campaign.versionHash, audience: describeAudience(input.audience) },
-      });
-      const job = await deps.jobs.enqueue({
-        kind: 'recipients', campaignId: campaign.id, actorId: input.actor, total: recipients, ...(input.card ? { card: input.card } : {}),
-      });
-      return { campaign, recipients, created: true, job };
-    }
-    const members = await audienceOf(input.audience);
-    // Added a page at a time (adding is idempotent), so even without jobs no single write holds the bot up.
-    let recipients = 0;
-    for (let i = 0; i < members.length; i += STAFF_PAGE) {
-      if (i > 0) await yieldToEventLoop();
-      recipients += await store.addDeliveries(campaign.id, members.slice(i, i + STAFF_PAGE), startedAt);
-    }
-    await store.appendAudit({
-      at: startedAt, actor: input.actor, action: 'campaign.started', subject: campaign.id,
-      details: { round: campaign.round, recipients, versionHash: campaign.versionHash, audience: describeAudience(input.audience) },
-    });
-    deps.messenger?.deliver(campaign.id);
-    return { campaign, recipients, created: true };
-  }
+  const rounds = createCampaignRounds({ store, now, rules, ...(deps.messenger ? { messenger: deps.messenger } : {}), ...(deps.jobs ? { jobs: deps.jobs } : {}) });
+  const csvExports = createCampaignExports({
+    store, rules, now,
+    async campaignFor(input) {
+      assertPolicyOwner(deps.owners, input.actorId);
+      const campaign = await requireCampaign(input.campaignId);
+      return { campaign, version: await requireVersion(campaign) };
+    },
+  });
+  const later = createNextRounds({
+    store, owners: deps.owners, rules, now, rounds, canInstall: deps.canInstall === true, assertOwner: assertPolicyOwner,
+    ...(deps.sayDate ? { sayDate: deps.sayDate } : {}),
+  });
 
-  /** The export written page by page to a sink, a yield to the event loop after each page. */
-  async function writeExport(
-    input: { actorId: string; campaignId?: string }, sink: ExportSink, onPage?: (rows: number) => Promise<void>,
-  ): Promise<WrittenExport> {
-    assertPolicyOwner(deps.owners, input.actorId);
-    const campaign = await requireCampaign(input.campaignId);
-    await sink.write(acknowledgementCsvHeader());
-    let rows = 0;
-    for await (const page of store.exportRecords(campaign.id, EXPORT_PAGE)) {
-      rows += page.length;
-      await sink.write(toAcknowledgementCsvRows(page.map((r) => exportRow(campaign, r)), campaign.id, rules.exportSecret));
-      if (onPage) await onPage(rows);
-      else await yieldToEventLoop();
-    }
-    await store.appendAudit({ at: now().toISOString(), actor: input.actorId, action: 'campaign.exported', subject: campaign.id, details: { rows } });
-    return { campaign, rows, fileName: exportFileName(campaign) };
-  }
-
-  async function nextRound(previous: Campaign, actor: string, version: PolicyVersion): Promise<Campaign> {
-    const span = Math.max(1, Math.round((Date.parse(`${previous.dueDate}T00:00:00Z`) - Date.parse(previous.startedAt)) / DAY_MS));
-    const { campaign } = await openRound({
-      version, audience: previous.audience, dueDate: isoDate(new Date(now().getTime() + span * DAY_MS)), actor,
-      id: `${previous.seriesId}-r${previous.round + 1}`, round: previous.round + 1, seriesId: previous.seriesId,
-      // The owner's points were chosen from that version's wording: a new version starts from its own.
-      ...(previous.keyPoints && previous.versionHash === version.versionHash ? { keyPoints: previous.keyPoints } : {}),
-    });
-    const latest = await store.getCampaign(previous.id);
-    if (latest && latest.status === 'active') {
-      const { nextRoundAt: _dropped, ...rest } = latest;
-      await store.updateCampaign({ ...rest, status: 'closed', closedAt: now().toISOString() });
-      await store.appendAudit({ at: now().toISOString(), actor, action: 'campaign.closed', subject: previous.id, details: { nextRound: campaign.id } });
-    }
-    return campaign;
-  }
+  /** Whether a running campaign already reaches everyone `audience` names (all staff, or the same groups). */
+  const covers = (running: CampaignAudience, asked: CampaignAudience): boolean =>
+    running.kind === 'all' || describeAudience(running).toLowerCase() === describeAudience(asked).toLowerCase();
 
   return {
     /** What starting would do (audience, who can be reached now and why not), without sending anything; owners only. */
     async previewCampaign(input: { actorId: string; audience: CampaignAudience; dueDate?: string; policyId?: string }): Promise<CampaignPreview> {
       const { version, dueDate, members } = await prepareStart(input);
-      const withChat = new Set<string>();
-      await forEachLimited(members, CONCURRENCY, async (m) => {
-        if (await store.getConversationReference(m.userId)) withChat.add(m.userId);
-      });
-      const acked = new Set((await store.listAcknowledgements(version.policyId, version.versionHash)).map((a) => a.userId));
-      const without = members.length - withChat.size;
       const dueWarning = rules.calendar ? dueDateWarning(dueDate, now(), rules.calendar, deps.sayDate ?? ((d) => d)) : undefined;
       return {
-        version, audience: input.audience, dueDate, ...(dueWarning ? { dueWarning } : {}), members: members.length, withChat: withChat.size,
-        installable: deps.canInstall ? without : 0, unreachable: deps.canInstall ? 0 : without,
-        alreadyAcknowledged: members.filter((m) => acked.has(m.userId)).length, canInstall: deps.canInstall === true,
+        version, audience: input.audience, dueDate, ...(dueWarning ? { dueWarning } : {}), ...(await countReach(store, version, members, deps.canInstall === true)),
       };
     },
 
@@ -224,11 +146,41 @@ export function createCampaignService(deps: CampaignServiceDeps) {
       const keyPoints = input.keyPoints ? assertChoices({ dueDate: input.dueDate, keyPoints: input.keyPoints }, now(), rules.defaultDueDays, rules.calendar) : undefined;
       const { version, dueDate, members } = await prepareStart(input);
       const id = `ack-${isoDate(now()).replace(/-/g, '')}-${randomBytes(3).toString('hex')}`;
-      return openRound({
+      return rounds.openRound({
         version, audience: input.audience, dueDate, actor: input.actorId, id, round: 1, expected: members.length,
         ...(input.card ? { card: input.card } : {}), ...(keyPoints ? { keyPoints } : {}),
       });
     },
+
+    /**
+     * What `campaign start` meets for an audience: a campaign of the policy already reaching it (running as it is, or with
+     * a newer version whose round awaits the owner), or nothing; owners only. A second start never opens a second campaign
+     * for the same people unnoticed.
+     */
+    async startCheck(input: { actorId: string; audience: CampaignAudience; policyId?: string }): Promise<StartCheck> {
+      assertPolicyOwner(deps.owners, input.actorId);
+      const latest = await latestVersionOf(input.policyId);
+      const running = (await store.listCampaigns('active')).find((c) => c.policyId === latest.policyId && covers(c.audience, input.audience));
+      if (!running) return { kind: 'new' };
+      const newer = await rounds.newerVersion(running);
+      if (newer && !newer.skippedAt) return { kind: 'nextRound', campaign: running, version: newer.version };
+      return {
+        kind: 'running', campaign: running, version: await requireVersion(running),
+        ...(newer?.skippedAt ? { skipped: { version: newer.version, at: newer.skippedAt } } : {}),
+      };
+    },
+
+    /** What the next round of a running campaign would be, for the newer version it does not ask about yet; owners only. */
+    previewNextRound: later.previewNextRound,
+
+    /** What an edited next-round preview needs again (without counting who it reaches); owners only. */
+    nextRoundFacts: later.nextRoundFacts,
+
+    /** Starts that next round with the owner's choices, closing the running one; owners only. */
+    startNextRound: later.startNextRound,
+
+    /** Records the owner's choice not to ask staff again for the newer version; owners only. */
+    skipNextRound: later.skipNextRound,
 
     /** The version a campaign would ask staff to acknowledge now; owners only. */
     async versionToStart(input: { actorId: string; policyId?: string }): Promise<PolicyVersion> {
@@ -262,15 +214,26 @@ export function createCampaignService(deps: CampaignServiceDeps) {
       return requireCampaign(input.campaignId);
     },
 
+    /** The campaign an owner command is about and its version (what its name is made of); owners only. */
+    async ownerCampaignVersion(input: { actorId: string; campaignId?: string }): Promise<{ campaign: Campaign; version: PolicyVersion }> {
+      assertPolicyOwner(deps.owners, input.actorId);
+      const campaign = await requireCampaign(input.campaignId);
+      return { campaign, version: await requireVersion(campaign) };
+    },
+
     /**
      * Starts a reminder pass or an export as a background job shown on the owner's card; owners only. Fails with
      * NO_JOBS where this service runs without background jobs.
      */
-    async startOwnerJob(input: { kind: 'remind' | 'export'; actorId: string; campaignId?: string; card?: OwnerCardRef }): Promise<OwnerJob> {
+    async startOwnerJob(input: { kind: 'remind' | 'export'; actorId: string; campaignId?: string; card?: OwnerCardRef; name?: string }): Promise<OwnerJob> {
       assertPolicyOwner(deps.owners, input.actorId);
       const campaign = await requireCampaign(input.campaignId);
       if (!deps.jobs) throw new AcknowledgementError('BAD_COMMAND', 'Background jobs are not available here.');
-      return deps.jobs.enqueue({ kind: input.kind, campaignId: campaign.id, actorId: input.actorId, ...(input.card ? { card: input.card } : {}) });
+      return deps.jobs.enqueue({
+        kind: input.kind, campaignId: campaign.id, actorId: input.actorId, ...(input.card ? { card: input.card } : {}),
+        // The campaign as the owner reads it, shown on the job's card (no personal data: a policy, an audience, a date).
+        ...(input.name ? { data: { name: input.name.slice(0, 300) } } : {}),
+      });
     },
 
     /** Counts and percentages of a campaign (the newest active one by default); owners only. */
@@ -278,48 +241,28 @@ export function createCampaignService(deps: CampaignServiceDeps) {
       assertPolicyOwner(deps.owners, input.actorId);
       const campaign = await requireCampaign(input.campaignId);
       const version = await requireVersion(campaign);
-      return summariseTallies(campaign, version, await store.tallyDeliveries(campaign.id));
+      const [tallies, others, newer] = await Promise.all([
+        store.tallyDeliveries(campaign.id), rounds.otherRounds(campaign), campaign.status === 'active' ? rounds.newerVersion(campaign) : undefined,
+      ]);
+      return { ...summariseTallies(campaign, version, tallies), rounds: others, ...(newer ? { newerVersion: newer } : {}) };
     },
 
     /** Reminds those who have the card but have not acknowledged, at most once per interval each; owners only. */
     async remindOutstanding(input: { actorId: string; campaignId?: string }): Promise<RemindResult> {
       assertPolicyOwner(deps.owners, input.actorId);
       const campaign = await requireCampaign(input.campaignId);
-      const [tallies, reachable] = await Promise.all([store.tallyDeliveries(campaign.id), store.listOutstanding(campaign.id)]);
-      const at = now().toISOString();
-      const result: RemindResult = { campaign, reminded: 0, recentlyReminded: 0, awaitingCard: 0, unreachable: 0 };
-      const toRemind: string[] = [];
-      for (const t of tallies) {
-        if (t.acknowledged || t.excused || t.state === 'sent' || t.state === 'left') continue;
-        if (t.state === 'pending' || t.state === 'claimed') result.awaitingCard += t.count;
-        else result.unreachable += t.count;
-      }
-      await forEachLimited(reachable, CONCURRENCY, async (userId) => {
-        if (await store.markReminded(campaign.id, userId, at, rules.reminderIntervalMs)) toRemind.push(userId);
-        else result.recentlyReminded += 1;
-      });
-      result.reminded = toRemind.length;
-      if (toRemind.length > 0 && deps.messenger) await deps.messenger.remind(campaign, toRemind);
-      await store.appendAudit({
-        at, actor: input.actorId, action: 'campaign.reminded', subject: campaign.id,
-        details: { reminded: result.reminded, recentlyReminded: result.recentlyReminded, unreachable: result.unreachable },
-      });
-      return result;
+      return remindInCommand({ store, rules, canInstall: deps.canInstall === true, ...(deps.messenger ? { messenger: deps.messenger } : {}) }, campaign, input.actorId, now().toISOString());
     },
 
     /**
      * Writes the CSV an inspector reads to a sink, page by page, yielding to the event loop between pages so owners
      * and staff are answered while 50,000 rows are written: everyone in the campaign, with their acknowledgement if
-     * any; owners only.
+     * any, each row naming its version and round; owners only.
      */
-    writeExport,
+    writeExport: csvExports.writeExport,
 
     /** The whole export as one string (the command line, tests); the bot writes it to a file with writeExport. */
-    async exportCampaign(input: { actorId: string; campaignId?: string }): Promise<CampaignExport> {
-      const parts: string[] = [];
-      const written = await writeExport(input, { write: async (chunk) => { parts.push(chunk); } });
-      return { ...written, csv: parts.join('') };
-    },
+    exportCampaign: csvExports.exportCampaign,
 
     /**
      * The periodic work (run it every few minutes on every instance; it is idempotent): starts next year's
@@ -332,7 +275,7 @@ export function createCampaignService(deps: CampaignServiceDeps) {
         result.acknowledgementsSettled += await store.settleAcknowledgements(c.id);
         if (c.nextRoundAt && c.nextRoundAt <= at) {
           const version = (await store.getLatestPolicyVersion(c.policyId)) ?? (await requireVersion(c));
-          result.roundsStarted.push((await nextRound(c, 'schedule', version)).id);
+          result.roundsStarted.push((await rounds.nextRound(c, 'schedule', version)).campaign.id);
         }
       }
       // Joiners: the staff list a page at a time, added to every active campaign they belong to (adding is idempotent),
@@ -360,15 +303,21 @@ export function createCampaignService(deps: CampaignServiceDeps) {
       return result;
     },
 
-    /** After a new policy version is registered: a material change starts a fresh round of every active campaign. */
+    /**
+     * After a new policy version is registered: the active campaigns whose next round a material change calls for. None
+     * is started: each owner sees the round as a preview first (what changed, the points, the date) and starts it, or
+     * chooses not to ask again. Recorded in the audit either way.
+     */
     async onPolicyVersionRegistered(registered: RegisteredVersion): Promise<Campaign[]> {
       const { version } = registered;
       if (!registered.isNew || !version.material || !registered.previous) return [];
-      const started: Campaign[] = [];
-      for (const c of await store.listCampaigns('active')) {
-        if (c.policyId === version.policyId && c.versionHash !== version.versionHash) started.push(await nextRound(c, 'policyChange', version));
+      const awaiting = (await store.listCampaigns('active')).filter((c) => c.policyId === version.policyId && c.versionHash !== version.versionHash);
+      for (const c of awaiting) {
+        await store.appendAudit({
+          at: now().toISOString(), actor: 'system', action: 'campaign.nextRoundAwaitingOwner', subject: c.id, details: { versionHash: version.versionHash },
+        });
       }
-      return started;
+      return awaiting;
     },
 
     /**

@@ -24,6 +24,16 @@ export interface CampaignPreview {
 }
 
 
+/** Outstanding people the card did not reach, by why: each is told apart, because each is put right differently. */
+export interface UnreachedCounts {
+  /** Blocked the bot in Teams. */
+  blocked: number;
+  /** No chat with the bot: never opened one (local mode), or the app could not be installed for them (production). */
+  installFailed: number;
+  /** Teams refused the card. */
+  failed: number;
+}
+
 /** What a reminder command did. */
 export interface RemindResult {
   campaign: Campaign;
@@ -32,9 +42,18 @@ export interface RemindResult {
   recentlyReminded: number;
   /** Outstanding and not yet sent the card (still queued): the card itself will reach them. */
   awaitingCard: number;
-  /** Outstanding and unreachable (blocked the bot, install failed). */
+  /** Outstanding and unreachable (blocked the bot, no chat, install failed): the sum of `unreached`. */
   unreachable: number;
+  unreached: UnreachedCounts;
+  /** Whether the app is installed for people without a chat (production), so `installFailed` means an install failed. */
+  canInstall: boolean;
 }
+
+/** What `campaign start` finds: nothing running for that audience, a campaign running, or one whose next round awaits the owner. */
+export type StartCheck =
+  | { kind: 'new' }
+  | { kind: 'running'; campaign: Campaign; version: PolicyVersion; skipped?: { version: PolicyVersion; at: string } }
+  | { kind: 'nextRound'; campaign: Campaign; version: PolicyVersion };
 
 /** An export written to a sink. */
 export interface WrittenExport {

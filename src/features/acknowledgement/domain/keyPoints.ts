@@ -1,4 +1,4 @@
-import { splitSentences, type PolicyDocument } from '../../policy';
+import { splitSentences, type PolicyDocument, type PolicySection } from '../../policy';
 import { trimEndMatching } from '../../../shared/linearTrim';
 
 /**
@@ -64,10 +64,10 @@ export function tighten(text: string): string {
 /** A sentence of the policy with how well it serves as a key point. */
 interface Candidate { text: string; score: number; topics: string[]; order: number }
 
-function sentencesOf(doc: PolicyDocument): { text: string; order: number }[] {
+function sentencesOf(sections: readonly PolicySection[]): { text: string; order: number }[] {
   const out: { text: string; order: number }[] = [];
   let order = 0;
-  for (const section of doc.sections) {
+  for (const section of sections) {
     for (const para of section.text.split(/\n+/)) {
       for (const raw of splitSentences(para)) {
         order += 1;
@@ -86,10 +86,10 @@ function finishSentence(text: string): string {
 }
 
 /** Every sentence worth offering, best first: rules for staff, on the topics above, not general statements. */
-function candidates(doc: PolicyDocument): Candidate[] {
+function candidates(sections: readonly PolicySection[]): Candidate[] {
   const seen = new Set<string>();
   const out: Candidate[] = [];
-  for (const { text, order } of sentencesOf(doc)) {
+  for (const { text, order } of sentencesOf(sections)) {
     // Placeholders, cross-references and cut sentences make poor points.
     if (/\[[^\][]*\]|\bsee (section|appendix|paragraph)\b|\.\.\.|…|:-?$/i.test(text)) continue;
     // A lead-in whose bullets follow ("... you must not.") says nothing alone.
@@ -112,6 +112,11 @@ function candidates(doc: PolicyDocument): Candidate[] {
   return out.sort((a, b) => b.score - a.score || a.order - b.order);
 }
 
+/** The rule sentences of some sections as points, best first (what a changed section offers a later round). */
+export function ruleCandidates(sections: readonly PolicySection[]): string[] {
+  return candidates(sections).map((c) => c.text);
+}
+
 /** What the preview starts from: the proposed points, and the policy's other sentences the owner may add instead. */
 export interface KeyPointProposal {
   proposed: string[];
@@ -124,7 +129,7 @@ export interface KeyPointProposal {
  * (up to `offer`), for the owner to add.
  */
 export function proposeKeyPoints(doc: PolicyDocument, max = 5, offer = 25): KeyPointProposal {
-  const all = candidates(doc).filter((c) => c.score > 0);
+  const all = candidates(doc.sections).filter((c) => c.score > 0);
   const picked: Candidate[] = [];
   for (const topic of TOPICS) {
     if (picked.length >= max) break;

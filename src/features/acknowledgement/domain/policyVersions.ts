@@ -3,6 +3,7 @@ import type { PolicyDocument } from '../../policy';
 import { AcknowledgementStore } from './acknowledgementStore';
 import { PolicyVersion } from './acknowledgementTypes';
 import { proposeKeyPoints } from './keyPoints';
+import { describeChanges } from './versionChanges';
 
 const MONTHS = /\b(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b/g;
 
@@ -27,11 +28,27 @@ export function drawKeyPoints(doc: PolicyDocument, max = 5): string[] {
   return proposeKeyPoints(doc, max).proposed;
 }
 
+/**
+ * The document's own version label, unless the version before had the same one (a new file whose version table
+ * has no new row): people must be able to tell two versions apart, and the card then names the day it was published.
+ */
+function ownLabel(doc: PolicyDocument, previous: PolicyVersion | undefined, replaces: PolicyDocument | undefined): string | undefined {
+  const label = doc.metadata.version?.trim();
+  if (!label || !previous) return label || undefined;
+  const before = [previous.versionLabel, replaces?.id === doc.id ? replaces.metadata.version : undefined];
+  return before.some((b) => b !== undefined && b.trim().toLowerCase() === label.toLowerCase()) ? undefined : label;
+}
+
 /** Options of registering a policy version. */
 export interface RegisterVersionOptions {
   now: Date;
   /** Where staff read the whole policy; absent means the card offers the bot's own reader. */
   readUrl?: string;
+  /**
+   * The document this version replaces, when it is at hand (a version published in chat): what changed is then kept
+   * with the version, for staff's next card and the owner's next round.
+   */
+  replaces?: PolicyDocument;
 }
 
 /** What registering found. */
@@ -53,22 +70,26 @@ export async function registerPolicyVersion(
   if (existing) return { version: existing, isNew: false };
   const previous = await store.getLatestPolicyVersion(doc.id);
   const wording = wordingHash(doc);
+  const label = ownLabel(doc, previous, options.replaces);
+  const replaced = options.replaces && previous && options.replaces.id === doc.id && options.replaces.metadata.contentHash === previous.versionHash
+    ? options.replaces : undefined;
   const version: PolicyVersion = {
     policyId: doc.id,
     versionHash: doc.metadata.contentHash,
     title: doc.metadata.title || doc.title,
-    ...(doc.metadata.version ? { versionLabel: doc.metadata.version } : {}),
+    ...(label ? { versionLabel: label } : {}),
     ...(doc.metadata.nextReview ? { reviewDate: doc.metadata.nextReview } : {}),
     keyPoints: drawKeyPoints(doc),
     ...(options.readUrl ? { readUrl: options.readUrl } : {}),
     material: !previous || previous.wordingHash !== wording,
     wordingHash: wording,
     publishedAt: options.now.toISOString(),
+    ...(replaced ? { changes: describeChanges(replaced, doc) } : {}),
   };
   await store.savePolicyVersion(version);
   await store.appendAudit({
     at: version.publishedAt, actor: 'system', action: 'policy.versionRegistered', subject: `${doc.id}@${version.versionHash}`,
-    details: { material: version.material, keyPoints: version.keyPoints.length },
+    details: { material: version.material, keyPoints: version.keyPoints.length, ...(version.changes ? { changedSections: version.changes.sections.length } : {}) },
   });
   // Another instance may have registered it a moment earlier: read back what the store kept.
   const kept = (await store.getPolicyVersion(doc.id, version.versionHash)) ?? version;

@@ -6,14 +6,11 @@ import { AcknowledgePolicy, AcknowledgementView, ViewAcknowledgement } from '../
 import { CampaignService } from '../domain/campaignService';
 import { CampaignChasing } from '../domain/campaignChasing';
 import { createStaffGate } from '../domain/currentStaff';
-import { OWNER_COMMAND_HELP, isOwnerCommand, parseOwnerCommand } from '../domain/ownerCommands';
-import { PEOPLE_PAGE, renderCampaignStatusCard } from './cards/campaignStatusCard';
-import { AdaptiveCardJson, cardMessage, toAttachment } from '../../../teams/cards';
-import { renderExportCard } from './cards/exportCard';
-import { startJobWithCard } from './ownerJobStart';
+import { isOwnerCommand } from '../domain/ownerCommands';
+import { AdaptiveCardJson } from '../../../teams/cards';
+import { createOwnerCommandRoutes } from './ownerCommandRoutes';
 import { FileOffers, KeptFileOffers } from '../../../teams/fileLinks';
 import { PolicyTexts } from '../domain/campaignPorts';
-import { PeopleList } from '../domain/acknowledgementStore';
 import { staffCardFor } from './staffCards';
 import { createOwnerPreview } from './ownerPreview';
 import { createReaderRoutes } from './readerRoutes';
@@ -59,6 +56,11 @@ export interface AcknowledgementFeatureDeps {
 export interface AcknowledgementFeature extends BotFeature {
   /** Runs the yearly repeat and joiners check every `intervalMs`; returns a function that stops the timer. */
   startScheduler(intervalMs: number): () => void;
+  /**
+   * The owner's preview of a running campaign's round for the newer version just published (what changed, the proposed
+   * points, the due date; Start or "Do not ask staff again"): shown after Publish, nothing sent until Start.
+   */
+  nextRoundPreview(actorId: string, campaignId: string): Promise<AdaptiveCardJson>;
 }
 
 interface CardData {
@@ -113,69 +115,6 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
     }
   }
 
-  async function sendExport(context: TurnContext, actorId: string, campaignId?: string): Promise<void> {
-    // Written to the file page by page as it is read, never held whole: 50,000 rows are about 9 MB.
-    const written = await deps.files?.offerWritten('text/csv; charset=utf-8', (sink) => deps.campaigns.writeExport({ actorId, campaignId }, sink));
-    if (!written) {
-      const status = await deps.campaigns.campaignStatus({ actorId, campaignId });
-      await context.sendActivity(`The export (${status.total} rows) cannot be linked from chat: this bot has no public address ` +
-        `(set PUBLIC_URL). Ask IT to run \`node dist/scripts/exportAcknowledgements.js ${status.campaign.id}\` on the server.`);
-      return;
-    }
-    const { offered, result: exp } = written;
-    await context.sendActivity(cardMessage(renderExportCard({
-      campaignId: exp.campaign.id, fileName: exp.fileName, rows: exp.rows, bytes: offered.bytes, url: offered.url, expiresAt: offered.expiresAt,
-    }), 'Export ready'));
-  }
-
-  async function runOwnerCommand(context: TurnContext): Promise<void> {
-    const actor = context.activity.from?.aadObjectId;
-    try {
-      const command = parseOwnerCommand(context.activity.text ?? '');
-      switch (command.kind) {
-        case 'help':
-          await context.sendActivity({ type: 'message', textFormat: 'plain', text: `Campaign commands (policy owners only):\n\n${OWNER_COMMAND_HELP}` });
-          return;
-        case 'start':
-          // Nothing is sent from the command: the owner chooses the date and the key points, sees who it reaches and the card staff will get, then starts it.
-          await preview.show(context, actor ?? '', command.audience, command.dueDate);
-          return;
-        case 'status': {
-          await context.sendActivity({ type: 'message', attachments: [toAttachment(await statusCard(actor ?? '', command.campaignId, { list: 'outstanding', offset: 0 }))] });
-          return;
-        }
-        case 'remind': {
-          if (deps.backgroundJobs) {
-            await startJobWithCard(context, deps.campaigns, actor ?? '', 'remind', command.campaignId);
-            return;
-          }
-          const r = await deps.campaigns.remindOutstanding({ actorId: actor ?? '', campaignId: command.campaignId });
-          await context.sendActivity(remindSummary(r));
-          return;
-        }
-        case 'export':
-          if (deps.backgroundJobs) await startJobWithCard(context, deps.campaigns, actor ?? '', 'export', command.campaignId);
-          else await sendExport(context, actor ?? '', command.campaignId);
-          return;
-        case 'excuse':
-        case 'unexcuse': {
-          if (!deps.chasing) throw new AcknowledgementError('BAD_COMMAND', 'Excusing people is not available here.');
-          const r = await deps.chasing.excuse({ actorId: actor ?? '', person: command.person, excused: command.kind === 'excuse' });
-          await context.sendActivity({
-            type: 'message', textFormat: 'plain',
-            text: r.excused
-              ? `${r.person.displayName} is excused from this campaign: no reminders or digests, listed as excused on the status card and in the export.`
-              : `${r.person.displayName} is no longer excused: they are outstanding again until they acknowledge.`,
-          });
-          return;
-        }
-      }
-    } catch (err) {
-      await refuseIfNotOwner(err, actor, 'campaign command');
-      await context.sendActivity(explain(err, 'ownerCommand'));
-    }
-  }
-
   const preview = createOwnerPreview({
     campaigns: deps.campaigns, ...(deps.policyTexts ? { policyTexts: deps.policyTexts } : {}), now, rules: { defaultDueDays: deps.defaultDueDays ?? 28 },
     explain, refuseIfNotOwner,
@@ -185,32 +124,10 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
     ...(deps.policyTexts ? { policyTexts: deps.policyTexts } : {}), ...(deps.documents ? { documents: deps.documents } : {}),
   });
 
-  /** The owner's status card, with a page of one of its lists of people by name. */
-  async function statusCard(actorId: string, campaignId: string | undefined, people: { list: PeopleList; offset: number; department?: string; name?: string }): Promise<AdaptiveCardJson> {
-    const status = await deps.campaigns.campaignStatus({ actorId, campaignId });
-    const page = await deps.campaigns.campaignPeople({ actorId, campaignId: status.campaign.id, ...people, limit: PEOPLE_PAGE });
-    return renderCampaignStatusCard(status, { ...people, page });
-  }
-
-  /** Owner buttons on the status card: answer with the refreshed card. */
-  async function ownerAction(context: TurnContext, data: CardData, action: 'status' | 'remind' | 'export'): Promise<AdaptiveCardJson | string> {
-    const actor = context.activity.from?.aadObjectId;
-    const campaignId = str(data?.campaignId) || undefined;
-    try {
-      if (action !== 'status' && deps.backgroundJobs) {
-        await startJobWithCard(context, deps.campaigns, actor ?? '', action, campaignId);
-      } else if (action === 'remind') {
-        const r = await deps.campaigns.remindOutstanding({ actorId: actor ?? '', campaignId });
-        await context.sendActivity(remindSummary(r));
-      } else if (action === 'export') {
-        await sendExport(context, actor ?? '', campaignId);
-      }
-      return await statusCard(actor ?? '', campaignId, { list: 'outstanding', offset: 0 });
-    } catch (err) {
-      await refuseIfNotOwner(err, actor, `campaign ${action}`);
-      return explain(err, `owner.${action}`);
-    }
-  }
+  const owner = createOwnerCommandRoutes({
+    campaigns: deps.campaigns, preview, explain, refuseIfNotOwner,
+    ...(deps.files ? { files: deps.files } : {}), ...(deps.chasing ? { chasing: deps.chasing } : {}), ...(deps.backgroundJobs ? { backgroundJobs: true } : {}),
+  });
 
   /** Remembers how to reach a person; a new or changed 1:1 chat gives them any card they are owed. */
   async function rememberConversation(context: TurnContext): Promise<void> {
@@ -273,7 +190,7 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
         return true;
       });
 
-      app.message((context) => Promise.resolve(isOwnerCommand(context.activity.text)), async (context) => runOwnerCommand(context));
+      app.message((context) => Promise.resolve(isOwnerCommand(context.activity.text)), async (context) => owner.run(context));
 
       app.activity((context) => Promise.resolve(context.activity.type === 'event' && context.activity.name === READ_RECEIPT_EVENT), async (context) => {
         try {
@@ -286,22 +203,8 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
       app.adaptiveCards.actionExecute<Record<string, unknown>>(Verbs.campaignStart, async (context, _state, data) => preview.start(context, data ?? {}));
       app.adaptiveCards.actionExecute<Record<string, unknown>>(Verbs.campaignEdit, async (context, _state, data) => preview.edit(context, data ?? {}));
       app.adaptiveCards.actionExecute<Record<string, unknown>>(Verbs.readPage, async (context, _state, data) => reader.page(context, data ?? {}, deps.channel === 'playground'));
-      app.adaptiveCards.actionExecute<Record<string, unknown>>(Verbs.campaignPeople, async (context, _state, data) => {
-        const actor = context.activity.from?.aadObjectId;
-        try {
-          const d = data ?? {};
-          const list = (['outstanding', 'unreached', 'excused'] as const).find((l) => l === str(d.list)) ?? 'outstanding';
-          const department = str(d.peopleDepartment ?? d.department);
-          const name = str(d.peopleName ?? d.name).trim().slice(0, 100);
-          return await statusCard(actor ?? '', str(d.campaignId) || undefined, {
-            list, offset: Math.max(0, Math.trunc(Number(d.offset) || 0)),
-            ...(department && department !== '*' ? { department: department === '-' ? '' : department } : {}), ...(name ? { name } : {}),
-          });
-        } catch (err) {
-          await refuseIfNotOwner(err, actor, 'campaign people');
-          return explain(err, 'owner.people');
-        }
-      });
+      app.adaptiveCards.actionExecute<Record<string, unknown>>(Verbs.campaignPeople, async (context, _state, data) => owner.people(context, data ?? {}));
+      app.adaptiveCards.actionExecute<Record<string, unknown>>(Verbs.campaignSkipRound, async (context, _state, data) => preview.skip(context, data ?? {}));
       app.adaptiveCards.actionExecute(Verbs.campaignCancel, async (): Promise<AdaptiveCardJson> => ({
         type: 'AdaptiveCard', version: '1.5',
         body: [{ type: 'TextBlock', text: 'Campaign not started. Nothing was sent.', weight: 'Bolder', wrap: true },
@@ -341,10 +244,12 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
         }
       });
 
-      app.adaptiveCards.actionExecute<CardData>(Verbs.campaignStatus, async (context, _s, data) => ownerAction(context, data, 'status'));
-      app.adaptiveCards.actionExecute<CardData>(Verbs.campaignRemind, async (context, _s, data) => ownerAction(context, data, 'remind'));
-      app.adaptiveCards.actionExecute<CardData>(Verbs.campaignExport, async (context, _s, data) => ownerAction(context, data, 'export'));
+      app.adaptiveCards.actionExecute<CardData>(Verbs.campaignStatus, async (context, _s, data) => owner.action(context, data ?? {}, 'status'));
+      app.adaptiveCards.actionExecute<CardData>(Verbs.campaignRemind, async (context, _s, data) => owner.action(context, data ?? {}, 'remind'));
+      app.adaptiveCards.actionExecute<CardData>(Verbs.campaignExport, async (context, _s, data) => owner.action(context, data ?? {}, 'export'));
     },
+
+    nextRoundPreview: (actorId, campaignId) => preview.nextRoundCard(actorId, campaignId),
 
     startScheduler(intervalMs: number): () => void {
       let running = false;
@@ -365,9 +270,4 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
       return () => clearInterval(timer);
     },
   };
-}
-
-function remindSummary(r: { reminded: number; recentlyReminded: number; awaitingCard: number; unreachable: number }): string {
-  return `Reminders: ${r.reminded} sent; ${r.recentlyReminded} skipped (reminded recently); ` +
-    `${r.awaitingCard} still waiting for their first card; ${r.unreachable} unreachable (blocked the bot or could not install).`;
 }

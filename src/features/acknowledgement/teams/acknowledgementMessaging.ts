@@ -3,7 +3,8 @@ import { Campaign, Delivery, PolicyVersion } from '../domain/acknowledgementType
 import { createAcknowledgementView } from '../domain/acknowledgePolicy';
 import { CampaignMessenger, DigestNotifier } from '../domain/campaignPorts';
 import { renderManagerDigestCard, renderOwnerDigestCard } from './cards/digestCards';
-import { formatDueDate } from './cards/acknowledgementCard';
+import { formatDueDate, renderAcknowledgementCard } from './cards/acknowledgementCard';
+import { versionPhrase } from '../domain/versionNames';
 import { staffCardFor } from './staffCards';
 import { toAttachment } from '../../../teams/cards';
 import { AcknowledgementLog } from './acknowledgementFeature';
@@ -41,9 +42,15 @@ export function createAcknowledgementActivityRenderer(deps: { store: Acknowledge
   };
 }
 
-/** The reminder: the same card, saying it is a reminder and when it is due. */
-export function renderReminderActivity(campaign: Campaign, version: PolicyVersion): CardActivity {
-  const card = staffCardFor({ state: 'pending', version, campaign }, {
+/**
+ * The reminder: the same card, saying it is a reminder and when it is due. One card goes to everyone reminded, so for a
+ * new version it says what changed since the version before (`previous`), not since each person's own.
+ */
+export function renderReminderActivity(campaign: Campaign, version: PolicyVersion, previous?: PolicyVersion): CardActivity {
+  const card = renderAcknowledgementCard({
+    state: 'pending', version, campaignId: campaign.id, dueDate: campaign.dueDate,
+    ...(campaign.keyPoints && campaign.versionHash === version.versionHash ? { keyPoints: campaign.keyPoints } : {}),
+    ...(previous && version.changes ? { changes: { since: versionPhrase(previous), sections: version.changes.sections, truncated: version.changes.truncated === true } } : {}),
     notice: `Reminder: please read the policy and acknowledge it by ${formatDueDate(campaign.dueDate)}.`,
   });
   return { type: 'message', summary: `Reminder: ${version.title}`, attachments: [toAttachment(card)] };
@@ -85,7 +92,8 @@ export function createCampaignMessenger(deps: {
   async function remind(campaign: Campaign, userIds: readonly string[], options: { wait?: boolean } = {}): Promise<void> {
     const version = await deps.store.getPolicyVersion(campaign.policyId, campaign.versionHash);
     if (!version) return;
-    const activity = renderReminderActivity(campaign, version);
+    const previous = version.changes ? await deps.store.getPolicyVersion(campaign.policyId, version.changes.sinceHash) : undefined;
+    const activity = renderReminderActivity(campaign, version, previous);
     const queue = [...userIds];
     let failed = 0;
     const worker = async (): Promise<void> => {

@@ -108,12 +108,13 @@ export function createAcknowledgementModule(deps: AcknowledgementModuleDeps): Ac
   const campaigns: CampaignService = {
     ...service,
     startCampaign: thenForget(service.startCampaign),
+    startNextRound: thenForget(service.startNextRound),
     runScheduledWork: thenForget(service.runScheduledWork),
     onPolicyVersionRegistered: thenForget(service.onPolicyVersionRegistered),
   };
   if (jobs) {
     const handlers = createCampaignJobHandlers({
-      store: deps.store, campaigns, clock, rules, messenger: deps.messenger, files: deps.files,
+      store: deps.store, campaigns, clock, rules, messenger: deps.messenger, files: deps.files, canInstall: deps.canInstall === true,
     });
     for (const [kind, handler] of Object.entries(handlers)) jobs.register(kind as OwnerJobKind, handler);
   }

@@ -1,12 +1,14 @@
 import { TurnContext } from 'botbuilder';
-import { CampaignService } from '../domain/campaignService';
+import { CampaignService, NextRoundFacts } from '../domain/campaignService';
 import { CampaignAudience } from '../domain/acknowledgementTypes';
 import { choiceProblems, cleanKeyPoints, MAX_KEY_POINTS } from '../domain/campaignChoices';
 import { parseAudience, describeAudience } from '../domain/campaignAudience';
 import { PolicyTexts } from '../domain/campaignPorts';
 import { proposeKeyPoints } from '../domain/keyPoints';
+import { proposeRoundPoints } from '../domain/roundKeyPoints';
 import { AcknowledgementError } from '../domain/acknowledgementErrors';
 import { isoDate } from '../domain/campaignDates';
+import { versionPhrase } from '../domain/versionNames';
 import { AdaptiveCardJson, cardMessage } from '../../../teams/cards';
 import { PreviewDraft, renderCampaignPreviewCard } from './cards/campaignPreviewCard';
 import { formatDueDate } from './cards/acknowledgementCard';
@@ -37,9 +39,12 @@ function parseDraft(json: string): PreviewDraft | undefined {
     const c = d.counts as Record<string, unknown> | undefined;
     if (!audience || typeof d.policyId !== 'string' || typeof d.nonce !== 'string' || d.nonce.length > 80 || !c) return undefined;
     const n = (k: string) => Math.max(0, Math.trunc(Number(c[k]) || 0));
+    const next = d.next as Record<string, unknown> | undefined;
+    const nextOk = next && typeof next.campaignId === 'string' && next.campaignId.length <= 120 && typeof next.versionHash === 'string' && next.versionHash.length <= 128;
     return {
       audience, policyId: d.policyId.slice(0, 200), nonce: d.nonce,
       counts: { members: n('members'), withChat: n('withChat'), installable: n('installable'), unreachable: n('unreachable'), alreadyAcknowledged: n('alreadyAcknowledged'), canInstall: c.canInstall === true },
+      ...(nextOk ? { next: { campaignId: String(next.campaignId), versionHash: String(next.versionHash) } } : {}),
     };
   } catch {
     return undefined;
@@ -50,6 +55,8 @@ function parseDraft(json: string): PreviewDraft | undefined {
  * The owner's preview: `campaign start` shows it with the proposed key points and due date; every edit (move, remove,
  * add, a new date) comes back as the same card with the owner's text kept; Start checks everything at once and, when
  * something is wrong, returns the card as filled with each problem named. What the owner chose is what staff see.
+ * A new version's round is previewed the same way (what changed, the changed rules' points first, the round before's
+ * carried where they still stand), and may instead be left unasked, which is recorded.
  */
 export function createOwnerPreview(deps: OwnerPreviewDeps) {
   const startedFromPreview = new Map<string, string>();
@@ -61,20 +68,48 @@ export function createOwnerPreview(deps: OwnerPreviewDeps) {
     return { proposed: p.proposed.length > 0 ? p.proposed : fallback, offered: p.offered };
   }
 
-  async function card(actorId: string, draft: PreviewDraft, points: string[], dueRaw: string, problems: string[] = [], addText = ''): Promise<AdaptiveCardJson> {
-    // Who it reaches was counted for the first preview and travels with the card: an edit costs no count of 50,000.
-    const version = await deps.campaigns.versionToStart({ actorId, policyId: draft.policyId });
-    let due: { dueDate: string; dueWarning?: string } = { dueDate: dueRaw };
+  /** A later round's points: the changed rules' first, the round before's where they still stand (from the live text). */
+  function roundProposal(facts: NextRoundFacts) {
+    const doc = deps.policyTexts?.document(facts.version.policyId);
+    const live = doc && doc.metadata.contentHash === facts.version.versionHash ? doc : undefined;
+    return proposeRoundPoints(live, facts.changes, facts.previousPoints, MAX_KEY_POINTS);
+  }
+
+  function dueFor(dueRaw: string): { dueDate: string; dueWarning?: string } {
     try {
-      due = deps.campaigns.dueDateFor(dueRaw || undefined);
+      return deps.campaigns.dueDateFor(dueRaw || undefined);
     } catch (err) {
       // A bad date must not lose the card: it comes back as typed, and Start names the problem.
       if (!(err instanceof AcknowledgementError)) throw err;
+      return { dueDate: dueRaw };
     }
+  }
+
+  async function card(actorId: string, draft: PreviewDraft, points: string[], dueRaw: string, problems: string[] = [], addText = ''): Promise<AdaptiveCardJson> {
+    // Who it reaches was counted for the first preview and travels with the card: an edit costs no count of 50,000.
+    const due = dueFor(dueRaw);
+    const common = { dueDate: due.dueDate, ...(due.dueWarning ? { dueWarning: due.dueWarning } : {}), points, problems, today: isoDate(deps.now()), nonce: draft.nonce, ...(addText ? { addText } : {}) };
+    if (draft.next) {
+      const facts = await deps.campaigns.nextRoundFacts({ actorId, campaignId: draft.next.campaignId, versionHash: draft.next.versionHash });
+      const round = roundProposal(facts);
+      return renderCampaignPreviewCard({
+        ...common, preview: { version: facts.version, audience: draft.audience, ...draft.counts }, offered: round.offered,
+        next: { previous: facts.previous, previousVersion: facts.previousVersion, ...(facts.changes ? { changes: facts.changes } : {}), dropped: round.dropped.length },
+      });
+    }
+    const version = await deps.campaigns.versionToStart({ actorId, policyId: draft.policyId });
     const { offered } = proposal(draft.policyId, version.keyPoints);
+    return renderCampaignPreviewCard({ ...common, preview: { version, audience: draft.audience, ...draft.counts }, offered });
+  }
+
+  /** The first preview of a new version's round of a running campaign: nothing is sent until Start. */
+  async function nextRoundCard(actorId: string, campaignId: string): Promise<AdaptiveCardJson> {
+    const preview = await deps.campaigns.previewNextRound({ actorId, campaignId });
+    const round = roundProposal(preview);
     return renderCampaignPreviewCard({
-      preview: { version, audience: draft.audience, ...draft.counts }, dueDate: due.dueDate, ...(due.dueWarning ? { dueWarning: due.dueWarning } : {}),
-      points, offered, problems, today: isoDate(deps.now()), nonce: draft.nonce, ...(addText ? { addText } : {}),
+      preview: { ...preview, audience: preview.previous.audience }, dueDate: preview.dueDate, ...(preview.dueWarning ? { dueWarning: preview.dueWarning } : {}),
+      points: round.proposed, offered: round.offered, today: isoDate(deps.now()),
+      next: { previous: preview.previous, previousVersion: preview.previousVersion, ...(preview.changes ? { changes: preview.changes } : {}), dropped: round.dropped.length },
     });
   }
 
@@ -89,10 +124,19 @@ export function createOwnerPreview(deps: OwnerPreviewDeps) {
       }), 'Start this campaign?'));
     },
 
+    nextRoundCard,
+
+    /** A new version's round of a running campaign, as a message of its own (after Publish, or `campaign start`). */
+    async showNextRound(context: TurnContext, actorId: string, campaignId: string): Promise<void> {
+      await context.sendActivity(cardMessage(await nextRoundCard(actorId, campaignId), 'Ask staff to acknowledge the new version?'));
+    },
+
     /** Move up, move down, remove, add, or a new date: the card again, as the owner has it now. */
     async edit(context: TurnContext, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
       const actor = context.activity.from?.aadObjectId;
       try {
+        // "Ask staff about the new version after all", after choosing not to: the round's preview, as after Publish.
+        if (str(data.op) === 'nextRound' && str(data.campaignId)) return await nextRoundCard(actor ?? '', str(data.campaignId).slice(0, 120));
         const draft = parseDraft(str(data.draft));
         if (!draft) return 'That preview could not be read. Type "campaign start" again.';
         const points = pointsFromInputs(data);
@@ -126,20 +170,45 @@ export function createOwnerPreview(deps: OwnerPreviewDeps) {
         const dueRaw = str(data.dueDate).trim();
         const problems = choiceProblems({ dueDate: dueRaw || undefined, keyPoints: typed }, deps.now(), deps.rules.defaultDueDays);
         if (problems.length > 0) return await card(actor, draft, typed, dueRaw, problems, str(data.addText));
-        const { campaign, recipients } = await deps.campaigns.startCampaign({
-          actorId: actor, audience: draft.audience, policyId: draft.policyId, keyPoints: cleanKeyPoints(typed), ...(dueRaw ? { dueDate: dueRaw } : {}),
-        });
+        const choices = { keyPoints: cleanKeyPoints(typed), ...(dueRaw ? { dueDate: dueRaw } : {}) };
+        const { campaign, recipients, created } = draft.next
+          ? await deps.campaigns.startNextRound({ actorId: actor, campaignId: draft.next.campaignId, versionHash: draft.next.versionHash, expected: draft.counts.members, ...choices })
+          : await deps.campaigns.startCampaign({ actorId: actor, audience: draft.audience, policyId: draft.policyId, ...choices });
         if (startedFromPreview.size >= 1000) startedFromPreview.delete(startedFromPreview.keys().next().value as string);
         startedFromPreview.set(draft.nonce, campaign.id);
-        // Who can be reached was counted for the preview the owner just read; it is not counted again here.
-        const unreachable = Math.min(recipients, draft.counts.unreachable);
-        const waiting = unreachable > 0 ? ` ${unreachable} cannot be reached until they open a chat with me; the status card names them.` : '';
-        await context.sendActivity(`Campaign started for ${describeAudience(campaign.audience)}, due ${formatDueDate(campaign.dueDate)}: ` +
-          `the card is on its way to ${recipients - unreachable} of ${recipients}.${waiting}`);
+        if (created) {
+          // Who can be reached was counted for the preview the owner just read; it is not counted again here.
+          const unreachable = Math.min(recipients, draft.counts.unreachable);
+          const waiting = unreachable > 0 ? ` ${unreachable} cannot be reached until they open a chat with me; the status card names them.` : '';
+          const what = campaign.round > 1 ? `Round ${campaign.round} started` : 'Campaign started';
+          await context.sendActivity(`${what} for ${describeAudience(campaign.audience)}, due ${formatDueDate(campaign.dueDate)}: ` +
+            `the card is on its way to ${recipients - unreachable} of ${recipients}.${waiting}`);
+        }
         return renderCampaignStatusCard(await deps.campaigns.campaignStatus({ actorId: actor, campaignId: campaign.id }));
       } catch (err) {
         await deps.refuseIfNotOwner(err, actor, 'campaign start');
         return deps.explain(err, 'owner.start');
+      }
+    },
+
+    /** "Do not ask staff again": the choice is recorded, the running round goes on, nothing is sent. */
+    async skip(context: TurnContext, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
+      const actor = context.activity.from?.aadObjectId ?? '';
+      try {
+        const draft = parseDraft(str(data.draft));
+        if (!draft?.next) return 'That preview could not be read. Type "campaign start" again.';
+        const { campaign, version } = await deps.campaigns.skipNextRound({ actorId: actor, campaignId: draft.next.campaignId, versionHash: draft.next.versionHash });
+        return {
+          type: 'AdaptiveCard', version: '1.5',
+          body: [
+            { type: 'TextBlock', text: 'Staff will not be asked about this version.', weight: 'Bolder', wrap: true },
+            { type: 'TextBlock', wrap: true, text: `Your choice is recorded. Round ${campaign.round} goes on as it was; ${versionPhrase(version)} is live for questions. `
+              + 'Nothing was sent. If you change your mind, type "campaign start": it offers this round again.' },
+          ],
+        };
+      } catch (err) {
+        await deps.refuseIfNotOwner(err, actor, 'campaign skip round');
+        return deps.explain(err, 'owner.skip');
       }
     },
   };

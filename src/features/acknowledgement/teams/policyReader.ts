@@ -5,6 +5,8 @@ import { formatSectionLabel } from '../../policy';
 export interface ReaderBlock {
   kind: 'heading' | 'text' | 'bullet';
   text: string;
+  /** The section it belongs to (PolicySection.ordinal). */
+  ordinal?: number;
 }
 
 /** A page of the policy in the reader: one top-level section with its sub-sections (a long one over several pages). */
@@ -14,26 +16,29 @@ export interface ReaderPage {
   blocks: ReaderBlock[];
   /** Set on the second and later pages of a long section. */
   continued: boolean;
+  /** The sections whose heading or text is on this page (PolicySection.ordinal), so a change can open the reader at its section. */
+  ordinals: number[];
 }
 
 /** Text on one page, in characters: well inside Teams' card limit (about 28 KB) with the card's own parts. */
 export const READER_PAGE_CHARS = 9_000;
 
 function blocksOf(section: PolicySection, withHeading: boolean): ReaderBlock[] {
-  const out: ReaderBlock[] = withHeading ? [{ kind: 'heading', text: formatSectionLabel(section) }] : [];
+  const ordinal = section.ordinal;
+  const out: ReaderBlock[] = withHeading ? [{ kind: 'heading', text: formatSectionLabel(section), ordinal }] : [];
   for (const para of section.text.split(/\n\s*\n/)) {
     const lines = para.split('\n').map((l) => l.trim()).filter(Boolean);
     let text = '';
     for (const line of lines) {
       if (/^[-\u2022]\s+/.test(line)) {
-        if (text) out.push({ kind: 'text', text });
+        if (text) out.push({ kind: 'text', text, ordinal });
         text = '';
-        out.push({ kind: 'bullet', text: line.replace(/^[-\u2022]\s+/, '') });
+        out.push({ kind: 'bullet', text: line.replace(/^[-\u2022]\s+/, ''), ordinal });
       } else {
         text = text ? `${text} ${line}` : line;
       }
     }
-    if (text) out.push({ kind: 'text', text });
+    if (text) out.push({ kind: 'text', text, ordinal });
   }
   return out;
 }
@@ -44,7 +49,11 @@ function blocksOf(section: PolicySection, withHeading: boolean): ReaderBlock[] {
  */
 export function readerPages(doc: PolicyDocument, pageChars = READER_PAGE_CHARS): ReaderPage[] {
   const pages: ReaderPage[] = [];
-  let current: { label: string; blocks: ReaderBlock[] } | undefined;
+  let current: { label: string; ordinal: number; blocks: ReaderBlock[] } | undefined;
+  const page = (label: string, blocks: ReaderBlock[], continued: boolean, first?: number): ReaderPage => ({
+    label, blocks, continued,
+    ordinals: [...new Set([...(first !== undefined ? [first] : []), ...blocks.flatMap((b) => (b.ordinal !== undefined ? [b.ordinal] : []))])],
+  });
   const flush = () => {
     if (!current) return;
     let chunk: ReaderBlock[] = [];
@@ -55,7 +64,7 @@ export function readerPages(doc: PolicyDocument, pageChars = READER_PAGE_CHARS):
       const parts = b.text.length > pageChars ? splitAtSpaces(b.text, pageChars) : [b.text];
       for (const text of parts) {
         if (size + text.length > pageChars && chunk.length > 0) {
-          pages.push({ label: current.label, blocks: chunk, continued });
+          pages.push(page(current.label, chunk, continued, continued ? undefined : current.ordinal));
           chunk = [];
           size = 0;
           continued = true;
@@ -64,20 +73,25 @@ export function readerPages(doc: PolicyDocument, pageChars = READER_PAGE_CHARS):
         size += text.length;
       }
     }
-    if (chunk.length > 0 || !continued) pages.push({ label: current.label, blocks: chunk, continued });
+    if (chunk.length > 0 || !continued) pages.push(page(current.label, chunk, continued, continued ? undefined : current.ordinal));
     current = undefined;
   };
   for (const section of doc.sections) {
     if (section.ordinal === 0) continue;
     if (section.parent === null || !current) {
       flush();
-      current = { label: formatSectionLabel(section), blocks: blocksOf(section, false) };
+      current = { label: formatSectionLabel(section), ordinal: section.ordinal, blocks: blocksOf(section, false) };
     } else {
       current.blocks.push(...blocksOf(section, true));
     }
   }
   flush();
   return pages;
+}
+
+/** The page (1 = the first after the contents) where a section starts, or 0 (the contents) when it is not in the reader. */
+export function pageOfSection(pages: readonly ReaderPage[], ordinal: number): number {
+  return pages.findIndex((p) => p.ordinals.includes(ordinal)) + 1;
 }
 
 /** A text longer than a page cut into pieces of at most `size` characters, at the last space before each cut where there is one. */

@@ -5,7 +5,7 @@ import { PolicyTexts } from '../domain/campaignPorts';
 import { StaffGate } from '../domain/currentStaff';
 import { AdaptiveCardJson, cardMessage } from '../../../teams/cards';
 import { KeptFileOffers } from '../../../teams/fileLinks';
-import { readerPages } from './policyReader';
+import { pageOfSection, readerPages } from './policyReader';
 import { renderPolicyReaderCard } from './cards/policyReaderCard';
 import { staffCardFor } from './staffCards';
 
@@ -36,7 +36,10 @@ export const downloadTag = (userId: string, campaignId?: string) => (campaignId 
  * document; an acknowledgement then carries when that version was first opened.
  */
 export function createReaderRoutes(deps: ReaderDeps) {
-  /** The reader at `page`, with the staff view it was drawn from (so that a caller need not read it again). */
+  /**
+   * The reader at `page` (or, for a change on the card, at the page its section is on), with the staff view it was drawn
+   * from (so that a caller need not read it again).
+   */
   async function readerCard(userId: string, data: Record<string, unknown>, page: number, notice?: string): Promise<{ reader: AdaptiveCardJson | string; view: AcknowledgementView }> {
     const view = await deps.view({ userId, policyId: str(data.policyId), versionHash: str(data.versionHash) });
     const version = view.version;
@@ -47,7 +50,10 @@ export function createReaderRoutes(deps: ReaderDeps) {
       return { view, reader: `The text of this version is not loaded here any more. Type "section 1" to read the policy as it is now, or ask me about it.` };
     }
     const pages = readerPages(doc);
-    const shown = Math.max(0, Math.min(pages.length, Math.trunc(page) || 0));
+    const section = Math.trunc(Number(str(data.section) || NaN));
+    // A section named on a replaced version's card may not be where it was: that card opens at the contents.
+    const at = Number.isFinite(section) && section > 0 && str(data.versionHash) === version.versionHash ? pageOfSection(pages, section) || page : page;
+    const shown = Math.max(0, Math.min(pages.length, Math.trunc(at) || 0));
     const campaignId = view.campaign?.versionHash === version.versionHash ? view.campaign.id : undefined;
     await deps.store.recordPolicyRead({
       policyId: version.policyId, versionHash: version.versionHash, userId, at: deps.now().toISOString(), ...(campaignId ? { campaignId } : {}),
@@ -80,11 +86,21 @@ export function createReaderRoutes(deps: ReaderDeps) {
       }
     },
 
-    /** A page of the reader (0: the contents). */
+    /**
+     * A page of the reader (0: the contents), or the page a section is on (a change on the staff card): pressed on the
+     * reader, it replaces the reader; pressed on the staff card, the reader arrives as its own message at that page and
+     * the card stays.
+     */
     async page(context: TurnContext, data: Record<string, unknown>, playground: boolean): Promise<AdaptiveCardJson | string> {
       const userId = userOf(context, playground);
       if (!userId) return 'Your account could not be identified.';
       try {
+        if (str(data.section)) {
+          const { reader, view } = await readerCard(userId, data, 0);
+          if (typeof reader === 'string') return reader;
+          await context.sendActivity(cardMessage(reader, 'The policy, to read in Teams'));
+          return staffCardFor(view, { notice: 'That section is in the message below. The whole policy is there too (Contents).' });
+        }
         return (await readerCard(userId, data, Number(str(data.page) || data.page))).reader;
       } catch (err) {
         return deps.explain(err, 'readPage');

@@ -11,6 +11,10 @@ export interface SectionChange {
   kind: 'added' | 'removed' | 'reworded';
   /** "5. Contact with pupils", as staff see it (the new label for added and reworded sections). */
   label: string;
+  /** The section's ordinal in the new version (added and reworded sections), so a reader can open it there. */
+  ordinal?: number;
+  /** The section's ordinal in the live version (reworded and removed sections). */
+  previousOrdinal?: number;
   /** For reworded sections: the runs of words that changed, in reading order. */
   changes: ChangedWords[];
 }
@@ -57,7 +61,7 @@ export function diffPolicies(live: PolicyDocument, next: PolicyDocument): Policy
   for (const s of next.sections) {
     const old = pairs.get(s);
     if (!old) {
-      changes.push({ kind: 'added', label: formatSectionLabel(s), changes: [] });
+      changes.push({ kind: 'added', label: formatSectionLabel(s), ordinal: s.ordinal, changes: [] });
       continue;
     }
     if (norm(old.text) === norm(s.text) && norm(old.title) === norm(s.title) && old.number === s.number) {
@@ -65,9 +69,9 @@ export function diffPolicies(live: PolicyDocument, next: PolicyDocument): Policy
       continue;
     }
     const words = changedWords(`${old.title}. ${old.text}`, `${s.title}. ${s.text}`);
-    changes.push({ kind: 'reworded', label: formatSectionLabel(s), changes: words });
+    changes.push({ kind: 'reworded', label: formatSectionLabel(s), ordinal: s.ordinal, previousOrdinal: old.ordinal, changes: words });
   }
-  for (const old of live.sections) if (unmatched.has(old)) changes.push({ kind: 'removed', label: formatSectionLabel(old), changes: [] });
+  for (const old of live.sections) if (unmatched.has(old)) changes.push({ kind: 'removed', label: formatSectionLabel(old), previousOrdinal: old.ordinal, changes: [] });
   const facts = (d: PolicyDocument) => JSON.stringify([d.title, d.metadata.version, d.metadata.lastReviewed, d.metadata.nextReview]);
   return { changes, unchanged, frontPageChanged: facts(live) !== facts(next) };
 }

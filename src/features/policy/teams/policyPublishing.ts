@@ -3,7 +3,7 @@ import path from 'node:path';
 import { TurnContext } from 'botbuilder';
 import { isPersonal, isPolicyOwner, senderAadObjectId } from '../../../teams/activityFacts';
 import { BotApp, BotFeature } from '../../../teams/botFeature';
-import { cardMessage } from '../../../teams/cards';
+import { AdaptiveCardJson, cardMessage } from '../../../teams/cards';
 import { FileDownloader, FileDownloadError, SentFile, sentFiles } from '../../../teams/fileDownload';
 import { Verbs } from '../../../teams/verbs';
 import { AppLogger } from '../../../shared/logger';
@@ -18,6 +18,16 @@ import { firstPolicyId, PolicyAuditEntry, PublishCondition, PublishedPolicyStore
 import { renderPolicyChangeCard } from './cards/policyChangeCard';
 import { notPublishedNotice } from './publishLost';
 
+/**
+ * What a new live version means for acknowledgement: whether its wording changed, how many running campaigns have a
+ * round for it awaiting the owner, and the cards (each round's preview) the owner gets after the published card.
+ */
+export interface PublishedForAcknowledgement {
+  material: boolean;
+  roundsAwaiting: number;
+  followUps?: { card: AdaptiveCardJson; summary: string }[];
+}
+
 /** What publishing a new version needs: the live library, where versions are kept, who owns the policy. */
 export interface PolicyPublishingDeps {
   library: LivePolicyLibrary;
@@ -28,8 +38,11 @@ export interface PolicyPublishingDeps {
   configuredHashes: ReadonlyMap<string, string>;
   /** The number of each loaded policy's newest stored version at start (LoadedPolicies.publishedNumbers). */
   publishedNumbers?: ReadonlyMap<string, number>;
-  /** Tells acknowledgement a new version is live; says whether it is material and how many rounds started. */
-  onPublished?(doc: PolicyDocument): Promise<{ material: boolean; roundsStarted: number }>;
+  /**
+   * Tells acknowledgement a new version is live (published by `actorId`, replacing `replaces`); says what that means for
+   * staff's acknowledgements.
+   */
+  onPublished?(doc: PolicyDocument, actorId: string, replaces?: PolicyDocument): Promise<PublishedForAcknowledgement>;
   /** Whether a version differs from the live one enough that staff must acknowledge it again. */
   isMaterial?(live: PolicyDocument, next: PolicyDocument): boolean;
   /**
@@ -170,7 +183,7 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
     await context.sendActivity(cardMessage(renderPolicyChangeCard({
       title: live.title, fileName: file.name, diff, warnings: doc.warnings, draftId: draft.id, state: 'pending',
       notice: material
-        ? 'The wording changes: publishing asks staff in the active acknowledgement campaign to read and acknowledge this version.'
+        ? 'The wording changes: after Publish you see the new acknowledgement round for staff in the active campaign as a preview (what changed, the key points, the due date); nothing is sent until you press Start.'
         : 'The wording of the policy does not change: staff will not be asked to acknowledge it again.',
     })));
   }
@@ -201,7 +214,7 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
    * Publishes a draft with the store's one conditional write: kept only if no other version went live since the draft
    * was made (no policy at all, for a first one). Whatever happens is in the audit, the loser's attempt included.
    */
-  async function publish(draft: Draft) {
+  async function publish(context: TurnContext, draft: Draft) {
     const actor = draft.ownerId;
     const { doc } = draft;
     const base = { draftId: draft.id, contentHash: doc.metadata.contentHash, first: draft.first };
@@ -229,14 +242,16 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
       });
     }
     numbers.set(doc.id, outcome.number);
+    // The version it replaces, so acknowledgement keeps what changed (what staff's next card leads with).
+    const replaced = draft.first ? undefined : deps.library.documents.find((d) => d.id === doc.id);
     if (draft.first) deps.library.addFirst(doc);
     else deps.library.replace(doc);
-    const acknowledged = deps.onPublished ? await deps.onPublished(doc).catch(async (err: unknown) => {
+    const acknowledged: PublishedForAcknowledgement = deps.onPublished ? await deps.onPublished(doc, actor, replaced).catch(async (err: unknown) => {
       // Live whatever acknowledgement says: the record shows it was published before the error is reported.
       await audit(actor, 'version.published', doc.id, { contentHash: doc.metadata.contentHash, number: outcome.number, acknowledgement: 'failed', code: errorCode(err) });
       throw err;
-    }) : { material: false, roundsStarted: 0 };
-    await audit(actor, 'version.published', doc.id, { contentHash: doc.metadata.contentHash, number: outcome.number, material: acknowledged.material, roundsStarted: acknowledged.roundsStarted });
+    }) : { material: false, roundsAwaiting: 0 };
+    await audit(actor, 'version.published', doc.id, { contentHash: doc.metadata.contentHash, number: outcome.number, material: acknowledged.material, roundsAwaiting: acknowledged.roundsAwaiting });
     deps.logger.info({ event: 'policy.published', document: doc.id, hash: doc.metadata.contentHash.slice(0, 12), material: acknowledged.material }, 'new policy version published');
     if (draft.first) {
       return renderPolicyChangeCard({
@@ -244,9 +259,12 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
         first: { sections: doc.sections.map((s) => formatSectionLabel(s)) },
       });
     }
+    const awaiting = acknowledged.roundsAwaiting;
+    // Staff are asked only when the owner starts the round, from its preview (sent below this card).
     const notice = `Live now: the next question is answered from this version; the previous one is kept for the record.${
-      acknowledged.roundsStarted > 0 ? ` Staff have been asked to acknowledge it (${acknowledged.roundsStarted} campaign${acknowledged.roundsStarted > 1 ? 's' : ''}).`
+      awaiting > 0 ? ` Staff have not been asked to acknowledge it yet: check the new round${awaiting > 1 ? 's' : ''} below and press Start, or choose not to ask them again.`
         : acknowledged.material ? ' No acknowledgement campaign is active: type **campaign start** to ask staff to acknowledge it.' : ''}`;
+    for (const f of acknowledged.followUps ?? []) await context.sendActivity(cardMessage(f.card, f.summary));
     return renderPolicyChangeCard({ title: doc.title, fileName: draft.fileName, diff: draft.diff, warnings: [], draftId: draft.id, state: 'published', notice });
   }
 
@@ -299,7 +317,7 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
             await audit(draft.ownerId, 'version.refused', draft.doc.id, { step: 'publish', reason: 'no such draft', draftId: draft.id });
             return 'That version is no longer waiting to be published (it was published or discarded). Send the file again.';
           }
-          return publish(draft);
+          return publish(context, draft);
         });
       });
 

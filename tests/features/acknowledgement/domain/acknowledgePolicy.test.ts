@@ -50,7 +50,8 @@ describe('acknowledging the policy', () => {
     clock.advanceDays(10);
     const v2 = policyVersion('hash-v2', clock.now().toISOString());
     await store.savePolicyVersion(v2);
-    const [fresh] = await campaigns.onPolicyVersionRegistered({ version: v2, previous: policyVersion('hash-v1', '2026-08-01T00:00:00.000Z'), isNew: true });
+    await campaigns.onPolicyVersionRegistered({ version: v2, previous: policyVersion('hash-v1', '2026-08-01T00:00:00.000Z'), isNew: true });
+    const { campaign: fresh } = await campaigns.startNextRound({ actorId: 'owner', campaignId: campaign.id, keyPoints: ['Read it again.'] });
     const outcome = await acknowledge(request('aad-2', 'hash-v1', campaign.id));
     expect(outcome).toMatchObject({ kind: 'superseded', replaced: { versionHash: 'hash-v1' }, current: { versionHash: 'hash-v2' }, campaign: { id: fresh.id } });
     expect(await store.listAcknowledgements('social-media', 'hash-v1')).toHaveLength(0);

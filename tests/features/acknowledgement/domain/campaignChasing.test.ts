@@ -81,7 +81,7 @@ describe('chasing after the due date', () => {
     const status = await service.campaignStatus({ actorId: OWNER });
     expect(status.excused).toBe(1);
     const exp = await service.exportCampaign({ actorId: OWNER });
-    expect(exp.csv).toMatch(/\r\nPerson 4,[^,]*,[^,]*,hash-v1,excused,/);
+    expect(exp.csv).toMatch(/\r\nPerson 4,[^,]*,[^,]*,[^,]*,hash-v1,1,excused,/);
     expect((await store.listAudit(campaign.id)).map((a) => a.action)).toContain('campaign.excused');
     await chasing.excuse({ actorId: OWNER, person: 'Person 4', excused: false });
     expect((await service.campaignStatus({ actorId: OWNER })).excused).toBe(0);

@@ -172,13 +172,15 @@ describe('campaigns', () => {
     await ack('aad-2', campaign.id);
     const exp = await service.exportCampaign({ actorId: OWNER });
     expect(exp.rows).toBe(10);
-    expect(exp.fileName).toBe(`acknowledgements-${campaign.id}.csv`);
+    // Named as an owner reads it in a download list: the policy, the version, the day it started; never the campaign key (issue 52).
+    expect(exp.fileName).toBe('Social Media Policy - version published 1 August 2026 - acknowledgements started 1 September 2026.csv');
+    expect(exp.fileName).not.toContain(campaign.id);
     const lines = exp.csv.trim().split('\r\n');
-    expect(lines[0]).toBe('name,upn,department,policy_version_hash,card_status,acknowledged_at,acknowledged_school_time,channel,policy_opened_at,integrity');
-    expect(lines.find((l) => l.startsWith('Person 2,'))).toMatch(/^Person 2,person2@school\.example,Science,hash-v1,acknowledged,2026-09-02T08:00:00\.000Z,2026-09-02 09:00 BST,teams,,hmac-sha256:[0-9a-f]{64}$/);
-    expect(lines.find((l) => l.startsWith('Person 3,'))).toMatch(/^Person 3,person3@school\.example,Maths,hash-v1,not sent yet,,,,,hmac-sha256:/);
+    expect(lines[0]).toBe('name,upn,department,policy_version,policy_version_hash,round,card_status,acknowledged_at,acknowledged_school_time,channel,policy_opened_at,integrity');
+    expect(lines.find((l) => l.startsWith('Person 2,'))).toMatch(/^Person 2,person2@school\.example,Science,published 1 August 2026,hash-v1,1,acknowledged,2026-09-02T08:00:00\.000Z,2026-09-02 09:00 BST,teams,,hmac-sha256:[0-9a-f]{64}$/);
+    expect(lines.find((l) => l.startsWith('Person 3,'))).toMatch(/^Person 3,person3@school\.example,Maths,published 1 August 2026,hash-v1,1,not sent yet,,,,,hmac-sha256:/);
     expect(verifyAcknowledgementCsv(exp.csv, campaign.id, 'test-secret')).toEqual([]);
-    const forged = exp.csv.replace('Person 3,person3@school.example,Maths,hash-v1,not sent yet,,,,', 'Person 3,person3@school.example,Maths,hash-v1,acknowledged,2026-09-02T09:00:00.000Z,2026-09-02 10:00 BST,teams,');
+    const forged = exp.csv.replace('Person 3,person3@school.example,Maths,published 1 August 2026,hash-v1,1,not sent yet,,,,', 'Person 3,person3@school.example,Maths,published 1 August 2026,hash-v1,1,acknowledged,2026-09-02T09:00:00.000Z,2026-09-02 10:00 BST,teams,');
     const badRow = lines.findIndex((l) => l.startsWith('Person 3,'));
     expect(verifyAcknowledgementCsv(forged, campaign.id, 'test-secret')).toEqual([badRow]);
     expect(verifyAcknowledgementCsv(exp.csv, campaign.id, 'wrong-secret')).toHaveLength(10);
@@ -233,19 +235,57 @@ describe('campaigns', () => {
     expect(await store.getConversationReference('aad-5')).toMatchObject({ conversationId: 'a:aad-5' });
   });
 
-  it('when a policy version with material changes is registered, then a fresh round starts and a non-material one starts none', async () => {
-    const { store, service, clock } = await setUp();
-    const { campaign } = await service.startCampaign({ actorId: OWNER, audience: { kind: 'all' } });
+  it('when a policy version with material changes is registered, then no round starts until the owner starts it from the preview; a non-material one awaits nothing (issue 54)', async () => {
+    const { store, service, clock, messenger } = await setUp();
+    const { campaign } = await service.startCampaign({ actorId: OWNER, audience: { kind: 'all' }, keyPoints: ['Never contact pupils privately.', 'Report worries to the DSL.'] });
+    const woken = messenger.delivered.length;
     const v1 = (await store.getPolicyVersion('social-media', 'hash-v1'))!;
     clock.advanceDays(5);
     const minor = policyVersion('hash-v1b', clock.now().toISOString(), { material: false });
     expect(await service.onPolicyVersionRegistered({ version: minor, previous: v1, isNew: true })).toEqual([]);
     const major = policyVersion('hash-v2', clock.now().toISOString());
     await store.savePolicyVersion(major);
-    const [fresh] = await service.onPolicyVersionRegistered({ version: major, previous: v1, isNew: true });
-    expect(fresh).toMatchObject({ versionHash: 'hash-v2', round: 2, seriesId: campaign.id, startedBy: 'policyChange' });
+    const awaiting = await service.onPolicyVersionRegistered({ version: major, previous: v1, isNew: true });
+    // The running campaign awaits its owner: nothing is opened, closed or sent.
+    expect(awaiting.map((c) => c.id)).toEqual([campaign.id]);
+    expect((await store.listCampaigns()).map((c) => [c.id, c.status])).toEqual([[campaign.id, 'active']]);
+    expect(messenger.delivered).toHaveLength(woken);
+    expect((await store.listAudit(campaign.id)).map((a) => a.action)).toContain('campaign.nextRoundAwaitingOwner');
+    expect(await service.startCheck({ actorId: OWNER, audience: { kind: 'all' } })).toMatchObject({ kind: 'nextRound', campaign: { id: campaign.id }, version: { versionHash: 'hash-v2' } });
+    const preview = await service.previewNextRound({ actorId: OWNER, campaignId: campaign.id });
+    expect(preview).toMatchObject({ previous: { id: campaign.id }, version: { versionHash: 'hash-v2' }, previousPoints: ['Never contact pupils privately.', 'Report worries to the DSL.'], members: 10 });
+    // Start: round 2 with the owner's points and date, the first round closed.
+    const { campaign: fresh, created } = await service.startNextRound({
+      actorId: OWNER, campaignId: campaign.id, versionHash: 'hash-v2', keyPoints: ['Parents\' friend requests need written approval.'], dueDate: '2026-10-09',
+    });
+    expect(created).toBe(true);
+    expect(fresh).toMatchObject({ versionHash: 'hash-v2', round: 2, seriesId: campaign.id, startedBy: OWNER, dueDate: '2026-10-09', keyPoints: ['Parents\' friend requests need written approval.'] });
     expect(await store.getCampaign(campaign.id)).toMatchObject({ status: 'closed' });
-    expect((await service.campaignStatus({ actorId: OWNER })).campaign.id).toBe(fresh.id);
+    const status = await service.campaignStatus({ actorId: OWNER });
+    expect(status.campaign.id).toBe(fresh.id);
+    expect(status.rounds?.map((r) => [r.campaign.round, r.version.versionHash])).toEqual([[1, 'hash-v1']]);
+    // A second press changes nothing.
+    expect(await service.startNextRound({ actorId: OWNER, campaignId: campaign.id, keyPoints: ['x'] })).toMatchObject({ created: false, campaign: { id: fresh.id } });
+    // Only owners.
+    await expect(service.previewNextRound({ actorId: 'aad-1', campaignId: fresh.id })).rejects.toMatchObject({ code: 'NOT_POLICY_OWNER' });
+  });
+
+  it('when the owner chooses not to ask staff again for a new version, then the choice is recorded, the round goes on, and `campaign start` says so (issue 54)', async () => {
+    const { store, service, clock } = await setUp();
+    const { campaign } = await service.startCampaign({ actorId: OWNER, audience: { kind: 'all' } });
+    const v1 = (await store.getPolicyVersion('social-media', 'hash-v1'))!;
+    clock.advanceDays(2);
+    const typo = policyVersion('hash-v2', clock.now().toISOString());
+    await store.savePolicyVersion(typo);
+    await service.onPolicyVersionRegistered({ version: typo, previous: v1, isNew: true });
+    await expect(service.skipNextRound({ actorId: 'aad-1', campaignId: campaign.id })).rejects.toMatchObject({ code: 'NOT_POLICY_OWNER' });
+    await service.skipNextRound({ actorId: OWNER, campaignId: campaign.id, versionHash: 'hash-v2' });
+    expect((await store.listAudit(campaign.id)).find((a) => a.action === 'campaign.roundSkipped')).toMatchObject({ actor: OWNER, details: { versionHash: 'hash-v2' } });
+    expect(await store.listCampaigns()).toEqual([expect.objectContaining({ id: campaign.id, status: 'active', versionHash: 'hash-v1' })]);
+    expect(await service.startCheck({ actorId: OWNER, audience: { kind: 'all' } })).toMatchObject({ kind: 'running', skipped: { version: { versionHash: 'hash-v2' } } });
+    expect((await service.campaignStatus({ actorId: OWNER })).newerVersion).toMatchObject({ version: { versionHash: 'hash-v2' }, skippedAt: clock.now().toISOString() });
+    // A preview made for a version since replaced is refused rather than starting the wrong one.
+    await expect(service.startNextRound({ actorId: OWNER, campaignId: campaign.id, versionHash: 'hash-old', keyPoints: ['x'] })).rejects.toMatchObject({ code: 'BAD_COMMAND' });
   });
 
   it('when there is no campaign, then status explains how to start one', async () => {

@@ -170,7 +170,7 @@ describe('owner jobs', () => {
     await one.runner.idle();
     expect(files.files).toHaveLength(1);
     const [file] = files.files;
-    expect(file.name).toBe(`acknowledgements-${campaign.id}.csv`);
+    expect(file.name).toMatch(/^Social Media Policy - version published .* - acknowledgements started \d{1,2} \w+ \d{4}\.csv$/);
     expect(file.content.trim().split('\r\n')).toHaveLength(601);
     expect(verifyAcknowledgementCsv(file.content, campaign.id, SECRET)).toEqual([]);
     expect(reporter.progress.some((p) => p.done > 0 && p.done < 600 && p.total === 600)).toBe(true);

@@ -138,6 +138,7 @@ describe('acknowledgement feature over HTTP', () => {
     const v2 = policyVersion('hash-v2', new Date().toISOString());
     await store.savePolicyVersion(v2);
     await mod.campaigns.onPolicyVersionRegistered({ version: v2, previous: policyVersion('hash-v1', '2026-01-01T00:00:00.000Z'), isNew: true });
+    await mod.campaigns.startNextRound({ actorId: OWNER.aadObjectId, campaignId, keyPoints: ['Never contact pupils privately.'] });
     const card = cardOf((await bot.execute(STAFF, Verbs.acknowledge, data('hash-v1'))).body);
     expect(cardProblems(card)).toEqual([]);
     expect(JSON.stringify(card)).toContain('A new version of this policy needs reading');
@@ -180,9 +181,9 @@ describe('acknowledgement feature over HTTP', () => {
     expect({ acknowledged: after.acknowledged, opened: after.openedNotAcknowledged, notOpened: after.notOpened }).toEqual({ acknowledged: 1, opened: 0, notOpened: 2 });
     await receipt(STAFF, '1763800000999');
     const exp = await mod.campaigns.exportCampaign({ actorId: OWNER.aadObjectId, campaignId });
-    expect(exp.csv).toMatch(/\r\nPerson 1,[^,]*,[^,]*,hash-v1,"opened, not acknowledged",/);
-    expect(exp.csv).toMatch(/\r\nPerson 2,[^,]*,[^,]*,hash-v1,acknowledged,/);
-    expect(exp.csv).toMatch(/\r\nPerson 3,[^,]*,[^,]*,hash-v1,not opened,/);
+    expect(exp.csv).toMatch(/\r\nPerson 1,[^,]*,[^,]*,[^,]*,hash-v1,1,"opened, not acknowledged",/);
+    expect(exp.csv).toMatch(/\r\nPerson 2,[^,]*,[^,]*,[^,]*,hash-v1,1,acknowledged,/);
+    expect(exp.csv).toMatch(/\r\nPerson 3,[^,]*,[^,]*,[^,]*,hash-v1,1,not opened,/);
   });
 
   it('when an owner types "campaign excuse" for someone on leave, then they are excused and told so; anyone else is refused', async () => {
@@ -266,7 +267,7 @@ describe('acknowledgement feature over HTTP', () => {
     const card = cardOf((await bot.execute(OWNER, Verbs.campaignRemind, { campaignId })).body);
     expect(cardProblems(card)).toEqual([]);
     expect(JSON.stringify(card)).toContain('1 of 3 acknowledged (33%)');
-    expect(connector.calls.map((c) => c.body.text)).toContainEqual(expect.stringContaining('Reminders: 2 sent'));
+    expect(connector.calls.map((c) => c.body.text)).toContainEqual(expect.stringMatching(/^Reminders \(Social Media Policy, version published 1 January 2026, all staff, started \d{1,2} \w+ \d{4}\): 2 sent/));
     expect((await store.getDelivery(campaignId, 'aad-2'))?.remindCount).toBe(1);
     expect((await store.getDelivery(campaignId, 'aad-1'))?.remindCount).toBe(0);
     await bot.execute(OWNER, Verbs.campaignRemind, { campaignId });
@@ -285,7 +286,9 @@ describe('acknowledgement feature over HTTP', () => {
     const open = (attachment.content.actions as { type: string; url: string }[])[0];
     expect(open.type).toBe('Action.OpenUrl');
     expect(open.url).toMatch(/^https:\/\/bot\.example\/files\/[0-9a-f]{32}\?e=\d+&s=[0-9a-f]{64}$/);
-    expect(JSON.stringify(attachment.content)).toContain(`acknowledgements-${campaignId}.csv`);
+    // The file is named as the owner reads it: the policy, its version and the day the campaign started, never the key (issue 52).
+    expect(JSON.stringify(attachment.content)).toMatch(/Social Media Policy - version published 1 January 2026 - acknowledgements started \d{1,2} \w+ \d{4}\.csv/);
+    expect(JSON.stringify(attachment.content)).not.toContain(campaignId);
     const [file] = bot.offered;
     expect(file.type).toBe('text/csv; charset=utf-8');
     expect(file.content.trim().split('\r\n')).toHaveLength(4);
@@ -303,7 +306,60 @@ describe('acknowledgement feature over HTTP', () => {
     }
   });
 
+  it('when the owner types "campaign start" while a campaign already reaches those people, then it says so and offers its status, starting nothing (issue 52)', async () => {
+    const before = connector.calls.length;
+    await bot.message(OWNER, 'campaign start');
+    const posted = connector.calls.slice(before).map((c) => c.body).filter((b) => Array.isArray(b.attachments)).at(-1);
+    const card = (posted?.attachments as { content: Record<string, unknown> }[])[0].content;
+    expect(cardProblems(card)).toEqual([]);
+    expect(shownText(card)).toContain('A campaign is already running');
+    expect(shownText(card)).toMatch(/Social Media Policy, version published 1 January 2026, all staff, started \d{1,2} \w+ \d{4}; due /);
+    expect(shownText(card)).toContain('0 of 3 acknowledged so far');
+    expect(shownText(card)).not.toContain(campaignId);
+    expect(cardVerbs(card)).toEqual([Verbs.campaignStatus]);
+    expect(await store.listCampaigns()).toHaveLength(1);
+    const status = cardOf((await bot.execute(OWNER, Verbs.campaignStatus, (card.actions as { data: unknown }[])[0].data)).body);
+    expect(JSON.stringify(status)).toContain('0 of 3 acknowledged (0%)');
+  });
+
+  it('when a new version is live and the owner chooses not to ask staff again, then nothing is sent, the choice is recorded, and "campaign start" offers the round after all (issue 54)', async () => {
+    const v2 = policyVersion('hash-v2', new Date().toISOString());
+    await store.savePolicyVersion(v2);
+    await mod.campaigns.onPolicyVersionRegistered({ version: v2, previous: policyVersion('hash-v1', '2026-01-01T00:00:00.000Z'), isNew: true });
+    const lastCard = (from: number) => {
+      const posted = connector.calls.slice(from).map((c) => c.body).filter((b) => Array.isArray(b.attachments)).at(-1);
+      return (posted?.attachments as { content: Record<string, unknown> }[])[0].content;
+    };
+    let from = connector.calls.length;
+    await bot.message(OWNER, 'campaign start');
+    const preview = lastCard(from);
+    expect(cardProblems(preview)).toEqual([]);
+    expect(shownText(preview)).toContain('Ask staff to acknowledge the new version?');
+    const skip = executeActions(preview).find((a) => a.verb === Verbs.campaignSkipRound)!;
+    expect(skip.title).toBe('Do not ask staff again');
+    // Only an owner may choose it.
+    expect(String((await bot.execute(OUTSIDER, Verbs.campaignSkipRound, skip.data)).body.value)).toContain('Only the policy owners');
+    const sentBefore = connector.calls.length;
+    const skipped = cardOf((await bot.execute(OWNER, Verbs.campaignSkipRound, skip.data)).body);
+    expect(shownText(skipped)).toContain('Staff will not be asked about this version.');
+    expect(connector.calls.length).toBe(sentBefore);
+    expect((await store.listCampaigns()).map((c) => [c.id, c.status, c.versionHash])).toEqual([[campaignId, 'active', 'hash-v1']]);
+    expect((await store.listAudit(campaignId)).find((a) => a.action === 'campaign.roundSkipped')).toMatchObject({ actor: OWNER.aadObjectId, details: { versionHash: 'hash-v2' } });
+
+    from = connector.calls.length;
+    await bot.message(OWNER, 'campaign start');
+    const running = lastCard(from);
+    expect(shownText(running)).toContain('A campaign is already running');
+    expect(shownText(running)).toMatch(/you chose not to ask staff to acknowledge it/);
+    const after = executeActions(running).find((a) => a.title === 'Ask staff about the new version after all')!;
+    const again = cardOf((await bot.execute(OWNER, after.verb, after.data)).body);
+    expect(shownText(again)).toContain('Ask staff to acknowledge the new version?');
+  });
+
   it('when the owner types "campaign start", then a preview says who it reaches and nothing is sent until Start; Cancel sends nothing', async () => {
+    // No campaign running: the one the other tests use is over.
+    const running = (await store.getCampaign(campaignId))!;
+    await store.updateCampaign({ ...running, status: 'closed', closedAt: new Date().toISOString() });
     await bot.message(OWNER, 'campaign start department maths due 2099-01-01');
     expect(connector.calls.map((c) => c.body.text)).toContainEqual(expect.stringContaining('The due date must be within a year'));
     const due = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);

@@ -121,7 +121,7 @@ describe('owner jobs over HTTP', () => {
     expect(cardProblems(card)).toEqual([]);
     const open = (card.actions as { type: string; url: string }[])[0];
     expect(open.url).toMatch(/^https:\/\/bot\.example\/files\/[0-9a-f]{32}\?e=\d+&s=[0-9a-f]{64}$/);
-    expect(JSON.stringify(card)).toContain(`acknowledgements-${campaignId}.csv`);
+    expect(JSON.stringify(card)).toMatch(/Social Media Policy - version published 1 January 2026 - acknowledgements started \d{1,2} \w+ \d{4}\.csv/);
     expect(connector.updates.map((u) => JSON.stringify(u.activity))).toContainEqual(expect.stringMatching(/Writing \d+ of 450 rows/));
     expect(bot.offered).toHaveLength(1);
     expect(bot.offered[0].trim().split('\r\n')).toHaveLength(STAFF + 1);
@@ -136,6 +136,9 @@ describe('owner jobs over HTTP', () => {
 
   it('when the owner presses Start on a preview, then the campaign starts at once and a job adds every recipient and asks for the cards to go out', async () => {
     const due = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+    // The all-staff campaign is over: while it ran, `campaign start` would only point to it (issue 52).
+    const running = (await store.getCampaign(campaignId))!;
+    await store.updateCampaign({ ...running, status: 'closed', closedAt: new Date().toISOString() });
     await bot.message(`campaign start department maths due ${due}`);
     const posted = connector.calls.map((c) => c.body).filter((b) => Array.isArray(b.attachments)).at(-1)!;
     const preview = (posted.attachments as { content: { actions: { verb: string; data: Record<string, unknown> }[] } }[])[0].content;

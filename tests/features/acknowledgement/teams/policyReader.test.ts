@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { readPolicyFilesIsolated } from '../../../../src/features/policy';
-import { readerPages } from '../../../../src/features/acknowledgement/teams/policyReader';
+import { pageOfSection, readerPages } from '../../../../src/features/acknowledgement/teams/policyReader';
 import { renderPolicyReaderCard } from '../../../../src/features/acknowledgement/teams/cards/policyReaderCard';
 import { cardProblems, shownText } from '../../../support/cardAssertions';
 import { REPO_ROOT } from '../../../support/repoRoot';
@@ -31,5 +31,23 @@ describe('the policy reader', () => {
     expect(pages.length).toBeGreaterThan(2);
     expect(pages[1].continued).toBe(true);
     expect(pages.flatMap((p) => p.blocks.map((b) => b.text)).join(' ')).toBe(long);
+  });
+
+  it('when a change names a section, then the reader opens at the page it is on: a top-level section, a sub-section under it, a long one\'s first page', async () => {
+    const [doc] = await readPolicyFilesIsolated([path.join(REPO_ROOT, 'samples', 'policies', 'liverpool-model.txt')]);
+    const pages = readerPages(doc);
+    const five = doc.sections.find((s) => s.number === '5')!;
+    expect(pages[pageOfSection(pages, five.ordinal) - 1].label).toBe('5. Acceptable use');
+    const sub = doc.sections.find((s) => s.title === 'Reporting safeguarding concerns')!;
+    expect(sub.parent).not.toBeNull();
+    expect(pages[pageOfSection(pages, sub.ordinal) - 1].label).toBe('6. Safeguarding');
+    expect(pageOfSection(pages, 9999)).toBe(0);
+    const long = readerPages({
+      id: 'p', source: 'p.txt', title: 'P', metadata: { title: 'P', contentHash: 'h' }, frontPage: [], warnings: [],
+      sections: [{ ordinal: 1, number: '1', title: 'Long', level: 1, parent: null, text: Array.from({ length: 3000 }, (_, i) => `word${i}`).join(' ') },
+        { ordinal: 2, number: '2', title: 'Next', level: 1, parent: null, text: 'Short.' }],
+    }, 9000);
+    expect(pageOfSection(long, 1)).toBe(1);
+    expect(long[pageOfSection(long, 2) - 1].label).toBe('2. Next');
   });
 });

@@ -86,7 +86,7 @@ describe('a new policy version from chat (Agents Playground)', () => {
     expect(shown).toContain('12. Artificial intelligence tools');
     expect(shown).toContain('5. Acceptable use');
     expect(shown).toContain('school app, never a personal account');
-    expect(shown).toContain('publishing asks staff');
+    expect(shown).toContain('nothing is sent until you press Start');
     const draftId = JSON.stringify(preview.attachments![0].content).match(/"draftId":"([^"]+)"/)![1];
 
     const published = await pg.execute('policy.publish', { draftId }, { replyToId: preview.messageId });

@@ -1,7 +1,9 @@
-import { PolicyVersion } from '../../domain/acknowledgementTypes';
+import { PolicyVersion, VersionSectionChange } from '../../domain/acknowledgementTypes';
 import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
 import template from './templates/acknowledgement.json';
-import { formatSchoolDate } from '../../../../shared/schoolTime';
+import { formatDate, versionInWords, versionPhrase } from '../../domain/versionNames';
+
+export { formatDate, readableLabel, versionInWords } from '../../domain/versionNames';
 
 /** What the acknowledgement card shows. */
 export interface AcknowledgementCardInput {
@@ -25,6 +27,39 @@ export interface AcknowledgementCardInput {
   readAt?: string;
   /** A line for the person: "You had already acknowledged this version", how to ask a question. */
   notice?: string;
+  /** What changed since an earlier version (the one they acknowledged): what a later round's card leads with. */
+  changes?: CardChanges;
+}
+
+/** What changed, as a card shows it. */
+export interface CardChanges {
+  /** How the earlier version is named after "What changed since ": "you acknowledged version 2 (February 2023)". */
+  since: string;
+  sections: readonly VersionSectionChange[];
+  /** Some changes were not kept: the whole policy has them. */
+  truncated?: boolean;
+}
+
+/** Changes a card shows, and quotes of each: the rest is one press away in the reader. */
+const CARD_CHANGES = 6;
+const CARD_RUNS = 2;
+const KIND_WORDS: Record<VersionSectionChange['kind'], string> = { reworded: 'Reworded', added: 'Added', removed: 'Removed' };
+const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1).trimEnd()}\u2026` : s);
+
+/** The changes as the template binds them: kind, section, was/now quoted, and the reader's page for each section still there. */
+function changesData(changes: CardChanges | undefined, state: AcknowledgementCardInput['state']): Record<string, unknown> {
+  if (!changes || state === 'acknowledged' || changes.sections.length === 0) return { hasChanges: false, changes: [], changesHeading: '', changesMore: '' };
+  const shown = changes.sections.slice(0, CARD_CHANGES);
+  const hidden = changes.sections.length - shown.length + shown.reduce((n, c) => n + Math.max(0, c.runs.length - CARD_RUNS), 0);
+  return {
+    hasChanges: true,
+    changesHeading: `What changed since ${changes.since}`,
+    changes: shown.map((c) => ({
+      kindWord: KIND_WORDS[c.kind], label: c.label, runs: c.runs.slice(0, CARD_RUNS).map((r) => ({ was: r.was, now: r.now })),
+      hasSection: c.ordinal !== undefined, section: String(c.ordinal ?? ''), readTitle: `Read ${cut(c.label, 40)}`,
+    })),
+    changesMore: hidden > 0 || changes.truncated ? 'There is more: read the whole policy with "Read the policy" below.' : '',
+  };
 }
 
 /** Cards rendered recently, by their input: many people get the same card, and templating is the slow part. */
@@ -55,7 +90,7 @@ function templateData(input: AcknowledgementCardInput): Record<string, unknown> 
     policyId: v.policyId,
     versionHash: v.versionHash,
     versionText: versionInWords(v),
-    versionPhrase: v.versionLabel ? `version ${versionInWords(v)}` : `the version ${versionInWords(v)}`,
+    versionPhrase: versionPhrase(v),
     hasReviewDate: Boolean(v.reviewDate),
     reviewDate: v.reviewDate ?? '',
     hasDueDate: Boolean(input.dueDate) && input.state !== 'acknowledged',
@@ -70,41 +105,12 @@ function templateData(input: AcknowledgementCardInput): Record<string, unknown> 
     readNote: input.readAt && input.state === 'acknowledged' ? ` You opened it to read on ${formatDate(input.readAt)}.` : '',
     hasReadUrl: Boolean(v.readUrl),
     readUrl: v.readUrl ?? '',
+    ...changesData(input.changes, input.state),
   };
-}
-
-/**
- * A version as staff read it: the document's own label made readable ("2, February 2023"), else the date it was
- * published here; never the fingerprint (that is for the export and the owners' audit).
- */
-export function versionInWords(v: Pick<PolicyVersion, 'versionHash' | 'versionLabel' | 'publishedAt'>): string {
-  if (v.versionLabel) return readableLabel(v.versionLabel);
-  return `published ${formatDate(v.publishedAt)}`;
 }
 
 /** "Friday 18 December 2026": a due date with its weekday, so nobody mistakes which day. */
 export function formatDueDate(iso: string): string {
   const d = new Date(`${iso.slice(0, 10)}T12:00:00Z`);
   return Number.isNaN(d.getTime()) ? iso : `${d.toLocaleDateString('en-GB', { weekday: 'long', timeZone: 'UTC' })} ${formatDate(iso)}`;
-}
-
-/** "2026-09-14T10:03:00Z" or "2026-09-14" as "14 September 2026", in the school's time zone. */
-export function formatDate(iso: string): string {
-  return Number.isNaN(new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso).getTime()) ? iso : formatSchoolDate(iso);
-}
-
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-
-/**
- * A version label made readable: a version-history row's "2 (02 2023)" reads "2, February 2023"; any other label as
- * written. (The policy feature's formatVersion does the same and adds the fingerprint; this keeps the card renderer, which
- * the sending thread loads, clear of the policy feature and its model.)
- */
-export function readableLabel(label: string): string {
-  const open = label.lastIndexOf('(');
-  if (open < 0 || !label.endsWith(')')) return label;
-  const [mm, yyyy, ...rest] = label.slice(open + 1, -1).split(/[\s/.-]+/);
-  const month = Number(mm);
-  if (rest.length > 0 || !/^\d{1,2}$/.test(mm ?? '') || !/^\d{4}$/.test(yyyy ?? '') || month < 1 || month > 12) return label;
-  return `${label.slice(0, open).trim()}, ${MONTHS[month - 1]} ${yyyy}`;
 }

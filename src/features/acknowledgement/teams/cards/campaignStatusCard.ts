@@ -1,7 +1,8 @@
 import { CampaignStatus } from '../../domain/campaignService';
 import { CampaignPerson, PeopleList, PeoplePage } from '../../domain/acknowledgementStore';
 import { describeAudience } from '../../domain/campaignAudience';
-import { formatDate, formatDueDate, versionInWords } from './acknowledgementCard';
+import { formatDate, formatDueDate } from './acknowledgementCard';
+import { versionPhrase } from '../../domain/versionNames';
 import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
 import template from './templates/campaignStatus.json';
 
@@ -61,8 +62,9 @@ export function renderCampaignStatusCard(status: CampaignStatus, people?: People
   const filterWords = [people?.department !== undefined ? (people.department || 'no department') : '', people?.name ? `"${people.name}"` : ''].filter(Boolean).join(', ');
   return expandCardTemplate(template, {
     title: status.version.title,
-    subtitle: `${describeAudience(c.audience)} \u00b7 started ${formatDate(c.startedAt)} \u00b7 due ${formatDueDate(c.dueDate)} \u00b7 version ${versionInWords(status.version)}`
-      + (c.round > 1 ? ` \u00b7 round ${c.round}` : '') + (c.status === 'closed' ? ' \u00b7 closed' : ''),
+    subtitle: `${describeAudience(c.audience)} \u00b7 ${c.round > 1 ? `round ${c.round} \u00b7 ` : ''}${versionPhrase(status.version).replace(/^the /, '')} \u00b7 `
+      + `started ${formatDate(c.startedAt)} \u00b7 due ${formatDueDate(c.dueDate)}` + (c.status === 'closed' ? ' \u00b7 closed' : ''),
+    ...roundsData(status),
     campaignId: c.id,
     acknowledged: status.acknowledged,
     total: status.total,
@@ -97,6 +99,24 @@ export function renderCampaignStatusCard(status: CampaignStatus, people?: People
     groupBars: shown.map((g) => ({ ...g, ...barWeights(g.acknowledged, g.total) })),
     hiddenGroups: status.groups.length - shown.length,
   });
+}
+
+/** The series' other rounds (each with its version) and a newer version staff have not been asked about. */
+function roundsData(status: CampaignStatus): Record<string, unknown> {
+  const newer = status.newerVersion;
+  const rounds = (status.rounds ?? []).map((r) => ({
+    id: r.campaign.id, round: r.campaign.round,
+    text: `Round ${r.campaign.round}: ${versionPhrase(r.version).replace(/^the /, '')}, started ${formatDate(r.campaign.startedAt)}`
+      + `${r.campaign.status === 'closed' ? ', closed' : ''}: ${r.acknowledged} of ${r.total} acknowledged`,
+  }));
+  return {
+    hasRounds: rounds.length > 0, rounds,
+    hasNewer: newer !== undefined,
+    newerText: !newer ? '' : newer.skippedAt
+      ? `A newer version is live (${versionPhrase(newer.version)}). On ${formatDate(newer.skippedAt)} you chose not to ask staff to acknowledge it; this round goes on for ${versionPhrase(status.version)}.`
+      : `A newer version is live (${versionPhrase(newer.version)}) and staff have not been asked to acknowledge it yet: review its round, then Start it or choose not to ask again.`,
+    newerButton: newer?.skippedAt ? 'Ask staff about the new version after all' : 'Review the new version\'s round',
+  };
 }
 
 /** Column weights of a two-part bar, in whole percent (a sliver stays visible). */

@@ -25,7 +25,7 @@ describe('acknowledgement card', () => {
     expect(cardProblems(card)).toEqual([]);
     expect(card.version).toBe('1.5');
     const t = text(card);
-    for (const s of ['Social Media Policy for Schools', '2, February 2023', 'September 2027', '1 October 2026', 'locate, meet or contact a child']) {
+    for (const s of ['Social Media Policy for Schools', '2 (February 2023)', 'September 2027', '1 October 2026', 'locate, meet or contact a child']) {
       expect(t).toContain(s);
     }
     expectPlainWording(card);
@@ -38,7 +38,7 @@ describe('acknowledgement card', () => {
   it('when acknowledged, then it says on which date and version and offers no acknowledge button', () => {
     const card = renderAcknowledgementCard({ state: 'acknowledged', version, campaignId: 'ack-1', acknowledgedAt: '2026-09-14T10:03:00.000Z' });
     expect(cardProblems(card)).toEqual([]);
-    expect(shownText(card)).toContain('You acknowledged this on 14 September 2026 (version 2, February 2023).');
+    expect(shownText(card)).toContain('You acknowledged this on 14 September 2026: version 2 (February 2023).');
     expect(cardVerbs(card)).not.toContain(Verbs.acknowledge);
     expectPlainWording(card);
   });

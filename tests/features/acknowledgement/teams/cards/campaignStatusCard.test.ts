@@ -45,14 +45,33 @@ describe('campaign status card', () => {
     expect(t).toContain('{"title":"Could not be reached","value":"3"}');
     expect(t).toContain('{"title":"Opened the card, not acknowledged","value":"3"}');
     expect(t).toContain('{"title":"Have not opened the card","value":"2"}');
-    // Contrast: the bar is the accent colour on the card's own background, never a pale green or a salmon block;
-    // departments are their counts and percentages in default text.
-    expect(columnsOf(card)).toEqual([{ width: 78, style: 'accent' }, { width: 22, style: 'default' }]);
+    // Contrast: the bar is the accent colour on a grey track (the rest of the way), never a pale green or a salmon block;
+    // departments are their counts and percentages in default text. Before, the rest had the card's own background: a pale block with no track (issue 52).
+    expect(columnsOf(card)).toEqual([{ width: 78, style: 'accent' }, { width: 22, style: 'emphasis' }]);
     expect(t).not.toMatch(/"(good|attention|warning)"|"color":"(Good|Warning|Attention)"/);
     // The campaign is named by its audience and dates, never by its id.
     expect(shownText(card)).not.toContain('ack-20260901-abc123');
-    expect(shownText(card)).toContain('all staff \u00b7 started 1 September 2026 \u00b7 due Thursday 1 October 2026');
+    expect(shownText(card)).toContain('all staff \u00b7 version published 1 September 2026 \u00b7 started 1 September 2026 \u00b7 due Thursday 1 October 2026');
     expect(cardVerbs(card)).toEqual([Verbs.campaignPeople, Verbs.campaignPeople, Verbs.campaignPeople, Verbs.campaignRemind, Verbs.campaignExport, Verbs.campaignStatus]);
+  });
+
+  it('when the campaign is a later round, then the card says its round and version, lists the rounds before with their own status, and a newer live version staff were not asked about (issue 54)', () => {
+    const base = status([]);
+    const first = { ...base.campaign, status: 'closed' as const };
+    const card = renderCampaignStatusCard({
+      ...base,
+      campaign: { ...base.campaign, id: 'ack-20260901-abc123-r2', round: 2, versionHash: 'b2', startedAt: '2026-11-26T08:00:00.000Z' },
+      version: { ...base.version, versionHash: 'b2', versionLabel: '3 (November 2026)' },
+      rounds: [{ campaign: first, version: base.version, acknowledged: 5, total: 6 }],
+      newerVersion: { version: { ...base.version, versionHash: 'c3', publishedAt: '2026-12-01T08:00:00.000Z' } },
+    });
+    expect(cardProblems(card)).toEqual([]);
+    const shown = shownText(card);
+    expect(shown).toContain('all staff \u00b7 round 2 \u00b7 version 3 (November 2026) \u00b7 started 26 November 2026');
+    expect(shown).toContain('Round 1: version published 1 September 2026, started 1 September 2026, closed: 5 of 6 acknowledged');
+    expect(shown).toContain('A newer version is live (the version published 1 December 2026) and staff have not been asked to acknowledge it yet');
+    expect(JSON.stringify(card)).toContain('"campaignId":"ack-20260901-abc123"');
+    expect(cardVerbs(card)).toContain(Verbs.campaignEdit);
   });
 
   it('when people have left the staff list since the campaign reached them, then the card says how many and counts only the others; when none have, it says nothing of it', () => {
@@ -71,10 +90,10 @@ describe('campaign status card', () => {
     expect(JSON.stringify(card)).toContain('and 385 more (see the export)');
   });
 
-  it('when nobody has acknowledged yet and there are no groups, then there is no bar at all, only the count (no block of colour)', () => {
+  it('when nobody has acknowledged yet and there are no groups, then the bar is its empty track and the count (no block of colour)', () => {
     const card = renderCampaignStatusCard(status([], 0, 12));
     expect(cardProblems(card)).toEqual([]);
-    expect(columnsOf(card)).toEqual([]);
+    expect(columnsOf(card)).toEqual([{ width: 100, style: 'emphasis' }]);
     expect(JSON.stringify(card)).toContain('0 of 12 acknowledged (0%)');
     expect(JSON.stringify(card)).not.toContain('least complete first');
   });
