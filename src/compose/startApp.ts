@@ -58,12 +58,15 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
   useSchoolTimeZone(config.timeZone);
   // One budget for every request to Teams (replies, card updates, campaign cards); sending runs in its own thread from
   // here on, before the stores and the policy are loaded, so a restart resumes a roll-out at once and no turn waits behind one.
-  const { outbound, sendingThread } = options.early ?? startEarlySending(config, logger);
+  const { outbound, sendingThread, sendRate } = options.early ?? startEarlySending(config, logger);
   const stores = await openStores(config);
   // A refused policy (a sample, a file over a limit) or a model that does not load stops the start: what this call
   // started stops with it.
   const stopStarted = async (err: unknown): Promise<never> => {
-    if (!options.early) await sendingThread?.stop();
+    if (!options.early) {
+      await sendingThread?.stop();
+      await sendRate.close();
+    }
     stores.db?.close();
     throw err;
   };
@@ -132,6 +135,8 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
         // Keep-alive connections (the connector, the Playground) would otherwise hold close() open forever.
         server.server.closeAllConnections();
       });
+      // Last: this instance's share of the Teams limit goes back to the others once nothing more is sent.
+      await sendRate.close();
       db?.close();
       files.close();
     },

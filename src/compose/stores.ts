@@ -12,7 +12,6 @@ import { createAzureTableTeachingLinkStore } from '../adapters/azureTables/azure
 import { createAzureTableConcernStore } from '../adapters/azureTables/azureTableConcernStore';
 import { createAzureTablePublishedPolicyStore } from '../adapters/azureTables/azureTablePublishedPolicyStore';
 import { createAzureTableQuestionLog } from '../adapters/azureTables/azureTableQuestionLog';
-import { AzureTableConnection } from '../adapters/azureTables/azureTableRecords';
 import { createFieldCipher } from '../adapters/fieldEncryption';
 import { createQuestionSealing } from '../adapters/questionSealing';
 import { createSqliteAcknowledgementStore, createSqliteAcknowledgementStoreOn } from '../adapters/sqlite/sqliteAcknowledgementStore';
@@ -25,6 +24,9 @@ import { PublishedPolicyStore } from '../features/policy/publishing/publishedPol
 import { OwnerJobStore } from '../features/acknowledgement/domain/ownerJobs';
 import { createSqliteOwnerJobStore } from '../adapters/sqlite/sqliteOwnerJobStore';
 import { createAzureTableOwnerJobStore } from '../adapters/azureTables/azureTableOwnerJobStore';
+import { azureRecordConnection } from './azureConnection';
+
+export { azureRecordConnection } from './azureConnection';
 
 /** Every store the app uses, opened from configuration in one place. */
 export interface Stores {
@@ -70,20 +72,6 @@ export async function openStores(config: AppConfig): Promise<Stores> {
     published: createSqlitePublishedPolicyStore(db),
     jobs: await createOwnerJobStore(config.storage, prefix, db),
   };
-}
-
-/** How every Azure store reaches the account the settings name: its connection string, or its URL with the given identity (default: DefaultAzureCredential). */
-export function azureRecordConnection(storage: CoreSettings['storage'], tablePrefix: string, credential?: TokenCredential): AzureTableConnection {
-  const allowInsecureConnection = isLocalAzurite(storage);
-  return storage.azureConnectionString
-    ? { connectionString: storage.azureConnectionString, tablePrefix, allowInsecureConnection }
-    : { accountUrl: storage.azureAccountUrl, credential: credential ?? new DefaultAzureCredential(), tablePrefix, allowInsecureConnection };
-}
-
-/** Azurite speaks plain http on loopback; a real account is always https. */
-function isLocalAzurite(storage: CoreSettings['storage']): boolean {
-  const endpoint = storage.azureConnectionString ?? storage.azureAccountUrl ?? '';
-  return /(^|[=;])http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(endpoint) || /UseDevelopmentStorage=true/i.test(endpoint);
 }
 
 /** Where the composition root wants acknowledgement data kept. */
