@@ -102,6 +102,8 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
     budgets: config.personLimits, reportCommandIds: [REPORT_CONCERN_COMMAND_ID],
     // The form comes back with the route's "cannot be sent yet" warning while the route is not configured.
     refusedReportCard: concerns.refusedReportCard,
+    // One budget per person whichever instance their activity reaches.
+    records: stores.shared,
   }, logger);
   const app = createBotApp({ adapter, logger, botAppId: config.bot.id, features: [acknowledgement.feature, concerns, policy.publishing, policy.questions], limits });
   const authenticator = config.mode === 'production' && config.bot.id ? createBotFrameworkAuthenticator(config.bot.id, config.bot.openIdMetadataUrl) : undefined;
@@ -128,6 +130,7 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
     async close() {
       stopOutbox();
       stopRouteChecks();
+      limits.close();
       retention.stop();
       await stopAcknowledgement();
       await new Promise<void>((resolve) => {

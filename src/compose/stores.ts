@@ -25,6 +25,9 @@ import { OwnerJobStore } from '../features/acknowledgement/domain/ownerJobs';
 import { createSqliteOwnerJobStore } from '../adapters/sqlite/sqliteOwnerJobStore';
 import { createAzureTableOwnerJobStore } from '../adapters/azureTables/azureTableOwnerJobStore';
 import { azureRecordConnection } from './azureConnection';
+import { SharedRecords } from '../shared/sharedRecords';
+import { createAzureTableSharedRecords } from '../adapters/azureTables/azureTableSharedRecords';
+import { createSqliteSharedRecords } from '../adapters/sqlite/sqliteSharedRecords';
 
 export { azureRecordConnection } from './azureConnection';
 
@@ -40,6 +43,8 @@ export interface Stores {
   published: PublishedPolicyStore;
   /** Owners' background jobs (reminder passes, exports, campaign recipients), beside the acknowledgement records. */
   jobs: OwnerJobStore;
+  /** What the instances coordinate through (people's budgets, the safeguarding route's notices): src/shared/sharedRecords.ts. */
+  shared: SharedRecords;
 }
 
 /** Opens every store the settings ask for: all in the SQLite file, or all in Azure Tables (then no file at all). */
@@ -60,6 +65,7 @@ export async function openStores(config: AppConfig): Promise<Stores> {
       teaching: await createTeachingLinkStore(config.storage, prefix, undefined, credential),
       published: await createAzureTablePublishedPolicyStore(connection),
       jobs: await createOwnerJobStore(config.storage, prefix, undefined, credential),
+      shared: await createAzureTableSharedRecords(connection),
     };
   }
   const db = openSqliteDatabase(config.storage.sqlitePath);
@@ -71,6 +77,7 @@ export async function openStores(config: AppConfig): Promise<Stores> {
     teaching: await createTeachingLinkStore(config.storage, prefix, db),
     published: createSqlitePublishedPolicyStore(db),
     jobs: await createOwnerJobStore(config.storage, prefix, db),
+    shared: createSqliteSharedRecords(db),
   };
 }
 
