@@ -79,7 +79,7 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
     logger.warn({ event: 'concerns.devKey' }, 'concern reports are encrypted with the public local development key (local mode only)');
   }
   const concerns = composeConcerns({
-    settings: config.concerns, store: stores.concerns, adapter, botAppId: config.bot.id ?? '', logger, owners: config.policyOwners,
+    settings: config.concerns, store: stores.concerns, adapter, botAppId: config.bot.id ?? '', logger, owners: config.policyOwners, shared: stores.shared,
     // Production reaches Teams at its global address for the route check at start-up; local mode waits for the Playground's first activity.
     teamsOrigin: config.mode === 'production'
       ? { channelId: 'msteams', serviceUrl: config.delivery.botServiceUrl, tenantId: config.bot.tenantId ?? config.allowedTenantIds?.[0] }
