@@ -11,7 +11,7 @@ import { createServer, listen } from '../teams/server';
 import { createTenantGate } from '../teams/tenantGate';
 import { createTurnLimits } from '../teams/turnLimits';
 import { REPORT_CONCERN_COMMAND_ID, safeguardingRouteNotices } from '../features/concerns';
-import { createFileLinks } from '../teams/fileLinks';
+import { composeFileLinks } from './fileLinks';
 import { FileDownloader } from '../teams/fileDownload';
 import { composeAcknowledgement } from './acknowledgement';
 import { composeConcerns } from './concerns';
@@ -85,8 +85,9 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
       ? { channelId: 'msteams', serviceUrl: config.delivery.botServiceUrl, tenantId: config.bot.tenantId ?? config.allowedTenantIds?.[0] }
       : undefined,
   });
-  // Exports reach the owner as a short-lived link the bot serves itself (a data: URL or a 60 KB message would not do).
-  const files = createFileLinks({ baseUrl: config.publicUrl, logger });
+  // Exports reach the owner as a short-lived link the bot serves itself (a data: URL or a 60 KB message would not do), from
+  // a store every instance reaches, so any instance serves any link.
+  const files = composeFileLinks(config, logger);
   const acknowledgement = composeAcknowledgement(config, stores.acknowledgement, library, logger, files, stores.jobs, {
     published: stores.published, configuredHashes: loaded.configuredHashes,
   }, { outbound, ...(sendingThread ? { thread: sendingThread } : {}) });
