@@ -16,7 +16,7 @@ import { FileDownloader } from '../teams/fileDownload';
 import { composeAcknowledgement } from './acknowledgement';
 import { composeConcerns } from './concerns';
 import { startQuestionRetention } from './questionRetention';
-import { composePolicy, loadPolicyLibrary, policyHealthDetail } from './policy';
+import { composeLiveVersions, composePolicy, FOLLOW_PUBLISHED_MS, loadPolicyLibrary, policyHealthDetail } from './policy';
 import { loadDisclosureDetector } from './disclosure';
 import { openStores } from './stores';
 import { EarlySending, startEarlySending } from './earlySending';
@@ -88,11 +88,13 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
   // Exports reach the owner as a short-lived link the bot serves itself (a data: URL or a 60 KB message would not do), from
   // a store every instance reaches, so any instance serves any link.
   const files = composeFileLinks(config, logger);
+  // The versions owners publish, on this instance or another: publishing, the reader and the look for new ones share them.
+  const live = composeLiveVersions(loaded, stores.published, logger);
   const acknowledgement = composeAcknowledgement(config, stores.acknowledgement, library, logger, files, stores.jobs, {
-    published: stores.published, configuredHashes: loaded.configuredHashes,
+    published: stores.published, configuredHashes: loaded.configuredHashes, version: live.document,
   }, { outbound, ...(sendingThread ? { thread: sendingThread } : {}) });
   const policy = composePolicy(config, {
-    loaded, questions: stores.questions, teaching: stores.teaching, published: stores.published, disclosure, logger, openAITrustedCa: options.openAITrustedCa,
+    loaded, questions: stores.questions, teaching: stores.teaching, published: stores.published, disclosure, logger, openAITrustedCa: options.openAITrustedCa, live,
     ...(options.fileDownload ? { download: options.fileDownload } : {}),
     acknowledgement, ownerNotices: safeguardingRouteNotices(concerns),
   });
@@ -120,6 +122,8 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
   // The safeguarding route is checked now (or at the first activity in local mode), then daily.
   const stopRouteChecks = concerns.startRouteChecks();
   const stopAcknowledgement = await acknowledgement.start();
+  // A version published on another instance is answered from here within FOLLOW_PUBLISHED_MS, without a restart.
+  const stopFollowing = live.start(FOLLOW_PUBLISHED_MS);
   // Questions staff asked are kept for the school's retention period, then deleted (their day counts stay).
   const retention = startQuestionRetention({ questions: stores.questions, days: config.questionRetentionDays, logger });
   return {
@@ -131,6 +135,7 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
     async close() {
       stopOutbox();
       stopRouteChecks();
+      stopFollowing();
       limits.close();
       retention.stop();
       await stopAcknowledgement();
