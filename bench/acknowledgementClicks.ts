@@ -68,8 +68,8 @@ function post(agent: http.Agent, url: string, body: string): Promise<string | un
       let raw = '';
       res.setEncoding('utf8');
       res.on('data', (c) => { raw += c; });
-      // A click is confirmed by the card that says "Acknowledged on"; anything else is a failure, kept as a sample.
-      res.on('end', () => resolve(res.statusCode === 200 && raw.includes('Acknowledged on') ? undefined : `${res.statusCode} ${raw.slice(0, 160)}`));
+      // A click is confirmed by the card that says "You acknowledged this on"; anything else is a failure, kept as a sample.
+      res.on('end', () => resolve(res.statusCode === 200 && raw.includes('You acknowledged this on') ? undefined : `${res.statusCode} ${raw.slice(0, 160)}`));
     });
     req.on('error', (err) => resolve(`request error ${(err as NodeJS.ErrnoException).code ?? err.message}`));
     req.end(body);
