@@ -8,7 +8,7 @@
  * - publish: an owner publishes a new Word version on A; ms until A quotes the new rule (baseline) and until B does, and
  *   whether B's reader opens that version.
  * - rollout: a campaign of `--staff` started on A alone; B is started `--join-after` s after Start, joins when it listens,
- *   and leaves (SIGTERM) `--stay` s after it joined. The connector refuses the request past `--refuse-past` in any second
+ *   and leaves (SIGTERM) `--stay` s after it listened; "both" runs from B's start, since B sends before it listens. The connector refuses the request past `--refuse-past` in any second
  *   with a 429 as Teams does (0: refuses nothing, so the counts are what the instances sent). Requests to Teams in each second from Start, the busiest one-second window, 429s, cards per
  *   second, lost and duplicated cards, for A alone (baseline), both, and after B left.
  * - links: the campaign's export (asked on B) and a staff member's reader download link, fetched four times through the
@@ -134,7 +134,8 @@ async function rollout(world: BenchWorld, staff: number): Promise<{ policyId: st
     secondsFromStart: round((last - started) / 1000), cardsPerSecond: round(reached / ((last - started) / 1000)), limit: 50,
     bJoinedAfterSeconds: round((b.listeningAt - started) / 1000), bStartingSeconds: round((b.listeningAt - joining) / 1000),
     bLeftAfterSeconds: round((left - started) / 1000), bStoppingSeconds: round((left - leaving) / 1000),
-    baselineAAlone: perSecond(world, started, b.listeningAt), both: perSecond(world, b.listeningAt, leaving), afterBLeft: perSecond(world, left, last + 1),
+    // B sends from its first seconds, before it listens (a restarted instance resumes a roll-out at once): both from its start.
+    baselineAAlone: perSecond(world, started, joining), both: perSecond(world, joining, leaving), afterBLeft: perSecond(world, left, last + 1),
     whole: perSecond(world, started, last + 1), requestsEachSecond: eachSecond(world, started, last + 1),
     connectorBusiestWindowAllRun: stats.maxArrivalsPerSecond, connector429AllRun: stats.throttled,
   });
