@@ -40,14 +40,14 @@ export interface SharedChange<T> {
  * Applies `change` to the record as it is now, conditionally on the version read: when another writer got there first,
  * the record is read again and `change` runs again on what is there. `change` returns undefined to leave the record as
  * it is. A record already read (`known`) is tried first without a read, which costs one round trip when nobody else
- * wrote in between.
+ * wrote in between; so is one believed absent (`absent`: created if there is none, read when there is).
  */
 export async function changeShared<T>(
   records: SharedRecords, space: string, key: string, change: (current: T | undefined) => T | undefined,
-  options: { known?: SharedRecord<T>; tries?: number } = {},
+  options: { known?: SharedRecord<T>; absent?: boolean; tries?: number } = {},
 ): Promise<SharedChange<T>> {
   let current: SharedRecord<T> | undefined = options.known;
-  let fresh = options.known === undefined;
+  let fresh = options.known === undefined && !options.absent;
   const tries = options.tries ?? DEFAULT_TRIES;
   for (let attempt = 0; attempt < tries; attempt++) {
     if (fresh) current = await records.read<T>(space, key);

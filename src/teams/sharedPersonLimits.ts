@@ -4,7 +4,9 @@
  * does, and a refusal is told once, not once per instance. Each decision is a conditional write of the person's entry on
  * the version read; an instance keeps the last entry it wrote or read, so a person's next activity on the same instance
  * costs one write, and a refusal it already told is answered from what it kept without a call at all (another instance can
- * only have taken tokens since, never given them back). A flood of presses is refused here as cheaply as before.
+ * only have taken tokens since, never given them back). A person this instance has not seen is created without a read
+ * (most have no entry: the hourly sweep removes idle ones), so their first press, an acknowledgement say, costs one
+ * write, not a read and a write. A flood of presses is refused here as cheaply as before.
  */
 import { createHash } from 'node:crypto';
 import { changeShared, SharedRecord, SharedRecords } from '../shared/sharedRecords';
@@ -67,7 +69,7 @@ export function createSharedPersonLimits(budgets: PersonBudgets, options: Shared
       decided = decision;
       // A refusal already told elsewhere changes nothing: it is not written.
       return decision.allowed || decision.firstRefusal ? entry : undefined;
-    }, kept ? { known: kept } : {});
+    }, kept ? { known: kept } : { absent: true });
     remember(key, result.value && result.version ? { value: result.value, version: result.version } : undefined);
     return decided!;
   }

@@ -49,10 +49,30 @@ describe('per-person budgets shared by the instances', () => {
     b.close();
   });
 
+  it('when people an instance has not seen press a button once each, then each press costs one call to the records, a write, and one whose entry the other instance made still counts against it', async () => {
+    const c = clock();
+    const records = memorySharedRecords(c.now);
+    const calls = { reads: 0, writes: 0 };
+    const [read, write] = [records.read.bind(records), records.write.bind(records)];
+    records.read = (async (space: string, key: string) => { calls.reads += 1; return read(space, key); }) as typeof records.read;
+    records.write = (async (...args: Parameters<typeof records.write>) => { calls.writes += 1; return write(...args); }) as typeof records.write;
+    const [a, b] = [createSharedPersonLimits(BUDGETS, { records, now: c.now }), createSharedPersonLimits(BUDGETS, { records, now: c.now })];
+    // An acknowledgement round: a hundred people, one press each, none seen before.
+    for (let i = 0; i < 100; i++) expect(await a.take(`aad-person-${i}`, 'press')).toMatchObject({ allowed: true });
+    expect(calls).toEqual({ reads: 0, writes: 100 });
+    // On B, one of them (whose entry A made) presses again: the create finds the entry, which is read and taken from.
+    for (let i = 0; i < 299; i++) await a.take('aad-person-0', 'press');
+    expect(await b.take('aad-person-0', 'press')).toMatchObject({ allowed: false });
+    a.close();
+    b.close();
+  });
+
   it('when the records cannot be reached, then the instance decides alone and says so once', async () => {
     const c = clock();
     const records = memorySharedRecords(c.now);
+    // Out of reach: every call fails, reads and writes alike.
     records.read = () => Promise.reject(Object.assign(new Error('down'), { code: 'ECONNREFUSED' }));
+    records.write = () => Promise.reject(Object.assign(new Error('down'), { code: 'ECONNREFUSED' }));
     const warnings: string[] = [];
     const a = createSharedPersonLimits({ ...BUDGETS, reportsPerHour: 1 }, { records, now: c.now, logger: { warn: (o) => { warnings.push((o as { event: string }).event); } } });
     expect(await a.take('aad-x', 'report')).toMatchObject({ allowed: true });

@@ -45,6 +45,12 @@ export function describeSharedRecordsContract(name: string, makeTwo: () => Promi
       expect(await changeShared<number>(b, 'space', 'k3', () => undefined)).toMatchObject({ value: 12, written: false });
     });
 
+    it('when a change believes a record absent, then it creates it without a read, or, made meanwhile by the other instance, reads and changes it', async () => {
+      expect(await changeShared<number>(a, 'space', 'k4', (n) => (n ?? 0) + 1, { absent: true })).toMatchObject({ value: 1, written: true });
+      expect(await changeShared<number>(b, 'space', 'k4', (n) => (n ?? 0) + 1, { absent: true })).toMatchObject({ value: 2, written: true });
+      expect((await a.read<number>('space', 'k4'))?.value).toBe(2);
+    });
+
     it('when a space is swept, then only its records written before the time go', async () => {
       await a.write('old', 'x', 1, undefined);
       await a.write('other', 'y', 1, undefined);
