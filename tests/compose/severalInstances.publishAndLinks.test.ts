@@ -8,14 +8,15 @@ import { executeActions, pressData } from '../support/cardAssertions';
 import { quietExpectedLibraryErrors } from '../support/expectedLibraryErrors';
 import { SCHOOL_POLICY_FILE } from '../support/productionEnv';
 import { Instance, SeveralInstances, startSeveralInstances } from '../support/severalInstances';
-import { concernForm, DSL_CHANNEL, PEOPLE, Person, readableText } from '../security/securityHarness';
+import { captureLines, concernForm, DSL_CHANNEL, PEOPLE, Person, readableText } from '../security/securityHarness';
 
 /**
  * Issue 51, over HTTP with two instances in local mode on one Azurite (tables and blobs), one fake connector and a
  * round-robin proxy in front for links: a version published on one instance is answered from on the other within 30 s
  * without a restart, and the version it names opens in the other's reader at once; the published Word file and a
  * campaign export, fetched four times through the proxy (so from both instances), download every time, and each download
- * of the document is recorded; one person's twelve urgent reports alternating between the instances file six, as one
+ * is recorded by the instance that served it (the document's against its version, the export's in that instance's log);
+ * one person's twelve urgent reports alternating between the instances file six, as one
  * instance does. Before: B quoted the old rule until restarted, its reader said the text was not loaded there, the links
  * gave 200, 404, 200, 404, and all twelve reports were filed (six on each).
  */
@@ -32,6 +33,8 @@ describe('two instances on one storage account: publishing and links (issue 51)'
   const oneDrive = new Map<string, Buffer>();
   const fileDownload: FileDownloader = async (file) => oneDrive.get(file.downloadUrl) ?? Buffer.alloc(0);
   let several: SeveralInstances;
+  // Each instance's log, where a download of a file is recorded (file.downloaded, with the file's id).
+  const logs = [captureLines(), captureLines()];
   const on = (i: number): Instance => several.bots[i]!;
   const saidTo = (p: Person) => several.connector.deliveries.filter((d) => d.conversationId === `a:${p.aadObjectId}`);
 
@@ -53,7 +56,7 @@ describe('two instances on one storage account: publishing and links (issue 51)'
 
   beforeAll(async () => {
     several = await startSeveralInstances({
-      staff: STAFF, fileDownload, ...(process.env.SHOW_LOG ? { logger: () => createLogger('warn') } : {}),
+      staff: STAFF, fileDownload, logger: (i) => (process.env.SHOW_LOG ? createLogger('warn') : createLogger('info', logs[i].destination)),
       env: {
         POLICY_FILES: SCHOOL_POLICY_FILE, POLICY_OWNERS: PEOPLE.owner.aadObjectId,
         SAFEGUARDING_TEAM: `${PEOPLE.dsl.aadObjectId}=${PEOPLE.dsl.name},${PEOPLE.deputy.aadObjectId}=${PEOPLE.deputy.name}`,
@@ -150,6 +153,9 @@ describe('two instances on one storage account: publishing and links (issue 51)'
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
     expect(answers.map((a) => a.body.toString('utf8')).every((csv) => csv === answers[0].body.toString('utf8') && csv.includes(PEOPLE.reporter.name))).toBe(true);
     expect(new Set(several.proxy.served.slice(servedBefore).map((s) => s.target)).size).toBe(2);
+    // Each download is recorded by the instance that served it: two each.
+    const id = /\/files\/([0-9a-f]{32})/.exec(link!)![1];
+    if (!process.env.SHOW_LOG) expect(logs.map((l) => l.lines.filter((line) => line.includes('"file.downloaded"') && line.includes(id)).length)).toEqual([2, 2]);
     // A forged or altered link is still the same 404 on either instance.
     const forged = await fetchFourTimes(link!.replace(/s=[0-9a-f]{64}/, `s=${'0'.repeat(64)}`));
     expect(forged.map((a) => a.status)).toEqual([404, 404, 404, 404]);
