@@ -13,6 +13,7 @@ import { createAcknowledgementModule } from '../src/features/acknowledgement/tea
 import { parseAcknowledgementSettings } from '../src/config/acknowledgementSettings';
 import { Verbs } from '../src/teams/verbs';
 import { startBotHost } from '../tests/support/botHost';
+import { TurnLimits } from '../src/teams/turnLimits';
 
 /** Counts the store's HTTP requests (createRequestCounter), when the store is on Azure. */
 export interface ClickRequestCounter {
@@ -25,6 +26,8 @@ export interface ClickRequestCounter {
 export interface ClickBenchInput {
   store: AcknowledgementStore;
   requests?: ClickRequestCounter;
+  /** People's budgets as the product takes them (each click counts against its person's presses); none when left out. */
+  limits?: TurnLimits;
   policyId: string;
   versionHash: string;
   campaignId: string;
@@ -68,8 +71,8 @@ function post(agent: http.Agent, url: string, body: string): Promise<string | un
       let raw = '';
       res.setEncoding('utf8');
       res.on('data', (c) => { raw += c; });
-      // A click is confirmed by the card that says "Acknowledged on"; anything else is a failure, kept as a sample.
-      res.on('end', () => resolve(res.statusCode === 200 && raw.includes('Acknowledged on') ? undefined : `${res.statusCode} ${raw.slice(0, 160)}`));
+      // A click is confirmed by the card that says "You acknowledged this on"; anything else is a failure, kept as a sample.
+      res.on('end', () => resolve(res.statusCode === 200 && raw.includes('You acknowledged this on') ? undefined : `${res.statusCode} ${raw.slice(0, 160)}`));
     });
     req.on('error', (err) => resolve(`request error ${(err as NodeJS.ErrnoException).code ?? err.message}`));
     req.end(body);
@@ -83,7 +86,7 @@ export async function measureClicks(input: ClickBenchInput): Promise<Record<stri
     store: input.store, settings, owners: ['owner'], primaryPolicyId: input.policyId, channel: 'teams',
     logger: { info: () => undefined, warn: () => undefined },
   });
-  const host = await startBotHost(() => [mod.feature]);
+  const host = await startBotHost(() => [mod.feature], undefined, input.limits);
   const data = { policyId: input.policyId, versionHash: input.versionHash, campaignId: input.campaignId };
   const out: Record<string, unknown>[] = [];
   try {

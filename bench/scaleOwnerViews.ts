@@ -8,6 +8,8 @@
  * Then acknowledgement clicks through HTTP (bench/acknowledgementClicks.ts: acks/s, p99, bot CPU per click and, on
  * Azure, round trips per click; `--clicks 2000 --concurrency 32`, or `--rate 500` for 500 clicks a second arriving
  * whatever the answers, each timed from when it was due; `--clicks-only` skips the owner views, `--skip reminder,export` some of them).
+ * `--limits local|shared` takes each click from its person's press budget as the product does (in this process, or in the
+ * shared records every instance uses, counting their calls); by default none, as the figures before issue 51 were taken.
  */
 import { createAzureTableAcknowledgementStore, createRequestCounter } from '../src/adapters/azureTables/azureTableAcknowledgementStore';
 import { createSqliteAcknowledgementStore } from '../src/adapters/sqlite/sqliteAcknowledgementStore';
@@ -26,6 +28,12 @@ import { measureWithLoopDelay } from './loopDelay';
 import { syncStaffDirectory } from '../src/features/acknowledgement/sending/staffSync';
 import { DirectoryPerson, StaffDirectorySource } from '../src/features/acknowledgement/sending/sendingPorts';
 import { measureClicks } from './acknowledgementClicks';
+import { createTurnLimits, TurnLimits } from '../src/teams/turnLimits';
+import { DEFAULT_PERSON_LIMITS } from '../src/config/coreSettings';
+import { createAzureTableSharedRecords } from '../src/adapters/azureTables/azureTableSharedRecords';
+import { createSqliteSharedRecords } from '../src/adapters/sqlite/sqliteSharedRecords';
+import { SharedRecords } from '../src/shared/sharedRecords';
+import { createLogger } from '../src/shared/logger';
 
 function arg(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
@@ -129,11 +137,17 @@ async function main(): Promise<void> {
     await forEachLimited(clickers.filter((_, i) => i !== 2), 16, (u) => store.saveConversationReference({
       userId: u, conversationId: `a:${u}`, serviceUrl: 'http://127.0.0.1:9/', reference: { conversation: { id: `a:${u}` } }, updatedAt: at,
     }));
+    const shared = await sharedRecordsFor(arg('limits', 'none'), azurite?.connectionString);
+    const limits: TurnLimits | undefined = arg('limits', 'none') === 'none' ? undefined : createTurnLimits({
+      budgets: DEFAULT_PERSON_LIMITS, reportCommandIds: [], ...(shared ? { records: shared.records } : {}),
+    }, createLogger('silent'));
     for (const line of await measureClicks({
-      store, ...(requests ? { requests } : {}), policyId: 'p', versionHash: 'h', campaignId,
+      store, ...(requests ? { requests } : {}), ...(limits ? { limits } : {}), policyId: 'p', versionHash: 'h', campaignId,
       userIds: clickers.filter((_, i) => i !== 2), newChatUserId: clickers[2], clicks,
       concurrency: Number(arg('concurrency', '32')), rate: Number(arg('rate', '0')), repeatShare: 0.1,
-    })) console.log(JSON.stringify({ ...line, store: storeKind, users }));
+    })) console.log(JSON.stringify({ ...line, store: storeKind, users, limits: arg('limits', 'none') }));
+    if (shared) console.log(JSON.stringify({ op: 'shared records calls during the clicks', ...shared.calls, store: storeKind, users }));
+    limits?.close();
   } finally {
     await runner.stop();
     links.close();
@@ -150,3 +164,20 @@ async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: 
 }
 
 void main();
+
+/** The shared records for `--limits shared` (Azure: the same Azurite; SQLite: a file of their own), counting their calls. */
+async function sharedRecordsFor(kind: string, connectionString?: string): Promise<{ records: SharedRecords; calls: { reads: number; writes: number } } | undefined> {
+  if (kind !== 'shared') return undefined;
+  const inner = connectionString
+    ? await createAzureTableSharedRecords({ connectionString, allowInsecureConnection: true, tablePrefix: 'bench' })
+    : createSqliteSharedRecords(openSqliteDatabase(':memory:'));
+  const calls = { reads: 0, writes: 0 };
+  return {
+    calls,
+    records: {
+      read: (space, key) => { calls.reads += 1; return inner.read(space, key); },
+      write: (space, key, value, version) => { calls.writes += 1; return inner.write(space, key, value, version); },
+      sweep: (space, before) => inner.sweep(space, before),
+    },
+  };
+}

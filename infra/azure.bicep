@@ -1,12 +1,12 @@
 // School Policy Bot: the Azure resources one school's deployment needs.
 //
 //   user-assigned managed identity  -> is the bot's app identity (Azure Bot, msaAppType UserAssignedMSI),
-//                                      reads Key Vault secrets, reads/writes Storage tables and
+//                                      reads Key Vault secrets, reads/writes Storage tables and blobs and
 //                                      calls Microsoft Graph (after an admin grants it Graph app roles:
 //                                      see docs/deployment.md)
 //   App Service (Linux, Node 20)    -> runs `npm start`; every app setting below is a variable src/config reads
 //   Azure Bot + Teams channel       -> https://<app>/api/messages
-//   Storage account                 -> tables, no shared keys (managed identity only)
+//   Storage account                 -> tables and a private blob container, no shared keys (managed identity only)
 //   Key Vault (RBAC)                -> secrets; app settings hold Key Vault references, never the values
 //   Log Analytics + App Insights    -> logs and requests
 //
@@ -209,6 +209,7 @@ var storageAccountName = toLower(take('${resourceBaseName}${suffix}', 24))
 var keyVaultName = take('${resourceBaseName}-${suffix}', 24)
 var roles = {
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
 }
 
@@ -250,6 +251,18 @@ resource tableRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+  }
+}
+
+// Exports and the Word/PDF files owners publish live in the private `<prefix>-files` container (the app creates it), so
+// that any instance serves any download link.
+resource blobRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: storage
+  name: guid(storage.id, identity.id, roles.storageBlobDataContributor)
+  properties: {
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
   }
 }
 
@@ -439,7 +452,7 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
       ]
     }
   }
-  dependsOn: [secretsRole, tableRole]
+  dependsOn: [secretsRole, tableRole, blobRole]
 }
 
 // ---- Azure Bot, with the managed identity as its app, and the Teams channel ----

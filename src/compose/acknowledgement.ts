@@ -63,7 +63,7 @@ export interface AcknowledgementWiring {
  */
 export function composeAcknowledgement(
   config: AppConfig, store: AcknowledgementStore, library: PolicyLibrary, logger: AppLogger, files?: FileOffers & Partial<Pick<FileLinks, 'offerKept' | 'listenDownloads'>>,
-  jobStore?: OwnerJobStore, documents: { published?: PublishedPolicyStore; configuredHashes?: ReadonlyMap<string, string> } = {},
+  jobStore?: OwnerJobStore, documents: PolicyTextSources = {},
   sending: { outbound?: OutboundBudget; thread?: SendingThread } = {},
 ): AcknowledgementWiring {
   const settings = config.acknowledgement;
@@ -154,21 +154,33 @@ const CONTENT_TYPES: Record<string, string> = {
   '.pdf': 'application/pdf',
 };
 
+/** Where the policies' texts and files come from besides the library: the published versions, and what the files configured hashed to. */
+export interface PolicyTextSources {
+  published?: PublishedPolicyStore;
+  configuredHashes?: ReadonlyMap<string, string>;
+  /** A version by its hash, the live one or read from the store (LiveVersions.document): what a card for it opens. */
+  version?(policyId: string, versionHash: string): Promise<PolicyDocument | undefined>;
+}
+
 /**
- * The live policies' text and files: the library's documents as they are now (published versions replace them), and the
- * Word or PDF file each live version was read from: the one an owner published, else the configured file while it is
- * the version running. Plain text and Markdown sources have no document to offer.
+ * The policies' text and files: the library's documents as they are now (published versions replace them), any published
+ * version by its hash (a card for a version another instance published, or one this instance has not taken up yet), and
+ * the Word or PDF file a version was read from: the one an owner published, else the configured file while it is the
+ * version running. Plain text and Markdown sources have no document to offer.
  */
-export function createPolicyTexts(
-  policyFiles: readonly string[], library: PolicyLibrary, documents: { published?: PublishedPolicyStore; configuredHashes?: ReadonlyMap<string, string> },
-): PolicyTexts {
+export function createPolicyTexts(policyFiles: readonly string[], library: PolicyLibrary, documents: PolicyTextSources): PolicyTexts {
   return {
     document: (policyId) => library.documents.find((d) => d.id === policyId),
+    async version(policyId, versionHash) {
+      const live = library.documents.find((d) => d.id === policyId);
+      if (live?.metadata.contentHash === versionHash) return live;
+      return documents.version?.(policyId, versionHash);
+    },
     async file(policyId, versionHash) {
-      const latest = await documents.published?.latest(policyId);
-      if (latest && latest.contentHash === versionHash) {
-        const type = CONTENT_TYPES[path.extname(latest.fileName).toLowerCase()];
-        return type ? { fileName: latest.fileName, contentType: type, content: latest.content } : undefined;
+      const stored = await documents.published?.version(policyId, versionHash);
+      if (stored) {
+        const type = CONTENT_TYPES[path.extname(stored.fileName).toLowerCase()];
+        return type ? { fileName: stored.fileName, contentType: type, content: stored.content } : undefined;
       }
       if (documents.configuredHashes?.get(policyId) !== versionHash) return undefined;
       const configured = policyFiles.find((f) => library.documents.some((d) => d.id === policyId && path.basename(f) === d.source)) ?? undefined;

@@ -11,6 +11,7 @@ import { createTeamsConcernDelivery, createTeamsReporterNotifier } from '../feat
 import { createTeamsPlaceReader, createTeamsSafeguardingMessenger, PlaceFacts } from '../features/concerns/teams/safeguardingPlaceTeams';
 import { createTeamsContacts } from '../features/concerns/teams/teamsContacts';
 import { ProactiveAdapter, ProactiveOrigin } from '../teams/proactive';
+import { SharedRecords } from '../shared/sharedRecords';
 
 /** What the concern capability needs: its settings, its store, the adapter that serves /api/messages. */
 export interface ConcernCompositionDeps {
@@ -35,6 +36,8 @@ export interface ConcernCompositionDeps {
   deliveryWaitMs?: number;
   /** How long a report may reach no one before the reporter, team and owners are told (default two minutes). */
   undeliveredAlertMs?: number;
+  /** Where the instances share the safeguarding route's state and notices (the stores' shared records). */
+  shared?: SharedRecords;
 }
 
 /**
@@ -64,6 +67,7 @@ export function composeConcerns(deps: ConcernCompositionDeps): ConcernFeature {
     reader: createTeamsPlaceReader(deps.adapter, deps.botAppId, contacts, facts),
     messenger: createTeamsSafeguardingMessenger(deps.adapter, deps.botAppId, contacts),
     store: deps.store, log: logger, now: deps.now, missing: settings.routeMissing, waiting,
+    ...(deps.shared ? { shared: deps.shared } : {}),
   });
   const outbox = createConcernOutbox({
     store: deps.store, delivery, notifier, routing: settings.routing, log: logger, now: deps.now,

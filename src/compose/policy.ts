@@ -15,6 +15,18 @@ import { createActionPlannerPhraser } from '../features/policy/teams/actionPlann
 import { createPolicyFeature } from '../features/policy/teams/policyFeature';
 import { DisclosureDetector } from '../features/policy/disclosure/disclosureDetector';
 import { BotFeature } from '../teams/botFeature';
+import { createLiveVersions, LiveVersions } from '../features/policy/publishing/liveVersions';
+
+/** How often each instance looks for a version published on another (well inside the 30 s staff may wait for it). */
+export const FOLLOW_PUBLISHED_MS = 10_000;
+
+/** The live versions this instance follows: what publishing, the reader and the look for other instances' versions share. */
+export function composeLiveVersions(loaded: LoadedPolicies, published: PublishedPolicyStore, logger: AppLogger): LiveVersions {
+  return createLiveVersions({
+    library: loaded.library, store: published, configuredHashes: loaded.configuredHashes, publishedNumbers: loaded.publishedNumbers,
+    read: (content, fileName) => readPolicyIsolated(content, fileName), logger,
+  });
+}
 
 /** The loaded library, and the hash of each configured file as read (what a published version replaced). */
 export interface LoadedPolicies {
@@ -145,6 +157,8 @@ export function composePolicy(
   config: AppConfig,
   deps: {
     loaded: LoadedPolicies; questions: QuestionLog; teaching: TeachingLinkStore; published: PublishedPolicyStore; logger: AppLogger;
+    /** The live versions (composeLiveVersions): publishing's numbers and one-at-a-time, shared with the look for other instances' versions. */
+    live: LiveVersions;
     openAITrustedCa?: string;
     /** How files sent in chat are fetched; by default only from Teams' file hosts (loopback too in local mode). */
     download?: FileDownloader;
@@ -160,9 +174,9 @@ export function composePolicy(
     ? createActionPlannerPhraser({ settings: config.openAI, trustedCa: deps.openAITrustedCa })
     : undefined;
   if (phraser) deps.logger.info({ event: 'answers.phrasingEnabled', timeoutMs: config.openAI!.timeoutMs }, 'answers may be phrased by Azure OpenAI, grounded in the cited section');
-  const { library, configuredHashes, publishedNumbers } = deps.loaded;
+  const { library, configuredHashes } = deps.loaded;
   const publishing = createPolicyPublishingFeature({
-    library, store: deps.published, policyOwners: config.policyOwners, configuredHashes, publishedNumbers, logger: deps.logger,
+    library, store: deps.published, policyOwners: config.policyOwners, configuredHashes, live: deps.live, logger: deps.logger,
     download: deps.download ?? createFileDownloader({ allowLoopbackHttp: config.mode === 'local', maxBytes: 20 * 1024 * 1024, timeoutMs: 30_000 }),
     isMaterial: deps.acknowledgement?.isMaterial, onPublished: deps.acknowledgement?.versionPublished,
     // Production never runs on a sample, from a file or from chat; local mode runs on them.

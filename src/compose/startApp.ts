@@ -11,12 +11,12 @@ import { createServer, listen } from '../teams/server';
 import { createTenantGate } from '../teams/tenantGate';
 import { createTurnLimits } from '../teams/turnLimits';
 import { REPORT_CONCERN_COMMAND_ID, safeguardingRouteNotices } from '../features/concerns';
-import { createFileLinks } from '../teams/fileLinks';
+import { composeFileLinks } from './fileLinks';
 import { FileDownloader } from '../teams/fileDownload';
 import { composeAcknowledgement } from './acknowledgement';
 import { composeConcerns } from './concerns';
 import { startQuestionRetention } from './questionRetention';
-import { composePolicy, loadPolicyLibrary, policyHealthDetail } from './policy';
+import { composeLiveVersions, composePolicy, FOLLOW_PUBLISHED_MS, loadPolicyLibrary, policyHealthDetail } from './policy';
 import { loadDisclosureDetector } from './disclosure';
 import { openStores } from './stores';
 import { EarlySending, startEarlySending } from './earlySending';
@@ -58,12 +58,15 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
   useSchoolTimeZone(config.timeZone);
   // One budget for every request to Teams (replies, card updates, campaign cards); sending runs in its own thread from
   // here on, before the stores and the policy are loaded, so a restart resumes a roll-out at once and no turn waits behind one.
-  const { outbound, sendingThread } = options.early ?? startEarlySending(config, logger);
+  const { outbound, sendingThread, sendRate } = options.early ?? startEarlySending(config, logger);
   const stores = await openStores(config);
   // A refused policy (a sample, a file over a limit) or a model that does not load stops the start: what this call
   // started stops with it.
   const stopStarted = async (err: unknown): Promise<never> => {
-    if (!options.early) await sendingThread?.stop();
+    if (!options.early) {
+      await sendingThread?.stop();
+      await sendRate.close();
+    }
     stores.db?.close();
     throw err;
   };
@@ -76,19 +79,22 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
     logger.warn({ event: 'concerns.devKey' }, 'concern reports are encrypted with the public local development key (local mode only)');
   }
   const concerns = composeConcerns({
-    settings: config.concerns, store: stores.concerns, adapter, botAppId: config.bot.id ?? '', logger, owners: config.policyOwners,
+    settings: config.concerns, store: stores.concerns, adapter, botAppId: config.bot.id ?? '', logger, owners: config.policyOwners, shared: stores.shared,
     // Production reaches Teams at its global address for the route check at start-up; local mode waits for the Playground's first activity.
     teamsOrigin: config.mode === 'production'
       ? { channelId: 'msteams', serviceUrl: config.delivery.botServiceUrl, tenantId: config.bot.tenantId ?? config.allowedTenantIds?.[0] }
       : undefined,
   });
-  // Exports reach the owner as a short-lived link the bot serves itself (a data: URL or a 60 KB message would not do).
-  const files = createFileLinks({ baseUrl: config.publicUrl, logger });
+  // Exports reach the owner as a short-lived link the bot serves itself (a data: URL or a 60 KB message would not do), from
+  // a store every instance reaches, so any instance serves any link.
+  const files = composeFileLinks(config, logger);
+  // The versions owners publish, on this instance or another: publishing, the reader and the look for new ones share them.
+  const live = composeLiveVersions(loaded, stores.published, logger);
   const acknowledgement = composeAcknowledgement(config, stores.acknowledgement, library, logger, files, stores.jobs, {
-    published: stores.published, configuredHashes: loaded.configuredHashes,
+    published: stores.published, configuredHashes: loaded.configuredHashes, version: live.document,
   }, { outbound, ...(sendingThread ? { thread: sendingThread } : {}) });
   const policy = composePolicy(config, {
-    loaded, questions: stores.questions, teaching: stores.teaching, published: stores.published, disclosure, logger, openAITrustedCa: options.openAITrustedCa,
+    loaded, questions: stores.questions, teaching: stores.teaching, published: stores.published, disclosure, logger, openAITrustedCa: options.openAITrustedCa, live,
     ...(options.fileDownload ? { download: options.fileDownload } : {}),
     acknowledgement, ownerNotices: safeguardingRouteNotices(concerns),
   });
@@ -99,6 +105,8 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
     budgets: config.personLimits, reportCommandIds: [REPORT_CONCERN_COMMAND_ID],
     // The form comes back with the route's "cannot be sent yet" warning while the route is not configured.
     refusedReportCard: concerns.refusedReportCard,
+    // One budget per person whichever instance their activity reaches.
+    records: stores.shared,
   }, logger);
   const app = createBotApp({ adapter, logger, botAppId: config.bot.id, features: [acknowledgement.feature, concerns, policy.publishing, policy.questions], limits });
   const authenticator = config.mode === 'production' && config.bot.id ? createBotFrameworkAuthenticator(config.bot.id, config.bot.openIdMetadataUrl) : undefined;
@@ -114,6 +122,8 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
   // The safeguarding route is checked now (or at the first activity in local mode), then daily.
   const stopRouteChecks = concerns.startRouteChecks();
   const stopAcknowledgement = await acknowledgement.start();
+  // A version published on another instance is answered from here within FOLLOW_PUBLISHED_MS, without a restart.
+  const stopFollowing = live.start(FOLLOW_PUBLISHED_MS);
   // Questions staff asked are kept for the school's retention period, then deleted (their day counts stay).
   const retention = startQuestionRetention({ questions: stores.questions, days: config.questionRetentionDays, logger });
   return {
@@ -125,6 +135,8 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
     async close() {
       stopOutbox();
       stopRouteChecks();
+      stopFollowing();
+      limits.close();
       retention.stop();
       await stopAcknowledgement();
       await new Promise<void>((resolve) => {
@@ -132,6 +144,8 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
         // Keep-alive connections (the connector, the Playground) would otherwise hold close() open forever.
         server.server.closeAllConnections();
       });
+      // Last: this instance's share of the Teams limit goes back to the others once nothing more is sent.
+      await sendRate.close();
       db?.close();
       files.close();
     },

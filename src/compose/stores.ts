@@ -12,7 +12,6 @@ import { createAzureTableTeachingLinkStore } from '../adapters/azureTables/azure
 import { createAzureTableConcernStore } from '../adapters/azureTables/azureTableConcernStore';
 import { createAzureTablePublishedPolicyStore } from '../adapters/azureTables/azureTablePublishedPolicyStore';
 import { createAzureTableQuestionLog } from '../adapters/azureTables/azureTableQuestionLog';
-import { AzureTableConnection } from '../adapters/azureTables/azureTableRecords';
 import { createFieldCipher } from '../adapters/fieldEncryption';
 import { createQuestionSealing, QuestionSealing } from '../adapters/questionSealing';
 import { createSqliteAcknowledgementStore, createSqliteAcknowledgementStoreOn } from '../adapters/sqlite/sqliteAcknowledgementStore';
@@ -25,6 +24,12 @@ import { PublishedPolicyStore } from '../features/policy/publishing/publishedPol
 import { OwnerJobStore } from '../features/acknowledgement/domain/ownerJobs';
 import { createSqliteOwnerJobStore } from '../adapters/sqlite/sqliteOwnerJobStore';
 import { createAzureTableOwnerJobStore } from '../adapters/azureTables/azureTableOwnerJobStore';
+import { azureRecordConnection } from './azureConnection';
+import { SharedRecords } from '../shared/sharedRecords';
+import { createAzureTableSharedRecords } from '../adapters/azureTables/azureTableSharedRecords';
+import { createSqliteSharedRecords } from '../adapters/sqlite/sqliteSharedRecords';
+
+export { azureRecordConnection } from './azureConnection';
 
 /** Every store the app uses, opened from configuration in one place. */
 export interface Stores {
@@ -38,6 +43,8 @@ export interface Stores {
   published: PublishedPolicyStore;
   /** Owners' background jobs (reminder passes, exports, campaign recipients), beside the acknowledgement records. */
   jobs: OwnerJobStore;
+  /** What the instances coordinate through (people's budgets, the safeguarding route's notices): src/shared/sharedRecords.ts. */
+  shared: SharedRecords;
 }
 
 /** Opens every store the settings ask for: all in the SQLite file, or all in Azure Tables (then no file at all). */
@@ -58,6 +65,7 @@ export async function openStores(config: AppConfig): Promise<Stores> {
       teaching: await createTeachingLinkStore(config.storage, prefix, undefined, questionSealing, credential),
       published: await createAzureTablePublishedPolicyStore(connection),
       jobs: await createOwnerJobStore(config.storage, prefix, undefined, credential),
+      shared: await createAzureTableSharedRecords(connection),
     };
   }
   const db = openSqliteDatabase(config.storage.sqlitePath);
@@ -69,21 +77,8 @@ export async function openStores(config: AppConfig): Promise<Stores> {
     teaching: await createTeachingLinkStore(config.storage, prefix, db, questionSealing),
     published: createSqlitePublishedPolicyStore(db),
     jobs: await createOwnerJobStore(config.storage, prefix, db),
+    shared: createSqliteSharedRecords(db),
   };
-}
-
-/** How every Azure store reaches the account the settings name: its connection string, or its URL with the given identity (default: DefaultAzureCredential). */
-export function azureRecordConnection(storage: CoreSettings['storage'], tablePrefix: string, credential?: TokenCredential): AzureTableConnection {
-  const allowInsecureConnection = isLocalAzurite(storage);
-  return storage.azureConnectionString
-    ? { connectionString: storage.azureConnectionString, tablePrefix, allowInsecureConnection }
-    : { accountUrl: storage.azureAccountUrl, credential: credential ?? new DefaultAzureCredential(), tablePrefix, allowInsecureConnection };
-}
-
-/** Azurite speaks plain http on loopback; a real account is always https. */
-function isLocalAzurite(storage: CoreSettings['storage']): boolean {
-  const endpoint = storage.azureConnectionString ?? storage.azureAccountUrl ?? '';
-  return /(^|[=;])http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(endpoint) || /UseDevelopmentStorage=true/i.test(endpoint);
 }
 
 /** Where the composition root wants acknowledgement data kept. */

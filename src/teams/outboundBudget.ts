@@ -7,7 +7,9 @@
  * bulk (campaign cards). Bulk sending always leaves `reserve` tokens, and takes none while an alert or a reply waits in
  * any thread, so neither ever waits behind a roll-out. However many wait, each thread keeps one timer for its lines:
  * ten thousand waiting replies cost the event loop no more than one (a poll each would starve everything else, /healthz
- * included). Instances of the app split the limit between them (setActiveWorkers, from the sender's heartbeat).
+ * included). Instances of the app split the limit through grants (setGrants): a rate this instance may use from one time
+ * until another, written in a ledger every instance shares (sharedSendRate.ts). Outside its grants the instance sends
+ * nothing, so a grant that was not renewed (a lost connection to the ledger, a stalled process) ends on time by itself.
  */
 
 import { FifoLine } from '../shared/fifoLine';
@@ -34,13 +36,23 @@ export interface OutboundBudget {
   acquire(priority: OutboundPriority): Promise<void>;
   /** Reports a 429 (or a 503 with Retry-After): everyone pauses, and the rate backs off and recovers. */
   throttled(retryAfterMs?: number): void;
-  /** Splits the tenant's limit with the other live instances. */
-  setActiveWorkers(count: number): void;
+  /** The rates this instance may use, each from one time until another (ms): the newest one in force counts, none means none. */
+  setGrants(grants: readonly SendGrant[]): void;
   /** The rate this instance aims at now, in requests per second. */
   currentRate(): number;
   /** The budget as one sender of a priority sees it. */
   sender(priority: OutboundPriority): PacedSender;
 }
+
+/** A share of the app's limit this instance may use (requests a second), from `from` until `until` (ms since the epoch). */
+export interface SendGrant {
+  rate: number;
+  from: number;
+  until: number;
+}
+
+/** Grants the budget holds at once: the one in force, one planned after it, and room for a change. */
+export const MAX_GRANTS = 4;
 
 /** Options of the budget. */
 export interface OutboundBudgetOptions {
@@ -57,6 +69,11 @@ export interface OutboundBudgetOptions {
   recoverySeconds?: number;
   /** The memory of a budget created in another thread: share it rather than start a new one. */
   memory?: SharedArrayBuffer;
+  /**
+   * The share is granted by the instances' ledger (sharedSendRate.ts): the budget starts with no grant and sends nothing
+   * until the first one. Without it, the whole limit is this budget's for good (a single process, tests).
+   */
+  granted?: boolean;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -66,13 +83,14 @@ const LOCK = 0;
 const TOKENS = 0;
 const UPDATED_AT = 1;
 const PAUSED_UNTIL = 2;
-const WORKERS = 3;
-const FACTOR_AT_THROTTLE = 4;
-const THROTTLED_AT = 5;
-const RING_HEAD = 6;
+const FACTOR_AT_THROTTLE = 3;
+const THROTTLED_AT = 4;
+const RING_HEAD = 5;
 /** Alerts and replies waiting in any thread: bulk takes nothing while there are some. */
-const AHEAD_OF_BULK = 7;
-const RING_START = 8;
+const AHEAD_OF_BULK = 6;
+/** The grants: rate, from and until of each (an unused slot has until 0). */
+const GRANTS_START = 7;
+const RING_START = GRANTS_START + MAX_GRANTS * 3;
 /** Grants remembered for the trailing-second ceiling: enough for any sensible limit. */
 const RING = 256;
 const FLOATS = RING_START + RING;
@@ -94,11 +112,15 @@ export function createOutboundBudget(options: OutboundBudgetOptions): OutboundBu
     f[TOKENS] = burst;
     f[UPDATED_AT] = now();
     f[PAUSED_UNTIL] = 0;
-    f[WORKERS] = 1;
     f[FACTOR_AT_THROTTLE] = 1;
     f[THROTTLED_AT] = -1e15;
     f[RING_HEAD] = 0;
     f[AHEAD_OF_BULK] = 0;
+    for (let i = 0; i < MAX_GRANTS; i++) f.fill(0, GRANTS_START + i * 3, GRANTS_START + i * 3 + 3);
+    if (!options.granted) {
+      f[GRANTS_START] = options.ratePerSecond;
+      f[GRANTS_START + 2] = Number.POSITIVE_INFINITY;
+    }
   }
 
   /** A few arithmetic steps under a spin lock shared by the threads (never held across an await). */
@@ -115,9 +137,29 @@ export function createOutboundBudget(options: OutboundBudgetOptions): OutboundBu
     if (t - f[THROTTLED_AT] >= recoveryMs) return 1;
     return Math.min(1, Math.max(0.2, f[FACTOR_AT_THROTTLE] + ((1 - f[FACTOR_AT_THROTTLE]) * (t - f[THROTTLED_AT])) / recoveryMs));
   };
-  const share = (): number => options.ratePerSecond / Math.max(1, f[WORKERS]);
-  const rate = (t: number): number => share() * utilisation * factor(t);
-  const ceiling = (): number => Math.min(RING, Math.max(1, Math.floor(share())));
+  /** This instance's share at `t`: the grant in force that started last (none: 0). */
+  const share = (t: number): number => {
+    let rateNow = 0;
+    let startedAt = Number.NEGATIVE_INFINITY;
+    for (let i = GRANTS_START; i < RING_START; i += 3) {
+      if (f[i + 1] <= t && t < f[i + 2] && f[i + 1] >= startedAt) {
+        rateNow = f[i];
+        startedAt = f[i + 1];
+      }
+    }
+    return rateNow;
+  };
+  /** When the next grant starts after `t` (Infinity: none planned). */
+  const nextGrantAt = (t: number): number => {
+    let next = Number.POSITIVE_INFINITY;
+    for (let i = GRANTS_START; i < RING_START; i += 3) if (f[i + 1] > t && f[i + 2] > f[i + 1] && f[i] > 0) next = Math.min(next, f[i + 1]);
+    return next;
+  };
+  const rate = (t: number): number => share(t) * utilisation * factor(t);
+  const ceiling = (t: number): number => {
+    const s = share(t);
+    return s > 0 ? Math.min(RING, Math.max(1, Math.floor(s))) : 0;
+  };
 
   /** Takes a token when this priority may have one now; else how long to wait before asking again (ms). */
   function tryTake(priority: OutboundPriority): number {
@@ -125,13 +167,18 @@ export function createOutboundBudget(options: OutboundBudgetOptions): OutboundBu
       const t = now();
       if (t < f[PAUSED_UNTIL]) return f[PAUSED_UNTIL] - t;
       const r = rate(t);
+      // No grant in force (none yet, or it ran out unrenewed): wait for the next one, looking again now and then.
+      if (r <= 0 || ceiling(t) < 1) {
+        f[UPDATED_AT] = t;
+        return Math.max(1, Math.min(250, nextGrantAt(t) - t));
+      }
       f[TOKENS] = Math.min(burst, f[TOKENS] + ((t - f[UPDATED_AT]) * r) / 1000);
       f[UPDATED_AT] = t;
       // An alert or a reply is waiting (in this thread or another): it has the next token, bulk asks again after it.
       if (priority === 'bulk' && f[AHEAD_OF_BULK] > 0) return Math.max(1, 1000 / r);
       const keep = priority === 'bulk' ? reserve : 0;
       // The ceiling: this instance's share in any trailing second, whatever the bucket says (a stalled clock, a burst).
-      const cap = ceiling() - keep;
+      const cap = ceiling(t) - keep;
       const head = f[RING_HEAD];
       const oldest = f[RING_START + ((head - Math.max(1, cap) + RING * 4) % RING)];
       const inWindow = cap <= 0 || oldest > t - 1000;
@@ -203,12 +250,22 @@ export function createOutboundBudget(options: OutboundBudgetOptions): OutboundBu
           f[FACTOR_AT_THROTTLE] = Math.max(0.2, factor(t) * backoff);
           f[THROTTLED_AT] = t;
         }
-        f[PAUSED_UNTIL] = Math.max(f[PAUSED_UNTIL], t + Math.max(retryAfterMs ?? 0, 1000 / rate(t)));
+        const r = rate(t);
+        f[PAUSED_UNTIL] = Math.max(f[PAUSED_UNTIL], t + Math.max(retryAfterMs ?? 0, r > 0 ? 1000 / r : 0));
         f[TOKENS] = 0;
       });
     },
-    setActiveWorkers(count) {
-      locked(() => { f[WORKERS] = Math.max(1, Math.floor(count)); });
+    setGrants(grants) {
+      locked(() => {
+        for (let i = 0; i < MAX_GRANTS; i++) {
+          const g = grants[i];
+          f[GRANTS_START + i * 3] = g ? Math.max(0, g.rate) : 0;
+          f[GRANTS_START + i * 3 + 1] = g ? g.from : 0;
+          f[GRANTS_START + i * 3 + 2] = g ? g.until : 0;
+        }
+      });
+      // A pump waiting for a grant here asks again now rather than at its next look.
+      wake?.();
     },
     currentRate() {
       return locked(() => rate(now()));
@@ -217,7 +274,8 @@ export function createOutboundBudget(options: OutboundBudgetOptions): OutboundBu
       return {
         acquire: () => budget.acquire(priority),
         throttled: (ms) => budget.throttled(ms),
-        setActiveWorkers: (n) => budget.setActiveWorkers(n),
+        // The campaign sender's heartbeat counts instances; the share itself comes from the grants, which change at once.
+        setActiveWorkers: () => undefined,
         // Bulk sending plans its batches on what is left after the reserve.
         currentRate: () => Math.max(1, budget.currentRate() - (priority === 'bulk' ? reserve : 0)),
       };

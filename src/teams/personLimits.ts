@@ -38,9 +38,11 @@ export interface PersonLimits {
 
 /** People tracked at most by default: twice the staff of a large local authority. */
 export const DEFAULT_MAX_PEOPLE = 100_000;
-const HOUR_MS = 3_600_000;
+/** Budgets are per hour. */
+export const HOUR_MS = 3_600_000;
 
-interface Entry {
+/** One person's budgets as kept between their activities (in this process, or in the shared records). */
+export interface PersonEntry {
   /** Tokens left in each bucket at `at`. */
   tokens: Record<LimitedKind, number>;
   at: number;
@@ -49,13 +51,48 @@ interface Entry {
   toldUntil: Record<LimitedKind, number>;
 }
 
+/** Each budget's allowance for an hour. */
+export function capacityOf(budgets: PersonBudgets): Record<LimitedKind, number> {
+  return { report: budgets.reportsPerHour, question: budgets.questionsPerHour, press: budgets.pressesPerHour };
+}
+
+/**
+ * One report, question or press taken from a person's budgets at `t`: the entry afterwards (refilled for the time since
+ * it was last written, and the token taken, or the refusal marked as told) and what was decided. A fresh person (no
+ * entry) has a full hour's allowance of each.
+ */
+export function takeFromEntry(
+  found: PersonEntry | undefined, kind: LimitedKind, capacity: Record<LimitedKind, number>, t: number, urgentReport: boolean,
+): { entry: PersonEntry; decision: LimitDecision } {
+  const entry: PersonEntry = found
+    ? { tokens: { ...found.tokens }, at: found.at, toldUntil: { ...found.toldUntil }, ...(found.lastUrgentAt !== undefined ? { lastUrgentAt: found.lastUrgentAt } : {}) }
+    : { tokens: { ...capacity }, at: t, toldUntil: { report: 0, question: 0, press: 0 } };
+  // Refill every bucket for the time since the person was last seen (never past a full hour's allowance).
+  const elapsed = Math.max(0, t - entry.at);
+  for (const k of KINDS) entry.tokens[k] = Math.min(capacity[k], entry.tokens[k] + (elapsed * capacity[k]) / HOUR_MS);
+  entry.at = Math.max(entry.at, t);
+  const urgent = kind === 'report' && urgentReport;
+  const firstUrgentThisHour = urgent && (entry.lastUrgentAt === undefined || t - entry.lastUrgentAt >= HOUR_MS);
+  if (entry.tokens[kind] >= 1 || firstUrgentThisHour) {
+    const overBudget = entry.tokens[kind] < 1;
+    entry.tokens[kind] = Math.max(0, entry.tokens[kind] - 1);
+    if (urgent) entry.lastUrgentAt = t;
+    entry.toldUntil[kind] = 0;
+    return { entry, decision: { allowed: true, urgentException: overBudget } };
+  }
+  const retryAt = t + Math.ceil(((1 - entry.tokens[kind]) * HOUR_MS) / capacity[kind]);
+  const firstRefusal = t >= entry.toldUntil[kind];
+  entry.toldUntil[kind] = retryAt;
+  return { entry, decision: { allowed: false, retryAt, firstRefusal } };
+}
+
 /** Creates the limits; `now` is the clock (tests pass their own). */
 export function createPersonLimits(budgets: PersonBudgets, options: { now?: () => number; maxPeople?: number } = {}): PersonLimits {
   const now = options.now ?? Date.now;
   const maxPeople = options.maxPeople ?? DEFAULT_MAX_PEOPLE;
-  const capacity: Record<LimitedKind, number> = { report: budgets.reportsPerHour, question: budgets.questionsPerHour, press: budgets.pressesPerHour };
+  const capacity = capacityOf(budgets);
   // Map order is least recently seen first: every take moves the person to the end.
-  const people = new Map<string, Entry>();
+  const people = new Map<string, PersonEntry>();
 
   /** Drops people idle for an hour (a fresh entry would be the same) and, past the bound, the least recently seen. */
   function sweep(t: number): void {
@@ -65,37 +102,16 @@ export function createPersonLimits(budgets: PersonBudgets, options: { now?: () =
     }
   }
 
-  function entryFor(person: string, t: number): Entry {
-    const found = people.get(person);
-    if (found) people.delete(person);
-    const entry = found ?? { tokens: { ...capacity }, at: t, toldUntil: { report: 0, question: 0, press: 0 } };
-    // Refill every bucket for the time since the person was last seen (never past a full hour's allowance).
-    const elapsed = Math.max(0, t - entry.at);
-    for (const kind of KINDS) entry.tokens[kind] = Math.min(capacity[kind], entry.tokens[kind] + (elapsed * capacity[kind]) / HOUR_MS);
-    entry.at = Math.max(entry.at, t);
-    people.set(person, entry);
-    return entry;
-  }
-
   return {
     take(person, kind, takeOptions = {}) {
       const t = now();
       sweep(t);
-      const entry = entryFor(person, t);
-      const urgent = kind === 'report' && takeOptions.urgent === true;
-      const firstUrgentThisHour = urgent && (entry.lastUrgentAt === undefined || t - entry.lastUrgentAt >= HOUR_MS);
-      if (entry.tokens[kind] >= 1 || firstUrgentThisHour) {
-        const overBudget = entry.tokens[kind] < 1;
-        entry.tokens[kind] = Math.max(0, entry.tokens[kind] - 1);
-        if (urgent) entry.lastUrgentAt = t;
-        entry.toldUntil[kind] = 0;
-        sweep(t);
-        return { allowed: true, urgentException: overBudget };
-      }
-      const retryAt = t + Math.ceil(((1 - entry.tokens[kind]) * HOUR_MS) / capacity[kind]);
-      const firstRefusal = t >= entry.toldUntil[kind];
-      entry.toldUntil[kind] = retryAt;
-      return { allowed: false, retryAt, firstRefusal };
+      const found = people.get(person);
+      people.delete(person);
+      const { entry, decision } = takeFromEntry(found, kind, capacity, t, takeOptions.urgent === true);
+      people.set(person, entry);
+      sweep(t);
+      return decision;
     },
     get size() {
       return people.size;

@@ -143,7 +143,7 @@ export function createServer(deps: ServerDeps): restify.Server {
     }
     await turns.run(personOf(req.body), async () => {
       // A press over its person's budget ends here: answered with the slow-down notice, no turn run, nothing sent to Teams.
-      const overBudget = deps.limits?.answerOverBudgetInvoke(req.body);
+      const overBudget = await deps.limits?.answerOverBudgetInvoke(req.body);
       if (overBudget) {
         res.send(overBudget.status, overBudget.body);
         return;

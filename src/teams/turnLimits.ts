@@ -4,7 +4,9 @@ import { schoolTimeZone } from '../shared/schoolTime';
 import { BotApp } from './botFeature';
 import { AdaptiveCardJson, ADAPTIVE_CARD_CONTENT_TYPE, cardTaskModule } from './cards';
 import { invokeMessage } from './invokeResponse';
-import { createPersonLimits, LimitedKind, PersonBudgets } from './personLimits';
+import { createPersonLimits, LimitDecision, LimitedKind, PersonBudgets } from './personLimits';
+import { createSharedPersonLimits } from './sharedPersonLimits';
+import { SharedRecords } from '../shared/sharedRecords';
 import { Verbs } from './verbs';
 
 /**
@@ -21,6 +23,11 @@ export interface TurnLimitsOptions {
   reportCommandIds: readonly string[];
   /** The form a refused report comes back as, with what the person typed and the notice; without it the notice alone. */
   refusedReportCard?: (data: unknown, notice: string, inTaskModule: boolean) => AdaptiveCardJson;
+  /**
+   * Where the budgets are kept so that every instance of the app shares them (the shared records); without it, in this
+   * process only.
+   */
+  records?: SharedRecords;
   /** Clock and bound, for tests. */
   now?: () => number;
   maxPeople?: number;
@@ -120,23 +127,27 @@ export interface InvokeAnswer {
  */
 export interface TurnLimits {
   /** Takes an invoke from its person's budget: undefined lets it through; otherwise the answer to send, at once. */
-  answerOverBudgetInvoke(activity: Partial<Activity>): InvokeAnswer | undefined;
+  answerOverBudgetInvoke(activity: Partial<Activity>): Promise<InvokeAnswer | undefined>;
   /** Registers the messages' limits as the app's first beforeTurn handler: a message over the budget ends there. */
   register(app: BotApp): void;
+  /** Stops the shared budgets' background sweep. */
+  close(): void;
 }
 
 /** Creates the limits: hand the same object to the HTTP server (invokes) and the bot app (messages). */
 export function createTurnLimits(options: TurnLimitsOptions, logger: AppLogger): TurnLimits {
   const now = options.now ?? Date.now;
-  const limits = createPersonLimits(options.budgets, { now, maxPeople: options.maxPeople });
+  const limits: { take(person: string, kind: LimitedKind, o: { urgent?: boolean }): Promise<LimitDecision> | LimitDecision; close?(): void } = options.records
+    ? createSharedPersonLimits(options.budgets, { records: options.records, now, maxPeople: options.maxPeople, logger })
+    : createPersonLimits(options.budgets, { now, maxPeople: options.maxPeople });
   // Refusals not logged one by one (a flood is one line per person each time their wait runs out), counted into the next line.
   const unlogged: Record<LimitedKind, number> = { report: 0, question: 0, press: 0 };
 
   /** Takes the activity from its person's budget; when refused, what was refused and when to try again. */
-  function overBudget(activity: Partial<Activity>): { what: LimitedActivity; retryAt: number; firstRefusal: boolean } | undefined {
+  async function overBudget(activity: Partial<Activity>): Promise<{ what: LimitedActivity; retryAt: number; firstRefusal: boolean } | undefined> {
     const what = limitedActivity(activity, options.reportCommandIds);
     if (!what) return undefined;
-    const decision = limits.take(personOf(activity), what.kind, { urgent: what.urgent });
+    const decision = await limits.take(personOf(activity), what.kind, { urgent: what.urgent });
     if (decision.allowed) {
       if (decision.urgentException) logger.info({ event: 'limit.urgentReportLetThrough' }, 'an urgent report over the person\'s budget was let through');
       return undefined;
@@ -152,16 +163,16 @@ export function createTurnLimits(options: TurnLimitsOptions, logger: AppLogger):
   }
 
   return {
-    answerOverBudgetInvoke(activity) {
+    async answerOverBudgetInvoke(activity) {
       if (activity.type !== ActivityTypes.Invoke) return undefined;
-      const refused = overBudget(activity);
+      const refused = await overBudget(activity);
       return refused ? invokeRefusal(activity.name, refused.what, refused.retryAt, now(), options) : undefined;
     },
     register(app) {
       app.turn('beforeTurn', async (context) => {
         // Invokes were counted (and those over the budget answered) by the HTTP layer: answerOverBudgetInvoke.
         if (context.activity.type !== ActivityTypes.Message) return true;
-        const refused = overBudget(context.activity);
+        const refused = await overBudget(context.activity);
         if (!refused) return true;
         // A flood of messages (or Action.Submit presses) gets one answer, not one each: the person has been told when to try again.
         if (refused.firstRefusal) {
@@ -170,6 +181,9 @@ export function createTurnLimits(options: TurnLimitsOptions, logger: AppLogger):
         }
         return false;
       });
+    },
+    close() {
+      limits.close?.();
     },
   };
 }

@@ -5,17 +5,20 @@ import { freePort } from '../../scripts/playground';
 /** Azurite's well-known development account key (public, documented by Microsoft). */
 const DEV_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
-/** A running Azurite Table service the test started and must stop. */
+/** A running Azurite Table service (and Blob service, when asked for) the test started and must stop. */
 export interface AzuriteTables {
   port: number;
+  /** The Blob service's port, when it was started. */
+  blobPort?: number;
   connectionString: string;
   stop(): Promise<void>;
 }
 
+type AzuriteService = 'table' | 'blob';
 
-async function startOnce(port: number): Promise<ChildProcess> {
-  const bin = path.join(process.cwd(), 'node_modules', '.bin', 'azurite-table');
-  const child = spawn(bin, ['--tableHost', '127.0.0.1', '--tablePort', String(port), '--inMemoryPersistence',
+async function startOnce(port: number, service: AzuriteService = 'table'): Promise<ChildProcess> {
+  const bin = path.join(process.cwd(), 'node_modules', '.bin', `azurite-${service}`);
+  const child = spawn(bin, [`--${service}Host`, '127.0.0.1', `--${service}Port`, String(port), '--inMemoryPersistence',
     '--disableTelemetry'], { stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
     let out = '';
@@ -38,26 +41,40 @@ async function startOnce(port: number): Promise<ChildProcess> {
   return child;
 }
 
-/** Starts an in-memory Azurite Table service on a free loopback port. */
-export async function startAzuriteTables(): Promise<AzuriteTables> {
+/** Starts one in-memory Azurite service on a free loopback port (three tries: a port taken meanwhile is tried again). */
+async function startService(service: AzuriteService): Promise<{ port: number; child: ChildProcess }> {
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     try {
-      const child = await startOnce(port);
-      return {
-        port,
-        connectionString: `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${DEV_KEY};` +
-          `TableEndpoint=http://127.0.0.1:${port}/devstoreaccount1;`,
-        stop: () => new Promise<void>((resolve) => {
-          if (child.exitCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGTERM');
-        }),
-      };
+      return { port, child: await startOnce(port, service) };
     } catch (err) {
       lastError = err;
     }
   }
   throw lastError;
+}
+
+const stopChild = (child: ChildProcess) => new Promise<void>((resolve) => {
+  if (child.exitCode !== null) return resolve();
+  child.once('exit', () => resolve());
+  child.kill('SIGTERM');
+});
+
+/**
+ * Starts an in-memory Azurite Table service on a free loopback port; with `blobs`, a Blob service beside it, named in
+ * the same connection string (the account's files: exports and policy documents, with STORAGE=azure).
+ */
+export async function startAzuriteTables(options: { blobs?: boolean } = {}): Promise<AzuriteTables> {
+  const table = await startService('table');
+  const blob = options.blobs ? await startService('blob').catch(async (err) => { await stopChild(table.child); throw err; }) : undefined;
+  return {
+    port: table.port,
+    ...(blob ? { blobPort: blob.port } : {}),
+    connectionString: `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${DEV_KEY};` +
+      `TableEndpoint=http://127.0.0.1:${table.port}/devstoreaccount1;` + (blob ? `BlobEndpoint=http://127.0.0.1:${blob.port}/devstoreaccount1;` : ''),
+    stop: async () => {
+      await Promise.all([stopChild(table.child), ...(blob ? [stopChild(blob.child)] : [])]);
+    },
+  };
 }

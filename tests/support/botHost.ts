@@ -4,6 +4,7 @@ import { createBotApp } from '../../src/teams/botApp';
 import { BotFeature } from '../../src/teams/botFeature';
 import { createServer, listen } from '../../src/teams/server';
 import { AppLogger, createLogger } from '../../src/shared/logger';
+import { TurnLimits } from '../../src/teams/turnLimits';
 
 /** A bot served over real HTTP for component tests: the product's own app, server and local-mode adapter. */
 export interface BotHost {
@@ -15,15 +16,17 @@ export interface BotHost {
 
 /**
  * Starts the real bot app (`createBotApp`: the same application options, fallback and error handler as the
- * product) with the features given, behind the real restify server, on a free loopback port.
+ * product) with the features given, behind the real restify server, on a free loopback port; with `limits`, people's
+ * budgets as the product takes them (invokes counted by the server, messages by the app).
  */
 export async function startBotHost(
   makeFeatures: (adapter: TeamsAdapter) => readonly BotFeature[],
   logger: AppLogger = createLogger('silent'),
+  limits?: TurnLimits,
 ): Promise<BotHost> {
   const adapter = new TeamsAdapter({}, new ConfigurationServiceClientCredentialFactory({}));
-  const app = createBotApp({ adapter, logger, features: makeFeatures(adapter) });
-  const server = createServer({ adapter, app, logger });
+  const app = createBotApp({ adapter, logger, features: makeFeatures(adapter), ...(limits ? { limits } : {}) });
+  const server = createServer({ adapter, app, logger, ...(limits ? { limits } : {}) });
   const port = await listen(server, 0, '127.0.0.1');
   return {
     adapter,

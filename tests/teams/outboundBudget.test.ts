@@ -92,7 +92,7 @@ describe('one outbound budget for every request to Teams', () => {
     expect(grants.length).toBeGreaterThan(5 * 45);
   });
 
-  it('when Teams answers 429, then every sender pauses for the Retry-After, and the share halves with a second instance', async () => {
+  it('when Teams answers 429, then every sender pauses for the Retry-After, and the share follows the grant', async () => {
     const clock = virtualTime();
     const budget = createOutboundBudget({ ratePerSecond: 50, now: clock.now, sleep: clock.sleep });
     budget.throttled(2000);
@@ -100,8 +100,9 @@ describe('one outbound budget for every request to Teams', () => {
     void budget.acquire('reply').then(() => { went = clock.now(); });
     await clock.runUntil(1_000_000 + 3_000);
     expect(went).toBeGreaterThanOrEqual(1_000_000 + 2000);
-    budget.setActiveWorkers(2);
+    budget.setGrants([{ rate: 25, from: clock.now(), until: clock.now() + 3_000 }]);
     expect(budget.currentRate()).toBeLessThan(25);
+    expect(budget.currentRate()).toBeGreaterThan(20);
   });
 
   it('when alerts, replies and bulk wait together, then every alert goes first, then the replies, then bulk, each line in the order asked', async () => {

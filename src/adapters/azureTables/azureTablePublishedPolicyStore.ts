@@ -206,6 +206,13 @@ export function createAzureTablePublishedPolicyStoreOn(client: TableClient): Pub
       const e = await newest(policyId, 'v');
       return e ? { ...toVersion(e), content: await readContent(e) } : undefined;
     },
+    newest: newestVersion,
+    async version(policyId, contentHash) {
+      // Newest first: the first row of the range with that hash.
+      const rows = await queryAll(client, odata`PartitionKey eq ${safeKey(policyId)} and RowKey ge ${'v|'} and RowKey lt ${'v|~'} and contentHash eq ${contentHash}`);
+      const e = rows.sort((a, b) => a.rowKey.localeCompare(b.rowKey))[0];
+      return e ? { ...toVersion(e), content: await readContent(e) } : undefined;
+    },
     async history(policyId) {
       return (await queryAll(client, range(policyId, 'v'))).reverse().map(toVersion);
     },

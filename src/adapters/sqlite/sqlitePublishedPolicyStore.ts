@@ -61,6 +61,7 @@ export function createSqlitePublishedPolicyStore(db: SqliteDatabase): PublishedP
   const latest = db.prepare('SELECT * FROM policy_published WHERE policy_id = ? ORDER BY seq DESC LIMIT 1');
   const latestSummary = db.prepare(`SELECT ${SUMMARY} FROM policy_published WHERE policy_id = ? ORDER BY seq DESC LIMIT 1`);
   const history = db.prepare(`SELECT ${SUMMARY} FROM policy_published WHERE policy_id = ? ORDER BY seq`);
+  const byHash = db.prepare('SELECT * FROM policy_published WHERE policy_id = ? AND content_hash = ? ORDER BY seq DESC LIMIT 1');
   const policies = db.prepare(`SELECT ${SUMMARY.split(', ').map((c) => `p.${c}`).join(', ')}
     FROM policy_published p JOIN (SELECT policy_id, MIN(seq) AS first, MAX(seq) AS last FROM policy_published GROUP BY policy_id) g
     ON p.seq = g.last ORDER BY g.first`);
@@ -84,6 +85,14 @@ export function createSqlitePublishedPolicyStore(db: SqliteDatabase): PublishedP
     },
     async latest(policyId) {
       const row = latest.get(policyId) as Row | undefined;
+      return row ? toStored(row) : undefined;
+    },
+    async newest(policyId) {
+      const row = latestSummary.get(policyId) as Row | undefined;
+      return row ? toSummary(row) : undefined;
+    },
+    async version(policyId, contentHash) {
+      const row = byHash.get(policyId, contentHash) as Row | undefined;
       return row ? toStored(row) : undefined;
     },
     async history(policyId) {

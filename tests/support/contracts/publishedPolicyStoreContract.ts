@@ -60,6 +60,18 @@ export function describePublishedPolicyStoreContract(
       expect(await store.listPolicies()).toEqual([summaryOf(chat(3), newestChat), summaryOf(version(4), newestConfigured)]);
     });
 
+    it('when versions are published, then the newest is read without its file and any version is found by its hash, on another instance too', async () => {
+      const [one, two] = await makeTwo();
+      expect(await two.newest('liverpool-model')).toBeUndefined();
+      const first = await publishNext(one, version(1));
+      const second = await publishNext(one, version(2));
+      expect(await two.newest('liverpool-model')).toEqual(summaryOf(version(2), second));
+      expect(await two.version('liverpool-model', 'hash-1')).toEqual({ ...version(1), number: first });
+      expect(await two.version('liverpool-model', 'hash-2')).toEqual({ ...version(2), number: second });
+      expect(await two.version('liverpool-model', 'hash-9')).toBeUndefined();
+      expect(await two.version('another-policy', 'hash-1')).toBeUndefined();
+    });
+
     it('when a published file is several megabytes of binary, then it reads back byte for byte', async () => {
       const store = await make();
       const file = crypto.randomBytes(3 * 1024 * 1024 + 17);

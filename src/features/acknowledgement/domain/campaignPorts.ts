@@ -82,6 +82,8 @@ export interface PolicyFile {
 export interface PolicyTexts {
   /** The live document of a policy (its sections, in order), if it is loaded. */
   document(policyId: string): PolicyDocument | undefined;
+  /** A version of a policy by its hash: the live one, or one published on any instance (read from the store). */
+  version(policyId: string, versionHash: string): Promise<PolicyDocument | undefined>;
   /** The file the live version `versionHash` was read from, when it is a Word or PDF document. */
   file(policyId: string, versionHash: string): Promise<PolicyFile | undefined>;
 }

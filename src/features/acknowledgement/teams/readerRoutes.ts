@@ -44,8 +44,10 @@ export function createReaderRoutes(deps: ReaderDeps) {
     const view = await deps.view({ userId, policyId: str(data.policyId), versionHash: str(data.versionHash) });
     const version = view.version;
     await deps.gate.check(userId, 'read', view.campaign?.id ?? `${version.policyId}@${version.versionHash}`);
-    const doc = deps.policyTexts?.document(version.policyId);
-    // The reader shows the live text only: a card for a replaced version opens the current one, and says so.
+    // The version the view names: the live text, or the version as published on any instance (read from the store), so a
+    // card for a version this instance has not taken up yet opens all the same. A card for a replaced version opens the
+    // current one (the view names it), and says so.
+    const doc = await deps.policyTexts?.version(version.policyId, version.versionHash);
     if (!doc || doc.metadata.contentHash !== version.versionHash) {
       return { view, reader: `The text of this version is not loaded here any more. Type "section 1" to read the policy as it is now, or ask me about it.` };
     }

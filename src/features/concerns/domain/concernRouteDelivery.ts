@@ -6,7 +6,7 @@ import { SharedPlaceBlock } from './safeguardingRoute';
 
 /** What the route check offers the delivery of a report: whether (and why) to skip the shared place, and what to do when refused. */
 export interface RouteGuard {
-  skipShared(): SharedPlaceBlock | undefined;
+  skipShared(): Promise<SharedPlaceBlock | undefined>;
   postRefused(status: number, teamsCode: string | undefined, reference: string): Promise<void>;
 }
 
@@ -94,7 +94,7 @@ export function createRouteDelivery(deps: RouteDeliveryDeps) {
     let why: Record<string, string> = {};
     let members = address.kind === 'eachMember' ? address.aadObjectIds : undefined;
     if (isSharedPlace(address)) {
-      const block = deps.route?.skipShared();
+      const block = await deps.route?.skipShared();
       if (block?.problem.code === 'outsiders' && !direct) {
         // Nobody to alert 1:1 (local mode without SAFEGUARDING_TEAM or a deputy), yet never a place others would read:
         // the fallback route takes it, and the two-minute watch tells the reporter if nothing does.

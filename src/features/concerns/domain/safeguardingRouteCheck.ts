@@ -1,5 +1,6 @@
 import { errorCode } from '../../../shared/errorCode';
 import { formatSchoolTime } from '../../../shared/schoolTime';
+import { changeShared, SharedRecords } from '../../../shared/sharedRecords';
 import { ConcernLog, ConcernStore, PlaceMember, SafeguardingMember, SafeguardingMessenger, SafeguardingPlaceReader } from './concernPorts';
 import { AboutHeadteacherAudience, DestinationAddress, isSharedPlace } from './concernRouting';
 import { ConcernActor, DestinationRole } from './concernTypes';
@@ -29,7 +30,25 @@ export interface SafeguardingRouteCheckDeps {
   missing?: readonly string[];
   /** The roles whose reports wait meanwhile. */
   waiting?: readonly DestinationRole[];
+  /**
+   * Where the instances of the app share the route's state (the shared records): whether reports skip the place, and what
+   * the team was last told, so a check on one instance is respected by all and each notice is told once, not once per
+   * instance. Without it, this instance's memory only.
+   */
+  shared?: SharedRecords;
 }
+
+/** What the instances share of the route: why reports skip the place (if they do), and what the team and owners were last told. */
+export interface SharedRouteState {
+  blocked?: SharedPlaceBlock;
+  told?: { key: string; at: number };
+}
+
+/** Where the route's shared state lives in the shared records. */
+export const ROUTE_SPACE = 'safeguardingRoute';
+const ROUTE_KEY = 'state';
+/** How stale the health detail's view of the shared state may get before it is read again (in the background). */
+const SHARED_REFRESH_MS = 10_000;
 
 /** Who a notice is told to: the team (always, 1:1), the owners, the shared place; or only those a report about the headteacher may reach. */
 export interface TellTeamOptions {
@@ -55,7 +74,7 @@ export interface SafeguardingRouteCheck {
    * Why reports must skip the shared place now (Teams refused it, or the last check found it unusable: people outside the
    * team in it, a private or shared channel), with when that was found; undefined while they may go there.
    */
-  skipShared(): SharedPlaceBlock | undefined;
+  skipShared(): Promise<SharedPlaceBlock | undefined>;
   /** Reads the place now, logs what it found (counts and codes), and tells the DSL team and the owners what is wrong (or fixed). */
   check(trigger: RouteCheckTrigger): Promise<RouteCheck>;
   /** Teams refused a real post in the shared place: reports go 1:1 from now on, and the DSL team and owners are told once. */
@@ -94,6 +113,47 @@ export function createSafeguardingRouteCheck(deps: SafeguardingRouteCheckDeps): 
   // Who may be in the place: the team, and the deputy DSL, who is alerted with them (1:1 when the place is skipped).
   const allowed = new Set(toldTeam);
   let told: { key: string; at: number } | undefined;
+  let sharedReadAt = 0;
+  let sharedFailing = false;
+
+  /** The shared state as read: what this instance says and shows from now on. */
+  const adopt = (shared: SharedRouteState): void => {
+    state.sharedBlocked = shared.blocked;
+    told = shared.told;
+    sharedReadAt = now().getTime();
+  };
+  const sharedUnavailable = (err: unknown): undefined => {
+    if (!sharedFailing) deps.log.warn({ event: 'safeguardingRoute.sharedUnavailable', code: errorCode(err) }, 'the route\'s shared state could not be reached: this instance goes on its own view');
+    sharedFailing = true;
+    return undefined;
+  };
+
+  /**
+   * Changes the shared state with one conditional write (worked out again on what is there if another instance wrote
+   * first) and adopts it; undefined when there are no shared records or they cannot be reached.
+   */
+  async function share(change: (current: SharedRouteState) => SharedRouteState): Promise<SharedRouteState | undefined> {
+    if (!deps.shared) return undefined;
+    try {
+      const changed = await changeShared<SharedRouteState>(deps.shared, ROUTE_SPACE, ROUTE_KEY, (current) => change(current ?? {}));
+      adopt(changed.value ?? {});
+      sharedFailing = false;
+      return changed.value ?? {};
+    } catch (err) {
+      return sharedUnavailable(err);
+    }
+  }
+
+  /** Reads the shared state into this instance's view. */
+  async function refresh(): Promise<void> {
+    if (!deps.shared) return;
+    try {
+      adopt((await deps.shared.read<SharedRouteState>(ROUTE_SPACE, ROUTE_KEY))?.value ?? {});
+      sharedFailing = false;
+    } catch (err) {
+      sharedUnavailable(err);
+    }
+  }
 
   async function tell(ids: readonly string[], text: string): Promise<number> {
     let reached = 0;
@@ -166,32 +226,59 @@ export function createSafeguardingRouteCheck(deps: SafeguardingRouteCheckDeps): 
     state.lastCheck = result;
     // Outsiders first: the record and the DSL then say the reason that matters most, that others would see the alert.
     const skip = result.problems.find((p) => p.code === 'outsiders') ?? result.problems.find(skipsPlace);
-    if (skip) state.sharedBlocked = { at: result.at, problem: skip };
     // Reading the member list shows the bot is back in the place: a refused route is tried again.
-    else if (readOk) state.sharedBlocked = undefined;
-    deps.log.info({ event: 'safeguardingRoute.checked', trigger, state: healthOf(result), problems: result.problems.map((p) => p.code), members: result.memberCount }, 'safeguarding route checked');
+    const blockedAfter = (before: SharedPlaceBlock | undefined) => (skip ? { at: result.at, problem: skip } : readOk ? undefined : before);
     const key = problemKey(result.problems.filter((p) => p.code !== 'cannotCheck'));
-    const fixed = key === '' && told !== undefined && told.key !== '';
-    const sayAgain = key !== '' && (told?.key !== key || now().getTime() - told.at >= repeatAfter);
-    if (fixed || sayAgain) {
-      told = { key, at: now().getTime() };
-      await tell(everyoneToTell(), checkText(result));
-    } else if (key === '' && !told) told = { key, at: now().getTime() };
+    const at = now().getTime();
+    /** Whether this check is news to the team, given what they were last told (by any instance). */
+    const news = (last: typeof told) => (key === '' && last !== undefined && last.key !== '')
+      || (key !== '' && (last?.key !== key || at - last.at >= repeatAfter));
+    const toldAfter = (last: typeof told) => (news(last) || (key === '' && !last) ? { key, at } : last);
+    let tellNow = false;
+    const shared = await share((current) => {
+      // The instance whose write records the news is the one that tells it: the others find it told.
+      tellNow = news(current.told);
+      const blocked = blockedAfter(current.blocked);
+      const nextTold = toldAfter(current.told);
+      return { ...(blocked ? { blocked } : {}), ...(nextTold ? { told: nextTold } : {}) };
+    });
+    if (!shared) {
+      state.sharedBlocked = blockedAfter(state.sharedBlocked);
+      tellNow = news(told);
+      told = toldAfter(told);
+    }
+    deps.log.info({ event: 'safeguardingRoute.checked', trigger, state: healthOf(result), problems: result.problems.map((p) => p.code), members: result.memberCount }, 'safeguarding route checked');
+    if (tellNow) await tell(everyoneToTell(), checkText(result));
     return result;
   }
 
   return {
     state: () => state,
-    skipShared: () => (isSharedPlace(deps.place) ? state.sharedBlocked : undefined),
+    async skipShared() {
+      if (!isSharedPlace(deps.place)) return undefined;
+      // What another instance found (outsiders, a refused post) holds here too, before this report is posted.
+      await refresh();
+      return state.sharedBlocked;
+    },
     check,
 
     async postRefused(status, teamsCode, reference) {
-      const first = state.sharedBlocked === undefined;
       const problem: RouteProblem = { code: 'postRefused', status, ...(teamsCode ? { teamsCode } : {}) };
-      state.sharedBlocked = { at: now().toISOString(), problem };
+      const block = { at: now().toISOString(), problem };
+      const toldNow = { key: problemKey([problem]), at: now().getTime() };
+      // Told once, by the instance whose post was refused first, however many instances are refused after it.
+      let first = false;
+      const shared = await share((current) => {
+        first = current.blocked === undefined;
+        return { blocked: block, ...(first ? { told: toldNow } : current.told ? { told: current.told } : {}) };
+      });
+      if (!shared) {
+        first = state.sharedBlocked === undefined;
+        state.sharedBlocked = block;
+        if (first) told = toldNow;
+      }
       deps.log.error({ event: 'safeguardingRoute.refused', status, teamsCode, reference }, 'Teams refused the safeguarding place: reports go to each member 1:1');
       if (!first) return;
-      told = { key: problemKey([problem]), at: now().getTime() };
       await tell(everyoneToTell(), [
         `Safeguarding route broken: Teams refused the bot's post of report ${reference} in the ${deps.place?.kind === 'groupChat' ? 'group chat' : 'channel'} (${status}${teamsCode ? ` ${teamsCode}` : ''}).`,
         'The report went to each member of the safeguarding team 1:1 at once, and new reports will too until the route works again.',
@@ -255,6 +342,9 @@ export function createSafeguardingRouteCheck(deps: SafeguardingRouteCheckDeps): 
         await postEach(place.aadObjectIds);
         state.lastCheck = { at, trigger: 'testAlert', problems: outcome.ok ? [] : [{ code: 'membersUnreachable', count: outcome.of - outcome.reached }] };
       }
+      // What the test found of the place holds on every instance.
+      const blockedNow = state.sharedBlocked;
+      await share((current) => ({ ...(blockedNow ? { blocked: blockedNow } : {}), ...(current.told ? { told: current.told } : {}) }));
       await deps.store.append(null, [{
         type: 'testAlertSent', at, actorId: actor.aadObjectId, actorName: actor.name,
         data: {
@@ -278,6 +368,13 @@ export function createSafeguardingRouteCheck(deps: SafeguardingRouteCheckDeps): 
     },
 
     statusLines: () => routeStatusLines(state),
-    healthDetail: () => routeHealthDetail(state),
+    healthDetail: () => {
+      // Another instance's finding shows here within seconds (read in the background, never making /healthz wait).
+      if (deps.shared && now().getTime() - sharedReadAt >= SHARED_REFRESH_MS) {
+        sharedReadAt = now().getTime();
+        void refresh();
+      }
+      return routeHealthDetail(state);
+    },
   };
 }

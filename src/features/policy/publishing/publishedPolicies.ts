@@ -58,6 +58,10 @@ export interface PublishedPolicyStore {
   publish(version: PublishedPolicy, condition: PublishCondition): Promise<PublishOutcome>;
   /** The newest published version of a policy. */
   latest(policyId: string): Promise<StoredPolicyVersion | undefined>;
+  /** The newest published version of a policy without its file: the cheap look every instance takes to follow publishes. */
+  newest(policyId: string): Promise<PublishedVersionSummary | undefined>;
+  /** A published version of a policy by its content hash (the newest with that hash), with its file. */
+  version(policyId: string, contentHash: string): Promise<StoredPolicyVersion | undefined>;
   /** Every published version, oldest first, without the files. */
   history(policyId: string): Promise<PublishedVersionSummary[]>;
   /**

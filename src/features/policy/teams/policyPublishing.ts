@@ -14,7 +14,8 @@ import { formatSectionLabel, PolicyDocument } from '../policyDocument';
 import { LivePolicyLibrary } from '../policyLibrary';
 import { diffPolicies, PolicyDiff } from '../publishing/policyDiff';
 import { OWN_POLICY_ADVICE, sampleWords } from '../publishing/bundledSamples';
-import { firstPolicyId, PolicyAuditEntry, PublishCondition, PublishedPolicyStore, PublishedVersionSummary } from '../publishing/publishedPolicies';
+import { firstPolicyId, PolicyAuditEntry, PublishCondition, PublishedPolicyStore } from '../publishing/publishedPolicies';
+import { LiveVersions } from '../publishing/liveVersions';
 import { renderPolicyChangeCard } from './cards/policyChangeCard';
 import { notPublishedNotice } from './publishLost';
 
@@ -36,8 +37,8 @@ export interface PolicyPublishingDeps {
   download: FileDownloader;
   /** The content hash of each configured document as loaded at start (PublishedPolicy.configuredHash). */
   configuredHashes: ReadonlyMap<string, string>;
-  /** The number of each loaded policy's newest stored version at start (LoadedPolicies.publishedNumbers). */
-  publishedNumbers?: ReadonlyMap<string, number>;
+  /** The live versions as this instance follows them (liveVersions.ts): their numbers, one publish at a time, adopting a winner. */
+  live: LiveVersions;
   /**
    * Tells acknowledgement a new version is live (published by `actorId`, replacing `replaces`); says what that means for
    * staff's acknowledgements.
@@ -90,18 +91,9 @@ const SENDER_ONLY = 'Only the owner who sent this version can publish or discard
 export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFeature {
   const now = deps.now ?? (() => new Date());
   const drafts = new Map<string, Draft>();
-  /** The newest stored version of each live policy, as this instance knows it: a new draft must follow it. */
-  const numbers = new Map(deps.publishedNumbers ?? []);
-  /**
-   * Publishes on this instance run one at a time (the store's condition decides between instances): a lost publish then
-   * finds the library as the winner left it, and the versions of one policy reach acknowledgement in order.
-   */
-  let publishing: Promise<unknown> = Promise.resolve();
-  const oneAtATime = <T>(work: () => Promise<T>): Promise<T> => {
-    const run = publishing.then(work, work);
-    publishing = run.catch(() => undefined);
-    return run;
-  };
+  // Publishes on this instance run one at a time (the store's condition decides between instances): a lost publish then
+  // finds the library as the winner left it, and the versions of one policy reach acknowledgement in order.
+  const { oneAtATime } = deps.live;
   const audit = async (actor: string, action: PolicyAuditEntry['action'], policyId: string, details: PolicyAuditEntry['details'] = {}): Promise<void> => {
     await deps.store.appendAudit({ at: now().toISOString(), actor, action, policyId, details });
   };
@@ -168,7 +160,7 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
     doc.id = policyId;
     const diff = live ? diffPolicies(live, doc) : NO_DIFF;
     prune();
-    const condition: PublishCondition = live ? { after: numbers.get(policyId) ?? 0 } : { first: true };
+    const condition: PublishCondition = live ? { after: deps.live.numberOf(policyId) ?? 0 } : { first: true };
     const draft: Draft = { id: crypto.randomUUID(), ownerId: actor, fileName: file.name, content, doc, diff, first: !live, condition, createdAt: Date.now() };
     drafts.set(draft.id, draft);
     await audit(actor, 'version.received', policyId, { draftId: draft.id, contentHash: doc.metadata.contentHash, changes: diff.changes.length, warnings: doc.warnings.length, first: !live });
@@ -234,14 +226,14 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
         ...(live ? { livePolicyId: live.policyId, liveContentHash: live.contentHash, liveNumber: live.number, livePublishedAt: live.publishedAt } : {}),
       });
       deps.logger.warn({ event: 'policy.publishLost', document: doc.id, first: draft.first, live: live?.policyId }, 'a policy version was not published: another was published first');
-      const liveDoc = await adopt(live);
+      const liveDoc = await deps.live.adopt(live);
       return renderPolicyChangeCard({
         title: draft.first ? doc.title : liveDoc?.title ?? doc.title, fileName: draft.fileName, diff: draft.diff, warnings: [], draftId: draft.id, state: 'notPublished',
         ...notPublishedNotice({ first: draft.first, live, liveTitle: liveDoc?.title, actor }),
         ...(draft.first ? { first: { sections: doc.sections.map((s) => formatSectionLabel(s)) } } : {}),
       });
     }
-    numbers.set(doc.id, outcome.number);
+    deps.live.published(doc.id, outcome.number);
     // The version it replaces, so acknowledgement keeps what changed (what staff's next card leads with).
     const replaced = draft.first ? undefined : deps.library.documents.find((d) => d.id === doc.id);
     if (draft.first) deps.library.addFirst(doc);
@@ -266,39 +258,6 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
         : acknowledged.material ? ' No acknowledgement campaign is active: type **campaign start** to ask staff to acknowledge it.' : ''}`;
     for (const f of acknowledged.followUps ?? []) await context.sendActivity(cardMessage(f.card, f.summary));
     return renderPolicyChangeCard({ title: doc.title, fileName: draft.fileName, diff: draft.diff, warnings: [], draftId: draft.id, state: 'published', notice });
-  }
-
-  /**
-   * After a lost publish, what is live in the store is what this instance answers from (another instance may have
-   * published it): staff get the same policy from every instance, and the owner's next draft is compared with it.
-   * Returns the live document, or undefined where it cannot be had (this instance keeps what it has; its next start reads it).
-   */
-  async function adopt(live: PublishedVersionSummary | undefined): Promise<PolicyDocument | undefined> {
-    if (!live) return undefined;
-    const loaded = deps.library.documents.find((d) => d.id === live.policyId);
-    // Already live here (the winner published on this instance), or made for another POLICY_FILES file than this
-    // instance's, which is not what it answers from (the file wins): the next draft follows it all the same.
-    const ours = live.configuredHash === (deps.configuredHashes.get(live.policyId) ?? '');
-    if (loaded?.metadata.contentHash === live.contentHash || !ours) {
-      numbers.set(live.policyId, live.number);
-      return ours ? loaded : undefined;
-    }
-    // A policy this instance does not hold beside its own: its next start loads it.
-    if (!loaded && deps.library.primary) return undefined;
-    try {
-      const stored = await deps.store.latest(live.policyId);
-      if (!stored) return undefined;
-      const doc = await readPolicyIsolated(stored.content, stored.fileName, now());
-      doc.id = stored.policyId;
-      if (loaded) deps.library.replace(doc);
-      else deps.library.addFirst(doc);
-      numbers.set(stored.policyId, stored.number);
-      deps.logger.info({ event: 'policy.publishedVersionUsed', document: doc.id, publishedAt: stored.publishedAt }, 'using the version published on another instance');
-      return doc;
-    } catch (err) {
-      deps.logger.warn({ event: 'policy.liveVersionUnread', document: live.policyId, code: errorCode(err) }, 'the live version published elsewhere could not be read here; the next start reads it');
-      return undefined;
-    }
   }
 
   return {

@@ -45,6 +45,7 @@ async function startBot(store: AcknowledgementStore, connectorUrl: string, publi
     store, settings, owners: [OWNER.aadObjectId], primaryPolicyId: 'social-media', channel: 'teams',
     policyTexts: {
       document: (id) => (id === 'social-media' ? POLICY : undefined),
+      version: async (id, hash) => (id === 'social-media' && hash === POLICY.metadata.contentHash ? POLICY : undefined),
       file: async (id, hash) => (id === 'social-media' && hash === 'hash-v1'
         ? { fileName: 'Social media policy.docx', contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', content: Buffer.from('PK word') } : undefined),
     },

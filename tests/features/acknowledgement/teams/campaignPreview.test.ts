@@ -48,7 +48,7 @@ describe('the owner decides what the card says (campaign preview over HTTP)', ()
     const { value: settings } = parseAcknowledgementSettings({}, 'local');
     const mod = createAcknowledgementModule({
       store, settings, owners: [OWNER.aadObjectId], primaryPolicyId: 'social-media', channel: 'teams',
-      policyTexts: { document: () => POLICY, file: async () => undefined },
+      policyTexts: { document: () => POLICY, version: async () => POLICY, file: async () => undefined },
       calendar: createSchoolCalendar({ bankHolidays: parseBankHolidays(shipped) }),
       logger: { info: () => undefined, warn: () => undefined },
     });

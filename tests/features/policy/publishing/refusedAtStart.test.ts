@@ -17,6 +17,8 @@ function storeWith(version: StoredPolicyVersion): PublishedPolicyStore {
   return {
     publish: async () => ({ published: false, live: undefined }),
     latest: async (policyId) => (policyId === version.policyId ? version : undefined),
+    newest: async () => undefined,
+    version: async () => undefined,
     history: async () => [],
     listPolicies: async () => {
       const { content: _content, ...rest } = version;

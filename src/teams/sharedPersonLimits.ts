@@ -1,0 +1,108 @@
+/**
+ * The per-person budgets held in the shared records, so they are one budget whichever instance a person's activity
+ * reaches (App Service spreads them): twelve urgent reports alternating between two instances file six, as one instance
+ * does, and a refusal is told once, not once per instance. Each decision is a conditional write of the person's entry on
+ * the version read; an instance keeps the last entry it wrote or read, so a person's next activity on the same instance
+ * costs one write, and a refusal it already told is answered from what it kept without a call at all (another instance can
+ * only have taken tokens since, never given them back). A person this instance has not seen is created without a read
+ * (most have no entry: the hourly sweep removes idle ones), so their first press, an acknowledgement say, costs one
+ * write, not a read and a write. A flood of presses is refused here as cheaply as before.
+ */
+import { createHash } from 'node:crypto';
+import { changeShared, SharedRecord, SharedRecords } from '../shared/sharedRecords';
+import {
+  capacityOf, createPersonLimits, DEFAULT_MAX_PEOPLE, HOUR_MS, LimitDecision, LimitedKind, PersonBudgets, PersonEntry, takeFromEntry,
+} from './personLimits';
+
+/** Where people's entries live in the shared records. */
+export const PERSON_LIMITS_SPACE = 'limits';
+
+/** The budgets as the bot asks them, whichever instance holds them. */
+export interface SharedPersonLimits {
+  take(person: string, kind: LimitedKind, options?: { urgent?: boolean }): Promise<LimitDecision>;
+  /** Stops the hourly sweep of idle people's entries. */
+  close(): void;
+}
+
+/** Options: the shared records, the clock, how many people each instance remembers, and a logger for outages. */
+export interface SharedPersonLimitsOptions {
+  records: SharedRecords;
+  now?: () => number;
+  maxPeople?: number;
+  logger?: { warn(obj: object, msg: string): void };
+}
+
+/** The key of a person's entry: a hash of their id, so the shared table holds nobody's id. */
+export const personKey = (person: string): string => createHash('sha256').update(person).digest('hex').slice(0, 40);
+
+/** Creates the shared budgets; with the records out of reach, each instance decides alone until they are back. */
+export function createSharedPersonLimits(budgets: PersonBudgets, options: SharedPersonLimitsOptions): SharedPersonLimits {
+  const now = options.now ?? Date.now;
+  const maxPeople = options.maxPeople ?? DEFAULT_MAX_PEOPLE;
+  const capacity = capacityOf(budgets);
+  const alone = createPersonLimits(budgets, { now, maxPeople });
+  // What this instance last wrote or read of each person, least recently used first.
+  const known = new Map<string, SharedRecord<PersonEntry>>();
+  // Each person's takes here run one after another: they change one entry.
+  const lines = new Map<string, Promise<unknown>>();
+  let outage: string | undefined;
+
+  const remember = (key: string, record: SharedRecord<PersonEntry> | undefined): void => {
+    known.delete(key);
+    if (!record) return;
+    known.set(key, record);
+    if (known.size > maxPeople) known.delete(known.keys().next().value as string);
+  };
+
+  async function takeShared(person: string, kind: LimitedKind, urgent: boolean): Promise<LimitDecision> {
+    const key = personKey(person);
+    const kept = known.get(key);
+    const t = now();
+    // A refusal this instance already told needs no call: the entry can only have fewer tokens since.
+    if (kept && !(kind === 'report' && urgent)) {
+      const { decision } = takeFromEntry(kept.value, kind, capacity, t, false);
+      if (!decision.allowed && !decision.firstRefusal) return decision;
+    }
+    let decided: LimitDecision | undefined;
+    const result = await changeShared<PersonEntry>(options.records, PERSON_LIMITS_SPACE, key, (current) => {
+      const { entry, decision } = takeFromEntry(current, kind, capacity, now(), urgent);
+      decided = decision;
+      // A refusal already told elsewhere changes nothing: it is not written.
+      return decision.allowed || decision.firstRefusal ? entry : undefined;
+    }, kept ? { known: kept } : { absent: true });
+    remember(key, result.value && result.version ? { value: result.value, version: result.version } : undefined);
+    return decided!;
+  }
+
+  const sweep = setInterval(() => {
+    options.records.sweep(PERSON_LIMITS_SPACE, now() - HOUR_MS).catch(() => undefined);
+  }, HOUR_MS / 4);
+  sweep.unref?.();
+
+  return {
+    take(person, kind, takeOptions = {}) {
+      const key = personKey(person);
+      const before = lines.get(key) ?? Promise.resolve();
+      const run = before.then(async () => {
+        try {
+          const decision = await takeShared(person, kind, takeOptions.urgent === true);
+          if (outage) options.logger?.warn({ event: 'limits.sharedBack' }, 'people\'s budgets are shared by the instances again');
+          outage = undefined;
+          return decision;
+        } catch (err) {
+          const code = (err as { code?: string }).code ?? (err as Error).name ?? 'unknown';
+          if (outage !== code) options.logger?.warn({ event: 'limits.sharedUnavailable', code }, 'people\'s budgets could not be read from the shared records: this instance decides alone meanwhile');
+          outage = code;
+          return alone.take(person, kind, takeOptions);
+        }
+      });
+      const settled = run.catch(() => undefined);
+      lines.set(key, settled);
+      void settled.then(() => { if (lines.get(key) === settled) lines.delete(key); });
+      return run;
+    },
+    close() {
+      clearInterval(sweep);
+    },
+  };
+}

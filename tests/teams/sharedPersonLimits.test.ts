@@ -1,0 +1,88 @@
+import { createSharedPersonLimits, personKey } from '../../src/teams/sharedPersonLimits';
+import { memorySharedRecords } from '../support/memorySharedRecords';
+
+const BUDGETS = { reportsPerHour: 6, questionsPerHour: 60, pressesPerHour: 300 };
+
+function clock(start = Date.UTC(2026, 10, 26, 9)) {
+  let t = start;
+  return { now: () => t, advance: (ms: number) => { t += ms; } };
+}
+
+describe('per-person budgets shared by the instances', () => {
+  it('when twelve urgent reports from one person alternate between two instances, then six are let through and the refusal is told once', async () => {
+    const c = clock();
+    const records = memorySharedRecords(c.now);
+    const [a, b] = [createSharedPersonLimits(BUDGETS, { records, now: c.now }), createSharedPersonLimits(BUDGETS, { records, now: c.now })];
+    const decisions = [];
+    for (let i = 0; i < 12; i++) {
+      decisions.push(await (i % 2 ? b : a).take('aad-reporter', 'report', { urgent: true }));
+      c.advance(1_000);
+    }
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(6);
+    expect(decisions.filter((d) => !d.allowed && d.firstRefusal)).toHaveLength(1);
+    // Another person's budget is their own.
+    expect(await b.take('aad-colleague', 'report', { urgent: true })).toMatchObject({ allowed: true });
+    a.close();
+    b.close();
+  });
+
+  it('when a person floods one instance with presses, then past the budget each is refused without a call to the records, and the other instance refuses too', async () => {
+    const c = clock();
+    const records = memorySharedRecords(c.now);
+    const counted = { reads: 0 };
+    const read = records.read.bind(records);
+    records.read = (async (space: string, key: string) => { counted.reads += 1; return read(space, key); }) as typeof records.read;
+    const [a, b] = [createSharedPersonLimits(BUDGETS, { records, now: c.now }), createSharedPersonLimits(BUDGETS, { records, now: c.now })];
+    const all = await Promise.all(Array.from({ length: 1_000 }, () => a.take('aad-flooder', 'press')));
+    expect(all.filter((d) => d.allowed)).toHaveLength(300);
+    expect(all.filter((d) => !d.allowed && d.firstRefusal)).toHaveLength(1);
+    // One read at the first press, then the instance's own writes: never one per press.
+    expect(counted.reads).toBeLessThanOrEqual(2);
+    expect(records.writes).toBe(301);
+    const onB = await b.take('aad-flooder', 'press');
+    expect(onB).toMatchObject({ allowed: false, firstRefusal: false });
+    // Twelve seconds on, one press goes again, on either instance, once.
+    c.advance(12_000);
+    const again = await Promise.all([a.take('aad-flooder', 'press'), b.take('aad-flooder', 'press')]);
+    expect(again.filter((d) => d.allowed)).toHaveLength(1);
+    a.close();
+    b.close();
+  });
+
+  it('when people an instance has not seen press a button once each, then each press costs one call to the records, a write, and one whose entry the other instance made still counts against it', async () => {
+    const c = clock();
+    const records = memorySharedRecords(c.now);
+    const calls = { reads: 0, writes: 0 };
+    const [read, write] = [records.read.bind(records), records.write.bind(records)];
+    records.read = (async (space: string, key: string) => { calls.reads += 1; return read(space, key); }) as typeof records.read;
+    records.write = (async (...args: Parameters<typeof records.write>) => { calls.writes += 1; return write(...args); }) as typeof records.write;
+    const [a, b] = [createSharedPersonLimits(BUDGETS, { records, now: c.now }), createSharedPersonLimits(BUDGETS, { records, now: c.now })];
+    // An acknowledgement round: a hundred people, one press each, none seen before.
+    for (let i = 0; i < 100; i++) expect(await a.take(`aad-person-${i}`, 'press')).toMatchObject({ allowed: true });
+    expect(calls).toEqual({ reads: 0, writes: 100 });
+    // On B, one of them (whose entry A made) presses again: the create finds the entry, which is read and taken from.
+    for (let i = 0; i < 299; i++) await a.take('aad-person-0', 'press');
+    expect(await b.take('aad-person-0', 'press')).toMatchObject({ allowed: false });
+    a.close();
+    b.close();
+  });
+
+  it('when the records cannot be reached, then the instance decides alone and says so once', async () => {
+    const c = clock();
+    const records = memorySharedRecords(c.now);
+    // Out of reach: every call fails, reads and writes alike.
+    records.read = () => Promise.reject(Object.assign(new Error('down'), { code: 'ECONNREFUSED' }));
+    records.write = () => Promise.reject(Object.assign(new Error('down'), { code: 'ECONNREFUSED' }));
+    const warnings: string[] = [];
+    const a = createSharedPersonLimits({ ...BUDGETS, reportsPerHour: 1 }, { records, now: c.now, logger: { warn: (o) => { warnings.push((o as { event: string }).event); } } });
+    expect(await a.take('aad-x', 'report')).toMatchObject({ allowed: true });
+    expect(await a.take('aad-x', 'report')).toMatchObject({ allowed: false });
+    expect(warnings).toEqual(['limits.sharedUnavailable']);
+    a.close();
+  });
+
+  it('when a person is kept, then the shared records hold a hash of their id, never the id', () => {
+    expect(personKey('aad-reporter')).toMatch(/^[0-9a-f]{40}$/);
+    expect(personKey('aad-reporter')).not.toContain('reporter');
+  });
+});
