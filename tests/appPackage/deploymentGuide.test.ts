@@ -66,4 +66,26 @@ describe('docs/deployment.md', () => {
     expect(operations).toContain(".backup '");
     expect(operations).toMatch(/25th birthday/);
   });
+
+  it('step 2\'s table names every school setting env/.env.dev holds, so IT fills in none it was not told about', () => {
+    const envDev = readText('env/.env.dev');
+    const schoolSettings = envDev.slice(envDev.indexOf("# ---- The school's settings"));
+    const names = [...schoolSettings.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]);
+    const step2 = guide.slice(guide.indexOf('## 2. '), guide.indexOf('## 3. '));
+    const tableRows = step2.split('\n').filter((line) => line.startsWith('| `'));
+    expect(names.length).toBeGreaterThan(20);
+    expect(names.filter((name) => !tableRows.some((row) => row.split(' | ')[0].includes(`\`${name}\``)))).toEqual([]);
+  });
+
+  it('keeps its steps in the order they are done: staff have the app (step 6) before "7. Check it works", and what each step writes is said at that step', () => {
+    const headings = [...guide.matchAll(/^#{2,3} (.+)$/gm)].map((m) => m[1]);
+    const numbered = headings.map((h) => /^(\d+)(?:\.(\d+))?\.? /.exec(h)).filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => Number(m[1]) + Number(m[2] ?? 0) / 10);
+    expect(numbered).toEqual([...numbered].sort((a, b) => a - b));
+    const staffGetTheApp = headings.findIndex((h) => /How staff get the app/.test(h));
+    expect(staffGetTheApp).toBeGreaterThan(headings.findIndex((h) => h.startsWith('6. ')));
+    expect(staffGetTheApp).toBeLessThan(headings.findIndex((h) => h.startsWith('7. ')));
+    // TEAMS_APP_CATALOG_ID is written when the app is published (step 6.1), by no other step.
+    expect([...guide.matchAll(/TEAMS_APP_CATALOG_ID[^.]*?\bstep (\d+(?:\.\d+)?)/g)].map((m) => m[1]).filter((step) => step !== '6.1')).toEqual([]);
+  });
 });
