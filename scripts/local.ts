@@ -7,7 +7,8 @@ const [alex] = PLAYGROUND_USERS;
 
 /**
  * Who is who in the Playground's pretend school, so every feature can be tried from the browser: Alex (the person at
- * the keyboard) owns the policy and leads safeguarding, with Megan as deputy; every kind of report goes somewhere the
+ * the keyboard) owns the policy and leads safeguarding, with Megan as deputy and the rest of the Playground's team on
+ * the safeguarding team (its channel holds them all, so the route is clean); every kind of report goes somewhere the
  * Playground shows (the Safeguarding channel, or Alex's own chat), since it has no 1:1 chat for anyone else
  * (playgroundConcernDefaults). Any of these can be overridden from the environment.
  */
