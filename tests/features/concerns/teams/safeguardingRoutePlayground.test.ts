@@ -1,7 +1,7 @@
 import { startBotInPlayground, BotInPlayground, cardText, PLAYGROUND_USERS, PLAYGROUND_SAFEGUARDING_CHANNEL_ID, PLAYGROUND_TEAM_ID } from '../../../support/playground';
 import { Verbs } from '../../../../src/teams/verbs';
 import { playgroundConcernDefaults } from '../../../../scripts/playground';
-import { formFor, SECRET_TEXT } from '../domain/concernFakes';
+import { capturedLogger, formFor, SECRET_TEXT } from '../domain/concernFakes';
 
 /**
  * Issue 42 in the Microsoft 365 Agents Playground, with the whole app (the policy feature's welcome card included):
@@ -104,8 +104,9 @@ describe('the safeguarding route in the Agents Playground (issue 42)', () => {
     }
   });
 
-  test('when a newcomer starts local mode on its defaults, then the sample is a clean route: the check finds no one outside the team, and their first help opens with no route warning', async () => {
-    running = await startBotInPlayground({ ...playgroundConcernDefaults(), POLICY_OWNERS: alex.aadObjectId });
+  test('when a newcomer starts local mode on its defaults, then the sample is a clean route: the check finds no one outside the team, their first help opens with no route warning, and nothing is logged at warn (npm run local\'s level, printed as JSON)', async () => {
+    const log = capturedLogger();
+    running = await startBotInPlayground({ ...playgroundConcernDefaults(), POLICY_OWNERS: alex.aadObjectId }, { logger: log.logger });
     const { pg } = running;
     await install(PLAYGROUND_TEAM_ID);
     const health = async () => ((await (await fetch(`http://127.0.0.1:${running!.bot.port}/healthz?detail=1`)).json()) as { safeguardingRoute: Record<string, unknown> }).safeguardingRoute;
@@ -118,5 +119,7 @@ describe('the safeguarding route in the Agents Playground (issue 42)', () => {
     expect(shown).toMatch(/it works, 6 people in it, all on SAFEGUARDING_TEAM/);
     expect(shown).not.toMatch(/not on SAFEGUARDING_TEAM|broken|until the problem/i);
     expect(pg.messages.slice(mark).filter((m) => /Safeguarding route check/.test(m.text ?? ''))).toEqual([]);
+    const warned = log.lines().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level >= 40);
+    expect(warned.map((l) => l.msg)).toEqual([]);
   });
 });
