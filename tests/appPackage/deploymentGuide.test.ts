@@ -88,4 +88,34 @@ describe('docs/deployment.md', () => {
     // TEAMS_APP_CATALOG_ID is written when the app is published (step 6.1), by no other step.
     expect([...guide.matchAll(/TEAMS_APP_CATALOG_ID[^.]*?\bstep (\d+(?:\.\d+)?)/g)].map((m) => m[1]).filter((step) => step !== '6.1')).toEqual([]);
   });
+
+  describe('docs/data-protection.md and docs/operations.md tell the IT lead the same story', () => {
+    const dataProtection = readText('docs/data-protection.md');
+
+    it('what is read from Graph about staff is what the directory adapter selects (no job title), and the manager only for the digest', () => {
+      const select = /const SELECT = '([^']+)'/.exec(readText('src/adapters/graph/graphDirectory.ts'))?.[1].split(',') ?? [];
+      const staffList = /The staff list from Microsoft Graph \(([^)]*(?:\([^)]*\)[^)]*)*)\)/.exec(dataProtection)?.[1] ?? '';
+      const WORDS: Record<string, string> = { displayName: 'name', userPrincipalName: 'sign-in address', department: 'department', companyName: 'school', officeLocation: 'office', accountEnabled: 'enabled' };
+      for (const field of select.filter((f) => WORDS[f])) expect({ field, named: staffList.includes(WORDS[field]) }).toEqual({ field, named: true });
+      expect(select).not.toContain('jobTitle');
+      expect(staffList).not.toMatch(/(?<!no )job title/);
+      expect(staffList).toMatch(/line manager.*ACK_MANAGER_DIGEST/);
+    });
+
+    it('a download link is open to whoever holds it while it is live, in both', () => {
+      for (const doc of [dataProtection, operations]) expect(doc).toMatch(/[Aa]nyone holding a live link can download/);
+    });
+
+    it('operations names the secrets file as the Toolkit does, and says which records the app deletes itself', () => {
+      expect(operations).not.toContain('env/<env>.user');
+      expect(operations).not.toMatch(/has \*\*no automatic deletion\*\*/);
+    });
+
+    it('each backup one-liner keeps the copy as private as the database (umask 077: 0600, not 0644)', () => {
+      const backupSection = operations.slice(operations.indexOf('## Backing up the SQLite file'), operations.indexOf('\n## ', operations.indexOf('## Backing up the SQLite file') + 5));
+      const lines = backupSection.split('\n').filter((l) => /\.backup[ (]/.test(l));
+      expect(lines.length).toBeGreaterThanOrEqual(2);
+      expect(backupSection.match(/umask 077/g)?.length ?? 0).toBeGreaterThanOrEqual(2);
+    });
+  });
 });
