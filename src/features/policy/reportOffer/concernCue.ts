@@ -74,7 +74,8 @@ export function readConcernCue(text: string): ConcernCueKind | undefined {
       if (terms.slice(0, doer).some((t) => SUPPOSING.has(t.word))) continue;
       const after = terms.slice(i + 1);
       const publishes = PUBLISHES.has(terms[i].word);
-      const ownPerson = OWN_PEOPLE.has(terms[doer].word) && doer > 0 && terms[doer - 1].word === 'my' || /^mates?$/.test(terms[doer].word);
+      // "my partner", "my friends", or "mates" alone: the asker's own people, not someone abusing them.
+      const ownPerson = (OWN_PEOPLE.has(terms[doer].word) && doer > 0 && terms[doer - 1].word === 'my') || /^mates?$/.test(terms[doer].word);
       if (after.some((t) => TO_ME.has(t.word)) && ((publishes && !ownPerson) || harms)) return 'onlineAbuse';
       const colleague = COLLEAGUES.has(terms[doer].word) || (STAFF_AFTER.has(terms[doer].word) && doer > 0 && /^(of|teaching|line|senior|middle|support|staff|member)$/.test(terms[doer - 1].word));
       const reachesChild = CONTACTS.has(terms[i].word) && after.some((t) => CHILDREN.has(t.word));
