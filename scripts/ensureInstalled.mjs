@@ -42,14 +42,14 @@ if (missing) {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   // A native module built from source uses the headers the machine has rather than letting it download them (which
   // fails offline), unless npm is already told where they are, and only when they are this Node's own: headers of
-  // another version build a module this Node cannot load (the fetched Node 24 on a machine whose packages are 20).
+  // another version build a module this Node cannot load (the fetched Node 22 on a machine whose packages are 20).
   const env = { ...process.env };
   const headers = '/usr/include/node/node_version.h';
   const headersMajor = fs.existsSync(headers) ? /#define NODE_MAJOR_VERSION (\d+)/.exec(fs.readFileSync(headers, 'utf8'))?.[1] : undefined;
   if (!env.npm_config_nodedir && headersMajor === process.versions.node.split('.')[0]) env.npm_config_nodedir = '/usr';
   const result = spawnSync(npm, ['ci'], { cwd: root, env, stdio: 'inherit', shell: process.platform === 'win32' });
   if (result.status !== 0) {
-    console.error('npm ci failed; see above. Node.js 22 or later (24 is what the app is deployed on) and network access to the npm registry are needed.');
+    console.error('npm ci failed; see above. Node.js 20 or later (22 is what the app is deployed on) and network access to the npm registry are needed.');
     process.exit(result.status ?? 1);
   }
 }
