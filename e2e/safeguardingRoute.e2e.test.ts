@@ -13,7 +13,7 @@ const ACKNOWLEDGED_BY_ALEX = 'Alex Wilber (acknowledged it; not assigned yet)';
  * id is wrong (Teams answers 404). Screenshots: test-artifacts/e2e-safeguarding/.
  */
 
-const alex = PLAYGROUND_USERS[0];
+const [alex, megan] = PLAYGROUND_USERS;
 const WHAT_HAPPENED = 'A Year 5 pupil said an older boy online keeps asking them to video call at night.';
 
 /** Files a child's-safety report through the form, saying it needs looking at today; returns its reference. */
@@ -46,7 +46,7 @@ describe.each([
     const defaults = { ...playgroundConcernDefaults(), POLICY_OWNERS: alex.aadObjectId };
     const everyone = PLAYGROUND_USERS.map((u) => `${u.aadObjectId}=${u.name}`).join(',');
     const env = name === 'channel' ? { ...defaults, SAFEGUARDING_TEAM: everyone }
-      : name === 'outsiders' ? defaults
+      : name === 'outsiders' ? { ...defaults, SAFEGUARDING_TEAM: `${alex.aadObjectId}=${alex.name},${megan.aadObjectId}=${megan.name}` }
       : name === 'one-to-one' ? { ...defaults, SAFEGUARDING_DESTINATION: 'one-to-one', SAFEGUARDING_CHANNEL_ID: '', SAFEGUARDING_TEAM: `${alex.aadObjectId}=${alex.name}`, CONCERN_DEPUTY_DSL: alex.aadObjectId }
         : { ...defaults, SAFEGUARDING_CHANNEL_ID: 'channel-deleted-id', SAFEGUARDING_TEAM: `${alex.aadObjectId}=${alex.name}`, CONCERN_DEPUTY_DSL: alex.aadObjectId };
     stack = await startRouteE2eStack(name, env);

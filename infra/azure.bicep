@@ -4,7 +4,7 @@
 //                                      reads Key Vault secrets, reads/writes Storage tables and blobs and
 //                                      calls Microsoft Graph (after an admin grants it Graph app roles:
 //                                      see docs/deployment.md)
-//   App Service (Linux, Node 20)    -> runs `npm start`; every app setting below is a variable src/config reads
+//   App Service (Linux, Node 22)    -> runs `npm start`; every app setting below is a variable src/config reads
 //   Azure Bot + Teams channel       -> https://<app>/api/messages
 //   Storage account                 -> tables and a private blob container, no shared keys (managed identity only)
 //   Key Vault (RBAC)                -> secrets; app settings hold Key Vault references, never the values
@@ -376,7 +376,7 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
     httpsOnly: true
     keyVaultReferenceIdentity: identity.id
     siteConfig: {
-      linuxFxVersion: 'NODE|20-lts'
+      linuxFxVersion: 'NODE|22-lts'
       appCommandLine: 'npm start'
       alwaysOn: webAppSku != 'F1' && webAppSku != 'D1'
       ftpsState: 'Disabled'

@@ -40,13 +40,16 @@ if (missing) {
   }
   console.log('Installing dependencies (npm ci): first run, or package-lock.json changed...');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  // better-sqlite3 builds from source where no prebuilt binary can be downloaded: point node-gyp at the headers the
-  // machine has rather than letting it download them (which fails offline), unless npm is already told where they are.
+  // A native module built from source uses the headers the machine has rather than letting it download them (which
+  // fails offline), unless npm is already told where they are, and only when they are this Node's own: headers of
+  // another version build a module this Node cannot load (the fetched Node 22 on a machine whose packages are 20).
   const env = { ...process.env };
-  if (!env.npm_config_nodedir && fs.existsSync('/usr/include/node/node.h')) env.npm_config_nodedir = '/usr';
+  const headers = '/usr/include/node/node_version.h';
+  const headersMajor = fs.existsSync(headers) ? /#define NODE_MAJOR_VERSION (\d+)/.exec(fs.readFileSync(headers, 'utf8'))?.[1] : undefined;
+  if (!env.npm_config_nodedir && headersMajor === process.versions.node.split('.')[0]) env.npm_config_nodedir = '/usr';
   const result = spawnSync(npm, ['ci'], { cwd: root, env, stdio: 'inherit', shell: process.platform === 'win32' });
   if (result.status !== 0) {
-    console.error('npm ci failed; see above. Node.js 20 or later and network access to the npm registry are needed.');
+    console.error('npm ci failed; see above. Node.js 20 or later (22 is what the app is deployed on) and network access to the npm registry are needed.');
     process.exit(result.status ?? 1);
   }
 }

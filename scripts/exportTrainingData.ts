@@ -6,7 +6,7 @@ import { PolicyDocument } from '../src/features/policy/policyDocument';
 import { modelTokens } from '../src/features/policy/answer/modelText';
 import { LEXICAL_CANDIDATES, passageText, rankableSections, sectionHeadingText } from '../src/features/policy/answer/learnedRanking';
 import { normaliseForMatch } from '../src/features/policy/answer/evaluateAnswers';
-import { corpusFingerprint } from '../src/features/policy/answer/learnedModel';
+import { corpusFingerprint } from '../src/features/policy/answer/modelFormat';
 
 /**
  * Writes what `training/train.py` learns from: the corpus policies as the product parses them (sections,

@@ -1,13 +1,15 @@
 import { startApp } from '../src/compose/startApp';
 import { ConfigError, loadConfig } from '../src/config';
 import { createLogger } from '../src/shared/logger';
+import { localBanner } from './localBanner';
 import { PLAYGROUND_USERS, playgroundConcernDefaults, startPlayground } from './playground';
 
 const [alex] = PLAYGROUND_USERS;
 
 /**
  * Who is who in the Playground's pretend school, so every feature can be tried from the browser: Alex (the person at
- * the keyboard) owns the policy and leads safeguarding, with Megan as deputy; every kind of report goes somewhere the
+ * the keyboard) owns the policy and leads safeguarding, with Megan as deputy and the rest of the Playground's team on
+ * the safeguarding team (its channel holds them all, so the route is clean); every kind of report goes somewhere the
  * Playground shows (the Safeguarding channel, or Alex's own chat), since it has no 1:1 chat for anyone else
  * (playgroundConcernDefaults). Any of these can be overridden from the environment.
  */
@@ -33,17 +35,10 @@ async function main(): Promise<void> {
     port: Number(env.PLAYGROUND_PORT ?? 56150),
     workDir: process.cwd(),
   });
-  const docs = running.library.documents.map((d) => `${d.title} (${d.source}, ${d.sections.length} sections)`).join('; ');
-  console.log([
-    '',
-    '  School Policy Bot is running in LOCAL MODE (no authentication, loopback only).',
-    `  Policy:      ${docs}`,
-    `  Bot:         http://127.0.0.1:${running.port}/api/messages`,
-    `  Chat here:   ${playground.url}   (Microsoft 365 Agents Playground)`,
-    '  Try asking:  "Can I accept a friend request from a parent?"  or type "help".',
-    '  Stop with Ctrl+C.',
-    '',
-  ].join('\n'));
+  console.log(localBanner({
+    documents: running.library.documents, botPort: running.port, playgroundUrl: playground.url,
+    devKey: config.concerns.encryptionKeySource === 'localDevelopmentKey',
+  }));
   const stop = async (): Promise<void> => {
     await playground.stop();
     await running.close();

@@ -18,16 +18,26 @@ import { COLOR_ICON_SIZE, OUTLINE_ICON_SIZE, findRepoRoot } from './makeIcons';
 /** Variables read from env files, by name. */
 export type EnvVars = Record<string, string>;
 
+type PackageErrorCode = 'PACKAGE_ENV_INVALID' | 'PACKAGE_PLACEHOLDER_MISSING' | 'PACKAGE_MANIFEST_INVALID' | 'PACKAGE_ICON_INVALID';
+
+/** What each refusal means, in the words an IT lead reads first (the code comes last, for searching). */
+const WHAT_WENT_WRONG: Record<PackageErrorCode, string> = {
+  PACKAGE_ENV_INVALID: 'an env file cannot be read',
+  PACKAGE_PLACEHOLDER_MISSING: 'the manifest needs values that are still empty',
+  PACKAGE_MANIFEST_INVALID: 'the manifest does not pass the official Teams schema',
+  PACKAGE_ICON_INVALID: 'an icon is not one Teams accepts',
+};
+
 /** Raised when the package cannot be built; `code` is stable, `problems` lists every reason at once. */
 export class PackageError extends Error {
-  constructor(
-    readonly code: 'PACKAGE_ENV_INVALID' | 'PACKAGE_PLACEHOLDER_MISSING' | 'PACKAGE_MANIFEST_INVALID' | 'PACKAGE_ICON_INVALID',
-    readonly problems: string[],
-  ) {
-    super(`${code}:\n  - ${problems.join('\n  - ')}`);
+  constructor(readonly code: PackageErrorCode, readonly problems: string[]) {
+    super(`${WHAT_WENT_WRONG[code]}:\n  - ${problems.join('\n  - ')}\n(${code})`);
     this.name = 'PackageError';
   }
 }
+
+/** The manifest's ids that the Toolkit's provision writes (docs/deployment.md, step 3): empty until it has run. */
+const WRITTEN_BY_PROVISION = new Set(['TEAMS_APP_ID', 'TEAMS_APP_TENANT_ID', 'BOT_ID', 'BOT_TENANT_ID', 'BOT_DOMAIN']);
 
 const PLACEHOLDER = /\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 const ENV_NAME = /^[a-z][a-z0-9-]{0,31}$/;
@@ -77,7 +87,9 @@ export function substitutePlaceholders(jsonText: string, vars: EnvVars): string 
   if (missing.length > 0) {
     throw new PackageError(
       'PACKAGE_PLACEHOLDER_MISSING',
-      missing.map((name) => `${name} has no value (set it in env/.env.<env> or env/.env.<env>.user, or run the Toolkit's provision)`),
+      missing.map((name) => (WRITTEN_BY_PROVISION.has(name)
+        ? `${name} is empty: provision writes it, so run the Toolkit's provision first (atk provision --env <env>, docs/deployment.md step 3)`
+        : `${name} is empty: set it in env/.env.<env> (or env/.env.<env>.user for a secret)`)),
     );
   }
   return jsonText.replace(PLACEHOLDER, (_m, name: string) => JSON.stringify(vars[name].trim()).slice(1, -1));
@@ -199,7 +211,8 @@ export async function buildAppPackage(options: BuildOptions): Promise<BuiltPacka
   fs.mkdirSync(outDir, { recursive: true });
   const zipPath = path.join(outDir, `appPackage.${options.env}.zip`);
   const manifestPath = path.join(outDir, `manifest.${options.env}.json`);
-  zip.writeZip(zipPath);
+  // Not zip.writeZip: adm-zip chmods what it writes to 0666, past the umask, so anyone on the machine could swap the app.
+  fs.writeFileSync(zipPath, zip.toBuffer());
   fs.writeFileSync(manifestPath, manifestText);
   return { zipPath, manifestPath, manifest };
 }

@@ -22,19 +22,19 @@ export const PLAYGROUND_USERS = [
 
 /**
  * Where reports go in local mode, so that every kind lands somewhere the Playground shows (it has a 1:1 chat only for
- * the person at the keyboard, Alex): the safeguarding team's alerts in the Safeguarding channel (the DSL team: Alex
- * and Megan; Alex sees the 1:1 fallback), online abuse to Alex as senior manager, a colleague's conduct and
- * allegations to the Safeguarding channel (the headteacher, Lynne, has no chat the Playground can show), and a report
- * about the headteacher to Alex as chair of governors. A route that fails is shown by the tests, not by these.
+ * the person at the keyboard, Alex): the safeguarding team's alerts in the Safeguarding channel, online abuse to Alex
+ * as senior manager, a colleague's conduct and allegations to the Safeguarding channel (the headteacher, Lynne, has no
+ * chat the Playground can show), and a report about the headteacher to Alex as chair of governors.
  *
- * The Playground's channel holds all six of its people. Once the route is checked (the bot added to the team, or "test
- * alert"), the four who are not on SAFEGUARDING_TEAM make it a broken route, and alerts come to Alex's own chat instead
- * (as they would in a school): set SAFEGUARDING_TEAM to all six to see them in the channel.
+ * The sample is a clean route, as a school's should be: the Playground has one team, and its channel holds all six of
+ * its people, so all six are the safeguarding team (Alex the DSL, Megan the deputy). With only Alex and Megan on
+ * SAFEGUARDING_TEAM, the check would find four outsiders in the channel and a newcomer's first `help` would open with
+ * a warning about the sample itself; the tests show that broken route with their own settings.
  */
 export function playgroundConcernDefaults(): Record<string, string> {
   const [alex, megan, , , , lynne] = PLAYGROUND_USERS;
   return {
-    SAFEGUARDING_TEAM: `${alex.aadObjectId}=${alex.name},${megan.aadObjectId}=${megan.name}`,
+    SAFEGUARDING_TEAM: PLAYGROUND_USERS.map((u) => `${u.aadObjectId}=${u.name}`).join(','),
     SAFEGUARDING_DESTINATION: 'team-channel',
     SAFEGUARDING_CHANNEL_ID: PLAYGROUND_SAFEGUARDING_CHANNEL_ID,
     CONCERN_DEPUTY_DSL: megan.aadObjectId,

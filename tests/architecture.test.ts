@@ -105,3 +105,15 @@ describe('layout rules', () => {
     expect(sources.filter((s) => s.lines > 400).map((s) => `${s.rel}: ${s.lines} lines`)).toEqual([]);
   });
 });
+
+describe('a passing npm test prints only Jest', () => {
+  it('no test writes to the console itself: figures go through tests/support/figures.ts (shown with SHOW_FIGURES=1)', () => {
+    const TESTS = path.join(REPO_ROOT, 'tests');
+    const printing = listTs(TESTS)
+      .map((file) => path.relative(TESTS, file).split(path.sep).join('/'))
+      // Test files and the shared helpers they run in Jest's process (a worker script run as its own process writes its answer to its stdout).
+      .filter((rel) => (rel.endsWith('.test.ts') || rel.startsWith('support/')) && rel !== 'support/figures.ts' && rel !== 'architecture.test.ts')
+      .filter((rel) => /\bconsole\.(log|info|warn|error|debug)\(|process\.(stdout|stderr)\.write\(/.test(fs.readFileSync(path.join(TESTS, rel), 'utf8')));
+    expect(printing).toEqual([]);
+  });
+});

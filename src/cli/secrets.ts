@@ -10,6 +10,16 @@ import fs from 'node:fs';
 /** The secrets this command makes, as env/.env.dev.user names them: 32 random bytes in base64 each. */
 export const GENERATED_SECRETS = ['SECRET_CONCERN_ENCRYPTION_KEY', 'SECRET_ACK_EXPORT_SECRET'] as const;
 
+/** Why a secret already set is kept, in the secret's own terms. */
+const WHY_KEPT: Record<(typeof GENERATED_SECRETS)[number], string> = {
+  SECRET_CONCERN_ENCRYPTION_KEY: 'replacing it would make every sealed concern record unreadable',
+  SECRET_ACK_EXPORT_SECRET: 'exports sealed with it (their rows\' HMACs) could no longer be verified',
+};
+
+/** The guide's rule for the concern key (docs/deployment.md, step 2), as a comment line that can be pasted with the values. */
+export const PASSWORD_MANAGER_REMINDER = '# Store a copy of SECRET_CONCERN_ENCRYPTION_KEY in the school\'s password manager now: without it the'
+  + ' safeguarding records cannot be read (docs/deployment.md, step 2).';
+
 /** A new secret: 32 random bytes, base64 (the concern key's format; the export secret needs at least 16 characters). */
 export function newSecret(): string {
   return crypto.randomBytes(32).toString('base64');
@@ -19,7 +29,7 @@ export function newSecret(): string {
 export interface SecretsResult {
   lines: string[];
   filled: string[];
-  kept: string[];
+  kept: readonly string[];
 }
 
 /**
@@ -27,11 +37,11 @@ export interface SecretsResult {
  * (a missing name is added at the end), set ones kept; the file stays readable by its owner only.
  */
 export function makeSecrets(file?: string): SecretsResult {
-  if (!file) return { lines: GENERATED_SECRETS.map((name) => `${name}=${newSecret()}`), filled: [], kept: [] };
+  if (!file) return { lines: [...GENERATED_SECRETS.map((name) => `${name}=${newSecret()}`), PASSWORD_MANAGER_REMINDER], filled: [], kept: [] };
   const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
   const lines = text === '' ? [] : text.split('\n');
   const filled: string[] = [];
-  const kept: string[] = [];
+  const kept: (typeof GENERATED_SECRETS)[number][] = [];
   for (const name of GENERATED_SECRETS) {
     const at = lines.findIndex((l) => l.startsWith(`${name}=`));
     if (at < 0) {
@@ -50,7 +60,8 @@ export function makeSecrets(file?: string): SecretsResult {
   return {
     lines: [
       ...filled.map((n) => `${n}: new value written to ${file}`),
-      ...kept.map((n) => `${n}: already set in ${file}, kept (replacing the concern key would make every sealed record unreadable)`),
+      ...kept.map((n) => `${n}: already set in ${file}, kept: ${WHY_KEPT[n]}`),
+      PASSWORD_MANAGER_REMINDER,
     ],
     filled,
     kept,

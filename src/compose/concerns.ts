@@ -62,7 +62,7 @@ export function composeConcerns(deps: ConcernCompositionDeps): ConcernFeature {
   const delivery = createTeamsConcernDelivery(deps.adapter, deps.botAppId, settings, contacts);
   const notifier = createTeamsReporterNotifier(deps.adapter, deps.botAppId, settings);
   const routeCheck = createSafeguardingRouteCheck({
-    destination: settings.destination, place: settings.routing.destinations.dslChannel, team: settings.team,
+    destination: settings.destination, chosenDestination: settings.chosenDestination, place: settings.routing.destinations.dslChannel, team: settings.team,
     deputyId: personIdOf(settings.routing.destinations.deputyDsl), owners: deps.owners ?? [],
     reader: createTeamsPlaceReader(deps.adapter, deps.botAppId, contacts, facts),
     messenger: createTeamsSafeguardingMessenger(deps.adapter, deps.botAppId, contacts),

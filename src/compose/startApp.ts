@@ -76,7 +76,9 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
   const { db } = stores;
   const adapter = createAdapter(config, options.botCredentials, outbound);
   if (config.concerns.encryptionKeySource === 'localDevelopmentKey') {
-    logger.warn({ event: 'concerns.devKey' }, 'concern reports are encrypted with the public local development key (local mode only)');
+    // Info, not warn: only local mode can use this key (production refuses to start without its own), and there it is the
+    // default, so `npm run local` says it in its banner rather than as a JSON warning before it.
+    logger.info({ event: 'concerns.devKey' }, 'concern reports are encrypted with the public local development key (local mode only)');
   }
   const concerns = composeConcerns({
     settings: config.concerns, store: stores.concerns, adapter, botAppId: config.bot.id ?? '', logger, owners: config.policyOwners, shared: stores.shared,

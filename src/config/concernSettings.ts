@@ -24,6 +24,11 @@ export interface ConcernSettings {
    * local mode when nothing is configured.
    */
   destination?: SafeguardingDestination;
+  /**
+   * SAFEGUARDING_DESTINATION as set, even while the place it needs is still missing (team-channel before
+   * SAFEGUARDING_CHANNEL_ID is filled in): what /healthz names, so IT sees their choice was read.
+   */
+  chosenDestination?: SafeguardingDestination;
   /** Settings that still work under an old name, each with what to change: logged as warnings at start. */
   deprecations: string[];
   /**
@@ -33,6 +38,12 @@ export interface ConcernSettings {
    * is set, and always in local mode (which falls back as it always has).
    */
   routeMissing: string[];
+}
+
+/** SAFEGUARDING_DESTINATION when it names a destination there is, whether or not its place is set. */
+function chosenDestinationOf(env: Env): SafeguardingDestination | undefined {
+  const raw = readVar(env, 'SAFEGUARDING_DESTINATION');
+  return raw && (SAFEGUARDING_DESTINATIONS as readonly string[]).includes(raw) ? raw as SafeguardingDestination : undefined;
 }
 
 /** A Teams channel conversation id: 19:...@thread.tacv2 (or the older @thread.skype). */
@@ -164,7 +175,8 @@ export function parseConcernSettings(env: Env, mode: AppMode): FragmentResult<Co
     value: {
       encryptionKey, encryptionKeySource, team,
       routing: { routes, destinations, fallback, teamDirect: teamDirectOf(team, destinations.deputyDsl), ...(mode === 'production' ? { waiting } : {}) },
-      referencePrefix, deliveryAttempts, destination: place?.destination, deprecations, routeMissing: missing,
+      referencePrefix, deliveryAttempts, destination: place?.destination, chosenDestination: place?.destination ?? chosenDestinationOf(env),
+      deprecations, routeMissing: missing,
     },
     errors,
   };

@@ -58,8 +58,11 @@ export function createServer(deps: ServerDeps): restify.Server {
   // limit) and an invalid one crashes the process (restify#1975), so refuse encodings before parsing.
   server.pre((req, res, next) => {
     // A request line Node's URL parser refuses ("GET http://[/healthz") would throw inside restify's router, outside
-    // any handler, and take the process down: it is answered 400 here, before anything else reads the URL.
+    // any handler, and take the process down: it is answered 400 here, before anything else reads the URL. The WHATWG
+    // parser is asked first: the legacy one restify uses reads some broken hosts ("http://[::1/") with a deprecation
+    // warning (DEP0170) instead of refusing them, and a future Node throws there.
     try {
+      new URL(req.url ?? '', 'http://localhost');
       req.getUrl();
     } catch {
       res.send(400, { error: 'The request line does not hold a valid URL.' });

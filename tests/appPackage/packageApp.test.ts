@@ -55,6 +55,8 @@ describe('scripts/packageApp', () => {
     expect(PNG.sync.read(zip.readFile('color.png')!).width).toBe(192);
     expect(PNG.sync.read(zip.readFile('outline.png')!).width).toBe(32);
     expect(JSON.parse(fs.readFileSync(built.manifestPath, 'utf8'))).toEqual(manifest);
+    // Written as any other file is, under the umask: adm-zip's own writer made it 0666, writable by anyone on the machine.
+    if (process.platform !== 'win32') expect((fs.statSync(built.zipPath).mode & 0o022).toString(8)).toBe('0');
   });
 
   it('when secrets or ids live in the .user file, then they override the committed env file', async () => {
@@ -73,6 +75,9 @@ describe('scripts/packageApp', () => {
     const err = (await attempt.catch((e: unknown) => e)) as PackageError;
     expect(err.code).toBe('PACKAGE_PLACEHOLDER_MISSING');
     expect(err.problems.map((p: string) => p.split(' ')[0]).sort()).toEqual(['BOT_DOMAIN', 'BOT_ID', 'TEAMS_APP_ID']);
+    // What the IT lead reads first is what is wrong and what to do, not the code (issue 52: before provisioning).
+    expect(err.message.split('\n')[0]).toBe('the manifest needs values that are still empty:');
+    expect(err.message).toContain('BOT_ID is empty: provision writes it, so run the Toolkit\'s provision first');
     expect(fs.existsSync(path.join(root, 'appPackage', 'build', 'appPackage.dev.zip'))).toBe(false);
   });
 

@@ -20,11 +20,13 @@ describe('policy-bot secrets', () => {
 
   it('when run without a file, then it prints two new secrets that production accepts, different each time', async () => {
     expect(await main(['secrets'])).toBe(0);
-    const first = Object.fromEntries(output.map((l) => l.split(/=(.*)/s).slice(0, 2)));
+    const first = Object.fromEntries(output.filter((l) => !l.startsWith('#')).map((l) => l.split(/=(.*)/s).slice(0, 2)));
     expect(Object.keys(first)).toEqual(['SECRET_CONCERN_ENCRYPTION_KEY', 'SECRET_ACK_EXPORT_SECRET']);
     expect(Buffer.from(first.SECRET_CONCERN_ENCRYPTION_KEY, 'base64')).toHaveLength(32);
     // The concern key is one the app's configuration takes as it is.
     expect(() => loadConfig({ APP_MODE: 'local', CONCERN_ENCRYPTION_KEY: first.SECRET_CONCERN_ENCRYPTION_KEY })).not.toThrow();
+    // The key is useless unless kept where the guide says: a line the IT lead can paste with the rest.
+    expect(output).toContainEqual(expect.stringMatching(/^# .*SECRET_CONCERN_ENCRYPTION_KEY.*password manager/));
     output = [];
     await main(['secrets']);
     expect(output[0]).not.toBe(`SECRET_CONCERN_ENCRYPTION_KEY=${first.SECRET_CONCERN_ENCRYPTION_KEY}`);
@@ -47,6 +49,11 @@ describe('policy-bot secrets', () => {
     output = [];
     expect(await main(['secrets', '--file', file])).toBe(0);
     expect(fs.readFileSync(file, 'utf8')).toBe(filled);
-    expect(output.join('\n')).toMatch(/SECRET_CONCERN_ENCRYPTION_KEY: already set .* kept/);
+    // Each secret kept for its own reason, and the reminder to keep the concern key in the password manager.
+    const kept = (name: string): string => output.find((l) => l.startsWith(`${name}: already set`)) ?? '';
+    expect(kept('SECRET_CONCERN_ENCRYPTION_KEY')).toMatch(/kept: replacing it would make every sealed concern record unreadable/);
+    expect(kept('SECRET_ACK_EXPORT_SECRET')).toMatch(/kept: .*exports .* could no longer be verified/);
+    expect(kept('SECRET_ACK_EXPORT_SECRET')).not.toMatch(/concern/);
+    expect(output).toContainEqual(expect.stringMatching(/SECRET_CONCERN_ENCRYPTION_KEY.*password manager/));
   });
 });

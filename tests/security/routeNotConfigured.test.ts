@@ -152,10 +152,10 @@ describe('production before the safeguarding route is configured (issue 44)', ()
     expect(text).toContain('Go to the DSL or a deputy in person now');
   });
 
-  it('when IT reads /healthz?detail=1, then it says not configured and what is missing, naming no one', async () => {
+  it('when IT reads /healthz?detail=1, then it says not configured, the destination chosen (team-channel, not "none") and what is missing, naming no one', async () => {
     const text = await (await fetch(`${bot.base}/healthz?detail=1`)).text();
     const route = (JSON.parse(text) as { safeguardingRoute: Record<string, unknown> }).safeguardingRoute;
-    expect(route).toMatchObject({ state: 'unconfigured', configured: false, missing: MISSING.split(', '), reportsGoTo: 'nowhere yet: reports wait' });
+    expect(route).toMatchObject({ destination: 'team-channel', state: 'unconfigured', configured: false, missing: MISSING.split(', '), reportsGoTo: 'nowhere yet: reports wait' });
     expect(String(route.summary)).toContain(`safeguarding route not configured: missing ${MISSING}`);
     for (const p of Object.values(PEOPLE)) for (const secret of [p.name, p.aadObjectId, p.id]) expect(text).not.toContain(secret);
   });

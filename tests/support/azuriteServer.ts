@@ -16,13 +16,13 @@ export interface AzuriteTables {
 
 type AzuriteService = 'table' | 'blob';
 
-async function startOnce(port: number, service: AzuriteService = 'table'): Promise<ChildProcess> {
+async function startOnce(port: number, service: AzuriteService, startTimeoutMs: number): Promise<ChildProcess> {
   const bin = path.join(process.cwd(), 'node_modules', '.bin', `azurite-${service}`);
   const child = spawn(bin, [`--${service}Host`, '127.0.0.1', `--${service}Port`, String(port), '--inMemoryPersistence',
     '--disableTelemetry'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  await new Promise<void>((resolve, reject) => {
+  const started = new Promise<void>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`Azurite did not start: ${out}`)), 20000);
+    const timer = setTimeout(() => reject(new Error(`Azurite did not start: ${out}`)), startTimeoutMs);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
       if (/successfully (started|listens)/.test(out)) { clearTimeout(timer); resolve(); }
@@ -32,6 +32,18 @@ async function startOnce(port: number, service: AzuriteService = 'table'): Promi
     child.stderr!.on('data', onData);
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`Azurite exited ${code}: ${out}`)); });
   });
+  try {
+    await started;
+  } catch (err) {
+    // A start that failed or took too long (a busy machine) leaves no process behind: a running Azurite holds this
+    // worker's pipes open, and Jest then reports that the worker "failed to exit gracefully" and kills it.
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    }
+    throw err;
+  }
   // Once started, its output is drained unread: searching a log that grows with every request cost the test's own
   // process more CPU per request than the bot's work (seen when measuring the bot's CPU per click).
   for (const stream of [child.stdout!, child.stderr!]) {
@@ -41,13 +53,13 @@ async function startOnce(port: number, service: AzuriteService = 'table'): Promi
   return child;
 }
 
-/** Starts one in-memory Azurite service on a free loopback port (three tries: a port taken meanwhile is tried again). */
-async function startService(service: AzuriteService): Promise<{ port: number; child: ChildProcess }> {
+/** Starts one in-memory Azurite service on a free loopback port (three tries, each given `startTimeoutMs`). */
+async function startService(service: AzuriteService, startTimeoutMs: number): Promise<{ port: number; child: ChildProcess }> {
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     try {
-      return { port, child: await startOnce(port, service) };
+      return { port, child: await startOnce(port, service, startTimeoutMs) };
     } catch (err) {
       lastError = err;
     }
@@ -65,9 +77,10 @@ const stopChild = (child: ChildProcess) => new Promise<void>((resolve) => {
  * Starts an in-memory Azurite Table service on a free loopback port; with `blobs`, a Blob service beside it, named in
  * the same connection string (the account's files: exports and policy documents, with STORAGE=azure).
  */
-export async function startAzuriteTables(options: { blobs?: boolean } = {}): Promise<AzuriteTables> {
-  const table = await startService('table');
-  const blob = options.blobs ? await startService('blob').catch(async (err) => { await stopChild(table.child); throw err; }) : undefined;
+export async function startAzuriteTables(options: { blobs?: boolean; startTimeoutMs?: number } = {}): Promise<AzuriteTables> {
+  const timeout = options.startTimeoutMs ?? 20_000;
+  const table = await startService('table', timeout);
+  const blob = options.blobs ? await startService('blob', timeout).catch(async (err) => { await stopChild(table.child); throw err; }) : undefined;
   return {
     port: table.port,
     ...(blob ? { blobPort: blob.port } : {}),

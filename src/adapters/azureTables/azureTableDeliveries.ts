@@ -1,30 +1,26 @@
 import { TableClient, odata } from '@azure/data-tables';
 import { randomInt } from 'node:crypto';
 import {
-  AcknowledgementStore, ClaimRequest, DeliveryCounts, DeliveryOutcome, DeliveryTally, ExportRecord, emptyDeliveryCounts, Recipient,
+  AcknowledgementStore, DeliveryCounts, DeliveryTally, ExportRecord, emptyDeliveryCounts, Recipient,
 } from '../../features/acknowledgement/domain/acknowledgementStore';
-import { Delivery, DeliveryState, StaffMember, UNREACHED_DELIVERY_STATES } from '../../features/acknowledgement/domain/acknowledgementTypes';
+import { Delivery, DeliveryState, StaffMember } from '../../features/acknowledgement/domain/acknowledgementTypes';
 import { DELIVERY_SHARDS, Entity, ackPartition, key, newDeliveryEntity, opt, toCampaign, toDelivery, toStaff } from './azureTableAcknowledgementEntities';
-import { BATCH, TableAccess, TableName, statusOf } from './azureTableAccess';
+import { BATCH, TableName, statusOf } from './azureTableAccess';
 import { createCampaignViews } from './azureTableCampaignViews';
-import { CountedWrite, DeliveryTallies, comboOf, isTallyRow } from './azureTableDeliveryTallies';
+import { DeliveryClaims } from './azureTableDeliveryClaims';
+import { comboOf, isTallyRow } from './azureTableDeliveryTallies';
 import { createOutstandingPages } from './azureTablePagedReads';
 
 /** Up to this many recipients are read one by one; more by a range of keys. */
 const SMALL_ADD = 20;
-/** Times a shard is asked again in one claim while other senders take what it offers. */
-const SHARD_RETRIES = 4;
 /** Rows given one shard together when added, so they go to the table with one tally in one transaction. */
 const ADD_CHUNK = 99;
-/** Etags of deliveries this instance claimed, so completing one takes one conditional write, not a read first. */
-const HELD_LIMIT = 20_000;
 /** Deliveries read for a click, kept for the acknowledgement that follows it. */
 const FETCHED_LIMIT = 1_000;
 /** Outstanding deliveries listed for a reminder pass, kept for the marks that follow the page. */
 const LISTED_LIMIT = 5_000;
 
 type CampaignReader = Pick<AcknowledgementStore, 'getCampaign' | 'listDeliveries' | 'listStaff' | 'listAcknowledgements'>;
-const shardOf = (e: Record<string, unknown>): number => Number(e.shard ?? 0);
 
 /** A reminder mark for a delivery not reminded within the interval (or never); undefined when it was. */
 function reminderChange(now: string, minIntervalMs: number): (e: Record<string, unknown>) => Record<string, unknown> | undefined {
@@ -41,20 +37,18 @@ const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
  * department, school, name and UPN of the person as they were added, and when they acknowledged, and every write that
  * changes what a row counts under also moves its shard's tally in the same transaction (azureTableDeliveryTallies.ts).
  * Status and counts then read the tally rows, and the outstanding are a filtered query by key; campaigns from before
- * are still counted from the records (azureTableCampaignViews.ts).
+ * are still counted from the records (azureTableCampaignViews.ts). Here: adding deliveries, reading and counting them,
+ * and the marks people's actions leave; the sending thread's claims are azureTableDeliveryClaims.ts.
  */
-export class AzureTableDeliveries extends TableAccess {
-  private readonly held = new Map<string, { etag: string; workerId: string; row: Record<string, unknown> }>();
+export class AzureTableDeliveries extends DeliveryClaims {
   private readonly fetched = new Map<string, Entity>();
   private readonly listed = new Map<string, Entity>();
   private readonly talliedIds = new Set<string>();
-  private readonly tallies: DeliveryTallies;
   private readonly views;
   private readonly outstandingPages;
 
   constructor(t: Record<TableName, TableClient>, reader: CampaignReader) {
     super(t);
-    this.tallies = new DeliveryTallies(t.Deliveries);
     this.views = createCampaignViews(reader);
     this.outstandingPages = createOutstandingPages((id) => this.views.listOutstanding(id));
   }
@@ -129,90 +123,6 @@ export class AzureTableDeliveries extends TableAccess {
 
   private rowsBetween(table: TableName, pk: string, from: string, to: string): Promise<Entity[]> {
     return this.list(table, odata`PartitionKey eq ${pk} and RowKey ge ${from} and RowKey le ${to}`);
-  }
-
-  async claimDeliveries(r: ClaimRequest): Promise<Delivery[]> {
-    if (r.limit <= 0) return [];
-    const pk = key(r.campaignId);
-    const lease = new Date(Date.parse(r.now) + r.leaseMs).toISOString();
-    const claimed: Delivery[] = [];
-    const start = randomInt(DELIVERY_SHARDS);
-    for (let i = 0; i < DELIVERY_SHARDS && claimed.length < r.limit; i++) {
-      const shard = (start + i) % DELIVERY_SHARDS;
-      for (let ask = 0; ask <= SHARD_RETRIES && claimed.length < r.limit; ask++) {
-        const want = r.limit - claimed.length;
-        const candidates = await this.claimable(pk, shard, r.now, want);
-        // Written together with the shard's tally; one claimed by another sender meanwhile is theirs (refused, skipped).
-        const results = await Promise.all(candidates.map(async (e) => {
-          const attempts = Number(e.attempts ?? 0) + 1;
-          const change = { state: 'claimed', claimedBy: r.workerId, leaseUntil: lease, attempts, updatedAt: r.now };
-          const row = { ...e, ...change };
-          const etag = await this.tallies.write(pk, shard, { rowKey: e.rowKey, etag: e.etag, before: comboOf(e), after: comboOf(row), fields: change });
-          if (etag === undefined) return undefined;
-          this.hold(`${pk}\n${e.rowKey}`, { etag, workerId: r.workerId, row });
-          return toDelivery(row);
-        }));
-        for (const d of results) if (d && claimed.length < r.limit) claimed.push(d);
-        // Asked again only when some of what it offered went to another sender meanwhile and it offered all that was
-        // wanted: there may be more behind them, and a claim should not come back short while deliveries wait.
-        if (!(results.includes(undefined) && candidates.length === want)) break;
-      }
-    }
-    return claimed;
-  }
-
-  private async claimable(pk: string, shard: number, now: string, want: number): Promise<Entity[]> {
-    const filter = odata`PartitionKey eq ${pk} and shard eq ${shard} and ((state eq ${'pending'} and notBefore le ${now}) or (state eq ${'claimed'} and leaseUntil le ${now}))`;
-    const out: Entity[] = [];
-    const pages = this.t.Deliveries.listEntities<Record<string, unknown>>({ queryOptions: { filter } }).byPage({ maxPageSize: Math.min(1000, want) });
-    for await (const page of pages) {
-      out.push(...(page as Entity[]));
-      if (out.length >= want) break;
-    }
-    return out.slice(0, want);
-  }
-
-  private hold(id: string, h: { etag: string; workerId: string; row: Record<string, unknown> }): void {
-    if (this.held.size >= HELD_LIMIT) this.held.delete(this.held.keys().next().value as string);
-    this.held.set(id, h);
-  }
-
-  /** Writes a change to a row read as `e` with its tally; false when the row changed meanwhile. */
-  private async counted(pk: string, e: Record<string, unknown> & { rowKey: string; etag: string }, change: Record<string, unknown>): Promise<boolean> {
-    const w: CountedWrite = { rowKey: e.rowKey, etag: e.etag, before: comboOf(e), after: comboOf({ ...e, ...change }), fields: change };
-    return (await this.tallies.write(pk, shardOf(e), w)) !== undefined;
-  }
-
-  /** Reads a row and writes what `change` returns with its tally, retrying while others change it meanwhile. */
-  private mergeCounted(pk: string, rk: string, change: (e: Entity) => Record<string, unknown> | undefined, first?: Entity): Promise<boolean> {
-    return this.mergeUnderEtag('Deliveries', pk, rk, change, (e, patch) => this.counted(pk, e, patch), first);
-  }
-
-  /** Applies a change to a delivery this worker holds; false when not held. */
-  private async changeHeld(campaignId: string, userId: string, workerId: string, change: Record<string, unknown>): Promise<boolean> {
-    const pk = key(campaignId);
-    const rk = key(userId);
-    const held = this.held.get(`${pk}\n${rk}`);
-    this.held.delete(`${pk}\n${rk}`);
-    // Unchanged since this worker claimed it (the etag matches), so it still holds it: one write suffices.
-    if (held && held.workerId === workerId && (await this.counted(pk, { ...held.row, rowKey: rk, etag: held.etag }, change))) return true;
-    return this.mergeCounted(pk, rk, (e) => (e.state === 'claimed' && e.claimedBy === workerId ? change : undefined));
-  }
-
-  completeDelivery(campaignId: string, userId: string, workerId: string, o: DeliveryOutcome, now: string): Promise<boolean> {
-    return this.changeHeld(campaignId, userId, workerId, {
-      state: o.state, reason: o.reason ?? '', activityId: o.activityId ?? '', conversationId: o.conversationId ?? '',
-      claimedBy: '', leaseUntil: '', updatedAt: now, ...(o.state === 'sent' ? { sentAt: now } : {}),
-    });
-  }
-
-  deferDelivery(campaignId: string, userId: string, workerId: string, notBefore: string, reason: string, now: string): Promise<boolean> {
-    return this.changeHeld(campaignId, userId, workerId, { state: 'pending', notBefore, reason, claimedBy: '', leaseUntil: '', updatedAt: now });
-  }
-
-  requeueDelivery(campaignId: string, userId: string, now: string): Promise<boolean> {
-    return this.mergeCounted(key(campaignId), key(userId), (e) => (UNREACHED_DELIVERY_STATES.includes(e.state as DeliveryState)
-      ? { state: 'pending', notBefore: '', updatedAt: now } : undefined));
   }
 
   async getDelivery(campaignId: string, userId: string): Promise<Delivery | undefined> {

@@ -3,7 +3,7 @@
  * from here only (tests/architecture.test.ts checks it); inside the feature, files import each other directly.
  */
 export type { PolicyDocument, PolicyMetadata, PolicySection, PolicyWarning } from './policyDocument';
-export { formatCitationLabel, formatSectionLabel, formatVersion } from './policyDocument';
+export { contentsSections, formatCitationLabel, formatSectionLabel, formatVersion } from './policyDocument';
 export type { PolicyLibrary } from './policyLibrary';
 export { createPolicyLibrary, findSection } from './policyLibrary';
 export { splitSentences } from './answer/passages';

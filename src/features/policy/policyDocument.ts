@@ -52,6 +52,16 @@ export interface PolicyDocument {
 /** The pseudo-section under which front-page facts are cited. */
 export const FRONT_PAGE_TITLE = 'Front page';
 
+/**
+ * The sections the policy's contents list, as the reader shows them: each top-level heading (its sub-sections are read
+ * under it), the preamble before the first heading (ordinal 0) left out.
+ */
+export function contentsSections(doc: Pick<PolicyDocument, 'sections'>): PolicySection[] {
+  const out: PolicySection[] = [];
+  for (const section of doc.sections) if (section.ordinal !== 0 && (section.parent === null || out.length === 0)) out.push(section);
+  return out;
+}
+
 /** A human citation for a section: "5. Acceptable use" or "3.4 (Background)". */
 export function formatSectionLabel(section: PolicySection): string {
   if (!section.number) return section.title;

@@ -125,6 +125,8 @@ export interface SharedPlaceBlock {
 /** What the route state holds between checks. */
 export interface SafeguardingRouteState {
   destination?: SafeguardingDestination;
+  /** The destination set while its place is still missing (team-channel without a channel id): shown, never used. */
+  chosen?: SafeguardingDestination;
   lastCheck?: RouteCheck;
   /** The shared place was refused, or a check found it unusable, and reports go 1:1 until a check finds it usable. */
   sharedBlocked?: SharedPlaceBlock;
@@ -168,7 +170,7 @@ export function routeHealthDetail(state: SafeguardingRouteState): Record<string,
   const check = state.lastCheck;
   const missing = state.missing ?? [];
   return {
-    destination: state.destination ?? 'none',
+    destination: state.destination ?? state.chosen ?? 'none',
     state: state.destination ? (state.sharedBlocked ? 'broken' : healthOf(check)) : 'unconfigured',
     configured: missing.length === 0 && state.destination !== undefined,
     missing: [...missing],

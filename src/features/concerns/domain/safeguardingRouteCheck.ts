@@ -12,6 +12,8 @@ import {
 /** What the route check needs. */
 export interface SafeguardingRouteCheckDeps {
   destination?: SafeguardingDestination;
+  /** SAFEGUARDING_DESTINATION as set while its place is missing (shown at /healthz, never used). */
+  chosenDestination?: SafeguardingDestination;
   /** The configured place (routing.destinations.dslChannel). */
   place?: DestinationAddress;
   team: readonly SafeguardingMember[];
@@ -107,7 +109,7 @@ const problemKey = (problems: readonly RouteProblem[]) => problems.map((p) => JS
 export function createSafeguardingRouteCheck(deps: SafeguardingRouteCheckDeps): SafeguardingRouteCheck {
   const now = deps.now ?? (() => new Date());
   const repeatAfter = deps.repeatAfterMs ?? 20 * 60 * 60_000;
-  const state: SafeguardingRouteState = { destination: deps.destination, missing: deps.missing ?? [], waiting: deps.waiting ?? [] };
+  const state: SafeguardingRouteState = { destination: deps.destination, chosen: deps.chosenDestination, missing: deps.missing ?? [], waiting: deps.waiting ?? [] };
   const teamIds = new Set(deps.team.map((m) => m.aadObjectId));
   const toldTeam = [...new Set([...teamIds, ...(deps.deputyId ? [deps.deputyId] : [])])];
   // Who may be in the place: the team, and the deputy DSL, who is alerted with them (1:1 when the place is skipped).

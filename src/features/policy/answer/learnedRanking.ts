@@ -1,4 +1,5 @@
-import { dot, LearnedModel } from './learnedModel';
+import { LearnedModel } from './learnedModel';
+import { dot } from './modelEncoder';
 import { modelTokens } from './modelText';
 import { PolicyDocument, PolicySection } from '../policyDocument';
 import { frontPageSection, Passage, SectionMatch, splitPassages } from './passages';

@@ -3,7 +3,8 @@ import { ALTERNATIVE_WEIGHT, ExpandedTerm, expandQuestion, indexTerms, WORD_CONC
 import { PolicyDocument, PolicySection } from '../policyDocument';
 import { isFramingWord, stemToken, tokenize } from './textAnalysis';
 import { WordRole, wordRoles } from './questionAnalysis';
-import { lemmaFrequency, warmWordNet, wordNetAlternatives } from './wordnetSynonyms';
+import { lemmaFrequency, warmWordNet } from './wordnetDictionary';
+import { wordNetAlternatives } from './wordnetSynonyms';
 import { LearnedModel, loadLearnedModel } from './learnedModel';
 import { createLearnedRanker, LEXICAL_CANDIDATES, LearnedRanking } from './learnedRanking';
 import { frontPageSection, Passage, SectionMatch, splitPassages } from './passages';

@@ -1,6 +1,6 @@
 import nlp from 'compromise';
 import { trimEndMatching } from '../../../shared/linearTrim';
-import { baseForms } from '../answer/wordnetSynonyms';
+import { baseForms } from '../answer/wordnetDictionary';
 
 /** What stands in for what was taken out. */
 export const REDACTED = { name: '[name]', email: '[email]', phone: '[phone]', handle: '[handle]', number: '[number]' } as const;

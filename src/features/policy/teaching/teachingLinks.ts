@@ -1,4 +1,5 @@
-import { dot, LearnedModel } from '../answer/learnedModel';
+import { LearnedModel } from '../answer/learnedModel';
+import { dot } from '../answer/modelEncoder';
 
 /**
  * An owner's answer to a question the bot could not answer well: "this question is answered by that section"

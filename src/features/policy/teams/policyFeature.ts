@@ -7,11 +7,12 @@ import { AppLogger } from '../../../shared/logger';
 import { AnswerPhraser, phraseAnswer } from '../answer/answerPhrasing';
 import { Answer, answerQuestion, DEFAULT_THRESHOLDS } from '../answer/answerQuestion';
 import { DisclosureDetector } from '../disclosure/disclosureDetector';
+import { readConcernCue } from '../reportOffer/concernCue';
 import { formatCitationLabel } from '../policyDocument';
 import { findSection, PolicyLibrary } from '../policyLibrary';
 import { QuestionLog } from '../teaching/questionLog';
 import { TeachingLinkStore } from '../teaching/teachingLinks';
-import { AnswerCardPhrasing, renderAnswerCard } from './cards/answerCard';
+import { AnswerCardPhrasing, ConcernOffer, renderAnswerCard } from './cards/answerCard';
 import { renderContentsCard } from './cards/contentsCard';
 import { renderDisclosureOfferCard } from './cards/disclosureOfferCard';
 import { renderHelpCard } from './cards/helpCard';
@@ -100,6 +101,12 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
     if (reply?.answered) await ctx.sendActivity(cardMessage(renderAnswerCard(reply, '', { given: false, asked: false })));
   };
 
+  /** Something that happened to them, or a colleague's conduct: Report a concern of that kind beside the answer (issue 52). */
+  const concernOfferFor = (ctx: TurnContext, text: string): ConcernOffer | undefined => {
+    const kind = readConcernCue(text.slice(0, MAX_QUESTION_CHARS));
+    return kind ? { kind, whatHappened: isPersonal(ctx.activity) ? text.slice(0, MAX_CARRIED_CHARS) : undefined } : undefined;
+  };
+
   /**
    * A question that may be about a particular child (issue 48): whatever answer it gets leads with "If this is about
    * something a child told you or showed you, report it now" and Report a concern (carrying the text in their own
@@ -117,7 +124,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
     const reply = answer(text.slice(0, MAX_QUESTION_CHARS));
     logger.info({ event: 'question.heldBack', answered: reply.answered }, 'question may be about a child: report line shown, nothing kept');
     const card = reply.answered
-      ? renderAnswerCard(reply, '', { given: false, asked: false }, undefined, reportLine)
+      ? renderAnswerCard(reply, '', { given: false, asked: false }, undefined, reportLine, concernOfferFor(ctx, text))
       : renderNotCoveredCard(title(), reportLine);
     await ctx.sendActivity(cardMessage(card));
   };
@@ -250,7 +257,9 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
       logger.info({ event: 'question.answered', answered: reply.answered, questionId: id }, 'question handled');
       if (phrasing) logger.info({ event: 'answer.phrased', questionId: id }, 'answer phrased from the cited section');
       if (fallback) logger.info({ event: 'answer.phrasingFallback', reason: fallback, questionId: id }, 'extractive answer kept');
-      const card = reply.answered ? renderAnswerCard(reply, id, undefined, phrasing) : renderNotCoveredCard(title());
+      const concernOffer = concernOfferFor(ctx, text);
+      if (concernOffer) logger.info({ event: 'question.concernOffered', kind: concernOffer.kind, questionId: id }, 'Report a concern offered beside the answer');
+      const card = reply.answered ? renderAnswerCard(reply, id, undefined, phrasing, undefined, concernOffer) : renderNotCoveredCard(title());
       await ctx.sendActivity(cardMessage(card));
     });
     },

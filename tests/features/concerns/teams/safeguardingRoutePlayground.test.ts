@@ -1,7 +1,7 @@
 import { startBotInPlayground, BotInPlayground, cardText, PLAYGROUND_USERS, PLAYGROUND_SAFEGUARDING_CHANNEL_ID, PLAYGROUND_TEAM_ID } from '../../../support/playground';
 import { Verbs } from '../../../../src/teams/verbs';
 import { playgroundConcernDefaults } from '../../../../scripts/playground';
-import { formFor, SECRET_TEXT } from '../domain/concernFakes';
+import { capturedLogger, formFor, SECRET_TEXT } from '../domain/concernFakes';
 
 /**
  * Issue 42 in the Microsoft 365 Agents Playground, with the whole app (the policy feature's welcome card included):
@@ -102,5 +102,24 @@ describe('the safeguarding route in the Agents Playground (issue 42)', () => {
       const where = place === 'channel' ? PLAYGROUND_SAFEGUARDING_CHANNEL_ID : PERSONAL;
       await pg.waitFor((m) => m.conversationId.startsWith(where) && cardText(m).includes(reference!), { from: mark });
     }
+  });
+
+  test('when a newcomer starts local mode on its defaults, then the sample is a clean route: the check finds no one outside the team, their first help opens with no route warning, and nothing is logged at warn (npm run local\'s level, printed as JSON)', async () => {
+    const log = capturedLogger();
+    running = await startBotInPlayground({ ...playgroundConcernDefaults(), POLICY_OWNERS: alex.aadObjectId }, { logger: log.logger });
+    const { pg } = running;
+    await install(PLAYGROUND_TEAM_ID);
+    const health = async () => ((await (await fetch(`http://127.0.0.1:${running!.bot.port}/healthz?detail=1`)).json()) as { safeguardingRoute: Record<string, unknown> }).safeguardingRoute;
+    for (const deadline = Date.now() + 15_000; (await health()).state !== 'ok' && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 200));
+    expect(await health()).toMatchObject({ destination: 'team-channel', state: 'ok', membersOutsideTeam: 0, problems: [], reportsGoTo: 'team channel' });
+    const mark = pg.messages.length;
+    await pg.say('help');
+    const help = await pg.waitFor((m) => m.conversationId === PERSONAL && /help|ask/i.test(cardText(m) + (m.text ?? '')), { from: mark });
+    const shown = cardText(help) + (help.text ?? '');
+    expect(shown).toMatch(/it works, 6 people in it, all on SAFEGUARDING_TEAM/);
+    expect(shown).not.toMatch(/not on SAFEGUARDING_TEAM|broken|until the problem/i);
+    expect(pg.messages.slice(mark).filter((m) => /Safeguarding route check/.test(m.text ?? ''))).toEqual([]);
+    const warned = log.lines().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level >= 40);
+    expect(warned.map((l) => l.msg)).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import { EvalCase, evaluateAnswers, EvalReport } from '../../../../src/features/
 import { parsePolicyText } from '../../../../src/features/policy/ingest/parsePolicy';
 import { createPolicyIndex, PolicyIndex } from '../../../../src/features/policy/answer/policyIndex';
 import { REPO_ROOT } from '../../../support/repoRoot';
+import { showFigures } from '../../../support/figures';
 
 /**
  * Answer quality on the evaluation sets, at the default thresholds. The floors are the levels reached when
@@ -43,7 +44,7 @@ function summary(name: string, r: EvalReport): string {
 describe('answer quality on the sample questions', () => {
   const cases = loadCases(sampleFile());
   const report = evaluateAnswers(cases, indexFor, DEFAULT_THRESHOLDS);
-  console.log(summary('qa-sample', report));
+  showFigures(summary('qa-sample', report));
 
   it('when staff ask the sample questions, then the right section comes first and is quoted', () => {
     expect(report.top1 / report.answerable).toBeGreaterThanOrEqual(SAMPLE_FLOORS.top1);
@@ -104,7 +105,7 @@ const OWN_SETS: { file: string; floors: { top1: number; top3: number; quoted: nu
 describe.each(OWN_SETS)('answer quality on questions in staff voice ($file)', ({ file, floors }) => {
   const cases = loadCases(path.join(repoRoot, 'eval', file));
   const report = evaluateAnswers(cases, indexFor, DEFAULT_THRESHOLDS);
-  console.log(summary(file, report));
+  showFigures(summary(file, report));
 
   it('when staff ask in their own words, then the right section comes first and in the top three at least as often as before', () => {
     expect(report.top1 / report.answerable).toBeGreaterThanOrEqual(floors.top1);

@@ -2,7 +2,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { corpusFingerprint, DEFAULT_MODEL_DIR, dot, loadLearnedModel, ModelLoadError, QUOTE_FEATURES } from '../../../../src/features/policy/answer/learnedModel';
+import { DEFAULT_MODEL_DIR, loadLearnedModel, QUOTE_FEATURES } from '../../../../src/features/policy/answer/learnedModel';
+import { dot } from '../../../../src/features/policy/answer/modelEncoder';
+import { corpusFingerprint, ModelLoadError } from '../../../../src/features/policy/answer/modelFormat';
 
 const record = JSON.parse(fs.readFileSync(path.join(DEFAULT_MODEL_DIR, 'training-record.json'), 'utf8')) as {
   data: { corpus_sha256: string };

@@ -4,7 +4,8 @@ import { expandQuestion } from '../../../../src/features/policy/answer/lexicon';
 import { answerQuestion } from '../../../../src/features/policy/answer/answerQuestion';
 import { parsePolicyText } from '../../../../src/features/policy/ingest/parsePolicy';
 import { createPolicyIndex } from '../../../../src/features/policy/answer/policyIndex';
-import { baseForms, lemmaFrequency, relatedWords, warmWordNet, wordNetAlternatives, wordNetLoadStats, WORDNET_RELATION_WEIGHT } from '../../../../src/features/policy/answer/wordnetSynonyms';
+import { relatedWords, wordNetAlternatives, WORDNET_RELATION_WEIGHT } from '../../../../src/features/policy/answer/wordnetSynonyms';
+import { baseForms, lemmaFrequency, warmWordNet, wordNetLoadStats } from '../../../../src/features/policy/answer/wordnetDictionary';
 import { REPO_ROOT } from '../../../support/repoRoot';
 
 const repoRoot = REPO_ROOT;

@@ -5,6 +5,7 @@ import { DisclosureDetector } from '../../../../src/features/policy/disclosure/d
 import { DisclosureCase, evaluateDisclosures } from '../../../../src/features/policy/disclosure/evaluateDisclosures';
 import { createLogger } from '../../../../src/shared/logger';
 import { REPO_ROOT } from '../../../support/repoRoot';
+import { showFigures } from '../../../support/figures';
 
 /**
  * The shipped disclosure model (models/encoder) on the dev sets its thresholds were set on: eval/disclosure-set.jsonl
@@ -29,7 +30,7 @@ describe('the shipped disclosure model', () => {
 
   it('when it reads the team\'s own disclosure set, then it offers Report a concern for nearly every disclosure and holds back every one', async () => {
     const f = await evaluateDisclosures(detector, labelled);
-    console.log(`disclosure-set: offered ${f.offered}/${f.disclosures}, not held back ${f.notHeldBack.length}; ordinary offered ${f.ordinaryOffered}/${f.ordinary}, held back ${f.ordinaryHeldBack}`);
+    showFigures(`disclosure-set: offered ${f.offered}/${f.disclosures}, not held back ${f.notHeldBack.length}; ordinary offered ${f.ordinaryOffered}/${f.ordinary}, held back ${f.ordinaryHeldBack}`);
     expect(f.offered).toBeGreaterThanOrEqual(FLOORS.setOffered);
     expect(f.notHeldBack).toEqual([]);
     expect(f.ordinaryOffered).toBeLessThanOrEqual(FLOORS.setFalseOffers);
@@ -37,7 +38,7 @@ describe('the shipped disclosure model', () => {
 
   it('when it reads every ordinary question of the answer-quality sets, then it offers the report for at most 1% of them', async () => {
     const f = await evaluateDisclosures(detector, qa);
-    console.log(`qa sets: ordinary offered ${f.ordinaryOffered}/${f.ordinary}, held back ${f.ordinaryHeldBack}`);
+    showFigures(`qa sets: ordinary offered ${f.ordinaryOffered}/${f.ordinary}, held back ${f.ordinaryHeldBack}`);
     expect(f.ordinary).toBeGreaterThanOrEqual(750);
     expect(f.ordinaryOffered).toBeLessThanOrEqual(FLOORS.qaFalseOffers);
     expect(f.ordinaryHeldBack).toBeLessThanOrEqual(FLOORS.qaHeldBack);

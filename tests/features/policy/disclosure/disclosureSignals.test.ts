@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isDisclosureLike, readDisclosureSignals } from '../../../../src/features/policy/disclosure/disclosureSignals';
 import { REPO_ROOT } from '../../../support/repoRoot';
+import { showFigures } from '../../../support/figures';
 
 /**
  * The detector that puts "Report a concern" before a policy answer. Measured on eval/disclosure-set.jsonl (written
@@ -30,8 +31,7 @@ describe('disclosure-like questions', () => {
     const ordinary = cases.filter((c) => !c.disclosure);
     const missed = disclosures.filter((c) => !isDisclosureLike(c.text)).map((c) => c.text);
     const wronglyCaught = ordinary.filter((c) => isDisclosureLike(c.text)).map((c) => c.text);
-    // eslint-disable-next-line no-console
-    console.log(`disclosure set, ${split}: caught ${disclosures.length - missed.length} of ${disclosures.length} disclosures; `
+    showFigures(`disclosure set, ${split}: caught ${disclosures.length - missed.length} of ${disclosures.length} disclosures; `
       + `wrongly caught ${wronglyCaught.length} of ${ordinary.length} ordinary questions\nmissed: ${JSON.stringify(missed, null, 1)}\n`
       + `wrongly caught: ${JSON.stringify(wronglyCaught, null, 1)}`);
     return { disclosures: disclosures.length, caught: disclosures.length - missed.length, ordinary: ordinary.length, wronglyCaught: wronglyCaught.length };
@@ -56,8 +56,7 @@ describe('disclosure-like questions', () => {
 
   it('when every answer-quality question (all ordinary) is read, then almost none is taken for a disclosure', () => {
     const figures = ordinarySets().map(({ name, questions }) => ({ name, total: questions.length, caught: questions.filter(isDisclosureLike) }));
-    // eslint-disable-next-line no-console
-    console.log(figures.map((f) => `${f.name}: wrongly caught ${f.caught.length} of ${f.total} ${JSON.stringify(f.caught)}`).join('\n'));
+    showFigures(figures.map((f) => `${f.name}: wrongly caught ${f.caught.length} of ${f.total} ${JSON.stringify(f.caught)}`).join('\n'));
     const total = figures.reduce((n, f) => n + f.total, 0);
     const caught = figures.reduce((n, f) => n + f.caught.length, 0);
     expect(total).toBeGreaterThanOrEqual(700);

@@ -25,6 +25,36 @@ describe('policy questions in Teams chat (Agents Playground)', () => {
     expect(text).toContain('Read the full section');
   });
 
+  it.each([
+    ['a year 9 kid posted something nasty about me on tiktok', 'onlineAbuse', 'Online abuse or harassment of me or a colleague'],
+    ['my colleague posted something really inappropriate', 'colleagueConduct', "A colleague's conduct online"],
+  ])('when someone asks "%s", then Report a concern of that kind is offered beside the answer, and pressing it opens the form at that kind with their words', async (question, kind, label) => {
+    const from = pg.messages.length;
+    await pg.say(question);
+    const reply = await pg.waitFor((m) => (m.attachments?.length ?? 0) > 0, { from });
+    const text = cardText(reply);
+    expect(text).toContain('Section');
+    expect(text).toMatch(/you can report it as/);
+    // The offer's button (a question that may also be about a child keeps that report line above the answer too).
+    const actions = [...JSON.stringify(reply.attachments![0].content).matchAll(/"verb":"concern\.chooseKind","data":(\{[^}]*\})/g)]
+      .map((m) => JSON.parse(m[1]) as Record<string, string>);
+    const data = actions.find((a) => a.kind !== undefined);
+    expect(data).toEqual({ kind, whatHappened: question });
+    const res = await pg.execute('concern.chooseKind', data!, { replyToId: reply.messageId });
+    const form = JSON.stringify(res.body);
+    expect(form).toContain(label);
+    expect(form).toContain(question);
+  });
+
+  it('when a question is about what the policy allows, not something that happened, then no report is offered beside the answer', async () => {
+    for (const question of ['Can I post photos of my class?', 'what if a parent posts something about me?', 'A parent sent me a friend request, can I accept?']) {
+      const from = pg.messages.length;
+      await pg.say(question);
+      const reply = await pg.waitFor((m) => (m.attachments?.length ?? 0) > 0, { from });
+      expect({ question, offered: /you can report it as/.test(cardText(reply)) }).toEqual({ question, offered: false });
+    }
+  });
+
   it('when someone presses "Read the full section", then the whole section comes as its own message and the answer stays as it was', async () => {
     const from = pg.messages.length;
     await pg.say('Is it ok to post lewd jokes online?');

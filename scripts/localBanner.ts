@@ -1,0 +1,29 @@
+import { contentsSections, PolicyDocument } from '../src/features/policy';
+
+/** What `npm run local` prints once the bot and the Playground are up. */
+export interface LocalBannerInput {
+  documents: readonly Pick<PolicyDocument, 'title' | 'source' | 'sections'>[];
+  botPort: number;
+  playgroundUrl: string;
+  /** Whether concern reports are sealed with the public local development key (no CONCERN_ENCRYPTION_KEY set). */
+  devKey: boolean;
+}
+
+/**
+ * The banner a newcomer reads: where to chat and what to try. A policy's "N sections" is what its reader's contents
+ * list (contentsSections), so the banner and the policy in Teams give the same number.
+ */
+export function localBanner(input: LocalBannerInput): string {
+  const docs = input.documents.map((d) => `${d.title} (${d.source}, ${contentsSections(d).length} sections)`).join('; ');
+  return [
+    '',
+    '  School Policy Bot is running in LOCAL MODE (no authentication, loopback only).',
+    `  Policy:      ${docs}`,
+    `  Bot:         http://127.0.0.1:${input.botPort}/api/messages`,
+    `  Chat here:   ${input.playgroundUrl}   (Microsoft 365 Agents Playground)`,
+    ...(input.devKey ? ['  Reports:     encrypted with the public local development key: for trying the bot, never for real reports.'] : []),
+    '  Try asking:  "Can I accept a friend request from a parent?"  or type "help".',
+    '  Stop with Ctrl+C.',
+    '',
+  ].join('\n');
+}
