@@ -1,0 +1,150 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadDraftChecker } from '../src/compose/drafts';
+import { loadDisclosureDetector } from '../src/compose/disclosure';
+import { createLogger } from '../src/shared/logger';
+import { parsePolicyText } from '../src/features/policy/ingest/parsePolicy';
+import { createPolicyLibrary } from '../src/features/policy/policyLibrary';
+import { normaliseForMatch } from '../src/features/policy/answer/evaluateAnswers';
+import { PolicyDocument } from '../src/features/policy/policyDocument';
+import { createPolicyRuleFinder } from '../src/features/policy/drafts/draftRules';
+import { DRAFT_CONCERNS, DraftConcernId, DraftContext } from '../src/features/policy/drafts/draftConcerns';
+
+/**
+ * `npm run eval:drafts`: what "check my post" (issue 53) does, as the bot runs it (the shipped draft encoder and heads,
+ * each concern's rule found by the answering stack).
+ * - `--rules`: the rule found for each concern in each corpus policy against corpus/drafts/rules.jsonl (the sentences
+ *   a helper marked as that policy's rule, or none): right section, found where the policy has none, missed.
+ * - `--blind`: eval/drafts-blind.jsonl, written apart by helpers who saw no code, list or training data, for the five
+ *   real policies; never trained on. Per concern recall and precision, drafts with a problem not told "nothing stops
+ *   this", harmless drafts told so, and the rule quoted from the section holding the sentence the tester copied.
+ *   `--misses` prints what it got wrong (for the issue's note, never for tuning).
+ */
+const root = path.resolve(__dirname, '..', '..');
+const jsonl = <T>(file: string): T[] => fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as T);
+const pct = (a: number, b: number): string => (b === 0 ? 'n/a' : `${a}/${b} (${((100 * a) / b).toFixed(1)}%)`);
+
+/** The ordinals of the sections whose text holds the sentence (whitespace and quotes normalised). */
+function sectionsHolding(doc: PolicyDocument, sentence: string): number[] {
+  // The labeller copied bullets' marks and paragraph numbers ("3.4 Staff must..."); the parsed text keeps neither.
+  const s = normaliseForMatch(sentence).replace(/^[-o•*]\s+/, '').replace(/^\d+(?:\.\d+)*\.?\s+/, '');
+  // A sentence that runs over the parsed text's bullets or a heading: its first words place it.
+  const probe = s.length > 60 ? s.slice(0, 60) : s;
+  return doc.sections.filter((x) => normaliseForMatch(`${x.title} ${x.text}`).includes(probe)).map((x) => x.ordinal);
+}
+
+function ruleFinderFor(text: string, source: string) {
+  const doc = parsePolicyText(text, source);
+  const library = createPolicyLibrary([doc]);
+  return { doc, find: createPolicyRuleFinder(library) };
+}
+
+interface RuleRow { policy: string; concern: DraftConcernId; rules: string[]; best: string | null }
+
+async function evalRules(): Promise<void> {
+  const rows = jsonl<RuleRow>(path.join(root, 'corpus', 'drafts', 'rules.jsonl'));
+  const byConcern = new Map<string, { right: number; wrong: number; missed: number; borrowed: number; noneRight: number }>();
+  const finders = new Map<string, ReturnType<typeof ruleFinderFor>>();
+  for (const row of rows) {
+    if (!finders.has(row.policy)) {
+      const file = path.join(root, 'corpus', 'policies', `${row.policy}.txt`);
+      finders.set(row.policy, ruleFinderFor(fs.readFileSync(file, 'utf8'), `${row.policy}.txt`));
+    }
+    const { doc, find } = finders.get(row.policy)!;
+    const found = await find(row.concern);
+    const f = byConcern.get(row.concern) ?? { right: 0, wrong: 0, missed: 0, borrowed: 0, noneRight: 0 };
+    byConcern.set(row.concern, f);
+    const expected = new Set(row.rules.flatMap((r) => sectionsHolding(doc, r)));
+    if (row.rules.length === 0) {
+      if (found) f.borrowed++; else f.noneRight++;
+    } else if (!found) f.missed++;
+    else if (expected.has(found.section)) f.right++;
+    else {
+      f.wrong++;
+      if (process.argv.includes('--misses')) console.log(`  ${row.policy} ${row.concern}: quoted §${found.section} "${found.quote.slice(0, 80)}", expected §${[...expected].join('/')} "${(row.best ?? '').slice(0, 80)}"`);
+    }
+  }
+  let right = 0, withRule = 0, noneRight = 0, none = 0;
+  for (const id of DRAFT_CONCERNS) {
+    const f = byConcern.get(id);
+    if (!f) continue;
+    right += f.right; withRule += f.right + f.wrong + f.missed; noneRight += f.noneRight; none += f.noneRight + f.borrowed;
+    console.log(`  ${id.padEnd(20)} right section ${pct(f.right, f.right + f.wrong + f.missed)}, wrong ${f.wrong}, missed ${f.missed}; no rule and said so ${pct(f.noneRight, f.noneRight + f.borrowed)}`);
+  }
+  console.log(`corpus rules (rules.jsonl): right section ${pct(right, withRule)}; policy has none and the bot said so ${pct(noneRight, none)}`);
+}
+
+interface BlindRow { policy: string; draft: string; media: DraftContext['media']; account: DraftContext['account']; audience: DraftContext['audience']; concerns: Record<string, string | null> }
+
+async function evalBlind(): Promise<void> {
+  const rows = jsonl<BlindRow>(path.join(root, 'eval', 'drafts-blind.jsonl'));
+  const disclosure = await loadDisclosureDetector(createLogger('silent'));
+  const per = new Map<DraftConcernId, { tp: number; fp: number; fn: number }>(DRAFT_CONCERNS.map((id) => [id, { tp: 0, fp: 0, fn: 0 }]));
+  let problems = 0, problemsNotFine = 0, harmless = 0, harmlessFine = 0, ruleRight = 0, ruleAsked = 0, noneSaid = 0, noneAsked = 0, disclosureOffers = 0;
+  const misses: string[] = [];
+  const checkers = new Map<string, Awaited<ReturnType<typeof loadDraftChecker>>>();
+  const docs = new Map<string, PolicyDocument>();
+  for (const row of rows) {
+    if (!checkers.has(row.policy)) {
+      const text = fs.readFileSync(path.join(root, 'samples', 'policies', row.policy), 'utf8');
+      const doc = parsePolicyText(text, row.policy);
+      docs.set(row.policy, doc);
+      checkers.set(row.policy, await loadDraftChecker(createPolicyLibrary([doc])));
+    }
+    const context: DraftContext = { media: row.media, account: row.account, audience: row.audience };
+    if ((await (disclosure.readDraft ?? disclosure.read)(row.draft)).offer) disclosureOffers++;
+    const result = await checkers.get(row.policy)!.check(row.draft, context);
+    const raised = new Set(result.concerns.map((c) => c.id));
+    const expected = Object.keys(row.concerns) as DraftConcernId[];
+    if (expected.length > 0) {
+      problems++;
+      if (result.verdict !== 'fine') problemsNotFine++;
+    } else {
+      harmless++;
+      if (result.verdict === 'fine') harmlessFine++;
+    }
+    for (const id of DRAFT_CONCERNS) {
+      const f = per.get(id)!;
+      const want = expected.includes(id);
+      if (want && raised.has(id)) f.tp++; else if (want) f.fn++; else if (raised.has(id)) f.fp++;
+    }
+    for (const id of expected) {
+      const sentence = row.concerns[id];
+      const found = result.concerns.find((c) => c.id === id)?.rule;
+      // The rule is judged where the concern was found; a missed concern is counted in its recall, not here.
+      if (!raised.has(id)) continue;
+      if (sentence === null) {
+        noneAsked++;
+        if (!found) noneSaid++;
+      } else {
+        ruleAsked++;
+        if (found && sectionsHolding(docs.get(row.policy)!, sentence).includes(found.section)) ruleRight++;
+        else misses.push(`rule ${row.policy} ${id}: quoted ${found ? `§${found.section} "${found.quote.slice(0, 70)}"` : 'none'}; expected "${sentence.slice(0, 70)}"`);
+      }
+    }
+    const wrong = [...expected.filter((id) => !raised.has(id)).map((id) => `missed ${id}`), ...[...raised].filter((id) => !expected.includes(id)).map((id) => `false ${id}`)];
+    if (wrong.length > 0) misses.push(`${wrong.join(', ')} [${row.media}/${row.account}/${row.audience}]: ${row.draft}`);
+  }
+  console.log(`blind (eval/drafts-blind.jsonl, ${rows.length} drafts, never tuned on):`);
+  console.log(`  drafts with a problem not told "nothing stops this" ${pct(problemsNotFine, problems)}; harmless told so ${pct(harmlessFine, harmless)}`);
+  for (const id of DRAFT_CONCERNS) {
+    const f = per.get(id)!;
+    console.log(`  ${id.padEnd(20)} recall ${pct(f.tp, f.tp + f.fn)}  precision ${pct(f.tp, f.tp + f.fp)}`);
+  }
+  const all = [...per.values()].reduce((a, f) => ({ tp: a.tp + f.tp, fp: a.fp + f.fp, fn: a.fn + f.fn }), { tp: 0, fp: 0, fn: 0 });
+  console.log(`  all concerns: recall ${pct(all.tp, all.tp + all.fn)}, precision ${pct(all.tp, all.tp + all.fp)}`);
+  console.log(`  rule quoted from the section holding the tester's sentence ${pct(ruleRight, ruleAsked)}; policy has none and the bot said so ${pct(noneSaid, noneAsked)}`);
+  console.log(`  drafts the disclosure detector offered Report a concern for: ${disclosureOffers}`);
+  if (process.argv.includes('--misses')) for (const m of misses) console.log(`  ${m}`);
+}
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--rules')) await evalRules();
+  if (process.argv.includes('--blind')) await evalBlind();
+  if (!process.argv.includes('--rules') && !process.argv.includes('--blind')) console.log('usage: evalDrafts [--rules] [--blind] [--misses]');
+}
+
+main().catch((err: Error) => {
+  console.error(err.message);
+  process.exit(1);
+});

@@ -1,0 +1,196 @@
+"""Fine-tunes the pretrained sentence encoder to read draft posts for "check my post" (issue 53).
+
+Model: all-MiniLM-L6-v2 (mean-pooled, as the product computes it) with one linear head giving a logit per concern
+(multi-label binary cross-entropy, each concern's positives weighted so its two classes count equally). What the
+person says of the post on the card (what a photo shows, which account, who sees it) is read as a short line before
+the draft, written by `framed` exactly as src/features/policy/drafts/draftFrame.ts writes it, so the model can learn
+that a photo of pupils on the school's account with consent noted is fine and the same photo from a personal
+account is not.
+
+Thresholds are set out of fold: the drafts are split in --folds folds by policy (a school's drafts are never both
+trained and judged), a model is fine-tuned on the other folds and scores the held-out one, and each concern's
+threshold is the highest logit at which --recall of its held-out positives are still found. The final model is then
+fine-tuned on every draft with the same settings. Reads only corpus/drafts/written/*.jsonl: never an evaluation set.
+
+Writes to --out: the fine-tuned encoder (a Hugging Face folder export_onnx.py reads), heads.json ({"drafts": {id:
+{weights, bias, threshold}}}), record.json (settings, counts, out-of-fold figures, timing).
+
+Usage: python3 training/drafts/finetune.py --base DIR --out DIR [--folds 3 | --only-fold K | --thresholds-from DIR]
+"""
+import argparse
+import glob
+import json
+import os
+import random
+import time
+
+import numpy as np
+import torch
+from transformers import AutoModel, AutoTokenizer
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+CONCERNS = ['pupils-identified', 'pupil-images', 'contact', 'confidential', 'criticism', 'political', 'offensive',
+            'speaking-as-school', 'commercial', 'copyright', 'location-timing']
+MEDIA = {'pupils': 'a photo or video of pupils', 'colleagues': 'a photo or video of colleagues', 'none': 'no photo or video'}
+ACCOUNT = {'personal': 'my personal account', 'school': 'the school account'}
+AUDIENCE = {'public': 'public', 'friends': 'friends only', 'group': 'a closed group'}
+
+
+def framed(row) -> str:
+    """The text the model reads: the card's choices in a line, then the draft (draftFrame.ts writes the same)."""
+    return f"[{MEDIA[row['media']]}; {ACCOUNT[row['account']]}; {AUDIENCE[row['audience']]}] {row['draft']}"
+
+
+def read_drafts(pattern):
+    rows = []
+    for path in sorted(glob.glob(pattern)):
+        for line in open(path, encoding='utf8'):
+            if line.strip():
+                rows.append(json.loads(line))
+    return rows
+
+
+class Classifier(torch.nn.Module):
+    """The encoder, mean pooling over the mask, and a linear head with a logit per concern."""
+
+    def __init__(self, base: str, dropout: float):
+        super().__init__()
+        self.bert = AutoModel.from_pretrained(base)
+        self.drop = torch.nn.Dropout(dropout)
+        self.head = torch.nn.Linear(self.bert.config.hidden_size, len(CONCERNS))
+
+    def forward(self, batch):
+        hidden = self.bert(**batch).last_hidden_state
+        mask = batch['attention_mask'].unsqueeze(-1).to(hidden.dtype)
+        return self.head(self.drop((hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)))
+
+
+def set_seed(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    torch.use_deterministic_algorithms(True)
+
+
+def fit(args, texts, labels, tokenizer):
+    set_seed(args.seed)
+    model = Classifier(args.base, args.dropout)
+    # The head starts from random weights: it learns at its own, higher rate, or a few hundred steps leave it underfit.
+    optimiser = torch.optim.AdamW([{'params': model.bert.parameters(), 'lr': args.lr},
+                                   {'params': model.head.parameters(), 'lr': args.head_lr}], weight_decay=0.01)
+    steps = args.epochs * ((len(texts) + args.batch - 1) // args.batch)
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min(1.0, (s + 1) / max(1, int(0.06 * steps))) * max(0.0, (steps - s) / steps))
+    pos = labels.sum(0).clamp(min=1)
+    loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=((len(texts) - pos) / pos).sqrt())
+    generator = torch.Generator().manual_seed(args.seed)
+    for epoch in range(args.epochs):
+        model.train()
+        perm = torch.randperm(len(texts), generator=generator).tolist()
+        total = 0.0
+        for s in range(0, len(perm), args.batch):
+            idx = perm[s:s + args.batch]
+            batch = tokenizer([texts[i] for i in idx], padding=True, truncation=True, max_length=args.max_len, return_tensors='pt')
+            target = labels[idx] * (1 - args.label_smoothing) + args.label_smoothing / 2
+            loss = loss_fn(model(dict(batch)), target)
+            optimiser.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimiser.step()
+            schedule.step()
+            total += float(loss.detach()) * len(idx)
+        print(f'  epoch {epoch + 1}: mean loss {total / len(texts):.4f}', flush=True)
+    return model
+
+
+def score(model, tokenizer, texts, max_len):
+    model.eval()
+    out = np.zeros((len(texts), len(CONCERNS)))
+    with torch.no_grad():
+        for s in range(0, len(texts), 64):
+            batch = tokenizer(texts[s:s + 64], padding=True, truncation=True, max_length=max_len, return_tensors='pt')
+            out[s:s + 64] = model(dict(batch)).numpy()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--base', required=True)
+    parser.add_argument('--out', required=True)
+    parser.add_argument('--data', default=os.path.join(ROOT, 'corpus', 'drafts', 'written', '*.jsonl'))
+    parser.add_argument('--folds', type=int, default=3, help='0 skips the out-of-fold thresholds (a trial run)')
+    parser.add_argument('--only-fold', type=int, help='learn from the other folds and set the thresholds on this one alone (one '
+                        'fine-tuning instead of --folds; for a CPU shared with other work), then stop without a final model')
+    parser.add_argument('--thresholds-from', help='skip the folds: take the thresholds and figures from this folder\'s record.json '
+                        '(a run with the same data and settings; the folds and the final model can then run side by side)')
+    parser.add_argument('--recall', type=float, default=0.93)
+    parser.add_argument('--epochs', type=int, default=6)
+    parser.add_argument('--batch', type=int, default=16)
+    parser.add_argument('--lr', type=float, default=5e-5)
+    parser.add_argument('--head-lr', type=float, default=2e-3)
+    parser.add_argument('--dropout', type=float, default=0.1)
+    parser.add_argument('--max-len', type=int, default=128)
+    parser.add_argument('--label-smoothing', type=float, default=0.05)
+    parser.add_argument('--seed', type=int, default=7)
+    parser.add_argument('--threads', type=int, default=2)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    started = time.time()
+    rows = read_drafts(args.data)
+    texts = [framed(r) for r in rows]
+    labels = torch.tensor([[float(c in r['concerns']) for c in CONCERNS] for r in rows])
+    tokenizer = AutoTokenizer.from_pretrained(args.base)
+    print(f'{len(rows)} drafts, {sum(1 for r in rows if not r["concerns"])} harmless', flush=True)
+    thresholds, figures = [0.0] * len(CONCERNS), {}
+    if args.thresholds_from:
+        earlier = json.load(open(os.path.join(args.thresholds_from, 'record.json')))
+        figures = earlier['outOfFold']
+        thresholds = [figures[c]['threshold'] for c in CONCERNS]
+        print(f'thresholds from {args.thresholds_from}', flush=True)
+    elif args.folds > 0:
+        policies = sorted({r['policy'] for r in rows})
+        fold_of = np.array([policies.index(r['policy']) % args.folds for r in rows])
+        oof = np.zeros((len(rows), len(CONCERNS)))
+        for f in ([args.only_fold] if args.only_fold is not None else range(args.folds)):
+            train, test = np.where(fold_of != f)[0], np.where(fold_of == f)[0]
+            print(f'fold {f + 1}/{args.folds}: {len(train)} to learn from, {len(test)} held out ({time.time() - started:.0f}s)', flush=True)
+            model = fit(args, [texts[i] for i in train], labels[train], tokenizer)
+            oof[test] = score(model, tokenizer, [texts[i] for i in test], args.max_len)
+        y = labels.numpy().astype(bool)
+        if args.only_fold is not None:
+            held = fold_of == args.only_fold
+            oof, y = oof[held], y[held]
+            figures['heldOut'] = f'fold {args.only_fold + 1} of {args.folds} by policy: {int(held.sum())} drafts'
+        for c, concern in enumerate(CONCERNS):
+            pos = np.sort(oof[y[:, c], c])
+            thresholds[c] = float(pos[int(np.floor((1 - args.recall) * len(pos)))]) if len(pos) else 0.0
+            found = oof[:, c] >= thresholds[c]
+            tp, fp = int((found & y[:, c]).sum()), int((found & ~y[:, c]).sum())
+            figures[concern] = {'positives': int(y[:, c].sum()), 'recall': tp / max(1, int(y[:, c].sum())), 'precision': tp / max(1, tp + fp), 'threshold': thresholds[c]}
+            print(f'{concern:20s} positives {int(y[:, c].sum()):4d}  out of fold: recall {figures[concern]["recall"]:.3f} precision {figures[concern]["precision"]:.3f}  threshold {thresholds[c]:+.3f}')
+        found = oof >= np.array(thresholds)
+        harmless = ~y.any(1)
+        figures['harmlessToldFine'] = float((~found[harmless].any(1)).mean())
+        figures['problemNotFine'] = float(found[~harmless].any(1).mean())
+        print(f"harmless told fine {figures['harmlessToldFine']:.3f}; a draft with a problem not told fine {figures['problemNotFine']:.3f}", flush=True)
+    if args.only_fold is not None:
+        os.makedirs(args.out, exist_ok=True)
+        json.dump({'settings': vars(args), 'drafts': len(rows), 'outOfFold': figures, 'seconds': round(time.time() - started)},
+                  open(os.path.join(args.out, 'record.json'), 'w'), indent=2)
+        print(f'wrote the thresholds to {args.out}/record.json in {time.time() - started:.0f}s')
+        return
+    print(f'final model on all {len(rows)} drafts ({time.time() - started:.0f}s)', flush=True)
+    model = fit(args, texts, labels, tokenizer)
+    os.makedirs(args.out, exist_ok=True)
+    model.bert.save_pretrained(args.out)
+    tokenizer.save_pretrained(args.out)
+    weights, bias = model.head.weight.detach().numpy(), model.head.bias.detach().numpy()
+    heads = {c: {'weights': [round(float(w), 7) for w in weights[i]], 'bias': float(bias[i]), 'threshold': thresholds[i]} for i, c in enumerate(CONCERNS)}
+    json.dump({'drafts': heads}, open(os.path.join(args.out, 'heads.json'), 'w'))
+    json.dump({'design': 'the encoder fine-tuned with a linear head per concern, the card\'s choices read before the draft',
+               'settings': vars(args), 'drafts': len(rows), 'outOfFold': figures, 'seconds': round(time.time() - started)},
+              open(os.path.join(args.out, 'record.json'), 'w'), indent=2)
+    print(f'wrote {args.out} in {time.time() - started:.0f}s')
+
+
+if __name__ == '__main__':
+    main()
