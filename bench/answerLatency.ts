@@ -11,6 +11,10 @@
  *
  *   node dist/bench/answerLatency.js [--requests 2000] [--warmup 200]
  *
+ * With --drafts, each round also sends a draft post to check ("check: <draft>", issue 53: the draft model, each
+ * concern's rule, the verdict card, the day's count) and reports its p99 against the same echo turns: a reply to a
+ * draft is held to the answer's budget.
+ *
  * Prints one JSON line and exits 0 (1 if a turn failed or a reply was missing).
  */
 import fs from 'node:fs';
@@ -74,6 +78,22 @@ const QUESTIONS = [
   'What should I do if someone impersonates me online?',
   'Can I give my personal mobile number to parents?',
   'Does this policy apply outside school hours?',
+];
+
+/** Draft posts for --drafts: harmless ones and ones that raise concerns, short and long (written for this bench). */
+const DRAFTS = [
+  'Lovely sunny walk along the canal this morning, coffee in hand. Happy Saturday everyone!',
+  'So proud of Kayden in Year 3 who read his poem in assembly today, absolute star',
+  'Anyone after a cheap tumble dryer? Collection only, message me. Parents from school welcome too',
+  'Y6 will be at the aquarium on Thursday from 10 till 2, wave if you see us!',
+  'honestly the new head has no idea what she is doing, worst term I have had in 20 years',
+  'Vote Green on Thursday, our school deserves better funding and so do our kids',
+  'Our staff quiz team came third tonight, not bad for a bunch of teachers 🍻',
+  'Parents, add me on Insta for homework help: @missk_teaches',
+  'Big news! Our school will be converting to an academy in September, more details soon',
+  'Throwback to our residential last year, what a week. Miss every one of these kids!',
+  'Great piece in the Guardian about teacher workload, worth a read',
+  'Sponsoring my half marathon for the children\'s hospice, any amount helps, link in bio',
 ];
 
 const CONVERSATION_ID = 'bench-conv';
@@ -211,8 +231,10 @@ async function main(): Promise<number> {
 
   const echoTimes: number[] = [];
   const answerTimes: number[] = [];
+  const draftTimes: number[] = [];
+  const drafts = process.argv.includes('--drafts');
   const problems: string[] = [];
-  const pending: { id: string; kind: 'echo' | 'answer'; text: string }[] = [];
+  const pending: { id: string; kind: 'echo' | 'answer' | 'draft'; text: string }[] = [];
   let answered = 0;
   let notCovered = 0;
 
@@ -223,7 +245,7 @@ async function main(): Promise<number> {
       connector.replies.delete(p.id);
       if (!reply) problems.push(`${p.kind}: no reply to ${p.id}`);
       else if (p.kind === 'echo' && reply.text !== `echo: ${p.text}`) problems.push(`echo: unexpected reply "${String(reply.text).slice(0, 60)}"`);
-      else if (p.kind === 'answer' && reply.attachmentTypes[0] !== 'application/vnd.microsoft.card.adaptive') problems.push(`answer: no card in reply to ${p.id}`);
+      else if (p.kind !== 'echo' && reply.attachmentTypes[0] !== 'application/vnd.microsoft.card.adaptive') problems.push(`${p.kind}: no card in reply to ${p.id}`);
     }
     pending.length = 0;
   };
@@ -234,13 +256,15 @@ async function main(): Promise<number> {
       const text = QUESTIONS[i % QUESTIONS.length];
       const measured = i >= warmup;
       // Alternate which of the pair goes first so neither always follows the other.
-      const order: ('echo' | 'answer')[] = i % 2 === 0 ? ['echo', 'answer'] : ['answer', 'echo'];
+      const order: ('echo' | 'answer' | 'draft')[] = i % 2 === 0 ? ['echo', 'answer'] : ['answer', 'echo'];
+      if (drafts) order.splice(i % 3, 0, 'draft');
       for (const kind of order) {
-        const r = await postMessage(agent, kind === 'echo' ? echo.port : bot.port, connector.url, text);
+        const sent = kind === 'draft' ? `check: ${DRAFTS[i % DRAFTS.length]}` : text;
+        const r = await postMessage(agent, kind === 'echo' ? echo.port : bot.port, connector.url, sent);
         if (r.status !== 200) problems.push(`${kind}: HTTP ${r.status}`);
-        pending.push({ id: r.id, kind, text });
+        pending.push({ id: r.id, kind, text: sent });
         if (!measured) continue;
-        (kind === 'echo' ? echoTimes : answerTimes).push(r.ms);
+        (kind === 'echo' ? echoTimes : kind === 'answer' ? answerTimes : draftTimes).push(r.ms);
       }
       check();
       if (problems.length > 20) break;
@@ -258,6 +282,8 @@ async function main(): Promise<number> {
 
   echoTimes.sort((a, b) => a - b);
   answerTimes.sort((a, b) => a - b);
+  draftTimes.sort((a, b) => a - b);
+  const draftP99 = quantile(draftTimes, 0.99);
   const echoP50 = quantile(echoTimes, 0.5);
   const echoP99 = quantile(echoTimes, 0.99);
   const answerP50 = quantile(answerTimes, 0.5);
@@ -274,7 +300,8 @@ async function main(): Promise<number> {
     // Issue 11 set the budget for the learnt model: the answer turn's p99 within the echo turn's p99 + 25 ms.
     p99ExtraMs: round(answerP99 - echoP99),
     target: 'answer p99 <= echo p99 + 25 ms',
-    met: problems.length === 0 && answerTimes.length === requests && answerP99 <= echoP99 + 25,
+    met: problems.length === 0 && answerTimes.length === requests && answerP99 <= echoP99 + 25 && (!drafts || draftP99 <= echoP99 + 25),
+    ...(drafts ? { draftP50Ms: round(quantile(draftTimes, 0.5)), draftP99Ms: round(draftP99), draftP99ExtraMs: round(draftP99 - echoP99), draftTarget: 'draft p99 <= echo p99 + 25 ms' } : {}),
     rssMb: round(process.memoryUsage().rss / 1024 / 1024, 1),
   }));
   if (answered + notCovered > 0) process.stderr.write(`question log: ${answered} answered, ${notCovered} not covered\n`);

@@ -14,6 +14,8 @@ import { TeachingLinkStore } from '../features/policy/teaching/teachingLinks';
 import { createActionPlannerPhraser } from '../features/policy/teams/actionPlannerPhraser';
 import { createPolicyFeature } from '../features/policy/teams/policyFeature';
 import { DisclosureDetector } from '../features/policy/disclosure/disclosureDetector';
+import { DraftCheckResult } from '../features/policy/drafts/draftChecker';
+import { DraftContext } from '../features/policy/drafts/draftConcerns';
 import { BotFeature } from '../teams/botFeature';
 import { createLiveVersions, LiveVersions } from '../features/policy/publishing/liveVersions';
 
@@ -166,6 +168,8 @@ export function composePolicy(
     ownerNotices?: () => string[];
     /** Reads each message for a disclosure about a child (loadDisclosureDetector). */
     disclosure: DisclosureDetector;
+    /** Checks draft posts against the policy (loadDraftChecker). */
+    drafts?: { check(draft: string, context: DraftContext): Promise<DraftCheckResult> };
     /** Acknowledgement's view of a new version: whether it is material, and telling it one went live. */
     acknowledgement?: { isMaterial(live: PolicyDocument, next: PolicyDocument): boolean; versionPublished(doc: PolicyDocument, actorId: string, replaces?: PolicyDocument): Promise<PublishedForAcknowledgement> };
   },
@@ -183,7 +187,7 @@ export function composePolicy(
     ...(config.mode === 'production' ? { bundledSample: (doc: PolicyDocument) => bundledSampleMatching(doc) } : {}),
   });
   const questions = createPolicyFeature({
-    library, questions: deps.questions, teaching: deps.teaching, disclosure: deps.disclosure, logger: deps.logger, policyOwners: config.policyOwners, phraser,
+    library, questions: deps.questions, teaching: deps.teaching, disclosure: deps.disclosure, drafts: deps.drafts, logger: deps.logger, policyOwners: config.policyOwners, phraser,
     ownerNotices: deps.ownerNotices,
   });
   return { publishing, questions };

@@ -18,6 +18,7 @@ import { composeConcerns } from './concerns';
 import { startQuestionRetention } from './questionRetention';
 import { composeLiveVersions, composePolicy, FOLLOW_PUBLISHED_MS, loadPolicyLibrary, policyHealthDetail } from './policy';
 import { loadDisclosureDetector } from './disclosure';
+import { loadDraftChecker } from './drafts';
 import { openStores } from './stores';
 import { EarlySending, startEarlySending } from './earlySending';
 import { useSchoolTimeZone } from '../shared/schoolTime';
@@ -72,6 +73,7 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
   };
   const loaded = await loadPolicyLibrary(config, logger, stores.published).catch(stopStarted);
   const disclosure = await loadDisclosureDetector(logger).catch(stopStarted);
+  const drafts = await loadDraftChecker(loaded.library).catch(stopStarted);
   const { library } = loaded;
   const { db } = stores;
   const adapter = createAdapter(config, options.botCredentials, outbound);
@@ -96,7 +98,7 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
     published: stores.published, configuredHashes: loaded.configuredHashes, version: live.document,
   }, { outbound, ...(sendingThread ? { thread: sendingThread } : {}) });
   const policy = composePolicy(config, {
-    loaded, questions: stores.questions, teaching: stores.teaching, published: stores.published, disclosure, logger, openAITrustedCa: options.openAITrustedCa, live,
+    loaded, questions: stores.questions, teaching: stores.teaching, published: stores.published, disclosure, drafts, logger, openAITrustedCa: options.openAITrustedCa, live,
     ...(options.fileDownload ? { download: options.fileDownload } : {}),
     acknowledgement, ownerNotices: safeguardingRouteNotices(concerns),
   });

@@ -12,6 +12,9 @@ export const Verbs = {
   removeTeaching: 'policy.unteach',
   publishVersion: 'policy.publish',
   discardVersion: 'policy.discard',
+  // Checking a draft post (issue 53)
+  checkPostStart: 'policy.checkPostStart',
+  checkPost: 'policy.checkPost',
   // Acknowledgement (issue 3)
   acknowledge: 'ack.acknowledge',
   readPolicy: 'ack.readPolicy',

@@ -28,6 +28,27 @@ export interface DisclosureDetector {
   read(text: string): Promise<DisclosureReading>;
   /** Reads many messages in one pass of the encoder, in order (the owner's list, the CLI). */
   readAll(texts: readonly string[]): Promise<DisclosureReading[]>;
+  /**
+   * Reads a draft social media post a person is checking (issue 53) with the head learnt against drafts as well as
+   * messages: a draft celebrating a named pupil is not a disclosure, though it names a child as one does. Without that
+   * head, as `read`.
+   */
+  readDraft?(text: string): Promise<{ offer: boolean; score: number }>;
+}
+
+/** The draft head: a logit over the same vector, and the threshold at or above which Report a concern comes first. */
+export interface DraftDisclosureHead { weights: Float32Array; bias: number; threshold: number }
+
+/** Reads heads.json's `draftDisclosure` head (training/drafts/fit_disclosure_head.py); undefined when it has none. */
+export function parseDraftDisclosureHead(json: unknown, dimensions: number): DraftDisclosureHead | undefined {
+  const head = (json as { draftDisclosure?: Record<string, unknown> } | null)?.draftDisclosure;
+  if (head === undefined) return undefined;
+  const weights = head.weights;
+  if (!Array.isArray(weights) || weights.length !== dimensions || !weights.every((w) => typeof w === 'number' && Number.isFinite(w))
+    || typeof head.bias !== 'number' || typeof head.threshold !== 'number') {
+    throw new DisclosureHeadError(`The draft disclosure head needs ${dimensions} finite weights, a bias and a threshold`);
+  }
+  return { weights: Float32Array.from(weights as number[]), bias: head.bias, threshold: head.threshold };
 }
 
 /** The classifier's head over the encoder's vector: a logit, and the two thresholds on it. */
@@ -77,14 +98,16 @@ export function mayBeAboutParticularChild(text: string): boolean {
  * start), the message is held back and offered the report when the word list reads a disclosure: a failure keeps
  * nothing and shows the owner nothing.
  */
-export function createDisclosureDetector(encoder: SentenceEncoder, head: DisclosureHead, onError: (err: Error) => void = () => undefined): DisclosureDetector {
+export function createDisclosureDetector(
+  encoder: SentenceEncoder, head: DisclosureHead, onError: (err: Error) => void = () => undefined, draftHead?: DraftDisclosureHead,
+): DisclosureDetector {
   const judge = (text: string, logit: number): DisclosureReading => {
     const offer = logit >= head.thresholds.offer || (head.wordList && readDisclosureSignals(text).disclosureLike);
     return { offer, holdBack: offer || logit >= head.thresholds.holdBack || mayBeAboutParticularChild(text), score: sigmoid(logit) };
   };
-  const logitOf = (v: Float32Array): number => {
-    let sum = head.bias;
-    for (let i = 0; i < v.length; i++) sum += v[i] * head.weights[i];
+  const logitOf = (v: Float32Array, h: { weights: Float32Array; bias: number } = head): number => {
+    let sum = h.bias;
+    for (let i = 0; i < v.length; i++) sum += v[i] * h.weights[i];
     return sum;
   };
   const readAll = async (texts: readonly string[]): Promise<DisclosureReading[]> => {
@@ -97,8 +120,20 @@ export function createDisclosureDetector(encoder: SentenceEncoder, head: Disclos
       return texts.map((t) => ({ offer: readDisclosureSignals(t).disclosureLike, holdBack: true, score: Number.NaN }));
     }
   };
+  const read = async (text: string): Promise<DisclosureReading> => (await readAll([text]))[0];
   return {
     readAll,
-    read: async (text) => (await readAll([text]))[0],
+    read,
+    readDraft: async (text) => {
+      if (!draftHead) return read(text);
+      try {
+        const [v] = await encoder.encode([text]);
+        const logit = logitOf(v, draftHead);
+        return { offer: logit >= draftHead.threshold, score: sigmoid(logit) };
+      } catch (err) {
+        onError(err as Error);
+        return { offer: readDisclosureSignals(text).disclosureLike, score: Number.NaN };
+      }
+    },
   };
 }

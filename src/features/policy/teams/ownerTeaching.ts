@@ -12,6 +12,7 @@ import { frontPageSection } from '../answer/policyIndex';
 import { formatCitationLabel } from '../policyDocument';
 import { PolicyLibrary } from '../policyLibrary';
 import { AskedQuestion, QuestionLog } from '../teaching/questionLog';
+import { CONCERN_INFO, DraftConcernId } from '../drafts/draftConcerns';
 import { failedQuestionsForOwner } from '../teaching/failedQuestions';
 import { redactNames } from '../teaching/redactNames';
 import { createTaughtMatcher, TeachingCommand, TeachingLink, TeachingLinkStore } from '../teaching/teachingLinks';
@@ -107,7 +108,13 @@ export function createOwnerTeaching(deps: OwnerTeachingDeps): OwnerTeaching {
     return `Last ${COUNTS_DAYS} days: ${plural(c.asked, 'question', 'questions')} asked, ${c.declined} not covered, ${c.unhelpful} marked not helpful`
       + `${c.disclosureLike > 0 ? `, ${c.disclosureLike} read as something a child told or showed someone and offered Report a concern` : ''}`
       + `${c.heldBack > 0 ? `, ${plural(c.heldBack, 'question', 'questions')} held back because it may be about a particular child (not kept, never shown)` : ''}.`
+      + `${c.draftsChecked > 0 ? ` ${plural(c.draftsChecked, 'draft post', 'draft posts')} checked (never kept)${mostRaised(c.draftConcerns)}.` : ''}`
       + ' Names are taken out of the questions shown. Old questions are deleted after the school\'s retention period; their counts are kept.';
+  };
+  /** The concerns draft posts raised most, by the card's names: ", most often: identifies a pupil (5), ...". */
+  const mostRaised = (counts: Readonly<Record<string, number>>): string => {
+    const top = Object.entries(counts).filter(([id]) => id in CONCERN_INFO).sort((a, b) => b[1] - a[1]).slice(0, 3);
+    return top.length === 0 ? '' : `; most often: ${top.map(([id, n]) => `${CONCERN_INFO[id as DraftConcernId].label.toLowerCase()} (${n})`).join(', ')}`;
   };
   const taughtItems = async (): Promise<TaughtItem[]> => (await readTaught()).map((l) => ({
     linkId: l.id,

@@ -20,6 +20,9 @@ import { renderNotCoveredCard } from './cards/notCoveredCard';
 import { renderSectionCard } from './cards/sectionCard';
 import { renderWelcomeCard } from './cards/welcomeCard';
 import { createOwnerTeaching } from './ownerTeaching';
+import { registerDraftChecking } from './draftChecking';
+import { DraftCheckResult } from '../drafts/draftChecker';
+import { DraftContext } from '../drafts/draftConcerns';
 
 /** What policy questions and the owners' policy commands need: the indexed policy, the question log, who owns it. */
 export interface PolicyFeatureDeps {
@@ -36,6 +39,8 @@ export interface PolicyFeatureDeps {
   now?: () => Date;
   /** Lines owners must see first in `help` (the safeguarding route's check, from the concerns feature). */
   ownerNotices?: () => string[];
+  /** Checks a draft post against the policy (issue 53); without it `check my post` is not offered. */
+  drafts?: { check(draft: string, context: DraftContext): Promise<DraftCheckResult> };
 }
 
 const MAX_QUESTION_CHARS = 500;
@@ -176,6 +181,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
     });
 
     teaching.register(app);
+    if (deps.drafts) registerDraftChecking(app, { check: deps.drafts.check, disclosure: deps.disclosure, questions, logger, now });
 
     app.adaptiveCards.actionExecute(Verbs.showContents, async (ctx) => (library.primary ? renderContentsCard(library.primary) : noPolicyNotice(ctx)));
 

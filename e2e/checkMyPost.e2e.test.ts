@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Locator } from 'playwright-core';
+import { E2eStack, REPO_ROOT, startE2eStack } from './support/e2eStack';
+import { createPlaygroundPage, expectToShow, PlaygroundPage } from './support/playgroundPage';
+
+/**
+ * Issue 53 in a real (headless) browser through the Microsoft 365 Agents Playground: a member of staff types `check my
+ * post`, fills the card (the draft, a photo or not, which account, who sees it) and gets a verdict in plain words, each
+ * concern with what raised it and the school's own rule quoted: "Nothing in your school's policy stops this", "Think
+ * twice" and "Don't post this". The sample policy is the Liverpool model. Screenshots land in
+ * test-artifacts/e2e-check-my-post/.
+ */
+const SHOTS = path.join(REPO_ROOT, 'test-artifacts', 'e2e-check-my-post');
+
+describe('check my post, in the Agents Playground (headless chromium)', () => {
+  let stack: E2eStack;
+  let ui: PlaygroundPage;
+
+  beforeAll(async () => {
+    fs.rmSync(SHOTS, { recursive: true, force: true });
+    fs.mkdirSync(SHOTS, { recursive: true });
+    stack = await startE2eStack();
+    await stack.page.setViewportSize({ width: 1400, height: 1800 });
+    ui = createPlaygroundPage(stack.page);
+  }, 60_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const shot = async (name: string, card?: Locator) => {
+    await card?.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await stack.page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+  };
+
+  function step(name: string, file: string, run: () => Promise<void>): void {
+    it(name, async () => {
+      try {
+        await run();
+      } catch (err) {
+        await shot(`FAILED-${file}`).catch(() => undefined);
+        throw err;
+      }
+    }, 60_000);
+  }
+
+  /** Opens the card, fills it as a person would, presses Check it, and returns the verdict card. */
+  async function check(draft: string, media: string, account: string, audience: string, verdict: string): Promise<Locator> {
+    await ui.say('check my post');
+    const form = await ui.card('Check my post', 'Your draft post');
+    await form.getByLabel('Your draft post').fill(draft);
+    await form.getByRole('radio', { name: media }).check();
+    await form.getByLabel('Posted from').selectOption({ label: account });
+    await form.getByLabel('Who will see it').selectOption({ label: audience });
+    await form.getByRole('button', { name: 'Check it' }).click();
+    return ui.card(verdict);
+  }
+
+  step('when staff type "check my post", then a card asks for the draft, a photo or not, the account and who sees it', '01-form', async () => {
+    await ui.say('check my post');
+    const form = await ui.card('Check my post', 'Your draft post');
+    await expectToShow(form, 'Does it have a photo or video?');
+    await expectToShow(form, 'I keep nothing of it');
+    await shot('01-check-my-post-card', form);
+  });
+
+  step('when the draft is a walk in the hills with no one in it, then nothing in the policy stops it', '02-fine', async () => {
+    const card = await check('Made it up Pen y Fan before the rain came in. Legs like jelly but worth it!', 'No photo or video of people', 'My own account', 'My friends or followers', "Nothing in your school's policy stops this");
+    await shot('02-fine', card);
+  });
+
+  step('when the draft complains about the school to friends, then think twice, with the rule quoted', '03-think', async () => {
+    const card = await check('Another pointless staff meeting that could have been an email. Leadership here have no clue what goes on in classrooms.', 'No photo or video of people', 'My own account', 'My friends or followers', 'Think twice');
+    await expectToShow(card, "Your school's rule");
+    await shot('03-think-twice', card);
+  });
+
+  step('when the draft names a pupil with a class photo from a personal account, then don\'t post it, with what raised each concern', '04-stop', async () => {
+    const card = await check('So proud of Tayla-Mae in 5C who won the county spelling bee today! Here she is with her trophy and the whole class 🏆', 'Yes, of pupils', 'My own account', 'Anyone (public)', "Don't post this");
+    await expectToShow(card, 'Identifies a pupil');
+    await expectToShow(card, "Your school's rule");
+    await expectToShow(card, 'What would fix it');
+    await shot('04-dont-post-this', card);
+  });
+});

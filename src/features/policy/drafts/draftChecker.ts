@@ -1,0 +1,135 @@
+import { SentenceEncoder } from '../../../shared/sentenceEncoder';
+import { CONCERN_INFO, ConcernWeight, DRAFT_CONCERNS, DraftConcernId, DraftContext } from './draftConcerns';
+import { classesIn, draftSentences, namesIn, quotePiece, whereAndWhenIn } from './draftEvidence';
+import { framedDraft } from './draftFrame';
+
+/**
+ * Checks a draft social media post against the school's own policy (issue 53). A head per concern reads the draft's
+ * vector from the shared sentence encoder (the disclosure detector's, models/encoder); what the person said of the
+ * post (a photo of pupils, from a personal account) adds what no text shows. Each concern raised is matched to the
+ * school's own rule by the answering stack (`ruleFor`), so the check works on any school's policy; where the policy
+ * has no rule on it, the reply says so rather than borrow another policy's.
+ */
+
+/** One concern's head: a logit over the encoder's vector, and the threshold training set on it. */
+export interface ConcernHead { weights: Float32Array; bias: number; threshold: number }
+
+/** Every concern's head (heads.json's `drafts`). */
+export type DraftHeads = Record<DraftConcernId, ConcernHead>;
+
+/** A head file that does not fit the encoder or lacks a concern. */
+export class DraftHeadsError extends Error {
+  override readonly name = 'DraftHeadsError';
+}
+
+/** Reads heads.json's `drafts` heads, checked against the encoder's vector length and the list of concerns. */
+export function parseDraftHeads(json: unknown, dimensions: number): DraftHeads {
+  const drafts = (json as { drafts?: Record<string, { weights?: unknown; bias?: unknown; threshold?: unknown }> } | null)?.drafts;
+  if (!drafts) throw new DraftHeadsError('heads.json has no drafts heads');
+  const heads = {} as DraftHeads;
+  for (const id of DRAFT_CONCERNS) {
+    const h = drafts[id];
+    const w = h?.weights;
+    if (!Array.isArray(w) || w.length !== dimensions || !w.every((x) => typeof x === 'number' && Number.isFinite(x))
+      || typeof h?.bias !== 'number' || typeof h?.threshold !== 'number') {
+      throw new DraftHeadsError(`The ${id} head needs ${dimensions} weights, a bias and a threshold`);
+    }
+    heads[id] = { weights: Float32Array.from(w as number[]), bias: h.bias, threshold: h.threshold };
+  }
+  return heads;
+}
+
+/** The school's rule on a concern: the sentence, where it is, and in which document. */
+export interface PolicyRule {
+  quote: string;
+  citation: string;
+  documentTitle: string;
+  /** The section's ordinal in its document (the reader opens it). */
+  section: number;
+}
+
+/** One concern the draft raised. */
+export interface CheckedConcern {
+  id: DraftConcernId;
+  label: string;
+  /** What in the draft (or in what the person said of it) raised it, in plain words and the draft's own. */
+  evidence: string[];
+  /** The school's rule, or null when its policy has none on this. */
+  rule: PolicyRule | null;
+  fix: string;
+  weight: ConcernWeight;
+}
+
+/** The verdict: nothing in the policy stops it, think twice, or don't post it. */
+export type DraftVerdict = 'fine' | 'think' | 'stop';
+
+export interface DraftCheckResult {
+  verdict: DraftVerdict;
+  concerns: CheckedConcern[];
+  /** With a photo or video the images concern did not flag: the school's rule to check it against (the bot cannot see it). */
+  photoRule?: PolicyRule | null;
+}
+
+export interface DraftCheckerDeps {
+  encoder: SentenceEncoder;
+  heads: DraftHeads;
+  /** The school's rule on a concern, found by the answering stack; null when the policy does not cover it. */
+  ruleFor(id: DraftConcernId): Promise<PolicyRule | null>;
+}
+
+const logit = (h: ConcernHead, v: Float32Array): number => {
+  let sum = h.bias;
+  for (let i = 0; i < v.length; i++) sum += v[i] * h.weights[i];
+  return sum;
+};
+
+/** The checker over the encoder, the heads and the school's rules. */
+export function createDraftChecker(deps: DraftCheckerDeps): { check(draft: string, context: DraftContext): Promise<DraftCheckResult> } {
+  const { encoder, heads } = deps;
+
+  /** The draft's sentence the concern's head scores highest: what raised it, when no pattern says. */
+  const strongestSentence = (id: DraftConcernId, sentences: readonly string[], vectors: readonly Float32Array[]): string => {
+    let best = 0;
+    vectors.forEach((v, i) => { if (logit(heads[id], v) > logit(heads[id], vectors[best])) best = i; });
+    return quotePiece(sentences[best]);
+  };
+
+  const evidenceFor = (id: DraftConcernId, draft: string, context: DraftContext, sentences: readonly string[], vectors: readonly Float32Array[]): string[] => {
+    if (id === 'pupils-identified') {
+      const named = [...namesIn(draft).map((n) => `names someone: ${quotePiece(n, 40)}`), ...classesIn(draft).map((c) => `names a class or year: ${quotePiece(c, 20)}`)];
+      if (named.length > 0) return named;
+    }
+    if (id === 'pupil-images' && context.media !== 'none') {
+      const who = context.media === 'pupils' ? 'pupils' : 'colleagues';
+      return [`a photo or video of ${who}${context.account === 'personal' ? ' from a personal account' : ''}`];
+    }
+    if (id === 'location-timing') {
+      const { when, where } = whereAndWhenIn(draft);
+      const said = [...where, ...when];
+      if (said.length > 0) return [`says where or when: ${said.slice(0, 3).map((s) => quotePiece(s, 40)).join(', ')}`];
+    }
+    return [strongestSentence(id, sentences, vectors)];
+  };
+
+  return {
+    async check(draft, context) {
+      const sentences = draftSentences(draft);
+      // The model reads what the card says of the post before the draft: a photo, which account, who sees it.
+      const [whole, ...parts] = await encoder.encode([draft, ...(sentences.length > 1 ? sentences : [])].map((t) => framedDraft(t, context)));
+      const vectors = parts.length > 0 ? parts : [whole];
+      const raised = DRAFT_CONCERNS.filter((id) => logit(heads[id], whole) >= heads[id].threshold);
+      const concerns: CheckedConcern[] = [];
+      for (const id of raised) {
+        const info = CONCERN_INFO[id];
+        // A photo of pupils on the school's own account is for consent to settle, not a stop.
+        const weight: ConcernWeight = id === 'pupil-images' && context.account === 'school' ? 'think' : info.weight;
+        concerns.push({ id, label: info.label, evidence: evidenceFor(id, draft, context, sentences, vectors), rule: await deps.ruleFor(id), fix: info.fix, weight });
+      }
+      // "Don't post this" only where the school's own policy has the rule; a concern it has no rule on is a "think twice".
+      const verdict: DraftVerdict = concerns.some((c) => c.weight === 'stop' && c.rule !== null) ? 'stop' : concerns.length > 0 ? 'think' : 'fine';
+      // The bot cannot see a photo: when it is not already a concern, the card names the rule to check it against.
+      if (context.media !== 'none' && !raised.includes('pupil-images')) return { verdict, concerns, photoRule: await deps.ruleFor('pupil-images') };
+      return { verdict, concerns };
+    },
+  };
+}

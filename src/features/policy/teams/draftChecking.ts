@@ -1,0 +1,99 @@
+import { TurnContext } from 'botbuilder';
+import { isPersonal } from '../../../teams/activityFacts';
+import { BotApp } from '../../../teams/botFeature';
+import { AdaptiveCardJson, cardMessage } from '../../../teams/cards';
+import { Verbs } from '../../../teams/verbs';
+import { AppLogger } from '../../../shared/logger';
+import { DisclosureDetector } from '../disclosure/disclosureDetector';
+import { DraftCheckResult } from '../drafts/draftChecker';
+import { DEFAULT_DRAFT_CONTEXT, DraftContext } from '../drafts/draftConcerns';
+import { QuestionLog } from '../teaching/questionLog';
+import { renderDisclosureOfferCard } from './cards/disclosureOfferCard';
+import { renderCheckPostForm, renderPostVerdictCard } from './cards/postCheckCards';
+
+/** What checking a draft needs: the checker, the disclosure detector (a draft may be a disclosure), the count store. */
+export interface DraftCheckingDeps {
+  check(draft: string, context: DraftContext): Promise<DraftCheckResult>;
+  disclosure: DisclosureDetector;
+  questions: QuestionLog;
+  logger: AppLogger;
+  now(): Date;
+}
+
+/** The longest draft checked (a long post; the card's box takes 3,000 characters). */
+export const MAX_DRAFT_CHARS = 3000;
+/** What a disclosure-like draft may carry into the concern form's "What happened". */
+const MAX_CARRIED_CHARS = 4000;
+
+const MEDIA = new Set(['pupils', 'colleagues', 'none']);
+const ACCOUNTS = new Set(['personal', 'school']);
+const AUDIENCES = new Set(['public', 'friends', 'group']);
+
+/** The card's choices as sent back, each checked against what the card offers. */
+function readContext(data: Record<string, unknown> | undefined): Partial<DraftContext> {
+  const pick = <T extends string>(value: unknown, allowed: ReadonlySet<string>): T | undefined =>
+    (typeof value === 'string' && allowed.has(value) ? (value as T) : undefined);
+  return { media: pick(data?.media, MEDIA), account: pick(data?.account, ACCOUNTS), audience: pick(data?.audience, AUDIENCES) };
+}
+
+/**
+ * "Check my post" (issue 53): `check my post` (and a button on the welcome and help cards) opens the form; `check:
+ * <draft>` checks a draft typed in one message (no photo, from their own account, public). A draft that reads as a
+ * disclosure about a child gets Report a concern first, as a question does. Nothing of a draft is kept, logged or
+ * sent anywhere: only the day and the ids of the concerns it raised are counted, for the owners.
+ */
+export function registerDraftChecking(app: BotApp, deps: DraftCheckingDeps): void {
+  const { logger } = deps;
+
+  /** The verdict, or Report a concern first when the draft reads as a disclosure; counts the check. */
+  const verdictOn = async (ctx: TurnContext, draft: string, context: DraftContext): Promise<AdaptiveCardJson> => {
+    // A draft is read with the head that learnt drafts too: one naming a pupil to celebrate them is not a disclosure.
+    const reading = await (deps.disclosure.readDraft ? deps.disclosure.readDraft(draft) : deps.disclosure.read(draft));
+    if (reading.offer) {
+      await deps.questions.recordDisclosureLike(deps.now().toISOString(), 'offered');
+      logger.info({ event: 'draft.disclosureOffered' }, 'a draft read as a disclosure: Report a concern offered first, nothing kept');
+      return renderDisclosureOfferCard({ whatHappened: isPersonal(ctx.activity) ? draft.slice(0, MAX_CARRIED_CHARS) : undefined, policyAnswerFollows: false });
+    }
+    const result = await deps.check(draft, context);
+    await deps.questions.recordDraftCheck(deps.now().toISOString(), result.concerns.map((c) => c.id));
+    logger.info({ event: 'draft.checked', verdict: result.verdict, concerns: result.concerns.length }, 'a draft post was checked; nothing of it kept');
+    return renderPostVerdictCard(result, context);
+  };
+
+  app.message(/^\s*check\s+(?:my\s+)?post\s*$/i, async (ctx) => {
+    await ctx.sendActivity(cardMessage(renderCheckPostForm()));
+  });
+
+  app.message(/^\s*check\s*:/i, async (ctx) => {
+    const draft = (ctx.activity.text ?? '').replace(/^\s*check\s*:/i, '').trim();
+    if (draft === '') {
+      await ctx.sendActivity(cardMessage(renderCheckPostForm({ missing: 'Paste your draft after "check:", or fill in the card.' })));
+      return;
+    }
+    if (draft.length > MAX_DRAFT_CHARS) {
+      await ctx.sendActivity(cardMessage(renderCheckPostForm({ draft: draft.slice(0, MAX_DRAFT_CHARS), missing: `That draft is over ${MAX_DRAFT_CHARS} characters: check it in parts.` })));
+      return;
+    }
+    await ctx.sendActivity(cardMessage(await verdictOn(ctx, draft, DEFAULT_DRAFT_CONTEXT)));
+  });
+
+  app.adaptiveCards.actionExecute(Verbs.checkPostStart, async () => renderCheckPostForm());
+
+  app.adaptiveCards.actionExecute<Record<string, unknown>>(Verbs.checkPost, async (ctx, _state, data) => {
+    const typed = typeof data?.draft === 'string' ? data.draft : '';
+    const draft = typed.trim();
+    const chosen = readContext(data);
+    const missing = [
+      draft === '' ? 'your draft post' : '',
+      chosen.media === undefined ? 'whether it has a photo or video' : '',
+      chosen.account === undefined ? 'which account it goes on' : '',
+      chosen.audience === undefined ? 'who will see it' : '',
+    ].filter((m) => m !== '');
+    // A half-filled card comes back with what they typed and what is missing named; a draft too long is said so.
+    if (missing.length > 0) return renderCheckPostForm({ draft: typed.slice(0, MAX_DRAFT_CHARS), context: chosen, missing: `Please add ${missing.join(', ')}.` });
+    if (draft.length > MAX_DRAFT_CHARS) {
+      return renderCheckPostForm({ draft: draft.slice(0, MAX_DRAFT_CHARS), context: chosen, missing: `That draft is over ${MAX_DRAFT_CHARS} characters: check it in parts.` });
+    }
+    return verdictOn(ctx, draft, { ...DEFAULT_DRAFT_CONTEXT, ...chosen } as DraftContext);
+  });
+}

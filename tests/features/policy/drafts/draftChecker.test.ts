@@ -1,0 +1,112 @@
+import { ConcernHead, createDraftChecker, DraftHeads, DraftHeadsError, parseDraftHeads, PolicyRule } from '../../../../src/features/policy/drafts/draftChecker';
+import { DRAFT_CONCERNS, DraftConcernId } from '../../../../src/features/policy/drafts/draftConcerns';
+import { SentenceEncoder } from '../../../../src/shared/sentenceEncoder';
+
+/**
+ * The checker's decisions over a fake encoder: each text's vector says which concerns it raises (a 1 in that
+ * concern's place), and each head reads its own place. The model reads what the person said of the post on the card
+ * before the draft (draftFrame.ts); a concern the school's policy has no rule on is never a "don't post".
+ */
+const DIMS = DRAFT_CONCERNS.length;
+
+/** Texts containing a concern's marker word raise it: "[names]" raises pupils-identified, and so on. */
+const MARKERS: Record<string, DraftConcernId> = {
+  '[names]': 'pupils-identified', '[politics]': 'political', '[drunk]': 'offensive', '[trip]': 'location-timing', '[selling]': 'commercial',
+  // The frame the card's choices put before the draft: a photo of pupils from a personal account.
+  '[a photo or video of pupils; my personal account;': 'pupil-images',
+};
+
+function fakeEncoder(): SentenceEncoder {
+  return {
+    dimensions: DIMS,
+    model: { name: 'fake', sha256: '0' },
+    async encode(texts) {
+      return texts.map((t) => Float32Array.from(DRAFT_CONCERNS.map((id) => (Object.entries(MARKERS).some(([m, c]) => c === id && t.includes(m)) ? 1 : 0))));
+    },
+  };
+}
+
+const heads = (): DraftHeads => Object.fromEntries(DRAFT_CONCERNS.map((id, i): [DraftConcernId, ConcernHead] => {
+  const weights = new Float32Array(DIMS);
+  weights[i] = 4;
+  return [id, { weights, bias: -2, threshold: 0 }];
+})) as DraftHeads;
+
+const rule = (id: DraftConcernId): PolicyRule => ({ quote: `The rule on ${id}.`, citation: '4. Use of social media', documentTitle: 'Oakfield Social Media Policy', section: 4 });
+
+const checker = (rules: Partial<Record<DraftConcernId, PolicyRule | null>> = {}) => createDraftChecker({
+  encoder: fakeEncoder(), heads: heads(), ruleFor: async (id) => (id in rules ? rules[id] ?? null : rule(id)),
+});
+
+const personal = { media: 'none', account: 'personal', audience: 'public' } as const;
+
+describe('checking a draft post', () => {
+  it('when a draft raises nothing and has no photo, then nothing in the policy stops it', async () => {
+    expect(await checker().check('Lovely walk in the Dales today', personal)).toEqual({ verdict: 'fine', concerns: [] });
+  });
+
+  it('when a draft names a pupil, then the verdict is "don\'t post", the name is what raised it, and the school\'s rule is quoted', async () => {
+    const r = await checker().check('Well done Jayden Okafor in 4B [names] for the poem', personal);
+    expect(r.verdict).toBe('stop');
+    expect(r.concerns).toHaveLength(1);
+    expect(r.concerns[0]).toMatchObject({ id: 'pupils-identified', rule: rule('pupils-identified'), weight: 'stop' });
+    expect(r.concerns[0].evidence).toEqual(["names someone: 'Jayden Okafor'", "names a class or year: '4B'"]);
+  });
+
+  it('when the card says the photo shows pupils, then the model reads that with the draft, and what raised it is what the card said', async () => {
+    const seen: string[] = [];
+    const encoder = fakeEncoder();
+    const spying = createDraftChecker({ encoder: { ...encoder, encode: async (texts) => { seen.push(...texts); return encoder.encode(texts); } }, heads: heads(), ruleFor: async (id) => rule(id) });
+    const mine = await spying.check('Sports day!', { ...personal, media: 'pupils' });
+    expect(seen[0]).toBe('[a photo or video of pupils; my personal account; public] Sports day!');
+    expect(mine).toMatchObject({ verdict: 'stop', concerns: [{ id: 'pupil-images', evidence: ['a photo or video of pupils from a personal account'], weight: 'stop' }] });
+  });
+
+  it('when a photo the model does not flag goes with the post, then the reply names the school\'s rule on images to check it against', async () => {
+    const school = await checker().check('Sports day!', { media: 'pupils', account: 'school', audience: 'public' });
+    expect(school).toEqual({ verdict: 'fine', concerns: [], photoRule: rule('pupil-images') });
+    expect((await checker().check('Sports day!', personal)).photoRule).toBeUndefined();
+  });
+
+  it('when a pupil has a double-barrelled surname, then the whole name is what raised it', async () => {
+    const r = await checker().check('Well done Amara Fielding-Okoro [names] for the poem', personal);
+    expect(r.concerns[0].evidence).toEqual(["names someone: 'Amara Fielding-Okoro'"]);
+  });
+
+  it('when a trip draft says where and when, then those words are what raised it', async () => {
+    const r = await checker().check('Year 4 [trip] will be at the Science Museum on Friday at 2pm, come and wave!', personal);
+    const trip = r.concerns.find((c) => c.id === 'location-timing');
+    expect(trip?.evidence[0]).toMatch(/^says where or when: /);
+    expect(trip?.evidence[0]).toContain("'on Friday'");
+    expect(trip?.evidence[0]).toContain("'at the Science Museum'");
+    expect(trip?.evidence[0]).toContain("'2pm'");
+  });
+
+  it('when a concern has no pattern for its evidence, then the draft\'s sentence its head scores highest stands as the evidence', async () => {
+    const r = await checker().check('Had a great weekend. Vote for the [politics] candidate on Thursday. See you Monday.', personal);
+    expect(r.concerns.find((c) => c.id === 'political')?.evidence).toEqual(["'Vote for the [politics] candidate on Thursday.'"]);
+  });
+
+  it('when the school\'s policy has no rule on a stop concern, then it says so and the verdict is only "think twice"', async () => {
+    const r = await checker({ offensive: null }).check('Absolutely [drunk] last night haha', personal);
+    expect(r).toMatchObject({ verdict: 'think', concerns: [{ id: 'offensive', rule: null }] });
+  });
+
+  it('when a draft raises only think-twice concerns, then the verdict is "think twice"', async () => {
+    expect((await checker().check('Buy my candles [selling], link in bio', personal)).verdict).toBe('think');
+  });
+});
+
+describe('the draft heads file', () => {
+  const good = { drafts: Object.fromEntries(DRAFT_CONCERNS.map((id) => [id, { weights: new Array(4).fill(0.1), bias: 0, threshold: 0.5 }])) };
+
+  it('when every concern has a head that fits the encoder, then they are read', () => {
+    expect(Object.keys(parseDraftHeads(good, 4)).sort()).toEqual([...DRAFT_CONCERNS].sort());
+  });
+
+  it('when a concern is missing or a head does not fit, then it is refused with the reason', () => {
+    expect(() => parseDraftHeads({ drafts: { ...good.drafts, contact: undefined } }, 4)).toThrow(DraftHeadsError);
+    expect(() => parseDraftHeads(good, 5)).toThrow(/needs 5 weights/);
+    expect(() => parseDraftHeads({}, 4)).toThrow(/no drafts heads/);
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * Issue 53 over real HTTP (the whole bot, local mode, the Liverpool model policy, a debug logger keeping every line):
+ * "check my post" opens the card, a half-filled card comes back with what was typed and what is missing, a draft gets
+ * a verdict with what raised each concern and the school's own rule quoted, `check: <draft>` works in one message, a
+ * draft that is a disclosure gets Report a concern first, and nothing of any draft is kept in the database (its file
+ * and write-ahead log read as bytes) or written to the log: only the day and the concerns' ids are counted, which the
+ * owner sees.
+ */
+import fs from 'node:fs';
+import { Verbs } from '../../src/teams/verbs';
+import { createLogger } from '../../src/shared/logger';
+import { shownText } from '../support/cardAssertions';
+import { PEOPLE, SecurityBot, captureLines, readableText, startSecurityBot } from './securityHarness';
+
+/** Words nobody writes by chance, one in each draft, to look for afterwards. */
+const NAMED = 'Zebedee Fairweather-Quill';
+const PUPIL_DRAFT = `Well done to ${NAMED} in 4B for his amazing poem today! Here's the whole class with their certificates 🥳`;
+const HARMLESS_DRAFT = 'Finally finished the Pennine Way with my brother, 268 miles of mud and sunshine. Legs are done!';
+const HARMLESS_WORD = 'Pennine';
+const TYPED_DRAFT = 'Absolutely wasted at the Quillhaven staff night out lol, we do NOT talk about what happened after the kebab shop';
+const TYPED_WORD = 'Quillhaven';
+const DISCLOSURE_DRAFT = 'Marisol in year 5 told me today her mum\'s boyfriend hits her when she gets things wrong, feeling sick about it';
+const DISCLOSURE_WORD = 'Marisol';
+
+interface Card { body?: unknown[]; actions?: { title?: string; verb?: string; data?: Record<string, unknown> }[] }
+const cardOf = (value: unknown): Card => ((value as { value?: Card })?.value ?? {});
+
+describe('check my post (issue 53)', () => {
+  const captured = captureLines();
+  let bot: SecurityBot;
+  beforeAll(async () => { bot = await startSecurityBot({ logger: createLogger('debug', captured.destination) }); });
+  afterAll(async () => { await bot?.close(); });
+
+  /** The cards the bot sent while one message was handled. */
+  const cardsFor = async (text: string): Promise<Card[]> => {
+    const before = bot.connector.deliveries.length;
+    await bot.message(PEOPLE.reporter, text);
+    return bot.connector.deliveries.slice(before).flatMap((d) => ((d.activity as { attachments?: { content?: Card }[] }).attachments ?? []).map((a) => a.content ?? {}));
+  };
+
+  it('when staff type "check my post", then the card asks for the draft, whether it has a photo of pupils or colleagues, which account and who sees it', async () => {
+    const [form] = await cardsFor('check my post');
+    const inputs = JSON.stringify(form.body);
+    for (const id of ['"id":"draft"', '"id":"media"', '"id":"account"', '"id":"audience"']) expect(inputs).toContain(id);
+    expect(inputs).toContain('"isMultiline":true');
+    expect(form.actions?.[0]).toMatchObject({ title: 'Check it', verb: Verbs.checkPost });
+  });
+
+  it('when the card is sent half filled, then it comes back with what they typed and what is missing named', async () => {
+    const res = await bot.execute(PEOPLE.reporter, Verbs.checkPost, { draft: '', media: 'pupils', account: 'personal' });
+    const card = cardOf(res.body);
+    expect(shownText(card)).toContain('Please add your draft post, who will see it.');
+    expect(JSON.stringify(card)).toContain('"value":"pupils"');
+  });
+
+  it('when a draft names a pupil and has a photo of pupils from a personal account, then it says don\'t post, shows what raised each concern and quotes the school\'s rule with its section', async () => {
+    const res = await bot.execute(PEOPLE.reporter, Verbs.checkPost, { draft: PUPIL_DRAFT, media: 'pupils', account: 'personal', audience: 'public' });
+    const text = shownText(cardOf(res.body));
+    expect(text).toContain('Don\'t post this');
+    expect(text).toContain('Photos or videos of pupils or colleagues');
+    expect(text).toContain('a photo or video of pupils from a personal account');
+    expect(text).toContain('Identifies a pupil');
+    expect(text).toContain(`names someone: '${NAMED}'`);
+    expect(text).toMatch(/Your school's rule \([^)]+, [^)]+\):/);
+    expect(text).toContain('What would fix it:');
+    // The draft's own words are shown as text, never as markdown.
+    expect(JSON.stringify(cardOf(res.body))).toContain(`"type":"TextRun","text":"• names someone: '${NAMED}'"`);
+  });
+
+  it('when a draft is harmless, then nothing in the policy stops it', async () => {
+    const res = await bot.execute(PEOPLE.reporter, Verbs.checkPost, { draft: HARMLESS_DRAFT, media: 'none', account: 'personal', audience: 'friends' });
+    expect(shownText(cardOf(res.body))).toContain('Nothing in your school\'s policy stops this');
+  });
+
+  it('when a draft is typed after "check:", then it is checked from the message', async () => {
+    const [verdict] = await cardsFor(`check: ${TYPED_DRAFT}`);
+    const text = shownText(verdict);
+    expect(text).toMatch(/Don't post this|Think twice/);
+    expect(text).toContain('Offensive or inappropriate content');
+  });
+
+  it('when a draft is something a child told them, then Report a concern comes first, carrying the draft', async () => {
+    const res = await bot.execute(PEOPLE.reporter, Verbs.checkPost, { draft: DISCLOSURE_DRAFT, media: 'none', account: 'personal', audience: 'public' });
+    const card = cardOf(res.body);
+    expect(card.actions?.[0]).toMatchObject({ title: 'Report a concern', verb: Verbs.concernChooseKind, data: { whatHappened: DISCLOSURE_DRAFT } });
+  });
+
+  it('when drafts have been checked, then nothing of them is in the database file, its log or the app log, and the owner sees only counts', async () => {
+    const tables = (bot.app.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((t) => t.name);
+    const stored = tables.map((t) => JSON.stringify(bot.app.db.prepare(`SELECT * FROM "${t}"`).all())).join('\n');
+    const file = bot.app.db.name;
+    const bytes = [file, `${file}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f).toString('latin1')).join('\n');
+    const log = captured.lines.join('\n');
+    for (const word of ['Fairweather', HARMLESS_WORD, TYPED_WORD, DISCLOSURE_WORD, 'amazing poem']) {
+      expect({ word, stored: stored.includes(word), bytes: bytes.includes(word), log: log.includes(word) }).toEqual({ word, stored: false, bytes: false, log: false });
+    }
+    const checks = bot.app.db.prepare('SELECT * FROM policy_draft_checks').all() as { checked_on: string; concerns: string }[];
+    expect(checks.length).toBe(3);
+    expect(checks.map((c) => c.concerns).join(',')).toMatch(/pupil-images/);
+
+    const before = bot.connector.deliveries.length;
+    await bot.message(PEOPLE.owner, 'unanswered');
+    const owner = readableText(bot.connector.deliveries.slice(before));
+    expect(owner).toMatch(/3 draft posts checked \(never kept\); most often: /);
+    expect(owner).not.toContain('Fairweather');
+  });
+});
