@@ -82,7 +82,6 @@ describe('one Teams budget for the app, shared by its instances through a ledger
     await clock.runUntil(START + 22_000);
     for (const i of instances.values()) i.running = false;
 
-    if (process.env.SHOW_RATE) console.log(JSON.stringify({ busiest: busiestSecond(sent.map((s) => s.at)), total: sent.length, firstB: sent.find((s) => s.who === 'B')!.at - START, firstC: sent.find((s) => s.who === 'C')!.at - START, perSecond: Array.from({ length: 22 }, (_, i) => sent.filter((s) => s.at >= START + i * 1000 && s.at < START + (i + 1) * 1000).length) }));
     expect(busiestSecond(sent.map((s) => s.at))).toBeLessThanOrEqual(50);
     // Each joiner got a share within two seconds of joining.
     expect(sent.find((s) => s.who === 'B')!.at - (START + 5_000)).toBeLessThan(2_000);

@@ -27,8 +27,9 @@ const facts = (doc: PolicyDocument) => {
 
 function evalQuestions(policy: string): string[] {
   return fs.readdirSync(path.join(REPO_ROOT, 'eval')).filter((f) => f.endsWith('.jsonl')).flatMap((f) => fs.readFileSync(path.join(REPO_ROOT, 'eval', f), 'utf8')
-    .split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { policy: string; q: string })
-    .filter((c) => c.policy === `${policy}.txt`).map((c) => c.q));
+    .split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { policy: string; q?: unknown })
+    // Question sets only: the draft posts' blind set names its policy too, but holds drafts, not questions.
+    .filter((c): c is { policy: string; q: string } => c.policy === `${policy}.txt` && typeof c.q === 'string').map((c) => c.q));
 }
 
 function answersOf(doc: PolicyDocument, questions: string[]): string[] {

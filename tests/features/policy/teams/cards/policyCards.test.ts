@@ -168,7 +168,7 @@ describe('not-covered, welcome and help cards', () => {
 
     expect(cardProblems(card)).toEqual([]);
     expect(shownText(card)).toContain(liverpool.title);
-    expect(cardVerbs(card)).toEqual([Verbs.concernStart, Verbs.showContents]);
+    expect(cardVerbs(card)).toEqual([Verbs.concernStart, Verbs.checkPostStart, Verbs.showContents]);
   });
 
   it('when a policy owner asks for help, then they see their commands and what needs fixing in the document', () => {
@@ -196,7 +196,7 @@ describe('not-covered, welcome and help cards', () => {
     expect(text).toContain('What I can do');
     expect(text).not.toContain('Policy owners');
     expect(text).not.toContain('[establishment name]');
-    expect(cardVerbs(card)).toEqual([Verbs.concernStart, Verbs.showContents]);
+    expect(cardVerbs(card)).toEqual([Verbs.concernStart, Verbs.checkPostStart, Verbs.showContents]);
   });
 });
 
