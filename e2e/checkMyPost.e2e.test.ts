@@ -51,8 +51,11 @@ describe('check my post, in the Agents Playground (headless chromium)', () => {
     const form = await ui.card('Check my post', 'Your draft post');
     await form.getByLabel('Your draft post').fill(draft);
     await form.getByRole('radio', { name: media }).check();
-    await form.getByLabel('Posted from').selectOption({ label: account });
-    await form.getByLabel('Who will see it').selectOption({ label: audience });
+    // A compact choice set is a combobox in the Playground: open it, then pick the option.
+    await form.getByRole('combobox', { name: 'Posted from' }).click();
+    await ui.page.getByRole('option', { name: account }).click();
+    await form.getByRole('combobox', { name: 'Who will see it' }).click();
+    await ui.page.getByRole('option', { name: audience }).click();
     await form.getByRole('button', { name: 'Check it' }).click();
     return ui.card(verdict);
   }
@@ -70,8 +73,9 @@ describe('check my post, in the Agents Playground (headless chromium)', () => {
     await shot('02-fine', card);
   });
 
-  step('when the draft complains about the school to friends, then think twice, with the rule quoted', '03-think', async () => {
-    const card = await check('Another pointless staff meeting that could have been an email. Leadership here have no clue what goes on in classrooms.', 'No photo or video of people', 'My own account', 'My friends or followers', 'Think twice');
+  step('when the draft sets a song under a video, then think twice, with the school\'s rule quoted', '03-think', async () => {
+    const card = await check('Used a Coldplay track under my video of the school fun run, sounds great', 'No photo or video of people', 'My own account', 'My friends or followers', 'Think twice');
+    await expectToShow(card, "Someone else's work");
     await expectToShow(card, "Your school's rule");
     await shot('03-think-twice', card);
   });
