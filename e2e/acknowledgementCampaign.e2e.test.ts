@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { E2eStack, REPO_ROOT, startE2eStack } from './support/e2eStack';
 import { Locator } from 'playwright-core';
+import { cardShots } from './support/cardShots';
 import { createPlaygroundPage, expectToShow, PlaygroundPage } from './support/playgroundPage';
 
 /**
@@ -17,9 +17,11 @@ describe('a campaign a headteacher would sign off, in the Agents Playground (hea
   let stack: E2eStack;
   let ui: PlaygroundPage;
 
+  // The page with one card whole on screen (the window is tall enough for the longest); FAILED-<step>.png on a failure.
+  const { reset, shot, step } = cardShots(SHOTS, () => stack.page);
+
   beforeAll(async () => {
-    fs.rmSync(SHOTS, { recursive: true, force: true });
-    fs.mkdirSync(SHOTS, { recursive: true });
+    reset();
     stack = await startE2eStack();
     // A tall window, so the preview and the reader's pages show whole in one screenshot.
     await stack.page.setViewportSize({ width: 1400, height: 2600 });
@@ -30,23 +32,6 @@ describe('a campaign a headteacher would sign off, in the Agents Playground (hea
     await stack?.stop();
   });
 
-  /** The page with one card whole on screen: its top at the top of the chat (the window is tall enough for the longest). */
-  const shot = async (name: string, card?: Locator) => {
-    await card?.evaluate((el) => el.scrollIntoView({ block: 'start' }));
-    await stack.page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
-  };
-
-  /** A step that leaves a screenshot of the page as it was when it failed. */
-  function step(name: string, file: string, run: () => Promise<void>): void {
-    it(name, async () => {
-      try {
-        await run();
-      } catch (err) {
-        await shot(`FAILED-${file}`).catch(() => undefined);
-        throw err;
-      }
-    }, 60_000);
-  }
 
   step('when the owner previews a campaign, then they reword, remove and add key points and pick the due date before Start', 'preview', async () => {
     await ui.say('campaign start');

@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { Locator } from 'playwright-core';
 import { E2eStack, REPO_ROOT, startE2eStack } from './support/e2eStack';
+import { cardShots } from './support/cardShots';
 import { createPlaygroundPage, expectToShow, PlaygroundPage } from './support/playgroundPage';
 
 /**
@@ -17,9 +17,10 @@ describe('check my post, in the Agents Playground (headless chromium)', () => {
   let stack: E2eStack;
   let ui: PlaygroundPage;
 
+  const { reset, shot, step } = cardShots(SHOTS, () => stack.page);
+
   beforeAll(async () => {
-    fs.rmSync(SHOTS, { recursive: true, force: true });
-    fs.mkdirSync(SHOTS, { recursive: true });
+    reset();
     stack = await startE2eStack();
     await stack.page.setViewportSize({ width: 1400, height: 1800 });
     ui = createPlaygroundPage(stack.page);
@@ -28,22 +29,6 @@ describe('check my post, in the Agents Playground (headless chromium)', () => {
   afterAll(async () => {
     await stack?.stop();
   });
-
-  const shot = async (name: string, card?: Locator) => {
-    await card?.evaluate((el) => el.scrollIntoView({ block: 'start' }));
-    await stack.page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
-  };
-
-  function step(name: string, file: string, run: () => Promise<void>): void {
-    it(name, async () => {
-      try {
-        await run();
-      } catch (err) {
-        await shot(`FAILED-${file}`).catch(() => undefined);
-        throw err;
-      }
-    }, 60_000);
-  }
 
   /** Opens the card, fills it as a person would, presses Check it, and returns the verdict card. */
   async function check(draft: string, media: string, account: string, audience: string, verdict: string): Promise<Locator> {
