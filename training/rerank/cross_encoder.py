@@ -44,10 +44,35 @@ def score_pairs(model, tokenizer, pairs, max_len, batch_size=64):
     return out
 
 
+def held_out_policies(rows, folds: int, leave_out: int) -> set:
+    """The policies of one fold: sorted policy ids, every folds-th from leave_out (so each kind of school is spread)."""
+    ids = sorted({r['policy'] for r in rows})
+    return {p for i, p in enumerate(ids) if i % folds == leave_out}
+
+
+def enumerate_batches(rows, batch: int, generator):
+    """Seeded batches of pairs of like length (less padding on the CPU): shuffled, sorted by length within windows of
+    50 batches, and the batches shuffled again. Yields (pairs seen before this batch, indices)."""
+    perm = torch.randperm(len(rows), generator=generator).tolist()
+    window = batch * 50
+    batches = []
+    for w in range(0, len(perm), window):
+        chunk = sorted(perm[w:w + window], key=lambda i: len(rows[i]['q']) + len(rows[i]['p']))
+        batches.extend(chunk[b:b + batch] for b in range(0, len(chunk), batch))
+    seen = 0
+    for k in torch.randperm(len(batches), generator=generator).tolist():
+        yield seen, batches[k]
+        seen += len(batches[k])
+
+
 def train(args) -> None:
     set_seed(args.seed)
     torch.set_num_threads(args.threads)
     rows = read_jsonl(args.pairs)
+    if args.folds:
+        held = held_out_policies(rows, args.folds, args.leave_out)
+        rows = [r for r in rows if r['policy'] not in held]
+        print(f'fold {args.leave_out} of {args.folds} left out: {len(held)} policies ({", ".join(sorted(held))})', flush=True)
     if args.limit:
         rows = rows[:args.limit]
     labels = torch.tensor([float(r['label']) for r in rows])
@@ -63,10 +88,8 @@ def train(args) -> None:
     step = 0
     for epoch in range(args.epochs):
         model.train()
-        perm = torch.randperm(len(rows), generator=generator).tolist()
         total = 0.0
-        for s in range(0, len(perm), args.batch):
-            idx = perm[s:s + args.batch]
+        for s, idx in enumerate_batches(rows, args.batch, generator):
             batch = tokenizer([rows[i]['q'] for i in idx], [rows[i]['p'] for i in idx], padding=True, truncation='only_second',
                               max_length=args.max_len, return_tensors='pt')
             target = labels[idx] * (1 - args.label_smoothing) + args.label_smoothing / 2
@@ -96,13 +119,15 @@ def main() -> None:
     parser.add_argument('--pairs', required=True)
     parser.add_argument('--base', required=True)
     parser.add_argument('--out', required=True)
-    parser.add_argument('--epochs', type=int, default=2)
+    parser.add_argument('--epochs', type=int, default=1)
     parser.add_argument('--batch', type=int, default=32)
     parser.add_argument('--lr', type=float, default=3e-5)
     parser.add_argument('--dropout', type=float, default=0.1)
-    parser.add_argument('--max-len', type=int, default=128)
+    parser.add_argument('--max-len', type=int, default=96)
     parser.add_argument('--label-smoothing', type=float, default=0.1)
     parser.add_argument('--limit', type=int, default=0, help='train on the first N pairs only (a quick check)')
+    parser.add_argument('--folds', type=int, default=0, help='with --leave-out: train without one fold of the policies')
+    parser.add_argument('--leave-out', type=int, default=0)
     parser.add_argument('--seed', type=int, default=7)
     parser.add_argument('--threads', type=int, default=2)
     train(parser.parse_args())
