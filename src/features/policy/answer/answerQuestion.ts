@@ -3,6 +3,7 @@ import { Passage, PolicyIndex, SectionMatch } from './policyIndex';
 import { LearnedRanking, passageText, promoteSections, RankedSection } from './learnedRanking';
 import { refersBack } from './passages';
 import { TaughtMatch } from '../teaching/teachingLinks';
+import { Reranker } from './rerank';
 
 /** What owners have taught (see teachingLinks.ts): a taught question and its close rewordings get the owner's answer. */
 export interface AnswerOptions {
@@ -124,7 +125,8 @@ function applyTeaching(ranking: LearnedRanking, match: TaughtMatch | null): Lear
   if (match.link.section === TAUGHT_NOT_COVERED) return { ...ranking, answered: false };
   const i = ranking.ranked.findIndex((r) => `${r.doc.id}#${r.section.ordinal}` === match.link.section);
   if (i < 0) return ranking;
-  return { ...ranking, answered: true, ranked: promoteSections(ranking.ranked, [i]) };
+  // What an owner taught is certain: one answer, never a choice of sections.
+  return { ...ranking, answered: true, ranked: promoteSections(ranking.ranked, [i]), sure: true };
 }
 
 function toAnswerMatch(m: SectionMatch): AnswerMatch {
@@ -159,4 +161,17 @@ function composeQuote(m: SectionMatch): string {
 
 function round(n: number): number {
   return Math.round(n * 1000) / 1000;
+}
+
+/**
+ * As answerQuestion, with the cross-encoder re-reading the learnt model's ranking first (issue 50): it reorders the top
+ * sections, chooses the quotes, may decline, and says whether it is sure. An owner's teaching still outranks it.
+ * Without a re-ranker, or without the learnt model, the answer is answerQuestion's.
+ */
+export async function answerQuestionReranked(index: PolicyIndex, question: string, reranker: Reranker | undefined,
+  thresholds: AnswerThresholds = DEFAULT_THRESHOLDS, options: AnswerOptions = {}): Promise<Answer> {
+  const q = question.trim().slice(0, MAX_QUESTION_LENGTH);
+  const ranking = reranker && q !== '' ? index.rank(q) : null;
+  if (!reranker || !ranking) return answerQuestion(index, question, thresholds, options);
+  return answerFromRanking(q, applyTeaching(await reranker.rerank(q, ranking), options.taught?.(q) ?? null));
 }

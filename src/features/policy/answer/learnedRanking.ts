@@ -51,6 +51,8 @@ export interface LearnedRanking {
   ranked: RankedSection[];
   answerProbability: number;
   answered: boolean;
+  /** Whether the re-ranker is sure of the first section (issue 50); absent: sure. */
+  sure?: boolean;
 }
 
 interface SectionEntry {
