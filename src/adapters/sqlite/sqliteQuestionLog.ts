@@ -134,8 +134,10 @@ export function createSqliteQuestionLog(db: SqliteDatabase, sealing?: QuestionSe
  */
 function createSqliteQuestionRetention(db: SqliteDatabase, latestHelpful: string) {
   const outcomes = `SELECT q.asked_at, q.answered, ${latestHelpful} AS helpful FROM policy_questions q`;
-  const byDay = db.prepare(`SELECT substr(asked_at, 1, 10) AS day, count(*) AS asked, sum(answered = 0) AS declined,
-    sum(answered = 1 AND helpful = 0) AS unhelpful FROM (${outcomes} WHERE q.asked_at < @cutoff) GROUP BY day`);
+  // An answer nobody marked has no reply (helpful is NULL), and sum() over nothing but NULLs is NULL: coalesce, or a day
+  // of answers no one pressed "Was this helpful?" on could not be counted, and stopped the deletion.
+  const byDay = db.prepare(`SELECT substr(asked_at, 1, 10) AS day, count(*) AS asked, coalesce(sum(answered = 0), 0) AS declined,
+    coalesce(sum(answered = 1 AND helpful = 0), 0) AS unhelpful FROM (${outcomes} WHERE q.asked_at < @cutoff) GROUP BY day`);
   const addDay = db.prepare(`INSERT INTO policy_question_days (day, asked, declined, unhelpful) VALUES (@day, @asked, @declined, @unhelpful)
     ON CONFLICT(day) DO UPDATE SET asked = asked + excluded.asked, declined = declined + excluded.declined, unhelpful = unhelpful + excluded.unhelpful`);
   const deleteFeedback = db.prepare('DELETE FROM policy_feedback WHERE question_id IN (SELECT id FROM policy_questions WHERE asked_at < ?)');

@@ -64,6 +64,19 @@ export function describeQuestionLogContract(name: string, make: () => Promise<Qu
       expect(await log.countsSince('2026-01-01')).toEqual(before);
     });
 
+    it('when every question of a day was answered and none was marked, then the day is still deleted and counted', async () => {
+      const log = await make();
+      // The commonest day of all: answers nobody pressed "Was this helpful?" on.
+      await log.recordQuestion({ question: 'old answered?', answered: true, citedSection: 'policy#2', askedAt: '2026-01-10T09:00:00.000Z' });
+      await log.recordQuestion({ question: 'old answered too?', answered: true, citedSection: 'policy#3', askedAt: '2026-01-10T10:00:00.000Z' });
+      const before = await log.countsSince('2026-01-01');
+
+      expect(await log.deleteAskedBefore('2026-04-01T00:00:00.000Z', '2026-06-30T02:00:00.000Z')).toBe(2);
+
+      expect(before).toEqual({ asked: 2, declined: 0, unhelpful: 0, disclosureLike: 0, heldBack: 0, draftsChecked: 0, draftConcerns: {} });
+      expect(await log.countsSince('2026-01-01')).toEqual(before);
+    });
+
     it('when a question was pressed Yes and No more times than one Azure transaction holds, then it is still deleted and counted once', async () => {
       const log = await make();
       const pressed = await log.recordQuestion({ question: 'old and pressed?', answered: true, citedSection: 'policy#4', askedAt: '2026-01-10T09:00:00.000Z' });
