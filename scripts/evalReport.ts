@@ -37,14 +37,20 @@ const pct = (a: number, b: number): string => (b === 0 ? 'n/a' : `${((100 * a) /
 // The shared sample first, then our own sets: qa-staff (written to tune on), qa-holdout (written apart by a
 // second author; tuned against since), qa-blind and qa-fresh (written apart, not tuned on).
 const UNREAD = new Set(['qa-blind.jsonl', 'qa-fresh.jsonl']);
-const together = { answerable: 0, top1: 0, top3: 0, quoted: 0, notCovered: 0, abstained: 0 };
+const together = { answerable: 0, top1: 0, top3: 0, quoted: 0, notCovered: 0, abstained: 0, sure: 0, sureRight: 0, shown: 0 };
 for (const set of ['qa-sample.jsonl', 'qa-staff.jsonl', 'qa-holdout.jsonl', 'qa-blind.jsonl', 'qa-fresh.jsonl']) {
   const file = path.join(root, 'eval', set);
   if (!fs.existsSync(file)) continue;
   const cases = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as EvalCase);
   const r = evaluateAnswers(cases, indexFor);
   for (const k of Object.keys(together) as (keyof typeof together)[]) together[k] += r[k];
-  console.log(JSON.stringify({ set, answerable: r.answerable, top1: pct(r.top1, r.answerable), top3: pct(r.top3, r.answerable), quoted: pct(r.quoted, r.answerable), notCovered: r.notCovered, abstained: pct(r.abstained, r.notCovered) }));
+  // sure: answered with one section, of the answerable; sureRight: right when sure; shown: the right section in the first
+  // reply (the answer when sure, among the choices when not). Appended, so the figures before them read as they always have.
+  console.log(JSON.stringify({
+    set, answerable: r.answerable, top1: pct(r.top1, r.answerable), top3: pct(r.top3, r.answerable), quoted: pct(r.quoted, r.answerable),
+    notCovered: r.notCovered, abstained: pct(r.abstained, r.notCovered),
+    sure: pct(r.sure, r.answerable), sureRight: pct(r.sureRight, r.sure), shown: pct(r.shown, r.answerable),
+  }));
   // The blind sets' failures are not printed: reading them would make them more sets to tune on.
   if (verbose && !UNREAD.has(set)) for (const f of r.failures) console.log(`  ${f.kind.padEnd(18)} ${f.policy.padEnd(22)} ${f.q}  ->  ${f.got}`);
 }

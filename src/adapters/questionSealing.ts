@@ -19,10 +19,11 @@ export interface QuestionSealing {
 }
 
 /**
- * The fields that hold text someone typed or was shown: the question log's question and phrasing, and the question an
- * owner taught (sealed under its teaching link's id, see taughtQuestionSealId).
+ * The fields that hold text someone typed or was shown, or what they chose: the question log's question, phrasing and
+ * the section a person chose on a "not sure" reply (issue 50), and the question an owner taught (sealed under its
+ * teaching link's id, see taughtQuestionSealId).
  */
-export type QuestionField = 'question' | 'phrasedText' | 'taughtQuestion';
+export type QuestionField = 'question' | 'phrasedText' | 'chosenSection' | 'taughtQuestion';
 
 /** HKDF's label for the question log's key; a new label (v2) would be a new key. */
 const QUESTION_KEY_INFO = 'school-policy-bot/question-log/v1';

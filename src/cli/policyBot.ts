@@ -1,27 +1,21 @@
 #!/usr/bin/env node
 import fs from 'node:fs';
 import readline from 'node:readline';
-import { Answer, answerQuestion } from '../features/policy/answer/answerQuestion';
+import { Answer, AnswerMatch, answerQuestion, shownMatches } from '../features/policy/answer/answerQuestion';
 import { readPolicyFileIsolated, readPolicyFilesIsolated, readPolicyIsolated } from '../features/policy/ingest/isolatedIngest';
 import { formatCitationLabel, formatSectionLabel, PolicyDocument } from '../features/policy/policyDocument';
 import { createPolicyLibrary, PolicyLibrary } from '../features/policy/policyLibrary';
-import { openSqliteDatabase } from '../adapters/sqlite/sqliteDatabase';
-import { createSqliteQuestionLog } from '../adapters/sqlite/sqliteQuestionLog';
-import { createSqlitePublishedPolicyStore } from '../adapters/sqlite/sqlitePublishedPolicyStore';
 import { diffPolicies, PolicyDiff } from '../features/policy/publishing/policyDiff';
 import path from 'node:path';
 import { createFieldCipher } from '../adapters/fieldEncryption';
 import { makeSecrets } from './secrets';
-import { createQuestionSealing, QuestionSealing } from '../adapters/questionSealing';
-import { LOCAL_DEVELOPMENT_CONCERN_KEY } from '../config/concernSettings';
-import { failedQuestionsForOwner } from '../features/policy/teaching/failedQuestions';
-import { loadDisclosureDetector } from '../compose/disclosure';
-import { createLogger } from '../shared/logger';
+import { createQuestionSealing } from '../adapters/questionSealing';
 import { copySqliteToAzure } from '../adapters/storageCopy/copySqliteToAzure';
-import { azureRecordConnection, createAcknowledgementStore } from '../compose/stores';
-import { createAzureTablePublishedPolicyStore } from '../adapters/azureTables/azureTablePublishedPolicyStore';
-import { createAzureTableQuestionLog } from '../adapters/azureTables/azureTableQuestionLog';
-import { QuestionLog } from '../features/policy/teaching/questionLog';
+import { openSqliteDatabase } from '../adapters/sqlite/sqliteDatabase';
+import { createAcknowledgementStore } from '../compose/stores';
+import { parseArgs, Parsed, UsageError } from './cliArgs';
+import { azureFromEnv, openRecords } from './cliRecords';
+import { unanswered } from './unansweredCommand';
 import { timeNotStatedNote } from '../features/policy/answer/askedTime';
 import { firstPolicyId, PublishCondition, PublishedPolicyStore } from '../features/policy/publishing/publishedPolicies';
 import { bundledSampleMatching, OWN_POLICY_ADVICE, sampleWords } from '../features/policy/publishing/bundledSamples';
@@ -32,9 +26,12 @@ const USAGE = `policy-bot: tools for the policy owner
       Parse a policy (.txt, .md, .docx or .pdf) and show its sections, metadata and warnings.
   policy-bot ask --policy FILE [--policy FILE2 ...] [--json] [QUESTION]
       Answer one question, or with no QUESTION read one per line from stdin and print one JSON object per line.
-  policy-bot unanswered [--db FILE] [--limit N]
-      List questions the policy could not answer or that staff marked unhelpful (default db: data/policy-bot.sqlite;
-      with STORAGE=azure in the environment, from Azure Table storage, as the app).
+  policy-bot unanswered [--db FILE] [--limit N] [--accept ID | --dismiss ID] [--by NAME]
+      List questions the policy could not answer, that staff marked unhelpful or for which they pressed "None of these",
+      then staff's suggestions: the section a person chose when the bot was not sure, each with its ID. --accept ID links
+      that question (and close rewordings) to the section chosen, as teaching it in chat does; --dismiss ID drops the
+      suggestion (default db: data/policy-bot.sqlite; with STORAGE=azure in the environment, from Azure Table storage,
+      as the app; the policy from POLICY_FILES, or the one owners sent in chat).
   policy-bot diff LIVE_FILE NEW_FILE
       Show what changed between two versions, section by section.
   policy-bot publish NEW_FILE --replaces CONFIGURED_FILE [--db FILE] [--by NAME] [--yes]
@@ -53,27 +50,6 @@ const USAGE = `policy-bot: tools for the policy owner
       openssl needed. With --file, fill in the ones left empty there and keep the ones already set.
 `;
 
-/** Thrown for bad command lines: printed with the usage and exit code 2. */
-class UsageError extends Error {}
-
-interface Parsed { positional: string[]; flags: Map<string, string[]>; bools: Set<string> }
-
-function parseArgs(argv: string[], valued: string[]): Parsed {
-  const out: Parsed = { positional: [], flags: new Map(), bools: new Set() };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a.startsWith('--')) {
-      const name = a.slice(2);
-      if (valued.includes(name)) {
-        const v = argv[++i];
-        if (v === undefined) throw new UsageError(`--${name} needs a value`);
-        out.flags.set(name, [...(out.flags.get(name) ?? []), v]);
-      } else out.bools.add(name);
-    } else out.positional.push(a);
-  }
-  return out;
-}
-
 /** The `ingest --json` shape: what the parser made of the document. */
 function documentJson(doc: PolicyDocument): object {
   return {
@@ -84,17 +60,44 @@ function documentJson(doc: PolicyDocument): object {
   };
 }
 
-/** The `ask` JSON line: answered, the quoted answer with its citation, and ranked matches best first. */
-export function answerJson(answer: Answer): { answered: boolean; answer: string; matches: { number: string | null; title: string; text: string; score: number; document: string }[] } {
+/** One section a reply shows, as `ask --json` lists it: the document's id, the section's ordinal (0: the front page), number and heading. */
+interface ShownSection { document: string; ordinal: number; number: string | null; heading: string }
+
+/** The `ask` JSON line's shape. */
+interface AnswerJson {
+  answered: boolean;
+  /** Whether the reply is one answer; false when the bot was not sure and offered choices (a declined question is sure). */
+  sure: boolean;
+  answer: string;
+  /** The sections the reply shows, in order: the answer when sure, the choices (at most three) when not; none when declined. */
+  shown: ShownSection[];
+  matches: { number: string | null; title: string; text: string; score: number; document: string }[];
+}
+
+/** What the bot says before the choices of a reply it is not sure of. */
+const NOT_SURE = "I'm not sure which part of the policy answers this. Which of these is closest?";
+
+/** "\"<quote>\" (Section 5. Acceptable use, <title>)": a quote with where it comes from. */
+function quoted(m: AnswerMatch): string {
+  const label = formatCitationLabel(m.doc, m.section);
+  return `"${m.quote}" (${m.section.ordinal === 0 ? label : `Section ${label}`}, ${m.doc.title})`;
+}
+
+/**
+ * The `ask` JSON line: answered, whether the reply was sure, what it says (the quoted answer with its citation, or "not
+ * sure" and the choices), the sections it shows in order, and ranked matches best first.
+ */
+export function answerJson(answer: Answer): AnswerJson {
   if (!answer.answered) {
-    return { answered: false, answer: "The policy doesn't cover that. Ask your line manager, or report a concern if you are worried about someone's safety.", matches: [] };
+    return { answered: false, sure: true, answer: "The policy doesn't cover that. Ask your line manager, or report a concern if you are worried about someone's safety.", shown: [], matches: [] };
   }
-  const label = formatCitationLabel(answer.best.doc, answer.best.section);
-  const where = answer.best.section.ordinal === 0 ? label : `Section ${label}`;
+  const shown = shownMatches(answer);
   const note = timeNotStatedNote(answer.question, answer.best.section.text);
   return {
     answered: true,
-    answer: `${note ? `${note} ` : ''}"${answer.best.quote}" (${where}, ${answer.best.doc.title})`,
+    sure: answer.sure,
+    answer: answer.sure ? `${note ? `${note} ` : ''}${quoted(answer.best)}` : `${NOT_SURE} ${shown.map((m, i) => `${i + 1}. ${quoted(m)}`).join(' ')}`,
+    shown: shown.map((m) => ({ document: m.doc.id, ordinal: m.section.ordinal, number: m.section.number, heading: m.section.title })),
     matches: answer.matches.map((m) => ({ number: m.section.number, title: m.section.title, text: m.section.text, score: m.score, document: m.doc.source })),
   };
 }
@@ -122,9 +125,13 @@ async function ask(args: string[]): Promise<void> {
   const library: PolicyLibrary = createPolicyLibrary(await readPolicyFilesIsolated(files));
   const question = p.positional.join(' ').trim();
   if (question) {
-    const result = answerJson(answerQuestion(library.index, question));
+    const answer = answerQuestion(library.index, question);
+    const result = answerJson(answer);
     if (p.bools.has('json')) process.stdout.write(`${JSON.stringify(result)}\n`);
-    else {
+    else if (answer.answered && !answer.sure) {
+      console.log(NOT_SURE);
+      shownMatches(answer).forEach((m, i) => console.log(`  ${i + 1}. ${quoted(m)}`));
+    } else {
       console.log(result.answer);
       for (const m of result.matches.slice(1, 3)) console.log(`  also: ${m.number ? `${m.number} ` : ''}${m.title} (score ${m.score})`);
     }
@@ -134,55 +141,6 @@ async function ask(args: string[]): Promise<void> {
   for await (const line of rl) {
     if (line.trim() === '') continue;
     process.stdout.write(`${JSON.stringify(answerJson(answerQuestion(library.index, line)))}\n`);
-  }
-}
-
-/** Where the app keeps its records, from the same variables the app reads: Azure Tables with STORAGE=azure, else the file. */
-function azureFromEnv(env: NodeJS.ProcessEnv, sqlitePath: string) {
-  const connectionString = env.AZURE_STORAGE_CONNECTION_STRING?.trim() || undefined;
-  const accountUrl = env.AZURE_STORAGE_ACCOUNT_URL?.trim() || undefined;
-  if (!connectionString && !accountUrl) throw new UsageError('set AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_URL to the account the app uses');
-  const tablePrefix = env.AZURE_TABLE_PREFIX?.trim() || 'policybot';
-  const settings = { kind: 'azure' as const, sqlitePath, azureConnectionString: connectionString, azureAccountUrl: accountUrl };
-  return { settings, tablePrefix, connection: azureRecordConnection(settings, tablePrefix) };
-}
-
-/** Opens the question log and published versions where the app keeps them (the --db file, or Azure with STORAGE=azure). */
-async function openRecords(env: NodeJS.ProcessEnv, file: string, mustExist: boolean, questionSealing?: QuestionSealing): Promise<{ questions: QuestionLog; published: PublishedPolicyStore; close(): void }> {
-  if (env.STORAGE === 'azure') {
-    const { connection } = azureFromEnv(env, file);
-    return { questions: await createAzureTableQuestionLog(connection, questionSealing), published: await createAzureTablePublishedPolicyStore(connection), close: () => undefined };
-  }
-  if (mustExist && !fs.existsSync(file)) throw new UsageError(`no database at ${file} (has the bot run yet?)`);
-  const db = openSqliteDatabase(file);
-  return { questions: createSqliteQuestionLog(db, questionSealing), published: createSqlitePublishedPolicyStore(db), close: () => db.close() };
-}
-
-/**
- * The question log's sealing, from CONCERN_ENCRYPTION_KEY (the local development key with APP_MODE=local), as the bot
- * derives it. Opening the log with it seals rows an older release kept in plain text.
- */
-function questionSealingFromEnv(env: NodeJS.ProcessEnv): QuestionSealing {
-  const key = env.CONCERN_ENCRYPTION_KEY?.trim();
-  if (key) return createQuestionSealing(key);
-  if (env.APP_MODE === 'local') return createQuestionSealing(LOCAL_DEVELOPMENT_CONCERN_KEY);
-  throw new UsageError('set CONCERN_ENCRYPTION_KEY to the key the bot runs with (APP_MODE=local for a local bot): questions are sealed with a key derived from it');
-}
-
-async function unanswered(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  const p = parseArgs(args, ['db', 'limit']);
-  const file = p.flags.get('db')?.[0] ?? 'data/policy-bot.sqlite';
-  const limit = Number(p.flags.get('limit')?.[0] ?? 50);
-  const records = await openRecords(env, file, true, questionSealingFromEnv(env));
-  try {
-    // As the owner's card shows them: a kept question that may be about a child is deleted and never listed; names are taken out.
-    const detector = await loadDisclosureDetector(createLogger('silent'));
-    const { shown, heldBack } = await failedQuestionsForOwner(records.questions, detector, Number.isFinite(limit) && limit > 0 ? limit : 50);
-    if (shown.length === 0) console.log('No unanswered questions.');
-    for (const r of shown) console.log(`${r.askedAt}\t${r.answered ? 'not helpful' : 'not covered'}\t${r.question}`);
-    if (heldBack > 0) console.log(`${heldBack} held back: ${heldBack === 1 ? 'it' : 'they'} may be about a particular child, so ${heldBack === 1 ? 'it was' : 'they were'} deleted and not shown (the day is counted).`);
-  } finally {
-    records.close();
   }
 }
 
@@ -331,7 +289,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   try {
     if (command === 'ingest') await ingest(rest);
     else if (command === 'ask') await ask(rest);
-    else if (command === 'unanswered') await unanswered(rest, env);
+    else if (command === 'unanswered') return await unanswered(rest, env);
     else if (command === 'diff') await diff(rest);
     else if (command === 'publish') await publish(rest, env);
     else if (command === 'storage') return await storage(rest, env);

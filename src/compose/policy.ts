@@ -50,7 +50,7 @@ export interface LoadedPolicies {
  * that is refused is logged as an error and the configured file is used instead, so the bot starts rather than failing
  * on every restart.
  */
-export async function loadPolicyLibrary(config: AppConfig, logger: AppLogger, published?: PublishedPolicyStore): Promise<LoadedPolicies> {
+export async function loadPolicyLibrary(config: Pick<AppConfig, 'policyFiles' | 'mode'>, logger: AppLogger, published?: PublishedPolicyStore): Promise<LoadedPolicies> {
   if (config.policyFiles.length === 0) {
     const publishedNumbers = new Map<string, number>();
     const documents = published ? await chatPolicies(published, logger, publishedNumbers) : [];

@@ -12,6 +12,10 @@ export const Verbs = {
   removeTeaching: 'policy.unteach',
   publishVersion: 'policy.publish',
   discardVersion: 'policy.discard',
+  // A "not sure" reply's choices, and the owners' answer to what staff chose (issue 50)
+  chooseSection: 'policy.chooseSection',
+  acceptSuggestion: 'policy.acceptSuggestion',
+  dismissSuggestion: 'policy.dismissSuggestion',
   // Checking a draft post (issue 53)
   checkPostStart: 'policy.checkPostStart',
   checkPost: 'policy.checkPost',

@@ -38,6 +38,11 @@ async function fillSqlite(env: Record<string, string | undefined>): Promise<{ re
   await stores.questions.recordFeedback(helped, false, '2026-03-02T10:01:00.000Z');
   await stores.questions.recordFeedback(helped, true, '2026-03-02T10:02:00.000Z');
   await stores.questions.recordDisclosureLike('2026-03-02T12:00:00.000Z');
+  // Issue 50: replies that were not sure, one with a section chosen (a suggestion for the owners), one with "None of these".
+  const chose = await stores.questions.recordQuestion({ question: 'share the gofundme?', answered: true, citedSection: 'policy#7', askedAt: '2026-03-02T11:00:00.000Z', sure: false });
+  await stores.questions.recordChoice(chose, 'policy#9', '2026-03-02T11:01:00.000Z');
+  const choseNone = await stores.questions.recordQuestion({ question: 'staff christmas do pics?', answered: true, citedSection: 'policy#3', askedAt: '2026-03-02T11:30:00.000Z', sure: false });
+  await stores.questions.recordChoice(choseNone, 'none', '2026-03-02T11:31:00.000Z');
   // A question past the retention period, deleted: its day count and the deletion run are copied too.
   await stores.questions.recordQuestion({ question: 'long gone', answered: false, citedSection: null, askedAt: '2025-12-01T09:00:00.000Z' });
   await stores.questions.deleteAskedBefore('2026-01-01T00:00:00.000Z', '2026-03-02T02:00:00.000Z');
@@ -117,7 +122,7 @@ describe('policy-bot storage copy-to-azure', () => {
     expect(await main(['storage', 'copy-to-azure', '--db', file], env)).toBe(0);
     const expected: Record<string, number> = {
       'concern reports': 2, 'concern events and audit': 5, 'concern outbox entries': 2, 'concern cases read back identical': 2,
-      'questions asked': 3, '"was this helpful?" replies': 2, 'disclosure-like questions (the day only)': 1, 'teaching audit entries': 1,
+      'questions asked': 5, '"was this helpful?" replies': 2, 'disclosure-like questions (the day only)': 1, 'teaching audit entries': 1,
       'day counts of deleted questions': 1, 'question deletions (the record)': 1, 'published policy versions': 1, 'publishing audit entries': 1,
       'teaching links (removed ones included)': 4, 'policy versions': 1, staff: 3, 'sync state values': 1, 'conversation references': 1,
       campaigns: 1, 'campaign deliveries': 3, acknowledgements: 1, 'acknowledgement audit lines': 2, 'policy reads (who opened which version)': 1,
@@ -142,7 +147,11 @@ describe('policy-bot storage copy-to-azure', () => {
     expect(reports.map((r) => r.reference)).not.toContain(next.reference);
     expect(await onAzure.questions.listFailed(10)).toEqual(await sqliteStores.questions.listFailed(10));
     expect(await onAzure.questions.countsSince('2025-01-01')).toEqual(await sqliteStores.questions.countsSince('2025-01-01'));
-    expect((await onAzure.questions.countsSince('2025-01-01')).asked).toBe(4);
+    expect((await onAzure.questions.countsSince('2025-01-01')).asked).toBe(6);
+    // The choice pressed on a "not sure" reply went with its question, sealed as it was: a suggestion, and a failure.
+    expect(await onAzure.questions.listSuggested(10)).toEqual(await sqliteStores.questions.listSuggested(10));
+    expect((await onAzure.questions.listSuggested(10)).map((q) => [q.question, q.sure, q.choice?.section])).toEqual([['share the gofundme?', false, 'policy#9']]);
+    expect((await onAzure.questions.listFailed(10)).map((q) => q.question)).toContain('staff christmas do pics?');
     expect(await onAzure.questions.getQuestion(questionId)).toEqual(await sqliteStores.questions.getQuestion(questionId));
     expect(await onAzure.published.latest('liverpool-model')).toEqual(await sqliteStores.published.latest('liverpool-model'));
     expect(await onAzure.published.listAudit('liverpool-model')).toEqual(await sqliteStores.published.listAudit('liverpool-model'));
@@ -179,7 +188,14 @@ describe('policy-bot storage copy-to-azure', () => {
     // The owner's CLI reads the same place as the app once STORAGE=azure is set.
     output = [];
     expect(await main(['unanswered'], { ...env, STORAGE: 'azure' })).toBe(0);
-    expect(output).toEqual(['2026-03-02T09:00:00.000Z\tnot covered\tparking?', `2026-01-05T09:00:00.000Z\tnot covered\t${OLD_PLAIN_QUESTION}`]);
+    // Staff's choice on a "not sure" reply came too: "None of these" among the failures, the section chosen as a suggestion
+    // (this file's policy is only a configured one, not set here, so the section is not named).
+    expect(output).toEqual([
+      '2026-03-02T11:30:00.000Z\tnone of these\tstaff christmas do pics?', '2026-03-02T09:00:00.000Z\tnot covered\tparking?',
+      `2026-01-05T09:00:00.000Z\tnot covered\t${OLD_PLAIN_QUESTION}`,
+      expect.stringMatching(/^2026-03-02T11:00:00\.000Z\tsuggestion [0-9a-f-]{36}\tStaff chose a section this version of the policy no longer has for: share the gofundme\?$/),
+      expect.stringMatching(/^Accept a suggestion/),
+    ]);
 
     // Run again: nothing is written twice, and the counts still agree.
     output = [];

@@ -54,7 +54,7 @@ const LABEL = formatSectionLabel(section);
 const CHILD_LABEL = formatSectionLabel(child);
 
 const match = (s: PolicySection, quote: string): AnswerMatch => ({ doc, section: s, score: 1, quote });
-const answer = { answered: true as const, question: 'Who do I tell?', best: match(section, SENTENCE), secondary: match(child, CHILD_SENTENCE), matches: [] };
+const answer = { answered: true as const, question: 'Who do I tell?', sure: true, best: match(section, SENTENCE), secondary: match(child, CHILD_SENTENCE), matches: [] };
 
 const version: PolicyVersion = {
   policyId: 'oakfield', versionHash: 'c0ffee'.repeat(10), title: TITLE, versionLabel: VERSION, reviewDate: REVIEW,

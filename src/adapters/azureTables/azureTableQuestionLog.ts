@@ -1,14 +1,16 @@
 import { TableClient, odata } from '@azure/data-tables';
 import crypto from 'node:crypto';
-import { AskedQuestion, QuestionLog } from '../../features/policy/teaching/questionLog';
+import { AskedQuestion, QuestionChoice, QuestionLog } from '../../features/policy/teaching/questionLog';
 import { isSealedQuestionValue, NO_QUESTION_SEALING, QuestionSealing } from '../questionSealing';
+import { choiceFrom, choiceStateFor } from '../questionChoiceState';
 import { createAzureQuestionRetention, disclosureDayEntity, draftCheckEntity } from './azureTableQuestionRetention';
 import { AzureTableConnection, getLong, getOrUndefined, httpStatusOf, openRecordTable, putLong, queryAll, safeKey } from './azureTableRecords';
 
 /**
  * The question log in Azure Table storage (`<prefix>Questions`), one partition:
- * - `q|<id>`: the question as asked and answered, with the latest "Was this helpful?" and whether the policy failed
- *   it (not covered, or marked unhelpful), so the owner's list of failures is one filtered read;
+ * - `q|<id>`: the question as asked and answered, with the latest "Was this helpful?", the choice pressed on a "not sure"
+ *   reply (issue 50: its section sealed, its state in the clear, see questionChoiceState.ts) and whether the policy
+ *   failed it (not covered, marked unhelpful, or "None of these"), so the owner's lists are each one filtered read;
  * - `f|<id>|<at>|<random>`: every feedback reply, appended in the same transaction as the change to the question;
  * - `d|<day>|<random>`: a question that read as a disclosure about a child (`reading` offered) or possibly about a
  *   particular child (`reading` heldBack), by day only: no text, no person;
@@ -27,6 +29,11 @@ export const QUESTION_PARTITION = 'questions';
 export interface StoredQuestion {
   id: string; question: string; answered: boolean; citedSection: string | null; askedAt: string;
   phrasedText: string | null; phrasedSection: string | null; helpful: boolean | null;
+  /**
+   * False when the reply offered choices (issue 50); the choice pressed: its section as stored (sealed), when, and its
+   * state. Absent on questions an older release kept.
+   */
+  sure?: boolean; chosenSection?: string | null; chosenAt?: string | null; choiceState?: string | null;
 }
 /** The stored form of one feedback reply. */
 export interface StoredFeedback { questionId: string; helpful: boolean; at: string; n: string }
@@ -35,13 +42,15 @@ export interface StoredFeedback { questionId: string; helpful: boolean; at: stri
 export function questionEntity(q: StoredQuestion): Record<string, unknown> & { partitionKey: string; rowKey: string } {
   const e: Record<string, unknown> & { partitionKey: string; rowKey: string } = {
     partitionKey: QUESTION_PARTITION, rowKey: `q|${safeKey(q.id)}`, id: q.id, answered: q.answered, askedAt: q.askedAt,
-    failed: !q.answered || q.helpful === false,
+    failed: !q.answered || q.helpful === false || q.choiceState === 'none',
   };
+  if (q.sure !== undefined) e.sure = q.sure;
   putLong(e, 'question', q.question);
   if (q.citedSection !== null) e.citedSection = q.citedSection;
   putLong(e, 'phrasedText', q.phrasedText);
   if (q.phrasedSection !== null) e.phrasedSection = q.phrasedSection;
   if (q.helpful !== null) e.helpful = q.helpful;
+  if (q.chosenSection && q.chosenAt && q.choiceState) Object.assign(e, { chosenSection: q.chosenSection, chosenAt: q.chosenAt, choiceState: q.choiceState });
   return e;
 }
 
@@ -60,8 +69,14 @@ const toQuestion = (e: Record<string, unknown>, sealing: QuestionSealing): Asked
     phrasing: phrasedText !== undefined && typeof e.phrasedSection === 'string'
       ? { text: sealing.open(phrasedText, id, 'phrasedText'), section: e.phrasedSection }
       : null,
+    // Questions kept before issue 50 carry no `sure`: their reply was one answer.
+    sure: e.sure !== false,
+    choice: choiceFrom(e.choiceState, typeof e.chosenSection === 'string' ? sealing.open(e.chosenSection, id, 'chosenSection') : null, e.chosenAt),
   };
 };
+
+/** How many times a change to one question is tried again when another change to it (a feedback press, a press elsewhere) lands first. */
+const MAX_QUESTION_UPDATES = 5;
 
 /**
  * Opens the question table (creating it when missing) and returns the log. Without the sealing it records nothing and
@@ -113,6 +128,17 @@ export async function sealPlainQuestionEntities(client: TableClient, sealing: Qu
 /** The log over an open table client. */
 export function createAzureTableQuestionLogOn(client: TableClient, sealing: QuestionSealing = NO_QUESTION_SEALING): QuestionLog {
   const read = (id: string) => getOrUndefined(client, QUESTION_PARTITION, `q|${safeKey(id)}`);
+  /** Merges `changes` into the question as it was read; false when it changed or went meanwhile (412, 404). */
+  const mergeIfUnchanged = async (e: Record<string, unknown>, changes: Record<string, unknown>): Promise<boolean> => {
+    try {
+      await client.updateEntity({ partitionKey: QUESTION_PARTITION, rowKey: String(e.rowKey), ...changes }, 'Merge', { etag: String(e.etag) });
+      return true;
+    } catch (err) {
+      const status = httpStatusOf(err);
+      if (status === 412 || status === 404) return false;
+      throw err;
+    }
+  };
   const retention = createAzureQuestionRetention(client, QUESTION_PARTITION);
   return {
     async recordQuestion(entry) {
@@ -120,6 +146,7 @@ export function createAzureTableQuestionLogOn(client: TableClient, sealing: Ques
       await client.createEntity(questionEntity({
         id, question: sealing.seal(entry.question, id, 'question'), answered: entry.answered, citedSection: entry.citedSection, askedAt: entry.askedAt,
         phrasedText: entry.phrasing ? sealing.seal(entry.phrasing.text, id, 'phrasedText') : null, phrasedSection: entry.phrasing?.section ?? null, helpful: null,
+        sure: entry.sure !== false, chosenSection: null, chosenAt: null, choiceState: null,
       }));
       return id;
     },
@@ -133,7 +160,7 @@ export function createAzureTableQuestionLogOn(client: TableClient, sealing: Ques
       // The reply is kept, and the question shows the latest one; both land together or not at all.
       await client.submitTransaction([
         ['create', feedbackEntity({ questionId: id, helpful, at, n: crypto.randomUUID() })],
-        ['update', { partitionKey: QUESTION_PARTITION, rowKey: `q|${safeKey(id)}`, helpful, failed: e.answered !== true || !helpful }, 'Merge'],
+        ['update', { partitionKey: QUESTION_PARTITION, rowKey: `q|${safeKey(id)}`, helpful, failed: e.answered !== true || !helpful || e.choiceState === 'none' }, 'Merge'],
       ]);
       return true;
     },
@@ -141,6 +168,31 @@ export function createAzureTableQuestionLogOn(client: TableClient, sealing: Ques
       // Only failures are read; the owner keeps a year of questions at most (docs/operations.md), so they are few.
       const rows = await queryAll(client, odata`PartitionKey eq ${QUESTION_PARTITION} and RowKey ge ${'q|'} and RowKey lt ${'q|~'} and failed eq ${true}`);
       return rows.map((e) => toQuestion(e, sealing)).sort((a, b) => (a.askedAt < b.askedAt ? 1 : a.askedAt > b.askedAt ? -1 : 0)).slice(0, limit);
+    },
+    async recordChoice(id, section, at) {
+      const chosen = { chosenSection: sealing.seal(section, id, 'chosenSection'), chosenAt: at, choiceState: choiceStateFor(section) };
+      for (let attempt = 0; attempt < MAX_QUESTION_UPDATES; attempt++) {
+        const e = await read(id);
+        if (!e) return null;
+        if (e.choiceState !== undefined) return toQuestion(e, sealing).choice;
+        // Under the etag it was read with: of two presses at once, one is kept and the other reads it.
+        const failed = e.answered !== true || e.helpful === false || chosen.choiceState === 'none';
+        if (await mergeIfUnchanged(e, { ...chosen, failed })) return toQuestion({ ...e, ...chosen }, sealing).choice;
+      }
+      const last = await read(id);
+      return last ? toQuestion(last, sealing).choice : null;
+    },
+    async listSuggested(limit) {
+      const rows = await queryAll(client, odata`PartitionKey eq ${QUESTION_PARTITION} and RowKey ge ${'q|'} and RowKey lt ${'q|~'} and choiceState eq ${'suggested'}`);
+      return rows.map((e) => toQuestion(e, sealing)).sort((a, b) => (a.askedAt < b.askedAt ? 1 : a.askedAt > b.askedAt ? -1 : 0)).slice(0, limit);
+    },
+    async settleSuggestion(id, review) {
+      for (let attempt = 0; attempt < MAX_QUESTION_UPDATES; attempt++) {
+        const e = await read(id);
+        if (!e || e.choiceState !== 'suggested') return false;
+        if (await mergeIfUnchanged(e, { choiceState: review })) return true;
+      }
+      return false;
     },
     async recordDisclosureLike(askedAt, reading = 'offered') {
       await client.createEntity(disclosureDayEntity(QUESTION_PARTITION, askedAt.slice(0, 10), reading, crypto.randomUUID()));

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { AskedQuestion, draftCounts, QuestionLog } from '../../features/policy/teaching/questionLog';
+import { choiceFrom, choiceStateFor } from '../questionChoiceState';
 import { isSealedQuestionValue, NO_QUESTION_SEALING, QuestionSealing } from '../questionSealing';
 import { migrate, SqliteDatabase, withSecureDelete } from './sqliteDatabase';
 
@@ -49,11 +50,22 @@ const MIGRATIONS = [
     version: 6,
     sql: 'CREATE TABLE policy_draft_checks (checked_on TEXT NOT NULL, concerns TEXT NOT NULL);',
   },
+  {
+    // Issue 50: whether the reply was sure or offered choices, and the choice a person pressed, its section's key sealed
+    // like the question and deleted with it. choice_state: 'none' (None of these), 'suggested' (a section, shown to the
+    // owners), 'accepted' or 'dismissed' (an owner settled it); null while nothing was pressed.
+    version: 7,
+    sql: `ALTER TABLE policy_questions ADD COLUMN sure INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE policy_questions ADD COLUMN chosen_section TEXT;
+    ALTER TABLE policy_questions ADD COLUMN chosen_at TEXT;
+    ALTER TABLE policy_questions ADD COLUMN choice_state TEXT;`,
+  },
 ];
 
 interface Row {
   id: string; question: string; answered: number; cited_section: string | null; asked_at: string; helpful: number | null;
-  phrased_text: string | null; phrased_section: string | null;
+  phrased_text: string | null; phrased_section: string | null; sure: number; chosen_section: string | null; chosen_at: string | null;
+  choice_state: string | null;
 }
 
 /**
@@ -66,14 +78,19 @@ export function createSqliteQuestionLog(db: SqliteDatabase, sealing?: QuestionSe
   migrate(db, 'policy-questions', MIGRATIONS);
   const seal = sealing ?? NO_QUESTION_SEALING;
   if (sealing) sealPlainRows(db, sealing);
-  const insert = db.prepare(`INSERT INTO policy_questions (id, question, answered, cited_section, asked_at, phrased_text, phrased_section)
-    VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const insert = db.prepare(`INSERT INTO policy_questions (id, question, answered, cited_section, asked_at, phrased_text, phrased_section, sure)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
   const latestHelpful = `(SELECT helpful FROM policy_feedback f WHERE f.question_id = q.id ORDER BY f.rowid DESC LIMIT 1)`;
   const get = db.prepare(`SELECT q.*, ${latestHelpful} AS helpful FROM policy_questions q WHERE q.id = ?`);
   const exists = db.prepare('SELECT 1 FROM policy_questions WHERE id = ?');
   const feedback = db.prepare('INSERT INTO policy_feedback (question_id, helpful, at) VALUES (?, ?, ?)');
   const failed = db.prepare(`SELECT * FROM (SELECT q.*, ${latestHelpful} AS helpful FROM policy_questions q)
-    WHERE answered = 0 OR helpful = 0 ORDER BY asked_at DESC LIMIT ?`);
+    WHERE answered = 0 OR helpful = 0 OR choice_state = 'none' ORDER BY asked_at DESC LIMIT ?`);
+  const suggested = db.prepare(`SELECT q.*, ${latestHelpful} AS helpful FROM policy_questions q
+    WHERE choice_state = 'suggested' ORDER BY asked_at DESC LIMIT ?`);
+  // Only the first press is kept: a question with a choice already is left as it is.
+  const choose = db.prepare('UPDATE policy_questions SET chosen_section = ?, chosen_at = ?, choice_state = ? WHERE id = ? AND choice_state IS NULL');
+  const settle = db.prepare(`UPDATE policy_questions SET choice_state = ? WHERE id = ? AND choice_state = 'suggested'`);
   const disclosureLike = db.prepare('INSERT INTO policy_disclosure_like (asked_on, reading) VALUES (?, ?)');
   const askedAt = db.prepare('SELECT asked_at FROM policy_questions WHERE id = ?');
   const forgetFeedback = db.prepare('DELETE FROM policy_feedback WHERE question_id = ?');
@@ -86,12 +103,15 @@ export function createSqliteQuestionLog(db: SqliteDatabase, sealing?: QuestionSe
     phrasing: r.phrased_text !== null && r.phrased_section !== null
       ? { text: seal.open(r.phrased_text, r.id, 'phrasedText'), section: r.phrased_section }
       : null,
+    sure: r.sure !== 0,
+    choice: choiceFrom(r.choice_state, r.chosen_section === null ? null : seal.open(r.chosen_section, r.id, 'chosenSection'), r.chosen_at),
   });
   return {
     async recordQuestion(entry) {
       const id = crypto.randomUUID();
       const phrased = entry.phrasing ? seal.seal(entry.phrasing.text, id, 'phrasedText') : null;
-      insert.run(id, seal.seal(entry.question, id, 'question'), entry.answered ? 1 : 0, entry.citedSection, entry.askedAt, phrased, entry.phrasing?.section ?? null);
+      insert.run(id, seal.seal(entry.question, id, 'question'), entry.answered ? 1 : 0, entry.citedSection, entry.askedAt, phrased, entry.phrasing?.section ?? null,
+        entry.sure === false ? 0 : 1);
       return id;
     },
     async getQuestion(id) {
@@ -104,6 +124,14 @@ export function createSqliteQuestionLog(db: SqliteDatabase, sealing?: QuestionSe
       return true;
     },
     listFailed: async (limit) => (failed.all(limit) as Row[]).map(toQuestion),
+    async recordChoice(id, section, at) {
+      if (!exists.get(id)) return null;
+      choose.run(seal.seal(section, id, 'chosenSection'), at, choiceStateFor(section), id);
+      const row = get.get(id) as Row | undefined;
+      return row ? toQuestion(row).choice : null;
+    },
+    listSuggested: async (limit) => (suggested.all(limit) as Row[]).map(toQuestion),
+    settleSuggestion: async (id, review) => settle.run(review, id).changes === 1,
     async recordDisclosureLike(at, reading = 'offered') {
       disclosureLike.run(at.slice(0, 10), reading);
     },
@@ -134,8 +162,10 @@ export function createSqliteQuestionLog(db: SqliteDatabase, sealing?: QuestionSe
  */
 function createSqliteQuestionRetention(db: SqliteDatabase, latestHelpful: string) {
   const outcomes = `SELECT q.asked_at, q.answered, ${latestHelpful} AS helpful FROM policy_questions q`;
-  const byDay = db.prepare(`SELECT substr(asked_at, 1, 10) AS day, count(*) AS asked, sum(answered = 0) AS declined,
-    sum(answered = 1 AND helpful = 0) AS unhelpful FROM (${outcomes} WHERE q.asked_at < @cutoff) GROUP BY day`);
+  // An answer nobody marked has no reply (helpful is NULL), and sum() over nothing but NULLs is NULL: coalesce, or a day
+  // of answers no one pressed "Was this helpful?" on could not be counted, and stopped the deletion.
+  const byDay = db.prepare(`SELECT substr(asked_at, 1, 10) AS day, count(*) AS asked, coalesce(sum(answered = 0), 0) AS declined,
+    coalesce(sum(answered = 1 AND helpful = 0), 0) AS unhelpful FROM (${outcomes} WHERE q.asked_at < @cutoff) GROUP BY day`);
   const addDay = db.prepare(`INSERT INTO policy_question_days (day, asked, declined, unhelpful) VALUES (@day, @asked, @declined, @unhelpful)
     ON CONFLICT(day) DO UPDATE SET asked = asked + excluded.asked, declined = declined + excluded.declined, unhelpful = unhelpful + excluded.unhelpful`);
   const deleteFeedback = db.prepare('DELETE FROM policy_feedback WHERE question_id IN (SELECT id FROM policy_questions WHERE asked_at < ?)');

@@ -87,6 +87,9 @@ export async function copyQuestions(db: SqliteDatabase, client: TableClient, don
     id: String(q.id), question: String(q.question), answered: q.answered === 1, citedSection: q.cited_section as string | null,
     askedAt: String(q.asked_at), phrasedText: (q.phrased_text as string | null) ?? null, phrasedSection: (q.phrased_section as string | null) ?? null,
     helpful: q.helpful === null || q.helpful === undefined ? null : q.helpful === 1,
+    // Issue 50: the choice's section goes sealed, as stored; its state and time in the clear, as both stores keep them.
+    sure: q.sure !== 0, chosenSection: (q.chosen_section as string | null) ?? null, chosenAt: (q.chosen_at as string | null) ?? null,
+    choiceState: (q.choice_state as string | null) ?? null,
   }));
   const questionsDone = await createAll(client, entities, ['askedAt'], 'question');
   done(result('questions asked', questions.length, questionsDone, await countRange(client, QUESTION_PARTITION, 'q|')));

@@ -1,5 +1,5 @@
 import { PolicyDocument, PolicySection } from './policyDocument';
-import { createPolicyIndex, PolicyIndex } from './answer/policyIndex';
+import { createPolicyIndex, frontPageSection, PolicyIndex } from './answer/policyIndex';
 
 /**
  * The documents a school has loaded, indexed; the first is the policy staff acknowledge. Empty in production until the
@@ -82,4 +82,16 @@ export function findSection(library: PolicyLibrary, key: string, documentId?: st
     if (byTitle) return { doc, section: byTitle };
   }
   return null;
+}
+
+/**
+ * The section an answer's key names ("liverpool-model#7": the document's id and the section's ordinal, "#0" the front
+ * page), as teaching links and the choices of a "not sure" reply carry it; null when the policy no longer has it.
+ */
+export function sectionByKey(library: PolicyLibrary, key: string): { doc: PolicyDocument; section: PolicySection } | null {
+  const at = key.lastIndexOf('#');
+  const ordinal = at > 0 && /^\d{1,5}$/.test(key.slice(at + 1)) ? Number(key.slice(at + 1)) : NaN;
+  const doc = Number.isNaN(ordinal) ? undefined : library.documents.find((d) => d.id === key.slice(0, at));
+  const section = doc && (ordinal === 0 ? frontPageSection(doc) : doc.sections.find((s) => s.ordinal === ordinal));
+  return doc && section ? { doc, section } : null;
 }

@@ -36,6 +36,15 @@ describe('Azure Table question log: sealed at rest (Azurite)', () => {
     expect((await log.listFailed(10))[0]).toMatchObject({ id, question: 'Can I share the quibbleton fete photos?', phrasing: { text: 'Only on the marrowfax school account.' } });
   });
 
+  it('when a person chooses a section on a "not sure" reply, then the table holds the choice sealed, and it reads back with the key', async () => {
+    const log = createAzureTableQuestionLogOn(client, sealing);
+    const id = await log.recordQuestion({ question: 'Can I share my sister\'s gofundme?', answered: true, citedSection: 'policy#4', askedAt: '2026-11-21T09:00:00.000Z', sure: false });
+    await log.recordChoice(id, 'quibbleton-policy#12', '2026-11-21T09:01:00.000Z');
+
+    expect(await everythingStored()).not.toMatch(/quibbleton|gofundme/);
+    expect((await log.listSuggested(10))[0]).toMatchObject({ id, sure: false, choice: { section: 'quibbleton-policy#12', review: 'open' } });
+  });
+
   it('when an entity was stored in the clear before sealing, then it still reads as it was', async () => {
     await client.createEntity(questionEntity({
       id: 'old-1', question: 'Can I tag pupils?', answered: false, citedSection: null, askedAt: '2026-01-01T00:00:00.000Z',

@@ -49,7 +49,7 @@ describe('SQLite question log', () => {
 
     const log = createSqliteQuestionLog(db, sealing);
 
-    expect(await log.getQuestion('old-1')).toMatchObject({ question: 'Can I tag pupils?', phrasing: null });
+    expect(await log.getQuestion('old-1')).toMatchObject({ question: 'Can I tag pupils?', phrasing: null, sure: true, choice: null });
     expect(await log.recordFeedback('old-1', false, '2026-11-21T09:00:00.000Z')).toBe(true);
     expect((await log.listFailed(10)).map((q) => q.id)).toEqual(['old-1']);
     db.close();
@@ -59,15 +59,19 @@ describe('SQLite question log', () => {
     const file = path.join(dir, 'retention.sqlite');
     const db = openSqliteDatabase(file);
     const log = createSqliteQuestionLog(db, sealing);
-    const id = await log.recordQuestion({ question: 'Can I post the sports day video?', answered: false, citedSection: null, askedAt: '2026-01-10T09:00:00.000Z' });
-    const stored = (db.prepare('SELECT question FROM policy_questions WHERE id = ?').get(id) as { question: string }).question;
+    const id = await log.recordQuestion({ question: 'Can I post the sports day video?', answered: true, citedSection: 'policy#2', askedAt: '2026-01-10T09:00:00.000Z', sure: false });
+    await log.recordChoice(id, 'policy#5', '2026-01-10T09:01:00.000Z');
+    const stored = db.prepare('SELECT question, chosen_section FROM policy_questions WHERE id = ?').get(id) as { question: string; chosen_section: string };
     db.pragma('wal_checkpoint(TRUNCATE)');
-    expect(fs.readFileSync(file).includes(Buffer.from(stored))).toBe(true);
+    for (const value of [stored.question, stored.chosen_section]) expect(fs.readFileSync(file).includes(Buffer.from(value))).toBe(true);
 
     expect(await log.deleteAskedBefore('2026-04-01T00:00:00.000Z', '2026-06-30T02:00:00.000Z')).toBe(1);
 
-    // secure_delete zeroes the freed space and the checkpoint empties the write-ahead log.
-    for (const f of [file, `${file}-wal`]) if (fs.existsSync(f)) expect(fs.readFileSync(f).includes(Buffer.from(stored))).toBe(false);
+    // secure_delete zeroes the freed space and the checkpoint empties the write-ahead log: the choice goes with the question.
+    for (const f of [file, `${file}-wal`]) {
+      if (!fs.existsSync(f)) continue;
+      for (const value of [stored.question, stored.chosen_section]) expect(fs.readFileSync(f).includes(Buffer.from(value))).toBe(false);
+    }
     expect(db.prepare('SELECT at, cutoff, deleted FROM policy_question_retention').all()).toEqual([{ at: '2026-06-30T02:00:00.000Z', cutoff: '2026-04-01T00:00:00.000Z', deleted: 1 }]);
     expect(() => db.prepare('UPDATE policy_question_retention SET deleted = 0').run()).toThrow(/APPEND_ONLY/);
     expect(() => db.prepare('DELETE FROM policy_question_retention').run()).toThrow(/APPEND_ONLY/);

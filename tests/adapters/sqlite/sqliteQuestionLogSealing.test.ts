@@ -32,6 +32,19 @@ describe('SQLite question log: sealed at rest', () => {
     expect(fileText(file)).not.toMatch(/quibbleton|marrowfax/);
   });
 
+  it('when a person chooses a section on a "not sure" reply, then the file holds the choice sealed, and it reads back with the key', async () => {
+    const file = path.join(dir, 'bot.sqlite');
+    const db = openSqliteDatabase(file);
+    const log = createSqliteQuestionLog(db, createQuestionSealing(key));
+    const id = await log.recordQuestion({ question: 'Can I share my sister\'s gofundme?', answered: true, citedSection: 'policy#4', askedAt: '2026-11-21T09:00:00.000Z', sure: false });
+    await log.recordChoice(id, 'quibbleton-policy#12', '2026-11-21T09:01:00.000Z');
+
+    expect(fileText(file)).not.toMatch(/quibbleton|gofundme/);
+    expect((await log.listSuggested(10))[0]).toMatchObject({ id, sure: false, choice: { section: 'quibbleton-policy#12', review: 'open' } });
+    db.close();
+    expect(fileText(file)).not.toMatch(/quibbleton|gofundme/);
+  });
+
   it('when a database from before sealing is opened with the key, then its plain questions still read and are sealed in place', async () => {
     const file = path.join(dir, 'old.sqlite');
     let db = openSqliteDatabase(file);

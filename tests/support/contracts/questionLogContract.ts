@@ -8,6 +8,7 @@ export function describeQuestionLogContract(name: string, make: () => Promise<Qu
       const id = await log.recordQuestion({ question: 'can i friend a parent on fb', answered: true, citedSection: 'policy#4', askedAt: '2026-11-20T09:00:00.000Z' });
       expect(await log.getQuestion(id)).toEqual({
         id, question: 'can i friend a parent on fb', answered: true, citedSection: 'policy#4', askedAt: '2026-11-20T09:00:00.000Z', helpful: null, phrasing: null,
+        sure: true, choice: null,
       });
       expect(await log.getQuestion('no-such-id')).toBeNull();
     });
@@ -64,6 +65,19 @@ export function describeQuestionLogContract(name: string, make: () => Promise<Qu
       expect(await log.countsSince('2026-01-01')).toEqual(before);
     });
 
+    it('when every question of a day was answered and none was marked, then the day is still deleted and counted', async () => {
+      const log = await make();
+      // The commonest day of all: answers nobody pressed "Was this helpful?" on.
+      await log.recordQuestion({ question: 'old answered?', answered: true, citedSection: 'policy#2', askedAt: '2026-01-10T09:00:00.000Z' });
+      await log.recordQuestion({ question: 'old answered too?', answered: true, citedSection: 'policy#3', askedAt: '2026-01-10T10:00:00.000Z' });
+      const before = await log.countsSince('2026-01-01');
+
+      expect(await log.deleteAskedBefore('2026-04-01T00:00:00.000Z', '2026-06-30T02:00:00.000Z')).toBe(2);
+
+      expect(before).toEqual({ asked: 2, declined: 0, unhelpful: 0, disclosureLike: 0, heldBack: 0, draftsChecked: 0, draftConcerns: {} });
+      expect(await log.countsSince('2026-01-01')).toEqual(before);
+    });
+
     it('when a question was pressed Yes and No more times than one Azure transaction holds, then it is still deleted and counted once', async () => {
       const log = await make();
       const pressed = await log.recordQuestion({ question: 'old and pressed?', answered: true, citedSection: 'policy#4', askedAt: '2026-01-10T09:00:00.000Z' });
@@ -104,6 +118,79 @@ export function describeQuestionLogContract(name: string, make: () => Promise<Qu
       expect(await log.forgetQuestion(kept)).toBe(false);
       expect(await log.forgetQuestion('no-such-id')).toBe(false);
       expect(await log.countsSince('2026-03-01')).toEqual({ asked: 1, declined: 1, unhelpful: 0, disclosureLike: 0, heldBack: 1, draftsChecked: 0, draftConcerns: {} });
+    });
+
+    it('when a reply was not sure and a person presses a choice, then the choice is kept with the question, once: a second press changes nothing', async () => {
+      const log = await make();
+      const id = await log.recordQuestion({ question: 'share the gofundme?', answered: true, citedSection: 'policy#7', askedAt: '2026-11-20T09:00:00.000Z', sure: false });
+      expect(await log.getQuestion(id)).toMatchObject({ sure: false, choice: null });
+
+      expect(await log.recordChoice(id, 'policy#9', '2026-11-20T09:01:00.000Z')).toEqual({ section: 'policy#9', at: '2026-11-20T09:01:00.000Z', review: 'open' });
+      expect(await log.recordChoice(id, 'policy#7', '2026-11-20T09:02:00.000Z')).toEqual({ section: 'policy#9', at: '2026-11-20T09:01:00.000Z', review: 'open' });
+      expect(await log.recordChoice(id, 'none', '2026-11-20T09:03:00.000Z')).toEqual({ section: 'policy#9', at: '2026-11-20T09:01:00.000Z', review: 'open' });
+      expect((await log.getQuestion(id))?.choice).toEqual({ section: 'policy#9', at: '2026-11-20T09:01:00.000Z', review: 'open' });
+      expect(await log.recordChoice('no-such-id', 'policy#9', '2026-11-20T09:04:00.000Z')).toBeNull();
+      // A chosen section is not a failure: the question reads as answered, and is suggested instead.
+      expect(await log.listFailed(10)).toEqual([]);
+    });
+
+    it('when two presses land at once, then one choice is kept and both presses read it', async () => {
+      const log = await make();
+      const id = await log.recordQuestion({ question: 'q', answered: true, citedSection: 'policy#1', askedAt: '2026-11-20T09:00:00.000Z', sure: false });
+      const kept = await Promise.all([log.recordChoice(id, 'policy#2', '2026-11-20T09:01:00.000Z'), log.recordChoice(id, 'policy#3', '2026-11-20T09:01:00.000Z')]);
+      expect(kept[0]).toEqual(kept[1]);
+      expect((await log.getQuestion(id))?.choice).toEqual(kept[0]);
+    });
+
+    it('when sections are chosen, then each is a suggestion, newest first, until an owner accepts or dismisses it, once', async () => {
+      const log = await make();
+      const first = await log.recordQuestion({ question: 'first?', answered: true, citedSection: 'policy#1', askedAt: '2026-11-20T09:00:00.000Z', sure: false });
+      const second = await log.recordQuestion({ question: 'second?', answered: true, citedSection: 'policy#1', askedAt: '2026-11-20T10:00:00.000Z', sure: false });
+      const none = await log.recordQuestion({ question: 'none of them?', answered: true, citedSection: 'policy#1', askedAt: '2026-11-20T11:00:00.000Z', sure: false });
+      const unpressed = await log.recordQuestion({ question: 'not pressed?', answered: true, citedSection: 'policy#1', askedAt: '2026-11-20T12:00:00.000Z', sure: false });
+      await log.recordChoice(first, 'policy#4', '2026-11-20T09:01:00.000Z');
+      await log.recordChoice(second, 'policy#5', '2026-11-20T10:01:00.000Z');
+      await log.recordChoice(none, 'none', '2026-11-20T11:01:00.000Z');
+
+      expect((await log.listSuggested(10)).map((q) => [q.id, q.question, q.choice?.section])).toEqual([[second, 'second?', 'policy#5'], [first, 'first?', 'policy#4']]);
+      expect((await log.listSuggested(1)).map((q) => q.id)).toEqual([second]);
+      // "None of these" is a failure the owners see as unanswered, as "not covered" is; an unpressed reply is neither.
+      expect((await log.listFailed(10)).map((q) => q.id)).toEqual([none]);
+      expect((await log.listFailed(10))[0].choice).toEqual({ section: 'none', at: '2026-11-20T11:01:00.000Z', review: 'open' });
+      expect(await log.settleSuggestion(none, 'accepted')).toBe(false);
+      expect(await log.settleSuggestion(unpressed, 'dismissed')).toBe(false);
+
+      expect(await log.settleSuggestion(second, 'accepted')).toBe(true);
+      expect(await log.settleSuggestion(second, 'accepted')).toBe(false);
+      expect(await log.settleSuggestion(second, 'dismissed')).toBe(false);
+      expect(await log.settleSuggestion(first, 'dismissed')).toBe(true);
+      expect(await log.settleSuggestion('no-such-id', 'dismissed')).toBe(false);
+
+      expect(await log.listSuggested(10)).toEqual([]);
+      // Settled, the questions stay kept as they were, with what was chosen and what the owner did.
+      expect(await log.getQuestion(second)).toMatchObject({ question: 'second?', choice: { section: 'policy#5', review: 'accepted' } });
+      expect(await log.getQuestion(first)).toMatchObject({ question: 'first?', choice: { section: 'policy#4', review: 'dismissed' } });
+      // A choice already settled is not pressed again by a stale card.
+      expect(await log.recordChoice(first, 'policy#6', '2026-11-20T13:00:00.000Z')).toMatchObject({ section: 'policy#4', review: 'dismissed' });
+    });
+
+    it('when a question with a choice passes the retention period or is forgotten, then its choice goes with it', async () => {
+      const log = await make();
+      const old = await log.recordQuestion({ question: 'old unsure?', answered: true, citedSection: 'policy#1', askedAt: '2026-01-10T09:00:00.000Z', sure: false });
+      const heldBack = await log.recordQuestion({ question: 'held back?', answered: true, citedSection: 'policy#1', askedAt: '2026-05-10T09:00:00.000Z', sure: false });
+      const oldNone = await log.recordQuestion({ question: 'old none?', answered: true, citedSection: 'policy#1', askedAt: '2026-01-10T10:00:00.000Z', sure: false });
+      await log.recordChoice(old, 'policy#4', '2026-01-10T09:01:00.000Z');
+      await log.recordChoice(heldBack, 'policy#4', '2026-05-10T09:01:00.000Z');
+      await log.recordChoice(oldNone, 'none', '2026-01-10T10:01:00.000Z');
+
+      expect(await log.deleteAskedBefore('2026-04-01T00:00:00.000Z', '2026-06-30T02:00:00.000Z')).toBe(2);
+      expect(await log.forgetQuestion(heldBack)).toBe(true);
+
+      for (const id of [old, heldBack, oldNone]) expect(await log.getQuestion(id)).toBeNull();
+      expect(await log.listSuggested(10)).toEqual([]);
+      expect(await log.listFailed(10)).toEqual([]);
+      expect(await log.recordChoice(old, 'policy#5', '2026-06-30T03:00:00.000Z')).toBeNull();
+      expect(await log.settleSuggestion(old, 'accepted')).toBe(false);
     });
 
     it('when draft posts are checked, then only the day and the concerns they raised are counted, never a draft', async () => {

@@ -1,7 +1,7 @@
 import { PolicyDocument, PolicySection } from '../policyDocument';
 import { Passage, PolicyIndex, SectionMatch } from './policyIndex';
 import { LearnedRanking, passageText, promoteSections, RankedSection } from './learnedRanking';
-import { refersBack } from './passages';
+import { refersBack, splitPassages } from './passages';
 import { TaughtMatch } from '../teaching/teachingLinks';
 import { Reranker } from './rerank';
 
@@ -22,9 +22,12 @@ export interface AnswerMatch {
   quote: string;
 }
 
-/** What the bot says to a question: a quoted, cited answer, or an honest "not covered". */
+/**
+ * What the bot says to a question: a quoted, cited answer, or an honest "not covered". An answer the ranker is not sure
+ * of (`sure` false) is shown as choices: the first three of `matches` (see shownMatches).
+ */
 export type Answer =
-  | { answered: true; question: string; best: AnswerMatch; secondary: AnswerMatch | null; matches: AnswerMatch[] }
+  | { answered: true; question: string; sure: boolean; best: AnswerMatch; secondary: AnswerMatch | null; matches: AnswerMatch[] }
   | { answered: false; question: string; reason: 'NOT_COVERED' | 'EMPTY_QUESTION'; matches: [] };
 
 /** The thresholds that decide when the policy answers a question; see bench/eval for how they were set. */
@@ -70,7 +73,45 @@ export function answerQuestion(index: PolicyIndex, question: string, thresholds:
   const second = matches[1];
   const secondary = second && second.score >= thresholds.secondaryRatio * top.score && second.coverage >= thresholds.minCoverage
     ? cited[1] : null;
-  return { answered: true, question: q, best: cited[0], secondary, matches: cited };
+  // The lexical index has no calibrated confidence: it answers with one section, as it always has.
+  return { answered: true, question: q, sure: true, best: cited[0], secondary, matches: cited };
+}
+
+/**
+ * The answer from one section a person chose among a "not sure" reply's choices: its quote is the one the choice showed
+ * (the ranker's for this question), or, for a section the ranker no longer lists, the lexical match's, else the
+ * section's first passage.
+ */
+export function answerFromSection(index: PolicyIndex, question: string, doc: PolicyDocument, section: PolicySection): Extract<Answer, { answered: true }> {
+  const q = question.trim().slice(0, MAX_QUESTION_LENGTH);
+  const same = (m: { doc: PolicyDocument; section: PolicySection }) => m.doc.id === doc.id && m.section.ordinal === section.ordinal;
+  const ranked = index.rank(q)?.ranked.find(same);
+  const lexical = ranked ? undefined : index.search(q, LEXICAL_SEARCH_FOR_CHOICE).matches.find(same);
+  const first = splitPassages(section.text)[0];
+  const quote = ranked ? quoteFromRanked(ranked) : lexical ? composeQuote(lexical) : first ? passageText(first) : section.title;
+  const match: AnswerMatch = { doc, section, score: 1, quote };
+  return { answered: true, question: q, sure: true, best: match, secondary: null, matches: [match] };
+}
+
+/** How far down the lexical list a chosen section is looked for when the ranker does not list it (no model). */
+const LEXICAL_SEARCH_FOR_CHOICE = 50;
+
+/** How many sections a "not sure" reply offers to choose from. */
+export const MAX_CHOICES = 3;
+
+/**
+ * The sections an answer's reply shows, in order: the answer itself when the ranker is sure; otherwise the choices, the
+ * first three distinct sections of its matches, best first.
+ */
+export function shownMatches(answer: Extract<Answer, { answered: true }>): AnswerMatch[] {
+  if (answer.sure) return [answer.best];
+  const seen = new Set<string>();
+  return answer.matches.filter((m) => {
+    const key = `${m.doc.id}#${m.section.ordinal}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  }).slice(0, MAX_CHOICES);
 }
 
 /** How many sections an answer lists (best first): the cited one, the close second, and the rest for `ask --json`. */
@@ -92,7 +133,7 @@ function answerFromRanking(q: string, ranking: LearnedRanking): Answer {
   const total = ranking.ranked.reduce((sum, r) => sum + Math.exp(r.score - top), 0);
   const cited = listed.map((r, i) => ({ doc: r.doc, section: r.section, score: round(shares[i] / total), quote: quoteFromRanked(r) }));
   const secondary = cited.length > 1 && shares[1] >= SECONDARY_SHARE ? cited[1] : null;
-  return { answered: true, question: q, best: cited[0], secondary, matches: cited };
+  return { answered: true, question: q, sure: ranking.sure !== false, best: cited[0], secondary, matches: cited };
 }
 
 /**
@@ -117,8 +158,8 @@ export function quoteFromRanked(r: RankedSection): string {
 }
 
 /**
- * An owner's link outranks the model: "none of these" declines; a section puts that section first and answers.
- * A link to a section the current policy no longer has is ignored.
+ * An owner's link outranks the model: "none of these" declines; a section puts that section first and answers, sure
+ * (the owner has said which section it is). A link to a section the current policy no longer has is ignored.
  */
 function applyTeaching(ranking: LearnedRanking, match: TaughtMatch | null): LearnedRanking {
   if (!match) return ranking;

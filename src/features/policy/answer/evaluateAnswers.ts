@@ -1,4 +1,4 @@
-import { answerQuestion, AnswerThresholds, DEFAULT_THRESHOLDS } from './answerQuestion';
+import { answerQuestion, AnswerThresholds, DEFAULT_THRESHOLDS, shownMatches } from './answerQuestion';
 import { PolicyIndex } from './policyIndex';
 
 /** One evaluation question: `expect` lists acceptable quotes, or null when the policy does not cover it. */
@@ -8,7 +8,10 @@ export interface EvalCase {
   expect: string[] | null;
 }
 
-/** Figures for a set of questions: the right section first, in the top three, quoted, and abstentions. */
+/**
+ * Figures for a set of questions: the right section first, in the top three, quoted, and abstentions; and, for the
+ * "not sure" replies of issue 50, how often the answer was sure, right when sure, and right in what the first reply shows.
+ */
 export interface EvalReport {
   answerable: number;
   top1: number;
@@ -16,6 +19,12 @@ export interface EvalReport {
   quoted: number;
   notCovered: number;
   abstained: number;
+  /** Answerable questions answered with one section, sure. */
+  sure: number;
+  /** Of those, the ones whose section is the right one. */
+  sureRight: number;
+  /** Answerable questions whose right section the first reply shows: the answer when sure, among the choices when not. */
+  shown: number;
   failures: { policy: string; q: string; kind: 'wrong-top1' | 'not-in-top3' | 'not-quoted' | 'answered-uncovered'; got: string }[];
 }
 
@@ -26,7 +35,7 @@ export function normaliseForMatch(text: string): string {
 
 /** Runs every case against the index for its policy and counts what a user would notice. */
 export function evaluateAnswers(cases: EvalCase[], indexFor: (policy: string) => PolicyIndex, thresholds: AnswerThresholds = DEFAULT_THRESHOLDS): EvalReport {
-  const report: EvalReport = { answerable: 0, top1: 0, top3: 0, quoted: 0, notCovered: 0, abstained: 0, failures: [] };
+  const report: EvalReport = { answerable: 0, top1: 0, top3: 0, quoted: 0, notCovered: 0, abstained: 0, sure: 0, sureRight: 0, shown: 0, failures: [] };
   for (const c of cases) {
     const answer = answerQuestion(indexFor(c.policy), c.q, thresholds);
     if (c.expect === null) {
@@ -44,6 +53,9 @@ export function evaluateAnswers(cases: EvalCase[], indexFor: (policy: string) =>
     else report.failures.push({ policy: c.policy, q: c.q, kind: 'wrong-top1', got });
     if (ranked.slice(0, 3).some((m) => hits(m.section.text))) report.top3++;
     else report.failures.push({ policy: c.policy, q: c.q, kind: 'not-in-top3', got });
+    if (answer.answered && answer.sure) report.sure++;
+    if (answer.answered && answer.sure && hits(answer.best.section.text)) report.sureRight++;
+    if (answer.answered && shownMatches(answer).some((m) => hits(m.section.text))) report.shown++;
     if (answer.answered && hits(answer.best.quote)) report.quoted++;
     else if (ranked[0] && hits(ranked[0].section.text)) report.failures.push({ policy: c.policy, q: c.q, kind: 'not-quoted', got: answer.answered ? answer.best.quote.slice(0, 120) : '' });
   }

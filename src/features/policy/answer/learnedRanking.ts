@@ -51,7 +51,10 @@ export interface LearnedRanking {
   ranked: RankedSection[];
   answerProbability: number;
   answered: boolean;
-  /** Whether the re-ranker is sure of the first section (issue 50); absent: sure. */
+  /**
+   * Whether the ranker is sure its first section is the one that answers (issue 50): when it is not, the reply offers the
+   * first three sections as choices. Set by the re-ranker; absent means sure.
+   */
   sure?: boolean;
 }
 

@@ -12,18 +12,52 @@ export interface AskedQuestion {
    * the card can be redrawn as it was; null when the answer was extractive only.
    */
   phrasing: { text: string; section: string } | null;
+  /** Whether the reply was one answer (sure) or choices ("not sure", issue 50); true for questions kept before choices. */
+  sure: boolean;
+  /** What a person pressed on a "not sure" reply, kept sealed like the question and deleted with it; null when nothing was. */
+  choice: QuestionChoice | null;
+}
+
+/** What a person pressed on a "not sure" reply: one of its sections, or "None of these". */
+export interface QuestionChoice {
+  /** The chosen section's key ("liverpool-model#7"), or "none" for None of these. */
+  section: string;
+  at: string;
+  /** A chosen section is suggested to the owners in `unanswered` until one accepts it (a teaching link made) or dismisses it. */
+  review: 'open' | 'accepted' | 'dismissed';
+}
+
+/** The key a "None of these" press is kept as (the same key a teaching link names "not covered" by). */
+export const CHOSE_NONE = 'none';
+
+/** Whether a kept question counts among the failures the owners see: not covered, marked not helpful, or "None of these". */
+export function isFailedQuestion(q: Pick<AskedQuestion, 'answered' | 'helpful' | 'choice'>): boolean {
+  return !q.answered || q.helpful === false || q.choice?.section === CHOSE_NONE;
 }
 
 /** Port: where questions and "Was this helpful?" replies are kept. Asynchronous, so any store can implement it. */
 export interface QuestionLog {
   /** Records a question and the outcome; returns its id for the feedback buttons. */
-  recordQuestion(entry: Omit<AskedQuestion, 'id' | 'helpful' | 'phrasing'> & { phrasing?: AskedQuestion['phrasing'] }): Promise<string>;
+  recordQuestion(entry: Omit<AskedQuestion, 'id' | 'helpful' | 'phrasing' | 'sure' | 'choice'> & { phrasing?: AskedQuestion['phrasing']; sure?: boolean }): Promise<string>;
   /** Looks a question up by id. */
   getQuestion(id: string): Promise<AskedQuestion | null>;
   /** Records whether the answer helped; the latest reply counts. Returns false for an unknown id. */
   recordFeedback(id: string, helpful: boolean, at: string): Promise<boolean>;
-  /** Questions the policy failed: not covered, or answered but marked unhelpful. Newest first. */
+  /** Questions the policy failed: not covered, answered but marked unhelpful, or "None of these" pressed. Newest first. */
   listFailed(limit: number): Promise<AskedQuestion[]>;
+  /**
+   * Keeps what a person pressed on a "not sure" reply (a section's key, or CHOSE_NONE), sealed like the question. The
+   * first press is kept: a second one, or one on an old card, changes nothing. Returns the choice kept, or null when
+   * there is no such question (deleted, or never kept).
+   */
+  recordChoice(id: string, section: string, at: string): Promise<QuestionChoice | null>;
+  /** Questions where a person chose a section the owners have neither accepted nor dismissed yet: suggestions. Newest first. */
+  listSuggested(limit: number): Promise<AskedQuestion[]>;
+  /**
+   * Settles a suggestion, accepted (the owner made its teaching link) or dismissed; the question stays as it was kept.
+   * False when the question has no open suggestion (settled already, "None of these", or gone): one press settles it.
+   */
+  settleSuggestion(id: string, review: 'accepted' | 'dismissed'): Promise<boolean>;
   /**
    * Notes that a question read as a disclosure about a child (`offered`: "Report a concern" came first) or may be about
    * a particular child (`heldBack`: the answer carried the report line). Only the day of `askedAt` is kept: never the
@@ -105,7 +139,7 @@ export function createInMemoryQuestionLog(): QuestionLog & { disclosureLikeDays:
   return {
     async recordQuestion(entry) {
       const id = `q${next++}`;
-      rows.set(id, { ...entry, phrasing: entry.phrasing ?? null, id, helpful: null });
+      rows.set(id, { ...entry, phrasing: entry.phrasing ?? null, sure: entry.sure ?? true, choice: null, id, helpful: null });
       return id;
     },
     getQuestion: async (id) => rows.get(id) ?? null,
@@ -116,7 +150,20 @@ export function createInMemoryQuestionLog(): QuestionLog & { disclosureLikeDays:
       rows.set(id, { ...row, helpful });
       return true;
     },
-    listFailed: async (limit) => [...rows.values()].filter((r) => !r.answered || r.helpful === false).reverse().slice(0, limit),
+    listFailed: async (limit) => [...rows.values()].filter(isFailedQuestion).reverse().slice(0, limit),
+    async recordChoice(id, section, at) {
+      const row = rows.get(id);
+      if (!row) return null;
+      if (!row.choice) rows.set(id, { ...row, choice: { section, at, review: 'open' } });
+      return rows.get(id)!.choice;
+    },
+    listSuggested: async (limit) => [...rows.values()].filter((r) => r.choice && r.choice.section !== CHOSE_NONE && r.choice.review === 'open').reverse().slice(0, limit),
+    async settleSuggestion(id, review) {
+      const row = rows.get(id);
+      if (!row?.choice || row.choice.section === CHOSE_NONE || row.choice.review !== 'open') return false;
+      rows.set(id, { ...row, choice: { ...row.choice, review } });
+      return true;
+    },
     async recordDisclosureLike(askedAt, reading = 'offered') {
       disclosureLikeDays.push({ day: askedAt.slice(0, 10), reading });
     },

@@ -8,15 +8,15 @@ import { formatSchoolDay } from '../../../shared/schoolTime';
 import { AnswerOptions, TAUGHT_NOT_COVERED } from '../answer/answerQuestion';
 import { DisclosureDetector } from '../disclosure/disclosureDetector';
 import { loadLearnedModel } from '../answer/learnedModel';
-import { frontPageSection } from '../answer/policyIndex';
 import { formatCitationLabel } from '../policyDocument';
-import { PolicyLibrary } from '../policyLibrary';
+import { PolicyLibrary, sectionByKey } from '../policyLibrary';
 import { AskedQuestion, QuestionLog } from '../teaching/questionLog';
 import { CONCERN_INFO, DraftConcernId } from '../drafts/draftConcerns';
 import { failedQuestionsForOwner } from '../teaching/failedQuestions';
 import { redactNames } from '../teaching/redactNames';
+import { acceptSuggestion, dismissSuggestion, SuggestionOutcome, suggestionText } from '../teaching/staffSuggestions';
 import { createTaughtMatcher, TeachingCommand, TeachingLink, TeachingLinkStore } from '../teaching/teachingLinks';
-import { renderTaughtCard, renderUnansweredCard, TaughtItem, UnansweredItem } from './cards/teachingCards';
+import { renderTaughtCard, renderUnansweredCard, SuggestionItem, TaughtItem, UnansweredItem } from './cards/teachingCards';
 
 /** What the owners' teaching needs: the policy, the question log, where links are kept, and who owns the policy. */
 export interface OwnerTeachingDeps {
@@ -35,7 +35,7 @@ export interface OwnerTeachingDeps {
 export interface OwnerTeaching {
   /** The answer options with the owners' taught links, re-read a minute after the last read. */
   answerOptions(): AnswerOptions;
-  /** Registers `unanswered`, `taught`, and the teach and unteach verbs. */
+  /** Registers `unanswered`, `taught`, and the teach, unteach, accept and dismiss verbs. */
   register(app: BotApp): void;
 }
 
@@ -45,6 +45,17 @@ const TAUGHT_TTL_MS = 60_000;
 const COUNTS_DAYS = 30;
 /** The most questions one `unanswered` card lists (the card must stay well under the Teams size limit). */
 const UNANSWERED_SHOWN = 8;
+
+/** The notice over the list after an owner's Accept or Dismiss (`label`: the accepted section as the card names it). */
+function suggestionNotice(o: SuggestionOutcome, label: string | null): string {
+  switch (o.outcome) {
+    case 'accepted': return `Linked: that question and close rewordings of it now get ${label ?? 'the section staff chose'}.`;
+    case 'dismissed': return 'Dismissed: that suggestion is gone; the question is kept as usual.';
+    case 'settled': return 'That suggestion had already been accepted or dismissed.';
+    case 'sectionGone': return 'The policy no longer has the section staff chose: a new version was published since. Dismiss the suggestion; the question is answered from the new version.';
+    default: return 'Sorry, that suggestion could not be found any more.';
+  }
+}
 
 const REFUSALS: Record<TeachingCommand, string> = {
   teach: 'Only the policy owners can teach the bot.',
@@ -73,32 +84,40 @@ export function createOwnerTeaching(deps: OwnerTeachingDeps): OwnerTeaching {
 
   const sectionLabel = (key: string): string | null => {
     if (key === TAUGHT_NOT_COVERED) return 'not covered by the policy';
-    const [docId, ordinal] = [key.slice(0, key.lastIndexOf('#')), Number(key.slice(key.lastIndexOf('#') + 1))];
-    const doc = library.documents.find((d) => d.id === docId);
-    const section = doc && ordinal === 0 ? frontPageSection(doc) : doc?.sections.find((s) => s.ordinal === ordinal);
-    if (!doc || !section) return null;
-    const label = formatCitationLabel(doc, section);
-    return library.documents.length > 1 ? `${label} (${doc.title})` : label;
+    const found = sectionByKey(library, key);
+    if (!found) return null;
+    const label = formatCitationLabel(found.doc, found.section);
+    return library.documents.length > 1 ? `${label} (${found.doc.title})` : label;
   };
 
-  const unansweredItems = async (): Promise<UnansweredItem[]> => {
+  /** Staff's suggestions and the questions to teach, as the `unanswered` card shows them (none that may be about a child). */
+  const unansweredLists = async (): Promise<{ items: UnansweredItem[]; suggestions: SuggestionItem[] }> => {
     const links = await readTaught();
     const linked = new Set(links.map((l) => l.question.trim().toLowerCase()));
     // A taught link keeps the question as the owner saw it (names out); links taught before that keep it as asked.
     const taughtAlready = (q: AskedQuestion) => [q.question, redactNames(q.question)].some((t) => linked.has(t.trim().toLowerCase()));
     const failed = await failedQuestionsForOwner(questions, deps.disclosure, 50, taughtAlready);
     if (failed.heldBack > 0) logger.info({ event: 'question.forgotten', reason: 'heldBack', count: failed.heldBack }, 'kept questions that may be about a child were deleted');
-    return failed.shown
+    const suggestions = failed.suggested.slice(0, UNANSWERED_SHOWN).map((q) => ({
+      questionId: q.id, text: suggestionText(library, q), status: `Asked ${formatSchoolDay(q.askedAt)}`,
+    }));
+    const items = failed.shown
       .slice(0, UNANSWERED_SHOWN)
       .map((q: AskedQuestion) => ({
         questionId: q.id,
         question: q.question,
-        status: `${q.answered ? 'Marked not helpful' : 'Not covered'}, ${formatSchoolDay(q.askedAt)}`,
+        status: `${!q.answered ? 'Not covered' : q.choice?.section === TAUGHT_NOT_COVERED ? 'Not sure, and none of its choices fitted' : 'Marked not helpful'}, ${formatSchoolDay(q.askedAt)}`,
         candidates: (library.index.rank(q.question)?.ranked ?? []).slice(0, 3).map((r) => ({
           title: sectionLabel(`${r.doc.id}#${r.section.ordinal}`) ?? r.section.title,
           section: `${r.doc.id}#${r.section.ordinal}`,
         })),
       }));
+    return { items, suggestions };
+  };
+  /** The `unanswered` card as it stands now, with a notice on top. */
+  const unansweredCard = async (notice = '') => {
+    const { items, suggestions } = await unansweredLists();
+    return renderUnansweredCard(items, notice, await recentCounts(), suggestions);
   };
   /** The last 30 days in counts, which outlive the questions' text (deleted after the school's retention period). */
   const recentCounts = async (): Promise<string> => {
@@ -146,7 +165,7 @@ export function createOwnerTeaching(deps: OwnerTeachingDeps): OwnerTeaching {
           await ctx.sendActivity(await refuse(ctx, 'unanswered'));
           return;
         }
-        await ctx.sendActivity(cardMessage(renderUnansweredCard(await unansweredItems(), '', await recentCounts())));
+        await ctx.sendActivity(cardMessage(await unansweredCard()));
       });
 
       app.message(/^\s*taught\s*$/i, async (ctx) => {
@@ -173,7 +192,27 @@ export function createOwnerTeaching(deps: OwnerTeachingDeps): OwnerTeaching {
         // What the owner saw and taught: the question with names taken out.
         await deps.teaching.add({ question: redactNames(asked.question), section, taughtBy: ctx.activity.from?.aadObjectId ?? '', taughtAt: now().toISOString() });
         logger.info({ event: 'teaching.linked', questionId: id, notCovered: section === TAUGHT_NOT_COVERED }, 'owner linked a question');
-        return renderUnansweredCard(await unansweredItems(), `Linked: that question and close rewordings of it now get ${label === 'not covered by the policy' ? '"the policy doesn\'t cover that"' : label}.`);
+        return unansweredCard(`Linked: that question and close rewordings of it now get ${label === 'not covered by the policy' ? '"the policy doesn\'t cover that"' : label}.`);
+      });
+
+      app.adaptiveCards.actionExecute<{ questionId?: unknown }>(Verbs.acceptSuggestion, async (ctx, _state, data) => {
+        if (!deps.isOwner(ctx)) return refuse(ctx, 'teach');
+        if (!deps.teaching) return 'Teaching is not available: no store is configured.';
+        const id = typeof data?.questionId === 'string' ? data.questionId.slice(0, 64) : '';
+        const outcome = await acceptSuggestion({ questions, disclosure: deps.disclosure, library, teaching: deps.teaching }, id, ctx.activity.from?.aadObjectId ?? '', now().toISOString());
+        if (outcome.outcome === 'accepted') {
+          await readTaught();
+          logger.info({ event: 'teaching.linked', questionId: id, suggested: true }, 'owner accepted what staff chose');
+        }
+        return unansweredCard(suggestionNotice(outcome, outcome.outcome === 'accepted' ? sectionLabel(outcome.link.section) : null));
+      });
+
+      app.adaptiveCards.actionExecute<{ questionId?: unknown }>(Verbs.dismissSuggestion, async (ctx, _state, data) => {
+        if (!deps.isOwner(ctx)) return refuse(ctx, 'teach');
+        const id = typeof data?.questionId === 'string' ? data.questionId.slice(0, 64) : '';
+        const outcome = await dismissSuggestion({ questions, disclosure: deps.disclosure, library }, id);
+        logger.info({ event: 'teaching.suggestionDismissed', questionId: id, dismissed: outcome.outcome === 'dismissed' }, 'owner dismissed what staff chose');
+        return unansweredCard(suggestionNotice(outcome, null));
       });
 
       app.adaptiveCards.actionExecute<{ linkId?: unknown }>(Verbs.removeTeaching, async (ctx, _state, data) => {

@@ -17,10 +17,12 @@ import { renderContentsCard } from './cards/contentsCard';
 import { renderDisclosureOfferCard } from './cards/disclosureOfferCard';
 import { renderHelpCard } from './cards/helpCard';
 import { renderNotCoveredCard } from './cards/notCoveredCard';
+import { renderNotSureCard } from './cards/notSureCard';
 import { renderSectionCard } from './cards/sectionCard';
 import { renderWelcomeCard } from './cards/welcomeCard';
 import { createOwnerTeaching } from './ownerTeaching';
 import { registerDraftChecking } from './draftChecking';
+import { registerSectionChoice } from './sectionChoice';
 import { DraftCheckResult } from '../drafts/draftChecker';
 import { DraftContext } from '../drafts/draftConcerns';
 
@@ -181,6 +183,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
     });
 
     teaching.register(app);
+    registerSectionChoice(app, { library, questions, disclosure: deps.disclosure, logger, now, title });
     if (deps.drafts) registerDraftChecking(app, { check: deps.drafts.check, disclosure: deps.disclosure, questions, logger, now });
 
     app.adaptiveCards.actionExecute(Verbs.showContents, async (ctx) => (library.primary ? renderContentsCard(library.primary) : noPolicyNotice(ctx)));
@@ -245,7 +248,8 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
       const reply: Answer = answer(question);
       let phrasing: AnswerCardPhrasing | undefined;
       let fallback: string | undefined;
-      if (reply.answered && deps.phraser) {
+      // A reply not sure of its section offers choices: there is no one section for AI to phrase.
+      if (reply.answered && reply.sure && deps.phraser) {
         // The model may take seconds; show that the bot is on it.
         // Best effort: a typing indicator Teams refuses must not cost the answer.
         await ctx.sendActivity({ type: ActivityTypes.Typing }).catch(() => undefined);
@@ -259,13 +263,15 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
         citedSection: reply.answered ? citedSectionKey(reply.best) : null,
         askedAt: now().toISOString(),
         phrasing: phrasing ? { text: phrasing.text, section: citedSectionKey(phrasing.cited) } : null,
+        sure: !reply.answered || reply.sure,
       });
-      logger.info({ event: 'question.answered', answered: reply.answered, questionId: id }, 'question handled');
+      logger.info({ event: 'question.answered', answered: reply.answered, sure: !reply.answered || reply.sure, questionId: id }, 'question handled');
       if (phrasing) logger.info({ event: 'answer.phrased', questionId: id }, 'answer phrased from the cited section');
       if (fallback) logger.info({ event: 'answer.phrasingFallback', reason: fallback, questionId: id }, 'extractive answer kept');
       const concernOffer = concernOfferFor(ctx, text);
       if (concernOffer) logger.info({ event: 'question.concernOffered', kind: concernOffer.kind, questionId: id }, 'Report a concern offered beside the answer');
-      const card = reply.answered ? renderAnswerCard(reply, id, undefined, phrasing, undefined, concernOffer) : renderNotCoveredCard(title());
+      const card = !reply.answered ? renderNotCoveredCard(title())
+        : reply.sure ? renderAnswerCard(reply, id, undefined, phrasing, undefined, concernOffer) : renderNotSureCard(reply, id, concernOffer);
       await ctx.sendActivity(cardMessage(card));
     });
     },

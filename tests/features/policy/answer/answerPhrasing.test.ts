@@ -133,7 +133,7 @@ describe('phrasing an answer through the port', () => {
   };
   const match = (s: PolicySection, quote: string): AnswerMatch => ({ doc, section: s, score: 1, quote });
   const answer: Extract<Answer, { answered: true }> = {
-    answered: true, question: 'Can I accept a friend request from a parent?',
+    answered: true, sure: true, question: 'Can I accept a friend request from a parent?',
     best: match(acceptableUse, 'should not therefore accept'), secondary: match(workTime, WORK_TIME),
     matches: [match(acceptableUse, 'x'), match(workTime, 'y'), match(legislation, 'z')],
   };

@@ -14,6 +14,8 @@ export interface AnswerFeedbackState {
   helpful?: boolean;
   /** False when the card must not ask "Was this helpful?" (an answer under a disclosure offer: nothing of it is kept). */
   asked?: boolean;
+  /** What the card says once given, in place of the thanks for feedback (the answer a person chose on a "not sure" reply). */
+  message?: string;
 }
 
 /** An answer phrased by AI from one of the answer's sections, shown above the policy's own words. */
@@ -56,11 +58,7 @@ export function renderAnswerCard(
   const timeNote = timeNotStatedNote(answer.question, best.section.text);
   return expandCardTemplate(template, {
     ...reportLineData(reportLine),
-    hasConcernOffer: concernOffer !== undefined,
-    concernOfferText: concernOffer ? CONCERN_OFFER_TEXT[concernOffer.kind] : '',
-    concernOfferKind: concernOffer?.kind ?? '',
-    concernOfferPersonal: concernOffer?.whatHappened !== undefined,
-    concernOfferWhatHappened: concernOffer?.whatHappened ?? '',
+    ...concernOfferData(concernOffer),
     documentTitle: best.doc.title,
     hasPhrasing: phrasing !== undefined,
     // The phrasing is the model's words from the policy's: shown as text, line by line (never as markdown).
@@ -81,10 +79,21 @@ export function renderAnswerCard(
     questionId,
     feedbackGiven: feedback.given,
     askFeedback: !feedback.given && feedback.asked !== false,
-    feedbackMessage: feedback.helpful === false
+    feedbackMessage: feedback.message !== undefined ? feedback.message : feedback.helpful === false
       ? 'Thanks: I have noted that this did not help, so the policy owner can improve it. Your line manager can help in the meantime.'
       : 'Thanks for your feedback.',
   });
+}
+
+/** The template data of Report a concern beside an answer (the answer card's and the "not sure" card's); nothing shown without one. */
+export function concernOfferData(concernOffer: ConcernOffer | undefined): Record<string, string | boolean> {
+  return {
+    hasConcernOffer: concernOffer !== undefined,
+    concernOfferText: concernOffer ? CONCERN_OFFER_TEXT[concernOffer.kind] : '',
+    concernOfferKind: concernOffer?.kind ?? '',
+    concernOfferPersonal: concernOffer?.whatHappened !== undefined,
+    concernOfferWhatHappened: concernOffer?.whatHappened ?? '',
+  };
 }
 
 function phrasedFrom(cited: AnswerMatch): string {

@@ -13,14 +13,24 @@ export interface UnansweredItem {
   candidates: { title: string; section: string }[];
 }
 
+/** One suggestion from staff (issue 50): what they chose for which question, shown as text, with Accept and Dismiss. */
+export interface SuggestionItem {
+  questionId: string;
+  /** "Staff chose section 5 (Acceptable use) for: <question, names taken out>". */
+  text: string;
+  /** "Asked 21 Nov". */
+  status: string;
+}
+
 /**
- * Renders the owners' list of unanswered questions, each with its candidate sections and "None of these", under a
- * line of counts (`summary`, no text of any question).
+ * Renders the owners' list: staff's suggestions first (each with Accept and Dismiss), then the unanswered questions,
+ * each with its candidate sections and "None of these", under a line of counts (`summary`, no text of any question).
  */
-export function renderUnansweredCard(items: readonly UnansweredItem[], notice = '', summary = ''): AdaptiveCardJson {
+export function renderUnansweredCard(items: readonly UnansweredItem[], notice = '', summary = '', suggestions: readonly SuggestionItem[] = []): AdaptiveCardJson {
   return expandCardTemplate(unansweredTemplate, {
     notice,
     summary,
+    suggestions,
     items: items.map((item) => ({
       question: item.question,
       status: item.status,

@@ -17,7 +17,7 @@ const policy = parsePolicyText([
 function answerFrom(question: string, sectionNumber: string): Extract<Answer, { answered: true }> {
   const section = policy.sections.find((s) => s.number === sectionNumber)!;
   const best: AnswerMatch = { doc: policy, section, score: 1, quote: section.text };
-  return { answered: true, question, best, secondary: null, matches: [best] };
+  return { answered: true, question, sure: true, best, secondary: null, matches: [best] };
 }
 
 describe('answer card for a question that asks for a time', () => {

@@ -6,6 +6,7 @@ import { renderContentsCard } from '../../../../../src/features/policy/teams/car
 import { createPolicyLibrary, findSection, sectionKey } from '../../../../../src/features/policy/policyLibrary';
 import { renderHelpCard } from '../../../../../src/features/policy/teams/cards/helpCard';
 import { renderNotCoveredCard } from '../../../../../src/features/policy/teams/cards/notCoveredCard';
+import { renderNoneChosenCard, renderNotSureCard } from '../../../../../src/features/policy/teams/cards/notSureCard';
 import { renderSectionCard } from '../../../../../src/features/policy/teams/cards/sectionCard';
 import { Verbs } from '../../../../../src/teams/verbs';
 import { renderWelcomeCard } from '../../../../../src/features/policy/teams/cards/welcomeCard';
@@ -44,6 +45,8 @@ function renderEveryPolicyCard(): { name: string; card: AdaptiveCardJson }[] {
     { name: 'answer+secondary', card: renderAnswerCard({ ...answer, secondary: other.best }, 'q') },
     { name: 'answer+feedback', card: renderAnswerCard(answer, 'q', { given: true, helpful: false }) },
     { name: 'notCovered', card: renderNotCoveredCard(liverpool.title) },
+    { name: 'notSure', card: renderNotSureCard({ ...answer, sure: false }, 'q') },
+    { name: 'noneChosen', card: renderNoneChosenCard(liverpool.title) },
     { name: 'notCovered+reportLine', card: renderNotCoveredCard(liverpool.title, { whatHappened: 'a girl in 4B said her dad hurts her' }) },
     { name: 'answer+reportLine', card: renderAnswerCard({ ...answer, secondary: null }, '', { given: false, asked: false }, undefined, { whatHappened: 'a boy in 3C showed me marks' }) },
     { name: 'answer+reportLine in a channel', card: renderAnswerCard({ ...answer, secondary: null }, '', { given: false, asked: false }, undefined, {}) },

@@ -1,0 +1,33 @@
+import { Answer, shownMatches } from '../../answer/answerQuestion';
+import { FRONT_PAGE_TITLE, formatCitationLabel } from '../../policyDocument';
+import { CHOSE_NONE } from '../../teaching/questionLog';
+import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
+import { ConcernOffer, concernOfferData } from './answerCard';
+import template from './templates/notSureCard.json';
+import noneTemplate from './templates/noneChosenCard.json';
+
+/**
+ * Renders the reply to a question the ranker is not sure of (issue 50): it says so plainly, then offers up to three
+ * sections, each with its heading, its document and the sentence it would quote (text as written, in TextRuns), and
+ * "This one", which sends the question's id and the section's key (policy.chooseSection); then "None of these". Report
+ * a concern comes beside it as beside an answer (issue 52).
+ */
+export function renderNotSureCard(answer: Extract<Answer, { answered: true }>, questionId: string, concernOffer?: ConcernOffer): AdaptiveCardJson {
+  return expandCardTemplate(template, {
+    questionId,
+    noneKey: CHOSE_NONE,
+    choices: shownMatches(answer).map((m) => ({
+      heading: m.section.ordinal === 0 ? FRONT_PAGE_TITLE : `Section ${formatCitationLabel(m.doc, m.section)}`,
+      documentTitle: m.doc.title,
+      quote: m.quote,
+      section: `${m.doc.id}#${m.section.ordinal}`,
+      questionId,
+    })),
+    ...concernOfferData(concernOffer),
+  });
+}
+
+/** What a "not sure" reply becomes once the person pressed "None of these": noted for the owners, and the next steps. */
+export function renderNoneChosenCard(documentTitle: string): AdaptiveCardJson {
+  return expandCardTemplate(noneTemplate, { documentTitle });
+}

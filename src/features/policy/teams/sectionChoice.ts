@@ -1,0 +1,69 @@
+import { BotApp } from '../../../teams/botFeature';
+import { AdaptiveCardJson } from '../../../teams/cards';
+import { Verbs } from '../../../teams/verbs';
+import { AppLogger } from '../../../shared/logger';
+import { answerFromSection } from '../answer/answerQuestion';
+import { DisclosureDetector } from '../disclosure/disclosureDetector';
+import { PolicyLibrary, sectionByKey } from '../policyLibrary';
+import { CHOSE_NONE, QuestionLog } from '../teaching/questionLog';
+import { renderAnswerCard } from './cards/answerCard';
+import { renderDisclosureOfferCard } from './cards/disclosureOfferCard';
+import { renderNoneChosenCard } from './cards/notSureCard';
+
+/** What pressing a choice on a "not sure" reply needs. */
+export interface SectionChoiceDeps {
+  library: PolicyLibrary;
+  questions: QuestionLog;
+  /** Reads a kept question again: one that may be about a child is deleted rather than answered with its choice. */
+  disclosure: DisclosureDetector;
+  logger: AppLogger;
+  now(): Date;
+  /** The policy's title as staff see it. */
+  title(): string;
+}
+
+/** Said to a press whose data is not a question's id and a section's key or "none" (a forged or damaged card). */
+export const CHOICE_UNREADABLE = 'Sorry, I could not read that choice. Please ask your question again.';
+/** Said to a press on a card whose question is gone (deleted after the retention period) or never offered choices. */
+export const CHOICE_QUESTION_GONE = 'Sorry, I could not find that question any more. Please ask it again.';
+/** Said to a press naming a section the policy no longer has (a new version was published since the card was sent). */
+export const CHOICE_SECTION_GONE = 'The policy has changed since I offered that section, and it is no longer there. Please ask your question again.';
+/** The line under the chosen section's answer. */
+export const CHOICE_NOTED = 'Thanks: your choice is noted, so the policy owners can teach me this one.';
+/** The line under a section's answer pressed after another choice was kept (a second card, an old one). */
+export const CHOICE_KEPT_BEFORE = 'Your first choice on this question is the one kept for the policy owners.';
+
+/** A section's key as a choice carries it: a document id and an ordinal ("liverpool-model#7"), or "none". */
+const CHOICE_KEY = /^(?:none|[^#\s]{1,100}#\d{1,5})$/;
+
+/**
+ * Registers the press of a choice (policy.chooseSection). The card is replaced: by the chosen section's answer (its
+ * quote and "Read the full section") or, for "None of these", by the next steps. The choice is kept with the question,
+ * sealed, first press only; a second press, or one on an old card, shows the same and keeps nothing more.
+ */
+export function registerSectionChoice(app: BotApp, deps: SectionChoiceDeps): void {
+  const { library, questions, logger } = deps;
+  app.adaptiveCards.actionExecute<{ questionId?: unknown; section?: unknown }>(Verbs.chooseSection, async (_ctx, _state, data): Promise<AdaptiveCardJson | string> => {
+    const id = typeof data?.questionId === 'string' ? data.questionId : '';
+    const key = typeof data?.section === 'string' ? data.section : '';
+    if (id === '' || id.length > 64 || !CHOICE_KEY.test(key)) return CHOICE_UNREADABLE;
+    const asked = await questions.getQuestion(id);
+    // Only a reply that offered choices has them: a press naming a question answered with one section is not from its card.
+    if (!asked || asked.sure) return CHOICE_QUESTION_GONE;
+    // A question an earlier release (or model) kept that may be about a child: deleted, its day counted, the report first.
+    if ((await deps.disclosure.read(asked.question)).holdBack) {
+      await questions.forgetQuestion(id);
+      logger.info({ event: 'question.forgotten', reason: 'heldBack' }, 'a kept question that may be about a child was deleted');
+      return renderDisclosureOfferCard({ policyAnswerFollows: false });
+    }
+    const found = key === CHOSE_NONE ? null : sectionByKey(library, key);
+    if (key !== CHOSE_NONE && !found) return CHOICE_SECTION_GONE;
+    const kept = await questions.recordChoice(id, key, deps.now().toISOString());
+    if (!kept) return CHOICE_QUESTION_GONE;
+    // Which section was chosen is kept sealed with the question: the log says only that a choice was made.
+    logger.info({ event: 'question.choice', questionId: id, none: key === CHOSE_NONE, first: kept.section === key }, 'a choice was pressed on a "not sure" reply');
+    if (!found) return renderNoneChosenCard(deps.title());
+    const answer = answerFromSection(library.index, asked.question, found.doc, found.section);
+    return renderAnswerCard(answer, id, { given: true, message: kept.section === key ? CHOICE_NOTED : CHOICE_KEPT_BEFORE });
+  });
+}
