@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import fs from 'node:fs';
 import readline from 'node:readline';
-import { Answer, AnswerMatch, answerQuestion, shownMatches } from '../features/policy/answer/answerQuestion';
+import { Answer, AnswerMatch, answerQuestionReranked, shownMatches } from '../features/policy/answer/answerQuestion';
+import { loadReranker } from '../compose/rerank';
 import { readPolicyFileIsolated, readPolicyFilesIsolated, readPolicyIsolated } from '../features/policy/ingest/isolatedIngest';
 import { formatCitationLabel, formatSectionLabel, PolicyDocument } from '../features/policy/policyDocument';
 import { createPolicyLibrary, PolicyLibrary } from '../features/policy/policyLibrary';
@@ -123,9 +124,11 @@ async function ask(args: string[]): Promise<void> {
   const files = p.flags.get('policy') ?? [];
   if (files.length === 0) throw new UsageError('ask needs --policy FILE');
   const library: PolicyLibrary = createPolicyLibrary(await readPolicyFilesIsolated(files));
+  // The bot's own answering stack, its cross-encoder included: the CLI answers as the chat does.
+  const reranker = await loadReranker();
   const question = p.positional.join(' ').trim();
   if (question) {
-    const answer = answerQuestion(library.index, question);
+    const answer = await answerQuestionReranked(library.index, question, reranker);
     const result = answerJson(answer);
     if (p.bools.has('json')) process.stdout.write(`${JSON.stringify(result)}\n`);
     else if (answer.answered && !answer.sure) {
@@ -140,7 +143,7 @@ async function ask(args: string[]): Promise<void> {
   const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of rl) {
     if (line.trim() === '') continue;
-    process.stdout.write(`${JSON.stringify(answerJson(answerQuestion(library.index, line)))}\n`);
+    process.stdout.write(`${JSON.stringify(answerJson(await answerQuestionReranked(library.index, line, reranker)))}\n`);
   }
 }
 

@@ -16,6 +16,7 @@ import { createPolicyFeature } from '../features/policy/teams/policyFeature';
 import { DisclosureDetector } from '../features/policy/disclosure/disclosureDetector';
 import { DraftCheckResult } from '../features/policy/drafts/draftChecker';
 import { DraftContext } from '../features/policy/drafts/draftConcerns';
+import { Reranker } from '../features/policy/answer/rerank';
 import { BotFeature } from '../teams/botFeature';
 import { createLiveVersions, LiveVersions } from '../features/policy/publishing/liveVersions';
 
@@ -170,6 +171,8 @@ export function composePolicy(
     disclosure: DisclosureDetector;
     /** Checks draft posts against the policy (loadDraftChecker). */
     drafts?: { check(draft: string, context: DraftContext): Promise<DraftCheckResult> };
+    /** The answering stack's cross-encoder (loadReranker); without it the learnt model alone answers. */
+    reranker?: Reranker;
     /** Acknowledgement's view of a new version: whether it is material, and telling it one went live. */
     acknowledgement?: { isMaterial(live: PolicyDocument, next: PolicyDocument): boolean; versionPublished(doc: PolicyDocument, actorId: string, replaces?: PolicyDocument): Promise<PublishedForAcknowledgement> };
   },
@@ -188,7 +191,7 @@ export function composePolicy(
   });
   const questions = createPolicyFeature({
     library, questions: deps.questions, teaching: deps.teaching, disclosure: deps.disclosure, drafts: deps.drafts, logger: deps.logger, policyOwners: config.policyOwners, phraser,
-    ownerNotices: deps.ownerNotices,
+    ownerNotices: deps.ownerNotices, reranker: deps.reranker,
   });
   return { publishing, questions };
 }

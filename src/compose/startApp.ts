@@ -19,6 +19,7 @@ import { startQuestionRetention } from './questionRetention';
 import { composeLiveVersions, composePolicy, FOLLOW_PUBLISHED_MS, loadPolicyLibrary, policyHealthDetail } from './policy';
 import { loadDisclosureDetector } from './disclosure';
 import { loadDraftChecker } from './drafts';
+import { loadReranker } from './rerank';
 import { openStores } from './stores';
 import { EarlySending, startEarlySending } from './earlySending';
 import { useSchoolTimeZone } from '../shared/schoolTime';
@@ -74,6 +75,7 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
   const loaded = await loadPolicyLibrary(config, logger, stores.published).catch(stopStarted);
   const disclosure = await loadDisclosureDetector(logger).catch(stopStarted);
   const drafts = await loadDraftChecker(loaded.library).catch(stopStarted);
+  const reranker = await loadReranker().catch(stopStarted);
   const { library } = loaded;
   const { db } = stores;
   const adapter = createAdapter(config, options.botCredentials, outbound);
@@ -98,7 +100,7 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
     published: stores.published, configuredHashes: loaded.configuredHashes, version: live.document,
   }, { outbound, ...(sendingThread ? { thread: sendingThread } : {}) });
   const policy = composePolicy(config, {
-    loaded, questions: stores.questions, teaching: stores.teaching, published: stores.published, disclosure, drafts, logger, openAITrustedCa: options.openAITrustedCa, live,
+    loaded, questions: stores.questions, teaching: stores.teaching, published: stores.published, disclosure, drafts, reranker, logger, openAITrustedCa: options.openAITrustedCa, live,
     ...(options.fileDownload ? { download: options.fileDownload } : {}),
     acknowledgement, ownerNotices: safeguardingRouteNotices(concerns),
   });

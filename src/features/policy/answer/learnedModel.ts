@@ -51,6 +51,11 @@ export interface LearnedModel {
   readonly unmatchedSimilarity: number;
   /** The corpus's questions and their answers, matched question-to-question (bank.json). */
   readonly bank: QuestionBank;
+  /**
+   * An answer is sure of its section when the second section's share of the first's probability is under this (sure.json,
+   * training/answer/sure.py: chosen out of fold on the corpus, issue 50); null (no sure.json): every answer is sure.
+   */
+  readonly sureShareBelow: number | null;
 }
 
 /** The order of the re-ranker's features; training/train.py's FEATURES, checked when the model loads. */
@@ -121,6 +126,7 @@ function readModel(dir: string): LearnedModel {
 
   const dec = meta.decline;
   return {
+    sureShareBelow: readSureShare(dir),
     dim,
     headingMix: meta.headingMix,
     answerThreshold: dec.threshold,
@@ -169,4 +175,13 @@ function rankerScore(ranker: RankerFile, features: readonly number[]): number {
 /** A hidden layer's activations: tanh of each row's weighted sum of `v` plus its bias (the re-ranker's and the decline classifier's). */
 function tanhLayer(v: readonly number[], weights: readonly number[][], bias: readonly number[]): number[] {
   return weights.map((row, h) => Math.tanh(row.reduce((sum, w, i) => sum + w * v[i], bias[h])));
+}
+
+/** sure.json's cut-off, checked: a share between 0 and 1. */
+function readSureShare(dir: string): number | null {
+  const file = path.join(dir, 'sure.json');
+  if (!fs.existsSync(file)) return null;
+  const s = (JSON.parse(fs.readFileSync(file, 'utf8')) as { secondShareBelow?: unknown }).secondShareBelow;
+  if (typeof s !== 'number' || !(s >= 0 && s <= 1)) throw new ModelLoadError('sure.json must give secondShareBelow, a share from 0 to 1');
+  return s;
 }

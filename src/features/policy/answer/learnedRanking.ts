@@ -203,10 +203,15 @@ export function createLearnedRanker(model: LearnedModel, passages: readonly Pass
       };
     });
     // The named sections come first, their scores lifted as a taught link's are, so the answer's shares follow.
+    // Sure of the first section unless the second comes close (issue 50: the cut-off chosen out of fold in training); a
+    // section asked for by its heading's words is sure.
+    const secondShare = byScore.length > 1 ? Math.exp(scores[byScore[1]] - scores[byScore[0]]) : 0;
+    const sure = named.length > 0 || model.sureShareBelow === null || secondShare < model.sureShareBelow;
     return {
       ranked: promoteSections(ranked, named.map((i) => byScore.indexOf(i))),
       answerProbability,
       answered: named.length > 0 || answerProbability >= model.answerThreshold,
+      sure,
     };
   };
 }

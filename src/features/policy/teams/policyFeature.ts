@@ -5,7 +5,8 @@ import { cardMessage } from '../../../teams/cards';
 import { Verbs } from '../../../teams/verbs';
 import { AppLogger } from '../../../shared/logger';
 import { AnswerPhraser, phraseAnswer } from '../answer/answerPhrasing';
-import { Answer, answerQuestion, DEFAULT_THRESHOLDS } from '../answer/answerQuestion';
+import { Answer, answerQuestionReranked, DEFAULT_THRESHOLDS } from '../answer/answerQuestion';
+import { Reranker } from '../answer/rerank';
 import { DisclosureDetector } from '../disclosure/disclosureDetector';
 import { readConcernCue } from '../reportOffer/concernCue';
 import { formatCitationLabel } from '../policyDocument';
@@ -43,6 +44,8 @@ export interface PolicyFeatureDeps {
   ownerNotices?: () => string[];
   /** Checks a draft post against the policy (issue 53); without it `check my post` is not offered. */
   drafts?: { check(draft: string, context: DraftContext): Promise<DraftCheckResult> };
+  /** The cross-encoder that re-reads the answering stack's top sections (issue 50); without it the stack alone answers. */
+  reranker?: Reranker;
 }
 
 const MAX_QUESTION_CHARS = 500;
@@ -92,7 +95,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
     return renderHelpCard(title(), owner, library.primary?.warnings ?? [], ownerNotices, none && !owner ? [NO_POLICY_STAFF_NOTICE] : []);
   };
   const teaching = createOwnerTeaching({ library, questions, teaching: deps.teaching, disclosure: deps.disclosure, logger, isOwner, now });
-  const answer = (question: string): Answer => answerQuestion(library.index, question, DEFAULT_THRESHOLDS, teaching.answerOptions());
+  const answer = (question: string): Promise<Answer> => answerQuestionReranked(library.index, question, deps.reranker, DEFAULT_THRESHOLDS, teaching.answerOptions());
 
   /**
    * A question that reads as a disclosure about a child: "Report a concern" first (carrying what they typed when the
@@ -100,7 +103,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
    * by AI: the question log notes only the day.
    */
   const offerReportFirst = async (ctx: TurnContext, text: string): Promise<void> => {
-    const reply = library.primary ? answer(text.slice(0, MAX_QUESTION_CHARS)) : undefined;
+    const reply = library.primary ? await answer(text.slice(0, MAX_QUESTION_CHARS)) : undefined;
     await questions.recordDisclosureLike(now().toISOString(), 'offered');
     logger.info({ event: 'question.disclosureOffered', answered: reply?.answered ?? false }, 'question read as a disclosure: Report a concern offered first, nothing kept');
     const whatHappened = isPersonal(ctx.activity) ? text.slice(0, MAX_CARRIED_CHARS) : undefined;
@@ -128,7 +131,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
       await ctx.sendActivity(NO_POLICY_YET_HELD_BACK_REPLY);
       return;
     }
-    const reply = answer(text.slice(0, MAX_QUESTION_CHARS));
+    const reply = await answer(text.slice(0, MAX_QUESTION_CHARS));
     logger.info({ event: 'question.heldBack', answered: reply.answered }, 'question may be about a child: report line shown, nothing kept');
     const card = reply.answered
       ? renderAnswerCard(reply, '', { given: false, asked: false }, undefined, reportLine, concernOfferFor(ctx, text))
@@ -216,7 +219,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
         return 'Sorry, I could not find that question any more. Please ask it again.';
       }
       logger.info({ event: 'answer.feedback', helpful }, 'feedback recorded');
-      const redrawn = answer(asked.question);
+      const redrawn = await answer(asked.question);
       if (!redrawn.answered) return renderNotCoveredCard(title());
       // The card is redrawn as it was sent: with its AI phrasing, while the section it cited is still matched.
       const shown = redrawn.secondary ? [redrawn.best, redrawn.secondary] : [redrawn.best];
@@ -245,7 +248,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
         await answerWithoutPolicy(ctx, question);
         return;
       }
-      const reply: Answer = answer(question);
+      const reply: Answer = await answer(question);
       let phrasing: AnswerCardPhrasing | undefined;
       let fallback: string | undefined;
       // A reply not sure of its section offers choices: there is no one section for AI to phrase.

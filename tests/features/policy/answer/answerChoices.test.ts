@@ -1,6 +1,7 @@
 import { Answer, answerFromSection, answerQuestion, shownMatches } from '../../../../src/features/policy/answer/answerQuestion';
 import { evaluateAnswers } from '../../../../src/features/policy/answer/evaluateAnswers';
 import { LearnedRanking } from '../../../../src/features/policy/answer/learnedRanking';
+import { loadLearnedModel } from '../../../../src/features/policy/answer/learnedModel';
 import { createPolicyIndex, PolicyIndex } from '../../../../src/features/policy/answer/policyIndex';
 import { parsePolicyText } from '../../../../src/features/policy/ingest/parsePolicy';
 
@@ -46,9 +47,10 @@ const answered = (index: PolicyIndex, q: string): Answered => {
 describe('whether an answer is sure', () => {
   const question = 'can I accept a friend request from a parent of a pupil in my class?';
 
-  it('when the ranking does not say (the model before the re-ranker), then the answer is sure and shows one section', () => {
-    const a = answered(model, question);
-    expect(model.rank(question)!.sure).toBeUndefined();
+  it('when the ranking does not say (a model without sure.json), then the answer is sure and shows one section', () => {
+    const silent = indexWith((_q, r) => ({ ...r, sure: undefined }));
+    const a = answered(silent, question);
+    expect(silent.rank(question)!.sure).toBeUndefined();
     expect(a.sure).toBe(true);
     expect(shownMatches(a).map((m) => m.section.title)).toEqual(['Contact with parents']);
   });
@@ -115,5 +117,26 @@ describe('the evaluation\'s counts of sure answers', () => {
     const r = evaluateAnswers(cases, () => index);
     expect({ answerable: r.answerable, top1: r.top1, sure: r.sure, sureRight: r.sureRight, shown: r.shown })
       .toEqual({ answerable: 3, top1: 1, sure: 2, sureRight: 1, shown: 2 });
+  });
+});
+
+describe('the stack\'s own "sure" (issue 50: the second section\'s share against sure.json\'s cut-off)', () => {
+  const learnt = loadLearnedModel();
+  const question = 'what should I do if a parent is abusive about me on facebook?';
+  const withCut = (sureShareBelow: number | null): PolicyIndex => createPolicyIndex([doc], { model: { ...learnt, sureShareBelow } });
+
+  it('when no cut-off is given, then every ranking is sure', () => {
+    expect(withCut(null).rank(question)!.sure).toBe(true);
+  });
+
+  it('when the second section\'s share is at or above the cut-off, then the ranking is not sure; under it, sure', () => {
+    const r = withCut(null).rank(question)!;
+    const share = Math.exp(r.ranked[1].score - r.ranked[0].score);
+    expect(withCut(share).rank(question)!.sure).toBe(false);
+    expect(withCut(Math.min(1, share + 1e-9)).rank(question)!.sure).toBe(true);
+  });
+
+  it('when a question is in a section heading\'s very words, then it is sure whatever the cut-off', () => {
+    expect(withCut(0).rank('Contact with parents')!.sure).toBe(true);
   });
 });
