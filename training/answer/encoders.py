@@ -13,12 +13,13 @@ one; none: no folds, the final encoders score the questions they learnt), and ea
 they left out (features.py). The shipped encoders are then trained on the whole corpus.
 
 Reads <work>/data.pkl. Writes <work>/encoders.pt: every encoder's learnt weights (tensors only, no pickled classes:
-the rest is the vocabulary's, rebuilt from data.pkl), which kinds each fold left out, the similarities of pairs of questions of one policy that each fold's encoders did not see
-(write_model.py sets the rewording threshold from them), and the key the encoders were trained under (the export's
-checksum and the settings). --reuse keeps an encoders.pt trained under the same key instead of training again (on two
-cores training takes about 17 minutes; everything after it about 6).
+the rest is the vocabulary's, rebuilt from data.pkl), which kinds each fold left out, the similarities of pairs of
+questions of one policy that each fold's encoders did not see (write_model.py sets the rewording threshold from
+them), and the key the encoders were trained under (the export's checksum and the settings). --reuse keeps an
+encoders.pt trained under the same key instead of training again: the encoders are most of a training's time.
 
-Usage: python3 training/answer/encoders.py [--work DIR] [--epochs 12] [--seed 9] [--members 2] [--folds groups] [--reuse]
+Usage: python3 training/answer/encoders.py [--work DIR] [--epochs 12] [--seed 9] [--members 2] [--folds groups]
+       [--reuse]
 """
 import math
 import os

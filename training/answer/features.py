@@ -13,8 +13,8 @@ question (they were trained on all of them).
 
 Reads <work>/data.pkl and <work>/encoders.pt. Writes <work>/features.pkl: the questions in the order the heads read
 them (each by its position in the export), their [sections, ENCODER_FEATURES] arrays, the kind each was left out with,
-the labelled section's passage similarities and the whole-policy soft match. src/features/policy/answer/learnedRanking.ts
-computes the same features at answer time.
+the labelled section's passage similarities and the whole-policy soft match.
+src/features/policy/answer/learnedRanking.ts computes the same features at answer time.
 
 Usage: python3 training/answer/features.py [--work DIR]
 """

@@ -12,8 +12,8 @@ Each stage is a script of its own (--help says what it reads, writes and why) th
 before it in --work (default training/.cache/answer) and writes its own, so a stage can be run again alone, or the
 run resumed with --from. Training runs on one PyTorch thread: the same export and settings write the same bytes.
 
-`npm run train` (training/train.sh) exports the corpus and runs this. Nothing here reads the five real policies or
-their questions: they are test data (scripts/evalReport.ts).
+`npm run train` (training/answer/train.sh) exports the corpus and runs this. Nothing here reads the five real
+policies or their questions: they are test data (scripts/evalReport.ts).
 
 Usage: python3 training/answer/train.py --data training/data/corpus.json --glove <wink json> --out models/policy-model
 """
