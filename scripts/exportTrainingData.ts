@@ -9,7 +9,7 @@ import { normaliseForMatch } from '../src/features/policy/answer/evaluateAnswers
 import { corpusFingerprint } from '../src/features/policy/answer/modelFormat';
 
 /**
- * Writes what `training/train.py` learns from: the corpus policies as the product parses them (sections,
+ * Writes what the answering stack's training (`training/answer/`) learns from: the corpus policies as the product parses them (sections,
  * passages, heading chains, all as model tokens), each corpus question with the section and passage that
  * answer it (or none), and the lexical index's candidates and scores for it. With --eval it also writes the
  * evaluation sets over the five real policies, used only to report figures, never to train.

@@ -23,15 +23,10 @@ import torch
 from transformers import AutoTokenizer
 
 sys.path.insert(0, os.path.dirname(__file__))
-from finetune import Classifier, score  # noqa: E402
+from finetune import Classifier, read_jsonl, score  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 BLIND = {'a': 'eval/disclosure-blind.jsonl', 'b': 'eval/disclosure-blind-2.jsonl'}
-
-
-def read_jsonl(path):
-    with open(path, encoding='utf8') as f:
-        return [json.loads(l) for l in f if l.strip()]
 
 
 def dev_set():

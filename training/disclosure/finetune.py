@@ -14,42 +14,16 @@ Usage: python3 training/disclosure/finetune.py --data training/data/disclosure.j
 import argparse
 import json
 import os
-import random
+import sys
 import time
 
 import numpy as np
 import torch
-from transformers import AutoModel, AutoTokenizer
+from transformers import AutoTokenizer
 
-
-class Classifier(torch.nn.Module):
-    """The encoder, mean pooling over the mask, and a linear head."""
-
-    def __init__(self, base: str, dropout: float):
-        super().__init__()
-        self.bert = AutoModel.from_pretrained(base)
-        self.drop = torch.nn.Dropout(dropout)
-        self.head = torch.nn.Linear(self.bert.config.hidden_size, 1)
-
-    def pooled(self, batch):
-        hidden = self.bert(**batch).last_hidden_state
-        mask = batch['attention_mask'].unsqueeze(-1).to(hidden.dtype)
-        return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-
-    def forward(self, batch):
-        return self.head(self.drop(self.pooled(batch))).squeeze(-1)
-
-
-def read_jsonl(path):
-    with open(path, encoding='utf8') as f:
-        return [json.loads(l) for l in f if l.strip()]
-
-
-def set_seed(seed: int) -> None:
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
-    torch.use_deterministic_algorithms(True)
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'encoder'))
+# Classifier, read_jsonl and set_seed are imported from here by evaluate.py, fit_frozen.py and the re-ranker's scripts.
+from finetuning import Classifier, read_jsonl, set_seed, warmup_then_decay  # noqa: E402,F401
 
 
 def score(model, tokenizer, texts, max_len, batch_size=64):
@@ -83,7 +57,7 @@ def train(args) -> None:
     params = [p for p in model.parameters() if p.requires_grad]
     optimiser = torch.optim.AdamW(params, lr=args.lr if not args.freeze else args.head_lr, weight_decay=0.01)
     steps = args.epochs * ((len(rows) + args.batch - 1) // args.batch)
-    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min(1.0, (s + 1) / max(1, int(0.06 * steps))) * max(0.0, (steps - s) / steps))
+    schedule = warmup_then_decay(optimiser, steps)
     loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor((len(rows) - pos) / pos * args.pos_balance))
     generator = torch.Generator().manual_seed(args.seed)
     started = time.time()

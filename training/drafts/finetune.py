@@ -21,12 +21,15 @@ import argparse
 import glob
 import json
 import os
-import random
+import sys
 import time
 
 import numpy as np
 import torch
-from transformers import AutoModel, AutoTokenizer
+from transformers import AutoTokenizer
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'encoder'))
+from finetuning import Classifier, set_seed, warmup_then_decay  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 CONCERNS = ['pupils-identified', 'pupil-images', 'contact', 'confidential', 'criticism', 'political', 'offensive',
@@ -50,36 +53,14 @@ def read_drafts(pattern):
     return rows
 
 
-class Classifier(torch.nn.Module):
-    """The encoder, mean pooling over the mask, and a linear head with a logit per concern."""
-
-    def __init__(self, base: str, dropout: float):
-        super().__init__()
-        self.bert = AutoModel.from_pretrained(base)
-        self.drop = torch.nn.Dropout(dropout)
-        self.head = torch.nn.Linear(self.bert.config.hidden_size, len(CONCERNS))
-
-    def forward(self, batch):
-        hidden = self.bert(**batch).last_hidden_state
-        mask = batch['attention_mask'].unsqueeze(-1).to(hidden.dtype)
-        return self.head(self.drop((hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)))
-
-
-def set_seed(seed: int) -> None:
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
-    torch.use_deterministic_algorithms(True)
-
-
 def fit(args, texts, labels, tokenizer):
     set_seed(args.seed)
-    model = Classifier(args.base, args.dropout)
+    model = Classifier(args.base, args.dropout, len(CONCERNS))
     # The head starts from random weights: it learns at its own, higher rate, or a few hundred steps leave it underfit.
     optimiser = torch.optim.AdamW([{'params': model.bert.parameters(), 'lr': args.lr},
                                    {'params': model.head.parameters(), 'lr': args.head_lr}], weight_decay=0.01)
     steps = args.epochs * ((len(texts) + args.batch - 1) // args.batch)
-    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min(1.0, (s + 1) / max(1, int(0.06 * steps))) * max(0.0, (steps - s) / steps))
+    schedule = warmup_then_decay(optimiser, steps)
     pos = labels.sum(0).clamp(min=1)
     loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=((len(texts) - pos) / pos).sqrt())
     generator = torch.Generator().manual_seed(args.seed)

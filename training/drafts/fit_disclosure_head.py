@@ -27,13 +27,10 @@ from sklearn.linear_model import LogisticRegression
 from fit_heads import onnx_vectors
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'encoder'))
+from finetuning import read_jsonl  # noqa: E402
 from model_folder import write_sums  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
-
-
-def jsonl(path):
-    return [json.loads(l) for l in open(path, encoding='utf8') if l.strip()]
 
 
 def main():
@@ -46,12 +43,12 @@ def main():
     parser.add_argument('--write', action='store_true')
     args = parser.parse_args()
     rng = random.Random(7)
-    messages = jsonl(args.messages)
+    messages = read_jsonl(args.messages)
     positives = [m['text'] for m in messages if m['label'] == 1]
     hard = [m['text'] for m in messages if m['label'] == 0 and m['source'].startswith('written')]
     plain = [m['text'] for m in messages if m['label'] == 0 and not m['source'].startswith('written')]
     ordinary = hard + rng.sample(plain, min(args.ordinary, len(plain)))
-    drafts = [r for p in sorted(glob.glob(os.path.join(ROOT, 'corpus', 'drafts', 'written', '*.jsonl'))) for r in jsonl(p)]
+    drafts = [r for p in sorted(glob.glob(os.path.join(ROOT, 'corpus', 'drafts', 'written', '*.jsonl'))) for r in read_jsonl(p)]
     texts = positives + ordinary + [d['draft'] for d in drafts]
     y = np.array([1] * len(positives) + [0] * (len(ordinary) + len(drafts)))
     is_draft = np.array([False] * (len(positives) + len(ordinary)) + [True] * len(drafts))
@@ -71,7 +68,7 @@ def main():
           f'ordinary messages offered {int(offered[~is_draft & (y == 0)].sum())}/{len(ordinary)}, '
           f'disclosures offered {int(offered[y == 1].sum())}/{len(positives)} (the encoder learnt these: optimistic)')
     head = LogisticRegression(C=1.0, class_weight='balanced', max_iter=5000).fit(x, y)
-    dev = [r for r in jsonl(os.path.join(ROOT, 'eval', 'disclosure-set.jsonl')) if r.get('disclosure') is True]
+    dev = [r for r in read_jsonl(os.path.join(ROOT, 'eval', 'disclosure-set.jsonl')) if r.get('disclosure') is True]
     dev_scores = head.decision_function(onnx_vectors(args.encoder, [r['text'] for r in dev]))
     print(f'dev disclosures (eval/disclosure-set.jsonl, learnt by nothing) offered: {int((dev_scores >= threshold).sum())}/{len(dev)}')
     if args.write:

@@ -1,8 +1,9 @@
-"""What every shipped model folder shares (models/encoder, models/drafts): the base model's record and the checksums.
+"""What every shipped model folder shares (models/encoder, models/drafts, models/policy-model): the base model's
+record and the checksums.
 
-The ship scripts (training/disclosure/ship.py, training/drafts/ship.py) and any script that rewrites a file of a
-shipped folder (training/drafts/fit_disclosure_head.py) use these, so the folder's SHA256SUMS, which CI and the
-adapter test check, is always written the same way.
+The ship scripts (training/disclosure/ship.py, training/drafts/ship.py, training/answer/write_model.py) and any script
+that rewrites a file of a shipped folder (training/drafts/fit_disclosure_head.py) use these, so the folder's
+SHA256SUMS, which CI and the adapter test check, is always written the same way.
 """
 import hashlib
 import os

@@ -7,7 +7,8 @@ Section feature: bank[s] = sum over the k nearest bank questions j of sim(q, j)^
 sim(q, j)^power over all k (so neighbours the policy would not answer dilute it), where match is the best cosine of
 answer_j with a passage of section s. Decline features also read the neighbours' uncovered share.
 
-Everything here is plain counting so src/features/policy/answer/questionBank.ts computes exactly the same:
+Everything here is plain counting so src/features/policy/answer/questionBank.ts computes exactly the same (bank.py
+is the stage that builds the bank and its features; this file is what it computes):
   - question vectors: tf-idf (1 + ln tf, smooth idf ln((1 + n) / (1 + df)) + 1) over the question's words, and over
     the character 3- to 5-grams of each word padded with spaces (grams in fewer than 2 bank questions dropped), each
     part scaled to unit length, the two side by side scaled to unit length again;
