@@ -27,7 +27,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from work import DEFAULT_WORK  # noqa: E402
 
-STAGES = ['data', 'encoders', 'features', 'bank', 'ranker', 'decline', 'quote', 'write_model']
+STAGES = ['data', 'encoders', 'features', 'bank', 'ranker', 'decline', 'quote', 'sure', 'write_model']
 
 
 def stage_arguments(args):
@@ -41,6 +41,7 @@ def stage_arguments(args):
         'ranker': ['--ranker', args.ranker, '--decline-ranker', args.decline_ranker],
         'decline': ['--decline', args.decline],
         'quote': [],
+        'sure': [],
         'write_model': ['--out', args.out],
     }
 

@@ -206,6 +206,10 @@ def main():
         json.dump(meta, f)
     with open(os.path.join(args.out, 'training-record.json'), 'w') as f:
         json.dump(record, f, indent=2)
+    # When an answer is sure of its section (sure.py, issue 50), read by learnedModel.ts.
+    with open(os.path.join(args.out, 'sure.json'), 'w') as f:
+        json.dump(work.load(args.work, 'sure', corpus.data_sha256)['record'], f, indent=2)
+        f.write('\n')
     write_sums(args.out)
     work.log(f'wrote {args.out} ({", ".join(sorted(os.listdir(args.out)))}); the stages took {seconds:.0f} s')
 
