@@ -1,9 +1,16 @@
 /**
- * Jest's Node environment with the typed-array constructors of Node's own realm. Jest runs each test file in a separate
- * V8 context, so `new Float32Array()` in a test and the one a native addon makes are of different classes, and
- * onnxruntime-node's `instanceof Float32Array` check refuses its own output ("A float32 tensor's data must be type of
- * Float32Array", jest issue 7780). Sharing the constructors makes the test realm's typed arrays the addon's; nothing
- * else of the environment changes.
+ * Jest's Node environment with the typed-array constructors of Node's own realm, and the process's caches shared by
+ * every test file a worker runs.
+ *
+ * Jest runs each test file in a separate V8 context, so `new Float32Array()` in a test and the one a native addon makes
+ * are of different classes, and onnxruntime-node's `instanceof Float32Array` check refuses its own output ("A float32
+ * tensor's data must be type of Float32Array", jest issue 7780). Sharing the constructors makes the test realm's typed
+ * arrays the addon's.
+ *
+ * The models (the learnt answering model, the ONNX sentence encoders) are read-only and are loaded once per process
+ * into src/shared/processCache.ts's caches, which hang on globalThis. Each test file has a globalThis of its own, so
+ * without this every file loaded them again (about 1.5 s a file); this environment is loaded once per worker, and
+ * hands every file the worker's one set of caches.
  */
 const { TestEnvironment } = require('jest-environment-node');
 
@@ -12,10 +19,15 @@ const TYPED_ARRAYS = [
   'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array',
 ];
 
+/** src/shared/processCache.ts's PROCESS_CACHES. */
+const PROCESS_CACHES = Symbol.for('school-policy-bot.processCaches');
+const workerCaches = {};
+
 class SharedTypedArraysEnvironment extends TestEnvironment {
   constructor(config, context) {
     super(config, context);
     for (const name of TYPED_ARRAYS) this.global[name] = globalThis[name];
+    this.global[PROCESS_CACHES] = workerCaches;
   }
 }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import * as ort from 'onnxruntime-node';
 import { PairEncoder, SentenceEncoder } from '../../shared/sentenceEncoder';
+import { processCache } from '../../shared/processCache';
 
 /** What the model folder's manifest.json says of the model: its file, its vector length and how many tokens it reads. */
 interface EncoderManifest {
@@ -118,11 +119,12 @@ export async function loadOnnxSentenceEncoder(dir: string, options: OnnxEncoderO
   };
 }
 
-const opened = new Map<string, Promise<SentenceEncoder & PairEncoder>>();
+const opened = processCache<Promise<SentenceEncoder & PairEncoder>>('onnxSentenceEncoders');
 
 /**
- * The encoder in `dir`, loaded once per process and shared: every bot started in one process (tests start many) and
- * the CLI read the same session. A load that failed is not kept, so the next call tries again.
+ * The encoder in `dir`, loaded once per process and shared: every bot started in one process (tests start many, and
+ * each Jest worker shares it between test files: src/shared/processCache.ts) and the CLI read the same session. A load
+ * that failed is not kept, so the next call tries again.
  */
 export function openOnnxSentenceEncoder(dir: string): Promise<SentenceEncoder & PairEncoder> {
   const key = path.resolve(dir);
