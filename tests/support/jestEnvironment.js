@@ -1,6 +1,6 @@
 /**
  * Jest's Node environment with the typed-array constructors of Node's own realm, and the process's caches shared by
- * every test file a worker runs.
+ * every test file a worker runs. Loaded once per worker, outside the test files' contexts.
  *
  * Jest runs each test file in a separate V8 context, so `new Float32Array()` in a test and the one a native addon makes
  * are of different classes, and onnxruntime-node's `instanceof Float32Array` check refuses its own output ("A float32
@@ -22,6 +22,17 @@ const TYPED_ARRAYS = [
 /** src/shared/processCache.ts's PROCESS_CACHES. */
 const PROCESS_CACHES = Symbol.for('school-policy-bot.processCaches');
 const workerCaches = {};
+
+// ONNX Runtime's usage telemetry off, as src/adapters/onnxEncoder sets it in the bot: a test file's process.env is a
+// copy (jest-environment-node), so the adapter's own setting never reaches the library inside Jest.
+process.env.ORT_DISABLE_TELEMETRY ??= '1';
+
+// A worker told to stop leaves its event loop at once, then Node frees its heap (the bot's modules and the models,
+// several hundred MB) page by page: on two busy cores that took 0.4 to 0.7 s, past the 0.5 s Jest waits, and every
+// run printed "A worker process has failed to exit gracefully" with no handle left open. Once the loop is empty there
+// is nothing left to do, so the process ends there with its exit code; a handle a test leaves open still keeps the
+// loop alive, and Jest still warns.
+process.once('beforeExit', (code) => process.exit(code));
 
 class SharedTypedArraysEnvironment extends TestEnvironment {
   constructor(config, context) {
