@@ -1,12 +1,17 @@
 /**
  * Jest runs the TypeScript sources directly; `npm run build` has already type-checked them. Run it through
  * `npm test`: Node's --experimental-vm-modules lets PDF.js (an ES module, loaded by unpdf) load inside Jest.
+ * The suites that drive the Microsoft 365 Agents Playground (`*.playground.test.ts`) run with the browser tests in
+ * `npm run e2e` (e2e/jest.config.js), which CI runs too: each starts the Playground's own server, the slowest
+ * part of the loop.
  */
 module.exports = {
-  // Node's environment, with Node's own typed arrays: onnxruntime-node checks its tensors' data with instanceof.
+  // Node's environment, with Node's own typed arrays (onnxruntime-node checks its tensors' data with instanceof), and
+  // the models loaded once per worker rather than once per test file.
   testEnvironment: '<rootDir>/tests/support/jestEnvironment.js',
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '\\.playground\\.test\\.ts$'],
   // tsconfig.json sets isolatedModules, so ts-jest transpiles each file on its own (the build type-checks).
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   testTimeout: 60000,

@@ -1,16 +1,41 @@
 /**
- * `npm run e2e`: the browser tests. Kept apart from `npm test` (whose roots are tests/) because they need
- * Debian chromium; one file, run in band, so one bot and one browser serve every step. A run takes about
- * 15 s; the timeouts keep a failing run under 3 minutes.
+ * `npm run e2e`, which CI runs after `npm test`: the browser tests (`e2e/*.e2e.test.ts`, in Debian's chromium) and the
+ * suites that drive the Microsoft 365 Agents Playground over its HTTP API (`tests/**\/*.playground.test.ts`, beside the
+ * code they test). Both start the Playground's own server, the slowest part of a test, so they are kept out of
+ * `npm test`. Run in band: a browser walk keeps one bot and one browser for all its steps, and a Playground suite is a
+ * bot, the Playground and often a second bot. A browser step waits 30 s at most, so a failing walk ends within 3
+ * minutes; a Playground suite keeps the 60 s `npm test` gives its tests (tests/support/playgroundSuite.ts).
  */
+const path = require('node:path');
+
+const shared = {
+  // Node's environment, with Node's own typed arrays (onnxruntime-node checks its tensors' data with instanceof), and
+  // the models loaded once per worker.
+  testEnvironment: path.join(__dirname, '..', 'tests', 'support', 'jestEnvironment.js'),
+};
+
 module.exports = {
-  rootDir: __dirname,
-  // Node's environment, with Node's own typed arrays: onnxruntime-node checks its tensors' data with instanceof.
-  testEnvironment: '<rootDir>/../tests/support/jestEnvironment.js',
-  roots: ['<rootDir>'],
-  testMatch: ['**/*.e2e.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   testTimeout: 30000,
   maxWorkers: 1,
   verbose: true,
+  projects: [
+    {
+      ...shared,
+      displayName: 'browser',
+      rootDir: __dirname,
+      roots: ['<rootDir>'],
+      testMatch: ['<rootDir>/**/*.e2e.test.ts'],
+      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
+    },
+    {
+      ...shared,
+      displayName: 'playground',
+      rootDir: path.join(__dirname, '..'),
+      roots: ['<rootDir>/tests'],
+      testMatch: ['**/*.playground.test.ts'],
+      // As `npm test` ran them: its tsconfig and its 60 s a test.
+      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
+      setupFilesAfterEnv: ['<rootDir>/tests/support/playgroundSuite.ts'],
+    },
+  ],
 };

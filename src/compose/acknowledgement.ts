@@ -22,6 +22,7 @@ import { createSchoolCalendar, parseBankHolidays, SchoolCalendar } from '../feat
 import shippedBankHolidays from '../features/acknowledgement/calendar/bank-holidays-england-and-wales.json';
 import fs from 'node:fs';
 import { AcknowledgementSettings } from '../config/acknowledgementSettings';
+import type { TokenCredential } from '@azure/core-auth';
 
 /**
  * The calendar due dates are checked against: GOV.UK's bank holidays from ACK_BANK_HOLIDAYS_FILE (a newer download IT
@@ -64,12 +65,12 @@ export interface AcknowledgementWiring {
 export function composeAcknowledgement(
   config: AppConfig, store: AcknowledgementStore, library: PolicyLibrary, logger: AppLogger, files?: FileOffers & Partial<Pick<FileLinks, 'offerKept' | 'listenDownloads'>>,
   jobStore?: OwnerJobStore, documents: PolicyTextSources = {},
-  sending: { outbound?: OutboundBudget; thread?: SendingThread } = {},
+  sending: { outbound?: OutboundBudget; thread?: SendingThread; graphCredential?: TokenCredential } = {},
 ): AcknowledgementWiring {
   const settings = config.acknowledgement;
   const delivery = createDeliveryModule({
     settings: config.delivery, bot: config.bot, store, renderActivity: createAcknowledgementActivityRenderer({ store }), logger,
-    ...(sending.outbound ? { outbound: sending.outbound } : {}),
+    ...(sending.outbound ? { outbound: sending.outbound } : {}), ...(sending.graphCredential ? { graphCredential: sending.graphCredential } : {}),
   });
   // With the sending thread, cards, reminders and digests go from there; here only replies and card updates.
   const thread = sending.thread;

@@ -1,5 +1,6 @@
 import restify from 'restify';
 import { ServiceClientCredentialsFactory } from 'botframework-connector';
+import type { TokenCredential } from '@azure/core-auth';
 import { AppConfig } from '../config';
 import { AppLogger } from '../shared/logger';
 import { PolicyLibrary } from '../features/policy/policyLibrary';
@@ -47,6 +48,11 @@ export interface StartAppOptions {
   early?: EarlySending;
   /** How files sent in chat are fetched (a test's stand-in for the sender's OneDrive); by default only Teams' file hosts. */
   fileDownload?: FileDownloader;
+  /**
+   * How Graph calls get a token, in place of the credential built from GRAPH_* (a test's fixed token: Entra cannot be
+   * reached from a test machine, and its client spends about 6 s retrying before the first staff sync gives up).
+   */
+  graphCredential?: TokenCredential;
 }
 
 
@@ -98,7 +104,7 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
   const live = composeLiveVersions(loaded, stores.published, logger);
   const acknowledgement = composeAcknowledgement(config, stores.acknowledgement, library, logger, files, stores.jobs, {
     published: stores.published, configuredHashes: loaded.configuredHashes, version: live.document,
-  }, { outbound, ...(sendingThread ? { thread: sendingThread } : {}) });
+  }, { outbound, ...(sendingThread ? { thread: sendingThread } : {}), ...(options.graphCredential ? { graphCredential: options.graphCredential } : {}) });
   const policy = composePolicy(config, {
     loaded, questions: stores.questions, teaching: stores.teaching, published: stores.published, disclosure, drafts, reranker, logger, openAITrustedCa: options.openAITrustedCa, live,
     ...(options.fileDownload ? { download: options.fileDownload } : {}),

@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/shared/logger';
 import { AzuriteTables, startAzuriteTables } from '../support/azuriteServer';
 import { quietExpectedLibraryErrors } from '../support/expectedLibraryErrors';
+import { staticCredential } from '../adapters/graph/graphTestSupport';
 import { productionEnv } from '../support/productionEnv';
 
 quietExpectedLibraryErrors();
@@ -32,7 +33,7 @@ describe('the app with STORAGE=azure', () => {
       STORAGE: 'azure', AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, AZURE_TABLE_PREFIX: 'app',
       SQLITE_PATH: path.join(dir, 'data', 'policy-bot.sqlite'), PORT: '0', HOST: '127.0.0.1',
       GRAPH_BASE_URL: `https://127.0.0.1:${dead}`, BOT_SERVICE_URL: `http://127.0.0.1:${dead}/`,
-    })), createLogger('silent'));
+    })), createLogger('silent'), { graphCredential: staticCredential });
     expect(app.port).toBeGreaterThan(0);
     expect(() => app!.db).toThrow(expect.objectContaining({ code: 'STORAGE_NOT_SQLITE' }));
     await app.close();

@@ -11,6 +11,7 @@ import { BotKeyService, startBotKeyService } from '../support/productionBot';
 import { createQuestionSealing } from '../../src/adapters/questionSealing';
 import { createSqliteQuestionLog } from '../../src/adapters/sqlite/sqliteQuestionLog';
 import { quietExpectedLibraryErrors } from '../support/expectedLibraryErrors';
+import { staticCredential } from '../adapters/graph/graphTestSupport';
 
 /**
  * Attacks on /api/messages as an outside tester sent them: forged and expired tokens, bodies the bot must never
@@ -52,7 +53,7 @@ describe('HTTP authentication as an attacker tries it', () => {
       GRAPH_BASE_URL: `https://127.0.0.1:${dead}`, BOT_SERVICE_URL: serviceUrl, BOT_OPENID_METADATA_URL: keys.url,
     });
     concernKey = env.CONCERN_ENCRYPTION_KEY!;
-    app = await startApp(loadConfig(env), createLogger('silent'));
+    app = await startApp(loadConfig(env), createLogger('silent'), { graphCredential: staticCredential });
     base = `http://127.0.0.1:${app.port}`;
   });
 
@@ -139,7 +140,7 @@ describe('HTTP authentication as an attacker tries it', () => {
       BOT_ID, POLICY_FILES: POLICY, PORT: '0', HOST: '127.0.0.1', SQLITE_PATH: path.join(dir, 'q.sqlite'),
       GRAPH_BASE_URL: `https://127.0.0.1:${dead}`, BOT_SERVICE_URL: `http://127.0.0.1:${dead}/`,
       BOT_OPENID_METADATA_URL: `http://127.0.0.1:${dead}/.well-known/openidconfiguration`,
-    })), createLogger('silent'));
+    })), createLogger('silent'), { graphCredential: staticCredential });
     try {
       const res = await fetch(`http://127.0.0.1:${second.port}/healthz`);
       expect(res.status).toBe(503);

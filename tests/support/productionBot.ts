@@ -2,8 +2,8 @@
  * The whole bot in production mode on loopback, as an outside tester attacks it: Bot Framework tokens are checked
  * against a fake of the Bot Connector's OpenID metadata and signing keys (so a token this file signs is genuinely
  * valid and any other is forged), and the bot's outgoing calls reach a fake Bot Connector with a fixed token (the
- * Entra token endpoint cannot be reached from here). Helpers post activities with a valid token, as the Teams
- * channel would, from any tenant a test names.
+ * Entra token endpoint cannot be reached from here; Graph calls carry a fixed token too and reach a closed port). Helpers
+ * post activities with a valid token, as the Teams channel would, from any tenant a test names.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -18,6 +18,7 @@ import { loadConfig } from '../../src/config';
 import { FileDownloader } from '../../src/teams/fileDownload';
 import { AppLogger, createLogger } from '../../src/shared/logger';
 import { FakeConnector, startFakeConnector } from './fakeConnector';
+import { staticCredential } from '../adapters/graph/graphTestSupport';
 import { productionEnv, SCHOOL_POLICY_FILE } from './productionEnv';
 
 /** The bot's Entra app id in these tests. */
@@ -121,7 +122,7 @@ export async function startProductionBot(
       // Graph is never reached: a closed local port.
       GRAPH_BASE_URL: `https://127.0.0.1:${dead}`, BOT_SERVICE_URL: connector.serviceUrl, BOT_OPENID_METADATA_URL: keys.url,
       ...env,
-    })), logger, { botCredentials: new FixedTokenCredentials({}), ...(options.fileDownload ? { fileDownload: options.fileDownload } : {}) });
+    })), logger, { botCredentials: new FixedTokenCredentials({}), graphCredential: staticCredential, ...(options.fileDownload ? { fileDownload: options.fileDownload } : {}) });
   } catch (err) {
     await closeConnector();
     await keys.close();

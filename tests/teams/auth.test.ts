@@ -9,6 +9,7 @@ import { createLogger } from '../../src/shared/logger';
 import { startFakeConnector } from '../support/fakeConnector';
 import { productionEnv, SCHOOL_POLICY_FILE } from '../support/productionEnv';
 import { quietExpectedLibraryErrors } from '../support/expectedLibraryErrors';
+import { staticCredential } from '../adapters/graph/graphTestSupport';
 
 /** A school's own policy: production refuses the bundled samples. */
 const POLICY = SCHOOL_POLICY_FILE;
@@ -83,7 +84,8 @@ describe('HTTP authentication of /api/messages', () => {
         GRAPH_BASE_URL: `https://127.0.0.1:${deadPort}`,
         BOT_SERVICE_URL: `http://127.0.0.1:${deadPort}/`,
       }));
-      app = await startApp(config, createLogger('silent'));
+      // Graph's token is a fixed one: Entra cannot be reached from here.
+      app = await startApp(config, createLogger('silent'), { graphCredential: staticCredential });
       base = `http://127.0.0.1:${app.port}`;
     });
 

@@ -2,8 +2,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
 import { PairEncoder, SentenceEncoder } from '../../shared/sentenceEncoder';
+import { processCache } from '../../shared/processCache';
 
 /** What the model folder's manifest.json says of the model: its file, its vector length and how many tokens it reads. */
 interface EncoderManifest {
@@ -71,6 +72,17 @@ export interface OnnxEncoderOptions {
 }
 
 /**
+ * ONNX Runtime, loaded with its usage telemetry off. Its Linux build starts Microsoft's telemetry client in every process
+ * that creates a session (a device id and an event store under ~/.cache/Microsoft/DeveloperTools, a log file in /tmp,
+ * written again as the process ends), which a school's bot has no use for; ORT_DISABLE_TELEMETRY is read as the library
+ * starts, so it is set before the first load, unless whoever runs the bot has set it.
+ */
+function onnxRuntime(): typeof Ort {
+  process.env.ORT_DISABLE_TELEMETRY ??= '1';
+  return require('onnxruntime-node') as typeof Ort;
+}
+
+/**
  * Loads the sentence encoder in `dir` (manifest.json, the .onnx graph it names, tokenizer.json and
  * tokenizer_config.json) into ONNX Runtime on the CPU. The graph's file must hash to the manifest's SHA-256: a model
  * damaged or swapped in a deployment is refused at start-up, never run.
@@ -83,6 +95,7 @@ export async function loadOnnxSentenceEncoder(dir: string, options: OnnxEncoderO
   if (sha256 !== manifest.sha256) throw new EncoderLoadError(`${graph} does not match its checksum in manifest.json (got ${sha256})`);
   const tokenize = createBertTokenizer(dir, manifest.maxTokens);
   const threads = options.threads ?? 1;
+  const ort = onnxRuntime();
   const session = await ort.InferenceSession.create(graph, {
     executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential',
   });
@@ -118,11 +131,12 @@ export async function loadOnnxSentenceEncoder(dir: string, options: OnnxEncoderO
   };
 }
 
-const opened = new Map<string, Promise<SentenceEncoder & PairEncoder>>();
+const opened = processCache<Promise<SentenceEncoder & PairEncoder>>('onnxSentenceEncoders');
 
 /**
- * The encoder in `dir`, loaded once per process and shared: every bot started in one process (tests start many) and
- * the CLI read the same session. A load that failed is not kept, so the next call tries again.
+ * The encoder in `dir`, loaded once per process and shared: every bot started in one process (tests start many, and
+ * each Jest worker shares it between test files: src/shared/processCache.ts) and the CLI read the same session. A load
+ * that failed is not kept, so the next call tries again.
  */
 export function openOnnxSentenceEncoder(dir: string): Promise<SentenceEncoder & PairEncoder> {
   const key = path.resolve(dir);

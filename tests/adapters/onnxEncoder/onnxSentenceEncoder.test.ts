@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -5,6 +6,7 @@ import path from 'node:path';
 import { createBertTokenizer, EncoderLoadError, loadOnnxSentenceEncoder, openOnnxSentenceEncoder } from '../../../src/adapters/onnxEncoder/onnxSentenceEncoder';
 import { ENCODER_DIR } from '../../../src/compose/disclosure';
 import { REPO_ROOT } from '../../support/repoRoot';
+import { moduleScript } from '../../../src/shared/moduleScript';
 
 /**
  * The ONNX adapter of the sentence encoder against PyTorch: tests/fixtures/encoder-reference.json holds the token ids
@@ -79,6 +81,19 @@ describe('the ONNX sentence encoder', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('when a process loads the encoder, then ONNX Runtime starts no usage telemetry: no device id or event store opened, no log file', () => {
+    // A fresh process (this worker may have loaded ONNX Runtime already), with no ORT_DISABLE_TELEMETRY of its own.
+    const adapter = path.join(REPO_ROOT, 'src', 'adapters', 'onnxEncoder', 'onnxSentenceEncoder.ts');
+    const listOpenFiles = "() => require('fs').writeSync(1, JSON.stringify(require('fs').readdirSync('/proc/self/fd').map((fd) => { try { return require('fs').readlinkSync('/proc/self/fd/' + fd); } catch { return ''; } })))";
+    const env = { ...process.env };
+    delete env.ORT_DISABLE_TELEMETRY;
+    const child = spawnSync(process.execPath, ['-e', moduleScript(adapter, 'onnxSentenceEncoder', `.loadOnnxSentenceEncoder(${JSON.stringify(ENCODER_DIR)}).then(${listOpenFiles})`)], { encoding: 'utf8', env });
+    expect(child.status).toBe(0);
+    // Its own files: a log this worker's ONNX Runtime opened (mat-debug-<worker's pid>.log) is inherited by any child.
+    const open = (JSON.parse(child.stdout) as string[]).filter((f) => /DeveloperTools|onnxruntime\.db/.test(f) || f.includes(`mat-debug-${child.pid}.`));
+    expect(open).toEqual([]);
   });
 
   it('when the shipped model folder is checked, then every file matches SHA256SUMS (what CI checks)', () => {
