@@ -385,6 +385,8 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
       appSettings: [
         // Platform: build on deploy (better-sqlite3 is native), monitoring agent.
         { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'true' }
+        // The build's npm install: onnxruntime-node's install script skips the CUDA libraries (the bot runs on the CPU).
+        { name: 'ONNXRUNTIME_NODE_INSTALL', value: 'skip' }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
         { name: 'ApplicationInsightsAgent_EXTENSION_VERSION', value: '~3' }
         // Used by @azure/identity to pick the user-assigned identity.

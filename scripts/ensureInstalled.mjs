@@ -47,6 +47,9 @@ if (missing) {
   const headers = '/usr/include/node/node_version.h';
   const headersMajor = fs.existsSync(headers) ? /#define NODE_MAJOR_VERSION (\d+)/.exec(fs.readFileSync(headers, 'utf8'))?.[1] : undefined;
   if (!env.npm_config_nodedir && headersMajor === process.versions.node.split('.')[0]) env.npm_config_nodedir = '/usr';
+  // onnxruntime-node's install script fetches CUDA libraries from NuGet unless told to skip them: the bot runs on the CPU
+  // (and NuGet may be out of reach). The variable its script reads; npm 11 warns about the .npmrc key that once did this.
+  env.ONNXRUNTIME_NODE_INSTALL ??= 'skip';
   const result = spawnSync(npm, ['ci'], { cwd: root, env, stdio: 'inherit', shell: process.platform === 'win32' });
   if (result.status !== 0) {
     console.error('npm ci failed; see above. Node.js 20 or later (22 is what the app is deployed on) and network access to the npm registry are needed.');

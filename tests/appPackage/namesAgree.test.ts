@@ -27,6 +27,7 @@ const productionReads = configReads(devEnv, 'production');
 /** Settings of the platform and SDKs rather than of src/config. */
 const PLATFORM_SETTINGS: Record<string, string> = {
   SCM_DO_BUILD_DURING_DEPLOYMENT: 'App Service builds on Linux so better-sqlite3 matches the server',
+  ONNXRUNTIME_NODE_INSTALL: 'read by onnxruntime-node\'s install script during that build: skip its CUDA libraries',
   APPLICATIONINSIGHTS_CONNECTION_STRING: 'read by the Application Insights agent',
   ApplicationInsightsAgent_EXTENSION_VERSION: 'turns on the Application Insights agent',
   AZURE_CLIENT_ID: 'read by @azure/identity to choose the user-assigned identity',

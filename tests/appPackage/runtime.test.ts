@@ -11,7 +11,10 @@ const END_OF_LIFE: Record<number, string> = { 20: '2026-04-30', 22: '2027-04-30'
 
 const nodeLine = Number(readText('.nvmrc').trim());
 const engines = (JSON.parse(readText('package.json')) as { engines: { node: string } }).engines.node;
-const oldestAdmitted = Number(/^>=(\d+)$/.exec(engines)?.[1]);
+/** engines as major-version bounds: `>=20`, or `>=20 <24`; NaN bounds where it says anything else. */
+const [, oldest, firstRefused] = /^>=(\d+)(?: <(\d+))?$/.exec(engines) ?? [];
+const oldestAdmitted = Number(oldest);
+const admits = (line: number): boolean => line >= oldestAdmitted && (firstRefused === undefined || line < Number(firstRefused));
 const lock = JSON.parse(readText('package-lock.json')) as { packages: Record<string, { version: string }> };
 const sqliteMajor = Number(lock.packages['node_modules/better-sqlite3'].version.split('.')[0]);
 
@@ -36,13 +39,20 @@ describe('the Node.js the app runs on', () => {
 
   it('engines admits the Node running this suite: the README commands run on the machine’s own Node', () => {
     const running = Number(process.versions.node.split('.')[0]);
-    expect({ engines, running, admitted: running >= oldestAdmitted }).toEqual({ engines, running, admitted: true });
+    expect({ engines, running, admitted: admits(running) }).toEqual({ engines, running, admitted: true });
   });
 
-  it('better-sqlite3 runs on the deployed line and on each older supported line engines admits', () => {
-    const lines = Object.keys(END_OF_LIFE).map(Number).filter((line) => line >= oldestAdmitted);
+  it('engines admits no LTS line better-sqlite3 crashes on (12 on 24), and admits the deployed one', () => {
     const runsOn = SQLITE_RUNS_ON[sqliteMajor] ?? [];
-    expect({ sqliteMajor, lines: lines.filter((line) => line <= nodeLine && !runsOn.includes(line)) }).toEqual({ sqliteMajor, lines: [] });
+    const lines = Object.keys(END_OF_LIFE).map(Number);
+    expect({ engines, sqliteMajor, admittedButCrashes: lines.filter((line) => admits(line) && !runsOn.includes(line)) })
+      .toEqual({ engines, sqliteMajor, admittedButCrashes: [] });
+    expect(admits(nodeLine)).toBe(true);
+  });
+
+  it('package-lock.json records the same engines as package.json (npm writes it there)', () => {
+    const root = (JSON.parse(readText('package-lock.json')) as { packages: Record<string, { engines?: { node: string } }> }).packages[''];
+    expect(root.engines?.node).toBe(engines);
   });
 
   it('CI runs the suite on that line, fetched from the npm registry, whatever Node the machine has', () => {

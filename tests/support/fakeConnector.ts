@@ -66,6 +66,11 @@ export interface FakeConnectorOptions {
   burst?: number;
   /** Retry-After sent with a 429, in seconds (default 1). */
   retryAfterSeconds?: number;
+  /**
+   * Retry-After sent with the failures of `failing`, in seconds (default: none). The connector client retries a 503 on
+   * its own, after 1, 2 and 4 s without one; with one, after that long.
+   */
+  failingRetryAfterSeconds?: number;
   /** Delay before answering each request, in ms (default 0). */
   latencyMs?: number;
   /** Users who blocked the bot: every send to them gets 403. */
@@ -161,6 +166,7 @@ export interface FakeConnector {
 export async function startFakeConnector(options: FakeConnectorOptions = {}): Promise<FakeConnector> {
   let rate = options.ratePerSecond ?? 50;
   const retryAfter = options.retryAfterSeconds ?? 1;
+  const failingHeaders: Record<string, string> = options.failingRetryAfterSeconds === undefined ? {} : { 'retry-after': String(options.failingRetryAfterSeconds) };
   const latency = options.latencyMs ?? 0;
   const blocked = new Set(options.blockedUserIds ?? []);
   const deliveries: DeliveredActivity[] = [];
@@ -255,7 +261,7 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
     if (req.method === 'PUT') {
       // Updating an activity the bot sent (a card replaced for everyone).
       const status = failingStatus(parts[2]);
-      if (status) return reply(status, { error: { code: 'Injected', message: 'Injected failure' } });
+      if (status) return reply(status, { error: { code: 'Injected', message: 'Injected failure' } }, failingHeaders);
       updates.push({ conversationId: parts[2], activityId: parts[4], activity: body, at: now });
       return reply(200, { id: parts[4] });
     }
@@ -276,7 +282,7 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
       const refusedMember = refusal(call.conversationId);
       if (refusedMember) return refuse(refusedMember);
       const status = failingStatus(call.conversationId);
-      if (status) return reply(status, { error: { code: 'ServiceUnavailable', message: 'Injected failure' } });
+      if (status) return reply(status, { error: { code: 'ServiceUnavailable', message: 'Injected failure' } }, failingHeaders);
       if (blocked.has(userId)) {
         stats.blocked += 1;
         return reply(403, { error: { code: 'ConversationBlockedByUser', message: 'User blocked the conversation with the bot.' } });
@@ -289,7 +295,7 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
     const conversationId = parts[2];
     const userId = userOfConversation(conversationId);
     const failingConversation = failingStatus(conversationId);
-    if (failingConversation) return reply(failingConversation, { error: { code: 'ServiceUnavailable', message: 'Injected failure' } });
+    if (failingConversation) return reply(failingConversation, { error: { code: 'ServiceUnavailable', message: 'Injected failure' } }, failingHeaders);
     const failure = failures.shift();
     if (failure) {
       stats.injectedFailures += 1;

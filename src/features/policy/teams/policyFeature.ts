@@ -13,7 +13,8 @@ import { formatCitationLabel } from '../policyDocument';
 import { findSection, PolicyLibrary } from '../policyLibrary';
 import { QuestionLog } from '../teaching/questionLog';
 import { TeachingLinkStore } from '../teaching/teachingLinks';
-import { AnswerCardPhrasing, ConcernOffer, renderAnswerCard } from './cards/answerCard';
+import { AnswerCardPhrasing, renderAnswerCard } from './cards/answerCard';
+import { ConcernOffer } from './cards/concernOffer';
 import { renderContentsCard } from './cards/contentsCard';
 import { renderDisclosureOfferCard } from './cards/disclosureOfferCard';
 import { renderHelpCard } from './cards/helpCard';
@@ -133,9 +134,10 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
     }
     const reply = await answer(text.slice(0, MAX_QUESTION_CHARS));
     logger.info({ event: 'question.heldBack', answered: reply.answered }, 'question may be about a child: report line shown, nothing kept');
+    const concernOffer = concernOfferFor(ctx, text);
     const card = reply.answered
-      ? renderAnswerCard(reply, '', { given: false, asked: false }, undefined, reportLine, concernOfferFor(ctx, text))
-      : renderNotCoveredCard(title(), reportLine);
+      ? renderAnswerCard(reply, '', { given: false, asked: false }, undefined, reportLine, concernOffer)
+      : renderNotCoveredCard(title(), reportLine, concernOffer);
     await ctx.sendActivity(cardMessage(card));
   };
 
@@ -203,7 +205,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
       return `Section ${formatCitationLabel(found.doc, found.section)} is below.`;
     });
 
-    app.adaptiveCards.actionExecute<{ questionId?: unknown; helpful?: unknown }>(Verbs.feedback, async (_ctx, _state, data) => {
+    app.adaptiveCards.actionExecute<{ questionId?: unknown; helpful?: unknown }>(Verbs.feedback, async (ctx, _state, data) => {
       const id = typeof data?.questionId === 'string' ? data.questionId.slice(0, 64) : '';
       const helpful = data?.helpful === true || data?.helpful === 'true' ? true : data?.helpful === false || data?.helpful === 'false' ? false : undefined;
       if (helpful === undefined) return 'Sorry, I could not read that answer. Please press Yes or No on the card.';
@@ -220,12 +222,14 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
       }
       logger.info({ event: 'answer.feedback', helpful }, 'feedback recorded');
       const redrawn = await answer(asked.question);
-      if (!redrawn.answered) return renderNotCoveredCard(title());
+      // The card is redrawn with the Report a concern it was sent with, for a question about something that happened.
+      const concernOffer = concernOfferFor(ctx, asked.question);
+      if (!redrawn.answered) return renderNotCoveredCard(title(), undefined, concernOffer);
       // The card is redrawn as it was sent: with its AI phrasing, while the section it cited is still matched.
       const shown = redrawn.secondary ? [redrawn.best, redrawn.secondary] : [redrawn.best];
       const cited = asked.phrasing ? shown.find((m) => citedSectionKey(m) === asked.phrasing?.section) : undefined;
       const phrasing = asked.phrasing && cited ? { text: asked.phrasing.text, cited } : undefined;
-      return renderAnswerCard(redrawn, id, { given: true, helpful }, phrasing);
+      return renderAnswerCard(redrawn, id, { given: true, helpful }, phrasing, undefined, concernOffer);
     });
 
     app.activity(ActivityTypes.Message, async (ctx) => {
@@ -273,7 +277,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
       if (fallback) logger.info({ event: 'answer.phrasingFallback', reason: fallback, questionId: id }, 'extractive answer kept');
       const concernOffer = concernOfferFor(ctx, text);
       if (concernOffer) logger.info({ event: 'question.concernOffered', kind: concernOffer.kind, questionId: id }, 'Report a concern offered beside the answer');
-      const card = !reply.answered ? renderNotCoveredCard(title())
+      const card = !reply.answered ? renderNotCoveredCard(title(), undefined, concernOffer)
         : reply.sure ? renderAnswerCard(reply, id, undefined, phrasing, undefined, concernOffer) : renderNotSureCard(reply, id, concernOffer);
       await ctx.sendActivity(cardMessage(card));
     });

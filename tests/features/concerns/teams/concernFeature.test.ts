@@ -15,7 +15,8 @@ describe('concern feature over HTTP', () => {
   let db: SqliteDatabase;
 
   beforeEach(async () => {
-    connector = await startFakeConnector({ ratePerSecond: 0 });
+    // A channel that is down says when to try again (at once): the connector client's own retries then take no 7 s.
+    connector = await startFakeConnector({ ratePerSecond: 0, failingRetryAfterSeconds: 0 });
     db = openSqliteDatabase(':memory:');
     bot = await startBot(connector.url, db, ENV);
   });

@@ -2,10 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readConcernCue } from '../../../../src/features/policy/reportOffer/concernCue';
 import { renderAnswerCard } from '../../../../src/features/policy/teams/cards/answerCard';
+import { renderNotCoveredCard } from '../../../../src/features/policy/teams/cards/notCoveredCard';
+import { Verbs } from '../../../../src/teams/verbs';
 import { answerQuestion, DEFAULT_THRESHOLDS } from '../../../../src/features/policy/answer/answerQuestion';
 import { createPolicyIndex } from '../../../../src/features/policy/answer/policyIndex';
 import { parsePolicyText } from '../../../../src/features/policy/ingest/parsePolicy';
-import { cardProblems } from '../../../support/cardAssertions';
+import { cardProblems, cardVerbs, shownText } from '../../../support/cardAssertions';
 import { REPO_ROOT } from '../../../support/repoRoot';
 
 /**
@@ -63,5 +65,21 @@ describe('reading a question for a concern that happened', () => {
     const elsewhere = JSON.stringify(renderAnswerCard(answer, 'q1', undefined, undefined, undefined, { kind: 'onlineAbuse' }));
     expect(elsewhere).not.toContain(question);
     expect(JSON.stringify(renderAnswerCard(answer, 'q1'))).not.toMatch(/you can report it as/);
+  });
+
+  it('when the policy does not cover what happened, then "The policy doesn\'t cover that" carries the same offer, in place of its plain Report a concern', () => {
+    const question = 'my colleague keeps posting rude memes about the new car park';
+    const card = renderNotCoveredCard('Oakfield Social Media Policy', undefined, { kind: 'colleagueConduct', whatHappened: question });
+    expect(cardProblems(card)).toEqual([]);
+    expect(shownText(card)).toContain("The policy doesn't cover that");
+    expect(shownText(card)).toContain('you can report it as a concern about a colleague\'s conduct');
+    expect(JSON.stringify(card)).toContain(JSON.stringify({ kind: 'colleagueConduct', whatHappened: question }).slice(1, -1));
+    expect(cardVerbs(card)).toEqual([Verbs.concernChooseKind, Verbs.showContents]);
+    // In a channel or group chat the button starts the report privately and carries nothing.
+    const elsewhere = renderNotCoveredCard('Oakfield Social Media Policy', undefined, { kind: 'colleagueConduct' });
+    expect(JSON.stringify(elsewhere)).not.toContain(question);
+    expect(cardVerbs(elsewhere)).toEqual([Verbs.concernStart, Verbs.showContents]);
+    expect(shownText(elsewhere)).toContain('you can report it as a concern about a colleague\'s conduct');
+    expect(shownText(renderNotCoveredCard('Oakfield Social Media Policy'))).not.toMatch(/you can report it as/);
   });
 });

@@ -5,7 +5,7 @@ import { sectionKey } from '../../policyLibrary';
 import { citationFor } from './policyCardData';
 import { timeNotStatedNote } from '../../answer/askedTime';
 import { ReportLine, reportLineData } from './reportLine';
-import { ConcernCueKind } from '../../reportOffer/concernCue';
+import { ConcernOffer, concernOfferData } from './concernOffer';
 import template from './templates/answerCard.json';
 
 /** Feedback state shown on an answer card once the person has said whether it helped. */
@@ -24,21 +24,6 @@ export interface AnswerCardPhrasing {
   /** The section the phrasing cites (the answer's best match or its close second). */
   cited: AnswerMatch;
 }
-
-/**
- * Report a concern offered beside an answer to a question about something that happened to the person or about a
- * colleague's conduct (issue 52): the form opens at that kind, carrying what they typed in their own chat.
- */
-export interface ConcernOffer {
-  kind: ConcernCueKind;
-  /** What the person typed, carried into the report's "What happened" in their 1:1 chat; absent elsewhere. */
-  whatHappened?: string;
-}
-
-const CONCERN_OFFER_TEXT: Record<ConcernCueKind, string> = {
-  onlineAbuse: 'If this happened to you, you can report it as online abuse or harassment: it goes to the person the school has named for it, not to the people involved.',
-  colleagueConduct: 'If this is about something a colleague did, you can report it as a concern about a colleague\'s conduct: it goes to the person the school has named for it, not to the colleague.',
-};
 
 /**
  * Renders a quoted, cited answer with "Read the full section", a close second match and "Was this helpful?";
@@ -83,17 +68,6 @@ export function renderAnswerCard(
       ? 'Thanks: I have noted that this did not help, so the policy owner can improve it. Your line manager can help in the meantime.'
       : 'Thanks for your feedback.',
   });
-}
-
-/** The template data of Report a concern beside an answer (the answer card's and the "not sure" card's); nothing shown without one. */
-export function concernOfferData(concernOffer: ConcernOffer | undefined): Record<string, string | boolean> {
-  return {
-    hasConcernOffer: concernOffer !== undefined,
-    concernOfferText: concernOffer ? CONCERN_OFFER_TEXT[concernOffer.kind] : '',
-    concernOfferKind: concernOffer?.kind ?? '',
-    concernOfferPersonal: concernOffer?.whatHappened !== undefined,
-    concernOfferWhatHappened: concernOffer?.whatHappened ?? '',
-  };
 }
 
 function phrasedFrom(cited: AnswerMatch): string {

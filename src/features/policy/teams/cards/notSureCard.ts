@@ -2,7 +2,7 @@ import { Answer, shownMatches } from '../../answer/answerQuestion';
 import { FRONT_PAGE_TITLE, formatCitationLabel } from '../../policyDocument';
 import { CHOSE_NONE } from '../../teaching/questionLog';
 import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
-import { ConcernOffer, concernOfferData } from './answerCard';
+import { ConcernOffer, concernOfferData } from './concernOffer';
 import template from './templates/notSureCard.json';
 import noneTemplate from './templates/noneChosenCard.json';
 

@@ -48,6 +48,8 @@ function renderEveryPolicyCard(): { name: string; card: AdaptiveCardJson }[] {
     { name: 'notSure', card: renderNotSureCard({ ...answer, sure: false }, 'q') },
     { name: 'noneChosen', card: renderNoneChosenCard(liverpool.title) },
     { name: 'notCovered+reportLine', card: renderNotCoveredCard(liverpool.title, { whatHappened: 'a girl in 4B said her dad hurts her' }) },
+    { name: 'notCovered+concernOffer', card: renderNotCoveredCard(liverpool.title, undefined, { kind: 'colleagueConduct', whatHappened: 'my colleague parks in the disabled bay' }) },
+    { name: 'notCovered+concernOffer in a channel', card: renderNotCoveredCard(liverpool.title, undefined, { kind: 'onlineAbuse' }) },
     { name: 'answer+reportLine', card: renderAnswerCard({ ...answer, secondary: null }, '', { given: false, asked: false }, undefined, { whatHappened: 'a boy in 3C showed me marks' }) },
     { name: 'answer+reportLine in a channel', card: renderAnswerCard({ ...answer, secondary: null }, '', { given: false, asked: false }, undefined, {}) },
     { name: 'welcome', card: renderWelcomeCard(liverpool.title) },
