@@ -13,21 +13,16 @@ Usage: python3 training/rerank/cross_encoder.py --pairs training/data/rerank/pai
 import argparse
 import json
 import os
-import random
 import sys
 import time
 
 import numpy as np
 import torch
-from transformers import AutoModel, AutoTokenizer
+from transformers import AutoTokenizer
 
-sys.path.append(os.path.join(os.path.dirname(__file__), '..', 'disclosure'))
-from finetune import Classifier, set_seed  # noqa: E402  (the same encoder + mean pooling + linear head)
-
-
-def read_jsonl(path):
-    with open(path, encoding='utf8') as f:
-        return [json.loads(l) for l in f if l.strip()]
+sys.path.append(os.path.join(os.path.dirname(__file__), '..', 'encoder'))
+# The same encoder + mean pooling + linear head, seeding, schedule and reading as the other fine-tuning scripts.
+from finetuning import Classifier, read_jsonl, set_seed, warmup_then_decay  # noqa: E402
 
 
 def score_pairs(model, tokenizer, pairs, max_len, batch_size=64):
@@ -81,7 +76,7 @@ def train(args) -> None:
     model = Classifier(args.base, args.dropout)
     optimiser = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
     steps = args.epochs * ((len(rows) + args.batch - 1) // args.batch)
-    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min(1.0, (s + 1) / max(1, int(0.06 * steps))) * max(0.0, (steps - s) / steps))
+    schedule = warmup_then_decay(optimiser, steps)
     loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor((len(rows) - pos) / pos))
     generator = torch.Generator().manual_seed(args.seed)
     started = time.time()
