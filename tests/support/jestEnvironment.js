@@ -1,16 +1,17 @@
 /**
- * Jest's Node environment with the typed-array constructors of Node's own realm, and the process's caches shared by
- * every test file a worker runs. Loaded once per worker, outside the test files' contexts.
+ * Jest's Node environment with the typed-array constructors of Node's own realm. Loaded once per worker, outside the
+ * test files' contexts.
  *
  * Jest runs each test file in a separate V8 context, so `new Float32Array()` in a test and the one a native addon makes
  * are of different classes, and onnxruntime-node's `instanceof Float32Array` check refuses its own output ("A float32
  * tensor's data must be type of Float32Array", jest issue 7780). Sharing the constructors makes the test realm's typed
  * arrays the addon's.
  *
- * The models (the learnt answering model, the ONNX sentence encoders) are read-only and are loaded once per process
- * into src/shared/processCache.ts's caches, which hang on globalThis. Each test file has a globalThis of its own, so
- * without this every file loaded them again (about 1.5 s a file); this environment is loaded once per worker, and
- * hands every file the worker's one set of caches.
+ * The models (the learnt answering model, the ONNX sentence encoders) are loaded once per test file, not once per
+ * worker, on purpose. Handing every file of a worker the first file's model (tried for issue 52: about 1.5 s less a
+ * file) kept every later file's whole context alive, from the bot's modules to its database handles: the worker's heap
+ * after a garbage collection grew by about 90 MB a file (1.8 GB after 24 security suites, where it stays near 0.8 GB),
+ * and each worker ended a full run at 3 to 4 GB. Code that outlives a test file must not be handed its objects.
  */
 const { TestEnvironment } = require('jest-environment-node');
 
@@ -18,10 +19,6 @@ const TYPED_ARRAYS = [
   'ArrayBuffer', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
   'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array',
 ];
-
-/** src/shared/processCache.ts's PROCESS_CACHES. */
-const PROCESS_CACHES = Symbol.for('school-policy-bot.processCaches');
-const workerCaches = {};
 
 // ONNX Runtime's usage telemetry off, as src/adapters/onnxEncoder sets it in the bot: a test file's process.env is a
 // copy (jest-environment-node), so the adapter's own setting never reaches the library inside Jest.
@@ -38,7 +35,6 @@ class SharedTypedArraysEnvironment extends TestEnvironment {
   constructor(config, context) {
     super(config, context);
     for (const name of TYPED_ARRAYS) this.global[name] = globalThis[name];
-    this.global[PROCESS_CACHES] = workerCaches;
   }
 }
 

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import type * as Ort from 'onnxruntime-node';
 import { PairEncoder, SentenceEncoder } from '../../shared/sentenceEncoder';
-import { processCache } from '../../shared/processCache';
 
 /** What the model folder's manifest.json says of the model: its file, its vector length and how many tokens it reads. */
 interface EncoderManifest {
@@ -131,12 +130,12 @@ export async function loadOnnxSentenceEncoder(dir: string, options: OnnxEncoderO
   };
 }
 
-const opened = processCache<Promise<SentenceEncoder & PairEncoder>>('onnxSentenceEncoders');
+const opened = new Map<string, Promise<SentenceEncoder & PairEncoder>>();
 
 /**
- * The encoder in `dir`, loaded once per process and shared: every bot started in one process (tests start many, and
- * each Jest worker shares it between test files: src/shared/processCache.ts) and the CLI read the same session. A load
- * that failed is not kept, so the next call tries again.
+ * The encoder in `dir`, loaded once per process and shared: every bot started in one process (tests start many) and
+ * the CLI read the same session. A load that failed is not kept, so the next call tries again. Jest loads this module
+ * afresh for each test file, so there the cache lasts one file: tests/support/jestEnvironment.js says why that stays so.
  */
 export function openOnnxSentenceEncoder(dir: string): Promise<SentenceEncoder & PairEncoder> {
   const key = path.resolve(dir);

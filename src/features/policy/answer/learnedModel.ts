@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../../../shared/packageRoot';
-import { processCache } from '../../../shared/processCache';
 import { modelTokens } from './modelText';
 import { readMember } from './modelEncoder';
 import { ModelFile, ModelLoadError, RankerFile } from './modelFormat';
@@ -73,16 +72,13 @@ export const QUOTE_FEATURES = ['similarity', 'lexical', 'bank_share', 'first', '
 /** Where the shipped model lives, from the repository root (src/ and dist/src/ alike). */
 export const DEFAULT_MODEL_DIR = path.join(packageRoot(__dirname), 'models', 'policy-model');
 
-/** The model last loaded, by its folder: one at a time, so loading another folder (a test's altered copy) lets it go. */
-const loaded = processCache<LearnedModel>('learnedModel');
+let cached: { dir: string; model: LearnedModel } | null = null;
 
-/** Loads the shipped model once a process (later calls reuse it; the model is never changed once read). */
+/** Loads the shipped model once a process (later calls reuse it). */
 export function loadLearnedModel(dir: string = DEFAULT_MODEL_DIR): LearnedModel {
-  const cached = loaded.get(dir);
-  if (cached) return cached;
+  if (cached && cached.dir === dir) return cached.model;
   const model = readModel(dir);
-  loaded.clear();
-  loaded.set(dir, model);
+  cached = { dir, model };
   return model;
 }
 
