@@ -71,6 +71,29 @@ describe('one outbound budget for every request to Teams', () => {
     expect(grants.length).toBeGreaterThan(470);
   });
 
+  it('when a request reaches the wire 300 ms after the budget let it go, then it counts from there: no second of what was written holds more than 50', async () => {
+    const clock = virtualTime();
+    const budget = createOutboundBudget({ ratePerSecond: 50, now: clock.now, sleep: clock.sleep });
+    const written: number[] = [];
+    let running = true;
+    let n = 0;
+    // Every fourth request waits 300 ms for a connection before it is written; the others go at once.
+    const senders = Array.from({ length: 16 }, async () => {
+      while (running) {
+        const onWire = await budget.acquireForWrite('bulk');
+        if (n++ % 4 === 0) await clock.sleep(300);
+        written.push(clock.now());
+        onWire();
+      }
+    });
+    await clock.runUntil(1_000_000 + 10_000);
+    running = false;
+    void senders;
+    written.sort((a, b) => a - b);
+    expect(busiestSecond(written)).toBeLessThanOrEqual(50);
+    expect(written.length).toBeGreaterThan(10 * 50 * 0.9);
+  });
+
   it('when two threads share the budget\'s memory, then together they stay inside the limit', async () => {
     const clock = virtualTime();
     const a = createOutboundBudget({ ratePerSecond: 50, now: clock.now, sleep: clock.sleep });
