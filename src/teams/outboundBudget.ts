@@ -46,8 +46,12 @@ export interface OutboundBudget {
   acquireForWrite(priority: OutboundPriority): Promise<() => void>;
   /** Reports a 429 (or a 503 with Retry-After): everyone pauses, and the rate backs off and recovers. */
   throttled(retryAfterMs?: number): void;
-  /** The rates this instance may use, each from one time until another (ms): the newest one in force counts, none means none. */
-  setGrants(grants: readonly SendGrant[]): void;
+  /**
+   * The rates this instance may use, each from one time until another (ms): the newest one in force counts, none means
+   * none. `arrivalSpreadMs` (default 0) widens the trailing window the share is counted over to a second and this much,
+   * where requests may reach Teams unevenly late (several instances' requests, each with its own delays).
+   */
+  setGrants(grants: readonly SendGrant[], arrivalSpreadMs?: number): void;
   /** The rate this instance aims at now, in requests per second. */
   currentRate(): number;
   /** The budget as one sender of a priority sees it. */
@@ -100,8 +104,10 @@ const RING_HEAD = 5;
 const AHEAD_OF_BULK = 6;
 /** Requests let go by acquireForWrite and not yet written: each counts in every trailing second until it is. */
 const UNWRITTEN = 7;
+/** The trailing window this instance's share is counted over (ms): a second and the arrival spread. */
+const WINDOW = 8;
 /** The grants: rate, from and until of each (an unused slot has until 0). */
-const GRANTS_START = 8;
+const GRANTS_START = 9;
 const RING_START = GRANTS_START + MAX_GRANTS * 3;
 /** Grants remembered for the trailing-second ceiling: enough for any sensible limit. */
 const RING = 256;
@@ -129,6 +135,7 @@ export function createOutboundBudget(options: OutboundBudgetOptions): OutboundBu
     f[RING_HEAD] = 0;
     f[AHEAD_OF_BULK] = 0;
     f[UNWRITTEN] = 0;
+    f[WINDOW] = 1000;
     for (let i = 0; i < MAX_GRANTS; i++) f.fill(0, GRANTS_START + i * 3, GRANTS_START + i * 3 + 3);
     if (!options.granted) {
       f[GRANTS_START] = options.ratePerSecond;
@@ -168,7 +175,8 @@ export function createOutboundBudget(options: OutboundBudgetOptions): OutboundBu
     for (let i = GRANTS_START; i < RING_START; i += 3) if (f[i + 1] > t && f[i + 2] > f[i + 1] && f[i] > 0) next = Math.min(next, f[i + 1]);
     return next;
   };
-  const rate = (t: number): number => share(t) * utilisation * factor(t);
+  // Over a window longer than a second the share is paced to match, so the bucket paces and the ceiling rarely bites.
+  const rate = (t: number): number => share(t) * utilisation * factor(t) * (1000 / f[WINDOW]);
   const ceiling = (t: number): number => {
     const s = share(t);
     return s > 0 ? Math.min(RING, Math.max(1, Math.floor(s))) : 0;
@@ -202,7 +210,7 @@ export function createOutboundBudget(options: OutboundBudgetOptions): OutboundBu
       const cap = ceiling(t) - keep - f[UNWRITTEN];
       const head = f[RING_HEAD];
       const oldest = f[RING_START + ((head - Math.max(1, cap) + RING * 4) % RING)];
-      const inWindow = cap <= 0 || oldest > t - 1000;
+      const inWindow = cap <= 0 || oldest > t - f[WINDOW];
       if (f[TOKENS] >= 1 + keep && !inWindow) {
         f[TOKENS] -= 1;
         if (deferred) f[UNWRITTEN] += 1;
@@ -211,7 +219,7 @@ export function createOutboundBudget(options: OutboundBudgetOptions): OutboundBu
       }
       const forTokens = ((1 + keep - f[TOKENS]) * 1000) / r;
       // A ring filled by requests not yet written frees a place when one is (written() wakes this thread's pump).
-      const forWindow = !inWindow ? 0 : cap > 0 ? oldest + 1000 - t : 10;
+      const forWindow = !inWindow ? 0 : cap > 0 ? oldest + f[WINDOW] - t : 10;
       return Math.max(1, forTokens, forWindow);
     });
   }
@@ -297,8 +305,9 @@ export function createOutboundBudget(options: OutboundBudgetOptions): OutboundBu
         f[TOKENS] = 0;
       });
     },
-    setGrants(grants) {
+    setGrants(grants, arrivalSpreadMs = 0) {
       locked(() => {
+        f[WINDOW] = 1000 + Math.max(0, arrivalSpreadMs);
         for (let i = 0; i < MAX_GRANTS; i++) {
           const g = grants[i];
           f[GRANTS_START + i * 3] = g ? Math.max(0, g.rate) : 0;

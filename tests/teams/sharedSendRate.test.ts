@@ -107,6 +107,25 @@ describe('one Teams budget for the app, shared by its instances through a ledger
     expect(b2.grants[0]).toMatchObject({ rate: 25, from: START + 250 + 1000 + 2 * timing.marginMs });
   });
 
+  it('when a second instance shares the limit, then both count their shares with the arrival spread, and alone again with none', async () => {
+    const clock = virtualTime();
+    const records = memorySharedRecords(clock.now);
+    const spread: Record<string, number | undefined> = {};
+    const start = (who: string) => startSharedSendRate({
+      records, workerId: who, limit: 50, apply: (_g, s) => { spread[who] = s; }, now: clock.now, every: clock.every,
+    });
+    const a = start('A');
+    await clock.runUntil(START + 1_000);
+    expect(spread.A).toBeUndefined();
+    const b = start('B');
+    await clock.runUntil(START + 2_000);
+    expect(spread).toEqual({ A: 50, B: 50 });
+    await b.stop();
+    await clock.runUntil(START + 6_000);
+    expect(spread.A).toBeUndefined();
+    await a.stop();
+  });
+
   it('when an instance stops, then its grants end now, and the other raises its share only once their shadow is over', async () => {
     const clock = virtualTime();
     const records = memorySharedRecords(clock.now);
