@@ -191,6 +191,22 @@ export interface SharedSendRate {
   stop(): Promise<void>;
 }
 
+/**
+ * Resolves once the instance holds its seat in the ledger (its first look is written), or after `maxMs` if the ledger
+ * does not answer by then: what a process waits for before it loads the rest of the app, whose modules hold its thread
+ * for seconds, so the ledger's round trips do not wait behind them and the others make room for it that much sooner.
+ */
+export function seated(rate: Pick<SharedSendRate, 'ready'>, maxMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, maxMs);
+    timer.unref?.();
+    void rate.ready.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 /** Starts looking at the ledger every renewMs and keeping this instance's budget to its grants. */
 export function startSharedSendRate(options: SharedSendRateOptions): SharedSendRate {
   const timing: SendRateTiming = { ...DEFAULT_SEND_RATE_TIMING, ...options.timing };

@@ -1,5 +1,5 @@
 import { createOutboundBudget, OutboundBudget } from '../../src/teams/outboundBudget';
-import { DEFAULT_SEND_RATE_TIMING, planSendRate, SendRateLedger, SharedSendRate, startSharedSendRate } from '../../src/teams/sharedSendRate';
+import { DEFAULT_SEND_RATE_TIMING, planSendRate, seated, SendRateLedger, SharedSendRate, startSharedSendRate } from '../../src/teams/sharedSendRate';
 import { memorySharedRecords } from '../support/memorySharedRecords';
 
 const START = 1_000_000;
@@ -149,6 +149,22 @@ describe('one Teams budget for the app, shared by its instances through a ledger
     await a.stop();
     const ledger = (await records.read<SendRateLedger>('teams', 'sendRate'))!.value;
     expect(Object.values(ledger.members).every((m) => m.leaving)).toBe(true);
+  });
+
+  it('when a process starts, then it is seated once its first look is written, and waits no longer than asked for a ledger that does not answer', async () => {
+    const records = memorySharedRecords();
+    // The ledger answers the write 50 ms late: seated waits for it.
+    const slow = { ...records, write: async (...args: Parameters<typeof records.write>) => { await new Promise((r) => setTimeout(r, 50)); return records.write(...args); } };
+    const rate = startSharedSendRate({ records: slow as typeof records, workerId: 'A', limit: 50, apply: () => undefined, every: () => () => undefined });
+    await seated(rate, 5_000);
+    expect((await records.read<SendRateLedger>('teams', 'sendRate'))!.value.members.A).toBeDefined();
+    await rate.stop();
+
+    const silent = { ...records, read: () => new Promise<never>(() => undefined) };
+    const stuck = startSharedSendRate({ records: silent as typeof records, workerId: 'B', limit: 50, apply: () => undefined, every: () => () => undefined });
+    const asked = Date.now();
+    await seated(stuck, 100);
+    expect(Date.now() - asked).toBeLessThan(2_000);
   });
 
   it('when the ledger cannot be reached, then the grants run out, and after a horizon the instance sends at the share it last had', async () => {
