@@ -198,8 +198,8 @@ export interface SharedSendRate {
  */
 export function seated(rate: Pick<SharedSendRate, 'ready'>, maxMs: number): Promise<void> {
   return new Promise<void>((resolve) => {
+    // Not unref'd: a process with nothing else to wait on yet still waits out the ledger's time.
     const timer = setTimeout(resolve, maxMs);
-    timer.unref?.();
     void rate.ready.then(() => {
       clearTimeout(timer);
       resolve();
