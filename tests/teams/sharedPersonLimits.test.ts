@@ -82,18 +82,16 @@ describe('per-person budgets shared by the instances', () => {
       return write(...args);
     }) as typeof records.write;
     const limits = createSharedPersonLimits(BUDGETS, { records });
-    const asked = Date.now();
+    // Answered while its write is still under way: it did not wait for it.
     expect(await limits.take('aad-new-person', 'press')).toMatchObject({ allowed: true });
-    expect(Date.now() - asked).toBeLessThan(150);
     expect(writing).toBe(1);
     // The second press is decided on what the first wrote.
     expect(await limits.take('aad-new-person', 'press')).toMatchObject({ allowed: true });
     expect(writing).toBe(0);
     expect((await records.read<{ tokens: { press: number } }>('limits', personKey('aad-new-person')))!.value.tokens.press).toBeCloseTo(298, 0);
     // Reports and questions still wait for their write: only a press may go ahead.
-    const reported = Date.now();
     await limits.take('aad-other-person', 'question');
-    expect(Date.now() - reported).toBeGreaterThanOrEqual(190);
+    expect(writing).toBe(0);
     limits.close();
   });
 
