@@ -14,6 +14,8 @@ import path from 'node:path';
 import { AddressInfo } from 'node:net';
 import { createAzureTableAcknowledgementStore } from '../src/adapters/azureTables/azureTableAcknowledgementStore';
 import { AcknowledgementStore } from '../src/features/acknowledgement/domain/acknowledgementStore';
+import { createAzureTableSharedRecords } from '../src/adapters/azureTables/azureTableSharedRecords';
+import { SharedRecords } from '../src/shared/sharedRecords';
 import { freePort } from '../scripts/playground';
 import { AzuriteTables, startAzuriteTables } from '../tests/support/azuriteServer';
 import { FakeConnector, startFakeConnector } from '../tests/support/fakeConnector';
@@ -48,6 +50,8 @@ export interface BenchWorld {
   /** Stops instance i as App Service does (SIGTERM: it finishes, gives back its share of the Teams limit, and exits). */
   stop(i: number): Promise<void>;
   acknowledgements: AcknowledgementStore;
+  /** The records the instances share (the send rate ledger among them), read as they are. */
+  shared: SharedRecords;
   close(): Promise<void>;
 }
 
@@ -70,6 +74,7 @@ export async function startWorld(staff: number): Promise<BenchWorld> {
   for (const p of [OWNER, TEACHER, REPORTER, COLLEAGUE]) roster.push(`${p.aadObjectId},${p.name},${p.aadObjectId}@bench.example,Senior leadership,,`);
   fs.writeFileSync(path.join(dir, 'roster.csv'), `${roster.join('\n')}\n`);
   const acknowledgements = await createAzureTableAcknowledgementStore({ connectionString: azurite.connectionString, allowInsecureConnection: true, tablePrefix });
+  const shared = await createAzureTableSharedRecords({ connectionString: azurite.connectionString, allowInsecureConnection: true, tablePrefix });
   const now = new Date().toISOString();
   for (let i = 1; i <= staff; i += 50) {
     await Promise.all(Array.from({ length: Math.min(50, staff - i + 1) }, (_, k) => acknowledgements.saveConversationReference({
@@ -85,7 +90,7 @@ export async function startWorld(staff: number): Promise<BenchWorld> {
   const instances: (BenchInstance | undefined)[] = [];
   const retarget = () => { proxy.targets = instances.filter((b): b is BenchInstance => b !== undefined).map((b) => b.base); };
   const world: BenchWorld = {
-    azurite, connector, proxy, instances, acknowledgements,
+    azurite, connector, proxy, instances, acknowledgements, shared,
     oneDrive: {
       put(name, body) {
         files.set(`/${name}`, body);

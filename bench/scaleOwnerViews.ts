@@ -10,6 +10,7 @@
  * whatever the answers, each timed from when it was due; `--clicks-only` skips the owner views, `--skip reminder,export` some of them).
  * `--limits local|shared` takes each click from its person's press budget as the product does (in this process, or in the
  * shared records every instance uses, counting their calls); by default none, as the figures before issue 51 were taken.
+ * `--records-delay-ms N` adds N ms to each call to the shared records, for a storage account's round trip.
  */
 import { createAzureTableAcknowledgementStore, createRequestCounter } from '../src/adapters/azureTables/azureTableAcknowledgementStore';
 import { createSqliteAcknowledgementStore } from '../src/adapters/sqlite/sqliteAcknowledgementStore';
@@ -172,11 +173,15 @@ async function sharedRecordsFor(kind: string, connectionString?: string): Promis
     ? await createAzureTableSharedRecords({ connectionString, allowInsecureConnection: true, tablePrefix: 'bench' })
     : createSqliteSharedRecords(openSqliteDatabase(':memory:'));
   const calls = { reads: 0, writes: 0 };
+  // --records-delay-ms N: each call to the shared records takes N ms more, as a storage account's round trip does (Azurite
+  // on loopback answers in about a millisecond, so what a click waits for on it hides what it waits for on Azure).
+  const delay = Number(arg('records-delay-ms', '0'));
+  const later = <T>(call: () => Promise<T>): Promise<T> => (delay > 0 ? new Promise((r) => setTimeout(r, delay)).then(call) : call());
   return {
     calls,
     records: {
-      read: (space, key) => { calls.reads += 1; return inner.read(space, key); },
-      write: (space, key, value, version) => { calls.writes += 1; return inner.write(space, key, value, version); },
+      read: (space, key) => { calls.reads += 1; return later(() => inner.read(space, key)); },
+      write: (space, key, value, version) => { calls.writes += 1; return later(() => inner.write(space, key, value, version)); },
       sweep: (space, before) => inner.sweep(space, before),
     },
   };

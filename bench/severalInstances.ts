@@ -19,6 +19,8 @@ import { Verbs } from '../src/teams/verbs';
 import { FILE_DOWNLOAD_INFO } from '../src/teams/fileDownload';
 import { executeActions, pressData } from '../tests/support/cardAssertions';
 import fs from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { SEND_RATE_KEY, SEND_RATE_SPACE, SendRateLedger } from '../src/teams/sharedSendRate';
 import {
   BenchPerson, BenchWorld, COLLEAGUE, deliveredTo, fetchDirect, OWNER, POLICY_FILE, post, press, readable, REPORTER, round, sleep, staffId, startWorld, TEACHER,
 } from './instancesSetup';
@@ -95,6 +97,7 @@ function perSecond(world: BenchWorld, from: number, to: number) {
   return {
     seconds: round((to - from) / 1000, 1), requests: calls.length, meanPerSecond: round(calls.length / Math.max(0.001, (to - from) / 1000), 1),
     busiestWindow: busiest, secondsOver50: full.filter((n) => n > 50).length, throttled429: calls.filter((c) => c.status === 429).length,
+    windowsOver50StartAt: windowsOver(calls.map((c) => c.at), 50).map((t) => round((t - from) / 1000)),
   };
 }
 
@@ -114,12 +117,17 @@ async function rollout(world: BenchWorld, staff: number): Promise<{ policyId: st
   if (!preview) throw new Error('no preview card');
   const start = executeActions(preview).find((a) => a.title === 'Start')!;
   const started = Date.now();
+  // The connector's arrival times are only as good as this process's turns: how late its event loop ran, to read them by.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const answer = await press(world, 0, OWNER, start.verb, pressData(preview, start));
   if (answer.status !== 200) throw new Error(`Start answered ${answer.status}`);
   const cards = () => world.connector.deliveries.filter((d) => d.at >= started && d.userId?.startsWith('bench-user-'));
   await sleep(Math.max(0, started + joinAfter - Date.now()));
   const joining = Date.now();
+  const seat = seatTaken(world, 'instance-1', joining);
   const b = await world.start(1);
+  const { seatAt, grantFrom } = await seat;
   await sleep(Math.max(0, b.listeningAt + stay - Date.now()));
   const leaving = Date.now();
   await world.stop(1);
@@ -132,17 +140,47 @@ async function rollout(world: BenchWorld, staff: number): Promise<{ policyId: st
   print({
     part: 'rollout', staff, connectorRefusesPast: arg('refuse-past', 50), reached, lost: staff - reached, duplicates: sent.length - reached,
     secondsFromStart: round((last - started) / 1000), cardsPerSecond: round(reached / ((last - started) / 1000)), limit: 50,
-    bJoinedAfterSeconds: round((b.listeningAt - started) / 1000), bStartingSeconds: round((b.listeningAt - joining) / 1000),
+    // B takes its seat in the ledger early in its start, before it loads its models and listens.
+    bSeatAfterSeconds: round((seatAt - started) / 1000), bSeatSecondsAfterProcessStart: round((seatAt - joining) / 1000),
+    bFirstShareAfterSeconds: round((grantFrom - started) / 1000),
+    bListeningAfterSeconds: round((b.listeningAt - started) / 1000), bStartingSeconds: round((b.listeningAt - joining) / 1000),
     bLeftAfterSeconds: round((left - started) / 1000), bStoppingSeconds: round((left - leaving) / 1000),
     // B sends from its first seconds, before it listens (a restarted instance resumes a roll-out at once): both from its start.
     baselineAAlone: perSecond(world, started, joining), both: perSecond(world, joining, leaving), afterBLeft: perSecond(world, left, last + 1),
     whole: perSecond(world, started, last + 1), requestsEachSecond: eachSecond(world, started, last + 1),
+    connectorLoopDelayMs: { p99: round(loopDelay.percentile(99) / 1e6, 1), max: round(loopDelay.max / 1e6, 1) },
     connectorBusiestWindowAllRun: stats.maxArrivalsPerSecond, connector429AllRun: stats.throttled,
   });
   // The version the staff card names (its "Read the policy" button), for the reader on B.
   const reader = sent.map((d) => executeActions(d.activity).find((x) => x.verb === Verbs.readPolicy)).find((x) => x)?.data ?? {};
   const campaignId = /ack-\d{8}-[0-9a-f]+/.exec(readable(answer.body))?.[0] ?? '';
   return { policyId: String(reader.policyId ?? ''), versionHash: String(reader.versionHash ?? ''), campaignId };
+}
+
+/** Where one-second windows holding more than `limit` start (ms), each run of them once. */
+function windowsOver(times: number[], limit: number): number[] {
+  const starts: number[] = [];
+  for (let start = 0, end = 0; start < times.length; start++) {
+    while (end < times.length && times[end] - times[start] < 1000) end++;
+    if (end - start > limit && (starts.length === 0 || times[start] - starts[starts.length - 1] >= 1000)) starts.push(times[start]);
+  }
+  return starts;
+}
+
+/**
+ * When instance `id` first holds a seat in the send rate ledger (polled every 20 ms from `since`), and when the first
+ * share it used started (a share it reserved for later may be planned again earlier, so only one in force counts).
+ */
+async function seatTaken(world: BenchWorld, id: string, since: number): Promise<{ seatAt: number; grantFrom: number }> {
+  for (let seatAt = 0; Date.now() - since < 60_000; await sleep(20)) {
+    const member = (await world.shared.read<SendRateLedger>(SEND_RATE_SPACE, SEND_RATE_KEY))?.value.members[id];
+    if (member && member.seen >= since) {
+      seatAt ||= Date.now();
+      const inForce = member.grants.filter((g) => g.rate > 0 && g.from <= Date.now()).sort((x, y) => x.from - y.from)[0];
+      if (inForce) return { seatAt, grantFrom: inForce.from };
+    }
+  }
+  throw new Error(`${id} took no seat in the ledger within 60 s`);
 }
 
 function eachSecond(world: BenchWorld, from: number, to: number): number[] {

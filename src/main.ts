@@ -1,4 +1,5 @@
 import { startEarlySending } from './compose/earlySending';
+import { seated } from './teams/sharedSendRate';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './shared/logger';
 
@@ -25,6 +26,9 @@ async function main(): Promise<void> {
   // Sending starts before the rest of the app is loaded (its modules alone take seconds on a small plan), so a bot
   // restarted during a roll-out sends again at once; startApp is imported only then.
   const early = startEarlySending(config, logger);
+  // Its seat in the ledger of the Teams limit first (a read and a write, or 2 s if the ledger does not answer): loading
+  // the app's modules holds this thread for seconds, and the seat's round trips would wait behind it.
+  await seated(early.sendRate, 2_000);
   const { startApp } = await import('./compose/startApp');
   const running = await startApp(config, logger, { early });
   logger.info({ event: 'server.listening', port: running.port, mode: config.mode }, `listening on http://${config.host}:${running.port}/api/messages`);

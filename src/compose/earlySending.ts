@@ -25,7 +25,7 @@ export function startEarlySending(config: AppConfig, logger: AppLogger): EarlySe
   const shared = openSharedRecords(config);
   const rate = startSharedSendRate({
     records: shared.records, workerId: config.delivery.workerId, limit: config.delivery.sendRatePerSecond,
-    apply: (grants) => outbound.setGrants(grants), logger,
+    apply: (grants, arrivalSpreadMs) => outbound.setGrants(grants, arrivalSpreadMs), logger,
   });
   const sendRate = Object.assign(rate, {
     async close() {

@@ -13,6 +13,11 @@ export class FifoLine<T> {
     this.items.push(item);
   }
 
+  /** The head of the line, left in it (undefined when it is empty). */
+  peek(): T | undefined {
+    return this.head < this.items.length ? this.items[this.head] : undefined;
+  }
+
   /** Takes the head of the line, or undefined when it is empty. */
   shift(): T | undefined {
     if (this.head >= this.items.length) return undefined;

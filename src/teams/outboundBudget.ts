@@ -10,6 +10,9 @@
  * included). Instances of the app split the limit through grants (setGrants): a rate this instance may use from one time
  * until another, written in a ledger every instance shares (sharedSendRate.ts). Outside its grants the instance sends
  * nothing, so a grant that was not renewed (a lost connection to the ledger, a stalled process) ends on time by itself.
+ * Teams counts a request when it arrives, not when the budget let it go: a sender that reports when its request is on
+ * the wire (acquireForWrite) has it counted in the trailing second from then, and as sent now until then, so an await
+ * between the two (a token, a new connection, a busy thread) never lets a second at Teams hold more than the limit.
  */
 
 import { FifoLine } from '../shared/fifoLine';
@@ -23,6 +26,7 @@ export const OUTBOUND_PRIORITIES: readonly OutboundPriority[] = ['safeguarding',
 /** A rate budget a sender draws from before each request (the acknowledgement sender's RateLimiter has this shape). */
 export interface PacedSender {
   acquire(): Promise<void>;
+  acquireForWrite(): Promise<() => void>;
   throttled(retryAfterMs?: number): void;
   setActiveWorkers(count: number): void;
   currentRate(): number;
@@ -34,10 +38,20 @@ export interface OutboundBudget {
   readonly memory: SharedArrayBuffer;
   /** Waits until a request of this priority may go: after every request of a more urgent line, and of its own line asked before it. */
   acquire(priority: OutboundPriority): Promise<void>;
+  /**
+   * As acquire, for a sender that reports when its request is written to the connection: the request counts as sent at
+   * every moment until `written()` is called, then in the trailing second from that moment. Call it once the request is
+   * on the wire, or when it will not go (it may be called more than once).
+   */
+  acquireForWrite(priority: OutboundPriority): Promise<() => void>;
   /** Reports a 429 (or a 503 with Retry-After): everyone pauses, and the rate backs off and recovers. */
   throttled(retryAfterMs?: number): void;
-  /** The rates this instance may use, each from one time until another (ms): the newest one in force counts, none means none. */
-  setGrants(grants: readonly SendGrant[]): void;
+  /**
+   * The rates this instance may use, each from one time until another (ms): the newest one in force counts, none means
+   * none. `arrivalSpreadMs` (default 0) widens the trailing window the share is counted over to a second and this much,
+   * where requests may reach Teams unevenly late (several instances' requests, each with its own delays).
+   */
+  setGrants(grants: readonly SendGrant[], arrivalSpreadMs?: number): void;
   /** The rate this instance aims at now, in requests per second. */
   currentRate(): number;
   /** The budget as one sender of a priority sees it. */
@@ -88,8 +102,12 @@ const THROTTLED_AT = 4;
 const RING_HEAD = 5;
 /** Alerts and replies waiting in any thread: bulk takes nothing while there are some. */
 const AHEAD_OF_BULK = 6;
+/** Requests let go by acquireForWrite and not yet written: each counts in every trailing second until it is. */
+const UNWRITTEN = 7;
+/** The trailing window this instance's share is counted over (ms): a second and the arrival spread. */
+const WINDOW = 8;
 /** The grants: rate, from and until of each (an unused slot has until 0). */
-const GRANTS_START = 7;
+const GRANTS_START = 9;
 const RING_START = GRANTS_START + MAX_GRANTS * 3;
 /** Grants remembered for the trailing-second ceiling: enough for any sensible limit. */
 const RING = 256;
@@ -116,6 +134,8 @@ export function createOutboundBudget(options: OutboundBudgetOptions): OutboundBu
     f[THROTTLED_AT] = -1e15;
     f[RING_HEAD] = 0;
     f[AHEAD_OF_BULK] = 0;
+    f[UNWRITTEN] = 0;
+    f[WINDOW] = 1000;
     for (let i = 0; i < MAX_GRANTS; i++) f.fill(0, GRANTS_START + i * 3, GRANTS_START + i * 3 + 3);
     if (!options.granted) {
       f[GRANTS_START] = options.ratePerSecond;
@@ -155,14 +175,22 @@ export function createOutboundBudget(options: OutboundBudgetOptions): OutboundBu
     for (let i = GRANTS_START; i < RING_START; i += 3) if (f[i + 1] > t && f[i + 2] > f[i + 1] && f[i] > 0) next = Math.min(next, f[i + 1]);
     return next;
   };
-  const rate = (t: number): number => share(t) * utilisation * factor(t);
+  // Over a window longer than a second the share is paced to match, so the bucket paces and the ceiling rarely bites.
+  const rate = (t: number): number => share(t) * utilisation * factor(t) * (1000 / f[WINDOW]);
   const ceiling = (t: number): number => {
     const s = share(t);
     return s > 0 ? Math.min(RING, Math.max(1, Math.floor(s))) : 0;
   };
 
+  /** A request counted in the trailing seconds from `t` (under the lock). */
+  function record(t: number): void {
+    const head = f[RING_HEAD];
+    f[RING_START + (head % RING)] = t;
+    f[RING_HEAD] = (head + 1) % RING;
+  }
+
   /** Takes a token when this priority may have one now; else how long to wait before asking again (ms). */
-  function tryTake(priority: OutboundPriority): number {
+  function tryTake(priority: OutboundPriority, deferred = false): number {
     return locked(() => {
       const t = now();
       if (t < f[PAUSED_UNTIL]) return f[PAUSED_UNTIL] - t;
@@ -178,24 +206,28 @@ export function createOutboundBudget(options: OutboundBudgetOptions): OutboundBu
       if (priority === 'bulk' && f[AHEAD_OF_BULK] > 0) return Math.max(1, 1000 / r);
       const keep = priority === 'bulk' ? reserve : 0;
       // The ceiling: this instance's share in any trailing second, whatever the bucket says (a stalled clock, a burst).
-      const cap = ceiling(t) - keep;
+      // Requests not yet written count as sent now: they leave fewer of the ring's entries to the trailing second.
+      const cap = ceiling(t) - keep - f[UNWRITTEN];
       const head = f[RING_HEAD];
       const oldest = f[RING_START + ((head - Math.max(1, cap) + RING * 4) % RING)];
-      const inWindow = cap <= 0 || oldest > t - 1000;
+      const inWindow = cap <= 0 || oldest > t - f[WINDOW];
       if (f[TOKENS] >= 1 + keep && !inWindow) {
         f[TOKENS] -= 1;
-        f[RING_START + (head % RING)] = t;
-        f[RING_HEAD] = (head + 1) % RING;
+        if (deferred) f[UNWRITTEN] += 1;
+        else record(t);
         return 0;
       }
       const forTokens = ((1 + keep - f[TOKENS]) * 1000) / r;
-      const forWindow = inWindow && cap > 0 ? oldest + 1000 - t : 0;
+      // A ring filled by requests not yet written frees a place when one is (written() wakes this thread's pump).
+      const forWindow = !inWindow ? 0 : cap > 0 ? oldest + f[WINDOW] - t : 10;
       return Math.max(1, forTokens, forWindow);
     });
   }
 
   // This thread's three lines. Only the head of the most urgent non-empty line asks the shared bucket, on one timer.
-  const lines: Record<OutboundPriority, FifoLine<() => void>> = { safeguarding: new FifoLine<() => void>(), reply: new FifoLine<() => void>(), bulk: new FifoLine<() => void>() };
+  // A waiter is let go by go(); `deferred` ones count once written (acquireForWrite).
+  type Waiter = { deferred: boolean; go: () => void };
+  const lines: Record<OutboundPriority, FifoLine<Waiter>> = { safeguarding: new FifoLine<Waiter>(), reply: new FifoLine<Waiter>(), bulk: new FifoLine<Waiter>() };
   let pumping = false;
   /** The line the pump is sleeping for, and how to wake it early when a more urgent request comes. */
   let sleepingFor: OutboundPriority | undefined;
@@ -209,10 +241,10 @@ export function createOutboundBudget(options: OutboundBudgetOptions): OutboundBu
       for (;;) {
         const priority = OUTBOUND_PRIORITIES.find((p) => lines[p].length > 0);
         if (!priority) return;
-        const wait = tryTake(priority);
+        const wait = tryTake(priority, lines[priority].peek()!.deferred);
         if (wait === 0) {
           if (priority !== 'bulk') aheadOfBulk(-1);
-          lines[priority].shift()!();
+          lines[priority].shift()!.go();
           continue;
         }
         sleepingFor = priority;
@@ -228,19 +260,37 @@ export function createOutboundBudget(options: OutboundBudgetOptions): OutboundBu
     }
   }
 
+  /** Waits in this priority's line for a token; a `deferred` one is counted once its request is written. */
+  function take(priority: OutboundPriority, deferred: boolean): Promise<void> {
+    const line = lines[priority];
+    // Nobody of this line or a more urgent one is waiting here: a token there now is taken at once.
+    if (!OUTBOUND_PRIORITIES.slice(0, rank(priority) + 1).some((p) => lines[p].length > 0) && tryTake(priority, deferred) === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      line.push({ deferred, go: resolve });
+      if (priority !== 'bulk') aheadOfBulk(1);
+      if (!pumping) void pump();
+      // The pump sleeps for a less urgent line: this request goes first, so it asks now.
+      else if (sleepingFor !== undefined && rank(priority) < rank(sleepingFor)) wake?.();
+    });
+  }
+
   const budget: OutboundBudget = {
     memory,
     acquire(priority) {
-      const line = lines[priority];
-      // Nobody of this line or a more urgent one is waiting here: a token there now is taken at once.
-      if (!OUTBOUND_PRIORITIES.slice(0, rank(priority) + 1).some((p) => lines[p].length > 0) && tryTake(priority) === 0) return Promise.resolve();
-      return new Promise<void>((resolve) => {
-        line.push(resolve);
-        if (priority !== 'bulk') aheadOfBulk(1);
-        if (!pumping) void pump();
-        // The pump sleeps for a less urgent line: this request goes first, so it asks now.
-        else if (sleepingFor !== undefined && rank(priority) < rank(sleepingFor)) wake?.();
-      });
+      return take(priority, false);
+    },
+    async acquireForWrite(priority) {
+      await take(priority, true);
+      let done = false;
+      return () => {
+        if (done) return;
+        done = true;
+        locked(() => {
+          f[UNWRITTEN] = Math.max(0, f[UNWRITTEN] - 1);
+          record(now());
+        });
+        wake?.();
+      };
     },
     throttled(retryAfterMs) {
       locked(() => {
@@ -255,8 +305,9 @@ export function createOutboundBudget(options: OutboundBudgetOptions): OutboundBu
         f[TOKENS] = 0;
       });
     },
-    setGrants(grants) {
+    setGrants(grants, arrivalSpreadMs = 0) {
       locked(() => {
+        f[WINDOW] = 1000 + Math.max(0, arrivalSpreadMs);
         for (let i = 0; i < MAX_GRANTS; i++) {
           const g = grants[i];
           f[GRANTS_START + i * 3] = g ? Math.max(0, g.rate) : 0;
@@ -273,6 +324,7 @@ export function createOutboundBudget(options: OutboundBudgetOptions): OutboundBu
     sender(priority) {
       return {
         acquire: () => budget.acquire(priority),
+        acquireForWrite: () => budget.acquireForWrite(priority),
         throttled: (ms) => budget.throttled(ms),
         // The campaign sender's heartbeat counts instances; the share itself comes from the grants, which change at once.
         setActiveWorkers: () => undefined,

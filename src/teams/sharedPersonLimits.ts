@@ -6,7 +6,10 @@
  * costs one write, and a refusal it already told is answered from what it kept without a call at all (another instance can
  * only have taken tokens since, never given them back). A person this instance has not seen is created without a read
  * (most have no entry: the hourly sweep removes idle ones), so their first press, an acknowledgement say, costs one
- * write, not a read and a write. A flood of presses is refused here as cheaply as before.
+ * write, not a read and a write, and that press does not wait for it: it goes on while the write does (a new entry
+ * always has a press to give), and the person's next activity here waits for the write. What that can cost is one press
+ * per instance for a person whose presses another instance has just used up. A flood of presses is refused here as
+ * cheaply as before.
  */
 import { createHash } from 'node:crypto';
 import { changeShared, SharedRecord, SharedRecords } from '../shared/sharedRecords';
@@ -97,9 +100,11 @@ export function createSharedPersonLimits(budgets: PersonBudgets, options: Shared
         }
       });
       const settled = run.catch(() => undefined);
+      // A press of someone this instance has not seen and is not deciding for goes on now: a new entry has one to give.
+      const unseen = kind === 'press' && !known.has(key) && !lines.has(key);
       lines.set(key, settled);
       void settled.then(() => { if (lines.get(key) === settled) lines.delete(key); });
-      return run;
+      return unseen ? Promise.resolve(takeFromEntry(undefined, kind, capacity, now(), false).decision) : run;
     },
     close() {
       clearInterval(sweep);

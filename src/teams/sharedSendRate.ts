@@ -46,10 +46,17 @@ export interface SendRateTiming {
   marginMs: number;
   /** How often each instance reads the ledger (default 250 ms); it writes about once a second. */
   renewMs: number;
+  /**
+   * While two or more instances share the limit, each counts its share over a second and this much (default 50 ms): the
+   * network and Teams' front door delay some requests more than others, and requests that reach Teams late bunch with
+   * those that do not. Alone, an instance counts over one second (its whole pace is then at stake, and it keeps its own
+   * requests in order). Where shares change hands, the margin at each end of a grant's shadow covers the same spread.
+   */
+  arrivalSpreadMs: number;
 }
 
 /** The timing production uses. */
-export const DEFAULT_SEND_RATE_TIMING: SendRateTiming = { horizonMs: 3_000, liveMs: 3_000, marginMs: 100, renewMs: 250 };
+export const DEFAULT_SEND_RATE_TIMING: SendRateTiming = { horizonMs: 3_000, liveMs: 3_000, marginMs: 100, renewMs: 250, arrivalSpreadMs: 50 };
 
 /** Teams counts requests in a trailing second. */
 const WINDOW_MS = 1_000;
@@ -165,8 +172,8 @@ export interface SharedSendRateOptions {
   workerId: string;
   /** The app's limit with Teams (SEND_RATE_PER_SECOND, 50). */
   limit: number;
-  /** Sets this instance's grants on its outbound budget. */
-  apply(grants: readonly SendGrant[]): void;
+  /** Sets this instance's grants on its outbound budget, and the arrival spread to count them with (undefined: none). */
+  apply(grants: readonly SendGrant[], arrivalSpreadMs?: number): void;
   timing?: Partial<SendRateTiming>;
   now?: () => number;
   /** Runs `look` every `ms` until the returned function is called (tests drive it on their own clock). */
@@ -182,6 +189,22 @@ export interface SharedSendRate {
   renew(): Promise<void>;
   /** Ends this instance's grants (the others take its share a second later) and stops looking. */
   stop(): Promise<void>;
+}
+
+/**
+ * Resolves once the instance holds its seat in the ledger (its first look is written), or after `maxMs` if the ledger
+ * does not answer by then: what a process waits for before it loads the rest of the app, whose modules hold its thread
+ * for seconds, so the ledger's round trips do not wait behind them and the others make room for it that much sooner.
+ */
+export function seated(rate: Pick<SharedSendRate, 'ready'>, maxMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    // Not unref'd: a process with nothing else to wait on yet still waits out the ledger's time.
+    const timer = setTimeout(resolve, maxMs);
+    void rate.ready.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 /** Starts looking at the ledger every renewMs and keeping this instance's budget to its grants. */
@@ -201,7 +224,7 @@ export function startSharedSendRate(options: SharedSendRateOptions): SharedSendR
 
   const apply = (grants: readonly SendGrant[]): void => {
     applied = [...grants];
-    options.apply(applied);
+    options.apply(applied, lastLive > 1 ? timing.arrivalSpreadMs : undefined);
   };
 
   async function look(): Promise<void> {

@@ -71,6 +71,54 @@ describe('one outbound budget for every request to Teams', () => {
     expect(grants.length).toBeGreaterThan(470);
   });
 
+  it('when the share is counted with an arrival spread of 50 ms, then no 1.05 s holds more than it, bulk leaving one for a reply', async () => {
+    const clock = virtualTime();
+    const budget = createOutboundBudget({ ratePerSecond: 50, granted: true, now: clock.now, sleep: clock.sleep });
+    budget.setGrants([{ rate: 25, from: clock.now(), until: clock.now() + 60_000 }], 50);
+    const grants: number[] = [];
+    let running = true;
+    const senders = Array.from({ length: 16 }, async () => {
+      while (running) {
+        await budget.acquire('bulk');
+        grants.push(clock.now());
+      }
+    });
+    await clock.runUntil(1_000_000 + 20_000);
+    running = false;
+    void senders;
+    let busiest = 0;
+    for (let i = 0, j = 0; i < grants.length; i++) {
+      while (grants[i] - grants[j] >= 1050) j++;
+      busiest = Math.max(busiest, i - j + 1);
+    }
+    expect(busiest).toBeLessThanOrEqual(24);
+    // Paced to match: 24 in each 1.05 s, about 0.91 of the share, not less.
+    expect(grants.length).toBeGreaterThan(20 * 25 * 0.9);
+  });
+
+  it('when a request reaches the wire 300 ms after the budget let it go, then it counts from there: no second of what was written holds more than 50', async () => {
+    const clock = virtualTime();
+    const budget = createOutboundBudget({ ratePerSecond: 50, now: clock.now, sleep: clock.sleep });
+    const written: number[] = [];
+    let running = true;
+    let n = 0;
+    // Every fourth request waits 300 ms for a connection before it is written; the others go at once.
+    const senders = Array.from({ length: 16 }, async () => {
+      while (running) {
+        const onWire = await budget.acquireForWrite('bulk');
+        if (n++ % 4 === 0) await clock.sleep(300);
+        written.push(clock.now());
+        onWire();
+      }
+    });
+    await clock.runUntil(1_000_000 + 10_000);
+    running = false;
+    void senders;
+    written.sort((a, b) => a - b);
+    expect(busiestSecond(written)).toBeLessThanOrEqual(50);
+    expect(written.length).toBeGreaterThan(10 * 50 * 0.9);
+  });
+
   it('when two threads share the budget\'s memory, then together they stay inside the limit', async () => {
     const clock = virtualTime();
     const a = createOutboundBudget({ ratePerSecond: 50, now: clock.now, sleep: clock.sleep });

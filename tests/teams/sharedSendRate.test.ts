@@ -1,5 +1,5 @@
 import { createOutboundBudget, OutboundBudget } from '../../src/teams/outboundBudget';
-import { DEFAULT_SEND_RATE_TIMING, planSendRate, SendRateLedger, SharedSendRate, startSharedSendRate } from '../../src/teams/sharedSendRate';
+import { DEFAULT_SEND_RATE_TIMING, planSendRate, seated, SendRateLedger, SharedSendRate, startSharedSendRate } from '../../src/teams/sharedSendRate';
 import { memorySharedRecords } from '../support/memorySharedRecords';
 
 const START = 1_000_000;
@@ -107,6 +107,25 @@ describe('one Teams budget for the app, shared by its instances through a ledger
     expect(b2.grants[0]).toMatchObject({ rate: 25, from: START + 250 + 1000 + 2 * timing.marginMs });
   });
 
+  it('when a second instance shares the limit, then both count their shares with the arrival spread, and alone again with none', async () => {
+    const clock = virtualTime();
+    const records = memorySharedRecords(clock.now);
+    const spread: Record<string, number | undefined> = {};
+    const start = (who: string) => startSharedSendRate({
+      records, workerId: who, limit: 50, apply: (_g, s) => { spread[who] = s; }, now: clock.now, every: clock.every,
+    });
+    const a = start('A');
+    await clock.runUntil(START + 1_000);
+    expect(spread.A).toBeUndefined();
+    const b = start('B');
+    await clock.runUntil(START + 2_000);
+    expect(spread).toEqual({ A: 50, B: 50 });
+    await b.stop();
+    await clock.runUntil(START + 6_000);
+    expect(spread.A).toBeUndefined();
+    await a.stop();
+  });
+
   it('when an instance stops, then its grants end now, and the other raises its share only once their shadow is over', async () => {
     const clock = virtualTime();
     const records = memorySharedRecords(clock.now);
@@ -130,6 +149,22 @@ describe('one Teams budget for the app, shared by its instances through a ledger
     await a.stop();
     const ledger = (await records.read<SendRateLedger>('teams', 'sendRate'))!.value;
     expect(Object.values(ledger.members).every((m) => m.leaving)).toBe(true);
+  });
+
+  it('when a process starts, then it is seated once its first look is written, and waits no longer than asked for a ledger that does not answer', async () => {
+    const records = memorySharedRecords();
+    // The ledger answers the write 50 ms late: seated waits for it.
+    const slow = { ...records, write: async (...args: Parameters<typeof records.write>) => { await new Promise((r) => setTimeout(r, 50)); return records.write(...args); } };
+    const rate = startSharedSendRate({ records: slow as typeof records, workerId: 'A', limit: 50, apply: () => undefined, every: () => () => undefined });
+    await seated(rate, 5_000);
+    expect((await records.read<SendRateLedger>('teams', 'sendRate'))!.value.members.A).toBeDefined();
+    await rate.stop();
+
+    const silent = { ...records, read: () => new Promise<never>(() => undefined) };
+    const stuck = startSharedSendRate({ records: silent as typeof records, workerId: 'B', limit: 50, apply: () => undefined, every: () => () => undefined });
+    // It returns after the 100 ms asked for (a wait for the ledger would outlast the test's own time limit).
+    await seated(stuck, 100);
+    expect((await records.read<SendRateLedger>('teams', 'sendRate'))!.value.members.B).toBeUndefined();
   });
 
   it('when the ledger cannot be reached, then the grants run out, and after a horizon the instance sends at the share it last had', async () => {

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import { ClientSecretCredential, ManagedIdentityCredential, TokenCredential } from '@azure/identity';
 import { ActivitySender, ActivityUpdater, ConversationTarget, SendResult } from '../../features/acknowledgement/sending/sendingPorts';
 import { parseRetryAfter } from '../../features/acknowledgement/sending/retryPolicy';
@@ -36,6 +38,49 @@ export interface BotConnectorSenderOptions {
   timeoutMs?: number;
 }
 
+/** One request to the connector, as it came back: status, body text and Retry-After; status 0 when unreachable. */
+interface ConnectorResponse { status: number; text: string; retryAfter: string | null }
+
+/**
+ * One request over node's http(s) with connections kept open: unlike fetch, it tells when the request is written to the
+ * connection ('finish'), the moment the connector starts counting it, which fetch hides behind a new connection, a TLS
+ * handshake or a busy thread's turn.
+ */
+function connectorRequest(agents: { http: http.Agent; https: https.Agent }, url: string, method: string, headers: Record<string, string>,
+  body: string, timeoutMs: number, written?: () => void): Promise<ConnectorResponse> {
+  return new Promise((resolve) => {
+    const secure = url.startsWith('https:');
+    const unreachable = () => {
+      written?.();
+      resolve({ status: 0, text: '', retryAfter: null });
+    };
+    let req: http.ClientRequest;
+    try {
+      req = (secure ? https : http).request(url, {
+        method, agent: secure ? agents.https : agents.http, signal: AbortSignal.timeout(timeoutMs),
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+      }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const retryAfter = res.headers['retry-after'];
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter ?? null });
+        });
+        res.on('error', unreachable);
+      });
+    } catch {
+      unreachable();
+      return;
+    }
+    if (written) req.once('finish', written);
+    req.on('error', unreachable);
+    req.end(body);
+  });
+}
+
+/** Connections to the connector kept open between requests (Teams' front door, or the Playground's). */
+const keptOpen = () => ({ http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) });
+
 /**
  * Posts activities to the Bot Connector REST API (`POST /v3/conversations/{id}/activities[/{replyToId}]`),
  * one request per call. It deliberately does not go through botbuilder's ConnectorClient: that client's
@@ -44,14 +89,15 @@ export interface BotConnectorSenderOptions {
  */
 export function createBotConnectorSender(options: BotConnectorSenderOptions = {}): ActivitySender {
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const agents = keptOpen();
   return {
-    async send(target: ConversationTarget, activity: Record<string, unknown>): Promise<SendResult> {
+    async send(target: ConversationTarget, activity: Record<string, unknown>, written?: () => void): Promise<SendResult> {
       const base = withoutTrailingSlashes(target.serviceUrl);
       const conversation = encodeURIComponent(target.conversationId);
       const url = target.replyToId
         ? `${base}/v3/conversations/${conversation}/activities/${encodeURIComponent(target.replyToId)}`
         : `${base}/v3/conversations/${conversation}/activities`;
-      const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+      const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', };
       const token = options.getToken ? await options.getToken() : undefined;
       if (token) headers.authorization = `Bearer ${token}`;
       const body = JSON.stringify({
@@ -59,23 +105,19 @@ export function createBotConnectorSender(options: BotConnectorSenderOptions = {}
         conversation: { id: target.conversationId, ...(activity.conversation as object | undefined) },
         ...(target.replyToId ? { replyToId: target.replyToId } : {}),
       });
-      let response: Response;
-      try {
-        response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
-      } catch {
-        return { status: 0, errorCode: 'Unreachable' };
-      }
-      const text = await response.text().catch(() => '');
+      const response = await connectorRequest(agents, url, 'POST', headers, body, timeoutMs, written);
+      if (response.status === 0) return { status: 0, errorCode: 'Unreachable' };
       let json: { id?: unknown; error?: { code?: unknown } } = {};
       try {
-        json = text ? JSON.parse(text) : {};
+        json = response.text ? JSON.parse(response.text) : {};
       } catch {
         json = {};
       }
+      const ok = response.status >= 200 && response.status < 300;
       const result: SendResult = { status: response.status };
-      if (response.ok && typeof json.id === 'string') result.activityId = json.id;
-      if (!response.ok && typeof json.error?.code === 'string') result.errorCode = json.error.code;
-      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+      if (ok && typeof json.id === 'string') result.activityId = json.id;
+      if (!ok && typeof json.error?.code === 'string') result.errorCode = json.error.code;
+      const retryAfterMs = parseRetryAfter(response.retryAfter);
       if (retryAfterMs !== undefined) result.retryAfterMs = retryAfterMs;
       return result;
     },
@@ -88,6 +130,7 @@ export function createBotConnectorSender(options: BotConnectorSenderOptions = {}
  */
 export function createBotConnectorUpdater(options: BotConnectorSenderOptions = {}): ActivityUpdater {
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const agents = keptOpen();
   return {
     async update(target, activityId, activity) {
       const base = withoutTrailingSlashes(target.serviceUrl);
@@ -96,16 +139,12 @@ export function createBotConnectorUpdater(options: BotConnectorSenderOptions = {
       const token = options.getToken ? await options.getToken() : undefined;
       if (token) headers.authorization = `Bearer ${token}`;
       const body = JSON.stringify({ ...activity, id: activityId, conversation: { id: target.conversationId } });
-      try {
-        const response = await fetch(url, { method: 'PUT', headers, body, signal: AbortSignal.timeout(timeoutMs) });
-        await response.text().catch(() => '');
-        const result: SendResult = { status: response.status };
-        const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-        if (retryAfterMs !== undefined) result.retryAfterMs = retryAfterMs;
-        return result;
-      } catch {
-        return { status: 0, errorCode: 'Unreachable' };
-      }
+      const response = await connectorRequest(agents, url, 'PUT', headers, body, timeoutMs);
+      if (response.status === 0) return { status: 0, errorCode: 'Unreachable' };
+      const result: SendResult = { status: response.status };
+      const retryAfterMs = parseRetryAfter(response.retryAfter);
+      if (retryAfterMs !== undefined) result.retryAfterMs = retryAfterMs;
+      return result;
     },
   };
 }

@@ -33,6 +33,11 @@ export interface RateLimiterOptions {
 export interface RateLimiter {
   /** Waits for this caller's turn. */
   acquire(): Promise<void>;
+  /**
+   * Waits for this caller's turn, counting its request from when the sender says it is on the wire (the call returned),
+   * not from now: where absent, acquire counts it at once.
+   */
+  acquireForWrite?(): Promise<() => void>;
   /** Reports a 429: pause everyone for Retry-After and slow down. */
   throttled(retryAfterMs?: number): void;
   /** Splits the tenant limit with the other live instances (from the store's heartbeat). */

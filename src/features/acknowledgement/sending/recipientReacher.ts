@@ -1,6 +1,6 @@
 import { StoredConversationReference } from '../domain/acknowledgementTypes';
 import { AcknowledgementStore, DeliveryOutcome } from '../domain/acknowledgementStore';
-import { ActivitySender, AppInstaller, ConversationTarget, DeliveryError } from './sendingPorts';
+import { ActivitySender, AppInstaller, ConversationTarget, DeliveryError, SendResult } from './sendingPorts';
 import { Clock, RateLimiter, systemClock } from './rateLimiter';
 import { classifyStatus, DEFAULT_BACKOFF, BackoffOptions, retryDelayMs } from './retryPolicy';
 
@@ -92,8 +92,15 @@ export function createRecipientReacher(deps: RecipientReacherDeps): RecipientRea
       let lastReason = 'unknown';
       let lastRetryAfter: number | undefined;
       for (let attempt = 1; attempt <= maxTries; attempt++) {
-        await deps.sendLimiter.acquire();
-        const result = await deps.sender.send(target, activity);
+        // Counted from when the request is on the wire, where the budget and the sender can tell: what happens in between
+        // (a token, a new connection, a busy thread) then never bunches requests at Teams.
+        const written = deps.sendLimiter.acquireForWrite ? await deps.sendLimiter.acquireForWrite() : await deps.sendLimiter.acquire();
+        let result: SendResult;
+        try {
+          result = await deps.sender.send(target, activity, written ?? undefined);
+        } finally {
+          written?.();
+        }
         const verdict = classifyStatus(result.status);
         if (verdict === 'ok') {
           return { kind: 'final', outcome: { state: 'sent', activityId: result.activityId, conversationId: target.conversationId } };

@@ -25,8 +25,11 @@ export interface SendResult {
 
 /** Posts one activity into a conversation. */
 export interface ActivitySender {
-  /** Sends once (no retry inside); resolves with the status for every HTTP outcome. */
-  send(target: ConversationTarget, activity: Record<string, unknown>): Promise<SendResult>;
+  /**
+   * Sends once (no retry inside); resolves with the status for every HTTP outcome. Calls `written` once the request is
+   * on the wire (the moment Teams starts counting it), where the adapter can tell.
+   */
+  send(target: ConversationTarget, activity: Record<string, unknown>, written?: () => void): Promise<SendResult>;
 }
 
 /** Replaces an activity the bot posted earlier (a card it updates in place, such as an owner's job progress). */

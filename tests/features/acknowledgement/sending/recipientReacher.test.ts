@@ -2,6 +2,7 @@ import { createSqliteAcknowledgementStore } from '../../../../src/adapters/sqlit
 import { AcknowledgementStore } from '../../../../src/features/acknowledgement/domain/acknowledgementStore';
 import { createBotConnectorSender } from '../../../../src/adapters/botConnector/botConnectorSender';
 import { createRateLimiter } from '../../../../src/features/acknowledgement/sending/rateLimiter';
+import { createOutboundBudget } from '../../../../src/teams/outboundBudget';
 import { createRecipientReacher, RecipientReacher } from '../../../../src/features/acknowledgement/sending/recipientReacher';
 import { createGraphClient } from '../../../../src/adapters/graph/graphClient';
 import { createGraphAppInstaller } from '../../../../src/adapters/graph/teamsAppInstaller';
@@ -110,5 +111,54 @@ describe('reaching a person', () => {
 
     expect(result).toEqual({ kind: 'final', outcome: { state: 'installFailed', reason: 'install_failed_403' } });
     expect(connector.stats().requests).toBe(0);
+  });
+});
+
+describe('reaching people within the app\'s one budget with Teams', () => {
+  it('when the cards let go during 300 ms only reach the wire at its end (no open connection, a busy thread), then no second of what Teams receives holds more than 50', async () => {
+    // Virtual time: the budget's timers and the sender's waits run in order, whatever the machine's speed.
+    let t = 1_000_000;
+    const timers: { at: number; wake: () => void }[] = [];
+    const sleep = (ms: number) => new Promise<void>((wake) => { timers.push({ at: t + ms, wake }); });
+    const budget = createOutboundBudget({ ratePerSecond: 50, now: () => t, sleep });
+    const written: number[] = [];
+    // For the first 300 ms of every two seconds nothing gets on the wire: what was let go then goes at the end of it.
+    const sender = {
+      async send(_target: unknown, _activity: unknown, onWritten?: () => void) {
+        const into = (t - 1_000_000) % 2_000;
+        if (into < 300) await sleep(300 - into);
+        written.push(t);
+        onWritten?.();
+        return { status: 201, activityId: '1:1' };
+      },
+    };
+    const reacher = createRecipientReacher({
+      references: {} as AcknowledgementStore, sender, sendLimiter: budget.sender('bulk'), serviceUrl: 'https://smba.example',
+      clock: { now: () => t, sleep },
+    });
+    let running = true;
+    for (let i = 0; i < 16; i++) {
+      void (async () => {
+        while (running) await reacher.reachVia(`u${i}`, { serviceUrl: 'https://smba.example', conversationId: `a:u${i}` }, card);
+      })();
+    }
+    while (t < 1_000_000 + 12_000) {
+      for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+      timers.sort((a, b) => a.at - b.at);
+      const next = timers.shift();
+      if (!next) break;
+      t = Math.max(t, next.at);
+      next.wake();
+    }
+    running = false;
+
+    let busiest = 0;
+    for (let i = 0, j = 0; i < written.length; i++) {
+      while (written[i] - written[j] >= 1000) j++;
+      busiest = Math.max(busiest, i - j + 1);
+    }
+    expect(busiest).toBeLessThanOrEqual(50);
+    // What the stalls cost is only what they held back: the budget still fills the seconds between them.
+    expect(written.length).toBeGreaterThan(12 * 50 * 0.8);
   });
 });
