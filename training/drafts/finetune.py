@@ -140,6 +140,10 @@ def main() -> None:
         if args.only_fold is not None:
             held = fold_of == args.only_fold
             oof, y = oof[held], y[held]
+            # The held-out logits, for thresholds chosen by another rule (choose_thresholds.py) without a new fine-tuning.
+            os.makedirs(args.out, exist_ok=True)
+            json.dump([{'policy': rows[i]['policy'], 'concerns': rows[i]['concerns'], 'logits': [round(float(x), 5) for x in oof[k]]}
+                       for k, i in enumerate(np.where(held)[0])], open(os.path.join(args.out, 'held-out.json'), 'w'))
             figures['heldOut'] = f'fold {args.only_fold + 1} of {args.folds} by policy: {int(held.sum())} drafts'
         for c, concern in enumerate(CONCERNS):
             pos = np.sort(oof[y[:, c], c])
