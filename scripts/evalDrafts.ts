@@ -12,15 +12,16 @@ import { DRAFT_CONCERNS, DraftConcernId, DraftContext } from '../src/features/po
 
 /**
  * `npm run eval:drafts`: what "check my post" (issue 53) does, as the bot runs it (the shipped draft encoder and heads,
- * each concern's rule found by the rule reader on the same encoder).
+ * each concern's rule found by the rule reader on the disclosure detector's encoder).
  * - `--rules`: the rule found for each concern in each corpus policy against corpus/drafts/rules.jsonl (the sentences
- *   a helper marked as that policy's rule, or none): right section, found where the policy has none, missed; by the
- *   shipped rule reader (which learnt from these rows: in sample, so its out-of-fold figures are fit_rules.py's) and
- *   by the answering stack's lookup it replaced.
- * - `--blind [--file PATH]`: eval/drafts-blind.jsonl, or PATH (a sealed set in its format), written apart by helpers
- *   who saw no code, list or training data, for the five real policies; never trained on. Per concern recall and precision, drafts with a problem not told "nothing stops
- *   this", harmless drafts told so, and the rule quoted from the section holding the sentence the tester copied.
- *   `--misses` prints what it got wrong (for the issue's note, never for tuning).
+ *   a helper marked as that policy's rule, or none): right section, right sentence, found where the policy has none;
+ *   by the shipped rule reader (which learnt from these rows: in sample, so its out-of-fold figures are
+ *   fit_rules.py's) and by the answering stack's lookup it replaced.
+ * - `--blind [--file PATH] [--policies DIR]`: eval/drafts-blind.jsonl, or PATH (a sealed set in its format, its
+ *   policies' files in samples/policies/ or DIR), written apart by helpers who saw no code, list or training data, for
+ *   the five real policies; never trained on. Per concern recall and precision, drafts with a problem not told
+ *   "nothing stops this", harmless drafts told so, and the rule quoted from the section holding the sentence the
+ *   tester copied. `--misses` prints what it got wrong (for the issue's note, never for tuning).
  */
 const root = path.resolve(__dirname, '..', '..');
 const jsonl = <T>(file: string): T[] => fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as T);
@@ -94,6 +95,9 @@ async function evalBlind(): Promise<void> {
   const file = at >= 0 ? process.argv[at + 1] : path.join(root, 'eval', 'drafts-blind.jsonl');
   if (!file || !fs.existsSync(file)) throw new Error(`--file needs a jsonl file of blind drafts (got ${file ?? 'nothing'})`);
   const rows = jsonl<BlindRow>(file);
+  // Each row names its policy's file in samples/policies/, or in the folder --policies names.
+  const dirAt = process.argv.indexOf('--policies');
+  const policies = dirAt >= 0 ? process.argv[dirAt + 1] : path.join(root, 'samples', 'policies');
   const disclosure = await loadDisclosureDetector(createLogger('silent'));
   const per = new Map<DraftConcernId, { tp: number; fp: number; fn: number }>(DRAFT_CONCERNS.map((id) => [id, { tp: 0, fp: 0, fn: 0 }]));
   let problems = 0, problemsNotFine = 0, harmless = 0, harmlessFine = 0, ruleRight = 0, ruleAsked = 0, noneSaid = 0, noneAsked = 0, disclosureOffers = 0;
@@ -102,7 +106,7 @@ async function evalBlind(): Promise<void> {
   const docs = new Map<string, PolicyDocument>();
   for (const row of rows) {
     if (!checkers.has(row.policy)) {
-      const text = fs.readFileSync(path.join(root, 'samples', 'policies', row.policy), 'utf8');
+      const text = fs.readFileSync(path.join(policies, row.policy), 'utf8');
       const doc = parsePolicyText(text, row.policy);
       docs.set(row.policy, doc);
       checkers.set(row.policy, await loadDraftChecker(createPolicyLibrary([doc])));
@@ -141,7 +145,7 @@ async function evalBlind(): Promise<void> {
     const wrong = [...expected.filter((id) => !raised.has(id)).map((id) => `missed ${id}`), ...[...raised].filter((id) => !expected.includes(id)).map((id) => `false ${id}`)];
     if (wrong.length > 0) misses.push(`${wrong.join(', ')} [${row.media}/${row.account}/${row.audience}]: ${row.draft}`);
   }
-  console.log(`blind (${path.relative(process.cwd(), file) || file}, ${rows.length} drafts, never tuned on):`);
+  console.log(`blind (${file}, ${rows.length} drafts, never tuned on):`);
   console.log(`  drafts with a problem not told "nothing stops this" ${pct(problemsNotFine, problems)}; harmless told so ${pct(harmlessFine, harmless)}`);
   for (const id of DRAFT_CONCERNS) {
     const f = per.get(id)!;
@@ -160,7 +164,7 @@ async function main(): Promise<void> {
     await evalRules(undefined, 'the answering stack\'s lookup (before the reader)');
   }
   if (process.argv.includes('--blind')) await evalBlind();
-  if (!process.argv.includes('--rules') && !process.argv.includes('--blind')) console.log('usage: evalDrafts [--rules] [--blind [--file PATH]] [--misses]');
+  if (!process.argv.includes('--rules') && !process.argv.includes('--blind')) console.log('usage: evalDrafts [--rules] [--blind [--file PATH] [--policies DIR]] [--misses]');
 }
 
 main().catch((err: Error) => {
