@@ -15,15 +15,17 @@ export const DRAFTS_DIR = path.join(packageRoot(__dirname), 'models', 'drafts');
 /**
  * "Check my post" (issue 53): the draft model, run by the same ONNX adapter as the disclosure detector (checked
  * against its checksum, loaded once per process), its heads (one per concern), and the rule reader on the disclosure
- * detector's encoder (the same session), which finds each concern's rule in the live policy. The policy loaded at start is read here, so the first
- * draft does not wait for it; a version an owner publishes later is read by the first draft checked against it.
- * Missing or damaged files stop the start with the reason.
+ * detector's encoder (the same session), which finds each concern's rule in the live policy. The policy loaded at
+ * start is read from here on, so the first draft need not wait for it; a version an owner publishes later is read by
+ * the first draft checked against it. Missing or damaged files stop the start with the reason.
  */
 export async function loadDraftChecker(library: PolicyLibrary, dir: string = DRAFTS_DIR, encoderDir: string = ENCODER_DIR): Promise<{ check(draft: string, context: DraftContext): Promise<DraftCheckResult> }> {
   const encoder = await openOnnxSentenceEncoder(dir);
   const heads = parseDraftHeads(readHeads(dir), encoder.dimensions);
   const ruleFor = createPolicyRuleFinder(library, await loadRuleReader(encoderDir));
-  await ruleFor('pupils-identified');
+  // The policy loaded at start is read now, beside the rest of the start rather than before it (about a second on two
+  // cores); a draft checked meanwhile waits for the same reading. A reading that fails is tried again by the next draft.
+  ruleFor('pupils-identified').catch(() => undefined);
   return createDraftChecker({ encoder, heads, ruleFor });
 }
 
