@@ -1,54 +1,64 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadDraftChecker } from '../src/compose/drafts';
+import { loadDraftChecker, loadRuleReader } from '../src/compose/drafts';
 import { loadDisclosureDetector } from '../src/compose/disclosure';
 import { createLogger } from '../src/shared/logger';
 import { parsePolicyText } from '../src/features/policy/ingest/parsePolicy';
 import { createPolicyLibrary } from '../src/features/policy/policyLibrary';
 import { normaliseForMatch } from '../src/features/policy/answer/evaluateAnswers';
 import { PolicyDocument } from '../src/features/policy/policyDocument';
-import { createPolicyRuleFinder } from '../src/features/policy/drafts/draftRules';
+import { createPolicyRuleFinder, RuleReaderDeps } from '../src/features/policy/drafts/draftRules';
 import { DRAFT_CONCERNS, DraftConcernId, DraftContext } from '../src/features/policy/drafts/draftConcerns';
 
 /**
  * `npm run eval:drafts`: what "check my post" (issue 53) does, as the bot runs it (the shipped draft encoder and heads,
- * each concern's rule found by the answering stack).
+ * each concern's rule found by the rule reader on the disclosure detector's encoder).
  * - `--rules`: the rule found for each concern in each corpus policy against corpus/drafts/rules.jsonl (the sentences
- *   a helper marked as that policy's rule, or none): right section, found where the policy has none, missed.
- * - `--blind`: eval/drafts-blind.jsonl, written apart by helpers who saw no code, list or training data, for the five
- *   real policies; never trained on. Per concern recall and precision, drafts with a problem not told "nothing stops
- *   this", harmless drafts told so, and the rule quoted from the section holding the sentence the tester copied.
- *   `--misses` prints what it got wrong (for the issue's note, never for tuning).
+ *   a helper marked as that policy's rule, or none): right section, right sentence, found where the policy has none;
+ *   by the shipped rule reader (which learnt from these rows: in sample, so its out-of-fold figures are
+ *   fit_rules.py's) and by the answering stack's lookup it replaced.
+ * - `--blind [--file PATH] [--policies DIR]`: eval/drafts-blind.jsonl, or PATH (a sealed set in its format, its
+ *   policies' files in samples/policies/ or DIR), written apart by helpers who saw no code, list or training data, for
+ *   the five real policies; never trained on. Per concern recall and precision, drafts with a problem not told
+ *   "nothing stops this", harmless drafts told so, and the rule quoted from the section holding the sentence the
+ *   tester copied. `--misses` prints what it got wrong (for the issue's note, never for tuning).
  */
 const root = path.resolve(__dirname, '..', '..');
 const jsonl = <T>(file: string): T[] => fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as T);
 const pct = (a: number, b: number): string => (b === 0 ? 'n/a' : `${a}/${b} (${((100 * a) / b).toFixed(1)}%)`);
 
-/** The ordinals of the sections whose text holds the sentence (whitespace and quotes normalised). */
-function sectionsHolding(doc: PolicyDocument, sentence: string): number[] {
+/** A rule sentence as the parsed text has it: normalised, its first 60 characters. */
+function probeOf(sentence: string): string {
   // The labeller copied bullets' marks and paragraph numbers ("3.4 Staff must..."); the parsed text keeps neither.
   const s = normaliseForMatch(sentence).replace(/^[-o•*]\s+/, '').replace(/^\d+(?:\.\d+)*\.?\s+/, '');
   // A sentence that runs over the parsed text's bullets or a heading: its first words place it.
-  const probe = s.length > 60 ? s.slice(0, 60) : s;
+  return s.length > 60 ? s.slice(0, 60) : s;
+}
+
+/** The ordinals of the sections whose text holds the sentence (whitespace and quotes normalised). */
+function sectionsHolding(doc: PolicyDocument, sentence: string): number[] {
+  const probe = probeOf(sentence);
   return doc.sections.filter((x) => normaliseForMatch(`${x.title} ${x.text}`).includes(probe)).map((x) => x.ordinal);
 }
 
-function ruleFinderFor(text: string, source: string) {
+function ruleFinderFor(text: string, source: string, reader?: RuleReaderDeps) {
   const doc = parsePolicyText(text, source);
   const library = createPolicyLibrary([doc]);
-  return { doc, find: createPolicyRuleFinder(library) };
+  return { doc, find: createPolicyRuleFinder(library, reader) };
 }
 
 interface RuleRow { policy: string; concern: DraftConcernId; rules: string[]; best: string | null }
 
-async function evalRules(): Promise<void> {
+async function evalRules(reader: RuleReaderDeps | undefined, name: string): Promise<void> {
   const rows = jsonl<RuleRow>(path.join(root, 'corpus', 'drafts', 'rules.jsonl'));
+  let rightSentence = 0;
+  console.log(`${name}:`);
   const byConcern = new Map<string, { right: number; wrong: number; missed: number; borrowed: number; noneRight: number }>();
   const finders = new Map<string, ReturnType<typeof ruleFinderFor>>();
   for (const row of rows) {
     if (!finders.has(row.policy)) {
       const file = path.join(root, 'corpus', 'policies', `${row.policy}.txt`);
-      finders.set(row.policy, ruleFinderFor(fs.readFileSync(file, 'utf8'), `${row.policy}.txt`));
+      finders.set(row.policy, ruleFinderFor(fs.readFileSync(file, 'utf8'), `${row.policy}.txt`, reader));
     }
     const { doc, find } = finders.get(row.policy)!;
     const found = await find(row.concern);
@@ -58,7 +68,11 @@ async function evalRules(): Promise<void> {
     if (row.rules.length === 0) {
       if (found) f.borrowed++; else f.noneRight++;
     } else if (!found) f.missed++;
-    else if (expected.has(found.section)) f.right++;
+    else if (expected.has(found.section)) {
+      f.right++;
+      // The right sentence: the quote holds one of the helper's rule sentences (its first words, as sectionsHolding places it).
+      if (row.rules.some((r) => normaliseForMatch(found.quote).includes(probeOf(r)))) rightSentence++;
+    }
     else {
       f.wrong++;
       if (process.argv.includes('--misses')) console.log(`  ${row.policy} ${row.concern}: quoted §${found.section} "${found.quote.slice(0, 80)}", expected §${[...expected].join('/')} "${(row.best ?? '').slice(0, 80)}"`);
@@ -71,13 +85,19 @@ async function evalRules(): Promise<void> {
     right += f.right; withRule += f.right + f.wrong + f.missed; noneRight += f.noneRight; none += f.noneRight + f.borrowed;
     console.log(`  ${id.padEnd(20)} right section ${pct(f.right, f.right + f.wrong + f.missed)}, wrong ${f.wrong}, missed ${f.missed}; no rule and said so ${pct(f.noneRight, f.noneRight + f.borrowed)}`);
   }
-  console.log(`corpus rules (rules.jsonl): right section ${pct(right, withRule)}; policy has none and the bot said so ${pct(noneRight, none)}`);
+  console.log(`corpus rules (rules.jsonl): right section ${pct(right, withRule)}, right sentence ${pct(rightSentence, withRule)}; policy has none and the bot said so ${pct(noneRight, none)}`);
 }
 
 interface BlindRow { policy: string; draft: string; media: DraftContext['media']; account: DraftContext['account']; audience: DraftContext['audience']; concerns: Record<string, string | null> }
 
 async function evalBlind(): Promise<void> {
-  const rows = jsonl<BlindRow>(path.join(root, 'eval', 'drafts-blind.jsonl'));
+  const at = process.argv.indexOf('--file');
+  const file = at >= 0 ? process.argv[at + 1] : path.join(root, 'eval', 'drafts-blind.jsonl');
+  if (!file || !fs.existsSync(file)) throw new Error(`--file needs a jsonl file of blind drafts (got ${file ?? 'nothing'})`);
+  const rows = jsonl<BlindRow>(file);
+  // Each row names its policy's file in samples/policies/, or in the folder --policies names.
+  const dirAt = process.argv.indexOf('--policies');
+  const policies = dirAt >= 0 ? process.argv[dirAt + 1] : path.join(root, 'samples', 'policies');
   const disclosure = await loadDisclosureDetector(createLogger('silent'));
   const per = new Map<DraftConcernId, { tp: number; fp: number; fn: number }>(DRAFT_CONCERNS.map((id) => [id, { tp: 0, fp: 0, fn: 0 }]));
   let problems = 0, problemsNotFine = 0, harmless = 0, harmlessFine = 0, ruleRight = 0, ruleAsked = 0, noneSaid = 0, noneAsked = 0, disclosureOffers = 0;
@@ -86,7 +106,7 @@ async function evalBlind(): Promise<void> {
   const docs = new Map<string, PolicyDocument>();
   for (const row of rows) {
     if (!checkers.has(row.policy)) {
-      const text = fs.readFileSync(path.join(root, 'samples', 'policies', row.policy), 'utf8');
+      const text = fs.readFileSync(path.join(policies, row.policy), 'utf8');
       const doc = parsePolicyText(text, row.policy);
       docs.set(row.policy, doc);
       checkers.set(row.policy, await loadDraftChecker(createPolicyLibrary([doc])));
@@ -125,7 +145,7 @@ async function evalBlind(): Promise<void> {
     const wrong = [...expected.filter((id) => !raised.has(id)).map((id) => `missed ${id}`), ...[...raised].filter((id) => !expected.includes(id)).map((id) => `false ${id}`)];
     if (wrong.length > 0) misses.push(`${wrong.join(', ')} [${row.media}/${row.account}/${row.audience}]: ${row.draft}`);
   }
-  console.log(`blind (eval/drafts-blind.jsonl, ${rows.length} drafts, never tuned on):`);
+  console.log(`blind (${file}, ${rows.length} drafts, never tuned on):`);
   console.log(`  drafts with a problem not told "nothing stops this" ${pct(problemsNotFine, problems)}; harmless told so ${pct(harmlessFine, harmless)}`);
   for (const id of DRAFT_CONCERNS) {
     const f = per.get(id)!;
@@ -139,9 +159,12 @@ async function evalBlind(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  if (process.argv.includes('--rules')) await evalRules();
+  if (process.argv.includes('--rules')) {
+    await evalRules(await loadRuleReader(), 'the rule reader (shipped; learnt from these rows, so in sample)');
+    await evalRules(undefined, 'the answering stack\'s lookup (before the reader)');
+  }
   if (process.argv.includes('--blind')) await evalBlind();
-  if (!process.argv.includes('--rules') && !process.argv.includes('--blind')) console.log('usage: evalDrafts [--rules] [--blind] [--misses]');
+  if (!process.argv.includes('--rules') && !process.argv.includes('--blind')) console.log('usage: evalDrafts [--rules] [--blind [--file PATH] [--policies DIR]] [--misses]');
 }
 
 main().catch((err: Error) => {

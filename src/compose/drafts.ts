@@ -2,9 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openOnnxSentenceEncoder } from '../adapters/onnxEncoder/onnxSentenceEncoder';
 import { packageRoot } from '../shared/packageRoot';
+import { ENCODER_DIR } from './disclosure';
 import { createDraftChecker, DraftCheckResult, parseDraftHeads } from '../features/policy/drafts/draftChecker';
 import { DraftContext } from '../features/policy/drafts/draftConcerns';
-import { createPolicyRuleFinder } from '../features/policy/drafts/draftRules';
+import { createPolicyRuleFinder, RuleReaderDeps } from '../features/policy/drafts/draftRules';
+import { parseRuleReaderHeads } from '../features/policy/drafts/ruleReader';
 import { PolicyLibrary } from '../features/policy/policyLibrary';
 
 /** The draft model (models/drafts/README.md): the sentence encoder fine-tuned to read draft posts, and its heads. */
@@ -12,11 +14,28 @@ export const DRAFTS_DIR = path.join(packageRoot(__dirname), 'models', 'drafts');
 
 /**
  * "Check my post" (issue 53): the draft model, run by the same ONNX adapter as the disclosure detector (checked
- * against its checksum, loaded once per process), its heads (one per concern), and each concern's rule found in the
- * live policy by the answering stack. Missing or damaged files stop the start with the reason.
+ * against its checksum, loaded once per process), its heads (one per concern), and the rule reader on the disclosure
+ * detector's encoder (the same session), which finds each concern's rule in the live policy. The policy loaded at
+ * start is read from here on, so the first draft need not wait for it; a version an owner publishes later is read by
+ * the first draft checked against it. Missing or damaged files stop the start with the reason.
  */
-export async function loadDraftChecker(library: PolicyLibrary, dir: string = DRAFTS_DIR): Promise<{ check(draft: string, context: DraftContext): Promise<DraftCheckResult> }> {
+export async function loadDraftChecker(library: PolicyLibrary, dir: string = DRAFTS_DIR, encoderDir: string = ENCODER_DIR): Promise<{ check(draft: string, context: DraftContext): Promise<DraftCheckResult> }> {
   const encoder = await openOnnxSentenceEncoder(dir);
-  const heads = parseDraftHeads(JSON.parse(fs.readFileSync(path.join(dir, 'heads.json'), 'utf8')), encoder.dimensions);
-  return createDraftChecker({ encoder, heads, ruleFor: createPolicyRuleFinder(library) });
+  const heads = parseDraftHeads(readHeads(dir), encoder.dimensions);
+  const ruleFor = createPolicyRuleFinder(library, await loadRuleReader(encoderDir));
+  // The policy loaded at start is read now, beside the rest of the start rather than before it (about a second on two
+  // cores); a draft checked meanwhile waits for the same reading. A reading that fails is tried again by the next draft.
+  ruleFor('pupils-identified').catch(() => undefined);
+  return createDraftChecker({ encoder, heads, ruleFor });
+}
+
+const readHeads = (dir: string): unknown => JSON.parse(fs.readFileSync(path.join(dir, 'heads.json'), 'utf8'));
+
+/**
+ * The rule reader (heads.json's `rules` in the disclosure detector's folder, on its encoder): what finds each concern's
+ * rule. It does not move when the draft model is trained again (training/DECISIONS.md, issue 53).
+ */
+export async function loadRuleReader(dir: string = ENCODER_DIR): Promise<RuleReaderDeps> {
+  const encoder = await openOnnxSentenceEncoder(dir);
+  return { encoder, heads: parseRuleReaderHeads(readHeads(dir), encoder.dimensions) };
 }

@@ -137,8 +137,12 @@ def main() -> None:
             model = fit(args, [texts[i] for i in train], labels[train], tokenizer)
             oof[test] = score(model, tokenizer, [texts[i] for i in test], args.max_len)
         y = labels.numpy().astype(bool)
+        held = fold_of == args.only_fold if args.only_fold is not None else np.ones(len(rows), dtype=bool)
+        # The held-out logits, for the thresholds choose_thresholds.py sets (train.sh), or other rules, without a new fine-tuning.
+        os.makedirs(args.out, exist_ok=True)
+        json.dump([{'policy': rows[i]['policy'], 'concerns': rows[i]['concerns'], 'logits': [round(float(x), 5) for x in oof[i]]}
+                   for i in np.where(held)[0]], open(os.path.join(args.out, 'held-out.json'), 'w'))
         if args.only_fold is not None:
-            held = fold_of == args.only_fold
             oof, y = oof[held], y[held]
             figures['heldOut'] = f'fold {args.only_fold + 1} of {args.folds} by policy: {int(held.sum())} drafts'
         for c, concern in enumerate(CONCERNS):

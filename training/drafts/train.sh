@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # npm run train:drafts: trains the draft model for "check my post" and writes models/drafts/ (issue 53;
-# training/DECISIONS.md). Stages, each runnable alone with --help: finetune.py (out-of-fold thresholds by policy, then
-# the final model on every corpus draft) -> ship.py (the int8 ONNX graph, tokenizer, heads, manifest, record,
-# SHA256SUMS). fit_heads.py is the baseline it was judged against (heads on the disclosure encoder's vectors).
-# PYTHON must have training/requirements-encoder.txt installed. Extra arguments go to finetune.py.
+# training/DECISIONS.md). Stages, each runnable alone with --help: finetune.py (three folds by policy, each scoring
+# the drafts of the policies it left out, then the final model on every corpus draft) -> choose_thresholds.py (each
+# concern's threshold from the held-out logits) -> ship.py (the int8 ONNX graph, tokenizer, heads, manifest, record,
+# SHA256SUMS) -> scripts/exportRuleData.ts and fit_rules.py (the rule reader, on the disclosure encoder's vectors, into
+# models/encoder/heads.json's "rules"; it does not depend on the draft model, so RULES_ONLY=1 runs just it).
+# fit_heads.py is the baseline the model was judged against (heads on the disclosure
+# encoder's vectors). PYTHON must have training/requirements-encoder.txt installed. Extra arguments go to finetune.py.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PYTHON=${PYTHON:-python3}
@@ -11,6 +14,13 @@ PYTHON=${PYTHON:-python3}
 BASE=$("$PYTHON" training/encoder/model_folder.py base)
 WORK=training/.cache/drafts
 mkdir -p "$WORK"
+if [ -z "${RULES_ONLY:-}" ]; then
 "$PYTHON" training/drafts/finetune.py --base "$BASE" --out "$WORK/trained" "$@" | tee "$WORK/figures.txt"
+"$PYTHON" training/drafts/choose_thresholds.py --held-out "$WORK/trained/held-out.json" --write "$WORK/trained" | tee -a "$WORK/figures.txt"
 "$PYTHON" training/drafts/ship.py --trained "$WORK/trained" --out models/drafts
+fi
+# The rule reader learns from the vectors the product's own adapter computes.
+npm run build --silent
+node dist/scripts/exportRuleData.js "$WORK/rules.json" models/encoder
+"$PYTHON" training/drafts/fit_rules.py --data "$WORK/rules.json" --write models/encoder | tee -a "$WORK/figures.txt"
 echo "now: npm run eval:drafts -- --rules (the rule found in each corpus policy); the blind set is read once, for the model that ships"

@@ -5,10 +5,10 @@ import { framedDraft } from './draftFrame';
 
 /**
  * Checks a draft social media post against the school's own policy (issue 53). A head per concern reads the draft's
- * vector from the shared sentence encoder (the disclosure detector's, models/encoder); what the person said of the
- * post (a photo of pupils, from a personal account) adds what no text shows. Each concern raised is matched to the
- * school's own rule by the answering stack (`ruleFor`), so the check works on any school's policy; where the policy
- * has no rule on it, the reply says so rather than borrow another policy's.
+ * vector from the draft model (models/drafts, on the shared ONNX adapter); what the person said of the post (a photo
+ * of pupils, from a personal account) is read with it and adds what no text shows. Each concern raised is matched to
+ * the school's own rule by the rule reader (`ruleFor`, draftRules.ts), so the check works on any school's policy;
+ * where the policy has no rule on it, the reply says so rather than borrow another policy's.
  */
 
 /** One concern's head: a logit over the encoder's vector, and the threshold training set on it. */
@@ -73,7 +73,7 @@ export interface DraftCheckResult {
 export interface DraftCheckerDeps {
   encoder: SentenceEncoder;
   heads: DraftHeads;
-  /** The school's rule on a concern, found by the answering stack; null when the policy does not cover it. */
+  /** The school's rule on a concern, found by the rule reader; null when the policy does not cover it. */
   ruleFor(id: DraftConcernId): Promise<PolicyRule | null>;
 }
 

@@ -1,0 +1,74 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { openOnnxSentenceEncoder } from '../src/adapters/onnxEncoder/onnxSentenceEncoder';
+import { parsePolicyText } from '../src/features/policy/ingest/parsePolicy';
+import { createPolicyLibrary } from '../src/features/policy/policyLibrary';
+import { normaliseForMatch } from '../src/features/policy/answer/evaluateAnswers';
+import { passageText } from '../src/features/policy/answer/learnedRanking';
+import { createPolicyRuleFinder } from '../src/features/policy/drafts/draftRules';
+import { ruleStackFeatures } from '../src/features/policy/drafts/ruleReader';
+import { CONCERN_INFO, DRAFT_CONCERNS, DraftConcernId } from '../src/features/policy/drafts/draftConcerns';
+
+/**
+ * Exports what the rule reader (issue 53, training/drafts/fit_rules.py) learns from: every passage of each corpus policy
+ * in corpus/drafts/rules.jsonl as the product splits it, its vector from each encoder folder given (the product's own
+ * ONNX adapter, so training reads the vectors the bot computes), the answering stack's scores for each concern
+ * (ruleStackFeatures, as the product computes them), which passages are the row's rule sentences, the sections holding
+ * them, and what today's stack lookup (createPolicyRuleFinder) quotes, for the baseline.
+ *
+ * Usage: node dist/scripts/exportRuleData.js OUT.json ENCODER_DIR [ENCODER_DIR...]
+ */
+const root = path.resolve(__dirname, '..', '..');
+
+interface RuleRow { policy: string; concern: DraftConcernId; rules: string[]; best: string | null }
+
+/** A labeller's rule sentence as the parsed text has it: no bullet mark or paragraph number; its first 60 characters place it. */
+function probe(sentence: string): string {
+  const s = normaliseForMatch(sentence).replace(/^[-o•*]\s+/, '').replace(/^\d+(?:\.\d+)*\.?\s+/, '');
+  return s.length > 60 ? s.slice(0, 60) : s;
+}
+
+async function main(): Promise<void> {
+  const [out, ...encoderDirs] = process.argv.slice(2);
+  if (!out || encoderDirs.length === 0) throw new Error('usage: exportRuleData OUT.json ENCODER_DIR [ENCODER_DIR...]');
+  const rows = fs.readFileSync(path.join(root, 'corpus', 'drafts', 'rules.jsonl'), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as RuleRow);
+  const encoders = await Promise.all(encoderDirs.map((d) => openOnnxSentenceEncoder(path.resolve(d))));
+  const queryVectors = await Promise.all(encoders.map(async (e) => Object.fromEntries(await Promise.all(DRAFT_CONCERNS.map(async (id) => [id, (await e.encode(CONCERN_INFO[id].queries)).map((v) => Array.from(v, round))])))));
+  const policies: unknown[] = [];
+  for (const policy of [...new Set(rows.map((r) => r.policy))]) {
+    const doc = parsePolicyText(fs.readFileSync(path.join(root, 'corpus', 'policies', `${policy}.txt`), 'utf8'), `${policy}.txt`);
+    const library = createPolicyLibrary([doc]);
+    const passages = library.index.passages;
+    const texts = passages.map((p) => passageText(p));
+    const vectors = await Promise.all(encoders.map(async (e) => (await e.encode(texts)).map((v) => Array.from(v, round))));
+    const finder = createPolicyRuleFinder(library);
+    const concerns: Record<string, unknown> = {};
+    for (const row of rows.filter((r) => r.policy === policy)) {
+      const probes = row.rules.map(probe);
+      const positives = passages.map((p, i) => i).filter((i) => {
+        const t = normaliseForMatch(texts[i]);
+        const own = normaliseForMatch(passages[i].text);
+        return probes.some((pr) => t.includes(pr)) || row.rules.some((r) => own.length >= 20 && normaliseForMatch(r).includes(own));
+      });
+      const sections = [...new Set(probes.flatMap((pr) => doc.sections.filter((s) => normaliseForMatch(`${s.title} ${s.text}`).includes(pr)).map((s) => s.ordinal)))];
+      const stack = await finder(row.concern);
+      concerns[row.concern] = {
+        rules: row.rules.length, positives, sections, features: ruleStackFeatures(library.index, row.concern),
+        stack: stack ? { section: stack.section, quote: stack.quote } : null,
+      };
+    }
+    policies.push({ policy, passages: passages.map((p, i) => ({ section: p.section.ordinal, text: texts[i] })), vectors, concerns });
+    process.stderr.write(`${policy}: ${passages.length} passages\n`);
+  }
+  fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify({ encoders: encoderDirs.map((d, i) => ({ dir: d, sha256: encoders[i].model.sha256 })), queryVectors, policies }));
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
+main().catch((err: Error) => {
+  console.error(err.message);
+  process.exit(1);
+});

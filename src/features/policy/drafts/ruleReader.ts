@@ -1,0 +1,115 @@
+import { SentenceEncoder } from '../../../shared/sentenceEncoder';
+import { passageText } from '../answer/learnedRanking';
+import { Passage, PolicyIndex } from '../answer/policyIndex';
+import { CONCERN_INFO, DRAFT_CONCERNS, DraftConcernId } from './draftConcerns';
+
+/**
+ * The rule reader (issue 53): in a school's policy, the passage (a sentence, or a bullet read with its lead-in, as the
+ * answering stack splits them) that is a concern's rule, or none. A logistic head per concern reads each passage's
+ * vector from the shared sentence encoder with the answering stack's own scores for the concern (RuleStackFeatures);
+ * the passage it scores highest is the rule, none when even that one is under the threshold training chose out of fold
+ * (training/drafts/fit_rules.py, training/DECISIONS.md). It reads a policy once per version, never per draft.
+ */
+
+/** What the answering stack says of each passage for one concern, averaged over the concern's questions. */
+export interface RuleStackFeatures {
+  /** The mean probability that the policy answers the concern's questions at all. */
+  answerProbability: number;
+  /** Per passage of the index, in its order: [section's share of the ranking, first quote of its section, 1 / (1 + its place in the section's quote order)]. */
+  passages: [number, number, number][];
+}
+
+/** How many stack features each passage has after its vector: the cosine to the concern's questions, then RuleStackFeatures' four. */
+export const RULE_EXTRA_FEATURES = 5;
+
+/** The stack's scores for every passage of the index on one concern (zeros where the index has no learnt model). */
+export function ruleStackFeatures(index: PolicyIndex, id: DraftConcernId): RuleStackFeatures {
+  const queries = CONCERN_INFO[id].queries;
+  const passages = index.passages.map((): [number, number, number] => [0, 0, 0]);
+  const at = new Map(index.passages.map((p, i) => [p.id, i]));
+  let answerProbability = 0;
+  for (const query of queries) {
+    const ranking = index.rank(query);
+    if (!ranking || ranking.ranked.length === 0) continue;
+    answerProbability += ranking.answerProbability / queries.length;
+    const top = Math.max(...ranking.ranked.map((r) => r.score));
+    const total = ranking.ranked.reduce((sum, r) => sum + Math.exp(r.score - top), 0);
+    for (const r of ranking.ranked) {
+      const share = Math.exp(r.score - top) / total;
+      r.passages.forEach((p, place) => {
+        const i = at.get(p.passage.id);
+        if (i === undefined) return;
+        passages[i][0] += share / queries.length;
+        passages[i][1] += (place === 0 ? 1 : 0) / queries.length;
+        passages[i][2] += 1 / (1 + place) / queries.length;
+      });
+    }
+  }
+  return { answerProbability, passages };
+}
+
+/** One concern's reader: a logit over a passage's vector and RULE_EXTRA_FEATURES. */
+export interface ConcernReader { weights: Float32Array; bias: number }
+
+/** Every concern's reader and the one threshold under which a policy has no rule on it (heads.json's `rules`). */
+export interface RuleReaderHeads { threshold: number; concerns: Record<DraftConcernId, ConcernReader> }
+
+/** A `rules` entry that does not fit the encoder or lacks a concern. */
+export class RuleReaderError extends Error {
+  override readonly name = 'RuleReaderError';
+}
+
+/** Reads heads.json's `rules`, checked against the encoder's vector length and the list of concerns. */
+export function parseRuleReaderHeads(json: unknown, dimensions: number): RuleReaderHeads {
+  const rules = (json as { rules?: { threshold?: unknown; concerns?: Record<string, { weights?: unknown; bias?: unknown }> } } | null)?.rules;
+  if (!rules || typeof rules.threshold !== 'number' || !rules.concerns) throw new RuleReaderError('heads.json has no rule reader (rules: threshold and concerns)');
+  const concerns = {} as Record<DraftConcernId, ConcernReader>;
+  for (const id of DRAFT_CONCERNS) {
+    const r = rules.concerns[id];
+    const w = r?.weights;
+    if (!Array.isArray(w) || w.length !== dimensions + RULE_EXTRA_FEATURES || !w.every((x) => typeof x === 'number' && Number.isFinite(x)) || typeof r?.bias !== 'number') {
+      throw new RuleReaderError(`The ${id} rule reader needs ${dimensions + RULE_EXTRA_FEATURES} weights and a bias`);
+    }
+    concerns[id] = { weights: Float32Array.from(w as number[]), bias: r.bias };
+  }
+  return { threshold: rules.threshold, concerns };
+}
+
+const norm = (v: Float32Array): number => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+
+/**
+ * Every concern's rule in the index's policies: the passage its reader scores highest, or null where even that one is
+ * under the threshold (the policy says nothing on it). Each passage is encoded once, so this costs a policy's length
+ * in encoder runs (about a second for a long policy): it is run when a policy version is first read, never per draft.
+ */
+export async function readPolicyRules(index: PolicyIndex, encoder: SentenceEncoder, heads: RuleReaderHeads): Promise<Map<DraftConcernId, Passage | null>> {
+  const passages = index.passages;
+  const vectors = await encoder.encode(passages.map((p) => passageText(p)));
+  const norms = vectors.map(norm);
+  const rules = new Map<DraftConcernId, Passage | null>();
+  for (const id of DRAFT_CONCERNS) {
+    const queries = await encoder.encode(CONCERN_INFO[id].queries);
+    const q = new Float32Array(encoder.dimensions);
+    for (const v of queries) for (let i = 0; i < q.length; i++) q[i] += v[i] / queries.length;
+    const qNorm = norm(q);
+    const stack = ruleStackFeatures(index, id);
+    const { weights, bias } = heads.concerns[id];
+    const d = encoder.dimensions;
+    let best = -1;
+    let bestLogit = -Infinity;
+    vectors.forEach((v, i) => {
+      let logit = bias;
+      let dot = 0;
+      for (let k = 0; k < d; k++) {
+        logit += v[k] * weights[k];
+        dot += v[k] * q[k];
+      }
+      const [share, first, reciprocal] = stack.passages[i];
+      logit += weights[d] * (dot / (norms[i] * qNorm + 1e-9)) + weights[d + 1] * share + weights[d + 2] * first + weights[d + 3] * reciprocal
+        + weights[d + 4] * stack.answerProbability;
+      if (logit > bestLogit) { best = i; bestLogit = logit; }
+    });
+    rules.set(id, best >= 0 && bestLogit >= heads.threshold ? passages[best] : null);
+  }
+  return rules;
+}

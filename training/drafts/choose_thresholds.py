@@ -1,0 +1,122 @@
+"""Chooses each concern's threshold for "check my post" (issue 53) from a held-out fold's logits.
+
+Reads held-out.json files (finetune.py --only-fold K writes one: each held-out draft's policy, concerns and logits). The
+held-out policies are split in two halves (every other policy in sorted order): each half is judged with thresholds
+chosen on the other, so no figure comes from thresholds fitted on the drafts it judges; the thresholds written are
+chosen on both halves together. Designs (training/DECISIONS.md, issue 53, 13:52):
+- T1: each concern's threshold at 93% recall; T2: at 90% recall; T3: the threshold with the best F1.
+The rule: the most harmless drafts told fine among the designs with a problem not told fine >= 95% and recall over
+all concerns >= 90%; else the highest sum of the two verdict figures.
+
+With --write, the chosen design's thresholds go into the trained folder's heads.json and its record.json's outOfFold
+(ship.py copies both into models/drafts/).
+
+Usage: python3 training/drafts/choose_thresholds.py --held-out FILE [FILE...] [--write TRAINED_DIR]
+"""
+import argparse
+import json
+import os
+
+import numpy as np
+
+CONCERNS = ['pupils-identified', 'pupil-images', 'contact', 'confidential', 'criticism', 'political', 'offensive',
+            'speaking-as-school', 'commercial', 'copyright', 'location-timing']
+
+
+def at_recall(recall):
+    def choose(logits, y):
+        pos = np.sort(logits[y])
+        return float(pos[int(np.floor((1 - recall) * len(pos)))]) if len(pos) else 0.0
+    return choose
+
+
+def best_f1(logits, y):
+    best, chosen = -1.0, 0.0
+    for t in np.unique(logits[y]):
+        found = logits >= t
+        tp = int((found & y).sum())
+        f1 = 2 * tp / (found.sum() + y.sum())
+        if f1 > best:
+            best, chosen = f1, float(t)
+    return chosen
+
+
+DESIGNS = {'T1': at_recall(0.93), 'T2': at_recall(0.90), 'T3': best_f1}
+
+
+def figures(logits, y, thresholds):
+    found = logits >= np.array(thresholds)
+    harmless = ~y.any(1)
+    out = {'harmlessToldFine': [int((~found[harmless].any(1)).sum()), int(harmless.sum())],
+           'problemNotFine': [int(found[~harmless].any(1).sum()), int((~harmless).sum())],
+           'all': [int((found & y).sum()), int(y.sum()), int(found.sum())]}
+    for c, concern in enumerate(CONCERNS):
+        tp = int((found[:, c] & y[:, c]).sum())
+        out[concern] = {'found': tp, 'positives': int(y[:, c].sum()), 'raised': int(found[:, c].sum()), 'threshold': thresholds[c]}
+    return out
+
+
+def add(a, b):
+    if isinstance(a, list):
+        return [x + y for x, y in zip(a, b)]
+    if not isinstance(a, dict):
+        return a + b
+    return {k: (add(a[k], b[k]) if k != 'threshold' else None) for k in a}
+
+
+def pct(a, b):
+    return f'{a}/{b} ({100 * a / max(1, b):.1f}%)'
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--held-out', required=True, nargs='+', help='one or more folds\' held-out.json')
+    parser.add_argument('--write', help='the trained folder (heads.json, record.json) to write the chosen thresholds into')
+    args = parser.parse_args()
+    rows = [r for f in args.held_out for r in json.load(open(f))]
+    logits = np.array([r['logits'] for r in rows])
+    y = np.array([[c in r['concerns'] for c in CONCERNS] for r in rows])
+    policies = sorted({r['policy'] for r in rows})
+    half = np.array([policies.index(r['policy']) % 2 for r in rows])
+    print(f'{len(rows)} held-out drafts of {len(policies)} policies, {int((~y.any(1)).sum())} harmless')
+    results = {}
+    for name, choose in DESIGNS.items():
+        total = None
+        for h in (0, 1):
+            fit, judge = half != h, half == h
+            thresholds = [choose(logits[fit, c], y[fit, c]) for c in range(len(CONCERNS))]
+            f = figures(logits[judge], y[judge], thresholds)
+            total = f if total is None else add(total, f)
+        results[name] = total
+        hf, pn, a = total['harmlessToldFine'], total['problemNotFine'], total['all']
+        print(f'{name}: harmless told fine {pct(*hf)}; a problem not told fine {pct(*pn)}; all concerns recall {pct(a[0], a[1])}, precision {pct(a[0], a[2])}')
+        for concern in CONCERNS:
+            c = total[concern]
+            print(f'  {concern:20s} recall {pct(c["found"], c["positives"])} precision {pct(c["found"], c["raised"])}')
+
+    def ok(r):
+        return r['problemNotFine'][0] >= 0.95 * r['problemNotFine'][1] and r['all'][0] >= 0.90 * r['all'][1]
+    eligible = [n for n in DESIGNS if ok(results[n])]
+    if eligible:
+        chosen = max(eligible, key=lambda n: results[n]['harmlessToldFine'][0])
+    else:
+        chosen = max(DESIGNS, key=lambda n: results[n]['harmlessToldFine'][0] / results[n]['harmlessToldFine'][1]
+                     + results[n]['problemNotFine'][0] / results[n]['problemNotFine'][1])
+    print(f'chosen by the rule: {chosen} (eligible: {", ".join(eligible) or "none"})')
+    if args.write:
+        thresholds = [DESIGNS[chosen](logits[:, c], y[:, c]) for c in range(len(CONCERNS))]
+        heads_path = os.path.join(args.write, 'heads.json')
+        heads = json.load(open(heads_path))
+        for c, concern in enumerate(CONCERNS):
+            heads['drafts'][concern]['threshold'] = thresholds[c]
+        json.dump(heads, open(heads_path, 'w'))
+        record_path = os.path.join(args.write, 'record.json')
+        record = json.load(open(record_path))
+        record['outOfFold'] = {'heldOut': f'{len(args.held_out)} held-out fold(s) of 3 by policy: {len(rows)} drafts; each half of the policies judged with thresholds chosen on the other',
+                               'design': chosen, 'designs': results, 'thresholds': dict(zip(CONCERNS, thresholds))}
+        json.dump(record, open(record_path, 'w'), indent=2)
+        print(f'wrote {chosen}\'s thresholds into {heads_path} and {record_path}')
+
+
+if __name__ == '__main__':
+    main()
