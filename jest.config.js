@@ -12,8 +12,16 @@ module.exports = {
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '\\.playground\\.test\\.ts$'],
-  // tsconfig.json sets isolatedModules, so ts-jest transpiles each file on its own (the build type-checks).
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
+  // Each file is transpiled on its own by SWC (tsconfig.json's isolatedModules keeps the sources fit for that; the build
+  // and test:unit type-check them), as tsconfig would emit it: ES2022, CommonJS with esModuleInterop's default imports.
+  // ts-jest ran the TypeScript compiler: on a cold cache (a fresh clone) the unit suites cost about 87 s of CPU with it
+  // and 76 s with SWC, against 73 to 74 s warm with either.
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', {
+      jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+      module: { type: 'commonjs' },
+    }],
+  },
   testTimeout: 60000,
   maxWorkers: 2,
   // A worker whose heap is past this after a test file is replaced by a fresh one before the next. Nothing is kept from

@@ -143,8 +143,9 @@ export function composeAcknowledgement(
         stopScheduler();
         await ack.jobs?.stop();
         await background?.stop();
-        await messenger.idle();
-        await thread?.stop();
+        // The thread's stop waits for its reminders itself, within a bounded grace: asking it first would not be bounded.
+        if (thread) await thread.stop();
+        else await messenger.idle();
       };
     },
   };

@@ -37,17 +37,26 @@ type Reply = { type: 'done'; id: number; result?: unknown; error?: string } | { 
 export interface SendingThread {
   messenger: CampaignMessenger & { idle(): Promise<void> };
   reacher: ReminderReacher;
-  /** Stops sending (claims in flight finish, unstarted ones are handed back) and ends the thread. */
+  /**
+   * Stops sending (claims in flight finish, unstarted ones are handed back) and ends the thread: at once, with a
+   * warning in the log, if it has not stopped within the grace period.
+   */
   stop(): Promise<void>;
 }
+
+/** How long a stop waits for the thread to finish its claims and close its store before ending it. */
+export const SENDING_STOP_GRACE_MS = 10_000;
 
 /** Whether sending can run in a thread: not for an in-memory SQLite database, which a second connection cannot see. */
 export function canSendInThread(config: Pick<AppConfig, 'storage'>): boolean {
   return config.storage.kind === 'azure' || config.storage.sqlitePath !== ':memory:';
 }
 
-/** Starts the sending thread (main thread side). */
-export function startSendingThread(config: AppConfig, budget: SharedArrayBuffer, logger: AppLogger): SendingThread {
+/** Starts the sending thread (main thread side); `stopGraceMs` bounds its stop (SENDING_STOP_GRACE_MS). */
+export function startSendingThread(
+  config: AppConfig, budget: SharedArrayBuffer, logger: AppLogger, options: { stopGraceMs?: number } = {},
+): SendingThread {
+  const stopGraceMs = options.stopGraceMs ?? SENDING_STOP_GRACE_MS;
   const data: ThreadData = {
     kind: 'acknowledgementSending', budget,
     settings: { delivery: config.delivery, bot: config.bot, storage: config.storage, timeZone: config.timeZone, azureTablePrefix: config.acknowledgement.azureTablePrefix },
@@ -106,10 +115,20 @@ export function startSendingThread(config: AppConfig, budget: SharedArrayBuffer,
     },
     reacher: { reach: (userId, activity) => ask<unknown>({ type: 'reach', userId, activity }) },
     async stop() {
-      if (!worker) return;
-      await ask<void>({ type: 'stop' }).catch(() => undefined);
+      const running = worker;
+      if (!running) return;
+      // From here an exit is the stop's, never a crash to restart from.
       stopping = true;
-      await worker.terminate();
+      // A thread that cannot answer (its store or Teams not answering, a start that never finished) must not hold the
+      // bot's close open: it is ended after the grace period, and the claims it held are taken back by their lease.
+      let timer: NodeJS.Timeout | undefined;
+      const answered = await Promise.race([
+        ask<void>({ type: 'stop' }).then(() => true, () => true),
+        new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), stopGraceMs); }),
+      ]);
+      clearTimeout(timer);
+      if (!answered) logger.warn({ event: 'sending.stopTimedOut', graceMs: stopGraceMs }, 'the sending thread did not stop in time; ending it');
+      await running.terminate();
       worker = undefined;
     },
   };

@@ -77,6 +77,9 @@ const sha = (text: string): string => crypto.createHash('sha256').update(text).d
 
 const { literals, built } = scan();
 
+/** The seed of recheck's fuzzer: any fixed one (with 1, 2, 3 and 42 every literal is safe). */
+const RECHECK_SEED = 1;
+
 describe('regular expressions in src/ (issue 40, hole 2)', () => {
   it('finds the literals (the scanner works: there are about 290)', () => {
     expect(literals.length).toBeGreaterThan(250);
@@ -86,7 +89,9 @@ describe('regular expressions in src/ (issue 40, hole 2)', () => {
   it('when recheck reads every literal, then each is safe (linear), and any other is named with an attack string', () => {
     const unsafe = literals.flatMap((l) => {
       // 30 s a pattern: the longest takes about 2.5 s alone, and a machine busy with other suites once ran one past 10 s.
-      const result = checkSync(l.source, l.flags, { timeout: 30_000 });
+      // The fuzzer's seed is fixed, so that a run says what the last one said: drawn at random, it once called
+      // draftEvidence.ts's WHERE quadratic, which it is not (V8 matches 4 times the attack string in 4 times the time).
+      const result = checkSync(l.source, l.flags, { timeout: 30_000, randomSeed: RECHECK_SEED });
       if (result.status === 'safe') return [];
       const attack = result.attack ? JSON.stringify(result.attack.string.slice(0, 80)) : result.error?.kind ?? 'no attack found';
       return [`${l.where} /${l.source}/${l.flags}: ${result.status}${result.complexity ? ` (${result.complexity.summary ?? result.complexity.type})` : ''}, attack ${attack}`];

@@ -40,9 +40,13 @@ export function migrate(db: SqliteDatabase, component: string, migrations: reado
       .map((r) => r.version),
   );
   const record = db.prepare('INSERT INTO schema_migrations (component, version, applied_at) VALUES (?, ?, ?)');
+  const isApplied = db.prepare('SELECT 1 FROM schema_migrations WHERE component = ? AND version = ?');
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
     if (applied.has(m.version)) continue;
     db.transaction(() => {
+      // Asked again under the write lock: the sending thread opens the same file through its own connection at the same
+      // moment, and a migration it applied since the read above would fail here ("duplicate column name").
+      if (isApplied.get(component, m.version)) return;
       db.exec(m.sql);
       record.run(component, m.version, new Date().toISOString());
     })();

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openSqliteDatabase } from '../../../src/adapters/sqlite/sqliteDatabase';
+import { migrate, openSqliteDatabase } from '../../../src/adapters/sqlite/sqliteDatabase';
 
 /** The database holds safeguarding records: on a shared server no other account may read it. */
 const posix = process.platform === 'win32' ? describe.skip : describe;
@@ -38,5 +38,40 @@ posix('the SQLite file a school keeps its records in', () => {
     expect(mode(file)).toBe(0o600);
     expect(db.prepare('SELECT x FROM t').get()).toEqual({ x: 'kept' });
     db.close();
+  });
+});
+
+describe('migrations on a file two connections open at once (the bot and its sending thread)', () => {
+  const MIGRATIONS = [
+    { version: 1, sql: 'CREATE TABLE campaigns (id TEXT PRIMARY KEY)' },
+    { version: 2, sql: 'ALTER TABLE campaigns ADD COLUMN key_points TEXT' },
+  ];
+
+  it('when the other connection applies a migration between this one\'s look and its own, then it is not applied twice and neither start fails', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sqlite-migrate-'));
+    const file = path.join(root, 'bot.sqlite');
+    const bot = openSqliteDatabase(file);
+    const thread = openSqliteDatabase(file);
+    try {
+      // The thread migrates just after the bot has read what was applied and before the bot's first migration begins.
+      const begin = bot.transaction.bind(bot);
+      let raced = false;
+      bot.transaction = ((fn: () => void) => {
+        if (!raced) {
+          raced = true;
+          migrate(thread, 'acknowledgement', MIGRATIONS);
+        }
+        return begin(fn);
+      }) as typeof bot.transaction;
+      expect(() => migrate(bot, 'acknowledgement', MIGRATIONS)).not.toThrow();
+      expect(raced).toBe(true);
+      expect(bot.prepare('SELECT version FROM schema_migrations WHERE component = ? ORDER BY version').all('acknowledgement'))
+        .toEqual([{ version: 1 }, { version: 2 }]);
+      expect((bot.prepare('PRAGMA table_info(campaigns)').all() as { name: string }[]).map((c) => c.name)).toEqual(['id', 'key_points']);
+    } finally {
+      bot.close();
+      thread.close();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });
