@@ -6,13 +6,14 @@ import { createPolicyLibrary } from '../src/features/policy/policyLibrary';
 import { normaliseForMatch } from '../src/features/policy/answer/evaluateAnswers';
 import { passageText } from '../src/features/policy/answer/learnedRanking';
 import { createPolicyRuleFinder } from '../src/features/policy/drafts/draftRules';
-import { ruleStackFeatures } from '../src/features/policy/drafts/ruleReader';
+import { isRuleCandidate, rulePassageVectors, ruleStackFeatures } from '../src/features/policy/drafts/ruleReader';
 import { CONCERN_INFO, DRAFT_CONCERNS, DraftConcernId } from '../src/features/policy/drafts/draftConcerns';
 
 /**
  * Exports what the rule reader (issue 53, training/drafts/fit_rules.py) learns from: every passage of each corpus policy
- * in corpus/drafts/rules.jsonl as the product splits it, its vector from each encoder folder given (the product's own
- * ONNX adapter, so training reads the vectors the bot computes), the answering stack's scores for each concern
+ * in corpus/drafts/rules.jsonl as the product splits it, whether it is a candidate (isRuleCandidate), its vector from
+ * each encoder folder given (rulePassageVectors over the product's own ONNX adapter, so training reads the vectors the
+ * bot computes), the answering stack's scores for each concern
  * (ruleStackFeatures, as the product computes them), which passages are the row's rule sentences, the sections holding
  * them, and what today's stack lookup (createPolicyRuleFinder) quotes, for the baseline.
  *
@@ -40,7 +41,8 @@ async function main(): Promise<void> {
     const library = createPolicyLibrary([doc]);
     const passages = library.index.passages;
     const texts = passages.map((p) => passageText(p));
-    const vectors = await Promise.all(encoders.map(async (e) => (await e.encode(texts)).map((v) => Array.from(v, round))));
+    const vectors = await Promise.all(encoders.map(async (e) => (await rulePassageVectors(passages, e)).map((v) => Array.from(v, round))));
+    const candidates = passages.map((p) => isRuleCandidate(p));
     const finder = createPolicyRuleFinder(library);
     const concerns: Record<string, unknown> = {};
     for (const row of rows.filter((r) => r.policy === policy)) {
@@ -57,7 +59,7 @@ async function main(): Promise<void> {
         stack: stack ? { section: stack.section, quote: stack.quote } : null,
       };
     }
-    policies.push({ policy, passages: passages.map((p, i) => ({ section: p.section.ordinal, text: texts[i] })), vectors, concerns });
+    policies.push({ policy, passages: passages.map((p, i) => ({ section: p.section.ordinal, text: texts[i], candidate: candidates[i] })), vectors, concerns });
     process.stderr.write(`${policy}: ${passages.length} passages\n`);
   }
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });

@@ -4,7 +4,9 @@ Reads the export of `node dist/scripts/exportRuleData.js` (every passage of each
 corpus/drafts/rules.jsonl, its vector from each encoder, the answering stack's scores per concern, the passages that
 are the row's rule sentences). Each concern's reader is a logistic regression over a passage's vector, its cosine to
 the concern's questions and the stack's scores (src/features/policy/drafts/ruleReader.ts computes the same); in a
-policy the passage it scores highest is the rule, none when that logit is under one threshold for all concerns.
+policy the candidate passage it scores highest is the rule, none when that logit is under one threshold for all
+concerns. Only passages the export marks as candidates (isRuleCandidate: shaped like a rule, not a heading, date or
+label line) are fitted on and picked from.
 
 Figures are out of fold: five folds by policy; the threshold of each outer fold is chosen on its own training policies
 (inner folds by policy), to get the most rows right (the right section where the policy has a rule, none where it
@@ -53,7 +55,9 @@ def rows_of(policies, enc, qv):
         for concern, r in pol['concerns'].items():
             y = np.zeros(len(pol['passages']))
             y[r['positives']] = 1
-            out.append({'policy': pol['policy'], 'concern': concern, 'x': features(pol, concern, enc, qv), 'y': y,
+            # Exports before issue 53's candidates had none: every passage is one.
+            cand = np.array([p.get('candidate', True) for p in pol['passages']], dtype=bool)
+            out.append({'policy': pol['policy'], 'concern': concern, 'x': features(pol, concern, enc, qv), 'y': y, 'cand': cand,
                         'sections': set(r['sections']), 'has': r['rules'] > 0, 'pol': pol, 'stack': r['stack']})
     return out
 
@@ -61,14 +65,14 @@ def rows_of(policies, enc, qv):
 def fit_readers(rows, c):
     readers = {}
     for concern in CONCERNS:
-        mine = [r for r in rows if r['concern'] == concern and r['y'].sum() > 0]
-        readers[concern] = fit([r['x'] for r in mine], [r['y'] for r in mine], c)
+        mine = [r for r in rows if r['concern'] == concern and r['y'][r['cand']].sum() > 0]
+        readers[concern] = fit([r['x'][r['cand']] for r in mine], [r['y'][r['cand']] for r in mine], c)
     return readers
 
 
 def best_of(readers, row):
     w, b = readers[row['concern']]
-    logits = row['x'] @ w + b
+    logits = np.where(row['cand'], row['x'] @ w + b, -np.inf)
     i = int(np.argmax(logits))
     return i, float(logits[i])
 

@@ -9,7 +9,57 @@ import { CONCERN_INFO, DRAFT_CONCERNS, DraftConcernId } from './draftConcerns';
  * vector from the shared sentence encoder with the answering stack's own scores for the concern (RuleStackFeatures);
  * the passage it scores highest is the rule, none when even that one is under the threshold training chose out of fold
  * (training/drafts/fit_rules.py, training/DECISIONS.md). It reads a policy once per version, never per draft.
+ * Only passages shaped like a rule are candidates (isRuleCandidate), and a passage read with a lead-in is also read
+ * alone (rulePassageVectors), so a short bullet keeps its own meaning beside its lead-in's.
  */
+
+/** A date's shape: "12/03/2027", "September 2027", "9 October 2025", "2027-09". */
+const DATE = /\b(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|[A-Z][a-z]{2,8}\.?\s+\d{4}|\d{4}[/-]\d{1,2})\b/;
+
+/** A contents line: a title, then dot leaders or a tab, then a page number. */
+const CONTENTS = /(\.{3,}|\u2026|\t)\s*\d{1,3}\s*$/;
+
+/** A label and its value ("Review: September 2027", "Version: 2.1", "Approved by: Governors"). */
+const LABELLED = /^([^:.]{1,40}):\s*(\S.*)$/;
+
+const lowerWords = (text: string): number => text.split(/\s+/).filter((w) => /^[("'\u2018\u201c]?[a-z]/.test(w)).length;
+const plain = (text: string): string => text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+
+/**
+ * Whether a passage could be a rule by its form, whatever its words (issue 53: a review date was once quoted as a rule).
+ * Not a candidate: a line with fewer than three words that start in lower case (a heading in capitals or title case, a
+ * name, a version or contents line: running text that tells staff what to do has its small words and verbs), a label
+ * and its value with no sentence after the colon, a short line holding a date, a contents line, and the section's own
+ * title standing alone. A bullet counts its lead-in's words, so "- breaches copyright" under "Staff must not post
+ * anything that:" stays a candidate.
+ */
+export function isRuleCandidate(p: Pick<Passage, 'text' | 'leadIn' | 'section'>): boolean {
+  const own = p.text.trim();
+  if (lowerWords(passageText(p)) < 3) return false;
+  const labelled = LABELLED.exec(own);
+  if (labelled && lowerWords(labelled[2]) < 3) return false;
+  if (DATE.test(own) && own.split(/\s+/).length <= 8) return false;
+  if (CONTENTS.test(own)) return false;
+  return plain(own) !== plain(p.section.title);
+}
+
+/**
+ * Each passage's vector for the reader: a passage read with a lead-in (a bullet finishing "Staff must not post
+ * anything that:", a sentence referring back) is the mean of its vector with the lead-in and its vector alone, so
+ * neither the lead-in's meaning nor the bullet's own is lost: with the lead-in alone, a long lead-in's words outweigh a
+ * short bullet's and every bullet under it reads alike. Training reads the same vectors (scripts/exportRuleData.ts).
+ */
+export async function rulePassageVectors(passages: readonly Pick<Passage, 'text' | 'leadIn'>[], encoder: SentenceEncoder): Promise<Float32Array[]> {
+  const vectors = await encoder.encode(passages.map((p) => passageText(p)));
+  const led = passages.map((p, i) => i).filter((i) => passages[i].leadIn);
+  const alone = await encoder.encode(led.map((i) => passages[i].text));
+  led.forEach((i, k) => {
+    const v = Float32Array.from(vectors[i]);
+    for (let j = 0; j < v.length; j++) v[j] = (v[j] + alone[k][j]) / 2;
+    vectors[i] = v;
+  });
+  return vectors;
+}
 
 /** What the answering stack says of each passage for one concern, averaged over the concern's questions. */
 export interface RuleStackFeatures {
@@ -78,13 +128,14 @@ export function parseRuleReaderHeads(json: unknown, dimensions: number): RuleRea
 const norm = (v: Float32Array): number => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
 
 /**
- * Every concern's rule in the index's policies: the passage its reader scores highest, or null where even that one is
- * under the threshold (the policy says nothing on it). Each passage is encoded once, so this costs a policy's length
+ * Every concern's rule in the index's policies: the candidate passage its reader scores highest, or null where even
+ * that one is under the threshold (the policy says nothing on it). Each passage is encoded once, so this costs a policy's length
  * in encoder runs (about a second for a long policy): it is run when a policy version is first read, never per draft.
  */
 export async function readPolicyRules(index: PolicyIndex, encoder: SentenceEncoder, heads: RuleReaderHeads): Promise<Map<DraftConcernId, Passage | null>> {
   const passages = index.passages;
-  const vectors = await encoder.encode(passages.map((p) => passageText(p)));
+  const vectors = await rulePassageVectors(passages, encoder);
+  const candidates = passages.map((p) => isRuleCandidate(p));
   const norms = vectors.map(norm);
   const rules = new Map<DraftConcernId, Passage | null>();
   for (const id of DRAFT_CONCERNS) {
@@ -98,6 +149,7 @@ export async function readPolicyRules(index: PolicyIndex, encoder: SentenceEncod
     let best = -1;
     let bestLogit = -Infinity;
     vectors.forEach((v, i) => {
+      if (!candidates[i]) return;
       let logit = bias;
       let dot = 0;
       for (let k = 0; k < d; k++) {
