@@ -16,8 +16,26 @@ import { CONCERN_INFO, DRAFT_CONCERNS, DraftConcernId } from './draftConcerns';
 /** A date's shape: "12/03/2027", "September 2027", "9 October 2025", "2027-09". */
 const DATE = /\b(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|[A-Z][a-z]{2,8}\.?\s+\d{4}|\d{4}[/-]\d{1,2})\b/;
 
-/** A contents line: a title, then dot leaders or a tab, then a page number. */
-const CONTENTS = /(\.{3,}|\u2026|\t)\s*\d{1,3}\s*$/;
+const isDigit = (c: string): boolean => c >= '0' && c <= '9';
+const isSpace = (c: string): boolean => /\s/.test(c);
+
+/**
+ * A contents line: a title, then dot leaders, an ellipsis or a tab, then a page number of one to three digits. Read from
+ * the end, character by character: a regular expression for it searched from every start was quadratic on a line of
+ * tabs (the regular-expression audit found it).
+ */
+function isContentsLine(text: string): boolean {
+  let end = text.length;
+  while (end > 0 && isSpace(text[end - 1])) end -= 1;
+  let digits = end;
+  while (digits > 0 && end - digits < 4 && isDigit(text[digits - 1])) digits -= 1;
+  if (digits === end || end - digits > 3) return false;
+  let gap = digits;
+  while (gap > 0 && isSpace(text[gap - 1])) gap -= 1;
+  if (text.slice(gap, digits).includes('\t')) return true;
+  const before = text.slice(0, gap);
+  return before.endsWith('...') || before.endsWith('\u2026');
+}
 
 /** A label and its value ("Review: September 2027", "Version: 2.1", "Approved by: Governors"). */
 const LABELLED = /^([^:.]{1,40}):\s*(\S.*)$/;
@@ -39,7 +57,7 @@ export function isRuleCandidate(p: Pick<Passage, 'text' | 'leadIn' | 'section'>)
   const labelled = LABELLED.exec(own);
   if (labelled && lowerWords(labelled[2]) < 3) return false;
   if (DATE.test(own) && own.split(/\s+/).length <= 8) return false;
-  if (CONTENTS.test(own)) return false;
+  if (isContentsLine(own)) return false;
   return plain(own) !== plain(p.section.title);
 }
 

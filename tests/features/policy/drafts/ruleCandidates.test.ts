@@ -56,7 +56,7 @@ describe('the rule reader\'s candidates', () => {
   it('when a line is a heading, a label, a date, a contents line or a section\'s title alone, then it is no candidate; a rule, a bullet with its lead-in and an imperative are', () => {
     const section = { title: 'Trip dates' } as Parameters<typeof isRuleCandidate>[0]['section'];
     const no = ['DOCUMENT STATUS', 'Review: September 2027', 'Approved by: Full Governing Body', 'Date of next review: 9 October 2027',
-      'Reviewed by governors in September 2026', 'Use of social media in school ........ 4', 'Trip dates', 'Headteacher: Mrs A. Jones'];
+      'Reviewed by governors in September 2026', 'Use of social media in school ........ 4', 'Use of photographs and video\t12', 'Contact with parents and carers \u2026 7', 'Trip dates', 'Headteacher: Mrs A. Jones'];
     for (const text of no) expect([text, isRuleCandidate({ text, leadIn: null, section })]).toEqual([text, false]);
     const yes: [string, string | null][] = [['Staff must not post the dates of trips until the pupils are home.', null],
       ['breaches copyright', 'Staff must not post anything that:'], ["Don't use social media to air internal grievances", null],
