@@ -23,3 +23,12 @@ export interface PairEncoder {
   /** One vector per pair, in order. */
   encodePairs(pairs: readonly (readonly [string, string])[]): Promise<Float32Array[]>;
 }
+
+/**
+ * A head's weights as read from a heads.json: an array of exactly `length` finite numbers (one per vector dimension,
+ * and any features a head adds), as a Float32Array; undefined for anything else, for the caller to name in its error.
+ */
+export function headWeights(value: unknown, length: number): Float32Array | undefined {
+  if (!Array.isArray(value) || value.length !== length || !value.every((x) => typeof x === 'number' && Number.isFinite(x))) return undefined;
+  return Float32Array.from(value as number[]);
+}

@@ -1,4 +1,4 @@
-import { SentenceEncoder } from '../../../shared/sentenceEncoder';
+import { headWeights, SentenceEncoder } from '../../../shared/sentenceEncoder';
 import { readDisclosureSignals } from './disclosureSignals';
 
 /**
@@ -43,12 +43,11 @@ export interface DraftDisclosureHead { weights: Float32Array; bias: number; thre
 export function parseDraftDisclosureHead(json: unknown, dimensions: number): DraftDisclosureHead | undefined {
   const head = (json as { draftDisclosure?: Record<string, unknown> } | null)?.draftDisclosure;
   if (head === undefined) return undefined;
-  const weights = head.weights;
-  if (!Array.isArray(weights) || weights.length !== dimensions || !weights.every((w) => typeof w === 'number' && Number.isFinite(w))
-    || typeof head.bias !== 'number' || typeof head.threshold !== 'number') {
+  const weights = headWeights(head.weights, dimensions);
+  if (!weights || typeof head.bias !== 'number' || typeof head.threshold !== 'number') {
     throw new DisclosureHeadError(`The draft disclosure head needs ${dimensions} finite weights, a bias and a threshold`);
   }
-  return { weights: Float32Array.from(weights as number[]), bias: head.bias, threshold: head.threshold };
+  return { weights, bias: head.bias, threshold: head.threshold };
 }
 
 /** The classifier's head over the encoder's vector: a logit, and the two thresholds on it. */
@@ -69,16 +68,16 @@ export class DisclosureHeadError extends Error {
 /** Reads the `disclosure` head of the model folder's heads.json, checked against the encoder's vector length. */
 export function parseDisclosureHead(json: unknown, dimensions: number): DisclosureHead {
   const head = (json as { disclosure?: Record<string, unknown> } | null)?.disclosure;
-  const weights = head?.weights;
+  const weights = headWeights(head?.weights, dimensions);
   const thresholds = head?.thresholds as { offer?: unknown; holdBack?: unknown } | undefined;
-  if (!Array.isArray(weights) || weights.length !== dimensions || !weights.every((w) => typeof w === 'number' && Number.isFinite(w))) {
+  if (!weights) {
     throw new DisclosureHeadError(`The disclosure head must have ${dimensions} finite weights, one for each of the encoder's dimensions`);
   }
   if (typeof head?.bias !== 'number' || typeof thresholds?.offer !== 'number' || typeof thresholds?.holdBack !== 'number') {
     throw new DisclosureHeadError('The disclosure head needs a bias and its offer and holdBack thresholds');
   }
   if (thresholds.holdBack > thresholds.offer) throw new DisclosureHeadError('The hold-back threshold must not be above the offer threshold');
-  return { weights: Float32Array.from(weights as number[]), bias: head.bias, thresholds: { offer: thresholds.offer, holdBack: thresholds.holdBack }, wordList: head.wordList === true };
+  return { weights, bias: head.bias, thresholds: { offer: thresholds.offer, holdBack: thresholds.holdBack }, wordList: head.wordList === true };
 }
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));

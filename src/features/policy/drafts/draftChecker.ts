@@ -1,4 +1,4 @@
-import { SentenceEncoder } from '../../../shared/sentenceEncoder';
+import { headWeights, SentenceEncoder } from '../../../shared/sentenceEncoder';
 import { CONCERN_INFO, ConcernWeight, DRAFT_CONCERNS, DraftConcernId, DraftContext } from './draftConcerns';
 import { classesIn, draftSentences, namesIn, quotePiece, whereAndWhenIn } from './draftEvidence';
 import { framedDraft } from './draftFrame';
@@ -29,12 +29,11 @@ export function parseDraftHeads(json: unknown, dimensions: number): DraftHeads {
   const heads = {} as DraftHeads;
   for (const id of DRAFT_CONCERNS) {
     const h = drafts[id];
-    const w = h?.weights;
-    if (!Array.isArray(w) || w.length !== dimensions || !w.every((x) => typeof x === 'number' && Number.isFinite(x))
-      || typeof h?.bias !== 'number' || typeof h?.threshold !== 'number') {
+    const weights = headWeights(h?.weights, dimensions);
+    if (!weights || typeof h?.bias !== 'number' || typeof h?.threshold !== 'number') {
       throw new DraftHeadsError(`The ${id} head needs ${dimensions} weights, a bias and a threshold`);
     }
-    heads[id] = { weights: Float32Array.from(w as number[]), bias: h.bias, threshold: h.threshold };
+    heads[id] = { weights, bias: h.bias, threshold: h.threshold };
   }
   return heads;
 }

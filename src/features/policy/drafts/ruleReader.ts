@@ -1,4 +1,4 @@
-import { SentenceEncoder } from '../../../shared/sentenceEncoder';
+import { headWeights, SentenceEncoder } from '../../../shared/sentenceEncoder';
 import { passageText } from '../answer/learnedRanking';
 import { Passage, PolicyIndex } from '../answer/policyIndex';
 import { CONCERN_INFO, DRAFT_CONCERNS, DraftConcernId } from './draftConcerns';
@@ -134,11 +134,11 @@ export function parseRuleReaderHeads(json: unknown, dimensions: number): RuleRea
   const concerns = {} as Record<DraftConcernId, ConcernReader>;
   for (const id of DRAFT_CONCERNS) {
     const r = rules.concerns[id];
-    const w = r?.weights;
-    if (!Array.isArray(w) || w.length !== dimensions + RULE_EXTRA_FEATURES || !w.every((x) => typeof x === 'number' && Number.isFinite(x)) || typeof r?.bias !== 'number') {
+    const weights = headWeights(r?.weights, dimensions + RULE_EXTRA_FEATURES);
+    if (!weights || typeof r?.bias !== 'number') {
       throw new RuleReaderError(`The ${id} rule reader needs ${dimensions + RULE_EXTRA_FEATURES} weights and a bias`);
     }
-    concerns[id] = { weights: Float32Array.from(w as number[]), bias: r.bias };
+    concerns[id] = { weights, bias: r.bias };
   }
   return { threshold: rules.threshold, concerns };
 }
