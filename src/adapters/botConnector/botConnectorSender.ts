@@ -97,7 +97,7 @@ export function createBotConnectorSender(options: BotConnectorSenderOptions = {}
       const url = target.replyToId
         ? `${base}/v3/conversations/${conversation}/activities/${encodeURIComponent(target.replyToId)}`
         : `${base}/v3/conversations/${conversation}/activities`;
-      const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', };
+      const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
       const token = options.getToken ? await options.getToken() : undefined;
       if (token) headers.authorization = `Bearer ${token}`;
       const body = JSON.stringify({
