@@ -100,14 +100,26 @@ function askedWords(model: LearnedModel, idf: PassageIdf, question: string): { h
  * The words of a policy as unit word vectors, for soft matching: how much of a question's meaning some word of a
  * passage carries ("mum" finds "parent", "insta" finds "Instagram"), each question word counting its best cosine.
  */
-interface PolicyWords { vectors: Float32Array; count: number; idOf: Map<string, number> }
+interface PolicyWords {
+  vectors: Float32Array;
+  count: number;
+  idOf: Map<string, number>;
+  /**
+   * A question word's cosines with every policy word, kept once computed: staff ask in a few thousand distinct words,
+   * and each row costs the policy's words times the vectors' dimension (about 5 ms a question without it).
+   */
+  rows: Map<string, Float32Array>;
+}
+
+/** Question words whose rows a policy keeps (each a few KB: the policy's distinct words as 4-byte floats). */
+const ROWS_KEPT = 4096;
 
 /** Encodes every passage and heading once, when the policy is loaded; ranking a question then costs one encode. */
 export function createLearnedRanker(model: LearnedModel, passages: readonly Passage[]): (question: string, lexical: readonly SectionMatch[]) => LearnedRanking {
   const entries: SectionEntry[] = [];
   const byKey = new Map<string, SectionEntry>();
   const vectors = passages.map((p) => model.encodePolicyText(passageText(p)));
-  const words: PolicyWords = { vectors: new Float32Array(0), count: 0, idOf: new Map() };
+  const words: PolicyWords = { vectors: new Float32Array(0), count: 0, idOf: new Map(), rows: new Map() };
   const wordVectors: Float32Array[] = [];
   const passageTokens = passages.map((p) => modelTokens(passageText(p)));
   const idf = passageIdf(passageTokens);
@@ -251,11 +263,14 @@ const NUMBERED_LABEL = /^\s*(?:(?:section|part|appendix)\s+)?(?:\d+(?:\.\d+)*\.?
  */
 function softMatch(model: LearnedModel, words: PolicyWords, question: string, entries: SectionEntry[]): { sections: number[]; policySoft: number; unmatched: number } {
   const dim = model.dim;
-  const asked = [...new Set(modelTokens(question))].map((t) => model.word(t));
+  const tokens = [...new Set(modelTokens(question))];
+  const asked = tokens.map((t) => model.word(t));
   const total = asked.reduce((sum, w) => sum + w.weight, 0);
   if (asked.length === 0 || total === 0) return { sections: entries.map(() => 0), policySoft: 0, unmatched: 1 };
-  // Cosine of each question word with each policy word, once per question.
-  const sims = asked.map((a) => {
+  // Cosine of each question word with each policy word, once per word for this policy.
+  const sims = asked.map((a, t) => {
+    const kept = words.rows.get(tokens[t]);
+    if (kept) return kept;
     const row = new Float32Array(words.count);
     for (let u = 0; u < words.count; u++) {
       let acc = 0;
@@ -263,6 +278,8 @@ function softMatch(model: LearnedModel, words: PolicyWords, question: string, en
       for (let d = 0; d < dim; d++) acc += a.vector[d] * words.vectors[base + d];
       row[u] = acc;
     }
+    if (words.rows.size >= ROWS_KEPT) words.rows.clear();
+    words.rows.set(tokens[t], row);
     return row;
   });
   let policySoft = 0;
