@@ -111,8 +111,8 @@ interface PolicyWords {
   rows: Map<string, Float32Array>;
 }
 
-/** Question words whose rows a policy keeps (each a few KB: the policy's distinct words as 4-byte floats). */
-const ROWS_KEPT = 4096;
+/** Memory a policy's kept rows may take (each row is the policy's distinct words as 4-byte floats, a few KB). */
+const ROWS_BYTES = 16 * 1024 * 1024;
 
 /** Encodes every passage and heading once, when the policy is loaded; ranking a question then costs one encode. */
 export function createLearnedRanker(model: LearnedModel, passages: readonly Passage[]): (question: string, lexical: readonly SectionMatch[]) => LearnedRanking {
@@ -267,7 +267,7 @@ function softMatch(model: LearnedModel, words: PolicyWords, question: string, en
   const asked = tokens.map((t) => model.word(t));
   const total = asked.reduce((sum, w) => sum + w.weight, 0);
   if (asked.length === 0 || total === 0) return { sections: entries.map(() => 0), policySoft: 0, unmatched: 1 };
-  // Cosine of each question word with each policy word, once per word for this policy.
+  // Cosine of each question word with each policy word, once per word for this policy (up to ROWS_BYTES of them).
   const sims = asked.map((a, t) => {
     const kept = words.rows.get(tokens[t]);
     if (kept) return kept;
@@ -278,7 +278,7 @@ function softMatch(model: LearnedModel, words: PolicyWords, question: string, en
       for (let d = 0; d < dim; d++) acc += a.vector[d] * words.vectors[base + d];
       row[u] = acc;
     }
-    if (words.rows.size >= ROWS_KEPT) words.rows.clear();
+    if (words.rows.size >= Math.max(64, Math.floor(ROWS_BYTES / (4 * Math.max(1, words.count))))) words.rows.clear();
     words.rows.set(tokens[t], row);
     return row;
   });

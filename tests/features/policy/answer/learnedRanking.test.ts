@@ -107,3 +107,28 @@ describe('headingKey', () => {
     expect(headingKey(text)).toBe(key);
   });
 });
+
+describe('the word cosines a policy keeps between questions', () => {
+  const text = [
+    'Staff Social Media Policy', '',
+    '1. Images and video', '', 'Staff must never post photographs of pupils on their personal social media accounts.', '',
+    '2. Contact with parents', '', 'Staff do not accept friend requests from parents on personal accounts.', '',
+    '3. Parking', '', 'Staff park in the rear car park and leave the front for visitors.',
+  ].join('\n');
+  const questions = ['can i add a mum on facebook', 'where do i leave my car', 'can i put pics of the kids on my insta', 'is it ok to friend a parent'];
+  // The ranker's figures for each question (the probability an answer is there, each section's score), not just its choice.
+  const answers = (index: ReturnType<typeof createPolicyIndex>, asked: string[]) => asked.map((q) => {
+    const ranking = index.rank(q);
+    return JSON.stringify({ answered: answerQuestion(index, q).answered, p: ranking?.answerProbability, ranked: ranking?.ranked.map((r) => [r.section.title, r.score]) });
+  });
+
+  it('when questions sharing words are asked one after another, then each is answered exactly as on a policy asked nothing before', () => {
+    const warm = createPolicyIndex([parsePolicyText(text, 'kept.txt')]);
+    const twice = answers(warm, [...questions, ...[...questions].reverse()]);
+    const fresh = questions.map((q) => answers(createPolicyIndex([parsePolicyText(text, 'kept.txt')]), [q])[0]);
+    expect(twice).toEqual([...fresh, ...[...fresh].reverse()]);
+    // The questions were answered from the policy, so the comparison is not of two empty answers.
+    expect(twice.filter((a) => a.includes('"answered":true')).length).toBeGreaterThanOrEqual(2);
+    expect(twice.every((a) => a.includes('"ranked":[['))).toBe(true);
+  });
+});
