@@ -12,6 +12,15 @@ const shared = {
   // Node's environment, with Node's own typed arrays (onnxruntime-node checks its tensors' data with instanceof), and
   // the models loaded once per worker.
   testEnvironment: path.join(__dirname, '..', 'tests', 'support', 'jestEnvironment.js'),
+  // Transpiled by SWC file by file, as `npm test` is (jest.config.js): `npm run e2e` type-checks the browser tests
+  // first (`tsc -p e2e/tsconfig.json`), and the Playground suites are type-checked with the rest of tests/ by the
+  // build and `npm run typecheck`.
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', {
+      jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+      module: { type: 'commonjs' },
+    }],
+  },
 };
 
 module.exports = {
@@ -25,7 +34,6 @@ module.exports = {
       rootDir: __dirname,
       roots: ['<rootDir>'],
       testMatch: ['<rootDir>/**/*.e2e.test.ts'],
-      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
     },
     {
       ...shared,
@@ -33,8 +41,7 @@ module.exports = {
       rootDir: path.join(__dirname, '..'),
       roots: ['<rootDir>/tests'],
       testMatch: ['**/*.playground.test.ts'],
-      // As `npm test` ran them: its tsconfig and its 60 s a test.
-      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
+      // As `npm test` ran them: its 60 s a test.
       setupFilesAfterEnv: ['<rootDir>/tests/support/playgroundSuite.ts'],
     },
   ],

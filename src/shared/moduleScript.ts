@@ -4,7 +4,7 @@ import path from 'node:path';
 /**
  * The code a new thread or child process runs to load a module that sits beside the caller, then `call` on it
  * (`.serveOneDocument()`, or '' to load it only). From dist/ it requires the compiled .js; from the TypeScript sources
- * (ts-jest runs the tests without building) it first teaches require() to transpile .ts with the TypeScript compiler
+ * (Jest runs the tests without building) it first teaches require() to transpile .ts with the TypeScript compiler
  * the project already has, so tests run the code they test. Each file's output is kept in a folder under the system's
  * temporary directory, named by a hash of the file, its text and the compiler's version, so the next thread or process
  * reads it rather than transpiling it again: every bot a test starts runs a sending thread and reads its policy in a

@@ -1,6 +1,6 @@
 /**
  * Lets a child process started by a test run the TypeScript sources directly (`node -r this-file x.ts`):
- * each .ts file is transpiled on require, as ts-jest does for the test itself. No type checking here:
+ * each .ts file is transpiled on require, as Jest does for the test itself. No type checking here:
  * `tsc` does that for the whole project.
  */
 const fs = require('node:fs');
