@@ -108,7 +108,7 @@ interface PolicyWords {
    * A question word's cosines with every policy word, kept once computed: staff ask in a few thousand distinct words,
    * and each row costs the policy's words times the vectors' dimension (about 5 ms a question without it).
    */
-  rows: Map<string, Float32Array>;
+  rows: Map<string, { sims: Float32Array; best: number }>;
 }
 
 /** Memory a policy's kept rows may take (each row is the policy's distinct words as 4-byte floats, a few KB). */
@@ -267,39 +267,48 @@ function softMatch(model: LearnedModel, words: PolicyWords, question: string, en
   const asked = tokens.map((t) => model.word(t));
   const total = asked.reduce((sum, w) => sum + w.weight, 0);
   if (asked.length === 0 || total === 0) return { sections: entries.map(() => 0), policySoft: 0, unmatched: 1 };
-  // Cosine of each question word with each policy word, once per word for this policy (up to ROWS_BYTES of them).
-  const sims = asked.map((a, t) => {
+  // Cosine of each question word with each policy word, and the best of them, once per word for this policy (up to
+  // ROWS_BYTES of them).
+  const vectors = words.vectors;
+  const count = words.count;
+  const rows = asked.map((a, t) => {
     const kept = words.rows.get(tokens[t]);
     if (kept) return kept;
-    const row = new Float32Array(words.count);
-    for (let u = 0; u < words.count; u++) {
+    const v = a.vector;
+    const sims = new Float32Array(count);
+    let best = 0;
+    for (let u = 0; u < count; u++) {
       let acc = 0;
       const base = u * dim;
-      for (let d = 0; d < dim; d++) acc += a.vector[d] * words.vectors[base + d];
-      row[u] = acc;
+      for (let d = 0; d < dim; d++) acc += v[d] * vectors[base + d];
+      sims[u] = acc;
+      if (sims[u] > best) best = sims[u];
     }
-    if (words.rows.size >= Math.max(64, Math.floor(ROWS_BYTES / (4 * Math.max(1, words.count))))) words.rows.clear();
+    const row = { sims, best };
+    if (words.rows.size >= Math.max(64, Math.floor(ROWS_BYTES / (4 * Math.max(1, count))))) words.rows.clear();
     words.rows.set(tokens[t], row);
     return row;
   });
+  const sims = rows.map((r) => r.sims);
   let policySoft = 0;
   let unmatched = 0;
   asked.forEach((a, t) => {
-    const best = Math.max(0, ...sims[t]);
+    const best = rows[t].best;
     policySoft += a.weight * best;
     if (best < model.unmatchedSimilarity) unmatched += a.weight;
   });
   const sections = entries.map((e) => {
     let bestPassage = 0;
     for (const p of e.passages) {
-      if (p.words.length === 0) continue;
+      const ids = p.words;
+      if (ids.length === 0) continue;
       let sum = 0;
-      asked.forEach((a, t) => {
+      for (let t = 0; t < asked.length; t++) {
         let max = 0;
         const row = sims[t];
-        for (const u of p.words) if (row[u] > max) max = row[u];
-        sum += a.weight * max;
-      });
+        for (let k = 0; k < ids.length; k++) if (row[ids[k]] > max) max = row[ids[k]];
+        sum += asked[t].weight * max;
+      }
       bestPassage = Math.max(bestPassage, sum / total);
     }
     return bestPassage;
