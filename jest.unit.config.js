@@ -22,4 +22,7 @@ module.exports = {
     '<rootDir>/tests/adapters/sqlite/**/*.test.ts',
     '<rootDir>/tests/adapters/fieldEncryption.test.ts',
   ],
+  // A component suite beside the unit ones (wordAndPdfAnswers: every evaluation question against each sample's Word
+  // and PDF) is too slow for this loop; `npm test` runs it.
+  testPathIgnorePatterns: [...base.testPathIgnorePatterns, '\\.component\\.test\\.ts$'],
 };

@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { answerQuestion, DEFAULT_THRESHOLDS } from '../../../../src/features/policy/answer/answerQuestion';
+import { createPolicyIndex } from '../../../../src/features/policy/answer/policyIndex';
+import { loadPolicyFile } from '../../../../src/features/policy/ingest/loadPolicyFile';
+import { formatSectionLabel, PolicyDocument } from '../../../../src/features/policy/policyDocument';
+import { REPO_ROOT } from '../../../support/repoRoot';
+
+/**
+ * The five sample policies as a school office holds them (Word, and LibreOffice's PDF of it, in tests/fixtures/documents)
+ * answer every evaluation question as their text exports do: the same section and the same quote. wordAndPdf.test.ts
+ * checks that their sections, front page and text are the .txt's; this answers about 750 questions three times over, the
+ * largest cost of the quick loop, so it runs in `npm test` only (jest.unit.config.js leaves *.component.test.ts out).
+ */
+const FIXTURES = path.join(REPO_ROOT, 'tests', 'fixtures', 'documents');
+const SAMPLES = path.join(REPO_ROOT, 'samples', 'policies');
+const POLICIES = fs.readdirSync(SAMPLES).filter((f) => f.endsWith('.txt')).map((f) => f.replace(/\.txt$/, '')).sort();
+const TODAY = new Date('2026-01-15T12:00:00Z');
+
+function evalQuestions(policy: string): string[] {
+  return fs.readdirSync(path.join(REPO_ROOT, 'eval')).filter((f) => f.endsWith('.jsonl')).flatMap((f) => fs.readFileSync(path.join(REPO_ROOT, 'eval', f), 'utf8')
+    .split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { policy: string; q?: unknown })
+    // Question sets only: the draft posts' blind sets name their policy too, but hold drafts, not questions.
+    .filter((c): c is { policy: string; q: string } => c.policy === `${policy}.txt` && typeof c.q === 'string').map((c) => c.q));
+}
+
+function answersOf(doc: PolicyDocument, questions: string[]): string[] {
+  const index = createPolicyIndex([doc]);
+  return questions.map((q) => {
+    const a = answerQuestion(index, q, DEFAULT_THRESHOLDS);
+    return a.answered ? `${formatSectionLabel(a.best.section)} | ${a.best.quote}` : 'not covered';
+  });
+}
+
+describe.each(POLICIES)('%s as Word and as PDF, asked every evaluation question', (policy) => {
+  const questions = evalQuestions(policy);
+  /** The .txt's answers, worked out once for both the .docx and the .pdf. */
+  let textAnswers: string[];
+  beforeAll(async () => {
+    textAnswers = answersOf(await loadPolicyFile(path.join(SAMPLES, `${policy}.txt`), TODAY), questions);
+  });
+
+  it.each(['docx', 'pdf'])('when the .%s is loaded and asked them, then every answer is the .txt\'s: the same section and quote', async (ext) => {
+    expect(questions.length).toBeGreaterThan(5);
+    // Not all declined: the comparison is of answers.
+    expect(textAnswers.filter((a) => a !== 'not covered').length).toBeGreaterThan(questions.length / 2);
+    expect(answersOf(await loadPolicyFile(path.join(FIXTURES, `${policy}.${ext}`), TODAY), questions)).toEqual(textAnswers);
+  });
+});
