@@ -5,6 +5,8 @@ held-out policies are split in two halves (every other policy in sorted order): 
 chosen on the other, so no figure comes from thresholds fitted on the drafts it judges; the thresholds written are
 chosen on both halves together. Designs (training/DECISIONS.md, issue 53, 13:52):
 - T1: each concern's threshold at 93% recall; T2: at 90% recall; T3: the threshold with the best F1.
+- V95 to V98 (added in the sixth pass, judged by the same rule): T3's thresholds moved together until 95-98% of the
+  problem drafts raise a concern (moved_together).
 The rule: the most harmless drafts told fine among the designs with a problem not told fine >= 95% and recall over
 all concerns >= 90%; else the highest sum of the two verdict figures.
 
@@ -41,7 +43,28 @@ def best_f1(logits, y):
     return chosen
 
 
-DESIGNS = {'T1': at_recall(0.93), 'T2': at_recall(0.90), 'T3': best_f1}
+def per_concern(choose):
+    """Each concern's threshold from its own logits alone."""
+    return lambda logits, y: [choose(logits[:, c], y[:, c]) for c in range(len(CONCERNS))]
+
+
+def moved_together(choose, share):
+    """V designs (issue 53, 26 Nov, sixth pass): each concern's threshold by `choose`, then all of them moved by one
+    amount, the most that still has `share` of the problem drafts raise at least one concern. The verdict ("nothing
+    stops this" or not) is then set for the drafts as a whole, where a threshold per concern at 93% recall each added
+    eleven concerns' false alarms together."""
+    def thresholds(logits, y):
+        own = np.array(per_concern(choose)(logits, y))
+        problems = y.any(1)
+        margin = (logits[problems] - own).max(1)
+        offset = float(np.sort(margin)[int(np.floor((1 - share) * problems.sum()))])
+        return [float(t) for t in own + offset]
+    return thresholds
+
+
+DESIGNS = {'T1': per_concern(at_recall(0.93)), 'T2': per_concern(at_recall(0.90)), 'T3': per_concern(best_f1),
+           'V95': moved_together(best_f1, 0.95), 'V96': moved_together(best_f1, 0.96),
+           'V97': moved_together(best_f1, 0.97), 'V98': moved_together(best_f1, 0.98)}
 
 
 def figures(logits, y, thresholds):
@@ -84,7 +107,7 @@ def main():
         total = None
         for h in (0, 1):
             fit, judge = half != h, half == h
-            thresholds = [choose(logits[fit, c], y[fit, c]) for c in range(len(CONCERNS))]
+            thresholds = choose(logits[fit], y[fit])
             f = figures(logits[judge], y[judge], thresholds)
             total = f if total is None else add(total, f)
         results[name] = total
@@ -104,7 +127,7 @@ def main():
                      + results[n]['problemNotFine'][0] / results[n]['problemNotFine'][1])
     print(f'chosen by the rule: {chosen} (eligible: {", ".join(eligible) or "none"})')
     if args.write:
-        thresholds = [DESIGNS[chosen](logits[:, c], y[:, c]) for c in range(len(CONCERNS))]
+        thresholds = DESIGNS[chosen](logits, y)
         heads_path = os.path.join(args.write, 'heads.json')
         heads = json.load(open(heads_path))
         for c, concern in enumerate(CONCERNS):
