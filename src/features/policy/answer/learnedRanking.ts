@@ -105,8 +105,8 @@ interface PolicyWords {
   count: number;
   idOf: Map<string, number>;
   /**
-   * A question word's cosines with every policy word, kept once computed: staff ask in a few thousand distinct words,
-   * and each row costs the policy's words times the vectors' dimension (about 5 ms a question without it).
+   * A question word's cosines with every policy word, kept once computed: each row costs the policy's distinct words
+   * times the vectors' dimension, and the same few thousand words come back question after question.
    */
   rows: Map<string, { sims: Float32Array; best: number }>;
 }
@@ -275,16 +275,16 @@ function softMatch(model: LearnedModel, words: PolicyWords, question: string, en
     const kept = words.rows.get(tokens[t]);
     if (kept) return kept;
     const v = a.vector;
-    const sims = new Float32Array(count);
+    const cosines = new Float32Array(count);
     let best = 0;
     for (let u = 0; u < count; u++) {
       let acc = 0;
       const base = u * dim;
       for (let d = 0; d < dim; d++) acc += v[d] * vectors[base + d];
-      sims[u] = acc;
-      if (sims[u] > best) best = sims[u];
+      cosines[u] = acc;
+      if (cosines[u] > best) best = cosines[u];
     }
-    const row = { sims, best };
+    const row = { sims: cosines, best };
     if (words.rows.size >= Math.max(64, Math.floor(ROWS_BYTES / (4 * Math.max(1, count))))) words.rows.clear();
     words.rows.set(tokens[t], row);
     return row;
