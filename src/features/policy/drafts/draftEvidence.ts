@@ -10,8 +10,8 @@ import { nameSpans } from '../teaching/redactNames';
 /** A year group or a class: "Year 6", "yr 9", "Y4", "4B", "10R". */
 const YEAR_GROUP = /\b(?:year|yr|y)\s?(?:[1-9]|1[0-3])\b/gi;
 const CLASS_CODE = /\b(?:[1-9]|1[0-3])[A-Z]{1,2}\b/g;
-/** When: a weekday, tomorrow or tonight, "next week", a clock time. */
-const WHEN = /\b(?:(?:this|next|on)\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|this (?:morning|afternoon|evening))\b|\b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b/gi;
+/** When: a weekday, tomorrow or tonight, "next week", a clock time ("2pm", "8.15am", "14:30"). */
+const WHEN = /\b(?:(?:this|next|on)\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|this (?:morning|afternoon|evening))\b|\b\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b/gi;
 /** Where: "at the park", "meeting at the gates", "we'll be in Scarborough". */
 const WHERE = /\b(?:at|to|in|outside)\s+(?:the\s+)?[A-Z][a-z]{2,20}(?:\s+[A-Z][a-z]{2,20}){0,2}\b|\bat the [a-z]{3,20}\b/g;
 

@@ -82,6 +82,11 @@ describe('checking a draft post', () => {
     expect(trip?.evidence[0]).toContain("'2pm'");
   });
 
+  it('when a time is written with a full stop (8.15am), then the whole time is what raised it', async () => {
+    const r = await checker().check('Coach [trip] leaves at 8.15am sharp', personal);
+    expect(r.concerns.find((c) => c.id === 'location-timing')?.evidence[0]).toContain("'8.15am'");
+  });
+
   it('when a concern has no pattern for its evidence, then the draft\'s sentence its head scores highest stands as the evidence', async () => {
     const r = await checker().check('Had a great weekend. Vote for the [politics] candidate on Thursday. See you Monday.', personal);
     expect(r.concerns.find((c) => c.id === 'political')?.evidence).toEqual(["'Vote for the [politics] candidate on Thursday.'"]);
