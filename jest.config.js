@@ -22,6 +22,8 @@ module.exports = {
       module: { type: 'commonjs' },
     }],
   },
+  // Modules compiled once are kept in V8's code cache on disk (tests/support/codeCachingRuntime.js says why).
+  runtime: '<rootDir>/tests/support/codeCachingRuntime.js',
   testTimeout: 60000,
   maxWorkers: 2,
   // A worker whose heap is past this after a test file is replaced by a fresh one before the next. Nothing is kept from
