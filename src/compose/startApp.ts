@@ -53,6 +53,11 @@ export interface StartAppOptions {
    * reached from a test machine, and its client spends about 6 s retrying before the first staff sync gives up).
    */
   graphCredential?: TokenCredential;
+  /**
+   * How often this instance looks for a version published on another (FOLLOW_PUBLISHED_MS by default): a test of two
+   * instances looks every second, so it waits a second for what it checks, not ten.
+   */
+  followPublishedMs?: number;
 }
 
 
@@ -135,7 +140,7 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
   const stopRouteChecks = concerns.startRouteChecks();
   const stopAcknowledgement = await acknowledgement.start();
   // A version published on another instance is answered from here within FOLLOW_PUBLISHED_MS, without a restart.
-  const stopFollowing = live.start(FOLLOW_PUBLISHED_MS);
+  const stopFollowing = live.start(options.followPublishedMs ?? FOLLOW_PUBLISHED_MS);
   // Questions staff asked are kept for the school's retention period, then deleted (their day counts stay).
   const retention = startQuestionRetention({ questions: stores.questions, days: config.questionRetentionDays, logger });
   return {

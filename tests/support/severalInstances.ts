@@ -65,6 +65,8 @@ export interface SeveralInstancesOptions {
   env?: Record<string, string | undefined>;
   fileDownload?: FileDownloader;
   logger?: (i: number) => AppLogger;
+  /** How often each instance looks for a version another published (the product's 10 s by default). */
+  followPublishedMs?: number;
 }
 
 /** Starts the shared stand-ins; instances start with `start(i)`. */
@@ -90,7 +92,10 @@ export async function startSeveralInstances(options: SeveralInstancesOptions): P
     async start(i) {
       // Each instance its own SQLite file for what stays local (its own jobs' scratch), as each App Service instance has its own disk.
       const app = await startApp(loadConfig({ ...env, WORKER_ID: `instance-${i}`, SQLITE_PATH: path.join(dir, `instance-${i}.sqlite`) }),
-        options.logger?.(i) ?? createLogger('silent'), options.fileDownload ? { fileDownload: options.fileDownload } : {});
+        options.logger?.(i) ?? createLogger('silent'), {
+          ...(options.fileDownload ? { fileDownload: options.fileDownload } : {}),
+          ...(options.followPublishedMs ? { followPublishedMs: options.followPublishedMs } : {}),
+        });
       const base = `http://127.0.0.1:${app.port}`;
       let seq = 0;
       const bot: Instance = {
