@@ -5,6 +5,14 @@
  * `npm run e2e` (e2e/jest.config.js), which CI runs too: each starts the Playground's own server, the slowest
  * part of the loop.
  */
+const path = require('node:path');
+
+// Node's own compile cache (Node 22.1 and later; Node 20 has none, and goes on as before) for what Node loads itself:
+// Jest in each worker, which is replaced often (workerIdleMemoryLimit below), and the processes tests start. Set here,
+// before the workers start, so that each inherits it; the test files' own modules are cached by the runtime below.
+// Measured on Node 22 (2 cores, the whole suite from a cold cache): 173 s of wall and 280 s of CPU, against 180 s and 299 s.
+if (!process.env.NODE_COMPILE_CACHE) process.env.NODE_COMPILE_CACHE = path.join(__dirname, 'node_modules', '.cache', 'node-compile-cache');
+
 module.exports = {
   // Node's environment, with Node's own typed arrays (onnxruntime-node checks its tensors' data with instanceof), and
   // a worker ended as soon as its event loop is empty.
