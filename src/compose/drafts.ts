@@ -19,13 +19,17 @@ export const DRAFTS_DIR = path.join(packageRoot(__dirname), 'models', 'drafts');
  * start is read from here on, so the first draft need not wait for it; a version an owner publishes later is read by
  * the first draft checked against it. Missing or damaged files stop the start with the reason.
  */
-export async function loadDraftChecker(library: PolicyLibrary, dir: string = DRAFTS_DIR, encoderDir: string = ENCODER_DIR): Promise<{ check(draft: string, context: DraftContext): Promise<DraftCheckResult> }> {
+export async function loadDraftChecker(
+  library: PolicyLibrary, options: { dir?: string; encoderDir?: string; readRulesAtStart?: boolean } = {},
+): Promise<{ check(draft: string, context: DraftContext): Promise<DraftCheckResult> }> {
+  const { dir = DRAFTS_DIR, encoderDir = ENCODER_DIR, readRulesAtStart = true } = options;
   const encoder = await openOnnxSentenceEncoder(dir);
   const heads = parseDraftHeads(readHeads(dir), encoder.dimensions);
   const ruleFor = createPolicyRuleFinder(library, await loadRuleReader(encoderDir));
   // The policy loaded at start is read now, beside the rest of the start rather than before it (about a second on two
   // cores); a draft checked meanwhile waits for the same reading. A reading that fails is tried again by the next draft.
-  ruleFor('pupils-identified').catch(() => undefined);
+  // Left to the first draft (readRulesAtStart false), the rules found are the same, found then.
+  if (readRulesAtStart) ruleFor('pupils-identified').catch(() => undefined);
   return createDraftChecker({ encoder, heads, ruleFor });
 }
 

@@ -28,7 +28,8 @@ const cardOf = (value: unknown): Card => ((value as { value?: Card })?.value ?? 
 describe('check my post (issue 53)', () => {
   const captured = captureLines();
   let bot: SecurityBot;
-  beforeAll(async () => { bot = await startSecurityBot({ logger: createLogger('debug', captured.destination) }); });
+  // The product's own start, reading the policy's rules beside it, as the bot does.
+  beforeAll(async () => { bot = await startSecurityBot({ logger: createLogger('debug', captured.destination), readDraftRulesAtStart: true }); });
   afterAll(async () => { await bot?.close(); });
 
   /** The cards the bot sent while one message was handled. */

@@ -95,6 +95,8 @@ export async function startSeveralInstances(options: SeveralInstancesOptions): P
         options.logger?.(i) ?? createLogger('silent'), {
           ...(options.fileDownload ? { fileDownload: options.fileDownload } : {}),
           ...(options.followPublishedMs ? { followPublishedMs: options.followPublishedMs } : {}),
+          // No draft is checked here: the policy's rules are left to the first draft (about 0.85 s of CPU a start).
+          readDraftRulesAtStart: false,
         });
       const base = `http://127.0.0.1:${app.port}`;
       let seq = 0;
