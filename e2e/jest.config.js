@@ -12,6 +12,8 @@ const shared = {
   // Node's environment, with Node's own typed arrays (onnxruntime-node checks its tensors' data with instanceof), and
   // the models loaded once per worker.
   testEnvironment: path.join(__dirname, '..', 'tests', 'support', 'jestEnvironment.js'),
+  // Modules compiled once are kept in V8's code cache on disk, as in `npm test` (tests/support/codeCachingRuntime.js).
+  runtime: path.join(__dirname, '..', 'tests', 'support', 'codeCachingRuntime.js'),
   // Transpiled by SWC file by file, as `npm test` is (jest.config.js): `npm run e2e` type-checks the browser tests
   // first (`tsc -p e2e/tsconfig.json`), and the Playground suites are type-checked with the rest of tests/ by the
   // build and `npm run typecheck`.
