@@ -80,21 +80,27 @@ class TermIds {
 /** Postings: for each term id t, the rows holding it (in row order) and their weights, from start[t] to start[t + 1]. */
 interface Postings { start: Int32Array; row: Int32Array; value: Float64Array }
 
-function postingsOf(vectors: readonly Sparse[], width: number): Postings {
+/** Postings of rows given one after another: row r's term ids and weights are ids/values from rowStart[r] to rowStart[r + 1]. */
+function postingsOfRows(ids: ArrayLike<number>, values: ArrayLike<number>, rowStart: ArrayLike<number>, rows: number, width: number): Postings {
   const start = new Int32Array(width + 1);
-  for (const v of vectors) for (const id of v.ids) start[id + 1]++;
+  for (let k = 0; k < rowStart[rows]; k++) start[ids[k] + 1]++;
   for (let t = 0; t < width; t++) start[t + 1] += start[t];
   const row = new Int32Array(start[width]);
   const value = new Float64Array(start[width]);
   const fill = start.slice(0, width);
-  for (let r = 0; r < vectors.length; r++) {
-    const { ids, values } = vectors[r];
-    for (let i = 0; i < ids.length; i++) {
-      row[fill[ids[i]]] = r;
-      value[fill[ids[i]]++] = values[i];
+  for (let r = 0; r < rows; r++) {
+    for (let k = rowStart[r]; k < rowStart[r + 1]; k++) {
+      row[fill[ids[k]]] = r;
+      value[fill[ids[k]]++] = values[k];
     }
   }
   return { start, row, value };
+}
+
+function postingsOf(vectors: readonly Sparse[], width: number): Postings {
+  const rowStart = [0];
+  for (const v of vectors) rowStart.push(rowStart[rowStart.length - 1] + v.ids.length);
+  return postingsOfRows(vectors.flatMap((v) => v.ids), vectors.flatMap((v) => v.values), rowStart, vectors.length, width);
 }
 
 /** acc[row] += weight x the term's weight in that row, for every row holding term `id`. */
@@ -200,19 +206,7 @@ function bankPostingsOf(
     unitFrom(start, unitFrom(chars, appendPart(charDocs[r], charIdf, charOffset), wordSquares), 0);
     rowStart[r + 1] = at;
   }
-  const start = new Int32Array(width + 1);
-  for (let k = 0; k < at; k++) start[ids[k] + 1]++;
-  for (let t = 0; t < width; t++) start[t + 1] += start[t];
-  const row = new Int32Array(start[width]);
-  const value = new Float64Array(start[width]);
-  const fill = start.slice(0, width);
-  for (let r = 0; r < wordDocs.length; r++) {
-    for (let k = rowStart[r]; k < rowStart[r + 1]; k++) {
-      row[fill[ids[k]]] = r;
-      value[fill[ids[k]]++] = values[k];
-    }
-  }
-  return { start, row, value };
+  return postingsOfRows(ids, values, rowStart, wordDocs.length, width);
 }
 
 export function createQuestionBank(file: QuestionBankFile): QuestionBank {
