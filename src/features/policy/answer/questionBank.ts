@@ -122,23 +122,26 @@ function idfOf(docs: readonly Int32Array[], size: number, minDf: number): Float6
 }
 
 /**
- * Unit tf-idf vector of a text's term ids, as training computes it: 1 + ln(tf) times smooth idf (idfOf); terms of
- * weight 0 are left out.
+ * Each term of sorted term ids with its tf-idf weight, as training computes it: 1 + ln(tf) times smooth idf (idfOf);
+ * terms of weight 0 are left out. Counted by sorting the ids, not in a map.
  */
-function tfIdf(ids: ArrayLike<number>, idf: Float64Array, offset: number): Sparse {
-  // Counted by sorting the ids, not in a map: the bank builds one of these per question at start-up.
-  const sorted = Int32Array.from(ids).sort();
-  const out: Sparse = { ids: [], values: [] };
+function forEachWeight(sorted: Int32Array, idf: Float64Array, emit: (id: number, weight: number) => void): void {
   for (let i = 0; i < sorted.length;) {
     const id = sorted[i];
     let j = i + 1;
     while (j < sorted.length && sorted[j] === id) j++;
-    if (idf[id] > 0) {
-      out.ids.push(id + offset);
-      out.values.push((1 + Math.log(j - i)) * idf[id]);
-    }
+    if (idf[id] > 0) emit(id, (1 + Math.log(j - i)) * idf[id]);
     i = j;
   }
+}
+
+/** Unit tf-idf vector of a text's term ids (forEachWeight), each id moved by `offset`. */
+function tfIdf(ids: ArrayLike<number>, idf: Float64Array, offset: number): Sparse {
+  const out: Sparse = { ids: [], values: [] };
+  forEachWeight(Int32Array.from(ids).sort(), idf, (id, x) => {
+    out.ids.push(id + offset);
+    out.values.push(x);
+  });
   return unit(out);
 }
 
@@ -166,20 +169,12 @@ function bankPostingsOf(
   const appendPart = (doc: Int32Array, idf: Float64Array, offset: number): number => {
     const run = sorted.subarray(0, doc.length);
     run.set(doc);
-    run.sort();
     let squares = 0;
-    for (let i = 0; i < run.length;) {
-      const id = run[i];
-      let j = i + 1;
-      while (j < run.length && run[j] === id) j++;
-      if (idf[id] > 0) {
-        const x = (1 + Math.log(j - i)) * idf[id];
-        ids[at] = id + offset;
-        values[at++] = x;
-        squares += x * x;
-      }
-      i = j;
-    }
+    forEachWeight(run.sort(), idf, (id, x) => {
+      ids[at] = id + offset;
+      values[at++] = x;
+      squares += x * x;
+    });
     return squares;
   };
   /**
