@@ -17,11 +17,14 @@ import { DRAFT_CONCERNS, DraftConcernId, DraftContext } from '../src/features/po
  *   a helper marked as that policy's rule, or none): right section, right sentence, found where the policy has none;
  *   by the shipped rule reader (which learnt from these rows: in sample, so its out-of-fold figures are
  *   fit_rules.py's) and by the answering stack's lookup it replaced.
- * - `--blind [--file PATH] [--policies DIR]`: eval/drafts-blind.jsonl, or PATH (a sealed set in its format, its
+ *   `--rules-file FILE --policies DIR` judges it on another labelled set in that format (a development set written
+ *   apart, or a key to the real policies, whose `weak` catch-alls are counted apart).
+ * - `--blind [--file PATH] [--policies DIR] [--key FILE]`: eval/drafts-blind.jsonl, or PATH (a sealed set in its format, its
  *   policies' files in samples/policies/ or DIR), written apart by helpers who saw no code, list or training data, for
  *   the five real policies; never trained on. Per concern recall and precision, drafts with a problem not told
  *   "nothing stops this", harmless drafts told so, and the rule quoted from the section holding the sentence the
- *   tester copied. `--misses` prints what it got wrong (for the issue's note, never for tuning).
+ *   tester copied (and, with `--key`, from a section holding one of the key's fair rules for that policy and concern, or
+ *   none where the key has none). `--misses` prints what it got wrong (for the issue's note, never for tuning).
  */
 const root = path.resolve(__dirname, '..', '..');
 const jsonl = <T>(file: string): T[] => fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as T);
@@ -47,18 +50,36 @@ function ruleFinderFor(text: string, source: string, reader?: RuleReaderDeps) {
   return { doc, find: createPolicyRuleFinder(library, reader) };
 }
 
-interface RuleRow { policy: string; concern: DraftConcernId; rules: string[]; best: string | null }
+/**
+ * A policy's rule on a concern, as a labeller marked it: every sentence that states it (`rules`, none where the policy
+ * has no rule), the one to quote (`best`), and in a key to real policies the catch-alls (`weak`) that are not wrong to
+ * quote but not the rule either.
+ */
+interface RuleRow { policy: string; concern: DraftConcernId; rules: string[]; best: string | null; weak?: string[] }
+
+/** The value after a flag, or the fallback. */
+const option = (name: string, fallback: string): string => {
+  const at = process.argv.indexOf(name);
+  return at >= 0 && process.argv[at + 1] ? path.resolve(process.argv[at + 1]) : fallback;
+};
+
+/** The labelled rules --rules judges: corpus/drafts/rules.jsonl, or --rules-file over --policies (a set written apart). */
+const rulesFile = (): { file: string; policies: string } => ({
+  file: option('--rules-file', path.join(root, 'corpus', 'drafts', 'rules.jsonl')),
+  policies: option('--policies', path.join(root, 'corpus', 'policies')),
+});
 
 async function evalRules(reader: RuleReaderDeps | undefined, name: string): Promise<void> {
-  const rows = jsonl<RuleRow>(path.join(root, 'corpus', 'drafts', 'rules.jsonl'));
-  let rightSentence = 0;
+  const { file: rowsFile, policies } = rulesFile();
+  const rows = jsonl<RuleRow>(rowsFile);
+  let rightSentence = 0, weakQuoted = 0;
   console.log(`${name}:`);
   const byConcern = new Map<string, { right: number; wrong: number; missed: number; borrowed: number; noneRight: number }>();
   const finders = new Map<string, ReturnType<typeof ruleFinderFor>>();
   for (const row of rows) {
     if (!finders.has(row.policy)) {
-      const file = path.join(root, 'corpus', 'policies', `${row.policy}.txt`);
-      finders.set(row.policy, ruleFinderFor(fs.readFileSync(file, 'utf8'), `${row.policy}.txt`, reader));
+      const source = row.policy.endsWith('.txt') ? row.policy : `${row.policy}.txt`;
+      finders.set(row.policy, ruleFinderFor(fs.readFileSync(path.join(policies, source), 'utf8'), source, reader));
     }
     const { doc, find } = finders.get(row.policy)!;
     const found = await find(row.concern);
@@ -75,6 +96,7 @@ async function evalRules(reader: RuleReaderDeps | undefined, name: string): Prom
     }
     else {
       f.wrong++;
+      if ((row.weak ?? []).some((w) => normaliseForMatch(found.quote).includes(probeOf(w)))) weakQuoted++;
       if (process.argv.includes('--misses')) console.log(`  ${row.policy} ${row.concern}: quoted §${found.section} "${found.quote.slice(0, 80)}", expected §${[...expected].join('/')} "${(row.best ?? '').slice(0, 80)}"`);
     }
   }
@@ -85,7 +107,8 @@ async function evalRules(reader: RuleReaderDeps | undefined, name: string): Prom
     right += f.right; withRule += f.right + f.wrong + f.missed; noneRight += f.noneRight; none += f.noneRight + f.borrowed;
     console.log(`  ${id.padEnd(20)} right section ${pct(f.right, f.right + f.wrong + f.missed)}, wrong ${f.wrong}, missed ${f.missed}; no rule and said so ${pct(f.noneRight, f.noneRight + f.borrowed)}`);
   }
-  console.log(`corpus rules (rules.jsonl): right section ${pct(right, withRule)}, right sentence ${pct(rightSentence, withRule)}; policy has none and the bot said so ${pct(noneRight, none)}`);
+  console.log(`${path.relative(process.cwd(), rowsFile)}: right section ${pct(right, withRule)}, right sentence ${pct(rightSentence, withRule)}; policy has none and the bot said so ${pct(noneRight, none)}; rows right ${right + noneRight}/${withRule + none}`
+    + (rows.some((r) => r.weak) ? `; a catch-all quoted (counted wrong) ${weakQuoted}` : ''));
 }
 
 interface BlindRow { policy: string; draft: string; media: DraftContext['media']; account: DraftContext['account']; audience: DraftContext['audience']; concerns: Record<string, string | null> }
@@ -102,6 +125,10 @@ async function evalBlind(): Promise<void> {
   const per = new Map<DraftConcernId, { tp: number; fp: number; fn: number }>(DRAFT_CONCERNS.map((id) => [id, { tp: 0, fp: 0, fn: 0 }]));
   let problems = 0, problemsNotFine = 0, harmless = 0, harmlessFine = 0, ruleRight = 0, ruleAsked = 0, noneSaid = 0, noneAsked = 0, disclosureOffers = 0;
   const misses: string[] = [];
+  // --key FILE: a key to the same policies (every fair rule per concern, or none), a second judge of the quoted rule.
+  const keyAt = process.argv.indexOf('--key');
+  const key = keyAt >= 0 ? new Map(jsonl<RuleRow>(process.argv[keyAt + 1]).map((r) => [`${r.policy}|${r.concern}`, r])) : null;
+  let keyRight = 0, keyAsked = 0;
   const checkers = new Map<string, Awaited<ReturnType<typeof loadDraftChecker>>>();
   const docs = new Map<string, PolicyDocument>();
   for (const row of rows) {
@@ -133,6 +160,11 @@ async function evalBlind(): Promise<void> {
       const found = result.concerns.find((c) => c.id === id)?.rule;
       // The rule is judged where the concern was found; a missed concern is counted in its recall, not here.
       if (!raised.has(id)) continue;
+      const fair = key?.get(`${row.policy}|${id}`);
+      if (fair) {
+        keyAsked++;
+        if (fair.rules.length === 0 ? !found : !!found && fair.rules.some((r) => sectionsHolding(docs.get(row.policy)!, r).includes(found.section))) keyRight++;
+      }
       if (sentence === null) {
         noneAsked++;
         if (!found) noneSaid++;
@@ -154,17 +186,19 @@ async function evalBlind(): Promise<void> {
   const all = [...per.values()].reduce((a, f) => ({ tp: a.tp + f.tp, fp: a.fp + f.fp, fn: a.fn + f.fn }), { tp: 0, fp: 0, fn: 0 });
   console.log(`  all concerns: recall ${pct(all.tp, all.tp + all.fn)}, precision ${pct(all.tp, all.tp + all.fp)}`);
   console.log(`  rule quoted from the section holding the tester's sentence ${pct(ruleRight, ruleAsked)}; policy has none and the bot said so ${pct(noneSaid, noneAsked)}`);
+  if (key) console.log(`  rule judged by the key (a section holding one of its fair rules, or none where it has none): ${pct(keyRight, keyAsked)}`);
   console.log(`  drafts the disclosure detector offered Report a concern for: ${disclosureOffers}`);
   if (process.argv.includes('--misses')) for (const m of misses) console.log(`  ${m}`);
 }
 
 async function main(): Promise<void> {
   if (process.argv.includes('--rules')) {
-    await evalRules(await loadRuleReader(), 'the rule reader (shipped; learnt from these rows, so in sample)');
+    const own = rulesFile().file === path.join(root, 'corpus', 'drafts', 'rules.jsonl');
+    await evalRules(await loadRuleReader(), own ? 'the rule reader (shipped; learnt from these rows, so in sample)' : 'the rule reader (shipped)');
     await evalRules(undefined, 'the answering stack\'s lookup (before the reader)');
   }
   if (process.argv.includes('--blind')) await evalBlind();
-  if (!process.argv.includes('--rules') && !process.argv.includes('--blind')) console.log('usage: evalDrafts [--rules] [--blind [--file PATH] [--policies DIR]] [--misses]');
+  if (!process.argv.includes('--rules') && !process.argv.includes('--blind')) console.log('usage: evalDrafts [--rules [--rules-file FILE --policies DIR]] [--blind [--file PATH] [--policies DIR] [--key FILE]] [--misses]');
 }
 
 main().catch((err: Error) => {

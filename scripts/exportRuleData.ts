@@ -17,7 +17,9 @@ import { CONCERN_INFO, DRAFT_CONCERNS, DraftConcernId } from '../src/features/po
  * (ruleStackFeatures, as the product computes them), which passages are the row's rule sentences, the sections holding
  * them, and what today's stack lookup (createPolicyRuleFinder) quotes, for the baseline.
  *
- * Usage: node dist/scripts/exportRuleData.js OUT.json ENCODER_DIR [ENCODER_DIR...]
+ * Usage: node dist/scripts/exportRuleData.js OUT.json ENCODER_DIR [ENCODER_DIR...] [--rules FILE --policies DIR]
+ * (by default corpus/drafts/rules.jsonl over corpus/policies; a labelled set written apart, such as the style-shifted
+ * development policies or the key to the five real policies, is exported the same way for judging).
  */
 const root = path.resolve(__dirname, '..', '..');
 
@@ -30,18 +32,31 @@ function probe(sentence: string): string {
 }
 
 async function main(): Promise<void> {
-  const [out, ...encoderDirs] = process.argv.slice(2);
-  if (!out || encoderDirs.length === 0) throw new Error('usage: exportRuleData OUT.json ENCODER_DIR [ENCODER_DIR...]');
-  const rows = fs.readFileSync(path.join(root, 'corpus', 'drafts', 'rules.jsonl'), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as RuleRow);
+  const args = process.argv.slice(2);
+  const option = (name: string, fallback: string): string => {
+    const at = args.indexOf(name);
+    if (at < 0) return fallback;
+    const value = args[at + 1];
+    args.splice(at, 2);
+    return path.resolve(value);
+  };
+  const rulesFile = option('--rules', path.join(root, 'corpus', 'drafts', 'rules.jsonl'));
+  const policyDir = option('--policies', path.join(root, 'corpus', 'policies'));
+  const [out, ...encoderDirs] = args;
+  if (!out || encoderDirs.length === 0) throw new Error('usage: exportRuleData OUT.json ENCODER_DIR [ENCODER_DIR...] [--rules FILE --policies DIR]');
+  const rows = fs.readFileSync(rulesFile, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as RuleRow);
   const encoders = await Promise.all(encoderDirs.map((d) => openOnnxSentenceEncoder(path.resolve(d))));
   const queryVectors = await Promise.all(encoders.map(async (e) => Object.fromEntries(await Promise.all(DRAFT_CONCERNS.map(async (id) => [id, (await e.encode(CONCERN_INFO[id].queries)).map((v) => Array.from(v, round))])))));
   const policies: unknown[] = [];
   for (const policy of [...new Set(rows.map((r) => r.policy))]) {
-    const doc = parsePolicyText(fs.readFileSync(path.join(root, 'corpus', 'policies', `${policy}.txt`), 'utf8'), `${policy}.txt`);
+    const file = policy.endsWith('.txt') ? policy : `${policy}.txt`;
+    const doc = parsePolicyText(fs.readFileSync(path.join(policyDir, file), 'utf8'), file);
     const library = createPolicyLibrary([doc]);
     const passages = library.index.passages;
     const texts = passages.map((p) => passageText(p));
     const vectors = await Promise.all(encoders.map(async (e) => (await rulePassageVectors(passages, e)).map((v) => Array.from(v, round))));
+    // Each passage read alone (a bullet without its lead-in), for readers that weigh the two readings apart.
+    const alone = await Promise.all(encoders.map(async (e) => (await e.encode(passages.map((p) => p.text))).map((v) => Array.from(v, round))));
     const candidates = passages.map((p) => isRuleCandidate(p));
     const finder = createPolicyRuleFinder(library);
     const concerns: Record<string, unknown> = {};
@@ -59,7 +74,10 @@ async function main(): Promise<void> {
         stack: stack ? { section: stack.section, quote: stack.quote } : null,
       };
     }
-    policies.push({ policy, passages: passages.map((p, i) => ({ section: p.section.ordinal, text: texts[i], candidate: candidates[i] })), vectors, concerns });
+    policies.push({
+      policy, vectors, alone, concerns,
+      passages: passages.map((p, i) => ({ section: p.section.ordinal, text: texts[i], own: p.text, leadIn: p.leadIn ?? null, heading: p.section.title, candidate: candidates[i] })),
+    });
     process.stderr.write(`${policy}: ${passages.length} passages\n`);
   }
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });

@@ -14,7 +14,7 @@ has none). The baseline R0 is today's stack lookup on the same rows. With --writ
 policy (threshold from the out-of-fold logits) go into the encoder folder's heads.json as "rules", and its
 SHA256SUMS is written again.
 
-Usage: python3 training/drafts/fit_rules.py --data training/.cache/rules/data.json --encoder 0|1 [--write DIR]
+Usage: python3 training/drafts/fit_rules.py --data training/.cache/rules/data.json [more exports] --encoder 0|1 [--write DIR]
 """
 import argparse
 import json
@@ -141,13 +141,18 @@ def norm(s):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--data', required=True)
+    parser.add_argument('--data', required=True, nargs='+', help='one export or several (the corpus, a set written apart), read as one')
     parser.add_argument('--encoder', type=int, default=0, help='which of the export\'s encoders')
     parser.add_argument('--folds', type=int, default=5)
     parser.add_argument('--c', type=float, default=1.0)
     parser.add_argument('--write', help='the encoder folder whose heads.json gets the readers')
     args = parser.parse_args()
-    data = json.load(open(args.data))
+    data = json.load(open(args.data[0]))
+    for more in args.data[1:]:
+        extra = json.load(open(more))
+        if [e['sha256'] for e in extra['encoders']] != [e['sha256'] for e in data['encoders']]:
+            sys.exit(f'{more} was exported with other encoders than {args.data[0]}')
+        data['policies'] += extra['policies']
     policies = [p['policy'] for p in data['policies']]
     rows = rows_of(data['policies'], args.encoder, data['queryVectors'])
     covered = sum(1 for r in rows if r['has'] and r['y'].sum() > 0)
