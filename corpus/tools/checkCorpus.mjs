@@ -30,12 +30,15 @@ if (fs.existsSync(realDir)) {
   }
 }
 
-// Policies waiting in incoming/ (not yet trained on) must not share a sentence with the real ones either.
-for (const file of fs.readdirSync(path.join(root, 'incoming')).filter((f) => f.endsWith('.txt'))) {
-  const w = words(fs.readFileSync(path.join(root, 'incoming', file), 'utf8'));
+// Policies waiting in incoming/ (not yet trained on), and the rule reader's policies in other styles
+// (drafts/rule-policies/), must not share a sentence with the real ones either.
+const apart = [...fs.readdirSync(path.join(root, 'incoming')).filter((f) => f.endsWith('.txt')).map((f) => path.join('incoming', f)),
+  ...(fs.existsSync(path.join(root, 'drafts', 'rule-policies')) ? fs.readdirSync(path.join(root, 'drafts', 'rule-policies')).filter((f) => f.endsWith('.txt')).map((f) => path.join('drafts', 'rule-policies', f)) : [])];
+for (const file of apart) {
+  const w = words(fs.readFileSync(path.join(root, file), 'utf8'));
   const examples = [];
   for (let i = 0; i + N <= w.length; i++) if (realGrams.has(w.slice(i, i + N).join(' ')) && examples.length < 3) examples.push(w.slice(i, i + N).join(' '));
-  if (examples.length > 0) problem(`incoming/${file}: runs of ${N} words also in a real policy, e.g. "${examples.join('" / "')}"; reword them`);
+  if (examples.length > 0) problem(`${file}: runs of ${N} words also in a real policy, e.g. "${examples.join('" / "')}"; reword them`);
 }
 
 const totals = {};

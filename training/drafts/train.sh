@@ -21,6 +21,9 @@ if [ -z "${RULES_ONLY:-}" ]; then
 fi
 # The rule reader learns from the vectors the product's own adapter computes.
 npm run build --silent
+# The corpus's 25 policies, and six in styles the corpus lacks (corpus/drafts/rule-policies/, written apart by two
+# helpers for the seventh pass): both are what the reader learns from.
 node dist/scripts/exportRuleData.js "$WORK/rules.json" models/encoder
-"$PYTHON" training/drafts/fit_rules.py --data "$WORK/rules.json" --write models/encoder | tee -a "$WORK/figures.txt"
+node dist/scripts/exportRuleData.js "$WORK/rules-styles.json" models/encoder --rules corpus/drafts/rule-policies/rules.jsonl --policies corpus/drafts/rule-policies
+"$PYTHON" training/drafts/fit_rules.py --data "$WORK/rules.json" "$WORK/rules-styles.json" --write models/encoder | tee -a "$WORK/figures.txt"
 echo "now: npm run eval:drafts -- --rules (the rule found in each corpus policy); the blind set is read once, for the model that ships"

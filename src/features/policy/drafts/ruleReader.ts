@@ -40,6 +40,16 @@ function isContentsLine(text: string): boolean {
 /** A label and its value ("Review: September 2027", "Version: 2.1", "Approved by: Governors"). */
 const LABELLED = /^([^:.]{1,40}):\s*(\S.*)$/;
 
+/** A question: a policy's FAQ asks ("Q: Can I post about it?"); its answer, not the question, can be the rule. */
+const QUESTION = /\?["'\u2019\u201d)\]]*$/;
+
+/**
+ * A list of risks rather than of rules: "Risks include:", "Potential risks can include, but are not limited
+ * to:", "The dangers are:". Its bullets name what can go wrong ("exposure to inappropriate material"), which shares
+ * words with the rule on it but tells staff nothing to do.
+ */
+const LISTED_RISKS = /^(?:[\w'\u2019-]+\s+){0,4}(?:risks?|dangers?|threats?|hazards?)\b[^.:;]{0,60}?\b(?:include|includes|including|are|such as)\b/i;
+
 const lowerWords = (text: string): number => text.split(/\s+/).filter((w) => /^[("'\u2018\u201c]?[a-z]/.test(w)).length;
 const plain = (text: string): string => text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
 
@@ -48,7 +58,8 @@ const plain = (text: string): string => text.toLowerCase().replace(/[^a-z0-9]+/g
  * Not a candidate: a line with fewer than three words that start in lower case (a heading in capitals or title case, a
  * name, a version or contents line: running text that tells staff what to do has its small words and verbs), a label
  * and its value with no sentence after the colon, a short line holding a date, a contents line, and the section's own
- * title standing alone. A bullet counts its lead-in's words, so "- breaches copyright" under "Staff must not post
+ * title standing alone, a question (an FAQ's), or a risk in a list of them ("Risks include: exposure to
+ * ..."). A bullet counts its lead-in's words, so "- breaches copyright" under "Staff must not post
  * anything that:" stays a candidate.
  */
 export function isRuleCandidate(p: Pick<Passage, 'text' | 'leadIn' | 'section'>): boolean {
@@ -58,6 +69,8 @@ export function isRuleCandidate(p: Pick<Passage, 'text' | 'leadIn' | 'section'>)
   if (labelled && lowerWords(labelled[2]) < 3) return false;
   if (DATE.test(own) && own.split(/\s+/).length <= 8) return false;
   if (isContentsLine(own)) return false;
+  if (QUESTION.test(own)) return false;
+  if (LISTED_RISKS.test(p.leadIn ?? own)) return false;
   return plain(own) !== plain(p.section.title);
 }
 

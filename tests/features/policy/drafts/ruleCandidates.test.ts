@@ -63,6 +63,21 @@ describe('the rule reader\'s candidates', () => {
       ['Use a disclaimer when expressing personal views', null]];
     for (const [text, leadIn] of yes) expect([text, isRuleCandidate({ text, leadIn, section })]).toEqual([text, true]);
   });
+
+  it('when a line is an FAQ\'s question or a risk in a list of risks, then it is no candidate; the FAQ\'s answer and a bullet of a list of rules are', () => {
+    const section = { title: 'Questions' } as Parameters<typeof isRuleCandidate>[0]['section'];
+    const no: [string, string | null][] = [['Q: Can I take part in my union\'s campaigns online?', null], ['Can I post about it?', null],
+      ['Is it ok to follow the school\'s page from my own account?\u201d', null],
+      ['exposure to inappropriate material or hateful language', 'Potential risks can include, but are not limited to:'],
+      ['grooming and exploitation;', 'Risks include:'], ['online gambling and scams', 'The main dangers to pupils online are:'],
+      ['Risks include: disclosure of personal information, including a child\'s location.', null]];
+    for (const [text, leadIn] of no) expect([text, isRuleCandidate({ text, leadIn, section })]).toEqual([text, false]);
+    const yes: [string, string | null][] = [['A: Yes, but do not tag or name any pupil in your comment.', null],
+      ['is confidential to the school or its staff', 'Individuals should not upload any content on to social media sites that:'],
+      ['posting photos of pupils from a personal account', 'Examples of conduct the school treats as misconduct include:'],
+      ['Staff who take these risks with their own accounts must expect the school to act.', null]];
+    for (const [text, leadIn] of yes) expect([text, isRuleCandidate({ text, leadIn, section })]).toEqual([text, true]);
+  });
 });
 
 describe('a bullet that finishes a lead-in', () => {
