@@ -7,6 +7,8 @@ chosen on both halves together. Designs (training/DECISIONS.md, issue 53, 13:52)
 - T1: each concern's threshold at 93% recall; T2: at 90% recall; T3: the threshold with the best F1.
 - V95 to V98 (added in the sixth pass, judged by the same rule): T3's thresholds moved together until 95-98% of the
   problem drafts raise a concern (moved_together).
+- G97 (eighth pass, a challenger): V97's thresholds then moved concern by concern (concern_by_concern); it replaces the
+  rule's choice only with 3 points more harmless drafts told fine and both floors kept.
 The rule: the most harmless drafts told fine among the designs with a problem not told fine >= 95% and recall over
 all concerns >= 90%; else the highest sum of the two verdict figures.
 
@@ -62,9 +64,46 @@ def moved_together(choose, share):
     return thresholds
 
 
+def concern_by_concern(start, share, recall_floor=0.90, rounds=10):
+    """G designs (issue 53, eighth pass): start from `start`'s thresholds, then concern by concern, in rounds until
+    none moves, set each threshold to the value that tells the most harmless drafts fine while `share` of the problem
+    drafts still raise a concern and recall over all concerns stays at `recall_floor`; of equals, the lowest (it keeps
+    the most recall). A concern whose problems others also catch can then give up more of its false alarms than one
+    whose problems only it catches, where V moves all eleven by one amount."""
+    def thresholds(logits, y):
+        t = np.array(start(logits, y), dtype=float)
+        problems, harmless = y.any(1), ~y.any(1)
+        need, positives = share * problems.sum(), y.sum()
+        for _ in range(rounds):
+            moved = False
+            for c in range(len(CONCERNS)):
+                others = np.delete(logits >= t, c, axis=1)
+                others_any = others.any(1)
+                others_tp = int((others & np.delete(y, c, axis=1)).sum())
+                best = None
+                for th in np.unique(np.concatenate([logits[:, c], [t[c]]])):
+                    found = logits[:, c] >= th
+                    caught = int((problems & (others_any | found)).sum())
+                    tp = others_tp + int((found & y[:, c]).sum())
+                    if caught < need or tp < recall_floor * positives:
+                        continue
+                    fine = int((harmless & ~(others_any | found)).sum())
+                    if best is None or fine > best[0]:
+                        best = (fine, float(th))
+                if best is not None and best[1] != t[c]:
+                    t[c], moved = best[1], True
+            if not moved:
+                break
+        return [float(x) for x in t]
+    return thresholds
+
+
 DESIGNS = {'T1': per_concern(at_recall(0.93)), 'T2': per_concern(at_recall(0.90)), 'T3': per_concern(best_f1),
            'V95': moved_together(best_f1, 0.95), 'V96': moved_together(best_f1, 0.96),
            'V97': moved_together(best_f1, 0.97), 'V98': moved_together(best_f1, 0.98)}
+# Judged after the rule above has chosen among DESIGNS: it replaces that choice only if eligible and it tells at least
+# 3 points more of the harmless drafts fine (training/DECISIONS.md, issue 53, 23:19).
+CHALLENGERS = {'G97': concern_by_concern(moved_together(best_f1, 0.97), 0.97)}
 
 
 def figures(logits, y, thresholds):
@@ -103,7 +142,7 @@ def main():
     half = np.array([policies.index(r['policy']) % 2 for r in rows])
     print(f'{len(rows)} held-out drafts of {len(policies)} policies, {int((~y.any(1)).sum())} harmless')
     results = {}
-    for name, choose in DESIGNS.items():
+    for name, choose in {**DESIGNS, **CHALLENGERS}.items():
         total = None
         for h in (0, 1):
             fit, judge = half != h, half == h
@@ -125,9 +164,13 @@ def main():
     else:
         chosen = max(DESIGNS, key=lambda n: results[n]['harmlessToldFine'][0] / results[n]['harmlessToldFine'][1]
                      + results[n]['problemNotFine'][0] / results[n]['problemNotFine'][1])
-    print(f'chosen by the rule: {chosen} (eligible: {", ".join(eligible) or "none"})')
+    for name in CHALLENGERS:
+        r, h = results[name], results[chosen]['harmlessToldFine']
+        if ok(r) and r['harmlessToldFine'][0] >= h[0] + 0.03 * h[1]:
+            chosen = name
+    print(f'chosen by the rule: {chosen} (eligible: {", ".join(eligible) or "none"}; challengers: {", ".join(CHALLENGERS)})')
     if args.write:
-        thresholds = DESIGNS[chosen](logits, y)
+        thresholds = {**DESIGNS, **CHALLENGERS}[chosen](logits, y)
         heads_path = os.path.join(args.write, 'heads.json')
         heads = json.load(open(heads_path))
         for c, concern in enumerate(CONCERNS):
