@@ -64,6 +64,21 @@ def moved_together(choose, share):
     return thresholds
 
 
+def moved_together_with_recall(choose, share, recall):
+    """VR (issue 53, eighth pass): as moved_together, but the amount is also held to what keeps recall over all
+    concerns at `recall` on the drafts the thresholds are chosen on (V checks recall only where it is judged)."""
+    def thresholds(logits, y):
+        own = np.array(per_concern(choose)(logits, y))
+        problems = y.any(1)
+        margin = (logits[problems] - own).max(1)
+        offset = float(np.sort(margin)[int(np.floor((1 - share) * problems.sum()))])
+        # Lower the offset until recall over all concerns holds: each candidate is a positive's margin to its threshold.
+        gaps = np.sort((logits - own)[y])
+        at_recall = float(gaps[int(np.floor((1 - recall) * len(gaps)))])
+        return [float(t) for t in own + min(offset, at_recall)]
+    return thresholds
+
+
 def concern_by_concern(start, share, recall_floor=0.90, rounds=10):
     """G designs (issue 53, eighth pass): start from `start`'s thresholds, then concern by concern, in rounds until
     none moves, set each threshold to the value that tells the most harmless drafts fine while `share` of the problem
@@ -103,7 +118,8 @@ DESIGNS = {'T1': per_concern(at_recall(0.93)), 'T2': per_concern(at_recall(0.90)
            'V97': moved_together(best_f1, 0.97), 'V98': moved_together(best_f1, 0.98)}
 # Judged after the rule above has chosen among DESIGNS: it replaces that choice only if eligible and it tells at least
 # 3 points more of the harmless drafts fine (training/DECISIONS.md, issue 53, 23:19).
-CHALLENGERS = {'G97': concern_by_concern(moved_together(best_f1, 0.97), 0.97)}
+CHALLENGERS = {'G97': concern_by_concern(moved_together(best_f1, 0.97), 0.97),
+               'VR97': moved_together_with_recall(best_f1, 0.97, 0.91)}
 
 
 def figures(logits, y, thresholds):
@@ -134,6 +150,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--held-out', required=True, nargs='+', help='one or more folds\' held-out.json')
     parser.add_argument('--write', help='the trained folder (heads.json, record.json) to write the chosen thresholds into')
+    parser.add_argument('--design', help='write this design\'s thresholds, where a rule in training/DECISIONS.md chose it over '
+                        'the rule here (the eighth pass: M6 with VR97, judged against M with V97)')
     args = parser.parse_args()
     rows = [r for f in args.held_out for r in json.load(open(f))]
     logits = np.array([r['logits'] for r in rows])
@@ -169,6 +187,11 @@ def main():
         if ok(r) and r['harmlessToldFine'][0] >= h[0] + 0.03 * h[1]:
             chosen = name
     print(f'chosen by the rule: {chosen} (eligible: {", ".join(eligible) or "none"}; challengers: {", ".join(CHALLENGERS)})')
+    if args.design:
+        if args.design not in results:
+            raise SystemExit(f'no design {args.design}')
+        chosen = args.design
+        print(f'written: {chosen} (--design, by training/DECISIONS.md)')
     if args.write:
         thresholds = {**DESIGNS, **CHALLENGERS}[chosen](logits, y)
         heads_path = os.path.join(args.write, 'heads.json')
