@@ -58,8 +58,8 @@ describe('check my post, in the Agents Playground (headless chromium)', () => {
     await shot('02-fine', card);
   });
 
-  step('when the draft sets a song under a video, then think twice, with the school\'s rule quoted', '03-think', async () => {
-    const card = await check('Used a Coldplay track under my video of the school fun run, sounds great', 'No photo or video of people', 'My own account', 'My friends or followers', 'Think twice');
+  step('when the draft reuses a picture someone else drew, then think twice, with the school\'s rule quoted', '03-think', async () => {
+    const card = await check('Found this brilliant cartoon online and made it my profile picture, credit to whoever drew it', 'No photo or video of people', 'My own account', 'My friends or followers', 'Think twice');
     await expectToShow(card, "Someone else's work");
     await expectToShow(card, "Your school's rule");
     await shot('03-think-twice', card);
