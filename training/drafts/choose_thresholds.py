@@ -7,8 +7,10 @@ chosen on both halves together. Designs (training/DECISIONS.md, issue 53, 13:52)
 - T1: each concern's threshold at 93% recall; T2: at 90% recall; T3: the threshold with the best F1.
 - V95 to V98 (added in the sixth pass, judged by the same rule): T3's thresholds moved together until 95-98% of the
   problem drafts raise a concern (moved_together).
-- G97 (eighth pass, a challenger): V97's thresholds then moved concern by concern (concern_by_concern); it replaces the
-  rule's choice only with 3 points more harmless drafts told fine and both floors kept.
+- Challengers (eighth pass): G97, V97's thresholds then moved concern by concern (concern_by_concern), and VR97, V97
+  with recall over all concerns also held at 91% on the drafts chosen on (moved_together's `recall`). Each replaces
+  the rule's choice only with 3 points more harmless drafts told fine and both floors kept; --design writes another
+  design where a rule in training/DECISIONS.md chose it (M6 with VR97, judged against M with V97).
 The rule: the most harmless drafts told fine among the designs with a problem not told fine >= 95% and recall over
 all concerns >= 90%; else the highest sum of the two verdict figures.
 
@@ -50,32 +52,23 @@ def per_concern(choose):
     return lambda logits, y: [choose(logits[:, c], y[:, c]) for c in range(len(CONCERNS))]
 
 
-def moved_together(choose, share):
+def moved_together(choose, share, recall=None):
     """V designs (issue 53, 26 Nov, sixth pass): each concern's threshold by `choose`, then all of them moved by one
     amount, the most that still has `share` of the problem drafts raise at least one concern. The verdict ("nothing
     stops this" or not) is then set for the drafts as a whole, where a threshold per concern at 93% recall each added
-    eleven concerns' false alarms together."""
+    eleven concerns' false alarms together.
+    VR designs (eighth pass) pass `recall`: the amount is also held to what keeps recall over all concerns at `recall`
+    on the drafts the thresholds are chosen on (V checks recall only where it is judged)."""
     def thresholds(logits, y):
         own = np.array(per_concern(choose)(logits, y))
         problems = y.any(1)
         margin = (logits[problems] - own).max(1)
         offset = float(np.sort(margin)[int(np.floor((1 - share) * problems.sum()))])
+        if recall is not None:
+            # Each candidate is a positive's margin to its own threshold: the amount may not pass the one at `recall`.
+            gaps = np.sort((logits - own)[y])
+            offset = min(offset, float(gaps[int(np.floor((1 - recall) * len(gaps)))]))
         return [float(t) for t in own + offset]
-    return thresholds
-
-
-def moved_together_with_recall(choose, share, recall):
-    """VR (issue 53, eighth pass): as moved_together, but the amount is also held to what keeps recall over all
-    concerns at `recall` on the drafts the thresholds are chosen on (V checks recall only where it is judged)."""
-    def thresholds(logits, y):
-        own = np.array(per_concern(choose)(logits, y))
-        problems = y.any(1)
-        margin = (logits[problems] - own).max(1)
-        offset = float(np.sort(margin)[int(np.floor((1 - share) * problems.sum()))])
-        # Lower the offset until recall over all concerns holds: each candidate is a positive's margin to its threshold.
-        gaps = np.sort((logits - own)[y])
-        at_recall = float(gaps[int(np.floor((1 - recall) * len(gaps)))])
-        return [float(t) for t in own + min(offset, at_recall)]
     return thresholds
 
 
@@ -119,7 +112,8 @@ DESIGNS = {'T1': per_concern(at_recall(0.93)), 'T2': per_concern(at_recall(0.90)
 # Judged after the rule above has chosen among DESIGNS: it replaces that choice only if eligible and it tells at least
 # 3 points more of the harmless drafts fine (training/DECISIONS.md, issue 53, 23:19).
 CHALLENGERS = {'G97': concern_by_concern(moved_together(best_f1, 0.97), 0.97),
-               'VR97': moved_together_with_recall(best_f1, 0.97, 0.91)}
+               'VR97': moved_together(best_f1, 0.97, recall=0.91)}
+ALL = {**DESIGNS, **CHALLENGERS}
 
 
 def figures(logits, y, thresholds):
@@ -160,7 +154,7 @@ def main():
     half = np.array([policies.index(r['policy']) % 2 for r in rows])
     print(f'{len(rows)} held-out drafts of {len(policies)} policies, {int((~y.any(1)).sum())} harmless')
     results = {}
-    for name, choose in {**DESIGNS, **CHALLENGERS}.items():
+    for name, choose in ALL.items():
         total = None
         for h in (0, 1):
             fit, judge = half != h, half == h
@@ -193,7 +187,7 @@ def main():
         chosen = args.design
         print(f'written: {chosen} (--design, by training/DECISIONS.md)')
     if args.write:
-        thresholds = {**DESIGNS, **CHALLENGERS}[chosen](logits, y)
+        thresholds = ALL[chosen](logits, y)
         heads_path = os.path.join(args.write, 'heads.json')
         heads = json.load(open(heads_path))
         for c, concern in enumerate(CONCERNS):
