@@ -11,6 +11,9 @@ chosen on both halves together. Designs (training/DECISIONS.md, issue 53, 13:52)
   with recall over all concerns also held at 91% on the drafts chosen on (moved_together's `recall`). Each replaces
   the rule's choice only with 3 points more harmless drafts told fine and both floors kept; --design writes another
   design where a rule in training/DECISIONS.md chose it (M6 with VR97, judged against M with V97).
+- The product's rule on the school's own account (ninth pass): the checker does not raise speaking-as-school on a
+  draft posted from the school's account, so neither is it counted raised here before any design chooses or is judged
+  (--without-account-rule shows the figures as the model alone gives them).
 The rule: the most harmless drafts told fine among the designs with a problem not told fine >= 95% and recall over
 all concerns >= 90%; else the highest sum of the two verdict figures.
 
@@ -116,6 +119,15 @@ CHALLENGERS = {'G97': concern_by_concern(moved_together(best_f1, 0.97), 0.97),
 ALL = {**DESIGNS, **CHALLENGERS}
 
 
+def apply_account_rule(logits, accounts):
+    """On the school's own account the product never raises speaking-as-school (draftChecker.ts): its logit is set
+    below every threshold there, so the designs choose and are judged on what the product does."""
+    out = np.array(logits, dtype=float)
+    school = np.array([a == 'school' for a in accounts])
+    out[school, CONCERNS.index('speaking-as-school')] = -1e9
+    return out
+
+
 def figures(logits, y, thresholds):
     found = logits >= np.array(thresholds)
     harmless = ~y.any(1)
@@ -146,9 +158,15 @@ def main():
     parser.add_argument('--write', help='the trained folder (heads.json, record.json) to write the chosen thresholds into')
     parser.add_argument('--design', help='write this design\'s thresholds, where a rule in training/DECISIONS.md chose it over '
                         'the rule here (the eighth pass: M6 with VR97, judged against M with V97)')
+    parser.add_argument('--without-account-rule', action='store_true', help='count speaking-as-school raised on the school\'s '
+                        'account as the model gives it, where the product does not raise it (to report the rule\'s figures)')
     args = parser.parse_args()
     rows = [r for f in args.held_out for r in json.load(open(f))]
     logits = np.array([r['logits'] for r in rows])
+    if not args.without_account_rule:
+        if any('account' not in r for r in rows):
+            raise SystemExit('a held-out file without each draft\'s account (finetune.py writes it): the account rule needs it')
+        logits = apply_account_rule(logits, [r['account'] for r in rows])
     y = np.array([[c in r['concerns'] for c in CONCERNS] for r in rows])
     policies = sorted({r['policy'] for r in rows})
     half = np.array([policies.index(r['policy']) % 2 for r in rows])

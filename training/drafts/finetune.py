@@ -140,7 +140,7 @@ def main() -> None:
         held = fold_of == args.only_fold if args.only_fold is not None else np.ones(len(rows), dtype=bool)
         # The held-out logits, for the thresholds choose_thresholds.py sets (train.sh), or other rules, without a new fine-tuning.
         os.makedirs(args.out, exist_ok=True)
-        json.dump([{'policy': rows[i]['policy'], 'concerns': rows[i]['concerns'], 'logits': [round(float(x), 5) for x in oof[i]]}
+        json.dump([{'policy': rows[i]['policy'], 'account': rows[i]['account'], 'concerns': rows[i]['concerns'], 'logits': [round(float(x), 5) for x in oof[i]]}
                    for i in np.where(held)[0]], open(os.path.join(args.out, 'held-out.json'), 'w'))
         if args.only_fold is not None:
             oof, y = oof[held], y[held]

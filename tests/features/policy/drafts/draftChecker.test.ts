@@ -11,7 +11,7 @@ const DIMS = DRAFT_CONCERNS.length;
 
 /** Texts containing a concern's marker word raise it: "[names]" raises pupils-identified, and so on. */
 const MARKERS: Record<string, DraftConcernId> = {
-  '[names]': 'pupils-identified', '[politics]': 'political', '[drunk]': 'offensive', '[trip]': 'location-timing', '[selling]': 'commercial',
+  '[names]': 'pupils-identified', '[politics]': 'political', '[drunk]': 'offensive', '[trip]': 'location-timing', '[selling]': 'commercial', '[official]': 'speaking-as-school',
   // The frame the card's choices put before the draft: a photo of pupils from a personal account.
   '[a photo or video of pupils; my personal account;': 'pupil-images',
 };
@@ -66,6 +66,14 @@ describe('checking a draft post', () => {
     const school = await checker().check('Sports day!', { media: 'pupils', account: 'school', audience: 'public' });
     expect(school).toEqual({ verdict: 'fine', concerns: [], photoRule: rule('pupil-images') });
     expect((await checker().check('Sports day!', personal)).photoRule).toBeUndefined();
+  });
+
+  it('when school news is posted from the school\'s own account, then it is not told it speaks for the school, and from a personal one it is', async () => {
+    const draft = 'Our new head starts in January [official] [selling]';
+    const school = await checker().check(draft, { ...personal, account: 'school' });
+    expect(school.concerns.map((c) => c.id)).toEqual(['commercial']);
+    const mine = await checker().check(draft, personal);
+    expect(mine.concerns.map((c) => c.id)).toEqual(['speaking-as-school', 'commercial']);
   });
 
   it('when a pupil has a double-barrelled surname, then the whole name is what raised it', async () => {
