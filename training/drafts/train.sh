@@ -15,6 +15,8 @@ BASE=$("$PYTHON" training/encoder/model_folder.py base)
 WORK=training/.cache/drafts
 mkdir -p "$WORK"
 if [ -z "${RULES_ONLY:-}" ]; then
+# Every draft well formed, its evidence its own words, none written twice (it would sit on both sides of a fold).
+"$PYTHON" training/drafts/check_drafts.py
 "$PYTHON" training/drafts/finetune.py --base "$BASE" --out "$WORK/trained" "$@" | tee "$WORK/figures.txt"
 # VR97 by the rule of training/DECISIONS.md (issue 53, 23:56), which judged it against the model before.
 "$PYTHON" training/drafts/choose_thresholds.py --held-out "$WORK/trained/held-out.json" --design VR97 --write "$WORK/trained" | tee -a "$WORK/figures.txt"

@@ -1,0 +1,83 @@
+"""Checks the training drafts for "check my post" (issue 53) before anything learns from them.
+
+Each line of corpus/drafts/written/*.jsonl must name a corpus policy, give the card's choices from their lists, label
+only known concerns, once each, and for each concern copy the words of the draft that raise it (exactly; empty only
+for a photo of people the card declares). The same draft written twice, in one batch or two, is an error too: it
+would sit on both sides of a fold. Prints one line per fault and exits 1 if there is any.
+
+Usage: python3 training/drafts/check_drafts.py [FILE ...]   (default: every batch in corpus/drafts/written/)
+"""
+import glob
+import json
+import os
+import re
+import sys
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')
+CONCERNS = ['pupils-identified', 'pupil-images', 'contact', 'confidential', 'criticism', 'political', 'offensive',
+            'speaking-as-school', 'commercial', 'copyright', 'location-timing']
+CHOICES = {'platform': {'facebook', 'instagram', 'x', 'tiktok', 'whatsapp', 'linkedin', 'other'},
+           'account': {'personal', 'school'}, 'audience': {'public', 'friends', 'group'},
+           'media': {'pupils', 'colleagues', 'none'}}
+
+
+def faults(row, policies):
+    out = []
+    if row.get('policy') not in policies:
+        out.append(f'policy {row.get("policy")!r} is not in corpus/policies/')
+    if not isinstance(row.get('draft'), str) or not row['draft'].strip():
+        out.append('no draft')
+        return out
+    for key, allowed in CHOICES.items():
+        if row.get(key) not in allowed:
+            out.append(f'{key} {row.get(key)!r} is not one of {sorted(allowed)}')
+    concerns = row.get('concerns')
+    if not isinstance(concerns, list) or len(set(concerns)) != len(concerns or []):
+        out.append('concerns must be a list of distinct ids')
+        return out
+    for c in concerns:
+        if c not in CONCERNS:
+            out.append(f'unknown concern {c!r}')
+    evidence = row.get('evidence')
+    if not isinstance(evidence, dict) or set(evidence) != set(concerns):
+        out.append('evidence must have one entry per concern, and no other')
+        return out
+    for c, phrase in evidence.items():
+        if phrase == '':
+            if not (c == 'pupil-images' and row.get('media') in ('pupils', 'colleagues')):
+                out.append(f'{c}: empty evidence (only a declared photo of people may have none)')
+        elif not isinstance(phrase, str) or phrase not in row['draft']:
+            out.append(f'{c}: evidence {phrase!r} is not words of the draft')
+    return out
+
+
+def main():
+    files = sys.argv[1:] or sorted(glob.glob(os.path.join(ROOT, 'corpus', 'drafts', 'written', '*.jsonl')))
+    policies = {f[:-4] for f in os.listdir(os.path.join(ROOT, 'corpus', 'policies')) if f.endswith('.txt')}
+    seen, bad, count = {}, 0, 0
+    for path in files:
+        for n, line in enumerate(open(path, encoding='utf8'), 1):
+            if not line.strip():
+                continue
+            where = f'{os.path.relpath(path, ROOT)}:{n}'
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as e:
+                print(f'{where}: not JSON ({e.msg})')
+                bad += 1
+                continue
+            count += 1
+            problems = faults(row, policies) if isinstance(row, dict) else ['not an object']
+            key = re.sub(r'\s+', ' ', str(row.get('draft', '')).strip().lower()) if isinstance(row, dict) else ''
+            if key and key in seen:
+                problems.append(f'the same draft as {seen[key]}')
+            seen.setdefault(key, where)
+            for p in problems:
+                print(f'{where}: {p}')
+            bad += bool(problems)
+    print(f'{count} drafts in {len(files)} file(s), {bad} with faults')
+    sys.exit(1 if bad else 0)
+
+
+if __name__ == '__main__':
+    main()
