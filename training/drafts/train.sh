@@ -18,7 +18,8 @@ if [ -z "${RULES_ONLY:-}" ]; then
 # Every draft well formed, its evidence its own words, none written twice (it would sit on both sides of a fold).
 "$PYTHON" training/drafts/check_drafts.py
 "$PYTHON" training/drafts/finetune.py --base "$BASE" --out "$WORK/trained" "$@" | tee "$WORK/figures.txt"
-# VR97 by the rule of training/DECISIONS.md (issue 53, 23:56), which judged it against the model before.
+# VR97 by the rule of training/DECISIONS.md (issue 53, 23:56), which judged it against the model before; counted with
+# the account rule since the ninth pass (the product does not raise speaking-as-school on the school's own account).
 "$PYTHON" training/drafts/choose_thresholds.py --held-out "$WORK/trained/held-out.json" --design VR97 --write "$WORK/trained" | tee -a "$WORK/figures.txt"
 "$PYTHON" training/drafts/ship.py --trained "$WORK/trained" --out models/drafts
 fi
