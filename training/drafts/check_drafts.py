@@ -13,9 +13,9 @@ import os
 import re
 import sys
 
+from choose_thresholds import CONCERNS  # the concern ids, one list for the training scripts that need no torch
+
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')
-CONCERNS = ['pupils-identified', 'pupil-images', 'contact', 'confidential', 'criticism', 'political', 'offensive',
-            'speaking-as-school', 'commercial', 'copyright', 'location-timing']
 CHOICES = {'platform': {'facebook', 'instagram', 'x', 'tiktok', 'whatsapp', 'linkedin', 'other'},
            'account': {'personal', 'school'}, 'audience': {'public', 'friends', 'group'},
            'media': {'pupils', 'colleagues', 'none'}}
