@@ -126,8 +126,8 @@ async function evalBlind(): Promise<void> {
   let problems = 0, problemsNotFine = 0, harmless = 0, harmlessFine = 0, ruleRight = 0, ruleAsked = 0, noneSaid = 0, noneAsked = 0, disclosureOffers = 0;
   const misses: string[] = [];
   // --key FILE: a key to the same policies (every fair rule per concern, or none), a second judge of the quoted rule.
-  const keyAt = process.argv.indexOf('--key');
-  const key = keyAt >= 0 ? new Map(jsonl<RuleRow>(process.argv[keyAt + 1]).map((r) => [`${r.policy}|${r.concern}`, r])) : null;
+  const keyFile = option('--key', '');
+  const key = keyFile ? new Map(jsonl<RuleRow>(keyFile).map((r) => [`${r.policy}|${r.concern}`, r])) : null;
   let keyRight = 0, keyAsked = 0;
   const checkers = new Map<string, Awaited<ReturnType<typeof loadDraftChecker>>>();
   const docs = new Map<string, PolicyDocument>();

@@ -55,8 +55,6 @@ async function main(): Promise<void> {
     const passages = library.index.passages;
     const texts = passages.map((p) => passageText(p));
     const vectors = await Promise.all(encoders.map(async (e) => (await rulePassageVectors(passages, e)).map((v) => Array.from(v, round))));
-    // Each passage read alone (a bullet without its lead-in), for readers that weigh the two readings apart.
-    const alone = await Promise.all(encoders.map(async (e) => (await e.encode(passages.map((p) => p.text))).map((v) => Array.from(v, round))));
     const candidates = passages.map((p) => isRuleCandidate(p));
     const finder = createPolicyRuleFinder(library);
     const concerns: Record<string, unknown> = {};
@@ -75,7 +73,7 @@ async function main(): Promise<void> {
       };
     }
     policies.push({
-      policy, vectors, alone, concerns,
+      policy, vectors, concerns,
       passages: passages.map((p, i) => ({ section: p.section.ordinal, text: texts[i], own: p.text, leadIn: p.leadIn ?? null, heading: p.section.title, candidate: candidates[i] })),
     });
     process.stderr.write(`${policy}: ${passages.length} passages\n`);
