@@ -21,6 +21,7 @@ import argparse
 import glob
 import json
 import os
+import re
 import sys
 import time
 
@@ -53,6 +54,34 @@ def read_drafts(pattern):
     return rows
 
 
+SENTENCE = re.compile(r'\S.*?(?:[.!?]+(?=\s)|$)', re.S)
+
+
+def with_sentences(rows):
+    """--sentences (issue 53, tenth pass; the fifth pass's design S): each draft of two or more sentences is also learnt
+    sentence by sentence, under the same card line. A sentence holds a concern where it overlaps the concern's written
+    evidence, or where the card's choices raise it (evidence ''); it is a negative for every other concern, so a
+    sentence on the same topic without the words that raise a concern is learnt as not raising it."""
+    out = list(rows)
+    for row in rows:
+        draft = row['draft']
+        pieces = [(m.start(), m.end()) for m in SENTENCE.finditer(draft) if draft[m.start():m.end()].strip()]
+        if len(pieces) < 2:
+            continue
+        for a, z in pieces:
+            concerns = []
+            for c in row['concerns']:
+                evidence = row['evidence'].get(c, '')
+                if not evidence:
+                    concerns.append(c)
+                    continue
+                lo = draft.index(evidence)  # check_drafts.py: the evidence is the draft's own words
+                if lo < z and a < lo + len(evidence):
+                    concerns.append(c)
+            out.append({**row, 'draft': draft[a:z].strip(), 'concerns': concerns})
+    return out
+
+
 def fit(args, texts, labels, tokenizer):
     set_seed(args.seed)
     model = Classifier(args.base, args.dropout, len(CONCERNS))
@@ -83,6 +112,12 @@ def fit(args, texts, labels, tokenizer):
     return model
 
 
+def learnt(args, rows):
+    """The texts and labels a model learns from: the drafts, and with --sentences their sentences too."""
+    rows = with_sentences(rows) if args.sentences else rows
+    return [framed(r) for r in rows], torch.tensor([[float(c in r['concerns']) for c in CONCERNS] for r in rows])
+
+
 def score(model, tokenizer, texts, max_len):
     model.eval()
     out = np.zeros((len(texts), len(CONCERNS)))
@@ -111,6 +146,8 @@ def main() -> None:
     parser.add_argument('--dropout', type=float, default=0.1)
     parser.add_argument('--max-len', type=int, default=128)
     parser.add_argument('--label-smoothing', type=float, default=0.05)
+    parser.add_argument('--sentences', action='store_true', help='learn each draft of two or more sentences sentence by '
+                        'sentence too (with_sentences); held-out drafts are still scored whole, as the product reads them')
     parser.add_argument('--seed', type=int, default=7)
     parser.add_argument('--threads', type=int, default=2)
     args = parser.parse_args()
@@ -134,7 +171,7 @@ def main() -> None:
         for f in ([args.only_fold] if args.only_fold is not None else range(args.folds)):
             train, test = np.where(fold_of != f)[0], np.where(fold_of == f)[0]
             print(f'fold {f + 1}/{args.folds}: {len(train)} to learn from, {len(test)} held out ({time.time() - started:.0f}s)', flush=True)
-            model = fit(args, [texts[i] for i in train], labels[train], tokenizer)
+            model = fit(args, *learnt(args, [rows[i] for i in train]), tokenizer)
             oof[test] = score(model, tokenizer, [texts[i] for i in test], args.max_len)
         y = labels.numpy().astype(bool)
         held = fold_of == args.only_fold if args.only_fold is not None else np.ones(len(rows), dtype=bool)
@@ -164,7 +201,7 @@ def main() -> None:
         print(f'wrote the thresholds to {args.out}/record.json in {time.time() - started:.0f}s')
         return
     print(f'final model on all {len(rows)} drafts ({time.time() - started:.0f}s)', flush=True)
-    model = fit(args, texts, labels, tokenizer)
+    model = fit(args, *learnt(args, rows), tokenizer)
     os.makedirs(args.out, exist_ok=True)
     model.bert.save_pretrained(args.out)
     tokenizer.save_pretrained(args.out)
