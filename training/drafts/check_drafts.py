@@ -3,7 +3,9 @@
 Each line of corpus/drafts/written/*.jsonl must name a corpus policy, give the card's choices from their lists, label
 only known concerns, once each, and for each concern copy the words of the draft that raise it (exactly; empty only
 for a photo of people the card declares). The same draft written twice, in one batch or two, is an error too: it
-would sit on both sides of a fold. Prints one line per fault and exits 1 if there is any.
+would sit on both sides of a fold. The label changes of an audit (corpus/drafts/audit/changes.jsonl, when there is
+one) must each name a draft by its file and line, quote its start, and change its label. Prints one line per fault
+and exits 1 if there is any.
 
 Usage: python3 training/drafts/check_drafts.py [FILE ...]   (default: every batch in corpus/drafts/written/)
 """
@@ -51,10 +53,33 @@ def faults(row, policies):
     return out
 
 
+def change_faults(path, drafts):
+    """Each label change names a draft (file, line), starts with its words, names a known concern and flips its label."""
+    out = []
+    for n, line in enumerate(open(path, encoding='utf8'), 1):
+        if not line.strip():
+            continue
+        where = f'{os.path.relpath(path, ROOT)}:{n}'
+        try:
+            change = json.loads(line)
+            row = drafts.get((change['file'], change['line']))
+            if row is None:
+                out.append(f'{where}: no draft at {change["file"]}:{change["line"]}')
+            elif not row['draft'].startswith(change['draftStart']):
+                out.append(f'{where}: {change["file"]}:{change["line"]} does not start {change["draftStart"]!r}')
+            elif change['concern'] not in CONCERNS:
+                out.append(f'{where}: unknown concern {change["concern"]!r}')
+            elif (change['concern'] in row['concerns']) == bool(change['label']):
+                out.append(f'{where}: the draft already has label {change["label"]} for {change["concern"]}')
+        except (json.JSONDecodeError, KeyError, TypeError) as e:
+            out.append(f'{where}: not a change ({e})')
+    return out
+
+
 def main():
     files = sys.argv[1:] or sorted(glob.glob(os.path.join(ROOT, 'corpus', 'drafts', 'written', '*.jsonl')))
     policies = {f[:-4] for f in os.listdir(os.path.join(ROOT, 'corpus', 'policies')) if f.endswith('.txt')}
-    seen, bad, count = {}, 0, 0
+    seen, bad, count, drafts = {}, 0, 0, {}
     for path in files:
         for n, line in enumerate(open(path, encoding='utf8'), 1):
             if not line.strip():
@@ -67,6 +92,8 @@ def main():
                 bad += 1
                 continue
             count += 1
+            if isinstance(row, dict):
+                drafts[(os.path.basename(path), n)] = row
             problems = faults(row, policies) if isinstance(row, dict) else ['not an object']
             key = re.sub(r'\s+', ' ', str(row.get('draft', '')).strip().lower()) if isinstance(row, dict) else ''
             if key and key in seen:
@@ -76,6 +103,13 @@ def main():
                 print(f'{where}: {p}')
             bad += bool(problems)
     print(f'{count} drafts in {len(files)} file(s), {bad} with faults')
+    changes = os.path.join(ROOT, 'corpus', 'drafts', 'audit', 'changes.jsonl')
+    if not sys.argv[1:] and os.path.exists(changes):
+        wrong = change_faults(changes, drafts)
+        for p in wrong:
+            print(p)
+        print(f'{sum(1 for line in open(changes) if line.strip())} label changes in {os.path.relpath(changes, ROOT)}, {len(wrong)} with faults')
+        bad += len(wrong)
     sys.exit(1 if bad else 0)
 
 

@@ -45,12 +45,30 @@ def framed(row) -> str:
     return f"[{MEDIA[row['media']]}; {ACCOUNT[row['account']]}; {AUDIENCE[row['audience']]}] {row['draft']}"
 
 
-def read_drafts(pattern):
+def read_drafts(pattern, changes=None):
+    """The drafts, each with `where` (its file's name and line). With `changes` (a JSONL file of label changes, as
+    corpus/drafts/audit/changes.jsonl: {"file", "line", "concern", "label"}), each named draft's concern is set to the
+    change's label; a concern added this way has no written evidence (None), so with_sentences learns that draft whole."""
     rows = []
     for path in sorted(glob.glob(pattern)):
-        for line in open(path, encoding='utf8'):
+        for n, line in enumerate(open(path, encoding='utf8'), 1):
             if line.strip():
-                rows.append(json.loads(line))
+                rows.append({**json.loads(line), 'where': (os.path.basename(path), n)})
+    if changes:
+        at = {row['where']: row for row in rows}
+        for line in open(changes, encoding='utf8'):
+            if not line.strip():
+                continue
+            change = json.loads(line)
+            row = at[(change['file'], change['line'])]
+            if change['label'] and change['concern'] not in row['concerns']:
+                row['concerns'] = row['concerns'] + [change['concern']]
+                row['evidence'] = {**row['evidence'], change['concern']: None}
+            elif not change['label'] and change['concern'] in row['concerns']:
+                row['concerns'] = [c for c in row['concerns'] if c != change['concern']]
+                row['evidence'] = {c: e for c, e in row['evidence'].items() if c != change['concern']}
+            else:
+                raise SystemExit(f'{changes}: {change} changes nothing (check_drafts.py checks the file)')
     return rows
 
 
@@ -66,7 +84,7 @@ def with_sentences(rows):
     for row in rows:
         draft = row['draft']
         pieces = [(m.start(), m.end()) for m in SENTENCE.finditer(draft) if draft[m.start():m.end()].strip()]
-        if len(pieces) < 2:
+        if len(pieces) < 2 or None in row['evidence'].values():  # a concern added by an audit, its words not written
             continue
         for a, z in pieces:
             concerns = []
@@ -133,6 +151,7 @@ def main() -> None:
     parser.add_argument('--base', required=True)
     parser.add_argument('--out', required=True)
     parser.add_argument('--data', default=os.path.join(ROOT, 'corpus', 'drafts', 'written', '*.jsonl'))
+    parser.add_argument('--label-changes', help='a JSONL file of label changes to apply to the drafts (corpus/drafts/audit/changes.jsonl)')
     parser.add_argument('--folds', type=int, default=3, help='0 skips the out-of-fold thresholds (a trial run)')
     parser.add_argument('--only-fold', type=int, help='learn from the other folds and set the thresholds on this one alone (one '
                         'fine-tuning instead of --folds; for a CPU shared with other work), then stop without a final model')
@@ -153,7 +172,7 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     started = time.time()
-    rows = read_drafts(args.data)
+    rows = read_drafts(args.data, args.label_changes)
     texts = [framed(r) for r in rows]
     labels = torch.tensor([[float(c in r['concerns']) for c in CONCERNS] for r in rows])
     tokenizer = AutoTokenizer.from_pretrained(args.base)
