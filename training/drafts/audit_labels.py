@@ -10,12 +10,12 @@ apply: from two auditors' answers (answers-A.jsonl, answers-B.jsonl: {"id", "ans
   changes.jsonl ({"file", "line", "draftStart", "concern", "label", "auditGroup"}), which finetune.py --label-changes
   applies and check_drafts.py checks.
 
-Usage: python3 training/drafts/audit_labels.py select --held-out F0 F1 F2 [--out corpus/drafts/audit]
+Usage (the Python with training/requirements-encoder.txt, as train.sh):
+       python3 training/drafts/audit_labels.py select --held-out F0 F1 F2 [--out corpus/drafts/audit]
        python3 training/drafts/audit_labels.py apply [--out corpus/drafts/audit]
 """
 import argparse
 import collections
-import glob
 import json
 import os
 import random
@@ -23,18 +23,15 @@ import random
 import numpy as np
 
 from choose_thresholds import CONCERNS
+from finetune import read_drafts
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 MEDIA = {'pupils': 'a photo or video of pupils', 'colleagues': 'a photo or video of colleagues', 'none': 'no photo or video'}
 
 
 def drafts():
-    rows = []
-    for path in sorted(glob.glob(os.path.join(ROOT, 'corpus', 'drafts', 'written', '*.jsonl'))):
-        for n, line in enumerate(open(path, encoding='utf8'), 1):
-            if line.strip():
-                rows.append({**json.loads(line), 'where': [os.path.basename(path), n]})
-    return rows
+    """The corpus's drafts as finetune.py reads them, each with `where`: (its file's name, its line)."""
+    return read_drafts(os.path.join(ROOT, 'corpus', 'drafts', 'written', '*.jsonl'))
 
 
 def select(args):
