@@ -53,13 +53,17 @@ def faults(row, policies):
     return out
 
 
+def lines(path):
+    """(line number, 'file:line', text) for each line of a JSONL file that is not blank."""
+    for n, line in enumerate(open(path, encoding='utf8'), 1):
+        if line.strip():
+            yield n, f'{os.path.relpath(path, ROOT)}:{n}', line
+
+
 def change_faults(path, drafts):
     """Each label change names a draft (file, line), starts with its words, names a known concern and flips its label."""
     out = []
-    for n, line in enumerate(open(path, encoding='utf8'), 1):
-        if not line.strip():
-            continue
-        where = f'{os.path.relpath(path, ROOT)}:{n}'
+    for _, where, line in lines(path):
         try:
             change = json.loads(line)
             row = drafts.get((change['file'], change['line']))
@@ -81,10 +85,7 @@ def main():
     policies = {f[:-4] for f in os.listdir(os.path.join(ROOT, 'corpus', 'policies')) if f.endswith('.txt')}
     seen, bad, count, drafts = {}, 0, 0, {}
     for path in files:
-        for n, line in enumerate(open(path, encoding='utf8'), 1):
-            if not line.strip():
-                continue
-            where = f'{os.path.relpath(path, ROOT)}:{n}'
+        for n, where, line in lines(path):
             try:
                 row = json.loads(line)
             except json.JSONDecodeError as e:
