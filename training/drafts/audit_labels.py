@@ -23,10 +23,7 @@ import random
 import numpy as np
 
 from choose_thresholds import CONCERNS
-from finetune import read_drafts
-
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
-MEDIA = {'pupils': 'a photo or video of pupils', 'colleagues': 'a photo or video of colleagues', 'none': 'no photo or video'}
+from finetune import MEDIA, ROOT, folds_by_policy, read_drafts
 
 
 def drafts():
@@ -36,8 +33,7 @@ def drafts():
 
 def select(args):
     rows = drafts()
-    policies = sorted({r['policy'] for r in rows})
-    fold_of = np.array([policies.index(r['policy']) % len(args.held_out) for r in rows])
+    fold_of = folds_by_policy(rows, len(args.held_out))
     logit = np.zeros((len(rows), len(CONCERNS)))
     for f, path in enumerate(args.held_out):  # finetune.py writes a fold's held-out drafts in the corpus's order
         held = json.load(open(path))

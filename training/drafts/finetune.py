@@ -130,6 +130,12 @@ def fit(args, texts, labels, tokenizer):
     return model
 
 
+def folds_by_policy(rows, folds):
+    """Each draft's fold: its policy's place in sorted order, modulo `folds` (a school's drafts are all in one fold)."""
+    policies = sorted({r['policy'] for r in rows})
+    return np.array([policies.index(r['policy']) % folds for r in rows])
+
+
 def learnt(args, rows):
     """The texts and labels a model learns from: the drafts, and with --sentences their sentences too."""
     rows = with_sentences(rows) if args.sentences else rows
@@ -184,8 +190,7 @@ def main() -> None:
         thresholds = [figures[c]['threshold'] for c in CONCERNS]
         print(f'thresholds from {args.thresholds_from}', flush=True)
     elif args.folds > 0:
-        policies = sorted({r['policy'] for r in rows})
-        fold_of = np.array([policies.index(r['policy']) % args.folds for r in rows])
+        fold_of = folds_by_policy(rows, args.folds)
         oof = np.zeros((len(rows), len(CONCERNS)))
         for f in ([args.only_fold] if args.only_fold is not None else range(args.folds)):
             train, test = np.where(fold_of != f)[0], np.where(fold_of == f)[0]
