@@ -93,7 +93,9 @@ export function createDraftChecker(deps: DraftCheckerDeps): { check(draft: strin
     return quotePiece(sentences[best]);
   };
 
-  const evidenceFor = (id: DraftConcernId, draft: string, context: DraftContext, sentences: readonly string[], vectors: readonly Float32Array[]): string[] => {
+  const evidenceFor = async (
+    id: DraftConcernId, draft: string, context: DraftContext, sentences: readonly string[], vectors: () => Promise<readonly Float32Array[]>,
+  ): Promise<string[]> => {
     if (id === 'pupils-identified') {
       const named = [...namesIn(draft).map((n) => `names someone: ${quotePiece(n, 40)}`), ...classesIn(draft).map((c) => `names a class or year: ${quotePiece(c, 20)}`)];
       if (named.length > 0) return named;
@@ -107,15 +109,18 @@ export function createDraftChecker(deps: DraftCheckerDeps): { check(draft: strin
       const said = [...where, ...when];
       if (said.length > 0) return [`says where or when: ${said.slice(0, 3).map((s) => quotePiece(s, 40)).join(', ')}`];
     }
-    return [strongestSentence(id, sentences, vectors)];
+    return [strongestSentence(id, sentences, await vectors())];
   };
 
   return {
     async check(draft, context) {
       const sentences = draftSentences(draft);
       // The model reads what the card says of the post before the draft: a photo, which account, who sees it.
-      const [whole, ...parts] = await encoder.encode([draft, ...(sentences.length > 1 ? sentences : [])].map((t) => framedDraft(t, context)));
-      const vectors = parts.length > 0 ? parts : [whole];
+      const [whole] = await encoder.encode([framedDraft(draft, context)]);
+      // Each sentence is read only when a concern's evidence is the sentence that raised it most (a draft told fine
+      // is read once): the same vectors, each read alone, as when every sentence was read first.
+      let parts: Promise<readonly Float32Array[]> | undefined;
+      const vectors = (): Promise<readonly Float32Array[]> => (parts ??= sentences.length > 1 ? encoder.encode(sentences.map((t) => framedDraft(t, context))) : Promise.resolve([whole]));
       // The school's own account is where the bot sends school news ("speaking as the school"'s fix), so a draft posted
       // there is not told it speaks for the school (training/DECISIONS.md, issue 53, ninth pass; the thresholds were
       // chosen with the same rule).
@@ -126,7 +131,7 @@ export function createDraftChecker(deps: DraftCheckerDeps): { check(draft: strin
         const info = CONCERN_INFO[id];
         // A photo of pupils on the school's own account is for consent to settle, not a stop.
         const weight: ConcernWeight = id === 'pupil-images' && context.account === 'school' ? 'think' : info.weight;
-        concerns.push({ id, label: info.label, evidence: evidenceFor(id, draft, context, sentences, vectors), rule: await deps.ruleFor(id), fix: info.fix, weight });
+        concerns.push({ id, label: info.label, evidence: await evidenceFor(id, draft, context, sentences, vectors), rule: await deps.ruleFor(id), fix: info.fix, weight });
       }
       // "Don't post this" only where the school's own policy has the rule; a concern it has no rule on is a "think twice".
       const verdict: DraftVerdict = concerns.some((c) => c.weight === 'stop' && c.rule !== null) ? 'stop' : concerns.length > 0 ? 'think' : 'fine';

@@ -100,6 +100,23 @@ describe('checking a draft post', () => {
     expect(r.concerns.find((c) => c.id === 'political')?.evidence).toEqual(["'Vote for the [politics] candidate on Thursday.'"]);
   });
 
+  it('when a draft is told fine, then the model reads it once, whole; its sentences are read only for a concern whose evidence is one of them', async () => {
+    const reads: string[][] = [];
+    const encoder = fakeEncoder();
+    const counting = createDraftChecker({ encoder: { ...encoder, encode: async (texts) => { reads.push([...texts]); return encoder.encode(texts); } }, heads: heads(), ruleFor: async (id) => rule(id) });
+    await counting.check('Had a great weekend. See you Monday.', personal);
+    expect(reads).toEqual([['[no photo or video; my personal account; public] Had a great weekend. See you Monday.']]);
+    reads.length = 0;
+    // A name is its own evidence: no sentence is read for it.
+    await counting.check('Well done Jayden Okafor [names]. See you Monday.', personal);
+    expect(reads).toHaveLength(1);
+    reads.length = 0;
+    // Two concerns that need the strongest sentence read the sentences once between them.
+    const r = await counting.check('Vote for the [politics] candidate. Buy my candles [selling]. See you Monday.', personal);
+    expect(r.concerns.map((c) => [c.id, c.evidence])).toEqual([['political', ["'Vote for the [politics] candidate.'"]], ['commercial', ["'Buy my candles [selling].'"]]]);
+    expect(reads.map((texts) => texts.length)).toEqual([1, 3]);
+  });
+
   it('when the school\'s policy has no rule on a stop concern, then it says so and the verdict is only "think twice"', async () => {
     const r = await checker({ offensive: null }).check('Absolutely [drunk] last night haha', personal);
     expect(r).toMatchObject({ verdict: 'think', concerns: [{ id: 'offensive', rule: null }] });
