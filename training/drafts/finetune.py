@@ -75,6 +75,17 @@ def read_drafts(pattern, changes=None):
 SENTENCE = re.compile(r'\S.*?(?:[.!?]+(?=\s)|$)', re.S)
 
 
+def sentence_spans(draft):
+    """Where each sentence of a draft starts and ends (SENTENCE; blank pieces left out)."""
+    return [(m.start(), m.end()) for m in SENTENCE.finditer(draft) if draft[m.start():m.end()].strip()]
+
+
+def sentences_of(draft):
+    """A draft's sentences where it has two or more (a one-sentence draft is read whole); else none."""
+    spans = sentence_spans(draft)
+    return [draft[a:z].strip() for a, z in spans] if len(spans) >= 2 else []
+
+
 def with_sentences(rows):
     """--sentences (issue 53, tenth pass; the fifth pass's design S): each draft of two or more sentences is also learnt
     sentence by sentence, under the same card line. A sentence holds a concern where it overlaps the concern's written
@@ -83,7 +94,7 @@ def with_sentences(rows):
     out = list(rows)
     for row in rows:
         draft = row['draft']
-        pieces = [(m.start(), m.end()) for m in SENTENCE.finditer(draft) if draft[m.start():m.end()].strip()]
+        pieces = sentence_spans(draft)
         if len(pieces) < 2 or None in row['evidence'].values():  # a concern added by an audit, its words not written
             continue
         for a, z in pieces:
@@ -100,7 +111,7 @@ def with_sentences(rows):
     return out
 
 
-def fit(args, texts, labels, tokenizer):
+def fit(args, texts, labels, tokenizer, hard=None):
     set_seed(args.seed)
     model = Classifier(args.base, args.dropout, len(CONCERNS))
     # The head starts from random weights: it learns at its own, higher rate, or a few hundred steps leave it underfit.
@@ -108,8 +119,10 @@ def fit(args, texts, labels, tokenizer):
                                    {'params': model.head.parameters(), 'lr': args.head_lr}], weight_decay=0.01)
     steps = args.epochs * ((len(texts) + args.batch - 1) // args.batch)
     schedule = warmup_then_decay(optimiser, steps)
-    pos = labels.sum(0).clamp(min=1)
-    loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=((len(texts) - pos) / pos).sqrt())
+    # Each concern's positives weighed by the drafts' own labels (a teacher's targets and its sentences do not move it).
+    counted = labels if hard is None else hard
+    pos = counted.sum(0).clamp(min=1)
+    loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=((len(counted) - pos) / pos).sqrt())
     generator = torch.Generator().manual_seed(args.seed)
     for epoch in range(args.epochs):
         model.train()
@@ -119,7 +132,12 @@ def fit(args, texts, labels, tokenizer):
             idx = perm[s:s + args.batch]
             batch = tokenizer([texts[i] for i in idx], padding=True, truncation=True, max_length=args.max_len, return_tensors='pt')
             target = labels[idx] * (1 - args.label_smoothing) + args.label_smoothing / 2
-            loss = loss_fn(model(dict(batch)), target)
+            # --bf16: the forward and backward passes in bfloat16 where PyTorch's autocast allows (about twice as fast
+            # on a CPU with AVX512-BF16), the weights and the optimiser's state in float32; held-out drafts are scored in
+            # float32, as the product reads them.
+            with torch.autocast('cpu', dtype=torch.bfloat16, enabled=args.bf16):
+                logits = model(dict(batch))
+            loss = loss_fn(logits.float(), target)
             optimiser.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -137,9 +155,56 @@ def folds_by_policy(rows, folds):
 
 
 def learnt(args, rows):
-    """The texts and labels a model learns from: the drafts, and with --sentences their sentences too."""
+    """The texts a model learns from, their targets and their labels: the drafts, and with --sentences their sentences
+    too. With --teacher (distillation, issue 53, eleventh pass) each draft's target for a concern is
+    (1 - alpha) * its label + alpha * sigmoid(the teacher's logit / temperature); the labels still weigh the classes."""
     rows = with_sentences(rows) if args.sentences else rows
-    return [framed(r) for r in rows], torch.tensor([[float(c in r['concerns']) for c in CONCERNS] for r in rows])
+    hard = torch.tensor([[float(c in r['concerns']) for c in CONCERNS] for r in rows])
+    if not args.teacher:
+        return [framed(r) for r in rows], hard, hard
+    if args.sentences:
+        raise SystemExit('--teacher names drafts, not their sentences: use it without --sentences')
+    teacher = {tuple(t['where']): t['logits'] for t in json.load(open(args.teacher))}
+    missing = [r['where'] for r in rows if r['where'] not in teacher]
+    if missing:
+        raise SystemExit(f'{args.teacher} has no logits for {len(missing)} of the drafts learnt from, e.g. {missing[0]}')
+    soft = torch.sigmoid(torch.tensor([teacher[r['where']] for r in rows]) / args.temperature)
+    return [framed(r) for r in rows], (1 - args.alpha) * hard + args.alpha * soft, hard
+
+
+def transfer_rows(args, rows, fold_of_where):
+    """--transfer (issue 53, eleventh pass): the sentences of the drafts learnt from, framed, with targets from the
+    larger model's fold models (teacher_scores.py): sigmoid(logit / temperature), the logit the mean of the teachers
+    given that learnt from the draft. A fold's student may take only its own fold's teacher (one that never saw the
+    held-out schools); the final model takes all three, each draft's sentences scored by the two that learnt from it."""
+    if not args.transfer:
+        return [], None
+    teachers = {}
+    for spec in args.transfer:
+        fold, _, path = spec.partition('=')
+        teachers[int(fold)] = {}
+        for t in json.load(open(path)):
+            teachers[int(fold)].setdefault(tuple(t['where']), []).append((t['text'], t['logits']))
+    if args.only_fold is not None and set(teachers) != {args.only_fold}:
+        raise SystemExit(f'--only-fold {args.only_fold} learns from its own fold\'s teacher only: --transfer {args.only_fold}=FILE')
+    texts, logits = [], []
+    for row in rows:
+        mine = [teachers[k][row['where']] for k in teachers if k != fold_of_where[row['where']] and row['where'] in teachers[k]]
+        for n, (text, _) in enumerate(mine[0] if mine else []):
+            texts.append(text)
+            logits.append(np.mean([m[n][1] for m in mine], axis=0))
+    print(f'  and {len(texts)} sentences of them, scored by the teacher of fold(s) {sorted(teachers)}', flush=True)
+    if not texts:
+        return [], None
+    return texts, torch.sigmoid(torch.tensor(np.array(logits), dtype=torch.float32) / args.temperature)
+
+
+def save_model(model, tokenizer, folder) -> None:
+    """The fine-tuned encoder (a Hugging Face folder) and its heads' weights (head.pt), to score other texts later."""
+    os.makedirs(folder, exist_ok=True)
+    model.bert.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    torch.save(model.head.state_dict(), os.path.join(folder, 'head.pt'))
 
 
 def score(model, tokenizer, texts, max_len):
@@ -173,6 +238,16 @@ def main() -> None:
     parser.add_argument('--label-smoothing', type=float, default=0.05)
     parser.add_argument('--sentences', action='store_true', help='learn each draft of two or more sentences sentence by '
                         'sentence too (with_sentences); held-out drafts are still scored whole, as the product reads them')
+    parser.add_argument('--teacher-logits', action='store_true', help='also write the model\'s logits on the drafts it learnt '
+                        'from (teacher-logits.json, each draft named by file and line): a teacher for --teacher')
+    parser.add_argument('--save-fold-model', action='store_true', help='with --only-fold, keep the fold\'s model in OUT/model')
+    parser.add_argument('--teacher', help='learn from a teacher\'s logits too (a teacher-logits.json of a model that learnt '
+                        'from the same drafts, never from the held-out ones)')
+    parser.add_argument('--transfer', nargs='+', help='K=FILE ...: fold K\'s teacher_scores.py file; its sentences of the drafts '
+                        'learnt from are learnt too, with the teacher\'s logits as targets')
+    parser.add_argument('--alpha', type=float, default=0.5, help='with --teacher: the teacher\'s share of each target')
+    parser.add_argument('--temperature', type=float, default=1.0, help='with --teacher: the teacher\'s logits are divided by this')
+    parser.add_argument('--bf16', action='store_true', help='train in bfloat16 autocast (training/DECISIONS.md, issue 53, eleventh pass)')
     parser.add_argument('--seed', type=int, default=7)
     parser.add_argument('--threads', type=int, default=2)
     args = parser.parse_args()
@@ -191,12 +266,24 @@ def main() -> None:
         print(f'thresholds from {args.thresholds_from}', flush=True)
     elif args.folds > 0:
         fold_of = folds_by_policy(rows, args.folds)
+        fold_where = {r['where']: int(f) for r, f in zip(rows, fold_of)}
         oof = np.zeros((len(rows), len(CONCERNS)))
         for f in ([args.only_fold] if args.only_fold is not None else range(args.folds)):
             train, test = np.where(fold_of != f)[0], np.where(fold_of == f)[0]
             print(f'fold {f + 1}/{args.folds}: {len(train)} to learn from, {len(test)} held out ({time.time() - started:.0f}s)', flush=True)
-            model = fit(args, *learnt(args, [rows[i] for i in train]), tokenizer)
+            texts_in, targets, hard = learnt(args, [rows[i] for i in train])
+            more, more_targets = transfer_rows(args, [rows[i] for i in train], fold_where)
+            model = fit(args, texts_in + more, targets if not more else torch.cat([targets, more_targets]), tokenizer, hard)
             oof[test] = score(model, tokenizer, [texts[i] for i in test], args.max_len)
+            if args.only_fold is not None and args.save_fold_model:
+                save_model(model, tokenizer, os.path.join(args.out, 'model'))
+            if args.only_fold is not None and args.teacher_logits:
+                # This fold's model on the drafts it learnt from too: a teacher for a smaller model judged on the same
+                # fold (its targets then owe nothing to the held-out schools' drafts).
+                seen = score(model, tokenizer, [texts[i] for i in train], args.max_len)
+                os.makedirs(args.out, exist_ok=True)
+                json.dump([{'where': list(rows[i]['where']), 'logits': [round(float(x), 5) for x in seen[n]]} for n, i in enumerate(train)],
+                          open(os.path.join(args.out, 'teacher-logits.json'), 'w'))
         y = labels.numpy().astype(bool)
         held = fold_of == args.only_fold if args.only_fold is not None else np.ones(len(rows), dtype=bool)
         # The held-out logits, for the thresholds choose_thresholds.py sets (train.sh), or other rules, without a new fine-tuning.
@@ -225,8 +312,14 @@ def main() -> None:
         print(f'wrote the thresholds to {args.out}/record.json in {time.time() - started:.0f}s')
         return
     print(f'final model on all {len(rows)} drafts ({time.time() - started:.0f}s)', flush=True)
-    model = fit(args, *learnt(args, rows), tokenizer)
+    texts_in, targets, hard = learnt(args, rows)
+    more, more_targets = transfer_rows(args, rows, {r['where']: f for r, f in zip(rows, folds_by_policy(rows, 3))})
+    model = fit(args, texts_in + more, targets if not more else torch.cat([targets, more_targets]), tokenizer, hard)
     os.makedirs(args.out, exist_ok=True)
+    if args.teacher_logits:
+        seen = score(model, tokenizer, texts, args.max_len)
+        json.dump([{'where': list(r['where']), 'logits': [round(float(x), 5) for x in seen[i]]} for i, r in enumerate(rows)],
+                  open(os.path.join(args.out, 'teacher-logits.json'), 'w'))
     model.bert.save_pretrained(args.out)
     tokenizer.save_pretrained(args.out)
     weights, bias = model.head.weight.detach().numpy(), model.head.bias.detach().numpy()
