@@ -172,11 +172,12 @@ def learnt(args, rows):
     return [framed(r) for r in rows], (1 - args.alpha) * hard + args.alpha * soft, hard
 
 
-def transfer_rows(args, rows, fold_of_where):
+def transfer_rows(args, rows, fold_of_where, held_out=None):
     """--transfer (issue 53, eleventh pass): the sentences of the drafts learnt from, framed, with targets from the
     larger model's fold models (teacher_scores.py): sigmoid(logit / temperature), the logit the mean of the teachers
-    given that learnt from the draft. A fold's student may take only its own fold's teacher (one that never saw the
-    held-out schools); the final model takes all three, each draft's sentences scored by the two that learnt from it."""
+    given that learnt from the draft. The student of the fold that holds out `held_out` takes only that fold's teacher
+    (one that never saw the held-out schools); the final model takes all three, each draft's sentences scored by the
+    two that learnt from it."""
     if not args.transfer:
         return [], None
     teachers = {}
@@ -185,8 +186,10 @@ def transfer_rows(args, rows, fold_of_where):
         teachers[int(fold)] = {}
         for t in json.load(open(path)):
             teachers[int(fold)].setdefault(tuple(t['where']), []).append((t['text'], t['logits']))
-    if args.only_fold is not None and set(teachers) != {args.only_fold}:
-        raise SystemExit(f'--only-fold {args.only_fold} learns from its own fold\'s teacher only: --transfer {args.only_fold}=FILE')
+    if held_out is not None:
+        if held_out not in teachers:
+            raise SystemExit(f'fold {held_out} learns from its own fold\'s teacher only, and --transfer has none for it')
+        teachers = {held_out: teachers[held_out]}
     texts, logits = [], []
     for row in rows:
         mine = [teachers[k][row['where']] for k in teachers if k != fold_of_where[row['where']] and row['where'] in teachers[k]]
@@ -272,7 +275,7 @@ def main() -> None:
             train, test = np.where(fold_of != f)[0], np.where(fold_of == f)[0]
             print(f'fold {f + 1}/{args.folds}: {len(train)} to learn from, {len(test)} held out ({time.time() - started:.0f}s)', flush=True)
             texts_in, targets, hard = learnt(args, [rows[i] for i in train])
-            more, more_targets = transfer_rows(args, [rows[i] for i in train], fold_where)
+            more, more_targets = transfer_rows(args, [rows[i] for i in train], fold_where, held_out=f)
             model = fit(args, texts_in + more, targets if not more else torch.cat([targets, more_targets]), tokenizer, hard)
             oof[test] = score(model, tokenizer, [texts[i] for i in test], args.max_len)
             if args.only_fold is not None and args.save_fold_model:
