@@ -112,6 +112,8 @@ def with_sentences(rows):
 
 
 def fit(args, texts, labels, tokenizer, hard=None):
+    """Fine-tunes the encoder and a head per concern on `texts` and their targets `labels`; `hard`, the drafts' own
+    labels where `labels` also holds a teacher's targets, weighs each concern's positives."""
     set_seed(args.seed)
     model = Classifier(args.base, args.dropout, len(CONCERNS))
     # The head starts from random weights: it learns at its own, higher rate, or a few hundred steps leave it underfit.
@@ -132,9 +134,9 @@ def fit(args, texts, labels, tokenizer, hard=None):
             idx = perm[s:s + args.batch]
             batch = tokenizer([texts[i] for i in idx], padding=True, truncation=True, max_length=args.max_len, return_tensors='pt')
             target = labels[idx] * (1 - args.label_smoothing) + args.label_smoothing / 2
-            # --bf16: the forward and backward passes in bfloat16 where PyTorch's autocast allows (about twice as fast
-            # on a CPU with AVX512-BF16), the weights and the optimiser's state in float32; held-out drafts are scored in
-            # float32, as the product reads them.
+            # --bf16: the forward and backward passes in bfloat16 where PyTorch's autocast allows (1.3 times as fast for
+            # MPNet on these AVX512-BF16 cores), the weights and the optimiser's state in float32; held-out drafts are
+            # scored in float32, as the product reads them.
             with torch.autocast('cpu', dtype=torch.bfloat16, enabled=args.bf16):
                 logits = model(dict(batch))
             loss = loss_fn(logits.float(), target)
@@ -155,21 +157,9 @@ def folds_by_policy(rows, folds):
 
 
 def learnt(args, rows):
-    """The texts a model learns from, their targets and their labels: the drafts, and with --sentences their sentences
-    too. With --teacher (distillation, issue 53, eleventh pass) each draft's target for a concern is
-    (1 - alpha) * its label + alpha * sigmoid(the teacher's logit / temperature); the labels still weigh the classes."""
+    """The texts and labels a model learns from: the drafts, and with --sentences their sentences too."""
     rows = with_sentences(rows) if args.sentences else rows
-    hard = torch.tensor([[float(c in r['concerns']) for c in CONCERNS] for r in rows])
-    if not args.teacher:
-        return [framed(r) for r in rows], hard, hard
-    if args.sentences:
-        raise SystemExit('--teacher names drafts, not their sentences: use it without --sentences')
-    teacher = {tuple(t['where']): t['logits'] for t in json.load(open(args.teacher))}
-    missing = [r['where'] for r in rows if r['where'] not in teacher]
-    if missing:
-        raise SystemExit(f'{args.teacher} has no logits for {len(missing)} of the drafts learnt from, e.g. {missing[0]}')
-    soft = torch.sigmoid(torch.tensor([teacher[r['where']] for r in rows]) / args.temperature)
-    return [framed(r) for r in rows], (1 - args.alpha) * hard + args.alpha * soft, hard
+    return [framed(r) for r in rows], torch.tensor([[float(c in r['concerns']) for c in CONCERNS] for r in rows])
 
 
 def transfer_rows(args, rows, fold_of_where, held_out=None):
@@ -241,15 +231,10 @@ def main() -> None:
     parser.add_argument('--label-smoothing', type=float, default=0.05)
     parser.add_argument('--sentences', action='store_true', help='learn each draft of two or more sentences sentence by '
                         'sentence too (with_sentences); held-out drafts are still scored whole, as the product reads them')
-    parser.add_argument('--teacher-logits', action='store_true', help='also write the model\'s logits on the drafts it learnt '
-                        'from (teacher-logits.json, each draft named by file and line): a teacher for --teacher')
     parser.add_argument('--save-fold-model', action='store_true', help='with --only-fold, keep the fold\'s model in OUT/model')
-    parser.add_argument('--teacher', help='learn from a teacher\'s logits too (a teacher-logits.json of a model that learnt '
-                        'from the same drafts, never from the held-out ones)')
     parser.add_argument('--transfer', nargs='+', help='K=FILE ...: fold K\'s teacher_scores.py file; its sentences of the drafts '
                         'learnt from are learnt too, with the teacher\'s logits as targets')
-    parser.add_argument('--alpha', type=float, default=0.5, help='with --teacher: the teacher\'s share of each target')
-    parser.add_argument('--temperature', type=float, default=1.0, help='with --teacher: the teacher\'s logits are divided by this')
+    parser.add_argument('--temperature', type=float, default=1.0, help='with --transfer: the teacher\'s logits are divided by this')
     parser.add_argument('--bf16', action='store_true', help='train in bfloat16 autocast (training/DECISIONS.md, issue 53, eleventh pass)')
     parser.add_argument('--seed', type=int, default=7)
     parser.add_argument('--threads', type=int, default=2)
@@ -274,19 +259,12 @@ def main() -> None:
         for f in ([args.only_fold] if args.only_fold is not None else range(args.folds)):
             train, test = np.where(fold_of != f)[0], np.where(fold_of == f)[0]
             print(f'fold {f + 1}/{args.folds}: {len(train)} to learn from, {len(test)} held out ({time.time() - started:.0f}s)', flush=True)
-            texts_in, targets, hard = learnt(args, [rows[i] for i in train])
+            texts_in, labels_in = learnt(args, [rows[i] for i in train])
             more, more_targets = transfer_rows(args, [rows[i] for i in train], fold_where, held_out=f)
-            model = fit(args, texts_in + more, targets if not more else torch.cat([targets, more_targets]), tokenizer, hard)
+            model = fit(args, texts_in + more, labels_in if not more else torch.cat([labels_in, more_targets]), tokenizer, labels_in)
             oof[test] = score(model, tokenizer, [texts[i] for i in test], args.max_len)
             if args.only_fold is not None and args.save_fold_model:
                 save_model(model, tokenizer, os.path.join(args.out, 'model'))
-            if args.only_fold is not None and args.teacher_logits:
-                # This fold's model on the drafts it learnt from too: a teacher for a smaller model judged on the same
-                # fold (its targets then owe nothing to the held-out schools' drafts).
-                seen = score(model, tokenizer, [texts[i] for i in train], args.max_len)
-                os.makedirs(args.out, exist_ok=True)
-                json.dump([{'where': list(rows[i]['where']), 'logits': [round(float(x), 5) for x in seen[n]]} for n, i in enumerate(train)],
-                          open(os.path.join(args.out, 'teacher-logits.json'), 'w'))
         y = labels.numpy().astype(bool)
         held = fold_of == args.only_fold if args.only_fold is not None else np.ones(len(rows), dtype=bool)
         # The held-out logits, for the thresholds choose_thresholds.py sets (train.sh), or other rules, without a new fine-tuning.
@@ -315,14 +293,11 @@ def main() -> None:
         print(f'wrote the thresholds to {args.out}/record.json in {time.time() - started:.0f}s')
         return
     print(f'final model on all {len(rows)} drafts ({time.time() - started:.0f}s)', flush=True)
-    texts_in, targets, hard = learnt(args, rows)
+    texts_in, labels_in = learnt(args, rows)
+    # The teachers are three folds by policy, whatever --folds says.
     more, more_targets = transfer_rows(args, rows, {r['where']: f for r, f in zip(rows, folds_by_policy(rows, 3))})
-    model = fit(args, texts_in + more, targets if not more else torch.cat([targets, more_targets]), tokenizer, hard)
+    model = fit(args, texts_in + more, labels_in if not more else torch.cat([labels_in, more_targets]), tokenizer, labels_in)
     os.makedirs(args.out, exist_ok=True)
-    if args.teacher_logits:
-        seen = score(model, tokenizer, texts, args.max_len)
-        json.dump([{'where': list(r['where']), 'logits': [round(float(x), 5) for x in seen[i]]} for i, r in enumerate(rows)],
-                  open(os.path.join(args.out, 'teacher-logits.json'), 'w'))
     model.bert.save_pretrained(args.out)
     tokenizer.save_pretrained(args.out)
     weights, bias = model.head.weight.detach().numpy(), model.head.bias.detach().numpy()
