@@ -192,6 +192,13 @@ def transfer_rows(args, rows, fold_of_where, held_out=None):
     return texts, torch.sigmoid(torch.tensor(np.array(logits), dtype=torch.float32) / args.temperature)
 
 
+def fit_with_transfer(args, rows, teacher_fold, tokenizer, held_out=None):
+    """fit on the drafts learnt from and, with --transfer, their sentences with the teachers' targets (transfer_rows)."""
+    texts, labels = learnt(args, rows)
+    more, more_targets = transfer_rows(args, rows, teacher_fold, held_out)
+    return fit(args, texts + more, labels if not more else torch.cat([labels, more_targets]), tokenizer, labels)
+
+
 def save_model(model, tokenizer, folder) -> None:
     """The fine-tuned encoder (a Hugging Face folder) and its heads' weights (head.pt), to score other texts later."""
     os.makedirs(folder, exist_ok=True)
@@ -247,6 +254,8 @@ def main() -> None:
     tokenizer = AutoTokenizer.from_pretrained(args.base)
     print(f'{len(rows)} drafts, {sum(1 for r in rows if not r["concerns"])} harmless', flush=True)
     thresholds, figures = [0.0] * len(CONCERNS), {}
+    # --transfer's teachers are L's three folds by policy (teacher_scores.py): each draft's fold among them.
+    teacher_fold = {r['where']: int(f) for r, f in zip(rows, folds_by_policy(rows, 3))}
     if args.thresholds_from:
         earlier = json.load(open(os.path.join(args.thresholds_from, 'record.json')))
         figures = earlier['outOfFold']
@@ -254,14 +263,11 @@ def main() -> None:
         print(f'thresholds from {args.thresholds_from}', flush=True)
     elif args.folds > 0:
         fold_of = folds_by_policy(rows, args.folds)
-        fold_where = {r['where']: int(f) for r, f in zip(rows, fold_of)}
         oof = np.zeros((len(rows), len(CONCERNS)))
         for f in ([args.only_fold] if args.only_fold is not None else range(args.folds)):
             train, test = np.where(fold_of != f)[0], np.where(fold_of == f)[0]
             print(f'fold {f + 1}/{args.folds}: {len(train)} to learn from, {len(test)} held out ({time.time() - started:.0f}s)', flush=True)
-            texts_in, labels_in = learnt(args, [rows[i] for i in train])
-            more, more_targets = transfer_rows(args, [rows[i] for i in train], fold_where, held_out=f)
-            model = fit(args, texts_in + more, labels_in if not more else torch.cat([labels_in, more_targets]), tokenizer, labels_in)
+            model = fit_with_transfer(args, [rows[i] for i in train], teacher_fold, tokenizer, held_out=f)
             oof[test] = score(model, tokenizer, [texts[i] for i in test], args.max_len)
             if args.only_fold is not None and args.save_fold_model:
                 save_model(model, tokenizer, os.path.join(args.out, 'model'))
@@ -293,10 +299,7 @@ def main() -> None:
         print(f'wrote the thresholds to {args.out}/record.json in {time.time() - started:.0f}s')
         return
     print(f'final model on all {len(rows)} drafts ({time.time() - started:.0f}s)', flush=True)
-    texts_in, labels_in = learnt(args, rows)
-    # The teachers are three folds by policy, whatever --folds says.
-    more, more_targets = transfer_rows(args, rows, {r['where']: f for r, f in zip(rows, folds_by_policy(rows, 3))})
-    model = fit(args, texts_in + more, labels_in if not more else torch.cat([labels_in, more_targets]), tokenizer, labels_in)
+    model = fit_with_transfer(args, rows, teacher_fold, tokenizer)
     os.makedirs(args.out, exist_ok=True)
     model.bert.save_pretrained(args.out)
     tokenizer.save_pretrained(args.out)
