@@ -111,9 +111,10 @@ def with_sentences(rows):
     return out
 
 
-def fit(args, texts, labels, tokenizer, hard=None):
+def fit(args, texts, labels, tokenizer, hard=None, soft=None):
     """Fine-tunes the encoder and a head per concern on `texts` and their targets `labels`; `hard`, the drafts' own
-    labels where `labels` also holds a teacher's targets, weighs each concern's positives."""
+    labels where `labels` also holds a teacher's targets, weighs each concern's positives. `soft`, a teacher's targets
+    for the first len(soft) texts (the drafts), is mixed into their smoothed labels with weight 1 - alpha."""
     set_seed(args.seed)
     model = Classifier(args.base, args.dropout, len(CONCERNS))
     # The head starts from random weights: it learns at its own, higher rate, or a few hundred steps leave it underfit.
@@ -134,6 +135,10 @@ def fit(args, texts, labels, tokenizer, hard=None):
             idx = perm[s:s + args.batch]
             batch = tokenizer([texts[i] for i in idx], padding=True, truncation=True, max_length=args.max_len, return_tensors='pt')
             target = labels[idx] * (1 - args.label_smoothing) + args.label_smoothing / 2
+            if soft is not None:
+                taught = torch.tensor([i < len(soft) for i in idx])
+                mixed = args.alpha * target + (1 - args.alpha) * soft[torch.tensor(idx).clamp(max=len(soft) - 1)]
+                target = torch.where(taught[:, None], mixed, target)
             # --bf16: the forward and backward passes in bfloat16 where PyTorch's autocast allows (1.3 times as fast for
             # MPNet on these AVX512-BF16 cores), the weights and the optimiser's state in float32; held-out drafts are
             # scored in float32, as the product reads them.
@@ -192,11 +197,40 @@ def transfer_rows(args, rows, fold_of_where, held_out=None):
     return texts, torch.sigmoid(torch.tensor(np.array(logits), dtype=torch.float32) / args.temperature)
 
 
+def draft_teacher_targets(args, rows, fold_of_where, labels, held_out=None):
+    """--draft-teacher (issue 53, twelfth pass): each draft learnt from gets, as its target, alpha * its own label + (1 -
+    alpha) * sigmoid(the teachers' logit / temperature), from the larger model's fold models that learnt that draft
+    (teacher_scores.py --drafts): the fold that holds out `held_out` takes only that fold's teacher (which never saw the
+    held-out schools, and learnt every draft this fold learns from); the final model takes, for each draft, the mean of
+    the two teachers that learnt it. Smoothing of the labels still applies to the label's part (fit)."""
+    if not args.draft_teacher:
+        return None
+    teachers = {}
+    for spec in args.draft_teacher:
+        fold, _, path = spec.partition('=')
+        teachers[int(fold)] = {tuple(t['where']): t['logits'] for t in json.load(open(path))}
+    if held_out is not None:
+        if held_out not in teachers:
+            raise SystemExit(f'fold {held_out} learns from its own fold\'s teacher only, and --draft-teacher has none for it')
+        teachers = {held_out: teachers[held_out]}
+    logits = []
+    for row in rows:
+        mine = [teachers[k][row['where']] for k in teachers if k != fold_of_where[row['where']]]
+        if not mine:
+            raise SystemExit(f'no teacher learnt the draft {row["where"]}')
+        logits.append(np.mean(mine, axis=0))
+    soft = torch.sigmoid(torch.tensor(np.array(logits), dtype=torch.float32) / args.temperature)
+    print(f'  targets: {args.alpha} of the label, {1 - args.alpha:.2f} of the teacher of fold(s) {sorted(teachers)}', flush=True)
+    return soft
+
+
 def fit_with_transfer(args, rows, teacher_fold, tokenizer, held_out=None):
-    """fit on the drafts learnt from and, with --transfer, their sentences with the teachers' targets (transfer_rows)."""
+    """fit on the drafts learnt from and, with --transfer, their sentences with the teachers' targets (transfer_rows);
+    with --draft-teacher, the drafts' own targets are part teacher (draft_teacher_targets)."""
     texts, labels = learnt(args, rows)
+    soft = draft_teacher_targets(args, rows, teacher_fold, labels, held_out)
     more, more_targets = transfer_rows(args, rows, teacher_fold, held_out)
-    return fit(args, texts + more, labels if not more else torch.cat([labels, more_targets]), tokenizer, labels)
+    return fit(args, texts + more, labels if not more else torch.cat([labels, more_targets]), tokenizer, labels, soft=soft)
 
 
 def save_model(model, tokenizer, folder) -> None:
@@ -241,11 +275,16 @@ def main() -> None:
     parser.add_argument('--save-fold-model', action='store_true', help='with --only-fold, keep the fold\'s model in OUT/model')
     parser.add_argument('--transfer', nargs='+', help='K=FILE ...: fold K\'s teacher_scores.py file; its sentences of the drafts '
                         'learnt from are learnt too, with the teacher\'s logits as targets')
-    parser.add_argument('--temperature', type=float, default=1.0, help='with --transfer: the teacher\'s logits are divided by this')
+    parser.add_argument('--temperature', type=float, default=1.0, help='with --transfer or --draft-teacher: the teacher\'s logits are divided by this')
+    parser.add_argument('--draft-teacher', nargs='+', help='K=FILE ...: fold K\'s teacher_scores.py --drafts file; the drafts\' '
+                        'targets are part label, part teacher (draft_teacher_targets)')
+    parser.add_argument('--alpha', type=float, default=0.5, help='with --draft-teacher: the label\'s share of each draft\'s target')
     parser.add_argument('--bf16', action='store_true', help='train in bfloat16 autocast (training/DECISIONS.md, issue 53, eleventh pass)')
     parser.add_argument('--seed', type=int, default=7)
     parser.add_argument('--threads', type=int, default=2)
     args = parser.parse_args()
+    if args.draft_teacher and args.sentences:
+        parser.error('--draft-teacher gives the drafts targets; with --sentences they would no longer line up')
     torch.set_num_threads(args.threads)
     started = time.time()
     rows = read_drafts(args.data, args.label_changes)

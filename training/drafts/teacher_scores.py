@@ -8,7 +8,10 @@ model those logits, as targets, beside the drafts' own labels. Which drafts' sen
 finetune.py's to decide (only those of the drafts its fold's teacher learnt from); this file holds every draft's, each
 named by its file and line, so the three folds' files are written once.
 
-Usage: python3 training/drafts/teacher_scores.py --model FOLD_OUT/model --out sentences.json [--threads 2]
+With --drafts it reads each whole draft instead (framed, as the product reads it): the targets of finetune.py
+--draft-teacher (twelfth pass), where the fold's teacher scores the drafts it learnt from.
+
+Usage: python3 training/drafts/teacher_scores.py --model FOLD_OUT/model --out sentences.json [--drafts] [--threads 2]
 """
 import argparse
 import json
@@ -31,6 +34,7 @@ def main() -> None:
     parser.add_argument('--data', default=os.path.join(ROOT, 'corpus', 'drafts', 'written', '*.jsonl'))
     parser.add_argument('--max-len', type=int, default=128)
     parser.add_argument('--threads', type=int, default=2)
+    parser.add_argument('--drafts', action='store_true', help='score each whole draft rather than its sentences')
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     tokenizer = AutoTokenizer.from_pretrained(args.model)
@@ -38,11 +42,11 @@ def main() -> None:
     model.head.load_state_dict(torch.load(os.path.join(args.model, 'head.pt')))
     rows = []
     for row in read_drafts(args.data):
-        for sentence in sentences_of(row['draft']):
+        for sentence in [row['draft']] if args.drafts else sentences_of(row['draft']):
             rows.append({'where': list(row['where']), 'text': framed({**row, 'draft': sentence})})
     logits = score(model, tokenizer, [r['text'] for r in rows], args.max_len)
     json.dump([{**r, 'logits': [round(float(x), 5) for x in logits[i]]} for i, r in enumerate(rows)], open(args.out, 'w'))
-    print(f'wrote {args.out}: {len(rows)} sentences')
+    print(f'wrote {args.out}: {len(rows)} {"drafts" if args.drafts else "sentences"}')
 
 
 if __name__ == '__main__':
