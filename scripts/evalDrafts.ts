@@ -7,6 +7,7 @@ import { parsePolicyText } from '../src/features/policy/ingest/parsePolicy';
 import { createPolicyLibrary } from '../src/features/policy/policyLibrary';
 import { normaliseForMatch } from '../src/features/policy/answer/evaluateAnswers';
 import { PolicyDocument } from '../src/features/policy/policyDocument';
+import { probeOf, sectionsHolding } from './ruleLabels';
 import { createPolicyRuleFinder, RuleReaderDeps } from '../src/features/policy/drafts/draftRules';
 import { DRAFT_CONCERNS, DraftConcernId, DraftContext } from '../src/features/policy/drafts/draftConcerns';
 
@@ -29,20 +30,6 @@ import { DRAFT_CONCERNS, DraftConcernId, DraftContext } from '../src/features/po
 const root = path.resolve(__dirname, '..', '..');
 const jsonl = <T>(file: string): T[] => fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as T);
 const pct = (a: number, b: number): string => (b === 0 ? 'n/a' : `${a}/${b} (${((100 * a) / b).toFixed(1)}%)`);
-
-/** A rule sentence as the parsed text has it: normalised, its first 60 characters. */
-function probeOf(sentence: string): string {
-  // The labeller copied bullets' marks and paragraph numbers ("3.4 Staff must..."); the parsed text keeps neither.
-  const s = normaliseForMatch(sentence).replace(/^[-o•*]\s+/, '').replace(/^\d+(?:\.\d+)*\.?\s+/, '');
-  // A sentence that runs over the parsed text's bullets or a heading: its first words place it.
-  return s.length > 60 ? s.slice(0, 60) : s;
-}
-
-/** The ordinals of the sections whose text holds the sentence (whitespace and quotes normalised). */
-function sectionsHolding(doc: PolicyDocument, sentence: string): number[] {
-  const probe = probeOf(sentence);
-  return doc.sections.filter((x) => normaliseForMatch(`${x.title} ${x.text}`).includes(probe)).map((x) => x.ordinal);
-}
 
 function ruleFinderFor(text: string, source: string, reader?: RuleReaderDeps) {
   const doc = parsePolicyText(text, source);

@@ -8,6 +8,7 @@ import { passageText } from '../src/features/policy/answer/learnedRanking';
 import { createPolicyRuleFinder } from '../src/features/policy/drafts/draftRules';
 import { isRuleCandidate, rulePassageVectors, ruleStackFeatures } from '../src/features/policy/drafts/ruleReader';
 import { CONCERN_INFO, DRAFT_CONCERNS, DraftConcernId } from '../src/features/policy/drafts/draftConcerns';
+import { probeOf } from './ruleLabels';
 
 /**
  * Exports what the rule reader (issue 53, training/drafts/fit_rules.py) learns from: every passage of each corpus policy
@@ -24,12 +25,6 @@ import { CONCERN_INFO, DRAFT_CONCERNS, DraftConcernId } from '../src/features/po
 const root = path.resolve(__dirname, '..', '..');
 
 interface RuleRow { policy: string; concern: DraftConcernId; rules: string[]; best: string | null }
-
-/** A labeller's rule sentence as the parsed text has it: no bullet mark or paragraph number; its first 60 characters place it. */
-function probe(sentence: string): string {
-  const s = normaliseForMatch(sentence).replace(/^[-o•*]\s+/, '').replace(/^\d+(?:\.\d+)*\.?\s+/, '');
-  return s.length > 60 ? s.slice(0, 60) : s;
-}
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -59,7 +54,7 @@ async function main(): Promise<void> {
     const finder = createPolicyRuleFinder(library);
     const concerns: Record<string, unknown> = {};
     for (const row of rows.filter((r) => r.policy === policy)) {
-      const probes = row.rules.map(probe);
+      const probes = row.rules.map(probeOf);
       const positives = passages.map((p, i) => i).filter((i) => {
         const t = normaliseForMatch(texts[i]);
         const own = normaliseForMatch(passages[i].text);

@@ -19,6 +19,7 @@ Usage: python3 training/drafts/fit_rules.py --data training/.cache/rules/data.js
 import argparse
 import json
 import os
+import re
 import sys
 
 import numpy as np
@@ -38,10 +39,11 @@ def features(pol, concern, enc, query_vectors):
     return np.hstack([v, cos[:, None], stack, ans])
 
 
-def fit(xs, ys, c):
+def fit(xs, ys, c, weights=None):
     x, y = np.vstack(xs), np.concatenate(ys)
     mean, scale = x.mean(0), x.std(0) + 1e-6
-    model = LogisticRegression(C=c, class_weight='balanced', max_iter=3000).fit((x - mean) / scale, y)
+    w = None if weights is None else np.concatenate(weights)
+    model = LogisticRegression(C=c, class_weight='balanced', max_iter=3000).fit((x - mean) / scale, y, sample_weight=w)
     # Standardising folded into the weights: the product computes w.x + b on the raw features.
     w = model.coef_[0] / scale
     b = float(model.intercept_[0] - (model.coef_[0] * mean / scale).sum())
@@ -58,15 +60,21 @@ def rows_of(policies, enc, qv):
             # Exports before issue 53's candidates had none: every passage is one.
             cand = np.array([p.get('candidate', True) for p in pol['passages']], dtype=bool)
             out.append({'policy': pol['policy'], 'concern': concern, 'x': features(pol, concern, enc, qv), 'y': y, 'cand': cand,
-                        'sections': set(r['sections']), 'has': r['rules'] > 0, 'pol': pol, 'stack': r['stack']})
+                        'sections': set(r['sections']), 'has': r['rules'] > 0, 'pol': pol, 'stack': r['stack'],
+                        'quoted': np.zeros(len(pol['passages']))})
     return out
 
 
-def fit_readers(rows, c):
+def fit_readers(rows, c, drafts=False):
+    """Each concern's reader. With drafts, a row's positives also hold the passages draft labellers quoted for its policy
+    and concern, each weighted by how many drafts quoted it (the rule's own positives weigh 1)."""
     readers = {}
     for concern in CONCERNS:
-        mine = [r for r in rows if r['concern'] == concern and r['y'][r['cand']].sum() > 0]
-        readers[concern] = fit([r['x'][r['cand']] for r in mine], [r['y'][r['cand']] for r in mine], c)
+        def y_of(r):
+            return np.maximum(r['y'], r['quoted'] > 0) if drafts else r['y']
+        mine = [r for r in rows if r['concern'] == concern and y_of(r)[r['cand']].sum() > 0]
+        weights = [np.where(r['quoted'] > 0, np.maximum(r['y'], r['quoted']), 1.0)[r['cand']] for r in mine] if drafts else None
+        readers[concern] = fit([r['x'][r['cand']] for r in mine], [y_of(r)[r['cand']] for r in mine], c, weights)
     return readers
 
 
@@ -100,8 +108,9 @@ def best_threshold(picks):
     return float(np.median(finite)) if finite else float(ts[0])
 
 
-def out_of_fold(rows, policies, folds, c, inner=4):
-    """Each row's pick and threshold from readers that never saw its policy."""
+def out_of_fold(rows, policies, folds, c, inner=4, fold_readers=None, drafts=False):
+    """Each row's pick and threshold from readers that never saw its policy (with fold_readers, a dict, each policy's
+    readers and threshold are kept in it as well)."""
     fold_of = {p: i % folds for i, p in enumerate(policies)}
     picks = []
     for f in range(folds):
@@ -111,12 +120,21 @@ def out_of_fold(rows, policies, folds, c, inner=4):
         inner_of = {p: i % inner for i, p in enumerate(inner_pols)}
         inner_picks = []
         for g in range(inner):
-            readers = fit_readers([r for r in train if inner_of[r['policy']] != g], c)
+            readers = fit_readers([r for r in train if inner_of[r['policy']] != g], c, drafts)
             inner_picks += [(r, *best_of(readers, r)) for r in train if inner_of[r['policy']] == g]
         t = best_threshold(inner_picks)
-        readers = fit_readers(train, c)
+        readers = fit_readers(train, c, drafts)
         picks += [(r, *best_of(readers, r), t) for r in test]
+        if fold_readers is not None:
+            for p in policies:
+                if fold_of[p] == f:
+                    fold_readers[p] = (readers, t)
     return picks
+
+
+def rules_entry(readers, t):
+    """heads.json's `rules` for these readers: per concern its weights and bias (rounded as shipped), and the threshold."""
+    return {'threshold': t, 'concerns': {c: {'weights': [round(float(x), 7) for x in w], 'bias': b} for c, (w, b) in readers.items()}}
 
 
 def report(name, results):
@@ -139,6 +157,47 @@ def norm(s):
     return ' '.join(s.lower().replace('\u2018', "'").replace('\u2019', "'").replace('\u201c', '"').replace('\u201d', '"').split())
 
 
+def passages_holding(pol, sentence):
+    """The passages a labeller's sentence places on (as scripts/ruleLabels.ts and exportRuleData.ts place it): the parsed
+    text keeps no bullet mark or paragraph number, and the sentence's first 60 characters place it."""
+    probe = re.sub(r'^\d+(?:\.\d+)*\.?\s+', '', re.sub(r'^[-o\u2022*]\s+', '', norm(sentence)))[:60]
+    whole = norm(sentence)
+    return [i for i, p in enumerate(pol['passages'])
+            if probe in norm(p['text']) or probe in norm(p['own']) or (len(norm(p['own'])) >= 20 and norm(p['own']) in whole)]
+
+
+def read_draft_labels(files, rows):
+    """Labels of the sentence to quote for each draft and concern (corpus/drafts/draft-rules/): each row's `quoted` counts
+    the drafts that quote each of its passages; returns the pairs with a sentence placed in the text, for judging."""
+    by = {(r['policy'], r['concern']): r for r in rows}
+    pairs = []
+    for path in files:
+        for line in open(path):
+            d = json.loads(line)
+            policy = d['policy'][:-4] if d['policy'].endswith('.txt') else d['policy']
+            for concern, sentence in d['concerns'].items():
+                row = by.get((policy, concern))
+                if row is None or sentence is None:
+                    continue
+                held = passages_holding(row['pol'], sentence)
+                if not held:
+                    continue
+                row['quoted'][held] += 1
+                pairs.append({'row': row, 'file': os.path.basename(path), 'sections': {row['pol']['passages'][i]['section'] for i in held}})
+    return pairs
+
+
+def judge_drafts(name, picks, pairs):
+    """The labeller's section for each draft and concern, against the reader's pick for its policy and concern."""
+    at = {id(r): (i, logit, t) for r, i, logit, t in picks}
+    right = 0
+    for p in pairs:
+        i, logit, t = at[id(p['row'])]
+        right += int(logit >= t and p['row']['pol']['passages'][i]['section'] in p['sections'])
+    print(f'{name}: the draft labeller\'s section {right}/{len(pairs)} ({100 * right / len(pairs):.1f}%)')
+    return right
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--data', required=True, nargs='+', help='one export or several (the corpus, a set written apart), read as one')
@@ -146,6 +205,11 @@ def main():
     parser.add_argument('--folds', type=int, default=5)
     parser.add_argument('--c', type=float, default=1.0)
     parser.add_argument('--write', help='the encoder folder whose heads.json gets the readers')
+    parser.add_argument('--draft-labels', nargs='*', default=[], help='labels of the sentence to quote for each draft '
+                        '(corpus/drafts/draft-rules/*.jsonl): judged on out of fold, and with --learn-drafts learnt from')
+    parser.add_argument('--learn-drafts', action='store_true', help='positives also hold the passages draft labellers quoted (design CD)')
+    parser.add_argument('--write-folds', help='a JSON file: for each policy, the `rules` of the outer fold that never saw it '
+                        '(for fitting what is chosen on top of the reader, as it reads policies it did not learn from)')
     args = parser.parse_args()
     data = json.load(open(args.data[0]))
     for more in args.data[1:]:
@@ -171,12 +235,19 @@ def main():
             pos = [norm(r['pol']['passages'][i]['text']) for i in np.where(r['y'] == 1)[0]]
             r0.append((r, int(s['section'] in r['sections']), int(any(p in q or q in p for p in pos)), 0))
     figures = {'R0': report('R0 (stack lookup)', r0)}
-    picks = out_of_fold(rows, policies, args.folds, args.c)
+    draft_pairs = read_draft_labels(args.draft_labels, rows)
+    fold_readers = {}
+    picks = out_of_fold(rows, policies, args.folds, args.c, fold_readers=fold_readers, drafts=args.learn_drafts)
+    if args.write_folds:
+        json.dump({p: rules_entry(*fold_readers[p]) for p in policies}, open(args.write_folds, 'w'))
+        print(f'wrote each policy\'s out-of-fold readers into {args.write_folds}')
     results = [(r, *judge(r, i, l, t)) for r, i, l, t in picks]
     figures['reader'] = report(f'reader (encoder {args.encoder}, C={args.c}, out of fold)', results)
     print('  thresholds per outer fold:', sorted({round(p[3], 3) for p in picks}))
+    if draft_pairs:
+        figures['draftLabels'] = {'right': judge_drafts('  out of fold', picks, draft_pairs), 'pairs': len(draft_pairs)}
     if args.write:
-        readers = fit_readers(rows, args.c)
+        readers = fit_readers(rows, args.c, args.learn_drafts)
         t = best_threshold([(r, i, l) for r, i, l, _ in picks])
         path = os.path.join(args.write, 'heads.json')
         heads = json.load(open(path))

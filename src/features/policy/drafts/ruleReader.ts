@@ -158,17 +158,20 @@ export function parseRuleReaderHeads(json: unknown, dimensions: number): RuleRea
 
 const norm = (v: Float32Array): number => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
 
+/** A candidate passage for a concern's rule and its reader's logit. */
+export interface RuleCandidate { passage: Passage; logit: number; vector: Float32Array }
+
 /**
- * Every concern's rule in the index's policies: the candidate passage its reader scores highest, or null where even
- * that one is under the threshold (the policy says nothing on it). Each passage is encoded once, so this costs a policy's length
- * in encoder runs (about a second for a long policy): it is run when a policy version is first read, never per draft.
+ * Every candidate passage's logit under each concern's reader, best first: what readPolicyRules picks from, and what
+ * scripts/exportDraftRuleData.ts weighs a draft against. Each passage is encoded once, so this costs a policy's length in
+ * encoder runs (about a second for a long policy): it is run when a policy version is first read, never per draft.
  */
-export async function readPolicyRules(index: PolicyIndex, encoder: SentenceEncoder, heads: RuleReaderHeads): Promise<Map<DraftConcernId, Passage | null>> {
+export async function scoreRuleCandidates(index: PolicyIndex, encoder: SentenceEncoder, heads: RuleReaderHeads): Promise<Map<DraftConcernId, RuleCandidate[]>> {
   const passages = index.passages;
   const vectors = await rulePassageVectors(passages, encoder);
   const candidates = passages.map((p) => isRuleCandidate(p));
   const norms = vectors.map(norm);
-  const rules = new Map<DraftConcernId, Passage | null>();
+  const scored = new Map<DraftConcernId, RuleCandidate[]>();
   for (const id of DRAFT_CONCERNS) {
     const queries = await encoder.encode(CONCERN_INFO[id].queries);
     const q = new Float32Array(encoder.dimensions);
@@ -177,8 +180,7 @@ export async function readPolicyRules(index: PolicyIndex, encoder: SentenceEncod
     const stack = ruleStackFeatures(index, id);
     const { weights, bias } = heads.concerns[id];
     const d = encoder.dimensions;
-    let best = -1;
-    let bestLogit = -Infinity;
+    const list: RuleCandidate[] = [];
     vectors.forEach((v, i) => {
       if (!candidates[i]) return;
       let logit = bias;
@@ -190,9 +192,19 @@ export async function readPolicyRules(index: PolicyIndex, encoder: SentenceEncod
       const [share, first, reciprocal] = stack.passages[i];
       logit += weights[d] * (dot / (norms[i] * qNorm + 1e-9)) + weights[d + 1] * share + weights[d + 2] * first + weights[d + 3] * reciprocal
         + weights[d + 4] * stack.answerProbability;
-      if (logit > bestLogit) { best = i; bestLogit = logit; }
+      list.push({ passage: passages[i], logit, vector: v });
     });
-    rules.set(id, best >= 0 && bestLogit >= heads.threshold ? passages[best] : null);
+    // Best first; equal logits keep the policy's order, as the first of them was chosen before.
+    scored.set(id, list.sort((a, b) => b.logit - a.logit));
   }
-  return rules;
+  return scored;
+}
+
+/**
+ * Every concern's rule in the index's policies: the candidate passage its reader scores highest, or null where even
+ * that one is under the threshold (the policy says nothing on it).
+ */
+export async function readPolicyRules(index: PolicyIndex, encoder: SentenceEncoder, heads: RuleReaderHeads): Promise<Map<DraftConcernId, Passage | null>> {
+  const scored = await scoreRuleCandidates(index, encoder, heads);
+  return new Map([...scored].map(([id, list]) => [id, list.length > 0 && list[0].logit >= heads.threshold ? list[0].passage : null]));
 }

@@ -2,7 +2,7 @@ import { parsePolicyText } from '../../../../src/features/policy/ingest/parsePol
 import { createPolicyLibrary } from '../../../../src/features/policy/policyLibrary';
 import { DRAFT_CONCERNS, DraftConcernId } from '../../../../src/features/policy/drafts/draftConcerns';
 import { createPolicyRuleFinder } from '../../../../src/features/policy/drafts/draftRules';
-import { parseRuleReaderHeads, readPolicyRules, RULE_EXTRA_FEATURES, RuleReaderError, RuleReaderHeads } from '../../../../src/features/policy/drafts/ruleReader';
+import { parseRuleReaderHeads, readPolicyRules, RULE_EXTRA_FEATURES, RuleReaderError, RuleReaderHeads, scoreRuleCandidates } from '../../../../src/features/policy/drafts/ruleReader';
 import { SentenceEncoder } from '../../../../src/shared/sentenceEncoder';
 
 /**
@@ -58,6 +58,22 @@ describe('reading a policy for each concern\'s rule', () => {
     expect(rules.get('pupil-images')?.text).toBe('Staff must never post a photograph of a pupil on a personal account.');
     expect(rules.get('pupil-images')?.section.number).toBe('2');
     expect(rules.get('contact')?.text).toBe('Staff must not accept a friend request from a current pupil or a parent.');
+  });
+
+  it('when every candidate is scored, then they come best first, only passages shaped like a rule, the first the rule read', async () => {
+    const index = createPolicyLibrary([policy()]).index;
+    const scored = await scoreRuleCandidates(index, fakeEncoder(), heads());
+    const images = scored.get('pupil-images')!;
+    expect(images[0].passage.text).toBe('Staff must never post a photograph of a pupil on a personal account.');
+    expect(images[0].logit).toBeCloseTo(2);
+    for (let i = 1; i < images.length; i++) expect(images[i].logit).toBeLessThanOrEqual(images[i - 1].logit);
+    // The headings ("2. Acceptable use", the school's name) are not candidates; the running text is.
+    expect(images.map((c) => c.passage.text)).not.toContain('Oakfield Primary School');
+    expect(images.length).toBeGreaterThanOrEqual(4);
+    expect(images.length).toBeLessThan(index.passages.length);
+    // Nothing over the threshold: candidates all the same, and no rule read.
+    expect(scored.get('political')!.every((c) => c.logit < 0)).toBe(true);
+    expect((await readPolicyRules(index, fakeEncoder(), heads())).get('political')).toBeNull();
   });
 
   it('when no passage reaches the threshold, then the policy has no rule on the concern', async () => {
