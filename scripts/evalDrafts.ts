@@ -26,6 +26,7 @@ import { DRAFT_CONCERNS, DraftConcernId, DraftContext } from '../src/features/po
  *   "nothing stops this", harmless drafts told so, and the rule quoted from the section holding the sentence the
  *   tester copied (and, with `--key`, from a section holding one of the key's fair rules for that policy and concern, or
  *   none where the key has none). `--misses` prints what it got wrong (for the issue's note, never for tuning).
+ *   `--model DIR` checks the drafts with a draft model folder ship.py wrote instead of models/drafts.
  */
 const root = path.resolve(__dirname, '..', '..');
 const jsonl = <T>(file: string): T[] => fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as T);
@@ -114,6 +115,8 @@ async function evalBlind(): Promise<void> {
   const misses: string[] = [];
   // --key FILE: a key to the same policies (every fair rule per concern, or none), a second judge of the quoted rule.
   const keyFile = option('--key', '');
+  // --model DIR: a draft model folder that ship.py wrote (the candidate beside the shipped one), instead of models/drafts.
+  const modelDir = option('--model', '');
   const key = keyFile ? new Map(jsonl<RuleRow>(keyFile).map((r) => [`${r.policy}|${r.concern}`, r])) : null;
   let keyRight = 0, keyAsked = 0;
   const checkers = new Map<string, Awaited<ReturnType<typeof loadDraftChecker>>>();
@@ -123,7 +126,7 @@ async function evalBlind(): Promise<void> {
       const text = fs.readFileSync(path.join(policies, row.policy), 'utf8');
       const doc = parsePolicyText(text, row.policy);
       docs.set(row.policy, doc);
-      checkers.set(row.policy, await loadDraftChecker(createPolicyLibrary([doc])));
+      checkers.set(row.policy, await loadDraftChecker(createPolicyLibrary([doc]), modelDir ? { dir: modelDir } : {}));
     }
     const context: DraftContext = { media: row.media, account: row.account, audience: row.audience };
     if ((await (disclosure.readDraft ?? disclosure.read)(row.draft)).offer) disclosureOffers++;
