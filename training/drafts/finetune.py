@@ -209,6 +209,11 @@ def draft_teacher_targets(args, rows, fold_of_where, labels, held_out=None):
     for spec in args.draft_teacher:
         fold, _, path = spec.partition('=')
         teachers[int(fold)] = {tuple(t['where']): t['logits'] for t in json.load(open(path))}
+    scored = len(next(iter(teachers.values())))
+    if scored != len(fold_of_where):
+        # The teachers' folds are folds_by_policy over the whole corpus: over other drafts (a --data subset for a smoke
+        # run) the folds fall differently, and which teacher learnt which draft no longer holds.
+        print(f'  warning: the teachers scored {scored} drafts and {len(fold_of_where)} are read: their folds are not these', flush=True)
     if held_out is not None:
         if held_out not in teachers:
             raise SystemExit(f'fold {held_out} learns from its own fold\'s teacher only, and --draft-teacher has none for it')

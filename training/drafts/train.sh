@@ -17,10 +17,16 @@ mkdir -p "$WORK"
 if [ -z "${RULES_ONLY:-}" ]; then
 # Every draft well formed, its evidence its own words, none written twice (it would sit on both sides of a fold).
 "$PYTHON" training/drafts/check_drafts.py
-"$PYTHON" training/drafts/finetune.py --base "$BASE" --out "$WORK/trained" "$@" | tee "$WORK/figures.txt"
-# VR97 by the rule of training/DECISIONS.md (issue 53, 23:56), which judged it against the model before; counted with
-# the account rule since the ninth pass (the product does not raise speaking-as-school on the school's own account).
-"$PYTHON" training/drafts/choose_thresholds.py --held-out "$WORK/trained/held-out.json" --design VR97 --write "$WORK/trained" | tee -a "$WORK/figures.txt"
+# DK (twelfth pass): each draft's target is half its label, half the larger model's logit for it, from that model's
+# three folds by policy (kept in the repository: training L takes longer than a session on two cores). Each fold's
+# student takes its own fold's teacher; the final model, for each draft, the two folds that learnt it.
+TEACHERS=training/drafts/held-out/mpnet-bf16-s7
+"$PYTHON" training/drafts/finetune.py --base "$BASE" --out "$WORK/trained" \
+  --draft-teacher 0=$TEACHERS/drafts0.json 1=$TEACHERS/drafts1.json 2=$TEACHERS/drafts2.json "$@" | tee "$WORK/figures.txt"
+# The design choose_thresholds.py's own rule picks over all drafts' held-out logits (V97 for DK, seed 7: training/
+# DECISIONS.md, issue 53, twelfth pass), counted with the account rule since the ninth pass (the product does not
+# raise speaking-as-school on the school's own account).
+"$PYTHON" training/drafts/choose_thresholds.py --held-out "$WORK/trained/held-out.json" --write "$WORK/trained" | tee -a "$WORK/figures.txt"
 "$PYTHON" training/drafts/ship.py --trained "$WORK/trained" --out models/drafts
 fi
 # The rule reader learns from the vectors the product's own adapter computes.
