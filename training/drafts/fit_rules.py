@@ -68,10 +68,11 @@ def rows_of(policies, enc, qv):
 def fit_readers(rows, c, drafts=False):
     """Each concern's reader. With drafts, a row's positives also hold the passages draft labellers quoted for its policy
     and concern, each weighted by how many drafts quoted it (the rule's own positives weigh 1)."""
+    def y_of(r):
+        return np.maximum(r['y'], r['quoted'] > 0) if drafts else r['y']
+
     readers = {}
     for concern in CONCERNS:
-        def y_of(r):
-            return np.maximum(r['y'], r['quoted'] > 0) if drafts else r['y']
         mine = [r for r in rows if r['concern'] == concern and y_of(r)[r['cand']].sum() > 0]
         weights = [np.where(r['quoted'] > 0, np.maximum(r['y'], r['quoted']), 1.0)[r['cand']] for r in mine] if drafts else None
         readers[concern] = fit([r['x'][r['cand']] for r in mine], [y_of(r)[r['cand']] for r in mine], c, weights)
@@ -251,7 +252,8 @@ def main():
         t = best_threshold([(r, i, l) for r, i, l, _ in picks])
         path = os.path.join(args.write, 'heads.json')
         heads = json.load(open(path))
-        rounded = {c: (np.array([round(float(x), 7) for x in w]), b) for c, (w, b) in readers.items()}
+        entry = rules_entry(readers, t)
+        rounded = {c: (np.array(r['weights']), r['bias']) for c, r in entry['concerns'].items()}
         # Probes the product's test reads again (tests/features/policy/drafts/ruleReaderShipped.test.ts): what these
         # readers pick in two corpus policies, from the vectors the product's adapter gave.
         probes = {}
@@ -259,8 +261,7 @@ def main():
             if r['policy'] in policies[:2]:
                 i, logit = best_of(rounded, r)
                 probes.setdefault(r['policy'], {})[r['concern']] = r['pol']['passages'][i]['text'] if logit >= t else None
-        heads['rules'] = {'threshold': t, 'C': args.c, 'outOfFold': figures, 'probes': probes,
-                          'concerns': {c: {'weights': [float(x) for x in w], 'bias': b} for c, (w, b) in rounded.items()}}
+        heads['rules'] = {'threshold': t, 'C': args.c, 'outOfFold': figures, 'probes': probes, 'concerns': entry['concerns']}
         json.dump(heads, open(path, 'w'))
         sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'encoder'))
         from model_folder import write_sums  # noqa: E402
