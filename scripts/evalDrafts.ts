@@ -7,9 +7,9 @@ import { parsePolicyText } from '../src/features/policy/ingest/parsePolicy';
 import { createPolicyLibrary } from '../src/features/policy/policyLibrary';
 import { normaliseForMatch } from '../src/features/policy/answer/evaluateAnswers';
 import { PolicyDocument } from '../src/features/policy/policyDocument';
-import { probeOf, sectionsHolding } from './ruleLabels';
 import { createPolicyRuleFinder, RuleReaderDeps } from '../src/features/policy/drafts/draftRules';
 import { DRAFT_CONCERNS, DraftConcernId, DraftContext } from '../src/features/policy/drafts/draftConcerns';
+import { probeOf, sectionsHolding } from './ruleLabels';
 
 /**
  * `npm run eval:drafts`: what "check my post" (issue 53) does, as the bot runs it (the shipped draft encoder and heads,

@@ -21,6 +21,7 @@ import { sectionsHolding } from './ruleLabels';
  *
  * Usage: node dist/scripts/exportDraftRuleData.js OUT.jsonl --policies DIR [--fold-heads FILE] FILE [FILE...]
  */
+
 /** The candidates a draft can move the choice among: within `margin` of the best logit, at most `most`, best first. */
 function contenders(candidates: readonly RuleCandidate[], choice: { margin: number; most: number }): RuleCandidate[] {
   if (candidates.length === 0) return [];
@@ -48,19 +49,21 @@ function draftFeatures(candidate: RuleCandidate, draftVector: Float32Array, shar
   return [dot / (norm(draftVector) * norm(candidate.vector) + 1e-9), shares.get(candidate.passage.section.ordinal) ?? 0];
 }
 
+const USAGE = 'usage: exportDraftRuleData OUT.jsonl --policies DIR [--fold-heads FILE] FILE [FILE...]';
+
 interface Row { policy: string; draft: string; concerns: Record<string, string | null> }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const at = args.indexOf('--policies');
-  if (at < 0 || !args[at + 1]) throw new Error('usage: exportDraftRuleData OUT.jsonl --policies DIR FILE [FILE...]');
+  if (at < 0 || !args[at + 1]) throw new Error(USAGE);
   const policies = path.resolve(args[at + 1]);
   args.splice(at, 2);
   const foldAt = args.indexOf('--fold-heads');
   const folds = foldAt >= 0 ? JSON.parse(fs.readFileSync(args[foldAt + 1], 'utf8')) as Record<string, unknown> : null;
   if (foldAt >= 0) args.splice(foldAt, 2);
   const [out, ...files] = args;
-  if (!out || files.length === 0) throw new Error('usage: exportDraftRuleData OUT.jsonl --policies DIR FILE [FILE...]');
+  if (!out || files.length === 0) throw new Error(USAGE);
   const reader = await loadRuleReader();
   const wide = { margin: 8, most: 10 };
   const lines: string[] = [];

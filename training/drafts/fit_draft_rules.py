@@ -40,13 +40,14 @@ def right(pairs, setting):
     return sum(1 for p in pairs if choose(p, *setting) in p['expected'])
 
 
-def grid():
-    return list(itertools.product(MARGINS, MOST, SIMILARITY, STACK))
+def grid(wide=False):
+    """Every (m, most, b, c) tried: the grid the rule named, or with --wide the widened one."""
+    return list(itertools.product(MARGINS, MOST, WIDE_SIMILARITY if wide else SIMILARITY, WIDE_STACK if wide else STACK))
 
 
-def best_setting(pairs):
+def best_setting(pairs, settings):
     """The setting with the most pairs right; on a tie the one nearest the reader alone (smallest b + c, then m)."""
-    scored = [(right(pairs, s), -(s[2] + s[3]), -s[0], -s[1], s) for s in grid()]
+    scored = [(right(pairs, s), -(s[2] + s[3]), -s[0], -s[1], s) for s in settings]
     return max(scored)[-1]
 
 
@@ -55,9 +56,7 @@ def main():
     parser.add_argument('--data', required=True, nargs='+')
     parser.add_argument('--wide', action='store_true', help='the widened grid (WIDE_SIMILARITY, WIDE_STACK)')
     args = parser.parse_args()
-    if args.wide:
-        global SIMILARITY, STACK
-        SIMILARITY, STACK = WIDE_SIMILARITY, WIDE_STACK
+    settings = grid(args.wide)
     for path in args.data:
         pairs = [json.loads(line) for line in open(path)]
         judged = [p for p in pairs if p['expected']]
@@ -67,7 +66,7 @@ def main():
         for held in files:
             choosing = [p for p in judged if p['file'] != held]
             judging = [p for p in judged if p['file'] == held]
-            s = best_setting(choosing)
+            s = best_setting(choosing, settings)
             base = right(judging, (0, 1, 0, 0))
             mine = right(judging, s)
             base_total += base
@@ -77,8 +76,9 @@ def main():
                   f'reader alone {base}, PD {mine}')
         print(f'  both halves: reader alone {base_total}/{n_total} ({100 * base_total / n_total:.1f}%), '
               f'PD {pd_total}/{n_total} ({100 * pd_total / n_total:.1f}%), {100 * (pd_total - base_total) / n_total:+.1f} points')
-        s = best_setting(judged)
+        s = best_setting(judged, settings)
         print(f'  chosen on all: m={s[0]} most={s[1]} b={s[2]} c={s[3]}: {right(judged, s)}/{len(judged)} (in sample), reader alone {right(judged, (0, 1, 0, 0))}')
+
 
 if __name__ == '__main__':
     main()
