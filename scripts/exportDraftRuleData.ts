@@ -7,6 +7,7 @@ import { parseRuleReaderHeads, RuleCandidate, RuleReaderHeads, scoreRuleCandidat
 import { PolicyIndex } from '../src/features/policy/answer/policyIndex';
 import { DraftConcernId } from '../src/features/policy/drafts/draftConcerns';
 import { sectionsHolding } from './ruleLabels';
+import { passageText } from '../src/features/policy/answer/learnedRanking';
 
 /**
  * Exports what the rule chosen for a draft (issue 53, twelfth pass; training/drafts/fit_draft_rules.py) is chosen on:
@@ -19,7 +20,10 @@ import { sectionsHolding } from './ruleLabels';
  * With `--fold-heads FILE` (fit_rules.py --write-folds), each policy is read by the readers of the outer fold that never
  * saw it, as the shipped reader reads a school's policy it did not learn from; without it, by the shipped reader.
  *
- * Usage: node dist/scripts/exportDraftRuleData.js OUT.jsonl --policies DIR [--fold-heads FILE] FILE [FILE...]
+ * With `--text`, each line also carries the draft, the labeller's sentence and each candidate's text (what a model that
+ * reads the draft beside the rule learns from); `--most N` and `--margin M` widen the candidates kept (10 and 8).
+ *
+ * Usage: node dist/scripts/exportDraftRuleData.js OUT.jsonl --policies DIR [--fold-heads FILE] [--text] [--most N] [--margin M] FILE [FILE...]
  */
 
 /** The candidates a draft can move the choice among: within `margin` of the best logit, at most `most`, best first. */
@@ -49,7 +53,17 @@ function draftFeatures(candidate: RuleCandidate, draftVector: Float32Array, shar
   return [dot / (norm(draftVector) * norm(candidate.vector) + 1e-9), shares.get(candidate.passage.section.ordinal) ?? 0];
 }
 
-const USAGE = 'usage: exportDraftRuleData OUT.jsonl --policies DIR [--fold-heads FILE] FILE [FILE...]';
+const USAGE = 'usage: exportDraftRuleData OUT.jsonl --policies DIR [--fold-heads FILE] [--text] [--most N] [--margin M] FILE [FILE...]';
+
+/** Takes `--name VALUE` out of args: its number, or `fallback` when absent. */
+function numberOption(args: string[], name: string, fallback: number): number {
+  const at = args.indexOf(name);
+  if (at < 0) return fallback;
+  const value = Number(args[at + 1]);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} needs a positive number\n${USAGE}`);
+  args.splice(at, 2);
+  return value;
+}
 
 interface Row { policy: string; draft: string; concerns: Record<string, string | null> }
 
@@ -62,10 +76,13 @@ async function main(): Promise<void> {
   const foldAt = args.indexOf('--fold-heads');
   const folds = foldAt >= 0 ? JSON.parse(fs.readFileSync(args[foldAt + 1], 'utf8')) as Record<string, unknown> : null;
   if (foldAt >= 0) args.splice(foldAt, 2);
+  const textAt = args.indexOf('--text');
+  const withText = textAt >= 0;
+  if (withText) args.splice(textAt, 1);
+  const wide = { most: numberOption(args, '--most', 10), margin: numberOption(args, '--margin', 8) };
   const [out, ...files] = args;
   if (!out || files.length === 0) throw new Error(USAGE);
   const reader = await loadRuleReader();
-  const wide = { margin: 8, most: 10 };
   const lines: string[] = [];
   for (const file of files) {
     const rows = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Row);
@@ -92,8 +109,10 @@ async function main(): Promise<void> {
           hasRule: list.length > 0 && list[0].logit >= heads.threshold,
           candidates: few.map((c) => {
             const [cos, share] = draftFeatures(c, vector, shares);
-            return [c.passage.section.ordinal, +c.logit.toFixed(4), +cos.toFixed(4), +share.toFixed(4)];
+            const features = [c.passage.section.ordinal, +c.logit.toFixed(4), +cos.toFixed(4), +share.toFixed(4)];
+            return withText ? [...features, passageText(c.passage)] : features;
           }),
+          ...(withText ? { draft: row.draft, sentence } : {}),
         }));
       }
     }
