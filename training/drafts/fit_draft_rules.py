@@ -11,7 +11,10 @@ null, or not found in the parsed text, are left out: whether a policy has a rule
 Design PD did not ship (training/DECISIONS.md, twelfth pass: +3.1 points where its bar was 5), so nothing here writes
 into a model folder; the script stays to judge the next choice made for the draft the same way.
 
-Usage: python3 training/drafts/fit_draft_rules.py --data EXPORT.jsonl [EXPORT.jsonl ...]
+Design DR (thirteenth pass) is judged here too: its export's third column is DR's cosine (draft_rule_encoder.py
+--write-oof), with --wide --similarity-only.
+
+Usage: python3 training/drafts/fit_draft_rules.py --data EXPORT.jsonl [EXPORT.jsonl ...] [--wide] [--similarity-only]
 """
 import argparse
 import itertools
@@ -40,9 +43,11 @@ def right(pairs, setting):
     return sum(1 for p in pairs if choose(p, *setting) in p['expected'])
 
 
-def grid(wide=False):
-    """Every (m, most, b, c) tried: the grid the rule named, or with --wide the widened one."""
-    return list(itertools.product(MARGINS, MOST, WIDE_SIMILARITY if wide else SIMILARITY, WIDE_STACK if wide else STACK))
+def grid(wide=False, similarity_only=False):
+    """Every (m, most, b, c) tried: the grid the rule named, or with --wide the widened one; with similarity_only, c is 0
+    (design DR, thirteenth pass: the reader's logit and the draft's likeness to the candidate alone)."""
+    stack = [0] if similarity_only else WIDE_STACK if wide else STACK
+    return list(itertools.product(MARGINS, MOST, WIDE_SIMILARITY if wide else SIMILARITY, stack))
 
 
 def best_setting(pairs, settings):
@@ -55,8 +60,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--data', required=True, nargs='+')
     parser.add_argument('--wide', action='store_true', help='the widened grid (WIDE_SIMILARITY, WIDE_STACK)')
+    parser.add_argument('--similarity-only', action='store_true', help="c = 0: the stack's share left out (design DR)")
     args = parser.parse_args()
-    settings = grid(args.wide)
+    settings = grid(args.wide, args.similarity_only)
     for path in args.data:
         pairs = [json.loads(line) for line in open(path)]
         judged = [p for p in pairs if p['expected']]
