@@ -228,13 +228,44 @@ def draft_teacher_targets(args, rows, fold_of_where, held_out=None):
     return soft
 
 
-def fit_with_transfer(args, rows, teacher_fold, tokenizer, held_out=None):
+def unlabelled_rows(args, policy_fold, held_out=None):
+    """--unlabelled (issue 53, thirteenth pass, design DT): drafts nobody labelled (corpus/drafts/unlabelled/), framed,
+    each with the teachers' targets sigmoid(logit / temperature) from --unlabelled-teacher's files (teacher_scores.py
+    --drafts --data on them). A draft belongs to its policy's fold, as a labelled draft does: the student of the fold
+    that holds out `held_out` takes only the drafts of the policies it learns from, scored by that fold's teacher alone;
+    the final model takes every one, scored by the two teachers that learnt its policy's labelled drafts."""
+    if not args.unlabelled:
+        return [], None
+    if not args.unlabelled_teacher:
+        raise SystemExit('--unlabelled needs --unlabelled-teacher K=FILE for each fold')
+    teachers = {}
+    for spec in args.unlabelled_teacher:
+        fold, _, path = spec.partition('=')
+        teachers[int(fold)] = {tuple(t['where']): t['logits'] for t in json.load(open(path))}
+    texts, logits = [], []
+    for row in read_drafts(args.unlabelled):
+        if row['policy'] not in policy_fold:
+            raise SystemExit(f'{row["where"]}: {row["policy"]} is not a policy of the labelled drafts, so it has no fold')
+        own = policy_fold[row['policy']]
+        if held_out is not None and own == held_out:
+            continue
+        mine = [teachers[k][row['where']] for k in ([held_out] if held_out is not None else teachers) if k != own]
+        texts.append(framed(row))
+        logits.append(np.mean(mine, axis=0))
+    print(f'  and {len(texts)} unlabelled drafts, scored by the teacher of fold(s) {[held_out] if held_out is not None else sorted(teachers)}', flush=True)
+    return texts, torch.sigmoid(torch.tensor(np.array(logits), dtype=torch.float32) / args.temperature)
+
+
+def fit_with_transfer(args, rows, teacher_fold, tokenizer, held_out=None, policy_fold=None):
     """fit on the drafts learnt from and, with --transfer, their sentences with the teachers' targets (transfer_rows);
-    with --draft-teacher, the drafts' own targets are part teacher (draft_teacher_targets)."""
+    with --draft-teacher, the drafts' own targets are part teacher (draft_teacher_targets); with --unlabelled, drafts
+    nobody labelled with the teachers' targets alone (unlabelled_rows)."""
     texts, labels = learnt(args, rows)
     soft = draft_teacher_targets(args, rows, teacher_fold, held_out)
     more, more_targets = transfer_rows(args, rows, teacher_fold, held_out)
-    return fit(args, texts + more, labels if not more else torch.cat([labels, more_targets]), tokenizer, labels, soft=soft)
+    extra, extra_targets = unlabelled_rows(args, policy_fold or {}, held_out)
+    targets = torch.cat([labels] + ([more_targets] if more else []) + ([extra_targets] if extra else []))
+    return fit(args, texts + more + extra, targets, tokenizer, labels, soft=soft)
 
 
 def save_model(model, tokenizer, folder) -> None:
@@ -282,6 +313,8 @@ def main() -> None:
     parser.add_argument('--temperature', type=float, default=1.0, help='with --transfer or --draft-teacher: the teacher\'s logits are divided by this')
     parser.add_argument('--draft-teacher', nargs='+', help='K=FILE ...: fold K\'s teacher_scores.py --drafts file; the drafts\' '
                         'targets are part label, part teacher (draft_teacher_targets)')
+    parser.add_argument('--unlabelled', help='a JSONL glob of drafts nobody labelled (design DT): learnt with the teachers\' targets alone')
+    parser.add_argument('--unlabelled-teacher', nargs='+', help='K=FILE ...: fold K\'s teacher_scores.py --drafts --data file of the --unlabelled drafts')
     parser.add_argument('--alpha', type=float, default=0.5, help='with --draft-teacher: the label\'s share of each draft\'s target')
     parser.add_argument('--bf16', action='store_true', help='train in bfloat16 autocast (training/DECISIONS.md, issue 53, eleventh pass)')
     parser.add_argument('--seed', type=int, default=7)
@@ -299,6 +332,7 @@ def main() -> None:
     thresholds, figures = [0.0] * len(CONCERNS), {}
     # --transfer's teachers are L's three folds by policy (teacher_scores.py): each draft's fold among them.
     teacher_fold = {r['where']: int(f) for r, f in zip(rows, folds_by_policy(rows, 3))}
+    policy_fold = {r['policy']: int(f) for r, f in zip(rows, folds_by_policy(rows, 3))}
     if args.thresholds_from:
         earlier = json.load(open(os.path.join(args.thresholds_from, 'record.json')))
         figures = earlier['outOfFold']
@@ -310,7 +344,7 @@ def main() -> None:
         for f in ([args.only_fold] if args.only_fold is not None else range(args.folds)):
             train, test = np.where(fold_of != f)[0], np.where(fold_of == f)[0]
             print(f'fold {f + 1}/{args.folds}: {len(train)} to learn from, {len(test)} held out ({time.time() - started:.0f}s)', flush=True)
-            model = fit_with_transfer(args, [rows[i] for i in train], teacher_fold, tokenizer, held_out=f)
+            model = fit_with_transfer(args, [rows[i] for i in train], teacher_fold, tokenizer, held_out=f, policy_fold=policy_fold)
             oof[test] = score(model, tokenizer, [texts[i] for i in test], args.max_len)
             if args.only_fold is not None and args.save_fold_model:
                 save_model(model, tokenizer, os.path.join(args.out, 'model'))
@@ -342,7 +376,7 @@ def main() -> None:
         print(f'wrote the thresholds to {args.out}/record.json in {time.time() - started:.0f}s')
         return
     print(f'final model on all {len(rows)} drafts ({time.time() - started:.0f}s)', flush=True)
-    model = fit_with_transfer(args, rows, teacher_fold, tokenizer)
+    model = fit_with_transfer(args, rows, teacher_fold, tokenizer, policy_fold=policy_fold)
     os.makedirs(args.out, exist_ok=True)
     model.bert.save_pretrained(args.out)
     tokenizer.save_pretrained(args.out)
