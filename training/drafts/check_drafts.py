@@ -7,7 +7,12 @@ would sit on both sides of a fold. The label changes of an audit (corpus/drafts/
 one) must each name a draft by its file and line, quote its start, and change its label. Prints one line per fault
 and exits 1 if there is any.
 
-Usage: python3 training/drafts/check_drafts.py [FILE ...]   (default: every batch in corpus/drafts/written/)
+The unlabelled drafts (corpus/drafts/unlabelled/*.jsonl, design DT: learnt with the larger model's scores alone) are
+checked by default too: the card's choices and policy as above, no labels, and none the same as another draft, labelled
+or not.
+
+Usage: python3 training/drafts/check_drafts.py [FILE ...]   (default: every batch in corpus/drafts/written/, and
+corpus/drafts/unlabelled/)
 """
 import glob
 import json
@@ -23,7 +28,8 @@ CHOICES = {'platform': {'facebook', 'instagram', 'x', 'tiktok', 'whatsapp', 'lin
            'media': {'pupils', 'colleagues', 'none'}}
 
 
-def faults(row, policies):
+def faults(row, policies, labelled=True):
+    """What is wrong with one draft; an unlabelled one (corpus/drafts/unlabelled/) has no concerns or evidence."""
     out = []
     if row.get('policy') not in policies:
         out.append(f'policy {row.get("policy")!r} is not in corpus/policies/')
@@ -33,6 +39,10 @@ def faults(row, policies):
     for key, allowed in CHOICES.items():
         if row.get(key) not in allowed:
             out.append(f'{key} {row.get(key)!r} is not one of {sorted(allowed)}')
+    if not labelled:
+        if 'concerns' in row or 'evidence' in row:
+            out.append('an unlabelled draft has no concerns or evidence')
+        return out
     concerns = row.get('concerns')
     if not isinstance(concerns, list) or len(set(concerns)) != len(concerns or []):
         out.append('concerns must be a list of distinct ids')
@@ -82,6 +92,8 @@ def change_faults(path, drafts):
 
 def main():
     files = sys.argv[1:] or sorted(glob.glob(os.path.join(ROOT, 'corpus', 'drafts', 'written', '*.jsonl')))
+    unlabelled = set() if sys.argv[1:] else set(sorted(glob.glob(os.path.join(ROOT, 'corpus', 'drafts', 'unlabelled', '*.jsonl'))))
+    files = files + sorted(unlabelled)
     policies = {f[:-4] for f in os.listdir(os.path.join(ROOT, 'corpus', 'policies')) if f.endswith('.txt')}
     seen, bad, count, drafts = {}, 0, 0, {}
     for path in files:
@@ -93,9 +105,9 @@ def main():
                 bad += 1
                 continue
             count += 1
-            if isinstance(row, dict):
+            if isinstance(row, dict) and path not in unlabelled:
                 drafts[(os.path.basename(path), n)] = row
-            problems = faults(row, policies) if isinstance(row, dict) else ['not an object']
+            problems = faults(row, policies, path not in unlabelled) if isinstance(row, dict) else ['not an object']
             key = re.sub(r'\s+', ' ', str(row.get('draft', '')).strip().lower()) if isinstance(row, dict) else ''
             if key and key in seen:
                 problems.append(f'the same draft as {seen[key]}')
