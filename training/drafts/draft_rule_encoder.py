@@ -11,6 +11,8 @@ it scores. OUT is the export with each candidate's third column (the reader enco
 DR's cosine, so `fit_draft_rules.py --data OUT` judges DR as it judged PD.
 --save DIR: one encoder learnt from every placed pair, saved for export_onnx.py.
 
+DR did not ship: +0.3 points out of fold where its bar was 5 (about 39 minutes for --write-oof on two cores).
+
 Usage: python3 training/drafts/draft_rule_encoder.py --data EXPORT.jsonl --labels A.jsonl B.jsonl (--write-oof OUT | --save DIR)
 """
 import argparse

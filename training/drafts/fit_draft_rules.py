@@ -11,10 +11,10 @@ null, or not found in the parsed text, are left out: whether a policy has a rule
 Design PD did not ship (training/DECISIONS.md, twelfth pass: +3.1 points where its bar was 5), so nothing here writes
 into a model folder; the script stays to judge the next choice made for the draft the same way.
 
-Design DR (thirteenth pass) is judged here too: its export's third column is DR's cosine (draft_rule_encoder.py
---write-oof), with --wide --similarity-only.
+Designs DR and LX (thirteenth pass, neither shipped) are judged here too: their exports' third column is DR's cosine
+(draft_rule_encoder.py --write-oof) or LX's shared words (draft_rule_words.py), with --wide --similarity-only.
 
-Usage: python3 training/drafts/fit_draft_rules.py --data EXPORT.jsonl [EXPORT.jsonl ...] [--wide] [--similarity-only]
+Usage: python3 training/drafts/fit_draft_rules.py --data EXPORT.jsonl [EXPORT.jsonl ...] [--wide] [--similarity-only] [--name DR]
 """
 import argparse
 import itertools
@@ -61,6 +61,7 @@ def main():
     parser.add_argument('--data', required=True, nargs='+')
     parser.add_argument('--wide', action='store_true', help='the widened grid (WIDE_SIMILARITY, WIDE_STACK)')
     parser.add_argument('--similarity-only', action='store_true', help="c = 0: the stack's share left out (design DR)")
+    parser.add_argument('--name', default='PD', help='what the figures call the design judged (PD, DR, LX)')
     args = parser.parse_args()
     settings = grid(args.wide, args.similarity_only)
     for path in args.data:
@@ -79,9 +80,9 @@ def main():
             pd_total += mine
             n_total += len(judging)
             print(f'  judged on {held} ({len(judging)} pairs), chosen on the rest: m={s[0]} most={s[1]} b={s[2]} c={s[3]}; '
-                  f'reader alone {base}, PD {mine}')
+                  f'reader alone {base}, {args.name} {mine}')
         print(f'  both halves: reader alone {base_total}/{n_total} ({100 * base_total / n_total:.1f}%), '
-              f'PD {pd_total}/{n_total} ({100 * pd_total / n_total:.1f}%), {100 * (pd_total - base_total) / n_total:+.1f} points')
+              f'{args.name} {pd_total}/{n_total} ({100 * pd_total / n_total:.1f}%), {100 * (pd_total - base_total) / n_total:+.1f} points')
         s = best_setting(judged, settings)
         print(f'  chosen on all: m={s[0]} most={s[1]} b={s[2]} c={s[3]}: {right(judged, s)}/{len(judged)} (in sample), reader alone {right(judged, (0, 1, 0, 0))}')
 
