@@ -1,0 +1,55 @@
+"""Design ST (issue 53, thirteenth pass; training/DECISIONS.md): each concern's logit read again beside the other
+concerns' and the card's choices, by a logistic regression per concern, fitted out of fold.
+
+Reads three folds' held-out logits (DIR/fold0.json ... as finetune.py --only-fold K writes them, DK's in
+training/drafts/held-out/dk-s7/) and writes OUT/fold<K>.json in the same form, each logit replaced by the stacked one:
+fold K's drafts are scored by regressions fitted on the other two folds' drafts alone (their policies never K's).
+`judge_held_out.py OUT` then judges them as it judges any model's.
+
+ST did not ship (DK two-seed mean 754/859 harmless told fine; ST 603.5).
+
+Usage: python3 training/drafts/stack_concerns.py DIR OUT
+"""
+import glob
+import json
+import os
+import sys
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+sys.path.insert(0, os.path.dirname(__file__))
+from finetune import CONCERNS, ROOT, folds_by_policy, read_drafts  # noqa: E402
+
+CARD = [('media', 'pupils'), ('media', 'colleagues'), ('media', 'none'), ('account', 'personal'), ('account', 'school'),
+        ('audience', 'public'), ('audience', 'friends'), ('audience', 'group')]
+
+
+def features(logits, rows):
+    card = np.array([[float(r[k] == v) for k, v in CARD] for r in rows])
+    return np.hstack([np.array(logits), card])
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    folder, out = sys.argv[1:]
+    rows = read_drafts(os.path.join(ROOT, 'corpus', 'drafts', 'written', '*.jsonl'))
+    fold_of = folds_by_policy(rows, 3)
+    held = [json.load(open(os.path.join(folder, f'fold{k}.json'))) for k in range(3)]
+    mine = [[rows[i] for i in np.where(fold_of == k)[0]] for k in range(3)]
+    for k in range(3):
+        assert [h['policy'] for h in held[k]] == [r['policy'] for r in mine[k]], f'fold {k} is not in corpus order'
+    X = [features([h['logits'] for h in held[k]], mine[k]) for k in range(3)]
+    Y = [np.array([[c in r['concerns'] for c in CONCERNS] for r in mine[k]]) for k in range(3)]
+    os.makedirs(out, exist_ok=True)
+    for k in range(3):
+        others = [j for j in range(3) if j != k]
+        x, y = np.vstack([X[j] for j in others]), np.vstack([Y[j] for j in others])
+        stacked = np.column_stack([LogisticRegression(C=1.0, max_iter=2000).fit(x, y[:, c]).decision_function(X[k]) for c in range(len(CONCERNS))])
+        json.dump([{**h, 'logits': [round(float(v), 5) for v in stacked[i]]} for i, h in enumerate(held[k])], open(os.path.join(out, f'fold{k}.json'), 'w'))
+    print(f'wrote {out}/fold0-2.json')
+
+
+if __name__ == '__main__':
+    main()
