@@ -20,7 +20,7 @@ import sys
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'encoder'))
-from finetune import framed  # noqa: E402
+from draft_rule_encoder import with_cards  # noqa: E402
 from finetuning import read_jsonl  # noqa: E402
 
 
@@ -40,15 +40,14 @@ def main():
     parser.add_argument('out')
     parser.add_argument('--labels', required=True, nargs='+', help='the labelled files the export was made from (their card lines)')
     args = parser.parse_args()
-    cards = {(os.path.basename(path), row['policy'], row['draft']): framed(row) for path in args.labels for row in read_jsonl(path)}
-    pairs = read_jsonl(args.export)
+    pairs = with_cards(read_jsonl(args.export), args.labels)
     idf = {}
     for policy in {p['policy'] for p in pairs}:
         texts = {c[4] for p in pairs if p['policy'] == policy for c in p['candidates']}
         df = collections.Counter(w for t in texts for w in words(t))
         idf[policy] = {w: math.log((len(texts) + 1) / (d + 1)) + 1 for w, d in df.items()}
     for p in pairs:
-        query, weight = words(cards[(p['file'], p['policy'], p['draft'])]), idf[p['policy']]
+        query, weight = words(p.pop('query')), idf[p['policy']]
         for c in p['candidates']:
             theirs = words(c[4])
             c[2] = round(sum(weight.get(w, 0) for w in query & theirs) / math.sqrt(max(1, len(theirs))), 4)
