@@ -9,11 +9,10 @@ the negatives, with the batch's other positives; softmax over cosines x SCALE.
 --write-oof OUT: four folds of three policies (sorted by name, in threes); each fold's encoder never sees the policies
 it scores. OUT is the export with each candidate's third column (the reader encoder's cosine to the draft) replaced by
 DR's cosine, so `fit_draft_rules.py --data OUT` judges DR as it judged PD.
---save DIR: one encoder learnt from every placed pair, saved for export_onnx.py.
 
 DR did not ship: +0.3 points out of fold where its bar was 5 (about 39 minutes for --write-oof on two cores).
 
-Usage: python3 training/drafts/draft_rule_encoder.py --data EXPORT.jsonl --labels A.jsonl B.jsonl (--write-oof OUT | --save DIR)
+Usage: python3 training/drafts/draft_rule_encoder.py --data EXPORT.jsonl --labels A.jsonl B.jsonl --write-oof OUT
 """
 import argparse
 import json
@@ -22,7 +21,6 @@ import random
 import sys
 import time
 
-import numpy as np
 import torch
 from transformers import AutoTokenizer
 
@@ -131,40 +129,31 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--data', required=True)
     parser.add_argument('--labels', required=True, nargs='+')
-    parser.add_argument('--write-oof')
-    parser.add_argument('--save')
+    parser.add_argument('--write-oof', required=True)
     parser.add_argument('--epochs', type=int, default=4)
     parser.add_argument('--lr', type=float, default=3e-5)
     parser.add_argument('--batch', type=int, default=16)
     parser.add_argument('--seed', type=int, default=7)
     parser.add_argument('--threads', type=int, default=2)
     args = parser.parse_args()
-    if not args.write_oof and not args.save:
-        parser.error('name --write-oof OUT or --save DIR')
     torch.set_num_threads(args.threads)
     args.base = verified_base()
     tokenizer = AutoTokenizer.from_pretrained(args.base)
     pairs = with_cards(read_jsonl(args.data), args.labels)
     start = time.time()
-    if args.write_oof:
-        policies = sorted({p['policy'] for p in pairs})
-        fold_of = {name: i * FOLDS // len(policies) for i, name in enumerate(policies)}
-        for k in range(FOLDS):
-            held = [p for p in pairs if fold_of[p['policy']] == k]
-            print(f'fold {k + 1}/{FOLDS}: holds out {sorted({p["policy"] for p in held})} ({time.time() - start:.0f}s)', flush=True)
-            model = fit(args, [p for p in pairs if fold_of[p['policy']] != k], tokenizer)
-            cosines(model, tokenizer, held)
-        with open(args.write_oof, 'w', encoding='utf8') as f:
-            for p in pairs:
-                p = dict(p)
-                del p['query']
-                f.write(json.dumps(p) + '\n')
-        print(f'wrote {args.write_oof} in {time.time() - start:.0f}s')
-    if args.save:
-        model = fit(args, pairs, tokenizer)
-        model.bert.save_pretrained(args.save)
-        tokenizer.save_pretrained(args.save)
-        print(f'saved the encoder to {args.save} in {time.time() - start:.0f}s')
+    policies = sorted({p['policy'] for p in pairs})
+    fold_of = {name: i * FOLDS // len(policies) for i, name in enumerate(policies)}
+    for k in range(FOLDS):
+        held = [p for p in pairs if fold_of[p['policy']] == k]
+        print(f'fold {k + 1}/{FOLDS}: holds out {sorted({p["policy"] for p in held})} ({time.time() - start:.0f}s)', flush=True)
+        model = fit(args, [p for p in pairs if fold_of[p['policy']] != k], tokenizer)
+        cosines(model, tokenizer, held)
+    with open(args.write_oof, 'w', encoding='utf8') as f:
+        for p in pairs:
+            p = dict(p)
+            del p['query']
+            f.write(json.dumps(p) + '\n')
+    print(f'wrote {args.write_oof} in {time.time() - start:.0f}s')
 
 
 if __name__ == '__main__':

@@ -330,9 +330,10 @@ def main() -> None:
     tokenizer = AutoTokenizer.from_pretrained(args.base)
     print(f'{len(rows)} drafts, {sum(1 for r in rows if not r["concerns"])} harmless', flush=True)
     thresholds, figures = [0.0] * len(CONCERNS), {}
-    # --transfer's teachers are L's three folds by policy (teacher_scores.py): each draft's fold among them.
-    teacher_fold = {r['where']: int(f) for r, f in zip(rows, folds_by_policy(rows, 3))}
-    policy_fold = {r['policy']: int(f) for r, f in zip(rows, folds_by_policy(rows, 3))}
+    # The teachers are L's three folds by policy (teacher_scores.py): each draft's fold, and each policy's, among them.
+    teachers_folds = folds_by_policy(rows, 3)
+    teacher_fold = {r['where']: int(f) for r, f in zip(rows, teachers_folds)}
+    policy_fold = {r['policy']: int(f) for r, f in zip(rows, teachers_folds)}
     if args.thresholds_from:
         earlier = json.load(open(os.path.join(args.thresholds_from, 'record.json')))
         figures = earlier['outOfFold']

@@ -19,13 +19,10 @@ sys.path.insert(0, os.path.dirname(__file__))
 from finetune import ROOT, folds_by_policy, read_drafts  # noqa: E402
 
 
-def main() -> None:
-    if len(sys.argv) != 2:
-        sys.exit(__doc__)
-    folder = sys.argv[1]
-    rows = read_drafts(os.path.join(ROOT, 'corpus', 'drafts', 'written', '*.jsonl'))
-    fold_of = folds_by_policy(rows, 3)
-    early = []
+def placed_held_out(folder, rows, fold_of):
+    """Each fold's held-out logits (DIR/fold<K>.json), each draft placed against the corpus's drafts of that fold in
+    order (the rows' indices alongside), after checking that its policy and concerns are that draft's."""
+    folds = []
     for k in range(3):
         held = json.load(open(os.path.join(folder, f'fold{k}.json')))
         idx = np.where(fold_of == k)[0]
@@ -34,8 +31,17 @@ def main() -> None:
         for h, i in zip(held, idx):
             if h['policy'] != rows[i]['policy'] or sorted(h['concerns']) != sorted(rows[i]['concerns']):
                 sys.exit(f'fold {k}: a held-out draft does not match the corpus at {rows[i]["where"]}')
-            if int(rows[i]['where'][0].split('-')[1].split('.')[0]) <= 5:
-                early.append(h)
+        folds.append((held, idx))
+    return folds
+
+
+def main() -> None:
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    folder = sys.argv[1]
+    rows = read_drafts(os.path.join(ROOT, 'corpus', 'drafts', 'written', '*.jsonl'))
+    early = [h for held, idx in placed_held_out(folder, rows, folds_by_policy(rows, 3)) for h, i in zip(held, idx)
+             if int(rows[i]['where'][0].split('-')[1].split('.')[0]) <= 5]
     chooser = os.path.join(os.path.dirname(__file__), 'choose_thresholds.py')
     with tempfile.TemporaryDirectory() as tmp:
         json.dump(early, open(os.path.join(tmp, 'batches-1-5.json'), 'w'))

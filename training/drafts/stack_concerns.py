@@ -10,7 +10,6 @@ ST did not ship (DK two-seed mean 754/859 harmless told fine; ST 603.5).
 
 Usage: python3 training/drafts/stack_concerns.py DIR OUT
 """
-import glob
 import json
 import os
 import sys
@@ -20,6 +19,7 @@ from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, os.path.dirname(__file__))
 from finetune import CONCERNS, ROOT, folds_by_policy, read_drafts  # noqa: E402
+from judge_held_out import placed_held_out  # noqa: E402
 
 CARD = [('media', 'pupils'), ('media', 'colleagues'), ('media', 'none'), ('account', 'personal'), ('account', 'school'),
         ('audience', 'public'), ('audience', 'friends'), ('audience', 'group')]
@@ -35,11 +35,9 @@ def main():
         sys.exit(__doc__)
     folder, out = sys.argv[1:]
     rows = read_drafts(os.path.join(ROOT, 'corpus', 'drafts', 'written', '*.jsonl'))
-    fold_of = folds_by_policy(rows, 3)
-    held = [json.load(open(os.path.join(folder, f'fold{k}.json'))) for k in range(3)]
-    mine = [[rows[i] for i in np.where(fold_of == k)[0]] for k in range(3)]
-    for k in range(3):
-        assert [h['policy'] for h in held[k]] == [r['policy'] for r in mine[k]], f'fold {k} is not in corpus order'
+    folds = placed_held_out(folder, rows, folds_by_policy(rows, 3))
+    held = [h for h, _ in folds]
+    mine = [[rows[i] for i in idx] for _, idx in folds]
     X = [features([h['logits'] for h in held[k]], mine[k]) for k in range(3)]
     Y = [np.array([[c in r['concerns'] for c in CONCERNS] for r in mine[k]]) for k in range(3)]
     os.makedirs(out, exist_ok=True)
