@@ -29,8 +29,8 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 const ms = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
 
 async function main(): Promise<void> {
-  const files = [...txt(path.join(root, 'samples', 'policies')), longest(txt(path.join(root, 'corpus', 'policies'))),
-    longest(txt(path.join(root, 'corpus', 'drafts', 'rule-policies')))];
+  const files = [...txt(path.join(root, 'samples', 'policies')), longest(txt(path.join(root, 'research', 'corpus', 'policies'))),
+    longest(txt(path.join(root, 'research', 'corpus', 'drafts', 'rule-policies')))];
   const { encoder, heads } = await loadRuleReader();
   const results = [];
   for (const file of files) {

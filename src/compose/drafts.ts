@@ -37,7 +37,7 @@ const readHeads = (dir: string): unknown => JSON.parse(fs.readFileSync(path.join
 
 /**
  * The rule reader (heads.json's `rules` in the disclosure detector's folder, on its encoder): what finds each concern's
- * rule. It does not move when the draft model is trained again (training/DECISIONS.md, issue 53).
+ * rule. It does not move when the draft model is trained again (research/DECISIONS.md, issue 53).
  */
 export async function loadRuleReader(dir: string = ENCODER_DIR): Promise<RuleReaderDeps> {
   const encoder = await openOnnxSentenceEncoder(dir);

@@ -11,7 +11,7 @@ export const RERANK_DIR = path.join(packageRoot(__dirname), 'models', 'rerank');
  * The answering stack's cross-encoder (issue 50), run by the same ONNX adapter as the disclosure detector (checked
  * against its checksum, loaded once per process) with its settings from heads.json. Damaged files stop the start with
  * the reason. No folder, no re-ranker: none ships today, because the one trained on two CPU cores ranked below the
- * stack (training/DECISIONS.md, issue 50); `npm run train:rerank` writes the folder, and the bot then answers with it.
+ * stack (research/DECISIONS.md, issue 50); `npm run train:rerank` writes the folder, and the bot then answers with it.
  */
 export async function loadReranker(dir: string = RERANK_DIR): Promise<Reranker | undefined> {
   if (!fs.existsSync(path.join(dir, 'manifest.json'))) return undefined;

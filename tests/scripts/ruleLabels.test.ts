@@ -1,5 +1,5 @@
 import { parsePolicyText } from '../../src/features/policy/ingest/parsePolicy';
-import { probeOf, sectionsHolding } from '../../scripts/ruleLabels';
+import { probeOf, sectionsHolding } from '../../research/scripts/ruleLabels';
 
 /** Where a labeller's copied rule sentence sits in a parsed policy (the scripts that judge and export the rule reader). */
 const doc = parsePolicyText([

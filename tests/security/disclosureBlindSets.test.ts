@@ -25,7 +25,7 @@ const KEY = crypto.randomBytes(32).toString('base64');
 const OWNER = { id: '29:owner', aadObjectId: 'aad-blind-owner', name: 'Policy Owner' };
 
 interface BlindCase { text: string; disclosure: boolean; kind: string }
-const blind: BlindCase[] = ['disclosure-blind.jsonl', 'disclosure-blind-2.jsonl'].flatMap((f) => fs.readFileSync(path.join(REPO_ROOT, 'eval', f), 'utf8')
+const blind: BlindCase[] = ['disclosure-blind.jsonl', 'disclosure-blind-2.jsonl'].flatMap((f) => fs.readFileSync(path.join(REPO_ROOT, 'research', 'eval', f), 'utf8')
   .split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as BlindCase));
 
 /** What shows a message reached the owner: its first words as the card and the CLI print them (names out), lower-cased. */

@@ -11,7 +11,7 @@ import { moduleScript } from '../../../src/shared/moduleScript';
 /**
  * The ONNX adapter of the sentence encoder against PyTorch: tests/fixtures/encoder-reference.json holds the token ids
  * the Python tokenizer gives a few awkward texts (accents, emoji, text-speak, an empty one, a long one cut at the
- * limit) and the vectors the trained PyTorch model gives them (training/encoder/reference_vectors.py, written when
+ * limit) and the vectors the trained PyTorch model gives them (research/training/encoder/reference_vectors.py, written when
  * the shipped model was trained). The shipped graph is int8, so the vectors agree to rounding, not to the bit.
  */
 interface Reference {

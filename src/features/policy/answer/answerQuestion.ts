@@ -39,7 +39,7 @@ export interface AnswerThresholds {
    * the rarest idea it does mention, so a question mostly about it is declined (a verb or adverb the policy
    * never uses weighs much less: it says how the question is put, see WordRole); words that only frame the
    * question ("who do I ask", "does X count", "this policy") weigh nothing, so staff phrasing is not taken
-   * for an uncovered topic. Set on the sample and staff-voice evaluation sets (scripts/evalReport.ts).
+   * for an uncovered topic. Set on the sample and staff-voice evaluation sets (research/scripts/evalReport.ts).
    */
   minCoverage: number;
   /** A second section is offered when it scores at least this share of the first. */

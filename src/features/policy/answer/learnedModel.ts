@@ -8,7 +8,7 @@ import { ModelFile, ModelLoadError, RankerFile } from './modelFormat';
 import { createQuestionBank, QuestionBank, QuestionBankFile } from './questionBank';
 
 /**
- * The model `npm run train` learns from the team's corpus (training/answer/ says how, one script per stage): word vectors with a
+ * The model `npm run train` learns from the team's corpus (research/training/answer/ says how, one script per stage): word vectors with a
  * character n-gram part for words it has never seen, two projections (questions, policy text), a linear
  * re-ranker over candidate sections and a decline classifier, and the question bank (questionBank.ts): the corpus's
  * staff questions with the policy text that answers each. The encoder is one or more members trained
@@ -53,18 +53,18 @@ export interface LearnedModel {
   readonly bank: QuestionBank;
   /**
    * An answer is sure of its section when the second section's share of the first's probability is under this (sure.json,
-   * training/answer/sure.py: chosen out of fold on the corpus, issue 50); null (no sure.json): every answer is sure.
+   * research/training/answer/sure.py: chosen out of fold on the corpus, issue 50); null (no sure.json): every answer is sure.
    */
   readonly sureShareBelow: number | null;
 }
 
-/** The order of the re-ranker's features; training/answer/bank.py's FEATURES, checked when the model loads. */
+/** The order of the re-ranker's features; research/training/answer/bank.py's FEATURES, checked when the model loads. */
 export const RANKER_FEATURES = ['dual', 'passage', 'heading', 'dual_gap', 'dual_rank', 'lex_score', 'lex_coverage', 'lex_rank', 'lex_present', 'soft', 'soft_gap', 'bank', 'bank_gap'] as const;
-/** The order of the decline classifier's features; training/answer/decline.py's DECLINE_FEATURES. */
+/** The order of the decline classifier's features; research/training/answer/decline.py's DECLINE_FEATURES. */
 export const DECLINE_FEATURES = ['rank_score', 'rank_margin', 'dual', 'passage', 'heading', 'lex_coverage_best', 'lex_coverage_top', 'lex_score_best', 'lex_any', 'soft_best', 'soft_top', 'policy_soft', 'policy_unmatched', 'bank_top', 'bank_best', 'bank_uncovered', 'bank_uncovered_other'] as const;
 
 /**
- * The order of the quote scorer's features; training/answer/quote.py's QUOTE_FEATURES. A model trained before the scorer
+ * The order of the quote scorer's features; research/training/answer/quote.py's QUOTE_FEATURES. A model trained before the scorer
  * (model.json with quoteLexicalWeight instead) is read as the earlier rule: similarity + that weight x lexical.
  */
 export const QUOTE_FEATURES = ['similarity', 'lexical', 'bank_share', 'first', 'log_length', 'prefix_overlap'] as const;

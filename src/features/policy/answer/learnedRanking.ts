@@ -4,7 +4,7 @@ import { modelTokens } from './modelText';
 import { PolicyDocument, PolicySection } from '../policyDocument';
 import { frontPageSection, Passage, SectionMatch, splitPassages } from './passages';
 
-/** How many lexical candidates the re-ranker sees, as in training (scripts/exportTrainingData.ts). */
+/** How many lexical candidates the re-ranker sees, as in training (research/scripts/exportTrainingData.ts). */
 export const LEXICAL_CANDIDATES = 10;
 
 /** What the learned model reads for a section's heading: its title and its parents' titles. */
@@ -66,7 +66,7 @@ interface SectionEntry {
 }
 
 /**
- * What the quote scorer reads of the policy's words: each word's smooth idf over the passages (training/answer/quote.py
+ * What the quote scorer reads of the policy's words: each word's smooth idf over the passages (research/training/answer/quote.py
  * policy_idf), and the idf of a word no passage uses.
  */
 interface PassageIdf { idf: Map<string, number>; unknown: number }
@@ -257,7 +257,7 @@ export function headingKey(text: string): string {
 const NUMBERED_LABEL = /^\s*(?:(?:section|part|appendix)\s+)?(?:\d+(?:\.\d+)*\.?\s+|(?:\d+(?:\.\d+)*|[a-z]|[ivx]+)\s*[.):\u2013-]\s*)/;
 
 /**
- * Soft matching (training/answer/features.py soft_match): per section, the best passage's weighted share of the question's
+ * Soft matching (research/training/answer/features.py soft_match): per section, the best passage's weighted share of the question's
  * words that some word of the passage means; over the whole policy, that share, and the share (by weight) of
  * question words no policy word comes near (a topic the policy never mentions).
  */
@@ -316,7 +316,7 @@ function softMatch(model: LearnedModel, words: PolicyWords, question: string, en
   return { sections, policySoft: policySoft / total, unmatched: unmatched / total };
 }
 
-/** One passage's QUOTE_FEATURES (training/answer/quote.py quote_features computes the same). */
+/** One passage's QUOTE_FEATURES (research/training/answer/quote.py quote_features computes the same). */
 export function quoteFeatures(similarity: number, lexical: number, bankShare: number, position: number, words: number,
   heads: ReadonlySet<string>, asked: { heads: [string, number][]; total: number }): number[] {
   let named = 0;
@@ -328,7 +328,7 @@ function sectionKey(doc: PolicyDocument, section: PolicySection): string {
   return `${doc.id}#${section.ordinal}`;
 }
 
-/** 1 for the highest value, 1/2 for the next, and so on (training/answer/features.py's dual_rank). */
+/** 1 for the highest value, 1/2 for the next, and so on (research/training/answer/features.py's dual_rank). */
 function rankShares(values: number[]): number[] {
   const order = values.map((_, i) => i).sort((a, b) => values[b] - values[a]);
   const out = new Array<number>(values.length).fill(0);

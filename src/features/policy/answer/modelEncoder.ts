@@ -2,11 +2,11 @@ import { ModelFile, ModelLoadError, ModelMember } from './modelFormat';
 
 /**
  * One encoder member of the learned model: word vectors with a character n-gram part for words it has never seen
- * (hashed as training/answer/data.py hashes them), word weights, and the two projections (questions, policy text). A text's
+ * (hashed as research/training/answer/data.py hashes them), word weights, and the two projections (questions, policy text). A text's
  * vector is its words' weighted mean, projected and made a unit vector. Plain arithmetic over vectors.bin.
  */
 
-/** 32-bit FNV-1a over UTF-8 bytes: training/answer/data.py hashes character n-grams the same way. */
+/** 32-bit FNV-1a over UTF-8 bytes: research/training/answer/data.py hashes character n-grams the same way. */
 export function fnv1a(text: string): number {
   let h = 0x811c9dc5;
   for (const b of Buffer.from(text, 'utf8')) {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /**
- * The files of the learned model (models/policy-model/, written by training/answer/write_model.py): model.json's format, the error
+ * The files of the learned model (models/policy-model/, written by research/training/answer/write_model.py): model.json's format, the error
  * a file that cannot be used raises, and the corpus fingerprint training records. learnedModel.ts reads them.
  */
 

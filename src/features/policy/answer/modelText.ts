@@ -1,6 +1,6 @@
 /**
  * The words the learned model reads: lower case, possessives and apostrophes folded ("school's" -> "school",
- * "don't" -> "dont"), split on anything that is not a letter or digit. Training (scripts/exportTrainingData.ts)
+ * "don't" -> "dont"), split on anything that is not a letter or digit. Training (research/scripts/exportTrainingData.ts)
  * and answering use this one function, so the model sees text the same way in both.
  */
 export function modelTokens(text: string): string[] {

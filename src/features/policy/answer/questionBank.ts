@@ -1,7 +1,7 @@
 import { modelTokens } from './modelText';
 
 /**
- * The question bank (training/answer/question_bank.py says why and computes the same): every corpus question with the
+ * The question bank (research/training/answer/question_bank.py says why and computes the same): every corpus question with the
  * words of the passage that answers it, or none when its policy does not cover it. A staff question finds its
  * nearest bank questions by how it is worded (tf-idf over words and character 3- to 5-grams, so "insta" and typos
  * still meet); each neighbour's answer, in policy language, is then matched against the school's passages. Staff

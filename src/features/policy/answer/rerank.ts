@@ -4,10 +4,10 @@ import { dot } from './modelEncoder';
 
 /**
  * The cross-encoder re-ranker (issue 50): the question read together with each of the stack's best candidate passages
- * (a passage with its section's heading) by a transformer fine-tuned from pretrained weights (training/rerank/), whose
+ * (a passage with its section's heading) by a transformer fine-tuned from pretrained weights (research/training/rerank/), whose
  * head scores how well the passage answers the question. It reorders the stack's top sections by their best passage,
  * makes that passage the quote, may decline what no passage answers, and says whether it is sure of its first section.
- * Its settings were set in training on the corpus out of fold (training/DECISIONS.md, issue 50), never on the
+ * Its settings were set in training on the corpus out of fold (research/DECISIONS.md, issue 50), never on the
  * evaluation sets, and ship in the model folder's heads.json.
  */
 export interface RerankSettings {
@@ -40,7 +40,7 @@ export class RerankSettingsError extends Error {
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
-/** Reads heads.json's `rerank` entry (training/rerank/ship.py), checked against the encoder's vector length. */
+/** Reads heads.json's `rerank` entry (research/training/rerank/ship.py), checked against the encoder's vector length. */
 export function parseRerankSettings(json: unknown, dimensions: number): RerankSettings {
   const r = (json as { rerank?: Record<string, unknown> } | null)?.rerank;
   const weights = r?.weights;
@@ -61,7 +61,7 @@ export function parseRerankSettings(json: unknown, dimensions: number): RerankSe
   };
 }
 
-/** The pair the cross-encoder reads for a passage, as training wrote it (training/rerank/build_pairs.py pair_text). */
+/** The pair the cross-encoder reads for a passage, as training wrote it (research/training/rerank/build_pairs.py pair_text). */
 export function rerankPairText(r: RankedSection, passage: { text: string; leadIn: string | null }): string {
   return `${sectionHeadingText(r.doc, r.section)} : ${passageText(passage)}`;
 }

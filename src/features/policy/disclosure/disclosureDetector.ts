@@ -4,14 +4,14 @@ import { readDisclosureSignals } from './disclosureSignals';
 /**
  * Whether a message typed to the bot tells of a child at risk (issue 48). A classifier on the pretrained sentence
  * encoder, fine-tuned on disclosures across the categories of Keeping Children Safe in Education and on ordinary staff
- * questions (training/disclosure/), reads the message; its score against two thresholds decides:
+ * questions (research/training/disclosure/), reads the message; its score against two thresholds decides:
  * - **offer**: "Report a concern" comes first, carrying the text; nothing of the message is kept;
  * - **hold back**: the message may be about a particular child. Whatever answer it gets carries "If this is about
  *   something a child told you or showed you, report it now"; nothing of it is kept but the day, and the policy owner
  *   never sees it. A cheap line for a false alarm, a route for every miss. The hold-back threshold sits well below the
  *   offer threshold, and a message that names a pupil or a year group and something that happened or was said is held
  *   back whatever its score (the word-list signals of disclosureSignals.ts).
- * The thresholds are set in training (training/DECISIONS.md, issue 48) and shipped with the head.
+ * The thresholds are set in training (research/DECISIONS.md, issue 48) and shipped with the head.
  */
 export interface DisclosureReading {
   /** Report a concern first: the message reads as a disclosure. */
@@ -39,7 +39,7 @@ export interface DisclosureDetector {
 /** The draft head: a logit over the same vector, and the threshold at or above which Report a concern comes first. */
 export interface DraftDisclosureHead { weights: Float32Array; bias: number; threshold: number }
 
-/** Reads heads.json's `draftDisclosure` head (training/drafts/fit_disclosure_head.py); undefined when it has none. */
+/** Reads heads.json's `draftDisclosure` head (research/training/drafts/fit_disclosure_head.py); undefined when it has none. */
 export function parseDraftDisclosureHead(json: unknown, dimensions: number): DraftDisclosureHead | undefined {
   const head = (json as { draftDisclosure?: Record<string, unknown> } | null)?.draftDisclosure;
   if (head === undefined) return undefined;
@@ -56,7 +56,7 @@ export interface DisclosureHead {
   bias: number;
   /** Logits: at or above `offer`, Report a concern first; at or above `holdBack`, held back. */
   thresholds: { offer: number; holdBack: number };
-  /** Whether the word-list detector's verdict also offers Report a concern (design C in training/DECISIONS.md). */
+  /** Whether the word-list detector's verdict also offers Report a concern (design C in research/DECISIONS.md). */
   wordList: boolean;
 }
 

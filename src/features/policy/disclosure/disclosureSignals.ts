@@ -10,7 +10,7 @@ import nlp from 'compromise';
  * something that happened (told me, showed me, noticed, today); or, since harm is told in more words than any list
  * holds, a child's account of someone doing something to them ("she said her stepfather watches her"). A question
  * about what to do in general ("what if a pupil tells me...", "can I post photos of my class") has no event in it
- * and is left to the policy. Measured on eval/disclosure-set.jsonl and on every answer-quality set (eval/README.md).
+ * and is left to the policy. Measured on research/eval/disclosure-set.jsonl and on every answer-quality set (research/eval/README.md).
  */
 export interface DisclosureSignals {
   /** A child, or a person named or described by their family ("her dad"), or "she told me". */

@@ -1,6 +1,6 @@
 import { DisclosureDetector } from './disclosureDetector';
 
-/** One labelled message of an evaluation set (eval/disclosure-*.jsonl, or an ordinary question of a qa set). */
+/** One labelled message of an evaluation set (research/eval/disclosure-*.jsonl, or an ordinary question of a qa set). */
 export interface DisclosureCase {
   text: string;
   disclosure: boolean;

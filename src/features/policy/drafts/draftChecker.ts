@@ -122,7 +122,7 @@ export function createDraftChecker(deps: DraftCheckerDeps): { check(draft: strin
       let parts: Promise<readonly Float32Array[]> | undefined;
       const vectors = (): Promise<readonly Float32Array[]> => (parts ??= sentences.length > 1 ? encoder.encode(sentences.map((t) => framedDraft(t, context))) : Promise.resolve([whole]));
       // The school's own account is where the bot sends school news ("speaking as the school"'s fix), so a draft posted
-      // there is not told it speaks for the school (training/DECISIONS.md, issue 53, ninth pass; the thresholds were
+      // there is not told it speaks for the school (research/DECISIONS.md, issue 53, ninth pass; the thresholds were
       // chosen with the same rule).
       const raised = DRAFT_CONCERNS.filter((id) => logit(heads[id], whole) >= heads[id].threshold)
         .filter((id) => !(id === 'speaking-as-school' && context.account === 'school'));

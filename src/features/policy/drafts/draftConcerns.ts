@@ -1,6 +1,6 @@
 /**
  * What a draft social media post may do that school social media policies rule on (issue 53). The list is what the
- * policies share (corpus/README.md, "Check my post", defines each); a school's own rule for each is found in its
+ * policies share (research/corpus/README.md, "Check my post", defines each); a school's own rule for each is found in its
  * policy by the answering stack, asked `queries`, so the check works on any school's policy without retraining.
  */
 export const DRAFT_CONCERNS = [

@@ -14,7 +14,7 @@ export interface RuleReaderDeps { encoder: SentenceEncoder; heads: RuleReaderHea
  * The school's own rule on each concern. With the rule reader (`reader`, issue 53's third pass): the passage its head
  * for the concern scores highest in the live policy, or none, read once per policy version (every passage encoded) and
  * kept until an owner publishes another. Without it, the stack lookup below, which the reader replaced: it quoted the
- * right section's wrong sentence, or a long section's wrong part, too often (training/DECISIONS.md has both figures).
+ * right section's wrong sentence, or a long section's wrong part, too often (research/DECISIONS.md has both figures).
  *
  * The stack lookup finds the rule by asking its policy the concern's questions through the answering
  * stack: the section most of the questions are answered from, and the sentence the answer quotes there. None when

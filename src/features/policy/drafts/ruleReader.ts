@@ -8,7 +8,7 @@ import { CONCERN_INFO, DRAFT_CONCERNS, DraftConcernId } from './draftConcerns';
  * answering stack splits them) that is a concern's rule, or none. A logistic head per concern reads each passage's
  * vector from the shared sentence encoder with the answering stack's own scores for the concern (RuleStackFeatures);
  * the passage it scores highest is the rule, none when even that one is under the threshold training chose out of fold
- * (training/drafts/fit_rules.py, training/DECISIONS.md). It reads a policy once per version, never per draft.
+ * (research/training/drafts/fit_rules.py, research/DECISIONS.md). It reads a policy once per version, never per draft.
  * Only passages shaped like a rule are candidates (isRuleCandidate), and a passage read with a lead-in is also read
  * alone (rulePassageVectors), so a short bullet keeps its own meaning beside its lead-in's.
  */
@@ -78,7 +78,7 @@ export function isRuleCandidate(p: Pick<Passage, 'text' | 'leadIn' | 'section'>)
  * Each passage's vector for the reader: a passage read with a lead-in (a bullet finishing "Staff must not post
  * anything that:", a sentence referring back) is the mean of its vector with the lead-in and its vector alone, so
  * neither the lead-in's meaning nor the bullet's own is lost: with the lead-in alone, a long lead-in's words outweigh a
- * short bullet's and every bullet under it reads alike. Training reads the same vectors (scripts/exportRuleData.ts).
+ * short bullet's and every bullet under it reads alike. Training reads the same vectors (research/scripts/exportRuleData.ts).
  */
 export async function rulePassageVectors(passages: readonly Pick<Passage, 'text' | 'leadIn'>[], encoder: SentenceEncoder): Promise<Float32Array[]> {
   const vectors = await encoder.encode(passages.map((p) => passageText(p)));
@@ -163,7 +163,7 @@ export interface RuleCandidate { passage: Passage; logit: number; vector: Float3
 
 /**
  * Every candidate passage's logit under each concern's reader, best first: what readPolicyRules picks from, and what
- * scripts/exportDraftRuleData.ts weighs a draft against. Each passage is encoded once, so this costs a policy's length in
+ * research/scripts/exportDraftRuleData.ts weighs a draft against. Each passage is encoded once, so this costs a policy's length in
  * encoder runs (about a second for a long policy): it is run when a policy version is first read, never per draft.
  */
 export async function scoreRuleCandidates(index: PolicyIndex, encoder: SentenceEncoder, heads: RuleReaderHeads): Promise<Map<DraftConcernId, RuleCandidate[]>> {

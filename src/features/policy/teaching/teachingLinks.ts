@@ -74,7 +74,7 @@ export interface TaughtMatch {
 /**
  * Finds the taught link whose question is the asked one or a close rewording of it: the model's similarity
  * of the two questions is at least the model's `rewordingSimilarity`, set by training on the corpus (the
- * similarity above which two questions almost always share their answer; see training/answer/write_model.py).
+ * similarity above which two questions almost always share their answer; see research/training/answer/write_model.py).
  */
 export function createTaughtMatcher(model: LearnedModel, links: readonly TeachingLink[]): (question: string) => TaughtMatch | null {
   const vectors = links.map((l) => model.encodeQuestion(l.question));

@@ -9,7 +9,7 @@ import { showFigures } from '../../../support/figures';
 
 /**
  * Answer quality on the evaluation sets, at the default thresholds. The floors are the levels reached when
- * they were set (see the report printed by this test and by scripts/evalReport.ts): a change that makes
+ * they were set (see the report printed by this test and by research/scripts/evalReport.ts): a change that makes
  * answers worse fails here.
  */
 const repoRoot = REPO_ROOT;
@@ -18,10 +18,10 @@ function loadCases(file: string): EvalCase[] {
   return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as EvalCase);
 }
 
-/** The shared sample set lives beside the repository when there is one; the copy in eval/ otherwise. */
+/** The shared sample set lives beside the repository when there is one; the copy in research/eval/ otherwise. */
 function sampleFile(): string {
   const shared = path.resolve(repoRoot, '..', 'shared', 'eval', 'qa-sample.jsonl');
-  return fs.existsSync(shared) ? shared : path.join(repoRoot, 'eval', 'qa-sample.jsonl');
+  return fs.existsSync(shared) ? shared : path.join(repoRoot, 'research', 'eval', 'qa-sample.jsonl');
 }
 
 const indexes = new Map<string, PolicyIndex>();
@@ -61,10 +61,10 @@ describe('answer quality on the sample questions', () => {
 });
 
 /**
- * Our own sets, all written the way staff talk (see eval/README.md): qa-staff was written to tune on;
+ * Our own sets, all written the way staff talk (see research/eval/README.md): qa-staff was written to tune on;
  * qa-holdout was written apart by a second author and has been tuned against since; qa-blind was written
  * apart and is not tuned on, so its figures are the fairest guess at questions nobody has seen.
- * Floors are the counts reached by the shipped model (models/policy-model, trained on corpus/ only) when it
+ * Floors are the counts reached by the shipped model (models/policy-model, trained on research/corpus/ only) when it
  * was last trained, as shares rounded down to three places: one question fewer fails. The lexical design
  * before it reached 139/152/130 and 39 of 40 on qa-staff (which it was tuned on), 82/93/74 and 28 of 30 on
  * qa-holdout, 32/37/32 and 11 of 15 on qa-blind: the model gains on the two sets written apart from the code
@@ -103,7 +103,7 @@ const OWN_SETS: { file: string; floors: { top1: number; top3: number; quoted: nu
 ];
 
 describe.each(OWN_SETS)('answer quality on questions in staff voice ($file)', ({ file, floors }) => {
-  const cases = loadCases(path.join(repoRoot, 'eval', file));
+  const cases = loadCases(path.join(repoRoot, 'research', 'eval', file));
   const report = evaluateAnswers(cases, indexFor, DEFAULT_THRESHOLDS);
   showFigures(summary(file, report));
 

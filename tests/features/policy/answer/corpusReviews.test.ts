@@ -3,19 +3,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-// The corpus's label reviews (corpus/reviews/) name questions by their line in corpus/incoming/<base>.jsonl or
-// corpus/questions/<base>.jsonl and quote the policy sentence each verdict rests on, so that the lines they flag can
+// The corpus's label reviews (research/corpus/reviews/) name questions by their line in research/corpus/incoming/<base>.jsonl or
+// research/corpus/questions/<base>.jsonl and quote the policy sentence each verdict rests on, so that the lines they flag can
 // be dropped or relabelled by script when a batch lands (landWaiting.mjs). checkReviews.mjs keeps them true to the
 // files they point into, and the training questions true to the reviews applied to them.
 const root = path.resolve(__dirname, '..', '..', '..', '..');
-const checker = path.join(root, 'corpus', 'tools', 'checkReviews.mjs');
+const checker = path.join(root, 'research', 'corpus', 'tools', 'checkReviews.mjs');
 const run = (dir?: string) => spawnSync(process.execPath, dir ? [checker, dir] : [checker], { encoding: 'utf8' });
 
-/** Runs `test` on a throwaway copy of corpus/ (tools, reviews and all), removed afterwards. */
+/** Runs `test` on a throwaway copy of research/corpus/ (tools, reviews and all), removed afterwards. */
 function withCorpusCopy(test: (copy: string) => void): void {
   const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'corpus-'));
   try {
-    fs.cpSync(path.join(root, 'corpus'), copy, { recursive: true });
+    fs.cpSync(path.join(root, 'research', 'corpus'), copy, { recursive: true });
     test(copy);
   } finally {
     fs.rmSync(copy, { recursive: true, force: true });
@@ -33,14 +33,14 @@ describe('corpus label reviews', () => {
   it('when a review names the wrong line, gives an unknown verdict or misquotes its policy, then each is reported and the check fails', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reviews-'));
     try {
-      const lines = fs.readFileSync(path.join(root, 'corpus', 'reviews', 'near-miss-second-read.jsonl'), 'utf8').split('\n').filter((l) => l.trim());
+      const lines = fs.readFileSync(path.join(root, 'research', 'corpus', 'reviews', 'near-miss-second-read.jsonl'), 'utf8').split('\n').filter((l) => l.trim());
       const bad = lines.slice(0, 3).map((l) => JSON.parse(l) as { line: number; verdict: string; sentence: string | null });
       bad[0].line += 1;
       bad[1].verdict = 'fine';
       bad[2].sentence = 'Staff may post whatever they like at any time.';
-      // A review of a training question names its line in corpus/questions/ with "in": "questions".
+      // A review of a training question names its line in research/corpus/questions/ with "in": "questions".
       const base = 'special--oakhurst-bridge-school';
-      const first = JSON.parse(fs.readFileSync(path.join(root, 'corpus', 'questions', base + '.jsonl'), 'utf8').split('\n')[0]) as { q: string };
+      const first = JSON.parse(fs.readFileSync(path.join(root, 'research', 'corpus', 'questions', base + '.jsonl'), 'utf8').split('\n')[0]) as { q: string };
       const ofQuestions = { base, line: 1, q: first.q, in: 'questions', verdict: 'near-miss', sentence: null };
       const misplaced = { ...ofQuestions, line: 2, in: 'elsewhere' };
       fs.writeFileSync(path.join(dir, 'bad.jsonl'), [...bad.map((b) => JSON.stringify(b)), lines[3], lines[3], JSON.stringify(ofQuestions), JSON.stringify(misplaced)].join('\n') + '\n');
@@ -63,7 +63,7 @@ describe('corpus label reviews', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reviews-'));
     try {
       const base = 'special--oakhurst-bridge-school';
-      const questions = fs.readFileSync(path.join(root, 'corpus', 'questions', base + '.jsonl'), 'utf8').split('\n').filter((l) => l.trim())
+      const questions = fs.readFileSync(path.join(root, 'research', 'corpus', 'questions', base + '.jsonl'), 'utf8').split('\n').filter((l) => l.trim())
         .map((l) => JSON.parse(l) as { q: string; passage: string | null; topic?: string });
       const answerable = questions.findIndex((q) => q.passage);
       const uncovered = questions.findIndex((q) => !q.passage);

@@ -17,7 +17,7 @@ const indexFor = (policy: string): PolicyIndex => {
   if (!index) indexes.set(policy, (index = createPolicyIndex([docs.get(policy)!])));
   return index;
 };
-const questions = ['qa-staff.jsonl', 'qa-holdout.jsonl'].flatMap((set) => fs.readFileSync(path.join(repoRoot, 'eval', set), 'utf8')
+const questions = ['qa-staff.jsonl', 'qa-holdout.jsonl'].flatMap((set) => fs.readFileSync(path.join(repoRoot, 'research', 'eval', set), 'utf8')
   .split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as EvalCase));
 
 describe('answers from the learned model', () => {

@@ -31,7 +31,7 @@ describe('the shipped policy model', () => {
   });
 
   it('when the corpus in the repository is hashed, then it is the corpus the model was trained on', () => {
-    expect(corpusFingerprint(path.resolve(DEFAULT_MODEL_DIR, '..', '..', 'corpus'))).toBe(record.data.corpus_sha256);
+    expect(corpusFingerprint(path.resolve(DEFAULT_MODEL_DIR, '..', '..', 'research', 'corpus'))).toBe(record.data.corpus_sha256);
   });
 
   it('when the probe texts are encoded here, then the vectors are the ones training computed (int8 storage aside)', () => {

@@ -8,15 +8,15 @@ import { REPO_ROOT } from '../../../support/repoRoot';
 import { showFigures } from '../../../support/figures';
 
 /**
- * The shipped disclosure model (models/encoder) on the dev sets its thresholds were set on: eval/disclosure-set.jsonl
- * and every qa set's ordinary questions. Floors at the figures the shipped model reached (training/DECISIONS.md,
+ * The shipped disclosure model (models/encoder) on the dev sets its thresholds were set on: research/eval/disclosure-set.jsonl
+ * and every qa set's ordinary questions. Floors at the figures the shipped model reached (research/DECISIONS.md,
  * issue 48), so a retrain that loses ground fails here. The blind sets are measured by `npm run eval:disclosure` and
  * by tests/security/disclosureBlindSets.test.ts, never held to floors here (a floor is a target to tune to).
  */
 const jsonl = (file: string): Record<string, unknown>[] => fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
-const labelled: DisclosureCase[] = jsonl(path.join(REPO_ROOT, 'eval', 'disclosure-set.jsonl')).map((r) => ({ text: String(r.text), disclosure: r.disclosure === true }));
-const qa: DisclosureCase[] = fs.readdirSync(path.join(REPO_ROOT, 'eval')).filter((f) => /^qa-.*\.jsonl$/.test(f))
-  .flatMap((f) => jsonl(path.join(REPO_ROOT, 'eval', f)).map((r) => ({ text: String(r.q), disclosure: false })));
+const labelled: DisclosureCase[] = jsonl(path.join(REPO_ROOT, 'research', 'eval', 'disclosure-set.jsonl')).map((r) => ({ text: String(r.text), disclosure: r.disclosure === true }));
+const qa: DisclosureCase[] = fs.readdirSync(path.join(REPO_ROOT, 'research', 'eval')).filter((f) => /^qa-.*\.jsonl$/.test(f))
+  .flatMap((f) => jsonl(path.join(REPO_ROOT, 'research', 'eval', f)).map((r) => ({ text: String(r.q), disclosure: false })));
 
 describe('the shipped disclosure model', () => {
   let detector: DisclosureDetector;
@@ -64,7 +64,7 @@ describe('the shipped disclosure model', () => {
 
 /**
  * The shipped model reached 158/158 and 4/291 on the disclosure set, and 5/750 offered and 63/750 held back on the qa
- * sets (training/DECISIONS.md, issue 48). The floors leave two messages either way for another CPU's rounding of the
+ * sets (research/DECISIONS.md, issue 48). The floors leave two messages either way for another CPU's rounding of the
  * int8 graph; the qa sets' bounds are the thresholds' own rules (1% offered, 10% held back).
  */
 const FLOORS = { setOffered: 156, setFalseOffers: 6, qaFalseOffers: 7, qaHeldBack: 75 };

@@ -5,19 +5,19 @@ import { REPO_ROOT } from '../../../support/repoRoot';
 import { showFigures } from '../../../support/figures';
 
 /**
- * The detector that puts "Report a concern" before a policy answer. Measured on eval/disclosure-set.jsonl (written
- * before the detector, eval/README.md) and on every answer-quality set, whose questions are all ordinary policy
+ * The detector that puts "Report a concern" before a policy answer. Measured on research/eval/disclosure-set.jsonl (written
+ * before the detector, research/eval/README.md) and on every answer-quality set, whose questions are all ordinary policy
  * questions. The floors are the figures the detector reached when they were set; the test prints the figures.
  */
 interface Labelled { text: string; disclosure: boolean; voice: string; split: 'dev' | 'holdout' | 'fresh' | 'last' }
 
 const lines = (file: string): string[] => fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim());
 
-const labelled: Labelled[] = lines(path.join(REPO_ROOT, 'eval', 'disclosure-set.jsonl')).map((l) => JSON.parse(l) as Labelled);
+const labelled: Labelled[] = lines(path.join(REPO_ROOT, 'research', 'eval', 'disclosure-set.jsonl')).map((l) => JSON.parse(l) as Labelled);
 
 /** Every question of the answer-quality sets, with the shared sample beside the repository when there is one. */
 function ordinarySets(): { name: string; questions: string[] }[] {
-  const files = fs.readdirSync(path.join(REPO_ROOT, 'eval')).filter((f) => /^qa-.*\.jsonl$/.test(f)).map((f) => path.join(REPO_ROOT, 'eval', f));
+  const files = fs.readdirSync(path.join(REPO_ROOT, 'research', 'eval')).filter((f) => /^qa-.*\.jsonl$/.test(f)).map((f) => path.join(REPO_ROOT, 'research', 'eval', f));
   const shared = path.resolve(REPO_ROOT, '..', 'shared', 'eval', 'qa-sample.jsonl');
   if (fs.existsSync(shared)) files.push(shared);
   return files.map((f) => ({ name: path.relative(path.resolve(REPO_ROOT, '..'), f), questions: lines(f).map((l) => (JSON.parse(l) as { q: string }).q) }));
@@ -38,7 +38,7 @@ describe('disclosure-like questions', () => {
   };
 
   /**
-   * The splits in the order they were written (eval/README.md): dev was tuned on, holdout and fresh were read once and
+   * The splits in the order they were written (research/eval/README.md): dev was tuned on, holdout and fresh were read once and
    * then looked at, last was read once after the final change. Floors: the figures reached, less a little.
    */
   it.each([

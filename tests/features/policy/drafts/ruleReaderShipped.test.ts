@@ -24,7 +24,7 @@ describe('the shipped rule reader', () => {
     const probes = Object.entries(heads.rules.probes);
     expect(probes).toHaveLength(2);
     for (const [policy, picks] of probes) {
-      const doc = parsePolicyText(fs.readFileSync(path.join(REPO_ROOT, 'corpus', 'policies', `${policy}.txt`), 'utf8'), `${policy}.txt`);
+      const doc = parsePolicyText(fs.readFileSync(path.join(REPO_ROOT, 'research', 'corpus', 'policies', `${policy}.txt`), 'utf8'), `${policy}.txt`);
       const rules = await readPolicyRules(createPolicyLibrary([doc]).index, encoder, reader);
       const got = Object.fromEntries(Object.keys(picks).map((id) => {
         const p = rules.get(id as DraftConcernId);

@@ -2,7 +2,7 @@ import { parsePolicyText } from '../../../../src/features/policy/ingest/parsePol
 import { PolicyDocument } from '../../../../src/features/policy/policyDocument';
 
 // Shapes that real policies take once a Word or PDF file is turned into text, found while writing the corpus's
-// policies in them (corpus/briefs/document-shapes.md). Each document here is invented for its test.
+// policies in them (research/corpus/briefs/document-shapes.md). Each document here is invented for its test.
 
 const TODAY = new Date('2026-01-15T12:00:00Z');
 const parse = (text: string): PolicyDocument => parsePolicyText(text, 'shape-test.txt', TODAY);

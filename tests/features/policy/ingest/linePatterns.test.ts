@@ -59,7 +59,7 @@ const aroundBounds = (templates: string[], fillers = ['a', ' ', 'a b']): string[
 const combinations = (...lists: string[][]): string[] => lists.reduce<string[]>((acc, list) => acc.flatMap((a) => list.map((b) => a + b)), ['']);
 
 const realLines = (): string[] => {
-  const dirs = ['samples/policies', 'corpus/policies', 'corpus/incoming'].map((d) => path.join(REPO_ROOT, d));
+  const dirs = ['samples/policies', 'research/corpus/policies', 'research/corpus/incoming'].map((d) => path.join(REPO_ROOT, d));
   return dirs.flatMap((d) => fs.readdirSync(d).filter((f) => f.endsWith('.txt')).flatMap((f) => fs.readFileSync(path.join(d, f), 'utf8').split(/\r?\n/)));
 };
 

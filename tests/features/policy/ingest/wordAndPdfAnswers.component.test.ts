@@ -18,7 +18,7 @@ const POLICIES = fs.readdirSync(SAMPLES).filter((f) => f.endsWith('.txt')).map((
 const TODAY = new Date('2026-01-15T12:00:00Z');
 
 function evalQuestions(policy: string): string[] {
-  return fs.readdirSync(path.join(REPO_ROOT, 'eval')).filter((f) => f.endsWith('.jsonl')).flatMap((f) => fs.readFileSync(path.join(REPO_ROOT, 'eval', f), 'utf8')
+  return fs.readdirSync(path.join(REPO_ROOT, 'research', 'eval')).filter((f) => f.endsWith('.jsonl')).flatMap((f) => fs.readFileSync(path.join(REPO_ROOT, 'research', 'eval', f), 'utf8')
     .split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { policy: string; q?: unknown })
     // Question sets only: the draft posts' blind sets name their policy too, but hold drafts, not questions.
     .filter((c): c is { policy: string; q: string } => c.policy === `${policy}.txt` && typeof c.q === 'string').map((c) => c.q));

@@ -44,8 +44,8 @@ describe('reading a question for a concern that happened', () => {
   });
 
   it('when every answer-quality question is read, then few are offered a report, and those tell of something that happened', () => {
-    const questions = fs.readdirSync(path.join(REPO_ROOT, 'eval')).filter((f) => f.startsWith('qa-'))
-      .flatMap((f) => fs.readFileSync(path.join(REPO_ROOT, 'eval', f), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { q: string }).q));
+    const questions = fs.readdirSync(path.join(REPO_ROOT, 'research', 'eval')).filter((f) => f.startsWith('qa-'))
+      .flatMap((f) => fs.readFileSync(path.join(REPO_ROOT, 'research', 'eval', f), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { q: string }).q));
     const offered = questions.filter((q) => readConcernCue(q) !== undefined);
     expect(questions.length).toBeGreaterThanOrEqual(750);
     // 16 of 750 when written (2.1%): people asking what to do about abuse they received or a colleague's post.
