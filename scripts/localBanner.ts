@@ -27,3 +27,28 @@ export function localBanner(input: LocalBannerInput): string {
     '',
   ].join('\n');
 }
+
+/** A port `npm run local` needs that another program holds, and the variable that moves it. */
+export interface BusyPort {
+  port: number;
+  variable: 'PORT' | 'PLAYGROUND_PORT';
+  /** Who would have listened there: "the bot", "the Agents Playground". */
+  what: string;
+}
+
+/**
+ * What `npm run local` prints instead of starting when a port is taken: which port, the usual reason (an earlier run
+ * still going), and the command that picks another, so a newcomer is never sent to an address that is not theirs.
+ */
+export function portsInUseMessage(busy: readonly BusyPort[]): string {
+  const lines = ['', '  School Policy Bot did not start (nothing was started).'];
+  for (const b of busy) lines.push(`  Port ${b.port} is already in use, so ${b.what} cannot listen there.`);
+  const other = busy.map((b) => `${b.variable}=${b.port + 1}`);
+  lines.push(
+    '  Another "npm run local" may still be running: stop it (Ctrl+C in its window). Or choose another port:',
+    `    ${other.join(' ')} npm run local`,
+    `    (Windows PowerShell: ${busy.map((b) => `$env:${b.variable}=${b.port + 1}; `).join('')}npm run local)`,
+    '',
+  );
+  return lines.join('\n');
+}

@@ -66,6 +66,19 @@ export function playgroundConfigYaml(): string {
   ].join('\n');
 }
 
+/**
+ * The port asked of the Playground is held by another program (most often an earlier `npm run local` still running).
+ * Left alone, the Playground would move to a random port and the address given out would be the taken one.
+ */
+export class PlaygroundPortInUseError extends Error {
+  readonly code = 'PLAYGROUND_PORT_IN_USE';
+
+  constructor(readonly port: number) {
+    super(`Port ${port} is already in use, so the Agents Playground cannot listen there`);
+    this.name = 'PlaygroundPortInUseError';
+  }
+}
+
 /** A running Playground process and where to reach it. */
 export interface RunningPlayground {
   port: number;
@@ -74,8 +87,13 @@ export interface RunningPlayground {
   stop(): Promise<void>;
 }
 
-/** Starts the Microsoft 365 Agents Playground against a bot endpoint, without opening a browser. */
+/**
+ * Starts the Microsoft 365 Agents Playground against a bot endpoint, without opening a browser, on the port asked for
+ * (else a free one). A port another program holds is refused with PlaygroundPortInUseError, before the Playground starts
+ * or, if it was taken in between, once the Playground says where it listens: it never moves to a port nobody asked for.
+ */
 export async function startPlayground(options: { botEndpoint: string; port?: number; workDir?: string }): Promise<RunningPlayground> {
+  if (options.port !== undefined && !(await portIsFree(options.port))) throw new PlaygroundPortInUseError(options.port);
   const port = options.port ?? (await freePort());
   const workDir = options.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'playground-'));
   const configPath = path.join(workDir, '.m365agentsplayground.yml');
@@ -90,11 +108,15 @@ export async function startPlayground(options: { botEndpoint: string; port?: num
   child.stdout?.on('data', (d) => { output += String(d); });
   child.stderr?.on('data', (d) => { output += String(d); });
   try {
+    // The Playground prints the port it really listens on; a taken port makes it pick a random one (with a warning only).
+    const listening = await waitForAnnouncedPort(() => output, 20_000, () => child.exitCode !== null);
+    if (listening !== port) throw new PlaygroundPortInUseError(port);
     await waitForPort(port, 20_000, () => child.exitCode !== null);
     // The port opens before the HTTP API serves; wait until it answers.
     await waitForHttp(`http://127.0.0.1:${port}/_internal/v1/config`, 20_000, () => child.exitCode !== null);
   } catch (err) {
     child.kill('SIGKILL');
+    if (err instanceof PlaygroundPortInUseError) throw err;
     const log = path.join(workDir, 'devTools', 'm365agentsplayground.log');
     const detail = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').slice(-2000) : output.slice(-2000);
     throw new Error(`Agents Playground did not start: ${(err as Error).message}\n${detail}`);
@@ -122,6 +144,30 @@ export function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Whether a TCP port can be listened on. Without `host` it is checked as the Playground checks its own (every
+ * interface), so a port this calls free is one the Playground keeps.
+ */
+export function portIsFree(port: number, host?: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen({ port, host, exclusive: true }, () => srv.close(() => resolve(true)));
+  });
+}
+
+/** The port in the Playground's "Listening on N" line, once it has printed it. */
+async function waitForAnnouncedPort(output: () => string, timeoutMs: number, failed: () => boolean): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const announced = /Listening on (\d+)/.exec(output());
+    if (announced) return Number(announced[1]);
+    if (failed()) throw new Error('the process exited');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`it did not say which port it listens on within ${timeoutMs} ms`);
 }
 
 async function waitForHttp(url: string, timeoutMs: number, failed: () => boolean): Promise<void> {

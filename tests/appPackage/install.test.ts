@@ -29,4 +29,12 @@ describe('installing the dependencies', () => {
     expect(readText('scripts/ensureInstalled.mjs')).toMatch(/env\.ONNXRUNTIME_NODE_INSTALL \?\?= 'skip';[\s\S]*spawnSync\(npm, \['ci'\], \{ cwd: root, env,/);
     expect(readBicep('infra/azure.bicep').appSettings.get('ONNXRUNTIME_NODE_INSTALL')).toBe("'skip'");
   });
+
+  it('when a newcomer follows the README, then it tells them to set it before the first commands, which run npm ci', () => {
+    const readme = readText('README.md');
+    const firstCommands = readme.indexOf('```bash');
+    expect(readme.indexOf('export ONNXRUNTIME_NODE_INSTALL=skip')).toBeGreaterThan(-1);
+    expect(readme.indexOf('export ONNXRUNTIME_NODE_INSTALL=skip')).toBeLessThan(firstCommands);
+    expect(readme.slice(firstCommands, readme.indexOf('```', firstCommands + 3))).toMatch(/npm run local/);
+  });
 });
