@@ -36,6 +36,8 @@ export const BotCommandTitles = {
   contents: 'contents',
   /** Typed with a number: "section 5", "section 3.1". */
   section: 'section',
+  /** Opens the form for a draft post (the same as the welcome and help cards' "Check my post" button). */
+  checkMyPost: 'check my post',
   reportConcern: 'report a concern',
   campaignStatus: 'campaign status',
 } as const;
@@ -51,6 +53,7 @@ export const ManifestCommandVerbs: Readonly<Record<string, Verb>> = {
   [BotCommandTitles.help]: Verbs.showHelp,
   [BotCommandTitles.contents]: Verbs.showContents,
   [BotCommandTitles.section]: Verbs.readSection,
+  [BotCommandTitles.checkMyPost]: Verbs.checkPostStart,
   [BotCommandTitles.reportConcern]: Verbs.concernStart,
   [BotCommandTitles.campaignStatus]: Verbs.campaignStatus,
   [MessageExtensionCommandIds.reportConcern]: Verbs.concernStart,

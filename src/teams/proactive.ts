@@ -55,7 +55,7 @@ export async function inPersonalChat(
   await adapter.createConversationAsync(botAppId, origin.channelId, origin.serviceUrl, undefined, parameters, logic);
 }
 
-/** Runs `logic` in a Teams channel conversation the bot is installed in (the DSL's private channel). */
+/** Runs `logic` in a Teams channel conversation the bot is installed in (the safeguarding team's channel). */
 export async function inChannel(
   adapter: ProactiveAdapter,
   botAppId: string,

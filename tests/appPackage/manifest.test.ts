@@ -25,7 +25,7 @@ type Manifest = {
   $schema: string;
   bots: { botId: string; scopes: string[]; supportsFiles: boolean; commandLists: { scopes: string[]; commands: { title: string }[] }[] }[];
   composeExtensions: { botId: string; commands: { id: string; type: string; context: string[]; fetchTask: boolean }[] }[];
-  supportedChannelTypes: string[];
+  supportedChannelTypes?: string[];
   webApplicationInfo: { id: string; resource: string };
   validDomains: string[];
   activities?: unknown;
@@ -94,11 +94,18 @@ describe('appPackage/manifest.json', () => {
     ]);
   });
 
-  it('supports private channels (where the DSL team triages) and names the bot app for webApplicationInfo', () => {
+  it('when a school installs it, then it asks for no private or shared channel (Teams may refuse bots there; the safeguarding team uses a standard channel of its own team), and names the bot app for webApplicationInfo', () => {
     const manifest = JSON.parse(TEMPLATE) as Manifest;
-    expect(manifest.supportedChannelTypes).toEqual(['privateChannels']);
+    expect(manifest.supportedChannelTypes).toBeUndefined();
     expect(manifest.webApplicationInfo).toEqual({ id: '${{BOT_ID}}', resource: 'api://botid-${{BOT_ID}}' });
     expect(manifest.validDomains).toEqual(['${{BOT_DOMAIN}}']);
+  });
+
+  it('when an IT lead reads the description, then it says where reports go as the guides do: never a private channel', () => {
+    const { description } = JSON.parse(TEMPLATE) as { description: { short: string; full: string } };
+    expect(description.full).not.toMatch(/private channel/i);
+    expect(description.full).toContain('a channel of their own team, their group chat, or each of them in a 1:1 chat with the bot');
+    expect(description.full).toMatch(/check a draft post/i);
   });
 
   it('declares no activity-feed types, since the app sends no activity-feed notifications', () => {
@@ -128,6 +135,7 @@ describe('scripts/manifestCommands', () => {
       expect(known.has(ManifestCommandVerbs[name])).toBe(true);
     }
     expect(ManifestCommandVerbs[BotCommandTitles.reportConcern]).toBe(Verbs.concernStart);
+    expect(ManifestCommandVerbs[BotCommandTitles.checkMyPost]).toBe(Verbs.checkPostStart);
     expect(ManifestCommandVerbs[MessageExtensionCommandIds.reportConcern]).toBe(Verbs.concernStart);
   });
 });

@@ -8,7 +8,7 @@ const STATUS_LABELS = { new: 'New (not yet acknowledged)', acknowledged: 'Acknow
 
 /**
  * The alert everyone in the DSL channel sees, now and after every update: reference, kind, urgency, time and
- * status, and an Open button. No details, no names: a private channel can hold people outside the
+ * status, and an Open button. No details, no names: the channel or chat can hold people outside the
  * safeguarding team, and Teams keeps the card outside the app's encryption.
  */
 export function renderConcernAlertCard(concern: ConcernCase, options: { possibleDuplicate?: boolean; refreshFor?: readonly string[] } = {}): AdaptiveCardJson {
