@@ -115,13 +115,13 @@ describe.each([
     step('when the bot is added to the team, then the DSL is told in their chat that the four people not on the team break the route', async () => {
       await stack.install(PLAYGROUND_TEAM_ID);
       // (The chat list on the left shows the start of the message too: the whole message is the one with its detail.)
-      await expectToShow(ui.page.getByText(/4 people in the channel are not on SAFEGUARDING_TEAM/).last(), 'alerts are not posted there');
+      await expectToShow(ui.page.getByText(/4 people in the channel are not on the bot's list of the safeguarding team/).last(), 'alerts are not posted there');
       await stack.screenshot('01-route-check-in-dsl-chat');
     });
 
     step('when the DSL sends "test alert", then it comes to their own chat, not the channel, and says why', async () => {
       await ui.say('test alert');
-      await expectToShow(ui.page.getByText(/^Test alert not posted in the channel/).last(), '4 people in it are not on SAFEGUARDING_TEAM');
+      await expectToShow(ui.page.getByText(/^Test alert not posted in the channel/).last(), '4 people in it are not on the bot\'s list of the safeguarding team');
       await ui.page.getByText(/^Test alert from School Policy Bot/).last().waitFor();
       await stack.screenshot('02-test-alert-1-1');
     });

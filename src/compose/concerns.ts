@@ -67,6 +67,8 @@ export function composeConcerns(deps: ConcernCompositionDeps): ConcernFeature {
     reader: createTeamsPlaceReader(deps.adapter, deps.botAppId, contacts, facts),
     messenger: createTeamsSafeguardingMessenger(deps.adapter, deps.botAppId, contacts),
     store: deps.store, log: logger, now: deps.now, missing: settings.routeMissing, waiting,
+    // Without Teams' address (local mode) the route is first checked once the Playground has sent something.
+    checksAtStart: deps.teamsOrigin !== undefined,
     ...(deps.shared ? { shared: deps.shared } : {}),
   });
   const outbox = createConcernOutbox({

@@ -9,6 +9,8 @@ export const Verbs = {
   showContents: 'policy.contents',
   showHelp: 'policy.help',
   teachAnswer: 'policy.teach',
+  /** Another page of the owners' `unanswered` list. */
+  unansweredPage: 'policy.unansweredPage',
   removeTeaching: 'policy.unteach',
   publishVersion: 'policy.publish',
   discardVersion: 'policy.discard',

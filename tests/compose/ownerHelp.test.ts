@@ -21,4 +21,11 @@ describe('help, as an owner and as a member of staff sees it', () => {
     expect(staff).not.toMatch(/Safeguarding alerts go to|Safeguarding route/);
     expect(staff.length).toBeGreaterThan(50);
   });
+
+  it('when the bot runs locally and an owner asks for help before any check, then the route line says how to check it now, not that it was checked at start-up', async () => {
+    const help = await helpSeenBy(PEOPLE.owner);
+    expect(help).toContain('running locally, the bot cannot check it before the Playground (or Teams) has sent it a message');
+    expect(help).toContain('Type "test alert" to check it now');
+    expect(help).not.toContain('checked at start-up');
+  });
 });

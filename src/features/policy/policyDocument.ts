@@ -81,17 +81,14 @@ export function formatCitationLabel(doc: PolicyDocument, section: PolicySection)
 const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 /**
- * A version as every card and message shows it: the document's own label made readable, and the fingerprint
- * beside it ("2 (February 2023) · ref 8c78db4b"); without a label, the fingerprint alone ("ref 8c78db4b").
+ * A version as people read it: the document's own label made readable ("2 (February 2023)"). Never the content
+ * fingerprint: it means nothing to staff, and stays in the records and logs that prove which version was which.
  */
-export function formatVersion(versionHash: string, label?: string): string {
-  const ref = `ref ${versionHash.slice(0, 8)}`;
-  if (!label) return ref;
+export function formatVersion(label: string): string {
   // "2 (02 2023)" from a version-history row reads "2 (February 2023)": one thing in a line of facts.
   const dated = monthDatedLabel(label);
-  const readable = !dated ? label : Number(dated.mm) >= 1 && Number(dated.mm) <= 12
+  return !dated ? label : Number(dated.mm) >= 1 && Number(dated.mm) <= 12
     ? `${dated.v} (${MONTH_NAMES[Number(dated.mm) - 1]} ${dated.yyyy})` : `${dated.v} (${dated.mm} ${dated.yyyy})`;
-  return `${readable} \u00b7 ${ref}`;
 }
 
 const SPACE = /\s/;

@@ -18,7 +18,7 @@ export function formatDate(iso: string): string {
 /**
  * A version label made readable: a version-history row's "2 (02 2023)" reads "2 (February 2023)", so that "version 2
  * (February 2023)" is one thing in a line of facts; any other label as written. (The policy feature's formatVersion does
- * the same and adds the fingerprint; this keeps the card renderer, which the sending thread loads, clear of the policy
+ * the same; this keeps the card renderer, which the sending thread loads, clear of the policy
  * feature and its model.)
  */
 export function readableLabel(label: string): string {

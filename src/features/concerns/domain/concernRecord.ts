@@ -27,11 +27,11 @@ const operationWords = (op: string | undefined) => TRIAGE_OPERATION_WORDS[op ?? 
 const fieldLabel = (f: string) => (f in CONCERN_FIELD_LABELS ? CONCERN_FIELD_LABELS[f as keyof typeof CONCERN_FIELD_LABELS] : f);
 const fieldNames = (list: string) => list.split(',').map(fieldLabel).join(', ');
 
-/** Why a report skipped the place: people in it not on SAFEGUARDING_TEAM (a count, never who), as the route check found. */
+/** Why a report skipped the place: people in it not on the safeguarding team's list (a count, never who), as the route check found. */
 function outsidersWords(data: Readonly<Record<string, string>>): string {
   const n = Number(data.outsiders);
   return `: not posted in the ${data.place === 'groupChat' ? 'group chat' : 'channel'}, where the route check of `
-    + `${data.checkedAt ? formatSchoolTimestamp(data.checkedAt) : 'an earlier time'} found ${n} ${n === 1 ? 'person' : 'people'} not on SAFEGUARDING_TEAM; `
+    + `${data.checkedAt ? formatSchoolTimestamp(data.checkedAt) : 'an earlier time'} found ${n} ${n === 1 ? 'person' : 'people'} not on the bot's list of the safeguarding team; `
     + 'reports go 1:1 until a check finds only the team there';
 }
 

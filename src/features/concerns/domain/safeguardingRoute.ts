@@ -96,10 +96,10 @@ const members = (n: number) => `${n} ${n === 1 ? 'member' : 'members'}`;
 export function describeRouteProblem(p: RouteProblem, destination: SafeguardingDestination | undefined): string {
   const place = destination === 'group-chat' ? 'group chat' : 'channel';
   switch (p.code) {
-    case 'outsiders': return `${people(p.count)} in the ${place} ${p.count === 1 ? 'is' : 'are'} not on SAFEGUARDING_TEAM, so safeguarding alerts are not posted there: `
+    case 'outsiders': return `${people(p.count)} in the ${place} ${p.count === 1 ? 'is' : 'are'} not on the bot's list of the safeguarding team, so safeguarding alerts are not posted there: `
       + 'they go to each member of the safeguarding team and the deputy DSL 1:1 until a check finds only the team there. '
-      + `Remove them from the ${destination === 'group-chat' ? 'chat' : 'team'}, or add them to SAFEGUARDING_TEAM if they are on the safeguarding team, then send "test alert".`;
-    case 'teamNotInPlace': return `${members(p.count)} of SAFEGUARDING_TEAM ${p.count === 1 ? 'is' : 'are'} not in the ${place}, so would not see alerts there: add them.`;
+      + `Remove them from the ${destination === 'group-chat' ? 'chat' : 'team'}, or, if they are on the safeguarding team, ask IT to add them to the bot's list; then send "test alert".`;
+    case 'teamNotInPlace': return `${members(p.count)} of the safeguarding team ${p.count === 1 ? 'is' : 'are'} not in the ${place}, so would not see alerts there: add them.`;
     case 'privateChannel': return 'The channel is a private channel. Teams may refuse bot posts there, so reports go to each member of the safeguarding team 1:1 instead. '
       + 'Use a standard channel of a team whose members are the safeguarding team only.';
     case 'sharedChannel': return 'The channel is a shared channel, which can include people from other teams and organisations, so reports go to each member 1:1 instead. '
@@ -132,6 +132,11 @@ export interface SafeguardingRouteState {
   sharedBlocked?: SharedPlaceBlock;
   /** Production: the route settings not filled in yet (variable names), and the roles whose reports wait meanwhile. */
   missing?: readonly string[];
+  /**
+   * False when the route cannot be checked as the app starts: local mode knows no Teams address until the Agents Playground
+   * (or Teams) sends the bot something. Production checks at start-up.
+   */
+  checksAtStart?: boolean;
   waiting?: readonly DestinationRole[];
 }
 
@@ -194,9 +199,14 @@ export function routeStatusLines(state: SafeguardingRouteState): string[] {
   const lines = [...notConfigured, state.sharedBlocked
     ? `Safeguarding alerts are set to go to ${DESTINATION_WORDS[state.destination]}; until the problem below is fixed they go to each member of the safeguarding team and the deputy DSL 1:1.`
     : `Safeguarding alerts go to ${DESTINATION_WORDS[state.destination]}.`];
-  if (!check) lines.push('The route has not been checked yet: it is checked at start-up, daily, and when a DSL sends "test alert".');
+  if (!check) {
+    lines.push(state.checksAtStart === false
+      ? 'The route has not been checked yet: running locally, the bot cannot check it before the Playground (or Teams) has sent it a message. '
+        + 'Type "test alert" to check it now (the safeguarding team and the deputy DSL can): a test goes where reports go, and the reply says what the check found.'
+      : 'The route has not been checked yet: it is checked at start-up, daily, and when a DSL sends "test alert".');
+  }
   else if (check.problems.length === 0) {
-    lines.push(`Checked ${formatSchoolTime(check.at)}: it works${check.memberCount !== undefined ? `, ${people(check.memberCount)} in it, all on SAFEGUARDING_TEAM` : ''}.`);
+    lines.push(`Checked ${formatSchoolTime(check.at)}: it works${check.memberCount !== undefined ? `, ${people(check.memberCount)} in it, all on the safeguarding team` : ''}.`);
   } else {
     lines.push(`Checked ${formatSchoolTime(check.at)}: ${check.problems.length === 1 ? 'one problem' : `${check.problems.length} problems`}.`);
     for (const p of check.problems) lines.push(describeRouteProblem(p, state.destination));

@@ -32,6 +32,8 @@ export interface SafeguardingRouteCheckDeps {
   missing?: readonly string[];
   /** The roles whose reports wait meanwhile. */
   waiting?: readonly DestinationRole[];
+  /** False in local mode, where nothing can be checked before the first activity says where Teams is (default true). */
+  checksAtStart?: boolean;
   /**
    * Where the instances of the app share the route's state (the shared records): whether reports skip the place, and what
    * the team was last told, so a check on one instance is respected by all and each notice is told once, not once per
@@ -109,7 +111,9 @@ const problemKey = (problems: readonly RouteProblem[]) => problems.map((p) => JS
 export function createSafeguardingRouteCheck(deps: SafeguardingRouteCheckDeps): SafeguardingRouteCheck {
   const now = deps.now ?? (() => new Date());
   const repeatAfter = deps.repeatAfterMs ?? 20 * 60 * 60_000;
-  const state: SafeguardingRouteState = { destination: deps.destination, chosen: deps.chosenDestination, missing: deps.missing ?? [], waiting: deps.waiting ?? [] };
+  const state: SafeguardingRouteState = {
+    destination: deps.destination, chosen: deps.chosenDestination, missing: deps.missing ?? [], waiting: deps.waiting ?? [], checksAtStart: deps.checksAtStart ?? true,
+  };
   const teamIds = new Set(deps.team.map((m) => m.aadObjectId));
   const toldTeam = [...new Set([...teamIds, ...(deps.deputyId ? [deps.deputyId] : [])])];
   // Who may be in the place: the team, and the deputy DSL, who is alerted with them (1:1 when the place is skipped).
@@ -359,7 +363,7 @@ export function createSafeguardingRouteCheck(deps: SafeguardingRouteCheckDeps): 
       if (!place) return { ok: false, text: `No safeguarding destination is configured, so there is nowhere to send a test alert.\n\n${status}` };
       const placeWords = place.kind === 'groupChat' ? 'group chat' : 'channel';
       const head = exposed
-        ? `Test alert not posted in the ${placeWords}: ${exposed.count} ${exposed.count === 1 ? 'person in it is' : 'people in it are'} not on SAFEGUARDING_TEAM. `
+        ? `Test alert not posted in the ${placeWords}: ${exposed.count} ${exposed.count === 1 ? 'person in it is' : 'people in it are'} not on the bot's list of the safeguarding team. `
           + `It went to each member of the safeguarding team and the deputy DSL 1:1 instead (${outcome.reached} of ${outcome.of} reached), as reports do until a check finds only the team there.`
         : outcome.ok
           ? (place.kind === 'eachMember' ? `Test alert sent to all ${outcome.of} members of the safeguarding team, each in their 1:1 chat.` : 'Test alert posted: check it arrived where the team triages reports.')

@@ -12,6 +12,9 @@ import { TeamsContacts } from './teamsContacts';
 /** "test alert" or "send a test alert", in the DSL's 1:1 chat with the bot. */
 export const TEST_ALERT_PATTERN = /^\s*(send\s+(a\s+)?)?test\s+alert\s*$/i;
 
+/** What someone not on the bot's list of the safeguarding team (nor the deputy DSL) is told when they send "test alert". */
+export const TEST_ALERT_REFUSAL = 'Only the safeguarding team and the deputy DSL can send a test alert. If you are on the safeguarding team, ask IT to add you to the bot\'s list of the team.';
+
 /** What the route's Teams side needs. */
 export interface SafeguardingRouteRoutesDeps {
   place?: DestinationAddress;
@@ -96,7 +99,7 @@ export function createSafeguardingRouteRoutes(deps: SafeguardingRouteRoutesDeps)
       app.message(TEST_ALERT_PATTERN, async (context) => {
         const actor = actorOf(context);
         if (!actor || !deps.maySendTestAlert(actor.aadObjectId)) {
-          await context.sendActivity('Only the safeguarding team (SAFEGUARDING_TEAM) and the deputy DSL can send a test alert.');
+          await context.sendActivity(TEST_ALERT_REFUSAL);
           return;
         }
         if (!isPersonal(context.activity)) {

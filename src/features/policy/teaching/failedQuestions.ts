@@ -32,3 +32,13 @@ export async function failedQuestionsForOwner(
   }
   return out;
 }
+
+/**
+ * How the owners' counts say that questions were held back, as a whole sentence with its own subject, so that one or
+ * many reads right: "2 questions were held back (not kept, never shown) because they may be about a particular child."
+ */
+export function heldBackSentence(count: number): string {
+  return count === 1
+    ? '1 question was held back (not kept, never shown) because it may be about a particular child.'
+    : `${count} questions were held back (not kept, never shown) because they may be about a particular child.`;
+}

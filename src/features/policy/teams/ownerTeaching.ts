@@ -12,11 +12,11 @@ import { formatCitationLabel } from '../policyDocument';
 import { PolicyLibrary, sectionByKey } from '../policyLibrary';
 import { AskedQuestion, QuestionLog } from '../teaching/questionLog';
 import { CONCERN_INFO, DraftConcernId } from '../drafts/draftConcerns';
-import { failedQuestionsForOwner } from '../teaching/failedQuestions';
+import { failedQuestionsForOwner, heldBackSentence } from '../teaching/failedQuestions';
 import { redactNames } from '../teaching/redactNames';
 import { acceptSuggestion, dismissSuggestion, SuggestionOutcome, suggestionText } from '../teaching/staffSuggestions';
 import { createTaughtMatcher, TeachingCommand, TeachingLink, TeachingLinkStore } from '../teaching/teachingLinks';
-import { renderTaughtCard, renderUnansweredCard, SuggestionItem, TaughtItem, UnansweredItem } from './cards/teachingCards';
+import { renderTaughtCard, renderUnansweredCard, SuggestionItem, TaughtItem, UnansweredItem, UnansweredPage } from './cards/teachingCards';
 
 /** What the owners' teaching needs: the policy, the question log, where links are kept, and who owns the policy. */
 export interface OwnerTeachingDeps {
@@ -35,7 +35,7 @@ export interface OwnerTeachingDeps {
 export interface OwnerTeaching {
   /** The answer options with the owners' taught links, re-read a minute after the last read. */
   answerOptions(): AnswerOptions;
-  /** Registers `unanswered`, `taught`, and the teach, unteach, accept and dismiss verbs. */
+  /** Registers `unanswered` (and its pages), `taught`, and the teach, unteach, accept and dismiss verbs. */
   register(app: BotApp): void;
 }
 
@@ -43,8 +43,16 @@ export interface OwnerTeaching {
 const TAUGHT_TTL_MS = 60_000;
 /** The days the counts on the `unanswered` card cover. */
 const COUNTS_DAYS = 30;
-/** The most questions one `unanswered` card lists (the card must stay well under the Teams size limit). */
+/** The most questions one `unanswered` card lists (the card must stay well under the Teams size limit); Next shows the others. */
 const UNANSWERED_SHOWN = 8;
+/** The questions read for a page at least: the failed ones already taught are left out after reading, so a page reads ahead. */
+const UNANSWERED_READ = 50;
+
+/** The page an owner's button asked for (a whole number of questions from the newest), or the first. */
+function offsetOf(data: { offset?: unknown } | undefined): number {
+  const n = Number(data?.offset);
+  return Number.isInteger(n) && n > 0 ? Math.min(n, 10_000) : 0;
+}
 
 /** The notice over the list after an owner's Accept or Dismiss (`label`: the accepted section as the card names it). */
 function suggestionNotice(o: SuggestionOutcome, label: string | null): string {
@@ -90,19 +98,25 @@ export function createOwnerTeaching(deps: OwnerTeachingDeps): OwnerTeaching {
     return library.documents.length > 1 ? `${label} (${found.doc.title})` : label;
   };
 
-  /** Staff's suggestions and the questions to teach, as the `unanswered` card shows them (none that may be about a child). */
-  const unansweredLists = async (): Promise<{ items: UnansweredItem[]; suggestions: SuggestionItem[] }> => {
+  /**
+   * Staff's suggestions and a page of the questions to teach from `offset` (none that may be about a child), as the
+   * `unanswered` card shows them; suggestions on the first page only. A page past the end (the last questions taught
+   * meanwhile) becomes the last page there is.
+   */
+  const unansweredLists = async (offset: number): Promise<{ items: UnansweredItem[]; suggestions: SuggestionItem[]; page: UnansweredPage }> => {
     const links = await readTaught();
     const linked = new Set(links.map((l) => l.question.trim().toLowerCase()));
     // A taught link keeps the question as the owner saw it (names out); links taught before that keep it as asked.
     const taughtAlready = (q: AskedQuestion) => [q.question, redactNames(q.question)].some((t) => linked.has(t.trim().toLowerCase()));
-    const failed = await failedQuestionsForOwner(questions, deps.disclosure, 50, taughtAlready);
+    // Enough to fill this page and know whether another follows, however many of those read are already taught.
+    const failed = await failedQuestionsForOwner(questions, deps.disclosure, Math.max(UNANSWERED_READ, offset + UNANSWERED_SHOWN + 1 + links.length), taughtAlready);
     if (failed.heldBack > 0) logger.info({ event: 'question.forgotten', reason: 'heldBack', count: failed.heldBack }, 'kept questions that may be about a child were deleted');
-    const suggestions = failed.suggested.slice(0, UNANSWERED_SHOWN).map((q) => ({
+    const start = offset < failed.shown.length ? offset : Math.max(0, Math.floor((failed.shown.length - 1) / UNANSWERED_SHOWN) * UNANSWERED_SHOWN);
+    const suggestions = start > 0 ? [] : failed.suggested.slice(0, UNANSWERED_SHOWN).map((q) => ({
       questionId: q.id, text: suggestionText(library, q), status: `Asked ${formatSchoolDay(q.askedAt)}`,
     }));
     const items = failed.shown
-      .slice(0, UNANSWERED_SHOWN)
+      .slice(start, start + UNANSWERED_SHOWN)
       .map((q: AskedQuestion) => ({
         questionId: q.id,
         question: q.question,
@@ -112,12 +126,12 @@ export function createOwnerTeaching(deps: OwnerTeachingDeps): OwnerTeaching {
           section: `${r.doc.id}#${r.section.ordinal}`,
         })),
       }));
-    return { items, suggestions };
+    return { items, suggestions, page: { offset: start, pageSize: UNANSWERED_SHOWN, more: failed.shown.length > start + UNANSWERED_SHOWN } };
   };
-  /** The `unanswered` card as it stands now, with a notice on top. */
-  const unansweredCard = async (notice = '') => {
-    const { items, suggestions } = await unansweredLists();
-    return renderUnansweredCard(items, notice, await recentCounts(), suggestions);
+  /** The `unanswered` card as it stands now, at the page from `offset`, with a notice on top. */
+  const unansweredCard = async (notice = '', offset = 0) => {
+    const { items, suggestions, page } = await unansweredLists(offset);
+    return renderUnansweredCard(items, notice, await recentCounts(), suggestions, page);
   };
   /** The last 30 days in counts, which outlive the questions' text (deleted after the school's retention period). */
   const recentCounts = async (): Promise<string> => {
@@ -126,7 +140,8 @@ export function createOwnerTeaching(deps: OwnerTeachingDeps): OwnerTeaching {
     const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
     return `Last ${COUNTS_DAYS} days: ${plural(c.asked, 'question', 'questions')} asked, ${c.declined} not covered, ${c.unhelpful} marked not helpful`
       + `${c.disclosureLike > 0 ? `, ${c.disclosureLike} read as something a child told or showed someone and offered Report a concern` : ''}`
-      + `${c.heldBack > 0 ? `, ${plural(c.heldBack, 'question', 'questions')} held back because it may be about a particular child (not kept, never shown)` : ''}.`
+      + '.'
+      + `${c.heldBack > 0 ? ` ${heldBackSentence(c.heldBack)}` : ''}`
       + `${c.draftsChecked > 0 ? ` ${plural(c.draftsChecked, 'draft post', 'draft posts')} checked (never kept)${mostRaised(c.draftConcerns)}.` : ''}`
       + ' Names are taken out of the questions shown. Old questions are deleted after the school\'s retention period; their counts are kept.';
   };
@@ -176,7 +191,12 @@ export function createOwnerTeaching(deps: OwnerTeachingDeps): OwnerTeaching {
         await ctx.sendActivity(cardMessage(renderTaughtCard(await taughtItems())));
       });
 
-      app.adaptiveCards.actionExecute<{ questionId?: unknown; section?: unknown }>(Verbs.teachAnswer, async (ctx, _state, data) => {
+      app.adaptiveCards.actionExecute<{ offset?: unknown }>(Verbs.unansweredPage, async (ctx, _state, data) => {
+        if (!deps.isOwner(ctx)) return refuse(ctx, 'unanswered');
+        return unansweredCard('', offsetOf(data));
+      });
+
+      app.adaptiveCards.actionExecute<{ questionId?: unknown; section?: unknown; offset?: unknown }>(Verbs.teachAnswer, async (ctx, _state, data) => {
         if (!deps.isOwner(ctx)) return refuse(ctx, 'teach');
         if (!deps.teaching) return 'Teaching is not available: no store is configured.';
         const id = typeof data?.questionId === 'string' ? data.questionId.slice(0, 64) : '';
@@ -192,7 +212,7 @@ export function createOwnerTeaching(deps: OwnerTeachingDeps): OwnerTeaching {
         // What the owner saw and taught: the question with names taken out.
         await deps.teaching.add({ question: redactNames(asked.question), section, taughtBy: ctx.activity.from?.aadObjectId ?? '', taughtAt: now().toISOString() });
         logger.info({ event: 'teaching.linked', questionId: id, notCovered: section === TAUGHT_NOT_COVERED }, 'owner linked a question');
-        return unansweredCard(`Linked: that question and close rewordings of it now get ${label === 'not covered by the policy' ? '"the policy doesn\'t cover that"' : label}.`);
+        return unansweredCard(`Linked: that question and close rewordings of it now get ${label === 'not covered by the policy' ? '"the policy doesn\'t cover that"' : label}.`, offsetOf(data));
       });
 
       app.adaptiveCards.actionExecute<{ questionId?: unknown }>(Verbs.acceptSuggestion, async (ctx, _state, data) => {

@@ -40,7 +40,7 @@ describe('the safeguarding route in the Agents Playground (issue 42)', () => {
     await install(PLAYGROUND_SAFEGUARDING_CHANNEL_ID);
     const told = await pg.waitFor((m) => m.conversationId === PERSONAL && (m.text ?? '').includes('Safeguarding route check'));
     // The Playground's channel holds all six of its people: four are not on the team (Megan, the deputy, is).
-    expect(told.text).toContain('4 people in the channel are not on SAFEGUARDING_TEAM, so safeguarding alerts are not posted there');
+    expect(told.text).toContain('4 people in the channel are not on the bot\'s list of the safeguarding team, so safeguarding alerts are not posted there');
     await new Promise((r) => setTimeout(r, 500));
     const inTeam = pg.messages.filter((m) => m.conversationId.startsWith(PLAYGROUND_TEAM_ID) || m.conversationId.startsWith(PLAYGROUND_SAFEGUARDING_CHANNEL_ID));
     expect(inTeam).toEqual([]);
@@ -63,7 +63,7 @@ describe('the safeguarding route in the Agents Playground (issue 42)', () => {
     await pg.say('test alert');
     await pg.waitFor((m) => m.conversationId.startsWith(PLAYGROUND_SAFEGUARDING_CHANNEL_ID) && (m.text ?? '').includes('Test alert from School Policy Bot, sent by Alex Wilber'), { from: mark });
     const reply = await pg.waitFor((m) => m.conversationId === PERSONAL && (m.text ?? '').startsWith('Test alert posted'), { from: mark });
-    expect(reply.text).toContain('6 people in it, all on SAFEGUARDING_TEAM');
+    expect(reply.text).toContain('6 people in it, all on the safeguarding team');
     const health = await (await fetch(`http://127.0.0.1:${running.bot.port}/healthz?detail=1`)).json() as { safeguardingRoute: Record<string, unknown> };
     expect(health.safeguardingRoute).toMatchObject({ destination: 'team-channel', state: 'ok', membersOutsideTeam: 0, reportsGoTo: 'team channel' });
   });
@@ -116,8 +116,8 @@ describe('the safeguarding route in the Agents Playground (issue 42)', () => {
     await pg.say('help');
     const help = await pg.waitFor((m) => m.conversationId === PERSONAL && /help|ask/i.test(cardText(m) + (m.text ?? '')), { from: mark });
     const shown = cardText(help) + (help.text ?? '');
-    expect(shown).toMatch(/it works, 6 people in it, all on SAFEGUARDING_TEAM/);
-    expect(shown).not.toMatch(/not on SAFEGUARDING_TEAM|broken|until the problem/i);
+    expect(shown).toMatch(/it works, 6 people in it, all on the safeguarding team/);
+    expect(shown).not.toMatch(/not on SAFEGUARDING_TEAM|not on the bot's list|broken|until the problem/i);
     expect(pg.messages.slice(mark).filter((m) => /Safeguarding route check/.test(m.text ?? ''))).toEqual([]);
     const warned = log.lines().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level >= 40);
     expect(warned.map((l) => l.msg)).toEqual([]);

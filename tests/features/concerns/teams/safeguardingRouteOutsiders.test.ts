@@ -94,7 +94,7 @@ describe('a safeguarding place holding someone not on SAFEGUARDING_TEAM (issue 4
       const told = (p: typeof PEOPLE.dsl) => seen.saidTo(p).filter((t) => t.includes('Safeguarding route check'));
       for (const p of [PEOPLE.dsl, PEOPLE.deputy, PEOPLE.owner]) {
         const text = (await eventually(() => told(p), (t) => t.length > 0, 'not told')).join('\n');
-        expect(text).toContain(`1 person in the ${place.words} is not on SAFEGUARDING_TEAM`);
+        expect(text).toContain(`1 person in the ${place.words} is not on the bot's list of the safeguarding team`);
         expect(text).toContain('alerts are not posted there: they go to each member of the safeguarding team and the deputy DSL 1:1');
       }
       expect(bot.feature.routeHealthDetail()).toMatchObject({ state: 'broken', membersOutsideTeam: 1, problems: ['outsiders'], reportsGoTo: 'each member 1:1' });
@@ -115,7 +115,7 @@ describe('a safeguarding place holding someone not on SAFEGUARDING_TEAM (issue 4
       const record = await exportOf(ref);
       expect(record).toContain(`Delivered to each member of the safeguarding team 1:1 (2 of 2 reached): not posted in the ${place.words}, `
         + 'where the route check of ');
-      expect(record).toContain('found 1 person not on SAFEGUARDING_TEAM');
+      expect(record).toContain('found 1 person not on the bot\'s list of the safeguarding team');
       // Who the outsider is stays out of every message, the record and the health detail.
       const everything = [...EVERY_TOLD(), record, JSON.stringify(bot.feature.routeHealthDetail())].join('\n');
       for (const secret of [PEOPLE.outsider.name, PEOPLE.outsider.aadObjectId, PEOPLE.outsider.id]) expect(everything).not.toContain(secret);
@@ -125,7 +125,7 @@ describe('a safeguarding place holding someone not on SAFEGUARDING_TEAM (issue 4
       const place = await startWithOutsider(destination);
       await bot.message(PEOPLE.dsl, 'test alert');
       const reply = seen.saidTo(PEOPLE.dsl).at(-1)!;
-      expect(reply).toContain(`Test alert not posted in the ${place.words}: 1 person in it is not on SAFEGUARDING_TEAM.`);
+      expect(reply).toContain(`Test alert not posted in the ${place.words}: 1 person in it is not on the bot's list of the safeguarding team.`);
       expect(reply).toContain('It went to each member of the safeguarding team and the deputy DSL 1:1 instead (2 of 2 reached)');
       expect(seen.postsIn(place.id)).toEqual([]);
       for (const p of [PEOPLE.dsl, PEOPLE.deputy]) {
@@ -176,7 +176,7 @@ describe('a safeguarding place holding someone not on SAFEGUARDING_TEAM (issue 4
       connector.setMembers(place.id, [member(PEOPLE.dsl), member(PEOPLE.deputy), member(PEOPLE.outsider, 'guest')]);
       expect((await membersChanged(destination, 'membersAdded')).status).toBe(200);
       expect(bot.feature.routeHealthDetail()).toMatchObject({ state: 'broken', problems: ['outsiders'], reportsGoTo: 'each member 1:1' });
-      expect(seen.saidTo(PEOPLE.dsl).join('\n')).toContain(`1 person in the ${place.words} is not on SAFEGUARDING_TEAM`);
+      expect(seen.saidTo(PEOPLE.dsl).join('\n')).toContain(`1 person in the ${place.words} is not on the bot's list of the safeguarding team`);
 
       const ref = await fileUrgentReport();
       expect(postedIn(place.id, ref)).toEqual([]);

@@ -13,7 +13,8 @@ export function renderContentsCard(doc: PolicyDocument): AdaptiveCardJson {
     const parent = s.parent !== null ? doc.sections.find((p) => p.ordinal === s.parent) : undefined;
     return `${indent}${parent?.number ? `${parent.number} \u203a ` : ''}${s.title} (section ${sectionKey(doc, s)})`;
   });
-  const details = [`Version ${formatVersion(doc.metadata.contentHash, doc.metadata.version)}`, doc.metadata.lastReviewed && `reviewed ${doc.metadata.lastReviewed}`,
+  // A document without a version of its own shows none: its fingerprint is for the records, not for staff.
+  const details = [doc.metadata.version && `Version ${formatVersion(doc.metadata.version)}`, doc.metadata.lastReviewed && `reviewed ${doc.metadata.lastReviewed}`,
     doc.metadata.nextReview && `next review ${doc.metadata.nextReview}`].filter(Boolean).join(' · ');
   const first = doc.sections.find((s) => s.text.trim() !== '') ?? doc.sections[0];
   return expandCardTemplate(template, {

@@ -22,20 +22,40 @@ export interface SuggestionItem {
   status: string;
 }
 
+/** Where a page of the unanswered questions starts (0: the newest), how many a page holds, and whether older ones follow. */
+export interface UnansweredPage {
+  offset: number;
+  pageSize: number;
+  more: boolean;
+}
+
 /**
- * Renders the owners' list: staff's suggestions first (each with Accept and Dismiss), then the unanswered questions,
- * each with its candidate sections and "None of these", under a line of counts (`summary`, no text of any question).
+ * Renders the owners' list: staff's suggestions first (each with Accept and Dismiss), then a page of the unanswered
+ * questions, each with its candidate sections and "None of these", under a line of counts (`summary`, no text of any
+ * question); Previous and Next reach the rest, as the campaign status card pages its people.
  */
-export function renderUnansweredCard(items: readonly UnansweredItem[], notice = '', summary = '', suggestions: readonly SuggestionItem[] = []): AdaptiveCardJson {
+export function renderUnansweredCard(
+  items: readonly UnansweredItem[], notice = '', summary = '', suggestions: readonly SuggestionItem[] = [],
+  page: UnansweredPage = { offset: 0, pageSize: items.length, more: false },
+): AdaptiveCardJson {
+  const paged = page.offset > 0 || page.more;
   return expandCardTemplate(unansweredTemplate, {
     notice,
     summary,
     suggestions,
+    // "Questions 9–16 (newest first)", once there is more than one page.
+    pageWords: paged && items.length > 0 ? `Questions ${page.offset + 1}\u2013${page.offset + items.length} (newest first)` : '',
+    hasPrevious: page.offset > 0,
+    hasNext: page.more,
+    previousOffset: Math.max(0, page.offset - page.pageSize),
+    nextOffset: page.offset + page.pageSize,
+    pageSize: page.pageSize,
     items: items.map((item) => ({
       question: item.question,
       status: item.status,
+      // The page rides with each choice, so teaching one keeps the owner on the page they were reading.
       choices: [...item.candidates, { title: 'None of these', section: TAUGHT_NOT_COVERED }]
-        .map((c) => ({ title: c.title.length > 60 ? `${c.title.slice(0, 59)}…` : c.title, questionId: item.questionId, section: c.section })),
+        .map((c) => ({ title: c.title.length > 60 ? `${c.title.slice(0, 59)}…` : c.title, questionId: item.questionId, section: c.section, offset: page.offset })),
     })),
   });
 }

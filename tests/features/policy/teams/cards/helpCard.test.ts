@@ -14,6 +14,15 @@ describe('help card', () => {
     expect(JSON.stringify(card)).not.toMatch(/"color":\s*"(Good|Warning|Attention)"/);
   });
 
+  it('when an owner reads a command\'s line, then its explanation says what it does rather than repeat the command', () => {
+    const card = renderHelpCard('Social Media Policy', true, []);
+    const facts = (card.body as { type: string; facts?: { title: string; value: string }[] }[])
+      .filter((b) => b.type === 'FactSet').flatMap((b) => b.facts ?? []);
+    expect(facts.length).toBeGreaterThan(10);
+    for (const { title, value } of facts) expect({ title, repeats: value.toLowerCase().startsWith(title.toLowerCase()) }).toEqual({ title, repeats: false });
+    expect(facts.find((f) => f.title === 'campaign excuse')?.value).toBe('Someone on leave gets no reminders or digests: add their email, for example sam.jones@school.example');
+  });
+
   it('when another capability has notices for owners, then they show near the top for owners only, as text', () => {
     const notice = 'Safeguarding reports go to the **DSL channel** <b>Safeguarding</b>.';
     const owner = renderHelpCard('Social Media Policy', true, [], [notice]);

@@ -218,6 +218,18 @@ describe.each(POLICIES)('contents and section cards for %s', (name) => {
     if (doc.metadata.nextReview) expect(text).toContain(doc.metadata.nextReview);
   });
 
+  it('when someone asks for the contents, then the version shown is the document\'s own, never its internal fingerprint', () => {
+    const withLabel = shownText(renderContentsCard(doc));
+    const withoutLabel = shownText(renderContentsCard({ ...doc, metadata: { ...doc.metadata, version: undefined } }));
+    for (const text of [withLabel, withoutLabel]) {
+      expect(text).not.toMatch(/\bref [0-9a-f]{8}\b/);
+      expect(text).not.toContain(doc.metadata.contentHash.slice(0, 8));
+    }
+    if (doc.metadata.version) expect(withLabel).toContain('Version ');
+    expect(withoutLabel).not.toContain('Version');
+    expect(cardProblems(renderContentsCard({ ...doc, metadata: { ...doc.metadata, version: undefined, lastReviewed: undefined, nextReview: undefined } }))).toEqual([]);
+  });
+
   it('when the contents list a section, then the key it shows opens exactly that section, and no key is another section\'s number', () => {
     const library = createPolicyLibrary([doc]);
     const numbers = new Set(doc.sections.flatMap((s) => (s.number ? [s.number] : [])));

@@ -1,6 +1,6 @@
 import { Verbs } from '../../../../../src/teams/verbs';
 import { renderTaughtCard, renderUnansweredCard } from '../../../../../src/features/policy/teams/cards/teachingCards';
-import { cardProblems, cardVerbs, shownText } from '../../../../support/cardAssertions';
+import { cardProblems, cardVerbs, executeActions, shownText } from '../../../../support/cardAssertions';
 
 describe('the owners\' teaching cards', () => {
   it('when questions are waiting, then each shows as typed with its three candidates and "None of these", and the card is valid', () => {
@@ -12,9 +12,22 @@ describe('the owners\' teaching cards', () => {
     expect(cardProblems(card)).toEqual([]);
     expect(cardVerbs(card)).toEqual([...Array(4).fill(Verbs.teachAnswer), ...Array(2).fill(Verbs.teachAnswer)]);
     const json = JSON.stringify(card);
-    expect(json).toContain('"data":{"questionId":"q1","section":"none"}');
+    expect(json).toContain('"data":{"questionId":"q1","section":"none","offset":0}');
     expect(json).toContain('"type":"TextRun","text":"can i share the fair post [here](http://x)"');
     expect(shownText(card)).toContain('None of these');
+  });
+
+  it('when the questions run to more than one card, then it says which it shows and offers Previous and Next, and a single page offers neither', () => {
+    const item = (n: number) => ({ questionId: `q${n}`, question: `question ${n}`, status: 'Not covered, 21 Nov', candidates: [{ title: '3. Roles', section: 'p#3' }] });
+    const middle = renderUnansweredCard([9, 10, 11, 12, 13, 14, 15, 16].map(item), '', '', [], { offset: 8, pageSize: 8, more: true });
+    expect(cardProblems(middle)).toEqual([]);
+    expect(shownText(middle)).toContain('Questions 9\u201316 (newest first)');
+    const pages = (card: unknown) => executeActions(card).filter((a) => a.verb === Verbs.unansweredPage).map((a) => ({ title: a.title, offset: a.data.offset }));
+    expect(pages(middle)).toEqual([{ title: 'Previous 8', offset: 0 }, { title: 'Next 8', offset: 16 }]);
+    expect(executeActions(middle).find((a) => a.verb === Verbs.teachAnswer)?.data.offset).toBe(8);
+    const only = renderUnansweredCard([1, 2].map(item));
+    expect(pages(only)).toEqual([]);
+    expect(shownText(only)).not.toContain('Questions 1');
   });
 
   it('when nothing is waiting or taught, then the cards say so', () => {

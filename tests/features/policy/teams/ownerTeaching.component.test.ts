@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DisclosureDetector } from '../../../../src/features/policy/disclosure/disclosureDetector';
+import { parsePolicyText } from '../../../../src/features/policy/ingest/parsePolicy';
+import { createPolicyLibrary } from '../../../../src/features/policy/policyLibrary';
+import { createInMemoryQuestionLog } from '../../../../src/features/policy/teaching/questionLog';
+import { createInMemoryTeachingLinkStore } from '../../../../src/features/policy/teaching/teachingLinks';
+import { createPolicyFeature } from '../../../../src/features/policy/teams/policyFeature';
+import { createLogger } from '../../../../src/shared/logger';
+import { Verbs } from '../../../../src/teams/verbs';
+import { BotHost, postActivity, startBotHost } from '../../../support/botHost';
+import { cardProblems, executeActions, shownText } from '../../../support/cardAssertions';
+import { FakeConnector, startFakeConnector } from '../../../support/fakeConnector';
+import { REPO_ROOT } from '../../../support/repoRoot';
+
+/**
+ * The owners' `unanswered` list over real HTTP (the product's bot app and server, the policy feature on the sample
+ * policy, in-memory question log and teaching links, a detector that holds nothing back): more questions than one card
+ * holds are reached with Next and Previous, as campaign status pages its people.
+ */
+const OWNER = { id: '29:owner', aadObjectId: 'aad-owner', name: 'Olu Owner' };
+const STAFF = { id: '29:staff', aadObjectId: 'aad-staff', name: 'Sam Staff' };
+/** Twenty questions the policy did not answer, asked a minute apart: "question 1" is the oldest. */
+const ASKED = Array.from({ length: 20 }, (_, i) => `unanswered question ${i + 1} about the school minibus rota`);
+const NOTHING_HELD_BACK: DisclosureDetector = {
+  read: async () => ({ offer: false, holdBack: false, score: 0 }),
+  readAll: async (texts) => texts.map(() => ({ offer: false, holdBack: false, score: 0 })),
+};
+
+type Card = Record<string, unknown>;
+
+describe('the owners\' unanswered list, page by page', () => {
+  let connector: FakeConnector;
+  let host: BotHost;
+  const questions = createInMemoryQuestionLog();
+  const library = createPolicyLibrary([parsePolicyText(fs.readFileSync(path.join(REPO_ROOT, 'samples', 'policies', 'liverpool-model.txt'), 'utf8'), 'liverpool-model.txt')]);
+  let seq = 0;
+
+  beforeAll(async () => {
+    for (const [i, question] of ASKED.entries()) {
+      await questions.recordQuestion({ question, answered: false, citedSection: null, askedAt: new Date(Date.UTC(2026, 10, 2, 9, i)).toISOString() });
+    }
+    connector = await startFakeConnector({ ratePerSecond: 0 });
+    host = await startBotHost(() => [createPolicyFeature({
+      library, questions, disclosure: NOTHING_HELD_BACK, teaching: createInMemoryTeachingLinkStore(), policyOwners: [OWNER.aadObjectId], logger: createLogger('silent'),
+    })]);
+  });
+  afterAll(async () => {
+    await host?.close();
+    await connector?.close();
+  });
+
+  const base = (from: typeof OWNER) => ({
+    channelId: 'msteams', serviceUrl: connector.serviceUrl, id: `in-${++seq}`, timestamp: new Date().toISOString(), from,
+    recipient: { id: '28:bot', name: 'School Policy Bot' }, channelData: { tenant: { id: 'tenant-1' } },
+    conversation: { id: `a:personal-${from.id}`, conversationType: 'personal', tenantId: 'tenant-1' },
+  });
+  /** The card the bot sent for a typed command. */
+  const say = async (text: string, from = OWNER): Promise<Card> => {
+    const before = connector.deliveries.length;
+    expect((await postActivity(host.botUrl, { ...base(from), type: 'message', text })).status).toBe(200);
+    const [card] = connector.deliveries.slice(before).flatMap((d) => ((d.activity.attachments ?? []) as { content: Card }[]).map((a) => a.content));
+    return card;
+  };
+  /** The card (or the text) a button press is answered with. */
+  const press = async (action: { verb: string; data: Record<string, unknown> }, from = OWNER): Promise<unknown> =>
+    (await postActivity(host.botUrl, { ...base(from), type: 'invoke', name: 'adaptiveCard/action', replyToId: 'card-1', value: { action: { type: 'Action.Execute', ...action }, trigger: 'manual' } })).body.value;
+  const pageButton = (card: unknown, title: string) => executeActions(card).find((a) => a.verb === Verbs.unansweredPage && a.title === title);
+  /** The question numbers a card lists, in order. */
+  const listed = (card: unknown) => [...shownText(card).matchAll(/unanswered question (\d+) about/g)].map((m) => Number(m[1]));
+
+  it('when more questions wait than one card holds, then Next shows the older ones and Previous comes back, each page with its place in the list', async () => {
+    const first = await say('unanswered');
+    expect(listed(first)).toEqual([20, 19, 18, 17, 16, 15, 14, 13]);
+    expect(pageButton(first, 'Previous 8')).toBeUndefined();
+    expect(shownText(first)).toContain('Questions 1\u20138 (newest first)');
+
+    const second = await press(pageButton(first, 'Next 8')!);
+    expect(cardProblems(second)).toEqual([]);
+    expect(listed(second)).toEqual([12, 11, 10, 9, 8, 7, 6, 5]);
+    expect(shownText(second)).toContain('Questions 9\u201316 (newest first)');
+
+    const last = await press(pageButton(second, 'Next 8')!);
+    expect(listed(last)).toEqual([4, 3, 2, 1]);
+    expect(pageButton(last, 'Next 8')).toBeUndefined();
+
+    expect(listed(await press(pageButton(last, 'Previous 8')!))).toEqual([12, 11, 10, 9, 8, 7, 6, 5]);
+  });
+
+  it('when an owner teaches a question on a later page, then the card stays on that page, with the next question moved up', async () => {
+    const second = await press(pageButton(await say('unanswered'), 'Next 8')!);
+    const none = executeActions(second).find((a) => a.verb === Verbs.teachAnswer && a.title === 'None of these')!;
+    const after = await press(none);
+    expect(shownText(after)).toContain('Linked:');
+    expect(listed(after)).toEqual([11, 10, 9, 8, 7, 6, 5, 4]);
+  });
+
+  it('when someone who is not a policy owner presses a page button, then they are refused and see no question', async () => {
+    const refused = await press({ verb: Verbs.unansweredPage, data: { offset: 8 } }, STAFF);
+    expect(JSON.stringify(refused)).not.toContain('unanswered question');
+    expect(JSON.stringify(refused)).toContain('Only the policy owners can see the questions the policy could not answer.');
+  });
+});
