@@ -11,10 +11,18 @@ const END_OF_LIFE: Record<number, string> = { 20: '2026-04-30', 22: '2027-04-30'
 
 const nodeLine = Number(readText('.nvmrc').trim());
 const engines = (JSON.parse(readText('package.json')) as { engines: { node: string } }).engines.node;
-/** engines as major-version bounds: `>=20`, or `>=20 <24`; NaN bounds where it says anything else. */
-const [, oldest, firstRefused] = /^>=(\d+)(?: <(\d+))?$/.exec(engines) ?? [];
-const oldestAdmitted = Number(oldest);
-const admits = (line: number): boolean => line >= oldestAdmitted && (firstRefused === undefined || line < Number(firstRefused));
+/**
+ * engines as the lines it admits, each from a first release on: `^20.11.0 || ^22.11.0` admits 20.11 and later 20s, and
+ * 22.11 and later 22s. Only caret ranges joined by `||` are read: an open bound such as `>=20` would admit lines nobody
+ * has run the app on (23, 25), so it reads as admitting nothing and the tests below fail.
+ */
+const terms = engines.split('||').map((term) => /^\^(\d+)\.(\d+)\.(\d+)$/.exec(term.trim()));
+const admitted = terms.every((m) => m !== null) ? terms.map((m) => m!.slice(1, 4).map(Number)) : [];
+const admits = (line: number): boolean => admitted.some(([major]) => major === line);
+const admitsVersion = (version: string): boolean => {
+  const [major, minor, patch] = version.split('.').map(Number);
+  return admitted.some(([m, n, p]) => m === major && (minor > n || (minor === n && patch >= p)));
+};
 const lock = JSON.parse(readText('package-lock.json')) as { packages: Record<string, { version: string }> };
 const sqliteMajor = Number(lock.packages['node_modules/better-sqlite3'].version.split('.')[0]);
 
@@ -33,13 +41,17 @@ describe('the Node.js the app runs on', () => {
 
   it('the template deploys that line, and engines admits it', () => {
     expect([...readText('infra/azure.bicep').matchAll(/linuxFxVersion: '([^']+)'/g)].map((m) => m[1])).toEqual([`NODE|${nodeLine}-lts`]);
-    expect(Number.isInteger(oldestAdmitted)).toBe(true);
-    expect(oldestAdmitted).toBeLessThanOrEqual(nodeLine);
+    expect({ engines, admitsDeployedLine: admits(nodeLine) }).toEqual({ engines, admitsDeployedLine: true });
+  });
+
+  it('engines admits LTS lines only, each as a caret range: no odd-numbered line (23), no line above the newest one run', () => {
+    expect(admitted.length).toBeGreaterThan(0);
+    expect(admitted.map(([line]) => line).filter((line) => line % 2 !== 0 || END_OF_LIFE[line] === undefined)).toEqual([]);
   });
 
   it('engines admits the Node running this suite: the README commands run on the machine’s own Node', () => {
-    const running = Number(process.versions.node.split('.')[0]);
-    expect({ engines, running, admitted: admits(running) }).toEqual({ engines, running, admitted: true });
+    const running = process.versions.node;
+    expect({ engines, running, admitted: admitsVersion(running) }).toEqual({ engines, running, admitted: true });
   });
 
   it('engines admits no LTS line better-sqlite3 crashes on (12 on 24), and admits the deployed one', () => {
