@@ -4,7 +4,10 @@
 //                                      reads Key Vault secrets, reads/writes Storage tables and blobs and
 //                                      calls Microsoft Graph (after an admin grants it Graph app roles:
 //                                      see docs/deployment.md)
-//   App Service (Linux, Node 22)    -> runs `npm start`; every app setting below is a variable src/config reads
+//   App Service (Linux, Node 22)    -> runs `npm start` on the folder `npm run package:server` assembles (the compiled
+//                                      app, the models, package.json and the lock: docs/deployment.md, step 5), after
+//                                      installing its production dependencies on Linux; checks /healthz on each instance;
+//                                      every app setting below is a variable src/config reads
 //   Azure Bot + Teams channel       -> https://<app>/api/messages
 //   Storage account                 -> tables and a private blob container, no shared keys (managed identity only)
 //   Key Vault (RBAC)                -> secrets; app settings hold Key Vault references, never the values
@@ -24,6 +27,10 @@ param location string = 'uksouth'
 
 @description('App Service plan SKU. B1 is enough for a school; P0v3 or above for Always On with many staff.')
 param webAppSku string = 'B1'
+
+@description('Storage redundancy (the account\'s SKU). Empty: Standard_ZRS (three availability zones) in a region that offers zone-redundant storage, such as uksouth; Standard_LRS (one datacentre) where it does not, such as ukwest, which has no availability zones. Standard_GZRS or Standard_GRS also keep a copy in the paired region (uksouth and ukwest pair with each other, so the records stay in the UK).')
+@allowed(['', 'Standard_LRS', 'Standard_ZRS', 'Standard_GRS', 'Standard_GZRS'])
+param storageSku string = ''
 
 @description('Azure Bot SKU: F0 (free, standard channels) or S1.')
 @allowed(['F0', 'S1'])
@@ -195,9 +202,11 @@ param protectRecords bool = true
 @description('AES-256 key for concern reports at rest, 32 bytes in base64 (SECRET_CONCERN_ENCRYPTION_KEY): npx policy-bot secrets --file env/.env.dev.user makes it.')
 param concernEncryptionKey string
 
+// Required here although the app starts without it (it then exports unsealed rows): a school deployed by this template
+// always hands an inspector exports whose rows can be checked, and `npx policy-bot secrets` makes the key at no cost.
 @secure()
 @minLength(16)
-@description('Key of the HMAC that seals each row of an acknowledgement export (SECRET_ACK_EXPORT_SECRET): npx policy-bot secrets --file env/.env.dev.user makes it.')
+@description('Required: the key of the HMAC that seals each row of an acknowledgement export, at least 16 characters (SECRET_ACK_EXPORT_SECRET): npx policy-bot secrets --file env/.env.dev.user makes it.')
 param ackExportSecret string
 
 @secure()
@@ -205,6 +214,17 @@ param ackExportSecret string
 param azureOpenAIApiKey string = ''
 
 var suffix = uniqueString(resourceGroup().id, resourceBaseName)
+// Regions whose standard general-purpose v2 accounts offer zone-redundant storage, from Microsoft's list "Azure regions
+// that support zone-redundant storage (ZRS)" (learn.microsoft.com/azure/storage/common/redundancy-regions-zrs). UK South
+// is on it; UK West is not. A region added to the list later still deploys, with LRS, until it is added here.
+var zoneRedundantStorageRegions = [
+  'southafricanorth', 'australiaeast', 'centralindia', 'chinanorth3', 'eastasia', 'japaneast', 'koreacentral'
+  'southeastasia', 'francecentral', 'germanywestcentral', 'italynorth', 'northeurope', 'norwayeast', 'polandcentral'
+  'spaincentral', 'swedencentral', 'switzerlandnorth', 'uksouth', 'westeurope', 'israelcentral', 'qatarcentral'
+  'uaenorth', 'canadacentral', 'centralus', 'eastus', 'eastus2', 'mexicocentral', 'southcentralus', 'usgovvirginia'
+  'westus2', 'westus3', 'brazilsouth'
+]
+var storageSkuName = !empty(storageSku) ? storageSku : (contains(zoneRedundantStorageRegions, toLower(location)) ? 'Standard_ZRS' : 'Standard_LRS')
 var storageAccountName = toLower(take('${resourceBaseName}${suffix}', 24))
 var keyVaultName = take('${resourceBaseName}-${suffix}', 24)
 var roles = {
@@ -224,7 +244,7 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: storageAccountName
   location: location
   kind: 'StorageV2'
-  sku: { name: 'Standard_ZRS' }
+  sku: { name: storageSkuName }
   properties: {
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
@@ -378,14 +398,20 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
     siteConfig: {
       linuxFxVersion: 'NODE|22-lts'
       appCommandLine: 'npm start'
+      // App Service pings it on every instance each minute and routes around an instance that keeps failing; the app
+      // answers 503 when it cannot fetch the Bot Connector's signing keys, that is when it would refuse every message.
+      healthCheckPath: '/healthz'
       alwaysOn: webAppSku != 'F1' && webAppSku != 'D1'
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'
       http20Enabled: true
       appSettings: [
-        // Platform: build on deploy (better-sqlite3 is native), monitoring agent.
+        // Platform: install on deploy, on Linux (better-sqlite3 and onnxruntime-node are native), monitoring agent.
+        // The upload is the assembled package (npm run package:server): already compiled, with package.json's start as
+        // its only script. The build runs this instead of its default `npm install` (which adds devDependencies).
         { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'true' }
-        // The build's npm install: onnxruntime-node's install script skips the CUDA libraries (the bot runs on the CPU).
+        { name: 'CUSTOM_BUILD_COMMAND', value: 'npm ci --omit=dev' }
+        // In that npm ci, onnxruntime-node's install script skips the CUDA libraries (the bot runs on the CPU).
         { name: 'ONNXRUNTIME_NODE_INSTALL', value: 'skip' }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
         { name: 'ApplicationInsightsAgent_EXTENSION_VERSION', value: '~3' }

@@ -26,7 +26,8 @@ const productionReads = configReads(devEnv, 'production');
 
 /** Settings of the platform and SDKs rather than of src/config. */
 const PLATFORM_SETTINGS: Record<string, string> = {
-  SCM_DO_BUILD_DURING_DEPLOYMENT: 'App Service builds on Linux so better-sqlite3 matches the server',
+  SCM_DO_BUILD_DURING_DEPLOYMENT: 'App Service installs the dependencies on Linux so better-sqlite3 and onnxruntime-node match the server',
+  CUSTOM_BUILD_COMMAND: 'the command that build runs on the uploaded package: npm ci --omit=dev',
   ONNXRUNTIME_NODE_INSTALL: 'read by onnxruntime-node\'s install script during that build: skip its CUDA libraries',
   APPLICATIONINSIGHTS_CONNECTION_STRING: 'read by the Application Insights agent',
   ApplicationInsightsAgent_EXTENSION_VERSION: 'turns on the Application Insights agent',
@@ -208,8 +209,10 @@ describe('names agree: src/config, env/, teamsapp.yml, infra/', () => {
       expect(fs.existsSync(path.join(ROOT, t.path))).toBe(true);
       expect(fs.existsSync(path.join(ROOT, t.parameters))).toBe(true);
     }
-    const zipDeploy = dev.stages.deploy[2].with as { ignoreFile: string };
-    expect(fs.existsSync(path.join(ROOT, zipDeploy.ignoreFile))).toBe(true);
+    // What is uploaded is the folder `npm run package:server` assembles (tests/scripts/packageServer.test.ts).
+    const zipDeploy = dev.stages.deploy[2].with as { artifactFolder: string; ignoreFile?: string };
+    expect(zipDeploy.artifactFolder).toBe('./dist/appservice');
+    if (zipDeploy.ignoreFile) expect(fs.existsSync(path.join(ROOT, zipDeploy.ignoreFile))).toBe(true);
   });
 
   it('the App Service settings, with an example school\'s values, make a configuration the app accepts in production', () => {
