@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import type * as Ort from 'onnxruntime-node';
 import { PairEncoder, SentenceEncoder } from '../../shared/sentenceEncoder';
+import { assertSameOnEveryCpu } from './onnxGraphCheck';
 
 /** What the model folder's manifest.json says of the model: its file, its vector length and how many tokens it reads. */
 interface EncoderManifest {
@@ -49,10 +50,8 @@ export function createBertTokenizer(dir: string, maxTokens: number): (text: stri
   };
 }
 
-/** The SHA-256 of a file, hex. */
-function sha256Of(file: string): string {
-  return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-}
+/** The SHA-256 of a file's bytes, hex. */
+const sha256Of = (bytes: Uint8Array): string => crypto.createHash('sha256').update(bytes).digest('hex');
 
 function readManifest(dir: string): EncoderManifest {
   const file = path.join(dir, 'manifest.json');
@@ -84,18 +83,25 @@ function onnxRuntime(): typeof Ort {
 /**
  * Loads the sentence encoder in `dir` (manifest.json, the .onnx graph it names, tokenizer.json and
  * tokenizer_config.json) into ONNX Runtime on the CPU. The graph's file must hash to the manifest's SHA-256: a model
- * damaged or swapped in a deployment is refused at start-up, never run.
+ * damaged or swapped in a deployment is refused at start-up, never run. So is a graph that ONNX Runtime would compute
+ * differently on another CPU (onnxGraphCheck.ts): the bot a school runs decides as the one that was tested.
  */
 export async function loadOnnxSentenceEncoder(dir: string, options: OnnxEncoderOptions = {}): Promise<SentenceEncoder & PairEncoder> {
   const manifest = readManifest(dir);
   const graph = path.join(dir, manifest.file);
   if (!fs.existsSync(graph)) throw new EncoderLoadError(`The sentence encoder's graph ${graph} is missing`);
-  const sha256 = sha256Of(graph);
+  const bytes = fs.readFileSync(graph);
+  const sha256 = sha256Of(bytes);
   if (sha256 !== manifest.sha256) throw new EncoderLoadError(`${graph} does not match its checksum in manifest.json (got ${sha256})`);
+  try {
+    assertSameOnEveryCpu(bytes, graph);
+  } catch (err) {
+    throw new EncoderLoadError((err as Error).message);
+  }
   const tokenize = createBertTokenizer(dir, manifest.maxTokens);
   const threads = options.threads ?? 1;
   const ort = onnxRuntime();
-  const session = await ort.InferenceSession.create(graph, {
+  const session = await ort.InferenceSession.create(bytes, {
     executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential',
   });
   const dims = manifest.dimensions;
