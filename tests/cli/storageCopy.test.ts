@@ -9,6 +9,7 @@ import { validateConcernForm } from '../../src/features/concerns/domain/concernV
 import { ConcernReport } from '../../src/features/concerns/domain/concernTypes';
 import { AzuriteTables, startAzuriteTables } from '../support/azuriteServer';
 import { productionEnv } from '../support/productionEnv';
+import { ORDINARY } from '../support/modelItems';
 import { formFor, ORIGIN, REPORTER } from '../features/concerns/domain/concernFakes';
 
 const T0 = '2026-09-01T08:00:00.000Z';
@@ -39,7 +40,7 @@ async function fillSqlite(env: Record<string, string | undefined>): Promise<{ re
   await stores.questions.recordFeedback(helped, true, '2026-03-02T10:02:00.000Z');
   await stores.questions.recordDisclosureLike('2026-03-02T12:00:00.000Z');
   // Issue 50: replies that were not sure, one with a section chosen (a suggestion for the owners), one with "None of these".
-  const chose = await stores.questions.recordQuestion({ question: 'share the gofundme?', answered: true, citedSection: 'policy#7', askedAt: '2026-03-02T11:00:00.000Z', sure: false });
+  const chose = await stores.questions.recordQuestion({ question: ORDINARY.gofundmeLink, answered: true, citedSection: 'policy#7', askedAt: '2026-03-02T11:00:00.000Z', sure: false });
   await stores.questions.recordChoice(chose, 'policy#9', '2026-03-02T11:01:00.000Z');
   const choseNone = await stores.questions.recordQuestion({ question: 'staff christmas do pics?', answered: true, citedSection: 'policy#3', askedAt: '2026-03-02T11:30:00.000Z', sure: false });
   await stores.questions.recordChoice(choseNone, 'none', '2026-03-02T11:31:00.000Z');
@@ -150,7 +151,7 @@ describe('policy-bot storage copy-to-azure', () => {
     expect((await onAzure.questions.countsSince('2025-01-01')).asked).toBe(6);
     // The choice pressed on a "not sure" reply went with its question, sealed as it was: a suggestion, and a failure.
     expect(await onAzure.questions.listSuggested(10)).toEqual(await sqliteStores.questions.listSuggested(10));
-    expect((await onAzure.questions.listSuggested(10)).map((q) => [q.question, q.sure, q.choice?.section])).toEqual([['share the gofundme?', false, 'policy#9']]);
+    expect((await onAzure.questions.listSuggested(10)).map((q) => [q.question, q.sure, q.choice?.section])).toEqual([[ORDINARY.gofundmeLink, false, 'policy#9']]);
     expect((await onAzure.questions.listFailed(10)).map((q) => q.question)).toContain('staff christmas do pics?');
     expect(await onAzure.questions.getQuestion(questionId)).toEqual(await sqliteStores.questions.getQuestion(questionId));
     expect(await onAzure.published.latest('liverpool-model')).toEqual(await sqliteStores.published.latest('liverpool-model'));
@@ -193,7 +194,7 @@ describe('policy-bot storage copy-to-azure', () => {
     expect(output).toEqual([
       '2026-03-02T11:30:00.000Z\tnone of these\tstaff christmas do pics?', '2026-03-02T09:00:00.000Z\tnot covered\tparking?',
       `2026-01-05T09:00:00.000Z\tnot covered\t${OLD_PLAIN_QUESTION}`,
-      expect.stringMatching(/^2026-03-02T11:00:00\.000Z\tsuggestion [0-9a-f-]{36}\tStaff chose a section this version of the policy no longer has for: share the gofundme\?$/),
+      expect.stringMatching(/^2026-03-02T11:00:00\.000Z\tsuggestion [0-9a-f-]{36}\tStaff chose a section this version of the policy no longer has for: post the gofundme link\?$/),
       expect.stringMatching(/^Accept a suggestion/),
     ]);
 

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import { Verbs } from '../../src/teams/verbs';
 import { shownText } from '../support/cardAssertions';
+import { ORDINARY as ORDINARY_QUESTIONS } from '../support/modelItems';
 import { PEOPLE, SecurityBot, TENANT, readableText, startSecurityBot } from './securityHarness';
 
 /** A made-up child and a made-up injury, typed the way the tester typed theirs. */
@@ -14,7 +15,7 @@ const DISCLOSURE = 'Finn Ashworth in 3C showed me cigarette burns on his arm, wh
 const DISCLOSURE_WORDS = ['Ashworth', 'cigarette burns'];
 /** An ordinary question nobody would write by chance, which the policy does not cover. */
 const ORDINARY_WORD = 'zorbleflax';
-const ORDINARY = `Can I put the ${ORDINARY_WORD} rota on my Instagram story?`;
+const ORDINARY = ORDINARY_QUESTIONS.zorbleflaxLessonPlans;
 const OWNER_REFUSAL = /only the policy owners/i;
 
 interface CardJson { body?: unknown[]; actions?: { type?: string; title?: string; verb?: string; data?: Record<string, unknown>; style?: string }[] }
@@ -168,13 +169,13 @@ describe('a disclosure typed as a question (issue 40, hole 5)', () => {
   });
 
   it('when the owner reads an ordinary question that names someone, then the name is taken out', async () => {
-    const question = `can I retweet Priyanka Hollingsworth's post about the ${ORDINARY_WORD} bake sale`;
+    const question = ORDINARY_QUESTIONS.namedColleague;
     const asked = await sentDuring(bot, () => bot.message(PEOPLE.reporter, question));
     for (const questionId of questionIdsIn(asked.sent)) await bot.execute(PEOPLE.reporter, Verbs.feedback, { questionId, helpful: false });
 
     const owner = await sentDuring(bot, () => bot.message(PEOPLE.owner, 'unanswered'));
     const shown = readableText(owner.sent);
-    expect(shown).toContain(`can I retweet [name]'s post about the ${ORDINARY_WORD} bake sale`);
+    expect(shown).toContain(`can I retweet [name]'s post about the ${ORDINARY_WORD} lesson plans on TES`);
     expect(shown).not.toContain('Hollingsworth');
   });
 

@@ -5,6 +5,7 @@
  */
 import zlib from 'node:zlib';
 import { Verbs } from '../../src/teams/verbs';
+import { ORDINARY } from '../support/modelItems';
 import {
   PEOPLE, Person, PostResult, SecurityBot, TENANT, concernForm, dslConversation, leakIn, personalConversation,
   readableText, startSecurityBot,
@@ -503,7 +504,7 @@ describe('fuzzing /api/messages with malformed and hostile activities', () => {
     const submitted = await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, concernForm());
     expect(submitted.status).toBe(200);
     const concern = bot.app.db.prepare('SELECT id, reference FROM concerns ORDER BY id DESC LIMIT 1').get() as { id: number; reference: string };
-    await bot.message(PEOPLE.reporter, 'Can I accept a friend request from a parent?');
+    await bot.message(PEOPLE.reporter, ORDINARY.friendRequests);
     const question = bot.app.db.prepare('SELECT id FROM policy_questions ORDER BY rowid DESC LIMIT 1').get() as { id: string };
     ctx = { serviceUrl: bot.connector.serviceUrl, concernReference: concern.reference, concernId: concern.id, questionId: question.id };
   });

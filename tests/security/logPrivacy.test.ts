@@ -4,6 +4,7 @@
  * words people typed, nor the reporter's name or e-mail, may appear in any line.
  */
 import { Verbs } from '../../src/teams/verbs';
+import { ORDINARY } from '../support/modelItems';
 import { createLogger } from '../../src/shared/logger';
 import {
   PEOPLE, REPORTER_EMAIL, SecurityBot, captureLines, concernForm, dslConversation, personalConversation, startSecurityBot,
@@ -29,7 +30,9 @@ describe('log privacy', () => {
     const personal = personalConversation(PEOPLE.reporter);
 
     // A question, with feedback on its answer, and the same phrase where the bot looks up sections.
-    await bot.message(REPORTER, `Can I talk about ${QUESTION_PHRASE} with a parent on social media?`, personal);
+    // The question holds the made-up phrase the checks below look for in every log line.
+    if (!ORDINARY.madeUpLawQuestion.includes(QUESTION_PHRASE)) throw new Error('the question must hold QUESTION_PHRASE');
+    await bot.message(REPORTER, ORDINARY.madeUpLawQuestion, personal);
     const question = bot.app.db.prepare('SELECT id FROM policy_questions ORDER BY rowid DESC LIMIT 1').get() as { id: string };
     await bot.execute(REPORTER, Verbs.feedback, { questionId: question.id, helpful: false }, personal);
     await bot.message(REPORTER, `section ${QUESTION_PHRASE}`, personal);

@@ -1,6 +1,7 @@
 import { concernForm, DSL_CHANNEL, PEOPLE, Person, personalConversation, readableText, SecurityBot, startSecurityBot } from './securityHarness';
 import { DEFAULT_PERSON_LIMITS } from '../../src/config/coreSettings';
 import { Verbs } from '../../src/teams/verbs';
+import { ORDINARY_SERIES } from '../support/modelItems';
 
 /**
  * Issue 40, hole 3 (second half): nothing limited how many reports or questions one person sends. Each person has a
@@ -120,11 +121,11 @@ describe('per-person limits set low (REPORTS_PER_PERSON_PER_HOUR=2, QUESTIONS_PE
   it('when a person sends more questions than their budget, then the extra ones are not answered, one message says when to ask again, and others are still answered', async () => {
     const person = PEOPLE.outsider;
     const loggedBefore = questionsLogged(bot);
-    for (let i = 0; i < 3; i++) await bot.message(person, `Question number ${i}: can I post photos of pupils?`);
+    for (const question of ORDINARY_SERIES.slice(0, 3)) await bot.message(person, question);
     expect(questionsLogged(bot)).toBe(loggedBefore + 3);
     const repliesBefore = repliesTo(bot, person).length;
-    await bot.message(person, 'Question number 3: can I post photos of pupils?');
-    await bot.message(person, 'Question number 4: can I post photos of pupils?');
+    await bot.message(person, ORDINARY_SERIES[3]);
+    await bot.message(person, ORDINARY_SERIES[4]);
 
     expect(questionsLogged(bot)).toBe(loggedBefore + 3);
     const notices = repliesTo(bot, person).slice(repliesBefore).map((d) => readableText(d.activity));
@@ -132,7 +133,7 @@ describe('per-person limits set low (REPORTS_PER_PERSON_PER_HOUR=2, QUESTIONS_PE
     expect(notices[0]).toMatch(/ask again at \d{2}:\d{2}/i);
 
     const headRepliesBefore = repliesTo(bot, PEOPLE.head).length;
-    await bot.message(PEOPLE.head, 'Another person: can I post photos of pupils?');
+    await bot.message(PEOPLE.head, ORDINARY_SERIES[5]);
     expect(questionsLogged(bot)).toBe(loggedBefore + 4);
     expect(repliesTo(bot, PEOPLE.head).length).toBeGreaterThan(headRepliesBefore);
   });

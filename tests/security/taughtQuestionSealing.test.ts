@@ -9,8 +9,9 @@ import { PEOPLE, SecurityBot, readableText, startSecurityBot } from './securityH
 
 /** A word nobody types by chance, in an ordinary question the policy does not answer well, naming a made-up colleague. */
 const WORD = 'quendlewick';
-const QUESTION = `can I repost Tobias Wrenfield's ${WORD} choir photos on my own page`;
-const AS_TAUGHT = `can I repost [name]'s ${WORD} choir photos on my own page`;
+import { ORDINARY } from '../support/modelItems';
+const QUESTION = ORDINARY.namedChoirPhotos;
+const AS_TAUGHT = `can [name] post his ${WORD} choir photos on his own page?`;
 
 interface Action { verb?: string; data?: Record<string, unknown> }
 

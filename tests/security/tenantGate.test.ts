@@ -3,6 +3,7 @@ import { Verbs } from '../../src/teams/verbs';
 import { createLogger } from '../../src/shared/logger';
 import { quietExpectedLibraryErrors } from '../support/expectedLibraryErrors';
 import { ProductionBot, startProductionBot } from '../support/productionBot';
+import { ORDINARY } from '../support/modelItems';
 import { createSqliteAcknowledgementStoreOn } from '../../src/adapters/sqlite/sqliteAcknowledgementStore';
 
 /**
@@ -27,7 +28,7 @@ const personal = (person: Person): Record<string, unknown> => ({ id: `a:${person
 function probes(bot: ProductionBot, person: Person): Record<string, (t: [string | undefined, string | undefined]) => Record<string, unknown>> {
   const policy = bot.app.library.primary!;
   return {
-    'a question': ([c, d]) => ({ type: 'message', text: 'Can I accept a friend request from a parent?', textFormat: 'plain', from: person, ...tenancy(c, d, personal(person)) }),
+    'a question': ([c, d]) => ({ type: 'message', text: ORDINARY.friendRequests, textFormat: 'plain', from: person, ...tenancy(c, d, personal(person)) }),
     'an urgent report': ([c, d]) => ({
       type: 'invoke', name: 'adaptiveCard/action', from: person, replyToId: 'card-1', ...tenancy(c, d, personal(person)),
       value: { action: { type: 'Action.Execute', verb: Verbs.concernSubmit, data: concernForm({ immediateDanger: 'true' }) }, trigger: 'manual' },

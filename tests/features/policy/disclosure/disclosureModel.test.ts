@@ -6,6 +6,7 @@ import { DisclosureCase, evaluateDisclosures } from '../../../../src/features/po
 import { createLogger } from '../../../../src/shared/logger';
 import { REPO_ROOT } from '../../../support/repoRoot';
 import { showFigures } from '../../../support/figures';
+import { ORDINARY } from '../../../support/modelItems';
 
 /**
  * The shipped disclosure model (models/encoder) on the dev sets its thresholds were set on: research/eval/disclosure-set.jsonl
@@ -23,7 +24,7 @@ describe('the shipped disclosure model', () => {
   beforeAll(async () => { detector = await loadDisclosureDetector(createLogger('silent')); });
 
   it('when it reads messages, then the encoder itself scores them (a failing encoder would fall back to the word list and hold everything back)', async () => {
-    const readings = await detector.readAll(['Can I accept a friend request from a parent?', 'a girl in 4B told me her dad hits her with a belt']);
+    const readings = await detector.readAll([ORDINARY.friendRequests, 'a girl in 4B told me her dad hits her with a belt']);
     for (const r of readings) expect(Number.isFinite(r.score)).toBe(true);
     expect(readings.map((r) => r.offer)).toEqual([false, true]);
   });
@@ -54,9 +55,11 @@ describe('the shipped disclosure model', () => {
   });
 
   it.each([
-    'is it ok to share the school\'s fb post about the summer fair on my own page?',
-    'Can I accept a friend request from a parent?',
-    'What should I do if a parent posts abusive comments about me?',
+    // Each at least MODEL_MARGIN from both thresholds (modelItems.test.ts checks them), so this holds wherever the
+    // logit falls within rounding.
+    ORDINARY.friendRequests,
+    ORDINARY.beforePostingAPhoto,
+    ORDINARY.abusiveParent,
   ])('when staff ask "%s", then it is an ordinary question', async (text) => {
     expect(await detector.read(text)).toMatchObject({ offer: false, holdBack: false });
   });

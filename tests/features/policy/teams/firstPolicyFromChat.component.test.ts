@@ -10,6 +10,7 @@ import { quietExpectedLibraryErrors } from '../../../support/expectedLibraryErro
 import { FakeConnector, startFakeConnector } from '../../../support/fakeConnector';
 import { ProductionBot, startProductionBot } from '../../../support/productionBot';
 import { REPO_ROOT } from '../../../support/repoRoot';
+import { ORDINARY } from '../../../support/modelItems';
 import { concernForm, PEOPLE, Person, readableText } from '../../../security/securityHarness';
 
 /**
@@ -20,7 +21,7 @@ import { concernForm, PEOPLE, Person, readableText } from '../../../security/sec
  */
 const TENANT = 'tenant-1';
 const KEY = crypto.randomBytes(32).toString('base64');
-const QUESTION = 'Can I accept a friend request from a parent?';
+const QUESTION = ORDINARY.friendRequests;
 const NOT_ADDED = 'The school\'s policy has not been added to me yet, so I cannot answer from it. Ask one of the policy owners';
 const OWNER_FIRST_LINE = 'No policy yet: send the school\'s policy (.docx, .pdf, .txt or .md) to me here to add it';
 const ADD_FIRST = 'There is no policy for staff to acknowledge yet: add the policy first.';

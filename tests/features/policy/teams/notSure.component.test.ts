@@ -21,6 +21,7 @@ import { BotHost, startBotHost } from '../../../support/botHost';
 import { executeActions, shownText, textRuns } from '../../../support/cardAssertions';
 import { FakeConnector, startFakeConnector } from '../../../support/fakeConnector';
 import { REPO_ROOT } from '../../../support/repoRoot';
+import { ORDINARY } from '../../../support/modelItems';
 import { capturedLogger } from '../../concerns/domain/concernFakes';
 
 /**
@@ -31,9 +32,9 @@ import { capturedLogger } from '../../concerns/domain/concernFakes';
  */
 const STAFF = { id: '29:staff', aadObjectId: 'aad-staff', name: 'Sam Staff' };
 const OWNER = { id: '29:owner', aadObjectId: 'aad-owner', name: 'Olu Owner' };
-const MEME = 'a kid made a meme of me and its going round, do I have to put up with it?';
-const GOFUNDME = 'my sister wants me to share her gofundme on my page, i have loads of parents as followers. ok?';
-const WHATSAPP = 'can i join the parents whatsapp group for my sons class?';
+const MEME = ORDINARY.memeOfMe;
+const GOFUNDME = ORDINARY.sistersGofundme;
+const WHATSAPP = ORDINARY.parentsWhatsapp;
 /** Two the shipped detector reads as possibly about a child: held back only, and offered Report a concern first. */
 const HELD_BACK = 'can i use a picture i found on google in my class blog?';
 const OFFERED = 'a year 7 boy told me his step dad posts pictures of him on facebook, can i share them?';
@@ -204,7 +205,7 @@ describe('a reply the bot is not sure of (issue 50, over HTTP)', () => {
       expect((await press(Verbs.chooseSection, data)).body.value).toBe(CHOICE_QUESTION_GONE);
     }
     // A question answered with one section (sure) offered no choices: a press naming it is not from its card.
-    const [sure] = await say('Can I accept a friend request from a parent?');
+    const [sure] = await say(ORDINARY.friendRequests);
     const sureId = /"questionId":"([^"]+)"/.exec(JSON.stringify(sure))![1];
     expect((await press(Verbs.chooseSection, { questionId: sureId, section: 'liverpool-model#5' })).body.value).toBe(CHOICE_QUESTION_GONE);
     expect(db.prepare('SELECT count(*) AS n FROM policy_questions WHERE choice_state IS NOT NULL').get()).toEqual(before);
