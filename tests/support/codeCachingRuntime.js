@@ -1,5 +1,6 @@
 /**
- * Jest's module runtime, with V8's code cache kept on disk (issue 52).
+ * Jest's module runtime, with V8's code cache kept on disk (issue 52), and the libraries the tests use most loaded
+ * once per worker (issue 68).
  *
  * Jest loads every module again for each test file, in a fresh context, and a worker is replaced once its heap is past
  * workerIdleMemoryLimit (jest.config.js), so V8's own in-memory cache of compiled code rarely helps: each file that
@@ -11,6 +12,13 @@
  *
  * A module that imports dynamically (PDF.js is loaded so, by unpdf) is compiled from its source every time: on Node 20
  * a script made from a code cache loses its dynamic-import callback (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING).
+ *
+ * Libraries (jest.config.js, testEnvironmentOptions.sharedPackages) are required by the worker itself, once, and every
+ * test file gets the same module: Jest would otherwise run each of them again for every file (botbuilder, the NLP
+ * library and the card templating alone take about a second of CPU a file that starts a bot). They are libraries the
+ * tests never mock and that keep no state a test could see; the product's own code (src/) is still loaded afresh for
+ * each file, so every file starts from nothing of the bot's. A library that checks `instanceof` against a class of the
+ * test file's own realm (Teams AI's router checks `instanceof RegExp` on the product's patterns) cannot be shared.
  */
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -19,6 +27,9 @@ const vm = require('node:vm');
 const Runtime = require('jest-runtime').default;
 
 const runtimeSupportsVmModules = typeof vm.SyntheticModule === 'function';
+
+/** '@scope/name' or 'name', of a module name such as '@azure/identity' or 'compromise/three'. */
+const packageOf = (name) => (name.startsWith('@') ? name.split('/').slice(0, 2).join('/') : name.split('/')[0]);
 const DYNAMIC_IMPORT = /\bimport\s*\(/;
 
 class CodeCachingRuntime extends Runtime {
@@ -28,6 +39,15 @@ class CodeCachingRuntime extends Runtime {
     this.codeCacheDir = path.join(config.cacheDirectory, `v8-code-${process.version}-${process.arch}`);
     /** Scripts compiled without a usable cache here: their code is written at teardown. */
     this.toWrite = [];
+    this.sharedPackages = new Set(config.testEnvironmentOptions?.sharedPackages ?? []);
+  }
+
+  requireModuleOrMock(from, moduleName) {
+    if (this.sharedPackages.has(packageOf(moduleName)) && !moduleName.startsWith('.') && !path.isAbsolute(moduleName)) {
+      // The worker's own require: loaded once, then the same exports for every file this worker runs.
+      return require(this._resolveCjsModule(from, moduleName));
+    }
+    return super.requireModuleOrMock(from, moduleName);
   }
 
   createScriptFromCode(scriptSource, filename) {
