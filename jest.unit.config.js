@@ -1,6 +1,7 @@
 /**
  * `npm run test:unit`: the domain, answering, ingestion, card, configuration and SQLite tests, and the layout
- * rules. None of them starts a server, a fake connector, Azurite or the Playground; `npm test` runs everything.
+ * rules, for a developer to run on every change. None of them starts a server, a fake connector, Azurite or the
+ * Playground, and none loads the shipped transformer models or holds a model's figures; `npm test` runs everything.
  */
 const base = require('./jest.config.js');
 
@@ -22,7 +23,9 @@ module.exports = {
     '<rootDir>/tests/adapters/sqlite/**/*.test.ts',
     '<rootDir>/tests/adapters/fieldEncryption.test.ts',
   ],
-  // A component suite beside the unit ones (wordAndPdfAnswers: every evaluation question against each sample's Word
-  // and PDF) is too slow for this loop; `npm test` runs it.
-  testPathIgnorePatterns: [...base.testPathIgnorePatterns, '\\.component\\.test\\.ts$'],
+  // Component suites beside the unit ones (wordAndPdfAnswers: every evaluation question against each sample's Word and
+  // PDF; hostileDocuments: damaged files read in child processes) and the models' suites (`*.model.test.ts`: the
+  // shipped models' figures, vectors and decisions, on this CPU and an emulated one) are too slow for this loop;
+  // `npm test` runs them.
+  testPathIgnorePatterns: [...base.testPathIgnorePatterns, '\\.component\\.test\\.ts$', '\\.model\\.test\\.ts$'],
 };

@@ -7,7 +7,7 @@ import path from 'node:path';
 // research/corpus/questions/<base>.jsonl and quote the policy sentence each verdict rests on, so that the lines they flag can
 // be dropped or relabelled by script when a batch lands (landWaiting.mjs). checkReviews.mjs keeps them true to the
 // files they point into, and the training questions true to the reviews applied to them.
-const root = path.resolve(__dirname, '..', '..', '..', '..');
+const root = path.resolve(__dirname, '..', '..');
 const checker = path.join(root, 'research', 'corpus', 'tools', 'checkReviews.mjs');
 const run = (dir?: string) => spawnSync(process.execPath, dir ? [checker, dir] : [checker], { encoding: 'utf8' });
 

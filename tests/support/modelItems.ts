@@ -7,7 +7,7 @@
  *
  * Every message here is at least MODEL_MARGIN from both of the disclosure head's thresholds, and none names a pupil or
  * a year group with something that happened (the word list that holds back whatever the score);
- * tests/features/policy/disclosure/modelItems.test.ts checks both, so a retrained model that moves one fails there,
+ * tests/features/policy/disclosure/modelItems.model.test.ts checks both, so a retrained model that moves one fails there,
  * naming it, rather than somewhere else by chance. The margin, 0.1 in logit, is above the largest change any of the
  * 2,121 evaluation messages' logits saw when the graph's integer arithmetic was rewritten (0.074; research/DECISIONS.md,
  * issue 68): a change of arithmetic that large leaves these decisions alone.

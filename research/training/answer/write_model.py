@@ -10,7 +10,7 @@
   - training-record.json: the export's checksum and counts, the settings, the leave-one-kind-out figures, the
     threshold curve, the seconds the stages took (the encoders' training included when encoders.py --reuse kept
     them), and probes: what the trained model makes of a few texts and candidates, which the product's tests
-    (learnedModel.test.ts, questionBank.test.ts) compute again from the shipped files;
+    (learnedModel.model.test.ts, questionBank.test.ts) compute again from the shipped files;
   - SHA256SUMS of those four (research/training/encoder/model_folder.py writes every shipped folder's), which CI checks.
 src/features/policy/answer/learnedModel.ts reads the folder.
 
@@ -68,7 +68,7 @@ def model_tokens(text):
 
 
 def probe_vectors(ensemble, vocab, text, which):
-    """What the trained model makes of a text, for tests/features/policy/answer/learnedModel.test.ts to compare with
+    """What the trained model makes of a text, for tests/features/policy/answer/learnedModel.model.test.ts to compare with
     the shipped files: each member's vector worked out word by word as learnedModel.ts does, side by side."""
     tokens = model_tokens(text)
     ids = [vocab.index.get(t, -1) for t in tokens]

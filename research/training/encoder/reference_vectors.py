@@ -1,6 +1,6 @@
 """Writes the vectors PyTorch gives a few texts with a trained encoder folder, for the product's adapter test.
 
-tests/adapters/onnxEncoder/onnxSentenceEncoder.test.ts checks that the shipped ONNX graph, run by onnxruntime-node
+tests/adapters/onnxEncoder/onnxSentenceEncoder.model.test.ts checks that the shipped ONNX graph, run by onnxruntime-node
 with the tokenizers library, gives the same token ids as the Python tokenizer and vectors within int8 rounding of
 these (cosine >= 0.99).
 

@@ -16,7 +16,7 @@ const qemu = spawnSync('sh', ['-c', 'command -v qemu-x86_64'], { encoding: 'utf8
 const script = path.join(REPO_ROOT, 'tests', 'fixtures', 'encodeForCpuCheck.js');
 const built = fs.existsSync(path.join(REPO_ROOT, 'dist', 'src', 'adapters', 'onnxEncoder', 'onnxSentenceEncoder.js'));
 const runs = qemu !== '' || process.env.CI === 'true';
-if (!runs) showFigures('sameOnEveryCpu.test.ts skipped: qemu-x86_64 is not installed (bash scripts/installCpuEmulator.sh)');
+if (!runs) showFigures('sameOnEveryCpu.model.test.ts skipped: qemu-x86_64 is not installed (bash scripts/installCpuEmulator.sh)');
 
 function encode(prefix: string[]): Record<string, string[]> {
   const [command, ...args] = [...prefix, process.execPath, script, REPO_ROOT];

@@ -10,7 +10,7 @@ import { REPO_ROOT } from '../../../support/repoRoot';
 
 const repoRoot = REPO_ROOT;
 // The lexical index on its own (model: null): these tests are about what WordNet adds to lexical search, which
-// the learned model reads as features; the model's own answers are measured in answerQuality.test.ts.
+// the learned model reads as features; the model's own answers are measured in answerQuality.model.test.ts.
 const policy = (name: string) => createPolicyIndex([parsePolicyText(fs.readFileSync(path.join(repoRoot, 'samples', 'policies', name), 'utf8'), name)], { model: null });
 
 describe('WordNet lookups', () => {

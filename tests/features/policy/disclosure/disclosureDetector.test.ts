@@ -4,7 +4,7 @@ import { SentenceEncoder } from '../../../../src/shared/sentenceEncoder';
 /**
  * The detector's decisions over a fake encoder (the port): the thresholds, the word-list defence, the rule that a
  * message naming a pupil or a year group and something that happened is held back whatever it scores, and what a
- * failing encoder does. The shipped model's figures are in disclosureModel.test.ts.
+ * failing encoder does. The shipped model's figures are in disclosureModel.model.test.ts.
  */
 const DIMS = 4;
 

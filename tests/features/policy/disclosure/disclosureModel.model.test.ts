@@ -55,7 +55,7 @@ describe('the shipped disclosure model', () => {
   });
 
   it.each([
-    // Each at least MODEL_MARGIN from both thresholds (modelItems.test.ts checks them), so this holds wherever the
+    // Each at least MODEL_MARGIN from both thresholds (modelItems.model.test.ts checks them), so this holds wherever the
     // logit falls within rounding.
     ORDINARY.friendRequests,
     ORDINARY.beforePostingAPhoto,
