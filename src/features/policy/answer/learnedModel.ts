@@ -6,6 +6,7 @@ import { modelTokens } from './modelText';
 import { readMember } from './modelEncoder';
 import { ModelFile, ModelLoadError, RankerFile } from './modelFormat';
 import { createQuestionBank, QuestionBank, QuestionBankFile } from './questionBank';
+import { keptBankIndex } from './bankIndexCache';
 
 /**
  * The model `npm run train` learns from the team's corpus (research/training/answer/ says how, one script per stage): word vectors with a
@@ -108,7 +109,8 @@ function readModel(dir: string): LearnedModel {
   const bankBytes = fs.readFileSync(bankPath);
   if (crypto.createHash('sha256').update(bankBytes).digest('hex') !== meta.bankSha256) throw new ModelLoadError('bank.json does not match model.json');
   const bankFile = JSON.parse(bankBytes.toString('utf8')) as QuestionBankFile;
-  const bank = createQuestionBank(bankFile);
+  // Its lookup index is read back from the last start's when the bank and the code are the same (bankIndexCache.ts).
+  const bank = createQuestionBank(bankFile, keptBankIndex(bankFile, meta.bankSha256));
 
   const part = meta.dim;
   const dim = part * members.length;

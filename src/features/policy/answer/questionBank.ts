@@ -59,6 +59,13 @@ function unit(v: Sparse): Sparse {
 class TermIds {
   readonly ids = new Map<string, number>();
 
+  /** The ids of terms listed in id order (a BankIndex's words or chars). */
+  static of(terms: readonly string[]): TermIds {
+    const t = new TermIds();
+    terms.forEach((term, id) => t.ids.set(term, id));
+    return t;
+  }
+
   intern(terms: readonly string[]): Int32Array {
     return Int32Array.from(terms, (t) => {
       let id = this.ids.get(t);
@@ -78,7 +85,7 @@ class TermIds {
 }
 
 /** Postings: for each term id t, the rows holding it (in row order) and their weights, from start[t] to start[t + 1]. */
-interface Postings { start: Int32Array; row: Int32Array; value: Float64Array }
+export interface Postings { start: Int32Array; row: Int32Array; value: Float64Array }
 
 /** Postings of rows given one after another: row r's term ids and weights are ids/values from rowStart[r] to rowStart[r + 1]. */
 function postingsOfRows(ids: ArrayLike<number>, values: ArrayLike<number>, rowStart: ArrayLike<number>, rows: number, width: number): Postings {
@@ -204,19 +211,40 @@ function bankPostingsOf(
   return postingsOfRows(ids, values, rowStart, wordDocs.length, width);
 }
 
-export function createQuestionBank(file: QuestionBankFile): QuestionBank {
-  const stop = new Set(file.stopWords);
-  const wordGrams = (w: string): string[] => {
-    const out: string[] = [];
-    const p = ` ${w} `;
-    for (let n = file.charMin; n <= file.charMax; n++) for (let i = 0; i + n <= p.length; i++) out.push(p.slice(i, i + n));
-    return out;
-  };
-  const charGrams = (tokens: readonly string[]): string[] => tokens.flatMap(wordGrams);
-  const textTerms = (tokens: readonly string[]): string[] => {
-    const kept = tokens.filter((t) => t.length > 1 && !stop.has(t));
-    return [...kept, ...kept.slice(1).map((t, i) => `${kept[i]} ${t}`)];
-  };
+/**
+ * The bank's questions read for lookup: each word's and each character n-gram's id (their position in `words` and
+ * `chars`), their idf, and every question's unit vector written as postings. Building it from the bank's 11,000
+ * questions is most of the answering model's load time; it depends on the bank alone, so it can be kept and read back
+ * (bankIndexCache.ts) rather than built at every start.
+ */
+export interface BankIndex {
+  words: readonly string[];
+  chars: readonly string[];
+  wordIdf: Float64Array;
+  charIdf: Float64Array;
+  postings: Postings;
+  /** The answers' terms (words and word pairs) in id order, their idf, and each answer's unit tf-idf vector (rows of `answers`). */
+  answerTerms: readonly string[];
+  textIdf: Float64Array;
+  answers: Postings;
+}
+
+/** The words and word pairs of policy text, as the answers are read: stop words and one-letter words left out. */
+function textTermsOf(stop: ReadonlySet<string>, tokens: readonly string[]): string[] {
+  const kept = tokens.filter((t) => t.length > 1 && !stop.has(t));
+  return [...kept, ...kept.slice(1).map((t, i) => `${kept[i]} ${t}`)];
+}
+
+/** The character n-grams of one word, as training cuts them (the word padded with a space each side). */
+function wordGramsOf(file: Pick<QuestionBankFile, 'charMin' | 'charMax'>, w: string): string[] {
+  const out: string[] = [];
+  const p = ` ${w} `;
+  for (let n = file.charMin; n <= file.charMax; n++) for (let i = 0; i + n <= p.length; i++) out.push(p.slice(i, i + n));
+  return out;
+}
+
+/** Builds the bank's BankIndex from its questions. */
+export function buildBankIndex(file: QuestionBankFile): BankIndex {
   // The bank's questions as term ids (words; character n-grams), then idf, then each question's unit vector
   // written straight into postings: for each term, the questions holding it (in bank order) and their weights.
   const words = new TermIds();
@@ -230,7 +258,7 @@ export function createQuestionBank(file: QuestionBankFile): QuestionBank {
     wordDocs.push(words.intern(tokens));
     const grams = tokens.map((w) => {
       let ids = gramIdsOf.get(w);
-      if (!ids) gramIdsOf.set(w, (ids = chars.intern(wordGrams(w))));
+      if (!ids) gramIdsOf.set(w, (ids = chars.intern(wordGramsOf(file, w))));
       return ids;
     });
     const doc = new Int32Array(grams.reduce((n, ids) => n + ids.length, 0));
@@ -240,19 +268,44 @@ export function createQuestionBank(file: QuestionBankFile): QuestionBank {
   const wordIdf = idfOf(wordDocs, words.ids.size, 1);
   const charIdf = idfOf(charDocs, chars.ids.size, file.charMinDf);
   const width = words.ids.size + chars.ids.size;
+  // Policy text: the answers' terms and their idf; a policy's passages are read in the same terms (others left out).
+  const stop = new Set(file.stopWords);
+  const terms = new TermIds();
+  const answerDocs = file.answers.map((a) => terms.intern(textTermsOf(stop, a.split(' '))));
+  const textIdf = idfOf(answerDocs, terms.ids.size, 1);
+  // Each answer's vector as one row (its terms are written in the term-id column), read back row by row.
+  const answerVectors = answerDocs.map((ids) => tfIdf(ids, textIdf, 0));
+  const answerStart = [0];
+  for (const v of answerVectors) answerStart.push(answerStart[answerStart.length - 1] + v.ids.length);
+  return {
+    words: [...words.ids.keys()], chars: [...chars.ids.keys()], wordIdf, charIdf,
+    postings: bankPostingsOf(wordDocs, charDocs, wordIdf, charIdf, words.ids.size, width),
+    answerTerms: [...terms.ids.keys()], textIdf,
+    answers: { start: Int32Array.from(answerStart), row: Int32Array.from(answerVectors.flatMap((v) => v.ids)), value: Float64Array.from(answerVectors.flatMap((v) => v.values)) },
+  };
+}
+
+/**
+ * The question bank over its questions; `index` is their BankIndex when one was kept (it must be the one
+ * buildBankIndex gives for this file), built here otherwise.
+ */
+export function createQuestionBank(file: QuestionBankFile, index: BankIndex = buildBankIndex(file)): QuestionBank {
+  const stop = new Set(file.stopWords);
+  const charGrams = (tokens: readonly string[]): string[] => tokens.flatMap((w) => wordGramsOf(file, w));
+  const textTerms = (tokens: readonly string[]): string[] => textTermsOf(stop, tokens);
+  const words = TermIds.of(index.words);
+  const chars = TermIds.of(index.chars);
+  const { wordIdf, charIdf } = index;
   const vectorOf = (w: ArrayLike<number>, c: ArrayLike<number>): Sparse => {
     const a = tfIdf(w, wordIdf, 0);
     const b = tfIdf(c, charIdf, words.ids.size);
     return unit({ ids: a.ids.concat(b.ids), values: a.values.concat(b.values) });
   };
-  const bankPostings = bankPostingsOf(wordDocs, charDocs, wordIdf, charIdf, words.ids.size, width);
+  const bankPostings = index.postings;
   const questionVector = (tokens: readonly string[]): Sparse => vectorOf(words.lookup(tokens), chars.lookup(charGrams(tokens)));
   const answerOf = Int32Array.from(file.questions.map(([, a]) => a));
-  // Policy text: the answers' terms and their idf; a policy's passages are read in the same terms (others left out).
-  const terms = new TermIds();
-  const answerDocs = file.answers.map((a) => terms.intern(textTerms(a.split(' '))));
-  const textIdf = idfOf(answerDocs, terms.ids.size, 1);
-  const answerVectors = answerDocs.map((ids) => tfIdf(ids, textIdf, 0));
+  const terms = TermIds.of(index.answerTerms);
+  const { textIdf, answers } = index;
 
   /** The k nearest bank questions with their weights (similarity^power), best first, ties by bank order. */
   const neighbours = (question: string): { row: number; weight: number }[] => {
@@ -289,8 +342,7 @@ export function createQuestionBank(file: QuestionBankFile): QuestionBank {
         let out = matched.get(answer);
         if (out) return out;
         const cos = new Float64Array(passageVectors.length);
-        const a = answerVectors[answer];
-        a.ids.forEach((id, i) => addPostings(postings, id, a.values[i], cos));
+        for (let k = answers.start[answer]; k < answers.start[answer + 1]; k++) addPostings(postings, answers.row[k], answers.value[k], cos);
         const sections = new Float64Array(n);
         for (let p = 0; p < cos.length; p++) if (cos[p] > sections[owner[p]]) sections[owner[p]] = cos[p];
         out = { sections, passages: cos };
