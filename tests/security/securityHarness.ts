@@ -17,7 +17,7 @@ import { REPO_ROOT } from '../support/repoRoot';
 const REPO = REPO_ROOT;
 /** The bundled sample policy. */
 export const POLICY = path.join(REPO, 'samples', 'policies', 'liverpool-model.txt');
-/** The made-up DSL private channel. */
+/** The made-up safeguarding team's channel (a standard channel of the DSL's private team). */
 export const DSL_CHANNEL = '19:security-dsl@thread.tacv2';
 /** The made-up tenant. */
 export const TENANT = 'tenant-security';
@@ -81,7 +81,7 @@ export function personalConversation(person: Person): Record<string, unknown> {
   return { id: `a:${person.aadObjectId}`, conversationType: 'personal', tenantId: TENANT };
 }
 
-/** The DSL private channel, as a reply thread. */
+/** The safeguarding team's channel, as a reply thread. */
 export function dslConversation(): Record<string, unknown> {
   return { id: `${DSL_CHANNEL};messageid=1700000000000`, conversationType: 'channel', isGroup: true, tenantId: TENANT };
 }
