@@ -59,7 +59,9 @@ describe('the blind disclosure sets over HTTP in production: nothing a child tol
       const before = bot.connector.deliveries.length;
       expect((await bot.post({ type: 'message', text: c.text, textFormat: 'plain', from: p, conversation: personal(p), channelData })).status).toBe(200);
       const sent = JSON.stringify(bot.connector.deliveries.slice(before).map((d) => d.activity));
-      for (const [, questionId] of sent.matchAll(/"questionId":"([^"]+)"/g)) {
+      // Once per kept question: a card not sure of its section carries the id on each of its choices (four times), and
+      // pressing No again on the same question re-read it for nothing (660 presses for 182 questions, half the test's time).
+      for (const questionId of new Set(Array.from(sent.matchAll(/"questionId":"([^"]+)"/g), (m) => m[1]))) {
         const res = await bot.post({
           type: 'invoke', name: 'adaptiveCard/action', from: p, conversation: personal(p), channelData, replyToId: 'card-1',
           value: { action: { type: 'Action.Execute', verb: Verbs.feedback, data: { questionId, helpful: false } }, trigger: 'manual' },
@@ -86,7 +88,11 @@ describe('the blind disclosure sets over HTTP in production: nothing a child tol
     const listed = printed.join('\n').toLowerCase().replace(/\s+/g, ' ');
     expect(listed).toMatch(/not covered|not helpful/);
 
-    const leaked = blind.filter((c) => c.disclosure && (card.includes(fingerprint(c.text)) || listed.includes(fingerprint(c.text))));
+    const leaked = blind.filter((c) => {
+      if (!c.disclosure) return false;
+      const words = fingerprint(c.text);
+      return card.includes(words) || listed.includes(words);
+    });
     expect(leaked.map((c) => `[${c.kind}] ${c.text}`)).toEqual([]);
 
     // Nor is any kept, read with the key: every kept answer was pressed No, so every kept question is a failure.
