@@ -85,8 +85,8 @@ const RECHECK_PARAMS = { timeout: 30_000, randomSeed: RECHECK_SEED };
 
 /**
  * The patterns recheck has proved safe on this machine, kept between runs (under node_modules/.cache, like Node's
- * compile cache): proving all of them took about 22 s of CPU, two thirds of it on two long alternations, while a
- * change touches one or two. A proof holds for the pattern's exact source and flags, recheck's version and the
+ * compile cache): proving all of them took about 14 s of CPU in recheck's agent, two thirds of it on two long
+ * alternations, while a change touches one or two. A proof holds for the pattern's exact source and flags, recheck's version and the
  * parameters (the fuzzer's seed is fixed), which together name the file and the entry; only "safe" is kept, so a
  * pattern recheck could not prove is checked again on every run. A fresh clone, or CI, checks every pattern.
  */
