@@ -7,17 +7,9 @@ import { loadPolicyLibrary } from '../../src/compose/policy';
 import { createSqliteAcknowledgementStore } from '../../src/adapters/sqlite/sqliteAcknowledgementStore';
 import { AcknowledgementStore } from '../../src/features/acknowledgement/domain/acknowledgementStore';
 import { createLogger } from '../../src/shared/logger';
+import { waitFor } from '../support/waitFor';
 
 const row = (n: number) => `id-${n},Person ${n},p${n}@school.example,Teaching,Northfield Primary,\n`;
-
-/** Waits until `check` holds (the schedule's next turn), giving up after `tries` looks. */
-async function eventually(check: () => Promise<boolean>, tries = 400): Promise<boolean> {
-  for (let i = 0; i < tries; i++) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return false;
-}
 
 describe('acknowledgement wiring: staff sync', () => {
   let dir: string;
@@ -43,11 +35,13 @@ describe('acknowledgement wiring: staff sync', () => {
 
     expect((await store.listStaff()).map((m) => m.userId)).toEqual(['id-1', 'id-2']);
     fs.appendFileSync(roster, row(3));
-    expect(await eventually(async () => (await store.getStaff('id-3'))?.active === true)).toBe(true);
+    await waitFor(async () => (await store.getStaff('id-3'))?.active === true, { what: 'a later sync to add id-3 from the roster' });
 
     await stop();
     fs.appendFileSync(roster, row(4));
-    // Several intervals pass with the app stopped: the newcomer is not picked up.
+    // Several intervals pass with the app stopped: the newcomer is not picked up. This one must be a time window: the
+    // schedule runs on the real clock's timer, and a sync that is never started leaves no signal to wait for. 200 ms is
+    // six of its 30 ms turns, with room for a sync on a busy machine.
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await store.getStaff('id-4')).toBeUndefined();
   });

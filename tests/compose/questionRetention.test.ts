@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config';
 import { createInMemoryQuestionLog } from '../../src/features/policy/teaching/questionLog';
 import { AppLogger } from '../../src/shared/logger';
 import { REPO_ROOT } from '../support/repoRoot';
+import { waitFor } from '../support/waitFor';
 
 /** A logger that keeps what it is told, for reading the retention lines. */
 function recordingLogger(): { logger: AppLogger; lines: Record<string, unknown>[] } {
@@ -58,8 +59,9 @@ describe('questions are kept only for the school\'s retention period', () => {
 
     const app = await startApp(loadConfig(env), pino({ level: 'silent' }) as unknown as AppLogger);
     try {
-      const deleted = async () => (app.db.prepare('SELECT count(*) AS n FROM policy_question_retention').get() as { n: number }).n > 0;
-      for (let i = 0; i < 100 && !(await deleted()); i++) await new Promise((r) => setTimeout(r, 50));
+      // The run at start is not awaited by startApp: its record in the retention log says it has finished.
+      const runs = () => (app.db.prepare('SELECT count(*) AS n FROM policy_question_retention').get() as { n: number }).n;
+      await waitFor(() => runs() > 0, { what: 'the retention run at start to be recorded', seen: runs });
       const ids = (app.db.prepare('SELECT id FROM policy_questions').all() as { id: string }[]).map((r) => r.id);
       expect(ids).toEqual([kept]);
       expect(ids).not.toContain(old);

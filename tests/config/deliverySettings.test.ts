@@ -18,10 +18,16 @@ describe('delivery settings', () => {
     expect(parseDeliverySettings({ STAFF_SYNC_MINUTES: '1440' }, 'local')).toMatchObject({ errors: [], value: { syncMinutes: 1440 } });
   });
 
-  it('when the process restarts, then it keeps its worker id, so it takes back its own claims at once', async () => {
-    const first = parseDeliverySettings({}, 'local').value.workerId;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(parseDeliverySettings({}, 'local').value.workerId).toBe(first);
+  it('when the process restarts, then it keeps its worker id, so it takes back its own claims at once', () => {
+    // The restart comes five minutes later on a clock the test moves, so an id drawn from the time would change.
+    jest.useFakeTimers({ now: Date.UTC(2026, 10, 26, 9) });
+    try {
+      const first = parseDeliverySettings({}, 'local').value.workerId;
+      jest.setSystemTime(Date.UTC(2026, 10, 26, 9, 5));
+      expect(parseDeliverySettings({}, 'local').value.workerId).toBe(first);
+    } finally {
+      jest.useRealTimers();
+    }
     expect(parseDeliverySettings({ WEBSITE_INSTANCE_ID: 'instance-a1' }, 'local').value.workerId).toBe('instance-a1');
     expect(parseDeliverySettings({ WEBSITE_INSTANCE_ID: 'instance-a1', WORKER_ID: 'chosen' }, 'local').value.workerId).toBe('chosen');
   });

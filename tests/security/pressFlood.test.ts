@@ -5,6 +5,7 @@ import { FakeConnector, startFakeConnector, TEAMS_REFUSALS } from '../support/fa
 import { ProductionBot, ProductionPost, startProductionBot } from '../support/productionBot';
 import { captureLines, concernForm, PEOPLE, Person, readableText } from './securityHarness';
 import { createLogger } from '../../src/shared/logger';
+import { waitFor } from '../support/waitFor';
 
 /**
  * Issue 49, item 1: one member of staff pressing "Read the full section" thousands of times held up every urgent alert
@@ -33,13 +34,13 @@ const press = (person: Person, verb: string, data: unknown) => ({
 /** What the client shows for an Action.Execute answered with a message. */
 const shown = (r: ProductionPost): string => String((r.body as { value?: unknown } | undefined)?.value ?? '');
 
+/** Waits for what the bot sends on its own, at Teams' pace (two a second here): up to 20 s, failing with what was seen. */
 async function eventually<T>(read: () => T, ok: (v: T) => boolean, what: string): Promise<T> {
-  for (let i = 0; i < 800; i++) {
+  const found = await waitFor(() => {
     const v = read();
-    if (ok(v)) return v;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`${what}: ${JSON.stringify(read()).slice(0, 800)}`);
+    return ok(v) ? { v } : undefined;
+  }, { what, seen: read, timeoutMs: 20_000, intervalMs: 25 });
+  return found.v;
 }
 
 describe.each([

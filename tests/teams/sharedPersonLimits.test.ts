@@ -77,6 +77,8 @@ describe('per-person budgets shared by the instances', () => {
     let writing = 0;
     records.write = (async (...args: Parameters<typeof records.write>) => {
       writing += 1;
+      // A slow store, not a wait for something: the write stays under way for 200 ms, so the first press can be seen
+      // answered before it lands and the second seen waiting for it.
       await new Promise((r) => setTimeout(r, 200));
       writing -= 1;
       return write(...args);

@@ -21,10 +21,11 @@ describe('owner jobs on Azure Table storage', () => {
     const opts = { connectionString: azurite.connectionString, allowInsecureConnection: true, tablePrefix: prefix };
     const reminded: string[] = [];
     const messenger: CampaignMessenger = { deliver: () => undefined, remind: async (_c, ids) => { reminded.push(...ids); } };
-    const instance = async (workerId: string) => {
+    // Each instance's clock: the one that left the job ran a minute earlier, so its one-millisecond claim has lapsed by
+    // the time A and B look, without the test waiting for it.
+    const instance = async (workerId: string, clock = () => new Date()) => {
       const store = await createAzureTableAcknowledgementStore(opts);
       const jobs = await createAzureTableOwnerJobStore(TableClient.fromConnectionString(azurite.connectionString, `${prefix}Jobs`, { allowInsecureConnection: true }));
-      const clock = () => new Date();
       const runner = createOwnerJobRunner({ jobs, clock, workerId, sliceMs: 0, leaseMs: 1 });
       const campaigns = createCampaignService({ store, clock, rules: DEFAULT_CAMPAIGN_RULES, owners: [OWNER], primaryPolicyId: 'social-media', messenger });
       for (const [kind, handler] of Object.entries(createCampaignJobHandlers({ store, campaigns, rules: DEFAULT_CAMPAIGN_RULES, clock, messenger }))) {
@@ -32,7 +33,7 @@ describe('owner jobs on Azure Table storage', () => {
       }
       return { store, jobs, runner, campaigns };
     };
-    const setup = await instance('setup');
+    const setup = await instance('setup', () => new Date(Date.now() - 60_000));
     await setup.store.savePolicyVersion(policyVersion('hash-v1', '2026-01-01T00:00:00.000Z'));
     await setup.store.upsertStaff(Array.from({ length: 150 }, (_, i) => person(i + 1)));
     const { campaign } = await setup.campaigns.startCampaign({ actorId: OWNER, audience: { kind: 'all' } });
@@ -44,7 +45,6 @@ describe('owner jobs on Azure Table storage', () => {
     const left = await setup.runner.enqueue({ kind: 'remind', campaignId: campaign.id, actorId: OWNER });
     await setup.runner.stop();
     expect(reminded).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 5));
 
     const [a, b] = await Promise.all([instance('A'), instance('B')]);
     const resumed = await Promise.all([a.runner.resume(), b.runner.resume()]);

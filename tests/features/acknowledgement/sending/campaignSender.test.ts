@@ -7,12 +7,13 @@ import { createBotConnectorSender } from '../../../../src/adapters/botConnector/
 import { createCampaignSender, CampaignSender } from '../../../../src/features/acknowledgement/sending/campaignSender';
 import { createRateLimiter } from '../../../../src/features/acknowledgement/sending/rateLimiter';
 import { createRecipientReacher } from '../../../../src/features/acknowledgement/sending/recipientReacher';
-import { AppInstaller } from '../../../../src/features/acknowledgement/sending/sendingPorts';
+import { ActivitySender, AppInstaller } from '../../../../src/features/acknowledgement/sending/sendingPorts';
 import { createGraphClient } from '../../../../src/adapters/graph/graphClient';
 import { createGraphAppInstaller } from '../../../../src/adapters/graph/teamsAppInstaller';
 import { createSqliteAcknowledgementStore } from '../../../../src/adapters/sqlite/sqliteAcknowledgementStore';
 import { FakeConnector, startFakeConnector } from '../../../support/fakeConnector';
 import { FakeGraph, startFakeGraph } from '../../../support/fakeGraph';
+import { waitFor } from '../../../support/waitFor';
 import { staffUsers, staticCredential } from '../../../adapters/graph/graphTestSupport';
 
 const CAMPAIGN = 'campaign-2026';
@@ -26,9 +27,28 @@ async function rememberChats(store: AcknowledgementStore, userIds: string[], ser
   }
 }
 
+/** The Bot Connector sender, counting the sends under way (started and not yet answered). */
+function countingSends(): { sender: ActivitySender; underWay: () => number } {
+  const inner = createBotConnectorSender();
+  let underWay = 0;
+  return {
+    sender: {
+      async send(target, activity, written) {
+        underWay += 1;
+        try {
+          return await inner.send(target, activity, written);
+        } finally {
+          underWay -= 1;
+        }
+      },
+    },
+    underWay: () => underWay,
+  };
+}
+
 function senderFor(
   store: AcknowledgementStore, connector: FakeConnector, workerId: string, rate: number,
-  extra: { graph?: FakeGraph; maxAttempts?: number; heartbeatMs?: number; concurrency?: number } = {},
+  extra: { graph?: FakeGraph; maxAttempts?: number; heartbeatMs?: number; concurrency?: number; sender?: ActivitySender } = {},
 ): CampaignSender {
   const sendLimiter = createRateLimiter({ ratePerSecond: rate });
   const installer = extra.graph
@@ -38,7 +58,7 @@ function senderFor(
     )
     : undefined;
   const reacher = createRecipientReacher({
-    references: store, sender: createBotConnectorSender(), sendLimiter, installer, serviceUrl: connector.serviceUrl,
+    references: store, sender: extra.sender ?? createBotConnectorSender(), sendLimiter, installer, serviceUrl: connector.serviceUrl,
     backoff: { baseMs: 20, maxMs: 100 },
   });
   return createCampaignSender({
@@ -126,7 +146,7 @@ describe('campaign sender', () => {
     });
 
     const run = sender.run(CAMPAIGN);
-    while (connector.deliveries.length < haveChat.length) await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => connector!.deliveries.length >= haveChat.length, { what: 'the cards to everyone who has a chat, while the installs are held', seen: () => connector!.deliveries.length });
     const beforeInstalls = connector.recipients();
     openGate();
     const summary = await run;
@@ -145,11 +165,14 @@ describe('campaign sender', () => {
     await store.addDeliveries(CAMPAIGN, everyone, new Date().toISOString());
     const controller = new AbortController();
 
-    const run = senderFor(store, connector, 'w1', 100).run(CAMPAIGN, { signal: controller.signal });
-    while (connector.deliveries.length < 20) await new Promise((r) => setTimeout(r, 10));
+    const sends = countingSends();
+    const run = senderFor(store, connector, 'w1', 100, { sender: sends.sender }).run(CAMPAIGN, { signal: controller.signal });
+    await waitFor(() => connector!.deliveries.length >= 20, { what: 'twenty cards to reach Teams', seen: () => connector!.deliveries.length });
     controller.abort();
     const summary = await run;
-    await new Promise((r) => setTimeout(r, 100));
+    // Nothing is left to arrive later: every send the run started had been answered when it returned, so what Teams
+    // received and what the store holds are final now, with no time allowed for stragglers.
+    expect(sends.underWay()).toBe(0);
 
     const counts = await store.countDeliveries(CAMPAIGN);
     expect(counts.claimed).toBe(0);
@@ -236,7 +259,8 @@ describe('campaign sender', () => {
 
     const first = startWorker(firstId);
     const firstExit = exited(first);
-    while (connector.deliveries.length < total / 3 && first.exitCode === null) await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => connector!.deliveries.length >= total / 3 || first.exitCode !== null,
+      { what: 'the first sender to send a third of the cards', timeoutMs: 30_000, intervalMs: 10, seen: () => connector!.deliveries.length });
     first.kill('SIGKILL');
     await firstExit;
     const atKill = connector.deliveries.length;

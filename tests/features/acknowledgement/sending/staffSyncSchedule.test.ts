@@ -104,6 +104,8 @@ describe('staff sync schedule', () => {
     await twice;
     await schedule.stop();
     const after = syncs;
+    // A time window, on purpose: what is checked is that the real clock's timer no longer starts syncs, and a timer that
+    // was cleared leaves nothing to wait for. 20 ms is twenty of its 1 ms turns.
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(syncs).toBe(after);
   });

@@ -1,4 +1,5 @@
 import { FakeConnector, FakeMember } from '../../../support/fakeConnector';
+import { waitFor } from '../../../support/waitFor';
 import { Person } from './concernBotDriver';
 
 /** A person as the place's member list gives them (TeamsChannelAccount). */
@@ -7,12 +8,11 @@ export const member = (p: Person, userRole: 'user' | 'guest' = 'user'): FakeMemb
 
 /** Waits for a condition the bot reaches on its own (a check started in the background); fails with what it saw. */
 export async function eventually<T>(read: () => T, ok: (v: T) => boolean, what: string): Promise<T> {
-  for (let i = 0; i < 100; i++) {
+  const found = await waitFor(() => {
     const v = read();
-    if (ok(v)) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${what}: ${JSON.stringify(read()).slice(0, 2000)}`);
+    return ok(v) ? { v } : undefined;
+  }, { what, seen: read });
+  return found.v;
 }
 
 /** What the fake connector saw the bot say: in a person's 1:1 chat (whichever id it opened it with) and in a place. */

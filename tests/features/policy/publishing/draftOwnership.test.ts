@@ -7,6 +7,7 @@ import { FILE_DOWNLOAD_INFO } from '../../../../src/teams/fileDownload';
 import { Verbs } from '../../../../src/teams/verbs';
 import { PEOPLE, Person, personalConversation, readableText, SecurityBot, startSecurityBot } from '../../../security/securityHarness';
 import { REPO_ROOT } from '../../../support/repoRoot';
+import { waitFor } from '../../../support/waitFor';
 
 const OLD_RULE = "All communication with parents via social media should be through the school/trust's social media accounts.";
 const SENDER_ONLY = 'Only the owner who sent this version can publish or discard it.';
@@ -48,10 +49,9 @@ describe('who may publish or discard a draft version', () => {
       type: 'message', text: '', from: person, conversation: personalConversation(person),
       attachments: [{ contentType: FILE_DOWNLOAD_INFO, name: 'Social media policy 2027.docx', content: { downloadUrl: fileUrl, uniqueId: 'f-1', fileType: 'docx' } }],
     });
-    for (let i = 0; i < 200 && !bot.connector.deliveries.slice(before).some((d) => JSON.stringify(d.activity).includes('draftId')); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    return /"draftId":"([^"]+)"/.exec(JSON.stringify(bot.connector.deliveries.slice(before)))![1];
+    // The draft's card reaches the owner once the file has been downloaded and read.
+    return waitFor(() => /"draftId":"([^"]+)"/.exec(JSON.stringify(bot.connector.deliveries.slice(before)))?.[1],
+      { what: 'the card of the draft read from the sent file', timeoutMs: 30_000, seen: () => bot.connector.deliveries.slice(before).map((d) => readableText(d.activity)) });
   }
   const act = async (person: Person, verb: string, draftId: string): Promise<string> => readableText((await bot.execute(person, verb, { draftId })).body);
   const audit = (action: string) => (bot.app.db.prepare('SELECT actor, details FROM policy_audit WHERE action = ? ORDER BY seq').all(action) as { actor: string; details: string }[])
