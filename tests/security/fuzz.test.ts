@@ -408,7 +408,6 @@ function sdkTrippingShapes(serviceUrl: string): FuzzCase[] {
   ];
 }
 
-/** The whole corpus, grouped by what it attacks. */
 /** The corpus's categories and how each is built, in the order they draw from the seeded PRNG. */
 const CORPUS: Record<string, (rng: Rng, ctx: FuzzContext) => FuzzCase[]> = {
   'messages with wrong-typed or missing fields': (rng) => malformedMessages(rng),
@@ -422,6 +421,7 @@ const CORPUS: Record<string, (rng: Rng, ctx: FuzzContext) => FuzzCase[]> = {
   'service URLs and conversation fields the SDK trips on': (_rng, ctx) => sdkTrippingShapes(ctx.serviceUrl),
 };
 
+/** The whole corpus, grouped by what it attacks. */
 function buildFuzzCorpus(seed: number, ctx: FuzzContext): Record<string, FuzzCase[]> {
   const rng = seededRandom(seed);
   return Object.fromEntries(Object.entries(CORPUS).map(([category, build]) => [category, build(rng, ctx)]));
