@@ -1,105 +1,14 @@
 import { analyze, stemToken, tokenize } from './textAnalysis';
+import { readLexiconGroups, WordListError } from '../wordLists/readWordLists';
+import lexiconWords from '../wordLists/lexicon.json';
 
 /**
  * How staff talk versus how school policies are written. Each group is one idea: a question that uses any
  * form also searches for the others. The groups describe school social media policies in general (UK
- * usage); none is keyed to a particular document or question.
+ * usage); none is keyed to a particular document or question. They are data (wordLists/lexicon.json), each form
+ * written once: the stemmer joins regular inflections, and the lemmatiser gives an irregular verb's forms.
  */
-export const LEXICON_GROUPS: readonly (readonly string[])[] = [
-  ['pupil', 'student', 'child', 'children', 'kid', 'kids', 'learner', 'young person', 'young people', 'youngster', 'teenager', 'minor', 'my class', 'sixth former'],
-  ['former pupil', 'ex-pupil', 'ex pupil', 'ex-student', 'ex student', 'old student', 'old pupil', 'past pupil', 'alumni', 'leaver', 'leavers'],
-  ['parent', 'carer', 'mum', 'dad', 'mother', 'father', 'guardian', 'parents/carers', 'pta', 'parent association'],
-  ['family', 'relative', 'related', 'cousin', 'niece', 'nephew', 'sister', 'brother', 'aunt', 'uncle', 'son', 'daughter', 'my child', 'my kid', 'grandchild', 'stepchild'],
-  ['friend', 'friend request', 'follow', 'follower', 'followers', 'add me', 'connect', 'connection', 'friendship', 'befriend', 'invite', 'mate', 'mates', 'pal', 'pals', 'added me', 'adding me'],
-  ['post', 'upload', 'share', 'publish', 'put up', 'put online', 'stick up', 'tweet', 'repost', 'retweet', 'submit', 'submitted', 'posting'],
-  ['comment', 'remark', 'status'],
-  ['reply', 'replies', 'respond', 'responded', 'response', 'responding', 'answer', 'get back to', 'write back'],
-  ['photo', 'photograph', 'picture', 'pic', 'pics', 'image', 'selfie', 'snap', 'video', 'footage', 'clip', 'filming', 'filmed', 'photographed'],
-  ['dismiss', 'dismissal', 'sack', 'sacked', 'fire', 'fired', 'lose my job', 'gross misconduct'],
-  ['disciplinary', 'discipline', 'trouble', 'punished', 'punishment', 'sanction', 'consequences', 'formal action', 'misconduct'],
-  ['abuse', 'abusive', 'nasty', 'offensive', 'harass', 'harassment', 'harassing', 'troll', 'trolled', 'trolling', 'bully', 'bullying', 'bullied', 'cyberbullying', 'threatening', 'threat', 'intimidating', 'inflammatory', 'hateful', 'insult', 'insulting', 'horrible', 'vile', 'have a go at', 'having a go at', 'had a go at', 'pick on', 'picking on'],
-  ['lewd', 'rude', 'explicit', 'sexual', 'sexually', 'smutty', 'dirty', 'obscene', 'naked', 'nude', 'nudes', 'sexting', 'racy', 'x-rated'],
-  ['inappropriate', 'unacceptable', 'unprofessional', 'offensive', 'dodgy', 'rude', 'improper'],
-  ['employee', 'staff', 'teacher', 'teaching assistant', 'ta', 'support staff', 'employees'],
-  ['colleague', 'coworker', 'co-worker', 'workmate', 'member of staff', 'fellow teacher', 'other staff', 'other employees', 'fellow employees', 'employees', 'staff members'],
-  ['manager', 'boss', 'line manager', 'senior manager', 'senior leader', 'slt', 'leadership team', 'senior management'],
-  ['headteacher', 'head teacher', 'head', 'principal', 'the head'],
-  ['phone', 'mobile', 'device', 'smartphone', 'tablet', 'laptop', 'iphone', 'ipad', 'android', 'computer', 'pc', 'chromebook', 'equipment', 'hardware'],
-  ['account', 'profile', 'page', 'handle', 'bio', 'profile pic', 'username'],
-  ['message', 'dm', 'dms', 'direct message', 'inbox', 'text', 'texting', 'chat', 'contact', 'communicate', 'communication', 'talk', 'speak', 'correspond', 'email', 'e-mail', 'stay in touch', 'keep in touch', 'in touch', 'gmail', 'hotmail', 'outlook'],
-  // Platforms are instances of social media: in a social media policy naming one says little about which rule
-  // applies, so they share the idea (and its modest weight) while the named platform still matches best.
-  // Policies that have named the sites once go on to say "these sites".
-  ['social media', 'social networking', 'social network', 'socials', 'online', 'facebook', 'fb', 'instagram', 'insta', 'ig',
-    'twitter', 'tiktok', 'tik tok', 'youtube', 'you tube', 'snapchat', 'linkedin', 'threads', 'bluesky', 'reddit',
-    'these sites', 'such sites'],
-  ['website', 'site', 'platform', 'app', 'web', 'internet'],
-  ['whatsapp', 'whats app', "what's app", 'group chat', 'messaging group', 'closed group', 'staff group'],
-  ['blog', 'blogs', 'weblog', 'vlog', 'blogging', 'forum', 'web-forum'],
-  ['delete', 'remove', 'removal', 'take down', 'taken down', 'get rid', 'shut down', 'close down', 'closed down'],
-  ['change', 'changes', 'amend', 'amended', 'amendment', 'alter', 'modify', 'edit'],
-  ['police', 'crime', 'criminal', 'illegal', 'unlawful', 'against the law', 'broken the law', 'break the law', 'breaking the law', 'broke the law'],
-  ['report', 'reported', 'reporting', 'inform', 'notify', 'raise a concern', 'whistle', 'log', 'who do i tell', 'who should i tell', 'who do we tell', 'tell someone'],
-  ['concern', 'concerns', 'concerned', 'worry', 'worried', 'worrying', 'worries', 'uneasy'],
-  // Not 'settings' alone: Porter2 stems it to 'set', as in 'set up'.
-  ['privacy settings', 'security settings', 'account settings', 'lock down', 'locked down', 'private account', 'privacy controls'],
-  ['privacy', 'private', 'public', 'publicly', 'visible'],
-  ['personal', 'personally', 'my own', 'your own', 'their own', 'non-school', 'non-work'],
-  ['anonymous', 'anonymously', 'fake name', 'without my name', 'pseudonym', 'declare who'],
-  ['impersonate', 'pretend', 'pretending', 'pose as', 'posing as', 'fake account', 'fake profile', 'catfish'],
-  ['copyright', "someone else's", 'other peoples', "other people's", 'materials', 'author', 'credit'],
-  ['permission', 'consent', 'agreement', 'opt out', 'without asking', 'without permission', 'ask first', 'authorised', 'authorisation',
-    "doesn't want", 'does not want', "don't want", 'do not want', 'wishes', 'object to', 'objects to', 'refuse', 'refuses', 'refused'],
-  ['screenshot', 'screen print', 'screen prints', 'screengrab', 'screen grab', 'evidence', 'records', 'keep a copy'],
-  ['monitor', 'monitoring', 'monitored', 'watch', 'watching', 'spy', 'spying', 'track', 'keep an eye', 'read my messages', 'read my emails', 'look at my', 'go through my'],
-  ['locate', 'look up', 'track down', 'find out where', 'where they live', 'where he lives', 'where she lives'],
-  ['working hours', 'work time', 'at work', 'during lessons', 'school day', 'in school', 'break time', 'lunchtime', 'lunch break', 'free period', 'on duty', 'at lunch', 'lunch', 'breaktime'],
-  ['confidential', 'confidentiality', 'secret', 'sensitive', 'private information'],
-  ['reputation', 'disrepute', 'bad light', 'embarrass', 'embarrassing', 'look bad', 'image of the school', 'damage', 'perception', 'perceived', 'come across', 'comes across', 'seen as', 'see me', 'view me', 'think of me'],
-  ['journalist', 'press', 'newspaper', 'news', 'media enquiry'],
-  ['tag', 'tagging', 'tagged', 'tags', 'identify', 'identifying', 'identified'],
-  ['grooming', 'groom', 'exploitation', 'exploit', 'predator', 'stalking', 'stalk'],
-  ['safeguarding', 'safeguard', 'child protection', 'dsl', 'designated safeguarding lead', 'safeguarding lead', 'lead safeguarding officer', 'safeguarding team', 'cpoms'],
-  ['review', 'reviewed', 'revise', 'revised', 'updated', 'renewed', 'next review', 'looked at again', 'look at again', 'revisit', 'revisited', 'brought up to date', 'kept up to date'],
-  ['leave', 'leaves', 'left', 'quit', 'quits', 'resign', 'resigns', 'departs', 'moves on'],
-  ['run', 'runs', 'manage', 'administer', 'administrator', 'admin', 'moderator', 'moderate', 'in charge of', 'look after'],
-  ['governor', 'governors', 'volunteer', 'volunteers', 'agency', 'agency workers', 'supply', 'supply teacher', 'unpaid', 'contractor', 'temp', 'helper', 'helpers', 'parent helper'],
-  ['logo', 'branding', 'badge', 'trademark', 'trademarks', 'crest'],
-  ['joke', 'jokes', 'banter', 'meme', 'memes', 'funny'],
-  ['defamatory', 'defame', 'slander', 'libel', 'false', 'untrue', 'lies', 'disparage', 'misleading', 'slag off', 'slagging off', 'slagged off'],
-  ['complain', 'complaint', 'complaints', 'moan', 'moaning', 'grievance', 'grievances', 'criticise', 'criticize', 'slag off', 'rant', 'vent'],
-  ['recruitment', 'recruit', 'candidate', 'candidates', 'applicant', 'applicants', 'interview', 'hiring', 'vet', 'vetting', 'shortlisted', 'prospective employees', 'job applicants', 'apply for a job', 'job application', 'applying for a job'],
-  ['personal details', 'personal information', 'phone number', 'mobile number', 'home address', 'contact details', 'personal email', 'personal contact details'],
-  ['isp', 'internet service provider', 'broadband provider'],
-  ['purpose', 'aim', 'aims', 'objective', 'point of', 'what is it for', "what's it for", 'actually for', 'why do we have', 'why have', 'reason for'],
-  ['gaming', 'online gaming', 'game', 'games', 'minecraft', 'fortnite', 'xbox', 'playstation', 'roblox'],
-  ['legislation', 'law', 'laws', 'act', 'acts', 'legal', 'gdpr', 'data protection'],
-  ['training', 'trained', 'course', 'induction', 'new staff', 'new starter', 'new starters', 'new members of staff', 'inducting', 'induct', 'onboarding'],
-  ['excessive', 'excessively', 'too much', 'addicted', 'all the time', 'constantly', 'obsessed', 'a lot of time', 'lots of time', 'hours on'],
-  ['access', 'accessed', 'accessing', 'go on', 'going on', 'scroll', 'scrolling', 'browse', 'browsing', 'log on', 'log in', 'be on'],
-  ['benefit', 'benefits', 'upside', 'upsides', 'advantage', 'advantages', 'pros', 'positives', 'good things', 'opportunities', 'plus side'],
-  ['opinion', 'opinions', 'views', 'political', 'politics'],
-  ['apply', 'applies', 'cover', 'covers', 'scope', 'have to follow', 'has to follow', 'need to follow', 'follow this', 'comply', 'comply with', 'abide by', 'bound by', 'apply to me', 'include me'],
-  ['read alongside', 'in conjunction with', 'related policies', 'other policies', 'linked policies', 'associated policies', 'go with', 'goes with', 'see also'],
-  ['outside work', 'outside of work', 'outside school', 'outside of school', 'outside school hours', 'at home', 'evening', 'evenings', 'weekend', 'weekends', 'after school', 'in my own time', 'own time', 'private life', 'personal life', 'personal time', 'off duty', 'holidays', 'saturday', 'sunday'],
-  ['quickly', 'quick', 'urgent', 'urgently', 'asap', 'straight away', 'immediately', 'promptly', 'prompt', 'swiftly', 'as soon as', 'how fast', 'how soon', 'how long', 'timescale', 'time frame', '24 hours', 'urgency'],
-  ['sue', 'sued', 'suing', 'legal action', 'legal proceedings', 'lawsuit', 'court', 'take me to court'],
-  ['misread', 'misunderstood', 'misunderstand', 'misinterpret', 'misinterpreted', 'misconstrued', 'misconstrue', 'taken the wrong way', 'interpreted'],
-  ['accidentally', 'accident', 'by accident', 'by mistake', 'mistake', 'mistakes', 'inadvertently', 'unintentionally'],
-  ['incident', 'incidents', 'goes wrong', 'gone wrong', 'went wrong', 'go wrong'],
-  ['how often', 'annually', 'regularly', 'every year', 'each year', 'yearly', 'frequency', 'frequently'],
-  ['risk', 'risks', 'danger', 'dangers', 'dangerous', 'hazard', 'hazards', 'harm', 'harmful', 'unsafe'],
-  ['breach', 'breaches', 'breached', 'breaching', 'break the rules', 'broken the rules', 'against the rules', 'contrary to', 'violate', 'violation'],
-  ['discuss', 'discussing', 'discussion', 'gossip', 'gossiping', 'talk about', 'chat about', 'chatting about'],
-  ['homework', 'coursework', 'classwork', 'schoolwork', 'school work', 'teaching and learning', 'learning'],
-  ['ban', 'banned', 'forbidden', 'prohibited', 'not permitted', 'not allowed', 'barred'],
-  ['department', 'departmental', 'subject', 'faculty', 'year group', 'key stage'],
-  ['restructure', 'restructuring', 'reorganisation', 'proposal', 'proposals', 'draft'],
-  ['create', 'creating', 'creation', 'set up', 'setting up', 'sets up', 'open an account', 'make an account', 'start an account', 'new account'],
-  ['disappear', 'disappears', 'disappearing', 'self-destruct', 'vanish', 'temporary', 'ephemeral'],
-  ['exception', 'exceptions', 'except', 'unless', 'apart from', 'other than', 'exempt'],
-  ['job', 'jobs', 'employment', 'career', 'livelihood'],
-];
+export const LEXICON_GROUPS: readonly (readonly string[])[] = readLexiconGroups(lexiconWords, 'wordLists/lexicon.json');
 
 /** A question term and the alternative terms it also searches for. */
 export interface ExpandedTerm {
@@ -145,10 +54,22 @@ function compileForm(form: string): CompiledForm | null {
   return { stems, key: stems.join(PHRASE_JOINER) };
 }
 
-const compiled: CompiledGroup[] = LEXICON_GROUPS.map((group, gi) => ({
-  concept: `g${gi}`,
-  forms: group.map(compileForm).filter((f): f is CompiledForm => f !== null),
-}));
+/** The groups compiled to index terms; a form with nothing to search for (only stopwords) is refused at start. */
+function compileGroups(groups: readonly (readonly string[])[]): CompiledGroup[] {
+  const problems: string[] = [];
+  const out = groups.map((group, gi) => ({
+    concept: `g${gi}`,
+    forms: group.flatMap((form) => {
+      const f = compileForm(form);
+      if (!f) problems.push(`group ${gi + 1}: "${form}" has no word the index searches for`);
+      return f ? [f] : [];
+    }),
+  }));
+  if (problems.length > 0) throw new WordListError('wordLists/lexicon.json', problems);
+  return out;
+}
+
+const compiled = compileGroups(LEXICON_GROUPS);
 
 /** Multi-word forms by their first stem, longest first, so the longest phrase at a position wins. */
 const phrasesByFirst = new Map<string, { form: CompiledForm; groups: CompiledGroup[] }[]>();

@@ -1,4 +1,6 @@
 import nlp from 'compromise';
+import { readWordLists } from '../wordLists/readWordLists';
+import disclosureWords from '../wordLists/disclosureSignals.json';
 
 /**
  * Whether a message typed to the bot as a question reads as a disclosure about a child: what a child told or showed a
@@ -34,70 +36,58 @@ export interface DisclosureSignals {
 
 const words = (s: string): ReadonlySet<string> => new Set(s.split(' '));
 
-const CHILD_NOUNS = words('pupil pupils student students child children kid kids kiddo boy boys girl girls lad lads lass son daughter tutee tutees mentee toddler teen teenager teenagers youngster youngsters reception nursery eyfs ks1 ks2 ks3 ks4 sixth');
-const CHILDLIKE = words('mummy daddy mommy');
-const GROUP_NOUNS = words('class form group set tutee tutees pupils kids children students boys girls lot lads');
-const RELATIONS = words('mum mummy mom mother dad daddy father stepdad stepmum step parent parents uncle aunt auntie brother sister cousin grandad grandpa grandma nan nana carer foster boyfriend girlfriend stepbrother stepsister family');
+/** The vocabulary: kinds of words, each list written once in base forms in the data file (wordLists/ says how). */
+const { words: lists, phrases } = readWordLists(disclosureWords, 'wordLists/disclosureSignals.json', {
+  words: [
+    'childNouns', 'childlike', 'groupNouns', 'relations', 'strongInjuries', 'bodyInjuries', 'bodyParts', 'injuryModifiers',
+    'violence', 'victims', 'afterPossessiveVictim', 'passive', 'doneTo', 'harmWords', 'actors', 'pastTold', 'toldNow',
+    'eventWords', 'openers', 'preamble', 'conditionals',
+  ],
+  phrases: ['harmPhrases', 'toldPhrases', 'eventPhrases'],
+});
+
+const CHILD_NOUNS = lists.childNouns;
+const CHILDLIKE = lists.childlike;
+const GROUP_NOUNS = lists.groupNouns;
+const RELATIONS = lists.relations;
+// The grammar the rules below are written against stays here: pronouns, and the words that introduce a year or a class.
 const THIRD_PERSON = words('his her their');
 const PRONOUN_SUBJECTS = words('he she they');
 const YEAR_WORDS = words('year yr yrs years');
 const CLASS_PRECEDERS = words('in from of class form set');
 const ORDINAL_ENDINGS = words('st nd rd th am pm k');
 
-const STRONG_INJURIES = words('bruise bruises bruised bruising handprint handprints welt welts scar scars scarred injury injuries injured swollen swelling bleeding fracture fractured flinch flinched flinches flinching');
-const BODY_INJURIES = words('mark marks cut cuts burn burns burnt burned scratch scratches scratched graze grazes grazed sore sores');
-const BODY_PARTS = words('arm arms wrist wrists leg legs back neck face cheek cheeks hand hands finger fingers thigh thighs body head eye eyes lip lips bum bottom chest stomach tummy shoulder shoulders knee knees ear ears skin forearm forearms hip hips ankle ankles throat foot feet toes soles');
-const INJURY_MODIFIERS = words('cigarette fresh bite finger red round strange nasty belt shaped');
+const STRONG_INJURIES = lists.strongInjuries;
+const BODY_INJURIES = lists.bodyInjuries;
+const BODY_PARTS = lists.bodyParts;
+const INJURY_MODIFIERS = lists.injuryModifiers;
 
-const VIOLENCE = words('kill kills killed killing hit hits hitting punch punches punched punching kick kicks kicked kicking slap slaps slapped slapping smack smacks smacked smacking beat beats beating strangle strangles strangled strangling choke chokes choked choking grab grabs grabbed grabbing shake shakes shook shaking bite bites bit whip whips whipped throttle throttled push pushes pushed shove shoved hurt hurts hurting burnt burned squeeze squeezes squeezed touch touches touched touching lock locks locked starve starves starved threaten threatens threatened attack attacks attacked assault assaults assaulted abuse abuses abused abusing rape rapes raped molest molested');
-const VICTIMS = words('him them himself herself themselves mum mummy other others');
+const VIOLENCE = lists.violence;
+const VICTIMS = lists.victims;
 /** After "her", "his", "their": a person or a body ("punches his mum", "hits her with"), not a thing ("burnt his cake"). */
-const AFTER_POSSESSIVE_VICTIM = words('with if when and at in on every because for so again up out badly until or but to about');
-const PASSIVE = words('being been was were got gets get getting is');
-const DONE_TO = words('hit beaten punched kicked slapped smacked hurt abused groomed touched assaulted raped strangled attacked threatened blackmailed exploited neglected starved burnt burned forced molested locked');
-const HARM_WORDS = words('abuse abused abuser neglect neglected grooming groomed sexting sexted sext nude nudes naked sexual sexually sex rape raped molested suicide suicidal fgm exploitation exploited blackmail blackmailed blackmailing porn pornography paedophile pedophile stab stabbed selfharm inappropriately hungry starving filthy unsafe');
-/**
- * Harm said in more than one word, by the kinds safeguarding training names (Keeping Children Safe in Education):
- * `|` separates the words a place may hold.
- */
-const HARM_PHRASES: readonly string[][] = [
-  // Physical and emotional abuse
-  'throws|threw|throwing things|stuff at', 'calls|called|calling him|her|them worthless|stupid|names', 'shouts|screams|yells at him|her|them',
-  "doesn't|does|don't|not feel safe", 'not safe at home', 'scared|afraid|frightened to go home', "doesn't|don't|not want to go home",
-  // Sexual abuse and online sexual harm
-  'private parts|area|bits', 'clothes off', 'under his|her|their clothes', 'intimate pictures|photos|images|videos|pics', 'in his|her|their underwear',
-  'in the bath', 'money for pictures|photos|pics|videos|nudes', 'asking|asked|asks him|her|them for photos|pictures|pics|nudes|images',
-  'send|sending pics|pictures|photos|nudes', 'threatening to post|share|send',
-  // Grooming: secrecy, older people, being asked to meet
-  'keep it secret', 'keep it a secret', 'keep secrets', 'our secret', 'secret game', 'not to tell', 'not tell', "don't tell", 'older man|men', 'adult man|men',
-  'asking|asked|asks|wants|wanted|trying|tried|told him|her|them to meet|come|visit', 'get in the|his|a car', 'offered them|him|her sweets|money',
-  // Self-harm and suicide
-  'self harm', 'self harming', 'self harms', 'cutting himself|herself|themselves', 'cuts himself|herself|themselves|her|his',
-  'end|ending|take|taking his|her|their life|own', 'kill|killing himself|herself|themselves', 'want|wants|wanted to die', 'makes|made himself|herself sick',
-  // Neglect
-  'no food', "hasn't eaten", 'not eaten', 'not been fed', 'alone all', 'home alone', 'left alone', 'dirty clothes', 'head lice', 'no bed',
-  'no one is home', 'nobody is home', 'never home', 'on the floor', 'look|looks|looking after his|her|their little|baby|younger',
-  // Forced marriage, FGM, criminal exploitation
-  'forced to marry', 'forced marriage', 'to get married', 'to be married', 'to be cut', 'carrying packages|drugs', 'county lines', 'in a gang',
-  'sell|sells|selling|deliver|delivers|delivering it|drugs|weed', 'give|gives|gave him|her|them weed|drugs|alcohol|vodka',
-].map((p) => p.split(' '));
+const AFTER_POSSESSIVE_VICTIM = lists.afterPossessiveVictim;
+const PASSIVE = lists.passive;
+const DONE_TO = lists.doneTo;
+const HARM_WORDS = lists.harmWords;
+/** Harm said in more than one word, each place of a phrase the words it may hold joined by `|`. */
+const HARM_PHRASES = phrases.harmPhrases;
 
 /** People who may do something to a child: family, partners, adults; a child noun only when "older". */
-const ACTORS = words('mum mummy mom mother dad daddy father stepdad stepfather stepmum stepmother uncle aunt aunts auntie aunties brother brothers sister sisters cousin cousins grandad grandpa grandma nan nanny nana boyfriend girlfriend partner fella stepbrother man men adult adults someone somebody stranger friend friends mates coach babysitter neighbour lodger');
+const ACTORS = lists.actors;
 const OLDER = words('older elder');
 /** The one typing, or the school: what comes after them is their own doing ("can I follow her"). */
 const SPEAKERS = words('i we you');
 const CHILD_OBJECTS = words('him her himself herself');
 
-const TOLD = words('told tells tell showed shows show said says saying disclosed discloses confided confides admitted admits whispered mentioned drew wrote begged noticed spotted found saw seen rang phoned');
+const PAST_TOLD = lists.pastTold;
+const TOLD: ReadonlySet<string> = new Set([...PAST_TOLD, ...lists.toldNow]);
 const TOLD_TO = words('me us');
-const PAST_TOLD = words('told showed said disclosed confided admitted whispered mentioned drew wrote begged noticed spotted found saw rang phoned');
-const TOLD_PHRASES: readonly string[][] = ['came to me', 'came to the', 'come to me', 'let slip', 'opened up', 'came in with', 'come in with', 'turned up with', 'keeps saying', 'has got', 'has had', 'have got', 'comes|came|keeps|keep coming in'].map((p) => p.split(' '));
-const EVENT_WORDS = words('today tonight yesterday earlier again weekend monday tuesday wednesday thursday friday saturday sunday');
-const EVENT_PHRASES: readonly string[][] = ['this morning|afternoon|lunchtime', 'last night|week|weekend|term', 'at break|lunch|lunchtime|playtime|breakfast', 'half term', 'just told|showed|said|had|now|found|noticed|seen'].map((p) => p.split(' '));
-const OPENERS = words('what whats how who whos when where which why can could may might should shall is are am do does did would will if suppose say whether as any');
-const PREAMBLE = words('hi hello hey quick question sorry please help urgent ok okay so um');
-const CONDITIONALS = words('if suppose whether ever');
+const TOLD_PHRASES = phrases.toldPhrases;
+const EVENT_WORDS = lists.eventWords;
+const EVENT_PHRASES = phrases.eventPhrases;
+const OPENERS = lists.openers;
+const PREAMBLE = lists.preamble;
+const CONDITIONALS = lists.conditionals;
 
 /** The words of a message, lower-case, with possessive 's dropped and hyphenated words split. */
 function tokensOf(text: string): string[] {

@@ -1,4 +1,6 @@
 import nlp from 'compromise';
+import { readWordLists } from '../wordLists/readWordLists';
+import concernWords from '../wordLists/concernCue.json';
 
 /**
  * Whether a question staff ask is about something that happened to them, or about what a colleague did: then Report a
@@ -18,28 +20,33 @@ export type ConcernCueKind = 'onlineAbuse' | 'colleagueConduct';
 
 const words = (s: string): ReadonlySet<string> => new Set(s.split(' '));
 
+/** The vocabulary, each list written once in base forms in the data file (wordLists/ says how). */
+const { words: lists } = readWordLists(concernWords, 'wordLists/concernCue.json', {
+  words: ['colleagues', 'staffAfter', 'publishes', 'harms', 'contacts', 'children', 'supposing', 'ongoing', 'ownPeople', 'reporting'],
+});
+
 /** The person asking: an event they did is not something that happened to them. */
 const ASKER = words('i we i\'ve i\'d');
 /** Members of staff, by role: a colleague's conduct is reported as such. */
-const COLLEAGUES = words('colleague colleagues coworker coworkers co-worker co-workers teacher teachers ta tas head headteacher headmaster headmistress deputy senco hlta hltas cover supply nqt ect manager governor governors caretaker receptionist lsa lsas senior slt');
+const COLLEAGUES = lists.colleagues;
 /** Two-word roles: "member of staff" reads as its last word, so the role is known from the word before. */
-const STAFF_AFTER = words('staff assistant assistants manager leader');
+const STAFF_AFTER = lists.staffAfter;
 /** Acts that put something about a person where others see it. */
-const PUBLISHES = words('post posted posting posts share shared sharing shares upload uploaded uploading film filmed filming record recorded recording tag tagged tagging screenshot screenshotted screenshotting spread spreading tweet tweeted tweeting comment commented commenting circulate circulated leak leaked photograph photographed edit edited photoshopped disclosed revealed');
+const PUBLISHES = lists.publishes;
 /** What makes an act harmful or out of place, whoever it is done to. */
-const HARMS = words('nasty abusive abuse abused offensive rude threat threats threatening threatened insult insults insulting insulted vile horrible mean hateful hate racist sexist homophobic transphobic harass harassed harassing harassment bully bullied bullying troll trolled trolling mock mocked mocking slag slagged lies lying lie rumour rumours rumor rumors fake impersonating impersonated pretending defamatory swearing swore sworn sexual explicit nude nudes doxxed hacked inappropriate inappropriately unprofessional derogatory disgusting humiliating embarrassing');
+const HARMS = lists.harms;
 /** Reaching a child directly: a colleague messaging or befriending a pupil is conduct to report. */
-const CONTACTS = words('message messaged messaging dm dmed dm\'d text texted texting add added adding friend friended friending follow followed following snapchat snapchatted whatsapp whatsapped contact contacted contacting');
-const CHILDREN = words('pupil pupils student students child children kid kids boy boys girl girls class tutee tutees');
+const CONTACTS = lists.contacts;
+const CHILDREN = lists.children;
 /** A clause put as a supposition or a general question: nothing has happened. */
-const SUPPOSING = words('if suppose supposing imagine whether when whenever');
+const SUPPOSING = lists.supposing;
 /** Verbs that carry an ongoing event into the next word ("has been posting", "keeps sending"). */
-const ONGOING = words('has have had is are was were been keeps keep kept');
+const ONGOING = lists.ongoing;
 const TO_ME = words('me my myself mine');
 /** The asker's own people: a friend tagging them is not abuse unless the act harms. */
-const OWN_PEOPLE = words('mate mates friend friends partner husband wife boyfriend girlfriend mum dad sister brother family');
+const OWN_PEOPLE = lists.ownPeople;
 /** Verbs that report what someone said: the event is in what follows, read as its own clause. */
-const REPORTING = words('told said asked mentioned explained reported');
+const REPORTING = lists.reporting;
 
 interface Term { word: string; tags: ReadonlySet<string> }
 

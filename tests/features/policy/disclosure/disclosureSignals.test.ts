@@ -83,6 +83,26 @@ describe('disclosure-like questions', () => {
     expect(isDisclosureLike(text)).toBe(true);
   });
 
+  // Forms the lemmatiser makes from the lists' base forms (wordLists/disclosureSignals.json) that the lists written out
+  // by hand lacked: each one found a disclosure in the corpus and caught no ordinary question (issue 68).
+  it.each([
+    ['a mum was screaming at her son in the playground this morning, he is in year 2'],
+    ['a boy in my tutor group told me an older lad has been giving him weed'],
+  ])('when a message tells harm in a form the lists make ("%s"), then it is taken for a disclosure', (text) => {
+    expect(isDisclosureLike(text)).toBe(true);
+  });
+
+  // Forms the lemmatiser would make that the lists leave out (their "except"), and the one typing's own doing.
+  it.each([
+    ['our year 8 drama club is doing Macbeth with lots of stabbing, can I post the trailer on the school page'],
+    ['the kids found an exploit in the game server today, can I ban them'],
+    ['a year 11 keeps abusing me on tiktok, should I reply'],
+    ['I shouted at her son in class today, will his mum complain on facebook?'],
+    ['I sent photos of my class to the parents whatsapp today, was that ok'],
+  ])('when an ordinary message reads "%s", then it is not taken for a disclosure', (text) => {
+    expect(isDisclosureLike(text)).toBe(false);
+  });
+
   it('when a disclosure is read, then the signals say which kinds of words were found, and none of the words themselves', () => {
     const signals = readDisclosureSignals('Finn Ashworth in 3C showed me cigarette burns on his arm, what should I do?');
     expect(signals).toMatchObject({ child: true, specific: true, injury: true, told: true, hypothetical: false, disclosureLike: true });

@@ -26,6 +26,8 @@ describe('reading a question for a concern that happened', () => {
     ['a member of staff messaged a pupil on snapchat last night', 'colleagueConduct'],
     ['one of the TAs has been sharing pictures from the school trip on her instagram', 'colleagueConduct'],
     ['the deputy head tweeted something offensive about parents', 'colleagueConduct'],
+    // "slagging" is a form the lemmatiser makes of "slag" (wordLists/concernCue.json); the list written by hand had "slagged" alone.
+    ['a parent has been slagging me off on facebook', 'onlineAbuse'],
   ])('when asked "%s", then it offers the %s report', (question, kind) => {
     expect(readConcernCue(question)).toBe(kind);
   });
@@ -39,6 +41,8 @@ describe('reading a question for a concern that happened', () => {
     'can I report a colleague who posts about pupils?',
     'my mates keep tagging me in photos from nights out',
     'one of the children made me a lovely card, can I post it?',
+    // "mocks" is a form of "mock" the list leaves out: here they are exams.
+    'has the exams office got my list for the year 11 mocks, or do I send it again?',
   ])('when asked "%s" (nothing happened to them, no colleague did anything), then nothing is offered', (question) => {
     expect(readConcernCue(question)).toBeUndefined();
   });
