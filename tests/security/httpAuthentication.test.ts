@@ -53,7 +53,8 @@ describe('HTTP authentication as an attacker tries it', () => {
       GRAPH_BASE_URL: `https://127.0.0.1:${dead}`, BOT_SERVICE_URL: serviceUrl, BOT_OPENID_METADATA_URL: keys.url,
     });
     concernKey = env.CONCERN_ENCRYPTION_KEY!;
-    app = await startApp(loadConfig(env), createLogger('silent'), { graphCredential: staticCredential });
+    // No test here checks a draft: the policy's rules for "check my post" are not read at start (about 1 s of CPU a bot).
+    app = await startApp(loadConfig(env), createLogger('silent'), { graphCredential: staticCredential, readDraftRulesAtStart: false });
     base = `http://127.0.0.1:${app.port}`;
   });
 
@@ -140,7 +141,7 @@ describe('HTTP authentication as an attacker tries it', () => {
       BOT_ID, POLICY_FILES: POLICY, PORT: '0', HOST: '127.0.0.1', SQLITE_PATH: path.join(dir, 'q.sqlite'),
       GRAPH_BASE_URL: `https://127.0.0.1:${dead}`, BOT_SERVICE_URL: `http://127.0.0.1:${dead}/`,
       BOT_OPENID_METADATA_URL: `http://127.0.0.1:${dead}/.well-known/openidconfiguration`,
-    })), createLogger('silent'), { graphCredential: staticCredential });
+    })), createLogger('silent'), { graphCredential: staticCredential, readDraftRulesAtStart: false });
     try {
       const res = await fetch(`http://127.0.0.1:${second.port}/healthz`);
       expect(res.status).toBe(503);
@@ -157,7 +158,7 @@ describe('local mode as a web page in the developer\'s browser tries to drive it
   let base: string;
 
   beforeAll(async () => {
-    app = await startApp(loadConfig({ APP_MODE: 'local', POLICY_FILES: POLICY, PORT: '0', HOST: '127.0.0.1', SQLITE_PATH: path.join(dir, 'l.sqlite') }), createLogger('silent'));
+    app = await startApp(loadConfig({ APP_MODE: 'local', POLICY_FILES: POLICY, PORT: '0', HOST: '127.0.0.1', SQLITE_PATH: path.join(dir, 'l.sqlite') }), createLogger('silent'), { readDraftRulesAtStart: false });
     base = `http://127.0.0.1:${app.port}`;
   });
   afterAll(async () => {
