@@ -21,7 +21,7 @@ export const DRAFTS_DIR = path.join(packageRoot(__dirname), 'models', 'drafts');
  */
 export async function loadDraftChecker(
   library: PolicyLibrary, options: { dir?: string; encoderDir?: string; readRulesAtStart?: boolean } = {},
-): Promise<{ check(draft: string, context: DraftContext): Promise<DraftCheckResult> }> {
+): Promise<{ check(draft: string, context: DraftContext): Promise<DraftCheckResult>; settled(): Promise<void> }> {
   const { dir = DRAFTS_DIR, encoderDir = ENCODER_DIR, readRulesAtStart = true } = options;
   const encoder = await openOnnxSentenceEncoder(dir);
   const heads = parseDraftHeads(readHeads(dir), encoder.dimensions);
@@ -29,8 +29,9 @@ export async function loadDraftChecker(
   // The policy loaded at start is read now, beside the rest of the start rather than before it (about a second on two
   // cores); a draft checked meanwhile waits for the same reading. A reading that fails is tried again by the next draft.
   // Left to the first draft (readRulesAtStart false), the rules found are the same, found then.
-  if (readRulesAtStart) ruleFor('pupils-identified').catch(() => undefined);
-  return createDraftChecker({ encoder, heads, ruleFor });
+  const reading = readRulesAtStart ? ruleFor('pupils-identified').then(() => undefined, () => undefined) : Promise.resolve();
+  // settled(): the reading begun at start has ended, so a bot that stops leaves no work running behind it.
+  return { ...createDraftChecker({ encoder, heads, ruleFor }), settled: () => reading };
 }
 
 const readHeads = (dir: string): unknown => JSON.parse(fs.readFileSync(path.join(dir, 'heads.json'), 'utf8'));

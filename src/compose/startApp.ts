@@ -166,6 +166,8 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
         // Keep-alive connections (the connector, the Playground) would otherwise hold close() open forever.
         server.server.closeAllConnections();
       });
+      // The policy's rules for "check my post", read from the start, end before the bot says it has stopped.
+      await drafts.settled();
       // Last: this instance's share of the Teams limit goes back to the others once nothing more is sent.
       await sendRate.close();
       db?.close();
