@@ -319,5 +319,7 @@ function codeOf(err: unknown): string {
   if (err && typeof err === 'object' && 'code' in err && typeof (err as { code: unknown }).code === 'string') {
     return (err as { code: string }).code;
   }
-  return err instanceof Error ? err.name : 'unknown_error';
+  // Any error object's name, whichever realm or library made it (an instanceof Error check misses errors made by
+  // another realm's Error, as libraries loaded outside a test file's context are).
+  return Object.prototype.toString.call(err) === '[object Error]' && typeof (err as Error).name === 'string' ? (err as Error).name : 'unknown_error';
 }
