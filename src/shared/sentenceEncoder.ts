@@ -3,13 +3,22 @@
  * in the order given. The product has one adapter (ONNX Runtime over the shipped model, src/adapters/onnxEncoder);
  * tests use that model or a fake of this port.
  */
+/** How a piece of encoding work is scheduled. */
+export interface EncodeOptions {
+  /**
+   * Work that may wait behind work asked for now (a draft's sentences, a policy's passages): an encoder that runs one
+   * text at a time takes every text asked for now first. Messages and questions are read now, the default.
+   */
+  background?: boolean;
+}
+
 export interface SentenceEncoder {
   /** The length of each vector. */
   readonly dimensions: number;
   /** The model's name and the SHA-256 of its file, for /healthz and the training record. */
   readonly model: { name: string; sha256: string };
   /** One vector per text. Texts longer than the model reads are cut at its token limit. */
-  encode(texts: readonly string[]): Promise<Float32Array[]>;
+  encode(texts: readonly string[], options?: EncodeOptions): Promise<Float32Array[]>;
 }
 
 /**
@@ -21,7 +30,7 @@ export interface PairEncoder {
   readonly dimensions: number;
   readonly model: { name: string; sha256: string };
   /** One vector per pair, in order. */
-  encodePairs(pairs: readonly (readonly [string, string])[]): Promise<Float32Array[]>;
+  encodePairs(pairs: readonly (readonly [string, string])[], options?: EncodeOptions): Promise<Float32Array[]>;
 }
 
 /**

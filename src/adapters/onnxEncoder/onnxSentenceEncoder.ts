@@ -137,17 +137,21 @@ export async function loadOnnxSentenceEncoder(dir: string, options: OnnxEncoderO
 }
 
 const opened = new Map<string, Promise<SentenceEncoder & PairEncoder>>();
+let thread: import('./encoderThread').EncoderThread | undefined;
 
 /**
- * The encoder in `dir`, loaded once per process and shared: every bot started in one process (tests start many) and
- * the CLI read the same session. A load that failed is not kept, so the next call tries again. Jest loads this module
- * afresh for each test file, so there the cache lasts one file: tests/support/jestEnvironment.js says why that stays so.
+ * The encoder in `dir`, run in the process's encoder thread (encoderThread.ts: ONNX Runtime runs a model synchronously,
+ * so the bot's own thread never does) and shared: every bot started in one process (tests start many) and the CLI read
+ * the same session. A load that failed is not kept, so the next call tries again. Jest loads this module afresh for each
+ * test file, so there the thread and its sessions last one file: tests/support/jestEnvironment.js says why that stays so.
  */
 export function openOnnxSentenceEncoder(dir: string): Promise<SentenceEncoder & PairEncoder> {
   const key = path.resolve(dir);
   let encoder = opened.get(key);
   if (!encoder) {
-    encoder = loadOnnxSentenceEncoder(key);
+    // Required here rather than at the top: the thread's module loads this one to run the models.
+    thread ??= (require('./encoderThread') as typeof import('./encoderThread')).startEncoderThread();
+    encoder = thread.open(key);
     opened.set(key, encoder);
     encoder.catch(() => opened.delete(key));
   }

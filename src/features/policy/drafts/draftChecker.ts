@@ -82,6 +82,9 @@ const logit = (h: ConcernHead, v: Float32Array): number => {
   return sum;
 };
 
+/** A draft is read in the background: a question asked meanwhile, by anyone, is read first (encoderThread.ts). */
+const BACKGROUND = { background: true } as const;
+
 /** The checker over the encoder, the heads and the school's rules. */
 export function createDraftChecker(deps: DraftCheckerDeps): { check(draft: string, context: DraftContext): Promise<DraftCheckResult> } {
   const { encoder, heads } = deps;
@@ -116,11 +119,11 @@ export function createDraftChecker(deps: DraftCheckerDeps): { check(draft: strin
     async check(draft, context) {
       const sentences = draftSentences(draft);
       // The model reads what the card says of the post before the draft: a photo, which account, who sees it.
-      const [whole] = await encoder.encode([framedDraft(draft, context)]);
+      const [whole] = await encoder.encode([framedDraft(draft, context)], BACKGROUND);
       // Each sentence is read only when a concern's evidence is the sentence that raised it most (a draft told fine
       // is read once): the same vectors, each read alone, as when every sentence was read first.
       let parts: Promise<readonly Float32Array[]> | undefined;
-      const vectors = (): Promise<readonly Float32Array[]> => (parts ??= sentences.length > 1 ? encoder.encode(sentences.map((t) => framedDraft(t, context))) : Promise.resolve([whole]));
+      const vectors = (): Promise<readonly Float32Array[]> => (parts ??= sentences.length > 1 ? encoder.encode(sentences.map((t) => framedDraft(t, context)), BACKGROUND) : Promise.resolve([whole]));
       // The school's own account is where the bot sends school news ("speaking as the school"'s fix), so a draft posted
       // there is not told it speaks for the school (research/DECISIONS.md, issue 53, ninth pass; the thresholds were
       // chosen with the same rule).

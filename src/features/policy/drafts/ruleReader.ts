@@ -81,9 +81,9 @@ export function isRuleCandidate(p: Pick<Passage, 'text' | 'leadIn' | 'section'>)
  * short bullet's and every bullet under it reads alike. Training reads the same vectors (research/scripts/exportRuleData.ts).
  */
 export async function rulePassageVectors(passages: readonly Pick<Passage, 'text' | 'leadIn'>[], encoder: SentenceEncoder): Promise<Float32Array[]> {
-  const vectors = await encoder.encode(passages.map((p) => passageText(p)));
+  const vectors = await encoder.encode(passages.map((p) => passageText(p)), { background: true });
   const led = passages.map((p, i) => i).filter((i) => passages[i].leadIn);
-  const alone = await encoder.encode(led.map((i) => passages[i].text));
+  const alone = await encoder.encode(led.map((i) => passages[i].text), { background: true });
   led.forEach((i, k) => {
     const v = Float32Array.from(vectors[i]);
     for (let j = 0; j < v.length; j++) v[j] = (v[j] + alone[k][j]) / 2;
@@ -173,7 +173,7 @@ export async function scoreRuleCandidates(index: PolicyIndex, encoder: SentenceE
   const norms = vectors.map(norm);
   const scored = new Map<DraftConcernId, RuleCandidate[]>();
   for (const id of DRAFT_CONCERNS) {
-    const queries = await encoder.encode(CONCERN_INFO[id].queries);
+    const queries = await encoder.encode(CONCERN_INFO[id].queries, { background: true });
     const q = new Float32Array(encoder.dimensions);
     for (const v of queries) for (let i = 0; i < q.length; i++) q[i] += v[i] / queries.length;
     const qNorm = norm(q);
