@@ -1,4 +1,5 @@
 import { headWeights, SentenceEncoder } from '../../../shared/sentenceEncoder';
+import { splitSentences } from '../answer/passages';
 import { readDisclosureSignals } from './disclosureSignals';
 
 /**
@@ -30,10 +31,48 @@ export interface DisclosureDetector {
   readAll(texts: readonly string[]): Promise<DisclosureReading[]>;
   /**
    * Reads a draft social media post a person is checking (issue 53) with the head learnt against drafts as well as
-   * messages: a draft celebrating a named pupil is not a disclosure, though it names a child as one does. Without that
-   * head, as `read`.
+   * messages: a draft celebrating a named pupil is not a disclosure, though it names a child as one does. The whole
+   * draft is read (issue 69): a long one in windows of a few sentences as well as whole (the model reads 128 tokens), so a
+   * disclosure after a page of ordinary news is read too. `offer` (the whole draft reads as a disclosure): Report a
+   * concern first, instead of the verdict; `holdBack` (a window of it does, or the word list reads it as telling of
+   * something a child said or showed, the signals a question is held back on): the verdict leads with the report line
+   * and its Report a concern. Without the draft head, as `read`.
    */
-  readDraft?(text: string): Promise<{ offer: boolean; score: number }>;
+  readDraft?(text: string): Promise<{ offer: boolean; holdBack: boolean; score: number }>;
+}
+
+/** A draft longer than this is also read in windows of whole sentences up to this length (about 100 tokens). */
+export const DRAFT_WINDOW_CHARS = 400;
+
+/**
+ * What of a draft the model reads: the draft itself, and when it is longer than DRAFT_WINDOW_CHARS, its sentences in
+ * windows of up to that length (a sentence longer than that in pieces cut at spaces), so nothing past the model's 128
+ * tokens goes unread. Linear in the draft's length.
+ */
+export function draftWindows(text: string): string[] {
+  if (text.length <= DRAFT_WINDOW_CHARS) return [text];
+  const pieces: string[] = [];
+  for (const sentence of splitSentences(text).map((s) => s.trim()).filter((s) => s.length > 0)) {
+    if (sentence.length <= DRAFT_WINDOW_CHARS) { pieces.push(sentence); continue; }
+    let rest = sentence;
+    while (rest.length > DRAFT_WINDOW_CHARS) {
+      const space = rest.lastIndexOf(' ', DRAFT_WINDOW_CHARS);
+      const cut = space > DRAFT_WINDOW_CHARS / 2 ? space : DRAFT_WINDOW_CHARS;
+      pieces.push(rest.slice(0, cut).trim());
+      rest = rest.slice(cut).trim();
+    }
+    if (rest) pieces.push(rest);
+  }
+  const windows: string[] = [text];
+  let current = '';
+  for (const piece of pieces) {
+    if (current && current.length + 1 + piece.length > DRAFT_WINDOW_CHARS) {
+      windows.push(current);
+      current = piece;
+    } else current = current ? `${current} ${piece}` : piece;
+  }
+  if (current) windows.push(current);
+  return windows;
 }
 
 /** The draft head: a logit over the same vector, and the threshold at or above which Report a concern comes first. */
@@ -125,13 +164,18 @@ export function createDisclosureDetector(
     read,
     readDraft: async (text) => {
       if (!draftHead) return read(text);
+      const signals = readDisclosureSignals(text).disclosureLike;
       try {
-        const [v] = await encoder.encode([text]);
-        const logit = logitOf(v, draftHead);
-        return { offer: logit >= draftHead.threshold, score: sigmoid(logit) };
+        // Read in the background: a question asked meanwhile is read first (the encoder runs one text at a time).
+        const [whole, ...windows] = (await encoder.encode(draftWindows(text), { background: true })).map((v) => logitOf(v, draftHead));
+        // The head's threshold was chosen on whole drafts: the whole draft over it offers Report a concern first; a window
+        // of a long draft over it leads the verdict with the report line, as the word list's signals do.
+        const offer = whole >= draftHead.threshold;
+        const windowOver = windows.some((logit) => logit >= draftHead.threshold);
+        return { offer, holdBack: offer || windowOver || signals, score: sigmoid(Math.max(whole, ...windows)) };
       } catch (err) {
         onError(err as Error);
-        return { offer: readDisclosureSignals(text).disclosureLike, score: Number.NaN };
+        return { offer: signals, holdBack: true, score: Number.NaN };
       }
     },
   };

@@ -17,16 +17,45 @@ const WHERE = /\b(?:at|to|in|outside)\s+(?:the\s+)?[A-Z][a-z]{2,20}(?:\s+[A-Z][a
 
 const all = (re: RegExp, text: string): string[] => [...text.matchAll(re)].map((m) => m[0]);
 
+const isUpper = (c: string | undefined): boolean => c !== undefined && c >= 'A' && c <= 'Z';
+const isLower = (c: string | undefined): boolean => c !== undefined && c >= 'a' && c <= 'z';
+
+/**
+ * Where a hyphenated part before `start` begins ("Fielding-" before "Okoro"): a capital, lower-case letters and a
+ * hyphen ending at `start`, walked back a character at a time, so a long run of such parts costs its own length once
+ * (a pattern anchored at the end of the whole text before it, run once per part, cost the text's length each time).
+ */
+function hyphenatedBefore(draft: string, start: number): number {
+  let at = start;
+  for (;;) {
+    if (draft[at - 1] !== '-') return at;
+    let i = at - 2;
+    while (isLower(draft[i])) i--;
+    if (i === at - 2 || !isUpper(draft[i])) return at;
+    at = i;
+  }
+}
+
+/** Where hyphenated parts after `end` end ("-Okoro" after "Fielding"), walked forward the same way. */
+function hyphenatedAfter(draft: string, end: number): number {
+  let at = end;
+  for (;;) {
+    if (draft[at] !== '-' || !isUpper(draft[at + 1])) return at;
+    let i = at + 2;
+    while (isLower(draft[i])) i++;
+    if (i === at + 2) return at;
+    at = i;
+  }
+}
+
 /** The names of people in the draft, as written ("Jayden", "Mrs Okafor's"). */
 export function namesIn(draft: string): string[] {
   // A first name and a surname side by side are one person's name.
   const merged: [number, number][] = [];
   for (const [found, foundEnd] of nameSpans(draft)) {
     // A double-barrelled surname is one name ("Fielding-Okoro"), where the name finder stops at the hyphen.
-    let start = found;
-    let end = foundEnd;
-    for (let m = /[A-Z][a-z]+-$/.exec(draft.slice(0, start)); m; m = /[A-Z][a-z]+-$/.exec(draft.slice(0, start))) start -= m[0].length;
-    for (let m = /^-[A-Z][a-z]+/.exec(draft.slice(end)); m; m = /^-[A-Z][a-z]+/.exec(draft.slice(end))) end += m[0].length;
+    const start = hyphenatedBefore(draft, found);
+    const end = hyphenatedAfter(draft, foundEnd);
     const last = merged[merged.length - 1];
     if (last && (start <= last[1] || draft.slice(last[1], start).trim() === '')) last[1] = Math.max(last[1], end);
     else merged.push([start, end]);

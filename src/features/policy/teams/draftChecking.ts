@@ -4,6 +4,7 @@ import { BotApp } from '../../../teams/botFeature';
 import { AdaptiveCardJson, cardMessage } from '../../../teams/cards';
 import { Verbs } from '../../../teams/verbs';
 import { AppLogger } from '../../../shared/logger';
+import { createPersonQueue } from '../../../shared/personQueue';
 import { DisclosureDetector } from '../disclosure/disclosureDetector';
 import { DraftCheckResult } from '../drafts/draftChecker';
 import { DEFAULT_DRAFT_CONTEXT, DraftContext } from '../drafts/draftConcerns';
@@ -44,20 +45,32 @@ function readContext(data: Record<string, unknown> | undefined): Partial<DraftCo
  */
 export function registerDraftChecking(app: BotApp, deps: DraftCheckingDeps): void {
   const { logger } = deps;
+  // One draft per person at a time (issue 69): a person's next draft waits for their last, never someone else's.
+  const perPerson = createPersonQueue();
 
   /** The verdict, or Report a concern first when the draft reads as a disclosure; counts the check. */
-  const verdictOn = async (ctx: TurnContext, draft: string, context: DraftContext): Promise<AdaptiveCardJson> => {
-    // A draft is read with the head that learnt drafts too: one naming a pupil to celebrate them is not a disclosure.
-    const reading = await (deps.disclosure.readDraft ? deps.disclosure.readDraft(draft) : deps.disclosure.read(draft));
-    if (reading.offer) {
-      await deps.questions.recordDisclosureLike(deps.now().toISOString(), 'offered');
-      logger.info({ event: 'draft.disclosureOffered' }, 'a draft read as a disclosure: Report a concern offered first, nothing kept');
-      return renderDisclosureOfferCard({ whatHappened: isPersonal(ctx.activity) ? draft.slice(0, MAX_CARRIED_CHARS) : undefined, policyAnswerFollows: false });
-    }
-    const result = await deps.check(draft, context);
-    await deps.questions.recordDraftCheck(deps.now().toISOString(), result.concerns.map((c) => c.id));
-    logger.info({ event: 'draft.checked', verdict: result.verdict, concerns: result.concerns.length }, 'a draft post was checked; nothing of it kept');
-    return renderPostVerdictCard(result, context);
+  const verdictOn = (ctx: TurnContext, draft: string, context: DraftContext): Promise<AdaptiveCardJson> => {
+    const person = ctx.activity.from?.aadObjectId ?? ctx.activity.from?.id ?? 'unknown';
+    return perPerson.run(person, async () => {
+      const whatHappened = isPersonal(ctx.activity) ? draft.slice(0, MAX_CARRIED_CHARS) : undefined;
+      // A draft is read with the head that learnt drafts too: one naming a pupil to celebrate them is not a disclosure.
+      const reading = deps.disclosure.readDraft ? await deps.disclosure.readDraft(draft) : await deps.disclosure.read(draft);
+      if (reading.offer) {
+        await deps.questions.recordDisclosureLike(deps.now().toISOString(), 'offered');
+        logger.info({ event: 'draft.disclosureOffered' }, 'a draft read as a disclosure: Report a concern offered first, nothing kept');
+        return renderDisclosureOfferCard({ whatHappened, policyAnswerFollows: false });
+      }
+      const result = await deps.check(draft, context);
+      await deps.questions.recordDraftCheck(deps.now().toISOString(), result.concerns.map((c) => c.id));
+      if (reading.holdBack) {
+        // It tells, in the words a disclosure is told in, of something a child said or showed: the verdict leads with the
+        // report line, as a question's answer does (nothing of a draft is kept either way).
+        await deps.questions.recordDisclosureLike(deps.now().toISOString(), 'heldBack');
+        logger.info({ event: 'draft.heldBack' }, 'a draft may tell of something a child said or showed: the verdict leads with the report line, nothing kept');
+      }
+      logger.info({ event: 'draft.checked', verdict: result.verdict, concerns: result.concerns.length }, 'a draft post was checked; nothing of it kept');
+      return renderPostVerdictCard(result, context, reading.holdBack ? { whatHappened } : undefined);
+    });
   };
 
   app.message(/^\s*check\s+(?:my\s+)?post\s*$/i, async (ctx) => {

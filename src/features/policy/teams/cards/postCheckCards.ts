@@ -3,6 +3,7 @@ import { DraftCheckResult, DraftVerdict } from '../../drafts/draftChecker';
 import { DraftContext } from '../../drafts/draftConcerns';
 import formTemplate from './templates/checkPostForm.json';
 import verdictTemplate from './templates/postVerdict.json';
+import { ReportLine, reportLineData } from './reportLine';
 
 /** What the form shows again when it comes back: what they typed and chose, and what is missing. */
 export interface CheckPostFormState { draft?: string; context?: Partial<DraftContext>; missing?: string }
@@ -30,9 +31,11 @@ const VERDICTS: Record<DraftVerdict, { title: string; line: string; style: strin
  * draft's own words, shown as text), the school's rule quoted with its section (or that the policy has none), and
  * what would fix it.
  */
-export function renderPostVerdictCard(result: DraftCheckResult, context: DraftContext): AdaptiveCardJson {
+export function renderPostVerdictCard(result: DraftCheckResult, context: DraftContext, reportLine?: ReportLine): AdaptiveCardJson {
   const v = VERDICTS[result.verdict];
   return expandCardTemplate(verdictTemplate, {
+    // A draft that may tell of something a child said or showed leads with the report line, as a question does (issue 69).
+    ...reportLineData(reportLine),
     verdictTitle: v.title, verdictLine: v.line, verdictStyle: v.style,
     hasMedia: context.media !== 'none',
     hasPhotoRule: Boolean(result.photoRule),
