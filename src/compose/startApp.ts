@@ -127,6 +127,8 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
     budgets: config.personLimits, reportCommandIds: [REPORT_CONCERN_COMMAND_ID],
     // The form comes back with the route's "cannot be sent yet" warning while the route is not configured.
     refusedReportCard: concerns.refusedReportCard,
+    // The safeguarding team's and a report's recipients' work on reports is never counted or refused.
+    exempt: concerns.isSafeguardingWork,
     // One budget per person whichever instance their activity reaches.
     records: stores.shared,
   }, logger);

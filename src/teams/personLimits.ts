@@ -1,8 +1,10 @@
 /**
  * Per-person budgets of reports, of questions and of card presses: one token bucket of each per person, holding a full
- * hour's allowance and refilling evenly over the hour. A person's first urgent report in an hour is never refused, whatever
- * their budget says. Memory stays bounded however many people write: a person idle for an hour is back to a full
- * budget, so their entry is dropped, and past `maxPeople` the least recently seen go first.
+ * hour's allowance and refilling evenly over the hour. An urgent report ("Someone is in immediate danger") is never
+ * refused, whatever the budget says: a head or DSL writing up an incident involving several children files several at
+ * once. It still takes a token when there is one, so ordinary reports after it wait as before. Memory stays bounded
+ * however many people write: a person idle for an hour is back to a full budget, so their entry is dropped, and past
+ * `maxPeople` the least recently seen go first.
  */
 
 /** The three budgets: a report filed, a message sent, a card button pressed (or any other invoke). */
@@ -19,7 +21,7 @@ const KINDS: readonly LimitedKind[] = ['report', 'question', 'press'];
 
 /** What the limits decided about one report or question. */
 export type LimitDecision =
-  | { allowed: true; /** Let through over budget as the person's first urgent report in the hour. */ urgentException: boolean }
+  | { allowed: true; /** An urgent report let through over the budget. */ urgentException: boolean }
   | {
     allowed: false;
     /** When the person may send one again (ms since the epoch). */
@@ -46,7 +48,6 @@ export interface PersonEntry {
   /** Tokens left in each bucket at `at`. */
   tokens: Record<LimitedKind, number>;
   at: number;
-  lastUrgentAt?: number;
   /** Until when a refusal has already been told (per budget). */
   toldUntil: Record<LimitedKind, number>;
 }
@@ -64,19 +65,18 @@ export function capacityOf(budgets: PersonBudgets): Record<LimitedKind, number> 
 export function takeFromEntry(
   found: PersonEntry | undefined, kind: LimitedKind, capacity: Record<LimitedKind, number>, t: number, urgentReport: boolean,
 ): { entry: PersonEntry; decision: LimitDecision } {
+  // Written afresh, not copied: an entry written by an earlier release may hold fields this one no longer keeps.
   const entry: PersonEntry = found
-    ? { tokens: { ...found.tokens }, at: found.at, toldUntil: { ...found.toldUntil }, ...(found.lastUrgentAt !== undefined ? { lastUrgentAt: found.lastUrgentAt } : {}) }
+    ? { tokens: { ...found.tokens }, at: found.at, toldUntil: { ...found.toldUntil } }
     : { tokens: { ...capacity }, at: t, toldUntil: { report: 0, question: 0, press: 0 } };
   // Refill every bucket for the time since the person was last seen (never past a full hour's allowance).
   const elapsed = Math.max(0, t - entry.at);
   for (const k of KINDS) entry.tokens[k] = Math.min(capacity[k], entry.tokens[k] + (elapsed * capacity[k]) / HOUR_MS);
   entry.at = Math.max(entry.at, t);
   const urgent = kind === 'report' && urgentReport;
-  const firstUrgentThisHour = urgent && (entry.lastUrgentAt === undefined || t - entry.lastUrgentAt >= HOUR_MS);
-  if (entry.tokens[kind] >= 1 || firstUrgentThisHour) {
+  if (entry.tokens[kind] >= 1 || urgent) {
     const overBudget = entry.tokens[kind] < 1;
     entry.tokens[kind] = Math.max(0, entry.tokens[kind] - 1);
-    if (urgent) entry.lastUrgentAt = t;
     entry.toldUntil[kind] = 0;
     return { entry, decision: { allowed: true, urgentException: overBudget } };
   }

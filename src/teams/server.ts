@@ -1,4 +1,5 @@
 import restify from 'restify';
+import { Activity } from 'botbuilder';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { AppLogger } from '../shared/logger';
 import { activityShapeProblem, isLoopbackUrl } from './activityShape';
@@ -7,7 +8,7 @@ import { foreignRequestProblem } from './loopbackRequest';
 import { RequestAuthenticator } from './requestAuthentication';
 import { loggableTenant, TenantGate, tenantsOf } from './tenantGate';
 import { createFairTurns } from './fairTurns';
-import { personOf, TurnLimits } from './turnLimits';
+import { InvokeAnswer, personOf, TurnLimits } from './turnLimits';
 
 /** Largest request body accepted: Teams activities are far smaller; anything bigger is refused with 413. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -114,6 +115,25 @@ export function createServer(deps: ServerDeps): restify.Server {
   // (fairTurns.ts): however many one person sends, another's report is next but one, and /healthz is read in between.
   const turns = createFairTurns();
 
+  /** Hands the activity to the adapter and the app: a turn. */
+  async function processActivity(req: restify.Request, res: restify.Response): Promise<void> {
+    try {
+      await deps.adapter.process(req, res, async (context) => {
+        await deps.app.run(context);
+      });
+    } catch (err) {
+      const authFailure = (err as { statusCode?: number }).statusCode === 401 || /AuthenticationError|Unauthorized/i.test((err as Error).name ?? '');
+      deps.logger.error({ event: 'http.messages.error', name: (err as Error).name }, 'activity processing failed');
+      // Never echo internal error text to the caller.
+      if (!res.headersSent) res.send(authFailure ? 401 : 500, authFailure ? { error: 'Unauthorized' } : { error: 'The bot could not process this activity.' });
+    }
+  }
+
+  /** Answers an invoke over its person's budget with the limits' answer; no turn, nothing sent to Teams. */
+  function refuse(res: restify.Response, overBudget: InvokeAnswer): void {
+    res.send(overBudget.status, overBudget.body);
+  }
+
   server.post(MESSAGES_PATH, async (req, res) => {
     const problem = activityShapeProblem(req.body as unknown);
     if (problem) {
@@ -144,23 +164,15 @@ export function createServer(deps: ServerDeps): restify.Server {
       res.send(403, { error: 'Forbidden' });
       return;
     }
-    await turns.run(personOf(req.body), async () => {
+    const activity = req.body as Partial<Activity>;
+    await turns.run(personOf(activity), () => {
       // A press over its person's budget ends here: answered with the slow-down notice, no turn run, nothing sent to Teams.
-      const overBudget = await deps.limits?.answerOverBudgetInvoke(req.body);
-      if (overBudget) {
-        res.send(overBudget.status, overBudget.body);
-        return;
-      }
-      try {
-        await deps.adapter.process(req, res, async (context) => {
-          await deps.app.run(context);
-        });
-      } catch (err) {
-        const authFailure = (err as { statusCode?: number }).statusCode === 401 || /AuthenticationError|Unauthorized/i.test((err as Error).name ?? '');
-        deps.logger.error({ event: 'http.messages.error', name: (err as Error).name }, 'activity processing failed');
-        // Never echo internal error text to the caller.
-        if (!res.headersSent) res.send(authFailure ? 401 : 500, authFailure ? { error: 'Unauthorized' } : { error: 'The bot could not process this activity.' });
-      }
+      // A refusal known at once is sent before this piece of work returns, as a value: the turns count its time in their
+      // slice and may start the person's next piece at once (an await would send it after the slice, with every other
+      // refusal the slice started).
+      const answer = deps.limits?.answerOverBudgetInvoke(activity);
+      if (answer instanceof Promise) return answer.then((overBudget) => (overBudget ? refuse(res, overBudget) : processActivity(req, res)));
+      return answer ? refuse(res, answer) : processActivity(req, res);
     });
   });
 

@@ -1,10 +1,11 @@
 /**
  * The per-person budgets held in the shared records, so they are one budget whichever instance a person's activity
- * reaches (App Service spreads them): twelve urgent reports alternating between two instances file six, as one instance
+ * reaches (App Service spreads them): twelve reports alternating between two instances file six, as one instance
  * does, and a refusal is told once, not once per instance. Each decision is a conditional write of the person's entry on
  * the version read; an instance keeps the last entry it wrote or read, so a person's next activity on the same instance
  * costs one write, and a refusal it already told is answered from what it kept without a call at all (another instance can
- * only have taken tokens since, never given them back). A person this instance has not seen is created without a read
+ * only have taken tokens since, never given them back): at once, not as a promise, when nothing of that person's is being
+ * decided here, so that a flood's refusals cost the event loop as little as they can. A person this instance has not seen is created without a read
  * (most have no entry: the hourly sweep removes idle ones), so their first press, an acknowledgement say, costs one
  * write, not a read and a write, and that press does not wait for it: it goes on while the write does (a new entry
  * always has a press to give), and the person's next activity here waits for the write. What that can cost is one press
@@ -22,7 +23,8 @@ export const PERSON_LIMITS_SPACE = 'limits';
 
 /** The budgets as the bot asks them, whichever instance holds them. */
 export interface SharedPersonLimits {
-  take(person: string, kind: LimitedKind, options?: { urgent?: boolean }): Promise<LimitDecision>;
+  /** The decision; at once (not a promise) when it is a refusal already told that nothing here is changing. */
+  take(person: string, kind: LimitedKind, options?: { urgent?: boolean }): LimitDecision | Promise<LimitDecision>;
   /** Stops the hourly sweep of idle people's entries. */
   close(): void;
 }
@@ -44,28 +46,33 @@ export function createSharedPersonLimits(budgets: PersonBudgets, options: Shared
   const maxPeople = options.maxPeople ?? DEFAULT_MAX_PEOPLE;
   const capacity = capacityOf(budgets);
   const alone = createPersonLimits(budgets, { now, maxPeople });
-  // What this instance last wrote or read of each person, least recently used first.
+  // What this instance last wrote or read of each person (by their id: only the shared table needs the hash), least
+  // recently used first.
   const known = new Map<string, SharedRecord<PersonEntry>>();
   // Each person's takes here run one after another: they change one entry.
   const lines = new Map<string, Promise<unknown>>();
   let outage: string | undefined;
 
-  const remember = (key: string, record: SharedRecord<PersonEntry> | undefined): void => {
-    known.delete(key);
+  const remember = (person: string, record: SharedRecord<PersonEntry> | undefined): void => {
+    known.delete(person);
     if (!record) return;
-    known.set(key, record);
+    known.set(person, record);
     if (known.size > maxPeople) known.delete(known.keys().next().value as string);
   };
 
+  /** A refusal this instance already told needs no call: the entry can only have fewer tokens since. */
+  function toldRefusal(person: string, kind: LimitedKind, urgent: boolean): LimitDecision | undefined {
+    const kept = known.get(person);
+    if (!kept || (kind === 'report' && urgent)) return undefined;
+    const { decision } = takeFromEntry(kept.value, kind, capacity, now(), false);
+    return !decision.allowed && !decision.firstRefusal ? decision : undefined;
+  }
+
   async function takeShared(person: string, kind: LimitedKind, urgent: boolean): Promise<LimitDecision> {
+    const told = toldRefusal(person, kind, urgent);
+    if (told) return told;
     const key = personKey(person);
-    const kept = known.get(key);
-    const t = now();
-    // A refusal this instance already told needs no call: the entry can only have fewer tokens since.
-    if (kept && !(kind === 'report' && urgent)) {
-      const { decision } = takeFromEntry(kept.value, kind, capacity, t, false);
-      if (!decision.allowed && !decision.firstRefusal) return decision;
-    }
+    const kept = known.get(person);
     let decided: LimitDecision | undefined;
     const result = await changeShared<PersonEntry>(options.records, PERSON_LIMITS_SPACE, key, (current) => {
       const { entry, decision } = takeFromEntry(current, kind, capacity, now(), urgent);
@@ -73,7 +80,7 @@ export function createSharedPersonLimits(budgets: PersonBudgets, options: Shared
       // A refusal already told elsewhere changes nothing: it is not written.
       return decision.allowed || decision.firstRefusal ? entry : undefined;
     }, kept ? { known: kept } : { absent: true });
-    remember(key, result.value && result.version ? { value: result.value, version: result.version } : undefined);
+    remember(person, result.value && result.version ? { value: result.value, version: result.version } : undefined);
     return decided!;
   }
 
@@ -84,8 +91,12 @@ export function createSharedPersonLimits(budgets: PersonBudgets, options: Shared
 
   return {
     take(person, kind, takeOptions = {}) {
-      const key = personKey(person);
-      const before = lines.get(key) ?? Promise.resolve();
+      // Nothing of this person's being decided here: a refusal already told is the answer now, as takeShared would give it.
+      if (!lines.has(person)) {
+        const told = toldRefusal(person, kind, takeOptions.urgent === true);
+        if (told) return told;
+      }
+      const before = lines.get(person) ?? Promise.resolve();
       const run = before.then(async () => {
         try {
           const decision = await takeShared(person, kind, takeOptions.urgent === true);
@@ -101,9 +112,9 @@ export function createSharedPersonLimits(budgets: PersonBudgets, options: Shared
       });
       const settled = run.catch(() => undefined);
       // A press of someone this instance has not seen and is not deciding for goes on now: a new entry has one to give.
-      const unseen = kind === 'press' && !known.has(key) && !lines.has(key);
-      lines.set(key, settled);
-      void settled.then(() => { if (lines.get(key) === settled) lines.delete(key); });
+      const unseen = kind === 'press' && !known.has(person) && !lines.has(person);
+      lines.set(person, settled);
+      void settled.then(() => { if (lines.get(person) === settled) lines.delete(person); });
       return unseen ? Promise.resolve(takeFromEntry(undefined, kind, capacity, now(), false).decision) : run;
     },
     close() {

@@ -15,12 +15,19 @@ import { Verbs } from './verbs';
  * a report, and every other invoke and card press (Action.Execute, Action.Submit, a dialog opening or step, a search, a
  * card refresh) as a press. Over the budget, the person is told kindly when to try again and nothing is done or sent to
  * Teams; a refused report comes back as the form they filled, with their text, and says what to do at once if a child
- * is in danger.
+ * is in danger. An urgent report is never refused, and what `exempt` names (the safeguarding team's and a report's
+ * recipients' actions on reports, the case cards' refreshes among them) is neither counted nor refused.
  */
 export interface TurnLimitsOptions {
   budgets: PersonBudgets;
   /** Message-extension commands whose submit files a report (the concern feature's "Report a concern"). */
   reportCommandIds: readonly string[];
+  /**
+   * Activities no budget counts or refuses: the safeguarding team's and a report's recipients' actions on reports
+   * (the concern feature's isSafeguardingWork). Asked of every activity, so it must be cheap; it decides by who sent it
+   * (as Teams signed it) and what it does, never by anything the client says about itself (a refresh's trigger).
+   */
+  exempt?: (activity: Partial<Activity>) => boolean;
   /** The form a refused report comes back as, with what the person typed and the notice; without it the notice alone. */
   refusedReportCard?: (data: unknown, notice: string, inTaskModule: boolean) => AdaptiveCardJson;
   /**
@@ -83,13 +90,20 @@ export function personOf(activity: Partial<Activity>): string {
 // Making a formatter costs far more than using one, and a flood is answered thousands of times a second.
 let clockFormat: { timeZone: string; format: Intl.DateTimeFormat } | undefined;
 
+// The last minute formatted: a flood's refusals all name the same minute, or the next.
+let lastClock: { timeZone: string; minute: number; clock: string } | undefined;
+
 /** "14:32 (in about 10 minutes)", in the school's time zone. */
 export function whenAgain(retryAt: number, now: number): string {
   const timeZone = schoolTimeZone();
-  if (clockFormat?.timeZone !== timeZone) {
-    clockFormat = { timeZone, format: new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }) };
+  const minute = Math.floor(retryAt / 60_000);
+  if (lastClock?.timeZone !== timeZone || lastClock.minute !== minute) {
+    if (clockFormat?.timeZone !== timeZone) {
+      clockFormat = { timeZone, format: new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }) };
+    }
+    lastClock = { timeZone, minute, clock: clockFormat.format.format(new Date(retryAt)) };
   }
-  const clock = clockFormat.format.format(new Date(retryAt));
+  const { clock } = lastClock;
   const minutes = Math.max(1, Math.ceil((retryAt - now) / 60_000));
   return `${clock} (in about ${minutes} minute${minutes === 1 ? '' : 's'})`;
 }
@@ -118,6 +132,16 @@ export interface InvokeAnswer {
   body: unknown;
 }
 
+/** What was refused, and when to try again. */
+interface Refused {
+  what: LimitedActivity;
+  retryAt: number;
+  firstRefusal: boolean;
+}
+
+type MaybePromise<T> = T | Promise<T>;
+const isPromise = <T>(value: MaybePromise<T>): value is Promise<T> => typeof (value as { then?: unknown } | undefined)?.then === 'function';
+
 /**
  * The per-person limits of one bot. An invoke is counted by the HTTP layer before the adapter sees it, because its
  * answer goes back in its own HTTP response: one over the budget is answered there and then, and costs no turn, no
@@ -126,8 +150,13 @@ export interface InvokeAnswer {
  * its answer is a message sent to Teams. Each activity is counted once, in one of the two.
  */
 export interface TurnLimits {
-  /** Takes an invoke from its person's budget: undefined lets it through; otherwise the answer to send, at once. */
-  answerOverBudgetInvoke(activity: Partial<Activity>): Promise<InvokeAnswer | undefined>;
+  /**
+   * Takes an invoke from its person's budget: undefined lets it through; otherwise the answer to send, at once. Known
+   * without waiting (a refusal already told, the budgets of this process), the answer comes as a value, not a promise,
+   * so the server sends it within the piece of work it is timing: a flood's refusals are answered in the slices the
+   * server hands out, not all together after them.
+   */
+  answerOverBudgetInvoke(activity: Partial<Activity>): InvokeAnswer | undefined | Promise<InvokeAnswer | undefined>;
   /** Registers the messages' limits as the app's first beforeTurn handler: a message over the budget ends there. */
   register(app: BotApp): void;
   /** Stops the shared budgets' background sweep. */
@@ -143,11 +172,19 @@ export function createTurnLimits(options: TurnLimitsOptions, logger: AppLogger):
   // Refusals not logged one by one (a flood is one line per person each time their wait runs out), counted into the next line.
   const unlogged: Record<LimitedKind, number> = { report: 0, question: 0, press: 0 };
 
-  /** Takes the activity from its person's budget; when refused, what was refused and when to try again. */
-  async function overBudget(activity: Partial<Activity>): Promise<{ what: LimitedActivity; retryAt: number; firstRefusal: boolean } | undefined> {
+  /**
+   * Takes the activity from its person's budget; when refused, what was refused and when to try again. A value when the
+   * budgets answer at once, else a promise.
+   */
+  function overBudget(activity: Partial<Activity>): MaybePromise<Refused | undefined> {
+    if (options.exempt?.(activity)) return undefined;
     const what = limitedActivity(activity, options.reportCommandIds);
     if (!what) return undefined;
-    const decision = await limits.take(personOf(activity), what.kind, { urgent: what.urgent });
+    const decision = limits.take(personOf(activity), what.kind, { urgent: what.urgent });
+    return isPromise(decision) ? decision.then((d) => decided(what, d)) : decided(what, decision);
+  }
+
+  function decided(what: LimitedActivity, decision: LimitDecision): Refused | undefined {
     if (decision.allowed) {
       if (decision.urgentException) logger.info({ event: 'limit.urgentReportLetThrough' }, 'an urgent report over the person\'s budget was let through');
       return undefined;
@@ -163,10 +200,11 @@ export function createTurnLimits(options: TurnLimitsOptions, logger: AppLogger):
   }
 
   return {
-    async answerOverBudgetInvoke(activity) {
+    answerOverBudgetInvoke(activity) {
       if (activity.type !== ActivityTypes.Invoke) return undefined;
-      const refused = await overBudget(activity);
-      return refused ? invokeRefusal(activity.name, refused.what, refused.retryAt, now(), options) : undefined;
+      const answer = (refused: Refused | undefined) => (refused ? invokeRefusal(activity.name, refused.what, refused.retryAt, now(), options) : undefined);
+      const refused = overBudget(activity);
+      return isPromise(refused) ? refused.then(answer) : answer(refused);
     },
     register(app) {
       app.turn('beforeTurn', async (context) => {

@@ -39,27 +39,24 @@ describe('per-person limits', () => {
     expect(limits.take('aad-b', 'question').allowed).toBe(true);
   });
 
-  it('when the budget is spent, then the person\'s first urgent report in the hour still goes through, and a second is refused', () => {
+  it('when the budget is spent, then every urgent report still goes through (issue 69), and an ordinary one is still refused', () => {
     const c = clock();
     const limits = createPersonLimits({ reportsPerHour: 2, questionsPerHour: 60, pressesPerHour: 300 }, { now: c.now });
     limits.take('aad-a', 'report');
     limits.take('aad-a', 'report');
     expect(limits.take('aad-a', 'report')).toMatchObject({ allowed: false });
     expect(limits.take('aad-a', 'report', { urgent: true })).toEqual({ allowed: true, urgentException: true });
-    expect(limits.take('aad-a', 'report', { urgent: true })).toMatchObject({ allowed: false });
-
-    // An hour after the last urgent one, the next urgent report is a first again, whatever the budget.
-    c.advance(HOUR);
-    for (let i = 0; i < 2; i++) limits.take('aad-a', 'report');
     expect(limits.take('aad-a', 'report', { urgent: true })).toEqual({ allowed: true, urgentException: true });
+    expect(limits.take('aad-a', 'report')).toMatchObject({ allowed: false, firstRefusal: true });
   });
 
-  it('when urgent reports use the budget, then they count as the first urgent one: a flood of them is slowed', () => {
+  it('when urgent reports come within the budget, then they use it: the ordinary report after them waits', () => {
     const c = clock();
     const limits = createPersonLimits({ reportsPerHour: 6, questionsPerHour: 60, pressesPerHour: 300 }, { now: c.now });
     const decisions = Array.from({ length: 21 }, () => limits.take('aad-a', 'report', { urgent: true }));
-    expect(decisions.filter(allowed)).toHaveLength(6);
-    expect(decisions[0].allowed).toBe(true);
+    expect(decisions.filter(allowed)).toHaveLength(21);
+    expect(decisions.filter((d) => d.allowed && d.urgentException)).toHaveLength(15);
+    expect(limits.take('aad-a', 'report')).toMatchObject({ allowed: false });
   });
 
   it('when a refused person keeps trying, then only the first refusal is marked to be told, until the retry time passes', () => {

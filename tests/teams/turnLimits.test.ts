@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { REPORT_CONCERN_COMMAND_ID } from '../../src/features/concerns';
-import { isUrgentReport, limitedActivity, personOf, pressRefusalNotice, questionRefusalNotice, reportRefusalNotice } from '../../src/teams/turnLimits';
+import { createTurnLimits, isUrgentReport, limitedActivity, personOf, pressRefusalNotice, questionRefusalNotice, reportRefusalNotice } from '../../src/teams/turnLimits';
+import { createLogger } from '../../src/shared/logger';
+import { memorySharedRecords } from '../support/memorySharedRecords';
 import { Verbs } from '../../src/teams/verbs';
 import { REPO_ROOT } from '../support/repoRoot';
 
@@ -70,5 +72,40 @@ describe('what the per-person limits count', () => {
     expect(reportRefusalNotice(now + 10 * 60_000, now)).toMatch(/try again at 14:10 \(in about 10 minutes\).*DSL in person.*999/);
     expect(questionRefusalNotice(now + 60_000, now)).toMatch(/ask again at 14:01 \(in about 1 minute\)/);
     expect(pressRefusalNotice(now + 12_000, now)).toMatch(/nothing was done for this one.*press it again at 14:00 \(in about 1 minute\).*DSL in person/);
+  });
+});
+
+describe('the per-person limits as the server asks them', () => {
+  const BUDGETS = { reportsPerHour: 6, questionsPerHour: 60, pressesPerHour: 2 };
+  const from = (aadObjectId: string) => ({ id: `29:${aadObjectId}`, name: aadObjectId, aadObjectId });
+  const press = (aadObjectId: string, verb: string, trigger = 'manual') => ({
+    type: 'invoke', name: 'adaptiveCard/action', from: from(aadObjectId), value: { action: { type: 'Action.Execute', verb, data: {} }, trigger },
+  });
+  // What the concern feature exempts: the DSL's Open (its cards' refresh) and nothing else.
+  const exempt = (a: { from?: { aadObjectId?: string }; value?: unknown }) => a.from?.aadObjectId === 'aad-dsl'
+    && (a.value as { action?: { verb?: string } }).action?.verb === Verbs.concernOpen;
+
+  it.each([['in this process', false], ['in the shared records', true]])('when an activity is exempt (%s), then it is neither counted nor refused, and the same person\'s other presses still are', async (_where, shared) => {
+    const limits = createTurnLimits({
+      budgets: BUDGETS, reportCommandIds: COMMANDS, exempt, ...(shared ? { records: memorySharedRecords(Date.now) } : {}),
+    }, createLogger('silent'));
+    for (let i = 0; i < 10; i++) expect(await limits.answerOverBudgetInvoke(press('aad-dsl', Verbs.concernOpen, 'automatic'))).toBeUndefined();
+    // A refresh of anything else, or anyone else's Open, is a press like any other.
+    const others = [];
+    for (let i = 0; i < 3; i++) others.push(await limits.answerOverBudgetInvoke(press('aad-dsl', Verbs.readSection, 'automatic')));
+    expect(others.map((a) => a === undefined)).toEqual([true, true, false]);
+    const outsider = [];
+    for (let i = 0; i < 3; i++) outsider.push(await limits.answerOverBudgetInvoke(press('aad-outsider', Verbs.concernOpen, 'automatic')));
+    expect(outsider.map((a) => a === undefined)).toEqual([true, true, false]);
+    limits.close();
+  });
+
+  it('when a person\'s refusal has already been told, then each further press is answered at once, not as a promise, with the notice', async () => {
+    const limits = createTurnLimits({ budgets: BUDGETS, reportCommandIds: COMMANDS, records: memorySharedRecords(Date.now) }, createLogger('silent'));
+    for (let i = 0; i < 3; i++) await limits.answerOverBudgetInvoke(press('aad-flooder', Verbs.readSection));
+    const next = limits.answerOverBudgetInvoke(press('aad-flooder', Verbs.readSection));
+    expect(next).not.toBeInstanceOf(Promise);
+    expect(JSON.stringify(next)).toMatch(/pressed a lot of buttons/);
+    limits.close();
   });
 });

@@ -8,6 +8,7 @@ import {
   CONCERN_TEXT_FIELDS, ConcernFieldProblem, ConcernFormValues, ConcernTextField, readConcernAdditions, validateConcernForm,
 } from './concernValidation';
 import { ROUTE_NOT_CONFIGURED } from './routeSetup';
+import { createUrgentRepeats, UrgentRepeats } from './urgentRepeats';
 
 /** What reporting needs. */
 export interface ConcernReportingDeps {
@@ -28,6 +29,8 @@ export interface ConcernReportingDeps {
   undeliveredAlertMs?: number;
   /** Called with the time the delivery watch falls due, so the outbox can run then (a timer in the process). */
   wakeAt?: (at: Date) => void;
+  /** Recent urgent reports, to recognise one sent again unchanged (createUrgentRepeats by default). */
+  repeats?: UrgentRepeats;
 }
 
 /** The outcome of a submission, as the reporter is told it. */
@@ -50,7 +53,14 @@ export type SubmitConcernResult =
       missing: ConcernTextField[];
       /** True when it was urgent and no kind was chosen, so it went as a child's safety concern. */
       kindAssumed: boolean;
+      /**
+       * True when the same person sent this urgent report, unchanged, within the hour: it is the earlier report, as it
+       * stands now, and nothing was recorded or sent again.
+       */
+      repeated?: boolean;
     };
+
+type FiledConcern = Extract<SubmitConcernResult, { ok: true }>;
 
 /** The outcome of a reporter adding what an urgent report went without. */
 export type AddConcernDetailsResult =
@@ -85,54 +95,76 @@ const isTextField = (f: string): f is ConcernTextField => (CONCERN_TEXT_FIELDS a
 export function createConcernReporting(deps: ConcernReportingDeps): ConcernReporting {
   const now = deps.now ?? (() => new Date());
   const refusals = createConcernRefusals(deps);
+  const repeats = deps.repeats ?? createUrgentRepeats(() => now().getTime());
+
+  /** The earlier filing as it stands now: where it has reached, and what it still lacks after what the reporter added. */
+  async function asRepeat(first: FiledConcern): Promise<FiledConcern> {
+    const current = await deps.store.getCaseById(first.report.id);
+    const added = new Set((current?.events ?? []).filter((e) => e.type === 'detailsAdded').flatMap((e) => Object.keys(e.data)));
+    deps.log.info({ reference: first.report.reference, event: 'concern.repeatRecognised' }, 'an urgent report sent again unchanged was recognised: not recorded twice');
+    return { ...first, deliveredTo: current?.deliveredTo ?? first.deliveredTo, missing: first.missing.filter((f) => !added.has(f)), repeated: true };
+  }
+
+  /** Stores the report with its routing, then waits a little for it to be delivered. */
+  async function file(reporter: ConcernReporter, origin: ConcernOrigin, result: Extract<ReturnType<typeof validateConcernForm>, { ok: true }>): Promise<FiledConcern> {
+    const route = resolveConcernRoute(result.draft, deps.routing);
+    const waiting = isWaitingRole(deps.routing, route.primary);
+    const submittedAt = now();
+    // A report that waits for its route to be set up is watched at once: the team and owners hear of it now.
+    const watchAt = waiting ? submittedAt : new Date(submittedAt.getTime() + (deps.undeliveredAlertMs ?? UNDELIVERED_ALERT_MS));
+    const report = await deps.store.createConcern(
+      { draft: result.draft, reporter, origin, submittedAt: submittedAt.toISOString(), referencePrefix: deps.referencePrefix },
+      [{ kind: 'route', primary: route.primary, fallback: route.fallback }, { kind: 'watchDelivery', notBefore: watchAt.toISOString() }],
+    );
+    if (waiting) {
+      // The receipt the reporter gets from this call says it has NOT been sent and to go to the DSL in person; the
+      // chronology records both, so no later notice tells them a different story.
+      const at = submittedAt.toISOString();
+      await deps.store.append(report.id, [
+        { type: 'routeFailed', at, data: { role: route.primary, stage: 'primary', code: ROUTE_NOT_CONFIGURED, waiting: 'true' } },
+        { type: 'reporterNotified', at, data: { notice: 'waiting' } },
+      ]);
+      deps.log.error(
+        { reference: report.reference, kind: report.kind, urgent: report.immediateDanger, route: route.primary, code: ROUTE_NOT_CONFIGURED },
+        'concern stored; it waits: its route is not configured, and the reporter is told to go to the DSL in person',
+      );
+    } else {
+      deps.wakeAt?.(watchAt);
+      deps.log.info(
+        { reference: report.reference, kind: report.kind, urgent: report.immediateDanger, route: route.primary },
+        'concern stored',
+      );
+    }
+    const delivering = deps.outbox.processDue().catch((err) => {
+      // The report is safe in the store; the outbox will be processed again on the next run.
+      deps.log.error({ reference: report.reference, code: (err as { code?: string }).code ?? 'OUTBOX_ERROR' }, 'outbox run failed');
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => { timer = setTimeout(resolve, deps.deliveryWaitMs ?? 4000); });
+    await Promise.race([delivering, waited]);
+    clearTimeout(timer);
+    const stored = await deps.store.getCaseById(report.id);
+    return {
+      ok: true, report, urgent: report.immediateDanger, deliveredTo: stored?.deliveredTo, intendedFor: route.primary,
+      waiting,
+      missing: (result.draft.missing ?? []).filter(isTextField),
+      kindAssumed: result.values.kind !== result.draft.kind,
+    };
+  }
+
   return {
     async submitConcern(reporter, origin, form) {
       const result = validateConcernForm(form);
       if (!result.ok) return { ok: false, values: result.values, problems: result.problems };
-
-      const route = resolveConcernRoute(result.draft, deps.routing);
-      const waiting = isWaitingRole(deps.routing, route.primary);
-      const submittedAt = now();
-      // A report that waits for its route to be set up is watched at once: the team and owners hear of it now.
-      const watchAt = waiting ? submittedAt : new Date(submittedAt.getTime() + (deps.undeliveredAlertMs ?? UNDELIVERED_ALERT_MS));
-      const report = await deps.store.createConcern(
-        { draft: result.draft, reporter, origin, submittedAt: submittedAt.toISOString(), referencePrefix: deps.referencePrefix },
-        [{ kind: 'route', primary: route.primary, fallback: route.fallback }, { kind: 'watchDelivery', notBefore: watchAt.toISOString() }],
-      );
-      if (waiting) {
-        // The receipt the reporter gets from this call says it has NOT been sent and to go to the DSL in person; the
-        // chronology records both, so no later notice tells them a different story.
-        const at = submittedAt.toISOString();
-        await deps.store.append(report.id, [
-          { type: 'routeFailed', at, data: { role: route.primary, stage: 'primary', code: ROUTE_NOT_CONFIGURED, waiting: 'true' } },
-          { type: 'reporterNotified', at, data: { notice: 'waiting' } },
-        ]);
-        deps.log.error(
-          { reference: report.reference, kind: report.kind, urgent: report.immediateDanger, route: route.primary, code: ROUTE_NOT_CONFIGURED },
-          'concern stored; it waits: its route is not configured, and the reporter is told to go to the DSL in person',
-        );
-      } else {
-        deps.wakeAt?.(watchAt);
-        deps.log.info(
-          { reference: report.reference, kind: report.kind, urgent: report.immediateDanger, route: route.primary },
-          'concern stored',
-        );
-      }
-      const delivering = deps.outbox.processDue().catch((err) => {
-        // The report is safe in the store; the outbox will be processed again on the next run.
-        deps.log.error({ reference: report.reference, code: (err as { code?: string }).code ?? 'OUTBOX_ERROR' }, 'outbox run failed');
-      });
-      let timer: NodeJS.Timeout | undefined;
-      const waited = new Promise<void>((resolve) => { timer = setTimeout(resolve, deps.deliveryWaitMs ?? 4000); });
-      await Promise.race([delivering, waited]);
-      clearTimeout(timer);
-      const stored = await deps.store.getCaseById(report.id);
-      return {
-        ok: true, report, urgent: report.immediateDanger, deliveredTo: stored?.deliveredTo, intendedFor: route.primary,
-        waiting,
-        missing: (result.draft.missing ?? []).filter(isTextField),
-        kindAssumed: result.values.kind !== result.draft.kind,
-      };
+      // An urgent report is never refused by the report budget: the same one sent again is recognised instead.
+      if (!result.draft.immediateDanger) return file(reporter, origin, result);
+      // Looked up and remembered without an await in between: two copies sent at once are filed once.
+      const earlierFiling = repeats.earlier<FiledConcern>(reporter.aadObjectId, result.draft);
+      const earlier = earlierFiling && await earlierFiling.catch(() => undefined);
+      if (earlier) return asRepeat(earlier);
+      const filing = file(reporter, origin, result);
+      repeats.remember(reporter.aadObjectId, result.draft, filing);
+      return filing;
     },
 
     async addDetails(reporter, reference, form) {

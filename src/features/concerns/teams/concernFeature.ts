@@ -1,5 +1,5 @@
 import { Activity, TaskModuleTaskInfo, TurnContext } from 'botbuilder';
-import { isPersonal, tenantOf } from '../../../teams/activityFacts';
+import { isPersonal, senderAadObjectId, tenantOf } from '../../../teams/activityFacts';
 import { BotApp, BotFeature } from '../../../teams/botFeature';
 import { AdaptiveCardJson, cardMessage, cardTaskModule } from '../../../teams/cards';
 import { inPersonalChat, ProactiveAdapter } from '../../../teams/proactive';
@@ -70,6 +70,16 @@ export interface ConcernFeature extends BotFeature {
   wakeOutboxAt(at: Date): void;
   /** A report refused over the person's limit, as the form they sent (with the route's warning while it applies). */
   refusedReportCard(data: unknown, notice: string, inTaskModule: boolean): AdaptiveCardJson;
+  /**
+   * Whether an activity is the safeguarding team's, or a report's recipients', work on reports: a button of the alert or
+   * case card (Open, Acknowledge, Assign, Add note, Record an action, Close), the card refreshing itself for them, or
+   * `concerns` / `concern <reference>` typed. The per-person budgets never count or refuse it (issue 69): a DSL must
+   * never be locked out of a report by their own cards. Decided by who Teams says sent it (the team, or a person a
+   * report can be sent to) and what it does; nothing the client says of itself (a refresh's trigger) counts, so no one
+   * else gets past a budget by calling a press a refresh, and no one gets past it with any other button. Their access to
+   * each case is checked and recorded by triage as always.
+   */
+  isSafeguardingWork(activity: Partial<Activity>): boolean;
 }
 
 const LIST_REFUSAL = 'Only the safeguarding team can list concerns.';
@@ -77,6 +87,28 @@ const LIST_PATTERN = /^\s*concerns\s*$/i;
 /** `concern <reference>`: 1-6 letters, the year, then the random code (or a sequential number from before). */
 const OPEN_PATTERN = /^\s*concern\s+(export\s+)?([A-Za-z]{1,6}-\d{4}-[0-9A-Za-z]{1,12})\s*$/i;
 const EXPORT_CHUNK_CHARS = 20_000;
+/** The verbs of the alert and case cards (Open is also what the cards' refresh sends). */
+const TRIAGE_VERBS: ReadonlySet<string> = new Set([
+  Verbs.concernOpen, Verbs.concernAcknowledge, Verbs.concernAssign, Verbs.concernAddNote, Verbs.concernRecordAction, Verbs.concernClose,
+]);
+/** Longer than any `concern <reference>` command: not read as one. */
+const COMMAND_MAX_CHARS = 200;
+
+/** The safeguarding team and everyone a report can be sent to by name (CONCERN_HEADTEACHER and the other roles). */
+function safeguardingPeopleOf(settings: ConcernSettings): ReadonlySet<string> {
+  const people = new Set(settings.team.map((m) => m.aadObjectId));
+  for (const address of Object.values(settings.routing.destinations)) {
+    if (address?.kind === 'person') people.add(address.aadObjectId);
+    if (address?.kind === 'eachMember') for (const id of address.aadObjectIds) people.add(id);
+  }
+  return people;
+}
+
+/** The Action.Execute verb an invoke carries, if any. */
+function verbOf(activity: Partial<Activity>): unknown {
+  if (activity.name !== 'adaptiveCard/action') return undefined;
+  return (activity.value as { action?: { verb?: unknown } } | undefined)?.action?.verb;
+}
 
 /**
  * Creates the concern feature: "report a concern" in chat, the concernStart button, the "Report a concern"
@@ -101,6 +133,7 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
   });
   const { anonymousAnswer, answerOutsidePrivatePlace } = triageRoutes;
   const timers = new Set<NodeJS.Timeout>();
+  const safeguardingPeople = safeguardingPeopleOf(settings);
   const wakeOutboxAt = (at: Date) => {
     // One second late, so the watch is due when the outbox reads it.
     const timer = setTimeout(() => {
@@ -184,6 +217,19 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
     routeHealthDetail: () => deps.routeCheck.healthDetail(),
     wakeOutboxAt,
     refusedReportCard: (data, notice, inTaskModule) => forms.refused(data, notice, inTaskModule),
+
+    isSafeguardingWork(activity) {
+      const id = senderAadObjectId(activity);
+      if (!id || !safeguardingPeople.has(id)) return false;
+      if (activity.type === 'invoke') {
+        const verb = verbOf(activity);
+        return typeof verb === 'string' && TRIAGE_VERBS.has(verb);
+      }
+      if (activity.type !== 'message' || typeof activity.text !== 'string' || activity.text.length > COMMAND_MAX_CHARS) return false;
+      // In a channel the command follows the bot's @mention.
+      const text = activity.text.replace(/<at>[^<]*<\/at>/g, '');
+      return LIST_PATTERN.test(text) || OPEN_PATTERN.test(text);
+    },
 
     register(app: BotApp) {
       routeRoutes.register(app);
@@ -272,6 +318,7 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
         return renderConcernReceiptCard({
           reference: result.report.reference, urgent: result.urgent, deliveredTo: result.deliveredTo, intendedFor: result.intendedFor,
           missing: result.missing, kindAssumed: result.kindAssumed, waiting: result.waiting, aboutHeadteacher: result.report.aboutHeadteacher,
+          repeated: result.repeated,
         });
       });
 
@@ -311,7 +358,10 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
           return cardTaskModule('Report a concern', card) as TaskModuleTaskInfo;
         }
         let rest = '';
-        if (result.missing.length > 0) {
+        if (result.missing.length > 0 && result.repeated) {
+          // The first sending already put the fields still to add in the reporter's own chat.
+          rest = ' When you can, add what it is missing in your chat with me.';
+        } else if (result.missing.length > 0) {
           // The dialog closes on this answer: the fields still to add come as a card in the reporter's own chat.
           const receipt = renderConcernReceiptCard({
             reference: result.report.reference, urgent: true, deliveredTo: result.deliveredTo, intendedFor: result.intendedFor,

@@ -34,12 +34,13 @@ export function createConcernForms(routing: ConcernRoutingTable): ConcernForms {
     },
     filedText(result, rest) {
       const reference = result.report.reference;
-      if (result.waiting) {
-        return `Thank you. Your reference is ${reference}. ${waitingReporterText(reference, result.intendedFor, result.report.aboutHeadteacher, 'in your chat with me')}${rest}`;
+      const repeated = result.repeated ? `You had already sent this report: it is the same report, ${reference}, and it has not been recorded or sent twice. ` : '';
+      if (result.waiting && result.deliveredTo === undefined) {
+        return `${repeated}Thank you. Your reference is ${reference}. ${waitingReporterText(reference, result.intendedFor, result.report.aboutHeadteacher, 'in your chat with me')}${rest}`;
       }
       const role = DESTINATION_ROLE_LABELS[result.deliveredTo ?? result.intendedFor];
       return `${result.urgent ? `If anyone is in immediate danger, call 999 or speak to ${inPersonContact(result.report.aboutHeadteacher)} in person now. ` : ''}`
-        + `Thank you. Your reference is ${reference}; it ${result.deliveredTo ? 'has gone' : 'is saved and being delivered'} to ${role}.${rest} `
+        + `${repeated}Thank you. Your reference is ${reference}; it ${result.deliveredTo ? 'has gone' : 'is saved and being delivered'} to ${role}.${rest} `
         + 'You will be told in your chat with me when it is read and when it is closed.';
     },
   };

@@ -56,8 +56,11 @@ describe('a safeguarding place holding someone not on SAFEGUARDING_TEAM (issue 4
     return seen.saidTo(PEOPLE.dsl).slice(before).join('');
   };
   /** Files an urgent child-safety report; returns its reference. */
+  let reportsFiled = 0;
+  // Each one told apart (its time): the same urgent report sent again is recognised, not filed twice (issue 69).
   const fileUrgentReport = async () => {
-    const sent = await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, formFor('childSafety', { immediateDanger: 'true' }));
+    reportsFiled += 1;
+    const sent = await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, formFor('childSafety', { immediateDanger: 'true', whenHappened: `Just now (report ${reportsFiled})` }));
     expect(sent.status).toBe(200);
     return referenceIn(db);
   };

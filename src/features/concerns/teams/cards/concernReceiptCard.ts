@@ -34,6 +34,8 @@ export interface ConcernReceiptCardInput {
   waiting?: boolean;
   /** The report is about the headteacher: who to go to in person (everywhere on the card) is then a deputy DSL or the chair of governors. */
   aboutHeadteacher?: boolean;
+  /** The same urgent report sent again unchanged: this is the earlier one, not recorded or sent twice. */
+  repeated?: boolean;
 }
 
 /** Renders the reporter's receipt; "call 999 or speak to the DSL or a deputy" (inPersonContact) comes first when urgent. */
@@ -45,6 +47,7 @@ export function renderConcernReceiptCard(input: ConcernReceiptCardInput): Adapti
   return expandCardTemplate(template, {
     reference: input.reference,
     urgent: input.urgent,
+    repeated: input.repeated === true,
     delivered: input.deliveredTo !== undefined,
     waiting,
     waitingText: waiting ? waitingReceiptText(input.reference, role, input.aboutHeadteacher === true) : '',
