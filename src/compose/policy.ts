@@ -10,6 +10,7 @@ import { createPolicyPublishingFeature } from '../features/policy/teams/policyPu
 import { createFileDownloader, FileDownloader } from '../teams/fileDownload';
 import { bundledSampleMatching, OWN_POLICY_ADVICE, sampleWords } from '../features/policy/publishing/bundledSamples';
 import { QuestionLog } from '../features/policy/teaching/questionLog';
+import { offeredChoicesKey } from '../features/policy/teaching/offeredChoices';
 import { TeachingLinkStore } from '../features/policy/teaching/teachingLinks';
 import { createActionPlannerPhraser } from '../features/policy/teams/actionPlannerPhraser';
 import { createPolicyFeature } from '../features/policy/teams/policyFeature';
@@ -192,6 +193,8 @@ export function composePolicy(
   const questions = createPolicyFeature({
     library, questions: deps.questions, teaching: deps.teaching, disclosure: deps.disclosure, drafts: deps.drafts, logger: deps.logger, policyOwners: config.policyOwners, phraser,
     ownerNotices: deps.ownerNotices, reranker: deps.reranker,
+    // A "not sure" reply's choices are signed with a key derived from the concern key, so any instance checks a press.
+    choiceKey: offeredChoicesKey(config.concerns.encryptionKey),
   });
   return { publishing, questions };
 }

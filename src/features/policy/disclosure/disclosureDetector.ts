@@ -123,12 +123,13 @@ const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
 /**
  * A message that names a pupil or a year group ("Year 6", "one of my pupils", "a boy in 3C", a name) and something
- * that happened or was said ("today", "told me", "showed me"): it may be about a particular child, whatever the
- * classifier makes of it.
+ * that happened or was said ("today", "told me", "showed me"); or that names or places someone ("Lily Rose", "4 Oak",
+ * "hedgehogs class", "Y9", an address) and something that happened to them (in hospital, a care placement, arrested,
+ * off sick, an injury: issue 69): it may be about a particular child, whatever the classifier makes of it.
  */
 export function mayBeAboutParticularChild(text: string): boolean {
   const s = readDisclosureSignals(text);
-  return s.disclosureLike || (s.child && s.specific && (s.event || s.told));
+  return s.disclosureLike || (s.child && s.specific && (s.event || s.told)) || (s.identified && s.happened);
 }
 
 /**

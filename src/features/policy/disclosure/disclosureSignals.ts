@@ -1,4 +1,5 @@
 import nlp from 'compromise';
+import { identifierSpans, namesAClass, namesANumberedClass, namesInContext } from '../teaching/redactNames';
 import { readWordLists } from '../wordLists/readWordLists';
 import disclosureWords from '../wordLists/disclosureSignals.json';
 
@@ -29,6 +30,18 @@ export interface DisclosureSignals {
   event: boolean;
   /** A child's account of someone doing something to them: "her stepfather watches her", "daddy pushed her". */
   acts: boolean;
+  /**
+   * Something that happened to someone (issue 69): their health ("in hospital", "an overdose", "nits"), care ("her foster
+   * placement", "a social worker"), the police ("arrested"), an absence ("off sick", "ran away", "excluded"), an injury.
+   */
+  happened: boolean;
+  /**
+   * A particular person named or placed (issue 69): a class or a year ("4 Oak", "in hedgehogs class", "(Y9)", "in 3C"),
+   * where they live or how to reach them (a house number and street, a postcode, a phone number, an email), or, read only
+   * when something happened to someone, a name (the tagger's, and names that are words or in lower case where what is
+   * around them says so: "Lily Rose", "okafor in my form").
+   */
+  identified: boolean;
   /** Asked in general ("what if a pupil tells me...") with nothing in it that happened. */
   hypothetical: boolean;
   disclosureLike: boolean;
@@ -41,9 +54,9 @@ const { words: lists, phrases } = readWordLists(disclosureWords, 'wordLists/disc
   words: [
     'childNouns', 'childlike', 'groupNouns', 'relations', 'strongInjuries', 'bodyInjuries', 'bodyParts', 'injuryModifiers',
     'violence', 'victims', 'afterPossessiveVictim', 'passive', 'doneTo', 'harmWords', 'actors', 'pastTold', 'toldNow',
-    'eventWords', 'openers', 'preamble', 'conditionals',
+    'eventWords', 'openers', 'preamble', 'conditionals', 'happenedWords',
   ],
-  phrases: ['harmPhrases', 'toldPhrases', 'eventPhrases'],
+  phrases: ['harmPhrases', 'toldPhrases', 'eventPhrases', 'happenedPhrases'],
 });
 
 const CHILD_NOUNS = lists.childNouns;
@@ -122,11 +135,16 @@ function anyAt(tokens: readonly string[], test: (t: string, i: number) => boolea
 const near = (tokens: readonly string[], i: number, span: number, set: ReadonlySet<string>): boolean =>
   tokens.slice(Math.max(0, i - span), i + span + 1).some((t) => set.has(t));
 
-/** "in 3C", "(8C)", "from 10R": a class code after a word that introduces one. */
-function isClassCode(tokens: readonly string[], i: number, raw: string): boolean {
+/** The class codes a message writes in brackets ("(8C)"), lower-case, found in one pass. */
+function bracketedCodes(raw: string): ReadonlySet<string> {
+  return new Set([...raw.toLowerCase().matchAll(/\((\d{1,2}[a-z]{1,2})\)/g)].map((m) => m[1]));
+}
+
+/** "in 3C", "(8C)", "from 10R": a class code after a word that introduces one, or in brackets. */
+function isClassCode(tokens: readonly string[], i: number, bracketed: ReadonlySet<string>): boolean {
   const m = /^(\d{1,2})([a-z]{1,2})$/.exec(tokens[i]);
   if (!m || ORDINAL_ENDINGS.has(m[2]) || Number(m[1]) > 13) return false;
-  return (i > 0 && CLASS_PRECEDERS.has(tokens[i - 1])) || raw.toLowerCase().includes(`(${tokens[i]})`);
+  return (i > 0 && CLASS_PRECEDERS.has(tokens[i - 1])) || bracketed.has(tokens[i]);
 }
 
 /** "Year 6", "yr 9s", "y5", "a 15 year old": a year group or a child's age. */
@@ -139,15 +157,16 @@ function isYearGroup(tokens: readonly string[], i: number): boolean {
   return YEAR_WORDS.has(t) && tokens[i + 1] === 'old' && /^\d{1,2}$/.test(tokens[i - 1] ?? '') && Number(tokens[i - 1]) < 18;
 }
 
-function childSignals(tokens: readonly string[], raw: string): { child: boolean; specific: boolean } {
-  const classOrYear = anyAt(tokens, (_t, i) => isClassCode(tokens, i, raw) || isYearGroup(tokens, i));
+function childSignals(tokens: readonly string[], raw: string): { child: boolean; specific: boolean; classOrYear: boolean } {
+  const bracketed = bracketedCodes(raw);
+  const classOrYear = anyAt(tokens, (_t, i) => isClassCode(tokens, i, bracketed) || isYearGroup(tokens, i));
   const mine = anyAt(tokens, (t, i) => (/^(my|our)$/.test(t) && GROUP_NOUNS.has(tokens[i + 1] ?? ''))
     || (t === 'one' && tokens[i + 1] === 'of' && /^(my|our|the)$/.test(tokens[i + 2] ?? '')));
   const specific = classOrYear || mine || hasPhrase(tokens, ['called|named']);
   const relation = anyAt(tokens, (t, i) => THIRD_PERSON.has(t) && RELATIONS.has(tokens[i + 1] ?? ''));
   const pronounTold = anyAt(tokens, (t, i) => PRONOUN_SUBJECTS.has(t) && TOLD.has(tokens[i + 1] ?? ''));
   const child = specific || relation || pronounTold || tokens.some((t) => CHILD_NOUNS.has(t) || CHILDLIKE.has(t));
-  return { child, specific };
+  return { child, specific, classOrYear };
 }
 
 function injurySignal(tokens: readonly string[]): boolean {
@@ -205,6 +224,29 @@ function someoneActsOnChild(text: string): boolean {
   });
 }
 
+const HAPPENED_WORDS = lists.happenedWords;
+const HAPPENED_PHRASES = phrases.happenedPhrases;
+/** Words that put a class or a year after them: "in 4 Oak", "from hedgehogs class". */
+const PLACE_PRECEDERS = words('in from of to');
+/** "in 4 Oak", "(5 Willow)", "class 3 Beech": a year's number and a capitalised word naming the class, as typed. */
+const NUMBERED_CLASS = /(?:\b(?:[Ii]n|[Ff]rom|[Oo]f|[Cc]lass|[Ff]orm)\s+|\()(\d{1,2})\s+([A-Z][a-z]+)\b/g;
+
+/** Something that happened to someone: health, care, police, absence, a death, or an injury (issue 69). */
+function happenedSignal(tokens: readonly string[], injury: boolean): boolean {
+  return injury || tokens.some((t) => HAPPENED_WORDS.has(t)) || HAPPENED_PHRASES.some((p) => hasPhrase(tokens, p));
+}
+
+/**
+ * A particular person placed without their name: a class or a year ("in 3C", "Y9", "4 Oak", "in hedgehogs class"), or an
+ * address, a postcode, a phone number, an email, an @handle or a long number (identifierSpans, the owners' view's own).
+ */
+function placedSignal(tokens: readonly string[], raw: string, classOrYear: boolean): boolean {
+  if (classOrYear) return true;
+  if (anyAt(tokens, (t, i) => tokens[i + 1] === 'class' && PLACE_PRECEDERS.has(tokens[i - 1] ?? '') && namesAClass(t))) return true;
+  for (const m of raw.matchAll(NUMBERED_CLASS)) if (Number(m[1]) <= 13 && namesANumberedClass(m[2])) return true;
+  return identifierSpans(raw).length > 0;
+}
+
 /** A name in the message ("Finn Ashworth", "Mia"), by the part-of-speech tagger; read only when the rest needs it. */
 function namesAPerson(text: string): boolean {
   // A name has a capitalised word: "Finn", "Mia Kowalski"; the tagger also takes "PSHE lesson" for a person.
@@ -220,6 +262,9 @@ export function readDisclosureSignals(text: string): DisclosureSignals {
   const { told, pastTold } = toldSignals(tokens);
   const event = tokens.some((t) => EVENT_WORDS.has(t)) || EVENT_PHRASES.some((p) => hasPhrase(tokens, p));
   const acts = told && someoneActsOnChild(text);
+  const happened = happenedSignal(tokens, injury);
+  // The names only when something happened to someone: the tagger is the costly part.
+  const identified = placedSignal(tokens, text, people.classOrYear) || (happened && namesInContext(text).length > 0);
   // Only a message with a concern in it is worth the tagger's time.
   const named = (injury || harm || acts) && namesAPerson(text);
   const first = tokens.find((t) => !PREAMBLE.has(t)) ?? '';
@@ -229,7 +274,7 @@ export function readDisclosureSignals(text: string): DisclosureSignals {
   const specific = people.specific || named;
   // A concern with a child and something that happened; or a child's account of what someone does to them.
   const disclosureLike = !hypothetical && child && (((injury || harm) && (told || specific || event)) || (acts && (specific || event)));
-  return { child, specific, injury, harm, told, event, acts, hypothetical, disclosureLike };
+  return { child, specific, injury, harm, told, event, acts, happened, identified, hypothetical, disclosureLike };
 }
 
 /** True when a message reads as a disclosure about a child, so the bot offers "Report a concern" first and keeps nothing of it. */

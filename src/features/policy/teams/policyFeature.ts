@@ -11,6 +11,7 @@ import { DisclosureDetector } from '../disclosure/disclosureDetector';
 import { readConcernCue } from '../reportOffer/concernCue';
 import { formatCitationLabel } from '../policyDocument';
 import { findSection, PolicyLibrary } from '../policyLibrary';
+import { createOfferedChoices } from '../teaching/offeredChoices';
 import { QuestionLog } from '../teaching/questionLog';
 import { TeachingLinkStore } from '../teaching/teachingLinks';
 import { AnswerCardPhrasing, renderAnswerCard } from './cards/answerCard';
@@ -24,7 +25,7 @@ import { renderSectionCard } from './cards/sectionCard';
 import { renderWelcomeCard } from './cards/welcomeCard';
 import { createOwnerTeaching } from './ownerTeaching';
 import { registerDraftChecking } from './draftChecking';
-import { registerSectionChoice } from './sectionChoice';
+import { choosingPerson, registerSectionChoice } from './sectionChoice';
 import { DraftCheckResult } from '../drafts/draftChecker';
 import { DraftContext } from '../drafts/draftConcerns';
 
@@ -47,6 +48,11 @@ export interface PolicyFeatureDeps {
   drafts?: { check(draft: string, context: DraftContext): Promise<DraftCheckResult> };
   /** The cross-encoder that re-reads the answering stack's top sections (issue 50); without it the stack alone answers. */
   reranker?: Reranker;
+  /**
+   * The key a "not sure" reply's choices are signed with (offeredChoicesKey of the concern key, so every instance checks
+   * what any sent); without it a fresh one, which only this process checks.
+   */
+  choiceKey?: Buffer;
 }
 
 const MAX_QUESTION_CHARS = 500;
@@ -95,6 +101,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
     const ownerNotices = owner ? [...(none ? [NO_POLICY_OWNER_NOTICE] : []), ...(deps.ownerNotices?.() ?? [])] : [];
     return renderHelpCard(title(), owner, library.primary?.warnings ?? [], ownerNotices, none && !owner ? [NO_POLICY_STAFF_NOTICE] : []);
   };
+  const offeredChoices = createOfferedChoices(deps.choiceKey);
   const teaching = createOwnerTeaching({ library, questions, teaching: deps.teaching, disclosure: deps.disclosure, logger, isOwner, now });
   const answer = (question: string): Promise<Answer> => answerQuestionReranked(library.index, question, deps.reranker, DEFAULT_THRESHOLDS, teaching.answerOptions());
 
@@ -188,7 +195,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
     });
 
     teaching.register(app);
-    registerSectionChoice(app, { library, questions, disclosure: deps.disclosure, logger, now, title });
+    registerSectionChoice(app, { library, questions, disclosure: deps.disclosure, offeredChoices, logger, now, title });
     if (deps.drafts) registerDraftChecking(app, { check: deps.drafts.check, disclosure: deps.disclosure, questions, logger, now });
 
     app.adaptiveCards.actionExecute(Verbs.showContents, async (ctx) => (library.primary ? renderContentsCard(library.primary) : noPolicyNotice(ctx)));
@@ -278,7 +285,9 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
       const concernOffer = concernOfferFor(ctx, text);
       if (concernOffer) logger.info({ event: 'question.concernOffered', kind: concernOffer.kind, questionId: id }, 'Report a concern offered beside the answer');
       const card = !reply.answered ? renderNotCoveredCard(title(), undefined, concernOffer)
-        : reply.sure ? renderAnswerCard(reply, id, undefined, phrasing, undefined, concernOffer) : renderNotSureCard(reply, id, concernOffer);
+        : reply.sure ? renderAnswerCard(reply, id, undefined, phrasing, undefined, concernOffer)
+          // Each choice is signed for the person who asked: a press counts only from them, and only for what was offered.
+          : renderNotSureCard(reply, id, concernOffer, (section) => offeredChoices.token(id, choosingPerson(ctx.activity), section));
       await ctx.sendActivity(cardMessage(card));
     });
     },

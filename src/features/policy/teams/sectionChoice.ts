@@ -1,3 +1,5 @@
+import { Activity } from 'botbuilder';
+import { senderAadObjectId } from '../../../teams/activityFacts';
 import { BotApp } from '../../../teams/botFeature';
 import { AdaptiveCardJson } from '../../../teams/cards';
 import { Verbs } from '../../../teams/verbs';
@@ -5,6 +7,7 @@ import { AppLogger } from '../../../shared/logger';
 import { answerFromSection } from '../answer/answerQuestion';
 import { DisclosureDetector } from '../disclosure/disclosureDetector';
 import { PolicyLibrary, sectionByKey } from '../policyLibrary';
+import { OfferedChoices } from '../teaching/offeredChoices';
 import { CHOSE_NONE, QuestionLog } from '../teaching/questionLog';
 import { renderAnswerCard } from './cards/answerCard';
 import { renderDisclosureOfferCard } from './cards/disclosureOfferCard';
@@ -16,6 +19,8 @@ export interface SectionChoiceDeps {
   questions: QuestionLog;
   /** Reads a kept question again: one that may be about a child is deleted rather than answered with its choice. */
   disclosure: DisclosureDetector;
+  /** Checks that a press is one of the choices its card offered, pressed by the person it was offered to. */
+  offeredChoices: OfferedChoices;
   logger: AppLogger;
   now(): Date;
   /** The policy's title as staff see it. */
@@ -28,10 +33,21 @@ export const CHOICE_UNREADABLE = 'Sorry, I could not read that choice. Please as
 export const CHOICE_QUESTION_GONE = 'Sorry, I could not find that question any more. Please ask it again.';
 /** Said to a press naming a section the policy no longer has (a new version was published since the card was sent). */
 export const CHOICE_SECTION_GONE = 'The policy has changed since I offered that section, and it is no longer there. Please ask your question again.';
+/**
+ * Said to a press that is not one of its card's own choices from the person who asked: someone else pressing a reply in
+ * a shared chat, a section the card did not offer, or a card sent before choices were signed.
+ */
+export const CHOICE_NOT_OFFERED = 'Sorry, I can only take a choice from the person who asked, and only one of the sections I offered them. '
+  + 'Ask your own question to get your own choices.';
 /** The line under the chosen section's answer. */
 export const CHOICE_NOTED = 'Thanks: your choice is noted, so the policy owners can teach me this one.';
 /** The line under a section's answer pressed after another choice was kept (a second card, an old one). */
 export const CHOICE_KEPT_BEFORE = 'Your first choice on this question is the one kept for the policy owners.';
+
+/** Who a choice is offered to and pressed by: the person's Entra object id as the channel signs it, or its own id where there is none. */
+export function choosingPerson(activity: Partial<Activity>): string {
+  return senderAadObjectId(activity) ?? activity.from?.id ?? '';
+}
 
 /** A section's key as a choice carries it: a document id and an ordinal ("liverpool-model#7"), or "none". */
 const CHOICE_KEY = /^(?:none|[^#\s]{1,100}#\d{1,5})$/;
@@ -39,17 +55,22 @@ const CHOICE_KEY = /^(?:none|[^#\s]{1,100}#\d{1,5})$/;
 /**
  * Registers the press of a choice (policy.chooseSection). The card is replaced: by the chosen section's answer (its
  * quote and "Read the full section") or, for "None of these", by the next steps. The choice is kept with the question,
- * sealed, first press only; a second press, or one on an old card, shows the same and keeps nothing more.
+ * sealed, first press only; a second press, or one on an old card, shows the same and keeps nothing more. Only the
+ * card's own choices count, from the person who asked (issue 69): anything else keeps nothing and says so.
  */
 export function registerSectionChoice(app: BotApp, deps: SectionChoiceDeps): void {
   const { library, questions, logger } = deps;
-  app.adaptiveCards.actionExecute<{ questionId?: unknown; section?: unknown }>(Verbs.chooseSection, async (_ctx, _state, data): Promise<AdaptiveCardJson | string> => {
+  app.adaptiveCards.actionExecute<{ questionId?: unknown; section?: unknown; token?: unknown }>(Verbs.chooseSection, async (ctx, _state, data): Promise<AdaptiveCardJson | string> => {
     const id = typeof data?.questionId === 'string' ? data.questionId : '';
     const key = typeof data?.section === 'string' ? data.section : '';
     if (id === '' || id.length > 64 || !CHOICE_KEY.test(key)) return CHOICE_UNREADABLE;
     const asked = await questions.getQuestion(id);
     // Only a reply that offered choices has them: a press naming a question answered with one section is not from its card.
     if (!asked || asked.sure) return CHOICE_QUESTION_GONE;
+    if (!deps.offeredChoices.offered(id, choosingPerson(ctx.activity), key, data?.token)) {
+      logger.warn({ event: 'question.choiceRefused', questionId: id }, 'a choice that its card did not offer to this person was refused');
+      return CHOICE_NOT_OFFERED;
+    }
     // A question an earlier release (or model) kept that may be about a child: deleted, its day counted, the report first.
     if ((await deps.disclosure.read(asked.question)).holdBack) {
       await questions.forgetQuestion(id);

@@ -15,7 +15,7 @@ import { createPolicyLibrary, PolicyLibrary } from '../../../../src/features/pol
 import { QuestionLog } from '../../../../src/features/policy/teaching/questionLog';
 import { TeachingLinkStore } from '../../../../src/features/policy/teaching/teachingLinks';
 import { createPolicyFeature } from '../../../../src/features/policy/teams/policyFeature';
-import { CHOICE_KEPT_BEFORE, CHOICE_NOTED, CHOICE_QUESTION_GONE, CHOICE_SECTION_GONE, CHOICE_UNREADABLE } from '../../../../src/features/policy/teams/sectionChoice';
+import { CHOICE_KEPT_BEFORE, CHOICE_NOT_OFFERED, CHOICE_NOTED, CHOICE_QUESTION_GONE, CHOICE_SECTION_GONE, CHOICE_UNREADABLE } from '../../../../src/features/policy/teams/sectionChoice';
 import { Verbs } from '../../../../src/teams/verbs';
 import { BotHost, startBotHost } from '../../../support/botHost';
 import { executeActions, shownText, textRuns } from '../../../support/cardAssertions';
@@ -222,6 +222,22 @@ describe('a reply the bot is not sure of (issue 50, over HTTP)', () => {
     const res = await press(Verbs.chooseSection, pick.data, STAFF, channel);
     expect(res.status).toBe(200);
     expect((await questions.getQuestion(pick.data.questionId as string))?.choice?.section).toBe(pick.data.section);
+  });
+
+  it('when someone else in the channel presses the asker\'s choice, or the asker names a section the card did not offer, then it is refused and nothing is kept (issue 69)', async () => {
+    const [card] = await say(MEME, STAFF, channel);
+    const [pick] = choicesOf(card);
+    const id = pick.data.questionId as string;
+    const offered = new Set(choicesOf(card).map((c) => c.data.section));
+    const other = original.sections.map((s) => `${original.id}#${s.ordinal}`).find((k) => k !== `${original.id}#0` && !offered.has(k))!;
+
+    for (const [data, from] of [[pick.data, OWNER], [{ ...pick.data, section: other }, STAFF], [{ questionId: id, section: pick.data.section }, STAFF]] as const) {
+      const res = await press(Verbs.chooseSection, data, from, channel);
+      expect(res.status).toBe(200);
+      expect(res.body.value).toBe(CHOICE_NOT_OFFERED);
+    }
+    expect(stored(id)).toMatchObject({ chosen_section: null, choice_state: null });
+    expect(logs.lines()).toContain(`"event":"question.choiceRefused","questionId":"${id}"`);
   });
 
   it.each([

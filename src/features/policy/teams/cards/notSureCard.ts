@@ -9,18 +9,23 @@ import noneTemplate from './templates/noneChosenCard.json';
 /**
  * Renders the reply to a question the ranker is not sure of (issue 50): it says so plainly, then offers up to three
  * sections, each with its heading, its document and the sentence it would quote (text as written, in TextRuns), and
- * "This one", which sends the question's id and the section's key (policy.chooseSection); then "None of these". Report
- * a concern comes beside it as beside an answer (issue 52).
+ * "This one", which sends the question's id, the section's key and its token (policy.chooseSection); then "None of
+ * these". `tokenFor` gives each choice's token (teaching/offeredChoices.ts: this choice, offered to the person who asked,
+ * issue 69). Report a concern comes beside it as beside an answer (issue 52).
  */
-export function renderNotSureCard(answer: Extract<Answer, { answered: true }>, questionId: string, concernOffer?: ConcernOffer): AdaptiveCardJson {
+export function renderNotSureCard(
+  answer: Extract<Answer, { answered: true }>, questionId: string, concernOffer?: ConcernOffer, tokenFor: (section: string) => string = () => '',
+): AdaptiveCardJson {
   return expandCardTemplate(template, {
     questionId,
     noneKey: CHOSE_NONE,
+    noneToken: tokenFor(CHOSE_NONE),
     choices: shownMatches(answer).map((m) => ({
       heading: m.section.ordinal === 0 ? FRONT_PAGE_TITLE : `Section ${formatCitationLabel(m.doc, m.section)}`,
       documentTitle: m.doc.title,
       quote: m.quote,
       section: `${m.doc.id}#${m.section.ordinal}`,
+      token: tokenFor(`${m.doc.id}#${m.section.ordinal}`),
       questionId,
     })),
     ...concernOfferData(concernOffer),

@@ -41,7 +41,7 @@ const answer = answerQuestion(unsure, QUESTION) as Answered;
 describe('the "not sure" card', () => {
   it('when the ranker is not sure, then the card says so plainly and offers three choices, each with its heading, document and quote, and "None of these"', () => {
     expect(answer.answered && !answer.sure).toBe(true);
-    const card = renderNotSureCard(answer, 'q-7');
+    const card = renderNotSureCard(answer, 'q-7', undefined, (section) => `token-of-${section}`);
 
     expect(cardProblems(card)).toEqual([]);
     const text = shownText(card);
@@ -53,10 +53,14 @@ describe('the "not sure" card', () => {
       expect(text).toContain(`"${m.quote}"`);
     }
     expect(text).not.toContain('Was this helpful?');
-    // Each "This one" carries the question's id and the section's key, as teaching links name sections; then "None of these".
+    // Each "This one" carries the question's id and the section's key, as teaching links name sections, and that choice's
+    // own token (issue 69: only what the card offered counts); then "None of these".
     expect(executeActions(card)).toEqual([
-      ...choices.map((m) => ({ title: 'This one', verb: Verbs.chooseSection, data: { questionId: 'q-7', section: `${doc.id}#${m.section.ordinal}` } })),
-      { title: 'None of these', verb: Verbs.chooseSection, data: { questionId: 'q-7', section: 'none' } },
+      ...choices.map((m) => ({
+        title: 'This one', verb: Verbs.chooseSection,
+        data: { questionId: 'q-7', section: `${doc.id}#${m.section.ordinal}`, token: `token-of-${doc.id}#${m.section.ordinal}` },
+      })),
+      { title: 'None of these', verb: Verbs.chooseSection, data: { questionId: 'q-7', section: 'none', token: 'token-of-none' } },
     ]);
   });
 

@@ -1,0 +1,122 @@
+/**
+ * Issue 69, item 3: the policy owners' `unanswered` (the card, and `policy-bot unanswered`) must never show a question
+ * about a particular child, and must not show people's names, addresses, postcodes, phone numbers or email addresses
+ * in the questions it does show. A third outside test found questions tying a named child, a class ("4 Oak",
+ * "hedgehogs class") or a year ("Y9") to a hospital stay, a care placement, an arrest, an absence or head lice kept
+ * and shown there, and names that are also words ("Rose Hill", "Will and Hope") or typed in lower case ("okafor") left
+ * in. The whole bot (startApp, local mode) over real HTTP, its SQLite file read as the owners' list is made from it.
+ */
+import { createQuestionSealing } from '../../src/adapters/questionSealing';
+import { createSqliteQuestionLog } from '../../src/adapters/sqlite/sqliteQuestionLog';
+import { main } from '../../src/cli/policyBot';
+import { Verbs } from '../../src/teams/verbs';
+import { POLICY, PEOPLE, SecurityBot, readableText, startSecurityBot } from './securityHarness';
+
+/**
+ * Questions about a particular child and something that happened to them, in the forms the testers typed, each with
+ * the words that must never reach an owner (made-up children, made-up places).
+ */
+const ABOUT_A_CHILD: [string, string[]][] = [
+  ['Can I send a get well card to Lily Rose in 4 Oak who is in hospital after an overdose?', ['Lily', 'overdose', '4 Oak']],
+  ['What can I say to Ruby Hill (Y9) who ran away from her foster placement?', ['Ruby', 'placement']],
+  ['Can I message Jade Okafor, 22 Mill Lane, whose dad was arrested for what he did to her?', ['Jade', 'arrested', 'Mill Lane']],
+  ['Where do I send homework to 14 Elm Road, Oldham OL4 2AB for the boy who is off sick?', ['Elm Road', 'OL4', 'off sick']],
+  ['Should I tell the parents that Tia in hedgehogs class has nits and lice?', ['hedgehogs', 'nits']],
+];
+
+/**
+ * Ordinary questions (the shipped disclosure model reads each well inside "ordinary": at least 0.1 in logit below the
+ * hold-back threshold) naming people by names that are also words or in lower case, and giving an address and a
+ * postcode: kept, and shown to the owners as on the right.
+ */
+const ORDINARY_NAMED: [string, string][] = [
+  ['Can Rose Hill from the PTA put 22 Mill Lane, OL4 2AB on the quiz night poster on Facebook?',
+    'Can [name] from the PTA put [address], [postcode] on the quiz night poster on Facebook?'],
+  ['can Will and Hope from the office run the school Instagram account?', 'can [name] and [name] from the office run the school Instagram account?'],
+  ['can okafor in my form run a class blog?', 'can [name] in my form run a class blog?'],
+];
+
+describe('what the policy owners read of the questions staff asked (issue 69, item 3)', () => {
+  let bot: SecurityBot;
+  beforeAll(async () => { bot = await startSecurityBot({ env: { QUESTIONS_PER_PERSON_PER_HOUR: '1000' } }); });
+  afterAll(async () => { await bot?.close(); });
+
+  const keptQuestions = () => (bot.app.db.prepare('SELECT COUNT(*) AS n FROM policy_questions').get() as { n: number }).n;
+  /** Asks as staff in their 1:1 chat and presses "not helpful" on whatever the reply lets them: the owner's list is made of such. */
+  async function askAndMarkUnhelpful(question: string): Promise<void> {
+    const before = bot.connector.deliveries.length;
+    expect((await bot.message(PEOPLE.reporter, question)).status).toBe(200);
+    const sent = JSON.stringify(bot.connector.deliveries.slice(before).map((d) => d.activity));
+    for (const [, questionId] of sent.matchAll(/"questionId":"([^"]+)"/g)) {
+      await bot.execute(PEOPLE.reporter, Verbs.feedback, { questionId, helpful: false });
+    }
+  }
+  /** The owner's `unanswered` card, as text. */
+  async function ownersCard(): Promise<string> {
+    const before = bot.connector.deliveries.length;
+    expect((await bot.message(PEOPLE.owner, 'unanswered')).status).toBe(200);
+    return bot.connector.deliveries.slice(before).map((d) => readableText(d.activity.attachments)).join('\n');
+  }
+  /** What `policy-bot unanswered` prints from the bot's database, as an owner with the server runs it. */
+  async function ownersCli(): Promise<string> {
+    const lines: string[] = [];
+    const log = jest.spyOn(console, 'log').mockImplementation((line: string) => { lines.push(line); });
+    try {
+      expect(await main(['unanswered', '--db', bot.app.db.name], { APP_MODE: 'local', POLICY_FILES: POLICY, CONCERN_ENCRYPTION_KEY: bot.concernKey })).toBe(0);
+    } finally {
+      log.mockRestore();
+    }
+    return lines.join('\n');
+  }
+
+  it('when staff ask about a particular child and something that happened to them, then nothing of it is kept, and neither the owners\' card nor the CLI shows it', async () => {
+    const kept = keptQuestions();
+
+    for (const [question] of ABOUT_A_CHILD) await askAndMarkUnhelpful(question);
+
+    expect(keptQuestions()).toBe(kept);
+    const card = await ownersCard();
+    const cli = await ownersCli();
+    for (const [, words] of ABOUT_A_CHILD) {
+      for (const word of words) {
+        expect(card).not.toContain(word);
+        expect(cli).not.toContain(word);
+      }
+    }
+    // Only their day is counted, as for any question held back.
+    expect(card).toMatch(/\d+ questions were held back \(not kept, never shown\) because they may be about a particular child\./);
+  });
+
+  it('when such questions were kept by an earlier release, then reading the list deletes them, and neither the card nor the CLI shows them', async () => {
+    const earlier = createSqliteQuestionLog(bot.app.db, createQuestionSealing(bot.concernKey));
+    const ids = [];
+    for (const [question] of ABOUT_A_CHILD) ids.push(await earlier.recordQuestion({ question, answered: false, citedSection: null, askedAt: new Date().toISOString() }));
+
+    const cli = await ownersCli();
+    const card = await ownersCard();
+
+    for (const [, words] of ABOUT_A_CHILD) {
+      for (const word of words) {
+        expect(cli).not.toContain(word);
+        expect(card).not.toContain(word);
+      }
+    }
+    for (const id of ids) expect(await earlier.getQuestion(id)).toBeNull();
+  });
+
+  it('when staff ask ordinary questions naming people by names that are also words or in lower case, with an address and a postcode, then the owners read them with those taken out', async () => {
+    for (const [question] of ORDINARY_NAMED) await askAndMarkUnhelpful(question);
+
+    const card = await ownersCard();
+    const cli = await ownersCli();
+
+    for (const [, shown] of ORDINARY_NAMED) {
+      expect(card).toContain(shown);
+      expect(cli).toContain(shown);
+    }
+    for (const word of ['Rose Hill', 'Will and Hope', 'okafor', 'Mill Lane', 'OL4 2AB']) {
+      expect(card).not.toContain(word);
+      expect(cli).not.toContain(word);
+    }
+  });
+});
