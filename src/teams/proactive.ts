@@ -1,4 +1,5 @@
-import { ConversationParameters, ConversationReference, TurnContext } from 'botbuilder';
+import { Activity, ConversationParameters, ConversationReference, TurnContext } from 'botbuilder';
+import { tenantOf } from './activityFacts';
 
 /** The part of the bot adapter used for proactive messages (TeamsAdapter / CloudAdapter provide it). */
 export interface ProactiveAdapter {
@@ -80,4 +81,28 @@ export async function inStoredConversation(
   logic: (context: TurnContext) => Promise<void>,
 ): Promise<void> {
   await adapter.continueConversationAsync(botAppId, { ...reference, activityId: undefined }, logic);
+}
+
+/**
+ * Runs `logic` in the 1:1 chat of the person who sent `activity` (in a group chat or a channel), opened or reopened from
+ * the service and tenant the activity came from, so that what it sends reaches only them. A failure (Teams refused to
+ * open the chat, or a send in it) is thrown to the caller: the adapter would otherwise hand it to the app's error
+ * handler, which posts "Sorry" and lets the call succeed.
+ */
+export async function inSendersPersonalChat(
+  adapter: ProactiveAdapter,
+  botAppId: string,
+  activity: Partial<Activity>,
+  logic: (context: TurnContext) => Promise<void>,
+): Promise<void> {
+  const origin = { channelId: activity.channelId ?? 'msteams', serviceUrl: activity.serviceUrl ?? '', tenantId: tenantOf(activity) };
+  let failure: { err: unknown } | undefined;
+  await inPersonalChat(adapter, botAppId, origin, activity.from?.id ?? '', async (ctx) => {
+    try {
+      await logic(ctx);
+    } catch (err) {
+      failure = { err };
+    }
+  }).catch((err: unknown) => { failure = failure ?? { err }; });
+  if (failure) throw failure.err;
 }

@@ -1,7 +1,7 @@
 import { ExportRow } from './acknowledgementExport';
 import { ExportRecord } from './acknowledgementStore';
 import { Campaign, PolicyVersion } from './acknowledgementTypes';
-import { formatDate, versionInWords, versionPhrase } from './versionNames';
+import { formatDate, versionInFull, versionPhrase } from './versionNames';
 
 /**
  * The export's file name, as an owner reads it in the download list: the policy, the version, the round and the day
@@ -21,7 +21,8 @@ export function exportRow(campaign: Campaign, version: PolicyVersion, r: ExportR
     name: r.staff?.displayName ?? a?.displayName ?? r.userId,
     upn: r.staff?.userPrincipalName ?? a?.userPrincipalName ?? '',
     department: r.staff?.department ?? a?.department ?? '',
-    version: versionInWords(version),
+    // The whole label: the card shows it cut, the record keeps what the document says.
+    version: versionInFull(version),
     versionHash: campaign.versionHash,
     round: campaign.round,
     acknowledgedAt: a?.acknowledgedAt ?? '',

@@ -30,9 +30,23 @@ export function readableLabel(label: string): string {
   return `${label.slice(0, open).trim()} (${MONTHS[month - 1]} ${yyyy})`;
 }
 
-/** A version as staff read it: the document's own label made readable ("2 (February 2023)"), else "published 26 November 2026". */
+/**
+ * The most of a version label a card or message shows: a version table's cell can hold a paragraph (a Word file's
+ * "Version 2" row with a note, a link and a mention in it), and every staff card names the version. The label is kept
+ * whole with the version, and the export (the record an inspector reads) gives it whole.
+ */
+export const VERSION_LABEL_SHOWN = 60;
+
+/** A version as staff read it: the document's own label made readable ("2 (February 2023)") and cut to VERSION_LABEL_SHOWN, else "published 26 November 2026". */
 export function versionInWords(v: Pick<PolicyVersion, 'versionLabel' | 'publishedAt'>): string {
-  if (v.versionLabel) return readableLabel(v.versionLabel);
+  const full = versionInFull(v);
+  return full.length > VERSION_LABEL_SHOWN ? `${full.slice(0, VERSION_LABEL_SHOWN - 1).trimEnd()}\u2026` : full;
+}
+
+/** The version's whole label, made readable, on one line (the export's record of which version was acknowledged). */
+export function versionInFull(v: Pick<PolicyVersion, 'versionLabel' | 'publishedAt'>): string {
+  const label = v.versionLabel?.replace(/\s+/g, ' ').trim();
+  if (label) return readableLabel(label);
   return `published ${formatDate(v.publishedAt)}`;
 }
 

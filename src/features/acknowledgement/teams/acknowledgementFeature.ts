@@ -17,6 +17,7 @@ import { createReaderRoutes } from './readerRoutes';
 import { Verbs } from '../../../teams/verbs';
 import { BotApp, BotFeature } from '../../../teams/botFeature';
 import { errorCode } from '../../../shared/errorCode';
+import { inSendersPersonalChat, ProactiveAdapter } from '../../../teams/proactive';
 
 /** Logs ids and codes only. */
 export interface AcknowledgementLog {
@@ -124,9 +125,11 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
     ...(deps.policyTexts ? { policyTexts: deps.policyTexts } : {}), ...(deps.documents ? { documents: deps.documents } : {}),
   });
 
-  const owner = createOwnerCommandRoutes({
-    campaigns: deps.campaigns, preview, explain, refuseIfNotOwner,
+  /** The owner's commands, with the app whose adapter opens an owner's 1:1 chat for the views that name people. */
+  const ownerRoutes = (app: BotApp) => createOwnerCommandRoutes({
+    campaigns: deps.campaigns, preview, explain, refuseIfNotOwner, logger: deps.logger,
     ...(deps.files ? { files: deps.files } : {}), ...(deps.chasing ? { chasing: deps.chasing } : {}), ...(deps.backgroundJobs ? { backgroundJobs: true } : {}),
+    inOwnersChat: (context, logic) => inSendersPersonalChat(app.adapter as unknown as ProactiveAdapter, app.options.botAppId ?? '', context.activity, logic),
   });
 
   /** Remembers how to reach a person; a new or changed 1:1 chat gives them any card they are owed. */
@@ -180,6 +183,7 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
     name: 'acknowledgement',
 
     register(app: BotApp): void {
+      const owner = ownerRoutes(app);
       app.turn('beforeTurn', async (context) => {
         try {
           await rememberConversation(context);

@@ -7,6 +7,7 @@ import { OWNER_COMMAND_HELP, parseOwnerCommand } from '../domain/ownerCommands';
 import { campaignInWords } from '../domain/versionNames';
 import { AdaptiveCardJson, cardMessage, toAttachment } from '../../../teams/cards';
 import { FileOffers } from '../../../teams/fileLinks';
+import { isPersonal } from '../../../teams/activityFacts';
 import { PEOPLE_PAGE, renderCampaignStatusCard } from './cards/campaignStatusCard';
 import { renderCampaignRunningCard } from './cards/campaignRunningCard';
 import { renderExportCard } from './cards/exportCard';
@@ -24,6 +25,14 @@ export interface OwnerCommandDeps {
   backgroundJobs?: boolean;
   explain(err: unknown, where: string): string;
   refuseIfNotOwner(err: unknown, actor: string | undefined, what: string): Promise<void>;
+  /**
+   * Runs `logic` in the owner's own 1:1 chat with the bot (throwing when it cannot be opened): where the owner views that
+   * name people (the status card and its lists, the export's link) go when asked for in a group chat or a channel.
+   * Without it they are shown where they were asked for.
+   */
+  inOwnersChat?(context: TurnContext, logic: (ownChat: TurnContext) => Promise<void>): Promise<void>;
+  /** Logs codes only: a 1:1 chat that could not be opened. */
+  logger?: { warn(obj: object, msg?: string): void };
 }
 
 interface CardData {
@@ -31,6 +40,16 @@ interface CardData {
 }
 
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+/** Said where an owner asked, in a group chat or a channel, when the view that names people went to their 1:1 chat. */
+export function sentToOwnersChat(what: string): string {
+  return `I have sent ${what} to your private chat with me: it names people, so it is not shown here.`;
+}
+
+/** Said there when the owner's 1:1 chat could not be opened: how to ask where it can be shown. */
+export function askInOwnersChat(what: string, command: string): string {
+  return `${what.charAt(0).toUpperCase()}${what.slice(1)} names people, so I show it only in your private chat with me: open that chat and type "${command}" there.`;
+}
 
 /** What a reminder pass did, for the owner: who was not reached said by why, the campaign by its name. */
 export function remindSummary(r: RemindResult, name?: string): string {
@@ -64,7 +83,36 @@ export function createOwnerCommandRoutes(deps: OwnerCommandDeps) {
   async function remind(context: TurnContext, actorId: string, campaignId?: string): Promise<void> {
     const { campaign, version } = await campaigns.ownerCampaignVersion({ actorId, campaignId });
     const r = await campaigns.remindOutstanding({ actorId, campaignId: campaign.id });
-    await context.sendActivity(remindSummary(r, campaignInWords(campaign, version)));
+    // Plain text: the campaign's name holds the policy's title and version label, the document's own words.
+    await context.sendActivity({ type: 'message', textFormat: 'plain', text: remindSummary(r, campaignInWords(campaign, version)) });
+  }
+
+  /** Whether an owner view that names people may be shown where this came from: the owner's own 1:1 chat (or nowhere else to send it). */
+  const namesShownHere = (context: TurnContext): boolean => !deps.inOwnersChat || isPersonal(context.activity);
+
+  /**
+   * Sends an owner view that names people (issue 69): in the owner's 1:1 chat, there; asked for in a group chat or a
+   * channel, to the owner's 1:1 chat, as "report a concern" does, with a line where they asked saying so. Everyone in a
+   * group chat reads what the bot posts there, and an invoke's card replaces the message for all of them.
+   */
+  async function sendNamingPeople(context: TurnContext, what: string, command: string, send: (ctx: TurnContext) => Promise<unknown>): Promise<string | undefined> {
+    if (namesShownHere(context)) {
+      await send(context);
+      return undefined;
+    }
+    try {
+      await deps.inOwnersChat!(context, async (ownChat) => { await send(ownChat); });
+      return sentToOwnersChat(what);
+    } catch (err) {
+      deps.logger?.warn({ code: (err as { code?: unknown })?.code ?? 'PRIVATE_CHAT_FAILED', what: command }, 'could not open the owner\'s 1:1 chat for a view that names people');
+      return askInOwnersChat(what, command);
+    }
+  }
+
+  /** The same, for a typed command: the line is posted where the owner asked, as plain text. */
+  async function postNamingPeople(context: TurnContext, what: string, command: string, send: (ctx: TurnContext) => Promise<unknown>): Promise<void> {
+    const line = await sendNamingPeople(context, what, command, send);
+    if (line) await context.sendActivity({ type: 'message', textFormat: 'plain', text: line });
   }
 
   /** The owner's status card, with a page of one of its lists of people by name. */
@@ -107,16 +155,22 @@ export function createOwnerCommandRoutes(deps: OwnerCommandDeps) {
           case 'start':
             await start(context, actor ?? '', command);
             return;
-          case 'status':
-            await context.sendActivity({ type: 'message', attachments: [toAttachment(await statusCard(actor ?? '', command.campaignId, { list: 'outstanding', offset: 0 }))] });
+          case 'status': {
+            // Read first, where they asked: someone who is not an owner is refused there, and nothing is sent anywhere else.
+            const card = await statusCard(actor ?? '', command.campaignId, { list: 'outstanding', offset: 0 });
+            await postNamingPeople(context, 'the campaign status', 'campaign status', (ctx) => ctx.sendActivity({ type: 'message', attachments: [toAttachment(card)] }));
             return;
+          }
           case 'remind':
             if (deps.backgroundJobs) await startJobWithCard(context, campaigns, actor ?? '', 'remind', command.campaignId);
             else await remind(context, actor ?? '', command.campaignId);
             return;
           case 'export':
-            if (deps.backgroundJobs) await startJobWithCard(context, campaigns, actor ?? '', 'export', command.campaignId);
-            else await sendExport(context, actor ?? '', command.campaignId);
+            // The campaign is found (and a non-owner refused) where they asked, before any other chat is opened.
+            if (!namesShownHere(context)) await campaigns.ownerCampaignVersion({ actorId: actor ?? '', campaignId: command.campaignId });
+            await postNamingPeople(context, 'the export', 'campaign export', (ctx) => (deps.backgroundJobs
+              ? startJobWithCard(ctx, campaigns, actor ?? '', 'export', command.campaignId)
+              : sendExport(ctx, actor ?? '', command.campaignId)));
             return;
           case 'excuse':
           case 'unexcuse': {
@@ -137,11 +191,26 @@ export function createOwnerCommandRoutes(deps: OwnerCommandDeps) {
       }
     },
 
-    /** Owner buttons on the status card: answer with the refreshed card. */
+    /**
+     * Owner buttons on the status card: answer with the refreshed card. A status card shown outside the owner's 1:1 chat
+     * (by an earlier release) answers there with a line, and the card and any export go to the owner's 1:1 chat.
+     */
     async action(context: TurnContext, data: CardData, action: 'status' | 'remind' | 'export'): Promise<AdaptiveCardJson | string> {
       const actor = context.activity.from?.aadObjectId;
       const campaignId = str(data?.campaignId) || undefined;
       try {
+        if (!namesShownHere(context)) {
+          const card = await statusCard(actor ?? '', campaignId, { list: 'outstanding', offset: 0 });
+          if (action === 'remind') {
+            if (deps.backgroundJobs) await startJobWithCard(context, campaigns, actor ?? '', 'remind', campaignId);
+            else await remind(context, actor ?? '', campaignId);
+          }
+          const exporting = action === 'export';
+          return (await sendNamingPeople(context, exporting ? 'the export and the campaign status' : 'the campaign status', exporting ? 'campaign export' : 'campaign status', async (ctx) => {
+            if (exporting) await (deps.backgroundJobs ? startJobWithCard(ctx, campaigns, actor ?? '', 'export', campaignId) : sendExport(ctx, actor ?? '', campaignId));
+            await ctx.sendActivity({ type: 'message', attachments: [toAttachment(card)] });
+          }))!;
+        }
         if (action !== 'status' && deps.backgroundJobs) await startJobWithCard(context, campaigns, actor ?? '', action, campaignId);
         else if (action === 'remind') await remind(context, actor ?? '', campaignId);
         else if (action === 'export') await sendExport(context, actor ?? '', campaignId);
@@ -159,10 +228,12 @@ export function createOwnerCommandRoutes(deps: OwnerCommandDeps) {
         const list = (['outstanding', 'unreached', 'excused'] as const).find((l) => l === str(data.list)) ?? 'outstanding';
         const department = str(data.peopleDepartment ?? data.department);
         const name = str(data.peopleName ?? data.name).trim().slice(0, 100);
-        return await statusCard(actor ?? '', str(data.campaignId) || undefined, {
+        const card = await statusCard(actor ?? '', str(data.campaignId) || undefined, {
           list, offset: Math.max(0, Math.trunc(Number(data.offset) || 0)),
           ...(department && department !== '*' ? { department: department === '-' ? '' : department } : {}), ...(name ? { name } : {}),
         });
+        if (namesShownHere(context)) return card;
+        return (await sendNamingPeople(context, 'that list', 'campaign status', (ctx) => ctx.sendActivity({ type: 'message', attachments: [toAttachment(card)] })))!;
       } catch (err) {
         await deps.refuseIfNotOwner(err, actor, 'campaign people');
         return deps.explain(err, 'owner.people');

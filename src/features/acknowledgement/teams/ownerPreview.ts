@@ -202,8 +202,9 @@ export function createOwnerPreview(deps: OwnerPreviewDeps) {
           type: 'AdaptiveCard', version: '1.5',
           body: [
             { type: 'TextBlock', text: 'Staff will not be asked about this version.', weight: 'Bolder', wrap: true },
-            { type: 'TextBlock', wrap: true, text: `Your choice is recorded. Round ${campaign.round} goes on as it was; ${versionPhrase(version)} is live for questions. `
-              + 'Nothing was sent. If you change your mind, type "campaign start": it offers this round again.' },
+            // The version's label is the document's text: a TextRun shows it as written, never as markdown.
+            { type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: `Your choice is recorded. Round ${campaign.round} goes on as it was; ${versionPhrase(version)} is live for questions. `
+              + 'Nothing was sent. If you change your mind, type "campaign start": it offers this round again.' }] },
           ],
         };
       } catch (err) {
