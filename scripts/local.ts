@@ -1,8 +1,8 @@
 import { startApp } from '../src/compose/startApp';
 import { ConfigError, loadConfig } from '../src/config';
 import { createLogger } from '../src/shared/logger';
-import { BusyPort, localBanner, portsInUseMessage } from './localBanner';
-import { PLAYGROUND_USERS, PlaygroundPortInUseError, playgroundConcernDefaults, portIsFree, startPlayground } from './playground';
+import { BusyPort, localBanner, notLoopbackMessage, portsInUseMessage } from './localBanner';
+import { PLAYGROUND_USERS, PlaygroundNotLoopbackError, PlaygroundPortInUseError, playgroundConcernDefaults, portIsFree, startPlayground } from './playground';
 
 const [alex] = PLAYGROUND_USERS;
 
@@ -71,12 +71,13 @@ export async function startLocal(processEnv: Record<string, string | undefined> 
     await running.close();
     // Taken between the check and the Playground's start: the same refusal.
     if (err instanceof PlaygroundPortInUseError) throw new LocalStartRefused(portsInUseMessage([{ port: err.port, variable: 'PLAYGROUND_PORT', what: 'the Agents Playground' }]), 69);
+    if (err instanceof PlaygroundNotLoopbackError) throw new LocalStartRefused(notLoopbackMessage(err.address, err.port), 70);
     throw err;
   }
   const started = playground;
   return {
     banner: localBanner({
-      documents: running.library.documents, botPort: running.port, playgroundUrl: started.url,
+      documents: running.library.documents, botPort: running.port, playgroundUrl: started.url, playgroundHost: started.host,
       devKey: config.concerns.encryptionKeySource === 'localDevelopmentKey',
     }),
     async stop() {

@@ -5,6 +5,8 @@ export interface LocalBannerInput {
   documents: readonly Pick<PolicyDocument, 'title' | 'source' | 'sections'>[];
   botPort: number;
   playgroundUrl: string;
+  /** The one address the Playground answers on (127.0.0.1), as checked when it started. */
+  playgroundHost: string;
   /** Whether concern reports are sealed with the public local development key (no CONCERN_ENCRYPTION_KEY set). */
   devKey: boolean;
 }
@@ -21,9 +23,26 @@ export function localBanner(input: LocalBannerInput): string {
     `  Policy:      ${docs}`,
     `  Bot:         http://127.0.0.1:${input.botPort}/api/messages`,
     `  Chat here:   ${input.playgroundUrl}   (Microsoft 365 Agents Playground)`,
+    `  Reachable:   from this computer only: the bot and the Playground listen on ${input.playgroundHost}, never on the network`,
+    '               (anyone who reached them could act as the policy owner and the DSL: local mode has no sign-in).',
     ...(input.devKey ? ['  Reports:     encrypted with the public local development key: for trying the bot, never for real reports.'] : []),
     '  Try asking:  "Can I accept a friend request from a parent?"  or type "help".',
     '  Stop with Ctrl+C.',
+    '',
+  ].join('\n');
+}
+
+/**
+ * What `npm run local` prints when the Playground answered on an address other than loopback (its package changed how
+ * it listens): it was stopped, nothing is left running, and nobody on the network reached the owner's or the DSL's view.
+ */
+export function notLoopbackMessage(address: string, port: number): string {
+  return [
+    '',
+    '  School Policy Bot did not start (nothing is left running).',
+    `  The Agents Playground answered on ${address}:${port}, another machine's way in, not only on 127.0.0.1.`,
+    '  Local mode has no sign-in: anyone on the network could have acted as the policy owner and the DSL, so it was stopped.',
+    '  This follows a change in @microsoft/m365agentsplayground: keep the version in package-lock.json, or report it.',
     '',
   ].join('\n');
 }

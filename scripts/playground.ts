@@ -79,18 +79,82 @@ export class PlaygroundPortInUseError extends Error {
   }
 }
 
+/**
+ * The Playground answered on an address of this machine other than loopback: anyone on the network could act as the
+ * owner and the DSL in it (local mode has no sign-in). It was stopped, and `npm run local` does not start.
+ */
+export class PlaygroundNotLoopbackError extends Error {
+  readonly code = 'PLAYGROUND_NOT_LOOPBACK';
+
+  constructor(readonly port: number, readonly address: string) {
+    super(`The Agents Playground answered on ${address}:${port}, not only on 127.0.0.1, so it was stopped: on a network, anyone could act as the owner and the DSL in it`);
+    this.name = 'PlaygroundNotLoopbackError';
+  }
+}
+
+/** Where the Playground listens: this machine only. */
+export const PLAYGROUND_HOST = '127.0.0.1';
+
+/**
+ * Loaded into the Playground's process before its own code (node --import): the Playground (0.2.x) listens with
+ * `server.listen(port)`, which is every interface, and takes no option or variable that chooses the host. Every listen in
+ * that process by port, or with no address, is given 127.0.0.1 instead; one that names a loopback address keeps it.
+ */
+const LOOPBACK_ONLY = `
+import net from 'node:net';
+const HOST = '${PLAYGROUND_HOST}';
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+const listen = net.Server.prototype.listen;
+net.Server.prototype.listen = function (...args) {
+  const first = args[0];
+  if (first === undefined || typeof first === 'function') args.unshift(0, HOST);
+  else if (typeof first === 'number' || (typeof first === 'string' && /^\\d+$/.test(first))) {
+    if (typeof args[1] === 'string') { if (!LOOPBACK.has(args[1])) args[1] = HOST; }
+    else args.splice(1, args[1] === undefined || args[1] === null ? 1 : 0, HOST);
+  } else if (first && typeof first === 'object' && first.path === undefined && first.fd === undefined && first.handle === undefined && first._handle === undefined) {
+    if (!LOOPBACK.has(first.host)) args[0] = { ...first, host: HOST };
+  }
+  return listen.apply(this, args);
+};
+`;
+
+/** The machine's own addresses other than loopback (and link-local IPv6, which needs a scope to reach). */
+export function nonLoopbackAddresses(): string[] {
+  return Object.values(os.networkInterfaces()).flat()
+    .filter((a): a is os.NetworkInterfaceInfo => a !== undefined && !a.internal && !(a.family === 'IPv6' && /^fe80:/i.test(a.address)))
+    .map((a) => a.address);
+}
+
+/**
+ * Whether a socket of this machine already holds `port` on `address` (or on every address): listening there is refused
+ * with EADDRINUSE. Asked of the machine itself, so a firewall that drops the network's packets cannot make a Playground
+ * listening on every interface look like one on loopback only.
+ */
+export function heldOn(address: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'EADDRINUSE'));
+    probe.listen({ host: address, port, exclusive: true }, () => probe.close(() => resolve(false)));
+  });
+}
+
 /** A running Playground process and where to reach it. */
 export interface RunningPlayground {
   port: number;
   url: string;
+  /** The one address it answers on (127.0.0.1): checked at start against every other address of this machine. */
+  host: string;
   process: ChildProcess;
   stop(): Promise<void>;
 }
 
 /**
  * Starts the Microsoft 365 Agents Playground against a bot endpoint, without opening a browser, on the port asked for
- * (else a free one). A port another program holds is refused with PlaygroundPortInUseError, before the Playground starts
- * or, if it was taken in between, once the Playground says where it listens: it never moves to a port nobody asked for.
+ * (else a free one), listening on 127.0.0.1 only: local mode has no sign-in, so anyone who reached it could act as the
+ * owner and the DSL. Once it serves, its port is tried on each of this machine's other addresses; one where it is held
+ * stops it with PlaygroundNotLoopbackError. A port another program holds is refused with PlaygroundPortInUseError, before the
+ * Playground starts or, if it was taken in between, once the Playground says where it listens: it never moves to a port
+ * nobody asked for.
  */
 export async function startPlayground(options: { botEndpoint: string; port?: number; workDir?: string }): Promise<RunningPlayground> {
   if (options.port !== undefined && !(await portIsFree(options.port))) throw new PlaygroundPortInUseError(options.port);
@@ -99,7 +163,8 @@ export async function startPlayground(options: { botEndpoint: string; port?: num
   const configPath = path.join(workDir, '.m365agentsplayground.yml');
   fs.writeFileSync(configPath, playgroundConfigYaml());
   const cli = require.resolve('@microsoft/m365agentsplayground/cli.js');
-  const child = spawn(process.execPath, [cli, '-e', options.botEndpoint, '-c', 'msteams', '--dt', '-p', String(port)], {
+  const loopbackOnly = `data:text/javascript;base64,${Buffer.from(LOOPBACK_ONLY).toString('base64')}`;
+  const child = spawn(process.execPath, ['--import', loopbackOnly, cli, '-e', options.botEndpoint, '-c', 'msteams', '--dt', '-p', String(port)], {
     cwd: workDir,
     env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none', M365_AGENTS_PLAYGROUND_CONFIG_PATH: configPath },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -114,9 +179,12 @@ export async function startPlayground(options: { botEndpoint: string; port?: num
     await waitForPort(port, 20_000, () => child.exitCode !== null);
     // The port opens before the HTTP API serves; wait until it answers.
     await waitForHttp(`http://127.0.0.1:${port}/_internal/v1/config`, 20_000, () => child.exitCode !== null);
+    for (const address of nonLoopbackAddresses()) {
+      if (await heldOn(address, port)) throw new PlaygroundNotLoopbackError(port, address);
+    }
   } catch (err) {
     child.kill('SIGKILL');
-    if (err instanceof PlaygroundPortInUseError) throw err;
+    if (err instanceof PlaygroundPortInUseError || err instanceof PlaygroundNotLoopbackError) throw err;
     const log = path.join(workDir, 'devTools', 'm365agentsplayground.log');
     const detail = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').slice(-2000) : output.slice(-2000);
     throw new Error(`Agents Playground did not start: ${(err as Error).message}\n${detail}`);
@@ -124,6 +192,7 @@ export async function startPlayground(options: { botEndpoint: string; port?: num
   return {
     port,
     url: `http://localhost:${port}`,
+    host: PLAYGROUND_HOST,
     process: child,
     stop: () => new Promise((resolve) => {
       if (child.exitCode !== null) return resolve();
@@ -147,8 +216,8 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Whether a TCP port can be listened on. Without `host` it is checked as the Playground checks its own (every
- * interface), so a port this calls free is one the Playground keeps.
+ * Whether a TCP port can be listened on. Without `host` it is checked on every interface: stricter than the
+ * Playground's own check (on loopback, where it listens), so a port this calls free is one the Playground keeps.
  */
 export function portIsFree(port: number, host?: string): Promise<boolean> {
   return new Promise((resolve) => {
