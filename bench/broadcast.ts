@@ -6,7 +6,11 @@
  *
  *   npx tsc -p . && node dist/bench/broadcast.js [--users 10000] [--kill-midway [--new-worker-id]] [--limit 50]
  *        [--concurrency 16] [--lease-ms 10000] [--install-fraction 0] [--strict-window] [--latency-ms 0]
+ *        [--budget app|limiter] [--arrival-spread-ms 50]
  *
+ * The cards draw from the app's own outbound budget as a lone instance holds it (`--budget app`, the default: its share
+ * counted over a second and `--arrival-spread-ms`, 50 as the app counts it since issue 69, 0 as it counted before), or
+ * from the sending engine's own limiter (`--budget limiter`).
  * The sender runs in a child process (dist/tests/delivery/support/senderWorker.js) on the SQLite store
  * (src/adapters/sqlite/sqliteAcknowledgementStore.ts). With --kill-midway it is SIGKILLed when half the staff
  * have their card, then restarted under the same worker id (a host restarting), which takes its orphaned
@@ -35,6 +39,8 @@ interface BenchArgs {
   newWorkerId: boolean;
   strictWindow: boolean;
   latencyMs: number;
+  budget: 'app' | 'limiter';
+  arrivalSpreadMs?: number;
 }
 
 function parseArgs(argv: string[]): BenchArgs {
@@ -56,6 +62,8 @@ function parseArgs(argv: string[]): BenchArgs {
     newWorkerId: argv.includes('--new-worker-id'),
     strictWindow: argv.includes('--strict-window'),
     latencyMs: value('latency-ms', 0),
+    budget: argv[argv.indexOf('--budget') + 1] === 'limiter' && argv.includes('--budget') ? 'limiter' : 'app',
+    arrivalSpreadMs: argv.includes('--arrival-spread-ms') ? value('arrival-spread-ms', 50) : undefined,
   };
 }
 
@@ -105,6 +113,8 @@ async function main(): Promise<void> {
       '--heartbeat-ms', '2000',
     ];
     if (args.utilisation !== undefined) argv.push('--utilisation', String(args.utilisation));
+    argv.push('--budget', args.budget);
+    if (args.arrivalSpreadMs !== undefined) argv.push('--arrival-spread-ms', String(args.arrivalSpreadMs));
     if (graph && caFile) argv.push('--graph', graph.baseUrl, '--ca-file', caFile, '--catalog-id', 'bench-catalog-app');
     const child = spawn(process.execPath, argv, { stdio: ['ignore', 'ignore', 'inherit'] });
     // The sender runs at normal priority, like any bot process.
@@ -167,6 +177,7 @@ async function main(): Promise<void> {
     limitRps: args.limit,
     efficiency: round(achievedRps / args.limit, 4),
     mode: args.killMidway ? 'kill-midway' : 'straight',
+    budget: args.budget === 'app' ? `the app's outbound budget, counted over 1 s + ${args.arrivalSpreadMs ?? 'the default'} ms` : 'the sending engine\'s limiter',
     inFlightWindow: args.concurrency,
     store: 'sqlite',
     connectorEnforcement: args.strictWindow ? `sliding 1 s window, ${args.limit}/s` : `token bucket ${args.limit}/s, burst ${Math.max(1, Math.ceil(args.limit / 10))}`,

@@ -49,6 +49,8 @@ export interface BenchWorld {
   start(i: number): Promise<BenchInstance>;
   /** Stops instance i as App Service does (SIGTERM: it finishes, gives back its share of the Teams limit, and exits). */
   stop(i: number): Promise<void>;
+  /** Kills instance i with SIGKILL (kill -9: it says nothing to anyone) and waits for it to be gone. */
+  kill(i: number): Promise<void>;
   acknowledgements: AcknowledgementStore;
   /** The records the instances share (the send rate ledger among them), read as they are. */
   shared: SharedRecords;
@@ -128,6 +130,15 @@ export async function startWorld(staff: number): Promise<BenchWorld> {
       instance.child.kill('SIGTERM');
       await Promise.race([exited, sleep(15_000)]);
       if (instance.child.exitCode === null) instance.child.kill('SIGKILL');
+    },
+    async kill(i) {
+      const instance = instances[i];
+      instances[i] = undefined;
+      retarget();
+      if (!instance || instance.child.exitCode !== null) return;
+      const exited = new Promise((r) => instance.child.once('exit', r));
+      instance.child.kill('SIGKILL');
+      await exited;
     },
     async close() {
       for (const instance of instances) instance?.child.kill('SIGKILL');

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:instances -- [--staff 2000] [--join-after 13] [--stay 15] [--refuse-past 50]` (issue 51): two instances of the bot on one
+ * `npm run bench:instances -- [--staff 2000] [--join-after 13] [--stay 15] [--refuse-past 50] [--kills 0]` (issue 51): two instances of the bot on one
  * Azurite, measured from outside as the issue measured them (bench/instancesSetup.ts: processes in local mode,
  * STORAGE=azure, a fake Bot Connector that refuses the 51st request in any second, a round-robin proxy in front for
  * links). Prints one JSON line per part, each with its baseline measured in the same run:
@@ -8,7 +8,9 @@
  * - publish: an owner publishes a new Word version on A; ms until A quotes the new rule (baseline) and until B does, and
  *   whether B's reader opens that version.
  * - rollout: a campaign of `--staff` started on A alone; B is started `--join-after` s after Start, joins when it listens,
- *   and leaves (SIGTERM) `--stay` s after it listened; "both" runs from B's start, since B sends before it listens. The connector refuses the request past `--refuse-past` in any second
+ *   and leaves (SIGTERM) `--stay` s after it listened; "both" runs from B's start, since B sends before it listens. With
+ *   `--kills N`, B is killed with SIGKILL N times while both run, evenly over its stay, and started again at once under its
+ *   worker id (issue 69: no sliding second over 50 through restarts). The connector refuses the request past `--refuse-past` in any second
  *   with a 429 as Teams does (0: refuses nothing, so the counts are what the instances sent). Requests to Teams in each second from Start, the busiest one-second window, 429s, cards per
  *   second, lost and duplicated cards, for A alone (baseline), both, and after B left.
  * - links: the campaign's export (asked on B) and a staff member's reader download link, fetched four times through the
@@ -128,6 +130,15 @@ async function rollout(world: BenchWorld, staff: number): Promise<{ policyId: st
   const seat = seatTaken(world, 'instance-1', joining);
   const b = await world.start(1);
   const { seatAt, grantFrom } = await seat;
+  const kills = arg('kills', 0);
+  const restarts: { killedAfterSeconds: number; listeningAgainAfterSeconds: number }[] = [];
+  for (let k = 1; k <= kills; k++) {
+    await sleep(Math.max(0, b.listeningAt + (stay * k) / (kills + 1) - Date.now()));
+    const killedAt = Date.now();
+    await world.kill(1);
+    const again = await world.start(1);
+    restarts.push({ killedAfterSeconds: round((killedAt - started) / 1000), listeningAgainAfterSeconds: round((again.listeningAt - killedAt) / 1000) });
+  }
   await sleep(Math.max(0, b.listeningAt + stay - Date.now()));
   const leaving = Date.now();
   await world.stop(1);
@@ -144,7 +155,7 @@ async function rollout(world: BenchWorld, staff: number): Promise<{ policyId: st
     bSeatAfterSeconds: round((seatAt - started) / 1000), bSeatSecondsAfterProcessStart: round((seatAt - joining) / 1000),
     bFirstShareAfterSeconds: round((grantFrom - started) / 1000),
     bListeningAfterSeconds: round((b.listeningAt - started) / 1000), bStartingSeconds: round((b.listeningAt - joining) / 1000),
-    bLeftAfterSeconds: round((left - started) / 1000), bStoppingSeconds: round((left - leaving) / 1000),
+    bLeftAfterSeconds: round((left - started) / 1000), bStoppingSeconds: round((left - leaving) / 1000), bKilledAndRestarted: restarts,
     // B sends from its first seconds, before it listens (a restarted instance resumes a roll-out at once): both from its start.
     baselineAAlone: perSecond(world, started, joining), both: perSecond(world, joining, leaving), afterBLeft: perSecond(world, left, last + 1),
     whole: perSecond(world, started, last + 1), requestsEachSecond: eachSecond(world, started, last + 1),

@@ -20,8 +20,9 @@ export interface EarlySending {
 
 /** Starts the outbound budget and, where sending can run in a thread (not an in-memory SQLite file), the sending thread. */
 export function startEarlySending(config: AppConfig, logger: AppLogger): EarlySending {
-  // Nothing goes to Teams until the ledger grants this instance a share (a few milliseconds after start).
-  const outbound = createOutboundBudget({ ratePerSecond: config.delivery.sendRatePerSecond, granted: true });
+  // Nothing goes to Teams until the ledger grants this instance a share (a few milliseconds after start). A restart under
+  // the same worker id carries on the last life's share, so the first one ramps up as if that life had sent until now.
+  const outbound = createOutboundBudget({ ratePerSecond: config.delivery.sendRatePerSecond, granted: true, rampUp: true });
   const shared = openSharedRecords(config);
   const rate = startSharedSendRate({
     records: shared.records, workerId: config.delivery.workerId, limit: config.delivery.sendRatePerSecond,

@@ -88,6 +88,14 @@ export interface OutboundBudgetOptions {
    * until the first one. Without it, the whole limit is this budget's for good (a single process, tests).
    */
   granted?: boolean;
+  /**
+   * This process may follow an earlier life of itself (restarted under the same worker id, after a kill -9 or a stop)
+   * that sent at its share until just before this one started, which Teams still counts for a second and this budget
+   * never saw. Its first share then ramps up over its first window, as if that life had sent at it evenly until the
+   * budget was created (and its few bunched requests besides), so the two lives together never put more than the share
+   * in a second. A first grant that comes a window after the start costs nothing; one at once costs about half a window.
+   */
+  rampUp?: boolean;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -106,8 +114,10 @@ const AHEAD_OF_BULK = 6;
 const UNWRITTEN = 7;
 /** The trailing window this instance's share is counted over (ms): a second and the arrival spread. */
 const WINDOW = 8;
+/** When the budget was created, while its first share is still to ramp up from then (rampUp); NaN once it has, or without. */
+const RAMP_FROM = 9;
 /** The grants: rate, from and until of each (an unused slot has until 0). */
-const GRANTS_START = 9;
+const GRANTS_START = 10;
 const RING_START = GRANTS_START + MAX_GRANTS * 3;
 /** Grants remembered for the trailing-second ceiling: enough for any sensible limit. */
 const RING = 256;
@@ -136,6 +146,7 @@ export function createOutboundBudget(options: OutboundBudgetOptions): OutboundBu
     f[AHEAD_OF_BULK] = 0;
     f[UNWRITTEN] = 0;
     f[WINDOW] = 1000;
+    f[RAMP_FROM] = options.rampUp ? f[UPDATED_AT] : Number.NaN;
     for (let i = 0; i < MAX_GRANTS; i++) f.fill(0, GRANTS_START + i * 3, GRANTS_START + i * 3 + 3);
     if (!options.granted) {
       f[GRANTS_START] = options.ratePerSecond;
@@ -187,6 +198,16 @@ export function createOutboundBudget(options: OutboundBudgetOptions): OutboundBu
     const head = f[RING_HEAD];
     f[RING_START + (head % RING)] = t;
     f[RING_HEAD] = (head + 1) % RING;
+  }
+
+  /**
+   * The earlier life's requests, as the ring holds this budget's own (under the lock): `share` of them evenly over the
+   * window before `from`, the last `burst` of them moved on to just after it (what its bucket may have bunched), oldest first.
+   * The ceiling then lets this life's first requests go only as those leave the trailing window.
+   */
+  function rampUp(from: number, share: number): void {
+    const step = f[WINDOW] / share;
+    for (let k = Math.min(RING, share + burst); k >= 1; k--) record(from + (burst - k) * step);
   }
 
   /** Takes a token when this priority may have one now; else how long to wait before asking again (ms). */
@@ -313,6 +334,11 @@ export function createOutboundBudget(options: OutboundBudgetOptions): OutboundBu
           f[GRANTS_START + i * 3] = g ? Math.max(0, g.rate) : 0;
           f[GRANTS_START + i * 3 + 1] = g ? g.from : 0;
           f[GRANTS_START + i * 3 + 2] = g ? g.until : 0;
+        }
+        const top = grants.slice(0, MAX_GRANTS).reduce((most, g) => Math.max(most, g.rate), 0);
+        if (!Number.isNaN(f[RAMP_FROM]) && top > 0) {
+          rampUp(f[RAMP_FROM], Math.min(RING - burst, Math.max(1, Math.floor(top))));
+          f[RAMP_FROM] = Number.NaN;
         }
       });
       // A pump waiting for a grant here asks again now rather than at its next look.

@@ -13,7 +13,9 @@
  * grants and their shadows leave room; the others see it at their next look (a quarter of a second) and lower theirs;
  * when one leaves, it ends its grants and the others raise theirs a second later. No second ever holds more than the
  * limit, whoever joins or leaves, and nothing waits for a heartbeat to converge: a grant that is not renewed (a killed
- * instance) simply runs out.
+ * instance) simply runs out. A process restarted under the same worker id (after a kill -9 or a stop) carries on its
+ * last life's grants, whose shadows the others already respect; its budget never saw what that life sent, so it starts as
+ * if that life had sent at the full share until the moment this one started (outboundBudget's rampUp).
  */
 import { SharedRecords } from '../shared/sharedRecords';
 import { MAX_GRANTS, SendGrant } from './outboundBudget';
@@ -47,10 +49,11 @@ export interface SendRateTiming {
   /** How often each instance reads the ledger (default 250 ms); it writes about once a second. */
   renewMs: number;
   /**
-   * While two or more instances share the limit, each counts its share over a second and this much (default 50 ms): the
-   * network and Teams' front door delay some requests more than others, and requests that reach Teams late bunch with
-   * those that do not. Alone, an instance counts over one second (its whole pace is then at stake, and it keeps its own
-   * requests in order). Where shares change hands, the margin at each end of a grant's shadow covers the same spread.
+   * Every instance counts its share over a second and this much (default 50 ms), alone or sharing: the network, the
+   * sending process's own stalls and Teams' front door delay some requests more than others, and requests that reach
+   * Teams late bunch with those that do not, so a second at the sender that holds the limit can put one more than it in
+   * a second at Teams (a 429). It costs a lone instance a twentieth of its pace; a 429 costs more (issue 69). Where
+   * shares change hands, the margin at each end of a grant's shadow covers the same spread.
    */
   arrivalSpreadMs: number;
 }
@@ -224,7 +227,7 @@ export function startSharedSendRate(options: SharedSendRateOptions): SharedSendR
 
   const apply = (grants: readonly SendGrant[]): void => {
     applied = [...grants];
-    options.apply(applied, lastLive > 1 ? timing.arrivalSpreadMs : undefined);
+    options.apply(applied, timing.arrivalSpreadMs);
   };
 
   async function look(): Promise<void> {

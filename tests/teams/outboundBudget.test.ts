@@ -96,6 +96,45 @@ describe('one outbound budget for every request to Teams', () => {
     expect(grants.length).toBeGreaterThan(20 * 25 * 0.9);
   });
 
+  it('when a process restarts under its share and is granted it at once, then with what its last life sent up to the restart, arriving late, no second at Teams holds more than the share, and it is back to full pace within about a second (issue 69)', async () => {
+    const clock = virtualTime();
+    const start = clock.now();
+    const grant = [{ rate: 50, from: start, until: start + 60_000 }];
+    // The last life, flat out with replies (no reserve) until it is killed at `start`, its share counted with the arrival
+    // spread of 50 ms: its requests reach Teams 40 ms late (a loaded moment), the new life's at once.
+    const earlier = createOutboundBudget({ ratePerSecond: 50, granted: true, now: () => clock.now() - 5_000, sleep: clock.sleep });
+    earlier.setGrants([{ rate: 50, from: start - 5_000, until: start + 60_000 }], 50);
+    const sent: number[] = [];
+    let lastLife = true;
+    const before = Array.from({ length: 16 }, async () => {
+      while (lastLife) {
+        await earlier.acquire('reply');
+        if (lastLife) sent.push(clock.now() - 5_000 + 40);
+      }
+    });
+    await clock.runUntil(start + 5_000);
+    lastLife = false;
+    void before;
+    // The new life: its budget created at once, granted the share at once (the worst case), flat out.
+    const budget = createOutboundBudget({ ratePerSecond: 50, granted: true, rampUp: true, now: () => clock.now() - 5_000, sleep: clock.sleep });
+    budget.setGrants(grant, 50);
+    let running = true;
+    const after = Array.from({ length: 16 }, async () => {
+      while (running) {
+        await budget.acquire('reply');
+        if (running) sent.push(clock.now() - 5_000);
+      }
+    });
+    await clock.runUntil(start + 5_000 + 3_000);
+    running = false;
+    void after;
+    sent.sort((a, b) => a - b);
+    expect(busiestSecond(sent)).toBeLessThanOrEqual(50);
+    // Its second second is at full pace: the ramp costs less than one second's share.
+    expect(sent.filter((t) => t >= start + 1_100 && t < start + 2_100).length).toBeGreaterThanOrEqual(45);
+    expect(sent.filter((t) => t >= start && t < start + 3_000).length).toBeGreaterThan(3 * 47 - 40);
+  });
+
   it('when a request reaches the wire 300 ms after the budget let it go, then it counts from there: no second of what was written holds more than 50', async () => {
     const clock = virtualTime();
     const budget = createOutboundBudget({ ratePerSecond: 50, now: clock.now, sleep: clock.sleep });

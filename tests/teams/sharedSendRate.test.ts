@@ -107,7 +107,7 @@ describe('one Teams budget for the app, shared by its instances through a ledger
     expect(b2.grants[0]).toMatchObject({ rate: 25, from: START + 250 + 1000 + 2 * timing.marginMs });
   });
 
-  it('when a second instance shares the limit, then both count their shares with the arrival spread, and alone again with none', async () => {
+  it('when an instance is alone, shares the limit, or is alone again, then it counts its share with the arrival spread throughout (issue 69)', async () => {
     const clock = virtualTime();
     const records = memorySharedRecords(clock.now);
     const spread: Record<string, number | undefined> = {};
@@ -116,14 +116,70 @@ describe('one Teams budget for the app, shared by its instances through a ledger
     });
     const a = start('A');
     await clock.runUntil(START + 1_000);
-    expect(spread.A).toBeUndefined();
+    expect(spread.A).toBe(50);
     const b = start('B');
     await clock.runUntil(START + 2_000);
     expect(spread).toEqual({ A: 50, B: 50 });
     await b.stop();
     await clock.runUntil(START + 6_000);
-    expect(spread.A).toBeUndefined();
+    expect(spread.A).toBe(50);
     await a.stop();
+  });
+
+  it('when two instances share the limit, requests reach Teams up to 40 ms late, and one is killed and restarted twice under its worker id, then no sliding second at Teams holds more than 50 (issue 69)', async () => {
+    const clock = virtualTime();
+    const records = memorySharedRecords(clock.now);
+    // When each request reaches Teams: sent, plus a delay of 0 to 40 ms that differs from one request to the next.
+    const arrivals: number[] = [];
+    let n = 0;
+    const delay = () => ((n++ * 7919) % 41);
+    const start = (who: string) => {
+      // As the app creates it: a restart under the same worker id ramps its first share up (outboundBudget's rampUp).
+      const budget = createOutboundBudget({ ratePerSecond: 50, granted: true, rampUp: true, now: clock.now, sleep: clock.sleep });
+      // A process killed with kill -9 never reads or writes the ledger again.
+      const life = { dead: false };
+      const own = {
+        ...records,
+        read: (...args: Parameters<typeof records.read>) => (life.dead ? new Promise<never>(() => undefined) : records.read(...args)),
+        write: (...args: Parameters<typeof records.write>) => (life.dead ? new Promise<never>(() => undefined) : records.write(...args)),
+      } as typeof records;
+      const rate = startSharedSendRate({ records: own, workerId: who, limit: 50, apply: (g, s) => budget.setGrants(g, s), now: clock.now, every: clock.every });
+      const instance = { budget, rate, running: true, life };
+      for (let i = 0; i < 16; i++) {
+        void (async () => {
+          while (instance.running) {
+            await budget.acquire('reply');
+            if (instance.running) arrivals.push(clock.now() + delay());
+          }
+        })();
+      }
+      return instance;
+    };
+    /** kill -9: it stops sending and looking, and never says so; it is started again at once, a new process under the same id. */
+    const killAndRestart = (instance: ReturnType<typeof start>, who: string) => {
+      instance.running = false;
+      instance.life.dead = true;
+      instance.budget.setGrants([]);
+      void instance.rate.stop();
+      return start(who);
+    };
+    // A alone, then B joins; B is killed and restarted at once (the worst case) twice; A alone again once B stops. Senders
+    // of replies, which keep nothing back: every request of the share is used.
+    start('A');
+    await clock.runUntil(START + 5_000);
+    let b = start('B');
+    await clock.runUntil(START + 10_000);
+    b = killAndRestart(b, 'B');
+    await clock.runUntil(START + 15_000);
+    b = killAndRestart(b, 'B');
+    await clock.runUntil(START + 20_000);
+    b.running = false;
+    await b.rate.stop();
+    await clock.runUntil(START + 25_000);
+
+    expect(busiestSecond(arrivals)).toBeLessThanOrEqual(50);
+    // The limit is still nearly used: the spread costs a twentieth, each change of hands about a second's share.
+    expect(arrivals.filter((t) => t < START + 25_000).length).toBeGreaterThan(25 * 50 * 0.8);
   });
 
   it('when an instance stops, then its grants end now, and the other raises its share only once their shadow is over', async () => {

@@ -5,7 +5,11 @@
  *
  *   node dist/tests/delivery/support/senderWorker.js --db FILE --campaign ID --connector URL --worker-id ID
  *        [--graph URL --ca-file PEM --catalog-id ID] [--rate 50] [--install-rate 30] [--concurrency 16]
- *        [--lease-ms 60000] [--heartbeat-ms 5000]
+ *        [--lease-ms 60000] [--heartbeat-ms 5000] [--budget limiter|app] [--arrival-spread-ms 50]
+ *
+ * `--budget app` sends through the app's own outbound budget (src/teams/outboundBudget.ts) holding the whole limit, its
+ * share counted over a second and `--arrival-spread-ms`, as a lone instance of the app holds it; the default is the
+ * sending engine's own limiter (rateLimiter.ts).
  */
 import fs from 'node:fs';
 import { createSqliteAcknowledgementStore } from '../../../../../src/adapters/sqlite/sqliteAcknowledgementStore';
@@ -16,6 +20,8 @@ import { createRecipientReacher } from '../../../../../src/features/acknowledgem
 import { AppInstaller } from '../../../../../src/features/acknowledgement/sending/sendingPorts';
 import { createGraphClient } from '../../../../../src/adapters/graph/graphClient';
 import { createGraphAppInstaller } from '../../../../../src/adapters/graph/teamsAppInstaller';
+import { createOutboundBudget } from '../../../../../src/teams/outboundBudget';
+import { DEFAULT_SEND_RATE_TIMING } from '../../../../../src/teams/sharedSendRate';
 
 /** What a worker process is told on its command line. */
 export interface SenderWorkerArgs {
@@ -34,6 +40,10 @@ export interface SenderWorkerArgs {
   maxAttempts: number;
   /** Fraction of the limit to aim at (the limiter's default when absent). */
   utilisation?: number;
+  /** Which budget the cards draw from: the engine's own limiter (default) or the app's outbound budget. */
+  budget: 'limiter' | 'app';
+  /** With the app's budget: the arrival spread its share is counted with (ms). */
+  arrivalSpreadMs: number;
 }
 
 /** Parses `--name value` pairs into worker arguments. */
@@ -52,13 +62,22 @@ export function parseWorkerArgs(argv: string[]): SenderWorkerArgs {
     rate: num('rate', 50), installRate: num('install-rate', 30), concurrency: num('concurrency', 16),
     leaseMs: num('lease-ms', 60_000), heartbeatMs: num('heartbeat-ms', 5_000), maxAttempts: num('max-attempts', 5),
     utilisation: named.has('utilisation') ? Number(named.get('utilisation')) : undefined,
+    budget: named.get('budget') === 'app' ? 'app' : 'limiter',
+    arrivalSpreadMs: num('arrival-spread-ms', DEFAULT_SEND_RATE_TIMING.arrivalSpreadMs),
   };
+}
+
+/** The app's outbound budget with the whole limit for good, as a lone instance holds it, seen as bulk sending sees it. */
+function appBudget(args: SenderWorkerArgs) {
+  const budget = createOutboundBudget({ ratePerSecond: args.rate, granted: true, ...(args.utilisation !== undefined ? { utilisation: args.utilisation } : {}) });
+  budget.setGrants([{ rate: args.rate, from: 0, until: Number.POSITIVE_INFINITY }], args.arrivalSpreadMs);
+  return budget.sender('bulk');
 }
 
 /** Sends the campaign until nothing is outstanding (or the signal aborts) and returns the counts. */
 export async function runSenderWorker(args: SenderWorkerArgs, signal?: AbortSignal): Promise<SendRunSummary> {
   const store = createSqliteAcknowledgementStore(args.db);
-  const sendLimiter = createRateLimiter({ ratePerSecond: args.rate, utilisation: args.utilisation });
+  const sendLimiter = args.budget === 'app' ? appBudget(args) : createRateLimiter({ ratePerSecond: args.rate, utilisation: args.utilisation });
   let installer: AppInstaller | undefined;
   const installLimiter = createRateLimiter({ ratePerSecond: args.installRate });
   if (args.graph) {
