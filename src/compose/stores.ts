@@ -28,6 +28,9 @@ import { azureRecordConnection } from './azureConnection';
 import { SharedRecords } from '../shared/sharedRecords';
 import { createAzureTableSharedRecords } from '../adapters/azureTables/azureTableSharedRecords';
 import { createSqliteSharedRecords } from '../adapters/sqlite/sqliteSharedRecords';
+import { SchoolRuleStore } from '../features/policy/drafts/schoolRules';
+import { createAzureTableSchoolRuleStore } from '../adapters/azureTables/azureTableSchoolRuleStore';
+import { createSqliteSchoolRuleStore } from '../adapters/sqlite/sqliteSchoolRuleStore';
 
 export { azureRecordConnection } from './azureConnection';
 
@@ -41,6 +44,8 @@ export interface Stores {
   teaching: TeachingLinkStore;
   /** Versions owners published from chat or the CLI, and the publishing audit. */
   published: PublishedPolicyStore;
+  /** Each version's rules for "check my post": the bot's proposals and the owners' decisions, beside the versions. */
+  rules: SchoolRuleStore;
   /** Owners' background jobs (reminder passes, exports, campaign recipients), beside the acknowledgement records. */
   jobs: OwnerJobStore;
   /** What the instances coordinate through (people's budgets, the safeguarding route's notices): src/shared/sharedRecords.ts. */
@@ -64,6 +69,7 @@ export async function openStores(config: AppConfig): Promise<Stores> {
       questions: await createAzureTableQuestionLog(connection, questionSealing),
       teaching: await createTeachingLinkStore(config.storage, prefix, undefined, questionSealing, credential),
       published: await createAzureTablePublishedPolicyStore(connection),
+      rules: await createAzureTableSchoolRuleStore(connection),
       jobs: await createOwnerJobStore(config.storage, prefix, undefined, credential),
       shared: await createAzureTableSharedRecords(connection),
     };
@@ -76,6 +82,7 @@ export async function openStores(config: AppConfig): Promise<Stores> {
     questions: createSqliteQuestionLog(db, questionSealing),
     teaching: await createTeachingLinkStore(config.storage, prefix, db, questionSealing),
     published: createSqlitePublishedPolicyStore(db),
+    rules: createSqliteSchoolRuleStore(db),
     jobs: await createOwnerJobStore(config.storage, prefix, db),
     shared: createSqliteSharedRecords(db),
   };
