@@ -15,6 +15,7 @@ import { createRateLimiter, RateLimiter } from '../features/acknowledgement/send
 import { createRecipientReacher, RecipientReacher } from '../features/acknowledgement/sending/recipientReacher';
 import { StaffSyncResult, syncStaffDirectory } from '../features/acknowledgement/sending/staffSync';
 import { OutboundBudget } from '../teams/outboundBudget';
+import { watchForNewCampaigns } from './campaignWatch';
 
 /** Campaign delivery, assembled: directory, installer, rate budgets, reacher and the sending engine. */
 export interface DeliveryModule {
@@ -127,6 +128,8 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
     startBackgroundSending(intervalMs = 30_000) {
       const controller = new AbortController();
       let running: Promise<void> | undefined;
+      // A new campaign seen while a pass runs gets a pass of its own as soon as that one ends.
+      let again = false;
       // One pass at a time: a long campaign simply delays the next look.
       const tick = (): void => {
         if (running || controller.signal.aborted) return;
@@ -137,14 +140,25 @@ export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
           })
           .finally(() => {
             running = undefined;
+            if (again) {
+              again = false;
+              tick();
+            }
           });
       };
       const timer = setInterval(tick, intervalMs);
       timer.unref?.();
       tick();
+      // A campaign started on another instance is sent from here within a few seconds, not at the next full pass.
+      const watch = watchForNewCampaigns({
+        activeCampaignIds: async () => (await store.listCampaigns('active')).map((c) => c.id),
+        pass: () => { if (running) again = true; else tick(); },
+        onError: (err) => deps.logger?.warn({ code: (err as { code?: string })?.code ?? 'watch_failed' }, 'looking for new campaigns failed'),
+      });
       return {
         async stop() {
           clearInterval(timer);
+          watch.stop();
           controller.abort();
           await running;
         },
