@@ -21,6 +21,9 @@ export const Verbs = {
   // Checking a draft post (issue 53)
   checkPostStart: 'policy.checkPostStart',
   checkPost: 'policy.checkPost',
+  // The school's rules for checking a draft, which owners confirm, change or remove (issue 71)
+  rulesShow: 'policy.rulesShow',
+  rulesDecide: 'policy.rulesDecide',
   // Acknowledgement (issue 3)
   acknowledge: 'ack.acknowledge',
   readPolicy: 'ack.readPolicy',
