@@ -5,7 +5,8 @@ import { packageRoot } from '../shared/packageRoot';
 import { ENCODER_DIR } from './disclosure';
 import { createDraftChecker, DraftCheckResult, parseDraftHeads } from '../features/policy/drafts/draftChecker';
 import { DraftContext } from '../features/policy/drafts/draftConcerns';
-import { createPolicyRuleFinder, RuleReaderDeps } from '../features/policy/drafts/draftRules';
+import { createSchoolRuleBook, RuleReaderDeps, SchoolRuleBook } from '../features/policy/drafts/draftRules';
+import { SchoolRuleStore } from '../features/policy/drafts/schoolRules';
 import { parseRuleReaderHeads } from '../features/policy/drafts/ruleReader';
 import { PolicyLibrary } from '../features/policy/policyLibrary';
 
@@ -17,21 +18,24 @@ export const DRAFTS_DIR = path.join(packageRoot(__dirname), 'models', 'drafts');
  * against its checksum, loaded once per process), its heads (one per concern), and the rule reader on the disclosure
  * detector's encoder (the same session), which finds each concern's rule in the live policy. The policy loaded at
  * start is read from here on, so the first draft need not wait for it; a version an owner publishes later is read by
- * the first draft checked against it. Missing or damaged files stop the start with the reason.
+ * the first draft checked against it. Missing or damaged files stop the start with the reason. Each version's rules are
+ * proposed once and kept in `rules` (the school's rules, issue 71): owners confirm, change or remove them, and a draft
+ * is judged by what they decided.
  */
 export async function loadDraftChecker(
-  library: PolicyLibrary, options: { dir?: string; encoderDir?: string; readRulesAtStart?: boolean } = {},
-): Promise<{ check(draft: string, context: DraftContext): Promise<DraftCheckResult>; settled(): Promise<void> }> {
+  library: PolicyLibrary, options: { dir?: string; encoderDir?: string; readRulesAtStart?: boolean; rules?: SchoolRuleStore } = {},
+): Promise<{ check(draft: string, context: DraftContext): Promise<DraftCheckResult>; settled(): Promise<void>; rules: SchoolRuleBook }> {
   const { dir = DRAFTS_DIR, encoderDir = ENCODER_DIR, readRulesAtStart = true } = options;
   const encoder = await openOnnxSentenceEncoder(dir);
   const heads = parseDraftHeads(readHeads(dir), encoder.dimensions);
-  const ruleFor = createPolicyRuleFinder(library, await loadRuleReader(encoderDir));
+  const rules = createSchoolRuleBook({ library, reader: await loadRuleReader(encoderDir), store: options.rules });
+  const ruleFor = (id: Parameters<SchoolRuleBook['ruleFor']>[0]) => rules.ruleFor(id);
   // The policy loaded at start is read now, beside the rest of the start rather than before it (about a second on two
   // cores); a draft checked meanwhile waits for the same reading. A reading that fails is tried again by the next draft.
   // Left to the first draft (readRulesAtStart false), the rules found are the same, found then.
   const reading = readRulesAtStart ? ruleFor('pupils-identified').then(() => undefined, () => undefined) : Promise.resolve();
   // settled(): the reading begun at start has ended, so a bot that stops leaves no work running behind it.
-  return { ...createDraftChecker({ encoder, heads, ruleFor }), settled: () => reading };
+  return { ...createDraftChecker({ encoder, heads, ruleFor }), settled: () => reading, rules };
 }
 
 const readHeads = (dir: string): unknown => JSON.parse(fs.readFileSync(path.join(dir, 'heads.json'), 'utf8'));

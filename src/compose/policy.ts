@@ -17,6 +17,7 @@ import { createPolicyFeature } from '../features/policy/teams/policyFeature';
 import { DisclosureDetector } from '../features/policy/disclosure/disclosureDetector';
 import { DraftCheckResult } from '../features/policy/drafts/draftChecker';
 import { DraftContext } from '../features/policy/drafts/draftConcerns';
+import { SchoolRuleBook } from '../features/policy/drafts/draftRules';
 import { Reranker } from '../features/policy/answer/rerank';
 import { BotFeature } from '../teams/botFeature';
 import { createLiveVersions, LiveVersions } from '../features/policy/publishing/liveVersions';
@@ -171,7 +172,7 @@ export function composePolicy(
     /** Reads each message for a disclosure about a child (loadDisclosureDetector). */
     disclosure: DisclosureDetector;
     /** Checks draft posts against the policy (loadDraftChecker). */
-    drafts?: { check(draft: string, context: DraftContext): Promise<DraftCheckResult> };
+    drafts?: { check(draft: string, context: DraftContext): Promise<DraftCheckResult>; rules?: SchoolRuleBook };
     /** The answering stack's cross-encoder (loadReranker); without it the learnt model alone answers. */
     reranker?: Reranker;
     /** Acknowledgement's view of a new version: whether it is material, and telling it one went live. */
@@ -186,7 +187,7 @@ export function composePolicy(
   const publishing = createPolicyPublishingFeature({
     library, store: deps.published, policyOwners: config.policyOwners, configuredHashes, live: deps.live, logger: deps.logger,
     download: deps.download ?? createFileDownloader({ allowLoopbackHttp: config.mode === 'local', maxBytes: 20 * 1024 * 1024, timeoutMs: 30_000 }),
-    isMaterial: deps.acknowledgement?.isMaterial, onPublished: deps.acknowledgement?.versionPublished,
+    isMaterial: deps.acknowledgement?.isMaterial, onPublished: deps.acknowledgement?.versionPublished, rules: deps.drafts?.rules,
     // Production never runs on a sample, from a file or from chat; local mode runs on them.
     ...(config.mode === 'production' ? { bundledSample: (doc: PolicyDocument) => bundledSampleMatching(doc) } : {}),
   });
