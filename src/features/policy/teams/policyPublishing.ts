@@ -18,6 +18,8 @@ import { firstPolicyId, PolicyAuditEntry, PublishCondition, PublishedPolicyStore
 import { LiveVersions } from '../publishing/liveVersions';
 import { renderPolicyChangeCard } from './cards/policyChangeCard';
 import { notPublishedNotice } from './publishLost';
+import { SchoolRuleBook } from '../drafts/draftRules';
+import { registerSchoolRulesReview, schoolRulesCard } from './policyPublishingRules';
 
 /**
  * What a new live version means for acknowledgement: whether its wording changed, how many running campaigns have a
@@ -53,6 +55,11 @@ export interface PolicyPublishingDeps {
   bundledSample?(doc: PolicyDocument): string | undefined;
   logger: AppLogger;
   now?: () => Date;
+  /**
+   * The school's rules for "check my post" (issue 71): proposed from each version as it goes live, reviewed by owners
+   * on the card sent after the published one, or with `rules`. Without it neither is offered.
+   */
+  rules?: SchoolRuleBook;
 }
 
 interface Draft {
@@ -80,6 +87,9 @@ const FIRST_PENDING = 'Publishing makes this the school\'s policy at once: staff
 const FIRST_PUBLISHED = 'Live now: staff questions are answered from this policy, and it is kept in the bot\'s database or storage. '
   + 'Type **campaign start** to ask staff to read and acknowledge it. Send a new version the same way when it changes.';
 const NO_DIFF: PolicyDiff = { changes: [], unchanged: 0, frontPageChanged: false };
+
+/** What the published card says of the rules card sent after it. */
+const RULES_LINE = ' Below: the rule check my post will quote from this version for each concern, proposed by the bot: confirm, change or remove each (or type **rules** later).';
 
 const SENDER_ONLY = 'Only the owner who sent this version can publish or discard it. To publish it yourself, send me the file.';
 
@@ -203,6 +213,20 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
   }
 
   /**
+   * The rules the bot proposes from the version just published, for the owner to confirm, change or remove (issue 71).
+   * Live whatever happens here: a rules card that cannot be made now is there with `rules`.
+   */
+  async function sendProposedRules(context: TurnContext): Promise<void> {
+    if (!deps.rules) return;
+    try {
+      const card = await schoolRulesCard(deps.rules, { canDecide: true, notice: { text: 'Proposed from the version you published: check each rule below.', style: 'attention' } });
+      if (typeof card !== 'string') await context.sendActivity(cardMessage(card, 'Your rules for check my post'));
+    } catch (err) {
+      deps.logger.warn({ event: 'rules.notProposed', code: errorCode(err) }, 'the rules for check my post could not be proposed after a publish; the owner can type rules');
+    }
+  }
+
+  /**
    * Publishes a draft with the store's one conditional write: kept only if no other version went live since the draft
    * was made (no policy at all, for a first one). Whatever happens is in the audit, the loser's attempt included.
    */
@@ -246,8 +270,9 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
     await audit(actor, 'version.published', doc.id, { contentHash: doc.metadata.contentHash, number: outcome.number, material: acknowledged.material, roundsAwaiting: acknowledged.roundsAwaiting });
     deps.logger.info({ event: 'policy.published', document: doc.id, hash: doc.metadata.contentHash.slice(0, 12), material: acknowledged.material }, 'new policy version published');
     if (draft.first) {
+      await sendProposedRules(context);
       return renderPolicyChangeCard({
-        title: doc.title, fileName: draft.fileName, diff: draft.diff, warnings: [], draftId: draft.id, state: 'published', notice: FIRST_PUBLISHED,
+        title: doc.title, fileName: draft.fileName, diff: draft.diff, warnings: [], draftId: draft.id, state: 'published', notice: `${FIRST_PUBLISHED}${deps.rules ? RULES_LINE : ''}`,
         first: { sections: doc.sections.map((s) => formatSectionLabel(s)) },
       });
     }
@@ -257,12 +282,14 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
       awaiting > 0 ? ` Staff have not been asked to acknowledge it yet: check the new round${awaiting > 1 ? 's' : ''} below and press Start, or choose not to ask them again.`
         : acknowledged.material ? ' No acknowledgement campaign is active: type **campaign start** to ask staff to acknowledge it.' : ''}`;
     for (const f of acknowledged.followUps ?? []) await context.sendActivity(cardMessage(f.card, f.summary));
-    return renderPolicyChangeCard({ title: doc.title, fileName: draft.fileName, diff: draft.diff, warnings: [], draftId: draft.id, state: 'published', notice });
+    await sendProposedRules(context);
+    return renderPolicyChangeCard({ title: doc.title, fileName: draft.fileName, diff: draft.diff, warnings: [], draftId: draft.id, state: 'published', notice: `${notice}${deps.rules ? RULES_LINE : ''}` });
   }
 
   return {
     name: 'policyPublishing',
     register(app: BotApp) {
+      if (deps.rules) registerSchoolRulesReview(app, { rules: deps.rules, policyOwners: deps.policyOwners, logger: deps.logger });
       app.message((context) => Promise.resolve(sentFiles(context.activity.attachments).length > 0), async (context) => {
         for (const file of sentFiles(context.activity.attachments).slice(0, 1)) await receive(context, file);
       });
