@@ -93,6 +93,13 @@ describe('a new policy version from chat (Agents Playground)', () => {
     expect(published.status).toBe(200);
     expect(JSON.stringify(published.body)).toContain('Published: ');
     expect(JSON.stringify(published.body)).toContain('Live now');
+    // Issue 71: the rules check my post will quote are proposed from the version just published, on a card for the owner.
+    expect(JSON.stringify(published.body)).toContain('confirm, change or remove each');
+    const rules = await pg.waitFor((m) => cardText(m).includes('Your rules for check my post'), { from });
+    expect(cardText(rules)).toContain('Proposed from the version you published');
+    const hash = (stack.bot.db.prepare('SELECT content_hash FROM policy_published').get() as { content_hash: string }).content_hash;
+    const proposed = stack.bot.db.prepare(`SELECT concern FROM policy_school_rules WHERE content_hash = ? AND action = 'proposed'`).all(hash);
+    expect(proposed).toHaveLength(11);
 
     const answer = await ask(QUESTION);
     expect(answer).toContain('never a personal account or messaging app');
