@@ -36,6 +36,17 @@ const ORDINARY_NAMED: [string, string][] = [
   ['can okafor in my form run a class blog?', 'can [name] in my form run a class blog?'],
 ];
 
+/**
+ * Questions that say something happened to someone whom no list of names or classes would catch: a first name that is
+ * also a word, typed in lower case, at the start; "the twins at number 3"; "my tutee". Each is never kept, whatever the
+ * detector makes of who it is about, and answered without the report line unless the detector holds it back.
+ */
+const SOMETHING_HAPPENED: [string, string[]][] = [
+  ['jasmine was rushed to a and e last night after a fit, her mum messaged me on insta - can i reply from my own account?', ['jasmine', 'a and e']],
+  ['the twins at number 3 have been in care since friday, can i tell the dinner staff on the staff whatsapp?', ['twins', 'in care']],
+  ['my tutee has been excluded for a week, can I send him work through his snapchat?', ['tutee', 'excluded']],
+];
+
 describe('what the policy owners read of the questions staff asked (issue 69, item 3)', () => {
   let bot: SecurityBot;
   beforeAll(async () => { bot = await startSecurityBot({ env: { QUESTIONS_PER_PERSON_PER_HOUR: '1000' } }); });
@@ -84,18 +95,43 @@ describe('what the policy owners read of the questions staff asked (issue 69, it
       }
     }
     // Only their day is counted, as for any question held back.
-    expect(card).toMatch(/\d+ questions were held back \(not kept, never shown\) because they may be about a particular child\./);
+    expect(card).toMatch(/\d+ questions were held back \(not kept, never shown\) because they may be about a particular child or what happened to someone\./);
+  });
+
+  it('when staff ask a question saying something happened to someone not named as a list would know them, then it is answered, nothing of it is kept, and the owners never see it', async () => {
+    const kept = keptQuestions();
+    const replies: string[] = [];
+    for (const [question] of SOMETHING_HAPPENED) {
+      const before = bot.connector.deliveries.length;
+      await askAndMarkUnhelpful(question);
+      replies.push(bot.connector.deliveries.slice(before).map((d) => readableText(d.activity.attachments) + (d.activity.text ?? '')).join('\n'));
+    }
+
+    expect(keptQuestions()).toBe(kept);
+    // Each was answered (a card came back), and none offers "Was this helpful?" for a question that is not kept.
+    for (const reply of replies) {
+      expect(reply.length).toBeGreaterThan(0);
+      expect(reply).not.toMatch(/Was this helpful/i);
+    }
+    const card = await ownersCard();
+    const cli = await ownersCli();
+    for (const [, words] of SOMETHING_HAPPENED) {
+      for (const word of words) {
+        expect(card).not.toContain(word);
+        expect(cli).not.toContain(word);
+      }
+    }
   });
 
   it('when such questions were kept by an earlier release, then reading the list deletes them, and neither the card nor the CLI shows them', async () => {
     const earlier = createSqliteQuestionLog(bot.app.db, createQuestionSealing(bot.concernKey));
     const ids = [];
-    for (const [question] of ABOUT_A_CHILD) ids.push(await earlier.recordQuestion({ question, answered: false, citedSection: null, askedAt: new Date().toISOString() }));
+    for (const [question] of [...ABOUT_A_CHILD, ...SOMETHING_HAPPENED]) ids.push(await earlier.recordQuestion({ question, answered: false, citedSection: null, askedAt: new Date().toISOString() }));
 
     const cli = await ownersCli();
     const card = await ownersCard();
 
-    for (const [, words] of ABOUT_A_CHILD) {
+    for (const [, words] of [...ABOUT_A_CHILD, ...SOMETHING_HAPPENED]) {
       for (const word of words) {
         expect(cli).not.toContain(word);
         expect(card).not.toContain(word);

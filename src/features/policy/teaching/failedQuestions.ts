@@ -1,6 +1,7 @@
 import { DisclosureDetector } from '../disclosure/disclosureDetector';
 import { AskedQuestion, QuestionLog } from './questionLog';
 import { redactNames } from './redactNames';
+import { mayKeepQuestion } from './keeping';
 
 /** What a policy owner may see of the questions the policy failed and staff's suggestions, and how many were held back. */
 export interface FailedQuestionsForOwner {
@@ -15,8 +16,8 @@ export interface FailedQuestionsForOwner {
 /**
  * The questions the policy failed and staff's suggestions, as a policy owner sees them in `unanswered` (the card and the
  * CLI). Each kept question is read again by the disclosure detector: one that may be about a child (kept by an earlier
- * release or read differently by an earlier model) is deleted with its replies and its choice, leaving its day as a
- * held-back count, and never shown. The others are shown with names taken out (redactNames). `skip` leaves out failed
+ * release or read differently by an earlier model), or that says something happened to someone (keeping.ts), is deleted
+ * with its replies and its choice, leaving its day as a held-back count, and never shown. The others are shown with names taken out (redactNames). `skip` leaves out failed
  * questions already taught.
  */
 export async function failedQuestionsForOwner(
@@ -27,7 +28,7 @@ export async function failedQuestionsForOwner(
   const readings = await disclosure.readAll([...failed, ...suggested].map((q) => q.question));
   const out: FailedQuestionsForOwner = { shown: [], suggested: [], heldBack: 0 };
   for (const [i, q] of [...failed, ...suggested].entries()) {
-    if (!readings[i].holdBack) (i < failed.length ? out.shown : out.suggested).push({ ...q, question: redactNames(q.question) });
+    if (!readings[i].holdBack && mayKeepQuestion(q.question)) (i < failed.length ? out.shown : out.suggested).push({ ...q, question: redactNames(q.question) });
     else if (await questions.forgetQuestion(q.id)) out.heldBack++;
   }
   return out;
@@ -35,10 +36,11 @@ export async function failedQuestionsForOwner(
 
 /**
  * How the owners' counts say that questions were held back, as a whole sentence with its own subject, so that one or
- * many reads right: "2 questions were held back (not kept, never shown) because they may be about a particular child."
+ * many reads right: "2 questions were held back (not kept, never shown) because they may be about a particular child or what happened to
+ * someone."
  */
 export function heldBackSentence(count: number): string {
   return count === 1
-    ? '1 question was held back (not kept, never shown) because it may be about a particular child.'
-    : `${count} questions were held back (not kept, never shown) because they may be about a particular child.`;
+    ? '1 question was held back (not kept, never shown) because it may be about a particular child or what happened to someone.'
+    : `${count} questions were held back (not kept, never shown) because they may be about a particular child or what happened to someone.`;
 }

@@ -12,6 +12,7 @@ import { readConcernCue } from '../reportOffer/concernCue';
 import { formatCitationLabel } from '../policyDocument';
 import { findSection, PolicyLibrary } from '../policyLibrary';
 import { createOfferedChoices } from '../teaching/offeredChoices';
+import { keepingReader, mayKeepQuestion } from '../teaching/keeping';
 import { QuestionLog } from '../teaching/questionLog';
 import { TeachingLinkStore } from '../teaching/teachingLinks';
 import { AnswerCardPhrasing, renderAnswerCard } from './cards/answerCard';
@@ -70,6 +71,9 @@ export const NO_POLICY_YET_REPLY = 'The school\'s policy has not been added to m
 export const NO_POLICY_YET_HELD_BACK_REPLY = 'If this is about something a child told you or showed you, report it now: type **report a concern** '
   + '(it goes only to the safeguarding team). I have not kept your question. The school\'s policy has not been added to me yet, so I '
   + 'cannot answer from it: ask one of the policy owners or your line manager.';
+/** The same, for a question that says something happened to someone (teaching/keeping.ts): not kept, and it says so. */
+export const NO_POLICY_YET_NOT_KEPT_REPLY = 'The school\'s policy has not been added to me yet, so I cannot answer from it: ask one of the policy owners '
+  + 'or your line manager. I have not kept your question. If you are worried about a child, type **report a concern**.';
 /** The first line of owners' help while there is no policy. */
 export const NO_POLICY_OWNER_NOTICE = 'No policy yet: send the school\'s policy (.docx, .pdf, .txt or .md) to me here to add it.';
 /** Staff's help, `contents` and `section` while there is no policy. */
@@ -102,7 +106,9 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
     return renderHelpCard(title(), owner, library.primary?.warnings ?? [], ownerNotices, none && !owner ? [NO_POLICY_STAFF_NOTICE] : []);
   };
   const offeredChoices = createOfferedChoices(deps.choiceKey);
-  const teaching = createOwnerTeaching({ library, questions, teaching: deps.teaching, disclosure: deps.disclosure, logger, isOwner, now });
+  // The owners' views read kept questions again as held back when they may not be kept (teaching/keeping.ts).
+  const keeping = keepingReader(deps.disclosure);
+  const teaching = createOwnerTeaching({ library, questions, teaching: deps.teaching, disclosure: keeping, logger, isOwner, now });
   const answer = (question: string): Promise<Answer> => answerQuestionReranked(library.index, question, deps.reranker, DEFAULT_THRESHOLDS, teaching.answerOptions());
 
   /**
@@ -129,18 +135,21 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
    * A question that may be about a particular child (issue 48): whatever answer it gets leads with "If this is about
    * something a child told you or showed you, report it now" and Report a concern (carrying the text in their own
    * chat). Like a disclosure it is not kept, logged or phrased by AI, and has no "Was this helpful?": the owner never
-   * sees it; the day is counted.
+   * sees it; the day is counted. Without `withReportLine`, a question that says something happened to someone but reads
+   * as about no particular child (teaching/keeping.ts): answered the same way, without the line.
    */
-  const answerHeldBack = async (ctx: TurnContext, text: string): Promise<void> => {
+  const answerHeldBack = async (ctx: TurnContext, text: string, withReportLine = true): Promise<void> => {
     await questions.recordDisclosureLike(now().toISOString(), 'heldBack');
-    const reportLine = { whatHappened: isPersonal(ctx.activity) ? text.slice(0, MAX_CARRIED_CHARS) : undefined };
+    const reportLine = withReportLine ? { whatHappened: isPersonal(ctx.activity) ? text.slice(0, MAX_CARRIED_CHARS) : undefined } : undefined;
+    const event = withReportLine ? 'question.heldBack' : 'question.notKept';
+    const said = withReportLine ? 'question may be about a child: report line shown, nothing kept' : 'question says something happened to someone: answered, nothing kept';
     if (!library.primary) {
-      logger.info({ event: 'question.heldBack', answered: false }, 'question may be about a child: report line shown, nothing kept');
-      await ctx.sendActivity(NO_POLICY_YET_HELD_BACK_REPLY);
+      logger.info({ event, answered: false }, said);
+      await ctx.sendActivity(withReportLine ? NO_POLICY_YET_HELD_BACK_REPLY : NO_POLICY_YET_NOT_KEPT_REPLY);
       return;
     }
     const reply = await answer(text.slice(0, MAX_QUESTION_CHARS));
-    logger.info({ event: 'question.heldBack', answered: reply.answered }, 'question may be about a child: report line shown, nothing kept');
+    logger.info({ event, answered: reply.answered }, said);
     const concernOffer = concernOfferFor(ctx, text);
     const card = reply.answered
       ? renderAnswerCard(reply, '', { given: false, asked: false }, undefined, reportLine, concernOffer)
@@ -195,7 +204,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
     });
 
     teaching.register(app);
-    registerSectionChoice(app, { library, questions, disclosure: deps.disclosure, offeredChoices, logger, now, title });
+    registerSectionChoice(app, { library, questions, disclosure: keeping, offeredChoices, logger, now, title });
     if (deps.drafts) registerDraftChecking(app, { check: deps.drafts.check, disclosure: deps.disclosure, questions, logger, now });
 
     app.adaptiveCards.actionExecute(Verbs.showContents, async (ctx) => (library.primary ? renderContentsCard(library.primary) : noPolicyNotice(ctx)));
@@ -219,7 +228,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
       const asked = id ? await questions.getQuestion(id) : null;
       // A question an earlier release (or model) kept that may be about a child: no feedback is recorded on it, it is
       // deleted (its day counted), and the report comes first.
-      if (asked && (await deps.disclosure.read(asked.question)).holdBack) {
+      if (asked && (await keeping.read(asked.question)).holdBack) {
         await questions.forgetQuestion(id);
         logger.info({ event: 'question.forgotten', reason: 'heldBack' }, 'a kept question that may be about a child was deleted');
         return renderDisclosureOfferCard({ policyAnswerFollows: false });
@@ -252,6 +261,11 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
       }
       if (reading.holdBack) {
         await answerHeldBack(ctx, text);
+        return;
+      }
+      // Says something happened to someone (health, care, the police...): answered as usual, never kept (issue 69).
+      if (!mayKeepQuestion(text)) {
+        await answerHeldBack(ctx, text, false);
         return;
       }
       const question = text.slice(0, MAX_QUESTION_CHARS);
