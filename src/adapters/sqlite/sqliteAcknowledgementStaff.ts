@@ -63,6 +63,18 @@ export function saveConversationReference(q: Prepare, ref: StoredConversationRef
     .run(ref.userId, ref.conversationId, ref.serviceUrl, JSON.stringify(ref.reference), ref.updatedAt);
 }
 
+/** Which of `userIds` have a chat with the bot: their ids read in chunks, not a call each. */
+export function withConversation(q: Prepare, userIds: readonly string[]): Set<string> {
+  const found = new Set<string>();
+  const CHUNK = 500;
+  for (let i = 0; i < userIds.length; i += CHUNK) {
+    const chunk = userIds.slice(i, i + CHUNK);
+    const rows = q(`SELECT user_id FROM ack_conversation_refs WHERE user_id IN (${chunk.map(() => '?').join(',')})`).pluck().all(...chunk) as string[];
+    for (const id of rows) found.add(id);
+  }
+  return found;
+}
+
 /** How to reach a person, if they have a chat with the bot. */
 export function getConversationReference(q: Prepare, userId: string): StoredConversationReference | undefined {
   const row = q('SELECT * FROM ack_conversation_refs WHERE user_id = ?').get(userId) as Row | undefined;

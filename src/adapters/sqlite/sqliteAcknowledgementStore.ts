@@ -139,6 +139,15 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
   async setSyncState(key: string, value: string): Promise<void> { staff.setSyncState(this.prep, key, value); }
   async saveConversationReference(ref: StoredConversationReference): Promise<void> { staff.saveConversationReference(this.prep, ref); }
   async getConversationReference(userId: string): Promise<StoredConversationReference | undefined> { return staff.getConversationReference(this.prep, userId); }
+  async withConversation(userIds: readonly string[]): Promise<Set<string>> {
+    // 2,000 ids at a time with a turn of the event loop between: 50,000 in one go held everyone's messages up.
+    const found = new Set<string>();
+    for (let i = 0; i < userIds.length; i += 2_000) {
+      if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      for (const id of staff.withConversation(this.prep, userIds.slice(i, i + 2_000))) found.add(id);
+    }
+    return found;
+  }
 
   async createCampaign(c: Campaign): Promise<void> {
     try {

@@ -117,6 +117,19 @@ export function describeAcknowledgementStoreContract(name: string, factory: Stor
       expect(await store.getConversationReference('nobody')).toBeUndefined();
     });
 
+    it('when a preview asks who of many people has a chat, then the store names exactly those with one, few or many asked', async () => {
+      const ids = Array.from({ length: 150 }, (_, i) => (i % 7 === 0 ? `aad/odd#${i}?` : `aad-${i}`));
+      for (const id of ids.filter((_, i) => i % 3 === 0)) {
+        await store.saveConversationReference({ userId: id, conversationId: `a:${id}`, serviceUrl: 'https://smba.example/', reference: {}, updatedAt: T0 });
+      }
+      await store.saveConversationReference({ userId: 'not-asked', conversationId: 'a:x', serviceUrl: 'https://smba.example/', reference: {}, updatedAt: T0 });
+      const expected = new Set(ids.filter((_, i) => i % 3 === 0));
+      expect(store.withConversation).toBeDefined();
+      expect(await store.withConversation!(ids)).toEqual(expected);
+      expect(await store.withConversation!(ids.slice(0, 10))).toEqual(new Set(ids.slice(0, 10).filter((_, i) => i % 3 === 0)));
+      expect(await store.withConversation!([])).toEqual(new Set());
+    });
+
     it('when a campaign is created twice, then the second fails with STORE_CONFLICT', async () => {
       await store.createCampaign(campaign('c1'));
       await expect(store.createCampaign(campaign('c1'))).rejects.toMatchObject({ code: 'STORE_CONFLICT' });

@@ -151,6 +151,11 @@ export interface AcknowledgementStore {
   saveConversationReference(ref: StoredConversationReference): Promise<void>;
   /** How to reach a person, if the bot has ever been installed for them. */
   getConversationReference(userId: string): Promise<StoredConversationReference | undefined>;
+  /**
+   * Which of `userIds` have a stored chat, in as few calls as the store can make (a preview counts thousands): one read
+   * of the ids alone, not one call per person. Without it, each person is read on their own.
+   */
+  withConversation?(userIds: readonly string[]): Promise<Set<string>>;
 
   /** Creates a campaign; fails with STORE_CONFLICT when the id exists. */
   createCampaign(campaign: Campaign): Promise<void>;

@@ -15,13 +15,17 @@ export type ReachCounts = Pick<CampaignPreview, 'members' | 'withChat' | 'instal
  * a later round's preview show before anything is sent.
  */
 export async function countReach(
-  store: Pick<AcknowledgementStore, 'getConversationReference' | 'listAcknowledgements'>, version: PolicyVersion,
+  store: Pick<AcknowledgementStore, 'getConversationReference' | 'withConversation' | 'listAcknowledgements'>, version: PolicyVersion,
   members: readonly StaffMember[], canInstall: boolean,
 ): Promise<ReachCounts> {
-  const withChat = new Set<string>();
-  await forEachLimited(members, CONCURRENCY, async (m) => {
-    if (await store.getConversationReference(m.userId)) withChat.add(m.userId);
-  });
+  let withChat = new Set<string>();
+  if (store.withConversation) {
+    withChat = await store.withConversation(members.map((m) => m.userId));
+  } else {
+    await forEachLimited(members, CONCURRENCY, async (m) => {
+      if (await store.getConversationReference(m.userId)) withChat.add(m.userId);
+    });
+  }
   const acked = new Set((await store.listAcknowledgements(version.policyId, version.versionHash)).map((a) => a.userId));
   const without = members.length - withChat.size;
   return {
