@@ -2,6 +2,7 @@ import { PolicyVersion, VersionSectionChange } from '../../domain/acknowledgemen
 import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
 import template from './templates/acknowledgement.json';
 import { formatDate, versionInWords, versionPhrase } from '../../domain/versionNames';
+import { schoolTimeZone } from '../../../../shared/schoolTime';
 
 export { formatDate, readableLabel, versionInWords } from '../../domain/versionNames';
 
@@ -109,8 +110,20 @@ function templateData(input: AcknowledgementCardInput): Record<string, unknown> 
   };
 }
 
+// toLocaleDateString builds a formatter on every call (about 0.2 ms), and every card a roll-out sends or a click answers
+// names the same due date: one formatter, and the last few dates formatted, are kept.
+const weekday = new Intl.DateTimeFormat('en-GB', { weekday: 'long', timeZone: 'UTC' });
+const dueDates = new Map<string, string>();
+
 /** "Friday 18 December 2026": a due date with its weekday, so nobody mistakes which day. */
 export function formatDueDate(iso: string): string {
+  const cacheKey = `${schoolTimeZone()}|${iso}`;
+  const known = dueDates.get(cacheKey);
+  if (known !== undefined) return known;
   const d = new Date(`${iso.slice(0, 10)}T12:00:00Z`);
-  return Number.isNaN(d.getTime()) ? iso : `${d.toLocaleDateString('en-GB', { weekday: 'long', timeZone: 'UTC' })} ${formatDate(iso)}`;
+  const text = Number.isNaN(d.getTime()) ? iso : `${weekday.format(d)} ${formatDate(iso)}`;
+  // A full timestamp's day depends on the school's time zone: kept under the zone it was formatted in.
+  if (dueDates.size >= 16) dueDates.clear();
+  dueDates.set(cacheKey, text);
+  return text;
 }
