@@ -144,14 +144,14 @@ export function createAcknowledgementView(deps: { store: AcknowledgementStore; c
     const changes = await changesSinceAcknowledged(reads, version, userId);
     return changes ? { changes } : {};
   };
-  return async function viewAcknowledgement(input: { userId: string; policyId: string; versionHash: string }): Promise<AcknowledgementView> {
+  return async function viewAcknowledgement(input: { userId: string; policyId: string; versionHash: string; campaignId?: string }): Promise<AcknowledgementView> {
     assertCardField('policy', input.policyId);
     assertCardField('version', input.versionHash);
     const version = await kept.version(input.policyId, input.versionHash);
     if (!version) {
       throw new AcknowledgementError('UNKNOWN_VERSION', 'This card is for a policy version the bot does not know. Ask the policy owner for a new card.');
     }
-    const current = await kept.currentForCard({ version });
+    const current = await kept.currentForCard({ version, ...(input.campaignId ? { campaignId: input.campaignId } : {}) });
     const campaign = current?.campaign;
     if (current && current.version.versionHash !== version.versionHash) {
       return {

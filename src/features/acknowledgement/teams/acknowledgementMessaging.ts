@@ -1,6 +1,7 @@
 import { AcknowledgementStore } from '../domain/acknowledgementStore';
 import { Campaign, Delivery, PolicyVersion } from '../domain/acknowledgementTypes';
 import { createAcknowledgementView } from '../domain/acknowledgePolicy';
+import { createCurrentVersions } from '../domain/currentVersions';
 import { CampaignMessenger, DigestNotifier } from '../domain/campaignPorts';
 import { renderManagerDigestCard, renderOwnerDigestCard } from './cards/digestCards';
 import { formatDueDate, renderAcknowledgementCard } from './cards/acknowledgementCard';
@@ -22,12 +23,17 @@ export interface CampaignRunner {
   run(campaignId: string): Promise<unknown>;
 }
 
+/** How long the sender keeps the round's version and campaign between cards. */
+const RENDER_TTL_MS = 1_000;
+
 /**
  * Builds the activity the sending engine posts for one delivery: the acknowledgement card for the campaign's
  * version, already showing "Acknowledged on" if the person acknowledged through another card meanwhile.
  */
 export function createAcknowledgementActivityRenderer(deps: { store: AcknowledgementStore }) {
-  const view = createAcknowledgementView(deps);
+  // The round's version and campaign are read once a second, not once a card (on Table storage a query per card, a
+  // quarter of a roll-out's calls); a card's own campaign newer than what is kept is read afresh (currentForCard).
+  const view = createAcknowledgementView({ ...deps, current: createCurrentVersions({ store: deps.store, clock: () => new Date(), ttlMs: RENDER_TTL_MS }) });
   const campaigns = new Map<string, Campaign>();
   return async function renderActivity(delivery: Delivery): Promise<CardActivity> {
     let campaign = campaigns.get(delivery.campaignId);
@@ -36,7 +42,7 @@ export function createAcknowledgementActivityRenderer(deps: { store: Acknowledge
       if (!campaign) throw new Error(`campaign ${delivery.campaignId} not found`);
       campaigns.set(campaign.id, campaign);
     }
-    const v = await view({ userId: delivery.userId, policyId: campaign.policyId, versionHash: campaign.versionHash });
+    const v = await view({ userId: delivery.userId, policyId: campaign.policyId, versionHash: campaign.versionHash, campaignId: campaign.id });
     const card = staffCardFor({ ...v, campaign: v.campaign ?? campaign } as typeof v);
     return { type: 'message', summary: `Please read and acknowledge: ${v.version.title}`, attachments: [toAttachment(card)] };
   };
