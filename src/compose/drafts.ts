@@ -7,6 +7,7 @@ import { createDraftChecker, DraftCheckResult, parseDraftHeads } from '../featur
 import { DraftContext } from '../features/policy/drafts/draftConcerns';
 import { createSchoolRuleBook, RuleReaderDeps, SchoolRuleBook } from '../features/policy/drafts/draftRules';
 import { SchoolRuleStore } from '../features/policy/drafts/schoolRules';
+import { schoolNamesOf } from '../features/policy/drafts/draftEvidence';
 import { parseRuleReaderHeads } from '../features/policy/drafts/ruleReader';
 import { PolicyLibrary } from '../features/policy/policyLibrary';
 
@@ -34,8 +35,18 @@ export async function loadDraftChecker(
   // cores); a draft checked meanwhile waits for the same reading. A reading that fails is tried again by the next draft.
   // Left to the first draft (readRulesAtStart false), the rules found are the same, found then.
   const reading = readRulesAtStart ? ruleFor('pupils-identified').then(() => undefined, () => undefined) : Promise.resolve();
+  // The school's own names, read from its policy once per version: a draft naming the school does not name a pupil.
+  let namesOf: unknown = null;
+  let names: readonly string[] = [];
+  const schoolNames = (): readonly string[] => {
+    if (namesOf !== library.primary) {
+      namesOf = library.primary;
+      names = library.documents.flatMap((d) => schoolNamesOf(d));
+    }
+    return names;
+  };
   // settled(): the reading begun at start has ended, so a bot that stops leaves no work running behind it.
-  return { ...createDraftChecker({ encoder, heads, ruleFor }), settled: () => reading, rules };
+  return { ...createDraftChecker({ encoder, heads, ruleFor, schoolNames }), settled: () => reading, rules };
 }
 
 const readHeads = (dir: string): unknown => JSON.parse(fs.readFileSync(path.join(dir, 'heads.json'), 'utf8'));

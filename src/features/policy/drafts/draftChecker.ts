@@ -1,6 +1,6 @@
 import { headWeights, SentenceEncoder } from '../../../shared/sentenceEncoder';
 import { CONCERN_INFO, ConcernWeight, DRAFT_CONCERNS, DraftConcernId, DraftContext } from './draftConcerns';
-import { classesIn, draftSentences, namesIn, quotePiece, whereAndWhenIn } from './draftEvidence';
+import { classesIn, draftSentences, pupilNamesIn, quotePiece, whereAndWhenIn } from './draftEvidence';
 import { framedDraft } from './draftFrame';
 
 /**
@@ -74,7 +74,10 @@ export interface DraftCheckerDeps {
   heads: DraftHeads;
   /** The school's rule on a concern, found by the rule reader; null when the policy does not cover it. */
   ruleFor(id: DraftConcernId): Promise<PolicyRule | null>;
+  /** The school's own names (schoolNamesOf its policy): a draft naming the school does not name a pupil. */
+  schoolNames?(): readonly string[];
 }
+
 
 const logit = (h: ConcernHead, v: Float32Array): number => {
   let sum = h.bias;
@@ -100,7 +103,7 @@ export function createDraftChecker(deps: DraftCheckerDeps): { check(draft: strin
     id: DraftConcernId, draft: string, context: DraftContext, sentences: readonly string[], vectors: () => Promise<readonly Float32Array[]>,
   ): Promise<string[]> => {
     if (id === 'pupils-identified') {
-      const named = [...namesIn(draft).map((n) => `names someone: ${quotePiece(n, 40)}`), ...classesIn(draft).map((c) => `names a class or year: ${quotePiece(c, 20)}`)];
+      const named = [...pupilNamesIn(draft, deps.schoolNames?.() ?? []).map((n) => `names someone: ${quotePiece(n, 40)}`), ...classesIn(draft).map((c) => `names a class or year: ${quotePiece(c, 20)}`)];
       if (named.length > 0) return named;
     }
     if (id === 'pupil-images' && context.media !== 'none') {

@@ -87,3 +87,54 @@ export function quotePiece(text: string, max = 90): string {
   const space = cut.lastIndexOf(' ');
   return `'${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…'`;
 }
+
+/** A title before a name: the name is an adult's (a colleague, a governor, a visitor), not a pupil's. */
+const TITLE_BEFORE = /\b(?:mr|mrs|ms|miss|mx|dr|prof|sir|dame|lady|lord|rev|revd|father|canon|coach)\.?\s+$/i;
+/** A word before a place: "in Leeds", "at Alton Towers", "near Whitby", "visiting York". */
+const PLACE_BEFORE = /\b(?:in|at|near|around|visiting|visited|across)\s+(?:the\s+)?$/i;
+/** A word after a place or an institution's name: "Oakfield Primary", "Roundhay Park", "St Luke's Hospice". */
+const PLACE_AFTER = new RegExp(`^(?:['\u2019]s)?\\s+(?:${[
+  'school', 'academy', 'primary', 'secondary', 'high', 'college', 'infants?', 'juniors?', 'nursery', 'trust', 'university', 'park', 'road',
+  'street', 'lane', 'avenue', 'hall', 'library', 'church', 'chapel', 'cathedral', 'beach', 'bay', 'castle', 'museum', 'zoo', 'centre', 'center',
+  'stadium', 'arena', 'hospital', 'hospice', 'village', 'town', 'city', 'forest', 'lake', 'hill', 'valley', 'gardens?', 'fields?', 'common',
+  'green', 'leisure', 'pool', 'baths', 'theatre', 'farm', 'united', 'rovers', 'fc', 'athletic', 'county', 'council',
+].join('|')})\\b`, 'i');
+
+/**
+ * The school's own names in its policy: the words before "School", "Academy", "College" or "Trust" on its title and
+ * first page ("Oakfield Primary School" gives "Oakfield"), so that a draft naming the school is not taken to name a
+ * pupil. A placeholder ("[establishment name]") gives nothing.
+ */
+export function schoolNamesOf(doc: { title: string; frontPage: readonly string[]; sections: readonly { text: string }[] }): string[] {
+  const text = [doc.title, ...doc.frontPage, ...doc.sections.slice(0, 3).map((s) => s.text.slice(0, 2000))].join('\n');
+  const out = new Set<string>();
+  const named = /\b((?:St\.?\s+)?[A-Z][a-z'\u2019]+(?:[ -][A-Z][a-z'\u2019]+){0,3})\s+(?:(?:C\s?of\s?E|CE|RC|Catholic|Church of England|Community|Primary|Secondary|High|Junior|Infant|Nursery|Grammar|Free|Multi[- ]Academy|Learning)\s+)*(?:School|Academy|College|Trust)\b/g;
+  for (const m of text.matchAll(named)) {
+    for (const word of m[1].split(/[ -]/)) {
+      if (!/^(?:St\.?|The|Our|Social|Media|Policy|Model|Local|Authority|County|This|All|Each|Every|A|An|Primary|Secondary|High|Junior|Infant|Nursery|Grammar|Free|Community|Catholic|CE|RC|Church|England|Learning|Multi|Academy|School|College|Trust)$/i.test(word)) out.add(word.replace(/['\u2019]s$/, ''));
+    }
+  }
+  return [...out];
+}
+
+/**
+ * The names in the draft that may be a pupil's: namesIn's, less an adult's (a title before it: "Mrs Hughes"), the
+ * school's own ("Great decision Oakfield") and a place's ("in Scarborough", "Roundhay Park").
+ */
+export function pupilNamesIn(draft: string, schoolNames: readonly string[] = []): string[] {
+  const school = new Set(schoolNames.map((n) => n.toLowerCase()));
+  const out: string[] = [];
+  let from = 0;
+  for (const name of namesIn(draft)) {
+    const at = draft.indexOf(name, from);
+    if (at < 0) continue;
+    from = at + name.length;
+    const before = draft.slice(Math.max(0, at - 24), at);
+    const after = draft.slice(at + name.length, at + name.length + 24);
+    const words = name.split(/[\s-]+/).map((w) => w.replace(/['\u2019]s$/, '').toLowerCase());
+    if (TITLE_BEFORE.test(before) || PLACE_BEFORE.test(before) || PLACE_AFTER.test(after)) continue;
+    if (words.every((w) => school.has(w))) continue;
+    out.push(name);
+  }
+  return out;
+}

@@ -140,3 +140,18 @@ describe('the draft heads file', () => {
     expect(() => parseDraftHeads({}, 4)).toThrow(/no drafts heads/);
   });
 });
+
+describe('names that are not a pupil\'s (issue 71)', () => {
+  const named = (schoolNames: string[]) => createDraftChecker({ encoder: fakeEncoder(), heads: heads(), ruleFor: async (id) => rule(id), schoolNames: () => schoolNames });
+
+  it('when a draft names adults with titles, the school and places beside a pupil, then only the pupil\'s name is what raised it', async () => {
+    const r = await named(['Oakfield']).check('Mrs Hughes and Jayden Okafor at Oakfield Primary, then lunch in Leeds [names]', personal);
+    expect(r.concerns.map((c) => c.id)).toEqual(['pupils-identified']);
+    expect(r.concerns[0].evidence).toEqual(["names someone: 'Jayden Okafor'"]);
+  });
+
+  it('when the only names are an adult\'s and the school\'s, then no name is given as what raised it', async () => {
+    const r = await named(['Oakfield']).check('Lovely send-off for Mrs Hughes. Great decision Oakfield [names]', personal);
+    expect(r.concerns[0].evidence.join(' ')).not.toMatch(/names someone/);
+  });
+});

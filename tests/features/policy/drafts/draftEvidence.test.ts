@@ -1,5 +1,5 @@
 import { draftWindows, DRAFT_WINDOW_CHARS } from '../../../../src/features/policy/disclosure/disclosureDetector';
-import { namesIn } from '../../../../src/features/policy/drafts/draftEvidence';
+import { namesIn, pupilNamesIn, schoolNamesOf } from '../../../../src/features/policy/drafts/draftEvidence';
 import { nameSpans } from '../../../../src/features/policy/teaching/redactNames';
 
 /**
@@ -60,5 +60,19 @@ describe('what of a draft the disclosure head reads (issue 69)', () => {
     const [, ...windows] = draftWindows(draft);
     for (const w of windows) expect(w.length).toBeLessThanOrEqual(DRAFT_WINDOW_CHARS);
     expect(windows.join(' ').split(/\s+/)).toEqual(draft.split(/\s+/));
+  });
+});
+
+describe('names that are not a pupil\'s (issue 71)', () => {
+  it('when a name follows a title, is the school\'s own or a place\'s, then it is not taken for a pupil', () => {
+    expect(pupilNamesIn('Lovely send-off for Mrs Hughes today. Great decision Oakfield!', ['Oakfield'])).toEqual([]);
+    expect(pupilNamesIn('Trip to Roundhay Park with Mr Patel, then fish and chips in Scarborough', [])).toEqual([]);
+    expect(pupilNamesIn('Well done Jayden Okafor, and thank you Dr Adeyemi', [])).toEqual(['Jayden Okafor']);
+  });
+
+  it('when a policy names its school on its title or first page, then those words are the school\'s names; a placeholder gives none', () => {
+    expect(schoolNamesOf({ title: 'Oakfield Primary School Social Media Policy', frontPage: ['Approved by the governors of Oakfield Primary School'], sections: [] })).toEqual(['Oakfield']);
+    expect(schoolNamesOf({ title: 'Social Media Policy', frontPage: ['[establishment name]'], sections: [{ text: 'This policy applies to all staff of St Bede\'s Catholic Academy.' }] })).toEqual(['Bede']);
+    expect(schoolNamesOf({ title: 'Model Social Media Policy for Schools', frontPage: [], sections: [] })).toEqual([]);
   });
 });
