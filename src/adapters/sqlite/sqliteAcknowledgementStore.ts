@@ -15,6 +15,7 @@ import { SqliteDatabase, migrate, openSqliteDatabase } from './sqliteDatabase';
 import { ACKNOWLEDGEMENT_MIGRATIONS } from './sqliteAcknowledgementSchema';
 import { Row, toAcknowledgement, toCampaign, toDelivery } from './sqliteAcknowledgementRows';
 import { exportCampaignRecords } from './sqliteAcknowledgementExport';
+import { SqliteReaderThread, startSqliteReaderThread } from './sqliteReaderThread';
 
 export { ACKNOWLEDGEMENT_MIGRATIONS } from './sqliteAcknowledgementSchema';
 
@@ -32,6 +33,9 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
   private readonly stmt: Record<string, Statement<unknown[]>>;
 
   private readonly cache = new Map<string, Statement<unknown[]>>();
+
+  /** The thread owner views' long reads run on, started when first needed. */
+  private reader: SqliteReaderThread | undefined;
 
   /** `q`, bound: what the modules beside this one take to prepare their statements. */
   private readonly prep = (sql: string): Statement<unknown[]> => this.q(sql);
@@ -311,7 +315,12 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
       .all(policyId, versionHash) as Row[]).map(toAcknowledgement);
   }
 
-  async listCampaignPeople(campaignId: string, query: PeopleQuery): Promise<PeoplePage> { return people.listCampaignPeople((sql) => this.q(sql), campaignId, query); }
+  async listCampaignPeople(campaignId: string, query: PeopleQuery): Promise<PeoplePage> {
+    // A file's owner views are read on a thread of their own (sqliteReaderThread.ts); an in-memory database has only this connection.
+    if (this.db.memory) return people.listCampaignPeople((sql) => this.q(sql), campaignId, query);
+    this.reader ??= startSqliteReaderThread(this.db.name);
+    return this.reader.listCampaignPeople(campaignId, query);
+  }
   async markLeft(campaignId: string, userIds: readonly string[], at: string): Promise<number> { return people.markLeft((sql) => this.q(sql), campaignId, userIds, at); }
   async markReturned(campaignId: string, userIds: readonly string[], at: string): Promise<number> { return people.markReturned((sql) => this.q(sql), campaignId, userIds, at); }
   async recordPolicyRead(read: PolicyReadEvent): Promise<void> {
@@ -327,6 +336,9 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
   async removeWorker(workerId: string): Promise<void> { audit.removeWorker(this.prep, workerId); }
 
   async close(): Promise<void> {
+    const reader = this.reader;
+    this.reader = undefined;
+    await reader?.close();
     if (this.ownsDb && this.db.open) this.db.close();
   }
 }
