@@ -1,0 +1,83 @@
+/**
+ * How long one "check my post" takes on two cores (issue 71's budget: p95 <= 400 ms for a 280-character draft and
+ * <= 1.5 s for a 3,000-character one), as the bot runs it: the draft model over the framed draft, the heads, the
+ * evidence (names, classes, places), and each concern's rule from the school's rule book. Two setups in the same run,
+ * rounds alternating so the machine's noise falls on both:
+ * - baseline: the rules in memory (the reader's picks, as before issue 71);
+ * - school rules: the rule book over the SQLite store (proposals kept with the version, read again every 30 s).
+ * Drafts: the corpus's written drafts (research/corpus/drafts/written), joined or cut to 280 and to 3,000 characters.
+ *
+ *   node dist/bench/draftCheckTime.js [--drafts 60] [--rounds 2]
+ *
+ * Prints one JSON line.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadDraftChecker } from '../src/compose/drafts';
+import { openSqliteDatabase } from '../src/adapters/sqlite/sqliteDatabase';
+import { createSqliteSchoolRuleStore } from '../src/adapters/sqlite/sqliteSchoolRuleStore';
+import { parsePolicyText } from '../src/features/policy/ingest/parsePolicy';
+import { createPolicyLibrary } from '../src/features/policy/policyLibrary';
+import { DraftContext } from '../src/features/policy/drafts/draftConcerns';
+
+const root = path.resolve(__dirname, '..', '..');
+const option = (name: string, fallback: number): number => {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? Math.max(1, Number(process.argv[at + 1]) || fallback) : fallback;
+};
+const count = option('--drafts', 60);
+const rounds = option('--rounds', 2);
+const pct = (xs: number[], p: number): number => Math.round([...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]);
+const ms = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
+
+function drafts(): { short: string[]; long: string[] } {
+  const dir = path.join(root, 'research', 'corpus', 'drafts', 'written');
+  const texts = fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort().flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n'))
+    .filter((l) => l.trim()).map((l) => (JSON.parse(l) as { draft: string }).draft);
+  const short: string[] = [];
+  const long: string[] = [];
+  for (let i = 0; short.length < count; i++) {
+    let s = texts[i % texts.length];
+    for (let j = 1; s.length < 280; j++) s = `${s} ${texts[(i + j * 7) % texts.length]}`;
+    short.push(s.slice(0, 280));
+  }
+  for (let i = 0; long.length < count; i++) {
+    let s = '';
+    for (let j = 0; s.length < 3000; j++) s = `${s} ${texts[(i * 31 + j) % texts.length]}`;
+    long.push(s.trim().slice(0, 3000));
+  }
+  return { short, long };
+}
+
+async function main(): Promise<void> {
+  const text = fs.readFileSync(path.join(root, 'samples', 'policies', 'liverpool-model.txt'), 'utf8');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-rules-'));
+  const db = openSqliteDatabase(path.join(dir, 'b.sqlite'));
+  const setups = {
+    baseline: await loadDraftChecker(createPolicyLibrary([parsePolicyText(text, 'liverpool-model.txt')])),
+    schoolRules: await loadDraftChecker(createPolicyLibrary([parsePolicyText(text, 'liverpool-model.txt')]), { rules: createSqliteSchoolRuleStore(db) }),
+  };
+  for (const s of Object.values(setups)) await s.settled();
+  const { short, long } = drafts();
+  const context: DraftContext = { media: 'none', account: 'personal', audience: 'public' };
+  const times: Record<string, Record<'chars280' | 'chars3000', number[]>> = { baseline: { chars280: [], chars3000: [] }, schoolRules: { chars280: [], chars3000: [] } };
+  // Warm-up: the first runs compile the graph's kernels.
+  for (const s of Object.values(setups)) for (const d of [...short.slice(0, 3), ...long.slice(0, 2)]) await s.check(d, context);
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, s] of Object.entries(setups)) {
+      for (const d of short) { const t = process.hrtime.bigint(); await s.check(d, context); times[name].chars280.push(ms(t)); }
+      for (const d of long) { const t = process.hrtime.bigint(); await s.check(d, context); times[name].chars3000.push(ms(t)); }
+    }
+  }
+  const summary = Object.fromEntries(Object.entries(times).map(([name, t]) => [name, Object.fromEntries(Object.entries(t).map(([k, xs]) => [k, { n: xs.length, p50: pct(xs, 0.5), p95: pct(xs, 0.95), max: pct(xs, 1) }]))]));
+  console.log(JSON.stringify({ cpus: os.cpus().length, cpu: os.cpus()[0]?.model, ...summary }));
+  db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
+
+main().catch((err: Error) => {
+  console.error(err.message);
+  process.exit(1);
+});
