@@ -7,7 +7,7 @@ import { parsePolicyText } from '../../src/features/policy/ingest/parsePolicy';
 import { createPolicyLibrary } from '../../src/features/policy/policyLibrary';
 import { normaliseForMatch } from '../../src/features/policy/answer/evaluateAnswers';
 import { PolicyDocument } from '../../src/features/policy/policyDocument';
-import { createPolicyRuleFinder, RuleReaderDeps } from '../../src/features/policy/drafts/draftRules';
+import { createPolicyRuleFinder, RuleReaderDeps, SchoolRuleBook } from '../../src/features/policy/drafts/draftRules';
 import { DRAFT_CONCERNS, DraftConcernId, DraftContext } from '../../src/features/policy/drafts/draftConcerns';
 import { probeOf, sectionsHolding } from './ruleLabels';
 
@@ -26,7 +26,9 @@ import { probeOf, sectionsHolding } from './ruleLabels';
  *   "nothing stops this", harmless drafts told so, and the rule quoted from the section holding the sentence the
  *   tester copied (and, with `--key`, from a section holding one of the key's fair rules for that policy and concern, or
  *   none where the key has none). `--misses` prints what it got wrong (for the issue's note, never for tuning).
- *   `--model DIR` checks the drafts with a draft model folder ship.py wrote instead of models/drafts.
+ *   `--model DIR` checks the drafts with a draft model folder ship.py wrote instead of models/drafts. `--confirmed FILE`
+ *   has an owner decide each policy's rules first, as a key in draft-rules-real.jsonl's format says (issue 71: the school
+ *   owns its rules), so the rule figures are those of confirmed rules rather than the reader's proposals.
  */
 const root = path.resolve(__dirname, '..', '..', '..');
 const jsonl = <T>(file: string): T[] => fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as T);
@@ -118,6 +120,11 @@ async function evalBlind(): Promise<void> {
   // --model DIR: a draft model folder that ship.py wrote (the candidate beside the shipped one), instead of models/drafts.
   const modelDir = option('--model', '');
   const key = keyFile ? new Map(jsonl<RuleRow>(keyFile).map((r) => [`${r.policy}|${r.concern}`, r])) : null;
+  // --confirmed FILE: an owner's decisions before any draft is checked, as a key in the same format says them (the
+  // sentence to quote, or no rule), made through the rule book as the rules card makes them: drafts then quote those.
+  const confirmedFile = option('--confirmed', '');
+  const confirmed = confirmedFile ? jsonl<RuleRow>(confirmedFile) : null;
+  const owned = { changed: 0, removed: 0, notFound: 0 };
   let keyRight = 0, keyAsked = 0;
   const checkers = new Map<string, Awaited<ReturnType<typeof loadDraftChecker>>>();
   const docs = new Map<string, PolicyDocument>();
@@ -126,7 +133,9 @@ async function evalBlind(): Promise<void> {
       const text = fs.readFileSync(path.join(policies, row.policy), 'utf8');
       const doc = parsePolicyText(text, row.policy);
       docs.set(row.policy, doc);
-      checkers.set(row.policy, await loadDraftChecker(createPolicyLibrary([doc]), modelDir ? { dir: modelDir } : {}));
+      const checker = await loadDraftChecker(createPolicyLibrary([doc]), modelDir ? { dir: modelDir } : {});
+      checkers.set(row.policy, checker);
+      if (confirmed) await confirmRules(checker.rules, row.policy, confirmed, owned);
     }
     const context: DraftContext = { media: row.media, account: row.account, audience: row.audience };
     if ((await (disclosure.readDraft ?? disclosure.read)(row.draft)).offer) disclosureOffers++;
@@ -176,9 +185,28 @@ async function evalBlind(): Promise<void> {
   const all = [...per.values()].reduce((a, f) => ({ tp: a.tp + f.tp, fp: a.fp + f.fp, fn: a.fn + f.fn }), { tp: 0, fp: 0, fn: 0 });
   console.log(`  all concerns: recall ${pct(all.tp, all.tp + all.fn)}, precision ${pct(all.tp, all.tp + all.fp)}`);
   console.log(`  rule quoted from the section holding the tester's sentence ${pct(ruleRight, ruleAsked)}; policy has none and the bot said so ${pct(noneSaid, noneAsked)}`);
+  if (confirmed) console.log(`  rules an owner decided first (${path.relative(process.cwd(), confirmedFile)}): ${owned.changed} sentences chosen, ${owned.removed} removed, ${owned.notFound} not found in the policy (left as proposed)`);
   if (key) console.log(`  rule judged by the key (a section holding one of its fair rules, or none where it has none): ${pct(keyRight, keyAsked)}`);
   console.log(`  drafts the disclosure detector offered Report a concern for: ${disclosureOffers}`);
   if (process.argv.includes('--misses')) for (const m of misses) console.log(`  ${m}`);
+}
+
+/** An owner's decisions for one policy, from a key: its `best` sentence (else its first rule) pasted, or removed where it has none. */
+async function confirmRules(book: SchoolRuleBook, policy: string, rows: readonly RuleRow[], owned: { changed: number; removed: number; notFound: number }): Promise<void> {
+  const review = await book.review();
+  if (!review) return;
+  for (const row of rows.filter((r) => r.policy === policy)) {
+    if (row.rules.length === 0) {
+      await book.decide(review.version, row.concern, { action: 'remove' }, 'eval-owner');
+      owned.removed++;
+      continue;
+    }
+    let done = false;
+    for (const sentence of [row.best ?? row.rules[0], ...row.rules]) {
+      if ((await book.decide(review.version, row.concern, { action: 'change', pasted: sentence }, 'eval-owner')).done) { done = true; break; }
+    }
+    if (done) owned.changed++; else owned.notFound++;
+  }
 }
 
 async function main(): Promise<void> {
