@@ -25,10 +25,17 @@ export function openSharedRecords(config: Pick<AppConfig, 'storage' | 'acknowled
         ]);
         return createAzureTableSharedRecords(azureRecordConnection(config.storage, config.acknowledgement.azureTablePrefix));
       }
+      if (closed) throw Object.assign(new Error('the shared records were closed'), { code: 'STORE_CLOSED' });
+      if (config.storage.sqlitePath !== ':memory:') {
+        // A file's records are read and written on a thread of their own: a write waiting for SQLite's lock waits there.
+        const { startSqliteSharedRecordsThread } = await import('../adapters/sqlite/sqliteSharedRecordsThread');
+        const thread = startSqliteSharedRecordsThread(config.storage.sqlitePath);
+        closeDb = () => { void thread.close(); };
+        return thread;
+      }
       const [{ openSqliteDatabase }, { createSqliteSharedRecords }] = await Promise.all([
         import('../adapters/sqlite/sqliteDatabase'), import('../adapters/sqlite/sqliteSharedRecords'),
       ]);
-      if (closed) throw Object.assign(new Error('the shared records were closed'), { code: 'STORE_CLOSED' });
       const db = openSqliteDatabase(config.storage.sqlitePath);
       closeDb = () => db.close();
       return createSqliteSharedRecords(db);
