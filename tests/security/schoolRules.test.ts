@@ -111,3 +111,18 @@ describe('the school\'s own rules for check my post (issue 71)', () => {
     expect(rows()).toHaveLength(before);
   });
 });
+
+describe('the rules button (issue 71)', () => {
+  let bot: SecurityBot;
+  beforeAll(async () => { bot = await startSecurityBot(); });
+  afterAll(async () => { await bot?.close(); });
+
+  it('when an owner presses it, then the rules card comes back; anyone else is refused and the refusal kept', async () => {
+    const owner = cardOf((await bot.execute(PEOPLE.owner, Verbs.rulesShow, {})).body);
+    expect(shownText(owner)).toContain('Your rules for check my post');
+    const refused = await bot.execute(PEOPLE.reporter, Verbs.rulesShow, {});
+    expect(readableText(refused.body)).toContain('Only the policy owners can review the rules');
+    const rows = bot.app.db.prepare(`SELECT action, by, reason FROM policy_school_rules WHERE action = 'refused'`).all();
+    expect(rows).toEqual([{ action: 'refused', by: PEOPLE.reporter.aadObjectId, reason: 'not an owner: rules' }]);
+  });
+});

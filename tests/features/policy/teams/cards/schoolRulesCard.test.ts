@@ -1,0 +1,51 @@
+import { renderSchoolRulesCard } from '../../../../../src/features/policy/teams/cards/schoolRulesCard';
+import { CONCERN_INFO, DRAFT_CONCERNS } from '../../../../../src/features/policy/drafts/draftConcerns';
+import { RulesReview } from '../../../../../src/features/policy/drafts/draftRules';
+import { Verbs } from '../../../../../src/teams/verbs';
+import { cardProblems, cardVerbs, shownText } from '../../../../support/cardAssertions';
+
+/** Every concern with a long rule and four long candidates written to look like Markdown: the largest card an owner sees. */
+const HOSTILE = 'Staff **must not** post [anything](http://evil.example) that _brings_ the school into disrepute. '.repeat(8);
+const review = (status: 'proposed' | 'confirmed' | 'removed' = 'proposed'): RulesReview => ({
+  version: { policyId: 'oakfield', contentHash: 'a'.repeat(64) },
+  title: 'Oakfield **Social Media** Policy',
+  concerns: DRAFT_CONCERNS.map((id, i) => ({
+    id, label: CONCERN_INFO[id].label, status, by: status === 'proposed' ? 'bot' : 'aad-owner', at: '2027-01-10T09:00:00.000Z',
+    rule: status === 'removed' ? null : { quote: HOSTILE, citation: `${i + 1}. Use of **social** media`, documentTitle: 'Oakfield Policy', section: i + 1 },
+    proposal: null,
+    candidates: [0, 1, 2, 3].map((k) => ({ passageId: i * 10 + k, quote: HOSTILE, citation: `${i + 1}. Section`, documentTitle: 'Oakfield Policy', section: i + 1 })),
+  })),
+});
+
+describe('the school\'s rules card', () => {
+  it('when an owner reviews proposals, then every concern shows its rule as text, with Confirm, Change or remove, and Confirm all; it parses and fits', () => {
+    const card = renderSchoolRulesCard(review(), { canDecide: true });
+    expect(cardProblems(card)).toEqual([]);
+    const verbs = cardVerbs(card);
+    expect(new Set(verbs)).toEqual(new Set([Verbs.rulesDecide]));
+    // A Confirm and a Save per concern, and Confirm all.
+    expect(verbs).toHaveLength(2 * DRAFT_CONCERNS.length + 1);
+    const json = JSON.stringify(card);
+    expect(json).toContain(`"type":"TextRun","text":${JSON.stringify(`"${HOSTILE}"`)}`);
+    expect(json).toContain('"type":"TextRun","text":"Oakfield **Social Media** Policy"');
+    const textBlocks = JSON.stringify((card.body as { type: string; text?: string }[]).filter((b) => b.type === 'TextBlock'));
+    expect(textBlocks).not.toContain('evil.example');
+    expect(shownText(card)).toContain('0 of 11 decided by an owner');
+  });
+
+  it('when every rule is decided, then nothing is left to confirm at once, and a removed rule says the policy has none', () => {
+    const card = renderSchoolRulesCard(review('removed'), { canDecide: true });
+    expect(cardProblems(card)).toEqual([]);
+    expect(card.actions ?? []).toEqual([]);
+    expect(shownText(card)).toContain('No rule: check my post will say your policy has no rule on this.');
+    expect(shownText(card)).toContain('Removed by an owner, 10 Jan 2027');
+  });
+
+  it('when the card comes back with what the owner pasted, then it is in that concern\'s box, and the notice is text', () => {
+    const card = renderSchoolRulesCard(review(), { canDecide: true, pasted: { concern: 'offensive', text: '**not** in the policy' }, notice: { text: 'Offensive: that is not a sentence of [the policy](http://x)', style: 'attention' } });
+    expect(cardProblems(card)).toEqual([]);
+    const json = JSON.stringify(card);
+    expect(json).toContain('"id":"pasted_offensive","label":"Or paste the sentence from your policy","isMultiline":true,"maxLength":1000,"value":"**not** in the policy"');
+    expect(json).toContain('"type":"TextRun","text":"Offensive: that is not a sentence of [the policy](http://x)"');
+  });
+});
