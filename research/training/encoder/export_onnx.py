@@ -1,7 +1,8 @@
 """Exports a BERT-style sentence encoder (a Hugging Face model folder) to the ONNX file the product runs.
 
-The graph takes input_ids, attention_mask and token_type_ids (int64, [batch, tokens]) and gives `embedding`
-([batch, 384]): the mean of the last layer's token vectors over the attention mask, as all-MiniLM-L6-v2 pools
+The graph takes input_ids, attention_mask and token_type_ids (int64, [batch, tokens]; a model without token types,
+such as all-mpnet-base-v2, takes the first two only) and gives `embedding` ([batch, hidden]): the mean of the last
+layer's token vectors over the attention mask, as all-MiniLM-L6-v2 and all-mpnet-base-v2 pool
 (the product normalises where a head needs it). With --int8 the weights of the matrix products are quantised
 to int8 (onnxruntime's dynamic quantisation), which makes the file a quarter of the size and faster on a CPU, and the
 graph is then rewritten by same_on_every_cpu.py so that every x86-64 CPU computes the same vectors from it (the product
@@ -36,8 +37,9 @@ class MeanPooled(torch.nn.Module):
         super().__init__()
         self.bert = bert
 
-    def forward(self, input_ids, attention_mask, token_type_ids):
-        hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).last_hidden_state
+    def forward(self, input_ids, attention_mask, token_type_ids=None):
+        types = {} if token_type_ids is None else {'token_type_ids': token_type_ids}
+        hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask, **types).last_hidden_state
         mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
         return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
 
@@ -47,15 +49,15 @@ def export(model_dir: str, out: str, int8: bool) -> None:
     tokenizer = AutoTokenizer.from_pretrained(model_dir)
     module = MeanPooled(AutoModel.from_pretrained(model_dir)).eval()
     batch = tokenizer(CHECK_SENTENCES, padding=True, truncation=True, max_length=128, return_tensors='pt')
-    inputs = (batch['input_ids'], batch['attention_mask'], batch['token_type_ids'])
+    names = [n for n in ('input_ids', 'attention_mask', 'token_type_ids') if n in batch]
+    inputs = tuple(batch[n] for n in names)
     with torch.no_grad():
         expected = module(*inputs).numpy()
     with tempfile.TemporaryDirectory() as tmp:
         plain = os.path.join(tmp, 'model.onnx')
         torch.onnx.export(
-            module, inputs, plain, input_names=['input_ids', 'attention_mask', 'token_type_ids'], output_names=['embedding'],
-            dynamic_axes={'input_ids': {0: 'batch', 1: 'tokens'}, 'attention_mask': {0: 'batch', 1: 'tokens'},
-                          'token_type_ids': {0: 'batch', 1: 'tokens'}, 'embedding': {0: 'batch'}},
+            module, inputs, plain, input_names=names, output_names=['embedding'],
+            dynamic_axes={**{n: {0: 'batch', 1: 'tokens'} for n in names}, 'embedding': {0: 'batch'}},
             opset_version=17, dynamo=False,
         )
         final = plain
@@ -74,7 +76,8 @@ def export(model_dir: str, out: str, int8: bool) -> None:
 def check(path: str, batch, expected: np.ndarray, floor: float) -> None:
     import onnxruntime as ort
     session = ort.InferenceSession(path, providers=['CPUExecutionProvider'])
-    got = session.run(['embedding'], {k: batch[k].numpy() for k in ('input_ids', 'attention_mask', 'token_type_ids')})[0]
+    names = {i.name for i in session.get_inputs()}
+    got = session.run(['embedding'], {k: batch[k].numpy() for k in ('input_ids', 'attention_mask', 'token_type_ids') if k in names})[0]
     cos = (got * expected).sum(1) / (np.linalg.norm(got, axis=1) * np.linalg.norm(expected, axis=1))
     print('export check, cosine to PyTorch per sentence:', ' '.join(f'{c:.5f}' for c in cos))
     if cos.min() < floor:

@@ -28,15 +28,19 @@ export interface EncodedText {
 
 /**
  * The tokenizer the model was trained with, read from the folder's tokenizer.json (a WordPiece, lower-casing BERT
- * tokenizer) by Hugging Face's tokenizers library. Special tokens are added here, so a long text is cut at the limit
- * and still ends with [SEP], as the Python tokenizer cuts it.
+ * tokenizer, or all-mpnet-base-v2's, whose first and last tokens are <s> and </s>) by Hugging Face's tokenizers library.
+ * Special tokens are added here, so a long text is cut at the limit and still ends with its last token, as the Python
+ * tokenizer cuts it. The two tokens are the ones tokenizer_config.json names (cls_token, sep_token), else [CLS] and [SEP].
  */
 export function createBertTokenizer(dir: string, maxTokens: number): (text: string, second?: string) => EncodedText {
   const read = (file: string): object => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as object;
-  const tokenizer = new Tokenizer(read('tokenizer.json'), read('tokenizer_config.json'));
-  const cls = tokenizer.token_to_id('[CLS]');
-  const sep = tokenizer.token_to_id('[SEP]');
-  if (cls === undefined || sep === undefined) throw new EncoderLoadError(`The tokenizer in ${dir} has no [CLS] or [SEP] token`);
+  const config = read('tokenizer_config.json') as { cls_token?: unknown; sep_token?: unknown };
+  const tokenizer = new Tokenizer(read('tokenizer.json'), config);
+  const named = (v: unknown, fallback: string): string => (typeof v === 'string' ? v : fallback);
+  const [first, last] = [named(config.cls_token, '[CLS]'), named(config.sep_token, '[SEP]')];
+  const cls = tokenizer.token_to_id(first);
+  const sep = tokenizer.token_to_id(last);
+  if (cls === undefined || sep === undefined) throw new EncoderLoadError(`The tokenizer in ${dir} has no ${first} or ${last} token`);
   const tokens = (text: string): number[] => tokenizer.encode(text, { add_special_tokens: false }).ids;
   return (text, second) => {
     if (second === undefined) {
@@ -105,15 +109,18 @@ export async function loadOnnxSentenceEncoder(dir: string, options: OnnxEncoderO
     executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential',
   });
   const dims = manifest.dimensions;
+  const readsTypes = session.inputNames.includes('token_type_ids');
 
   const runOne = async (text: string, second?: string): Promise<Float32Array> => {
     const { ids, typeIds } = tokenize(text, second);
     const shape = [1, ids.length];
-    const out = await session.run({
+    const feeds: Record<string, Ort.Tensor> = {
       input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, (id) => BigInt(id)), shape),
       attention_mask: new ort.Tensor('int64', new BigInt64Array(ids.length).fill(1n), shape),
-      token_type_ids: new ort.Tensor('int64', BigInt64Array.from(typeIds, (t) => BigInt(t)), shape),
-    });
+    };
+    // A model without token types (all-mpnet-base-v2) has no such input.
+    if (readsTypes) feeds.token_type_ids = new ort.Tensor('int64', BigInt64Array.from(typeIds, (t) => BigInt(t)), shape);
+    const out = await session.run(feeds);
     return (out.embedding.data as Float32Array).slice(0, dims);
   };
 
