@@ -91,7 +91,7 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
   const loaded = await loadPolicyLibrary(config, logger, stores.published).catch(stopStarted);
   const disclosure = await loadDisclosureDetector(logger).catch(stopStarted);
   const drafts = await loadDraftChecker(loaded.library, { readRulesAtStart: options.readDraftRulesAtStart ?? true, rules: stores.rules }).catch(stopStarted);
-  const reranker = await loadReranker().catch(stopStarted);
+  const reranker = await loadReranker(undefined, loaded.library.documents).catch(stopStarted);
   const { library } = loaded;
   const { db } = stores;
   const adapter = createAdapter(config, options.botCredentials, outbound);
