@@ -8,7 +8,7 @@ import { passageText } from '../answer/learnedRanking';
 import { Passage } from '../answer/passages';
 import { RuleCandidate, RuleReaderHeads, scoreRuleCandidates } from './ruleReader';
 import {
-  ConcernRuleState, createMemorySchoolRuleStore, currentRules, isProposed, PROPOSED_BY, RuleStep, SchoolRuleStore,
+  ConcernRuleState, createMemorySchoolRuleStore, currentRules, isProposed, KEPT_FROM_LAST_VERSION, PROPOSED_BY, RuleStep, SchoolRuleStore,
 } from './schoolRules';
 
 /** The rule reader's encoder and heads (ruleReader.ts); without them the rule is the answering stack's answer. */
@@ -106,6 +106,9 @@ export function createSchoolRuleBook(deps: {
   const now = deps.now ?? (() => new Date());
   const followMs = deps.followMs ?? FOLLOW_MS;
   let readingFor: { index: unknown; read: Promise<Reading> } | undefined;
+  /** The version read before the live one, whose owners' decisions the next proposals start from. */
+  let previous: RuleVersion | undefined;
+  let seen: RuleVersion | undefined;
   let stateFor: { key: string; at: number; rules: Promise<Map<DraftConcernId, ConcernRuleState>> } | undefined;
 
   const versionOf = (): RuleVersion | undefined =>
@@ -132,15 +135,32 @@ export function createSchoolRuleBook(deps: {
     return readingFor.read;
   };
 
+  /**
+   * The sentences owners chose for the version before this one that are still, word for word, in this one: a new
+   * version's proposal keeps the school's own choice where its sentence did not change (the owner still confirms it).
+   */
+  const keptFromPrevious = async (v: RuleVersion): Promise<Map<DraftConcernId, PolicyRule>> => {
+    const kept = new Map<DraftConcernId, PolicyRule>();
+    if (!previous || previous.policyId !== v.policyId || keyOf(previous) === keyOf(v)) return kept;
+    for (const [id, state] of currentRules(await store.steps(previous.policyId, previous.contentHash))) {
+      if (state.status === 'proposed' || !state.rule) continue;
+      const passage = exactPassage(state.rule.quote);
+      if (passage) kept.set(id, ruleOf(passage));
+    }
+    return kept;
+  };
+
   /** The version's steps, with the bot's proposals appended first where they are not there yet. */
   const proposedSteps = async (v: RuleVersion): Promise<RuleStep[]> => {
     const { proposals } = await reading();
     const steps = await store.steps(v.policyId, v.contentHash);
     if (isProposed(steps)) return steps;
+    const kept = await keptFromPrevious(v).catch(() => new Map<DraftConcernId, PolicyRule>());
     const at = now().toISOString();
     for (const id of DRAFT_CONCERNS) {
       if (steps.some((s) => s.concern === id && s.action === 'proposed')) continue;
-      const step: RuleStep = { ...v, concern: id, action: 'proposed', rule: proposals.get(id) ?? null, by: PROPOSED_BY, at };
+      const carried = kept.get(id);
+      const step: RuleStep = { ...v, concern: id, action: 'proposed', rule: carried ?? proposals.get(id) ?? null, by: PROPOSED_BY, at, ...(carried ? { reason: KEPT_FROM_LAST_VERSION } : {}) };
       await store.append(step);
       steps.push(step);
     }
@@ -150,6 +170,8 @@ export function createSchoolRuleBook(deps: {
   /** The live version's rules, read from the store at most every followMs (sooner after a decision made here). */
   const rules = (v: RuleVersion): Promise<Map<DraftConcernId, ConcernRuleState>> => {
     const key = keyOf(v);
+    if (seen && keyOf(seen) !== key) previous = seen;
+    seen = v;
     if (!stateFor || stateFor.key !== key || Date.now() - stateFor.at > followMs) {
       const read = proposedSteps(v).then(currentRules).catch(async () => {
         // The store cannot be read (a network error): drafts are judged by the proposals, and the store is asked again next time.
@@ -173,6 +195,12 @@ export function createSchoolRuleBook(deps: {
       if (out.length >= CHOICES) break;
     }
     return out;
+  };
+
+  /** The live policy's passage with exactly these words (a quote kept from another version). */
+  const exactPassage = (quote: string): Passage | undefined => {
+    const wanted = plain(quote);
+    return library.index.passages.find((p) => plain(passageText(p)) === wanted);
   };
 
   /** The passage a pasted sentence is, or holds, in the live policy. */

@@ -50,7 +50,12 @@ export interface ConcernRuleState {
   by: string;
   at: string;
   proposal: PolicyRule | null;
+  /** A proposal that is the sentence an owner chose for the version before, still in this one. */
+  kept?: boolean;
 }
+
+/** Why a proposal is an owner's earlier choice. */
+export const KEPT_FROM_LAST_VERSION = 'kept from the last version';
 
 /** Whether an owner has decided a concern's rule (confirmed the proposal, chose another sentence, or said there is none). */
 export const isDecided = (s: Pick<ConcernRuleState, 'status'>): boolean => s.status !== 'proposed';
@@ -66,7 +71,9 @@ export function currentRules(steps: readonly RuleStep[]): Map<DraftConcernId, Co
     const was = out.get(s.concern);
     if (s.action === 'proposed') {
       // A proposal made again (another instance proposing at the same time) never replaces an owner's decision.
-      if (!was || !isDecided(was)) out.set(s.concern, { id: s.concern, rule: s.rule, status: 'proposed', by: s.by, at: s.at, proposal: s.rule });
+      if (!was || !isDecided(was)) {
+        out.set(s.concern, { id: s.concern, rule: s.rule, status: 'proposed', by: s.by, at: s.at, proposal: s.rule, ...(s.reason === KEPT_FROM_LAST_VERSION ? { kept: true } : {}) });
+      }
       else out.set(s.concern, { ...was, proposal: was.proposal ?? s.rule });
       continue;
     }

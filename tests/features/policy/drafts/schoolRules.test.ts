@@ -105,6 +105,20 @@ describe('the school\'s own rules', () => {
     expect(currentRules(await store.steps(first.version.policyId, first.version.contentHash)).get('pupil-images')).toMatchObject({ status: 'confirmed', rule: { quote: PHOTO } });
   });
 
+  it('when a new version keeps the sentence an owner chose, then it is proposed again for that concern, for the owner to confirm', async () => {
+    const { library, store, book } = setUp();
+    const first = (await book.review())!;
+    const disrepute = library.index.passages.find((p) => p.text === DISREPUTE)!;
+    await book.decide(first.version, 'offensive', { action: 'change', passageId: disrepute.id }, 'aad-owner');
+    await book.decide(first.version, 'contact', { action: 'remove' }, 'aad-owner');
+    library.replace(policy('Staff must never share a photograph of pupils without the consent list being checked.'));
+    const second = (await book.review())!;
+    expect(second.concerns.find((c) => c.id === 'offensive')).toMatchObject({ status: 'proposed', kept: true, rule: { quote: DISREPUTE } });
+    // A removal is not carried: the new version's own reading proposes again.
+    expect(second.concerns.find((c) => c.id === 'contact')).toMatchObject({ status: 'proposed', rule: { quote: 'Staff must not accept a friend request from a current pupil or a parent.' } });
+    expect((await store.steps(second.version.policyId, second.version.contentHash)).find((s) => s.concern === 'offensive')).toMatchObject({ reason: 'kept from the last version' });
+  });
+
   it('when another instance proposes again after an owner decided, then the decision stands', () => {
     const base = { policyId: 'p', contentHash: 'h', by: 'bot', at: '2027-01-10T09:00:00Z' };
     const steps: RuleStep[] = [

@@ -55,7 +55,7 @@ export function renderSchoolRulesCard(review: RulesReview, state: SchoolRulesCar
       return {
         id: c.id,
         label: c.label,
-        status: `${STATUS[c.status][0]}${when ? `, ${when}` : ''}`,
+        status: c.kept ? 'Proposed: your choice for the last version' : `${STATUS[c.status][0]}${when ? `, ${when}` : ''}`,
         statusColour: STATUS[c.status][1],
         hasRule: c.rule !== null,
         citation: c.rule ? `${c.rule.citation}, ${c.rule.documentTitle}` : '',
