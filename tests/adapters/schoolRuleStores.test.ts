@@ -8,6 +8,7 @@ import { createSqliteSchoolRuleStore } from '../../src/adapters/sqlite/sqliteSch
 import { openSqliteDatabase, SqliteDatabase } from '../../src/adapters/sqlite/sqliteDatabase';
 import { RuleStep, SchoolRuleStore } from '../../src/features/policy/drafts/schoolRules';
 import { AzuriteTables, startAzuriteTables } from '../support/azuriteServer';
+import { copySchoolRules } from '../../src/adapters/storageCopy/copySchoolRules';
 
 /** The school's rules (issue 71) in both stores: steps read back per version, in order, and nothing is ever changed. */
 const base = { policyId: 'oakfield', contentHash: 'a1b2c3', at: '2027-01-10T09:00:00.000Z' };
@@ -64,5 +65,29 @@ describe('the school\'s rules on Azure Tables (Azurite)', () => {
     const [a, b] = [createAzureTableSchoolRuleStoreOn(client), createAzureTableSchoolRuleStoreOn(client)];
     await Promise.all([a.append(steps[0]), b.append(steps[1]), a.append(steps[2])]);
     expect(await a.steps('oakfield', 'a1b2c3')).toHaveLength(3);
+  });
+});
+
+describe('copying the school\'s rules from SQLite to Azure Tables (Azurite)', () => {
+  let azurite: AzuriteTables;
+  let dir: string;
+  beforeAll(async () => { azurite = await startAzuriteTables(); dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rules-copy-')); });
+  afterAll(async () => { await azurite?.stop(); fs.rmSync(dir, { recursive: true, force: true }); });
+
+  it('when a school moves to Azure, then every version\'s steps read back the same there, and a second run copies nothing', async () => {
+    const db = openSqliteDatabase(path.join(dir, 'c.sqlite'));
+    const sqlite = createSqliteSchoolRuleStore(db);
+    for (const s of steps) await sqlite.append(s);
+    await sqlite.append({ ...base, contentHash: 'ffee00', concern: 'contact', action: 'removed', rule: null, by: 'aad-owner' });
+    const client = TableClient.fromConnectionString(azurite.connectionString, `t${crypto.randomUUID().replace(/-/g, '').slice(0, 12)}Rules`, { allowInsecureConnection: true });
+    await client.createTable();
+    const counts: { copied: number; alreadyThere: number; ok: boolean }[] = [];
+    await copySchoolRules(db, client, (c) => counts.push(c));
+    await copySchoolRules(db, client, (c) => counts.push(c));
+    expect(counts.map((c) => [c.copied, c.alreadyThere, c.ok])).toEqual([[5, 0, true], [0, 5, true]]);
+    const azure = createAzureTableSchoolRuleStoreOn(client);
+    expect(await azure.steps('oakfield', 'a1b2c3')).toEqual(steps);
+    expect(await azure.steps('oakfield', 'ffee00')).toEqual(await sqlite.steps('oakfield', 'ffee00'));
+    db.close();
   });
 });

@@ -7,6 +7,17 @@ import { AzureTableConnection, backoff, getLong, httpStatusOf, openRecordTable, 
 export const SCHOOL_RULES_TABLE = 'Rules';
 const TRIES = 30;
 
+/** A step's entity under its number within its version: what the store writes, and what the storage copy writes. */
+export function schoolRuleEntity(s: RuleStep, seq: number): { partitionKey: string; rowKey: string } & Record<string, unknown> {
+  const entity: Record<string, unknown> = {
+    policyId: s.policyId, contentHash: s.contentHash, concern: s.concern ?? '', action: s.action, by: s.by, at: s.at,
+    ...(s.rule ? { citation: s.rule.citation, documentTitle: s.rule.documentTitle, section: s.rule.section } : {}),
+    ...(s.reason ? { reason: s.reason } : {}),
+  };
+  putLong(entity, 'quote', s.rule?.quote);
+  return { partitionKey: safeKey(s.policyId), rowKey: `${s.contentHash}|${padKey(seq, 8)}`, seq, ...entity };
+}
+
 /**
  * The school's rules for "check my post" in Azure Table storage (issue 71), beside the published versions: one partition
  * per policy, a row per step under `<content hash>|<number>`, numbered in order within the version. A step is created
@@ -24,16 +35,10 @@ export function createAzureTableSchoolRuleStoreOn(client: TableClient): SchoolRu
 
   return {
     async append(s) {
-      const entity: Record<string, unknown> = {
-        policyId: s.policyId, contentHash: s.contentHash, concern: s.concern ?? '', action: s.action, by: s.by, at: s.at,
-        ...(s.rule ? { citation: s.rule.citation, documentTitle: s.rule.documentTitle, section: s.rule.section } : {}),
-        ...(s.reason ? { reason: s.reason } : {}),
-      };
-      putLong(entity, 'quote', s.rule?.quote);
       for (let attempt = 0; ; attempt++) {
         const seq = (await rows(s.policyId, s.contentHash)).reduce((n, e) => Math.max(n, Number(e.seq ?? 0)), 0) + 1;
         try {
-          await client.createEntity({ partitionKey: safeKey(s.policyId), rowKey: `${s.contentHash}|${padKey(seq, 8)}`, seq, ...entity });
+          await client.createEntity(schoolRuleEntity(s, seq));
           return;
         } catch (err) {
           if (httpStatusOf(err) !== 409 || attempt >= TRIES) throw err;

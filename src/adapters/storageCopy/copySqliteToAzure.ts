@@ -14,6 +14,8 @@ import { createSqliteTeachingLinkStore } from '../sqlite/sqliteTeachingLinkStore
 import { copyAcknowledgementRecords } from './copyAcknowledgements';
 import { CopyCount } from './copyHelpers';
 import { copyConcerns, copyPublished, copyQuestions, copyTeachingLinks } from './copyRecordTables';
+import { copySchoolRules } from './copySchoolRules';
+import { SCHOOL_RULES_TABLE } from '../azureTables/azureTableSchoolRuleStore';
 
 export type { CopyCount } from './copyHelpers';
 export { CopyConflictError } from './copyHelpers';
@@ -75,6 +77,7 @@ export async function copySqliteToAzure(options: CopyToAzureOptions): Promise<Co
   await copyQuestions(db, await openRecordTable(connection, QUESTION_TABLE), done);
   await copyPublished(db, await openRecordTable(connection, PUBLISHED_TABLE), done);
   await copyTeachingLinks(db, await openRecordTable(connection, 'Teaching'), done);
+  await copySchoolRules(db, await openRecordTable(connection, SCHOOL_RULES_TABLE), done);
   await copyAcknowledgementRecords(db, sqliteAck, options.acknowledgement, done);
   return counts;
 }
