@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { EvalCase, evaluateAnswersWith } from '../../src/features/policy/answer/evaluateAnswers';
-import { answerQuestionReranked } from '../../src/features/policy/answer/answerQuestion';
+import { answerQuestionReranked, shownMatches } from '../../src/features/policy/answer/answerQuestion';
 import { Reranker } from '../../src/features/policy/answer/rerank';
-import { loadReranker, RERANK_DIR } from '../../src/compose/rerank';
+import { PassageReranker } from '../../src/features/policy/answer/passageRerank';
+import { ANSWER_ENCODER_DIR, loadReranker, RERANK_DIR } from '../../src/compose/rerank';
+import { PolicyDocument } from '../../src/features/policy/policyDocument';
 import { parsePolicyText } from '../../src/features/policy/ingest/parsePolicy';
 import { createPolicyIndex, PolicyIndex } from '../../src/features/policy/answer/policyIndex';
 import { DEFAULT_MODEL_DIR, loadLearnedModel } from '../../src/features/policy/answer/learnedModel';
@@ -19,7 +21,8 @@ import { DEFAULT_MODEL_DIR, loadLearnedModel } from '../../src/features/policy/a
  * without touching models/; the last set line adds the sets up, the figure to judge a change by (one training's seed
  * alone moves a single set by up to 5 questions). The cross-encoder re-ranker (models/rerank, issue 50) re-reads every
  * answer as in the product; `--rerank DIR` answers with another re-ranker folder (research/training/rerank/ship.py's), and
- * `--no-rerank` (or --lexical) with the learnt model alone, the stack before it.
+ * `--no-rerank` (or --lexical) with the learnt model alone, the stack before it. Without a cross-encoder, the larger sentence
+encoder read beside the stack (models/answer-encoder, issue 70) does, or the folder `--answer-encoder DIR` names.
  */
 const lexicalOnly = process.argv.includes('--lexical');
 const modelAt = process.argv.indexOf('--model');
@@ -27,12 +30,15 @@ const modelDir = modelAt > 0 && process.argv[modelAt + 1] ? path.resolve(process
 const model = lexicalOnly ? null : modelDir === DEFAULT_MODEL_DIR ? undefined : loadLearnedModel(modelDir);
 const root = path.resolve(__dirname, '..', '..', '..');
 const indexes = new Map<string, PolicyIndex>();
+const documents = new Map<string, PolicyDocument>();
 const indexFor = (policy: string): PolicyIndex => {
   let idx = indexes.get(policy);
   if (!idx) {
     const file = path.join(root, 'samples', 'policies', policy);
-    idx = createPolicyIndex([parsePolicyText(fs.readFileSync(file, 'utf8'), policy)], model === undefined ? {} : { model });
+    const doc = parsePolicyText(fs.readFileSync(file, 'utf8'), policy);
+    idx = createPolicyIndex([doc], model === undefined ? {} : { model });
     indexes.set(policy, idx);
+    documents.set(policy, doc);
   }
   return idx;
 };
@@ -40,13 +46,19 @@ const verbose = process.argv.includes('--verbose');
 const rerankAt = process.argv.indexOf('--rerank');
 const rerankDir = rerankAt > 0 && process.argv[rerankAt + 1] ? path.resolve(process.argv[rerankAt + 1]) : RERANK_DIR;
 const withoutRerank = lexicalOnly || process.argv.includes('--no-rerank');
+const encoderAt = process.argv.indexOf('--answer-encoder');
+const encoderDir = encoderAt > 0 && process.argv[encoderAt + 1] ? path.resolve(process.argv[encoderAt + 1]) : ANSWER_ENCODER_DIR;
 const pct = (a: number, b: number): string => (b === 0 ? 'n/a' : `${((100 * a) / b).toFixed(1)}%`);
 // The shared sample first, then our own sets: qa-staff (written to tune on), qa-holdout (written apart by a
 // second author; tuned against since), qa-blind and qa-fresh (written apart, not tuned on).
 const UNREAD = new Set(['qa-blind.jsonl', 'qa-fresh.jsonl']);
 async function main(): Promise<void> {
-  const reranker: Reranker | undefined = withoutRerank ? undefined : await loadReranker(rerankDir);
+  const reranker: Reranker | undefined = withoutRerank ? undefined : await loadReranker(rerankDir, [], encoderDir);
   if (rerankAt > 0 && !reranker) throw new Error(`No re-ranker at ${rerankDir} (manifest.json is missing)`);
+  // The larger encoder's passages are encoded before the first question, as the bot does when a policy is loaded.
+  const policies = fs.readdirSync(path.join(root, 'samples', 'policies')).filter((f) => f.endsWith('.txt')).sort();
+  policies.forEach(indexFor);
+  if (reranker && 'prepare' in reranker) await (reranker as PassageReranker).prepare([...documents.values()]);
   const answerOf = (c: EvalCase) => answerQuestionReranked(indexFor(c.policy), c.q, reranker);
   const together = { answerable: 0, top1: 0, top3: 0, quoted: 0, notCovered: 0, abstained: 0, sure: 0, sureRight: 0, shown: 0 };
   for (const set of ['qa-sample.jsonl', 'qa-staff.jsonl', 'qa-holdout.jsonl', 'qa-blind.jsonl', 'qa-fresh.jsonl']) {
@@ -85,9 +97,27 @@ async function main(): Promise<void> {
     }
     for (const c of cases.slice(0, n)) {
       const answer = await answerOf(c);
-      const said = answer.answered ? { quote: answer.best.quote, section: [answer.best.section.number, answer.best.section.title].filter(Boolean).join(' ') } : { quote: '(declined: the policy does not cover that)' };
+      const said = answer.answered ? { sure: answer.sure, quote: answer.best.quote, section: [answer.best.section.number, answer.best.section.title].filter(Boolean).join(' ') } : { quote: '(declined: the policy does not cover that)' };
       console.log(JSON.stringify({ policy: c.policy, q: c.q, ...said }));
     }
+  }
+
+  // `--sample-not-sure N`: N qa-blind questions the bot is not sure of, picked at random, with the choices the reply offers.
+  const notSureAt = process.argv.indexOf('--sample-not-sure');
+  if (notSureAt > 0) {
+    const n = Number(process.argv[notSureAt + 1] ?? 10);
+    const cases = fs.readFileSync(path.join(root, 'research', 'eval', 'qa-blind.jsonl'), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as EvalCase);
+    const notSure: { policy: string; q: string; choices: string[] }[] = [];
+    for (const c of cases) {
+      const answer = await answerOf(c);
+      if (answer.answered && !answer.sure) notSure.push({ policy: c.policy, q: c.q, choices: shownMatches(answer).map((m) => [m.section.number, m.section.title].filter(Boolean).join(' ')) });
+    }
+    for (let i = notSure.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [notSure[i], notSure[j]] = [notSure[j], notSure[i]];
+    }
+    console.log(JSON.stringify({ notSure: notSure.length, of: cases.length }));
+    for (const x of notSure.slice(0, n)) console.log(JSON.stringify(x));
   }
 }
 
