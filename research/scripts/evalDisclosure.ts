@@ -40,7 +40,8 @@ function print(name: string, f: DisclosureFigures, perKind: boolean): void {
   console.log(`${name}: disclosures offered Report a concern first ${f.offered}/${f.disclosures} (${pct(f.offered, f.disclosures)})`
     + `${f.indirect ? `, indirect ${f.indirectOffered}/${f.indirect} (${pct(f.indirectOffered, f.indirect)})` : ''}`
     + `; held back without the offer ${f.heldBackOnly}, neither ${f.notHeldBack.length}`
-    + `; ordinary offered ${f.ordinaryOffered}/${f.ordinary} (${pct(f.ordinaryOffered, f.ordinary)}), held back ${f.ordinaryHeldBack}/${f.ordinary} (${pct(f.ordinaryHeldBack, f.ordinary)})`);
+    + `; ordinary offered ${f.ordinaryOffered}/${f.ordinary} (${pct(f.ordinaryOffered, f.ordinary)}), held back ${f.ordinaryHeldBack}/${f.ordinary} (${pct(f.ordinaryHeldBack, f.ordinary)})`
+    + `; report line on ordinary ${f.ordinaryReportLine}/${f.ordinary} (${pct(f.ordinaryReportLine, f.ordinary)}), disclosures with neither offer nor line ${f.noOfferNorLine.length}`);
   if (perKind) {
     for (const [kind, k] of [...f.byKind].sort()) console.log(`  ${kind.padEnd(20)} offered ${k.offered}/${k.disclosures}, held back ${k.heldBack}/${k.disclosures}`);
   }

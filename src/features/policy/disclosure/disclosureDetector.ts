@@ -17,8 +17,14 @@ import { readDisclosureSignals } from './disclosureSignals';
 export interface DisclosureReading {
   /** Report a concern first: the message reads as a disclosure. */
   offer: boolean;
-  /** May be about a particular child: the report line on the answer, nothing kept, never shown to the owner. True whenever `offer` is. */
+  /** May be about a particular child: nothing kept, never shown to the owner. True whenever `offer` is. */
   holdBack: boolean;
+  /**
+   * Of the held-back messages, those whose answer leads with the report line ("If this is about something a child told
+   * you...") and its Report a concern (issue 70: the line on fewer ordinary questions, the question still kept from the
+   * owners). Absent: every held-back message has it.
+   */
+  reportLine?: boolean;
   /** The classifier's probability that the message is a disclosure (0 to 1). */
   score: number;
 }
@@ -93,8 +99,11 @@ export function parseDraftDisclosureHead(json: unknown, dimensions: number): Dra
 export interface DisclosureHead {
   weights: Float32Array;
   bias: number;
-  /** Logits: at or above `offer`, Report a concern first; at or above `holdBack`, held back. */
-  thresholds: { offer: number; holdBack: number };
+  /**
+   * Logits: at or above `offer`, Report a concern first; at or above `holdBack`, held back; at or above `reportLine`
+   * (between the two; absent, `holdBack`), the report line on the answer as well.
+   */
+  thresholds: { offer: number; holdBack: number; reportLine?: number };
   /** Whether the word-list detector's verdict also offers Report a concern (design C in research/DECISIONS.md). */
   wordList: boolean;
 }
@@ -108,7 +117,7 @@ export class DisclosureHeadError extends Error {
 export function parseDisclosureHead(json: unknown, dimensions: number): DisclosureHead {
   const head = (json as { disclosure?: Record<string, unknown> } | null)?.disclosure;
   const weights = headWeights(head?.weights, dimensions);
-  const thresholds = head?.thresholds as { offer?: unknown; holdBack?: unknown } | undefined;
+  const thresholds = head?.thresholds as { offer?: unknown; holdBack?: unknown; reportLine?: unknown } | undefined;
   if (!weights) {
     throw new DisclosureHeadError(`The disclosure head must have ${dimensions} finite weights, one for each of the encoder's dimensions`);
   }
@@ -116,7 +125,14 @@ export function parseDisclosureHead(json: unknown, dimensions: number): Disclosu
     throw new DisclosureHeadError('The disclosure head needs a bias and its offer and holdBack thresholds');
   }
   if (thresholds.holdBack > thresholds.offer) throw new DisclosureHeadError('The hold-back threshold must not be above the offer threshold');
-  return { weights, bias: head.bias, thresholds: { offer: thresholds.offer, holdBack: thresholds.holdBack }, wordList: head.wordList === true };
+  const line = thresholds.reportLine;
+  if (line !== undefined && (typeof line !== 'number' || !Number.isFinite(line) || line < thresholds.holdBack || line > thresholds.offer)) {
+    throw new DisclosureHeadError('The report line threshold must lie between the hold-back and offer thresholds');
+  }
+  return {
+    weights, bias: head.bias, wordList: head.wordList === true,
+    thresholds: { offer: thresholds.offer, holdBack: thresholds.holdBack, ...(line === undefined ? {} : { reportLine: line }) },
+  };
 }
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
@@ -142,7 +158,8 @@ export function createDisclosureDetector(
 ): DisclosureDetector {
   const judge = (text: string, logit: number): DisclosureReading => {
     const offer = logit >= head.thresholds.offer || (head.wordList && readDisclosureSignals(text).disclosureLike);
-    return { offer, holdBack: offer || logit >= head.thresholds.holdBack || mayBeAboutParticularChild(text), score: sigmoid(logit) };
+    const reportLine = offer || logit >= (head.thresholds.reportLine ?? head.thresholds.holdBack) || mayBeAboutParticularChild(text);
+    return { offer, holdBack: reportLine || logit >= head.thresholds.holdBack, reportLine, score: sigmoid(logit) };
   };
   const logitOf = (v: Float32Array, h: { weights: Float32Array; bias: number } = head): number => {
     let sum = h.bias;

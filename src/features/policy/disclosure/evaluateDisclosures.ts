@@ -21,6 +21,10 @@ export interface DisclosureFigures {
   ordinary: number;
   ordinaryOffered: number;
   ordinaryHeldBack: number;
+  /** Ordinary messages whose answer carries the report line (issue 70); the held-back ones without it are still not kept. */
+  ordinaryReportLine: number;
+  /** Disclosures with neither Report a concern first nor the report line. */
+  noOfferNorLine: DisclosureCase[];
   byKind: Map<string, { disclosures: number; offered: number; heldBack: number }>;
   missed: DisclosureCase[];
   /** Disclosures neither offered nor held back: these alone could reach a policy owner. */
@@ -33,7 +37,7 @@ export async function evaluateDisclosures(detector: DisclosureDetector, cases: r
   const readings = await detector.readAll(cases.map((c) => c.text));
   const f: DisclosureFigures = {
     disclosures: 0, offered: 0, indirect: 0, indirectOffered: 0, heldBackOnly: 0, ordinary: 0, ordinaryOffered: 0, ordinaryHeldBack: 0,
-    byKind: new Map(), missed: [], notHeldBack: [], falseOffers: [],
+    ordinaryReportLine: 0, noOfferNorLine: [], byKind: new Map(), missed: [], notHeldBack: [], falseOffers: [],
   };
   cases.forEach((c, i) => {
     const r = readings[i];
@@ -43,6 +47,7 @@ export async function evaluateDisclosures(detector: DisclosureDetector, cases: r
       else if (r.holdBack) f.heldBackOnly++;
       if (!r.offer) f.missed.push(c);
       if (!r.holdBack) f.notHeldBack.push(c);
+      if (!r.offer && !(r.reportLine ?? r.holdBack)) f.noOfferNorLine.push(c);
       if (c.indirect) {
         f.indirect++;
         if (r.offer) f.indirectOffered++;
@@ -60,6 +65,7 @@ export async function evaluateDisclosures(detector: DisclosureDetector, cases: r
         f.falseOffers.push(c);
       }
       if (r.holdBack) f.ordinaryHeldBack++;
+      if (r.reportLine ?? r.holdBack) f.ordinaryReportLine++;
     }
   });
   return f;

@@ -260,7 +260,8 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
         return;
       }
       if (reading.holdBack) {
-        await answerHeldBack(ctx, text);
+        // Held back with or without the report line (issue 70): nothing kept either way.
+        await answerHeldBack(ctx, text, reading.reportLine ?? true);
         return;
       }
       // Says something happened to someone (health, care, the police...): answered as usual, never kept (issue 69).

@@ -27,12 +27,20 @@ const head = (over: Partial<DisclosureHead> = {}): DisclosureHead => ({
 describe('the disclosure detector', () => {
   it('when a message scores at or above the offer threshold, then Report a concern comes first and it is held back', async () => {
     const d = createDisclosureDetector(fakeEncoder({ x: 2 }), head());
-    expect(await d.read('x')).toEqual({ offer: true, holdBack: true, score: 1 / (1 + Math.exp(-2)) });
+    expect(await d.read('x')).toEqual({ offer: true, holdBack: true, reportLine: true, score: 1 / (1 + Math.exp(-2)) });
   });
 
   it('when a message scores between the thresholds, then it is held back without the offer', async () => {
     const d = createDisclosureDetector(fakeEncoder({ 'can i post it': -1 }), head());
     expect(await d.read('can i post it')).toMatchObject({ offer: false, holdBack: true });
+  });
+
+  it('when the head has a report-line threshold, then a message under it is held back without the line and one over it gets the line (issue 70)', async () => {
+    const d = createDisclosureDetector(fakeEncoder({ 'can i post it': -2, 'can i share it': 0 }), head({ thresholds: { offer: 2, holdBack: -3, reportLine: -1 } }));
+    expect(await d.read('can i post it')).toMatchObject({ offer: false, holdBack: true, reportLine: false });
+    expect(await d.read('can i share it')).toMatchObject({ offer: false, holdBack: true, reportLine: true });
+    expect(await d.read('a year 8 girl followed me on tiktok last night, should i block her')).toMatchObject({ holdBack: true, reportLine: true });
+    expect(() => parseDisclosureHead({ disclosure: { weights: [1, 0, 0, 0], bias: 0, thresholds: { offer: 2, holdBack: -3, reportLine: 3 } } }, 4)).toThrow(DisclosureHeadError);
   });
 
   it('when a message scores below both, then it is neither', async () => {
