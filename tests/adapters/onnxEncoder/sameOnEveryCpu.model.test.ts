@@ -20,21 +20,22 @@ if (!runs) showFigures('sameOnEveryCpu.model.test.ts skipped: qemu-x86_64 is not
 
 function encode(prefix: string[]): Record<string, string[]> {
   const [command, ...args] = [...prefix, process.execPath, script, REPO_ROOT];
-  const run = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 240_000 });
+  const run = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 480_000 });
   if (run.status !== 0) throw new Error(`${[command, ...args].join(' ')} failed (${run.status ?? run.signal}): ${run.stderr.split('\n').filter((l) => !l.includes('TCG doesn')).join('\n').slice(0, 2000)}`);
   return JSON.parse(run.stdout) as Record<string, string[]>;
 }
 
 (runs ? describe : describe.skip)('the shipped models on another CPU (issue 68)', () => {
-  it('when both encoders read the same texts on an emulated Haswell (no AVX-512), then every vector is the same to the bit as on this CPU', () => {
+  it('when the encoders read the same texts on an emulated Haswell (no AVX-512), then every vector is the same to the bit as on this CPU', () => {
     expect(qemu).not.toBe(''); // CI installs it: bash scripts/installCpuEmulator.sh
     expect(built).toBe(true); // npm test builds first
     const here = encode([]);
     const haswell = encode([qemu, '-cpu', 'Haswell']);
-    expect(Object.keys(here)).toEqual(['encoder', 'drafts']);
+    const larger = fs.existsSync(path.join(REPO_ROOT, 'models', 'answer-encoder', 'manifest.json'));
+    expect(Object.keys(here)).toEqual(['encoder', 'drafts', ...(larger ? ['answer-encoder'] : [])]);
     for (const model of Object.keys(here)) {
-      expect(here[model]).toHaveLength(8);
+      expect(here[model]).toHaveLength(model === 'answer-encoder' ? 3 : 8);
       expect({ model, vectors: haswell[model] }).toEqual({ model, vectors: here[model] });
     }
-  }, 300_000);
+  }, 600_000);
 });
