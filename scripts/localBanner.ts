@@ -26,7 +26,7 @@ export function localBanner(input: LocalBannerInput): string {
     `  Reachable:   from this computer only: the bot and the Playground listen on ${input.playgroundHost}, never on the network`,
     '               (anyone who reached them could act as the policy owner and the DSL: local mode has no sign-in).',
     ...(input.devKey ? ['  Reports:     encrypted with the public local development key: for trying the bot, never for real reports.'] : []),
-    '  Try asking:  "Can I accept a friend request from a parent?"  or type "help".',
+    '  Try asking:  "Can I be friends with pupils on social media?"  or type "help".',
     '  Stop with Ctrl+C.',
     '',
   ].join('\n');
