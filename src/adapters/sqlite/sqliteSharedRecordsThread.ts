@@ -76,6 +76,28 @@ export function startSqliteSharedRecordsThread(filePath: string): SqliteSharedRe
   };
 }
 
+/** How long a call here waits for SQLite's write lock before it fails, as busy_timeout did. */
+const LOCK_WAIT_MS = 5_000;
+
+/**
+ * Runs one statement, asking again every millisecond while another connection holds SQLite's write lock. SQLite's own
+ * busy wait sleeps longer each time it finds the lock taken (25, 50, then 100 ms), so while a background job commits a
+ * batch every few milliseconds (a campaign's recipients) a waiting write kept missing the gaps and waited 230 ms or more,
+ * and the teacher whose budget it was waited as long. Each statement here is one write of its own: a busy one changed
+ * nothing, so asking again is safe.
+ */
+async function whenLockFree<T>(run: () => Promise<T>): Promise<T> {
+  const until = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      return await run();
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= until) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  }
+}
+
 /** The thread's side: opens the file and answers each call in turn. */
 export function serveSharedRecords(): void {
   const { filePath } = workerData as { filePath: string };
@@ -83,10 +105,16 @@ export function serveSharedRecords(): void {
   parentPort!.on('message', (request: Request) => {
     void (async () => {
       try {
-        records ??= createSqliteSharedRecords(openSqliteDatabase(filePath));
-        const result = request.op === 'read' ? await records.read(request.space, request.key)
-          : request.op === 'write' ? await records.write(request.space, request.key, request.value, request.version)
-            : await records.sweep(request.space, request.before);
+        if (!records) {
+          const db = openSqliteDatabase(filePath);
+          records = createSqliteSharedRecords(db);
+          // From here a busy lock is waited for in whenLockFree, not by SQLite's backing-off sleep.
+          db.pragma('busy_timeout = 0');
+        }
+        const r = records;
+        const result = await whenLockFree<unknown>(() => (request.op === 'read' ? r.read(request.space, request.key)
+          : request.op === 'write' ? r.write(request.space, request.key, request.value, request.version)
+            : r.sweep(request.space, request.before)));
         parentPort!.postMessage({ id: request.id, result } satisfies Reply);
       } catch (err) {
         const e = err as { message?: string; code?: string };
