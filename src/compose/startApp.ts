@@ -86,6 +86,7 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
       await sendRate.close();
     }
     stores.db?.close();
+    await stores.shared.close?.();
     throw err;
   };
   const loaded = await loadPolicyLibrary(config, logger, stores.published).catch(stopStarted);
@@ -173,6 +174,7 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
       // Last: this instance's share of the Teams limit goes back to the others once nothing more is sent.
       await sendRate.close();
       db?.close();
+      await stores.shared.close?.();
       files.close();
     },
   };

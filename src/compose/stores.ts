@@ -28,6 +28,7 @@ import { azureRecordConnection } from './azureConnection';
 import { SharedRecords } from '../shared/sharedRecords';
 import { createAzureTableSharedRecords } from '../adapters/azureTables/azureTableSharedRecords';
 import { createSqliteSharedRecords } from '../adapters/sqlite/sqliteSharedRecords';
+import { startSqliteSharedRecordsThread } from '../adapters/sqlite/sqliteSharedRecordsThread';
 import { SchoolRuleStore } from '../features/policy/drafts/schoolRules';
 import { createAzureTableSchoolRuleStore } from '../adapters/azureTables/azureTableSchoolRuleStore';
 import { createSqliteSchoolRuleStore } from '../adapters/sqlite/sqliteSchoolRuleStore';
@@ -48,8 +49,12 @@ export interface Stores {
   rules: SchoolRuleStore;
   /** Owners' background jobs (reminder passes, exports, campaign recipients), beside the acknowledgement records. */
   jobs: OwnerJobStore;
-  /** What the instances coordinate through (people's budgets, the safeguarding route's notices): src/shared/sharedRecords.ts. */
-  shared: SharedRecords;
+  /**
+   * What the instances coordinate through (people's budgets, the safeguarding route's notices): src/shared/sharedRecords.ts.
+   * In a SQLite file they are read and written on a thread of their own, `close` ending it: every question and press
+   * writes its person's budget, and on the bot's thread that write waited for SQLite's lock while a roll-out held it.
+   */
+  shared: SharedRecords & { close?(): Promise<void> };
 }
 
 /** Opens every store the settings ask for: all in the SQLite file, or all in Azure Tables (then no file at all). */
@@ -84,7 +89,7 @@ export async function openStores(config: AppConfig): Promise<Stores> {
     published: createSqlitePublishedPolicyStore(db),
     rules: createSqliteSchoolRuleStore(db),
     jobs: await createOwnerJobStore(config.storage, prefix, db),
-    shared: createSqliteSharedRecords(db),
+    shared: config.storage.sqlitePath === ':memory:' ? createSqliteSharedRecords(db) : startSqliteSharedRecordsThread(config.storage.sqlitePath),
   };
 }
 
