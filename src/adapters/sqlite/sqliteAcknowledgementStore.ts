@@ -37,6 +37,9 @@ export function createSqliteAcknowledgementStoreOn(db: SqliteDatabase): Acknowle
  */
 const COMPLETE_WINDOW_MS = 100;
 
+/** How many recipients a file's store adds in one transaction before letting the bot's other work in. */
+const ADD_CHUNK = 50;
+
 class SqliteAcknowledgementStore implements AcknowledgementStore {
   private readonly stmt: Record<string, Statement<unknown[]>>;
 
@@ -204,6 +207,23 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
   }
 
   async addDeliveries(campaignId: string, recipients: readonly Recipient[], now: string): Promise<number> {
+    if (this.db.memory || recipients.length <= ADD_CHUNK) return this.addDeliveriesNow(campaignId, recipients, now);
+    // In a file, a few dozen at a time with a turn of the event loop between (addDeliveriesNow).
+    let added = 0;
+    for (let i = 0; i < recipients.length; i += ADD_CHUNK) {
+      if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      added += this.addDeliveriesNow(campaignId, recipients.slice(i, i + ADD_CHUNK), now);
+    }
+    return added;
+  }
+
+  /**
+   * Adds recipients in one transaction. On the bot's thread, where the recipients job runs: each new recipient moves its
+   * campaign's tallies, and 250 in one transaction took 25-48 ms on a loaded 2-core machine, a teacher's question waiting
+   * behind it (and the rest of the job's slice) at a roll-out's start. Adding twice changes nothing (ON CONFLICT DO
+   * NOTHING), so a batch cut short by a restart is simply added again by the job.
+   */
+  private addDeliveriesNow(campaignId: string, recipients: readonly Recipient[], now: string): number {
     return this.db.transaction(() => {
       let added = 0;
       const anyAck = this.q(`SELECT 1 FROM ack_campaigns c JOIN ack_acknowledgements a ON a.policy_id = c.policy_id
