@@ -8,6 +8,7 @@ import { DraftContext } from '../features/policy/drafts/draftConcerns';
 import { createSchoolRuleBook, RuleReaderDeps, SchoolRuleBook } from '../features/policy/drafts/draftRules';
 import { SchoolRuleStore } from '../features/policy/drafts/schoolRules';
 import { schoolNamesOf } from '../features/policy/drafts/draftEvidence';
+import { parseDraftGate } from '../features/policy/drafts/draftGate';
 import { parseRuleReaderHeads } from '../features/policy/drafts/ruleReader';
 import { PolicyLibrary } from '../features/policy/policyLibrary';
 
@@ -28,7 +29,9 @@ export async function loadDraftChecker(
 ): Promise<{ check(draft: string, context: DraftContext): Promise<DraftCheckResult>; settled(): Promise<void>; rules: SchoolRuleBook }> {
   const { dir = DRAFTS_DIR, encoderDir = ENCODER_DIR, readRulesAtStart = true } = options;
   const encoder = await openOnnxSentenceEncoder(dir);
-  const heads = parseDraftHeads(readHeads(dir), encoder.dimensions);
+  const headsFile = readHeads(dir);
+  const heads = parseDraftHeads(headsFile, encoder.dimensions);
+  const gate = parseDraftGate(headsFile);
   const rules = createSchoolRuleBook({ library, reader: await loadRuleReader(encoderDir), store: options.rules });
   const ruleFor = (id: Parameters<SchoolRuleBook['ruleFor']>[0]) => rules.ruleFor(id);
   // The policy loaded at start is read now, beside the rest of the start rather than before it (about a second on two
@@ -46,7 +49,7 @@ export async function loadDraftChecker(
     return names;
   };
   // settled(): the reading begun at start has ended, so a bot that stops leaves no work running behind it.
-  return { ...createDraftChecker({ encoder, heads, ruleFor, schoolNames }), settled: () => reading, rules };
+  return { ...createDraftChecker({ encoder, heads, gate, ruleFor, schoolNames }), settled: () => reading, rules };
 }
 
 const readHeads = (dir: string): unknown => JSON.parse(fs.readFileSync(path.join(dir, 'heads.json'), 'utf8'));

@@ -2,6 +2,7 @@ import { headWeights, SentenceEncoder } from '../../../shared/sentenceEncoder';
 import { CONCERN_INFO, ConcernWeight, DRAFT_CONCERNS, DraftConcernId, DraftContext } from './draftConcerns';
 import { classesIn, draftSentences, pupilNamesIn, quotePiece, whereAndWhenIn } from './draftEvidence';
 import { framedDraft } from './draftFrame';
+import { DraftGate, gateProbability } from './draftGate';
 
 /**
  * Checks a draft social media post against the school's own policy (issue 53). A head per concern reads the draft's
@@ -72,6 +73,8 @@ export interface DraftCheckResult {
 export interface DraftCheckerDeps {
   encoder: SentenceEncoder;
   heads: DraftHeads;
+  /** The gate (draftGate.ts): whether a draft some head fires on raises anything at all; without one the heads decide. */
+  gate?: DraftGate | null;
   /** The school's rule on a concern, found by the rule reader; null when the policy does not cover it. */
   ruleFor(id: DraftConcernId): Promise<PolicyRule | null>;
   /** The school's own names (schoolNamesOf its policy): a draft naming the school does not name a pupil. */
@@ -130,8 +133,14 @@ export function createDraftChecker(deps: DraftCheckerDeps): { check(draft: strin
       // The school's own account is where the bot sends school news ("speaking as the school"'s fix), so a draft posted
       // there is not told it speaks for the school (research/DECISIONS.md, issue 53, ninth pass; the thresholds were
       // chosen with the same rule).
-      const raised = DRAFT_CONCERNS.filter((id) => logit(heads[id], whole) >= heads[id].threshold)
-        .filter((id) => !(id === 'speaking-as-school' && context.account === 'school'));
+      // As fit_gate.py counts it: "speaking as the school" from the school's account is at least 1 under its threshold.
+      const margins = DRAFT_CONCERNS.map((id) => {
+        const m = logit(heads[id], whole) - heads[id].threshold;
+        return id === 'speaking-as-school' && context.account === 'school' ? Math.min(m, -1) : m;
+      });
+      const fired = DRAFT_CONCERNS.filter((_, i) => margins[i] >= 0);
+      // The gate tells a draft that trips a head but raises nothing as a whole that nothing stops it.
+      const raised = deps.gate && fired.length > 0 && gateProbability(deps.gate, margins, context) < deps.gate.threshold ? [] : fired;
       const concerns: CheckedConcern[] = [];
       for (const id of raised) {
         const info = CONCERN_INFO[id];

@@ -1,4 +1,5 @@
 import { ConcernHead, createDraftChecker, DraftHeads, DraftHeadsError, parseDraftHeads, PolicyRule } from '../../../../src/features/policy/drafts/draftChecker';
+import { DraftGate, GATE_COLUMNS, gateProbability, parseDraftGate } from '../../../../src/features/policy/drafts/draftGate';
 import { DRAFT_CONCERNS, DraftConcernId } from '../../../../src/features/policy/drafts/draftConcerns';
 import { SentenceEncoder } from '../../../../src/shared/sentenceEncoder';
 
@@ -153,5 +154,60 @@ describe('names that are not a pupil\'s (issue 71)', () => {
   it('when the only names are an adult\'s and the school\'s, then no name is given as what raised it', async () => {
     const r = await named(['Oakfield']).check('Lovely send-off for Mrs Hughes. Great decision Oakfield [names]', personal);
     expect(r.concerns[0].evidence.join(' ')).not.toMatch(/names someone/);
+  });
+});
+
+describe('the gate: does the draft raise anything at all (issue 71)', () => {
+  // A gate that reads only how many heads fired: one head alone (each fired head is 2 over its threshold, each other 2
+  // under) is far under its threshold, two are far over it.
+  const gate = (): DraftGate => {
+    const weights = new Float64Array(GATE_COLUMNS.length);
+    weights[GATE_COLUMNS.indexOf('fired')] = 5;
+    return { weights, bias: -7.5, threshold: 0.5 };
+  };
+  const gated = () => createDraftChecker({ encoder: fakeEncoder(), heads: heads(), gate: gate(), ruleFor: async (id) => rule(id) });
+
+  it('when one head fires and the gate says the draft raises nothing, then nothing in the policy stops it', async () => {
+    expect(await gated().check('Worst episode ever [drunk]', personal)).toEqual({ verdict: 'fine', concerns: [] });
+  });
+
+  it('when the gate says the draft raises something, then the concerns stand as the heads raised them', async () => {
+    const r = await gated().check('Vote for me, buy my cakes [politics] [selling]', personal);
+    expect(r.concerns.map((c) => c.id)).toEqual(['political', 'commercial']);
+  });
+
+  it('when the gate silences the only concern and a photo goes with the post, then the reply still names the rule on images', async () => {
+    const r = await gated().check('Sports day! [selling]', { media: 'pupils', account: 'school', audience: 'public' });
+    expect(r).toEqual({ verdict: 'fine', concerns: [], photoRule: rule('pupil-images') });
+  });
+
+  it('when no head fires, then the gate is not read and the draft is fine', async () => {
+    const never: DraftGate = { weights: new Float64Array(GATE_COLUMNS.length), bias: 50, threshold: 0.5 };
+    const r = await createDraftChecker({ encoder: fakeEncoder(), heads: heads(), gate: never, ruleFor: async (id) => rule(id) }).check('Lovely walk', personal);
+    expect(r).toEqual({ verdict: 'fine', concerns: [] });
+  });
+});
+
+describe('reading the gate from heads.json', () => {
+  const good = { columns: [...GATE_COLUMNS], weights: GATE_COLUMNS.map(() => 0.5), bias: -1, threshold: 0.2 };
+
+  it('when the file has no gate, then the heads alone decide', () => {
+    expect(parseDraftGate({ drafts: {} })).toBeNull();
+  });
+
+  it('when the gate is well formed, then its weights, bias and threshold are read', () => {
+    expect(parseDraftGate({ gate: good })).toMatchObject({ bias: -1, threshold: 0.2 });
+  });
+
+  it('when the gate was written for other columns or lacks a weight, then it is refused', () => {
+    expect(() => parseDraftGate({ gate: { ...good, columns: [...GATE_COLUMNS].reverse() } })).toThrow(/columns/);
+    expect(() => parseDraftGate({ gate: { ...good, weights: good.weights.slice(1) } })).toThrow(/weight/);
+  });
+
+  it('the probability is the logistic of the bias and the weighted columns', () => {
+    const g = parseDraftGate({ gate: good })!;
+    const margins = DRAFT_CONCERNS.map((_, i) => (i === 0 ? 1 : -1));
+    // margins sum -9, largest 1, second -1, one fired, no card columns: z = -1 + 0.5 * (-9 + 1 - 1 + 1) = -5
+    expect(gateProbability(g, margins, personal)).toBeCloseTo(1 / (1 + Math.exp(5)), 12);
   });
 });
