@@ -24,7 +24,7 @@ export function takeDistinct<T>(queue: T[], limit: number, rowKeyOf: (w: T) => s
 }
 
 type Row = { partitionKey: string; rowKey: string } & Record<string, unknown>;
-interface Waiting { row: Row; resolve: (r: InsertResult) => void; reject: (e: unknown) => void }
+interface Waiting { row: Row; resolve: (r: InsertResult, etag?: string) => void; reject: (e: unknown) => void }
 
 /**
  * Inserts of rows that are never changed afterwards (acknowledgements), grouped per partition: while one insert into a
@@ -39,15 +39,22 @@ export class GroupInsert {
   constructor(private readonly table: TableClient) {}
 
   insert(row: Row): Promise<InsertResult> {
-    return new Promise((resolve, reject) => {
-      const queue = this.queues.get(row.partitionKey);
-      if (queue) {
-        queue.push({ row, resolve, reject });
-        return;
-      }
-      this.queues.set(row.partitionKey, [{ row, resolve, reject }]);
-      void this.drain(row.partitionKey);
-    });
+    return new Promise((resolve, reject) => this.enqueue({ row, resolve: (r) => resolve(r), reject }));
+  }
+
+  /** The same, answering with the new row's etag (for a write under it later), or undefined where the row was there. */
+  create(row: Row): Promise<string | undefined> {
+    return new Promise((resolve, reject) => this.enqueue({ row, resolve: (r, etag) => resolve(r === 'created' ? etag ?? '*' : undefined), reject }));
+  }
+
+  private enqueue(w: Waiting): void {
+    const queue = this.queues.get(w.row.partitionKey);
+    if (queue) {
+      queue.push(w);
+      return;
+    }
+    this.queues.set(w.row.partitionKey, [w]);
+    void this.drain(w.row.partitionKey);
   }
 
   private async drain(pk: string): Promise<void> {
@@ -72,8 +79,8 @@ export class GroupInsert {
     if (batch.length === 0) return;
     if (batch.length === 1) return this.insertOne(batch[0]);
     try {
-      await this.table.submitTransaction(batch.map((w): TransactionAction => ['create', w.row]));
-      for (const w of batch) w.resolve('created');
+      const res = await this.table.submitTransaction(batch.map((w): TransactionAction => ['create', w.row]));
+      batch.forEach((w, i) => w.resolve('created', res?.subResponses?.[i]?.etag));
     } catch (err) {
       const status = statusOf(err) ?? 0;
       if (status < 400 || status >= 500) {
@@ -94,8 +101,8 @@ export class GroupInsert {
 
   private async insertOne(w: Waiting): Promise<void> {
     try {
-      await this.table.createEntity(w.row);
-      w.resolve('created');
+      const res = await this.table.createEntity(w.row);
+      w.resolve('created', res?.etag);
     } catch (err) {
       if (statusOf(err) === 409) w.resolve('exists');
       else w.reject(err);

@@ -1,6 +1,7 @@
 import { odata, TableClient } from '@azure/data-tables';
 import { SharedRecords } from '../../shared/sharedRecords';
 import { AzureTableConnection, getLong, getOrUndefined, httpStatusOf, openRecordTable, putLong, safeKey } from './azureTableRecords';
+import { GroupInsert } from './azureTableGroupInsert';
 
 /** The table of shared records: `<prefix>Shared`, one partition per space. */
 export const SHARED_TABLE = 'Shared';
@@ -21,6 +22,11 @@ export function createAzureTableSharedRecordsOn(client: TableClient, now: () => 
     putLong(e, 'value', JSON.stringify(value));
     return e;
   };
+  // New records of one space that arrive while one is being created go together in one transaction: each person's
+  // first press creates their budget entry, and after an all-staff email that was a request per person, the largest
+  // part of an acknowledgement's table calls. Each is still created only where there is none (a transaction is refused
+  // whole when one of its rows is there; that one learns it and the others go again), so a budget stays one.
+  const creates = new GroupInsert(client);
   return {
     async read<T>(space: string, key: string) {
       const e = await getOrUndefined<Record<string, unknown>>(client, safeKey(space), safeKey(key));
@@ -29,10 +35,8 @@ export function createAzureTableSharedRecordsOn(client: TableClient, now: () => 
     },
     async write(space, key, value, version) {
       try {
-        const written = version === undefined
-          ? await client.createEntity(entity(space, key, value))
-          : await client.updateEntity(entity(space, key, value), 'Replace', { etag: version });
-        return written.etag ?? '*';
+        if (version === undefined) return await creates.create(entity(space, key, value));
+        return (await client.updateEntity(entity(space, key, value), 'Replace', { etag: version })).etag ?? '*';
       } catch (err) {
         // 409: created by another writer first; 412: changed since it was read; 404: deleted since it was read.
         const status = httpStatusOf(err);

@@ -31,6 +31,19 @@ export function describeSharedRecordsContract(name: string, makeTwo: () => Promi
       expect(await b.write('space', 'k2', { n: 'late' }, read)).toBeUndefined();
     });
 
+    it('when many new records are created at once from both instances, then each key is created once, with a version its writer can change it under', async () => {
+      const keys = Array.from({ length: 30 }, (_, i) => `new-${i}`);
+      // Every key created from both instances at once (a person's first press reaching both), a few twice from one.
+      const tries = [...keys.map((k) => ({ on: a, k })), ...keys.map((k) => ({ on: b, k })), ...keys.slice(0, 3).map((k) => ({ on: a, k }))];
+      const versions = await Promise.all(tries.map(({ on, k }) => on.write('many', k, { k }, undefined)));
+      for (const k of keys) {
+        const won = tries.map((t, i) => ({ ...t, v: versions[i] })).filter((t) => t.k === k && t.v !== undefined);
+        expect(won).toHaveLength(1);
+        expect(await won[0].on.write('many', k, { k, changed: true }, won[0].v)).toEqual(expect.any(String));
+        expect((await (won[0].on === a ? b : a).read<{ changed?: boolean }>('many', k))?.value.changed).toBe(true);
+      }
+    });
+
     it('when twenty changes run at once from both instances, then none is lost', async () => {
       await Promise.all(Array.from({ length: 20 }, (_, i) => changeShared<number>(i % 2 ? a : b, 'space', 'counter', (n) => (n ?? 0) + 1)));
       expect((await a.read<number>('space', 'counter'))?.value).toBe(20);
