@@ -29,14 +29,6 @@ export function createSqliteAcknowledgementStoreOn(db: SqliteDatabase): Acknowle
   return new SqliteAcknowledgementStore(db, false);
 }
 
-/**
- * How long a sent card waits to be recorded with the others sent meanwhile, in a file. The sending thread records each
- * card as it goes (50 a second in a roll-out), and each record was a commit of its own, taking SQLite's write lock 50
- * times a second from the connections that answer staff, which waited for it; recorded together, about 5 cards take
- * it once. A card's record matters to nobody sooner (its claim is good for minutes).
- */
-const COMPLETE_WINDOW_MS = 100;
-
 /** How many recipients a file's store adds in one transaction before letting the bot's other work in. */
 const ADD_CHUNK = 50;
 
@@ -47,11 +39,6 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
 
   /** The thread owner views' long reads run on, started when first needed. */
   private reader: SqliteReaderThread | undefined;
-
-  /** Cards sent and not yet recorded, and the timer that records them (completeDelivery). */
-  private completing: { params: Record<string, unknown>; resolve(recorded: boolean): void; reject(err: unknown): void }[] = [];
-
-  private completeTimer: NodeJS.Timeout | undefined;
 
   /** `q`, bound: what the modules beside this one take to prepare their statements. */
   private readonly prep = (sql: string): Statement<unknown[]> => this.q(sql);
@@ -243,33 +230,11 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
   }
 
   async completeDelivery(campaignId: string, userId: string, workerId: string, o: DeliveryOutcome, now: string): Promise<boolean> {
-    const params = {
+    const info = this.stmt.complete.run({
       state: o.state, reason: o.reason ?? null, activityId: o.activityId ?? null,
       conversationId: o.conversationId ?? null, now, campaign: campaignId, user: userId, worker: workerId,
-    };
-    if (this.db.memory) return this.stmt.complete.run(params).changes > 0;
-    // In a file, the cards sent in the next moment are recorded together (flushCompletes).
-    return new Promise<boolean>((resolve, reject) => {
-      this.completing.push({ params, resolve, reject });
-      this.completeTimer ??= setTimeout(() => this.flushCompletes(), COMPLETE_WINDOW_MS);
     });
-  }
-
-  /** Records the cards waiting in one transaction: one take of SQLite's write lock for them all, not one each. */
-  private flushCompletes(): void {
-    const batch = this.completing;
-    this.completing = [];
-    if (this.completeTimer) clearTimeout(this.completeTimer);
-    this.completeTimer = undefined;
-    if (batch.length === 0) return;
-    let done: boolean[];
-    try {
-      done = this.db.transaction(() => batch.map((c) => this.stmt.complete.run(c.params).changes > 0))();
-    } catch (err) {
-      for (const c of batch) c.reject(err);
-      return;
-    }
-    batch.forEach((c, i) => c.resolve(done[i]));
+    return info.changes > 0;
   }
 
   async deferDelivery(campaignId: string, userId: string, workerId: string, notBefore: string, reason: string, now: string): Promise<boolean> {
@@ -391,7 +356,6 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
   async removeWorker(workerId: string): Promise<void> { audit.removeWorker(this.prep, workerId); }
 
   async close(): Promise<void> {
-    this.flushCompletes();
     const reader = this.reader;
     this.reader = undefined;
     await reader?.close();
