@@ -103,7 +103,7 @@ const PREAMBLE = lists.preamble;
 const CONDITIONALS = lists.conditionals;
 
 /** The words of a message, lower-case, with possessive 's dropped and hyphenated words split. */
-function tokensOf(text: string): string[] {
+export function tokensOf(text: string): string[] {
   return text.toLowerCase().replace(/[\u2018\u2019`]/g, "'").split(/[^a-z0-9']+/)
     .map((t) => trimQuotes(trimQuotes(t).replace(/'s$/, '')))
     .filter((t) => t.length > 0);
@@ -119,7 +119,7 @@ function trimQuotes(t: string): string {
 }
 
 /** Whether the phrase (each place a word or a|b|c choice) occurs in the tokens. */
-function hasPhrase(tokens: readonly string[], phrase: readonly string[]): boolean {
+export function hasPhrase(tokens: readonly string[], phrase: readonly string[]): boolean {
   outer: for (let i = 0; i + phrase.length <= tokens.length; i++) {
     for (let j = 0; j < phrase.length; j++) if (!phrase[j].split('|').includes(tokens[i + j])) continue outer;
     return true;

@@ -1,31 +1,11 @@
 import { DisclosureDetector, DisclosureReading } from '../disclosure/disclosureDetector';
-import { readDisclosureSignals } from '../disclosure/disclosureSignals';
+import { hasPhrase, readDisclosureSignals, tokensOf } from '../disclosure/disclosureSignals';
 import { readWordLists } from '../wordLists/readWordLists';
 import keepingWords from '../wordLists/keepingWords.json';
 
 const { words, phrases } = readWordLists(keepingWords, 'wordLists/keepingWords.json', { words: ['happenedMore'], phrases: ['happenedMorePhrases'] });
 const MORE_WORDS = words.happenedMore;
 const MORE_PHRASES = phrases.happenedMorePhrases;
-
-/** The words of a message, lower-case, possessive 's dropped; hyphenated words kept whole and split as well. */
-function tokensOf(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.toLowerCase().replace(/[\u2018\u2019`]/g, "'").matchAll(/[a-z0-9][a-z0-9'-]*/g)) {
-    const word = m[0].replace(/'s$/, '').replace(/['-]+$/, '');
-    out.push(word);
-    if (word.includes('-')) out.push(...word.split('-').filter((w) => w.length > 0));
-  }
-  return out;
-}
-
-/** Whether the phrase (each place a word or a|b|c choice) occurs in the tokens. */
-function hasPhrase(tokens: readonly string[], phrase: readonly string[]): boolean {
-  outer: for (let i = 0; i + phrase.length <= tokens.length; i++) {
-    for (let j = 0; j < phrase.length; j++) if (!phrase[j].split('|').includes(tokens[i + j])) continue outer;
-    return true;
-  }
-  return false;
-}
 
 /** The more words and phrases of wordLists/keepingWords.json: something happened to someone, in words a list of harms names. */
 function saysMoreHappened(text: string): boolean {
@@ -40,7 +20,7 @@ function saysMoreHappened(text: string): boolean {
  * tutor group" and "the kids at number 14" defeat any list of who counts as a particular child, and what happened is
  * what must not reach an owner (the disclosure signals' "happened" and the further words of wordLists/keepingWords.json).
  * It is answered as usual, without "Was this helpful?", and only its day is counted.
- * Of the team's own ordinary questions about 1 in 80 says such a thing ("do I get paid if I'm off sick?"): the owners
+ * Of the team's own ordinary questions about 1 in 60 says such a thing ("do I get paid if I'm off sick?"): the owners
  * lose those to teach from, which is the price of never reading about a child's crisis.
  */
 export function mayKeepQuestion(text: string): boolean {
