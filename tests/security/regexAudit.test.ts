@@ -72,6 +72,12 @@ const REVIEWED_BUILT_PATTERNS: Reviewed[] = [
     why: 'STATES_TIME: an alternation of fixed phrases joined by \\s+ and \\b, no quantified group overlaps its neighbour; '
       + 'recheck, given the built source with the i flag, says safe (issue 40 audit)',
   },
+  {
+    where: 'src/features/policy/drafts/draftEvidence.ts',
+    argsSha: 'e78914b1a3e8',
+    why: 'PLACE_AFTER: anchored at the start (^), an optional possessive, \\s+ and one word of a fixed alternation, then \\b; '
+      + 'no quantified group overlaps its neighbour, and it is tried on the 24 characters after a name only (issue 71 review)',
+  },
 ];
 
 const sha = (text: string): string => crypto.createHash('sha256').update(text).digest('hex').slice(0, 12);

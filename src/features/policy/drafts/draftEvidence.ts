@@ -108,10 +108,21 @@ const PLACE_AFTER = new RegExp(`^(?:['\u2019]s)?\\s+(?:${[
 export function schoolNamesOf(doc: { title: string; frontPage: readonly string[]; sections: readonly { text: string }[] }): string[] {
   const text = [doc.title, ...doc.frontPage, ...doc.sections.slice(0, 3).map((s) => s.text.slice(0, 2000))].join('\n');
   const out = new Set<string>();
-  const named = /\b((?:St\.?\s+)?[A-Z][a-z'\u2019]+(?:[ -][A-Z][a-z'\u2019]+){0,3})\s+(?:(?:C\s?of\s?E|CE|RC|Catholic|Church of England|Community|Primary|Secondary|High|Junior|Infant|Nursery|Grammar|Free|Multi[- ]Academy|Learning)\s+)*(?:School|Academy|College|Trust)\b/g;
-  for (const m of text.matchAll(named)) {
-    for (const word of m[1].split(/[ -]/)) {
-      if (!/^(?:St\.?|The|Our|Social|Media|Policy|Model|Local|Authority|County|This|All|Each|Every|A|An|Primary|Secondary|High|Junior|Infant|Nursery|Grammar|Free|Community|Catholic|CE|RC|Church|England|Learning|Multi|Academy|School|College|Trust)$/i.test(word)) out.add(word.replace(/['\u2019]s$/, ''));
+  // Each "School", "Academy", "College" or "Trust", then the words just before it, walked back while each is capitalised
+  // or a qualifier's ("C of E"), at most eight: a pass over the text and a bounded look behind each match. (One pattern
+  // for the whole phrase was tried from every word, with every way its name and qualifiers could share those words:
+  // quadratic on a title of "St St St ..." or "Infant Infant ...", the regex audit's attacks.)
+  for (const m of text.matchAll(/\b(?:School|Academy|College|Trust)\b/g)) {
+    const before = text.slice(Math.max(0, (m.index ?? 0) - 120), m.index ?? 0).split(/[ \t-]+/);
+    const words: string[] = [];
+    for (let i = before.length - 1; i >= 0 && words.length < 8; i--) {
+      const word = before[i];
+      if (word === '' && i === before.length - 1) continue;
+      if (!/^(?:[A-Z][a-z'\u2019]+|St\.?|of|CE|RC|C|E)$/.test(word)) break;
+      words.push(word);
+    }
+    for (const word of words) {
+      if (!/^(?:St\.?|The|Our|Social|Media|Policy|Model|Local|Authority|County|This|All|Each|Every|A|An|Primary|Secondary|High|Junior|Infant|Nursery|Grammar|Free|Community|Catholic|CE|RC|C|E|of|Church|England|Learning|Multi|Academy|School|College|Trust)$/i.test(word)) out.add(word.replace(/['\u2019]s$/, ''));
     }
   }
   return [...out];
