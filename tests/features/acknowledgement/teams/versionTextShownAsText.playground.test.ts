@@ -21,6 +21,11 @@ const ACK = 'ack.acknowledge';
 const HOSTILE_CELL = '02 2023 agreed at JCC, see https://evil.example/versions and ask <at>Harriet Head</at> [click](https://evil.example) **now** '
   + 'before you sign anything about this version of the policy';
 const FULL_LABEL = `2 (${HOSTILE_CELL})`;
+/**
+ * The label as the bot keeps it: the policy here is a text file, whose Markdown the reader reads as a document's text
+ * (a link's words, an emphasised word), as it would the same cell of a Word file. Nothing else of it is lost or cut.
+ */
+const KEPT_LABEL = FULL_LABEL.replace('[click](https://evil.example)', 'click').replace('**now**', 'now');
 const MARKUP = ['<at>', 'evil.example', '**now**', '[click]'];
 /** The new version's reworded rule: its own bare link and mention, which staff see quoted as "Now:". */
 const CHANGED_RULE = 'Staff may accept friend requests from parents only with written approval: see https://evil.example/approval or ask <at>Harriet Head</at>.';
@@ -155,6 +160,6 @@ describe('a version\'s own text on the acknowledgement cards of a new round (Age
     const res = await fetch(downloadUrl(contentOf(done))!);
     expect(res.status).toBe(200);
     const csv = await res.text();
-    expect(csv).toContain(FULL_LABEL);
+    expect(csv).toContain(KEPT_LABEL);
   }, 120_000);
 });
