@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
-import { parentPort, Worker, workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { PeoplePage, PeopleQuery } from '../../features/acknowledgement/domain/acknowledgementStore';
 import { moduleScript } from '../../shared/moduleScript';
 import { listCampaignPeople } from './sqliteAcknowledgementPeople';
+import { errorReply, startThreadCalls, ThreadReply } from './threadCalls';
 
 /**
  * The owners' long reads of the SQLite file, made on a thread of their own through a read-only connection (WAL lets it
@@ -20,50 +21,13 @@ export interface SqliteReaderThread {
 }
 
 type Request = { id: number; kind: 'people'; campaignId: string; query: PeopleQuery };
-type Reply = { id: number; page: PeoplePage } | { id: number; error: { message: string; code?: string } };
 
 /** Starts the reader thread for the database file at `filePath` (opened on the thread's first question). */
 export function startSqliteReaderThread(filePath: string): SqliteReaderThread {
-  let worker: Worker | undefined;
-  let nextId = 1;
-  const waiting = new Map<number, { resolve(page: PeoplePage): void; reject(err: Error): void }>();
-
-  const spawn = (): Worker => {
-    const w = new Worker(moduleScript(__filename, 'sqliteReaderThread', '.serveReads()'), { eval: true, workerData: { filePath } });
-    w.unref();
-    w.on('message', (reply: Reply) => {
-      const p = waiting.get(reply.id);
-      if (!p) return;
-      waiting.delete(reply.id);
-      if (waiting.size === 0) w.unref();
-      if ('page' in reply) p.resolve(reply.page);
-      else p.reject(Object.assign(new Error(reply.error.message), reply.error.code ? { code: reply.error.code } : {}));
-    });
-    w.on('error', () => undefined);
-    w.on('exit', () => {
-      if (worker === w) worker = undefined;
-      for (const p of waiting.values()) p.reject(Object.assign(new Error('the SQLite reader thread stopped'), { code: 'STORE_CLOSED' }));
-      waiting.clear();
-    });
-    return w;
-  };
-
+  const calls = startThreadCalls(moduleScript(__filename, 'sqliteReaderThread', '.serveReads()'), { filePath }, { stopped: 'the SQLite reader thread stopped' });
   return {
-    listCampaignPeople(campaignId, query) {
-      return new Promise<PeoplePage>((resolve, reject) => {
-        worker ??= spawn();
-        const id = nextId++;
-        waiting.set(id, { resolve, reject });
-        // Kept alive while an answer is owed.
-        worker.ref();
-        worker.postMessage({ id, kind: 'people', campaignId, query } satisfies Request);
-      });
-    },
-    async close() {
-      const w = worker;
-      worker = undefined;
-      if (w) await w.terminate();
-    },
+    listCampaignPeople: (campaignId, query) => calls.ask<PeoplePage>({ kind: 'people', campaignId, query }),
+    close: () => calls.close(),
   };
 }
 
@@ -86,10 +50,9 @@ export function serveReads(): void {
         db = new Database(filePath, { readonly: true, fileMustExist: true });
         db.pragma('busy_timeout = 5000');
       }
-      parentPort!.postMessage({ id: request.id, page: listCampaignPeople(q, request.campaignId, request.query) } satisfies Reply);
+      parentPort!.postMessage({ id: request.id, result: listCampaignPeople(q, request.campaignId, request.query) } satisfies ThreadReply);
     } catch (err) {
-      const e = err as { message?: string; code?: string };
-      parentPort!.postMessage({ id: request.id, error: { message: e.message ?? String(err), ...(e.code ? { code: e.code } : {}) } } satisfies Reply);
+      parentPort!.postMessage(errorReply(request.id, err));
     }
   });
 }

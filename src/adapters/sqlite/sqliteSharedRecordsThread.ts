@@ -1,8 +1,9 @@
-import { parentPort, Worker, workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { SharedRecord, SharedRecords } from '../../shared/sharedRecords';
 import { moduleScript } from '../../shared/moduleScript';
 import { openSqliteDatabase } from './sqliteDatabase';
 import { createSqliteSharedRecords } from './sqliteSharedRecords';
+import { errorReply, startThreadCalls, ThreadReply } from './threadCalls';
 
 /**
  * The shared records in the SQLite file, read and written on a thread of their own. Each write is a transaction of its
@@ -21,58 +22,20 @@ type Request =
   | { id: number; op: 'read'; space: string; key: string }
   | { id: number; op: 'write'; space: string; key: string; value: unknown; version: string | undefined }
   | { id: number; op: 'sweep'; space: string; before: number };
-type Reply = { id: number; result: unknown } | { id: number; error: { message: string; code?: string } };
 
 /** Starts the thread for the shared records in the SQLite file at `filePath` (opened on the thread). */
 export function startSqliteSharedRecordsThread(filePath: string): SqliteSharedRecordsThread {
-  let worker: Worker | undefined;
-  let closed = false;
-  let nextId = 1;
-  const waiting = new Map<number, { resolve(result: unknown): void; reject(err: Error): void }>();
-
-  const spawn = (): Worker => {
-    const w = new Worker(moduleScript(__filename, 'sqliteSharedRecordsThread', '.serveSharedRecords()'), { eval: true, workerData: { filePath } });
-    w.unref();
-    w.on('message', (reply: Reply) => {
-      const p = waiting.get(reply.id);
-      if (!p) return;
-      waiting.delete(reply.id);
-      if (waiting.size === 0) w.unref();
-      if ('result' in reply) p.resolve(reply.result);
-      else p.reject(Object.assign(new Error(reply.error.message), reply.error.code ? { code: reply.error.code } : {}));
-    });
-    w.on('error', () => undefined);
-    w.on('exit', () => {
-      if (worker === w) worker = undefined;
-      for (const p of waiting.values()) p.reject(Object.assign(new Error('the shared records thread stopped'), { code: 'STORE_CLOSED' }));
-      waiting.clear();
-    });
-    return w;
-  };
-
-  type WithoutId<R> = R extends unknown ? Omit<R, 'id'> : never;
-  const ask = <T>(request: WithoutId<Request>): Promise<T> => new Promise<T>((resolve, reject) => {
-    if (closed) {
-      reject(Object.assign(new Error('the shared records were closed'), { code: 'STORE_CLOSED' }));
-      return;
-    }
-    worker ??= spawn();
-    const id = nextId++;
-    waiting.set(id, { resolve: resolve as (r: unknown) => void, reject });
-    worker.ref();
-    worker.postMessage({ ...request, id });
+  const calls = startThreadCalls(moduleScript(__filename, 'sqliteSharedRecordsThread', '.serveSharedRecords()'), { filePath }, {
+    stopped: 'the shared records thread stopped', refuseAfterClose: 'the shared records were closed',
   });
+  type WithoutId<R> = R extends unknown ? Omit<R, 'id'> : never;
+  const ask = <T>(request: WithoutId<Request>): Promise<T> => calls.ask<T>(request);
 
   return {
     read: <T>(space: string, key: string) => ask<SharedRecord<T> | undefined>({ op: 'read', space, key }),
     write: (space, key, value, version) => ask<string | undefined>({ op: 'write', space, key, value, version }),
     sweep: (space, before) => ask<number>({ op: 'sweep', space, before }),
-    async close() {
-      closed = true;
-      const w = worker;
-      worker = undefined;
-      if (w) await w.terminate();
-    },
+    close: () => calls.close(),
   };
 }
 
@@ -115,10 +78,9 @@ export function serveSharedRecords(): void {
         const result = await whenLockFree<unknown>(() => (request.op === 'read' ? r.read(request.space, request.key)
           : request.op === 'write' ? r.write(request.space, request.key, request.value, request.version)
             : r.sweep(request.space, request.before)));
-        parentPort!.postMessage({ id: request.id, result } satisfies Reply);
+        parentPort!.postMessage({ id: request.id, result } satisfies ThreadReply);
       } catch (err) {
-        const e = err as { message?: string; code?: string };
-        parentPort!.postMessage({ id: request.id, error: { message: e.message ?? String(err), ...(e.code ? { code: e.code } : {}) } } satisfies Reply);
+        parentPort!.postMessage(errorReply(request.id, err));
       }
     })();
   });
