@@ -14,11 +14,9 @@
  *
  *   npm run bench:drafts [-- --drafts 10,40] [--kinds hostile,plain] [--report-after-ms 1000] [--flood-wait-s 120]
  */
-import { fork } from 'node:child_process';
 import os from 'node:os';
-import path from 'node:path';
-import { arg, FLOODER, fileReport, healthz, round, sleep, TENANT, withBot } from './floodHarness';
-import type { FloodOrder, FloodOutcome } from './pressFlooder';
+import { arg, baselineReports, FLOODER, floodWithReport, TENANT, withBot } from './floodHarness';
+import type { FloodOrder } from './pressFlooder';
 import { PRODUCTION_BOT_ID } from '../tests/support/productionBot';
 
 const DRAFT_CHARS = 3000;
@@ -36,44 +34,13 @@ function message(serviceUrl: string, text: string): Record<string, unknown> {
   };
 }
 
-async function baseline() {
-  return withBot(async (bot, connector, token) => {
-    const runs = [];
-    for (let i = 1; i <= 3; i++) runs.push(await fileReport(bot, connector, token, { id: `29:colleague-${i}`, aadObjectId: `aad-colleague-${i}`, name: `Colleague ${i}` }));
-    return runs;
-  });
-}
-
 async function floodScenario(kind: 'hostile' | 'plain', drafts: number, reportAfterMs: number, floodWaitS: number) {
   return withBot(async (bot, connector, token) => {
-    const flooder = fork(path.join(__dirname, 'pressFlooder.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    let outcome: FloodOutcome | undefined;
-    const done = new Promise<void>((resolve) => {
-      flooder.on('message', (m: { outcome?: FloodOutcome }) => { if (m.outcome) { outcome = m.outcome; resolve(); } });
-      flooder.once('exit', () => resolve());
-    });
     const order: FloodOrder = {
       botUrl: `${bot.base}/api/messages`, token: token(), presses: drafts, connections: drafts, timeoutMs: 300_000,
       activity: message(connector.serviceUrl, `check: ${kind === 'hostile' ? hostile() : plain()}`),
     };
-    bot.child.send({ loopDelay: 'start' });
-    const started = await new Promise<number>((resolve) => {
-      flooder.once('message', (m: { started: number }) => resolve(m.started));
-      flooder.send(order);
-    });
-    let probing = true;
-    const probes: number[] = [];
-    const prober = (async () => { while (probing) { probes.push(round((await healthz(bot)).ms)); await sleep(250); } })();
-    await sleep(Math.max(0, started + reportAfterMs - Date.now()));
-    const report = await fileReport(bot, connector, token, { id: '29:colleague', aadObjectId: 'aad-colleague', name: 'Colleague' });
-    await Promise.race([done, sleep(floodWaitS * 1000)]);
-    probing = false;
-    await prober;
-    const loopDelayMs = await new Promise<unknown>((resolve) => {
-      bot.child.on('message', (m: { loopDelayMs?: unknown }) => { if (m.loopDelayMs) resolve(m.loopDelayMs); });
-      bot.child.send({ loopDelay: 'stop' });
-    });
-    flooder.kill('SIGKILL');
+    const { outcome, report, probes, loopDelayMs } = await floodWithReport(bot, connector, token, order, reportAfterMs, floodWaitS);
     const verdicts = connector.deliveries.filter((d) => d.conversationId === `a:${FLOODER.aadObjectId}`).length;
     return {
       kind, drafts, ...report, healthzMaxMs: Math.max(report.healthzMs, ...probes), healthzProbes: probes.length, botEventLoopDelayMs: loopDelayMs,
@@ -91,7 +58,7 @@ async function main(): Promise<void> {
   const out: Record<string, unknown> = {
     machine: { cpus: os.cpus().length, node: process.version, loadAverageAtStart: os.loadavg().map((l) => Number(l.toFixed(2))) },
     draftChars: DRAFT_CHARS, targets: 'alertMs and healthzMs (at the report and the slowest) each within 1000, however many drafts',
-    baseline: await baseline(),
+    baseline: await baselineReports(),
   };
   const results = [];
   for (const kind of kinds) for (const n of counts) results.push(await floodScenario(kind, n, reportAfterMs, floodWaitS));

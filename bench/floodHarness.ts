@@ -13,6 +13,7 @@ import { freePort } from '../scripts/playground';
 import { FakeConnector, startFakeConnector } from '../tests/support/fakeConnector';
 import { BotKeyService, PRODUCTION_BOT_ID, startBotKeyService } from '../tests/support/productionBot';
 import { productionEnv } from '../tests/support/productionEnv';
+import type { FloodOrder, FloodOutcome } from './pressFlooder';
 
 export const REPO = [path.resolve(__dirname, '..', '..'), path.resolve(__dirname, '..')].find((r) => fs.existsSync(path.join(r, 'samples'))) ?? process.cwd();
 /** The school's own policy (the sample adopted under the school's name: production refuses the sample itself). */
@@ -154,5 +155,47 @@ export async function withBot<T>(run: (bot: Bot, connector: FakeConnector, token
     await keys.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Three colleagues' urgent reports one after another on a bot with no flood: the baseline of the same run. */
+export async function baselineReports() {
+  return withBot(async (bot, connector, token) => {
+    const runs = [];
+    for (let i = 1; i <= 3; i++) runs.push(await fileReport(bot, connector, token, { id: `29:colleague-${i}`, aadObjectId: `aad-colleague-${i}`, name: `Colleague ${i}` }));
+    return runs;
+  });
+}
+
+/**
+ * One flood against a running bot: the flooder (its own process) sends `order`; /healthz is asked in turn throughout, as
+ * App Service's health check asks it; `reportAfterMs` after the flood starts a colleague files an urgent report; then
+ * the flood is given `floodWaitS` to be answered, and the bot's event-loop delay over the whole of it is read.
+ */
+export async function floodWithReport(bot: Bot, connector: FakeConnector, token: () => string, order: FloodOrder, reportAfterMs: number, floodWaitS: number) {
+  const flooder = fork(path.join(__dirname, 'pressFlooder.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let outcome: FloodOutcome | undefined;
+  const done = new Promise<void>((resolve) => {
+    flooder.on('message', (m: { outcome?: FloodOutcome }) => { if (m.outcome) { outcome = m.outcome; resolve(); } });
+    flooder.once('exit', () => resolve());
+  });
+  bot.child.send({ loopDelay: 'start' });
+  const started = await new Promise<number>((resolve) => {
+    flooder.once('message', (m: { started: number }) => resolve(m.started));
+    flooder.send(order);
+  });
+  let probing = true;
+  const probes: number[] = [];
+  const prober = (async () => { while (probing) { probes.push(round((await healthz(bot)).ms)); await sleep(250); } })();
+  await sleep(Math.max(0, started + reportAfterMs - Date.now()));
+  const report = await fileReport(bot, connector, token, { id: '29:colleague', aadObjectId: 'aad-colleague', name: 'Colleague' });
+  await Promise.race([done, sleep(floodWaitS * 1000)]);
+  probing = false;
+  await prober;
+  const loopDelayMs = await new Promise<unknown>((resolve) => {
+    bot.child.on('message', (m: { loopDelayMs?: unknown }) => { if (m.loopDelayMs) resolve(m.loopDelayMs); });
+    bot.child.send({ loopDelay: 'stop' });
+  });
+  flooder.kill('SIGKILL');
+  return { outcome: outcome as FloodOutcome | undefined, report, probes, loopDelayMs };
 }
 

@@ -17,52 +17,18 @@
  *
  *   npm run bench:flood [-- --presses 3000,10000] [--report-after-ms 5000] [--connections 10000] [--flood-wait-s 60]
  */
-import { fork } from 'node:child_process';
 import os from 'node:os';
-import path from 'node:path';
-import { arg, FLOODER, FORM, fileReport, healthz, listenOverflows, press, round, sleep, withBot } from './floodHarness';
-import type { FloodOrder, FloodOutcome } from './pressFlooder';
-
-async function baseline() {
-  return withBot(async (bot, connector, token) => {
-    const runs = [];
-    for (let i = 1; i <= 3; i++) runs.push(await fileReport(bot, connector, token, { id: `29:colleague-${i}`, aadObjectId: `aad-colleague-${i}`, name: `Colleague ${i}` }));
-    return runs;
-  });
-}
+import { arg, baselineReports, FLOODER, floodWithReport, FORM, listenOverflows, press, round, withBot } from './floodHarness';
+import type { FloodOrder } from './pressFlooder';
 
 async function floodScenario(presses: number, reportAfterMs: number, connections: number, floodWaitS: number) {
   return withBot(async (bot, connector, token) => {
-    const flooder = fork(path.join(__dirname, 'pressFlooder.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    let outcome: FloodOutcome | undefined;
-    const done = new Promise<void>((resolve) => {
-      flooder.on('message', (m: { outcome?: FloodOutcome }) => { if (m.outcome) { outcome = m.outcome; resolve(); } });
-      flooder.once('exit', () => resolve());
-    });
     const order: FloodOrder = {
       botUrl: `${bot.base}/api/messages`, token: token(), presses, connections, timeoutMs: 300_000,
       activity: press(FLOODER, connector.serviceUrl, 'policy.readSection', { section: '5' }),
     };
-    bot.child.send({ loopDelay: 'start' });
     const overflowsBefore = listenOverflows();
-    const started = await new Promise<number>((resolve) => {
-      flooder.once('message', (m: { started: number }) => resolve(m.started));
-      flooder.send(order);
-    });
-    // /healthz asked in turn for the whole scenario, as App Service's health check asks it.
-    let probing = true;
-    const probes: number[] = [];
-    const prober = (async () => { while (probing) { probes.push(round((await healthz(bot)).ms)); await sleep(250); } })();
-    await sleep(Math.max(0, started + reportAfterMs - Date.now()));
-    const report = await fileReport(bot, connector, token, { id: '29:colleague', aadObjectId: 'aad-colleague', name: 'Colleague' });
-    await Promise.race([done, sleep(floodWaitS * 1000)]);
-    probing = false;
-    await prober;
-    const loopDelayMs = await new Promise<unknown>((resolve) => {
-      bot.child.on('message', (m: { loopDelayMs?: unknown }) => { if (m.loopDelayMs) resolve(m.loopDelayMs); });
-      bot.child.send({ loopDelay: 'stop' });
-    });
-    flooder.kill('SIGKILL');
+    const { outcome, report, probes, loopDelayMs } = await floodWithReport(bot, connector, token, order, reportAfterMs, floodWaitS);
     const sectionsToTeams = connector.deliveries.filter((d) => d.conversationId === `a:${FLOODER.aadObjectId}`).length;
     const events = Object.fromEntries([...bot.events].filter(([e]) => /^limit\.|^outbound\./.test(e)));
     const reportText = FORM.whatHappened;
@@ -88,7 +54,7 @@ async function main(): Promise<void> {
     machine: { cpus: os.cpus().length, node: process.version, loadAverageAtStart: os.loadavg().map((l) => Number(l.toFixed(2))) },
     tenantLimitPerSecond: 50, connections,
     targets: 'at 10,000 presses: alertMs, receiptMs and healthzMs (at the report and the slowest) each within 1000',
-    baseline: await baseline(),
+    baseline: await baselineReports(),
   };
   const results = [];
   for (const n of floods) results.push(await floodScenario(n, reportAfterMs, connections, floodWaitS));
