@@ -27,6 +27,7 @@ export function startEarlySending(config: AppConfig, logger: AppLogger): EarlySe
   const rate = startSharedSendRate({
     records: shared.records, workerId: config.delivery.workerId, limit: config.delivery.sendRatePerSecond,
     apply: (grants, arrivalSpreadMs) => outbound.setGrants(grants, arrivalSpreadMs), logger,
+    timing: { arrivalSpreadMs: config.delivery.sendArrivalSpreadMs },
   });
   const sendRate = Object.assign(rate, {
     async close() {

@@ -27,6 +27,13 @@ export interface DeliverySettings {
   botServiceUrl: string;
   /** Tenant-wide Bot Framework send budget, shared by every instance (Teams allows 50/s per app per tenant). */
   sendRatePerSecond: number;
+  /**
+   * How much later than others a request may reach Teams (SEND_ARRIVAL_SPREAD_MS, 25): each instance counts its share over
+   * a second and this much, so requests bunched on the way never put more than the limit in a second at Teams. Raise it
+   * if Teams answers 429 (Too Many Requests, seen as failed calls to the Bot Connector); each 10 ms costs about 1% of a
+   * roll-out's pace.
+   */
+  sendArrivalSpreadMs: number;
   /** Tenant-wide Graph installedApps budget (Graph allows 30/s per app per tenant). */
   installRatePerSecond: number;
   /** How long a claimed delivery stays with one sender before another may take it over. */
@@ -100,6 +107,7 @@ export function parseDeliverySettings(env: Env, mode: AppMode): FragmentResult<D
       teamsApp,
       botServiceUrl,
       sendRatePerSecond: readPositiveNumber(env, 'SEND_RATE_PER_SECOND', 50, errors),
+      sendArrivalSpreadMs: readPositiveNumber(env, 'SEND_ARRIVAL_SPREAD_MS', 25, errors),
       installRatePerSecond: readPositiveNumber(env, 'GRAPH_INSTALL_RATE_PER_SECOND', 30, errors),
       leaseSeconds: readPositiveNumber(env, 'DELIVERY_LEASE_SECONDS', 60, errors),
       maxAttempts,

@@ -72,7 +72,7 @@ export const MAX_GRANTS = 4;
 export interface OutboundBudgetOptions {
   /** The tenant's limit (Teams: 50 a second per app). */
   ratePerSecond: number;
-  /** Share of the limit aimed at, for network jitter (default 0.99). */
+  /** Share of the limit aimed at (default 1: the way to Teams is covered by the arrival spread of setGrants, issue 69). */
   utilisation?: number;
   /** Tokens that may go at once after a quiet spell (default 3, below the connector's own tolerance). */
   burst?: number;
@@ -127,7 +127,7 @@ const FLOATS = RING_START + RING;
 export function createOutboundBudget(options: OutboundBudgetOptions): OutboundBudget {
   const now = options.now ?? (() => Date.now());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const utilisation = options.utilisation ?? 0.99;
+  const utilisation = options.utilisation ?? 1;
   const burst = Math.max(1, options.burst ?? 3);
   const reserve = Math.max(0, options.reserve ?? 1);
   const backoff = options.backoffFactor ?? 0.9;
@@ -227,8 +227,11 @@ export function createOutboundBudget(options: OutboundBudgetOptions): OutboundBu
       if (priority === 'bulk' && f[AHEAD_OF_BULK] > 0) return Math.max(1, 1000 / r);
       const keep = priority === 'bulk' ? reserve : 0;
       // The ceiling: this instance's share in any trailing second, whatever the bucket says (a stalled clock, a burst).
-      // Requests not yet written count as sent now: they leave fewer of the ring's entries to the trailing second.
-      const cap = ceiling(t) - keep - f[UNWRITTEN];
+      // Requests not yet written count as sent now: they leave fewer of the ring's entries to the trailing second. The
+      // reserve is kept in tokens, not here: a place in the trailing second frees every 1/rate (20 ms at 50 a second),
+      // so a reply waits at most that for one, where keeping a place back cost each instance one request a window
+      // (two instances at 25 a second each lost 4% of the limit; issue 69).
+      const cap = ceiling(t) - f[UNWRITTEN];
       const head = f[RING_HEAD];
       const oldest = f[RING_START + ((head - Math.max(1, cap) + RING * 4) % RING)];
       const inWindow = cap <= 0 || oldest > t - f[WINDOW];

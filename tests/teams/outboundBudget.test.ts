@@ -71,7 +71,7 @@ describe('one outbound budget for every request to Teams', () => {
     expect(grants.length).toBeGreaterThan(470);
   });
 
-  it('when the share is counted with an arrival spread of 50 ms, then no 1.05 s holds more than it, bulk leaving one for a reply', async () => {
+  it('when the share is counted with an arrival spread of 50 ms, then no 1.05 s holds more than it, and bulk is paced to use nearly all of it', async () => {
     const clock = virtualTime();
     const budget = createOutboundBudget({ ratePerSecond: 50, granted: true, now: clock.now, sleep: clock.sleep });
     budget.setGrants([{ rate: 25, from: clock.now(), until: clock.now() + 60_000 }], 50);
@@ -91,9 +91,10 @@ describe('one outbound budget for every request to Teams', () => {
       while (grants[i] - grants[j] >= 1050) j++;
       busiest = Math.max(busiest, i - j + 1);
     }
-    expect(busiest).toBeLessThanOrEqual(24);
-    // Paced to match: 24 in each 1.05 s, about 0.91 of the share, not less.
-    expect(grants.length).toBeGreaterThan(20 * 25 * 0.9);
+    expect(busiest).toBeLessThanOrEqual(25);
+    // Paced to match: 25 in each 1.05 s, about 0.95 of the share. Bulk keeps its reserve in tokens, not in the trailing
+    // window (a place there frees every 42 ms at this share), so it does not lose one request a window (issue 69).
+    expect(grants.length).toBeGreaterThan(20 * 25 * 0.93);
   });
 
   it('when a process restarts under its share and is granted it at once, then with what its last life sent up to the restart, arriving late, no second at Teams holds more than the share, and it is back to full pace within about a second (issue 69)', async () => {

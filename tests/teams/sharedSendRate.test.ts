@@ -115,24 +115,27 @@ describe('one Teams budget for the app, shared by its instances through a ledger
       records, workerId: who, limit: 50, apply: (_g, s) => { spread[who] = s; }, now: clock.now, every: clock.every,
     });
     const a = start('A');
+    const spreadMs = DEFAULT_SEND_RATE_TIMING.arrivalSpreadMs;
+    expect(spreadMs).toBeGreaterThan(0);
     await clock.runUntil(START + 1_000);
-    expect(spread.A).toBe(50);
+    expect(spread.A).toBe(spreadMs);
     const b = start('B');
     await clock.runUntil(START + 2_000);
-    expect(spread).toEqual({ A: 50, B: 50 });
+    expect(spread).toEqual({ A: spreadMs, B: spreadMs });
     await b.stop();
     await clock.runUntil(START + 6_000);
-    expect(spread.A).toBe(50);
+    expect(spread.A).toBe(spreadMs);
     await a.stop();
   });
 
-  it('when two instances share the limit, requests reach Teams up to 40 ms late, and one is killed and restarted twice under its worker id, then no sliding second at Teams holds more than 50 (issue 69)', async () => {
+  it('when two instances share the limit, requests reach Teams up to the arrival spread late, and one is killed and restarted twice under its worker id, then no sliding second at Teams holds more than 50 (issue 69)', async () => {
     const clock = virtualTime();
     const records = memorySharedRecords(clock.now);
-    // When each request reaches Teams: sent, plus a delay of 0 to 40 ms that differs from one request to the next.
+    // When each request reaches Teams: sent, plus a delay of 0 to the arrival spread (25 ms) that differs from one
+    // request to the next.
     const arrivals: number[] = [];
     let n = 0;
-    const delay = () => ((n++ * 7919) % 41);
+    const delay = () => ((n++ * 7919) % (DEFAULT_SEND_RATE_TIMING.arrivalSpreadMs + 1));
     const start = (who: string) => {
       // As the app creates it: a restart under the same worker id ramps its first share up (outboundBudget's rampUp).
       const budget = createOutboundBudget({ ratePerSecond: 50, granted: true, rampUp: true, now: clock.now, sleep: clock.sleep });
@@ -178,7 +181,7 @@ describe('one Teams budget for the app, shared by its instances through a ledger
     await clock.runUntil(START + 25_000);
 
     expect(busiestSecond(arrivals)).toBeLessThanOrEqual(50);
-    // The limit is still nearly used: the spread costs a twentieth, each change of hands about a second's share.
+    // The limit is still nearly used: the spread costs a fortieth, each change of hands about a second's share.
     expect(arrivals.filter((t) => t < START + 25_000).length).toBeGreaterThan(25 * 50 * 0.8);
   });
 
