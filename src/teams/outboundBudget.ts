@@ -5,7 +5,8 @@
  * SharedArrayBuffer), so the bot's thread and the sending thread draw from the same one. Requests wait in three lines,
  * served strictly in this order and each in order of arrival: safeguarding alerts and their fallbacks, then replies, then
  * bulk (campaign cards). Bulk sending always leaves `reserve` tokens, and takes none while an alert or a reply waits in
- * any thread, so neither ever waits behind a roll-out. However many wait, each thread keeps one timer for its lines:
+ * any thread, so neither waits behind a roll-out for more than the next place in Teams' trailing second (1/rate: 20 ms
+ * at 50 a second). However many wait, each thread keeps one timer for its lines:
  * ten thousand waiting replies cost the event loop no more than one (a poll each would starve everything else, /healthz
  * included). Instances of the app split the limit through grants (setGrants): a rate this instance may use from one time
  * until another, written in a ledger every instance shares (sharedSendRate.ts). Outside its grants the instance sends
