@@ -85,6 +85,9 @@ param botServiceUrl string = 'https://smba.trafficmanager.net/teams/'
 @description('Tenant-wide bot sends per second (SEND_RATE_PER_SECOND); Teams allows 50 per app per tenant.')
 param sendRatePerSecond string = '50'
 
+@description('How much later than others a request may reach Teams, in ms (SEND_ARRIVAL_SPREAD_MS); raise it if Teams answers 429.')
+param sendArrivalSpreadMs string = '25'
+
 @description('Tenant-wide Graph app installs per second (GRAPH_INSTALL_RATE_PER_SECOND); Graph allows 30.')
 param graphInstallRatePerSecond string = '30'
 
@@ -445,6 +448,7 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'GRAPH_TENANT_ID', value: identity.properties.tenantId }
         { name: 'STAFF_GROUP_ID', value: staffGroupId }
         { name: 'SEND_RATE_PER_SECOND', value: sendRatePerSecond }
+        { name: 'SEND_ARRIVAL_SPREAD_MS', value: sendArrivalSpreadMs }
         { name: 'GRAPH_INSTALL_RATE_PER_SECOND', value: graphInstallRatePerSecond }
         { name: 'DELIVERY_LEASE_SECONDS', value: deliveryLeaseSeconds }
         { name: 'DELIVERY_MAX_ATTEMPTS', value: deliveryMaxAttempts }
