@@ -18,6 +18,14 @@ describe('delivery settings', () => {
     expect(parseDeliverySettings({ STAFF_SYNC_MINUTES: '1440' }, 'local')).toMatchObject({ errors: [], value: { syncMinutes: 1440 } });
   });
 
+  it('when SEND_ARRIVAL_SPREAD_MS is unset, then requests are counted over a second and 25 ms; a wrong value is named', () => {
+    expect(parseDeliverySettings({}, 'local').value.sendArrivalSpreadMs).toBe(25);
+    expect(parseDeliverySettings({ SEND_ARRIVAL_SPREAD_MS: '60' }, 'local').value.sendArrivalSpreadMs).toBe(60);
+    for (const bad of ['0', '-5', 'lots']) {
+      expect(parseDeliverySettings({ SEND_ARRIVAL_SPREAD_MS: bad }, 'local').errors.join()).toContain('SEND_ARRIVAL_SPREAD_MS');
+    }
+  });
+
   it('when the process restarts, then it keeps its worker id, so it takes back its own claims at once', () => {
     // The restart comes five minutes later on a clock the test moves, so an id drawn from the time would change.
     jest.useFakeTimers({ now: Date.UTC(2026, 10, 26, 9) });
