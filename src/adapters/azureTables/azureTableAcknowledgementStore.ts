@@ -2,7 +2,7 @@ import { TableClient, odata } from '@azure/data-tables';
 import { randomUUID } from 'node:crypto';
 import {
   AcknowledgementStore, AppendAcknowledgementResult, ClaimRequest, DeliveryCounts, DeliveryOutcome, DeliveryTally, ExportRecord, StoreError, Recipient,
-  PeoplePage, PeopleQuery, PolicyReadEvent,
+  MarkLeftOptions, PeoplePage, PeopleQuery, PolicyReadEvent,
 } from '../../features/acknowledgement/domain/acknowledgementStore';
 import {
   Acknowledgement, AuditEntry, Campaign, Delivery, PolicyRead, PolicyVersion, StaffMember, StoredConversationReference,
@@ -195,7 +195,9 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
     return this.deliveries.setExcused(campaignId, userId, excused);
   }
   markOpened(campaignId: string, userId: string, at: string): Promise<boolean> { return this.deliveries.markOpened(campaignId, userId, at); }
-  markLeft(campaignId: string, userIds: readonly string[], at: string): Promise<number> { return this.deliveries.markLeft(campaignId, userIds, at); }
+  markLeft(campaignId: string, userIds: readonly string[], at: string, options: MarkLeftOptions = {}): Promise<number> {
+    return this.deliveries.markLeft(campaignId, userIds, at, options.unlessReturnedSince);
+  }
   markReturned(campaignId: string, userIds: readonly string[], at: string): Promise<number> { return this.deliveries.markReturned(campaignId, userIds, at); }
 
   async getRecipient(campaignId: string | undefined, userId: string, version?: { policyId: string; versionHash: string }): Promise<(StaffMember & { readAt?: string }) | undefined> {

@@ -265,8 +265,10 @@ export class AzureTableDeliveries extends DeliveryClaims {
     return this.mergeCounted(key(campaignId), key(userId), (e) => (e.state !== 'sent' || opt(e.openedAt) !== undefined ? undefined : { openedAt: at, updatedAt: at }));
   }
 
-  markLeft(campaignId: string, userIds: readonly string[], at: string): Promise<number> {
-    return this.changeEach(campaignId, userIds, (e) => (e.state === 'left' ? undefined : { state: 'left', claimedBy: '', leaseUntil: '', updatedAt: at }));
+  /** With `unlessReturnedSince`, a delivery put back at or after then is left as it is (the merge is conditional on what was read). */
+  markLeft(campaignId: string, userIds: readonly string[], at: string, unlessReturnedSince?: string): Promise<number> {
+    const returnedSince = (e: Entity) => unlessReturnedSince !== undefined && e.reason === 'returned' && String(e.updatedAt ?? '') >= unlessReturnedSince;
+    return this.changeEach(campaignId, userIds, (e) => (e.state === 'left' || returnedSince(e) ? undefined : { state: 'left', claimedBy: '', leaseUntil: '', updatedAt: at }));
   }
 
   markReturned(campaignId: string, userIds: readonly string[], at: string): Promise<number> {

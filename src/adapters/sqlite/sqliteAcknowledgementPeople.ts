@@ -50,11 +50,17 @@ export function listCampaignPeople(q: Prepare, campaignId: string, query: People
   return { total, people, departments };
 }
 
-/** Marks these people's deliveries in the campaign `left` (the tally triggers move their counts); how many it marked. */
-export function markLeft(q: Prepare, campaignId: string, userIds: readonly string[], at: string): number {
+/**
+ * Marks these people's deliveries in the campaign `left` (the tally triggers move their counts); how many it marked.
+ * With `unlessReturnedSince`, a delivery put back at or after then (reason 'returned') is left as it is, in the same
+ * statement, so a return committed between a stale read and this write is never undone.
+ */
+export function markLeft(q: Prepare, campaignId: string, userIds: readonly string[], at: string, unlessReturnedSince?: string): number {
   if (userIds.length === 0) return 0;
   return q(`UPDATE ack_deliveries SET state = 'left', claimed_by = NULL, lease_until = NULL, updated_at = ?
-    WHERE campaign_id = ? AND state <> 'left' AND user_id IN (SELECT value FROM json_each(?))`).run(at, campaignId, JSON.stringify(userIds)).changes;
+    WHERE campaign_id = ? AND state <> 'left' AND user_id IN (SELECT value FROM json_each(?))
+      AND NOT (? IS NOT NULL AND reason IS 'returned' AND updated_at >= ?)`)
+    .run(at, campaignId, JSON.stringify(userIds), unlessReturnedSince ?? null, unlessReturnedSince ?? null).changes;
 }
 
 /** Puts these people's `left` deliveries back to pending, due at once; how many it put back. */

@@ -1,6 +1,6 @@
 import {
   AcknowledgementStore, AppendAcknowledgementResult, ClaimRequest, DeliveryCounts, DeliveryOutcome, DeliveryTally, ExportRecord, StoreError,
-  emptyDeliveryCounts, PeoplePage, PeopleQuery, PolicyReadEvent, Recipient,
+  emptyDeliveryCounts, MarkLeftOptions, PeoplePage, PeopleQuery, PolicyReadEvent, Recipient,
 } from '../../features/acknowledgement/domain/acknowledgementStore';
 import {
   Acknowledgement, AuditEntry, Campaign, Delivery, DeliveryState, PolicyRead, PolicyVersion, StaffMember,
@@ -341,7 +341,9 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
     this.reader ??= startSqliteReaderThread(this.db.name);
     return this.reader.listCampaignPeople(campaignId, query);
   }
-  async markLeft(campaignId: string, userIds: readonly string[], at: string): Promise<number> { return people.markLeft((sql) => this.q(sql), campaignId, userIds, at); }
+  async markLeft(campaignId: string, userIds: readonly string[], at: string, options: MarkLeftOptions = {}): Promise<number> {
+    return people.markLeft((sql) => this.q(sql), campaignId, userIds, at, options.unlessReturnedSince);
+  }
   async markReturned(campaignId: string, userIds: readonly string[], at: string): Promise<number> { return people.markReturned((sql) => this.q(sql), campaignId, userIds, at); }
   async recordPolicyRead(read: PolicyReadEvent): Promise<void> {
     people.recordPolicyRead((sql) => this.q(sql), read);

@@ -99,5 +99,20 @@ export function describeAcknowledgementLeaversContract(name: string, factory: St
       expect(claimed.map((d) => d.userId).sort()).toEqual([id(2), id(5)]);
       expect(await exported()).toEqual([id(1), id(2), id(4), id(5)]);
     });
+
+    it('when a departure read before someone came back is applied after their return, then they stay in the campaign; one with no return is still taken out', async () => {
+      await seed();
+      await leave([2, 3]);
+      // The sync puts person 2 back; the scheduler's pass, holding a page of the staff list read before that, applies
+      // the departure it saw (recorded at 10).
+      expect(await store.markReturned(campaign.id, [id(2)], at(30))).toBe(1);
+      await store.upsertStaff([{ ...staff(4, false), updatedAt: at(10) }]);
+      expect(await store.markLeft(campaign.id, [id(2), id(4)], at(35), { unlessReturnedSince: at(10) })).toBe(1);
+      expect(await store.getDelivery(campaign.id, id(2))).toMatchObject({ state: 'pending' });
+      expect(await store.getDelivery(campaign.id, id(4))).toMatchObject({ state: 'left' });
+      // A later departure of the same person does take them out again.
+      expect(await store.markLeft(campaign.id, [id(2)], at(50), { unlessReturnedSince: at(45) })).toBe(1);
+      expect(await store.getDelivery(campaign.id, id(2))).toMatchObject({ state: 'left' });
+    });
   });
 }

@@ -112,6 +112,11 @@ export interface DeliveryTally {
  * suite (tests/storage/acknowledgementStoreContract.ts): SQLite (embedded default) and Azure Table Storage
  * (scale-out). Every method is safe to call from several processes sharing one store.
  */
+/** How markLeft treats people who came back (see markLeft). */
+export interface MarkLeftOptions {
+  unlessReturnedSince?: string;
+}
+
 export interface AcknowledgementStore {
   /** Records a policy version; saving the same (policyId, versionHash) again changes nothing. */
   savePolicyVersion(version: PolicyVersion): Promise<void>;
@@ -233,9 +238,11 @@ export interface AcknowledgementStore {
   /**
    * Takes people who have left the staff list out of a campaign: their deliveries become `left` (not sent, reminded,
    * counted, listed or exported; a card in flight is dropped); returns how many it marked. Anyone already marked, or not
-   * in the campaign, is passed over.
+   * in the campaign, is passed over. With `unlessReturnedSince` (when the departure being applied was recorded), anyone
+   * put back into the campaign at or after it (markReturned) is passed over too: a departure read before they came back
+   * must not take them out again.
    */
-  markLeft(campaignId: string, userIds: readonly string[], at: string): Promise<number>;
+  markLeft(campaignId: string, userIds: readonly string[], at: string, options?: MarkLeftOptions): Promise<number>;
   /**
    * Puts back into a campaign people marked `left` who are on the staff list again: pending, so the card goes to them as
    * to a joiner, and an acknowledgement they made before they left counts again; returns how many it put back.

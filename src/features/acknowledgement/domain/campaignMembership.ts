@@ -52,7 +52,12 @@ export function createLeaverSweep(store: Pick<AcknowledgementStore, 'markLeft' |
     const since = new Date(Date.parse(campaign.startedAt) - DEPARTURE_MARGIN_MS).toISOString();
     const ids = page.filter((m) => !m.active && m.updatedAt >= since && !swept.has(`${campaign.id}\n${m.userId}\n${m.updatedAt}`));
     if (ids.length === 0) return 0;
-    const left = await store.markLeft(campaign.id, ids.map((m) => m.userId), at);
+    // The page was read a moment ago: a sync may since have put someone back (it marks the campaign before the staff
+    // list), so each departure is applied only to those not returned since it was recorded.
+    const byDeparture = new Map<string, string[]>();
+    for (const m of ids) byDeparture.set(m.updatedAt, [...(byDeparture.get(m.updatedAt) ?? []), m.userId]);
+    let left = 0;
+    for (const [departedAt, userIds] of byDeparture) left += await store.markLeft(campaign.id, userIds, at, { unlessReturnedSince: departedAt });
     for (const m of ids) {
       if (swept.size >= SWEPT_LIMIT) swept.delete(swept.values().next().value as string);
       swept.add(`${campaign.id}\n${m.userId}\n${m.updatedAt}`);
