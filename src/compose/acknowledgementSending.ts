@@ -58,6 +58,30 @@ export interface DeliveryModuleDeps {
 }
 
 /**
+ * The send budget, logging when Teams answers 429 (`sending.throttled`, at most once a minute with how many came): the
+ * budget obeys each, and an IT lead who sees them raises SEND_ARRIVAL_SPREAD_MS (or lowers SEND_RATE_PER_SECOND).
+ */
+export function sayingThrottles(limiter: RateLimiter, logger: SenderLogger | undefined, now: () => number = Date.now): RateLimiter {
+  if (!logger) return limiter;
+  let loggedAt = Number.NEGATIVE_INFINITY;
+  let unlogged = 0;
+  return {
+    ...limiter,
+    throttled(retryAfterMs) {
+      unlogged += 1;
+      const t = now();
+      if (t - loggedAt >= 60_000) {
+        logger.warn({ event: 'sending.throttled', count: unlogged, retryAfterMs: retryAfterMs ?? null },
+          'Teams answered 429 (too many requests); sending paused for its Retry-After. If this recurs, raise SEND_ARRIVAL_SPREAD_MS');
+        loggedAt = t;
+        unlogged = 0;
+      }
+      limiter.throttled(retryAfterMs);
+    },
+  };
+}
+
+/**
  * Builds campaign delivery from parsed settings. Called once by src/compose/acknowledgement.ts; nothing here reads the
  * environment. The Graph client is shared by the directory and the installer, and Graph 429s slow the
  * install budget down.
@@ -65,7 +89,9 @@ export interface DeliveryModuleDeps {
 export function createDeliveryModule(deps: DeliveryModuleDeps): DeliveryModule {
   const { settings, store } = deps;
   const installLimiter = createRateLimiter({ ratePerSecond: settings.installRatePerSecond });
-  const sendLimiter: RateLimiter = deps.outbound ? deps.outbound.sender('bulk') : createRateLimiter({ ratePerSecond: settings.sendRatePerSecond });
+  const sendLimiter = sayingThrottles(
+    deps.outbound ? deps.outbound.sender('bulk') : createRateLimiter({ ratePerSecond: settings.sendRatePerSecond }), deps.logger,
+  );
 
   let directory: StaffDirectorySource | undefined;
   let installer: AppInstaller | undefined;

@@ -30,8 +30,7 @@ export interface DeliverySettings {
   /**
    * How much later than others a request may reach Teams (SEND_ARRIVAL_SPREAD_MS, 25): each instance counts its share over
    * a second and this much, so requests bunched on the way never put more than the limit in a second at Teams. Raise it
-   * if Teams answers 429 (Too Many Requests, seen as failed calls to the Bot Connector); each 10 ms costs about 1% of a
-   * roll-out's pace.
+   * if the log says `sending.throttled` (Teams answered 429); each 10 ms costs about 1% of a roll-out's pace.
    */
   sendArrivalSpreadMs: number;
   /** Tenant-wide Graph installedApps budget (Graph allows 30/s per app per tenant). */
