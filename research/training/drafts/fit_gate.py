@@ -15,9 +15,9 @@ import sys
 import glob
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 
-# finetune.py's and judge_held_out.py's own (copied: importing them needs PyTorch and transformers, this needs neither).
+# finetune.py's own (copied: importing it needs PyTorch and transformers, this needs neither; judge_held_out.py uses this
+# file's placed_held_out).
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 CONCERNS = ['pupils-identified', 'pupil-images', 'contact', 'confidential', 'criticism', 'political', 'offensive',
             'speaking-as-school', 'commercial', 'copyright', 'location-timing']
@@ -38,6 +38,8 @@ def folds_by_policy(rows, folds):
 
 
 def placed_held_out(folder, rows, fold_of):
+    """Each fold's held-out logits (DIR/fold<K>.json), each draft placed against the corpus's drafts of that fold in
+    order (the rows' indices alongside), after checking that its policy and concerns are that draft's."""
     folds = []
     for k in range(3):
         held = json.load(open(os.path.join(folder, f'fold{k}.json')))
@@ -73,6 +75,7 @@ def columns(m, row):
 
 
 def fit(X, y):
+    from sklearn.linear_model import LogisticRegression  # here, so judge_held_out.py can import the rest without it
     mean, scale = X.mean(0), X.std(0)
     scale[scale == 0] = 1.0
     model = LogisticRegression(C=1.0, max_iter=5000).fit((X - mean) / scale, y)
@@ -82,21 +85,32 @@ def fit(X, y):
     return w, b
 
 
-def main() -> None:
+def arguments():
+    """The arguments this script and raise_thresholds.py take: the held-out folder, the heads file, --write."""
     ap = argparse.ArgumentParser()
     ap.add_argument('folder', nargs='?', default=os.path.join(os.path.dirname(__file__), 'held-out', 'dk-s7'))
     ap.add_argument('--heads', default=os.path.join(ROOT, '..', 'models', 'drafts', 'heads.json'))
     ap.add_argument('--write', action='store_true')
-    args = ap.parse_args()
+    return ap.parse_args()
+
+
+def held_out_margins(args):
+    """The heads file, the corpus's drafts, their folds, and each draft's out-of-fold margins over the heads' thresholds."""
     heads = json.load(open(args.heads))
     thresholds = np.array([heads['drafts'][c]['threshold'] for c in CONCERNS], dtype=np.float64)
     rows = read_drafts(os.path.join(ROOT, 'corpus', 'drafts', 'written', '*.jsonl'))
     fold_of = folds_by_policy(rows, 3)
-    n = len(rows)
-    margins = np.zeros((n, len(CONCERNS)))
+    margins = np.zeros((len(rows), len(CONCERNS)))
     for held, idx in placed_held_out(args.folder, rows, fold_of):
         for h, i in zip(held, idx):
             margins[i] = margins_of(h['logits'], thresholds, rows[i]['account'])
+    return heads, rows, fold_of, margins
+
+
+def main() -> None:
+    args = arguments()
+    heads, rows, fold_of, margins = held_out_margins(args)
+    n = len(rows)
     X = np.stack([columns(margins[i], rows[i]) for i in range(n)])
     labels = np.array([[c in r['concerns'] for c in CONCERNS] for r in rows])
     problem = labels.any(1)

@@ -13,26 +13,10 @@ import subprocess
 import sys
 import tempfile
 
-import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
 from finetune import ROOT, folds_by_policy, read_drafts  # noqa: E402
-
-
-def placed_held_out(folder, rows, fold_of):
-    """Each fold's held-out logits (DIR/fold<K>.json), each draft placed against the corpus's drafts of that fold in
-    order (the rows' indices alongside), after checking that its policy and concerns are that draft's."""
-    folds = []
-    for k in range(3):
-        held = json.load(open(os.path.join(folder, f'fold{k}.json')))
-        idx = np.where(fold_of == k)[0]
-        if len(held) != len(idx):
-            sys.exit(f'fold {k}: {len(held)} held-out drafts, the corpus has {len(idx)} in that fold')
-        for h, i in zip(held, idx):
-            if h['policy'] != rows[i]['policy'] or sorted(h['concerns']) != sorted(rows[i]['concerns']):
-                sys.exit(f'fold {k}: a held-out draft does not match the corpus at {rows[i]["where"]}')
-        folds.append((held, idx))
-    return folds
+from fit_gate import placed_held_out  # noqa: E402
 
 
 def main() -> None:

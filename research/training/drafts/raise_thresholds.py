@@ -6,7 +6,6 @@ chosen on two folds and judged on the third.
 
 Usage: python3 research/training/drafts/raise_thresholds.py [DIR] [--heads models/drafts/heads.json] [--write]
 """
-import argparse
 import json
 import os
 import sys
@@ -14,7 +13,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from fit_gate import CONCERNS, ROOT, folds_by_policy, margins_of, placed_held_out, read_drafts  # noqa: E402
+from fit_gate import CONCERNS, arguments, held_out_margins  # noqa: E402
 
 
 def choose(margins, labels, harmless):
@@ -49,19 +48,8 @@ def judge(margins, labels, harmless, raises, name):
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument('folder', nargs='?', default=os.path.join(os.path.dirname(__file__), 'held-out', 'dk-s7'))
-    ap.add_argument('--heads', default=os.path.join(ROOT, '..', 'models', 'drafts', 'heads.json'))
-    ap.add_argument('--write', action='store_true')
-    args = ap.parse_args()
-    heads = json.load(open(args.heads))
-    thresholds = np.array([heads['drafts'][c]['threshold'] for c in CONCERNS], dtype=np.float64)
-    rows = read_drafts(os.path.join(ROOT, 'corpus', 'drafts', 'written', '*.jsonl'))
-    fold_of = folds_by_policy(rows, 3)
-    margins = np.zeros((len(rows), len(CONCERNS)))
-    for held, idx in placed_held_out(args.folder, rows, fold_of):
-        for h, i in zip(held, idx):
-            margins[i] = margins_of(h['logits'], thresholds, rows[i]['account'])
+    args = arguments()
+    heads, rows, fold_of, margins = held_out_margins(args)
     labels = np.array([[c in r['concerns'] for c in CONCERNS] for r in rows])
     harmless = ~labels.any(1)
     judge(margins, labels, harmless, np.zeros(len(CONCERNS)), 'heads alone')
