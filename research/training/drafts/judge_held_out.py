@@ -23,7 +23,7 @@ def main() -> None:
     if len(sys.argv) != 2:
         sys.exit(__doc__)
     folder = sys.argv[1]
-    rows = read_drafts(os.path.join(ROOT, 'corpus', 'drafts', 'written', '*.jsonl'))
+    rows = read_drafts(os.path.join(ROOT, 'research', 'corpus', 'drafts', 'written', '*.jsonl'))
     early = [h for held, idx in placed_held_out(folder, rows, folds_by_policy(rows, 3)) for h, i in zip(held, idx)
              if int(rows[i]['where'][0].split('-')[1].split('.')[0]) <= 5]
     chooser = os.path.join(os.path.dirname(__file__), 'choose_thresholds.py')
