@@ -1,4 +1,4 @@
-import { TableEntityResult } from '@azure/data-tables';
+import { TableEntityResult, odata } from '@azure/data-tables';
 import { randomInt } from 'node:crypto';
 import {
   Acknowledgement, AuditEntry, Campaign, Delivery, DeliveryState, PolicyVersion, StaffMember,
@@ -6,7 +6,7 @@ import {
 
 /** How acknowledgement data is laid out in Azure Tables: keys, and entities to and from the domain's records. */
 
-/** Deliveries are spread over this many shards so concurrent senders rarely contend for the same rows. */
+/** Deliveries are spread over this many shards (partitions, in a campaign started by this version: deliveryPlace), so concurrent senders rarely contend for the same rows. */
 export const DELIVERY_SHARDS = 16;
 
 /** An entity as read back, with its keys. */
@@ -20,6 +20,50 @@ export const opt = (v: unknown): string | undefined => (typeof v === 'string' &&
 export function ackPartition(policyId: string, versionHash: string): string {
   return `${key(policyId)}|${key(versionHash)}`;
 }
+
+/**
+ * Where a campaign's deliveries live. A campaign started by this version spreads them over one partition per shard,
+ * `<campaign>|00` to `<campaign>|15`, the shard taken from the person's id: a point read or write then touches a
+ * partition of a sixteenth of the staff (Azurite reads every row of a partition to find one; Azure Table Storage
+ * serves each partition from one server, up to 2,000 operations a second). A campaign started by an earlier version
+ * keeps them in one partition named by the campaign, each row's shard chosen at random when it was added. Encoded ids
+ * never hold '|' or '}' (encodeURIComponent escapes both), so a campaign's partitions are exactly those between
+ * `<campaign>|` and `<campaign>}`.
+ */
+export interface DeliveryPlace {
+  /** Whether the deliveries are spread over a partition per shard. */
+  readonly spread: boolean;
+  /** The partition of a person's delivery row (by encoded id). */
+  partition(rk: string): string;
+  /** The partition holding shard `s`'s tally (and, spread, its rows). */
+  shardPartition(shard: number): string;
+  /** The shard a new row for this person goes to; undefined in one partition, where it is chosen per added chunk. */
+  shard(rk: string): number | undefined;
+  /** An OData filter for every partition of the campaign's deliveries. */
+  readonly all: string;
+}
+
+/** The shard of a person's delivery in a spread campaign: FNV-1a of their encoded id, the same on every instance. */
+export function spreadShard(rk: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < rk.length; i++) h = Math.imul(h ^ rk.charCodeAt(i), 0x01000193) >>> 0;
+  return h % DELIVERY_SHARDS;
+}
+
+export function deliveryPlace(campaignId: string, spread: boolean): DeliveryPlace {
+  const pk = key(campaignId);
+  if (!spread) {
+    return { spread, partition: () => pk, shardPartition: () => pk, shard: () => undefined, all: odata`PartitionKey eq ${pk}` };
+  }
+  const at = (shard: number) => `${pk}|${String(shard).padStart(2, '0')}`;
+  return {
+    spread, partition: (rk) => at(spreadShard(rk)), shardPartition: at, shard: spreadShard,
+    all: odata`PartitionKey gt ${`${pk}|`} and PartitionKey lt ${`${pk}}`}`,
+  };
+}
+
+/** The campaign a Deliveries partition belongs to, in either layout. */
+export const campaignOfPartition = (pk: string): string => unkey(pk.split('|')[0]);
 
 export function newDeliveryEntity(pk: string, rk: string, now: string): { partitionKey: string; rowKey: string } & Record<string, unknown> {
   return {
@@ -37,6 +81,8 @@ export function campaignEntity(c: Campaign): { partitionKey: string; rowKey: str
     keyPoints: c.keyPoints ? JSON.stringify(c.keyPoints) : '',
     // Its deliveries' counts are kept as they are written (azureTableDeliveryTallies.ts), from the first one on.
     tallied: true,
+    // Its deliveries are spread over a partition per shard (deliveryPlace).
+    spread: true,
   };
 }
 
@@ -77,7 +123,7 @@ export function toCampaign(e: Entity): Campaign {
 export function toDelivery(e: Record<string, unknown> & { partitionKey?: string; rowKey?: string }): Delivery {
   const o = (name: string) => (opt(e[name]) ? { [name]: String(e[name]) } : {});
   return {
-    campaignId: unkey(String(e.partitionKey)), userId: unkey(String(e.rowKey)), state: e.state as DeliveryState,
+    campaignId: campaignOfPartition(String(e.partitionKey)), userId: unkey(String(e.rowKey)), state: e.state as DeliveryState,
     attempts: Number(e.attempts ?? 0), remindCount: Number(e.remindCount ?? 0), updatedAt: String(e.updatedAt),
     ...o('claimedBy'), ...o('leaseUntil'), ...o('notBefore'), ...o('reason'), ...o('sentAt'), ...o('activityId'),
     ...o('conversationId'), ...o('lastRemindedAt'), ...o('openedAt'), ...o('lastDigestAt'), ...o('excusedAt'), ...o('excusedBy'),

@@ -1,7 +1,7 @@
 import { TableClient, odata } from '@azure/data-tables';
 import { CampaignPerson, PeoplePage, PeopleQuery, PolicyReadEvent } from '../../features/acknowledgement/domain/acknowledgementStore';
 import { DeliveryState, PolicyRead, UNREACHED_DELIVERY_STATES } from '../../features/acknowledgement/domain/acknowledgementTypes';
-import { Entity, ackPartition, key, opt, toStaff, unkey } from './azureTableAcknowledgementEntities';
+import { DeliveryPlace, Entity, ackPartition, key, opt, toStaff, unkey } from './azureTableAcknowledgementEntities';
 import { statusOf } from './azureTableAccess';
 import { isTallyRow } from './azureTableDeliveryTallies';
 
@@ -14,13 +14,16 @@ const LIST_TTL_MS = 20_000;
  * departments are on the rows of campaigns created since issue 28, else read from the staff list), sorted here, and
  * kept a few seconds for the next page or search. Reads live in the acknowledgements table under their own partitions.
  */
-export function createAzureTablePeople(tables: { Deliveries: TableClient; Staff: TableClient; Acks: TableClient }) {
+export function createAzureTablePeople(
+  tables: { Deliveries: TableClient; Staff: TableClient; Acks: TableClient },
+  placeOf: (campaignId: string) => Promise<DeliveryPlace>,
+) {
   const cache = new Map<string, { at: number; people: CampaignPerson[] }>();
 
   async function readList(campaignId: string, list: PeopleQuery['list']): Promise<CampaignPerson[]> {
     const hit = cache.get(`${campaignId}\n${list}`);
     if (hit && Date.now() - hit.at < LIST_TTL_MS) return hit.people;
-    const base = odata`PartitionKey eq ${key(campaignId)} and acknowledgedAt eq ${''}`;
+    const base = `${(await placeOf(campaignId)).all} and ${odata`acknowledgedAt eq ${''}`}`;
     const filter = list === 'excused' ? `${base} and excusedAt ne ''` : `${base} and excusedAt eq ''`;
     const rows: Entity[] = [];
     for await (const page of tables.Deliveries.listEntities<Record<string, unknown>>({ queryOptions: { filter } }).byPage({ maxPageSize: 1000 })) {
@@ -59,7 +62,7 @@ export function createAzureTablePeople(tables: { Deliveries: TableClient; Staff:
   async function markDeliveryRead(campaignId: string, userId: string, at: string): Promise<void> {
     for (let tries = 0; tries < 3; tries++) {
       let e: Entity;
-      try { e = (await tables.Deliveries.getEntity<Record<string, unknown>>(key(campaignId), key(userId))) as Entity; } catch (err) { if (statusOf(err) === 404) return; throw err; }
+      try { e = (await tables.Deliveries.getEntity<Record<string, unknown>>((await placeOf(campaignId)).partition(key(userId)), key(userId))) as Entity; } catch (err) { if (statusOf(err) === 404) return; throw err; }
       if (opt(e.readAt)) return;
       try {
         await tables.Deliveries.updateEntity({ partitionKey: e.partitionKey, rowKey: e.rowKey, readAt: at }, 'Merge', { etag: e.etag });

@@ -40,7 +40,7 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
     super(t);
     this.deliveries = new AzureTableDeliveries(t, this);
     this.ackInserts = new GroupInsert(t.Acks);
-    this.people = createAzureTablePeople(t);
+    this.people = createAzureTablePeople(t, (campaignId) => this.deliveries.place(campaignId));
   }
 
   listCampaignPeople(campaignId: string, query: PeopleQuery): Promise<PeoplePage> { return this.people.listCampaignPeople(campaignId, query); }
@@ -155,6 +155,7 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
 
   async getCampaign(id: string): Promise<Campaign | undefined> {
     const e = await this.get('Campaigns', 'campaign', key(id));
+    if (e) this.deliveries.noteCampaign(e);
     return e ? toCampaign(e) : undefined;
   }
 
@@ -162,7 +163,9 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
     const filter = status
       ? odata`PartitionKey eq ${'campaign'} and status eq ${status}`
       : odata`PartitionKey eq ${'campaign'}`;
-    return (await this.list('Campaigns', filter)).map(toCampaign).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+    const rows = await this.list('Campaigns', filter);
+    for (const e of rows) this.deliveries.noteCampaign(e);
+    return rows.map(toCampaign).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   }
 
   // Deliveries, their tallies and the owner's views: azureTableDeliveries.ts.

@@ -4,7 +4,9 @@ import {
   AcknowledgementStore, DeliveryCounts, DeliveryTally, ExportRecord, emptyDeliveryCounts, Recipient,
 } from '../../features/acknowledgement/domain/acknowledgementStore';
 import { Delivery, DeliveryState, StaffMember } from '../../features/acknowledgement/domain/acknowledgementTypes';
-import { DELIVERY_SHARDS, Entity, ackPartition, key, newDeliveryEntity, opt, toCampaign, toDelivery, toStaff } from './azureTableAcknowledgementEntities';
+import {
+  DELIVERY_SHARDS, DeliveryPlace, Entity, ackPartition, key, newDeliveryEntity, opt, toCampaign, toDelivery, toStaff,
+} from './azureTableAcknowledgementEntities';
 import { BATCH, TableName, statusOf } from './azureTableAccess';
 import { createCampaignViews } from './azureTableCampaignViews';
 import { DeliveryClaims } from './azureTableDeliveryClaims';
@@ -43,7 +45,6 @@ const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 export class AzureTableDeliveries extends DeliveryClaims {
   private readonly fetched = new Map<string, Entity>();
   private readonly listed = new Map<string, Entity>();
-  private readonly talliedIds = new Set<string>();
   private readonly views;
   private readonly outstandingPages;
 
@@ -53,18 +54,14 @@ export class AzureTableDeliveries extends DeliveryClaims {
     this.outstandingPages = createOutstandingPages((id) => this.views.listOutstanding(id));
   }
 
-  /** Whether the campaign's counts are kept (created by this version): read once, since a campaign never loses them. */
+  /** Whether the campaign's counts are kept (created by a version that keeps them): read once, with its layout. */
   private async tallied(campaignId: string): Promise<boolean> {
-    if (this.talliedIds.has(campaignId)) return true;
-    const e = await this.get('Campaigns', 'campaign', key(campaignId));
-    if (e?.tallied !== true) return false;
-    if (this.talliedIds.size >= 1_000) this.talliedIds.delete(this.talliedIds.values().next().value as string);
-    this.talliedIds.add(campaignId);
-    return true;
+    return (await this.layout(campaignId)).tallied;
   }
 
   async addDeliveries(campaignId: string, recipients: readonly Recipient[], now: string): Promise<number> {
     const pk = key(campaignId);
+    const place = await this.place(campaignId);
     // Members handed over as read keep their details; only those given by id are read from the staff list.
     const people = new Map<string, StaffMember>();
     for (const r of recipients) if (typeof r !== 'string') people.set(key(r.userId), r);
@@ -74,23 +71,26 @@ export class AzureTableDeliveries extends DeliveryClaims {
     const campaign = await this.get('Campaigns', 'campaign', pk);
     const small = rks.length <= SMALL_ADD;
     const [existing, staff, acked] = await Promise.all([
-      small ? new Set<string>() : this.keysBetween('Deliveries', pk, rks[0], rks[rks.length - 1]),
+      small ? new Set<string>() : this.keysBetween(place, rks[0], rks[rks.length - 1]),
       unread.length === 0 ? [] : unread.length <= SMALL_ADD ? this.getMany('Staff', 'staff', unread)
         : this.rowsBetween('Staff', 'staff', unread[0], unread[unread.length - 1]),
       campaign ? this.acknowledgedAmong(campaign, rks) : new Map<string, string>(),
     ]);
     for (const e of staff) if (!people.has(String(e.rowKey))) people.set(String(e.rowKey), toStaff(e));
     const fresh = rks.filter((rk) => !existing.has(rk));
-    let shard = 0;
+    let chunkShard = 0;
     const written = await Promise.all(fresh.map((rk, i) => {
-      // One shard per chunk, so the chunk and its tally commit together; chunks spread over the shards.
-      if (i % ADD_CHUNK === 0) shard = randomInt(DELIVERY_SHARDS);
+      // Spread, each row goes to its person's shard; in one partition, one shard per chunk, so the chunk and its tally
+      // commit together, chunks spread over the shards. Either way the tally queue commits a shard's rows together.
+      if (i % ADD_CHUNK === 0) chunkShard = randomInt(DELIVERY_SHARDS);
+      const shard = place.shard(rk) ?? chunkShard;
+      const partition = place.shardPartition(shard);
       const m: StaffMember | undefined = people.get(rk);
       const fields = {
-        ...newDeliveryEntity(pk, rk, now), shard, department: m?.department ?? '', school: m?.school ?? '',
+        ...newDeliveryEntity(partition, rk, now), shard, department: m?.department ?? '', school: m?.school ?? '',
         upn: m?.userPrincipalName ?? '', displayName: m?.displayName ?? '', acknowledgedAt: acked.get(rk) ?? '',
       };
-      return this.tallies.write(pk, shard, { rowKey: rk, after: comboOf(fields), fields });
+      return this.tallies.write(partition, shard, { rowKey: rk, after: comboOf(fields), fields });
     }));
     return written.filter((etag) => etag !== undefined).length;
   }
@@ -116,9 +116,14 @@ export class AzureTableDeliveries extends DeliveryClaims {
     return out;
   }
 
-  private async keysBetween(table: TableName, pk: string, from: string, to: string): Promise<Set<string>> {
-    const rows = await this.list(table, odata`PartitionKey eq ${pk} and RowKey ge ${from} and RowKey le ${to}`, ['RowKey']);
+  private async keysBetween(place: DeliveryPlace, from: string, to: string): Promise<Set<string>> {
+    const rows = await this.list('Deliveries', `${place.all} and ${odata`RowKey ge ${from} and RowKey le ${to}`}`, ['RowKey']);
     return new Set(rows.map((e) => String(e.rowKey)));
+  }
+
+  /** The partition of a person's delivery in a campaign. */
+  private async partitionOf(campaignId: string, rk: string): Promise<string> {
+    return (await this.place(campaignId)).partition(rk);
   }
 
   private rowsBetween(table: TableName, pk: string, from: string, to: string): Promise<Entity[]> {
@@ -126,7 +131,7 @@ export class AzureTableDeliveries extends DeliveryClaims {
   }
 
   async getDelivery(campaignId: string, userId: string): Promise<Delivery | undefined> {
-    const e = await this.get('Deliveries', key(campaignId), key(userId));
+    const e = await this.get('Deliveries', await this.partitionOf(campaignId, key(userId)), key(userId));
     return e ? toDelivery(e) : undefined;
   }
 
@@ -135,7 +140,7 @@ export class AzureTableDeliveries extends DeliveryClaims {
    * follows; undefined when they have no delivery or it predates recording them.
    */
   async recipient(campaignId: string, userId: string): Promise<(StaffMember & { readAt?: string }) | undefined> {
-    const e = await this.get('Deliveries', key(campaignId), key(userId));
+    const e = await this.get('Deliveries', await this.partitionOf(campaignId, key(userId)), key(userId));
     if (!e || !opt(e.upn)) return undefined;
     if (this.fetched.size >= FETCHED_LIMIT) this.fetched.delete(this.fetched.keys().next().value as string);
     this.fetched.set(`${e.partitionKey}\n${e.rowKey}`, e);
@@ -148,33 +153,35 @@ export class AzureTableDeliveries extends DeliveryClaims {
   }
 
   /** Marks a person's delivery in a campaign as acknowledged at `at`, unless it already is; with its tally. */
-  markAcknowledged(campaignId: string, userId: string, at: string): Promise<boolean> {
-    const pk = key(campaignId);
+  async markAcknowledged(campaignId: string, userId: string, at: string): Promise<boolean> {
     const rk = key(userId);
+    const pk = await this.partitionOf(campaignId, rk);
     const first = this.fetched.get(`${pk}\n${rk}`);
     this.fetched.delete(`${pk}\n${rk}`);
     return this.mergeCounted(pk, rk, (e) => (opt(e.acknowledgedAt) ? undefined : { acknowledgedAt: at }), first);
   }
 
   async listDeliveries(campaignId: string): Promise<Delivery[]> {
-    return (await this.listAs('Deliveries', odata`PartitionKey eq ${key(campaignId)}`, (e) => (isTallyRow(e.rowKey) ? undefined : toDelivery(e))))
+    return (await this.listAs('Deliveries', (await this.place(campaignId)).all, (e) => (isTallyRow(e.rowKey) ? undefined : toDelivery(e))))
       .sort((a, b) => byId(a.userId, b.userId));
   }
 
   async countDeliveries(campaignId: string): Promise<DeliveryCounts> {
     const counts = emptyDeliveryCounts();
-    if (await this.tallied(campaignId)) {
-      for (const t of await this.tallies.read(key(campaignId))) counts[t.state] += t.count;
+    const { place, tallied } = await this.layout(campaignId);
+    if (tallied) {
+      for (const t of await this.tallies.read(place.all)) counts[t.state] += t.count;
       return counts;
     }
-    for (const e of await this.list('Deliveries', odata`PartitionKey eq ${key(campaignId)}`, ['state'])) {
-      if (typeof e.state === 'string') counts[e.state as DeliveryState] += 1;
+    for (const e of await this.list('Deliveries', place.all, ['RowKey', 'state'])) {
+      if (typeof e.state === 'string' && !isTallyRow(e.rowKey)) counts[e.state as DeliveryState] += 1;
     }
     return counts;
   }
 
   async tallyDeliveries(campaignId: string): Promise<DeliveryTally[]> {
-    return (await this.tallied(campaignId)) ? this.tallies.read(key(campaignId)) : this.views.tallyDeliveries(campaignId);
+    const { place, tallied } = await this.layout(campaignId);
+    return tallied ? this.tallies.read(place.all) : this.views.tallyDeliveries(campaignId);
   }
 
   exportRecords(campaignId: string, pageSize: number): AsyncIterable<ExportRecord[]> { return this.views.exportRecords(campaignId, pageSize); }
@@ -185,17 +192,35 @@ export class AzureTableDeliveries extends DeliveryClaims {
     for (let page = await this.outstandingAfter(campaignId, '', 1000); page.length > 0; page = await this.outstandingAfter(campaignId, out[out.length - 1], 1000)) {
       out.push(...page);
     }
-    return out;
+    // Spread, pages go shard by shard; the whole list in id order, as from one partition.
+    return out.sort(byId);
   }
 
   async listOutstandingPage(campaignId: string, after: string, limit: number): Promise<string[]> {
     return (await this.tallied(campaignId)) ? this.outstandingAfter(campaignId, after, limit) : this.outstandingPages(campaignId, after, limit);
   }
 
-  /** Sent, not acknowledged, not excused, after `after` in key order: a query the table answers, not a scan here. */
+  /**
+   * Sent, not acknowledged, not excused, after `after`: queries the table answers, not a scan here. In one partition the
+   * order is the ids'; spread, it is shard by shard and by id within a shard, which `after` alone places (its shard
+   * comes from the id), so a pass resumes where it stopped on any instance.
+   */
   private async outstandingAfter(campaignId: string, after: string, limit: number): Promise<string[]> {
-    const filter = odata`PartitionKey eq ${key(campaignId)} and RowKey gt ${after === '' ? '' : key(after)} and state eq ${'sent'} and acknowledgedAt eq ${''} and excusedAt eq ${''}`;
-    const select = ['RowKey', 'lastRemindedAt', 'remindCount'];
+    const place = await this.place(campaignId);
+    const from = after === '' ? '' : key(after);
+    if (!place.spread) return this.outstandingIn(campaignId, place.partition(from), from, limit);
+    const out: string[] = [];
+    for (let shard = from === '' ? 0 : place.shard(from)!; shard < DELIVERY_SHARDS && out.length < limit; shard++) {
+      const startAfter = from !== '' && shard === place.shard(from) ? from : '';
+      out.push(...(await this.outstandingIn(campaignId, place.shardPartition(shard), startAfter, limit - out.length)));
+    }
+    return out;
+  }
+
+  /** One partition's outstanding after a key, in key order, kept for the reminder marks that follow. */
+  private async outstandingIn(campaignId: string, partition: string, from: string, limit: number): Promise<string[]> {
+    const filter = odata`PartitionKey eq ${partition} and RowKey gt ${from} and state eq ${'sent'} and acknowledgedAt eq ${''} and excusedAt eq ${''}`;
+    const select = ['PartitionKey', 'RowKey', 'lastRemindedAt', 'remindCount'];
     const pages = this.t.Deliveries.listEntities<Record<string, unknown>>({ queryOptions: { filter, select } }).byPage({ maxPageSize: limit });
     const out: string[] = [];
     for await (const page of pages) {
@@ -216,18 +241,19 @@ export class AzureTableDeliveries extends DeliveryClaims {
     const remind = reminderChange(now, minIntervalMs);
     const marked = new Set<string>();
     const unlisted: string[] = [];
-    const listed: { e: Entity; patch: Record<string, unknown> }[] = [];
+    // A transaction holds one partition's rows: the listed are grouped by theirs (one, unless the campaign is spread).
+    const listed = new Map<string, { e: Entity; patch: Record<string, unknown> }[]>();
     for (const id of userIds) {
       const e = this.listed.get(`${pk}\n${key(id)}`);
       this.listed.delete(`${pk}\n${key(id)}`);
       const patch = e && remind(e);
       if (!e) unlisted.push(id);
-      else if (patch) listed.push({ e, patch });
+      else if (patch) listed.set(e.partitionKey, [...(listed.get(e.partitionKey) ?? []), { e, patch }]);
     }
-    for (let i = 0; i < listed.length; i += BATCH) {
-      const chunk = listed.slice(i, i + BATCH);
+    const chunks = [...listed.values()].flatMap((rows) => Array.from({ length: Math.ceil(rows.length / BATCH) }, (_, i) => rows.slice(i * BATCH, (i + 1) * BATCH)));
+    for (const chunk of chunks) {
       try {
-        await this.t.Deliveries.submitTransaction(chunk.map(({ e, patch }) => ['update', { partitionKey: pk, rowKey: e.rowKey, ...patch }, 'Merge', { etag: e.etag }]));
+        await this.t.Deliveries.submitTransaction(chunk.map(({ e, patch }) => ['update', { partitionKey: e.partitionKey, rowKey: e.rowKey, ...patch }, 'Merge', { etag: e.etag }]));
         for (const { e } of chunk) marked.add(decodeURIComponent(e.rowKey));
       } catch (err) {
         // Someone in it changed since the page was read (acknowledged, reminded elsewhere): each on its own, read afresh.
@@ -243,26 +269,26 @@ export class AzureTableDeliveries extends DeliveryClaims {
     return userIds.filter((id) => marked.has(id));
   }
 
-  markReminded(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean> {
-    return this.mergeUnderEtag('Deliveries', key(campaignId), key(userId), reminderChange(now, minIntervalMs));
+  async markReminded(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean> {
+    return this.mergeUnderEtag('Deliveries', await this.partitionOf(campaignId, key(userId)), key(userId), reminderChange(now, minIntervalMs));
   }
 
-  markDigested(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean> {
+  async markDigested(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean> {
     const threshold = new Date(Date.parse(now) - minIntervalMs).toISOString();
-    return this.mergeUnderEtag('Deliveries', key(campaignId), key(userId), (e) => {
+    return this.mergeUnderEtag('Deliveries', await this.partitionOf(campaignId, key(userId)), key(userId), (e) => {
       const last = opt(e.lastDigestAt);
       return last !== undefined && last > threshold ? undefined : { lastDigestAt: now, updatedAt: now };
     });
   }
 
-  setExcused(campaignId: string, userId: string, excused: { by: string; at: string } | null): Promise<boolean> {
-    return this.mergeCounted(key(campaignId), key(userId), (e) => ({
+  async setExcused(campaignId: string, userId: string, excused: { by: string; at: string } | null): Promise<boolean> {
+    return this.mergeCounted(await this.partitionOf(campaignId, key(userId)), key(userId), (e) => ({
       excusedAt: excused?.at ?? '', excusedBy: excused?.by ?? '', updatedAt: excused?.at ?? String(e.updatedAt),
     }));
   }
 
-  markOpened(campaignId: string, userId: string, at: string): Promise<boolean> {
-    return this.mergeCounted(key(campaignId), key(userId), (e) => (e.state !== 'sent' || opt(e.openedAt) !== undefined ? undefined : { openedAt: at, updatedAt: at }));
+  async markOpened(campaignId: string, userId: string, at: string): Promise<boolean> {
+    return this.mergeCounted(await this.partitionOf(campaignId, key(userId)), key(userId), (e) => (e.state !== 'sent' || opt(e.openedAt) !== undefined ? undefined : { openedAt: at, updatedAt: at }));
   }
 
   /** With `unlessReturnedSince`, a delivery put back at or after then is left as it is (the merge is conditional on what was read). */
@@ -278,8 +304,9 @@ export class AzureTableDeliveries extends DeliveryClaims {
   /** One change to each person's delivery with its tally, sixteen at a time; how many changed (no delivery: none). */
   private async changeEach(campaignId: string, userIds: readonly string[], change: (e: Entity) => Record<string, unknown> | undefined): Promise<number> {
     let changed = 0;
+    const place = await this.place(campaignId);
     for (let i = 0; i < userIds.length; i += 16) {
-      const done = await Promise.all(userIds.slice(i, i + 16).map((id) => this.mergeCounted(key(campaignId), key(id), change)));
+      const done = await Promise.all(userIds.slice(i, i + 16).map((id) => this.mergeCounted(place.partition(key(id)), key(id), change)));
       changed += done.filter(Boolean).length;
     }
     return changed;

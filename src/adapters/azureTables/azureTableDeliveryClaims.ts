@@ -2,7 +2,7 @@ import { TableClient, odata } from '@azure/data-tables';
 import { randomInt } from 'node:crypto';
 import { ClaimRequest, DeliveryOutcome } from '../../features/acknowledgement/domain/acknowledgementStore';
 import { Delivery, DeliveryState, UNREACHED_DELIVERY_STATES } from '../../features/acknowledgement/domain/acknowledgementTypes';
-import { DELIVERY_SHARDS, Entity, key, toDelivery } from './azureTableAcknowledgementEntities';
+import { DELIVERY_SHARDS, DeliveryPlace, Entity, deliveryPlace, key, toDelivery, unkey } from './azureTableAcknowledgementEntities';
 import { TableAccess, TableName } from './azureTableAccess';
 import { CountedWrite, DeliveryTallies, comboOf } from './azureTableDeliveryTallies';
 
@@ -10,6 +10,11 @@ import { CountedWrite, DeliveryTallies, comboOf } from './azureTableDeliveryTall
 const SHARD_RETRIES = 4;
 /** Etags of deliveries this instance claimed, so completing one takes one conditional write, not a read first. */
 const HELD_LIMIT = 20_000;
+/** Campaigns whose layout and tallying this instance keeps (neither changes once a campaign exists). */
+const KNOWN_CAMPAIGNS = 1_000;
+
+/** What a campaign's row says about how its deliveries are kept. */
+export interface CampaignLayout { place: DeliveryPlace; tallied: boolean }
 
 /** The shard a delivery row's tally is kept in. */
 export const shardOf = (e: Record<string, unknown>): number => Number(e.shard ?? 0);
@@ -22,6 +27,7 @@ export const shardOf = (e: Record<string, unknown>): number => Number(e.shard ??
  */
 export abstract class DeliveryClaims extends TableAccess {
   private readonly held = new Map<string, { etag: string; workerId: string; row: Record<string, unknown> }>();
+  private readonly layouts = new Map<string, CampaignLayout>();
   protected readonly tallies: DeliveryTallies;
 
   constructor(t: Record<TableName, TableClient>) {
@@ -29,14 +35,43 @@ export abstract class DeliveryClaims extends TableAccess {
     this.tallies = new DeliveryTallies(t.Deliveries);
   }
 
+  /**
+   * How the campaign's deliveries are kept, from its row: read once and kept, since neither changes. With no row yet
+   * (deliveries added before the campaign is recorded, as the storage copy and tests do) the current layout, not kept.
+   */
+  protected async layout(campaignId: string): Promise<CampaignLayout> {
+    const known = this.layouts.get(campaignId);
+    if (known) return known;
+    const e = await this.get('Campaigns', 'campaign', key(campaignId));
+    const layout = { place: deliveryPlace(campaignId, !e || e.spread === true), tallied: e?.tallied === true };
+    if (!e) return layout;
+    if (this.layouts.size >= KNOWN_CAMPAIGNS) this.layouts.delete(this.layouts.keys().next().value as string);
+    this.layouts.set(campaignId, layout);
+    return layout;
+  }
+
+  /** Keeps what a campaign's row, read for another reason, says about its deliveries, saving a read later. */
+  noteCampaign(e: Entity): void {
+    const campaignId = unkey(e.rowKey);
+    if (this.layouts.has(campaignId)) return;
+    if (this.layouts.size >= KNOWN_CAMPAIGNS) this.layouts.delete(this.layouts.keys().next().value as string);
+    this.layouts.set(campaignId, { place: deliveryPlace(campaignId, e.spread === true), tallied: e.tallied === true });
+  }
+
+  /** Where the campaign's deliveries live (deliveryPlace). */
+  async place(campaignId: string): Promise<DeliveryPlace> {
+    return (await this.layout(campaignId)).place;
+  }
+
   async claimDeliveries(r: ClaimRequest): Promise<Delivery[]> {
     if (r.limit <= 0) return [];
-    const pk = key(r.campaignId);
+    const place = await this.place(r.campaignId);
     const lease = new Date(Date.parse(r.now) + r.leaseMs).toISOString();
     const claimed: Delivery[] = [];
     const start = randomInt(DELIVERY_SHARDS);
     for (let i = 0; i < DELIVERY_SHARDS && claimed.length < r.limit; i++) {
       const shard = (start + i) % DELIVERY_SHARDS;
+      const pk = place.shardPartition(shard);
       for (let ask = 0; ask <= SHARD_RETRIES && claimed.length < r.limit; ask++) {
         const want = r.limit - claimed.length;
         const candidates = await this.claimable(pk, shard, r.now, want);
@@ -88,8 +123,8 @@ export abstract class DeliveryClaims extends TableAccess {
 
   /** Applies a change to a delivery this worker holds; false when not held. */
   private async changeHeld(campaignId: string, userId: string, workerId: string, change: Record<string, unknown>): Promise<boolean> {
-    const pk = key(campaignId);
     const rk = key(userId);
+    const pk = (await this.place(campaignId)).partition(rk);
     const held = this.held.get(`${pk}\n${rk}`);
     this.held.delete(`${pk}\n${rk}`);
     // Unchanged since this worker claimed it (the etag matches), so it still holds it: one write suffices.
@@ -108,8 +143,9 @@ export abstract class DeliveryClaims extends TableAccess {
     return this.changeHeld(campaignId, userId, workerId, { state: 'pending', notBefore, reason, claimedBy: '', leaseUntil: '', updatedAt: now });
   }
 
-  requeueDelivery(campaignId: string, userId: string, now: string): Promise<boolean> {
-    return this.mergeCounted(key(campaignId), key(userId), (e) => (UNREACHED_DELIVERY_STATES.includes(e.state as DeliveryState)
+  async requeueDelivery(campaignId: string, userId: string, now: string): Promise<boolean> {
+    const rk = key(userId);
+    return this.mergeCounted((await this.place(campaignId)).partition(rk), rk, (e) => (UNREACHED_DELIVERY_STATES.includes(e.state as DeliveryState)
       ? { state: 'pending', notBefore: '', updatedAt: now } : undefined));
   }
 }

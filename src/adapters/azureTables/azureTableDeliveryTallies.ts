@@ -9,7 +9,8 @@ import { takeDistinct } from './azureTableGroupInsert';
 /**
  * Kept counts of a campaign's deliveries on Table storage, so an owner's status reads a few rows at 40 staff and at
  * 50,000. Each delivery counts under one combination (department, school, state, acknowledged, excused, opened); the
- * counts live in tally rows in the campaign's own partition of the Deliveries table, one per delivery shard, and every
+ * counts live in tally rows in the campaign's partitions of the Deliveries table, one per delivery shard (in the shard's
+ * own partition when the campaign's deliveries are spread, azureTableAcknowledgementEntities.ts), and every
  * write that changes a delivery's combination goes in one entity-group transaction with its shard's tally row, under
  * the etags of both: the counts and the rows can never disagree, whichever instance writes.
  *
@@ -81,11 +82,11 @@ export class DeliveryTallies {
     });
   }
 
-  /** The campaign's counts, summed over its shards' tally rows (no zero rows). */
-  async read(pk: string): Promise<DeliveryTally[]> {
+  /** The campaign's counts, summed over its shards' tally rows (no zero rows); `partitions` filters its partitions. */
+  async read(partitions: string): Promise<DeliveryTally[]> {
     const sum = new Map<string, number>();
     const rows = this.table.listEntities<Record<string, unknown>>({
-      queryOptions: { filter: odata`PartitionKey eq ${pk} and RowKey ge ${TALLY_PREFIX} and RowKey lt ${TALLY_END}` },
+      queryOptions: { filter: `${partitions} and ${odata`RowKey ge ${TALLY_PREFIX} and RowKey lt ${TALLY_END}`}` },
     });
     for await (const row of rows) for (const [k, n] of unpack(row)) sum.set(k, (sum.get(k) ?? 0) + n);
     const out: DeliveryTally[] = [];

@@ -1,5 +1,6 @@
 import { TableClient } from '@azure/data-tables';
 import { randomUUID } from 'node:crypto';
+import { spreadShard } from '../../../src/adapters/azureTables/azureTableAcknowledgementEntities';
 import { createAzureTableAcknowledgementStore } from '../../../src/adapters/azureTables/azureTableAcknowledgementStore';
 import { DeliveryTally } from '../../../src/features/acknowledgement/domain/acknowledgementStore';
 import { Acknowledgement, Campaign, StaffMember } from '../../../src/features/acknowledgement/domain/acknowledgementTypes';
@@ -199,9 +200,9 @@ describe('kept delivery tallies on Azure Table storage', () => {
     const store = await createAzureTableAcknowledgementStore(options(prefix));
     await store.upsertStaff([person(1), person(2)]);
     await store.createCampaign(campaign);
-    // The campaign row as an earlier version wrote it: no tallied flag.
+    // The campaign row as an earlier version wrote it: no tallied flag (nor, so, deliveries spread over partitions).
     const campaigns = TableClient.fromConnectionString(azurite.connectionString, `${prefix}Campaigns`, { allowInsecureConnection: true });
-    await campaigns.updateEntity({ partitionKey: 'campaign', rowKey: 'c1', tallied: false }, 'Merge');
+    await campaigns.updateEntity({ partitionKey: 'campaign', rowKey: 'c1', tallied: false, spread: false }, 'Merge');
     await store.addDeliveries('c1', ['p0001', 'p0002'], at(0));
     await store.appendAcknowledgement({ ...ackOf([person(1)], 'p0001'), acknowledgedAt: at(3) });
     // Counted from the records, a move of department shows at once (kept counts keep the one they were added under).
@@ -209,6 +210,84 @@ describe('kept delivery tallies on Azure Table storage', () => {
     expect(counted(await store.tallyDeliveries('c1'))).toEqual([
       'Drama|North|pending|true|false|false=1', 'Science|South|pending|false|false|false=1',
     ].sort());
+  });
+
+  const marks = (tallies: DeliveryTally[]) => ({
+    acknowledged: tallies.filter((t) => t.acknowledged).reduce((n, t) => n + t.count, 0),
+    excused: tallies.filter((t) => t.excused).reduce((n, t) => n + t.count, 0),
+    opened: tallies.filter((t) => t.opened).reduce((n, t) => n + t.count, 0),
+  });
+
+  /** Deliveries' partitions as stored, each with its rows' count (tally rows apart). */
+  async function partitions(prefix: string): Promise<Map<string, number>> {
+    const table = TableClient.fromConnectionString(azurite.connectionString, `${prefix}Deliveries`, { allowInsecureConnection: true });
+    const out = new Map<string, number>();
+    for await (const e of table.listEntities()) if (!String(e.rowKey).startsWith('$')) out.set(e.partitionKey!, (out.get(e.partitionKey!) ?? 0) + 1);
+    return out;
+  }
+
+  /** Sends everyone's card, one acknowledges, one is excused, one opens it; then the outstanding read a page of 7 at a time. */
+  async function walkThrough(store: Awaited<ReturnType<typeof createAzureTableAcknowledgementStore>>, people: StaffMember[]) {
+    await store.addDeliveries('c1', people.map((p) => p.userId), at(0));
+    for (const d of await store.claimDeliveries({ campaignId: 'c1', workerId: 'w', limit: 500, leaseMs: 60_000, now: at(1) })) {
+      await store.completeDelivery('c1', d.userId, 'w', { state: 'sent' }, at(2));
+    }
+    await store.appendAcknowledgement({ ...ackOf(people, people[3].userId), acknowledgedAt: at(3) });
+    await store.setExcused('c1', people[7].userId, { by: 'owner', at: at(3) });
+    expect(await store.markOpened('c1', people[8].userId, at(4))).toBe(true);
+    const seen: string[] = [];
+    for (let page = await store.listOutstandingPage('c1', '', 7); page.length > 0; page = await store.listOutstandingPage('c1', seen[seen.length - 1], 7)) {
+      seen.push(...page);
+    }
+    const reminded = await store.markRemindedMany('c1', seen, at(5), 86_400_000);
+    return { seen, reminded };
+  }
+
+  it('when a campaign starts, then its deliveries are spread over a partition per shard, each person always in theirs', async () => {
+    const prefix = `t${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    const store = await createAzureTableAcknowledgementStore(options(prefix));
+    const people = Array.from({ length: 200 }, (_, i) => person(i));
+    await store.upsertStaff(people);
+    await store.createCampaign(campaign);
+    const { seen, reminded } = await walkThrough(store, people);
+    const stored = await partitions(prefix);
+    const expected = new Map<string, number>();
+    for (const p of people) {
+      const pk = `c1|${String(spreadShard(encodeURIComponent(p.userId))).padStart(2, '0')}`;
+      expected.set(pk, (expected.get(pk) ?? 0) + 1);
+    }
+    expect(stored).toEqual(expected);
+    expect(stored.size).toBe(16);
+    expect(Math.max(...stored.values())).toBeLessThan(200 / 4);
+    expect(seen).toHaveLength(198);
+    expect(new Set(seen).size).toBe(198);
+    expect([...reminded].sort()).toEqual([...seen].sort());
+    expect(await store.countDeliveries('c1')).toMatchObject({ sent: 200 });
+    expect(marks(await store.tallyDeliveries('c1'))).toEqual({ acknowledged: 1, excused: 1, opened: 1 });
+    expect(await store.getDelivery('c1', people[8].userId)).toMatchObject({ campaignId: 'c1', openedAt: at(4) });
+    expect((await store.listCampaignPeople('c1', { list: 'outstanding', offset: 0, limit: 500 })).total).toBe(198);
+  });
+
+  it('when a campaign was started by the version before, then its deliveries stay in its one partition and everything works there', async () => {
+    const prefix = `t${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    const setup = await createAzureTableAcknowledgementStore(options(prefix));
+    const people = Array.from({ length: 60 }, (_, i) => person(i));
+    await setup.upsertStaff(people);
+    await setup.createCampaign(campaign);
+    // The row as the version before wrote it: counts kept, deliveries in one partition (no spread flag).
+    const campaigns = TableClient.fromConnectionString(azurite.connectionString, `${prefix}Campaigns`, { allowInsecureConnection: true });
+    await campaigns.updateEntity({ partitionKey: 'campaign', rowKey: 'c1', spread: false }, 'Merge');
+    const store = await createAzureTableAcknowledgementStore(options(prefix));
+    const { seen, reminded } = await walkThrough(store, people);
+    expect(await partitions(prefix)).toEqual(new Map([['c1', 60]]));
+    const outstanding = people.map((p) => p.userId).filter((id) => id !== people[3].userId && id !== people[7].userId);
+    expect(seen).toEqual(outstanding);
+    expect(reminded).toEqual(outstanding);
+    expect(await store.countDeliveries('c1')).toMatchObject({ sent: 60 });
+    expect((await store.tallyDeliveries('c1')).reduce((n, t) => n + t.count, 0)).toBe(60);
+    expect(marks(await store.tallyDeliveries('c1'))).toEqual({ acknowledged: 1, excused: 1, opened: 1 });
+    expect(await store.getDelivery('c1', people[8].userId)).toMatchObject({ campaignId: 'c1', openedAt: at(4) });
+    expect((await store.listCampaignPeople('c1', { list: 'outstanding', offset: 0, limit: 500 })).total).toBe(58);
   });
 });
 

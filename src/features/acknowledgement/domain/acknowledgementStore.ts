@@ -214,7 +214,11 @@ export interface AcknowledgementStore {
   exportRecords(campaignId: string, pageSize: number): AsyncIterable<ExportRecord[]>;
   /** People who have the card (sent) and have neither acknowledged nor been excused (nor left): those a reminder goes to. */
   listOutstanding(campaignId: string): Promise<string[]>;
-  /** The same a page at a time: up to `limit` ids after `afterUserId` ('' for the first page), in order. */
+  /**
+   * The same a page at a time: up to `limit` ids after `afterUserId` ('' for the first page), in an order the store
+   * keeps from page to page (ids' order on SQLite; shard by shard on Table storage), so that passing the last id of a
+   * page gives the next, on any instance, and every outstanding person comes exactly once.
+   */
   listOutstandingPage(campaignId: string, afterUserId: string, limit: number): Promise<string[]>;
   /**
    * Marks a reminder as sent, only when the last one was at least `minIntervalMs` ago (or never); returns
