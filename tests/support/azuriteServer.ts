@@ -18,7 +18,7 @@ type AzuriteService = 'table' | 'blob';
 
 async function startOnce(port: number, service: AzuriteService, startTimeoutMs: number): Promise<ChildProcess> {
   const bin = path.join(process.cwd(), 'node_modules', '.bin', `azurite-${service}`);
-  const child = spawn(bin, [`--${service}Host`, '127.0.0.1', `--${service}Port`, String(port), '--inMemoryPersistence',
+  const child = spawn(bin, [`--${service}Host`, '127.0.0.1', `--${service}Port`, String(port), '--inMemoryPersistence', '--silent',
     '--disableTelemetry'], { stdio: ['ignore', 'pipe', 'pipe'] });
   const started = new Promise<void>((resolve, reject) => {
     let out = '';

@@ -8,13 +8,14 @@ import {
   Acknowledgement, AuditEntry, Campaign, Delivery, PolicyRead, PolicyVersion, StaffMember, StoredConversationReference,
 } from '../../features/acknowledgement/domain/acknowledgementTypes';
 import {
-  key, unkey, opt, ackPartition, campaignEntity, toPolicyVersion, toStaff, toCampaign, toAcknowledgement, auditEntity, toAuditEntry,
+  key, opt, ackPartition, campaignEntity, toPolicyVersion, toStaff, toCampaign, toAcknowledgement, auditEntity, toAuditEntry,
 } from './azureTableAcknowledgementEntities';
 import { AzureTableStoreOptions, openTables, statusOf, TableAccess, TableName } from './azureTableAccess';
 import { AzureTableDeliveries } from './azureTableDeliveries';
 import { GroupInsert } from './azureTableGroupInsert';
 import { listStaffPage } from './azureTablePagedReads';
 import { createAzureTablePeople } from './azureTableAcknowledgementPeople';
+import { createConversationRefs } from './azureTableConversationRefs';
 
 export type { AzureTableStoreOptions, RequestCounter } from './azureTableAccess';
 export { createRequestCounter } from './azureTableAccess';
@@ -32,6 +33,7 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
   private readonly deliveries: AzureTableDeliveries;
   private readonly ackInserts: GroupInsert;
   private readonly people: ReturnType<typeof createAzureTablePeople>;
+  private readonly refs: ReturnType<typeof createConversationRefs>;
   private active: { at: number; list: Campaign[] } | undefined;
   /** Campaigns whose first seconds' acknowledgements are settled (a flag on their row that is never taken away). */
   private readonly settledIds = new Set<string>();
@@ -41,6 +43,7 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
     this.deliveries = new AzureTableDeliveries(t, this);
     this.ackInserts = new GroupInsert(t.Acks);
     this.people = createAzureTablePeople(t, (campaignId) => this.deliveries.place(campaignId));
+    this.refs = createConversationRefs(t.Refs);
   }
 
   listCampaignPeople(campaignId: string, query: PeopleQuery): Promise<PeoplePage> { return this.people.listCampaignPeople(campaignId, query); }
@@ -105,33 +108,10 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
     await this.t.Sync.upsertEntity({ partitionKey: 'sync', rowKey: key(name), value }, 'Replace');
   }
 
-  async saveConversationReference(ref: StoredConversationReference): Promise<void> {
-    await this.t.Refs.upsertEntity({
-      partitionKey: 'ref', rowKey: key(ref.userId), conversationId: ref.conversationId, serviceUrl: ref.serviceUrl,
-      reference: JSON.stringify(ref.reference), updatedAt: ref.updatedAt,
-    }, 'Replace');
-  }
-
-  async getConversationReference(userId: string): Promise<StoredConversationReference | undefined> {
-    const e = await this.get('Refs', 'ref', key(userId));
-    if (!e) return undefined;
-    return {
-      userId, conversationId: String(e.conversationId), serviceUrl: String(e.serviceUrl),
-      reference: JSON.parse(String(e.reference)) as Record<string, unknown>, updatedAt: String(e.updatedAt),
-    };
-  }
-
-  async withConversation(userIds: readonly string[]): Promise<Set<string>> {
-    const ids = new Set(userIds);
-    // A few people: a point read each. More: the partition's row keys alone, in pages, one call a page (a preview of
-    // 5,000 staff made 5,000 calls and took 12-25 s on Azurite).
-    if (ids.size <= 64) return new Set((await this.getMany('Refs', 'ref', [...ids].map((id) => key(id)))).map((e) => unkey(String(e.rowKey))));
-    const found = await this.listAs('Refs', odata`PartitionKey eq ${'ref'}`, (e) => {
-      const id = unkey(String(e.rowKey));
-      return ids.has(id) ? id : undefined;
-    }, ['RowKey']);
-    return new Set(found);
-  }
+  // People's chats, spread over partitions by id: azureTableConversationRefs.ts.
+  saveConversationReference(ref: StoredConversationReference): Promise<void> { return this.refs.save(ref); }
+  getConversationReference(userId: string): Promise<StoredConversationReference | undefined> { return this.refs.get(userId); }
+  withConversation(userIds: readonly string[]): Promise<Set<string>> { return this.refs.among(userIds); }
 
   async createCampaign(c: Campaign): Promise<void> {
     try {
