@@ -2,6 +2,7 @@ import { TableClient, odata } from '@azure/data-tables';
 import { StoredConversationReference } from '../../features/acknowledgement/domain/acknowledgementTypes';
 import { Entity, key, spreadShard, unkey } from './azureTableAcknowledgementEntities';
 import { statusOf } from './azureTableAccess';
+import { getOrUndefined } from './azureTableRecords';
 
 /** Releases before this one kept every person's chat in this one partition; still read until it is found empty. */
 const OLD_PARTITION = 'ref';
@@ -31,14 +32,7 @@ export function createConversationRefs(table: TableClient) {
     return oldRows;
   };
 
-  async function read(pk: string, rk: string): Promise<Entity | undefined> {
-    try {
-      return (await table.getEntity<Record<string, unknown>>(pk, rk)) as Entity;
-    } catch (err) {
-      if (statusOf(err) === 404) return undefined;
-      throw err;
-    }
-  }
+  const read = (pk: string, rk: string): Promise<Entity | undefined> => getOrUndefined<Entity>(table, pk, rk);
 
   async function find(rk: string): Promise<Entity | undefined> {
     const own = await read(refPartition(rk), rk);

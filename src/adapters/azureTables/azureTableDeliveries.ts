@@ -248,17 +248,22 @@ export class AzureTableDeliveries extends DeliveryClaims {
       this.listed.delete(`${pk}\n${key(id)}`);
       const patch = e && remind(e);
       if (!e) unlisted.push(id);
-      else if (patch) listed.set(e.partitionKey, [...(listed.get(e.partitionKey) ?? []), { e, patch }]);
+      else if (patch) {
+        if (!listed.has(e.partitionKey)) listed.set(e.partitionKey, []);
+        listed.get(e.partitionKey)!.push({ e, patch });
+      }
     }
-    const chunks = [...listed.values()].flatMap((rows) => Array.from({ length: Math.ceil(rows.length / BATCH) }, (_, i) => rows.slice(i * BATCH, (i + 1) * BATCH)));
-    for (const chunk of chunks) {
-      try {
-        await this.t.Deliveries.submitTransaction(chunk.map(({ e, patch }) => ['update', { partitionKey: e.partitionKey, rowKey: e.rowKey, ...patch }, 'Merge', { etag: e.etag }]));
-        for (const { e } of chunk) marked.add(decodeURIComponent(e.rowKey));
-      } catch (err) {
-        // Someone in it changed since the page was read (acknowledged, reminded elsewhere): each on its own, read afresh.
-        if (statusOf(err) !== 412 && statusOf(err) !== 404) throw err;
-        unlisted.push(...chunk.map(({ e }) => decodeURIComponent(e.rowKey)));
+    for (const rows of listed.values()) {
+      for (let i = 0; i < rows.length; i += BATCH) {
+        const chunk = rows.slice(i, i + BATCH);
+        try {
+          await this.t.Deliveries.submitTransaction(chunk.map(({ e, patch }) => ['update', { partitionKey: e.partitionKey, rowKey: e.rowKey, ...patch }, 'Merge', { etag: e.etag }]));
+          for (const { e } of chunk) marked.add(decodeURIComponent(e.rowKey));
+        } catch (err) {
+          // Someone in it changed since the page was read (acknowledged, reminded elsewhere): each on its own, read afresh.
+          if (statusOf(err) !== 412 && statusOf(err) !== 404) throw err;
+          unlisted.push(...chunk.map(({ e }) => decodeURIComponent(e.rowKey)));
+        }
       }
     }
     for (let i = 0; i < unlisted.length; i += 16) {

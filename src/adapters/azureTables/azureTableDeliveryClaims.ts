@@ -43,19 +43,18 @@ export abstract class DeliveryClaims extends TableAccess {
     const known = this.layouts.get(campaignId);
     if (known) return known;
     const e = await this.get('Campaigns', 'campaign', key(campaignId));
-    const layout = { place: deliveryPlace(campaignId, !e || e.spread === true), tallied: e?.tallied === true };
-    if (!e) return layout;
+    return e ? this.noteCampaign(e) : { place: deliveryPlace(campaignId, true), tallied: false };
+  }
+
+  /** Keeps what a campaign's row says about its deliveries (also when read for another reason, saving a read later). */
+  noteCampaign(e: Entity): CampaignLayout {
+    const campaignId = unkey(e.rowKey);
+    const known = this.layouts.get(campaignId);
+    if (known) return known;
+    const layout = { place: deliveryPlace(campaignId, e.spread === true), tallied: e.tallied === true };
     if (this.layouts.size >= KNOWN_CAMPAIGNS) this.layouts.delete(this.layouts.keys().next().value as string);
     this.layouts.set(campaignId, layout);
     return layout;
-  }
-
-  /** Keeps what a campaign's row, read for another reason, says about its deliveries, saving a read later. */
-  noteCampaign(e: Entity): void {
-    const campaignId = unkey(e.rowKey);
-    if (this.layouts.has(campaignId)) return;
-    if (this.layouts.size >= KNOWN_CAMPAIGNS) this.layouts.delete(this.layouts.keys().next().value as string);
-    this.layouts.set(campaignId, { place: deliveryPlace(campaignId, e.spread === true), tallied: e.tallied === true });
   }
 
   /** Where the campaign's deliveries live (deliveryPlace). */
