@@ -14,6 +14,16 @@ describe('school time', () => {
     expect(formatSchoolDay('2026-06-30T23:30:00.000Z')).toBe('1 Jul');
   });
 
+  it('when the same minute is shown again, or in another zone, then each shows its own day (days are kept per minute and zone)', () => {
+    expect(formatSchoolDate('2026-06-30T23:30:10.000Z')).toBe('1 July 2026');
+    expect(formatSchoolDate('2026-06-30T23:30:50.000Z')).toBe('1 July 2026');
+    expect(formatSchoolDate('2026-06-30T22:59:59.000Z')).toBe('30 June 2026');
+    useSchoolTimeZone('UTC');
+    expect(formatSchoolDate('2026-06-30T23:30:10.000Z')).toBe('30 June 2026');
+    useSchoolTimeZone('Europe/London');
+    expect(formatSchoolDate('2026-06-30T23:30:10.000Z')).toBe('1 July 2026');
+  });
+
   it('when a bare date is given, then it is that day wherever the school is', () => {
     useSchoolTimeZone('Pacific/Auckland');
     expect(formatSchoolDate('2026-09-14')).toBe('14 September 2026');
