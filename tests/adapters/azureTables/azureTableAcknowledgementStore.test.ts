@@ -243,12 +243,18 @@ describe('kept delivery tallies on Azure Table storage', () => {
     return { seen, reminded };
   }
 
-  it('when a campaign starts, then its deliveries are spread over a partition per shard, each person always in theirs', async () => {
+  /** Fresh tables with `n` staff and the campaign recorded. */
+  async function started(n: number) {
     const prefix = `t${randomUUID().replace(/-/g, '').slice(0, 12)}`;
     const store = await createAzureTableAcknowledgementStore(options(prefix));
-    const people = Array.from({ length: 200 }, (_, i) => person(i));
+    const people = Array.from({ length: n }, (_, i) => person(i));
     await store.upsertStaff(people);
     await store.createCampaign(campaign);
+    return { prefix, store, people };
+  }
+
+  it('when a campaign starts, then its deliveries are spread over a partition per shard, each person always in theirs', async () => {
+    const { prefix, store, people } = await started(200);
     const { seen, reminded } = await walkThrough(store, people);
     const stored = await partitions(prefix);
     const expected = new Map<string, number>();
@@ -269,11 +275,7 @@ describe('kept delivery tallies on Azure Table storage', () => {
   });
 
   it('when a campaign was started by the version before, then its deliveries stay in its one partition and everything works there', async () => {
-    const prefix = `t${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-    const setup = await createAzureTableAcknowledgementStore(options(prefix));
-    const people = Array.from({ length: 60 }, (_, i) => person(i));
-    await setup.upsertStaff(people);
-    await setup.createCampaign(campaign);
+    const { prefix, people } = await started(60);
     // The row as the version before wrote it: counts kept, deliveries in one partition (no spread flag).
     const campaigns = TableClient.fromConnectionString(azurite.connectionString, `${prefix}Campaigns`, { allowInsecureConnection: true });
     await campaigns.updateEntity({ partitionKey: 'campaign', rowKey: 'c1', spread: false }, 'Merge');
