@@ -58,7 +58,8 @@ function keep<T>(kept: Map<string, Promise<T>>, key: string, make: () => Promise
   if (!client) {
     client = make();
     // A client that failed to be made is not kept: the next turn tries again.
-    client.catch(() => kept.delete(key));
+    const made = client;
+    made.catch(() => { if (kept.get(key) === made) kept.delete(key); });
     if (kept.size >= KEPT_CLIENTS) kept.delete(kept.keys().next().value as string);
     kept.set(key, client);
   }

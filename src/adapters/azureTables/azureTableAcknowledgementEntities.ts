@@ -50,16 +50,19 @@ export function spreadShard(rk: string): number {
   return h % DELIVERY_SHARDS;
 }
 
+/** The partition of shard `shard` under `base`: `<base>|07`. */
+export const spreadPartition = (base: string, shard: number): string => `${base}|${String(shard).padStart(2, '0')}`;
+
+/** An OData filter for every spread partition under `base` (`<base>|00` to `<base>|15`), and none of another base. */
+export const spreadPartitions = (base: string): string => odata`PartitionKey gt ${`${base}|`} and PartitionKey lt ${`${base}}`}`;
+
 export function deliveryPlace(campaignId: string, spread: boolean): DeliveryPlace {
   const pk = key(campaignId);
   if (!spread) {
     return { spread, partition: () => pk, shardPartition: () => pk, shard: () => undefined, all: odata`PartitionKey eq ${pk}` };
   }
-  const at = (shard: number) => `${pk}|${String(shard).padStart(2, '0')}`;
-  return {
-    spread, partition: (rk) => at(spreadShard(rk)), shardPartition: at, shard: spreadShard,
-    all: odata`PartitionKey gt ${`${pk}|`} and PartitionKey lt ${`${pk}}`}`,
-  };
+  const at = (shard: number) => spreadPartition(pk, shard);
+  return { spread, partition: (rk) => at(spreadShard(rk)), shardPartition: at, shard: spreadShard, all: spreadPartitions(pk) };
 }
 
 /** The campaign a Deliveries partition belongs to, in either layout. */

@@ -1,6 +1,6 @@
 import { TableClient, odata } from '@azure/data-tables';
 import { StoredConversationReference } from '../../features/acknowledgement/domain/acknowledgementTypes';
-import { Entity, key, spreadShard, unkey } from './azureTableAcknowledgementEntities';
+import { Entity, key, spreadPartition, spreadPartitions, spreadShard, unkey } from './azureTableAcknowledgementEntities';
 import { statusOf } from './azureTableAccess';
 import { getOrUndefined } from './azureTableRecords';
 
@@ -10,7 +10,7 @@ const OLD_PARTITION = 'ref';
 const AT_ONCE = 16;
 
 /** The partition of a person's chat: `ref|00` to `ref|15`, from their encoded id (the same on every instance). */
-export const refPartition = (rk: string): string => `ref|${String(spreadShard(rk)).padStart(2, '0')}`;
+export const refPartition = (rk: string): string => spreadPartition(OLD_PARTITION, spreadShard(rk));
 
 /**
  * How each person's 1:1 chat with the bot is kept on Table storage. A chat is read for every card sent, so the rows
@@ -80,7 +80,7 @@ export function createConversationRefs(table: TableClient) {
         return out;
       }
       // A preview of 5,000 staff read one by one made 5,000 calls and took 12-25 s on Azurite.
-      const filter = `${odata`PartitionKey eq ${OLD_PARTITION}`} or (${odata`PartitionKey gt ${`${OLD_PARTITION}|`} and PartitionKey lt ${`${OLD_PARTITION}}`}`})`;
+      const filter = `${odata`PartitionKey eq ${OLD_PARTITION}`} or (${spreadPartitions(OLD_PARTITION)})`;
       const out = new Set<string>();
       const pages = table.listEntities<Record<string, unknown>>({ queryOptions: { filter, select: ['RowKey'] } }).byPage({ maxPageSize: 1000 });
       for await (const page of pages) {
