@@ -60,10 +60,12 @@ export function capacityOf(budgets: PersonBudgets): Record<LimitedKind, number> 
 /**
  * One report, question or press taken from a person's budgets at `t`: the entry afterwards (refilled for the time since
  * it was last written, and the token taken, or the refusal marked as told) and what was decided. A fresh person (no
- * entry) has a full hour's allowance of each.
+ * entry) has a full hour's allowance of each. `alreadyLet` tokens of this budget were let through before, by an instance
+ * that had not yet written them: they are taken first, whatever is left (they were let through already).
  */
 export function takeFromEntry(
   found: PersonEntry | undefined, kind: LimitedKind, capacity: Record<LimitedKind, number>, t: number, urgentReport: boolean,
+  alreadyLet = 0,
 ): { entry: PersonEntry; decision: LimitDecision } {
   // Written afresh, not copied: an entry written by an earlier release may hold fields this one no longer keeps.
   const entry: PersonEntry = found
@@ -73,6 +75,7 @@ export function takeFromEntry(
   const elapsed = Math.max(0, t - entry.at);
   for (const k of KINDS) entry.tokens[k] = Math.min(capacity[k], entry.tokens[k] + (elapsed * capacity[k]) / HOUR_MS);
   entry.at = Math.max(entry.at, t);
+  if (alreadyLet > 0) entry.tokens[kind] = Math.max(0, entry.tokens[kind] - alreadyLet);
   const urgent = kind === 'report' && urgentReport;
   if (entry.tokens[kind] >= 1 || urgent) {
     const overBudget = entry.tokens[kind] < 1;
