@@ -130,6 +130,7 @@ export function toDelivery(e: Record<string, unknown> & { partitionKey?: string;
     attempts: Number(e.attempts ?? 0), remindCount: Number(e.remindCount ?? 0), updatedAt: String(e.updatedAt),
     ...o('claimedBy'), ...o('leaseUntil'), ...o('notBefore'), ...o('reason'), ...o('sentAt'), ...o('activityId'),
     ...o('conversationId'), ...o('lastRemindedAt'), ...o('openedAt'), ...o('lastDigestAt'), ...o('excusedAt'), ...o('excusedBy'),
+    ...o('acknowledgedAt'),
   };
 }
 

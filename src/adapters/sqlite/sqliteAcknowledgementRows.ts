@@ -52,6 +52,7 @@ export function toDelivery(r: Row): Delivery {
     ...opt('reason', 'reason'), ...opt('sentAt', 'sent_at'), ...opt('activityId', 'activity_id'),
     ...opt('conversationId', 'conversation_id'), ...opt('lastRemindedAt', 'last_reminded_at'), ...opt('openedAt', 'opened_at'),
     ...opt('lastDigestAt', 'last_digest_at'), ...opt('excusedAt', 'excused_at'), ...opt('excusedBy', 'excused_by'),
+    ...opt('acknowledgedAt', 'acknowledged_at'),
   };
 }
 

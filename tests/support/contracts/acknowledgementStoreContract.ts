@@ -394,6 +394,25 @@ export function describeAcknowledgementStoreContract(name: string, factory: Stor
       ]);
     });
 
+    it('when people acknowledge, then their deliveries say when, as read, as claimed, and not for an acknowledgement from before the round', async () => {
+      await store.upsertStaff([staff(1), staff(2), staff(3), staff(4)]);
+      // user-0004 acknowledged this version before the round started: it does not count for the round.
+      await store.appendAcknowledgement({ ...ack('user-0004', at(-5)), campaignId: 'last-year' });
+      await store.createCampaign(campaign('c1'));
+      // user-0001 acknowledged after the campaign started, through another card, before joining it.
+      await store.appendAcknowledgement({ ...ack('user-0001', at(5)), campaignId: 'department-campaign' });
+      await store.addDeliveries('c1', ['user-0001', 'user-0002', 'user-0003', 'user-0004'], at(6));
+      await store.appendAcknowledgement({ ...ack('user-0002', at(7)), campaignId: 'c1' });
+      expect((await store.getDelivery('c1', 'user-0001'))?.acknowledgedAt).toBe(at(5));
+      expect((await store.getDelivery('c1', 'user-0002'))?.acknowledgedAt).toBe(at(7));
+      expect((await store.getDelivery('c1', 'user-0003'))?.acknowledgedAt).toBeUndefined();
+      expect((await store.getDelivery('c1', 'user-0004'))?.acknowledgedAt).toBeUndefined();
+      const claimed = await store.claimDeliveries({ campaignId: 'c1', workerId: 'w1', now: at(8), leaseMs: 60_000, limit: 10 });
+      expect(Object.fromEntries(claimed.map((d) => [d.userId, d.acknowledgedAt ?? null]))).toEqual({
+        'user-0001': at(5), 'user-0002': at(7), 'user-0003': null, 'user-0004': null,
+      });
+    });
+
     it('when people whose ids begin alike acknowledged before joining, then each is counted as done', async () => {
       const ids = ['ab', 'ab1', 'ab-2', 'b'];
       await store.upsertStaff(ids.map((userId, n) => staff(n, { userId })));

@@ -144,7 +144,13 @@ export function createAcknowledgementView(deps: { store: AcknowledgementStore; c
     const changes = await changesSinceAcknowledged(reads, version, userId);
     return changes ? { changes } : {};
   };
-  return async function viewAcknowledgement(input: { userId: string; policyId: string; versionHash: string; campaignId?: string }): Promise<AcknowledgementView> {
+  /**
+   * `notAcknowledgedIn`: a campaign the caller knows the person has not acknowledged in (the sender, from the delivery it
+   * holds): when that is the round the card belongs to, no acknowledgement is read (on Table storage a query a card).
+   */
+  return async function viewAcknowledgement(input: {
+    userId: string; policyId: string; versionHash: string; campaignId?: string; notAcknowledgedIn?: string;
+  }): Promise<AcknowledgementView> {
     assertCardField('policy', input.policyId);
     assertCardField('version', input.versionHash);
     const version = await kept.version(input.policyId, input.versionHash);
@@ -159,7 +165,8 @@ export function createAcknowledgementView(deps: { store: AcknowledgementStore; c
         ...(await changesFor(current.version, input.userId)),
       };
     }
-    const ack = await store.getAcknowledgement(version.policyId, version.versionHash, input.userId);
+    const known = campaign !== undefined && campaign.id === input.notAcknowledgedIn;
+    const ack = known ? undefined : await store.getAcknowledgement(version.policyId, version.versionHash, input.userId);
     // An acknowledgement from before this round started does not count for it.
     if (ack && (!campaign || ack.campaignId === campaign.id || ack.acknowledgedAt >= campaign.startedAt)) {
       return { state: 'acknowledged', version, acknowledgement: ack, ...(campaign ? { campaign } : {}) };

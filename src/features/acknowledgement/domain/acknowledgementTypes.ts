@@ -143,6 +143,12 @@ export interface Delivery {
   /** Set when a policy owner excused the person (on leave): no reminders or digests, shown as excused. */
   excusedAt?: string;
   excusedBy?: string;
+  /**
+   * When the person acknowledged in a way that counts for this campaign (in it, or after it started), as marked on the
+   * delivery; absent until marked. An acknowledgement another instance took in a new campaign's first seconds is marked
+   * when the campaign is settled.
+   */
+  acknowledgedAt?: string;
   updatedAt: string;
 }
 

@@ -42,7 +42,11 @@ export function createAcknowledgementActivityRenderer(deps: { store: Acknowledge
       if (!campaign) throw new Error(`campaign ${delivery.campaignId} not found`);
       campaigns.set(campaign.id, campaign);
     }
-    const v = await view({ userId: delivery.userId, policyId: campaign.policyId, versionHash: campaign.versionHash, campaignId: campaign.id });
+    // A delivery not marked acknowledged needs no read of the person's acknowledgement (a query a card on Table storage).
+    const v = await view({
+      userId: delivery.userId, policyId: campaign.policyId, versionHash: campaign.versionHash, campaignId: campaign.id,
+      ...(delivery.acknowledgedAt ? {} : { notAcknowledgedIn: delivery.campaignId }),
+    });
     const card = staffCardFor({ ...v, campaign: v.campaign ?? campaign } as typeof v);
     return { type: 'message', summary: `Please read and acknowledge: ${v.version.title}`, attachments: [toAttachment(card)] };
   };

@@ -39,6 +39,23 @@ describe('acknowledgement delivery bridge', () => {
     expect(cardVerbs(cardIn(done))).not.toContain(Verbs.acknowledge);
   });
 
+  it('when the sender renders deliveries not yet acknowledged, then it reads no one\'s acknowledgement; a marked one still shows the date', async () => {
+    const { store, campaign } = await setUp();
+    const reads: string[] = [];
+    const getAcknowledgement = store.getAcknowledgement.bind(store);
+    store.getAcknowledgement = (policyId, versionHash, userId) => { reads.push(userId); return getAcknowledgement(policyId, versionHash, userId); };
+    const render = createAcknowledgementActivityRenderer({ store });
+    for (const id of ['aad-1', 'aad-3']) expect(cardVerbs(cardIn(await render((await store.getDelivery(campaign.id, id))!)))).toContain(Verbs.acknowledge);
+    expect(reads).toEqual([]);
+    await createAcknowledgePolicy({ store, clock: () => new Date() })({
+      user: { userId: 'aad-2' }, policyId: 'social-media', versionHash: 'hash-v1', campaignId: campaign.id, channel: 'teams',
+    });
+    const marked = (await store.getDelivery(campaign.id, 'aad-2'))!;
+    expect(marked.acknowledgedAt).toBeDefined();
+    expect(JSON.stringify(cardIn(await render(marked)))).toContain('You acknowledged this on');
+    expect(reads).toEqual(['aad-2']);
+  });
+
   it('when delivery is asked for again while a run is going, then runs never overlap and a second run follows', async () => {
     const { store, campaign } = await setUp();
     let active = 0;
