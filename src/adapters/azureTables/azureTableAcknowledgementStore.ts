@@ -112,6 +112,7 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
   saveConversationReference(ref: StoredConversationReference): Promise<void> { return this.refs.save(ref); }
   getConversationReference(userId: string): Promise<StoredConversationReference | undefined> { return this.refs.get(userId); }
   withConversation(userIds: readonly string[]): Promise<Set<string>> { return this.refs.among(userIds); }
+  conversationReferences(userIds: readonly string[]): Promise<Map<string, StoredConversationReference>> { return this.refs.getMany(userIds); }
 
   async createCampaign(c: Campaign): Promise<void> {
     try {

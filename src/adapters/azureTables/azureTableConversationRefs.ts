@@ -8,6 +8,8 @@ import { getOrUndefined } from './azureTableRecords';
 const OLD_PARTITION = 'ref';
 /** Point reads at once when checking a few people. */
 const AT_ONCE = 16;
+/** People of one partition read by point reads rather than a range, at most. */
+const POINT_READS = 4;
 
 /** The partition of a person's chat: `ref|00` to `ref|15`, from their encoded id (the same on every instance). */
 export const refPartition = (rk: string): string => spreadPartition(OLD_PARTITION, spreadShard(rk));
@@ -49,7 +51,77 @@ export function createConversationRefs(table: TableClient) {
     return old;
   }
 
+  const toReference = (userId: string, e: Entity): StoredConversationReference => ({
+    userId, conversationId: String(e.conversationId), serviceUrl: String(e.serviceUrl),
+    reference: JSON.parse(String(e.reference)) as Record<string, unknown>, updatedAt: String(e.updatedAt),
+  });
+
+  /** Point reads of these people's chats (find: with the old partition), a few at a time. */
+  async function findEach(rks: readonly string[], into: Map<string, Entity>): Promise<void> {
+    for (let i = 0; i < rks.length; i += AT_ONCE) {
+      const found = await Promise.all(rks.slice(i, i + AT_ONCE).map(async (rk) => [rk, await find(rk)] as const));
+      for (const [rk, e] of found) if (e) into.set(rk, e);
+    }
+  }
+
+  /**
+   * The chats of these people of one partition (row keys sorted), read as one range of row keys from the first to the
+   * last: a sender's claimed batch is a run of neighbouring people, so the range holds little else. A range that turns
+   * out to hold many more rows than people is given up after four times their number (and a hundred), and the people
+   * past where it got are read one by one.
+   */
+  async function rangeOf(pk: string, rks: readonly string[], into: Map<string, Entity>): Promise<string[]> {
+    const wanted = new Set(rks);
+    const limit = rks.length * 4 + 100;
+    let read = 0;
+    let last = '';
+    const filter = odata`PartitionKey eq ${pk} and RowKey ge ${rks[0]} and RowKey le ${rks[rks.length - 1]}`;
+    const pages = table.listEntities<Record<string, unknown>>({ queryOptions: { filter } }).byPage({ maxPageSize: Math.min(1000, limit) });
+    for await (const page of pages) {
+      for (const e of page as Entity[]) {
+        read += 1;
+        last = String(e.rowKey);
+        if (wanted.has(last)) into.set(last, e);
+      }
+      if (read >= limit) return rks.filter((rk) => rk > last);
+    }
+    return [];
+  }
+
   return {
+    /**
+     * The chats of those of `userIds` who have one: per partition, a few by point reads, more as one range of row keys.
+     * Someone not found in their partition is looked for in the old one only where that holds anything.
+     */
+    async getMany(userIds: readonly string[]): Promise<Map<string, StoredConversationReference>> {
+      const byPartition = new Map<string, string[]>();
+      const ids = new Map<string, string>();
+      for (const id of new Set(userIds)) {
+        const rk = key(id);
+        ids.set(rk, id);
+        const pk = refPartition(rk);
+        const rks = byPartition.get(pk) ?? [];
+        rks.push(rk);
+        byPartition.set(pk, rks);
+      }
+      const found = new Map<string, Entity>();
+      const unread: string[] = [];
+      await Promise.all([...byPartition].map(async ([pk, rks]) => {
+        if (rks.length <= POINT_READS) {
+          await Promise.all(rks.map(async (rk) => { const e = await read(pk, rk); if (e) found.set(rk, e); }));
+        } else {
+          unread.push(...(await rangeOf(pk, [...rks].sort(), found)));
+        }
+      }));
+      await findEach(unread, found);
+      const readOneByOne = new Set(unread);
+      const missing = [...ids.keys()].filter((rk) => !found.has(rk) && !readOneByOne.has(rk));
+      if (missing.length > 0 && (await hasOldRows())) await findEach(missing, found);
+      const out = new Map<string, StoredConversationReference>();
+      for (const [rk, e] of found) out.set(ids.get(rk)!, toReference(ids.get(rk)!, e));
+      return out;
+    },
+
     async save(ref: StoredConversationReference): Promise<void> {
       const rk = key(ref.userId);
       await table.upsertEntity({
@@ -60,11 +132,7 @@ export function createConversationRefs(table: TableClient) {
 
     async get(userId: string): Promise<StoredConversationReference | undefined> {
       const e = await find(key(userId));
-      if (!e) return undefined;
-      return {
-        userId, conversationId: String(e.conversationId), serviceUrl: String(e.serviceUrl),
-        reference: JSON.parse(String(e.reference)) as Record<string, unknown>, updatedAt: String(e.updatedAt),
-      };
+      return e ? toReference(userId, e) : undefined;
     },
 
     /** Which of these people have a chat: a point read each for a few, otherwise the row keys of every partition, in pages. */

@@ -75,12 +75,25 @@ export function withConversation(q: Prepare, userIds: readonly string[]): Set<st
   return found;
 }
 
+const toReference = (row: Row): StoredConversationReference => ({
+  userId: String(row.user_id), conversationId: String(row.conversation_id), serviceUrl: String(row.service_url),
+  reference: JSON.parse(String(row.reference)) as Record<string, unknown>, updatedAt: String(row.updated_at),
+});
+
 /** How to reach a person, if they have a chat with the bot. */
 export function getConversationReference(q: Prepare, userId: string): StoredConversationReference | undefined {
   const row = q('SELECT * FROM ack_conversation_refs WHERE user_id = ?').get(userId) as Row | undefined;
-  if (!row) return undefined;
-  return {
-    userId: String(row.user_id), conversationId: String(row.conversation_id), serviceUrl: String(row.service_url),
-    reference: JSON.parse(String(row.reference)) as Record<string, unknown>, updatedAt: String(row.updated_at),
-  };
+  return row ? toReference(row) : undefined;
+}
+
+/** The chats of those of `userIds` who have one, read in chunks of 500 ids. */
+export function conversationReferences(q: Prepare, userIds: readonly string[]): Map<string, StoredConversationReference> {
+  const found = new Map<string, StoredConversationReference>();
+  const CHUNK = 500;
+  for (let i = 0; i < userIds.length; i += CHUNK) {
+    const chunk = userIds.slice(i, i + CHUNK);
+    const rows = q(`SELECT * FROM ack_conversation_refs WHERE user_id IN (${chunk.map(() => '?').join(',')})`).all(...chunk) as Row[];
+    for (const row of rows) found.set(String(row.user_id), toReference(row));
+  }
+  return found;
 }

@@ -146,6 +146,9 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
   async setSyncState(key: string, value: string): Promise<void> { staff.setSyncState(this.prep, key, value); }
   async saveConversationReference(ref: StoredConversationReference): Promise<void> { staff.saveConversationReference(this.prep, ref); }
   async getConversationReference(userId: string): Promise<StoredConversationReference | undefined> { return staff.getConversationReference(this.prep, userId); }
+  async conversationReferences(userIds: readonly string[]): Promise<Map<string, StoredConversationReference>> {
+    return staff.conversationReferences(this.prep, userIds);
+  }
   async withConversation(userIds: readonly string[]): Promise<Set<string>> {
     // 2,000 ids at a time with a turn of the event loop between: 50,000 in one go held everyone's messages up.
     const found = new Set<string>();

@@ -1,6 +1,6 @@
 import { TableClient } from '@azure/data-tables';
 import { randomUUID } from 'node:crypto';
-import { createAzureTableAcknowledgementStore } from '../../../src/adapters/azureTables/azureTableAcknowledgementStore';
+import { createAzureTableAcknowledgementStore, createRequestCounter } from '../../../src/adapters/azureTables/azureTableAcknowledgementStore';
 import { refPartition } from '../../../src/adapters/azureTables/azureTableConversationRefs';
 import { AzuriteTables, startAzuriteTables } from '../../support/azuriteServer';
 
@@ -39,6 +39,33 @@ describe("people's chats on Azure Table storage", () => {
     expect(await store.withConversation!([...ids.slice(0, 100), 'nobody'])).toEqual(new Set(ids.slice(0, 100)));
   });
 
+  it('when a batch of chats is read together, then each partition costs one query or a few point reads, and a sparse range gives up early yet finds everyone', async () => {
+    const { store, options } = await open();
+    const ids = Array.from({ length: 2_000 }, (_, i) => `aad-${String(i).padStart(4, '0')}`);
+    for (let i = 0; i < ids.length; i += 100) await Promise.all(ids.slice(i, i + 100).map((id) => store.saveConversationReference(ref(id, `chat-${id}`))));
+    const requests = createRequestCounter();
+    const counted = await createAzureTableAcknowledgementStore({ ...options, onRequest: requests.observe });
+    // A claimed batch: a hundred neighbours, six or so in each partition, read a range a partition (or a few point reads).
+    const batch = ids.slice(500, 600);
+    requests.reset();
+    const got = await counted.conversationReferences!(batch);
+    expect([...got.keys()].sort()).toEqual(batch);
+    expect(got.get('aad-0550')).toMatchObject({ conversationId: 'chat-aad-0550' });
+    expect(requests.kinds()).toEqual({ 'GET Refs': expect.any(Number) });
+    expect(requests.total).toBeLessThanOrEqual(40);
+    // Scattered people, a few in each partition, and five spanning the whole of one partition (about 125 rows, more
+    // than the 120 a range of five may read): the range is given up where it got to, and everyone is still found.
+    const scattered = ids.filter((_, i) => i % 40 === 0);
+    expect([...(await counted.conversationReferences!([...scattered, 'nobody'])).keys()].sort()).toEqual(scattered);
+    const onePartition = ids.filter((id) => refPartition(id) === refPartition(ids[0]));
+    expect(onePartition.length).toBeGreaterThan(120);
+    const spanning = [0, 1, 2, 3].map((k) => onePartition[k * 30]).concat(onePartition[onePartition.length - 1]);
+    requests.reset();
+    expect([...(await counted.conversationReferences!(spanning)).keys()].sort()).toEqual([...spanning].sort());
+    // The range's page, then the one past where it stopped read by its key.
+    expect(requests.total).toBe(2);
+  });
+
   it('when chats were recorded by an earlier release in the one partition, then they are still found, copied forward once, and a newer chat wins', async () => {
     const { store, table, rows, options } = await open();
     // As the release before wrote them.
@@ -58,5 +85,10 @@ describe("people's chats on Azure Table storage", () => {
     expect(await fresh.withConversation!(['old-1', 'old-2', 'old-3', 'new-1', 'nobody'])).toEqual(new Set(['old-1', 'old-2', 'old-3', 'new-1']));
     const many = [...Array.from({ length: 70 }, (_, i) => `x-${i}`), 'old-1', 'old-3', 'new-1'];
     expect(await fresh.withConversation!(many)).toEqual(new Set(['old-1', 'old-3', 'new-1']));
+    // So does reading a batch's chats together: the old ones found in the old partition, the newer chat winning.
+    const batch = await fresh.conversationReferences!(['old-1', 'old-2', 'old-3', 'new-1', 'nobody', ...Array.from({ length: 40 }, (_, i) => `x-${i}`)]);
+    expect(Object.fromEntries([...batch].map(([id, r]) => [id, r.conversationId]))).toEqual({
+      'old-1': 'old-chat-old-1', 'old-2': 'chat-old-2-new', 'old-3': 'old-chat-old-3', 'new-1': 'chat-new-1',
+    });
   });
 });

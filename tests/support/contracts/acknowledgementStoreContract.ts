@@ -130,6 +130,25 @@ export function describeAcknowledgementStoreContract(name: string, factory: Stor
       expect(await store.withConversation!([])).toEqual(new Set());
     });
 
+    it('when the sender asks for a batch of people\'s chats, then it gets exactly those with one, whole, however many are asked', async () => {
+      const ids = Array.from({ length: 300 }, (_, i) => (i % 7 === 0 ? `aad/odd#${String(i).padStart(3, '0')}?` : `aad-${String(i).padStart(3, '0')}`));
+      const chat = (id: string) => ({ userId: id, conversationId: `a:${id}`, serviceUrl: 'https://smba.example/', reference: { user: { id: `29:${id}` } }, updatedAt: T0 });
+      for (const id of ids.filter((_, i) => i % 3 !== 1)) await store.saveConversationReference(chat(id));
+      expect(store.conversationReferences).toBeDefined();
+      const expectFor = async (asked: string[]) => {
+        const got = await store.conversationReferences!(asked);
+        const want = asked.filter((id) => ids.indexOf(id) % 3 !== 1 && ids.includes(id));
+        expect([...got.keys()].sort()).toEqual([...new Set(want)].sort());
+        for (const id of want) expect(got.get(id)).toEqual(chat(id));
+      };
+      // A sender's batch (a run of neighbours), a scattered few, all of them with some twice and one unknown, none.
+      await expectFor(ids.slice(40, 140));
+      await expectFor([ids[3], ids[150], ids[299]]);
+      await expectFor([...ids, ids[0], ids[2], 'nobody']);
+      await expectFor(ids.filter((_, i) => i % 37 === 0));
+      expect(await store.conversationReferences!([])).toEqual(new Map());
+    });
+
     it('when a campaign is created twice, then the second fails with STORE_CONFLICT', async () => {
       await store.createCampaign(campaign('c1'));
       await expect(store.createCampaign(campaign('c1'))).rejects.toMatchObject({ code: 'STORE_CONFLICT' });

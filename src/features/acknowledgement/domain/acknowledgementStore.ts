@@ -161,6 +161,11 @@ export interface AcknowledgementStore {
    * of the ids alone, not one call per person. Without it, each person is read on their own.
    */
   withConversation?(userIds: readonly string[]): Promise<Set<string>>;
+  /**
+   * The stored chats of those of `userIds` who have one, in as few calls as the store can make: the sender reads a
+   * claimed batch's chats together rather than one call a card. Without it, each person is read on their own.
+   */
+  conversationReferences?(userIds: readonly string[]): Promise<Map<string, StoredConversationReference>>;
 
   /** Creates a campaign; fails with STORE_CONFLICT when the id exists. */
   createCampaign(campaign: Campaign): Promise<void>;

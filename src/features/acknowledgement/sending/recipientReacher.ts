@@ -15,13 +15,21 @@ export interface RecipientReacher {
   reach(userId: string, activity: Record<string, unknown>): Promise<ReachResult>;
   /** The chat a stored conversation reference points at, if the person has one (no install needed). */
   storedTarget(userId: string): Promise<ConversationTarget | undefined>;
+  /**
+   * Reads these people's stored chats together, for the storedTarget calls that follow (each answered once from what
+   * was read, then read afresh): a claimed batch costs the store one call, not one a card.
+   */
+  prefetch?(userIds: readonly string[]): Promise<void>;
   /** Like reach, with the stored target already looked up (undefined: install first). */
   reachVia(userId: string, stored: ConversationTarget | undefined, activity: Record<string, unknown>): Promise<ReachResult>;
 }
 
+/** Chats read ahead and not yet asked for, kept at most (a claimed batch is at most a hundred). */
+const AHEAD_LIMIT = 2_000;
+
 /** What the reacher works with. */
 export interface RecipientReacherDeps {
-  references: Pick<AcknowledgementStore, 'getConversationReference' | 'saveConversationReference'>;
+  references: Pick<AcknowledgementStore, 'getConversationReference' | 'saveConversationReference' | 'conversationReferences'>;
   sender: ActivitySender;
   sendLimiter: RateLimiter;
   /** Absent in local mode: people are reached only through stored conversation references. */
@@ -74,13 +82,31 @@ export function createRecipientReacher(deps: RecipientReacherDeps): RecipientRea
     }
   }
 
+  // Chats read ahead for a claimed batch (null: the person has none), each taken once; bounded, oldest dropped first.
+  const ahead = new Map<string, ConversationTarget | null>();
+
   async function storedTarget(userId: string): Promise<ConversationTarget | undefined> {
+    const known = ahead.get(userId);
+    if (known !== undefined) {
+      ahead.delete(userId);
+      return known ?? undefined;
+    }
     const stored = await deps.references.getConversationReference(userId);
     return stored ? { serviceUrl: stored.serviceUrl, conversationId: stored.conversationId } : undefined;
   }
 
   const reacher: RecipientReacher = {
     storedTarget,
+    async prefetch(userIds) {
+      if (!deps.references.conversationReferences || userIds.length === 0) return;
+      const found = await deps.references.conversationReferences(userIds);
+      for (const userId of userIds) {
+        const stored = found.get(userId);
+        ahead.delete(userId);
+        ahead.set(userId, stored ? { serviceUrl: stored.serviceUrl, conversationId: stored.conversationId } : null);
+      }
+      while (ahead.size > AHEAD_LIMIT) ahead.delete(ahead.keys().next().value as string);
+    },
     async reach(userId, activity): Promise<ReachResult> {
       return reacher.reachVia(userId, await storedTarget(userId), activity);
     },

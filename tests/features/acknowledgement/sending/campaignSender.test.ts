@@ -110,6 +110,26 @@ describe('campaign sender', () => {
     expect(sent?.activityId).toBe(connector.deliveriesTo('u0031')[0].activityId);
   });
 
+  it('when a campaign is sent, then each claimed batch\'s chats are read together, never one a card', async () => {
+    connector = await startFakeConnector({ ratePerSecond: 0 });
+    store = createSqliteAcknowledgementStore(':memory:');
+    const everyone = ids(120);
+    await rememberChats(store, everyone, connector.serviceUrl);
+    await store.addDeliveries(CAMPAIGN, everyone, new Date().toISOString());
+    const reads = { one: 0, batches: [] as number[] };
+    const [one, many] = [store.getConversationReference.bind(store), store.conversationReferences!.bind(store)];
+    store.getConversationReference = (userId) => { reads.one += 1; return one(userId); };
+    store.conversationReferences = (userIds) => { reads.batches.push(userIds.length); return many(userIds); };
+
+    const summary = await senderFor(store, connector, 'w1', 500).run(CAMPAIGN);
+
+    expect(summary).toMatchObject({ sent: 120, failed: 0, leaseLost: 0 });
+    expect(connector.recipients().size).toBe(120);
+    expect(reads.one).toBe(0);
+    expect(reads.batches.reduce((a, b) => a + b, 0)).toBe(120);
+    expect(reads.batches.length).toBeLessThan(120 / 4);
+  });
+
   it('when sends keep failing with 503, then the person is retried later and finally recorded as failed with the reason', async () => {
     connector = await startFakeConnector({ ratePerSecond: 0 });
     store = createSqliteAcknowledgementStore(':memory:');
