@@ -15,7 +15,12 @@
  *               connections, each posting its next when the last is answered: acks/s, p50, p99
  *
  *   node dist/bench/oneInstance.js --roots /tmp/before51,. [--store sqlite|azure] [--staff 50000] [--repeat 2]
- *     [--clicks 3000] [--connections 4] [--gap-ms 100] [--rollout-seconds 20] [--prof DIR]
+ *     [--clicks 3000] [--connections 4] [--gap-ms 100] [--rollout-seconds 20] [--prof DIR] [--acks-after-rollout] [--direct]
+ *
+ * By default the acknowledgements come while the roll-out is still sending (as after an all-staff email: people press as
+ * their cards arrive); `--acks-after-rollout` waits until everyone's card is out first, so they are measured alone. On
+ * Azure the bot's table calls go through a counting proxy (the `tableCalls` of each part); `--direct` sends them straight
+ * to Azurite instead, as in production, without the proxy's hop and counts.
  *
  * The roster and chats are written with each build's own store, so each reads records of its own schema. `--prof DIR`
  * runs each bot under `node --cpu-prof` into DIR/<build>-<repeat>/. Prints one JSON line per session, then a summary.
@@ -89,8 +94,8 @@ async function prepare(s: Session, dir: string, serviceUrl: string): Promise<Rec
   const store = await createAzureTableAcknowledgementStore({ connectionString: s.azurite!.connectionString, allowInsecureConnection: true, tablePrefix });
   for (let i = 1; i <= s.staff; i += 50) await Promise.all(Array.from({ length: Math.min(50, s.staff - i + 1) }, (_, k) => save(store, i + k)));
   await store.close();
-  // The bot's table calls go through the counting proxy; its blobs straight to Azurite.
-  const viaCounter = s.azurite!.connectionString.replace(`127.0.0.1:${s.azurite!.port}`, `127.0.0.1:${s.counter!.port}`);
+  // The bot's table calls go through the counting proxy (unless --direct); its blobs straight to Azurite.
+  const viaCounter = s.counter ? s.azurite!.connectionString.replace(`127.0.0.1:${s.azurite!.port}`, `127.0.0.1:${s.counter.port}`) : s.azurite!.connectionString;
   return { ...env, STORAGE: 'azure', AZURE_STORAGE_CONNECTION_STRING: viaCounter, AZURE_TABLE_PREFIX: tablePrefix };
 }
 
@@ -252,6 +257,10 @@ async function runSession(s: Session): Promise<Record<string, unknown>> {
     enter('rollout');
     await sleep(3000);
 
+    if (process.argv.includes('--acks-after-rollout')) {
+      for (let i = 0; i < 6000 && connector.deliveries.filter((d) => d.userId?.startsWith('bench-user-')).length < s.staff; i++) await sleep(100);
+      await sleep(1000);
+    }
     enter('acks');
     const acks = await clicks(b, connector.serviceUrl, card, s.staff);
     enter(undefined);
@@ -341,7 +350,7 @@ async function main(): Promise<void> {
       for (const root of order) {
         const label = roots.length > 1 ? `${path.basename(root)}@${gitHead(root)}` : gitHead(root);
         const profDir = prof ? path.join(prof, `${path.basename(root)}-${r}`) : undefined;
-        const counter = azurite ? await startTableCounter(azurite.port) : undefined;
+        const counter = azurite && !process.argv.includes('--direct') ? await startTableCounter(azurite.port) : undefined;
         const result = { ...(await runSession({ root, label, store, staff, azurite, counter, profDir }).finally(() => counter?.close())), repeat: r, loadAverage: round(os.loadavg()[0], 2) };
         results.push(result);
         process.stdout.write(`${JSON.stringify(result)}\n`);
