@@ -32,7 +32,15 @@ describe('check my post, in the Agents Playground (headless chromium)', () => {
 
   /** Opens the card, fills it as a person would, presses Check it, and returns the verdict card. */
   async function check(draft: string, media: string, account: string, audience: string, verdict: string): Promise<Locator> {
+    // The form this message brings, not the first step's, still on screen unsent: a locator is resolved again at each
+    // action, so taking the last form before the new one arrived filled the old one and pressed Check it on the new.
+    const forms = stack.page.locator('.ac-adaptiveCard').filter({ hasText: 'Check my post' }).filter({ hasText: 'Your draft post' });
+    const before = await forms.count();
     await ui.say('check my post');
+    for (let waited = 0; (await forms.count()) <= before; waited += 100) {
+      if (waited >= 15_000) throw new Error('no new "Check my post" card within 15 s');
+      await stack.page.waitForTimeout(100);
+    }
     const form = await ui.card('Check my post', 'Your draft post');
     await form.getByLabel('Your draft post').fill(draft);
     await form.getByRole('radio', { name: media }).check();
