@@ -67,11 +67,16 @@ export function createSharedPersonLimits(budgets: PersonBudgets, options: Shared
   const held = new Map<string, Partial<Record<LimitedKind, { n: number; at: number }>>>();
   const heldLimit = (kind: LimitedKind): number => (kind === 'report' ? 0 : Math.floor(capacity[kind] / HELD_SHARE));
 
+  /** Keeps the person's value as the most recently used, dropping the least recently used past the bound. */
+  const keepLatest = <V>(map: Map<string, V>, person: string, value: V): void => {
+    map.delete(person);
+    map.set(person, value);
+    if (map.size > maxPeople) map.delete(map.keys().next().value as string);
+  };
+
   const remember = (person: string, record: SharedRecord<PersonEntry> | undefined): void => {
-    known.delete(person);
-    if (!record) return;
-    known.set(person, record);
-    if (known.size > maxPeople) known.delete(known.keys().next().value as string);
+    if (record) keepLatest(known, person, record);
+    else known.delete(person);
   };
 
   /** How many of this budget the instance let the person have without writing (none once an hour has passed). */
@@ -90,11 +95,9 @@ export function createSharedPersonLimits(budgets: PersonBudgets, options: Shared
     const kept = known.get(person);
     if (kept && kept.value.tokens[kind] < n + 1) return undefined;
     const mine = held.get(person) ?? {};
-    held.delete(person);
     const was = mine[kind];
     mine[kind] = { n: n + 1, at: n > 0 && was ? was.at : t };
-    held.set(person, mine);
-    if (held.size > maxPeople) held.delete(held.keys().next().value as string);
+    keepLatest(held, person, mine);
     return { allowed: true, urgentException: false };
   }
 
