@@ -82,6 +82,8 @@ export function createRecipientReacher(deps: RecipientReacherDeps): RecipientRea
     }
   }
 
+  const targetOf = (stored: StoredConversationReference): ConversationTarget => ({ serviceUrl: stored.serviceUrl, conversationId: stored.conversationId });
+
   // Chats read ahead for a claimed batch (null: the person has none), each taken once; bounded, oldest dropped first.
   const ahead = new Map<string, ConversationTarget | null>();
 
@@ -92,7 +94,7 @@ export function createRecipientReacher(deps: RecipientReacherDeps): RecipientRea
       return known ?? undefined;
     }
     const stored = await deps.references.getConversationReference(userId);
-    return stored ? { serviceUrl: stored.serviceUrl, conversationId: stored.conversationId } : undefined;
+    return stored ? targetOf(stored) : undefined;
   }
 
   const reacher: RecipientReacher = {
@@ -103,7 +105,7 @@ export function createRecipientReacher(deps: RecipientReacherDeps): RecipientRea
       for (const userId of userIds) {
         const stored = found.get(userId);
         ahead.delete(userId);
-        ahead.set(userId, stored ? { serviceUrl: stored.serviceUrl, conversationId: stored.conversationId } : null);
+        ahead.set(userId, stored ? targetOf(stored) : null);
       }
       while (ahead.size > AHEAD_LIMIT) ahead.delete(ahead.keys().next().value as string);
     },
