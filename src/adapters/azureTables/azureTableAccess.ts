@@ -29,6 +29,11 @@ export interface AzureTableStoreOptions {
   allowInsecureConnection?: boolean;
   /** Told of every HTTP request the store sends (each retry too): how tests and benches count round trips. */
   onRequest?: (request: { table: string; method: string }) => void;
+  /**
+   * Names this writer of delivery counts (a shard's tally row of its own, azureTableDeliveryTallies.ts); default: the host,
+   * process and thread. Tests name two stores apart to stand for two instances.
+   */
+  countsWriter?: string;
   /** How long an instance keeps its list of active campaigns (10 s): shorter in tests of what it may miss meanwhile. */
   activeCampaignsTtlMs?: number;
 }

@@ -12,6 +12,7 @@ import {
 } from './azureTableAcknowledgementEntities';
 import { AzureTableStoreOptions, openTables, statusOf, TableAccess, TableName } from './azureTableAccess';
 import { AzureTableDeliveries } from './azureTableDeliveries';
+import { countsWriter } from './azureTableDeliveryTallies';
 import { GroupInsert } from './azureTableGroupInsert';
 import { listStaffPage } from './azureTablePagedReads';
 import { createAzureTablePeople } from './azureTableAcknowledgementPeople';
@@ -26,7 +27,7 @@ const ACTIVE_TTL_MS = 10_000;
 const CLOCK_MARGIN_MS = 5_000;
 /** Creates the Azure Table Storage acknowledgement store, creating its tables when missing. */
 export async function createAzureTableAcknowledgementStore(options: AzureTableStoreOptions): Promise<AcknowledgementStore> {
-  return new AzureTableAcknowledgementStore(await openTables(options), options.activeCampaignsTtlMs ?? ACTIVE_TTL_MS);
+  return new AzureTableAcknowledgementStore(await openTables(options), options.activeCampaignsTtlMs ?? ACTIVE_TTL_MS, countsWriter(options.countsWriter));
 }
 
 class AzureTableAcknowledgementStore extends TableAccess implements AcknowledgementStore {
@@ -38,9 +39,9 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
   /** Campaigns whose first seconds' acknowledgements are settled (a flag on their row that is never taken away). */
   private readonly settledIds = new Set<string>();
 
-  constructor(t: Record<TableName, TableClient>, private readonly activeTtlMs: number) {
+  constructor(t: Record<TableName, TableClient>, private readonly activeTtlMs: number, countsWriterRow: number) {
     super(t);
-    this.deliveries = new AzureTableDeliveries(t, this);
+    this.deliveries = new AzureTableDeliveries(t, this, countsWriterRow);
     this.ackInserts = new GroupInsert(t.Acks);
     this.people = createAzureTablePeople(t, (campaignId) => this.deliveries.place(campaignId));
     this.refs = createConversationRefs(t.Refs);

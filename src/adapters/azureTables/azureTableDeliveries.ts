@@ -48,8 +48,9 @@ export class AzureTableDeliveries extends DeliveryClaims {
   private readonly views;
   private readonly outstandingPages;
 
-  constructor(t: Record<TableName, TableClient>, reader: CampaignReader) {
-    super(t);
+  /** `countsWriter`: this store's tally row in each shard (countsWriter in azureTableDeliveryTallies.ts). */
+  constructor(t: Record<TableName, TableClient>, reader: CampaignReader, countsWriter: number) {
+    super(t, countsWriter);
     this.views = createCampaignViews(reader);
     this.outstandingPages = createOutstandingPages((id) => this.views.listOutstanding(id));
   }

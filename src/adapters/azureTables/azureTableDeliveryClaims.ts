@@ -30,9 +30,9 @@ export abstract class DeliveryClaims extends TableAccess {
   private readonly layouts = new Map<string, CampaignLayout>();
   protected readonly tallies: DeliveryTallies;
 
-  constructor(t: Record<TableName, TableClient>) {
+  constructor(t: Record<TableName, TableClient>, countsWriter: number) {
     super(t);
-    this.tallies = new DeliveryTallies(t.Deliveries);
+    this.tallies = new DeliveryTallies(t.Deliveries, countsWriter);
   }
 
   /**

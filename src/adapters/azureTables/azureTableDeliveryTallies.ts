@@ -1,5 +1,7 @@
 import { TableClient, TransactionAction, odata } from '@azure/data-tables';
 import { randomInt } from 'node:crypto';
+import { hostname } from 'node:os';
+import { threadId } from 'node:worker_threads';
 import { DeliveryTally, StoreError } from '../../features/acknowledgement/domain/acknowledgementStore';
 import { DeliveryState } from '../../features/acknowledgement/domain/acknowledgementTypes';
 import { Entity, opt } from './azureTableAcknowledgementEntities';
@@ -9,19 +11,27 @@ import { takeDistinct } from './azureTableGroupInsert';
 /**
  * Kept counts of a campaign's deliveries on Table storage, so an owner's status reads a few rows at 40 staff and at
  * 50,000. Each delivery counts under one combination (department, school, state, acknowledged, excused, opened); the
- * counts live in tally rows in the campaign's partitions of the Deliveries table, one per delivery shard (in the shard's
- * own partition when the campaign's deliveries are spread, azureTableAcknowledgementEntities.ts), and every
+ * counts live in tally rows in the campaign's partitions of the Deliveries table, each delivery shard's in its own
+ * partition when the campaign's deliveries are spread (azureTableAcknowledgementEntities.ts), and every
  * write that changes a delivery's combination goes in one entity-group transaction with its shard's tally row, under
  * the etags of both: the counts and the rows can never disagree, whichever instance writes.
  *
  * Writes to one shard are queued per instance and committed together (up to 99 rows and the tally in a transaction), so
  * a burst of clicks or claims costs one request per batch, and the tally row's etag is kept from this instance's last
  * commit instead of read before each write.
+ *
+ * Each writer (an instance's bot thread, its sending thread, another instance) keeps its share of a shard's counts in a
+ * tally row of its own, one of COUNT_WRITERS per shard, and a status sums them all. With one row a shard, the sending
+ * thread's steady claims moved the row every few milliseconds during a roll-out, so an acknowledgement's write on the
+ * bot thread, refused each time the row had moved, could run out of tries ("a delivery tally kept changing") and the
+ * person was told to try again. Two writers that land on the same row still take turns under its etag, as before.
  */
 
 /** Tally rows' keys start with '$', which an encoded id (encodeURIComponent) never does. */
 const TALLY_PREFIX = '$tally|';
 const TALLY_END = '$tally}';
+/** Tally rows a shard may have, one per writer (threads of instances, by hash): a status reads at most this many a shard. */
+export const COUNT_WRITERS = 8;
 /** A transaction holds at most 100 operations: 99 deliveries and their tally. */
 const ROWS_PER_COMMIT = 99;
 /** Table string properties hold 64 KiB (32,768 UTF-16 characters); counts are split into parts under that. */
@@ -31,7 +41,18 @@ const ONE_ROW_TRIES = 40;
 /** Tally rows whose etag this instance keeps, least recently used dropped first. */
 const KEPT_TALLIES = 2_000;
 
-export const tallyRowKey = (shard: number): string => `${TALLY_PREFIX}${String(shard).padStart(2, '0')}`;
+/** A writer's tally row of a shard (releases before writers had rows of their own wrote `$tally|SS`, still summed). */
+export const tallyRowKey = (shard: number, writer: number): string => `${TALLY_PREFIX}${String(shard).padStart(2, '0')}|w${writer}`;
+
+/**
+ * Which of the COUNT_WRITERS tally rows this writer keeps: from `name` when given, else from the host and process, with
+ * the thread's number added so the bot's thread and its sending thread never share a row.
+ */
+export function countsWriter(name?: string): number {
+  let h = 0x811c9dc5;
+  for (const ch of name ?? `${hostname()}|${process.pid}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  return (h + (name === undefined ? threadId : 0)) % COUNT_WRITERS;
+}
 /** Whether a row of a Deliveries partition is a tally, not a delivery. */
 export const isTallyRow = (rowKey: unknown): boolean => typeof rowKey === 'string' && rowKey.startsWith('$');
 
@@ -66,7 +87,8 @@ export class DeliveryTallies {
   private readonly kept = new Map<string, Tally>();
   private readonly queues = new Map<string, Waiting[]>();
 
-  constructor(private readonly table: TableClient) {}
+  /** `writer`: this writer's row among a shard's tally rows (countsWriter). */
+  constructor(private readonly table: TableClient, private readonly writer: number) {}
 
   /** Writes one delivery row with its shard's tally; queued behind this instance's other writes to that shard. */
   write(pk: string, shard: number, write: CountedWrite): Promise<CountedResult> {
@@ -82,7 +104,7 @@ export class DeliveryTallies {
     });
   }
 
-  /** The campaign's counts, summed over its shards' tally rows (no zero rows); `partitions` filters its partitions. */
+  /** The campaign's counts, summed over its shards' tally rows, every writer's (no zero rows); `partitions` filters its partitions. */
   async read(partitions: string): Promise<DeliveryTally[]> {
     const sum = new Map<string, number>();
     const rows = this.table.listEntities<Record<string, unknown>>({
@@ -113,7 +135,7 @@ export class DeliveryTallies {
 
   private async commitOrSplit(pk: string, shard: number, batch: Waiting[]): Promise<void> {
     try {
-      // Another instance moving the same tally is the usual refusal: with the tally read afresh, the batch goes again
+      // Another writer sharing this tally row is the usual refusal: with the tally read afresh, the batch goes again
       // whole; only when the tally had not changed was it one of the rows, and then each goes on its own.
       for (let tries = 0; batch.length > 1 && tries < 3; tries++) {
         const used = this.kept.get(`${pk}\n${shard}`)?.etag;
@@ -161,7 +183,7 @@ export class DeliveryTallies {
     const actions: TransactionAction[] = writes.map((w) => (w.etag === undefined
       ? ['create', { partitionKey: pk, rowKey: w.rowKey, ...w.fields }]
       : ['update', { partitionKey: pk, rowKey: w.rowKey, ...w.fields }, 'Merge', { etag: w.etag }]));
-    const row = { partitionKey: pk, rowKey: tallyRowKey(shard), ...pack(counts) };
+    const row = { partitionKey: pk, rowKey: tallyRowKey(shard, this.writer), ...pack(counts) };
     actions.push(tally.etag === undefined ? ['create', row] : ['update', row, 'Replace', { etag: tally.etag }]);
     try {
       const res = await this.table.submitTransaction(actions);
@@ -181,7 +203,7 @@ export class DeliveryTallies {
   private async readTally(pk: string, shard: number): Promise<Tally> {
     let tally: Tally;
     try {
-      const row = (await this.table.getEntity<Record<string, unknown>>(pk, tallyRowKey(shard))) as Entity;
+      const row = (await this.table.getEntity<Record<string, unknown>>(pk, tallyRowKey(shard, this.writer))) as Entity;
       tally = { etag: row.etag, counts: unpack(row) };
     } catch (err) {
       if (statusOf(err) !== 404) throw err;

@@ -1,6 +1,7 @@
 import { TableClient } from '@azure/data-tables';
 import { randomUUID } from 'node:crypto';
 import { spreadShard } from '../../../src/adapters/azureTables/azureTableAcknowledgementEntities';
+import { countsWriter } from '../../../src/adapters/azureTables/azureTableDeliveryTallies';
 import { createAzureTableAcknowledgementStore } from '../../../src/adapters/azureTables/azureTableAcknowledgementStore';
 import { DeliveryTally } from '../../../src/features/acknowledgement/domain/acknowledgementStore';
 import { Acknowledgement, Campaign, StaffMember } from '../../../src/features/acknowledgement/domain/acknowledgementTypes';
@@ -272,6 +273,72 @@ describe('kept delivery tallies on Azure Table storage', () => {
     expect(marks(await store.tallyDeliveries('c1'))).toEqual({ acknowledged: 1, excused: 1, opened: 1 });
     expect(await store.getDelivery('c1', people[8].userId)).toMatchObject({ campaignId: 'c1', openedAt: at(4) });
     expect((await store.listCampaignPeople('c1', { list: 'outstanding', offset: 0, limit: 500 })).total).toBe(198);
+  });
+
+  it('when the sending thread keeps writing one shard, then acknowledgements marked there by the bot thread are never refused and every count adds up', async () => {
+    const { prefix, store: sending, people } = await started(640);
+    const requests: string[] = [];
+    const opts = (writer: string, onRequest?: (r: { table: string; method: string }) => void) => ({ ...options(prefix, onRequest), countsWriter: writer });
+    const sender = await createAzureTableAcknowledgementStore(opts('sending'));
+    const bot = await createAzureTableAcknowledgementStore(opts('bot', (r) => { requests.push(`${r.method} ${r.table}`); }));
+    // Two writers of one instance: each keeps its counts in a row of its own.
+    expect(countsWriter('sending')).not.toBe(countsWriter('bot'));
+    await sending.addDeliveries('c1', people.map((p) => p.userId), at(0));
+    const inShard = people.filter((p) => spreadShard(encodeURIComponent(p.userId)) === 5);
+    const [busy, acknowledging] = [inShard.slice(0, 12), inShard.slice(12, 32)];
+    expect(acknowledging).toHaveLength(20);
+    // The sender excuses and reinstates its twelve, four at a time, until the bot has done.
+    let done = false;
+    let senderWrites = 0;
+    const hammer = Promise.all([0, 1, 2, 3].map(async (lane) => {
+      for (let round = 0; !done; round++) {
+        for (const p of busy.filter((_, i) => i % 4 === lane)) {
+          await sender.setExcused('c1', p.userId, round % 2 ? null : { by: 'owner', at: at(2) });
+          senderWrites++;
+        }
+      }
+    }));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    requests.length = 0;
+    for (const p of acknowledging) {
+      expect((await bot.appendAcknowledgement({ ...ackOf(people, p.userId), acknowledgedAt: at(3) })).recorded).toBe(true);
+    }
+    done = true;
+    await hammer;
+    expect(senderWrites).toBeGreaterThan(40);
+    // Nothing of the bot's was refused: each acknowledgement one insert, one read of the delivery and one transaction with
+    // the tally, whose row is read once.
+    expect(requests.filter((r) => r === 'POST Acks')).toHaveLength(acknowledging.length);
+    expect(requests.filter((r) => r === 'POST Deliveries')).toHaveLength(acknowledging.length);
+    expect(requests.filter((r) => r === 'GET Deliveries')).toHaveLength(acknowledging.length + 1);
+    const fromRecords = tallyRecords(campaign, await bot.listDeliveries('c1'), new Map(people.map((p) => [p.userId, p])), await bot.listAcknowledgements('social-media', 'v1'));
+    expect(counted(await bot.tallyDeliveries('c1'))).toEqual(counted(fromRecords));
+    expect(marks(await sender.tallyDeliveries('c1')).acknowledged).toBe(20);
+  });
+
+  it('when a campaign\'s counts were kept in one row a shard by an earlier release, then they are still summed with the rows each writer keeps now', async () => {
+    const { prefix, store, people } = await started(120);
+    await store.addDeliveries('c1', people.map((p) => p.userId), at(0));
+    await store.appendAcknowledgement({ ...ackOf(people, people[1].userId), acknowledgedAt: at(1) });
+    // The counts moved into rows as the earlier release kept them: one a shard, `$tally|SS`, the writers' rows gone.
+    const table = TableClient.fromConnectionString(azurite.connectionString, `${prefix}Deliveries`, { allowInsecureConnection: true });
+    const rows: Record<string, unknown>[] = [];
+    for await (const e of table.listEntities<Record<string, unknown>>()) if (String(e.rowKey).startsWith('$')) rows.push(e);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((e) => /^\$tally\|\d\d\|w\d$/.test(String(e.rowKey)))).toBe(true);
+    for (const e of rows) {
+      await table.deleteEntity(String(e.partitionKey), String(e.rowKey));
+      const { partitionKey, rowKey, etag, timestamp, ...counts } = e as Record<string, unknown> & { etag?: string; timestamp?: string };
+      void etag; void timestamp;
+      await table.createEntity({ partitionKey: String(partitionKey), rowKey: String(rowKey).slice(0, '$tally|00'.length), ...counts });
+    }
+    const later = await createAzureTableAcknowledgementStore({ ...options(prefix), countsWriter: 'instance B' });
+    await later.appendAcknowledgement({ ...ackOf(people, people[2].userId), acknowledgedAt: at(2) });
+    await later.setExcused('c1', people[3].userId, { by: 'owner', at: at(2) });
+    const fromRecords = tallyRecords(campaign, await later.listDeliveries('c1'), new Map(people.map((p) => [p.userId, p])), await later.listAcknowledgements('social-media', 'v1'));
+    expect(counted(await later.tallyDeliveries('c1'))).toEqual(counted(fromRecords));
+    expect(marks(await store.tallyDeliveries('c1'))).toEqual({ acknowledged: 2, excused: 1, opened: 0 });
+    expect((await store.tallyDeliveries('c1')).reduce((n, t) => n + t.count, 0)).toBe(120);
   });
 
   it('when a campaign was started by the version before, then its deliveries stay in its one partition and everything works there', async () => {
