@@ -8,6 +8,8 @@ const DEV_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/
 /** A running Azurite Table service (and Blob service, when asked for) the test started and must stop. */
 export interface AzuriteTables {
   port: number;
+  /** The Table service's process (benches read its CPU time). */
+  pid?: number;
   /** The Blob service's port, when it was started. */
   blobPort?: number;
   connectionString: string;
@@ -83,6 +85,7 @@ export async function startAzuriteTables(options: { blobs?: boolean; startTimeou
   const blob = options.blobs ? await startService('blob', timeout).catch(async (err) => { await stopChild(table.child); throw err; }) : undefined;
   return {
     port: table.port,
+    ...(table.child.pid !== undefined ? { pid: table.child.pid } : {}),
     ...(blob ? { blobPort: blob.port } : {}),
     connectionString: `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${DEV_KEY};` +
       `TableEndpoint=http://127.0.0.1:${table.port}/devstoreaccount1;` + (blob ? `BlobEndpoint=http://127.0.0.1:${blob.port}/devstoreaccount1;` : ''),

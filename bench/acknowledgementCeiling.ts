@@ -1,0 +1,104 @@
+/**
+ * `npm run build && node dist/bench/acknowledgementCeiling.js [--staff 5000] [--acks 2000] [--connections 4,8]`: how
+ * many acknowledgements a second Azure Table storage on an in-memory Azurite can take on this machine through the
+ * store alone, with no bot, no HTTP and no roll-out beside it: each one the product's three calls (the person's
+ * delivery, the acknowledgement, the delivery's mark with its tally), as `acknowledgePolicy` makes them. It bounds
+ * what `oneInstance.ts --store azure` can show: there the bot, the sender and the bench share the same two cores.
+ *
+ * Baseline in the same run: one point read of a delivery per "acknowledgement", at the same concurrency (the cheapest
+ * call Azurite answers). For each, acknowledgements a second and the share of one core Azurite's process used.
+ */
+import fs from 'node:fs';
+import { TableClient } from '@azure/data-tables';
+import { createAzureTableAcknowledgementStore } from '../src/adapters/azureTables/azureTableAcknowledgementStore';
+import { Campaign, StaffMember } from '../src/features/acknowledgement/domain/acknowledgementTypes';
+import { startAzuriteTables } from '../tests/support/azuriteServer';
+
+function arg(name: string, fallback: string): string {
+  const at = process.argv.indexOf(`--${name}`);
+  return at > 0 && process.argv[at + 1] ? process.argv[at + 1] : fallback;
+}
+
+/** CPU time of a process so far, in ms (Linux /proc; undefined elsewhere). */
+function cpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+async function main(): Promise<void> {
+  const staff = Number(arg('staff', '5000'));
+  const acks = Math.min(Number(arg('acks', '2000')), staff);
+  const lanes = arg('connections', '4,8').split(',').map(Number);
+  const azurite = await startAzuriteTables();
+  try {
+    const options = { connectionString: azurite.connectionString, allowInsecureConnection: true, tablePrefix: 'ceiling' };
+    const store = await createAzureTableAcknowledgementStore(options);
+    const people: StaffMember[] = Array.from({ length: staff }, (_, i) => ({
+      userId: `u${String(i).padStart(6, '0')}`, userPrincipalName: `p${i}@bench.example`, displayName: `Person ${i}`,
+      department: ['Maths', 'English', 'Science', 'Office'][i % 4], active: true, source: 'graph', updatedAt: new Date().toISOString(),
+    }));
+    const started = new Date().toISOString();
+    await store.upsertStaff(people);
+    const campaignFor = (id: string, versionHash: string): Campaign => ({
+      id, policyId: 'social-media', versionHash, audience: { kind: 'all' }, dueDate: '2099-01-01', startedAt: started,
+      startedBy: 'owner', round: 1, seriesId: id, status: 'active',
+    });
+    const deliveries = TableClient.fromConnectionString(azurite.connectionString, 'ceilingDeliveries', { allowInsecureConnection: true });
+    for (const lanesNow of lanes) {
+      // A campaign (and version) a sitting, so each starts from a fresh acknowledgement partition.
+      const campaign = campaignFor(`c${lanesNow}`, `v${lanesNow}`);
+      await store.createCampaign(campaign);
+      await store.addDeliveries(campaign.id, people, started);
+      const rowOf = new Map<string, { pk: string; rk: string }>();
+      for await (const e of deliveries.listEntities<Record<string, unknown>>({ queryOptions: { filter: `PartitionKey ge '${campaign.id}|' and PartitionKey lt '${campaign.id}}'` } })) {
+        if (!String(e.rowKey).startsWith('$')) rowOf.set(decodeURIComponent(String(e.rowKey)), { pk: String(e.partitionKey), rk: String(e.rowKey) });
+      }
+      // Both sittings go through the same people, the first `acks` of the staff list, each a sitting of its own.
+      const sitting = async (label: string, one: (p: StaffMember) => Promise<void>) => {
+        const cpu0 = cpuMs(azurite.pid);
+        const t0 = performance.now();
+        let i = 0;
+        await Promise.all(Array.from({ length: lanesNow }, async () => {
+          while (i < acks) await one(people[i++]);
+        }));
+        const seconds = (performance.now() - t0) / 1000;
+        const cpu1 = cpuMs(azurite.pid);
+        console.log(JSON.stringify({
+          sitting: label, connections: lanesNow, perSecond: Math.round(acks / seconds),
+          azuriteCoreShare: cpu0 === undefined || cpu1 === undefined ? null : Math.round((cpu1 - cpu0) / 10 / seconds) / 100,
+          azuriteMsEach: cpu0 === undefined || cpu1 === undefined ? null : Math.round(((cpu1 - cpu0) / acks) * 100) / 100,
+        }));
+      };
+      await sitting('baseline: one point read', async (p) => {
+        const at = rowOf.get(p.userId)!;
+        await deliveries.getEntity(at.pk, at.rk);
+      });
+      await sitting('acknowledgement: delivery, insert, mark with tally', async (p) => {
+        const recipient = await store.getRecipient(campaign.id, p.userId, { policyId: campaign.policyId, versionHash: campaign.versionHash });
+        if (!recipient) throw new Error(`no delivery for ${p.userId}`);
+        const result = await store.appendAcknowledgement({
+          policyId: campaign.policyId, versionHash: campaign.versionHash, userId: p.userId, userPrincipalName: recipient.userPrincipalName,
+          displayName: recipient.displayName, ...(recipient.department ? { department: recipient.department } : {}), campaignId: campaign.id,
+          acknowledgedAt: new Date().toISOString(), channel: 'teams',
+        });
+        if (!result.recorded) throw new Error(`not recorded: ${p.userId}`);
+      });
+      const counts = await store.countDeliveries(campaign.id);
+      const acknowledged = (await store.tallyDeliveries(campaign.id)).filter((t) => t.acknowledged).reduce((n, t) => n + t.count, 0);
+      if (acknowledged !== acks) throw new Error(`counted ${acknowledged} acknowledged of ${acks}`);
+      console.log(JSON.stringify({ connections: lanesNow, counted: acknowledged, deliveries: Object.values(counts).reduce((n, c) => n + c, 0) }));
+    }
+  } finally {
+    await azurite.stop();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
