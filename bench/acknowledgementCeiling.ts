@@ -1,9 +1,12 @@
 /**
- * `npm run build && node dist/bench/acknowledgementCeiling.js [--staff 5000] [--acks 2000] [--connections 4,8]`: how
+ * `npm run build && node dist/bench/acknowledgementCeiling.js [--staff 5000] [--schools 0] [--acks 2000] [--connections 4,8]`: how
  * many acknowledgements a second Azure Table storage on an in-memory Azurite can take on this machine through the
  * store alone, with no bot, no HTTP and no roll-out beside it: each one the product's three calls (the person's
  * delivery, the acknowledgement, the delivery's mark with its tally), as `acknowledgePolicy` makes them. It bounds
  * what `oneInstance.ts --store azure` can show: there the bot, the sender and the bench share the same two cores.
+ *
+ * `--schools N` spreads the staff over N schools of ten departments each, as a local authority's roster is (the counts
+ * are kept by department and school, so more of them make each count row larger); by default four departments, no school.
  *
  * Baseline in the same run: one point read of a delivery per "acknowledgement", at the same concurrency (the cheapest
  * call Azurite answers). For each, acknowledgements a second and the share of one core Azurite's process used.
@@ -34,13 +37,17 @@ async function main(): Promise<void> {
   const staff = Number(arg('staff', '5000'));
   const acks = Math.min(Number(arg('acks', '2000')), staff);
   const lanes = arg('connections', '4,8').split(',').map(Number);
+  const schools = Number(arg('schools', '0'));
   const azurite = await startAzuriteTables();
   try {
     const options = { connectionString: azurite.connectionString, allowInsecureConnection: true, tablePrefix: 'ceiling' };
     const store = await createAzureTableAcknowledgementStore(options);
     const people: StaffMember[] = Array.from({ length: staff }, (_, i) => ({
       userId: `u${String(i).padStart(6, '0')}`, userPrincipalName: `p${i}@bench.example`, displayName: `Person ${i}`,
-      department: ['Maths', 'English', 'Science', 'Office'][i % 4], active: true, source: 'graph', updatedAt: new Date().toISOString(),
+      ...(schools > 0
+        ? { department: `Department ${Math.floor(i / schools) % 10}`, school: `School ${i % schools}` }
+        : { department: ['Maths', 'English', 'Science', 'Office'][i % 4] }),
+      active: true, source: 'graph', updatedAt: new Date().toISOString(),
     }));
     const started = new Date().toISOString();
     await store.upsertStaff(people);
