@@ -20,8 +20,10 @@ import { takeDistinct } from './azureTableGroupInsert';
  * a burst of clicks or claims costs one request per batch, and the tally row's etag is kept from this instance's last
  * commit instead of read before each write.
  *
- * Each writer (an instance's bot thread, its sending thread, another instance) keeps its share of a shard's counts in a
- * tally row of its own, one of COUNT_WRITERS per shard, and a status sums them all. With one row a shard, the sending
+ * Each writer (an instance's bot thread, its sending thread, another instance) keeps its share of a shard's counts in
+ * tally rows of its own, one of COUNT_WRITERS per shard, split by department and school into TALLY_BUCKETS rows (a
+ * local authority's row of every school's counts grew past 100 KB, rewritten by each acknowledgement), and a status
+ * sums them all. With one row a shard, the sending
  * thread's steady claims moved the row every few milliseconds during a roll-out, so an acknowledgement's write on the
  * bot thread, refused each time the row had moved, could run out of tries ("a delivery tally kept changing") and the
  * person was told to try again. Two writers that land on the same row still take turns under its etag, as before.
@@ -32,8 +34,13 @@ const TALLY_PREFIX = '$tally|';
 const TALLY_END = '$tally}';
 /** Tally rows a shard may have, one per writer (threads of instances, by hash): a status reads at most this many a shard. */
 export const COUNT_WRITERS = 8;
-/** A transaction holds at most 100 operations: 99 deliveries and their tally. */
-const ROWS_PER_COMMIT = 99;
+/**
+ * A writer's counts of a shard are kept in up to this many rows, by department and school (bucketOf), so a write moves a
+ * row holding a share of a local authority's hundreds of schools, not all of them.
+ */
+export const TALLY_BUCKETS = 8;
+/** A transaction holds at most 100 operations: deliveries and the tally rows they move, one a bucket at most. */
+const ROWS_PER_COMMIT = 100 - TALLY_BUCKETS;
 /** Table string properties hold 64 KiB (32,768 UTF-16 characters); counts are split into parts under that. */
 const PART_CHARS = 30_000;
 /** Attempts at one row while other instances keep moving its tally. */
@@ -41,17 +48,36 @@ const ONE_ROW_TRIES = 40;
 /** Tally rows whose etag this instance keeps, least recently used dropped first. */
 const KEPT_TALLIES = 2_000;
 
-/** A writer's tally row of a shard (releases before writers had rows of their own wrote `$tally|SS`, still summed). */
-export const tallyRowKey = (shard: number, writer: number): string => `${TALLY_PREFIX}${String(shard).padStart(2, '0')}|w${writer}`;
+/** A writer's tally row of a shard's bucket (releases before these kept one row a shard, `$tally|SS`, still summed). */
+export const tallyRowKey = (shard: number, writer: number, bucket: number): string =>
+  `${TALLY_PREFIX}${String(shard).padStart(2, '0')}|w${writer}|b${bucket}`;
+
+/** FNV-1a of a text, as an unsigned 32-bit number. */
+function fnv(text: string): number {
+  let h = 0x811c9dc5;
+  for (const ch of text) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  return h;
+}
+
+const buckets = new Map<string, number>();
+/** The bucket a combination is counted in: by its department and school, so every state of theirs shares a row. */
+export function bucketOf(combo: string): number {
+  let b = buckets.get(combo);
+  if (b === undefined) {
+    const [department, school] = JSON.parse(combo) as [string, string];
+    b = fnv(`${department}\u0000${school}`) % TALLY_BUCKETS;
+    if (buckets.size >= 100_000) buckets.clear();
+    buckets.set(combo, b);
+  }
+  return b;
+}
 
 /**
  * Which of the COUNT_WRITERS tally rows this writer keeps: from `name` when given, else from the host and process, with
  * the thread's number added so the bot's thread and its sending thread never share a row.
  */
 export function countsWriter(name?: string): number {
-  let h = 0x811c9dc5;
-  for (const ch of name ?? `${hostname()}|${process.pid}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
-  return (h + (name === undefined ? threadId : 0)) % COUNT_WRITERS;
+  return (fnv(name ?? `${hostname()}|${process.pid}`) + (name === undefined ? threadId : 0)) % COUNT_WRITERS;
 }
 /** Whether a row of a Deliveries partition is a tally, not a delivery. */
 export const isTallyRow = (rowKey: unknown): boolean => typeof rowKey === 'string' && rowKey.startsWith('$');
@@ -135,16 +161,17 @@ export class DeliveryTallies {
 
   private async commitOrSplit(pk: string, shard: number, batch: Waiting[]): Promise<void> {
     try {
-      // Another writer sharing this tally row is the usual refusal: with the tally read afresh, the batch goes again
-      // whole; only when the tally had not changed was it one of the rows, and then each goes on its own.
+      // Another writer sharing these tally rows is the usual refusal: with them read afresh, the batch goes again whole;
+      // only when none had changed was it one of the delivery rows, and then each goes on its own.
+      const writes = batch.map((w) => w.write);
       for (let tries = 0; batch.length > 1 && tries < 3; tries++) {
-        const used = this.kept.get(`${pk}\n${shard}`)?.etag;
-        const etags = await this.commit(pk, shard, batch.map((w) => w.write));
+        const used = this.usedEtags(pk, shard, writes);
+        const etags = await this.commit(pk, shard, writes);
         if (etags) {
           batch.forEach((w, i) => w.resolve(etags[i]));
           return;
         }
-        if (used === undefined || (await this.readTally(pk, shard)).etag === used) break;
+        if ([...used.values()].includes(undefined) || (await this.talliesUnchanged(pk, shard, used))) break;
       }
       // A row was refused (or there was one): each on its own, so only the stale one is refused.
       for (const w of batch) w.resolve(await this.commitOne(pk, shard, w.write));
@@ -154,62 +181,94 @@ export class DeliveryTallies {
   }
 
   /**
-   * One row with the tally, retrying while the tally (not the row) was what changed meanwhile, with a growing random
+   * One row with its tally rows, retrying while a tally row (not the row) was what changed meanwhile, with a growing random
    * pause so two instances on one shard stop colliding. Never gives up silently: a write lost here would be a person
    * never added or a send never recorded, so past the tries it fails loudly and the caller's own retry takes over.
    */
   private async commitOne(pk: string, shard: number, write: CountedWrite): Promise<CountedResult> {
     for (let tries = 0; tries < ONE_ROW_TRIES; tries++) {
-      const used = this.kept.get(`${pk}\n${shard}`)?.etag;
+      const used = this.usedEtags(pk, shard, [write]);
       const etags = await this.commit(pk, shard, [write]);
       if (etags) return etags[0];
-      const fresh = await this.readTally(pk, shard);
-      if (fresh.etag === used) return undefined;
+      if (await this.talliesUnchanged(pk, shard, used)) return undefined;
       await new Promise((resolve) => setTimeout(resolve, randomInt(1 + 2 * tries)));
     }
     throw new StoreError('STORE_UNAVAILABLE', 'Azure Table storage: a delivery tally kept changing under this write; try again');
   }
 
-  /** Submits the rows and the tally in one transaction: their new etags, or undefined when any was refused. */
+  /** Submits the rows and the tally rows they move in one transaction: their new etags, or undefined when any was refused. */
   private async commit(pk: string, shard: number, writes: readonly CountedWrite[]): Promise<string[] | undefined> {
-    const id = `${pk}\n${shard}`;
-    const tally = this.kept.get(id) ?? (await this.readTally(pk, shard));
-    const counts = new Map(tally.counts);
+    const moved = new Map<number, Map<string, number>>();
+    const move = (combo: string, by: number) => {
+      const b = bucketOf(combo);
+      const deltas = moved.get(b) ?? moved.set(b, new Map()).get(b)!;
+      deltas.set(combo, (deltas.get(combo) ?? 0) + by);
+    };
     for (const w of writes) {
       if (w.before === w.after) continue;
-      if (w.before !== undefined) bump(counts, w.before, -1);
-      bump(counts, w.after, 1);
+      if (w.before !== undefined) move(w.before, -1);
+      move(w.after, 1);
     }
     const actions: TransactionAction[] = writes.map((w) => (w.etag === undefined
       ? ['create', { partitionKey: pk, rowKey: w.rowKey, ...w.fields }]
       : ['update', { partitionKey: pk, rowKey: w.rowKey, ...w.fields }, 'Merge', { etag: w.etag }]));
-    const row = { partitionKey: pk, rowKey: tallyRowKey(shard, this.writer), ...pack(counts) };
-    actions.push(tally.etag === undefined ? ['create', row] : ['update', row, 'Replace', { etag: tally.etag }]);
+    const after: [number, Map<string, number>][] = [];
+    for (const [b, deltas] of [...moved].sort((x, y) => x[0] - y[0])) {
+      const tally = this.kept.get(tallyId(pk, shard, b)) ?? (await this.readTally(pk, shard, b));
+      const counts = new Map(tally.counts);
+      for (const [combo, by] of deltas) bump(counts, combo, by);
+      const row = { partitionKey: pk, rowKey: tallyRowKey(shard, this.writer, b), ...pack(counts) };
+      actions.push(tally.etag === undefined ? ['create', row] : ['update', row, 'Replace', { etag: tally.etag }]);
+      after.push([b, counts]);
+    }
     try {
       const res = await this.table.submitTransaction(actions);
       const etags = res.subResponses.map((r) => r.etag ?? '');
-      this.keep(id, { etag: etags[etags.length - 1], counts });
+      after.forEach(([b, counts], i) => this.keep(tallyId(pk, shard, b), { etag: etags[writes.length + i], counts }));
       return etags.slice(0, writes.length);
     } catch (err) {
       const status = statusOf(err);
       if (status === 412 || status === 409 || status === 404) {
-        this.kept.delete(id);
+        for (const [b] of after) this.kept.delete(tallyId(pk, shard, b));
         return undefined;
       }
       throw err;
     }
   }
 
-  private async readTally(pk: string, shard: number): Promise<Tally> {
+  /** The etags this writer holds of the tally rows the writes move (undefined where it holds none). */
+  private usedEtags(pk: string, shard: number, writes: readonly CountedWrite[]): Map<number, string | undefined> {
+    const used = new Map<number, string | undefined>();
+    for (const w of writes) {
+      if (w.before === w.after) continue;
+      for (const combo of w.before === undefined ? [w.after] : [w.before, w.after]) {
+        const b = bucketOf(combo);
+        if (!used.has(b)) used.set(b, this.kept.get(tallyId(pk, shard, b))?.etag);
+      }
+    }
+    return used;
+  }
+
+  /**
+   * After a refused transaction: whether every tally row it moved is as it was when it was sent (so one of the delivery
+   * rows was refused), each read afresh; false when one had changed, so the transaction may go again.
+   */
+  private async talliesUnchanged(pk: string, shard: number, used: Map<number, string | undefined>): Promise<boolean> {
+    let unchanged = true;
+    for (const [b, etag] of used) if ((await this.readTally(pk, shard, b)).etag !== etag) unchanged = false;
+    return unchanged;
+  }
+
+  private async readTally(pk: string, shard: number, bucket: number): Promise<Tally> {
     let tally: Tally;
     try {
-      const row = (await this.table.getEntity<Record<string, unknown>>(pk, tallyRowKey(shard, this.writer))) as Entity;
+      const row = (await this.table.getEntity<Record<string, unknown>>(pk, tallyRowKey(shard, this.writer, bucket))) as Entity;
       tally = { etag: row.etag, counts: unpack(row) };
     } catch (err) {
       if (statusOf(err) !== 404) throw err;
       tally = { counts: new Map() };
     }
-    this.keep(`${pk}\n${shard}`, tally);
+    this.keep(tallyId(pk, shard, bucket), tally);
     return tally;
   }
 
@@ -219,6 +278,8 @@ export class DeliveryTallies {
     this.kept.set(id, tally);
   }
 }
+
+const tallyId = (pk: string, shard: number, bucket: number): string => `${pk}\n${shard}\n${bucket}`;
 
 function bump(counts: Map<string, number>, combo: string, by: number): void {
   const n = (counts.get(combo) ?? 0) + by;
