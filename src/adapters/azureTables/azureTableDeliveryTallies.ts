@@ -16,23 +16,23 @@ import { takeDistinct } from './azureTableGroupInsert';
  * write that changes a delivery's combination goes in one entity-group transaction with its shard's tally row, under
  * the etags of both: the counts and the rows can never disagree, whichever instance writes.
  *
- * Writes to one shard are queued per instance and committed together (up to 99 rows and the tally in a transaction), so
- * a burst of clicks or claims costs one request per batch, and the tally row's etag is kept from this instance's last
- * commit instead of read before each write.
+ * Writes to one shard are queued per instance and committed together (up to 92 rows and the tally rows they move in a
+ * transaction), so a burst of clicks or claims costs one request per batch, and the tally rows' etags are kept from this
+ * instance's last commit instead of read before each write.
  *
  * Each writer (an instance's bot thread, its sending thread, another instance) keeps its share of a shard's counts in
- * tally rows of its own, one of COUNT_WRITERS per shard, split by department and school into TALLY_BUCKETS rows (a
+ * tally rows of its own, one set of COUNT_WRITERS per shard, split by department and school into TALLY_BUCKETS rows (a
  * local authority's row of every school's counts grew past 100 KB, rewritten by each acknowledgement), and a status
- * sums them all. With one row a shard, the sending
- * thread's steady claims moved the row every few milliseconds during a roll-out, so an acknowledgement's write on the
- * bot thread, refused each time the row had moved, could run out of tries ("a delivery tally kept changing") and the
- * person was told to try again. Two writers that land on the same row still take turns under its etag, as before.
+ * sums them all. With one row a shard, the sending thread's steady claims moved the row every few milliseconds during a
+ * roll-out, so an acknowledgement's write on the bot thread, refused each time the row had moved, could run out of
+ * tries ("a delivery tally kept changing") and the person was told to try again. Two writers that land on the same
+ * rows still take turns under their etags, as before.
  */
 
 /** Tally rows' keys start with '$', which an encoded id (encodeURIComponent) never does. */
 const TALLY_PREFIX = '$tally|';
 const TALLY_END = '$tally}';
-/** Tally rows a shard may have, one per writer (threads of instances, by hash): a status reads at most this many a shard. */
+/** Sets of tally rows a shard may have, one per writer (threads of instances, by hash). */
 export const COUNT_WRITERS = 8;
 /**
  * A writer's counts of a shard are kept in up to this many rows, by department and school (bucketOf), so a write moves a
@@ -73,7 +73,7 @@ export function bucketOf(combo: string): number {
 }
 
 /**
- * Which of the COUNT_WRITERS tally rows this writer keeps: from `name` when given, else from the host and process, with
+ * Which of the COUNT_WRITERS sets of tally rows this writer keeps: from `name` when given, else from the host and process, with
  * the thread's number added so the bot's thread and its sending thread never share a row.
  */
 export function countsWriter(name?: string): number {
@@ -113,7 +113,7 @@ export class DeliveryTallies {
   private readonly kept = new Map<string, Tally>();
   private readonly queues = new Map<string, Waiting[]>();
 
-  /** `writer`: this writer's row among a shard's tally rows (countsWriter). */
+  /** `writer`: this writer's set among a shard's tally rows (countsWriter). */
   constructor(private readonly table: TableClient, private readonly writer: number) {}
 
   /** Writes one delivery row with its shard's tally; queued behind this instance's other writes to that shard. */
@@ -198,17 +198,7 @@ export class DeliveryTallies {
 
   /** Submits the rows and the tally rows they move in one transaction: their new etags, or undefined when any was refused. */
   private async commit(pk: string, shard: number, writes: readonly CountedWrite[]): Promise<string[] | undefined> {
-    const moved = new Map<number, Map<string, number>>();
-    const move = (combo: string, by: number) => {
-      const b = bucketOf(combo);
-      const deltas = moved.get(b) ?? moved.set(b, new Map()).get(b)!;
-      deltas.set(combo, (deltas.get(combo) ?? 0) + by);
-    };
-    for (const w of writes) {
-      if (w.before === w.after) continue;
-      if (w.before !== undefined) move(w.before, -1);
-      move(w.after, 1);
-    }
+    const moved = movesOf(writes);
     const actions: TransactionAction[] = writes.map((w) => (w.etag === undefined
       ? ['create', { partitionKey: pk, rowKey: w.rowKey, ...w.fields }]
       : ['update', { partitionKey: pk, rowKey: w.rowKey, ...w.fields }, 'Merge', { etag: w.etag }]));
@@ -238,15 +228,7 @@ export class DeliveryTallies {
 
   /** The etags this writer holds of the tally rows the writes move (undefined where it holds none). */
   private usedEtags(pk: string, shard: number, writes: readonly CountedWrite[]): Map<number, string | undefined> {
-    const used = new Map<number, string | undefined>();
-    for (const w of writes) {
-      if (w.before === w.after) continue;
-      for (const combo of w.before === undefined ? [w.after] : [w.before, w.after]) {
-        const b = bucketOf(combo);
-        if (!used.has(b)) used.set(b, this.kept.get(tallyId(pk, shard, b))?.etag);
-      }
-    }
-    return used;
+    return new Map([...movesOf(writes).keys()].map((b) => [b, this.kept.get(tallyId(pk, shard, b))?.etag]));
   }
 
   /**
@@ -280,6 +262,22 @@ export class DeliveryTallies {
 }
 
 const tallyId = (pk: string, shard: number, bucket: number): string => `${pk}\n${shard}\n${bucket}`;
+
+/** What the writes move, by bucket: each combination's change of count (writes that keep their combination move none). */
+function movesOf(writes: readonly CountedWrite[]): Map<number, Map<string, number>> {
+  const moved = new Map<number, Map<string, number>>();
+  const move = (combo: string, by: number) => {
+    const b = bucketOf(combo);
+    const deltas = moved.get(b) ?? moved.set(b, new Map()).get(b)!;
+    deltas.set(combo, (deltas.get(combo) ?? 0) + by);
+  };
+  for (const w of writes) {
+    if (w.before === w.after) continue;
+    if (w.before !== undefined) move(w.before, -1);
+    move(w.after, 1);
+  }
+  return moved;
+}
 
 function bump(counts: Map<string, number>, combo: string, by: number): void {
   const n = (counts.get(combo) ?? 0) + by;
