@@ -30,7 +30,7 @@ export interface AzureTableStoreOptions {
   /** Told of every HTTP request the store sends (each retry too): how tests and benches count round trips. */
   onRequest?: (request: { table: string; method: string }) => void;
   /**
-   * Names this writer of delivery counts (a shard's tally row of its own, azureTableDeliveryTallies.ts); default: the host,
+   * Names this writer of delivery counts (tally rows of its own in each shard, azureTableDeliveryTallies.ts); default: the host,
    * process and thread. Tests name two stores apart to stand for two instances.
    */
   countsWriter?: string;

@@ -48,7 +48,7 @@ export class AzureTableDeliveries extends DeliveryClaims {
   private readonly views;
   private readonly outstandingPages;
 
-  /** `countsWriter`: this store's tally row in each shard (countsWriter in azureTableDeliveryTallies.ts). */
+  /** `countsWriter`: this store's set of tally rows in each shard (countsWriter in azureTableDeliveryTallies.ts). */
   constructor(t: Record<TableName, TableClient>, reader: CampaignReader, countsWriter: number) {
     super(t, countsWriter);
     this.views = createCampaignViews(reader);
