@@ -43,11 +43,16 @@ export interface DeliveryPlace {
   readonly all: string;
 }
 
+/** FNV-1a of a text's UTF-16 code units, as an unsigned 32-bit number: the same on every instance. */
+export function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
 /** The shard of a person's delivery in a spread campaign: FNV-1a of their encoded id, the same on every instance. */
 export function spreadShard(rk: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < rk.length; i++) h = Math.imul(h ^ rk.charCodeAt(i), 0x01000193) >>> 0;
-  return h % DELIVERY_SHARDS;
+  return fnv1a(rk) % DELIVERY_SHARDS;
 }
 
 /** The partition of shard `shard` under `base`: `<base>|07`. */

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { threadId } from 'node:worker_threads';
 import { DeliveryTally, StoreError } from '../../features/acknowledgement/domain/acknowledgementStore';
 import { DeliveryState } from '../../features/acknowledgement/domain/acknowledgementTypes';
-import { Entity, opt } from './azureTableAcknowledgementEntities';
+import { Entity, fnv1a, opt } from './azureTableAcknowledgementEntities';
 import { statusOf } from './azureTableAccess';
 import { takeDistinct } from './azureTableGroupInsert';
 
@@ -52,24 +52,10 @@ const KEPT_TALLIES = 2_000;
 export const tallyRowKey = (shard: number, writer: number, bucket: number): string =>
   `${TALLY_PREFIX}${String(shard).padStart(2, '0')}|w${writer}|b${bucket}`;
 
-/** FNV-1a of a text, as an unsigned 32-bit number. */
-function fnv(text: string): number {
-  let h = 0x811c9dc5;
-  for (const ch of text) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
-  return h;
-}
-
-const buckets = new Map<string, number>();
 /** The bucket a combination is counted in: by its department and school, so every state of theirs shares a row. */
 export function bucketOf(combo: string): number {
-  let b = buckets.get(combo);
-  if (b === undefined) {
-    const [department, school] = JSON.parse(combo) as [string, string];
-    b = fnv(`${department}\u0000${school}`) % TALLY_BUCKETS;
-    if (buckets.size >= 100_000) buckets.clear();
-    buckets.set(combo, b);
-  }
-  return b;
+  const [department, school] = JSON.parse(combo) as [string, string];
+  return fnv1a(`${department}\u0000${school}`) % TALLY_BUCKETS;
 }
 
 /**
@@ -77,7 +63,7 @@ export function bucketOf(combo: string): number {
  * the thread's number added so the bot's thread and its sending thread never share a row.
  */
 export function countsWriter(name?: string): number {
-  return (fnv(name ?? `${hostname()}|${process.pid}`) + (name === undefined ? threadId : 0)) % COUNT_WRITERS;
+  return (fnv1a(name ?? `${hostname()}|${process.pid}`) + (name === undefined ? threadId : 0)) % COUNT_WRITERS;
 }
 /** Whether a row of a Deliveries partition is a tally, not a delivery. */
 export const isTallyRow = (rowKey: unknown): boolean => typeof rowKey === 'string' && rowKey.startsWith('$');
