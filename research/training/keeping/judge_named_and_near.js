@@ -5,7 +5,7 @@
  * in the question, a lower bar costs few ordinary questions. No new model, no word list.
  *
  * The threshold is chosen on the team's labelled questions only (child-questions sets 1-3 and the qa sets, all read
- * before): the lowest at which the qa questions not already left out lose at most 1% more (as the keeping head's rule).
+ * before): the lowest at which the 750 qa questions not kept rise by at most 25 (3.3%; research/DECISIONS.md, 2026-11-28).
  *
  *   npm run build && node research/training/keeping/judge_named_and_near.js [--judge SET ...]
  *
@@ -25,7 +25,7 @@ const { namesInContext, nameSpans } = dist('features/policy/teaching/redactNames
 const EVAL = path.join(ROOT, 'research', 'eval');
 const CHILD_SETS = ['child-questions-blind', 'child-questions-blind-2', 'child-questions-blind-3'];
 const QA_SETS = ['qa-blind', 'qa-fresh', 'qa-holdout', 'qa-sample', 'qa-staff'];
-const QA_EXTRA_LOSS = 0.01;
+const QA_EXTRA_LOSS = 25;
 
 const lines = (f) => fs.readFileSync(path.join(EVAL, `${f}.jsonl`), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 const logitOf = (p) => Math.log(p / (1 - p));
@@ -59,12 +59,12 @@ function figures(name, rs, threshold) {
   for (const f of CHILD_SETS) for (const r of lines(f)) rows.push({ set: f, text: r.text, y: r.child ? 1 : 0 });
   for (const f of QA_SETS) for (const r of lines(f)) rows.push({ set: 'qa', text: r.q, y: 0 });
   await read(detector, rows);
-  // The qa questions a person is in and not already left out, highest logit first: the threshold lets 1% of qa go.
+  // The qa questions a person is in and not already left out, highest logit first: the threshold lets QA_EXTRA_LOSS go.
   const qa = rows.filter((r) => r.set === 'qa');
   const free = qa.filter((r) => !r.leftOut && r.person).map((r) => r.logit).sort((a, b) => b - a);
-  const allowed = Math.floor(qa.length * QA_EXTRA_LOSS);
+  const allowed = QA_EXTRA_LOSS;
   // The lowest threshold losing at most `allowed`: just above the (allowed+1)-th highest logit.
-  const threshold = free.length > allowed ? free[allowed] + 1e-3 : -Infinity;
+  const threshold = free.length > allowed ? (free[allowed] + free[allowed - 1]) / 2 : -Infinity;
   console.log(`qa questions naming someone, kept today: ${free.length} of ${qa.length}; threshold ${threshold.toFixed(4)}`);
   for (const s of [...CHILD_SETS, 'qa']) figures(s, rows.filter((r) => r.set === s), threshold);
   const judge = process.argv.indexOf('--judge');
