@@ -12,7 +12,7 @@
  * --judge reads the named sets (research/eval/<SET>.jsonl) once each with the chosen threshold and prints totals only.
  *
  * Not shipped: judged on child-questions-blind-6 against its rule written first, PH kept the one child-tied question the
- * rule keeps (research/DECISIONS.md, 2026-11-28 09:05). Kept to show how the figures were made.
+ * rule keeps (research/DECISIONS.md, 2026-11-28 08:04). Kept to show how the figures were made.
  */
 const fs = require('node:fs');
 const path = require('node:path');
