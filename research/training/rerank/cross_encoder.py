@@ -28,6 +28,7 @@ from finetuning import Classifier, read_jsonl, set_seed, warmup_then_decay  # no
 def score_pairs(model, tokenizer, pairs, max_len, batch_size=64):
     """The head's logit for each (question, passage) pair, in order (eval mode)."""
     model.eval()
+    device = next(model.parameters()).device
     out = np.zeros(len(pairs), dtype=np.float32)
     order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
     with torch.no_grad():
@@ -35,7 +36,7 @@ def score_pairs(model, tokenizer, pairs, max_len, batch_size=64):
             idx = order[s:s + batch_size]
             batch = tokenizer([pairs[i][0] for i in idx], [pairs[i][1] for i in idx], padding=True, truncation='only_second',
                               max_length=max_len, return_tensors='pt')
-            out[idx] = model(dict(batch)).numpy()
+            out[idx] = model({k: v.to(device) for k, v in batch.items()}).float().cpu().numpy()
     return out
 
 
@@ -70,14 +71,16 @@ def train(args) -> None:
         print(f'fold {args.leave_out} of {args.folds} left out: {len(held)} policies ({", ".join(sorted(held))})', flush=True)
     if args.limit:
         rows = rows[:args.limit]
+    # The device machine's GPU with --device cuda (research/training/device/README.md); the CPU path is unchanged.
+    device = torch.device(args.device)
     labels = torch.tensor([float(r['label']) for r in rows])
     pos = float(labels.sum())
     tokenizer = AutoTokenizer.from_pretrained(args.base)
-    model = Classifier(args.base, args.dropout)
+    model = Classifier(args.base, args.dropout).to(device)
     optimiser = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
     steps = args.epochs * ((len(rows) + args.batch - 1) // args.batch)
     schedule = warmup_then_decay(optimiser, steps)
-    loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor((len(rows) - pos) / pos))
+    loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor((len(rows) - pos) / pos, device=device))
     generator = torch.Generator().manual_seed(args.seed)
     started = time.time()
     step = 0
@@ -87,8 +90,11 @@ def train(args) -> None:
         for s, idx in enumerate_batches(rows, args.batch, generator):
             batch = tokenizer([rows[i]['q'] for i in idx], [rows[i]['p'] for i in idx], padding=True, truncation='only_second',
                               max_length=args.max_len, return_tensors='pt')
-            target = labels[idx] * (1 - args.label_smoothing) + args.label_smoothing / 2
-            loss = loss_fn(model(dict(batch)), target)
+            target = (labels[idx] * (1 - args.label_smoothing) + args.label_smoothing / 2).to(device)
+            # bfloat16 autocast where asked (the weights, the optimiser and the loss stay float32).
+            with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=args.bf16):
+                logits = model({k: v.to(device) for k, v in batch.items()})
+            loss = loss_fn(logits.float(), target)
             optimiser.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -102,7 +108,7 @@ def train(args) -> None:
     os.makedirs(args.out, exist_ok=True)
     model.bert.save_pretrained(args.out)
     tokenizer.save_pretrained(args.out)
-    json.dump({'weights': model.head.weight.detach()[0].tolist(), 'bias': float(model.head.bias.detach()[0])}, open(os.path.join(args.out, 'head.json'), 'w'))
+    json.dump({'weights': model.head.weight.detach()[0].cpu().tolist(), 'bias': float(model.head.bias.detach()[0])}, open(os.path.join(args.out, 'head.json'), 'w'))
     json.dump({'design': 'cross-encoder: the encoder fine-tuned on question-passage pairs with a linear head', 'fineTuned': True,
                'settings': {k: v for k, v in vars(args).items()}, 'pairs': len(rows), 'positives': int(pos),
                'seconds': round(time.time() - started)}, open(os.path.join(args.out, 'record.json'), 'w'), indent=2)
@@ -125,6 +131,8 @@ def main() -> None:
     parser.add_argument('--leave-out', type=int, default=0)
     parser.add_argument('--seed', type=int, default=7)
     parser.add_argument('--threads', type=int, default=2)
+    parser.add_argument('--device', default='cpu', help='cpu, or cuda on the device machine (then CUBLAS_WORKSPACE_CONFIG=:4096:8)')
+    parser.add_argument('--bf16', action='store_true', help='train in bfloat16 autocast')
     train(parser.parse_args())
 
 

@@ -28,8 +28,9 @@ def candidates(r, sections, passages):
     return [(si, pi, pair_text(s, p)) for si, s in enumerate(r['sections'][:sections]) for pi, p in enumerate(s['passages'][:passages])]
 
 
-def score_rows(model_dir, rows, sections, passages, max_len):
+def score_rows(model_dir, rows, sections, passages, max_len, device='cpu'):
     model, tokenizer, _ = load(model_dir)
+    model.to(device)
     pairs, where = [], []
     for ri, r in enumerate(rows):
         for si, pi, text in candidates(r, sections, passages):
@@ -54,6 +55,7 @@ def main() -> None:
     parser.add_argument('--folds', type=int, default=0)
     parser.add_argument('--sample', type=int, default=0)
     parser.add_argument('--threads', type=int, default=2)
+    parser.add_argument('--device', default='cpu', help='cpu, or cuda on the device machine')
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     with open(args.out, 'w', encoding='utf8') as f:
@@ -70,7 +72,7 @@ def main() -> None:
                 for fold in range(args.folds):
                     groups.append((args.model.format(fold=fold), [r for r in rows if r['policy'] in held_of[fold]]))
             for model_dir, part in groups:
-                for r, scores in zip(part, score_rows(model_dir, part, args.sections, args.passages, args.max_len)):
+                for r, scores in zip(part, score_rows(model_dir, part, args.sections, args.passages, args.max_len, args.device)):
                     f.write(json.dumps({'set': name, 'policy': r['policy'], 'q': r['q'], 'scores': scores}) + '\n')
                 print(f'{name}: {len(part)} questions scored by {model_dir}', flush=True)
 
