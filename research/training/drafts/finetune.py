@@ -116,7 +116,9 @@ def fit(args, texts, labels, tokenizer, hard=None, soft=None):
     labels where `labels` also holds a teacher's targets, weighs each concern's positives. `soft`, a teacher's targets
     for the first len(soft) texts (the drafts), is mixed into their smoothed labels with weight 1 - alpha."""
     set_seed(args.seed)
-    model = Classifier(args.base, args.dropout, len(CONCERNS))
+    # The device machine's GPU with --device cuda (research/training/device/README.md); the CPU path is unchanged.
+    device = torch.device(args.device)
+    model = Classifier(args.base, args.dropout, len(CONCERNS)).to(device)
     # The head starts from random weights: it learns at its own, higher rate, or a few hundred steps leave it underfit.
     optimiser = torch.optim.AdamW([{'params': model.bert.parameters(), 'lr': args.lr},
                                    {'params': model.head.parameters(), 'lr': args.head_lr}], weight_decay=0.01)
@@ -125,7 +127,7 @@ def fit(args, texts, labels, tokenizer, hard=None, soft=None):
     # Each concern's positives weighed by the drafts' own labels (a teacher's targets and its sentences do not move it).
     counted = labels if hard is None else hard
     pos = counted.sum(0).clamp(min=1)
-    loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=((len(counted) - pos) / pos).sqrt())
+    loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=((len(counted) - pos) / pos).sqrt().to(device))
     generator = torch.Generator().manual_seed(args.seed)
     targets = labels * (1 - args.label_smoothing) + args.label_smoothing / 2
     if soft is not None:
@@ -137,12 +139,12 @@ def fit(args, texts, labels, tokenizer, hard=None, soft=None):
         for s in range(0, len(perm), args.batch):
             idx = perm[s:s + args.batch]
             batch = tokenizer([texts[i] for i in idx], padding=True, truncation=True, max_length=args.max_len, return_tensors='pt')
-            target = targets[idx]
+            target = targets[idx].to(device)
             # --bf16: the forward and backward passes in bfloat16 where PyTorch's autocast allows (1.3 times as fast for
             # MPNet on these AVX512-BF16 cores), the weights and the optimiser's state in float32; held-out drafts are
             # scored in float32, as the product reads them.
-            with torch.autocast('cpu', dtype=torch.bfloat16, enabled=args.bf16):
-                logits = model(dict(batch))
+            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=args.bf16):
+                logits = model({k: v.to(device) for k, v in batch.items()})
             loss = loss_fn(logits.float(), target)
             optimiser.zero_grad()
             loss.backward()
@@ -278,11 +280,12 @@ def save_model(model, tokenizer, folder) -> None:
 
 def score(model, tokenizer, texts, max_len):
     model.eval()
+    device = next(model.parameters()).device
     out = np.zeros((len(texts), len(CONCERNS)))
     with torch.no_grad():
         for s in range(0, len(texts), 64):
             batch = tokenizer(texts[s:s + 64], padding=True, truncation=True, max_length=max_len, return_tensors='pt')
-            out[s:s + 64] = model(dict(batch)).numpy()
+            out[s:s + 64] = model({k: v.to(device) for k, v in batch.items()}).float().cpu().numpy()
     return out
 
 
@@ -319,6 +322,7 @@ def main() -> None:
     parser.add_argument('--bf16', action='store_true', help='train in bfloat16 autocast (research/DECISIONS.md, issue 53, eleventh pass)')
     parser.add_argument('--seed', type=int, default=7)
     parser.add_argument('--threads', type=int, default=2)
+    parser.add_argument('--device', default='cpu', help='cpu, or cuda on the device machine (then CUBLAS_WORKSPACE_CONFIG=:4096:8)')
     args = parser.parse_args()
     if args.draft_teacher and args.sentences:
         parser.error('--draft-teacher gives the drafts targets; with --sentences they would no longer line up')
@@ -381,7 +385,7 @@ def main() -> None:
     os.makedirs(args.out, exist_ok=True)
     model.bert.save_pretrained(args.out)
     tokenizer.save_pretrained(args.out)
-    weights, bias = model.head.weight.detach().numpy(), model.head.bias.detach().numpy()
+    weights, bias = model.head.weight.detach().cpu().numpy(), model.head.bias.detach().cpu().numpy()
     heads = {c: {'weights': [round(float(w), 7) for w in weights[i]], 'bias': float(bias[i]), 'threshold': thresholds[i]} for i, c in enumerate(CONCERNS)}
     json.dump({'drafts': heads}, open(os.path.join(args.out, 'heads.json'), 'w'))
     json.dump({'design': 'the encoder fine-tuned with a linear head per concern, the card\'s choices read before the draft',
