@@ -10,6 +10,10 @@
  *
  * Baseline in the same run: one point read of a delivery per "acknowledgement", at the same concurrency (the cheapest
  * call Azurite answers). For each, acknowledgements a second and the share of one core Azurite's process used.
+ *
+ * `--writers N` makes the acknowledgements through N stores, as N threads (each instance's bot and sender) would, each
+ * keeping its own count rows; then the owner's status (the counts, and the counts by department and school) is read
+ * five times and its median printed beside a point read's, with the number of count rows it sums.
  */
 import fs from 'node:fs';
 import { TableClient } from '@azure/data-tables';
@@ -38,10 +42,14 @@ async function main(): Promise<void> {
   const acks = Math.min(Number(arg('acks', '2000')), staff);
   const lanes = arg('connections', '4,8').split(',').map(Number);
   const schools = Number(arg('schools', '0'));
+  const writers = Math.max(1, Number(arg('writers', '1')));
   const azurite = await startAzuriteTables();
   try {
     const options = { connectionString: azurite.connectionString, allowInsecureConnection: true, tablePrefix: 'ceiling' };
     const store = await createAzureTableAcknowledgementStore(options);
+    // Each further writer counts in rows of its own (by its name's hash, as a thread's host, process and number).
+    const stores = [store, ...await Promise.all(Array.from({ length: writers - 1 }, (_, w) =>
+      createAzureTableAcknowledgementStore({ ...options, countsWriter: `bench-writer-${w + 1}` })))];
     const people: StaffMember[] = Array.from({ length: staff }, (_, i) => ({
       userId: `u${String(i).padStart(6, '0')}`, userPrincipalName: `p${i}@bench.example`, displayName: `Person ${i}`,
       ...(schools > 0
@@ -85,7 +93,9 @@ async function main(): Promise<void> {
         const at = rowOf.get(p.userId)!;
         await deliveries.getEntity(at.pk, at.rk);
       });
+      let turn = 0;
       await sitting('acknowledgement: delivery, insert, mark with tally', async (p) => {
+        const store = stores[turn++ % stores.length];
         const recipient = await store.getRecipient(campaign.id, p.userId, { policyId: campaign.policyId, versionHash: campaign.versionHash });
         if (!recipient) throw new Error(`no delivery for ${p.userId}`);
         const result = await store.appendAcknowledgement({
@@ -99,6 +109,26 @@ async function main(): Promise<void> {
       const acknowledged = (await store.tallyDeliveries(campaign.id)).filter((t) => t.acknowledged).reduce((n, t) => n + t.count, 0);
       if (acknowledged !== acks) throw new Error(`counted ${acknowledged} acknowledged of ${acks}`);
       console.log(JSON.stringify({ connections: lanesNow, counted: acknowledged, deliveries: Object.values(counts).reduce((n, c) => n + c, 0) }));
+      // The owner's status as it reads the counts, against a point read, each the median of five.
+      const median = async (read: () => Promise<unknown>) => {
+        const times: number[] = [];
+        for (let k = 0; k < 5; k++) {
+          const t0 = performance.now();
+          await read();
+          times.push(performance.now() - t0);
+        }
+        return Math.round(times.sort((a, b) => a - b)[2] * 10) / 10;
+      };
+      const first = rowOf.get(people[0].userId)!;
+      let countRows = 0;
+      for await (const e of deliveries.listEntities<Record<string, unknown>>({ queryOptions: { filter: `PartitionKey ge '${campaign.id}|' and PartitionKey lt '${campaign.id}}'`, select: ['RowKey'] } })) {
+        if (String(e.rowKey).startsWith('$tally')) countRows++;
+      }
+      console.log(JSON.stringify({
+        connections: lanesNow, writers: stores.length, countRows,
+        statusMs: await median(async () => { await store.countDeliveries(campaign.id); await store.tallyDeliveries(campaign.id); }),
+        pointReadMs: await median(() => deliveries.getEntity(first.pk, first.rk)),
+      }));
     }
   } finally {
     await azurite.stop();
