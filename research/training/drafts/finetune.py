@@ -30,7 +30,7 @@ import torch
 from transformers import AutoTokenizer
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'encoder'))
-from finetuning import Classifier, set_seed, warmup_then_decay  # noqa: E402
+from finetuning import Classifier, on_device, set_seed, warmup_then_decay  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
 CONCERNS = ['pupils-identified', 'pupil-images', 'contact', 'confidential', 'criticism', 'political', 'offensive',
@@ -144,7 +144,7 @@ def fit(args, texts, labels, tokenizer, hard=None, soft=None):
             # MPNet on these AVX512-BF16 cores), the weights and the optimiser's state in float32; held-out drafts are
             # scored in float32, as the product reads them.
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=args.bf16):
-                logits = model({k: v.to(device) for k, v in batch.items()})
+                logits = model(on_device(batch, device))
             loss = loss_fn(logits.float(), target)
             optimiser.zero_grad()
             loss.backward()
@@ -285,7 +285,7 @@ def score(model, tokenizer, texts, max_len):
     with torch.no_grad():
         for s in range(0, len(texts), 64):
             batch = tokenizer(texts[s:s + 64], padding=True, truncation=True, max_length=max_len, return_tensors='pt')
-            out[s:s + 64] = model({k: v.to(device) for k, v in batch.items()}).float().cpu().numpy()
+            out[s:s + 64] = model(on_device(batch, device)).float().cpu().numpy()
     return out
 
 

@@ -33,6 +33,11 @@ class Classifier(torch.nn.Module):
         return logits.squeeze(-1) if self.head.out_features == 1 else logits
 
 
+def on_device(batch, device):
+    """A tokenizer's batch on the model's device (the CPU, or the device machine's GPU with --device cuda)."""
+    return {k: v.to(device) for k, v in batch.items()}
+
+
 def set_seed(seed: int) -> None:
     """Deterministic for a seed on the CPU: Python's, NumPy's and PyTorch's generators, and PyTorch's deterministic
     algorithms."""

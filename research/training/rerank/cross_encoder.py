@@ -22,7 +22,7 @@ from transformers import AutoTokenizer
 
 sys.path.append(os.path.join(os.path.dirname(__file__), '..', 'encoder'))
 # The same encoder + mean pooling + linear head, seeding, schedule and reading as the other fine-tuning scripts.
-from finetuning import Classifier, read_jsonl, set_seed, warmup_then_decay  # noqa: E402
+from finetuning import Classifier, on_device, read_jsonl, set_seed, warmup_then_decay  # noqa: E402
 
 
 def score_pairs(model, tokenizer, pairs, max_len, batch_size=64):
@@ -36,7 +36,7 @@ def score_pairs(model, tokenizer, pairs, max_len, batch_size=64):
             idx = order[s:s + batch_size]
             batch = tokenizer([pairs[i][0] for i in idx], [pairs[i][1] for i in idx], padding=True, truncation='only_second',
                               max_length=max_len, return_tensors='pt')
-            out[idx] = model({k: v.to(device) for k, v in batch.items()}).float().cpu().numpy()
+            out[idx] = model(on_device(batch, device)).float().cpu().numpy()
     return out
 
 
@@ -93,7 +93,7 @@ def train(args) -> None:
             target = (labels[idx] * (1 - args.label_smoothing) + args.label_smoothing / 2).to(device)
             # bfloat16 autocast where asked (the weights, the optimiser and the loss stay float32).
             with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=args.bf16):
-                logits = model({k: v.to(device) for k, v in batch.items()})
+                logits = model(on_device(batch, device))
             loss = loss_fn(logits.float(), target)
             optimiser.zero_grad()
             loss.backward()
