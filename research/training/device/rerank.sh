@@ -65,6 +65,7 @@ for seed in $SEEDS; do
     # The int8 graph was refused (its rewrite for every CPU moved the vectors too far): the trained weights (about 87
     # MiB) wait on the machine in parts of 15 MiB, to come back over two more calls while it is warm (README.md).
     echo "seed $seed: no int8 graph; its weights are in $WORK/trained-s$seed, to bring back with further calls"
+    rm -rf "$WORK/trained-s$seed"
     "$PYTHON" research/training/device/travel.py pack "$WORK/s$seed" "trained-s$seed" --part-mib 15 --out "$WORK/trained-s$seed"
   fi
 done
