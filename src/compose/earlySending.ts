@@ -32,6 +32,8 @@ export function startEarlySending(config: AppConfig, logger: AppLogger): EarlySe
   const sendRate = Object.assign(rate, {
     async close() {
       await rate.stop();
+      // No share is granted from now on: a request still waiting would be asked for on a timer for ever.
+      outbound.close();
       shared.close();
     },
   });

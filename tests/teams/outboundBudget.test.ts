@@ -36,6 +36,26 @@ function busiestSecond(times: number[]): number {
 }
 
 describe('one outbound budget for every request to Teams', () => {
+  it('when the bot stops while a request waits for a share that no longer comes, then the budget asks no more timers and lets nothing go', async () => {
+    const clock = virtualTime();
+    // Paused for an hour (as a request is left waiting once the ledger stops granting): the pump asks again on a timer.
+    const budget = createOutboundBudget({ ratePerSecond: 50, granted: true, now: clock.now, sleep: clock.sleep });
+    budget.throttled(3_600_000);
+    let went = false;
+    void budget.acquire('bulk').then(() => { went = true; });
+    await clock.runUntil(clock.now() + 2_000);
+    const asked = clock.sleeps();
+    expect(asked).toBeGreaterThan(2);
+    budget.close();
+    await clock.runUntil(clock.now() + 10_000);
+    // At most the sleep already under way ends; no new one is asked for, and the waiting request never goes.
+    expect(clock.sleeps()).toBe(asked);
+    budget.acquire('reply').then(() => { went = true; }, () => undefined);
+    await clock.runUntil(clock.now() + 10_000);
+    expect(clock.sleeps()).toBe(asked);
+    expect(went).toBe(false);
+  });
+
   it('when a roll-out sends flat out and a reply is asked for, then the reply goes at once and no second ever holds more than 50', async () => {
     const clock = virtualTime();
     const budget = createOutboundBudget({ ratePerSecond: 50, now: clock.now, sleep: clock.sleep });
