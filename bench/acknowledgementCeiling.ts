@@ -1,5 +1,5 @@
 /**
- * `npm run build && node dist/bench/acknowledgementCeiling.js [--staff 5000] [--schools 0] [--acks 2000] [--connections 4,8]`: how
+ * `npm run build && node dist/bench/acknowledgementCeiling.js [--staff 5000] [--schools 0] [--acks 2000] [--connections 4,8] [--layouts one,spread] [--every N]`: how
  * many acknowledgements a second Azure Table storage on an in-memory Azurite can take on this machine through the
  * store alone, with no bot, no HTTP and no roll-out beside it: each one the product's three calls (the person's
  * delivery, the acknowledgement, the delivery's mark with its tally), as `acknowledgePolicy` makes them. It bounds
@@ -14,9 +14,15 @@
  * `--writers N` makes the acknowledgements through N stores, as N threads (each instance's bot and sender) would, each
  * keeping its own count rows; then the owner's status (the counts, and the counts by department and school) is read
  * five times and its median printed beside a point read's, with the number of count rows it sums.
+ *
+ * `--layouts one,spread` (the default: both, in one run, the order alternating from one connection count to the next):
+ * the version's acknowledgements in the one partition an earlier release keeps them in (its row written without the
+ * flag), or spread over a partition per shard as a version saved by this release has them. `--every N` prints each N
+ * acknowledgements' rate and Azurite's CPU each, to show whether the cost grows as the version's acknowledgements do.
  */
 import fs from 'node:fs';
 import { TableClient } from '@azure/data-tables';
+import { key } from '../src/adapters/azureTables/azureTableAcknowledgementEntities';
 import { createAzureTableAcknowledgementStore } from '../src/adapters/azureTables/azureTableAcknowledgementStore';
 import { Campaign, StaffMember } from '../src/features/acknowledgement/domain/acknowledgementTypes';
 import { startAzuriteTables } from '../tests/support/azuriteServer';
@@ -43,6 +49,8 @@ async function main(): Promise<void> {
   const lanes = arg('connections', '4,8').split(',').map(Number);
   const schools = Number(arg('schools', '0'));
   const writers = Math.max(1, Number(arg('writers', '1')));
+  const layouts = arg('layouts', 'one,spread').split(',').filter((l) => l === 'one' || l === 'spread');
+  const every = Number(arg('every', '0'));
   const azurite = await startAzuriteTables();
   try {
     const options = { connectionString: azurite.connectionString, allowInsecureConnection: true, tablePrefix: 'ceiling' };
@@ -64,9 +72,20 @@ async function main(): Promise<void> {
       startedBy: 'owner', round: 1, seriesId: id, status: 'active',
     });
     const deliveries = TableClient.fromConnectionString(azurite.connectionString, 'ceilingDeliveries', { allowInsecureConnection: true });
-    for (const lanesNow of lanes) {
-      // A campaign (and version) a sitting, so each starts from a fresh acknowledgement partition.
-      const campaign = campaignFor(`c${lanesNow}`, `v${lanesNow}`);
+    const versions = TableClient.fromConnectionString(azurite.connectionString, 'ceilingVersions', { allowInsecureConnection: true });
+    const runs = lanes.flatMap((lanesNow, n) => (n % 2 === 0 ? layouts : [...layouts].reverse()).map((layout) => ({ n, lanesNow, layout })));
+    for (const { n, lanesNow, layout } of runs) {
+      // A campaign and version a sitting, so each starts from fresh acknowledgement partitions.
+      const campaign = campaignFor(`c${n}x${lanesNow}${layout}`, `v${n}x${lanesNow}${layout}`);
+      await store.savePolicyVersion({
+        policyId: campaign.policyId, versionHash: campaign.versionHash, title: 'Policy', keyPoints: ['Read it'], material: true, publishedAt: started,
+      });
+      if (layout === 'one') {
+        // The row as an earlier release wrote it, without the flag that spreads the version's acknowledgements.
+        const row = await versions.getEntity<Record<string, unknown>>(key(campaign.policyId), key(campaign.versionHash));
+        const { acksSpread: _flag, etag: _etag, timestamp: _ts, ...rest } = row;
+        await versions.upsertEntity(rest as { partitionKey: string; rowKey: string }, 'Replace');
+      }
       await store.createCampaign(campaign);
       await store.addDeliveries(campaign.id, people, started);
       const rowOf = new Map<string, { pk: string; rk: string }>();
@@ -78,13 +97,25 @@ async function main(): Promise<void> {
         const cpu0 = cpuMs(azurite.pid);
         const t0 = performance.now();
         let i = 0;
+        let done = 0;
+        let mark = { at: t0, cpu: cpu0 };
         await Promise.all(Array.from({ length: lanesNow }, async () => {
-          while (i < acks) await one(people[i++]);
+          while (i < acks) {
+            await one(people[i++]);
+            if (every > 0 && ++done % every === 0) {
+              const now = { at: performance.now(), cpu: cpuMs(azurite.pid) };
+              console.log(JSON.stringify({
+                sitting: label, layout, upTo: done, perSecond: Math.round(every / ((now.at - mark.at) / 1000)),
+                azuriteMsEach: now.cpu === undefined || mark.cpu === undefined ? null : Math.round(((now.cpu - mark.cpu) / every) * 100) / 100,
+              }));
+              mark = now;
+            }
+          }
         }));
         const seconds = (performance.now() - t0) / 1000;
         const cpu1 = cpuMs(azurite.pid);
         console.log(JSON.stringify({
-          sitting: label, connections: lanesNow, perSecond: Math.round(acks / seconds),
+          sitting: label, layout, connections: lanesNow, perSecond: Math.round(acks / seconds),
           azuriteCoreShare: cpu0 === undefined || cpu1 === undefined ? null : Math.round((cpu1 - cpu0) / 10 / seconds) / 100,
           azuriteMsEach: cpu0 === undefined || cpu1 === undefined ? null : Math.round(((cpu1 - cpu0) / acks) * 100) / 100,
         }));
@@ -108,7 +139,7 @@ async function main(): Promise<void> {
       const counts = await store.countDeliveries(campaign.id);
       const acknowledged = (await store.tallyDeliveries(campaign.id)).filter((t) => t.acknowledged).reduce((n, t) => n + t.count, 0);
       if (acknowledged !== acks) throw new Error(`counted ${acknowledged} acknowledged of ${acks}`);
-      console.log(JSON.stringify({ connections: lanesNow, counted: acknowledged, deliveries: Object.values(counts).reduce((n, c) => n + c, 0) }));
+      console.log(JSON.stringify({ layout, connections: lanesNow, counted: acknowledged, deliveries: Object.values(counts).reduce((n, c) => n + c, 0) }));
       // The owner's status as it reads the counts, against a point read, each the median of five.
       const median = async (read: () => Promise<unknown>) => {
         const times: number[] = [];
@@ -125,7 +156,7 @@ async function main(): Promise<void> {
         if (String(e.rowKey).startsWith('$tally')) countRows++;
       }
       console.log(JSON.stringify({
-        connections: lanesNow, writers: stores.length, countRows,
+        layout, connections: lanesNow, writers: stores.length, countRows,
         statusMs: await median(async () => { await store.countDeliveries(campaign.id); await store.tallyDeliveries(campaign.id); }),
         pointReadMs: await median(() => deliveries.getEntity(first.pk, first.rk)),
       }));

@@ -22,6 +22,36 @@ export function ackPartition(policyId: string, versionHash: string): string {
 }
 
 /**
+ * Where a version's acknowledgements (or its reads) live. A version saved by this release spreads them over one
+ * partition per shard, `<policy>|<version>|00` to `|15` (reads: `read|<policy>|<version>|00` ...), the shard taken from
+ * the person's encoded id as for deliveries: each insert and point read then touches a partition of a sixteenth of the
+ * people (Azurite compares a partition's row keys one by one to find or insert a row, so one partition of a version
+ * that 20,000 people acknowledged made each acknowledgement three times as dear; Azure Table Storage serves a partition
+ * from one server, about 2,000 writes a second). A version saved before keeps them in the one partition `<base>`, and
+ * its rows never move. The flag is on the version's row (`acksSpread`), written once with it.
+ */
+export interface VersionPlace {
+  readonly spread: boolean;
+  /** The partition of a person's row (by encoded id). */
+  partition(rk: string): string;
+  /**
+   * OData filters that together cover every partition a row of the version can be in: spread, the shards (one range
+   * query) and the one partition too, where an instance of an earlier release, which does not know the flag, would
+   * have written during an upgrade, so a list or export misses nothing.
+   */
+  readonly all: readonly string[];
+}
+
+export function versionPlace(base: string, spread: boolean): VersionPlace {
+  const one = odata`PartitionKey eq ${base}`;
+  if (!spread) return { spread, partition: () => base, all: [one] };
+  return { spread, partition: (rk) => spreadPartition(base, spreadShard(rk)), all: [spreadPartitions(base), one] };
+}
+
+/** The base of a version's reads' partitions (`read|<policy>|<version>`), beside its acknowledgements'. */
+export const readBase = (policyId: string, versionHash: string): string => `read|${ackPartition(policyId, versionHash)}`;
+
+/**
  * Where a campaign's deliveries live. A campaign started by this version spreads them over one partition per shard,
  * `<campaign>|00` to `<campaign>|15`, the shard taken from the person's id: a point read or write then touches a
  * partition of a sixteenth of the staff (Azurite reads every row of a partition to find one; Azure Table Storage

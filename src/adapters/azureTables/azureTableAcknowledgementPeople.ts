@@ -1,7 +1,7 @@
 import { TableClient, odata } from '@azure/data-tables';
 import { CampaignPerson, PeoplePage, PeopleQuery, PolicyReadEvent } from '../../features/acknowledgement/domain/acknowledgementStore';
 import { DeliveryState, PolicyRead, UNREACHED_DELIVERY_STATES } from '../../features/acknowledgement/domain/acknowledgementTypes';
-import { DeliveryPlace, Entity, ackPartition, key, opt, toStaff, unkey } from './azureTableAcknowledgementEntities';
+import { DeliveryPlace, Entity, VersionPlace, key, opt, toStaff, unkey } from './azureTableAcknowledgementEntities';
 import { statusOf } from './azureTableAccess';
 import { isTallyRow } from './azureTableDeliveryTallies';
 
@@ -17,6 +17,7 @@ const LIST_TTL_MS = 20_000;
 export function createAzureTablePeople(
   tables: { Deliveries: TableClient; Staff: TableClient; Acks: TableClient },
   placeOf: (campaignId: string) => Promise<DeliveryPlace>,
+  readPlaceOf: (policyId: string, versionHash: string) => Promise<VersionPlace>,
 ) {
   const cache = new Map<string, { at: number; people: CampaignPerson[] }>();
 
@@ -57,7 +58,8 @@ export function createAzureTablePeople(
     return people;
   }
 
-  const readKey = (policyId: string, versionHash: string) => `read|${ackPartition(policyId, versionHash)}`;
+  /** The partition of a person's read of a version (`read|<policy>|<version>`, by shard where the version is spread). */
+  const readKey = async (policyId: string, versionHash: string, userId: string) => (await readPlaceOf(policyId, versionHash)).partition(key(userId));
 
   async function markDeliveryRead(campaignId: string, userId: string, at: string): Promise<void> {
     for (let tries = 0; tries < 3; tries++) {
@@ -91,7 +93,7 @@ export function createAzureTablePeople(
     async recordPolicyRead(r: PolicyReadEvent): Promise<void> {
       // The first read is also kept on the person's delivery in the campaign, where their acknowledgement reads it for free.
       if (r.campaignId) await markDeliveryRead(r.campaignId, r.userId, r.at);
-      const pk = readKey(r.policyId, r.versionHash);
+      const pk = await readKey(r.policyId, r.versionHash, r.userId);
       const rk = key(r.userId);
       for (let tries = 0; tries < 5; tries++) {
         let e: Entity | undefined;
@@ -114,7 +116,7 @@ export function createAzureTablePeople(
 
     async getPolicyRead(policyId: string, versionHash: string, userId: string): Promise<PolicyRead | undefined> {
       try {
-        const e = await tables.Acks.getEntity<Record<string, unknown>>(readKey(policyId, versionHash), key(userId));
+        const e = await tables.Acks.getEntity<Record<string, unknown>>(await readKey(policyId, versionHash, userId), key(userId));
         return {
           policyId, versionHash, userId, firstReadAt: String(e.firstReadAt), lastReadAt: String(e.lastReadAt), pages: Number(e.pages ?? 0),
           ...(opt(e.documentAt) ? { documentAt: String(e.documentAt) } : {}),

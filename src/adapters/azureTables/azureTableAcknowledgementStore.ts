@@ -8,7 +8,7 @@ import {
   Acknowledgement, AuditEntry, Campaign, Delivery, PolicyRead, PolicyVersion, StaffMember, StoredConversationReference,
 } from '../../features/acknowledgement/domain/acknowledgementTypes';
 import {
-  key, opt, ackPartition, campaignEntity, toPolicyVersion, toStaff, toCampaign, toAcknowledgement, auditEntity, toAuditEntry,
+  Entity, key, opt, ackPartition, readBase, versionPlace, VersionPlace, campaignEntity, toPolicyVersion, toStaff, toCampaign, toAcknowledgement, auditEntity, toAuditEntry,
 } from './azureTableAcknowledgementEntities';
 import { AzureTableStoreOptions, openTables, statusOf, TableAccess, TableName } from './azureTableAccess';
 import { AzureTableDeliveries } from './azureTableDeliveries';
@@ -25,6 +25,8 @@ export { createRequestCounter } from './azureTableAccess';
 const ACTIVE_TTL_MS = 10_000;
 /** Allowed difference between instances' clocks when settling a new campaign's acknowledgements. */
 const CLOCK_MARGIN_MS = 5_000;
+/** Versions whose layout (acksSpread) this instance keeps: a version's flag never changes once its row is written. */
+const LAYOUTS_KEPT = 1_000;
 /** Creates the Azure Table Storage acknowledgement store, creating its tables when missing. */
 export async function createAzureTableAcknowledgementStore(options: AzureTableStoreOptions): Promise<AcknowledgementStore> {
   return new AzureTableAcknowledgementStore(await openTables(options), options.activeCampaignsTtlMs ?? ACTIVE_TTL_MS, countsWriter(options.countsWriter));
@@ -38,12 +40,14 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
   private active: { at: number; list: Campaign[] } | undefined;
   /** Campaigns whose first seconds' acknowledgements are settled (a flag on their row that is never taken away). */
   private readonly settledIds = new Set<string>();
+  /** Whether each version's acknowledgements and reads are spread (versionPlace), as its row says. */
+  private readonly spreadVersions = new Map<string, boolean>();
 
   constructor(t: Record<TableName, TableClient>, private readonly activeTtlMs: number, countsWriterRow: number) {
     super(t);
-    this.deliveries = new AzureTableDeliveries(t, this, countsWriterRow);
+    this.deliveries = new AzureTableDeliveries(t, this, countsWriterRow, (policyId, versionHash) => this.ackPlace(policyId, versionHash));
     this.ackInserts = new GroupInsert(t.Acks);
-    this.people = createAzureTablePeople(t, (campaignId) => this.deliveries.place(campaignId));
+    this.people = createAzureTablePeople(t, (campaignId) => this.deliveries.place(campaignId), (policyId, versionHash) => this.readPlace(policyId, versionHash));
     this.refs = createConversationRefs(t.Refs);
   }
 
@@ -58,19 +62,60 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
         versionLabel: v.versionLabel ?? '', reviewDate: v.reviewDate ?? '', keyPoints: JSON.stringify(v.keyPoints),
         readUrl: v.readUrl ?? '', material: v.material, wordingHash: v.wordingHash ?? '', publishedAt: v.publishedAt,
         changes: v.changes ? JSON.stringify(v.changes) : '',
+        // Its acknowledgements and reads are spread over a partition per shard (versionPlace).
+        acksSpread: true,
       });
     } catch (err) {
       if (statusOf(err) !== 409) throw err;
     }
   }
 
+  /** Where a version's acknowledgements live. */
+  private async ackPlace(policyId: string, versionHash: string): Promise<VersionPlace> {
+    return versionPlace(ackPartition(policyId, versionHash), await this.spread(policyId, versionHash));
+  }
+
+  /** Where a version's reads live. */
+  private async readPlace(policyId: string, versionHash: string): Promise<VersionPlace> {
+    return versionPlace(readBase(policyId, versionHash), await this.spread(policyId, versionHash));
+  }
+
+  /**
+   * Whether the version's row says its acknowledgements are spread: read once, then kept. A version with no row yet is
+   * not kept as unspread (its row may be written in a moment); the acknowledge use case refuses a version it cannot find.
+   */
+  private async spread(policyId: string, versionHash: string): Promise<boolean> {
+    const known = this.spreadVersions.get(`${key(policyId)}\n${key(versionHash)}`);
+    if (known !== undefined) return known;
+    const e = await this.get('Versions', key(policyId), key(versionHash));
+    if (!e) return false;
+    this.noteLayout(e);
+    return e.acksSpread === true;
+  }
+
+  /** Keeps the layout a version's row gives (read for its own sake or for the layout), so it is read once. */
+  private noteLayout(e: Entity): Entity {
+    const id = `${e.partitionKey}\n${e.rowKey}`;
+    if (!this.spreadVersions.has(id)) {
+      if (this.spreadVersions.size >= LAYOUTS_KEPT) this.spreadVersions.delete(this.spreadVersions.keys().next().value as string);
+      this.spreadVersions.set(id, e.acksSpread === true);
+    }
+    return e;
+  }
+
+  /** The rows of each of the place's partitions a filter finds (`and`ed to each), in one list. */
+  private async listIn<T>(place: VersionPlace, filter: string, convert: (e: Entity) => T | undefined, select?: string[]): Promise<T[]> {
+    const parts = await Promise.all(place.all.map((where) => this.listAs('Acks', filter ? `(${where}) and ${filter}` : where, convert, select)));
+    return parts.flat();
+  }
+
   async getPolicyVersion(policyId: string, versionHash: string): Promise<PolicyVersion | undefined> {
     const e = await this.get('Versions', key(policyId), key(versionHash));
-    return e ? toPolicyVersion(e) : undefined;
+    return e ? toPolicyVersion(this.noteLayout(e)) : undefined;
   }
 
   async getLatestPolicyVersion(policyId: string): Promise<PolicyVersion | undefined> {
-    const all = (await this.list('Versions', odata`PartitionKey eq ${key(policyId)}`)).map(toPolicyVersion);
+    const all = (await this.list('Versions', odata`PartitionKey eq ${key(policyId)}`)).map((e) => toPolicyVersion(this.noteLayout(e)));
     all.sort((a, b) => b.publishedAt.localeCompare(a.publishedAt));
     return all[0];
   }
@@ -200,9 +245,9 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
   }
 
   async appendAcknowledgement(a: Acknowledgement): Promise<AppendAcknowledgementResult> {
-    const pk = ackPartition(a.policyId, a.versionHash);
     const rk = `${key(a.userId)}|${key(a.campaignId ?? '')}`;
-    // A version's acknowledgements share a partition, so a burst of clicks is inserted a transaction at a time.
+    const pk = (await this.ackPlace(a.policyId, a.versionHash)).partition(key(a.userId));
+    // A burst of clicks into one partition is inserted a transaction at a time.
     const inserted = await this.ackInserts.insert({
       partitionKey: pk, rowKey: rk, policyId: a.policyId, versionHash: a.versionHash, userId: a.userId,
       upn: a.userPrincipalName, displayName: a.displayName, department: a.department ?? '', school: a.school ?? '',
@@ -235,9 +280,10 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
       this.settledIds.add(campaignId);
       return 0;
     }
-    const filter = odata`PartitionKey eq ${ackPartition(c.policyId, c.versionHash)} and acknowledgedAt ge ${c.startedAt} and acknowledgedAt le ${new Date(until).toISOString()}`;
+    const place = await this.ackPlace(c.policyId, c.versionHash);
+    const made = odata`acknowledgedAt ge ${c.startedAt} and acknowledgedAt le ${new Date(until).toISOString()}`;
     const first = new Map<string, string>();
-    for (const a of await this.listAs('Acks', filter, toAcknowledgement)) {
+    for (const a of await this.listIn(place, made, toAcknowledgement)) {
       const at = first.get(a.userId);
       if (at === undefined || a.acknowledgedAt < at) first.set(a.userId, a.acknowledgedAt);
     }
@@ -259,15 +305,16 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
 
   async getAcknowledgement(policyId: string, versionHash: string, userId: string): Promise<Acknowledgement | undefined> {
     const prefix = `${key(userId)}|`;
+    const pk = (await this.ackPlace(policyId, versionHash)).partition(key(userId));
     // '|' + 1 is '}': every row key of this user sorts between the two bounds.
-    const mine = await this.list('Acks', odata`PartitionKey eq ${ackPartition(policyId, versionHash)} and RowKey ge ${prefix} and RowKey lt ${`${key(userId)}}`}`);
+    const mine = await this.list('Acks', odata`PartitionKey eq ${pk} and RowKey ge ${prefix} and RowKey lt ${`${key(userId)}}`}`);
     mine.sort((a, b) => String(a.acknowledgedAt).localeCompare(String(b.acknowledgedAt)));
     const last = mine[mine.length - 1];
     return last ? toAcknowledgement(last) : undefined;
   }
 
   async listAcknowledgements(policyId: string, versionHash: string): Promise<Acknowledgement[]> {
-    return (await this.listAs('Acks', odata`PartitionKey eq ${ackPartition(policyId, versionHash)}`, toAcknowledgement))
+    return (await this.listIn(await this.ackPlace(policyId, versionHash), '', toAcknowledgement))
       .sort((a, b) => (a.acknowledgedAt < b.acknowledgedAt ? -1 : a.acknowledgedAt > b.acknowledgedAt ? 1 : 0)); // ISO times: text order is time order
   }
 

@@ -5,7 +5,7 @@ import {
 } from '../../features/acknowledgement/domain/acknowledgementStore';
 import { Delivery, DeliveryState, StaffMember } from '../../features/acknowledgement/domain/acknowledgementTypes';
 import {
-  DELIVERY_SHARDS, DeliveryPlace, Entity, ackPartition, key, newDeliveryEntity, opt, toCampaign, toDelivery, toStaff,
+  DELIVERY_SHARDS, DeliveryPlace, Entity, VersionPlace, key, newDeliveryEntity, opt, toCampaign, toDelivery, toStaff,
 } from './azureTableAcknowledgementEntities';
 import { BATCH, TableName, statusOf } from './azureTableAccess';
 import { createCampaignViews } from './azureTableCampaignViews';
@@ -49,7 +49,10 @@ export class AzureTableDeliveries extends DeliveryClaims {
   private readonly outstandingPages;
 
   /** `countsWriter`: this store's set of tally rows in each shard (countsWriter in azureTableDeliveryTallies.ts). */
-  constructor(t: Record<TableName, TableClient>, reader: CampaignReader, countsWriter: number) {
+  constructor(
+    t: Record<TableName, TableClient>, reader: CampaignReader, countsWriter: number,
+    private readonly ackPlace: (policyId: string, versionHash: string) => Promise<VersionPlace>,
+  ) {
     super(t, countsWriter);
     this.views = createCampaignViews(reader);
     this.outstandingPages = createOutstandingPages((id) => this.views.listOutstanding(id));
@@ -99,15 +102,16 @@ export class AzureTableDeliveries extends DeliveryClaims {
   /** When each of these people acknowledged in a way that counts for the campaign: in it, or after it started. */
   private async acknowledgedAmong(campaign: Entity, rks: readonly string[]): Promise<Map<string, string>> {
     const c = toCampaign(campaign);
-    const pk = ackPartition(c.policyId, c.versionHash);
+    const place = await this.ackPlace(c.policyId, c.versionHash);
     const wanted = new Set(rks);
     // Acknowledgement rows are keyed "<person>|<campaign>": each wanted person's rows lie between "<person>|" and
     // "<person>|ÿ" (every encoded character sorts below 'ÿ'). Bounds from the smallest and largest of those, since
     // with '|' appended the people need not sort as they do alone ("ab1|" comes before "ab|").
     const froms = rks.map((rk) => `${rk}|`).sort(byId);
-    const filter = odata`PartitionKey eq ${pk} and RowKey ge ${froms[0]} and RowKey lt ${`${froms[froms.length - 1]}ÿ`}`;
+    const keys = odata`RowKey ge ${froms[0]} and RowKey lt ${`${froms[froms.length - 1]}ÿ`}`;
+    const rows = await Promise.all(place.all.map((where) => this.list('Acks', `(${where}) and ${keys}`, ['RowKey', 'acknowledgedAt', 'campaignId'])));
     const out = new Map<string, string>();
-    for (const a of await this.list('Acks', filter, ['RowKey', 'acknowledgedAt', 'campaignId'])) {
+    for (const a of rows.flat()) {
       const rk = String(a.rowKey ?? '').split('|')[0];
       const at = String(a.acknowledgedAt);
       if (!wanted.has(rk) || !(a.campaignId === c.id || at >= c.startedAt)) continue;

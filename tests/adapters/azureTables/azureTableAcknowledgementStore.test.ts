@@ -166,12 +166,13 @@ describe('kept delivery tallies on Azure Table storage', () => {
     expect((await a.tallyDeliveries('c1')).filter((t) => t.acknowledged).reduce((n, t) => n + t.count, 0)).toBe(120);
   });
 
-  it('when an instance records an acknowledgement before it has learnt of a campaign just started, then settling counts it, once', async () => {
+  it.each([['saved by this release (spread)', true], ['saved by an earlier release (one partition)', false]])('when an instance records an acknowledgement of a version %s before it has learnt of a campaign just started, then settling counts it, once', async (_, spread) => {
     const prefix = `t${randomUUID().replace(/-/g, '').slice(0, 12)}`;
     const a = await createAzureTableAcknowledgementStore({ ...options(prefix), activeCampaignsTtlMs: 60_000 });
     const b = await createAzureTableAcknowledgementStore({ ...options(prefix), activeCampaignsTtlMs: 60_000 });
     const people = [person(1), person(2)];
     await a.upsertStaff(people);
+    if (spread) await a.savePolicyVersion(versionV1);
     // b learns the active campaigns (none), then a starts one and adds both people.
     await b.appendAcknowledgement({ ...ackOf(people, 'p0002'), campaignId: 'older', acknowledgedAt: new Date(Date.now() - 60_000).toISOString() });
     // Started 20 s ago; how long each instance keeps its list stands in for waiting.
@@ -388,7 +389,88 @@ describe('kept delivery tallies on Azure Table storage', () => {
     expect(await store.getDelivery('c1', people[8].userId)).toMatchObject({ campaignId: 'c1', openedAt: at(4) });
     expect((await store.listCampaignPeople('c1', { list: 'outstanding', offset: 0, limit: 500 })).total).toBe(58);
   });
+
+  /** Every row of the acknowledgements table: partition -> row keys. */
+  async function ackRows(prefix: string): Promise<Map<string, string[]>> {
+    const table = TableClient.fromConnectionString(azurite.connectionString, `${prefix}Acks`, { allowInsecureConnection: true });
+    const out = new Map<string, string[]>();
+    for await (const e of table.listEntities()) out.set(e.partitionKey!, [...(out.get(e.partitionKey!) ?? []), e.rowKey!]);
+    return out;
+  }
+
+  const shardOf = (base: string, userId: string) => `${base}|${String(spreadShard(encodeURIComponent(userId))).padStart(2, '0')}`;
+
+  it('when a version is saved by this release, then its acknowledgements and reads are spread over a partition per shard, and every reader finds them', async () => {
+    const { prefix, store, people } = await started(48);
+    await store.savePolicyVersion(versionV1);
+    await store.addDeliveries('c1', people, at(0));
+    await Promise.all(people.map((p, i) => store.appendAcknowledgement({ ...ackOf(people, p.userId), acknowledgedAt: at(10 + i) })));
+    await Promise.all(people.slice(0, 12).map((p) => store.recordPolicyRead({ policyId: 'social-media', versionHash: 'v1', userId: p.userId, at: at(5), document: false })));
+
+    // Each person's rows sit in their shard's partition, and nothing in the version's one partition.
+    const rows = await ackRows(prefix);
+    const ackPartitions = [...rows.keys()].filter((pk) => pk.startsWith('social-media|v1|'));
+    expect(ackPartitions.length).toBeGreaterThanOrEqual(8);
+    expect(rows.has('social-media|v1')).toBe(false);
+    expect(rows.has('read|social-media|v1')).toBe(false);
+    for (const p of people) expect(rows.get(shardOf('social-media|v1', p.userId))).toContain(`${p.userId}|c1`);
+    for (const p of people.slice(0, 12)) expect(rows.get(shardOf('read|social-media|v1', p.userId))).toContain(p.userId);
+
+    // Read back through an instance that has learnt nothing yet.
+    const fresh = await createAzureTableAcknowledgementStore(options(prefix));
+    expect((await fresh.listAcknowledgements('social-media', 'v1')).map((a) => a.userId)).toEqual(people.map((p) => p.userId));
+    expect(await fresh.getAcknowledgement('social-media', 'v1', people[17].userId)).toMatchObject({ userId: people[17].userId, acknowledgedAt: at(27) });
+    expect(await fresh.getAcknowledgement('social-media', 'v1', 'nobody')).toBeUndefined();
+    expect(await fresh.getPolicyRead('social-media', 'v1', people[3].userId)).toMatchObject({ firstReadAt: at(5), pages: 1 });
+    expect(await fresh.getPolicyRead('social-media', 'v1', people[30].userId)).toBeUndefined();
+    // A second click is told the acknowledgement that stands.
+    expect(await fresh.appendAcknowledgement({ ...ackOf(people, people[5].userId), acknowledgedAt: at(99) }))
+      .toMatchObject({ recorded: false, acknowledgement: { acknowledgedAt: at(15) } });
+    // A new round of the same version finds who has already acknowledged since it started.
+    await fresh.createCampaign({ ...campaign, id: 'c2', seriesId: 'c2', startedAt: at(30) });
+    await fresh.addDeliveries('c2', people, at(60));
+    const c2 = await fresh.listDeliveries('c2');
+    expect(c2.filter((d) => d.acknowledgedAt).map((d) => d.userId)).toEqual(people.slice(20).map((p) => p.userId));
+    expect((await fresh.tallyDeliveries('c2')).filter((t) => t.acknowledged).reduce((n, t) => n + t.count, 0)).toBe(28);
+  });
+
+  it('when a version was saved by an earlier release, then its acknowledgements and reads stay in its one partition; and one an earlier release wrote there for a spread version is still listed and counted', async () => {
+    const { prefix, store, people } = await started(20);
+    // v0 as an earlier release wrote it: no layout flag.
+    await store.savePolicyVersion({ ...versionV1, versionHash: 'v0' });
+    const versions = TableClient.fromConnectionString(azurite.connectionString, `${prefix}Versions`, { allowInsecureConnection: true });
+    const { acksSpread: _flag, etag: _etag, timestamp: _ts, ...rest } = await versions.getEntity<Record<string, unknown>>('social-media', 'v0');
+    await versions.upsertEntity(rest as { partitionKey: string; rowKey: string }, 'Replace');
+    const fresh = await createAzureTableAcknowledgementStore(options(prefix));
+    await Promise.all(people.slice(0, 6).map((p) => fresh.appendAcknowledgement({ ...ackOf(people, p.userId), versionHash: 'v0', campaignId: '', acknowledgedAt: at(1) })));
+    await fresh.recordPolicyRead({ policyId: 'social-media', versionHash: 'v0', userId: people[0].userId, at: at(1), document: true });
+    const rows = await ackRows(prefix);
+    expect(rows.get('social-media|v0')).toHaveLength(6);
+    expect(rows.get('read|social-media|v0')).toEqual([people[0].userId]);
+    expect([...rows.keys()].filter((pk) => pk.includes('v0|'))).toEqual([]);
+    expect(await fresh.getAcknowledgement('social-media', 'v0', people[2].userId)).toMatchObject({ acknowledgedAt: at(1) });
+    expect(await fresh.getPolicyRead('social-media', 'v0', people[0].userId)).toMatchObject({ documentAt: at(1) });
+
+    // v1 is spread; an instance of an earlier release, not knowing the flag, wrote person 4's acknowledgement into its one partition.
+    await store.savePolicyVersion(versionV1);
+    const acks = TableClient.fromConnectionString(azurite.connectionString, `${prefix}Acks`, { allowInsecureConnection: true });
+    const p4 = people[4];
+    await acks.createEntity({
+      partitionKey: 'social-media|v1', rowKey: `${p4.userId}|c1`, policyId: 'social-media', versionHash: 'v1', userId: p4.userId,
+      upn: p4.userPrincipalName, displayName: p4.displayName, department: p4.department ?? '', school: p4.school ?? '', campaignId: 'c1',
+      acknowledgedAt: at(2), channel: 'teams', readAt: '',
+    });
+    await fresh.appendAcknowledgement({ ...ackOf(people, people[9].userId), acknowledgedAt: at(3) });
+    expect((await fresh.listAcknowledgements('social-media', 'v1')).map((a) => a.userId)).toEqual([p4.userId, people[9].userId]);
+    await fresh.addDeliveries('c1', people, at(4));
+    expect((await fresh.listDeliveries('c1')).filter((d) => d.acknowledgedAt).map((d) => d.userId)).toEqual([p4.userId, people[9].userId]);
+  });
 });
+
+const versionV1 = {
+  policyId: 'social-media', versionHash: 'v1', title: 'Staff social media policy', keyPoints: ['Never accept pupils as friends'],
+  material: true, publishedAt: '2026-08-01T00:00:00.000Z',
+};
 
 function ackOf(people: readonly StaffMember[], userId: string): Acknowledgement {
   const p = people.find((m) => m.userId === userId)!;
