@@ -9,6 +9,7 @@ import { createPolicyLibrary } from '../../src/features/policy/policyLibrary';
 import { answerQuestionReranked, shownMatches } from '../../src/features/policy/answer/answerQuestion';
 import { createPolicyIndex, PolicyIndex } from '../../src/features/policy/answer/policyIndex';
 import { parseDisclosureHead, parseDraftDisclosureHead } from '../../src/features/policy/disclosure/disclosureDetector';
+import { mayKeepReading } from '../../src/features/policy/teaching/keeping';
 import { parseDraftHeads } from '../../src/features/policy/drafts/draftChecker';
 import { DRAFT_CONCERNS, DraftContext } from '../../src/features/policy/drafts/draftConcerns';
 import { scoreRuleCandidates } from '../../src/features/policy/drafts/ruleReader';
@@ -58,13 +59,17 @@ async function record(out: fs.WriteStream, only: Set<string>, limit: number): Pr
   const disclosureHead = parseDisclosureHead(heads(ENCODER_DIR), encoder.dimensions);
   const draftDisclosureHead = parseDraftDisclosureHead(heads(ENCODER_DIR), encoder.dimensions)!;
   const detector = await loadDisclosureDetector(createLogger('silent'));
-  const { offer, holdBack } = disclosureHead.thresholds;
+  // Every bar on the disclosure logit: the offer, the hold-back, the report line's and the one for questions that name someone.
+  const bars = Object.values(disclosureHead.thresholds).filter((t): t is number => typeof t === 'number');
 
   const readMessage = async (text: string): Promise<{ decision: Record<string, unknown>; margin: number; scores: Record<string, number> }> => {
     const [v] = await encoder.encode([text]);
     const logit = dot(v, disclosureHead.weights, disclosureHead.bias);
     const reading = await detector.read(text);
-    return { decision: { offer: reading.offer, holdBack: reading.holdBack }, margin: Math.min(Math.abs(logit - offer), Math.abs(logit - holdBack)), scores: { logit } };
+    return {
+      decision: { offer: reading.offer, holdBack: reading.holdBack, reportLine: reading.reportLine ?? reading.holdBack, kept: mayKeepReading(text, reading) },
+      margin: Math.min(...bars.map((t) => Math.abs(logit - t))), scores: { logit },
+    };
   };
 
   if (only.has('disclosures')) {

@@ -11,8 +11,10 @@
  *
  * --judge reads the named sets (research/eval/<SET>.jsonl) once each with the chosen threshold and prints totals only.
  *
- * Not shipped: judged on child-questions-blind-6 against its rule written first, PH kept the one child-tied question the
- * rule keeps (research/DECISIONS.md, 2026-11-28 08:04). Kept to show how the figures were made.
+ * Shipped (research/DECISIONS.md, 2026-11-28 11:20): judged on child-questions-blind-6 against its rule written first.
+ * The first reading (08:04) was made against a stale build and was wrong. "As it stands" here is the keeping rule
+ * before PH (held back, or mayKeepQuestion); the second figure is the product with PH (keeping.ts, mayKeepReading).
+ * Run it on a fresh build (`npm run build`): it reads `dist/`.
  */
 const fs = require('node:fs');
 const path = require('node:path');

@@ -25,6 +25,12 @@ export interface DisclosureReading {
    * owners). Absent: every held-back message has it.
    */
   reportLine?: boolean;
+  /**
+   * The logit reaches the head's lower bar for questions that name or place someone (`thresholds.named`, issue 69): such
+   * a question is answered as usual but never kept for the owners (teaching/keeping.ts). Absent where the head has no
+   * such bar.
+   */
+  nearHoldBack?: boolean;
   /** The classifier's probability that the message is a disclosure (0 to 1). */
   score: number;
 }
@@ -101,9 +107,10 @@ export interface DisclosureHead {
   bias: number;
   /**
    * Logits: at or above `offer`, Report a concern first; at or above `holdBack`, held back; at or above `reportLine`
-   * (between the two; absent, `holdBack`), the report line on the answer as well.
+   * (between the two; absent, `holdBack`), the report line on the answer as well; at or above `named` (below `holdBack`),
+   * a question that names or places someone is not kept for the owners.
    */
-  thresholds: { offer: number; holdBack: number; reportLine?: number };
+  thresholds: { offer: number; holdBack: number; reportLine?: number; named?: number };
   /** Whether the word-list detector's verdict also offers Report a concern (design C in research/DECISIONS.md). */
   wordList: boolean;
 }
@@ -117,7 +124,7 @@ export class DisclosureHeadError extends Error {
 export function parseDisclosureHead(json: unknown, dimensions: number): DisclosureHead {
   const head = (json as { disclosure?: Record<string, unknown> } | null)?.disclosure;
   const weights = headWeights(head?.weights, dimensions);
-  const thresholds = head?.thresholds as { offer?: unknown; holdBack?: unknown; reportLine?: unknown } | undefined;
+  const thresholds = head?.thresholds as { offer?: unknown; holdBack?: unknown; reportLine?: unknown; named?: unknown } | undefined;
   if (!weights) {
     throw new DisclosureHeadError(`The disclosure head must have ${dimensions} finite weights, one for each of the encoder's dimensions`);
   }
@@ -129,9 +136,16 @@ export function parseDisclosureHead(json: unknown, dimensions: number): Disclosu
   if (line !== undefined && (typeof line !== 'number' || !Number.isFinite(line) || line < thresholds.holdBack || line > thresholds.offer)) {
     throw new DisclosureHeadError('The report line threshold must lie between the hold-back and offer thresholds');
   }
+  const named = thresholds.named;
+  if (named !== undefined && (typeof named !== 'number' || !Number.isFinite(named) || named > thresholds.holdBack)) {
+    throw new DisclosureHeadError('The threshold for questions that name someone must be a number at or below the hold-back threshold');
+  }
   return {
     weights, bias: head.bias, wordList: head.wordList === true,
-    thresholds: { offer: thresholds.offer, holdBack: thresholds.holdBack, ...(line === undefined ? {} : { reportLine: line }) },
+    thresholds: {
+      offer: thresholds.offer, holdBack: thresholds.holdBack, ...(line === undefined ? {} : { reportLine: line }),
+      ...(named === undefined ? {} : { named }),
+    },
   };
 }
 
@@ -159,7 +173,11 @@ export function createDisclosureDetector(
   const judge = (text: string, logit: number): DisclosureReading => {
     const offer = logit >= head.thresholds.offer || (head.wordList && readDisclosureSignals(text).disclosureLike);
     const reportLine = offer || logit >= (head.thresholds.reportLine ?? head.thresholds.holdBack) || mayBeAboutParticularChild(text);
-    return { offer, holdBack: reportLine || logit >= head.thresholds.holdBack, reportLine, score: sigmoid(logit) };
+    const named = head.thresholds.named;
+    return {
+      offer, holdBack: reportLine || logit >= head.thresholds.holdBack, reportLine, score: sigmoid(logit),
+      ...(named === undefined ? {} : { nearHoldBack: logit >= named }),
+    };
   };
   const logitOf = (v: Float32Array, h: { weights: Float32Array; bias: number } = head): number => {
     let sum = h.bias;

@@ -1,7 +1,7 @@
 import { DisclosureDetector } from '../disclosure/disclosureDetector';
 import { AskedQuestion, QuestionLog } from './questionLog';
 import { redactNames } from './redactNames';
-import { mayKeepQuestion } from './keeping';
+import { mayKeepReading } from './keeping';
 
 /** What a policy owner may see of the questions the policy failed and staff's suggestions, and how many were held back. */
 export interface FailedQuestionsForOwner {
@@ -16,7 +16,8 @@ export interface FailedQuestionsForOwner {
 /**
  * The questions the policy failed and staff's suggestions, as a policy owner sees them in `unanswered` (the card and the
  * CLI). Each kept question is read again by the disclosure detector: one that may be about a child (kept by an earlier
- * release or read differently by an earlier model), or that says something happened to someone (keeping.ts), is deleted
+ * release or read differently by an earlier model), that says something happened to someone, or that names or places
+ * someone and reads close to the hold-back bar (keeping.ts), is deleted
  * with its replies and its choice, leaving its day as a held-back count, and never shown. The others are shown with names taken out (redactNames). `skip` leaves out failed
  * questions already taught.
  */
@@ -28,7 +29,7 @@ export async function failedQuestionsForOwner(
   const readings = await disclosure.readAll([...failed, ...suggested].map((q) => q.question));
   const out: FailedQuestionsForOwner = { shown: [], suggested: [], heldBack: 0 };
   for (const [i, q] of [...failed, ...suggested].entries()) {
-    if (!readings[i].holdBack && mayKeepQuestion(q.question)) (i < failed.length ? out.shown : out.suggested).push({ ...q, question: redactNames(q.question) });
+    if (mayKeepReading(q.question, readings[i])) (i < failed.length ? out.shown : out.suggested).push({ ...q, question: redactNames(q.question) });
     else if (await questions.forgetQuestion(q.id)) out.heldBack++;
   }
   return out;

@@ -286,10 +286,11 @@ function addressSpans(text: string): [number, number][] {
     const words = m[0].split(' ');
     // The street ends at the first street type after the number: "22 Mill Lane", not "22 Mill Lane on the poster".
     for (let w = 1; w < words.length; w++) {
-      const word = words[w];
+      // "14 Elm Road's fundraiser": the street type before a possessive ending; the span stops before the ending.
+      const word = words[w].replace(/'s?$/i, '');
       const street = STREET_TYPES.has(word.toLowerCase()) && (/^[A-Z]/.test(word) || LOWER_CASE_STREET_TYPES.has(word));
       if (street && w >= 2) {
-        found.push([at, at + words.slice(0, w + 1).join(' ').length]);
+        found.push([at, at + words.slice(0, w).join(' ').length + 1 + word.length]);
         break;
       }
     }

@@ -12,7 +12,7 @@ import { readConcernCue } from '../reportOffer/concernCue';
 import { formatCitationLabel } from '../policyDocument';
 import { findSection, PolicyLibrary } from '../policyLibrary';
 import { createOfferedChoices } from '../teaching/offeredChoices';
-import { keepingReader, mayKeepQuestion } from '../teaching/keeping';
+import { keepingReader, mayKeepReading } from '../teaching/keeping';
 import { QuestionLog } from '../teaching/questionLog';
 import { TeachingLinkStore } from '../teaching/teachingLinks';
 import { AnswerCardPhrasing, renderAnswerCard } from './cards/answerCard';
@@ -264,8 +264,9 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
         await answerHeldBack(ctx, text, reading.reportLine ?? true);
         return;
       }
-      // Says something happened to someone (health, care, the police...): answered as usual, never kept (issue 69).
-      if (!mayKeepQuestion(text)) {
+      // Says something happened to someone (health, care, the police...), or names or places someone and reads close to
+      // the hold-back bar: answered as usual, never kept (issue 69).
+      if (!mayKeepReading(text, reading)) {
         await answerHeldBack(ctx, text, false);
         return;
       }

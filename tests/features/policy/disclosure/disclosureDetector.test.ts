@@ -30,6 +30,19 @@ describe('the disclosure detector', () => {
     expect(await d.read('x')).toEqual({ offer: true, holdBack: true, reportLine: true, score: 1 / (1 + Math.exp(-2)) });
   });
 
+  it('when the head has a bar for questions that name someone, then a reading says whether the logit reaches it, below the hold-back bar (issue 69)', async () => {
+    const d = createDisclosureDetector(fakeEncoder({ 'at the bar': -5, 'under the bar': -5.5 }), head({ thresholds: { offer: 2, holdBack: -3, named: -5 } }));
+    expect(await d.read('at the bar')).toMatchObject({ holdBack: false, nearHoldBack: true });
+    expect(await d.read('under the bar')).toMatchObject({ holdBack: false, nearHoldBack: false });
+    // Without the bar, readings say nothing of it.
+    expect(await createDisclosureDetector(fakeEncoder({ x: -5 }), head()).read('x')).not.toHaveProperty('nearHoldBack');
+    const parse = (named: unknown) => parseDisclosureHead({ disclosure: { weights: [1, 0, 0, 0], bias: 0, thresholds: { offer: 2, holdBack: -3, named } } }, 4);
+    expect(parse(-4).thresholds.named).toBe(-4);
+    expect(() => parse(-2)).toThrow(DisclosureHeadError);
+    expect(() => parse('low')).toThrow(DisclosureHeadError);
+    expect(() => parse(Number.NaN)).toThrow(DisclosureHeadError);
+  });
+
   it('when a message scores between the thresholds, then it is held back without the offer', async () => {
     const d = createDisclosureDetector(fakeEncoder({ 'can i post it': -1 }), head());
     expect(await d.read('can i post it')).toMatchObject({ offer: false, holdBack: true });

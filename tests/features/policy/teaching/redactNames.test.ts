@@ -33,6 +33,7 @@ describe('names and identifiers taken out of the questions an owner reads (issue
     ['Can I message Jade Okafor, 22 Mill Lane, about the trip?', 'Can I message [name], [address], about the trip?'],
     ['send it to 14 Elm Road, Oldham OL4 2AB please', 'send it to [address], [name] [postcode] please'],
     ['the venue is 3a church street, m1 1ae', 'the venue is [address], [postcode]'],
+    ["Is it ok to post about 14 Elm Road's fundraiser for the boy there?", "Is it ok to post about [address]'s fundraiser for the boy there?"],
     ['ring the office on (0161) 496 0123 or +44 (0)161 496 0999', 'ring the office on [phone] or [phone]'],
   ])('when an owner reads "%s", then they read "%s"', (asked, shown) => {
     expect(redactNames(asked)).toBe(shown);
