@@ -26,14 +26,14 @@ const ABOUT_A_CHILD: [string, string[]][] = [
 
 /**
  * Ordinary questions (the shipped disclosure model reads each well inside "ordinary": at least 0.1 in logit below the
- * hold-back threshold) naming people by names that are also words or in lower case, and giving an address and a
- * postcode: kept, and shown to the owners as on the right.
+ * lower bar under which a question naming someone is kept) naming people by names that are also words or in lower case,
+ * and giving an address and a postcode: kept, and shown to the owners as on the right.
  */
 const ORDINARY_NAMED: [string, string][] = [
-  ['Can Rose Hill from the PTA put 22 Mill Lane, OL4 2AB on the quiz night poster on Facebook?',
-    'Can [name] from the PTA put [address], [postcode] on the quiz night poster on Facebook?'],
-  ['can Will and Hope from the office run the school Instagram account?', 'can [name] and [name] from the office run the school Instagram account?'],
-  ['can okafor in my form run a class blog?', 'can [name] in my form run a class blog?'],
+  ['can Rose Hill from the PTA put the art gallery at 22 Mill Lane, OL4 2AB on the class blog about the science project?',
+    'can [name] from the PTA put the art gallery at [address], [postcode] on the class blog about the science project?'],
+  ['can Will and Hope from the office start a school podcast about reading?', 'can [name] and [name] from the office start a school podcast about reading?'],
+  ['can okafor in my form set up a class blog about the science project?', 'can [name] in my form set up a class blog about the science project?'],
 ];
 
 /**

@@ -175,8 +175,9 @@ describe('a disclosure typed as a question (issue 40, hole 5)', () => {
 
     const owner = await sentDuring(bot, () => bot.message(PEOPLE.owner, 'unanswered'));
     const shown = readableText(owner.sent);
-    expect(shown).toContain(`can I retweet [name]'s post about the ${ORDINARY_WORD} lesson plans on TES`);
+    expect(shown).toContain(`can [name] and [name] from the office start a school podcast about reading ${ORDINARY_WORD} books?`);
     expect(shown).not.toContain('Hollingsworth');
+    expect(shown).not.toContain('Hope');
   });
 
   describe('owner-only teaching commands', () => {

@@ -5,8 +5,9 @@
  * -1.20 in logit) with the hold-back threshold (-1.197) at its top, so a question picked by chance often sits a few
  * hundredths from it, and a test that passes only because of where a float fell is no test (issue 68).
  *
- * Every message here is at least MODEL_MARGIN from both of the disclosure head's thresholds, and none names a pupil or
- * a year group with something that happened (the word list that holds back whatever the score);
+ * Every message here is at least MODEL_MARGIN from both of the disclosure head's thresholds (one that names or places
+ * someone, from the lower bar such questions are kept under: issue 69), and none names a pupil or a year group with
+ * something that happened (the word list that holds back whatever the score);
  * tests/features/policy/disclosure/modelItems.model.test.ts checks both, so a retrained model that moves one fails there,
  * naming it, rather than somewhere else by chance. The margin, 0.1 in logit, is above the largest change any of the
  * 2,121 evaluation messages' logits saw when the graph's integer arithmetic was rewritten (0.074; research/DECISIONS.md,
@@ -36,11 +37,11 @@ export const ORDINARY = {
   /** Not covered by the sample: declined. A made-up word nobody writes by chance, to find the question wherever it is kept. */
   zorbleflaxLessonPlans: 'Can I share my zorbleflax lesson plans on TES?',
   /** Not covered by the sample: declined. It names someone, for the owner's view to take the name out. */
-  namedColleague: 'can I retweet Priyanka Hollingsworth\'s post about the zorbleflax lesson plans on TES',
+  namedColleague: 'can Priyanka Hollingsworth and Hope from the office start a school podcast about reading zorbleflax books?',
   /** Answered from section 5 of the sample, not sure. It names someone and has a made-up word, for an owner to teach. */
   namedChoirPhotos: 'can Tobias Wrenfield post his quendlewick choir photos on his own page?',
   /** Answered from section 9 of the sample, not sure. Made-up words nobody writes by chance, to look for in the logs. */
-  madeUpLawQuestion: 'what if I\'ve broken the law over the Thistlewaite persimmon quandary online?',
+  madeUpLawQuestion: 'what if I broke the law online over the Thistlewaite persimmon quandary?',
   /** Answered from section 8 of the sample (abuse of staff online), not sure. */
   memeOfMe: 'a pupil posted a mean meme about me on tiktok what do I do',
   /** Answered from section 5 of the sample, sure. */

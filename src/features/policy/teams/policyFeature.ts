@@ -135,14 +135,15 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
    * A question that may be about a particular child (issue 48): whatever answer it gets leads with "If this is about
    * something a child told you or showed you, report it now" and Report a concern (carrying the text in their own
    * chat). Like a disclosure it is not kept, logged or phrased by AI, and has no "Was this helpful?": the owner never
-   * sees it; the day is counted. Without `withReportLine`, a question that says something happened to someone but reads
-   * as about no particular child (teaching/keeping.ts): answered the same way, without the line.
+   * sees it; the day is counted. Without `withReportLine`, a question that says something happened to someone, or that
+   * names or places someone and reads close to the hold-back bar, but is not held back (teaching/keeping.ts): answered
+   * the same way, without the line.
    */
   const answerHeldBack = async (ctx: TurnContext, text: string, withReportLine = true): Promise<void> => {
     await questions.recordDisclosureLike(now().toISOString(), 'heldBack');
     const reportLine = withReportLine ? { whatHappened: isPersonal(ctx.activity) ? text.slice(0, MAX_CARRIED_CHARS) : undefined } : undefined;
     const event = withReportLine ? 'question.heldBack' : 'question.notKept';
-    const said = withReportLine ? 'question may be about a child: report line shown, nothing kept' : 'question says something happened to someone: answered, nothing kept';
+    const said = withReportLine ? 'question may be about a child: report line shown, nothing kept' : 'question not kept for the owners (something happened to someone, or someone named near the bar): answered, nothing kept';
     if (!library.primary) {
       logger.info({ event, answered: false }, said);
       await ctx.sendActivity(withReportLine ? NO_POLICY_YET_HELD_BACK_REPLY : NO_POLICY_YET_NOT_KEPT_REPLY);

@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DisclosureDetector, DisclosureReading } from '../../../../src/features/policy/disclosure/disclosureDetector';
+import { parsePolicyText } from '../../../../src/features/policy/ingest/parsePolicy';
+import { createPolicyLibrary } from '../../../../src/features/policy/policyLibrary';
+import { createInMemoryQuestionLog } from '../../../../src/features/policy/teaching/questionLog';
+import { createInMemoryTeachingLinkStore } from '../../../../src/features/policy/teaching/teachingLinks';
+import { createPolicyFeature } from '../../../../src/features/policy/teams/policyFeature';
+import { createLogger } from '../../../../src/shared/logger';
+import { BotHost, postActivity, startBotHost } from '../../../support/botHost';
+import { shownText } from '../../../support/cardAssertions';
+import { FakeConnector, startFakeConnector } from '../../../support/fakeConnector';
+import { REPO_ROOT } from '../../../support/repoRoot';
+
+/**
+ * Issue 69, item 3, design PH: a question that names or places someone (a name, a class or year code, an address, "one
+ * of my pupils") and that the disclosure classifier reads close to its hold-back bar, though not over it, is answered as
+ * usual and never kept for the owners. Over real HTTP (the product's bot app and server, the policy feature on the
+ * sample policy), with a detector that reads every message just under the hold-back bar and over the lower one: what
+ * decides is whether someone is named or placed. The shipped model's bars and its figures on the blind sets are in
+ * research/DECISIONS.md (2026-11-28 11:20).
+ */
+const OWNER = { id: '29:owner', aadObjectId: 'aad-owner', name: 'Olu Owner' };
+const STAFF = { id: '29:staff', aadObjectId: 'aad-staff', name: 'Sam Staff' };
+const NEAR: DisclosureReading = { offer: false, holdBack: false, reportLine: false, nearHoldBack: true, score: 0.22 };
+const NEAR_THE_BAR: DisclosureDetector = { read: async () => NEAR, readAll: async (texts) => texts.map(() => NEAR) };
+
+describe('a question naming someone, read close to the hold-back bar (issue 69, item 3)', () => {
+  let connector: FakeConnector;
+  let host: BotHost;
+  const questions = createInMemoryQuestionLog();
+  const library = createPolicyLibrary([parsePolicyText(fs.readFileSync(path.join(REPO_ROOT, 'samples', 'policies', 'liverpool-model.txt'), 'utf8'), 'liverpool-model.txt')]);
+  let seq = 0;
+
+  beforeAll(async () => {
+    connector = await startFakeConnector({ ratePerSecond: 0 });
+    host = await startBotHost(() => [createPolicyFeature({
+      library, questions, disclosure: NEAR_THE_BAR, teaching: createInMemoryTeachingLinkStore(), policyOwners: [OWNER.aadObjectId], logger: createLogger('silent'),
+    })]);
+  });
+  afterAll(async () => {
+    await host?.close();
+    await connector?.close();
+  });
+
+  const base = (from: typeof OWNER) => ({
+    channelId: 'msteams', serviceUrl: connector.serviceUrl, id: `in-${++seq}`, timestamp: new Date().toISOString(), from,
+    recipient: { id: '28:bot', name: 'School Policy Bot' }, channelData: { tenant: { id: 'tenant-1' } },
+    conversation: { id: `a:personal-${from.id}`, conversationType: 'personal', tenantId: 'tenant-1' },
+  });
+  /** What the bot sent back for a typed message, as text. */
+  const say = async (text: string, from = STAFF): Promise<string> => {
+    const before = connector.deliveries.length;
+    expect((await postActivity(host.botUrl, { ...base(from), type: 'message', text })).status).toBe(200);
+    return connector.deliveries.slice(before).map((d) => `${d.activity.text ?? ''} ${((d.activity.attachments ?? []) as { content: unknown }[]).map((a) => shownText(a.content)).join(' ')}`).join('\n');
+  };
+
+  it('when staff ask about a named or placed pupil, then they are answered but nothing of it is kept, and the owner sees only the count', async () => {
+    const named = [
+      'can Priya in 4 Oak borrow the minibus keys for the weekend?',
+      'one of my pupils wants to park in the staff car park on saturdays, is that ok?',
+      "can I drop the minibus rota round to 14 Elm Road's letterbox?",
+    ];
+    for (const q of named) expect(await say(q)).not.toMatch(/Was this helpful/);
+    expect(await questions.listFailed(50)).toEqual([]);
+    const unanswered = await say('unanswered', OWNER);
+    for (const word of ['Priya', '4 Oak', 'one of my pupils', 'Elm Road']) expect(unanswered).not.toContain(word);
+    expect((await questions.countsSince('2000-01-01')).heldBack).toBe(named.length);
+  });
+
+  it('when a question names and places no one, then reading close to the bar alone does not stop it being kept for the owners', async () => {
+    await say('can I borrow the minibus keys for the weekend?');
+    expect((await questions.listFailed(50)).map((q) => q.question)).toContain('can I borrow the minibus keys for the weekend?');
+  });
+
+  it('when a question an earlier release kept names someone and now reads close to the bar, then the owner\'s list deletes it unseen', async () => {
+    const id = await questions.recordQuestion({ question: 'can Jayden in Y9 run the minibus rota account?', answered: false, citedSection: null, askedAt: new Date().toISOString() });
+    const unanswered = await say('unanswered', OWNER);
+    expect(unanswered).not.toContain('Jayden');
+    expect((await questions.listFailed(50)).map((q) => q.id)).not.toContain(id);
+  });
+});
