@@ -17,6 +17,7 @@ import { wordRoles } from '../src/features/policy/answer/questionAnalysis';
 import { modelTokens } from '../src/features/policy/answer/modelText';
 import { readConcernCue } from '../src/features/policy/reportOffer/concernCue';
 import { redactNames } from '../src/features/policy/teaching/redactNames';
+import { namesOrPlacesSomeone } from '../src/features/policy/teaching/keeping';
 
 const LENGTH = 3000;
 const fill = (unit: string): string => unit.repeat(Math.ceil(LENGTH / unit.length)).slice(0, LENGTH);
@@ -38,7 +39,7 @@ const INPUTS: Record<string, string> = {
 };
 
 const FUNCTIONS: Record<string, (text: string) => unknown> = {
-  namesIn, classesIn, whereAndWhenIn, draftSentences, draftWindows, readDisclosureSignals, readConcernCue, redactNames, wordRoles, modelTokens,
+  namesIn, classesIn, whereAndWhenIn, draftSentences, draftWindows, readDisclosureSignals, readConcernCue, redactNames, namesOrPlacesSomeone, wordRoles, modelTokens,
 };
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
