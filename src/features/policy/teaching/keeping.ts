@@ -42,8 +42,8 @@ export function namesOrPlacesSomeone(text: string): boolean {
  * nothing happened to anyone (mayKeepQuestion), and not naming or placing someone while its disclosure logit reaches
  * the head's lower bar for such questions (`nearHoldBack`; design PH, research/DECISIONS.md 2026-11-28). Where a
  * particular person is in a question, a reading just under the hold-back bar is enough to keep it from the owners: on
- * questions written apart from the code this halved the child-tied questions kept (5 of 240 on three sets, from 10),
- * for about one ordinary question in nine more that the owners do not see (104 of 240 not kept, from 77).
+ * questions written apart from the code this halved the child-tied questions kept (8 of 320 on four sets, from 16),
+ * for about one ordinary question in nine more that the owners do not see (136 of 320 not kept, from 99).
  */
 export function mayKeepReading(text: string, reading: DisclosureReading): boolean {
   return !reading.holdBack && mayKeepQuestion(text) && !(reading.nearHoldBack === true && namesOrPlacesSomeone(text));
