@@ -38,6 +38,18 @@ export async function startBotHost(
   };
 }
 
+/**
+ * The fields Teams sets on an activity a person sends in their 1:1 chat with the bot, through the connector at
+ * `serviceUrl`, with the activity id given; add `type` and its text or value.
+ */
+export function personalChatActivity(serviceUrl: string, from: { id: string; aadObjectId: string; name: string }, id: string): Record<string, unknown> {
+  return {
+    channelId: 'msteams', serviceUrl, id, timestamp: new Date().toISOString(), from,
+    recipient: { id: '28:bot', name: 'School Policy Bot' }, channelData: { tenant: { id: 'tenant-1' } },
+    conversation: { id: `a:personal-${from.id}`, conversationType: 'personal', tenantId: 'tenant-1' },
+  };
+}
+
 /** Posts one activity to the bot as the Teams channel would, and returns the HTTP status and the parsed body. */
 export async function postActivity(botUrl: string, activity: Record<string, unknown>): Promise<{ status: number; body: { type?: string; value?: unknown } & Record<string, unknown> }> {
   const res = await fetch(botUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });

@@ -166,6 +166,14 @@ export class TableAccess {
     return out;
   }
 
+  /** The rows a filter finds in each of several sets of partitions (`wheres`, each `and`ed with `filter`), in one list. */
+  protected async listWhere<T>(
+    table: TableName, wheres: readonly string[], filter: string, convert: (e: Entity) => T | undefined, select?: string[],
+  ): Promise<T[]> {
+    const parts = await Promise.all(wheres.map((where) => this.listAs(table, filter ? `(${where}) and ${filter}` : where, convert, select)));
+    return parts.flat();
+  }
+
   protected async upsertMany(table: TableName, entities: Record<string, unknown>[]): Promise<void> {
     const byPartition = new Map<string, Record<string, unknown>[]>();
     for (const e of entities) {

@@ -31,7 +31,6 @@ export function ackPartition(policyId: string, versionHash: string): string {
  * its rows never move. The flag is on the version's row (`acksSpread`), written once with it.
  */
 export interface VersionPlace {
-  readonly spread: boolean;
   /** The partition of a person's row (by encoded id). */
   partition(rk: string): string;
   /**
@@ -44,8 +43,8 @@ export interface VersionPlace {
 
 export function versionPlace(base: string, spread: boolean): VersionPlace {
   const one = odata`PartitionKey eq ${base}`;
-  if (!spread) return { spread, partition: () => base, all: [one] };
-  return { spread, partition: (rk) => spreadPartition(base, spreadShard(rk)), all: [spreadPartitions(base), one] };
+  if (!spread) return { partition: () => base, all: [one] };
+  return { partition: (rk) => spreadPartition(base, spreadShard(rk)), all: [spreadPartitions(base), one] };
 }
 
 /** The base of a version's reads' partitions (`read|<policy>|<version>`), beside its acknowledgements'. */

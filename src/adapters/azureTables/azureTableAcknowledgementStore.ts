@@ -103,12 +103,6 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
     return e;
   }
 
-  /** The rows of each of the place's partitions a filter finds (`and`ed to each), in one list. */
-  private async listIn<T>(place: VersionPlace, filter: string, convert: (e: Entity) => T | undefined, select?: string[]): Promise<T[]> {
-    const parts = await Promise.all(place.all.map((where) => this.listAs('Acks', filter ? `(${where}) and ${filter}` : where, convert, select)));
-    return parts.flat();
-  }
-
   async getPolicyVersion(policyId: string, versionHash: string): Promise<PolicyVersion | undefined> {
     const e = await this.get('Versions', key(policyId), key(versionHash));
     return e ? toPolicyVersion(this.noteLayout(e)) : undefined;
@@ -283,7 +277,7 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
     const place = await this.ackPlace(c.policyId, c.versionHash);
     const made = odata`acknowledgedAt ge ${c.startedAt} and acknowledgedAt le ${new Date(until).toISOString()}`;
     const first = new Map<string, string>();
-    for (const a of await this.listIn(place, made, toAcknowledgement)) {
+    for (const a of await this.listWhere('Acks', place.all, made, toAcknowledgement)) {
       const at = first.get(a.userId);
       if (at === undefined || a.acknowledgedAt < at) first.set(a.userId, a.acknowledgedAt);
     }
@@ -314,7 +308,7 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
   }
 
   async listAcknowledgements(policyId: string, versionHash: string): Promise<Acknowledgement[]> {
-    return (await this.listIn(await this.ackPlace(policyId, versionHash), '', toAcknowledgement))
+    return (await this.listWhere('Acks', (await this.ackPlace(policyId, versionHash)).all, '', toAcknowledgement))
       .sort((a, b) => (a.acknowledgedAt < b.acknowledgedAt ? -1 : a.acknowledgedAt > b.acknowledgedAt ? 1 : 0)); // ISO times: text order is time order
   }
 

@@ -109,9 +109,8 @@ export class AzureTableDeliveries extends DeliveryClaims {
     // with '|' appended the people need not sort as they do alone ("ab1|" comes before "ab|").
     const froms = rks.map((rk) => `${rk}|`).sort(byId);
     const keys = odata`RowKey ge ${froms[0]} and RowKey lt ${`${froms[froms.length - 1]}ÿ`}`;
-    const rows = await Promise.all(place.all.map((where) => this.list('Acks', `(${where}) and ${keys}`, ['RowKey', 'acknowledgedAt', 'campaignId'])));
     const out = new Map<string, string>();
-    for (const a of rows.flat()) {
+    for (const a of await this.listWhere('Acks', place.all, keys, (e) => e, ['RowKey', 'acknowledgedAt', 'campaignId'])) {
       const rk = String(a.rowKey ?? '').split('|')[0];
       const at = String(a.acknowledgedAt);
       if (!wanted.has(rk) || !(a.campaignId === c.id || at >= c.startedAt)) continue;

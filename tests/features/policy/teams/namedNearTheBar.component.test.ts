@@ -7,7 +7,7 @@ import { createInMemoryQuestionLog } from '../../../../src/features/policy/teach
 import { createInMemoryTeachingLinkStore } from '../../../../src/features/policy/teaching/teachingLinks';
 import { createPolicyFeature } from '../../../../src/features/policy/teams/policyFeature';
 import { createLogger } from '../../../../src/shared/logger';
-import { BotHost, postActivity, startBotHost } from '../../../support/botHost';
+import { BotHost, personalChatActivity, postActivity, startBotHost } from '../../../support/botHost';
 import { shownText } from '../../../support/cardAssertions';
 import { FakeConnector, startFakeConnector } from '../../../support/fakeConnector';
 import { REPO_ROOT } from '../../../support/repoRoot';
@@ -43,11 +43,7 @@ describe('a question naming someone, read close to the hold-back bar (issue 69, 
     await connector?.close();
   });
 
-  const base = (from: typeof OWNER) => ({
-    channelId: 'msteams', serviceUrl: connector.serviceUrl, id: `in-${++seq}`, timestamp: new Date().toISOString(), from,
-    recipient: { id: '28:bot', name: 'School Policy Bot' }, channelData: { tenant: { id: 'tenant-1' } },
-    conversation: { id: `a:personal-${from.id}`, conversationType: 'personal', tenantId: 'tenant-1' },
-  });
+  const base = (from: typeof OWNER) => personalChatActivity(connector.serviceUrl, from, `in-${++seq}`);
   /** What the bot sent back for a typed message, as text. */
   const say = async (text: string, from = STAFF): Promise<string> => {
     const before = connector.deliveries.length;

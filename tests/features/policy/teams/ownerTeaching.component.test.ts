@@ -8,7 +8,7 @@ import { createInMemoryTeachingLinkStore } from '../../../../src/features/policy
 import { createPolicyFeature } from '../../../../src/features/policy/teams/policyFeature';
 import { createLogger } from '../../../../src/shared/logger';
 import { Verbs } from '../../../../src/teams/verbs';
-import { BotHost, postActivity, startBotHost } from '../../../support/botHost';
+import { BotHost, personalChatActivity, postActivity, startBotHost } from '../../../support/botHost';
 import { cardProblems, executeActions, shownText } from '../../../support/cardAssertions';
 import { FakeConnector, startFakeConnector } from '../../../support/fakeConnector';
 import { REPO_ROOT } from '../../../support/repoRoot';
@@ -50,11 +50,7 @@ describe('the owners\' unanswered list, page by page', () => {
     await connector?.close();
   });
 
-  const base = (from: typeof OWNER) => ({
-    channelId: 'msteams', serviceUrl: connector.serviceUrl, id: `in-${++seq}`, timestamp: new Date().toISOString(), from,
-    recipient: { id: '28:bot', name: 'School Policy Bot' }, channelData: { tenant: { id: 'tenant-1' } },
-    conversation: { id: `a:personal-${from.id}`, conversationType: 'personal', tenantId: 'tenant-1' },
-  });
+  const base = (from: typeof OWNER) => personalChatActivity(connector.serviceUrl, from, `in-${++seq}`);
   /** The card the bot sent for a typed command. */
   const say = async (text: string, from = OWNER): Promise<Card> => {
     const before = connector.deliveries.length;
