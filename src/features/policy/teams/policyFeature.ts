@@ -12,7 +12,7 @@ import { readConcernCue } from '../reportOffer/concernCue';
 import { formatCitationLabel } from '../policyDocument';
 import { findSection, PolicyLibrary } from '../policyLibrary';
 import { createOfferedChoices } from '../teaching/offeredChoices';
-import { keepingReader, mayKeepQuestion, mayKeepReading } from '../teaching/keeping';
+import { keepingReader, mayKeepQuestion, namedNearTheBar } from '../teaching/keeping';
 import { QuestionLog } from '../teaching/questionLog';
 import { TeachingLinkStore } from '../teaching/teachingLinks';
 import { AnswerCardPhrasing, renderAnswerCard } from './cards/answerCard';
@@ -268,7 +268,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
       // Says something happened to someone (health, care, the police...), or names or places someone and reads close to
       // the hold-back bar: answered as usual, never kept (issue 69). Who is named is looked for in what would be kept (the
       // first MAX_QUESTION_CHARS), so a long message costs no more than a question.
-      if (!mayKeepQuestion(text) || !mayKeepReading(text.slice(0, MAX_QUESTION_CHARS), reading)) {
+      if (!mayKeepQuestion(text) || namedNearTheBar(text.slice(0, MAX_QUESTION_CHARS), reading)) {
         await answerHeldBack(ctx, text, false);
         return;
       }
