@@ -4,6 +4,7 @@
  * store alone, with no bot, no HTTP and no roll-out beside it: each one the product's three calls (the person's
  * delivery, the acknowledgement, the delivery's mark with its tally), as `acknowledgePolicy` makes them. It bounds
  * what `oneInstance.ts --store azure` can show: there the bot, the sender and the bench share the same two cores.
+ * `storeMsEach` is the CPU this process (the store's side: the Azure SDK and the store's own work) spent on each.
  *
  * `--schools N` spreads the staff over N schools of ten departments each, as a local authority's roster is (the counts
  * are kept by department and school, so more of them make each count row larger); by default four departments, no school.
@@ -20,27 +21,16 @@
  * flag), or spread over a partition per shard as a version saved by this release has them. `--every N` prints each N
  * acknowledgements' rate and Azurite's CPU each, to show whether the cost grows as the version's acknowledgements do.
  */
-import fs from 'node:fs';
 import { TableClient } from '@azure/data-tables';
 import { key } from '../src/adapters/azureTables/azureTableAcknowledgementEntities';
 import { createAzureTableAcknowledgementStore } from '../src/adapters/azureTables/azureTableAcknowledgementStore';
 import { Campaign, StaffMember } from '../src/features/acknowledgement/domain/acknowledgementTypes';
 import { startAzuriteTables } from '../tests/support/azuriteServer';
+import { cpuMs } from './processCpu';
 
 function arg(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
   return at > 0 && process.argv[at + 1] ? process.argv[at + 1] : fallback;
-}
-
-/** CPU time of a process so far, in ms (Linux /proc; undefined elsewhere). */
-function cpuMs(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return undefined;
-  }
 }
 
 async function main(): Promise<void> {
@@ -95,6 +85,7 @@ async function main(): Promise<void> {
       // Both sittings go through the same people, the first `acks` of the staff list, each a sitting of its own.
       const sitting = async (label: string, one: (p: StaffMember) => Promise<void>) => {
         const cpu0 = cpuMs(azurite.pid);
+        const own0 = process.cpuUsage();
         const t0 = performance.now();
         let i = 0;
         let done = 0;
@@ -114,10 +105,12 @@ async function main(): Promise<void> {
         }));
         const seconds = (performance.now() - t0) / 1000;
         const cpu1 = cpuMs(azurite.pid);
+        const own = process.cpuUsage(own0);
         console.log(JSON.stringify({
           sitting: label, layout, connections: lanesNow, perSecond: Math.round(acks / seconds),
           azuriteCoreShare: cpu0 === undefined || cpu1 === undefined ? null : Math.round((cpu1 - cpu0) / 10 / seconds) / 100,
           azuriteMsEach: cpu0 === undefined || cpu1 === undefined ? null : Math.round(((cpu1 - cpu0) / acks) * 100) / 100,
+          storeMsEach: Math.round(((own.user + own.system) / 1000 / acks) * 100) / 100,
         }));
       };
       await sitting('baseline: one point read', async (p) => {

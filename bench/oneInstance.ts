@@ -12,7 +12,8 @@
  *   status      the owner types `campaign status` until it is answered (timed too; during the roll-out)
  *   export      the owner types `campaign export` until the export card with its link reaches them (timed too)
  *   acks        `--clicks` acknowledgements from distinct staff (a tenth repeats) over `--connections` keep-alive
- *               connections, each posting its next when the last is answered: acks/s, p50, p99
+ *               connections, each posting its next when the last is answered: acks/s, p50, p99, and the CPU ms
+ *               that the bot, Azurite and this bench each spent in the part per acknowledgement (`ackCpuMs`, Linux)
  *
  *   node dist/bench/oneInstance.js --roots /tmp/before51,. [--store sqlite|azure] [--staff 50000] [--repeat 2]
  *     [--clicks 3000] [--connections 4] [--gap-ms 100] [--rollout-seconds 20] [--prof DIR] [--acks-after-rollout] [--direct]
@@ -35,6 +36,7 @@ import { freePort } from '../scripts/playground';
 import { AzuriteTables, startAzuriteTables } from '../tests/support/azuriteServer';
 import { FakeConnector, startFakeConnector } from '../tests/support/fakeConnector';
 import { executeActions, pressData } from '../tests/support/cardAssertions';
+import { cpuMs } from './processCpu';
 
 const HERE = [path.resolve(__dirname, '..', '..'), path.resolve(__dirname, '..')].find((r) => fs.existsSync(path.join(r, 'samples'))) ?? process.cwd();
 const OWNER = { id: '29:bench-owner', aadObjectId: 'bench-owner-aad', name: 'Bench Owner' };
@@ -262,7 +264,15 @@ async function runSession(s: Session): Promise<Record<string, unknown>> {
       await sleep(1000);
     }
     enter('acks');
+    // CPU each process spent in the acknowledgements part, per acknowledgement: on two cores, what bounds the rate.
+    const cpu0 = { bot: cpuMs(b.child.pid), azurite: cpuMs(s.azurite?.pid), bench: process.cpuUsage() };
     const acks = await clicks(b, connector.serviceUrl, card, s.staff);
+    const benchCpu = process.cpuUsage(cpu0.bench);
+    const perAck = (from: number | undefined, to: number | undefined) => (from === undefined || to === undefined ? null : round((to - from) / Number(arg('clicks', '3000')), 2));
+    const ackCpuMs = {
+      bot: perAck(cpu0.bot, cpuMs(b.child.pid)), azurite: perAck(cpu0.azurite, cpuMs(s.azurite?.pid)),
+      bench: perAck(0, (benchCpu.user + benchCpu.system) / 1000),
+    };
     enter(undefined);
     asking = false;
     await asker;
@@ -274,7 +284,7 @@ async function runSession(s: Session): Promise<Record<string, unknown>> {
     return {
       build: s.label, store: s.store, staff: s.staff,
       previewMs: round(previewMs), statusMs: statusTimes.map((t) => round(t)), statusHttp, exportMs: round(exportMs),
-      ...acks,
+      ...acks, ackCpuMs,
       teacher: Object.fromEntries(PARTS.map((p) => [p, summary(p)])),
       ...(s.counter ? { tableCalls: Object.fromEntries([...s.counter.counts].map(([p, m]) => [p, Object.fromEntries([...m].sort((a, c) => c[1] - a[1]))])) } : {}),
       partSeconds: Object.fromEntries(PARTS.map((p) => [p, round(spans.filter((x) => x.part === p).reduce((t, x) => t + x.to - x.from, 0) / 1000, 2)])),
