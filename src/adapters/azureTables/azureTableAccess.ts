@@ -2,6 +2,7 @@ import { TableClient, TransactionAction } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/core-auth';
 import { StoreError } from '../../features/acknowledgement/domain/acknowledgementStore';
 import { Entity } from './azureTableAcknowledgementEntities';
+import { submitTransaction } from './azureTableTransactions';
 
 /** Rows per page of a query read whole. */
 const LIST_PAGE = 250;
@@ -187,7 +188,7 @@ export class TableAccess {
       for (let i = 0; i < group.length; i += BATCH) {
         const actions: TransactionAction[] = group.slice(i, i + BATCH)
           .map((e) => ['upsert', e as { partitionKey: string; rowKey: string }, 'Replace']);
-        await this.t[table].submitTransaction(actions);
+        await submitTransaction(this.t[table], actions);
       }
     }
   }

@@ -13,7 +13,7 @@ import {
 import { AzureTableStoreOptions, openTables, statusOf, TableAccess, TableName } from './azureTableAccess';
 import { AzureTableDeliveries } from './azureTableDeliveries';
 import { countsWriter } from './azureTableDeliveryTallies';
-import { GroupInsert } from './azureTableGroupInsert';
+import { GroupInsert, insertTargetOf } from './azureTableGroupInsert';
 import { listStaffPage } from './azureTablePagedReads';
 import { createAzureTablePeople } from './azureTableAcknowledgementPeople';
 import { createConversationRefs } from './azureTableConversationRefs';
@@ -46,7 +46,7 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
   constructor(t: Record<TableName, TableClient>, private readonly activeTtlMs: number, countsWriterRow: number) {
     super(t);
     this.deliveries = new AzureTableDeliveries(t, this, countsWriterRow, (policyId, versionHash) => this.ackPlace(policyId, versionHash));
-    this.ackInserts = new GroupInsert(t.Acks);
+    this.ackInserts = new GroupInsert(insertTargetOf(t.Acks));
     this.people = createAzureTablePeople(t, (campaignId) => this.deliveries.place(campaignId), (policyId, versionHash) => this.readPlace(policyId, versionHash));
     this.refs = createConversationRefs(t.Refs);
   }

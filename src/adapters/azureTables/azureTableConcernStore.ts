@@ -11,6 +11,7 @@ import { createConcernSealing } from '../concernSealing';
 import {
   AzureTableConnection, backoff, getLong, getOrUndefined, httpStatusOf, openRecordTable, padKey, putLong, queryAll,
 } from './azureTableRecords';
+import { submitTransaction } from './azureTableTransactions';
 
 /**
  * Concerns in Azure Table storage, laid out so every write a report needs is one entity group transaction:
@@ -146,7 +147,7 @@ export function createAzureTableConcernStoreOn(
         ? ['update', counterEntity, 'Merge', { etag: current.etag }]
         : ['create', counterEntity];
       try {
-        await client.submitTransaction([counterAction, ...actions]);
+        await submitTransaction(client, [counterAction, ...actions]);
         return result;
       } catch (err) {
         const status = httpStatusOf(err);

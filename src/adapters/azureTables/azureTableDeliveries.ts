@@ -12,6 +12,7 @@ import { createCampaignViews } from './azureTableCampaignViews';
 import { DeliveryClaims } from './azureTableDeliveryClaims';
 import { comboOf, isTallyRow } from './azureTableDeliveryTallies';
 import { createOutstandingPages } from './azureTablePagedReads';
+import { submitTransaction } from './azureTableTransactions';
 
 /** Up to this many recipients are read one by one; more by a range of keys. */
 const SMALL_ADD = 20;
@@ -261,7 +262,7 @@ export class AzureTableDeliveries extends DeliveryClaims {
       for (let i = 0; i < rows.length; i += BATCH) {
         const chunk = rows.slice(i, i + BATCH);
         try {
-          await this.t.Deliveries.submitTransaction(chunk.map(({ e, patch }) => ['update', { partitionKey: e.partitionKey, rowKey: e.rowKey, ...patch }, 'Merge', { etag: e.etag }]));
+          await submitTransaction(this.t.Deliveries, chunk.map(({ e, patch }) => ['update', { partitionKey: e.partitionKey, rowKey: e.rowKey, ...patch }, 'Merge', { etag: e.etag }]));
           for (const { e } of chunk) marked.add(decodeURIComponent(e.rowKey));
         } catch (err) {
           // Someone in it changed since the page was read (acknowledged, reminded elsewhere): each on its own, read afresh.

@@ -7,6 +7,7 @@ import { DeliveryState } from '../../features/acknowledgement/domain/acknowledge
 import { Entity, fnv1a, opt } from './azureTableAcknowledgementEntities';
 import { statusOf } from './azureTableAccess';
 import { takeDistinct } from './azureTableGroupInsert';
+import { submitTransaction } from './azureTableTransactions';
 
 /**
  * Kept counts of a campaign's deliveries on Table storage, so an owner's status reads a few rows at 40 staff and at
@@ -198,7 +199,7 @@ export class DeliveryTallies {
       after.push([b, counts]);
     }
     try {
-      const res = await this.table.submitTransaction(actions);
+      const res = await submitTransaction(this.table, actions);
       const etags = res.subResponses.map((r) => r.etag ?? '');
       after.forEach(([b, counts], i) => this.keep(tallyId(pk, shard, b), { etag: etags[writes.length + i], counts }));
       return etags.slice(0, writes.length);

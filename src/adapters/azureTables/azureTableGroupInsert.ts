@@ -1,5 +1,6 @@
 import { TableClient, TransactionAction } from '@azure/data-tables';
 import { statusOf } from './azureTableAccess';
+import { submitTransaction } from './azureTableTransactions';
 
 /** A transaction holds at most 100 operations. */
 const ROWS_PER_COMMIT = 100;
@@ -24,6 +25,18 @@ export function takeDistinct<T>(queue: T[], limit: number, rowKeyOf: (w: T) => s
 }
 
 type Row = { partitionKey: string; rowKey: string } & Record<string, unknown>;
+
+/** Where grouped inserts are written: one row, or a transaction of them. */
+export interface InsertTarget {
+  createEntity(row: Row): Promise<{ etag?: string } | undefined>;
+  submitTransaction(actions: TransactionAction[]): Promise<{ subResponses?: { etag?: string }[] } | undefined>;
+}
+
+/** A table's inserts, its transactions sent the lean way (azureTableTransactions.ts). */
+export const insertTargetOf = (client: TableClient): InsertTarget => ({
+  createEntity: (row) => client.createEntity(row),
+  submitTransaction: (actions) => submitTransaction(client, actions),
+});
 interface Waiting { row: Row; resolve: (r: InsertResult, etag?: string) => void; reject: (e: unknown) => void }
 
 /**
@@ -36,7 +49,7 @@ interface Waiting { row: Row; resolve: (r: InsertResult, etag?: string) => void;
 export class GroupInsert {
   private readonly queues = new Map<string, Waiting[]>();
 
-  constructor(private readonly table: TableClient) {}
+  constructor(private readonly table: InsertTarget) {}
 
   insert(row: Row): Promise<InsertResult> {
     return new Promise((resolve, reject) => this.enqueue({ row, resolve: (r) => resolve(r), reject }));

@@ -5,6 +5,7 @@ import { isSealedQuestionValue, NO_QUESTION_SEALING, QuestionSealing } from '../
 import { choiceFrom, choiceStateFor } from '../questionChoiceState';
 import { createAzureQuestionRetention, disclosureDayEntity, draftCheckEntity } from './azureTableQuestionRetention';
 import { AzureTableConnection, getLong, getOrUndefined, httpStatusOf, openRecordTable, putLong, queryAll, safeKey } from './azureTableRecords';
+import { submitTransaction } from './azureTableTransactions';
 
 /**
  * The question log in Azure Table storage (`<prefix>Questions`), one partition:
@@ -158,7 +159,7 @@ export function createAzureTableQuestionLogOn(client: TableClient, sealing: Ques
       const e = await read(id);
       if (!e) return false;
       // The reply is kept, and the question shows the latest one; both land together or not at all.
-      await client.submitTransaction([
+      await submitTransaction(client, [
         ['create', feedbackEntity({ questionId: id, helpful, at, n: crypto.randomUUID() })],
         ['update', { partitionKey: QUESTION_PARTITION, rowKey: `q|${safeKey(id)}`, helpful, failed: e.answered !== true || !helpful || e.choiceState === 'none' }, 'Merge'],
       ]);

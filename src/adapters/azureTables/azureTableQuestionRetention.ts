@@ -2,6 +2,7 @@ import { TableClient, TransactionAction, odata } from '@azure/data-tables';
 import crypto from 'node:crypto';
 import { addCounts, countOf, DisclosureLikeReading, draftCounts, NO_QUESTIONS, QuestionCounts } from '../../features/policy/teaching/questionLog';
 import { getOrUndefined, httpStatusOf, queryAll, safeKey } from './azureTableRecords';
+import { submitTransaction } from './azureTableTransactions';
 
 /**
  * Retention of the question log in Azure Tables, in the question partition beside the questions:
@@ -48,7 +49,7 @@ export function createAzureQuestionRetention(client: TableClient, partition: str
     for (let i = 0; i < rowKeys.length; i += MAX_BATCH) {
       const chunk = rowKeys.slice(i, i + MAX_BATCH);
       try {
-        await client.submitTransaction(chunk.map((rowKey): TransactionAction => ['delete', { partitionKey: partition, rowKey }]));
+        await submitTransaction(client, chunk.map((rowKey): TransactionAction => ['delete', { partitionKey: partition, rowKey }]));
       } catch (err) {
         if (httpStatusOf(err) !== 404) throw err;
         for (const rowKey of chunk) {
@@ -78,7 +79,7 @@ export function createAzureQuestionRetention(client: TableClient, partition: str
         ['delete', { partitionKey: partition, rowKey: question.rowKey }],
       ];
       try {
-        await client.submitTransaction(ops);
+        await submitTransaction(client, ops);
         return true;
       } catch (err) {
         const status = httpStatusOf(err);
@@ -99,7 +100,7 @@ export function createAzureQuestionRetention(client: TableClient, partition: str
       await deleteReplies(replies.map((r) => String(r.rowKey)));
       // The question goes and its day's held-back count comes in one transaction: neither without the other.
       try {
-        await client.submitTransaction([
+        await submitTransaction(client, [
           ['delete', { partitionKey: partition, rowKey: String(question.rowKey) }],
           ['create', disclosureDayEntity(partition, String(question.askedAt).slice(0, 10), 'heldBack', crypto.randomUUID())],
         ]);

@@ -1,7 +1,7 @@
 import { odata, TableClient } from '@azure/data-tables';
 import { SharedRecords } from '../../shared/sharedRecords';
 import { AzureTableConnection, getLong, getOrUndefined, httpStatusOf, openRecordTable, putLong, safeKey } from './azureTableRecords';
-import { GroupInsert } from './azureTableGroupInsert';
+import { GroupInsert, insertTargetOf } from './azureTableGroupInsert';
 
 /** The table of shared records: `<prefix>Shared`, one partition per space. */
 export const SHARED_TABLE = 'Shared';
@@ -26,7 +26,7 @@ export function createAzureTableSharedRecordsOn(client: TableClient, now: () => 
   // first press creates their budget entry, and after an all-staff email that was a request per person, the largest
   // part of an acknowledgement's table calls. Each is still created only where there is none (a transaction is refused
   // whole when one of its rows is there; that one learns it and the others go again), so a budget stays one.
-  const creates = new GroupInsert(client);
+  const creates = new GroupInsert(insertTargetOf(client));
   return {
     async read<T>(space: string, key: string) {
       const e = await getOrUndefined<Record<string, unknown>>(client, safeKey(space), safeKey(key));

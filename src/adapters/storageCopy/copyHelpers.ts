@@ -1,5 +1,6 @@
 import { TableClient, odata } from '@azure/data-tables';
 import { getOrUndefined, httpStatusOf, queryAll } from '../azureTables/azureTableRecords';
+import { submitTransaction } from '../azureTables/azureTableTransactions';
 
 /** What was found and done for one kind of record. */
 export interface CopyCount {
@@ -88,7 +89,7 @@ export async function createAll(client: TableClient, entities: Entity[], same: s
 /** One transaction; if something wrote one of these keys meanwhile, each is created (or compared) on its own. */
 async function createBatch(client: TableClient, batch: Entity[], same: string[], what: string): Promise<{ copied: number; alreadyThere: number }> {
   try {
-    await client.submitTransaction(batch.map((e) => ['create', e]));
+    await submitTransaction(client, batch.map((e) => ['create', e]));
     return { copied: batch.length, alreadyThere: 0 };
   } catch (err) {
     if (httpStatusOf(err) !== 409) throw err;
