@@ -75,6 +75,19 @@ function operationPart(tableUrl: string, action: TransactionAction): string {
   return ['content-type: application/http', 'content-transfer-encoding: binary', '', ...head, '', '', body].join(LINE);
 }
 
+/**
+ * The first line's text from its first '{' to its last '}' (the SDK's /\{(.*)\}/, which is quadratic on a line of
+ * braces): a sub-response's error body, or undefined where there is none.
+ */
+function braced(part: string): string | undefined {
+  for (const line of part.split('\n')) {
+    const open = line.indexOf('{');
+    const close = line.lastIndexOf('}');
+    if (open >= 0 && close > open) return line.slice(open, close + 1);
+  }
+  return undefined;
+}
+
 /** The service's answer read as the SDK reads it: each operation's status and etag, or the refusal thrown. */
 function readAnswer(status: number, text: string, refuse: (body: string, status: number) => never): TableTransactionResponse {
   if (status < 200 || status >= 300) refuse(text, status);
@@ -82,8 +95,8 @@ function readAnswer(status: number, text: string, refuse: (body: string, status:
     const line = /HTTP\/1.1 ([0-9]*)/.exec(part);
     const code = line ? Number.parseInt(line[1], 10) : NaN;
     if (!Number.isInteger(code)) throw new Error(`Couldn't extract status from sub-response:\n ${part}`);
-    const errorBody = /\{(.*)\}/.exec(part);
-    if (errorBody) refuse(errorBody[0], code);
+    const errorBody = braced(part);
+    if (errorBody !== undefined) refuse(errorBody, code);
     const etag = /ETag: (.*)/.exec(part)?.[1];
     const rowKey = /RowKey='(.*)'/.exec(part)?.[1];
     return { status: code, ...(rowKey !== undefined ? { rowKey } : {}), ...(etag !== undefined ? { etag } : {}) };
