@@ -1,16 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { DisclosureDetector, DisclosureReading } from '../../../../src/features/policy/disclosure/disclosureDetector';
-import { parsePolicyText } from '../../../../src/features/policy/ingest/parsePolicy';
-import { createPolicyLibrary } from '../../../../src/features/policy/policyLibrary';
 import { createInMemoryQuestionLog } from '../../../../src/features/policy/teaching/questionLog';
-import { createInMemoryTeachingLinkStore } from '../../../../src/features/policy/teaching/teachingLinks';
-import { createPolicyFeature } from '../../../../src/features/policy/teams/policyFeature';
-import { createLogger } from '../../../../src/shared/logger';
-import { BotHost, personalChatActivity, postActivity, startBotHost } from '../../../support/botHost';
 import { shownText } from '../../../support/cardAssertions';
-import { FakeConnector, startFakeConnector } from '../../../support/fakeConnector';
-import { REPO_ROOT } from '../../../support/repoRoot';
+import { PolicyChat, startPolicyChat } from '../../../support/policyChat';
 
 /**
  * Issue 69, item 3, design PH: a question that names or places someone (a name, a class or year code, an address, "one
@@ -26,30 +17,14 @@ const NEAR: DisclosureReading = { offer: false, holdBack: false, reportLine: fal
 const NEAR_THE_BAR: DisclosureDetector = { read: async () => NEAR, readAll: async (texts) => texts.map(() => NEAR) };
 
 describe('a question naming someone, read close to the hold-back bar (issue 69, item 3)', () => {
-  let connector: FakeConnector;
-  let host: BotHost;
   const questions = createInMemoryQuestionLog();
-  const library = createPolicyLibrary([parsePolicyText(fs.readFileSync(path.join(REPO_ROOT, 'samples', 'policies', 'liverpool-model.txt'), 'utf8'), 'liverpool-model.txt')]);
-  let seq = 0;
+  let chat: PolicyChat;
+  beforeAll(async () => { chat = await startPolicyChat({ questions, disclosure: NEAR_THE_BAR, owners: [OWNER.aadObjectId] }); });
+  afterAll(async () => { await chat?.close(); });
 
-  beforeAll(async () => {
-    connector = await startFakeConnector({ ratePerSecond: 0 });
-    host = await startBotHost(() => [createPolicyFeature({
-      library, questions, disclosure: NEAR_THE_BAR, teaching: createInMemoryTeachingLinkStore(), policyOwners: [OWNER.aadObjectId], logger: createLogger('silent'),
-    })]);
-  });
-  afterAll(async () => {
-    await host?.close();
-    await connector?.close();
-  });
-
-  const base = (from: typeof OWNER) => personalChatActivity(connector.serviceUrl, from, `in-${++seq}`);
   /** What the bot sent back for a typed message, as text. */
-  const say = async (text: string, from = STAFF): Promise<string> => {
-    const before = connector.deliveries.length;
-    expect((await postActivity(host.botUrl, { ...base(from), type: 'message', text })).status).toBe(200);
-    return connector.deliveries.slice(before).map((d) => `${d.activity.text ?? ''} ${((d.activity.attachments ?? []) as { content: unknown }[]).map((a) => shownText(a.content)).join(' ')}`).join('\n');
-  };
+  const say = async (text: string, from = STAFF): Promise<string> =>
+    (await chat.say(text, from)).map((a) => `${a.text ?? ''} ${((a.attachments ?? []) as { content: unknown }[]).map((x) => shownText(x.content)).join(' ')}`).join('\n');
 
   it('when staff ask about a named or placed pupil, then they are answered but nothing of it is kept, and the owner sees only the count', async () => {
     const named = [

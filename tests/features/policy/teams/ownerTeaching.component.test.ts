@@ -1,17 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { DisclosureDetector } from '../../../../src/features/policy/disclosure/disclosureDetector';
-import { parsePolicyText } from '../../../../src/features/policy/ingest/parsePolicy';
-import { createPolicyLibrary } from '../../../../src/features/policy/policyLibrary';
 import { createInMemoryQuestionLog } from '../../../../src/features/policy/teaching/questionLog';
-import { createInMemoryTeachingLinkStore } from '../../../../src/features/policy/teaching/teachingLinks';
-import { createPolicyFeature } from '../../../../src/features/policy/teams/policyFeature';
-import { createLogger } from '../../../../src/shared/logger';
 import { Verbs } from '../../../../src/teams/verbs';
-import { BotHost, personalChatActivity, postActivity, startBotHost } from '../../../support/botHost';
 import { cardProblems, executeActions, shownText } from '../../../support/cardAssertions';
-import { FakeConnector, startFakeConnector } from '../../../support/fakeConnector';
-import { REPO_ROOT } from '../../../support/repoRoot';
+import { PolicyChat, startPolicyChat } from '../../../support/policyChat';
 
 /**
  * The owners' `unanswered` list over real HTTP (the product's bot app and server, the policy feature on the sample
@@ -30,37 +21,23 @@ const NOTHING_HELD_BACK: DisclosureDetector = {
 type Card = Record<string, unknown>;
 
 describe('the owners\' unanswered list, page by page', () => {
-  let connector: FakeConnector;
-  let host: BotHost;
   const questions = createInMemoryQuestionLog();
-  const library = createPolicyLibrary([parsePolicyText(fs.readFileSync(path.join(REPO_ROOT, 'samples', 'policies', 'liverpool-model.txt'), 'utf8'), 'liverpool-model.txt')]);
-  let seq = 0;
-
+  let chat: PolicyChat;
   beforeAll(async () => {
     for (const [i, question] of ASKED.entries()) {
       await questions.recordQuestion({ question, answered: false, citedSection: null, askedAt: new Date(Date.UTC(2026, 10, 2, 9, i)).toISOString() });
     }
-    connector = await startFakeConnector({ ratePerSecond: 0 });
-    host = await startBotHost(() => [createPolicyFeature({
-      library, questions, disclosure: NOTHING_HELD_BACK, teaching: createInMemoryTeachingLinkStore(), policyOwners: [OWNER.aadObjectId], logger: createLogger('silent'),
-    })]);
+    chat = await startPolicyChat({ questions, disclosure: NOTHING_HELD_BACK, owners: [OWNER.aadObjectId] });
   });
-  afterAll(async () => {
-    await host?.close();
-    await connector?.close();
-  });
+  afterAll(async () => { await chat?.close(); });
 
-  const base = (from: typeof OWNER) => personalChatActivity(connector.serviceUrl, from, `in-${++seq}`);
   /** The card the bot sent for a typed command. */
   const say = async (text: string, from = OWNER): Promise<Card> => {
-    const before = connector.deliveries.length;
-    expect((await postActivity(host.botUrl, { ...base(from), type: 'message', text })).status).toBe(200);
-    const [card] = connector.deliveries.slice(before).flatMap((d) => ((d.activity.attachments ?? []) as { content: Card }[]).map((a) => a.content));
+    const [card] = (await chat.say(text, from)).flatMap((a) => ((a.attachments ?? []) as { content: Card }[]).map((x) => x.content));
     return card;
   };
   /** The card (or the text) a button press is answered with. */
-  const press = async (action: { verb: string; data: Record<string, unknown> }, from = OWNER): Promise<unknown> =>
-    (await postActivity(host.botUrl, { ...base(from), type: 'invoke', name: 'adaptiveCard/action', replyToId: 'card-1', value: { action: { type: 'Action.Execute', ...action }, trigger: 'manual' } })).body.value;
+  const press = (action: { verb: string; data: Record<string, unknown> }, from = OWNER): Promise<unknown> => chat.press(action, from);
   const pageButton = (card: unknown, title: string) => executeActions(card).find((a) => a.verb === Verbs.unansweredPage && a.title === title);
   /** The question numbers a card lists, in order. */
   const listed = (card: unknown) => [...shownText(card).matchAll(/unanswered question (\d+) about/g)].map((m) => Number(m[1]));
