@@ -1,6 +1,9 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import restify from 'restify';
 import { createFileLinks, FileLinks } from '../../src/teams/fileLinks';
+import { createFolderFileStore } from '../../src/teams/fileStore';
 import { listen } from '../../src/teams/server';
 
 describe('file links the bot serves', () => {
@@ -66,11 +69,20 @@ describe('file links the bot serves', () => {
     const res = await fetch(written!.offered.url);
     expect(res.headers.get('content-disposition')).toContain('filename="acknowledgements-big.csv"');
     expect((await res.text()).length).toBe(5000 * line.length);
-    const dir = fs.readdirSync(require('node:os').tmpdir()).filter((d: string) => d.startsWith('policy-bot-files-'));
-    const countFiles = () => dir.reduce((n, d) => n + fs.readdirSync(require('node:path').join(require('node:os').tmpdir(), d)).length, 0);
-    const before = countFiles();
-    await expect(links.offerWritten('text/csv', async (sink) => { await sink.write('half'); throw new Error('store down'); })).rejects.toThrow('store down');
-    expect(countFiles()).toBe(before);
+    // In a folder of its own (other test files' folders in the same temporary directory come and go meanwhile): a file
+    // written whole is there, and one whose writer fails leaves nothing beside it.
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'file-links-test-'));
+    const own = createFileLinks({ store: createFolderFileStore(folder), baseUrl: base });
+    try {
+      expect(await own.offerWritten('text/csv', async (sink) => { await sink.write('whole'); return { fileName: 'a.csv' }; })).toBeDefined();
+      const before = fs.readdirSync(folder).length;
+      expect(before).toBeGreaterThan(0);
+      await expect(own.offerWritten('text/csv', async (sink) => { await sink.write('half'); throw new Error('store down'); })).rejects.toThrow('store down');
+      expect(fs.readdirSync(folder).length).toBe(before);
+    } finally {
+      own.close();
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
     const noAddress = createFileLinks();
     let called = false;
     expect(await noAddress.offerWritten('text/csv', async () => { called = true; return { fileName: 'a.csv' }; })).toBeUndefined();
