@@ -28,7 +28,8 @@ const USAGE = `policy-bot: tools for the policy owner
   policy-bot ask --policy FILE [--policy FILE2 ...] [--json] [QUESTION]
       Answer one question, or with no QUESTION read one per line from stdin and print one JSON object per line.
   policy-bot unanswered [--db FILE] [--limit N] [--accept ID | --dismiss ID] [--by NAME]
-      List questions the policy could not answer, that staff marked unhelpful or for which they pressed "None of these",
+      List the questions staff sent to the owners that the policy could not answer, that they marked unhelpful or for
+      which they pressed "None of these" (a question is kept only when the person who asked sends it),
       then staff's suggestions: the section a person chose when the bot was not sure, each with its ID. --accept ID links
       that question (and close rewordings) to the section chosen, as teaching it in chat does; --dismiss ID drops the
       suggestion (default db: data/policy-bot.sqlite; with STORAGE=azure in the environment, from Azure Table storage,

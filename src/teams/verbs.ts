@@ -16,6 +16,8 @@ export const Verbs = {
   discardVersion: 'policy.discard',
   // A "not sure" reply's choices, and the owners' answer to what staff chose (issue 50)
   chooseSection: 'policy.chooseSection',
+  /** The person who asked sends their question to the policy owners (issue 69: nothing is kept unless they do). */
+  sendToOwners: 'policy.sendToOwners',
   acceptSuggestion: 'policy.acceptSuggestion',
   dismissSuggestion: 'policy.dismissSuggestion',
   // Checking a draft post (issue 53)

@@ -10,7 +10,7 @@ import { createQuestionSealing } from '../../src/adapters/questionSealing';
 import { createSqliteQuestionLog } from '../../src/adapters/sqlite/sqliteQuestionLog';
 import { main } from '../../src/cli/policyBot';
 import { Verbs } from '../../src/teams/verbs';
-import { POLICY, PEOPLE, SecurityBot, readableText, startSecurityBot } from './securityHarness';
+import { POLICY, PEOPLE, SecurityBot, askAndSend, readableText, startSecurityBot } from './securityHarness';
 
 /**
  * Questions about a particular child and something that happened to them, in the forms the testers typed, each with
@@ -140,8 +140,14 @@ describe('what the policy owners read of the questions staff asked (issue 69, it
     for (const id of ids) expect(await earlier.getQuestion(id)).toBeNull();
   });
 
-  it('when staff ask ordinary questions naming people by names that are also words or in lower case, with an address and a postcode, then the owners read them with those taken out', async () => {
-    for (const [question] of ORDINARY_NAMED) await askAndMarkUnhelpful(question);
+  it('when staff send ordinary questions naming people by names that are also words or in lower case, with an address and a postcode, then the owners read them with those taken out, as the sender was shown', async () => {
+    for (const [question, shown] of ORDINARY_NAMED) {
+      const sent = await askAndSend(bot, PEOPLE.reporter, question);
+      expect(sent.status).toBe(200);
+      // The person who sent it is shown what the owners will read.
+      expect(readableText(sent.body)).toContain('Sent to the policy owners. They see:');
+      expect(readableText(sent.body)).toContain(shown);
+    }
 
     const card = await ownersCard();
     const cli = await ownersCli();

@@ -7,7 +7,7 @@ import { createQuestionSealing } from '../../src/adapters/questionSealing';
 import { openSqliteDatabase } from '../../src/adapters/sqlite/sqliteDatabase';
 import { createSqliteQuestionLog } from '../../src/adapters/sqlite/sqliteQuestionLog';
 import { redactNames } from '../../src/features/policy/teaching/redactNames';
-import { Verbs } from '../../src/teams/verbs';
+import { sendingStepOf } from '../support/cardAssertions';
 import { ProductionBot, startProductionBot } from '../support/productionBot';
 import { REPO_ROOT } from '../support/repoRoot';
 import { readableText } from './securityHarness';
@@ -51,26 +51,31 @@ describe('the blind disclosure sets over HTTP in production: nothing a child tol
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('when every blind message is asked and every answer is marked not helpful, then no disclosure is kept or listed in unanswered, on the card or in the CLI', async () => {
+  it('when every blind message is asked and sent to the owners wherever its reply offers it, then no disclosure is kept or listed in unanswered, on the card or in the CLI', async () => {
     expect(blind.filter((c) => c.disclosure).length).toBeGreaterThanOrEqual(300);
     let pressed = 0;
     for (const [i, c] of blind.entries()) {
       const p = person(i);
       const before = bot.connector.deliveries.length;
       expect((await bot.post({ type: 'message', text: c.text, textFormat: 'plain', from: p, conversation: personal(p), channelData })).status).toBe(200);
-      const sent = JSON.stringify(bot.connector.deliveries.slice(before).map((d) => d.activity));
-      // Once per kept question: a card not sure of its section carries the id on each of its choices (four times), and
-      // pressing No again on the same question re-read it for nothing (660 presses for 182 questions, half the test's time).
-      for (const questionId of new Set(Array.from(sent.matchAll(/"questionId":"([^"]+)"/g), (m) => m[1]))) {
+      // The worst case: the person sends every question to the owners as its reply offers (issue 69: nothing is kept
+      // unless they do): at once on "not covered", after No on an answer or "None of these" on a "not sure" reply.
+      const press = async (verb: string, data: Record<string, unknown>) => {
         const res = await bot.post({
           type: 'invoke', name: 'adaptiveCard/action', from: p, conversation: personal(p), channelData, replyToId: 'card-1',
-          value: { action: { type: 'Action.Execute', verb: Verbs.feedback, data: { questionId, helpful: false } }, trigger: 'manual' },
+          value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
         });
         expect(res.status).toBe(200);
+        return res.body;
+      };
+      let { send, first } = sendingStepOf(bot.connector.deliveries.slice(before).map((d) => d.activity));
+      if (!send && first) send = sendingStepOf(await press(first.verb, first.data)).send;
+      if (send) {
+        await press(send.verb, { ...send.data, question: c.text.trim().slice(0, 500) });
         pressed++;
       }
     }
-    // Ordinary questions were kept and pressed No: the owner's list is not empty for want of trying.
+    // Ordinary questions were sent: the owner's list is not empty for want of trying.
     expect(pressed).toBeGreaterThan(100);
 
     const before = bot.connector.deliveries.length;
@@ -95,7 +100,7 @@ describe('the blind disclosure sets over HTTP in production: nothing a child tol
     });
     expect(leaked.map((c) => `[${c.kind}] ${c.text}`)).toEqual([]);
 
-    // Nor is any kept, read with the key: every kept answer was pressed No, so every kept question is a failure.
+    // Nor is any kept, read with the key: every question sent was a failure (not covered, No, or "None of these").
     const db = openSqliteDatabase(path.join(dir, 'bot.sqlite'));
     try {
       const kept = new Set((await createSqliteQuestionLog(db, createQuestionSealing(KEY)).listFailed(10_000)).map((q) => q.question));

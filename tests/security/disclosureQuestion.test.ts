@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { Verbs } from '../../src/teams/verbs';
 import { shownText } from '../support/cardAssertions';
 import { ORDINARY as ORDINARY_QUESTIONS } from '../support/modelItems';
-import { PEOPLE, SecurityBot, TENANT, readableText, startSecurityBot } from './securityHarness';
+import { PEOPLE, SecurityBot, TENANT, askAndSend, readableText, startSecurityBot } from './securityHarness';
 
 /** A made-up child and a made-up injury, typed the way the tester typed theirs. */
 const DISCLOSURE = 'Finn Ashworth in 3C showed me cigarette burns on his arm, what should I do?';
@@ -108,10 +108,8 @@ describe('a disclosure typed as a question (issue 40, hole 5)', () => {
     for (const word of DISCLOSURE_WORDS) expect(JSON.stringify(reply.sent)).not.toContain(word);
   });
 
-  it('when an ordinary question is asked, then the database file holds no plain text of it, and the owner still reads it in unanswered', async () => {
-    const asked = await sentDuring(bot, () => bot.message(PEOPLE.reporter, ORDINARY));
-    // Answered or not, it is one the owner sees: "not helpful" on an answer puts it in unanswered.
-    for (const questionId of questionIdsIn(asked.sent)) await bot.execute(PEOPLE.reporter, Verbs.feedback, { questionId, helpful: false });
+  it('when an ordinary question is asked and sent to the owners, then the database file holds no plain text of it, and the owner reads it in unanswered', async () => {
+    expect((await askAndSend(bot, PEOPLE.reporter, ORDINARY)).status).toBe(200);
 
     expect(count(bot, 'policy_questions', 'question LIKE ?', `%${ORDINARY_WORD}%`)).toBe(0);
     expect(everythingStored(bot)).not.toContain(ORDINARY_WORD);
@@ -169,9 +167,7 @@ describe('a disclosure typed as a question (issue 40, hole 5)', () => {
   });
 
   it('when the owner reads an ordinary question that names someone, then the name is taken out', async () => {
-    const question = ORDINARY_QUESTIONS.namedColleague;
-    const asked = await sentDuring(bot, () => bot.message(PEOPLE.reporter, question));
-    for (const questionId of questionIdsIn(asked.sent)) await bot.execute(PEOPLE.reporter, Verbs.feedback, { questionId, helpful: false });
+    expect((await askAndSend(bot, PEOPLE.reporter, ORDINARY_QUESTIONS.namedColleague)).status).toBe(200);
 
     const owner = await sentDuring(bot, () => bot.message(PEOPLE.owner, 'unanswered'));
     const shown = readableText(owner.sent);

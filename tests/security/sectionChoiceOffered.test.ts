@@ -80,6 +80,10 @@ describe('a choice on a "not sure" reply (issue 69, item 6)', () => {
     expect(res.status).toBe(200);
     expect(said(res)).toContain('your choice is noted');
     expect(kept(questionId)?.choice_state).toBe('suggested');
+    // The choice is kept, but the question only when its asker sends it (issue 69).
+    expect(await ownersList()).not.toMatch(/Staff chose/);
+    const send = executeActions((res.body as { value?: unknown }).value).find((a) => a.verb === Verbs.sendToOwners)!;
+    expect((await bot.execute(PEOPLE.reporter, send.verb, { ...send.data, question: UNSURE })).status).toBe(200);
     expect(await ownersList()).toMatch(/Staff chose .+ for: What should I do if a parent posts abusive comments about me\?/);
   });
 });

@@ -11,6 +11,7 @@ import pino from 'pino';
 import { RunningApp, startApp } from '../../src/compose/startApp';
 import { loadConfig } from '../../src/config';
 import { AppLogger, createLogger } from '../../src/shared/logger';
+import { sendingStepOf } from '../support/cardAssertions';
 import { FakeConnector, startFakeConnector } from '../support/fakeConnector';
 import { REPO_ROOT } from '../support/repoRoot';
 
@@ -165,6 +166,22 @@ export async function startSecurityBot(options: { logger?: AppLogger; env?: Reco
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Asks a question in a person's 1:1 chat and sends it to the policy owners as its reply offers (issue 69: a question is
+ * kept only when its asker sends it): Send at once on "the policy doesn't cover that", or after "No" on "Was this
+ * helpful?" or "None of these". `typed` is what the box holds when Send is pressed (the question itself by default).
+ * Returns Send's answer and the question's id; throws when the reply offers no way to send.
+ */
+export async function askAndSend(bot: SecurityBot, person: Person, question: string, typed = question): Promise<PostResult & { questionId: string }> {
+  const before = bot.connector.deliveries.length;
+  await bot.message(person, question);
+  const reply = bot.connector.deliveries.slice(before).map((d) => d.activity);
+  let { send, first } = sendingStepOf(reply);
+  if (!send && first) send = sendingStepOf((await bot.execute(person, first.verb, first.data)).body).send;
+  if (!send) throw new Error(`the reply to "${question}" offered no way to send it to the policy owners`);
+  return { ...(await bot.execute(person, send.verb, { ...send.data, question: typed })), questionId: String(send.data.questionId) };
 }
 
 /** A valid concern form, as the card's inputs send it back. */

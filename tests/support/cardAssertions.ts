@@ -84,6 +84,20 @@ export function executeActions(card: unknown): { title?: string; verb: string; d
   return out;
 }
 
+/**
+ * How a reply offers to send its question to the policy owners (issue 69): Send at once on "the policy doesn't cover
+ * that", or first "No" on "Was this helpful?" or "None of these" on a "not sure" reply, whose redrawn card then offers
+ * it. `first` is that first press, when there is one; `send` is Send, when the reply offers it already.
+ */
+export function sendingStepOf(reply: unknown): { send?: { verb: string; data: Record<string, unknown> }; first?: { verb: string; data: Record<string, unknown> } } {
+  const actions = executeActions(reply);
+  const send = actions.find((a) => a.verb === 'policy.sendToOwners');
+  if (send) return { send };
+  const first = actions.find((a) => a.verb === 'policy.feedback' && a.data.helpful === false)
+    ?? actions.find((a) => a.verb === 'policy.chooseSection' && a.data.section === 'none');
+  return first ? { first } : {};
+}
+
 /** Calls `visit` on every object in a card (elements, inlines, actions, columns), depth first. */
 function eachElement(card: unknown, visit: (element: Record<string, any>) => void): void {
   const walk = (n: unknown): void => {

@@ -8,6 +8,7 @@ import { createInMemoryTeachingLinkStore } from '../../src/features/policy/teach
 import { createPolicyFeature } from '../../src/features/policy/teams/policyFeature';
 import { createLogger } from '../../src/shared/logger';
 import { personalChatActivity, postActivity, startBotHost } from './botHost';
+import { sendingStepOf } from './cardAssertions';
 import { startFakeConnector } from './fakeConnector';
 import { REPO_ROOT } from './repoRoot';
 
@@ -23,6 +24,11 @@ export interface PolicyChat {
   say(text: string, from: Person): Promise<Record<string, unknown>[]>;
   /** Presses a card's button (Action.Execute) as `from`: what the invoke is answered with (a card or a text). */
   press(action: { verb: string; data: Record<string, unknown> }, from: Person): Promise<unknown>;
+  /**
+   * Asks a question in `from`'s 1:1 chat and sends it to the policy owners as its reply offers (at once on "not
+   * covered", after No or "None of these" otherwise), with `typed` in the box: Send's answer. Throws when no send is offered.
+   */
+  askAndSend(text: string, from: Person, typed?: string): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -36,7 +42,7 @@ export async function startPolicyChat(options: { questions: QuestionLog; disclos
   })]);
   let seq = 0;
   const base = (from: Person) => personalChatActivity(connector.serviceUrl, from, `in-${++seq}`);
-  return {
+  const chat: PolicyChat = {
     async say(text, from) {
       const before = connector.deliveries.length;
       const res = await postActivity(host.botUrl, { ...base(from), type: 'message', text });
@@ -48,9 +54,16 @@ export async function startPolicyChat(options: { questions: QuestionLog; disclos
         ...base(from), type: 'invoke', name: 'adaptiveCard/action', replyToId: 'card-1', value: { action: { type: 'Action.Execute', ...action }, trigger: 'manual' },
       })).body.value;
     },
+    async askAndSend(text, from, typed = text) {
+      let { send, first } = sendingStepOf(await chat.say(text, from));
+      if (!send && first) send = sendingStepOf(await chat.press(first, from)).send;
+      if (!send) throw new Error(`the reply to "${text}" offered no way to send it to the policy owners`);
+      return chat.press({ verb: send.verb, data: { ...send.data, question: typed } }, from);
+    },
     async close() {
       await host.close();
       await connector.close();
     },
   };
+  return chat;
 }

@@ -76,6 +76,12 @@ const toQuestion = (e: Record<string, unknown>, sealing: QuestionSealing): Asked
   };
 };
 
+/** Whether a question entity holds text its asker sent (or an earlier release kept): '' is a question nobody sent. */
+const isSent = (e: Record<string, unknown>): boolean => (getLong(e, 'question') ?? '') !== '';
+
+/** Questions, newest first. */
+const newestFirst = (qs: AskedQuestion[]): AskedQuestion[] => qs.sort((a, b) => (a.askedAt < b.askedAt ? 1 : a.askedAt > b.askedAt ? -1 : 0));
+
 /** How many times a change to one question is tried again when another change to it (a feedback press, a press elsewhere) lands first. */
 const MAX_QUESTION_UPDATES = 5;
 
@@ -108,7 +114,7 @@ export async function sealPlainQuestionEntities(client: TableClient, sealing: Qu
     const id = String(e.id);
     const question = getLong(e, 'question') ?? '';
     const phrased = getLong(e, 'phrasedText');
-    const plainQuestion = !isSealedQuestionValue(question);
+    const plainQuestion = question !== '' && !isSealedQuestionValue(question);
     const plainPhrasing = phrased !== undefined && !isSealedQuestionValue(phrased);
     if (!plainQuestion && !plainPhrasing) continue;
     const update: Record<string, unknown> & { partitionKey: string; rowKey: string } = { partitionKey: e.partitionKey, rowKey: e.rowKey };
@@ -145,7 +151,8 @@ export function createAzureTableQuestionLogOn(client: TableClient, sealing: Ques
     async recordQuestion(entry) {
       const id = crypto.randomUUID();
       await client.createEntity(questionEntity({
-        id, question: sealing.seal(entry.question, id, 'question'), answered: entry.answered, citedSection: entry.citedSection, askedAt: entry.askedAt,
+        // A question nobody has sent to the owners is kept without its text ('').
+        id, question: entry.question === '' ? '' : sealing.seal(entry.question, id, 'question'), answered: entry.answered, citedSection: entry.citedSection, askedAt: entry.askedAt,
         phrasedText: entry.phrasing ? sealing.seal(entry.phrasing.text, id, 'phrasedText') : null, phrasedSection: entry.phrasing?.section ?? null, helpful: null,
         sure: entry.sure !== false, chosenSection: null, chosenAt: null, choiceState: null,
       }));
@@ -168,7 +175,7 @@ export function createAzureTableQuestionLogOn(client: TableClient, sealing: Ques
     async listFailed(limit) {
       // Only failures are read; the owner keeps a year of questions at most (docs/operations.md), so they are few.
       const rows = await queryAll(client, odata`PartitionKey eq ${QUESTION_PARTITION} and RowKey ge ${'q|'} and RowKey lt ${'q|~'} and failed eq ${true}`);
-      return rows.map((e) => toQuestion(e, sealing)).sort((a, b) => (a.askedAt < b.askedAt ? 1 : a.askedAt > b.askedAt ? -1 : 0)).slice(0, limit);
+      return newestFirst(rows.filter(isSent).map((e) => toQuestion(e, sealing))).slice(0, limit);
     },
     async recordChoice(id, section, at) {
       const chosen = { chosenSection: sealing.seal(section, id, 'chosenSection'), chosenAt: at, choiceState: choiceStateFor(section) };
@@ -185,7 +192,19 @@ export function createAzureTableQuestionLogOn(client: TableClient, sealing: Ques
     },
     async listSuggested(limit) {
       const rows = await queryAll(client, odata`PartitionKey eq ${QUESTION_PARTITION} and RowKey ge ${'q|'} and RowKey lt ${'q|~'} and choiceState eq ${'suggested'}`);
-      return rows.map((e) => toQuestion(e, sealing)).sort((a, b) => (a.askedAt < b.askedAt ? 1 : a.askedAt > b.askedAt ? -1 : 0)).slice(0, limit);
+      return newestFirst(rows.filter(isSent).map((e) => toQuestion(e, sealing))).slice(0, limit);
+    },
+    async shareQuestion(id, question) {
+      if (question === '') return false;
+      const sent: Record<string, unknown> = {};
+      putLong(sent, 'question', sealing.seal(question, id, 'question'));
+      for (let attempt = 0; attempt < MAX_QUESTION_UPDATES; attempt++) {
+        const e = await read(id);
+        // Only a question nobody has sent yet takes the text: the first send is kept.
+        if (!e || isSent(e)) return false;
+        if (await mergeIfUnchanged(e, sent)) return true;
+      }
+      return false;
     },
     async settleSuggestion(id, review) {
       for (let attempt = 0; attempt < MAX_QUESTION_UPDATES; attempt++) {

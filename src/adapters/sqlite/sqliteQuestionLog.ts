@@ -85,9 +85,11 @@ export function createSqliteQuestionLog(db: SqliteDatabase, sealing?: QuestionSe
   const exists = db.prepare('SELECT 1 FROM policy_questions WHERE id = ?');
   const feedback = db.prepare('INSERT INTO policy_feedback (question_id, helpful, at) VALUES (?, ?, ?)');
   const failed = db.prepare(`SELECT * FROM (SELECT q.*, ${latestHelpful} AS helpful FROM policy_questions q)
-    WHERE answered = 0 OR helpful = 0 OR choice_state = 'none' ORDER BY asked_at DESC LIMIT ?`);
+    WHERE question <> '' AND (answered = 0 OR helpful = 0 OR choice_state = 'none') ORDER BY asked_at DESC LIMIT ?`);
   const suggested = db.prepare(`SELECT q.*, ${latestHelpful} AS helpful FROM policy_questions q
-    WHERE choice_state = 'suggested' ORDER BY asked_at DESC LIMIT ?`);
+    WHERE question <> '' AND choice_state = 'suggested' ORDER BY asked_at DESC LIMIT ?`);
+  // Only a question nobody has sent yet takes the text its asker sent: the first send is kept.
+  const share = db.prepare(`UPDATE policy_questions SET question = ? WHERE id = ? AND question = ''`);
   // Only the first press is kept: a question with a choice already is left as it is.
   const choose = db.prepare('UPDATE policy_questions SET chosen_section = ?, chosen_at = ?, choice_state = ? WHERE id = ? AND choice_state IS NULL');
   const settle = db.prepare(`UPDATE policy_questions SET choice_state = ? WHERE id = ? AND choice_state = 'suggested'`);
@@ -110,7 +112,8 @@ export function createSqliteQuestionLog(db: SqliteDatabase, sealing?: QuestionSe
     async recordQuestion(entry) {
       const id = crypto.randomUUID();
       const phrased = entry.phrasing ? seal.seal(entry.phrasing.text, id, 'phrasedText') : null;
-      insert.run(id, seal.seal(entry.question, id, 'question'), entry.answered ? 1 : 0, entry.citedSection, entry.askedAt, phrased, entry.phrasing?.section ?? null,
+      // A question nobody has sent to the owners is kept without its text ('').
+      insert.run(id, entry.question === '' ? '' : seal.seal(entry.question, id, 'question'), entry.answered ? 1 : 0, entry.citedSection, entry.askedAt, phrased, entry.phrasing?.section ?? null,
         entry.sure === false ? 0 : 1);
       return id;
     },
@@ -131,6 +134,7 @@ export function createSqliteQuestionLog(db: SqliteDatabase, sealing?: QuestionSe
       return row ? toQuestion(row).choice : null;
     },
     listSuggested: async (limit) => (suggested.all(limit) as Row[]).map(toQuestion),
+    shareQuestion: async (id, question, _at) => question !== '' && share.run(seal.seal(question, id, 'question'), id).changes === 1,
     settleSuggestion: async (id, review) => settle.run(review, id).changes === 1,
     async recordDisclosureLike(at, reading = 'offered') {
       disclosureLike.run(at.slice(0, 10), reading);
@@ -212,8 +216,8 @@ function createSqliteQuestionRetention(db: SqliteDatabase, latestHelpful: string
 function sealPlainRows(db: SqliteDatabase, sealing: QuestionSealing): void {
   // Runs at every open: only rows that may be plain are read (a sealed value starts "gcm1."), not every ciphertext.
   const candidates = db.prepare(`SELECT id, question, phrased_text FROM policy_questions
-    WHERE question NOT GLOB 'gcm1.*' OR (phrased_text IS NOT NULL AND phrased_text NOT GLOB 'gcm1.*')`).all() as Pick<Row, 'id' | 'question' | 'phrased_text'>[];
-  const rows = candidates.filter((r) => !isSealedQuestionValue(r.question) || (r.phrased_text !== null && !isSealedQuestionValue(r.phrased_text)));
+    WHERE (question <> '' AND question NOT GLOB 'gcm1.*') OR (phrased_text IS NOT NULL AND phrased_text NOT GLOB 'gcm1.*')`).all() as Pick<Row, 'id' | 'question' | 'phrased_text'>[];
+  const rows = candidates.filter((r) => (r.question !== '' && !isSealedQuestionValue(r.question)) || (r.phrased_text !== null && !isSealedQuestionValue(r.phrased_text)));
   if (rows.length === 0) return;
   // Never seal with a key the sealed questions do not open under (a wrong CONCERN_ENCRYPTION_KEY would make these
   // unreadable with the right one): this throws FieldDecryptionError first.
@@ -223,7 +227,7 @@ function sealPlainRows(db: SqliteDatabase, sealing: QuestionSealing): void {
   const update = db.prepare('UPDATE policy_questions SET question = ?, phrased_text = ? WHERE id = ?');
   withSecureDelete(db, () => db.transaction(() => {
     for (const r of rows) {
-      const question = isSealedQuestionValue(r.question) ? r.question : sealing.seal(r.question, r.id, 'question');
+      const question = r.question === '' || isSealedQuestionValue(r.question) ? r.question : sealing.seal(r.question, r.id, 'question');
       const phrased = r.phrased_text === null || isSealedQuestionValue(r.phrased_text) ? r.phrased_text : sealing.seal(r.phrased_text, r.id, 'phrasedText');
       update.run(question, phrased, r.id);
     }

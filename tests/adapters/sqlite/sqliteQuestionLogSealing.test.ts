@@ -6,6 +6,7 @@ import { createFieldCipher } from '../../../src/adapters/fieldEncryption';
 import { createQuestionSealing } from '../../../src/adapters/questionSealing';
 import { migrate, openSqliteDatabase } from '../../../src/adapters/sqlite/sqliteDatabase';
 import { createSqliteQuestionLog } from '../../../src/adapters/sqlite/sqliteQuestionLog';
+import { UNSENT } from '../../../src/features/policy/teaching/questionLog';
 
 /** The question log's text is sealed at rest like concern text (issue 40, hole 5). */
 describe('SQLite question log: sealed at rest', () => {
@@ -30,6 +31,23 @@ describe('SQLite question log: sealed at rest', () => {
     expect(await log.getQuestion(id)).toMatchObject({ question: 'Can I share the quibbleton fete photos?', phrasing: { text: 'Only on the marrowfax school account.' } });
     db.close();
     expect(fileText(file)).not.toMatch(/quibbleton|marrowfax/);
+  });
+
+  it('when a question is kept without its text and later sent, then reopening leaves the empty text as it is, and the text sent is sealed', async () => {
+    const file = path.join(dir, 'bot.sqlite');
+    let db = openSqliteDatabase(file);
+    const id = await createSqliteQuestionLog(db, createQuestionSealing(key)).recordQuestion({ question: UNSENT, answered: false, citedSection: null, askedAt: '2026-11-21T09:00:00.000Z' });
+    db.close();
+    db = openSqliteDatabase(file);
+    const log = createSqliteQuestionLog(db, createQuestionSealing(key));
+    expect(db.prepare('SELECT question FROM policy_questions WHERE id = ?').get(id)).toEqual({ question: '' });
+
+    expect(await log.shareQuestion(id, 'Can I share the quibbleton fete photos?', '2026-11-21T09:05:00.000Z')).toBe(true);
+
+    expect(String((db.prepare('SELECT question FROM policy_questions WHERE id = ?').get(id) as { question: string }).question)).toMatch(/^gcm1\./);
+    expect((await log.getQuestion(id))?.question).toBe('Can I share the quibbleton fete photos?');
+    db.close();
+    expect(fileText(file)).not.toMatch(/quibbleton/);
   });
 
   it('when a person chooses a section on a "not sure" reply, then the file holds the choice sealed, and it reads back with the key', async () => {

@@ -1,4 +1,4 @@
-import { QuestionLog } from '../../../src/features/policy/teaching/questionLog';
+import { QuestionLog, UNSENT } from '../../../src/features/policy/teaching/questionLog';
 
 /** One contract for every question-log adapter: what the policy feature relies on. */
 export function describeQuestionLogContract(name: string, make: () => Promise<QuestionLog> | QuestionLog): void {
@@ -11,6 +11,31 @@ export function describeQuestionLogContract(name: string, make: () => Promise<Qu
         sure: true, choice: null,
       });
       expect(await log.getQuestion('no-such-id')).toBeNull();
+    });
+
+    it('when a question is recorded without its text (not sent), then the owners\' lists leave it out until its asker sends it; the first send is kept', async () => {
+      const log = await make();
+      const id = await log.recordQuestion({ question: UNSENT, answered: false, citedSection: null, askedAt: '2026-11-20T09:00:00.000Z', sure: false });
+      await log.recordChoice(id, 'policy#4', '2026-11-20T09:01:00.000Z');
+      expect((await log.getQuestion(id))?.question).toBe(UNSENT);
+      expect(await log.listFailed(10)).toEqual([]);
+      expect(await log.listSuggested(10)).toEqual([]);
+      // Counted all the same.
+      expect((await log.countsSince('2026-11-01')).declined).toBe(1);
+
+      expect(await log.shareQuestion(id, UNSENT, '2026-11-20T09:02:00.000Z')).toBe(false);
+      expect(await log.shareQuestion(id, 'can I post the fair photos?', '2026-11-20T09:02:00.000Z')).toBe(true);
+      expect(await log.shareQuestion(id, 'a second text', '2026-11-20T09:03:00.000Z')).toBe(false);
+      expect(await log.shareQuestion('no-such-id', 'anything', '2026-11-20T09:03:00.000Z')).toBe(false);
+      expect((await log.listFailed(10)).map((q) => [q.id, q.question])).toEqual([[id, 'can I post the fair photos?']]);
+      expect((await log.listSuggested(10)).map((q) => [q.id, q.question, q.choice?.section])).toEqual([[id, 'can I post the fair photos?', 'policy#4']]);
+    });
+
+    it('when a question kept with text (by an earlier release) is sent, then nothing changes', async () => {
+      const log = await make();
+      const id = await log.recordQuestion({ question: 'kept before sending', answered: false, citedSection: null, askedAt: '2026-11-20T09:00:00.000Z' });
+      expect(await log.shareQuestion(id, 'another text', '2026-11-20T09:02:00.000Z')).toBe(false);
+      expect((await log.getQuestion(id))?.question).toBe('kept before sending');
     });
 
     it('when feedback is given twice, then the latest counts, and feedback on an unknown id is refused', async () => {

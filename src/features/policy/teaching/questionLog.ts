@@ -30,6 +30,9 @@ export interface QuestionChoice {
 /** The key a "None of these" press is kept as (the same key a teaching link names "not covered" by). */
 export const CHOSE_NONE = 'none';
 
+/** The text of a question nobody has sent to the owners: answered, counted, never kept (issue 69). */
+export const UNSENT = '';
+
 /** Whether a kept question counts among the failures the owners see: not covered, marked not helpful, or "None of these". */
 export function isFailedQuestion(q: Pick<AskedQuestion, 'answered' | 'helpful' | 'choice'>): boolean {
   return !q.answered || q.helpful === false || q.choice?.section === CHOSE_NONE;
@@ -37,13 +40,19 @@ export function isFailedQuestion(q: Pick<AskedQuestion, 'answered' | 'helpful' |
 
 /** Port: where questions and "Was this helpful?" replies are kept. Asynchronous, so any store can implement it. */
 export interface QuestionLog {
-  /** Records a question and the outcome; returns its id for the feedback buttons. */
+  /**
+   * Records a question and the outcome; returns its id for the feedback buttons. Its text is '' (UNSENT) until the
+   * person who asked sends it to the owners (shareQuestion): a question is answered without being kept (issue 69).
+   */
   recordQuestion(entry: Omit<AskedQuestion, 'id' | 'helpful' | 'phrasing' | 'sure' | 'choice'> & { phrasing?: AskedQuestion['phrasing']; sure?: boolean }): Promise<string>;
   /** Looks a question up by id. */
   getQuestion(id: string): Promise<AskedQuestion | null>;
   /** Records whether the answer helped; the latest reply counts. Returns false for an unknown id. */
   recordFeedback(id: string, helpful: boolean, at: string): Promise<boolean>;
-  /** Questions the policy failed: not covered, answered but marked unhelpful, or "None of these" pressed. Newest first. */
+  /**
+   * Questions the policy failed: not covered, answered but marked unhelpful, or "None of these" pressed. Newest first.
+   * Only questions with text: sent by the person who asked, or kept by a release before sending.
+   */
   listFailed(limit: number): Promise<AskedQuestion[]>;
   /**
    * Keeps what a person pressed on a "not sure" reply (a section's key, or CHOSE_NONE), sealed like the question. The
@@ -51,8 +60,13 @@ export interface QuestionLog {
    * there is no such question (deleted, or never kept).
    */
   recordChoice(id: string, section: string, at: string): Promise<QuestionChoice | null>;
-  /** Questions where a person chose a section the owners have neither accepted nor dismissed yet: suggestions. Newest first. */
+  /** Questions where a person chose a section the owners have neither accepted nor dismissed yet: suggestions. Newest first. Only questions with text, as listFailed. */
   listSuggested(limit: number): Promise<AskedQuestion[]>;
+  /**
+   * The text the person who asked chose to send to the policy owners, put on their question (recorded UNSENT), sealed
+   * like any question. The first send is kept: false when the question is gone, already has text, or `question` is ''.
+   */
+  shareQuestion(id: string, question: string, at: string): Promise<boolean>;
   /**
    * Settles a suggestion, accepted (the owner made its teaching link) or dismissed; the question stays as it was kept.
    * False when the question has no open suggestion (settled already, "None of these", or gone): one press settles it.
@@ -150,14 +164,20 @@ export function createInMemoryQuestionLog(): QuestionLog & { disclosureLikeDays:
       rows.set(id, { ...row, helpful });
       return true;
     },
-    listFailed: async (limit) => [...rows.values()].filter(isFailedQuestion).reverse().slice(0, limit),
+    listFailed: async (limit) => [...rows.values()].filter((r) => r.question !== UNSENT && isFailedQuestion(r)).reverse().slice(0, limit),
     async recordChoice(id, section, at) {
       const row = rows.get(id);
       if (!row) return null;
       if (!row.choice) rows.set(id, { ...row, choice: { section, at, review: 'open' } });
       return rows.get(id)!.choice;
     },
-    listSuggested: async (limit) => [...rows.values()].filter((r) => r.choice && r.choice.section !== CHOSE_NONE && r.choice.review === 'open').reverse().slice(0, limit),
+    async shareQuestion(id, question) {
+      const row = rows.get(id);
+      if (!row || row.question !== UNSENT || question === UNSENT) return false;
+      rows.set(id, { ...row, question });
+      return true;
+    },
+    listSuggested: async (limit) => [...rows.values()].filter((r) => r.question !== UNSENT && r.choice && r.choice.section !== CHOSE_NONE && r.choice.review === 'open').reverse().slice(0, limit),
     async settleSuggestion(id, review) {
       const row = rows.get(id);
       if (!row?.choice || row.choice.section === CHOSE_NONE || row.choice.review !== 'open') return false;

@@ -143,7 +143,9 @@ export function createOwnerTeaching(deps: OwnerTeachingDeps): OwnerTeaching {
       + '.'
       + `${c.heldBack > 0 ? ` ${heldBackSentence(c.heldBack)}` : ''}`
       + `${c.draftsChecked > 0 ? ` ${plural(c.draftsChecked, 'draft post', 'draft posts')} checked (never kept)${mostRaised(c.draftConcerns)}.` : ''}`
-      + ' Names are taken out of the questions shown. Old questions are deleted after the school\'s retention period; their counts are kept.';
+      + ' You see the questions staff chose to send you (they are offered it when I could not answer, was not sure, or did not help);'
+      + ' the others are counted, never kept. Names are taken out of the questions shown. Old questions are deleted after the school\'s'
+      + ' retention period; their counts are kept.';
   };
   /** The concerns draft posts raised most, by the card's names: ", most often: identifies a pupil (5), ...". */
   const mostRaised = (counts: Readonly<Record<string, number>>): string => {

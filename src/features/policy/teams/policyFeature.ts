@@ -1,7 +1,7 @@
 import { ActivityTypes, TurnContext } from 'botbuilder';
 import { isPersonal, isPolicyOwner } from '../../../teams/activityFacts';
 import { BotApp, BotFeature } from '../../../teams/botFeature';
-import { cardMessage } from '../../../teams/cards';
+import { AdaptiveCardJson, cardMessage } from '../../../teams/cards';
 import { Verbs } from '../../../teams/verbs';
 import { AppLogger } from '../../../shared/logger';
 import { AnswerPhraser, phraseAnswer } from '../answer/answerPhrasing';
@@ -12,21 +12,24 @@ import { readConcernCue } from '../reportOffer/concernCue';
 import { formatCitationLabel } from '../policyDocument';
 import { findSection, PolicyLibrary } from '../policyLibrary';
 import { createOfferedChoices } from '../teaching/offeredChoices';
+import { createCarriedQuestions } from '../teaching/carriedQuestions';
 import { keepingReader, mayKeepQuestion, namedNearTheBar } from '../teaching/keeping';
-import { QuestionLog } from '../teaching/questionLog';
+import { AskedQuestion, QuestionLog, UNSENT } from '../teaching/questionLog';
 import { TeachingLinkStore } from '../teaching/teachingLinks';
-import { AnswerCardPhrasing, renderAnswerCard } from './cards/answerCard';
+import { AnswerCardPhrasing, AnswerFeedbackState, CarriedQuestion, renderAnswerCard } from './cards/answerCard';
 import { ConcernOffer } from './cards/concernOffer';
 import { renderContentsCard } from './cards/contentsCard';
 import { renderDisclosureOfferCard } from './cards/disclosureOfferCard';
 import { renderHelpCard } from './cards/helpCard';
 import { renderNotCoveredCard } from './cards/notCoveredCard';
-import { renderNotSureCard } from './cards/notSureCard';
+import { renderNoneChosenCard, renderNotSureCard } from './cards/notSureCard';
+import { SendView, withSendToOwners } from './cards/sendToOwners';
+import { registerQuestionSending, sendOffer } from './questionSending';
 import { renderSectionCard } from './cards/sectionCard';
 import { renderWelcomeCard } from './cards/welcomeCard';
 import { createOwnerTeaching } from './ownerTeaching';
 import { registerDraftChecking } from './draftChecking';
-import { choosingPerson, registerSectionChoice } from './sectionChoice';
+import { CHOICE_NOTED_SENT, choosingPerson, chosenSectionCard, registerSectionChoice } from './sectionChoice';
 import { DraftCheckResult } from '../drafts/draftChecker';
 import { DraftContext } from '../drafts/draftConcerns';
 
@@ -65,8 +68,8 @@ const MAX_CARRIED_CHARS = 4000;
  * who to ask, never an answer from nowhere.
  */
 export const NO_POLICY_YET_REPLY = 'The school\'s policy has not been added to me yet, so I cannot answer from it. Ask one of the policy '
-  + 'owners (the headteacher or the senior leader responsible for the policy) or your line manager; your question is kept for the '
-  + 'policy owners to see. If you are worried about a child or about something online, type **report a concern**.';
+  + 'owners (the headteacher or the senior leader responsible for the policy) or your line manager. If you are worried about a child '
+  + 'or about something online, report a concern now.';
 /** The same, for a question that may be about a particular child: nothing of it is kept, and it says so. */
 export const NO_POLICY_YET_HELD_BACK_REPLY = 'If this is about something a child told you or showed you, report it now: type **report a concern** '
   + '(it goes only to the safeguarding team). I have not kept your question. The school\'s policy has not been added to me yet, so I '
@@ -80,6 +83,11 @@ export const NO_POLICY_OWNER_NOTICE = 'No policy yet: send the school\'s policy 
 export const NO_POLICY_STAFF_NOTICE = 'The school\'s policy has not been added to me yet: ask the policy owners or your line manager about it.';
 /** How the policy is named while there is none (the welcome card, help). */
 const NO_POLICY_TITLE = 'the school\'s policy';
+
+/** The reply to a question before the policy has been added, as a card the offer to send it sits on. */
+function noPolicyCard(): AdaptiveCardJson {
+  return { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: NO_POLICY_YET_REPLY, wrap: true }] };
+}
 
 /** The question log's key for a cited section: "liverpool-model#7". */
 function citedSectionKey(match: { doc: { id: string }; section: { ordinal: number } }): string {
@@ -106,6 +114,10 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
     return renderHelpCard(title(), owner, library.primary?.warnings ?? [], ownerNotices, none && !owner ? [NO_POLICY_STAFF_NOTICE] : []);
   };
   const offeredChoices = createOfferedChoices(deps.choiceKey);
+  // A question is not kept unless its asker sends it (issue 69): its reply's buttons carry it, sealed.
+  const carried = createCarriedQuestions(deps.choiceKey);
+  const carryFor = (ctx: TurnContext, id: string, question: string): CarriedQuestion =>
+    ({ question: carried.seal(question, id), token: carried.sendToken(id, choosingPerson(ctx.activity)) });
   // The owners' views read kept questions again as held back when they may not be kept (teaching/keeping.ts).
   const keeping = keepingReader(deps.disclosure);
   const teaching = createOwnerTeaching({ library, questions, teaching: deps.teaching, disclosure: keeping, logger, isOwner, now });
@@ -159,13 +171,34 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
   };
 
   /**
-   * A question before the school's policy has been added: kept for the owners like one the policy does not cover (they
-   * see it in `unanswered` once the policy is there), and the person told who to ask.
+   * A question before the school's policy has been added: counted as one the policy does not cover, not kept, and the
+   * person told who to ask, with the offer to send it to the policy owners (they see it in `unanswered`).
    */
   const answerWithoutPolicy = async (ctx: TurnContext, question: string): Promise<void> => {
-    const id = await questions.recordQuestion({ question, answered: false, citedSection: null, askedAt: now().toISOString(), phrasing: null });
+    const id = await questions.recordQuestion({ question: UNSENT, answered: false, citedSection: null, askedAt: now().toISOString(), phrasing: null });
     logger.info({ event: 'question.noPolicy', answered: false, questionId: id }, 'question asked before the policy was added');
-    await ctx.sendActivity(NO_POLICY_YET_REPLY);
+    const carry = carryFor(ctx, id, question);
+    await ctx.sendActivity(cardMessage(withSendToOwners(noPolicyCard(), sendOffer(ctx, { questionId: id, token: carry.token, carried: carry.question, view: 'notCovered' }, question))));
+  };
+
+  /** An answer drawn again once "Was this helpful?" was pressed: with its AI phrasing while the section it cited is still matched. */
+  const answerRedrawn = async (ctx: TurnContext, id: string, question: string, phrasingKept: AskedQuestion['phrasing'], feedback: AnswerFeedbackState) => {
+    const redrawn = await answer(question);
+    // The card is redrawn with the Report a concern it was sent with, for a question about something that happened.
+    const concernOffer = concernOfferFor(ctx, question);
+    if (!redrawn.answered) return library.primary ? renderNotCoveredCard(title(), undefined, concernOffer) : noPolicyCard();
+    const shown = redrawn.secondary ? [redrawn.best, redrawn.secondary] : [redrawn.best];
+    const cited = phrasingKept ? shown.find((m) => citedSectionKey(m) === phrasingKept.section) : undefined;
+    const phrasing = phrasingKept && cited ? { text: phrasingKept.text, cited } : undefined;
+    return renderAnswerCard(redrawn, id, feedback, phrasing, undefined, concernOffer);
+  };
+
+  /** The reply a "Send to the policy owners" offer sat on, drawn again from the question as asked once it is sent. */
+  const redrawForSending = async (ctx: TurnContext, id: string, view: SendView, question: string, section: string | undefined) => {
+    if (view === 'unhelpful') return answerRedrawn(ctx, id, question, (await questions.getQuestion(id))?.phrasing ?? null, { given: true, helpful: false });
+    if (view === 'chosen' && section) return chosenSectionCard(library, question, section, id, CHOICE_NOTED_SENT, concernOfferFor(ctx, question)) ?? renderNoneChosenCard(title());
+    if (view === 'none') return renderNoneChosenCard(title());
+    return library.primary ? renderNotCoveredCard(title(), undefined, concernOfferFor(ctx, question)) : noPolicyCard();
   };
 
   return {
@@ -205,7 +238,8 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
     });
 
     teaching.register(app);
-    registerSectionChoice(app, { library, questions, disclosure: keeping, offeredChoices, logger, now, title });
+    registerSectionChoice(app, { library, questions, disclosure: keeping, offeredChoices, carried, concernOffer: concernOfferFor, logger, now, title });
+    registerQuestionSending(app, { questions, disclosure: deps.disclosure, carried, logger, now, redraw: redrawForSending });
     if (deps.drafts) registerDraftChecking(app, { check: deps.drafts.check, disclosure: deps.disclosure, questions, logger, now });
 
     app.adaptiveCards.actionExecute(Verbs.showContents, async (ctx) => (library.primary ? renderContentsCard(library.primary) : noPolicyNotice(ctx)));
@@ -222,14 +256,15 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
       return `Section ${formatCitationLabel(found.doc, found.section)} is below.`;
     });
 
-    app.adaptiveCards.actionExecute<{ questionId?: unknown; helpful?: unknown }>(Verbs.feedback, async (ctx, _state, data) => {
+    app.adaptiveCards.actionExecute<{ questionId?: unknown; helpful?: unknown; q?: unknown; t?: unknown }>(Verbs.feedback, async (ctx, _state, data) => {
       const id = typeof data?.questionId === 'string' ? data.questionId.slice(0, 64) : '';
       const helpful = data?.helpful === true || data?.helpful === 'true' ? true : data?.helpful === false || data?.helpful === 'false' ? false : undefined;
       if (helpful === undefined) return 'Sorry, I could not read that answer. Please press Yes or No on the card.';
       const asked = id ? await questions.getQuestion(id) : null;
+      const unsent = asked?.question === UNSENT;
       // A question an earlier release (or model) kept that may be about a child: no feedback is recorded on it, it is
       // deleted (its day counted), and the report comes first.
-      if (asked && (await keeping.read(asked.question)).holdBack) {
+      if (asked && !unsent && (await keeping.read(asked.question)).holdBack) {
         await questions.forgetQuestion(id);
         logger.info({ event: 'question.forgotten', reason: 'heldBack' }, 'a kept question that may be about a child was deleted');
         return renderDisclosureOfferCard({ policyAnswerFollows: false });
@@ -238,15 +273,14 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
         return 'Sorry, I could not find that question any more. Please ask it again.';
       }
       logger.info({ event: 'answer.feedback', helpful }, 'feedback recorded');
-      const redrawn = await answer(asked.question);
-      // The card is redrawn with the Report a concern it was sent with, for a question about something that happened.
-      const concernOffer = concernOfferFor(ctx, asked.question);
-      if (!redrawn.answered) return renderNotCoveredCard(title(), undefined, concernOffer);
-      // The card is redrawn as it was sent: with its AI phrasing, while the section it cited is still matched.
-      const shown = redrawn.secondary ? [redrawn.best, redrawn.secondary] : [redrawn.best];
-      const cited = asked.phrasing ? shown.find((m) => citedSectionKey(m) === asked.phrasing?.section) : undefined;
-      const phrasing = asked.phrasing && cited ? { text: asked.phrasing.text, cited } : undefined;
-      return renderAnswerCard(redrawn, id, { given: true, helpful }, phrasing, undefined, concernOffer);
+      // The question as asked: carried by the card (not kept unless its asker sends it), or kept by an earlier release.
+      const question = unsent ? carried.open(data?.q, id) : asked.question;
+      if (question === null) return helpful ? 'Thanks for your feedback.' : 'Thanks: I have noted that this did not help. Your line manager can help in the meantime.';
+      const card = await answerRedrawn(ctx, id, question, asked.phrasing, { given: true, helpful });
+      // Not helpful: the asker may send their question to the owners (the token their card carries says it is theirs).
+      const send = !helpful && unsent && typeof data?.t === 'string' && data.t !== ''
+        ? sendOffer(ctx, { questionId: id, token: data.t, carried: String(data.q), view: 'unhelpful' }, question) : undefined;
+      return withSendToOwners(card, send);
     });
 
     app.activity(ActivityTypes.Message, async (ctx) => {
@@ -289,8 +323,9 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
         if (outcome.phrased) phrasing = { text: outcome.answer.text, cited: outcome.cited };
         else fallback = outcome.reason;
       }
+      // Answered and counted; its text is not kept unless the person sends it to the owners (issue 69).
       const id = await questions.recordQuestion({
-        question,
+        question: UNSENT,
         answered: reply.answered,
         citedSection: reply.answered ? citedSectionKey(reply.best) : null,
         askedAt: now().toISOString(),
@@ -302,10 +337,12 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
       if (fallback) logger.info({ event: 'answer.phrasingFallback', reason: fallback, questionId: id }, 'extractive answer kept');
       const concernOffer = concernOfferFor(ctx, text);
       if (concernOffer) logger.info({ event: 'question.concernOffered', kind: concernOffer.kind, questionId: id }, 'Report a concern offered beside the answer');
-      const card = !reply.answered ? renderNotCoveredCard(title(), undefined, concernOffer)
-        : reply.sure ? renderAnswerCard(reply, id, undefined, phrasing, undefined, concernOffer)
+      const carry = carryFor(ctx, id, question);
+      const card = !reply.answered
+        ? withSendToOwners(renderNotCoveredCard(title(), undefined, concernOffer), sendOffer(ctx, { questionId: id, token: carry.token, carried: carry.question, view: 'notCovered' }, question))
+        : reply.sure ? renderAnswerCard(reply, id, undefined, phrasing, undefined, concernOffer, carry)
           // Each choice is signed for the person who asked: a press counts only from them, and only for what was offered.
-          : renderNotSureCard(reply, id, concernOffer, (section) => offeredChoices.token(id, choosingPerson(ctx.activity), section));
+          : renderNotSureCard(reply, id, concernOffer, (section) => offeredChoices.token(id, choosingPerson(ctx.activity), section), carry);
       await ctx.sendActivity(cardMessage(card));
     });
     },

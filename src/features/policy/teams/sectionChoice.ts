@@ -1,4 +1,4 @@
-import { Activity } from 'botbuilder';
+import { Activity, TurnContext } from 'botbuilder';
 import { senderAadObjectId } from '../../../teams/activityFacts';
 import { BotApp } from '../../../teams/botFeature';
 import { AdaptiveCardJson } from '../../../teams/cards';
@@ -8,10 +8,14 @@ import { answerFromSection } from '../answer/answerQuestion';
 import { DisclosureDetector } from '../disclosure/disclosureDetector';
 import { PolicyLibrary, sectionByKey } from '../policyLibrary';
 import { OfferedChoices } from '../teaching/offeredChoices';
-import { CHOSE_NONE, QuestionLog } from '../teaching/questionLog';
+import { CarriedQuestions } from '../teaching/carriedQuestions';
+import { CHOSE_NONE, QuestionLog, UNSENT } from '../teaching/questionLog';
 import { renderAnswerCard } from './cards/answerCard';
+import { ConcernOffer } from './cards/concernOffer';
 import { renderDisclosureOfferCard } from './cards/disclosureOfferCard';
 import { renderNoneChosenCard } from './cards/notSureCard';
+import { withSendToOwners } from './cards/sendToOwners';
+import { sendOffer } from './questionSending';
 
 /** What pressing a choice on a "not sure" reply needs. */
 export interface SectionChoiceDeps {
@@ -21,6 +25,10 @@ export interface SectionChoiceDeps {
   disclosure: DisclosureDetector;
   /** Checks that a press is one of the choices its card offered, pressed by the person it was offered to. */
   offeredChoices: OfferedChoices;
+  /** The question as its card carries it (it is not kept unless its asker sends it, issue 69). */
+  carried: CarriedQuestions;
+  /** Report a concern of the kind the question speaks of, beside the chosen section's answer as beside any answer (issue 52). */
+  concernOffer(ctx: TurnContext, question: string): ConcernOffer | undefined;
   logger: AppLogger;
   now(): Date;
   /** The policy's title as staff see it. */
@@ -40,9 +48,20 @@ export const CHOICE_SECTION_GONE = 'The policy has changed since I offered that 
 export const CHOICE_NOT_OFFERED = 'Sorry, I can only take a choice from the person who asked, and only one of the sections I offered them. '
   + 'Ask your own question to get your own choices.';
 /** The line under the chosen section's answer. */
-export const CHOICE_NOTED = 'Thanks: your choice is noted, so the policy owners can teach me this one.';
+export const CHOICE_NOTED = 'Thanks: your choice is noted. Send your question to the policy owners below and they can teach me this one.';
+/** The same line once the question was sent, or when it was kept by an earlier release. */
+export const CHOICE_NOTED_SENT = 'Thanks: your choice is noted, so the policy owners can teach me this one.';
 /** The line under a section's answer pressed after another choice was kept (a second card, an old one). */
 export const CHOICE_KEPT_BEFORE = 'Your first choice on this question is the one kept for the policy owners.';
+
+/** The chosen section's answer to the question, with `message` below it; null when the policy no longer has that section. */
+export function chosenSectionCard(
+  library: PolicyLibrary, question: string, key: string, questionId: string, message: string, concernOffer?: ConcernOffer,
+): AdaptiveCardJson | null {
+  const found = sectionByKey(library, key);
+  if (!found) return null;
+  return renderAnswerCard(answerFromSection(library.index, question, found.doc, found.section), questionId, { given: true, message }, undefined, undefined, concernOffer);
+}
 
 /** Who a choice is offered to and pressed by: the person's Entra object id as the channel signs it, or its own id where there is none. */
 export function choosingPerson(activity: Partial<Activity>): string {
@@ -60,7 +79,7 @@ const CHOICE_KEY = /^(?:none|[^#\s]{1,100}#\d{1,5})$/;
  */
 export function registerSectionChoice(app: BotApp, deps: SectionChoiceDeps): void {
   const { library, questions, logger } = deps;
-  app.adaptiveCards.actionExecute<{ questionId?: unknown; section?: unknown; token?: unknown }>(Verbs.chooseSection, async (ctx, _state, data): Promise<AdaptiveCardJson | string> => {
+  app.adaptiveCards.actionExecute<{ questionId?: unknown; section?: unknown; token?: unknown; q?: unknown; t?: unknown }>(Verbs.chooseSection, async (ctx, _state, data): Promise<AdaptiveCardJson | string> => {
     const id = typeof data?.questionId === 'string' ? data.questionId : '';
     const key = typeof data?.section === 'string' ? data.section : '';
     if (id === '' || id.length > 64 || !CHOICE_KEY.test(key)) return CHOICE_UNREADABLE;
@@ -71,8 +90,12 @@ export function registerSectionChoice(app: BotApp, deps: SectionChoiceDeps): voi
       logger.warn({ event: 'question.choiceRefused', questionId: id }, 'a choice that its card did not offer to this person was refused');
       return CHOICE_NOT_OFFERED;
     }
+    // The question as asked: carried by the card (a question is not kept unless its asker sends it), or kept by an earlier release.
+    const unsent = asked.question === UNSENT;
+    const question = unsent ? deps.carried.open(data?.q, id) : asked.question;
+    if (question === null) return CHOICE_UNREADABLE;
     // A question an earlier release (or model) kept that may be about a child: deleted, its day counted, the report first.
-    if ((await deps.disclosure.read(asked.question)).holdBack) {
+    if (!unsent && (await deps.disclosure.read(asked.question)).holdBack) {
       await questions.forgetQuestion(id);
       logger.info({ event: 'question.forgotten', reason: 'heldBack' }, 'a kept question that may be about a child was deleted');
       return renderDisclosureOfferCard({ policyAnswerFollows: false });
@@ -83,8 +106,12 @@ export function registerSectionChoice(app: BotApp, deps: SectionChoiceDeps): voi
     if (!kept) return CHOICE_QUESTION_GONE;
     // Which section was chosen is kept sealed with the question: the log says only that a choice was made.
     logger.info({ event: 'question.choice', questionId: id, none: key === CHOSE_NONE, first: kept.section === key }, 'a choice was pressed on a "not sure" reply');
-    if (!found) return renderNoneChosenCard(deps.title());
-    const answer = answerFromSection(library.index, asked.question, found.doc, found.section);
-    return renderAnswerCard(answer, id, { given: true, message: kept.section === key ? CHOICE_NOTED : CHOICE_KEPT_BEFORE });
+    // The asker may send their question to the owners with the choice kept (the token their card carries says it is theirs).
+    const send = unsent && typeof data?.t === 'string' && data.t !== ''
+      ? sendOffer(ctx, { questionId: id, token: data.t, carried: String(data.q), ...(key === CHOSE_NONE ? { view: 'none' } : { view: 'chosen', section: key }) }, question)
+      : undefined;
+    if (!found) return withSendToOwners(renderNoneChosenCard(deps.title()), send);
+    const message = kept.section !== key ? CHOICE_KEPT_BEFORE : send ? CHOICE_NOTED : CHOICE_NOTED_SENT;
+    return withSendToOwners(chosenSectionCard(library, question, key, id, message, deps.concernOffer(ctx, question))!, send);
   });
 }

@@ -6,6 +6,7 @@ import { policyDocxFromText } from '../../../../scripts/makePolicyDocuments';
 import { FILE_DOWNLOAD_INFO, FileDownloader } from '../../../../src/teams/fileDownload';
 import { Verbs } from '../../../../src/teams/verbs';
 import { openSqliteDatabase } from '../../../../src/adapters/sqlite/sqliteDatabase';
+import { sendingStepOf } from '../../../support/cardAssertions';
 import { quietExpectedLibraryErrors } from '../../../support/expectedLibraryErrors';
 import { FakeConnector, startFakeConnector } from '../../../support/fakeConnector';
 import { ProductionBot, startProductionBot } from '../../../support/productionBot';
@@ -91,11 +92,16 @@ describe('the school\'s own policy, sent in chat, in production with no POLICY_F
     expect(await health()).toMatchObject({ state: 'none', loaded: false, summary: expect.stringContaining('no policy loaded') });
   });
 
-  it('when a member of staff asks a question, then they are told the policy has not been added and who to ask, and the owner sees the question in unanswered', async () => {
+  it('when a member of staff asks a question, then they are told the policy has not been added and who to ask, and the owner sees the question in unanswered once they send it', async () => {
+    const before = saidTo(PEOPLE.reporter).length;
     const reply = await say(PEOPLE.reporter, QUESTION);
     expect(reply).toContain(NOT_ADDED);
     expect(reply).toContain('or your line manager');
     expect(reply).not.toMatch(/something went wrong|Section \d/i);
+    expect(await say(PEOPLE.owner, 'unanswered')).not.toContain(QUESTION);
+    const { send } = sendingStepOf(saidTo(PEOPLE.reporter).slice(before).map((d) => d.activity));
+    expect(send).toBeDefined();
+    expect((await execute(PEOPLE.reporter, send!.verb, { ...send!.data, question: QUESTION })).status).toBe(200);
     expect(await say(PEOPLE.owner, 'unanswered')).toContain(QUESTION);
   });
 

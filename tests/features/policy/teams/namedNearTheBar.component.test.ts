@@ -39,8 +39,8 @@ describe('a question naming someone, read close to the hold-back bar (issue 69, 
     expect((await questions.countsSince('2000-01-01')).heldBack).toBe(named.length);
   });
 
-  it('when a question names and places no one, then reading close to the bar alone does not stop it being kept for the owners', async () => {
-    await say('can I borrow the minibus keys for the weekend?');
+  it('when a question names and places no one, then reading close to the bar alone does not stop its asker sending it to the owners', async () => {
+    expect(shownText(await chat.askAndSend('can I borrow the minibus keys for the weekend?', STAFF))).toContain('Sent to the policy owners');
     expect((await questions.listFailed(50)).map((q) => q.question)).toContain('can I borrow the minibus keys for the weekend?');
   });
 

@@ -144,7 +144,8 @@ describe('a reply the bot is not sure of (issue 50, over HTTP)', () => {
     expect(textRuns(answer)).toContain(quote);
     expect(shownText(answer)).toContain(`Section ${formatCitationLabel(original, section)} · ${original.title}`);
     expect(shownText(answer)).toContain(CHOICE_NOTED);
-    expect(executeActions(answer).map((a) => [a.title, a.verb])).toEqual([['Read the full section', Verbs.readSection]]);
+    // The question is not kept unless its asker sends it: the card offers Send (issue 69).
+    expect(executeActions(answer).map((a) => [a.title, a.verb])).toEqual([['Send', Verbs.sendToOwners], ['Read the full section', Verbs.readSection]]);
     const row = stored(id)!;
     expect(row.choice_state).toBe('suggested');
     expect(String(row.chosen_section)).toMatch(/^gcm1\./);
@@ -163,12 +164,16 @@ describe('a reply the bot is not sure of (issue 50, over HTTP)', () => {
     expect((await questions.getQuestion(id))?.choice?.section).toBe(pick.data.section);
   });
 
-  it('when "None of these" is pressed, then the card says it is noted and the question is among the owners\' unanswered', async () => {
+  it('when "None of these" is pressed and the question sent, then the card says it is noted and the question is among the owners\' unanswered', async () => {
     const [card] = await say(WHATSAPP);
     const none = choicesOf(card)[3];
     const res = await press(Verbs.chooseSection, none.data);
     expect(res.status).toBe(200);
     expect(shownText(res.body.value)).toMatch(/^Noted: none of these/);
+    // Not kept for the owners until its asker sends it (issue 69).
+    expect((await questions.listFailed(10)).map((q) => q.id)).not.toContain(none.data.questionId);
+    const send = executeActions(res.body.value).find((a) => a.verb === Verbs.sendToOwners)!;
+    expect((await press(send.verb, { ...send.data, question: WHATSAPP })).status).toBe(200);
     expect((await questions.listFailed(10)).map((q) => q.id)).toContain(none.data.questionId);
 
     const [list] = await say('unanswered', OWNER);
@@ -263,7 +268,11 @@ describe('a reply the bot is not sure of (issue 50, over HTTP)', () => {
     const chooseFirst = async (question: string): Promise<{ id: string; section: string }> => {
       const [card] = await say(question);
       const pick = choicesOf(card)[0];
-      expect((await press(Verbs.chooseSection, pick.data)).status).toBe(200);
+      const res = await press(Verbs.chooseSection, pick.data);
+      expect(res.status).toBe(200);
+      // The owners see what was chosen once the asker sends the question (issue 69).
+      const send = executeActions(res.body.value).find((a) => a.verb === Verbs.sendToOwners)!;
+      expect((await press(send.verb, { ...send.data, question })).status).toBe(200);
       return { id: pick.data.questionId as string, section: pick.data.section as string };
     };
 

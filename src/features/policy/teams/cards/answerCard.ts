@@ -26,6 +26,15 @@ export interface AnswerCardPhrasing {
 }
 
 /**
+ * What a reply's buttons carry of a question that is not kept (issue 69): the question sealed, and the send token of the
+ * person who asked (teaching/carriedQuestions.ts), so a press draws the reply again and can offer to send it.
+ */
+export interface CarriedQuestion {
+  question: string;
+  token: string;
+}
+
+/**
  * Renders a quoted, cited answer with "Read the full section", a close second match and "Was this helpful?";
  * when phrased by AI, the phrasing comes first with a note, and the quote and citation stay as they are. A question
  * that asks how long, how soon or how often, answered from a section that states no time, is told so first. With a
@@ -33,7 +42,7 @@ export interface AnswerCardPhrasing {
  */
 export function renderAnswerCard(
   answer: Extract<Answer, { answered: true }>, questionId: string, feedback: AnswerFeedbackState = { given: false },
-  phrasing?: AnswerCardPhrasing, reportLine?: ReportLine, concernOffer?: ConcernOffer,
+  phrasing?: AnswerCardPhrasing, reportLine?: ReportLine, concernOffer?: ConcernOffer, carry?: CarriedQuestion,
 ): AdaptiveCardJson {
   // A phrasing is shown over the quote and citation of the section it cites; when that is the close second,
   // the two swap places, so "check the quote" points at the quote the phrasing rests on.
@@ -62,10 +71,12 @@ export function renderAnswerCard(
     documentId: best.doc.id,
     sectionKey: sectionKey(best.doc, best.section),
     questionId,
+    carriedQuestion: carry?.question ?? '',
+    sendToken: carry?.token ?? '',
     feedbackGiven: feedback.given,
     askFeedback: !feedback.given && feedback.asked !== false,
     feedbackMessage: feedback.message !== undefined ? feedback.message : feedback.helpful === false
-      ? 'Thanks: I have noted that this did not help, so the policy owner can improve it. Your line manager can help in the meantime.'
+      ? 'Thanks: I have noted that this did not help. Your line manager can help in the meantime.'
       : 'Thanks for your feedback.',
   });
 }

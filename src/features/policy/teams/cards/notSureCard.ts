@@ -3,6 +3,7 @@ import { FRONT_PAGE_TITLE, formatCitationLabel } from '../../policyDocument';
 import { CHOSE_NONE } from '../../teaching/questionLog';
 import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
 import { ConcernOffer, concernOfferData } from './concernOffer';
+import { CarriedQuestion } from './answerCard';
 import template from './templates/notSureCard.json';
 import noneTemplate from './templates/noneChosenCard.json';
 
@@ -15,9 +16,12 @@ import noneTemplate from './templates/noneChosenCard.json';
  */
 export function renderNotSureCard(
   answer: Extract<Answer, { answered: true }>, questionId: string, concernOffer?: ConcernOffer, tokenFor: (section: string) => string = () => '',
+  carry?: CarriedQuestion,
 ): AdaptiveCardJson {
+  const carried = { carriedQuestion: carry?.question ?? '', sendToken: carry?.token ?? '' };
   return expandCardTemplate(template, {
     questionId,
+    ...carried,
     noneKey: CHOSE_NONE,
     noneToken: tokenFor(CHOSE_NONE),
     choices: shownMatches(answer).map((m) => ({
@@ -27,6 +31,7 @@ export function renderNotSureCard(
       section: `${m.doc.id}#${m.section.ordinal}`,
       token: tokenFor(`${m.doc.id}#${m.section.ordinal}`),
       questionId,
+      ...carried,
     })),
     ...concernOfferData(concernOffer),
   });

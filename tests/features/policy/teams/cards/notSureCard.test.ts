@@ -41,7 +41,7 @@ const answer = answerQuestion(unsure, QUESTION) as Answered;
 describe('the "not sure" card', () => {
   it('when the ranker is not sure, then the card says so plainly and offers three choices, each with its heading, document and quote, and "None of these"', () => {
     expect(answer.answered && !answer.sure).toBe(true);
-    const card = renderNotSureCard(answer, 'q-7', undefined, (section) => `token-of-${section}`);
+    const card = renderNotSureCard(answer, 'q-7', undefined, (section) => `token-of-${section}`, { question: 'sealed-question', token: 'send-token' });
 
     expect(cardProblems(card)).toEqual([]);
     const text = shownText(card);
@@ -54,13 +54,14 @@ describe('the "not sure" card', () => {
     }
     expect(text).not.toContain('Was this helpful?');
     // Each "This one" carries the question's id and the section's key, as teaching links name sections, and that choice's
-    // own token (issue 69: only what the card offered counts); then "None of these".
+    // own token (issue 69: only what the card offered counts), and the question sealed with the asker's send token (it is
+    // not kept, so the card carries it); then "None of these".
     expect(executeActions(card)).toEqual([
       ...choices.map((m) => ({
         title: 'This one', verb: Verbs.chooseSection,
-        data: { questionId: 'q-7', section: `${doc.id}#${m.section.ordinal}`, token: `token-of-${doc.id}#${m.section.ordinal}` },
+        data: { questionId: 'q-7', section: `${doc.id}#${m.section.ordinal}`, token: `token-of-${doc.id}#${m.section.ordinal}`, q: 'sealed-question', t: 'send-token' },
       })),
-      { title: 'None of these', verb: Verbs.chooseSection, data: { questionId: 'q-7', section: 'none', token: 'token-of-none' } },
+      { title: 'None of these', verb: Verbs.chooseSection, data: { questionId: 'q-7', section: 'none', token: 'token-of-none', q: 'sealed-question', t: 'send-token' } },
     ]);
   });
 
