@@ -40,6 +40,27 @@ describe('School Policy Bot in the Agents Playground (headless chromium)', () =>
     await ui.screenshot('01-cited-answer');
   });
 
+  step('when the policy does not cover a question, then its asker can send it to the policy owners from the card, and the owners see it in unanswered', 'send-to-owners', async () => {
+    // A question is answered without its text being kept; the person who asked chooses to send it (issue 69).
+    await ui.say('Where do I park on inset days?');
+    const notCovered = await ui.card("The policy doesn't cover that", 'I have not kept your question');
+    await notCovered.getByRole('button', { name: 'Send my question to the policy owners' }).click();
+    const box = notCovered.getByLabel('Your question, as the policy owners will see it');
+    await box.waitFor();
+    expect(await box.inputValue()).toBe('Where do I park on inset days?');
+    await box.fill('Where do staff park on inset days?');
+    await ui.screenshot('01b-send-question-to-owners');
+    await notCovered.getByRole('button', { name: 'Send', exact: true }).click();
+    const sent = await ui.card('Sent to the policy owners. They see:');
+    await expectToShow(sent, 'Where do staff park on inset days?');
+    await ui.screenshot('01c-question-sent-to-owners');
+
+    await ui.say('unanswered');
+    const list = await ui.card('Questions the policy did not answer well', 'Where do staff park on inset days?');
+    await expectToShow(list, 'Not covered');
+    await ui.screenshot('01d-owner-sees-sent-question');
+  });
+
   // The acknowledgement campaign (preview, staff card, reading, status, export) has its own walk: acknowledgementCampaign.e2e.test.ts.
 
   let reference = '';
