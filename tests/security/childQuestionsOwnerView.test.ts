@@ -8,9 +8,8 @@
  */
 import { createQuestionSealing } from '../../src/adapters/questionSealing';
 import { createSqliteQuestionLog } from '../../src/adapters/sqlite/sqliteQuestionLog';
-import { main } from '../../src/cli/policyBot';
 import { Verbs } from '../../src/teams/verbs';
-import { POLICY, PEOPLE, SecurityBot, askAndSend, readableText, startSecurityBot } from './securityHarness';
+import { PEOPLE, SecurityBot, askAndSend, readableText, startSecurityBot, unansweredFromCli } from './securityHarness';
 
 /**
  * Questions about a particular child and something that happened to them, in the forms the testers typed, each with
@@ -68,17 +67,7 @@ describe('what the policy owners read of the questions staff asked (issue 69, it
     expect((await bot.message(PEOPLE.owner, 'unanswered')).status).toBe(200);
     return bot.connector.deliveries.slice(before).map((d) => readableText(d.activity.attachments)).join('\n');
   }
-  /** What `policy-bot unanswered` prints from the bot's database, as an owner with the server runs it. */
-  async function ownersCli(): Promise<string> {
-    const lines: string[] = [];
-    const log = jest.spyOn(console, 'log').mockImplementation((line: string) => { lines.push(line); });
-    try {
-      expect(await main(['unanswered', '--db', bot.app.db.name], { APP_MODE: 'local', POLICY_FILES: POLICY, CONCERN_ENCRYPTION_KEY: bot.concernKey })).toBe(0);
-    } finally {
-      log.mockRestore();
-    }
-    return lines.join('\n');
-  }
+  const ownersCli = () => unansweredFromCli(bot);
 
   it('when staff ask about a particular child and something that happened to them, then nothing of it is kept, and neither the owners\' card nor the CLI shows it', async () => {
     const kept = keptQuestions();

@@ -7,12 +7,11 @@
  * anyone with a copy of it would.
  */
 import fs from 'node:fs';
-import { main } from '../../src/cli/policyBot';
 import { SEND_EMPTY, SEND_NOT_YOURS, SEND_UNREADABLE } from '../../src/features/policy/teams/questionSending';
 import { ALREADY_SENT_TEXT, SEND_OFFER_TEXT, SEND_REFUSED_TEXT, SENT_QUIETLY_TEXT } from '../../src/features/policy/teams/cards/sendToOwners';
 import { Verbs } from '../../src/teams/verbs';
 import { executeActions, sendingStepOf, shownText } from '../support/cardAssertions';
-import { POLICY, PEOPLE, SecurityBot, TENANT, readableText, startSecurityBot } from './securityHarness';
+import { PEOPLE, SecurityBot, TENANT, readableText, startSecurityBot, unansweredFromCli } from './securityHarness';
 
 /** A word nobody types by chance, so its bytes can be looked for in the database file. */
 const WORD = 'plimbertack';
@@ -61,14 +60,7 @@ describe('a question is kept only when its asker sends it to the policy owners (
     const before = bot.connector.deliveries.length;
     expect((await bot.message(PEOPLE.owner, 'unanswered')).status).toBe(200);
     const card = bot.connector.deliveries.slice(before).map((d) => readableText(d.activity)).join('\n');
-    const lines: string[] = [];
-    const log = jest.spyOn(console, 'log').mockImplementation((line: string) => { lines.push(line); });
-    try {
-      expect(await main(['unanswered', '--db', bot.app.db.name], { APP_MODE: 'local', POLICY_FILES: POLICY, CONCERN_ENCRYPTION_KEY: bot.concernKey })).toBe(0);
-    } finally {
-      log.mockRestore();
-    }
-    return `${card}\n${lines.join('\n')}`;
+    return `${card}\n${await unansweredFromCli(bot)}`;
   }
 
   it('when staff ask questions and press the reply\'s buttons, then none of their words is kept: each is counted with no text, and the owners see none of them', async () => {

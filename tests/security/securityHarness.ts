@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
+import { main as policyBotCli } from '../../src/cli/policyBot';
 import { RunningApp, startApp } from '../../src/compose/startApp';
 import { loadConfig } from '../../src/config';
 import { AppLogger, createLogger } from '../../src/shared/logger';
@@ -182,6 +183,19 @@ export async function askAndSend(bot: SecurityBot, person: Person, question: str
   if (!send && first) send = sendingStepOf((await bot.execute(person, first.verb, first.data)).body).send;
   if (!send) throw new Error(`the reply to "${question}" offered no way to send it to the policy owners`);
   return { ...(await bot.execute(person, send.verb, { ...send.data, question: typed })), questionId: String(send.data.questionId) };
+}
+
+/** What `policy-bot unanswered` prints from the bot's database, as an owner on the server runs it (the card's twin). */
+export async function unansweredFromCli(bot: SecurityBot): Promise<string> {
+  const lines: string[] = [];
+  const log = jest.spyOn(console, 'log').mockImplementation((line: string) => { lines.push(line); });
+  try {
+    const code = await policyBotCli(['unanswered', '--db', bot.app.db.name], { APP_MODE: 'local', POLICY_FILES: POLICY, CONCERN_ENCRYPTION_KEY: bot.concernKey });
+    if (code !== 0) throw new Error(`policy-bot unanswered exited with ${code}`);
+  } finally {
+    log.mockRestore();
+  }
+  return lines.join('\n');
 }
 
 /** A valid concern form, as the card's inputs send it back. */
