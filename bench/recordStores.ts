@@ -16,7 +16,7 @@ import path from 'node:path';
 import { TableClient } from '@azure/data-tables';
 import { createAzureTableAcknowledgementStore } from '../src/adapters/azureTables/azureTableAcknowledgementStore';
 import { createAzureTableConcernStoreOn } from '../src/adapters/azureTables/azureTableConcernStore';
-import { createFieldCipher } from '../src/adapters/fieldEncryption';
+import { createFieldCipher } from '../src/shared/fieldEncryption';
 import { createSqliteAcknowledgementStoreOn } from '../src/adapters/sqlite/sqliteAcknowledgementStore';
 import { createSqliteConcernStore } from '../src/adapters/sqlite/sqliteConcernStore';
 import { openSqliteDatabase } from '../src/adapters/sqlite/sqliteDatabase';

@@ -11,7 +11,7 @@
  */
 import { composeConcerns } from '../src/compose/concerns';
 import { parseConcernSettings } from '../src/config/concernSettings';
-import { createFieldCipher } from '../src/adapters/fieldEncryption';
+import { createFieldCipher } from '../src/shared/fieldEncryption';
 import { createSqliteConcernStore } from '../src/adapters/sqlite/sqliteConcernStore';
 import { openSqliteDatabase } from '../src/adapters/sqlite/sqliteDatabase';
 import { createLogger } from '../src/shared/logger';

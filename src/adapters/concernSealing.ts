@@ -1,4 +1,4 @@
-import { FieldCipher } from './fieldEncryption';
+import { FieldCipher } from '../shared/fieldEncryption';
 
 /**
  * How concern contents are sealed with the field cipher, the same on every store: each report field is bound to its

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { createFieldCipher, FIELD_KEY_BYTES } from './fieldEncryption';
+import { createFieldCipher, FIELD_KEY_BYTES } from '../shared/fieldEncryption';
 
 /**
  * How the question log's text (the question as typed, and the AI phrasing its card showed) is sealed at rest, the same

@@ -8,7 +8,7 @@ import { formatCitationLabel, formatSectionLabel, PolicyDocument } from '../feat
 import { createPolicyLibrary, PolicyLibrary } from '../features/policy/policyLibrary';
 import { diffPolicies, PolicyDiff } from '../features/policy/publishing/policyDiff';
 import path from 'node:path';
-import { createFieldCipher } from '../adapters/fieldEncryption';
+import { createFieldCipher } from '../shared/fieldEncryption';
 import { makeSecrets } from './secrets';
 import { createQuestionSealing } from '../adapters/questionSealing';
 import { copySqliteToAzure } from '../adapters/storageCopy/copySqliteToAzure';

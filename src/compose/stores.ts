@@ -12,7 +12,7 @@ import { createAzureTableTeachingLinkStore } from '../adapters/azureTables/azure
 import { createAzureTableConcernStore } from '../adapters/azureTables/azureTableConcernStore';
 import { createAzureTablePublishedPolicyStore } from '../adapters/azureTables/azureTablePublishedPolicyStore';
 import { createAzureTableQuestionLog } from '../adapters/azureTables/azureTableQuestionLog';
-import { createFieldCipher } from '../adapters/fieldEncryption';
+import { createFieldCipher } from '../shared/fieldEncryption';
 import { createQuestionSealing, QuestionSealing } from '../adapters/questionSealing';
 import { createSqliteAcknowledgementStore, createSqliteAcknowledgementStoreOn } from '../adapters/sqlite/sqliteAcknowledgementStore';
 import { createSqliteConcernStore } from '../adapters/sqlite/sqliteConcernStore';

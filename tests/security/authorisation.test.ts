@@ -3,7 +3,7 @@
  * signed it), never from data a card sends back. Runs the whole bot (startApp, local mode) over real HTTP.
  */
 import { Verbs } from '../../src/teams/verbs';
-import { createFieldCipher } from '../../src/adapters/fieldEncryption';
+import { createFieldCipher } from '../../src/shared/fieldEncryption';
 import { createSqliteConcernStore } from '../../src/adapters/sqlite/sqliteConcernStore';
 import {
   PEOPLE, Person, SecurityBot, concernForm, dslConversation, personalConversation, readableText, startSecurityBot,

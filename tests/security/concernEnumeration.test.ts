@@ -6,7 +6,7 @@
  * Runs the whole bot (startApp, local mode) over real HTTP with a fake Bot Connector.
  */
 import { Verbs } from '../../src/teams/verbs';
-import { createFieldCipher } from '../../src/adapters/fieldEncryption';
+import { createFieldCipher } from '../../src/shared/fieldEncryption';
 import { createSqliteConcernStore } from '../../src/adapters/sqlite/sqliteConcernStore';
 import {
   PEOPLE, Person, PostResult, SecurityBot, TENANT, concernForm, dslConversation, personalConversation, readableText,

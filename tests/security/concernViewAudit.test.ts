@@ -4,7 +4,7 @@
  * outside the team in the safeguarding channel included. Runs the whole bot (startApp, local mode) over real HTTP.
  */
 import { Verbs } from '../../src/teams/verbs';
-import { createFieldCipher } from '../../src/adapters/fieldEncryption';
+import { createFieldCipher } from '../../src/shared/fieldEncryption';
 import { createSqliteConcernStore } from '../../src/adapters/sqlite/sqliteConcernStore';
 import { ConcernEvent } from '../../src/features/concerns/domain/concernTypes';
 import {

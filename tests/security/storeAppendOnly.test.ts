@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { validateConcernForm } from '../../src/features/concerns/domain/concernValidation';
-import { createFieldCipher } from '../../src/adapters/fieldEncryption';
+import { createFieldCipher } from '../../src/shared/fieldEncryption';
 import { createSqliteAcknowledgementStore } from '../../src/adapters/sqlite/sqliteAcknowledgementStore';
 import { createSqliteConcernStore } from '../../src/adapters/sqlite/sqliteConcernStore';
 import { openSqliteDatabase } from '../../src/adapters/sqlite/sqliteDatabase';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { validateConcernForm } from '../../src/features/concerns/domain/concernValidation';
-import { createFieldCipher } from '../../src/adapters/fieldEncryption';
+import { createFieldCipher } from '../../src/shared/fieldEncryption';
 import { createSqliteConcernStore } from '../../src/adapters/sqlite/sqliteConcernStore';
 import { openSqliteDatabase } from '../../src/adapters/sqlite/sqliteDatabase';
 import { formFor, ORIGIN, REPORTER, testKey } from '../features/concerns/domain/concernFakes';

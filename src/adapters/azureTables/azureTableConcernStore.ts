@@ -6,7 +6,7 @@ import {
   NewConcernEvent, deriveConcernCase,
 } from '../../features/concerns/domain/concernTypes';
 import { ConcernReferenceDraw, createConcernReference } from '../../features/concerns/domain/concernReference';
-import { FieldCipher } from '../fieldEncryption';
+import { FieldCipher } from '../../shared/fieldEncryption';
 import { createConcernSealing } from '../concernSealing';
 import {
   AzureTableConnection, backoff, getLong, getOrUndefined, httpStatusOf, openRecordTable, padKey, putLong, queryAll,

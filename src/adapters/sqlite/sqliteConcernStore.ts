@@ -7,7 +7,7 @@ import {
 } from '../../features/concerns/domain/concernTypes';
 import { ConcernReferenceDraw, createConcernReference } from '../../features/concerns/domain/concernReference';
 import { firstDue } from '../../features/concerns/domain/concernOutboxTasks';
-import { FieldCipher } from '../fieldEncryption';
+import { FieldCipher } from '../../shared/fieldEncryption';
 import { createConcernSealing } from '../concernSealing';
 import { Migration, SqliteDatabase, migrate } from './sqliteDatabase';
 

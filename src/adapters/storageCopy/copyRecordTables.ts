@@ -8,7 +8,7 @@ import { countdownKey, publishedEntities } from '../azureTables/azureTablePublis
 import { feedbackEntity, QUESTION_PARTITION, questionEntity } from '../azureTables/azureTableQuestionLog';
 import { disclosureDayEntity, draftCheckEntity } from '../azureTables/azureTableQuestionRetention';
 import { backoff, getOrUndefined, httpStatusOf, putLong, safeKey } from '../azureTables/azureTableRecords';
-import { FieldCipher } from '../fieldEncryption';
+import { FieldCipher } from '../../shared/fieldEncryption';
 import { SqliteDatabase } from '../sqlite/sqliteDatabase';
 import { CopyCount, countRange, createAll, Entity, inParallel, result } from './copyHelpers';
 

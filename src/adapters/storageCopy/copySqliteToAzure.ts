@@ -3,7 +3,7 @@ import { CONCERN_TABLE } from '../azureTables/azureTableConcernStore';
 import { PUBLISHED_TABLE } from '../azureTables/azureTablePublishedPolicyStore';
 import { QUESTION_TABLE } from '../azureTables/azureTableQuestionLog';
 import { AzureTableConnection, openRecordTable } from '../azureTables/azureTableRecords';
-import { FieldCipher } from '../fieldEncryption';
+import { FieldCipher } from '../../shared/fieldEncryption';
 import { QuestionSealing } from '../questionSealing';
 import { createSqliteAcknowledgementStoreOn } from '../sqlite/sqliteAcknowledgementStore';
 import { createSqliteConcernStore } from '../sqlite/sqliteConcernStore';

@@ -1,6 +1,6 @@
 import { TableClient } from '@azure/data-tables';
 import { randomUUID } from 'node:crypto';
-import { createFieldCipher } from '../../../src/adapters/fieldEncryption';
+import { createFieldCipher } from '../../../src/shared/fieldEncryption';
 import { CONCERN_PARTITION, createAzureTableConcernStore, concernKeys } from '../../../src/adapters/azureTables/azureTableConcernStore';
 import { createConcernOutbox } from '../../../src/features/concerns/domain/concernOutbox';
 import { validateConcernForm } from '../../../src/features/concerns/domain/concernValidation';

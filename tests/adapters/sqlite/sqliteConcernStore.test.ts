@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createFieldCipher } from '../../../src/adapters/fieldEncryption';
+import { createFieldCipher } from '../../../src/shared/fieldEncryption';
 import { createSqliteConcernStore } from '../../../src/adapters/sqlite/sqliteConcernStore';
 import { openSqliteDatabase, SqliteDatabase } from '../../../src/adapters/sqlite/sqliteDatabase';
 import { validateConcernForm } from '../../../src/features/concerns/domain/concernValidation';

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createFieldCipher } from '../../../src/adapters/fieldEncryption';
+import { createFieldCipher } from '../../../src/shared/fieldEncryption';
 import { createQuestionSealing } from '../../../src/adapters/questionSealing';
 import { migrate, openSqliteDatabase } from '../../../src/adapters/sqlite/sqliteDatabase';
 import { createSqliteQuestionLog } from '../../../src/adapters/sqlite/sqliteQuestionLog';

@@ -1,5 +1,5 @@
 import { hkdfSync, randomBytes } from 'node:crypto';
-import { createFieldCipher } from '../../../adapters/fieldEncryption';
+import { createFieldCipher } from '../../../shared/fieldEncryption';
 import { createOfferedChoices } from './offeredChoices';
 
 /**

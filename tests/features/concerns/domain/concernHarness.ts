@@ -4,7 +4,7 @@ import { ConcernRoutingTable } from '../../../../src/features/concerns/domain/co
 import { createConcernReporting } from '../../../../src/features/concerns/domain/concernReporting';
 import { createConcernTriage } from '../../../../src/features/concerns/domain/concernTriage';
 import { AppLogger } from '../../../../src/shared/logger';
-import { createFieldCipher } from '../../../../src/adapters/fieldEncryption';
+import { createFieldCipher } from '../../../../src/shared/fieldEncryption';
 import { createSqliteConcernStore } from '../../../../src/adapters/sqlite/sqliteConcernStore';
 import { openSqliteDatabase, SqliteDatabase } from '../../../../src/adapters/sqlite/sqliteDatabase';
 import { capturedLogger, manualClock, noSleep, PEOPLE, RecordingDelivery, RecordingNotifier, testRouting } from './concernFakes';

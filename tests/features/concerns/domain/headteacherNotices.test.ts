@@ -2,7 +2,7 @@ import { createConcernOutbox } from '../../../../src/features/concerns/domain/co
 import { createConcernReporting } from '../../../../src/features/concerns/domain/concernReporting';
 import { ConcernRoutingTable } from '../../../../src/features/concerns/domain/concernRouting';
 import { createSafeguardingRouteCheck } from '../../../../src/features/concerns/domain/safeguardingRouteCheck';
-import { createFieldCipher } from '../../../../src/adapters/fieldEncryption';
+import { createFieldCipher } from '../../../../src/shared/fieldEncryption';
 import { createSqliteConcernStore } from '../../../../src/adapters/sqlite/sqliteConcernStore';
 import { openSqliteDatabase } from '../../../../src/adapters/sqlite/sqliteDatabase';
 import {

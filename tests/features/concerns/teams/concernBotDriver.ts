@@ -3,7 +3,7 @@ import { ConcernFeature } from '../../../../src/features/concerns/teams/concernF
 import { startBotHost } from '../../../support/botHost';
 import { ConnectorCall } from '../../../support/fakeConnector';
 import { parseConcernSettings } from '../../../../src/config/concernSettings';
-import { createFieldCipher } from '../../../../src/adapters/fieldEncryption';
+import { createFieldCipher } from '../../../../src/shared/fieldEncryption';
 import { createSqliteConcernStore } from '../../../../src/adapters/sqlite/sqliteConcernStore';
 import { SqliteDatabase } from '../../../../src/adapters/sqlite/sqliteDatabase';
 import { capturedLogger, noSleep } from '../domain/concernFakes';

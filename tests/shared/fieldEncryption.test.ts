@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { createFieldCipher, FieldDecryptionError } from '../../src/adapters/fieldEncryption';
+import { createFieldCipher, FieldDecryptionError } from '../../src/shared/fieldEncryption';
 
 describe('createFieldCipher', () => {
   const key = crypto.randomBytes(32);
