@@ -23,8 +23,8 @@ import { renderDisclosureOfferCard } from './cards/disclosureOfferCard';
 import { renderHelpCard } from './cards/helpCard';
 import { renderNotCoveredCard } from './cards/notCoveredCard';
 import { renderNoneChosenCard, renderNotSureCard } from './cards/notSureCard';
-import { SendView, withSendToOwners } from './cards/sendToOwners';
-import { registerQuestionSending, sendOffer } from './questionSending';
+import { sendOffer, SendView, withSendToOwners } from './cards/sendToOwners';
+import { registerQuestionSending } from './questionSending';
 import { renderSectionCard } from './cards/sectionCard';
 import { renderWelcomeCard } from './cards/welcomeCard';
 import { createOwnerTeaching } from './ownerTeaching';
@@ -178,7 +178,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
     const id = await questions.recordQuestion({ question: UNSENT, answered: false, citedSection: null, askedAt: now().toISOString(), phrasing: null });
     logger.info({ event: 'question.noPolicy', answered: false, questionId: id }, 'question asked before the policy was added');
     const carry = carryFor(ctx, id, question);
-    await ctx.sendActivity(cardMessage(withSendToOwners(noPolicyCard(), sendOffer(ctx, { questionId: id, token: carry.token, carried: carry.question, view: 'notCovered' }, question))));
+    await ctx.sendActivity(cardMessage(withSendToOwners(noPolicyCard(), sendOffer({ questionId: id, token: carry.token, carried: carry.question, view: 'notCovered' }, question, isPersonal(ctx.activity)))));
   };
 
   /** An answer drawn again once "Was this helpful?" was pressed: with its AI phrasing while the section it cited is still matched. */
@@ -279,7 +279,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
       const card = await answerRedrawn(ctx, id, question, asked.phrasing, { given: true, helpful });
       // Not helpful: the asker may send their question to the owners (the token their card carries says it is theirs).
       const send = !helpful && unsent && typeof data?.t === 'string' && data.t !== ''
-        ? sendOffer(ctx, { questionId: id, token: data.t, carried: String(data.q), view: 'unhelpful' }, question) : undefined;
+        ? sendOffer({ questionId: id, token: data.t, carried: String(data.q), view: 'unhelpful' }, question, isPersonal(ctx.activity)) : undefined;
       return withSendToOwners(card, send);
     });
 
@@ -339,7 +339,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
       if (concernOffer) logger.info({ event: 'question.concernOffered', kind: concernOffer.kind, questionId: id }, 'Report a concern offered beside the answer');
       const carry = carryFor(ctx, id, question);
       const card = !reply.answered
-        ? withSendToOwners(renderNotCoveredCard(title(), undefined, concernOffer), sendOffer(ctx, { questionId: id, token: carry.token, carried: carry.question, view: 'notCovered' }, question))
+        ? withSendToOwners(renderNotCoveredCard(title(), undefined, concernOffer), sendOffer({ questionId: id, token: carry.token, carried: carry.question, view: 'notCovered' }, question, isPersonal(ctx.activity)))
         : reply.sure ? renderAnswerCard(reply, id, undefined, phrasing, undefined, concernOffer, carry)
           // Each choice is signed for the person who asked: a press counts only from them, and only for what was offered.
           : renderNotSureCard(reply, id, concernOffer, (section) => offeredChoices.token(id, choosingPerson(ctx.activity), section), carry);

@@ -40,15 +40,6 @@ const VIEWS: ReadonlySet<string> = new Set<SendView>(['notCovered', 'unhelpful',
 const SECTION_KEY = /^[^#\s]{1,100}#\d{1,5}$/;
 
 /**
- * The offer to send a question to the policy owners, on the reply to the person who asked (`carried`: the question
- * sealed as their card carries it, and their send token). The box holds their question only in their own chat: in a
- * channel or group chat a reply never repeats what was asked (issue 48).
- */
-export function sendOffer(ctx: TurnContext, carried: SendCarried, question: string): SendToOwners {
-  return { offer: { ...carried, ...(isPersonal(ctx.activity) ? { prefill: question } : {}) } };
-}
-
-/**
  * Registers Send (policy.sendToOwners). Nothing a person asks is kept as text unless they send it (issue 69), and what
  * they send is read first as a question is: one that may be about a child, that says something happened to someone, or
  * that names someone near the hold-back bar (teaching/keeping.ts), is not sent and leads with Report a concern, with

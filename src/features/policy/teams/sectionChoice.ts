@@ -1,5 +1,5 @@
 import { Activity, TurnContext } from 'botbuilder';
-import { senderAadObjectId } from '../../../teams/activityFacts';
+import { isPersonal, senderAadObjectId } from '../../../teams/activityFacts';
 import { BotApp } from '../../../teams/botFeature';
 import { AdaptiveCardJson } from '../../../teams/cards';
 import { Verbs } from '../../../teams/verbs';
@@ -14,8 +14,7 @@ import { renderAnswerCard } from './cards/answerCard';
 import { ConcernOffer } from './cards/concernOffer';
 import { renderDisclosureOfferCard } from './cards/disclosureOfferCard';
 import { renderNoneChosenCard } from './cards/notSureCard';
-import { withSendToOwners } from './cards/sendToOwners';
-import { sendOffer } from './questionSending';
+import { sendOffer, withSendToOwners } from './cards/sendToOwners';
 
 /** What pressing a choice on a "not sure" reply needs. */
 export interface SectionChoiceDeps {
@@ -108,7 +107,7 @@ export function registerSectionChoice(app: BotApp, deps: SectionChoiceDeps): voi
     logger.info({ event: 'question.choice', questionId: id, none: key === CHOSE_NONE, first: kept.section === key }, 'a choice was pressed on a "not sure" reply');
     // The asker may send their question to the owners with the choice kept (the token their card carries says it is theirs).
     const send = unsent && typeof data?.t === 'string' && data.t !== ''
-      ? sendOffer(ctx, { questionId: id, token: data.t, carried: String(data.q), ...(key === CHOSE_NONE ? { view: 'none' } : { view: 'chosen', section: key }) }, question)
+      ? sendOffer({ questionId: id, token: data.t, carried: String(data.q), ...(key === CHOSE_NONE ? { view: 'none' } : { view: 'chosen', section: key }) }, question, isPersonal(ctx.activity))
       : undefined;
     if (!found) return withSendToOwners(renderNoneChosenCard(deps.title()), send);
     const message = kept.section !== key ? CHOICE_KEPT_BEFORE : send ? CHOICE_NOTED : CHOICE_NOTED_SENT;

@@ -50,6 +50,15 @@ export const SEND_REFUSED_TEXT = 'Not sent: this may be about a particular child
   + 'to the policy owners, and I have not kept it. If a child told you or showed you something, report it now: Report a concern goes only '
   + 'to the safeguarding team.';
 
+/**
+ * The offer to send a question to the policy owners, on the reply to the person who asked (`carried`: the question
+ * sealed as their card carries it, and their send token). The box holds their question only in their own chat
+ * (`personal`): in a channel or group chat a reply never repeats what was asked (issue 48).
+ */
+export function sendOffer(carried: SendCarried, question: string, personal: boolean): SendToOwners {
+  return { offer: { ...carried, ...(personal ? { prefill: question } : {}) } };
+}
+
 /** The reply with its send part added below what it already shows. */
 export function withSendToOwners(card: AdaptiveCardJson, send: SendToOwners | undefined): AdaptiveCardJson {
   if (!send) return card;
