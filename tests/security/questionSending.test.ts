@@ -7,7 +7,7 @@
  * anyone with a copy of it would.
  */
 import fs from 'node:fs';
-import { SEND_EMPTY, SEND_NOT_YOURS, SEND_UNREADABLE } from '../../src/features/policy/teams/questionSending';
+import { SEND_EMPTY, SEND_FROM_OWN_CHAT, SEND_NOT_YOURS, SEND_REFUSED_ELSEWHERE, SEND_UNREADABLE } from '../../src/features/policy/teams/questionSending';
 import { ALREADY_SENT_TEXT, SEND_OFFER_TEXT, SEND_REFUSED_TEXT, SENT_QUIETLY_TEXT } from '../../src/features/policy/teams/cards/sendToOwners';
 import { Verbs } from '../../src/teams/verbs';
 import { executeActions, sendingStepOf, shownText } from '../support/cardAssertions';
@@ -178,6 +178,43 @@ describe('a question is kept only when its asker sends it to the policy owners (
     expect(shownText(said(res))).toContain(SENT_QUIETLY_TEXT);
     expect(JSON.stringify(said(res))).not.toContain(WORD);
     expect(storedText(String(send.data.questionId))).toMatch(/^gcm1\./);
+  });
+
+  it('when a Send from a channel is refused or incomplete, then only the person who pressed is told, and the channel\'s card shows nothing of it', async () => {
+    const channel = { id: '19:staffroom@thread.tacv2;messageid=1700000000003', conversationType: 'channel', isGroup: true, tenantId: TENANT };
+    const { send } = await offeredSend(ORDINARY[0], PEOPLE.reporter, channel);
+
+    // A message to the presser (the card is not redrawn for everyone), without what they typed.
+    const refused = await bot.execute(PEOPLE.reporter, send.verb, { ...send.data, question: ABOUT_A_CHILD[0][0] }, channel);
+    expect(said(refused)).toBe(SEND_REFUSED_ELSEWHERE);
+    expect((refused.body as { type?: string }).type).toBe('application/vnd.microsoft.activity.message');
+    const empty = await bot.execute(PEOPLE.reporter, send.verb, { ...send.data, question: '' }, channel);
+    expect(said(empty)).toBe(`${SEND_EMPTY} ${SEND_FROM_OWN_CHAT}`);
+    expect(storedText(String(send.data.questionId))).toBe('');
+  });
+
+  it('when Send is pressed for an answer that did not fail (no No, no choice), then nothing is kept: Send is offered only where the reply failed', async () => {
+    const reply = await ask(ORDINARY[1]);
+    const yes = executeActions(reply).find((a) => a.verb === Verbs.feedback && a.data.helpful === true);
+    expect(yes).toBeDefined();
+    // The token and the sealed question the Yes button carries, forged into a Send.
+    const res = await bot.execute(PEOPLE.reporter, Verbs.sendToOwners, {
+      questionId: yes!.data.questionId, t: yes!.data.t, q: yes!.data.q, view: 'unhelpful', question: ORDINARY[1],
+    });
+    expect(said(res)).toBe(SEND_UNREADABLE);
+    expect(storedText(String(yes!.data.questionId))).toBe('');
+  });
+
+  it('when an owner presses teach on a question nobody sent (its id copied from a log), then it is not found and nothing is taught', async () => {
+    const reply = await ask(ORDINARY[0]);
+    const questionId = /"questionId":"([^"]+)"/.exec(JSON.stringify(reply))![1];
+    const links = () => (bot.app.db.prepare('SELECT COUNT(*) AS n FROM policy_teaching_links').get() as { n: number }).n;
+    const before = links();
+
+    const res = await bot.execute(PEOPLE.owner, Verbs.teachAnswer, { questionId, section: 'liverpool-model#5' });
+
+    expect(readableText(said(res))).toMatch(/could not be found/);
+    expect(links()).toBe(before);
   });
 
   it('when a question is held back as possibly about a child, then its reply offers no Send at all', async () => {

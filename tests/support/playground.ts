@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import { RunningApp, startApp, StartAppOptions } from '../../src/compose/startApp';
 import { loadConfig } from '../../src/config';
 import { AppLogger, createLogger } from '../../src/shared/logger';
-import { shownText } from './cardAssertions';
+import { sendingStepOf, shownText } from './cardAssertions';
 import { PLAYGROUND_USERS, RunningPlayground, startPlayground } from '../../scripts/playground';
 import { REPO_ROOT } from './repoRoot';
 
@@ -122,6 +122,19 @@ export function cardText(m: BotMessage | { attachments?: { content: unknown }[] 
 }
 
 /** The fully wired bot and the Playground in front of it, stopped together. */
+/**
+ * Sends the question of `reply` to the policy owners as the reply offers it (issue 69: a question is kept only when its
+ * asker sends it): Send at once on "the policy doesn't cover that", or after No or "None of these". `typed` is what
+ * the box holds. Returns Send's answer; throws when the reply offers no way to send.
+ */
+export async function sendToOwnersFrom(pg: PlaygroundClient, reply: BotMessage, typed: string): Promise<{ status: number; body: any }> {
+  const options = { replyToId: reply.messageId };
+  let { send, first } = sendingStepOf(reply.attachments);
+  if (!send && first) send = sendingStepOf((await pg.execute(first.verb, first.data, options)).body).send;
+  if (!send) throw new Error('the reply offered no way to send its question to the policy owners');
+  return pg.execute(send.verb, { ...send.data, question: typed }, options);
+}
+
 export interface BotInPlayground {
   bot: RunningApp;
   pg: PlaygroundClient;

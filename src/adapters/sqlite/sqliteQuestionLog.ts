@@ -221,9 +221,13 @@ function sealPlainRows(db: SqliteDatabase, sealing: QuestionSealing): void {
   if (rows.length === 0) return;
   // Never seal with a key the sealed questions do not open under (a wrong CONCERN_ENCRYPTION_KEY would make these
   // unreadable with the right one): this throws FieldDecryptionError first.
-  const sealed = (db.prepare(`SELECT id, question FROM policy_questions WHERE question GLOB 'gcm1.*'`).all() as Pick<Row, 'id' | 'question'>[])
-    .find((r) => isSealedQuestionValue(r.question));
-  if (sealed) sealing.open(sealed.question, sealed.id, 'question');
+  // Most questions are kept without text now (issue 69): a sealed phrasing or choice proves the key where no question does.
+  const sealed = db.prepare(`SELECT id, question, phrased_text, chosen_section FROM policy_questions
+    WHERE question GLOB 'gcm1.*' OR phrased_text GLOB 'gcm1.*' OR chosen_section GLOB 'gcm1.*' LIMIT 1`).get() as
+    Pick<Row, 'id' | 'question' | 'phrased_text' | 'chosen_section'> | undefined;
+  if (sealed && isSealedQuestionValue(sealed.question)) sealing.open(sealed.question, sealed.id, 'question');
+  else if (sealed?.phrased_text && isSealedQuestionValue(sealed.phrased_text)) sealing.open(sealed.phrased_text, sealed.id, 'phrasedText');
+  else if (sealed?.chosen_section && isSealedQuestionValue(sealed.chosen_section)) sealing.open(sealed.chosen_section, sealed.id, 'chosenSection');
   const update = db.prepare('UPDATE policy_questions SET question = ?, phrased_text = ? WHERE id = ?');
   withSecureDelete(db, () => db.transaction(() => {
     for (const r of rows) {

@@ -114,6 +114,18 @@ describe('SQLite question log: sealed at rest', () => {
     expect(await createSqliteQuestionLog(db, createQuestionSealing(key)).getQuestion('old-1')).toMatchObject({ question: 'Can I tag pupils?' });
   });
 
+  it('when the only sealed value is a choice on a question kept without text, then opening with another key still refuses before sealing the plain ones', async () => {
+    const db = openSqliteDatabase(':memory:');
+    const log = createSqliteQuestionLog(db, createQuestionSealing(key));
+    const id = await log.recordQuestion({ question: UNSENT, answered: true, citedSection: 'policy#2', askedAt: '2026-11-21T09:00:00.000Z', sure: false });
+    await log.recordChoice(id, 'policy#4', '2026-11-21T09:01:00.000Z');
+    db.prepare('INSERT INTO policy_questions (id, question, answered, cited_section, asked_at) VALUES (?, ?, ?, ?, ?)').run('old-1', 'Can I tag pupils?', 0, null, '2026-01-01T00:00:00.000Z');
+
+    expect(() => createSqliteQuestionLog(db, createQuestionSealing(crypto.randomBytes(32)))).toThrow(expect.objectContaining({ code: 'FIELD_DECRYPT_FAILED' }));
+
+    expect(db.prepare('SELECT question FROM policy_questions WHERE id = ?').get('old-1')).toEqual({ question: 'Can I tag pupils?' });
+  });
+
   it('when the log is opened without a key, then it records nothing and will not show a sealed question', async () => {
     const db = openSqliteDatabase(':memory:');
     const id = await createSqliteQuestionLog(db, createQuestionSealing(key)).recordQuestion({ question: 'parking?', answered: false, citedSection: null, askedAt: '2026-11-21T09:00:00.000Z' });

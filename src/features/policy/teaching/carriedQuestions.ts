@@ -11,14 +11,25 @@ import { createOfferedChoices } from './offeredChoices';
  * MAC over the question's id and that person, as a choice does (offeredChoices.ts).
  */
 export interface CarriedQuestions {
-  /** The question sealed for its reply's card data. */
-  seal(question: string, questionId: string): string;
-  /** The question a press carried back, or null when there is none or it does not open under this id (another card's, damaged, forged). */
-  open(carried: unknown, questionId: string): string | null;
+  /** The question (or the AI phrasing its answer showed) sealed for its reply's card data. */
+  seal(value: string, questionId: string, field?: CarriedField): string;
+  /** What a press carried back, or null when there is none or it does not open under this id and field (another card's, damaged, forged). */
+  open(carried: unknown, questionId: string, field?: CarriedField): string | null;
   /** The token "Send to the policy owners" carries on the reply to `personId`'s question. */
   sendToken(questionId: string, personId: string): string;
   /** Whether a send carries the token of the reply to this person's own question. */
   maySend(questionId: string, personId: string, token: unknown): boolean;
+}
+
+/** What a reply's buttons carry sealed: the question as asked, and the AI phrasing its answer showed (with the section it cites). */
+export type CarriedField = 'question' | 'phrasing';
+
+/** The form of a send token (a MAC's first 128 bits in hex): anything else a press carries is not copied into a card. */
+const SEND_TOKEN_FORM = /^[0-9a-f]{32}$/;
+
+/** A send token as a press carried it, when it has a token's form; else undefined (a forged or damaged press). */
+export function sendTokenOf(value: unknown): string | undefined {
+  return typeof value === 'string' && SEND_TOKEN_FORM.test(value) ? value : undefined;
 }
 
 /** HKDF's labels under the choices' key; a new label (v2) would be a new key, and cards sent before would not open. */
@@ -38,13 +49,13 @@ const derive = (key: Buffer, info: string): Buffer => Buffer.from(hkdfSync('sha2
 export function createCarriedQuestions(choiceKey: Buffer = randomBytes(32)): CarriedQuestions {
   const cipher = createFieldCipher(derive(choiceKey, SEAL_INFO));
   const tokens = createOfferedChoices(derive(choiceKey, SEND_INFO));
-  const context = (questionId: string) => `carried-question:${questionId}`;
+  const context = (questionId: string, field: CarriedField) => (field === 'question' ? `carried-question:${questionId}` : `carried-${field}:${questionId}`);
   return {
-    seal: (question, questionId) => cipher.encrypt(question, context(questionId)),
-    open(carried, questionId) {
+    seal: (value, questionId, field = 'question') => cipher.encrypt(value, context(questionId, field)),
+    open(carried, questionId, field = 'question') {
       if (typeof carried !== 'string' || carried.length === 0 || carried.length > MAX_SEALED_CHARS) return null;
       try {
-        return cipher.decrypt(carried, context(questionId));
+        return cipher.decrypt(carried, context(questionId, field));
       } catch {
         return null;
       }

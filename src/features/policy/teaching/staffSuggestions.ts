@@ -1,6 +1,6 @@
 import { DisclosureDetector } from '../disclosure/disclosureDetector';
 import { PolicyLibrary, sectionByKey } from '../policyLibrary';
-import { AskedQuestion, CHOSE_NONE, QuestionLog } from './questionLog';
+import { AskedQuestion, CHOSE_NONE, QuestionLog, UNSENT } from './questionLog';
 import { redactNames } from './redactNames';
 import { TeachingLink, TeachingLinkStore } from './teachingLinks';
 
@@ -79,7 +79,8 @@ export async function dismissSuggestion(deps: SuggestionDeps, questionId: string
  */
 async function openSuggestion(deps: SuggestionDeps, questionId: string): Promise<AskedQuestion | SuggestionOutcome> {
   const asked = questionId ? await deps.questions.getQuestion(questionId) : null;
-  if (!asked?.choice || asked.choice.section === CHOSE_NONE) return { outcome: 'notFound' };
+  // A question nobody sent to the owners has no text to teach: it is not theirs to act on (issue 69).
+  if (!asked?.choice || asked.choice.section === CHOSE_NONE || asked.question === UNSENT) return { outcome: 'notFound' };
   if ((await deps.disclosure.read(asked.question)).holdBack) {
     await deps.questions.forgetQuestion(asked.id);
     return { outcome: 'notFound' };

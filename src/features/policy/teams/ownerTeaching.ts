@@ -10,7 +10,7 @@ import { DisclosureDetector } from '../disclosure/disclosureDetector';
 import { loadLearnedModel } from '../answer/learnedModel';
 import { formatCitationLabel } from '../policyDocument';
 import { PolicyLibrary, sectionByKey } from '../policyLibrary';
-import { AskedQuestion, QuestionLog } from '../teaching/questionLog';
+import { AskedQuestion, QuestionLog, UNSENT } from '../teaching/questionLog';
 import { CONCERN_INFO, DraftConcernId } from '../drafts/draftConcerns';
 import { failedQuestionsForOwner, heldBackSentence } from '../teaching/failedQuestions';
 import { redactNames } from '../teaching/redactNames';
@@ -144,7 +144,7 @@ export function createOwnerTeaching(deps: OwnerTeachingDeps): OwnerTeaching {
       + `${c.heldBack > 0 ? ` ${heldBackSentence(c.heldBack)}` : ''}`
       + `${c.draftsChecked > 0 ? ` ${plural(c.draftsChecked, 'draft post', 'draft posts')} checked (never kept)${mostRaised(c.draftConcerns)}.` : ''}`
       + ' You see the questions staff chose to send you (they are offered it when I could not answer, was not sure, or did not help);'
-      + ' the others are counted, never kept. Names are taken out of the questions shown. Old questions are deleted after the school\'s'
+      + ' the others are counted, their text never kept. Names are taken out of the questions shown. Old questions are deleted after the school\'s'
       + ' retention period; their counts are kept.';
   };
   /** The concerns draft posts raised most, by the card's names: ", most often: identifies a pupil (5), ...". */
@@ -203,7 +203,9 @@ export function createOwnerTeaching(deps: OwnerTeachingDeps): OwnerTeaching {
         if (!deps.teaching) return 'Teaching is not available: no store is configured.';
         const id = typeof data?.questionId === 'string' ? data.questionId.slice(0, 64) : '';
         const section = typeof data?.section === 'string' ? data.section.slice(0, 200) : '';
-        const asked = id ? await questions.getQuestion(id) : null;
+        const found = id ? await questions.getQuestion(id) : null;
+        // A question nobody sent to the owners has no text to teach (issue 69): it reads as not found.
+        const asked = found && found.question !== UNSENT ? found : null;
         const label = section ? sectionLabel(section) : null;
         // A question that may be about a child is never copied into a teaching link: it is deleted, as the list does.
         const heldBack = asked ? (await deps.disclosure.read(asked.question)).holdBack : false;

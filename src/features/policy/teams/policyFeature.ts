@@ -12,7 +12,7 @@ import { readConcernCue } from '../reportOffer/concernCue';
 import { formatCitationLabel } from '../policyDocument';
 import { findSection, PolicyLibrary } from '../policyLibrary';
 import { createOfferedChoices } from '../teaching/offeredChoices';
-import { createCarriedQuestions } from '../teaching/carriedQuestions';
+import { createCarriedQuestions, sendTokenOf } from '../teaching/carriedQuestions';
 import { keepingReader, mayKeepQuestion, namedNearTheBar } from '../teaching/keeping';
 import { AskedQuestion, QuestionLog, UNSENT } from '../teaching/questionLog';
 import { TeachingLinkStore } from '../teaching/teachingLinks';
@@ -116,8 +116,17 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
   const offeredChoices = createOfferedChoices(deps.choiceKey);
   // A question is not kept unless its asker sends it (issue 69): its reply's buttons carry it, sealed.
   const carried = createCarriedQuestions(deps.choiceKey);
-  const carryFor = (ctx: TurnContext, id: string, question: string): CarriedQuestion =>
-    ({ question: carried.seal(question, id), token: carried.sendToken(id, choosingPerson(ctx.activity)) });
+  const carryFor = (ctx: TurnContext, id: string, question: string, phrasing?: AskedQuestion['phrasing']): CarriedQuestion => ({
+    question: carried.seal(question, id), token: carried.sendToken(id, choosingPerson(ctx.activity)),
+    ...(phrasing ? { phrasing: carried.seal(JSON.stringify(phrasing), id, 'phrasing') } : {}),
+  });
+  /** The AI phrasing a press carried back, sealed, as the card showed it; null when there was none or it does not open. */
+  const carriedPhrasing = (value: unknown, id: string): AskedQuestion['phrasing'] => {
+    const opened = carried.open(value, id, 'phrasing');
+    if (opened === null) return null;
+    const p = JSON.parse(opened) as { text?: unknown; section?: unknown };
+    return typeof p.text === 'string' && typeof p.section === 'string' ? { text: p.text, section: p.section } : null;
+  };
   // The owners' views read kept questions again as held back when they may not be kept (teaching/keeping.ts).
   const keeping = keepingReader(deps.disclosure);
   const teaching = createOwnerTeaching({ library, questions, teaching: deps.teaching, disclosure: keeping, logger, isOwner, now });
@@ -256,7 +265,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
       return `Section ${formatCitationLabel(found.doc, found.section)} is below.`;
     });
 
-    app.adaptiveCards.actionExecute<{ questionId?: unknown; helpful?: unknown; q?: unknown; t?: unknown }>(Verbs.feedback, async (ctx, _state, data) => {
+    app.adaptiveCards.actionExecute<{ questionId?: unknown; helpful?: unknown; q?: unknown; t?: unknown; p?: unknown }>(Verbs.feedback, async (ctx, _state, data) => {
       const id = typeof data?.questionId === 'string' ? data.questionId.slice(0, 64) : '';
       const helpful = data?.helpful === true || data?.helpful === 'true' ? true : data?.helpful === false || data?.helpful === 'false' ? false : undefined;
       if (helpful === undefined) return 'Sorry, I could not read that answer. Please press Yes or No on the card.';
@@ -276,10 +285,11 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
       // The question as asked: carried by the card (not kept unless its asker sends it), or kept by an earlier release.
       const question = unsent ? carried.open(data?.q, id) : asked.question;
       if (question === null) return helpful ? 'Thanks for your feedback.' : 'Thanks: I have noted that this did not help. Your line manager can help in the meantime.';
-      const card = await answerRedrawn(ctx, id, question, asked.phrasing, { given: true, helpful });
+      const card = await answerRedrawn(ctx, id, question, unsent ? carriedPhrasing(data?.p, id) : asked.phrasing, { given: true, helpful });
       // Not helpful: the asker may send their question to the owners (the token their card carries says it is theirs).
-      const send = !helpful && unsent && typeof data?.t === 'string' && data.t !== ''
-        ? sendOffer({ questionId: id, token: data.t, carried: String(data.q), view: 'unhelpful' }, question, isPersonal(ctx.activity)) : undefined;
+      const token = sendTokenOf(data?.t);
+      const send = !helpful && unsent && token
+        ? sendOffer({ questionId: id, token, carried: String(data?.q), view: 'unhelpful' }, question, isPersonal(ctx.activity)) : undefined;
       return withSendToOwners(card, send);
     });
 
@@ -329,7 +339,8 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
         answered: reply.answered,
         citedSection: reply.answered ? citedSectionKey(reply.best) : null,
         askedAt: now().toISOString(),
-        phrasing: phrasing ? { text: phrasing.text, section: citedSectionKey(phrasing.cited) } : null,
+        // The phrasing is not kept either: the card carries it, sealed, to redraw itself.
+        phrasing: null,
         sure: !reply.answered || reply.sure,
       });
       logger.info({ event: 'question.answered', answered: reply.answered, sure: !reply.answered || reply.sure, questionId: id }, 'question handled');
@@ -337,7 +348,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
       if (fallback) logger.info({ event: 'answer.phrasingFallback', reason: fallback, questionId: id }, 'extractive answer kept');
       const concernOffer = concernOfferFor(ctx, text);
       if (concernOffer) logger.info({ event: 'question.concernOffered', kind: concernOffer.kind, questionId: id }, 'Report a concern offered beside the answer');
-      const carry = carryFor(ctx, id, question);
+      const carry = carryFor(ctx, id, question, phrasing ? { text: phrasing.text, section: citedSectionKey(phrasing.cited) } : null);
       const card = !reply.answered
         ? withSendToOwners(renderNotCoveredCard(title(), undefined, concernOffer), sendOffer({ questionId: id, token: carry.token, carried: carry.question, view: 'notCovered' }, question, isPersonal(ctx.activity)))
         : reply.sure ? renderAnswerCard(reply, id, undefined, phrasing, undefined, concernOffer, carry)

@@ -7,7 +7,7 @@ import { AppLogger } from '../../../shared/logger';
 import { DisclosureDetector } from '../disclosure/disclosureDetector';
 import { CarriedQuestions } from '../teaching/carriedQuestions';
 import { mayKeepReading } from '../teaching/keeping';
-import { QuestionLog, UNSENT } from '../teaching/questionLog';
+import { isFailedQuestion, QuestionLog, UNSENT } from '../teaching/questionLog';
 import { redactNames } from '../teaching/redactNames';
 import { MAX_SENT_QUESTION_CHARS, SendCarried, SendToOwners, SendView, withSendToOwners } from './cards/sendToOwners';
 import { choosingPerson } from './sectionChoice';
@@ -30,6 +30,14 @@ export const SEND_UNREADABLE = 'Sorry, I could not read that. Please ask your qu
 export const SEND_NOT_YOURS = 'Only the person who asked can send this question to the policy owners. Ask your own question to send one.';
 /** Said to a Send on a question deleted since (after the school's retention period). */
 export const SEND_QUESTION_GONE = 'Sorry, I could not find that question any more. Please ask it again.';
+/** Said when the store could not take the question just now (other changes to it kept landing first). */
+export const SEND_BUSY = 'I could not send it just now: press Send again.';
+/** Said after a problem with a Send in a channel or group chat, where the card is everyone's. */
+export const SEND_FROM_OWN_CHAT = 'To see your text again, ask the question in your own chat with me.';
+/** Said to the person alone when what they sent from a channel or group chat may be about a child. */
+export const SEND_REFUSED_ELSEWHERE = 'Not sent: this may be about a particular child, or about something that happened to someone, so it does '
+  + 'not go to the policy owners, and I have not kept it. If a child told you or showed you something, type report a concern '
+  + 'in your own chat with me: it goes only to the safeguarding team.';
 /** Said beside the box when Send was pressed with nothing in it. */
 export const SEND_EMPTY = 'There is nothing in the box: type your question, then press Send.';
 
@@ -63,30 +71,35 @@ export function registerQuestionSending(app: BotApp, deps: QuestionSendingDeps):
       if (asked === null) return SEND_UNREADABLE;
       const typed = typeof data?.question === 'string' ? data.question.trim() : '';
       const carriedBack: SendCarried = { questionId: id, token, carried: String(data?.q), view, ...(section ? { section } : {}) };
-      // What the box held comes back in it in the person's own chat; elsewhere the card is everyone's, and never shows it.
+      // In the person's own chat the reply is drawn again, with what the box held; elsewhere the card is everyone's, so
+      // what went wrong is said to the person alone (a message, not the card) and never shows what they typed.
       const personal = isPersonal(ctx.activity);
       const mine = personal ? { prefill: typed.slice(0, MAX_BOX_BACK_CHARS) } : {};
-      const again = (problem: string) => ({ offer: { ...carriedBack, ...mine, problem } });
       const card = async (send: SendToOwners) => withSendToOwners(await deps.redraw(ctx, id, view, asked, section), send);
-      if (typed === '') return card(again(SEND_EMPTY));
-      if (typed.length > MAX_SENT_QUESTION_CHARS) {
-        return card(again(`Your question is ${typed.length} characters: the most I can send is ${MAX_SENT_QUESTION_CHARS}. Shorten it, then press Send.`));
-      }
+      const again = (problem: string) => (personal ? card({ offer: { ...carriedBack, ...mine, problem } }) : `${problem} ${SEND_FROM_OWN_CHAT}`);
       const row = await questions.getQuestion(id);
       if (!row) return SEND_QUESTION_GONE;
       // Sent before (a second press, another device): the first send is the one kept, and nothing more is read.
       if (row.question !== UNSENT) return card({ alreadySent: true });
+      // Send is offered where the reply failed (not covered, No, None of these) or a section was chosen, nowhere else.
+      if (!isFailedQuestion(row) && !row.choice) return SEND_UNREADABLE;
+      if (typed === '') return again(SEND_EMPTY);
+      if (typed.length > MAX_SENT_QUESTION_CHARS) {
+        return again(`Your question is ${typed.length} characters: the most I can send is ${MAX_SENT_QUESTION_CHARS}. Shorten it, then press Send.`);
+      }
       const reading = await deps.disclosure.read(typed);
       if (reading.offer || !mayKeepReading(typed, reading)) {
         // Nothing of it is kept or logged: only the day is counted, as a question held back is.
         await questions.recordDisclosureLike(deps.now().toISOString(), 'heldBack');
         logger.info({ event: 'question.sendHeldBack' }, 'a question sent to the owners may be about a child or what happened to someone: not sent, nothing kept');
-        return card({
-          refused: personal ? { whatHappened: typed } : {},
-          offer: { ...carriedBack, ...mine },
-        });
+        return personal ? card({ refused: { whatHappened: typed }, offer: { ...carriedBack, ...mine } }) : SEND_REFUSED_ELSEWHERE;
       }
-      if (!(await questions.shareQuestion(id, typed, deps.now().toISOString()))) return card({ alreadySent: true });
+      if (!(await questions.shareQuestion(id, typed, deps.now().toISOString()))) {
+        // Not set: deleted meanwhile, sent meanwhile from another device, or the store too busy to take it now.
+        const now = await questions.getQuestion(id);
+        if (!now) return SEND_QUESTION_GONE;
+        return now.question !== UNSENT ? card({ alreadySent: true }) : again(SEND_BUSY);
+      }
       logger.info({ event: 'question.sent', questionId: id, view }, 'the person who asked sent their question to the policy owners');
       return card(personal ? { sent: redactNames(typed) } : { sentQuietly: true });
     },

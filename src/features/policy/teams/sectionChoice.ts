@@ -8,7 +8,7 @@ import { answerFromSection } from '../answer/answerQuestion';
 import { DisclosureDetector } from '../disclosure/disclosureDetector';
 import { PolicyLibrary, sectionByKey } from '../policyLibrary';
 import { OfferedChoices } from '../teaching/offeredChoices';
-import { CarriedQuestions } from '../teaching/carriedQuestions';
+import { CarriedQuestions, sendTokenOf } from '../teaching/carriedQuestions';
 import { CHOSE_NONE, QuestionLog, UNSENT } from '../teaching/questionLog';
 import { renderAnswerCard } from './cards/answerCard';
 import { ConcernOffer } from './cards/concernOffer';
@@ -106,8 +106,9 @@ export function registerSectionChoice(app: BotApp, deps: SectionChoiceDeps): voi
     // Which section was chosen is kept sealed with the question: the log says only that a choice was made.
     logger.info({ event: 'question.choice', questionId: id, none: key === CHOSE_NONE, first: kept.section === key }, 'a choice was pressed on a "not sure" reply');
     // The asker may send their question to the owners with the choice kept (the token their card carries says it is theirs).
-    const send = unsent && typeof data?.t === 'string' && data.t !== ''
-      ? sendOffer({ questionId: id, token: data.t, carried: String(data.q), ...(key === CHOSE_NONE ? { view: 'none' } : { view: 'chosen', section: key }) }, question, isPersonal(ctx.activity))
+    const token = sendTokenOf(data?.t);
+    const send = unsent && token
+      ? sendOffer({ questionId: id, token, carried: String(data.q), ...(key === CHOSE_NONE ? { view: 'none' } : { view: 'chosen', section: key }) }, question, isPersonal(ctx.activity))
       : undefined;
     if (!found) return withSendToOwners(renderNoneChosenCard(deps.title()), send);
     const message = kept.section !== key ? CHOICE_KEPT_BEFORE : send ? CHOICE_NOTED : CHOICE_NOTED_SENT;

@@ -1,4 +1,5 @@
 import { cardText, PlaygroundClient, startBotInPlayground, BotInPlayground } from '../../../support/playground';
+import { executeActions } from '../../../support/cardAssertions';
 
 /** Chats with the running bot over real HTTP through the Microsoft 365 Agents Playground. */
 describe('policy questions in Teams chat (Agents Playground)', () => {
@@ -81,16 +82,19 @@ describe('policy questions in Teams chat (Agents Playground)', () => {
     expect(text).not.toContain('Section');
   });
 
-  it('when someone says an answer did not help, then the card updates and the owner can list the question', async () => {
+  it('when someone says an answer did not help and sends the question, then the card updates and the owner can list the question', async () => {
     const from = pg.messages.length;
     await pg.say('Can pupils add me as a friend on Facebook?');
     const reply = await pg.waitFor((m) => (m.attachments?.length ?? 0) > 0, { from });
     const card = reply.attachments![0].content as any;
-    const feedback = JSON.stringify(card).match(/"questionId":"([^"]+)"/);
-    expect(feedback).not.toBeNull();
-    const res = await pg.execute('policy.feedback', { questionId: feedback![1], helpful: false }, { replyToId: reply.messageId });
+    const no = executeActions(card).find((a) => a.verb === 'policy.feedback' && a.data.helpful === false);
+    expect(no).toBeDefined();
+    const res = await pg.execute(no!.verb, no!.data, { replyToId: reply.messageId });
     expect(res.status).toBe(200);
     expect(JSON.stringify(res.body)).toContain('did not help');
+    const send = executeActions(res.body).find((a) => a.verb === 'policy.sendToOwners');
+    expect(send).toBeDefined();
+    expect((await pg.execute(send!.verb, { ...send!.data, question: 'Can pupils add me as a friend on Facebook?' }, { replyToId: reply.messageId })).status).toBe(200);
     const before = pg.messages.length;
     await pg.say('unanswered');
     const list = await pg.waitFor((m) => cardText(m).includes('did not answer well'), { from: before });

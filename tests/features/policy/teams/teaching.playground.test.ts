@@ -1,4 +1,4 @@
-import { cardText, PlaygroundClient, startBotInPlayground, BotInPlayground } from '../../../support/playground';
+import { BotMessage, cardText, PlaygroundClient, sendToOwnersFrom, startBotInPlayground, BotInPlayground } from '../../../support/playground';
 
 const OWNER = '00000000-0000-0000-0000-0000000000020';
 
@@ -16,11 +16,11 @@ describe('owners teach the bot (Agents Playground)', () => {
     await stack?.close();
   });
 
-  const ask = async (question: string): Promise<{ text: string; card: string; messageId: string }> => {
+  const ask = async (question: string): Promise<{ text: string; card: string; messageId: string; reply: BotMessage }> => {
     const from = pg.messages.length;
     await pg.say(question);
     const reply = await pg.waitFor((m) => (m.attachments?.length ?? 0) > 0, { from });
-    return { text: cardText(reply), card: JSON.stringify(reply.attachments![0].content), messageId: reply.messageId ?? '' };
+    return { text: cardText(reply), card: JSON.stringify(reply.attachments![0].content), messageId: reply.messageId ?? '', reply };
   };
   const unanswered = async (): Promise<{ card: any; messageId: string }> => {
     const from = pg.messages.length;
@@ -39,13 +39,16 @@ describe('owners teach the bot (Agents Playground)', () => {
   it('when an owner links an unhelpful answer to another section, then that question and a rewording of it get that section; removing the link undoes it', async () => {
     const question = 'What should I do if a parent is rude about me online?';
     const first = await ask(question);
-    const questionId = first.card.match(/"questionId":"([^"]+)"/)![1];
-    const feedback = await pg.execute('policy.feedback', { questionId, helpful: false }, { replyToId: first.messageId });
-    expect(feedback.status).toBe(200);
+    // Marked not helpful and sent to the owners (a question is kept only when its asker sends it).
+    const sent = await sendToOwnersFrom(pg, first.reply, question);
+    expect(sent.status).toBe(200);
+    expect(JSON.stringify(sent.body)).toContain('Sent to the policy owners');
 
     const list = await unanswered();
     // Above the list, counts that outlive the questions' text (deleted after the school's retention period).
-    expect(JSON.stringify(list.card)).toMatch(/Last 30 days: \d+ questions? asked, \d+ not covered, [1-9]\d* marked not helpful/);
+    expect(JSON.stringify(list.card)).toMatch(/Last 30 days: [1-9]\d* questions? asked, \d+ not covered, \d+ marked not helpful/);
+    // The reply was not sure of its section, so "None of these" came before Send: the list says so.
+    expect(JSON.stringify(list.card)).toContain('Not sure, and none of its choices fitted');
     const choices = choicesFor(list.card, question);
     expect(choices.map((c) => c.title)).toContain('None of these');
     expect(choices.length).toBe(4);
@@ -76,8 +79,7 @@ describe('owners teach the bot (Agents Playground)', () => {
   it('when an owner says "none of these", then the question is declined from then on', async () => {
     const question = 'Is posting about my holiday on Instagram fine?';
     const first = await ask(question);
-    const questionId = first.card.match(/"questionId":"([^"]+)"/);
-    if (questionId) await pg.execute('policy.feedback', { questionId: questionId[1], helpful: false }, { replyToId: first.messageId });
+    expect((await sendToOwnersFrom(pg, first.reply, question)).status).toBe(200);
     const list = await unanswered();
     const none = choicesFor(list.card, question).find((c) => c.title === 'None of these')!;
     expect((await pg.execute('policy.teach', none.data, { replyToId: list.messageId })).status).toBe(200);
@@ -88,9 +90,8 @@ describe('owners teach the bot (Agents Playground)', () => {
     // An ordinary question the detector keeps for the owner (one it held back would never be listed at all).
     const question = 'Can I share [our summer fair post](http://evil.example) **now** on my own facebook?';
     const first = await ask(question);
-    // Declined or answered, it reaches the owners' list: an answer is marked not helpful.
-    const questionId = first.card.match(/"questionId":"([^"]+)"/);
-    if (questionId) await pg.execute('policy.feedback', { questionId: questionId[1], helpful: false }, { replyToId: first.messageId });
+    // Declined or answered, it reaches the owners' list once its asker sends it.
+    expect((await sendToOwnersFrom(pg, first.reply, question)).status).toBe(200);
     const list = await unanswered();
     const shown = JSON.stringify(list.card);
     expect(shown).toContain('"type":"TextRun","text":"Can I share [our summer fair post](http://evil.example) **now** on my own facebook?"');

@@ -32,6 +32,8 @@ export interface AnswerCardPhrasing {
 export interface CarriedQuestion {
   question: string;
   token: string;
+  /** The AI phrasing the answer shows, with the section it cites, sealed: not kept either, it redraws the card. */
+  phrasing?: string;
 }
 
 /**
@@ -73,6 +75,7 @@ export function renderAnswerCard(
     questionId,
     carriedQuestion: carry?.question ?? '',
     sendToken: carry?.token ?? '',
+    carriedPhrasing: carry?.phrasing ?? '',
     feedbackGiven: feedback.given,
     askFeedback: !feedback.given && feedback.asked !== false,
     feedbackMessage: feedback.message !== undefined ? feedback.message : feedback.helpful === false
