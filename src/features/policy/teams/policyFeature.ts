@@ -29,7 +29,7 @@ import { renderSectionCard } from './cards/sectionCard';
 import { renderWelcomeCard } from './cards/welcomeCard';
 import { createOwnerTeaching } from './ownerTeaching';
 import { registerDraftChecking } from './draftChecking';
-import { CHOICE_NOTED_SENT, choosingPerson, chosenSectionCard, registerSectionChoice } from './sectionChoice';
+import { CHOICE_KEPT_BEFORE, CHOICE_NOTED_SENT, choosingPerson, chosenSectionCard, registerSectionChoice } from './sectionChoice';
 import { DraftCheckResult } from '../drafts/draftChecker';
 import { DraftContext } from '../drafts/draftConcerns';
 
@@ -203,9 +203,14 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
   };
 
   /** The reply a "Send to the policy owners" offer sat on, drawn again from the question as asked once it is sent. */
-  const redrawForSending = async (ctx: TurnContext, id: string, view: SendView, question: string, section: string | undefined) => {
-    if (view === 'unhelpful') return answerRedrawn(ctx, id, question, (await questions.getQuestion(id))?.phrasing ?? null, { given: true, helpful: false });
-    if (view === 'chosen' && section) return chosenSectionCard(library, question, section, id, CHOICE_NOTED_SENT, concernOfferFor(ctx, question)) ?? renderNoneChosenCard(title());
+  const redrawForSending = async (ctx: TurnContext, id: string, view: SendView, question: string, section: string | undefined, phrasing: string | undefined) => {
+    if (view === 'unhelpful') return answerRedrawn(ctx, id, question, carriedPhrasing(phrasing, id), { given: true, helpful: false });
+    if (view === 'chosen' && section) {
+      // The first choice is the one kept: a later one, pressed on the same card, says so once sent too.
+      const first = (await questions.getQuestion(id))?.choice?.section;
+      const message = first === undefined || first === section ? CHOICE_NOTED_SENT : CHOICE_KEPT_BEFORE;
+      return chosenSectionCard(library, question, section, id, message, concernOfferFor(ctx, question)) ?? renderNoneChosenCard(title());
+    }
     if (view === 'none') return renderNoneChosenCard(title());
     return library.primary ? renderNotCoveredCard(title(), undefined, concernOfferFor(ctx, question)) : noPolicyCard();
   };
@@ -285,11 +290,13 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
       // The question as asked: carried by the card (not kept unless its asker sends it), or kept by an earlier release.
       const question = unsent ? carried.open(data?.q, id) : asked.question;
       if (question === null) return helpful ? 'Thanks for your feedback.' : 'Thanks: I have noted that this did not help. Your line manager can help in the meantime.';
-      const card = await answerRedrawn(ctx, id, question, unsent ? carriedPhrasing(data?.p, id) : asked.phrasing, { given: true, helpful });
+      const phrasingBack = unsent ? carriedPhrasing(data?.p, id) : asked.phrasing;
+      const card = await answerRedrawn(ctx, id, question, phrasingBack, { given: true, helpful });
       // Not helpful: the asker may send their question to the owners (the token their card carries says it is theirs).
       const token = sendTokenOf(data?.t);
       const send = !helpful && unsent && token
-        ? sendOffer({ questionId: id, token, carried: String(data?.q), view: 'unhelpful' }, question, isPersonal(ctx.activity)) : undefined;
+        ? sendOffer({ questionId: id, token, carried: String(data?.q), view: 'unhelpful', ...(phrasingBack && typeof data?.p === 'string' ? { phrasing: data.p } : {}) }, question, isPersonal(ctx.activity))
+        : undefined;
       return withSendToOwners(card, send);
     });
 

@@ -21,7 +21,7 @@ export interface QuestionSendingDeps {
   logger: AppLogger;
   now(): Date;
   /** The reply the offer sat on, drawn again from the question as asked (its answer, "None of these", a chosen section). */
-  redraw(ctx: TurnContext, questionId: string, view: SendView, question: string, section: string | undefined): Promise<AdaptiveCardJson>;
+  redraw(ctx: TurnContext, questionId: string, view: SendView, question: string, section: string | undefined, phrasing: string | undefined): Promise<AdaptiveCardJson>;
 }
 
 /** Said to a Send whose data is not a question's id and a reply's kind (a forged or damaged card). */
@@ -41,6 +41,8 @@ export const SEND_REFUSED_ELSEWHERE = 'Not sent: this may be about a particular 
 /** Said beside the box when Send was pressed with nothing in it. */
 export const SEND_EMPTY = 'There is nothing in the box: type your question, then press Send.';
 
+/** The longest sealed phrasing a Send carries on (a phrasing is at most 700 characters before sealing). */
+const MAX_CARRIED_PHRASING_CHARS = 4096;
 /** The most of a box's text that comes back in it (what a request may carry is capped before this). */
 const MAX_BOX_BACK_CHARS = 4000;
 
@@ -56,7 +58,7 @@ const SECTION_KEY = /^[^#\s]{1,100}#\d{1,5}$/;
  */
 export function registerQuestionSending(app: BotApp, deps: QuestionSendingDeps): void {
   const { questions, logger } = deps;
-  app.adaptiveCards.actionExecute<{ questionId?: unknown; t?: unknown; q?: unknown; view?: unknown; section?: unknown; question?: unknown }>(
+  app.adaptiveCards.actionExecute<{ questionId?: unknown; t?: unknown; q?: unknown; p?: unknown; view?: unknown; section?: unknown; question?: unknown }>(
     Verbs.sendToOwners, async (ctx, _state, data): Promise<AdaptiveCardJson | string> => {
       const id = typeof data?.questionId === 'string' ? data.questionId : '';
       const view = typeof data?.view === 'string' && VIEWS.has(data.view) ? (data.view as SendView) : undefined;
@@ -70,12 +72,14 @@ export function registerQuestionSending(app: BotApp, deps: QuestionSendingDeps):
       const asked = deps.carried.open(data?.q, id);
       if (asked === null) return SEND_UNREADABLE;
       const typed = typeof data?.question === 'string' ? data.question.trim() : '';
-      const carriedBack: SendCarried = { questionId: id, token, carried: String(data?.q), view, ...(section ? { section } : {}) };
+      // The phrasing travels on as it came (sealed; it is opened, or ignored, where the answer is drawn again).
+      const phrasing = typeof data?.p === 'string' && data.p.length <= MAX_CARRIED_PHRASING_CHARS ? data.p : undefined;
+      const carriedBack: SendCarried = { questionId: id, token, carried: String(data?.q), view, ...(section ? { section } : {}), ...(phrasing ? { phrasing } : {}) };
       // In the person's own chat the reply is drawn again, with what the box held; elsewhere the card is everyone's, so
       // what went wrong is said to the person alone (a message, not the card) and never shows what they typed.
       const personal = isPersonal(ctx.activity);
       const mine = personal ? { prefill: typed.slice(0, MAX_BOX_BACK_CHARS) } : {};
-      const card = async (send: SendToOwners) => withSendToOwners(await deps.redraw(ctx, id, view, asked, section), send);
+      const card = async (send: SendToOwners) => withSendToOwners(await deps.redraw(ctx, id, view, asked, section, phrasing), send);
       const again = (problem: string) => (personal ? card({ offer: { ...carriedBack, ...mine, problem } }) : `${problem} ${SEND_FROM_OWN_CHAT}`);
       const row = await questions.getQuestion(id);
       if (!row) return SEND_QUESTION_GONE;

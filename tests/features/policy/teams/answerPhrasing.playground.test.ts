@@ -109,6 +109,25 @@ describe('answers phrased by Azure OpenAI through teams-ai (fake Azure OpenAI, A
     expect(phrased.bot.db.prepare('SELECT COUNT(*) AS n FROM policy_questions WHERE phrased_text IS NOT NULL OR question <> \'\'').get()).toEqual({ n: 0 });
   });
 
+  it('when someone presses No on a phrased answer and sends the question, then the card keeps its phrasing throughout', async () => {
+    fake.respondWith({ content: GROUNDED_REPLY });
+    const reply = await ask(phrased, QUESTION);
+    const no = executeActions(cardOf(reply)).find((a) => a.verb === 'policy.feedback' && a.data.helpful === false)!;
+
+    const pressed = await phrased.pg.execute(no.verb, no.data, { replyToId: reply.messageId });
+    expect(JSON.stringify(pressed.body)).toContain(PHRASED);
+    const send = executeActions(pressed.body).find((a) => a.verb === 'policy.sendToOwners')!;
+    const sent = await phrased.pg.execute(send.verb, { ...send.data, question: QUESTION }, { replyToId: reply.messageId });
+
+    expect(sent.status).toBe(200);
+    const redrawn = JSON.stringify(sent.body);
+    expect(redrawn).toContain('Sent to the policy owners');
+    expect(redrawn).toContain(PHRASED);
+    expect(redrawn).toContain('Phrased by AI from section 5. Acceptable use; check the quote.');
+    // Sent, the question is kept for the owners; the phrasing is not.
+    expect(phrased.bot.db.prepare('SELECT COUNT(*) AS n FROM policy_questions WHERE phrased_text IS NOT NULL').get()).toEqual({ n: 0 });
+  });
+
   it('when the model cites no section, then the answer is exactly the extractive one', async () => {
     fake.respondWith({ content: JSON.stringify({ answer: PHRASED, quotes: ["accept or invite 'friend' requests from pupils"] }) });
 

@@ -162,6 +162,11 @@ describe('a reply the bot is not sure of (issue 50, over HTTP)', () => {
     expect(later.status).toBe(200);
     expect(shownText(later.body.value)).toContain(CHOICE_KEPT_BEFORE);
     expect((await questions.getQuestion(id))?.choice?.section).toBe(pick.data.section);
+    // Sent from that later card, it still says the first choice is the one kept.
+    const send = executeActions(later.body.value).find((a) => a.verb === Verbs.sendToOwners)!;
+    const sent = await press(send.verb, { ...send.data, question: GOFUNDME });
+    expect(shownText(sent.body.value)).toContain('Sent to the policy owners');
+    expect(shownText(sent.body.value)).toContain(CHOICE_KEPT_BEFORE);
   });
 
   it('when "None of these" is pressed and the question sent, then the card says it is noted and the question is among the owners\' unanswered', async () => {

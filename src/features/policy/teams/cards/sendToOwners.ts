@@ -17,6 +17,8 @@ export interface SendCarried {
   view: SendView;
   /** The chosen section's key, on a `chosen` reply. */
   section?: string;
+  /** The AI phrasing the answer showed, sealed as its card carried it, so an answer marked not helpful is drawn again with it. */
+  phrasing?: string;
 }
 
 /**
@@ -94,6 +96,7 @@ function sendItems(send: SendToOwners): object[] {
 function offerItems(offer: SendCarried & { prefill?: string; problem?: string }, inline = false): object[] {
   const data: Record<string, string> = { questionId: offer.questionId, t: offer.token, q: offer.carried, view: offer.view };
   if (offer.section) data.section = offer.section;
+  if (offer.phrasing) data.p = offer.phrasing;
   const fields = [
     ...(offer.problem ? [{ type: 'TextBlock', text: offer.problem, color: 'Attention', weight: 'Bolder', wrap: true, size: 'Small' }] : []),
     {
