@@ -186,16 +186,22 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
   const answerWithoutPolicy = async (ctx: TurnContext, question: string): Promise<void> => {
     const id = await questions.recordQuestion({ question: UNSENT, answered: false, citedSection: null, askedAt: now().toISOString(), phrasing: null });
     logger.info({ event: 'question.noPolicy', answered: false, questionId: id }, 'question asked before the policy was added');
-    const carry = carryFor(ctx, id, question);
-    await ctx.sendActivity(cardMessage(withSendToOwners(noPolicyCard(), sendOffer({ questionId: id, token: carry.token, carried: carry.question, view: 'notCovered' }, question, isPersonal(ctx.activity)))));
+    await ctx.sendActivity(cardMessage(withNotCoveredOffer(ctx, noPolicyCard(), id, question, carryFor(ctx, id, question))));
   };
+
+  /** "The policy doesn't cover that", or before there is a policy, that it has not been added. */
+  const notCoveredCard = (concernOffer: ConcernOffer | undefined): AdaptiveCardJson =>
+    (library.primary ? renderNotCoveredCard(title(), undefined, concernOffer) : noPolicyCard());
+  /** A reply that failed with the offer to send its question to the owners, from the question and what its card carries. */
+  const withNotCoveredOffer = (ctx: TurnContext, card: AdaptiveCardJson, id: string, question: string, carry: CarriedQuestion): AdaptiveCardJson =>
+    withSendToOwners(card, sendOffer({ questionId: id, token: carry.token, carried: carry.question, view: 'notCovered' }, question, isPersonal(ctx.activity)));
 
   /** An answer drawn again once "Was this helpful?" was pressed: with its AI phrasing while the section it cited is still matched. */
   const answerRedrawn = async (ctx: TurnContext, id: string, question: string, phrasingKept: AskedQuestion['phrasing'], feedback: AnswerFeedbackState) => {
     const redrawn = await answer(question);
     // The card is redrawn with the Report a concern it was sent with, for a question about something that happened.
     const concernOffer = concernOfferFor(ctx, question);
-    if (!redrawn.answered) return library.primary ? renderNotCoveredCard(title(), undefined, concernOffer) : noPolicyCard();
+    if (!redrawn.answered) return notCoveredCard(concernOffer);
     const shown = redrawn.secondary ? [redrawn.best, redrawn.secondary] : [redrawn.best];
     const cited = phrasingKept ? shown.find((m) => citedSectionKey(m) === phrasingKept.section) : undefined;
     const phrasing = phrasingKept && cited ? { text: phrasingKept.text, cited } : undefined;
@@ -203,16 +209,16 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
   };
 
   /** The reply a "Send to the policy owners" offer sat on, drawn again from the question as asked once it is sent. */
-  const redrawForSending = async (ctx: TurnContext, id: string, view: SendView, question: string, section: string | undefined, phrasing: string | undefined) => {
-    if (view === 'unhelpful') return answerRedrawn(ctx, id, question, carriedPhrasing(phrasing, id), { given: true, helpful: false });
+  const redrawForSending = async (ctx: TurnContext, asked: AskedQuestion, view: SendView, question: string, section: string | undefined, phrasing: string | undefined) => {
+    if (view === 'unhelpful') return answerRedrawn(ctx, asked.id, question, carriedPhrasing(phrasing, asked.id), { given: true, helpful: false });
     if (view === 'chosen' && section) {
       // The first choice is the one kept: a later one, pressed on the same card, says so once sent too.
-      const first = (await questions.getQuestion(id))?.choice?.section;
+      const first = asked.choice?.section;
       const message = first === undefined || first === section ? CHOICE_NOTED_SENT : CHOICE_KEPT_BEFORE;
-      return chosenSectionCard(library, question, section, id, message, concernOfferFor(ctx, question)) ?? renderNoneChosenCard(title());
+      return chosenSectionCard(library, question, section, asked.id, message, concernOfferFor(ctx, question)) ?? renderNoneChosenCard(title());
     }
     if (view === 'none') return renderNoneChosenCard(title());
-    return library.primary ? renderNotCoveredCard(title(), undefined, concernOfferFor(ctx, question)) : noPolicyCard();
+    return notCoveredCard(concernOfferFor(ctx, question));
   };
 
   return {
@@ -357,7 +363,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
       if (concernOffer) logger.info({ event: 'question.concernOffered', kind: concernOffer.kind, questionId: id }, 'Report a concern offered beside the answer');
       const carry = carryFor(ctx, id, question, phrasing ? { text: phrasing.text, section: citedSectionKey(phrasing.cited) } : null);
       const card = !reply.answered
-        ? withSendToOwners(renderNotCoveredCard(title(), undefined, concernOffer), sendOffer({ questionId: id, token: carry.token, carried: carry.question, view: 'notCovered' }, question, isPersonal(ctx.activity)))
+        ? withNotCoveredOffer(ctx, renderNotCoveredCard(title(), undefined, concernOffer), id, question, carry)
         : reply.sure ? renderAnswerCard(reply, id, undefined, phrasing, undefined, concernOffer, carry)
           // Each choice is signed for the person who asked: a press counts only from them, and only for what was offered.
           : renderNotSureCard(reply, id, concernOffer, (section) => offeredChoices.token(id, choosingPerson(ctx.activity), section), carry);

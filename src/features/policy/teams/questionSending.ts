@@ -7,7 +7,7 @@ import { AppLogger } from '../../../shared/logger';
 import { DisclosureDetector } from '../disclosure/disclosureDetector';
 import { CarriedQuestions } from '../teaching/carriedQuestions';
 import { mayKeepReading } from '../teaching/keeping';
-import { isFailedQuestion, QuestionLog, UNSENT } from '../teaching/questionLog';
+import { AskedQuestion, isFailedQuestion, QuestionLog, UNSENT } from '../teaching/questionLog';
 import { redactNames } from '../teaching/redactNames';
 import { MAX_SENT_QUESTION_CHARS, SendCarried, SendToOwners, SendView, withSendToOwners } from './cards/sendToOwners';
 import { choosingPerson } from './sectionChoice';
@@ -21,7 +21,7 @@ export interface QuestionSendingDeps {
   logger: AppLogger;
   now(): Date;
   /** The reply the offer sat on, drawn again from the question as asked (its answer, "None of these", a chosen section). */
-  redraw(ctx: TurnContext, questionId: string, view: SendView, question: string, section: string | undefined, phrasing: string | undefined): Promise<AdaptiveCardJson>;
+  redraw(ctx: TurnContext, asked: AskedQuestion, view: SendView, question: string, section: string | undefined, phrasing: string | undefined): Promise<AdaptiveCardJson>;
 }
 
 /** Said to a Send whose data is not a question's id and a reply's kind (a forged or damaged card). */
@@ -75,14 +75,14 @@ export function registerQuestionSending(app: BotApp, deps: QuestionSendingDeps):
       // The phrasing travels on as it came (sealed; it is opened, or ignored, where the answer is drawn again).
       const phrasing = typeof data?.p === 'string' && data.p.length <= MAX_CARRIED_PHRASING_CHARS ? data.p : undefined;
       const carriedBack: SendCarried = { questionId: id, token, carried: String(data?.q), view, ...(section ? { section } : {}), ...(phrasing ? { phrasing } : {}) };
+      const row = await questions.getQuestion(id);
+      if (!row) return SEND_QUESTION_GONE;
       // In the person's own chat the reply is drawn again, with what the box held; elsewhere the card is everyone's, so
       // what went wrong is said to the person alone (a message, not the card) and never shows what they typed.
       const personal = isPersonal(ctx.activity);
       const mine = personal ? { prefill: typed.slice(0, MAX_BOX_BACK_CHARS) } : {};
-      const card = async (send: SendToOwners) => withSendToOwners(await deps.redraw(ctx, id, view, asked, section, phrasing), send);
+      const card = async (send: SendToOwners) => withSendToOwners(await deps.redraw(ctx, row, view, asked, section, phrasing), send);
       const again = (problem: string) => (personal ? card({ offer: { ...carriedBack, ...mine, problem } }) : `${problem} ${SEND_FROM_OWN_CHAT}`);
-      const row = await questions.getQuestion(id);
-      if (!row) return SEND_QUESTION_GONE;
       // Sent before (a second press, another device): the first send is the one kept, and nothing more is read.
       if (row.question !== UNSENT) return card({ alreadySent: true });
       // Send is offered where the reply failed (not covered, No, None of these) or a section was chosen, nowhere else.
