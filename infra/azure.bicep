@@ -48,7 +48,7 @@ param teamsAppId string
 @description('The catalog id of the published app, when known (TEAMS_APP_CATALOG_ID); empty = look it up from teamsAppId.')
 param teamsAppCatalogId string = ''
 
-@description('Optional (POLICY_FILES): the school\'s own policy file(s) shipped with the deployment, comma-separated, relative to the app folder. Empty: a policy owner sends the policy to the bot in Teams and it is kept in the bot\'s storage. The bundled samples are refused.')
+@description('Optional (POLICY_FILES): the school\'s own policy file(s) shipped with the deployment, comma-separated, relative to the app folder (policies/<file>: the deploy packages each one named). Empty: a policy owner sends the policy to the bot in Teams and it is kept in the bot\'s storage. The bundled samples are refused.')
 param policyFiles string = ''
 
 @description('Comma-separated Entra object ids of the policy owners: headteacher, HR, SLT (POLICY_OWNERS).')

@@ -8,12 +8,17 @@
  *   samples/policies/   the bundled sample policies: production refuses to publish one by comparing with these, and
  *                       local mode answers from one;
  *   vendor/             the local packages package.json's overrides point at (http-deceiver), which npm ci installs;
+ *   the school's own policy files, where POLICY_FILES names them relative to the app folder (`policies/our-policy.docx`):
+ *                       each copied to the same path, so the server finds what the setting names (a file missing stops
+ *                       the package, not the server's start);
  *   package.json        with `start` as its only script and no devDependencies; package-lock.json; .npmrc (yes=true:
  *                       botbuilder-dialogs runs npx in its postinstall).
  * node_modules is never uploaded: App Service installs the production dependencies on Linux (CUSTOM_BUILD_COMMAND in
  * infra/azure.bicep), so the native modules (better-sqlite3, onnxruntime-node) are built for the server's Node.
  *
- *   node dist/scripts/packageServer.js [--out DIR]
+ *   node dist/scripts/packageServer.js [--out DIR] [--policy-files LIST]
+ *
+ * `--policy-files` is POLICY_FILES as the environment's file sets it (teamsapp.yml passes it); without it, the variable.
  */
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -26,7 +31,8 @@ export const SERVER_PACKAGE_DIR = path.join('dist', 'appservice');
 /** The command App Service's build (Oryx) runs on the uploaded folder instead of its own `npm install`. */
 export const SERVER_INSTALL_COMMAND = 'npm ci --omit=dev';
 
-type ServerPackageErrorCode = 'SERVER_PACKAGE_COMPILE_FAILED' | 'SERVER_PACKAGE_MODEL_MISMATCH' | 'SERVER_PACKAGE_INCOMPLETE' | 'SERVER_PACKAGE_OUT_IN_USE';
+type ServerPackageErrorCode = 'SERVER_PACKAGE_COMPILE_FAILED' | 'SERVER_PACKAGE_MODEL_MISMATCH' | 'SERVER_PACKAGE_INCOMPLETE' | 'SERVER_PACKAGE_OUT_IN_USE'
+  | 'SERVER_PACKAGE_POLICY_FILE';
 
 /** What each refusal means to whoever runs the deploy (the code comes last, for searching). */
 const WHAT_WENT_WRONG: Record<ServerPackageErrorCode, string> = {
@@ -34,6 +40,7 @@ const WHAT_WENT_WRONG: Record<ServerPackageErrorCode, string> = {
   SERVER_PACKAGE_MODEL_MISMATCH: 'a model folder does not match its SHA256SUMS, so it is not the model that was trained and recorded',
   SERVER_PACKAGE_INCOMPLETE: 'the package lacks a file the server loads, or holds one it must not',
   SERVER_PACKAGE_OUT_IN_USE: 'the output folder holds something other than an earlier server package',
+  SERVER_PACKAGE_POLICY_FILE: 'POLICY_FILES names a file the package cannot carry, so the server would not start',
 };
 
 /** Raised when the package cannot be assembled; `code` is stable, `problems` lists every reason at once. */
@@ -81,12 +88,18 @@ export function checkServerPackage(dir: string, files = listFiles(dir)): string[
     if (!fs.existsSync(file) || (fs.statSync(file).mode & 0o111) === 0) problems.push(`the bin ${bin} is missing or not executable (npx policy-bot would stop)`);
   }
   for (const file of files) {
-    const parts = file.split('/');
-    const folder = parts.slice(0, -1).find((p) => FORBIDDEN_FOLDERS.has(p));
-    if (folder) problems.push(`${file} is under a ${folder}/ folder`);
-    else if (FORBIDDEN_FILES.test(parts[parts.length - 1])) problems.push(`${file} is not something the server runs`);
+    const why = notForTheServer(file);
+    if (why) problems.push(`${file} ${why}`);
   }
   return problems;
+}
+
+/** Why a file (relative, with /) must not be uploaded, or undefined when it may be. */
+function notForTheServer(file: string): string | undefined {
+  const parts = file.split('/');
+  const folder = parts.slice(0, -1).find((p) => FORBIDDEN_FOLDERS.has(p));
+  if (folder) return `is under a ${folder}/ folder`;
+  return FORBIDDEN_FILES.test(parts[parts.length - 1]) ? 'is not something the server runs' : undefined;
 }
 
 /** What was assembled: every file (relative, with /), and their total size in bytes. */
@@ -99,14 +112,51 @@ interface PackageJson {
   overrides?: Record<string, unknown>;
 }
 
+/** Where the school's own policy files go in the repository, to be named in POLICY_FILES as `policies/<file>`. */
+export const OWN_POLICY_FOLDER = 'policies';
+
+/**
+ * The files POLICY_FILES names relative to the app folder, each checked: it must be a file inside the repository (an
+ * absolute path names a file on the server itself, such as one uploaded to /home, and is left to the server). Every
+ * problem is named at once, with where to put the file instead.
+ */
+export function policyFilesToCarry(root: string, setting: string | undefined): string[] {
+  const problems: string[] = [];
+  const carried: string[] = [];
+  for (const named of (setting ?? '').split(',').map((f) => f.trim()).filter((f) => f !== '')) {
+    if (path.isAbsolute(named)) continue;
+    const source = path.resolve(root, named);
+    const rel = path.relative(root, source).split(path.sep).join('/');
+    const where = `put it in ${OWN_POLICY_FOLDER}/ and set POLICY_FILES=${OWN_POLICY_FOLDER}/${path.basename(named)}`;
+    if (rel.startsWith('../') || rel === '..') problems.push(`${named} is outside the app folder: ${where}, or give the full path of a file on the server`);
+    else if (!fs.existsSync(source) || !fs.statSync(source).isFile()) problems.push(`${named} is not a file in ${root}: ${where}`);
+    else if (rel.startsWith('samples/')) problems.push(`${named} is a bundled sample, which production refuses: ${where} with the school's own policy`);
+    else if (notForTheServer(rel)) problems.push(`${named} ${notForTheServer(rel)!}, which is never uploaded: ${where}`);
+    else carried.push(rel);
+  }
+  if (problems.length > 0) throw new ServerPackageError('SERVER_PACKAGE_POLICY_FILE', problems);
+  return carried;
+}
+
+/** Copies each of the school's policy files (relative paths policyFilesToCarry returned) to the same path in the package. */
+export function copyOwnPolicies(root: string, out: string, rels: readonly string[]): void {
+  for (const rel of rels) {
+    fs.mkdirSync(path.dirname(path.join(out, rel)), { recursive: true });
+    fs.copyFileSync(path.join(root, rel), path.join(out, rel));
+  }
+}
+
 /** Compiles the app, copies what it reads, writes the package files, and checks the result; replaces `out`. */
-export function buildServerPackage(root: string, out = path.join(root, SERVER_PACKAGE_DIR)): ServerPackage {
+export function buildServerPackage(root: string, out = path.join(root, SERVER_PACKAGE_DIR), policyFiles = process.env.POLICY_FILES): ServerPackage {
+  // Checked first: a policy file the server could not find is named before anything is compiled or removed.
+  const ownPolicies = policyFilesToCarry(root, policyFiles);
   clearOutput(out);
   compileApp(root, path.join(out, 'dist'));
   const prompts = path.join('src', 'features', 'policy', 'teams', 'prompts');
   fs.cpSync(path.join(root, prompts), path.join(out, 'dist', prompts), { recursive: true });
   copyModelFolders(path.join(root, 'models'), path.join(out, 'models'));
   fs.cpSync(path.join(root, 'samples', 'policies'), path.join(out, 'samples', 'policies'), { recursive: true });
+  copyOwnPolicies(root, out, ownPolicies);
 
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as PackageJson;
   for (const folder of localOverrides(pkg.overrides)) fs.cpSync(path.join(root, folder), path.join(out, folder), { recursive: true });
@@ -228,8 +278,10 @@ function main(argv: string[]): number {
   const root = repoRoot();
   const i = argv.indexOf('--out');
   const out = i >= 0 && argv[i + 1] ? path.resolve(argv[i + 1]) : path.join(root, SERVER_PACKAGE_DIR);
+  const p = argv.indexOf('--policy-files');
+  const policyFiles = p >= 0 ? argv[p + 1] ?? '' : process.env.POLICY_FILES;
   try {
-    const built = buildServerPackage(root, out);
+    const built = buildServerPackage(root, out, policyFiles);
     console.log(`Assembled ${path.relative(process.cwd(), out) || '.'} for App Service: ${summarise(built)}`);
     console.log(`App Service installs its dependencies on Linux with \`${SERVER_INSTALL_COMMAND}\` (CUSTOM_BUILD_COMMAND).`);
     return 0;

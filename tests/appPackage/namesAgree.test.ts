@@ -66,6 +66,12 @@ const TOOLKIT_PROMPTED = new Set(['AZURE_SUBSCRIPTION_ID', 'AZURE_RESOURCE_GROUP
  * deployment guide tells people to fill in counts as a source for the bicep parameters (school settings);
  * `documentedStepInputs` extends that to step inputs (the local tunnel URL). Returns the problems.
  */
+/**
+ * Optional settings a step passes on as they are, empty included: POLICY_FILES goes to the server package (its files,
+ * when it names any, are packaged) and is empty when the policy is sent in chat, as the guide says.
+ */
+const MAY_BE_EMPTY = new Set(['POLICY_FILES']);
+
 function unresolvedPlaceholders(
   file: ReturnType<typeof readToolkitFile>, env: Record<string, string>, secrets: Record<string, string>,
   documentedStepInputs: boolean,
@@ -75,6 +81,7 @@ function unresolvedPlaceholders(
   const documented = (name: string): boolean => name in env && deploymentGuide.includes(name);
   const hasSource = (name: string, fromParameters: boolean): boolean =>
     TOOLKIT_BUILTINS.has(name) || produced.has(name) || (env[name] ?? '') !== '' || name in secrets ||
+    (MAY_BE_EMPTY.has(name) && name in env) ||
     ((fromParameters || documentedStepInputs) && documented(name));
   for (const stage of ['provision', 'deploy', 'publish'] as const) {
     for (const step of file.stages[stage]) {

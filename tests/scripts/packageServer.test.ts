@@ -5,7 +5,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import {
   SERVER_INSTALL_COMMAND, SERVER_PACKAGE_DIR, ServerPackage, ServerPackageError, buildServerPackage, checkServerPackage,
-  copyModelFolders, listFiles,
+  copyModelFolders, copyOwnPolicies, listFiles, policyFilesToCarry,
 } from '../../scripts/packageServer';
 import { withKeptServerCompile } from '../support/keptServerCompile';
 import { REPO_ROOT } from '../support/repoRoot';
@@ -24,7 +24,7 @@ let built: ServerPackage;
 
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'server-package-'));
-  built = withKeptServerCompile(REPO_ROOT, () => buildServerPackage(REPO_ROOT, path.join(tmp, 'appservice')));
+  built = withKeptServerCompile(REPO_ROOT, () => buildServerPackage(REPO_ROOT, path.join(tmp, 'appservice'), ''));
 }, 180_000);
 
 afterAll(() => {
@@ -100,7 +100,8 @@ describe('scripts/packageServer: the folder App Service receives', () => {
     const deploy = (YAML.parse(read('teamsapp.yml')) as { deploy: { uses: string; with: Record<string, string> }[] }).deploy;
     const upload = deploy.findIndex((s) => s.uses === 'azureAppService/zipDeploy');
     expect(path.normalize(deploy[upload].with.artifactFolder)).toBe(SERVER_PACKAGE_DIR);
-    expect(deploy.slice(0, upload).map((s) => s.with?.args)).toContain('run package:server');
+    // The environment's POLICY_FILES goes with it, so the school's own files named there are packaged.
+    expect(deploy.slice(0, upload).map((s) => s.with?.args)).toContain('run package:server -- --policy-files "${{POLICY_FILES}}"');
     expect((JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts['package:server']).toMatch(/node dist\/scripts\/packageServer\.js$/);
     const bicep = read('infra/azure.bicep');
     expect(bicep).toContain(`{ name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'true' }`);
@@ -143,7 +144,62 @@ describe('scripts/packageServer: what it refuses', () => {
     const out = path.join(tmp, 'someone-elses');
     fs.mkdirSync(out);
     fs.writeFileSync(path.join(out, 'notes.txt'), 'keep me');
-    expect(() => buildServerPackage(REPO_ROOT, out)).toThrow(/SERVER_PACKAGE_OUT_IN_USE/);
+    expect(() => buildServerPackage(REPO_ROOT, out, '')).toThrow(/SERVER_PACKAGE_OUT_IN_USE/);
     expect(fs.readFileSync(path.join(out, 'notes.txt'), 'utf8')).toBe('keep me');
+  });
+});
+
+describe('scripts/packageServer: the school\'s own policy files (POLICY_FILES)', () => {
+  const root = (): string => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'root-'));
+    for (const file of ['policies/Our Policy.docx', 'policies/annex.md', 'docs/policy.pdf', 'samples/policies/liverpool-model.txt']) {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), `contents of ${file}`);
+    }
+    return dir;
+  };
+  const refusal = (dir: string, setting: string): string[] => {
+    try {
+      policyFilesToCarry(dir, setting);
+    } catch (err) {
+      expect((err as ServerPackageError).code).toBe('SERVER_PACKAGE_POLICY_FILE');
+      return (err as ServerPackageError).problems;
+    }
+    throw new Error('not refused');
+  };
+
+  it('when POLICY_FILES names files in the app folder, then each is carried to the same path, byte for byte', () => {
+    const dir = root();
+    const rels = policyFilesToCarry(dir, ' policies/Our Policy.docx , ./policies/annex.md,');
+    expect(rels).toEqual(['policies/Our Policy.docx', 'policies/annex.md']);
+    const out = path.join(dir, 'out');
+    copyOwnPolicies(dir, out, rels);
+    for (const rel of rels) expect(fs.readFileSync(path.join(out, rel), 'utf8')).toBe(`contents of ${rel}`);
+  });
+
+  it('when POLICY_FILES is empty or names a file on the server (a full path), then nothing is carried', () => {
+    const dir = root();
+    expect(policyFilesToCarry(dir, '')).toEqual([]);
+    expect(policyFilesToCarry(dir, undefined)).toEqual([]);
+    expect(policyFilesToCarry(dir, '/home/data/policy.docx')).toEqual([]);
+  });
+
+  it('when a named file is missing, outside the app, a sample or in a folder never uploaded, then every one is named with where to put it', () => {
+    const dir = root();
+    const problems = refusal(dir, 'policies/missing.docx,../elsewhere.docx,samples/policies/liverpool-model.txt,docs/policy.pdf,policies/annex.md');
+    expect(problems).toHaveLength(4);
+    expect(problems[0]).toMatch(/^policies\/missing\.docx is not a file in .*: put it in policies\/ and set POLICY_FILES=policies\/missing\.docx$/);
+    expect(problems[1]).toMatch(/^\.\.\/elsewhere\.docx is outside the app folder/);
+    expect(problems[2]).toMatch(/is a bundled sample, which production refuses/);
+    expect(problems[3]).toBe('docs/policy.pdf is under a docs/ folder, which is never uploaded: put it in policies/ and set POLICY_FILES=policies/policy.pdf');
+  });
+
+  it('when a named file is missing, then the build stops before anything is compiled or an earlier package removed', () => {
+    const out = path.join(tmp, 'kept-package');
+    fs.mkdirSync(path.join(out, 'dist', 'src'), { recursive: true });
+    fs.writeFileSync(path.join(out, 'package.json'), '{}');
+    fs.writeFileSync(path.join(out, 'dist', 'src', 'main.js'), 'earlier');
+    expect(() => buildServerPackage(REPO_ROOT, out, 'policies/not-there-at-all.docx')).toThrow(/SERVER_PACKAGE_POLICY_FILE/);
+    expect(fs.readFileSync(path.join(out, 'dist', 'src', 'main.js'), 'utf8')).toBe('earlier');
   });
 });
