@@ -487,6 +487,21 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
   dependsOn: [secretsRole, tableRole, blobRole]
 }
 
+// The app logs with pino to standard output, which Application Insights' Node agent does not collect: App Service's
+// console log (and its platform log: starts, restarts, crashes) go to the workspace instead, where the guide's queries
+// read them (AppServiceConsoleLogs). Not the HTTP log: its URLs carry the signed export and reader links.
+resource webAppLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'app-logs-to-workspace'
+  scope: webApp
+  properties: {
+    workspaceId: logs.id
+    logs: [
+      { category: 'AppServiceConsoleLogs', enabled: true }
+      { category: 'AppServicePlatformLogs', enabled: true }
+    ]
+  }
+}
+
 // ---- Azure Bot, with the managed identity as its app, and the Teams channel ----
 
 resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
