@@ -131,13 +131,13 @@ param concernRoutes string = ''
 @description('Role used when a report cannot reach its primary destination (CONCERN_FALLBACK_ROUTE).')
 param concernFallbackRoute string = 'deputyDsl'
 
-@description('Letters that start each concern reference, e.g. SG-2026-0007 (CONCERN_REFERENCE_PREFIX).')
+@description('Letters that start each concern reference, e.g. SG-2026-7KQ4MX (CONCERN_REFERENCE_PREFIX).')
 param concernReferencePrefix string = 'SG'
 
 @description('Delivery attempts per destination before the fallback route (CONCERN_DELIVERY_ATTEMPTS).')
 param concernDeliveryAttempts string = '3'
 
-@description('Where staff read the whole policy, an https intranet or SharePoint page (ACK_POLICY_URL); empty = sections listed in chat.')
+@description('Where staff read the whole policy, an https intranet or SharePoint page (ACK_POLICY_URL), offered as well as reading it in Teams, where staff always can; empty = Teams only.')
 param ackPolicyUrl string = ''
 
 @description('Whether each acknowledgement campaign starts again a year after it started (ACK_REPEAT_YEARLY).')
