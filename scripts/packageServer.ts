@@ -128,10 +128,11 @@ export function policyFilesToCarry(root: string, setting: string | undefined): s
     const source = path.resolve(root, named);
     const rel = path.relative(root, source).split(path.sep).join('/');
     const where = `put it in ${OWN_POLICY_FOLDER}/ and set POLICY_FILES=${OWN_POLICY_FOLDER}/${path.basename(named)}`;
+    const excluded = notForTheServer(rel);
     if (rel.startsWith('../') || rel === '..') problems.push(`${named} is outside the app folder: ${where}, or give the full path of a file on the server`);
     else if (!fs.existsSync(source) || !fs.statSync(source).isFile()) problems.push(`${named} is not a file in ${root}: ${where}`);
     else if (rel.startsWith('samples/')) problems.push(`${named} is a bundled sample, which production refuses: ${where} with the school's own policy`);
-    else if (notForTheServer(rel)) problems.push(`${named} ${notForTheServer(rel)!}, which is never uploaded: ${where}`);
+    else if (excluded) problems.push(`${named} ${excluded}, which is never uploaded: ${where}`);
     else carried.push(rel);
   }
   if (problems.length > 0) throw new ServerPackageError('SERVER_PACKAGE_POLICY_FILE', problems);
