@@ -68,8 +68,11 @@ export function composeAcknowledgement(
   sending: { outbound?: OutboundBudget; thread?: SendingThread; graphCredential?: TokenCredential } = {},
 ): AcknowledgementWiring {
   const settings = config.acknowledgement;
+  const policyTexts = createPolicyTexts(config.policyFiles, library, documents);
+  // Cards sent from here (no sending thread) work out what changed across several versions from the texts; the thread,
+  // which has no policy loaded, folds the changes kept with each version (changesSince.ts).
   const delivery = createDeliveryModule({
-    settings: config.delivery, bot: config.bot, store, renderActivity: createAcknowledgementActivityRenderer({ store }), logger,
+    settings: config.delivery, bot: config.bot, store, renderActivity: createAcknowledgementActivityRenderer({ store, texts: policyTexts }), logger,
     ...(sending.outbound ? { outbound: sending.outbound } : {}), ...(sending.graphCredential ? { graphCredential: sending.graphCredential } : {}),
   });
   // With the sending thread, cards, reminders and digests go from there; here only replies and card updates.
@@ -83,7 +86,7 @@ export function composeAcknowledgement(
   const ack = createAcknowledgementModule({
     store, settings, calendar, owners: config.policyOwners, primaryPolicyId: () => library.primary?.id,
     channel: config.mode === 'local' ? 'playground' : 'teams',
-    policyTexts: createPolicyTexts(config.policyFiles, library, documents),
+    policyTexts,
     ...(files?.offerKept ? { documents: { offerKept: files.offerKept.bind(files) } } : {}),
     logger, messenger, canInstall: delivery.installer !== undefined, ...(files ? { files } : {}),
     ...(delivery.managers ? { managers: delivery.managers } : {}), digests: createDigestNotifier({ reacher }),

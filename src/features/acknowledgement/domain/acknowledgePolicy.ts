@@ -3,6 +3,7 @@ import { AcknowledgementStore } from './acknowledgementStore';
 import { Acknowledgement, AcknowledgementChannel, Campaign, PolicyVersion } from './acknowledgementTypes';
 import { CurrentVersions, createCurrentVersions } from './currentVersions';
 import { createStaffGate } from './currentStaff';
+import { PolicyTexts } from './campaignPorts';
 import { ChangesSince, changesSinceAcknowledged } from './changesSince';
 
 /** Who clicked "I have read and understood", as the Teams activity names them. */
@@ -135,11 +136,15 @@ export type AcknowledgementView =
  * Creates the view use case: the state of a person's card for a policy version (pending, acknowledged, superseded), and
  * for a version still to acknowledge, what changed since the one they last acknowledged (what their card leads with).
  */
-export function createAcknowledgementView(deps: { store: AcknowledgementStore; current?: CurrentVersions }) {
+export function createAcknowledgementView(deps: { store: AcknowledgementStore; current?: CurrentVersions; texts?: Pick<PolicyTexts, 'version'> }) {
   const { store } = deps;
   const kept = deps.current ?? createCurrentVersions({ store, clock: () => new Date(), ttlMs: 0 });
-  // Versions never change once saved: the walk back reads them through what is kept.
-  const reads = { getPolicyVersion: (p: string, h: string) => kept.version(p, h), getAcknowledgement: store.getAcknowledgement.bind(store) };
+  // Versions never change once saved: the walk back reads them through what is kept. With the texts, changes across
+  // several versions are worked out from the two a person is between.
+  const reads = {
+    getPolicyVersion: (p: string, h: string) => kept.version(p, h), getAcknowledgement: store.getAcknowledgement.bind(store),
+    ...(deps.texts ? { texts: deps.texts } : {}),
+  };
   const changesFor = async (version: PolicyVersion, userId: string) => {
     const changes = await changesSinceAcknowledged(reads, version, userId);
     return changes ? { changes } : {};

@@ -6,7 +6,7 @@ import {
 } from './acknowledgementTypes';
 import { describeAudience, isInAudience, listAudience, STAFF_PAGE } from './campaignAudience';
 import { createLeaverSweep } from './campaignMembership';
-import { CampaignMessenger, CampaignRules, PolicyOwners } from './campaignPorts';
+import { CampaignMessenger, CampaignRules, PolicyOwners, PolicyTexts } from './campaignPorts';
 import { RegisteredVersion } from './policyVersions';
 import { checkDueDate, dueDateWarning, isoDate } from './campaignDates';
 import { assertChoices } from './campaignChoices';
@@ -47,6 +47,8 @@ export interface CampaignServiceDeps {
   jobs?: OwnerJobQueue;
   /** How a date reads in a warning ("18 December 2026"); ISO by default. */
   sayDate?: (isoDate: string) => string;
+  /** The policies' texts, for what changed across several versions (nextRounds.ts). */
+  texts?: Pick<PolicyTexts, 'version'>;
 }
 
 export type { CampaignStatus, GroupStatus, RoundSummary } from './campaignProgress';
@@ -119,7 +121,7 @@ export function createCampaignService(deps: CampaignServiceDeps) {
   });
   const later = createNextRounds({
     store, owners: deps.owners, rules, now, rounds, canInstall: deps.canInstall === true, assertOwner: assertPolicyOwner,
-    ...(deps.sayDate ? { sayDate: deps.sayDate } : {}),
+    ...(deps.sayDate ? { sayDate: deps.sayDate } : {}), ...(deps.texts ? { texts: deps.texts } : {}),
   });
 
   /** Whether a running campaign already reaches everyone `audience` names (all staff, or the same groups). */

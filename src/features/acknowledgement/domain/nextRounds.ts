@@ -7,7 +7,7 @@ import { CampaignRounds, ROUND_SKIPPED, versionSubject } from './campaignRounds'
 import { countReach, ReachCounts } from './campaignReach';
 import { ChangesSince, changesBetween } from './changesSince';
 import { checkDueDate, dueDateWarning } from './campaignDates';
-import { CampaignRules, PolicyOwners } from './campaignPorts';
+import { CampaignRules, PolicyOwners, PolicyTexts } from './campaignPorts';
 import { OwnerCardRef, OwnerJob } from './ownerJobs';
 
 /** What a later round is about: the round it replaces, the version it asks about, what changed between them. */
@@ -39,6 +39,8 @@ export interface NextRoundsDeps {
   canInstall: boolean;
   assertOwner(owners: PolicyOwners, actorId: string | undefined): void;
   sayDate?: (isoDate: string) => string;
+  /** The versions' texts: what changed across versions published in between is worked out from the two asked about. */
+  texts?: Pick<PolicyTexts, 'version'>;
 }
 
 /**
@@ -76,7 +78,8 @@ export function createNextRounds(deps: NextRoundsDeps) {
     assertSameVersion(version, input.versionHash);
     const previousVersion = await store.getPolicyVersion(campaign.policyId, campaign.versionHash);
     if (!previousVersion) throw new AcknowledgementError('UNKNOWN_VERSION', 'The version the running round asks about is missing.');
-    const changes = await changesBetween(store, campaign.versionHash, version);
+    const reads = { getPolicyVersion: store.getPolicyVersion.bind(store), ...(deps.texts ? { texts: deps.texts } : {}) };
+    const changes = await changesBetween(reads, campaign.versionHash, version);
     return { previous: campaign, previousVersion, version, ...(changes ? { changes } : {}), previousPoints: campaign.keyPoints ?? previousVersion.keyPoints };
   }
 

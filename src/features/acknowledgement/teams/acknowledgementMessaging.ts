@@ -2,7 +2,7 @@ import { AcknowledgementStore } from '../domain/acknowledgementStore';
 import { Campaign, Delivery, PolicyVersion } from '../domain/acknowledgementTypes';
 import { createAcknowledgementView } from '../domain/acknowledgePolicy';
 import { createCurrentVersions } from '../domain/currentVersions';
-import { CampaignMessenger, DigestNotifier } from '../domain/campaignPorts';
+import { CampaignMessenger, DigestNotifier, PolicyTexts } from '../domain/campaignPorts';
 import { renderManagerDigestCard, renderOwnerDigestCard } from './cards/digestCards';
 import { formatDueDate, renderAcknowledgementCard } from './cards/acknowledgementCard';
 import { versionPhrase } from '../domain/versionNames';
@@ -30,7 +30,7 @@ const RENDER_TTL_MS = 1_000;
  * Builds the activity the sending engine posts for one delivery: the acknowledgement card for the campaign's
  * version, already showing "Acknowledged on" if the person acknowledged through another card meanwhile.
  */
-export function createAcknowledgementActivityRenderer(deps: { store: AcknowledgementStore }) {
+export function createAcknowledgementActivityRenderer(deps: { store: AcknowledgementStore; texts?: Pick<PolicyTexts, 'version'> }) {
   // The round's version and campaign are read once a second, not once a card (on Table storage a query per card, a
   // quarter of a roll-out's calls); a card's own campaign newer than what is kept is read afresh (currentForCard).
   const view = createAcknowledgementView({ ...deps, current: createCurrentVersions({ store: deps.store, clock: () => new Date(), ttlMs: RENDER_TTL_MS }) });

@@ -95,7 +95,7 @@ export function createAcknowledgementModule(deps: AcknowledgementModuleDeps): Ac
     ...(deps.messenger ? { messenger: deps.messenger } : {}),
     canInstall: deps.canInstall === true,
     ...(jobs ? { jobs } : {}),
-    sayDate: formatDate,
+    sayDate: formatDate, ...(deps.policyTexts ? { texts: deps.policyTexts } : {}),
   });
   // The commands that start or close campaigns forget what clicks keep, whether they succeed or fail part way.
   const thenForget = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
@@ -124,7 +124,7 @@ export function createAcknowledgementModule(deps: AcknowledgementModuleDeps): Ac
     notifier: deps.digests ?? { toManager: async () => false, toOwner: async () => false },
   });
   const acknowledge = createAcknowledgePolicy({ store: deps.store, clock, current, owners: deps.owners });
-  const view = createAcknowledgementView({ store: deps.store, current });
+  const view = createAcknowledgementView({ store: deps.store, current, ...(deps.policyTexts ? { texts: deps.policyTexts } : {}) });
   const feature = createAcknowledgementFeature({
     store: deps.store, campaigns, acknowledge, view, channel: deps.channel, defaultDueDays: rules.defaultDueDays,
     ...(deps.policyTexts ? { policyTexts: deps.policyTexts } : {}), ...(deps.documents ? { documents: deps.documents } : {}),

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { readPolicyFilesIsolated } from '../../../../src/features/policy';
 import { parsePolicyText } from '../../../../src/features/policy/ingest/parsePolicy';
 import { registerPolicyVersion } from '../../../../src/features/acknowledgement/domain/policyVersions';
@@ -104,5 +105,59 @@ describe('what changed between two versions (issue 54)', () => {
     expect(await changesSinceAcknowledged(store, v2, 'aad-2')).toBeUndefined();
     expect((await changesBetween(store, v1.versionHash, v2))?.since.versionHash).toBe(v1.versionHash);
     expect(await changesBetween(store, v2.versionHash, v2)).toBeUndefined();
+  });
+});
+
+describe('what changed across versions published in between (a round skipped, or a person who missed one)', () => {
+  const LIVESTREAM_RULE = 'Staff must not livestream lessons from their personal accounts.';
+
+  /** A (the sample), B (a rule reworded, an AI section added), C (B's changes undone, a livestreaming section added). */
+  async function threeVersions() {
+    const { live, next } = await versions();
+    const base = fs.readFileSync(SAMPLE_POLICY, 'utf8').trimEnd();
+    const third = parsePolicyText(`${base}\n\n12. Livestreaming lessons\n\n${LIVESTREAM_RULE}\n`, 'liverpool-model.txt');
+    third.id = live.id;
+    const store = memoryStore();
+    const a = (await registerPolicyVersion(store, live, { now: new Date('2026-09-01T08:00:00.000Z') })).version;
+    await registerPolicyVersion(store, next, { now: new Date('2026-11-26T09:00:00.000Z'), replaces: live });
+    const c = (await registerPolicyVersion(store, third, { now: new Date('2026-11-27T09:00:00.000Z'), replaces: next })).version;
+    const docs = new Map([live, next, third].map((d) => [d.metadata.contentHash, d]));
+    return { store, a, c, third, docs };
+  }
+
+  const expectOnlyLivestreaming = (changes: Awaited<ReturnType<typeof changesBetween>>, third: { sections: { ordinal: number; title: string }[] }) => {
+    expect(changes?.sections.map((s) => [s.kind, s.label])).toEqual([['added', '12. Livestreaming lessons']]);
+    const [added] = changes!.sections;
+    expect(third.sections.find((s) => s.ordinal === added.ordinal)?.title).toBe('Livestreaming lessons');
+    expect(added.runs).toEqual([{ was: '', now: LIVESTREAM_RULE }]);
+    // Nothing quoted from the version in between: neither its reworded rule nor its AI section.
+    expect(JSON.stringify(changes!.sections)).not.toContain(PARENTS_RULE);
+    expect(JSON.stringify(changes!.sections)).not.toContain('Artificial intelligence');
+  };
+
+  it('when the two texts can be read, then the change is the net one between them, pointing into the version asked about', async () => {
+    const { store, a, c, third, docs } = await threeVersions();
+    const texts = { version: async (_p: string, hash: string) => docs.get(hash) };
+    const changes = await changesBetween({ getPolicyVersion: store.getPolicyVersion.bind(store), texts }, a.versionHash, c);
+    expect(changes?.since.versionHash).toBe(a.versionHash);
+    expectOnlyLivestreaming(changes, third);
+    expect(changes?.truncated).toBe(false);
+  });
+
+  it('when the earlier text is gone, then the kept steps are folded: what was added and removed again, or reworded and put back, is not listed', async () => {
+    const { store, a, c, third, docs } = await threeVersions();
+    const texts = { version: async (_p: string, hash: string) => (hash === c.versionHash ? docs.get(hash) : undefined) };
+    expectOnlyLivestreaming(await changesBetween({ getPolicyVersion: store.getPolicyVersion.bind(store), texts }, a.versionHash, c), third);
+  });
+
+  it('when no text can be read (the sending thread), then the folded steps still list only the net change', async () => {
+    const { store, a, c, third } = await threeVersions();
+    await store.appendAcknowledgement({
+      policyId: a.policyId, versionHash: a.versionHash, userId: 'aad-1', userPrincipalName: 'a@school.example', displayName: 'A',
+      acknowledgedAt: '2026-09-02T08:00:00.000Z', channel: 'teams',
+    });
+    const changes = await changesSinceAcknowledged(store, c, 'aad-1');
+    expect(changes?.since.versionHash).toBe(a.versionHash);
+    expectOnlyLivestreaming(changes, third);
   });
 });
