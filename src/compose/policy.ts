@@ -187,7 +187,7 @@ export function composePolicy(
   const publishing = createPolicyPublishingFeature({
     library, store: deps.published, policyOwners: config.policyOwners, configuredHashes, live: deps.live, logger: deps.logger,
     download: deps.download ?? createFileDownloader({ allowLoopbackHttp: config.mode === 'local', maxBytes: 20 * 1024 * 1024, timeoutMs: 30_000 }),
-    isMaterial: deps.acknowledgement?.isMaterial, onPublished: deps.acknowledgement?.versionPublished, rules: deps.drafts?.rules,
+    isMaterial: deps.acknowledgement?.isMaterial, onPublished: deps.acknowledgement?.versionPublished, rules: deps.drafts?.rules, teaching: deps.teaching,
     // Production never runs on a sample, from a file or from chat; local mode runs on them.
     ...(config.mode === 'production' ? { bundledSample: (doc: PolicyDocument) => bundledSampleMatching(doc) } : {}),
   });
@@ -196,6 +196,7 @@ export function composePolicy(
     ownerNotices: deps.ownerNotices, reranker: deps.reranker,
     // A "not sure" reply's choices are signed with a key derived from the concern key, so any instance checks a press.
     choiceKey: offeredChoicesKey(config.concerns.encryptionKey),
+    version: (policyId, versionHash) => deps.live.document(policyId, versionHash),
   });
   return { publishing, questions };
 }

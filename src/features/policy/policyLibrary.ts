@@ -64,8 +64,12 @@ export function sectionKey(doc: PolicyDocument, section: PolicySection): string 
  * Searches the primary document first.
  */
 export function findSection(library: PolicyLibrary, key: string, documentId?: string): { doc: PolicyDocument; section: PolicySection } | null {
+  return findSectionIn(documentId === undefined ? library.documents : library.documents.filter((d) => d.id === documentId), key);
+}
+
+/** findSection over the given documents: a version of a policy that is no longer live, for a card answered from it. */
+export function findSectionIn(docs: readonly PolicyDocument[], key: string): { doc: PolicyDocument; section: PolicySection } | null {
   const wanted = key.trim().replace(/^section\s+/i, '').replace(/\.$/, '');
-  const docs = documentId === undefined ? library.documents : library.documents.filter((d) => d.id === documentId);
   for (const doc of docs) {
     const byNumber = doc.sections.find((s) => s.number === wanted);
     if (byNumber) return { doc, section: byNumber };

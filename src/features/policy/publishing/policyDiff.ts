@@ -38,24 +38,7 @@ const norm = (s: string): string => s.toLowerCase().replace(/\s+/g, ' ').trim();
  * left is added or removed.
  */
 export function diffPolicies(live: PolicyDocument, next: PolicyDocument): PolicyDiff {
-  const unmatched = new Set(live.sections);
-  const pairs = new Map<PolicySection, PolicySection>();
-  const matchBy = (key: (s: PolicySection) => string | null, accept: (a: PolicySection, b: PolicySection) => boolean = () => true): void => {
-    for (const s of next.sections) {
-      if (pairs.has(s)) continue;
-      const k = key(s);
-      if (k === null) continue;
-      const old = [...unmatched].find((o) => key(o) === k && accept(o, s));
-      if (old) {
-        pairs.set(s, old);
-        unmatched.delete(old);
-      }
-    }
-  };
-  matchBy((s) => `${s.number ?? ''}|${norm(s.title)}`);
-  matchBy((s) => norm(s.title));
-  // Same number, new title: the same section retitled only if much of its wording stayed.
-  matchBy((s) => s.number, (a, b) => similarity(a.text, b.text) >= 0.4);
+  const { pairs, unmatched } = matchSections(live, next);
   const changes: SectionChange[] = [];
   let unchanged = 0;
   for (const s of next.sections) {
@@ -74,6 +57,38 @@ export function diffPolicies(live: PolicyDocument, next: PolicyDocument): Policy
   for (const old of live.sections) if (unmatched.has(old)) changes.push({ kind: 'removed', label: formatSectionLabel(old), previousOrdinal: old.ordinal, changes: [] });
   const facts = (d: PolicyDocument) => JSON.stringify([d.title, d.metadata.version, d.metadata.lastReviewed, d.metadata.nextReview]);
   return { changes, unchanged, frontPageChanged: facts(live) !== facts(next) };
+}
+
+/**
+ * Where each section of `live` is in `next` (ordinal to ordinal), matched as diffPolicies matches them; a section
+ * `next` no longer has is absent. What an owner linked to a section follows it to its new place.
+ */
+export function sectionMoves(live: PolicyDocument, next: PolicyDocument): Map<number, number> {
+  const { pairs } = matchSections(live, next);
+  return new Map([...pairs].map(([now, was]) => [was.ordinal, now.ordinal]));
+}
+
+/** The sections of `next` paired with those of `live` they continue, and the sections of `live` left unpaired. */
+function matchSections(live: PolicyDocument, next: PolicyDocument): { pairs: Map<PolicySection, PolicySection>; unmatched: Set<PolicySection> } {
+  const unmatched = new Set(live.sections);
+  const pairs = new Map<PolicySection, PolicySection>();
+  const matchBy = (key: (s: PolicySection) => string | null, accept: (a: PolicySection, b: PolicySection) => boolean = () => true): void => {
+    for (const s of next.sections) {
+      if (pairs.has(s)) continue;
+      const k = key(s);
+      if (k === null) continue;
+      const old = [...unmatched].find((o) => key(o) === k && accept(o, s));
+      if (old) {
+        pairs.set(s, old);
+        unmatched.delete(old);
+      }
+    }
+  };
+  matchBy((s) => `${s.number ?? ''}|${norm(s.title)}`);
+  matchBy((s) => norm(s.title));
+  // Same number, new title: the same section retitled only if much of its wording stayed.
+  matchBy((s) => s.number, (a, b) => similarity(a.text, b.text) >= 0.4);
+  return { pairs, unmatched };
 }
 
 /** Shared words over all words (Jaccard), 0..1. */

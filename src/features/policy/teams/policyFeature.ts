@@ -9,8 +9,8 @@ import { Answer, answerQuestionReranked, DEFAULT_THRESHOLDS } from '../answer/an
 import { Reranker } from '../answer/rerank';
 import { DisclosureDetector } from '../disclosure/disclosureDetector';
 import { readConcernCue } from '../reportOffer/concernCue';
-import { formatCitationLabel } from '../policyDocument';
-import { findSection, PolicyLibrary } from '../policyLibrary';
+import { formatCitationLabel, PolicyDocument } from '../policyDocument';
+import { findSection, findSectionIn, PolicyLibrary } from '../policyLibrary';
 import { createOfferedChoices } from '../teaching/offeredChoices';
 import { createCarriedQuestions, sendTokenOf } from '../teaching/carriedQuestions';
 import { keepingReader, mayKeepQuestion, namedNearTheBar } from '../teaching/keeping';
@@ -52,6 +52,11 @@ export interface PolicyFeatureDeps {
   drafts?: { check(draft: string, context: DraftContext): Promise<DraftCheckResult> };
   /** The cross-encoder that re-reads the answering stack's top sections (issue 50); without it the stack alone answers. */
   reranker?: Reranker;
+  /**
+   * A version of a policy by its content hash, the live one or one published before (LiveVersions.document): "Read the
+   * full section" on an answer given before a new version opens the section that answer quoted.
+   */
+  version?: (policyId: string, versionHash: string) => Promise<PolicyDocument | undefined>;
   /**
    * The key a "not sure" reply's choices are signed with (offeredChoicesKey of the concern key, so every instance checks
    * what any sent); without it a fresh one, which only this process checks.
@@ -266,9 +271,20 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
 
     app.adaptiveCards.actionExecute(Verbs.showHelp, async (ctx) => helpCard(ctx));
 
-    app.adaptiveCards.actionExecute<{ section?: unknown; document?: unknown }>(Verbs.readSection, async (ctx, _state, data) => {
+    app.adaptiveCards.actionExecute<{ section?: unknown; document?: unknown; version?: unknown }>(Verbs.readSection, async (ctx, _state, data) => {
       const key = typeof data?.section === 'string' || typeof data?.section === 'number' ? String(data.section).slice(0, 20) : '';
       const documentId = typeof data?.document === 'string' ? data.document.slice(0, 100) : undefined;
+      const version = typeof data?.version === 'string' && /^[0-9a-f]{64}$/.test(data.version) ? data.version : undefined;
+      const live = documentId !== undefined ? library.documents.find((d) => d.id === documentId) : undefined;
+      // An answer given before the policy was published again: its section numbers are that version's, so the section is
+      // opened as that version had it (kept with every published version), never whatever the new one numbers the same.
+      if (key && documentId && version && live && live.metadata.contentHash !== version) {
+        const earlier = await deps.version?.(documentId, version).catch(() => undefined);
+        const found = earlier ? findSectionIn([earlier], key) : null;
+        if (!found) return 'The policy has been updated since this answer was given, and that section cannot be opened from this card. Ask your question again for an answer from the current version, or type **contents**.';
+        await ctx.sendActivity(cardMessage(renderSectionCard(found.doc, found.section, { publishedSince: true })));
+        return `Section ${formatCitationLabel(found.doc, found.section)}, as it stood when you asked, is below.`;
+      }
       const found = key ? findSection(library, key, documentId) : null;
       if (!found) return 'That section could not be found. Type **contents** to see the section list.';
       // The full section comes as a message of its own: the answer, its quote and "Was this helpful?" stay as they were.

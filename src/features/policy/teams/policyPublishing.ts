@@ -17,6 +17,8 @@ import { OWN_POLICY_ADVICE, sampleWords } from '../publishing/bundledSamples';
 import { firstPolicyId, PolicyAuditEntry, PublishCondition, PublishedPolicyStore } from '../publishing/publishedPolicies';
 import { LiveVersions } from '../publishing/liveVersions';
 import { renderPolicyChangeCard } from './cards/policyChangeCard';
+import { carryTeaching } from '../teaching/carryTeaching';
+import { TeachingLinkStore } from '../teaching/teachingLinks';
 import { notPublishedNotice } from './publishLost';
 import { SchoolRuleBook } from '../drafts/draftRules';
 import { registerSchoolRulesReview, schoolRulesCard } from './policyPublishingRules';
@@ -48,6 +50,8 @@ export interface PolicyPublishingDeps {
   onPublished?(doc: PolicyDocument, actorId: string, replaces?: PolicyDocument): Promise<PublishedForAcknowledgement>;
   /** Whether a version differs from the live one enough that staff must acknowledge it again. */
   isMaterial?(live: PolicyDocument, next: PolicyDocument): boolean;
+  /** Owners' teaching links: carried to the new version's section numbers as it goes live (teaching/carryTeaching.ts). */
+  teaching?: TeachingLinkStore;
   /**
    * Production: which bundled sample a sent file is (its name), by what was read from it, so it is refused; undefined for
    * the school's own policy. Absent in local mode, where the samples are what the bot runs on.
@@ -227,6 +231,24 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
   }
 
   /**
+   * What owners taught follows its sections to the new version; the owner is told what moved and which questions lost
+   * their section. A failure here leaves the version live and says so (the links are then checked with `taught`).
+   */
+  async function carryTaught(previous: PolicyDocument, next: PolicyDocument): Promise<string> {
+    if (!deps.teaching) return '';
+    try {
+      const { moved, gone } = await carryTeaching(deps.teaching, previous, next, now().toISOString());
+      deps.logger.info({ event: 'teaching.carried', moved, gone }, 'taught questions carried to the new version');
+      const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+      return `${moved > 0 ? ` ${plural(moved, 'taught question follows its section', 'taught questions follow their sections')} to where this version has ${moved === 1 ? 'it' : 'them'}.` : ''}${
+        gone > 0 ? ` ${plural(gone, 'taught question was', 'taught questions were')} linked to a section this version no longer has: answered by the model again until you teach ${gone === 1 ? 'it' : 'them'} again (type **taught** to see ${gone === 1 ? 'it' : 'them'}).` : ''}`;
+    } catch (err) {
+      deps.logger.warn({ event: 'teaching.notCarried', code: errorCode(err) }, 'taught questions could not be carried to the new version');
+      return ' Taught questions could not be moved to this version\'s sections: type **taught** to check them.';
+    }
+  }
+
+  /**
    * Publishes a draft with the store's one conditional write: kept only if no other version went live since the draft
    * was made (no policy at all, for a first one). Whatever happens is in the audit, the loser's attempt included.
    */
@@ -281,9 +303,10 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
     const notice = `Live now: the next question is answered from this version; the previous one is kept for the record.${
       awaiting > 0 ? ` Staff have not been asked to acknowledge it yet: check the new round${awaiting > 1 ? 's' : ''} below and press Start, or choose not to ask them again.`
         : acknowledged.material ? ' No acknowledgement campaign is active: type **campaign start** to ask staff to acknowledge it.' : ''}`;
+    const taught = replaced ? await carryTaught(replaced, doc) : '';
     for (const f of acknowledged.followUps ?? []) await context.sendActivity(cardMessage(f.card, f.summary));
     await sendProposedRules(context);
-    return renderPolicyChangeCard({ title: doc.title, fileName: draft.fileName, diff: draft.diff, warnings: [], draftId: draft.id, state: 'published', notice: `${notice}${deps.rules ? RULES_LINE : ''}` });
+    return renderPolicyChangeCard({ title: doc.title, fileName: draft.fileName, diff: draft.diff, warnings: [], draftId: draft.id, state: 'published', notice: `${notice}${taught}${deps.rules ? RULES_LINE : ''}` });
   }
 
   return {

@@ -40,6 +40,8 @@ export const CHOICE_UNREADABLE = 'Sorry, I could not read that choice. Please as
 export const CHOICE_QUESTION_GONE = 'Sorry, I could not find that question any more. Please ask it again.';
 /** Said to a press naming a section the policy no longer has (a new version was published since the card was sent). */
 export const CHOICE_SECTION_GONE = 'The policy has changed since I offered that section, and it is no longer there. Please ask your question again.';
+/** Said to a press on choices numbered in a version of the policy that has since been replaced. */
+export const CHOICE_POLICY_UPDATED = 'The policy has been updated since I offered these sections, so they may not say what they did. Please ask your question again for choices from the current version.';
 /**
  * Said to a press that is not one of its card's own choices from the person who asked: someone else pressing a reply in
  * a shared chat, a section the card did not offer, or a card sent before choices were signed.
@@ -78,7 +80,7 @@ const CHOICE_KEY = /^(?:none|[^#\s]{1,100}#\d{1,5})$/;
  */
 export function registerSectionChoice(app: BotApp, deps: SectionChoiceDeps): void {
   const { library, questions, logger } = deps;
-  app.adaptiveCards.actionExecute<{ questionId?: unknown; section?: unknown; token?: unknown; q?: unknown; t?: unknown }>(Verbs.chooseSection, async (ctx, _state, data): Promise<AdaptiveCardJson | string> => {
+  app.adaptiveCards.actionExecute<{ questionId?: unknown; section?: unknown; token?: unknown; q?: unknown; t?: unknown; v?: unknown }>(Verbs.chooseSection, async (ctx, _state, data): Promise<AdaptiveCardJson | string> => {
     const id = typeof data?.questionId === 'string' ? data.questionId : '';
     const key = typeof data?.section === 'string' ? data.section : '';
     if (id === '' || id.length > 64 || !CHOICE_KEY.test(key)) return CHOICE_UNREADABLE;
@@ -101,6 +103,9 @@ export function registerSectionChoice(app: BotApp, deps: SectionChoiceDeps): voi
     }
     const found = key === CHOSE_NONE ? null : sectionByKey(library, key);
     if (key !== CHOSE_NONE && !found) return CHOICE_SECTION_GONE;
+    // Section keys are ordinals of the version the card was answered from: after a new version, the same number is
+    // another section, so nothing is kept or answered from it. (Cards sent before choices carried their version say none.)
+    if (found && typeof data?.v === 'string' && data.v !== '' && data.v !== found.doc.metadata.contentHash) return CHOICE_POLICY_UPDATED;
     const kept = await questions.recordChoice(id, key, deps.now().toISOString());
     if (!kept) return CHOICE_QUESTION_GONE;
     // Which section was chosen is kept sealed with the question: the log says only that a choice was made.

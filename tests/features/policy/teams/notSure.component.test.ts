@@ -15,7 +15,8 @@ import { createPolicyLibrary, PolicyLibrary } from '../../../../src/features/pol
 import { QuestionLog } from '../../../../src/features/policy/teaching/questionLog';
 import { TeachingLinkStore } from '../../../../src/features/policy/teaching/teachingLinks';
 import { createPolicyFeature } from '../../../../src/features/policy/teams/policyFeature';
-import { CHOICE_KEPT_BEFORE, CHOICE_NOT_OFFERED, CHOICE_NOTED, CHOICE_QUESTION_GONE, CHOICE_SECTION_GONE, CHOICE_UNREADABLE } from '../../../../src/features/policy/teams/sectionChoice';
+import { CHOICE_KEPT_BEFORE, CHOICE_NOT_OFFERED, CHOICE_NOTED, CHOICE_POLICY_UPDATED, CHOICE_QUESTION_GONE, CHOICE_SECTION_GONE, CHOICE_UNREADABLE } from '../../../../src/features/policy/teams/sectionChoice';
+import { EARLIER_VERSION_NOTE } from '../../../../src/features/policy/teams/cards/sectionCard';
 import { Verbs } from '../../../../src/teams/verbs';
 import { BotHost, startBotHost } from '../../../support/botHost';
 import { executeActions, shownText, textRuns } from '../../../support/cardAssertions';
@@ -71,7 +72,9 @@ describe('a reply the bot is not sure of (issue 50, over HTTP)', () => {
     teaching = createSqliteTeachingLinkStore(db, sealing);
     disclosure = await loadDisclosureDetector(logs.logger);
     connector = await startFakeConnector({ ratePerSecond: 0 });
-    host = await startBotHost(() => [createPolicyFeature({ library, questions, disclosure, teaching, policyOwners: [OWNER.aadObjectId], logger: logs.logger })], logs.logger);
+    // Earlier versions are read back by hash, as LiveVersions.document does for versions kept in the store.
+    const version = async (_id: string, hash: string) => (hash === original.metadata.contentHash ? original : undefined);
+    host = await startBotHost(() => [createPolicyFeature({ library, questions, disclosure, teaching, policyOwners: [OWNER.aadObjectId], logger: logs.logger, version })], logs.logger);
   }, 60_000);
 
   afterAll(async () => {
@@ -196,6 +199,53 @@ describe('a reply the bot is not sure of (issue 50, over HTTP)', () => {
       expect(res.status).toBe(200);
       expect(JSON.stringify(res.body.value)).toContain(CHOICE_SECTION_GONE);
       expect((await questions.getQuestion(pick.data.questionId as string))?.choice).toBeNull();
+    } finally {
+      live.replace(original);
+    }
+  });
+
+  /** A new version of the policy: every section's number kept, the one at `ordinal` saying something else. */
+  const newVersion = (ordinal: number) => ({
+    ...original, metadata: { ...original.metadata, contentHash: 'f'.repeat(64) },
+    sections: original.sections.map((s) => (s.ordinal === ordinal ? { ...s, text: 'Staff must ask the office before doing anything at all online.' } : s)),
+  });
+
+  it('when a choice is pressed after a new version was published, then it is not taken as the new version\'s section of that number, and nothing is kept', async () => {
+    const [card] = await say(MEME);
+    const pick = choicesOf(card)[0];
+    expect(pick.data.v).toBe(original.metadata.contentHash);
+    const [, ordinal] = String(pick.data.section).split('#');
+    live.replace(newVersion(Number(ordinal)));
+    try {
+      const res = await press(Verbs.chooseSection, pick.data);
+      expect(res.status).toBe(200);
+      expect(res.body.value).toBe(CHOICE_POLICY_UPDATED);
+      expect((await questions.getQuestion(pick.data.questionId as string))?.choice).toBeNull();
+    } finally {
+      live.replace(original);
+    }
+  });
+
+  it('when "Read the full section" is pressed on an answer given before a new version, then it opens the section that answer quoted, said to be as it stood', async () => {
+    const [answer] = await say('can i accept a friend request from a pupil on facebook?');
+    const read = executeActions(answer).find((a) => a.verb === Verbs.readSection)!;
+    expect(read.data.version).toBe(original.metadata.contentHash);
+    const section = original.sections.find((s) => s.number === read.data.section)!;
+    live.replace(newVersion(section.ordinal));
+    try {
+      const before = connector.deliveries.length;
+      const res = await press(Verbs.readSection, read.data);
+      expect(res.status).toBe(200);
+      expect(String(res.body.value)).toContain('as it stood when you asked');
+      const [shown] = connector.deliveries.slice(before).flatMap((d) => ((d.activity.attachments ?? []) as { content: Card }[]).map((a) => a.content));
+      expect(shownText(shown)).toContain(EARLIER_VERSION_NOTE);
+      expect(shownText(shown)).toContain(section.text.split('\n')[0].trim().slice(0, 60));
+      expect(shownText(shown)).not.toContain('Staff must ask the office');
+
+      // A version that cannot be read back: said plainly, and nothing from the new version's section of that number.
+      const lost = await press(Verbs.readSection, { ...read.data, version: 'a'.repeat(64) });
+      expect(lost.status).toBe(200);
+      expect(String(lost.body.value)).toContain('The policy has been updated since this answer was given');
     } finally {
       live.replace(original);
     }

@@ -72,6 +72,8 @@ export function renderAnswerCard(
     hasSection: best.section.ordinal !== 0,
     documentId: best.doc.id,
     sectionKey: sectionKey(best.doc, best.section),
+    // The version answered from: after a new one is published, the button still opens the section that was quoted.
+    documentVersion: best.doc.metadata.contentHash,
     questionId,
     carriedQuestion: carry?.question ?? '',
     sendToken: carry?.token ?? '',

@@ -29,6 +29,8 @@ export function renderNotSureCard(
       documentTitle: m.doc.title,
       quote: m.quote,
       section: `${m.doc.id}#${m.section.ordinal}`,
+      // The version the section is numbered in: a press after a new version is published is not taken as the new one's.
+      version: m.doc.metadata.contentHash,
       token: tokenFor(`${m.doc.id}#${m.section.ordinal}`),
       questionId,
       ...carried,

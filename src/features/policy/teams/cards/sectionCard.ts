@@ -3,6 +3,9 @@ import { AdaptiveCardJson, expandCardTemplate, textLines } from '../../../../tea
 import { MAX_CARD_TEXT_CHARS, truncateForCard } from './policyCardData';
 import template from './templates/sectionCard.json';
 
+/** Above a section from the version an answer quoted, once a newer one is live. */
+export const EARLIER_VERSION_NOTE = 'This is the section as it stood when you asked. The policy has been updated since: ask your question again for an answer from the current version.';
+
 /** A line of the section as the card shows it: the document's words as text (TextRuns), a sub-section's heading in bold. */
 interface SectionLine {
   text: string;
@@ -10,8 +13,11 @@ interface SectionLine {
   spacing: 'None' | 'Small' | 'Default';
 }
 
-/** Renders one section in full, with its subsections, for "section N" and "Read the full section". */
-export function renderSectionCard(doc: PolicyDocument, section: PolicySection): AdaptiveCardJson {
+/**
+ * Renders one section in full, with its subsections, for "section N" and "Read the full section". `earlier`: the section
+ * as an earlier version had it (an answer given before the policy was published again), said so above its text.
+ */
+export function renderSectionCard(doc: PolicyDocument, section: PolicySection, earlier?: { publishedSince: true }): AdaptiveCardJson {
   const children = doc.sections.filter((s) => isWithin(doc, s, section));
   const parts: { heading?: string; text: string }[] = [{ text: section.text }, ...children.map((c) => ({ heading: formatSectionLabel(c), text: c.text }))];
   const body = withinLimit(parts.flatMap((p) => [
@@ -21,6 +27,8 @@ export function renderSectionCard(doc: PolicyDocument, section: PolicySection): 
   return expandCardTemplate(template, {
     documentTitle: doc.title,
     heading: formatSectionLabel(section),
+    hasEarlierNote: earlier !== undefined,
+    earlierNote: earlier ? EARLIER_VERSION_NOTE : '',
     lines: body.lines.length > 0 ? body.lines : [{ text: '(This heading has no text of its own.)', weight: 'Default', spacing: 'Default' }],
     truncated: body.truncated,
   });

@@ -59,7 +59,7 @@ describe('the "not sure" card', () => {
     expect(executeActions(card)).toEqual([
       ...choices.map((m) => ({
         title: 'This one', verb: Verbs.chooseSection,
-        data: { questionId: 'q-7', section: `${doc.id}#${m.section.ordinal}`, token: `token-of-${doc.id}#${m.section.ordinal}`, q: 'sealed-question', t: 'send-token' },
+        data: { questionId: 'q-7', section: `${doc.id}#${m.section.ordinal}`, token: `token-of-${doc.id}#${m.section.ordinal}`, q: 'sealed-question', t: 'send-token', v: doc.metadata.contentHash },
       })),
       { title: 'None of these', verb: Verbs.chooseSection, data: { questionId: 'q-7', section: 'none', token: 'token-of-none', q: 'sealed-question', t: 'send-token' } },
     ]);
