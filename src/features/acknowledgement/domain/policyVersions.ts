@@ -4,6 +4,7 @@ import { AcknowledgementStore } from './acknowledgementStore';
 import { PolicyVersion } from './acknowledgementTypes';
 import { proposeKeyPoints } from './keyPoints';
 import { describeChanges } from './versionChanges';
+import { formatSchoolDate, formatSchoolTime } from '../../../shared/schoolTime';
 
 const MONTHS = /\b(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b/g;
 
@@ -39,6 +40,18 @@ function ownLabel(doc: PolicyDocument, previous: PolicyVersion | undefined, repl
   return before.some((b) => b !== undefined && b.trim().toLowerCase() === label.toLowerCase()) ? undefined : label;
 }
 
+/**
+ * A version without a label of its own is named by the day it was published; a second one published the same day as
+ * the version before it is named by the time too ("published 28 November 2026 at 14:05 GMT"), so that the two are told
+ * apart on every card, status line and export.
+ */
+function sameDayLabel(previous: PolicyVersion | undefined, now: Date): string | undefined {
+  const iso = now.toISOString();
+  if (!previous || formatSchoolDate(previous.publishedAt) !== formatSchoolDate(iso)) return undefined;
+  const time = formatSchoolTime(iso).split(', ').pop();
+  return `published ${formatSchoolDate(iso)} at ${time}`;
+}
+
 /** Options of registering a policy version. */
 export interface RegisterVersionOptions {
   now: Date;
@@ -70,7 +83,7 @@ export async function registerPolicyVersion(
   if (existing) return { version: existing, isNew: false };
   const previous = await store.getLatestPolicyVersion(doc.id);
   const wording = wordingHash(doc);
-  const label = ownLabel(doc, previous, options.replaces);
+  const label = ownLabel(doc, previous, options.replaces) ?? sameDayLabel(previous, options.now);
   const replaced = options.replaces && previous && options.replaces.id === doc.id && options.replaces.metadata.contentHash === previous.versionHash
     ? options.replaces : undefined;
   const version: PolicyVersion = {

@@ -50,9 +50,12 @@ export function versionInFull(v: Pick<PolicyVersion, 'versionLabel' | 'published
   return `published ${formatDate(v.publishedAt)}`;
 }
 
-/** The version in a sentence: "version 2 (February 2023)", or "the version published 26 November 2026". */
+/**
+ * The version in a sentence: "version 2 (February 2023)", or "the version published 26 November 2026" (also for a label
+ * registration gave a second version of the same day: "the version published 26 November 2026 at 14:05 GMT").
+ */
 export function versionPhrase(v: Pick<PolicyVersion, 'versionLabel' | 'publishedAt'>): string {
-  return v.versionLabel ? `version ${versionInWords(v)}` : `the version ${versionInWords(v)}`;
+  return v.versionLabel && !/^published /.test(v.versionLabel) ? `version ${versionInWords(v)}` : `the version ${versionInWords(v)}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { drawKeyPoints, registerPolicyVersion, wordingHash } from '../../../../src/features/acknowledgement/domain/policyVersions';
 import { PolicyDocument, PolicySection } from '../../../../src/features/policy/policyDocument';
+import { versionPhrase } from '../../../../src/features/acknowledgement/domain/versionNames';
 import { memoryStore } from './ackTestKit';
 
 const section = (ordinal: number, title: string, text: string, parent: number | null = null): PolicySection => ({
@@ -54,5 +55,16 @@ describe('policy versions', () => {
     const material = await registerPolicyVersion(store, doc('h3', changed), { now: new Date('2026-11-01T08:00:00.000Z'), readUrl: 'https://x/p.pdf' });
     expect(material).toMatchObject({ version: { material: true, readUrl: 'https://x/p.pdf' }, previous: { versionHash: 'h2' } });
     expect((await store.getLatestPolicyVersion('social-media'))?.versionHash).toBe('h3');
+  });
+
+  it('when two versions without a label of their own are published the same day, then the second is named by the time too, so staff and owners can tell them apart', async () => {
+    const store = memoryStore();
+    const unlabelled = (hash: string, text: string) => ({ ...doc(hash, SECTIONS.map((x) => (x.ordinal === 2 ? { ...x, text } : x))), metadata: { title: 'Social Media Policy', contentHash: hash } });
+    const morning = (await registerPolicyVersion(store, unlabelled('m', 'Staff must not befriend pupils.'), { now: new Date('2026-11-28T09:15:00.000Z') })).version;
+    const afternoon = (await registerPolicyVersion(store, unlabelled('a', 'Staff must never befriend pupils.'), { now: new Date('2026-11-28T14:05:00.000Z') })).version;
+    const nextDay = (await registerPolicyVersion(store, unlabelled('n', 'Staff must not ever befriend pupils.'), { now: new Date('2026-11-29T08:00:00.000Z') })).version;
+    expect(versionPhrase(morning)).toBe('the version published 28 November 2026');
+    expect(versionPhrase(afternoon)).toBe('the version published 28 November 2026 at 14:05 GMT');
+    expect(versionPhrase(nextDay)).toBe('the version published 29 November 2026');
   });
 });
