@@ -1,4 +1,4 @@
-import { CONCERN_KIND_LABELS, ConcernCase } from '../../domain/concernTypes';
+import { CONCERN_KIND_LABELS, ConcernCase, urgencyLabelOf } from '../../domain/concernTypes';
 import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
 import template from './templates/concernList.json';
 import { formatConcernTime } from './concernTriageCard';
@@ -17,8 +17,9 @@ export function renderConcernListCard(cases: readonly ConcernCase[]): AdaptiveCa
       reference: c.report.reference,
       kindLabel: CONCERN_KIND_LABELS[c.report.kind],
       statusLabel: STATUS_LABELS[c.status],
-      urgencyLabel: c.urgent ? 'URGENT' : 'not urgent',
-      color: c.urgent ? 'Attention' : 'Default',
+      // What the reporter chose, as the alert said it: a report for today is never listed as "not urgent".
+      urgencyLabel: urgencyLabelOf(c),
+      color: c.urgent ? 'Attention' : c.howSoon === 'today' ? 'Warning' : 'Default',
       submittedAt: formatConcernTime(c.report.submittedAt),
       assigneeText: c.assignee ? `assigned to ${c.assignee.name}` : 'unassigned',
     })),

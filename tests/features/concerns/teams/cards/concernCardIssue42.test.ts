@@ -1,3 +1,4 @@
+import { renderConcernListCard } from '../../../../../src/features/concerns/teams/cards/concernListCard';
 import { renderConcernAlertCard } from '../../../../../src/features/concerns/teams/cards/concernAlertCard';
 import { renderConcernFormCard } from '../../../../../src/features/concerns/teams/cards/concernFormCard';
 import { renderConcernTriageCard } from '../../../../../src/features/concerns/teams/cards/concernTriageCard';
@@ -61,5 +62,13 @@ describe('the DSL\'s card (issue 42, part 5)', () => {
     expect(facts(renderConcernAlertCard(caseWith({}))).Urgency).toBe('Not marked urgent (the reporter did not say how soon)');
     // Immediate danger wins over any other answer.
     expect(facts(renderConcernAlertCard(caseWith({ immediateDanger: 'true', howSoon: 'routine' }))).Urgency).toBe('URGENT: immediate danger');
+
+    // The DSL's `concerns` list says the same as the alert did, never "not urgent" for a report that needs looking at today.
+    const list = shownText(renderConcernListCard([today, caseWith({ howSoon: 'routine' }), caseWith({}), caseWith({ immediateDanger: 'true' })]));
+    expect(list).toContain('Needs looking at today');
+    expect(list).toContain('Routine: the usual process');
+    expect(list).toContain('Not marked urgent (the reporter did not say how soon)');
+    expect(list).toContain('URGENT: immediate danger');
+    expect(list).not.toContain('not urgent ·');
   });
 });
