@@ -37,11 +37,11 @@ export async function failedQuestionsForOwner(
 
 /**
  * How the owners' counts say that questions were held back, as a whole sentence with its own subject, so that one or
- * many reads right: "2 questions were held back (not kept, never shown) because they may be about a particular child or what happened to
- * someone."
+ * many reads right: "A question was held back 2 times (not kept, never shown) because ...". Each time is counted: nothing
+ * of a held-back question is kept, so the same question edited and sent again cannot be told from another.
  */
 export function heldBackSentence(count: number): string {
   return count === 1
-    ? '1 question was held back (not kept, never shown) because it may be about a particular child or what happened to someone.'
-    : `${count} questions were held back (not kept, never shown) because they may be about a particular child or what happened to someone.`;
+    ? 'A question was held back once (not kept, never shown) because it may be about a particular child or what happened to someone.'
+    : `Questions were held back ${count} times (not kept, never shown; an edited question sent again counts again) because they may be about a particular child or what happened to someone.`;
 }
