@@ -132,8 +132,15 @@ export function isMetadataRow(cells: string[]): boolean {
   return cells.some((c) => META_KEYS.some((k) => k.re.test(c.replace(/:$/, ''))) || /^version\b/i.test(c));
 }
 
+/** An update history's header ("Date | Details") and its dated rows ("June 2024", "12/09/2025", "September 2025"). */
+const HISTORY_HEADER = /^(date|date of (change|update|amendment)|updated)$/i;
+const HISTORY_DETAILS = /^(details?|changes?|summary|description|amendments?|updates?|reason|details of (change|update|amendment)s?)\b/i;
+const HISTORY_DATE = /^(?:(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2})$/i;
+
 function extractMetadata(front: Block[], tables: Extract<Block, { kind: 'table' }>[], sections: PolicySection[], source: string): PolicyMetadata {
   const found: Partial<Record<string, string>> = {};
+  let history = false;
+  let datedRow: string | undefined;
   for (const { cells } of tables) {
     for (let c = 0; c < cells.length - 1; c++) {
       const label = cells[c].replace(/:$/, '').trim();
@@ -144,7 +151,13 @@ function extractMetadata(front: Block[], tables: Extract<Block, { kind: 'table' 
     // Version history tables: the last "Version N" row is the current version.
     const v = /^version\s*(\S+)/i.exec(cells[0]);
     if (v && /\d/.test(v[1])) found.version = `${v[1]}${cells[1] ? ` (${cells[1]})` : ''}`;
+    // An update history without version numbers ("Date | Details", then "June 2024 | Reflect change in policy"): the
+    // last dated row names the current version, so a new version that adds a row is told apart by it.
+    if (HISTORY_HEADER.test(cells[0]?.trim() ?? '') && HISTORY_DETAILS.test(cells[1]?.trim() ?? '')) history = true;
+    else if (history && HISTORY_DATE.test(cells[0]?.trim() ?? '')) datedRow = cells[0].trim();
+    else history = false;
   }
+  if (found.version === undefined && datedRow) found.version = datedRow;
   const frontText = front.flatMap((b) => (b.kind === 'table' ? [b.cells.join(' ')] : 'text' in b ? [b.text] : []));
   const title = findTitle(frontText) ?? source.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '');
   const organisation = findOrganisation(frontText);

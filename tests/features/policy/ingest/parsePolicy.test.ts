@@ -299,6 +299,18 @@ describe('parsing the five sample policies', () => {
     ] as const)('when %s gives its next review date, then nextReview is "%s"', (name, when) => {
       expect(parse(name).metadata.nextReview).toBe(when);
     });
+
+    it('when the front page keeps an update history by date ("Date | Details") with no version numbers, then its last dated row names the version, so a version that adds a row is told apart', () => {
+      const policy = (rows: string[]) => parsePolicyText([
+        'Online Conduct Policy', '', 'Approved By\tGoverning body', '', 'History of changes', '', 'Date\tDetails', ...rows, '',
+        '1. Scope', '', 'Staff must keep their accounts private.', '', '2. Reporting', '', 'Staff must report concerns to the DSL.', '',
+      ].join('\n'), 'online-conduct.txt', BEFORE_ANY_REVIEW);
+      expect(policy(['March 2024\tFirst version']).metadata.version).toBe('March 2024');
+      expect(policy(['March 2024\tFirst version', '12/11/2026\tImages of pupils clarified']).metadata.version).toBe('12/11/2026');
+      // A history with no dated row yet names no version.
+      expect(policy([]).metadata.version).toBeUndefined();
+      expect(parse('north-star-trust').metadata.version).toBe('June 2024');
+    });
   });
 
   describe('content hash', () => {
