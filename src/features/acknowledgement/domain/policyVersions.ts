@@ -47,7 +47,9 @@ function ownLabel(doc: PolicyDocument, previous: PolicyVersion | undefined, repl
  */
 function sameDayLabel(previous: PolicyVersion | undefined, now: Date): string | undefined {
   const iso = now.toISOString();
-  if (!previous || formatSchoolDate(previous.publishedAt) !== formatSchoolDate(iso)) return undefined;
+  // The version before has a label of its own ("2 (February 2023)"): the day tells the two apart already.
+  if (!previous || (previous.versionLabel && !/^published /.test(previous.versionLabel))) return undefined;
+  if (formatSchoolDate(previous.publishedAt) !== formatSchoolDate(iso)) return undefined;
   const time = formatSchoolTime(iso).split(', ').pop();
   return `published ${formatSchoolDate(iso)} at ${time}`;
 }

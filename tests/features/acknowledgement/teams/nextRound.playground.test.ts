@@ -55,15 +55,23 @@ describe('a new version\'s acknowledgement round (Agents Playground)', () => {
   let pg: PlaygroundClient;
   let files: http.Server;
   let fileUrl = '';
+  let fileBase = '';
+
+  /** Two later versions, published one after the other: a section added, then taken out again and another added. */
+  const LIVESTREAM = '13. Livestreaming lessons\n\nStaff must not livestream lessons from their personal accounts.\n';
+  const GOVERNORS = '13. Governors\' accounts\n\nGovernors must not post about school business from personal accounts.\n';
 
   beforeAll(async () => {
     const docx = await policyDocxFromText(nextVersionText(), 'liverpool-model.txt');
-    files = http.createServer((_req, res) => {
+    const third = await policyDocxFromText(`${nextVersionText().trimEnd()}\n\n${LIVESTREAM}`, 'liverpool-model.txt');
+    const fourth = await policyDocxFromText(`${nextVersionText().trimEnd()}\n\n${GOVERNORS}`, 'liverpool-model.txt');
+    files = http.createServer((req, res) => {
       res.writeHead(200, { 'content-type': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' });
-      res.end(docx);
+      res.end(req.url?.includes('third') ? third : req.url?.includes('fourth') ? fourth : docx);
     });
     await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
-    fileUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}/download/social-media-policy-2027.docx`;
+    fileBase = `http://127.0.0.1:${(files.address() as AddressInfo).port}/download`;
+    fileUrl = `${fileBase}/social-media-policy-2027.docx`;
     stack = await startBotInPlayground({ ROSTER_FILE: path.resolve(REPO_ROOT, 'samples/roster.csv'), POLICY_OWNERS: OWNER.aadObjectId });
     pg = stack.pg;
   }, 60_000);
@@ -187,5 +195,51 @@ describe('a new version\'s acknowledgement round (Agents Playground)', () => {
     expect(csv2).toMatch(/Alex Wilber,alexw@example\.com,Senior leadership,published \d{1,2} \w+ \d{4},[0-9a-f]{64},2,acknowledged,/);
     const csv1 = await exportCsv(`campaign export ${round1Id}`);
     expect(csv1).toMatch(/Alex Wilber,alexw@example\.com,Senior leadership,2 \(February 2023\),[0-9a-f]{64},1,acknowledged,/);
+  }, 120_000);
+
+  /** Sends a file as the owner does in Teams and presses Publish on its change card; the published card's text. */
+  async function publishFile(url: string, name: string): Promise<string> {
+    let from = pg.messages.length;
+    await pg.custom({
+      type: 'message', text: '', from: { id: OWNER.id, name: OWNER.name, aadObjectId: OWNER.aadObjectId },
+      conversation: { id: pg.conversations.personal, conversationType: 'personal' },
+      attachments: [{ contentType: FILE_DOWNLOAD_INFO, name, contentUrl: url, content: { downloadUrl: url, uniqueId: `f-${name}`, fileType: 'docx' } }],
+    });
+    const change = await pg.waitFor((m) => cardText(m).includes('New version of'), { from, timeoutMs: 30_000 });
+    const draftId = JSON.stringify(contentOf(change)).match(/"draftId":"([^"]+)"/)![1];
+    from = pg.messages.length;
+    const published = await pg.execute('policy.publish', { draftId }, { replyToId: change.messageId });
+    expect(published.status).toBe(200);
+    return shownText(published.body.value);
+  }
+
+  it('when two versions are published before the owner starts a round, then the preview shows the net change from the running round\'s version, quoting only the live one, each Read opening a section it has', async () => {
+    await publishFile(`${fileBase}/third.docx`, 'Social media policy 2027 third.docx');
+    const from = pg.messages.length;
+    await publishFile(`${fileBase}/fourth.docx`, 'Social media policy 2027 fourth.docx');
+    const preview = await pg.waitFor((m) => cardText(m).includes('Ask staff to acknowledge the new version?'), { from, timeoutMs: 30_000 });
+    const text = cardText(preview);
+    // Round 2 asked about the second version: since then, only the governors' section is new.
+    expect(text).toMatch(/Added:\s+13\. Governors' accounts/);
+    expect(text).toContain('Governors must not post about school business');
+    // The section added in the third version and gone in the fourth is neither added nor removed, nor quoted.
+    expect(text).not.toContain('Livestreaming');
+    expect(text).not.toContain('livestream lessons');
+    // What staff will see is for looking at: no button on it answers for the round running now in place of the preview.
+    expect(actionsOf(contentOf(preview)).filter((a) => a.verb === 'ack.readPage')).toEqual([]);
+
+    // Started, the staff card says the same, and its Read button opens the governors' section of the live version.
+    const start = actionsOf(contentOf(preview)).find((a) => a.verb === 'ack.campaignStart')!;
+    let at = pg.messages.length;
+    expect((await pg.execute('ack.campaignStart', pressData(contentOf(preview), start), { replyToId: preview.messageId })).status).toBe(200);
+    const card = await pg.waitFor((m) => cardText(m).includes('I have read and understood') && cardText(m).includes('Governors'), { from: at, timeoutMs: 30_000 });
+    expect(cardText(card)).not.toContain('Livestreaming');
+    const read = actionsOf(contentOf(card)).find((a) => a.verb === 'ack.readPage' && /Governors/.test(a.title ?? ''))!;
+    at = pg.messages.length;
+    const opened = await pg.execute('ack.readPage', read.data!, { replyToId: card.messageId });
+    expect(opened.status).toBe(200);
+    expect(JSON.stringify(opened.body)).not.toContain('A new version of this policy needs reading');
+    const reader = await pg.waitFor((m) => cardText(m).includes('Governors must not post about school business'), { from: at, timeoutMs: 20_000 });
+    expect(cardText(reader)).toContain("13. Governors' accounts");
   }, 120_000);
 });

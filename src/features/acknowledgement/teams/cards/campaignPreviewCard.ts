@@ -152,6 +152,24 @@ export function renderCampaignPreviewCard(input: PreviewCardInput): AdaptiveCard
     ...(changes ? { changes: { since: `you acknowledged ${versionPhrase(changes.since)}`, sections: changes.sections, truncated: changes.truncated } } : {}),
   });
   const view = (card.body ?? []).find((b) => (b as { id?: string }).id === 'staffView') as { items: unknown[] } | undefined;
-  if (view) view.items = staffCard.body ?? [];
+  if (view) view.items = withoutButtons(staffCard.body ?? []);
   return card;
+}
+
+/**
+ * The staff card's body as the owner looks at it: without its buttons. Each "Read <section>" on it is staff's, for the
+ * version their round asks about; pressed on a preview, before that round exists, it would answer for the round running
+ * now and replace the preview the owner is editing.
+ */
+function withoutButtons(items: unknown[]): unknown[] {
+  const out: unknown[] = [];
+  for (const item of items) {
+    if (!item || typeof item !== 'object') { out.push(item); continue; }
+    const element = item as Record<string, unknown>;
+    if (element.type === 'ActionSet') continue;
+    const copy: Record<string, unknown> = Array.isArray(element.items) ? { ...element, items: withoutButtons(element.items) } : { ...element };
+    if (Array.isArray(element.columns)) copy.columns = withoutButtons(element.columns);
+    out.push(copy);
+  }
+  return out;
 }
