@@ -169,6 +169,8 @@ export function composePolicy(
     download?: FileDownloader;
     /** Lines owners see first in `help` (the safeguarding route's check). */
     ownerNotices?: () => string[];
+    /** Whether someone is on the safeguarding team: `help` lists the team's commands for them. */
+    onSafeguardingTeam?: (aadObjectId: string) => boolean;
     /** Reads each message for a disclosure about a child (loadDisclosureDetector). */
     disclosure: DisclosureDetector;
     /** Checks draft posts against the policy (loadDraftChecker). */
@@ -193,7 +195,7 @@ export function composePolicy(
   });
   const questions = createPolicyFeature({
     library, questions: deps.questions, teaching: deps.teaching, disclosure: deps.disclosure, drafts: deps.drafts, logger: deps.logger, policyOwners: config.policyOwners, phraser,
-    ownerNotices: deps.ownerNotices, reranker: deps.reranker,
+    ownerNotices: deps.ownerNotices, onSafeguardingTeam: deps.onSafeguardingTeam, reranker: deps.reranker,
     // A "not sure" reply's choices are signed with a key derived from the concern key, so any instance checks a press.
     choiceKey: offeredChoicesKey(config.concerns.encryptionKey),
     version: (policyId, versionHash) => deps.live.document(policyId, versionHash),

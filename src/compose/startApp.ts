@@ -119,7 +119,7 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
   const policy = composePolicy(config, {
     loaded, questions: stores.questions, teaching: stores.teaching, published: stores.published, disclosure, drafts, reranker, logger, openAITrustedCa: options.openAITrustedCa, live,
     ...(options.fileDownload ? { download: options.fileDownload } : {}),
-    acknowledgement, ownerNotices: safeguardingRouteNotices(concerns),
+    acknowledgement, ownerNotices: safeguardingRouteNotices(concerns), onSafeguardingTeam: (id) => concerns.mayUseTeamCommands(id),
   });
   // Policy questions answer any message no other feature claimed, so they are registered last.
   // Per-person budgets: a report over the budget comes back as the form the person filled, with the notice.

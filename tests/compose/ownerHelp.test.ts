@@ -28,4 +28,18 @@ describe('help, as an owner and as a member of staff sees it', () => {
     expect(help).toContain('Type "test alert" to check it now');
     expect(help).not.toContain('checked at start-up');
   });
+
+  it('when each person types help, then it lists every command they can use: owners the rules review, the safeguarding team its own commands, staff neither', async () => {
+    const owner = await helpSeenBy(PEOPLE.owner);
+    expect(owner).toContain('rules');
+    expect(owner).toContain('Review the rule check my post quotes');
+    expect(owner).not.toContain('Safeguarding team');
+    const dsl = await helpSeenBy(PEOPLE.dsl);
+    for (const command of ['concerns', 'concern SG-2026-...', 'concern export SG-2026-...', 'test alert']) expect(dsl).toContain(command);
+    expect(dsl).not.toContain('campaign start');
+    const staff = await helpSeenBy(PEOPLE.reporter);
+    expect(staff).not.toContain('Safeguarding team');
+    expect(staff).not.toContain('Review the rule');
+    expect(staff).toContain('check my post');
+  });
 });

@@ -64,6 +64,8 @@ export interface ConcernFeature extends BotFeature {
   startRouteChecks(intervalMs?: number): () => void;
   /** The safeguarding route's status in plain words, for the owners' help card. */
   routeStatusLines(): string[];
+  /** Whether someone may use the team's commands (`concerns`, `concern <reference>`, `test alert`): help lists them for them. */
+  mayUseTeamCommands(aadObjectId: string): boolean;
   /** The safeguarding route for /healthz: no names, no ids, safe to show anyone. */
   routeHealthDetail(): Record<string, unknown>;
   /** Runs the outbox at a given time (the delivery watch of a report); a timer in this process. */
@@ -214,6 +216,7 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
     },
 
     routeStatusLines: () => deps.routeCheck.statusLines(),
+    mayUseTeamCommands: (id) => triage.isTeamMember(id),
     routeHealthDetail: () => deps.routeCheck.healthDetail(),
     wakeOutboxAt,
     refusedReportCard: (data, notice, inTaskModule) => forms.refused(data, notice, inTaskModule),

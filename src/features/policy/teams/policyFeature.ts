@@ -48,6 +48,8 @@ export interface PolicyFeatureDeps {
   now?: () => Date;
   /** Lines owners must see first in `help` (the safeguarding route's check, from the concerns feature). */
   ownerNotices?: () => string[];
+  /** Whether the asker is on the safeguarding team (the concerns feature): `help` then lists the team's commands too. */
+  onSafeguardingTeam?: (aadObjectId: string) => boolean;
   /** Checks a draft post against the policy (issue 53); without it `check my post` is not offered. */
   drafts?: { check(draft: string, context: DraftContext): Promise<DraftCheckResult> };
   /** The cross-encoder that re-reads the answering stack's top sections (issue 50); without it the stack alone answers. */
@@ -116,7 +118,9 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
     const owner = isOwner(ctx);
     const none = library.primary === undefined;
     const ownerNotices = owner ? [...(none ? [NO_POLICY_OWNER_NOTICE] : []), ...(deps.ownerNotices?.() ?? [])] : [];
-    return renderHelpCard(title(), owner, library.primary?.warnings ?? [], ownerNotices, none && !owner ? [NO_POLICY_STAFF_NOTICE] : []);
+    const id = ctx.activity.from?.aadObjectId;
+    const team = id !== undefined && deps.onSafeguardingTeam?.(id) === true;
+    return renderHelpCard(title(), owner, library.primary?.warnings ?? [], ownerNotices, none && !owner ? [NO_POLICY_STAFF_NOTICE] : [], { team, rules: deps.drafts !== undefined });
   };
   const offeredChoices = createOfferedChoices(deps.choiceKey);
   // A question is not kept unless its asker sends it (issue 69): its reply's buttons carry it, sealed.

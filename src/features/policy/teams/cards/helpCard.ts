@@ -9,12 +9,16 @@ import template from './templates/helpCard.json';
  */
 export function renderHelpCard(
   documentTitle: string, isOwner: boolean, warnings: readonly PolicyWarning[], ownerNotices: readonly string[] = [], notices: readonly string[] = [],
+  /** `team`: the asker is on the safeguarding team (their commands are listed); `rules`: check my post is offered (owners review its rules). */
+  more: { team?: boolean; rules?: boolean } = {},
 ): AdaptiveCardJson {
   const shown = isOwner ? warnings : [];
   const lines = [...notices, ...(isOwner ? ownerNotices : [])].filter((n) => n.trim() !== '');
   return expandCardTemplate(template, {
     documentTitle,
     isOwner,
+    ownerRules: isOwner && more.rules === true,
+    isTeam: more.team === true,
     hasOwnerNotices: lines.length > 0,
     ownerNotices: lines.map((line) => ({ line })),
     hasWarnings: shown.length > 0,
