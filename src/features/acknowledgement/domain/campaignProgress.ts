@@ -30,6 +30,11 @@ export interface CampaignStatus {
   notOpened: number;
   /** Outstanding people an owner excused (on leave): not reminded or chased. */
   excused: number;
+  /**
+   * Outstanding people the card did not reach (blocked, install failed, failed), not counting the excused: each person is
+   * in one count. Absent where it was not counted (the card then counts every unreached delivery).
+   */
+  unreached?: number;
   /** People who have left the staff list since the campaign reached them: in none of the other counts. */
   left: number;
   percent: number;
@@ -59,6 +64,7 @@ export function summariseTallies(campaign: Campaign, version: PolicyVersion, tal
   let openedNotAcknowledged = 0;
   let notOpened = 0;
   let excused = 0;
+  let unreached = 0;
   let left = 0;
   for (const t of tallies) {
     const n = t.count;
@@ -71,6 +77,7 @@ export function summariseTallies(campaign: Campaign, version: PolicyVersion, tal
     counts[t.state] += n;
     if (t.acknowledged) acknowledged += n;
     else if (t.excused) excused += n;
+    else if (t.state === 'blocked' || t.state === 'installFailed' || t.state === 'failed') unreached += n;
     else if (t.state === 'sent' && t.opened) openedNotAcknowledged += n;
     else if (t.state === 'sent') notOpened += n;
     if (!groupLabel) continue;
@@ -82,7 +89,7 @@ export function summariseTallies(campaign: Campaign, version: PolicyVersion, tal
   }
   for (const g of groups.values()) g.percent = percent(g.acknowledged, g.total);
   return {
-    campaign, version, total, acknowledged, outstanding: total - acknowledged, openedNotAcknowledged, notOpened, excused, left,
+    campaign, version, total, acknowledged, outstanding: total - acknowledged, openedNotAcknowledged, notOpened, excused, unreached, left,
     percent: percent(acknowledged, total),
     deliveries: counts, ...(groupLabel ? { groupLabel } : {}),
     groups: [...groups.values()].sort((a, b) => a.percent - b.percent || a.name.localeCompare(b.name)),

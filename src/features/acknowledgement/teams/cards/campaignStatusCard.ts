@@ -49,7 +49,7 @@ export function renderCampaignStatusCard(status: CampaignStatus, people?: People
   const c = status.campaign;
   const shown = status.groups.slice(0, STATUS_CARD_GROUP_LIMIT);
   const d = status.deliveries;
-  const unreached = d.blocked + d.installFailed + d.failed;
+  const unreached = status.unreached ?? d.blocked + d.installFailed + d.failed;
   const groups = new Map<string, { name: string; people: { name: string; status: string }[] }>();
   for (const p of people?.page.people ?? []) {
     const dept = p.department || 'No department recorded';

@@ -1,6 +1,7 @@
 import { emptyDeliveryCounts } from '../../../../../src/features/acknowledgement/domain/acknowledgementStore';
 import { CampaignStatus } from '../../../../../src/features/acknowledgement/domain/campaignService';
 import { renderCampaignStatusCard } from '../../../../../src/features/acknowledgement/teams/cards/campaignStatusCard';
+import { summariseTallies } from '../../../../../src/features/acknowledgement/domain/campaignProgress';
 import { Verbs } from '../../../../../src/teams/verbs';
 import { cardProblems, cardVerbs, shownText } from '../../../../support/cardAssertions';
 import { reachInWords } from '../../../../../src/features/acknowledgement/teams/cards/campaignStatusCard';
@@ -127,5 +128,19 @@ describe('campaign status card', () => {
     expect(reachInWords({ state: 'installFailed', reason: 'install_failed_403' })).toMatch(/could not be installed for them .*ask IT/);
     expect(reachInWords({ state: 'failed', reason: 'gave_up_http_502' })).toMatch(/tried five times/);
     expect(reachInWords({ state: 'pending' })).toBe('card not sent yet');
+  });
+
+  it('when someone the card could not reach is excused, then they are counted once, as excused, and the counts add up to everyone', () => {
+    const base = status([]);
+    const counted = summariseTallies(base.campaign, base.version, [
+      { state: 'sent', acknowledged: true, excused: false, opened: true, count: 1 },
+      { state: 'sent', acknowledged: false, excused: false, opened: false, count: 3 },
+      { state: 'blocked', acknowledged: false, excused: false, opened: false, count: 1 },
+      { state: 'blocked', acknowledged: false, excused: true, opened: false, count: 1 },
+    ]);
+    expect(counted).toMatchObject({ total: 6, acknowledged: 1, excused: 1, unreached: 1, notOpened: 3 });
+    const facts = JSON.stringify(renderCampaignStatusCard(counted));
+    expect(facts).toContain('{"title":"Could not be reached","value":"1"}');
+    expect(facts).toContain('{"title":"Excused (on leave)","value":"1"}');
   });
 });
