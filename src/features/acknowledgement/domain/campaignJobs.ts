@@ -7,6 +7,7 @@ import { CampaignService } from './campaignService';
 import { ExportSink } from './acknowledgementExport';
 import { JobHandler, JobOutcome, OwnerJobKind } from './ownerJobs';
 import { outstandingByReach, unreachedTotal } from './campaignReminders';
+import { carryExcusals, previousRoundId } from './carriedExcusals';
 
 /** People reminded per batch: marked together (one transaction on Table storage), then their cards are sent. */
 const REMIND_BATCH = 100;
@@ -129,9 +130,13 @@ export function createCampaignJobHandlers(deps: CampaignJobsDeps): Record<OwnerJ
         }
         if (page.length < RECIPIENT_BATCH) break;
       }
+      // A new version's round keeps the round before's excusals (staff on leave), now that everyone is in it.
+      const previousId = previousRoundId(campaign);
+      const previous = previousId ? await store.getCampaign(previousId) : undefined;
+      const carried = previous ? await carryExcusals(store, previous, campaign, deps.clock().toISOString()) : 0;
       await store.appendAudit({
         at: deps.clock().toISOString(), actor: job.actorId, action: 'campaign.recipientsAdded', subject: campaign.id,
-        details: { recipients: done, added, job: job.id },
+        details: { recipients: done, added, job: job.id, ...(carried > 0 ? { excusalsCarried: carried } : {}) },
       });
       deps.messenger?.deliver(campaign.id);
       return { data: { added } };

@@ -6,6 +6,7 @@ import { addYears, DAY_MS, isoDate } from './campaignDates';
 import { OwnerCardRef, OwnerJob, OwnerJobQueue } from './ownerJobs';
 import { yieldToEventLoop } from './eventLoop';
 import { RoundSummary, summariseTallies } from './campaignProgress';
+import { carryExcusals } from './carriedExcusals';
 
 /** What opening and closing rounds needs. */
 export interface CampaignRoundsDeps {
@@ -93,6 +94,8 @@ export function createCampaignRounds(deps: CampaignRoundsDeps) {
       id: `${previous.seriesId}-r${previous.round + 1}`, round: previous.round + 1, seriesId: previous.seriesId,
       ...(keyPoints ? { keyPoints } : {}), ...(chosen.expected !== undefined ? { expected: chosen.expected } : {}), ...(chosen.card ? { card: chosen.card } : {}),
     });
+    // Without jobs the recipients are in already: excusals carry now (with jobs, when the job has added them).
+    if (opened.created && !opened.job) await carryExcusals(store, previous, opened.campaign, now().toISOString());
     const latest = await store.getCampaign(previous.id);
     if (latest && latest.status === 'active') {
       const { nextRoundAt: _dropped, ...rest } = latest;

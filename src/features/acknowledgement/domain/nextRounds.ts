@@ -6,6 +6,7 @@ import { assertChoices } from './campaignChoices';
 import { CampaignRounds, ROUND_SKIPPED, versionSubject } from './campaignRounds';
 import { countReach, ReachCounts } from './campaignReach';
 import { ChangesSince, changesBetween } from './changesSince';
+import { countExcused } from './carriedExcusals';
 import { checkDueDate, dueDateWarning } from './campaignDates';
 import { CampaignRules, PolicyOwners, PolicyTexts } from './campaignPorts';
 import { OwnerCardRef, OwnerJob } from './ownerJobs';
@@ -21,6 +22,8 @@ export interface NextRoundFacts {
   changes?: ChangesSince;
   /** The key points the running round's card carried (the owner's choice, else its version's own). */
   previousPoints: string[];
+  /** People excused in the running round (on leave): they stay excused in the new one (carriedExcusals.ts). */
+  excused: number;
 }
 
 /** What the owner's preview of a later round shows before anything is sent. */
@@ -80,7 +83,10 @@ export function createNextRounds(deps: NextRoundsDeps) {
     if (!previousVersion) throw new AcknowledgementError('UNKNOWN_VERSION', 'The version the running round asks about is missing.');
     const reads = { getPolicyVersion: store.getPolicyVersion.bind(store), ...(deps.texts ? { texts: deps.texts } : {}) };
     const changes = await changesBetween(reads, campaign.versionHash, version);
-    return { previous: campaign, previousVersion, version, ...(changes ? { changes } : {}), previousPoints: campaign.keyPoints ?? previousVersion.keyPoints };
+    return {
+      previous: campaign, previousVersion, version, ...(changes ? { changes } : {}), previousPoints: campaign.keyPoints ?? previousVersion.keyPoints,
+      excused: await countExcused(store, campaign.id),
+    };
   }
 
   return {

@@ -94,7 +94,7 @@ export function createOwnerPreview(deps: OwnerPreviewDeps) {
       const round = roundProposal(facts);
       return renderCampaignPreviewCard({
         ...common, preview: { version: facts.version, audience: draft.audience, ...draft.counts }, offered: round.offered,
-        next: { previous: facts.previous, previousVersion: facts.previousVersion, ...(facts.changes ? { changes: facts.changes } : {}), dropped: round.dropped.length },
+        next: { previous: facts.previous, previousVersion: facts.previousVersion, ...(facts.changes ? { changes: facts.changes } : {}), dropped: round.dropped.length, excused: facts.excused },
       });
     }
     const version = await deps.campaigns.versionToStart({ actorId, policyId: draft.policyId });
@@ -109,7 +109,7 @@ export function createOwnerPreview(deps: OwnerPreviewDeps) {
     return renderCampaignPreviewCard({
       preview: { ...preview, audience: preview.previous.audience }, dueDate: preview.dueDate, ...(preview.dueWarning ? { dueWarning: preview.dueWarning } : {}),
       points: round.proposed, offered: round.offered, today: isoDate(deps.now()),
-      next: { previous: preview.previous, previousVersion: preview.previousVersion, ...(preview.changes ? { changes: preview.changes } : {}), dropped: round.dropped.length },
+      next: { previous: preview.previous, previousVersion: preview.previousVersion, ...(preview.changes ? { changes: preview.changes } : {}), dropped: round.dropped.length, excused: preview.excused },
     });
   }
 

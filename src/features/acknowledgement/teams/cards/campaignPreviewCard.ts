@@ -27,6 +27,8 @@ export interface NextRoundInput {
   changes?: ChangesSince;
   /** Points of the round before not carried (their wording is gone). */
   dropped: number;
+  /** People excused in the round before, who stay excused in this one. */
+  excused?: number;
 }
 
 /** Everything a preview shows: the campaign as proposed or as the owner has edited it so far. */
@@ -89,7 +91,8 @@ function roundWords(input: PreviewCardInput): Record<string, unknown> {
     pointsNote: 'The changed rules first, then the points of the round before where their text still stands in the new version'
       + (next.dropped > 0 ? ` (${next.dropped} not carried: the new version no longer has their wording)` : '')
       + '. Edit, remove, move or add points; staff see them as written here.',
-    replacesText: `Round ${round}: ${before}, started ${formatDate(next.previous.startedAt)}`,
+    replacesText: `Round ${round}: ${before}, started ${formatDate(next.previous.startedAt)}`
+      + (next.excused ? `. ${next.excused === 1 ? '1 person excused there (on leave) stays' : `${next.excused} people excused there (on leave) stay`} excused in the new round: "campaign unexcuse" lifts it` : ''),
     changesHeading: `What changed since ${before}`,
     changeLines: sections.map((c) => ({ kindWord: KIND_WORDS[c.kind], label: c.label })),
     hasChangeLines: sections.length > 0,
