@@ -7,7 +7,7 @@ import { CampaignService } from '../domain/campaignService';
 import { CampaignChasing } from '../domain/campaignChasing';
 import { createStaffGate } from '../domain/currentStaff';
 import { isOwnerCommand } from '../domain/ownerCommands';
-import { AdaptiveCardJson } from '../../../teams/cards';
+import { AdaptiveCardJson, toAttachment } from '../../../teams/cards';
 import { createOwnerCommandRoutes } from './ownerCommandRoutes';
 import { FileOffers, KeptFileOffers } from '../../../teams/fileLinks';
 import { PolicyTexts } from '../domain/campaignPorts';
@@ -101,6 +101,22 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
   const RECORDED_LIMIT = 50_000;
 
   const cardFor = (view: AcknowledgementView, extra: { notice?: string } = {}): AdaptiveCardJson => staffCardFor(view, extra);
+
+  /**
+   * Acknowledged somewhere other than the campaign's own card (at the end of the reader, on a reminder): that card, in
+   * the same chat, is updated to say so, so it does not go on asking. Best effort: the acknowledgement is recorded
+   * whatever happens here, and the card answers "already acknowledged" if pressed.
+   */
+  async function showOnCampaignCard(context: TurnContext, campaignId: string, userId: string, card: AdaptiveCardJson): Promise<void> {
+    try {
+      const delivery = await deps.store.getDelivery(campaignId, userId);
+      if (!delivery?.activityId || delivery.activityId === context.activity.replyToId) return;
+      if (delivery.conversationId && delivery.conversationId !== context.activity.conversation?.id) return;
+      await context.updateActivity({ type: 'message', id: delivery.activityId, attachments: [toAttachment(card)] });
+    } catch (err) {
+      deps.logger.info({ event: 'ack.campaignCardNotUpdated', code: errorCode(err) }, 'the campaign card could not be updated after an acknowledgement elsewhere');
+    }
+  }
 
   /** Turns a failure into words for the person; unexpected ones are logged by code only. */
   function explain(err: unknown, where: string): string {
@@ -226,10 +242,16 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
           if (outcome.kind === 'superseded') {
             return cardFor({ state: 'superseded', version: outcome.current, replacedHash: outcome.replaced.versionHash, ...(outcome.campaign ? { campaign: outcome.campaign } : {}) });
           }
-          return cardFor(
+          const card = cardFor(
             { state: 'acknowledged', version: outcome.version, acknowledgement: outcome.acknowledgement, ...(outcome.campaign ? { campaign: outcome.campaign } : {}) },
             outcome.kind === 'alreadyRecorded' ? { notice: 'You had already acknowledged this version; nothing new was recorded.' } : {},
           );
+          if (outcome.kind === 'recorded' && outcome.campaign) {
+            await showOnCampaignCard(context, outcome.campaign.id, user.userId, cardFor({
+              state: 'acknowledged', version: outcome.version, acknowledgement: outcome.acknowledgement, campaign: outcome.campaign,
+            }));
+          }
+          return card;
         } catch (err) {
           return explain(err, 'acknowledge');
         }

@@ -247,6 +247,13 @@ describe('a new version\'s acknowledgement round (Agents Playground)', () => {
     const reader = await pg.waitFor((m) => cardText(m).includes('Governors must not post about school business'), { from: at, timeoutMs: 20_000 });
     expect(cardText(reader)).toContain("13. Governors' accounts");
 
+    // Acknowledged from the reader (its last page's button), the round's own card in the chat says so too.
+    const readerAck = { ...actionsOf(contentOf(card)).find((a) => a.verb === ACK)!.data! };
+    at = pg.messages.length;
+    expect(JSON.stringify((await pg.execute(ACK, readerAck, { replyToId: reader.messageId })).body)).toContain('You acknowledged this on');
+    const updated = await pg.waitFor((m) => m.messageId === card.messageId && cardText(m).includes('You acknowledged this on'), { from: at, timeoutMs: 20_000 });
+    expect(cardText(updated)).not.toContain('I have read and understood');
+
     // The new round keeps her excused, counted once. Its people are added by a background job, which carries the
     // excusal when it has added everyone: status is asked again until the job has finished (a few seconds at most).
     let excused = '';
