@@ -4,7 +4,7 @@ import readline from 'node:readline';
 import { Answer, AnswerMatch, answerQuestionReranked, shownMatches } from '../features/policy/answer/answerQuestion';
 import { loadReranker } from '../compose/rerank';
 import { readPolicyFileIsolated, readPolicyFilesIsolated, readPolicyIsolated } from '../features/policy/ingest/isolatedIngest';
-import { formatCitationLabel, formatSectionLabel, PolicyDocument } from '../features/policy/policyDocument';
+import { formatCitationLabel, formatSectionLabel, formatVersion, PolicyDocument } from '../features/policy/policyDocument';
 import { createPolicyLibrary, PolicyLibrary } from '../features/policy/policyLibrary';
 import { diffPolicies, PolicyDiff } from '../features/policy/publishing/policyDiff';
 import path from 'node:path';
@@ -115,7 +115,7 @@ async function ingest(args: string[]): Promise<void> {
   }
   const m = doc.metadata;
   console.log(`${doc.title}${m.organisation ? ` (${m.organisation})` : ''}`);
-  console.log(`version ${m.version ?? '-'} · last reviewed ${m.lastReviewed ?? '-'} · next review ${m.nextReview ?? '-'} · hash ${m.contentHash.slice(0, 12)}`);
+  console.log(`version ${m.version ? formatVersion(m.version) : '-'} · last reviewed ${m.lastReviewed ?? '-'} · next review ${m.nextReview ?? '-'} · hash ${m.contentHash.slice(0, 12)}`);
   for (const s of doc.sections) console.log(`${'  '.repeat(s.level - 1)}${formatSectionLabel(s)}  (${s.text.length} chars)`);
   for (const w of doc.warnings) console.log(`warning [${w.code}] ${w.message}`);
 }

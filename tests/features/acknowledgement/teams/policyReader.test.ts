@@ -50,4 +50,14 @@ describe('the policy reader', () => {
     expect(pageOfSection(long, 1)).toBe(1);
     expect(long[pageOfSection(long, 2) - 1].label).toBe('2. Next');
   });
+
+  it('when the contents page tells the reader how to go on, then it names the button the page has', async () => {
+    const [doc] = await readPolicyFilesIsolated([path.join(REPO_ROOT, 'samples', 'policies', 'liverpool-model.txt')]);
+    const pages = readerPages(doc);
+    const contents = renderPolicyReaderCard({ version: policyVersion(doc.metadata.contentHash, '2026-01-01T00:00:00Z'), pages, page: 0, canAcknowledge: true });
+    const titles = JSON.stringify(contents).match(/"title":"[^"]*"/g) ?? [];
+    expect(titles).toContain('"title":"Start reading"');
+    expect(shownText(contents)).toContain('Press Start reading to go section by section');
+    expect(shownText(contents)).not.toMatch(/with Next\b/);
+  });
 });
