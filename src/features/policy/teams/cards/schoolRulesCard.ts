@@ -20,6 +20,61 @@ const CHOICE_CHARS = 160;
 const QUOTE_CHARS = 900;
 
 const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`);
+/** A lead-in this long, shared by two choices (the line a list of bullets completes), is left out of their titles. */
+const SHARED_LEAD_IN = 40;
+
+/**
+ * The choices' titles, each telling its sentence apart: bullets of one list quote the same long lead-in ("If using
+ * social networking websites at work or in your private life, ..."), and clipped from the start they all read the
+ * same. A lead-in shared with another choice is shown as an ellipsis, so the title starts where the sentence differs.
+ */
+export function choiceTitles(candidates: readonly { citation: string; quote: string }[]): string[] {
+  const titles = candidates.map((k, i) => {
+    let shared = 0;
+    candidates.forEach((other, j) => {
+      if (j !== i) shared = Math.max(shared, commonLeadIn(k.quote, other.quote));
+    });
+    const cut = leadInEnd(k.quote, shared);
+    const quote = cut >= SHARED_LEAD_IN ? `\u2026${k.quote.slice(cut).trimStart()}` : k.quote;
+    return clip(`${k.citation}: ${quote}`, CHOICE_CHARS);
+  });
+  // Two sentences the same to the last word (a policy that repeats itself): numbered, so each can still be chosen.
+  const seen = new Map<string, number>();
+  return titles.map((t) => {
+    const n = (seen.get(t) ?? 0) + 1;
+    seen.set(t, n);
+    return n === 1 ? t : clip(`${t} (${n})`, CHOICE_CHARS + 4);
+  });
+}
+
+/** How much of two texts' start they share, ending at a word's end. */
+function commonLeadIn(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  // All of this one is the other's start: it is shown whole (the other one drops it).
+  if (i === a.length) return 0;
+  return lastSpace(a, i);
+}
+
+/**
+ * Where to cut a shared start so that what is shown still says what the sentence says: after the lead-in's last comma,
+ * colon or semicolon ("..., including closed groups (...), | staff must not speak ..."), else four words before the
+ * sentences part, so "must not" is never cut off its verb.
+ */
+function leadInEnd(text: string, shared: number): number {
+  const head = text.slice(0, shared);
+  const brk = Math.max(head.lastIndexOf(', '), head.lastIndexOf(': '), head.lastIndexOf('; '));
+  if (brk >= SHARED_LEAD_IN) return brk + 1;
+  let at = shared;
+  for (let words = 0; words < 4 && at > 0; words++) at = lastSpace(text, at - 1);
+  return at;
+}
+
+const lastSpace = (text: string, before: number): number => {
+  const at = text.lastIndexOf(' ', before);
+  return at < 0 ? 0 : at;
+};
+
 const day = (at: string): string => {
   const d = new Date(at);
   return Number.isNaN(d.getTime()) ? '' : d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
@@ -65,7 +120,7 @@ export function renderSchoolRulesCard(review: RulesReview, state: SchoolRulesCar
         chosen: c.rule === null && isDecided(c) ? NO_RULE_CHOICE : current ? String(current.passageId) : '',
         pasted: state.pasted?.concern === c.id ? state.pasted.text : '',
         candidates: [
-          ...c.candidates.map((k) => ({ title: clip(`${k.citation}: ${k.quote}`, CHOICE_CHARS), value: String(k.passageId) })),
+          ...choiceTitles(c.candidates).map((title, i) => ({ title, value: String(c.candidates[i].passageId) })),
           { title: 'Our policy has no rule on this', value: NO_RULE_CHOICE },
         ],
       };

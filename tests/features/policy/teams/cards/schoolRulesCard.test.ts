@@ -1,4 +1,5 @@
 import { renderSchoolRulesCard } from '../../../../../src/features/policy/teams/cards/schoolRulesCard';
+import { choiceTitles } from '../../../../../src/features/policy/teams/cards/schoolRulesCard';
 import { CONCERN_INFO, DRAFT_CONCERNS } from '../../../../../src/features/policy/drafts/draftConcerns';
 import { RulesReview } from '../../../../../src/features/policy/drafts/draftRules';
 import { Verbs } from '../../../../../src/teams/verbs';
@@ -47,5 +48,24 @@ describe('the school\'s rules card', () => {
     const json = JSON.stringify(card);
     expect(json).toContain('"id":"pasted_offensive","label":"Or paste the sentence from your policy","isMultiline":true,"maxLength":1000,"value":"**not** in the policy"');
     expect(json).toContain('"type":"TextRun","text":"Offensive: that is not a sentence of [the policy](http://x)"');
+  });
+
+  it('when the choices are bullets of one list under a long lead-in, then each title starts where its sentence differs, so no two read the same', () => {
+    const lead = "If using social networking websites at work or in your private life, including closed groups (e.g. but not limited to What's App or similar), staff must";
+    const candidates = [
+      { citation: '3. Staff Conduct', quote: `${lead} not speak on behalf of the school unless authorised to do so.` },
+      { citation: '3. Staff Conduct', quote: `${lead} not criticise the school, its staff or its pupils.` },
+      { citation: '3. Staff Conduct', quote: `${lead} never post images of pupils.` },
+      { citation: '5. Confidentiality', quote: 'Staff must not share confidential information about the school.' },
+    ];
+    const titles = choiceTitles(candidates);
+    expect(new Set(titles).size).toBe(4);
+    expect(titles[0]).toBe('3. Staff Conduct: \u2026staff must not speak on behalf of the school unless authorised to do so.');
+    expect(titles[2]).toBe('3. Staff Conduct: \u2026staff must never post images of pupils.');
+    // A sentence sharing no long lead-in is shown from its start, as before.
+    expect(titles[3]).toBe('5. Confidentiality: Staff must not share confidential information about the school.');
+    // The same sentence twice is still two choices.
+    const twice = choiceTitles([candidates[3], candidates[3]]);
+    expect(twice[0]).not.toBe(twice[1]);
   });
 });
