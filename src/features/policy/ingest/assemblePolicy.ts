@@ -260,7 +260,7 @@ function structureWarnings(split: SplitBlocks, sections: PolicySection[], meta: 
   }
   const headings = split.body.filter((b): b is Extract<Block, { kind: 'heading' }> => b.kind === 'heading');
   if (sections.length > 0 && headings.every((h) => h.number === null && h.level === null)) {
-    warnings.push({ code: 'NO_HEADINGS', message: 'No numbered or styled headings were found: sections were recognised from how lines look. Check `contents`; in Word, use the Heading 1 and Heading 2 styles.' });
+    warnings.push({ code: 'NO_HEADINGS', message: 'No numbered or styled headings were found: sections were recognised from how lines look. Check the sections this version read (the list on this card) before publishing; in Word, use the Heading 1 and Heading 2 styles.' });
   }
   const parents = new Set(sections.map((s) => s.parent));
   const empty = sections.filter((s) => s.text.trim() === '' && !parents.has(s.ordinal));

@@ -188,6 +188,7 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
     const material = deps.isMaterial ? deps.isMaterial(live, doc) : diff.changes.length > 0;
     await context.sendActivity(cardMessage(renderPolicyChangeCard({
       title: live.title, fileName: file.name, diff, warnings: doc.warnings, draftId: draft.id, state: 'pending',
+      sections: doc.sections.map((s) => formatSectionLabel(s)),
       notice: material
         ? 'The wording changes: after Publish you see the new acknowledgement round for staff in the active campaign as a preview (what changed, the key points, the due date); nothing is sent until you press Start.'
         : 'The wording of the policy does not change: staff will not be asked to acknowledge it again.',

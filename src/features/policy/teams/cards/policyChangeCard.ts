@@ -29,6 +29,25 @@ export interface PolicyChangeView {
    * of changes.
    */
   first?: { sections: readonly string[] };
+  /**
+   * Every section the version read, as staff will see their headings: listed behind a button while it is still to be
+   * decided, so the owner checks how it was read before publishing (`contents` shows the live policy, not this one).
+   */
+  sections?: readonly string[];
+}
+
+/** The most headings the list of every section shows (a card stays well under the Teams size limit). */
+const LISTED_SECTIONS = 120;
+
+/** The list of every section read, behind its button, while the version is still to decide. */
+function allSectionsData(view: PolicyChangeView, sections: readonly string[] | undefined): Record<string, unknown> {
+  const shown = view.state === 'pending' && sections && sections.length > 0;
+  return {
+    hasAllSections: shown === true,
+    allSectionsTitle: shown ? `All ${sections.length} section${sections.length === 1 ? '' : 's'} this version read` : '',
+    allSections: shown ? sections.slice(0, LISTED_SECTIONS).map((label) => ({ label })) : [],
+    allSectionsMore: shown && sections.length > LISTED_SECTIONS ? `\u2026 and ${sections.length - LISTED_SECTIONS} more.` : '',
+  };
 }
 
 /** Still to decide or not done: it needs the owner's eye; published or discarded: done as they asked. */
@@ -67,6 +86,7 @@ export function renderPolicyChangeCard(view: PolicyChangeView): AdaptiveCardJson
       words: c.changes.slice(0, SHOWN_RUNS).map((w) => ({ was: clip(w.was), now: clip(w.now) })),
     })),
     more: diff.changes.length > SHOWN_CHANGES ? `… and ${diff.changes.length - SHOWN_CHANGES} more changed sections.` : '',
+    ...allSectionsData(view, view.sections),
     draftId: view.draftId,
     showActions: view.state === 'pending',
   });
@@ -88,6 +108,7 @@ function renderFirstVersion(view: PolicyChangeView, sections: readonly string[])
     warnings: view.state === 'pending' ? view.warnings.map((w) => ({ text: w.message })) : [],
     changes: view.state === 'pending' ? sections.slice(0, SHOWN_CHANGES).map((label) => ({ kind: 'Section', colour: 'Default', label, words: [] })) : [],
     more: view.state === 'pending' && sections.length > SHOWN_CHANGES ? `… and ${sections.length - SHOWN_CHANGES} more sections.` : '',
+    ...allSectionsData(view, sections.length > SHOWN_CHANGES ? sections : undefined),
     draftId: view.draftId,
     showActions: view.state === 'pending',
   });

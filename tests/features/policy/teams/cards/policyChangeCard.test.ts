@@ -27,6 +27,21 @@ describe('the policy change card', () => {
     expect(json).toContain('"type":"TextRun","text":"1. Section **1** [link](http://evil.example)"');
   });
 
+  it('when a version is pending, then every section it read is listed behind a button, as text, so the owner checks how it was read before publishing; once decided, the list goes', () => {
+    const sections = Array.from({ length: 130 }, (_v, i) => `${i + 1}. Heading **${i + 1}** [x](http://evil.example)`);
+    const card = renderPolicyChangeCard({ title: 'Social Media Policy', fileName: 'p.docx', diff, warnings: [], draftId: 'd-1', state: 'pending', sections });
+    expect(cardProblems(card)).toEqual([]);
+    const show = (card.actions as { type: string; title: string; card?: unknown }[]).find((a) => a.type === 'Action.ShowCard')!;
+    expect(show.title).toBe('All 130 sections this version read');
+    const listed = JSON.stringify(show.card);
+    expect(listed).toContain('"type":"TextRun","text":"1. Heading **1** [x](http://evil.example)"');
+    expect(listed).toContain('"type":"TextRun","text":"120. Heading **120** [x](http://evil.example)"');
+    expect(listed).not.toContain('121. Heading');
+    expect(listed).toContain('and 10 more.');
+    const published = renderPolicyChangeCard({ title: 'Social Media Policy', fileName: 'p.docx', diff, warnings: [], draftId: 'd-1', state: 'published', sections });
+    expect(JSON.stringify(published)).not.toContain('Action.ShowCard');
+  });
+
   it('when a version was published or discarded, then the card says so and offers nothing more', () => {
     for (const state of ['published', 'discarded'] as const) {
       const card = renderPolicyChangeCard({ title: 'Social Media Policy', fileName: 'p.docx', diff, warnings: [], draftId: 'd-1', state, notice: 'Done.' });
@@ -48,8 +63,12 @@ describe('the policy change card', () => {
     expect(json).toContain('The school\'s policy: Social Media Policy');
     expect(json).toContain('I read 15 sections. Check that the headings below are your policy\'s before publishing.');
     expect(json).toContain('"type":"TextRun","text":"12. Section **12** [link](http://evil.example)"');
-    expect(json).not.toContain('13. Section');
+    expect(JSON.stringify(card.body)).not.toContain('13. Section');
     expect(json).toContain('… and 3 more sections.');
+    // The rest are one press away, so the owner can check every heading before publishing.
+    const all = (card.actions as { type: string; title: string; card?: unknown }[]).find((a) => a.type === 'Action.ShowCard')!;
+    expect(all.title).toBe('All 15 sections this version read');
+    expect(JSON.stringify(all.card)).toContain('"type":"TextRun","text":"15. Section **15** [link](http://evil.example)"');
     expect(json).toContain('No review date was found.');
     expect(json).not.toMatch(/added|reworded|unchanged/);
 
