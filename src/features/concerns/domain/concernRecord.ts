@@ -41,8 +41,11 @@ export function describeConcernEvent(e: ConcernEvent, detailed: boolean, aboutHe
   // its waiting notices go only to those it may reach, never to the owners as such.
   const told = aboutHeadteacher ? 'of those a report about the headteacher may reach' : 'of the safeguarding team and owners';
   switch (e.type) {
-    case 'submitted': return `Reported${e.data.urgent === 'true' ? ' as URGENT (immediate danger)' : ''}`
-      + (e.data.missing ? `; sent at once without: ${fieldNames(e.data.missing)}` : '');
+    // "by <reporter>" follows on the card's last step: the fields left out stay in their brackets.
+    case 'submitted': return `Reported${e.data.urgent === 'true' ? ' as URGENT' : ''}`
+      + (e.data.urgent === 'true' || e.data.missing
+        ? ` (${[e.data.urgent === 'true' ? 'immediate danger' : '', e.data.missing ? `sent at once without ${fieldNames(e.data.missing)}` : ''].filter(Boolean).join('; ')})`
+        : '');
     case 'detailsAdded': return detailed
       ? `Reporter added: ${Object.entries(e.data).map(([f, v]) => `${fieldLabel(f)}: ${v}`).join('; ')}`
       : 'Reporter added details';

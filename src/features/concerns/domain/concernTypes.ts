@@ -34,7 +34,9 @@ export const DESTINATION_ROLE_LABELS: Readonly<Record<DestinationRole, string>> 
 };
 
 /** The referrals and actions a triager can record. */
-export const CONCERN_ACTION_TYPES = ['childrensSocialCare', 'police', 'lado', 'earlyHelp', 'other'] as const;
+export const CONCERN_ACTION_TYPES = [
+  'childrensSocialCare', 'police', 'lado', 'earlyHelp', 'platformReport', 'evidenceKept', 'staffSupport', 'hrAdvice', 'other',
+] as const;
 
 /** One recorded action type. */
 export type ConcernActionType = (typeof CONCERN_ACTION_TYPES)[number];
@@ -45,7 +47,24 @@ export const CONCERN_ACTION_LABELS: Readonly<Record<ConcernActionType, string>> 
   police: 'Referral to the police',
   lado: 'Referral to the LADO',
   earlyHelp: 'Early help',
+  platformReport: 'Reported to the platform (removal asked for)',
+  evidenceKept: 'Evidence kept (screenshots, links, dates)',
+  staffSupport: 'Support offered to the member of staff',
+  hrAdvice: 'Advice from HR or the school\'s adviser',
   other: 'Other action',
+};
+
+/**
+ * The actions the case card offers for each kind of concern: a child's safety its referrals, online abuse of staff what
+ * a senior manager does about it (the platform, the evidence, support, the police), an allegation the LADO first. Any
+ * action recorded before stays readable, whatever its kind.
+ */
+export const CONCERN_ACTIONS_BY_KIND: Readonly<Record<ConcernKind, readonly ConcernActionType[]>> = {
+  childSafety: ['childrensSocialCare', 'police', 'lado', 'earlyHelp', 'other'],
+  onlineAbuse: ['platformReport', 'evidenceKept', 'staffSupport', 'police', 'hrAdvice', 'other'],
+  colleagueConduct: ['evidenceKept', 'hrAdvice', 'lado', 'police', 'other'],
+  allegation: ['lado', 'police', 'childrensSocialCare', 'hrAdvice', 'other'],
+  other: CONCERN_ACTION_TYPES,
 };
 
 /** What the reporter wrote. This is the most sensitive data the product holds: never log it. */

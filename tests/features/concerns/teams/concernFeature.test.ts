@@ -279,7 +279,7 @@ describe('concern feature over HTTP', () => {
 
     // The team sees what was sent at once and what came after, in the record; the details stay encrypted at rest.
     const opened = JSON.stringify(cardOf((await bot.execute(PEOPLE.dsl, Verbs.concernOpen, { reference: ref })).body));
-    expect(opened).toContain('sent at once without: When it happened, Where (platform or place), Who is involved');
+    expect(opened).toContain('sent at once without When it happened, Where (platform or place), Who is involved');
     expect(opened).toContain('Reporter added: Where (platform or place): Staff WhatsApp group; Who is involved: PUPIL-ZEBRA');
     const raw = JSON.stringify(db.prepare("SELECT * FROM concern_events WHERE type = 'detailsAdded'").all());
     expect(raw).not.toContain('Staff WhatsApp group');

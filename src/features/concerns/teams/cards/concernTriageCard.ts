@@ -1,7 +1,7 @@
 import { concernChronology } from '../../domain/concernRecord';
 import { SafeguardingMember } from '../../domain/concernPorts';
 import { TRIAGE_TEXT_LIMIT } from '../../domain/concernTriage';
-import { CONCERN_ACTION_LABELS, CONCERN_ACTION_TYPES, CONCERN_KIND_LABELS, ConcernCase, urgencyLabelOf } from '../../domain/concernTypes';
+import { CONCERN_ACTION_LABELS, CONCERN_ACTION_TYPES, CONCERN_ACTIONS_BY_KIND, CONCERN_KIND_LABELS, ConcernCase, urgencyLabelOf } from '../../domain/concernTypes';
 import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
 import template from './templates/concernTriage.json';
 import { formatSchoolTime } from '../../../../shared/schoolTime';
@@ -104,7 +104,7 @@ export function renderConcernTriageCard(input: ConcernTriageCardInput): Adaptive
     isOpen: c.status !== 'closed',
     canAssign: input.canAssign && c.status !== 'closed' && input.team.length > 0,
     teamChoices: input.team.map((m) => ({ title: m.name ?? m.aadObjectId, value: m.aadObjectId })),
-    actionChoices: CONCERN_ACTION_TYPES.map((a) => ({ title: CONCERN_ACTION_LABELS[a], value: a })),
+    actionChoices: (CONCERN_ACTIONS_BY_KIND[r.kind] ?? CONCERN_ACTION_TYPES).map((a) => ({ title: CONCERN_ACTION_LABELS[a], value: a })),
     textLimit: TRIAGE_TEXT_LIMIT,
     refreshUserIds: input.refreshUserIds.slice(0, REFRESH_USER_LIMIT),
     hasProblem: Boolean(input.problem),

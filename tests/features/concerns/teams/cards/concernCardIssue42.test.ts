@@ -71,4 +71,32 @@ describe('the DSL\'s card (issue 42, part 5)', () => {
     expect(list).toContain('URGENT: immediate danger');
     expect(list).not.toContain('not urgent ·');
   });
+
+  test('when the case is online abuse of a member of staff, then "Record an action" offers what a senior manager does about it, not a child\'s referrals; a child\'s safety keeps them', () => {
+    const choicesOf = (kind: 'onlineAbuse' | 'childSafety') => {
+      const r = validateConcernForm(formFor(kind, {}));
+      if (!r.ok) throw new Error('invalid sample');
+      const report = { ...r.draft, id: 2, reference: 'SG-2026-ABUSE1', reporter: REPORTER, origin: ORIGIN, submittedAt: '2026-03-02T09:00:00.000Z' };
+      const c = deriveConcernCase(report, [{ type: 'submitted' as const, at: report.submittedAt, data: { urgent: 'false' }, seq: 1, concernId: 2 }]);
+      const card = renderConcernTriageCard({ concern: c, team, refreshUserIds: [], canAssign: true });
+      expect(cardProblems(card)).toEqual([]);
+      const titles: string[] = [];
+      JSON.stringify(card, (_k, v) => { if (v && typeof v === 'object' && v.id === 'actionType') for (const ch of v.choices) titles.push(ch.title); return v; });
+      return titles;
+    };
+    const abuse = choicesOf('onlineAbuse');
+    expect(abuse).toEqual(expect.arrayContaining(['Reported to the platform (removal asked for)', 'Evidence kept (screenshots, links, dates)', 'Support offered to the member of staff', 'Referral to the police']));
+    expect(abuse).not.toContain("Referral to children's social care");
+    expect(abuse).not.toContain('Early help');
+    expect(choicesOf('childSafety')).toEqual(expect.arrayContaining(["Referral to children's social care", 'Early help', 'Referral to the LADO']));
+  });
+
+  test('when an urgent report was sent before every field was filled in, then its last step says who reported it apart from the fields left out', () => {
+    const r = validateConcernForm(formFor('childSafety', { immediateDanger: 'true', whenHappened: '', peopleInvolved: '' }));
+    if (!r.ok) throw new Error('invalid sample');
+    const report = { ...r.draft, id: 3, reference: 'SG-2026-URGNT1', reporter: REPORTER, origin: ORIGIN, submittedAt: '2026-03-02T09:00:00.000Z' };
+    const c = deriveConcernCase(report, [{ type: 'submitted' as const, at: report.submittedAt, actorId: REPORTER.aadObjectId, actorName: REPORTER.name, data: { urgent: 'true', missing: 'whenHappened,peopleInvolved' }, seq: 1, concernId: 3 }]);
+    const f = facts(renderConcernTriageCard({ concern: c, team, refreshUserIds: [], canAssign: true }));
+    expect(f['Last step']).toMatch(new RegExp(`^Reported as URGENT \\(immediate danger; sent at once without When it happened, Who is involved\\) by ${REPORTER.name}, `));
+  });
 });
