@@ -1,6 +1,6 @@
 import { formatSectionLabel, type PolicyDocument } from '../../policy';
 import { AcknowledgementStore } from './acknowledgementStore';
-import { ChangedRun, PolicyVersion, VersionChanges, VersionSectionChange } from './acknowledgementTypes';
+import { ChangedRun, PolicyVersion, VersionSectionChange } from './acknowledgementTypes';
 import { PolicyTexts } from './campaignPorts';
 import { describeChanges, sectionSentences } from './versionChanges';
 
@@ -29,12 +29,16 @@ export interface ChangesSince {
 /** Versions walked back at most: a person who missed more rounds than this reads the whole policy. */
 const MAX_STEPS = 5;
 
-/** Net changes worked out from two texts, kept per source of texts: a roll-out renders thousands of cards for a few pairs. */
-const NET_KEPT = 32;
+/** Changes across several versions, kept per source of texts: a roll-out renders thousands of cards for a few pairs. */
+const KEPT = 32;
+/** A change folded from the kept steps (the earlier text unreadable) is worked out again after this: it may be readable then. */
+const FOLDED_KEPT_MS = 60_000;
 /** As a single step keeps them (versionChanges.ts): sections listed, and the longest quote. */
 const MAX_SECTIONS = 20;
 const MAX_QUOTE = 600;
-const netKept = new WeakMap<object, Map<string, Promise<VersionChanges | undefined>>>();
+/** A change worked out, and whether it was folded from the steps (the earlier text could not be read). */
+type WorkedOut = { folded: boolean; changes: Omit<ChangesSince, 'since'> };
+const kept = new WeakMap<object, Map<string, { at: number; result: Promise<WorkedOut> }>>();
 
 type VersionReads = Pick<AcknowledgementStore, 'getPolicyVersion'> & {
   /** The versions' texts where the caller has them: changes across several versions are then worked out from both. */
@@ -42,24 +46,6 @@ type VersionReads = Pick<AcknowledgementStore, 'getPolicyVersion'> & {
 };
 
 type Steps = NonNullable<PolicyVersion['changes']>[];
-
-/** The net changes from `earlier` to `version` read from their two texts; undefined when either cannot be read. */
-function netChanges(texts: Pick<PolicyTexts, 'version'>, earlier: PolicyVersion, version: PolicyVersion): Promise<VersionChanges | undefined> {
-  let kept = netKept.get(texts);
-  if (!kept) netKept.set(texts, (kept = new Map()));
-  const key = `${version.policyId}\n${earlier.versionHash}\n${version.versionHash}`;
-  let pending = kept.get(key);
-  if (!pending) {
-    pending = Promise.all([texts.version(earlier.policyId, earlier.versionHash), texts.version(version.policyId, version.versionHash)])
-      .then(([before, after]) => (before && after ? describeChanges(before, after) : undefined), () => undefined);
-    kept.set(key, pending);
-    const map = kept;
-    // A version not readable now (another instance's, still being read) may be readable at the next card.
-    pending.then((c) => { if (!c) map.delete(key); }, () => map.delete(key));
-    while (kept.size > NET_KEPT) kept.delete(kept.keys().next().value as string);
-  }
-  return pending;
-}
 
 const norm = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
 /** A section's name without its number: "5. Acceptable use" and "6. Acceptable use" are the same section renumbered. */
@@ -171,14 +157,34 @@ async function across(store: VersionReads, earlier: PolicyVersion, version: Poli
     const [only] = steps;
     return { since: earlier, sections: only.sections, gone: only.gone, truncated: only.truncated === true };
   }
-  const net = store.texts ? await netChanges(store.texts, earlier, version) : undefined;
-  if (net) return { since: earlier, sections: net.sections, gone: net.gone, truncated: net.truncated === true };
-  const target = store.texts ? await store.texts.version(version.policyId, version.versionHash).catch(() => undefined) : undefined;
-  const said = target ? new Set(target.sections.flatMap((s) => sectionSentences(s)).map(norm)) : undefined;
+  // Kept with the texts they were read from, or (the sending thread has none) with the reads they were folded from.
+  const owner: object = store.texts ?? store;
+  let mine = kept.get(owner);
+  if (!mine) kept.set(owner, (mine = new Map()));
+  const key = `${version.policyId}\n${earlier.versionHash}\n${version.versionHash}`;
+  const hit = mine.get(key);
+  if (hit) {
+    const known = await hit.result;
+    if (!known.folded || Date.now() - hit.at < FOLDED_KEPT_MS) return { since: earlier, ...known.changes };
+  }
+  const entry = { at: Date.now(), result: workOut(store.texts, earlier, version, steps) };
+  mine.set(key, entry);
+  while (mine.size > KEPT) mine.delete(mine.keys().next().value as string);
+  return { since: earlier, ...(await entry.result).changes };
+}
+
+/** The net change from the two texts where both can be read, else the kept steps folded. Never fails: a text unread is none. */
+async function workOut(texts: VersionReads['texts'], earlier: PolicyVersion, version: PolicyVersion, steps: Steps): Promise<WorkedOut> {
+  const read = (v: PolicyVersion) => (texts ? texts.version(v.policyId, v.versionHash).catch(() => undefined) : Promise.resolve(undefined));
+  const [before, after] = await Promise.all([read(earlier), read(version)]);
+  if (before && after) {
+    const net = describeChanges(before, after);
+    return { folded: false, changes: { sections: net.sections, gone: net.gone, truncated: net.truncated === true } };
+  }
+  const said = after ? new Set(after.sections.flatMap((s) => sectionSentences(s)).map(norm)) : undefined;
   // A sentence gone in one step and back in a later one still stands.
   const gone = [...new Set(steps.flatMap((s) => s.gone))].filter((g) => !said?.has(norm(g)));
-  const folded = foldSteps(steps, target);
-  return { since: earlier, sections: folded.sections, gone, truncated: folded.truncated };
+  return { folded: true, changes: { gone, ...foldSteps(steps, after) } };
 }
 
 /** What changed since `fromHash` (a running round's version) up to `version`; undefined when that is not known. */
