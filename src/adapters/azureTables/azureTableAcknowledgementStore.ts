@@ -1,6 +1,7 @@
 import { TableClient, odata } from '@azure/data-tables';
 import { randomUUID } from 'node:crypto';
 import {
+  AcknowledgingPerson,
   AcknowledgementStore, AppendAcknowledgementResult, ClaimRequest, DeliveryCounts, DeliveryOutcome, DeliveryTally, ExportRecord, StoreError, Recipient,
   MarkLeftOptions, PeoplePage, PeopleQuery, PolicyReadEvent,
 } from '../../features/acknowledgement/domain/acknowledgementStore';
@@ -224,7 +225,7 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
   }
   markReturned(campaignId: string, userIds: readonly string[], at: string): Promise<number> { return this.deliveries.markReturned(campaignId, userIds, at); }
 
-  async getRecipient(campaignId: string | undefined, userId: string, version?: { policyId: string; versionHash: string }): Promise<(StaffMember & { readAt?: string }) | undefined> {
+  async getRecipient(campaignId: string | undefined, userId: string, version?: { policyId: string; versionHash: string }): Promise<AcknowledgingPerson | undefined> {
     const fromDelivery = campaignId ? await this.deliveries.recipient(campaignId, userId) : undefined;
     if (fromDelivery) return fromDelivery;
     // No delivery carrying the details (an acknowledgement outside a campaign): the staff record, and the read if asked.

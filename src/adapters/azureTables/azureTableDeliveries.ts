@@ -1,6 +1,7 @@
 import { TableClient, odata } from '@azure/data-tables';
 import { randomInt } from 'node:crypto';
 import {
+  AcknowledgingPerson,
   AcknowledgementStore, DeliveryCounts, DeliveryTally, ExportRecord, emptyDeliveryCounts, Recipient,
 } from '../../features/acknowledgement/domain/acknowledgementStore';
 import { Delivery, DeliveryState, StaffMember } from '../../features/acknowledgement/domain/acknowledgementTypes';
@@ -144,7 +145,7 @@ export class AzureTableDeliveries extends DeliveryClaims {
    * The person as recorded on their delivery when they were added, keeping the row for the acknowledgement that
    * follows; undefined when they have no delivery or it predates recording them.
    */
-  async recipient(campaignId: string, userId: string): Promise<(StaffMember & { readAt?: string }) | undefined> {
+  async recipient(campaignId: string, userId: string): Promise<AcknowledgingPerson | undefined> {
     const e = await this.get('Deliveries', await this.partitionOf(campaignId, key(userId)), key(userId));
     if (!e || !opt(e.upn)) return undefined;
     if (this.fetched.size >= FETCHED_LIMIT) this.fetched.delete(this.fetched.keys().next().value as string);
@@ -154,6 +155,7 @@ export class AzureTableDeliveries extends DeliveryClaims {
       ...(opt(e.department) ? { department: String(e.department) } : {}), ...(opt(e.school) ? { school: String(e.school) } : {}),
       // Marked `left` when the staff sync found they had left: no longer current staff.
       active: e.state !== 'left', source: 'graph', updatedAt: String(e.updatedAt), ...(opt(e.readAt) ? { readAt: String(e.readAt) } : {}),
+      ...(opt(e.activityId) ? { card: { activityId: String(e.activityId), ...(opt(e.conversationId) ? { conversationId: String(e.conversationId) } : {}) } } : {}),
     };
   }
 

@@ -1,4 +1,5 @@
 import {
+  AcknowledgingPerson,
   AcknowledgementStore, AppendAcknowledgementResult, ClaimRequest, DeliveryCounts, DeliveryOutcome, DeliveryTally, ExportRecord, StoreError,
   emptyDeliveryCounts, MarkLeftOptions, PeoplePage, PeopleQuery, PolicyReadEvent, Recipient,
 } from '../../features/acknowledgement/domain/acknowledgementStore';
@@ -133,11 +134,19 @@ class SqliteAcknowledgementStore implements AcknowledgementStore {
   async getStaff(userId: string): Promise<StaffMember | undefined> { return staff.getStaff(this.prep, userId); }
   async listStaff(): Promise<StaffMember[]> { return staff.listStaff(this.prep); }
 
-  /** The staff record: SQLite joins it as the acknowledgement is written, so nothing is kept on the delivery for it. */
-  async getRecipient(_campaignId: string | undefined, userId: string, version?: { policyId: string; versionHash: string }): Promise<(StaffMember & { readAt?: string }) | undefined> {
+  /**
+   * The staff record (SQLite joins it as the acknowledgement is written, so nothing is kept on the delivery for it), the
+   * read if asked, and the campaign card sent to them (one indexed read of their delivery).
+   */
+  async getRecipient(campaignId: string | undefined, userId: string, version?: { policyId: string; versionHash: string }): Promise<AcknowledgingPerson | undefined> {
     const staff = await this.getStaff(userId);
+    if (!staff) return undefined;
     const read = version ? people.getPolicyRead((sql) => this.q(sql), version.policyId, version.versionHash, userId) : undefined;
-    return staff && read ? { ...staff, readAt: read.firstReadAt } : staff;
+    const delivery = campaignId ? await this.getDelivery(campaignId, userId) : undefined;
+    return {
+      ...staff, ...(read ? { readAt: read.firstReadAt } : {}),
+      ...(delivery?.activityId ? { card: { activityId: delivery.activityId, ...(delivery.conversationId ? { conversationId: delivery.conversationId } : {}) } } : {}),
+    };
   }
 
   async getStaffByIds(userIds: readonly string[]): Promise<StaffMember[]> { return staff.getStaffByIds(this.prep, userIds); }

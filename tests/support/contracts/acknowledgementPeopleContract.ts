@@ -94,6 +94,10 @@ export function describeAcknowledgementPeopleContract(name: string, factory: Sto
       await store.recordPolicyRead({ policyId: 'social-media', versionHash: 'hash-a', userId: 'user-0002', at: at(50), campaignId: campaign.id });
       expect(await store.getRecipient(campaign.id, 'user-0002', { policyId: 'social-media', versionHash: 'hash-a' })).toMatchObject({ displayName: 'amy Brown', readAt: at(50) });
       expect((await store.getRecipient(campaign.id, 'user-0007', { policyId: 'social-media', versionHash: 'hash-a' }))?.readAt).toBeUndefined();
+      // With them, the card the campaign sent them (so one acknowledged elsewhere can be updated without another read);
+      // none for someone the card never reached.
+      expect((await store.getRecipient(campaign.id, 'user-0002'))?.card).toEqual({ activityId: 'a-user-0002' });
+      expect((await store.getRecipient(campaign.id, 'user-0003'))?.card).toBeUndefined();
     });
   });
 }

@@ -25,7 +25,11 @@ export interface AcknowledgeRequest {
 
 /** What happened: recorded now, already on record (nothing new), or the card's version was replaced. */
 export type AcknowledgeOutcome =
-  | { kind: 'recorded' | 'alreadyRecorded'; acknowledgement: Acknowledgement; version: PolicyVersion; campaign?: Campaign }
+  | {
+    kind: 'recorded' | 'alreadyRecorded'; acknowledgement: Acknowledgement; version: PolicyVersion; campaign?: Campaign;
+    /** The campaign's card as it was sent to the person (read with them, no extra call): updated when they acknowledged elsewhere. */
+    campaignCard?: { activityId: string; conversationId?: string };
+  }
   | { kind: 'superseded'; replaced: PolicyVersion; current: PolicyVersion; campaign?: Campaign };
 
 export type { CurrentVersion } from './currentVersions';
@@ -77,10 +81,8 @@ export function createAcknowledgePolicy(deps: AcknowledgeDeps) {
     if (known) return { kind: 'alreadyRecorded', acknowledgement: known, version, ...(campaign ? { campaign } : {}) };
 
     // The person as the store has them (their delivery in the campaign, else their staff record) must be current staff.
-    const staff = await gate.admit(
-      await store.getRecipient(campaign?.id, request.user.userId, { policyId: version.policyId, versionHash: version.versionHash }),
-      request.user.userId, 'acknowledge', campaign?.id ?? `${version.policyId}@${version.versionHash}`,
-    );
+    const recipient = await store.getRecipient(campaign?.id, request.user.userId, { policyId: version.policyId, versionHash: version.versionHash });
+    const staff = await gate.admit(recipient, request.user.userId, 'acknowledge', campaign?.id ?? `${version.policyId}@${version.versionHash}`);
     const ack: Acknowledgement = {
       policyId: version.policyId,
       versionHash: version.versionHash,
@@ -102,7 +104,7 @@ export function createAcknowledgePolicy(deps: AcknowledgeDeps) {
     seen.set(id, result.acknowledgement);
     return {
       kind: result.recorded ? 'recorded' : 'alreadyRecorded', acknowledgement: result.acknowledgement, version,
-      ...(campaign ? { campaign } : {}),
+      ...(campaign ? { campaign } : {}), ...(recipient?.card ? { campaignCard: recipient.card } : {}),
     };
   };
 

@@ -49,6 +49,13 @@ export interface PeoplePage {
   departments: { name: string; count: number }[];
 }
 
+/** A person as an acknowledgement is recorded under them (getRecipient). */
+export type AcknowledgingPerson = StaffMember & {
+  readAt?: string;
+  /** The campaign's card as sent to them, where the store read their delivery: the activity and its chat. */
+  card?: { activityId: string; conversationId?: string };
+};
+
 /** A campaign's recipient as `addDeliveries` takes them: an id, or the staff member already in hand. */
 export type Recipient = string | StaffMember;
 
@@ -132,9 +139,10 @@ export interface AcknowledgementStore {
   /**
    * Who an acknowledgement in a campaign is recorded under: the person as the store recorded them when they were added to
    * it (Table storage then marks their delivery without reading it again), else their staff record; with `version`, also
-   * when they first opened that version to read (kept on their delivery by recordPolicyRead, so it costs no extra read).
+   * when they first opened that version to read (kept on their delivery by recordPolicyRead, so it costs no extra read),
+   * and the campaign's card as it was sent to them (`card`, from the same delivery), so it can be updated in place.
    */
-  getRecipient(campaignId: string | undefined, userId: string, version?: { policyId: string; versionHash: string }): Promise<(StaffMember & { readAt?: string }) | undefined>;
+  getRecipient(campaignId: string | undefined, userId: string, version?: { policyId: string; versionHash: string }): Promise<AcknowledgingPerson | undefined>;
   /** Every member of staff the store knows, active or not. */
   listStaff(): Promise<StaffMember[]>;
   /**

@@ -105,14 +105,14 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
   /**
    * Acknowledged somewhere other than the campaign's own card (at the end of the reader, on a reminder): that card, in
    * the same chat, is updated to say so, so it does not go on asking. Best effort: the acknowledgement is recorded
-   * whatever happens here, and the card answers "already acknowledged" if pressed.
+   * whatever happens here, and the card answers "already acknowledged" if pressed. The card's activity came with the
+   * person's delivery, which the acknowledgement reads anyway: no store call is added to a click.
    */
-  async function showOnCampaignCard(context: TurnContext, campaignId: string, userId: string, card: AdaptiveCardJson): Promise<void> {
+  async function showOnCampaignCard(context: TurnContext, sent: { activityId: string; conversationId?: string }, card: AdaptiveCardJson): Promise<void> {
     try {
-      const delivery = await deps.store.getDelivery(campaignId, userId);
-      if (!delivery?.activityId || delivery.activityId === context.activity.replyToId) return;
-      if (delivery.conversationId && delivery.conversationId !== context.activity.conversation?.id) return;
-      await context.updateActivity({ type: 'message', id: delivery.activityId, attachments: [toAttachment(card)] });
+      if (sent.activityId === context.activity.replyToId) return;
+      if (sent.conversationId && sent.conversationId !== context.activity.conversation?.id) return;
+      await context.updateActivity({ type: 'message', id: sent.activityId, attachments: [toAttachment(card)] });
     } catch (err) {
       deps.logger.info({ event: 'ack.campaignCardNotUpdated', code: errorCode(err) }, 'the campaign card could not be updated after an acknowledgement elsewhere');
     }
@@ -246,8 +246,8 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
             { state: 'acknowledged', version: outcome.version, acknowledgement: outcome.acknowledgement, ...(outcome.campaign ? { campaign: outcome.campaign } : {}) },
             outcome.kind === 'alreadyRecorded' ? { notice: 'You had already acknowledged this version; nothing new was recorded.' } : {},
           );
-          if (outcome.kind === 'recorded' && outcome.campaign) {
-            await showOnCampaignCard(context, outcome.campaign.id, user.userId, cardFor({
+          if (outcome.kind === 'recorded' && outcome.campaign && outcome.campaignCard) {
+            await showOnCampaignCard(context, outcome.campaignCard, cardFor({
               state: 'acknowledged', version: outcome.version, acknowledgement: outcome.acknowledgement, campaign: outcome.campaign,
             }));
           }
