@@ -22,6 +22,8 @@ const QUOTE_CHARS = 900;
 const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`);
 /** A lead-in this long, shared by two choices (the line a list of bullets completes), is left out of their titles. */
 const SHARED_LEAD_IN = 40;
+/** How much of where a choice's sentence differs its title shows at least, so two titles never differ only by "(2)". */
+const DIFFERING_SHOWN = 40;
 
 /**
  * The choices' titles, each telling its sentence apart: bullets of one list quote the same long lead-in ("If using
@@ -34,7 +36,8 @@ export function choiceTitles(candidates: readonly { citation: string; quote: str
     candidates.forEach((other, j) => {
       if (j !== i) shared = Math.max(shared, commonLeadIn(k.quote, other.quote));
     });
-    const cut = leadInEnd(k.quote, shared);
+    // What the title has room for after "<citation>: " and the ellipsis.
+    const cut = leadInEnd(k.quote, shared, CHOICE_CHARS - k.citation.length - 3);
     const quote = cut >= SHARED_LEAD_IN ? `\u2026${k.quote.slice(cut).trimStart()}` : k.quote;
     return clip(`${k.citation}: ${quote}`, CHOICE_CHARS);
   });
@@ -59,12 +62,13 @@ function commonLeadIn(a: string, b: string): number {
 /**
  * Where to cut a shared start so that what is shown still says what the sentence says: after the lead-in's last comma,
  * colon or semicolon ("..., including closed groups (...), | staff must not speak ..."), else four words before the
- * sentences part, so "must not" is never cut off its verb.
+ * sentences part, so "must not" is never cut off its verb. The comma is passed over when the shared words after it
+ * would fill the `room` the title has, leaving the part that differs clipped off.
  */
-function leadInEnd(text: string, shared: number): number {
+function leadInEnd(text: string, shared: number, room: number): number {
   const head = text.slice(0, shared);
   const brk = Math.max(head.lastIndexOf(', '), head.lastIndexOf(': '), head.lastIndexOf('; '));
-  if (brk >= SHARED_LEAD_IN) return brk + 1;
+  if (brk >= SHARED_LEAD_IN && shared - brk + DIFFERING_SHOWN <= room) return brk + 1;
   let at = shared;
   for (let words = 0; words < 4 && at > 0; words++) at = lastSpace(text, at - 1);
   return at;

@@ -68,4 +68,38 @@ describe('the school\'s rules card', () => {
     const twice = choiceTitles([candidates[3], candidates[3]]);
     expect(twice[0]).not.toBe(twice[1]);
   });
+
+  it('when an owner opens the rules card and a concern\'s choices are bullets under one long lead-in, then each choice they can pick reads differently and shows what its bullet says', () => {
+    // As in the policy the tester used: "Speaks for the school" offered four bullets of one list, all cut to the lead-in.
+    const lead = "If using social networking websites at work or in your private life, including closed groups (e.g. but not limited to What's App or similar), staff must";
+    // A lead-in with no comma near where the bullets part: cutting at its comma would still leave them clipped the same.
+    const longLead = `${lead} not under any circumstances and regardless of the platform or the setting or the time of day or the device used post or share or forward`;
+    const bullets = [
+      `${lead} not speak on behalf of the school unless authorised to do so.`,
+      `${lead} not criticise the school, its staff or its pupils.`,
+      `${longLead} images of pupils.`,
+      `${longLead} comments about colleagues.`,
+    ];
+    const base = review();
+    const spokesperson = { ...base.concerns[0], candidates: bullets.map((quote, k) => ({ passageId: 500 + k, quote, citation: '3. Staff Conduct', documentTitle: 'Oakfield Policy', section: 3 })) };
+    const card = renderSchoolRulesCard({ ...base, concerns: [spokesperson, ...base.concerns.slice(1)] }, { canDecide: true });
+    expect(cardProblems(card)).toEqual([]);
+    const choices: { title: string; value: string }[] = [];
+    const walk = (n: unknown): void => {
+      if (Array.isArray(n)) return n.forEach(walk);
+      if (!n || typeof n !== 'object') return;
+      const o = n as { type?: string; id?: string; choices?: { title: string; value: string }[] };
+      if (o.type === 'Input.ChoiceSet' && o.id?.endsWith(spokesperson.id)) choices.push(...(o.choices ?? []));
+      Object.values(o).forEach(walk);
+    };
+    walk(card.body);
+    const titles = choices.filter((c) => c.value !== 'none').map((c) => c.title);
+    expect(titles).toHaveLength(4);
+    expect(new Set(titles).size).toBe(4);
+    for (const [title, says] of titles.map((t, i) => [t, ['not speak on behalf of the school', 'not criticise the school', 'images of pupils.', 'comments about colleagues.'][i]])) {
+      expect({ title, shows: title.includes(says) }).toEqual({ title, shows: true });
+      expect(title).not.toMatch(/\(\d\)$/);
+      expect(title.length).toBeLessThanOrEqual(160);
+    }
+  });
 });
