@@ -260,7 +260,9 @@ function structureWarnings(split: SplitBlocks, sections: PolicySection[], meta: 
   }
   const headings = split.body.filter((b): b is Extract<Block, { kind: 'heading' }> => b.kind === 'heading');
   if (sections.length > 0 && headings.every((h) => h.number === null && h.level === null)) {
-    warnings.push({ code: 'NO_HEADINGS', message: 'No numbered or styled headings were found: sections were recognised from how lines look. Check the sections this version read (the list on this card) before publishing; in Word, use the Heading 1 and Heading 2 styles.' });
+    // Said on the card of a version waiting to be published, in a live policy's help and by the CLI: it names where
+    // each lists the sections (contents lists only the live policy's), and it has no code spans (cards show them raw).
+    warnings.push({ code: 'NO_HEADINGS', message: 'No numbered or styled headings were found: sections were recognised from how lines look. Check that they are your policy\'s headings: the card of a version waiting to be published lists every section it read, and "contents" lists the live version\'s. In Word, use the Heading 1 and Heading 2 styles.' });
   }
   const parents = new Set(sections.map((s) => s.parent));
   const empty = sections.filter((s) => s.text.trim() === '' && !parents.has(s.ordinal));

@@ -55,6 +55,8 @@ function renderEveryPolicyCard(): { name: string; card: AdaptiveCardJson }[] {
     { name: 'welcome', card: renderWelcomeCard(liverpool.title) },
     { name: 'help-owner', card: renderHelpCard(lancashire.title, true, lancashire.warnings) },
     { name: 'help-staff', card: renderHelpCard(lancashire.title, false, lancashire.warnings) },
+    // An owner on the safeguarding team, whose policy was read without headings: every section of help, and that note.
+    { name: 'help-owner-team', card: renderHelpCard(docs['lowerhouse-junior'].title, true, docs['lowerhouse-junior'].warnings, [], [], { team: true, rules: true }) },
     ...POLICIES.flatMap((name) => [
       { name: `contents-${name}`, card: renderContentsCard(docs[name]) },
       ...docs[name].sections.map((s) => ({ name: `section-${name}-${s.ordinal}`, card: renderSectionCard(docs[name], s) })),
@@ -310,6 +312,14 @@ describe('verbs', () => {
       }
     }
     expect(bad).toEqual([]);
+  });
+
+  it('when any card shows the bot\'s own wording, then it has no backticks: Adaptive Card markdown has no code spans, so a person would see them', () => {
+    const withBackticks = cardTemplateFiles().filter((file) => fs.readFileSync(file, 'utf8').includes('`'));
+    expect(withBackticks).toEqual([]);
+    // The sample policies have none either, so any here would be the bot's: the owners' notes on a policy included.
+    const shown = renderEveryPolicyCard().filter(({ card }) => shownText(card).includes('`')).map(({ name }) => name);
+    expect(shown).toEqual([]);
   });
 });
 

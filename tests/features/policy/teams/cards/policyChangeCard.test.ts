@@ -1,7 +1,13 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { renderPolicyChangeCard } from '../../../../../src/features/policy/teams/cards/policyChangeCard';
+import { renderHelpCard } from '../../../../../src/features/policy/teams/cards/helpCard';
+import { parsePolicyText } from '../../../../../src/features/policy/ingest/parsePolicy';
+import { formatSectionLabel } from '../../../../../src/features/policy/policyDocument';
 import { notPublishedNotice } from '../../../../../src/features/policy/teams/publishLost';
 import { Verbs } from '../../../../../src/teams/verbs';
-import { cardProblems, cardVerbs } from '../../../../support/cardAssertions';
+import { cardProblems, cardVerbs, shownText } from '../../../../support/cardAssertions';
+import { REPO_ROOT } from '../../../../support/repoRoot';
 
 const diff = {
   unchanged: 9,
@@ -103,5 +109,27 @@ describe('the policy change card', () => {
       .toMatch(/^You published another file as a new version of this policy while this one waited/);
     expect(notPublishedNotice({ first: false, actor: 'aad-owner', live: { policyId: 'p', fileName: 'p.docx', contentHash: 'h', configuredHash: 'c', publishedBy: 'cli:it-lead', publishedAt: '2026-11-21T09:00:00.000Z', number: 2 } }).notice)
       .toMatch(/^IT published a file from the server \(policy-bot publish\) as a new version/);
+  });
+
+  it('when a version read without headings waits to be published, then its warning sends the owner to the card\'s own list of every section, not to contents (the live policy), and no card shows a backtick', () => {
+    // A text export whose headings are plain lines: the sections were guessed from how lines look.
+    const doc = parsePolicyText(fs.readFileSync(path.join(REPO_ROOT, 'samples', 'policies', 'lowerhouse-junior.txt'), 'utf8'), 'lowerhouse-junior.txt', new Date('2026-01-15T12:00:00Z'));
+    const warning = doc.warnings.find((w) => w.code === 'NO_HEADINGS')!.message;
+    const sections = doc.sections.map((s) => formatSectionLabel(s));
+    expect(sections.length).toBeGreaterThan(12);
+    const waiting = renderPolicyChangeCard({ title: doc.title, fileName: 'lowerhouse.docx', diff, warnings: doc.warnings, draftId: 'd-1', state: 'pending', sections });
+    expect(cardProblems(waiting)).toEqual([]);
+    const shown = shownText(waiting);
+    expect(shown).toContain(warning);
+    expect(warning).toContain('the card of a version waiting to be published lists every section it read');
+    expect(warning).not.toMatch(/Check\W+contents/);
+    // What the warning points at is there: every heading this version read, behind its button.
+    expect(shown).toContain(`All ${sections.length} sections this version read`);
+    for (const label of sections) expect(shown).toContain(label);
+    // Once live, the same note is in the owners' help, where "before publishing" or "on this card" would be wrong.
+    const help = renderHelpCard(doc.title, true, doc.warnings);
+    expect(shownText(help)).toContain(warning);
+    expect(warning).not.toMatch(/this card|before publishing/);
+    for (const card of [waiting, help]) expect(shownText(card)).not.toContain('`');
   });
 });
