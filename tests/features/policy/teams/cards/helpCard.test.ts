@@ -1,5 +1,6 @@
 import { renderHelpCard } from '../../../../../src/features/policy/teams/cards/helpCard';
 import { OWNER_COMMAND_HELP } from '../../../../../src/features/acknowledgement/domain/ownerCommands';
+import { TEST_ALERT_PATTERN } from '../../../../../src/features/concerns/teams/safeguardingRouteRoutes';
 import { cardProblems, shownText } from '../../../../support/cardAssertions';
 
 describe('help card', () => {
@@ -33,5 +34,30 @@ describe('help card', () => {
     const staff = renderHelpCard('Social Media Policy', false, [], [notice]);
     expect(shownText(staff)).not.toContain('DSL channel');
     expect(shownText(staff)).not.toContain('campaign start');
+  });
+
+  it('when an owner who is on the safeguarding team asks for help, then every command the bot answers for them is listed, the rules review and the team\'s own included', () => {
+    const card = renderHelpCard('Social Media Policy', true, [], [], [], { team: true, rules: true });
+    expect(cardProblems(card)).toEqual([]);
+    const titles = (card.body as { type: string; facts?: { title: string }[] }[]).flatMap((b) => b.facts ?? []).map((f) => f.title);
+    // Each command the bot routes (policyFeature, ownerTeaching, policyPublishingRules, draftChecking, the campaign
+    // commands, concernFeature, safeguardingRouteRoutes), as help names it; the upload is a file, not a command.
+    expect(titles).toEqual(expect.arrayContaining([
+      'contents', 'section 5', 'check my post', 'report a concern', 'help',
+      'campaign start', 'campaign status', 'campaign remind', 'campaign export', 'campaign excuse', 'campaign unexcuse', 'campaign help',
+      'unanswered', 'taught', 'rules', 'A Word or PDF file',
+      'concerns', 'concern SG-2026-...', 'concern export SG-2026-...', 'test alert',
+    ]));
+    expect(TEST_ALERT_PATTERN.test(titles.find((t) => t.includes('alert'))!)).toBe(true);
+    const shown = shownText(card);
+    expect(shown).toContain('Policy owners');
+    expect(shown).toContain('Safeguarding team');
+    expect(shown).toContain('Review the rule check my post quotes for each concern');
+  });
+
+  it('when someone on neither list asks for help, then neither the owners\' commands nor the safeguarding team\'s are listed', () => {
+    const shown = shownText(renderHelpCard('Social Media Policy', false, [], [], [], { team: false, rules: true }));
+    for (const hidden of ['Policy owners', 'Review the rule', 'Safeguarding team', 'concern export', 'test alert', 'unanswered']) expect(shown).not.toContain(hidden);
+    expect(shown).toContain('check my post');
   });
 });
