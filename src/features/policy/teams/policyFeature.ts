@@ -32,6 +32,7 @@ import { registerDraftChecking } from './draftChecking';
 import { CHOICE_KEPT_BEFORE, CHOICE_NOTED_SENT, choosingPerson, chosenSectionCard, registerSectionChoice } from './sectionChoice';
 import { DraftCheckResult } from '../drafts/draftChecker';
 import { DraftContext } from '../drafts/draftConcerns';
+import { SchoolRuleBook } from '../drafts/draftRules';
 
 /** What policy questions and the owners' policy commands need: the indexed policy, the question log, who owns it. */
 export interface PolicyFeatureDeps {
@@ -51,7 +52,7 @@ export interface PolicyFeatureDeps {
   /** Whether the asker is on the safeguarding team (the concerns feature): `help` then lists the team's commands too. */
   onSafeguardingTeam?: (aadObjectId: string) => boolean;
   /** Checks a draft post against the policy (issue 53); without it `check my post` is not offered. */
-  drafts?: { check(draft: string, context: DraftContext): Promise<DraftCheckResult> };
+  drafts?: { check(draft: string, context: DraftContext): Promise<DraftCheckResult>; rules?: SchoolRuleBook };
   /** The cross-encoder that re-reads the answering stack's top sections (issue 50); without it the stack alone answers. */
   reranker?: Reranker;
   /**
@@ -120,7 +121,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
     const ownerNotices = owner ? [...(none ? [NO_POLICY_OWNER_NOTICE] : []), ...(deps.ownerNotices?.() ?? [])] : [];
     const id = ctx.activity.from?.aadObjectId;
     const team = id !== undefined && deps.onSafeguardingTeam?.(id) === true;
-    return renderHelpCard(title(), owner, library.primary?.warnings ?? [], ownerNotices, none && !owner ? [NO_POLICY_STAFF_NOTICE] : [], { team, rules: deps.drafts !== undefined });
+    return renderHelpCard(title(), owner, library.primary?.warnings ?? [], ownerNotices, none && !owner ? [NO_POLICY_STAFF_NOTICE] : [], { team, rules: deps.drafts?.rules !== undefined });
   };
   const offeredChoices = createOfferedChoices(deps.choiceKey);
   // A question is not kept unless its asker sends it (issue 69): its reply's buttons carry it, sealed.

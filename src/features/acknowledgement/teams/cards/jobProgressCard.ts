@@ -35,8 +35,9 @@ function line(job: JobCardInput): string {
   if (job.kind === 'export') {
     if (job.state === 'done') {
       return job.data.linked === 1 ? `${n(job.data.rows)} rows written.`
+        // In quotes, not backticks: a card's text shows backticks as typed.
         : `The export (${n(job.data.rows)} rows) cannot be linked from chat: this bot has no public address (set PUBLIC_URL). ` +
-          `Ask IT to run \`node dist/scripts/exportAcknowledgements.js ${job.campaignId}\` on the server.`;
+          `Ask IT to run "node dist/scripts/exportAcknowledgements.js ${job.campaignId}" on the server.`;
     }
     // Before the rows are counted there is no "of": say what is happening, not "Writing 0 so far rows".
     return job.total > 0 ? `Writing ${of(job)} rows…` : job.done > 0 ? `Writing rows: ${n(job.done)} so far…` : 'Counting the rows…';

@@ -45,6 +45,10 @@ describe('job progress card', () => {
     expect(text({ ...base, kind: 'export', done: 0, total: 0 })).not.toContain('so far rows');
     expect(text({ ...base, kind: 'export', done: 300, total: 0 })).toContain('Writing rows: 300 so far');
     expect(text({ ...base, kind: 'export', state: 'done', data: { rows: 50_000, linked: 0 } })).toContain('cannot be linked from chat');
+    // The command to give IT is quoted, never in backticks, which a card shows as typed.
+    const noLink = text({ ...base, kind: 'export', state: 'done', data: { rows: 50_000, linked: 0 } });
+    expect(noLink).toContain('Ask IT to run \\"node dist/scripts/exportAcknowledgements.js ');
+    expect(noLink).not.toContain('`');
     expect(text({ ...base, kind: 'recipients', done: 500, total: 0 })).toContain('Adding recipients: 500 so far');
   });
 
