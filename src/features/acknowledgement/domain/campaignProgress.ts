@@ -35,6 +35,12 @@ export interface CampaignStatus {
    * in one count. Absent where it was not counted (the card then counts every unreached delivery).
    */
   unreached?: number;
+  /**
+   * Outstanding people whose card has not gone out yet (pending or being sent), not counting the excused or those who
+   * acknowledged already (a carried excusal is written before the card goes): each person is in one count. Absent where
+   * it was not counted (the card then counts every pending delivery).
+   */
+  awaitingCard?: number;
   /** People who have left the staff list since the campaign reached them: in none of the other counts. */
   left: number;
   percent: number;
@@ -65,6 +71,7 @@ export function summariseTallies(campaign: Campaign, version: PolicyVersion, tal
   let notOpened = 0;
   let excused = 0;
   let unreached = 0;
+  let awaitingCard = 0;
   let left = 0;
   for (const t of tallies) {
     const n = t.count;
@@ -78,6 +85,7 @@ export function summariseTallies(campaign: Campaign, version: PolicyVersion, tal
     if (t.acknowledged) acknowledged += n;
     else if (t.excused) excused += n;
     else if (t.state === 'blocked' || t.state === 'installFailed' || t.state === 'failed') unreached += n;
+    else if (t.state === 'pending' || t.state === 'claimed') awaitingCard += n;
     else if (t.state === 'sent' && t.opened) openedNotAcknowledged += n;
     else if (t.state === 'sent') notOpened += n;
     if (!groupLabel) continue;
@@ -89,7 +97,7 @@ export function summariseTallies(campaign: Campaign, version: PolicyVersion, tal
   }
   for (const g of groups.values()) g.percent = percent(g.acknowledged, g.total);
   return {
-    campaign, version, total, acknowledged, outstanding: total - acknowledged, openedNotAcknowledged, notOpened, excused, unreached, left,
+    campaign, version, total, acknowledged, outstanding: total - acknowledged, openedNotAcknowledged, notOpened, excused, unreached, awaitingCard, left,
     percent: percent(acknowledged, total),
     deliveries: counts, ...(groupLabel ? { groupLabel } : {}),
     groups: [...groups.values()].sort((a, b) => a.percent - b.percent || a.name.localeCompare(b.name)),

@@ -76,7 +76,9 @@ export function renderCampaignStatusCard(status: CampaignStatus, people?: People
     openedNotAcknowledged: String(status.openedNotAcknowledged),
     notOpened: String(status.notOpened),
     excused: String(status.excused),
-    waiting: String(d.pending + d.claimed),
+    // Outstanding only, as each line under it: someone excused or already acknowledged whose card is yet to go is not
+    // counted twice.
+    waiting: String(status.awaitingCard ?? d.pending + d.claimed),
     unreached: String(unreached),
     ...barWeights(status.acknowledged, status.total),
     hasPeopleView: people !== undefined,

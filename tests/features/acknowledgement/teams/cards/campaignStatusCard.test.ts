@@ -3,7 +3,7 @@ import { CampaignStatus } from '../../../../../src/features/acknowledgement/doma
 import { renderCampaignStatusCard } from '../../../../../src/features/acknowledgement/teams/cards/campaignStatusCard';
 import { summariseTallies } from '../../../../../src/features/acknowledgement/domain/campaignProgress';
 import { Verbs } from '../../../../../src/teams/verbs';
-import { cardProblems, cardVerbs, shownText } from '../../../../support/cardAssertions';
+import { cardFacts, cardProblems, cardVerbs, shownText } from '../../../../support/cardAssertions';
 import { reachInWords } from '../../../../../src/features/acknowledgement/teams/cards/campaignStatusCard';
 import { PeoplePage } from '../../../../../src/features/acknowledgement/domain/acknowledgementStore';
 
@@ -142,5 +142,25 @@ describe('campaign status card', () => {
     const facts = JSON.stringify(renderCampaignStatusCard(counted));
     expect(facts).toContain('{"title":"Could not be reached","value":"1"}');
     expect(facts).toContain('{"title":"Excused (on leave)","value":"1"}');
+  });
+
+  it('when someone is excused (or has acknowledged) before their card went out, then they are counted once, not also as waiting for the card, and the lines under Outstanding add up to it', () => {
+    const base = status([]);
+    // A new round: the excusal carried from the round before is written before the cards go.
+    const counted = summariseTallies(base.campaign, base.version, [
+      { state: 'sent', acknowledged: false, excused: false, opened: true, count: 1 },
+      { state: 'pending', acknowledged: false, excused: false, opened: false, count: 2 },
+      { state: 'pending', acknowledged: false, excused: true, opened: false, count: 1 },
+      { state: 'claimed', acknowledged: true, excused: false, opened: false, count: 1 },
+      { state: 'failed', acknowledged: false, excused: false, opened: false, count: 1 },
+    ]);
+    const facts = cardFacts(renderCampaignStatusCard(counted));
+    expect(Object.fromEntries(facts)).toEqual({
+      Outstanding: '4', 'Opened the card, not acknowledged': '1', 'Have not opened the card': '0', 'Card not sent yet': '2',
+      'Could not be reached': '1', 'Excused (on leave)': '1',
+    });
+    const under = ['Opened the card, not acknowledged', 'Have not opened the card', 'Card not sent yet', 'Could not be reached'];
+    expect(under.reduce((n, title) => n + Number(facts.get(title)), 0)).toBe(Number(facts.get('Outstanding')));
+    expect(Number(facts.get('Outstanding')) + Number(facts.get('Excused (on leave)')) + counted.acknowledged).toBe(counted.total);
   });
 });
