@@ -115,6 +115,16 @@ export function createCampaignJobHandlers(deps: CampaignJobsDeps): Record<OwnerJ
       const campaign = await campaignOf(store, job.campaignId);
       let { cursor, done } = job;
       let added = num(job.data.added);
+      let carried = num(job.data.carried);
+      const previousId = previousRoundId(campaign);
+      if (previousId && cursor === '' && done === 0 && job.data.carried === undefined) {
+        // A new version's round keeps the round before's excusals (staff on leave), written before anyone else is added:
+        // they are excused from the moment the round has people, and an excusal the owner lifts meanwhile stays lifted
+        // (a resumed job does not carry again).
+        const previous = await store.getCampaign(previousId);
+        carried = previous ? await carryExcusals(store, previous, campaign, deps.clock().toISOString()) : 0;
+        await ctx.progress({ data: { added, carried } });
+      }
       let announced = false;
       for (;;) {
         const page = await store.listStaffPage(cursor, RECIPIENT_BATCH);
@@ -130,10 +140,6 @@ export function createCampaignJobHandlers(deps: CampaignJobsDeps): Record<OwnerJ
         }
         if (page.length < RECIPIENT_BATCH) break;
       }
-      // A new version's round keeps the round before's excusals (staff on leave), now that everyone is in it.
-      const previousId = previousRoundId(campaign);
-      const previous = previousId ? await store.getCampaign(previousId) : undefined;
-      const carried = previous ? await carryExcusals(store, previous, campaign, deps.clock().toISOString()) : 0;
       await store.appendAudit({
         at: deps.clock().toISOString(), actor: job.actorId, action: 'campaign.recipientsAdded', subject: campaign.id,
         details: { recipients: done, added, job: job.id, ...(carried > 0 ? { excusalsCarried: carried } : {}) },

@@ -6,7 +6,7 @@ import { addYears, DAY_MS, isoDate } from './campaignDates';
 import { OwnerCardRef, OwnerJob, OwnerJobQueue } from './ownerJobs';
 import { yieldToEventLoop } from './eventLoop';
 import { RoundSummary, summariseTallies } from './campaignProgress';
-import { carryExcusals } from './carriedExcusals';
+import { carryExcusals, countExcused } from './carriedExcusals';
 
 /** What opening and closing rounds needs. */
 export interface CampaignRoundsDeps {
@@ -83,10 +83,11 @@ export function createCampaignRounds(deps: CampaignRoundsDeps) {
   /**
    * Opens the round after `previous` for `version` and closes `previous`. Without the owner's choices (the yearly repeat)
    * the due date keeps the span the round before had, and the key points carry over when the version is the same.
+   * `excused`: how many stay excused (on leave) from the round before (carriedExcusals.ts), for the owner's Start message.
    */
   async function nextRound(
     previous: Campaign, actor: string, version: PolicyVersion, chosen: { keyPoints?: string[]; dueDate?: string; expected?: number; card?: OwnerCardRef } = {},
-  ): Promise<{ campaign: Campaign; recipients: number; created: boolean; job?: OwnerJob }> {
+  ): Promise<{ campaign: Campaign; recipients: number; created: boolean; job?: OwnerJob; excused: number }> {
     const span = Math.max(1, Math.round((Date.parse(`${previous.dueDate}T00:00:00Z`) - Date.parse(previous.startedAt)) / DAY_MS));
     const keyPoints = chosen.keyPoints ?? (previous.keyPoints && previous.versionHash === version.versionHash ? previous.keyPoints : undefined);
     const opened = await openRound({
@@ -94,15 +95,19 @@ export function createCampaignRounds(deps: CampaignRoundsDeps) {
       id: `${previous.seriesId}-r${previous.round + 1}`, round: previous.round + 1, seriesId: previous.seriesId,
       ...(keyPoints ? { keyPoints } : {}), ...(chosen.expected !== undefined ? { expected: chosen.expected } : {}), ...(chosen.card ? { card: chosen.card } : {}),
     });
-    // Without jobs the recipients are in already: excusals carry now (with jobs, when the job has added them).
-    if (opened.created && !opened.job) await carryExcusals(store, previous, opened.campaign, now().toISOString());
+    // Without jobs the recipients are in already and the excusals carry now. With jobs the recipients job carries them
+    // first thing, before it adds anyone else (its people are added over minutes at 50,000, and the Start click must
+    // answer in seconds): the owner is told how many are excused in the round before, which is who it carries.
+    let excused = 0;
+    if (opened.created && !opened.job) excused = await carryExcusals(store, previous, opened.campaign, now().toISOString());
+    else if (opened.created && previous.versionHash !== version.versionHash) excused = await countExcused(store, previous.id);
     const latest = await store.getCampaign(previous.id);
     if (latest && latest.status === 'active') {
       const { nextRoundAt: _dropped, ...rest } = latest;
       await store.updateCampaign({ ...rest, status: 'closed', closedAt: now().toISOString() });
       await store.appendAudit({ at: now().toISOString(), actor, action: 'campaign.closed', subject: previous.id, details: { nextRound: opened.campaign.id } });
     }
-    return opened;
+    return { ...opened, excused };
   }
 
   /** When the owner chose not to ask staff again for `versionHash` while `campaign` runs, if they did. */

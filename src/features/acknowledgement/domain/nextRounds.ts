@@ -111,7 +111,7 @@ export function createNextRounds(deps: NextRoundsDeps) {
      */
     async startNextRound(input: {
       actorId: string; campaignId: string; versionHash?: string; keyPoints: string[]; dueDate?: string; expected?: number; card?: OwnerCardRef;
-    }): Promise<{ campaign: Campaign; recipients: number; created: boolean; job?: OwnerJob }> {
+    }): Promise<{ campaign: Campaign; recipients: number; created: boolean; job?: OwnerJob; excused?: number }> {
       const keyPoints = assertChoices({ dueDate: input.dueDate, keyPoints: input.keyPoints }, deps.now(), rules.defaultDueDays, rules.calendar);
       deps.assertOwner(deps.owners, input.actorId);
       const running = await store.getCampaign(input.campaignId);

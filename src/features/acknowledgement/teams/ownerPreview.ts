@@ -1,6 +1,6 @@
 import { TurnContext } from 'botbuilder';
 import { CampaignService, NextRoundFacts } from '../domain/campaignService';
-import { CampaignAudience } from '../domain/acknowledgementTypes';
+import { Campaign, CampaignAudience } from '../domain/acknowledgementTypes';
 import { choiceProblems, cleanKeyPoints, MAX_KEY_POINTS } from '../domain/campaignChoices';
 import { parseAudience, describeAudience } from '../domain/campaignAudience';
 import { PolicyTexts } from '../domain/campaignPorts';
@@ -30,6 +30,14 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 /** The key points as the card's inputs hold them (kp0, kp1, ...), in order. */
 export function pointsFromInputs(data: Record<string, unknown>): string[] {
   return Object.keys(data).filter((k) => /^kp\d{1,2}$/.test(k)).sort((a, b) => Number(a.slice(2)) - Number(b.slice(2))).map((k) => str(data[k]));
+}
+
+/** What the Start message says of excusals kept from the round before (staff on leave), and how to lift one. */
+function carriedWords(round: number, excused: number): string {
+  if (excused <= 0) return '';
+  return excused === 1
+    ? ` 1 person excused in round ${round - 1} (on leave) stays excused in this round: type "campaign unexcuse" with their email or full name to lift it.`
+    : ` ${excused} people excused in round ${round - 1} (on leave) stay excused in this round: type "campaign unexcuse" with someone's email or full name to lift theirs.`;
 }
 
 function parseDraft(json: string): PreviewDraft | undefined {
@@ -171,9 +179,10 @@ export function createOwnerPreview(deps: OwnerPreviewDeps) {
         const problems = choiceProblems({ dueDate: dueRaw || undefined, keyPoints: typed }, deps.now(), deps.rules.defaultDueDays);
         if (problems.length > 0) return await card(actor, draft, typed, dueRaw, problems, str(data.addText));
         const choices = { keyPoints: cleanKeyPoints(typed), ...(dueRaw ? { dueDate: dueRaw } : {}) };
-        const { campaign, recipients, created } = draft.next
+        const started: { campaign: Campaign; recipients: number; created: boolean; excused?: number } = draft.next
           ? await deps.campaigns.startNextRound({ actorId: actor, campaignId: draft.next.campaignId, versionHash: draft.next.versionHash, expected: draft.counts.members, ...choices })
           : await deps.campaigns.startCampaign({ actorId: actor, audience: draft.audience, policyId: draft.policyId, ...choices });
+        const { campaign, recipients, created } = started;
         if (startedFromPreview.size >= 1000) startedFromPreview.delete(startedFromPreview.keys().next().value as string);
         startedFromPreview.set(draft.nonce, campaign.id);
         if (created) {
@@ -182,7 +191,7 @@ export function createOwnerPreview(deps: OwnerPreviewDeps) {
           const waiting = unreachable > 0 ? ` ${unreachable} cannot be reached until they open a chat with me; the status card names them.` : '';
           const what = campaign.round > 1 ? `Round ${campaign.round} started` : 'Campaign started';
           await context.sendActivity(`${what} for ${describeAudience(campaign.audience)}, due ${formatDueDate(campaign.dueDate)}: ` +
-            `the card is on its way to ${recipients - unreachable} of ${recipients}.${waiting}`);
+            `the card is on its way to ${recipients - unreachable} of ${recipients}.${waiting}${carriedWords(campaign.round, started.excused ?? 0)}`);
         }
         return renderCampaignStatusCard(await deps.campaigns.campaignStatus({ actorId: actor, campaignId: campaign.id }));
       } catch (err) {

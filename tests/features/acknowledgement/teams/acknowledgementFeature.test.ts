@@ -197,6 +197,54 @@ describe('acknowledgement feature over HTTP', () => {
     expect((await store.getDelivery(campaignId, 'aad-3'))?.excusedAt).toBeUndefined();
   });
 
+  it('when someone on leave whose card could not reach them is excused, then status and export count them once, as excused; the next version\'s round keeps them excused, the preview and Start say so, and "campaign unexcuse" lifts it', async () => {
+    const at = new Date().toISOString();
+    await store.claimDeliveries({ campaignId, workerId: 'w', limit: 10, leaseMs: 60_000, now: at });
+    await store.completeDelivery(campaignId, 'aad-1', 'w', { state: 'sent', activityId: 'c-1' }, at);
+    await store.completeDelivery(campaignId, 'aad-2', 'w', { state: 'sent', activityId: 'c-2' }, at);
+    await store.completeDelivery(campaignId, 'aad-3', 'w', { state: 'installFailed', reason: 'no_conversation_reference' }, at);
+    await bot.execute(STAFF, Verbs.acknowledge, data());
+    await bot.message(OWNER, 'campaign excuse person3@school.example');
+    const lastCard = (from: number) => {
+      const posted = connector.calls.slice(from).map((c) => c.body).filter((b) => Array.isArray(b.attachments)).at(-1);
+      return (posted?.attachments as { content: Record<string, unknown> }[])[0].content;
+    };
+    const counts = (card: Record<string, unknown>) => Object.fromEntries(cardFacts(card));
+
+    let from = connector.calls.length;
+    await bot.message(OWNER, 'campaign status');
+    expect(counts(lastCard(from))).toMatchObject({ Outstanding: '1', 'Could not be reached': '0', 'Excused (on leave)': '1' });
+    expect(shownText(lastCard(from))).toContain('1 of 3 acknowledged');
+    const exported = await mod.campaigns.exportCampaign({ actorId: OWNER.aadObjectId, campaignId });
+    expect(exported.csv).toMatch(/\r\nPerson 3,[^,]*,[^,]*,[^,]*,hash-v1,1,excused,/);
+
+    // A new version is published: its round's preview says the excusal carries, and Start says so again.
+    const v2 = policyVersion('hash-v2', new Date().toISOString());
+    await store.savePolicyVersion(v2);
+    await mod.campaigns.onPolicyVersionRegistered({ version: v2, previous: policyVersion('hash-v1', '2026-01-01T00:00:00.000Z'), isNew: true });
+    from = connector.calls.length;
+    await bot.message(OWNER, 'campaign start');
+    const preview = lastCard(from);
+    expect(shownText(preview)).toContain('1 person excused there (on leave) stays excused in the new round: "campaign unexcuse" lifts it');
+    const start = executeActions(preview).find((a) => a.verb === Verbs.campaignStart)!;
+    from = connector.calls.length;
+    const started = cardOf((await bot.execute(OWNER, Verbs.campaignStart, pressData(preview, start))).body);
+    expect(connector.calls.slice(from).map((c) => c.body.text)).toContainEqual(expect.stringMatching(
+      /^Round 2 started for all staff, .* 1 person excused in round 1 \(on leave\) stays excused in this round: type "campaign unexcuse" with their email or full name to lift it\.$/,
+    ));
+    // Round 2: Person 3 is excused, counted once (not also as waiting for the card); the other two are asked again.
+    expect(counts(started)).toMatchObject({ Outstanding: '2', 'Card not sent yet': '2', 'Excused (on leave)': '1' });
+    const round2 = (await store.listCampaigns('active'))[0];
+    expect(round2.round).toBe(2);
+    expect((await store.getDelivery(round2.id, 'aad-3'))?.excusedBy).toBe(OWNER.aadObjectId);
+
+    await bot.message(OWNER, 'campaign unexcuse person3@school.example');
+    expect(connector.calls.map((c) => c.body.text)).toContainEqual('Person 3 is no longer excused: they are outstanding again until they acknowledge.');
+    from = connector.calls.length;
+    await bot.message(OWNER, 'campaign status');
+    expect(counts(lastCard(from))).toMatchObject({ Outstanding: '3', 'Card not sent yet': '3', 'Excused (on leave)': '0' });
+  });
+
   it('when staff press "Read the policy", then they read the whole policy in Teams section by section, can open the Word file, and their acknowledgement records that they read it', async () => {
     const res = await bot.execute(STAFF, Verbs.readPolicy, data());
     // The card they pressed stays, saying where the policy is; the reader arrives as a message of its own.
