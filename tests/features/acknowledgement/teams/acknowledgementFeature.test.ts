@@ -245,6 +245,42 @@ describe('acknowledgement feature over HTTP', () => {
     expect(counts(lastCard(from))).toMatchObject({ Outstanding: '3', 'Card not sent yet': '3', 'Excused (on leave)': '0' });
   });
 
+  it('when staff acknowledge at the end of the reader, then the campaign card they opened it from is updated too and no longer asks', async () => {
+    const at = new Date().toISOString();
+    await store.claimDeliveries({ campaignId, workerId: 'w', limit: 10, leaseMs: 60_000, now: at });
+    const chat = `a:personal-${STAFF.id}`;
+    await store.completeDelivery(campaignId, 'aad-1', 'w', { state: 'sent', activityId: 'campaign-card-1', conversationId: chat }, at);
+    // "Read the policy" on the campaign card: the reader arrives as a message of its own (here replied to as 'card-1').
+    await bot.execute(STAFF, Verbs.readPolicy, data());
+    const posted = connector.calls.map((c) => c.body).filter((b) => Array.isArray(b.attachments)).at(-1)!;
+    let reader = (posted.attachments as { content: Record<string, unknown> }[])[0].content;
+    for (let pages = 0; !cardVerbs(reader).includes(Verbs.acknowledge) && pages < 10; pages++) {
+      const next = executeActions(reader).find((a) => a.title === 'Start reading' || /^Next: /.test(a.title ?? ''))!;
+      reader = cardOf((await bot.execute(STAFF, Verbs.readPage, next.data)).body);
+    }
+    const updatesBefore = connector.updates.length;
+    const ack = executeActions(reader).find((a) => a.verb === Verbs.acknowledge)!;
+    expect(shownText(cardOf((await bot.execute(STAFF, Verbs.acknowledge, ack.data)).body))).toContain('You acknowledged this on');
+
+    const updated = connector.updates.slice(updatesBefore);
+    expect(updated.map((u) => [u.conversationId, u.activityId])).toEqual([[chat, 'campaign-card-1']]);
+    const campaignCard = ((updated[0].activity as { attachments: { content: Record<string, unknown> }[] }).attachments)[0].content;
+    expect(cardProblems(campaignCard)).toEqual([]);
+    expect(shownText(campaignCard)).toMatch(/You acknowledged this on \d{1,2} \w+ \d{4}/);
+    expect(shownText(campaignCard)).not.toContain('Please read it and acknowledge it by');
+    expect(cardVerbs(campaignCard)).not.toContain(Verbs.acknowledge);
+  });
+
+  it('when staff acknowledge on the campaign card itself, then only that card changes (its answer): nothing else is updated', async () => {
+    const at = new Date().toISOString();
+    await store.claimDeliveries({ campaignId, workerId: 'w', limit: 10, leaseMs: 60_000, now: at });
+    // The card pressed is the campaign's own ('card-1', what these tests reply to).
+    await store.completeDelivery(campaignId, 'aad-1', 'w', { state: 'sent', activityId: 'card-1', conversationId: `a:personal-${STAFF.id}` }, at);
+    const before = connector.updates.length;
+    expect(shownText(cardOf((await bot.execute(STAFF, Verbs.acknowledge, data())).body))).toContain('You acknowledged this on');
+    expect(connector.updates.length).toBe(before);
+  });
+
   it('when staff press "Read the policy", then they read the whole policy in Teams section by section, can open the Word file, and their acknowledgement records that they read it', async () => {
     const res = await bot.execute(STAFF, Verbs.readPolicy, data());
     // The card they pressed stays, saying where the policy is; the reader arrives as a message of its own.
