@@ -1,6 +1,6 @@
 import {
-  CONCERN_ACTION_LABELS, CONCERN_KIND_LABELS, ConcernActionType, ConcernCase, ConcernEvent, DESTINATION_ROLE_LABELS,
-  DestinationRole, urgencyLabelOf,
+  CONCERN_KIND_LABELS, ConcernCase, ConcernEvent, DESTINATION_ROLE_LABELS, DestinationRole, concernActionLabel,
+  reportedUrgencyWords, urgencyLabelOf,
 } from './concernTypes';
 import { formatSchoolTimestamp } from '../../../shared/schoolTime';
 import { CONCERN_FIELD_LABELS } from './concernValidation';
@@ -11,6 +11,11 @@ export interface ChronologyLine {
   at: string;
   who: string;
   what: string;
+  /**
+   * The same step read on its own, without the "who:" in front of it (the case card's last step): who did it is named
+   * where the sentence needs it ("Reported by Adele Vance as URGENT ..."), and steps the bot takes itself name no one.
+   */
+  step: string;
 }
 
 const roleLabel = (role: string | undefined) =>
@@ -35,17 +40,23 @@ function outsidersWords(data: Readonly<Record<string, string>>): string {
     + 'reports go 1:1 until a check finds only the team there';
 }
 
+/**
+ * How a report was made: its urgency in the words the alert used, then what an urgent report was sent without. Who
+ * reported it comes straight after "Reported" when `by` is given, so a name never reads as the last of those fields.
+ */
+function describeSubmitted(e: ConcernEvent, by?: string): string {
+  const urgency = reportedUrgencyWords({ urgent: e.data.urgent === 'true', howSoon: e.data.howSoon });
+  return ['Reported', by ? `by ${by}` : '', urgency].filter(Boolean).join(' ')
+    + (e.data.missing ? `; sent at once, before these were filled in: ${fieldNames(e.data.missing)}` : '');
+}
+
 /** Describes one event for the chronology; `detailed` includes notes, actions and outcome text. */
 export function describeConcernEvent(e: ConcernEvent, detailed: boolean, aboutHeadteacher = false): string {
   // Who was sent where, as the notices said it: a report about the headteacher goes to a deputy DSL or the chair, and
   // its waiting notices go only to those it may reach, never to the owners as such.
   const told = aboutHeadteacher ? 'of those a report about the headteacher may reach' : 'of the safeguarding team and owners';
   switch (e.type) {
-    // "by <reporter>" follows on the card's last step: the fields left out stay in their brackets.
-    case 'submitted': return `Reported${e.data.urgent === 'true' ? ' as URGENT' : ''}`
-      + (e.data.urgent === 'true' || e.data.missing
-        ? ` (${[e.data.urgent === 'true' ? 'immediate danger' : '', e.data.missing ? `sent at once without ${fieldNames(e.data.missing)}` : ''].filter(Boolean).join('; ')})`
-        : '');
+    case 'submitted': return describeSubmitted(e);
     case 'detailsAdded': return detailed
       ? `Reporter added: ${Object.entries(e.data).map(([f, v]) => `${fieldLabel(f)}: ${v}`).join('; ')}`
       : 'Reporter added details';
@@ -78,7 +89,7 @@ export function describeConcernEvent(e: ConcernEvent, detailed: boolean, aboutHe
     case 'assigned': return `Assigned to ${e.data.assigneeName}`;
     case 'noteAdded': return detailed ? `Note: ${e.data.note}` : 'Note added';
     case 'actionRecorded': {
-      const label = CONCERN_ACTION_LABELS[e.data.actionType as ConcernActionType] ?? e.data.actionType;
+      const label = concernActionLabel(e.data.actionType);
       return detailed ? `${label}: ${e.data.detail}` : label;
     }
     case 'closed': return detailed ? `Closed. Outcome: ${e.data.outcome}` : 'Closed';
@@ -105,7 +116,16 @@ const REPORTER_NOTICE_WORDS: Readonly<Record<string, (inPerson: string) => strin
 const AUDIT_ONLY = new Set(['viewed', 'exported', 'listed', 'accessRefused', 'chairAlerted', 'testAlertSent']);
 
 const isRefreshView = (e: ConcernEvent) => e.type === 'viewed' && e.data.refresh === 'true';
-const whoOf = (e: ConcernEvent) => e.actorName ?? (e.actorId ? e.actorId : 'School Policy Bot');
+/** The person who took a step; none for the bot's own steps (deliveries, notices), which carry no actor. */
+const actorOf = (e: ConcernEvent) => e.actorName ?? (e.actorId || undefined);
+const whoOf = (e: ConcernEvent) => actorOf(e) ?? 'School Policy Bot';
+
+/** A step read on its own: "Acknowledged by Dana DSL", "Reported by Adele Vance as ...", or the bot's own "Delivered to ...". */
+function stepOf(e: ConcernEvent, what: string): string {
+  const by = actorOf(e);
+  if (!by) return what;
+  return e.type === 'submitted' ? describeSubmitted(e, by) : `${what} by ${by}`;
+}
 
 /**
  * The chronology of a case, oldest first; `includeAudit` adds views, exports and refusals. Card refreshes by one
@@ -120,9 +140,11 @@ export function concernChronology(c: ConcernCase, detailed: boolean, includeAudi
       run.count += 1;
       run.last = e.at;
       run.line.what = `Viewed the record (card refresh, ${run.count} times until ${formatSchoolTimestamp(run.last)})`;
+      run.line.step = stepOf(e, run.line.what);
       continue;
     }
-    const line = { at: e.at, who: whoOf(e), what: describeConcernEvent(e, detailed, c.report.aboutHeadteacher) };
+    const what = describeConcernEvent(e, detailed, c.report.aboutHeadteacher);
+    const line = { at: e.at, who: whoOf(e), what, step: stepOf(e, what) };
     lines.push(line);
     run = isRefreshView(e) ? { line, actorId: e.actorId, count: 1, last: e.at } : undefined;
   }

@@ -173,6 +173,8 @@ export function createConcernTriage(deps: ConcernTriageDeps): ConcernTriage {
 
     async recordAction(actor, reference, actionType, detail) {
       const c = await assertCaseAccess(actor, reference, 'recordAction');
+      // Any known action is taken, not only those the card now offers for the kind: a card posted before the lists
+      // changed still offers the old ones, and what was really done must not be lost for it.
       if (!(CONCERN_ACTION_TYPES as readonly string[]).includes(actionType)) {
         throw new ConcernError('CONCERN_INVALID_COMMAND', 'Choose which action was taken.');
       }

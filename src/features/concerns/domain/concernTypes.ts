@@ -33,9 +33,13 @@ export const DESTINATION_ROLE_LABELS: Readonly<Record<DestinationRole, string>> 
   chairOfGovernors: 'the chair of governors',
 };
 
-/** The referrals and actions a triager can record. */
+/**
+ * The referrals and actions a triager can record. Stored events keep the type, so a type is only ever added, never
+ * renamed or removed: an action recorded under an older list must still read as it did.
+ */
 export const CONCERN_ACTION_TYPES = [
-  'childrensSocialCare', 'police', 'lado', 'earlyHelp', 'platformReport', 'evidenceKept', 'staffSupport', 'hrAdvice', 'other',
+  'childrensSocialCare', 'police', 'lado', 'earlyHelp', 'platformReport', 'evidenceKept', 'staffSupport', 'hrAdvice',
+  'ladoConsulted', 'arrangementsDecided', 'parentsInformed', 'colleagueSpokenTo', 'other',
 ] as const;
 
 /** One recorded action type. */
@@ -51,21 +55,33 @@ export const CONCERN_ACTION_LABELS: Readonly<Record<ConcernActionType, string>> 
   evidenceKept: 'Evidence kept (screenshots, links, dates)',
   staffSupport: 'Support offered to the member of staff',
   hrAdvice: 'Advice from HR or the school\'s adviser',
+  ladoConsulted: 'LADO consulted (advice taken before anything else)',
+  arrangementsDecided: 'Decision on suspension or other arrangements for the adult',
+  parentsInformed: "The child's parents or carers told (as the LADO advised)",
+  colleagueSpokenTo: 'Spoken to the member of staff about their conduct',
   other: 'Other action',
 };
 
 /**
- * The actions the case card offers for each kind of concern: a child's safety its referrals, online abuse of staff what
- * a senior manager does about it (the platform, the evidence, support, the police), an allegation the LADO first. Any
- * action recorded before stays readable, whatever its kind.
+ * The actions the case card offers for each kind, fitting whoever handles it (see the routes): a child's safety the
+ * DSL's referrals; online abuse of staff what a senior manager does about it (the platform, the evidence, support, the
+ * police); a colleague's conduct the headteacher's low-level concern steps, with the LADO if it may be more; an
+ * allegation the allegations process, where the LADO is consulted before anyone investigates. Any action recorded
+ * before stays readable whatever its kind, since labels are looked up in CONCERN_ACTION_LABELS, not in these lists.
  */
 export const CONCERN_ACTIONS_BY_KIND: Readonly<Record<ConcernKind, readonly ConcernActionType[]>> = {
   childSafety: ['childrensSocialCare', 'police', 'lado', 'earlyHelp', 'other'],
   onlineAbuse: ['platformReport', 'evidenceKept', 'staffSupport', 'police', 'hrAdvice', 'other'],
-  colleagueConduct: ['evidenceKept', 'hrAdvice', 'lado', 'police', 'other'],
-  allegation: ['lado', 'police', 'childrensSocialCare', 'hrAdvice', 'other'],
+  colleagueConduct: ['colleagueSpokenTo', 'evidenceKept', 'hrAdvice', 'ladoConsulted', 'police', 'other'],
+  allegation: ['ladoConsulted', 'childrensSocialCare', 'police', 'arrangementsDecided', 'parentsInformed', 'staffSupport', 'hrAdvice', 'other'],
   other: CONCERN_ACTION_TYPES,
 };
+
+/** How an action reads wherever it is shown; a type this version does not know (never expected) reads as itself. */
+export function concernActionLabel(actionType: string): string {
+  // Own keys only: a stored string such as "constructor" must not find Object's.
+  return Object.hasOwn(CONCERN_ACTION_LABELS, actionType) ? CONCERN_ACTION_LABELS[actionType as ConcernActionType] : actionType;
+}
 
 /** What the reporter wrote. This is the most sensitive data the product holds: never log it. */
 export interface ConcernDetails {
@@ -103,18 +119,36 @@ export const CONCERN_HOW_SOON = ['today', 'routine'] as const;
 /** One answer to "how soon". */
 export type ConcernHowSoon = (typeof CONCERN_HOW_SOON)[number];
 
-/** How the team reads each urgency. */
-export const URGENCY_LABELS = {
-  immediate: 'URGENT: immediate danger',
-  today: 'Needs looking at today',
-  routine: 'Routine: the usual process',
-  notSaid: 'Not marked urgent (the reporter did not say how soon)',
-} as const;
+/** How urgent a case is: immediate danger, else what the reporter chose, else that they did not say. */
+export type ConcernUrgency = 'immediate' | ConcernHowSoon | 'notSaid';
 
-/** The urgency label of a case: immediate danger, else what the reporter chose. */
-export function urgencyLabelOf(c: { urgent: boolean; howSoon?: ConcernHowSoon }): string {
-  if (c.urgent) return URGENCY_LABELS.immediate;
-  return c.howSoon ? URGENCY_LABELS[c.howSoon] : URGENCY_LABELS.notSaid;
+/**
+ * Every wording of urgency, in one place so the alert, the case card, the `concerns` list, the export and the
+ * chronology cannot drift apart (the list once called a report for today "not urgent"): `label` stands alone (a
+ * fact, a list line), `reportedAs` follows "Reported by <name>" in the chronology.
+ */
+const URGENCY_WORDS: Readonly<Record<ConcernUrgency, { label: string; reportedAs: string }>> = {
+  immediate: { label: 'URGENT: immediate danger', reportedAs: 'as URGENT (immediate danger)' },
+  today: { label: 'Needs looking at today', reportedAs: 'as needing looking at today' },
+  routine: { label: 'Routine: the usual process', reportedAs: 'as routine (the usual process)' },
+  // Reports from before the form asked say nothing about it in the chronology: there is nothing the reporter chose.
+  notSaid: { label: 'Not marked urgent (the reporter did not say how soon)', reportedAs: '' },
+};
+
+/** The urgency of a case: immediate danger wins over any answer to "how soon". */
+export function urgencyOf(c: { urgent: boolean; howSoon?: string }): ConcernUrgency {
+  if (c.urgent) return 'immediate';
+  return c.howSoon === 'today' || c.howSoon === 'routine' ? c.howSoon : 'notSaid';
+}
+
+/** The urgency of a case as the team reads it on its own: "Needs looking at today". */
+export function urgencyLabelOf(c: { urgent: boolean; howSoon?: string }): string {
+  return URGENCY_WORDS[urgencyOf(c)].label;
+}
+
+/** The urgency as it follows "Reported by <name>": "as needing looking at today"; empty when the reporter did not say. */
+export function reportedUrgencyWords(c: { urgent: boolean; howSoon?: string }): string {
+  return URGENCY_WORDS[urgencyOf(c)].reportedAs;
 }
 
 /** A validated report ready to be stored. */

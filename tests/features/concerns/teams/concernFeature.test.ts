@@ -5,7 +5,7 @@ import { REPORT_CONCERN_COMMAND_ID } from '../../../../src/features/concerns/tea
 import { FakeConnector, startFakeConnector } from '../../../support/fakeConnector';
 import { Verbs } from '../../../../src/teams/verbs';
 import { openSqliteDatabase, SqliteDatabase } from '../../../../src/adapters/sqlite/sqliteDatabase';
-import { cardProblems, cardVerbs } from '../../../support/cardAssertions';
+import { cardProblems, cardVerbs, shownText } from '../../../support/cardAssertions';
 import { formFor, SECRET_TEXT } from '../domain/concernFakes';
 import { CHANNEL, cardOf, cardsIn, ENV, PEOPLE, referenceIn, startBot } from './concernBotDriver';
 
@@ -146,6 +146,22 @@ describe('concern feature over HTTP', () => {
     expect(JSON.stringify(badCard)).toContain('Choose a member of the safeguarding team to assign.');
   });
 
+  test('when a report needs looking at today, then the DSL\'s `concerns` list says so in the words of the alert, never "not urgent"', async () => {
+    await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, formFor('childSafety', { howSoon: 'today' }));
+    const ref = referenceIn(db);
+    const alertText = shownText(cardsIn(messagesTo(CHANNEL)[0])[0]);
+    expect(alertText).toContain('Needs looking at today');
+
+    await bot.message(PEOPLE.dsl, 'concerns');
+    const [listPost] = messagesTo('a:personal-29:dsl');
+    const list = cardsIn(listPost)[0];
+    expect(cardProblems(list)).toEqual([]);
+    const listText = shownText(list);
+    expect(listText).toContain(`${ref}: A child's safety`);
+    expect(listText).toMatch(/^New · Needs looking at today · reported /m);
+    expect(listText).not.toMatch(/not urgent/i);
+  });
+
   test('when the concernStart button is pressed on another card, then the form arrives in the chat and the pressed card stays', async () => {
     const pressed = await bot.execute(PEOPLE.reporter, Verbs.concernStart, {});
     expect(pressed.body).toMatchObject({ type: 'application/vnd.microsoft.activity.message', value: 'The form is in the chat below.' });
@@ -279,7 +295,7 @@ describe('concern feature over HTTP', () => {
 
     // The team sees what was sent at once and what came after, in the record; the details stay encrypted at rest.
     const opened = JSON.stringify(cardOf((await bot.execute(PEOPLE.dsl, Verbs.concernOpen, { reference: ref })).body));
-    expect(opened).toContain('sent at once without When it happened, Where (platform or place), Who is involved');
+    expect(opened).toContain('Reported as URGENT (immediate danger); sent at once, before these were filled in: When it happened, Where (platform or place), Who is involved');
     expect(opened).toContain('Reporter added: Where (platform or place): Staff WhatsApp group; Who is involved: PUPIL-ZEBRA');
     const raw = JSON.stringify(db.prepare("SELECT * FROM concern_events WHERE type = 'detailsAdded'").all());
     expect(raw).not.toContain('Staff WhatsApp group');

@@ -1,4 +1,4 @@
-import { CONCERN_KIND_LABELS, ConcernCase, urgencyLabelOf } from '../../domain/concernTypes';
+import { CONCERN_KIND_LABELS, ConcernCase, ConcernUrgency, urgencyLabelOf, urgencyOf } from '../../domain/concernTypes';
 import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
 import template from './templates/concernList.json';
 import { formatConcernTime } from './concernTriageCard';
@@ -7,6 +7,9 @@ import { formatConcernTime } from './concernTriageCard';
 export const CONCERN_LIST_LIMIT = 50;
 
 const STATUS_LABELS = { new: 'New', acknowledged: 'Open', closed: 'Closed' } as const;
+
+/** A reference's colour: immediate danger stands out most, then what needs looking at today. */
+const URGENCY_COLOURS: Readonly<Record<ConcernUrgency, string>> = { immediate: 'Attention', today: 'Warning', routine: 'Default', notSaid: 'Default' };
 
 /** Renders the open concerns for the safeguarding team: reference, kind, status and urgency only, no details. */
 export function renderConcernListCard(cases: readonly ConcernCase[]): AdaptiveCardJson {
@@ -19,7 +22,7 @@ export function renderConcernListCard(cases: readonly ConcernCase[]): AdaptiveCa
       statusLabel: STATUS_LABELS[c.status],
       // What the reporter chose, as the alert said it: a report for today is never listed as "not urgent".
       urgencyLabel: urgencyLabelOf(c),
-      color: c.urgent ? 'Attention' : c.howSoon === 'today' ? 'Warning' : 'Default',
+      color: URGENCY_COLOURS[urgencyOf(c)],
       submittedAt: formatConcernTime(c.report.submittedAt),
       assigneeText: c.assignee ? `assigned to ${c.assignee.name}` : 'unassigned',
     })),

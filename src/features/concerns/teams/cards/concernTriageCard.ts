@@ -1,11 +1,10 @@
 import { concernChronology } from '../../domain/concernRecord';
 import { SafeguardingMember } from '../../domain/concernPorts';
 import { TRIAGE_TEXT_LIMIT } from '../../domain/concernTriage';
-import { CONCERN_ACTION_LABELS, CONCERN_ACTION_TYPES, CONCERN_ACTIONS_BY_KIND, CONCERN_KIND_LABELS, ConcernCase, urgencyLabelOf } from '../../domain/concernTypes';
+import { CONCERN_ACTION_TYPES, CONCERN_ACTIONS_BY_KIND, CONCERN_KIND_LABELS, ConcernCase, concernActionLabel, urgencyLabelOf } from '../../domain/concernTypes';
 import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
 import template from './templates/concernTriage.json';
 import { formatSchoolTime } from '../../../../shared/schoolTime';
-import { BOT_DISPLAY_NAME } from '../../../../teams/proactive';
 
 /** Teams refreshes a card automatically for at most 60 listed users. */
 export const REFRESH_USER_LIMIT = 60;
@@ -57,13 +56,13 @@ function holderOf(c: ConcernCase): string {
   return ack?.actorName ? `${ack.actorName} (acknowledged it; not assigned yet)` : 'Nobody yet: acknowledge it to take it';
 }
 
-/** What happened last, without its text ("Note added by Dev Deputy, 2 Mar 2026, 09:05 GMT"). */
+/**
+ * What happened last, without its text ("2 Mar 2026, 09:05 GMT: Note added by Dev Deputy"). The time comes first: after
+ * a step that ends in a list (the fields an urgent report went without) a trailing time would read as one more of them.
+ */
 function lastStepOf(c: ConcernCase): string {
   const last = concernChronology(c, false).at(-1);
-  if (!last) return '';
-  // Steps the bot takes itself (deliveries, notices) read without "by School Policy Bot".
-  const by = last.who === BOT_DISPLAY_NAME ? '' : ` by ${last.who}`;
-  return `${last.what}${by}, ${formatConcernTime(last.at)}`;
+  return last ? `${formatConcernTime(last.at)}: ${last.step}` : '';
 }
 
 /** Renders the triage card: reference, kind, urgency, time, reporter, summary, chronology and the actions. */
@@ -99,12 +98,13 @@ export function renderConcernTriageCard(input: ConcernTriageCardInput): Adaptive
       aboutHeadteacher: r.aboutHeadteacher ? 'Yes' : 'No',
     },
     hasAttachedMessage: Boolean(d.attachedMessage),
-    chronology: concernChronology(c, true).map((l) => ({ ...l, at: formatConcernTime(l.at) })),
+    chronology: concernChronology(c, true).map((l) => ({ who: l.who, what: l.what, at: formatConcernTime(l.at) })),
     isNew: c.status === 'new',
     isOpen: c.status !== 'closed',
     canAssign: input.canAssign && c.status !== 'closed' && input.team.length > 0,
     teamChoices: input.team.map((m) => ({ title: m.name ?? m.aadObjectId, value: m.aadObjectId })),
-    actionChoices: (CONCERN_ACTIONS_BY_KIND[r.kind] ?? CONCERN_ACTION_TYPES).map((a) => ({ title: CONCERN_ACTION_LABELS[a], value: a })),
+    // What fits the kind and whoever handles it; actions already recorded read from their own label whatever the list.
+    actionChoices: (CONCERN_ACTIONS_BY_KIND[r.kind] ?? CONCERN_ACTION_TYPES).map((a) => ({ title: concernActionLabel(a), value: a })),
     textLimit: TRIAGE_TEXT_LIMIT,
     refreshUserIds: input.refreshUserIds.slice(0, REFRESH_USER_LIMIT),
     hasProblem: Boolean(input.problem),

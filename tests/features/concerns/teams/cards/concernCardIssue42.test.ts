@@ -3,11 +3,15 @@ import { renderConcernAlertCard } from '../../../../../src/features/concerns/tea
 import { renderConcernFormCard } from '../../../../../src/features/concerns/teams/cards/concernFormCard';
 import { renderConcernTriageCard } from '../../../../../src/features/concerns/teams/cards/concernTriageCard';
 import { emptyConcernForm, validateConcernForm } from '../../../../../src/features/concerns/domain/concernValidation';
-import { ConcernEvent, deriveConcernCase } from '../../../../../src/features/concerns/domain/concernTypes';
+import { ConcernEvent, ConcernKind, deriveConcernCase } from '../../../../../src/features/concerns/domain/concernTypes';
+import { formatConcernRecord } from '../../../../../src/features/concerns/domain/concernRecord';
 import { cardProblems, shownText } from '../../../../support/cardAssertions';
 import { formFor, ORIGIN, PEOPLE, REPORTER } from '../../domain/concernFakes';
 
-/** Issue 42, part 5: the DSL's card says who has the case once, and how soon it needs looking at. */
+/**
+ * Issue 42, part 5: the DSL's card says who has the case once, and how soon it needs looking at; then the tester's
+ * findings: actions that fit the kind, and a last step that names the reporter apart from the fields left out.
+ */
 
 const team = [{ aadObjectId: PEOPLE.dsl, name: 'Dana DSL' }, { aadObjectId: PEOPLE.deputy, name: 'Dev Deputy' }];
 
@@ -27,6 +31,28 @@ function facts(card: object): Record<string, string> {
     return v;
   });
   return out;
+}
+
+/** A case of the kind, submitted by the reporter with the submitted event's data as the store keeps it, then `events`. */
+function caseOfKind(
+  kind: ConcernKind, events: Omit<ConcernEvent, 'seq' | 'concernId'>[] = [], form: Record<string, string> = {}, submitted: Record<string, string> = { urgent: 'false' },
+) {
+  const r = validateConcernForm(formFor(kind, form));
+  if (!r.ok) throw new Error('invalid sample');
+  const report = { ...r.draft, id: 2, reference: 'SG-2026-KIND01', reporter: REPORTER, origin: ORIGIN, submittedAt: '2026-03-02T09:00:00.000Z' };
+  return deriveConcernCase(report, [
+    { type: 'submitted' as const, at: report.submittedAt, actorId: REPORTER.aadObjectId, actorName: REPORTER.name, data: submitted },
+    ...events,
+  ].map((e, i) => ({ ...e, seq: i + 1, concernId: 2 })));
+}
+
+/** The titles "Record an action" offers on the case card. */
+function actionChoicesOf(c: ReturnType<typeof caseOfKind>): string[] {
+  const card = renderConcernTriageCard({ concern: c, team, refreshUserIds: [], canAssign: true });
+  expect(cardProblems(card)).toEqual([]);
+  const titles: string[] = [];
+  JSON.stringify(card, (_k, v) => { if (v && typeof v === 'object' && v.id === 'actionType') for (const ch of v.choices) titles.push(ch.title); return v; });
+  return titles;
 }
 
 const ack = { type: 'acknowledged' as const, at: '2026-03-02T09:05:00.000Z', actorId: PEOPLE.dsl, actorName: 'Dana DSL', data: {} };
@@ -72,31 +98,59 @@ describe('the DSL\'s card (issue 42, part 5)', () => {
     expect(list).not.toContain('not urgent ·');
   });
 
-  test('when the case is online abuse of a member of staff, then "Record an action" offers what a senior manager does about it, not a child\'s referrals; a child\'s safety keeps them', () => {
-    const choicesOf = (kind: 'onlineAbuse' | 'childSafety') => {
-      const r = validateConcernForm(formFor(kind, {}));
-      if (!r.ok) throw new Error('invalid sample');
-      const report = { ...r.draft, id: 2, reference: 'SG-2026-ABUSE1', reporter: REPORTER, origin: ORIGIN, submittedAt: '2026-03-02T09:00:00.000Z' };
-      const c = deriveConcernCase(report, [{ type: 'submitted' as const, at: report.submittedAt, data: { urgent: 'false' }, seq: 1, concernId: 2 }]);
-      const card = renderConcernTriageCard({ concern: c, team, refreshUserIds: [], canAssign: true });
-      expect(cardProblems(card)).toEqual([]);
-      const titles: string[] = [];
-      JSON.stringify(card, (_k, v) => { if (v && typeof v === 'object' && v.id === 'actionType') for (const ch of v.choices) titles.push(ch.title); return v; });
-      return titles;
-    };
-    const abuse = choicesOf('onlineAbuse');
+  test('when the case is online abuse of a member of staff or an allegation about an adult, then "Record an action" offers what whoever handles it does, not a child\'s referrals; a child\'s safety keeps its list', () => {
+    const abuse = actionChoicesOf(caseOfKind('onlineAbuse'));
     expect(abuse).toEqual(expect.arrayContaining(['Reported to the platform (removal asked for)', 'Evidence kept (screenshots, links, dates)', 'Support offered to the member of staff', 'Referral to the police']));
     expect(abuse).not.toContain("Referral to children's social care");
     expect(abuse).not.toContain('Early help');
-    expect(choicesOf('childSafety')).toEqual(expect.arrayContaining(["Referral to children's social care", 'Early help', 'Referral to the LADO']));
+
+    // The allegations process: the LADO is consulted before anyone investigates, then what the LADO advises.
+    const allegation = actionChoicesOf(caseOfKind('allegation'));
+    expect(allegation[0]).toBe('LADO consulted (advice taken before anything else)');
+    expect(allegation).toEqual(expect.arrayContaining(["The child's parents or carers told (as the LADO advised)", 'Decision on suspension or other arrangements for the adult']));
+    expect(allegation).not.toContain('Early help');
+    expect(allegation).not.toContain('Reported to the platform (removal asked for)');
+
+    expect(actionChoicesOf(caseOfKind('childSafety'))).toEqual([
+      "Referral to children's social care", 'Referral to the police', 'Referral to the LADO', 'Early help', 'Other action',
+    ]);
   });
 
-  test('when an urgent report was sent before every field was filled in, then its last step says who reported it apart from the fields left out', () => {
-    const r = validateConcernForm(formFor('childSafety', { immediateDanger: 'true', whenHappened: '', peopleInvolved: '' }));
-    if (!r.ok) throw new Error('invalid sample');
-    const report = { ...r.draft, id: 3, reference: 'SG-2026-URGNT1', reporter: REPORTER, origin: ORIGIN, submittedAt: '2026-03-02T09:00:00.000Z' };
-    const c = deriveConcernCase(report, [{ type: 'submitted' as const, at: report.submittedAt, actorId: REPORTER.aadObjectId, actorName: REPORTER.name, data: { urgent: 'true', missing: 'whenHappened,peopleInvolved' }, seq: 1, concernId: 3 }]);
-    const f = facts(renderConcernTriageCard({ concern: c, team, refreshUserIds: [], canAssign: true }));
-    expect(f['Last step']).toMatch(new RegExp(`^Reported as URGENT \\(immediate danger; sent at once without When it happened, Who is involved\\) by ${REPORTER.name}, `));
+  test('when an action was recorded from a list the kind no longer offers, then the case still shows it as it was recorded', () => {
+    const sam = { actorId: PEOPLE.seniorManager, actorName: 'Sam Senior' };
+    const c = caseOfKind('onlineAbuse', [
+      { type: 'actionRecorded', at: '2026-03-02T09:05:00.000Z', ...sam, data: { actionType: 'childrensSocialCare', detail: 'Rang the front door' } },
+      { type: 'actionRecorded', at: '2026-03-02T09:10:00.000Z', ...sam, data: { actionType: 'lado', detail: 'Left a message' } },
+    ]);
+    const card = renderConcernTriageCard({ concern: c, team, refreshUserIds: [], canAssign: true });
+    expect(actionChoicesOf(c)).not.toContain("Referral to children's social care");
+    const text = shownText(card);
+    expect(text).toContain("Sam Senior: Referral to children's social care: Rang the front door");
+    expect(text).toContain('Sam Senior: Referral to the LADO: Left a message');
+    expect(facts(card)['Last step']).toBe('2 Mar 2026, 09:10 GMT: Referral to the LADO by Sam Senior');
+    expect(formatConcernRecord(c)).toContain("Sam Senior: Referral to children's social care: Rang the front door");
+  });
+
+  test('when an urgent report was sent before every field was filled in, then its last step names who reported it apart from the fields left out', () => {
+    const c = caseOfKind('childSafety', [], { immediateDanger: 'true', whenHappened: '', peopleInvolved: '' }, { urgent: 'true', missing: 'whenHappened,peopleInvolved' });
+    const card = renderConcernTriageCard({ concern: c, team, refreshUserIds: [], canAssign: true });
+    expect(facts(card)['Last step']).toBe(
+      `2 Mar 2026, 09:00 GMT: Reported by ${REPORTER.name} as URGENT (immediate danger); sent at once, before these were filled in: When it happened, Who is involved`,
+    );
+    // The chronology names who before the colon, and the step after it.
+    expect(shownText(card)).toContain(`${REPORTER.name}: Reported as URGENT (immediate danger); sent at once, before these were filled in: When it happened, Who is involved`);
+  });
+
+  test('when a report needs looking at today, then the chronology, the last step and the export say so in the alert\'s words', () => {
+    const c = caseOfKind('childSafety', [], { howSoon: 'today' }, { urgent: 'false', howSoon: 'today' });
+    const card = renderConcernTriageCard({ concern: c, team, refreshUserIds: [], canAssign: true });
+    expect(facts(card).Urgency).toBe('Needs looking at today');
+    expect(facts(card)['Last step']).toBe(`2 Mar 2026, 09:00 GMT: Reported by ${REPORTER.name} as needing looking at today`);
+    const record = formatConcernRecord(c);
+    expect(record).toContain('How soon: Needs looking at today');
+    expect(record).toContain(`${REPORTER.name}: Reported as needing looking at today`);
+    // A report from before the form asked says nothing it was not told.
+    expect(facts(renderConcernTriageCard({ concern: caseOfKind('childSafety', [], {}, { urgent: 'false' }), team, refreshUserIds: [], canAssign: true }))['Last step'])
+      .toBe(`2 Mar 2026, 09:00 GMT: Reported by ${REPORTER.name}`);
   });
 });
