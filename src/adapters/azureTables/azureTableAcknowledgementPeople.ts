@@ -76,6 +76,13 @@ export function createAzureTablePeople(
   }
 
   return {
+    /**
+     * Forgets this instance's lists of a campaign's people, after an excusal there changed: the owner's next list, and a
+     * new round carrying the excused, read it afresh (another instance's lists are at most LIST_TTL_MS old).
+     */
+    forget(campaignId: string): void {
+      for (const k of [...cache.keys()]) if (k.startsWith(`${campaignId}\n`)) cache.delete(k);
+    },
     async listCampaignPeople(campaignId: string, query: PeopleQuery): Promise<PeoplePage> {
       const all = await readList(campaignId, query.list);
       const counts = new Map<string, number>();

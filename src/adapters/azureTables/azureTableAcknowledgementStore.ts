@@ -216,8 +216,11 @@ class AzureTableAcknowledgementStore extends TableAccess implements Acknowledgem
   markDigested(campaignId: string, userId: string, now: string, minIntervalMs: number): Promise<boolean> {
     return this.deliveries.markDigested(campaignId, userId, now, minIntervalMs);
   }
-  setExcused(campaignId: string, userId: string, excused: { by: string; at: string } | null): Promise<boolean> {
-    return this.deliveries.setExcused(campaignId, userId, excused);
+  async setExcused(campaignId: string, userId: string, excused: { by: string; at: string } | null): Promise<boolean> {
+    const changed = await this.deliveries.setExcused(campaignId, userId, excused);
+    // After the write, so a list read meanwhile is not kept as it was before it.
+    this.people.forget(campaignId);
+    return changed;
   }
   markOpened(campaignId: string, userId: string, at: string): Promise<boolean> { return this.deliveries.markOpened(campaignId, userId, at); }
   markLeft(campaignId: string, userIds: readonly string[], at: string, options: MarkLeftOptions = {}): Promise<number> {

@@ -75,6 +75,11 @@ export function describeAcknowledgementPeopleContract(name: string, factory: Sto
       ]);
       const excused = await store.listCampaignPeople(campaign.id, { list: 'excused', offset: 0, limit: 10 });
       expect(excused.people).toEqual([expect.objectContaining({ displayName: 'Dina Shah', excusedAt: at(4), excusedBy: 'owner-1' })]);
+      // Excused and lifted again straight after a list was read: the next list says so at once (what a new round carries).
+      await store.setExcused(campaign.id, 'user-0001', { by: 'owner-1', at: at(6) });
+      expect((await store.listCampaignPeople(campaign.id, { list: 'excused', offset: 0, limit: 10 })).people.map((p) => p.userId)).toEqual(['user-0004', 'user-0001']);
+      await store.setExcused(campaign.id, 'user-0004', null);
+      expect((await store.listCampaignPeople(campaign.id, { list: 'excused', offset: 0, limit: 10 })).people.map((p) => p.userId)).toEqual(['user-0001']);
     });
 
     it('when a campaign is started with chosen key points and someone reads and acknowledges, then all of it reads back', async () => {
