@@ -90,7 +90,7 @@ const cards: { name: string; card: AdaptiveCardJson; shows: string[] }[] = [
     name: 'campaign status',
     card: renderCampaignStatusCard({
       campaign, version, total: 3, acknowledged: 1, outstanding: 2, openedNotAcknowledged: 1, notOpened: 1, excused: 0, left: 0, percent: 33,
-      deliveries: { ...emptyDeliveryCounts(), sent: 3 }, groups: [],
+      unreached: 0, awaitingCard: 0, deliveries: { ...emptyDeliveryCounts(), sent: 3 }, groups: [],
     }),
     shows: [TITLE, VERSION],
   },

@@ -32,15 +32,14 @@ export interface CampaignStatus {
   excused: number;
   /**
    * Outstanding people the card did not reach (blocked, install failed, failed), not counting the excused: each person is
-   * in one count. Absent where it was not counted (the card then counts every unreached delivery).
+   * in one count.
    */
-  unreached?: number;
+  unreached: number;
   /**
    * Outstanding people whose card has not gone out yet (pending or being sent), not counting the excused or those who
-   * acknowledged already (a carried excusal is written before the card goes): each person is in one count. Absent where
-   * it was not counted (the card then counts every pending delivery).
+   * acknowledged already (a carried excusal is written before the card goes): each person is in one count.
    */
-  awaitingCard?: number;
+  awaitingCard: number;
   /** People who have left the staff list since the campaign reached them: in none of the other counts. */
   left: number;
   percent: number;

@@ -48,8 +48,6 @@ export function reachInWords(p: Pick<CampaignPerson, 'state' | 'reason' | 'opene
 export function renderCampaignStatusCard(status: CampaignStatus, people?: PeopleView): AdaptiveCardJson {
   const c = status.campaign;
   const shown = status.groups.slice(0, STATUS_CARD_GROUP_LIMIT);
-  const d = status.deliveries;
-  const unreached = status.unreached ?? d.blocked + d.installFailed + d.failed;
   const groups = new Map<string, { name: string; people: { name: string; status: string }[] }>();
   for (const p of people?.page.people ?? []) {
     const dept = p.department || 'No department recorded';
@@ -76,10 +74,10 @@ export function renderCampaignStatusCard(status: CampaignStatus, people?: People
     openedNotAcknowledged: String(status.openedNotAcknowledged),
     notOpened: String(status.notOpened),
     excused: String(status.excused),
-    // Outstanding only, as each line under it: someone excused or already acknowledged whose card is yet to go is not
-    // counted twice.
-    waiting: String(status.awaitingCard ?? d.pending + d.claimed),
-    unreached: String(unreached),
+    // Outstanding only, as each line under it: someone excused or already acknowledged whose card is yet to go, or whom
+    // it could not reach, is not counted twice.
+    waiting: String(status.awaitingCard),
+    unreached: String(status.unreached),
     ...barWeights(status.acknowledged, status.total),
     hasPeopleView: people !== undefined,
     list: people?.list ?? 'outstanding',

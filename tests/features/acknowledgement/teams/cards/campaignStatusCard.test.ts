@@ -14,6 +14,7 @@ const status = (groups: CampaignStatus['groups'], acknowledged = 31, total = 40)
   },
   version: { policyId: 'p', versionHash: 'a1b2c3d4e5f6', title: 'Social Media Policy', keyPoints: [], material: true, publishedAt: '2026-09-01T08:00:00.000Z' },
   total, acknowledged, outstanding: total - acknowledged, openedNotAcknowledged: 3, notOpened: 2, excused: 1, left: 0, percent: Math.round((100 * acknowledged) / total),
+  unreached: 3, awaitingCard: 1,
   deliveries: { ...emptyDeliveryCounts(), sent: 36, pending: 1, blocked: 2, installFailed: 1 },
   ...(groups.length ? { groupLabel: 'Department' as const } : {}),
   groups,

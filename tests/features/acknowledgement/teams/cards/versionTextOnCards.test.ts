@@ -40,7 +40,7 @@ const round1: Campaign = { ...campaign, id: 'ack-1', versionHash: before.version
 const changes = { since: before, sections, gone: [], truncated: false };
 const status = {
   campaign, version, total: 3, acknowledged: 1, outstanding: 2, openedNotAcknowledged: 1, notOpened: 1, excused: 0, left: 0, percent: 33,
-  deliveries: { ...emptyDeliveryCounts(), sent: 3 }, groups: [{ name: hostile('Maths'), total: 3, acknowledged: 1, percent: 33 }], groupLabel: 'Department' as const,
+  unreached: 0, awaitingCard: 0, deliveries: { ...emptyDeliveryCounts(), sent: 3 }, groups: [{ name: hostile('Maths'), total: 3, acknowledged: 1, percent: 33 }], groupLabel: 'Department' as const,
   rounds: [{ campaign: round1, version: before, acknowledged: 5, total: 6 }],
   newerVersion: { version: { ...version, versionHash: 'd'.repeat(64), versionLabel: LONG_LABEL } },
 };
