@@ -158,8 +158,8 @@ export function formatConcernRecord(c: ConcernCase): string {
   const lines = [
     `SAFEGUARDING RECORD ${r.reference} (confidential: safeguarding team only)`,
     `Kind: ${CONCERN_KIND_LABELS[r.kind]}`,
-    `Urgent (immediate danger): ${r.immediateDanger ? 'yes' : 'no'}`,
-    `How soon: ${urgencyLabelOf(c)}`,
+    // One line in the words every other view uses: immediate danger, else how soon the reporter said.
+    `Urgency: ${urgencyLabelOf(c)}`,
     `About the headteacher: ${r.aboutHeadteacher ? 'yes' : 'no'}`,
     `Reported: ${r.submittedAt} by ${r.reporter.name} (${r.reporter.aadObjectId})`,
     `Status: ${c.status}${c.assignee ? `, assigned to ${c.assignee.name}` : ''}`,

@@ -66,7 +66,8 @@ export const CONCERN_ACTION_LABELS: Readonly<Record<ConcernActionType, string>> 
  * The actions the case card offers for each kind, fitting whoever handles it (see the routes): a child's safety the
  * DSL's referrals; online abuse of staff what a senior manager does about it (the platform, the evidence, support, the
  * police); a colleague's conduct the headteacher's low-level concern steps, with the LADO if it may be more; an
- * allegation the allegations process, where the LADO is consulted before anyone investigates. Any action recorded
+ * allegation the allegations process, where the LADO is consulted before anyone investigates; something else the
+ * general ones. Any action recorded
  * before stays readable whatever its kind, since labels are looked up in CONCERN_ACTION_LABELS, not in these lists.
  */
 export const CONCERN_ACTIONS_BY_KIND: Readonly<Record<ConcernKind, readonly ConcernActionType[]>> = {
@@ -74,7 +75,10 @@ export const CONCERN_ACTIONS_BY_KIND: Readonly<Record<ConcernKind, readonly Conc
   onlineAbuse: ['platformReport', 'evidenceKept', 'staffSupport', 'police', 'hrAdvice', 'other'],
   colleagueConduct: ['colleagueSpokenTo', 'evidenceKept', 'hrAdvice', 'ladoConsulted', 'police', 'other'],
   allegation: ['ladoConsulted', 'childrensSocialCare', 'police', 'arrangementsDecided', 'parentsInformed', 'staffSupport', 'hrAdvice', 'other'],
-  other: CONCERN_ACTION_TYPES,
+  // Something else: any of the general referrals and steps, but not the allegations process's own three (a report
+  // that turns out to be an allegation goes through that process, where the LADO is consulted first), so the LADO is
+  // offered once, as a referral, not also as "LADO consulted".
+  other: ['childrensSocialCare', 'police', 'lado', 'earlyHelp', 'platformReport', 'evidenceKept', 'staffSupport', 'hrAdvice', 'colleagueSpokenTo', 'other'],
 };
 
 /** How an action reads wherever it is shown; a type this version does not know (never expected) reads as itself. */

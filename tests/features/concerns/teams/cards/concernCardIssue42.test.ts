@@ -116,6 +116,14 @@ describe('the DSL\'s card (issue 42, part 5)', () => {
     ]);
   });
 
+  test('when the case is "something else", then "Record an action" offers the LADO once, as a referral, and not the allegations process\'s own steps', () => {
+    const other = actionChoicesOf(caseOfKind('other'));
+    expect(other.filter((a) => a.includes('LADO'))).toEqual(['Referral to the LADO']);
+    expect(other).not.toContain('Decision on suspension or other arrangements for the adult');
+    expect(other).toEqual(expect.arrayContaining(["Referral to children's social care", 'Evidence kept (screenshots, links, dates)', 'Other action']));
+    expect(new Set(other).size).toBe(other.length);
+  });
+
   test('when an action was recorded from a list the kind no longer offers, then the case still shows it as it was recorded', () => {
     const sam = { actorId: PEOPLE.seniorManager, actorName: 'Sam Senior' };
     const c = caseOfKind('onlineAbuse', [
@@ -147,7 +155,10 @@ describe('the DSL\'s card (issue 42, part 5)', () => {
     expect(facts(card).Urgency).toBe('Needs looking at today');
     expect(facts(card)['Last step']).toBe(`2 Mar 2026, 09:00 GMT: Reported by ${REPORTER.name} as needing looking at today`);
     const record = formatConcernRecord(c);
-    expect(record).toContain('How soon: Needs looking at today');
+    expect(record).toContain('Urgency: Needs looking at today');
+    expect(record).not.toMatch(/How soon|Urgent \(immediate danger\)/);
+    const urgent = formatConcernRecord(caseOfKind('childSafety', [], { immediateDanger: 'true' }, { urgent: 'true' }));
+    expect(urgent.split('\n').filter((l) => /urgen/i.test(l) && !/Reported as/.test(l))).toEqual(['Urgency: URGENT: immediate danger']);
     expect(record).toContain(`${REPORTER.name}: Reported as needing looking at today`);
     // A report from before the form asked says nothing it was not told.
     expect(facts(renderConcernTriageCard({ concern: caseOfKind('childSafety', [], {}, { urgent: 'false' }), team, refreshUserIds: [], canAssign: true }))['Last step'])
