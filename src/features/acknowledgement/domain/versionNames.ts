@@ -1,6 +1,7 @@
 import { Campaign, PolicyVersion } from './acknowledgementTypes';
 import { describeAudience } from './campaignAudience';
 import { formatSchoolDate } from '../../../shared/schoolTime';
+import { formatVersionLabel as readableLabel } from '../../../shared/versionLabel';
 
 /**
  * How people read a policy version and a campaign: the document's own label or the day it was published, the
@@ -8,27 +9,13 @@ import { formatSchoolDate } from '../../../shared/schoolTime';
  * proof and the audit). Here, not in the cards, because the export and the owners' messages name them too.
  */
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-
 /** "2026-09-14T10:03:00Z" or "2026-09-14" as "14 September 2026", in the school's time zone. */
 export function formatDate(iso: string): string {
   return Number.isNaN(new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso).getTime()) ? iso : formatSchoolDate(iso);
 }
 
-/**
- * A version label made readable: a version-history row's "2 (02 2023)" reads "2 (February 2023)", so that "version 2
- * (February 2023)" is one thing in a line of facts; any other label as written. (The policy feature's formatVersion does
- * the same; this keeps the card renderer, which the sending thread loads, clear of the policy
- * feature and its model.)
- */
-export function readableLabel(label: string): string {
-  const open = label.lastIndexOf('(');
-  if (open < 0 || !label.endsWith(')')) return label;
-  const [mm, yyyy, ...rest] = label.slice(open + 1, -1).split(/[\s/.-]+/);
-  const month = Number(mm);
-  if (rest.length > 0 || !/^\d{1,2}$/.test(mm ?? '') || !/^\d{4}$/.test(yyyy ?? '') || month < 1 || month > 12) return label;
-  return `${label.slice(0, open).trim()} (${MONTHS[month - 1]} ${yyyy})`;
-}
+/** A version label made readable: "2 (02 2023)" reads "2 (February 2023)" (the product's one formatter). */
+export { formatVersionLabel as readableLabel } from '../../../shared/versionLabel';
 
 /**
  * The most of a version label a card or message shows: a version table's cell can hold a paragraph (a Word file's
