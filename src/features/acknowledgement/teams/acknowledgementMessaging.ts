@@ -2,6 +2,7 @@ import { AcknowledgementStore } from '../domain/acknowledgementStore';
 import { Campaign, Delivery, PolicyVersion } from '../domain/acknowledgementTypes';
 import { createAcknowledgementView } from '../domain/acknowledgePolicy';
 import { createCurrentVersions } from '../domain/currentVersions';
+import { ChangesSince, changesBetween } from '../domain/changesSince';
 import { CampaignMessenger, DigestNotifier, PolicyTexts } from '../domain/campaignPorts';
 import { renderManagerDigestCard, renderOwnerDigestCard } from './cards/digestCards';
 import { formatDueDate, renderAcknowledgementCard } from './cards/acknowledgementCard';
@@ -54,16 +55,28 @@ export function createAcknowledgementActivityRenderer(deps: { store: Acknowledge
 
 /**
  * The reminder: the same card, saying it is a reminder and when it is due. One card goes to everyone reminded, so for a
- * new version it says what changed since the version before (`previous`), not since each person's own.
+ * new version's round it says what changed since the version the round before asked about (`changes`, as the owner's
+ * preview showed it), not since each person's own; a first round's reminder, like its card, says nothing of changes.
  */
-export function renderReminderActivity(campaign: Campaign, version: PolicyVersion, previous?: PolicyVersion): CardActivity {
+export function renderReminderActivity(campaign: Campaign, version: PolicyVersion, changes?: ChangesSince): CardActivity {
   const card = renderAcknowledgementCard({
     state: 'pending', version, campaignId: campaign.id, dueDate: campaign.dueDate,
     ...(campaign.keyPoints && campaign.versionHash === version.versionHash ? { keyPoints: campaign.keyPoints } : {}),
-    ...(previous && version.changes ? { changes: { since: versionPhrase(previous), sections: version.changes.sections, truncated: version.changes.truncated === true } } : {}),
+    ...(changes ? { changes: { since: versionPhrase(changes.since), sections: changes.sections, truncated: changes.truncated } } : {}),
     notice: `Reminder: please read the policy and acknowledge it by ${formatDueDate(campaign.dueDate)}.`,
   });
   return { type: 'message', summary: `Reminder: ${version.title}`, attachments: [toAttachment(card)] };
+}
+
+/**
+ * What changed in a round's version since the round before it in the series asked about (the net change, as the owner's
+ * preview of the round listed it); none for a first round, a yearly round of the same version, or changes not known.
+ */
+async function roundChanges(store: AcknowledgementStore, campaign: Campaign, version: PolicyVersion): Promise<ChangesSince | undefined> {
+  if (campaign.round <= 1) return undefined;
+  const before = (await store.listCampaigns()).find((c) => c.seriesId === campaign.seriesId && c.round === campaign.round - 1);
+  if (!before || before.versionHash === version.versionHash) return undefined;
+  return changesBetween({ getPolicyVersion: store.getPolicyVersion.bind(store) }, before.versionHash, version);
 }
 
 /**
@@ -102,8 +115,7 @@ export function createCampaignMessenger(deps: {
   async function remind(campaign: Campaign, userIds: readonly string[], options: { wait?: boolean } = {}): Promise<void> {
     const version = await deps.store.getPolicyVersion(campaign.policyId, campaign.versionHash);
     if (!version) return;
-    const previous = version.changes ? await deps.store.getPolicyVersion(campaign.policyId, version.changes.sinceHash) : undefined;
-    const activity = renderReminderActivity(campaign, version, previous);
+    const activity = renderReminderActivity(campaign, version, await roundChanges(deps.store, campaign, version));
     const queue = [...userIds];
     let failed = 0;
     const worker = async (): Promise<void> => {

@@ -3,6 +3,7 @@ import { DEFAULT_CAMPAIGN_RULES } from '../../../../src/features/acknowledgement
 import { createCampaignService } from '../../../../src/features/acknowledgement/domain/campaignService';
 import { createAcknowledgementActivityRenderer, createCampaignMessenger } from '../../../../src/features/acknowledgement/teams/acknowledgementMessaging';
 import { Verbs } from '../../../../src/teams/verbs';
+import { Campaign } from '../../../../src/features/acknowledgement/domain/acknowledgementTypes';
 import { cardProblems, cardVerbs } from '../../../support/cardAssertions';
 import { memoryStore, person, policyVersion } from '../domain/ackTestKit';
 
@@ -97,5 +98,35 @@ describe('acknowledgement delivery bridge', () => {
     expect(cardProblems(card)).toEqual([]);
     expect(JSON.stringify(card)).toContain('Reminder: please read the policy and acknowledge it by');
     expect(log.lines).toContainEqual({ campaignId: campaign.id, reminders: 3, failed: 2 });
+  });
+
+  it('when a first round asks about a version that changed an earlier one, then its reminder, like its card, says nothing of changes; a later round\'s says what changed since the round before asked', async () => {
+    const store = memoryStore();
+    const step = (kind: 'added' | 'removed', label: string, ordinal: number) => ({ kind, label, ordinal, runs: [] });
+    // v1 was live but no round asked about it; v2 (round 1) and v3 (round 2) each changed the one before.
+    await store.savePolicyVersion(policyVersion('hash-v1', '2026-01-01T00:00:00.000Z'));
+    await store.savePolicyVersion(policyVersion('hash-v2', '2026-02-01T00:00:00.000Z', { changes: { sinceHash: 'hash-v1', sections: [step('added', 'Overview', 1)], gone: [], truncated: false } }));
+    await store.savePolicyVersion(policyVersion('hash-v3', '2026-03-01T00:00:00.000Z', { changes: { sinceHash: 'hash-v2', sections: [step('added', '13. Governors', 13)], gone: [], truncated: false } }));
+    const round1: Campaign = {
+      id: 'ack-1', policyId: 'social-media', versionHash: 'hash-v2', audience: { kind: 'all' }, dueDate: '2026-03-01',
+      startedAt: '2026-02-02T08:00:00.000Z', startedBy: 'o', round: 1, seriesId: 'ack-1', status: 'closed',
+    };
+    const round2: Campaign = { ...round1, id: 'ack-1-r2', versionHash: 'hash-v3', round: 2, status: 'active', startedAt: '2026-03-02T08:00:00.000Z' };
+    await store.createCampaign(round1);
+    await store.createCampaign(round2);
+    const reached: Record<string, unknown>[] = [];
+    const messenger = createCampaignMessenger({
+      store, runner: { run: async () => undefined }, logger: quietLog().logger,
+      reacher: { reach: async (_userId: string, activity: Record<string, unknown>) => { reached.push(activity); return { kind: 'final', outcome: { state: 'sent' } }; } },
+    });
+    await messenger.remind(round1, ['aad-1'], { wait: true });
+    await messenger.remind(round2, ['aad-1'], { wait: true });
+    const [first, second] = reached.map((a) => JSON.stringify(cardIn(a)));
+    expect(first).toContain('Reminder: please read the policy');
+    expect(first).not.toContain('What changed');
+    expect(first).not.toContain('Overview');
+    expect(second).toContain('What changed since the version published');
+    expect(second).toContain('13. Governors');
+    expect(second).not.toContain('Overview');
   });
 });

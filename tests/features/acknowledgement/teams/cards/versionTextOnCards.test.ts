@@ -57,7 +57,7 @@ const cards: { name: string; card: AdaptiveCardJson; shows: string[] }[] = [
   },
   {
     name: 'the reminder of a new round',
-    card: (renderReminderActivity(campaign, version, before).attachments as { content: AdaptiveCardJson }[])[0].content,
+    card: (renderReminderActivity(campaign, version, changes).attachments as { content: AdaptiveCardJson }[])[0].content,
     shows: [`What changed since version ${versionInWords(before)}`],
   },
   {
