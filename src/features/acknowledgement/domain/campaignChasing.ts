@@ -4,6 +4,7 @@ import { Campaign, StaffMember } from './acknowledgementTypes';
 import { DigestNotifier, ManagerLookup, PolicyOwners } from './campaignPorts';
 import { assertPolicyOwner } from './campaignService';
 import { isoDate } from './campaignDates';
+import { formatDate } from './versionNames';
 import { forEachLimited, yieldToEventLoop } from './eventLoop';
 
 /** Nobody is listed in a digest more than once a week. */
@@ -48,6 +49,14 @@ export interface ExcuseResult {
  */
 export function createCampaignChasing(deps: CampaignChasingDeps) {
   const { store } = deps;
+
+  /** When a person acknowledged the round's version in it (or after it started, as the round counts it); else undefined. */
+  async function acknowledgedIn(campaign: Campaign, userId: string): Promise<string | undefined> {
+    const delivery = await store.getDelivery(campaign.id, userId);
+    if (delivery?.acknowledgedAt) return delivery.acknowledgedAt;
+    const ack = await store.getAcknowledgement(campaign.policyId, campaign.versionHash, userId);
+    return ack && (ack.campaignId === campaign.id || ack.acknowledgedAt >= campaign.startedAt) ? ack.acknowledgedAt : undefined;
+  }
 
   async function chase(campaign: Campaign): Promise<{ listed: number; managers: number; owners: number }> {
     const version = await store.getPolicyVersion(campaign.policyId, campaign.versionHash);
@@ -159,6 +168,13 @@ export function createCampaignChasing(deps: CampaignChasingDeps) {
           : `Nobody in the staff list is "${input.person}": use their email address (UPN) or full name.`);
       }
       const person = found[0];
+      if (input.excused) {
+        // Someone who has acknowledged this round has nothing to be excused from: saying they were would be untrue.
+        const done = await acknowledgedIn(campaign, person.userId);
+        if (done) {
+          throw new AcknowledgementError('BAD_COMMAND', `${person.displayName} acknowledged this round's version on ${formatDate(done)}: there is nothing to excuse them from.`);
+        }
+      }
       const at = deps.clock().toISOString();
       const changed = await store.setExcused(campaign.id, person.userId, input.excused ? { by: input.actorId, at } : null);
       if (!changed) throw new AcknowledgementError('BAD_COMMAND', `${person.displayName} is not in campaign ${campaign.id}.`);

@@ -87,6 +87,16 @@ describe('chasing after the due date', () => {
     expect((await service.campaignStatus({ actorId: OWNER })).excused).toBe(0);
   });
 
+  it('when an owner excuses someone who has already acknowledged the round, then it is refused saying when they acknowledged, and nothing is recorded', async () => {
+    const { store, chasing, service, campaign, ack } = await setUp();
+    await ack('aad-4');
+    await expect(chasing.excuse({ actorId: OWNER, person: 'person4@school.example', excused: true }))
+      .rejects.toThrow('Person 4 acknowledged this round\'s version on 1 September 2026: there is nothing to excuse them from.');
+    expect((await store.getDelivery(campaign.id, 'aad-4'))?.excusedAt).toBeUndefined();
+    expect((await store.listAudit(campaign.id)).map((a) => a.action)).not.toContain('campaign.excused');
+    expect((await service.campaignStatus({ actorId: OWNER })).excused).toBe(0);
+  });
+
   it('when the staff list is longer than a page, then someone on a later page is found by email, and a name two people share is refused', async () => {
     const { store, chasing, campaign } = await setUp();
     await store.upsertStaff(Array.from({ length: 2500 }, (_, i) => person(100 + i)));
