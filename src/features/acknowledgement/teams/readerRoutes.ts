@@ -82,6 +82,11 @@ export function createReaderRoutes(deps: ReaderDeps) {
         const { reader, view } = await readerCard(userId, data, 0);
         if (typeof reader === 'string') return reader;
         await context.sendActivity(cardMessage(reader, 'The policy, to read in Teams'));
+        // A button pressed on the round's card is proof the card was opened, whether or not Teams sends read receipts
+        // (staff can turn them off): the owner's status and the export no longer say "has not opened the card".
+        if (view.campaign && view.campaign.versionHash === view.version.versionHash) {
+          await deps.store.markOpened(view.campaign.id, userId, deps.now().toISOString()).catch(() => false);
+        }
         return staffCardFor(view, { notice: 'The whole policy is in the message below, section by section. When you have read it, acknowledge here or at its end.' });
       } catch (err) {
         return deps.explain(err, 'readPolicy');

@@ -245,6 +245,16 @@ describe('acknowledgement feature over HTTP', () => {
     expect(counts(lastCard(from))).toMatchObject({ Outstanding: '3', 'Card not sent yet': '3', 'Excused (on leave)': '0' });
   });
 
+  it('when staff press "Read the policy" on their card and Teams sends no read receipt, then the status and export count the card as opened', async () => {
+    const at = new Date().toISOString();
+    await store.claimDeliveries({ campaignId, workerId: 'w', limit: 10, leaseMs: 60_000, now: at });
+    for (const id of ['aad-1', 'aad-2', 'aad-3']) await store.completeDelivery(campaignId, id, 'w', { state: 'sent', activityId: `card-${id}` }, at);
+    await bot.execute(STAFF, Verbs.readPolicy, data());
+    expect((await store.getDelivery(campaignId, 'aad-1'))?.openedAt).toBeDefined();
+    const status = await mod.campaigns.campaignStatus({ actorId: OWNER.aadObjectId, campaignId });
+    expect({ opened: status.openedNotAcknowledged, notOpened: status.notOpened }).toEqual({ opened: 1, notOpened: 2 });
+  });
+
   it('when staff acknowledge at the end of the reader, then the campaign card they opened it from is updated too and no longer asks', async () => {
     const at = new Date().toISOString();
     await store.claimDeliveries({ campaignId, workerId: 'w', limit: 10, leaseMs: 60_000, now: at });
