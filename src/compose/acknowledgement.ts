@@ -124,14 +124,23 @@ export function composeAcknowledgement(
       for (const doc of library.documents) {
         await ack.campaigns.onPolicyVersionRegistered(await registerPolicyVersion(store, doc, { now, readUrl: settings.policyUrl }));
       }
-      // Joiners, leavers and moves reach campaigns without a restart (the scheduler adds joiners to active ones). The first
+      // Joiners, leavers and moves reach campaigns without a restart (joiners at the sync, and the scheduler's pass as a backstop). The first
       // sync runs before sending starts; a directory outage must not stop questions being answered: the next tick retries.
       const staffSync = startStaffSyncSchedule({
         intervalMs: config.delivery.syncMinutes * 60_000,
         sync: (signal) => delivery.syncStaff(new Date(), signal),
-        onSynced: (synced) => logger.info({
-          event: 'staff.synced', ...summarise(synced), incremental: synced.incremental, joined: synced.joinedIds.length, departed: synced.departedIds.length,
-        }, 'staff directory synced'),
+        onSynced: async (synced) => {
+          logger.info({
+            event: 'staff.synced', ...summarise(synced), incremental: synced.incremental, joined: synced.joinedIds.length, departed: synced.departedIds.length,
+          }, 'staff directory synced');
+          // New starters join running campaigns at the sync, as leavers leave them (the scheduler's pass is the backstop).
+          try {
+            const added = await ack.campaigns.addJoiners(synced.joinedIds);
+            if (added > 0) logger.info({ event: 'campaign.joinersAdded', added }, 'new starters added to running campaigns');
+          } catch (err) {
+            logger.warn({ event: 'campaign.joinersNotAdded', code: (err as { code?: string }).code ?? (err as Error).name }, 'new starters could not be added to running campaigns now; the scheduler will');
+          }
+        },
         onFailed: (err) => logger.warn({ event: 'staff.syncFailed', code: (err as { code?: string }).code ?? (err as Error).name }, 'staff directory sync failed'),
       });
       await staffSync.runNow();

@@ -45,4 +45,27 @@ describe('acknowledgement wiring: staff sync', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await store.getStaff('id-4')).toBeUndefined();
   });
+
+  it('when a sync adds a new starter while a campaign runs, then they are in it at that sync, not at the scheduler\'s next pass', async () => {
+    const roster = path.join(dir, 'roster.csv');
+    fs.writeFileSync(roster, `aadObjectId,name,upn,department,school,manager\n${row(1)}${row(2)}`);
+    // The scheduler's pass (every 60 minutes here) would add them too; the sync, every 30 ms, must do it first.
+    const config = loadConfig({ APP_MODE: 'local', ROSTER_FILE: roster, STAFF_SYNC_MINUTES: '0.0005', ACK_SCHEDULE_MINUTES: '60' });
+    const logger = createLogger('silent');
+    const { library } = await loadPolicyLibrary(config, logger);
+    const campaign = {
+      id: 'ack-joiners', policyId: library.primary!.id, versionHash: library.primary!.metadata.contentHash, audience: { kind: 'all' as const },
+      dueDate: '2099-01-01', startedAt: new Date().toISOString(), startedBy: 'owner', round: 1, seriesId: 'ack-joiners', status: 'active' as const,
+    };
+    await store.createCampaign(campaign);
+    const stop = await composeAcknowledgement(config, store, library, logger).start();
+    try {
+      await store.addDeliveries(campaign.id, ['id-1', 'id-2'], new Date().toISOString());
+      fs.appendFileSync(roster, row(3));
+      await waitFor(async () => (await store.getDelivery(campaign.id, 'id-3')) !== undefined, { what: 'the sync to add the new starter to the running campaign' });
+      expect((await store.listAudit(campaign.id)).map((a) => a.action)).toContain('campaign.joinersAdded');
+    } finally {
+      await stop();
+    }
+  });
 });

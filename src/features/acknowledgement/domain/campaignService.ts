@@ -62,6 +62,9 @@ export function assertPolicyOwner(owners: PolicyOwners, userId: string | undefin
   }
 }
 
+/** The most people one staff sync puts into running campaigns at once; more are left to the scheduler's paged pass. */
+const JOINERS_AT_ONCE = 1_000;
+
 /** Creates the campaign use cases: start, status, remind, export, the yearly repeat and late joiners. */
 export function createCampaignService(deps: CampaignServiceDeps) {
   const { store, rules } = deps;
@@ -303,6 +306,30 @@ export function createCampaignService(deps: CampaignServiceDeps) {
         deps.messenger?.deliver(campaignId);
       }
       return result;
+    },
+
+    /**
+     * People a staff sync has just added (or brought back active), put into every active campaign whose audience they are
+     * in and sent the card, at the sync rather than at the scheduler's next pass (up to ACK_SCHEDULE_MINUTES later), as
+     * leavers leave at the sync. Idempotent, as the scheduler's pass is. A sync that adds more than JOINERS_AT_ONCE (a
+     * first sync of a whole directory) leaves them to the scheduler, which reads the staff list a page at a time.
+     */
+    async addJoiners(userIds: readonly string[]): Promise<number> {
+      if (userIds.length === 0 || userIds.length > JOINERS_AT_ONCE) return 0;
+      const campaigns = await store.listCampaigns('active');
+      if (campaigns.length === 0) return 0;
+      const at = now().toISOString();
+      const joined = (await store.getStaffByIds([...new Set(userIds)])).filter((m) => m.active);
+      let total = 0;
+      for (const c of campaigns) {
+        const members = joined.filter((m) => isInAudience(m, c.audience));
+        const count = members.length > 0 ? await store.addDeliveries(c.id, members, at) : 0;
+        if (count === 0) continue;
+        total += count;
+        await store.appendAudit({ at, actor: 'system', action: 'campaign.joinersAdded', subject: c.id, details: { added: count } });
+        deps.messenger?.deliver(c.id);
+      }
+      return total;
     },
 
     /**

@@ -221,6 +221,21 @@ describe('campaigns', () => {
     expect(messenger.delivered.filter((id) => id === campaign.id)).toHaveLength(2);
   });
 
+  it('when a staff sync adds a new starter, then they join every running campaign whose audience they are in at once, not at the next scheduled pass', async () => {
+    const { store, service, messenger } = await setUp();
+    const { campaign } = await service.startCampaign({ actorId: OWNER, audience: { kind: 'department', values: ['Maths'] } });
+    await store.upsertStaff([person(12), person(13, { department: 'English' })]);
+    const sends = messenger.delivered.length;
+    expect(await service.addJoiners(['aad-12', 'aad-13'])).toBe(1);
+    expect(await store.getDelivery(campaign.id, 'aad-12')).toMatchObject({ state: 'pending' });
+    expect(await store.getDelivery(campaign.id, 'aad-13')).toBeUndefined();
+    expect(messenger.delivered.slice(sends)).toEqual([campaign.id]);
+    expect((await store.listAudit(campaign.id)).filter((a) => a.action === 'campaign.joinersAdded').map((a) => a.details)).toEqual([{ added: 1 }]);
+    // Told again (the next sync, or the scheduler's pass), nothing is added twice.
+    expect(await service.addJoiners(['aad-12'])).toBe(0);
+    expect((await service.runScheduledWork()).joinersAdded).toBe(0);
+  });
+
   it('when someone the app could not be installed for installs it later, then their card is queued again', async () => {
     const { store, service, clock } = await setUp();
     const { campaign } = await service.startCampaign({ actorId: OWNER, audience: { kind: 'all' } });
