@@ -1,4 +1,5 @@
 import { ActivityTypes, TurnContext } from 'botbuilder';
+import { smallTalkOf, smallTalkReply } from '../answer/smallTalk';
 import { isPersonal, isPolicyOwner } from '../../../teams/activityFacts';
 import { BotApp, BotFeature } from '../../../teams/botFeature';
 import { AdaptiveCardJson, cardMessage } from '../../../teams/cards';
@@ -331,6 +332,12 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
       const text = (ctx.activity.text ?? '').trim();
       if (text === '') {
         if (ctx.activity.value === undefined) await ctx.sendActivity('Ask me a question about the policy, or type **help**.');
+        return;
+      }
+      // Hello, thanks, ok, an emoji: not a question, so neither answered from the policy nor counted as one.
+      const talk = smallTalkOf(text);
+      if (talk) {
+        await ctx.sendActivity(smallTalkReply(talk, library.primary?.title));
         return;
       }
       const reading = await deps.disclosure.read(text);
