@@ -1,4 +1,5 @@
 import * as ACData from 'adaptivecards-templating';
+import { bulletMarker, BulletIndents, readBullet } from '../shared/bullets';
 import { Verbs } from './verbs';
 
 /** An Adaptive Card as JSON, ready to send as `application/vnd.microsoft.card.adaptive`. */
@@ -54,15 +55,18 @@ export interface TextLine {
  * Text a person wrote (a policy's title, headings and sentences, a key point, a file name), as lines for
  * RichTextBlocks of TextRuns: a TextBlock reads its text as markdown (links, **bold**, lists, <at> mentions), a
  * TextRun never does, so the text is shown as text. Paragraphs (a blank line between) are spaced as a TextBlock spaces
- * them, the lines of one paragraph sit close, and a line the text marks as a bullet ("- ", "• ") reads "• ", as the reader shows it.
+ * them, the lines of one paragraph sit close, and a line the text marks as a bullet ("- ", "• ") reads "• ", a sub-bullet
+ * indented under it ("◦ "), as the reader shows them.
  */
 export function textLines(text: string): TextLine[] {
   const out: TextLine[] = [];
   for (const paragraph of text.split(/\n\s*\n/)) {
     const lines = paragraph.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '');
+    // A sub-bullet sits under its lead-in, indented, as the policy nests it.
+    const indents: BulletIndents = [];
     lines.forEach((line, i) => {
-      const bullet = /^\s*[-*+\u2022]\s+/.exec(line);
-      out.push({ text: bullet ? `\u2022 ${line.slice(bullet[0].length)}` : line, spacing: i > 0 ? 'None' : 'Default' });
+      const bullet = readBullet(line, indents);
+      out.push({ text: bullet ? `${bulletMarker(bullet.level)}${bullet.text}` : line, spacing: i > 0 ? 'None' : 'Default' });
     });
   }
   return out;

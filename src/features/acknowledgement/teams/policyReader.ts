@@ -1,9 +1,12 @@
 import type { PolicyDocument, PolicySection } from '../../policy';
+import { BulletIndents, readBullet } from '../../../shared/bullets';
 import { formatSectionLabel } from '../../policy';
 
 /** One piece of a reader page: a heading, a paragraph, or a bullet under its lead-in. */
 export interface ReaderBlock {
   kind: 'heading' | 'text' | 'bullet';
+  /** How deep a bullet sits under the bullets above it (absent: the outermost). */
+  level?: number;
   text: string;
   /** The section it belongs to (PolicySection.ordinal). */
   ordinal?: number;
@@ -27,15 +30,17 @@ function blocksOf(section: PolicySection, withHeading: boolean): ReaderBlock[] {
   const ordinal = section.ordinal;
   const out: ReaderBlock[] = withHeading ? [{ kind: 'heading', text: formatSectionLabel(section), ordinal }] : [];
   for (const para of section.text.split(/\n\s*\n/)) {
-    const lines = para.split('\n').map((l) => l.trim()).filter(Boolean);
+    const lines = para.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '');
+    const indents: BulletIndents = [];
     let text = '';
     for (const line of lines) {
-      if (/^[-\u2022]\s+/.test(line)) {
+      const bullet = readBullet(line, indents);
+      if (bullet) {
         if (text) out.push({ kind: 'text', text, ordinal });
         text = '';
-        out.push({ kind: 'bullet', text: line.replace(/^[-\u2022]\s+/, ''), ordinal });
+        out.push({ kind: 'bullet', text: bullet.text, ordinal, ...(bullet.level > 0 ? { level: bullet.level } : {}) });
       } else {
-        text = text ? `${text} ${line}` : line;
+        text = text ? `${text} ${line.trim()}` : line.trim();
       }
     }
     if (text) out.push({ kind: 'text', text, ordinal });

@@ -1,4 +1,5 @@
 import { PolicyVersion } from '../../domain/acknowledgementTypes';
+import { bulletMarker } from '../../../../shared/bullets';
 import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
 import { ReaderPage } from '../policyReader';
 import { formatSchoolTime } from '../../../../shared/schoolTime';
@@ -48,7 +49,7 @@ export function renderPolicyReaderCard(input: ReaderCardInput): AdaptiveCardJson
     contents: page === 0 ? contentsOf(input.pages) : [],
     sectionLabel: current ? `${current.label}${current.continued ? ' (continued)' : ''}` : '',
     blocks: (current?.blocks ?? []).map((b) => ({
-      text: b.kind === 'bullet' ? `\u2022 ${b.text}` : b.text,
+      text: b.kind === 'bullet' ? `${bulletMarker(b.level ?? 0)}${b.text}` : b.text,
       weight: b.kind === 'heading' ? 'Bolder' : 'Default',
       spacing: b.kind === 'heading' ? 'Medium' : b.kind === 'bullet' ? 'Small' : 'Default',
     })),
