@@ -190,7 +190,7 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
       title: live.title, fileName: file.name, diff, warnings: doc.warnings, draftId: draft.id, state: 'pending',
       sections: doc.sections.map((s) => formatSectionLabel(s)),
       notice: material
-        ? 'The wording changes: after Publish you see the new acknowledgement round for staff in the active campaign as a preview (what changed, the key points, the due date); nothing is sent until you press Start.'
+        ? 'The wording changes: after Publish, a running acknowledgement campaign shows you its new round for staff as a preview (what changed, the key points, the due date) and nothing is sent until you press Start; with no campaign running, you are told how to start one.'
         : 'The wording of the policy does not change: staff will not be asked to acknowledge it again.',
     })));
   }
