@@ -3,7 +3,7 @@ import { AcknowledgementError } from '../domain/acknowledgementErrors';
 import { AcknowledgementStore } from '../domain/acknowledgementStore';
 import { AcknowledgementChannel } from '../domain/acknowledgementTypes';
 import { AcknowledgePolicy, AcknowledgementView, ViewAcknowledgement } from '../domain/acknowledgePolicy';
-import { CampaignService } from '../domain/campaignService';
+import { assertPolicyOwner, CampaignService } from '../domain/campaignService';
 import { CampaignChasing } from '../domain/campaignChasing';
 import { createStaffGate } from '../domain/currentStaff';
 import { isOwnerCommand } from '../domain/ownerCommands';
@@ -225,11 +225,21 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
       app.adaptiveCards.actionExecute<Record<string, unknown>>(Verbs.readPage, async (context, _state, data) => reader.page(context, data ?? {}, deps.channel === 'playground'));
       app.adaptiveCards.actionExecute<Record<string, unknown>>(Verbs.campaignPeople, async (context, _state, data) => owner.people(context, data ?? {}));
       app.adaptiveCards.actionExecute<Record<string, unknown>>(Verbs.campaignSkipRound, async (context, _state, data) => preview.skip(context, data ?? {}));
-      app.adaptiveCards.actionExecute(Verbs.campaignCancel, async (): Promise<AdaptiveCardJson> => ({
-        type: 'AdaptiveCard', version: '1.5',
-        body: [{ type: 'TextBlock', text: 'Campaign not started. Nothing was sent.', weight: 'Bolder', wrap: true },
-          { type: 'TextBlock', text: 'Type "campaign start" to see the preview again.', isSubtle: true, wrap: true }],
-      }));
+      app.adaptiveCards.actionExecute(Verbs.campaignCancel, async (context): Promise<AdaptiveCardJson | string> => {
+        // Only an owner's Cancel says anything of the campaign: anyone else is refused like every owner's button (audited).
+        const actor = userOf(context, deps.channel)?.userId;
+        try {
+          assertPolicyOwner(deps.owners ?? [], actor);
+        } catch (err) {
+          await refuseIfNotOwner(err, actor, 'campaign.cancel');
+          return explain(err, 'campaignCancel');
+        }
+        return {
+          type: 'AdaptiveCard', version: '1.5',
+          body: [{ type: 'TextBlock', text: 'Campaign not started. Nothing was sent.', weight: 'Bolder', wrap: true },
+            { type: 'TextBlock', text: 'Type "campaign start" to see the preview again.', isSubtle: true, wrap: true }],
+        };
+      });
 
       app.adaptiveCards.actionExecute<CardData>(Verbs.acknowledge, async (context, _state, data) => {
         const user = userOf(context, deps.channel);

@@ -480,9 +480,13 @@ describe('acknowledgement feature over HTTP', () => {
     expect(JSON.stringify(cancelled)).toContain('Nothing was sent');
     expect(await store.listCampaigns()).toHaveLength(campaignsBefore);
 
-    // Someone else pressing Start on a forwarded preview is refused.
+    // Someone else pressing Start, or Cancel, on a forwarded preview is refused (and Cancel's refusal is audited).
     const pressed = pressData(preview, start);
     expect(String((await bot.execute(OUTSIDER, Verbs.campaignStart, pressed)).body.value)).toContain('Only the policy owners');
+    const notTheirs = await bot.execute(OUTSIDER, Verbs.campaignCancel, { nonce: 'x' });
+    expect(String(notTheirs.body.value)).toContain('Only the policy owners');
+    expect(JSON.stringify(notTheirs.body)).not.toContain('Nothing was sent');
+    expect((await store.listAudit('campaign.cancel')).map((a) => a.action)).toContain('owner.refused');
     const started = cardOf((await bot.execute(OWNER, Verbs.campaignStart, pressed)).body);
     expect(JSON.stringify(started)).toContain('0 of 1 acknowledged');
     expect(connector.calls.map((c) => c.body.text)).toContainEqual(expect.stringMatching(/^Campaign started for department maths, due \w+day .*: the card is on its way to 0 of 1\. 1 cannot be reached until they open a chat with me/));
