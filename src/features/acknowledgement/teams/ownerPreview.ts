@@ -36,8 +36,8 @@ export function pointsFromInputs(data: Record<string, unknown>): string[] {
 function carriedWords(round: number, excused: number): string {
   if (excused <= 0) return '';
   return excused === 1
-    ? ` 1 person excused in round ${round - 1} (on leave) stays excused in this round: type "campaign unexcuse" with their email or full name to lift it.`
-    : ` ${excused} people excused in round ${round - 1} (on leave) stay excused in this round: type "campaign unexcuse" with someone's email or full name to lift theirs.`;
+    ? ` 1 person excused in round ${round - 1} (on leave) stays excused in this round: the card waits in their chat for when they are back, with no reminders; type "campaign unexcuse" with their email or full name to lift it.`
+    : ` ${excused} people excused in round ${round - 1} (on leave) stay excused in this round: the card waits in their chats for when they are back, with no reminders; type "campaign unexcuse" with someone's email or full name to lift theirs.`;
 }
 
 function parseDraft(json: string): PreviewDraft | undefined {

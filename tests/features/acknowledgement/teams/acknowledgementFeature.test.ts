@@ -225,12 +225,12 @@ describe('acknowledgement feature over HTTP', () => {
     from = connector.calls.length;
     await bot.message(OWNER, 'campaign start');
     const preview = lastCard(from);
-    expect(shownText(preview)).toContain('1 person excused there (on leave) stays excused in the new round: "campaign unexcuse" lifts it');
+    expect(shownText(preview)).toContain('1 person excused there (on leave) stays excused in the new round (the card waits in their chat for when they are back, with no reminders): "campaign unexcuse" lifts it');
     const start = executeActions(preview).find((a) => a.verb === Verbs.campaignStart)!;
     from = connector.calls.length;
     const started = cardOf((await bot.execute(OWNER, Verbs.campaignStart, pressData(preview, start))).body);
     expect(connector.calls.slice(from).map((c) => c.body.text)).toContainEqual(expect.stringMatching(
-      /^Round 2 started for all staff, .* 1 person excused in round 1 \(on leave\) stays excused in this round: type "campaign unexcuse" with their email or full name to lift it\.$/,
+      /^Round 2 started for all staff, .* 1 person excused in round 1 \(on leave\) stays excused in this round: the card waits in their chat for when they are back, with no reminders; type "campaign unexcuse" with their email or full name to lift it\.$/,
     ));
     // Round 2: Person 3 is excused, counted once (not also as waiting for the card); the other two are asked again.
     expect(counts(started)).toMatchObject({ Outstanding: '2', 'Card not sent yet': '2', 'Excused (on leave)': '1' });

@@ -92,7 +92,7 @@ function roundWords(input: PreviewCardInput): Record<string, unknown> {
       + (next.dropped > 0 ? ` (${next.dropped} not carried: the new version no longer has their wording)` : '')
       + '. Edit, remove, move or add points; staff see them as written here.',
     replacesText: `Round ${round}: ${before}, started ${formatDate(next.previous.startedAt)}`
-      + (next.excused ? `. ${next.excused === 1 ? '1 person excused there (on leave) stays' : `${next.excused} people excused there (on leave) stay`} excused in the new round: "campaign unexcuse" lifts it` : ''),
+      + (next.excused ? `. ${next.excused === 1 ? '1 person excused there (on leave) stays' : `${next.excused} people excused there (on leave) stay`} excused in the new round (the card waits in their chat for when they are back, with no reminders): "campaign unexcuse" lifts it` : ''),
     changesHeading: `What changed since ${before}`,
     changeLines: sections.map((c) => ({ kindWord: KIND_WORDS[c.kind], label: c.label })),
     hasChangeLines: sections.length > 0,
