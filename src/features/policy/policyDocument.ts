@@ -28,7 +28,8 @@ export interface PolicyMetadata {
 
 /** A problem the policy owner should fix in the source document. */
 export interface PolicyWarning {
-  code: 'PLACEHOLDER' | 'REVIEW_OVERDUE' | 'NO_SECTIONS' | 'TITLE_FROM_FILE_NAME' | 'NO_HEADINGS' | 'EMPTY_SECTIONS' | 'NO_REVIEW_DATE' | 'PAGE_FURNITURE';
+  code: 'PLACEHOLDER' | 'REVIEW_OVERDUE' | 'NO_SECTIONS' | 'TITLE_FROM_FILE_NAME' | 'NO_HEADINGS' | 'EMPTY_SECTIONS' | 'NO_REVIEW_DATE' | 'PAGE_FURNITURE'
+    | 'NOTHING_IN_COMMON';
   message: string;
 }
 

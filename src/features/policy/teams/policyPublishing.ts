@@ -10,7 +10,7 @@ import { AppLogger } from '../../../shared/logger';
 import { errorCode } from '../../../shared/errorCode';
 import { PolicyLoadError, SUPPORTED_EXTENSIONS } from '../ingest/loadPolicyFile';
 import { readPolicyIsolated } from '../ingest/isolatedIngest';
-import { formatSectionLabel, PolicyDocument } from '../policyDocument';
+import { formatSectionLabel, PolicyDocument, PolicyWarning } from '../policyDocument';
 import { LivePolicyLibrary } from '../policyLibrary';
 import { diffPolicies, PolicyDiff } from '../publishing/policyDiff';
 import { OWN_POLICY_ADVICE, sampleWords } from '../publishing/bundledSamples';
@@ -31,6 +31,15 @@ export interface PublishedForAcknowledgement {
   material: boolean;
   roundsAwaiting: number;
   followUps?: { card: AdaptiveCardJson; summary: string }[];
+}
+
+/**
+ * A file that shares no section with the live policy (every section added or removed, none kept or reworded) is most
+ * likely the wrong file: a shopping list, another policy, a letter. It can still be published, but the card says so first.
+ */
+function nothingInCommon(diff: PolicyDiff, live: PolicyDocument): PolicyWarning[] {
+  if (diff.unchanged > 0 || diff.changes.some((c) => c.kind === 'reworded') || live.sections.length < 2) return [];
+  return [{ code: 'NOTHING_IN_COMMON', message: `Nothing in this file matches a section of the live policy (${live.title}): every section would be removed and replaced. Check this is the right file, the next version of your social media policy, before you publish it.` }];
 }
 
 /** What publishing a new version needs: the live library, where versions are kept, who owns the policy. */
@@ -187,7 +196,7 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
     }
     const material = deps.isMaterial ? deps.isMaterial(live, doc) : diff.changes.length > 0;
     await context.sendActivity(cardMessage(renderPolicyChangeCard({
-      title: live.title, fileName: file.name, diff, warnings: doc.warnings, draftId: draft.id, state: 'pending',
+      title: live.title, fileName: file.name, diff, warnings: [...nothingInCommon(diff, live), ...doc.warnings], draftId: draft.id, state: 'pending',
       sections: doc.sections.map((s) => formatSectionLabel(s)),
       notice: material
         ? 'The wording changes: after Publish, a running acknowledgement campaign shows you its new round for staff as a preview (what changed, the key points, the due date) and nothing is sent until you press Start; with no campaign running, you are told how to start one.'

@@ -239,4 +239,16 @@ describe('the school\'s own policy, sent in chat, in production with no POLICY_F
     expect(await say(PEOPLE.reporter, 'can i put a pupils work into chatgpt')).toContain('public AI chatbots');
     expect(bot.app.library.primary?.id).toBe('oakfield-social-media-policy');
   });
+
+  it('when the owner sends a file that shares no section with the live policy (a shopping list), then the card says it is most likely the wrong file before anything is published', async () => {
+    const list = '1. Groceries\n\nMilk, bread, eggs and tea bags for the staffroom.\n\n2. Stationery\n\nWhiteboard pens, staples and sticky notes.\n';
+    const { text: preview, draftId } = await sendFile(PEOPLE.owner, 'Shopping.txt', Buffer.from(list));
+    expect(preview).toContain('Nothing in this file matches a section of the live policy (Social Media Policy for Schools)');
+    expect(preview).toContain('Check this is the right file');
+    expect(draftId).toBeDefined();
+    expect(bot.app.library.primary?.title).toBe('Social Media Policy for Schools');
+    // A real next version (the last test's) carries no such warning.
+    const text = fs.readFileSync(path.join(REPO_ROOT, 'tests', 'fixtures', 'policies', 'oakfield-social-media-policy.txt'), 'utf8');
+    expect((await sendFile(PEOPLE.owner, 'Oakfield policy 2028.txt', Buffer.from(text.replace('Staff must', 'Staff members must')))).text).not.toContain('Nothing in this file matches');
+  });
 });
