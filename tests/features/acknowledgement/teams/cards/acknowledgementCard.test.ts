@@ -28,6 +28,9 @@ describe('acknowledgement card', () => {
     for (const s of ['Social Media Policy for Schools', '2 (February 2023)', 'September 2027', '1 October 2026', 'locate, meet or contact a child']) {
       expect(t).toContain(s);
     }
+    // The document's review date as a fact that stays true once the month has passed (a card lives in a chat for a year).
+    expect(t).toContain('Review due');
+    expect(t).not.toContain('Next review');
     expectPlainWording(card);
     expect(actionTitles(card)).toEqual(['Read the policy', 'Ask a question', 'I have read and understood']);
     expect(cardVerbs(card)).toEqual([Verbs.readPolicy, Verbs.askQuestion, Verbs.acknowledge]);
