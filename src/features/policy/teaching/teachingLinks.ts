@@ -1,5 +1,6 @@
 import { LearnedModel } from '../answer/learnedModel';
 import { dot } from '../answer/modelEncoder';
+import { redactNames } from './redactNames';
 
 /**
  * An owner's answer to a question the bot could not answer well: "this question is answered by that section"
@@ -80,10 +81,15 @@ export function createTaughtMatcher(model: LearnedModel, links: readonly Teachin
   const vectors = links.map((l) => model.encodeQuestion(l.question));
   return (question) => {
     if (links.length === 0) return null;
-    const q = model.encodeQuestion(question);
+    // A link keeps the question as the owner saw it, names, places and numbers taken out ("Can [name] and I run a [name]
+    // club at [address]"): the question is read both as typed and as it would have been kept, the closer counting.
+    const asTyped = model.encodeQuestion(question);
+    // Nothing is taken out of a question without a capital or a digit (a name, an address, a number): no second reading.
+    const kept = /[\p{Lu}\p{N}]/u.test(question) ? redactNames(question) : question;
+    const asKept = kept === question ? asTyped : model.encodeQuestion(kept);
     let best: TaughtMatch | null = null;
     links.forEach((link, i) => {
-      const similarity = dot(q, vectors[i]);
+      const similarity = Math.max(dot(asTyped, vectors[i]), dot(asKept, vectors[i]));
       if (similarity >= model.rewordingSimilarity && (!best || similarity > best.similarity)) best = { link, similarity };
     });
     return best;

@@ -6,6 +6,7 @@ import { loadLearnedModel } from '../../../../src/features/policy/answer/learned
 import { parsePolicyText } from '../../../../src/features/policy/ingest/parsePolicy';
 import { createPolicyIndex, PolicyIndex } from '../../../../src/features/policy/answer/policyIndex';
 import { createTaughtMatcher } from '../../../../src/features/policy/teaching/teachingLinks';
+import { redactNames } from '../../../../src/features/policy/teaching/redactNames';
 import { REPO_ROOT } from '../../../support/repoRoot';
 
 const repoRoot = REPO_ROOT;
@@ -61,6 +62,17 @@ describe('answers from the learned model', () => {
     ]);
     expect(match('can I share the school facebook post about the summer fair on my own page')?.link.id).toBe('t1');
     expect(match('can i share the schools fb post about the summer fair on my own page?')?.link.id).toBe('t1');
+    expect(match('where do I park on inset days')).toBeNull();
+  });
+
+  it('when the question an owner taught was kept with names, places and numbers taken out, then the same question asked again with them matches it', () => {
+    const model = loadLearnedModel();
+    const asked = 'Can Megan Bowen and I run a Strava club for staff at 14 Hollin Lane and share our running routes? Text me on 07700 900456';
+    const kept = redactNames(asked);
+    expect(kept).not.toContain('Megan');
+    const match = createTaughtMatcher(model, [{ id: 't2', question: kept, section: 'x#4', taughtBy: 'o', taughtAt: '2026-11-22T09:00:00.000Z' }]);
+    expect(match(asked)?.link.id).toBe('t2');
+    expect(match('Can Priya Shah and I run a Strava club for staff at 3 Mill Road and share our running routes? Ring 07700 900111')?.link.id).toBe('t2');
     expect(match('where do I park on inset days')).toBeNull();
   });
 });
