@@ -1,4 +1,5 @@
 import { headWeights, SentenceEncoder } from '../../../shared/sentenceEncoder';
+import { isAdviceOnly } from './ruleModality';
 import { CONCERN_INFO, ConcernWeight, DRAFT_CONCERNS, DraftConcernId, DraftContext } from './draftConcerns';
 import { classesIn, draftSentences, pupilNamesIn, quotePiece, whereAndWhenIn } from './draftEvidence';
 import { framedDraft } from './draftFrame';
@@ -148,8 +149,10 @@ export function createDraftChecker(deps: DraftCheckerDeps): { check(draft: strin
         const weight: ConcernWeight = id === 'pupil-images' && context.account === 'school' ? 'think' : info.weight;
         concerns.push({ id, label: info.label, evidence: await evidenceFor(id, draft, context, sentences, vectors), rule: await deps.ruleFor(id), fix: info.fix, weight });
       }
-      // "Don't post this" only where the school's own policy has the rule; a concern it has no rule on is a "think twice".
-      const verdict: DraftVerdict = concerns.some((c) => c.weight === 'stop' && c.rule !== null) ? 'stop' : concerns.length > 0 ? 'think' : 'fine';
+      // "Don't post this" only where the school's own policy has the rule, and it binds; a concern it has no rule on, or
+      // only advice ("you are advised to consider... if in doubt, don't"), is a "think twice".
+      const binds = (c: CheckedConcern) => c.weight === 'stop' && c.rule !== null && !isAdviceOnly(c.rule.quote);
+      const verdict: DraftVerdict = concerns.some(binds) ? 'stop' : concerns.length > 0 ? 'think' : 'fine';
       // The bot cannot see a photo: when it is not already a concern, the card names the rule to check it against.
       if (context.media !== 'none' && !raised.includes('pupil-images')) return { verdict, concerns, photoRule: await deps.ruleFor('pupil-images') };
       return { verdict, concerns };

@@ -123,6 +123,14 @@ describe('checking a draft post', () => {
     expect(r).toMatchObject({ verdict: 'think', concerns: [{ id: 'offensive', rule: null }] });
   });
 
+  it('when the school\'s only rule on a stop concern advises rather than binds, then the verdict is "think twice" with that sentence quoted; a binding one is "don\'t post"', async () => {
+    const advice = { ...rule('offensive'), quote: 'Staff are advised to consider whether a comment or photograph could cause offence. If in doubt, don\'t post it!' };
+    const advised = await checker({ offensive: advice }).check('Absolutely [drunk] last night haha', personal);
+    expect(advised).toMatchObject({ verdict: 'think', concerns: [{ id: 'offensive', rule: advice }] });
+    const binding = { ...rule('offensive'), quote: 'Staff must not post offensive comments, and are advised to consider how others will read them.' };
+    expect((await checker({ offensive: binding }).check('Absolutely [drunk] last night haha', personal)).verdict).toBe('stop');
+  });
+
   it('when a draft raises only think-twice concerns, then the verdict is "think twice"', async () => {
     expect((await checker().check('Buy my candles [selling], link in bio', personal)).verdict).toBe('think');
   });
