@@ -61,6 +61,12 @@ export interface CheckedConcern {
   weight: ConcernWeight;
 }
 
+/** Concerns about a child's safety: a stop wherever the school's policy speaks to them, advice included. */
+const CHILD_SAFETY: ReadonlySet<DraftConcernId> = new Set(['pupils-identified', 'pupil-images', 'contact']);
+
+/** What to do about a photo of colleagues: theirs to agree to, with no pupil in it. */
+const COLLEAGUES_PHOTO_FIX = 'Check everyone in the photo is happy for it to be posted and that no pupil is in it, or leave the photo out.';
+
 /** The verdict: nothing in the policy stops it, think twice, or don't post it. */
 export type DraftVerdict = 'fine' | 'think' | 'stop';
 
@@ -145,13 +151,17 @@ export function createDraftChecker(deps: DraftCheckerDeps): { check(draft: strin
       const concerns: CheckedConcern[] = [];
       for (const id of raised) {
         const info = CONCERN_INFO[id];
-        // A photo of pupils on the school's own account is for consent to settle, not a stop.
-        const weight: ConcernWeight = id === 'pupil-images' && context.account === 'school' ? 'think' : info.weight;
-        concerns.push({ id, label: info.label, evidence: await evidenceFor(id, draft, context, sentences, vectors), rule: await deps.ruleFor(id), fix: info.fix, weight });
+        // A photo of pupils on the school's own account, or of colleagues (adults who can say yes), is for consent to
+        // settle, not a stop; for colleagues the fix is theirs to give, not the school account's.
+        const consent = id === 'pupil-images' && (context.account === 'school' || context.media === 'colleagues');
+        const weight: ConcernWeight = consent ? 'think' : info.weight;
+        const fix = id === 'pupil-images' && context.media === 'colleagues' ? COLLEAGUES_PHOTO_FIX : info.fix;
+        concerns.push({ id, label: info.label, evidence: await evidenceFor(id, draft, context, sentences, vectors), rule: await deps.ruleFor(id), fix, weight });
       }
       // "Don't post this" only where the school's own policy has the rule, and it binds; a concern it has no rule on, or
-      // only advice ("you are advised to consider... if in doubt, don't"), is a "think twice".
-      const binds = (c: CheckedConcern) => c.weight === 'stop' && c.rule !== null && !isAdviceOnly(c.rule.quote);
+      // only advice ("you are advised to consider... if in doubt, don't"), is a "think twice". Except a child named or
+      // pictured: wherever the policy speaks to it at all, even as advice, it stays a stop (the harm is a child's).
+      const binds = (c: CheckedConcern) => c.weight === 'stop' && c.rule !== null && (CHILD_SAFETY.has(c.id) || !isAdviceOnly(c.rule.quote));
       const verdict: DraftVerdict = concerns.some(binds) ? 'stop' : concerns.length > 0 ? 'think' : 'fine';
       // The bot cannot see a photo: when it is not already a concern, the card names the rule to check it against.
       if (context.media !== 'none' && !raised.includes('pupil-images')) return { verdict, concerns, photoRule: await deps.ruleFor('pupil-images') };

@@ -15,6 +15,7 @@ const MARKERS: Record<string, DraftConcernId> = {
   '[names]': 'pupils-identified', '[politics]': 'political', '[drunk]': 'offensive', '[trip]': 'location-timing', '[selling]': 'commercial', '[official]': 'speaking-as-school',
   // The frame the card's choices put before the draft: a photo of pupils from a personal account.
   '[a photo or video of pupils; my personal account;': 'pupil-images',
+  '[a photo or video of colleagues;': 'pupil-images',
 };
 
 function fakeEncoder(): SentenceEncoder {
@@ -61,6 +62,13 @@ describe('checking a draft post', () => {
     const mine = await spying.check('Sports day!', { ...personal, media: 'pupils' });
     expect(seen[0]).toBe('[a photo or video of pupils; my personal account; public] Sports day!');
     expect(mine).toMatchObject({ verdict: 'stop', concerns: [{ id: 'pupil-images', evidence: ['a photo or video of pupils from a personal account'], weight: 'stop' }] });
+  });
+
+  it('when the photo shows colleagues, then it is for them to agree to: "think twice", with a fix about their consent, never "post it from the school\'s account"', async () => {
+    const r = await checker().check('Leaving do for Sue tonight', { media: 'colleagues', account: 'personal', audience: 'friends' });
+    expect(r.verdict).toBe('think');
+    expect(r.concerns.find((c) => c.id === 'pupil-images')).toMatchObject({ weight: 'think', fix: expect.stringContaining('everyone in the photo is happy') });
+    expect(JSON.stringify(r)).not.toContain('school\'s account');
   });
 
   it('when a photo the model does not flag goes with the post, then the reply names the school\'s rule on images to check it against', async () => {
@@ -129,6 +137,8 @@ describe('checking a draft post', () => {
     expect(advised).toMatchObject({ verdict: 'think', concerns: [{ id: 'offensive', rule: advice }] });
     const binding = { ...rule('offensive'), quote: 'Staff must not post offensive comments, and are advised to consider how others will read them.' };
     expect((await checker({ offensive: binding }).check('Absolutely [drunk] last night haha', personal)).verdict).toBe('stop');
+    // A child named stays a stop on advice alone: the harm is a child's.
+    expect((await checker({ 'pupils-identified': { ...advice, quote: 'Staff are advised to consider whether a post could identify a pupil.' } }).check('Well done [names]', personal)).verdict).toBe('stop');
   });
 
   it('when a draft raises only think-twice concerns, then the verdict is "think twice"', async () => {
