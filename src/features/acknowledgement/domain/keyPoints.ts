@@ -91,7 +91,10 @@ function candidates(sections: readonly PolicySection[]): Candidate[] {
   const out: Candidate[] = [];
   for (const { text, order } of sentencesOf(sections)) {
     // Placeholders, cross-references and cut sentences make poor points.
-    if (/\[[^\][]*\]|\bsee (section|appendix|paragraph)\b|\.\.\.|…|:-?$/i.test(text)) continue;
+    if (/\[[^\][]*\]|\bsee (section|appendix|paragraph)\b|\b(in|under) (section|appendix|paragraph) \d|\.\.\.|…|:-?$/i.test(text)) continue;
+    // A bullet that finishes its lead-in ("...advised as follows:-" then "That they familiarise themselves...") is half a
+    // sentence alone on a card.
+    if (/^that\b/i.test(text)) continue;
     // A lead-in whose bullets follow ("... you must not.") says nothing alone.
     if (/\b(must|should) not[.;:]?$|\b(following|that|to)[.;:]?$/i.test(text)) continue;
     const rule = RULE_WORDS.reduce((sum, [re, w]) => sum + (re.test(text) ? w : 0), 0);

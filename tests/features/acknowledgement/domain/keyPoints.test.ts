@@ -16,6 +16,21 @@ describe('the key points a campaign proposes', () => {
     expect(offered.some((o) => proposed.includes(o))).toBe(false);
   });
 
+  it('when a sentence is half of one (a bullet finishing its lead-in) or points to another section, then it is neither proposed nor offered', () => {
+    const section = (ordinal: number, text: string) => ({ ordinal, number: String(ordinal), title: `Part ${ordinal}`, level: 1, parent: null, text });
+    const doc = {
+      id: 'p', source: 'p.txt', title: 'P', metadata: { title: 'P', contentHash: 'h' }, frontPage: [], warnings: [],
+      sections: [
+        section(1, 'Staff should be advised as follows:-\n- That they do not accept friend requests from pupils or their parents on social media.\n- That they familiarise themselves with the privacy settings of every site they use.'),
+        section(2, 'Staff must not post photographs of pupils and must follow the guidance in section 7 on the use of images.'),
+        section(3, 'Staff must not accept friend requests from pupils or parents on their personal accounts.'),
+      ],
+    };
+    const { proposed, offered } = proposeKeyPoints(doc);
+    expect([...proposed, ...offered].join('\n')).not.toMatch(/^That they|in section 7/m);
+    expect(proposed).toContain('Staff must not accept friend requests from pupils or parents on their personal accounts.');
+  });
+
   it('when a rule has a preamble, then it is tightened to the rule in the policy\'s own words', () => {
     expect(tighten('Individuals should be aware of both professional and social boundaries and should not therefore accept friend requests from pupils.'))
       .toBe('Individuals should not accept friend requests from pupils.');
