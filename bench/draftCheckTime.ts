@@ -5,9 +5,11 @@
  * rounds alternating so the machine's noise falls on both:
  * - baseline: the rules in memory (the reader's picks, as before issue 71);
  * - school rules: the rule book over the SQLite store (proposals kept with the version, read again every 30 s).
+ * With --model DIR, a third setup: another draft model folder (a larger base, issue 71), its rules in memory, timed
+ * beside the shipped one in the same rounds.
  * Drafts: the corpus's written drafts (research/corpus/drafts/written), joined or cut to 280 and to 3,000 characters.
  *
- *   node dist/bench/draftCheckTime.js [--drafts 60] [--rounds 2]
+ *   node dist/bench/draftCheckTime.js [--drafts 60] [--rounds 2] [--model DIR]
  *
  * Prints one JSON line.
  */
@@ -54,14 +56,16 @@ async function main(): Promise<void> {
   const text = fs.readFileSync(path.join(root, 'samples', 'policies', 'liverpool-model.txt'), 'utf8');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-rules-'));
   const db = openSqliteDatabase(path.join(dir, 'b.sqlite'));
-  const setups = {
+  const other = process.argv.indexOf('--model') >= 0 ? path.resolve(process.argv[process.argv.indexOf('--model') + 1]) : undefined;
+  const setups: Record<string, Awaited<ReturnType<typeof loadDraftChecker>>> = {
     baseline: await loadDraftChecker(createPolicyLibrary([parsePolicyText(text, 'liverpool-model.txt')])),
     schoolRules: await loadDraftChecker(createPolicyLibrary([parsePolicyText(text, 'liverpool-model.txt')]), { rules: createSqliteSchoolRuleStore(db) }),
+    ...(other ? { otherModel: await loadDraftChecker(createPolicyLibrary([parsePolicyText(text, 'liverpool-model.txt')]), { dir: other }) } : {}),
   };
   for (const s of Object.values(setups)) await s.settled();
   const { short, long } = drafts();
   const context: DraftContext = { media: 'none', account: 'personal', audience: 'public' };
-  const times: Record<string, Record<'chars280' | 'chars3000', number[]>> = { baseline: { chars280: [], chars3000: [] }, schoolRules: { chars280: [], chars3000: [] } };
+  const times: Record<string, Record<'chars280' | 'chars3000', number[]>> = Object.fromEntries(Object.keys(setups).map((k) => [k, { chars280: [], chars3000: [] }]));
   // Warm-up: the first runs compile the graph's kernels.
   for (const s of Object.values(setups)) for (const d of [...short.slice(0, 3), ...long.slice(0, 2)]) await s.check(d, context);
   for (let r = 0; r < rounds; r++) {
@@ -71,7 +75,7 @@ async function main(): Promise<void> {
     }
   }
   const summary = Object.fromEntries(Object.entries(times).map(([name, t]) => [name, Object.fromEntries(Object.entries(t).map(([k, xs]) => [k, { n: xs.length, p50: pct(xs, 0.5), p95: pct(xs, 0.95), max: pct(xs, 1) }]))]));
-  console.log(JSON.stringify({ cpus: os.cpus().length, cpu: os.cpus()[0]?.model, ...summary }));
+  console.log(JSON.stringify({ cpus: os.cpus().length, cpu: os.cpus()[0]?.model, ...(other ? { otherModel: other } : {}), ...summary }));
   db.close();
   fs.rmSync(dir, { recursive: true, force: true });
   process.exit(0);

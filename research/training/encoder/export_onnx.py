@@ -75,7 +75,9 @@ def export(model_dir: str, out: str, int8: bool, float_ffn_output: bool = False,
             quantize_dynamic(plain, final, weight_type=QuantType.QInt8, per_channel=True,
                              nodes_to_exclude=ffn_outputs(plain) if float_ffn_output else [])
             from same_on_every_cpu import rewrite
-            rewrite(final, final)
+            # Checked against PyTorch just below, not against the graph before: on an AVX2-only CPU that graph's signed
+            # int8 products can saturate (same_on_every_cpu.rewrite).
+            rewrite(final, final, check_before=False)
         check(final, batch, expected, floor or (0.99 if int8 else 0.9999))
         os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
         shutil.copyfile(final, out)

@@ -115,19 +115,24 @@ def vectors(path_or_bytes, ids_list):
     return out
 
 
-def rewrite(src: str, dst: str) -> None:
+def rewrite(src: str, dst: str, check_before: bool = True) -> None:
+    """Rewrites the graph; with check_before, checks it against the graph before. A caller that checks the result
+    against PyTorch instead passes False: on a CPU without AVX-512 (AVX2 only), ONNX Runtime's signed int8 products can
+    saturate, so the graph before is itself wrong there (all-mpnet-base-v2: cosine -0.01 to 0.03 to PyTorch before,
+    0.985 to 0.994 after; research/DECISIONS.md, 2026-11-29)."""
     model = onnx.load(src)
     before = model.SerializeToString()
     weights = unsigned_weights(model)
     softmaxes = softmax_spelt_out(model)
     onnx.checker.check_model(model)
     after = model.SerializeToString()
-    old, new = vectors(before, CHECK_TEXT_IDS), vectors(after, CHECK_TEXT_IDS)
-    cos = [float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b))) for a, b in zip(old, new)]
-    print(f'{src}: {weights} matrix products made unsigned, {softmaxes} softmaxes spelt out; cosine to the graph before: '
-          + ' '.join(f'{c:.5f}' for c in cos))
-    if min(cos) < 0.995:
-        sys.exit('the rewritten graph computes something else (cosine < 0.995): not written')
+    print(f'{src}: {weights} matrix products made unsigned, {softmaxes} softmaxes spelt out')
+    if check_before:
+        old, new = vectors(before, CHECK_TEXT_IDS), vectors(after, CHECK_TEXT_IDS)
+        cos = [float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b))) for a, b in zip(old, new)]
+        print('cosine to the graph before: ' + ' '.join(f'{c:.5f}' for c in cos))
+        if min(cos) < 0.995:
+            sys.exit('the rewritten graph computes something else (cosine < 0.995): not written')
     with open(dst, 'wb') as f:
         f.write(after)
     print(f'wrote {dst}')
