@@ -5,8 +5,9 @@
  * rounds alternating so the machine's noise falls on both:
  * - baseline: the rules in memory (the reader's picks, as before issue 71);
  * - school rules: the rule book over the SQLite store (proposals kept with the version, read again every 30 s).
- * With --model DIR, a third setup: another draft model folder (a larger base, issue 71), its rules in memory, timed
- * beside the shipped one in the same rounds.
+ * With --model DIR, two more setups: another draft model folder (a larger base, issue 71), its rules in memory, timed
+ * beside the shipped one in the same rounds, reading the draft as the shipped one does; and the same deciding from one
+ * read while the shipped model points to the evidence.
  * Drafts: the corpus's written drafts (research/corpus/drafts/written), joined or cut to 280 and to 3,000 characters.
  *
  *   node dist/bench/draftCheckTime.js [--drafts 60] [--rounds 2] [--model DIR]
@@ -16,7 +17,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadDraftChecker } from '../src/compose/drafts';
+import { DRAFTS_DIR, loadDraftChecker } from '../src/compose/drafts';
 import { openSqliteDatabase } from '../src/adapters/sqlite/sqliteDatabase';
 import { createSqliteSchoolRuleStore } from '../src/adapters/sqlite/sqliteSchoolRuleStore';
 import { parsePolicyText } from '../src/features/policy/ingest/parsePolicy';
@@ -61,6 +62,8 @@ async function main(): Promise<void> {
     baseline: await loadDraftChecker(createPolicyLibrary([parsePolicyText(text, 'liverpool-model.txt')])),
     schoolRules: await loadDraftChecker(createPolicyLibrary([parsePolicyText(text, 'liverpool-model.txt')]), { rules: createSqliteSchoolRuleStore(db) }),
     ...(other ? { otherModel: await loadDraftChecker(createPolicyLibrary([parsePolicyText(text, 'liverpool-model.txt')]), { dir: other }) } : {}),
+    // The other model deciding from one read, the shipped one pointing to the evidence (draftChecker.ts, `pointer`).
+    ...(other ? { otherDecidesShippedPoints: await loadDraftChecker(createPolicyLibrary([parsePolicyText(text, 'liverpool-model.txt')]), { dir: other, pointerDir: DRAFTS_DIR }) } : {}),
   };
   for (const s of Object.values(setups)) await s.settled();
   const { short, long } = drafts();

@@ -25,13 +25,17 @@ export const DRAFTS_DIR = path.join(packageRoot(__dirname), 'models', 'drafts');
  * is judged by what they decided.
  */
 export async function loadDraftChecker(
-  library: PolicyLibrary, options: { dir?: string; encoderDir?: string; readRulesAtStart?: boolean; rules?: SchoolRuleStore } = {},
+  library: PolicyLibrary, options: { dir?: string; encoderDir?: string; readRulesAtStart?: boolean; rules?: SchoolRuleStore; pointerDir?: string } = {},
 ): Promise<{ check(draft: string, context: DraftContext): Promise<DraftCheckResult>; settled(): Promise<void>; rules: SchoolRuleBook }> {
   const { dir = DRAFTS_DIR, encoderDir = ENCODER_DIR, readRulesAtStart = true } = options;
   const encoder = await openOnnxSentenceEncoder(dir);
   const headsFile = readHeads(dir);
   const heads = parseDraftHeads(headsFile, encoder.dimensions);
   const gate = parseDraftGate(headsFile);
+  // A second draft model that points to the evidence while this one decides (draftChecker.ts, `pointer`).
+  const pointerEncoder = options.pointerDir ? await openOnnxSentenceEncoder(options.pointerDir) : undefined;
+  const pointer = pointerEncoder && options.pointerDir
+    ? { encoder: pointerEncoder, heads: parseDraftHeads(readHeads(options.pointerDir), pointerEncoder.dimensions) } : undefined;
   const rules = createSchoolRuleBook({ library, reader: await loadRuleReader(encoderDir), store: options.rules });
   const ruleFor = (id: Parameters<SchoolRuleBook['ruleFor']>[0]) => rules.ruleFor(id);
   // The policy loaded at start is read now, beside the rest of the start rather than before it (about a second on two
@@ -49,7 +53,7 @@ export async function loadDraftChecker(
     return names;
   };
   // settled(): the reading begun at start has ended, so a bot that stops leaves no work running behind it.
-  return { ...createDraftChecker({ encoder, heads, gate, ruleFor, schoolNames }), settled: () => reading, rules };
+  return { ...createDraftChecker({ encoder, heads, gate, ruleFor, schoolNames, ...(pointer ? { pointer } : {}) }), settled: () => reading, rules };
 }
 
 const readHeads = (dir: string): unknown => JSON.parse(fs.readFileSync(path.join(dir, 'heads.json'), 'utf8'));

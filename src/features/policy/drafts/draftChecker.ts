@@ -86,6 +86,13 @@ export interface DraftCheckerDeps {
   ruleFor(id: DraftConcernId): Promise<PolicyRule | null>;
   /** The school's own names (schoolNamesOf its policy): a draft naming the school does not name a pupil. */
   schoolNames?(): readonly string[];
+  /**
+   * Another model that points to the evidence: the draft's sentences are read with it, and its heads say which raised a
+   * concern most, while `encoder` and `heads` decide the verdict from one read of the whole draft. A larger deciding
+   * model then costs one read, whatever the draft's length (research/DECISIONS.md, issue 71, 2026-11-29). Without it the
+   * deciding model points too.
+   */
+  pointer?: { encoder: SentenceEncoder; heads: DraftHeads };
 }
 
 
@@ -101,11 +108,12 @@ const BACKGROUND = { background: true } as const;
 /** The checker over the encoder, the heads and the school's rules. */
 export function createDraftChecker(deps: DraftCheckerDeps): { check(draft: string, context: DraftContext): Promise<DraftCheckResult> } {
   const { encoder, heads } = deps;
+  const pointer = deps.pointer ?? { encoder, heads };
 
   /** The draft's sentence the concern's head scores highest: what raised it, when no pattern says. */
   const strongestSentence = (id: DraftConcernId, sentences: readonly string[], vectors: readonly Float32Array[]): string => {
     let best = 0;
-    vectors.forEach((v, i) => { if (logit(heads[id], v) > logit(heads[id], vectors[best])) best = i; });
+    vectors.forEach((v, i) => { if (logit(pointer.heads[id], v) > logit(pointer.heads[id], vectors[best])) best = i; });
     return quotePiece(sentences[best]);
   };
 
@@ -136,7 +144,9 @@ export function createDraftChecker(deps: DraftCheckerDeps): { check(draft: strin
       // Each sentence is read only when a concern's evidence is the sentence that raised it most (a draft told fine
       // is read once): the same vectors, each read alone, as when every sentence was read first.
       let parts: Promise<readonly Float32Array[]> | undefined;
-      const vectors = (): Promise<readonly Float32Array[]> => (parts ??= sentences.length > 1 ? encoder.encode(sentences.map((t) => framedDraft(t, context)), BACKGROUND) : Promise.resolve([whole]));
+      // One sentence is its own evidence: read again only by a separate pointing model, which must score it on its heads.
+      const vectors = (): Promise<readonly Float32Array[]> => (parts ??= sentences.length > 1 || deps.pointer
+        ? pointer.encoder.encode(sentences.map((t) => framedDraft(t, context)), BACKGROUND) : Promise.resolve([whole]));
       // The school's own account is where the bot sends school news ("speaking as the school"'s fix), so a draft posted
       // there is not told it speaks for the school (research/DECISIONS.md, issue 53, ninth pass; the thresholds were
       // chosen with the same rule).

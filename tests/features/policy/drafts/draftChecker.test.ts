@@ -109,6 +109,25 @@ describe('checking a draft post', () => {
     expect(r.concerns.find((c) => c.id === 'political')?.evidence).toEqual(["'Vote for the [politics] candidate on Thursday.'"]);
   });
 
+  it('when a second model points to the evidence, then the deciding model reads the draft once, whole, and the pointing model alone reads its sentences', async () => {
+    const decided: string[][] = [];
+    const pointed: string[][] = [];
+    const encoder = fakeEncoder();
+    const twoModels = createDraftChecker({
+      encoder: { ...encoder, encode: async (texts) => { decided.push([...texts]); return encoder.encode(texts); } }, heads: heads(), ruleFor: async (id) => rule(id),
+      pointer: { encoder: { ...encoder, encode: async (texts) => { pointed.push([...texts]); return encoder.encode(texts); } }, heads: heads() },
+    });
+    const r = await twoModels.check('Had a great weekend. Vote for the [politics] candidate on Thursday. See you Monday.', personal);
+    expect(r.concerns.find((c) => c.id === 'political')?.evidence).toEqual(["'Vote for the [politics] candidate on Thursday.'"]);
+    expect(decided).toHaveLength(1);
+    expect(pointed).toHaveLength(1);
+    expect(pointed[0]).toHaveLength(3);
+    // Told fine: the pointing model is never read.
+    pointed.length = 0;
+    await twoModels.check('Had a great weekend.', personal);
+    expect(pointed).toEqual([]);
+  });
+
   it('when a draft is told fine, then the model reads it once, whole; its sentences are read only for a concern whose evidence is one of them', async () => {
     const reads: string[][] = [];
     const encoder = fakeEncoder();
