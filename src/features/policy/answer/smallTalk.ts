@@ -26,12 +26,14 @@ export function smallTalkOf(text: string): SmallTalk | undefined {
   return undefined;
 }
 
-/** The reply to each kind: what the bot is for, and how to ask. */
-export function smallTalkReply(kind: SmallTalk, policyTitle?: string): string {
-  const about = policyTitle ? `the ${policyTitle}` : "your school's social media policy";
+/**
+ * The reply to each kind: what the bot is for, and how to ask. It is sent as markdown (for **help**), so it names no
+ * document text (a policy's title is shown as text elsewhere, never as markup).
+ */
+export function smallTalkReply(kind: SmallTalk): string {
   switch (kind) {
     case 'greeting':
-      return `Hello! Ask me anything about ${about} in your own words, for example "Can I be friends with parents on Facebook?", or type **help** to see what I can do.`;
+      return 'Hello! Ask me anything about your school\'s social media policy in your own words, for example "Can I be friends with parents on Facebook?", or type **help** to see what I can do.';
     case 'thanks':
       return 'You\'re welcome. Ask me anything else about the policy, or type **help**.';
     default:

@@ -337,7 +337,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
       // Hello, thanks, ok, an emoji: not a question, so neither answered from the policy nor counted as one.
       const talk = smallTalkOf(text);
       if (talk) {
-        await ctx.sendActivity(smallTalkReply(talk, library.primary?.title));
+        await ctx.sendActivity(smallTalkReply(talk));
         return;
       }
       const reading = await deps.disclosure.read(text);
