@@ -128,6 +128,8 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
     budgets: config.personLimits, reportCommandIds: [REPORT_CONCERN_COMMAND_ID],
     // The form comes back with the route's "cannot be sent yet" warning while the route is not configured.
     refusedReportCard: concerns.refusedReportCard,
+    // A send the form refuses files nothing: it costs a press, not one of the person's reports.
+    reportIsSendable: concerns.reportIsSendable,
     // The safeguarding team's and a report's recipients' work on reports is never counted or refused.
     exempt: concerns.isSafeguardingWork,
     // One budget per person whichever instance their activity reaches.

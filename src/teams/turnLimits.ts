@@ -28,6 +28,12 @@ export interface TurnLimitsOptions {
    * (as Teams signed it) and what it does, never by anything the client says about itself (a refresh's trigger).
    */
   exempt?: (activity: Partial<Activity>) => boolean;
+  /**
+   * Whether a report's form would be filed: a send the form refuses (a required field empty, one too long) files nothing,
+   * so it costs a press, not one of the person's reports (a teacher fixing a half-filled form must not run out of
+   * reports before sending one). Without it every send counts as a report.
+   */
+  reportIsSendable?: (data: unknown) => boolean;
   /** The form a refused report comes back as, with what the person typed and the notice; without it the notice alone. */
   refusedReportCard?: (data: unknown, notice: string, inTaskModule: boolean) => AdaptiveCardJson;
   /**
@@ -61,7 +67,14 @@ export function isUrgentReport(data: unknown): boolean {
 const PRESS: LimitedActivity = { kind: 'press', urgent: false, inTaskModule: false };
 
 /** What an activity costs: a question, a report (urgent or not), a press, or nothing (conversation and install events). */
-export function limitedActivity(activity: Partial<Activity>, reportCommandIds: readonly string[]): LimitedActivity | undefined {
+export function limitedActivity(
+  activity: Partial<Activity>, reportCommandIds: readonly string[], reportIsSendable?: (data: unknown) => boolean,
+): LimitedActivity | undefined {
+  // A report the form will refuse files nothing: a press (an urgent one is always filed, whatever is missing).
+  const report = (data: unknown, inTaskModule: boolean): LimitedActivity => {
+    const urgent = isUrgentReport(data);
+    return !urgent && reportIsSendable && !reportIsSendable(data) ? PRESS : { kind: 'report', urgent, data, inTaskModule };
+  };
   if (activity.type === ActivityTypes.Message) {
     // An Action.Submit press arrives as a message carrying the card's data and no text of its own.
     if (activity.value !== undefined && !(activity.text ?? '').trim()) return PRESS;
@@ -71,12 +84,12 @@ export function limitedActivity(activity: Partial<Activity>, reportCommandIds: r
   const value = record(activity.value);
   if (activity.name === 'adaptiveCard/action') {
     const action = record(value?.action);
-    if (action?.verb === Verbs.concernSubmit) return { kind: 'report', urgent: isUrgentReport(action.data), data: action.data, inTaskModule: false };
+    if (action?.verb === Verbs.concernSubmit) return report(action.data, false);
   }
   if (activity.name === 'composeExtension/submitAction' && typeof value?.commandId === 'string' && reportCommandIds.includes(value.commandId)
     // "Next" and "Change kind" in the dialog move between the form's steps (presses); nothing is filed.
     && record(value.data)?.verb !== Verbs.concernChooseKind) {
-    return { kind: 'report', urgent: isUrgentReport(value.data), data: value.data, inTaskModule: true };
+    return report(value.data, true);
   }
   // Every other invoke is a press: a card button, a dialog opening or step, a search, a card refreshing itself.
   return PRESS;
@@ -178,7 +191,7 @@ export function createTurnLimits(options: TurnLimitsOptions, logger: AppLogger):
    */
   function overBudget(activity: Partial<Activity>): MaybePromise<Refused | undefined> {
     if (options.exempt?.(activity)) return undefined;
-    const what = limitedActivity(activity, options.reportCommandIds);
+    const what = limitedActivity(activity, options.reportCommandIds, options.reportIsSendable);
     if (!what) return undefined;
     const decision = limits.take(personOf(activity), what.kind, { urgent: what.urgent });
     return isPromise(decision) ? decision.then((d) => decided(what, d)) : decided(what, decision);

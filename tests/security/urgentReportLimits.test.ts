@@ -70,4 +70,19 @@ describe(`urgent reports past the report budget (the default ${DEFAULT_PERSON_LI
     expect(readableText(answer.body)).toContain(newest(bot));
     expect(readableText(answer.body)).not.toMatch(SLOWED);
   });
+
+  it('when a teacher\'s sends are refused as incomplete several times over, then none of them counts as a report, and the complete one is filed', async () => {
+    const teacher = PEOPLE.outsider;
+    const filed = reportsFiled(bot);
+    // More refused sends than the hour's report budget: "When it happened" left empty each time.
+    for (let i = 0; i <= DEFAULT_PERSON_LIMITS.reportsPerHour; i++) {
+      const refused = await bot.execute(teacher, Verbs.concernSubmit, concernForm({ whenHappened: '', whatHappened: `A pupil said something worrying, try ${i}.` }));
+      expect(readableText(refused.body)).toMatch(/Nothing has been sent yet/);
+      expect(readableText(refused.body)).not.toMatch(SLOWED);
+    }
+    expect(reportsFiled(bot)).toBe(filed);
+    const complete = await bot.execute(teacher, Verbs.concernSubmit, concernForm({ whatHappened: 'A pupil said her step-dad hits her mum at home.', howSoon: 'today' }));
+    expect(readableText(complete.body)).not.toMatch(SLOWED);
+    expect(reportsFiled(bot)).toBe(filed + 1);
+  });
 });

@@ -1,4 +1,5 @@
 import { Activity, TaskModuleTaskInfo, TurnContext } from 'botbuilder';
+import { validateConcernForm } from '../domain/concernValidation';
 import { isPersonal, senderAadObjectId, tenantOf } from '../../../teams/activityFacts';
 import { BotApp, BotFeature } from '../../../teams/botFeature';
 import { AdaptiveCardJson, cardMessage, cardTaskModule } from '../../../teams/cards';
@@ -72,6 +73,8 @@ export interface ConcernFeature extends BotFeature {
   wakeOutboxAt(at: Date): void;
   /** A report refused over the person's limit, as the form they sent (with the route's warning while it applies). */
   refusedReportCard(data: unknown, notice: string, inTaskModule: boolean): AdaptiveCardJson;
+  /** Whether a sent form would be filed (nothing required missing, nothing too long): only those count as reports. */
+  reportIsSendable(data: unknown): boolean;
   /**
    * Whether an activity is the safeguarding team's, or a report's recipients', work on reports: a button of the alert or
    * case card (Open, Acknowledge, Assign, Add note, Record an action, Close), the card refreshing itself for them, or
@@ -220,6 +223,7 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
     routeHealthDetail: () => deps.routeCheck.healthDetail(),
     wakeOutboxAt,
     refusedReportCard: (data, notice, inTaskModule) => forms.refused(data, notice, inTaskModule),
+    reportIsSendable: (data) => validateConcernForm(data).ok,
 
     isSafeguardingWork(activity) {
       const id = senderAadObjectId(activity);
