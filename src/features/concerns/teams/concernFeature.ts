@@ -88,7 +88,8 @@ export interface ConcernFeature extends BotFeature {
 }
 
 const LIST_REFUSAL = 'Only the safeguarding team can list concerns.';
-const LIST_PATTERN = /^\s*concerns\s*$/i;
+/** `concerns`, or `concerns 2` for the next page of a long list. */
+const LIST_PATTERN = /^\s*concerns(?:\s+(\d{1,4}))?\s*$/i;
 /** `concern <reference>`: 1-6 letters, the year, then the random code (or a sequential number from before). */
 const OPEN_PATTERN = /^\s*concern\s+(export\s+)?([A-Za-z]{1,6}-\d{4}-[0-9A-Za-z]{1,12})\s*$/i;
 const EXPORT_CHUNK_CHARS = 20_000;
@@ -254,7 +255,8 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
             return;
           }
           const open = await triage.listOpen(actor);
-          await context.sendActivity(cardMessage(renderConcernListCard(open)));
+          const page = Number(LIST_PATTERN.exec(context.activity.text ?? '')?.[1] ?? 1);
+          await context.sendActivity(cardMessage(renderConcernListCard(open, page)));
         } catch (err) {
           await context.sendActivity(err instanceof ConcernError && err.code === 'CONCERN_ACCESS_DENIED' ? LIST_REFUSAL : 'That did not work. Please try again.');
         }

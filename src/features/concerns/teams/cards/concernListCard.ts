@@ -11,11 +11,35 @@ const STATUS_LABELS = { new: 'New', acknowledged: 'Open', closed: 'Closed' } as 
 /** A reference's colour: immediate danger stands out most, then what needs looking at today. */
 const URGENCY_COLOURS: Readonly<Record<ConcernUrgency, string>> = { immediate: 'Attention', today: 'Warning', routine: 'Default', notSaid: 'Default' };
 
-/** Renders the open concerns for the safeguarding team: reference, kind, status and urgency only, no details. */
-export function renderConcernListCard(cases: readonly ConcernCase[]): AdaptiveCardJson {
-  const shown = cases.slice(0, CONCERN_LIST_LIMIT);
+/** Which comes first: immediate danger, then today, then reports that said nothing, then routine ones. */
+const URGENCY_ORDER: Readonly<Record<ConcernUrgency, number>> = { immediate: 0, today: 1, notSaid: 2, routine: 3 };
+
+/**
+ * The open concerns in the order a DSL works them: the most urgent first, within that those no one has acknowledged yet,
+ * then the newest. (Oldest first put a new urgent report below the fiftieth, out of sight.)
+ */
+export function orderForTheTeam(cases: readonly ConcernCase[]): ConcernCase[] {
+  return [...cases].sort((a, b) => URGENCY_ORDER[urgencyOf(a)] - URGENCY_ORDER[urgencyOf(b)]
+    || Number(a.status !== 'new') - Number(b.status !== 'new')
+    || (a.report.submittedAt < b.report.submittedAt ? 1 : a.report.submittedAt > b.report.submittedAt ? -1 : 0));
+}
+
+/**
+ * Renders a page (from 1) of the open concerns for the safeguarding team: reference, kind, status and urgency only, no
+ * details; most urgent and newest first, and, when there are more than a card holds, which ones these are and how to
+ * see the next.
+ */
+export function renderConcernListCard(cases: readonly ConcernCase[], page = 1): AdaptiveCardJson {
+  const pages = Math.max(1, Math.ceil(cases.length / CONCERN_LIST_LIMIT));
+  const at = Math.min(Math.max(1, Math.trunc(page) || 1), pages);
+  const from = (at - 1) * CONCERN_LIST_LIMIT;
+  const shown = orderForTheTeam(cases).slice(from, from + CONCERN_LIST_LIMIT);
+  const more = cases.length > CONCERN_LIST_LIMIT
+    ? `Showing ${from + 1}-${from + shown.length} of ${cases.length}, most urgent and newest first.${at < pages ? ` Type "concerns ${at + 1}" for the next ${Math.min(CONCERN_LIST_LIMIT, cases.length - from - shown.length)}.` : ''}`
+    : '';
   return expandCardTemplate(template, {
     count: cases.length,
+    more,
     items: shown.map((c) => ({
       reference: c.report.reference,
       kindLabel: CONCERN_KIND_LABELS[c.report.kind],

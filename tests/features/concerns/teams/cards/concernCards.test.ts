@@ -165,6 +165,30 @@ describe('concern cards', () => {
     expect(cardProblems(renderConcernListCard([]))).toEqual([]);
   });
 
+  test('when more are open than one card holds, then the most urgent and newest come first, the card says which these are, and "concerns 2" shows the rest', () => {
+    const old = Array.from({ length: 86 }, (_, i) => sampleCase({
+      status: 'acknowledged', urgent: false,
+      report: { ...sampleCase().report, reference: `SG-2026-OLD${String(i).padStart(3, '0')}`, immediateDanger: false, submittedAt: new Date(Date.UTC(2026, 0, 1, 9, i)).toISOString() },
+    }));
+    const newest = sampleCase({ status: 'new', report: { ...sampleCase().report, reference: 'SG-2026-J6H06Q', submittedAt: '2026-03-02T09:00:00.000Z' } });
+    const cases = [...old, newest];
+    const first = JSON.stringify(renderConcernListCard(cases));
+    expect(first.indexOf('SG-2026-J6H06Q')).toBeGreaterThan(-1);
+    expect(first.indexOf('SG-2026-J6H06Q')).toBeLessThan(first.indexOf('SG-2026-OLD'));
+    expect(first).toContain('Showing 1-50 of 87, most urgent and newest first. Type \\"concerns 2\\" for the next 37.');
+    // Among the rest, the newest first: the 86th old one leads, the first is on page 2.
+    expect(first).toContain('SG-2026-OLD085');
+    expect(first).not.toContain('SG-2026-OLD000');
+    const second = renderConcernListCard(cases, 2);
+    expect(cardProblems(second)).toEqual([]);
+    expect(JSON.stringify(second)).toContain('SG-2026-OLD000');
+    expect(JSON.stringify(second)).toContain('Showing 51-87 of 87');
+    expect(JSON.stringify(second)).not.toContain('concerns 3');
+    expect(cardVerbs(second)).toHaveLength(37);
+    // A short list says nothing of pages.
+    expect(JSON.stringify(renderConcernListCard([newest]))).not.toContain('Showing');
+  });
+
   test('when the concern templates are read, then every verb they carry is a concern verb from Verbs, never spelled by hand', () => {
     const dir = path.join(REPO_ROOT, 'src/features/concerns/teams/cards/templates');
     expect(fs.readdirSync(dir).filter((f) => f.startsWith('concern')).length).toBeGreaterThanOrEqual(5);
