@@ -34,6 +34,8 @@ describe('concern cards', () => {
     expect(cardVerbs(card)).toEqual([Verbs.concernChooseKind]);
     expect(JSON.stringify(card)).toContain('call 999 or speak to the DSL in person now');
     expect(JSON.stringify(card).indexOf('call 999')).toBeLessThan(JSON.stringify(card).indexOf('"id":"kind"'));
+    // Who can read it, as it is: the safeguarding team reads every kind (docs/data-protection.md), not only its recipient.
+    expect(JSON.stringify(card)).toContain('Only the person it goes to and the safeguarding team (the DSL and deputies) can read it');
   });
 
   test.each(CONCERN_KINDS.map((k) => [k]))('when %s is chosen, then the second step shows that kind\'s fields with exactly its required ones marked', (kind) => {
