@@ -53,6 +53,12 @@ const FIELDS_BY_KIND: Readonly<Record<ConcernKind, readonly ConcernTextField[]>>
 /** Kinds where the report may be about the headteacher (it then goes to the chair of governors). */
 export const KINDS_ABOUT_A_PERSON: ReadonlySet<ConcernKind> = new Set(['allegation', 'colleagueConduct']);
 
+/** The headteacher by role, as staff write it (not "the head", which is also a part of the body). */
+const NAMES_THE_HEAD = /\b(head ?teachers?|head ?masters?|head ?mistress(es)?|principal|executive head|head of school)\b/i;
+
+/** What the form says when the text names the headteacher and neither box is ticked. */
+export const HEADTEACHER_CHECK = 'This mentions the headteacher. If it is about them, tick "This is about the headteacher" so it goes to the chair of governors and never to them; if it is not, tick "It is not about the headteacher". Nothing has been sent yet.';
+
 /** The kind a report goes as when it is urgent and no kind was chosen: a child's safety, to the DSL. */
 export const URGENT_DEFAULT_KIND: ConcernKind = 'childSafety';
 
@@ -88,6 +94,8 @@ export interface ConcernFormValues {
   attachedMessage: string;
   immediateDanger: boolean;
   aboutHeadteacher: boolean;
+  /** Ticked on the form sent back when the text names the headteacher: the reporter says it is not about them. */
+  notAboutHeadteacher: boolean;
   /** "today" or "routine" when chosen (how soon it needs looking at, if no one is in immediate danger); else empty. */
   howSoon: string;
 }
@@ -99,7 +107,7 @@ export function isHowSoon(value: unknown): value is ConcernHowSoon {
 
 /** A field that is missing or wrong, named as the form names it. */
 export interface ConcernFieldProblem {
-  field: ConcernTextField | 'kind';
+  field: ConcernTextField | 'kind' | 'aboutHeadteacher';
   message: string;
 }
 
@@ -112,7 +120,7 @@ export type ConcernFormResult =
 export function emptyConcernForm(prefill: Partial<ConcernFormValues> = {}): ConcernFormValues {
   return {
     kind: '', whatHappened: '', whenHappened: '', where: '', link: '', peopleInvolved: '', evidence: '',
-    attachedMessage: '', immediateDanger: false, aboutHeadteacher: false, howSoon: '', ...prefill,
+    attachedMessage: '', immediateDanger: false, aboutHeadteacher: false, notAboutHeadteacher: false, howSoon: '', ...prefill,
   };
 }
 
@@ -127,7 +135,8 @@ export function readConcernForm(raw: unknown): ConcernFormValues {
   const flag = (name: string): boolean => data[name] === true || data[name] === 'true';
   const howSoon = text('howSoon', 20);
   const values = emptyConcernForm({
-    kind: text('kind', 40), immediateDanger: flag('immediateDanger'), aboutHeadteacher: flag('aboutHeadteacher'), howSoon: isHowSoon(howSoon) ? howSoon : '',
+    kind: text('kind', 40), immediateDanger: flag('immediateDanger'), aboutHeadteacher: flag('aboutHeadteacher'),
+    notAboutHeadteacher: flag('notAboutHeadteacher'), howSoon: isHowSoon(howSoon) ? howSoon : '',
   });
   for (const f of CONCERN_TEXT_FIELDS) values[f] = text(f, CONCERN_FIELD_LIMITS[f]);
   return values;
@@ -194,6 +203,11 @@ export function validateConcernForm(raw: unknown): ConcernFormResult {
       });
     }
   }
+  // An allegation or a colleague's conduct that names the headteacher, without "This is about the headteacher" ticked,
+  // would go to the headteacher: asked before it is sent; an urgent one (never held back) goes to the chair of governors.
+  const namesTheHead = KINDS_ABOUT_A_PERSON.has(kind) && !values.aboutHeadteacher && !values.notAboutHeadteacher
+    && NAMES_THE_HEAD.test(`${values.peopleInvolved.slice(0, 4_000)}\n${values.whatHappened.slice(0, 20_000)}`);
+  if (namesTheHead && !urgent) problems.push({ field: 'aboutHeadteacher', message: HEADTEACHER_CHECK });
   const link = values.link.trim();
   if (link && !isWebAddress(link) && !urgent) {
     problems.push({ field: 'link', message: `${CONCERN_FIELD_LABELS.link}: paste a web address starting with http:// or https://` });
@@ -210,7 +224,7 @@ export function validateConcernForm(raw: unknown): ConcernFormResult {
     draft: {
       kind,
       immediateDanger: urgent,
-      aboutHeadteacher: values.aboutHeadteacher,
+      aboutHeadteacher: values.aboutHeadteacher || namesTheHead,
       ...(!urgent && isHowSoon(values.howSoon) ? { howSoon: values.howSoon } : {}),
       ...(missing.length > 0 ? { missing } : {}),
       details: {

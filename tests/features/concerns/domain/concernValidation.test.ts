@@ -106,3 +106,34 @@ describe('validateConcernForm', () => {
     expect(result.problems.map((p) => p.field)).toEqual(['kind', 'whatHappened', 'whenHappened']);
   });
 });
+
+describe('a report about an adult that names the headteacher', () => {
+  const naming = { whatHappened: 'The headteacher, Mrs Robbins, has been sending private Instagram messages to a Year 11 girl.', peopleInvolved: 'Mrs Robbins (headteacher), a Year 11 girl' };
+
+  it('when "This is about the headteacher" is not ticked, then nothing is sent: the form asks which it is, keeping everything typed', () => {
+    const r = validateConcernForm(formFor('allegation', naming));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems.map((p) => p.field)).toEqual(['aboutHeadteacher']);
+    expect(r.problems[0].message).toContain('tick "This is about the headteacher" so it goes to the chair of governors');
+    expect(r.values.whatHappened).toBe(naming.whatHappened);
+  });
+
+  it('when either box is ticked, then it is sent as ticked: to the chair of governors, or to the headteacher', () => {
+    const about = validateConcernForm(formFor('allegation', { ...naming, aboutHeadteacher: 'true' }));
+    expect(about.ok && about.draft.aboutHeadteacher).toBe(true);
+    const notAbout = validateConcernForm(formFor('colleagueConduct', { ...naming, notAboutHeadteacher: 'true' }));
+    expect(notAbout.ok).toBe(true);
+    expect(notAbout.ok && notAbout.draft.aboutHeadteacher).toBe(false);
+  });
+
+  it('when it is marked immediate danger, then it is never held back: it goes as about the headteacher, to the chair of governors', () => {
+    const r = validateConcernForm(formFor('allegation', { ...naming, immediateDanger: 'true' }));
+    expect(r.ok && r.draft.aboutHeadteacher).toBe(true);
+  });
+
+  it('when a child\'s safety report names the headteacher, or an allegation says "the head" only, then nothing is asked', () => {
+    expect(validateConcernForm(formFor('childSafety', naming)).ok).toBe(true);
+    expect(validateConcernForm(formFor('allegation', { whatHappened: 'A teaching assistant grabbed a pupil by the arm and he hit his head on the door.' })).ok).toBe(true);
+  });
+});

@@ -53,6 +53,9 @@ export function renderConcernFormCard(input: ConcernFormCardInput = {}): Adaptiv
     values,
     immediateDanger: values.immediateDanger ? 'true' : 'false',
     aboutHeadteacher: values.aboutHeadteacher ? 'true' : 'false',
+    notAboutHeadteacher: values.notAboutHeadteacher ? 'true' : 'false',
+    // The second box shows once the form has asked (the text names the headteacher), and stays once ticked.
+    askNotAboutHeadteacher: values.notAboutHeadteacher || problems.some((p) => p.field === 'aboutHeadteacher'),
     problems: problems.map((p) => ({ message: p.message })),
     hasProblems: problems.length > 0,
     notice: input.notice ?? '',

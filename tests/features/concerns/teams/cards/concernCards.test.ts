@@ -5,7 +5,7 @@ import { renderConcernListCard } from '../../../../../src/features/concerns/team
 import { renderConcernReceiptCard } from '../../../../../src/features/concerns/teams/cards/concernReceiptCard';
 import { renderConcernTriageCard } from '../../../../../src/features/concerns/teams/cards/concernTriageCard';
 import { Verbs } from '../../../../../src/teams/verbs';
-import { CONCERN_FIELD_LIMITS, emptyConcernForm, requiredConcernFields, validateConcernForm } from '../../../../../src/features/concerns/domain/concernValidation';
+import { CONCERN_FIELD_LIMITS, emptyConcernForm, HEADTEACHER_CHECK, requiredConcernFields, validateConcernForm } from '../../../../../src/features/concerns/domain/concernValidation';
 import { CONCERN_KINDS, ConcernCase, deriveConcernCase } from '../../../../../src/features/concerns/domain/concernTypes';
 import { cardProblems, cardVerbs } from '../../../../support/cardAssertions';
 import { formFor, ORIGIN, PEOPLE, REPORTER, SECRET_TEXT } from '../../domain/concernFakes';
@@ -165,6 +165,18 @@ describe('concern cards', () => {
     expect(cardVerbs(card)).toEqual([Verbs.concernOpen, Verbs.concernOpen]);
     expect(JSON.stringify(card)).not.toContain(SECRET_TEXT.whatHappened);
     expect(cardProblems(renderConcernListCard([]))).toEqual([]);
+  });
+
+  test('when the form asks whether an allegation naming the headteacher is about them, then it shows both boxes with the text kept; before asking, only the first', () => {
+    const values = { ...emptyConcernForm(), kind: 'allegation', whatHappened: 'The headteacher sent a pupil private messages.' };
+    const asked = renderConcernFormCard({ values, problems: [{ field: 'aboutHeadteacher', message: HEADTEACHER_CHECK }] });
+    expect(cardProblems(asked)).toEqual([]);
+    const json = JSON.stringify(asked);
+    expect(json).toContain('"id":"aboutHeadteacher"');
+    expect(json).toContain('"id":"notAboutHeadteacher"');
+    expect(json).toContain('It is not about the headteacher');
+    expect(json).toContain('The headteacher sent a pupil private messages.');
+    expect(JSON.stringify(renderConcernFormCard({ values }))).not.toContain('notAboutHeadteacher');
   });
 
   test('when more are open than one card holds, then the most urgent and newest come first, the card says which these are, and "concerns 2" shows the rest', () => {
