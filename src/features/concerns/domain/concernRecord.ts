@@ -176,3 +176,31 @@ export function formatConcernRecord(c: ConcernCase): string {
   if (c.outcome) lines.push('', 'OUTCOME', c.outcome);
   return lines.join('\n');
 }
+
+/**
+ * A record too long for one message, as numbered parts that each end at a line (or, for one very long line, at a space):
+ * "Part 1 of 3 of SAFEGUARDING RECORD SG-2026-...". Cut at a fixed length, it broke words across messages with nothing
+ * to say which part came first. A record that fits is one part, as it is.
+ */
+export function recordParts(record: string, reference: string, most: number): string[] {
+  if (record.length <= most) return [record];
+  const room = Math.max(100, most - 80);
+  const pieces: string[] = [];
+  let current = '';
+  const push = () => { if (current) pieces.push(current); current = ''; };
+  for (const line of record.split('\n')) {
+    let rest = line;
+    while (rest.length > room) {
+      const space = rest.lastIndexOf(' ', room);
+      const cut = space > room / 2 ? space : room;
+      push();
+      pieces.push(rest.slice(0, cut));
+      rest = rest.slice(cut).replace(/^ /, '');
+    }
+    if (current.length + rest.length + 1 > room) push();
+    current = current ? `${current}\n${rest}` : rest;
+  }
+  push();
+  return pieces.map((p, i) => `Part ${i + 1} of ${pieces.length} of SAFEGUARDING RECORD ${reference}\n\n${p}`);
+}
+

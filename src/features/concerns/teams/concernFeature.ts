@@ -9,7 +9,7 @@ import { errorCode } from '../../../shared/errorCode';
 import { ConcernSettings } from '../../../config/concernSettings';
 import { ConcernOutbox } from '../domain/concernOutbox';
 import { ConcernLog } from '../domain/concernPorts';
-import { formatConcernRecord } from '../domain/concernRecord';
+import { formatConcernRecord, recordParts } from '../domain/concernRecord';
 import { ConcernReporting } from '../domain/concernReporting';
 import { personIdOf } from '../domain/concernRouting';
 import { ConcernTriage } from '../domain/concernTriage';
@@ -279,9 +279,9 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
             await triage.assertMayAct(actor, reference, 'export');
             await context.sendActivity('Exports come only in your 1:1 chat with me: type the same command there.');
           } else if (exportWord) {
-            const record = formatConcernRecord(await triage.exportCase(actor, reference));
-            for (let i = 0; i < record.length; i += EXPORT_CHUNK_CHARS) {
-              await context.sendActivity({ type: 'message', text: record.slice(i, i + EXPORT_CHUNK_CHARS), textFormat: 'plain' });
+            const exported = await triage.exportCase(actor, reference);
+            for (const part of recordParts(formatConcernRecord(exported), exported.report.reference, EXPORT_CHUNK_CHARS)) {
+              await context.sendActivity({ type: 'message', text: part, textFormat: 'plain' });
             }
           } else {
             const c = await triage.openCase(actor, reference);

@@ -1,4 +1,4 @@
-import { concernChronology, formatConcernRecord } from '../../../../src/features/concerns/domain/concernRecord';
+import { concernChronology, formatConcernRecord, recordParts } from '../../../../src/features/concerns/domain/concernRecord';
 import { ConcernEvent, deriveConcernCase } from '../../../../src/features/concerns/domain/concernTypes';
 import { validateConcernForm } from '../../../../src/features/concerns/domain/concernValidation';
 import { formFor, ORIGIN, PEOPLE, REPORTER } from './concernFakes';
@@ -69,5 +69,26 @@ describe('the record of a case', () => {
     const other = formatConcernRecord(caseWith(events));
     expect(other).toContain('the reporter was told to go to the DSL or a deputy in person; 2 of the safeguarding team and owners were told it is waiting');
     expect(other).toContain('(its route is not configured), and to go to the DSL or a deputy in person with the reference');
+  });
+});
+
+describe('a long record exported in parts', () => {
+  it('when a record is longer than a message, then it comes in numbered parts that end at a line or a space, and put together say all of it', () => {
+    const lines = Array.from({ length: 400 }, (_, i) => `2 Mar 2026, 09:${String(i % 60).padStart(2, '0')} GMT  Dana DSL: Note ${i}: phoned social care about the family again`);
+    const record = ['SAFEGUARDING RECORD SG-2026-ABCDEF (confidential: safeguarding team only)', 'x'.repeat(30) + ' ' + 'word '.repeat(3000), ...lines].join('\n');
+    const parts = recordParts(record, 'SG-2026-ABCDEF', 5_000);
+    expect(parts.length).toBeGreaterThan(3);
+    parts.forEach((p, i) => {
+      expect(p.length).toBeLessThanOrEqual(5_000);
+      expect(p.startsWith(`Part ${i + 1} of ${parts.length} of SAFEGUARDING RECORD SG-2026-ABCDEF\n\n`)).toBe(true);
+    });
+    const bodies = parts.map((p) => p.slice(p.indexOf('\n\n') + 2));
+    // No word is broken between parts, and nothing is lost (only the spaces and line ends at the cuts).
+    for (const b of bodies.slice(0, -1)) expect(b).toMatch(/(word|again|only\))$/);
+    expect(bodies.join(' ').replace(/\s+/g, ' ')).toBe(record.replace(/\s+/g, ' ').trim());
+  });
+
+  it('when a record fits in one message, then it is one part, as it is', () => {
+    expect(recordParts('SAFEGUARDING RECORD SG-2026-ABCDEF\nshort', 'SG-2026-ABCDEF', 5_000)).toEqual(['SAFEGUARDING RECORD SG-2026-ABCDEF\nshort']);
   });
 });
