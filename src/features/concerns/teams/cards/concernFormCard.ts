@@ -41,6 +41,9 @@ const FIELD_PROMPTS: Readonly<Record<ConcernTextField, { placeholder: string; mu
   attachedMessage: { placeholder: '', multiline: true, style: 'text' },
 };
 
+/** What the second step says when "Someone is in immediate danger" was ticked on the first: nothing has been sent. */
+export const URGENT_NOT_SENT_YET = 'Not sent yet. Press Send report now: it is sent at once with whatever you have written, and you can add the rest afterwards. If a child is in danger right now, call 999 or go to the DSL in person as well.';
+
 /**
  * Renders the concern form in two steps. Without a kind (or when asked to change it) the first step asks what the
  * concern is about, carrying anything already typed; with a kind the second step shows that kind's fields, each
@@ -74,11 +77,14 @@ export function renderConcernFormCard(input: ConcernFormCardInput = {}): Adaptiv
     });
   }
   const kind: ConcernKind = values.kind;
+  // Ticked on the first step, nothing has gone yet: the second says so, and how to send it at once.
+  const urgentNotSent = values.immediateDanger && !input.notice && problems.length === 0 ? URGENT_NOT_SENT_YET : '';
   const fields = concernFormFields(kind, values.attachedMessage.length > 0);
   const shown = [...fields.map((f) => f.field), ...(KINDS_ABOUT_A_PERSON.has(kind) ? ['aboutHeadteacher'] : [])];
   return expandCardTemplate(formTemplate, {
     kept: keptConcernText(values, shown),
     ...common,
+    ...(urgentNotSent ? { notice: urgentNotSent, hasNotice: true } : {}),
     kind,
     kindLabel: CONCERN_KIND_LABELS[kind],
     kindAssumed: input.kindAssumed === true,

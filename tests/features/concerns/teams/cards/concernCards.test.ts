@@ -167,6 +167,14 @@ describe('concern cards', () => {
     expect(cardProblems(renderConcernListCard([]))).toEqual([]);
   });
 
+  test('when "Someone is in immediate danger" was ticked on the first step, then the second says nothing has been sent yet and how to send it at once', () => {
+    const card = renderConcernFormCard({ values: { ...emptyConcernForm(), kind: 'childSafety', immediateDanger: true } });
+    expect(cardProblems(card)).toEqual([]);
+    expect(JSON.stringify(card)).toContain('Not sent yet. Press Send report now: it is sent at once with whatever you have written');
+    expect(JSON.stringify(renderConcernFormCard({ values: { ...emptyConcernForm(), kind: 'childSafety' } }))).not.toContain('Not sent yet');
+    expect(JSON.stringify(renderConcernFormCard())).toContain('on the next step, Send report sends it at once');
+  });
+
   test('when the form asks whether an allegation naming the headteacher is about them, then it shows both boxes with the text kept; before asking, only the first', () => {
     const values = { ...emptyConcernForm(), kind: 'allegation', whatHappened: 'The headteacher sent a pupil private messages.' };
     const asked = renderConcernFormCard({ values, problems: [{ field: 'aboutHeadteacher', message: HEADTEACHER_CHECK }] });
