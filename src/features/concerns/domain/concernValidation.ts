@@ -53,6 +53,9 @@ const FIELDS_BY_KIND: Readonly<Record<ConcernKind, readonly ConcernTextField[]>>
 /** Kinds where the report may be about the headteacher (it then goes to the chair of governors). */
 export const KINDS_ABOUT_A_PERSON: ReadonlySet<ConcernKind> = new Set(['allegation', 'colleagueConduct']);
 
+/** Where an urgent report's field was cut to its limit: the team is told there was more. */
+export const CUT_NOTE = ' [cut here: the reporter wrote more than this field holds; ask them for the rest]';
+
 /** The headteacher by role, as staff write it (not "the head", which is also a part of the body). */
 const NAMES_THE_HEAD = /\b(head ?teachers?|head ?masters?|head ?mistress(es)?|principal|executive head|head of school)\b/i;
 
@@ -214,7 +217,16 @@ export function validateConcernForm(raw: unknown): ConcernFormResult {
   }
   if (problems.length > 0) return { ok: false, values, problems };
 
-  const cut = (f: ConcernTextField, s: string) => s.trim().slice(0, CONCERN_FIELD_LIMITS[f]);
+  // An urgent report is never refused for its length: a field over its limit is cut at a word and says so, so the
+  // safeguarding team knows there was more (a paste cut mid-word read as the whole report).
+  const cut = (f: ConcernTextField, s: string) => {
+    const text = s.trim();
+    const limit = CONCERN_FIELD_LIMITS[f];
+    if (text.length <= limit) return text;
+    const room = limit - CUT_NOTE.length;
+    const space = text.lastIndexOf(' ', room);
+    return `${text.slice(0, space > room - 200 ? space : room).trimEnd()}${CUT_NOTE}`;
+  };
   const optional = (f: ConcernTextField, s: string): string | undefined => (s.trim() ? cut(f, s) : undefined);
   const linkIsText = link.length > 0 && !isWebAddress(link);
   const evidence = [values.evidence.trim(), linkIsText ? `Link as given: ${link}` : ''].filter(Boolean).join('\n');

@@ -1,4 +1,4 @@
-import { CONCERN_FIELD_LIMITS, validateConcernForm } from '../../../../src/features/concerns/domain/concernValidation';
+import { CONCERN_FIELD_LIMITS, CUT_NOTE, validateConcernForm } from '../../../../src/features/concerns/domain/concernValidation';
 import { formFor } from './concernFakes';
 
 describe('validateConcernForm', () => {
@@ -47,8 +47,22 @@ describe('validateConcernForm', () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.draft.details.whatHappened).toHaveLength(CONCERN_FIELD_LIMITS.whatHappened);
+    // The team is told there was more.
+    expect(result.draft.details.whatHappened.endsWith(CUT_NOTE)).toBe(true);
     expect(result.draft.details.link).toBeUndefined();
     expect(result.draft.details.evidence).toBe('Link as given: the group chat on snap');
+  });
+
+  test('when an urgent report\'s words run past a limit, then it is cut at a word, not inside one, and says where', () => {
+    const words = 'A parent posted on Facebook about the pupil again. '.repeat(400);
+    const result = validateConcernForm({ kind: 'childSafety', whatHappened: words, whenHappened: 'now', immediateDanger: 'true' });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const kept = result.draft.details.whatHappened;
+    expect(kept.length).toBeLessThanOrEqual(CONCERN_FIELD_LIMITS.whatHappened);
+    expect(kept.slice(0, -CUT_NOTE.length)).toMatch(/(pupil again\.|\b[A-Za-z]+)$/);
+    expect(words.startsWith(kept.slice(0, -CUT_NOTE.length))).toBe(true);
+    expect(words[kept.length - CUT_NOTE.length]).toBe(' ');
   });
 
   test('when no kind is chosen, then the kind is named as missing and nothing else is lost', () => {
