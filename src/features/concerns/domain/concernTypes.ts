@@ -282,3 +282,23 @@ export function deriveConcernCase(report: ConcernReport, events: ConcernEvent[])
   }
   return result;
 }
+
+/**
+ * The report's details as they stand: what was submitted, with what the reporter added afterwards (to an urgent report
+ * sent with fields empty) in the fields that were empty, each marked as added and when. The report as submitted is
+ * never changed (the additions are events); this is how the team reads it, so a completed urgent report does not show
+ * "What happened" empty with the words only in the chronology.
+ */
+export function detailsAsTheyStand(c: ConcernCase, when: (iso: string) => string): ConcernDetails {
+  const out: ConcernDetails = { ...c.report.details };
+  const fields = ['whatHappened', 'whenHappened', 'where', 'link', 'peopleInvolved', 'evidence'] as const;
+  for (const e of c.events) {
+    if (e.type !== 'detailsAdded') continue;
+    for (const f of fields) {
+      const added = e.data[f];
+      if (typeof added === 'string' && added.trim() && !(out[f] ?? '').trim()) out[f] = `${added} (added by the reporter ${when(e.at)})`;
+    }
+  }
+  return out;
+}
+

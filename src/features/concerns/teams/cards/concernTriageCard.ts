@@ -1,7 +1,7 @@
 import { concernChronology } from '../../domain/concernRecord';
 import { SafeguardingMember } from '../../domain/concernPorts';
 import { TRIAGE_TEXT_LIMIT } from '../../domain/concernTriage';
-import { CONCERN_ACTION_TYPES, CONCERN_ACTIONS_BY_KIND, CONCERN_KIND_LABELS, ConcernCase, concernActionLabel, urgencyLabelOf } from '../../domain/concernTypes';
+import { CONCERN_ACTION_TYPES, CONCERN_ACTIONS_BY_KIND, CONCERN_KIND_LABELS, ConcernCase, concernActionLabel, detailsAsTheyStand, urgencyLabelOf } from '../../domain/concernTypes';
 import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
 import template from './templates/concernTriage.json';
 import { formatSchoolTime } from '../../../../shared/schoolTime';
@@ -69,7 +69,8 @@ function lastStepOf(c: ConcernCase): string {
 export function renderConcernTriageCard(input: ConcernTriageCardInput): AdaptiveCardJson {
   const c = input.concern;
   const r = c.report;
-  const d = r.details;
+  // What the reporter added to an urgent report afterwards shows in its fields, marked as added.
+  const d = detailsAsTheyStand(c, formatConcernTime);
   const summary = d.whatHappened.length > TRIAGE_SUMMARY_CHARS
     ? `${d.whatHappened.slice(0, TRIAGE_SUMMARY_CHARS - 1)}…`
     : d.whatHappened;

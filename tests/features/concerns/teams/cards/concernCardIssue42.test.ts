@@ -149,6 +149,16 @@ describe('the DSL\'s card (issue 42, part 5)', () => {
     expect(shownText(card)).toContain(`${REPORTER.name}: Reported as URGENT (immediate danger); sent at once, before these were filled in: When it happened, Who is involved`);
   });
 
+  test('when the reporter has added what an urgent report went without, then the case card shows it in those fields, marked as added, and the report as submitted is unchanged', () => {
+    const c = caseOfKind('childSafety', [
+      { type: 'detailsAdded', at: '2026-03-02T09:10:00.000Z', actorId: REPORTER.aadObjectId, actorName: REPORTER.name, data: { whatHappened: 'Mia (Year 8) said her uncle is outside the gate.', whenHappened: 'Just now' } },
+    ], { immediateDanger: 'true', whatHappened: '', whenHappened: '', peopleInvolved: '' }, { urgent: 'true', missing: 'whatHappened,whenHappened,peopleInvolved' });
+    const text = shownText(renderConcernTriageCard({ concern: c, team, refreshUserIds: [], canAssign: true }));
+    expect(text).toContain('Mia (Year 8) said her uncle is outside the gate. (added by the reporter 2 Mar 2026, 09:10 GMT)');
+    expect(text).toContain('Just now (added by the reporter 2 Mar 2026, 09:10 GMT)');
+    expect(c.report.details.whatHappened).toBe('');
+  });
+
   test('when a report needs looking at today, then the chronology, the last step and the export say so in the alert\'s words', () => {
     const c = caseOfKind('childSafety', [], { howSoon: 'today' }, { urgent: 'false', howSoon: 'today' });
     const card = renderConcernTriageCard({ concern: c, team, refreshUserIds: [], canAssign: true });
