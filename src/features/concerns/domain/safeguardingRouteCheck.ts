@@ -287,7 +287,7 @@ export function createSafeguardingRouteCheck(deps: SafeguardingRouteCheckDeps): 
       if (!first) return;
       await tell(everyoneToTell(), [
         `Safeguarding route broken: Teams refused the bot's post of report ${reference} in the ${deps.place?.kind === 'groupChat' ? 'group chat' : 'channel'} (${status}${teamsCode ? ` ${teamsCode}` : ''}).`,
-        'The report went to each member of the safeguarding team 1:1 at once, and new reports will too until the route works again.',
+        'The report is being sent to each member of the safeguarding team 1:1 instead, and new reports go that way too until the route works again; if a report reaches no one, you will be told.',
         `To fix it: ${fixFor(status, teamsCode, deps.place?.kind === 'groupChat')} Then type "test alert" in your chat with me.`,
       ].join('\n\n'));
     },

@@ -126,8 +126,8 @@ export function reporterNoticeText(report: ConcernReport, notice: ReporterNotice
     case 'notArrived':
       // A report about the headteacher: never "the DSL", who may be the head.
       return `Your report ${report.reference} has NOT reached anyone yet: Teams would not deliver it. Please go to ${inPersonContact(report.aboutHeadteacher)} in person now and give them `
-        + `the reference ${report.reference}. If a child is in immediate danger, call 999. Your report is safely recorded, the safeguarding team has been told `
-        + 'it is waiting, and I will tell you here when it arrives.';
+        + `the reference ${report.reference}. If a child is in immediate danger, call 999. Your report is safely recorded, I keep trying to deliver it, `
+        + 'and I will tell you here when it arrives.';
     case 'arrived':
       return `Your report ${report.reference} has now arrived: it has reached ${who}. There is no need to report it again.`;
     case 'acknowledged':
