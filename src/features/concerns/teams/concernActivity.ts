@@ -1,4 +1,5 @@
 import { TurnContext } from 'botbuilder';
+import { formatSchoolTimestamp } from '../../../shared/schoolTime';
 import { isPersonal, senderAadObjectId, tenantOf } from '../../../teams/activityFacts';
 import { ConcernActor, ConcernOrigin, ConcernReporter } from '../domain/concernTypes';
 import { ConcernFormValues, emptyConcernForm } from '../domain/concernValidation';
@@ -65,6 +66,8 @@ export function formFromMessageAction(context: TurnContext): ConcernFormValues {
   const body = typeof rawBody === 'string' ? rawBody.slice(0, MAX_ATTACHED_MESSAGE_CHARS) : '';
   const text = payload?.body?.contentType === 'html' ? htmlToText(body) : body.trim();
   const author = payload?.from?.user?.displayName;
-  const attached = text ? `${author ? `From ${author}` : 'Message'}${payload?.createdDateTime ? ` at ${payload.createdDateTime}` : ''}:\n${text}` : '';
+  // The time as people at the school read it ("2 Mar 2026, 09:05 GMT"), not Teams' UTC stamp.
+  const sent = typeof payload?.createdDateTime === 'string' && !Number.isNaN(Date.parse(payload.createdDateTime)) ? formatSchoolTimestamp(payload.createdDateTime) : '';
+  const attached = text ? `${author ? `From ${author}` : 'Message'}${sent ? ` at ${sent}` : ''}:\n${text}` : '';
   return emptyConcernForm({ attachedMessage: attached, link: payload?.linkToMessage ?? '', where: 'Microsoft Teams message' });
 }

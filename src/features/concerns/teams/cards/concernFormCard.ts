@@ -79,7 +79,9 @@ export function renderConcernFormCard(input: ConcernFormCardInput = {}): Adaptiv
   const kind: ConcernKind = values.kind;
   // Ticked on the first step, nothing has gone yet: the second says so, and how to send it at once.
   const urgentNotSent = values.immediateDanger && !input.notice && problems.length === 0 ? URGENT_NOT_SENT_YET : '';
-  const fields = concernFormFields(kind, values.attachedMessage.length > 0);
+  // The message reported is shown as Teams gave it, not as a box to edit: the colleague's words are not the reporter's
+  // to change. It travels with the form's kept text.
+  const fields = concernFormFields(kind, false);
   const shown = [...fields.map((f) => f.field), ...(KINDS_ABOUT_A_PERSON.has(kind) ? ['aboutHeadteacher'] : [])];
   return expandCardTemplate(formTemplate, {
     kept: keptConcernText(values, shown),
@@ -89,6 +91,8 @@ export function renderConcernFormCard(input: ConcernFormCardInput = {}): Adaptiv
     kindLabel: CONCERN_KIND_LABELS[kind],
     kindAssumed: input.kindAssumed === true,
     askAboutHeadteacher: KINDS_ABOUT_A_PERSON.has(kind),
+    attachedMessage: values.attachedMessage,
+    showAttachedMessage: values.attachedMessage.length > 0,
     fields: fields.map(({ field, required }) => ({
       id: field,
       label: `${CONCERN_FIELD_LABELS[field]}${required ? ' (required)' : ''}`,

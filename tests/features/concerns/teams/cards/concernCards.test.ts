@@ -167,6 +167,19 @@ describe('concern cards', () => {
     expect(cardProblems(renderConcernListCard([]))).toEqual([]);
   });
 
+  test('when a colleague\'s message is reported from its ... menu, then the form shows it as text, not a box to edit, and it goes with the report as Teams gave it', () => {
+    const attached = 'From Tom Hill at 2 Mar 2026, 09:05 GMT:\n<b>see you</b> later [link](https://x.example)';
+    const card = renderConcernFormCard({ values: { ...emptyConcernForm(), kind: 'colleagueConduct', attachedMessage: attached } });
+    expect(cardProblems(card)).toEqual([]);
+    const json = JSON.stringify(card);
+    expect(json).not.toContain('"id":"attachedMessage"');
+    expect(json).toContain('The message you are reporting, as Teams gave it');
+    // Carried in the form's kept text, so Send report files it unchanged.
+    const kept = JSON.parse(String((json.match(/"kept":("(?:[^"\\]|\\.)*")/) ?? [])[1] ?? '""')) as string;
+    const sent = validateConcernForm({ kind: 'colleagueConduct', kept, whatHappened: 'Tom posted this about a parent.', whenHappened: 'Monday', where: 'Teams', peopleInvolved: 'Tom Hill' });
+    expect(sent.ok && sent.draft.details.attachedMessage).toBe(attached);
+  });
+
   test('when "Someone is in immediate danger" was ticked on the first step, then the second says nothing has been sent yet and how to send it at once', () => {
     const card = renderConcernFormCard({ values: { ...emptyConcernForm(), kind: 'childSafety', immediateDanger: true } });
     expect(cardProblems(card)).toEqual([]);
