@@ -336,10 +336,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
       }
       // Hello, thanks, ok, an emoji: not a question, so neither answered from the policy nor counted as one.
       const talk = smallTalkOf(text);
-      if (talk) {
-        await ctx.sendActivity(smallTalkReply(talk));
-        return;
-      }
+      if (talk) return void (await ctx.sendActivity(smallTalkReply(talk)));
       const reading = await deps.disclosure.read(text);
       if (reading.offer) {
         await offerReportFirst(ctx, text);
