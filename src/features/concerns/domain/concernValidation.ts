@@ -42,7 +42,10 @@ const REQUIRED_BY_KIND: Readonly<Record<ConcernKind, readonly ConcernTextField[]
 };
 
 /** The fields the second step of the form asks for each kind, in order (the attached message is added when there is one). */
-const FIELDS_BY_KIND: Readonly<Record<ConcernKind, readonly ConcernTextField[]>> = {
+/** A field the form asks for: every text field but the reported message, which it shows as text. */
+export type ConcernFormField = Exclude<ConcernTextField, 'attachedMessage'>;
+
+const FIELDS_BY_KIND: Readonly<Record<ConcernKind, readonly ConcernFormField[]>> = {
   childSafety: ['whatHappened', 'whenHappened', 'where', 'peopleInvolved', 'link', 'evidence'],
   onlineAbuse: ['whatHappened', 'whenHappened', 'where', 'link', 'peopleInvolved', 'evidence'],
   colleagueConduct: ['whatHappened', 'whenHappened', 'where', 'peopleInvolved', 'link', 'evidence'],
@@ -75,11 +78,13 @@ export function requiredConcernFields(kind: ConcernKind): readonly ConcernTextFi
   return ['whatHappened', 'whenHappened', ...REQUIRED_BY_KIND[kind]];
 }
 
-/** The fields the form shows for a kind, each marked required or not. */
-export function concernFormFields(kind: ConcernKind, hasAttachedMessage: boolean): { field: ConcernTextField; required: boolean }[] {
+/**
+ * The fields the form shows for a kind, each marked required or not. A message reported from its ... menu is never one
+ * of them: the form shows it as text and carries it as Teams gave it.
+ */
+export function concernFormFields(kind: ConcernKind): { field: ConcernFormField; required: boolean }[] {
   const required = requiredConcernFields(kind);
-  const fields = [...FIELDS_BY_KIND[kind], ...(hasAttachedMessage ? ['attachedMessage' as const] : [])];
-  return fields.map((field) => ({ field, required: required.includes(field) }));
+  return FIELDS_BY_KIND[kind].map((field) => ({ field, required: required.includes(field) }));
 }
 
 /** Over this many times the limit, kept text is cut so the returned card stays under the Teams size limit. */

@@ -1,7 +1,7 @@
 import { CONCERN_KINDS, CONCERN_KIND_LABELS, ConcernKind } from '../../domain/concernTypes';
 import {
-  CONCERN_FIELD_LABELS, CONCERN_FIELD_LIMITS, ConcernFieldProblem, ConcernFormValues, ConcernTextField,
-  concernFormFields, emptyConcernForm, isConcernKind, keptConcernText, KINDS_ABOUT_A_PERSON, readConcernForm, URGENT_DEFAULT_KIND,
+  CONCERN_FIELD_LABELS, CONCERN_FIELD_LIMITS, ConcernFieldProblem, ConcernFormValues,
+  ConcernFormField, concernFormFields, emptyConcernForm, isConcernKind, keptConcernText, KINDS_ABOUT_A_PERSON, readConcernForm, URGENT_DEFAULT_KIND,
 } from '../../domain/concernValidation';
 import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
 import kindTemplate from './templates/concernKind.json';
@@ -31,14 +31,13 @@ export interface ConcernFormCardInput {
 }
 
 /** How each field is asked for in the second step. */
-const FIELD_PROMPTS: Readonly<Record<ConcernTextField, { placeholder: string; multiline: boolean; style: 'text' | 'url' }>> = {
+const FIELD_PROMPTS: Readonly<Record<ConcernFormField, { placeholder: string; multiline: boolean; style: 'text' | 'url' }>> = {
   whatHappened: { placeholder: 'What you saw, heard or were told, in the words used', multiline: true, style: 'text' },
   whenHappened: { placeholder: 'Date and time, as exactly as you can', multiline: false, style: 'text' },
   where: { placeholder: 'For example Instagram, a class chat, the playground', multiline: false, style: 'text' },
   link: { placeholder: 'https://...', multiline: false, style: 'url' },
   peopleInvolved: { placeholder: 'Names or descriptions; write "not known" if you do not know', multiline: true, style: 'text' },
   evidence: { placeholder: 'Screenshots kept (with time, date and address), who else saw it. Do not forward images of children.', multiline: true, style: 'text' },
-  attachedMessage: { placeholder: '', multiline: true, style: 'text' },
 };
 
 /** What the second step says when "Someone is in immediate danger" was ticked on the first: nothing has been sent. */
@@ -81,7 +80,7 @@ export function renderConcernFormCard(input: ConcernFormCardInput = {}): Adaptiv
   const urgentNotSent = values.immediateDanger && !input.notice && problems.length === 0 ? URGENT_NOT_SENT_YET : '';
   // The message reported is shown as Teams gave it, not as a box to edit: the colleague's words are not the reporter's
   // to change. It travels with the form's kept text.
-  const fields = concernFormFields(kind, false);
+  const fields = concernFormFields(kind);
   const shown = [...fields.map((f) => f.field), ...(KINDS_ABOUT_A_PERSON.has(kind) ? ['aboutHeadteacher'] : [])];
   return expandCardTemplate(formTemplate, {
     kept: keptConcernText(values, shown),
