@@ -33,9 +33,7 @@ export async function loadDraftChecker(
   const heads = parseDraftHeads(headsFile, encoder.dimensions);
   const gate = parseDraftGate(headsFile);
   // A second draft model that points to the evidence while this one decides (draftChecker.ts, `pointer`).
-  const pointerEncoder = options.pointerDir ? await openOnnxSentenceEncoder(options.pointerDir) : undefined;
-  const pointer = pointerEncoder && options.pointerDir
-    ? { encoder: pointerEncoder, heads: parseDraftHeads(readHeads(options.pointerDir), pointerEncoder.dimensions) } : undefined;
+  const pointer = options.pointerDir ? await loadDraftHeadsAndEncoder(options.pointerDir) : undefined;
   const rules = createSchoolRuleBook({ library, reader: await loadRuleReader(encoderDir), store: options.rules });
   const ruleFor = (id: Parameters<SchoolRuleBook['ruleFor']>[0]) => rules.ruleFor(id);
   // The policy loaded at start is read now, beside the rest of the start rather than before it (about a second on two
@@ -57,6 +55,12 @@ export async function loadDraftChecker(
 }
 
 const readHeads = (dir: string): unknown => JSON.parse(fs.readFileSync(path.join(dir, 'heads.json'), 'utf8'));
+
+/** A draft model folder's encoder and its heads (a model that points to the evidence). */
+async function loadDraftHeadsAndEncoder(dir: string) {
+  const encoder = await openOnnxSentenceEncoder(dir);
+  return { encoder, heads: parseDraftHeads(readHeads(dir), encoder.dimensions) };
+}
 
 /**
  * The rule reader (heads.json's `rules` in the disclosure detector's folder, on its encoder): what finds each concern's

@@ -133,7 +133,8 @@ export function createDraftChecker(deps: DraftCheckerDeps): { check(draft: strin
       const said = [...where, ...when];
       if (said.length > 0) return [`says where or when: ${said.slice(0, 3).map((s) => quotePiece(s, 40)).join(', ')}`];
     }
-    return [strongestSentence(id, sentences, await vectors())];
+    // One sentence is its own evidence: no model need read it again.
+    return [sentences.length > 1 ? strongestSentence(id, sentences, await vectors()) : quotePiece(sentences[0])];
   };
 
   return {
@@ -144,9 +145,7 @@ export function createDraftChecker(deps: DraftCheckerDeps): { check(draft: strin
       // Each sentence is read only when a concern's evidence is the sentence that raised it most (a draft told fine
       // is read once): the same vectors, each read alone, as when every sentence was read first.
       let parts: Promise<readonly Float32Array[]> | undefined;
-      // One sentence is its own evidence: read again only by a separate pointing model, which must score it on its heads.
-      const vectors = (): Promise<readonly Float32Array[]> => (parts ??= sentences.length > 1 || deps.pointer
-        ? pointer.encoder.encode(sentences.map((t) => framedDraft(t, context)), BACKGROUND) : Promise.resolve([whole]));
+      const vectors = (): Promise<readonly Float32Array[]> => (parts ??= pointer.encoder.encode(sentences.map((t) => framedDraft(t, context)), BACKGROUND));
       // The school's own account is where the bot sends school news ("speaking as the school"'s fix), so a draft posted
       // there is not told it speaks for the school (research/DECISIONS.md, issue 53, ninth pass; the thresholds were
       // chosen with the same rule).
