@@ -18,6 +18,7 @@ Writes to --out: the fine-tuned encoder (a Hugging Face folder export_onnx.py re
 Usage: python3 research/training/drafts/finetune.py --base DIR --out DIR [--folds 3 | --only-fold K | --thresholds-from DIR]
 """
 import argparse
+import hashlib
 import glob
 import json
 import os
@@ -132,7 +133,20 @@ def fit(args, texts, labels, tokenizer, hard=None, soft=None):
     targets = labels * (1 - args.label_smoothing) + args.label_smoothing / 2
     if soft is not None:
         targets[:len(soft)] = args.alpha * targets[:len(soft)] + (1 - args.alpha) * soft
-    for epoch in range(args.epochs):
+    first = 0
+    if args.checkpoint and os.path.exists(args.checkpoint):
+        # --checkpoint: carry on after the last whole epoch saved (a session's end stops a two-hour training on two cores).
+        saved = torch.load(args.checkpoint, weights_only=False)
+        if saved['settings'] != checkpoint_settings(args, texts):
+            raise SystemExit(f'{args.checkpoint} was saved by a different training (settings or drafts differ): move it away to start again')
+        model.load_state_dict(saved['model'])
+        optimiser.load_state_dict(saved['optimiser'])
+        schedule.load_state_dict(saved['schedule'])
+        generator.set_state(saved['generator'])
+        torch.set_rng_state(saved['rng'])
+        first = saved['epoch']
+        print(f'  carrying on from {args.checkpoint} after epoch {first}', flush=True)
+    for epoch in range(first, args.epochs):
         model.train()
         perm = torch.randperm(len(texts), generator=generator).tolist()
         total = 0.0
@@ -153,7 +167,21 @@ def fit(args, texts, labels, tokenizer, hard=None, soft=None):
             schedule.step()
             total += float(loss.detach()) * len(idx)
         print(f'  epoch {epoch + 1}: mean loss {total / len(texts):.4f}', flush=True)
+        if args.checkpoint and epoch + 1 < args.epochs:
+            # Written beside, then renamed: a training stopped while saving leaves the epoch before whole.
+            torch.save({'settings': checkpoint_settings(args, texts), 'epoch': epoch + 1, 'model': model.state_dict(),
+                        'optimiser': optimiser.state_dict(), 'schedule': schedule.state_dict(),
+                        'generator': generator.get_state(), 'rng': torch.get_rng_state()}, args.checkpoint + '.part')
+            os.replace(args.checkpoint + '.part', args.checkpoint)
     return model
+
+
+def checkpoint_settings(args, texts):
+    """What a checkpoint must share with the training that carries it on: every setting but where it writes and the
+    checkpoint's own path, and the texts learnt (by their hash)."""
+    settings = {k: v for k, v in vars(args).items() if k not in ('out', 'checkpoint', 'threads')}
+    settings['texts'] = hashlib.sha256('\n'.join(texts).encode()).hexdigest()
+    return settings
 
 
 def folds_by_policy(rows, folds):
@@ -320,10 +348,14 @@ def main() -> None:
     parser.add_argument('--unlabelled-teacher', nargs='+', help='K=FILE ...: fold K\'s teacher_scores.py --drafts --data file of the --unlabelled drafts')
     parser.add_argument('--alpha', type=float, default=0.5, help='with --draft-teacher: the label\'s share of each draft\'s target')
     parser.add_argument('--bf16', action='store_true', help='train in bfloat16 autocast (research/DECISIONS.md, issue 53, eleventh pass)')
+    parser.add_argument('--checkpoint', help='the final model only (--folds 0): a file saved after each epoch, and carried on from '
+                        'when it exists, so a training stopped by a session\'s end loses at most one epoch')
     parser.add_argument('--seed', type=int, default=7)
     parser.add_argument('--threads', type=int, default=2)
     parser.add_argument('--device', default='cpu', help='cpu, or cuda on the device machine (then CUBLAS_WORKSPACE_CONFIG=:4096:8)')
     args = parser.parse_args()
+    if args.checkpoint and (args.folds > 0 or args.only_fold is not None):
+        parser.error('--checkpoint is for the final model alone (--folds 0): each fold would overwrite it')
     if args.draft_teacher and args.sentences:
         parser.error('--draft-teacher gives the drafts targets; with --sentences they would no longer line up')
     torch.set_num_threads(args.threads)
