@@ -26,7 +26,8 @@ import { probeOf, sectionsHolding } from './ruleLabels';
  *   "nothing stops this", harmless drafts told so, and the rule quoted from the section holding the sentence the
  *   tester copied (and, with `--key`, from a section holding one of the key's fair rules for that policy and concern, or
  *   none where the key has none). `--misses` prints what it got wrong (for the issue's note, never for tuning).
- *   `--model DIR` checks the drafts with a draft model folder ship.py wrote instead of models/drafts. `--confirmed FILE`
+ *   `--model DIR` checks the drafts with a draft model folder ship.py wrote instead of the shipped ones (`--pointer DIR`
+ *   adds a model pointing to the evidence, as models/drafts does for the larger model). `--confirmed FILE`
  *   has an owner decide each policy's rules first, as a key in draft-rules-real.jsonl's format says (issue 71: the school
  *   owns its rules), so the rule figures are those of confirmed rules rather than the reader's proposals.
  */
@@ -119,6 +120,9 @@ async function evalBlind(): Promise<void> {
   const keyFile = option('--key', '');
   // --model DIR: a draft model folder that ship.py wrote (the candidate beside the shipped one), instead of models/drafts.
   const modelDir = option('--model', '');
+  // --pointer DIR: with --model, a draft model that points to the evidence while the --model one decides (as the
+  // product runs the larger model with models/drafts pointing).
+  const pointerDir = option('--pointer', '');
   const key = keyFile ? new Map(jsonl<RuleRow>(keyFile).map((r) => [`${r.policy}|${r.concern}`, r])) : null;
   // --confirmed FILE: an owner's decisions before any draft is checked, as a key in the same format says them (the
   // sentence to quote, or no rule), made through the rule book as the rules card makes them: drafts then quote those.
@@ -133,7 +137,7 @@ async function evalBlind(): Promise<void> {
       const text = fs.readFileSync(path.join(policies, row.policy), 'utf8');
       const doc = parsePolicyText(text, row.policy);
       docs.set(row.policy, doc);
-      const checker = await loadDraftChecker(createPolicyLibrary([doc]), modelDir ? { dir: modelDir } : {});
+      const checker = await loadDraftChecker(createPolicyLibrary([doc]), modelDir ? { dir: modelDir, ...(pointerDir ? { pointerDir } : {}) } : {});
       checkers.set(row.policy, checker);
       if (confirmed) await confirmRules(checker.rules, row.policy, confirmed, owned);
     }

@@ -16,6 +16,18 @@ import { PolicyLibrary } from '../features/policy/policyLibrary';
 export const DRAFTS_DIR = path.join(packageRoot(__dirname), 'models', 'drafts');
 
 /**
+ * The larger draft model (issue 71): all-mpnet-base-v2 fine-tuned on the same drafts, its graph kept in parts. Where it is
+ * shipped it decides each draft from one reading, and the model of DRAFTS_DIR points to the evidence sentence by
+ * sentence, which keeps a check within its time on two cores (research/DECISIONS.md, issue 71, 2026-11-29).
+ */
+export const LARGER_DRAFTS_DIR = path.join(packageRoot(__dirname), 'models', 'drafts-larger');
+
+/** The folders a check reads by default: the larger model deciding and the draft model pointing where it is shipped, else the draft model alone. */
+export function defaultDraftFolders(larger = LARGER_DRAFTS_DIR): { dir: string; pointerDir?: string } {
+  return fs.existsSync(path.join(larger, 'manifest.json')) ? { dir: larger, pointerDir: DRAFTS_DIR } : { dir: DRAFTS_DIR };
+}
+
+/**
  * "Check my post" (issue 53): the draft model, run by the same ONNX adapter as the disclosure detector (checked
  * against its checksum, loaded once per process), its heads (one per concern), and the rule reader on the disclosure
  * detector's encoder (the same session), which finds each concern's rule in the live policy. The policy loaded at
@@ -27,13 +39,16 @@ export const DRAFTS_DIR = path.join(packageRoot(__dirname), 'models', 'drafts');
 export async function loadDraftChecker(
   library: PolicyLibrary, options: { dir?: string; encoderDir?: string; readRulesAtStart?: boolean; rules?: SchoolRuleStore; pointerDir?: string } = {},
 ): Promise<{ check(draft: string, context: DraftContext): Promise<DraftCheckResult>; settled(): Promise<void>; rules: SchoolRuleBook }> {
-  const { dir = DRAFTS_DIR, encoderDir = ENCODER_DIR, readRulesAtStart = true } = options;
+  const shipped = options.dir === undefined ? defaultDraftFolders() : { dir: options.dir };
+  const { encoderDir = ENCODER_DIR, readRulesAtStart = true } = options;
+  const { dir } = shipped;
+  const pointerDir = options.pointerDir ?? shipped.pointerDir;
   const encoder = await openOnnxSentenceEncoder(dir);
   const headsFile = readHeads(dir);
   const heads = parseDraftHeads(headsFile, encoder.dimensions);
   const gate = parseDraftGate(headsFile);
   // A second draft model that points to the evidence while this one decides (draftChecker.ts, `pointer`).
-  const pointer = options.pointerDir ? await loadDraftHeadsAndEncoder(options.pointerDir) : undefined;
+  const pointer = pointerDir ? await loadDraftHeadsAndEncoder(pointerDir) : undefined;
   const rules = createSchoolRuleBook({ library, reader: await loadRuleReader(encoderDir), store: options.rules });
   const ruleFor = (id: Parameters<SchoolRuleBook['ruleFor']>[0]) => rules.ruleFor(id);
   // The policy loaded at start is read now, beside the rest of the start rather than before it (about a second on two

@@ -6,10 +6,15 @@ import type * as Ort from 'onnxruntime-node';
 import { PairEncoder, SentenceEncoder } from '../../shared/sentenceEncoder';
 import { assertSameOnEveryCpu } from './onnxGraphCheck';
 
-/** What the model folder's manifest.json says of the model: its file, its vector length and how many tokens it reads. */
+/**
+ * What the model folder's manifest.json says of the model: its file, its vector length and how many tokens it reads.
+ * A graph larger than a repository file may be (GitHub refuses files over 100 MB) is kept as `parts`, files joined in
+ * order into the graph `file` names; `sha256` is the whole graph's, so a part missing, damaged or out of order is refused.
+ */
 interface EncoderManifest {
   name: string;
   file: string;
+  parts?: string[];
   sha256: string;
   dimensions: number;
   maxTokens: number;
@@ -65,7 +70,19 @@ function readManifest(dir: string): EncoderManifest {
     || typeof m.dimensions !== 'number' || typeof m.maxTokens !== 'number') {
     throw new EncoderLoadError(`${file} must name the model's file, sha256, dimensions and maxTokens`);
   }
+  // A part is a plain file name in the folder, never a path out of it.
+  if (m.parts !== undefined && (!Array.isArray(m.parts) || m.parts.length === 0
+    || !m.parts.every((p) => typeof p === 'string' && p !== '' && path.basename(p) === p && p !== '.' && p !== '..'))) {
+    throw new EncoderLoadError(`${file}: "parts" must list the graph's files in this folder, in order`);
+  }
   return m as EncoderManifest;
+}
+
+/** The graph's bytes: its one file, or its parts joined in order. */
+function readGraph(dir: string, manifest: EncoderManifest): Buffer {
+  const files = (manifest.parts ?? [manifest.file]).map((f) => path.join(dir, f));
+  for (const f of files) if (!fs.existsSync(f)) throw new EncoderLoadError(`The sentence encoder's graph ${f} is missing`);
+  return files.length === 1 ? fs.readFileSync(files[0]) : Buffer.concat(files.map((f) => fs.readFileSync(f)));
 }
 
 /** How an encoder is run: one thread by default, so a turn's encoding never takes both of a small machine's cores. */
@@ -93,8 +110,7 @@ function onnxRuntime(): typeof Ort {
 export async function loadOnnxSentenceEncoder(dir: string, options: OnnxEncoderOptions = {}): Promise<SentenceEncoder & PairEncoder> {
   const manifest = readManifest(dir);
   const graph = path.join(dir, manifest.file);
-  if (!fs.existsSync(graph)) throw new EncoderLoadError(`The sentence encoder's graph ${graph} is missing`);
-  const bytes = fs.readFileSync(graph);
+  const bytes = readGraph(dir, manifest);
   const sha256 = sha256Of(bytes);
   if (sha256 !== manifest.sha256) throw new EncoderLoadError(`${graph} does not match its checksum in manifest.json (got ${sha256})`);
   try {

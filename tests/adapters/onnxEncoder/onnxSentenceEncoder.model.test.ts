@@ -83,6 +83,34 @@ describe('the ONNX sentence encoder', () => {
     }
   });
 
+  it('when a graph is kept as parts (a repository refuses files over 100 MB), then they load joined in order, and parts missing, swapped or outside the folder are refused', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'encoder-parts-'));
+    try {
+      for (const f of fs.readdirSync(ENCODER_DIR)) if (f !== manifest.file) fs.copyFileSync(path.join(ENCODER_DIR, f), path.join(dir, f));
+      const graph = fs.readFileSync(path.join(ENCODER_DIR, manifest.file));
+      const cut = Math.floor(graph.length / 3);
+      const parts = ['model.onnx.part1', 'model.onnx.part2', 'model.onnx.part3'];
+      [graph.subarray(0, cut), graph.subarray(cut, 2 * cut), graph.subarray(2 * cut)].forEach((b, i) => fs.writeFileSync(path.join(dir, parts[i]), b));
+      const writeManifest = (p: unknown) => fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ ...manifest, parts: p }));
+      writeManifest(parts);
+      const [split] = await (await loadOnnxSentenceEncoder(dir)).encode(['Can I post photos of my class?']);
+      const [whole] = await (await openOnnxSentenceEncoder(ENCODER_DIR)).encode(['Can I post photos of my class?']);
+      expect(split).toEqual(whole);
+      writeManifest([parts[1], parts[0], parts[2]]);
+      await expect(loadOnnxSentenceEncoder(dir)).rejects.toThrow(/does not match its checksum/);
+      writeManifest(parts.slice(0, 2));
+      await expect(loadOnnxSentenceEncoder(dir)).rejects.toThrow(/does not match its checksum/);
+      writeManifest([...parts, 'model.onnx.part4']);
+      await expect(loadOnnxSentenceEncoder(dir)).rejects.toThrow(/part4 is missing/);
+      for (const bad of [[], ['../model.onnx'], [path.join(ENCODER_DIR, manifest.file)], 'model.onnx.part1', [7]]) {
+        writeManifest(bad);
+        await expect(loadOnnxSentenceEncoder(dir)).rejects.toThrow(/"parts" must list the graph's files in this folder/);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('when a process loads the encoder, then ONNX Runtime starts no usage telemetry: no device id or event store opened, no log file', () => {
     // A fresh process (this worker may have loaded ONNX Runtime already), with no ORT_DISABLE_TELEMETRY of its own.
     const adapter = path.join(REPO_ROOT, 'src', 'adapters', 'onnxEncoder', 'onnxSentenceEncoder.ts');
