@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import readline from 'node:readline';
 import { Answer, AnswerMatch, answerQuestionReranked, shownMatches } from '../features/policy/answer/answerQuestion';
 import { loadReranker } from '../compose/rerank';
-import { readPolicyFileIsolated, readPolicyFilesIsolated, readPolicyIsolated } from '../features/policy/ingest/isolatedIngest';
+import { readPolicyFileIsolated, readPolicyFilesIsolated } from '../features/policy/ingest/isolatedIngest';
 import { formatCitationLabel, formatSectionLabel, formatVersion, PolicyDocument } from '../features/policy/policyDocument';
 import { createPolicyLibrary, PolicyLibrary } from '../features/policy/policyLibrary';
-import { diffPolicies, PolicyDiff } from '../features/policy/publishing/policyDiff';
+import { diffPolicies } from '../features/policy/publishing/policyDiff';
 import path from 'node:path';
 import { createFieldCipher } from '../shared/fieldEncryption';
 import { makeSecrets } from './secrets';
@@ -15,11 +15,10 @@ import { copySqliteToAzure } from '../adapters/storageCopy/copySqliteToAzure';
 import { openSqliteDatabase } from '../adapters/sqlite/sqliteDatabase';
 import { createAcknowledgementStore } from '../compose/stores';
 import { parseArgs, Parsed, UsageError } from './cliArgs';
-import { azureFromEnv, openRecords } from './cliRecords';
+import { azureFromEnv } from './cliRecords';
 import { unanswered } from './unansweredCommand';
+import { printDiff, publish } from './publishCommand';
 import { timeNotStatedNote } from '../features/policy/answer/askedTime';
-import { firstPolicyId, PublishCondition, PublishedPolicyStore } from '../features/policy/publishing/publishedPolicies';
-import { bundledSampleMatching, OWN_POLICY_ADVICE, sampleWords } from '../features/policy/publishing/bundledSamples';
 
 const USAGE = `policy-bot: tools for the policy owner
 
@@ -38,11 +37,13 @@ const USAGE = `policy-bot: tools for the policy owner
       Show what changed between two versions, section by section.
   policy-bot publish NEW_FILE --replaces CONFIGURED_FILE [--db FILE] [--by NAME] [--yes]
       Show the changes, and with --yes keep NEW_FILE as the published version of the policy in CONFIGURED_FILE
-      (the file POLICY_FILES names): the bot answers from it after its next start. Owners can do the same in chat.
+      (the file POLICY_FILES names): running bots answer from it within a minute. Owners can do the same in chat.
+      What owners taught follows its sections to the new version, so --yes needs CONCERN_ENCRYPTION_KEY (the bot's).
       With STORAGE=azure in the environment, it is kept in Azure Table storage, where the app reads it.
   policy-bot publish NEW_FILE [--db FILE] [--by NAME] [--yes]
       With POLICY_FILES empty: show what was read (or what changed), and with --yes keep NEW_FILE as the school's
-      policy (its first version, or the next one): the bot answers from it after its next start.
+      policy (its first version, or the next one, which needs CONCERN_ENCRYPTION_KEY as above): running bots answer
+      from it within a minute.
   policy-bot storage copy-to-azure [--db FILE]
       Copy every record of the SQLite file (default: data/policy-bot.sqlite) into Azure Table storage and check the
       counts, kind by kind; safe to run again. Reads AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_URL,
@@ -148,106 +149,11 @@ async function ask(args: string[]): Promise<void> {
   }
 }
 
-function printDiff(diff: PolicyDiff): void {
-  console.log(`${diff.changes.length} changed section(s), ${diff.unchanged} unchanged${diff.frontPageChanged ? '; the front page changed' : ''}`);
-  for (const c of diff.changes) {
-    console.log(`${c.kind.padEnd(8)} ${c.label}`);
-    for (const w of c.changes) console.log(`         - ${w.was || '(nothing)'}\n         + ${w.now || '(nothing)'}`);
-  }
-}
-
 async function diff(args: string[]): Promise<void> {
   const p = parseArgs(args, []);
   if (p.positional.length !== 2) throw new UsageError('diff needs the live file and the new file');
   const [live, next] = await Promise.all(p.positional.map((f) => readPolicyFileIsolated(f)));
   printDiff(diffPolicies(live, next));
-}
-
-async function publish(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  const p = parseArgs(args, ['replaces', 'db', 'by']);
-  const file = p.positional[0];
-  const replaces = p.flags.get('replaces')?.[0];
-  if (!file) throw new UsageError('publish needs the new file');
-  if (!replaces && (env.POLICY_FILES ?? '').trim() !== '') {
-    throw new UsageError(`POLICY_FILES is set (${env.POLICY_FILES!.trim()}): publish a new version with --replaces and the file it replaces. `
-      + 'Without --replaces, publish adds the school\'s policy when POLICY_FILES is empty.');
-  }
-  // The file is read before anything is opened or kept: a sample is told by what it reads as, whatever its format.
-  const next = await readPolicyFileIsolated(file);
-  const sample = env.APP_MODE === 'local' ? undefined : bundledSampleMatching(next);
-  if (sample) throw new Error(`${file} is ${sampleWords(sample)}. ${OWN_POLICY_ADVICE}`);
-  if (!replaces) return publishFromStore(file, next, p, env);
-  const configured = await readPolicyFileIsolated(replaces);
-  next.id = configured.id;
-  printDiff(diffPolicies(configured, next));
-  for (const w of next.warnings) console.log(`warning [${w.code}] ${w.message}`);
-  if (!p.bools.has('yes')) { console.log('Not published: run again with --yes to publish it.'); return; }
-  const records = await openRecords(env, p.flags.get('db')?.[0] ?? 'data/policy-bot.sqlite', false);
-  try {
-    // The version it follows is the newest kept now (an owner may have published one from chat since the file was deployed).
-    const after = (await records.published.latest(configured.id))?.number ?? 0;
-    await keepVersion(records.published, { policyId: configured.id, file, contentHash: next.metadata.contentHash, configuredHash: configured.metadata.contentHash }, { after }, p, env);
-    console.log(`Published ${path.basename(file)} as ${configured.id}: the bot answers from it after its next start.`);
-  } finally {
-    records.close();
-  }
-}
-
-/**
- * `publish` with no POLICY_FILES: the school's policy kept in the store, as an owner sending it in chat does. The first
- * one is added (what was read is shown); after that, a file is a new version of the policy its name matches, else of the
- * first one, and keeps that policy's id.
- */
-async function publishFromStore(file: string, next: PolicyDocument, p: Parsed, env: NodeJS.ProcessEnv): Promise<void> {
-  const records = await openRecords(env, p.flags.get('db')?.[0] ?? 'data/policy-bot.sqlite', false);
-  try {
-    const fromChat = (await records.published.listPolicies()).filter((v) => v.configuredHash === '');
-    const target = fromChat.find((v) => v.policyId === firstPolicyId(file)) ?? fromChat[0];
-    const latest = target ? await records.published.latest(target.policyId) : undefined;
-    if (latest) {
-      printDiff(diffPolicies(await readPolicyIsolated(latest.content, latest.fileName), next));
-    } else {
-      console.log(`The school's policy, first version: ${next.title}`);
-      for (const s of next.sections) console.log(`${'  '.repeat(s.level - 1)}${formatSectionLabel(s)}`);
-    }
-    for (const w of next.warnings) console.log(`warning [${w.code}] ${w.message}`);
-    if (!p.bools.has('yes')) { console.log('Not published: run again with --yes to publish it.'); return; }
-    const policyId = target?.policyId ?? firstPolicyId(file);
-    // Kept only if what was shown is still so: no policy yet, or the version the changes were worked out against.
-    await keepVersion(records.published, { policyId, file, contentHash: next.metadata.contentHash, configuredHash: '' }, latest ? { after: latest.number } : { first: true }, p, env);
-    console.log(`Published ${path.basename(file)} as ${policyId}${target ? '' : ', the school\'s policy'}: the bot answers from it after its next start.`);
-  } finally {
-    records.close();
-  }
-}
-
-/**
- * Keeps a version if the condition still holds, and its audit entry either way, by `cli:<name>`. When another version
- * went live while the command ran (an owner in chat, another run), nothing is kept and the error says what is live.
- */
-async function keepVersion(
-  store: PublishedPolicyStore, v: { policyId: string; file: string; contentHash: string; configuredHash: string }, condition: PublishCondition,
-  p: Parsed, env: NodeJS.ProcessEnv,
-): Promise<void> {
-  const at = new Date().toISOString();
-  const by = `cli:${p.flags.get('by')?.[0] ?? (env.USER || 'unknown')}`;
-  const outcome = await store.publish({
-    policyId: v.policyId, fileName: path.basename(v.file), content: fs.readFileSync(v.file), contentHash: v.contentHash,
-    configuredHash: v.configuredHash, publishedBy: by, publishedAt: at,
-  }, condition);
-  if (outcome.published) {
-    await store.appendAudit({ at, actor: by, action: 'version.published', policyId: v.policyId, details: { contentHash: v.contentHash, number: outcome.number, via: 'cli' } });
-    return;
-  }
-  const { live } = outcome;
-  const first = 'first' in condition;
-  await store.appendAudit({ at, actor: by, action: 'version.notPublished', policyId: v.policyId, details: {
-    contentHash: v.contentHash, via: 'cli', first, reason: first ? 'another policy was published first' : 'another version was published first',
-    ...(live ? { livePolicyId: live.policyId, liveContentHash: live.contentHash, liveNumber: live.number, livePublishedAt: live.publishedAt } : {}),
-  } });
-  const what = live ? `${live.fileName} was published (by ${live.publishedBy.startsWith('cli:') ? live.publishedBy : 'a policy owner in Teams'}, ${live.publishedAt})` : 'another version was published';
-  throw Object.assign(new Error(`Not published: ${what} as ${first ? 'the school\'s policy' : `the newest version of ${v.policyId}`} while this ran, and is live. `
-    + 'Run the command again without --yes to see what your file changes against it.'), { code: 'PUBLISH_LOST' });
 }
 
 /** `storage copy-to-azure`: the move from STORAGE=sqlite to STORAGE=azure, verified by counts. */

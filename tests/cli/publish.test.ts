@@ -8,10 +8,17 @@ import { openSqliteDatabase } from '../../src/adapters/sqlite/sqliteDatabase';
 import { createSqlitePublishedPolicyStore } from '../../src/adapters/sqlite/sqlitePublishedPolicyStore';
 import { PublishCondition } from '../../src/features/policy/publishing/publishedPolicies';
 import { createLogger } from '../../src/shared/logger';
+import { createSqliteTeachingLinkStore } from '../../src/adapters/sqlite/sqliteTeachingLinkStore';
+import { createQuestionSealing } from '../../src/adapters/questionSealing';
+import { readPolicyFileIsolated } from '../../src/features/policy/ingest/isolatedIngest';
+import { PolicyDocument } from '../../src/features/policy/policyDocument';
 import { REPO_ROOT } from '../support/repoRoot';
 
 const SCHOOL = path.join(REPO_ROOT, 'tests', 'fixtures', 'policies', 'oakfield-social-media-policy.txt');
 const SAMPLE = path.join(REPO_ROOT, 'samples', 'policies', 'liverpool-model.txt');
+/** The bot's key: taught questions are sealed with it, and a new version carries them. */
+const KEY = Buffer.alloc(32, 7).toString('base64');
+const KEYED = { CONCERN_ENCRYPTION_KEY: KEY };
 
 /** `policy-bot publish` with no POLICY_FILES: IT adds the school's policy from the server, as an owner does in chat. */
 describe('policy-bot publish', () => {
@@ -48,7 +55,7 @@ describe('policy-bot publish', () => {
     expect(output.at(-1)).toBe('Not published: run again with --yes to publish it.');
 
     expect(await main(['publish', SCHOOL, '--db', db, '--by', 'it-lead', '--yes'], {})).toBe(0);
-    expect(output.at(-1)).toBe('Published oakfield-social-media-policy.txt as oakfield-social-media-policy, the school\'s policy: the bot answers from it after its next start.');
+    expect(output.at(-1)).toBe('Published oakfield-social-media-policy.txt as oakfield-social-media-policy, the school\'s policy: running bots answer from it within a minute, and a bot started later from the start.');
     expect(published()).toEqual([{ policy_id: 'oakfield-social-media-policy', file_name: 'oakfield-social-media-policy.txt', configured_hash: '', published_by: 'cli:it-lead' }]);
 
     const database = openSqliteDatabase(db);
@@ -65,7 +72,7 @@ describe('policy-bot publish', () => {
     const next = path.join(dir, 'Policy 2027.txt');
     fs.writeFileSync(next, `${fs.readFileSync(SCHOOL, 'utf8').trimEnd()}\n\n12. Artificial intelligence tools\n\nStaff must not put pupils' names into public AI chatbots.\n`);
     output = [];
-    expect(await main(['publish', next, '--db', db, '--yes'], {})).toBe(0);
+    expect(await main(['publish', next, '--db', db, '--yes'], KEYED)).toBe(0);
     expect(output[0]).toMatch(/^1 changed section\(s\), \d+ unchanged/);
     expect(output).toContain('added    12. Artificial intelligence tools');
     expect(published().map((r) => (r as { policy_id: string }).policy_id)).toEqual(['oakfield-social-media-policy', 'oakfield-social-media-policy']);
@@ -133,12 +140,98 @@ describe('policy-bot publish', () => {
     first.close();
     const close = ownerPublishesWhenShown(/changed section\(s\)/, { policyId: 'oakfield-social-media-policy', fileName: 'From chat 2027.docx' }, { after: seq });
     try {
-      expect(await main(['publish', next, '--db', db, '--by', 'it-lead', '--yes'], {})).toBe(1);
+      expect(await main(['publish', next, '--db', db, '--by', 'it-lead', '--yes'], KEYED)).toBe(1);
     } finally {
       close();
     }
     expect(errors.join('')).toContain('Not published: From chat 2027.docx was published (by a policy owner in Teams, 2026-11-21T09:00:00.000Z) as the newest version of oakfield-social-media-policy while this ran');
     expect(published().map((r) => (r as { file_name: string }).file_name)).toEqual(['oakfield-social-media-policy.txt', 'From chat 2027.docx']);
     expect(audit().map((e) => [e.actor, e.action])).toEqual([['cli:unknown', 'version.published'], ['cli:it-lead', 'version.notPublished']]);
+  });
+
+  /** A small policy of three sections; the next version adds one before the second and drops the last. */
+  const V1 = 'Staff social media policy\n\n1. Introduction\n\nThis policy applies to all staff of the school.\n\n2. Photographs\n\n'
+    + 'Staff must not post photographs of pupils on personal accounts.\n\n3. Friend requests\n\nStaff must not accept friend requests from pupils or parents.\n';
+  const V2 = 'Staff social media policy\n\n1. Introduction\n\nThis policy applies to all staff of the school.\n\n2. Purpose\n\n'
+    + 'This policy keeps pupils and staff safe online.\n\n3. Photographs\n\nStaff must not post photographs of pupils on personal accounts.\n';
+  const teachingLinks = (fn: (store: ReturnType<typeof createSqliteTeachingLinkStore>) => Promise<unknown>) => {
+    const database = openSqliteDatabase(db);
+    return fn(createSqliteTeachingLinkStore(database, createQuestionSealing(KEY))).finally(() => database.close());
+  };
+
+  it('when a new version moves and drops sections, then what owners taught follows its section (never the old number) and the command says what moved and what lost its section', async () => {
+    const first = path.join(dir, 'Staff policy.txt');
+    fs.writeFileSync(first, V1);
+    expect(await main(['publish', first, '--db', db, '--yes'], KEYED)).toBe(0);
+    const v1 = await readPolicyFileIsolated(first);
+    const ordinal = (doc: PolicyDocument, title: string) => doc.sections.find((sec) => sec.title === title)!.ordinal;
+    const id = 'staff-policy';
+    await teachingLinks(async (store) => {
+      await store.add({ question: 'can i put photos of my class on my facebook', section: `${id}#${ordinal(v1, 'Photographs')}`, taughtBy: 'owner', taughtAt: '2026-11-20T09:00:00.000Z' });
+      await store.add({ question: 'a parent added me on facebook', section: `${id}#${ordinal(v1, 'Friend requests')}`, taughtBy: 'owner', taughtAt: '2026-11-20T09:00:00.000Z' });
+    });
+    const next = path.join(dir, 'Staff policy 2027.txt');
+    fs.writeFileSync(next, V2);
+    output = [];
+    expect(await main(['publish', next, '--db', db, '--by', 'it-lead', '--yes'], KEYED)).toBe(0);
+    const v2 = await readPolicyFileIsolated(next);
+    expect(ordinal(v2, 'Photographs')).not.toBe(ordinal(v1, 'Photographs'));
+    const links = await teachingLinks((store) => store.list()) as { question: string; section: string }[];
+    expect(links.map((l) => [l.question, l.section]).sort()).toEqual([
+      ['a parent added me on facebook', `${id}#gone`],
+      ['can i put photos of my class on my facebook', `${id}#${ordinal(v2, 'Photographs')}`],
+    ]);
+    expect(output).toContain('1 taught question(s) follow their sections to where this version has them.');
+    expect(output).toContain('1 taught question(s) were linked to a section this version no longer has: answered by the model again until an owner teaches them again (type taught in chat to see them).');
+  });
+
+  it('when IT publishes over the configured file (--replaces), then taught questions follow their sections from the file, and from a version published over it before', async () => {
+    const configured = path.join(dir, 'staff-policy.txt');
+    fs.writeFileSync(configured, V1);
+    const v1 = await readPolicyFileIsolated(configured);
+    const photos = v1.sections.find((sec) => sec.title === 'Photographs')!.ordinal;
+    await teachingLinks((store) => store.add({ question: 'class photos on instagram', section: `${v1.id}#${photos}`, taughtBy: 'owner', taughtAt: '2026-11-20T09:00:00.000Z' }));
+    const next = path.join(dir, 'Staff policy 2027.txt');
+    fs.writeFileSync(next, V2);
+    expect(await main(['publish', next, '--replaces', configured, '--db', db, '--yes'], KEYED)).toBe(0);
+    const sectionOf = async () => ((await teachingLinks((store) => store.list())) as { section: string }[]).map((l) => l.section);
+    expect(await sectionOf()).toEqual([`${v1.id}#${photos + 1}`]);
+    // A third version, back to the first's layout: the link moves from the version kept above, not from the file.
+    const third = path.join(dir, 'Staff policy 2028.txt');
+    fs.writeFileSync(third, V1);
+    expect(await main(['publish', third, '--replaces', configured, '--db', db, '--yes'], KEYED)).toBe(0);
+    expect(await sectionOf()).toEqual([`${v1.id}#${photos}`]);
+  });
+
+  it('when a new version is published without the bot\'s key, then it is refused before anything is kept, saying why (taught questions could not follow their sections)', async () => {
+    const first = path.join(dir, 'Staff policy.txt');
+    fs.writeFileSync(first, V1);
+    expect(await main(['publish', first, '--db', db, '--yes'], {})).toBe(0);
+    const next = path.join(dir, 'Staff policy 2027.txt');
+    fs.writeFileSync(next, V2);
+    expect(await main(['publish', next, '--db', db, '--yes'], {})).toBe(2);
+    expect(errors.join('')).toContain('set CONCERN_ENCRYPTION_KEY to the key the bot runs with (APP_MODE=local for a local bot): a new version carries what owners taught');
+    expect(published()).toHaveLength(1);
+    const configured = path.join(dir, 'ours.txt');
+    fs.writeFileSync(configured, V1);
+    expect(await main(['publish', next, '--replaces', configured, '--db', db, '--yes'], {})).toBe(2);
+    expect(published()).toHaveLength(1);
+  });
+
+  it('when the new file shares no section with the live policy, then the command warns it is most likely the wrong file, as the publish card does', async () => {
+    const first = path.join(dir, 'Staff policy.txt');
+    fs.writeFileSync(first, V1);
+    expect(await main(['publish', first, '--db', db, '--yes'], KEYED)).toBe(0);
+    const list = path.join(dir, 'Shopping.txt');
+    fs.writeFileSync(list, 'Shopping\n\n1. Fruit\n\nApples, pears and plums for the week.\n\n2. Bakery\n\nTwo loaves and a dozen rolls.\n');
+    output = [];
+    expect(await main(['publish', list, '--db', db], KEYED)).toBe(0);
+    expect(output).toContainEqual(expect.stringMatching(/^warning \[NOTHING_IN_COMMON\] Nothing in this file matches a section of the live policy \(Staff social media policy\)/));
+    const configured = path.join(dir, 'ours.txt');
+    fs.writeFileSync(configured, V1);
+    output = [];
+    expect(await main(['publish', list, '--replaces', configured, '--db', db], KEYED)).toBe(0);
+    expect(output).toContainEqual(expect.stringMatching(/^warning \[NOTHING_IN_COMMON\]/));
+    expect(output.at(-1)).toBe('Not published: run again with --yes to publish it.');
   });
 });

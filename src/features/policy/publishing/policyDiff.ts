@@ -1,4 +1,4 @@
-import { formatSectionLabel, PolicyDocument, PolicySection } from '../policyDocument';
+import { formatSectionLabel, PolicyDocument, PolicySection, PolicyWarning } from '../policyDocument';
 
 /** One run of words that changed inside a section: what it said, and what it says now. */
 export interface ChangedWords {
@@ -134,4 +134,13 @@ export function changedWords(before: string, after: string): ChangedWords[] {
   }
   flush();
   return runs;
+}
+
+/**
+ * A file that shares no section with the live policy (every section added or removed, none kept or reworded) is most
+ * likely the wrong file: a shopping list, another policy, a letter. It can still be published, but the card says so first.
+ */
+export function nothingInCommon(diff: PolicyDiff, live: PolicyDocument): PolicyWarning[] {
+  if (diff.unchanged > 0 || diff.changes.some((c) => c.kind === 'reworded') || live.sections.length < 2) return [];
+  return [{ code: 'NOTHING_IN_COMMON', message: `Nothing in this file matches a section of the live policy (${live.title}): every section would be removed and replaced. Check this is the right file, the next version of your social media policy, before you publish it.` }];
 }

@@ -10,9 +10,9 @@ import { AppLogger } from '../../../shared/logger';
 import { errorCode } from '../../../shared/errorCode';
 import { PolicyLoadError, SUPPORTED_EXTENSIONS } from '../ingest/loadPolicyFile';
 import { readPolicyIsolated } from '../ingest/isolatedIngest';
-import { formatSectionLabel, PolicyDocument, PolicyWarning } from '../policyDocument';
+import { formatSectionLabel, PolicyDocument } from '../policyDocument';
 import { LivePolicyLibrary } from '../policyLibrary';
-import { diffPolicies, PolicyDiff } from '../publishing/policyDiff';
+import { diffPolicies, nothingInCommon, PolicyDiff } from '../publishing/policyDiff';
 import { OWN_POLICY_ADVICE, sampleWords } from '../publishing/bundledSamples';
 import { firstPolicyId, PolicyAuditEntry, PublishCondition, PublishedPolicyStore } from '../publishing/publishedPolicies';
 import { LiveVersions } from '../publishing/liveVersions';
@@ -31,15 +31,6 @@ export interface PublishedForAcknowledgement {
   material: boolean;
   roundsAwaiting: number;
   followUps?: { card: AdaptiveCardJson; summary: string }[];
-}
-
-/**
- * A file that shares no section with the live policy (every section added or removed, none kept or reworded) is most
- * likely the wrong file: a shopping list, another policy, a letter. It can still be published, but the card says so first.
- */
-function nothingInCommon(diff: PolicyDiff, live: PolicyDocument): PolicyWarning[] {
-  if (diff.unchanged > 0 || diff.changes.some((c) => c.kind === 'reworded') || live.sections.length < 2) return [];
-  return [{ code: 'NOTHING_IN_COMMON', message: `Nothing in this file matches a section of the live policy (${live.title}): every section would be removed and replaced. Check this is the right file, the next version of your social media policy, before you publish it.` }];
 }
 
 /** What publishing a new version needs: the live library, where versions are kept, who owns the policy. */
