@@ -43,12 +43,16 @@ export async function loadDraftChecker(
   const { encoderDir = ENCODER_DIR, readRulesAtStart = true } = options;
   const { dir } = shipped;
   const pointerDir = options.pointerDir ?? shipped.pointerDir;
-  const encoder = await openOnnxSentenceEncoder(dir);
+  // A deciding model with another pointing (the larger one) runs in a thread of its own: its one read of a draft (up to
+  // about 200 ms on two cores) then never holds up a question or a disclosure reading in the shared encoder thread,
+  // and it loads there while the rest loads here.
+  const opening = openOnnxSentenceEncoder(dir, pointerDir ? { ownThread: 'deciding draft model' } : {});
+  // A second draft model that points to the evidence while this one decides (draftChecker.ts, `pointer`).
+  const pointer = pointerDir ? await loadDraftHeadsAndEncoder(pointerDir).catch(async (err: unknown) => { await opening.catch(() => undefined); throw err; }) : undefined;
+  const encoder = await opening;
   const headsFile = readHeads(dir);
   const heads = parseDraftHeads(headsFile, encoder.dimensions);
   const gate = parseDraftGate(headsFile);
-  // A second draft model that points to the evidence while this one decides (draftChecker.ts, `pointer`).
-  const pointer = pointerDir ? await loadDraftHeadsAndEncoder(pointerDir) : undefined;
   const rules = createSchoolRuleBook({ library, reader: await loadRuleReader(encoderDir), store: options.rules });
   const ruleFor = (id: Parameters<SchoolRuleBook['ruleFor']>[0]) => rules.ruleFor(id);
   // The policy loaded at start is read now, beside the rest of the start rather than before it (about a second on two

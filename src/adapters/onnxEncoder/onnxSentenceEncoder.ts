@@ -160,7 +160,13 @@ export async function loadOnnxSentenceEncoder(dir: string, options: OnnxEncoderO
 }
 
 const opened = new Map<string, Promise<SentenceEncoder & PairEncoder>>();
-let thread: import('./encoderThread').EncoderThread | undefined;
+const threads = new Map<string, import('./encoderThread').EncoderThread>();
+
+/** Where an encoder runs: the shared encoder thread, or one of its own (a larger model whose one read takes long). */
+export interface OpenOptions {
+  /** A name for a thread of the model's own; models opened with the same name share it. */
+  ownThread?: string;
+}
 
 /**
  * The encoder in `dir`, run in the process's encoder thread (encoderThread.ts: ONNX Runtime runs a model synchronously,
@@ -168,13 +174,18 @@ let thread: import('./encoderThread').EncoderThread | undefined;
  * the same session. A load that failed is not kept, so the next call tries again. Jest loads this module afresh for each
  * test file, so there the thread and its sessions last one file: tests/support/jestEnvironment.js says why that stays so.
  */
-export function openOnnxSentenceEncoder(dir: string): Promise<SentenceEncoder & PairEncoder> {
-  const key = path.resolve(dir);
+export function openOnnxSentenceEncoder(dir: string, options: OpenOptions = {}): Promise<SentenceEncoder & PairEncoder> {
+  const name = options.ownThread ?? '';
+  const key = `${name}\n${path.resolve(dir)}`;
   let encoder = opened.get(key);
   if (!encoder) {
     // Required here rather than at the top: the thread's module loads this one to run the models.
-    thread ??= (require('./encoderThread') as typeof import('./encoderThread')).startEncoderThread();
-    encoder = thread.open(key);
+    let thread = threads.get(name);
+    if (!thread) {
+      thread = (require('./encoderThread') as typeof import('./encoderThread')).startEncoderThread();
+      threads.set(name, thread);
+    }
+    encoder = thread.open(path.resolve(dir));
     opened.set(key, encoder);
     encoder.catch(() => opened.delete(key));
   }

@@ -83,6 +83,15 @@ describe('the ONNX sentence encoder', () => {
     }
   });
 
+  it('when a model is opened in a thread of its own, then it is another session there, giving the same vectors, and opening it again shares it', async () => {
+    const shared = openOnnxSentenceEncoder(ENCODER_DIR);
+    const own = openOnnxSentenceEncoder(ENCODER_DIR, { ownThread: 'a larger model' });
+    expect(own).not.toBe(shared);
+    expect(openOnnxSentenceEncoder(ENCODER_DIR, { ownThread: 'a larger model' })).toBe(own);
+    const text = 'A photo of my Year 6 class on the trip, for my Instagram?';
+    expect((await (await own).encode([text]))[0]).toEqual((await (await shared).encode([text]))[0]);
+  });
+
   it('when a graph is kept as parts (a repository refuses files over 100 MB), then they load joined in order, and parts missing, swapped or outside the folder are refused', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'encoder-parts-'));
     try {
