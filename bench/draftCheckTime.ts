@@ -1,10 +1,12 @@
 /**
  * How long one "check my post" takes on two cores (issue 71's budget: p95 <= 400 ms for a 280-character draft and
  * <= 1.5 s for a 3,000-character one), as the bot runs it: the draft model over the framed draft, the heads, the
- * evidence (names, classes, places), and each concern's rule from the school's rule book. Two setups in the same run,
- * rounds alternating so the machine's noise falls on both:
- * - baseline: the rules in memory (the reader's picks, as before issue 71);
- * - school rules: the rule book over the SQLite store (proposals kept with the version, read again every 30 s).
+ * evidence (names, classes, places), and each concern's rule from the school's rule book. Three setups in the same run,
+ * rounds alternating so the machine's noise falls on all:
+ * - draft model alone (the baseline): models/drafts deciding and pointing, the rules in memory (as before issue 71);
+ * - shipped: what the bot loads by default (the larger model deciding where models/drafts-larger is shipped, models/drafts
+ *   pointing to the evidence), the rules in memory;
+ * - school rules: shipped, with the rule book over the SQLite store (proposals kept with the version, read again every 30 s).
  * With --model DIR, two more setups: another draft model folder (a larger base, issue 71), its rules in memory, timed
  * beside the shipped one in the same rounds, reading the draft as the shipped one does; and the same deciding from one
  * read while the shipped model points to the evidence.
@@ -59,7 +61,8 @@ async function main(): Promise<void> {
   const db = openSqliteDatabase(path.join(dir, 'b.sqlite'));
   const other = process.argv.indexOf('--model') >= 0 ? path.resolve(process.argv[process.argv.indexOf('--model') + 1]) : undefined;
   const setups: Record<string, Awaited<ReturnType<typeof loadDraftChecker>>> = {
-    baseline: await loadDraftChecker(createPolicyLibrary([parsePolicyText(text, 'liverpool-model.txt')])),
+    draftModelAlone: await loadDraftChecker(createPolicyLibrary([parsePolicyText(text, 'liverpool-model.txt')]), { dir: DRAFTS_DIR }),
+    shipped: await loadDraftChecker(createPolicyLibrary([parsePolicyText(text, 'liverpool-model.txt')])),
     schoolRules: await loadDraftChecker(createPolicyLibrary([parsePolicyText(text, 'liverpool-model.txt')]), { rules: createSqliteSchoolRuleStore(db) }),
     ...(other ? { otherModel: await loadDraftChecker(createPolicyLibrary([parsePolicyText(text, 'liverpool-model.txt')]), { dir: other }) } : {}),
     // The other model deciding from one read, the shipped one pointing to the evidence (draftChecker.ts, `pointer`).

@@ -63,6 +63,7 @@ export const SERVER_RUNTIME_FILES = [
   'dist/src/features/policy/teams/prompts/phraseAnswer/config.json',
   'dist/src/features/policy/teams/prompts/phraseAnswer/skprompt.txt',
   ...['encoder', 'drafts'].flatMap((m) => ['manifest.json', 'model.onnx', 'tokenizer.json', 'tokenizer_config.json', 'heads.json'].map((f) => `models/${m}/${f}`)),
+  ...['manifest.json', 'model.onnx.part1', 'model.onnx.part2', 'tokenizer.json', 'tokenizer_config.json', 'heads.json'].map((f) => `models/drafts-larger/${f}`),
   ...['model.json', 'vectors.bin', 'bank.json', 'sure.json'].map((f) => `models/policy-model/${f}`),
   'samples/policies/liverpool-model.txt',
 ];
