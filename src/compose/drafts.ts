@@ -47,8 +47,10 @@ export async function loadDraftChecker(
   // about 200 ms on two cores) then never holds up a question or a disclosure reading in the shared encoder thread,
   // and it loads there while the rest loads here.
   const opening = openOnnxSentenceEncoder(dir, pointerDir ? { ownThread: 'deciding draft model' } : {});
+  // Awaited below; marked handled now, so a pointing model that fails to load first leaves no unhandled rejection.
+  opening.catch(() => undefined);
   // A second draft model that points to the evidence while this one decides (draftChecker.ts, `pointer`).
-  const pointer = pointerDir ? await loadDraftHeadsAndEncoder(pointerDir).catch(async (err: unknown) => { await opening.catch(() => undefined); throw err; }) : undefined;
+  const pointer = pointerDir ? await loadDraftHeadsAndEncoder(pointerDir) : undefined;
   const encoder = await opening;
   const headsFile = readHeads(dir);
   const heads = parseDraftHeads(headsFile, encoder.dimensions);
