@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { openOnnxSentenceEncoder } from '../../src/adapters/onnxEncoder/onnxSentenceEncoder';
-import { DRAFTS_DIR, loadDraftChecker, loadRuleReader } from '../../src/compose/drafts';
+import { defaultDraftFolders, loadDraftChecker, loadRuleReader } from '../../src/compose/drafts';
 import { ENCODER_DIR, loadDisclosureDetector } from '../../src/compose/disclosure';
 import { createLogger } from '../../src/shared/logger';
 import { parsePolicyText } from '../../src/features/policy/ingest/parsePolicy';
@@ -95,8 +95,10 @@ async function record(out: fs.WriteStream, only: Set<string>, limit: number): Pr
   }
 
   if (only.has('drafts')) {
-    const draftEncoder = await openOnnxSentenceEncoder(DRAFTS_DIR);
-    const draftHeads = parseDraftHeads(heads(DRAFTS_DIR), draftEncoder.dimensions);
+    // The scores of the model that decides (the larger one where it is shipped), beside the checker's decisions.
+    const deciding = defaultDraftFolders().dir;
+    const draftEncoder = await openOnnxSentenceEncoder(deciding);
+    const draftHeads = parseDraftHeads(heads(deciding), draftEncoder.dimensions);
     const checkers = new Map<string, Awaited<ReturnType<typeof loadDraftChecker>>>();
     type DraftRow = { policy: string; draft: string; media: DraftContext['media']; account: DraftContext['account']; audience: DraftContext['audience'] };
     for (const set of setsMatching(/^drafts-blind\d*\.jsonl$/)) {
