@@ -29,6 +29,20 @@ CONCERNS = ['pupils-identified', 'pupil-images', 'contact', 'confidential', 'cri
             'speaking-as-school', 'commercial', 'copyright', 'location-timing']
 
 
+LARGER = None  # design LR: the larger draft model's concern heads (weights, biases), and the export's encoder holding its vectors
+
+
+def larger_features(pol, concern):
+    """Design LR: the larger draft model's head for the concern read on each passage: its logit, that logit less the
+    policy's highest for the concern, and less the passage's highest for any other concern."""
+    weights, biases, enc = LARGER
+    logits = np.array(pol['vectors'][enc]) @ weights.T + biases
+    k = CONCERNS.index(concern)
+    own = logits[:, k]
+    other = np.delete(logits, k, axis=1).max(1)
+    return np.stack([own, own - own.max(), own - other], axis=1)
+
+
 def features(pol, concern, enc, query_vectors):
     v = np.array(pol['vectors'][enc])
     q = np.array(query_vectors[enc][concern]).mean(0)
@@ -36,7 +50,10 @@ def features(pol, concern, enc, query_vectors):
     f = pol['concerns'][concern]['features']
     stack = np.array(f['passages'])
     ans = np.full((len(v), 1), f['answerProbability'])
-    return np.hstack([v, cos[:, None], stack, ans])
+    columns = [v, cos[:, None], stack, ans]
+    if LARGER is not None:
+        columns.append(larger_features(pol, concern))
+    return np.hstack(columns)
 
 
 def fit(xs, ys, c, weights=None):
@@ -109,9 +126,39 @@ def best_threshold(picks):
     return float(np.median(finite)) if finite else float(ts[0])
 
 
-def out_of_fold(rows, policies, folds, c, inner=4, fold_readers=None, drafts=False):
+def rule_log_odds(rows):
+    """Design HR: each concern's log-odds of a policy having a rule on it among these rows (Laplace-smoothed)."""
+    out = {}
+    for concern in CONCERNS:
+        mine = [r for r in rows if r['concern'] == concern]
+        has = sum(1 for r in mine if r['has'])
+        out[concern] = float(np.log((has + 1) / (len(mine) - has + 1)))
+    return out
+
+
+def fit_prior(picks, odds_of):
+    """Design HR: "propose or none" as a logistic model over (the best candidate's logit, the concern's log-odds of having
+    a rule), fitted on picks; `odds_of(row)` gives the log-odds from policies other than the row's. Rows with a rule but a
+    pick outside its sections are left out (either decision is wrong there). Returns each concern's threshold on the
+    logit, given the log-odds `odds` (a dict over concerns)."""
+    x, y = [], []
+    for r, i, logit in picks:
+        right = r['has'] and r['pol']['passages'][i]['section'] in r['sections']
+        if r['has'] and not right:
+            continue
+        x.append([logit, odds_of(r)])
+        y.append(int(right))
+    model = LogisticRegression(C=1.0, max_iter=1000).fit(np.array(x), np.array(y))
+    (w_logit, w_odds), b = model.coef_[0], float(model.intercept_[0])
+    if w_logit <= 0:
+        sys.exit('HR: the best logit does not raise the odds of a rule; no threshold can be read from it')
+    return lambda odds: {c: float(-(b + w_odds * odds[c]) / w_logit) for c in CONCERNS}
+
+
+def out_of_fold(rows, policies, folds, c, inner=4, fold_readers=None, drafts=False, prior=False):
     """Each row's pick and threshold from readers that never saw its policy (with fold_readers, a dict, each policy's
-    readers and threshold are kept in it as well)."""
+    readers and threshold are kept in it as well). With prior (design HR) the threshold is the row's concern's, from
+    fit_prior on the inner folds' picks."""
     fold_of = {p: i % folds for i, p in enumerate(policies)}
     picks = []
     for f in range(folds):
@@ -125,7 +172,13 @@ def out_of_fold(rows, policies, folds, c, inner=4, fold_readers=None, drafts=Fal
             inner_picks += [(r, *best_of(readers, r)) for r in train if inner_of[r['policy']] == g]
         t = best_threshold(inner_picks)
         readers = fit_readers(train, c, drafts)
-        picks += [(r, *best_of(readers, r), t) for r in test]
+        if prior:
+            # The log-odds an inner pick is fitted with come from the training policies outside its own inner fold.
+            inner_odds = [rule_log_odds([r for r in train if inner_of[r['policy']] != g]) for g in range(inner)]
+            thresholds = fit_prior(inner_picks, lambda r: inner_odds[inner_of[r['policy']]][r['concern']])(rule_log_odds(train))
+            picks += [(r, *best_of(readers, r), thresholds[r['concern']]) for r in test]
+        else:
+            picks += [(r, *best_of(readers, r), t) for r in test]
         if fold_readers is not None:
             for p in policies:
                 if fold_of[p] == f:
@@ -209,6 +262,13 @@ def main():
     parser.add_argument('--draft-labels', nargs='*', default=[], help='labels of the sentence to quote for each draft '
                         '(research/corpus/drafts/draft-rules/*.jsonl): judged on out of fold, and with --learn-drafts learnt from')
     parser.add_argument('--learn-drafts', action='store_true', help='positives also hold the passages draft labellers quoted (design CD)')
+    parser.add_argument('--prior', action='store_true', help='design HR: each concern its own threshold, from its logit and how '
+                        'often the training policies have a rule on it')
+    parser.add_argument('--judge', help='another export (the key to the real policies): judged by the readers and threshold '
+                        '--write would ship, fitted on --data; evaluation only, nothing is chosen on it')
+    parser.add_argument('--larger-heads', help='design LR: the larger draft model\'s heads.json; its concern heads are read on '
+                        'the vectors of the export\'s encoder --larger-encoder (default 1)')
+    parser.add_argument('--larger-encoder', type=int, default=1)
     parser.add_argument('--write-folds', help='a JSON file: for each policy, the `rules` of the outer fold that never saw it '
                         '(for fitting what is chosen on top of the reader, as it reads policies it did not learn from)')
     args = parser.parse_args()
@@ -218,6 +278,10 @@ def main():
         if [e['sha256'] for e in extra['encoders']] != [e['sha256'] for e in data['encoders']]:
             sys.exit(f'{more} was exported with other encoders than {args.data[0]}')
         data['policies'] += extra['policies']
+    if args.larger_heads:
+        global LARGER
+        heads = json.load(open(args.larger_heads))['drafts']
+        LARGER = (np.array([heads[c]['weights'] for c in CONCERNS]), np.array([heads[c]['bias'] for c in CONCERNS]), args.larger_encoder)
     policies = [p['policy'] for p in data['policies']]
     rows = rows_of(data['policies'], args.encoder, data['queryVectors'])
     covered = sum(1 for r in rows if r['has'] and r['y'].sum() > 0)
@@ -238,7 +302,7 @@ def main():
     figures = {'R0': report('R0 (stack lookup)', r0)}
     draft_pairs = read_draft_labels(args.draft_labels, rows)
     fold_readers = {}
-    picks = out_of_fold(rows, policies, args.folds, args.c, fold_readers=fold_readers, drafts=args.learn_drafts)
+    picks = out_of_fold(rows, policies, args.folds, args.c, fold_readers=fold_readers, drafts=args.learn_drafts, prior=args.prior)
     if args.write_folds:
         json.dump({p: rules_entry(*fold_readers[p]) for p in policies}, open(args.write_folds, 'w'))
         print(f'wrote each policy\'s out-of-fold readers into {args.write_folds}')
@@ -247,9 +311,24 @@ def main():
     print('  thresholds per outer fold:', sorted({round(p[3], 3) for p in picks}))
     if draft_pairs:
         figures['draftLabels'] = {'right': judge_drafts('  out of fold', picks, draft_pairs), 'pairs': len(draft_pairs)}
+    if args.judge:
+        readers = fit_readers(rows, args.c, args.learn_drafts)
+        t = best_threshold([(r, i, l) for r, i, l, _ in picks])
+        judged = json.load(open(args.judge))
+        if [e['sha256'] for e in judged['encoders']] != [e['sha256'] for e in data['encoders']]:
+            sys.exit(f'{args.judge} was exported with other encoders than {args.data[0]}')
+        key = rows_of(judged['policies'], args.encoder, judged['queryVectors'])
+        report(f'{os.path.basename(args.judge)} by the readers fitted on every corpus policy (threshold {t:+.3f})',
+               [(r, *judge(r, *best_of(readers, r), t)) for r in key])
     if args.write:
         readers = fit_readers(rows, args.c, args.learn_drafts)
         t = best_threshold([(r, i, l) for r, i, l, _ in picks])
+        thresholds = None
+        if args.prior:
+            # Each concern's threshold from the out-of-fold picks, each fitted with the log-odds of the policies but its own.
+            odds_without = {p: rule_log_odds([r for r in rows if r['policy'] != p]) for p in policies}
+            thresholds = fit_prior([(r, i, l) for r, i, l, _ in picks], lambda r: odds_without[r['policy']][r['concern']])(rule_log_odds(rows))
+            print('  each concern\'s threshold:', {c: round(v, 3) for c, v in thresholds.items()})
         path = os.path.join(args.write, 'heads.json')
         heads = json.load(open(path))
         entry = rules_entry(readers, t)
@@ -260,8 +339,11 @@ def main():
         for r in rows:
             if r['policy'] in policies[:2]:
                 i, logit = best_of(rounded, r)
-                probes.setdefault(r['policy'], {})[r['concern']] = r['pol']['passages'][i]['text'] if logit >= t else None
+                cut = thresholds[r['concern']] if thresholds else t
+                probes.setdefault(r['policy'], {})[r['concern']] = r['pol']['passages'][i]['text'] if logit >= cut else None
         heads['rules'] = {'threshold': t, 'C': args.c, 'outOfFold': figures, 'probes': probes, 'concerns': entry['concerns']}
+        if thresholds:
+            heads['rules']['thresholds'] = thresholds
         json.dump(heads, open(path, 'w'))
         sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'encoder'))
         from model_folder import write_sums  # noqa: E402
