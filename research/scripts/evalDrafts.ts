@@ -30,6 +30,8 @@ import { probeOf, sectionsHolding } from './ruleLabels';
  *   adds a model pointing to the evidence, as models/drafts does for the larger model). `--confirmed FILE`
  *   has an owner decide each policy's rules first, as a key in draft-rules-real.jsonl's format says (issue 71: the school
  *   owns its rules), so the rule figures are those of confirmed rules rather than the reader's proposals.
+ * - `--rule-encoder DIR`, with either: the rule reader in DIR's heads.json (a candidate fit_rules.py --write wrote into a
+ *   copy of models/encoder) instead of the shipped one.
  */
 const root = path.resolve(__dirname, '..', '..', '..');
 const jsonl = <T>(file: string): T[] => fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as T);
@@ -53,6 +55,9 @@ const option = (name: string, fallback: string): string => {
   const at = process.argv.indexOf(name);
   return at >= 0 && process.argv[at + 1] ? path.resolve(process.argv[at + 1]) : fallback;
 };
+
+/** `--rule-encoder DIR`: an encoder folder whose heads.json's `rules` (a candidate rule reader) replaces models/encoder's. */
+const ruleEncoderDir = (): string => option('--rule-encoder', '');
 
 /** The labelled rules --rules judges: research/corpus/drafts/rules.jsonl, or --rules-file over --policies (a set written apart). */
 const rulesFile = (): { file: string; policies: string } => ({
@@ -137,7 +142,9 @@ async function evalBlind(): Promise<void> {
       const text = fs.readFileSync(path.join(policies, row.policy), 'utf8');
       const doc = parsePolicyText(text, row.policy);
       docs.set(row.policy, doc);
-      const checker = await loadDraftChecker(createPolicyLibrary([doc]), modelDir ? { dir: modelDir, ...(pointerDir ? { pointerDir } : {}) } : {});
+      const checker = await loadDraftChecker(createPolicyLibrary([doc]), {
+        ...(modelDir ? { dir: modelDir, ...(pointerDir ? { pointerDir } : {}) } : {}), ...(ruleEncoderDir() ? { encoderDir: ruleEncoderDir() } : {}),
+      });
       checkers.set(row.policy, checker);
       if (confirmed) await confirmRules(checker.rules, row.policy, confirmed, owned);
     }
@@ -216,7 +223,8 @@ async function confirmRules(book: SchoolRuleBook, policy: string, rows: readonly
 async function main(): Promise<void> {
   if (process.argv.includes('--rules')) {
     const own = rulesFile().file === path.join(root, 'research', 'corpus', 'drafts', 'rules.jsonl');
-    await evalRules(await loadRuleReader(), own ? 'the rule reader (shipped; learnt from these rows, so in sample)' : 'the rule reader (shipped)');
+    const dir = ruleEncoderDir();
+    await evalRules(await loadRuleReader(...(dir ? [dir] : [])), dir ? `the rule reader of ${dir}` : own ? 'the rule reader (shipped; learnt from these rows, so in sample)' : 'the rule reader (shipped)');
     await evalRules(undefined, 'the answering stack\'s lookup (before the reader)');
   }
   if (process.argv.includes('--blind')) await evalBlind();
