@@ -31,9 +31,10 @@ if (fs.existsSync(realDir)) {
 }
 
 // Policies waiting in incoming/ (not yet trained on), and the rule reader's policies in other styles
-// (drafts/rule-policies/), must not share a sentence with the real ones either.
-const apart = [...fs.readdirSync(path.join(root, 'incoming')).filter((f) => f.endsWith('.txt')).map((f) => path.join('incoming', f)),
-  ...(fs.existsSync(path.join(root, 'drafts', 'rule-policies')) ? fs.readdirSync(path.join(root, 'drafts', 'rule-policies')).filter((f) => f.endsWith('.txt')).map((f) => path.join('drafts', 'rule-policies', f)) : [])];
+// (drafts/rule-policies/) and its development set (drafts/rule-policies-dev/), must not share a sentence with the real
+// ones either.
+const txtIn = (dir) => (fs.existsSync(path.join(root, dir)) ? fs.readdirSync(path.join(root, dir)).filter((f) => f.endsWith('.txt')).map((f) => path.join(dir, f)) : []);
+const apart = [...txtIn('incoming'), ...txtIn(path.join('drafts', 'rule-policies')), ...txtIn(path.join('drafts', 'rule-policies-dev'))];
 for (const file of apart) {
   const w = words(fs.readFileSync(path.join(root, file), 'utf8'));
   const examples = [];
