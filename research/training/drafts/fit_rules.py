@@ -272,6 +272,9 @@ def main():
     parser.add_argument('--write-folds', help='a JSON file: for each policy, the `rules` of the outer fold that never saw it '
                         '(for fitting what is chosen on top of the reader, as it reads policies it did not learn from)')
     args = parser.parse_args()
+    if args.write and (args.prior or args.larger_heads):
+        # Neither design shipped (research/DECISIONS.md, 29 Nov): the product reads one threshold and these features only.
+        parser.error('--prior and --larger-heads are for judging out of fold; the product reads neither, so --write refuses them')
     data = json.load(open(args.data[0]))
     for more in args.data[1:]:
         extra = json.load(open(more))
@@ -311,9 +314,11 @@ def main():
     print('  thresholds per outer fold:', sorted({round(p[3], 3) for p in picks}))
     if draft_pairs:
         figures['draftLabels'] = {'right': judge_drafts('  out of fold', picks, draft_pairs), 'pairs': len(draft_pairs)}
-    if args.judge:
+    if args.judge or args.write:
+        # What --write ships: the readers fitted on every policy, the threshold from the out-of-fold picks.
         readers = fit_readers(rows, args.c, args.learn_drafts)
         t = best_threshold([(r, i, l) for r, i, l, _ in picks])
+    if args.judge:
         judged = json.load(open(args.judge))
         if [e['sha256'] for e in judged['encoders']] != [e['sha256'] for e in data['encoders']]:
             sys.exit(f'{args.judge} was exported with other encoders than {args.data[0]}')
@@ -321,14 +326,6 @@ def main():
         report(f'{os.path.basename(args.judge)} by the readers fitted on every corpus policy (threshold {t:+.3f})',
                [(r, *judge(r, *best_of(readers, r), t)) for r in key])
     if args.write:
-        readers = fit_readers(rows, args.c, args.learn_drafts)
-        t = best_threshold([(r, i, l) for r, i, l, _ in picks])
-        thresholds = None
-        if args.prior:
-            # Each concern's threshold from the out-of-fold picks, each fitted with the log-odds of the policies but its own.
-            odds_without = {p: rule_log_odds([r for r in rows if r['policy'] != p]) for p in policies}
-            thresholds = fit_prior([(r, i, l) for r, i, l, _ in picks], lambda r: odds_without[r['policy']][r['concern']])(rule_log_odds(rows))
-            print('  each concern\'s threshold:', {c: round(v, 3) for c, v in thresholds.items()})
         path = os.path.join(args.write, 'heads.json')
         heads = json.load(open(path))
         entry = rules_entry(readers, t)
@@ -339,11 +336,8 @@ def main():
         for r in rows:
             if r['policy'] in policies[:2]:
                 i, logit = best_of(rounded, r)
-                cut = thresholds[r['concern']] if thresholds else t
-                probes.setdefault(r['policy'], {})[r['concern']] = r['pol']['passages'][i]['text'] if logit >= cut else None
+                probes.setdefault(r['policy'], {})[r['concern']] = r['pol']['passages'][i]['text'] if logit >= t else None
         heads['rules'] = {'threshold': t, 'C': args.c, 'outOfFold': figures, 'probes': probes, 'concerns': entry['concerns']}
-        if thresholds:
-            heads['rules']['thresholds'] = thresholds
         json.dump(heads, open(path, 'w'))
         sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'encoder'))
         from model_folder import write_sums  # noqa: E402
