@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs';
 import { Verbs } from '../../src/teams/verbs';
+import { MAX_DRAFT_CHARS } from '../../src/features/policy/teams/draftChecking';
 import { createLogger } from '../../src/shared/logger';
 import { shownText } from '../support/cardAssertions';
 import { PEOPLE, SecurityBot, captureLines, readableText, startSecurityBot } from './securityHarness';
@@ -68,6 +69,27 @@ describe('check my post (issue 53)', () => {
     expect(JSON.stringify(cardOf(res.body))).toContain(`"type":"TextRun","text":"• names someone: '${NAMED}'"`);
   });
 
+  it('when a pasted draft is longer than the card\'s box, then the box holds one character past the limit and the card comes back saying the rest was cut, with no verdict', async () => {
+    const [form] = await cardsFor('check my post');
+    const box = (form.body as { id?: string; maxLength?: number; label?: string }[]).find((e) => e.id === 'draft');
+    expect(box?.maxLength).toBe(MAX_DRAFT_CHARS + 1);
+    expect(box?.label).toContain('3,000');
+    // What a client sends when a 3,687-character paste is cut at the box's length: the first 3,001 characters.
+    const cut = `${HARMLESS_DRAFT} `.repeat(40).slice(0, MAX_DRAFT_CHARS + 1);
+    const res = await bot.execute(PEOPLE.reporter, Verbs.checkPost, { draft: cut, media: 'none', account: 'personal', audience: 'friends' });
+    const text = shownText(cardOf(res.body));
+    expect(text).toContain('over 3,000 characters, more than the box holds, so the rest was cut');
+    expect(text).not.toContain('Nothing in your school\'s policy stops this');
+    expect(JSON.stringify(cardOf(res.body))).toContain(cut.slice(0, 200));
+  });
+
+  it('when a draft is exactly as long as the limit, then it is checked', async () => {
+    const full = `${HARMLESS_DRAFT} `.repeat(40).slice(0, MAX_DRAFT_CHARS - 1) + '!';
+    const res = await bot.execute(PEOPLE.reporter, Verbs.checkPost, { draft: full, media: 'none', account: 'personal', audience: 'friends' });
+    expect(shownText(cardOf(res.body))).not.toContain('more than the box holds');
+    expect(shownText(cardOf(res.body))).toMatch(/Nothing in your school's policy stops this|Think twice|Don't post this/);
+  });
+
   it('when a draft is harmless, then nothing in the policy stops it', async () => {
     const res = await bot.execute(PEOPLE.reporter, Verbs.checkPost, { draft: HARMLESS_DRAFT, media: 'none', account: 'personal', audience: 'friends' });
     expect(shownText(cardOf(res.body))).toContain('Nothing in your school\'s policy stops this');
@@ -96,13 +118,15 @@ describe('check my post (issue 53)', () => {
       expect({ word, stored: stored.includes(word), bytes: bytes.includes(word), log: log.includes(word) }).toEqual({ word, stored: false, bytes: false, log: false });
     }
     const checks = bot.app.db.prepare('SELECT * FROM policy_draft_checks').all() as { checked_on: string; concerns: string }[];
-    expect(checks.length).toBe(3);
+    // The drafts given a verdict above (the pupil, the limit's length, the harmless one, the typed one); the cut paste
+    // and the disclosure were not checked.
+    expect(checks.length).toBe(4);
     expect(checks.map((c) => c.concerns).join(',')).toMatch(/pupil-images/);
 
     const before = bot.connector.deliveries.length;
     await bot.message(PEOPLE.owner, 'unanswered');
     const owner = readableText(bot.connector.deliveries.slice(before));
-    expect(owner).toMatch(/3 draft posts checked \(never kept\); most often: /);
+    expect(owner).toMatch(/4 draft posts checked \(never kept\); most often: /);
     expect(owner).not.toContain('Fairweather');
   });
 });

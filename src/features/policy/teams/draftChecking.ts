@@ -21,7 +21,12 @@ export interface DraftCheckingDeps {
   now(): Date;
 }
 
-/** The longest draft checked (a long post; the card's box takes 3,000 characters). */
+/**
+ * The longest draft checked (a long post). The card's box holds one character more (templates/checkPostForm.json): a
+ * client cuts a longer paste at the box's length without a word, so a draft that arrives longer than this was cut, and
+ * is refused rather than judged on its first part (an outside walk-through found a paste cut at exactly the limit told
+ * "nothing stops this" about text past it).
+ */
 export const MAX_DRAFT_CHARS = 3000;
 /** What a disclosure-like draft may carry into the concern form's "What happened". */
 const MAX_CARRIED_CHARS = 4000;
@@ -104,8 +109,12 @@ export function registerDraftChecking(app: BotApp, deps: DraftCheckingDeps): voi
     ].filter((m) => m !== '');
     // A half-filled card comes back with what they typed and what is missing named; a draft too long is said so.
     if (missing.length > 0) return renderCheckPostForm({ draft: typed.slice(0, MAX_DRAFT_CHARS), context: chosen, missing: `Please add ${missing.join(', ')}.` });
-    if (draft.length > MAX_DRAFT_CHARS) {
-      return renderCheckPostForm({ draft: draft.slice(0, MAX_DRAFT_CHARS), context: chosen, missing: `That draft is over ${MAX_DRAFT_CHARS} characters: check it in parts.` });
+    // Counted before trimming: a paste the box cut arrives one character over, whatever it ends with.
+    if (typed.length > MAX_DRAFT_CHARS) {
+      return renderCheckPostForm({
+        draft: typed.slice(0, MAX_DRAFT_CHARS), context: chosen,
+        missing: `That draft is over ${MAX_DRAFT_CHARS.toLocaleString('en-GB')} characters, more than the box holds, so the rest was cut before I saw it: check it in parts.`,
+      });
     }
     return verdictOn(ctx, draft, { ...DEFAULT_DRAFT_CONTEXT, ...chosen } as DraftContext);
   });
