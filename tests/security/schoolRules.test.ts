@@ -104,10 +104,11 @@ describe('the school\'s own rules for check my post (issue 71)', () => {
     expect(verdict).toContain('Your school\'s policy has no rule on this');
   });
 
-  it('when a decision names a version that is not live, then nothing is recorded and the live version\'s rules come back', async () => {
+  it('when a decision names a version the bot never read (an altered card), then nothing is recorded, it says so and the live version\'s rules come back', async () => {
     const before = rows().length;
     const res = cardOf((await decide(PEOPLE.owner, { policyId: 'liverpool-model', contentHash: 'not-this-one', concern: 'political', action: 'confirm' })).body);
-    expect(shownText(res)).toContain('A newer version of the policy is live');
+    expect(shownText(res)).toContain('That card is not for any version of the policy I have read');
+    expect(shownText(res)).not.toContain('A newer version');
     expect(rows()).toHaveLength(before);
   });
 });

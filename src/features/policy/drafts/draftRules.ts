@@ -35,7 +35,7 @@ export type RuleDecision =
 /** What came of a decision: kept, or why not. */
 export type DecisionOutcome =
   | { done: true; state: ConcernRuleState }
-  | { done: false; reason: 'not live' | 'not found' | 'no choice' };
+  | { done: false; reason: 'not live' | 'unknown version' | 'not found' | 'no choice' };
 
 /** The school's rules for "check my post": what a draft is judged by, and the owners' review of them. */
 export interface SchoolRuleBook {
@@ -237,7 +237,11 @@ export function createSchoolRuleBook(deps: {
 
     async decide(version, concern, decision, by) {
       const v = versionOf();
-      if (!v || keyOf(v) !== keyOf(version)) return { done: false, reason: 'not live' };
+      if (!v || keyOf(v) !== keyOf(version)) {
+        // A version the bot read has its proposals kept; one it never read comes from a card that was altered.
+        const known = (await store.steps(version.policyId, version.contentHash)).length > 0;
+        return { done: false, reason: known ? 'not live' : 'unknown version' };
+      }
       // Decided on the store as it is now, not on what this instance last read.
       stateFor = undefined;
       const was = (await rules(v)).get(concern);

@@ -69,6 +69,9 @@ export function registerSchoolRulesReview(app: BotApp, deps: SchoolRulesReviewDe
     const stale = (): Promise<AdaptiveCardJson | string> => schoolRulesCard(rules, {
       canDecide: true, notice: { text: 'A newer version of the policy is live since that card was sent: these are its rules. Nothing was changed.', style: 'attention' },
     });
+    const unknown = (): Promise<AdaptiveCardJson | string> => schoolRulesCard(rules, {
+      canDecide: true, notice: { text: 'That card is not for any version of the policy I have read: these are the live version\'s rules. Nothing was changed.', style: 'attention' },
+    });
 
     if (action === 'confirmAll') {
       let confirmed = 0;
@@ -103,6 +106,7 @@ export function registerSchoolRulesReview(app: BotApp, deps: SchoolRulesReviewDe
     const outcome = await rules.decide(version, concern, decision, by);
     if (!outcome.done) {
       if (outcome.reason === 'not live') return stale();
+      if (outcome.reason === 'unknown version') return unknown();
       // The pasted words are the owner's: shown again as typed (a TextRun), with what is wrong named.
       return schoolRulesCard(rules, {
         canDecide: true, pasted: { concern, text: pasted },

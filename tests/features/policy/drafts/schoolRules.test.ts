@@ -91,6 +91,8 @@ describe('the school\'s own rules', () => {
     expect(await book.decide(version, 'offensive', { action: 'change', pasted: 'Staff may post whatever they like whenever they like.' }, 'aad-owner')).toEqual({ done: false, reason: 'not found' });
     library.replace(policy('Staff must never share a photograph of pupils without the consent list being checked.'));
     expect(await book.decide(version, 'offensive', { action: 'remove' }, 'aad-owner')).toEqual({ done: false, reason: 'not live' });
+    // A version never read (an altered card) is told apart from one that was live once.
+    expect(await book.decide({ ...version, contentHash: 'never-read' }, 'offensive', { action: 'remove' }, 'aad-owner')).toEqual({ done: false, reason: 'unknown version' });
     expect(store.all()).toHaveLength(before);
   });
 
