@@ -188,6 +188,8 @@ export function createSchoolRuleBook(deps: {
     const seen = new Set<string>();
     const out: RuleChoice[] = [];
     for (const c of r.candidates.get(id) ?? []) {
+      // A lead-in alone ("Staff must not post anything that:") says nothing until its bullet, which is offered with it.
+      if (/:\s*$/.test(c.passage.text)) continue;
       const rule = ruleOf(c.passage);
       if (seen.has(rule.quote)) continue;
       seen.add(rule.quote);

@@ -61,6 +61,20 @@ describe('the school\'s own rules', () => {
     expect(store.all()).toHaveLength(DRAFT_CONCERNS.length);
   });
 
+  it('when the policy has a lead-in with bullets, then the owner is offered each bullet with its lead-in, never the lead-in alone', async () => {
+    const library = createPolicyLibrary([parsePolicyText([
+      'Oakfield Primary School', 'Social Media Policy', '', '1. Photographs', '',
+      'Staff must not post a photograph or anything else that:', '- shows a pupil\'s face', '- names the pupil in it', '',
+      '2. Contact', '', 'Staff must not accept a friend request from a current pupil or a parent.',
+    ].join('\n'), 'oakfield.txt')]);
+    const book = createSchoolRuleBook({ library, reader: { encoder: encoder(), heads: heads() } });
+    const images = (await book.review())!.concerns.find((c) => c.id === 'pupil-images')!;
+    const quotes = images.candidates.map((c) => c.quote);
+    expect(quotes.length).toBeGreaterThan(0);
+    expect(quotes.some((q) => /shows a pupil's face/.test(q) && /anything else that:/.test(q))).toBe(true);
+    expect(quotes.filter((q) => /:\s*$/.test(q))).toEqual([]);
+  });
+
   it('when an owner changes, confirms and removes rules, then each decision is appended, drafts are judged by it, and the proposal is kept', async () => {
     const { library, store, book } = setUp();
     const review = (await book.review())!;
