@@ -81,6 +81,9 @@ describe('check my post (issue 53)', () => {
     expect(text).toContain('over 3,000 characters, more than the box holds, so the rest was cut');
     expect(text).not.toContain('Nothing in your school\'s policy stops this');
     expect(JSON.stringify(cardOf(res.body))).toContain(cut.slice(0, 200));
+    // Half filled as well: the cut is still named, not only what is missing.
+    const half = await bot.execute(PEOPLE.reporter, Verbs.checkPost, { draft: cut, media: 'none' });
+    expect(shownText(cardOf(half.body))).toContain('more than the box holds');
   });
 
   it('when a draft is exactly as long as the limit, then it is checked', async () => {

@@ -107,15 +107,16 @@ export function registerDraftChecking(app: BotApp, deps: DraftCheckingDeps): voi
       chosen.account === undefined ? 'which account it goes on' : '',
       chosen.audience === undefined ? 'who will see it' : '',
     ].filter((m) => m !== '');
-    // A half-filled card comes back with what they typed and what is missing named; a draft too long is said so.
-    if (missing.length > 0) return renderCheckPostForm({ draft: typed.slice(0, MAX_DRAFT_CHARS), context: chosen, missing: `Please add ${missing.join(', ')}.` });
-    // Counted before trimming: a paste the box cut arrives one character over, whatever it ends with.
+    // A draft too long is said so first, whatever else is missing: the card comes back with its first part only, so
+    // the cut must be named now. Counted before trimming: a paste the box cut arrives one character over.
     if (typed.length > MAX_DRAFT_CHARS) {
       return renderCheckPostForm({
         draft: typed.slice(0, MAX_DRAFT_CHARS), context: chosen,
         missing: `That draft is over ${MAX_DRAFT_CHARS.toLocaleString('en-GB')} characters, more than the box holds, so the rest was cut before I saw it: check it in parts.`,
       });
     }
+    // A half-filled card comes back with what they typed and what is missing named.
+    if (missing.length > 0) return renderCheckPostForm({ draft: typed, context: chosen, missing: `Please add ${missing.join(', ')}.` });
     return verdictOn(ctx, draft, { ...DEFAULT_DRAFT_CONTEXT, ...chosen } as DraftContext);
   });
 }
