@@ -8,7 +8,8 @@ import { createPlaygroundPage, expectToShow, PlaygroundPage } from './support/pl
  * Issue 53 in a real (headless) browser through the Microsoft 365 Agents Playground: a member of staff types `check my
  * post`, fills the card (the draft, a photo or not, which account, who sees it) and gets a verdict in plain words, each
  * concern with what raised it and the school's own rule quoted: "Nothing in your school's policy stops this", "Think
- * twice" and "Don't post this". The sample policy is the Liverpool model. Screenshots land in
+ * twice" and "Don't post this", or that the school's policy has no rule on a concern. The sample policy is the Liverpool
+ * model. Screenshots land in
  * test-artifacts/e2e-check-my-post/.
  */
 const SHOTS = path.join(REPO_ROOT, 'test-artifacts', 'e2e-check-my-post');
@@ -73,11 +74,19 @@ describe('check my post, in the Agents Playground (headless chromium)', () => {
     await shot('03-think-twice', card);
   });
 
-  step('when the draft names a pupil with a class photo from a personal account, then don\'t post it, with what raised each concern', '04-stop', async () => {
-    const card = await check('So proud of Tayla-Mae in 5C who won the county spelling bee today! Here she is with her trophy and the whole class 🏆', 'Yes, of pupils', 'My own account', 'Anyone (public)', "Don't post this");
-    await expectToShow(card, 'Identifies a pupil');
+  step('when the draft invites pupils to add a teacher on a personal account, then don\'t post it, with what raised it and the school\'s rule', '04-stop', async () => {
+    const card = await check('Year 10s, add me on Snapchat @mr_okafor_pe so you can ask me about homework any time', 'No photo or video of people', 'My own account', 'Anyone (public)', "Don't post this");
+    await expectToShow(card, 'Contact with pupils or parents');
     await expectToShow(card, "Your school's rule");
     await expectToShow(card, 'What would fix it');
     await shot('04-dont-post-this', card);
+  });
+
+  step('when the draft names a pupil with a class photo, on a policy with no rule on it, then think twice, with what raised each concern and that the policy has no rule', '05-no-rule', async () => {
+    const card = await check('So proud of Tayla-Mae in 5C who won the county spelling bee today! Here she is with her trophy and the whole class 🏆', 'Yes, of pupils', 'My own account', 'Anyone (public)', 'Think twice');
+    await expectToShow(card, 'Identifies a pupil');
+    await expectToShow(card, "Your school's policy has no rule on this");
+    await expectToShow(card, 'What would fix it');
+    await shot('05-no-rule', card);
   });
 });

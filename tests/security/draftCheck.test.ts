@@ -20,6 +20,7 @@ const HARMLESS_DRAFT = 'Finally finished the Pennine Way with my brother, 268 mi
 const HARMLESS_WORD = 'Pennine';
 const TYPED_DRAFT = 'Absolutely wasted at the Quillhaven staff night out lol, we do NOT talk about what happened after the kebab shop';
 const TYPED_WORD = 'Quillhaven';
+const CONTACT_DRAFT = 'Year 10s, add me on Snapchat @mr_okafor_pe so you can ask me about homework any time';
 const DISCLOSURE_DRAFT = 'Marisol in year 5 told me today her mum\'s boyfriend hits her when she gets things wrong, feeling sick about it';
 const DISCLOSURE_WORD = 'Marisol';
 
@@ -55,18 +56,29 @@ describe('check my post (issue 53)', () => {
     expect(JSON.stringify(card)).toContain('"value":"pupils"');
   });
 
-  it('when a draft names a pupil and has a photo of pupils from a personal account, then it says don\'t post, shows what raised each concern and quotes the school\'s rule with its section', async () => {
+  it('when a draft names a pupil and has a photo of pupils from a personal account, then it shows what raised each concern, and says the policy has no rule on them where it has none', async () => {
+    // The Liverpool model states no rule on naming or picturing pupils (three keys written apart, research/eval/README.md),
+    // and a reply says "Don't post this" only of what the school's own policy rules on: here, think twice.
     const res = await bot.execute(PEOPLE.reporter, Verbs.checkPost, { draft: PUPIL_DRAFT, media: 'pupils', account: 'personal', audience: 'public' });
     const text = shownText(cardOf(res.body));
-    expect(text).toContain('Don\'t post this');
+    expect(text).toContain('Think twice');
     expect(text).toContain('Photos or videos of pupils or colleagues');
     expect(text).toContain('a photo or video of pupils from a personal account');
     expect(text).toContain('Identifies a pupil');
     expect(text).toContain(`names someone: '${NAMED}'`);
-    expect(text).toMatch(/Your school's rule \([^)]+, [^)]+\):/);
+    expect(text).toContain('Your school\'s policy has no rule on this');
     expect(text).toContain('What would fix it:');
     // The draft's own words are shown as text, never as markdown.
     expect(JSON.stringify(cardOf(res.body))).toContain(`"type":"TextRun","text":"• names someone: '${NAMED}'"`);
+  });
+
+  it('when a draft invites pupils to contact a teacher on a personal account, then it says don\'t post, with what raised it and the school\'s rule quoted with its section', async () => {
+    const res = await bot.execute(PEOPLE.reporter, Verbs.checkPost, { draft: CONTACT_DRAFT, media: 'none', account: 'personal', audience: 'public' });
+    const text = shownText(cardOf(res.body));
+    expect(text).toContain('Don\'t post this');
+    expect(text).toContain('Contact with pupils or parents');
+    expect(text).toMatch(/Your school's rule \([^)]+, [^)]+\):/);
+    expect(text).toContain('What would fix it:');
   });
 
   it('when a pasted draft is longer than the card\'s box, then the box holds one character past the limit and the card comes back saying the rest was cut, with no verdict', async () => {
@@ -121,15 +133,15 @@ describe('check my post (issue 53)', () => {
       expect({ word, stored: stored.includes(word), bytes: bytes.includes(word), log: log.includes(word) }).toEqual({ word, stored: false, bytes: false, log: false });
     }
     const checks = bot.app.db.prepare('SELECT * FROM policy_draft_checks').all() as { checked_on: string; concerns: string }[];
-    // The drafts given a verdict above (the pupil, the limit's length, the harmless one, the typed one); the cut paste
-    // and the disclosure were not checked.
-    expect(checks.length).toBe(4);
+    // The drafts given a verdict above (the pupil, the contact, the limit's length, the harmless one, the typed one); the
+    // cut paste and the disclosure were not checked.
+    expect(checks.length).toBe(5);
     expect(checks.map((c) => c.concerns).join(',')).toMatch(/pupil-images/);
 
     const before = bot.connector.deliveries.length;
     await bot.message(PEOPLE.owner, 'unanswered');
     const owner = readableText(bot.connector.deliveries.slice(before));
-    expect(owner).toMatch(/4 draft posts checked \(never kept\); most often: /);
+    expect(owner).toMatch(/5 draft posts checked \(never kept\); most often: /);
     expect(owner).not.toContain('Fairweather');
   });
 });

@@ -31,9 +31,10 @@ TEACHERS=research/training/drafts/held-out/mpnet-bf16-s7
 fi
 # The rule reader learns from the vectors the product's own adapter computes.
 npm run build --silent
-# The corpus's 25 policies, and six in styles the corpus lacks (research/corpus/drafts/rule-policies/, written apart by two
-# helpers for the seventh pass): both are what the reader learns from.
+# The corpus's 25 policies, and sixteen in styles the corpus lacks (research/corpus/drafts/rule-policies/, written apart by
+# helpers: six for the seventh pass, ten on 29 Nov): both are what the reader learns from. The ten policies of
+# rule-policies-dev/ are not: they choose the reader's settings (research/DECISIONS.md, 29 Nov).
 node dist/research/scripts/exportRuleData.js "$WORK/rules.json" models/encoder
 node dist/research/scripts/exportRuleData.js "$WORK/rules-styles.json" models/encoder --rules research/corpus/drafts/rule-policies/rules.jsonl --policies research/corpus/drafts/rule-policies
-"$PYTHON" research/training/drafts/fit_rules.py --data "$WORK/rules.json" "$WORK/rules-styles.json" --write models/encoder | tee -a "$WORK/figures.txt"
+"$PYTHON" research/training/drafts/fit_rules.py --data "$WORK/rules.json" "$WORK/rules-styles.json" --c 0.1 --write models/encoder | tee -a "$WORK/figures.txt"
 echo "now: npm run eval:drafts -- --rules (the rule found in each corpus policy); the blind set is read once, for the model that ships"
