@@ -109,6 +109,9 @@ describe('the school\'s own rules for check my post (issue 71)', () => {
     const res = cardOf((await decide(PEOPLE.owner, { policyId: 'liverpool-model', contentHash: 'not-this-one', concern: 'political', action: 'confirm' })).body);
     expect(shownText(res)).toContain('That card is not for any version of the policy I have read');
     expect(shownText(res)).not.toContain('A newer version');
+    // Confirming all of them on such a card says the same.
+    const all = cardOf((await decide(PEOPLE.owner, { policyId: 'liverpool-model', contentHash: 'not-this-one', action: 'confirmAll' })).body);
+    expect(shownText(all)).toContain('That card is not for any version of the policy I have read');
     expect(rows()).toHaveLength(before);
   });
 });

@@ -43,6 +43,11 @@ export interface SchoolRuleBook {
   ruleFor(id: DraftConcernId): Promise<PolicyRule | null>;
   /** The live version's rules, proposed first if they have not been; undefined when there is no policy yet. */
   review(): Promise<RulesReview | undefined>;
+  /**
+   * Whether a card's version is the live one, one that was live before (an old card), or one the bot never read (an
+   * altered card: no proposal was ever kept for it).
+   */
+  versionStatus(version: RuleVersion): Promise<'live' | 'not live' | 'unknown version'>;
   /** Records an owner's decision on one concern of the live version (refused when `version` is no longer live). */
   decide(version: RuleVersion, concern: DraftConcernId, decision: RuleDecision, by: string): Promise<DecisionOutcome>;
   /** Records that someone was refused (not an owner), for the record. */
@@ -184,6 +189,13 @@ export function createSchoolRuleBook(deps: {
     return stateFor.rules;
   };
 
+  const versionStatus = async (version: RuleVersion): Promise<'live' | 'not live' | 'unknown version'> => {
+    const v = versionOf();
+    if (v && keyOf(v) === keyOf(version)) return 'live';
+    // A version the bot read has its proposals kept; one it never read comes from a card that was altered.
+    return (await store.steps(version.policyId, version.contentHash)).length > 0 ? 'not live' : 'unknown version';
+  };
+
   const choicesFor = (r: Reading, id: DraftConcernId): RuleChoice[] => {
     const seen = new Set<string>();
     const out: RuleChoice[] = [];
@@ -237,12 +249,13 @@ export function createSchoolRuleBook(deps: {
       };
     },
 
+    versionStatus,
+
     async decide(version, concern, decision, by) {
       const v = versionOf();
       if (!v || keyOf(v) !== keyOf(version)) {
-        // A version the bot read has its proposals kept; one it never read comes from a card that was altered.
-        const known = (await store.steps(version.policyId, version.contentHash)).length > 0;
-        return { done: false, reason: known ? 'not live' : 'unknown version' };
+        const status = await versionStatus(version);
+        return { done: false, reason: status === 'unknown version' ? 'unknown version' : 'not live' };
       }
       // Decided on the store as it is now, not on what this instance last read.
       stateFor = undefined;

@@ -66,18 +66,28 @@ export function registerSchoolRulesReview(app: BotApp, deps: SchoolRulesReviewDe
     const action = data?.action;
     const review = await rules.review();
     if (!review) return NO_POLICY;
-    const stale = (): Promise<AdaptiveCardJson | string> => schoolRulesCard(rules, {
-      canDecide: true, notice: { text: 'A newer version of the policy is live since that card was sent: these are its rules. Nothing was changed.', style: 'attention' },
+    /** The card names a version that is not live: one that was (an old card), or one the bot never read (an altered card). */
+    const notLive = (reason: 'not live' | 'unknown version'): Promise<AdaptiveCardJson | string> => schoolRulesCard(rules, {
+      canDecide: true,
+      notice: {
+        text: reason === 'not live'
+          ? 'A newer version of the policy is live since that card was sent: these are its rules. Nothing was changed.'
+          : 'That card is not for any version of the policy I have read: these are the live version\'s rules. Nothing was changed.',
+        style: 'attention',
+      },
     });
-    const unknown = (): Promise<AdaptiveCardJson | string> => schoolRulesCard(rules, {
-      canDecide: true, notice: { text: 'That card is not for any version of the policy I have read: these are the live version\'s rules. Nothing was changed.', style: 'attention' },
-    });
+
+    // An old or altered card is answered before anything is tried, whatever it asks (a "confirm all" with nothing left to
+    // confirm included); a version published while a decision is made is still refused by the decision itself.
+    const status = await rules.versionStatus(version);
+    if (status !== 'live') return notLive(status);
 
     if (action === 'confirmAll') {
       let confirmed = 0;
       for (const c of review.concerns.filter((k) => !isDecided(k))) {
         const outcome = await rules.decide(version, c.id, { action: 'confirm' }, by);
-        if (!outcome.done) return stale();
+        // A confirmation is refused only for its version: nothing was recorded for it.
+        if (!outcome.done) return notLive(outcome.reason === 'unknown version' ? 'unknown version' : 'not live');
         confirmed++;
       }
       logger.info({ event: 'rules.decided', action: 'confirmAll', count: confirmed }, 'an owner confirmed the proposed rules for check my post');
@@ -105,8 +115,7 @@ export function registerSchoolRulesReview(app: BotApp, deps: SchoolRulesReviewDe
 
     const outcome = await rules.decide(version, concern, decision, by);
     if (!outcome.done) {
-      if (outcome.reason === 'not live') return stale();
-      if (outcome.reason === 'unknown version') return unknown();
+      if (outcome.reason === 'not live' || outcome.reason === 'unknown version') return notLive(outcome.reason);
       // The pasted words are the owner's: shown again as typed (a TextRun), with what is wrong named.
       return schoolRulesCard(rules, {
         canDecide: true, pasted: { concern, text: pasted },

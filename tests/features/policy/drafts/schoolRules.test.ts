@@ -107,7 +107,11 @@ describe('the school\'s own rules', () => {
     expect(await book.decide(version, 'offensive', { action: 'remove' }, 'aad-owner')).toEqual({ done: false, reason: 'not live' });
     // A version never read (an altered card) is told apart from one that was live once.
     expect(await book.decide({ ...version, contentHash: 'never-read' }, 'offensive', { action: 'remove' }, 'aad-owner')).toEqual({ done: false, reason: 'unknown version' });
+    expect(await book.versionStatus(version)).toBe('not live');
+    expect(await book.versionStatus({ ...version, contentHash: 'never-read' })).toBe('unknown version');
     expect(store.all()).toHaveLength(before);
+    // The version now live (reading it proposes its rules, after the checks above).
+    expect(await book.versionStatus((await book.review())!.version)).toBe('live');
   });
 
   it('when a new version is published, then its rules are proposed from it, and the last version\'s decisions stay with that version', async () => {
