@@ -36,6 +36,7 @@ const INPUTS: Record<string, string> = {
   emoji: fill('😀🎉🙌 '),
   sentenceEnds: fill('. ! ? … '),
   toldShowedHome: fill('she told me he hit her at home today '),
+  webAddresses: fill('[Ab](https://www.https://x.example/(Ab)www.'),
 };
 
 const FUNCTIONS: Record<string, (text: string) => unknown> = {

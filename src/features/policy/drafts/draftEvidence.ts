@@ -15,6 +15,9 @@ const WHEN = /\b(?:(?:this|next|on)\s+)?(?:monday|tuesday|wednesday|thursday|fri
 /** Where: "at the park", "meeting at the gates", "we'll be in Scarborough". */
 const WHERE = /\b(?:at|to|in|outside)\s+(?:the\s+)?[A-Z][a-z]{2,20}(?:\s+[A-Z][a-z]{2,20}){0,2}\b|\bat the [a-z]{3,20}\b/g;
 
+/** A web address as pasted: "https://..." or "www...." up to a space or a closing bracket. */
+const WEB_ADDRESS = /\b(?:https?:\/\/|www\.)[^\s()[\]<>]*/gi;
+
 const all = (re: RegExp, text: string): string[] => [...text.matchAll(re)].map((m) => m[0]);
 
 const isUpper = (c: string | undefined): boolean => c !== undefined && c >= 'A' && c <= 'Z';
@@ -52,7 +55,10 @@ function hyphenatedAfter(draft: string, end: number): number {
 export function namesIn(draft: string): string[] {
   // A first name and a surname side by side are one person's name.
   const merged: [number, number][] = [];
-  for (const [found, foundEnd] of nameSpans(draft)) {
+  // Web addresses and a Markdown link's brackets are blanked (the same length, so every place stays where it was): the
+  // name finder reads "Fair](https://..." as one word it does not know, which is not the summer fair's name.
+  const readable = draft.replace(WEB_ADDRESS, (m) => ' '.repeat(m.length)).replace(/[[\]()<>]/g, ' ');
+  for (const [found, foundEnd] of nameSpans(readable)) {
     // A double-barrelled surname is one name ("Fielding-Okoro"), where the name finder stops at the hyphen.
     const start = hyphenatedBefore(draft, found);
     const end = hyphenatedAfter(draft, foundEnd);

@@ -70,6 +70,13 @@ describe('names that are not a pupil\'s (issue 71)', () => {
     expect(pupilNamesIn('Well done Jayden Okafor, and thank you Dr Adeyemi', [])).toEqual(['Jayden Okafor']);
   });
 
+  it('when a draft holds a Markdown link or a web address, then the address is no one\'s name and the link\'s text is read as any text', () => {
+    expect(pupilNamesIn('Tickets here: [Summer Fair](https://oakfield.example/summer-fair) from 2pm', [])).toEqual([]);
+    expect(pupilNamesIn('Look at [Jayden Okafor](https://oakfield.example/news) in the paper!', [])).toEqual(['Jayden Okafor']);
+    expect(pupilNamesIn('Photos at www.Oakfield.example/Jayden and https://x.example/Amelia-Okoro', [])).toEqual([]);
+    expect(pupilNamesIn('Well done (Jayden) and <b>Amelia</b>', [])).toEqual(['Jayden', 'Amelia']);
+  });
+
   it('when a policy names its school on its title or first page, then those words are the school\'s names; a placeholder gives none', () => {
     expect(schoolNamesOf({ title: 'Oakfield Primary School Social Media Policy', frontPage: ['Approved by the governors of Oakfield Primary School'], sections: [] })).toEqual(['Oakfield']);
     expect(schoolNamesOf({ title: 'Social Media Policy', frontPage: ['[establishment name]'], sections: [{ text: 'This policy applies to all staff of St Bede\'s Catholic Academy.' }] })).toEqual(['Bede']);
