@@ -117,6 +117,15 @@ describe('check my post (issue 53)', () => {
     expect(text).toContain('Offensive or inappropriate content');
   });
 
+  it('when a draft typed after "check:" is over the limit, then the card comes back holding its first 3,000 characters, saying so as the card does, with no verdict', async () => {
+    const long = `${HARMLESS_DRAFT} `.repeat(60).slice(0, MAX_DRAFT_CHARS + 500);
+    const [card] = await cardsFor(`check: ${long}`);
+    const text = shownText(card);
+    expect(text).toContain('That draft is over 3,000 characters: check it in parts.');
+    expect(text).not.toMatch(/Nothing in your school's policy stops this|Think twice|Don't post this/);
+    expect(JSON.stringify(card)).toContain(long.slice(0, 200));
+  });
+
   it('when a draft is something a child told them, then Report a concern comes first, carrying the draft', async () => {
     const res = await bot.execute(PEOPLE.reporter, Verbs.checkPost, { draft: DISCLOSURE_DRAFT, media: 'none', account: 'personal', audience: 'public' });
     const card = cardOf(res.body);

@@ -89,7 +89,7 @@ export function registerDraftChecking(app: BotApp, deps: DraftCheckingDeps): voi
       return;
     }
     if (draft.length > MAX_DRAFT_CHARS) {
-      await ctx.sendActivity(cardMessage(renderCheckPostForm({ draft: draft.slice(0, MAX_DRAFT_CHARS), missing: `That draft is over ${MAX_DRAFT_CHARS} characters: check it in parts.` })));
+      await ctx.sendActivity(cardMessage(renderCheckPostForm({ draft: draft.slice(0, MAX_DRAFT_CHARS), missing: `That draft is over ${MAX_DRAFT_CHARS.toLocaleString('en-GB')} characters: check it in parts.` })));
       return;
     }
     await ctx.sendActivity(cardMessage(await verdictOn(ctx, draft, DEFAULT_DRAFT_CONTEXT)));
