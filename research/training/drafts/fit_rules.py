@@ -77,14 +77,46 @@ def rows_of(policies, enc, qv):
             # Exports before issue 53's candidates had none: every passage is one.
             cand = np.array([p.get('candidate', True) for p in pol['passages']], dtype=bool)
             out.append({'policy': pol['policy'], 'concern': concern, 'x': features(pol, concern, enc, qv), 'y': y, 'cand': cand,
+                        'q': np.array(qv[enc][concern]).mean(0),
                         'sections': set(r['sections']), 'has': r['rules'] > 0, 'pol': pol, 'stack': r['stack'],
                         'quoted': np.zeros(len(pol['passages']))})
     return out
 
 
+SHARED = False  # design SH (29 Nov): one model for every concern, written out as each concern's heads
+
+
+def fit_shared(rows, c):
+    """Design SH: one logistic model learnt from every concern's rows at once, over a passage's features (its vector, its
+    cosine to the concern's questions, the stack's scores), its vector times the concern's question vector element by
+    element, and which concern it is. Each concern then has eleven times the examples its own reader learns from. The
+    model is linear in the passage's vector, so it is written out as each concern's weights and bias, the format the
+    product reads: w_c = w + (w_x * q_c on the vector's columns), b_c = b + w_concern[c]."""
+    mine = [r for r in rows if r['y'][r['cand']].sum() > 0]
+    d = len(mine[0]['q'])
+
+    def columns(r):
+        x = r['x'][r['cand']]
+        onehot = np.zeros((len(x), len(CONCERNS)))
+        onehot[:, CONCERNS.index(r['concern'])] = 1
+        return np.hstack([x, x[:, :d] * r['q'], onehot])
+    w, b = fit([columns(r) for r in mine], [r['y'][r['cand']] for r in mine], c)
+    n = mine[0]['x'].shape[1]
+    readers = {}
+    for k, concern in enumerate(CONCERNS):
+        q = next(r['q'] for r in rows if r['concern'] == concern)
+        wc = w[:n].copy()
+        wc[:d] += w[n:n + d] * q
+        readers[concern] = (wc, b + w[n + d + k])
+    return readers
+
+
 def fit_readers(rows, c, drafts=False):
     """Each concern's reader. With drafts, a row's positives also hold the passages draft labellers quoted for its policy
     and concern, each weighted by how many drafts quoted it (the rule's own positives weigh 1)."""
+    if SHARED:
+        return fit_shared(rows, c)
+
     def y_of(r):
         return np.maximum(r['y'], r['quoted'] > 0) if drafts else r['y']
 
@@ -269,12 +301,16 @@ def main():
     parser.add_argument('--larger-heads', help='design LR: the larger draft model\'s heads.json; its concern heads are read on '
                         'the vectors of the export\'s encoder --larger-encoder (default 1)')
     parser.add_argument('--larger-encoder', type=int, default=1)
+    parser.add_argument('--shared', action='store_true', help='design SH: one model for every concern, written as each '
+                        'concern\'s heads (the product reads them as it reads per-concern readers)')
     parser.add_argument('--write-folds', help='a JSON file: for each policy, the `rules` of the outer fold that never saw it '
                         '(for fitting what is chosen on top of the reader, as it reads policies it did not learn from)')
     args = parser.parse_args()
     if args.write and (args.prior or args.larger_heads):
         # Neither design shipped (research/DECISIONS.md, 29 Nov): the product reads one threshold and these features only.
         parser.error('--prior and --larger-heads are for judging out of fold; the product reads neither, so --write refuses them')
+    global SHARED
+    SHARED = args.shared
     data = json.load(open(args.data[0]))
     for more in args.data[1:]:
         extra = json.load(open(more))
