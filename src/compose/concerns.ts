@@ -3,6 +3,7 @@ import { createConcernOutbox } from '../features/concerns/domain/concernOutbox';
 import { personIdOf } from '../features/concerns/domain/concernRouting';
 import { ConcernLog, ConcernStore } from '../features/concerns/domain/concernPorts';
 import { createConcernReporting } from '../features/concerns/domain/concernReporting';
+import { createReportedMessageSeal, reportedMessageKey } from '../features/concerns/domain/reportedMessageSeal';
 import { createConcernTriage } from '../features/concerns/domain/concernTriage';
 import { createSafeguardingRouteCheck } from '../features/concerns/domain/safeguardingRouteCheck';
 import { routeNotConfiguredSummary, waitingRolesFor } from '../features/concerns/domain/routeSetup';
@@ -78,14 +79,16 @@ export function composeConcerns(deps: ConcernCompositionDeps): ConcernFeature {
   const headteacherId = personIdOf(settings.routing.destinations.headteacher);
   // The feature runs the outbox when a report's delivery watch falls due; it exists only once reporting does.
   let wake: (at: Date) => void = () => undefined;
+  // A reported message's seal, from the concern key every instance shares: sealed by one, checked by any.
+  const messageSeal = createReportedMessageSeal(reportedMessageKey(settings.encryptionKey));
   const reporting = createConcernReporting({
     store: deps.store, outbox, routing: settings.routing, referencePrefix: settings.referencePrefix,
     log: logger, now: deps.now, deliveryWaitMs: deps.deliveryWaitMs, headteacherId,
-    undeliveredAlertMs: deps.undeliveredAlertMs, wakeAt: (at) => wake(at),
+    undeliveredAlertMs: deps.undeliveredAlertMs, wakeAt: (at) => wake(at), messageSeal,
   });
   const triage = createConcernTriage({ store: deps.store, outbox, team: settings.team, log: logger, now: deps.now, headteacherId });
   const feature = createConcernFeature({
-    settings, reporting, triage, outbox, adapter: deps.adapter, botAppId: deps.botAppId, logger, routeCheck, contacts, facts,
+    settings, reporting, triage, outbox, adapter: deps.adapter, botAppId: deps.botAppId, logger, routeCheck, contacts, facts, messageSeal,
   });
   wake = feature.wakeOutboxAt;
   return feature;

@@ -3,10 +3,11 @@ import { normaliseConcernReference } from './concernReference';
 import { createConcernRefusals } from './concernRefusals';
 import { ConcernLog, ConcernStore } from './concernPorts';
 import { ConcernRoutingTable, isWaitingRole, resolveConcernRoute } from './concernRouting';
-import { ConcernOrigin, ConcernReport, ConcernReporter, DestinationRole } from './concernTypes';
+import { ConcernDraft, ConcernOrigin, ConcernReport, ConcernReporter, DestinationRole } from './concernTypes';
 import {
   CONCERN_TEXT_FIELDS, ConcernFieldProblem, ConcernFormValues, ConcernTextField, readConcernAdditions, validateConcernForm,
 } from './concernValidation';
+import { CHANGED_MESSAGE_NOTE, ReportedMessageSeal } from './reportedMessageSeal';
 import { ROUTE_NOT_CONFIGURED } from './routeSetup';
 import { createUrgentRepeats, UrgentRepeats } from './urgentRepeats';
 
@@ -31,6 +32,11 @@ export interface ConcernReportingDeps {
   wakeAt?: (at: Date) => void;
   /** Recent urgent reports, to recognise one sent again unchanged (createUrgentRepeats by default). */
   repeats?: UrgentRepeats;
+  /**
+   * The seal on a message reported with the message action (the same one the form was given with). A report whose
+   * message no longer matches its seal is filed with the message marked as changed. Without one, nothing is checked.
+   */
+  messageSeal?: ReportedMessageSeal;
 }
 
 /** The outcome of a submission, as the reporter is told it. */
@@ -90,6 +96,19 @@ export interface ConcernReporting {
 }
 
 const isTextField = (f: string): f is ConcernTextField => (CONCERN_TEXT_FIELDS as readonly string[]).includes(f);
+
+/**
+ * The report with its attached message marked as changed when the message is not the one the bot sealed for this
+ * reporter (reportedMessageSeal.ts): filed all the same, since a report is never lost, but never shown as the message
+ * as Teams gave it.
+ */
+function withMessageAsSealed<R extends { values: { attachedMessage: string; attachedSeal: string }; draft: ConcernDraft }>(
+  result: R, reporter: ConcernReporter, seal: ReportedMessageSeal | undefined,
+): R {
+  const attached = result.draft.details.attachedMessage;
+  if (!seal || !attached || seal.holds(reporter.aadObjectId, result.values.attachedMessage, result.values.attachedSeal)) return result;
+  return { ...result, draft: { ...result.draft, details: { ...result.draft.details, attachedMessage: `${CHANGED_MESSAGE_NOTE}\n${attached}` } } };
+}
 
 /** Creates the reporting use case. */
 export function createConcernReporting(deps: ConcernReportingDeps): ConcernReporting {
@@ -154,8 +173,9 @@ export function createConcernReporting(deps: ConcernReportingDeps): ConcernRepor
 
   return {
     async submitConcern(reporter, origin, form) {
-      const result = validateConcernForm(form);
-      if (!result.ok) return { ok: false, values: result.values, problems: result.problems };
+      const validated = validateConcernForm(form);
+      if (!validated.ok) return { ok: false, values: validated.values, problems: validated.problems };
+      const result = withMessageAsSealed(validated, reporter, deps.messageSeal);
       // An urgent report is never refused by the report budget: the same one sent again is recognised instead.
       if (!result.draft.immediateDanger) return file(reporter, origin, result);
       // Looked up and remembered without an await in between: two copies sent at once are filed once.

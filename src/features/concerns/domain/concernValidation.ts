@@ -100,6 +100,8 @@ export interface ConcernFormValues {
   peopleInvolved: string;
   evidence: string;
   attachedMessage: string;
+  /** The bot's seal on the attached message as Teams gave it (reportedMessageSeal.ts); empty when there is none. */
+  attachedSeal: string;
   immediateDanger: boolean;
   aboutHeadteacher: boolean;
   /** Ticked on the form sent back when the text names the headteacher: the reporter says it is not about them. */
@@ -128,7 +130,7 @@ export type ConcernFormResult =
 export function emptyConcernForm(prefill: Partial<ConcernFormValues> = {}): ConcernFormValues {
   return {
     kind: '', whatHappened: '', whenHappened: '', where: '', link: '', peopleInvolved: '', evidence: '',
-    attachedMessage: '', immediateDanger: false, aboutHeadteacher: false, notAboutHeadteacher: false, howSoon: '', ...prefill,
+    attachedMessage: '', attachedSeal: '', immediateDanger: false, aboutHeadteacher: false, notAboutHeadteacher: false, howSoon: '', ...prefill,
   };
 }
 
@@ -147,6 +149,7 @@ export function readConcernForm(raw: unknown): ConcernFormValues {
     notAboutHeadteacher: flag('notAboutHeadteacher'), howSoon: isHowSoon(howSoon) ? howSoon : '',
   });
   for (const f of CONCERN_TEXT_FIELDS) values[f] = text(f, CONCERN_FIELD_LIMITS[f]);
+  values.attachedSeal = text('attachedSeal', 64);
   return values;
 }
 
@@ -164,7 +167,7 @@ function withKeptText(data: Record<string, unknown>): Record<string, unknown> {
     if (!kept || typeof kept !== 'object' || Array.isArray(kept)) return data;
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(kept as Record<string, unknown>)) {
-      if ((CONCERN_TEXT_FIELDS as readonly string[]).includes(k) || k === 'aboutHeadteacher' || k === 'howSoon') out[k] = v;
+      if ((CONCERN_TEXT_FIELDS as readonly string[]).includes(k) || k === 'aboutHeadteacher' || k === 'howSoon' || k === 'attachedSeal') out[k] = v;
     }
     return { ...out, ...data };
   } catch {
@@ -178,6 +181,8 @@ export function keptConcernText(values: ConcernFormValues, shown: readonly strin
   for (const f of CONCERN_TEXT_FIELDS) if (values[f] && !shown.includes(f)) kept[f] = values[f];
   if (!shown.includes('aboutHeadteacher')) kept.aboutHeadteacher = values.aboutHeadteacher;
   if (!shown.includes('howSoon') && values.howSoon) kept.howSoon = values.howSoon;
+  // The reported message's seal travels with it (reportedMessageSeal.ts).
+  if (values.attachedMessage && values.attachedSeal) kept.attachedSeal = values.attachedSeal;
   return JSON.stringify(kept);
 }
 

@@ -3,6 +3,7 @@ import { formatSchoolTimestamp } from '../../../shared/schoolTime';
 import { isPersonal, senderAadObjectId, tenantOf } from '../../../teams/activityFacts';
 import { ConcernActor, ConcernOrigin, ConcernReporter } from '../domain/concernTypes';
 import { ConcernFormValues, emptyConcernForm } from '../domain/concernValidation';
+import { ReportedMessageSeal } from '../domain/reportedMessageSeal';
 
 /** Who is acting on a concern, from the activity Teams signed, never from card data. */
 export function actorOf(context: TurnContext): ConcernActor | undefined {
@@ -58,7 +59,7 @@ export function htmlToText(html: string): string {
 }
 
 /** The form's starting values for "Report a concern" on someone else's message: that message, bounded, as text. */
-export function formFromMessageAction(context: TurnContext): ConcernFormValues {
+export function formFromMessageAction(context: TurnContext, seal?: ReportedMessageSeal): ConcernFormValues {
   const payload = (context.activity.value as {
     messagePayload?: { body?: { content?: string; contentType?: string }; from?: { user?: { displayName?: string } }; createdDateTime?: string; linkToMessage?: string };
   })?.messagePayload;
@@ -69,5 +70,8 @@ export function formFromMessageAction(context: TurnContext): ConcernFormValues {
   // The time as people at the school read it ("2 Mar 2026, 09:05 GMT"), not Teams' UTC stamp.
   const sent = typeof payload?.createdDateTime === 'string' && !Number.isNaN(Date.parse(payload.createdDateTime)) ? formatSchoolTimestamp(payload.createdDateTime) : '';
   const attached = text ? `${author ? `From ${author}` : 'Message'}${sent ? ` at ${sent}` : ''}:\n${text}` : '';
-  return emptyConcernForm({ attachedMessage: attached, link: payload?.linkToMessage ?? '', where: 'Microsoft Teams message' });
+  // Sealed for the person reporting it: the form carries it to the send, and a message altered on the way is marked.
+  const reporterId = context.activity.from?.aadObjectId ?? '';
+  const attachedSeal = attached && seal && reporterId ? seal.seal(reporterId, attached) : '';
+  return emptyConcernForm({ attachedMessage: attached, attachedSeal, link: payload?.linkToMessage ?? '', where: 'Microsoft Teams message' });
 }

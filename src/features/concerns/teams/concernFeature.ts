@@ -1,5 +1,6 @@
 import { Activity, TaskModuleTaskInfo, TurnContext } from 'botbuilder';
 import { validateConcernForm } from '../domain/concernValidation';
+import { ReportedMessageSeal } from '../domain/reportedMessageSeal';
 import { isPersonal, senderAadObjectId, tenantOf } from '../../../teams/activityFacts';
 import { BotApp, BotFeature } from '../../../teams/botFeature';
 import { AdaptiveCardJson, cardMessage, cardTaskModule } from '../../../teams/cards';
@@ -50,6 +51,8 @@ export interface ConcernFeatureDeps {
   contacts: TeamsContacts;
   /** What Teams said about the safeguarding place (its team, its channel type). */
   facts: PlaceFacts;
+  /** The seal on a reported message (reportedMessageSeal.ts): the same one reporting checks it with. */
+  messageSeal?: ReportedMessageSeal;
 }
 
 /** The concern feature: its routes, and the outbox the composition root runs at start and on a timer. */
@@ -348,7 +351,7 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
       });
 
       app.messageExtensions.fetchTask(REPORT_CONCERN_COMMAND_ID, async (context): Promise<TaskModuleTaskInfo> => {
-        const card = forms.form({ values: formFromMessageAction(context), inTaskModule: true });
+        const card = forms.form({ values: formFromMessageAction(context, deps.messageSeal), inTaskModule: true });
         return cardTaskModule('Report a concern', card);
       });
 

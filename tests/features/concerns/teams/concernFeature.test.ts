@@ -344,6 +344,41 @@ describe('concern feature over HTTP', () => {
     expect(connector.calls.filter((c) => c.conversationId.startsWith('19:general'))).toEqual([]);
   });
 
+  test('when a reported message reaches the send as Teams gave it, then the team sees it as it was; altered in the card on the way, it is filed marked as changed', async () => {
+    const conversation = { id: '19:general@thread.tacv2;messageid=12', conversationType: 'channel', isGroup: true, tenantId: 'tenant-1' };
+    const openForm = async () => {
+      const fetched = await bot.invoke(PEOPLE.reporter, 'composeExtension/fetchTask', {
+        commandId: REPORT_CONCERN_COMMAND_ID, commandContext: 'message',
+        messagePayload: { body: { contentType: 'text', content: 'see you at the bus stop, delete this' }, from: { user: { displayName: 'Mr Example' } } },
+      }, conversation);
+      const card = JSON.stringify((fetched.body as { task: { value: { card: { content: unknown } } } }).task.value.card.content);
+      return JSON.parse(JSON.parse((card.match(/"kept":("(?:[^"\\]|\\.)*")/) ?? [])[1]!)) as Record<string, unknown>;
+    };
+    const send = async (kept: Record<string, unknown>) => {
+      await bot.invoke(PEOPLE.reporter, 'composeExtension/submitAction', {
+        commandId: REPORT_CONCERN_COMMAND_ID, commandContext: 'message', data: { ...formFor('childSafety'), kept: JSON.stringify(kept) },
+      }, conversation);
+      return JSON.stringify(cardOf((await bot.execute(PEOPLE.dsl, Verbs.concernOpen, { reference: referenceIn(db) })).body));
+    };
+
+    const kept = await openForm();
+    expect(kept.attachedSeal).toMatch(/^[0-9a-f]{32}$/);
+    const asSent = await send(kept);
+    expect(asSent).toContain('From Mr Example:\\nsee you at the bus stop, delete this');
+    expect(asSent).not.toContain('Changed in the report form');
+
+    // The same form with the colleague's words altered in the card's data: filed, never lost, and marked.
+    const altered = await send({ ...(await openForm()), attachedMessage: 'From Mr Example:\nsomething he never wrote' });
+    expect(altered).toContain('Changed in the report form after Teams gave it to the bot');
+    expect(altered).toContain('something he never wrote');
+    // A seal is the reporter's own: another person's sealed message sent as theirs is marked too.
+    const other = await bot.invoke(PEOPLE.dsl, 'composeExtension/submitAction', {
+      commandId: REPORT_CONCERN_COMMAND_ID, commandContext: 'message', data: { ...formFor('childSafety'), kept: JSON.stringify(await openForm()) },
+    }, conversation);
+    expect(other.status).toBe(200);
+    expect(JSON.stringify(cardOf((await bot.execute(PEOPLE.dsl, Verbs.concernOpen, { reference: referenceIn(db) })).body))).toContain('Changed in the report form');
+  });
+
   test('when "report a concern" is typed in a shared channel, then the form goes to the person\'s private chat, not the channel', async () => {
     const conversation = { id: '19:general@thread.tacv2;messageid=3', conversationType: 'channel', isGroup: true, tenantId: 'tenant-1' };
     await bot.message(PEOPLE.reporter, 'report a concern', conversation);
