@@ -117,6 +117,18 @@ describe('check my post (issue 53)', () => {
     expect(text).toContain('Offensive or inappropriate content');
   });
 
+  it('when a draft is typed after "check my post:" or on the lines after "check my post", then it is checked, not answered as a question', async () => {
+    for (const typed of [`check my post: ${TYPED_DRAFT}`, `Check post: ${TYPED_DRAFT}`, `check my post\n${TYPED_DRAFT}`]) {
+      const [verdict] = await cardsFor(typed);
+      const text = shownText(verdict);
+      expect(text).toMatch(/Don't post this|Think twice/);
+      expect(text).toContain('Offensive or inappropriate content');
+    }
+    // The command alone still opens the card.
+    const [form] = await cardsFor('check my post');
+    expect((form.body as { id?: string }[]).some((e) => e.id === 'draft')).toBe(true);
+  });
+
   it('when a draft typed after "check:" is over the limit, then the card comes back holding its first 3,000 characters, saying so as the card does, with no verdict', async () => {
     const long = `${HARMLESS_DRAFT} `.repeat(60).slice(0, MAX_DRAFT_CHARS + 500);
     const [card] = await cardsFor(`check: ${long}`);
@@ -142,15 +154,15 @@ describe('check my post (issue 53)', () => {
       expect({ word, stored: stored.includes(word), bytes: bytes.includes(word), log: log.includes(word) }).toEqual({ word, stored: false, bytes: false, log: false });
     }
     const checks = bot.app.db.prepare('SELECT * FROM policy_draft_checks').all() as { checked_on: string; concerns: string }[];
-    // The drafts given a verdict above (the pupil, the contact, the limit's length, the harmless one, the typed one); the
-    // cut paste and the disclosure were not checked.
-    expect(checks.length).toBe(5);
+    // The drafts given a verdict above (the pupil, the contact, the limit's length, the harmless one, the typed one, and
+    // the three typed after "check my post"); the cut pastes and the disclosure were not checked.
+    expect(checks.length).toBe(8);
     expect(checks.map((c) => c.concerns).join(',')).toMatch(/pupil-images/);
 
     const before = bot.connector.deliveries.length;
     await bot.message(PEOPLE.owner, 'unanswered');
     const owner = readableText(bot.connector.deliveries.slice(before));
-    expect(owner).toMatch(/5 draft posts checked \(never kept\); most often: /);
+    expect(owner).toMatch(/8 draft posts checked \(never kept\); most often: /);
     expect(owner).not.toContain('Fairweather');
   });
 });

@@ -43,6 +43,13 @@ function readContext(data: Record<string, unknown> | undefined): Partial<DraftCo
 }
 
 /**
+ * A draft typed in the same message as the command: "check: <draft>", "check my post: <draft>", or the draft on the
+ * lines after "check my post" (as staff read the help card's "check my post ... or type check: and the post"). Anchored
+ * at the start, so it is tried once per message.
+ */
+const CHECK_TYPED = /^\s*check(?:[ \t]+(?:my[ \t]+)?post)?[ \t]*(?::|\r?\n)/i;
+
+/**
  * "Check my post" (issue 53): `check my post` (and a button on the welcome and help cards) opens the form; `check:
  * <draft>` checks a draft typed in one message (no photo, from their own account, public). A draft that reads as a
  * disclosure about a child gets Report a concern first, as a question does. Nothing of a draft is kept, logged or
@@ -82,8 +89,8 @@ export function registerDraftChecking(app: BotApp, deps: DraftCheckingDeps): voi
     await ctx.sendActivity(cardMessage(renderCheckPostForm()));
   });
 
-  app.message(/^\s*check\s*:/i, async (ctx) => {
-    const draft = (ctx.activity.text ?? '').replace(/^\s*check\s*:/i, '').trim();
+  app.message(CHECK_TYPED, async (ctx) => {
+    const draft = (ctx.activity.text ?? '').replace(CHECK_TYPED, '').trim();
     if (draft === '') {
       await ctx.sendActivity(cardMessage(renderCheckPostForm({ missing: 'Paste your draft after "check:", or fill in the card.' })));
       return;
