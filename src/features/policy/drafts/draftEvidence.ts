@@ -63,7 +63,9 @@ export function namesIn(draft: string): string[] {
     const start = hyphenatedBefore(draft, found);
     const end = hyphenatedAfter(draft, foundEnd);
     const last = merged[merged.length - 1];
-    if (last && (start <= last[1] || draft.slice(last[1], start).trim() === '')) last[1] = Math.max(last[1], end);
+    // A surname's particle between two parts is the same name ("Virgil van Dijk", "Leonardo da Vinci").
+    const between = last ? draft.slice(last[1], start) : '';
+    if (last && (start <= last[1] || between.trim() === '' || SURNAME_PARTICLE.test(between))) last[1] = Math.max(last[1], end);
     else merged.push([start, end]);
   }
   return [...new Set(merged.map(([start, end]) => draft.slice(start, end)))];
@@ -93,6 +95,16 @@ export function quotePiece(text: string, max = 90): string {
   const space = cut.lastIndexOf(' ');
   return `'${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…'`;
 }
+
+/** Between two parts of one name: a surname's particle ("van", "de la", "bin"), spaces either side. */
+const SURNAME_PARTICLE = /^[ \t]+(?:van|von|der|den|de|del|della|di|da|du|la|le|bin|binti|al|el|ter|ten|dos|das)(?:[ \t]+(?:der|den|la|le))?[ \t]+$/;
+/**
+ * Someone's own family, friend or pet before a name ("my son Tom", "our gorgeous little girl Ava", "my wife, Sarah"):
+ * the teacher's own, not a pupil. Tried on the 48 characters before a name only.
+ */
+const FAMILY_BEFORE = /\b(?:my|our) (?:[a-z]+ ){0,2}(?:sons?|daughters?|boy|girl|child|babies|baby|nephews?|nieces?|grandsons?|granddaughters?|grandchildren|grandchild|husband|wife|partner|fianc[e\u00e9]e?|mum|mam|mom|dad|brothers?|sisters?|cousins?|aunt|auntie|uncle|nan|nana|grandma|grandad|grandpa|godson|goddaughter|stepson|stepdaughter|bestie|friends?|pal|dog|cat|puppy|kitten)(?:, | |,)$/i;
+/** Words the name finder can take for a name at a sentence's start ("My son Tom"): never a name alone. */
+const NOT_NAMES = new Set(['my', 'our', 'your', 'his', 'her', 'their', 'the', 'a', 'an', 'this', 'that', 'i', 'we', 'so', 'and', 'but', 'just', 'me']);
 
 /** A title before a name: the name is an adult's (a colleague, a governor, a visitor), not a pupil's. */
 const TITLE_BEFORE = /\b(?:mr|mrs|ms|miss|mx|dr|prof|sir|dame|lady|lord|rev|revd|father|canon|coach)\.?\s+$/i;
@@ -136,7 +148,8 @@ export function schoolNamesOf(doc: { title: string; frontPage: readonly string[]
 
 /**
  * The names in the draft that may be a pupil's: namesIn's, less an adult's (a title before it: "Mrs Hughes"), the
- * school's own ("Great decision Oakfield") and a place's ("in Scarborough", "Roundhay Park").
+ * school's own ("Great decision Oakfield"), a place's ("in Scarborough", "Roundhay Park"), the teacher's own family's
+ * ("my son Tom") and a word the finder took for a name at a sentence's start ("My").
  */
 export function pupilNamesIn(draft: string, schoolNames: readonly string[] = []): string[] {
   const school = new Set(schoolNames.map((n) => n.toLowerCase()));
@@ -150,6 +163,7 @@ export function pupilNamesIn(draft: string, schoolNames: readonly string[] = [])
     const after = draft.slice(at + name.length, at + name.length + 24);
     const words = name.split(/[\s-]+/).map((w) => w.replace(/['\u2019]s$/, '').toLowerCase());
     if (TITLE_BEFORE.test(before) || PLACE_BEFORE.test(before) || PLACE_AFTER.test(after)) continue;
+    if (words.every((w) => NOT_NAMES.has(w)) || FAMILY_BEFORE.test(draft.slice(Math.max(0, at - 48), at))) continue;
     if (words.every((w) => school.has(w))) continue;
     out.push(name);
   }

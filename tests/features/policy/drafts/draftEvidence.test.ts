@@ -70,6 +70,16 @@ describe('names that are not a pupil\'s (issue 71)', () => {
     expect(pupilNamesIn('Well done Jayden Okafor, and thank you Dr Adeyemi', [])).toEqual(['Jayden Okafor']);
   });
 
+  it('when a name is the teacher\'s own family\'s, a word opening a sentence, or a name with a surname\'s particle, then it is read as that', () => {
+    expect(pupilNamesIn('My son Tom scored his first goal for Didsbury Juniors', [])).toEqual([]);
+    expect(pupilNamesIn('Happy 5th birthday to my gorgeous little girl Ava!', [])).toEqual([]);
+    expect(pupilNamesIn('My nephew Jack and my wife, Sarah came too', [])).toEqual([]);
+    expect(pupilNamesIn('Mo Salah and Virgil van Dijk were unreal today', [])).toEqual(['Virgil van Dijk']);
+    // A class's children are still named: "my girls" and "my class" are how teachers speak of pupils.
+    expect(pupilNamesIn('Well done my girls Ava and Mia in the netball final', [])).toEqual(['Ava', 'Mia']);
+    expect(pupilNamesIn('My class: Jayden Okafor did great', [])).toEqual(['Jayden Okafor']);
+  });
+
   it('when a draft holds a Markdown link or a web address, then the address is no one\'s name and the link\'s text is read as any text', () => {
     expect(pupilNamesIn('Tickets here: [Summer Fair](https://oakfield.example/summer-fair) from 2pm', [])).toEqual([]);
     expect(pupilNamesIn('Look at [Jayden Okafor](https://oakfield.example/news) in the paper!', [])).toEqual(['Jayden Okafor']);
