@@ -246,7 +246,9 @@ export function validateConcernForm(raw: unknown): ConcernFormResult {
     draft: {
       kind,
       immediateDanger: urgent,
-      aboutHeadteacher: values.aboutHeadteacher || namesTheHead,
+      // Only an allegation or a colleague's conduct can be about the headteacher (only their form asks): a child's
+      // safety always goes to the safeguarding team, whatever flag an earlier step or a forged card carried.
+      aboutHeadteacher: KINDS_ABOUT_A_PERSON.has(kind) && (values.aboutHeadteacher || namesTheHead),
       ...(!urgent && isHowSoon(values.howSoon) ? { howSoon: values.howSoon } : {}),
       ...(missing.length > 0 ? { missing } : {}),
       details: {

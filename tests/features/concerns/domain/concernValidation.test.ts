@@ -146,6 +146,18 @@ describe('a report about an adult that names the headteacher', () => {
     expect(r.ok && r.draft.aboutHeadteacher).toBe(true);
   });
 
+  it('when a child\'s safety, online abuse or other report carries the headteacher flag (from an earlier step or a forged card), then it is not about the headteacher: it goes where its kind goes', () => {
+    for (const kind of ['childSafety', 'onlineAbuse', 'other']) {
+      for (const immediateDanger of ['false', 'true']) {
+        const r = validateConcernForm(formFor(kind, { ...naming, aboutHeadteacher: 'true', immediateDanger }));
+        expect({ kind, immediateDanger, ok: r.ok, about: r.ok && r.draft.aboutHeadteacher }).toEqual({ kind, immediateDanger, ok: true, about: false });
+      }
+    }
+    // Urgent with no kind chosen goes as a child's safety concern: to the safeguarding team.
+    const urgent = validateConcernForm({ ...formFor('', naming), aboutHeadteacher: 'true', immediateDanger: 'true' });
+    expect(urgent.ok && [urgent.draft.kind, urgent.draft.aboutHeadteacher]).toEqual(['childSafety', false]);
+  });
+
   it('when a child\'s safety report names the headteacher, or an allegation says "the head" only, then nothing is asked', () => {
     expect(validateConcernForm(formFor('childSafety', naming)).ok).toBe(true);
     expect(validateConcernForm(formFor('allegation', { whatHappened: 'A teaching assistant grabbed a pupil by the arm and he hit his head on the door.' })).ok).toBe(true);

@@ -146,6 +146,23 @@ describe('concern feature over HTTP', () => {
     expect(JSON.stringify(badCard)).toContain('Choose a member of the safeguarding team to assign.');
   });
 
+  test('when a reporter ticks "about the headteacher" on an allegation, then changes the kind to a child\'s safety, then the report goes to the safeguarding team, not to the chair alone', async () => {
+    const allegation = cardOf((await bot.execute(PEOPLE.reporter, Verbs.concernChooseKind, { kind: 'allegation', immediateDanger: 'false' })).body);
+    const keptOf = (card: unknown) => JSON.parse(JSON.parse((JSON.stringify(card).match(/"kept":("(?:[^"\\]|\\.)*")/) ?? [])[1]!)) as Record<string, unknown>;
+    // "Change kind" from the allegation's form with the box ticked: the flag rides in the kept text to the child's form.
+    const childForm = cardOf((await bot.execute(PEOPLE.reporter, Verbs.concernChooseKind, { ...keptOf(allegation), kind: 'childSafety', aboutHeadteacher: 'true', immediateDanger: 'false' })).body);
+    const before = connector.calls.length;
+    // The child's form has no headteacher box, so its inputs carry no aboutHeadteacher: the kept flag would stand.
+    const { aboutHeadteacher: _noBox, ...inputs } = formFor('childSafety');
+    expect(keptOf(childForm).aboutHeadteacher).toBe(true);
+    const sent = await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, { ...inputs, kept: JSON.stringify(keptOf(childForm)) });
+    expect(JSON.stringify(cardOf(sent.body))).not.toContain('chair of governors');
+    const delivered = connector.calls.slice(before);
+    // It reached the safeguarding team's place (the channel), and no 1:1 chat with the chair was opened for it.
+    expect(delivered.some((c) => c.conversationId.startsWith(CHANNEL))).toBe(true);
+    expect(delivered.filter((c) => c.path === '/v3/conversations').map((c) => (c.body.members as { id: string }[])[0].id)).not.toContain('aad-chair');
+  });
+
   test('when a report needs looking at today, then the DSL\'s `concerns` list says so in the words of the alert, never "not urgent"', async () => {
     await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, formFor('childSafety', { howSoon: 'today' }));
     const ref = referenceIn(db);
