@@ -16,7 +16,7 @@ import { failedQuestionsForOwner, heldBackSentence } from '../teaching/failedQue
 import { redactNames } from '../teaching/redactNames';
 import { acceptSuggestion, dismissSuggestion, SuggestionOutcome, suggestionText } from '../teaching/staffSuggestions';
 import { createTaughtMatcher, TeachingCommand, TeachingLink, TeachingLinkStore } from '../teaching/teachingLinks';
-import { renderTaughtCard, renderUnansweredCard, SuggestionItem, TaughtItem, UnansweredItem, UnansweredPage } from './cards/teachingCards';
+import { OTHER_QUESTION_INPUT, OTHER_SECTION_INPUT, renderTaughtCard, renderUnansweredCard, SuggestionItem, TaughtItem, UnansweredItem, UnansweredPage } from './cards/teachingCards';
 
 /** What the owners' teaching needs: the policy, the question log, where links are kept, and who owns the policy. */
 export interface OwnerTeachingDeps {
@@ -131,7 +131,10 @@ export function createOwnerTeaching(deps: OwnerTeachingDeps): OwnerTeaching {
   /** The `unanswered` card as it stands now, at the page from `offset`, with a notice on top. */
   const unansweredCard = async (notice = '', offset = 0) => {
     const { items, suggestions, page } = await unansweredLists(offset);
-    return renderUnansweredCard(items, notice, await recentCounts(), suggestions, page);
+    // Every section of the live policy, for "Another section" (the front page, which answers nothing, left out).
+    const sections = items.length === 0 ? [] : library.documents.flatMap((doc) => doc.sections.filter((x) => x.ordinal > 0)
+      .map((x) => ({ title: sectionLabel(`${doc.id}#${x.ordinal}`) ?? x.title, section: `${doc.id}#${x.ordinal}` })));
+    return renderUnansweredCard(items, notice, await recentCounts(), suggestions, page, sections);
   };
   /** The last 30 days in counts, which outlive the questions' text (deleted after the school's retention period). */
   const recentCounts = async (): Promise<string> => {
@@ -198,11 +201,18 @@ export function createOwnerTeaching(deps: OwnerTeachingDeps): OwnerTeaching {
         return unansweredCard('', offsetOf(data));
       });
 
-      app.adaptiveCards.actionExecute<{ questionId?: unknown; section?: unknown; offset?: unknown }>(Verbs.teachAnswer, async (ctx, _state, data) => {
+      app.adaptiveCards.actionExecute<Record<string, unknown>>(Verbs.teachAnswer, async (ctx, _state, data) => {
         if (!deps.isOwner(ctx)) return refuse(ctx, 'teach');
         if (!deps.teaching) return 'Teaching is not available: no store is configured.';
-        const id = typeof data?.questionId === 'string' ? data.questionId.slice(0, 64) : '';
-        const section = typeof data?.section === 'string' ? data.section.slice(0, 200) : '';
+        // A question's own button (its question and section), or "Another section" (both chosen in its two lists).
+        const other = data?.other === true;
+        const text = (v: unknown, max: number): string => (typeof v === 'string' ? v.slice(0, max) : '');
+        const id = other ? text(data?.[OTHER_QUESTION_INPUT], 64) : text(data?.questionId, 64);
+        const section = other ? text(data?.[OTHER_SECTION_INPUT], 200) : text(data?.section, 200);
+        if (other && (!id || !section)) {
+          const missing = [id ? '' : 'the question', section ? '' : 'the section that answers it'].filter(Boolean).join(' and ');
+          return unansweredCard(`Under "Another section", choose ${missing}, then press "Link to this section". Nothing was linked.`, offsetOf(data));
+        }
         const found = id ? await questions.getQuestion(id) : null;
         // A question nobody sent to the owners has no text to teach (issue 69): it reads as not found.
         const asked = found && found.question !== UNSENT ? found : null;

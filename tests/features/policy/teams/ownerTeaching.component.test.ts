@@ -1,6 +1,7 @@
 import { DisclosureDetector } from '../../../../src/features/policy/disclosure/disclosureDetector';
 import { createInMemoryQuestionLog } from '../../../../src/features/policy/teaching/questionLog';
 import { Verbs } from '../../../../src/teams/verbs';
+import { NOT_COVERED_CHOICE, OTHER_QUESTION_INPUT, OTHER_SECTION_INPUT } from '../../../../src/features/policy/teams/cards/teachingCards';
 import { cardProblems, executeActions, shownText } from '../../../support/cardAssertions';
 import { PolicyChat, startPolicyChat } from '../../../support/policyChat';
 
@@ -39,8 +40,8 @@ describe('the owners\' unanswered list, page by page', () => {
   /** The card (or the text) a button press is answered with. */
   const press = (action: { verb: string; data: Record<string, unknown> }, from = OWNER): Promise<unknown> => chat.press(action, from);
   const pageButton = (card: unknown, title: string) => executeActions(card).find((a) => a.verb === Verbs.unansweredPage && a.title === title);
-  /** The question numbers a card lists, in order. */
-  const listed = (card: unknown) => [...shownText(card).matchAll(/unanswered question (\d+) about/g)].map((m) => Number(m[1]));
+  /** The question numbers a card lists, in order (each once: "Another section" lists them again). */
+  const listed = (card: unknown) => [...new Set([...shownText(card).matchAll(/unanswered question (\d+) about/g)].map((m) => Number(m[1])))];
 
   it('when more questions wait than one card holds, then Next shows the older ones and Previous comes back, each page with its place in the list', async () => {
     const first = await say('unanswered');
@@ -62,10 +63,36 @@ describe('the owners\' unanswered list, page by page', () => {
 
   it('when an owner teaches a question on a later page, then the card stays on that page, with the next question moved up', async () => {
     const second = await press(pageButton(await say('unanswered'), 'Next 8')!);
-    const none = executeActions(second).find((a) => a.verb === Verbs.teachAnswer && a.title === 'None of these')!;
+    const none = executeActions(second).find((a) => a.verb === Verbs.teachAnswer && a.title === NOT_COVERED_CHOICE)!;
     const after = await press(none);
     expect(shownText(after)).toContain('Linked:');
     expect(listed(after)).toEqual([11, 10, 9, 8, 7, 6, 5, 4]);
+  });
+
+  it('when the section that answers a question is not among the three offered, then the owner picks the question and any section of the policy under "Another section", and a list left unchosen links nothing', async () => {
+    const first = await say('unanswered');
+    const link = executeActions(first).find((a) => a.verb === Verbs.teachAnswer && a.title === 'Link to this section')!;
+    expect(link.data).toEqual({ other: true, offset: 0 });
+    // The lists: the page's questions, and every section of the policy (more than the three each question offers).
+    const json = JSON.stringify(first);
+    const listOf = (id: string) => [...json.match(new RegExp(`"id":"${id}"[^\\]]*\\]`))![0].matchAll(/"value":"([^"]+)"/g)].map((m) => m[1]);
+    const questionIds = listOf(OTHER_QUESTION_INPUT);
+    expect(questionIds).toHaveLength(8);
+    const sections = listOf(OTHER_SECTION_INPUT);
+    const offered = executeActions(first).filter((a) => a.data.questionId === questionIds[0] && typeof a.data.section === 'string').map((a) => a.data.section);
+    expect(sections.length).toBeGreaterThan(offered.length);
+    const other = sections.find((s) => !offered.includes(s))!;
+
+    const unchosen = await press({ verb: Verbs.teachAnswer, data: { ...link.data, [OTHER_QUESTION_INPUT]: questionIds[0], [OTHER_SECTION_INPUT]: '' } });
+    expect(shownText(unchosen)).toContain('Under "Another section", choose the section that answers it, then press "Link to this section". Nothing was linked.');
+    expect(listed(unchosen)).toEqual(listed(first));
+
+    const linked = await press({ verb: Verbs.teachAnswer, data: { ...link.data, [OTHER_QUESTION_INPUT]: questionIds[0], [OTHER_SECTION_INPUT]: other } });
+    expect(shownText(linked)).toContain('Linked: that question and close rewordings of it now get');
+    // The question linked leaves the list; the rest move up, an older one filling the page.
+    expect(listed(linked).slice(0, 7)).toEqual(listed(first).slice(1));
+    expect(listed(linked)).toHaveLength(8);
+    expect(listed(linked)).not.toContain(listed(first)[0]);
   });
 
   it('when someone who is not a policy owner presses a page button, then they are refused and see no question', async () => {

@@ -33,7 +33,7 @@ describe('owners teach the bot (Agents Playground)', () => {
     const containers = ((card as { body: any[] }).body).filter((b) => b.type === 'Container');
     const entry = containers.find((c) => JSON.stringify(c).includes(JSON.stringify(question).slice(1, -1)));
     expect(entry).toBeDefined();
-    return entry.items.find((i: { type: string }) => i.type === 'ActionSet').actions.map((a: any) => ({ title: a.title, data: a.data }));
+    return entry.items.find((i: { type: string }) => i.type === 'ActionSet').actions.filter((a: any) => a.type === 'Action.Execute').map((a: any) => ({ title: a.title, data: a.data }));
   };
 
   it('when an owner links an unhelpful answer to another section, then that question and a rewording of it get that section; removing the link undoes it', async () => {
@@ -50,7 +50,7 @@ describe('owners teach the bot (Agents Playground)', () => {
     // The reply was not sure of its section, so "None of these" came before Send: the list says so.
     expect(JSON.stringify(list.card)).toContain('Not sure, and none of its choices fitted');
     const choices = choicesFor(list.card, question);
-    expect(choices.map((c) => c.title)).toContain('None of these');
+    expect(choices.map((c) => c.title)).toContain("The policy doesn't cover it");
     expect(choices.length).toBe(4);
     // Teach the second candidate, so the answer visibly changes.
     const pick = choices[1];
@@ -76,12 +76,12 @@ describe('owners teach the bot (Agents Playground)', () => {
     expect(after.text).toContain(first.text.match(/Section [^\n·]+/)![0].trim());
   });
 
-  it('when an owner says "none of these", then the question is declined from then on', async () => {
+  it('when an owner says the policy does not cover it, then the question is declined from then on', async () => {
     const question = 'Is posting about my holiday on Instagram fine?';
     const first = await ask(question);
     expect((await sendToOwnersFrom(pg, first.reply, question)).status).toBe(200);
     const list = await unanswered();
-    const none = choicesFor(list.card, question).find((c) => c.title === 'None of these')!;
+    const none = choicesFor(list.card, question).find((c) => c.title === "The policy doesn't cover it")!;
     expect((await pg.execute('policy.teach', none.data, { replyToId: list.messageId })).status).toBe(200);
     expect((await ask(question)).text).toContain("The policy doesn't cover that");
   });

@@ -13,6 +13,9 @@ export interface UnansweredItem {
   candidates: { title: string; section: string }[];
 }
 
+/** What the owners' list names the choice that teaches "the policy doesn't cover that" (it is not "none of these three"). */
+export const NOT_COVERED_CHOICE = 'The policy doesn\'t cover it';
+
 /** One suggestion from staff (issue 50): what they chose for which question, shown as text, with Accept and Dismiss. */
 export interface SuggestionItem {
   questionId: string;
@@ -37,6 +40,7 @@ export interface UnansweredPage {
 export function renderUnansweredCard(
   items: readonly UnansweredItem[], notice = '', summary = '', suggestions: readonly SuggestionItem[] = [],
   page: UnansweredPage = { offset: 0, pageSize: items.length, more: false },
+  sections: readonly { title: string; section: string }[] = [],
 ): AdaptiveCardJson {
   const paged = page.offset > 0 || page.more;
   return expandCardTemplate(unansweredTemplate, {
@@ -50,15 +54,27 @@ export function renderUnansweredCard(
     previousOffset: Math.max(0, page.offset - page.pageSize),
     nextOffset: page.offset + page.pageSize,
     pageSize: page.pageSize,
+    // Every section of the live policy, for "Another section": the right one may not be among the three the model found.
+    sections: sections.map((c) => ({ title: shortTitle(c.title), section: c.section })),
+    hasSections: sections.length > 0,
     items: items.map((item) => ({
+      questionId: item.questionId,
       question: item.question,
       status: item.status,
       // The page rides with each choice, so teaching one keeps the owner on the page they were reading.
-      choices: [...item.candidates, { title: 'None of these', section: TAUGHT_NOT_COVERED }]
-        .map((c) => ({ title: c.title.length > 60 ? `${c.title.slice(0, 59)}…` : c.title, questionId: item.questionId, section: c.section, offset: page.offset })),
+      choices: [...item.candidates, { title: NOT_COVERED_CHOICE, section: TAUGHT_NOT_COVERED }]
+        .map((c) => ({ title: shortTitle(c.title), questionId: item.questionId, section: c.section, offset: page.offset })),
+      questionTitle: item.question.length > 80 ? `${item.question.slice(0, 79)}…` : item.question,
     })),
+    otherOffset: page.offset,
   });
 }
+
+const shortTitle = (title: string): string => (title.length > 60 ? `${title.slice(0, 59)}…` : title);
+
+/** The inputs of the owners' "Another section": which question, and which section answers it. */
+export const OTHER_QUESTION_INPUT = 'otherQuestion';
+export const OTHER_SECTION_INPUT = 'otherSection';
 
 /** One link as the owners see it. */
 export interface TaughtItem {

@@ -120,7 +120,7 @@ describe('staff\'s suggestions on the owners\' unanswered card', () => {
       { title: 'Accept', verb: Verbs.acceptSuggestion, data: { questionId: 'q-3' } },
       { title: 'Dismiss', verb: Verbs.dismissSuggestion, data: { questionId: 'q-3' } },
       { title: '5. Acceptable use', verb: Verbs.teachAnswer, data: { questionId: 'q1', section: 'p#5', offset: 0 } },
-      { title: 'None of these', verb: Verbs.teachAnswer, data: { questionId: 'q1', section: 'none', offset: 0 } },
+      { title: "The policy doesn't cover it", verb: Verbs.teachAnswer, data: { questionId: 'q1', section: 'none', offset: 0 } },
     ]);
     expect(shownText(card)).toContain('Suggested by staff');
     expect(shownText(card)).not.toContain('Nothing to teach');

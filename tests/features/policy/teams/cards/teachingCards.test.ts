@@ -1,9 +1,9 @@
 import { Verbs } from '../../../../../src/teams/verbs';
-import { renderTaughtCard, renderUnansweredCard } from '../../../../../src/features/policy/teams/cards/teachingCards';
+import { OTHER_QUESTION_INPUT, renderTaughtCard, renderUnansweredCard } from '../../../../../src/features/policy/teams/cards/teachingCards';
 import { cardProblems, cardVerbs, executeActions, shownText } from '../../../../support/cardAssertions';
 
 describe('the owners\' teaching cards', () => {
-  it('when questions are waiting, then each shows as typed with its three candidates and "None of these", and the card is valid', () => {
+  it('when questions are waiting, then each shows as typed with its three candidates and "The policy doesn\'t cover it", and the card is valid', () => {
     const card = renderUnansweredCard([
       { questionId: 'q1', question: 'can i share the fair post [here](http://x)', status: 'Not covered, 21 Nov', candidates: [
         { title: '5. Acceptable use', section: 'p#5' }, { title: '2. Purpose of the policy', section: 'p#2' }, { title: '7. Reporting', section: 'p#7' }] },
@@ -14,7 +14,23 @@ describe('the owners\' teaching cards', () => {
     const json = JSON.stringify(card);
     expect(json).toContain('"data":{"questionId":"q1","section":"none","offset":0}');
     expect(json).toContain('"type":"TextRun","text":"can i share the fair post [here](http://x)"');
-    expect(shownText(card)).toContain('None of these');
+    expect(shownText(card)).toContain("The policy doesn't cover it");
+  });
+
+  it('when the policy\'s sections are given, then "Another section" offers every one of them once, with the page\'s questions, shown as text', () => {
+    const sections = [{ title: '1. Introduction', section: 'p#1' }, { title: '5. Acceptable use', section: 'p#5' }, { title: '9. Breaches of this policy', section: 'p#9' }];
+    const card = renderUnansweredCard([
+      { questionId: 'q1', question: 'can i post my class photos **now**', status: 'Not covered, 21 Nov', candidates: [{ title: '5. Acceptable use', section: 'p#5' }] },
+      { questionId: 'q2', question: 'who checks this', status: 'Marked not helpful, 20 Nov', candidates: [{ title: '3. Roles', section: 'p#3' }] },
+    ], '', '', [], undefined, sections);
+    expect(cardProblems(card)).toEqual([]);
+    const json = JSON.stringify(card);
+    expect(json).toContain(`"id":"${OTHER_QUESTION_INPUT}"`);
+    expect(json).toContain('{"title":"can i post my class photos **now**","value":"q1"}');
+    expect(json.match(/"value":"p#9"/g)).toHaveLength(1);
+    expect(executeActions(card).find((a) => a.title === 'Link to this section')?.data).toEqual({ other: true, offset: 0 });
+    // Without sections (or questions), no such part.
+    expect(JSON.stringify(renderUnansweredCard([{ questionId: 'q1', question: 'x', status: 's', candidates: [] }]))).not.toContain(OTHER_QUESTION_INPUT);
   });
 
   it('when the questions run to more than one card, then it says which it shows and offers Previous and Next, and a single page offers neither', () => {
