@@ -11,7 +11,7 @@ import { Verbs } from '../../src/teams/verbs';
 import { MAX_DRAFT_CHARS } from '../../src/features/policy/teams/draftChecking';
 import { createLogger } from '../../src/shared/logger';
 import { shownText } from '../support/cardAssertions';
-import { PEOPLE, SecurityBot, captureLines, readableText, startSecurityBot } from './securityHarness';
+import { PEOPLE, SecurityBot, TENANT, captureLines, readableText, startSecurityBot } from './securityHarness';
 
 /** Words nobody writes by chance, one in each draft, to look for afterwards. */
 const NAMED = 'Zebedee Fairweather-Quill';
@@ -136,6 +136,24 @@ describe('check my post (issue 53)', () => {
     expect(text).toContain('That draft is over 3,000 characters: check it in parts.');
     expect(text).not.toMatch(/Nothing in your school's policy stops this|Think twice|Don't post this/);
     expect(JSON.stringify(card)).toContain(long.slice(0, 200));
+  });
+
+  it('when a draft is checked in a channel, by message or by a card\'s button, then nothing of it is checked or repeated there: the person is sent to their private chat', async () => {
+    const channel = { id: '19:staffroom@thread.tacv2;messageid=1700000000009', conversationType: 'channel', isGroup: true, tenantId: TENANT };
+    const checksBefore = (bot.app.db.prepare('SELECT COUNT(*) AS n FROM policy_draft_checks').get() as { n: number }).n;
+    const replies: unknown[] = [];
+    for (const typed of [`check: ${PUPIL_DRAFT}`, `check my post: ${PUPIL_DRAFT}`, 'check my post']) {
+      const before = bot.connector.deliveries.length;
+      await bot.message(PEOPLE.reporter, typed, channel);
+      replies.push(...bot.connector.deliveries.slice(before).map((d) => d.activity));
+    }
+    const pressed = await bot.execute(PEOPLE.reporter, Verbs.checkPost, { draft: PUPIL_DRAFT, media: 'pupils', account: 'personal', audience: 'public' }, channel);
+    const started = await bot.execute(PEOPLE.reporter, Verbs.checkPostStart, {}, channel);
+    const seen = JSON.stringify([replies, pressed.body, started.body]);
+    expect(seen).not.toContain('Fairweather');
+    expect(seen).not.toMatch(/Don't post this|Think twice|Nothing in your school's policy stops this/);
+    expect(seen.match(/Drafts are checked only in your private chat with me/g)).toHaveLength(5);
+    expect((bot.app.db.prepare('SELECT COUNT(*) AS n FROM policy_draft_checks').get() as { n: number }).n).toBe(checksBefore);
   });
 
   it('when a draft is something a child told them, then Report a concern comes first, carrying the draft', async () => {

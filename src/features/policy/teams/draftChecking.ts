@@ -43,6 +43,12 @@ function readContext(data: Record<string, unknown> | undefined): Partial<DraftCo
 }
 
 /**
+ * Drafts are checked only in a person's own chat with the bot: a verdict quotes what in the draft raised each concern,
+ * and a draft can hold what a child told them, which no one else in a channel or group chat should read.
+ */
+const ONLY_IN_PRIVATE = 'Drafts are checked only in your private chat with me, so that no one else reads your draft or what I say of it. Open your chat with me and type **check my post** there.';
+
+/**
  * A draft typed in the same message as the command: "check: <draft>", "check my post: <draft>", or the draft on the
  * lines after "check my post" (as staff read the help card's "check my post ... or type check: and the post"). Anchored
  * at the start, so it is tried once per message.
@@ -86,10 +92,19 @@ export function registerDraftChecking(app: BotApp, deps: DraftCheckingDeps): voi
   };
 
   app.message(/^\s*check\s+(?:my\s+)?post\s*$/i, async (ctx) => {
+    if (!isPersonal(ctx.activity)) {
+      await ctx.sendActivity(ONLY_IN_PRIVATE);
+      return;
+    }
     await ctx.sendActivity(cardMessage(renderCheckPostForm()));
   });
 
   app.message(CHECK_TYPED, async (ctx) => {
+    // A verdict quotes the draft (what raised each concern): in a channel or group chat everyone there would read it.
+    if (!isPersonal(ctx.activity)) {
+      await ctx.sendActivity(ONLY_IN_PRIVATE);
+      return;
+    }
     const draft = (ctx.activity.text ?? '').replace(CHECK_TYPED, '').trim();
     if (draft === '') {
       await ctx.sendActivity(cardMessage(renderCheckPostForm({ missing: 'Paste your draft after "check:", or fill in the card.' })));
@@ -102,9 +117,10 @@ export function registerDraftChecking(app: BotApp, deps: DraftCheckingDeps): voi
     await ctx.sendActivity(cardMessage(await verdictOn(ctx, draft, DEFAULT_DRAFT_CONTEXT)));
   });
 
-  app.adaptiveCards.actionExecute(Verbs.checkPostStart, async () => renderCheckPostForm());
+  app.adaptiveCards.actionExecute(Verbs.checkPostStart, async (ctx) => (isPersonal(ctx.activity) ? renderCheckPostForm() : ONLY_IN_PRIVATE));
 
   app.adaptiveCards.actionExecute<Record<string, unknown>>(Verbs.checkPost, async (ctx, _state, data) => {
+    if (!isPersonal(ctx.activity)) return ONLY_IN_PRIVATE;
     const typed = typeof data?.draft === 'string' ? data.draft : '';
     const draft = typed.trim();
     const chosen = readContext(data);
