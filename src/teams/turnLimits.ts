@@ -66,6 +66,9 @@ export function isUrgentReport(data: unknown): boolean {
 
 const PRESS: LimitedActivity = { kind: 'press', urgent: false, inTaskModule: false };
 
+/** The typed command that opens the report form (the concern feature answers it), with an @mention or a full stop. */
+const REPORT_COMMAND = /^(?:<at>[^<]{0,80}<\/at>\s*)?report\s+a\s+concern[.!]?$/i;
+
 /** What an activity costs: a question, a report (urgent or not), a press, or nothing (conversation and install events). */
 export function limitedActivity(
   activity: Partial<Activity>, reportCommandIds: readonly string[], reportIsSendable?: (data: unknown) => boolean,
@@ -78,6 +81,9 @@ export function limitedActivity(
   if (activity.type === ActivityTypes.Message) {
     // An Action.Submit press arrives as a message carrying the card's data and no text of its own.
     if (activity.value !== undefined && !(activity.text ?? '').trim()) return PRESS;
+    // "report a concern" typed opens the report form: a press, like the button, so a person who has run out of
+    // questions (the message the bot pauses with says to type it) can still start a report.
+    if (typeof activity.text === 'string' && activity.text.length <= 100 && REPORT_COMMAND.test(activity.text.trim())) return PRESS;
     return { kind: 'question', urgent: false, inTaskModule: false };
   }
   if (activity.type !== ActivityTypes.Invoke) return undefined;
@@ -130,7 +136,8 @@ export function reportRefusalNotice(retryAt: number, now: number): string {
 /** The notice for a question over the budget. */
 export function questionRefusalNotice(retryAt: number, now: number): string {
   return `You have sent me a lot of messages in a short time, so I am pausing before I answer more. You can ask again at ${whenAgain(retryAt, now)}. `
-    + 'If you need to report a concern that cannot wait, speak to the DSL in person.';
+    + 'To report a concern meanwhile, type **report a concern**: that still opens the form. If a child is in immediate danger, '
+    + 'speak to the DSL in person now, or call 999.';
 }
 
 /** The notice for a card press (or any other invoke) over the budget. */

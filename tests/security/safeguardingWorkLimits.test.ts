@@ -89,6 +89,22 @@ describe(`actions on reports with low budgets (PRESSES_PER_PERSON_PER_HOUR=${PRE
     expect(readableText(repliesTo().slice(beforeExtra).map((d) => d.activity))).toMatch(/a lot of messages in a short time/);
   });
 
+  it('when someone has used up their questions, then typing "report a concern" still opens the form, as the pause message tells them', async () => {
+    const repliesTo = () => bot.connector.deliveries.filter((d) => d.conversationId === personalConversation(PEOPLE.owner).id);
+    for (let i = 0; i <= QUESTIONS_PER_HOUR; i++) await bot.message(PEOPLE.owner, 'Can I post photos of pupils on my own account?');
+    const paused = readableText(repliesTo().map((d) => d.activity));
+    expect(paused).toMatch(/a lot of messages in a short time.*type \**report a concern\**: that still opens the form/s);
+    const before = repliesTo().length;
+    await bot.message(PEOPLE.owner, 'report a concern');
+    const form = repliesTo().slice(before).map((d) => d.activity);
+    expect(form).toHaveLength(1);
+    expect(JSON.stringify(form)).toContain(Verbs.concernChooseKind);
+    // A question is still paused.
+    const afterForm = repliesTo().length;
+    await bot.message(PEOPLE.owner, 'Can I post photos of pupils on my own account?');
+    expect(repliesTo().slice(afterForm)).toHaveLength(0);
+  });
+
   it('when anyone else marks presses as refreshes, then they are counted: someone outside the team is slowed past the budget', async () => {
     const answers = [];
     for (let i = 0; i <= PRESSES_PER_HOUR; i++) answers.push(await refresh(bot, PEOPLE.outsider, Verbs.concernOpen, { reference: forTeam, refresh: true }));

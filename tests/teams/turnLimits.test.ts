@@ -51,6 +51,14 @@ describe('what the per-person limits count', () => {
     expect(limitedActivity(activity, COMMANDS)).toBeUndefined();
   });
 
+  it('when "report a concern" is typed, then it is a press, as the button is, and a message that only mentions it is a question', () => {
+    for (const text of ['report a concern', '  Report a Concern. ', '<at>School Policy Bot</at> report a concern']) {
+      expect(limitedActivity({ type: 'message', text }, COMMANDS)).toMatchObject({ kind: 'press' });
+    }
+    expect(limitedActivity({ type: 'message', text: 'how do i report a concern about a parent' }, COMMANDS)).toMatchObject({ kind: 'question' });
+    expect(limitedActivity({ type: 'message', text: `report a concern${' '.repeat(200)}` }, COMMANDS)).toMatchObject({ kind: 'question' });
+  });
+
   it('when a message carries text, then it is a question even with card data', () => {
     expect(limitedActivity({ type: 'message', text: 'section 5', value: { verb: 'x' } }, COMMANDS)).toMatchObject({ kind: 'question' });
   });
@@ -70,7 +78,7 @@ describe('what the per-person limits count', () => {
   it('when a person is told to wait, then the notice says when, and a report\'s notice says what to do if a child is in danger', () => {
     const now = Date.UTC(2026, 6, 1, 13, 0);
     expect(reportRefusalNotice(now + 10 * 60_000, now)).toMatch(/try again at 14:10 \(in about 10 minutes\).*DSL in person.*999/);
-    expect(questionRefusalNotice(now + 60_000, now)).toMatch(/ask again at 14:01 \(in about 1 minute\)/);
+    expect(questionRefusalNotice(now + 60_000, now)).toMatch(/ask again at 14:01 \(in about 1 minute\).*type \*\*report a concern\*\*: that still opens the form.*999/);
     expect(pressRefusalNotice(now + 12_000, now)).toMatch(/nothing was done for this one.*press it again at 14:00 \(in about 1 minute\).*DSL in person/);
   });
 });
