@@ -32,6 +32,12 @@ export interface ConcernTriageRoutesDeps {
   privatePlace(a: Partial<Activity>): boolean;
 }
 
+/**
+ * A card input's text: only a string is text. Anything else a forged card sends (an object, a list, a number) is read as
+ * nothing, so the card says what is needed, rather than "[object Object]" going into the permanent chronology.
+ */
+const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
+
 /** The Open, Acknowledge, Assign, Add note, Record an action and Close verbs of the triage card. */
 export function createConcernTriageRoutes(deps: ConcernTriageRoutesDeps) {
   const { settings, triage, logger, inTeamPlace, privatePlace } = deps;
@@ -149,13 +155,13 @@ export function createConcernTriageRoutes(deps: ConcernTriageRoutesDeps) {
       app.adaptiveCards.actionExecute(Verbs.concernAcknowledge, async (context, _state, data: { reference?: unknown }) =>
         answerInvoke(context, await triageStep(context, data, 'acknowledge', (actor, reference) => triage.acknowledge(actor, reference), { updatesAlert: true })));
       app.adaptiveCards.actionExecute(Verbs.concernAssign, async (context, _state, data: { reference?: unknown; assigneeId?: unknown }) =>
-        answerInvoke(context, await triageStep(context, data, 'assign', (actor, reference) => triage.assign(actor, reference, String(data.assigneeId ?? '')), { updatesAlert: true })));
+        answerInvoke(context, await triageStep(context, data, 'assign', (actor, reference) => triage.assign(actor, reference, textOf(data.assigneeId)), { updatesAlert: true })));
       app.adaptiveCards.actionExecute(Verbs.concernAddNote, async (context, _state, data: { reference?: unknown; note?: unknown }) =>
-        answerInvoke(context, await triageStep(context, data, 'addNote', (actor, reference) => triage.addNote(actor, reference, String(data.note ?? '')))));
+        answerInvoke(context, await triageStep(context, data, 'addNote', (actor, reference) => triage.addNote(actor, reference, textOf(data.note)))));
       app.adaptiveCards.actionExecute(Verbs.concernRecordAction, async (context, _state, data: { reference?: unknown; actionType?: unknown; actionDetail?: unknown }) =>
-        answerInvoke(context, await triageStep(context, data, 'recordAction', (actor, reference) => triage.recordAction(actor, reference, String(data.actionType ?? ''), String(data.actionDetail ?? '')))));
+        answerInvoke(context, await triageStep(context, data, 'recordAction', (actor, reference) => triage.recordAction(actor, reference, textOf(data.actionType), textOf(data.actionDetail)))));
       app.adaptiveCards.actionExecute(Verbs.concernClose, async (context, _state, data: { reference?: unknown; outcome?: unknown }) =>
-        answerInvoke(context, await triageStep(context, data, 'close', (actor, reference) => triage.close(actor, reference, String(data.outcome ?? '')), { updatesAlert: true })));
+        answerInvoke(context, await triageStep(context, data, 'close', (actor, reference) => triage.close(actor, reference, textOf(data.outcome)), { updatesAlert: true })));
     },
   };
 }

@@ -163,6 +163,24 @@ describe('concern feature over HTTP', () => {
     expect(delivered.filter((c) => c.path === '/v3/conversations').map((c) => (c.body.members as { id: string }[])[0].id)).not.toContain('aad-chair');
   });
 
+  test('when a note arrives that is not text (a forged card) or is too long, then the card says what is wrong and nothing goes into the chronology', async () => {
+    await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, formFor('childSafety'));
+    const ref = referenceIn(db);
+    const dm = bot.personal(PEOPLE.dsl);
+    const notes = () => (db.prepare("SELECT COUNT(*) AS n FROM concern_events WHERE type = 'noteAdded'").get() as { n: number }).n;
+    const before = notes();
+    for (const note of [{ text: 'obj' }, ['a', 'b'], 12345, null]) {
+      const answer = JSON.stringify(cardOf((await bot.execute(PEOPLE.dsl, Verbs.concernAddNote, { reference: ref, note }, dm)).body));
+      expect(answer).toContain('A note is needed.');
+      expect(answer).not.toContain('[object Object]');
+    }
+    const long = JSON.stringify(cardOf((await bot.execute(PEOPLE.dsl, Verbs.concernAddNote, { reference: ref, note: 'y'.repeat(4001) }, dm)).body));
+    expect(long).toContain('A note is 4001 characters; the limit is 4000.');
+    expect(notes()).toBe(before);
+    await bot.execute(PEOPLE.dsl, Verbs.concernAddNote, { reference: ref, note: 'Spoke to the class teacher.' }, dm);
+    expect(notes()).toBe(before + 1);
+  });
+
   test('when a report needs looking at today, then the DSL\'s `concerns` list says so in the words of the alert, never "not urgent"', async () => {
     await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, formFor('childSafety', { howSoon: 'today' }));
     const ref = referenceIn(db);
