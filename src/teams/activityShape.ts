@@ -33,7 +33,9 @@ export function activityShapeProblem(body: unknown): string | null {
       if (p[f] !== undefined && p[f] !== null && typeof p[f] !== 'string') return `"${party}.${f}" must be a string.`;
     }
   }
+  // Every feature answers someone: a message or an invoke from no one would fail inside, after its body was read.
   if (a.type === 'invoke' && (a.from === undefined || a.from === null)) return 'An invoke must say who it is "from".';
+  if (a.type === 'message' && (a.from === undefined || a.from === null)) return 'A message must say who it is "from".';
   return null;
 }
 
