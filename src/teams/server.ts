@@ -115,10 +115,28 @@ export function createServer(deps: ServerDeps): restify.Server {
   // (fairTurns.ts): however many one person sends, another's report is next but one, and /healthz is read in between.
   const turns = createFairTurns();
 
+  /**
+   * The response as the adapter writes it, except that a failed turn's 500 carries no error text: the adapter sends its
+   * error's message ("connect ECONNREFUSED 127.0.0.1:3994", a connector's path), which is the bot's business, not the
+   * caller's. The failure is in the log by name.
+   */
+  function withoutErrorText(res: restify.Response): restify.Response {
+    let code = 200;
+    const generic = { error: 'The bot could not process this activity.' };
+    return new Proxy(res, {
+      get(target, prop, receiver) {
+        if (prop === 'status') return (status: number) => { code = status; return target.status(status); };
+        if (prop === 'send') return (...args: unknown[]) => (code >= 500 ? target.send(generic) : (target.send as (...a: unknown[]) => unknown)(...args));
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  }
+
   /** Hands the activity to the adapter and the app: a turn. */
   async function processActivity(req: restify.Request, res: restify.Response): Promise<void> {
     try {
-      await deps.adapter.process(req, res, async (context) => {
+      await deps.adapter.process(req, withoutErrorText(res), async (context) => {
         await deps.app.run(context);
       });
     } catch (err) {

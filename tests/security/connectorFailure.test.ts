@@ -1,0 +1,38 @@
+/**
+ * An outside security test (29 Nov) found that when the bot cannot reach the address an activity says to reply to, the
+ * HTTP answer carried the adapter's error text ("connect ECONNREFUSED 127.0.0.1:<port>", a connector's path). A failed
+ * turn is answered with a generic error, named in the log by its kind only.
+ */
+import net from 'node:net';
+import { PEOPLE, SecurityBot, TENANT, startSecurityBot } from './securityHarness';
+
+/** A loopback port with nothing listening on it (taken, then freed). */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('when the reply address cannot be reached', () => {
+  let bot: SecurityBot;
+  beforeAll(async () => { bot = await startSecurityBot(); });
+  afterAll(async () => { await bot?.close(); });
+
+  it('then the answer carries no internal error text', async () => {
+    const port = await closedPort();
+    // Sent straight, not through the harness: the connector client retries for about ten seconds before it gives up.
+    const res = await fetch(`${bot.base}/api/messages`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(25_000),
+      body: JSON.stringify({
+        type: 'message', text: 'help', channelId: 'msteams', serviceUrl: `http://127.0.0.1:${port}`, from: PEOPLE.outsider,
+        recipient: { id: '28:school-policy-bot' }, conversation: { id: `a:${PEOPLE.outsider.aadObjectId}`, conversationType: 'personal', tenantId: TENANT },
+      }),
+    });
+    const text = await res.text();
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(text).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|\/v3\/conversations/);
+    expect(text).toContain('The bot could not process this activity.');
+  }, 30_000);
+});
