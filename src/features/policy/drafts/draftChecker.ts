@@ -67,6 +67,9 @@ const CHILD_SAFETY: ReadonlySet<DraftConcernId> = new Set(['pupils-identified', 
 /** What to do about a photo of colleagues: theirs to agree to, with no pupil in it. */
 const COLLEAGUES_PHOTO_FIX = 'Check everyone in the photo is happy for it to be posted and that no pupil is in it, or leave the photo out.';
 
+/** What to do about a photo of pupils on the school's own account: it is already there, so consent is what to check. */
+const SCHOOL_ACCOUNT_PHOTO_FIX = 'Check every pupil in it has photo consent on record, and leave out names with faces, or leave the photo out.';
+
 /** The verdict: nothing in the policy stops it, think twice, or don't post it. */
 export type DraftVerdict = 'fine' | 'think' | 'stop';
 
@@ -164,7 +167,8 @@ export function createDraftChecker(deps: DraftCheckerDeps): { check(draft: strin
         // settle, not a stop; for colleagues the fix is theirs to give, not the school account's.
         const consent = id === 'pupil-images' && (context.account === 'school' || context.media === 'colleagues');
         const weight: ConcernWeight = consent ? 'think' : info.weight;
-        const fix = id === 'pupil-images' && context.media === 'colleagues' ? COLLEAGUES_PHOTO_FIX : info.fix;
+        const fix = id !== 'pupil-images' ? info.fix : context.media === 'colleagues' ? COLLEAGUES_PHOTO_FIX
+          : context.account === 'school' ? SCHOOL_ACCOUNT_PHOTO_FIX : info.fix;
         concerns.push({ id, label: info.label, evidence: await evidenceFor(id, draft, context, sentences, vectors), rule: await deps.ruleFor(id), fix, weight });
       }
       // "Don't post this" only where the school's own policy has the rule, and it binds; a concern it has no rule on, or

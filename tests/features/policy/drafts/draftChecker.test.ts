@@ -16,6 +16,7 @@ const MARKERS: Record<string, DraftConcernId> = {
   // The frame the card's choices put before the draft: a photo of pupils from a personal account.
   '[a photo or video of pupils; my personal account;': 'pupil-images',
   '[a photo or video of colleagues;': 'pupil-images',
+  '[photo on school account]': 'pupil-images',
 };
 
 function fakeEncoder(): SentenceEncoder {
@@ -69,6 +70,13 @@ describe('checking a draft post', () => {
     expect(r.verdict).toBe('think');
     expect(r.concerns.find((c) => c.id === 'pupil-images')).toMatchObject({ weight: 'think', fix: expect.stringContaining('everyone in the photo is happy') });
     expect(JSON.stringify(r)).not.toContain('school\'s account');
+  });
+
+  it('when the images concern is raised on a photo posted from the school\'s own account, then the fix is about consent, never "post it from the school\'s account"', async () => {
+    const r = await checker().check('Sports day! [photo on school account]', { media: 'pupils', account: 'school', audience: 'public' });
+    const images = r.concerns.find((c) => c.id === 'pupil-images');
+    expect(images).toMatchObject({ weight: 'think', fix: expect.stringContaining('photo consent on record') });
+    expect(images?.fix).not.toContain('school\'s account');
   });
 
   it('when a photo the model does not flag goes with the post, then the reply names the school\'s rule on images to check it against', async () => {
