@@ -89,6 +89,24 @@ describe('the school\'s own rules for check my post (issue 71)', () => {
     expect(text).toContain(DISREPUTE);
   });
 
+  it('when an owner saves one concern with words pasted and a sentence chosen under others, then the card comes back with those still as they left them, unsaved', async () => {
+    const { card, version } = await rulesCard();
+    const choices = JSON.stringify(card).match(/"id":"choice_political"[^\]]*\]/)![0];
+    const other = [...choices.matchAll(/"value":"(\d+)"/g)].map((m) => m[1]).pop()!;
+    const typed = 'Staff should not post party political content <b>from school</b> accounts.';
+    const before = rows().length;
+    const saved = cardOf((await decide(PEOPLE.owner, {
+      ...version, concern: 'commercial', action: 'confirm', choice_commercial: '', pasted_commercial: '',
+      pasted_criticism: typed, choice_political: other, choice_offensive: '', pasted_offensive: '',
+    })).body);
+    expect(shownText(saved)).toContain('Saved.');
+    const json = JSON.stringify(saved);
+    expect(json).toContain(`"id":"pasted_criticism","label":"Or paste the sentence from your policy","isMultiline":true,"maxLength":1000,"value":${JSON.stringify(typed)}`);
+    expect(json).toMatch(new RegExp(`"id":"choice_political"[^}]*"value":"${other}"`));
+    // Only the one saved was recorded.
+    expect(rows().slice(before).map((r) => r.concern)).toEqual(['commercial']);
+  });
+
   it('when an owner removes a rule, confirms another, then confirms all, then each is kept in order and a draft is told the policy has no rule there', async () => {
     const { version } = await rulesCard();
     await decide(PEOPLE.owner, { ...version, concern: 'offensive', action: 'change', choice_offensive: 'none', pasted_offensive: '' });

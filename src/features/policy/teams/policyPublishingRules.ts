@@ -97,27 +97,33 @@ export function registerSchoolRulesReview(app: BotApp, deps: SchoolRulesReviewDe
       return schoolRulesCard(rules, { canDecide: true, notice: { text: 'That button is not one this card offers: choose again below.', style: 'attention' } });
     }
     const label = CONCERN_INFO[concern].label;
+    // Every other concern's boxes as the owner left them: shown again whatever this decision comes to.
+    const unsaved: SchoolRulesCardState['unsaved'] = {};
+    for (const other of DRAFT_CONCERNS) {
+      if (other !== concern) unsaved[other] = { choice: text(data?.[`choice_${other}`], 20), pasted: text(data?.[`pasted_${other}`], MAX_PASTED) };
+    }
+    const cardKeeping = (state: SchoolRulesCardState) => schoolRulesCard(rules, { ...state, unsaved });
     const pasted = text(data?.[`pasted_${concern}`], MAX_PASTED + 1);
     const choice = text(data?.[`choice_${concern}`], 20);
     let decision: RuleDecision;
     if (action === 'confirm') decision = { action: 'confirm' };
     else if (pasted.trim() !== '') {
       if (pasted.length > MAX_PASTED) {
-        return schoolRulesCard(rules, { canDecide: true, pasted: { concern, text: pasted.slice(0, MAX_PASTED) }, notice: { text: `${label}: paste one sentence of the policy (at most ${MAX_PASTED} characters), not more.`, style: 'attention' } });
+        return cardKeeping({ canDecide: true, pasted: { concern, text: pasted.slice(0, MAX_PASTED) }, notice: { text: `${label}: paste one sentence of the policy (at most ${MAX_PASTED} characters), not more.`, style: 'attention' } });
       }
       decision = { action: 'change', pasted };
     } else if (choice === NO_RULE_CHOICE) decision = { action: 'remove' };
     else if (/^\d{1,9}$/.test(choice)) decision = { action: 'change', passageId: Number(choice) };
     else {
       // Half filled: nothing chosen and nothing pasted.
-      return schoolRulesCard(rules, { canDecide: true, notice: { text: `${label}: choose one of the sentences, choose "Our policy has no rule on this", or paste the rule from your policy.`, style: 'attention' } });
+      return cardKeeping({ canDecide: true, notice: { text: `${label}: choose one of the sentences, choose "Our policy has no rule on this", or paste the rule from your policy.`, style: 'attention' } });
     }
 
     const outcome = await rules.decide(version, concern, decision, by);
     if (!outcome.done) {
       if (outcome.reason === 'not live' || outcome.reason === 'unknown version') return notLive(outcome.reason);
       // The pasted words are the owner's: shown again as typed (a TextRun), with what is wrong named.
-      return schoolRulesCard(rules, {
+      return cardKeeping({
         canDecide: true, pasted: { concern, text: pasted },
         notice: { text: outcome.reason === 'not found'
           ? `${label}: that is not a sentence of ${review.title} as published. Paste it as the policy has it, or choose one of the sentences listed.`
@@ -127,6 +133,6 @@ export function registerSchoolRulesReview(app: BotApp, deps: SchoolRulesReviewDe
     logger.info({ event: 'rules.decided', action: outcome.state.status, concern }, 'an owner decided a rule for check my post');
     const what = outcome.state.status === 'removed' ? 'no rule: check my post will say your policy has none on this'
       : outcome.state.status === 'confirmed' ? 'confirmed' : `now quotes ${outcome.state.rule?.citation ?? 'the sentence you chose'}`;
-    return schoolRulesCard(rules, { canDecide: true, notice: { text: `Saved. ${label}: ${what}.`, style: 'good' } });
+    return cardKeeping({ canDecide: true, notice: { text: `Saved. ${label}: ${what}.`, style: 'good' } });
   });
 }

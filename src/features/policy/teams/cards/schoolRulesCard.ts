@@ -11,6 +11,11 @@ export interface SchoolRulesCardState {
   canDecide: boolean;
   /** What an owner pasted for a concern, shown again when it could not be used. */
   pasted?: { concern: DraftConcernId; text: string };
+  /**
+   * What the owner had chosen or pasted, not yet saved, for the other concerns when they saved one (the card sends
+   * every box): shown again as they left it, so saving one concern loses nothing typed under another.
+   */
+  unsaved?: Partial<Record<DraftConcernId, { choice: string; pasted: string }>>;
 }
 
 /** The value of "our policy has no rule on this" among a concern's choices. */
@@ -95,6 +100,13 @@ const STATUS = {
  * judged by (the policy's words as TextRuns, never Markdown), whether an owner decided it, and for owners Confirm and
  * "Change or remove" (the reader's best sentences, "no rule", or a sentence pasted from the policy).
  */
+/** The choice the owner left unsaved for a concern, when it is still one of the concern's choices. */
+function unsavedChoice(c: RulesReview['concerns'][number], state: SchoolRulesCardState): string | undefined {
+  const choice = state.unsaved?.[c.id]?.choice;
+  if (!choice) return undefined;
+  return choice === NO_RULE_CHOICE || c.candidates.some((k) => String(k.passageId) === choice) ? choice : undefined;
+}
+
 export function renderSchoolRulesCard(review: RulesReview, state: SchoolRulesCardState): AdaptiveCardJson {
   const decided = review.concerns.filter(isDecided).length;
   return expandCardTemplate(template, {
@@ -121,8 +133,8 @@ export function renderSchoolRulesCard(review: RulesReview, state: SchoolRulesCar
         quote: c.rule ? clip(c.rule.quote, QUOTE_CHARS) : '',
         canDecide: state.canDecide,
         decided: isDecided(c),
-        chosen: c.rule === null && isDecided(c) ? NO_RULE_CHOICE : current ? String(current.passageId) : '',
-        pasted: state.pasted?.concern === c.id ? state.pasted.text : '',
+        chosen: unsavedChoice(c, state) ?? (c.rule === null && isDecided(c) ? NO_RULE_CHOICE : current ? String(current.passageId) : ''),
+        pasted: state.pasted?.concern === c.id ? state.pasted.text : state.unsaved?.[c.id]?.pasted ?? '',
         candidates: [
           ...choiceTitles(c.candidates).map((title, i) => ({ title, value: String(c.candidates[i].passageId) })),
           { title: 'Our policy has no rule on this', value: NO_RULE_CHOICE },
