@@ -3,17 +3,8 @@
  * HTTP answer carried the adapter's error text ("connect ECONNREFUSED 127.0.0.1:<port>", a connector's path). A failed
  * turn is answered with a generic error, named in the log by its kind only.
  */
-import net from 'node:net';
+import { freePort } from '../../scripts/playground';
 import { PEOPLE, SecurityBot, TENANT, startSecurityBot } from './securityHarness';
-
-/** A loopback port with nothing listening on it (taken, then freed). */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('when the reply address cannot be reached', () => {
   let bot: SecurityBot;
@@ -21,7 +12,8 @@ describe('when the reply address cannot be reached', () => {
   afterAll(async () => { await bot?.close(); });
 
   it('then the answer carries no internal error text', async () => {
-    const port = await closedPort();
+    // A loopback port with nothing listening on it.
+    const port = await freePort();
     // Sent straight, not through the harness: the connector client retries for about ten seconds before it gives up.
     const res = await fetch(`${bot.base}/api/messages`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(25_000),

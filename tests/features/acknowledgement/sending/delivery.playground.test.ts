@@ -1,19 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { createBotConnectorSender } from '../../../../src/adapters/botConnector/botConnectorSender';
-
-/** A free TCP port on loopback (the Playground takes its port on the command line). */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { freePort } from '../../../../scripts/playground';
 
 describe('delivery in local mode', () => {
   let playground: ChildProcess | undefined;
