@@ -176,14 +176,18 @@ export function createConcernReporting(deps: ConcernReportingDeps): ConcernRepor
       const validated = validateConcernForm(form);
       if (!validated.ok) return { ok: false, values: validated.values, problems: validated.problems };
       const result = withMessageAsSealed(validated, reporter, deps.messageSeal);
-      // An urgent report is never refused by the report budget: the same one sent again is recognised instead.
-      if (!result.draft.immediateDanger) return file(reporter, origin, result);
+      // The same report sent again unchanged is recognised, not filed twice: an urgent one whatever form it came from
+      // (it is never refused by the report budget, so this is its only guard), any other when it is the same form
+      // (Send pressed twice, or again after a slow answer: the form's id, drawn when it was first shown, says so).
+      const formId = result.values.formId;
+      if (!result.draft.immediateDanger && !formId) return file(reporter, origin, result);
+      const seen = result.draft.immediateDanger ? result.draft : { ...result.draft, formId };
       // Looked up and remembered without an await in between: two copies sent at once are filed once.
-      const earlierFiling = repeats.earlier<FiledConcern>(reporter.aadObjectId, result.draft);
+      const earlierFiling = repeats.earlier<FiledConcern>(reporter.aadObjectId, seen);
       const earlier = earlierFiling && await earlierFiling.catch(() => undefined);
       if (earlier) return asRepeat(earlier);
       const filing = file(reporter, origin, result);
-      repeats.remember(reporter.aadObjectId, result.draft, filing);
+      repeats.remember(reporter.aadObjectId, seen, filing);
       return filing;
     },
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { CONCERN_HOW_SOON, CONCERN_KINDS, ConcernDraft, ConcernHowSoon, ConcernKind } from './concernTypes';
 
 /** The text fields of the concern form, as named by the card's inputs. */
@@ -102,6 +103,11 @@ export interface ConcernFormValues {
   attachedMessage: string;
   /** The bot's seal on the attached message as Teams gave it (reportedMessageSeal.ts); empty when there is none. */
   attachedSeal: string;
+  /**
+   * The form's own id, drawn when it is first shown and carried through its steps: the same form sent twice with the
+   * same words (Send pressed twice, or again after a slow answer) is one report. Empty on a form from before it.
+   */
+  formId: string;
   immediateDanger: boolean;
   aboutHeadteacher: boolean;
   /** Ticked on the form sent back when the text names the headteacher: the reporter says it is not about them. */
@@ -130,7 +136,7 @@ export type ConcernFormResult =
 export function emptyConcernForm(prefill: Partial<ConcernFormValues> = {}): ConcernFormValues {
   return {
     kind: '', whatHappened: '', whenHappened: '', where: '', link: '', peopleInvolved: '', evidence: '',
-    attachedMessage: '', attachedSeal: '', immediateDanger: false, aboutHeadteacher: false, notAboutHeadteacher: false, howSoon: '', ...prefill,
+    attachedMessage: '', attachedSeal: '', formId: '', immediateDanger: false, aboutHeadteacher: false, notAboutHeadteacher: false, howSoon: '', ...prefill,
   };
 }
 
@@ -150,7 +156,17 @@ export function readConcernForm(raw: unknown): ConcernFormValues {
   });
   for (const f of CONCERN_TEXT_FIELDS) values[f] = text(f, CONCERN_FIELD_LIMITS[f]);
   values.attachedSeal = text('attachedSeal', 64);
+  const formId = text('formId', 40);
+  values.formId = FORM_ID.test(formId) ? formId : '';
   return values;
+}
+
+/** A form's id as the card draws it (newFormId): 32 hex digits. */
+const FORM_ID = /^[0-9a-f]{32}$/;
+
+/** A new form's id. */
+export function newFormId(): string {
+  return randomBytes(16).toString('hex');
 }
 
 /** Longest `kept` string read (the attached message is the largest field, at twice its limit). */
@@ -167,7 +183,7 @@ function withKeptText(data: Record<string, unknown>): Record<string, unknown> {
     if (!kept || typeof kept !== 'object' || Array.isArray(kept)) return data;
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(kept as Record<string, unknown>)) {
-      if ((CONCERN_TEXT_FIELDS as readonly string[]).includes(k) || k === 'aboutHeadteacher' || k === 'howSoon' || k === 'attachedSeal') out[k] = v;
+      if ((CONCERN_TEXT_FIELDS as readonly string[]).includes(k) || k === 'aboutHeadteacher' || k === 'howSoon' || k === 'attachedSeal' || k === 'formId') out[k] = v;
     }
     return { ...out, ...data };
   } catch {
@@ -181,8 +197,9 @@ export function keptConcernText(values: ConcernFormValues, shown: readonly strin
   for (const f of CONCERN_TEXT_FIELDS) if (values[f] && !shown.includes(f)) kept[f] = values[f];
   if (!shown.includes('aboutHeadteacher')) kept.aboutHeadteacher = values.aboutHeadteacher;
   if (!shown.includes('howSoon') && values.howSoon) kept.howSoon = values.howSoon;
-  // The reported message's seal travels with it (reportedMessageSeal.ts).
+  // The reported message's seal travels with it (reportedMessageSeal.ts), and the form's id with every step.
   if (values.attachedMessage && values.attachedSeal) kept.attachedSeal = values.attachedSeal;
+  if (values.formId) kept.formId = values.formId;
   return JSON.stringify(kept);
 }
 

@@ -4,7 +4,8 @@ import { ConcernDraft } from './concernTypes';
 /**
  * Urgent reports are never refused by the report budget, so the only thing that keeps one from being filed twice is
  * recognising it: the same person sending the same urgent report again (pressing Send twice, or again after a slow
- * answer) within an hour gets the first one's reference, and nothing is recorded or alerted again. What is kept, in this
+ * answer) within an hour gets the first one's reference, and nothing is recorded or alerted again. Any other report is
+ * recognised the same way when it is the same form sent again (concernReporting.ts passes the form's id with it). What is kept, in this
  * process's memory only and for an hour at most, is a keyed hash of the person and what they typed (the key is drawn
  * at start and never leaves the process, so the hashes cannot be checked against a guess) and the filing it led to.
  * Another instance of the app does not see them: a repeat that reaches another instance is filed as a second report.

@@ -163,6 +163,32 @@ describe('concern feature over HTTP', () => {
     expect(delivered.filter((c) => c.path === '/v3/conversations').map((c) => (c.body.members as { id: string }[])[0].id)).not.toContain('aad-chair');
   });
 
+  test('when the same form is sent twice (Send pressed twice, or again after a slow answer), then it is one report with one reference and one alert; changed, it is a second', async () => {
+    const keptOf = (card: unknown) => JSON.parse(JSON.parse((JSON.stringify(card).match(/"kept":("(?:[^"\\]|\\.)*")/) ?? [])[1]!)) as Record<string, unknown>;
+    const form = cardOf((await bot.execute(PEOPLE.reporter, Verbs.concernChooseKind, { kind: 'onlineAbuse', immediateDanger: 'false' })).body);
+    const { formId } = keptOf(form);
+    expect(formId).toMatch(/^[0-9a-f]{32}$/);
+    const reports = () => (db.prepare('SELECT COUNT(*) AS n FROM concerns').get() as { n: number }).n;
+    const before = reports();
+    const data = { ...formFor('onlineAbuse'), kept: JSON.stringify(keptOf(form)) };
+    const [first, second] = await Promise.all([
+      bot.execute(PEOPLE.reporter, Verbs.concernSubmit, data), bot.execute(PEOPLE.reporter, Verbs.concernSubmit, data),
+    ]);
+    const again = await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, data);
+    expect(reports()).toBe(before + 1);
+    const ref = referenceIn(db);
+    for (const answer of [first, second, again]) expect(JSON.stringify(cardOf(answer.body))).toContain(ref);
+    expect(JSON.stringify([second.body, again.body])).toContain('You had already sent this report');
+    // The same form with other words is a report of its own, never lost.
+    await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, { ...data, whatHappened: `${SECRET_TEXT.whatHappened} It happened again tonight.` });
+    expect(reports()).toBe(before + 2);
+    // Another form, even with the same words, is another report (two incidents written alike).
+    const other = cardOf((await bot.execute(PEOPLE.reporter, Verbs.concernChooseKind, { kind: 'onlineAbuse', immediateDanger: 'false' })).body);
+    expect(keptOf(other).formId).not.toBe(formId);
+    await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, { ...formFor('onlineAbuse'), kept: JSON.stringify(keptOf(other)) });
+    expect(reports()).toBe(before + 3);
+  });
+
   test('when a note arrives that is not text (a forged card) or is too long, then the card says what is wrong and nothing goes into the chronology', async () => {
     await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, formFor('childSafety'));
     const ref = referenceIn(db);

@@ -1,7 +1,7 @@
 import { CONCERN_KINDS, CONCERN_KIND_LABELS, ConcernKind } from '../../domain/concernTypes';
 import {
   CONCERN_FIELD_LABELS, CONCERN_FIELD_LIMITS, ConcernFieldProblem, ConcernFormValues,
-  ConcernFormField, concernFormFields, emptyConcernForm, isConcernKind, keptConcernText, KINDS_ABOUT_A_PERSON, readConcernForm, URGENT_DEFAULT_KIND,
+  ConcernFormField, concernFormFields, emptyConcernForm, isConcernKind, keptConcernText, KINDS_ABOUT_A_PERSON, newFormId, readConcernForm, URGENT_DEFAULT_KIND,
 } from '../../domain/concernValidation';
 import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
 import kindTemplate from './templates/concernKind.json';
@@ -49,7 +49,9 @@ export const URGENT_NOT_SENT_YET = 'Not sent yet. Press Send report now: it is s
  * required one marked, and every problem named with the person's text kept.
  */
 export function renderConcernFormCard(input: ConcernFormCardInput = {}): AdaptiveCardJson {
-  const values = input.values ?? emptyConcernForm();
+  // A form shown for the first time draws its id; every step after carries it (in `kept`).
+  const given = input.values ?? emptyConcernForm();
+  const values = given.formId ? given : { ...given, formId: newFormId() };
   const problems = input.problems ?? [];
   const common = {
     values,
