@@ -105,6 +105,20 @@ describe('check my post (issue 53)', () => {
     expect(shownText(cardOf(res.body))).toMatch(/Nothing in your school's policy stops this|Think twice|Don't post this/);
   });
 
+  it('when "Check another post" is pressed on a verdict, then a new form comes below and the verdict stays as it was', async () => {
+    const verdict = await bot.execute(PEOPLE.reporter, Verbs.checkPost, { draft: HARMLESS_DRAFT, media: 'none', account: 'personal', audience: 'friends' });
+    const again = cardOf(verdict.body).actions?.find((a) => a.title === 'Check another post');
+    expect(again?.verb).toBe(Verbs.checkPostStart);
+    const before = bot.connector.deliveries.length;
+    const pressed = await bot.execute(PEOPLE.reporter, again!.verb!, again!.data ?? {});
+    // The answer to the press is a message, not a card to put in the verdict's place.
+    expect(JSON.stringify(pressed.body)).toContain('The form is in the chat below.');
+    expect(JSON.stringify(pressed.body)).not.toContain('AdaptiveCard');
+    const sent = bot.connector.deliveries.slice(before).flatMap((d) => ((d.activity as { attachments?: { content?: Card }[] }).attachments ?? []).map((a) => a.content ?? {}));
+    expect(sent).toHaveLength(1);
+    expect((sent[0].body as { id?: string }[]).some((e) => e.id === 'draft')).toBe(true);
+  });
+
   it('when a draft is harmless, then nothing in the policy stops it', async () => {
     const res = await bot.execute(PEOPLE.reporter, Verbs.checkPost, { draft: HARMLESS_DRAFT, media: 'none', account: 'personal', audience: 'friends' });
     expect(shownText(cardOf(res.body))).toContain('Nothing in your school\'s policy stops this');
@@ -172,15 +186,15 @@ describe('check my post (issue 53)', () => {
       expect({ word, stored: stored.includes(word), bytes: bytes.includes(word), log: log.includes(word) }).toEqual({ word, stored: false, bytes: false, log: false });
     }
     const checks = bot.app.db.prepare('SELECT * FROM policy_draft_checks').all() as { checked_on: string; concerns: string }[];
-    // The drafts given a verdict above (the pupil, the contact, the limit's length, the harmless one, the typed one, and
-    // the three typed after "check my post"); the cut pastes and the disclosure were not checked.
-    expect(checks.length).toBe(8);
+    // The drafts given a verdict above (the pupil, the contact, the limit's length, the harmless one twice, the typed one,
+    // and the three typed after "check my post"); the cut pastes and the disclosure were not checked.
+    expect(checks.length).toBe(9);
     expect(checks.map((c) => c.concerns).join(',')).toMatch(/pupil-images/);
 
     const before = bot.connector.deliveries.length;
     await bot.message(PEOPLE.owner, 'unanswered');
     const owner = readableText(bot.connector.deliveries.slice(before));
-    expect(owner).toMatch(/8 draft posts checked \(never kept\); most often: /);
+    expect(owner).toMatch(/9 draft posts checked \(never kept\); most often: /);
     expect(owner).not.toContain('Fairweather');
   });
 });

@@ -117,7 +117,13 @@ export function registerDraftChecking(app: BotApp, deps: DraftCheckingDeps): voi
     await ctx.sendActivity(cardMessage(await verdictOn(ctx, draft, DEFAULT_DRAFT_CONTEXT)));
   });
 
-  app.adaptiveCards.actionExecute(Verbs.checkPostStart, async (ctx) => (isPersonal(ctx.activity) ? renderCheckPostForm() : ONLY_IN_PRIVATE));
+  // "Check my post" on the welcome and help cards, and "Check another post" on a verdict: the form comes as a message of
+  // its own, so the card pressed (a verdict the person may want to read again) stays as it was.
+  app.adaptiveCards.actionExecute(Verbs.checkPostStart, async (ctx) => {
+    if (!isPersonal(ctx.activity)) return ONLY_IN_PRIVATE;
+    await ctx.sendActivity(cardMessage(renderCheckPostForm()));
+    return 'The form is in the chat below.';
+  });
 
   app.adaptiveCards.actionExecute<Record<string, unknown>>(Verbs.checkPost, async (ctx, _state, data) => {
     if (!isPersonal(ctx.activity)) return ONLY_IN_PRIVATE;
