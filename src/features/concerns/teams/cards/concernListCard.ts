@@ -24,6 +24,37 @@ export function orderForTheTeam(cases: readonly ConcernCase[]): ConcernCase[] {
     || (a.report.submittedAt < b.report.submittedAt ? 1 : a.report.submittedAt > b.report.submittedAt ? -1 : 0));
 }
 
+/** Open reports one person sent within an hour, from which the list says so: a flood shows as one, not as many. */
+export const FLOOD_REPORTS = 5;
+const FLOOD_WINDOW_MS = 60 * 60_000;
+
+/**
+ * "12 of these were sent by one person within an hour": where one person sent FLOOD_REPORTS or more of the open
+ * reports within an hour, so a flood (an account misused, or a person in distress) is seen as one, and the reports of
+ * others in it are not taken for more of the same. Who it is is on each case, for the team to open.
+ */
+export function floodLine(cases: readonly ConcernCase[]): string {
+  const byReporter = new Map<string, number[]>();
+  for (const c of cases) {
+    const id = c.report.reporter.aadObjectId;
+    if (!id) continue;
+    const at = Date.parse(c.report.submittedAt);
+    if (!Number.isFinite(at)) continue;
+    const times = byReporter.get(id);
+    if (times) times.push(at); else byReporter.set(id, [at]);
+  }
+  // The most reports one person sent within any hour: a window sliding over each person's times in order.
+  let most = 0;
+  for (const times of byReporter.values()) {
+    const sorted = [...times].sort((a, b) => a - b);
+    for (let i = 0, j = 0; j < sorted.length; j++) {
+      while (sorted[j] - sorted[i] > FLOOD_WINDOW_MS) i++;
+      most = Math.max(most, j - i + 1);
+    }
+  }
+  return most >= FLOOD_REPORTS ? `${most} of these were sent by one person within an hour: open one to see who, and read the others on their own.` : '';
+}
+
 /**
  * Renders a page (from 1) of the open concerns for the safeguarding team: reference, kind, status and urgency only, no
  * details; most urgent and newest first, and, when there are more than a card holds, which ones these are and how to
@@ -40,6 +71,7 @@ export function renderConcernListCard(cases: readonly ConcernCase[], page = 1): 
   return expandCardTemplate(template, {
     count: cases.length,
     more,
+    flood: floodLine(cases),
     items: shown.map((c) => ({
       reference: c.report.reference,
       kindLabel: CONCERN_KIND_LABELS[c.report.kind],

@@ -7,7 +7,7 @@ import { renderConcernTriageCard } from '../../../../../src/features/concerns/te
 import { Verbs } from '../../../../../src/teams/verbs';
 import { CONCERN_FIELD_LIMITS, emptyConcernForm, HEADTEACHER_CHECK, requiredConcernFields, validateConcernForm } from '../../../../../src/features/concerns/domain/concernValidation';
 import { CONCERN_KINDS, ConcernCase, deriveConcernCase } from '../../../../../src/features/concerns/domain/concernTypes';
-import { cardProblems, cardVerbs } from '../../../../support/cardAssertions';
+import { cardProblems, cardVerbs, shownText } from '../../../../support/cardAssertions';
 import { formFor, ORIGIN, PEOPLE, REPORTER, SECRET_TEXT } from '../../domain/concernFakes';
 import { REPO_ROOT } from '../../../../support/repoRoot';
 
@@ -165,6 +165,21 @@ describe('concern cards', () => {
     expect(cardVerbs(card)).toEqual([Verbs.concernOpen, Verbs.concernOpen]);
     expect(JSON.stringify(card)).not.toContain(SECRET_TEXT.whatHappened);
     expect(cardProblems(renderConcernListCard([]))).toEqual([]);
+  });
+
+  test('when one person sent five or more of the open reports within an hour, then the list says so above them; spread over more than an hour, or fewer, it says nothing', () => {
+    const from = (id: string, minutes: number) => {
+      const c = sampleCase();
+      return { ...c, report: { ...c.report, reporter: { ...c.report.reporter, aadObjectId: id }, submittedAt: new Date(Date.UTC(2026, 2, 2, 9, minutes)).toISOString() } };
+    };
+    const flood = [0, 5, 10, 20, 59].map((m) => from('aad-one', m));
+    const others = [from('aad-two', 3), from('aad-three', 7)];
+    const card = renderConcernListCard([...flood, ...others]);
+    expect(cardProblems(card)).toEqual([]);
+    expect(shownText(card)).toContain('5 of these were sent by one person within an hour: open one to see who');
+    expect(shownText(card)).not.toContain('aad-one');
+    expect(shownText(renderConcernListCard([...flood.slice(0, 4), ...others]))).not.toContain('sent by one person');
+    expect(shownText(renderConcernListCard([0, 30, 61, 90, 125].map((m) => from('aad-one', m))))).not.toContain('sent by one person');
   });
 
   test('when a colleague\'s message is reported from its ... menu, then the form shows it as text, not a box to edit, and it goes with the report as Teams gave it', () => {
