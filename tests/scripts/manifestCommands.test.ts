@@ -31,11 +31,13 @@ describe('the commands in the manifest\'s menu', () => {
   });
   const isDraftForm = (cards: Card[]) => cards.some((c) => JSON.stringify(c.body ?? []).includes('"id":"draft"'));
 
-  it('when staff pick "check my post" from the menu in their 1:1 chat or in a channel, then they get the form for their draft', async () => {
+  it('when staff pick "check my post" from the menu, then in their 1:1 chat they get the form for their draft, and in a channel they are pointed to that chat, with no form there', async () => {
     const offered = readManifestCommands().botCommands.find((c) => c.title === BotCommandTitles.checkMyPost);
     expect([...(offered?.scopes ?? [])].sort()).toEqual(['groupChat', 'personal', 'team']);
     expect(isDraftForm((await repliesTo(inChat(BotCommandTitles.checkMyPost))).cards)).toBe(true);
-    expect(isDraftForm((await repliesTo(inChannel(BotCommandTitles.checkMyPost))).cards)).toBe(true);
+    const inTheChannel = await repliesTo(inChannel(BotCommandTitles.checkMyPost));
+    expect(isDraftForm(inTheChannel.cards)).toBe(false);
+    expect(inTheChannel.text).toContain('Drafts are checked only in your private chat with me');
   });
 
   it('when staff pick any command from the menu in their 1:1 chat, then the bot answers it', async () => {
