@@ -71,3 +71,8 @@ export function textLines(text: string): TextLine[] {
   }
   return out;
 }
+
+/** A card input's text as submitted, at most `max` characters: only a string is text (a forged card may send anything). */
+export function cardText(value: unknown, max: number): string {
+  return typeof value === 'string' ? value.slice(0, max) : '';
+}

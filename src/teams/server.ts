@@ -52,6 +52,9 @@ function isJson(contentType: string | undefined): boolean {
   return /^application\/json\s*(;|$)/i.test(String(contentType ?? '').trim());
 }
 
+/** What a caller is told when a turn fails: never the error's own text. */
+const TURN_FAILED = { error: 'The bot could not process this activity.' };
+
 /** The one place HTTP lives: /api/messages hands each activity to the bot; /healthz says only "ok". */
 export function createServer(deps: ServerDeps): restify.Server {
   const server = restify.createServer({ name: 'school-policy-bot', handleUncaughtExceptions: false });
@@ -122,11 +125,10 @@ export function createServer(deps: ServerDeps): restify.Server {
    */
   function withoutErrorText(res: restify.Response): restify.Response {
     let code = 200;
-    const generic = { error: 'The bot could not process this activity.' };
     return new Proxy(res, {
       get(target, prop, receiver) {
         if (prop === 'status') return (status: number) => { code = status; return target.status(status); };
-        if (prop === 'send') return (...args: unknown[]) => (code >= 500 ? target.send(generic) : (target.send as (...a: unknown[]) => unknown)(...args));
+        if (prop === 'send') return (...args: unknown[]) => (code >= 500 ? target.send(TURN_FAILED) : (target.send as (...a: unknown[]) => unknown)(...args));
         const value = Reflect.get(target, prop, receiver) as unknown;
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       },
@@ -143,7 +145,7 @@ export function createServer(deps: ServerDeps): restify.Server {
       const authFailure = (err as { statusCode?: number }).statusCode === 401 || /AuthenticationError|Unauthorized/i.test((err as Error).name ?? '');
       deps.logger.error({ event: 'http.messages.error', name: (err as Error).name }, 'activity processing failed');
       // Never echo internal error text to the caller.
-      if (!res.headersSent) res.send(authFailure ? 401 : 500, authFailure ? { error: 'Unauthorized' } : { error: 'The bot could not process this activity.' });
+      if (!res.headersSent) res.send(authFailure ? 401 : 500, authFailure ? { error: 'Unauthorized' } : TURN_FAILED);
     }
   }
 

@@ -71,7 +71,7 @@ export function formFromMessageAction(context: TurnContext, seal?: ReportedMessa
   const sent = typeof payload?.createdDateTime === 'string' && !Number.isNaN(Date.parse(payload.createdDateTime)) ? formatSchoolTimestamp(payload.createdDateTime) : '';
   const attached = text ? `${author ? `From ${author}` : 'Message'}${sent ? ` at ${sent}` : ''}:\n${text}` : '';
   // Sealed for the person reporting it: the form carries it to the send, and a message altered on the way is marked.
-  const reporterId = context.activity.from?.aadObjectId ?? '';
+  const reporterId = senderAadObjectId(context.activity) ?? '';
   const attachedSeal = attached && seal && reporterId ? seal.seal(reporterId, attached) : '';
   return emptyConcernForm({ attachedMessage: attached, attachedSeal, link: payload?.linkToMessage ?? '', where: 'Microsoft Teams message' });
 }

@@ -1,7 +1,7 @@
 import { TurnContext } from 'botbuilder';
 import { senderAadObjectId } from '../../../teams/activityFacts';
 import { BotApp } from '../../../teams/botFeature';
-import { cardMessage } from '../../../teams/cards';
+import { cardMessage, cardText } from '../../../teams/cards';
 import { Verbs } from '../../../teams/verbs';
 import { AppLogger } from '../../../shared/logger';
 import { formatSchoolDay } from '../../../shared/schoolTime';
@@ -206,9 +206,8 @@ export function createOwnerTeaching(deps: OwnerTeachingDeps): OwnerTeaching {
         if (!deps.teaching) return 'Teaching is not available: no store is configured.';
         // A question's own button (its question and section), or "Another section" (both chosen in its two lists).
         const other = data?.other === true;
-        const text = (v: unknown, max: number): string => (typeof v === 'string' ? v.slice(0, max) : '');
-        const id = other ? text(data?.[OTHER_QUESTION_INPUT], 64) : text(data?.questionId, 64);
-        const section = other ? text(data?.[OTHER_SECTION_INPUT], 200) : text(data?.section, 200);
+        const id = other ? cardText(data?.[OTHER_QUESTION_INPUT], 64) : cardText(data?.questionId, 64);
+        const section = other ? cardText(data?.[OTHER_SECTION_INPUT], 200) : cardText(data?.section, 200);
         if (other && (!id || !section)) {
           const missing = [id ? '' : 'the question', section ? '' : 'the section that answers it'].filter(Boolean).join(' and ');
           return unansweredCard(`Under "Another section", choose ${missing}, then press "Link to this section". Nothing was linked.`, offsetOf(data));

@@ -1,7 +1,7 @@
 import { TurnContext } from 'botbuilder';
 import { isPolicyOwner, senderAadObjectId } from '../../../teams/activityFacts';
 import { BotApp } from '../../../teams/botFeature';
-import { AdaptiveCardJson, cardMessage } from '../../../teams/cards';
+import { AdaptiveCardJson, cardMessage, cardText } from '../../../teams/cards';
 import { Verbs } from '../../../teams/verbs';
 import { AppLogger } from '../../../shared/logger';
 import { CONCERN_INFO, DRAFT_CONCERNS, DraftConcernId } from '../drafts/draftConcerns';
@@ -22,7 +22,6 @@ const NO_POLICY = 'There is no policy yet: once an owner publishes the school\'s
 const MAX_PASTED = 1000;
 
 const isConcern = (v: unknown): v is DraftConcernId => typeof v === 'string' && (DRAFT_CONCERNS as readonly string[]).includes(v);
-const text = (v: unknown, max: number): string => (typeof v === 'string' ? v.slice(0, max) : '');
 
 /** The rules card for the live version (`notice` first), or the line saying there is no policy. */
 export async function schoolRulesCard(rules: SchoolRuleBook, state: SchoolRulesCardState): Promise<AdaptiveCardJson | string> {
@@ -62,7 +61,7 @@ export function registerSchoolRulesReview(app: BotApp, deps: SchoolRulesReviewDe
     const refused = await refuseUnlessOwner(ctx, 'decide', concern);
     if (refused) return refused;
     const by = senderAadObjectId(ctx.activity) ?? 'unknown';
-    const version = { policyId: text(data?.policyId, 200), contentHash: text(data?.contentHash, 200) };
+    const version = { policyId: cardText(data?.policyId, 200), contentHash: cardText(data?.contentHash, 200) };
     const action = data?.action;
     const review = await rules.review();
     if (!review) return NO_POLICY;
@@ -100,11 +99,11 @@ export function registerSchoolRulesReview(app: BotApp, deps: SchoolRulesReviewDe
     // Every other concern's boxes as the owner left them: shown again whatever this decision comes to.
     const unsaved: SchoolRulesCardState['unsaved'] = {};
     for (const other of DRAFT_CONCERNS) {
-      if (other !== concern) unsaved[other] = { choice: text(data?.[`choice_${other}`], 20), pasted: text(data?.[`pasted_${other}`], MAX_PASTED) };
+      if (other !== concern) unsaved[other] = { choice: cardText(data?.[`choice_${other}`], 20), pasted: cardText(data?.[`pasted_${other}`], MAX_PASTED) };
     }
     const cardKeeping = (state: SchoolRulesCardState) => schoolRulesCard(rules, { ...state, unsaved });
-    const pasted = text(data?.[`pasted_${concern}`], MAX_PASTED + 1);
-    const choice = text(data?.[`choice_${concern}`], 20);
+    const pasted = cardText(data?.[`pasted_${concern}`], MAX_PASTED + 1);
+    const choice = cardText(data?.[`choice_${concern}`], 20);
     let decision: RuleDecision;
     if (action === 'confirm') decision = { action: 'confirm' };
     else if (pasted.trim() !== '') {
