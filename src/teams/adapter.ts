@@ -4,6 +4,7 @@ import {
   ServiceClientCredentialsFactory, UserTokenClient,
 } from 'botframework-connector';
 import { TeamsAdapter } from '@microsoft/teams-ai';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { AppConfig } from '../config';
 import { OutboundBudget } from './outboundBudget';
 import { budgetedTurns } from './budgetedTurns';
@@ -50,6 +51,32 @@ function createTeamsAdapter(config: AppConfig, outgoingCredentials?: ServiceClie
   return new TeamsAdapter(authentication, outgoingCredentials ?? new ConfigurationServiceClientCredentialFactory(settings));
 }
 
+/**
+ * How long one request of a turn to Teams (a reply, a card update) may wait for Teams to start answering. Teams
+ * answers in well under a second; without a limit, a reply address that accepts and never answers held the turn, and
+ * the HTTP request that carried it, open for minutes. Under Teams' own wait for a bot's answer (15 s), so the person
+ * sees the bot's error rather than Teams' time-out.
+ */
+export const TURN_CALL_TIMEOUT_MS = 10_000;
+
+/** A request of a turn that set no limit of its own gets TURN_CALL_TIMEOUT_MS; the HTTP client aborts it then. */
+export const turnCallTimeout: PipelinePolicy = {
+  name: 'schoolPolicyBot_turnCallTimeout',
+  sendRequest: (request, next) => {
+    if (!(request.timeout > 0)) request.timeout = TURN_CALL_TIMEOUT_MS;
+    return next(request);
+  },
+};
+
+/** The connector client's HTTP pipeline (botbuilder keeps it on a private field of its compatibility layer). */
+function withTurnCallTimeout(client: ConnectorClient): ConnectorClient {
+  const pipeline = (client as unknown as { client?: { pipeline?: { addPolicy(policy: PipelinePolicy): void } } }).client?.pipeline;
+  // Refuses to start rather than run turns with no limit, should a botbuilder upgrade move the pipeline.
+  if (!pipeline) throw new Error('the Bot Framework connector client has no HTTP pipeline to set a time limit on');
+  pipeline.addPolicy(turnCallTimeout);
+  return client;
+}
+
 /** Clients kept per bot identity and service URL: a handful in practice (one identity, a few Teams service URLs). */
 const KEPT_CLIENTS = 64;
 
@@ -70,7 +97,8 @@ function keep<T>(kept: Map<string, Promise<T>>, key: string, make: () => Promise
  * The Bot Framework builds a new connector client (an HTTP pipeline of a dozen policies) and a new user-token client
  * for every turn, about a fifth of the CPU an acknowledgement press costs the bot. Both hold nothing of a turn (the
  * credentials they carry cache the bot's own token), so they are made once per bot identity, service URL and audience
- * and reused; every request is still authenticated first, as before.
+ * and reused; every request is still authenticated first, as before. Each request they make has a time limit
+ * (TURN_CALL_TIMEOUT_MS).
  */
 export function reuseTurnClients(adapter: Pick<TeamsAdapter, never>): void {
   const auth = (adapter as unknown as { botFrameworkAuthentication: BotFrameworkAuthentication }).botFrameworkAuthentication;
@@ -87,9 +115,16 @@ export function reuseTurnClients(adapter: Pick<TeamsAdapter, never>): void {
     if (!factory) return result;
     const appId = appIdOf(result.claimsIdentity);
     const reused: ConnectorFactory = {
-      create: (serviceUrl: string, audience?: string) => keep(connectors, `${appId}\n${serviceUrl}\n${audience ?? ''}`, () => factory.create(serviceUrl, audience)),
+      create: (serviceUrl: string, audience?: string) => keep(connectors, `${appId}\n${serviceUrl}\n${audience ?? ''}`, async () => withTurnCallTimeout(await factory.create(serviceUrl, audience))),
     };
     return { ...result, connectorFactory: reused };
+  };
+  // Proactive messages (a concern's alert to the safeguarding team, a reply in a person's 1:1 chat) make their
+  // clients here: not kept (each is made for its own claims), but given the same time limit.
+  const createConnectorFactory = auth.createConnectorFactory.bind(auth);
+  auth.createConnectorFactory = (identity: ClaimsIdentity): ConnectorFactory => {
+    const factory = createConnectorFactory(identity);
+    return { create: async (serviceUrl: string, audience?: string) => withTurnCallTimeout(await factory.create(serviceUrl, audience)) };
   };
   const createUserTokenClient = auth.createUserTokenClient.bind(auth);
   auth.createUserTokenClient = (identity: ClaimsIdentity) => keep(tokenClients, appIdOf(identity), () => createUserTokenClient(identity));

@@ -47,8 +47,19 @@ export function createBotApp(deps: BotAppDeps): BotApp {
     logger.error({ event: 'turn.error', code: (err as { code?: string }).code, name: (err as Error).name }, 'turn failed');
     const sorry = 'Sorry, something went wrong on my side. Please try again in a moment.';
     if (ctx.activity.type === ActivityTypes.Invoke) await ctx.sendActivity(invokeMessage(ctx.activity.name, sorry));
+    // A message's apology is one more request to the address that just failed: where Teams could not be reached (or
+    // did not answer in time), it would only wait as long again, so the turn fails at once (the HTTP answer says so).
+    else if (teamsUnreachable(err)) throw err;
     else await ctx.sendActivity(sorry);
   });
 
   return app;
+}
+
+/** Errors of reaching Teams at all (refused, unknown host, reset, no answer in time), not of what Teams answered. */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'REQUEST_SEND_ERROR']);
+
+export function teamsUnreachable(err: unknown): boolean {
+  const { name, code } = (err ?? {}) as { name?: unknown; code?: unknown };
+  return name === 'AbortError' || (typeof code === 'string' && UNREACHABLE_CODES.has(code));
 }

@@ -1,9 +1,15 @@
 import { AuthenticateRequestResult, ClaimsIdentity, ConnectorClient, UserTokenClient } from 'botframework-connector';
-import { reuseTurnClients } from '../../src/teams/adapter';
+import { reuseTurnClients, turnCallTimeout, TURN_CALL_TIMEOUT_MS } from '../../src/teams/adapter';
 
 /** A stand-in for the Bot Framework's authentication, counting what it is asked to make. */
 function fakeAuthentication() {
-  const made = { authenticated: 0, connectors: [] as string[], tokenClients: 0 };
+  const made = { authenticated: 0, connectors: [] as string[], tokenClients: 0, policies: [] as string[][] };
+  // A client as the Bot Framework makes one, with the HTTP pipeline the bot adds its time limit to.
+  const client = (serviceUrl: string) => {
+    const policies: string[] = [];
+    made.policies.push(policies);
+    return { serviceUrl, client: { pipeline: { addPolicy: (policy: { name: string }) => policies.push(policy.name) } } } as unknown as ConnectorClient;
+  };
   let refuse = false;
   let failNextCreate = false;
   const identity = (aud: string) => new ClaimsIdentity([{ type: 'aud', value: aud }], true);
@@ -17,10 +23,13 @@ function fakeAuthentication() {
           async create(serviceUrl: string, audience?: string) {
             if (failNextCreate) { failNextCreate = false; throw new Error('token endpoint down'); }
             made.connectors.push(`${serviceUrl} ${audience}`);
-            return { serviceUrl } as unknown as ConnectorClient;
+            return client(serviceUrl);
           },
         },
       };
+    },
+    createConnectorFactory(_identity: ClaimsIdentity) {
+      return { create: async (serviceUrl: string) => client(serviceUrl) };
     },
     async createUserTokenClient(_identity: ClaimsIdentity): Promise<UserTokenClient> {
       made.tokenClients += 1;
@@ -43,6 +52,8 @@ describe('connector and user-token clients made once, not per turn', () => {
     expect(made.authenticated).toBe(5);
     expect(made.connectors).toEqual(['https://smba.one/ https://api.botframework.com', 'https://smba.two/ https://api.botframework.com']);
     expect(made.tokenClients).toBe(1);
+    // Each client made has the time limit on its requests, once, however often it is reused.
+    expect(made.policies).toEqual([[turnCallTimeout.name], [turnCallTimeout.name]]);
     await auth.createUserTokenClient(identity('another-bot'));
     expect(made.tokenClients).toBe(2);
   });
@@ -66,5 +77,21 @@ describe('connector and user-token clients made once, not per turn', () => {
     await new Promise((resolve) => setImmediate(resolve));
     await expect((await auth.authenticateRequest({}, 'Bearer good')).connectorFactory!.create('https://smba.one/', result.audience)).resolves.toBeDefined();
     expect(made.connectors).toHaveLength(1);
+  });
+
+  it('when a proactive message makes its client, then that client has the time limit too', async () => {
+    const { adapter, auth, made, identity } = fakeAuthentication();
+    reuseTurnClients(adapter as never);
+    await (auth as unknown as { createConnectorFactory(i: ClaimsIdentity): { create(url: string): Promise<ConnectorClient> } })
+      .createConnectorFactory(identity('bot-app')).create('https://smba.one/');
+    expect(made.policies).toEqual([[turnCallTimeout.name]]);
+  });
+
+  it('when a request of a turn sets no limit of its own, then it gets the time limit; one that set its own keeps it', async () => {
+    const seen: number[] = [];
+    const next = async (request: { timeout: number }) => { seen.push(request.timeout); return {} as never; };
+    await turnCallTimeout.sendRequest({ timeout: 0 } as never, next as never);
+    await turnCallTimeout.sendRequest({ timeout: 2_500 } as never, next as never);
+    expect(seen).toEqual([TURN_CALL_TIMEOUT_MS, 2_500]);
   });
 });
