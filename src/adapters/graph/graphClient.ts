@@ -11,6 +11,18 @@ import { withoutTrailingSlashes } from '../../shared/linearTrim';
 
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
+/**
+ * How long one Graph request may take, answer read whole. Graph answers a page of 999 people in a few seconds; one
+ * that never answers would otherwise hold a staff sync or a round's sending until the process restarts.
+ */
+export const GRAPH_CALL_TIMEOUT_MS = 60_000;
+
+/** The request's own signal, if it has one, and the time limit: whichever ends first. */
+function limitedSignal(own: AbortSignal | null | undefined, timeoutMs: number): AbortSignal {
+  const limit = AbortSignal.timeout(timeoutMs);
+  return own ? AbortSignal.any([own, limit]) : limit;
+}
+
 /** Options of the Graph client. */
 export interface GraphClientOptions {
   /** Base URL without the version segment (https://graph.microsoft.com, or a local https fake). */
@@ -25,6 +37,8 @@ export interface GraphClientOptions {
   maxRetries?: number;
   /** Told of every 429 Graph answers (each retry included), so a rate budget can slow down. */
   onThrottled?(retryAfterMs: number | undefined): void;
+  /** The time limit of one request (default GRAPH_CALL_TIMEOUT_MS). */
+  timeoutMs?: number;
 }
 
 /** Creates the credential Graph calls use: a client secret, or a managed identity. */
@@ -52,7 +66,8 @@ export function createGraphClient(options: GraphClientOptions): Client {
   retry.setNext(observer);
   observer.setNext(redirect);
   redirect.setNext(telemetry);
-  telemetry.setNext(options.trustedCa ? new CaTrustingHttpHandler(options.trustedCa) : new FetchHttpHandler());
+  const timeoutMs = options.timeoutMs ?? GRAPH_CALL_TIMEOUT_MS;
+  telemetry.setNext(options.trustedCa ? new CaTrustingHttpHandler(options.trustedCa, timeoutMs) : new FetchHttpHandler(timeoutMs));
   return Client.initWithMiddleware({ middleware: auth, baseUrl, customHosts: new Set([host]) });
 }
 
@@ -74,8 +89,16 @@ class ThrottleObserver implements Middleware {
 
 /** The last link of the chain with the runtime's fetch (the library's default behaviour). */
 class FetchHttpHandler implements Middleware {
+  constructor(private readonly timeoutMs: number) {}
+
   async execute(context: Context): Promise<void> {
-    context.response = await fetch(context.request, context.options as RequestInit);
+    const init = (context.options ?? {}) as RequestInit;
+    const signal = limitedSignal(init.signal ?? (typeof context.request === 'string' ? undefined : context.request.signal), this.timeoutMs);
+    const response = await fetch(context.request, { ...init, signal });
+    // Read whole inside the limit, so a body that stops half-way fails here rather than hanging its reader.
+    context.response = new Response(response.status === 204 || response.status === 304 ? null : await response.arrayBuffer(), {
+      status: response.status, statusText: response.statusText, headers: response.headers,
+    });
   }
 }
 
@@ -83,7 +106,7 @@ class FetchHttpHandler implements Middleware {
 class CaTrustingHttpHandler implements Middleware {
   private readonly agent: https.Agent;
 
-  constructor(ca: string | string[]) {
+  constructor(ca: string | string[], private readonly timeoutMs: number) {
     this.agent = new https.Agent({ ca, keepAlive: true, maxSockets: 64 });
   }
 
@@ -94,7 +117,8 @@ class CaTrustingHttpHandler implements Middleware {
     const headers = new Headers(init.headers ?? (typeof request === 'string' ? undefined : request.headers));
     const body = init.body === undefined || init.body === null ? undefined : await new Response(init.body).arrayBuffer();
     context.response = await new Promise<Response>((resolve, reject) => {
-      const req = https.request(url, { method: init.method ?? 'GET', headers: Object.fromEntries(headers.entries()), agent: this.agent }, (res) => {
+      const signal = limitedSignal(init.signal, this.timeoutMs);
+      const req = https.request(url, { method: init.method ?? 'GET', headers: Object.fromEntries(headers.entries()), agent: this.agent, signal }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
