@@ -31,13 +31,18 @@ describe('the commands in the manifest\'s menu', () => {
   });
   const isDraftForm = (cards: Card[]) => cards.some((c) => JSON.stringify(c.body ?? []).includes('"id":"draft"'));
 
-  it('when staff pick "check my post" from the menu, then in their 1:1 chat they get the form for their draft, and in a channel they are pointed to that chat, with no form there', async () => {
+  it('when staff pick "check my post" from the menu, then in their 1:1 chat they get the form for their draft, and in a channel the form goes to that chat, with none in the channel', async () => {
     const offered = readManifestCommands().botCommands.find((c) => c.title === BotCommandTitles.checkMyPost);
     expect([...(offered?.scopes ?? [])].sort()).toEqual(['groupChat', 'personal', 'team']);
     expect(isDraftForm((await repliesTo(inChat(BotCommandTitles.checkMyPost))).cards)).toBe(true);
-    const inTheChannel = await repliesTo(inChannel(BotCommandTitles.checkMyPost));
-    expect(isDraftForm(inTheChannel.cards)).toBe(false);
-    expect(inTheChannel.text).toContain('Drafts are checked only in your private chat with me');
+    const before = bot.connector.deliveries.length;
+    await bot.post(inChannel(BotCommandTitles.checkMyPost));
+    const sent = bot.connector.deliveries.slice(before);
+    const cardsIn = (where: (conversationId: string) => boolean) => sent.filter((d) => where(d.conversationId))
+      .flatMap((d) => ((d.activity as { attachments?: { content?: Card }[] }).attachments ?? []).map((c) => c.content ?? {}));
+    expect(isDraftForm(cardsIn((id) => id.startsWith(STAFFROOM)))).toBe(false);
+    expect(isDraftForm(cardsIn((id) => id === `a:${PEOPLE.reporter.id}`))).toBe(true);
+    expect(readableText(sent.filter((d) => d.conversationId.startsWith(STAFFROOM)).map((d) => d.activity))).toContain('I have sent you the form in your private chat with me');
   });
 
   it('when staff pick any command from the menu in their 1:1 chat, then the bot answers it', async () => {

@@ -152,21 +152,46 @@ describe('check my post (issue 53)', () => {
     expect(JSON.stringify(card)).toContain(long.slice(0, 200));
   });
 
-  it('when a draft is checked in a channel, by message or by a card\'s button, then nothing of it is checked or repeated there: the person is sent to their private chat', async () => {
+  it('when a draft is checked in a channel, by message or by a card\'s button, then nothing of it is checked or repeated there: the form goes to their private chat, holding a draft they typed', async () => {
     const channel = { id: '19:staffroom@thread.tacv2;messageid=1700000000009', conversationType: 'channel', isGroup: true, tenantId: TENANT };
     const checksBefore = (bot.app.db.prepare('SELECT COUNT(*) AS n FROM policy_draft_checks').get() as { n: number }).n;
-    const replies: unknown[] = [];
+    const inTheChannel: unknown[] = [];
+    const privateForms: { userId?: string; conversationId: string; activity: unknown }[] = [];
+    const sort = (before: number) => {
+      for (const d of bot.connector.deliveries.slice(before)) {
+        if (d.conversationId.startsWith('19:staffroom')) inTheChannel.push(d.activity);
+        else privateForms.push(d);
+      }
+    };
     for (const typed of [`check: ${PUPIL_DRAFT}`, `check my post: ${PUPIL_DRAFT}`, 'check my post']) {
       const before = bot.connector.deliveries.length;
       await bot.message(PEOPLE.reporter, typed, channel);
-      replies.push(...bot.connector.deliveries.slice(before).map((d) => d.activity));
+      sort(before);
     }
+    let before = bot.connector.deliveries.length;
     const pressed = await bot.execute(PEOPLE.reporter, Verbs.checkPost, { draft: PUPIL_DRAFT, media: 'pupils', account: 'personal', audience: 'public' }, channel);
+    sort(before);
+    before = bot.connector.deliveries.length;
     const started = await bot.execute(PEOPLE.reporter, Verbs.checkPostStart, {}, channel);
-    const seen = JSON.stringify([replies, pressed.body, started.body]);
+    sort(before);
+    // In the channel: no verdict, nothing of the draft, and where the form went.
+    const seen = JSON.stringify([inTheChannel, pressed.body, started.body]);
     expect(seen).not.toContain('Fairweather');
     expect(seen).not.toMatch(/Don't post this|Think twice|Nothing in your school's policy stops this/);
-    expect(seen.match(/Drafts are checked only in your private chat with me/g)).toHaveLength(5);
+    expect(seen.match(/I have put your draft in the form in your private chat with me/g)).toHaveLength(2);
+    expect(seen.match(/I have sent you the form in your private chat with me/g)).toHaveLength(2);
+    expect(readableText(inTheChannel)).toContain('you may want to delete it');
+    // A form pressed in a channel (one that should not be there) is not checked; the person is pointed to their chat.
+    expect(readableText(pressed.body)).toContain('Drafts are checked only in your private chat with me');
+    // In their own 1:1 chat: four forms, not verdicts; the two typed drafts are in theirs, ready to check.
+    expect(privateForms).toHaveLength(4);
+    for (const form of privateForms) {
+      expect(form.userId === PEOPLE.reporter.id || form.conversationId.includes(PEOPLE.reporter.id)).toBe(true);
+      expect(JSON.stringify(form.activity)).toContain('"id":"draft"');
+      expect(JSON.stringify(form.activity)).not.toMatch(/Don't post this|Think twice|Nothing in your school's policy stops this/);
+    }
+    expect(privateForms.filter((f) => JSON.stringify(f.activity).includes('Fairweather'))).toHaveLength(2);
+    // Nothing was checked or counted until they check it there.
     expect((bot.app.db.prepare('SELECT COUNT(*) AS n FROM policy_draft_checks').get() as { n: number }).n).toBe(checksBefore);
   });
 

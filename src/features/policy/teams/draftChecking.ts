@@ -2,7 +2,9 @@ import { TurnContext } from 'botbuilder';
 import { isPersonal } from '../../../teams/activityFacts';
 import { BotApp } from '../../../teams/botFeature';
 import { AdaptiveCardJson, cardMessage } from '../../../teams/cards';
+import { inSendersPersonalChat, ProactiveAdapter } from '../../../teams/proactive';
 import { Verbs } from '../../../teams/verbs';
+import { errorCode } from '../../../shared/errorCode';
 import { AppLogger } from '../../../shared/logger';
 import { createPersonQueue } from '../../../shared/personQueue';
 import { DisclosureDetector } from '../disclosure/disclosureDetector';
@@ -47,6 +49,10 @@ function readContext(data: Record<string, unknown> | undefined): Partial<DraftCo
  * and a draft can hold what a child told them, which no one else in a channel or group chat should read.
  */
 const ONLY_IN_PRIVATE = 'Drafts are checked only in your private chat with me, so that no one else reads your draft or what I say of it. Open your chat with me and type **check my post** there.';
+/** Said where the form was sent to the person's private chat instead. */
+const FORM_SENT_PRIVATELY = 'I have sent you the form in your private chat with me: drafts are checked only there, so that no one else reads your draft or what I say of it.';
+/** Said where a draft typed in a channel or group chat was put in the form in their private chat. */
+const DRAFT_SENT_PRIVATELY = 'I have put your draft in the form in your private chat with me: drafts are checked only there, so that no one else reads what I say of it. Everyone here can read the message you typed: you may want to delete it.';
 
 /**
  * A draft typed in the same message as the command: "check: <draft>", "check my post: <draft>", or the draft on the
@@ -91,27 +97,49 @@ export function registerDraftChecking(app: BotApp, deps: DraftCheckingDeps): voi
     });
   };
 
+  /**
+   * Sends the form to the person's own 1:1 chat from a channel or group chat (as Report a concern does); true when it got
+   * there. Nothing is checked or counted on the way: the person checks it there, in private.
+   */
+  const formToPrivateChat = async (ctx: TurnContext, form: AdaptiveCardJson): Promise<boolean> => {
+    try {
+      await inSendersPersonalChat(app.adapter as unknown as ProactiveAdapter, app.options.botAppId ?? '', ctx.activity, async (own) => {
+        await own.sendActivity(cardMessage(form));
+      });
+      return true;
+    } catch (err) {
+      logger.warn({ event: 'draft.privateChatUnreachable', code: errorCode(err) }, 'could not open a 1:1 chat for the draft form');
+      return false;
+    }
+  };
+
   app.message(/^\s*check\s+(?:my\s+)?post\s*$/i, async (ctx) => {
     if (!isPersonal(ctx.activity)) {
-      await ctx.sendActivity(ONLY_IN_PRIVATE);
+      await ctx.sendActivity((await formToPrivateChat(ctx, renderCheckPostForm())) ? FORM_SENT_PRIVATELY : ONLY_IN_PRIVATE);
       return;
     }
     await ctx.sendActivity(cardMessage(renderCheckPostForm()));
   });
 
   app.message(CHECK_TYPED, async (ctx) => {
-    // A verdict quotes the draft (what raised each concern): in a channel or group chat everyone there would read it.
+    const draft = (ctx.activity.text ?? '').replace(CHECK_TYPED, '').trim();
+    const tooLong = `That draft is over ${MAX_DRAFT_CHARS.toLocaleString('en-GB')} characters: check it in parts.`;
+    // A verdict quotes the draft (what raised each concern): in a channel or group chat everyone there would read it. The
+    // draft goes into the form in their private chat, unchecked; they choose photo, account and audience and check it there.
     if (!isPersonal(ctx.activity)) {
-      await ctx.sendActivity(ONLY_IN_PRIVATE);
+      const form = draft === ''
+        ? renderCheckPostForm()
+        : renderCheckPostForm({ draft: draft.slice(0, MAX_DRAFT_CHARS), ...(draft.length > MAX_DRAFT_CHARS ? { missing: tooLong } : {}) });
+      const sent = await formToPrivateChat(ctx, form);
+      await ctx.sendActivity(!sent ? ONLY_IN_PRIVATE : draft === '' ? FORM_SENT_PRIVATELY : DRAFT_SENT_PRIVATELY);
       return;
     }
-    const draft = (ctx.activity.text ?? '').replace(CHECK_TYPED, '').trim();
     if (draft === '') {
       await ctx.sendActivity(cardMessage(renderCheckPostForm({ missing: 'Paste your draft after "check:", or fill in the card.' })));
       return;
     }
     if (draft.length > MAX_DRAFT_CHARS) {
-      await ctx.sendActivity(cardMessage(renderCheckPostForm({ draft: draft.slice(0, MAX_DRAFT_CHARS), missing: `That draft is over ${MAX_DRAFT_CHARS.toLocaleString('en-GB')} characters: check it in parts.` })));
+      await ctx.sendActivity(cardMessage(renderCheckPostForm({ draft: draft.slice(0, MAX_DRAFT_CHARS), missing: tooLong })));
       return;
     }
     await ctx.sendActivity(cardMessage(await verdictOn(ctx, draft, DEFAULT_DRAFT_CONTEXT)));
@@ -120,7 +148,7 @@ export function registerDraftChecking(app: BotApp, deps: DraftCheckingDeps): voi
   // "Check my post" on the welcome and help cards, and "Check another post" on a verdict: the form comes as a message of
   // its own, so the card pressed (a verdict the person may want to read again) stays as it was.
   app.adaptiveCards.actionExecute(Verbs.checkPostStart, async (ctx) => {
-    if (!isPersonal(ctx.activity)) return ONLY_IN_PRIVATE;
+    if (!isPersonal(ctx.activity)) return (await formToPrivateChat(ctx, renderCheckPostForm())) ? FORM_SENT_PRIVATELY : ONLY_IN_PRIVATE;
     await ctx.sendActivity(cardMessage(renderCheckPostForm()));
     return 'The form is in the chat below.';
   });
