@@ -12,6 +12,8 @@ import { InvokeAnswer, personOf, TurnLimits } from './turnLimits';
 
 /** Largest request body accepted: Teams activities are far smaller; anything bigger is refused with 413. */
 export const MAX_BODY_BYTES = 256 * 1024;
+/** How long a request's body may take to arrive once its headers have (Teams sends its few kilobytes at once). */
+export const BODY_DEADLINE_MS = 10_000;
 
 /** Extra routes a feature needs on the bot's HTTP server (for example a signed export download). */
 export type RouteInstaller = (server: restify.Server) => void;
@@ -110,6 +112,24 @@ export function createServer(deps: ServerDeps): restify.Server {
       },
     );
     return undefined;
+  });
+  // A body that stops arriving (headers and a few bytes, then nothing) would hold its connection open for Node's
+  // default of five minutes: it is answered 408 once BODY_DEADLINE_MS have passed, and the connection closed.
+  server.use((req, res, next) => {
+    if (req.complete) return next();
+    const deadline = setTimeout(() => {
+      if (req.complete || res.headersSent) return;
+      deps.logger.warn({ event: 'http.slowBody', path: req.getPath?.() }, 'a request body did not arrive in time');
+      res.setHeader('connection', 'close');
+      res.once('finish', () => req.socket?.destroy());
+      res.send(408, { error: 'The request body did not arrive in time.' });
+    }, BODY_DEADLINE_MS);
+    deadline.unref();
+    const done = () => clearTimeout(deadline);
+    req.once('end', done);
+    req.once('close', done);
+    res.once('close', done);
+    return next();
   });
   server.use(restify.plugins.bodyReader({ maxBodySize: MAX_BODY_BYTES }));
   server.use(restify.plugins.jsonBodyParser({ mapParams: false, bodyReader: true }));
