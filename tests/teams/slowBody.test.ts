@@ -1,0 +1,48 @@
+/**
+ * An outside security test (29 Nov) sent headers saying 1,000 bytes of body and then 8 bytes: the request was held open
+ * for as long as it waited. A body that stops arriving is answered 408 and its connection closed.
+ */
+import net from 'node:net';
+import { createAdapter } from '../../src/teams/adapter';
+import { createBotApp } from '../../src/teams/botApp';
+import { BODY_DEADLINE_MS, createServer, listen } from '../../src/teams/server';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/shared/logger';
+
+/** Sends headers and `sent` of the `declared` bytes, then waits; resolves with the answer and when the socket closed. */
+function stalledPost(port: number, declared: number, sent: string): Promise<{ answer: string; closedAfter: number }> {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const socket = net.connect(port, '127.0.0.1');
+    let answer = '';
+    const giveUp = setTimeout(() => socket.destroy(), 3 * BODY_DEADLINE_MS);
+    socket.on('data', (chunk) => { answer += chunk.toString('latin1'); });
+    socket.on('close', () => { clearTimeout(giveUp); resolve({ answer, closedAfter: Date.now() - started }); });
+    socket.on('error', () => undefined);
+    socket.write(`POST /api/messages HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: ${declared}\r\n\r\n${sent}`);
+  });
+}
+
+describe('a request body that stops arriving', () => {
+  it('then it is answered 408 at the deadline and the connection closed, while others are served', async () => {
+    const config = loadConfig({ APP_MODE: 'local', HOST: '127.0.0.1', PORT: '0', SQLITE_PATH: ':memory:' });
+    const adapter = createAdapter(config);
+    const app = createBotApp({ adapter, logger: createLogger('silent'), features: [] });
+    const server = createServer({ adapter, app, logger: createLogger('silent') });
+    const port = await listen(server, 0, '127.0.0.1');
+    try {
+      const stalled = [stalledPost(port, 1000, '{"type":'), stalledPost(port, 200_000, '')];
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(2_000) });
+      expect(health.status).toBe(200);
+      for (const { answer, closedAfter } of await Promise.all(stalled)) {
+        expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 408 Request Timeout');
+        expect(answer).toContain('The request body did not arrive in time.');
+        expect(closedAfter).toBeGreaterThanOrEqual(BODY_DEADLINE_MS - 100);
+        expect(closedAfter).toBeLessThan(2 * BODY_DEADLINE_MS);
+      }
+    } finally {
+      server.close();
+    }
+  }, 4 * BODY_DEADLINE_MS);
+});
