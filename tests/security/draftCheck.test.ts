@@ -195,6 +195,52 @@ describe('check my post (issue 53)', () => {
     expect((bot.app.db.prepare('SELECT COUNT(*) AS n FROM policy_draft_checks').get() as { n: number }).n).toBe(checksBefore);
   });
 
+  it('when a draft is pasted into the chat just after the form, then it is checked as the draft, said so, and the message after is a message again', async () => {
+    const person = PEOPLE.head;
+    const sentFor = async (text: string) => {
+      const before = bot.connector.deliveries.length;
+      await bot.message(person, text);
+      return bot.connector.deliveries.slice(before).map((d) => d.activity);
+    };
+    await sentFor('check my post');
+    const pasted = await sentFor(TYPED_DRAFT);
+    expect(readableText(pasted)).toContain('I have checked the message you just sent as your draft post');
+    expect(readableText(pasted)).toMatch(/Don't post this|Think twice/);
+    expect(readableText(pasted)).toContain('Offensive or inappropriate content');
+    // The next message is answered as what it is: not read as a draft.
+    const next = await sentFor(HARMLESS_DRAFT);
+    expect(readableText(next)).not.toMatch(/as your draft post|Nothing in your school's policy stops this|Don't post this|Think twice/);
+  });
+
+  it('when someone asks the bot a question just after the form, then it is answered as a question, and a draft pasted after it is still checked', async () => {
+    const person = PEOPLE.deputy;
+    const sentFor = async (text: string) => {
+      const before = bot.connector.deliveries.length;
+      await bot.message(person, text);
+      return bot.connector.deliveries.slice(before).map((d) => d.activity);
+    };
+    await sentFor('check my post');
+    const asked = await sentFor('can I post photos of my class on my own Instagram?');
+    expect(readableText(asked)).not.toMatch(/as your draft post|Don't post this|Think twice|Nothing in your school's policy stops this/);
+    const help = await sentFor('help');
+    expect(readableText(help)).not.toMatch(/as your draft post/);
+    const pasted = await sentFor(HARMLESS_DRAFT);
+    expect(readableText(pasted)).toContain('I have checked the message you just sent as your draft post');
+    expect(readableText(pasted)).toContain('Nothing in your school\'s policy stops this');
+  });
+
+  it('when a pasted draft is over the limit, then the form comes back holding its first part, with the cut named, and nothing is judged', async () => {
+    const person = PEOPLE.owner;
+    await bot.message(person, 'check my post');
+    const long = `${HARMLESS_DRAFT} `.repeat(60).slice(0, MAX_DRAFT_CHARS + 200);
+    const before = bot.connector.deliveries.length;
+    await bot.message(person, long);
+    const sent = bot.connector.deliveries.slice(before).map((d) => d.activity);
+    expect(readableText(sent)).toContain('That draft is over 3,000 characters: check it in parts.');
+    expect(readableText(sent)).not.toMatch(/Nothing in your school's policy stops this|Think twice|Don't post this/);
+    expect(JSON.stringify(sent)).toContain(long.slice(0, 200));
+  });
+
   it('when a draft is something a child told them, then Report a concern comes first, carrying the draft', async () => {
     const res = await bot.execute(PEOPLE.reporter, Verbs.checkPost, { draft: DISCLOSURE_DRAFT, media: 'none', account: 'personal', audience: 'public' });
     const card = cardOf(res.body);
@@ -212,14 +258,15 @@ describe('check my post (issue 53)', () => {
     }
     const checks = bot.app.db.prepare('SELECT * FROM policy_draft_checks').all() as { checked_on: string; concerns: string }[];
     // The drafts given a verdict above (the pupil, the contact, the limit's length, the harmless one twice, the typed one,
-    // and the three typed after "check my post"); the cut pastes and the disclosure were not checked.
-    expect(checks.length).toBe(9);
+    // the three typed after "check my post", and the two pasted into the chat after the form); the cut pastes and the
+    // disclosure were not checked.
+    expect(checks.length).toBe(11);
     expect(checks.map((c) => c.concerns).join(',')).toMatch(/pupil-images/);
 
     const before = bot.connector.deliveries.length;
     await bot.message(PEOPLE.owner, 'unanswered');
     const owner = readableText(bot.connector.deliveries.slice(before));
-    expect(owner).toMatch(/9 draft posts checked \(never kept\); most often: /);
+    expect(owner).toMatch(/11 draft posts checked \(never kept\); most often: /);
     expect(owner).not.toContain('Fairweather');
   });
 });

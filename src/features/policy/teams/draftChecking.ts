@@ -62,6 +62,21 @@ const DRAFT_SENT_PRIVATELY = 'I have put your draft in the form in your private 
 const CHECK_TYPED = /^\s*check(?:[ \t]+(?:my[ \t]+)?post)?[ \t]*(?::|\r?\n)/i;
 
 /**
+ * After the form is shown, staff often paste their draft into the chat box rather than into the form (on a phone the
+ * box is easier to reach): their next message in the 1:1 chat, within this time, is checked as their draft.
+ */
+export const PASTED_DRAFT_WINDOW_MS = 15 * 60 * 1000;
+/** People the window is kept for at once, on one instance (oldest dropped first): a pasted draft there is then a question, as before. */
+const PASTED_DRAFT_PEOPLE = 10_000;
+/**
+ * A message that asks the bot something about the policy, not a post: "can I...", "is it ok to...", "am I allowed...",
+ * "what does the policy say...". Anchored at the start, no nested repetition: linear at any length.
+ */
+const ASKS_THE_BOT = /^\s*(?:(?:can|could|may|should|must|do|shall)\s+(?:i|we|staff)\b|is\s+it\s+(?:ok|okay|alright|all\s+right|allowed|fine|acceptable|against)\b|(?:am\s+i|are\s+we|are\s+staff)\s+allowed\b|what\s+(?:does|do|is)\s+(?:the|our|my)\s+(?:school'?s?\s+)?polic)/i;
+/** Said before the verdict on a message read as a pasted draft. */
+const PASTED_DRAFT_NOTE = 'I have checked the message you just sent as your draft post, as if it has no photo and goes on your own account for anyone to see (the form lets you say otherwise). If you meant it as a question, type it again and I will answer it.';
+
+/**
  * "Check my post" (issue 53): `check my post` (and a button on the welcome and help cards) opens the form; `check:
  * <draft>` checks a draft typed in one message (no photo, from their own account, public). A draft that reads as a
  * disclosure about a child gets Report a concern first, as a question does. Nothing of a draft is kept, logged or
@@ -71,10 +86,30 @@ export function registerDraftChecking(app: BotApp, deps: DraftCheckingDeps): voi
   const { logger } = deps;
   // One draft per person at a time (issue 69): a person's next draft waits for their last, never someone else's.
   const perPerson = createPersonQueue();
+  // Who was shown the form in their 1:1 chat, and when: no draft, only that the next message may be one.
+  const formShown = new Map<string, number>();
+  const personOf = (ctx: TurnContext) => ctx.activity.from?.aadObjectId ?? ctx.activity.from?.id ?? 'unknown';
+  const expectDraftFrom = (ctx: TurnContext) => {
+    const person = personOf(ctx);
+    formShown.delete(person);
+    formShown.set(person, deps.now().getTime());
+    if (formShown.size > PASTED_DRAFT_PEOPLE) formShown.delete(formShown.keys().next().value as string);
+  };
+  const expectingDraftFrom = (ctx: TurnContext): boolean => {
+    const shown = formShown.get(personOf(ctx));
+    return shown !== undefined && deps.now().getTime() - shown <= PASTED_DRAFT_WINDOW_MS;
+  };
+  /** Sends the form in the person's 1:1 chat; their next message there may be the draft. */
+  const sendForm = async (ctx: TurnContext, form: AdaptiveCardJson) => {
+    await ctx.sendActivity(cardMessage(form));
+    expectDraftFrom(ctx);
+  };
 
   /** The verdict, or Report a concern first when the draft reads as a disclosure; counts the check. */
   const verdictOn = (ctx: TurnContext, draft: string, context: DraftContext): Promise<AdaptiveCardJson> => {
-    const person = ctx.activity.from?.aadObjectId ?? ctx.activity.from?.id ?? 'unknown';
+    const person = personOf(ctx);
+    // A draft checked, however it came: the next message is a message again.
+    formShown.delete(person);
     return perPerson.run(person, async () => {
       const whatHappened = isPersonal(ctx.activity) ? draft.slice(0, MAX_CARRIED_CHARS) : undefined;
       // A draft is read with the head that learnt drafts too: one naming a pupil to celebrate them is not a disclosure.
@@ -106,6 +141,7 @@ export function registerDraftChecking(app: BotApp, deps: DraftCheckingDeps): voi
       await inSendersPersonalChat(app.adapter as unknown as ProactiveAdapter, app.options.botAppId ?? '', ctx.activity, async (own) => {
         await own.sendActivity(cardMessage(form));
       });
+      expectDraftFrom(ctx);
       return true;
     } catch (err) {
       logger.warn({ event: 'draft.privateChatUnreachable', code: errorCode(err) }, 'could not open a 1:1 chat for the draft form');
@@ -118,7 +154,7 @@ export function registerDraftChecking(app: BotApp, deps: DraftCheckingDeps): voi
       await ctx.sendActivity((await formToPrivateChat(ctx, renderCheckPostForm())) ? FORM_SENT_PRIVATELY : ONLY_IN_PRIVATE);
       return;
     }
-    await ctx.sendActivity(cardMessage(renderCheckPostForm()));
+    await sendForm(ctx, renderCheckPostForm());
   });
 
   app.message(CHECK_TYPED, async (ctx) => {
@@ -135,21 +171,39 @@ export function registerDraftChecking(app: BotApp, deps: DraftCheckingDeps): voi
       return;
     }
     if (draft === '') {
-      await ctx.sendActivity(cardMessage(renderCheckPostForm({ missing: 'Paste your draft after "check:", or fill in the card.' })));
+      await sendForm(ctx, renderCheckPostForm({ missing: 'Paste your draft after "check:", or fill in the card.' }));
       return;
     }
+    await checkTyped(ctx, draft);
+  });
+
+  /** A draft typed in the 1:1 chat: checked as from their own account, public, with no photo; one too long comes back in the form. */
+  const checkTyped = async (ctx: TurnContext, draft: string, note?: string) => {
     if (draft.length > MAX_DRAFT_CHARS) {
-      await ctx.sendActivity(cardMessage(renderCheckPostForm({ draft: draft.slice(0, MAX_DRAFT_CHARS), missing: tooLong })));
+      await sendForm(ctx, renderCheckPostForm({ draft: draft.slice(0, MAX_DRAFT_CHARS), missing: `That draft is over ${MAX_DRAFT_CHARS.toLocaleString('en-GB')} characters: check it in parts.` }));
       return;
     }
-    await ctx.sendActivity(cardMessage(await verdictOn(ctx, draft, DEFAULT_DRAFT_CONTEXT)));
+    const verdict = await verdictOn(ctx, draft, DEFAULT_DRAFT_CONTEXT);
+    if (note) await ctx.sendActivity(note);
+    await ctx.sendActivity(cardMessage(verdict));
+  };
+
+  // A message typed in the 1:1 chat just after the form was shown, that does not ask the bot something: the draft, pasted
+  // into the chat box. Commands ("help", "report a concern", ...) are answered before this, as always.
+  app.message(async (ctx) => {
+    if (!isPersonal(ctx.activity) || !expectingDraftFrom(ctx)) return false;
+    const text = (ctx.activity.text ?? '').trim();
+    return text !== '' && !ASKS_THE_BOT.test(text);
+  }, async (ctx) => {
+    formShown.delete(personOf(ctx));
+    await checkTyped(ctx, (ctx.activity.text ?? '').trim(), PASTED_DRAFT_NOTE);
   });
 
   // "Check my post" on the welcome and help cards, and "Check another post" on a verdict: the form comes as a message of
   // its own, so the card pressed (a verdict the person may want to read again) stays as it was.
   app.adaptiveCards.actionExecute(Verbs.checkPostStart, async (ctx) => {
     if (!isPersonal(ctx.activity)) return (await formToPrivateChat(ctx, renderCheckPostForm())) ? FORM_SENT_PRIVATELY : ONLY_IN_PRIVATE;
-    await ctx.sendActivity(cardMessage(renderCheckPostForm()));
+    await sendForm(ctx, renderCheckPostForm());
     return 'The form is in the chat below.';
   });
 

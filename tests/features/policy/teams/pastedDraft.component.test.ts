@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DisclosureDetector } from '../../../../src/features/policy/disclosure/disclosureDetector';
+import { DraftCheckResult } from '../../../../src/features/policy/drafts/draftChecker';
+import { parsePolicyText } from '../../../../src/features/policy/ingest/parsePolicy';
+import { createPolicyLibrary } from '../../../../src/features/policy/policyLibrary';
+import { createInMemoryQuestionLog } from '../../../../src/features/policy/teaching/questionLog';
+import { createPolicyFeature } from '../../../../src/features/policy/teams/policyFeature';
+import { PASTED_DRAFT_WINDOW_MS } from '../../../../src/features/policy/teams/draftChecking';
+import { createLogger } from '../../../../src/shared/logger';
+import { BotHost, postActivity, startBotHost } from '../../../support/botHost';
+import { FakeConnector, startFakeConnector } from '../../../support/fakeConnector';
+import { REPO_ROOT } from '../../../support/repoRoot';
+
+/**
+ * Staff shown the check my post form often paste their draft into the chat box instead (an outside walk-through, 29
+ * Nov): their next message in the 1:1 chat, for a while after the form, is checked as the draft, unless it asks the
+ * bot something. Over real HTTP, with a clock the test moves and a checker that records what it was given.
+ */
+describe('a draft pasted into the chat after the form', () => {
+  let host: BotHost;
+  let connector: FakeConnector;
+  let clock = Date.parse('2026-11-30T09:00:00Z');
+  const checked: string[] = [];
+  const check = async (draft: string): Promise<DraftCheckResult> => { checked.push(draft); return { verdict: 'fine', concerns: [] }; };
+  const ordinary = async () => ({ offer: false, holdBack: false, score: 0 });
+  const disclosure: DisclosureDetector = { read: ordinary, readAll: async (texts) => Promise.all(texts.map(ordinary)), readDraft: ordinary };
+
+  beforeAll(async () => {
+    const text = fs.readFileSync(path.join(REPO_ROOT, 'samples', 'policies', 'liverpool-model.txt'), 'utf8');
+    const library = createPolicyLibrary([parsePolicyText(text, 'liverpool-model.txt')]);
+    connector = await startFakeConnector({ ratePerSecond: 0 });
+    host = await startBotHost(() => [createPolicyFeature({
+      library, questions: createInMemoryQuestionLog(), disclosure, policyOwners: [], logger: createLogger('silent'), drafts: { check }, now: () => new Date(clock),
+    })]);
+  });
+  afterAll(async () => {
+    await host?.close();
+    await connector?.close();
+  });
+
+  let n = 0;
+  const say = (who: string, text: string, conversationType = 'personal') => postActivity(host.botUrl, {
+    type: 'message', text, channelId: 'msteams', serviceUrl: connector.serviceUrl, id: `${who}-${n++}`,
+    from: { id: `29:${who}`, aadObjectId: `aad-${who}`, name: who }, recipient: { id: '28:bot', name: 'School Policy Bot' },
+    conversation: conversationType === 'personal' ? { id: `a:${who}`, conversationType, tenantId: 'tenant-1' } : { id: `19:${who}-group@thread.v2`, conversationType, isGroup: true, tenantId: 'tenant-1' },
+    channelData: { tenant: { id: 'tenant-1' } },
+  });
+
+  it('when the message comes within the window, then it is checked; after the window, or after a draft was checked, it is not', async () => {
+    await say('ann', 'check my post');
+    clock += PASTED_DRAFT_WINDOW_MS - 1_000;
+    await say('ann', 'Sunday roast at the Red Lion with the in-laws');
+    expect(checked).toEqual(['Sunday roast at the Red Lion with the in-laws']);
+    await say('ann', 'thank you');
+    expect(checked).toHaveLength(1);
+
+    await say('ann', 'check my post');
+    clock += PASTED_DRAFT_WINDOW_MS + 1_000;
+    await say('ann', 'Half term at last, off to Whitby');
+    expect(checked).toHaveLength(1);
+  });
+
+  it('when the message asks the bot something, then it is not read as a draft; when someone else types, their message is theirs', async () => {
+    await say('ben', 'check my post');
+    for (const asked of ['Can I post photos of my class?', 'is it ok to share the fair poster', 'Am I allowed to add parents on Facebook', 'what does the policy say about WhatsApp groups']) {
+      await say('ben', asked);
+    }
+    await say('cat', 'Lovely walk on the moors today');
+    expect(checked).toHaveLength(1);
+    await say('ben', 'Great turnout at the quiz night, thank you all!');
+    expect(checked).toEqual(['Sunday roast at the Red Lion with the in-laws', 'Great turnout at the quiz night, thank you all!']);
+  });
+
+  it('when the form was asked for in a group chat, then a message there is never read as a draft', async () => {
+    await say('dan', 'check my post', 'groupChat');
+    await say('dan', 'Lovely walk on the moors today', 'groupChat');
+    expect(checked).toHaveLength(2);
+  });
+});
