@@ -73,6 +73,8 @@ const PASTED_DRAFT_PEOPLE = 10_000;
  * "what does the policy say...". Anchored at the start, no nested repetition: linear at any length.
  */
 const ASKS_THE_BOT = /^\s*(?:(?:can|could|may|should|must|do|shall)\s+(?:i|we|staff)\b|is\s+it\s+(?:ok|okay|alright|all\s+right|allowed|fine|acceptable|against)\b|(?:am\s+i|are\s+we|are\s+staff)\s+allowed\b|what\s+(?:does|do|is)\s+(?:the|our|my)\s+(?:school'?s?\s+)?polic)/i;
+/** Said where a draft typed in chat is over the limit: the form comes back with its first part. */
+const TYPED_TOO_LONG = `That draft is over ${MAX_DRAFT_CHARS.toLocaleString('en-GB')} characters: check it in parts.`;
 /** Said before the verdict on a message read as a pasted draft. */
 const PASTED_DRAFT_NOTE = 'I have checked the message you just sent as your draft post, as if it has no photo and goes on your own account for anyone to see (the form lets you say otherwise). If you meant it as a question, type it again and I will answer it.';
 
@@ -149,6 +151,17 @@ export function registerDraftChecking(app: BotApp, deps: DraftCheckingDeps): voi
     }
   };
 
+  /** A draft typed in the 1:1 chat: checked as from their own account, public, with no photo; one too long comes back in the form. */
+  const checkTyped = async (ctx: TurnContext, draft: string, note?: string) => {
+    if (draft.length > MAX_DRAFT_CHARS) {
+      await sendForm(ctx, renderCheckPostForm({ draft: draft.slice(0, MAX_DRAFT_CHARS), missing: TYPED_TOO_LONG }));
+      return;
+    }
+    const verdict = await verdictOn(ctx, draft, DEFAULT_DRAFT_CONTEXT);
+    if (note) await ctx.sendActivity(note);
+    await ctx.sendActivity(cardMessage(verdict));
+  };
+
   app.message(/^\s*check\s+(?:my\s+)?post\s*$/i, async (ctx) => {
     if (!isPersonal(ctx.activity)) {
       await ctx.sendActivity((await formToPrivateChat(ctx, renderCheckPostForm())) ? FORM_SENT_PRIVATELY : ONLY_IN_PRIVATE);
@@ -159,13 +172,12 @@ export function registerDraftChecking(app: BotApp, deps: DraftCheckingDeps): voi
 
   app.message(CHECK_TYPED, async (ctx) => {
     const draft = (ctx.activity.text ?? '').replace(CHECK_TYPED, '').trim();
-    const tooLong = `That draft is over ${MAX_DRAFT_CHARS.toLocaleString('en-GB')} characters: check it in parts.`;
     // A verdict quotes the draft (what raised each concern): in a channel or group chat everyone there would read it. The
     // draft goes into the form in their private chat, unchecked; they choose photo, account and audience and check it there.
     if (!isPersonal(ctx.activity)) {
       const form = draft === ''
         ? renderCheckPostForm()
-        : renderCheckPostForm({ draft: draft.slice(0, MAX_DRAFT_CHARS), ...(draft.length > MAX_DRAFT_CHARS ? { missing: tooLong } : {}) });
+        : renderCheckPostForm({ draft: draft.slice(0, MAX_DRAFT_CHARS), ...(draft.length > MAX_DRAFT_CHARS ? { missing: TYPED_TOO_LONG } : {}) });
       const sent = await formToPrivateChat(ctx, form);
       await ctx.sendActivity(!sent ? ONLY_IN_PRIVATE : draft === '' ? FORM_SENT_PRIVATELY : DRAFT_SENT_PRIVATELY);
       return;
@@ -176,17 +188,6 @@ export function registerDraftChecking(app: BotApp, deps: DraftCheckingDeps): voi
     }
     await checkTyped(ctx, draft);
   });
-
-  /** A draft typed in the 1:1 chat: checked as from their own account, public, with no photo; one too long comes back in the form. */
-  const checkTyped = async (ctx: TurnContext, draft: string, note?: string) => {
-    if (draft.length > MAX_DRAFT_CHARS) {
-      await sendForm(ctx, renderCheckPostForm({ draft: draft.slice(0, MAX_DRAFT_CHARS), missing: `That draft is over ${MAX_DRAFT_CHARS.toLocaleString('en-GB')} characters: check it in parts.` }));
-      return;
-    }
-    const verdict = await verdictOn(ctx, draft, DEFAULT_DRAFT_CONTEXT);
-    if (note) await ctx.sendActivity(note);
-    await ctx.sendActivity(cardMessage(verdict));
-  };
 
   // A message typed in the 1:1 chat just after the form was shown, that does not ask the bot something: the draft, pasted
   // into the chat box. Commands ("help", "report a concern", ...) are answered before this, as always.
