@@ -4,6 +4,7 @@ import { AdaptiveCardsOptions, Application, TeamsAdapter, TurnState } from '@mic
 import { AppLogger } from '../shared/logger';
 import { BotApp, BotFeature } from './botFeature';
 import { invokeMessage } from './invokeResponse';
+import { createRedeliveryGuard } from './redelivery';
 import { TurnLimits } from './turnLimits';
 
 /** What the bot app needs: the adapter, and every capability as a feature, in the order their routes should win. */
@@ -34,7 +35,10 @@ export function createBotApp(deps: BotAppDeps): BotApp {
     startTypingTimer: false,
   });
 
-  // First of the beforeTurn handlers: a turn over a person's budget ends before any feature's handler runs.
+  // First of the beforeTurn handlers: a message Teams delivered again is handled once (and not counted twice); then a
+  // turn over a person's budget ends before any feature's handler runs.
+  const redelivery = createRedeliveryGuard(logger);
+  redelivery.register(app);
   if (deps.limits) deps.limits.register(app);
   for (const feature of deps.features) feature.register(app);
 
@@ -44,6 +48,8 @@ export function createBotApp(deps: BotAppDeps): BotApp {
   });
 
   app.error(async (ctx, err) => {
+    // A failed turn's message is answered when Teams delivers it again.
+    redelivery.forget(ctx);
     logger.error({ event: 'turn.error', code: (err as { code?: string }).code, name: (err as Error).name }, 'turn failed');
     const sorry = 'Sorry, something went wrong on my side. Please try again in a moment.';
     if (ctx.activity.type === ActivityTypes.Invoke) await ctx.sendActivity(invokeMessage(ctx.activity.name, sorry));
