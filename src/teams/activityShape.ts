@@ -25,6 +25,15 @@ export function activityShapeProblem(body: unknown): string | null {
     if (v !== undefined && v !== null && wantArray && !Array.isArray(v)) return `"${f}" must be an array.`;
     if (v !== undefined && v !== null && f === 'channelData' && (typeof v !== 'object' || Array.isArray(v))) return '"channelData" must be an object.';
   }
+  // Each entry of these lists is read as an object (an entity's type, a member's id): null or a number fails inside.
+  for (const f of ['entities', 'attachments', 'membersAdded', 'membersRemoved']) {
+    const list = a[f];
+    if (Array.isArray(list) && list.some((item) => !item || typeof item !== 'object' || Array.isArray(item))) return `Each of "${f}" must be an object.`;
+  }
+  for (const f of ['membersAdded', 'membersRemoved']) {
+    const list = a[f];
+    if (Array.isArray(list) && list.some((m) => typeof (m as Record<string, unknown>).id !== 'string')) return `Each of "${f}" must have a string "id".`;
+  }
   for (const party of ['from', 'recipient']) {
     const p = a[party] as Record<string, unknown> | undefined;
     if (p === undefined || p === null) continue;
@@ -33,9 +42,16 @@ export function activityShapeProblem(body: unknown): string | null {
       if (p[f] !== undefined && p[f] !== null && typeof p[f] !== 'string') return `"${party}.${f}" must be a string.`;
     }
   }
-  // Every feature answers someone: a message or an invoke from no one would fail inside, after its body was read.
-  if (a.type === 'invoke' && (a.from === undefined || a.from === null)) return 'An invoke must say who it is "from".';
-  if (a.type === 'message' && (a.from === undefined || a.from === null)) return 'A message must say who it is "from".';
+  // Every feature answers someone, as someone: a message or an invoke from no one, or to no one, would fail inside,
+  // after its body was read.
+  for (const type of ['message', 'invoke']) {
+    if (a.type !== type) continue;
+    const article = type === 'invoke' ? 'An invoke' : 'A message';
+    const from = a.from as Record<string, unknown> | undefined | null;
+    if (!from || typeof from.id !== 'string' || from.id === '') return `${article} must say who it is "from" (a non-empty "from.id").`;
+    const recipient = a.recipient as Record<string, unknown> | undefined | null;
+    if (!recipient || typeof recipient.id !== 'string' || recipient.id === '') return `${article} must name its "recipient" (a non-empty "recipient.id").`;
+  }
   return null;
 }
 
