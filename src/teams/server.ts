@@ -14,6 +14,8 @@ import { InvokeAnswer, personOf, TurnLimits } from './turnLimits';
 export const MAX_BODY_BYTES = 256 * 1024;
 /** How long a request's body may take to arrive once its headers have (Teams sends its few kilobytes at once). */
 export const BODY_DEADLINE_MS = 10_000;
+/** How long a request's headers may take to arrive. */
+export const HEADERS_DEADLINE_MS = 10_000;
 
 /** Extra routes a feature needs on the bot's HTTP server (for example a signed export download). */
 export type RouteInstaller = (server: restify.Server) => void;
@@ -60,6 +62,9 @@ const TURN_FAILED = { error: 'The bot could not process this activity.' };
 /** The one place HTTP lives: /api/messages hands each activity to the bot; /healthz says only "ok". */
 export function createServer(deps: ServerDeps): restify.Server {
   const server = restify.createServer({ name: 'school-policy-bot', handleUncaughtExceptions: false });
+  // Headers that stop arriving are answered 408 after this (Node's default is a minute, checked every 30 s): Teams sends
+  // its headers at once.
+  server.server.headersTimeout = HEADERS_DEADLINE_MS;
   // Teams never compresses requests. restify would inflate a compressed body unbounded (past the size
   // limit) and an invalid one crashes the process (restify#1975), so refuse encodings before parsing.
   server.pre((req, res, next) => {

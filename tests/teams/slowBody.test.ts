@@ -5,7 +5,7 @@
 import net from 'node:net';
 import { createAdapter } from '../../src/teams/adapter';
 import { createBotApp } from '../../src/teams/botApp';
-import { BODY_DEADLINE_MS, createServer, listen } from '../../src/teams/server';
+import { BODY_DEADLINE_MS, HEADERS_DEADLINE_MS, createServer, listen } from '../../src/teams/server';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/shared/logger';
 
@@ -45,4 +45,15 @@ describe('a request body that stops arriving', () => {
       server.close();
     }
   }, 4 * BODY_DEADLINE_MS);
+
+  it('then headers that stop arriving are answered within Node\'s check of its deadline, ten seconds, not its default minute', () => {
+    const config = loadConfig({ APP_MODE: 'local', HOST: '127.0.0.1', PORT: '0', SQLITE_PATH: ':memory:' });
+    const adapter = createAdapter(config);
+    const app = createBotApp({ adapter, logger: createLogger('silent'), features: [] });
+    const server = createServer({ adapter, app, logger: createLogger('silent') });
+    expect(server.server.headersTimeout).toBe(HEADERS_DEADLINE_MS);
+    expect(HEADERS_DEADLINE_MS).toBeLessThanOrEqual(10_000);
+    // Node answers 408 itself once its deadline for the whole request has passed: it must not be under the headers'.
+    expect(server.server.requestTimeout === 0 || server.server.requestTimeout >= HEADERS_DEADLINE_MS).toBe(true);
+  });
 });
