@@ -27,3 +27,11 @@ export function isPolicyOwner(owners: readonly string[], activity: Partial<Activ
   const id = senderAadObjectId(activity);
   return id !== undefined && owners.includes(id);
 }
+
+/**
+ * A message as typed, not an edit or a deletion of one: a route chosen by a function (not by text) must ask, since the
+ * Teams AI library checks the activity's type only for routes chosen by text.
+ */
+export function isMessage(activity: Partial<Activity>): boolean {
+  return activity.type === 'message';
+}

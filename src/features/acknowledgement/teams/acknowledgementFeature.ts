@@ -16,6 +16,7 @@ import { createOwnerPreview } from './ownerPreview';
 import { createReaderRoutes } from './readerRoutes';
 import { Verbs } from '../../../teams/verbs';
 import { BotApp, BotFeature } from '../../../teams/botFeature';
+import { isMessage } from '../../../teams/activityFacts';
 import { errorCode } from '../../../shared/errorCode';
 import { inSendersPersonalChat, ProactiveAdapter } from '../../../teams/proactive';
 
@@ -210,7 +211,7 @@ export function createAcknowledgementFeature(deps: AcknowledgementFeatureDeps): 
         return true;
       });
 
-      app.message((context) => Promise.resolve(isOwnerCommand(context.activity.text)), async (context) => owner.run(context));
+      app.message((context) => Promise.resolve(isMessage(context.activity) && isOwnerCommand(context.activity.text)), async (context) => owner.run(context));
 
       app.activity((context) => Promise.resolve(context.activity.type === 'event' && context.activity.name === READ_RECEIPT_EVENT), async (context) => {
         try {

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { TurnContext } from 'botbuilder';
-import { isPersonal, isPolicyOwner, senderAadObjectId } from '../../../teams/activityFacts';
+import { isMessage, isPersonal, isPolicyOwner, senderAadObjectId } from '../../../teams/activityFacts';
 import { BotApp, BotFeature } from '../../../teams/botFeature';
 import { AdaptiveCardJson, cardMessage } from '../../../teams/cards';
 import { FileDownloader, FileDownloadError, SentFile, sentFiles } from '../../../teams/fileDownload';
@@ -314,7 +314,7 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
     name: 'policyPublishing',
     register(app: BotApp) {
       if (deps.rules) registerSchoolRulesReview(app, { rules: deps.rules, policyOwners: deps.policyOwners, logger: deps.logger });
-      app.message((context) => Promise.resolve(sentFiles(context.activity.attachments).length > 0), async (context) => {
+      app.message((context) => Promise.resolve(isMessage(context.activity) && sentFiles(context.activity.attachments).length > 0), async (context) => {
         for (const file of sentFiles(context.activity.attachments).slice(0, 1)) await receive(context, file);
       });
 
