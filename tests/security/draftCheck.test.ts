@@ -241,6 +241,33 @@ describe('check my post (issue 53)', () => {
     expect(JSON.stringify(sent)).toContain(long.slice(0, 200));
   });
 
+  it('when a long draft tells, among other things, of what a child said, then it is never told it is fine: the report line leads and the verdict says not to post it (an outside walk-through, 30 Nov)', async () => {
+    const holiday = 'Back from half term in Pembrokeshire with the family, the beaches were empty and the weather held all week. We walked the coast path most days, ate far too many ice creams and found a brilliant little bookshop in St Davids. ';
+    const draft = `${holiday.repeat(4)}A girl in my class told me her uncle touches her and she must not tell anyone. ${holiday.repeat(3)}`;
+    const res = await bot.execute(PEOPLE.reporter, Verbs.checkPost, { draft, media: 'none', account: 'personal', audience: 'friends' });
+    const text = shownText(cardOf(res.body));
+    expect(text).not.toContain('Nothing in your school\'s policy stops this');
+    expect(text).toMatch(/report it now|the DSL must know today/);
+    expect(text).toMatch(/Don't post this/);
+  });
+
+  it('when a draft reads as a disclosure, then Report a concern comes first and the card says not to post it', async () => {
+    const res = await bot.execute(PEOPLE.reporter, Verbs.checkPost, { draft: DISCLOSURE_DRAFT, media: 'none', account: 'personal', audience: 'public' });
+    const text = shownText(cardOf(res.body));
+    expect(text).toContain('the DSL must know today');
+    expect(text).toContain('Don\'t post this: what a child tells you or shows you goes to the safeguarding team, never on social media');
+  });
+
+  it('when a draft typed in a channel reads as a disclosure, then Report a concern comes there first, repeating none of it', async () => {
+    const channel = { id: '19:staffroom@thread.tacv2;messageid=1700000000019', conversationType: 'channel', isGroup: true, tenantId: TENANT };
+    const before = bot.connector.deliveries.length;
+    await bot.message(PEOPLE.reporter, `check: ${DISCLOSURE_DRAFT}`, channel);
+    const sent = bot.connector.deliveries.slice(before);
+    expect(sent.every((d) => d.conversationId.startsWith('19:staffroom'))).toBe(true);
+    expect(readableText(sent.map((d) => d.activity))).toContain('the DSL must know today');
+    expect(JSON.stringify(sent)).not.toContain(DISCLOSURE_WORD);
+  });
+
   it('when a draft is something a child told them, then Report a concern comes first, carrying the draft', async () => {
     const res = await bot.execute(PEOPLE.reporter, Verbs.checkPost, { draft: DISCLOSURE_DRAFT, media: 'none', account: 'personal', audience: 'public' });
     const card = cardOf(res.body);
@@ -258,15 +285,15 @@ describe('check my post (issue 53)', () => {
     }
     const checks = bot.app.db.prepare('SELECT * FROM policy_draft_checks').all() as { checked_on: string; concerns: string }[];
     // The drafts given a verdict above (the pupil, the contact, the limit's length, the harmless one twice, the typed one,
-    // the three typed after "check my post", and the two pasted into the chat after the form); the cut pastes and the
-    // disclosure were not checked.
-    expect(checks.length).toBe(11);
+    // the three typed after "check my post", the two pasted into the chat after the form, and the long one telling of
+    // what a child said); the cut pastes and the disclosures were not checked.
+    expect(checks.length).toBe(12);
     expect(checks.map((c) => c.concerns).join(',')).toMatch(/pupil-images/);
 
     const before = bot.connector.deliveries.length;
     await bot.message(PEOPLE.owner, 'unanswered');
     const owner = readableText(bot.connector.deliveries.slice(before));
-    expect(owner).toMatch(/11 draft posts checked \(never kept\); most often: /);
+    expect(owner).toMatch(/12 draft posts checked \(never kept\); most often: /);
     expect(owner).not.toContain('Fairweather');
   });
 });

@@ -1,5 +1,5 @@
 import { TurnContext } from 'botbuilder';
-import { isPersonal } from '../../../teams/activityFacts';
+import { isMessage, isPersonal } from '../../../teams/activityFacts';
 import { BotApp } from '../../../teams/botFeature';
 import { AdaptiveCardJson, cardMessage } from '../../../teams/cards';
 import { inSendersPersonalChat, ProactiveAdapter } from '../../../teams/proactive';
@@ -52,7 +52,8 @@ const ONLY_IN_PRIVATE = 'Drafts are checked only in your private chat with me, s
 /** Said where the form was sent to the person's private chat instead. */
 const FORM_SENT_PRIVATELY = 'I have sent you the form in your private chat with me: drafts are checked only there, so that no one else reads your draft or what I say of it.';
 /** Said where a draft typed in a channel or group chat was put in the form in their private chat. */
-const DRAFT_SENT_PRIVATELY = 'I have put your draft in the form in your private chat with me: drafts are checked only there, so that no one else reads what I say of it. Everyone here can read the message you typed: you may want to delete it.';
+const TYPED_WHERE_OTHERS_READ = 'Everyone here can read the message you typed: you may want to delete it.';
+const DRAFT_SENT_PRIVATELY = `I have put your draft in the form in your private chat with me: drafts are checked only there, so that no one else reads what I say of it. ${TYPED_WHERE_OTHERS_READ}`;
 
 /**
  * A draft typed in the same message as the command: "check: <draft>", "check my post: <draft>", or the draft on the
@@ -75,6 +76,19 @@ const PASTED_DRAFT_PEOPLE = 10_000;
 const ASKS_THE_BOT = /^\s*(?:(?:can|could|may|should|must|do|shall)\s+(?:i|we|staff)\b|is\s+it\s+(?:ok|okay|alright|all\s+right|allowed|fine|acceptable|against)\b|(?:am\s+i|are\s+we|are\s+staff)\s+allowed\b|what\s+(?:does|do|is)\s+(?:the|our|my)\s+(?:school'?s?\s+)?polic)/i;
 /** Said where a draft typed in chat is over the limit: the form comes back with its first part. */
 const TYPED_TOO_LONG = `That draft is over ${MAX_DRAFT_CHARS.toLocaleString('en-GB')} characters: check it in parts.`;
+/** The words of "cancel", "no thanks, forget it", "ok never mind", "not now, thank you": a reply, never a post. */
+const NOT_NOW_WORDS = new Set(['ok', 'okay', 'no', 'nope', 'cancel', 'stop', 'never', 'mind', 'nevermind', 'forget', 'it', 'not', 'now', 'thanks', 'thank', 'you', 'ta']);
+
+/** Of those, the ones that say no ("ok" or "thanks" alone may come before the paste). */
+const REFUSING_WORDS = new Set(['no', 'nope', 'cancel', 'stop', 'never', 'nevermind', 'forget', 'not']);
+
+/** The person does not want a draft checked after all: a short message of those words alone, one of them saying no. */
+function notNow(text: string): boolean {
+  const words = text.toLowerCase().split(/[^a-z]+/).filter((w) => w !== '');
+  return words.length > 0 && words.length <= 6 && words.every((w) => NOT_NOW_WORDS.has(w)) && words.some((w) => REFUSING_WORDS.has(w));
+}
+/** A pasted draft has at least this many words: "ok", "thanks", "hi there" are replies, not posts. */
+const PASTED_DRAFT_MIN_WORDS = 3;
 /** Said before the verdict on a message read as a pasted draft. */
 const PASTED_DRAFT_NOTE = 'I have checked the message you just sent as your draft post, as if it has no photo and goes on your own account for anyone to see (the form lets you say otherwise). If you meant it as a question, type it again and I will answer it.';
 
@@ -107,6 +121,10 @@ export function registerDraftChecking(app: BotApp, deps: DraftCheckingDeps): voi
     expectDraftFrom(ctx);
   };
 
+  /** Whether a draft reads as a disclosure about a child (Report a concern first), with the head that learnt drafts too. */
+  const readsAsDisclosure = async (draft: string): Promise<boolean> =>
+    (deps.disclosure.readDraft ? await deps.disclosure.readDraft(draft) : await deps.disclosure.read(draft)).offer;
+
   /** The verdict, or Report a concern first when the draft reads as a disclosure; counts the check. */
   const verdictOn = (ctx: TurnContext, draft: string, context: DraftContext): Promise<AdaptiveCardJson> => {
     const person = personOf(ctx);
@@ -119,7 +137,7 @@ export function registerDraftChecking(app: BotApp, deps: DraftCheckingDeps): voi
       if (reading.offer) {
         await deps.questions.recordDisclosureLike(deps.now().toISOString(), 'offered');
         logger.info({ event: 'draft.disclosureOffered' }, 'a draft read as a disclosure: Report a concern offered first, nothing kept');
-        return renderDisclosureOfferCard({ whatHappened, policyAnswerFollows: false });
+        return renderDisclosureOfferCard({ whatHappened, policyAnswerFollows: false, draft: true });
       }
       const result = await deps.check(draft, context);
       await deps.questions.recordDraftCheck(deps.now().toISOString(), result.concerns.map((c) => c.id));
@@ -175,11 +193,20 @@ export function registerDraftChecking(app: BotApp, deps: DraftCheckingDeps): voi
     // A verdict quotes the draft (what raised each concern): in a channel or group chat everyone there would read it. The
     // draft goes into the form in their private chat, unchecked; they choose photo, account and audience and check it there.
     if (!isPersonal(ctx.activity)) {
+      // What a child told them, typed where others read: Report a concern first, here, as a question gets it (the card
+      // repeats none of it, and its button opens the form in their private chat).
+      if (draft !== '' && (await readsAsDisclosure(draft))) {
+        await deps.questions.recordDisclosureLike(deps.now().toISOString(), 'offered');
+        logger.info({ event: 'draft.disclosureOffered' }, 'a draft typed in a group chat or channel read as a disclosure: Report a concern offered, nothing kept');
+        await ctx.sendActivity(cardMessage(renderDisclosureOfferCard({ policyAnswerFollows: false, draft: true })));
+        return;
+      }
       const form = draft === ''
         ? renderCheckPostForm()
         : renderCheckPostForm({ draft: draft.slice(0, MAX_DRAFT_CHARS), ...(draft.length > MAX_DRAFT_CHARS ? { missing: TYPED_TOO_LONG } : {}) });
       const sent = await formToPrivateChat(ctx, form);
-      await ctx.sendActivity(!sent ? ONLY_IN_PRIVATE : draft === '' ? FORM_SENT_PRIVATELY : DRAFT_SENT_PRIVATELY);
+      const deleteIt = draft === '' ? '' : ` ${TYPED_WHERE_OTHERS_READ}`;
+      await ctx.sendActivity(!sent ? `${ONLY_IN_PRIVATE}${deleteIt}` : draft === '' ? FORM_SENT_PRIVATELY : DRAFT_SENT_PRIVATELY);
       return;
     }
     if (draft === '') {
@@ -192,9 +219,14 @@ export function registerDraftChecking(app: BotApp, deps: DraftCheckingDeps): voi
   // A message typed in the 1:1 chat just after the form was shown, that does not ask the bot something: the draft, pasted
   // into the chat box. Commands ("help", "report a concern", ...) are answered before this, as always.
   app.message(async (ctx) => {
-    if (!isPersonal(ctx.activity) || !expectingDraftFrom(ctx)) return false;
+    if (!isMessage(ctx.activity) || !isPersonal(ctx.activity) || !expectingDraftFrom(ctx)) return false;
     const text = (ctx.activity.text ?? '').trim();
-    return text !== '' && !ASKS_THE_BOT.test(text);
+    // "cancel", "no thanks": the wait ends, and the message is answered as any other.
+    if (notNow(text)) {
+      formShown.delete(personOf(ctx));
+      return false;
+    }
+    return text.split(/\s+/).length >= PASTED_DRAFT_MIN_WORDS && !ASKS_THE_BOT.test(text);
   }, async (ctx) => {
     formShown.delete(personOf(ctx));
     await checkTyped(ctx, (ctx.activity.text ?? '').trim(), PASTED_DRAFT_NOTE);

@@ -77,4 +77,38 @@ describe('a draft pasted into the chat after the form', () => {
     await say('dan', 'Lovely walk on the moors today', 'groupChat');
     expect(checked).toHaveLength(2);
   });
+
+  it('when the reply after the form is a word or two, or says no, then it is not a draft; "no thanks" ends the wait', async () => {
+    const before = checked.length;
+    await say('eve', 'check my post');
+    for (const reply of ['ok', 'thanks', 'hi there', '?']) await say('eve', reply);
+    expect(checked).toHaveLength(before);
+    await say('eve', 'no thanks, forget it');
+    await say('eve', 'Lovely walk on the moors today');
+    expect(checked).toHaveLength(before);
+    // A draft that merely starts with "No" is a draft.
+    await say('eve', 'check my post');
+    await say('eve', 'No school today, snow day! Sledging with the kids');
+    expect(checked.slice(before)).toEqual(['No school today, snow day! Sledging with the kids']);
+  });
+
+  it('when a pasted draft starts with "Section", then it is a draft, not the section command; "section 5" is still the command', async () => {
+    const before = checked.length;
+    await say('fay', 'check my post');
+    await say('fay', 'section 5');
+    expect(checked).toHaveLength(before);
+    await say('fay', 'Section 5 of the M62 is closed again, avoid if you can');
+    expect(checked.slice(before)).toEqual(['Section 5 of the M62 is closed again, avoid if you can']);
+  });
+
+  it('when a message is edited after the form, then the edit is not read as a draft', async () => {
+    const before = checked.length;
+    await say('gus', 'check my post');
+    await postActivity(host.botUrl, {
+      type: 'messageUpdate', text: 'Lovely walk on the moors today', channelId: 'msteams', serviceUrl: connector.serviceUrl, id: `gus-${n++}`,
+      from: { id: '29:gus', aadObjectId: 'aad-gus', name: 'gus' }, recipient: { id: '28:bot', name: 'School Policy Bot' },
+      conversation: { id: 'a:gus', conversationType: 'personal', tenantId: 'tenant-1' }, channelData: { tenant: { id: 'tenant-1' }, eventType: 'editMessage' },
+    });
+    expect(checked).toHaveLength(before);
+  });
 });

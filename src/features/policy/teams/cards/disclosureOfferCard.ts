@@ -10,6 +10,8 @@ export interface DisclosureOfferInput {
   whatHappened?: string;
   /** The policy's answer follows as a message of its own. */
   policyAnswerFollows: boolean;
+  /** It was a draft post (check my post): the card says not to post it. */
+  draft?: boolean;
 }
 
 /**
@@ -19,5 +21,5 @@ export interface DisclosureOfferInput {
  */
 export function renderDisclosureOfferCard(input: DisclosureOfferInput): AdaptiveCardJson {
   const personal = input.whatHappened !== undefined;
-  return expandCardTemplate(template, { personal, whatHappened: input.whatHappened ?? '', policyAnswerFollows: input.policyAnswerFollows });
+  return expandCardTemplate(template, { personal, whatHappened: input.whatHappened ?? '', policyAnswerFollows: input.policyAnswerFollows, draft: input.draft === true });
 }

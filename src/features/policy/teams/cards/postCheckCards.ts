@@ -27,12 +27,22 @@ const VERDICTS: Record<DraftVerdict, { title: string; line: string; style: strin
 };
 
 /**
+ * A draft that may tell of something a child said or showed (its card leads with the report line) is never told it is
+ * fine, even where no concern of the policy's was found in it: what a child discloses goes to the DSL, never online.
+ */
+const CHILDS_WORDS = {
+  title: 'Don\'t post this if it is about a child',
+  line: 'If it tells of something a child said or showed you, it goes to the DSL (report it above), never on social media. Otherwise I found nothing in it that your school\'s social media policy rules on.',
+  style: 'warning',
+};
+
+/**
  * Renders the verdict on a draft: the plain-words verdict, then each concern with what in the draft raised it (the
  * draft's own words, shown as text), the school's rule quoted with its section (or that the policy has none), and
  * what would fix it.
  */
 export function renderPostVerdictCard(result: DraftCheckResult, context: DraftContext, reportLine?: ReportLine): AdaptiveCardJson {
-  const v = VERDICTS[result.verdict];
+  const v = reportLine !== undefined && result.verdict === 'fine' ? CHILDS_WORDS : VERDICTS[result.verdict];
   return expandCardTemplate(verdictTemplate, {
     // A draft that may tell of something a child said or showed leads with the report line, as a question does (issue 69).
     ...reportLineData(reportLine),
