@@ -1,6 +1,6 @@
 import { ActivityTypes, TurnContext } from 'botbuilder';
 import { smallTalkOf, smallTalkReply } from '../answer/smallTalk';
-import { isMessage, isPersonal, isPolicyOwner } from '../../../teams/activityFacts';
+import { isPersonal, isPolicyOwner } from '../../../teams/activityFacts';
 import { BotApp, BotFeature } from '../../../teams/botFeature';
 import { AdaptiveCardJson, cardMessage } from '../../../teams/cards';
 import { Verbs } from '../../../teams/verbs';
@@ -30,6 +30,7 @@ import { renderSectionCard } from './cards/sectionCard';
 import { renderWelcomeCard } from './cards/welcomeCard';
 import { createOwnerTeaching } from './ownerTeaching';
 import { registerDraftChecking } from './draftChecking';
+import { registerSectionCommand } from './sectionCommand';
 import { CHOICE_KEPT_BEFORE, CHOICE_NOTED_SENT, choosingPerson, chosenSectionCard, registerSectionChoice } from './sectionChoice';
 import { DraftCheckResult } from '../drafts/draftChecker';
 import { DraftContext } from '../drafts/draftConcerns';
@@ -69,8 +70,6 @@ export interface PolicyFeatureDeps {
 }
 
 const MAX_QUESTION_CHARS = 500;
-/** "section" and at most this many words is the command ("section 5", "section 3.2a please"); a title of any length is too. */
-const SECTION_COMMAND_WORDS = 3;
 /** What a disclosure-like message may carry into the concern form's "What happened" (the form's own limit is larger). */
 const MAX_CARRIED_CHARS = 4000;
 
@@ -255,27 +254,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
       for (const doc of library.documents) await ctx.sendActivity(cardMessage(renderContentsCard(doc)));
     });
 
-    // "section 5", "section 3.2", or a section's title: a longer message that starts with the word ("Section 5 of the M62
-    // is closed again") is not a command, and goes on to be checked as a draft or answered as a question.
-    app.message(async (ctx) => {
-      const text = isMessage(ctx.activity) ? (ctx.activity.text ?? '') : '';
-      const rest = /^\s*section\s+(\S.*)$/is.exec(text)?.[1]?.trim();
-      if (!rest) return false;
-      return rest.split(/\s+/).length <= SECTION_COMMAND_WORDS || findSection(library, rest) !== null;
-    }, async (ctx) => {
-      if (!library.primary) {
-        await ctx.sendActivity(noPolicyNotice(ctx));
-        return;
-      }
-      const key = (ctx.activity.text ?? '').trim().replace(/^section\s+/i, '');
-      const found = findSection(library, key);
-      if (!found) {
-        // What they typed and the policy's title are shown as typed: a plain message, never read as markdown.
-        await ctx.sendActivity({ type: 'message', textFormat: 'plain', text: `There is no section "${key.slice(0, 40)}" in ${title()}. Type contents to see the section list.` });
-        return;
-      }
-      await ctx.sendActivity(cardMessage(renderSectionCard(found.doc, found.section)));
-    });
+    registerSectionCommand(app, { library, title, noPolicyNotice });
 
     teaching.register(app);
     registerSectionChoice(app, { library, questions, disclosure: keeping, offeredChoices, carried, concernOffer: concernOfferFor, logger, now, title });
