@@ -11,6 +11,7 @@ import { Verbs } from '../../src/teams/verbs';
 import { MAX_DRAFT_CHARS } from '../../src/features/policy/teams/draftChecking';
 import { createLogger } from '../../src/shared/logger';
 import { shownText } from '../support/cardAssertions';
+import { TEAMS_REFUSALS } from '../support/fakeConnector';
 import { PEOPLE, SecurityBot, TENANT, captureLines, readableText, startSecurityBot } from './securityHarness';
 
 /** Words nobody writes by chance, one in each draft, to look for afterwards. */
@@ -266,6 +267,22 @@ describe('check my post (issue 53)', () => {
     expect(sent.every((d) => d.conversationId.startsWith('19:staffroom'))).toBe(true);
     expect(readableText(sent.map((d) => d.activity))).toContain('the DSL must know today');
     expect(JSON.stringify(sent)).not.toContain(DISCLOSURE_WORD);
+  });
+
+  it('when a draft is typed in a channel and the private chat cannot be opened, then the person is pointed to it and told everyone there can read what they typed', async () => {
+    const channel = { id: '19:staffroom@thread.tacv2;messageid=1700000000029', conversationType: 'channel', isGroup: true, tenantId: TENANT };
+    const ownChat = `a:${PEOPLE.deputy.id}`;
+    bot.connector.refusing.set(ownChat, TEAMS_REFUSALS.notInRoster);
+    try {
+      const before = bot.connector.deliveries.length;
+      await bot.message(PEOPLE.deputy, `check: ${PUPIL_DRAFT}`, channel);
+      const said = readableText(bot.connector.deliveries.slice(before).map((d) => d.activity));
+      expect(said).toContain('Drafts are checked only in your private chat with me');
+      expect(said).toContain('Everyone here can read the message you typed: you may want to delete it.');
+      expect(said).not.toContain('Fairweather');
+    } finally {
+      bot.connector.refusing.delete(ownChat);
+    }
   });
 
   it('when a draft is something a child told them, then Report a concern comes first, carrying the draft', async () => {
