@@ -89,6 +89,14 @@ function notNow(text: string): boolean {
 }
 /** A pasted draft has at least this many words: "ok", "thanks", "hi there" are replies, not posts. */
 const PASTED_DRAFT_MIN_WORDS = 3;
+/** Said when a photo comes alone after the form. */
+const PHOTO_NOT_SEEN = 'I cannot see photos or videos. Paste the words of your post, and say on the form whether it has a photo or video of pupils or colleagues.';
+
+/** Whether a message carries an image (Teams sends one pasted or attached in chat as an image/* attachment). */
+function sentImage(attachments: unknown): boolean {
+  return Array.isArray(attachments) && attachments.some((a: { contentType?: unknown }) => typeof a?.contentType === 'string' && a.contentType.startsWith('image/'));
+}
+
 /** Said before the verdict on a message read as a pasted draft. */
 const PASTED_DRAFT_NOTE = 'I have checked the message you just sent as your draft post, as if it has no photo and goes on your own account for anyone to see (the form lets you say otherwise). If you meant it as a question, type it again and I will answer it.';
 
@@ -221,6 +229,8 @@ export function registerDraftChecking(app: BotApp, deps: DraftCheckingDeps): voi
   app.message(async (ctx) => {
     if (!isMessage(ctx.activity) || !isPersonal(ctx.activity) || !expectingDraftFrom(ctx)) return false;
     const text = (ctx.activity.text ?? '').trim();
+    // A photo sent alone: the bot cannot see it, and says what to send instead.
+    if (text === '' && sentImage(ctx.activity.attachments)) return true;
     // "cancel", "no thanks": the wait ends, and the message is answered as any other.
     if (notNow(text)) {
       formShown.delete(personOf(ctx));
@@ -228,8 +238,13 @@ export function registerDraftChecking(app: BotApp, deps: DraftCheckingDeps): voi
     }
     return text.split(/\s+/).length >= PASTED_DRAFT_MIN_WORDS && !ASKS_THE_BOT.test(text);
   }, async (ctx) => {
+    const text = (ctx.activity.text ?? '').trim();
+    if (text === '') {
+      await ctx.sendActivity(PHOTO_NOT_SEEN);
+      return;
+    }
     formShown.delete(personOf(ctx));
-    await checkTyped(ctx, (ctx.activity.text ?? '').trim(), PASTED_DRAFT_NOTE);
+    await checkTyped(ctx, text, PASTED_DRAFT_NOTE);
   });
 
   // "Check my post" on the welcome and help cards, and "Check another post" on a verdict: the form comes as a message of

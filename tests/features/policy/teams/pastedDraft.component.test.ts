@@ -111,4 +111,19 @@ describe('a draft pasted into the chat after the form', () => {
     });
     expect(checked).toHaveLength(before);
   });
+
+  it('when a photo comes alone after the form, then the person is told the bot cannot see it and what to send, and the wait goes on', async () => {
+    const before = checked.length;
+    await say('hal', 'check my post');
+    const sentBefore = connector.deliveries.length;
+    await postActivity(host.botUrl, {
+      type: 'message', channelId: 'msteams', serviceUrl: connector.serviceUrl, id: `hal-${n++}`,
+      from: { id: '29:hal', aadObjectId: 'aad-hal', name: 'hal' }, recipient: { id: '28:bot', name: 'School Policy Bot' },
+      conversation: { id: 'a:hal', conversationType: 'personal', tenantId: 'tenant-1' }, channelData: { tenant: { id: 'tenant-1' } },
+      attachments: [{ contentType: 'image/png', contentUrl: 'http://127.0.0.1:1/photo.png' }],
+    });
+    expect(JSON.stringify(connector.deliveries.slice(sentBefore))).toContain('I cannot see photos or videos.');
+    await say('hal', 'Sports day was a triumph, egg and spoon champion 2026');
+    expect(checked.slice(before)).toEqual(['Sports day was a triumph, egg and spoon champion 2026']);
+  });
 });
