@@ -35,6 +35,13 @@ describe('check my post (issue 53)', () => {
   beforeAll(async () => { bot = await startSecurityBot({ logger: createLogger('debug', captured.destination), readDraftRulesAtStart: true }); });
   afterAll(async () => { await bot?.close(); });
 
+  /** What the bot sent while one message from this person was handled. */
+  const sentBy = async (person: (typeof PEOPLE)[keyof typeof PEOPLE], text: string): Promise<unknown[]> => {
+    const before = bot.connector.deliveries.length;
+    await bot.message(person, text);
+    return bot.connector.deliveries.slice(before).map((d) => d.activity);
+  };
+
   /** The cards the bot sent while one message was handled. */
   const cardsFor = async (text: string): Promise<Card[]> => {
     const before = bot.connector.deliveries.length;
@@ -197,12 +204,7 @@ describe('check my post (issue 53)', () => {
   });
 
   it('when a draft is pasted into the chat just after the form, then it is checked as the draft, said so, and the message after is a message again', async () => {
-    const person = PEOPLE.head;
-    const sentFor = async (text: string) => {
-      const before = bot.connector.deliveries.length;
-      await bot.message(person, text);
-      return bot.connector.deliveries.slice(before).map((d) => d.activity);
-    };
+    const sentFor = (text: string) => sentBy(PEOPLE.head, text);
     await sentFor('check my post');
     const pasted = await sentFor(TYPED_DRAFT);
     expect(readableText(pasted)).toContain('I have checked the message you just sent as your draft post');
@@ -214,12 +216,7 @@ describe('check my post (issue 53)', () => {
   });
 
   it('when someone asks the bot a question just after the form, then it is answered as a question, and a draft pasted after it is still checked', async () => {
-    const person = PEOPLE.deputy;
-    const sentFor = async (text: string) => {
-      const before = bot.connector.deliveries.length;
-      await bot.message(person, text);
-      return bot.connector.deliveries.slice(before).map((d) => d.activity);
-    };
+    const sentFor = (text: string) => sentBy(PEOPLE.deputy, text);
     await sentFor('check my post');
     const asked = await sentFor('can I post photos of my class on my own Instagram?');
     expect(readableText(asked)).not.toMatch(/as your draft post|Don't post this|Think twice|Nothing in your school's policy stops this/);

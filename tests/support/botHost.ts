@@ -1,5 +1,6 @@
-import { ConfigurationServiceClientCredentialFactory } from 'botbuilder';
 import { TeamsAdapter } from '@microsoft/teams-ai';
+import { loadConfig } from '../../src/config';
+import { createAdapter } from '../../src/teams/adapter';
 import { createBotApp } from '../../src/teams/botApp';
 import { BotFeature } from '../../src/teams/botFeature';
 import { createServer, listen } from '../../src/teams/server';
@@ -11,6 +12,7 @@ export interface BotHost {
   adapter: TeamsAdapter;
   /** http://127.0.0.1:{port}/api/messages */
   botUrl: string;
+  port: number;
   close(): Promise<void>;
 }
 
@@ -24,13 +26,15 @@ export async function startBotHost(
   logger: AppLogger = createLogger('silent'),
   limits?: TurnLimits,
 ): Promise<BotHost> {
-  const adapter = new TeamsAdapter({}, new ConfigurationServiceClientCredentialFactory({}));
+  // The product's own adapter in local mode (its clients kept per service URL, each request to Teams time-limited).
+  const adapter = createAdapter(loadConfig({ APP_MODE: 'local', HOST: '127.0.0.1', PORT: '0', SQLITE_PATH: ':memory:' }));
   const app = createBotApp({ adapter, logger, features: makeFeatures(adapter), ...(limits ? { limits } : {}) });
   const server = createServer({ adapter, app, logger, ...(limits ? { limits } : {}) });
   const port = await listen(server, 0, '127.0.0.1');
   return {
     adapter,
     botUrl: `http://127.0.0.1:${port}/api/messages`,
+    port,
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.server.closeAllConnections();

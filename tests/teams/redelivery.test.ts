@@ -3,12 +3,8 @@
  * twice with the same id: the first was checked as a draft, the second answered as a question). A message is handled
  * once; one whose turn failed is handled when it comes again.
  */
-import { createAdapter } from '../../src/teams/adapter';
-import { createBotApp } from '../../src/teams/botApp';
 import { BotFeature } from '../../src/teams/botFeature';
-import { createServer, listen } from '../../src/teams/server';
-import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/shared/logger';
+import { postActivity, startBotHost } from '../support/botHost';
 import { startFakeConnector } from '../support/fakeConnector';
 
 describe('a message Teams delivers again', () => {
@@ -26,17 +22,10 @@ describe('a message Teams delivers again', () => {
         });
       },
     };
-    const config = loadConfig({ APP_MODE: 'local', HOST: '127.0.0.1', PORT: '0', SQLITE_PATH: ':memory:' });
-    const adapter = createAdapter(config);
-    const app = createBotApp({ adapter, logger: createLogger('silent'), features: [feature] });
-    const server = createServer({ adapter, app, logger: createLogger('silent') });
-    const port = await listen(server, 0, '127.0.0.1');
-    const post = (id: string, conversation = 'a:u1', type = 'message') => fetch(`http://127.0.0.1:${port}/api/messages`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        type, text: 'hello', id, channelId: 'msteams', serviceUrl: connector.url, from: { id: 'u1', aadObjectId: 'aad-u1' }, recipient: { id: 'bot' },
-        conversation: { id: conversation, conversationType: 'personal' },
-      }),
+    const host = await startBotHost(() => [feature]);
+    const post = (id: string, conversation = 'a:u1', type = 'message') => postActivity(host.botUrl, {
+      type, text: 'hello', id, channelId: 'msteams', serviceUrl: connector.url, from: { id: 'u1', aadObjectId: 'aad-u1' }, recipient: { id: 'bot' },
+      conversation: { id: conversation, conversationType: 'personal' },
     }).then((res) => res.status);
     try {
       expect(await post('m1')).toBe(200);
@@ -56,8 +45,7 @@ describe('a message Teams delivers again', () => {
       await Promise.all([post('m4'), post('m4')]);
       expect(handled.filter((h) => h === 'a:u1/m4')).toHaveLength(1);
     } finally {
-      server.close();
-      server.server.closeAllConnections();
+      await host.close();
       await connector.close();
     }
   });

@@ -5,7 +5,8 @@
 import net from 'node:net';
 import { createAdapter } from '../../src/teams/adapter';
 import { createBotApp } from '../../src/teams/botApp';
-import { BODY_DEADLINE_MS, HEADERS_DEADLINE_MS, createServer, listen } from '../../src/teams/server';
+import { BODY_DEADLINE_MS, HEADERS_DEADLINE_MS, createServer } from '../../src/teams/server';
+import { startBotHost } from '../support/botHost';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/shared/logger';
 
@@ -25,11 +26,8 @@ function stalledPost(port: number, declared: number, sent: string): Promise<{ an
 
 describe('a request body that stops arriving', () => {
   it('then it is answered 408 at the deadline and the connection closed, while others are served', async () => {
-    const config = loadConfig({ APP_MODE: 'local', HOST: '127.0.0.1', PORT: '0', SQLITE_PATH: ':memory:' });
-    const adapter = createAdapter(config);
-    const app = createBotApp({ adapter, logger: createLogger('silent'), features: [] });
-    const server = createServer({ adapter, app, logger: createLogger('silent') });
-    const port = await listen(server, 0, '127.0.0.1');
+    const host = await startBotHost(() => []);
+    const { port } = host;
     try {
       const stalled = [stalledPost(port, 1000, '{"type":'), stalledPost(port, 200_000, '')];
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -42,15 +40,13 @@ describe('a request body that stops arriving', () => {
         expect(closedAfter).toBeLessThan(2 * BODY_DEADLINE_MS);
       }
     } finally {
-      server.close();
+      await host.close();
     }
   }, 4 * BODY_DEADLINE_MS);
 
   it('then headers that stop arriving are answered within Node\'s check of its deadline, ten seconds, not its default minute', () => {
-    const config = loadConfig({ APP_MODE: 'local', HOST: '127.0.0.1', PORT: '0', SQLITE_PATH: ':memory:' });
-    const adapter = createAdapter(config);
-    const app = createBotApp({ adapter, logger: createLogger('silent'), features: [] });
-    const server = createServer({ adapter, app, logger: createLogger('silent') });
+    const adapter = createAdapter(loadConfig({ APP_MODE: 'local', HOST: '127.0.0.1', PORT: '0', SQLITE_PATH: ':memory:' }));
+    const server = createServer({ adapter, app: createBotApp({ adapter, logger: createLogger('silent'), features: [] }), logger: createLogger('silent') });
     expect(server.server.headersTimeout).toBe(HEADERS_DEADLINE_MS);
     expect(HEADERS_DEADLINE_MS).toBeLessThanOrEqual(10_000);
     // Node answers 408 itself once its deadline for the whole request has passed: it must not be under the headers'.

@@ -7,10 +7,8 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { TurnContext } from 'botbuilder';
 import { createAdapter, TURN_CALL_TIMEOUT_MS } from '../../src/teams/adapter';
-import { createBotApp } from '../../src/teams/botApp';
-import { createServer, listen } from '../../src/teams/server';
+import { startBotHost } from '../support/botHost';
 import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/shared/logger';
 
 /** A server that takes every request and never answers it; counts what reached it. */
 async function silentServer(): Promise<{ url: string; received: () => number; close: () => Promise<void> }> {
@@ -35,11 +33,8 @@ describe('a reply address that never answers', () => {
 
   it('then the turn gives up after the time limit, answers the request with an error, and others are served meanwhile', async () => {
     const silent = await silentServer();
-    const adapter = createAdapter(config);
-    const app = createBotApp({ adapter, logger: createLogger('silent'), features: [] });
-    app.message(/.*/, async (context) => { await context.sendActivity('hello'); });
-    const server = createServer({ adapter, app, logger: createLogger('silent') });
-    const port = await listen(server, 0, '127.0.0.1');
+    const host = await startBotHost(() => [{ name: 'hello', register: (app) => app.message(/.*/, async (context) => { await context.sendActivity('hello'); }) }]);
+    const { port } = host;
     try {
       const started = Date.now();
       const turn = fetch(`http://127.0.0.1:${port}/api/messages`, {
@@ -62,7 +57,7 @@ describe('a reply address that never answers', () => {
       expect(answer.after).toBeLessThan(2 * TURN_CALL_TIMEOUT_MS);
       expect(silent.received()).toBe(1);
     } finally {
-      server.close();
+      await host.close();
       await silent.close();
     }
   }, 4 * TURN_CALL_TIMEOUT_MS);

@@ -1,16 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { DisclosureDetector } from '../../../../src/features/policy/disclosure/disclosureDetector';
 import { DraftCheckResult } from '../../../../src/features/policy/drafts/draftChecker';
-import { parsePolicyText } from '../../../../src/features/policy/ingest/parsePolicy';
-import { createPolicyLibrary } from '../../../../src/features/policy/policyLibrary';
-import { createInMemoryQuestionLog } from '../../../../src/features/policy/teaching/questionLog';
-import { createPolicyFeature } from '../../../../src/features/policy/teams/policyFeature';
-import { createLogger } from '../../../../src/shared/logger';
 import { Verbs } from '../../../../src/teams/verbs';
-import { BotHost, postActivity, startBotHost } from '../../../support/botHost';
+import { BotHost, postActivity } from '../../../support/botHost';
+import { startDraftFeatureHost } from '../../../support/draftFeatureHost';
 import { FakeConnector, startFakeConnector } from '../../../support/fakeConnector';
-import { REPO_ROOT } from '../../../support/repoRoot';
 
 /**
  * Issue 69, item 1, over real HTTP (the product's bot app and server with the policy feature, a checker that only
@@ -33,16 +25,10 @@ describe('one draft per person at a time (issue 69)', () => {
     running.set(who, running.get(who)! - 1);
     return { verdict: 'fine', concerns: [] };
   };
-  const ordinary = async () => ({ offer: false, holdBack: false, score: 0 });
-  const disclosure: DisclosureDetector = { read: ordinary, readAll: async (texts) => Promise.all(texts.map(ordinary)), readDraft: ordinary };
 
   beforeAll(async () => {
-    const text = fs.readFileSync(path.join(REPO_ROOT, 'samples', 'policies', 'liverpool-model.txt'), 'utf8');
-    const library = createPolicyLibrary([parsePolicyText(text, 'liverpool-model.txt')]);
     connector = await startFakeConnector({ ratePerSecond: 0 });
-    host = await startBotHost(() => [createPolicyFeature({
-      library, questions: createInMemoryQuestionLog(), disclosure, policyOwners: [], logger: createLogger('silent'), drafts: { check },
-    })]);
+    host = await startDraftFeatureHost(check);
   });
   afterAll(async () => {
     await host?.close();

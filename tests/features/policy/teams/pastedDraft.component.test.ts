@@ -1,16 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { DisclosureDetector } from '../../../../src/features/policy/disclosure/disclosureDetector';
 import { DraftCheckResult } from '../../../../src/features/policy/drafts/draftChecker';
-import { parsePolicyText } from '../../../../src/features/policy/ingest/parsePolicy';
-import { createPolicyLibrary } from '../../../../src/features/policy/policyLibrary';
-import { createInMemoryQuestionLog } from '../../../../src/features/policy/teaching/questionLog';
-import { createPolicyFeature } from '../../../../src/features/policy/teams/policyFeature';
 import { PASTED_DRAFT_WINDOW_MS } from '../../../../src/features/policy/teams/draftChecking';
-import { createLogger } from '../../../../src/shared/logger';
-import { BotHost, postActivity, startBotHost } from '../../../support/botHost';
+import { BotHost, postActivity } from '../../../support/botHost';
+import { startDraftFeatureHost } from '../../../support/draftFeatureHost';
 import { FakeConnector, startFakeConnector } from '../../../support/fakeConnector';
-import { REPO_ROOT } from '../../../support/repoRoot';
 
 /**
  * Staff shown the check my post form often paste their draft into the chat box instead (an outside walk-through, 29
@@ -23,16 +15,10 @@ describe('a draft pasted into the chat after the form', () => {
   let clock = Date.parse('2026-11-30T09:00:00Z');
   const checked: string[] = [];
   const check = async (draft: string): Promise<DraftCheckResult> => { checked.push(draft); return { verdict: 'fine', concerns: [] }; };
-  const ordinary = async () => ({ offer: false, holdBack: false, score: 0 });
-  const disclosure: DisclosureDetector = { read: ordinary, readAll: async (texts) => Promise.all(texts.map(ordinary)), readDraft: ordinary };
 
   beforeAll(async () => {
-    const text = fs.readFileSync(path.join(REPO_ROOT, 'samples', 'policies', 'liverpool-model.txt'), 'utf8');
-    const library = createPolicyLibrary([parsePolicyText(text, 'liverpool-model.txt')]);
     connector = await startFakeConnector({ ratePerSecond: 0 });
-    host = await startBotHost(() => [createPolicyFeature({
-      library, questions: createInMemoryQuestionLog(), disclosure, policyOwners: [], logger: createLogger('silent'), drafts: { check }, now: () => new Date(clock),
-    })]);
+    host = await startDraftFeatureHost(check, { now: () => new Date(clock) });
   });
   afterAll(async () => {
     await host?.close();
