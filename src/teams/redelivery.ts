@@ -1,6 +1,7 @@
 import { ActivityTypes, TurnContext } from 'botbuilder';
 import { BotApp } from './botFeature';
 import { AppLogger } from '../shared/logger';
+import { createRecentKeys } from '../shared/recentKeys';
 
 /** How long a message's id is remembered: Teams redelivers within seconds to minutes of a failed or slow answer. */
 export const REDELIVERY_WINDOW_MS = 10 * 60 * 1000;
@@ -27,26 +28,23 @@ const keyOf = (context: TurnContext): string | undefined => {
  * One instance remembers its own: a redelivery reaching another instance is handled there, as before.
  */
 export function createRedeliveryGuard(logger: AppLogger, now: () => number = Date.now): RedeliveryGuard {
-  const seen = new Map<string, number>();
+  const seen = createRecentKeys({ windowMs: REDELIVERY_WINDOW_MS, max: REMEMBERED, now });
   return {
     register(app) {
       app.turn('beforeTurn', async (context) => {
         const key = keyOf(context);
         if (key === undefined) return true;
-        const at = seen.get(key);
-        if (at !== undefined && now() - at <= REDELIVERY_WINDOW_MS) {
+        if (seen.isRecent(key)) {
           logger.info({ event: 'turn.redelivered' }, 'a message delivered again was not handled twice');
           return false;
         }
-        seen.delete(key);
-        seen.set(key, now());
-        if (seen.size > REMEMBERED) seen.delete(seen.keys().next().value as string);
+        seen.mark(key);
         return true;
       });
     },
     forget(context) {
       const key = keyOf(context);
-      if (key !== undefined) seen.delete(key);
+      if (key !== undefined) seen.forget(key);
     },
   };
 }

@@ -7,6 +7,7 @@ import { Verbs } from '../../../teams/verbs';
 import { errorCode } from '../../../shared/errorCode';
 import { AppLogger } from '../../../shared/logger';
 import { createPersonQueue } from '../../../shared/personQueue';
+import { createRecentKeys } from '../../../shared/recentKeys';
 import { DisclosureDetector } from '../disclosure/disclosureDetector';
 import { DraftCheckResult } from '../drafts/draftChecker';
 import { DEFAULT_DRAFT_CONTEXT, DraftContext } from '../drafts/draftConcerns';
@@ -97,6 +98,12 @@ function sentImage(attachments: unknown): boolean {
   return Array.isArray(attachments) && attachments.some((a: { contentType?: unknown }) => typeof a?.contentType === 'string' && a.contentType.startsWith('image/'));
 }
 
+/** The form holding a draft typed in chat (none: empty), its first part and the cut named where it is over the limit. */
+function formHolding(draft: string): AdaptiveCardJson {
+  if (draft === '') return renderCheckPostForm();
+  return renderCheckPostForm({ draft: draft.slice(0, MAX_DRAFT_CHARS), ...(draft.length > MAX_DRAFT_CHARS ? { missing: TYPED_TOO_LONG } : {}) });
+}
+
 /** Said before the verdict on a message read as a pasted draft. */
 const PASTED_DRAFT_NOTE = 'I have checked the message you just sent as your draft post, as if it has no photo and goes on your own account for anyone to see (the form lets you say otherwise). If you meant it as a question, type it again and I will answer it.';
 
@@ -111,37 +118,27 @@ export function registerDraftChecking(app: BotApp, deps: DraftCheckingDeps): voi
   // One draft per person at a time (issue 69): a person's next draft waits for their last, never someone else's.
   const perPerson = createPersonQueue();
   // Who was shown the form in their 1:1 chat, and when: no draft, only that the next message may be one.
-  const formShown = new Map<string, number>();
+  const formShown = createRecentKeys({ windowMs: PASTED_DRAFT_WINDOW_MS, max: PASTED_DRAFT_PEOPLE, now: () => deps.now().getTime() });
   const personOf = (ctx: TurnContext) => ctx.activity.from?.aadObjectId ?? ctx.activity.from?.id ?? 'unknown';
-  const expectDraftFrom = (ctx: TurnContext) => {
-    const person = personOf(ctx);
-    formShown.delete(person);
-    formShown.set(person, deps.now().getTime());
-    if (formShown.size > PASTED_DRAFT_PEOPLE) formShown.delete(formShown.keys().next().value as string);
-  };
-  const expectingDraftFrom = (ctx: TurnContext): boolean => {
-    const shown = formShown.get(personOf(ctx));
-    return shown !== undefined && deps.now().getTime() - shown <= PASTED_DRAFT_WINDOW_MS;
-  };
+  const expectDraftFrom = (ctx: TurnContext) => formShown.mark(personOf(ctx));
+  const expectingDraftFrom = (ctx: TurnContext): boolean => formShown.isRecent(personOf(ctx));
   /** Sends the form in the person's 1:1 chat; their next message there may be the draft. */
   const sendForm = async (ctx: TurnContext, form: AdaptiveCardJson) => {
     await ctx.sendActivity(cardMessage(form));
     expectDraftFrom(ctx);
   };
 
-  /** Whether a draft reads as a disclosure about a child (Report a concern first), with the head that learnt drafts too. */
-  const readsAsDisclosure = async (draft: string): Promise<boolean> =>
-    (deps.disclosure.readDraft ? await deps.disclosure.readDraft(draft) : await deps.disclosure.read(draft)).offer;
+  /** The disclosure reader on a draft, with the head that learnt drafts too: one naming a pupil to celebrate them is not a disclosure. */
+  const readDraft = (draft: string) => (deps.disclosure.readDraft ? deps.disclosure.readDraft(draft) : deps.disclosure.read(draft));
 
   /** The verdict, or Report a concern first when the draft reads as a disclosure; counts the check. */
   const verdictOn = (ctx: TurnContext, draft: string, context: DraftContext): Promise<AdaptiveCardJson> => {
     const person = personOf(ctx);
     // A draft checked, however it came: the next message is a message again.
-    formShown.delete(person);
+    formShown.forget(person);
     return perPerson.run(person, async () => {
       const whatHappened = isPersonal(ctx.activity) ? draft.slice(0, MAX_CARRIED_CHARS) : undefined;
-      // A draft is read with the head that learnt drafts too: one naming a pupil to celebrate them is not a disclosure.
-      const reading = deps.disclosure.readDraft ? await deps.disclosure.readDraft(draft) : await deps.disclosure.read(draft);
+      const reading = await readDraft(draft);
       if (reading.offer) {
         await deps.questions.recordDisclosureLike(deps.now().toISOString(), 'offered');
         logger.info({ event: 'draft.disclosureOffered' }, 'a draft read as a disclosure: Report a concern offered first, nothing kept');
@@ -177,10 +174,10 @@ export function registerDraftChecking(app: BotApp, deps: DraftCheckingDeps): voi
     }
   };
 
-  /** A draft typed in the 1:1 chat: checked as from their own account, public, with no photo; one too long comes back in the form. */
+  /** A draft typed in chat: checked as from their own account, public, with no photo; one too long comes back in the form. */
   const checkTyped = async (ctx: TurnContext, draft: string, note?: string) => {
     if (draft.length > MAX_DRAFT_CHARS) {
-      await sendForm(ctx, renderCheckPostForm({ draft: draft.slice(0, MAX_DRAFT_CHARS), missing: TYPED_TOO_LONG }));
+      await sendForm(ctx, formHolding(draft));
       return;
     }
     const verdict = await verdictOn(ctx, draft, DEFAULT_DRAFT_CONTEXT);
@@ -203,16 +200,13 @@ export function registerDraftChecking(app: BotApp, deps: DraftCheckingDeps): voi
     if (!isPersonal(ctx.activity)) {
       // What a child told them, typed where others read: Report a concern first, here, as a question gets it (the card
       // repeats none of it, and its button opens the form in their private chat).
-      if (draft !== '' && (await readsAsDisclosure(draft))) {
+      if (draft !== '' && (await readDraft(draft)).offer) {
         await deps.questions.recordDisclosureLike(deps.now().toISOString(), 'offered');
         logger.info({ event: 'draft.disclosureOffered' }, 'a draft typed in a group chat or channel read as a disclosure: Report a concern offered, nothing kept');
         await ctx.sendActivity(cardMessage(renderDisclosureOfferCard({ policyAnswerFollows: false, draft: true })));
         return;
       }
-      const form = draft === ''
-        ? renderCheckPostForm()
-        : renderCheckPostForm({ draft: draft.slice(0, MAX_DRAFT_CHARS), ...(draft.length > MAX_DRAFT_CHARS ? { missing: TYPED_TOO_LONG } : {}) });
-      const sent = await formToPrivateChat(ctx, form);
+      const sent = await formToPrivateChat(ctx, formHolding(draft));
       const deleteIt = draft === '' ? '' : ` ${TYPED_WHERE_OTHERS_READ}`;
       await ctx.sendActivity(!sent ? `${ONLY_IN_PRIVATE}${deleteIt}` : draft === '' ? FORM_SENT_PRIVATELY : DRAFT_SENT_PRIVATELY);
       return;
@@ -233,7 +227,7 @@ export function registerDraftChecking(app: BotApp, deps: DraftCheckingDeps): voi
     if (text === '' && sentImage(ctx.activity.attachments)) return true;
     // "cancel", "no thanks": the wait ends, and the message is answered as any other.
     if (notNow(text)) {
-      formShown.delete(personOf(ctx));
+      formShown.forget(personOf(ctx));
       return false;
     }
     return text.split(/\s+/).length >= PASTED_DRAFT_MIN_WORDS && !ASKS_THE_BOT.test(text);
@@ -243,7 +237,7 @@ export function registerDraftChecking(app: BotApp, deps: DraftCheckingDeps): voi
       await ctx.sendActivity(PHOTO_NOT_SEEN);
       return;
     }
-    formShown.delete(personOf(ctx));
+    formShown.forget(personOf(ctx));
     await checkTyped(ctx, text, PASTED_DRAFT_NOTE);
   });
 
