@@ -5,6 +5,7 @@ import { ConcernLog, ConcernStore } from '../features/concerns/domain/concernPor
 import { createConcernReporting } from '../features/concerns/domain/concernReporting';
 import { createReportedMessageSeal, reportedMessageKey } from '../features/concerns/domain/reportedMessageSeal';
 import { createConcernTriage } from '../features/concerns/domain/concernTriage';
+import { createHeadteacherNames } from '../features/concerns/domain/headteacherNames';
 import { createSafeguardingRouteCheck } from '../features/concerns/domain/safeguardingRouteCheck';
 import { routeNotConfiguredSummary, waitingRolesFor } from '../features/concerns/domain/routeSetup';
 import { ConcernFeature, createConcernFeature } from '../features/concerns/teams/concernFeature';
@@ -39,6 +40,8 @@ export interface ConcernCompositionDeps {
   undeliveredAlertMs?: number;
   /** Where the instances share the safeguarding route's state and notices (the stores' shared records). */
   shared?: SharedRecords;
+  /** A person's name as the staff directory holds it (the acknowledgement's staff): the headteacher's is asked about on a report naming them. */
+  staffName?: (aadObjectId: string) => Promise<string | undefined>;
 }
 
 /**
@@ -77,18 +80,20 @@ export function composeConcerns(deps: ConcernCompositionDeps): ConcernFeature {
     sleep: deps.sleep, attemptsPerDestination: settings.deliveryAttempts, route: routeCheck, routeMissing: settings.routeMissing,
   });
   const headteacherId = personIdOf(settings.routing.destinations.headteacher);
+  const staffName = deps.staffName;
+  const headteacherNames = headteacherId && staffName ? createHeadteacherNames(() => staffName(headteacherId)) : undefined;
   // The feature runs the outbox when a report's delivery watch falls due; it exists only once reporting does.
   let wake: (at: Date) => void = () => undefined;
   // A reported message's seal, from the concern key every instance shares: sealed by one, checked by any.
   const messageSeal = createReportedMessageSeal(reportedMessageKey(settings.encryptionKey));
   const reporting = createConcernReporting({
     store: deps.store, outbox, routing: settings.routing, referencePrefix: settings.referencePrefix,
-    log: logger, now: deps.now, deliveryWaitMs: deps.deliveryWaitMs, headteacherId,
+    log: logger, now: deps.now, deliveryWaitMs: deps.deliveryWaitMs, headteacherId, headteacherNames,
     undeliveredAlertMs: deps.undeliveredAlertMs, wakeAt: (at) => wake(at), messageSeal,
   });
   const triage = createConcernTriage({ store: deps.store, outbox, team: settings.team, log: logger, now: deps.now, headteacherId });
   const feature = createConcernFeature({
-    settings, reporting, triage, outbox, adapter: deps.adapter, botAppId: deps.botAppId, logger, routeCheck, contacts, facts, messageSeal,
+    settings, reporting, triage, outbox, adapter: deps.adapter, botAppId: deps.botAppId, logger, routeCheck, contacts, facts, messageSeal, headteacherNames,
   });
   wake = feature.wakeOutboxAt;
   return feature;

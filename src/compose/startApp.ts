@@ -103,6 +103,7 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
   }
   const concerns = composeConcerns({
     settings: config.concerns, store: stores.concerns, adapter, botAppId: config.bot.id ?? '', logger, owners: config.policyOwners, shared: stores.shared,
+    staffName: async (id) => (await stores.acknowledgement.getStaff(id))?.displayName,
     // Production reaches Teams at its global address for the route check at start-up; local mode waits for the Playground's first activity.
     teamsOrigin: config.mode === 'production'
       ? { channelId: 'msteams', serviceUrl: config.delivery.botServiceUrl, tenantId: config.bot.tenantId ?? config.allowedTenantIds?.[0] }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CONCERN_HOW_SOON, CONCERN_KINDS, ConcernDraft, ConcernHowSoon, ConcernKind } from './concernTypes';
+import { namesPerson } from './headteacherNames';
 
 /** The text fields of the concern form, as named by the card's inputs. */
 export const CONCERN_TEXT_FIELDS = ['whatHappened', 'whenHappened', 'where', 'link', 'peopleInvolved', 'evidence', 'attachedMessage'] as const;
@@ -127,6 +128,12 @@ export interface ConcernFieldProblem {
   message: string;
 }
 
+/** What the form is checked against beyond itself. */
+export interface ConcernFormContext {
+  /** The headteacher's name(s) as the staff directory holds them: a report naming them is asked about as "the headteacher" is. */
+  headteacherNames?: readonly string[];
+}
+
 /** The outcome of validating a submitted form. */
 export type ConcernFormResult =
   | { ok: true; values: ConcernFormValues; draft: ConcernDraft }
@@ -211,7 +218,7 @@ const isWebAddress = (s: string) => /^https?:\/\/\S+$/i.test(s);
  * was chosen, text over a limit cut to it, a link that is not a web address kept as text with the evidence), and
  * the draft names what is missing so the reporter can be asked for it afterwards.
  */
-export function validateConcernForm(raw: unknown): ConcernFormResult {
+export function validateConcernForm(raw: unknown, context: ConcernFormContext = {}): ConcernFormResult {
   const values = readConcernForm(raw);
   const urgent = values.immediateDanger;
   const problems: ConcernFieldProblem[] = [];
@@ -235,8 +242,10 @@ export function validateConcernForm(raw: unknown): ConcernFormResult {
   }
   // An allegation or a colleague's conduct that names the headteacher, without "This is about the headteacher" ticked,
   // would go to the headteacher: asked before it is sent; an urgent one (never held back) goes to the chair of governors.
+  // The headteacher by name counts as by role ("Mrs Robbins", "Lynne Robbins": headteacherNames.ts).
+  const about = `${values.peopleInvolved.slice(0, 4_000)}\n${values.whatHappened.slice(0, 20_000)}`;
   const namesTheHead = KINDS_ABOUT_A_PERSON.has(kind) && !values.aboutHeadteacher && !values.notAboutHeadteacher
-    && NAMES_THE_HEAD.test(`${values.peopleInvolved.slice(0, 4_000)}\n${values.whatHappened.slice(0, 20_000)}`);
+    && (NAMES_THE_HEAD.test(about) || (context.headteacherNames ?? []).some((name) => namesPerson(about, name)));
   if (namesTheHead && !urgent) problems.push({ field: 'aboutHeadteacher', message: HEADTEACHER_CHECK });
   const link = values.link.trim();
   if (link && !isWebAddress(link) && !urgent) {

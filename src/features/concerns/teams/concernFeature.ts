@@ -1,5 +1,6 @@
 import { Activity, TaskModuleTaskInfo, TurnContext } from 'botbuilder';
 import { validateConcernForm } from '../domain/concernValidation';
+import { HeadteacherNames } from '../domain/headteacherNames';
 import { ReportedMessageSeal } from '../domain/reportedMessageSeal';
 import { isPersonal, senderAadObjectId, tenantOf } from '../../../teams/activityFacts';
 import { BotApp, BotFeature } from '../../../teams/botFeature';
@@ -53,6 +54,8 @@ export interface ConcernFeatureDeps {
   facts: PlaceFacts;
   /** The seal on a reported message (reportedMessageSeal.ts): the same one reporting checks it with. */
   messageSeal?: ReportedMessageSeal;
+  /** The headteacher's name, as reporting checks a form against it (headteacherNames.ts). */
+  headteacherNames?: HeadteacherNames;
 }
 
 /** The concern feature: its routes, and the outbox the composition root runs at start and on a timer. */
@@ -227,7 +230,7 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
     routeHealthDetail: () => deps.routeCheck.healthDetail(),
     wakeOutboxAt,
     refusedReportCard: (data, notice, inTaskModule) => forms.refused(data, notice, inTaskModule),
-    reportIsSendable: (data) => validateConcernForm(data).ok,
+    reportIsSendable: (data) => validateConcernForm(data, { headteacherNames: deps.headteacherNames?.known() ?? [] }).ok,
 
     isSafeguardingWork(activity) {
       const id = senderAadObjectId(activity);

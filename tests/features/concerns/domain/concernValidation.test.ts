@@ -158,6 +158,31 @@ describe('a report about an adult that names the headteacher', () => {
     expect(urgent.ok && [urgent.draft.kind, urgent.draft.aboutHeadteacher]).toEqual(['childSafety', false]);
   });
 
+  it('when an allegation or a colleague\'s conduct names the headteacher only by name, then it is asked about as "the headteacher" is', () => {
+    const names = { headteacherNames: ['Lynne Robbins'] };
+    const byName = [
+      { whatHappened: 'Mrs Robbins shouted at a pupil and grabbed his arm', peopleInvolved: 'a Year 4 boy' },
+      { whatHappened: 'Shouted at a pupil and grabbed his arm in the hall', peopleInvolved: 'Lynne Robbins' },
+      { whatHappened: 'L. Robbins\'s messages to a parent were threatening', peopleInvolved: 'not known' },
+    ];
+    for (const kind of ['allegation', 'colleagueConduct']) {
+      for (const typed of byName) {
+        const r = validateConcernForm(formFor(kind, typed), names);
+        expect({ kind, typed, asked: !r.ok && r.problems.map((p) => p.field) }).toEqual({ kind, typed, asked: ['aboutHeadteacher'] });
+        // Without the name known, the same words go straight on: the check is the name, not the words.
+        expect(validateConcernForm(formFor(kind, typed)).ok).toBe(true);
+      }
+    }
+    // Immediate danger is never held back: naming the head sends it to the chair of governors.
+    const urgent = validateConcernForm(formFor('allegation', { ...byName[0], immediateDanger: 'true' }), names);
+    expect(urgent.ok && urgent.draft.aboutHeadteacher).toBe(true);
+    // Someone else of the same surname or first name, and a child's safety report naming the head, are not asked about.
+    for (const [kind, whatHappened] of [['allegation', 'Tom Robbins in Year 6 was grabbed by a supply teacher'], ['allegation', 'Lynne Smith shouted at a pupil'],
+      ['allegation', 'Robbins grabbed his arm'], ['childSafety', 'Mrs Robbins told me a pupil has bruises']]) {
+      expect({ whatHappened, ok: validateConcernForm(formFor(kind, { whatHappened }), names).ok }).toEqual({ whatHappened, ok: true });
+    }
+  });
+
   it('when a child\'s safety report names the headteacher, or an allegation says "the head" only, then nothing is asked', () => {
     expect(validateConcernForm(formFor('childSafety', naming)).ok).toBe(true);
     expect(validateConcernForm(formFor('allegation', { whatHappened: 'A teaching assistant grabbed a pupil by the arm and he hit his head on the door.' })).ok).toBe(true);

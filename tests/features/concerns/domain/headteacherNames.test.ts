@@ -1,0 +1,55 @@
+import { createHeadteacherNames, namesPerson } from '../../../../src/features/concerns/domain/headteacherNames';
+
+describe('whether a text names the headteacher by name', () => {
+  it('when the text has their whole name, a title or initial then the surname, then it names them, however the directory writes the name', () => {
+    for (const directoryName of ['Lynne Robbins', 'Robbins, Lynne', 'Mrs Lynne Robbins (Headteacher)', 'Lynne ROBBINS']) {
+      for (const text of ['Lynne Robbins', 'mrs robbins grabbed his arm', 'Ms Robbins\' office', 'Mrs Robbins’s car', 'L Robbins', 'Dr. Robbins said']) {
+        expect({ directoryName, text, named: namesPerson(text, directoryName) }).toEqual({ directoryName, text, named: true });
+      }
+    }
+  });
+
+  it('when the text has the surname alone, the first name alone, or another person of either name, then it does not', () => {
+    for (const text of ['Robbins grabbed his arm', 'Lynne was there', 'Tom Robbins in Year 6', 'Lynne Smith', 'K Robbins', 'robbins-smith', 'Mrs Robbinson']) {
+      expect({ text, named: namesPerson(text, 'Lynne Robbins') }).toEqual({ text, named: false });
+    }
+  });
+
+  it('when the directory name is a single letter or empty, then nothing is said to name it', () => {
+    expect(namesPerson('Mrs R was there', 'R')).toBe(false);
+    expect(namesPerson('anything at all', '')).toBe(false);
+  });
+
+  it('when a hyphenated or apostrophe surname is used, then it is matched whole', () => {
+    expect(namesPerson('Mr O\'Neill-Hart shouted', 'Sean O\'Neill-Hart')).toBe(true);
+    expect(namesPerson('Mr Hart shouted', 'Sean O\'Neill-Hart')).toBe(false);
+  });
+});
+
+describe('the headteacher\'s name as last read from the directory', () => {
+  it('when asked again within ten minutes, then it is not read again; after, it is; a read that fails keeps the last known', async () => {
+    let clock = 0;
+    const reads: string[] = [];
+    let answer: () => Promise<string | undefined> = async () => 'Lynne Robbins';
+    const names = createHeadteacherNames(() => { reads.push('read'); return answer(); }, { now: () => clock });
+    expect(names.known()).toEqual([]);
+    expect(await names.names()).toEqual(['Lynne Robbins']);
+    clock += 9 * 60_000;
+    expect(await names.names()).toEqual(['Lynne Robbins']);
+    expect(reads).toHaveLength(1);
+    clock += 2 * 60_000;
+    answer = async () => { throw new Error('directory down'); };
+    expect(await names.names()).toEqual(['Lynne Robbins']);
+    expect(reads).toHaveLength(2);
+    answer = async () => undefined;
+    expect(await names.names()).toEqual([]);
+    expect(names.known()).toEqual([]);
+  });
+
+  it('when two reports ask at once, then the directory is read once', async () => {
+    let reads = 0;
+    const names = createHeadteacherNames(async () => { reads++; return 'Lynne Robbins'; });
+    const [a, b] = await Promise.all([names.names(), names.names()]);
+    expect([a, b, reads]).toEqual([['Lynne Robbins'], ['Lynne Robbins'], 1]);
+  });
+});
