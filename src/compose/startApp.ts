@@ -11,7 +11,7 @@ import { createBotFrameworkAuthenticator } from '../teams/requestAuthentication'
 import { createServer, listen } from '../teams/server';
 import { createTenantGate } from '../teams/tenantGate';
 import { createTurnLimits } from '../teams/turnLimits';
-import { REPORT_CONCERN_COMMAND_ID, safeguardingRouteNotices } from '../features/concerns';
+import { REPORT_CONCERN_COMMAND_ID, reportCannotWait, safeguardingRouteNotices } from '../features/concerns';
 import { composeFileLinks } from './fileLinks';
 import { FileDownloader } from '../teams/fileDownload';
 import { composeAcknowledgement } from './acknowledgement';
@@ -131,6 +131,8 @@ export async function startApp(config: AppConfig, logger: AppLogger, options: St
     refusedReportCard: concerns.refusedReportCard,
     // A send the form refuses files nothing: it costs a press, not one of the person's reports.
     reportIsSendable: concerns.reportIsSendable,
+    // Nor is a child's safety for today held back, as an urgent report is not.
+    reportCannotWait,
     // The safeguarding team's and a report's recipients' work on reports is never counted or refused.
     exempt: concerns.isSafeguardingWork,
     // One budget per person whichever instance their activity reaches.

@@ -15,7 +15,7 @@ import { Verbs } from './verbs';
  * a report, and every other invoke and card press (Action.Execute, Action.Submit, a dialog opening or step, a search, a
  * card refresh) as a press. Over the budget, the person is told kindly when to try again and nothing is done or sent to
  * Teams; a refused report comes back as the form they filled, with their text, and says what to do at once if a child
- * is in danger. An urgent report is never refused, and what `exempt` names (the safeguarding team's and a report's
+ * is in danger. An urgent report (and one `reportCannotWait` names) is never refused, and what `exempt` names (the safeguarding team's and a report's
  * recipients' actions on reports, the case cards' refreshes among them) is neither counted nor refused.
  */
 export interface TurnLimitsOptions {
@@ -34,6 +34,11 @@ export interface TurnLimitsOptions {
    * reports before sending one). Without it every send counts as a report.
    */
   reportIsSendable?: (data: unknown) => boolean;
+  /**
+   * Reports never held back beyond the urgent ones: a child's safety that needs looking at today (the concern feature
+   * says which). Like an urgent report, such a report still takes a token when there is one.
+   */
+  reportCannotWait?: (data: unknown) => boolean;
   /** The form a refused report comes back as, with what the person typed and the notice; without it the notice alone. */
   refusedReportCard?: (data: unknown, notice: string, inTaskModule: boolean) => AdaptiveCardJson;
   /**
@@ -72,11 +77,14 @@ const REPORT_COMMAND = /^(?:<at>[^<]{0,80}<\/at>\s*)?report\s+a\s+concern[.!]?$/
 /** What an activity costs: a question, a report (urgent or not), a press, or nothing (conversation and install events). */
 export function limitedActivity(
   activity: Partial<Activity>, reportCommandIds: readonly string[], reportIsSendable?: (data: unknown) => boolean,
+  reportCannotWait?: (data: unknown) => boolean,
 ): LimitedActivity | undefined {
-  // A report the form will refuse files nothing: a press (an urgent one is always filed, whatever is missing).
+  // A report the form will refuse files nothing: a press (an urgent one is always filed, whatever is missing). One that
+  // cannot wait (a child's safety for today) is let through as an urgent one is, once the form would file it.
   const report = (data: unknown, inTaskModule: boolean): LimitedActivity => {
     const urgent = isUrgentReport(data);
-    return !urgent && reportIsSendable && !reportIsSendable(data) ? PRESS : { kind: 'report', urgent, data, inTaskModule };
+    if (!urgent && reportIsSendable && !reportIsSendable(data)) return PRESS;
+    return { kind: 'report', urgent: urgent || (reportCannotWait?.(data) ?? false), data, inTaskModule };
   };
   if (activity.type === ActivityTypes.Message) {
     // An Action.Submit press arrives as a message carrying the card's data and no text of its own.
@@ -198,7 +206,7 @@ export function createTurnLimits(options: TurnLimitsOptions, logger: AppLogger):
    */
   function overBudget(activity: Partial<Activity>): MaybePromise<Refused | undefined> {
     if (options.exempt?.(activity)) return undefined;
-    const what = limitedActivity(activity, options.reportCommandIds, options.reportIsSendable);
+    const what = limitedActivity(activity, options.reportCommandIds, options.reportIsSendable, options.reportCannotWait);
     if (!what) return undefined;
     const decision = limits.take(personOf(activity), what.kind, { urgent: what.urgent });
     return isPromise(decision) ? decision.then((d) => decided(what, d)) : decided(what, decision);

@@ -71,6 +71,28 @@ describe(`urgent reports past the report budget (the default ${DEFAULT_PERSON_LI
     expect(readableText(answer.body)).not.toMatch(SLOWED);
   });
 
+  it('when a head past the budget sends a child\'s safety report that needs looking at today, then it is filed and alerted; a routine one, or another kind for today, is still slowed', async () => {
+    // The head used the hour's budget in the first case: a routine child's safety report is held, with the text kept.
+    const filed = reportsFiled(bot);
+    const routine = await bot.execute(PEOPLE.head, Verbs.concernSubmit, concernForm({ whatHappened: 'Eve has a bruise on her cheek again.', howSoon: 'routine' }));
+    expect(readableText(routine.body)).toMatch(SLOWED);
+    expect(readableText(routine.body)).toContain('Eve has a bruise on her cheek again.');
+    const otherKind = await bot.execute(PEOPLE.head, Verbs.concernSubmit, concernForm({
+      kind: 'onlineAbuse', whatHappened: 'A parent posted abuse about a colleague.', where: 'Facebook', howSoon: 'today',
+    }));
+    expect(readableText(otherKind.body)).toMatch(SLOWED);
+    expect(reportsFiled(bot)).toBe(filed);
+
+    const alerts = alertsToDsl(bot);
+    for (const child of ['Eve', 'Fern']) {
+      const today = await bot.execute(PEOPLE.head, Verbs.concernSubmit, concernForm({ whatHappened: `${child} has a bruise on her cheek again.`, peopleInvolved: child, howSoon: 'today' }));
+      expect(readableText(today.body)).not.toMatch(SLOWED);
+      expect(readableText(today.body)).toContain(newest(bot));
+    }
+    expect(reportsFiled(bot)).toBe(filed + 2);
+    expect(alertsToDsl(bot)).toBe(alerts + 2);
+  });
+
   it('when a teacher\'s sends are refused as incomplete several times over, then none of them counts as a report, and the complete one is filed', async () => {
     const teacher = PEOPLE.outsider;
     const filed = reportsFiled(bot);

@@ -20,6 +20,15 @@ describe('what the per-person limits count', () => {
     expect(limitedActivity(execute(Verbs.concernSubmit, { immediateDanger: 'true' }), COMMANDS)).toMatchObject({ kind: 'report', urgent: true });
   });
 
+  it('when a report that cannot wait is sent, then it goes as an urgent one does once the form would file it; one the form refuses is a press', () => {
+    const cannotWait = (d: unknown) => (d as { howSoon?: string }).howSoon === 'today';
+    const sendable = (d: unknown) => (d as { whatHappened?: string }).whatHappened !== '';
+    const today = execute(Verbs.concernSubmit, { immediateDanger: 'false', howSoon: 'today', whatHappened: 'words' });
+    expect(limitedActivity(today, COMMANDS, sendable, cannotWait)).toMatchObject({ kind: 'report', urgent: true });
+    expect(limitedActivity(execute(Verbs.concernSubmit, { howSoon: 'today', whatHappened: '' }), COMMANDS, sendable, cannotWait)).toMatchObject({ kind: 'press' });
+    expect(limitedActivity(execute(Verbs.concernSubmit, { howSoon: 'routine', whatHappened: 'words' }), COMMANDS, sendable, cannotWait)).toMatchObject({ kind: 'report', urgent: false });
+  });
+
   it('when the "Report a concern" dialog is sent, then it is a report; its Next and Change kind steps are presses', () => {
     const submit = (data: unknown) => ({ type: 'invoke', name: 'composeExtension/submitAction', value: { commandId: REPORT_CONCERN_COMMAND_ID, data } });
     expect(limitedActivity(submit({ immediateDanger: true }), COMMANDS)).toMatchObject({ kind: 'report', urgent: true, inTaskModule: true });

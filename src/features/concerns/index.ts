@@ -5,6 +5,7 @@
 export type { ConcernStore } from './domain/concernPorts';
 export type { ConcernFeature } from './teams/concernFeature';
 export { REPORT_CONCERN_COMMAND_ID } from './teams/concernFeature';
+export { reportCannotWait } from './domain/concernValidation';
 export type { SafeguardingDestination } from './domain/safeguardingRoute';
 
 /**

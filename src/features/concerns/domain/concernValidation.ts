@@ -290,6 +290,16 @@ export function validateConcernForm(raw: unknown, context: ConcernFormContext = 
   };
 }
 
+/**
+ * A report the person's report budget never holds back: an urgent one, or a child's safety that needs looking at today
+ * (a teacher writing up several children after one lesson must not be told to come back in ten minutes). Both still
+ * take one of the person's reports when there is one left.
+ */
+export function reportCannotWait(raw: unknown): boolean {
+  const values = readConcernForm(raw);
+  return values.immediateDanger || (values.kind === 'childSafety' && values.howSoon === 'today');
+}
+
 /** What a reporter added afterwards to an urgent report sent with fields missing: only those fields, within limits. */
 export function readConcernAdditions(raw: unknown, missing: readonly ConcernTextField[]): { ok: true; added: Partial<Record<ConcernTextField, string>> } | { ok: false; message: string } {
   const values = readConcernForm(raw);
