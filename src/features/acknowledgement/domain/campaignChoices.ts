@@ -32,10 +32,13 @@ export function choiceProblems(choices: CampaignChoices, today: Date, defaultDay
   const points = cleanKeyPoints(choices.keyPoints);
   if (points.length === 0) problems.push('Key points: add at least one, so staff know what they are agreeing to.');
   if (points.length > MAX_KEY_POINTS) problems.push(`Key points: ${points.length} is too many for a card; keep at most ${MAX_KEY_POINTS}.`);
-  points.forEach((p, i) => {
-    if (p.length > MAX_KEY_POINT_LENGTH) problems.push(`Key point ${i + 1} is ${p.length} characters; shorten it to ${MAX_KEY_POINT_LENGTH} or fewer.`);
-  });
-  return problems;
+  return [...problems, ...keyPointLengthProblems(points)];
+}
+
+/** Each key point over the length a card carries, named with how to put it right (the preview says so at every update). */
+export function keyPointLengthProblems(points: readonly string[]): string[] {
+  return cleanKeyPoints(points).flatMap((p, i) => (p.length > MAX_KEY_POINT_LENGTH
+    ? [`Key point ${i + 1} is ${p.length} characters; shorten it to ${MAX_KEY_POINT_LENGTH} or fewer.`] : []));
 }
 
 /** Refuses choices with problems (the service's own check; the preview names them first). */

@@ -1,7 +1,7 @@
 import { TurnContext } from 'botbuilder';
 import { CampaignService, NextRoundFacts } from '../domain/campaignService';
 import { Campaign, CampaignAudience } from '../domain/acknowledgementTypes';
-import { choiceProblems, cleanKeyPoints, MAX_KEY_POINTS } from '../domain/campaignChoices';
+import { choiceProblems, cleanKeyPoints, keyPointLengthProblems, MAX_KEY_POINT_LENGTH, MAX_KEY_POINTS } from '../domain/campaignChoices';
 import { parseAudience, describeAudience } from '../domain/campaignAudience';
 import { PolicyTexts } from '../domain/campaignPorts';
 import { proposeKeyPoints } from '../domain/keyPoints';
@@ -27,9 +27,17 @@ export interface OwnerPreviewDeps {
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
-/** The key points as the card's inputs hold them (kp0, kp1, ...), in order. */
+/**
+ * What a preview keeps of one typed text: the card's own limit on a box (twice a key point's length, so a paste is told
+ * to shorten rather than cut by the client). More arrives only from a forged card, and is not echoed back (a card past
+ * what Teams shows).
+ */
+const KEPT_CHARS = 2 * MAX_KEY_POINT_LENGTH;
+
+/** The key points as the card's inputs hold them (kp0, kp1, ...), in order; at most twice as many as a card carries. */
 export function pointsFromInputs(data: Record<string, unknown>): string[] {
-  return Object.keys(data).filter((k) => /^kp\d{1,2}$/.test(k)).sort((a, b) => Number(a.slice(2)) - Number(b.slice(2))).map((k) => str(data[k]));
+  return Object.keys(data).filter((k) => /^kp\d{1,2}$/.test(k)).sort((a, b) => Number(a.slice(2)) - Number(b.slice(2)))
+    .slice(0, 2 * MAX_KEY_POINTS).map((k) => str(data[k]).slice(0, KEPT_CHARS));
 }
 
 /** What the Start message says of excusals kept from the round before (staff on leave), and how to lift one. */
@@ -155,11 +163,13 @@ export function createOwnerPreview(deps: OwnerPreviewDeps) {
         if (op === 'down' && i >= 0 && i < points.length - 1) [points[i + 1], points[i]] = [points[i], points[i + 1]];
         if (op === 'remove' && i >= 0 && i < points.length) points.splice(i, 1);
         if (op === 'add') {
-          const added = cleanKeyPoints([str(data.addText), str(data.addChoice)]);
+          const added = cleanKeyPoints([str(data.addText).slice(0, KEPT_CHARS), str(data.addChoice).slice(0, KEPT_CHARS)]);
           if (added.length === 0) problems.push('To add a point, pick one of the policy\'s rules or write your own, then press Add this point.');
           for (const a of added) if (points.length < MAX_KEY_POINTS) points.push(a); else problems.push(`A card holds at most ${MAX_KEY_POINTS} key points: remove one first.`);
         }
-        return await card(actor ?? '', draft, points, str(data.dueDate).trim(), problems, op === 'add' ? '' : str(data.addText));
+        // A point too long for the card is named now, not first at Start.
+        problems.push(...keyPointLengthProblems(points));
+        return await card(actor ?? '', draft, points, str(data.dueDate).trim(), problems, op === 'add' ? '' : str(data.addText).slice(0, KEPT_CHARS));
       } catch (err) {
         await deps.refuseIfNotOwner(err, actor, 'campaign preview');
         return deps.explain(err, 'owner.preview');
@@ -177,7 +187,7 @@ export function createOwnerPreview(deps: OwnerPreviewDeps) {
         const typed = pointsFromInputs(data);
         const dueRaw = str(data.dueDate).trim();
         const problems = choiceProblems({ dueDate: dueRaw || undefined, keyPoints: typed }, deps.now(), deps.rules.defaultDueDays);
-        if (problems.length > 0) return await card(actor, draft, typed, dueRaw, problems, str(data.addText));
+        if (problems.length > 0) return await card(actor, draft, typed, dueRaw, problems, str(data.addText).slice(0, KEPT_CHARS));
         const choices = { keyPoints: cleanKeyPoints(typed), ...(dueRaw ? { dueDate: dueRaw } : {}) };
         const started: { campaign: Campaign; recipients: number; created: boolean; excused?: number } = draft.next
           ? await deps.campaigns.startNextRound({ actorId: actor, campaignId: draft.next.campaignId, versionHash: draft.next.versionHash, expected: draft.counts.members, ...choices })

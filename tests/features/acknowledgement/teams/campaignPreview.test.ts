@@ -118,6 +118,24 @@ describe('the owner decides what the card says (campaign preview over HTTP)', ()
     expect(shownText(staffCard)).not.toContain(LAW);
   });
 
+  it('when a point is made longer than a card carries, then the preview says so at once, keeping the text; a forged point of 42,000 characters comes back cut, not as a card Teams cannot show', async () => {
+    await send({ type: 'message', text: 'campaign start' });
+    const posted = connector.calls.map((c) => c.body).filter((b) => Array.isArray(b.attachments)).at(-1)!;
+    const card = (posted.attachments as { content: Record<string, unknown> }[])[0].content;
+    const long = `Staff must never ${'share anything about pupils or their families online, '.repeat(8)}`.trim();
+    expect(long.length).toBeGreaterThan(300);
+    const back = cardOf(await press(card, 'Update the preview', { kp1: long }));
+    expect(cardProblems(back)).toEqual([]);
+    expect(shownText(back)).toContain(`Key point 2 is ${long.length} characters; shorten it to 300 or fewer.`);
+    expect(pointsOn(back)[1]).toBe(long);
+
+    const forged = 'x'.repeat(42_005);
+    const answer = await press(card, 'Update the preview', { kp1: forged, addText: forged });
+    expect(JSON.stringify(answer).length).toBeLessThan(40_000);
+    expect(shownText(cardOf(answer))).toContain('Key point 2 is 600 characters; shorten it to 300 or fewer.');
+    expect(await store.listCampaigns()).toHaveLength(0);
+  });
+
   it('when Start is pressed with every point emptied and a bad date, then nothing starts and the card comes back as filled, each problem named', async () => {
     await send({ type: 'message', text: 'campaign start' });
     const posted = connector.calls.map((c) => c.body).filter((b) => Array.isArray(b.attachments)).at(-1)!;
