@@ -50,7 +50,9 @@ export function parseOwnerCommand(text: string): OwnerCommand {
       return parseStart(rest);
     case 'excuse':
     case 'unexcuse':
-      if (rest === '' || rest.length > 200) throw bad(`Say who, by email address or full name: campaign ${verb} sam.jones@school.example`);
+      if (rest === '') throw bad(`Say who, by email address or full name: campaign ${verb} sam.jones@school.example`);
+      // Nobody's name or address is this long: said so, rather than asked for a name that was given.
+      if (rest.length > 200) throw bad(`That is ${rest.length} characters, longer than any name or email address: campaign ${verb} sam.jones@school.example`);
       return { kind: verb, person: rest };
     default:
       throw bad(`"${verb.slice(0, 20)}" is not a campaign command.`);

@@ -21,6 +21,8 @@ describe('owner commands', () => {
     expect(parseOwnerCommand('campaign excuse sam.jones@school.example')).toEqual({ kind: 'excuse', person: 'sam.jones@school.example' });
     expect(parseOwnerCommand('campaign unexcuse Sam Jones')).toEqual({ kind: 'unexcuse', person: 'Sam Jones' });
     expect(() => parseOwnerCommand('campaign excuse')).toThrow(/Say who/);
+    // A paste longer than any name is told so, not asked for a name it was given.
+    expect(() => parseOwnerCommand(`campaign excuse **Megan** ${'Z'.repeat(3000)}`)).toThrow(/That is 3010 characters, longer than any name or email address/);
   });
 
   it('when the words do not fit, then BAD_COMMAND explains the usage and nothing is guessed', () => {
