@@ -91,7 +91,9 @@ export function composeConcerns(deps: ConcernCompositionDeps): ConcernFeature {
     log: logger, now: deps.now, deliveryWaitMs: deps.deliveryWaitMs, headteacherId, headteacherNames,
     undeliveredAlertMs: deps.undeliveredAlertMs, wakeAt: (at) => wake(at), messageSeal,
   });
-  const triage = createConcernTriage({ store: deps.store, outbox, team: settings.team, log: logger, now: deps.now, headteacherId });
+  // Everyone a report is sent to by name may list the open ones sent to them.
+  const recipients = new Set(Object.values(settings.routing.destinations).flatMap((a) => (personIdOf(a) ? [personIdOf(a) as string] : [])));
+  const triage = createConcernTriage({ store: deps.store, outbox, team: settings.team, log: logger, now: deps.now, headteacherId, recipients });
   const feature = createConcernFeature({
     settings, reporting, triage, outbox, adapter: deps.adapter, botAppId: deps.botAppId, logger, routeCheck, contacts, facts, messageSeal, headteacherNames,
   });

@@ -11,7 +11,7 @@ import {
 
 /** The one answer to a reference the person may not see (issue 40: the same as one that does not exist). */
 const CONCERN_REFUSAL = /^\s*No concern was found with the reference [A-Z]+-\d{4}-[0-9A-Z]+\. Check the reference/;
-const LIST_REFUSAL = /only the safeguarding team can list concerns/i;
+const LIST_REFUSAL = /only the safeguarding team, and those reports are sent to, can list concerns/i;
 const OWNER_REFUSAL = /only the policy owners/i;
 
 /** Claims a forged card might make about who is acting. */

@@ -21,6 +21,11 @@ export interface ConcernTriageDeps {
    * on the safeguarding team (in many schools the head is the DSL).
    */
   headteacherId?: string;
+  /**
+   * The people reports are sent to by name (CONCERN_SENIOR_MANAGER, CONCERN_HEADTEACHER, the chair of governors...): each
+   * may list the open reports sent to them, and only those.
+   */
+  recipients?: ReadonlySet<string>;
   /** After an alert to the chair about a case, further attempts on it alert again only after this long (default 1 hour). */
   chairAlertIntervalMs?: number;
   now?: () => Date;
@@ -49,7 +54,12 @@ export interface ConcernTriage {
    * (asked somewhere details are not shown); a refusal is recorded and answered CONCERN_NOT_FOUND, as everywhere.
    */
   assertMayAct(actor: ConcernActor, reference: string, operation: TriageOperation): Promise<void>;
-  /** Lists open cases (team only); the listing is recorded in the audit. */
+  /** Whether the person may list concerns: the team (every open one) or someone reports are sent to by name (their own). */
+  mayList(aadObjectId: string): boolean;
+  /**
+   * Lists open cases: every one for the team, those sent to them for a person reports go to by name; never one about
+   * the person listing. The listing is recorded in the audit; anyone else is refused, and that is recorded too.
+   */
   listOpen(actor: ConcernActor): Promise<ConcernCase[]>;
   /** Returns a whole case for export (team only); the export is recorded. */
   exportCase(actor: ConcernActor, reference: string): Promise<ConcernCase>;
@@ -133,13 +143,17 @@ export function createConcernTriage(deps: ConcernTriageDeps): ConcernTriage {
       await assertCaseAccess(actor, reference, operation);
     },
 
+    mayList: (id) => team.has(id) || (deps.recipients?.has(id) ?? false),
+
     async listOpen(actor) {
-      if (!team.has(actor.aadObjectId)) {
+      const onTeam = team.has(actor.aadObjectId);
+      if (!onTeam && !deps.recipients?.has(actor.aadObjectId)) {
         await deps.store.append(null, [{ type: 'accessRefused', at: now().toISOString(), ...actedBy(actor), data: { operation: 'list', reference: '' } }]);
         deps.log.warn({ operation: 'list', code: 'CONCERN_ACCESS_DENIED' }, 'concern access refused');
-        throw new ConcernError('CONCERN_ACCESS_DENIED', 'Only the safeguarding team can list concerns.');
+        throw new ConcernError('CONCERN_ACCESS_DENIED', 'Only the safeguarding team, and those reports are sent to, can list concerns.');
       }
-      const open = (await deps.store.listOpenCases()).filter((c) => !isAboutThem(c, actor));
+      const open = (await deps.store.listOpenCases())
+        .filter((c) => !isAboutThem(c, actor) && (onTeam || c.recipientId === actor.aadObjectId));
       await deps.store.append(null, [{
         type: 'listed', at: now().toISOString(), ...actedBy(actor), data: { count: String(open.length) },
       }]);

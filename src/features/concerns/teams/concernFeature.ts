@@ -93,7 +93,7 @@ export interface ConcernFeature extends BotFeature {
   isSafeguardingWork(activity: Partial<Activity>): boolean;
 }
 
-const LIST_REFUSAL = 'Only the safeguarding team can list concerns.';
+const LIST_REFUSAL = 'Only the safeguarding team, and those reports are sent to, can list concerns.';
 /** `concerns`, or `concerns 2` for the next page of a long list. */
 const LIST_PATTERN = /^\s*concerns(?:\s+(\d{1,4}))?\s*$/i;
 /** `concern <reference>`: 1-6 letters, the year, then the random code (or a sequential number from before). */
@@ -254,7 +254,7 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
           return;
         }
         try {
-          if (!privatePlace(context.activity) && triage.isTeamMember(actor.aadObjectId)) {
+          if (!privatePlace(context.activity) && triage.mayList(actor.aadObjectId)) {
             // Its references would be seen there: the team is pointed to a private place; anyone else is refused
             // (and recorded) below as everywhere.
             await context.sendActivity(PRIVATE_PLACE_ONLY);

@@ -113,10 +113,16 @@ describe('triage by the safeguarding team', () => {
     await expect(h.triage.openCase(DSL, '  sg-2026-loaIbo ')).resolves.toMatchObject({ report: { reference: 'SG-2026-10A1B0' } });
   });
 
-  test('when the senior manager receives an online-abuse report, then they may acknowledge and close that case but not list or assign', async () => {
+  test('when the senior manager receives an online-abuse report, then they may acknowledge, list and close that case, list no other, and not assign', async () => {
     const { h, reference } = await reported('onlineAbuse');
+    // A child's safety report and an allegation from the same day: the team's and the headteacher's, never the manager's.
+    for (const kind of ['childSafety', 'allegation']) expect((await h.reporting.submitConcern(REPORTER, ORIGIN, formFor(kind))).ok).toBe(true);
     await h.triage.acknowledge(SENIOR_MANAGER, reference);
-    await expect(h.triage.listOpen(SENIOR_MANAGER)).rejects.toMatchObject({ code: 'CONCERN_ACCESS_DENIED' });
+    expect((await h.triage.listOpen(SENIOR_MANAGER)).map((c) => c.report.reference)).toEqual([reference]);
+    // The chair of governors has been sent nothing: an empty list, not a refusal.
+    expect(await h.triage.listOpen({ aadObjectId: PEOPLE.chair, name: 'Chris Chair' })).toEqual([]);
+    expect((await h.triage.listOpen(DSL))).toHaveLength(3);
+    await expect(h.triage.listOpen(OUTSIDER)).rejects.toMatchObject({ code: 'CONCERN_ACCESS_DENIED' });
     await expect(h.triage.assign(SENIOR_MANAGER, reference, PEOPLE.dsl)).rejects.toMatchObject({ code: 'CONCERN_NOT_FOUND' });
     const closed = await h.triage.close(SENIOR_MANAGER, reference, 'Spoke to the platform; removed');
     expect(closed.status).toBe('closed');

@@ -477,7 +477,7 @@ describe('concern feature over HTTP', () => {
     await bot.message(PEOPLE.outsider, `concern ${ref}`);
     await bot.message(PEOPLE.outsider, `concern export ${ref}`);
     const notFound = `No concern was found with the reference ${ref}. Check the reference: concern records open only for the safeguarding team and the person a report was sent to.`;
-    expect(messagesTo('a:personal-29:outsider').map((c) => c.body.text)).toEqual(['Only the safeguarding team can list concerns.', notFound, notFound]);
+    expect(messagesTo('a:personal-29:outsider').map((c) => c.body.text)).toEqual(['Only the safeguarding team, and those reports are sent to, can list concerns.', notFound, notFound]);
     // Who tried is encrypted with the event (see storeReporterIdentity.test.ts); only the outsider tried here.
     const refusals = db.prepare("SELECT COUNT(*) AS n FROM concern_events WHERE type = 'accessRefused'").get() as { n: number };
     expect(refusals.n).toBe(3);
