@@ -55,11 +55,27 @@ export function createBotApp(deps: BotAppDeps): BotApp {
     if (ctx.activity.type === ActivityTypes.Invoke) await ctx.sendActivity(invokeMessage(ctx.activity.name, sorry));
     // A message's apology is one more request to the address that just failed: where Teams could not be reached (or
     // did not answer in time), it would only wait as long again, so the turn fails at once (the HTTP answer says so).
-    else if (teamsUnreachable(err)) throw err;
-    else await ctx.sendActivity(sorry);
+    else if (teamsUnreachable(err)) throw new TurnFailedError(err);
+    else await ctx.sendActivity(sorry).catch((again: unknown) => { throw new TurnFailedError(again); });
   });
 
   return app;
+}
+
+/**
+ * What a failed turn passes on to botbuilder, which prints whatever it is given to stderr, outside the app's log: the
+ * failure's name and code, never the error itself (a connector error carries the request it made: the conversation's
+ * address, and a reply's text or card).
+ */
+export class TurnFailedError extends Error {
+  readonly code?: string;
+  constructor(cause: unknown) {
+    const { name, code } = (cause ?? {}) as { name?: unknown; code?: unknown };
+    const kind = [typeof name === 'string' ? name.slice(0, 60) : 'Error', typeof code === 'string' ? code.slice(0, 60) : ''].filter(Boolean).join(' ');
+    super(`a turn failed (${kind})`);
+    this.name = 'TurnFailedError';
+    if (typeof code === 'string') this.code = code.slice(0, 60);
+  }
 }
 
 /** Errors of reaching Teams at all (refused, unknown host, reset, no answer in time), not of what Teams answered. */

@@ -14,6 +14,9 @@ describe('when the reply address cannot be reached', () => {
   it('then the answer carries no internal error text', async () => {
     // A loopback port with nothing listening on it.
     const port = await freePort();
+    // botbuilder prints a failed turn's error to stderr itself, outside the app's log.
+    const printed: string[] = [];
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => { printed.push(String(chunk)); return true; });
     // Sent straight, not through the harness: the connector client retries for about ten seconds before it gives up.
     const res = await fetch(`${bot.base}/api/messages`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(25_000),
@@ -23,7 +26,11 @@ describe('when the reply address cannot be reached', () => {
       }),
     });
     const text = await res.text();
+    stderr.mockRestore();
     expect(res.status).toBeGreaterThanOrEqual(400);
+    // What it prints is the failure's kind, never the request it made (the conversation's address, the reply it carried).
+    expect(printed.join('')).toContain('TurnFailedError: a turn failed (RestError ECONNREFUSED)');
+    expect(printed.join('')).not.toMatch(/aad-sec-outsider|\/v3\/conversations|127\.0\.0\.1|request|help/i);
     expect(text).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|\/v3\/conversations/);
     expect(text).toContain('The bot could not process this activity.');
   }, 30_000);
