@@ -1,6 +1,6 @@
 import { Verbs } from '../../src/teams/verbs';
-import { HEADTEACHER_CHECK } from '../../src/features/concerns/domain/concernValidation';
-import { concernForm, PEOPLE, readableText, SecurityBot, startSecurityBot } from './securityHarness';
+import { HEADTEACHER_CHECK, HEADTEACHER_ON_TEAM_CHECK } from '../../src/features/concerns/domain/concernValidation';
+import { concernForm, DSL_CHANNEL, PEOPLE, personalConversation, readableText, SecurityBot, startSecurityBot } from './securityHarness';
 
 /**
  * An outside walk-through (2026-11-29) sent an allegation naming the headteacher only by name ("Mrs Robbins shouted at
@@ -33,6 +33,22 @@ describe('an allegation that names the headteacher only by name', () => {
     expect(toHead()).toEqual([]);
   });
 
+  test('when they are called "the head", or named only in a message reported from its menu, then it is asked about too', async () => {
+    const before = bot.rowCounts().concerns;
+    const byRole = await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, allegation({ whatHappened: 'The head grabbed a Year 5 boy by the arm', peopleInvolved: 'a Year 5 boy' }));
+    expect(readableText(byRole.body)).toContain(HEADTEACHER_CHECK);
+    const fromMenu = await bot.post({
+      type: 'invoke', name: 'composeExtension/submitAction', from: PEOPLE.reporter, conversation: personalConversation(PEOPLE.reporter),
+      value: { commandId: 'reportConcern', commandContext: 'message', data: allegation({
+        whatHappened: 'See the attached message', peopleInvolved: 'not known', attachedMessage: 'Mr Head grabbed that kid by the arm again today, saw it myself',
+      }) },
+    });
+    expect(fromMenu.status).toBe(200);
+    expect(readableText(fromMenu.body)).toContain(HEADTEACHER_CHECK);
+    expect(bot.rowCounts().concerns).toBe(before);
+    expect(toHead()).toEqual([]);
+  });
+
   test('when "This is about the headteacher" is ticked, then it goes to the chair of governors and never to the headteacher', async () => {
     const answer = await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, allegation({ aboutHeadteacher: 'true' }));
     expect(answer.status).toBe(200);
@@ -47,5 +63,27 @@ describe('an allegation that names the headteacher only by name', () => {
     expect(answer.status).toBe(200);
     expect(toChair().length).toBeGreaterThan(chairBefore);
     expect(toHead()).toEqual([]);
+  });
+});
+
+describe('a child\'s safety report naming a headteacher who is on the safeguarding team', () => {
+  let bot: SecurityBot;
+  beforeAll(async () => {
+    bot = await startSecurityBot({ env: { SAFEGUARDING_TEAM: `${PEOPLE.dsl.aadObjectId}=${PEOPLE.dsl.name},${PEOPLE.head.aadObjectId}=${PEOPLE.head.name}` } });
+  });
+  afterAll(async () => { await bot.close(); });
+
+  test('when it names them, then nothing reaches the team\'s place or the head until the reporter says whether it is about them', async () => {
+    const form = concernForm({ whatHappened: 'Tom in 5B says Mr Head hit him and he is scared of him', peopleInvolved: 'Tom, 5B' });
+    const asked = await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, form);
+    expect(readableText(asked.body)).toContain(HEADTEACHER_ON_TEAM_CHECK);
+    expect(readableText(asked.body)).toContain('Tom in 5B says Mr Head hit him');
+    expect(bot.rowCounts().concerns).toBe(0);
+    expect(bot.connector.deliveries.filter((d) => d.conversationId.startsWith(DSL_CHANNEL) || d.conversationId === `a:${HEAD_ID}`)).toEqual([]);
+
+    // Not about them: it goes to the team as a child's safety report does.
+    const sent = await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, { ...form, notAboutHeadteacher: 'true' });
+    expect(readableText(sent.body)).not.toContain(HEADTEACHER_ON_TEAM_CHECK);
+    expect(bot.rowCounts().concerns).toBe(1);
   });
 });

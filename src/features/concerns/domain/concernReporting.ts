@@ -23,6 +23,8 @@ export interface ConcernReportingDeps {
   headteacherId?: string;
   /** The headteacher's name as the directory holds it: a report naming them is asked about (headteacherNames.ts). */
   headteacherNames?: HeadteacherNames;
+  /** The headteacher is on the safeguarding team: a child's safety report naming them is asked about (concernValidation.ts). */
+  headteacherOnTeam?: boolean;
   now?: () => Date;
   /**
    * How long the reporter's answer waits for delivery (default 4 s, inside Teams' invoke timeout). Delivery
@@ -176,7 +178,7 @@ export function createConcernReporting(deps: ConcernReportingDeps): ConcernRepor
 
   return {
     async submitConcern(reporter, origin, form) {
-      const validated = validateConcernForm(form, { headteacherNames: await deps.headteacherNames?.names() ?? [] });
+      const validated = validateConcernForm(form, { headteacherNames: await deps.headteacherNames?.names() ?? [], headteacherOnTeam: deps.headteacherOnTeam });
       if (!validated.ok) return { ok: false, values: validated.values, problems: validated.problems };
       const result = withMessageAsSealed(validated, reporter, deps.messageSeal);
       // The same report sent again unchanged is recognised, not filed twice: an urgent one whatever form it came from

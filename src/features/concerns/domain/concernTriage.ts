@@ -34,8 +34,11 @@ export interface ConcernTriageDeps {
 /** The operations a case supports; each is checked and recorded. */
 export type TriageOperation = 'open' | 'list' | 'export' | 'acknowledge' | 'assign' | 'addNote' | 'recordAction' | 'close';
 
-/** Operations the person a report was sent to (a senior manager, the headteacher) may perform on that one case. */
-const RECIPIENT_OPERATIONS: ReadonlySet<TriageOperation> = new Set(['open', 'acknowledge', 'addNote', 'recordAction', 'close']);
+/**
+ * Operations the person a report was sent to (a senior manager, the headteacher, the chair) may perform on that one case:
+ * its export too, the record they keep as its case manager (in their 1:1 chat only, as for the team).
+ */
+const RECIPIENT_OPERATIONS: ReadonlySet<TriageOperation> = new Set(['open', 'export', 'acknowledge', 'addNote', 'recordAction', 'close']);
 
 /** Triage of concerns by the safeguarding team: every change is an appended event. */
 export interface ConcernTriage {
@@ -61,7 +64,7 @@ export interface ConcernTriage {
    * the person listing. The listing is recorded in the audit; anyone else is refused, and that is recorded too.
    */
   listOpen(actor: ConcernActor): Promise<ConcernCase[]>;
-  /** Returns a whole case for export (team only); the export is recorded. */
+  /** Returns a whole case for export (the team, or the person it was sent to); the export is recorded. */
   exportCase(actor: ConcernActor, reference: string): Promise<ConcernCase>;
   /** Marks a case read; the reporter is told. Acknowledging twice changes nothing. */
   acknowledge(actor: ConcernActor, reference: string): Promise<ConcernCase>;

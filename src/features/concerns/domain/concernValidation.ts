@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CONCERN_HOW_SOON, CONCERN_KINDS, ConcernDraft, ConcernHowSoon, ConcernKind } from './concernTypes';
-import { namesPerson } from './headteacherNames';
+import { howNamed } from './headteacherNames';
 
 /** The text fields of the concern form, as named by the card's inputs. */
 export const CONCERN_TEXT_FIELDS = ['whatHappened', 'whenHappened', 'where', 'link', 'peopleInvolved', 'evidence', 'attachedMessage'] as const;
@@ -61,8 +61,17 @@ export const KINDS_ABOUT_A_PERSON: ReadonlySet<ConcernKind> = new Set(['allegati
 /** Where an urgent report's field was cut to its limit: the team is told there was more. */
 export const CUT_NOTE = ' [cut here: the reporter wrote more than this field holds; ask them for the rest]';
 
-/** The headteacher by role, as staff write it (not "the head", which is also a part of the body). */
-const NAMES_THE_HEAD = /\b(head ?teachers?|head ?masters?|head ?mistress(es)?|principal|executive head|head of school)\b/i;
+/**
+ * The headteacher by role, as staff write it: "headteacher", "the head", "our new head" (not "his head", a part of the
+ * body; not "the head of year", "the head boy", "the deputy head", who are others).
+ */
+const NAMES_THE_HEAD = /\b(?:head ?teachers?|head ?masters?|head ?mistress(?:es)?|principal|executive head|head of school|(?:the|our|their|your) (?:(?:acting|new|interim|current|old|former) )?head\b(?!-| (?:of|boys?|girls?|prefects?|injury|injuries|lice|wound|first)\b))/i;
+
+/**
+ * What a child's safety or "something else" report says when it names the headteacher and the headteacher is on the
+ * safeguarding team (in many schools the head is the DSL): such a report would reach them.
+ */
+export const HEADTEACHER_ON_TEAM_CHECK = 'This mentions the headteacher, who is on the safeguarding team and would see it. If it is about something the headteacher did, press Change kind, choose "An allegation that an adult has harmed or may harm a child" and tick "This is about the headteacher": it then goes to the chair of governors and never to them. If it is not about them, tick "It is not about the headteacher". Nothing has been sent yet.';
 
 /** What the form says when the text names the headteacher and neither box is ticked. */
 export const HEADTEACHER_CHECK = 'This mentions the headteacher. If it is about them, tick "This is about the headteacher" so it goes to the chair of governors and never to them; if it is not, tick "It is not about the headteacher". Nothing has been sent yet.';
@@ -132,6 +141,8 @@ export interface ConcernFieldProblem {
 export interface ConcernFormContext {
   /** The headteacher's name(s) as the staff directory holds them: a report naming them is asked about as "the headteacher" is. */
   headteacherNames?: readonly string[];
+  /** The headteacher is on the safeguarding team: a child's safety or other report naming them is asked about too. */
+  headteacherOnTeam?: boolean;
 }
 
 /** The outcome of validating a submitted form. */
@@ -242,11 +253,19 @@ export function validateConcernForm(raw: unknown, context: ConcernFormContext = 
   }
   // An allegation or a colleague's conduct that names the headteacher, without "This is about the headteacher" ticked,
   // would go to the headteacher: asked before it is sent; an urgent one (never held back) goes to the chair of governors.
-  // The headteacher by name counts as by role ("Mrs Robbins", "Lynne Robbins": headteacherNames.ts).
-  const about = `${values.peopleInvolved.slice(0, 4_000)}\n${values.whatHappened.slice(0, 20_000)}`;
-  const namesTheHead = KINDS_ABOUT_A_PERSON.has(kind) && !values.aboutHeadteacher && !values.notAboutHeadteacher
-    && (NAMES_THE_HEAD.test(about) || (context.headteacherNames ?? []).some((name) => namesPerson(about, name)));
-  if (namesTheHead && !urgent) problems.push({ field: 'aboutHeadteacher', message: HEADTEACHER_CHECK });
+  // Every field the reporter wrote or attached is read for the headteacher, by role or by name (headteacherNames.ts):
+  // surely ("the head", "Mrs Robbins", "Lynne Robbins"), or maybe (a surname or first name alone, capitalised).
+  const about = [values.peopleInvolved, values.whatHappened, values.where, values.evidence, values.attachedMessage].map((t) => t.slice(0, 20_000)).join('\n');
+  const names = context.headteacherNames ?? [];
+  const unanswered = !values.aboutHeadteacher && !values.notAboutHeadteacher;
+  const surely = unanswered && (NAMES_THE_HEAD.test(about) || names.some((name) => howNamed(about, name) === 'surely'));
+  const maybe = surely || (unanswered && names.some((name) => howNamed(about, name) === 'maybe'));
+  // An allegation or a colleague's conduct naming the headteacher is asked about; urgent, it is never held back and goes
+  // to the chair of governors when the headteacher is surely named.
+  const namesTheHead = KINDS_ABOUT_A_PERSON.has(kind) && surely;
+  if (KINDS_ABOUT_A_PERSON.has(kind) && maybe && !urgent) problems.push({ field: 'aboutHeadteacher', message: HEADTEACHER_CHECK });
+  // Any other report goes to the safeguarding team: asked about only when the headteacher is on it.
+  if (!KINDS_ABOUT_A_PERSON.has(kind) && context.headteacherOnTeam && surely && !urgent) problems.push({ field: 'aboutHeadteacher', message: HEADTEACHER_ON_TEAM_CHECK });
   const link = values.link.trim();
   if (link && !isWebAddress(link) && !urgent) {
     problems.push({ field: 'link', message: `${CONCERN_FIELD_LABELS.link}: paste a web address starting with http:// or https://` });

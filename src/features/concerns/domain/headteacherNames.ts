@@ -9,9 +9,17 @@
 /** Titles staff write before a surname. */
 const TITLES: ReadonlySet<string> = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'sir', 'dame', 'prof', 'professor']);
 
-/** Words of a text, lower-cased, a possessive "'s" taken off: one pass over the text (no backtracking). */
+/** Zero-width characters and soft hyphens a name may carry from a paste (or to hide it): read as nothing. */
+const INVISIBLE = /[\u00ad\u200b-\u200f\u2060\ufeff]/g;
+
+/** Words of a text as typed, a possessive "'s" taken off: one pass over the text (no backtracking). */
+function typedWordsOf(text: string): string[] {
+  return (text.normalize('NFKC').replace(INVISIBLE, '').match(/[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*/gu) ?? []).map((w) => w.replace(/['’]s$/u, ''));
+}
+
+/** The same words, lower-cased. */
 function wordsOf(text: string): string[] {
-  return (text.toLowerCase().match(/[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*/gu) ?? []).map((w) => w.replace(/['’]s$/u, ''));
+  return typedWordsOf(text).map((w) => w.toLowerCase());
 }
 
 /** A directory name as its parts: "Robbins, Lynne (Head)" and "Mrs L. Robbins" read as given name(s) then surname. */
@@ -26,21 +34,33 @@ function nameParts(displayName: string): { given: string[]; surname: string } | 
 }
 
 /**
- * True when the text names the person: their whole name, a given name or its initial then the surname ("Lynne
- * Robbins", "L Robbins"), or a title then the surname ("Mrs Robbins"). A surname alone is not enough: a pupil or a
- * parent may share it, and a sentence may begin with it as a word.
+ * How a text names the person: `surely` by their whole name, a given name or its initial then the surname ("Lynne
+ * Robbins", "L Robbins"), or a title then the surname ("Mrs Robbins"), each part of a hyphenated word too
+ * ("Mrs Adele-Robbins"); `maybe` by the surname or a given name of three letters or more alone, typed with a capital
+ * ("Robbins grabbed his arm", "Lynne was there"), which a pupil, a parent or a place may share. Otherwise `no`.
  */
-export function namesPerson(text: string, displayName: string): boolean {
+export function howNamed(text: string, displayName: string): 'surely' | 'maybe' | 'no' {
   const parts = nameParts(displayName);
-  if (!parts) return false;
-  const words = wordsOf(text);
-  for (let i = 1; i < words.length; i++) {
-    if (words[i] !== parts.surname) continue;
-    const before = words[i - 1];
-    if (TITLES.has(before)) return true;
-    if (parts.given.some((g) => before === g || (before.length === 1 && g.startsWith(before)))) return true;
+  if (!parts) return 'no';
+  const typed = typedWordsOf(text);
+  let maybe = false;
+  for (let i = 0; i < typed.length; i++) {
+    // A word and, when hyphenated, each of its pieces: "Adele-Vance" holds "vance"; "O'Neill-Hart" is itself a surname.
+    const word = typed[i].toLowerCase();
+    const pieces = word.includes('-') ? [word, ...word.split('-')] : [word];
+    const previous = i > 0 ? typed[i - 1].toLowerCase() : '';
+    const before = previous.includes('-') ? [previous, previous.split('-').at(-1) ?? ''] : [previous];
+    if (pieces.includes(parts.surname)
+      && before.some((b) => TITLES.has(b) || parts.given.some((g) => b === g || (b.length === 1 && g.startsWith(b))))) return 'surely';
+    const capital = /^\p{Lu}/u.test(typed[i]);
+    if (capital && pieces.some((piece) => piece === parts.surname || (piece.length >= 3 && parts.given.includes(piece)))) maybe = true;
   }
-  return false;
+  return maybe ? 'maybe' : 'no';
+}
+
+/** True when the text surely names the person (howNamed). */
+export function namesPerson(text: string, displayName: string): boolean {
+  return howNamed(text, displayName) === 'surely';
 }
 
 /** The headteacher's names as last read: read again when older than `refreshMs`, the last known kept if a read fails. */

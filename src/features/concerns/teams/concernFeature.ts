@@ -54,8 +54,9 @@ export interface ConcernFeatureDeps {
   facts: PlaceFacts;
   /** The seal on a reported message (reportedMessageSeal.ts): the same one reporting checks it with. */
   messageSeal?: ReportedMessageSeal;
-  /** The headteacher's name, as reporting checks a form against it (headteacherNames.ts). */
+  /** The headteacher's name and whether they are on the team, as reporting checks a form against them (headteacherNames.ts). */
   headteacherNames?: HeadteacherNames;
+  headteacherOnTeam?: boolean;
 }
 
 /** The concern feature: its routes, and the outbox the composition root runs at start and on a timer. */
@@ -230,7 +231,7 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
     routeHealthDetail: () => deps.routeCheck.healthDetail(),
     wakeOutboxAt,
     refusedReportCard: (data, notice, inTaskModule) => forms.refused(data, notice, inTaskModule),
-    reportIsSendable: (data) => validateConcernForm(data, { headteacherNames: deps.headteacherNames?.known() ?? [] }).ok,
+    reportIsSendable: (data) => validateConcernForm(data, { headteacherNames: deps.headteacherNames?.known() ?? [], headteacherOnTeam: deps.headteacherOnTeam }).ok,
 
     isSafeguardingWork(activity) {
       const id = senderAadObjectId(activity);

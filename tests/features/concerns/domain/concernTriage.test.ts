@@ -123,6 +123,10 @@ describe('triage by the safeguarding team', () => {
     expect(await h.triage.listOpen({ aadObjectId: PEOPLE.chair, name: 'Chris Chair' })).toEqual([]);
     expect((await h.triage.listOpen(DSL))).toHaveLength(3);
     await expect(h.triage.listOpen(OUTSIDER)).rejects.toMatchObject({ code: 'CONCERN_ACCESS_DENIED' });
+    // Their case's whole record, as its case manager keeps it; no other case's.
+    expect((await h.triage.exportCase(SENIOR_MANAGER, reference)).report.reference).toBe(reference);
+    const others = (await h.triage.listOpen(DSL)).map((c) => c.report.reference).filter((r) => r !== reference);
+    for (const other of others) await expect(h.triage.exportCase(SENIOR_MANAGER, other)).rejects.toMatchObject({ code: 'CONCERN_NOT_FOUND' });
     await expect(h.triage.assign(SENIOR_MANAGER, reference, PEOPLE.dsl)).rejects.toMatchObject({ code: 'CONCERN_NOT_FOUND' });
     const closed = await h.triage.close(SENIOR_MANAGER, reference, 'Spoke to the platform; removed');
     expect(closed.status).toBe('closed');

@@ -1,4 +1,4 @@
-import { CONCERN_FIELD_LIMITS, CUT_NOTE, validateConcernForm } from '../../../../src/features/concerns/domain/concernValidation';
+import { CONCERN_FIELD_LIMITS, CUT_NOTE, HEADTEACHER_ON_TEAM_CHECK, validateConcernForm } from '../../../../src/features/concerns/domain/concernValidation';
 import { formFor } from './concernFakes';
 
 describe('validateConcernForm', () => {
@@ -176,14 +176,50 @@ describe('a report about an adult that names the headteacher', () => {
     // Immediate danger is never held back: naming the head sends it to the chair of governors.
     const urgent = validateConcernForm(formFor('allegation', { ...byName[0], immediateDanger: 'true' }), names);
     expect(urgent.ok && urgent.draft.aboutHeadteacher).toBe(true);
-    // Someone else of the same surname or first name, and a child's safety report naming the head, are not asked about.
-    for (const [kind, whatHappened] of [['allegation', 'Tom Robbins in Year 6 was grabbed by a supply teacher'], ['allegation', 'Lynne Smith shouted at a pupil'],
-      ['allegation', 'Robbins grabbed his arm'], ['childSafety', 'Mrs Robbins told me a pupil has bruises']]) {
+    // A surname or first name alone, capitalised, may be someone else: asked about, but an urgent one is not sent to the
+    // chair for it (it goes where its kind goes); in lower case, or in a child's safety report, nothing is asked.
+    for (const whatHappened of ['Robbins grabbed his arm', 'Tom Robbins in Year 6 was grabbed by a supply teacher', 'Lynne shouted at a pupil']) {
+      const r = validateConcernForm(formFor('allegation', { whatHappened }), names);
+      expect({ whatHappened, asked: !r.ok && r.problems.map((p) => p.field) }).toEqual({ whatHappened, asked: ['aboutHeadteacher'] });
+      const urgentMaybe = validateConcernForm(formFor('allegation', { whatHappened, immediateDanger: 'true' }), names);
+      expect({ whatHappened, toChair: urgentMaybe.ok && urgentMaybe.draft.aboutHeadteacher }).toEqual({ whatHappened, toChair: false });
+    }
+    for (const [kind, whatHappened] of [['allegation', 'robbins grabbed his arm'], ['childSafety', 'Mrs Robbins told me a pupil has bruises']]) {
       expect({ whatHappened, ok: validateConcernForm(formFor(kind, { whatHappened }), names).ok }).toEqual({ whatHappened, ok: true });
     }
   });
 
-  it('when a child\'s safety report names the headteacher, or an allegation says "the head" only, then nothing is asked', () => {
+  it('when the headteacher is named only in the message reported, the evidence or where, then it is asked about as in what happened', () => {
+    const names = { headteacherNames: ['Lynne Robbins'] };
+    for (const field of ['attachedMessage', 'evidence', 'where']) {
+      const r = validateConcernForm(formFor('allegation', { whatHappened: 'See below', [field]: 'Mrs Robbins grabbed that kid by the arm again today' }), names);
+      expect({ field, asked: !r.ok && r.problems.map((p) => p.field) }).toEqual({ field, asked: ['aboutHeadteacher'] });
+    }
+  });
+
+  it('when an allegation calls them "the head" or "our new head", then it is asked about; "his head", "the head of year", "the head boy" and "the deputy head" are not the headteacher', () => {
+    for (const whatHappened of ['The head grabbed a Year 5 boy by the arm', 'our Head grabbed a boy', 'Our new head posted photos of pupils', 'in the head\'s office he shouted']) {
+      const r = validateConcernForm(formFor('allegation', { whatHappened }));
+      expect({ whatHappened, asked: !r.ok && r.problems.map((p) => p.field) }).toEqual({ whatHappened, asked: ['aboutHeadteacher'] });
+    }
+    for (const whatHappened of ['A TA pushed him and he hit his head on the door', 'The head of year shouted at a pupil', 'The head boy was pushed by a coach', 'The deputy head shouted at a pupil']) {
+      expect({ whatHappened, ok: validateConcernForm(formFor('allegation', { whatHappened })).ok }).toEqual({ whatHappened, ok: true });
+    }
+  });
+
+  it('when the headteacher is on the safeguarding team, then a child\'s safety or other report surely naming them is asked about, never an urgent one; off the team it is not', () => {
+    const onTeam = { headteacherNames: ['Adele Vance'], headteacherOnTeam: true };
+    for (const kind of ['childSafety', 'other']) {
+      const r = validateConcernForm(formFor(kind, { whatHappened: 'Tom in 5B says Mrs Vance hit him and he is scared of her' }), onTeam);
+      expect({ kind, asked: !r.ok && r.problems.map((p) => p.message) }).toEqual({ kind, asked: [HEADTEACHER_ON_TEAM_CHECK] });
+      const answered = validateConcernForm(formFor(kind, { whatHappened: 'Tom in 5B says Mrs Vance hit him', notAboutHeadteacher: 'true' }), onTeam);
+      expect(answered.ok && answered.draft.aboutHeadteacher).toBe(false);
+      expect(validateConcernForm(formFor(kind, { whatHappened: 'Tom in 5B says Mrs Vance hit him', immediateDanger: 'true' }), onTeam).ok).toBe(true);
+      expect(validateConcernForm(formFor(kind, { whatHappened: 'Tom in 5B says Mrs Vance hit him' }), { ...onTeam, headteacherOnTeam: false }).ok).toBe(true);
+    }
+  });
+
+  it('when a child\'s safety report names the headteacher who is not on the team, or an allegation says "his head", then nothing is asked', () => {
     expect(validateConcernForm(formFor('childSafety', naming)).ok).toBe(true);
     expect(validateConcernForm(formFor('allegation', { whatHappened: 'A teaching assistant grabbed a pupil by the arm and he hit his head on the door.' })).ok).toBe(true);
   });

@@ -1,4 +1,4 @@
-import { createHeadteacherNames, namesPerson } from '../../../../src/features/concerns/domain/headteacherNames';
+import { createHeadteacherNames, howNamed, namesPerson } from '../../../../src/features/concerns/domain/headteacherNames';
 
 describe('whether a text names the headteacher by name', () => {
   it('when the text has their whole name, a title or initial then the surname, then it names them, however the directory writes the name', () => {
@@ -13,6 +13,20 @@ describe('whether a text names the headteacher by name', () => {
     for (const text of ['Robbins grabbed his arm', 'Lynne was there', 'Tom Robbins in Year 6', 'Lynne Smith', 'K Robbins', 'robbins-smith', 'Mrs Robbinson']) {
       expect({ text, named: namesPerson(text, 'Lynne Robbins') }).toEqual({ text, named: false });
     }
+  });
+
+  it('when the surname or a first name stands alone with a capital, then it may name them; in lower case, or hidden in another word, it does not', () => {
+    for (const text of ['Robbins grabbed his arm', 'Lynne was there', 'Tom Robbins in Year 6', 'Mrs Lynne-Robbins']) {
+      expect({ text, how: howNamed(text, 'Lynne Robbins') }).toEqual({ text, how: text.startsWith('Mrs') ? 'surely' : 'maybe' });
+    }
+    for (const text of ['robbins grabbed his arm', 'Robbinson said', 'Lyn was there', 'the lynne case']) {
+      expect({ text, how: howNamed(text, 'Lynne Robbins') }).toEqual({ text, how: 'no' });
+    }
+  });
+
+  it('when a name carries zero-width characters or full-width letters, then it is read as typed plainly', () => {
+    expect(howNamed('Mrs Rob\u200bbins grabbed him', 'Lynne Robbins')).toBe('surely');
+    expect(howNamed('Ｍｒｓ Ｒｏｂｂｉｎｓ', 'Lynne Robbins')).toBe('surely');
   });
 
   it('when the directory name is a single letter or empty, then nothing is said to name it', () => {
