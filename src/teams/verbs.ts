@@ -51,6 +51,7 @@ export const Verbs = {
   concernAddNote: 'concern.addNote',
   concernRecordAction: 'concern.recordAction',
   concernClose: 'concern.close',
+  concernAboutHeadteacher: 'concern.aboutHeadteacher',
   concernOpen: 'concern.open',
 } as const;
 

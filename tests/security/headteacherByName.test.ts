@@ -86,4 +86,32 @@ describe('a child\'s safety report naming a headteacher who is on the safeguardi
     expect(readableText(sent.body)).not.toContain(HEADTEACHER_ON_TEAM_CHECK);
     expect(bot.rowCounts().concerns).toBe(1);
   });
+
+  test('when a DSL marks a report on the team as about the headteacher, then it goes to the chair and the headteacher can no longer list, open or export it', async () => {
+    const reference = (bot.app.db.prepare('SELECT reference FROM concerns ORDER BY id DESC LIMIT 1').get() as { reference: string }).reference;
+    // Before: the head, on the team, can open it.
+    await bot.message(PEOPLE.head, `concern ${reference}`);
+    expect(readableText(bot.connector.deliveries.at(-1)?.activity)).toContain('Tom in 5B says Mr Head hit him');
+
+    const chairBefore = bot.connector.deliveries.filter((d) => d.conversationId === 'a:aad-sec-chair').length;
+    const marked = await bot.execute(PEOPLE.dsl, Verbs.concernAboutHeadteacher, { reference });
+    expect(marked.status).toBe(200);
+    expect(readableText(marked.body)).toContain('Marked as about the headteacher: sent to the chair of governors');
+    expect(bot.connector.deliveries.filter((d) => d.conversationId === 'a:aad-sec-chair').length).toBeGreaterThan(chairBefore);
+
+    const headSees = async (command: string) => {
+      const before = bot.connector.deliveries.length;
+      await bot.message(PEOPLE.head, command);
+      return bot.connector.deliveries.slice(before).filter((d) => d.conversationId === `a:${HEAD_ID}`).map((d) => readableText(d.activity)).join('\n');
+    };
+    for (const command of [`concern ${reference}`, `concern export ${reference}`]) {
+      const seen = await headSees(command);
+      expect(seen).toContain(`No concern was found with the reference ${reference}`);
+      expect(seen).not.toMatch(/Tom in 5B|Mr Head hit him/);
+    }
+    expect(await headSees('concerns')).not.toContain(reference);
+    // The head cannot mark it back or act on it either: the same "not found".
+    const pressed = await bot.execute(PEOPLE.head, Verbs.concernAboutHeadteacher, { reference });
+    expect(readableText(pressed.body)).toContain('No concern was found');
+  });
 });

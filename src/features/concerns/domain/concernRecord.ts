@@ -85,6 +85,7 @@ export function describeConcernEvent(e: ConcernEvent, detailed: boolean, aboutHe
       return `Had reached no one after ${e.data.minutes} ${e.data.minutes === '1' ? 'minute' : 'minutes'}: the reporter was ${e.data.reporterTold === 'true' ? '' : 'not able to be '}told to go to ${inPersonContact(aboutHeadteacher)} in person; `
         + `${e.data.alerted} ${told} were told it is waiting`;
     case 'testAlertSent': return `Test alert sent: ${e.data.ok === 'true' ? 'it arrived' : `${e.data.reached} of ${e.data.of} reached${e.data.code ? ` (${e.data.code})` : ''}`}`;
+    case 'markedAboutHeadteacher': return `Marked as about the headteacher: sent to ${roleLabel(e.data.role)}; the headteacher can no longer see it`;
     case 'acknowledged': return 'Acknowledged';
     case 'assigned': return `Assigned to ${e.data.assigneeName}`;
     case 'noteAdded': return detailed ? `Note: ${e.data.note}` : 'Note added';

@@ -1,6 +1,7 @@
 import { ConcernOutbox } from './concernOutbox';
 import { ConcernLog, ConcernStore, OutboxTask, SafeguardingMember } from './concernPorts';
 import { concernNotFoundMessage, normaliseConcernReference } from './concernReference';
+import { ConcernRoutingTable, resolveConcernRoute } from './concernRouting';
 import { createConcernRefusals, RefusalReason } from './concernRefusals';
 import {
   CONCERN_ACTION_TYPES, ConcernActionType, ConcernActor, ConcernCase, ConcernError, NewConcernEvent,
@@ -26,13 +27,15 @@ export interface ConcernTriageDeps {
    * may list the open reports sent to them, and only those.
    */
   recipients?: ReadonlySet<string>;
+  /** Where reports go: a report marked about the headteacher afterwards goes where one marked so by its reporter would. */
+  routing?: ConcernRoutingTable;
   /** After an alert to the chair about a case, further attempts on it alert again only after this long (default 1 hour). */
   chairAlertIntervalMs?: number;
   now?: () => Date;
 }
 
 /** The operations a case supports; each is checked and recorded. */
-export type TriageOperation = 'open' | 'list' | 'export' | 'acknowledge' | 'assign' | 'addNote' | 'recordAction' | 'close';
+export type TriageOperation = 'open' | 'list' | 'export' | 'acknowledge' | 'assign' | 'addNote' | 'recordAction' | 'close' | 'aboutHeadteacher';
 
 /**
  * Operations the person a report was sent to (a senior manager, the headteacher, the chair) may perform on that one case:
@@ -74,6 +77,11 @@ export interface ConcernTriage {
   addNote(actor: ConcernActor, reference: string, note: string): Promise<ConcernCase>;
   /** Records a referral or other action with its reason. */
   recordAction(actor: ConcernActor, reference: string, actionType: string, detail: string): Promise<ConcernCase>;
+  /**
+   * Marks a case as about the headteacher (team only): from then on the headteacher cannot open, list or act on it, and it
+   * is sent to the chair of governors (or the fallback a report about the headteacher has). Marking it again changes nothing.
+   */
+  markAboutHeadteacher(actor: ConcernActor, reference: string): Promise<ConcernCase>;
   /** Closes a case with its outcome; the reporter is told it is closed. */
   close(actor: ConcernActor, reference: string, outcome: string): Promise<ConcernCase>;
 }
@@ -198,6 +206,14 @@ export function createConcernTriage(deps: ConcernTriageDeps): ConcernTriage {
       return record(actor, c, 'actionRecorded', {
         actionType: actionType as ConcernActionType, detail: assertText(detail, 'The reason and details of the action'),
       });
+    },
+
+    async markAboutHeadteacher(actor, reference) {
+      const c = await assertCaseAccess(actor, reference, 'aboutHeadteacher');
+      if (c.report.aboutHeadteacher) return c;
+      if (!deps.routing) throw new ConcernError('CONCERN_DESTINATION_UNCONFIGURED', 'Where reports about the headteacher go is not set up.');
+      const route = resolveConcernRoute({ ...c.report, aboutHeadteacher: true }, deps.routing);
+      return record(actor, c, 'markedAboutHeadteacher', { role: route.primary }, [{ kind: 'route', primary: route.primary, fallback: route.fallback }]);
     },
 
     async close(actor, reference, outcome) {

@@ -195,7 +195,9 @@ export type ConcernEventType =
   | 'reporterNotified'
   | 'detailsAdded'
   | 'undeliveredAlerted'
-  | 'testAlertSent';
+  | 'testAlertSent'
+  /** A member of the team marked the report as about the headteacher: from then on it is, and it goes to the chair. */
+  | 'markedAboutHeadteacher';
 
 /** One entry in the append-only chronology. `data` is encrypted at rest. */
 export interface ConcernEvent {
@@ -261,6 +263,10 @@ export function deriveConcernCase(report: ConcernReport, events: ConcernEvent[])
     switch (e.type) {
       case 'submitted':
         if (e.data.howSoon === 'today' || e.data.howSoon === 'routine') result.howSoon = e.data.howSoon;
+        break;
+      case 'markedAboutHeadteacher':
+        // The report as submitted is never changed; read from here on as about the headteacher (who can no longer see it).
+        result.report = { ...result.report, aboutHeadteacher: true };
         break;
       case 'routed':
         result.deliveredTo = e.data.role as DestinationRole;

@@ -102,7 +102,7 @@ const OPEN_PATTERN = /^\s*concern\s+(export\s+)?([A-Za-z]{1,6}-\d{4}-[0-9A-Za-z]
 const EXPORT_CHUNK_CHARS = 20_000;
 /** The verbs of the alert and case cards (Open is also what the cards' refresh sends). */
 const TRIAGE_VERBS: ReadonlySet<string> = new Set([
-  Verbs.concernOpen, Verbs.concernAcknowledge, Verbs.concernAssign, Verbs.concernAddNote, Verbs.concernRecordAction, Verbs.concernClose,
+  Verbs.concernOpen, Verbs.concernAcknowledge, Verbs.concernAssign, Verbs.concernAddNote, Verbs.concernRecordAction, Verbs.concernClose, Verbs.concernAboutHeadteacher,
 ]);
 /** Longer than any `concern <reference>` command: not read as one. */
 const COMMAND_MAX_CHARS = 200;

@@ -160,6 +160,8 @@ export function createConcernTriageRoutes(deps: ConcernTriageRoutesDeps) {
         answerInvoke(context, await triageStep(context, data, 'addNote', (actor, reference) => triage.addNote(actor, reference, textOf(data.note)))));
       app.adaptiveCards.actionExecute(Verbs.concernRecordAction, async (context, _state, data: { reference?: unknown; actionType?: unknown; actionDetail?: unknown }) =>
         answerInvoke(context, await triageStep(context, data, 'recordAction', (actor, reference) => triage.recordAction(actor, reference, textOf(data.actionType), textOf(data.actionDetail)))));
+      app.adaptiveCards.actionExecute(Verbs.concernAboutHeadteacher, async (context, _state, data: { reference?: unknown }) =>
+        answerInvoke(context, await triageStep(context, data, 'aboutHeadteacher', (actor, reference) => triage.markAboutHeadteacher(actor, reference), { updatesAlert: true })));
       app.adaptiveCards.actionExecute(Verbs.concernClose, async (context, _state, data: { reference?: unknown; outcome?: unknown }) =>
         answerInvoke(context, await triageStep(context, data, 'close', (actor, reference) => triage.close(actor, reference, textOf(data.outcome)), { updatesAlert: true })));
     },

@@ -27,7 +27,7 @@ export function concernHarness(options: {
   const triage = createConcernTriage({
     store, outbox, log, now: clock.now, headteacherId: PEOPLE.headteacher,
     // As compose/concerns.ts: everyone reports go to by name may list those sent to them.
-    recipients: new Set([PEOPLE.deputy, PEOPLE.seniorManager, PEOPLE.headteacher, PEOPLE.chair]),
+    recipients: new Set([PEOPLE.deputy, PEOPLE.seniorManager, PEOPLE.headteacher, PEOPLE.chair]), routing,
     // The headteacher is on the team too, as in many schools where the head is also the DSL.
     team: [{ aadObjectId: PEOPLE.dsl, name: 'Dana DSL' }, { aadObjectId: PEOPLE.deputy, name: 'Dev Deputy' }, { aadObjectId: PEOPLE.headteacher, name: 'Hana Head' }],
   });

@@ -103,6 +103,8 @@ export function renderConcernTriageCard(input: ConcernTriageCardInput): Adaptive
     isNew: c.status === 'new',
     isOpen: c.status !== 'closed',
     canAssign: input.canAssign && c.status !== 'closed' && input.team.length > 0,
+    // The team (not a report's recipient) may say a report is about the headteacher: it then goes to the chair.
+    canMarkAboutHeadteacher: input.canAssign && !r.aboutHeadteacher,
     teamChoices: input.team.map((m) => ({ title: m.name ?? m.aadObjectId, value: m.aadObjectId })),
     // What fits the kind and whoever handles it; actions already recorded read from their own label whatever the list.
     actionChoices: (CONCERN_ACTIONS_BY_KIND[r.kind] ?? CONCERN_ACTION_TYPES).map((a) => ({ title: concernActionLabel(a), value: a })),

@@ -118,7 +118,7 @@ describe('concern cards', () => {
       expect(text).toContain(s);
     }
     expect(cardVerbs(card).sort()).toEqual([
-      Verbs.concernAddNote, Verbs.concernAssign, Verbs.concernClose, Verbs.concernOpen, Verbs.concernRecordAction,
+      Verbs.concernAddNote, Verbs.concernAssign, Verbs.concernClose, Verbs.concernOpen, Verbs.concernRecordAction, Verbs.concernAboutHeadteacher,
     ].sort());
     expect((card.refresh as { userIds: string[] }).userIds).toEqual([PEOPLE.dsl, PEOPLE.deputy]);
   });
@@ -147,7 +147,16 @@ describe('concern cards', () => {
     expect(cardVerbs(fresh)).toContain(Verbs.concernAcknowledge);
     const closed = renderConcernTriageCard({ concern: sampleCase({ status: 'closed', outcome: 'done' }), team, refreshUserIds: [PEOPLE.dsl], canAssign: true });
     expect(cardProblems(closed)).toEqual([]);
-    expect(cardVerbs(closed).sort()).toEqual([Verbs.concernAddNote, Verbs.concernOpen].sort());
+    // A closed case can still be marked as about the headteacher: the record is kept from them as much as an open one.
+    expect(cardVerbs(closed).sort()).toEqual([Verbs.concernAddNote, Verbs.concernOpen, Verbs.concernAboutHeadteacher].sort());
+  });
+
+  test('when the case is already about the headteacher, or the viewer is the person it was sent to, then "About the headteacher?" is not offered', () => {
+    const about = sampleCase();
+    const marked = renderConcernTriageCard({ concern: { ...about, report: { ...about.report, aboutHeadteacher: true } }, team, refreshUserIds: [PEOPLE.dsl], canAssign: true });
+    expect(cardVerbs(marked)).not.toContain(Verbs.concernAboutHeadteacher);
+    const recipient = renderConcernTriageCard({ concern: sampleCase(), team, refreshUserIds: [], canAssign: false });
+    expect(cardVerbs(recipient)).not.toContain(Verbs.concernAboutHeadteacher);
   });
 
   test('when a long case with a long chronology is rendered, then the card stays valid and under the size limit', () => {
