@@ -87,7 +87,7 @@ export function describeConcernEvent(e: ConcernEvent, detailed: boolean, aboutHe
     case 'testAlertSent': return `Test alert sent: ${e.data.ok === 'true' ? 'it arrived' : `${e.data.reached} of ${e.data.of} reached${e.data.code ? ` (${e.data.code})` : ''}`}`;
     case 'markedAboutHeadteacher': return `Marked as about the headteacher: sent to ${roleLabel(e.data.role)}; the headteacher can no longer see it`;
     case 'acknowledged': return 'Acknowledged';
-    case 'assigned': return `Assigned to ${e.data.assigneeName}`;
+    case 'assigned': return e.data.assigneeId ? `Assigned to ${e.data.assigneeName}` : 'Unassigned: it is about the headteacher, who held it';
     case 'noteAdded': return detailed ? `Note: ${e.data.note}` : 'Note added';
     case 'actionRecorded': {
       const label = concernActionLabel(e.data.actionType);

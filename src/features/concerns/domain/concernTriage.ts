@@ -213,6 +213,10 @@ export function createConcernTriage(deps: ConcernTriageDeps): ConcernTriage {
       if (c.report.aboutHeadteacher) return c;
       if (!deps.routing) throw new ConcernError('CONCERN_DESTINATION_UNCONFIGURED', 'Where reports about the headteacher go is not set up.');
       const route = resolveConcernRoute({ ...c.report, aboutHeadteacher: true }, deps.routing);
+      // A case the headteacher held is no longer theirs: unassigned first, so no one reads it as with them.
+      if (deps.headteacherId && c.assignee?.id === deps.headteacherId) {
+        await deps.store.append(c.report.id, [{ type: 'assigned', at: now().toISOString(), ...actedBy(actor), data: { assigneeId: '', assigneeName: '' } }]);
+      }
       return record(actor, c, 'markedAboutHeadteacher', { role: route.primary }, [{ kind: 'route', primary: route.primary, fallback: route.fallback }]);
     },
 

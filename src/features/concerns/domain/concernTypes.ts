@@ -276,7 +276,8 @@ export function deriveConcernCase(report: ConcernReport, events: ConcernEvent[])
         if (result.status === 'new') result.status = 'acknowledged';
         break;
       case 'assigned':
-        result.assignee = { id: e.data.assigneeId, name: e.data.assigneeName };
+        // An empty assignee unassigns (a case marked as about the headteacher who held it).
+        result.assignee = e.data.assigneeId ? { id: e.data.assigneeId, name: e.data.assigneeName } : undefined;
         break;
       case 'closed':
         result.status = 'closed';

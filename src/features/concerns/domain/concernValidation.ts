@@ -73,6 +73,9 @@ const NAMES_THE_HEAD = /\b(?:head ?teachers?|head ?masters?|head ?mistress(?:es)
  */
 export const HEADTEACHER_ON_TEAM_CHECK = 'This mentions the headteacher, who is on the safeguarding team and would see it. If it is about something the headteacher did, press Change kind, choose "An allegation that an adult has harmed or may harm a child" and tick "This is about the headteacher": it then goes to the chair of governors and never to them. If it is not about them, tick "It is not about the headteacher". Nothing has been sent yet.';
 
+/** The headteacher as staff abbreviate or capitalise them: "HT", "Head grabbed a pupil" (not "Head of Year", "Head Boy"). */
+const HEAD_AS_WRITTEN = /\b(?:HT|Head)\b(?!-| (?:of|[Bb]oys?|[Gg]irls?|[Pp]refects?|injury|injuries|lice|wound|first)\b)/;
+
 /** What the form says when the text names the headteacher and neither box is ticked. */
 export const HEADTEACHER_CHECK = 'This mentions the headteacher. If it is about them, tick "This is about the headteacher" so it goes to the chair of governors and never to them; if it is not, tick "It is not about the headteacher". Nothing has been sent yet.';
 
@@ -257,15 +260,23 @@ export function validateConcernForm(raw: unknown, context: ConcernFormContext = 
   // surely ("the head", "Mrs Robbins", "Lynne Robbins"), or maybe (a surname or first name alone, capitalised).
   const about = [values.peopleInvolved, values.whatHappened, values.where, values.evidence, values.attachedMessage].map((t) => t.slice(0, 20_000)).join('\n');
   const names = context.headteacherNames ?? [];
-  const unanswered = !values.aboutHeadteacher && !values.notAboutHeadteacher;
-  const surely = unanswered && (NAMES_THE_HEAD.test(about) || names.some((name) => howNamed(about, name) === 'surely'));
-  const maybe = surely || (unanswered && names.some((name) => howNamed(about, name) === 'maybe'));
+  const personKind = KINDS_ABOUT_A_PERSON.has(kind);
+  // "This is about the headteacher" answers the question only on a form that has the box: carried from an earlier step
+  // (Change kind) or forged onto a child's safety report, it answers nothing, and is read as the reporter's word below.
+  const ticked = personKind && values.aboutHeadteacher;
+  const unanswered = !ticked && !values.notAboutHeadteacher;
+  const named = unanswered && (NAMES_THE_HEAD.test(about) || HEAD_AS_WRITTEN.test(about) || names.some((name) => howNamed(about, name) !== 'no'));
   // An allegation or a colleague's conduct naming the headteacher is asked about; urgent, it is never held back and goes
-  // to the chair of governors when the headteacher is surely named.
-  const namesTheHead = KINDS_ABOUT_A_PERSON.has(kind) && surely;
-  if (KINDS_ABOUT_A_PERSON.has(kind) && maybe && !urgent) problems.push({ field: 'aboutHeadteacher', message: HEADTEACHER_CHECK });
-  // Any other report goes to the safeguarding team: asked about only when the headteacher is on it.
-  if (!KINDS_ABOUT_A_PERSON.has(kind) && context.headteacherOnTeam && surely && !urgent) problems.push({ field: 'aboutHeadteacher', message: HEADTEACHER_ON_TEAM_CHECK });
+  // to the chair of governors: an allegation about the head must never reach them, and the chair passes on one that
+  // was about someone else.
+  const namesTheHead = personKind && named;
+  if (namesTheHead && !urgent) problems.push({ field: 'aboutHeadteacher', message: HEADTEACHER_CHECK });
+  // Any other report goes to the safeguarding team: asked about when the headteacher is on it and the report names them,
+  // or the reporter ticked "about the headteacher" before changing its kind.
+  const carried = !personKind && values.aboutHeadteacher && !values.notAboutHeadteacher;
+  if (!personKind && context.headteacherOnTeam && (named || carried) && !urgent) {
+    problems.push({ field: 'aboutHeadteacher', message: HEADTEACHER_ON_TEAM_CHECK });
+  }
   const link = values.link.trim();
   if (link && !isWebAddress(link) && !urgent) {
     problems.push({ field: 'link', message: `${CONCERN_FIELD_LABELS.link}: paste a web address starting with http:// or https://` });
@@ -291,9 +302,11 @@ export function validateConcernForm(raw: unknown, context: ConcernFormContext = 
     draft: {
       kind,
       immediateDanger: urgent,
-      // Only an allegation or a colleague's conduct can be about the headteacher (only their form asks): a child's
-      // safety always goes to the safeguarding team, whatever flag an earlier step or a forged card carried.
-      aboutHeadteacher: KINDS_ABOUT_A_PERSON.has(kind) && (values.aboutHeadteacher || namesTheHead),
+      // An allegation or a colleague's conduct ticked or naming the headteacher is about them. A child's safety goes to
+      // the safeguarding team whatever flag an earlier step or a forged card carried, except an urgent one the reporter
+      // said was about the headteacher while the headteacher is on that team: then to the chair (the deputy DSL if the
+      // chair cannot be reached), never to the head.
+      aboutHeadteacher: personKind ? ticked || namesTheHead : urgent && carried && context.headteacherOnTeam === true,
       ...(!urgent && isHowSoon(values.howSoon) ? { howSoon: values.howSoon } : {}),
       ...(missing.length > 0 ? { missing } : {}),
       details: {

@@ -7,6 +7,7 @@ import { Verbs } from '../../../teams/verbs';
 import { errorCode } from '../../../shared/errorCode';
 import { ConcernSettings } from '../../../config/concernSettings';
 import { ConcernLog } from '../domain/concernPorts';
+import { personIdOf } from '../domain/concernRouting';
 import { concernNotFoundMessage, normaliseConcernReference } from '../domain/concernReference';
 import { ConcernTriage, TriageOperation } from '../domain/concernTriage';
 import { ConcernActor, ConcernCase, ConcernError } from '../domain/concernTypes';
@@ -15,6 +16,12 @@ import { answerInvoke } from './cardResponse';
 import { actorOf } from './concernActivity';
 import { concernCaseCard } from './concernCaseCard';
 import { proactively } from './concernMessaging';
+
+/** What the headteacher's copy of a report about them becomes: that it was passed on, and nothing of it. */
+const WITHDRAWN_CARD: AdaptiveCardJson = {
+  type: 'AdaptiveCard', version: '1.5',
+  body: [{ type: 'TextBlock', wrap: true, text: 'This report has been passed to the chair of governors by the safeguarding team. It is no longer shown here.' }],
+};
 
 /** Where concern records may be read: a person's own 1:1 chat, or the safeguarding team's channel or group chat. */
 export const PRIVATE_PLACE_ONLY = 'Concern records open only in your 1:1 chat with me or in the safeguarding channel.';
@@ -84,6 +91,26 @@ export function createConcernTriageRoutes(deps: ConcernTriageRoutesDeps) {
       await proactively((run) => inStoredConversation(deps.adapter, deps.botAppId, reference, run), async (ctx) => {
         await ctx.updateActivity({ ...card, id: copy.m });
       }).catch((err) => logger.warn({ reference: c.report.reference, code: errorCode(err) }, 'could not update a copy of the alert'));
+    }
+  }
+
+  /**
+   * A report marked as about the headteacher that had been sent to the headteacher: the card in their chat is replaced by
+   * one that says only that it has been passed on (no details, no refresh, so nothing of it is shown or asked for again).
+   */
+  async function withdrawFromHeadteacher(c: ConcernCase): Promise<void> {
+    const head = personIdOf(settings.routing.destinations.headteacher);
+    if (!head) return;
+    const card = cardMessage(WITHDRAWN_CARD);
+    for (const e of c.events) {
+      if (e.type !== 'routed' || e.data.recipientId !== head || !e.data.conversationId || !e.data.messageId) continue;
+      const reference = {
+        channelId: c.report.origin.channelId, serviceUrl: c.report.origin.serviceUrl, bot: botAccount(deps.botAppId),
+        conversation: { id: e.data.conversationId, isGroup: false, conversationType: 'personal', tenantId: c.report.origin.tenantId, name: '' },
+      };
+      await proactively((run) => inStoredConversation(deps.adapter, deps.botAppId, reference, run), async (ctx) => {
+        await ctx.updateActivity({ ...card, id: e.data.messageId });
+      }).catch((err) => logger.warn({ reference: c.report.reference, code: errorCode(err) }, 'could not withdraw the headteacher\'s copy of a report about them'));
     }
   }
 
@@ -161,7 +188,11 @@ export function createConcernTriageRoutes(deps: ConcernTriageRoutesDeps) {
       app.adaptiveCards.actionExecute(Verbs.concernRecordAction, async (context, _state, data: { reference?: unknown; actionType?: unknown; actionDetail?: unknown }) =>
         answerInvoke(context, await triageStep(context, data, 'recordAction', (actor, reference) => triage.recordAction(actor, reference, textOf(data.actionType), textOf(data.actionDetail)))));
       app.adaptiveCards.actionExecute(Verbs.concernAboutHeadteacher, async (context, _state, data: { reference?: unknown }) =>
-        answerInvoke(context, await triageStep(context, data, 'aboutHeadteacher', (actor, reference) => triage.markAboutHeadteacher(actor, reference), { updatesAlert: true })));
+        answerInvoke(context, await triageStep(context, data, 'aboutHeadteacher', async (actor, reference) => {
+          const marked = await triage.markAboutHeadteacher(actor, reference);
+          await withdrawFromHeadteacher(marked);
+          return marked;
+        }, { updatesAlert: true })));
       app.adaptiveCards.actionExecute(Verbs.concernClose, async (context, _state, data: { reference?: unknown; outcome?: unknown }) =>
         answerInvoke(context, await triageStep(context, data, 'close', (actor, reference) => triage.close(actor, reference, textOf(data.outcome)), { updatesAlert: true })));
     },

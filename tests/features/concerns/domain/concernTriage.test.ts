@@ -188,4 +188,23 @@ describe('triage by the safeguarding team', () => {
     const events = (await h.store.getCase(reference))!.events.filter((e) => e.actorId && e.actorId !== PEOPLE.reporter);
     expect(events.map((e) => [e.type, e.actorId, e.data.operation])).toEqual([['accessRefused', PEOPLE.outsider, 'export']]);
   });
+
+  test('when a case the headteacher (on the team) holds is marked as about them, then it is unassigned, sent to the chair, and the head can no longer open it', async () => {
+    const { h, reference } = await reported('childSafety');
+    const HEAD: ConcernActor = { aadObjectId: PEOPLE.headteacher, name: 'Hana Head' };
+    await h.triage.assign(DSL, reference, PEOPLE.headteacher);
+    const marked = await h.triage.markAboutHeadteacher(DSL, reference);
+    expect(marked.assignee).toBeUndefined();
+    expect(marked.report.aboutHeadteacher).toBe(true);
+    const types = marked.events.map((e) => e.type);
+    expect(types.indexOf('markedAboutHeadteacher')).toBeGreaterThan(types.lastIndexOf('assigned'));
+    expect(marked.events.filter((e) => e.type === 'assigned').at(-1)?.data.assigneeId).toBe('');
+    await h.outbox.processDue();
+    expect(h.delivery.posts.at(-1)).toMatchObject({ role: 'chairOfGovernors', reference });
+    await expect(h.triage.openCase(HEAD, reference)).rejects.toMatchObject({ code: 'CONCERN_NOT_FOUND' });
+    // Marking again changes nothing; the head may not mark (nor anyone off the team).
+    const before = (await h.store.getCase(reference))!.events.length;
+    expect((await h.triage.markAboutHeadteacher(DSL, reference)).events).toHaveLength(before);
+    await expect(h.triage.markAboutHeadteacher(SENIOR_MANAGER, reference)).rejects.toMatchObject({ code: 'CONCERN_NOT_FOUND' });
+  });
 });

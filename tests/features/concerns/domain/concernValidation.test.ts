@@ -176,13 +176,13 @@ describe('a report about an adult that names the headteacher', () => {
     // Immediate danger is never held back: naming the head sends it to the chair of governors.
     const urgent = validateConcernForm(formFor('allegation', { ...byName[0], immediateDanger: 'true' }), names);
     expect(urgent.ok && urgent.draft.aboutHeadteacher).toBe(true);
-    // A surname or first name alone, capitalised, may be someone else: asked about, but an urgent one is not sent to the
-    // chair for it (it goes where its kind goes); in lower case, or in a child's safety report, nothing is asked.
+    // A surname or first name alone, capitalised, may be someone else: asked about all the same, and an urgent one goes to
+    // the chair (who passes on one about someone else); in lower case, or in a child's safety report, nothing is asked.
     for (const whatHappened of ['Robbins grabbed his arm', 'Tom Robbins in Year 6 was grabbed by a supply teacher', 'Lynne shouted at a pupil']) {
       const r = validateConcernForm(formFor('allegation', { whatHappened }), names);
       expect({ whatHappened, asked: !r.ok && r.problems.map((p) => p.field) }).toEqual({ whatHappened, asked: ['aboutHeadteacher'] });
       const urgentMaybe = validateConcernForm(formFor('allegation', { whatHappened, immediateDanger: 'true' }), names);
-      expect({ whatHappened, toChair: urgentMaybe.ok && urgentMaybe.draft.aboutHeadteacher }).toEqual({ whatHappened, toChair: false });
+      expect({ whatHappened, toChair: urgentMaybe.ok && urgentMaybe.draft.aboutHeadteacher }).toEqual({ whatHappened, toChair: true });
     }
     for (const [kind, whatHappened] of [['allegation', 'robbins grabbed his arm'], ['childSafety', 'Mrs Robbins told me a pupil has bruises']]) {
       expect({ whatHappened, ok: validateConcernForm(formFor(kind, { whatHappened }), names).ok }).toEqual({ whatHappened, ok: true });
@@ -204,6 +204,31 @@ describe('a report about an adult that names the headteacher', () => {
     }
     for (const whatHappened of ['A TA pushed him and he hit his head on the door', 'The head of year shouted at a pupil', 'The head boy was pushed by a coach', 'The deputy head shouted at a pupil']) {
       expect({ whatHappened, ok: validateConcernForm(formFor('allegation', { whatHappened })).ok }).toEqual({ whatHappened, ok: true });
+    }
+  });
+
+  it('when an allegation calls them "HT" or "Head", then it is asked about; "Head of Year" and "Head Boy" are others', () => {
+    for (const whatHappened of ['HT grabbed a pupil', 'our HT shouted at a pupil', 'Head grabbed a pupil at lunch']) {
+      const r = validateConcernForm(formFor('allegation', { whatHappened }));
+      expect({ whatHappened, asked: !r.ok && r.problems.map((p) => p.field) }).toEqual({ whatHappened, asked: ['aboutHeadteacher'] });
+    }
+    for (const whatHappened of ['Head of Year 9 shouted at a pupil', 'The Head Boy was pushed by a coach']) {
+      expect({ whatHappened, ok: validateConcernForm(formFor('allegation', { whatHappened })).ok }).toEqual({ whatHappened, ok: true });
+    }
+  });
+
+  it('when "This is about the headteacher" was ticked before the kind was changed to a child\'s safety, then with the head on the team it is asked about, and urgent it goes to the chair; with the head off the team it goes to the team', () => {
+    const onTeam = { headteacherNames: ['Adele Vance'], headteacherOnTeam: true };
+    const carried = { whatHappened: 'A child says she was hit', aboutHeadteacher: 'true' };
+    const r = validateConcernForm(formFor('childSafety', carried), onTeam);
+    expect(!r.ok && r.problems.map((p) => p.message)).toEqual([HEADTEACHER_ON_TEAM_CHECK]);
+    const urgent = validateConcernForm(formFor('childSafety', { ...carried, immediateDanger: 'true' }), onTeam);
+    expect(urgent.ok && urgent.draft.aboutHeadteacher).toBe(true);
+    const offTeam = validateConcernForm(formFor('childSafety', { ...carried, immediateDanger: 'true' }), { ...onTeam, headteacherOnTeam: false });
+    expect(offTeam.ok && offTeam.draft.aboutHeadteacher).toBe(false);
+    // Surname or first name alone asks too, on the team.
+    for (const whatHappened of ['Vance shouted at a child', 'Adele shouted at a child', 'HT shouted at a child']) {
+      expect({ whatHappened, ok: validateConcernForm(formFor('childSafety', { whatHappened }), onTeam).ok }).toEqual({ whatHappened, ok: false });
     }
   });
 
