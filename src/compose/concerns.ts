@@ -94,7 +94,7 @@ export function composeConcerns(deps: ConcernCompositionDeps): ConcernFeature {
   });
   // Everyone a report is sent to by name may list the open ones sent to them.
   const recipients = new Set(Object.values(settings.routing.destinations).flatMap((a) => (personIdOf(a) ? [personIdOf(a) as string] : [])));
-  const triage = createConcernTriage({ store: deps.store, outbox, team: settings.team, log: logger, now: deps.now, headteacherId, recipients, routing: settings.routing });
+  const triage = createConcernTriage({ store: deps.store, outbox, team: settings.team, log: logger, now: deps.now, headteacherId, recipients, routing: settings.routing, undeliveredAlertMs: deps.undeliveredAlertMs });
   const feature = createConcernFeature({
     settings, reporting, triage, outbox, adapter: deps.adapter, botAppId: deps.botAppId, logger, routeCheck, contacts, facts, messageSeal, headteacherNames, headteacherOnTeam,
   });

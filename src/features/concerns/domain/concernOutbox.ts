@@ -99,6 +99,10 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
    * who may hear of it are told (audienceFor).
    */
   async function watch(entry: OutboxEntry, task: Extract<OutboxTask, { kind: 'watchDelivery' }>, concern: ConcernCase) {
+    if (task.since !== undefined) {
+      await watchMarked(entry, task.since, concern);
+      return;
+    }
     if (concern.deliveredTo !== undefined) {
       await deps.store.completeOutbox(entry.id, concern.report.id, []);
       return;
@@ -130,6 +134,32 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
     ];
     await deps.store.completeOutbox(entry.id, concern.report.id, events);
     deps.log.error({ reference, code: 'CONCERN_UNDELIVERED', minutes, reporterTold, alerted }, 'report has reached no one: reporter, team and owners told');
+  }
+
+  /**
+   * A report marked as about the headteacher (the team's card) two minutes ago that has reached neither the chair nor
+   * the fallback since: the headteacher who may have had it can no longer open it, so without this it would sit with
+   * no one while the outbox retries. Those who may hear of a report about the headteacher are told its reference (never
+   * the headteacher, never a shared place), and that it keeps being tried. Nothing of its content.
+   */
+  async function watchMarked(entry: OutboxEntry, since: string, concern: ConcernCase) {
+    // Delivered since the marking: a route recorded after the last marking in the chronology (not by time: the first
+    // delivery and the marking can share a millisecond).
+    const marked = concern.events.map((e) => e.type).lastIndexOf('markedAboutHeadteacher');
+    if (concern.events.slice(marked + 1).some((e) => e.type === 'routed')) {
+      await deps.store.completeOutbox(entry.id, concern.report.id, []);
+      return;
+    }
+    const reference = concern.report.reference;
+    const minutes = Math.max(1, Math.round((now().getTime() - Date.parse(since)) / 60_000));
+    const text = `Safeguarding report ${reference}, marked as about the headteacher ${minutes} ${minutes === 1 ? 'minute' : 'minutes'} ago, has not reached `
+      + 'the chair of governors or the deputy DSL: Teams would not take it. It keeps being tried. Please tell the chair of governors in person, and '
+      + `open it by typing "concern ${reference}" in your chat with me. Nothing of the report is in this message.`;
+    const alerted = deps.route ? await deps.route.tellTeam(text, audienceFor(concern, false)) : 0;
+    await deps.store.completeOutbox(entry.id, concern.report.id, [
+      { type: 'undeliveredAlerted', at: now().toISOString(), data: { minutes: String(minutes), marked: 'true', alerted: String(alerted) } },
+    ]);
+    deps.log.error({ reference, code: 'CONCERN_UNDELIVERED', minutes, alerted, marked: true }, 'a report marked as about the headteacher has reached no one since: team told');
   }
 
   /**

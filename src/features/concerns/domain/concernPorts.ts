@@ -13,7 +13,7 @@ export type OutboxTask =
    * Due `notBefore` (two minutes after the report): if the report has reached no one by then, the reporter is told
    * plainly to go to the DSL in person, and the safeguarding team and the owners are told a report is waiting.
    */
-  | { kind: 'watchDelivery'; notBefore: string };
+  | { kind: 'watchDelivery'; notBefore: string; /** Watches a route begun then (a report marked as about the headteacher), not the first. */ since?: string };
 
 /** The headteacher tried to open or act on a case about them: what they tried and when, nothing of the case. */
 export interface HeadteacherAttempt {

@@ -1,4 +1,4 @@
-import { ConcernOutbox } from './concernOutbox';
+import { ConcernOutbox, UNDELIVERED_ALERT_MS } from './concernOutbox';
 import { ConcernLog, ConcernStore, OutboxTask, SafeguardingMember } from './concernPorts';
 import { concernNotFoundMessage, normaliseConcernReference } from './concernReference';
 import { ConcernRoutingTable, resolveConcernRoute } from './concernRouting';
@@ -27,6 +27,8 @@ export interface ConcernTriageDeps {
    * may list the open reports sent to them, and only those.
    */
   recipients?: ReadonlySet<string>;
+  /** How long a marked report may reach no one before the team is told (default two minutes, as for a new report). */
+  undeliveredAlertMs?: number;
   /** Where reports go: a report marked about the headteacher afterwards goes where one marked so by its reporter would. */
   routing?: ConcernRoutingTable;
   /** After an alert to the chair about a case, further attempts on it alert again only after this long (default 1 hour). */
@@ -217,7 +219,10 @@ export function createConcernTriage(deps: ConcernTriageDeps): ConcernTriage {
       if (deps.headteacherId && c.assignee?.id === deps.headteacherId) {
         await deps.store.append(c.report.id, [{ type: 'assigned', at: now().toISOString(), ...actedBy(actor), data: { assigneeId: '', assigneeName: '' } }]);
       }
-      return record(actor, c, 'markedAboutHeadteacher', { role: route.primary }, [{ kind: 'route', primary: route.primary, fallback: route.fallback }]);
+      // Watched like a new report: reaching no one two minutes on, those who may hear of it are told (concernOutbox.ts).
+      const at = now();
+      const watch = { kind: 'watchDelivery' as const, notBefore: new Date(at.getTime() + (deps.undeliveredAlertMs ?? UNDELIVERED_ALERT_MS)).toISOString(), since: at.toISOString() };
+      return record(actor, c, 'markedAboutHeadteacher', { role: route.primary }, [{ kind: 'route', primary: route.primary, fallback: route.fallback }, watch]);
     },
 
     async close(actor, reference, outcome) {

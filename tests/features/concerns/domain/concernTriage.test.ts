@@ -207,4 +207,32 @@ describe('triage by the safeguarding team', () => {
     expect((await h.triage.markAboutHeadteacher(DSL, reference)).events).toHaveLength(before);
     await expect(h.triage.markAboutHeadteacher(SENIOR_MANAGER, reference)).rejects.toMatchObject({ code: 'CONCERN_NOT_FOUND' });
   });
+
+  test('when a report marked as about the headteacher reaches neither the chair nor the deputy, then two minutes on it is recorded that it reached no one and those who may hear are told; once delivered, nothing more', async () => {
+    const { h, reference } = await reported('childSafety');
+    h.delivery.failing.add('chairOfGovernors');
+    h.delivery.failing.add('deputyDsl');
+    await h.triage.markAboutHeadteacher(DSL, reference);
+    h.clock.advance(60_000);
+    await h.outbox.processDue();
+    const alertsOf = async () => (await h.store.getCase(reference))!.events.filter((e) => e.type === 'undeliveredAlerted');
+    expect(await alertsOf()).toEqual([]);
+    h.clock.advance(90_000);
+    await h.outbox.processDue();
+    expect((await alertsOf()).map((e) => e.data.marked)).toEqual(['true']);
+    // Still tried: once the chair can be reached it arrives, and no second alert is made.
+    h.delivery.failing.clear();
+    h.clock.advance(10 * 60_000);
+    await h.outbox.processDue();
+    expect(h.delivery.posts.filter((p) => p.reference === reference).at(-1)).toMatchObject({ role: 'chairOfGovernors' });
+    expect(await alertsOf()).toHaveLength(1);
+  });
+
+  test('when a marked report reaches the chair, then its watch ends without an alert', async () => {
+    const { h, reference } = await reported('childSafety');
+    await h.triage.markAboutHeadteacher(DSL, reference);
+    h.clock.advance(3 * 60_000);
+    await h.outbox.processDue();
+    expect((await h.store.getCase(reference))!.events.filter((e) => e.type === 'undeliveredAlerted')).toEqual([]);
+  });
 });
