@@ -58,11 +58,6 @@ export function howNamed(text: string, displayName: string): 'surely' | 'maybe' 
   return maybe ? 'maybe' : 'no';
 }
 
-/** True when the text surely names the person (howNamed). */
-export function namesPerson(text: string, displayName: string): boolean {
-  return howNamed(text, displayName) === 'surely';
-}
-
 /** The headteacher's names as last read: read again when older than `refreshMs`, the last known kept if a read fails. */
 export interface HeadteacherNames {
   /** The names now, read again first when stale. */

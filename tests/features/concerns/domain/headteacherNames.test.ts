@@ -1,4 +1,7 @@
-import { createHeadteacherNames, howNamed, namesPerson } from '../../../../src/features/concerns/domain/headteacherNames';
+import { createHeadteacherNames, howNamed } from '../../../../src/features/concerns/domain/headteacherNames';
+
+/** Whether the text surely names the person (howNamed's strongest reading). */
+const namesPerson = (text: string, name: string): boolean => howNamed(text, name) === 'surely';
 
 describe('whether a text names the headteacher by name', () => {
   it('when the text has their whole name, a title or initial then the surname, then it names them, however the directory writes the name', () => {
