@@ -84,14 +84,19 @@ export function createConcernTriageRoutes(deps: ConcernTriageRoutesDeps) {
     const card = cardMessage(renderConcernAlertCard(c));
     for (const copy of copies) {
       if (!copy.c || !copy.m || conversationBaseId(copy.c) === here) continue;
-      const reference = {
-        channelId: c.report.origin.channelId, serviceUrl: c.report.origin.serviceUrl, bot: botAccount(deps.botAppId),
-        conversation: { id: copy.c, isGroup: false, conversationType: '', tenantId: c.report.origin.tenantId, name: '' },
-      };
-      await proactively((run) => inStoredConversation(deps.adapter, deps.botAppId, reference, run), async (ctx) => {
-        await ctx.updateActivity({ ...card, id: copy.m });
-      }).catch((err) => logger.warn({ reference: c.report.reference, code: errorCode(err) }, 'could not update a copy of the alert'));
+      await replaceCard(c, copy, card, 'could not update a copy of the alert');
     }
+  }
+
+  /** Replaces one card the bot posted about the case (a conversation and its message id); a failure is logged by its code. */
+  async function replaceCard(c: ConcernCase, copy: { c: string; m: string }, card: ReturnType<typeof cardMessage>, failure: string): Promise<void> {
+    const reference = {
+      channelId: c.report.origin.channelId, serviceUrl: c.report.origin.serviceUrl, bot: botAccount(deps.botAppId),
+      conversation: { id: copy.c, isGroup: false, conversationType: '', tenantId: c.report.origin.tenantId, name: '' },
+    };
+    await proactively((run) => inStoredConversation(deps.adapter, deps.botAppId, reference, run), async (ctx) => {
+      await ctx.updateActivity({ ...card, id: copy.m });
+    }).catch((err) => logger.warn({ reference: c.report.reference, code: errorCode(err) }, failure));
   }
 
   /**
@@ -104,13 +109,7 @@ export function createConcernTriageRoutes(deps: ConcernTriageRoutesDeps) {
     const card = cardMessage(WITHDRAWN_CARD);
     for (const e of c.events) {
       if (e.type !== 'routed' || e.data.recipientId !== head || !e.data.conversationId || !e.data.messageId) continue;
-      const reference = {
-        channelId: c.report.origin.channelId, serviceUrl: c.report.origin.serviceUrl, bot: botAccount(deps.botAppId),
-        conversation: { id: e.data.conversationId, isGroup: false, conversationType: 'personal', tenantId: c.report.origin.tenantId, name: '' },
-      };
-      await proactively((run) => inStoredConversation(deps.adapter, deps.botAppId, reference, run), async (ctx) => {
-        await ctx.updateActivity({ ...card, id: e.data.messageId });
-      }).catch((err) => logger.warn({ reference: c.report.reference, code: errorCode(err) }, 'could not withdraw the headteacher\'s copy of a report about them'));
+      await replaceCard(c, { c: e.data.conversationId, m: e.data.messageId }, card, 'could not withdraw the headteacher\'s copy of a report about them');
     }
   }
 
