@@ -5,7 +5,7 @@ import { ConcernLog, ConcernStore } from '../features/concerns/domain/concernPor
 import { createConcernReporting } from '../features/concerns/domain/concernReporting';
 import { createReportedMessageSeal, reportedMessageKey } from '../features/concerns/domain/reportedMessageSeal';
 import { createConcernTriage } from '../features/concerns/domain/concernTriage';
-import { createHeadteacherNames } from '../features/concerns/domain/headteacherNames';
+import { createHeadteacherCheck, createHeadteacherNames } from '../features/concerns/domain/headteacherNames';
 import { createSafeguardingRouteCheck } from '../features/concerns/domain/safeguardingRouteCheck';
 import { routeNotConfiguredSummary, waitingRolesFor } from '../features/concerns/domain/routeSetup';
 import { ConcernFeature, createConcernFeature } from '../features/concerns/teams/concernFeature';
@@ -81,22 +81,24 @@ export function composeConcerns(deps: ConcernCompositionDeps): ConcernFeature {
   });
   const headteacherId = personIdOf(settings.routing.destinations.headteacher);
   const staffName = deps.staffName;
-  const headteacherNames = headteacherId && staffName ? createHeadteacherNames(() => staffName(headteacherId)) : undefined;
-  const headteacherOnTeam = headteacherId !== undefined && settings.team.some((m) => m.aadObjectId === headteacherId);
+  const headteacher = createHeadteacherCheck(
+    headteacherId && staffName ? createHeadteacherNames(() => staffName(headteacherId)) : undefined,
+    headteacherId !== undefined && settings.team.some((m) => m.aadObjectId === headteacherId),
+  );
   // The feature runs the outbox when a report's delivery watch falls due; it exists only once reporting does.
   let wake: (at: Date) => void = () => undefined;
   // A reported message's seal, from the concern key every instance shares: sealed by one, checked by any.
   const messageSeal = createReportedMessageSeal(reportedMessageKey(settings.encryptionKey));
   const reporting = createConcernReporting({
     store: deps.store, outbox, routing: settings.routing, referencePrefix: settings.referencePrefix,
-    log: logger, now: deps.now, deliveryWaitMs: deps.deliveryWaitMs, headteacherId, headteacherNames, headteacherOnTeam,
+    log: logger, now: deps.now, deliveryWaitMs: deps.deliveryWaitMs, headteacherId, headteacher,
     undeliveredAlertMs: deps.undeliveredAlertMs, wakeAt: (at) => wake(at), messageSeal,
   });
   // Everyone a report is sent to by name may list the open ones sent to them.
-  const recipients = new Set(Object.values(settings.routing.destinations).flatMap((a) => (personIdOf(a) ? [personIdOf(a) as string] : [])));
+  const recipients = new Set(Object.values(settings.routing.destinations).map(personIdOf).filter((id): id is string => id !== undefined));
   const triage = createConcernTriage({ store: deps.store, outbox, team: settings.team, log: logger, now: deps.now, headteacherId, recipients, routing: settings.routing, undeliveredAlertMs: deps.undeliveredAlertMs });
   const feature = createConcernFeature({
-    settings, reporting, triage, outbox, adapter: deps.adapter, botAppId: deps.botAppId, logger, routeCheck, contacts, facts, messageSeal, headteacherNames, headteacherOnTeam,
+    settings, reporting, triage, outbox, adapter: deps.adapter, botAppId: deps.botAppId, logger, routeCheck, contacts, facts, messageSeal, headteacher,
   });
   wake = feature.wakeOutboxAt;
   return feature;

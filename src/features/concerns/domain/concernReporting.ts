@@ -2,7 +2,7 @@ import { ConcernOutbox, UNDELIVERED_ALERT_MS } from './concernOutbox';
 import { normaliseConcernReference } from './concernReference';
 import { createConcernRefusals } from './concernRefusals';
 import { ConcernLog, ConcernStore } from './concernPorts';
-import { HeadteacherNames } from './headteacherNames';
+import { HeadteacherCheck } from './headteacherNames';
 import { ConcernRoutingTable, isWaitingRole, resolveConcernRoute } from './concernRouting';
 import { ConcernDraft, ConcernOrigin, ConcernReport, ConcernReporter, DestinationRole } from './concernTypes';
 import {
@@ -21,10 +21,8 @@ export interface ConcernReportingDeps {
   log: ConcernLog;
   /** The headteacher's Entra object id: their attempt to add to a report about them alerts the chair of governors. */
   headteacherId?: string;
-  /** The headteacher's name as the directory holds it: a report naming them is asked about (headteacherNames.ts). */
-  headteacherNames?: HeadteacherNames;
-  /** The headteacher is on the safeguarding team: a child's safety report naming them is asked about (concernValidation.ts). */
-  headteacherOnTeam?: boolean;
+  /** The headteacher's name and whether they are on the team: a report naming them is asked about (headteacherNames.ts). */
+  headteacher?: HeadteacherCheck;
   now?: () => Date;
   /**
    * How long the reporter's answer waits for delivery (default 4 s, inside Teams' invoke timeout). Delivery
@@ -178,7 +176,7 @@ export function createConcernReporting(deps: ConcernReportingDeps): ConcernRepor
 
   return {
     async submitConcern(reporter, origin, form) {
-      const validated = validateConcernForm(form, { headteacherNames: await deps.headteacherNames?.names() ?? [], headteacherOnTeam: deps.headteacherOnTeam });
+      const validated = validateConcernForm(form, await deps.headteacher?.context() ?? {});
       if (!validated.ok) return { ok: false, values: validated.values, problems: validated.problems };
       const result = withMessageAsSealed(validated, reporter, deps.messageSeal);
       // The same report sent again unchanged is recognised, not filed twice: an urgent one whatever form it came from

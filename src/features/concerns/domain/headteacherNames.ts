@@ -66,6 +66,23 @@ export interface HeadteacherNames {
   known(): readonly string[];
 }
 
+/**
+ * What a report form is checked against about the headteacher (concernValidation.ts's context): their names as the
+ * directory holds them, and whether they are on the safeguarding team. `context` reads the names again when stale (the
+ * submit); `known` answers at once with the names as last read (the per-person limits, which cannot wait).
+ */
+export interface HeadteacherCheck {
+  context(): Promise<{ headteacherNames: readonly string[]; headteacherOnTeam: boolean }>;
+  known(): { headteacherNames: readonly string[]; headteacherOnTeam: boolean };
+}
+
+export function createHeadteacherCheck(names: HeadteacherNames | undefined, onTeam: boolean): HeadteacherCheck {
+  return {
+    context: async () => ({ headteacherNames: (await names?.names()) ?? [], headteacherOnTeam: onTeam }),
+    known: () => ({ headteacherNames: names?.known() ?? [], headteacherOnTeam: onTeam }),
+  };
+}
+
 /** Ten minutes: a new headteacher's name is asked about within that of the directory knowing it. */
 export const HEADTEACHER_NAMES_REFRESH_MS = 10 * 60_000;
 

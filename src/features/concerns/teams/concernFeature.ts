@@ -1,6 +1,6 @@
 import { Activity, TaskModuleTaskInfo, TurnContext } from 'botbuilder';
 import { validateConcernForm } from '../domain/concernValidation';
-import { HeadteacherNames } from '../domain/headteacherNames';
+import { HeadteacherCheck } from '../domain/headteacherNames';
 import { ReportedMessageSeal } from '../domain/reportedMessageSeal';
 import { isPersonal, senderAadObjectId, tenantOf } from '../../../teams/activityFacts';
 import { BotApp, BotFeature } from '../../../teams/botFeature';
@@ -55,8 +55,7 @@ export interface ConcernFeatureDeps {
   /** The seal on a reported message (reportedMessageSeal.ts): the same one reporting checks it with. */
   messageSeal?: ReportedMessageSeal;
   /** The headteacher's name and whether they are on the team, as reporting checks a form against them (headteacherNames.ts). */
-  headteacherNames?: HeadteacherNames;
-  headteacherOnTeam?: boolean;
+  headteacher?: HeadteacherCheck;
 }
 
 /** The concern feature: its routes, and the outbox the composition root runs at start and on a timer. */
@@ -231,7 +230,7 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
     routeHealthDetail: () => deps.routeCheck.healthDetail(),
     wakeOutboxAt,
     refusedReportCard: (data, notice, inTaskModule) => forms.refused(data, notice, inTaskModule),
-    reportIsSendable: (data) => validateConcernForm(data, { headteacherNames: deps.headteacherNames?.known() ?? [], headteacherOnTeam: deps.headteacherOnTeam }).ok,
+    reportIsSendable: (data) => validateConcernForm(data, deps.headteacher?.known() ?? {}).ok,
 
     isSafeguardingWork(activity) {
       const id = senderAadObjectId(activity);
