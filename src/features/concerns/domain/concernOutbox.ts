@@ -222,27 +222,45 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
     }
   }
 
-  /** Tells the chair of governors the headteacher tried a case about them; nothing of the case goes with it. */
+  /**
+   * Tells the chair of governors the headteacher tried a case about them; nothing of the case goes with it. When the
+   * chair is not set up, Teams refuses them, or three runs could not reach them, the alert goes to the fallback a
+   * report about the headteacher has (the deputy DSL; never the headteacher or the team's channel), so it is not lost.
+   */
   async function alertChair(entry: OutboxEntry, task: Extract<OutboxTask, { kind: 'alertChair' }>, concern: ConcernCase) {
-    const address = deps.routing.destinations.chairOfGovernors;
+    const role = task.to ?? 'chairOfGovernors';
+    const address = deps.routing.destinations[role];
     const attempt = { operation: task.operation, attemptAt: task.attemptAt };
     const failed = (code: string): NewConcernEvent[] => [
-      { type: 'routeFailed', at: now().toISOString(), data: { role: 'chairOfGovernors', notice: 'headteacherAttempt', code } },
+      { type: 'routeFailed', at: now().toISOString(), data: { role, notice: 'headteacherAttempt', code } },
     ];
+    const fallback = resolveConcernRoute({ kind: concern.report.kind, aboutHeadteacher: true }, deps.routing).fallback;
+    const next = role === 'chairOfGovernors' && fallback !== role && deps.routing.destinations[fallback] ? fallback : undefined;
+    const giveUp = async (code: string) => {
+      if (next) {
+        // The fallback's task is stored before this one is closed: a restart between the two repeats an alert, never loses it.
+        await deps.store.append(concern.report.id, failed(code), [{ kind: 'alertChair', operation: task.operation, attemptAt: task.attemptAt, to: next }]);
+        await deps.store.completeOutbox(entry.id, concern.report.id, []);
+      } else {
+        await deps.store.completeOutbox(entry.id, concern.report.id, failed(code));
+      }
+    };
     if (!address) {
-      deps.log.error({ reference: concern.report.reference, code: 'CONCERN_DESTINATION_UNCONFIGURED' }, 'chair of governors not configured; headteacher attempt not alerted');
-      await deps.store.completeOutbox(entry.id, concern.report.id, failed('CONCERN_DESTINATION_UNCONFIGURED'));
+      deps.log.error({ reference: concern.report.reference, role, code: 'CONCERN_DESTINATION_UNCONFIGURED', next }, 'headteacher attempt: role not configured');
+      await giveUp('CONCERN_DESTINATION_UNCONFIGURED');
       return;
     }
     try {
-      await deps.delivery.alertHeadteacherAttempt(address, concern.report, attempt);
-      await deps.store.completeOutbox(entry.id, concern.report.id, [{ type: 'chairAlerted', at: now().toISOString(), data: attempt }]);
-      deps.log.info({ reference: concern.report.reference, role: 'chairOfGovernors' }, 'chair of governors alerted');
+      await deps.delivery.alertHeadteacherAttempt(role, address, concern.report, attempt);
+      const alerted = role === 'chairOfGovernors' ? attempt : { ...attempt, role };
+      await deps.store.completeOutbox(entry.id, concern.report.id, [{ type: 'chairAlerted', at: now().toISOString(), data: alerted }]);
+      deps.log.info({ reference: concern.report.reference, role }, 'alerted to a headteacher attempt');
     } catch (err) {
       const code = errorCode(err, 'DELIVERY_ERROR');
-      const giveUp = entry.attempts >= 10 || code === 'HTTP_403';
-      deps.log.warn({ reference: concern.report.reference, role: 'chairOfGovernors', code, giveUp }, 'chair alert failed');
-      if (giveUp) await deps.store.completeOutbox(entry.id, concern.report.id, failed(code));
+      // `attempts` counts the runs before this one: the chair is tried three times before their fallback, others eleven.
+      const stop = entry.attempts >= (next ? 2 : 10) || code === 'HTTP_403';
+      deps.log.warn({ reference: concern.report.reference, role, code, giveUp: stop, next }, 'headteacher attempt alert failed');
+      if (stop) await giveUp(code);
       else await deps.store.rescheduleOutbox(entry.id, concern.report.id, new Date(now().getTime() + redeliverAfter).toISOString(), failed(code));
     }
   }

@@ -8,7 +8,7 @@ import {
 export type OutboxTask =
   | { kind: 'route'; primary: DestinationRole; fallback: DestinationRole }
   | { kind: 'notifyReporter'; notice: ReporterNoticeKind }
-  | ({ kind: 'alertChair' } & HeadteacherAttempt)
+  | ({ kind: 'alertChair'; /** Who is told: absent, the chair; the chair's fallback when the chair cannot be reached. */ to?: DestinationRole } & HeadteacherAttempt)
   /**
    * Due `notBefore` (two minutes after the report): if the report has reached no one by then, the reporter is told
    * plainly to go to the DSL in person, and the safeguarding team and the owners are told a report is waiting.
@@ -102,10 +102,11 @@ export interface ConcernDelivery {
    */
   deliver(role: DestinationRole, address: DestinationAddress, concern: ConcernCase, options: DeliveryOptions): Promise<{ messageId?: string; conversationId?: string }>;
   /**
-   * Tells the chair of governors the headteacher tried to open or act on a case about them: the reference, what
-   * and when, never the case's content. Throws (with a `code`) when the chair cannot be reached.
+   * Tells the chair of governors (or, when they cannot be reached, the chair's fallback: `role` says which) the
+   * headteacher tried to open or act on a case about them: the reference, what and when, never the case's content.
+   * Throws (with a `code`) when they cannot be reached.
    */
-  alertHeadteacherAttempt(address: DestinationAddress, report: ConcernReport, attempt: HeadteacherAttempt): Promise<void>;
+  alertHeadteacherAttempt(role: DestinationRole, address: DestinationAddress, report: ConcernReport, attempt: HeadteacherAttempt): Promise<void>;
 }
 
 /** Tells a reporter, in their own chat, that their report changed state; never with details. */

@@ -21,6 +21,8 @@ export interface ChronologyLine {
 const roleLabel = (role: string | undefined) =>
   role && role in DESTINATION_ROLE_LABELS ? DESTINATION_ROLE_LABELS[role as DestinationRole] : role ?? 'unknown';
 
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 /** What a person tried to do to a case, as a verb phrase: "tried to add a note to SG-2026-7KQ4MX". */
 export const TRIAGE_OPERATION_WORDS: Readonly<Record<string, string>> = {
   open: 'open', list: 'list', export: 'export', acknowledge: 'acknowledge', assign: 'assign', addNote: 'add a note to',
@@ -76,7 +78,7 @@ export function describeConcernEvent(e: ConcernEvent, detailed: boolean, aboutHe
       if (e.data.notice === 'headteacherAttempt') return `Could not alert ${roleLabel(e.data.role)} to the headteacher's attempt (${e.data.code})`;
       if (e.data.stage === 'direct') return `Delivery to each member of the safeguarding team 1:1 failed (${e.data.code})`;
       return `Delivery to ${roleLabel(e.data.role)} failed (${e.data.code}${e.data.teamsCode ? ` ${e.data.teamsCode}` : ''})`
-        + (e.data.refused === 'true' ? ': Teams refused it, so it was not retried' : '');
+        + (e.data.refused === 'true' ? ': Teams refused it, so it was not tried again straight away' : '');
     case 'undeliveredAlerted':
       if (e.data.marked === 'true') return `Had not reached the chair or the deputy DSL ${e.data.minutes} ${e.data.minutes === '1' ? 'minute' : 'minutes'} after it was marked as about the headteacher: ${e.data.alerted} ${told} were told`;
       if (e.data.waiting === 'true') {
@@ -100,7 +102,7 @@ export function describeConcernEvent(e: ConcernEvent, detailed: boolean, aboutHe
     case 'listed': return 'Listed open concerns';
     case 'accessRefused': return `Refused access (${e.data.operation})`
       + (e.data.chairAlert ? `: the headteacher, on a case about them${e.data.chairAlert === 'queued' ? '; the chair of governors is alerted' : ''}` : '');
-    case 'chairAlerted': return `Chair of governors alerted that the headteacher tried to ${operationWords(e.data.operation)} this case`;
+    case 'chairAlerted': return `${e.data.role ? `${capitalise(roleLabel(e.data.role))} (the chair of governors could not be reached)` : 'Chair of governors'} alerted that the headteacher tried to ${operationWords(e.data.operation)} this case`;
     case 'reporterNotified': return REPORTER_NOTICE_WORDS[e.data.notice]?.(inPersonContact(aboutHeadteacher)) ?? `Reporter told it was ${e.data.notice}`;
     default: return e.type;
   }

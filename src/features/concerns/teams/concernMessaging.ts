@@ -94,9 +94,9 @@ export function createTeamsConcernDelivery(adapter: ProactiveAdapter, botAppId: 
       return { messageId, conversationId };
     },
 
-    async alertHeadteacherAttempt(address, report, attempt) {
+    async alertHeadteacherAttempt(role, address, report, attempt) {
       if (address.kind === 'eachMember') return;
-      const text = headteacherAttemptText(report.reference, attempt);
+      const text = headteacherAttemptText(report.reference, attempt, role !== 'chairOfGovernors');
       await inPlace(adapter, botAppId, report.origin, contacts, address, async (ctx) => {
         await ctx.sendActivity({ type: 'message', text, textFormat: 'plain' });
       });
@@ -108,9 +108,9 @@ export function createTeamsConcernDelivery(adapter: ProactiveAdapter, botAppId: 
  * What the chair of governors is told when the headteacher tries a case about them: the reference, what they
  * tried and when; nothing of the case (the chair opens it by its reference to read it).
  */
-export function headteacherAttemptText(reference: string, attempt: HeadteacherAttempt): string {
+export function headteacherAttemptText(reference: string, attempt: HeadteacherAttempt, insteadOfChair = false): string {
   const tried = TRIAGE_OPERATION_WORDS[attempt.operation] ?? 'open';
-  return `Safeguarding alert: the headteacher tried to ${tried} concern ${reference}, which is about them, at ${formatSchoolTime(attempt.attemptAt)}. `
+  return `Safeguarding alert${insteadOfChair ? ' (sent to you because the chair of governors could not be reached)' : ''}: the headteacher tried to ${tried} concern ${reference}, which is about them, at ${formatSchoolTime(attempt.attemptAt)}. `
     + 'They were not shown it and were told no such concern was found. Every attempt is recorded in the case\'s audit; '
     + 'further attempts on this case within the hour are recorded without another alert.';
 }

@@ -76,16 +76,47 @@ describe('the chair of governors is alerted when the headteacher tries a case ab
     expect(events.filter((e) => e.type === 'chairAlerted')).toHaveLength(1);
   });
 
-  test('when no chair of governors is configured, then the head is still refused and the gap is recorded on the case', async () => {
+  test('when no chair of governors is configured, then the head is still refused and the deputy DSL is alerted instead', async () => {
     const routing = testRouting();
-    // The report itself falls back to the deputy DSL; the alert has nowhere to go.
+    // The report itself falls back to the deputy DSL; so does the alert.
     const { h, reference } = await aboutTheHead({ routing: { ...routing, destinations: { ...routing.destinations, chairOfGovernors: undefined } } });
     await refused(h.triage.openCase(HEAD, reference));
     await h.outbox.processDue();
-    expect(h.delivery.alerts).toEqual([]);
-    const failed = (await h.store.getCase(reference))!.events.filter((e) => e.type === 'routeFailed' && e.data.notice === 'headteacherAttempt');
-    expect(failed.map((e) => e.data.code)).toEqual(['CONCERN_DESTINATION_UNCONFIGURED']);
+    await h.outbox.processDue();
+    expect(h.delivery.alerts).toEqual([{
+      address: { kind: 'person', aadObjectId: PEOPLE.deputy }, reference, role: 'deputyDsl', attempt: { operation: 'open', attemptAt: '2026-03-02T09:00:00.000Z' },
+    }]);
+    const events = (await h.store.getCase(reference))!.events;
+    expect(events.filter((e) => e.type === 'routeFailed' && e.data.notice === 'headteacherAttempt').map((e) => [e.data.role, e.data.code]))
+      .toEqual([['chairOfGovernors', 'CONCERN_DESTINATION_UNCONFIGURED']]);
+    expect(events.filter((e) => e.type === 'chairAlerted').map((e) => e.data.role)).toEqual(['deputyDsl']);
     expect((await h.store.dueOutbox('2026-03-03T00:00:00.000Z')).filter((e) => e.task.kind !== 'watchDelivery')).toEqual([]);
+  });
+
+  test('when Teams refuses the chair, or three runs cannot reach them, then the deputy DSL is alerted, told why, and the chair is not tried again', async () => {
+    for (const code of ['HTTP_403', 'HTTP_503']) {
+      const delivery = new RecordingDelivery();
+      const { h, reference } = await aboutTheHead({ delivery });
+      delivery.failing.add('chairOfGovernors');
+      if (code === 'HTTP_403') {
+        delivery.alertHeadteacherAttempt = async (role, address, report, attempt) => {
+          if (role === 'chairOfGovernors') throw Object.assign(new Error('refused'), { code });
+          delivery.alerts.push({ address, reference: report.reference, attempt, role });
+        };
+      }
+      await refused(h.triage.openCase(HEAD, reference));
+      for (let run = 0; run < 5; run++) {
+        await h.outbox.processDue();
+        h.clock.advance(2 * 60_000);
+      }
+      expect(delivery.alerts.map((a) => [a.role, a.reference])).toEqual([['deputyDsl', reference]]);
+      const events = (await h.store.getCase(reference))!.events;
+      expect(events.filter((e) => e.type === 'routeFailed' && e.data.notice === 'headteacherAttempt').map((e) => e.data.code))
+        .toEqual(code === 'HTTP_403' ? ['HTTP_403'] : ['HTTP_503', 'HTTP_503', 'HTTP_503']);
+      expect(events.filter((e) => e.type === 'chairAlerted').map((e) => e.data.role)).toEqual(['deputyDsl']);
+    }
+    const text = headteacherAttemptText('SG-2026-7KQ4MX', { operation: 'open', attemptAt: '2026-03-02T09:05:00.000Z' }, true);
+    expect(text).toMatch(/^Safeguarding alert \(sent to you because the chair of governors could not be reached\): the headteacher tried to open/);
   });
 
   test('when someone other than the reporter adds details to a report, then it is recorded as refused; the head on a report about them alerts the chair', async () => {

@@ -19,11 +19,11 @@ export class RecordingDelivery implements ConcernDelivery {
   }
 
   /** Alerts to the chair of governors: the address, the reference and the attempt (all the port is given to say). */
-  readonly alerts: { address: DestinationAddress; reference: string; attempt: HeadteacherAttempt }[] = [];
+  readonly alerts: { address: DestinationAddress; reference: string; attempt: HeadteacherAttempt; role?: DestinationRole }[] = [];
 
-  async alertHeadteacherAttempt(address: DestinationAddress, report: ConcernReport, attempt: HeadteacherAttempt) {
-    if (this.failing.has('chairOfGovernors')) throw Object.assign(new Error('chair unavailable'), { code: 'HTTP_503' });
-    this.alerts.push({ address, reference: report.reference, attempt });
+  async alertHeadteacherAttempt(role: DestinationRole, address: DestinationAddress, report: ConcernReport, attempt: HeadteacherAttempt) {
+    if (this.failing.has(role)) throw Object.assign(new Error('chair unavailable'), { code: 'HTTP_503' });
+    this.alerts.push({ address, reference: report.reference, attempt, ...(role === 'chairOfGovernors' ? {} : { role }) });
   }
 }
 

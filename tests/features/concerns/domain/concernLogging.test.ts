@@ -31,7 +31,7 @@ describe('what the concern flow writes to the logs', () => {
     expect(logs).toContain(r.report.reference);
     expect(logs).toContain('HTTP_503');
     expect(logs).toContain('CONCERN_NOT_FOUND');
-    expect(logs).toContain('chair of governors alerted');
+    expect(logs).toContain('alerted to a headteacher attempt');
     const forbidden = [
       ...Object.values(SECRET_TEXT), 'PUPIL-ZEBRA', 'KESTREL', 'OTTER', 'QUOKKA', 'PLATYPUS', 'NARWHAL', 'IBEX', 'SECRET-LINK',
       REPORTER.name, 'Dana DSL', 'Oli Outsider', 'Hana Head',

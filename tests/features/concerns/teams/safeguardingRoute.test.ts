@@ -128,7 +128,7 @@ describe('the safeguarding route, checked and used (issue 42)', () => {
     expect(broken(PEOPLE.dsl)).toEqual([expect.stringContaining(`Teams refused the bot's post of report ${ref} in the channel (403 BotNotInConversationRoster)`)]);
     expect(broken(PEOPLE.owner)).toHaveLength(1);
     const record = await exportOf(ref);
-    expect(record).toContain('Delivery to the Designated Safeguarding Lead team failed (HTTP_403 BotNotInConversationRoster): Teams refused it, so it was not retried');
+    expect(record).toContain('Delivery to the Designated Safeguarding Lead team failed (HTTP_403 BotNotInConversationRoster): Teams refused it, so it was not tried again straight away');
     expect(record).toContain('Delivered to each member of the safeguarding team 1:1 (2 of 2 reached): the shared place refused the post');
 
     // A second report does not try the channel again, and nobody is told again.
