@@ -189,7 +189,7 @@ export function createOwnerPreview(deps: OwnerPreviewDeps) {
         const problems = choiceProblems({ dueDate: dueRaw || undefined, keyPoints: typed }, deps.now(), deps.rules.defaultDueDays);
         if (problems.length > 0) return await card(actor, draft, typed, dueRaw, problems, str(data.addText).slice(0, KEPT_CHARS));
         const choices = { keyPoints: cleanKeyPoints(typed), ...(dueRaw ? { dueDate: dueRaw } : {}) };
-        const started: { campaign: Campaign; recipients: number; created: boolean; excused?: number } = draft.next
+        const started: { campaign: Campaign; recipients: number; created: boolean; excused?: number; job?: unknown } = draft.next
           ? await deps.campaigns.startNextRound({ actorId: actor, campaignId: draft.next.campaignId, versionHash: draft.next.versionHash, expected: draft.counts.members, ...choices })
           : await deps.campaigns.startCampaign({ actorId: actor, audience: draft.audience, policyId: draft.policyId, ...choices });
         const { campaign, recipients, created } = started;
@@ -203,7 +203,9 @@ export function createOwnerPreview(deps: OwnerPreviewDeps) {
           await context.sendActivity(`${what} for ${describeAudience(campaign.audience)}, due ${formatDueDate(campaign.dueDate)}: ` +
             `the card is on its way to ${recipients - unreachable} of ${recipients}.${waiting}${carriedWords(campaign.round, started.excused ?? 0)}`);
         }
-        return renderCampaignStatusCard(await deps.campaigns.campaignStatus({ actorId: actor, campaignId: campaign.id }));
+        // With background jobs its people are still being added: the card says how many of how many, not "0 of 0".
+        const adding = created && started.job ? recipients : undefined;
+        return renderCampaignStatusCard(await deps.campaigns.campaignStatus({ actorId: actor, campaignId: campaign.id }), undefined, adding);
       } catch (err) {
         await deps.refuseIfNotOwner(err, actor, 'campaign start');
         return deps.explain(err, 'owner.start');

@@ -43,9 +43,11 @@ export function reachInWords(p: Pick<CampaignPerson, 'state' | 'reason' | 'opene
 /**
  * Renders a campaign's progress for its owner: totals and a bar, and by name who is outstanding (by department, paged,
  * searchable), who could not be reached and why, and who is excused; then the least complete groups. No internal ids:
- * the campaign is named by its audience and dates, the version as the document labels it.
+ * the campaign is named by its audience and dates, the version as the document labels it. `adding` is how many people a
+ * round just started is being given (they are added in the background): until they are all in, the card says so
+ * rather than "0 of 0 acknowledged".
  */
-export function renderCampaignStatusCard(status: CampaignStatus, people?: PeopleView): AdaptiveCardJson {
+export function renderCampaignStatusCard(status: CampaignStatus, people?: PeopleView, adding?: number): AdaptiveCardJson {
   const c = status.campaign;
   const shown = status.groups.slice(0, STATUS_CARD_GROUP_LIMIT);
   const groups = new Map<string, { name: string; people: { name: string; status: string }[] }>();
@@ -66,6 +68,11 @@ export function renderCampaignStatusCard(status: CampaignStatus, people?: People
     campaignId: c.id,
     acknowledged: status.acknowledged,
     total: status.total,
+    headline: adding !== undefined && adding > status.total
+      ? `Adding people to this round: ${status.total} of ${adding} so far`
+      : `${status.acknowledged} of ${status.total} acknowledged (${status.percent}%)`,
+    addingWords: adding !== undefined && adding > status.total
+      ? 'Each person gets the card as they are added; type "campaign status" for the latest figures.' : '',
     leftWords: status.left === 0 ? ''
       : `${status.left} ${status.left === 1 ? 'person has' : 'people have'} left the staff list since the campaign reached them: they are not counted or listed.`,
     percent: status.percent,

@@ -57,6 +57,19 @@ describe('campaign status card', () => {
     expect(cardVerbs(card)).toEqual([Verbs.campaignPeople, Verbs.campaignPeople, Verbs.campaignPeople, Verbs.campaignRemind, Verbs.campaignExport, Verbs.campaignStatus]);
   });
 
+  it('when a round has just started and its people are still being added, then the card says how many of how many, not "0 of 0 acknowledged"', () => {
+    const adding = renderCampaignStatusCard(status([], 0, 1200), undefined, 50_000);
+    expect(cardProblems(adding)).toEqual([]);
+    expect(shownText(adding)).toContain('Adding people to this round: 1200 of 50000 so far');
+    expect(shownText(adding)).toContain('Each person gets the card as they are added; type "campaign status" for the latest figures.');
+    expect(shownText(adding)).not.toMatch(/of 1200 acknowledged/);
+    // Once everyone is in (or when nothing was being added) it is the usual count.
+    for (const card of [renderCampaignStatusCard(status([], 0, 50_000), undefined, 50_000), renderCampaignStatusCard(status([], 0, 40))]) {
+      expect(shownText(card)).toMatch(/0 of (50000|40) acknowledged \(0%\)/);
+      expect(shownText(card)).not.toContain('Adding people');
+    }
+  });
+
   it('when the campaign is a later round, then the card says its round and version, lists the rounds before with their own status, and a newer live version staff were not asked about (issue 54)', () => {
     const base = status([]);
     const first = { ...base.campaign, status: 'closed' as const };
