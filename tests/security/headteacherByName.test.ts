@@ -84,6 +84,30 @@ describe('an allegation that names the headteacher only by name', () => {
     expect(toChair().length).toBeGreaterThan(chairBefore);
     expect(toHead()).toHaveLength(headBefore);
   });
+
+  test('when an urgent allegation sent to the head without who was involved gets them added later by name, then it goes on to the chair, and the head\'s copy is withdrawn', async () => {
+    const sent = await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, concernForm({
+      kind: 'allegation', immediateDanger: 'true', whatHappened: 'A pupil was grabbed by the arm ADDLATERMARK', peopleInvolved: '', where: 'the hall',
+    }));
+    expect(sent.status).toBe(200);
+    const reference = (bot.app.db.prepare('SELECT reference FROM concerns ORDER BY id DESC LIMIT 1').get() as { reference: string }).reference;
+    expect(toHead().map((d) => JSON.stringify(d.activity)).join('')).toContain('ADDLATERMARK');
+    const chairBefore = toChair().length;
+    const headBefore = toHead().length;
+
+    const added = await bot.execute(PEOPLE.reporter, Verbs.concernAddDetails, { reference, peopleInvolved: 'Hal Head ADDEDNAMEMARK' });
+    expect(added.status).toBe(200);
+    expect(readableText(added.body)).toContain('What you added names the headteacher, so the report now goes to the chair of governors instead');
+    // Delivered after the answer, as a new report is: waited for, up to ten seconds.
+    for (let i = 0; i < 100 && toChair().length === chairBefore; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(toChair().length).toBeGreaterThan(chairBefore);
+    expect(toHead()).toHaveLength(headBefore);
+    expect(JSON.stringify(toHead())).not.toContain('ADDEDNAMEMARK');
+    const withdrawn = bot.connector.updates.filter((u) => u.conversationId === `a:${HEAD_ID}`).map((u) => JSON.stringify(u.activity));
+    expect(withdrawn.some((u) => u.includes('passed to the chair of governors') && !u.includes('ADDLATERMARK'))).toBe(true);
+    const opened = await bot.execute(PEOPLE.head, Verbs.concernOpen, { reference });
+    expect(readableText(opened.body)).not.toContain('ADDLATERMARK');
+  });
 });
 
 describe('a child\'s safety report naming a headteacher who is on the safeguarding team', () => {

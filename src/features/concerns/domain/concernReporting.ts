@@ -1,12 +1,13 @@
+import { markAboutHeadteacher } from './aboutHeadteacherMark';
 import { ConcernOutbox, UNDELIVERED_ALERT_MS } from './concernOutbox';
 import { normaliseConcernReference } from './concernReference';
 import { createConcernRefusals } from './concernRefusals';
 import { ConcernLog, ConcernStore } from './concernPorts';
 import { HeadteacherCheck } from './headteacherNames';
 import { ConcernRoutingTable, isWaitingRole, resolveConcernRoute } from './concernRouting';
-import { ConcernDraft, ConcernOrigin, ConcernReport, ConcernReporter, DestinationRole } from './concernTypes';
+import { ConcernCase, ConcernDraft, ConcernOrigin, ConcernReport, ConcernReporter, DestinationRole, NewConcernEvent } from './concernTypes';
 import {
-  CONCERN_TEXT_FIELDS, ConcernFieldProblem, ConcernFormValues, ConcernTextField, readConcernAdditions, validateConcernForm,
+  CONCERN_TEXT_FIELDS, ConcernFieldProblem, ConcernFormValues, ConcernTextField, KINDS_ABOUT_A_PERSON, namesHeadteacher, readConcernAdditions, validateConcernForm,
 } from './concernValidation';
 import { CHANGED_MESSAGE_NOTE, ReportedMessageSeal } from './reportedMessageSeal';
 import { ROUTE_NOT_CONFIGURED } from './routeSetup';
@@ -73,7 +74,7 @@ type FiledConcern = Extract<SubmitConcernResult, { ok: true }>;
 
 /** The outcome of a reporter adding what an urgent report went without. */
 export type AddConcernDetailsResult =
-  | ({ ok: true; added: ConcernTextField[]; stillMissing: ConcernTextField[] } & ReportPlace)
+  | ({ ok: true; added: ConcernTextField[]; stillMissing: ConcernTextField[]; /** What was added names the headteacher: it now goes to the chair (the case as it was, with where it had been sent). */ movedToChair?: ConcernCase } & ReportPlace)
   | ({ ok: false; missing: ConcernTextField[]; message: string } & ReportPlace);
 
 /** Which report, and where it went, for the reporter's card. */
@@ -214,10 +215,30 @@ export function createConcernReporting(deps: ConcernReportingDeps): ConcernRepor
       const read = readConcernAdditions(form, missing);
       if (!read.ok) return { ok: false, ...place, missing, message: read.message };
       const fields = Object.keys(read.added).filter(isTextField);
-      await deps.store.append(found.report.id, [{
-        type: 'detailsAdded', at: now().toISOString(), actorId: reporter.aadObjectId, actorName: reporter.name, data: read.added as Record<string, string>,
-      }]);
-      deps.log.info({ reference: found.report.reference, fields: fields.length }, 'concern details added by reporter');
+      const at = now();
+      const by = { actorId: reporter.aadObjectId, actorName: reporter.name };
+      const details: NewConcernEvent = { type: 'detailsAdded', at: at.toISOString(), ...by, data: read.added as Record<string, string> };
+      // An allegation or a colleague's conduct whose added details name the headteacher goes on to the chair of governors,
+      // as an urgent report naming them does when sent (it is never held back to ask): the headteacher must never read it.
+      const toChair = KINDS_ABOUT_A_PERSON.has(found.report.kind) && !found.report.aboutHeadteacher
+        && namesHeadteacher(Object.values(read.added).join('\n'), await deps.headteacher?.context() ?? {});
+      const marked = toChair ? markAboutHeadteacher(found, {
+        ...by, at, routing: deps.routing,
+        ...(deps.headteacherId ? { headteacherId: deps.headteacherId } : {}), ...(deps.undeliveredAlertMs ? { undeliveredAlertMs: deps.undeliveredAlertMs } : {}),
+      }) : undefined;
+      await deps.store.append(found.report.id, [details, ...(marked?.events ?? [])], marked?.tasks ?? []);
+      deps.log.info({ reference: found.report.reference, fields: fields.length, aboutHeadteacher: toChair }, 'concern details added by reporter');
+      if (marked) {
+        // Delivered as a new report is, without holding up the reporter's answer; the watch is woken when it falls due.
+        void deps.outbox.processDue().catch((err) => {
+          deps.log.error({ reference: found.report.reference, code: (err as { code?: string }).code ?? 'OUTBOX_ERROR' }, 'outbox run failed');
+        });
+        deps.wakeAt?.(new Date(at.getTime() + (deps.undeliveredAlertMs ?? UNDELIVERED_ALERT_MS)));
+        return {
+          ok: true, reference: place.reference, urgent: place.urgent, intendedFor: resolveConcernRoute({ ...found.report, aboutHeadteacher: true }, deps.routing).primary,
+          movedToChair: found, added: fields, stillMissing: missing.filter((f) => !fields.includes(f)),
+        };
+      }
       return { ok: true, ...place, added: fields, stillMissing: missing.filter((f) => !fields.includes(f)) };
     },
   };

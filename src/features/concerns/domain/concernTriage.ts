@@ -1,4 +1,5 @@
-import { ConcernOutbox, UNDELIVERED_ALERT_MS } from './concernOutbox';
+import { markAboutHeadteacher } from './aboutHeadteacherMark';
+import { ConcernOutbox } from './concernOutbox';
 import { ConcernLog, ConcernStore, OutboxTask, SafeguardingMember } from './concernPorts';
 import { concernNotFoundMessage, normaliseConcernReference } from './concernReference';
 import { ConcernRoutingTable, resolveConcernRoute } from './concernRouting';
@@ -131,8 +132,13 @@ export function createConcernTriage(deps: ConcernTriageDeps): ConcernTriage {
   }
 
   async function record(actor: ConcernActor, c: ConcernCase, type: NewConcernEvent['type'], data: Record<string, string>, tasks: OutboxTask[] = []) {
-    await deps.store.append(c.report.id, [{ type, at: now().toISOString(), ...actedBy(actor), data }], tasks);
-    deps.log.info({ reference: c.report.reference, event: type }, 'concern updated');
+    return recordAll(c, [{ type, at: now().toISOString(), ...actedBy(actor), data }], tasks);
+  }
+
+  /** Appends the events (and the outbox's work, run at once) and returns the case as it now stands. */
+  async function recordAll(c: ConcernCase, events: NewConcernEvent[], tasks: OutboxTask[]) {
+    await deps.store.append(c.report.id, events, tasks);
+    deps.log.info({ reference: c.report.reference, event: events[events.length - 1].type }, 'concern updated');
     if (tasks.length > 0) {
       try {
         await deps.outbox.processDue();
@@ -214,15 +220,11 @@ export function createConcernTriage(deps: ConcernTriageDeps): ConcernTriage {
       const c = await assertCaseAccess(actor, reference, 'aboutHeadteacher');
       if (c.report.aboutHeadteacher) return c;
       if (!deps.routing) throw new ConcernError('CONCERN_DESTINATION_UNCONFIGURED', 'Where reports about the headteacher go is not set up.');
-      const route = resolveConcernRoute({ ...c.report, aboutHeadteacher: true }, deps.routing);
-      // A case the headteacher held is no longer theirs: unassigned first, so no one reads it as with them.
-      if (deps.headteacherId && c.assignee?.id === deps.headteacherId) {
-        await deps.store.append(c.report.id, [{ type: 'assigned', at: now().toISOString(), ...actedBy(actor), data: { assigneeId: '', assigneeName: '' } }]);
-      }
-      // Watched like a new report: reaching no one two minutes on, those who may hear of it are told (concernOutbox.ts).
-      const at = now();
-      const watch = { kind: 'watchDelivery' as const, notBefore: new Date(at.getTime() + (deps.undeliveredAlertMs ?? UNDELIVERED_ALERT_MS)).toISOString(), since: at.toISOString() };
-      return record(actor, c, 'markedAboutHeadteacher', { role: route.primary }, [{ kind: 'route', primary: route.primary, fallback: route.fallback }, watch]);
+      const marked = markAboutHeadteacher(c, {
+        ...actedBy(actor), at: now(), routing: deps.routing,
+        ...(deps.headteacherId ? { headteacherId: deps.headteacherId } : {}), ...(deps.undeliveredAlertMs ? { undeliveredAlertMs: deps.undeliveredAlertMs } : {}),
+      });
+      return recordAll(c, marked.events, marked.tasks);
     },
 
     async close(actor, reference, outcome) {

@@ -259,13 +259,12 @@ export function validateConcernForm(raw: unknown, context: ConcernFormContext = 
   // Every field the reporter wrote or attached is read for the headteacher, by role or by name (headteacherNames.ts):
   // surely ("the head", "Mrs Robbins", "Lynne Robbins"), or maybe (a surname or first name alone, capitalised).
   const about = [values.peopleInvolved, values.whatHappened, values.where, values.evidence, values.attachedMessage].map((t) => t.slice(0, 20_000)).join('\n');
-  const names = context.headteacherNames ?? [];
   const personKind = KINDS_ABOUT_A_PERSON.has(kind);
   // "This is about the headteacher" answers the question only on a form that has the box: carried from an earlier step
   // (Change kind) or forged onto a child's safety report, it answers nothing, and is read as the reporter's word below.
   const ticked = personKind && values.aboutHeadteacher;
   const unanswered = !ticked && !values.notAboutHeadteacher;
-  const named = unanswered && (NAMES_THE_HEAD.test(about) || HEAD_AS_WRITTEN.test(about) || names.some((name) => howNamed(about, name) !== 'no'));
+  const named = unanswered && namesHeadteacher(about, context);
   // An allegation or a colleague's conduct naming the headteacher is asked about; urgent, it is never held back and goes
   // to the chair of governors: an allegation about the head must never reach them, and the chair passes on one that
   // was about someone else.
@@ -320,6 +319,14 @@ export function validateConcernForm(raw: unknown, context: ConcernFormContext = 
       },
     },
   };
+}
+
+/**
+ * Whether text a reporter wrote names the headteacher, by role ("the head", "HT") or by the name the staff list holds,
+ * surely or maybe (headteacherNames.ts). The caller caps the text (20,000 characters a field); every pattern is linear.
+ */
+export function namesHeadteacher(about: string, context: ConcernFormContext): boolean {
+  return NAMES_THE_HEAD.test(about) || HEAD_AS_WRITTEN.test(about) || (context.headteacherNames ?? []).some((name) => howNamed(about, name) !== 'no');
 }
 
 /**

@@ -342,6 +342,8 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
         if (!actorOf(context)) return 'Reports need a signed-in Teams user.';
         const reference = typeof data.reference === 'string' ? data.reference : '';
         const result = await reporting.addDetails(reporterOf(context), reference, data);
+        // Added details that name the headteacher moved the report to the chair: the headteacher's copy, if any, is withdrawn.
+        if (result.ok && result.movedToChair) await triageRoutes.withdrawFromHeadteacher(result.movedToChair);
         if (!result.ok && result.missing.length === 0) return result.message;
         const typed = readConcernForm(data);
         const place = {
@@ -349,7 +351,7 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
           waiting: result.waiting, aboutHeadteacher: result.intendedFor === 'chairOfGovernors',
         };
         return renderConcernReceiptCard(result.ok
-          ? { ...place, missing: result.stillMissing, added: result.added }
+          ? { ...place, missing: result.stillMissing, added: result.added, movedToChair: result.movedToChair !== undefined }
           : { ...place, missing: result.missing, typed, problem: result.message });
       });
 

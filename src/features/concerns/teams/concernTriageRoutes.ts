@@ -162,6 +162,7 @@ export function createConcernTriageRoutes(deps: ConcernTriageRoutesDeps) {
   return {
     anonymousAnswer,
     answerOutsidePrivatePlace,
+    withdrawFromHeadteacher,
 
     register(app: BotApp) {
       app.adaptiveCards.actionExecute(Verbs.concernOpen, async (context, _state, data: { reference?: unknown; refresh?: unknown; fromList?: unknown }) => {

@@ -34,6 +34,8 @@ export interface ConcernReceiptCardInput {
   waiting?: boolean;
   /** The report is about the headteacher: who to go to in person (everywhere on the card) is then a deputy DSL or the chair of governors. */
   aboutHeadteacher?: boolean;
+  /** What the reporter just added names the headteacher, so the report now goes to the chair of governors instead. */
+  movedToChair?: boolean;
   /** The same urgent report sent again unchanged: this is the earlier one, not recorded or sent twice. */
   repeated?: boolean;
 }
@@ -75,6 +77,7 @@ export function renderConcernReceiptCard(input: ConcernReceiptCardInput): Adapti
     hasProblem: Boolean(input.problem),
     problem: input.problem ?? '',
     hasAdded: added.length > 0,
-    addedText: `Added to ${input.reference}: ${added.map((f) => CONCERN_FIELD_LABELS[f]).join(', ')}. Thank you.`,
+    addedText: `Added to ${input.reference}: ${added.map((f) => CONCERN_FIELD_LABELS[f]).join(', ')}. Thank you.`
+      + (input.movedToChair ? ' What you added names the headteacher, so the report now goes to the chair of governors instead, and the headteacher can no longer see it.' : ''),
   });
 }

@@ -1,0 +1,51 @@
+import { ConcernActor } from '../../../../src/features/concerns/domain/concernTypes';
+import { formFor, ORIGIN, PEOPLE, REPORTER } from './concernFakes';
+import { concernHarness } from './concernHarness';
+
+const HEAD: ConcernActor = { aadObjectId: PEOPLE.headteacher, name: 'Hana Head' };
+const CHAIR: ConcernActor = { aadObjectId: PEOPLE.chair, name: 'Chris Chair' };
+
+/** An urgent report sent with a field left out (it goes at once, without it): who was involved, unless told. */
+async function urgentWithoutPeople(kind: string, left = 'peopleInvolved') {
+  const h = concernHarness();
+  const r = await h.reporting.submitConcern(REPORTER, ORIGIN, formFor(kind, { immediateDanger: 'true', [left]: '' }));
+  if (!r.ok) throw new Error('not stored');
+  await h.outbox.processDue();
+  return { h, reference: r.report.reference };
+}
+
+describe('details a reporter adds later that name the headteacher', () => {
+  test('when an urgent allegation sent to the headteacher gets "who was involved: the head", then it goes on to the chair and the head can no longer open it', async () => {
+    const { h, reference } = await urgentWithoutPeople('allegation');
+    expect(h.delivery.posts.map((p) => p.role)).toEqual(['headteacher']);
+    await h.triage.openCase(HEAD, reference);
+
+    const added = await h.reporting.addDetails(REPORTER, reference, { peopleInvolved: 'The head, in the corridor by Year 4' });
+    expect(added.ok).toBe(true);
+    expect(added.intendedFor).toBe('chairOfGovernors');
+    expect(added.ok && added.movedToChair?.report.reference).toBe(reference);
+    await h.outbox.processDue();
+
+    expect(h.delivery.posts.map((p) => p.role)).toEqual(['headteacher', 'chairOfGovernors']);
+    const c = (await h.store.getCase(reference))!;
+    expect(c.report.aboutHeadteacher).toBe(true);
+    expect(c.events.map((e) => e.type)).toEqual(expect.arrayContaining(['detailsAdded', 'markedAboutHeadteacher']));
+    await expect(h.triage.openCase(HEAD, reference)).rejects.toMatchObject({ code: 'CONCERN_NOT_FOUND' });
+    expect(JSON.stringify(await h.triage.openCase(CHAIR, reference))).toContain('The head, in the corridor by Year 4');
+  });
+
+  test('when what is added does not name the headteacher, or the report is a child\'s safety (it is with the team), then it stays where it went', async () => {
+    const { h, reference } = await urgentWithoutPeople('allegation');
+    const added = await h.reporting.addDetails(REPORTER, reference, { peopleInvolved: 'Mr Jones, the head of Year 5, and a boy in his class' });
+    expect(added.ok && added.movedToChair).toBeUndefined();
+    expect(added.intendedFor).toBe('headteacher');
+    expect((await h.store.getCase(reference))!.report.aboutHeadteacher).toBe(false);
+
+    const child = await urgentWithoutPeople('childSafety', 'whatHappened');
+    const toTeam = await child.h.reporting.addDetails(REPORTER, child.reference, { whatHappened: 'The head saw it too' });
+    expect(toTeam.ok).toBe(true);
+    expect(toTeam.ok && toTeam.movedToChair).toBeUndefined();
+    await child.h.outbox.processDue();
+    expect(child.h.delivery.posts.map((p) => p.role)).toEqual(['dslChannel']);
+  });
+});
