@@ -1,4 +1,5 @@
 import { Verbs } from '../../src/teams/verbs';
+import { ABOUT_HEADTEACHER_STATUS } from '../../src/features/concerns/teams/cards/concernAlertCard';
 import { HEADTEACHER_CHECK, HEADTEACHER_ON_TEAM_CHECK } from '../../src/features/concerns/domain/concernValidation';
 import { concernForm, DSL_CHANNEL, PEOPLE, personalConversation, readableText, SecurityBot, startSecurityBot } from './securityHarness';
 
@@ -142,6 +143,10 @@ describe('a child\'s safety report naming a headteacher who is on the safeguardi
     expect(marked.status).toBe(200);
     expect(readableText(marked.body)).toContain('Marked as about the headteacher: sent to the chair of governors');
     expect(bot.connector.deliveries.filter((d) => d.conversationId === 'a:aad-sec-chair').length).toBeGreaterThan(chairBefore);
+    // The alert in the team's channel, which the head reads, no longer shows how it is being dealt with.
+    const channelAlert = bot.connector.updates.filter((u) => u.conversationId.startsWith(DSL_CHANNEL)).at(-1);
+    expect(readableText(channelAlert?.activity)).toContain(ABOUT_HEADTEACHER_STATUS);
+    expect(readableText(channelAlert?.activity)).not.toMatch(/New \(not yet acknowledged\)|Acknowledged, being dealt with|Closed/);
 
     const headSees = async (command: string) => {
       const before = bot.connector.deliveries.length;
