@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CONCERN_HOW_SOON, CONCERN_KINDS, ConcernDraft, ConcernHowSoon, ConcernKind } from './concernTypes';
-import { howNamed } from './headteacherNames';
+import { howNamed, plainLetters } from './headteacherNames';
 
 /** The text fields of the concern form, as named by the card's inputs. */
 export const CONCERN_TEXT_FIELDS = ['whatHappened', 'whenHappened', 'where', 'link', 'peopleInvolved', 'evidence', 'attachedMessage'] as const;
@@ -326,7 +326,8 @@ export function validateConcernForm(raw: unknown, context: ConcernFormContext = 
  * surely or maybe (headteacherNames.ts). The caller caps the text (20,000 characters a field); every pattern is linear.
  */
 export function namesHeadteacher(about: string, context: ConcernFormContext): boolean {
-  return NAMES_THE_HEAD.test(about) || HEAD_AS_WRITTEN.test(about) || (context.headteacherNames ?? []).some((name) => howNamed(about, name) !== 'no');
+  const plain = plainLetters(about);
+  return NAMES_THE_HEAD.test(plain) || HEAD_AS_WRITTEN.test(plain) || (context.headteacherNames ?? []).some((name) => howNamed(about, name) !== 'no');
 }
 
 /**

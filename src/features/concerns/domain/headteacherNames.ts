@@ -12,9 +12,29 @@ const TITLES: ReadonlySet<string> = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'd
 /** Zero-width characters and soft hyphens a name may carry from a paste (or to hide it): read as nothing. */
 const INVISIBLE = /[\u00ad\u200b-\u200f\u2060\ufeff]/g;
 
-/** Words of a text as typed, a possessive "'s" taken off: one pass over the text (no backtracking). */
+/**
+ * Cyrillic and Greek letters drawn like Latin ones ("Rоbbins" with a Cyrillic о): read as the Latin letter, so a name
+ * typed with look-alikes (pasted, or to get past the check) is still read as the name.
+ */
+const LOOK_ALIKES: Readonly<Record<string, string>> = {
+  а: 'a', в: 'b', е: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x', і: 'i', ј: 'j', ѕ: 's', ԁ: 'd', ӏ: 'l', һ: 'h', ԛ: 'q', ԝ: 'w',
+  А: 'A', В: 'B', Е: 'E', К: 'K', М: 'M', Н: 'H', О: 'O', Р: 'P', С: 'C', Т: 'T', У: 'Y', Х: 'X', І: 'I', Ј: 'J', Ѕ: 'S', Ԁ: 'D', Ӏ: 'I', Һ: 'H', Ԛ: 'Q', Ԝ: 'W',
+  α: 'a', ε: 'e', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x',
+  Α: 'A', Β: 'B', Ε: 'E', Ζ: 'Z', Η: 'H', Ι: 'I', Κ: 'K', Μ: 'M', Ν: 'N', Ο: 'O', Ρ: 'P', Τ: 'T', Υ: 'Y', Χ: 'X',
+};
+
+/** The text with invisible characters taken out, accents read through and look-alike letters read as Latin (linear). */
+export function plainLetters(text: string): string {
+  const latin = Array.from(text.normalize('NFKC').replace(INVISIBLE, ''), (c) => LOOK_ALIKES[c] ?? c).join('');
+  return latin.normalize('NFKD').replace(/\p{M}/gu, '');
+}
+
+/**
+ * Words of a text as typed, a possessive "'s" taken off: one pass over the text (no backtracking). Accents are read
+ * through ("Róbbins" is "Robbins") and look-alike letters read as Latin, for the text and the directory's name alike.
+ */
 function typedWordsOf(text: string): string[] {
-  return (text.normalize('NFKC').replace(INVISIBLE, '').match(/[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*/gu) ?? []).map((w) => w.replace(/['’]s$/u, ''));
+  return (plainLetters(text).match(/[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*/gu) ?? []).map((w) => w.replace(/['’]s$/u, ''));
 }
 
 /** The same words, lower-cased. */

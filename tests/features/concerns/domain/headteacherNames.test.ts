@@ -32,6 +32,16 @@ describe('whether a text names the headteacher by name', () => {
     expect(howNamed('Ｍｒｓ Ｒｏｂｂｉｎｓ', 'Lynne Robbins')).toBe('surely');
   });
 
+  it('when a name is typed with look-alike Cyrillic or Greek letters, or with accents, then it is read as the name; a directory name with accents matches it typed without', () => {
+    expect(howNamed('Mrs R\u043ebbins grabbed him', 'Lynne Robbins')).toBe('surely');
+    expect(howNamed('\u041cr\u0455 R\u043ebbin\u0455 was there', 'Lynne Robbins')).toBe('surely');
+    expect(howNamed('Mrs R\u00f3bbins grabbed him', 'Lynne Robbins')).toBe('surely');
+    expect(howNamed('Chlo\u00eb Dupr\u00e9 took his phone', 'Chloe Dupre')).toBe('surely');
+    expect(howNamed('Mrs Dupre took his phone', 'Chlo\u00eb Dupr\u00e9')).toBe('surely');
+    // Cyrillic words that are not look-alikes of the name are not it.
+    expect(howNamed('\u0420\u043e\u0431\u0431\u0438\u043d\u0441', 'Lynne Robbins')).toBe('no');
+  });
+
   it('when the directory name is a single letter or empty, then nothing is said to name it', () => {
     expect(namesPerson('Mrs R was there', 'R')).toBe(false);
     expect(namesPerson('anything at all', '')).toBe(false);
