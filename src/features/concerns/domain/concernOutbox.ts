@@ -241,6 +241,7 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
         // The fallback's task is stored before this one is closed: a restart between the two repeats an alert, never loses it.
         await deps.store.append(concern.report.id, failed(code), [{ kind: 'alertChair', operation: task.operation, attemptAt: task.attemptAt, to: next }]);
         await deps.store.completeOutbox(entry.id, concern.report.id, []);
+        again = true;
       } else {
         await deps.store.completeOutbox(entry.id, concern.report.id, failed(code));
       }
@@ -265,17 +266,30 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
     }
   }
 
+  /** A route stored before the case was marked as about the headteacher: it would go where the headteacher may read it. */
+  const isSuperseded = (task: Extract<OutboxTask, { kind: 'route' }>, concern: ConcernCase) =>
+    concern.report.aboutHeadteacher && task.primary !== resolveConcernRoute(concern.report, deps.routing).primary;
+
   async function runOnce(): Promise<void> {
     const due = await deps.store.dueOutbox(now().toISOString());
     let waiting = 0;
     for (const entry of due) {
+      const concern = await deps.store.getCaseById(entry.concernId);
+      if (!concern) throw new ConcernError('CONCERN_NOT_FOUND', `outbox entry ${entry.id} names a missing concern`);
+      if (entry.task.kind === 'route' && isSuperseded(entry.task, concern)) {
+        // Marked as about the headteacher since this task was stored (by the team, or by the reporter's added details):
+        // the route to the chair is its own task, and this one, to where the report went before, is never sent.
+        if (await deps.store.claimOutbox(entry, now().toISOString())) {
+          await deps.store.completeOutbox(entry.id, concern.report.id, []);
+          deps.log.info({ reference: concern.report.reference, role: entry.task.primary }, 'route superseded: the report is about the headteacher');
+        }
+        continue;
+      }
       // A report for a role not set up waits here, untried and unclaimed, until the app restarts with the role set up.
       if (entry.task.kind === 'route' && isWaitingRole(deps.routing, entry.task.primary)) {
         waiting += 1;
         continue;
       }
-      const concern = await deps.store.getCaseById(entry.concernId);
-      if (!concern) throw new ConcernError('CONCERN_NOT_FOUND', `outbox entry ${entry.id} names a missing concern`);
       // Another instance sharing the store took it first: it is theirs to deliver.
       if (!(await deps.store.claimOutbox(entry, now().toISOString()))) continue;
       if (entry.task.kind === 'route') await route(entry, entry.task, concern);

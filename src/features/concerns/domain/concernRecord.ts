@@ -102,7 +102,7 @@ export function describeConcernEvent(e: ConcernEvent, detailed: boolean, aboutHe
     case 'listed': return 'Listed open concerns';
     case 'accessRefused': return `Refused access (${e.data.operation})`
       + (e.data.chairAlert ? `: the headteacher, on a case about them${e.data.chairAlert === 'queued' ? '; the chair of governors is alerted' : ''}` : '');
-    case 'chairAlerted': return `${e.data.role ? `${capitalise(roleLabel(e.data.role))} (the chair of governors could not be reached)` : 'Chair of governors'} alerted that the headteacher tried to ${operationWords(e.data.operation)} this case`;
+    case 'chairAlerted': return `${e.data.role ? `${capitalise(roleLabel(e.data.role))} (the chair of governors is not set up or could not be reached)` : 'Chair of governors'} alerted that the headteacher tried to ${operationWords(e.data.operation)} this case`;
     case 'reporterNotified': return REPORTER_NOTICE_WORDS[e.data.notice]?.(inPersonContact(aboutHeadteacher)) ?? `Reporter told it was ${e.data.notice}`;
     default: return e.type;
   }

@@ -234,9 +234,11 @@ export function createConcernReporting(deps: ConcernReportingDeps): ConcernRepor
           deps.log.error({ reference: found.report.reference, code: (err as { code?: string }).code ?? 'OUTBOX_ERROR' }, 'outbox run failed');
         });
         deps.wakeAt?.(new Date(at.getTime() + (deps.undeliveredAlertMs ?? UNDELIVERED_ALERT_MS)));
+        const intended = resolveConcernRoute({ ...found.report, aboutHeadteacher: true }, deps.routing).primary;
         return {
-          ok: true, reference: place.reference, urgent: place.urgent, intendedFor: resolveConcernRoute({ ...found.report, aboutHeadteacher: true }, deps.routing).primary,
-          movedToChair: found, added: fields, stillMissing: missing.filter((f) => !fields.includes(f)),
+          ok: true, reference: place.reference, urgent: place.urgent, intendedFor: intended, waiting: isWaitingRole(deps.routing, intended),
+          // As it now stands: every copy recorded as sent to the headteacher so far is withdrawn.
+          movedToChair: (await deps.store.getCaseById(found.report.id)) ?? found, added: fields, stillMissing: missing.filter((f) => !fields.includes(f)),
         };
       }
       return { ok: true, ...place, added: fields, stillMissing: missing.filter((f) => !fields.includes(f)) };

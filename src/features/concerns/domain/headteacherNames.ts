@@ -9,9 +9,6 @@
 /** Titles staff write before a surname. */
 const TITLES: ReadonlySet<string> = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'sir', 'dame', 'prof', 'professor']);
 
-/** Zero-width characters and soft hyphens a name may carry from a paste (or to hide it): read as nothing. */
-const INVISIBLE = /[\u00ad\u200b-\u200f\u2060\ufeff]/g;
-
 /**
  * Cyrillic and Greek letters drawn like Latin ones ("Rоbbins" with a Cyrillic о): read as the Latin letter, so a name
  * typed with look-alikes (pasted, or to get past the check) is still read as the name.
@@ -23,10 +20,13 @@ const LOOK_ALIKES: Readonly<Record<string, string>> = {
   Α: 'A', Β: 'B', Ε: 'E', Ζ: 'Z', Η: 'H', Ι: 'I', Κ: 'K', Μ: 'M', Ν: 'N', Ο: 'O', Ρ: 'P', Τ: 'T', Υ: 'Y', Χ: 'X',
 };
 
-/** The text with invisible characters taken out, accents read through and look-alike letters read as Latin (linear). */
+/**
+ * The text read plainly (linear): compatibility forms unfolded (full-width letters), accents and every invisible
+ * format character taken out (zero-width spaces, soft hyphens, invisible operators), then look-alike letters read as
+ * Latin, in that order, so "Rόbbins" (a Greek omicron with an accent) is read as "Robbins".
+ */
 export function plainLetters(text: string): string {
-  const latin = Array.from(text.normalize('NFKC').replace(INVISIBLE, ''), (c) => LOOK_ALIKES[c] ?? c).join('');
-  return latin.normalize('NFKD').replace(/\p{M}/gu, '');
+  return Array.from(text.normalize('NFKD').replace(/[\p{M}\p{Cf}]/gu, ''), (c) => LOOK_ALIKES[c] ?? c).join('');
 }
 
 /**

@@ -110,7 +110,7 @@ export function createTeamsConcernDelivery(adapter: ProactiveAdapter, botAppId: 
  */
 export function headteacherAttemptText(reference: string, attempt: HeadteacherAttempt, insteadOfChair = false): string {
   const tried = TRIAGE_OPERATION_WORDS[attempt.operation] ?? 'open';
-  return `Safeguarding alert${insteadOfChair ? ' (sent to you because the chair of governors could not be reached)' : ''}: the headteacher tried to ${tried} concern ${reference}, which is about them, at ${formatSchoolTime(attempt.attemptAt)}. `
+  return `Safeguarding alert${insteadOfChair ? ' (sent to you because the chair of governors is not set up or could not be reached)' : ''}: the headteacher tried to ${tried} concern ${reference}, which is about them, at ${formatSchoolTime(attempt.attemptAt)}. `
     + 'They were not shown it and were told no such concern was found. Every attempt is recorded in the case\'s audit; '
     + 'further attempts on this case within the hour are recorded without another alert.';
 }

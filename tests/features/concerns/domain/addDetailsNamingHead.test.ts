@@ -1,13 +1,13 @@
 import { ConcernActor } from '../../../../src/features/concerns/domain/concernTypes';
-import { formFor, ORIGIN, PEOPLE, REPORTER } from './concernFakes';
+import { formFor, ORIGIN, PEOPLE, RecordingDelivery, REPORTER, testRouting } from './concernFakes';
 import { concernHarness } from './concernHarness';
 
 const HEAD: ConcernActor = { aadObjectId: PEOPLE.headteacher, name: 'Hana Head' };
 const CHAIR: ConcernActor = { aadObjectId: PEOPLE.chair, name: 'Chris Chair' };
 
 /** An urgent report sent with a field left out (it goes at once, without it): who was involved, unless told. */
-async function urgentWithoutPeople(kind: string, left = 'peopleInvolved') {
-  const h = concernHarness();
+async function urgentWithoutPeople(kind: string, left = 'peopleInvolved', options: Parameters<typeof concernHarness>[0] = {}) {
+  const h = concernHarness(options);
   const r = await h.reporting.submitConcern(REPORTER, ORIGIN, formFor(kind, { immediateDanger: 'true', [left]: '' }));
   if (!r.ok) throw new Error('not stored');
   await h.outbox.processDue();
@@ -47,5 +47,31 @@ describe('details a reporter adds later that name the headteacher', () => {
     expect(toTeam.ok && toTeam.movedToChair).toBeUndefined();
     await child.h.outbox.processDue();
     expect(child.h.delivery.posts.map((p) => p.role)).toEqual(['dslChannel']);
+  });
+
+  test('when the route to the head was not set up yet (the report waits), or failing, when the details are added, then the earlier route is never sent once it can be', async () => {
+    // Not set up: the report waits for the headteacher's route; the app restarts later with it set up.
+    const waiting = await urgentWithoutPeople('allegation', 'peopleInvolved', { routing: testRouting({ waiting: ['headteacher'] }) });
+    const moved = await waiting.h.reporting.addDetails(REPORTER, waiting.reference, { peopleInvolved: 'the head' });
+    expect(moved.ok && moved.movedToChair !== undefined).toBe(true);
+    await waiting.h.outbox.processDue();
+    expect(waiting.h.delivery.posts.map((p) => p.role)).toEqual(['chairOfGovernors']);
+    expect((await waiting.h.store.dueOutbox('2030-01-01T00:00:00.000Z')).filter((e) => e.task.kind === 'route')).toEqual([]);
+
+    // Failing: the head and the deputy cannot be reached, so the first route is retried later; by then it is about the head.
+    const delivery = new RecordingDelivery();
+    delivery.failing.add('headteacher');
+    delivery.failing.add('deputyDsl');
+    const failing = await urgentWithoutPeople('allegation', 'peopleInvolved', { delivery });
+    await failing.h.reporting.addDetails(REPORTER, failing.reference, { peopleInvolved: 'The head' });
+    delivery.failing.clear();
+    for (let run = 0; run < 3; run++) {
+      failing.h.clock.advance(2 * 60_000);
+      await failing.h.outbox.processDue();
+    }
+    expect(delivery.posts.map((p) => p.role)).toEqual(['chairOfGovernors']);
+    expect(delivery.attempts.filter((a) => a.role === 'headteacher').length).toBeGreaterThan(0);
+    const c = (await failing.h.store.getCase(failing.reference))!;
+    expect(c.deliveredTo).toBe('chairOfGovernors');
   });
 });

@@ -82,7 +82,6 @@ describe('the chair of governors is alerted when the headteacher tries a case ab
     const { h, reference } = await aboutTheHead({ routing: { ...routing, destinations: { ...routing.destinations, chairOfGovernors: undefined } } });
     await refused(h.triage.openCase(HEAD, reference));
     await h.outbox.processDue();
-    await h.outbox.processDue();
     expect(h.delivery.alerts).toEqual([{
       address: { kind: 'person', aadObjectId: PEOPLE.deputy }, reference, role: 'deputyDsl', attempt: { operation: 'open', attemptAt: '2026-03-02T09:00:00.000Z' },
     }]);
@@ -116,7 +115,7 @@ describe('the chair of governors is alerted when the headteacher tries a case ab
       expect(events.filter((e) => e.type === 'chairAlerted').map((e) => e.data.role)).toEqual(['deputyDsl']);
     }
     const text = headteacherAttemptText('SG-2026-7KQ4MX', { operation: 'open', attemptAt: '2026-03-02T09:05:00.000Z' }, true);
-    expect(text).toMatch(/^Safeguarding alert \(sent to you because the chair of governors could not be reached\): the headteacher tried to open/);
+    expect(text).toMatch(/^Safeguarding alert \(sent to you because the chair of governors is not set up or could not be reached\): the headteacher tried to open/);
   });
 
   test('when someone other than the reporter adds details to a report, then it is recorded as refused; the head on a report about them alerts the chair', async () => {

@@ -208,7 +208,7 @@ describe('a report about an adult that names the headteacher', () => {
   });
 
   it('when "the head" or "HT" is typed with look-alike letters, accents or invisible characters, then it is asked about as typed plainly', () => {
-    for (const whatHappened of ['The h\u0435ad grabbed a Year 5 boy', '\u041dT grabbed a pupil', 'the he\u0301ad shouted at a pupil', 'the he\u200bad shouted at a pupil']) {
+    for (const whatHappened of ['The h\u0435ad grabbed a Year 5 boy', '\u041dT grabbed a pupil', 'the he\u0301ad shouted at a pupil', 'the he\u200bad shouted at a pupil', 'the h\u0451ad shouted at a pupil', 'the h\u2063ead shouted at a pupil']) {
       const r = validateConcernForm(formFor('allegation', { whatHappened }));
       expect({ whatHappened, asked: !r.ok && r.problems.map((p) => p.field) }).toEqual({ whatHappened, asked: ['aboutHeadteacher'] });
     }

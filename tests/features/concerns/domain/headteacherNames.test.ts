@@ -38,6 +38,10 @@ describe('whether a text names the headteacher by name', () => {
     expect(howNamed('Mrs R\u00f3bbins grabbed him', 'Lynne Robbins')).toBe('surely');
     expect(howNamed('Chlo\u00eb Dupr\u00e9 took his phone', 'Chloe Dupre')).toBe('surely');
     expect(howNamed('Mrs Dupre took his phone', 'Chlo\u00eb Dupr\u00e9')).toBe('surely');
+    // Look-alikes with accents or stress marks of their own, and invisible operators, are read through too.
+    for (const text of ['Mrs R\u03ccbbins grabbed him', 'Mrs R\u04e7bbins grabbed him', 'Mrs R\u043e\u0308bbins grabbed him', 'Mrs Rob\u2063bins', 'Mrs Rob\u180ebins', 'Mrs Rob\u00adbins']) {
+      expect({ text, named: howNamed(text, 'Lynne Robbins') }).toEqual({ text, named: 'surely' });
+    }
     // Cyrillic words that are not look-alikes of the name are not it.
     expect(howNamed('\u0420\u043e\u0431\u0431\u0438\u043d\u0441', 'Lynne Robbins')).toBe('no');
   });

@@ -69,7 +69,7 @@ export function renderCampaignStatusCard(status: CampaignStatus, people?: People
     acknowledged: status.acknowledged,
     total: status.total,
     headline: adding !== undefined && adding > status.total
-      ? `Adding people to this round: ${status.total} of ${adding} so far`
+      ? `Adding people to this ${c.round > 1 ? 'round' : 'campaign'}: ${status.total} of ${adding} so far`
       : `${status.acknowledged} of ${status.total} acknowledged (${status.percent}%)`,
     addingWords: adding !== undefined && adding > status.total
       ? 'Each person gets the card as they are added; type "campaign status" for the latest figures.' : '',

@@ -1,20 +1,23 @@
-import { CONCERN_KIND_LABELS, ConcernCase, urgencyLabelOf } from '../../domain/concernTypes';
+import { CONCERN_KIND_LABELS, ConcernCase, deriveConcernCase, urgencyLabelOf } from '../../domain/concernTypes';
 import { AdaptiveCardJson, expandCardTemplate } from '../../../../teams/cards';
 import { Verbs } from '../../../../teams/verbs';
 import { formatConcernTime } from './concernTriageCard';
 import template from './templates/concernAlert.json';
 
-/** The status a report about the headteacher shows on its alert, whatever it is. */
-export const ABOUT_HEADTEACHER_STATUS = 'About the headteacher: its progress is not shown here';
-
 const STATUS_LABELS = { new: 'New (not yet acknowledged)', acknowledged: 'Acknowledged, being dealt with', closed: 'Closed' } as const;
+
+/** The case's status, or for one marked as about the headteacher, its status when it was marked. */
+function statusShown(concern: ConcernCase): ConcernCase['status'] {
+  const marked = concern.events.findIndex((e) => e.type === 'markedAboutHeadteacher');
+  return marked < 0 ? concern.status : deriveConcernCase(concern.report, concern.events.slice(0, marked)).status;
+}
 
 /**
  * The alert everyone in the DSL channel sees, now and after every update: reference, kind, urgency, time and
  * status, and an Open button. No details, no names: the channel or chat can hold people outside the
- * safeguarding team, and Teams keeps the card outside the app's encryption. A report about the headteacher (marked so
- * after it reached the team, where the headteacher may be a member) shows no status: how it is being dealt with is
- * for those dealing with it.
+ * safeguarding team, and Teams keeps the card outside the app's encryption. A report marked as about the headteacher
+ * after it reached the team (where the headteacher may be a member) keeps the status it had when it was marked: how the
+ * chair deals with it is not shown there, and nothing on the card changes to say it is about the headteacher.
  */
 export function renderConcernAlertCard(concern: ConcernCase, options: { possibleDuplicate?: boolean; refreshFor?: readonly string[] } = {}): AdaptiveCardJson {
   const r = concern.report;
@@ -25,7 +28,7 @@ export function renderConcernAlertCard(concern: ConcernCase, options: { possible
     urgencyLabel: urgencyLabelOf(concern),
     possibleDuplicate: options.possibleDuplicate === true,
     submittedAt: formatConcernTime(r.submittedAt),
-    statusLabel: r.aboutHeadteacher ? ABOUT_HEADTEACHER_STATUS : STATUS_LABELS[concern.status],
+    statusLabel: STATUS_LABELS[statusShown(concern)],
   });
   if (options.refreshFor && options.refreshFor.length > 0) {
     // Universal Actions: the people listed (Teams user ids, 29:...) get their own view by an automatic Open when

@@ -60,7 +60,7 @@ describe('campaign status card', () => {
   it('when a round has just started and its people are still being added, then the card says how many of how many, not "0 of 0 acknowledged"', () => {
     const adding = renderCampaignStatusCard(status([], 0, 1200), undefined, 50_000);
     expect(cardProblems(adding)).toEqual([]);
-    expect(shownText(adding)).toContain('Adding people to this round: 1200 of 50000 so far');
+    expect(shownText(adding)).toContain('Adding people to this campaign: 1200 of 50000 so far');
     expect(shownText(adding)).toContain('Each person gets the card as they are added; type "campaign status" for the latest figures.');
     expect(shownText(adding)).not.toMatch(/of 1200 acknowledged/);
     // Once everyone is in (or when nothing was being added) it is the usual count.
