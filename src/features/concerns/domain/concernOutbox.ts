@@ -80,7 +80,9 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
       const role = routed.data.role as DestinationRole;
       deps.log.info({ reference: concern.report.reference, role, stage: routed.data.stage }, 'concern delivered');
       // The reporter was told it had not arrived, or that it waits for its route: tell them it has arrived.
-      const toldNotSent = concern.events.some((e) => e.type === 'undeliveredAlerted' || (e.type === 'reporterNotified' && e.data.notice === 'waiting'));
+      // (After a marking, only when it was the reporter's own and they were told.)
+      const toldNotSent = concern.events.some((e) => (e.type === 'undeliveredAlerted' && (e.data.marked !== 'true' || e.data.reporterTold === 'true'))
+        || (e.type === 'reporterNotified' && e.data.notice === 'waiting'));
       if (toldNotSent) await tellReporter(concern, role, 'arrived');
       // The process stopped while this report was being delivered, so the reporter's own request most likely
       // failed before they saw their reference: tell them now, in their 1:1 chat.
@@ -156,8 +158,21 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
       + 'the chair of governors or the deputy DSL: Teams would not take it. It keeps being tried. Please tell the chair of governors in person, and '
       + `open it by typing "concern ${reference}" in your chat with me. Nothing of the report is in this message.`;
     const alerted = deps.route ? await deps.route.tellTeam(text, audienceFor(concern, false)) : 0;
+    // Moved by the reporter's own added details: their receipt said they would be told here if it had not arrived.
+    const byReporter = concern.events[marked]?.actorId === concern.report.reporter.aadObjectId;
+    let reporterTold = false;
+    if (byReporter) {
+      try {
+        await deps.notifier.notify(concern.report, 'notArrived', undefined, concern);
+        reporterTold = true;
+      } catch (err) {
+        deps.log.error({ reference, notice: 'notArrived', code: errorCode(err, 'DELIVERY_ERROR') }, 'reporter could not be told the report has not arrived');
+      }
+    }
+    const at = now().toISOString();
     await deps.store.completeOutbox(entry.id, concern.report.id, [
-      { type: 'undeliveredAlerted', at: now().toISOString(), data: { minutes: String(minutes), marked: 'true', alerted: String(alerted) } },
+      { type: 'undeliveredAlerted', at, data: { minutes: String(minutes), marked: 'true', alerted: String(alerted), ...(byReporter ? { reporterTold: String(reporterTold) } : {}) } },
+      ...(reporterTold ? [{ type: 'reporterNotified' as const, at, data: { notice: 'notArrived' } }] : []),
     ]);
     deps.log.error({ reference, code: 'CONCERN_UNDELIVERED', minutes, alerted, marked: true }, 'a report marked as about the headteacher has reached no one since: team told');
   }

@@ -80,7 +80,8 @@ export function describeConcernEvent(e: ConcernEvent, detailed: boolean, aboutHe
       return `Delivery to ${roleLabel(e.data.role)} failed (${e.data.code}${e.data.teamsCode ? ` ${e.data.teamsCode}` : ''})`
         + (e.data.refused === 'true' ? ': Teams refused it, so it was not tried again straight away' : '');
     case 'undeliveredAlerted':
-      if (e.data.marked === 'true') return `Had not reached the chair or the deputy DSL ${e.data.minutes} ${e.data.minutes === '1' ? 'minute' : 'minutes'} after it was marked as about the headteacher: ${e.data.alerted} ${told} were told`;
+      if (e.data.marked === 'true') return `Had not reached the chair or the deputy DSL ${e.data.minutes} ${e.data.minutes === '1' ? 'minute' : 'minutes'} after it was marked as about the headteacher: ${e.data.alerted} ${told} were told`
+        + (e.data.reporterTold === undefined ? '' : e.data.reporterTold === 'true' ? '; the reporter was told to go to someone in person' : '; the reporter could not be told');
       if (e.data.waiting === 'true') {
         return `Waiting for the route to be configured: ${e.data.alerted} ${told} were told it is waiting`
           + `${e.data.reporterTold === 'true' ? '' : '; the reporter could not be told'}`;

@@ -74,4 +74,37 @@ describe('details a reporter adds later that name the headteacher', () => {
     const c = (await failing.h.store.getCase(failing.reference))!;
     expect(c.deliveredTo).toBe('chairOfGovernors');
   });
+
+  test('when the moved report reaches neither the chair nor the deputy within two minutes, then the reporter is told here, as their receipt said, and told again when it arrives', async () => {
+    const delivery = new RecordingDelivery();
+    const { h, reference } = await urgentWithoutPeople('allegation', 'peopleInvolved', { delivery });
+    delivery.failing.add('chairOfGovernors');
+    delivery.failing.add('deputyDsl');
+    await h.reporting.addDetails(REPORTER, reference, { peopleInvolved: 'the head' });
+    h.clock.advance(3 * 60_000);
+    await h.outbox.processDue();
+    const told = () => h.notifier.notices.filter((n) => n.reference === reference).map((n) => n.notice);
+    expect(told()).toContain('notArrived');
+    delivery.failing.clear();
+    h.clock.advance(2 * 60_000);
+    await h.outbox.processDue();
+    expect(told().slice(-1)).toEqual(['arrived']);
+    expect(delivery.posts.map((p) => p.role)).toEqual(['headteacher', 'chairOfGovernors']);
+  });
+
+  test('when the team marks a report and it is slow to reach the chair, then the reporter is not told anything about it', async () => {
+    const delivery = new RecordingDelivery();
+    const { h, reference } = await urgentWithoutPeople('allegation', 'peopleInvolved', { delivery });
+    const before = h.notifier.notices.length;
+    delivery.failing.add('chairOfGovernors');
+    delivery.failing.add('deputyDsl');
+    await h.triage.markAboutHeadteacher({ aadObjectId: PEOPLE.dsl, name: 'Dana DSL' }, reference);
+    h.clock.advance(3 * 60_000);
+    await h.outbox.processDue();
+    delivery.failing.clear();
+    h.clock.advance(2 * 60_000);
+    await h.outbox.processDue();
+    expect(delivery.posts.map((p) => p.role)).toEqual(['headteacher', 'chairOfGovernors']);
+    expect(h.notifier.notices.slice(before).filter((n) => n.reference === reference)).toEqual([]);
+  });
 });
