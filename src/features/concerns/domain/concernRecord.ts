@@ -1,6 +1,6 @@
 import {
   CONCERN_KIND_LABELS, ConcernCase, ConcernEvent, DESTINATION_ROLE_LABELS, DestinationRole, concernActionLabel,
-  reportedUrgencyWords, urgencyLabelOf,
+  detailsAsTheyStand, reportedUrgencyWords, urgencyLabelOf,
 } from './concernTypes';
 import { formatSchoolTimestamp } from '../../../shared/schoolTime';
 import { CONCERN_FIELD_LABELS } from './concernValidation';
@@ -102,7 +102,7 @@ export function describeConcernEvent(e: ConcernEvent, detailed: boolean, aboutHe
     case 'exported': return 'Exported the record';
     case 'listed': return 'Listed open concerns';
     case 'accessRefused': return `Refused access (${e.data.operation})`
-      + (e.data.chairAlert ? `: the headteacher, on a case about them${e.data.chairAlert === 'queued' ? '; the chair of governors is alerted' : ''}` : '');
+      + (e.data.chairAlert ? `: the headteacher, on a case about them${e.data.chairAlert === 'queued' ? '; an alert to the chair of governors is queued (the record below says who received it)' : ''}` : '');
     case 'chairAlerted': return `${e.data.role ? `${capitalise(roleLabel(e.data.role))} (the chair of governors is not set up or could not be reached)` : 'Chair of governors'} alerted that the headteacher tried to ${operationWords(e.data.operation)} this case`;
     case 'reporterNotified': return REPORTER_NOTICE_WORDS[e.data.notice]?.(inPersonContact(aboutHeadteacher)) ?? `Reporter told it was ${e.data.notice}`;
     default: return e.type;
@@ -159,7 +159,8 @@ export function concernChronology(c: ConcernCase, detailed: boolean, includeAudi
 /** The full record of one case as plain text, for the safeguarding team's export. */
 export function formatConcernRecord(c: ConcernCase): string {
   const r = c.report;
-  const d = r.details;
+  // As the team reads it on the card: what the reporter added later (to an urgent report) in its field, marked as added.
+  const d = detailsAsTheyStand(c, formatSchoolTimestamp);
   const lines = [
     `SAFEGUARDING RECORD ${r.reference} (confidential: safeguarding team only)`,
     `Kind: ${CONCERN_KIND_LABELS[r.kind]}`,

@@ -73,8 +73,11 @@ const NAMES_THE_HEAD = /\b(?:head ?teachers?|head ?masters?|head ?mistress(?:es)
  */
 export const HEADTEACHER_ON_TEAM_CHECK = 'This mentions the headteacher, who is on the safeguarding team and would see it. If it is about something the headteacher did, press Change kind, choose "An allegation that an adult has harmed or may harm a child" and tick "This is about the headteacher": it then goes to the chair of governors and never to them. If it is not about them, tick "It is not about the headteacher". Nothing has been sent yet.';
 
-/** The headteacher as staff abbreviate or capitalise them: "HT", "Head grabbed a pupil" (not "Head of Year", "Head Boy"). */
-const HEAD_AS_WRITTEN = /\b(?:HT|Head)\b(?!-| (?:of|[Bb]oys?|[Gg]irls?|[Pp]refects?|injury|injuries|lice|wound|first)\b)/;
+/**
+ * The headteacher as staff abbreviate or capitalise them: "HT", "H.T.", "H/T", "the ht", "Head grabbed a pupil" (not
+ * "Head of Year", "Head Boy").
+ */
+const HEAD_AS_WRITTEN = /\b(?:HT|Head)\b(?!-| (?:of|[Bb]oys?|[Gg]irls?|[Pp]refects?|injury|injuries|lice|wound|first)\b)|\bH(?:\.T\b\.?|\/T\b)|\b(?:[Tt]he|[Oo]ur|[Tt]heir|[Yy]our) [Hh](?:[Tt]|\.[Tt]|\/[Tt])\b/;
 
 /** What the form says when the text names the headteacher and neither box is ticked. */
 export const HEADTEACHER_CHECK = 'This mentions the headteacher. If it is about them, tick "This is about the headteacher" so it goes to the chair of governors and never to them; if it is not, tick "It is not about the headteacher". Nothing has been sent yet.';

@@ -20,7 +20,7 @@ import { proactively } from './concernMessaging';
 /** What the headteacher's copy of a report about them becomes: that it was passed on, and nothing of it. */
 const WITHDRAWN_CARD: AdaptiveCardJson = {
   type: 'AdaptiveCard', version: '1.5',
-  body: [{ type: 'TextBlock', wrap: true, text: 'This report has been passed to the chair of governors by the safeguarding team. It is no longer shown here.' }],
+  body: [{ type: 'TextBlock', wrap: true, text: 'This report has been passed to the chair of governors. It is no longer shown here.' }],
 };
 
 /** Where concern records may be read: a person's own 1:1 chat, or the safeguarding team's channel or group chat. */

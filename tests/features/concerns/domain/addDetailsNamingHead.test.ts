@@ -1,3 +1,4 @@
+import { formatConcernRecord } from '../../../../src/features/concerns/domain/concernRecord';
 import { ConcernActor } from '../../../../src/features/concerns/domain/concernTypes';
 import { formFor, ORIGIN, PEOPLE, RecordingDelivery, REPORTER, testRouting } from './concernFakes';
 import { concernHarness } from './concernHarness';
@@ -40,6 +41,8 @@ describe('details a reporter adds later that name the headteacher', () => {
     expect(added.ok && added.movedToChair).toBeUndefined();
     expect(added.intendedFor).toBe('headteacher');
     expect((await h.store.getCase(reference))!.report.aboutHeadteacher).toBe(false);
+    // The export reads as the card does: what was added stands in its section, marked as added.
+    expect(formatConcernRecord((await h.store.getCase(reference))!)).toMatch(/WHO IS INVOLVED\nMr Jones, the head of Year 5, and a boy in his class \(added by the reporter /);
 
     const child = await urgentWithoutPeople('childSafety', 'whatHappened');
     const toTeam = await child.h.reporting.addDetails(REPORTER, child.reference, { whatHappened: 'The head saw it too' });

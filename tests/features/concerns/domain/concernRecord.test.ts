@@ -48,7 +48,7 @@ describe('the record of a case', () => {
       { type: 'accessRefused', at: at(2), ...head, data: { operation: 'close', reference: 'SG-2026-7KQ4MX', reason: 'aboutThem', chairAlert: 'alreadyAlerted' } },
       { type: 'routeFailed', at: at(3), data: { role: 'chairOfGovernors', notice: 'headteacherAttempt', code: 'HTTP_503' } },
     ]));
-    expect(record).toContain('Hana Head: Refused access (open): the headteacher, on a case about them; the chair of governors is alerted');
+    expect(record).toContain('Hana Head: Refused access (open): the headteacher, on a case about them; an alert to the chair of governors is queued (the record below says who received it)');
     expect(record).toContain('School Policy Bot: Chair of governors alerted that the headteacher tried to open this case');
     expect(record).toContain('Hana Head: Refused access (close): the headteacher, on a case about them\n');
     expect(record).toContain("Could not alert the chair of governors to the headteacher's attempt (HTTP_503)");

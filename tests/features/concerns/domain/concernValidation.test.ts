@@ -215,11 +215,11 @@ describe('a report about an adult that names the headteacher', () => {
   });
 
   it('when an allegation calls them "HT" or "Head", then it is asked about; "Head of Year" and "Head Boy" are others', () => {
-    for (const whatHappened of ['HT grabbed a pupil', 'our HT shouted at a pupil', 'Head grabbed a pupil at lunch']) {
+    for (const whatHappened of ['HT grabbed a pupil', 'our HT shouted at a pupil', 'Head grabbed a pupil at lunch', 'H.T. hit a child', 'H.T hit a child', 'the ht hit a child', 'The H/T hit a child', 'H/T hit a child']) {
       const r = validateConcernForm(formFor('allegation', { whatHappened }));
       expect({ whatHappened, asked: !r.ok && r.problems.map((p) => p.field) }).toEqual({ whatHappened, asked: ['aboutHeadteacher'] });
     }
-    for (const whatHappened of ['Head of Year 9 shouted at a pupil', 'The Head Boy was pushed by a coach']) {
+    for (const whatHappened of ['Head of Year 9 shouted at a pupil', 'The Head Boy was pushed by a coach', 'A TA with a height of 6ft (ht) shouted', 'HTML lesson: a TA shouted', 'H. Taylor shouted at a pupil']) {
       expect({ whatHappened, ok: validateConcernForm(formFor('allegation', { whatHappened })).ok }).toEqual({ whatHappened, ok: true });
     }
   });
