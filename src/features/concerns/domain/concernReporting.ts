@@ -74,7 +74,7 @@ type FiledConcern = Extract<SubmitConcernResult, { ok: true }>;
 
 /** The outcome of a reporter adding what an urgent report went without. */
 export type AddConcernDetailsResult =
-  | ({ ok: true; added: ConcernTextField[]; stillMissing: ConcernTextField[]; /** What was added names the headteacher: it now goes to the chair (the case as it was, with where it had been sent). */ movedToChair?: ConcernCase } & ReportPlace)
+  | ({ ok: true; added: ConcernTextField[]; stillMissing: ConcernTextField[]; /** What was added names the headteacher: it now goes to the chair (the case as it now stands, with where it had been sent). */ movedToChair?: ConcernCase } & ReportPlace)
   | ({ ok: false; missing: ConcernTextField[]; message: string } & ReportPlace);
 
 /** Which report, and where it went, for the reporter's card. */
@@ -228,20 +228,19 @@ export function createConcernReporting(deps: ConcernReportingDeps): ConcernRepor
       }) : undefined;
       await deps.store.append(found.report.id, [details, ...(marked?.events ?? [])], marked?.tasks ?? []);
       deps.log.info({ reference: found.report.reference, fields: fields.length, aboutHeadteacher: toChair }, 'concern details added by reporter');
-      if (marked) {
-        // Delivered as a new report is, without holding up the reporter's answer; the watch is woken when it falls due.
-        void deps.outbox.processDue().catch((err) => {
-          deps.log.error({ reference: found.report.reference, code: (err as { code?: string }).code ?? 'OUTBOX_ERROR' }, 'outbox run failed');
-        });
-        deps.wakeAt?.(new Date(at.getTime() + (deps.undeliveredAlertMs ?? UNDELIVERED_ALERT_MS)));
-        const intended = resolveConcernRoute({ ...found.report, aboutHeadteacher: true }, deps.routing).primary;
-        return {
-          ok: true, reference: place.reference, urgent: place.urgent, intendedFor: intended, waiting: isWaitingRole(deps.routing, intended),
-          // As it now stands: every copy recorded as sent to the headteacher so far is withdrawn.
-          movedToChair: (await deps.store.getCaseById(found.report.id)) ?? found, added: fields, stillMissing: missing.filter((f) => !fields.includes(f)),
-        };
-      }
-      return { ok: true, ...place, added: fields, stillMissing: missing.filter((f) => !fields.includes(f)) };
+      const stillMissing = missing.filter((f) => !fields.includes(f));
+      if (!marked) return { ok: true, ...place, added: fields, stillMissing };
+      // Delivered as a new report is, without holding up the reporter's answer; the watch is woken when it falls due.
+      void deps.outbox.processDue().catch((err) => {
+        deps.log.error({ reference: found.report.reference, code: (err as { code?: string }).code ?? 'OUTBOX_ERROR' }, 'outbox run failed');
+      });
+      deps.wakeAt?.(new Date(at.getTime() + (deps.undeliveredAlertMs ?? UNDELIVERED_ALERT_MS)));
+      const intended = resolveConcernRoute({ ...found.report, aboutHeadteacher: true }, deps.routing).primary;
+      return {
+        ok: true, reference: place.reference, urgent: place.urgent, intendedFor: intended, waiting: isWaitingRole(deps.routing, intended), added: fields, stillMissing,
+        // As it now stands: every copy recorded as sent to the headteacher so far is withdrawn.
+        movedToChair: (await deps.store.getCaseById(found.report.id)) ?? found,
+      };
     },
   };
 }

@@ -2,7 +2,7 @@ import { markAboutHeadteacher } from './aboutHeadteacherMark';
 import { ConcernOutbox } from './concernOutbox';
 import { ConcernLog, ConcernStore, OutboxTask, SafeguardingMember } from './concernPorts';
 import { concernNotFoundMessage, normaliseConcernReference } from './concernReference';
-import { ConcernRoutingTable, resolveConcernRoute } from './concernRouting';
+import { ConcernRoutingTable } from './concernRouting';
 import { createConcernRefusals, RefusalReason } from './concernRefusals';
 import {
   CONCERN_ACTION_TYPES, ConcernActionType, ConcernActor, ConcernCase, ConcernError, NewConcernEvent,
