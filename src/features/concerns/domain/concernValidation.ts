@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CONCERN_HOW_SOON, CONCERN_KINDS, ConcernDraft, ConcernHowSoon, ConcernKind } from './concernTypes';
-import { howNamed, plainLetters } from './headteacherNames';
+import { namedInPlain, plainLetters } from './headteacherNames';
 
 /** The text fields of the concern form, as named by the card's inputs. */
 export const CONCERN_TEXT_FIELDS = ['whatHappened', 'whenHappened', 'where', 'link', 'peopleInvolved', 'evidence', 'attachedMessage'] as const;
@@ -330,7 +330,8 @@ export function validateConcernForm(raw: unknown, context: ConcernFormContext = 
  */
 export function namesHeadteacher(about: string, context: ConcernFormContext): boolean {
   const plain = plainLetters(about);
-  return NAMES_THE_HEAD.test(plain) || HEAD_AS_WRITTEN.test(plain) || (context.headteacherNames ?? []).some((name) => howNamed(about, name) !== 'no');
+  // Read plainly once, for the role words and every name alike.
+  return NAMES_THE_HEAD.test(plain) || HEAD_AS_WRITTEN.test(plain) || namedInPlain(plain, context.headteacherNames ?? []);
 }
 
 /**

@@ -34,7 +34,12 @@ export function plainLetters(text: string): string {
  * through ("Róbbins" is "Robbins") and look-alike letters read as Latin, for the text and the directory's name alike.
  */
 function typedWordsOf(text: string): string[] {
-  return (plainLetters(text).match(/[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*/gu) ?? []).map((w) => w.replace(/['’]s$/u, ''));
+  return wordsOfPlain(plainLetters(text));
+}
+
+/** The words of a text already read plainly (plainLetters): what typedWordsOf gives, without reading it plainly again. */
+function wordsOfPlain(plain: string): string[] {
+  return (plain.match(/[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*/gu) ?? []).map((w) => w.replace(/['’]s$/u, ''));
 }
 
 /** The same words, lower-cased. */
@@ -60,9 +65,23 @@ function nameParts(displayName: string): { given: string[]; surname: string } | 
  * ("Robbins grabbed his arm", "Lynne was there"), which a pupil, a parent or a place may share. Otherwise `no`.
  */
 export function howNamed(text: string, displayName: string): 'surely' | 'maybe' | 'no' {
+  return howNamedIn(typedWordsOf(text), displayName);
+}
+
+/**
+ * Whether a text already read plainly (plainLetters) names any of the names, surely or maybe: the text is read into
+ * words once for all of them.
+ */
+export function namedInPlain(plain: string, displayNames: readonly string[]): boolean {
+  if (displayNames.length === 0) return false;
+  const typed = wordsOfPlain(plain);
+  return displayNames.some((name) => howNamedIn(typed, name) !== 'no');
+}
+
+/** howNamed over the text's words (typedWordsOf). */
+function howNamedIn(typed: readonly string[], displayName: string): 'surely' | 'maybe' | 'no' {
   const parts = nameParts(displayName);
   if (!parts) return 'no';
-  const typed = typedWordsOf(text);
   let maybe = false;
   for (let i = 0; i < typed.length; i++) {
     // A word and, when hyphenated, each of its pieces: "Adele-Vance" holds "vance"; "O'Neill-Hart" is itself a surname.
