@@ -109,6 +109,24 @@ describe('an allegation that names the headteacher only by name', () => {
     const opened = await bot.execute(PEOPLE.head, Verbs.concernOpen, { reference });
     expect(readableText(opened.body)).not.toContain('ADDLATERMARK');
   });
+  // Last: once the head has written to the bot, their 1:1 chat is reached by their chat id, not the test's address.
+  test('when the head opened a report in their own chat ("concern SG-...") before a DSL marked it as about them, then that copy is withdrawn too', async () => {
+    const sent = await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, concernForm({
+      kind: 'allegation', whatHappened: 'A supply teacher shouted at a pupil SELFOPENMARK', peopleInvolved: 'a supply teacher', notAboutHeadteacher: 'true',
+    }));
+    expect(sent.status).toBe(200);
+    const reference = (bot.app.db.prepare('SELECT reference FROM concerns ORDER BY id DESC LIMIT 1').get() as { reference: string }).reference;
+    const before = toHead().length;
+    await bot.message(PEOPLE.head, `concern ${reference}`);
+    // The reply to their message (not the copy the report was sent as, which is posted on its own).
+    const opened = toHead().slice(before).find((d) => d.replyToId !== `a:${HEAD_ID}` && JSON.stringify(d.activity).includes('SELFOPENMARK'));
+    expect(opened?.activityId).toBeTruthy();
+
+    await bot.execute(PEOPLE.dsl, Verbs.concernAboutHeadteacher, { reference });
+    const update = bot.connector.updates.filter((u) => u.conversationId === `a:${HEAD_ID}` && u.activityId === opened!.activityId).at(-1);
+    expect(JSON.stringify(update?.activity)).toContain('passed to the chair of governors');
+    expect(JSON.stringify(update?.activity)).not.toContain('SELFOPENMARK');
+  });
 });
 
 describe('a child\'s safety report naming a headteacher who is on the safeguarding team', () => {

@@ -221,11 +221,11 @@ export function createAzureTableConcernStoreOn(
   });
 
   /** Appends events (and tasks, and an outbox change) in one numbered transaction. */
-  const appendWith = (concernId: number | null, events: NewConcernEvent[], tasks: OutboxTask[], outboxChange?: Props) =>
+  const appendWith = (concernId: number | null, events: NewConcernEvent[], tasks: OutboxTask[], outboxChange?: Props, queuedAt?: string) =>
     numbered((c) => {
       const lastSeq = c.lastSeq ?? 0;
       const lastOutbox = c.lastOutbox ?? 0;
-      const now = events[0]?.at ?? new Date().toISOString();
+      const now = events[0]?.at ?? queuedAt ?? new Date().toISOString();
       const actions: TransactionAction[] = sealEvents(concernId, events, lastSeq).map((s) => ['create', eventEntity(s)]);
       if (concernId !== null) for (const t of taskEntities(concernId, tasks, lastOutbox, now)) actions.push(['create', t]);
       if (outboxChange) actions.push(['update', { partitionKey: CONCERN_PARTITION, ...outboxChange } as { partitionKey: string; rowKey: string }, 'Merge']);
@@ -292,8 +292,8 @@ export function createAzureTableConcernStoreOn(
       const closedIds = new Set(closed.map((e) => e.concernId));
       return Promise.all(reports.filter((r) => !closedIds.has(r.id)).map(caseOf));
     },
-    async append(concernId, events, tasks = []) {
-      await appendWith(concernId, events, tasks);
+    async append(concernId, events, tasks = [], queuedAt) {
+      await appendWith(concernId, events, tasks, undefined, queuedAt);
     },
     async dueOutbox(now) {
       const rows = await queryAll(client, odata`PartitionKey eq ${CONCERN_PARTITION} and RowKey ge ${'outbox|'} and RowKey lt ${'outbox|~'} and state ne ${'done'}`);

@@ -254,9 +254,9 @@ export function createSqliteConcernStore(db: SqliteDatabase, cipher: FieldCipher
     queueTasks(id, tasks, input.submittedAt);
     return toReport(selectById.get(id) as ConcernRow);
   });
-  const appendTx = db.transaction((concernId: number | null, events: NewConcernEvent[], tasks: OutboxTask[]) => {
+  const appendTx = db.transaction((concernId: number | null, events: NewConcernEvent[], tasks: OutboxTask[], queuedAt?: string) => {
     appendEvents(concernId, events);
-    if (concernId !== null && tasks.length > 0) queueTasks(concernId, tasks, events[0]?.at ?? new Date().toISOString());
+    if (concernId !== null && tasks.length > 0) queueTasks(concernId, tasks, events[0]?.at ?? queuedAt ?? new Date().toISOString());
   });
   const completeTx = db.transaction((id: number, concernId: number, events: NewConcernEvent[]) => {
     appendEvents(concernId, events);
@@ -283,8 +283,8 @@ export function createSqliteConcernStore(db: SqliteDatabase, cipher: FieldCipher
     async listOpenCases() {
       return (selectOpen.all() as ConcernRow[]).map(toCase);
     },
-    async append(concernId, events, tasks = []) {
-      appendTx.immediate(concernId, events, tasks);
+    async append(concernId, events, tasks = [], queuedAt) {
+      appendTx.immediate(concernId, events, tasks, queuedAt);
     },
     async dueOutbox(now) {
       return (selectDue.all(now) as OutboxRow[]).map(toEntry);

@@ -18,7 +18,8 @@ export interface AboutHeadteacherMarking {
  * What moves a case to where reports about the headteacher go (the chair of governors, or the fallback such a report
  * has): unassigned first if the headteacher held it, one event saying so (the report as submitted is unchanged), the
  * route, and a watch like a new report's (reaching no one two minutes on, those who may hear of it are told). Used by
- * the team's "About the headteacher?" and by the reporter's own later details that name the headteacher.
+ * the team's "About the headteacher?" and by the reporter's own later details that name the headteacher. Every copy the
+ * headteacher holds is withdrawn by the outbox (retried until it is), not by the request that marked it.
  */
 export function markAboutHeadteacher(c: ConcernCase, m: AboutHeadteacherMarking): { events: NewConcernEvent[]; tasks: OutboxTask[] } {
   const route = resolveConcernRoute({ ...c.report, aboutHeadteacher: true }, m.routing);
@@ -32,5 +33,5 @@ export function markAboutHeadteacher(c: ConcernCase, m: AboutHeadteacherMarking)
   const watch: OutboxTask = {
     kind: 'watchDelivery', notBefore: new Date(m.at.getTime() + (m.undeliveredAlertMs ?? UNDELIVERED_ALERT_MS)).toISOString(), since: at,
   };
-  return { events, tasks: [{ kind: 'route', primary: route.primary, fallback: route.fallback }, watch] };
+  return { events, tasks: [{ kind: 'route', primary: route.primary, fallback: route.fallback }, { kind: 'withdrawHeadCopies' }, watch] };
 }

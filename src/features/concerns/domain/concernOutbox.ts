@@ -1,6 +1,7 @@
 import { ConcernDelivery, ConcernLog, ConcernStore, OutboxEntry, OutboxTask, ReporterNotifier } from './concernPorts';
+import { copiesToWithdraw, withdrawCopies } from './headCopies';
 import { createRouteDelivery, RouteGuard } from './concernRouteDelivery';
-import { aboutHeadteacherAudience, ConcernRoutingTable, isWaitingRole, resolveConcernRoute } from './concernRouting';
+import { aboutHeadteacherAudience, ConcernRoutingTable, isWaitingRole, personIdOf, resolveConcernRoute } from './concernRouting';
 import { ConcernCase, ConcernError, DESTINATION_ROLE_LABELS, DestinationRole, NewConcernEvent } from './concernTypes';
 import { errorCode } from '../../../shared/errorCode';
 import { inPersonContact, ROUTE_NOT_CONFIGURED, waitingTeamText } from './routeSetup';
@@ -79,6 +80,16 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
       const routed = outcome.events.find((e) => e.type === 'routed')!;
       const role = routed.data.role as DestinationRole;
       deps.log.info({ reference: concern.report.reference, role, stage: routed.data.stage }, 'concern delivered');
+      // Sent to the headteacher while the report was being marked as about them (the marking's withdrawal may have run
+      // before this copy existed): read it again now the copy is recorded, and withdraw it.
+      const head = personIdOf(deps.routing.destinations.headteacher);
+      if (head && routed.data.recipientId === head) {
+        const current = await deps.store.getCaseById(concern.report.id);
+        if (current?.report.aboutHeadteacher && copiesToWithdraw(current, head).length > 0) {
+          await deps.store.append(concern.report.id, [], [{ kind: 'withdrawHeadCopies' }], now().toISOString());
+          again = true;
+        }
+      }
       // The reporter was told it had not arrived, or that it waits for its route: tell them it has arrived.
       // (After a marking, only when it was the reporter's own and they were told.)
       const toldNotSent = concern.events.some((e) => (e.type === 'undeliveredAlerted' && (e.data.marked !== 'true' || e.data.reporterTold === 'true'))
@@ -285,6 +296,8 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
   const isSuperseded = (task: Extract<OutboxTask, { kind: 'route' }>, concern: ConcernCase) =>
     concern.report.aboutHeadteacher && task.primary !== resolveConcernRoute(concern.report, deps.routing).primary;
 
+  const withdrawDeps = { ...deps, now, redeliverAfterMs: redeliverAfter };
+
   async function runOnce(): Promise<void> {
     const due = await deps.store.dueOutbox(now().toISOString());
     let waiting = 0;
@@ -310,6 +323,7 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
       if (entry.task.kind === 'route') await route(entry, entry.task, concern);
       else if (entry.task.kind === 'notifyReporter') await notify(entry, entry.task, concern);
       else if (entry.task.kind === 'watchDelivery') await watch(entry, entry.task, concern);
+      else if (entry.task.kind === 'withdrawHeadCopies') await withdrawCopies(entry, concern, withdrawDeps);
       else await alertChair(entry, entry.task, concern);
     }
     if (waiting !== waitingBefore) {

@@ -13,7 +13,18 @@ export type OutboxTask =
    * Due `notBefore` (two minutes after the report): if the report has reached no one by then, the reporter is told
    * plainly to go to the DSL in person, and the safeguarding team and the owners are told a report is waiting.
    */
-  | { kind: 'watchDelivery'; notBefore: string; /** Watches a route begun then (a report marked as about the headteacher), not the first. */ since?: string };
+  | { kind: 'watchDelivery'; notBefore: string; /** Watches a route begun then (a report marked as about the headteacher), not the first. */ since?: string }
+  /**
+   * A report now about the headteacher: every copy of it the headteacher holds (sent to them, or opened in their own chat)
+   * is replaced by one that says only that it was passed on. Retried until each is withdrawn or Teams says it is gone.
+   */
+  | { kind: 'withdrawHeadCopies' };
+
+/** One message the bot posted: the conversation it is in and its id. */
+export interface PostedCopy {
+  conversationId: string;
+  messageId: string;
+}
 
 /** The headteacher tried to open or act on a case about them: what they tried and when, nothing of the case. */
 export interface HeadteacherAttempt {
@@ -68,7 +79,7 @@ export interface ConcernStore {
   /** Every case not yet closed, oldest first. */
   listOpenCases(): Promise<ConcernCase[]>;
   /** Appends events to a case's chronology (or to the audit when concernId is null) and queues tasks, atomically. */
-  append(concernId: number | null, events: NewConcernEvent[], tasks?: OutboxTask[]): Promise<void>;
+  append(concernId: number | null, events: NewConcernEvent[], tasks?: OutboxTask[], /** When tasks queued with no event fall due (the caller's clock). */ queuedAt?: string): Promise<void>;
   /**
    * Outbox entries due now: pending ones whose time has come, and any left in flight by an earlier run of this
    * instance (or by another instance whose claim has lapsed).
@@ -107,6 +118,11 @@ export interface ConcernDelivery {
    * Throws (with a `code`) when they cannot be reached.
    */
   alertHeadteacherAttempt(role: DestinationRole, address: DestinationAddress, report: ConcernReport, attempt: HeadteacherAttempt): Promise<void>;
+  /**
+   * Replaces a copy of the case the headteacher holds with one that says only that it was passed to the chair of
+   * governors: nothing of the report, no buttons, no refresh. Throws (with a `code`) when Teams refuses or cannot be reached.
+   */
+  withdrawCopy(report: ConcernReport, copy: PostedCopy): Promise<void>;
 }
 
 /** Tells a reporter, in their own chat, that their report changed state; never with details. */

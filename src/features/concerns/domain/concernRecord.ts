@@ -75,6 +75,9 @@ export function describeConcernEvent(e: ConcernEvent, detailed: boolean, aboutHe
     case 'routeFailed':
       if (e.data.role === 'reporter') return `Could not notify the reporter (${e.data.code})`;
       if (e.data.waiting === 'true') return `Not sent: the route to ${roleLabel(e.data.role)} is not configured yet; the report waits until IT sets it up`;
+      if (e.data.notice === 'withdraw') {
+        return `Could not withdraw a copy the headteacher holds (${e.data.code})${e.data.final === 'true' ? ': not tried again' : ': it is tried again'}`;
+      }
       if (e.data.notice === 'headteacherAttempt') return `Could not alert ${roleLabel(e.data.role)} to the headteacher's attempt (${e.data.code})`;
       if (e.data.stage === 'direct') return `Delivery to each member of the safeguarding team 1:1 failed (${e.data.code})`;
       return `Delivery to ${roleLabel(e.data.role)} failed (${e.data.code}${e.data.teamsCode ? ` ${e.data.teamsCode}` : ''})`
@@ -90,6 +93,8 @@ export function describeConcernEvent(e: ConcernEvent, detailed: boolean, aboutHe
         + `${e.data.alerted} ${told} were told it is waiting`;
     case 'testAlertSent': return `Test alert sent: ${e.data.ok === 'true' ? 'it arrived' : `${e.data.reached} of ${e.data.of} reached${e.data.code ? ` (${e.data.code})` : ''}`}`;
     case 'markedAboutHeadteacher': return `Marked as about the headteacher: sent to ${roleLabel(e.data.role)}; the headteacher can no longer see it`;
+    case 'copyShown': return 'Shown in the headteacher\'s own chat (the copy is kept, to be withdrawn if the report proves to be about them)';
+    case 'copyWithdrawn': return 'A copy the headteacher held was withdrawn: it now says only that the report was passed on';
     case 'acknowledged': return 'Acknowledged';
     case 'assigned': return e.data.assigneeId ? `Assigned to ${e.data.assigneeName}` : 'Unassigned: it is about the headteacher, who held it';
     case 'noteAdded': return detailed ? `Note: ${e.data.note}` : 'Note added';
@@ -118,7 +123,7 @@ const REPORTER_NOTICE_WORDS: Readonly<Record<string, (inPerson: string) => strin
 };
 
 /** Events that record who looked, not what was done; the export keeps them, the card leaves them out. */
-const AUDIT_ONLY = new Set(['viewed', 'exported', 'listed', 'accessRefused', 'chairAlerted', 'testAlertSent']);
+const AUDIT_ONLY = new Set(['viewed', 'copyShown', 'exported', 'listed', 'accessRefused', 'chairAlerted', 'testAlertSent']);
 
 const isRefreshView = (e: ConcernEvent) => e.type === 'viewed' && e.data.refresh === 'true';
 /** The person who took a step; none for the bot's own steps (deliveries, notices), which carry no actor. */

@@ -1,6 +1,6 @@
 import { markAboutHeadteacher } from './aboutHeadteacherMark';
 import { ConcernOutbox } from './concernOutbox';
-import { ConcernLog, ConcernStore, OutboxTask, SafeguardingMember } from './concernPorts';
+import { ConcernLog, ConcernStore, OutboxTask, PostedCopy, SafeguardingMember } from './concernPorts';
 import { concernNotFoundMessage, normaliseConcernReference } from './concernReference';
 import { ConcernRoutingTable } from './concernRouting';
 import { createConcernRefusals, RefusalReason } from './concernRefusals';
@@ -87,6 +87,11 @@ export interface ConcernTriage {
   markAboutHeadteacher(actor: ConcernActor, reference: string): Promise<ConcernCase>;
   /** Closes a case with its outcome; the reporter is told it is closed. */
   close(actor: ConcernActor, reference: string, outcome: string): Promise<ConcernCase>;
+  /**
+   * Keeps a copy of the case the bot has just posted in the person's own chat, when the person is the headteacher, so it
+   * can be withdrawn if the report is marked as about them; if it was marked meanwhile, it is withdrawn at once.
+   */
+  keepCopyShown(actor: ConcernActor, c: ConcernCase, copy: PostedCopy): Promise<void>;
 }
 
 /** Creates the triage use cases. */
@@ -225,6 +230,18 @@ export function createConcernTriage(deps: ConcernTriageDeps): ConcernTriage {
         ...(deps.headteacherId ? { headteacherId: deps.headteacherId } : {}), ...(deps.undeliveredAlertMs ? { undeliveredAlertMs: deps.undeliveredAlertMs } : {}),
       });
       return recordAll(c, marked.events, marked.tasks);
+    },
+
+    async keepCopyShown(actor, c, copy) {
+      if (!deps.headteacherId || actor.aadObjectId !== deps.headteacherId || !copy.conversationId || !copy.messageId) return;
+      await deps.store.append(c.report.id, [{ type: 'copyShown', at: now().toISOString(), ...actedBy(actor), data: { ...copy } }]);
+      // Kept first, then read: a marking before the read is seen here; one after it withdraws this copy with the rest.
+      const current = await deps.store.getCaseById(c.report.id);
+      if (!current?.report.aboutHeadteacher) return;
+      await deps.store.append(c.report.id, [], [{ kind: 'withdrawHeadCopies' }], now().toISOString());
+      await deps.outbox.processDue().catch((err) => {
+        deps.log.error({ reference: c.report.reference, code: (err as { code?: string }).code ?? 'OUTBOX_ERROR' }, 'outbox run failed');
+      });
     },
 
     async close(actor, reference, outcome) {

@@ -197,7 +197,11 @@ export type ConcernEventType =
   | 'undeliveredAlerted'
   | 'testAlertSent'
   /** A member of the team marked the report as about the headteacher: from then on it is, and it goes to the chair. */
-  | 'markedAboutHeadteacher';
+  | 'markedAboutHeadteacher'
+  /** The headteacher opened the case in their own chat: the copy is kept so it can be withdrawn if it proves to be about them. */
+  | 'copyShown'
+  /** A copy the headteacher held was replaced by one that says only that it was passed on. */
+  | 'copyWithdrawn';
 
 /** One entry in the append-only chronology. `data` is encrypted at rest. */
 export interface ConcernEvent {

@@ -143,7 +143,7 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
   const triageRoutes = createConcernTriageRoutes({
     settings, triage, adapter: deps.adapter, botAppId: deps.botAppId, logger, inTeamPlace: inDslChannel, privatePlace,
   });
-  const { anonymousAnswer, answerOutsidePrivatePlace } = triageRoutes;
+  const { anonymousAnswer, answerOutsidePrivatePlace, keepCopy } = triageRoutes;
   const timers = new Set<NodeJS.Timeout>();
   const safeguardingPeople = safeguardingPeopleOf(settings);
   const wakeOutboxAt = (at: Date) => {
@@ -293,8 +293,10 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
             const c = await triage.openCase(actor, reference);
             // A reply in the channel is seen by everyone there: the alert, whose Open button shows the details
             // to the person who presses it; in a 1:1 chat the whole case.
-            const card = inDslChannel(context.activity) ? renderConcernAlertCard(c) : concernCaseCard(settings, c, false, { viewerIsTeam: triage.isTeamMember(actor.aadObjectId) });
-            await context.sendActivity(cardMessage(card));
+            const inChannel = inDslChannel(context.activity);
+            const card = inChannel ? renderConcernAlertCard(c) : concernCaseCard(settings, c, false, { viewerIsTeam: triage.isTeamMember(actor.aadObjectId) });
+            const sent = await context.sendActivity(cardMessage(card));
+            if (!inChannel) await keepCopy(context, c, sent?.id);
           }
         } catch (err) {
           const code = err instanceof ConcernError ? err.code : errorCode(err);
@@ -342,8 +344,6 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
         if (!actorOf(context)) return 'Reports need a signed-in Teams user.';
         const reference = typeof data.reference === 'string' ? data.reference : '';
         const result = await reporting.addDetails(reporterOf(context), reference, data);
-        // Added details that name the headteacher moved the report to the chair: the headteacher's copy, if any, is withdrawn.
-        if (result.ok && result.movedToChair) await triageRoutes.withdrawFromHeadteacher(result.movedToChair);
         if (!result.ok && result.missing.length === 0) return result.message;
         const typed = readConcernForm(data);
         const place = {

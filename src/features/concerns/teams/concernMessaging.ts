@@ -1,6 +1,6 @@
 import { ConversationReference, TurnContext } from 'botbuilder';
 import { sendAsSafeguarding } from '../../../teams/budgetedTurns';
-import { cardMessage } from '../../../teams/cards';
+import { AdaptiveCardJson, cardMessage } from '../../../teams/cards';
 import { botAccount, inChannel, inPersonalChat, inStoredConversation, ProactiveAdapter, ProactiveOrigin } from '../../../teams/proactive';
 import { ConcernSettings } from '../../../config/concernSettings';
 import { ConcernDelivery, HeadteacherAttempt, ReporterNoticeKind, ReporterNotifier } from '../domain/concernPorts';
@@ -72,6 +72,12 @@ export async function inPlace(
   });
 }
 
+/** What a copy the headteacher held of a report about them becomes: that it was passed on, and nothing of it. */
+export const WITHDRAWN_CARD: AdaptiveCardJson = {
+  type: 'AdaptiveCard', version: '1.5',
+  body: [{ type: 'TextBlock', wrap: true, text: 'This report has been passed to the chair of governors. It is no longer shown here.' }],
+};
+
 /**
  * Posts reports through Bot Framework proactive messaging: the safeguarding team's channel or group chat (the alert,
  * no details), a member of the team 1:1 (the same alert), or anyone else 1:1 (the case, in their own chat).
@@ -99,6 +105,18 @@ export function createTeamsConcernDelivery(adapter: ProactiveAdapter, botAppId: 
       const text = headteacherAttemptText(report.reference, attempt, role !== 'chairOfGovernors');
       await inPlace(adapter, botAppId, report.origin, contacts, address, async (ctx) => {
         await ctx.sendActivity({ type: 'message', text, textFormat: 'plain' });
+      });
+    },
+
+    async withdrawCopy(report, copy) {
+      const reference = {
+        channelId: report.origin.channelId, serviceUrl: report.origin.serviceUrl, bot: botAccount(botAppId),
+        conversation: { id: copy.conversationId, isGroup: false, conversationType: '', tenantId: report.origin.tenantId, name: '' },
+      };
+      // No details, no buttons, no refresh: nothing of the report is shown or asked for again from this card.
+      await proactively((run) => inStoredConversation(adapter, botAppId, reference, run), async (ctx) => {
+        sendAsSafeguarding(ctx);
+        await ctx.updateActivity({ ...cardMessage(WITHDRAWN_CARD), id: copy.messageId });
       });
     },
   };

@@ -17,12 +17,6 @@ import { actorOf } from './concernActivity';
 import { concernCaseCard } from './concernCaseCard';
 import { proactively } from './concernMessaging';
 
-/** What the headteacher's copy of a report about them becomes: that it was passed on, and nothing of it. */
-const WITHDRAWN_CARD: AdaptiveCardJson = {
-  type: 'AdaptiveCard', version: '1.5',
-  body: [{ type: 'TextBlock', wrap: true, text: 'This report has been passed to the chair of governors. It is no longer shown here.' }],
-};
-
 /** Where concern records may be read: a person's own 1:1 chat, or the safeguarding team's channel or group chat. */
 export const PRIVATE_PLACE_ONLY = 'Concern records open only in your 1:1 chat with me or in the safeguarding channel.';
 
@@ -99,18 +93,13 @@ export function createConcernTriageRoutes(deps: ConcernTriageRoutesDeps) {
     }).catch((err) => logger.warn({ reference: c.report.reference, code: errorCode(err) }, failure));
   }
 
-  /**
-   * A report marked as about the headteacher that had been sent to the headteacher: the card in their chat is replaced by
-   * one that says only that it has been passed on (no details, no refresh, so nothing of it is shown or asked for again).
-   */
-  async function withdrawFromHeadteacher(c: ConcernCase): Promise<void> {
-    const head = personIdOf(settings.routing.destinations.headteacher);
-    if (!head) return;
-    const card = cardMessage(WITHDRAWN_CARD);
-    for (const e of c.events) {
-      if (e.type !== 'routed' || e.data.recipientId !== head || !e.data.conversationId || !e.data.messageId) continue;
-      await replaceCard(c, { c: e.data.conversationId, m: e.data.messageId }, card, 'could not withdraw the headteacher\'s copy of a report about them');
-    }
+  /** A case card just posted in a person's own chat: kept, when they are the headteacher, so it can be withdrawn. */
+  async function keepCopy(context: TurnContext, c: ConcernCase | undefined, messageId: string | undefined): Promise<void> {
+    const actor = actorOf(context);
+    const conversationId = context.activity.conversation?.id;
+    if (!actor || !c || !messageId || !conversationId) return;
+    await triage.keepCopyShown(actor, c, { conversationId, messageId })
+      .catch((err) => logger.error({ reference: c.report.reference, code: errorCode(err) }, 'could not keep the headteacher\'s copy'));
   }
 
   /**
@@ -162,7 +151,7 @@ export function createConcernTriageRoutes(deps: ConcernTriageRoutesDeps) {
   return {
     anonymousAnswer,
     answerOutsidePrivatePlace,
-    withdrawFromHeadteacher,
+    keepCopy,
 
     register(app: BotApp) {
       app.adaptiveCards.actionExecute(Verbs.concernOpen, async (context, _state, data: { reference?: unknown; refresh?: unknown; fromList?: unknown }) => {
@@ -172,9 +161,11 @@ export function createConcernTriageRoutes(deps: ConcernTriageRoutesDeps) {
           // Opened from the list in a 1:1 chat: send the case as its own message and leave the list as it was.
           // (In the team's place a message would show the details to everyone, so the case replaces the list for the
           // person who opened it only.)
-          const result = await triageStep(context, data, 'open', (actor, reference) => triage.openCase(actor, reference));
+          let opened: ConcernCase | undefined;
+          const result = await triageStep(context, data, 'open', async (actor, reference) => (opened = await triage.openCase(actor, reference)));
           if (typeof result === 'string') return result;
-          await context.sendActivity(cardMessage(result));
+          const sent = await context.sendActivity(cardMessage(result));
+          await keepCopy(context, opened, sent?.id);
           return `${String(data.reference)} is open below.`;
         }
         return answerInvoke(context, await triageStep(context, data, 'open', (actor, reference) => triage.openCase(actor, reference, { refresh })));
@@ -188,11 +179,8 @@ export function createConcernTriageRoutes(deps: ConcernTriageRoutesDeps) {
       app.adaptiveCards.actionExecute(Verbs.concernRecordAction, async (context, _state, data: { reference?: unknown; actionType?: unknown; actionDetail?: unknown }) =>
         answerInvoke(context, await triageStep(context, data, 'recordAction', (actor, reference) => triage.recordAction(actor, reference, textOf(data.actionType), textOf(data.actionDetail)))));
       app.adaptiveCards.actionExecute(Verbs.concernAboutHeadteacher, async (context, _state, data: { reference?: unknown }) =>
-        answerInvoke(context, await triageStep(context, data, 'aboutHeadteacher', async (actor, reference) => {
-          const marked = await triage.markAboutHeadteacher(actor, reference);
-          await withdrawFromHeadteacher(marked);
-          return marked;
-        }, { updatesAlert: true })));
+        // The marking queues the withdrawal of every copy the headteacher holds; the outbox runs it (and retries it).
+        answerInvoke(context, await triageStep(context, data, 'aboutHeadteacher', (actor, reference) => triage.markAboutHeadteacher(actor, reference), { updatesAlert: true })));
       app.adaptiveCards.actionExecute(Verbs.concernClose, async (context, _state, data: { reference?: unknown; outcome?: unknown }) =>
         answerInvoke(context, await triageStep(context, data, 'close', (actor, reference) => triage.close(actor, reference, textOf(data.outcome)), { updatesAlert: true })));
     },

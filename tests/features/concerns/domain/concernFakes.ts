@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { Writable } from 'node:stream';
 import { createLogger, AppLogger } from '../../../../src/shared/logger';
-import { ConcernDelivery, HeadteacherAttempt, ReporterNoticeKind, ReporterNotifier } from '../../../../src/features/concerns/domain/concernPorts';
+import { ConcernDelivery, HeadteacherAttempt, PostedCopy, ReporterNoticeKind, ReporterNotifier } from '../../../../src/features/concerns/domain/concernPorts';
 import { ConcernRoutingTable, DEFAULT_CONCERN_ROUTES, DestinationAddress } from '../../../../src/features/concerns/domain/concernRouting';
 import { ConcernCase, ConcernOrigin, ConcernReport, ConcernReporter, DestinationRole } from '../../../../src/features/concerns/domain/concernTypes';
 
@@ -15,7 +15,8 @@ export class RecordingDelivery implements ConcernDelivery {
     this.attempts.push({ role, reference: concern.report.reference });
     if (this.failing.has(role)) throw Object.assign(new Error('destination unavailable'), { code: 'HTTP_503' });
     this.posts.push({ role, address, reference: concern.report.reference, possibleDuplicate: options.possibleDuplicate });
-    return { messageId: `msg-${this.posts.length}` };
+    const conversationId = address.kind === 'person' ? `a:${address.aadObjectId}` : address.kind === 'eachMember' ? undefined : address.conversationId;
+    return { messageId: `msg-${this.posts.length}`, conversationId };
   }
 
   /** Alerts to the chair of governors: the address, the reference and the attempt (all the port is given to say). */
@@ -24,6 +25,15 @@ export class RecordingDelivery implements ConcernDelivery {
   async alertHeadteacherAttempt(role: DestinationRole, address: DestinationAddress, report: ConcernReport, attempt: HeadteacherAttempt) {
     if (this.failing.has(role)) throw Object.assign(new Error('chair unavailable'), { code: 'HTTP_503' });
     this.alerts.push({ address, reference: report.reference, attempt, ...(role === 'chairOfGovernors' ? {} : { role }) });
+  }
+
+  /** Copies withdrawn from the headteacher's chat, and the code to fail a withdrawal with (none: it works). */
+  readonly withdrawn: (PostedCopy & { reference: string })[] = [];
+  withdrawFails?: string;
+
+  async withdrawCopy(report: ConcernReport, copy: PostedCopy) {
+    if (this.withdrawFails) throw Object.assign(new Error('withdrawal failed'), { code: this.withdrawFails });
+    this.withdrawn.push({ ...copy, reference: report.reference });
   }
 }
 

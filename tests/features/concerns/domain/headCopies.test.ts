@@ -1,0 +1,134 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { formatConcernRecord } from '../../../../src/features/concerns/domain/concernRecord';
+import { ConcernActor } from '../../../../src/features/concerns/domain/concernTypes';
+import { formFor, ORIGIN, PEOPLE, RecordingDelivery, REPORTER } from './concernFakes';
+import { concernHarness } from './concernHarness';
+
+const HEAD: ConcernActor = { aadObjectId: PEOPLE.headteacher, name: 'Hana Head' };
+const DSL: ConcernActor = { aadObjectId: PEOPLE.dsl, name: 'Dana DSL' };
+const HEAD_CHAT = `a:${PEOPLE.headteacher}`;
+
+/** An allegation (it goes to the headteacher, 1:1) delivered, as the head would have it before anyone knew it was about them. */
+async function allegationWithHead(delivery?: RecordingDelivery) {
+  const h = concernHarness(delivery ? { delivery } : {});
+  const r = await h.reporting.submitConcern(REPORTER, ORIGIN, formFor('allegation'));
+  if (!r.ok) throw new Error('not stored');
+  await h.outbox.processDue();
+  return { h, reference: r.report.reference };
+}
+
+describe('copies of a report the headteacher holds, when it proves to be about them', () => {
+  test('when the team marks a report the head was sent as about the head, then the outbox withdraws the head\'s copy and records it', async () => {
+    const { h, reference } = await allegationWithHead();
+    expect(h.delivery.posts.map((p) => p.role)).toEqual(['headteacher']);
+
+    await h.triage.markAboutHeadteacher(DSL, reference);
+    expect(h.delivery.withdrawn).toEqual([{ conversationId: HEAD_CHAT, messageId: 'msg-1', reference }]);
+    const c = (await h.store.getCase(reference))!;
+    expect(c.events.filter((e) => e.type === 'copyWithdrawn')).toHaveLength(1);
+    expect(formatConcernRecord(c)).toContain('A copy the headteacher held was withdrawn');
+    // Run again: nothing more is withdrawn (each copy once).
+    h.clock.advance(5 * 60_000);
+    await h.outbox.processDue();
+    expect(h.delivery.withdrawn).toHaveLength(1);
+  });
+
+  test('when the head opened the case in their own chat before it was marked, then that copy is withdrawn too; a copy kept for anyone else is not kept', async () => {
+    const { h, reference } = await allegationWithHead();
+    const opened = await h.triage.openCase(HEAD, reference);
+    await h.triage.keepCopyShown(HEAD, opened, { conversationId: HEAD_CHAT, messageId: 'opened-by-head' });
+    const byDsl = await h.triage.openCase(DSL, reference);
+    await h.triage.keepCopyShown(DSL, byDsl, { conversationId: `a:${PEOPLE.dsl}`, messageId: 'opened-by-dsl' });
+
+    await h.triage.markAboutHeadteacher(DSL, reference);
+    expect(h.delivery.withdrawn.map((w) => w.messageId).sort()).toEqual(['msg-1', 'opened-by-head']);
+    // The export lists where the head opened it (the audit) and each withdrawal.
+    const record = formatConcernRecord((await h.store.getCase(reference))!);
+    expect(record).toContain('Shown in the headteacher\'s own chat');
+    expect(record.match(/A copy the headteacher held was withdrawn/g)).toHaveLength(2);
+  });
+
+  test('when the head\'s copy is kept after the report was already marked (they opened it at the same moment), then it is withdrawn at once', async () => {
+    const { h, reference } = await allegationWithHead();
+    const opened = await h.triage.openCase(HEAD, reference);
+    await h.triage.markAboutHeadteacher(DSL, reference);
+    expect(h.delivery.withdrawn.map((w) => w.messageId)).toEqual(['msg-1']);
+
+    // The card the head opened was posted just after the marking; keeping it finds the case marked.
+    await h.triage.keepCopyShown(HEAD, opened, { conversationId: HEAD_CHAT, messageId: 'opened-late' });
+    expect(h.delivery.withdrawn.map((w) => w.messageId)).toEqual(['msg-1', 'opened-late']);
+  });
+
+  test('when one instance is posting the head\'s copy as another marks the report and runs its withdrawal, then the copy is withdrawn once it is recorded', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'head-copies-')), 'concerns.db');
+    const deliveryA = new RecordingDelivery();
+    const a = concernHarness({ file, delivery: deliveryA });
+    const b = concernHarness({ file });
+    // While A posts to the head (before it records the delivery), B marks the report and runs its own outbox: B's
+    // withdrawal finds no copy yet, and B sends the report to the chair.
+    const deliver = deliveryA.deliver.bind(deliveryA);
+    deliveryA.deliver = async (role, address, concern, options) => {
+      const posted = await deliver(role, address, concern, options);
+      if (role === 'headteacher') await b.triage.markAboutHeadteacher(DSL, concern.report.reference);
+      return posted;
+    };
+    const r = await a.reporting.submitConcern(REPORTER, ORIGIN, formFor('allegation'));
+    if (!r.ok) throw new Error('not stored');
+    await a.outbox.processDue();
+
+    expect(deliveryA.posts.map((p) => p.role)).toEqual(['headteacher']);
+    expect(b.delivery.posts.map((p) => p.role)).toEqual(['chairOfGovernors']);
+    expect(b.delivery.withdrawn).toEqual([]);
+    // A read the case again once its copy was recorded, found it marked, and withdrew the copy.
+    expect(deliveryA.withdrawn.map((w) => w.messageId)).toEqual(['msg-1']);
+  });
+
+  test('when Teams cannot be reached, then the withdrawal is tried again a minute later, until it works', async () => {
+    const delivery = new RecordingDelivery();
+    const { h, reference } = await allegationWithHead(delivery);
+    delivery.withdrawFails = 'HTTP_503';
+    await h.triage.markAboutHeadteacher(DSL, reference);
+    expect(delivery.withdrawn).toEqual([]);
+    let c = (await h.store.getCase(reference))!;
+    expect(c.events.filter((e) => e.type === 'routeFailed' && e.data.notice === 'withdraw').map((e) => e.data.final)).toEqual(['false']);
+    expect(formatConcernRecord(c)).toContain('Could not withdraw a copy the headteacher holds (HTTP_503): it is tried again');
+
+    h.clock.advance(61_000);
+    await h.outbox.processDue();
+    expect(delivery.withdrawn).toEqual([]);
+    delivery.withdrawFails = undefined;
+    h.clock.advance(61_000);
+    await h.outbox.processDue();
+    expect(delivery.withdrawn.map((w) => w.messageId)).toEqual(['msg-1']);
+    c = (await h.store.getCase(reference))!;
+    expect(c.events.filter((e) => e.type === 'copyWithdrawn')).toHaveLength(1);
+    expect(h.logLines()).not.toMatch(/Something happened|What happened/i);
+  });
+
+  test('when Teams says the message is gone (404), or the failure lasts ten runs, then it is recorded as given up and logged as an error, not tried for ever', async () => {
+    const gone = new RecordingDelivery();
+    const first = await allegationWithHead(gone);
+    gone.withdrawFails = 'HTTP_404';
+    await first.h.triage.markAboutHeadteacher(DSL, first.reference);
+    first.h.clock.advance(10 * 60_000);
+    await first.h.outbox.processDue();
+    const goneCase = (await first.h.store.getCase(first.reference))!;
+    expect(goneCase.events.filter((e) => e.type === 'routeFailed' && e.data.notice === 'withdraw').map((e) => e.data.final)).toEqual(['true']);
+
+    const down = new RecordingDelivery();
+    const second = await allegationWithHead(down);
+    down.withdrawFails = 'HTTP_503';
+    await second.h.triage.markAboutHeadteacher(DSL, second.reference);
+    for (let run = 0; run < 15; run++) {
+      second.h.clock.advance(61_000);
+      await second.h.outbox.processDue();
+    }
+    const failures = (await second.h.store.getCase(second.reference))!.events.filter((e) => e.type === 'routeFailed' && e.data.notice === 'withdraw');
+    expect(failures.length).toBe(11);
+    expect(failures.at(-1)!.data.final).toBe('true');
+    expect(failures.slice(0, -1).every((e) => e.data.final === 'false')).toBe(true);
+    expect(second.h.logLines().includes('could not withdraw a copy the headteacher holds of a report about them')).toBe(true);
+  });
+});
