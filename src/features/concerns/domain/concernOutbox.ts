@@ -296,6 +296,17 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
   const isSuperseded = (task: Extract<OutboxTask, { kind: 'route' }>, concern: ConcernCase) =>
     concern.report.aboutHeadteacher && task.primary !== resolveConcernRoute(concern.report, deps.routing).primary;
 
+  /**
+   * A route to the chair queued twice by two markings at once (two members pressed "About the headteacher?" together, or
+   * the team as the reporter's details moved it): once the chair has had it since the first marking, the other is not sent
+   * again. (Only the chair counts: a delivery to the deputy, which may be the earlier route's fallback, does not.)
+   */
+  const isRepeatOfMarking = (task: Extract<OutboxTask, { kind: 'route' }>, concern: ConcernCase) => {
+    const marked = concern.events.findIndex((e) => e.type === 'markedAboutHeadteacher');
+    return marked >= 0 && concern.events.slice(marked + 1)
+      .some((e) => e.type === 'routed' && e.data.role === task.primary);
+  };
+
   const withdrawDeps = { ...deps, now, redeliverAfterMs: redeliverAfter };
 
   async function runOnce(): Promise<void> {
@@ -304,12 +315,14 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
     for (const entry of due) {
       const concern = await deps.store.getCaseById(entry.concernId);
       if (!concern) throw new ConcernError('CONCERN_NOT_FOUND', `outbox entry ${entry.id} names a missing concern`);
-      if (entry.task.kind === 'route' && isSuperseded(entry.task, concern)) {
+      const superseded = entry.task.kind === 'route' && isSuperseded(entry.task, concern);
+      if (entry.task.kind === 'route' && (superseded || isRepeatOfMarking(entry.task, concern))) {
         // Marked as about the headteacher since this task was stored (by the team, or by the reporter's added details):
         // the route to the chair is its own task, and this one, to where the report went before, is never sent.
         if (await deps.store.claimOutbox(entry, now().toISOString())) {
           await deps.store.completeOutbox(entry.id, concern.report.id, []);
-          deps.log.info({ reference: concern.report.reference, role: entry.task.primary }, 'route superseded: the report is about the headteacher');
+          deps.log.info({ reference: concern.report.reference, role: entry.task.primary }, superseded
+            ? 'route superseded: the report is about the headteacher' : 'route already delivered since the report was marked');
         }
         continue;
       }

@@ -132,3 +132,18 @@ describe('copies of a report the headteacher holds, when it proves to be about t
     expect(second.h.logLines().includes('could not withdraw a copy the headteacher holds of a report about them')).toBe(true);
   });
 });
+
+describe('a report marked as about the headteacher twice at once', () => {
+  test('when two members press "About the headteacher?" at the same moment, then the chair gets the report once', async () => {
+    const { h, reference } = await allegationWithHead();
+    const deputy: ConcernActor = { aadObjectId: PEOPLE.deputy, name: 'Dev Deputy' };
+    await Promise.all([h.triage.markAboutHeadteacher(DSL, reference), h.triage.markAboutHeadteacher(deputy, reference)]);
+    h.clock.advance(5 * 60_000);
+    await h.outbox.processDue();
+
+    expect(h.delivery.posts.map((p) => p.role)).toEqual(['headteacher', 'chairOfGovernors']);
+    expect(h.delivery.withdrawn.map((w) => w.messageId)).toEqual(['msg-1']);
+    const c = (await h.store.getCase(reference))!;
+    expect(c.events.filter((e) => e.type === 'markedAboutHeadteacher').length).toBeGreaterThanOrEqual(1);
+  });
+});
