@@ -1,4 +1,6 @@
-import { ConcernDelivery, ConcernLog, ConcernStore, OutboxEntry, OutboxTask, ReporterNotifier } from './concernPorts';
+import {
+  ChairMissed, ConcernDelivery, ConcernLog, ConcernStore, HeadteacherAttempt, OutboxEntry, OutboxTask, ReporterNotifier,
+} from './concernPorts';
 import { copiesToWithdraw, withdrawCopies } from './headCopies';
 import { createRouteDelivery, RouteGuard } from './concernRouteDelivery';
 import { aboutHeadteacherAudience, ConcernRoutingTable, isWaitingRole, personIdOf, resolveConcernRoute } from './concernRouting';
@@ -256,7 +258,7 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
   async function alertChair(entry: OutboxEntry, task: Extract<OutboxTask, { kind: 'alertChair' }>, concern: ConcernCase) {
     const role = task.to ?? 'chairOfGovernors';
     const address = deps.routing.destinations[role];
-    const attempt = { operation: task.operation, attemptAt: task.attemptAt };
+    const attempt: HeadteacherAttempt = { operation: task.operation, attemptAt: task.attemptAt, ...(task.chairMissed ? { chairMissed: task.chairMissed } : {}) };
     const failed = (code: string): NewConcernEvent[] => [
       { type: 'routeFailed', at: now().toISOString(), data: { role, notice: 'headteacherAttempt', code } },
     ];
@@ -265,7 +267,8 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
     const giveUp = async (code: string) => {
       if (next) {
         // The fallback's task is stored before this one is closed: a restart between the two repeats an alert, never loses it.
-        await deps.store.append(concern.report.id, failed(code), [{ kind: 'alertChair', operation: task.operation, attemptAt: task.attemptAt, to: next }]);
+        const chairMissed: ChairMissed = code === 'CONCERN_DESTINATION_UNCONFIGURED' ? 'notSetUp' : code === 'HTTP_403' ? 'refused' : 'unreachable';
+        await deps.store.append(concern.report.id, failed(code), [{ kind: 'alertChair', operation: task.operation, attemptAt: task.attemptAt, to: next, chairMissed }]);
         await deps.store.completeOutbox(entry.id, concern.report.id, []);
         again = true;
       } else {
@@ -279,7 +282,8 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
     }
     try {
       await deps.delivery.alertHeadteacherAttempt(role, address, concern.report, attempt);
-      const alerted = role === 'chairOfGovernors' ? attempt : { ...attempt, role };
+      const alerted: Record<string, string> = { operation: attempt.operation, attemptAt: attempt.attemptAt };
+      if (role !== 'chairOfGovernors') Object.assign(alerted, { role }, attempt.chairMissed ? { chairMissed: attempt.chairMissed } : {});
       await deps.store.completeOutbox(entry.id, concern.report.id, [{ type: 'chairAlerted', at: now().toISOString(), data: alerted }]);
       deps.log.info({ reference: concern.report.reference, role }, 'alerted to a headteacher attempt');
     } catch (err) {

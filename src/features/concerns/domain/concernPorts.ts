@@ -30,7 +30,19 @@ export interface PostedCopy {
 export interface HeadteacherAttempt {
   operation: string;
   attemptAt: string;
+  /** Why the chair's fallback is told instead of the chair: not set up, Teams refused them, or not reached in three runs. */
+  chairMissed?: ChairMissed;
 }
+
+/** Why an alert meant for the chair of governors went to their fallback. */
+export type ChairMissed = 'notSetUp' | 'refused' | 'unreachable';
+
+/** How the alert and the record say why. */
+export const CHAIR_MISSED_WORDS: Readonly<Record<ChairMissed, string>> = {
+  notSetUp: 'the chair of governors is not set up in the bot',
+  refused: 'Teams refused to deliver to the chair of governors',
+  unreachable: 'the chair of governors could not be reached after three tries',
+};
 
 /**
  * What a reporter is told later (never with details): read, closed, received and where it went (after a restart cut

@@ -2,6 +2,7 @@ import {
   CONCERN_KIND_LABELS, ConcernCase, ConcernEvent, DESTINATION_ROLE_LABELS, DestinationRole, concernActionLabel,
   detailsAsTheyStand, reportedUrgencyWords, urgencyLabelOf,
 } from './concernTypes';
+import { CHAIR_MISSED_WORDS, ChairMissed } from './concernPorts';
 import { formatSchoolTimestamp } from '../../../shared/schoolTime';
 import { CONCERN_FIELD_LABELS } from './concernValidation';
 import { inPersonContact } from './routeSetup';
@@ -108,11 +109,15 @@ export function describeConcernEvent(e: ConcernEvent, detailed: boolean, aboutHe
     case 'listed': return 'Listed open concerns';
     case 'accessRefused': return `Refused access (${e.data.operation})`
       + (e.data.chairAlert ? `: the headteacher, on a case about them${e.data.chairAlert === 'queued' ? '; an alert to the chair of governors is queued (the record below says who received it)' : ''}` : '');
-    case 'chairAlerted': return `${e.data.role ? `${capitalise(roleLabel(e.data.role))} (the chair of governors is not set up or could not be reached)` : 'Chair of governors'} alerted that the headteacher tried to ${operationWords(e.data.operation)} this case`;
+    case 'chairAlerted': return `${e.data.role ? `${capitalise(roleLabel(e.data.role))} (${chairMissedWords(e.data.chairMissed)})` : 'Chair of governors'} alerted that the headteacher tried to ${operationWords(e.data.operation)} this case`;
     case 'reporterNotified': return REPORTER_NOTICE_WORDS[e.data.notice]?.(inPersonContact(aboutHeadteacher)) ?? `Reporter told it was ${e.data.notice}`;
     default: return e.type;
   }
 }
+
+/** Why the chair's fallback was alerted instead (an alert stored before the reason was kept says both). */
+const chairMissedWords = (why: string | undefined): string => (why && why in CHAIR_MISSED_WORDS
+  ? CHAIR_MISSED_WORDS[why as ChairMissed] : 'the chair of governors is not set up or could not be reached');
 
 /** How the chronology says what the reporter was told. */
 const REPORTER_NOTICE_WORDS: Readonly<Record<string, (inPerson: string) => string>> = {

@@ -3,7 +3,7 @@ import { sendAsSafeguarding } from '../../../teams/budgetedTurns';
 import { AdaptiveCardJson, cardMessage } from '../../../teams/cards';
 import { botAccount, inChannel, inPersonalChat, inStoredConversation, ProactiveAdapter, ProactiveOrigin } from '../../../teams/proactive';
 import { ConcernSettings } from '../../../config/concernSettings';
-import { ConcernDelivery, HeadteacherAttempt, ReporterNoticeKind, ReporterNotifier } from '../domain/concernPorts';
+import { CHAIR_MISSED_WORDS, ConcernDelivery, HeadteacherAttempt, ReporterNoticeKind, ReporterNotifier } from '../domain/concernPorts';
 import { TRIAGE_OPERATION_WORDS } from '../domain/concernRecord';
 import { DestinationAddress, resolveConcernRoute } from '../domain/concernRouting';
 import { ConcernCase, ConcernReport, DESTINATION_ROLE_LABELS, DestinationRole } from '../domain/concernTypes';
@@ -102,7 +102,7 @@ export function createTeamsConcernDelivery(adapter: ProactiveAdapter, botAppId: 
 
     async alertHeadteacherAttempt(role, address, report, attempt) {
       if (address.kind === 'eachMember') return;
-      const text = headteacherAttemptText(report.reference, attempt, role !== 'chairOfGovernors');
+      const text = headteacherAttemptText(report.reference, attempt);
       await inPlace(adapter, botAppId, report.origin, contacts, address, async (ctx) => {
         await ctx.sendActivity({ type: 'message', text, textFormat: 'plain' });
       });
@@ -126,9 +126,10 @@ export function createTeamsConcernDelivery(adapter: ProactiveAdapter, botAppId: 
  * What the chair of governors is told when the headteacher tries a case about them: the reference, what they
  * tried and when; nothing of the case (the chair opens it by its reference to read it).
  */
-export function headteacherAttemptText(reference: string, attempt: HeadteacherAttempt, insteadOfChair = false): string {
+export function headteacherAttemptText(reference: string, attempt: HeadteacherAttempt): string {
   const tried = TRIAGE_OPERATION_WORDS[attempt.operation] ?? 'open';
-  return `Safeguarding alert${insteadOfChair ? ' (sent to you because the chair of governors is not set up or could not be reached)' : ''}: the headteacher tried to ${tried} concern ${reference}, which is about them, at ${formatSchoolTime(attempt.attemptAt)}. `
+  const instead = attempt.chairMissed ? ` (sent to you because ${CHAIR_MISSED_WORDS[attempt.chairMissed] ?? CHAIR_MISSED_WORDS.unreachable})` : '';
+  return `Safeguarding alert${instead}: the headteacher tried to ${tried} concern ${reference}, which is about them, at ${formatSchoolTime(attempt.attemptAt)}. `
     + 'They were not shown it and were told no such concern was found. Every attempt is recorded in the case\'s audit; '
     + 'further attempts on this case within the hour are recorded without another alert.';
 }

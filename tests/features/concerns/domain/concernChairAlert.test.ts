@@ -1,3 +1,4 @@
+import { formatConcernRecord } from '../../../../src/features/concerns/domain/concernRecord';
 import { ConcernActor } from '../../../../src/features/concerns/domain/concernTypes';
 import { headteacherAttemptText } from '../../../../src/features/concerns/teams/concernMessaging';
 import { formFor, ORIGIN, PEOPLE, RecordingDelivery, REPORTER, SECRET_TEXT, testRouting } from './concernFakes';
@@ -83,12 +84,13 @@ describe('the chair of governors is alerted when the headteacher tries a case ab
     await refused(h.triage.openCase(HEAD, reference));
     await h.outbox.processDue();
     expect(h.delivery.alerts).toEqual([{
-      address: { kind: 'person', aadObjectId: PEOPLE.deputy }, reference, role: 'deputyDsl', attempt: { operation: 'open', attemptAt: '2026-03-02T09:00:00.000Z' },
+      address: { kind: 'person', aadObjectId: PEOPLE.deputy }, reference, role: 'deputyDsl', attempt: { operation: 'open', attemptAt: '2026-03-02T09:00:00.000Z', chairMissed: 'notSetUp' },
     }]);
     const events = (await h.store.getCase(reference))!.events;
     expect(events.filter((e) => e.type === 'routeFailed' && e.data.notice === 'headteacherAttempt').map((e) => [e.data.role, e.data.code]))
       .toEqual([['chairOfGovernors', 'CONCERN_DESTINATION_UNCONFIGURED']]);
     expect(events.filter((e) => e.type === 'chairAlerted').map((e) => e.data.role)).toEqual(['deputyDsl']);
+    expect(headteacherAttemptText(reference, h.delivery.alerts[0].attempt)).toContain('(sent to you because the chair of governors is not set up in the bot)');
     expect((await h.store.dueOutbox('2026-03-03T00:00:00.000Z')).filter((e) => e.task.kind !== 'watchDelivery')).toEqual([]);
   });
 
@@ -113,9 +115,11 @@ describe('the chair of governors is alerted when the headteacher tries a case ab
       expect(events.filter((e) => e.type === 'routeFailed' && e.data.notice === 'headteacherAttempt').map((e) => e.data.code))
         .toEqual(code === 'HTTP_403' ? ['HTTP_403'] : ['HTTP_503', 'HTTP_503', 'HTTP_503']);
       expect(events.filter((e) => e.type === 'chairAlerted').map((e) => e.data.role)).toEqual(['deputyDsl']);
+      // The deputy is told which: Teams refused the chair, or three runs could not reach them; and so is the record.
+      const why = code === 'HTTP_403' ? 'Teams refused to deliver to the chair of governors' : 'the chair of governors could not be reached after three tries';
+      expect(headteacherAttemptText(reference, delivery.alerts[0].attempt).startsWith(`Safeguarding alert (sent to you because ${why}): the headteacher tried to open`)).toBe(true);
+      expect(formatConcernRecord((await h.store.getCase(reference))!)).toContain(`The Deputy Designated Safeguarding Lead (${why}) alerted that the headteacher tried to open this case`);
     }
-    const text = headteacherAttemptText('SG-2026-7KQ4MX', { operation: 'open', attemptAt: '2026-03-02T09:05:00.000Z' }, true);
-    expect(text).toMatch(/^Safeguarding alert \(sent to you because the chair of governors is not set up or could not be reached\): the headteacher tried to open/);
   });
 
   test('when someone other than the reporter adds details to a report, then it is recorded as refused; the head on a report about them alerts the chair', async () => {
