@@ -75,7 +75,7 @@ function parseDraft(json: string): PreviewDraft | undefined {
  * carried where they still stand), and may instead be left unasked, which is recorded.
  */
 export function createOwnerPreview(deps: OwnerPreviewDeps) {
-  const startedFromPreview = new Map<string, string>();
+  const startedFromPreview = new Map<string, { campaignId: string; adding?: number }>();
 
   function proposal(policyId: string, fallback: string[]): { proposed: string[]; offered: string[] } {
     const doc = deps.policyTexts?.document(policyId);
@@ -183,7 +183,8 @@ export function createOwnerPreview(deps: OwnerPreviewDeps) {
         const draft = parseDraft(str(data.draft));
         if (!draft) return 'That preview could not be read. Type "campaign start" again.';
         const already = startedFromPreview.get(draft.nonce);
-        if (already) return renderCampaignStatusCard(await deps.campaigns.campaignStatus({ actorId: actor, campaignId: already }));
+        // Pressed again: the same campaign's card, still saying its people are being added while they are.
+        if (already) return renderCampaignStatusCard(await deps.campaigns.campaignStatus({ actorId: actor, campaignId: already.campaignId }), undefined, already.adding);
         const typed = pointsFromInputs(data);
         const dueRaw = str(data.dueDate).trim();
         const problems = choiceProblems({ dueDate: dueRaw || undefined, keyPoints: typed }, deps.now(), deps.rules.defaultDueDays);
@@ -193,8 +194,10 @@ export function createOwnerPreview(deps: OwnerPreviewDeps) {
           ? await deps.campaigns.startNextRound({ actorId: actor, campaignId: draft.next.campaignId, versionHash: draft.next.versionHash, expected: draft.counts.members, ...choices })
           : await deps.campaigns.startCampaign({ actorId: actor, audience: draft.audience, policyId: draft.policyId, ...choices });
         const { campaign, recipients, created } = started;
+        // With background jobs its people are still being added: the card says how many of how many, not "0 of 0".
+        const adding = created && started.job ? recipients : undefined;
         if (startedFromPreview.size >= 1000) startedFromPreview.delete(startedFromPreview.keys().next().value as string);
-        startedFromPreview.set(draft.nonce, campaign.id);
+        startedFromPreview.set(draft.nonce, { campaignId: campaign.id, ...(adding !== undefined ? { adding } : {}) });
         if (created) {
           // Who can be reached was counted for the preview the owner just read; it is not counted again here.
           const unreachable = Math.min(recipients, draft.counts.unreachable);
@@ -203,8 +206,6 @@ export function createOwnerPreview(deps: OwnerPreviewDeps) {
           await context.sendActivity(`${what} for ${describeAudience(campaign.audience)}, due ${formatDueDate(campaign.dueDate)}: ` +
             `the card is on its way to ${recipients - unreachable} of ${recipients}.${waiting}${carriedWords(campaign.round, started.excused ?? 0)}`);
         }
-        // With background jobs its people are still being added: the card says how many of how many, not "0 of 0".
-        const adding = created && started.job ? recipients : undefined;
         return renderCampaignStatusCard(await deps.campaigns.campaignStatus({ actorId: actor, campaignId: campaign.id }), undefined, adding);
       } catch (err) {
         await deps.refuseIfNotOwner(err, actor, 'campaign start');

@@ -150,6 +150,11 @@ describe('a new version\'s acknowledgement round (Agents Playground)', () => {
     // Its people are added in the background: the first status card says how many are in so far, never "0 of 0".
     expect(shownText(started.body.value)).not.toContain('0 of 0 acknowledged');
     expect(shownText(started.body.value)).toMatch(/Adding people to this round: \d of 6 so far|0 of 6 acknowledged \(0%\)/);
+    // Start pressed again on the same preview: the same round's card (no second round), saying the same.
+    const again = await pg.execute('ack.campaignStart', { ...pressData(contentOf(preview), start2), kp0: edited, dueDate: due(14) }, { replyToId: preview.messageId });
+    expect(shownText(again.body.value)).toMatch(/round 2 \u00b7 version published/);
+    expect(shownText(again.body.value)).not.toContain('0 of 0 acknowledged');
+    expect(shownText(again.body.value)).toMatch(/Adding people to this round: \d of 6 so far|\d of 6 acknowledged \(\d+%\)/);
 
     // The staff card of round 2 leads with what changed since the version they acknowledged.
     const card2 = await pg.waitFor((m) => cardText(m).includes('What changed since you acknowledged version 2 (February 2023)'), { from, timeoutMs: 30_000 });
