@@ -93,8 +93,28 @@ function howNamedIn(typed: readonly string[], displayName: string): 'surely' | '
       && before.some((b) => TITLES.has(b) || parts.given.some((g) => b === g || (b.length === 1 && g.startsWith(b))))) return 'surely';
     const capital = /^\p{Lu}/u.test(typed[i]);
     if (capital && pieces.some((piece) => piece === parts.surname || (piece.length >= 3 && parts.given.includes(piece)))) maybe = true;
+    // After a title, the surname misspelt by one letter ("Mrs Robins", "Mr Fernandes" for Fernandez, "Mrs Robbnis") or
+    // given by its initial alone ("Mrs H"): someone else may be meant, so it is asked about, never taken as sure.
+    if (before.some((b) => TITLES.has(b))
+      && ((parts.surname.length >= 5 && word.length >= 4 && withinOneEdit(word, parts.surname)) || (word.length === 1 && parts.surname.startsWith(word)))) maybe = true;
   }
   return maybe ? 'maybe' : 'no';
+}
+
+/**
+ * Whether two words differ by at most one letter added, dropped or changed, or two neighbours swapped: one pass over
+ * the shorter word (a word of any length is compared in time linear in it, and one of a different length at once).
+ */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (i === a.length && i === b.length) return true;
+  if (a.length === b.length) {
+    return a.slice(i + 1) === b.slice(i + 1)
+      || (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
+  }
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
 /** The headteacher's names as last read: read again when older than `refreshMs`, the last known kept if a read fails. */

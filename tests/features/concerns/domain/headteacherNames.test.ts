@@ -1,4 +1,4 @@
-import { createHeadteacherNames, howNamed } from '../../../../src/features/concerns/domain/headteacherNames';
+import { createHeadteacherNames, howNamed, withinOneEdit } from '../../../../src/features/concerns/domain/headteacherNames';
 
 /** Whether the text surely names the person (howNamed's strongest reading). */
 const namesPerson = (text: string, name: string): boolean => howNamed(text, name) === 'surely';
@@ -24,6 +24,30 @@ describe('whether a text names the headteacher by name', () => {
     }
     for (const text of ['robbins grabbed his arm', 'Robbinson said', 'Lyn was there', 'the lynne case']) {
       expect({ text, how: howNamed(text, 'Lynne Robbins') }).toEqual({ text, how: 'no' });
+    }
+  });
+
+  it('when a title comes before the surname misspelt by one letter, or its initial alone, then it may name them (asked, never sure); without a title, or further off, it does not', () => {
+    for (const [text, name] of [
+      ['Mrs Robins grabbed his arm', 'Lynne Robbins'], ['Mrs Robbnis shouted', 'Lynne Robbins'], ['mrs robbinss', 'Lynne Robbins'],
+      ['Mr Fernandes took his phone', 'Paul Fernandez'], ['Mrs H grabbed him', 'Helen Hughes'], ['it was Mrs H.', 'Helen Hughes'],
+    ]) {
+      expect({ text, how: howNamed(text, name) }).toEqual({ text, how: 'maybe' });
+    }
+    for (const [text, name] of [
+      ['the robins class', 'Lynne Robbins'], ['Mrs Robinson', 'Lynne Robbins'], ['Mrs Rabbits', 'Lynne Robbins'], ['Mrs K grabbed him', 'Helen Hughes'],
+      ['Mr Hall', 'Helen Hill'], ['Mrs Hugs', 'Helen Hughes'],
+    ]) {
+      expect({ text, how: howNamed(text, name) }).toEqual({ text, how: 'no' });
+    }
+  });
+
+  it('when two words differ by one letter added, dropped, changed or two swapped, then they are within one edit; by two, they are not', () => {
+    for (const [a, b] of [['robbins', 'robins'], ['robins', 'robbins'], ['fernandes', 'fernandez'], ['robbnis', 'robbins'], ['robbins', 'robbins'], ['xrobbins', 'robbins']]) {
+      expect({ a, b, near: withinOneEdit(a, b) }).toEqual({ a, b, near: true });
+    }
+    for (const [a, b] of [['robinson', 'robbins'], ['rabbits', 'robbins'], ['rboibns', 'robbins'], ['r', 'robbins']]) {
+      expect({ a, b, near: withinOneEdit(a, b) }).toEqual({ a, b, near: false });
     }
   });
 
