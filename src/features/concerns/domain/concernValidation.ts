@@ -267,7 +267,9 @@ export function validateConcernForm(raw: unknown, context: ConcernFormContext = 
   // (Change kind) or forged onto a child's safety report, it answers nothing, and is read as the reporter's word below.
   const ticked = personKind && values.aboutHeadteacher;
   const unanswered = !ticked && !values.notAboutHeadteacher;
-  const named = unanswered && namesHeadteacher(about, context);
+  // Read again with the near forms ("Mrs Robins", "Mrs H") only to ask: an urgent report is never held back, and is not
+  // sent past the headteacher on so little.
+  const named = unanswered && namesHeadteacher(about, context, { near: !urgent });
   // An allegation or a colleague's conduct naming the headteacher is asked about; urgent, it is never held back and goes
   // to the chair of governors: an allegation about the head must never reach them, and the chair passes on one that
   // was about someone else.
@@ -326,12 +328,14 @@ export function validateConcernForm(raw: unknown, context: ConcernFormContext = 
 
 /**
  * Whether text a reporter wrote names the headteacher, by role ("the head", "HT") or by the name the staff list holds,
- * surely or maybe (headteacherNames.ts). The caller caps the text (20,000 characters a field); every pattern is linear.
+ * surely or maybe (headteacherNames.ts); with `near`, also a name one letter off or an initial after a title, which is
+ * only ever asked about (never moves a report unasked). The caller caps the text (20,000 characters a field); every
+ * pattern is linear.
  */
-export function namesHeadteacher(about: string, context: ConcernFormContext): boolean {
+export function namesHeadteacher(about: string, context: ConcernFormContext, options: { near?: boolean } = {}): boolean {
   const plain = plainLetters(about);
   // Read plainly once, for the role words and every name alike.
-  return NAMES_THE_HEAD.test(plain) || HEAD_AS_WRITTEN.test(plain) || namedInPlain(plain, context.headteacherNames ?? []);
+  return NAMES_THE_HEAD.test(plain) || HEAD_AS_WRITTEN.test(plain) || namedInPlain(plain, context.headteacherNames ?? [], options);
 }
 
 /**

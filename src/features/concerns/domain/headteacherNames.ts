@@ -58,31 +58,45 @@ function nameParts(displayName: string): { given: string[]; surname: string } | 
   return { given: words.slice(0, -1), surname };
 }
 
+/** How a text names a person (howNamed). */
+export type Naming = 'surely' | 'maybe' | 'near' | 'no';
+
 /**
  * How a text names the person: `surely` by their whole name, a given name or its initial then the surname ("Lynne
  * Robbins", "L Robbins"), or a title then the surname ("Mrs Robbins"), each part of a hyphenated word too
  * ("Mrs Adele-Robbins"); `maybe` by the surname or a given name of three letters or more alone, typed with a capital
- * ("Robbins grabbed his arm", "Lynne was there"), which a pupil, a parent or a place may share. Otherwise `no`.
+ * ("Robbins grabbed his arm", "Lynne was there"), which a pupil, a parent or a place may share; `near` by a title then
+ * the surname one letter off, or its initial ("Mrs Robins", "Mrs H"), which is as likely someone else. Otherwise `no`.
  */
-export function howNamed(text: string, displayName: string): 'surely' | 'maybe' | 'no' {
+export function howNamed(text: string, displayName: string): Naming {
   return howNamedIn(typedWordsOf(text), displayName);
 }
 
 /**
- * Whether a text already read plainly (plainLetters) names any of the names, surely or maybe: the text is read into
- * words once for all of them.
+ * Whether a text already read plainly (plainLetters) names any of the names, surely or maybe (and near, when asked:
+ * what is only asked about, never acted on): the text is read into words once for all of them.
  */
-export function namedInPlain(plain: string, displayNames: readonly string[]): boolean {
+export function namedInPlain(plain: string, displayNames: readonly string[], options: { near?: boolean } = {}): boolean {
   if (displayNames.length === 0) return false;
   const typed = wordsOfPlain(plain);
-  return displayNames.some((name) => howNamedIn(typed, name) !== 'no');
+  return displayNames.some((name) => {
+    const how = howNamedIn(typed, name);
+    return how === 'surely' || how === 'maybe' || (how === 'near' && options.near === true);
+  });
 }
 
+/** A title as typed before a name: "Miss" and "Sir" only with a capital ("miss a lesson", "told sir"). */
+const isTitle = (typed: string): boolean => {
+  const word = typed.toLowerCase();
+  return TITLES.has(word) && ((word !== 'miss' && word !== 'sir') || /^\p{Lu}/u.test(typed));
+};
+
 /** howNamed over the text's words (typedWordsOf). */
-function howNamedIn(typed: readonly string[], displayName: string): 'surely' | 'maybe' | 'no' {
+function howNamedIn(typed: readonly string[], displayName: string): Naming {
   const parts = nameParts(displayName);
   if (!parts) return 'no';
   let maybe = false;
+  let near = false;
   for (let i = 0; i < typed.length; i++) {
     // A word and, when hyphenated, each of its pieces: "Adele-Vance" holds "vance"; "O'Neill-Hart" is itself a surname.
     const word = typed[i].toLowerCase();
@@ -94,11 +108,12 @@ function howNamedIn(typed: readonly string[], displayName: string): 'surely' | '
     const capital = /^\p{Lu}/u.test(typed[i]);
     if (capital && pieces.some((piece) => piece === parts.surname || (piece.length >= 3 && parts.given.includes(piece)))) maybe = true;
     // After a title, the surname misspelt by one letter ("Mrs Robins", "Mr Fernandes" for Fernandez, "Mrs Robbnis") or
-    // given by its initial alone ("Mrs H"): someone else may be meant, so it is asked about, never taken as sure.
-    if (before.some((b) => TITLES.has(b))
-      && ((parts.surname.length >= 5 && word.length >= 4 && withinOneEdit(word, parts.surname)) || (word.length === 1 && parts.surname.startsWith(word)))) maybe = true;
+    // given by its initial alone ("Mrs H"), each with a capital (and "Miss" or "Sir" too: "miss a lesson" is not a
+    // title): near, which someone else may well be, so only ever asked about (namedInPlain's `near`).
+    if (capital && i > 0 && isTitle(typed[i - 1])
+      && ((parts.surname.length >= 5 && word.length >= 4 && withinOneEdit(word, parts.surname)) || (word.length === 1 && parts.surname.startsWith(word)))) near = true;
   }
-  return maybe ? 'maybe' : 'no';
+  return maybe ? 'maybe' : near ? 'near' : 'no';
 }
 
 /**

@@ -52,6 +52,17 @@ describe('details a reporter adds later that name the headteacher', () => {
     expect(child.h.delivery.posts.map((p) => p.role)).toEqual(['dslChannel']);
   });
 
+  test('when what is added names the head by name, it moves the report; a title with the surname one letter off, or an initial, does not (it is only ever asked about)', async () => {
+    const byName = await urgentWithoutPeople('allegation', 'peopleInvolved', { headteacherNames: ['Lynne Robbins'] });
+    const moved = await byName.h.reporting.addDetails(REPORTER, byName.reference, { peopleInvolved: 'Mrs Robbins, in the hall' });
+    expect(moved.ok && moved.movedToChair !== undefined).toBe(true);
+    for (const peopleInvolved of ['Mrs Robins, in the hall', 'Mrs R, in the hall']) {
+      const near = await urgentWithoutPeople('allegation', 'peopleInvolved', { headteacherNames: ['Lynne Robbins'] });
+      const added = await near.h.reporting.addDetails(REPORTER, near.reference, { peopleInvolved });
+      expect({ peopleInvolved, moved: added.ok && added.movedToChair !== undefined, to: added.intendedFor }).toEqual({ peopleInvolved, moved: false, to: 'headteacher' });
+    }
+  });
+
   test('when the route to the head was not set up yet (the report waits), or failing, when the details are added, then the earlier route is never sent once it can be', async () => {
     // Not set up: the report waits for the headteacher's route; the app restarts later with it set up.
     const waiting = await urgentWithoutPeople('allegation', 'peopleInvolved', { routing: testRouting({ waiting: ['headteacher'] }) });

@@ -2,6 +2,7 @@ import { ConcernReferenceDraw } from '../../../../src/features/concerns/domain/c
 import { createConcernOutbox } from '../../../../src/features/concerns/domain/concernOutbox';
 import { ConcernRoutingTable } from '../../../../src/features/concerns/domain/concernRouting';
 import { createConcernReporting } from '../../../../src/features/concerns/domain/concernReporting';
+import { createHeadteacherCheck } from '../../../../src/features/concerns/domain/headteacherNames';
 import { createConcernTriage } from '../../../../src/features/concerns/domain/concernTriage';
 import { AppLogger } from '../../../../src/shared/logger';
 import { createFieldCipher } from '../../../../src/shared/fieldEncryption';
@@ -12,7 +13,7 @@ import { capturedLogger, manualClock, noSleep, PEOPLE, RecordingDelivery, Record
 /** Everything a use-case test needs, over the real SQLite store (in memory unless a file is given). */
 export function concernHarness(options: {
   file?: string; key?: Buffer; routing?: ConcernRoutingTable; delivery?: RecordingDelivery; notifier?: RecordingNotifier;
-  logger?: AppLogger; newReference?: ConcernReferenceDraw;
+  logger?: AppLogger; newReference?: ConcernReferenceDraw; headteacherNames?: string[];
 } = {}) {
   const clock = manualClock();
   const db: SqliteDatabase = openSqliteDatabase(options.file ?? ':memory:');
@@ -23,7 +24,11 @@ export function concernHarness(options: {
   const log = options.logger ?? captured.logger;
   const routing = options.routing ?? testRouting();
   const outbox = createConcernOutbox({ store, delivery, notifier, routing, log, now: clock.now, sleep: noSleep, attemptsPerDestination: 3 });
-  const reporting = createConcernReporting({ store, outbox, routing, referencePrefix: 'SG', log, now: clock.now, headteacherId: PEOPLE.headteacher });
+  const headteacher = options.headteacherNames
+    ? createHeadteacherCheck({ names: async () => options.headteacherNames ?? [], known: () => options.headteacherNames ?? [] }, true) : undefined;
+  const reporting = createConcernReporting({
+    store, outbox, routing, referencePrefix: 'SG', log, now: clock.now, headteacherId: PEOPLE.headteacher, ...(headteacher ? { headteacher } : {}),
+  });
   const triage = createConcernTriage({
     store, outbox, log, now: clock.now, headteacherId: PEOPLE.headteacher,
     // As compose/concerns.ts: everyone reports go to by name may list those sent to them.

@@ -189,6 +189,20 @@ describe('a report about an adult that names the headteacher', () => {
     }
   });
 
+  it('when an allegation names someone with a title and the head\'s surname one letter off, or their initial, then it is asked about; an urgent one still goes to the headteacher', () => {
+    const names = { headteacherNames: ['Lynne Robbins'] };
+    for (const whatHappened of ['Mrs Robins grabbed his arm', 'Mrs R grabbed his arm']) {
+      const r = validateConcernForm(formFor('allegation', { whatHappened }), names);
+      expect({ whatHappened, asked: !r.ok && r.problems.map((p) => p.field) }).toEqual({ whatHappened, asked: ['aboutHeadteacher'] });
+      // Urgent: never held back, and not sent past the headteacher on a near name alone.
+      const urgent = validateConcernForm(formFor('allegation', { whatHappened, immediateDanger: 'true' }), names);
+      expect({ whatHappened, toChair: urgent.ok && urgent.draft.aboutHeadteacher }).toEqual({ whatHappened, toChair: false });
+    }
+    // Ordinary words are not names: "miss a lesson" is not "Miss A".
+    const adams = validateConcernForm(formFor('allegation', { whatHappened: 'Mr Jones kept her in so she would miss a lesson' }), { headteacherNames: ['Sarah Adams'] });
+    expect(adams.ok).toBe(true);
+  });
+
   it('when the headteacher is named only in the message reported, the evidence or where, then it is asked about as in what happened', () => {
     const names = { headteacherNames: ['Lynne Robbins'] };
     for (const field of ['attachedMessage', 'evidence', 'where']) {
