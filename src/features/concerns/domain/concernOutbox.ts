@@ -158,13 +158,19 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
    * the headteacher, never a shared place), and that it keeps being tried. Nothing of its content.
    */
   async function watchMarked(entry: OutboxEntry, since: string, concern: ConcernCase) {
-    // Delivered since the marking: a route recorded after the last marking in the chronology (not by time: the first
-    // delivery and the marking can share a millisecond).
-    const marked = concern.events.map((e) => e.type).lastIndexOf('markedAboutHeadteacher');
-    if (concern.events.slice(marked + 1).some((e) => e.type === 'routed')) {
+    // Delivered since it was first marked, to the chair or their fallback: a route recorded after the first marking in
+    // the chronology (not by time: the first delivery and the marking can share a millisecond). Two markings at once
+    // (two members, or a member as the reporter's details moved it) send the chair one report and need one watch:
+    // once those who may hear of it were told, a second watch tells no one again.
+    const first = concern.events.findIndex((e) => e.type === 'markedAboutHeadteacher');
+    const { primary, fallback } = resolveConcernRoute(concern.report, deps.routing);
+    const since1st = concern.events.slice(first + 1);
+    if (since1st.some((e) => (e.type === 'routed' && (e.data.role === primary || e.data.role === fallback))
+      || (e.type === 'undeliveredAlerted' && e.data.marked === 'true'))) {
       await deps.store.completeOutbox(entry.id, concern.report.id, []);
       return;
     }
+    const marked = Math.max(first, concern.events.findIndex((e) => e.type === 'markedAboutHeadteacher' && e.at === since));
     const reference = concern.report.reference;
     const minutes = Math.max(1, Math.round((now().getTime() - Date.parse(since)) / 60_000));
     const text = `Safeguarding report ${reference}, marked as about the headteacher ${minutes} ${minutes === 1 ? 'minute' : 'minutes'} ago, has not reached `

@@ -24,6 +24,8 @@ export type OutboxTask =
 export interface PostedCopy {
   conversationId: string;
   messageId: string;
+  /** A plain text message (a part of an export), not a card: withdrawn as text. */
+  plain?: boolean;
 }
 
 /** The headteacher tried to open or act on a case about them: what they tried and when, nothing of the case. */

@@ -3,6 +3,7 @@ import {
   detailsAsTheyStand, reportedUrgencyWords, urgencyLabelOf,
 } from './concernTypes';
 import { CHAIR_MISSED_WORDS, ChairMissed } from './concernPorts';
+import { COPY_NOT_WITHDRAWN } from './headCopies';
 import { formatSchoolTimestamp } from '../../../shared/schoolTime';
 import { CONCERN_FIELD_LABELS } from './concernValidation';
 import { inPersonContact } from './routeSetup';
@@ -109,7 +110,7 @@ export function describeConcernEvent(e: ConcernEvent, detailed: boolean, aboutHe
     case 'listed': return 'Listed open concerns';
     case 'accessRefused': return `Refused access (${e.data.operation})`
       + (e.data.chairAlert ? `: the headteacher, on a case about them${e.data.chairAlert === 'queued' ? '; an alert to the chair of governors is queued (the record below says who received it)' : ''}` : '');
-    case 'chairAlerted': return `${e.data.role ? `${capitalise(roleLabel(e.data.role))} (${chairMissedWords(e.data.chairMissed)})` : 'Chair of governors'} alerted that the headteacher tried to ${operationWords(e.data.operation)} this case`;
+    case 'chairAlerted': return `${e.data.role ? `${capitalise(roleLabel(e.data.role))} (${chairMissedWords(e.data.chairMissed)})` : 'Chair of governors'} alerted that ${e.data.operation === COPY_NOT_WITHDRAWN ? 'a copy the headteacher holds could not be withdrawn' : `the headteacher tried to ${operationWords(e.data.operation)} this case`}`;
     case 'reporterNotified': return REPORTER_NOTICE_WORDS[e.data.notice]?.(inPersonContact(aboutHeadteacher)) ?? `Reporter told it was ${e.data.notice}`;
     default: return e.type;
   }

@@ -1,4 +1,5 @@
 import { markAboutHeadteacher } from './aboutHeadteacherMark';
+import { copyData } from './headCopies';
 import { ConcernOutbox } from './concernOutbox';
 import { ConcernLog, ConcernStore, OutboxTask, PostedCopy, SafeguardingMember } from './concernPorts';
 import { concernNotFoundMessage, normaliseConcernReference } from './concernReference';
@@ -50,6 +51,11 @@ const RECIPIENT_OPERATIONS: ReadonlySet<TriageOperation> = new Set(['open', 'exp
 export interface ConcernTriage {
   /** True when the person is on the configured safeguarding team. */
   isTeamMember(aadObjectId: string): boolean;
+  /**
+   * True when the case, as it now stands, must not be shown to the person (it is about the headteacher and they are the
+   * headteacher): a step they took just before it was marked returns a case they may no longer read.
+   */
+  hiddenFrom(c: ConcernCase, actor: ConcernActor): boolean;
   /** The configured team, for the Assign choices. */
   teamMembers(): readonly SafeguardingMember[];
   /**
@@ -156,6 +162,7 @@ export function createConcernTriage(deps: ConcernTriageDeps): ConcernTriage {
 
   return {
     isTeamMember: (id) => team.has(id),
+    hiddenFrom: (c, actor) => isAboutThem(c, actor),
     teamMembers: () => deps.team,
 
     async openCase(actor, reference, options = {}) {
@@ -234,7 +241,7 @@ export function createConcernTriage(deps: ConcernTriageDeps): ConcernTriage {
 
     async keepCopyShown(actor, c, copy) {
       if (!deps.headteacherId || actor.aadObjectId !== deps.headteacherId || !copy.conversationId || !copy.messageId) return;
-      await deps.store.append(c.report.id, [{ type: 'copyShown', at: now().toISOString(), ...actedBy(actor), data: { ...copy } }]);
+      await deps.store.append(c.report.id, [{ type: 'copyShown', at: now().toISOString(), ...actedBy(actor), data: copyData(copy) }]);
       // Kept first, then read: a marking before the read is seen here; one after it withdraws this copy with the rest.
       const current = await deps.store.getCaseById(c.report.id);
       if (!current?.report.aboutHeadteacher) return;

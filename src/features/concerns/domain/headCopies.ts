@@ -3,31 +3,35 @@ import { ConcernRoutingTable, personIdOf } from './concernRouting';
 import { ConcernCase, NewConcernEvent } from './concernTypes';
 import { errorCode } from '../../../shared/errorCode';
 
+/** The alert to the chair when a copy the headteacher holds could not be withdrawn (an alertChair task's operation). */
+export const COPY_NOT_WITHDRAWN = 'copyNotWithdrawn';
+
 /** Runs before a copy that keeps failing is given up (each a minute apart): about ten minutes. */
 const WITHDRAW_RUNS = 10;
 
 const keyOf = (copy: PostedCopy) => `${copy.conversationId}\u0000${copy.messageId}`;
 
+/** A copy as an event keeps it (strings only). */
+export const copyData = (copy: PostedCopy): Record<string, string> => ({
+  conversationId: copy.conversationId, messageId: copy.messageId, ...(copy.plain ? { plain: 'true' } : {}),
+});
+
 /**
  * The copies of a case the headteacher holds that are not withdrawn yet: the case sent to them (their 1:1 chat, as the
- * person a report went to) and each time they opened it in their own chat; less those withdrawn, or given up because
- * Teams said the message is gone or refused. Alerts sent to a team member carry nothing of the report and are not here.
+ * person a report went to) and each time it was shown in their own chat (opened, pressed, exported); less those
+ * withdrawn, or given up because Teams said the message is gone or refused, since they were last shown. Read in the
+ * order they happened: a message shown again after it was withdrawn (a press that raced the marking) is held again.
+ * Alerts sent to a team member carry nothing of the report and are not here.
  */
 export function copiesToWithdraw(c: ConcernCase, headteacherId: string | undefined): PostedCopy[] {
-  const settled = new Set<string>();
+  const held = new Map<string, PostedCopy>();
   for (const e of c.events) {
-    if (e.type === 'copyWithdrawn' || (e.type === 'routeFailed' && e.data.notice === 'withdraw' && e.data.final === 'true')) {
-      settled.add(keyOf({ conversationId: e.data.conversationId ?? '', messageId: e.data.messageId ?? '' }));
-    }
+    if (!e.data.conversationId || !e.data.messageId) continue;
+    const copy: PostedCopy = { conversationId: e.data.conversationId, messageId: e.data.messageId, ...(e.data.plain === 'true' ? { plain: true } : {}) };
+    if (e.type === 'copyShown' || (e.type === 'routed' && headteacherId !== undefined && e.data.recipientId === headteacherId)) held.set(keyOf(copy), copy);
+    else if (e.type === 'copyWithdrawn' || (e.type === 'routeFailed' && e.data.notice === 'withdraw' && e.data.final === 'true')) held.delete(keyOf(copy));
   }
-  const copies = new Map<string, PostedCopy>();
-  for (const e of c.events) {
-    const held = e.type === 'copyShown' || (e.type === 'routed' && headteacherId !== undefined && e.data.recipientId === headteacherId);
-    if (!held || !e.data.conversationId || !e.data.messageId) continue;
-    const copy = { conversationId: e.data.conversationId, messageId: e.data.messageId };
-    if (!settled.has(keyOf(copy))) copies.set(keyOf(copy), copy);
-  }
-  return [...copies.values()];
+  return [...held.values()];
 }
 
 /** What withdrawing needs: the outbox's own store, delivery, routing and log. */
@@ -43,7 +47,8 @@ export interface WithdrawDeps {
 /**
  * The outbox's withdrawal of every copy the headteacher holds of a report now about them. Each withdrawn copy is
  * recorded; one Teams says is gone (404) or refused (403) is recorded and not tried again; any other failure is tried
- * again a minute later, up to about ten minutes, then recorded as given up and logged as an error. Nothing of the
+ * again a minute later, up to about ten minutes, then recorded as given up and logged as an error, and the chair of
+ * governors (or their fallback) is alerted that the headteacher may still hold a copy. Nothing of the
  * report is in any record or log line here: the reference, the conversation and message ids, and codes.
  */
 export async function withdrawCopies(entry: OutboxEntry, concern: ConcernCase, deps: WithdrawDeps): Promise<void> {
@@ -54,16 +59,22 @@ export async function withdrawCopies(entry: OutboxEntry, concern: ConcernCase, d
   for (const copy of copies) {
     try {
       await deps.delivery.withdrawCopy(concern.report, copy);
-      events.push({ type: 'copyWithdrawn', at: deps.now().toISOString(), data: { ...copy } });
+      events.push({ type: 'copyWithdrawn', at: deps.now().toISOString(), data: copyData(copy) });
     } catch (err) {
       const code = errorCode(err, 'DELIVERY_ERROR');
       const final = code === 'HTTP_403' || code === 'HTTP_404' || entry.attempts >= WITHDRAW_RUNS;
-      events.push({ type: 'routeFailed', at: deps.now().toISOString(), data: { role: 'headteacher', notice: 'withdraw', code, final: String(final), ...copy } });
+      events.push({ type: 'routeFailed', at: deps.now().toISOString(), data: { role: 'headteacher', notice: 'withdraw', code, final: String(final), ...copyData(copy) } });
       const fields = { reference: concern.report.reference, code, final };
       if (final) deps.log.error(fields, 'could not withdraw a copy the headteacher holds of a report about them');
       else deps.log.warn(fields, 'could not withdraw a copy the headteacher holds; will retry');
       retry ||= !final;
     }
+  }
+  if (events.some((e) => e.data.final === 'true')) {
+    // A copy the head still holds: the chair of governors is told (their fallback when they cannot be), as they are
+    // when the head tries a case about them; stored before this entry is closed, so a restart repeats it, never loses it.
+    const at = deps.now().toISOString();
+    await deps.store.append(concern.report.id, [], [{ kind: 'alertChair', operation: COPY_NOT_WITHDRAWN, attemptAt: at }], at);
   }
   if (retry) {
     await deps.store.rescheduleOutbox(entry.id, concern.report.id, new Date(deps.now().getTime() + deps.redeliverAfterMs).toISOString(), events);

@@ -287,7 +287,8 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
           } else if (exportWord) {
             const exported = await triage.exportCase(actor, reference);
             for (const part of recordParts(formatConcernRecord(exported), exported.report.reference, EXPORT_CHUNK_CHARS)) {
-              await context.sendActivity({ type: 'message', text: part, textFormat: 'plain' });
+              const sent = await context.sendActivity({ type: 'message', text: part, textFormat: 'plain' });
+              await keepCopy(context, exported, sent?.id, true);
             }
           } else {
             const c = await triage.openCase(actor, reference);

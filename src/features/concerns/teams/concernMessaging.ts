@@ -13,6 +13,7 @@ import { renderConcernReceiptCard } from './cards/concernReceiptCard';
 import { concernCaseCard } from './concernCaseCard';
 import { TeamsContacts } from './teamsContacts';
 import { CONCERN_TEXT_FIELDS, ConcernTextField } from '../domain/concernValidation';
+import { COPY_NOT_WITHDRAWN } from '../domain/headCopies';
 import { inPersonContact, waitingReporterText } from '../domain/routeSetup';
 
 /** A Teams error code is an identifier (BotNotInConversationRoster); anything else is not kept. */
@@ -73,9 +74,10 @@ export async function inPlace(
 }
 
 /** What a copy the headteacher held of a report about them becomes: that it was passed on, and nothing of it. */
+const WITHDRAWN_TEXT = 'This report has been passed to the chair of governors. It is no longer shown here.';
 export const WITHDRAWN_CARD: AdaptiveCardJson = {
   type: 'AdaptiveCard', version: '1.5',
-  body: [{ type: 'TextBlock', wrap: true, text: 'This report has been passed to the chair of governors. It is no longer shown here.' }],
+  body: [{ type: 'TextBlock', wrap: true, text: WITHDRAWN_TEXT }],
 };
 
 /**
@@ -102,7 +104,7 @@ export function createTeamsConcernDelivery(adapter: ProactiveAdapter, botAppId: 
 
     async alertHeadteacherAttempt(role, address, report, attempt) {
       if (address.kind === 'eachMember') return;
-      const text = headteacherAttemptText(report.reference, attempt);
+      const text = headteacherAttemptText(report.reference, attempt, role !== 'chairOfGovernors');
       await inPlace(adapter, botAppId, report.origin, contacts, address, async (ctx) => {
         await ctx.sendActivity({ type: 'message', text, textFormat: 'plain' });
       });
@@ -116,7 +118,9 @@ export function createTeamsConcernDelivery(adapter: ProactiveAdapter, botAppId: 
       // No details, no buttons, no refresh: nothing of the report is shown or asked for again from this card.
       await proactively((run) => inStoredConversation(adapter, botAppId, reference, run), async (ctx) => {
         sendAsSafeguarding(ctx);
-        await ctx.updateActivity({ ...cardMessage(WITHDRAWN_CARD), id: copy.messageId });
+        await ctx.updateActivity(copy.plain
+          ? { type: 'message', text: WITHDRAWN_TEXT, textFormat: 'plain', id: copy.messageId }
+          : { ...cardMessage(WITHDRAWN_CARD), id: copy.messageId });
       });
     },
   };
@@ -126,9 +130,16 @@ export function createTeamsConcernDelivery(adapter: ProactiveAdapter, botAppId: 
  * What the chair of governors is told when the headteacher tries a case about them: the reference, what they
  * tried and when; nothing of the case (the chair opens it by its reference to read it).
  */
-export function headteacherAttemptText(reference: string, attempt: HeadteacherAttempt): string {
+export function headteacherAttemptText(reference: string, attempt: HeadteacherAttempt, insteadOfChair = attempt.chairMissed !== undefined): string {
   const tried = TRIAGE_OPERATION_WORDS[attempt.operation] ?? 'open';
-  const instead = attempt.chairMissed ? ` (sent to you because ${CHAIR_MISSED_WORDS[attempt.chairMissed] ?? CHAIR_MISSED_WORDS.unreachable})` : '';
+  // An alert queued before the reason was kept says both reasons.
+  const why = attempt.chairMissed ? CHAIR_MISSED_WORDS[attempt.chairMissed] : 'the chair of governors is not set up or could not be reached';
+  const instead = insteadOfChair ? ` (sent to you because ${why ?? CHAIR_MISSED_WORDS.unreachable})` : '';
+  if (attempt.operation === COPY_NOT_WITHDRAWN) {
+    return `Safeguarding alert${instead}: concern ${reference} is about the headteacher, and a copy of it in their Teams chat could not be withdrawn `
+      + `(${formatSchoolTime(attempt.attemptAt)}): they may still be able to read it as it stood when they were shown it; nothing added since is shown to them, `
+      + 'and they cannot open or act on it. The case\'s record says which copy and why. Nothing of the report is in this message.';
+  }
   return `Safeguarding alert${instead}: the headteacher tried to ${tried} concern ${reference}, which is about them, at ${formatSchoolTime(attempt.attemptAt)}. `
     + 'They were not shown it and were told no such concern was found. Every attempt is recorded in the case\'s audit; '
     + 'further attempts on this case within the hour are recorded without another alert.';

@@ -15,7 +15,7 @@ import { renderConcernAlertCard } from './cards/concernAlertCard';
 import { answerInvoke } from './cardResponse';
 import { actorOf } from './concernActivity';
 import { concernCaseCard } from './concernCaseCard';
-import { proactively } from './concernMessaging';
+import { proactively, WITHDRAWN_CARD } from './concernMessaging';
 
 /** Where concern records may be read: a person's own 1:1 chat, or the safeguarding team's channel or group chat. */
 export const PRIVATE_PLACE_ONLY = 'Concern records open only in your 1:1 chat with me or in the safeguarding channel.';
@@ -93,13 +93,35 @@ export function createConcernTriageRoutes(deps: ConcernTriageRoutesDeps) {
     }).catch((err) => logger.warn({ reference: c.report.reference, code: errorCode(err) }, failure));
   }
 
-  /** A case card just posted in a person's own chat: kept, when they are the headteacher, so it can be withdrawn. */
-  async function keepCopy(context: TurnContext, c: ConcernCase | undefined, messageId: string | undefined): Promise<void> {
+  /** A case card (or an export's part, `plain`) just posted in a person's own chat: kept, when they are the headteacher, so it can be withdrawn. */
+  async function keepCopy(context: TurnContext, c: ConcernCase | undefined, messageId: string | undefined, plain = false): Promise<void> {
     const actor = actorOf(context);
     const conversationId = context.activity.conversation?.id;
     if (!actor || !c || !messageId || !conversationId) return;
-    await triage.keepCopyShown(actor, c, { conversationId, messageId })
+    await triage.keepCopyShown(actor, c, { conversationId, messageId, ...(plain ? { plain } : {}) })
       .catch((err) => logger.error({ reference: c.report.reference, code: errorCode(err) }, 'could not keep the headteacher\'s copy'));
+  }
+
+  /**
+   * The case card a step answers with, as the person may see it now: a case that became about the headteacher while
+   * they acted (they marked it themselves, or a member marked it as they pressed) is not shown to them, only that it was
+   * passed on; a case card that replaces a message in their own chat is kept as one of their copies (withdrawn if the
+   * report proves to be about them: it is read again as it is kept).
+   */
+  const shownCards = new WeakMap<AdaptiveCardJson, ConcernCase>();
+  function shown(context: TurnContext, c: ConcernCase, card: AdaptiveCardJson): AdaptiveCardJson {
+    const actor = actorOf(context);
+    if (actor && triage.hiddenFrom(c, actor)) return { ...WITHDRAWN_CARD };
+    shownCards.set(card, c);
+    return card;
+  }
+
+  /** Answers an Action.Execute; a case card answered in a person's own chat is kept as their copy (keepCopy). */
+  async function answer(context: TurnContext, result: AdaptiveCardJson | string): Promise<AdaptiveCardJson | string> {
+    const answered = await answerInvoke(context, result);
+    const c = typeof result === 'string' ? undefined : shownCards.get(result);
+    if (c && !inTeamPlace(context.activity)) await keepCopy(context, c, context.activity.replyToId);
+    return answered;
   }
 
   /**
@@ -133,13 +155,17 @@ export function createConcernTriageRoutes(deps: ConcernTriageRoutesDeps) {
         }
         await updateOtherAlerts(updated, conversationBaseId(a.conversation?.id));
       }
-      return concernCaseCard(settings, updated, inPlace, { viewerIsTeam: triage.isTeamMember(actor.aadObjectId) });
+      return shown(context, updated, concernCaseCard(settings, updated, inPlace, { viewerIsTeam: triage.isTeamMember(actor.aadObjectId) }));
     } catch (err) {
       if (err instanceof ConcernError) {
         if (err.code === 'CONCERN_INVALID_COMMAND' || err.code === 'CONCERN_CLOSED') {
           // The card comes back with the problem named, and with the case: a view like any other, recorded.
-          const current = await triage.openCase(actor, reference);
-          return concernCaseCard(settings, current, inTeamPlace(a), { problem: err.message, viewerIsTeam: triage.isTeamMember(actor.aadObjectId) });
+          const current = await triage.openCase(actor, reference).catch((again) => {
+            if (again instanceof ConcernError) return again.message;
+            throw again;
+          });
+          if (typeof current === 'string') return current;
+          return shown(context, current, concernCaseCard(settings, current, inTeamPlace(a), { problem: err.message, viewerIsTeam: triage.isTeamMember(actor.aadObjectId) }));
         }
         return err.message;
       }
@@ -161,28 +187,27 @@ export function createConcernTriageRoutes(deps: ConcernTriageRoutesDeps) {
           // Opened from the list in a 1:1 chat: send the case as its own message and leave the list as it was.
           // (In the team's place a message would show the details to everyone, so the case replaces the list for the
           // person who opened it only.)
-          let opened: ConcernCase | undefined;
-          const result = await triageStep(context, data, 'open', async (actor, reference) => (opened = await triage.openCase(actor, reference)));
+          const result = await triageStep(context, data, 'open', (actor, reference) => triage.openCase(actor, reference));
           if (typeof result === 'string') return result;
           const sent = await context.sendActivity(cardMessage(result));
-          await keepCopy(context, opened, sent?.id);
+          await keepCopy(context, shownCards.get(result), sent?.id);
           return `${String(data.reference)} is open below.`;
         }
-        return answerInvoke(context, await triageStep(context, data, 'open', (actor, reference) => triage.openCase(actor, reference, { refresh })));
+        return answer(context, await triageStep(context, data, 'open', (actor, reference) => triage.openCase(actor, reference, { refresh })));
       });
       app.adaptiveCards.actionExecute(Verbs.concernAcknowledge, async (context, _state, data: { reference?: unknown }) =>
-        answerInvoke(context, await triageStep(context, data, 'acknowledge', (actor, reference) => triage.acknowledge(actor, reference), { updatesAlert: true })));
+        answer(context, await triageStep(context, data, 'acknowledge', (actor, reference) => triage.acknowledge(actor, reference), { updatesAlert: true })));
       app.adaptiveCards.actionExecute(Verbs.concernAssign, async (context, _state, data: { reference?: unknown; assigneeId?: unknown }) =>
-        answerInvoke(context, await triageStep(context, data, 'assign', (actor, reference) => triage.assign(actor, reference, textOf(data.assigneeId)), { updatesAlert: true })));
+        answer(context, await triageStep(context, data, 'assign', (actor, reference) => triage.assign(actor, reference, textOf(data.assigneeId)), { updatesAlert: true })));
       app.adaptiveCards.actionExecute(Verbs.concernAddNote, async (context, _state, data: { reference?: unknown; note?: unknown }) =>
-        answerInvoke(context, await triageStep(context, data, 'addNote', (actor, reference) => triage.addNote(actor, reference, textOf(data.note)))));
+        answer(context, await triageStep(context, data, 'addNote', (actor, reference) => triage.addNote(actor, reference, textOf(data.note)))));
       app.adaptiveCards.actionExecute(Verbs.concernRecordAction, async (context, _state, data: { reference?: unknown; actionType?: unknown; actionDetail?: unknown }) =>
-        answerInvoke(context, await triageStep(context, data, 'recordAction', (actor, reference) => triage.recordAction(actor, reference, textOf(data.actionType), textOf(data.actionDetail)))));
+        answer(context, await triageStep(context, data, 'recordAction', (actor, reference) => triage.recordAction(actor, reference, textOf(data.actionType), textOf(data.actionDetail)))));
       app.adaptiveCards.actionExecute(Verbs.concernAboutHeadteacher, async (context, _state, data: { reference?: unknown }) =>
         // The marking queues the withdrawal of every copy the headteacher holds; the outbox runs it (and retries it).
-        answerInvoke(context, await triageStep(context, data, 'aboutHeadteacher', (actor, reference) => triage.markAboutHeadteacher(actor, reference), { updatesAlert: true })));
+        answer(context, await triageStep(context, data, 'aboutHeadteacher', (actor, reference) => triage.markAboutHeadteacher(actor, reference), { updatesAlert: true })));
       app.adaptiveCards.actionExecute(Verbs.concernClose, async (context, _state, data: { reference?: unknown; outcome?: unknown }) =>
-        answerInvoke(context, await triageStep(context, data, 'close', (actor, reference) => triage.close(actor, reference, textOf(data.outcome)), { updatesAlert: true })));
+        answer(context, await triageStep(context, data, 'close', (actor, reference) => triage.close(actor, reference, textOf(data.outcome)), { updatesAlert: true })));
     },
   };
 }

@@ -91,6 +91,9 @@ describe('the chair of governors is alerted when the headteacher tries a case ab
       .toEqual([['chairOfGovernors', 'CONCERN_DESTINATION_UNCONFIGURED']]);
     expect(events.filter((e) => e.type === 'chairAlerted').map((e) => e.data.role)).toEqual(['deputyDsl']);
     expect(headteacherAttemptText(reference, h.delivery.alerts[0].attempt)).toContain('(sent to you because the chair of governors is not set up in the bot)');
+    // An alert queued before the reason was kept (an older version's task) still says why, in general words.
+    expect(headteacherAttemptText(reference, { operation: 'open', attemptAt: '2026-03-02T09:00:00.000Z' }, true))
+      .toContain('(sent to you because the chair of governors is not set up or could not be reached)');
     expect((await h.store.dueOutbox('2026-03-03T00:00:00.000Z')).filter((e) => e.task.kind !== 'watchDelivery')).toEqual([]);
   });
 

@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { markAboutHeadteacher } from '../../../../src/features/concerns/domain/aboutHeadteacherMark';
 import { formatConcernRecord } from '../../../../src/features/concerns/domain/concernRecord';
 import { ConcernActor } from '../../../../src/features/concerns/domain/concernTypes';
-import { formFor, ORIGIN, PEOPLE, RecordingDelivery, REPORTER } from './concernFakes';
+import { headteacherAttemptText } from '../../../../src/features/concerns/teams/concernMessaging';
+import { formFor, ORIGIN, PEOPLE, RecordingDelivery, REPORTER, testRouting } from './concernFakes';
 import { concernHarness } from './concernHarness';
 
 const HEAD: ConcernActor = { aadObjectId: PEOPLE.headteacher, name: 'Hana Head' };
@@ -116,6 +118,12 @@ describe('copies of a report the headteacher holds, when it proves to be about t
     await first.h.outbox.processDue();
     const goneCase = (await first.h.store.getCase(first.reference))!;
     expect(goneCase.events.filter((e) => e.type === 'routeFailed' && e.data.notice === 'withdraw').map((e) => e.data.final)).toEqual(['true']);
+    // The chair is told the head may still hold a copy, once, with nothing of the report.
+    expect(gone.alerts.map((a) => [a.reference, a.attempt.operation, a.role])).toEqual([[first.reference, 'copyNotWithdrawn', undefined]]);
+    const told = headteacherAttemptText(first.reference, gone.alerts[0].attempt);
+    expect(told).toContain(`concern ${first.reference} is about the headteacher, and a copy of it in their Teams chat could not be withdrawn`);
+    expect(told).not.toMatch(/shouted|pupil/i);
+    expect(formatConcernRecord(goneCase)).toContain('Chair of governors alerted that a copy the headteacher holds could not be withdrawn');
 
     const down = new RecordingDelivery();
     const second = await allegationWithHead(down);
@@ -130,6 +138,7 @@ describe('copies of a report the headteacher holds, when it proves to be about t
     expect(failures.at(-1)!.data.final).toBe('true');
     expect(failures.slice(0, -1).every((e) => e.data.final === 'false')).toBe(true);
     expect(second.h.logLines().includes('could not withdraw a copy the headteacher holds of a report about them')).toBe(true);
+    expect(down.alerts.map((a) => a.attempt.operation)).toEqual(['copyNotWithdrawn']);
   });
 });
 
@@ -145,5 +154,40 @@ describe('a report marked as about the headteacher twice at once', () => {
     expect(h.delivery.withdrawn.map((w) => w.messageId)).toEqual(['msg-1']);
     const c = (await h.store.getCase(reference))!;
     expect(c.events.filter((e) => e.type === 'markedAboutHeadteacher').length).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('a second marking stored after the chair already had the report', () => {
+  test('when it was worked out from a read before the first (the reporter\'s details, or a second member), then the chair is not sent it again and no one is told it did not arrive', async () => {
+    const { h, reference } = await allegationWithHead();
+    const stale = (await h.store.getCase(reference))!;
+    await h.triage.markAboutHeadteacher(DSL, reference);
+    const second = markAboutHeadteacher(stale, { actorId: REPORTER.aadObjectId, actorName: REPORTER.name, at: h.clock.now(), routing: testRouting(), headteacherId: PEOPLE.headteacher });
+    await h.store.append(stale.report.id, second.events, second.tasks);
+    await h.outbox.processDue();
+    h.clock.advance(3 * 60_000);
+    await h.outbox.processDue();
+
+    expect(h.delivery.posts.map((p) => p.role)).toEqual(['headteacher', 'chairOfGovernors']);
+    expect(h.notifier.notices.map((n) => n.notice)).not.toContain('notArrived');
+    const c = (await h.store.getCase(reference))!;
+    expect(c.events.filter((e) => e.type === 'undeliveredAlerted')).toEqual([]);
+  });
+
+  test('when neither marking reached anyone, then those who may hear of it are told once, and the reporter only if it was their own details', async () => {
+    const delivery = new RecordingDelivery();
+    const { h, reference } = await allegationWithHead(delivery);
+    delivery.failing.add('chairOfGovernors');
+    delivery.failing.add('deputyDsl');
+    const stale = (await h.store.getCase(reference))!;
+    await h.triage.markAboutHeadteacher(DSL, reference);
+    const second = markAboutHeadteacher(stale, { actorId: PEOPLE.deputy, actorName: 'Dev Deputy', at: h.clock.now(), routing: testRouting(), headteacherId: PEOPLE.headteacher });
+    await h.store.append(stale.report.id, second.events, second.tasks);
+    h.clock.advance(3 * 60_000);
+    await h.outbox.processDue();
+
+    const c = (await h.store.getCase(reference))!;
+    expect(c.events.filter((e) => e.type === 'undeliveredAlerted').map((e) => e.data.marked)).toEqual(['true']);
+    expect(h.notifier.notices.map((n) => n.notice)).not.toContain('notArrived');
   });
 });

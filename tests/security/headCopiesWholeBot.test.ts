@@ -1,0 +1,61 @@
+import { Verbs } from '../../src/teams/verbs';
+import { concernForm, PEOPLE, SecurityBot, startSecurityBot } from './securityHarness';
+
+/**
+ * An outside review (2026-11-29) of the withdrawal of the headteacher's copies: a head on the safeguarding team who
+ * marked a report about them was answered with the whole report again, over the copy just withdrawn; an export's
+ * messages and a card pressed in their chat were not kept, so never withdrawn. The whole bot (startApp, local mode),
+ * with the head on the safeguarding team, as in many schools where the head is also the DSL.
+ */
+const HEAD_CHAT = `a:${PEOPLE.head.aadObjectId}`;
+
+describe('every copy of a report the headteacher holds, when it proves to be about them', () => {
+  let bot: SecurityBot;
+  beforeAll(async () => {
+    bot = await startSecurityBot({
+      env: { SAFEGUARDING_TEAM: `${PEOPLE.dsl.aadObjectId}=${PEOPLE.dsl.name},${PEOPLE.head.aadObjectId}=${PEOPLE.head.name}` },
+    });
+  });
+  afterAll(async () => { await bot.close(); });
+
+  /** An allegation about a supply teacher: it goes to the headteacher. */
+  async function allegation(mark: string): Promise<string> {
+    const sent = await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, concernForm({
+      kind: 'allegation', whatHappened: `A supply teacher shouted at a pupil ${mark}`, peopleInvolved: 'a supply teacher', notAboutHeadteacher: 'true',
+    }));
+    expect(sent.status).toBe(200);
+    return (bot.app.db.prepare('SELECT reference FROM concerns ORDER BY id DESC LIMIT 1').get() as { reference: string }).reference;
+  }
+  const lastUpdateOf = (activityId: string) => bot.connector.updates.filter((u) => u.conversationId === HEAD_CHAT && u.activityId === activityId).at(-1);
+
+  test('when the head presses "About the headteacher?" on their own copy, then they are answered that it was passed on, never with the report again', async () => {
+    const reference = await allegation('SELFMARKMARK');
+    const answer = await bot.execute(PEOPLE.head, Verbs.concernAboutHeadteacher, { reference });
+    expect(answer.status).toBe(200);
+    expect(answer.text).toContain('passed to the chair of governors');
+    expect(answer.text).not.toContain('SELFMARKMARK');
+    // Nothing in the head's chat ends with the report's words.
+    const lastOfEach = new Map(bot.connector.updates.filter((u) => u.conversationId === HEAD_CHAT).map((u) => [u.activityId, JSON.stringify(u.activity)]));
+    expect([...lastOfEach.values()].some((text) => text.includes('SELFMARKMARK'))).toBe(false);
+  });
+
+  test('when the head pressed a button on a card in their chat (the card became the case), or exported it, before a DSL marked it, then each of those is withdrawn', async () => {
+    const reference = await allegation('PRESSEXPORTMARK');
+    const pressed = await bot.execute(PEOPLE.head, Verbs.concernOpen, { reference });
+    expect(pressed.text).toContain('PRESSEXPORTMARK');
+    const pressedId = bot.connector.updates.filter((u) => u.conversationId === HEAD_CHAT && JSON.stringify(u.activity).includes('PRESSEXPORTMARK')).at(-1)?.activityId;
+    expect(pressedId).toBeTruthy();
+    const before = bot.connector.deliveries.length;
+    await bot.message(PEOPLE.head, `concern export ${reference}`);
+    const exportParts = bot.connector.deliveries.slice(before).filter((d) => JSON.stringify(d.activity).includes('PRESSEXPORTMARK'));
+    expect(exportParts.length).toBeGreaterThan(0);
+
+    await bot.execute(PEOPLE.dsl, Verbs.concernAboutHeadteacher, { reference });
+    expect(JSON.stringify(lastUpdateOf(pressedId!)?.activity)).toContain('passed to the chair of governors');
+    for (const part of exportParts) {
+      const update = bot.connector.updates.filter((u) => u.conversationId === part.conversationId && u.activityId === part.activityId).at(-1);
+      expect(JSON.stringify(update?.activity)).toContain('passed to the chair of governors');
+      expect(JSON.stringify(update?.activity)).not.toContain('PRESSEXPORTMARK');
+    }
+  });
+});
