@@ -59,3 +59,20 @@ describe('every copy of a report the headteacher holds, when it proves to be abo
     }
   });
 });
+
+describe('the export command either way round', () => {
+  let bot: SecurityBot;
+  beforeAll(async () => { bot = await startSecurityBot(); });
+  afterAll(async () => { await bot.close(); });
+
+  test('when a DSL types "export concern SG-..." (not "concern export"), then they get the record, not the disclosure offer', async () => {
+    await bot.execute(PEOPLE.reporter, Verbs.concernSubmit, concernForm({ whatHappened: 'A pupil showed me messages ORDERMARK' }));
+    const reference = (bot.app.db.prepare('SELECT reference FROM concerns ORDER BY id DESC LIMIT 1').get() as { reference: string }).reference;
+    const before = bot.connector.deliveries.length;
+    await bot.message(PEOPLE.dsl, `export concern ${reference}`);
+    const sent = bot.connector.deliveries.slice(before).map((d) => JSON.stringify(d.activity)).join('\n');
+    expect(sent).toContain(`SAFEGUARDING RECORD ${reference} (confidential: for the people dealing with this concern only)`);
+    expect(sent).toContain('ORDERMARK');
+    expect(sent).not.toContain('If this is about something a child told you');
+  });
+});

@@ -159,7 +159,7 @@ describe('a child\'s safety report naming a headteacher who is on the safeguardi
     const chairBefore = bot.connector.deliveries.filter((d) => d.conversationId === 'a:aad-sec-chair').length;
     const marked = await bot.execute(PEOPLE.dsl, Verbs.concernAboutHeadteacher, { reference });
     expect(marked.status).toBe(200);
-    expect(readableText(marked.body)).toContain('Marked as about the headteacher: sent to the chair of governors');
+    expect(readableText(marked.body)).toContain('Marked as about the headteacher (sent to the chair of governors, and hidden from the headteacher)');
     expect(bot.connector.deliveries.filter((d) => d.conversationId === 'a:aad-sec-chair').length).toBeGreaterThan(chairBefore);
     // The alert in the team's channel, which the head reads, says nothing of the headteacher, and once the chair deals
     // with it, still shows the status it had when it was marked.

@@ -12,6 +12,8 @@ export interface AboutHeadteacherMarking {
   /** The headteacher's Entra object id: a case they held is unassigned. */
   headteacherId?: string;
   undeliveredAlertMs?: number;
+  /** Moved by the details the reporter added (read as naming the headteacher), not by a member of the team. */
+  byReporterDetails?: boolean;
 }
 
 /**
@@ -29,7 +31,7 @@ export function markAboutHeadteacher(c: ConcernCase, m: AboutHeadteacherMarking)
   if (m.headteacherId && c.assignee?.id === m.headteacherId) {
     events.push({ type: 'assigned', at, ...by, data: { assigneeId: '', assigneeName: '' } });
   }
-  events.push({ type: 'markedAboutHeadteacher', at, ...by, data: { role: route.primary } });
+  events.push({ type: 'markedAboutHeadteacher', at, ...by, data: { role: route.primary, ...(m.byReporterDetails ? { cause: 'reporterDetails' } : {}) } });
   const watch: OutboxTask = {
     kind: 'watchDelivery', notBefore: new Date(m.at.getTime() + (m.undeliveredAlertMs ?? UNDELIVERED_ALERT_MS)).toISOString(), since: at,
   };

@@ -96,7 +96,11 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
       // (After a marking, only when it was the reporter's own and they were told.)
       const toldNotSent = concern.events.some((e) => (e.type === 'undeliveredAlerted' && (e.data.marked !== 'true' || e.data.reporterTold === 'true'))
         || (e.type === 'reporterNotified' && e.data.notice === 'waiting'));
+      // Delivered by the fallback route: the receipt named where it was going, so the reporter is told where it went
+      // (not after a marking by the team, which the reporter is never told of).
+      const markedByTeam = concern.events.some((e) => e.type === 'markedAboutHeadteacher' && e.data.cause !== 'reporterDetails');
       if (toldNotSent) await tellReporter(concern, role, 'arrived');
+      else if (routed.data.stage === 'fallback' && !markedByTeam && !possibleDuplicate) await tellReporter(concern, role, 'rerouted');
       // The process stopped while this report was being delivered, so the reporter's own request most likely
       // failed before they saw their reference: tell them now, in their 1:1 chat.
       else if (possibleDuplicate) await tellReporter(concern, role, 'received');
@@ -178,7 +182,7 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
       + `open it by typing "concern ${reference}" in your chat with me. Nothing of the report is in this message.`;
     const alerted = deps.route ? await deps.route.tellTeam(text, audienceFor(concern, false)) : 0;
     // Moved by the reporter's own added details: their receipt said they would be told here if it had not arrived.
-    const byReporter = concern.events[marked]?.actorId === concern.report.reporter.aadObjectId;
+    const byReporter = concern.events[marked]?.data.cause === 'reporterDetails' || concern.events[marked]?.actorId === concern.report.reporter.aadObjectId;
     let reporterTold = false;
     if (byReporter) {
       try {
@@ -224,7 +228,7 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
   }
 
   /** Tells the reporter where their report went (received, or arrived after all); if that fails, the outbox tries again later. */
-  async function tellReporter(concern: ConcernCase, role: DestinationRole, notice: 'received' | 'arrived') {
+  async function tellReporter(concern: ConcernCase, role: DestinationRole, notice: 'received' | 'arrived' | 'rerouted') {
     const at = now().toISOString();
     try {
       const current = (await deps.store.getCaseById(concern.report.id)) ?? concern;

@@ -49,9 +49,10 @@ export const CHAIR_MISSED_WORDS: Readonly<Record<ChairMissed, string>> = {
 /**
  * What a reporter is told later (never with details): read, closed, received and where it went (after a restart cut
  * their request short), not arrived (it reached no one within two minutes: go to the DSL in person), or arrived after
- * all (after they were told it had not), or waiting (its route is not set up yet: not sent, go to the DSL in person).
+ * all (after they were told it had not), or waiting (its route is not set up yet: not sent, go to the DSL in person), or
+ * rerouted (it could not reach where its receipt said, so it went to that route's fallback).
  */
-export type ReporterNoticeKind = 'acknowledged' | 'closed' | 'received' | 'notArrived' | 'arrived' | 'waiting';
+export type ReporterNoticeKind = 'acknowledged' | 'closed' | 'received' | 'notArrived' | 'arrived' | 'waiting' | 'rerouted';
 
 /** One outbox row. `inFlight` found at start means a previous run may have delivered it already. */
 export interface OutboxEntry {

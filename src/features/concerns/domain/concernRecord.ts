@@ -94,7 +94,9 @@ export function describeConcernEvent(e: ConcernEvent, detailed: boolean, aboutHe
       return `Had reached no one after ${e.data.minutes} ${e.data.minutes === '1' ? 'minute' : 'minutes'}: the reporter was ${e.data.reporterTold === 'true' ? '' : 'not able to be '}told to go to ${inPersonContact(aboutHeadteacher)} in person; `
         + `${e.data.alerted} ${told} were told it is waiting`;
     case 'testAlertSent': return `Test alert sent: ${e.data.ok === 'true' ? 'it arrived' : `${e.data.reached} of ${e.data.of} reached${e.data.code ? ` (${e.data.code})` : ''}`}`;
-    case 'markedAboutHeadteacher': return `Marked as about the headteacher: sent to ${roleLabel(e.data.role)}; the headteacher can no longer see it`;
+    case 'markedAboutHeadteacher': return e.data.cause === 'reporterDetails'
+      ? `Added details the bot read as naming the headteacher (sent to ${roleLabel(e.data.role)} instead, and hidden from the headteacher)`
+      : `Marked as about the headteacher (sent to ${roleLabel(e.data.role)}, and hidden from the headteacher)`;
     case 'copyShown': return 'Shown in the headteacher\'s own chat (the copy is kept, to be withdrawn if the report proves to be about them)';
     case 'copyWithdrawn': return 'A copy the headteacher held was withdrawn: it now says only that the report was passed on';
     case 'acknowledged': return 'Acknowledged';
@@ -125,6 +127,7 @@ const REPORTER_NOTICE_WORDS: Readonly<Record<string, (inPerson: string) => strin
   received: () => 'Reporter told the reference and where it went (after a restart)',
   notArrived: (inPerson) => `Reporter told it had not arrived yet, and to go to ${inPerson} in person with the reference`,
   arrived: () => 'Reporter told it has now arrived',
+  rerouted: () => 'Reporter told it could not reach the route it was for, and where it went instead',
   waiting: (inPerson) => `Reporter told it has not been sent yet (its route is not configured), and to go to ${inPerson} in person with the reference`,
 };
 
@@ -173,7 +176,7 @@ export function formatConcernRecord(c: ConcernCase): string {
   // As the team reads it on the card: what the reporter added later (to an urgent report) in its field, marked as added.
   const d = detailsAsTheyStand(c, formatSchoolTimestamp);
   const lines = [
-    `SAFEGUARDING RECORD ${r.reference} (confidential: safeguarding team only)`,
+    `SAFEGUARDING RECORD ${r.reference} (confidential: for the people dealing with this concern only)`,
     `Kind: ${CONCERN_KIND_LABELS[r.kind]}`,
     // One line in the words every other view uses: immediate danger, else how soon the reporter said.
     `Urgency: ${urgencyLabelOf(c)}`,

@@ -223,7 +223,7 @@ export function createConcernReporting(deps: ConcernReportingDeps): ConcernRepor
       const toChair = KINDS_ABOUT_A_PERSON.has(found.report.kind) && !found.report.aboutHeadteacher
         && namesHeadteacher(Object.values(read.added).join('\n'), await deps.headteacher?.context() ?? {});
       const marked = toChair ? markAboutHeadteacher(found, {
-        ...by, at, routing: deps.routing,
+        ...by, at, routing: deps.routing, byReporterDetails: true,
         ...(deps.headteacherId ? { headteacherId: deps.headteacherId } : {}), ...(deps.undeliveredAlertMs ? { undeliveredAlertMs: deps.undeliveredAlertMs } : {}),
       }) : undefined;
       await deps.store.append(found.report.id, [details, ...(marked?.events ?? [])], marked?.tasks ?? []);

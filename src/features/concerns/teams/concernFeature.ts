@@ -96,8 +96,8 @@ export interface ConcernFeature extends BotFeature {
 const LIST_REFUSAL = 'Only the safeguarding team, and those reports are sent to, can list concerns.';
 /** `concerns`, or `concerns 2` for the next page of a long list. */
 const LIST_PATTERN = /^\s*concerns(?:\s+(\d{1,4}))?\s*$/i;
-/** `concern <reference>`: 1-6 letters, the year, then the random code (or a sequential number from before). */
-const OPEN_PATTERN = /^\s*concern\s+(export\s+)?([A-Za-z]{1,6}-\d{4}-[0-9A-Za-z]{1,12})\s*$/i;
+/** `concern <reference>` (`concern export <reference>`, or `export concern ...`): 1-6 letters, the year, then the random code (or a sequential number from before). */
+const OPEN_PATTERN = /^\s*(export\s+)?concern\s+(export\s+)?([A-Za-z]{1,6}-\d{4}-[0-9A-Za-z]{1,12})\s*$/i;
 const EXPORT_CHUNK_CHARS = 20_000;
 /** The verbs of the alert and case cards (Open is also what the cards' refresh sends). */
 const TRIAGE_VERBS: ReadonlySet<string> = new Set([
@@ -272,10 +272,10 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
         const match = OPEN_PATTERN.exec(context.activity.text ?? '');
         const actor = actorOf(context);
         if (!match || !actor) {
-          await context.sendActivity(anonymousAnswer(match?.[2]));
+          await context.sendActivity(anonymousAnswer(match?.[3]));
           return;
         }
-        const [, exportWord, reference] = match;
+        const [, exportFirst, exportWord = exportFirst, reference] = match;
         try {
           if (!privatePlace(context.activity)) {
             await context.sendActivity(await answerOutsidePrivatePlace(actor, reference, exportWord ? 'export' : 'open'));

@@ -160,6 +160,8 @@ export function reporterNoticeText(report: ConcernReport, notice: ReporterNotice
         + 'and I will tell you here when it arrives.';
     case 'arrived':
       return `Your report ${report.reference} has now arrived: it has reached ${who}. There is no need to report it again.`;
+    case 'rerouted':
+      return `Your report ${report.reference} could not be delivered to ${DESTINATION_ROLE_LABELS[intendedFor]}, so it has gone to ${who} instead. There is no need to report it again.`;
     case 'acknowledged':
       return `Your report ${report.reference} has been read by ${who}. Thank you for raising it.`;
     default:
@@ -191,11 +193,11 @@ export function createTeamsReporterNotifier(adapter: ProactiveAdapter, botAppId:
         sendAsSafeguarding(ctx);
         await ctx.sendActivity(text);
         // The receipt said "being delivered": bring it up to date, so it never says what is no longer true.
-        if (concern && (notice === 'notArrived' || notice === 'arrived' || notice === 'waiting') && address.receiptActivityId) {
+        if (concern && (notice === 'notArrived' || notice === 'arrived' || notice === 'waiting' || notice === 'rerouted') && address.receiptActivityId) {
           const card = renderConcernReceiptCard({
-            reference: report.reference, urgent: report.immediateDanger, deliveredTo: notice === 'arrived' ? deliveredTo : undefined,
+            reference: report.reference, urgent: report.immediateDanger, deliveredTo: notice === 'arrived' || notice === 'rerouted' ? deliveredTo : undefined,
             intendedFor, missing: stillMissing(concern), aboutHeadteacher: report.aboutHeadteacher,
-            ...(notice === 'waiting' ? { waiting: true } : { arrival: notice === 'notArrived' ? 'notArrived' as const : 'arrivedLate' as const }),
+            ...(notice === 'waiting' ? { waiting: true } : notice === 'rerouted' ? {} : { arrival: notice === 'notArrived' ? 'notArrived' as const : 'arrivedLate' as const }),
           });
           await ctx.updateActivity({ ...cardMessage(card), id: address.receiptActivityId }).catch(() => undefined);
         }

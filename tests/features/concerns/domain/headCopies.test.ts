@@ -4,7 +4,7 @@ import path from 'node:path';
 import { markAboutHeadteacher } from '../../../../src/features/concerns/domain/aboutHeadteacherMark';
 import { formatConcernRecord } from '../../../../src/features/concerns/domain/concernRecord';
 import { ConcernActor } from '../../../../src/features/concerns/domain/concernTypes';
-import { headteacherAttemptText } from '../../../../src/features/concerns/teams/concernMessaging';
+import { headteacherAttemptText, reporterNoticeText } from '../../../../src/features/concerns/teams/concernMessaging';
 import { formFor, ORIGIN, PEOPLE, RecordingDelivery, REPORTER, testRouting } from './concernFakes';
 import { concernHarness } from './concernHarness';
 
@@ -189,5 +189,25 @@ describe('a second marking stored after the chair already had the report', () =>
     const c = (await h.store.getCase(reference))!;
     expect(c.events.filter((e) => e.type === 'undeliveredAlerted').map((e) => e.data.marked)).toEqual(['true']);
     expect(h.notifier.notices.map((n) => n.notice)).not.toContain('notArrived');
+  });
+});
+
+describe('a report that reaches the fallback route', () => {
+  test('when the route its receipt named fails and the fallback takes it, then the reporter is told where it went; after a team\'s marking they are told nothing of it', async () => {
+    const delivery = new RecordingDelivery();
+    delivery.failing.add('headteacher');
+    const { h, reference } = await allegationWithHead(delivery);
+    expect(delivery.posts.map((p) => p.role)).toEqual(['deputyDsl']);
+    expect(h.notifier.notices).toEqual([{ reference, notice: 'rerouted', deliveredTo: 'deputyDsl' }]);
+    const report = (await h.store.getCase(reference))!.report;
+    expect(reporterNoticeText(report, 'rerouted', 'deputyDsl', 'headteacher'))
+      .toBe(`Your report ${reference} could not be delivered to the headteacher, so it has gone to the Deputy Designated Safeguarding Lead instead. There is no need to report it again.`);
+
+    const marked = new RecordingDelivery();
+    const second = await allegationWithHead(marked);
+    marked.failing.add('chairOfGovernors');
+    await second.h.triage.markAboutHeadteacher(DSL, second.reference);
+    expect(marked.posts.map((p) => p.role)).toEqual(['headteacher', 'deputyDsl']);
+    expect(second.h.notifier.notices.map((n) => n.notice)).not.toContain('rerouted');
   });
 });
