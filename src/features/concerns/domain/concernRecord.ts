@@ -131,6 +131,23 @@ const REPORTER_NOTICE_WORDS: Readonly<Record<string, (inPerson: string) => strin
   waiting: (inPerson) => `Reporter told it has not been sent yet (its route is not configured), and to go to ${inPerson} in person with the reference`,
 };
 
+/**
+ * Why a case that went by its fallback route went there, as its recipient should read first ("Sent to you as the
+ * fallback: Teams refused to deliver to the chair of governors"): the last delivery, when it was a fallback, and the
+ * failure of the route before it. Undefined when the last delivery was not a fallback.
+ */
+export function fallbackReason(c: ConcernCase): string | undefined {
+  const routed = c.events.map((e) => e.type).lastIndexOf('routed');
+  if (routed < 0 || c.events[routed].data.stage !== 'fallback') return undefined;
+  const failed = c.events.slice(0, routed).reverse().find((e) => e.type === 'routeFailed' && e.data.stage === 'primary' && e.data.role !== 'reporter');
+  const label = roleLabel(failed?.data.role);
+  const why = !failed ? 'the route it was for could not take it'
+    : failed.data.code === 'CONCERN_DESTINATION_UNCONFIGURED' ? `${label} is not set up in the bot`
+      : failed.data.refused === 'true' || failed.data.code === 'HTTP_403' ? `Teams refused to deliver to ${label}`
+        : `${label} could not be reached`;
+  return `Sent to ${roleLabel(c.events[routed].data.role)} as the fallback route: ${why}.`;
+}
+
 /** Events that record who looked, not what was done; the export keeps them, the card leaves them out. */
 const AUDIT_ONLY = new Set(['viewed', 'copyShown', 'exported', 'listed', 'accessRefused', 'chairAlerted', 'testAlertSent']);
 

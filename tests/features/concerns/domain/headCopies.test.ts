@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { markAboutHeadteacher } from '../../../../src/features/concerns/domain/aboutHeadteacherMark';
-import { formatConcernRecord } from '../../../../src/features/concerns/domain/concernRecord';
+import { fallbackReason, formatConcernRecord } from '../../../../src/features/concerns/domain/concernRecord';
+import { renderConcernTriageCard } from '../../../../src/features/concerns/teams/cards/concernTriageCard';
 import { ConcernActor } from '../../../../src/features/concerns/domain/concernTypes';
 import { headteacherAttemptText, reporterNoticeText } from '../../../../src/features/concerns/teams/concernMessaging';
 import { formFor, ORIGIN, PEOPLE, RecordingDelivery, REPORTER, testRouting } from './concernFakes';
@@ -209,5 +210,22 @@ describe('a report that reaches the fallback route', () => {
     await second.h.triage.markAboutHeadteacher(DSL, second.reference);
     expect(marked.posts.map((p) => p.role)).toEqual(['headteacher', 'deputyDsl']);
     expect(second.h.notifier.notices.map((n) => n.notice)).not.toContain('rerouted');
+    // The deputy's card says first why it came to them, not to the chair.
+    const atDeputy = (await second.h.store.getCase(second.reference))!;
+    expect(fallbackReason(atDeputy)).toBe('Sent to the Deputy Designated Safeguarding Lead as the fallback route: the chair of governors could not be reached.');
+    expect(JSON.stringify(renderConcernTriageCard({ concern: atDeputy, team: [], refreshUserIds: [], canAssign: false })))
+      .toContain('as the fallback route: the chair of governors could not be reached.');
+    expect(fallbackReason((await h.store.getCase(reference))!)).toBe('Sent to the Deputy Designated Safeguarding Lead as the fallback route: the headteacher could not be reached.');
+  });
+
+  test('when the chair is not set up, then a report about the head that the deputy gets says so; one delivered where it was meant to go says nothing', async () => {
+    const routing = testRouting();
+    const h = concernHarness({ routing: { ...routing, destinations: { ...routing.destinations, chairOfGovernors: undefined } } });
+    const r = await h.reporting.submitConcern(REPORTER, ORIGIN, formFor('allegation', { aboutHeadteacher: 'true' }));
+    if (!r.ok) throw new Error('not stored');
+    await h.outbox.processDue();
+    expect(fallbackReason((await h.store.getCase(r.report.reference))!)).toBe('Sent to the Deputy Designated Safeguarding Lead as the fallback route: the chair of governors is not set up in the bot.');
+    const plain = await allegationWithHead();
+    expect(fallbackReason((await plain.h.store.getCase(plain.reference))!)).toBeUndefined();
   });
 });

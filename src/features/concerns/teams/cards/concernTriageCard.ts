@@ -1,4 +1,4 @@
-import { concernChronology } from '../../domain/concernRecord';
+import { concernChronology, fallbackReason } from '../../domain/concernRecord';
 import { SafeguardingMember } from '../../domain/concernPorts';
 import { TRIAGE_TEXT_LIMIT } from '../../domain/concernTriage';
 import { CONCERN_ACTION_TYPES, CONCERN_ACTIONS_BY_KIND, CONCERN_KIND_LABELS, ConcernCase, concernActionLabel, detailsAsTheyStand, urgencyLabelOf } from '../../domain/concernTypes';
@@ -82,6 +82,7 @@ export function renderConcernTriageCard(input: ConcernTriageCardInput): Adaptive
     urgent: c.urgent,
     urgencyLabel: urgencyLabelOf(c),
     possibleDuplicate: input.possibleDuplicate === true,
+    fallbackWords: fallbackReason(c) ?? '',
     statusLabel: statusOf(c),
     holder: holderOf(c),
     lastStep: lastStepOf(c),
