@@ -58,6 +58,19 @@ describe('every copy of a report the headteacher holds, when it proves to be abo
       expect(JSON.stringify(update?.activity)).not.toContain('PRESSEXPORTMARK');
     }
   });
+
+  test('when the head had a list of open concerns with the report on it, then the list says it has changed (naming no report), so an old Open is not pressed', async () => {
+    const reference = await allegation('LISTMARK');
+    const before = bot.connector.deliveries.length;
+    await bot.message(PEOPLE.head, 'concerns');
+    const list = bot.connector.deliveries.slice(before).find((d) => JSON.stringify(d.activity).includes(reference));
+    expect(list?.activityId).toBeTruthy();
+
+    await bot.execute(PEOPLE.dsl, Verbs.concernAboutHeadteacher, { reference });
+    const update = JSON.stringify(bot.connector.updates.filter((u) => u.conversationId === list!.conversationId && u.activityId === list!.activityId).at(-1)?.activity);
+    expect(update).toContain('This list of open concerns has changed since it was shown');
+    expect(update).not.toContain(reference);
+  });
 });
 
 describe('the export command either way round', () => {

@@ -24,8 +24,11 @@ export type OutboxTask =
 export interface PostedCopy {
   conversationId: string;
   messageId: string;
-  /** A plain text message (a part of an export), not a card: withdrawn as text. */
-  plain?: boolean;
+  /**
+   * What was posted, when not a case card: `text`, a part of an export (withdrawn as text); `list`, a list of open
+   * concerns the case was on (replaced by one saying the list has changed, which names no report).
+   */
+  form?: 'text' | 'list';
 }
 
 /** The headteacher tried to open or act on a case about them: what they tried and when, nothing of the case. */

@@ -97,7 +97,7 @@ export function describeConcernEvent(e: ConcernEvent, detailed: boolean, aboutHe
     case 'markedAboutHeadteacher': return e.data.cause === 'reporterDetails'
       ? `Added details the bot read as naming the headteacher (sent to ${roleLabel(e.data.role)} instead, and hidden from the headteacher)`
       : `Marked as about the headteacher (sent to ${roleLabel(e.data.role)}, and hidden from the headteacher)`;
-    case 'copyShown': return 'Shown in the headteacher\'s own chat (the copy is kept, to be withdrawn if the report proves to be about them)';
+    case 'copyShown': return `${e.data.form === 'list' ? 'Listed' : 'Shown'} in the headteacher's own chat (the copy is kept, to be withdrawn if the report proves to be about them)`;
     case 'copyWithdrawn': return 'A copy the headteacher held was withdrawn: it now says only that the report was passed on';
     case 'acknowledged': return 'Acknowledged';
     case 'assigned': return e.data.assigneeId ? `Assigned to ${e.data.assigneeName}` : 'Unassigned: it is about the headteacher, who held it';

@@ -13,7 +13,7 @@ const keyOf = (copy: PostedCopy) => `${copy.conversationId}\u0000${copy.messageI
 
 /** A copy as an event keeps it (strings only). */
 export const copyData = (copy: PostedCopy): Record<string, string> => ({
-  conversationId: copy.conversationId, messageId: copy.messageId, ...(copy.plain ? { plain: 'true' } : {}),
+  conversationId: copy.conversationId, messageId: copy.messageId, ...(copy.form ? { form: copy.form } : {}),
 });
 
 /**
@@ -27,7 +27,8 @@ export function copiesToWithdraw(c: ConcernCase, headteacherId: string | undefin
   const held = new Map<string, PostedCopy>();
   for (const e of c.events) {
     if (!e.data.conversationId || !e.data.messageId) continue;
-    const copy: PostedCopy = { conversationId: e.data.conversationId, messageId: e.data.messageId, ...(e.data.plain === 'true' ? { plain: true } : {}) };
+    const form = e.data.form === 'text' || e.data.form === 'list' ? e.data.form : undefined;
+    const copy: PostedCopy = { conversationId: e.data.conversationId, messageId: e.data.messageId, ...(form ? { form } : {}) };
     if (e.type === 'copyShown' || (e.type === 'routed' && headteacherId !== undefined && e.data.recipientId === headteacherId)) held.set(keyOf(copy), copy);
     else if (e.type === 'copyWithdrawn' || (e.type === 'routeFailed' && e.data.notice === 'withdraw' && e.data.final === 'true')) held.delete(keyOf(copy));
   }

@@ -20,7 +20,7 @@ import { SafeguardingRouteCheck } from '../domain/safeguardingRouteCheck';
 import { renderConcernAlertCard } from './cards/concernAlertCard';
 import { readConcernStep } from './cards/concernFormCard';
 import { readConcernForm } from '../domain/concernValidation';
-import { renderConcernListCard } from './cards/concernListCard';
+import { listPage, renderConcernListCard } from './cards/concernListCard';
 import { renderConcernReceiptCard } from './cards/concernReceiptCard';
 import { actorOf, formFromMessageAction, originOf, reporterOf } from './concernActivity';
 import { proactively } from './concernMessaging';
@@ -262,7 +262,8 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
           }
           const open = await triage.listOpen(actor);
           const page = Number(LIST_PATTERN.exec(context.activity.text ?? '')?.[1] ?? 1);
-          await context.sendActivity(cardMessage(renderConcernListCard(open, page)));
+          const sent = await context.sendActivity(cardMessage(renderConcernListCard(open, page)));
+          for (const c of listPage(open, page).shown) await keepCopy(context, c, sent?.id, 'list');
         } catch (err) {
           await context.sendActivity(err instanceof ConcernError && err.code === 'CONCERN_ACCESS_DENIED' ? LIST_REFUSAL : 'That did not work. Please try again.');
         }
@@ -288,16 +289,14 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
             const exported = await triage.exportCase(actor, reference);
             for (const part of recordParts(formatConcernRecord(exported), exported.report.reference, EXPORT_CHUNK_CHARS)) {
               const sent = await context.sendActivity({ type: 'message', text: part, textFormat: 'plain' });
-              await keepCopy(context, exported, sent?.id, true);
+              await keepCopy(context, exported, sent?.id, 'text');
             }
           } else {
             const c = await triage.openCase(actor, reference);
             // A reply in the channel is seen by everyone there: the alert, whose Open button shows the details
-            // to the person who presses it; in a 1:1 chat the whole case.
-            const inChannel = inDslChannel(context.activity);
-            const card = inChannel ? renderConcernAlertCard(c) : concernCaseCard(settings, c, false, { viewerIsTeam: triage.isTeamMember(actor.aadObjectId) });
-            const sent = await context.sendActivity(cardMessage(card));
-            if (!inChannel) await keepCopy(context, c, sent?.id);
+            // to the person who presses it; in a 1:1 chat the whole case, kept as the head's copy when it is theirs.
+            const card = inDslChannel(context.activity) ? renderConcernAlertCard(c) : concernCaseCard(settings, c, false, { viewerIsTeam: triage.isTeamMember(actor.aadObjectId) });
+            await keepCopy(context, c, (await context.sendActivity(cardMessage(card)))?.id);
           }
         } catch (err) {
           const code = err instanceof ConcernError ? err.code : errorCode(err);

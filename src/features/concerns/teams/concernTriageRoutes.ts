@@ -6,7 +6,7 @@ import { botAccount, inStoredConversation, ProactiveAdapter } from '../../../tea
 import { Verbs } from '../../../teams/verbs';
 import { errorCode } from '../../../shared/errorCode';
 import { ConcernSettings } from '../../../config/concernSettings';
-import { ConcernLog } from '../domain/concernPorts';
+import { ConcernLog, PostedCopy } from '../domain/concernPorts';
 import { personIdOf } from '../domain/concernRouting';
 import { concernNotFoundMessage, normaliseConcernReference } from '../domain/concernReference';
 import { ConcernTriage, TriageOperation } from '../domain/concernTriage';
@@ -93,12 +93,16 @@ export function createConcernTriageRoutes(deps: ConcernTriageRoutesDeps) {
     }).catch((err) => logger.warn({ reference: c.report.reference, code: errorCode(err) }, failure));
   }
 
-  /** A case card (or an export's part, `plain`) just posted in a person's own chat: kept, when they are the headteacher, so it can be withdrawn. */
-  async function keepCopy(context: TurnContext, c: ConcernCase | undefined, messageId: string | undefined, plain = false): Promise<void> {
+  /**
+   * A case card (or an export's part, or a list the case is on: `form`) just posted in a person's own chat: kept, when
+   * they are the headteacher, so it can be withdrawn.
+   */
+  async function keepCopy(context: TurnContext, c: ConcernCase | undefined, messageId: string | undefined, form?: PostedCopy['form']): Promise<void> {
     const actor = actorOf(context);
     const conversationId = context.activity.conversation?.id;
-    if (!actor || !c || !messageId || !conversationId) return;
-    await triage.keepCopyShown(actor, c, { conversationId, messageId, ...(plain ? { plain } : {}) })
+    // Only in a person's own chat: what the team's place was shown is an alert or a list, and is never taken back there.
+    if (!actor || !c || !messageId || !conversationId || inTeamPlace(context.activity)) return;
+    await triage.keepCopyShown(actor, c, { conversationId, messageId, ...(form ? { form } : {}) })
       .catch((err) => logger.error({ reference: c.report.reference, code: errorCode(err) }, 'could not keep the headteacher\'s copy'));
   }
 
@@ -120,7 +124,7 @@ export function createConcernTriageRoutes(deps: ConcernTriageRoutesDeps) {
   async function answer(context: TurnContext, result: AdaptiveCardJson | string): Promise<AdaptiveCardJson | string> {
     const answered = await answerInvoke(context, result);
     const c = typeof result === 'string' ? undefined : shownCards.get(result);
-    if (c && !inTeamPlace(context.activity)) await keepCopy(context, c, context.activity.replyToId);
+    await keepCopy(context, c, context.activity.replyToId);
     return answered;
   }
 

@@ -55,16 +55,21 @@ export function floodLine(cases: readonly ConcernCase[]): string {
   return most >= FLOOD_REPORTS ? `${most} of these were sent by one person within an hour: open one to see who, and read the others on their own.` : '';
 }
 
+/** Which page (from 1) of the list is shown, and the cases on it, in the order the card lists them. */
+export function listPage(cases: readonly ConcernCase[], page = 1): { at: number; pages: number; from: number; shown: ConcernCase[] } {
+  const pages = Math.max(1, Math.ceil(cases.length / CONCERN_LIST_LIMIT));
+  const at = Math.min(Math.max(1, Math.trunc(page) || 1), pages);
+  const from = (at - 1) * CONCERN_LIST_LIMIT;
+  return { at, pages, from, shown: orderForTheTeam(cases).slice(from, from + CONCERN_LIST_LIMIT) };
+}
+
 /**
  * Renders a page (from 1) of the open concerns for the safeguarding team: reference, kind, status and urgency only, no
  * details; most urgent and newest first, and, when there are more than a card holds, which ones these are and how to
  * see the next.
  */
 export function renderConcernListCard(cases: readonly ConcernCase[], page = 1): AdaptiveCardJson {
-  const pages = Math.max(1, Math.ceil(cases.length / CONCERN_LIST_LIMIT));
-  const at = Math.min(Math.max(1, Math.trunc(page) || 1), pages);
-  const from = (at - 1) * CONCERN_LIST_LIMIT;
-  const shown = orderForTheTeam(cases).slice(from, from + CONCERN_LIST_LIMIT);
+  const { at, pages, from, shown } = listPage(cases, page);
   const more = cases.length > CONCERN_LIST_LIMIT
     ? `Showing ${from + 1}-${from + shown.length} of ${cases.length}, most urgent and newest first.${at < pages ? ` Type "concerns ${at + 1}" for the next ${Math.min(CONCERN_LIST_LIMIT, cases.length - from - shown.length)}.` : ''}`
     : '';
