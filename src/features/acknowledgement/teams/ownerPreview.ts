@@ -184,7 +184,11 @@ export function createOwnerPreview(deps: OwnerPreviewDeps) {
         if (!draft) return 'That preview could not be read. Type "campaign start" again.';
         const already = startedFromPreview.get(draft.nonce);
         // Pressed again: the same campaign's card, still saying its people are being added while they are.
-        if (already) return renderCampaignStatusCard(await deps.campaigns.campaignStatus({ actorId: actor, campaignId: already.campaignId }), undefined, already.adding);
+        if (already) {
+          const status = await deps.campaigns.campaignStatus({ actorId: actor, campaignId: already.campaignId });
+          const what = status.campaign.round > 1 ? 'This round' : 'This campaign';
+          return renderCampaignStatusCard(status, undefined, already.adding, `${what} was already started from this preview: nothing was sent twice.`);
+        }
         const typed = pointsFromInputs(data);
         const dueRaw = str(data.dueDate).trim();
         const problems = choiceProblems({ dueDate: dueRaw || undefined, keyPoints: typed }, deps.now(), deps.rules.defaultDueDays);

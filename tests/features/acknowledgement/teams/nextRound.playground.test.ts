@@ -153,6 +153,8 @@ describe('a new version\'s acknowledgement round (Agents Playground)', () => {
     // Start pressed again on the same preview: the same round's card (no second round), saying the same.
     const again = await pg.execute('ack.campaignStart', { ...pressData(contentOf(preview), start2), kp0: edited, dueDate: due(14) }, { replyToId: preview.messageId });
     expect(shownText(again.body.value)).toMatch(/round 2 \u00b7 version published/);
+    expect(shownText(again.body.value)).toContain('This round was already started from this preview: nothing was sent twice.');
+    expect(shownText(started.body.value)).not.toContain('already started');
     expect(shownText(again.body.value)).not.toContain('0 of 0 acknowledged');
     expect(shownText(again.body.value)).toMatch(/Adding people to this round: \d of 6 so far|\d of 6 acknowledged \(\d+%\)/);
 

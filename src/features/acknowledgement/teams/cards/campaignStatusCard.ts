@@ -45,9 +45,9 @@ export function reachInWords(p: Pick<CampaignPerson, 'state' | 'reason' | 'opene
  * searchable), who could not be reached and why, and who is excused; then the least complete groups. No internal ids:
  * the campaign is named by its audience and dates, the version as the document labels it. `adding` is how many people a
  * round just started is being given (they are added in the background): until they are all in, the card says so
- * rather than "0 of 0 acknowledged".
+ * rather than "0 of 0 acknowledged". `notice` is a line for the owner above the figures (Start pressed again).
  */
-export function renderCampaignStatusCard(status: CampaignStatus, people?: PeopleView, adding?: number): AdaptiveCardJson {
+export function renderCampaignStatusCard(status: CampaignStatus, people?: PeopleView, adding?: number, notice = ''): AdaptiveCardJson {
   const c = status.campaign;
   const shown = status.groups.slice(0, STATUS_CARD_GROUP_LIMIT);
   const groups = new Map<string, { name: string; people: { name: string; status: string }[] }>();
@@ -66,6 +66,7 @@ export function renderCampaignStatusCard(status: CampaignStatus, people?: People
       + `started ${formatDate(c.startedAt)} \u00b7 due ${formatDueDate(c.dueDate)}` + (c.status === 'closed' ? ' \u00b7 closed' : ''),
     ...roundsData(status),
     campaignId: c.id,
+    noticeWords: notice,
     acknowledged: status.acknowledged,
     total: status.total,
     headline: adding !== undefined && adding > status.total
