@@ -1,4 +1,4 @@
-import { ConcernSettings } from '../config/concernSettings';
+import { ConcernSettings, peopleNotSet } from '../config/concernSettings';
 import { createConcernOutbox } from '../features/concerns/domain/concernOutbox';
 import { personIdOf } from '../features/concerns/domain/concernRouting';
 import { ConcernLog, ConcernStore } from '../features/concerns/domain/concernPorts';
@@ -51,6 +51,12 @@ export interface ConcernCompositionDeps {
 export function composeConcerns(deps: ConcernCompositionDeps): ConcernFeature {
   const { settings, logger } = deps;
   for (const warning of settings.deprecations) logger.warn({ event: 'config.deprecated' }, warning);
+  if (!settings.routing.destinations.chairOfGovernors && !settings.routeMissing.includes('CONCERN_CHAIR_OF_GOVERNORS')) {
+    // Left empty where nothing else says so (production names it with the route's missing settings, below): not an error
+    // (a school may have no chair yet), but IT should know where reports about the headteacher go.
+    logger.warn({ event: 'concernRoute.peopleNotSet', notSet: peopleNotSet(settings) },
+      'CONCERN_CHAIR_OF_GOVERNORS is not set: reports about the headteacher, and alerts that the headteacher tried to open one, go to the chair\'s fallback (the deputy DSL). Set it to the chair\'s Entra object id.');
+  }
   // The roles reports are for that wait (a missing fallback holds no report back).
   const waiting = waitingRolesFor(settings.routing);
   if (settings.routeMissing.length > 0) {

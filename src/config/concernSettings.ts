@@ -59,6 +59,15 @@ const PERSON_ROLE_VARS: Readonly<Record<Exclude<DestinationRole, 'dslChannel'>, 
   chairOfGovernors: 'CONCERN_CHAIR_OF_GOVERNORS',
 };
 
+/**
+ * The people reports may go to whose setting is empty (variable names, never ids), as the start-up log warns of them.
+ * A report for one goes to its route's fallback (the chair's: the deputy DSL).
+ */
+export function peopleNotSet(settings: Pick<ConcernSettings, 'routing'>): string[] {
+  return (Object.entries(PERSON_ROLE_VARS) as [DestinationRole, string][])
+    .filter(([role]) => !settings.routing.destinations[role]).map(([, name]) => name);
+}
+
 /** A fixed, publicly known key so local data survives restarts; never accepted in production. */
 export const LOCAL_DEVELOPMENT_CONCERN_KEY = crypto
   .createHash('sha256')

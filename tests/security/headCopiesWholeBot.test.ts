@@ -1,5 +1,6 @@
+import { createLogger } from '../../src/shared/logger';
 import { Verbs } from '../../src/teams/verbs';
-import { concernForm, PEOPLE, SecurityBot, startSecurityBot } from './securityHarness';
+import { captureLines, concernForm, PEOPLE, SecurityBot, startSecurityBot } from './securityHarness';
 
 /**
  * An outside review (2026-11-29) of the withdrawal of the headteacher's copies: a head on the safeguarding team who
@@ -87,5 +88,20 @@ describe('the export command either way round', () => {
     expect(sent).toContain(`SAFEGUARDING RECORD ${reference} (confidential: for the people dealing with this concern only)`);
     expect(sent).toContain('ORDERMARK');
     expect(sent).not.toContain('If this is about something a child told you');
+  });
+});
+
+describe('the chair of governors left empty', () => {
+  test('when the bot starts with CONCERN_CHAIR_OF_GOVERNORS empty, then the log says where reports about the headteacher go instead, once, naming no one', async () => {
+    const captured = captureLines();
+    const bot = await startSecurityBot({ env: { CONCERN_CHAIR_OF_GOVERNORS: '' }, logger: createLogger('info', captured.destination) });
+    try {
+      const said = captured.lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.event === 'concernRoute.peopleNotSet');
+      expect(said).toHaveLength(1);
+      expect(said[0]).toMatchObject({ level: 40, notSet: ['CONCERN_CHAIR_OF_GOVERNORS'] });
+      expect(String(said[0].msg)).toContain('reports about the headteacher, and alerts that the headteacher tried to open one, go to the chair\'s fallback (the deputy DSL)');
+    } finally {
+      await bot.close();
+    }
   });
 });
