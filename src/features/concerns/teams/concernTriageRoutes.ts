@@ -7,7 +7,6 @@ import { Verbs } from '../../../teams/verbs';
 import { errorCode } from '../../../shared/errorCode';
 import { ConcernSettings } from '../../../config/concernSettings';
 import { ConcernLog, PostedCopy } from '../domain/concernPorts';
-import { personIdOf } from '../domain/concernRouting';
 import { concernNotFoundMessage, normaliseConcernReference } from '../domain/concernReference';
 import { ConcernTriage, TriageOperation } from '../domain/concernTriage';
 import { ConcernActor, ConcernCase, ConcernError } from '../domain/concernTypes';
