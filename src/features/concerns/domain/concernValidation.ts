@@ -63,10 +63,9 @@ export const CUT_NOTE = ' [cut here: the reporter wrote more than this field hol
 
 /**
  * The headteacher by role, as staff write it: "headteacher", "the head", "our new head" (not "his head", a part of the
- * body; not "the head of year", "the head boy", "the deputy head", who are others; not "the headteacher's husband" or
- * "the head's PA": someone of theirs is not them, while "the head's office" is still read as them).
+ * body; not "the head of year", "the head boy", "the deputy head", who are others).
  */
-const NAMES_THE_HEAD = /\b(?:head ?teachers?|head ?masters?|head ?mistress(?:es)?|principal|executive head|head of school|(?:the|our|their|your) (?:(?:acting|new|interim|current|old|former) )?head\b(?!-| (?:of|boys?|girls?|prefects?|injury|injuries|lice|wound|first)\b))(?!['’]s (?:husband|wife|partner|son|daughter|child|children|kids?|pa|p\.a\.|secretary|assistant|deputy|brother|sister|mum|mom|dad|mother|father|friend)\b)/i;
+const NAMES_THE_HEAD = /\b(?:head ?teachers?|head ?masters?|head ?mistress(?:es)?|principal|executive head|head of school|(?:the|our|their|your) (?:(?:acting|new|interim|current|old|former) )?head\b(?!-| (?:of|boys?|girls?|prefects?|injury|injuries|lice|wound|first)\b))/i;
 
 /**
  * What a child's safety or "something else" report says when it names the headteacher and the headteacher is on the
@@ -76,10 +75,9 @@ export const HEADTEACHER_ON_TEAM_CHECK = 'This mentions the headteacher, who is 
 
 /**
  * The headteacher as staff abbreviate or capitalise them: "HT", "H.T.", "H/T", "the ht", "Head grabbed a pupil" (not
- * "Head of Year", "Head Boy"). As with NAMES_THE_HEAD, not "the HT's deputy" or "the Head's PA": someone of theirs is
- * not them.
+ * "Head of Year", "Head Boy").
  */
-const HEAD_AS_WRITTEN = /(?:\b(?:HT|Head)\b(?!-| (?:of|[Bb]oys?|[Gg]irls?|[Pp]refects?|injury|injuries|lice|wound|first)\b)|\bH(?:\.T\b\.?|\/T\b)|\b(?:[Tt]he|[Oo]ur|[Tt]heir|[Yy]our) [Hh](?:[Tt]|\.[Tt]|\/[Tt])\b)(?!['’]s (?:husband|wife|partner|son|daughter|child|children|kids?|PA|P\.A\.|secretary|assistant|deputy|brother|sister|mum|mom|dad|mother|father|friend)\b)/;
+const HEAD_AS_WRITTEN = /\b(?:HT|Head)\b(?!-| (?:of|[Bb]oys?|[Gg]irls?|[Pp]refects?|injury|injuries|lice|wound|first)\b)|\bH(?:\.T\b\.?|\/T\b)|\b(?:[Tt]he|[Oo]ur|[Tt]heir|[Yy]our) [Hh](?:[Tt]|\.[Tt]|\/[Tt])\b/;
 
 /** What the form says when the text names the headteacher and neither box is ticked. */
 export const HEADTEACHER_CHECK = 'This mentions the headteacher. If it is about them, tick "This is about the headteacher" so it goes to the chair of governors and never to them; if it is not, tick "It is not about the headteacher". Nothing has been sent yet.';

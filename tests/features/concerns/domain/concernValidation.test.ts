@@ -221,17 +221,6 @@ describe('a report about an adult that names the headteacher', () => {
     }
   });
 
-  it('when the text is about someone of the headteacher\'s ("the headteacher\'s husband", "the Head\'s PA", "the HT\'s deputy"), then it is not read as the headteacher; "the head\'s office" still is', () => {
-    for (const whatHappened of ['The headteacher\'s husband shouted at a pupil', 'the Head\'s PA grabbed a Year 3 girl', 'The HT\'s deputy pushed him', 'our head’s son sent her messages']) {
-      const r = validateConcernForm(formFor('allegation', { whatHappened, immediateDanger: 'true' }));
-      expect({ whatHappened, toChair: r.ok && r.draft.aboutHeadteacher }).toEqual({ whatHappened, toChair: false });
-    }
-    for (const whatHappened of ['In the head\'s office he shouted at a pupil', 'The head\'s PA saw the head grab him', 'the headteacher\'s car hit a child']) {
-      const r = validateConcernForm(formFor('allegation', { whatHappened, immediateDanger: 'true' }));
-      expect({ whatHappened, toChair: r.ok && r.draft.aboutHeadteacher }).toEqual({ whatHappened, toChair: true });
-    }
-  });
-
   it('when "the head" or "HT" is typed with look-alike letters, accents or invisible characters, then it is asked about as typed plainly', () => {
     for (const whatHappened of ['The h\u0435ad grabbed a Year 5 boy', '\u041dT grabbed a pupil', 'the he\u0301ad shouted at a pupil', 'the he\u200bad shouted at a pupil', 'the h\u0451ad shouted at a pupil', 'the h\u2063ead shouted at a pupil']) {
       const r = validateConcernForm(formFor('allegation', { whatHappened }));
