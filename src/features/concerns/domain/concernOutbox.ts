@@ -5,6 +5,7 @@ import { copiesToWithdraw, withdrawCopies } from './headCopies';
 import { createRouteDelivery, RouteGuard } from './concernRouteDelivery';
 import { aboutHeadteacherAudience, ConcernRoutingTable, isWaitingRole, personIdOf, resolveConcernRoute } from './concernRouting';
 import { ConcernCase, ConcernError, DESTINATION_ROLE_LABELS, DestinationRole, NewConcernEvent } from './concernTypes';
+import { asReporterKnows } from './reporterView';
 import { errorCode } from '../../../shared/errorCode';
 import { inPersonContact, ROUTE_NOT_CONFIGURED, waitingTeamText } from './routeSetup';
 import { TellTeamOptions } from './safeguardingRouteCheck';
@@ -98,9 +99,8 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
         || (e.type === 'reporterNotified' && e.data.notice === 'waiting'));
       // Delivered by the fallback route: the receipt named where it was going, so the reporter is told where it went
       // (not after a marking by the team, which the reporter is never told of).
-      const markedByTeam = concern.events.some((e) => e.type === 'markedAboutHeadteacher' && e.data.cause !== 'reporterDetails');
       if (toldNotSent) await tellReporter(concern, role, 'arrived');
-      else if (routed.data.stage === 'fallback' && !markedByTeam && !possibleDuplicate) await tellReporter(concern, role, 'rerouted');
+      else if (routed.data.stage === 'fallback' && !asReporterKnows(concern).hidden && !possibleDuplicate) await tellReporter(concern, role, 'rerouted');
       // The process stopped while this report was being delivered, so the reporter's own request most likely
       // failed before they saw their reference: tell them now, in their 1:1 chat.
       else if (possibleDuplicate) await tellReporter(concern, role, 'received');
@@ -212,7 +212,8 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
     const events: NewConcernEvent[] = [];
     if (!reporterTold) {
       try {
-        await deps.notifier.notify(concern.report, 'waiting', undefined, concern);
+        const seen = asReporterKnows(concern);
+        await deps.notifier.notify(seen.report, 'waiting', undefined, { ...concern, report: seen.report });
         reporterTold = true;
         events.push({ type: 'reporterNotified', at: now().toISOString(), data: { notice: 'waiting' } });
       } catch (err) {
@@ -230,21 +231,26 @@ export function createConcernOutbox(deps: ConcernOutboxDeps): ConcernOutbox {
   /** Tells the reporter where their report went (received, or arrived after all); if that fails, the outbox tries again later. */
   async function tellReporter(concern: ConcernCase, role: DestinationRole, notice: 'received' | 'arrived' | 'rerouted') {
     const at = now().toISOString();
+    const current = (await deps.store.getCaseById(concern.report.id)) ?? concern;
+    const seen = asReporterKnows(current);
+    const named = seen.hidden ? undefined : role;
     try {
-      const current = (await deps.store.getCaseById(concern.report.id)) ?? concern;
-      await deps.notifier.notify(concern.report, notice, role, current);
+      await deps.notifier.notify(seen.report, notice, named, { ...current, report: seen.report });
       await deps.store.append(concern.report.id, [{ type: 'reporterNotified', at, data: { notice } }]);
     } catch (err) {
       const code = errorCode(err, 'DELIVERY_ERROR');
       deps.log.warn({ reference: concern.report.reference, notice, code }, 'reporter notice failed');
       await deps.store.append(concern.report.id, [{ type: 'routeFailed', at, data: { role: 'reporter', notice, code } }],
-        [{ kind: 'notifyReporter', notice }]);
+        [{ kind: 'notifyReporter', notice, ...(named ? { role: named } : {}) }]);
     }
   }
 
   async function notify(entry: OutboxEntry, task: Extract<OutboxTask, { kind: 'notifyReporter' }>, concern: ConcernCase) {
     try {
-      await deps.notifier.notify(concern.report, task.notice, concern.deliveredTo, concern);
+      // As the reporter may know it: a retry after the team marked the report names no new place and reads as sent.
+      const seen = asReporterKnows(concern);
+      const named = task.role ?? (seen.hidden ? undefined : concern.deliveredTo);
+      await deps.notifier.notify(seen.report, task.notice, named, { ...concern, report: seen.report });
       await deps.store.completeOutbox(entry.id, concern.report.id, [
         { type: 'reporterNotified', at: now().toISOString(), data: { notice: task.notice } },
       ]);

@@ -7,7 +7,7 @@ import {
 /** Work the outbox still has to do for a concern: deliver the report, or tell the reporter of a change. */
 export type OutboxTask =
   | { kind: 'route'; primary: DestinationRole; fallback: DestinationRole }
-  | { kind: 'notifyReporter'; notice: ReporterNoticeKind }
+  | { kind: 'notifyReporter'; notice: ReporterNoticeKind; /** The role to name, as it was when the notice was first tried. */ role?: DestinationRole }
   | ({ kind: 'alertChair'; /** Who is told: absent, the chair; the chair's fallback when the chair cannot be reached. */ to?: DestinationRole } & HeadteacherAttempt)
   /**
    * Due `notBefore` (two minutes after the report): if the report has reached no one by then, the reporter is told

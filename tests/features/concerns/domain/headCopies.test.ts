@@ -6,7 +6,7 @@ import { fallbackReason, formatConcernRecord } from '../../../../src/features/co
 import { renderConcernTriageCard } from '../../../../src/features/concerns/teams/cards/concernTriageCard';
 import { ConcernActor } from '../../../../src/features/concerns/domain/concernTypes';
 import { headteacherAttemptText, reporterNoticeText } from '../../../../src/features/concerns/teams/concernMessaging';
-import { formFor, ORIGIN, PEOPLE, RecordingDelivery, REPORTER, testRouting } from './concernFakes';
+import { formFor, ORIGIN, PEOPLE, RecordingDelivery, RecordingNotifier, REPORTER, testRouting } from './concernFakes';
 import { concernHarness } from './concernHarness';
 
 const HEAD: ConcernActor = { aadObjectId: PEOPLE.headteacher, name: 'Hana Head' };
@@ -227,5 +227,37 @@ describe('a report that reaches the fallback route', () => {
     expect(fallbackReason((await h.store.getCase(r.report.reference))!)).toBe('Sent to the Deputy Designated Safeguarding Lead as the fallback route: the chair of governors is not set up in the bot.');
     const plain = await allegationWithHead();
     expect(fallbackReason((await plain.h.store.getCase(plain.reference))!)).toBeUndefined();
+  });
+});
+
+describe('what the reporter is told after the team marks their report as about the headteacher', () => {
+  test('when a notice to them is retried, or the report is read, after the marking, then it names no new place and reads as they sent it', async () => {
+    const told: { notice: string; deliveredTo?: string; aboutHeadteacher: boolean }[] = [];
+    let down = true;
+    const notifier = new RecordingNotifier();
+    notifier.notify = async (report, notice, deliveredTo) => {
+      if (down) throw Object.assign(new Error('reporter unreachable'), { code: 'HTTP_503' });
+      told.push({ notice, ...(deliveredTo ? { deliveredTo } : {}), aboutHeadteacher: report.aboutHeadteacher });
+    };
+    const delivery = new RecordingDelivery();
+    delivery.failing.add('headteacher');
+    const h = concernHarness({ delivery, notifier });
+    const r = await h.reporting.submitConcern(REPORTER, ORIGIN, formFor('allegation'));
+    if (!r.ok) throw new Error('not stored');
+    await h.outbox.processDue();
+    expect(delivery.posts.map((p) => p.role)).toEqual(['deputyDsl']);
+    // The deputy, who has it, marks it as about the headteacher; the reporter's chat comes back.
+    await h.triage.markAboutHeadteacher({ aadObjectId: PEOPLE.deputy, name: 'Dev Deputy' }, r.report.reference);
+    down = false;
+    h.clock.advance(2 * 60_000);
+    await h.outbox.processDue();
+    await h.triage.acknowledge({ aadObjectId: PEOPLE.chair, name: 'Chris Chair' }, r.report.reference);
+
+    expect(told).toEqual([
+      // Queued before the marking: where it went then, as they sent it.
+      { notice: 'rerouted', deliveredTo: 'deputyDsl', aboutHeadteacher: false },
+      // Read by the chair: "the person dealing with it", never "the chair of governors".
+      { notice: 'acknowledged', aboutHeadteacher: false },
+    ]);
   });
 });
