@@ -60,17 +60,31 @@ describe('every copy of a report the headteacher holds, when it proves to be abo
     }
   });
 
-  test('when the head had a list of open concerns with the report on it, then the list says it has changed (naming no report), so an old Open is not pressed', async () => {
+  test('when the head presses Open on a list, or Teams refreshes a card, they were shown before the report was marked, then it is refused and recorded, and the chair is not alerted; asked for by its reference, the chair is', async () => {
     const reference = await allegation('LISTMARK');
     const before = bot.connector.deliveries.length;
     await bot.message(PEOPLE.head, 'concerns');
     const list = bot.connector.deliveries.slice(before).find((d) => JSON.stringify(d.activity).includes(reference));
     expect(list?.activityId).toBeTruthy();
-
     await bot.execute(PEOPLE.dsl, Verbs.concernAboutHeadteacher, { reference });
-    const update = JSON.stringify(bot.connector.updates.filter((u) => u.conversationId === list!.conversationId && u.activityId === list!.activityId).at(-1)?.activity);
-    expect(update).toContain('This list of open concerns has changed since it was shown');
-    expect(update).not.toContain(reference);
+    // The list is left as it was: replacing it now would tell the head which report was marked.
+    expect(bot.connector.updates.filter((u) => u.conversationId === list!.conversationId && u.activityId === list!.activityId)).toEqual([]);
+    const toChair = () => bot.connector.deliveries.filter((d) => d.conversationId === 'a:aad-sec-chair' && JSON.stringify(d.activity).includes('tried to'));
+    const alertsBefore = toChair().length;
+
+    const fromList = await bot.execute(PEOPLE.head, Verbs.concernOpen, { reference, fromList: true });
+    expect(fromList.text).toContain('No concern was found');
+    const refreshed = await bot.execute(PEOPLE.head, Verbs.concernOpen, { reference, refresh: true });
+    expect(refreshed.text).not.toContain('LISTMARK');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(toChair()).toHaveLength(alertsBefore);
+    const refusals = (bot.app.db.prepare('SELECT COUNT(*) AS n FROM concern_events e JOIN concerns c ON c.id = e.concern_id WHERE c.reference = ? AND e.type = ?')
+      .get(reference, 'accessRefused') as { n: number }).n;
+    expect(refusals).toBe(2);
+
+    await bot.message(PEOPLE.head, `concern ${reference}`);
+    for (let i = 0; i < 50 && toChair().length === alertsBefore; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(toChair().length).toBe(alertsBefore + 1);
   });
 });
 

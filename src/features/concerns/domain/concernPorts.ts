@@ -26,7 +26,7 @@ export interface PostedCopy {
   messageId: string;
   /**
    * What was posted, when not a case card: `text`, a part of an export (withdrawn as text); `list`, a list of open
-   * concerns the case was on (replaced by one saying the list has changed, which names no report).
+   * concerns the case was on (kept as a sign the head was shown it; never withdrawn, headCopies.ts).
    */
   form?: 'text' | 'list';
 }

@@ -97,7 +97,8 @@ export function describeConcernEvent(e: ConcernEvent, detailed: boolean, aboutHe
     case 'markedAboutHeadteacher': return e.data.cause === 'reporterDetails'
       ? `Added details the bot read as naming the headteacher (sent to ${roleLabel(e.data.role)} instead, and hidden from the headteacher)`
       : `Marked as about the headteacher (sent to ${roleLabel(e.data.role)}, and hidden from the headteacher)`;
-    case 'copyShown': return `${e.data.form === 'list' ? 'Listed' : 'Shown'} in the headteacher's own chat (the copy is kept, to be withdrawn if the report proves to be about them)`;
+    case 'copyShown': return e.data.form === 'list' ? 'Listed in the headteacher\'s own chat'
+      : 'Shown in the headteacher\'s own chat (the copy is kept, to be withdrawn if the report proves to be about them)';
     case 'copyWithdrawn': return 'A copy the headteacher held was withdrawn: it now says only that the report was passed on';
     case 'acknowledged': return 'Acknowledged';
     case 'assigned': return e.data.assigneeId ? `Assigned to ${e.data.assigneeName}` : 'Unassigned: it is about the headteacher, who held it';
@@ -111,7 +112,8 @@ export function describeConcernEvent(e: ConcernEvent, detailed: boolean, aboutHe
     case 'exported': return 'Exported the record';
     case 'listed': return 'Listed open concerns';
     case 'accessRefused': return `Refused access (${e.data.operation})`
-      + (e.data.chairAlert ? `: the headteacher, on a case about them${e.data.chairAlert === 'queued' ? '; an alert to the chair of governors is queued (the record below says who received it)' : ''}` : '');
+      + (e.data.chairAlert ? `: the headteacher, on a case about them${e.data.chairAlert === 'queued' ? '; an alert to the chair of governors is queued (the record below says who received it)'
+        : e.data.chairAlert === 'oldCard' ? ' (a card refresh, or Open on a list, they were shown before it was marked: recorded, no alert)' : ''}` : '');
     case 'chairAlerted': return `${e.data.role ? `${capitalise(roleLabel(e.data.role))} (${chairMissedWords(e.data.chairMissed)})` : 'Chair of governors'} alerted that ${e.data.operation === COPY_NOT_WITHDRAWN ? 'a copy the headteacher holds could not be withdrawn' : `the headteacher tried to ${operationWords(e.data.operation)} this case`}`;
     case 'reporterNotified': return REPORTER_NOTICE_WORDS[e.data.notice]?.(inPersonContact(aboutHeadteacher)) ?? `Reporter told it was ${e.data.notice}`;
     default: return e.type;

@@ -25,7 +25,16 @@ export interface ConcernRefusals {
    * Appends the refusal (to the case when there is one, to the audit trail when not). When the headteacher tried
    * a case about them, the chair of governors is alerted through the outbox, at most once per case an hour.
    */
-  record(actor: ConcernActor, operation: string, reference: string | undefined, found: ConcernCase | undefined, reason: RefusalReason): Promise<void>;
+  record(actor: ConcernActor, operation: string, reference: string | undefined, found: ConcernCase | undefined, reason: RefusalReason, options?: RefusalOptions): Promise<void>;
+}
+
+/**
+ * How the attempt came: `unprompted` when the person did not ask for this case as such (Teams refreshing a card they
+ * were shown, or Open on a list of open concerns they were shown). The headteacher's unprompted attempt on a case they
+ * were shown before it was marked as about them is recorded, and the chair not alerted: an old card, not snooping.
+ */
+export interface RefusalOptions {
+  unprompted?: boolean;
 }
 
 /** Creates the refusal recorder. */
@@ -35,6 +44,13 @@ export function createConcernRefusals(deps: ConcernRefusalsDeps): ConcernRefusal
 
   const isAboutThem = (c: ConcernCase, actor: { aadObjectId: string }) =>
     c.report.aboutHeadteacher && deps.headteacherId !== undefined && actor.aadObjectId === deps.headteacherId;
+
+  /** Whether the case was shown to the person (sent to them, opened, listed, acted on) before it was first marked. */
+  function shownBeforeMarking(c: ConcernCase, id: string): boolean {
+    const marked = c.events.findIndex((e) => e.type === 'markedAboutHeadteacher');
+    return c.events.slice(0, marked < 0 ? c.events.length : marked)
+      .some((e) => e.actorId === id || (e.type === 'routed' && e.data.recipientId === id));
+  }
 
   /** Runs the outbox without waiting for it, so that an alert being sent does not hold up the answer. */
   function runOutboxSoon(reference: string): void {
@@ -46,11 +62,13 @@ export function createConcernRefusals(deps: ConcernRefusalsDeps): ConcernRefusal
   return {
     isAboutThem,
 
-    async record(actor, operation, reference, found, reason) {
+    async record(actor, operation, reference, found, reason, options = {}) {
       const at = now().toISOString();
       const data: Record<string, string> = { operation, reference: reference ?? '', reason };
       const tasks: OutboxTask[] = [];
-      if (found && isAboutThem(found, actor)) {
+      if (found && isAboutThem(found, actor) && options.unprompted && shownBeforeMarking(found, actor.aadObjectId)) {
+        data.chairAlert = 'oldCard';
+      } else if (found && isAboutThem(found, actor)) {
         const recentlyAlerted = found.events.some((e) => e.type === 'accessRefused' && e.data.chairAlert === 'queued'
           && Date.parse(at) - Date.parse(e.at) < alertInterval);
         data.chairAlert = recentlyAlerted ? 'alreadyAlerted' : 'queued';

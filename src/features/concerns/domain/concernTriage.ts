@@ -4,7 +4,7 @@ import { ConcernOutbox } from './concernOutbox';
 import { ConcernLog, ConcernStore, OutboxTask, PostedCopy, SafeguardingMember } from './concernPorts';
 import { concernNotFoundMessage, normaliseConcernReference } from './concernReference';
 import { ConcernRoutingTable } from './concernRouting';
-import { createConcernRefusals, RefusalReason } from './concernRefusals';
+import { createConcernRefusals, RefusalOptions, RefusalReason } from './concernRefusals';
 import {
   CONCERN_ACTION_TYPES, ConcernActionType, ConcernActor, ConcernCase, ConcernError, NewConcernEvent,
 } from './concernTypes';
@@ -63,7 +63,7 @@ export interface ConcernTriage {
    * refresh, `refresh: true` or trigger "automatic": both set by the client, so they tag the view, never skip it).
    * A reference the person may not see, whatever the reason, is recorded and answered CONCERN_NOT_FOUND.
    */
-  openCase(actor: ConcernActor, reference: string, options?: { refresh?: boolean }): Promise<ConcernCase>;
+  openCase(actor: ConcernActor, reference: string, options?: { refresh?: boolean; fromList?: boolean }): Promise<ConcernCase>;
   /**
    * Checks the person may perform the operation on the case, showing and recording nothing of it when they may
    * (asked somewhere details are not shown); a refusal is recorded and answered CONCERN_NOT_FOUND, as everywhere.
@@ -112,17 +112,18 @@ export function createConcernTriage(deps: ConcernTriageDeps): ConcernTriage {
   /** Records the refusal and answers "not found": the same words whatever the reason, naming only what was typed. */
   async function refuse(
     actor: ConcernActor, operation: TriageOperation, reference: string | undefined, found: ConcernCase | undefined, reason: RefusalReason,
+    options: RefusalOptions = {},
   ): Promise<never> {
-    await refusals.record(actor, operation, reference, found, reason);
+    await refusals.record(actor, operation, reference, found, reason, options);
     throw new ConcernError('CONCERN_NOT_FOUND', concernNotFoundMessage(reference));
   }
 
   /** Loads a case the actor may work on; anything else is recorded and answered as "not found". */
-  async function assertCaseAccess(actor: ConcernActor, typed: unknown, operation: TriageOperation): Promise<ConcernCase> {
+  async function assertCaseAccess(actor: ConcernActor, typed: unknown, operation: TriageOperation, options: RefusalOptions = {}): Promise<ConcernCase> {
     const reference = normaliseConcernReference(typed);
     const found = reference ? await deps.store.getCase(reference) : undefined;
     if (!found) return refuse(actor, operation, reference, undefined, 'notFound');
-    if (isAboutThem(found, actor)) return refuse(actor, operation, reference, found, 'aboutThem');
+    if (isAboutThem(found, actor)) return refuse(actor, operation, reference, found, 'aboutThem', options);
     const mayAct = team.has(actor.aadObjectId)
       || (found.recipientId === actor.aadObjectId && RECIPIENT_OPERATIONS.has(operation));
     if (!mayAct) return refuse(actor, operation, reference, found, 'notPermitted');
@@ -166,7 +167,8 @@ export function createConcernTriage(deps: ConcernTriageDeps): ConcernTriage {
     teamMembers: () => deps.team,
 
     async openCase(actor, reference, options = {}) {
-      const c = await assertCaseAccess(actor, reference, 'open');
+      // A card refresh or Open on a list is not asked for as such: an old card of the headteacher's alerts no one.
+      const c = await assertCaseAccess(actor, reference, 'open', { unprompted: options.refresh === true || options.fromList === true });
       return record(actor, c, 'viewed', options.refresh ? { refresh: 'true' } : {});
     },
 

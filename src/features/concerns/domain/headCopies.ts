@@ -29,7 +29,9 @@ export function copiesToWithdraw(c: ConcernCase, headteacherId: string | undefin
     if (!e.data.conversationId || !e.data.messageId) continue;
     const form = e.data.form === 'text' || e.data.form === 'list' ? e.data.form : undefined;
     const copy: PostedCopy = { conversationId: e.data.conversationId, messageId: e.data.messageId, ...(form ? { form } : {}) };
-    if (e.type === 'copyShown' || (e.type === 'routed' && headteacherId !== undefined && e.data.recipientId === headteacherId)) held.set(keyOf(copy), copy);
+    // A list the case was on is kept (it says the head was shown the case) but not withdrawn: replacing it when, and only
+    // when, a report on it is marked would tell the head which; its Open answers "not found" and alerts no one.
+    if ((e.type === 'copyShown' && form !== 'list') || (e.type === 'routed' && headteacherId !== undefined && e.data.recipientId === headteacherId)) held.set(keyOf(copy), copy);
     else if (e.type === 'copyWithdrawn' || (e.type === 'routeFailed' && e.data.notice === 'withdraw' && e.data.final === 'true')) held.delete(keyOf(copy));
   }
   return [...held.values()];

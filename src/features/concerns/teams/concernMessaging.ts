@@ -80,12 +80,6 @@ export const WITHDRAWN_CARD: AdaptiveCardJson = {
   body: [{ type: 'TextBlock', wrap: true, text: WITHDRAWN_TEXT }],
 };
 
-/** A list of open concerns the headteacher was shown, one of which is now about them: out of date, naming none. */
-const LIST_CHANGED_CARD: AdaptiveCardJson = {
-  type: 'AdaptiveCard', version: '1.5',
-  body: [{ type: 'TextBlock', wrap: true, text: 'This list of open concerns has changed since it was shown. Type "concerns" for the reports open now.' }],
-};
-
 /**
  * Posts reports through Bot Framework proactive messaging: the safeguarding team's channel or group chat (the alert,
  * no details), a member of the team 1:1 (the same alert), or anyone else 1:1 (the case, in their own chat).
@@ -126,7 +120,7 @@ export function createTeamsConcernDelivery(adapter: ProactiveAdapter, botAppId: 
         sendAsSafeguarding(ctx);
         await ctx.updateActivity(copy.form === 'text'
           ? { type: 'message', text: WITHDRAWN_TEXT, textFormat: 'plain', id: copy.messageId }
-          : { ...cardMessage(copy.form === 'list' ? LIST_CHANGED_CARD : WITHDRAWN_CARD), id: copy.messageId });
+          : { ...cardMessage(WITHDRAWN_CARD), id: copy.messageId });
       });
     },
   };

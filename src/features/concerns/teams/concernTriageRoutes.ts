@@ -190,13 +190,13 @@ export function createConcernTriageRoutes(deps: ConcernTriageRoutesDeps) {
           // Opened from the list in a 1:1 chat: send the case as its own message and leave the list as it was.
           // (In the team's place a message would show the details to everyone, so the case replaces the list for the
           // person who opened it only.)
-          const result = await triageStep(context, data, 'open', (actor, reference) => triage.openCase(actor, reference));
+          const result = await triageStep(context, data, 'open', (actor, reference) => triage.openCase(actor, reference, { fromList: true }));
           if (typeof result === 'string') return result;
           const sent = await context.sendActivity(cardMessage(result));
           await keepCopy(context, shownCards.get(result), sent?.id);
           return `${String(data.reference)} is open below.`;
         }
-        return answer(context, await triageStep(context, data, 'open', (actor, reference) => triage.openCase(actor, reference, { refresh })));
+        return answer(context, await triageStep(context, data, 'open', (actor, reference) => triage.openCase(actor, reference, { refresh, fromList: data.fromList === true })));
       });
       app.adaptiveCards.actionExecute(Verbs.concernAcknowledge, async (context, _state, data: { reference?: unknown }) =>
         answer(context, await triageStep(context, data, 'acknowledge', (actor, reference) => triage.acknowledge(actor, reference), { updatesAlert: true })));

@@ -52,6 +52,27 @@ describe('the chair of governors is alerted when the headteacher tries a case ab
     ]);
   });
 
+  test('when Teams refreshes, or the head presses Open on a list, for a case they were shown before it was marked, then it is recorded and the chair not alerted; one they never had still alerts', async () => {
+    const h = concernHarness();
+    const shown = await h.reporting.submitConcern(REPORTER, ORIGIN, formFor('allegation'));
+    const never = await h.reporting.submitConcern(REPORTER, ORIGIN, formFor('allegation', { aboutHeadteacher: 'true' }));
+    if (!shown.ok || !never.ok) throw new Error('not stored');
+    await h.outbox.processDue();
+    await h.triage.markAboutHeadteacher(DSL, shown.report.reference);
+    await refused(h.triage.openCase(HEAD, shown.report.reference, { refresh: true }));
+    await refused(h.triage.openCase(HEAD, shown.report.reference, { fromList: true }));
+    await refused(h.triage.openCase(HEAD, never.report.reference, { refresh: true }));
+    await h.outbox.processDue();
+    expect(h.delivery.alerts.map((a) => a.reference)).toEqual([never.report.reference]);
+    const marked = (await h.store.getCase(shown.report.reference))!;
+    expect(marked.events.filter((e) => e.type === 'accessRefused').map((e) => e.data.chairAlert)).toEqual(['oldCard', 'oldCard']);
+    expect(formatConcernRecord(marked)).toContain('(a card refresh, or Open on a list, they were shown before it was marked: recorded, no alert)');
+    // Typed by its reference, it is an attempt as any other: the chair is alerted.
+    await refused(h.triage.openCase(HEAD, shown.report.reference));
+    await h.outbox.processDue();
+    expect(h.delivery.alerts.map((a) => a.reference)).toEqual([never.report.reference, shown.report.reference]);
+  });
+
   test('when someone else is refused a case about the head, or the head tries a reference that does not exist, then the chair is not alerted', async () => {
     const { h, reference } = await aboutTheHead();
     await refused(h.triage.openCase(OUTSIDER, reference));
