@@ -56,6 +56,8 @@ export interface ConcernTriage {
    * headteacher): a step they took just before it was marked returns a case they may no longer read.
    */
   hiddenFrom(c: ConcernCase, actor: ConcernActor): boolean;
+  /** hiddenFrom on the case as it stands in the store now (read only for the headteacher: no one else is ever hidden from). */
+  hiddenNow(c: ConcernCase, actor: ConcernActor): Promise<boolean>;
   /** The configured team, for the Assign choices. */
   teamMembers(): readonly SafeguardingMember[];
   /**
@@ -164,6 +166,11 @@ export function createConcernTriage(deps: ConcernTriageDeps): ConcernTriage {
   return {
     isTeamMember: (id) => team.has(id),
     hiddenFrom: (c, actor) => isAboutThem(c, actor),
+    async hiddenNow(c, actor) {
+      if (!deps.headteacherId || actor.aadObjectId !== deps.headteacherId) return false;
+      const current = await deps.store.getCaseById(c.report.id);
+      return current !== undefined && isAboutThem(current, actor);
+    },
     teamMembers: () => deps.team,
 
     async openCase(actor, reference, options = {}) {

@@ -288,6 +288,7 @@ export function createConcernFeature(deps: ConcernFeatureDeps): ConcernFeature {
           } else if (exportWord) {
             const exported = await triage.exportCase(actor, reference);
             for (const part of recordParts(formatConcernRecord(exported), exported.report.reference, EXPORT_CHUNK_CHARS)) {
+              if (await triage.hiddenNow(exported, actor)) break; // marked as about them mid-export: no more parts
               const sent = await context.sendActivity({ type: 'message', text: part, textFormat: 'plain' });
               await keepCopy(context, exported, sent?.id, 'text');
             }

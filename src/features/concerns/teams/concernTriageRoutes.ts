@@ -75,8 +75,12 @@ export function createConcernTriageRoutes(deps: ConcernTriageRoutesDeps) {
       } else if (e.data.conversationId && e.data.messageId) copies.push({ c: e.data.conversationId, m: e.data.messageId });
     }
     const card = cardMessage(renderConcernAlertCard(c));
+    // A copy the headteacher was shown as a case (an alert they opened in their 1:1 chat) is withdrawn, never turned
+    // back into an alert, once the report is about them.
+    const headsCopies = new Set(c.report.aboutHeadteacher
+      ? c.events.filter((e) => e.type === 'copyShown').map((e) => `${e.data.conversationId} ${e.data.messageId}`) : []);
     for (const copy of copies) {
-      if (!copy.c || !copy.m || conversationBaseId(copy.c) === here) continue;
+      if (!copy.c || !copy.m || conversationBaseId(copy.c) === here || headsCopies.has(`${copy.c} ${copy.m}`)) continue;
       await replaceCard(c, copy, card, 'could not update a copy of the alert');
     }
   }
@@ -121,8 +125,11 @@ export function createConcernTriageRoutes(deps: ConcernTriageRoutesDeps) {
 
   /** Answers an Action.Execute; a case card answered in a person's own chat is kept as their copy (keepCopy). */
   async function answer(context: TurnContext, result: AdaptiveCardJson | string): Promise<AdaptiveCardJson | string> {
-    const answered = await answerInvoke(context, result);
     const c = typeof result === 'string' ? undefined : shownCards.get(result);
+    const actor = actorOf(context);
+    // Read again just before the card is written: a marking since the step ran is not answered with the case.
+    if (c && actor && await triage.hiddenNow(c, actor)) return answerInvoke(context, { ...WITHDRAWN_CARD });
+    const answered = await answerInvoke(context, result);
     await keepCopy(context, c, context.activity.replyToId);
     return answered;
   }
