@@ -71,7 +71,7 @@ describe('an allegation that names the headteacher only by name', () => {
     const headUpdates = bot.connector.updates.filter((u) => u.conversationId === `a:${HEAD_ID}`);
     expect(headUpdates.length).toBeGreaterThan(0);
     const last = JSON.stringify(headUpdates.at(-1)?.activity);
-    expect(last).toContain('passed to the chair of governors');
+    expect(last).toContain('passed on to someone else to deal with');
     expect(last).not.toContain('WITHDRAWMARK');
     expect(last).not.toContain('refresh');
     expect(toChair().length).toBeGreaterThan(chairBefore);
@@ -105,7 +105,7 @@ describe('an allegation that names the headteacher only by name', () => {
     expect(toHead()).toHaveLength(headBefore);
     expect(JSON.stringify(toHead())).not.toContain('ADDEDNAMEMARK');
     const withdrawn = bot.connector.updates.filter((u) => u.conversationId === `a:${HEAD_ID}`).map((u) => JSON.stringify(u.activity));
-    expect(withdrawn.some((u) => u.includes('passed to the chair of governors') && !u.includes('ADDLATERMARK'))).toBe(true);
+    expect(withdrawn.some((u) => u.includes('passed on to someone else to deal with') && !u.includes('ADDLATERMARK'))).toBe(true);
     const opened = await bot.execute(PEOPLE.head, Verbs.concernOpen, { reference });
     expect(readableText(opened.body)).not.toContain('ADDLATERMARK');
   });
@@ -124,7 +124,7 @@ describe('an allegation that names the headteacher only by name', () => {
 
     await bot.execute(PEOPLE.dsl, Verbs.concernAboutHeadteacher, { reference });
     const update = bot.connector.updates.filter((u) => u.conversationId === `a:${HEAD_ID}` && u.activityId === opened!.activityId).at(-1);
-    expect(JSON.stringify(update?.activity)).toContain('passed to the chair of governors');
+    expect(JSON.stringify(update?.activity)).toContain('passed on to someone else to deal with');
     expect(JSON.stringify(update?.activity)).not.toContain('SELFOPENMARK');
   });
 });
@@ -159,7 +159,7 @@ describe('a child\'s safety report naming a headteacher who is on the safeguardi
     const chairBefore = bot.connector.deliveries.filter((d) => d.conversationId === 'a:aad-sec-chair').length;
     const marked = await bot.execute(PEOPLE.dsl, Verbs.concernAboutHeadteacher, { reference });
     expect(marked.status).toBe(200);
-    expect(readableText(marked.body)).toContain('Marked as about the headteacher (sent to the chair of governors, and hidden from the headteacher)');
+    expect(readableText(marked.body)).toContain('Marked as about the headteacher (for the chair of governors, and hidden from the headteacher)');
     expect(bot.connector.deliveries.filter((d) => d.conversationId === 'a:aad-sec-chair').length).toBeGreaterThan(chairBefore);
     // The alert in the team's channel, which the head reads, says nothing of the headteacher, and once the chair deals
     // with it, still shows the status it had when it was marked.

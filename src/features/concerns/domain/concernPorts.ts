@@ -119,6 +119,8 @@ export interface ConcernStore {
 export interface DeliveryOptions {
   /** True when an earlier run may already have delivered this report (it stopped mid-send). */
   possibleDuplicate: boolean;
+  /** Delivered by the fallback route: why, said first on the card ("Sent to ... as the fallback route: ..."). */
+  fallbackReason?: string;
 }
 
 /** Posts a report to its destination (the DSL channel, or one person's 1:1 chat). */

@@ -95,8 +95,8 @@ export function describeConcernEvent(e: ConcernEvent, detailed: boolean, aboutHe
         + `${e.data.alerted} ${told} were told it is waiting`;
     case 'testAlertSent': return `Test alert sent: ${e.data.ok === 'true' ? 'it arrived' : `${e.data.reached} of ${e.data.of} reached${e.data.code ? ` (${e.data.code})` : ''}`}`;
     case 'markedAboutHeadteacher': return e.data.cause === 'reporterDetails'
-      ? `Added details the bot read as naming the headteacher (sent to ${roleLabel(e.data.role)} instead, and hidden from the headteacher)`
-      : `Marked as about the headteacher (sent to ${roleLabel(e.data.role)}, and hidden from the headteacher)`;
+      ? `Added details the bot read as naming the headteacher (for ${roleLabel(e.data.role)} instead, and hidden from the headteacher)`
+      : `Marked as about the headteacher (for ${roleLabel(e.data.role)}, and hidden from the headteacher)`;
     case 'copyShown': return e.data.form === 'list' ? 'Listed in the headteacher\'s own chat'
       : 'Shown in the headteacher\'s own chat (the copy is kept, to be withdrawn if the report proves to be about them)';
     case 'copyWithdrawn': return 'A copy the headteacher held was withdrawn: it now says only that the report was passed on';
@@ -141,13 +141,21 @@ const REPORTER_NOTICE_WORDS: Readonly<Record<string, (inPerson: string) => strin
 export function fallbackReason(c: ConcernCase): string | undefined {
   const routed = c.events.map((e) => e.type).lastIndexOf('routed');
   if (routed < 0 || c.events[routed].data.stage !== 'fallback') return undefined;
-  const failed = c.events.slice(0, routed).reverse().find((e) => e.type === 'routeFailed' && e.data.stage === 'primary' && e.data.role !== 'reporter');
+  return fallbackWords(c.events.slice(0, routed), c.events[routed].data.role);
+}
+
+/**
+ * "Sent to <role> as the fallback route: <why>": why from the last failure of the primary route among the events (a
+ * delivery's own, before it is recorded, for the card it posts).
+ */
+export function fallbackWords(events: readonly Pick<ConcernEvent, 'type' | 'data'>[], role: string): string {
+  const failed = [...events].reverse().find((e) => e.type === 'routeFailed' && e.data.stage === 'primary' && e.data.role !== 'reporter');
   const label = roleLabel(failed?.data.role);
   const why = !failed ? 'the route it was for could not take it'
     : failed.data.code === 'CONCERN_DESTINATION_UNCONFIGURED' ? `${label} is not set up in the bot`
       : failed.data.refused === 'true' || failed.data.code === 'HTTP_403' ? `Teams refused to deliver to ${label}`
         : `${label} could not be reached`;
-  return `Sent to ${roleLabel(c.events[routed].data.role)} as the fallback route: ${why}.`;
+  return `Sent to ${roleLabel(role)} as the fallback route: ${why}.`;
 }
 
 /** Events that record who looked, not what was done; the export keeps them, the card leaves them out. */

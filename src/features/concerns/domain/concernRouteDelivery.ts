@@ -1,5 +1,6 @@
 import { errorCode } from '../../../shared/errorCode';
 import { ConcernDelivery, ConcernLog } from './concernPorts';
+import { fallbackWords } from './concernRecord';
 import { ConcernRoutingTable, DestinationAddress, isSharedPlace } from './concernRouting';
 import { ConcernCase, DestinationRole, NewConcernEvent } from './concernTypes';
 import { SharedPlaceBlock } from './safeguardingRoute';
@@ -46,12 +47,12 @@ function refusal(err: unknown): { status: number; teamsCode?: string } | undefin
 
 /** Delivers reports along their route: the primary role, the safeguarding team 1:1 when its shared place fails, then the fallback. */
 export function createRouteDelivery(deps: RouteDeliveryDeps) {
-  async function tryAddress(role: DestinationRole, address: DestinationAddress, concern: ConcernCase, possibleDuplicate: boolean): Promise<Tried> {
+  async function tryAddress(role: DestinationRole, address: DestinationAddress, concern: ConcernCase, possibleDuplicate: boolean, fallbackReason?: string): Promise<Tried> {
     let last: Tried = { ok: false, code: 'DELIVERY_ERROR', refused: false };
     for (let i = 0; i < deps.attempts; i++) {
       if (i > 0) await deps.sleep(deps.retryDelayMs * 2 ** (i - 1));
       try {
-        const { messageId, conversationId } = await deps.delivery.deliver(role, address, concern, { possibleDuplicate });
+        const { messageId, conversationId } = await deps.delivery.deliver(role, address, concern, { possibleDuplicate, ...(fallbackReason ? { fallbackReason } : {}) });
         return { ok: true, messageId, conversationId };
       } catch (err) {
         const refused = refusal(err);
@@ -159,7 +160,8 @@ export function createRouteDelivery(deps: RouteDeliveryDeps) {
           deps.log.error({ reference: concern.report.reference, role, stage, code: 'CONCERN_DESTINATION_UNCONFIGURED' }, 'concern destination failed');
           continue;
         }
-        const r = await tryAddress(role, address, concern, possibleDuplicate);
+        // By the fallback: its card says first why (the failure of the primary route, just recorded above).
+        const r = await tryAddress(role, address, concern, possibleDuplicate, stage === 'fallback' ? fallbackWords([...concern.events, ...events], role) : undefined);
         const at = deps.now().toISOString();
         if (r.ok) {
           events.push({

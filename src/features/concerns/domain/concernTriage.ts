@@ -1,5 +1,5 @@
 import { markAboutHeadteacher } from './aboutHeadteacherMark';
-import { copyData } from './headCopies';
+import { copiesToWithdraw, copyData } from './headCopies';
 import { ConcernOutbox } from './concernOutbox';
 import { ConcernLog, ConcernStore, OutboxTask, PostedCopy, SafeguardingMember } from './concernPorts';
 import { concernNotFoundMessage, normaliseConcernReference } from './concernReference';
@@ -149,6 +149,10 @@ export function createConcernTriage(deps: ConcernTriageDeps): ConcernTriage {
     return recordAll(c, [{ type, at: now().toISOString(), ...actedBy(actor), data }], tasks);
   }
 
+  /** Whether the message is kept already as one of the head's copies, and not withdrawn since. */
+  const isHeld = (c: ConcernCase, copy: PostedCopy) => copiesToWithdraw(c, deps.headteacherId)
+    .some((k) => k.conversationId === copy.conversationId && k.messageId === copy.messageId);
+
   /** Appends the events (and the outbox's work, run at once) and returns the case as it now stands. */
   async function recordAll(c: ConcernCase, events: NewConcernEvent[], tasks: OutboxTask[]) {
     await deps.store.append(c.report.id, events, tasks);
@@ -250,9 +254,12 @@ export function createConcernTriage(deps: ConcernTriageDeps): ConcernTriage {
 
     async keepCopyShown(actor, c, copy) {
       if (!deps.headteacherId || actor.aadObjectId !== deps.headteacherId || !copy.conversationId || !copy.messageId) return;
-      await deps.store.append(c.report.id, [{ type: 'copyShown', at: now().toISOString(), ...actedBy(actor), data: copyData(copy) }]);
+      // A message kept already (the head pressing the same card again) is not kept twice: one line in the record each.
+      const before = await deps.store.getCaseById(c.report.id);
+      const held = before !== undefined && isHeld(before, copy);
+      if (!held) await deps.store.append(c.report.id, [{ type: 'copyShown', at: now().toISOString(), ...actedBy(actor), data: copyData(copy) }]);
       // Kept first, then read: a marking before the read is seen here; one after it withdraws this copy with the rest.
-      const current = await deps.store.getCaseById(c.report.id);
+      const current = held ? before : await deps.store.getCaseById(c.report.id);
       if (!current?.report.aboutHeadteacher) return;
       await deps.store.append(c.report.id, [], [{ kind: 'withdrawHeadCopies' }], now().toISOString());
       await deps.outbox.processDue().catch((err) => {

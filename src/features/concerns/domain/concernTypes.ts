@@ -271,6 +271,9 @@ export function deriveConcernCase(report: ConcernReport, events: ConcernEvent[])
       case 'markedAboutHeadteacher':
         // The report as submitted is never changed; read from here on as about the headteacher (who can no longer see it).
         result.report = { ...result.report, aboutHeadteacher: true };
+        // It reaches someone new (the chair, or the chair's fallback), who has not read it: it is new to them, held by no
+        // one until they acknowledge it (an acknowledgement before, perhaps by the headteacher, stays in the chronology).
+        if (result.status === 'acknowledged') result.status = 'new';
         break;
       case 'routed':
         result.deliveredTo = e.data.role as DestinationRole;

@@ -13,7 +13,7 @@ export function concernCaseCard(
   settings: ConcernSettings,
   concern: ConcernCase,
   inTeamPlace: boolean,
-  extra: { possibleDuplicate?: boolean; problem?: string; viewerIsTeam?: boolean } = {},
+  extra: { possibleDuplicate?: boolean; problem?: string; viewerIsTeam?: boolean; fallbackReason?: string } = {},
 ): AdaptiveCardJson {
   const headId = personIdOf(settings.routing.destinations.headteacher);
   const { viewerIsTeam, ...shown } = extra;

@@ -74,7 +74,7 @@ export async function inPlace(
 }
 
 /** What a copy the headteacher held of a report about them becomes: that it was passed on, and nothing of it. */
-const WITHDRAWN_TEXT = 'This report has been passed to the chair of governors. It is no longer shown here.';
+const WITHDRAWN_TEXT = 'This report has been passed on to someone else to deal with. It is no longer shown here.';
 export const WITHDRAWN_CARD: AdaptiveCardJson = {
   type: 'AdaptiveCard', version: '1.5',
   body: [{ type: 'TextBlock', wrap: true, text: WITHDRAWN_TEXT }],
@@ -91,7 +91,7 @@ export function createTeamsConcernDelivery(adapter: ProactiveAdapter, botAppId: 
       const teamAlert = address.kind !== 'person' || role === 'dslChannel';
       const card = teamAlert
         ? renderConcernAlertCard(concern, { possibleDuplicate: options.possibleDuplicate })
-        : concernCaseCard(settings, concern, false, { possibleDuplicate: options.possibleDuplicate });
+        : concernCaseCard(settings, concern, false, { possibleDuplicate: options.possibleDuplicate, fallbackReason: options.fallbackReason });
       const activity = cardMessage(card, `Safeguarding concern ${concern.report.reference}`);
       let messageId: string | undefined;
       let conversationId: string | undefined;

@@ -32,7 +32,7 @@ describe('details a reporter adds later that name the headteacher', () => {
     expect(c.report.aboutHeadteacher).toBe(true);
     expect(c.events.map((e) => e.type)).toEqual(expect.arrayContaining(['detailsAdded', 'markedAboutHeadteacher']));
     // The record says the bot read the reporter's details so, not that the reporter said it was about the head.
-    expect(formatConcernRecord(c)).toContain('Added details the bot read as naming the headteacher (sent to the chair of governors instead, and hidden from the headteacher)');
+    expect(formatConcernRecord(c)).toContain('Added details the bot read as naming the headteacher (for the chair of governors instead, and hidden from the headteacher)');
     await expect(h.triage.openCase(HEAD, reference)).rejects.toMatchObject({ code: 'CONCERN_NOT_FOUND' });
     expect(JSON.stringify(await h.triage.openCase(CHAIR, reference))).toContain('The head, in the corridor by Year 4');
   });

@@ -11,10 +11,14 @@ export class RecordingDelivery implements ConcernDelivery {
   readonly attempts: { role: DestinationRole; reference: string }[] = [];
   failing = new Set<DestinationRole>();
 
-  async deliver(role: DestinationRole, address: DestinationAddress, concern: ConcernCase, options: { possibleDuplicate: boolean }) {
+  /** Why each post came by the fallback route, as its card says first (undefined: it did not). */
+  readonly fallbackReasons: (string | undefined)[] = [];
+
+  async deliver(role: DestinationRole, address: DestinationAddress, concern: ConcernCase, options: { possibleDuplicate: boolean; fallbackReason?: string }) {
     this.attempts.push({ role, reference: concern.report.reference });
     if (this.failing.has(role)) throw Object.assign(new Error('destination unavailable'), { code: 'HTTP_503' });
     this.posts.push({ role, address, reference: concern.report.reference, possibleDuplicate: options.possibleDuplicate });
+    this.fallbackReasons.push(options.fallbackReason);
     const conversationId = address.kind === 'person' ? `a:${address.aadObjectId}` : address.kind === 'eachMember' ? undefined : address.conversationId;
     return { messageId: `msg-${this.posts.length}`, conversationId };
   }

@@ -213,6 +213,8 @@ describe('a report that reaches the fallback route', () => {
     // The deputy's card says first why it came to them, not to the chair.
     const atDeputy = (await second.h.store.getCase(second.reference))!;
     expect(fallbackReason(atDeputy)).toBe('Sent to the Deputy Designated Safeguarding Lead as the fallback route: the chair of governors could not be reached.');
+    // The card the deputy is first sent says it too (the delivery is recorded only once it has been posted).
+    expect(marked.fallbackReasons).toEqual([undefined, 'Sent to the Deputy Designated Safeguarding Lead as the fallback route: the chair of governors could not be reached.']);
     expect(JSON.stringify(renderConcernTriageCard({ concern: atDeputy, team: [], refreshUserIds: [], canAssign: false })))
       .toContain('as the fallback route: the chair of governors could not be reached.');
     expect(fallbackReason((await h.store.getCase(reference))!)).toBe('Sent to the Deputy Designated Safeguarding Lead as the fallback route: the headteacher could not be reached.');
@@ -259,5 +261,36 @@ describe('what the reporter is told after the team marks their report as about t
       // Read by the chair: "the person dealing with it", never "the chair of governors".
       { notice: 'acknowledged', aboutHeadteacher: false },
     ]);
+  });
+});
+
+describe('a report the headteacher had acknowledged, marked as about them', () => {
+  test('when it reaches the chair, then it is new to them and held by no one until they acknowledge it; the head\'s acknowledgement stays in the record', async () => {
+    const { h, reference } = await allegationWithHead();
+    await h.triage.acknowledge(HEAD, reference);
+    const marked = await h.triage.markAboutHeadteacher(DSL, reference);
+    expect(marked.status).toBe('new');
+    const card = JSON.stringify(renderConcernTriageCard({ concern: marked, team: [], refreshUserIds: [], canAssign: false }));
+    expect(card).toContain('Nobody yet: acknowledge it to take it');
+    expect(card).not.toContain('Hana Head (acknowledged it');
+    const byChair = await h.triage.acknowledge({ aadObjectId: PEOPLE.chair, name: 'Chris Chair' }, reference);
+    expect(byChair.status).toBe('acknowledged');
+    expect(JSON.stringify(renderConcernTriageCard({ concern: byChair, team: [], refreshUserIds: [], canAssign: false }))).toContain('Acknowledged by Chris Chair');
+    expect(formatConcernRecord(byChair)).toMatch(/Hana Head: Acknowledged[\s\S]*Chris Chair: Acknowledged/);
+  });
+});
+
+describe('the same card kept again', () => {
+  test('when the head presses the same card several times, or the card they were sent, then the record keeps each message once', async () => {
+    const { h, reference } = await allegationWithHead();
+    const opened = await h.triage.openCase(HEAD, reference);
+    for (let press = 0; press < 3; press++) {
+      await h.triage.keepCopyShown(HEAD, opened, { conversationId: HEAD_CHAT, messageId: 'pressed-card' });
+      await h.triage.keepCopyShown(HEAD, opened, { conversationId: HEAD_CHAT, messageId: 'msg-1' });
+    }
+    const c = (await h.store.getCase(reference))!;
+    expect(c.events.filter((e) => e.type === 'copyShown').map((e) => e.data.messageId)).toEqual(['pressed-card']);
+    await h.triage.markAboutHeadteacher(DSL, reference);
+    expect(h.delivery.withdrawn.map((w) => w.messageId).sort()).toEqual(['msg-1', 'pressed-card']);
   });
 });

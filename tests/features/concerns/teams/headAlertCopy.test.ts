@@ -38,7 +38,7 @@ describe('the alert the headteacher opened in their own chat, when the report pr
     await bot.execute(PEOPLE.dsl, Verbs.concernAboutHeadteacher, { reference }, { id: `a:${PEOPLE.dsl.aadObjectId}`, conversationType: 'personal', tenantId: 'tenant-1' }, dslAlertId);
 
     const last = connector.updates.filter((u) => u.conversationId === HEAD_CHAT.id && u.activityId === alertId).at(-1);
-    expect(JSON.stringify(last?.activity)).toContain('passed to the chair of governors');
+    expect(JSON.stringify(last?.activity)).toContain('passed on to someone else to deal with');
     expect(JSON.stringify(last?.activity)).not.toContain('Open');
   });
 });

@@ -50,7 +50,7 @@ test('when a DSL marks the report between the head\'s press being read and answe
   };
   await handlers.get(Verbs.concernOpen)!(context, {}, { reference });
 
-  expect(JSON.stringify(answered)).toContain('passed to the chair of governors');
+  expect(JSON.stringify(answered)).toContain('passed on to someone else to deal with');
   expect(JSON.stringify(answered)).not.toContain(SECRET_TEXT.whatHappened);
   expect(onHeadsCopy.at(-1)).toBe('withdrawn');
   expect(onHeadsCopy).not.toContain('updated with the case');

@@ -25,6 +25,8 @@ export interface ConcernTriageCardInput {
   possibleDuplicate?: boolean;
   /** A problem with the last action, shown on the card (for example "The outcome is needed."). */
   problem?: string;
+  /** Why it came by the fallback route, for the card that delivery posts (the case records it only once delivered). */
+  fallbackReason?: string;
 }
 
 const STATUS_LABELS = { new: 'New (not yet acknowledged)', acknowledged: 'Open', closed: 'Closed' } as const;
@@ -82,7 +84,7 @@ export function renderConcernTriageCard(input: ConcernTriageCardInput): Adaptive
     urgent: c.urgent,
     urgencyLabel: urgencyLabelOf(c),
     possibleDuplicate: input.possibleDuplicate === true,
-    fallbackWords: fallbackReason(c) ?? '',
+    fallbackWords: input.fallbackReason ?? fallbackReason(c) ?? '',
     statusLabel: statusOf(c),
     holder: holderOf(c),
     lastStep: lastStepOf(c),
