@@ -258,7 +258,8 @@ export function createConcernTriage(deps: ConcernTriageDeps): ConcernTriage {
       const before = await deps.store.getCaseById(c.report.id);
       const held = before !== undefined && isHeld(before, copy);
       if (!held) await deps.store.append(c.report.id, [{ type: 'copyShown', at: now().toISOString(), ...actedBy(actor), data: copyData(copy) }]);
-      // Kept first, then read: a marking before the read is seen here; one after it withdraws this copy with the rest.
+      // Kept (when not kept already) before it is read: a marking before the read is seen here; one after it withdraws
+      // this copy with the rest.
       const current = held ? before : await deps.store.getCaseById(c.report.id);
       if (!current?.report.aboutHeadteacher) return;
       await deps.store.append(c.report.id, [], [{ kind: 'withdrawHeadCopies' }], now().toISOString());
