@@ -49,6 +49,10 @@ export const CHAIR_MISSED_WORDS: Readonly<Record<ChairMissed, string>> = {
   unreachable: 'the chair of governors could not be reached after three tries',
 };
 
+/** Why, in words; an alert stored before the reason was kept (none, or one not known) says both reasons. */
+export const chairMissedWords = (why: string | undefined): string => (why && why in CHAIR_MISSED_WORDS
+  ? CHAIR_MISSED_WORDS[why as ChairMissed] : 'the chair of governors is not set up or could not be reached');
+
 /**
  * What a reporter is told later (never with details): read, closed, received and where it went (after a restart cut
  * their request short), not arrived (it reached no one within two minutes: go to the DSL in person), or arrived after

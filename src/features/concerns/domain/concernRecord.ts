@@ -2,7 +2,7 @@ import {
   CONCERN_KIND_LABELS, ConcernCase, ConcernEvent, DESTINATION_ROLE_LABELS, DestinationRole, concernActionLabel,
   detailsAsTheyStand, reportedUrgencyWords, urgencyLabelOf,
 } from './concernTypes';
-import { CHAIR_MISSED_WORDS, ChairMissed } from './concernPorts';
+import { chairMissedWords } from './concernPorts';
 import { COPY_NOT_WITHDRAWN } from './headCopies';
 import { formatSchoolTimestamp } from '../../../shared/schoolTime';
 import { CONCERN_FIELD_LABELS } from './concernValidation';
@@ -119,10 +119,6 @@ export function describeConcernEvent(e: ConcernEvent, detailed: boolean, aboutHe
     default: return e.type;
   }
 }
-
-/** Why the chair's fallback was alerted instead (an alert stored before the reason was kept says both). */
-const chairMissedWords = (why: string | undefined): string => (why && why in CHAIR_MISSED_WORDS
-  ? CHAIR_MISSED_WORDS[why as ChairMissed] : 'the chair of governors is not set up or could not be reached');
 
 /** How the chronology says what the reporter was told. */
 const REPORTER_NOTICE_WORDS: Readonly<Record<string, (inPerson: string) => string>> = {

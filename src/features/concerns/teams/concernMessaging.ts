@@ -3,7 +3,7 @@ import { sendAsSafeguarding } from '../../../teams/budgetedTurns';
 import { AdaptiveCardJson, cardMessage } from '../../../teams/cards';
 import { botAccount, inChannel, inPersonalChat, inStoredConversation, ProactiveAdapter, ProactiveOrigin } from '../../../teams/proactive';
 import { ConcernSettings } from '../../../config/concernSettings';
-import { CHAIR_MISSED_WORDS, ConcernDelivery, HeadteacherAttempt, ReporterNoticeKind, ReporterNotifier } from '../domain/concernPorts';
+import { chairMissedWords, ConcernDelivery, HeadteacherAttempt, ReporterNoticeKind, ReporterNotifier } from '../domain/concernPorts';
 import { TRIAGE_OPERATION_WORDS } from '../domain/concernRecord';
 import { DestinationAddress, resolveConcernRoute } from '../domain/concernRouting';
 import { ConcernCase, ConcernReport, DESTINATION_ROLE_LABELS, DestinationRole } from '../domain/concernTypes';
@@ -73,6 +73,14 @@ export async function inPlace(
   });
 }
 
+/** The conversation a message the bot posted about a report is in, to update that message (a card replaced). */
+export function postedIn(botAppId: string, report: ConcernReport, conversationId: string): Partial<ConversationReference> {
+  return {
+    channelId: report.origin.channelId, serviceUrl: report.origin.serviceUrl, bot: botAccount(botAppId),
+    conversation: { id: conversationId, isGroup: false, conversationType: '', tenantId: report.origin.tenantId, name: '' },
+  };
+}
+
 /** What a copy the headteacher held of a report about them becomes: that it was passed on, and nothing of it. */
 const WITHDRAWN_TEXT = 'This report has been passed on to someone else to deal with. It is no longer shown here.';
 export const WITHDRAWN_CARD: AdaptiveCardJson = {
@@ -111,12 +119,8 @@ export function createTeamsConcernDelivery(adapter: ProactiveAdapter, botAppId: 
     },
 
     async withdrawCopy(report, copy) {
-      const reference = {
-        channelId: report.origin.channelId, serviceUrl: report.origin.serviceUrl, bot: botAccount(botAppId),
-        conversation: { id: copy.conversationId, isGroup: false, conversationType: '', tenantId: report.origin.tenantId, name: '' },
-      };
       // No details, no buttons, no refresh: nothing of the report is shown or asked for again from this card.
-      await proactively((run) => inStoredConversation(adapter, botAppId, reference, run), async (ctx) => {
+      await proactively((run) => inStoredConversation(adapter, botAppId, postedIn(botAppId, report, copy.conversationId), run), async (ctx) => {
         sendAsSafeguarding(ctx);
         await ctx.updateActivity(copy.form === 'text'
           ? { type: 'message', text: WITHDRAWN_TEXT, textFormat: 'plain', id: copy.messageId }
@@ -132,9 +136,7 @@ export function createTeamsConcernDelivery(adapter: ProactiveAdapter, botAppId: 
  */
 export function headteacherAttemptText(reference: string, attempt: HeadteacherAttempt, insteadOfChair = attempt.chairMissed !== undefined): string {
   const tried = TRIAGE_OPERATION_WORDS[attempt.operation] ?? 'open';
-  // An alert queued before the reason was kept says both reasons.
-  const why = attempt.chairMissed ? CHAIR_MISSED_WORDS[attempt.chairMissed] : 'the chair of governors is not set up or could not be reached';
-  const instead = insteadOfChair ? ` (sent to you because ${why ?? CHAIR_MISSED_WORDS.unreachable})` : '';
+  const instead = insteadOfChair ? ` (sent to you because ${chairMissedWords(attempt.chairMissed)})` : '';
   if (attempt.operation === COPY_NOT_WITHDRAWN) {
     return `Safeguarding alert${instead}: concern ${reference} is about the headteacher, and a copy of it in their Teams chat could not be withdrawn `
       + `(${formatSchoolTime(attempt.attemptAt)}): they may still be able to read it as it stood when they were shown it; nothing added since is shown to them, `

@@ -2,7 +2,7 @@ import { Activity, TurnContext } from 'botbuilder';
 import { conversationBaseId } from '../../../teams/activityFacts';
 import { BotApp } from '../../../teams/botFeature';
 import { AdaptiveCardJson, cardMessage } from '../../../teams/cards';
-import { botAccount, inStoredConversation, ProactiveAdapter } from '../../../teams/proactive';
+import { inStoredConversation, ProactiveAdapter } from '../../../teams/proactive';
 import { Verbs } from '../../../teams/verbs';
 import { errorCode } from '../../../shared/errorCode';
 import { ConcernSettings } from '../../../config/concernSettings';
@@ -14,7 +14,7 @@ import { renderConcernAlertCard } from './cards/concernAlertCard';
 import { answerInvoke } from './cardResponse';
 import { actorOf } from './concernActivity';
 import { concernCaseCard } from './concernCaseCard';
-import { proactively, WITHDRAWN_CARD } from './concernMessaging';
+import { postedIn, proactively, WITHDRAWN_CARD } from './concernMessaging';
 
 /** Where concern records may be read: a person's own 1:1 chat, or the safeguarding team's channel or group chat. */
 export const PRIVATE_PLACE_ONLY = 'Concern records open only in your 1:1 chat with me or in the safeguarding channel.';
@@ -87,11 +87,7 @@ export function createConcernTriageRoutes(deps: ConcernTriageRoutesDeps) {
 
   /** Replaces one card the bot posted about the case (a conversation and its message id); a failure is logged by its code. */
   async function replaceCard(c: ConcernCase, copy: { c: string; m: string }, card: ReturnType<typeof cardMessage>, failure: string): Promise<void> {
-    const reference = {
-      channelId: c.report.origin.channelId, serviceUrl: c.report.origin.serviceUrl, bot: botAccount(deps.botAppId),
-      conversation: { id: copy.c, isGroup: false, conversationType: '', tenantId: c.report.origin.tenantId, name: '' },
-    };
-    await proactively((run) => inStoredConversation(deps.adapter, deps.botAppId, reference, run), async (ctx) => {
+    await proactively((run) => inStoredConversation(deps.adapter, deps.botAppId, postedIn(deps.botAppId, c.report, copy.c), run), async (ctx) => {
       await ctx.updateActivity({ ...card, id: copy.m });
     }).catch((err) => logger.warn({ reference: c.report.reference, code: errorCode(err) }, failure));
   }
