@@ -29,6 +29,15 @@ describe('every copy of a report the headteacher holds, when it proves to be abo
   }
   const lastUpdateOf = (activityId: string) => bot.connector.updates.filter((u) => u.conversationId === HEAD_CHAT && u.activityId === activityId).at(-1);
 
+  test('when an allegation reaches a head who is on the safeguarding team, then the first card in their chat has the team\'s buttons, as a refreshed one does', async () => {
+    const reference = await allegation('FIRSTCARDMARK');
+    const first = bot.connector.deliveries.find((d) => d.conversationId === HEAD_CHAT && JSON.stringify(d.activity).includes(reference));
+    const card = JSON.stringify(first?.activity);
+    expect(card).toContain('FIRSTCARDMARK');
+    expect(card).toContain(Verbs.concernAssign);
+    expect(card).toContain(Verbs.concernAboutHeadteacher);
+  });
+
   test('when the head presses "About the headteacher?" on their own copy, then they are answered that it was passed on, never with the report again', async () => {
     const reference = await allegation('SELFMARKMARK');
     const answer = await bot.execute(PEOPLE.head, Verbs.concernAboutHeadteacher, { reference });

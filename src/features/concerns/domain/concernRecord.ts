@@ -140,12 +140,17 @@ export function fallbackReason(c: ConcernCase): string | undefined {
   return fallbackWords(c.events.slice(0, routed), c.events[routed].data.role);
 }
 
+/** The last failure of a report's own route (not a notice to its reporter), if it failed. */
+export function primaryRouteFailure<E extends Pick<ConcernEvent, 'type' | 'data'>>(events: readonly E[]): E | undefined {
+  return [...events].reverse().find((e) => e.type === 'routeFailed' && e.data.stage === 'primary' && e.data.role !== 'reporter');
+}
+
 /**
  * "Sent to <role> as the fallback route: <why>": why from the last failure of the primary route among the events (a
  * delivery's own, before it is recorded, for the card it posts).
  */
 export function fallbackWords(events: readonly Pick<ConcernEvent, 'type' | 'data'>[], role: string): string {
-  const failed = [...events].reverse().find((e) => e.type === 'routeFailed' && e.data.stage === 'primary' && e.data.role !== 'reporter');
+  const failed = primaryRouteFailure(events);
   const label = roleLabel(failed?.data.role);
   const why = !failed ? 'the route it was for could not take it'
     : failed.data.code === 'CONCERN_DESTINATION_UNCONFIGURED' ? `${label} is not set up in the bot`

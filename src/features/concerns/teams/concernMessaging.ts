@@ -4,7 +4,7 @@ import { AdaptiveCardJson, cardMessage } from '../../../teams/cards';
 import { botAccount, inChannel, inPersonalChat, inStoredConversation, ProactiveAdapter, ProactiveOrigin } from '../../../teams/proactive';
 import { ConcernSettings } from '../../../config/concernSettings';
 import { chairMissedWords, ConcernDelivery, HeadteacherAttempt, ReporterNoticeKind, ReporterNotifier } from '../domain/concernPorts';
-import { TRIAGE_OPERATION_WORDS } from '../domain/concernRecord';
+import { primaryRouteFailure, TRIAGE_OPERATION_WORDS } from '../domain/concernRecord';
 import { DestinationAddress, resolveConcernRoute } from '../domain/concernRouting';
 import { ConcernCase, ConcernReport, DESTINATION_ROLE_LABELS, DestinationRole } from '../domain/concernTypes';
 import { formatSchoolTime } from '../../../shared/schoolTime';
@@ -99,7 +99,11 @@ export function createTeamsConcernDelivery(adapter: ProactiveAdapter, botAppId: 
       const teamAlert = address.kind !== 'person' || role === 'dslChannel';
       const card = teamAlert
         ? renderConcernAlertCard(concern, { possibleDuplicate: options.possibleDuplicate })
-        : concernCaseCard(settings, concern, false, { possibleDuplicate: options.possibleDuplicate, fallbackReason: options.fallbackReason });
+        : concernCaseCard(settings, concern, false, {
+          possibleDuplicate: options.possibleDuplicate, fallbackReason: options.fallbackReason,
+          // A member of the team it reaches 1:1 (a headteacher on the team) gets the team's buttons at once, as on refresh.
+          viewerIsTeam: address.kind === 'person' && settings.team.some((m) => m.aadObjectId === address.aadObjectId),
+        });
       const activity = cardMessage(card, `Safeguarding concern ${concern.report.reference}`);
       let messageId: string | undefined;
       let conversationId: string | undefined;
@@ -147,8 +151,12 @@ export function headteacherAttemptText(reference: string, attempt: HeadteacherAt
     + 'further attempts on this case within the hour are recorded without another alert.';
 }
 
-/** The words a reporter is told; the reference and the role, never details. `intendedFor` is the role a waiting report is for. */
-export function reporterNoticeText(report: ConcernReport, notice: ReporterNoticeKind, deliveredTo: DestinationRole | undefined, intendedFor: DestinationRole = 'dslChannel'): string {
+/**
+ * The words a reporter is told; the reference and the role, never details. `intendedFor` is the role a waiting report is
+ * for; a rerouted one says, from the case's record, whether its role is not set up in the bot or could not be delivered to.
+ */
+export function reporterNoticeText(report: ConcernReport, notice: ReporterNoticeKind, deliveredTo: DestinationRole | undefined, intendedFor: DestinationRole = 'dslChannel',
+  concern?: Pick<ConcernCase, 'events'>): string {
   const who = deliveredTo ? DESTINATION_ROLE_LABELS[deliveredTo] : 'the person dealing with it';
   switch (notice) {
     case 'waiting':
@@ -163,7 +171,9 @@ export function reporterNoticeText(report: ConcernReport, notice: ReporterNotice
     case 'arrived':
       return `Your report ${report.reference} has now arrived: it has reached ${who}. There is no need to report it again.`;
     case 'rerouted':
-      return `Your report ${report.reference} could not be delivered to ${DESTINATION_ROLE_LABELS[intendedFor]}, so it has gone to ${who} instead. There is no need to report it again.`;
+      return concern && primaryRouteFailure(concern.events)?.data.code === 'CONCERN_DESTINATION_UNCONFIGURED'
+        ? `Your report ${report.reference} has gone to ${who}, because ${DESTINATION_ROLE_LABELS[intendedFor]} is not set up to receive reports in this bot. There is no need to report it again.`
+        : `Your report ${report.reference} could not be delivered to ${DESTINATION_ROLE_LABELS[intendedFor]}, so it has gone to ${who} instead. There is no need to report it again.`;
     case 'acknowledged':
       return `Your report ${report.reference} has been read by ${who}. Thank you for raising it.`;
     default:
@@ -189,7 +199,7 @@ export function createTeamsReporterNotifier(adapter: ProactiveAdapter, botAppId:
   return {
     async notify(report, notice, deliveredTo, concern) {
       const intendedFor = resolveConcernRoute(report, settings.routing).primary;
-      const text = reporterNoticeText(report, notice, deliveredTo, intendedFor);
+      const text = reporterNoticeText(report, notice, deliveredTo, intendedFor, concern);
       const address = report.reporter.address as ReporterAddress;
       const say = async (ctx: TurnContext): Promise<void> => {
         sendAsSafeguarding(ctx);

@@ -226,7 +226,17 @@ describe('a report that reaches the fallback route', () => {
     const r = await h.reporting.submitConcern(REPORTER, ORIGIN, formFor('allegation', { aboutHeadteacher: 'true' }));
     if (!r.ok) throw new Error('not stored');
     await h.outbox.processDue();
-    expect(fallbackReason((await h.store.getCase(r.report.reference))!)).toBe('Sent to the Deputy Designated Safeguarding Lead as the fallback route: the chair of governors is not set up in the bot.');
+    const atDeputy = (await h.store.getCase(r.report.reference))!;
+    expect(fallbackReason(atDeputy)).toBe('Sent to the Deputy Designated Safeguarding Lead as the fallback route: the chair of governors is not set up in the bot.');
+    // The reporter is told it went to the deputy because the chair is not set up, not that delivery to the chair failed.
+    expect(h.notifier.notices).toEqual([{ reference: r.report.reference, notice: 'rerouted', deliveredTo: 'deputyDsl' }]);
+    expect(reporterNoticeText(atDeputy.report, 'rerouted', 'deputyDsl', 'chairOfGovernors', atDeputy))
+      .toBe(`Your report ${r.report.reference} has gone to the Deputy Designated Safeguarding Lead, because the chair of governors is not set up to receive reports in this bot. There is no need to report it again.`);
+    const refused = new RecordingDelivery();
+    refused.failing.add('headteacher');
+    const failedHead = await allegationWithHead(refused);
+    const atDeputyAfterFailure = (await failedHead.h.store.getCase(failedHead.reference))!;
+    expect(reporterNoticeText(atDeputyAfterFailure.report, 'rerouted', 'deputyDsl', 'headteacher', atDeputyAfterFailure)).toContain('could not be delivered to the headteacher');
     const plain = await allegationWithHead();
     expect(fallbackReason((await plain.h.store.getCase(plain.reference))!)).toBeUndefined();
   });
