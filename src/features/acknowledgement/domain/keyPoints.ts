@@ -115,6 +115,28 @@ function candidates(sections: readonly PolicySection[]): Candidate[] {
   return out.sort((a, b) => b.score - a.score || a.order - b.order);
 }
 
+const MODALS = new Set(['should', 'must', 'will']);
+
+/**
+ * A bullet read with the lead-in it finishes, as a point: "This means that adults should:" then "- not seek to
+ * communicate ..." reads "Adults should not seek to communicate ...". Undefined when `bullet` is not a bullet of
+ * `sectionText` under a lead-in that ends "<who> should|must|will:", or the result is not a point's length.
+ */
+export function bulletWithLeadIn(sectionText: string, bullet: string): string | undefined {
+  const lines = sectionText.split('\n');
+  const want = bullet.replace(/\s+/g, ' ').trim();
+  const at = lines.findIndex((l) => l.startsWith('- ') && l.slice(2).replace(/\s+/g, ' ').trim() === want);
+  if (at < 0) return undefined;
+  let lead = at - 1;
+  while (lead >= 0 && (lines[lead].startsWith('- ') || lines[lead].trim() === '')) lead--;
+  if (lead < 0) return undefined;
+  // Its last words, as whitespace-separated tokens: "... adults should:" gives ["adults", "should"].
+  const words = trimEndMatching(lines[lead], /[:\s-]/).split(/\s+/).slice(-2);
+  if (!lines[lead].trimEnd().match(/:-?$/) || words.length < 2 || !MODALS.has(words[1].toLowerCase())) return undefined;
+  const text = tighten(`${words[0]} ${words[1].toLowerCase()} ${want}`);
+  return text.length >= MIN_POINT && text.length <= MAX_POINT ? finishSentence(text) : undefined;
+}
+
 /** The rule sentences of some sections as points, best first (what a changed section offers a later round). */
 export function ruleCandidates(sections: readonly PolicySection[]): string[] {
   return candidates(sections).map((c) => c.text);

@@ -1,6 +1,6 @@
 import { formatSectionLabel, splitSentences, type PolicyDocument } from '../../policy';
 import { VersionSectionChange } from './acknowledgementTypes';
-import { proposeKeyPoints, ruleCandidates } from './keyPoints';
+import { bulletWithLeadIn, proposeKeyPoints, ruleCandidates } from './keyPoints';
 
 /**
  * The key points a later round proposes to its owner: first a point for each reworded or added rule (the sentence that
@@ -46,14 +46,20 @@ function pointFor(doc: PolicyDocument, change: VersionSectionChange): string | u
   const rules = ruleCandidates([section]);
   if (change.kind === 'added') return rules[0];
   const before = new Set(change.runs.flatMap((r) => norm(r.was).split(' ')));
-  const said = change.runs.flatMap((r) => splitSentences(r.now)).map(norm).filter((n) => n.length > 0)
-    .map((n) => ({ n, fresh: n.split(' ').filter((w) => w && !before.has(w)).length }));
+  const said = change.runs.flatMap((r) => splitSentences(r.now)).filter((raw) => norm(raw).length > 0)
+    .map((raw) => ({ raw, n: norm(raw), fresh: norm(raw).split(' ').filter((w) => w && !before.has(w)).length }));
   let best: { rule: string; fresh: number } | undefined;
   for (const rule of rules) {
     const fresh = Math.max(0, ...said.filter((x) => sameWords(norm(rule), x.n)).map((x) => x.fresh));
     if (fresh > 0 && (!best || fresh > best.fresh)) best = { rule, fresh };
   }
-  return best?.rule;
+  if (best) return best.rule;
+  // No sentence that reads as a rule carries the change: a bullet that does, read with its lead-in ("adults should:").
+  for (const x of said.filter((y) => y.fresh > 0).sort((a, b) => b.fresh - a.fresh)) {
+    const point = bulletWithLeadIn(section.text, x.raw);
+    if (point) return point;
+  }
+  return undefined;
 }
 
 /** The new version's wording of a point it no longer has: its rule as reworded, where one is close enough. */
@@ -88,6 +94,13 @@ export function proposeRoundPoints(
   const has = (list: string[], p: string) => list.some((x) => norm(x) === norm(p));
   for (const p of previous) {
     const n = norm(p);
+    // A point a changed rule's new wording holds, or that holds it ("... into disrepute" now "... into disrepute,
+    // including in private groups"): the new wording stands for it, and it is not carried beside it.
+    const restated = changed.some((c) => norm(c) !== n && (norm(c).includes(n) || n.includes(norm(c))));
+    if (restated) {
+      dropped.push(p);
+      continue;
+    }
     if ((text !== '' && text.includes(n)) || !gone.some((g) => sameWords(n, g))) {
       if (!has(changed, p) && !has(carried, p)) carried.push(p);
       continue;

@@ -90,6 +90,28 @@ describe('what changed between two versions (issue 54)', () => {
     expect(proposeRoundPoints(next, changes, firstRound, 3).proposed).toHaveLength(3);
   });
 
+  it('when a rule is only lengthened, or a bullet under "adults should:" is reworded, then each changed rule is proposed once, in its new words, and the old wording is not carried beside it', () => {
+    const policy = (contact: string, disrepute: string) => [
+      'Staff Social Media Policy', '', '1. Contact with pupils', '', 'This means that adults should:',
+      `- not seek to communicate or respond to contact with ${contact} outside of the purposes of their work`,
+      '- not give out their personal details', '', "2. The Don'ts", '',
+      `- Don't make comments, post content or link to materials that will bring the school into disrepute${disrepute}`,
+      "- Don't post derogatory, defamatory, offensive, harassing or discriminatory content", '',
+    ].join('\n');
+    const before = parsePolicyText(policy('pupils', ''), 'lead-ins.txt');
+    const after = parsePolicyText(policy('pupils or former pupils under 18', ', including in private groups or messaging apps such as WhatsApp'), 'lead-ins.txt');
+    after.id = before.id;
+    const oldDisrepute = "Don't make comments, post content or link to materials that will bring the school into disrepute.";
+    const derogatory = "Don't post derogatory, defamatory, offensive, harassing or discriminatory content.";
+    const p = proposeRoundPoints(after, describeChanges(before, after), [oldDisrepute, derogatory], 8);
+    expect(p.changed).toEqual([
+      'Adults should not seek to communicate or respond to contact with pupils or former pupils under 18 outside of the purposes of their work.',
+      "Don't make comments, post content or link to materials that will bring the school into disrepute, including in private groups or messaging apps such as WhatsApp.",
+    ]);
+    expect(p.proposed).toEqual([...p.changed, derogatory]);
+    expect(p.dropped).toEqual([oldDisrepute]);
+  });
+
   it('when a person acknowledged an earlier version, then their changes are read back to it, and nobody gets changes for a version they never acknowledged', async () => {
     const { live, next } = await versions();
     const store = memoryStore();
