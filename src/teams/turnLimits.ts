@@ -99,6 +99,9 @@ export function limitedActivity(
   if (activity.name === 'adaptiveCard/action') {
     const action = record(value?.action);
     if (action?.verb === Verbs.concernSubmit) return report(action.data, false);
+    // Checking a draft is the heaviest thing a person can ask for (the models read up to 3,000 characters): it costs what
+    // a question costs, not a press (an outside review kept the bot busy with 300 checks an hour at the press budget).
+    if (action?.verb === Verbs.checkPost) return { kind: 'question', urgent: false, inTaskModule: false };
   }
   if (activity.name === 'composeExtension/submitAction' && typeof value?.commandId === 'string' && reportCommandIds.includes(value.commandId)
     // "Next" and "Change kind" in the dialog move between the form's steps (presses); nothing is filed.
@@ -146,6 +149,12 @@ export function questionRefusalNotice(retryAt: number, now: number): string {
   return `You have sent me a lot of messages in a short time, so I am pausing before I answer more. You can ask again at ${whenAgain(retryAt, now)}. `
     + 'To report a concern meanwhile, type **report a concern**: that still opens the form. If a child is in immediate danger, '
     + 'speak to the DSL in person now, or call 999.';
+}
+
+/** The notice for a draft's Check over the budget (it shares the questions' budget); the draft stays in its card. */
+export function checkRefusalNotice(retryAt: number, now: number): string {
+  return `You have sent me a lot of messages and drafts in a short time, so I am pausing before I check more. Your draft is still in the card: `
+    + `press Check again at ${whenAgain(retryAt, now)}.`;
 }
 
 /** The notice for a card press (or any other invoke) over the budget. */
@@ -258,6 +267,7 @@ export function createTurnLimits(options: TurnLimitsOptions, logger: AppLogger):
 function invokeRefusal(name: string | undefined, what: LimitedActivity, retryAt: number, at: number, options: TurnLimitsOptions): InvokeAnswer {
   const answer = (message: string) => invokeMessage(name, message).value as InvokeAnswer;
   // Nothing is sent to Teams: the client shows the answer on the card or in the dialog.
+  if (what.kind === 'question') return answer(checkRefusalNotice(retryAt, at));
   if (what.kind !== 'report') return answer(pressRefusalNotice(retryAt, at));
   const notice = reportRefusalNotice(retryAt, at);
   const card = options.refusedReportCard?.(what.data, notice, what.inTaskModule);

@@ -117,6 +117,18 @@ describe('the per-person limits as the server asks them', () => {
     limits.close();
   });
 
+  it('when a person presses Check on drafts, then each costs a question, not a press, and one over the budget says their draft is still in the card', async () => {
+    expect(limitedActivity(press('aad-teacher', Verbs.checkPost), COMMANDS)).toMatchObject({ kind: 'question' });
+    const limits = createTurnLimits({ budgets: { reportsPerHour: 6, questionsPerHour: 2, pressesPerHour: 300 }, reportCommandIds: COMMANDS }, createLogger('silent'));
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await limits.answerOverBudgetInvoke(press('aad-teacher', Verbs.checkPost)));
+    expect(answers.slice(0, 2)).toEqual([undefined, undefined]);
+    expect(JSON.stringify(answers[2])).toMatch(/Your draft is still in the card/);
+    // Other presses still have their own budget.
+    expect(await limits.answerOverBudgetInvoke(press('aad-teacher', Verbs.readSection))).toBeUndefined();
+    limits.close();
+  });
+
   it('when a person\'s refusal has already been told, then each further press is answered at once, not as a promise, with the notice', async () => {
     const limits = createTurnLimits({ budgets: BUDGETS, reportCommandIds: COMMANDS, records: memorySharedRecords(Date.now) }, createLogger('silent'));
     for (let i = 0; i < 3; i++) await limits.answerOverBudgetInvoke(press('aad-flooder', Verbs.readSection));
