@@ -4,6 +4,9 @@
  * a draft's limit; questions are cut at 500) made to be hard for it (capitalised hyphenated words, one character over and
  * over, digits and colons, "at The The The...", brackets and quotes, words of a hundred letters, emoji), against the
  * same length of ordinary prose in the same run. A function whose hardest input costs many times its prose is a finding.
+ * `--length 28000` runs them at the longest message Teams sends (a question's disclosure reading takes all of it).
+ * Abbreviations the tagger never ends a sentence at ("St. St. St."), alone and with words that make the disclosure
+ * signals read names, were an outside review's finding (12,000 characters froze the bot for 46 s).
  * Linear-time regular expressions are checked by tests/security/regexAudit.test.ts; this measures the functions whole,
  * loops and libraries included. Prints one JSON object: per function, the prose's median ms and each input's, and the
  * worst ratio.
@@ -19,7 +22,8 @@ import { readConcernCue } from '../src/features/policy/reportOffer/concernCue';
 import { redactNames } from '../src/features/policy/teaching/redactNames';
 import { namesOrPlacesSomeone } from '../src/features/policy/teaching/keeping';
 
-const LENGTH = 3000;
+const lengthAt = process.argv.indexOf('--length');
+const LENGTH = lengthAt >= 0 ? Number(process.argv[lengthAt + 1]) : 3000;
 const fill = (unit: string): string => unit.repeat(Math.ceil(LENGTH / unit.length)).slice(0, LENGTH);
 
 const INPUTS: Record<string, string> = {
@@ -37,6 +41,9 @@ const INPUTS: Record<string, string> = {
   sentenceEnds: fill('. ! ? … '),
   toldShowedHome: fill('she told me he hit her at home today '),
   webAddresses: fill('[Ab](https://www.https://x.example/(Ab)www.'),
+  abbreviations: fill('St. '),
+  mixedAbbreviations: fill('Dr. St. Mr. No. i.e. '),
+  abbreviationsWithHarm: fill('St. St. St. St. unwell Finn bruises told me '),
 };
 
 const FUNCTIONS: Record<string, (text: string) => unknown> = {

@@ -1,6 +1,6 @@
 import { headWeights, SentenceEncoder } from '../../../shared/sentenceEncoder';
 import { splitSentences } from '../answer/passages';
-import { readDisclosureSignals } from './disclosureSignals';
+import { DisclosureSignals, readDisclosureSignals } from './disclosureSignals';
 
 /**
  * Whether a message typed to the bot tells of a child at risk (issue 48). A classifier on the pretrained sentence
@@ -158,7 +158,11 @@ const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
  * off sick, an injury: issue 69): it may be about a particular child, whatever the classifier makes of it.
  */
 export function mayBeAboutParticularChild(text: string): boolean {
-  const s = readDisclosureSignals(text);
+  return signalsAboutParticularChild(readDisclosureSignals(text));
+}
+
+/** mayBeAboutParticularChild on signals already read. */
+function signalsAboutParticularChild(s: DisclosureSignals): boolean {
   return s.disclosureLike || (s.child && s.specific && (s.event || s.told)) || (s.identified && s.happened);
 }
 
@@ -171,8 +175,11 @@ export function createDisclosureDetector(
   encoder: SentenceEncoder, head: DisclosureHead, onError: (err: Error) => void = () => undefined, draftHead?: DraftDisclosureHead,
 ): DisclosureDetector {
   const judge = (text: string, logit: number): DisclosureReading => {
-    const offer = logit >= head.thresholds.offer || (head.wordList && readDisclosureSignals(text).disclosureLike);
-    const reportLine = offer || logit >= (head.thresholds.reportLine ?? head.thresholds.holdBack) || mayBeAboutParticularChild(text);
+    // Read once, and only when needed (the words' signals cost more than the rest on a long message).
+    let read: DisclosureSignals | undefined;
+    const signals = (): DisclosureSignals => (read ??= readDisclosureSignals(text));
+    const offer = logit >= head.thresholds.offer || (head.wordList && signals().disclosureLike);
+    const reportLine = offer || logit >= (head.thresholds.reportLine ?? head.thresholds.holdBack) || signalsAboutParticularChild(signals());
     const named = head.thresholds.named;
     return {
       offer, holdBack: reportLine || logit >= head.thresholds.holdBack, reportLine, score: sigmoid(logit),

@@ -1,5 +1,5 @@
-import nlp from 'compromise';
-import { identifierSpans, namesAClass, namesANumberedClass, namesInContext } from '../teaching/redactNames';
+import { TAGGER_WINDOW, textWindows } from '../../../shared/textWindows';
+import { identifierSpans, namesAClass, namesANumberedClass, readNames } from '../teaching/redactNames';
 import { readWordLists } from '../wordLists/readWordLists';
 import disclosureWords from '../wordLists/disclosureSignals.json';
 
@@ -118,10 +118,18 @@ function trimQuotes(t: string): string {
   return t.slice(start, end);
 }
 
+/** Each phrase's places as sets of the words they take, made once a phrase (the word lists' phrases are read at every message). */
+const PHRASE_PLACES = new WeakMap<readonly string[], ReadonlySet<string>[]>();
+
 /** Whether the phrase (each place a word or a|b|c choice) occurs in the tokens. */
 export function hasPhrase(tokens: readonly string[], phrase: readonly string[]): boolean {
-  outer: for (let i = 0; i + phrase.length <= tokens.length; i++) {
-    for (let j = 0; j < phrase.length; j++) if (!phrase[j].split('|').includes(tokens[i + j])) continue outer;
+  let places = PHRASE_PLACES.get(phrase);
+  if (!places) {
+    places = phrase.map((p) => new Set(p.split('|')));
+    PHRASE_PLACES.set(phrase, places);
+  }
+  outer: for (let i = 0; i + places.length <= tokens.length; i++) {
+    for (let j = 0; j < places.length; j++) if (!places[j].has(tokens[i + j])) continue outer;
     return true;
   }
   return false;
@@ -247,10 +255,29 @@ function placedSignal(tokens: readonly string[], raw: string, classOrYear: boole
   return identifierSpans(raw).length > 0;
 }
 
-/** A name in the message ("Finn Ashworth", "Mia"), by the part-of-speech tagger; read only when the rest needs it. */
-function namesAPerson(text: string): boolean {
-  // A name has a capitalised word: "Finn", "Mia Kowalski"; the tagger also takes "PSHE lesson" for a person.
-  return (nlp(text).people().out('array') as string[]).some((name) => /(^|\s)[A-Z][a-z]/.test(name));
+/**
+ * The most of one message the name readers (the part-of-speech tagger) take: about 60 ms of tagging at worst. A longer
+ * message is read whole by everything else; its names are read in the windows where something happened to someone,
+ * in order, up to this (an outside review froze the bot for minutes with one question padded to 12,000 characters).
+ */
+export const NAMES_READ_CHARS = 4_000;
+
+/** What of a long message the name readers take: its windows with an injury, harm or an event in them, in order, up to the cap. */
+function forNames(text: string): string {
+  if (text.length <= NAMES_READ_CHARS) return text;
+  const chosen: string[] = [];
+  let size = 0;
+  for (const [start, end] of textWindows(text, TAGGER_WINDOW)) {
+    if (size + (end - start) > NAMES_READ_CHARS) break;
+    const window = text.slice(start, end);
+    const tokens = tokensOf(window);
+    const injury = injurySignal(tokens);
+    if (!(injury || harmSignal(tokens) || happenedSignal(tokens, injury) || toldSignals(tokens).told)) continue;
+    chosen.push(window);
+    size += end - start;
+  }
+  // Signals that span two windows and none alone: the message's beginning.
+  return chosen.length > 0 ? chosen.join('\n') : text.slice(0, NAMES_READ_CHARS);
 }
 
 /** Reads the kinds of words that make a message disclosure-like; the words themselves are never returned. */
@@ -264,9 +291,10 @@ export function readDisclosureSignals(text: string): DisclosureSignals {
   const acts = told && someoneActsOnChild(text);
   const happened = happenedSignal(tokens, injury);
   // The names only when something happened to someone: the tagger is the costly part.
-  const identified = placedSignal(tokens, text, people.classOrYear) || (happened && namesInContext(text).length > 0);
-  // Only a message with a concern in it is worth the tagger's time.
-  const named = (injury || harm || acts) && namesAPerson(text);
+  // One reading of the names serves both, and only a message where something happened is worth the tagger's time.
+  const names = happened || injury || harm || acts ? readNames(forNames(text)) : { inContext: [], personNamed: false };
+  const identified = placedSignal(tokens, text, people.classOrYear) || (happened && names.inContext.length > 0);
+  const named = (injury || harm || acts) && names.personNamed;
   const first = tokens.find((t) => !PREAMBLE.has(t)) ?? '';
   const asksInGeneral = OPENERS.has(first) || tokens.some((t) => CONDITIONALS.has(t)) || hasPhrase(tokens, ['in', 'case']);
   const hypothetical = asksInGeneral && !(pastTold || event || named);
@@ -275,6 +303,12 @@ export function readDisclosureSignals(text: string): DisclosureSignals {
   // A concern with a child and something that happened; or a child's account of what someone does to them.
   const disclosureLike = !hypothetical && child && (((injury || harm) && (told || specific || event)) || (acts && (specific || event)));
   return { child, specific, injury, harm, told, event, acts, happened, identified, hypothetical, disclosureLike };
+}
+
+/** Something happened to someone (readDisclosureSignals' `happened`), read without the tagger: its words only. */
+export function saysSomethingHappened(text: string): boolean {
+  const tokens = tokensOf(text);
+  return happenedSignal(tokens, injurySignal(tokens));
 }
 
 /** True when a message reads as a disclosure about a child, so the bot offers "Report a concern" first and keeps nothing of it. */

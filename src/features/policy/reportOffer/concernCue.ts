@@ -1,4 +1,5 @@
 import nlp from 'compromise';
+import { TAGGER_WINDOW, textWindows } from '../../../shared/textWindows';
 import { readWordLists } from '../wordLists/readWordLists';
 import concernWords from '../wordLists/concernCue.json';
 
@@ -50,10 +51,12 @@ const REPORTING = lists.reporting;
 
 interface Term { word: string; tags: ReadonlySet<string> }
 
+/** The tagger's sentences, read window by window as redactNames reads them (its cost grows faster than the length). */
 function sentencesOf(text: string): Term[][] {
-  return (nlp(text).json() as { terms: { normal?: string; text: string; tags: string[] }[] }[]).map((s) => s.terms
-    .map((t) => ({ word: (t.normal ?? t.text).toLowerCase().replace(/[^a-z0-9'-]/g, ''), tags: new Set(t.tags) }))
-    .filter((t) => t.word !== ''));
+  return textWindows(text, TAGGER_WINDOW).flatMap(([start, end]) => (nlp(text.slice(start, end)).json() as { terms: { normal?: string; text: string; tags: string[] }[] }[]))
+    .map((s) => s.terms
+      .map((t) => ({ word: (t.normal ?? t.text).toLowerCase().replace(/[^a-z0-9'-]/g, ''), tags: new Set(t.tags) }))
+      .filter((t) => t.word !== ''));
 }
 
 /** The doer of the verb at `at`: the nearest noun or pronoun before it, past adverbs and helping verbs. */

@@ -1,6 +1,6 @@
 import { DisclosureDetector, DisclosureReading } from '../disclosure/disclosureDetector';
-import { hasPhrase, readDisclosureSignals, tokensOf } from '../disclosure/disclosureSignals';
-import { nameSpans, namesInContext } from './redactNames';
+import { hasPhrase, readDisclosureSignals, saysSomethingHappened, tokensOf } from '../disclosure/disclosureSignals';
+import { readNames } from './redactNames';
 import { readWordLists } from '../wordLists/readWordLists';
 import keepingWords from '../wordLists/keepingWords.json';
 
@@ -25,7 +25,7 @@ function saysMoreHappened(text: string): boolean {
  * lose those to teach from, which is the price of never reading about a child's crisis.
  */
 export function mayKeepQuestion(text: string): boolean {
-  return !readDisclosureSignals(text).happened && !saysMoreHappened(text);
+  return !saysSomethingHappened(text) && !saysMoreHappened(text);
 }
 
 /**
@@ -34,7 +34,9 @@ export function mayKeepQuestion(text: string): boolean {
  */
 export function namesOrPlacesSomeone(text: string): boolean {
   const s = readDisclosureSignals(text);
-  return s.identified || s.specific || namesInContext(text).length > 0 || nameSpans(text).length > 0;
+  if (s.identified || s.specific) return true;
+  const names = readNames(text);
+  return names.inContext.length > 0 || names.spans.length > 0;
 }
 
 /**

@@ -1,5 +1,6 @@
 import nlp from 'compromise';
 import { trimEndMatching } from '../../../shared/linearTrim';
+import { TAGGER_WINDOW, textWindows } from '../../../shared/textWindows';
 import { baseForms } from '../answer/wordnetDictionary';
 import { readWordLists } from '../wordLists/readWordLists';
 import identifyingWordsFile from '../wordLists/identifyingWords.json';
@@ -46,8 +47,31 @@ export function nameSpans(text: string): [number, number][] {
 }
 
 /** The tagger's reading of a text: its sentences' terms, with tags, offsets and the punctuation around each. */
-function taggerSentences(text: string): { terms: (TermJson & { pre?: string; post?: string })[] }[] {
-  return nlp(text).json({ offset: true, terms: { tags: true, offset: true } }) as { terms: (TermJson & { pre?: string; post?: string })[] }[];
+type TaggedSentence = { terms: (TermJson & { pre?: string; post?: string })[] };
+
+/** The tagger's reading of a text, window by window (TAGGER_WINDOW), offsets the whole text's. */
+function taggerSentences(text: string): TaggedSentence[] {
+  const out: TaggedSentence[] = [];
+  for (const [start, end] of textWindows(text, TAGGER_WINDOW)) {
+    const sentences = nlp(text.slice(start, end)).json({ offset: true, terms: { tags: true, offset: true } }) as TaggedSentence[];
+    // Offsets are the window's: moved to the whole text's.
+    if (start > 0) for (const sentence of sentences) for (const t of sentence.terms) if (t.offset) t.offset = { ...t.offset, start: t.offset.start + start };
+    out.push(...sentences);
+  }
+  return out;
+}
+
+/** Whether the tagger took a term of its reading for a person, capitalised ("Finn"; not "PSHE lesson"). */
+const personIn = (sentences: readonly TaggedSentence[]): boolean =>
+  sentences.some((s) => s.terms.some((t) => t.tags.includes('Person') && /^[A-Z][a-z]/.test(t.text)));
+
+/**
+ * What is asked of a text's names, from one reading by the tagger: where namesInContext finds names, whether the tagger
+ * itself took a capitalised word for a person, and nameSpans' spans.
+ */
+export function readNames(text: string): { inContext: [number, number][]; personNamed: boolean; spans: [number, number][] } {
+  const sentences = taggerSentences(text);
+  return { inContext: namesInSentences(sentences), personNamed: personIn(sentences), spans: nameSpansOf(sentences.flatMap((s) => s.terms)) };
 }
 
 /** nameSpans over terms already tagged. */
@@ -89,7 +113,7 @@ interface Term {
 }
 
 /** The tagger's terms, with offsets, sentence starts and possessives; terms without an offset are left out. */
-function termsOf(sentences: { terms: (TermJson & { pre?: string; post?: string })[] }[]): Term[] {
+function termsOf(sentences: readonly TaggedSentence[]): Term[] {
   return sentences.flatMap((sentence) => sentence.terms.flatMap((t, i) => {
     if (!t.offset) return [];
     const word = t.text.replace(/[^\p{L}'\u2019-]/gu, '');
@@ -197,8 +221,12 @@ function childContextAfter(terms: readonly Term[], i: number): boolean {
  * the text: one tagging, then a few passes over its terms.
  */
 export function namesInContext(text: string): [number, number][] {
+  return namesInSentences(taggerSentences(text));
+}
+
+/** namesInContext on the tagger's reading of the text. */
+function namesInSentences(sentences: readonly TaggedSentence[]): [number, number][] {
   // One tagging serves both readings: the tagger's names, and the terms the rules below read.
-  const sentences = taggerSentences(text);
   const terms = termsOf(sentences);
   const thingAfter = (i: number): boolean => terms[i + 1] !== undefined && capitalised(terms[i + 1]) && WORDS.thingHeads.has(terms[i + 1].lower);
   const saintBefore = (i: number): boolean => i > 0 && /^(?:st|saint)$/i.test(terms[i - 1].word);

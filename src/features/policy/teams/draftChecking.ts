@@ -200,7 +200,8 @@ export function registerDraftChecking(app: BotApp, deps: DraftCheckingDeps): voi
     if (!isPersonal(ctx.activity)) {
       // What a child told them, typed where others read: Report a concern first, here, as a question gets it (the card
       // repeats none of it, and its button opens the form in their private chat).
-      if (draft !== '' && (await readDraft(draft)).offer) {
+      // Read as far as the form holds it (what they would check), never more: a longer paste costs what a full form does.
+      if (draft !== '' && (await readDraft(draft.slice(0, MAX_DRAFT_CHARS))).offer) {
         await deps.questions.recordDisclosureLike(deps.now().toISOString(), 'offered');
         logger.info({ event: 'draft.disclosureOffered' }, 'a draft typed in a group chat or channel read as a disclosure: Report a concern offered, nothing kept');
         await ctx.sendActivity(cardMessage(renderDisclosureOfferCard({ policyAnswerFollows: false, draft: true })));

@@ -70,6 +70,11 @@ export interface PolicyFeatureDeps {
 }
 
 const MAX_QUESTION_CHARS = 500;
+/**
+ * The most of one message that is read: Teams sends at most about 28 KB; the disclosure reading takes all of what is read
+ * (a disclosure can come after a long paste), so nothing longer than Teams could send is read at all.
+ */
+const MAX_MESSAGE_CHARS = 30_000;
 /** What a disclosure-like message may carry into the concern form's "What happened" (the form's own limit is larger). */
 const MAX_CARRIED_CHARS = 4000;
 
@@ -317,7 +322,7 @@ export function createPolicyFeature(deps: PolicyFeatureDeps): BotFeature {
     });
 
     app.activity(ActivityTypes.Message, async (ctx) => {
-      const text = (ctx.activity.text ?? '').trim();
+      const text = (ctx.activity.text ?? '').slice(0, MAX_MESSAGE_CHARS).trim();
       if (text === '') {
         if (ctx.activity.value === undefined) await ctx.sendActivity('Ask me a question about the policy, or type **help**.');
         return;

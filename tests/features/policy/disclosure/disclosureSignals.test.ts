@@ -109,3 +109,21 @@ describe('disclosure-like questions', () => {
     expect(JSON.stringify(signals)).not.toMatch(/Ashworth|burns|3C/);
   });
 });
+
+describe('a long message: its names are read where something happened', () => {
+  const sentence = 'Mia Kowalski has bruises on her arms again.';
+  it('when a sentence whose name decides it comes after thousands of characters, then it reads as it does alone', () => {
+    expect(readDisclosureSignals(sentence).disclosureLike).toBe(true);
+    for (const padding of ['St. '.repeat(3000), 'What a lovely week it has been at the summer fair. '.repeat(200)]) {
+      const signals = readDisclosureSignals(`${padding}${sentence}`);
+      expect(signals.disclosureLike).toBe(true);
+      expect(signals.specific).toBe(true);
+    }
+  });
+
+  it('when the padding says nothing happened, then no name in it is read as a child\'s', () => {
+    const signals = readDisclosureSignals('Mia Kowalski won the poetry prize. '.repeat(300));
+    expect(signals.disclosureLike).toBe(false);
+  });
+});
+

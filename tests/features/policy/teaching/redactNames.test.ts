@@ -61,3 +61,15 @@ describe('names and identifiers taken out of the questions an owner reads (issue
     expect(redactNames(asked)).toBe(asked);
   });
 });
+
+describe('names in a text longer than the tagger reads at once', () => {
+  it('when names stand in every part of a long text, then each is taken out where it stands, and the rest is left as written', () => {
+    const part = 'We went to the museum with the class and Finn Ashworth said hi to Mrs Okonkwo by the fossils. ';
+    const text = part.repeat(30);
+    expect(text.length).toBeGreaterThan(2000);
+    const redacted = redactNames(text);
+    expect(redacted).not.toMatch(/Finn|Ashworth|Okonkwo/);
+    expect(redacted).toBe('We went to the museum with the class and [name] said hi to Mrs [name] by the fossils. '.repeat(30));
+  });
+});
+
