@@ -64,11 +64,23 @@ export function withSecureDelete(db: SqliteDatabase, work: () => void): void {
   }
 }
 
-/** Creates the database's folder (0700) and file (0600) before SQLite does, or narrows an existing file to 0600. */
+/**
+ * Creates the database's folder (0700) and file (0600) before SQLite does, or narrows an existing file to 0600. An
+ * existing file is never opened here: closing any descriptor of a file drops every POSIX lock this process holds on it,
+ * so opening and closing the file while another connection of the bot had it open (the sending thread's, the shared
+ * records') dropped that connection's locks, and the next program to open and close the database (the documented
+ * backup, sqlite3 on the command line) took itself for the last one and deleted the write-ahead log under the bot: every
+ * acknowledgement after it was lost at the restart (found by an outside walk-through).
+ */
 function prepareOwnerOnlyFile(filePath: string): void {
   const resolved = path.resolve(filePath);
   fs.mkdirSync(path.dirname(resolved), { recursive: true, mode: 0o700 });
-  fs.closeSync(fs.openSync(resolved, 'a', 0o600));
+  try {
+    // Only a file that does not exist yet, which no connection can have open.
+    fs.closeSync(fs.openSync(resolved, 'wx', 0o600));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
   // Windows has no POSIX modes; elsewhere a file made before this rule (0644) is narrowed.
   if (process.platform !== 'win32') {
     for (const file of [resolved, `${resolved}-wal`, `${resolved}-shm`]) {

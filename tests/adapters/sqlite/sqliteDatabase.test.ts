@@ -1,7 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { migrate, openSqliteDatabase } from '../../../src/adapters/sqlite/sqliteDatabase';
+
+/** The sqlite3 program, where the machine has it (the deployment guide's backup uses it). */
+const SQLITE3 = ['/usr/bin/sqlite3', '/usr/local/bin/sqlite3', '/opt/homebrew/bin/sqlite3'].find((p) => fs.existsSync(p));
 
 /** The database holds safeguarding records: on a shared server no other account may read it. */
 const posix = process.platform === 'win32' ? describe.skip : describe;
@@ -11,6 +15,41 @@ posix('the SQLite file a school keeps its records in', () => {
   beforeEach(() => { root = fs.mkdtempSync(path.join(os.tmpdir(), 'sqlite-modes-')); });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
   const mode = (p: string) => fs.statSync(p).mode & 0o777;
+
+  it('when the bot opens a second connection and the documented backup (the sqlite3 program) then runs, then the write-ahead log stays and nothing written after is lost', () => {
+    const file = path.join(root, 'policy-bot.sqlite');
+    const first = openSqliteDatabase(file);
+    first.exec('CREATE TABLE t (x TEXT); INSERT INTO t VALUES (\'before\')');
+    // The sending thread's or the shared records' own connection, opened later in the same process.
+    const second = openSqliteDatabase(file);
+    if (SQLITE3) {
+      execFileSync(SQLITE3, [file, `.backup '${path.join(root, 'backup.sqlite')}'`]);
+      // Before, the backup took itself for the last connection and deleted the log under the bot.
+      expect(fs.existsSync(`${file}-wal`)).toBe(true);
+    }
+    first.exec('INSERT INTO t VALUES (\'after\')');
+    first.close();
+    second.close();
+    const again = openSqliteDatabase(file);
+    expect((again.prepare('SELECT x FROM t ORDER BY rowid').all() as { x: string }[]).map((r) => r.x)).toEqual(['before', 'after']);
+    again.close();
+  });
+
+  it('when a connection opens a file that exists, then the file is never opened outside SQLite (closing it would drop the other connections\' locks)', () => {
+    const file = path.join(root, 'policy-bot.sqlite');
+    openSqliteDatabase(file).close();
+    const opened = jest.spyOn(fs, 'openSync');
+    try {
+      const db = openSqliteDatabase(file);
+      db.close();
+      // Asked to create it only ('wx'), which fails for a file that exists: no descriptor of it is ever opened here.
+      const openedIt = opened.mock.calls.map(([p], i) => ({ p, result: opened.mock.results[i].type }))
+        .filter(({ p, result }) => path.resolve(String(p)) === path.resolve(file) && result === 'return');
+      expect(openedIt).toEqual([]);
+    } finally {
+      opened.mockRestore();
+    }
+  });
 
   it('when it is created, then the file and its WAL files are 0600 in a folder created 0700, whatever the umask', () => {
     const previous = process.umask(0o022);
