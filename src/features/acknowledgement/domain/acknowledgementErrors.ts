@@ -9,7 +9,8 @@ export type AcknowledgementErrorCode =
   | 'BAD_DUE_DATE'
   | 'EMPTY_AUDIENCE'
   | 'BAD_CARD_DATA'
-  | 'NOT_CURRENT_STAFF';
+  | 'NOT_CURRENT_STAFF'
+  | 'CAMPAIGN_RUNNING';
 
 /** A failure the user or owner can act on; `message` is safe to show them. */
 export class AcknowledgementError extends Error {

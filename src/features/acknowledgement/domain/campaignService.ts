@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { AcknowledgementError } from './acknowledgementErrors';
 import { AcknowledgementStore } from './acknowledgementStore';
 import {
@@ -150,7 +150,18 @@ export function createCampaignService(deps: CampaignServiceDeps) {
     }) {
       const keyPoints = input.keyPoints ? assertChoices({ dueDate: input.dueDate, keyPoints: input.keyPoints }, now(), rules.defaultDueDays, rules.calendar) : undefined;
       const { version, dueDate, members } = await prepareStart(input);
-      const id = `ack-${isoDate(now()).replace(/-/g, '')}-${randomBytes(3).toString('hex')}`;
+      // Asked again at Start, not only at "campaign start": a second owner's preview, opened before the first pressed
+      // Start, would otherwise send everyone a second card (found by an outside walk-through).
+      const campaigns = (await store.listCampaigns()).filter((c) => c.policyId === version.policyId);
+      const running = campaigns.find((c) => c.status === 'active' && covers(c.audience, input.audience));
+      if (running) {
+        throw new AcknowledgementError('CAMPAIGN_RUNNING', `A campaign for ${describeAudience(running.audience)} is already running (started ${deps.sayDate?.(running.startedAt.slice(0, 10)) ?? running.startedAt.slice(0, 10)}): `
+          + 'nothing was sent again. Type "campaign status" to see it.');
+      }
+      // Two Starts at the same moment (two owners, two instances) make the same id, so the store opens it once: the id
+      // follows from the policy, the audience and the campaigns of them there were before.
+      const before = campaigns.filter((c) => covers(c.audience, input.audience) && covers(input.audience, c.audience)).map((c) => c.id).sort().join(',');
+      const id = `ack-${isoDate(now()).replace(/-/g, '')}-${createHash('sha256').update(`${version.policyId}\n${describeAudience(input.audience).toLowerCase()}\n${before}`).digest('hex').slice(0, 6)}`;
       return rounds.openRound({
         version, audience: input.audience, dueDate, actor: input.actorId, id, round: 1, expected: members.length,
         ...(input.card ? { card: input.card } : {}), ...(keyPoints ? { keyPoints } : {}),

@@ -210,7 +210,10 @@ export function createOwnerPreview(deps: OwnerPreviewDeps) {
           await context.sendActivity(`${what} for ${describeAudience(campaign.audience)}, due ${formatDueDate(campaign.dueDate)}: ` +
             `the card is on its way to ${recipients - unreachable} of ${recipients}.${waiting}${carriedWords(campaign.round, started.excused ?? 0)}`);
         }
-        return renderCampaignStatusCard(await deps.campaigns.campaignStatus({ actorId: actor, campaignId: campaign.id }), undefined, adding);
+        const status = await deps.campaigns.campaignStatus({ actorId: actor, campaignId: campaign.id });
+        // Another owner (or instance) started the same one at the same moment: it is theirs, and nothing was sent twice.
+        const notice = created ? undefined : `${campaign.round > 1 ? 'This round' : 'This campaign'} was started a moment ago from another preview: nothing was sent twice.`;
+        return renderCampaignStatusCard(status, undefined, adding, notice);
       } catch (err) {
         await deps.refuseIfNotOwner(err, actor, 'campaign start');
         return deps.explain(err, 'owner.start');

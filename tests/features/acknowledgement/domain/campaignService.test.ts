@@ -42,6 +42,30 @@ describe('campaigns', () => {
     expect(await store.listAudit(campaign.id)).toEqual([expect.objectContaining({ actor: OWNER, action: 'campaign.started' })]);
   });
 
+  it('when a second owner presses Start on a preview opened before the first started, then nothing is sent again and they are told it is running', async () => {
+    const { store, service, messenger } = await setUp();
+    await service.startCampaign({ actorId: OWNER, audience: { kind: 'all' } });
+    await expect(service.startCampaign({ actorId: OWNER, audience: { kind: 'all' } })).rejects.toMatchObject({ code: 'CAMPAIGN_RUNNING', message: expect.stringContaining('already running') });
+    // A department is already reached by the campaign for all staff.
+    await expect(service.startCampaign({ actorId: OWNER, audience: { kind: 'department', values: ['maths'] } })).rejects.toMatchObject({ code: 'CAMPAIGN_RUNNING' });
+    expect(await store.listCampaigns()).toHaveLength(1);
+    expect(messenger.delivered).toHaveLength(1);
+  });
+
+  it('when two owners press Start at the same moment, then one campaign is opened and everyone gets one card', async () => {
+    const { store, service } = await setUp();
+    const both = await Promise.allSettled([0, 1].map(() => service.startCampaign({ actorId: OWNER, audience: { kind: 'all' } })));
+    expect(await store.listCampaigns()).toHaveLength(1);
+    const [only] = await store.listCampaigns();
+    expect(await store.listDeliveries(only.id)).toHaveLength(10);
+    // Each press is answered with that campaign, or told it is running.
+    for (const r of both) {
+      if (r.status === 'fulfilled') expect(r.value.campaign.id).toBe(only.id);
+      else expect(r.reason).toMatchObject({ code: 'CAMPAIGN_RUNNING' });
+    }
+    expect(both.filter((r) => r.status === 'fulfilled' && r.value.created)).toHaveLength(1);
+  });
+
   it('when the audience is a department, then only its active members are included, matched case-insensitively', async () => {
     const { store, service } = await setUp();
     const { campaign } = await service.startCampaign({ actorId: OWNER, audience: { kind: 'department', values: ['maths'] } });
