@@ -127,7 +127,7 @@ describe('acknowledgements count only from current staff (issue 49)', () => {
     expect(reads(FILLERS[0])).toBe(1);
   });
 
-  it('when the staff sync marks people as departed, then status, the outstanding list, reminders and the export leave them out, an acknowledgement made before leaving no longer counts, and a leaver\'s press is refused', async () => {
+  it('when the staff sync marks people as departed, then status, the outstanding list and reminders leave them out (the export keeps their record, marked as left), an acknowledgement made before leaving no longer counts, and a leaver\'s press is refused', async () => {
     expect(await answerTo(() => bot.execute(EARLY, Verbs.acknowledge, ackData))).toContain('You acknowledged this on');
     expect(await status()).toContain('1 of 10 acknowledged');
     await leave(EARLY);
@@ -135,7 +135,7 @@ describe('acknowledgements count only from current staff (issue 49)', () => {
 
     const shown = await statusOnceLeft(2);
     expect(shown).toContain('0 of 8 acknowledged');
-    expect(shown).toContain('2 people have left the staff list since the campaign reached them: they are not counted or listed.');
+    expect(shown).toContain('2 people have left the staff list since the campaign reached them: they are not counted here, and the export keeps their record.');
     for (const p of [LEAVER, EARLY]) expect(shown).not.toContain(p.name);
     expect(shown).toContain(FILLERS[0].name);
 
@@ -151,8 +151,8 @@ describe('acknowledgements count only from current staff (issue 49)', () => {
     const link = [exported, ...bot.connector.updates.map((u) => readableText(u.activity))].join('\n').match(/https?:\/\/[^\s"]+\/files\/[^\s")]+/)![0];
     const rows = parse(await (await fetch(link)).text()) as string[][];
     const names = rows.slice(1).map((r) => r[0]);
-    expect(names).toHaveLength(8);
-    for (const p of [LEAVER, EARLY]) expect(names).not.toContain(p.name);
+    expect(names).toHaveLength(10);
+    for (const p of [LEAVER, EARLY]) expect(rows.find((r) => r[0] === p.name)?.join(',')).toMatch(/left the staff list/);
 
     const answer = await answerTo(() => bot.execute(LEAVER, Verbs.acknowledge, ackData));
     expect(answer).toMatch(REFUSED);

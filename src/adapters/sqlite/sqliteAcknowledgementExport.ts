@@ -14,7 +14,7 @@ export async function* exportCampaignRecords(q: (sql: string) => Statement<unkno
   // start on every page, so an export cost the square of the staff count); the row value then skips the ties before.
   const byName = q(`SELECT d.user_id, d.state, d.opened_at, d.excused_at, d.acknowledged_at, s.display_name, s.upn, s.department
     FROM ack_staff s INDEXED BY ack_staff_by_name JOIN ack_deliveries d ON d.campaign_id = @campaign AND d.user_id = s.user_id
-    WHERE s.display_name COLLATE NOCASE >= @name AND (s.display_name COLLATE NOCASE, s.user_id) > (@name, @user) AND d.state <> 'left'
+    WHERE s.display_name COLLATE NOCASE >= @name AND (s.display_name COLLATE NOCASE, s.user_id) > (@name, @user)
     ORDER BY s.display_name COLLATE NOCASE, s.user_id LIMIT @limit`);
   // Then anyone no longer in the staff list, by id, in slices of the campaign's key.
   const byId = q(`SELECT d.user_id, d.state, d.opened_at, d.excused_at, d.acknowledged_at,
@@ -44,7 +44,7 @@ export async function* exportCampaignRecords(q: (sql: string) => Statement<unkno
   for (let user = ''; ;) {
     const rows = byId.all({ campaign: campaign.id, user, limit: pageSize }) as Row[];
     // Yielded even when empty: the caller yields to the event loop between pages, and this pass reads the whole campaign.
-    yield rows.filter((r) => r.known === 0 && r.state !== 'left').map(toRecord);
+    yield rows.filter((r) => r.known === 0).map(toRecord);
     if (rows.length < pageSize) break;
     user = String(rows[rows.length - 1].user_id);
   }

@@ -60,7 +60,7 @@ export function describeAcknowledgementLeaversContract(name: string, factory: St
       return ids.sort();
     };
 
-    it('when people leave, then they are counted apart and in nothing else: status, the lists, reminders, the export and sending leave them out', async () => {
+    it('when people leave, then they are counted apart and in nothing else: status, the lists, reminders and sending leave them out; the export keeps their record', async () => {
       await seed();
       expect(summariseTallies(campaign, version, await store.tallyDeliveries(campaign.id))).toMatchObject({ total: 5, acknowledged: 1, left: 0 });
       expect(await leave([2, 3, 5])).toBe(3);
@@ -77,7 +77,12 @@ export function describeAcknowledgementLeaversContract(name: string, factory: St
       expect(listed.people.map((p) => p.userId).sort()).toEqual([id(1), id(4)]);
       expect(listed.total).toBe(2);
       expect((await store.listCampaignPeople(campaign.id, { list: 'unreached', offset: 0, limit: 10 })).total).toBe(0);
-      expect(await exported()).toEqual([id(1), id(4)]);
+      // The export keeps everyone it reached, those who left marked so with what they did (person 2 had acknowledged).
+      expect(await exported()).toEqual([id(1), id(2), id(3), id(4), id(5)]);
+      const records = new Map<string, { state: string; acknowledged: boolean }>();
+      for await (const page of store.exportRecords(campaign.id, 2)) for (const r of page) records.set(r.userId, { state: r.state, acknowledged: !!r.acknowledgement });
+      expect(records.get(id(2))).toEqual({ state: 'left', acknowledged: true });
+      expect(records.get(id(3))).toEqual({ state: 'left', acknowledged: false });
       // Person 5's card was waiting: it is not sent now.
       expect(await store.claimDeliveries({ campaignId: campaign.id, workerId: 'w2', limit: 10, leaseMs: 60_000, now: at(20) })).toEqual([]);
       // Whoever the store reads a click under is not current staff any more.
@@ -97,7 +102,7 @@ export function describeAcknowledgementLeaversContract(name: string, factory: St
       expect(await store.getDelivery(campaign.id, id(2))).toMatchObject({ state: 'pending' });
       const claimed = await store.claimDeliveries({ campaignId: campaign.id, workerId: 'w2', limit: 10, leaseMs: 60_000, now: at(40) });
       expect(claimed.map((d) => d.userId).sort()).toEqual([id(2), id(5)]);
-      expect(await exported()).toEqual([id(1), id(2), id(4), id(5)]);
+      expect(await exported()).toEqual([id(1), id(2), id(3), id(4), id(5)]);
     });
 
     it('when a departure read before someone came back is applied after their return, then they stay in the campaign; one with no return is still taken out', async () => {

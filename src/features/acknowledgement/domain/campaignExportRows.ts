@@ -28,7 +28,9 @@ export function exportRow(campaign: Campaign, version: PolicyVersion, r: ExportR
     acknowledgedAt: a?.acknowledgedAt ?? '',
     channel: a?.channel ?? '',
     readAt: a?.readAt ?? '',
-    cardStatus: a ? 'acknowledged' : r.excusedAt ? 'excused' : r.state !== 'sent' ? (r.state === 'pending' || r.state === 'claimed' ? 'not sent yet' : 'not reached')
+    // Someone who has left the staff list since the campaign reached them stays in the record, with what they did.
+    cardStatus: r.state === 'left' ? (a ? 'acknowledged, has since left the staff list' : 'left the staff list before acknowledging')
+      : a ? 'acknowledged' : r.excusedAt ? 'excused' : r.state !== 'sent' ? (r.state === 'pending' || r.state === 'claimed' ? 'not sent yet' : 'not reached')
       : r.openedAt ? 'opened, not acknowledged' : 'not opened',
   };
 }

@@ -75,7 +75,7 @@ export function renderCampaignStatusCard(status: CampaignStatus, people?: People
     addingWords: adding !== undefined && adding > status.total
       ? 'Each person gets the card as they are added; type "campaign status" for the latest figures.' : '',
     leftWords: status.left === 0 ? ''
-      : `${status.left} ${status.left === 1 ? 'person has' : 'people have'} left the staff list since the campaign reached them: they are not counted or listed.`,
+      : `${status.left} ${status.left === 1 ? 'person has' : 'people have'} left the staff list since the campaign reached them: they are not counted here, and the export keeps their record.`,
     percent: status.percent,
     // FactSet values must be strings.
     outstanding: String(status.outstanding - status.excused),

@@ -93,7 +93,7 @@ describe('campaign status card', () => {
     const card = renderCampaignStatusCard({ ...status([]), left: 2 });
     expect(cardProblems(card)).toEqual([]);
     expect(shownText(card)).toContain('31 of 40 acknowledged (78%)');
-    expect(shownText(card)).toContain('2 people have left the staff list since the campaign reached them: they are not counted or listed.');
+    expect(shownText(card)).toContain('2 people have left the staff list since the campaign reached them: they are not counted here, and the export keeps their record.');
     expect(shownText(renderCampaignStatusCard({ ...status([]), left: 1 }))).toContain('1 person has left the staff list');
     expect(shownText(renderCampaignStatusCard(status([])))).not.toContain('left the staff list');
   });
