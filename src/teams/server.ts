@@ -92,7 +92,17 @@ export function createServer(deps: ServerDeps): restify.Server {
       res.send(415, { error: 'Compressed request bodies are not accepted.' });
       return next(false);
     }
-    if (req.method !== 'POST' || req.getPath() !== MESSAGES_PATH) return next();
+    if (req.method !== 'POST' || req.getPath() !== MESSAGES_PATH) {
+      // Only /api/messages takes a body: one sent anywhere else (a download link, /healthz) is refused before a byte of it
+      // is read, rather than waited for (an outside review held a download open for the body's whole deadline).
+      const declared = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+      if (declared) {
+        res.setHeader('connection', 'close');
+        res.send(400, { error: 'This address takes no request body.' });
+        return next(false);
+      }
+      return next();
+    }
     // A web page can post a form or a file to a local port without any CORS check; only JSON is read, so
     // nothing else is ever parsed, written to disk or acted on.
     if (!isJson(req.headers['content-type'])) {

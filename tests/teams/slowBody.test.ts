@@ -11,7 +11,7 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/shared/logger';
 
 /** Sends headers and `sent` of the `declared` bytes, then waits; resolves with the answer and when the socket closed. */
-function stalledPost(port: number, declared: number, sent: string): Promise<{ answer: string; closedAfter: number }> {
+function stalledPost(port: number, declared: number, sent: string, line = 'POST /api/messages'): Promise<{ answer: string; closedAfter: number }> {
   return new Promise((resolve) => {
     const started = Date.now();
     const socket = net.connect(port, '127.0.0.1');
@@ -20,7 +20,7 @@ function stalledPost(port: number, declared: number, sent: string): Promise<{ an
     socket.on('data', (chunk) => { answer += chunk.toString('latin1'); });
     socket.on('close', () => { clearTimeout(giveUp); resolve({ answer, closedAfter: Date.now() - started }); });
     socket.on('error', () => undefined);
-    socket.write(`POST /api/messages HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: ${declared}\r\n\r\n${sent}`);
+    socket.write(`${line} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: ${declared}\r\n\r\n${sent}`);
   });
 }
 
@@ -38,6 +38,20 @@ describe('a request body that stops arriving', () => {
         expect(answer).toContain('The request body did not arrive in time.');
         expect(closedAfter).toBeGreaterThanOrEqual(BODY_DEADLINE_MS - 100);
         expect(closedAfter).toBeLessThan(2 * BODY_DEADLINE_MS);
+      }
+    } finally {
+      await host.close();
+    }
+  }, 4 * BODY_DEADLINE_MS);
+
+  it('when a body is promised to an address that takes none (a download link, /healthz), then it is refused at once, not waited for', async () => {
+    const host = await startBotHost(() => []);
+    try {
+      for (const line of ['GET /files/0123456789abcdef', 'GET /healthz', 'POST /healthz']) {
+        const { answer, closedAfter } = await stalledPost(host.port, 200_000, '', line);
+        expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+        expect(answer).toContain('This address takes no request body.');
+        expect(closedAfter).toBeLessThan(BODY_DEADLINE_MS);
       }
     } finally {
       await host.close();
