@@ -113,7 +113,8 @@ export function describeConcernEvent(e: ConcernEvent, detailed: boolean, aboutHe
     case 'listed': return 'Listed open concerns';
     case 'accessRefused': return `Refused access (${e.data.operation})`
       + (e.data.chairAlert ? `: the headteacher, on a case about them${e.data.chairAlert === 'queued' ? '; an alert to the chair of governors is queued (the record below says who received it)'
-        : e.data.chairAlert === 'oldCard' ? ' (a card refresh, or Open on a list, they were shown before it was marked: recorded, no alert)' : ''}` : '');
+        : e.data.chairAlert === 'oldCard' ? ' (a card refresh, or Open on a list, they were shown before it was marked: recorded, no alert)' : ''}` : '')
+      + (e.data.more === 'notRecorded' ? '; further attempts by this person within the hour are not recorded one by one' : '');
     case 'chairAlerted': return `${e.data.role ? `${capitalise(roleLabel(e.data.role))} (${chairMissedWords(e.data.chairMissed)})` : 'Chair of governors'} alerted that ${e.data.operation === COPY_NOT_WITHDRAWN ? 'a copy the headteacher holds could not be withdrawn' : `the headteacher tried to ${operationWords(e.data.operation)} this case`}`;
     case 'reporterNotified': return REPORTER_NOTICE_WORDS[e.data.notice]?.(inPersonContact(aboutHeadteacher)) ?? `Reporter told it was ${e.data.notice}`;
     default: return e.type;

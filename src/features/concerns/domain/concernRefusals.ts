@@ -37,6 +37,13 @@ export interface RefusalOptions {
   unprompted?: boolean;
 }
 
+/**
+ * Refusals of one person on one case recorded one by one in an hour; past it, the last one says further attempts in the
+ * hour are not recorded. An outside review pressed Open 6,000 times on a case about the headteacher (whose presses on
+ * reports no budget counts): the case's record grew to 30 export messages of refusals, and every Open of it slowed.
+ */
+export const REFUSALS_RECORDED_AN_HOUR = 20;
+
 /** Creates the refusal recorder. */
 export function createConcernRefusals(deps: ConcernRefusalsDeps): ConcernRefusals {
   const now = deps.now ?? (() => new Date());
@@ -65,6 +72,12 @@ export function createConcernRefusals(deps: ConcernRefusalsDeps): ConcernRefusal
     async record(actor, operation, reference, found, reason, options = {}) {
       const at = now().toISOString();
       const data: Record<string, string> = { operation, reference: reference ?? '', reason };
+      if (found) {
+        const hourAgo = Date.parse(at) - 60 * 60_000;
+        const recent = found.events.filter((e) => e.type === 'accessRefused' && e.actorId === actor.aadObjectId && Date.parse(e.at) > hourAgo).length;
+        if (recent >= REFUSALS_RECORDED_AN_HOUR) return;
+        if (recent === REFUSALS_RECORDED_AN_HOUR - 1) data.more = 'notRecorded';
+      }
       const tasks: OutboxTask[] = [];
       if (found && isAboutThem(found, actor) && options.unprompted && shownBeforeMarking(found, actor.aadObjectId)) {
         data.chairAlert = 'oldCard';

@@ -147,8 +147,8 @@ export function headteacherAttemptText(reference: string, attempt: HeadteacherAt
       + 'and they cannot open or act on it. The case\'s record says which copy and why. Nothing of the report is in this message.';
   }
   return `Safeguarding alert${instead}: the headteacher tried to ${tried} concern ${reference}, which is about them, at ${formatSchoolTime(attempt.attemptAt)}. `
-    + 'They were not shown it and were told no such concern was found. Every attempt is recorded in the case\'s audit; '
-    + 'further attempts on this case within the hour are recorded without another alert.';
+    + 'They were not shown it and were told no such concern was found. Their attempts are recorded in the case\'s audit (the first 20 '
+    + 'each hour one by one); further attempts on this case within the hour bring no other alert.';
 }
 
 /**

@@ -1,4 +1,5 @@
 import { formatConcernRecord } from '../../../../src/features/concerns/domain/concernRecord';
+import { REFUSALS_RECORDED_AN_HOUR } from '../../../../src/features/concerns/domain/concernRefusals';
 import { ConcernActor } from '../../../../src/features/concerns/domain/concernTypes';
 import { headteacherAttemptText } from '../../../../src/features/concerns/teams/concernMessaging';
 import { formFor, ORIGIN, PEOPLE, RecordingDelivery, REPORTER, SECRET_TEXT, testRouting } from './concernFakes';
@@ -36,6 +37,21 @@ describe('the chair of governors is alerted when the headteacher tries a case ab
       [PEOPLE.headteacher, 'open', 'queued'], [PEOPLE.headteacher, 'addNote', 'alreadyAlerted'], [PEOPLE.headteacher, 'close', 'alreadyAlerted'],
     ]);
     expect(events.filter((e) => e.type === 'chairAlerted').map((e) => e.data)).toEqual([{ operation: 'open', attemptAt: '2026-03-02T09:00:00.000Z' }]);
+  });
+
+  test('when the head presses on a case about them hundreds of times in an hour, then the first 20 are recorded, the last of them says so, and the next hour records again', async () => {
+    const { h, reference } = await aboutTheHead();
+    for (let i = 0; i < 300; i++) await refused(h.triage.openCase(HEAD, reference));
+    const refusals = () => h.store.getCase(reference).then((c) => c!.events.filter((e) => e.type === 'accessRefused'));
+    expect(await refusals()).toHaveLength(REFUSALS_RECORDED_AN_HOUR);
+    const record = formatConcernRecord((await h.store.getCase(reference))!);
+    expect(record.match(/further attempts by this person within the hour are not recorded one by one/g)).toHaveLength(1);
+    // Another person's refusals are their own.
+    await refused(h.triage.openCase(OUTSIDER, reference));
+    expect(await refusals()).toHaveLength(REFUSALS_RECORDED_AN_HOUR + 1);
+    h.clock.advance(HOUR + 1);
+    await refused(h.triage.openCase(HEAD, reference));
+    expect(await refusals()).toHaveLength(REFUSALS_RECORDED_AN_HOUR + 2);
   });
 
   test('when the head tries again after the hour, or tries another case about them, then the chair is alerted again', async () => {
