@@ -170,6 +170,14 @@ export function createPolicyPublishingFeature(deps: PolicyPublishingDeps): BotFe
         + `${OWN_POLICY_ADVICE}${unchanged}` });
       return;
     }
+    // A file with no text in its sections (an empty .txt, a title alone) is no policy: published, every question was
+    // answered "the policy doesn't cover that" and staff could be asked to acknowledge it (found by an outside walk-through).
+    if (doc.sections.every((section) => section.text.trim() === '')) {
+      await audit(actor, 'version.refused', policyId, { reason: 'no text' });
+      await context.sendActivity({ type: 'message', textFormat: 'plain', text: `That file was not published: "${file.name}" has no text in its sections, so it is `
+        + `not a policy. Send the school's social media policy as a Word, PDF or text file.${unchanged}` });
+      return;
+    }
     // A new version keeps the live document's id, so citations, teaching links and acknowledgements follow it.
     doc.id = policyId;
     const diff = live ? diffPolicies(live, doc) : NO_DIFF;

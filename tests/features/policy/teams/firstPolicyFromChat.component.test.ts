@@ -148,6 +148,18 @@ describe('the school\'s own policy, sent in chat, in production with no POLICY_F
   });
 
   it.each([
+    ['empty', Buffer.from('')],
+    ['only blank lines', Buffer.from('\n\n   \n\t\n')],
+  ])('when an owner sends a file with no text in its sections (%s), then it is refused as no policy, audited, and nothing is kept', async (_form, content) => {
+    const { text, draftId } = await sendFile(PEOPLE.owner, 'policy.txt', content);
+    expect(draftId).toBeUndefined();
+    expect(text).toContain('That file was not published: "policy.txt" has no text in its sections, so it is not a policy.');
+    expect(bot.rowCounts().policy_published).toBe(0);
+    const refusal = bot.app.db.prepare('SELECT details FROM policy_audit WHERE action = \'version.refused\' ORDER BY seq DESC LIMIT 1').get() as { details: string };
+    expect(JSON.parse(refusal.details)).toEqual({ reason: 'no text' });
+  });
+
+  it.each([
     ['with a line added', 'Our policy.txt', async (text: string) => Buffer.from(`${text}\n`)],
     ['as Word', 'Social media policy.docx', (text: string) => policyDocxFromText(text, 'liverpool-model.txt')],
     ['as PDF', 'Social media policy.pdf', async () => fs.readFileSync(path.join(REPO_ROOT, 'tests', 'fixtures', 'documents', 'liverpool-model.pdf'))],
