@@ -19,6 +19,7 @@ import { azureFromEnv } from './cliRecords';
 import { unanswered } from './unansweredCommand';
 import { printDiff, publish } from './publishCommand';
 import { timeNotStatedNote } from '../features/policy/answer/askedTime';
+import { verifyExport } from './verifyExportCommand';
 
 const USAGE = `policy-bot: tools for the policy owner
 
@@ -48,6 +49,10 @@ const USAGE = `policy-bot: tools for the policy owner
       Copy every record of the SQLite file (default: data/policy-bot.sqlite) into Azure Table storage and check the
       counts, kind by kind; safe to run again. Reads AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_URL,
       AZURE_TABLE_PREFIX and CONCERN_ENCRYPTION_KEY from the environment, as the app does (docs/operations.md).
+  policy-bot verify-export FILE [--campaign ID]
+      Check every row of an acknowledgement export (the CSV "campaign export" gives) against its seal, with the export
+      key in ACK_EXPORT_SECRET (as the bot has it); each row names its campaign (--campaign for an export made before
+      they did). Names any row changed since it was exported; exits 1 if any.
   policy-bot secrets [--file env/.env.dev.user]
       Make the deployment's secrets (the concern encryption key and the export secret: 32 random bytes, base64) with no
       openssl needed. With --file, fill in the ones left empty there and keep the ones already set.
@@ -204,6 +209,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     else if (command === 'publish') await publish(rest, env);
     else if (command === 'storage') return await storage(rest, env);
     else if (command === 'secrets') secrets(rest);
+    else if (command === 'verify-export') return verifyExport(rest, env);
     else if (!command || command === '--help' || command === 'help') { process.stdout.write(USAGE); return command ? 0 : 2; }
     else throw new UsageError(`unknown command "${command}"`);
     return 0;

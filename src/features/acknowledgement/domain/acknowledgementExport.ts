@@ -3,13 +3,18 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import { formatSchoolTimestamp } from '../../../shared/schoolTime';
 
-/** The columns an inspector reads, in order; the last is the row's integrity hash. */
+/**
+ * The columns an inspector reads, in order; the last is the row's integrity hash. `campaign` (the campaign's id, which
+ * every row's seal is made with) came last, so that an export can be checked from the file alone: exports made before
+ * it verify as EXPORT_COLUMNS_BEFORE_CAMPAIGN, given their campaign.
+ */
 // acknowledged_school_time, card_status and policy_opened_at were added later, then policy_version and round (issue 54): exports
 // made before them do not verify with this header.
 export const EXPORT_COLUMNS = [
   'name', 'upn', 'department', 'policy_version', 'policy_version_hash', 'round', 'card_status', 'acknowledged_at', 'acknowledged_school_time', 'channel',
-  'policy_opened_at', 'integrity',
+  'policy_opened_at', 'campaign', 'integrity',
 ] as const;
+const EXPORT_COLUMNS_BEFORE_CAMPAIGN = EXPORT_COLUMNS.filter((c) => c !== 'campaign');
 
 /** One person's line in the export; acknowledgedAt and channel are empty for those outstanding. */
 export interface ExportRow {
@@ -64,7 +69,7 @@ export function toAcknowledgementCsvRows(rows: readonly ExportRow[], campaignId:
     // acknowledged_at is UTC, as stored; the school-time column is what a person reads (SCHOOL_TIME_ZONE).
     const local = r.acknowledgedAt ? formatSchoolTimestamp(r.acknowledgedAt) : '';
     const cells = [r.name, r.upn, r.department, r.version ?? '', r.versionHash, r.round === undefined ? '' : String(r.round), r.cardStatus ?? '',
-      r.acknowledgedAt, local, r.channel, r.readAt ?? ''].map(safeCell);
+      r.acknowledgedAt, local, r.channel, r.readAt ?? '', campaignId].map(safeCell);
     out += csvLine([...cells, rowIntegrity(cells, campaignId, secret)]);
   }
   return out;
@@ -89,14 +94,23 @@ export interface ExportSink {
   write(chunk: string): Promise<void>;
 }
 
-/** Which data rows (1 = first after the header) of an export fail their integrity check. */
-export function verifyAcknowledgementCsv(csv: string, campaignId: string, secret?: string): number[] {
+/**
+ * Which data rows (1 = first after the header) of an export fail their integrity check; [0] when the header is not an
+ * export's. Each row is checked with the campaign it names (and must name `campaignId` when given); an export made before
+ * rows named their campaign needs `campaignId`.
+ */
+export function verifyAcknowledgementCsv(csv: string, campaignId: string | undefined, secret?: string): number[] {
   const [header, ...records] = parseCsv(csv);
-  if (!header || header.join(',') !== EXPORT_COLUMNS.join(',')) return [0];
+  const names = header?.join(',');
+  const withCampaign = names === EXPORT_COLUMNS.join(',');
+  if (!withCampaign && (names !== EXPORT_COLUMNS_BEFORE_CAMPAIGN.join(',') || !campaignId)) return [0];
+  const columns = withCampaign ? EXPORT_COLUMNS.length : EXPORT_COLUMNS_BEFORE_CAMPAIGN.length;
   const bad: number[] = [];
   records.forEach((record, i) => {
-    if (record.length !== EXPORT_COLUMNS.length) return bad.push(i + 1);
-    const expected = Buffer.from(rowIntegrity(record.slice(0, -1), campaignId, secret));
+    if (record.length !== columns) return bad.push(i + 1);
+    const named = withCampaign ? record[columns - 2] : campaignId!;
+    if (campaignId && named !== campaignId) return bad.push(i + 1);
+    const expected = Buffer.from(rowIntegrity(record.slice(0, -1), named, secret));
     const actual = Buffer.from(record[record.length - 1]);
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) bad.push(i + 1);
   });

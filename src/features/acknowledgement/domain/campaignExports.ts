@@ -39,7 +39,7 @@ export function createCampaignExports(deps: CampaignExportsDeps) {
       else await yieldToEventLoop();
     }
     await store.appendAudit({ at: deps.now().toISOString(), actor: input.actorId, action: 'campaign.exported', subject: campaign.id, details: { rows } });
-    return { campaign, rows, fileName: exportFileName(campaign, version) };
+    return { campaign, rows, fileName: exportFileName(campaign, version), sealed: deps.rules.exportSecret !== undefined };
   }
 
   return {

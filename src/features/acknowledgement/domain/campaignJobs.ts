@@ -105,7 +105,7 @@ export function createCampaignJobHandlers(deps: CampaignJobsDeps): Record<OwnerJ
       const { offered, result } = written;
       return {
         data: { rows: result.rows, bytes: offered.bytes, linked: 1, fileName: result.fileName },
-        delivery: { url: offered.url, expiresAt: offered.expiresAt, bytes: offered.bytes, rows: result.rows, fileName: result.fileName },
+        delivery: { url: offered.url, expiresAt: offered.expiresAt, bytes: offered.bytes, rows: result.rows, fileName: result.fileName, sealed: result.sealed ? 1 : 0 },
       };
     },
   };

@@ -60,6 +60,8 @@ export interface WrittenExport {
   campaign: Campaign;
   fileName: string;
   rows: number;
+  /** Whether its rows are sealed with the school's export key (ACK_EXPORT_SECRET); without it, plain hashes anyone can make. */
+  sealed: boolean;
 }
 
 /** The CSV export of a campaign, whole. */

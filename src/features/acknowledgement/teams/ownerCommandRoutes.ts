@@ -76,7 +76,7 @@ export function createOwnerCommandRoutes(deps: OwnerCommandDeps) {
     }
     const { offered, result: exp } = written;
     await context.sendActivity(cardMessage(renderExportCard({
-      campaignId: exp.campaign.id, fileName: exp.fileName, rows: exp.rows, bytes: offered.bytes, url: offered.url, expiresAt: offered.expiresAt,
+      campaignId: exp.campaign.id, fileName: exp.fileName, rows: exp.rows, bytes: offered.bytes, url: offered.url, expiresAt: offered.expiresAt, sealed: exp.sealed,
     }), `Export ready: ${exp.fileName}`));
   }
 

@@ -29,7 +29,7 @@ export function createOwnerJobReporter(deps: { updater: ActivityUpdater; logger?
       if (job.kind === 'export' && job.state === 'done' && delivery && typeof delivery.url === 'string') {
         await show(job, cardMessage(renderExportCard({
           campaignId: job.campaignId, fileName: String(delivery.fileName), rows: Number(delivery.rows), bytes: Number(delivery.bytes),
-          url: delivery.url, expiresAt: String(delivery.expiresAt),
+          url: delivery.url, expiresAt: String(delivery.expiresAt), sealed: delivery.sealed === 1,
         }), `Export of ${job.campaignId}`));
         return;
       }

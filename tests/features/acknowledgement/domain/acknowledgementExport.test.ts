@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import {
-  acknowledgementCsvHeader, csvLine, toAcknowledgementCsv, toAcknowledgementCsvRows, verifyAcknowledgementCsv,
+  acknowledgementCsvHeader, csvLine, EXPORT_COLUMNS, rowIntegrity, toAcknowledgementCsv, toAcknowledgementCsvRows, verifyAcknowledgementCsv,
 } from '../../../../src/features/acknowledgement/domain/acknowledgementExport';
 
 describe('acknowledgement export CSV', () => {
@@ -25,5 +25,22 @@ describe('acknowledgement export CSV', () => {
     expect(paged).toBe(toAcknowledgementCsv(rows, 'c1', 's'));
     expect(verifyAcknowledgementCsv(paged, 'c1', 's')).toEqual([]);
     expect(toAcknowledgementCsvRows([], 'c1', 's')).toBe('');
+  });
+
+  it('when each row names its campaign, then the file alone verifies; a row from another campaign, or one whose campaign was changed, does not', () => {
+    const row = { name: 'Person', upn: 'p@school.example', department: 'Maths', versionHash: 'h', acknowledgedAt: '', channel: '', cardStatus: 'not opened' };
+    const csv = acknowledgementCsvHeader() + toAcknowledgementCsvRows([row], 'c1', 's') + toAcknowledgementCsvRows([row], 'c2', 's');
+    expect(verifyAcknowledgementCsv(csv, undefined, 's')).toEqual([]);
+    expect(verifyAcknowledgementCsv(csv, 'c1', 's')).toEqual([2]);
+    expect(verifyAcknowledgementCsv(csv.replace(',c2,', ',c1,'), undefined, 's')).toEqual([2]);
+  });
+
+  it('when an export was made before rows named their campaign, then it verifies given its campaign, and not without it', () => {
+    const before = EXPORT_COLUMNS.filter((c) => c !== 'campaign');
+    const cells = ['Person', 'p@school.example', 'Maths', '', 'h', '1', 'acknowledged', '2026-09-02T08:00:00.000Z', '2 Sep 2026, 09:00', 'teams', ''];
+    const csv = csvLine(before) + csvLine([...cells, rowIntegrity(cells, 'c1', 's')]);
+    expect(verifyAcknowledgementCsv(csv, 'c1', 's')).toEqual([]);
+    expect(verifyAcknowledgementCsv(csv, undefined, 's')).toEqual([0]);
+    expect(verifyAcknowledgementCsv(csv, 'c9', 's')).toEqual([1]);
   });
 });

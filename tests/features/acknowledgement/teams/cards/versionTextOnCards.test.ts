@@ -80,7 +80,7 @@ const cards: { name: string; card: AdaptiveCardJson; shows: string[] }[] = [
   },
   {
     name: 'the export card',
-    card: renderExportCard({ campaignId: round1.id, fileName: exportFileName(round1, before), rows: 6, bytes: 2048, url: 'https://bot.example/files/1', expiresAt: '2026-09-01T10:00:00.000Z' }),
+    card: renderExportCard({ campaignId: round1.id, fileName: exportFileName(round1, before), rows: 6, bytes: 2048, url: 'https://bot.example/files/1', expiresAt: '2026-09-01T10:00:00.000Z', sealed: true }),
     shows: [exportFileName(round1, before)],
   },
 ];
