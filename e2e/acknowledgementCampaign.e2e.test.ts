@@ -113,7 +113,7 @@ describe('a campaign a headteacher would sign off, in the Agents Playground (hea
     const res = await ui.page.request.get(url);
     expect(res.status()).toBe(200);
     const csv = await res.text();
-    expect(csv.split('\r\n')[0]).toBe('name,upn,department,policy_version,policy_version_hash,round,card_status,acknowledged_at,acknowledged_school_time,channel,policy_opened_at,campaign,integrity');
+    expect(csv.split('\r\n')[0]).toBe('name,upn,department,policy_version,policy_version_hash,round,card_status,acknowledged_at,acknowledged_school_time,channel,policy_opened_at,excused_at,excused_by,entra_object_id,campaign,integrity');
     // Alex read the policy before acknowledging: the row says when it was first opened.
     expect(csv.split('\r\n').find((l) => l.startsWith('Alex Wilber'))).toMatch(/,playground,\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z,/);
   });

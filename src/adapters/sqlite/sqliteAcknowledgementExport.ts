@@ -12,12 +12,12 @@ export async function* exportCampaignRecords(q: (sql: string) => Statement<unkno
   // Keyset pages walking the staff list's name index: each page reads about pageSize rows, never sorts the campaign.
   // The plain >= on the name is what lets SQLite seek into the index (a row-value comparison alone scanned it from the
   // start on every page, so an export cost the square of the staff count); the row value then skips the ties before.
-  const byName = q(`SELECT d.user_id, d.state, d.opened_at, d.excused_at, d.acknowledged_at, s.display_name, s.upn, s.department
+  const byName = q(`SELECT d.user_id, d.state, d.opened_at, d.excused_at, d.excused_by, d.acknowledged_at, s.display_name, s.upn, s.department
     FROM ack_staff s INDEXED BY ack_staff_by_name JOIN ack_deliveries d ON d.campaign_id = @campaign AND d.user_id = s.user_id
     WHERE s.display_name COLLATE NOCASE >= @name AND (s.display_name COLLATE NOCASE, s.user_id) > (@name, @user)
     ORDER BY s.display_name COLLATE NOCASE, s.user_id LIMIT @limit`);
   // Then anyone no longer in the staff list, by id, in slices of the campaign's key.
-  const byId = q(`SELECT d.user_id, d.state, d.opened_at, d.excused_at, d.acknowledged_at,
+  const byId = q(`SELECT d.user_id, d.state, d.opened_at, d.excused_at, d.excused_by, d.acknowledged_at,
       EXISTS (SELECT 1 FROM ack_staff s WHERE s.user_id = d.user_id) AS known
     FROM ack_deliveries d WHERE d.campaign_id = @campaign AND d.user_id > @user ORDER BY d.user_id LIMIT @limit`);
   const ackOf = q(`SELECT * FROM ack_acknowledgements WHERE policy_id = @policy AND version_hash = @version AND user_id = @user
@@ -32,6 +32,7 @@ export async function* exportCampaignRecords(q: (sql: string) => Statement<unkno
         displayName: String(r.display_name), userPrincipalName: String(r.upn), ...(r.department != null ? { department: String(r.department) } : {}),
       } } : {}),
       ...(r.opened_at != null ? { openedAt: String(r.opened_at) } : {}), ...(r.excused_at != null ? { excusedAt: String(r.excused_at) } : {}),
+      ...(r.excused_by != null ? { excusedBy: String(r.excused_by) } : {}),
       ...(ack ? { acknowledgement: toAcknowledgement(ack) } : {}),
     };
   };

@@ -4,17 +4,18 @@ import { stringify } from 'csv-stringify/sync';
 import { formatSchoolTimestamp } from '../../../shared/schoolTime';
 
 /**
- * The columns an inspector reads, in order; the last is the row's integrity hash. `campaign` (the campaign's id, which
- * every row's seal is made with) came last, so that an export can be checked from the file alone: exports made before
- * it verify as EXPORT_COLUMNS_BEFORE_CAMPAIGN, given their campaign.
+ * The columns an inspector reads, in order; the last is the row's integrity hash. `excused_at`, `excused_by` (the owner's
+ * Entra object id), `entra_object_id` (the one identity that never changes: a UPN changes with a name) and `campaign`
+ * (the campaign's id, which every row's seal is made with, so that an export can be checked from the file alone) came
+ * later: exports made before them verify as EXPORT_COLUMNS_BEFORE_CAMPAIGN, given their campaign.
  */
 // acknowledged_school_time, card_status and policy_opened_at were added later, then policy_version and round (issue 54): exports
 // made before them do not verify with this header.
 export const EXPORT_COLUMNS = [
   'name', 'upn', 'department', 'policy_version', 'policy_version_hash', 'round', 'card_status', 'acknowledged_at', 'acknowledged_school_time', 'channel',
-  'policy_opened_at', 'campaign', 'integrity',
+  'policy_opened_at', 'excused_at', 'excused_by', 'entra_object_id', 'campaign', 'integrity',
 ] as const;
-const EXPORT_COLUMNS_BEFORE_CAMPAIGN = EXPORT_COLUMNS.filter((c) => c !== 'campaign');
+const EXPORT_COLUMNS_BEFORE_CAMPAIGN = EXPORT_COLUMNS.filter((c) => !['excused_at', 'excused_by', 'entra_object_id', 'campaign'].includes(c));
 
 /** One person's line in the export; acknowledgedAt and channel are empty for those outstanding. */
 export interface ExportRow {
@@ -32,6 +33,11 @@ export interface ExportRow {
   cardStatus?: string;
   /** When they first opened this version to read (in Teams, or its document) before acknowledging; UTC. */
   readAt?: string;
+  /** When an owner excused them (UTC), and the owner's Entra object id. */
+  excusedAt?: string;
+  excusedBy?: string;
+  /** Their Entra object id. */
+  userId?: string;
 }
 
 /**
@@ -69,7 +75,7 @@ export function toAcknowledgementCsvRows(rows: readonly ExportRow[], campaignId:
     // acknowledged_at is UTC, as stored; the school-time column is what a person reads (SCHOOL_TIME_ZONE).
     const local = r.acknowledgedAt ? formatSchoolTimestamp(r.acknowledgedAt) : '';
     const cells = [r.name, r.upn, r.department, r.version ?? '', r.versionHash, r.round === undefined ? '' : String(r.round), r.cardStatus ?? '',
-      r.acknowledgedAt, local, r.channel, r.readAt ?? '', campaignId].map(safeCell);
+      r.acknowledgedAt, local, r.channel, r.readAt ?? '', r.excusedAt ?? '', r.excusedBy ?? '', r.userId ?? '', campaignId].map(safeCell);
     out += csvLine([...cells, rowIntegrity(cells, campaignId, secret)]);
   }
   return out;

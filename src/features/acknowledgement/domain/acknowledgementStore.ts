@@ -91,6 +91,8 @@ export interface ExportRecord {
   state: DeliveryState;
   openedAt?: string;
   excusedAt?: string;
+  /** The owner who excused them (Entra object id). */
+  excusedBy?: string;
   /** The acknowledgement that counts for the campaign: one made in it, else the first of its version after it started. */
   acknowledgement?: Acknowledgement;
 }

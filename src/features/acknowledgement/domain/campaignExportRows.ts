@@ -28,6 +28,9 @@ export function exportRow(campaign: Campaign, version: PolicyVersion, r: ExportR
     acknowledgedAt: a?.acknowledgedAt ?? '',
     channel: a?.channel ?? '',
     readAt: a?.readAt ?? '',
+    userId: r.userId,
+    // An acknowledgement counts over an excusal: the excusal is shown only where it stands.
+    ...(r.excusedAt && !a ? { excusedAt: r.excusedAt, ...(r.excusedBy ? { excusedBy: r.excusedBy } : {}) } : {}),
     // Someone who has left the staff list since the campaign reached them stays in the record, with what they did.
     cardStatus: r.state === 'left' ? (a ? 'acknowledged, has since left the staff list' : 'left the staff list before acknowledging')
       : a ? 'acknowledged' : r.excusedAt ? 'excused' : r.state !== 'sent' ? (r.state === 'pending' || r.state === 'claimed' ? 'not sent yet' : 'not reached')

@@ -174,7 +174,8 @@ export async function* exportRecordPages(
       const r: ExportRecord = {
         userId: d.userId, state: d.state,
         ...(m ? { staff: { displayName: m.displayName, userPrincipalName: m.userPrincipalName, ...(m.department ? { department: m.department } : {}) } } : {}),
-        ...(d.openedAt ? { openedAt: d.openedAt } : {}), ...(d.excusedAt ? { excusedAt: d.excusedAt } : {}), ...(a ? { acknowledgement: a } : {}),
+        ...(d.openedAt ? { openedAt: d.openedAt } : {}), ...(d.excusedAt ? { excusedAt: d.excusedAt } : {}), ...(d.excusedBy ? { excusedBy: d.excusedBy } : {}),
+        ...(a ? { acknowledgement: a } : {}),
       };
       return { r, known: m ? 0 : 1, name: m?.displayName.toLowerCase() ?? '' };
     });

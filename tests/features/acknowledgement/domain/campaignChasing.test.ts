@@ -1,4 +1,5 @@
 import { createAcknowledgePolicy } from '../../../../src/features/acknowledgement/domain/acknowledgePolicy';
+import { EXPORT_COLUMNS } from '../../../../src/features/acknowledgement/domain/acknowledgementExport';
 import { createCampaignChasing } from '../../../../src/features/acknowledgement/domain/campaignChasing';
 import { DEFAULT_CAMPAIGN_RULES, ManagerDigest, OwnerDigest } from '../../../../src/features/acknowledgement/domain/campaignPorts';
 import { createCampaignService } from '../../../../src/features/acknowledgement/domain/campaignService';
@@ -82,6 +83,12 @@ describe('chasing after the due date', () => {
     expect(status.excused).toBe(1);
     const exp = await service.exportCampaign({ actorId: OWNER });
     expect(exp.csv).toMatch(/\r\nPerson 4,[^,]*,[^,]*,[^,]*,hash-v1,1,excused,/);
+    // When and by whom, and whose row it is, by the identity that never changes.
+    const row = exp.csv.split('\r\n').find((l) => l.startsWith('Person 4,'))!.split(',');
+    const column = (name: string) => row[EXPORT_COLUMNS.indexOf(name as (typeof EXPORT_COLUMNS)[number])];
+    expect(column('excused_at')).toMatch(/^2026-09-\d{2}T/);
+    expect(column('excused_by')).toBe(OWNER);
+    expect(column('entra_object_id')).toBe('aad-4');
     expect((await store.listAudit(campaign.id)).map((a) => a.action)).toContain('campaign.excused');
     await chasing.excuse({ actorId: OWNER, person: 'Person 4', excused: false });
     expect((await service.campaignStatus({ actorId: OWNER })).excused).toBe(0);

@@ -202,11 +202,11 @@ describe('campaigns', () => {
     expect(exp.fileName).toBe('Social Media Policy - version published 1 August 2026 - acknowledgements started 1 September 2026.csv');
     expect(exp.fileName).not.toContain(campaign.id);
     const lines = exp.csv.trim().split('\r\n');
-    expect(lines[0]).toBe('name,upn,department,policy_version,policy_version_hash,round,card_status,acknowledged_at,acknowledged_school_time,channel,policy_opened_at,campaign,integrity');
+    expect(lines[0]).toBe('name,upn,department,policy_version,policy_version_hash,round,card_status,acknowledged_at,acknowledged_school_time,channel,policy_opened_at,excused_at,excused_by,entra_object_id,campaign,integrity');
     // Each row names its campaign, whose id its seal is made with: the file alone can be checked.
     expect(lines.find((l) => l.startsWith('Person 2,'))).toBe(lines.find((l) => l.startsWith('Person 2,'))!.replace(/,[^,]*,hmac/, `,${campaign.id},hmac`));
-    expect(lines.find((l) => l.startsWith('Person 2,'))).toMatch(/^Person 2,person2@school\.example,Science,published 1 August 2026,hash-v1,1,acknowledged,2026-09-02T08:00:00\.000Z,2026-09-02 09:00 BST,teams,,ack-[0-9a-z-]+,hmac-sha256:[0-9a-f]{64}$/);
-    expect(lines.find((l) => l.startsWith('Person 3,'))).toMatch(/^Person 3,person3@school\.example,Maths,published 1 August 2026,hash-v1,1,not sent yet,,,,,ack-[0-9a-z-]+,hmac-sha256:/);
+    expect(lines.find((l) => l.startsWith('Person 2,'))).toMatch(/^Person 2,person2@school\.example,Science,published 1 August 2026,hash-v1,1,acknowledged,2026-09-02T08:00:00\.000Z,2026-09-02 09:00 BST,teams,,,,aad-2,ack-[0-9a-z-]+,hmac-sha256:[0-9a-f]{64}$/);
+    expect(lines.find((l) => l.startsWith('Person 3,'))).toMatch(/^Person 3,person3@school\.example,Maths,published 1 August 2026,hash-v1,1,not sent yet,,,,,,,aad-3,ack-[0-9a-z-]+,hmac-sha256:/);
     expect(verifyAcknowledgementCsv(exp.csv, undefined, 'test-secret')).toEqual([]);
     expect(verifyAcknowledgementCsv(exp.csv, campaign.id, 'test-secret')).toEqual([]);
     const forged = exp.csv.replace('Person 3,person3@school.example,Maths,published 1 August 2026,hash-v1,1,not sent yet,,,,', 'Person 3,person3@school.example,Maths,published 1 August 2026,hash-v1,1,acknowledged,2026-09-02T09:00:00.000Z,2026-09-02 10:00 BST,teams,');
