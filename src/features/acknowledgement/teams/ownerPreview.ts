@@ -91,20 +91,22 @@ export function createOwnerPreview(deps: OwnerPreviewDeps) {
     return proposeRoundPoints(live, facts.changes, facts.previousPoints, MAX_KEY_POINTS);
   }
 
-  function dueFor(dueRaw: string): { dueDate: string; dueWarning?: string } {
+  function dueFor(dueRaw: string): { dueDate: string; dueWarning?: string; problem?: string } {
     try {
       return deps.campaigns.dueDateFor(dueRaw || undefined);
     } catch (err) {
-      // A bad date must not lose the card: it comes back as typed, and Start names the problem.
+      // A bad date must not lose the card: it comes back as typed, with the problem named at once (not first at Start:
+      // an outside walk-through saw "1 January 2020" shown as accepted by Update).
       if (!(err instanceof AcknowledgementError)) throw err;
-      return { dueDate: dueRaw };
+      return { dueDate: dueRaw, problem: `Due date: ${err.message}` };
     }
   }
 
   async function card(actorId: string, draft: PreviewDraft, points: string[], dueRaw: string, problems: string[] = [], addText = ''): Promise<AdaptiveCardJson> {
     // Who it reaches was counted for the first preview and travels with the card: an edit costs no count of 50,000.
     const due = dueFor(dueRaw);
-    const common = { dueDate: due.dueDate, ...(due.dueWarning ? { dueWarning: due.dueWarning } : {}), points, problems, today: isoDate(deps.now()), nonce: draft.nonce, ...(addText ? { addText } : {}) };
+    const named = due.problem && !problems.includes(due.problem) ? [due.problem, ...problems] : problems;
+    const common = { dueDate: due.dueDate, ...(due.dueWarning ? { dueWarning: due.dueWarning } : {}), points, problems: named, today: isoDate(deps.now()), nonce: draft.nonce, ...(addText ? { addText } : {}) };
     if (draft.next) {
       const facts = await deps.campaigns.nextRoundFacts({ actorId, campaignId: draft.next.campaignId, versionHash: draft.next.versionHash });
       const round = roundProposal(facts);

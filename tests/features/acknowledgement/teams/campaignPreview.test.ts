@@ -148,5 +148,20 @@ describe('the owner decides what the card says (campaign preview over HTTP)', ()
     // Nothing typed is lost: the date and the half-written point come back as they were.
     expect(pressData(back, {})).toMatchObject({ dueDate: '2020-01-01', addText: 'My half-written point' });
     expect(await store.listCampaigns()).toHaveLength(0);
+    // Named once, not twice (Start's own check and the card's).
+    expect(shownText(back).split('Due date: The due date must be after today.')).toHaveLength(2);
+  });
+
+  it('when Update the preview is pressed with a date in the past, or one that does not exist, then the card says so at once and keeps what was typed', async () => {
+    await send({ type: 'message', text: 'campaign start' });
+    const posted = connector.calls.map((c) => c.body).filter((b) => Array.isArray(b.attachments)).at(-1)!;
+    const card = (posted.attachments as { content: Record<string, unknown> }[])[0].content;
+    const past = cardOf(await press(card, 'Update the preview', { dueDate: '2020-01-01' }));
+    expect(cardProblems(past)).toEqual([]);
+    expect(shownText(past)).toContain('Due date: The due date must be after today.');
+    expect(pressData(past, {})).toMatchObject({ dueDate: '2020-01-01' });
+    const impossible = cardOf(await press(card, 'Update the preview', { dueDate: '2026-02-30' }));
+    expect(shownText(impossible)).toMatch(/Due date: /);
+    expect(await store.listCampaigns()).toHaveLength(0);
   });
 });
