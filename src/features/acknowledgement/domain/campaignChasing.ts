@@ -168,6 +168,15 @@ export function createCampaignChasing(deps: CampaignChasingDeps) {
           : `Nobody in the staff list is "${input.person}": use their email address (UPN) or full name.`);
       }
       const person = found[0];
+      // What is said must be what happened (an outside walk-through was told "no longer excused" of someone never
+      // excused, and "listed as excused" of someone who had left): the person's place in the round is read first.
+      const delivery = await store.getDelivery(campaign.id, person.userId);
+      if (delivery?.state === 'left') {
+        throw new AcknowledgementError('BAD_COMMAND', `${person.displayName} has left the staff list: they are not counted or reminded already, and the export shows they left. Nothing changed.`);
+      }
+      if (delivery && !input.excused && !delivery.excusedAt) {
+        throw new AcknowledgementError('BAD_COMMAND', `${person.displayName} was not excused from this round: nothing changed.`);
+      }
       if (input.excused) {
         // Someone who has acknowledged this round has nothing to be excused from: saying they were would be untrue.
         const done = await acknowledgedIn(campaign, person.userId);

@@ -94,6 +94,16 @@ describe('chasing after the due date', () => {
     expect((await service.campaignStatus({ actorId: OWNER })).excused).toBe(0);
   });
 
+  it('when an owner lifts an excusal that was never made, or excuses someone who has left, then it says nothing changed and records nothing', async () => {
+    const { store, chasing, campaign } = await setUp();
+    await expect(chasing.excuse({ actorId: OWNER, person: 'Person 4', excused: false })).rejects.toThrow('Person 4 was not excused from this round: nothing changed.');
+    await store.upsertStaff([person(5, { active: false, updatedAt: '2026-09-02T00:00:00.000Z' })]);
+    await store.markLeft(campaign.id, ['aad-5'], '2026-09-02T00:00:00.000Z');
+    await expect(chasing.excuse({ actorId: OWNER, person: 'Person 5', excused: true })).rejects.toThrow(/Person 5 has left the staff list: .* Nothing changed\./);
+    expect((await store.listAudit(campaign.id)).map((a) => a.action)).not.toContain('campaign.excused');
+    expect((await store.listAudit(campaign.id)).map((a) => a.action)).not.toContain('campaign.excuseLifted');
+  });
+
   it('when an owner excuses someone who has already acknowledged the round, then it is refused saying when they acknowledged, and nothing is recorded', async () => {
     const { store, chasing, service, campaign, ack } = await setUp();
     await ack('aad-4');
