@@ -136,8 +136,18 @@ export function createCampaignService(deps: CampaignServiceDeps) {
     async previewCampaign(input: { actorId: string; audience: CampaignAudience; dueDate?: string; policyId?: string }): Promise<CampaignPreview> {
       const { version, dueDate, members } = await prepareStart(input);
       const dueWarning = rules.calendar ? dueDateWarning(dueDate, now(), rules.calendar, deps.sayDate ?? ((d) => d)) : undefined;
+      // A narrower campaign already running (a department's, a school's) whose people this one reaches too: each would send
+      // them a card and count them (found by an outside walk-through). Said before Start; Start itself refuses only a campaign
+      // already reaching everyone this one would.
+      const overlapping = (await store.listCampaigns('active')).filter((c) => c.policyId === version.policyId && !covers(c.audience, input.audience)
+        && (input.audience.kind === 'all' || c.audience.kind !== input.audience.kind));
+      const overlapWarning = overlapping.length === 0 ? undefined
+        : `${overlapping.length === 1 ? 'A campaign' : `${overlapping.length} campaigns`} of this policy already running reach${overlapping.length === 1 ? 'es' : ''} some of these people `
+          + `(${overlapping.map((c) => describeAudience(c.audience)).join('; ')}): they would get a card from each and count in each. `
+          + 'To ask each person once, start this one for the other departments or schools only.';
       return {
-        version, audience: input.audience, dueDate, ...(dueWarning ? { dueWarning } : {}), ...(await countReach(store, version, members, deps.canInstall === true)),
+        version, audience: input.audience, dueDate, ...(dueWarning ? { dueWarning } : {}), ...(overlapWarning ? { overlapWarning } : {}),
+        ...(await countReach(store, version, members, deps.canInstall === true)),
       };
     },
 

@@ -9,6 +9,8 @@ export interface CampaignPreview {
   dueDate: string;
   /** Set when staff will not be in school on the due date (a weekend, bank holiday or break), with days to pick instead. */
   dueWarning?: string;
+  /** Set when a running campaign of the policy reaches some of these people: they would get a card from each. */
+  overlapWarning?: string;
   /** Active staff in the audience. */
   members: number;
   /** Of those, people who already have a chat with the bot: the card reaches them now. */

@@ -52,6 +52,16 @@ describe('campaigns', () => {
     expect(messenger.delivered).toHaveLength(1);
   });
 
+  it('when a narrower campaign is running, then a preview for all staff says its people would get a card from each; one for another department does not', async () => {
+    const { service, store } = await setUp();
+    await store.upsertStaff([person(20, { school: 'North' })]);
+    await service.startCampaign({ actorId: OWNER, audience: { kind: 'department', values: ['maths'] } });
+    const all = await service.previewCampaign({ actorId: OWNER, audience: { kind: 'all' } });
+    expect(all.overlapWarning).toMatch(/^A campaign of this policy already running reaches some of these people \(.*maths.*\): they would get a card from each/i);
+    expect((await service.previewCampaign({ actorId: OWNER, audience: { kind: 'department', values: ['english'] } })).overlapWarning).toBeUndefined();
+    expect((await service.previewCampaign({ actorId: OWNER, audience: { kind: 'school', values: ['north'] } })).overlapWarning).toMatch(/maths/i);
+  });
+
   it('when two owners press Start at the same moment, then one campaign is opened and everyone gets one card', async () => {
     const { store, service } = await setUp();
     const both = await Promise.allSettled([0, 1].map(() => service.startCampaign({ actorId: OWNER, audience: { kind: 'all' } })));

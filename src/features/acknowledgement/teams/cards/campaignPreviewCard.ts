@@ -33,7 +33,7 @@ export interface NextRoundInput {
 
 /** Everything a preview shows: the campaign as proposed or as the owner has edited it so far. */
 export interface PreviewCardInput {
-  preview: Pick<CampaignPreview, 'version' | 'audience' | 'members' | 'withChat' | 'installable' | 'unreachable' | 'alreadyAcknowledged' | 'canInstall'>;
+  preview: Pick<CampaignPreview, 'version' | 'audience' | 'overlapWarning' | 'members' | 'withChat' | 'installable' | 'unreachable' | 'alreadyAcknowledged' | 'canInstall'>;
   /** The due date as the owner has it (YYYY-MM-DD; may be one the card then names as a problem). */
   dueDate: string;
   dueWarning?: string;
@@ -124,6 +124,8 @@ export function renderCampaignPreviewCard(input: PreviewCardInput): AdaptiveCard
     maxDate: addDays(input.today, 365),
     hasDueWarning: Boolean(input.dueWarning),
     dueWarning: input.dueWarning ?? '',
+    hasOverlapWarning: Boolean(input.preview.overlapWarning),
+    overlapWarning: input.preview.overlapWarning ?? '',
     hasProblems: (input.problems ?? []).length > 0,
     problems: (input.problems ?? []).map((line) => ({ line })),
     points: points.map((text, index) => ({

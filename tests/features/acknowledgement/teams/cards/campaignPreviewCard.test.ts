@@ -30,6 +30,15 @@ describe('campaign preview card', () => {
     expect(richTexts(card).filter((t) => t.startsWith('In full: '))).toHaveLength(1);
   });
 
+  it('when a running campaign reaches some of the same people, then the card says so, as text; without one it says nothing of it', () => {
+    const warning = 'A campaign of this policy already running reaches some of these people (department **Maths**): they would get a card from each.';
+    const card = renderCampaignPreviewCard({ preview: { ...preview, overlapWarning: warning }, dueDate: '2026-12-18', points: ['Short point.'], offered: [], today: '2026-11-26' });
+    expect(cardProblems(card)).toEqual([]);
+    expect(richTexts(card)).toContain(`\u26a0 ${warning}`);
+    const plain = renderCampaignPreviewCard({ preview, dueDate: '2026-12-18', points: ['Short point.'], offered: [], today: '2026-11-26' });
+    expect(JSON.stringify(plain)).not.toContain('already running reaches');
+  });
+
   it('when it is a new version\'s round, then it names the round it replaces and what changed, and offers Start or not asking staff again instead of Cancel (issue 54)', () => {
     const previous = {
       id: 'ack-20261101-abc123', policyId: 'social-media', versionHash: 'hash-v1', audience: { kind: 'all' as const }, dueDate: '2026-12-01',
