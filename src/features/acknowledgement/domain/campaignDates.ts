@@ -49,3 +49,32 @@ export function dueDateWarning(date: string, today: Date, calendar: SchoolCalend
   const instead = before ? `${say(before)} or ${say(after)}` : say(after);
   return `${say(date)} is ${why}: staff may not be in school to see the card. Perhaps ${instead}?${stale}`;
 }
+
+/** A date moved on to the next day staff are in school: past a weekend, and past the calendar's closures when there is one. */
+export function nextSchoolDay(date: string, calendar?: SchoolCalendar): string {
+  let day = date;
+  for (let i = 0; i < 60; i++) {
+    const weekday = new Date(`${day}T12:00:00Z`).getUTCDay();
+    const closed = calendar ? calendar.closedBecause(day) !== undefined : weekday === 0 || weekday === 6;
+    if (!closed) return day;
+    day = isoDate(new Date(Date.parse(`${day}T12:00:00Z`) + DAY_MS));
+  }
+  return date;
+}
+
+/**
+ * The instant it is `hour` o'clock on `date` in the school's time zone (schoolTime.ts): a yearly round starts in the
+ * morning of a school day, not at the minute of the night the first one did a year before.
+ */
+export function atSchoolHour(date: string, hour: number, timeZone: string): Date {
+  let at = Date.parse(`${date}T${String(hour).padStart(2, '0')}:00:00Z`);
+  for (let i = 0; i < 2; i++) {
+    const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
+      .formatToParts(new Date(at));
+    const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+    const shown = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
+    at += Date.parse(`${date}T${String(hour).padStart(2, '0')}:00:00Z`) - shown;
+  }
+  return new Date(at);
+}
+

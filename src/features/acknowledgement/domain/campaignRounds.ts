@@ -2,7 +2,9 @@ import { AcknowledgementStore, StoreError } from './acknowledgementStore';
 import { Campaign, CampaignAudience, PolicyVersion } from './acknowledgementTypes';
 import { describeAudience, listAudience, STAFF_PAGE } from './campaignAudience';
 import { CampaignMessenger, CampaignRules } from './campaignPorts';
-import { addYears, DAY_MS, isoDate } from './campaignDates';
+import { addYears, atSchoolHour, DAY_MS, isoDate, nextSchoolDay } from './campaignDates';
+import { schoolTimeZone } from '../../../shared/schoolTime';
+import { defaultDueDate } from './schoolCalendar';
 import { OwnerCardRef, OwnerJob, OwnerJobQueue } from './ownerJobs';
 import { yieldToEventLoop } from './eventLoop';
 import { RoundSummary, summariseTallies } from './campaignProgress';
@@ -46,7 +48,8 @@ export function createCampaignRounds(deps: CampaignRoundsDeps) {
       id: input.id, policyId: input.version.policyId, versionHash: input.version.versionHash, audience: input.audience,
       dueDate: input.dueDate, startedAt, startedBy: input.actor, round: input.round, seriesId: input.seriesId ?? input.id,
       status: 'active',
-      ...(rules.repeatYearly ? { nextRoundAt: addYears(now(), 1).toISOString() } : {}),
+      // A year on, at nine in the morning of the next school day (an outside walk-through's round went out at 23:19).
+      ...(rules.repeatYearly ? { nextRoundAt: atSchoolHour(nextSchoolDay(isoDate(addYears(now(), 1)), rules.calendar), 9, schoolTimeZone()).toISOString() } : {}),
       ...(input.keyPoints ? { keyPoints: input.keyPoints } : {}),
     };
     try {
@@ -91,7 +94,9 @@ export function createCampaignRounds(deps: CampaignRoundsDeps) {
     const span = Math.max(1, Math.round((Date.parse(`${previous.dueDate}T00:00:00Z`) - Date.parse(previous.startedAt)) / DAY_MS));
     const keyPoints = chosen.keyPoints ?? (previous.keyPoints && previous.versionHash === version.versionHash ? previous.keyPoints : undefined);
     const opened = await openRound({
-      version, audience: previous.audience, dueDate: chosen.dueDate ?? isoDate(new Date(now().getTime() + span * DAY_MS)), actor,
+      version, audience: previous.audience, actor,
+      // The yearly repeat keeps the round before's span, on a day staff are in school (it fell on a Sunday).
+      dueDate: chosen.dueDate ?? (rules.calendar ? defaultDueDate(isoDate(now()), rules.calendar, span) : nextSchoolDay(isoDate(new Date(now().getTime() + span * DAY_MS)))),
       id: `${previous.seriesId}-r${previous.round + 1}`, round: previous.round + 1, seriesId: previous.seriesId,
       ...(keyPoints ? { keyPoints } : {}), ...(chosen.expected !== undefined ? { expected: chosen.expected } : {}), ...(chosen.card ? { card: chosen.card } : {}),
     });

@@ -2,7 +2,8 @@ import shipped from '../../../../src/features/acknowledgement/calendar/bank-holi
 import {
   createSchoolCalendar, defaultDueDate, easterSunday, estimatedChristmasBreak, parseBankHolidays,
 } from '../../../../src/features/acknowledgement/domain/schoolCalendar';
-import { dueDateWarning } from '../../../../src/features/acknowledgement/domain/campaignDates';
+import { atSchoolHour, dueDateWarning, nextSchoolDay } from '../../../../src/features/acknowledgement/domain/campaignDates';
+import { manualClock } from './ackTestKit';
 import { createCampaignService } from '../../../../src/features/acknowledgement/domain/campaignService';
 import { DEFAULT_CAMPAIGN_RULES } from '../../../../src/features/acknowledgement/domain/campaignPorts';
 import { memoryStore, person, policyVersion } from './ackTestKit';
@@ -64,3 +65,30 @@ describe('the school calendar a due date is checked against', () => {
     expect(() => parseBankHolidays({ 'england-and-wales': { events: [{ date: '2026-13-01', title: 'x' }] } })).toThrow(/event 1/);
   });
 });
+
+describe('when the yearly round starts, and when it is due', () => {
+  it('when a date falls on a weekend or a closure, then the next school day is taken; nine o\'clock is the school\'s, in summer time or not', () => {
+    expect(nextSchoolDay('2027-01-03')).toBe('2027-01-04');
+    expect(nextSchoolDay('2027-01-06')).toBe('2027-01-06');
+    expect(nextSchoolDay('2026-12-25', calendar) > '2026-12-28').toBe(true);
+    expect(atSchoolHour('2027-07-01', 9, 'Europe/London').toISOString()).toBe('2027-07-01T08:00:00.000Z');
+    expect(atSchoolHour('2027-01-04', 9, 'Europe/London').toISOString()).toBe('2027-01-04T09:00:00.000Z');
+  });
+
+  it('when a campaign is started late at night on a Saturday, then its next year\'s round is set for nine in the morning of a school day', async () => {
+    const store = memoryStore();
+    const clock = manualClock('2026-11-28T23:19:00.000Z');
+    await store.savePolicyVersion(policyVersion('hash-v1', '2026-08-01T00:00:00.000Z'));
+    await store.upsertStaff([person(1)]);
+    const service = createCampaignService({ store, clock: clock.now, rules: { ...DEFAULT_CAMPAIGN_RULES, calendar }, owners: ['owner'], primaryPolicyId: 'social-media' });
+    const { campaign } = await service.startCampaign({ actorId: 'owner', audience: { kind: 'all' }, dueDate: '2027-01-02' });
+    // 28 November 2027 is a Sunday: the round starts on Monday 29 November at 09:00 in London.
+    expect(campaign.nextRoundAt).toBe('2027-11-29T09:00:00.000Z');
+    clock.set('2027-11-29T09:05:00.000Z');
+    const { roundsStarted } = await service.runScheduledWork();
+    const next = await store.getCampaign(roundsStarted[0]);
+    // The span of the round before (35 days) ends on a Monday here: a school day, kept.
+    expect(calendar.closedBecause(next!.dueDate)).toBeUndefined();
+  });
+});
+
