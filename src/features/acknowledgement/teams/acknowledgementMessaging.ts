@@ -1,3 +1,4 @@
+import { isoDate } from '../domain/campaignDates';
 import { AcknowledgementStore } from '../domain/acknowledgementStore';
 import { Campaign, Delivery, PolicyVersion } from '../domain/acknowledgementTypes';
 import { createAcknowledgementView } from '../domain/acknowledgePolicy';
@@ -58,12 +59,16 @@ export function createAcknowledgementActivityRenderer(deps: { store: Acknowledge
  * new version's round it says what changed since the version the round before asked about (`changes`, as the owner's
  * preview showed it), not since each person's own; a first round's reminder, like its card, says nothing of changes.
  */
-export function renderReminderActivity(campaign: Campaign, version: PolicyVersion, changes?: ChangesSince): CardActivity {
+export function renderReminderActivity(campaign: Campaign, version: PolicyVersion, changes?: ChangesSince, today = isoDate(new Date())): CardActivity {
+  // After the due date it says it was due, not "acknowledge it by" a day gone (found by an outside walk-through).
+  const overdue = campaign.dueDate < today;
   const card = renderAcknowledgementCard({
-    state: 'pending', version, campaignId: campaign.id, dueDate: campaign.dueDate,
+    state: 'pending', version, campaignId: campaign.id, dueDate: campaign.dueDate, ...(overdue ? { overdue } : {}),
     ...(campaign.keyPoints && campaign.versionHash === version.versionHash ? { keyPoints: campaign.keyPoints } : {}),
     ...(changes ? { changes: { since: versionPhrase(changes.since), sections: changes.sections, truncated: changes.truncated } } : {}),
-    notice: `Reminder: please read the policy and acknowledge it by ${formatDueDate(campaign.dueDate)}.`,
+    notice: overdue
+      ? `Reminder: this was due by ${formatDueDate(campaign.dueDate)}. Please read the policy and acknowledge it now.`
+      : `Reminder: please read the policy and acknowledge it by ${formatDueDate(campaign.dueDate)}.`,
   });
   return { type: 'message', summary: `Reminder: ${version.title}`, attachments: [toAttachment(card)] };
 }
@@ -86,6 +91,8 @@ async function roundChanges(store: AcknowledgementStore, campaign: Campaign, ver
  */
 export function createCampaignMessenger(deps: {
   store: AcknowledgementStore; runner: CampaignRunner; reacher: ReminderReacher; logger: AcknowledgementLog; concurrency?: number;
+  /** The clock a reminder is dated by (overdue or not); the system's by default. */
+  now?: () => Date;
 }): CampaignMessenger & { idle(): Promise<void> } {
   const running = new Map<string, Promise<void>>();
   const again = new Set<string>();
@@ -115,7 +122,7 @@ export function createCampaignMessenger(deps: {
   async function remind(campaign: Campaign, userIds: readonly string[], options: { wait?: boolean } = {}): Promise<void> {
     const version = await deps.store.getPolicyVersion(campaign.policyId, campaign.versionHash);
     if (!version) return;
-    const activity = renderReminderActivity(campaign, version, await roundChanges(deps.store, campaign, version));
+    const activity = renderReminderActivity(campaign, version, await roundChanges(deps.store, campaign, version), isoDate((deps.now ?? (() => new Date()))()));
     const queue = [...userIds];
     let failed = 0;
     const worker = async (): Promise<void> => {

@@ -116,7 +116,7 @@ describe('acknowledgement delivery bridge', () => {
     await store.createCampaign(round2);
     const reached: Record<string, unknown>[] = [];
     const messenger = createCampaignMessenger({
-      store, runner: { run: async () => undefined }, logger: quietLog().logger,
+      store, runner: { run: async () => undefined }, logger: quietLog().logger, now: () => new Date('2026-02-20T09:00:00.000Z'),
       reacher: { reach: async (_userId: string, activity: Record<string, unknown>) => { reached.push(activity); return { kind: 'final', outcome: { state: 'sent' } }; } },
     });
     await messenger.remind(round1, ['aad-1'], { wait: true });

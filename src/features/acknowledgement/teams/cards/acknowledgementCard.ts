@@ -18,6 +18,8 @@ export interface AcknowledgementCardInput {
   campaignId?: string;
   /** Due date of the campaign (YYYY-MM-DD). */
   dueDate?: string;
+  /** The due date has passed (a reminder after it): the card says it was due, not "by" then. */
+  overdue?: boolean;
   /** ISO time of the acknowledgement, for the acknowledged state. */
   acknowledgedAt?: string;
   /** For superseded: the version hash of the card that was clicked. */
@@ -95,6 +97,7 @@ function templateData(input: AcknowledgementCardInput): Record<string, unknown> 
     hasReviewDate: Boolean(v.reviewDate),
     reviewDate: v.reviewDate ?? '',
     hasDueDate: Boolean(input.dueDate) && input.state !== 'acknowledged',
+    overdue: input.overdue === true,
     dueDate: input.dueDate ? formatDueDate(input.dueDate) : '',
     // Carried in the buttons' data only: staff never read it.
     campaignId: input.campaignId ?? '',

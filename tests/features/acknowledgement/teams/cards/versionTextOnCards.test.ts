@@ -105,4 +105,16 @@ describe('a version\'s label and its changes on the acknowledgement cards are sh
     const row = exportRow(round1, before, { userId: 'u1', state: 'sent' } as Parameters<typeof exportRow>[2]);
     expect(row.version).toBe(LONG_LABEL);
   });
+
+  it('when a reminder goes after the due date, then it says it was due and asks for it now; before it, by when', () => {
+    const text = (today: string) => JSON.stringify(renderReminderActivity({ ...campaign, dueDate: '2026-09-30' }, version, undefined, today));
+    const late = text('2026-10-05');
+    expect(late).toContain('Reminder: this was due by');
+    expect(late).toContain('please read it and acknowledge it now.');
+    expect(late).not.toContain('acknowledge it by');
+    const onTime = text('2026-09-20');
+    expect(onTime).toContain('Reminder: please read the policy and acknowledge it by');
+    expect(onTime).not.toContain('was due by');
+  });
 });
+
