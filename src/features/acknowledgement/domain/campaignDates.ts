@@ -50,16 +50,11 @@ export function dueDateWarning(date: string, today: Date, calendar: SchoolCalend
   return `${say(date)} is ${why}: staff may not be in school to see the card. Perhaps ${instead}?${stale}`;
 }
 
-/** A date moved on to the next day staff are in school: past a weekend, and past the calendar's closures when there is one. */
+/** A date moved on to the next day staff are in school: past the calendar's closures when there is one, else past a weekend. */
 export function nextSchoolDay(date: string, calendar?: SchoolCalendar): string {
-  let day = date;
-  for (let i = 0; i < 60; i++) {
-    const weekday = new Date(`${day}T12:00:00Z`).getUTCDay();
-    const closed = calendar ? calendar.closedBecause(day) !== undefined : weekday === 0 || weekday === 6;
-    if (!closed) return day;
-    day = isoDate(new Date(Date.parse(`${day}T12:00:00Z`) + DAY_MS));
-  }
-  return date;
+  if (calendar) return nearestSchoolDays(date, calendar, date).after;
+  const weekday = new Date(`${date}T12:00:00Z`).getUTCDay();
+  return weekday === 6 || weekday === 0 ? isoDate(new Date(Date.parse(`${date}T12:00:00Z`) + (weekday === 6 ? 2 : 1) * DAY_MS)) : date;
 }
 
 /**
