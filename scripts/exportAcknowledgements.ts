@@ -1,15 +1,15 @@
 /**
  * Server-side export of a campaign's acknowledgements, for exports too large for chat, and verification of an
- * export an inspector was given.
+ * export an inspector was given (the same check as `policy-bot verify-export`, which it runs).
  *
  *   node dist/scripts/exportAcknowledgements.js <campaignId> [--out file.csv]
- *   node dist/scripts/exportAcknowledgements.js --verify file.csv <campaignId>
+ *   node dist/scripts/exportAcknowledgements.js --verify file.csv [<campaignId>]
  *
  * Reads the same environment as the bot: STORAGE, SQLITE_PATH, AZURE_STORAGE_CONNECTION_STRING or
  * AZURE_STORAGE_ACCOUNT_URL, AZURE_TABLE_PREFIX, ACK_EXPORT_SECRET. The export is audited as "server-cli".
  */
 import fs from 'node:fs';
-import { verifyAcknowledgementCsv } from '../src/features/acknowledgement/domain/acknowledgementExport';
+import { verifyExport } from '../src/cli/verifyExportCommand';
 import { DEFAULT_CAMPAIGN_RULES } from '../src/features/acknowledgement/domain/campaignPorts';
 import { createCampaignService } from '../src/features/acknowledgement/domain/campaignService';
 import { parseAcknowledgementSettings } from '../src/config/acknowledgementSettings';
@@ -29,10 +29,8 @@ async function main(argv: string[]): Promise<number> {
   }
   if (argv[0] === '--verify') {
     const [, file, campaignId] = argv;
-    if (!file || !campaignId) return usage();
-    const bad = verifyAcknowledgementCsv(fs.readFileSync(file, 'utf8'), campaignId, ack.value.exportSecret);
-    process.stdout.write(bad.length === 0 ? 'Every row verifies.\n' : `Rows failing their integrity check: ${bad.join(', ')}\n`);
-    return bad.length === 0 ? 0 : 1;
+    if (!file || !fs.existsSync(file)) return usage();
+    return verifyExport([file, ...(campaignId ? ['--campaign', campaignId] : [])], { ACK_EXPORT_SECRET: ack.value.exportSecret ?? '' });
   }
   const campaignId = argv[0];
   if (!campaignId || campaignId.startsWith('-')) return usage();
@@ -60,7 +58,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function usage(): number {
-  process.stderr.write('Usage:\n  exportAcknowledgements <campaignId> [--out file.csv]\n  exportAcknowledgements --verify file.csv <campaignId>\n');
+  process.stderr.write('Usage:\n  exportAcknowledgements <campaignId> [--out file.csv]\n  exportAcknowledgements --verify file.csv [<campaignId>]\n');
   return 2;
 }
 
