@@ -62,6 +62,16 @@ describe('campaigns', () => {
     expect((await service.previewCampaign({ actorId: OWNER, audience: { kind: 'school', values: ['north'] } })).overlapWarning).toMatch(/maths/i);
   });
 
+  it('when someone acknowledged this version in an earlier campaign, then the preview counts them as acknowledged before, and the new campaign asks them again', async () => {
+    const { service, ack, clock } = await setUp();
+    const maths = await service.startCampaign({ actorId: OWNER, audience: { kind: 'department', values: ['maths'] } });
+    await ack('aad-3', maths.campaign.id);
+    clock.advanceDays(1);
+    expect((await service.previewCampaign({ actorId: OWNER, audience: { kind: 'all' } })).alreadyAcknowledged).toBe(1);
+    const all = await service.startCampaign({ actorId: OWNER, audience: { kind: 'all' } });
+    expect(await service.campaignStatus({ actorId: OWNER, campaignId: all.campaign.id })).toMatchObject({ acknowledged: 0, outstanding: 10 });
+  });
+
   it('when two owners press Start at the same moment, then one campaign is opened and everyone gets one card', async () => {
     const { store, service } = await setUp();
     const both = await Promise.allSettled([0, 1].map(() => service.startCampaign({ actorId: OWNER, audience: { kind: 'all' } })));

@@ -30,6 +30,13 @@ describe('campaign preview card', () => {
     expect(richTexts(card).filter((t) => t.startsWith('In full: '))).toHaveLength(1);
   });
 
+  it('when some of its people acknowledged this version before, then the card says they are asked again in this campaign (they are counted outstanding until they do)', () => {
+    const card = renderCampaignPreviewCard({ preview: { ...preview, alreadyAcknowledged: 2 }, dueDate: '2026-12-18', points: ['Short point.'], offered: [], today: '2026-11-26' });
+    expect(cardProblems(card)).toEqual([]);
+    expect(shownText(card)).toContain('Acknowledged this version before (asked again in this campaign)');
+    expect(shownText(card)).not.toContain('Already acknowledged');
+  });
+
   it('when a running campaign reaches some of the same people, then the card says so, as text; without one it says nothing of it', () => {
     const warning = 'A campaign of this policy already running reaches some of these people (department **Maths**): they would get a card from each.';
     const card = renderCampaignPreviewCard({ preview: { ...preview, overlapWarning: warning }, dueDate: '2026-12-18', points: ['Short point.'], offered: [], today: '2026-11-26' });
