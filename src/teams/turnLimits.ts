@@ -70,6 +70,7 @@ export function isUrgentReport(data: unknown): boolean {
 }
 
 const PRESS: LimitedActivity = { kind: 'press', urgent: false, inTaskModule: false };
+const QUESTION: LimitedActivity = { kind: 'question', urgent: false, inTaskModule: false };
 
 /** The typed command that opens the report form (the concern feature answers it), with an @mention or a full stop. */
 const REPORT_COMMAND = /^(?:<at>[^<]{0,80}<\/at>\s*)?report\s+a\s+concern[.!]?$/i;
@@ -92,7 +93,7 @@ export function limitedActivity(
     // "report a concern" typed opens the report form: a press, like the button, so a person who has run out of
     // questions (the message the bot pauses with says to type it) can still start a report.
     if (typeof activity.text === 'string' && activity.text.length <= 100 && REPORT_COMMAND.test(activity.text.trim())) return PRESS;
-    return { kind: 'question', urgent: false, inTaskModule: false };
+    return QUESTION;
   }
   if (activity.type !== ActivityTypes.Invoke) return undefined;
   const value = record(activity.value);
@@ -101,7 +102,7 @@ export function limitedActivity(
     if (action?.verb === Verbs.concernSubmit) return report(action.data, false);
     // Checking a draft is the heaviest thing a person can ask for (the models read up to 3,000 characters): it costs what
     // a question costs, not a press (an outside review kept the bot busy with 300 checks an hour at the press budget).
-    if (action?.verb === Verbs.checkPost) return { kind: 'question', urgent: false, inTaskModule: false };
+    if (action?.verb === Verbs.checkPost) return QUESTION;
   }
   if (activity.name === 'composeExtension/submitAction' && typeof value?.commandId === 'string' && reportCommandIds.includes(value.commandId)
     // "Next" and "Change kind" in the dialog move between the form's steps (presses); nothing is filed.

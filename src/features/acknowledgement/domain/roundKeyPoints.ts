@@ -46,8 +46,8 @@ function pointFor(doc: PolicyDocument, change: VersionSectionChange): string | u
   const rules = ruleCandidates([section]);
   if (change.kind === 'added') return rules[0];
   const before = new Set(change.runs.flatMap((r) => norm(r.was).split(' ')));
-  const said = change.runs.flatMap((r) => splitSentences(r.now)).filter((raw) => norm(raw).length > 0)
-    .map((raw) => ({ raw, n: norm(raw), fresh: norm(raw).split(' ').filter((w) => w && !before.has(w)).length }));
+  const said = change.runs.flatMap((r) => splitSentences(r.now)).map((raw) => ({ raw, n: norm(raw) })).filter((x) => x.n.length > 0)
+    .map((x) => ({ ...x, fresh: x.n.split(' ').filter((w) => w && !before.has(w)).length }));
   let best: { rule: string; fresh: number } | undefined;
   for (const rule of rules) {
     const fresh = Math.max(0, ...said.filter((x) => sameWords(norm(rule), x.n)).map((x) => x.fresh));
